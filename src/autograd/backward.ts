@@ -1,0 +1,156 @@
+// The reverse pass: order the recorded nodes so each runs after all its consumers, push
+// gradients through their rules, undo broadcasting once (sumToSize), and accumulate into leaves.
+// Iterative throughout, so a 10,000-step unrolled RNN does not overflow the JS stack.
+
+import { AutogradError, ShapeError } from "../tensor/errors.js";
+import { fmt, shapesEqual } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { ones } from "../tensor/create.js";
+import { GradNode, withGradMode } from "./graph.js";
+
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, for higher-order gradients. Implies retainGraph. */
+  createGraph?: boolean;
+}
+
+/** Nodes reachable from `root`, each after every node that consumes its output. */
+function topoOrder(root: GradNode): GradNode[] {
+  const post: GradNode[] = [];
+  const visited = new Set<GradNode>([root]);
+  const stack: { node: GradNode; next: number }[] = [{ node: root, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.node.inputs.length) {
+      const fn = top.node.inputs[top.next++]!.gradFn;
+      if (fn instanceof GradNode && !visited.has(fn)) {
+        visited.add(fn);
+        stack.push({ node: fn, next: 0 });
+      }
+    } else {
+      post.push(top.node);
+      stack.pop();
+    }
+  }
+  return post.reverse();
+}
+
+function checkRoot(op: string, root: Tensor, gradient: Tensor | undefined): Tensor {
+  if (!root.requiresGrad) {
+    throw new AutogradError(`${op}: the tensor does not require grad and has no grad_fn, so there is nothing to differentiate. Create the inputs with { requiresGrad: true }, and do not call it inside noGrad().`);
+  }
+  if (gradient === undefined) {
+    if (root.numel() !== 1) {
+      throw new AutogradError(`${op}: grad can be implicitly created only for scalar outputs, but the output has shape ${fmt(root.shape)}. Reduce it first (loss.sum(), loss.mean()) or pass a gradient of that shape: y.backward(tl.onesLike(y)).`);
+    }
+    return ones(root.shape, { dtype: root.dtype });
+  }
+  if (!shapesEqual(gradient.shape, root.shape)) {
+    throw new ShapeError(`${op}: gradient has shape ${fmt(gradient.shape)} but the output has shape ${fmt(root.shape)}. Pass a gradient of the output's shape.`);
+  }
+  return gradient;
+}
+
+/** Bring an input's gradient to the input's shape and dtype (broadcasting and promotion undone). */
+function fitGrad(g: Tensor, input: Tensor, node: GradNode): Tensor {
+  if (!shapesEqual(g.shape, input.shape)) {
+    if (g.numel() === input.numel()) g = g.reshape(input.shape.slice());
+    else g = g.sumToSize(input.shape.slice());
+  }
+  if (g.dtype !== input.dtype) g = g.to(input.dtype);
+  if (!shapesEqual(g.shape, input.shape)) {
+    throw new AutogradError(`backward: ${node.name} returned a gradient of shape ${fmt(g.shape)} for an input of shape ${fmt(input.shape)}. This is a bug in that op's backward rule; please report it.`);
+  }
+  return g;
+}
+
+function runHooks(t: Tensor, g: Tensor): Tensor {
+  for (const h of t.hooks) {
+    const r = h(g);
+    if (r instanceof Tensor) g = r;
+  }
+  return g;
+}
+
+const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev ? prev.add(g) : g);
+
+/**
+ * Core pass. With `capture`, gradients of the listed tensors are returned in it and no .grad is
+ * touched (autograd.grad); without it, leaves accumulate into .grad (Tensor.backward).
+ */
+function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tensor, Tensor | null> | null): void {
+  const retain = opts.retainGraph ?? opts.createGraph ?? false;
+  const sink = (t: Tensor, g: Tensor): void => {
+    if (capture) {
+      if (capture.has(t)) capture.set(t, accumulate(capture.get(t), g));
+    } else {
+      g = runHooks(t, g);
+      t.grad = accumulate(t.grad, opts.createGraph ? g : g.detach());
+    }
+  };
+  withGradMode(opts.createGraph ?? false, () => {
+    const rootFn = root.gradFn;
+    if (!(rootFn instanceof GradNode)) {
+      sink(root, g0);
+      return;
+    }
+    const order = topoOrder(rootFn);
+    const outputs = new Map<GradNode, Tensor>(); // nodes whose output tensor wants hooks/retainGrad/capture
+    const pending = new Map<GradNode, Tensor>([[rootFn, g0]]);
+    outputs.set(rootFn, root);
+    for (const node of order) {
+      let g = pending.get(node);
+      pending.delete(node);
+      if (g === undefined) continue;
+      const out = outputs.get(node);
+      if (out) {
+        if (!capture) g = runHooks(out, g);
+        if (capture?.has(out)) capture.set(out, accumulate(capture.get(out), g));
+        if (!capture && out.retainsGrad) out.grad = accumulate(out.grad, opts.createGraph ? g : g.detach());
+      }
+      const thunks = node.apply(g);
+      node.inputs.forEach((input, i) => {
+        const thunk = thunks[i];
+        if (!input.requiresGrad || thunk === undefined) return;
+        const gi = fitGrad(thunk(), input, node);
+        const fn = input.gradFn;
+        if (fn instanceof GradNode) {
+          pending.set(fn, accumulate(pending.get(fn), gi));
+          if (input.hooks.length > 0 || input.retainsGrad || capture?.has(input)) outputs.set(fn, input);
+        } else {
+          sink(input, gi);
+        }
+      });
+      if (!retain) node.free();
+    }
+  });
+}
+
+/**
+ * As torch.Tensor.backward: accumulate d(root)/d(leaf) into every leaf's .grad. A scalar root
+ * needs no gradient; a non-scalar root needs `gradient` of its shape (the vector of the
+ * vector-Jacobian product).
+ */
+export function backward(root: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
+  const g0 = checkRoot("backward", root, gradient);
+  run(root, g0, opts, null);
+}
+
+/**
+ * As torch.autograd.grad: the gradients of `output` with respect to `inputs`, returned rather
+ * than accumulated into .grad. An input the output does not depend on gets null unless
+ * allowUnused is false, in which case that is an error.
+ */
+export function grad(output: Tensor, inputs: readonly Tensor[], gradOutput?: Tensor, opts: BackwardOptions & { allowUnused?: boolean } = {}): (Tensor | null)[] {
+  const g0 = checkRoot("grad", output, gradOutput);
+  const capture = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
+  run(output, g0, opts, capture);
+  return inputs.map((t, i) => {
+    const g = capture.get(t) ?? null;
+    if (g === null && !opts.allowUnused) {
+      throw new AutogradError(`grad: input ${i} (shape ${fmt(t.shape)}) was not used to compute the output, so it has no gradient. Pass { allowUnused: true } to get null for it.`);
+    }
+    return g;
+  });
+}

@@ -1,0 +1,97 @@
+// The autograd graph: grad mode (noGrad), the node an op records on its output, and the check
+// that saved tensors were not modified in place. The backward pass itself is in backward.ts.
+
+import { AutogradError } from "../tensor/errors.js";
+import type { GradFnLike, Tensor } from "../tensor/tensor.js";
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Run fn with gradient recording off (torch.no_grad); the previous mode comes back after, even on throw. */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Run fn with gradient recording on (torch.enable_grad), e.g. inside noGrad. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    const r = fn();
+    if (r instanceof Promise) {
+      throw new AutogradError("noGrad: the function returned a Promise; grad mode is global and cannot follow async code. Call noGrad inside the async function, around synchronous tensor code.");
+    }
+    return r;
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/**
+ * Gradient rule of one op: given the gradient of its output, one thunk per input (undefined for
+ * an input that gets no gradient). Thunks run only for inputs that need a gradient. A returned
+ * gradient may have the output's broadcast shape; the engine sums it down to the input's shape.
+ */
+export type BackwardFn = (grad: Tensor) => readonly ((() => Tensor) | undefined)[];
+
+/** One recorded op application: its inputs, its backward rule, and the tensors it saved. */
+export class GradNode implements GradFnLike {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  private rule: BackwardFn | null;
+  private readonly saved: { t: Tensor; v: number }[];
+
+  constructor(name: string, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[]) {
+    this.name = name;
+    this.inputs = inputs;
+    this.rule = rule;
+    this.saved = saved.map((t) => ({ t, v: t.version.v }));
+  }
+
+  get freed(): boolean {
+    return this.rule === null;
+  }
+
+  /** Run the rule; throws if the graph was freed or a saved tensor was modified in place. */
+  apply(grad: Tensor): readonly ((() => Tensor) | undefined)[] {
+    if (this.rule === null) {
+      throw new AutogradError(
+        `backward: trying to backward through the graph a second time (through ${this.name}); its saved tensors were freed after the first backward. ` +
+          `Pass { retainGraph: true } to the first backward() if you need to backward twice.`,
+      );
+    }
+    for (const { t, v } of this.saved) {
+      if (t.version.v !== v) {
+        throw new AutogradError(
+          `backward: a tensor of shape [${t.shape.join(", ")}] needed by ${this.name} was modified by an in-place operation after it was saved (version ${t.version.v}, expected ${v}). ` +
+            `Use the out-of-place op (add instead of add_), or clone() the tensor before changing it.`,
+        );
+      }
+    }
+    return this.rule(grad);
+  }
+
+  /** Drop the rule and with it the closure's saved tensors (done after backward unless retainGraph). */
+  free(): void {
+    this.rule = null;
+    this.saved.length = 0;
+  }
+}
+
+/**
+ * Attach a graph node to `out` when recording is on and some input requires grad. `saved` are
+ * the tensors the rule reads, checked against in-place modification at backward time.
+ * Returns `out` for chaining.
+ */
+export function record(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[] = inputs): Tensor {
+  if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
+  out.markNonLeaf(new GradNode(name, inputs, rule, saved));
+  return out;
+}

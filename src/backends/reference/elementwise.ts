@@ -1,0 +1,150 @@
+// Reference elementwise kernels: unary maps, broadcasting binary ops and where.
+// One generic loop per kernel over any typed array; scalar functions come from one table each.
+
+import type { TypedArray } from "../../tensor/dtype.js";
+import type { BinaryOp, UnaryOp } from "../backend.js";
+import { erf, roundHalfEven, sigmoid } from "./scalarMath.js";
+
+type Unary = (x: number, a: number, b: number) => number;
+
+const unaryFns: { [K in UnaryOp]: Unary } = {
+  copy: (x) => x,
+  cast: (x) => x,
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign: (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : x < 0 ? -1 : 0),
+  exp: Math.exp,
+  expm1: Math.expm1,
+  log: Math.log,
+  log1p: Math.log1p,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  reciprocal: (x) => 1 / x,
+  square: (x) => x * x,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid,
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  trunc: Math.trunc,
+  relu: (x) => (x > 0 ? x : Number.isNaN(x) ? x : 0),
+  logicalNot: (x) => (x === 0 ? 1 : 0),
+  isnan: (x) => (Number.isNaN(x) ? 1 : 0),
+  isinf: (x) => (x === Infinity || x === -Infinity ? 1 : 0),
+  isfinite: (x) => (Number.isFinite(x) ? 1 : 0),
+  leakyRelu: (x, a) => (x > 0 ? x : x * a),
+  elu: (x, a) => (x > 0 ? x : a * Math.expm1(x)),
+  softplus: (x, beta, threshold) => (x * beta > threshold ? x : Math.log1p(Math.exp(x * beta)) / beta),
+  clamp: (x, lo, hi) => (Number.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)),
+  powScalar: (x, a) => Math.pow(x, a),
+};
+
+export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, a = 0, b = 0): void {
+  const n = x.length;
+  if (out instanceof Uint8Array && (op === "cast" || op === "copy")) {
+    for (let i = 0; i < n; i++) out[i] = x[i] !== 0 ? 1 : 0; // NaN != 0, so NaN casts to true
+    return;
+  }
+  const f = unaryFns[op];
+  for (let i = 0; i < n; i++) out[i] = f(x[i]!, a, b);
+}
+
+type Binary = (x: number, y: number) => number;
+
+/** Python-style modulo: the result has the divisor's sign (torch.remainder). */
+const remainder: Binary = (x, y) => {
+  const r = x % y;
+  return r !== 0 && (r < 0) !== (y < 0) ? r + y : r;
+};
+
+const binaryFns: { [K in BinaryOp]: Binary } = {
+  add: (x, y) => x + y,
+  sub: (x, y) => x - y,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
+  pow: Math.pow,
+  // NaN propagates, as torch.maximum / minimum
+  maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
+  minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
+  atan2: Math.atan2,
+  remainder,
+  floorDivide: (x, y) => Math.floor(x / y),
+  eq: (x, y) => (x === y ? 1 : 0),
+  ne: (x, y) => (x !== y ? 1 : 0),
+  lt: (x, y) => (x < y ? 1 : 0),
+  le: (x, y) => (x <= y ? 1 : 0),
+  gt: (x, y) => (x > y ? 1 : 0),
+  ge: (x, y) => (x >= y ? 1 : 0),
+  logicalAnd: (x, y) => (x !== 0 && y !== 0 ? 1 : 0),
+  logicalOr: (x, y) => (x !== 0 || y !== 0 ? 1 : 0),
+  logicalXor: (x, y) => ((x !== 0) !== (y !== 0) ? 1 : 0),
+};
+
+/** Strides of an operand of shape `s` broadcast to `outShape` (0 on broadcast dims). */
+function bstrides(s: readonly number[], outShape: readonly number[]): number[] {
+  const nd = outShape.length;
+  const st = new Array<number>(nd).fill(0);
+  let acc = 1;
+  for (let i = s.length - 1; i >= 0; i--) {
+    const o = nd - s.length + i;
+    st[o] = s[i] === 1 ? 0 : acc;
+    acc *= s[i]!;
+  }
+  return st;
+}
+
+/**
+ * Visit every output position in row-major order with the matching offsets into each operand.
+ * The innermost dim runs as a plain loop; the outer dims advance like an odometer.
+ */
+function forEachBroadcast(outShape: readonly number[], operandShapes: readonly (readonly number[])[], body: (o: number, offs: number[], innerStrides: number[], len: number) => void): void {
+  const nd = outShape.length;
+  const strides = operandShapes.map((s) => bstrides(s, outShape));
+  const len = nd === 0 ? 1 : outShape[nd - 1]!;
+  const inner = strides.map((st) => (nd === 0 ? 0 : st[nd - 1]!));
+  let total = 1;
+  for (const d of outShape) total *= d;
+  if (total === 0) return;
+  const idx = new Array<number>(Math.max(nd - 1, 0)).fill(0);
+  const offs = strides.map(() => 0);
+  for (let o = 0; o < total; o += len) {
+    body(o, offs, inner, len);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]!++;
+      for (let k = 0; k < offs.length; k++) offs[k]! += strides[k]![d]!;
+      if (idx[d]! < outShape[d]!) break;
+      for (let k = 0; k < offs.length; k++) offs[k]! -= strides[k]![d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+export function binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
+  const f = binaryFns[op];
+  const n = out.length;
+  if (a.length === n && b.length === n) {
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);
+    return;
+  }
+  if (a.length === n && b.length === 1) {
+    const y = b[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!, y);
+    return;
+  }
+  forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => {
+    let ia = offs[0]!, ib = offs[1]!;
+    const sa = st[0]!, sb = st[1]!;
+    for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = f(a[ia]!, b[ib]!);
+  });
+}
+
+export function where(cond: Uint8Array, condShape: readonly number[], a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
+  forEachBroadcast(outShape, [condShape, aShape, bShape], (o, offs, st, len) => {
+    let ic = offs[0]!, ia = offs[1]!, ib = offs[2]!;
+    const sc = st[0]!, sa = st[1]!, sb = st[2]!;
+    for (let j = 0; j < len; j++, ic += sc, ia += sa, ib += sb) out[o + j] = cond[ic] ? a[ia]! : b[ib]!;
+  });
+}

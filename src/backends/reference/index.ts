@@ -1,0 +1,22 @@
+// The reference backend: plain TypeScript loops over typed arrays, written to be read. It is
+// the specification every other backend is tested against.
+
+import type { Backend } from "../backend.js";
+import { binary, unary, where } from "./elementwise.js";
+import { matmul } from "./matmul.js";
+import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./movement.js";
+import { reduce } from "./reduce.js";
+
+export const referenceBackend: Backend = {
+  name: "reference",
+  unary,
+  binary,
+  where,
+  reduce,
+  matmul,
+  copyStrided,
+  indexSelect,
+  indexAdd,
+  gather,
+  scatterAdd,
+};

@@ -1,0 +1,31 @@
+// tensorloom: tensors with autograd. `import * as tl from "tensorloom"`.
+// This entry point is browser-safe: nothing here imports a Node-only module.
+
+import "./ops/methods.js"; // installs x.add(), x.sum(), ... on Tensor.prototype
+
+export { Tensor } from "./tensor/tensor.js";
+export type { NestedArray } from "./tensor/tensor.js";
+export { type DType, type TypedArray, setDefaultDtype, getDefaultDtype, promoteTypes, resultType } from "./tensor/dtype.js";
+export { TensorloomError, ShapeError, DTypeError, IndexError, ValueError, AutogradError, UnsupportedKernelError } from "./tensor/errors.js";
+export { tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randLike, randnLike, randperm, fromStorage } from "./tensor/create.js";
+export { Generator, manualSeed, defaultGenerator } from "./tensor/random.js";
+export { printOptions } from "./tensor/format.js";
+export { noGrad, enableGrad, isGradEnabled } from "./autograd/graph.js";
+export { backward, grad, type BackwardOptions } from "./autograd/backward.js";
+export { gradCheck, type GradCheckOptions } from "./autograd/gradCheck.js";
+export { setBackend, getBackend, setNumThreads, getNumThreads, type BackendName } from "./backends/index.js";
+
+export { add, sub, mul, div, pow, maximum, minimum, remainder, floorDivide, atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor } from "./ops/binary.js";
+export { neg, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, reciprocal, square, sin, cos, erf, floor, ceil, round, trunc, clamp, logicalNot, isnan, isinf, isfinite } from "./ops/unary.js";
+export { relu, leakyRelu, elu, gelu, sigmoid, tanh, softplus, silu } from "./ops/activation.js";
+export { softmax, logSoftmax } from "./ops/softmax.js";
+export { sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, norm, all, any, sumToSize, type Dims, type ValuesIndices, type VarOptions } from "./ops/reduce.js";
+export { matmul, mm } from "./ops/matmul.js";
+export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, t, expand, broadcastTo, slice, narrow, select, flip, contiguous, clone, detach, to } from "./ops/movement.js";
+export { cat, stack, split, chunk, unbind } from "./ops/join.js";
+export { indexSelect, indexAdd, gather, scatterAdd } from "./ops/indexing.js";
+export { where, maskedFill } from "./ops/select.js";
+export { pad, type PadMode } from "./ops/pad.js";
+
+export * as nn from "./nn/index.js";
+export { F } from "./nn/index.js";

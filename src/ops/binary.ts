@@ -1,0 +1,140 @@
+// Broadcasting binary ops: arithmetic (differentiable), comparisons and logical ops (bool out).
+// Shape rule: NumPy broadcasting. Dtype rule: PyTorch's result_type, operands cast to it first
+// so that a float32 tensor compares with 0.1 as PyTorch does (0.1 rounded to float32).
+
+import { noGrad, record } from "../autograd/graph.js";
+import { kernels } from "../backends/index.js";
+import type { BinaryOp } from "../backends/backend.js";
+import { type DType, getDefaultDtype, isFloat, resultType } from "../tensor/dtype.js";
+import { DTypeError } from "../tensor/errors.js";
+import { broadcastShapes } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { type TensorLike, asTensor, castRaw, empty } from "./op.js";
+import { log, neg } from "./unary.js";
+import { where } from "./select.js";
+
+/** Compute `op` on a and b cast to `computeDtype`, into a new tensor of `outDtype` (no graph). */
+function compute(name: string, op: BinaryOp, a: TensorLike, b: TensorLike, computeDtype: DType, outDtype: DType): Tensor {
+  const ta = castRaw(asTensor(a, computeDtype), computeDtype);
+  const tb = castRaw(asTensor(b, computeDtype), computeDtype);
+  const shape = broadcastShapes(name, ta.shape, tb.shape);
+  const out = empty(outDtype, shape);
+  kernels().binary(op, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
+  return out;
+}
+
+const inputsOf = (...xs: TensorLike[]): Tensor[] => xs.filter((x): x is Tensor => x instanceof Tensor);
+
+/** a + alpha * b, broadcasting. */
+export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+  const dt = resultType(a, b);
+  const bb = alpha === 1 ? b : noGrad(() => mul(b, alpha));
+  const out = compute("add", "add", a, bb, dt, dt);
+  // d(a + alpha b) = da + alpha db
+  return record("AddBackward0", out, inputsOf(a, b), (g) => [() => g, () => (alpha === 1 ? g : mul(g, alpha))], []);
+}
+
+/** a - alpha * b, broadcasting. */
+export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
+  const dt = resultType(a, b);
+  if (dt === "bool") throw new DTypeError(`sub: subtracting two bool tensors is not supported (as in PyTorch). Use logicalXor, or convert with .to("int32").`);
+  const bb = alpha === 1 ? b : noGrad(() => mul(b, alpha));
+  const out = compute("sub", "sub", a, bb, dt, dt);
+  return record("SubBackward0", out, inputsOf(a, b), (g) => [() => g, () => (alpha === 1 ? neg(g) : mul(g, -alpha))], []);
+}
+
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const dt = resultType(a, b);
+  const out = compute("mul", "mul", a, b, dt, dt);
+  // d(ab) = b da + a db
+  return record("MulBackward0", out, inputsOf(a, b), (g) => [() => mul(g, b), () => mul(g, a)]);
+}
+
+/** True division: integer inputs give the default float dtype, as torch.div. */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  let dt = resultType(a, b);
+  if (!isFloat(dt)) dt = getDefaultDtype();
+  const out = compute("div", "div", a, b, dt, dt);
+  // d(a/b) = da / b - a db / b^2 = (da - out db) / b
+  return record("DivBackward0", out, inputsOf(a, b), (g) => [() => div(g, b), () => neg(div(mul(g, out), b))], [...inputsOf(b), out]);
+}
+
+/**
+ * a ** b. With a number exponent this is the scalar power (PyTorch's pow(Tensor, Scalar));
+ * d/da = b a^(b-1), taken as 0 when b is 0 (as PyTorch). d/db = out * log(a), 0 where a = 0 and b >= 0.
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  let dt = resultType(a, b);
+  if (dt === "bool") dt = "int32";
+  if (dt === "int32" && (b instanceof Tensor ? b.storage.some((v) => v < 0) : Number(b) < 0)) {
+    throw new DTypeError(`pow: integers to negative integer powers are not allowed (as in PyTorch), got exponent ${b instanceof Tensor ? "tensor with negative entries" : b}. Convert the base to float first: x.to("float32").pow(${b instanceof Tensor ? "e" : b}).`);
+  }
+  const out = compute("pow", "pow", a, b, dt, dt);
+  return record("PowBackward0", out, inputsOf(a, b), (g) => [
+    () => {
+      if (typeof b === "number" || typeof b === "boolean") {
+        return Number(b) === 0 ? mul(g, 0) : mul(g, mul(pow(a, Number(b) - 1), Number(b)));
+      }
+      // b * a^(b-1), with 0 where b == 0
+      return mul(g, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))));
+    },
+    () => mul(g, where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, log(a as Tensor | number)))),
+  ], [...inputsOf(a, b), out]);
+}
+
+/** Elementwise max; on ties the gradient is split evenly, as torch.maximum. */
+export function maximum(a: Tensor, b: TensorLike): Tensor {
+  return minmax("maximum", a, b);
+}
+
+export function minimum(a: Tensor, b: TensorLike): Tensor {
+  return minmax("minimum", a, b);
+}
+
+function minmax(op: "maximum" | "minimum", a: Tensor, b: TensorLike): Tensor {
+  const dt = resultType(a, b);
+  const out = compute(op, op, a, b, dt, dt);
+  const wins = (x: TensorLike, y: TensorLike): Tensor => (op === "maximum" ? gt(x, y) : lt(x, y));
+  // gradient goes to the winner; half to each on a tie
+  const share = (x: TensorLike, y: TensorLike): Tensor => add(wins(x, y).to(out.dtype), mul(eq(x, y).to(out.dtype), 0.5));
+  return record(op === "maximum" ? "MaximumBackward0" : "MinimumBackward0", out, inputsOf(a, b), (g) => [() => mul(g, share(a, b)), () => mul(g, share(b, a))]);
+}
+
+/** Python-style remainder (sign of the divisor), as torch.remainder; d/da = 1, d/db = -floor(a/b). */
+export function remainder(a: Tensor, b: TensorLike): Tensor {
+  const dt = resultType(a, b);
+  const out = compute("remainder", "remainder", a, b, dt, dt);
+  return record("RemainderBackward0", out, inputsOf(a, b), (g) => [() => g, () => mul(g, neg(floorDivide(a, b)))]);
+}
+
+/** floor(a / b), as torch.floor_divide (not differentiable). */
+export function floorDivide(a: Tensor, b: TensorLike): Tensor {
+  const dt = resultType(a, b);
+  return compute("floorDivide", "floorDivide", a, b, dt, dt);
+}
+
+export function atan2(a: Tensor, b: TensorLike): Tensor {
+  let dt = resultType(a, b);
+  if (!isFloat(dt)) dt = getDefaultDtype();
+  const out = compute("atan2", "atan2", a, b, dt, dt);
+  // d atan2(a, b) = (b da - a db) / (a^2 + b^2)
+  return record("Atan2Backward0", out, inputsOf(a, b), (g) => {
+    const r = add(mul(a, a), mul(b, b));
+    return [() => mul(g, div(b, r)), () => mul(g, neg(div(a, r)))];
+  });
+}
+
+function comparison(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  const dt = resultType(a, b);
+  return compute(op, op, a, b, dt, "bool");
+}
+
+export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison("eq", a, b);
+export const ne = (a: TensorLike, b: TensorLike): Tensor => comparison("ne", a, b);
+export const lt = (a: TensorLike, b: TensorLike): Tensor => comparison("lt", a, b);
+export const le = (a: TensorLike, b: TensorLike): Tensor => comparison("le", a, b);
+export const gt = (a: TensorLike, b: TensorLike): Tensor => comparison("gt", a, b);
+export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison("ge", a, b);
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalAnd", a, b);
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalOr", a, b);
+export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalXor", a, b);

@@ -1,0 +1,99 @@
+// Index-driven ops: indexSelect/indexAdd (whole slices by a 1-D index) and gather/scatterAdd
+// (element-wise along one dim), each the other's gradient. Indices are int32 and range-checked
+// here, before any kernel runs.
+
+import { record } from "../autograd/graph.js";
+import { kernels } from "../backends/index.js";
+import { promoteTypes } from "../tensor/dtype.js";
+import { IndexError, ShapeError } from "../tensor/errors.js";
+import { fmt, normDim, numelOf } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { castRaw, empty, requireIndex } from "./op.js";
+import { narrow } from "./movement.js";
+
+/** Positions must lie in [-size, size); negatives count from the end. Returns normalised indices. */
+function checkedIndices(op: string, idx: Int32Array, size: number, dim: number): Int32Array {
+  let out = idx;
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!;
+    if (v < -size || v >= size) {
+      throw new IndexError(`${op}: index ${v} (at position ${i}) is out of range for dim ${dim} of size ${size}; indices must be in [${-size}, ${size - 1}].`);
+    }
+    if (v < 0) {
+      if (out === idx) out = idx.slice();
+      out[i] = v + size;
+    }
+  }
+  return out;
+}
+
+function split3(shape: readonly number[], d: number): [number, number, number] {
+  return [numelOf(shape.slice(0, d)), shape[d]!, numelOf(shape.slice(d + 1))];
+}
+
+/** Slices of x at the positions in a 1-D int32 index along dim, as torch.index_select. */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normDim("indexSelect", dim, x.ndim);
+  if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use gather for element-wise picks.`);
+  const idx = checkedIndices("indexSelect", requireIndex("indexSelect", "index", index), x.ndim === 0 ? 1 : x.shape[d]!, d);
+  const xs = x.ndim === 0 ? [1] : x.shape;
+  const [outer, size, inner] = split3(xs, d);
+  const shape = x.ndim === 0 ? (index.ndim === 0 ? [] : [idx.length]) : xs.map((s, i) => (i === d ? idx.length : s));
+  const out = empty(x.dtype, shape);
+  kernels().indexSelect(x.storage, outer, size, inner, idx, out.storage);
+  return record("IndexSelectBackward0", out, [x], (g) => [() => indexAdd(empty(g.dtype, x.shape), d, index, g)], []);
+}
+
+/** x with src's slices added at the index positions along dim, as torch.index_add. */
+export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const d = normDim("indexAdd", dim, x.ndim);
+  const idx = checkedIndices("indexAdd", requireIndex("indexAdd", "index", index), x.shape[d]!, d);
+  const expected = x.shape.map((s, i) => (i === d ? idx.length : s));
+  if (numelOf(expected) !== src.numel() || src.ndim !== x.ndim || !src.shape.every((s, i) => s === expected[i])) {
+    throw new ShapeError(`indexAdd: src has shape ${fmt(src.shape)} but must be ${fmt(expected)} (x ${fmt(x.shape)} with dim ${d} sized by the ${idx.length} indices).`);
+  }
+  const dt = promoteTypes(x.dtype, src.dtype);
+  const out = x.dtype === dt ? new Tensor(x.storage.slice(), x.shape) : castRaw(x, dt);
+  const [outer, size, inner] = split3(x.shape, d);
+  kernels().indexAdd(out.storage, outer, size, inner, idx, castRaw(src, dt).storage);
+  return record("IndexAddBackward0", out, [x, src], (g) => [() => g, () => indexSelect(g, d, index)], []);
+}
+
+function checkGatherShapes(op: string, x: Tensor, d: number, index: Tensor): void {
+  if (index.ndim !== x.ndim) {
+    throw new ShapeError(`${op}: index ${fmt(index.shape)} must have as many dims as the input ${fmt(x.shape)}.`);
+  }
+  index.shape.forEach((s, i) => {
+    if (i !== d && s > x.shape[i]!) {
+      throw new ShapeError(`${op}: index ${fmt(index.shape)} is larger than the input ${fmt(x.shape)} at dim ${i} (${s} > ${x.shape[i]}); index.size(d) <= input.size(d) is required for every d != dim (${d}).`);
+    }
+  });
+}
+
+/** out[i][j][k] = x[i][index[i][j][k]][k] for dim 1 (and likewise for any dim), as torch.gather. */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normDim("gather", dim, x.ndim);
+  checkGatherShapes("gather", x, d, index);
+  const idx = checkedIndices("gather", requireIndex("gather", "index", index), x.shape[d]!, d);
+  const out = empty(x.dtype, index.shape);
+  kernels().gather(x.storage, x.shape, d, idx, index.shape, out.storage);
+  return record("GatherBackward0", out, [x], (g) => [() => scatterAdd(empty(g.dtype, x.shape), d, index, g)], []);
+}
+
+/**
+ * x with src added at the positions index gives along dim, as torch.scatter_add (out of place).
+ * Only src's leading index-shaped block is used, as in PyTorch.
+ */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const d = normDim("scatterAdd", dim, x.ndim);
+  checkGatherShapes("scatterAdd", x, d, index);
+  if (src.ndim !== index.ndim || index.shape.some((s, i) => s > src.shape[i]!)) {
+    throw new ShapeError(`scatterAdd: src ${fmt(src.shape)} must have index's dims and be at least as large as index ${fmt(index.shape)} in each.`);
+  }
+  const used = index.shape.reduce<Tensor>((t, s, i) => (t.shape[i] === s ? t : narrow(t, i, 0, s)), src);
+  const idx = checkedIndices("scatterAdd", requireIndex("scatterAdd", "index", index), x.shape[d]!, d);
+  const dt = promoteTypes(x.dtype, src.dtype);
+  const out = x.dtype === dt ? new Tensor(x.storage.slice(), x.shape) : castRaw(x, dt);
+  kernels().scatterAdd(out.storage, out.shape, d, idx, index.shape, castRaw(used, dt).storage, used.shape);
+  return record("ScatterAddBackward0", out, [x, used], (g) => [() => g, () => gather(g, d, index)], []);
+}

@@ -1,0 +1,50 @@
+// In-place updates (add_, mul_, copy_, fill_, zero_...), for optimizers and initialisation.
+// Each computes the out-of-place result, checks it fits (same shape, castable dtype), writes it
+// into the tensor's storage and bumps the version counter that autograd checks. In-place ops on
+// tensors that take part in gradient recording are refused, as PyTorch refuses them on leaves.
+
+import { isGradEnabled, noGrad } from "../autograd/graph.js";
+import { isFloat } from "../tensor/dtype.js";
+import { AutogradError, DTypeError, ShapeError } from "../tensor/errors.js";
+import { fmt, shapesEqual } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { type TensorLike, castRaw } from "./op.js";
+import { expand } from "./movement.js";
+
+/** Write `compute()`'s result into x. */
+export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLike[], compute: () => Tensor): Tensor {
+  if (isGradEnabled() && (x.requiresGrad || operands.some((o) => o instanceof Tensor && o.requiresGrad))) {
+    throw new AutogradError(
+      `${op}: in-place operation on a tensor that takes part in gradient recording (shape ${fmt(x.shape)}${x.isLeaf ? ", a leaf that requires grad" : ""}). ` +
+        `Wrap the update in tl.noGrad(() => ...), or use the out-of-place op (${op.replace(/_$/, "")}).`,
+    );
+  }
+  const r = noGrad(compute);
+  if (!shapesEqual(r.shape, x.shape)) {
+    throw new ShapeError(`${op}: the result has shape ${fmt(r.shape)} but the tensor written to has ${fmt(x.shape)}; an in-place op cannot change the shape (the other operand must broadcast to ${fmt(x.shape)}).`);
+  }
+  if (r.dtype !== x.dtype && isFloat(r.dtype) && !isFloat(x.dtype)) {
+    throw new DTypeError(`${op}: result type ${r.dtype} can't be cast to the tensor's dtype ${x.dtype} in place. Convert first: x = x.to("${r.dtype}").`);
+  }
+  x.storage.set(castRaw(r, x.dtype).storage);
+  x.version.v++;
+  return x;
+}
+
+/** Copy src's values (broadcast to x's shape, converted to x's dtype) into x, as torch.Tensor.copy_. */
+export function copy_(x: Tensor, src: Tensor): Tensor {
+  return writeInPlace("copy_", x, [src], () => {
+    const s = shapesEqual(src.shape, x.shape) ? src : expand(src, x.shape);
+    return castRaw(s, x.dtype);
+  });
+}
+
+export function fill_(x: Tensor, value: number | boolean): Tensor {
+  return writeInPlace("fill_", x, [], () => {
+    const t = new Tensor(x.storage.slice(), x.shape);
+    t.storage.fill(typeof value === "boolean" ? (value ? 1 : 0) : value);
+    return t;
+  });
+}
+
+export const zero_ = (x: Tensor): Tensor => fill_(x, 0);

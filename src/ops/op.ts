@@ -1,0 +1,57 @@
+// Helpers every op file uses: allocate outputs, lift JS numbers to tensors, run a unary kernel,
+// and the checks shared by many ops. The graph itself is recorded with autograd's record().
+
+import { kernels } from "../backends/index.js";
+import type { UnaryOp } from "../backends/backend.js";
+import { type DType, allocStorage, isFloat } from "../tensor/dtype.js";
+import { DTypeError, ValueError } from "../tensor/errors.js";
+import type { Shape } from "../tensor/shape.js";
+import { numelOf } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** What binary ops accept: a tensor or a JS number/boolean (a "wrapped scalar" in PyTorch's terms). */
+export type TensorLike = Tensor | number | boolean;
+
+export function empty(dtype: DType, shape: Shape): Tensor {
+  return new Tensor(allocStorage(dtype, numelOf(shape)), shape);
+}
+
+/** A 0-d tensor holding `v`. */
+export function scalar(v: number | boolean, dtype: DType): Tensor {
+  const s = allocStorage(dtype, 1);
+  s[0] = typeof v === "boolean" ? (v ? 1 : 0) : v;
+  return new Tensor(s, []);
+}
+
+export function asTensor(v: TensorLike, dtype: DType): Tensor {
+  return v instanceof Tensor ? v : scalar(v, dtype);
+}
+
+/** Apply an elementwise kernel into a new tensor of `dtype` (no graph). */
+export function mapUnary(op: UnaryOp, x: Tensor, dtype: DType, a?: number, b?: number): Tensor {
+  const out = empty(dtype, x.shape);
+  kernels().unary(op, x.storage, out.storage, a, b);
+  return out;
+}
+
+/** A converted copy (no graph); the same tensor when the dtype already matches. */
+export function castRaw(x: Tensor, dtype: DType): Tensor {
+  return x.dtype === dtype ? x : mapUnary("cast", x, dtype);
+}
+
+export function requireFloat(op: string, x: Tensor): void {
+  if (!isFloat(x.dtype)) {
+    throw new DTypeError(`${op}: expected a float tensor, got ${x.dtype}. Convert it first, e.g. x.to("float32").`);
+  }
+}
+
+export function requireIndex(op: string, name: string, idx: Tensor): Int32Array {
+  if (idx.dtype !== "int32") {
+    throw new DTypeError(`${op}: ${name} must be an int32 tensor of positions, got ${idx.dtype}. Convert it with ${name}.to("int32").`);
+  }
+  return idx.storage as Int32Array;
+}
+
+export function requireFinite(op: string, name: string, v: number): void {
+  if (!Number.isFinite(v)) throw new ValueError(`${op}: ${name} must be a finite number, got ${v}.`);
+}

@@ -1,0 +1,247 @@
+// Reductions over one dim, several dims or all: sum, mean, prod, max/min (values and indices),
+// amax/amin, argmax/argmin, var/std, logsumexp, norm, all/any, and sumToSize (which the
+// autograd engine uses to undo broadcasting). One kernel call reduces the middle of an
+// [outer, size, inner] view; non-adjacent dims are first permuted to the end.
+
+import { noGrad, record } from "../autograd/graph.js";
+import { kernels } from "../backends/index.js";
+import type { ReduceOp } from "../backends/backend.js";
+import { type DType, isFloat } from "../tensor/dtype.js";
+import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
+import { fmt, normDim, normDims, numelOf } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { abs, log, exp, sign, sqrt } from "./unary.js";
+import { add, div, eq, mul, ne, pow, sub } from "./binary.js";
+import { expand, permute, reshape, squeeze } from "./movement.js";
+import { scatterAdd } from "./indexing.js";
+import { where } from "./select.js";
+import { empty, requireFloat } from "./op.js";
+
+export type Dims = number | readonly number[] | undefined;
+
+/** Shape after reducing `dims` (sorted, normalised). */
+function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+  return keepdim ? shape.map((d, i) => (dims.includes(i) ? 1 : d)) : shape.filter((_, i) => !dims.includes(i));
+}
+
+/** Run a reduce kernel over `dims` into a new tensor of `dtype` (no graph). */
+function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
+  const outShape = reducedShape(x.shape, dims, keepdim);
+  const out = empty(dtype, outShape);
+  if (dims.length === 0) {
+    kernels().reduce(op, x.storage, x.numel(), 1, 1, out.storage);
+    return out;
+  }
+  const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
+  let src = x, a = dims[0]!, b = dims[dims.length - 1]!;
+  if (!adjacent) {
+    const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+    src = noGrad(() => permute(x, [...kept, ...dims]));
+    a = kept.length;
+    b = x.ndim - 1;
+  }
+  const outer = numelOf(src.shape.slice(0, a)), size = numelOf(src.shape.slice(a, b + 1)), inner = numelOf(src.shape.slice(b + 1));
+  if (size === 0 && (op === "max" || op === "min" || op === "argmax" || op === "argmin")) {
+    throw new ShapeError(`${op}: cannot reduce over a dim of size 0 (tensor ${fmt(x.shape)}, dims [${dims.join(", ")}]): there is no identity for ${op}. Select a non-empty dim.`);
+  }
+  kernels().reduce(op, src.storage, outer, size, inner, out.storage);
+  return out;
+}
+
+/** Gradient of a keepdim-less reduction, reshaped to keepdim form and expanded to the input shape. */
+function expandBack(g: Tensor, x: Tensor, dims: readonly number[]): Tensor {
+  return expand(reshape(g, reducedShape(x.shape, dims, true)), x.shape);
+}
+
+/** Sum over dims (all by default). Int and bool sum to int32 (PyTorch: int64). */
+export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  const dims = normDims("sum", dim, x.ndim);
+  const out = reduceRaw("sum", x, dims, keepdim, isFloat(x.dtype) ? x.dtype : "int32");
+  return record("SumBackward1", out, [x], (g) => [() => expandBack(g, x, dims)], []);
+}
+
+/** Mean over dims; float tensors only, as PyTorch. */
+export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  if (!isFloat(x.dtype)) {
+    throw new DTypeError(`mean: could not infer the output dtype: the input is ${x.dtype} and mean needs a float tensor (as PyTorch). Convert first: x.to("float32").mean().`);
+  }
+  const dims = normDims("mean", dim, x.ndim);
+  const n = numelOf(dims.map((d) => x.shape[d]!));
+  return div(sum(x, dims, keepdim), n);
+}
+
+/** Product over one dim or all; the gradient handles zeros exactly (no division by zero). */
+export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
+  const dims = normDims("prod", dim, x.ndim);
+  const out = reduceRaw("prod", x, dims, keepdim, isFloat(x.dtype) ? x.dtype : "int32");
+  return record("ProdBackward0", out, [x], (g) => [() => {
+    // d prod / d x_i = product of the others: out / x_i when the slice has no zero; with one
+    // zero only that position gets the product of the nonzero others; with two or more, 0.
+    const keep = (t: Tensor) => expand(reshape(t, reducedShape(x.shape, dims, true)), x.shape);
+    const isZero = eq(x, 0);
+    const zeros = keep(sum(isZero, dims, false));
+    const nonzeroProd = keep(noGrad(() => prodRaw(where(isZero, 1, x), dims)));
+    const safe = where(isZero, 1, x);
+    const ge = keep(g);
+    const noZero = mul(ge, div(keep(out), safe));
+    const oneZero = where(isZero, mul(ge, nonzeroProd), 0);
+    return where(eq(zeros, 0), noZero, where(eq(zeros, 1), oneZero, 0));
+  }], [x, out]);
+}
+
+const prodRaw = (x: Tensor, dims: number[]): Tensor => reduceRaw("prod", x, dims, false, x.dtype);
+
+/** Values and indices, usable as `const [v, i] = x.max(1)` or `x.max(1).values`. */
+export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
+
+function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return Object.assign([values, indices] as [Tensor, Tensor], { values, indices });
+}
+
+function extremeAlong(op: "max" | "min", x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+  const d = normDim(op, dim, x.ndim);
+  const indices = reduceRaw(op === "max" ? "argmax" : "argmin", x, [d], keepdim, "int32");
+  const values = reduceRaw(op, x, [d], keepdim, x.dtype);
+  record(op === "max" ? "MaxBackward0" : "MinBackward0", values, [x], (g) => [() => {
+    // the whole gradient goes to the selected position (PyTorch's max(dim) convention)
+    const shapeKeep = reducedShape(x.shape, [d], true);
+    return scatterAdd(empty(g.dtype, x.shape), d, reshape(indices, shapeKeep), reshape(g, shapeKeep));
+  }], []);
+  return valuesIndices(values, indices);
+}
+
+/** amax over dims: the gradient is shared evenly among tied maxima, as torch.amax. */
+function extremeDims(op: "max" | "min", x: Tensor, dims: number[], keepdim: boolean): Tensor {
+  if (x.dtype === "bool") throw new DTypeError(`${op}: not supported for bool tensors; use any()/all(), or convert with .to("int32").`);
+  const out = reduceRaw(op, x, dims, keepdim, x.dtype);
+  return record(op === "max" ? "AmaxBackward0" : "AminBackward0", out, [x], (g) => [() => {
+    const hit = eq(x, expandBack(out, x, dims)).to(g.dtype);
+    const count = expandBack(sum(hit, dims, false), x, dims);
+    return div(mul(expandBack(g, x, dims), hit), count);
+  }], [x, out]);
+}
+
+/** max() of all elements, or max(dim, keepdim) giving values and indices, as torch.max. */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  if (dim === undefined) return extremeDims("max", x, normDims("max", undefined, x.ndim), false);
+  return extremeAlong("max", x, dim, keepdim);
+}
+
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  if (dim === undefined) return extremeDims("min", x, normDims("min", undefined, x.ndim), false);
+  return extremeAlong("min", x, dim, keepdim);
+}
+
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("max", x, normDims("amax", dim, x.ndim), keepdim);
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("min", x, normDims("amin", dim, x.ndim), keepdim);
+
+/** Position of the first maximum along dim, or in the flattened tensor when dim is omitted (int32). */
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtreme("argmax", x, dim, keepdim);
+}
+
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtreme("argmin", x, dim, keepdim);
+}
+
+function argExtreme(op: "argmax" | "argmin", x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  if (dim === undefined) {
+    const r = reduceRaw(op, reshape(x, [x.numel()]), [0], false, "int32");
+    return keepdim ? reshape(r, x.shape.map(() => 1)) : r;
+  }
+  return reduceRaw(op, x, [normDim(op, dim, x.ndim)], keepdim, "int32");
+}
+
+export interface VarOptions {
+  /** Divide by N - correction (default 1: Bessel's correction, the unbiased estimate). */
+  correction?: number;
+  /** PyTorch's older flag: true is correction 1, false is correction 0. */
+  unbiased?: boolean;
+  keepdim?: boolean;
+}
+
+/** Variance over dims with Bessel's correction by default, as torch.var. */
+export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  requireFloat("var", x);
+  const dims = normDims("var", dim, x.ndim);
+  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
+  const n = numelOf(dims.map((d) => x.shape[d]!));
+  const d = sub(x, mean(x, dims, true));
+  return div(sum(mul(d, d), dims, opts.keepdim ?? false), Math.max(n - correction, 0));
+}
+
+/** Standard deviation: sqrt(var). */
+export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  return sqrt(variance(x, dim, opts));
+}
+
+/** log(sum(exp(x))) over dims, stable for large values (the max is subtracted first). */
+export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  requireFloat("logsumexp", x);
+  const dims = normDims("logsumexp", dim, x.ndim);
+  const m = noGrad(() => {
+    const raw = reduceRaw("max", x, dims, true, x.dtype);
+    return where(eq(abs(raw), Infinity), 0, raw); // all -inf (or +inf) slices: shift by 0
+  });
+  const out = add(log(sum(exp(sub(x, m)), dims, true)), m);
+  return keepdim ? out : squeeze(out, dims);
+}
+
+/**
+ * Vector p-norm over dims (all by default), as torch.norm / torch.linalg.vector_norm: p = 2
+ * (or "fro"), 1, Infinity, -Infinity, 0, or any other positive number. The gradient at a zero
+ * norm is 0, as PyTorch.
+ */
+export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, keepdim = false): Tensor {
+  requireFloat("norm", x);
+  const q = p === "fro" ? 2 : p;
+  if (typeof q !== "number" || Number.isNaN(q)) throw new ValueError(`norm: p must be a number, Infinity or "fro", got ${JSON.stringify(p)}.`);
+  const dims = normDims("norm", dim, x.ndim);
+  const ax = () => abs(x);
+  const out = noGrad(() => {
+    if (q === Infinity) return amax(ax(), dims, keepdim);
+    if (q === -Infinity) return amin(ax(), dims, keepdim);
+    if (q === 0) return sum(ne(x, 0).to(x.dtype), dims, keepdim);
+    if (q === 1) return sum(ax(), dims, keepdim);
+    if (q === 2) return sqrt(sum(mul(x, x), dims, keepdim));
+    return pow(sum(pow(ax(), q), dims, keepdim), 1 / q);
+  });
+  return record("NormBackward1", out, [x], (g) => [() => {
+    const ge = expandBack(keepdim ? reshape(g, reducedShape(x.shape, dims, false)) : g, x, dims);
+    const oe = expandBack(keepdim ? reshape(out, reducedShape(x.shape, dims, false)) : out, x, dims);
+    if (q === 0) return mul(ge, 0);
+    if (q === 1) return mul(ge, sign(x));
+    if (q === Infinity || q === -Infinity) {
+      const hit = eq(abs(x), oe).to(ge.dtype);
+      const count = expandBack(sum(hit, dims, false), x, dims);
+      return div(mul(mul(ge, sign(x)), hit), count);
+    }
+    // d ||x||_p / dx = x |x|^{p-2} / ||x||^{p-1}; 0 where the norm is 0
+    const scale = where(eq(oe, 0), 0, div(ge, q === 2 ? oe : pow(oe, q - 1)));
+    return q === 2 ? mul(x, scale) : mul(mul(x, pow(abs(x), q - 2)), scale);
+  }], [x, out]);
+}
+
+/** True where every element over dims is nonzero (bool). */
+export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return reduceRaw("all", x, normDims("all", dim, x.ndim), keepdim, "bool");
+}
+
+export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return reduceRaw("any", x, normDims("any", dim, x.ndim), keepdim, "bool");
+}
+
+/** Sum x down to `shape` (the reverse of broadcasting), as torch.Tensor.sum_to_size. */
+export function sumToSize(x: Tensor, shape: readonly number[]): Tensor {
+  const off = x.ndim - shape.length;
+  const ok = off >= 0 && shape.every((d, i) => d === x.shape[off + i] || d === 1);
+  if (!ok) throw new ShapeError(`sumToSize: ${fmt(x.shape)} cannot be summed to ${fmt(shape)}; the target must be a shape that broadcasts to it.`);
+  const dims = x.shape.map((_, i) => i).filter((i) => i < off || (shape[i - off] === 1 && x.shape[i] !== 1));
+  const s = dims.length > 0 ? sum(x, dims, true) : x;
+  return reshape(s, shape);
+}
+

@@ -1,0 +1,32 @@
+// where(cond, a, b): elementwise choice with three-way broadcasting, and maskedFill built on it.
+// Gradient: g flows to a where cond holds and to b elsewhere (the engine sums broadcast dims).
+
+import { record } from "../autograd/graph.js";
+import { kernels } from "../backends/index.js";
+import { resultType } from "../tensor/dtype.js";
+import { DTypeError } from "../tensor/errors.js";
+import { broadcastShapes, fmt } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { type TensorLike, asTensor, castRaw, empty } from "./op.js";
+
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (!(cond instanceof Tensor) || cond.dtype !== "bool") {
+    throw new DTypeError(`where: condition must be a bool tensor, got ${cond instanceof Tensor ? `${cond.dtype} ${fmt(cond.shape)}` : typeof cond}. Build it with a comparison, e.g. x.gt(0).`);
+  }
+  const dt = resultType(a, b);
+  const ta = castRaw(asTensor(a, dt), dt), tb = castRaw(asTensor(b, dt), dt);
+  const shape = broadcastShapes("where", cond.shape, ta.shape, tb.shape);
+  const out = empty(dt, shape);
+  kernels().where(cond.storage as Uint8Array, cond.shape, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
+  const inputs = [a, b].filter((x): x is Tensor => x instanceof Tensor);
+  const zero = (g: Tensor) => asTensor(0, g.dtype);
+  return record("WhereBackward0", out, inputs, (g) => {
+    const thunks = [() => where(cond, g, zero(g)), () => where(cond, zero(g), g)];
+    return a instanceof Tensor ? (b instanceof Tensor ? thunks : [thunks[0]]) : [thunks[1]];
+  }, [cond]);
+}
+
+/** x with `value` where mask is true, as torch.masked_fill. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  return where(mask, asTensor(value, x.dtype), x);
+}

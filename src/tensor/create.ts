@@ -1,0 +1,218 @@
+// Creating tensors: from nested arrays or typed arrays, constant fills, ranges, and seeded
+// random draws. Everything here writes typed arrays directly; no backend is involved.
+
+import { type DType, type TypedArray, allocStorage, assertDType, dtypeOfStorage, getDefaultDtype, isFloat } from "./dtype.js";
+import { DTypeError, ShapeError, ValueError } from "./errors.js";
+import { type Shape, checkShape, fmt, numelOf } from "./shape.js";
+import { type NestedArray, Tensor } from "./tensor.js";
+import { type Generator, defaultGenerator } from "./random.js";
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface TensorOptions extends CreateOptions {
+  /** For a flat typed array or number[]: the shape to view it as. */
+  shape?: number[];
+}
+
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
+  if (opts?.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/** Storage of `dtype` filled from JS values; bool stores v != 0, int truncates toward zero. */
+export function storageFrom(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
+  const out = allocStorage(dtype, values.length);
+  if (dtype === "bool") {
+    for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0; // NaN counts as true in PyTorch
+    for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) out[i] = 1;
+  } else {
+    for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
+  }
+  return out;
+}
+
+/**
+ * A tensor from nested arrays, a flat typed array or a number, as torch.tensor. The dtype is
+ * inferred as PyTorch does: booleans give bool, integers int32 (PyTorch's int64), anything
+ * else the default float dtype. Typed arrays keep their own dtype and are copied.
+ * @example tl.tensor([[1, 2], [3, 4]], { dtype: "float64" })
+ */
+export function tensor(values: NestedArray | TypedArray | Tensor, opts: TensorOptions = {}): Tensor {
+  if (values instanceof Tensor) return finish(new Tensor(storageFrom(values.storage, opts.dtype ?? values.dtype), values.shape), opts);
+  let flat: ArrayLike<number | boolean>;
+  let shape: number[];
+  let inferred: DType;
+  if (ArrayBuffer.isView(values)) {
+    flat = values as TypedArray;
+    shape = [values.length];
+    inferred = dtypeOfStorage(values as TypedArray);
+  } else {
+    const r = flatten(values);
+    flat = r.flat;
+    shape = r.shape;
+    inferred = r.allBool ? "bool" : r.allInt ? "int32" : getDefaultDtype();
+  }
+  if (opts.shape !== undefined) {
+    const s = checkShape("tensor", opts.shape);
+    if (numelOf(s) !== flat.length) {
+      throw new ShapeError(`tensor: shape ${fmt(s)} holds ${numelOf(s)} elements but ${flat.length} values were given. Pass a shape whose product is ${flat.length}.`);
+    }
+    shape = s;
+  }
+  const dtype = opts.dtype === undefined ? inferred : assertDType("tensor", opts.dtype);
+  return finish(new Tensor(storageFrom(flat, dtype), shape), opts);
+}
+
+function flatten(values: NestedArray): { flat: (number | boolean)[]; shape: number[]; allBool: boolean; allInt: boolean } {
+  const shape: number[] = [];
+  for (let v: NestedArray = values; Array.isArray(v); v = v[0] as NestedArray) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+  }
+  const flat: (number | boolean)[] = [];
+  let allBool = true, allInt = true;
+  const walk = (v: NestedArray, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v === "boolean") allInt = allInt && true;
+      else if (typeof v === "number") {
+        allBool = false;
+        if (!Number.isInteger(v)) allInt = false;
+      } else {
+        throw new ValueError(`tensor: element ${path} is ${Array.isArray(v) ? "an array" : JSON.stringify(v)}, but the nesting says a number or boolean belongs there. Make every row the same depth, with numbers or booleans at the bottom.`);
+      }
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ShapeError(`tensor: ragged nested array: element ${path || "[]"} has ${Array.isArray(v) ? `length ${v.length}` : "no length"} but dim ${dim} has size ${shape[dim]} (from the first row). Make every row the same length.`);
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i]!, dim + 1, `${path}[${i}]`);
+  };
+  walk(values, 0, "");
+  if (flat.length === 0) allBool = allInt = false; // torch.tensor([]) is float
+  return { flat, shape, allBool, allInt };
+}
+
+/** A tensor that shares `storage` (no copy); the caller promises not to reuse the array. */
+export function fromStorage(storage: TypedArray, shape: Shape): Tensor {
+  return new Tensor(storage, shape);
+}
+
+export function full(shape: Shape, value: number | boolean, opts: CreateOptions = {}): Tensor {
+  const s = checkShape("full", shape);
+  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : getDefaultDtype());
+  const st = allocStorage(assertDType("full", dtype), numelOf(s));
+  st.fill(dtype === "bool" ? (value ? 1 : 0) : Number(value));
+  return finish(new Tensor(st, s), opts);
+}
+
+export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => full(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => full(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+/** Uninitialised in PyTorch; zero-filled here, since typed arrays always are. */
+export const empty = zeros;
+export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...opts });
+export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => ones(t.shape, { dtype: t.dtype, ...opts });
+export const fullLike = (t: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor => full(t.shape, value, { dtype: t.dtype, ...opts });
+
+/**
+ * Values from start (inclusive) to end (exclusive) by step, as torch.arange. int32 when all
+ * arguments are integers, else the default float dtype. arange(5) is [0, 1, 2, 3, 4].
+ */
+export function arange(startOrEnd: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  const start = end === undefined ? 0 : startOrEnd;
+  const stop = end === undefined ? startOrEnd : end;
+  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a finite non-zero number, got ${step}.`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError(`arange: start and end must be finite, got start=${start}, end=${stop}.`);
+  if ((stop - start) / step < 0) {
+    throw new ValueError(`arange: step ${step} goes away from end: start=${start}, end=${stop}. Use a ${step > 0 ? "negative" : "positive"} step, or swap start and end.`);
+  }
+  const n = Math.ceil((stop - start) / step);
+  const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : getDefaultDtype());
+  const st = allocStorage(dtype, n);
+  for (let i = 0; i < n; i++) st[i] = start + i * step;
+  return finish(new Tensor(st, [n]), opts);
+}
+
+/** `steps` evenly spaced values from start to end inclusive, as torch.linspace. */
+export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}.`);
+  const dtype = opts.dtype ?? getDefaultDtype();
+  const st = allocStorage(dtype, steps);
+  const d = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end`
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) st[i] = i < half ? start + d * i : end - d * (steps - 1 - i);
+  return finish(new Tensor(st, [steps]), opts);
+}
+
+/** Identity matrix n x m (m defaults to n). */
+export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  const t = zeros([n, m], opts.dtype === undefined ? {} : { dtype: opts.dtype });
+  for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
+  return finish(t, opts);
+}
+
+function floatDTypeFor(op: string, opts: CreateOptions): DType {
+  const d = opts.dtype ?? getDefaultDtype();
+  if (!isFloat(d)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${d}. Use randint for integers.`);
+  return d;
+}
+
+/** Uniform on [0, 1), from the seeded generator (tl.manualSeed). */
+export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
+  const s = checkShape("rand", shape);
+  const g = opts.generator ?? defaultGenerator;
+  const st = allocStorage(floatDTypeFor("rand", opts), numelOf(s));
+  for (let i = 0; i < st.length; i++) {
+    let u = g.uniform();
+    if (st instanceof Float32Array && Math.fround(u) === 1) u = 0.99999994; // keep [0, 1) after rounding
+    st[i] = u;
+  }
+  return finish(new Tensor(st, s), opts);
+}
+
+/** Standard normal, from the seeded generator (tl.manualSeed). */
+export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
+  const s = checkShape("randn", shape);
+  const g = opts.generator ?? defaultGenerator;
+  const st = allocStorage(floatDTypeFor("randn", opts), numelOf(s));
+  for (let i = 0; i < st.length; i++) st[i] = g.normal();
+  return finish(new Tensor(st, s), opts);
+}
+
+/** Integers uniform in [low, high), int32 by default, as torch.randint(low, high, size). */
+export function randint(low: number, high: number, shape: Shape, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new ValueError(`randint: needs integers low < high, got low=${low}, high=${high}.`);
+  }
+  const s = checkShape("randint", shape);
+  const g = opts.generator ?? defaultGenerator;
+  const st = allocStorage(opts.dtype ?? "int32", numelOf(s));
+  for (let i = 0; i < st.length; i++) st[i] = g.int(low, high);
+  return finish(new Tensor(st, s), opts);
+}
+
+export const randLike = (t: Tensor, opts: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...opts });
+export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...opts });
+
+/** A random permutation of 0..n-1 (int32), as torch.randperm. */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}.`);
+  const g = opts.generator ?? defaultGenerator;
+  const st = new Int32Array(n);
+  for (let i = 0; i < n; i++) st[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.int(0, i + 1);
+    const tmp = st[i]!;
+    st[i] = st[j]!;
+    st[j] = tmp;
+  }
+  return new Tensor(st, [n]);
+}

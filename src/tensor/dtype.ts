@@ -1,0 +1,95 @@
+// dtypes, their typed-array storage, and PyTorch's type-promotion rules.
+// Not here: anything that computes on values (that is the backends' job).
+
+import { DTypeError } from "./errors.js";
+
+export type DType = "float32" | "float64" | "int32" | "bool";
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
+
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type FloatDType = "float32" | "float64";
+
+/** Storage class per dtype. bool is one byte per element, 0 or 1. */
+export function allocStorage(dtype: DType, n: number): TypedArray {
+  switch (dtype) {
+    case "float32": return new Float32Array(n);
+    case "float64": return new Float64Array(n);
+    case "int32": return new Int32Array(n);
+    case "bool": return new Uint8Array(n);
+    default: return dtype satisfies never;
+  }
+}
+
+export function dtypeOfStorage(a: TypedArray): DType {
+  if (a instanceof Float32Array) return "float32";
+  if (a instanceof Float64Array) return "float64";
+  if (a instanceof Int32Array) return "int32";
+  return "bool";
+}
+
+export function isFloat(d: DType): d is FloatDType {
+  return d === "float32" || d === "float64";
+}
+
+export function assertDType(op: string, d: unknown): DType {
+  if (typeof d === "string" && (DTYPES as readonly string[]).includes(d)) return d as DType;
+  throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(d)}. Use one of ${DTYPES.join(", ")}.`);
+}
+
+let defaultFloat: FloatDType = "float32";
+
+/** As torch.set_default_dtype: the dtype of float tensors created without an explicit dtype. */
+export function setDefaultDtype(d: DType): void {
+  if (d !== "float32" && d !== "float64") {
+    throw new DTypeError(`setDefaultDtype: got ${JSON.stringify(d)}, but only float32 or float64 can be the default (as in PyTorch). Pass "float32" or "float64".`);
+  }
+  defaultFloat = d;
+}
+
+export function getDefaultDtype(): FloatDType {
+  return defaultFloat;
+}
+
+// Kind order bool < int < float, and within floats float32 < float64.
+const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+const kind = (d: DType): number => (d === "bool" ? 0 : d === "int32" ? 1 : 2);
+
+/** Promote two dtypes of the same priority class (both dimensioned tensors, say). */
+export function promoteTypes(a: DType, b: DType): DType {
+  return rank[a] >= rank[b] ? a : b;
+}
+
+/**
+ * One operand of a binary op, for result-type computation. PyTorch ranks operands in three
+ * priority classes: tensors with dims, zero-dim tensors, and JS numbers ("wrapped scalars").
+ * A lower class only changes the result when it is of a higher kind (bool < int < float).
+ */
+export type Operand = { dtype: DType; ndim: number } | number | boolean;
+
+export function resultType(...operands: Operand[]): DType {
+  let dimT: DType | undefined, zeroT: DType | undefined, scalar: DType | undefined;
+  for (const o of operands) {
+    if (typeof o === "number" || typeof o === "boolean") {
+      const d: DType = typeof o === "boolean" ? "bool" : Number.isInteger(o) ? "int32" : getDefaultDtype();
+      scalar = scalar === undefined ? d : kind(d) > kind(scalar) ? d : scalar;
+    } else if (o.ndim === 0) {
+      zeroT = zeroT === undefined ? o.dtype : promoteTypes(zeroT, o.dtype);
+    } else {
+      dimT = dimT === undefined ? o.dtype : promoteTypes(dimT, o.dtype);
+    }
+  }
+  let out = dimT ?? zeroT ?? scalar ?? getDefaultDtype();
+  for (const lower of [zeroT, scalar]) {
+    if (lower !== undefined && kind(lower) > kind(out)) {
+      // a float zero-dim tensor or float number lifts an int tensor to the default float type,
+      // unless it is itself a tensor, whose dtype then wins (torch.result_type semantics)
+      out = lower === scalar && kind(lower) === 2 ? getDefaultDtype() : lower;
+    }
+  }
+  return out;
+}
+
+/** The float dtype an op like exp or mean produces for this input (ints go to the default float). */
+export function floatResult(d: DType): FloatDType {
+  return isFloat(d) ? d : getDefaultDtype();
+}

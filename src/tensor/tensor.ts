@@ -1,0 +1,146 @@
+// The Tensor: a row-major typed array, its shape and dtype, and the autograd fields.
+// Math methods (x.add, x.sum, ...) are attached by src/ops/methods.ts; this file has no kernels.
+
+import { type DType, type TypedArray, dtypeOfStorage, isFloat } from "./dtype.js";
+import { AutogradError, IndexError, ShapeError, ValueError } from "./errors.js";
+import { type Shape, fmt, normDim, numelOf, stridesOf } from "./shape.js";
+import { formatTensor } from "./format.js";
+
+/** What the tensor layer knows of a graph node: its name. autograd/ defines the rest. */
+export interface GradFnLike {
+  readonly name: string;
+}
+
+/** Counts in-place writes to one storage, shared by all views of it (PyTorch's version counter). */
+export interface VersionCounter {
+  v: number;
+}
+
+export type NestedArray = number | boolean | NestedArray[];
+
+export class Tensor {
+  /** The storage, row-major and contiguous. Internal: users read `data` (a copy) or `toArray()`. */
+  readonly storage: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** The accumulated gradient of a leaf after backward(), or of a tensor that called retainGrad(). */
+  grad: Tensor | null = null;
+  /** The op that made this tensor, when it is part of a graph. */
+  gradFn: GradFnLike | null = null;
+  /** Shared by views (reshape, detach) so that in-place writes through any of them are seen. */
+  readonly version: VersionCounter;
+  /** Set by retainGrad(): keep .grad on a non-leaf. */
+  retainsGrad = false;
+  /** Functions called with the gradient flowing into this tensor during backward (registerHook). */
+  hooks: ((grad: Tensor) => Tensor | void)[] = [];
+  private requiresGradFlag = false;
+
+  constructor(storage: TypedArray, shape: Shape, version?: VersionCounter) {
+    if (numelOf(shape) !== storage.length) {
+      throw new ShapeError(`Tensor: shape ${fmt(shape)} holds ${numelOf(shape)} elements but the storage has ${storage.length}. Pass a shape whose product is the storage length.`);
+    }
+    this.storage = storage;
+    this.shape = Object.freeze(shape.slice());
+    this.dtype = dtypeOfStorage(storage);
+    this.version = version ?? { v: 0 };
+  }
+
+  get requiresGrad(): boolean {
+    return this.requiresGradFlag;
+  }
+
+  set requiresGrad(flag: boolean) {
+    if (flag && !isFloat(this.dtype)) {
+      throw new AutogradError(`requiresGrad: only float tensors can require gradients, but this tensor is ${this.dtype}. Convert it first, e.g. x.to("float32").`);
+    }
+    if (!flag && this.gradFn !== null) {
+      throw new AutogradError(`requiresGrad: cannot turn gradients off on a tensor made by ${this.gradFn.name} (a non-leaf). Use x.detach() to get a tensor outside the graph.`);
+    }
+    this.requiresGradFlag = flag;
+  }
+
+  /** As torch.Tensor.requires_grad_: set the flag and return this tensor. */
+  requiresGrad_(flag = true): this {
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Used by autograd when an op records its output; bypasses the leaf checks. */
+  markNonLeaf(gradFn: GradFnLike): void {
+    this.gradFn = gradFn;
+    this.requiresGradFlag = true;
+  }
+
+  /** True for tensors the user created (or that do not require grad), as torch.Tensor.is_leaf. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  numel(): number {
+    return this.storage.length;
+  }
+
+  /** size() is the shape (a copy); size(dim) one entry of it, negative dims allowed. */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this.shape.slice();
+    return this.shape[normDim("size", dim, this.ndim)]!;
+  }
+
+  /** Row-major strides in elements (every tensor is contiguous). */
+  stride(): number[] {
+    return stridesOf(this.shape);
+  }
+
+  /** A copy of the values as a flat typed array of the tensor's dtype. */
+  get data(): TypedArray {
+    return this.storage.slice();
+  }
+
+  /** The single value of a one-element tensor, as a number (bool: true/false). */
+  item(): number | boolean {
+    if (this.storage.length !== 1) {
+      throw new ValueError(`item: only one-element tensors convert to a number, but this one has shape ${fmt(this.shape)} (${this.storage.length} elements). Reduce it first (x.sum(), x.max()) or use toArray().`);
+    }
+    const v = this.storage[0]!;
+    return this.dtype === "bool" ? v !== 0 : v;
+  }
+
+  /** Nested JS arrays in the tensor's shape; bool tensors give booleans. A 0-d tensor gives its value. */
+  toArray(): NestedArray {
+    const s = this.storage;
+    const asBool = this.dtype === "bool";
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.ndim) return asBool ? s[offset] !== 0 : s[offset]!;
+      const n = this.shape[dim]!;
+      const step = numelOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * step);
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** Printed as PyTorch prints: `tensor([[1.0000, 2.0000]], requires_grad=True)`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  /** Throws unless `i` indexes dim `dim`; for ops that take positions. */
+  checkIndex(op: string, dim: number, i: number): number {
+    const n = this.shape[dim]!;
+    if (!Number.isInteger(i) || i < -n || i >= n) {
+      throw new IndexError(`${op}: index ${i} is out of range for dim ${dim} of size ${n}; it must be in [${-n}, ${n - 1}].`);
+    }
+    return i < 0 ? i + n : i;
+  }
+}
