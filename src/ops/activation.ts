@@ -9,7 +9,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { add, gt, mul, sub } from "./binary.js";
 import { erf } from "./unary.js";
 import { where } from "./select.js";
-import { mapUnary, requireFinite, requireFloat } from "./op.js";
+import { mapUnary, requireFinite, requireFloat, scalar } from "./op.js";
 
 /** max(x, 0). PyTorch's derivative at exactly 0 is 0. */
 export function relu(x: Tensor): Tensor {
@@ -22,7 +22,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   requireFloat("leakyRelu", x);
   requireFinite("leakyRelu", "negativeSlope", negativeSlope);
   const out = mapUnary("leakyRelu", x, x.dtype, negativeSlope);
-  return record("LeakyReluBackward0", out, [x], (g) => [() => mul(g, where(gt(x, 0), 1, negativeSlope))]);
+  return record("LeakyReluBackward0", out, [x], (g) => [() => mul(g, where(gt(x, 0), scalar(1, g.dtype), negativeSlope))]);
 }
 
 /** x > 0 ? x : alpha (e^x - 1); derivative 1 or out + alpha (alpha at 0, as PyTorch). */

@@ -1,0 +1,66 @@
+// Activations and softmax against PyTorch's fixtures (activations.json, softmax.json) on every
+// backend, in float64 and float32, plus float64 gradient checks.
+
+import { describe, it } from "node:test";
+import * as tl from "../index.js";
+import { BACKENDS, type FixtureCase, type FloatType, checkCase, loadFixture } from "../../test/support/fixtures.js";
+
+const F = tl.F;
+
+/** The fixture's `call` and `args`, as a tensorloom call. */
+function activation(c: FixtureCase): (x: tl.Tensor) => tl.Tensor {
+  const a = c.args as Record<string, number & string>;
+  switch (c.call) {
+    case "torch.nn.functional.relu": return (x) => F.relu(x);
+    case "torch.nn.functional.leaky_relu": return (x) => F.leakyRelu(x, a.negative_slope);
+    case "torch.nn.functional.elu": return (x) => F.elu(x, a.alpha);
+    case "torch.nn.functional.gelu": return (x) => F.gelu(x, a.approximate as "none" | "tanh");
+    case "torch.sigmoid": return (x) => x.sigmoid();
+    case "torch.tanh": return (x) => x.tanh();
+    case "torch.nn.functional.softplus": return (x) => F.softplus(x, a.beta, a.threshold);
+    case "torch.nn.functional.silu": return (x) => F.silu(x);
+    case "torch.nn.functional.softmax": return (x) => F.softmax(x, a.dim);
+    case "torch.nn.functional.log_softmax": return (x) => F.logSoftmax(x, a.dim);
+    default: throw new Error(`no mapping for ${c.call}`);
+  }
+}
+
+for (const family of ["activations", "softmax"]) {
+  const fixture = loadFixture(family);
+  for (const backend of BACKENDS) {
+    describe(`${family} fixtures on ${backend}`, () => {
+      for (const dtype of ["float64", "float32"] as FloatType[]) {
+        for (const c of fixture.cases) {
+          it(`${c.name} ${dtype}`, () => {
+            tl.setBackend(backend);
+            checkCase(c, dtype, (ins) => activation(c)(ins.input!));
+          });
+        }
+      }
+    });
+  }
+}
+
+describe("activation gradcheck (float64)", () => {
+  const fns: Record<string, (x: tl.Tensor) => tl.Tensor> = {
+    relu: (x) => x.relu(),
+    leakyRelu: (x) => x.leakyRelu(0.2),
+    elu: (x) => x.elu(0.7),
+    geluExact: (x) => x.gelu(),
+    geluTanh: (x) => x.gelu("tanh"),
+    sigmoid: (x) => x.sigmoid(),
+    tanh: (x) => x.tanh(),
+    softplus: (x) => x.softplus(2, 3),
+    silu: (x) => x.silu(),
+    softmax: (x) => x.softmax(1),
+    logSoftmax: (x) => x.logSoftmax(0),
+  };
+  for (const [name, fn] of Object.entries(fns)) {
+    it(name, () => {
+      tl.manualSeed(7);
+      // keep away from the kinks of relu-like functions, where finite differences straddle them
+      const x = tl.randn([3, 5], { dtype: "float64" }).add(0.05).requiresGrad_();
+      tl.gradCheck(fn, [x], { name });
+    });
+  }
+});
