@@ -46,3 +46,5 @@ export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
   const keep = lt(rand(input.shape, { dtype: input.dtype === "float64" ? "float64" : "float32" }), 1 - p);
   return div(mul(input, keep), 1 - p);
 }
+
+export { crossEntropy, nllLoss, mseLoss, type Reduction, type CrossEntropyOptions, type NllOptions } from "./loss.js";

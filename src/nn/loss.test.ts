@@ -1,0 +1,71 @@
+// Losses against PyTorch's fixtures (cross_entropy, nll_loss, mse_loss) on every backend, in
+// float64 and float32, plus float64 gradient checks and bad-target errors.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as tl from "../index.js";
+import { BACKENDS, type FixtureCase, type FloatType, checkCase, loadFixture } from "../../test/support/fixtures.js";
+
+const F = tl.F;
+
+function call(c: FixtureCase, ins: Record<string, tl.Tensor>): tl.Tensor {
+  const a = c.args as { ignore_index?: number; reduction: "mean" | "sum" | "none"; label_smoothing?: number };
+  const common = { weight: ins.weight ?? null, reduction: a.reduction };
+  switch (c.call) {
+    case "torch.nn.functional.cross_entropy":
+      return F.crossEntropy(ins.input!, ins.target!, { ...common, ignoreIndex: a.ignore_index!, labelSmoothing: a.label_smoothing! });
+    case "torch.nn.functional.nll_loss":
+      return F.nllLoss(ins.input!, ins.target!, { ...common, ignoreIndex: a.ignore_index! });
+    case "torch.nn.functional.mse_loss":
+      return F.mseLoss(ins.input!, ins.target!, { reduction: a.reduction });
+    default:
+      throw new Error(`no mapping for ${c.call}`);
+  }
+}
+
+for (const family of ["cross_entropy", "nll_loss", "mse_loss"]) {
+  const fixture = loadFixture(family);
+  for (const backend of BACKENDS) {
+    describe(`${family} fixtures on ${backend}`, () => {
+      for (const dtype of ["float64", "float32"] as FloatType[]) {
+        for (const c of fixture.cases) {
+          it(`${c.name} ${dtype}`, () => {
+            tl.setBackend(backend);
+            checkCase(c, dtype, (ins) => call(c, ins));
+          });
+        }
+      }
+    });
+  }
+}
+
+describe("loss gradcheck (float64)", () => {
+  tl.manualSeed(11);
+  const x = () => tl.randn([4, 3, 2], { dtype: "float64", requiresGrad: true });
+  const idx = tl.tensor([[0, 2], [1, 1], [2, 0], [1, 2]]);
+  const probs = tl.randn([4, 3, 2], { dtype: "float64" }).softmax(1);
+  const w = tl.tensor([0.2, 1.5, 0.7], { dtype: "float64" });
+  const cases: Record<string, [(x: tl.Tensor) => tl.Tensor]> = {
+    crossEntropyIndices: [(x) => F.crossEntropy(x, idx, { weight: w, labelSmoothing: 0.1, ignoreIndex: 2 })],
+    crossEntropyProbs: [(x) => F.crossEntropy(x, probs, { weight: w, labelSmoothing: 0.2 })],
+    nllLoss: [(x) => F.nllLoss(x.logSoftmax(1), idx, { reduction: "sum" })],
+    mseLoss: [(x) => F.mseLoss(x, probs)],
+  };
+  for (const [name, [fn]] of Object.entries(cases)) it(name, () => void tl.gradCheck(fn, [x()], { name }));
+});
+
+describe("loss errors", () => {
+  const x = tl.zeros([2, 3]);
+  it("out-of-range class", () => {
+    assert.throws(() => F.crossEntropy(x, tl.tensor([0, 3])), /crossEntropy|nllLoss: target 3 at position 1 is out of bounds for 3 classes/);
+  });
+  it("float class indices", () => {
+    assert.throws(() => F.nllLoss(x, tl.tensor([0.0, 1.5])), /nllLoss: class-index targets must be int32, got float32/);
+  });
+  it("target shape", () => {
+    assert.throws(() => F.crossEntropy(x, tl.tensor([0, 1, 2])), /target \[3\] does not fit input \[2, 3\]/);
+  });
+  it("mse shape mismatch is refused rather than broadcast", () => {
+    assert.throws(() => F.mseLoss(tl.zeros([4, 1]), tl.zeros([4])), /mseLoss: input \[4, 1\] and target \[4\] differ in shape/);
+  });
+});

@@ -1,0 +1,156 @@
+// Loss functions as in torch.nn.functional, composed from ops (their gradients come from the
+// parts): nllLoss, crossEntropy (class indices or probabilities, weight, ignoreIndex,
+// labelSmoothing) and mseLoss. Targets are checked here so a bad label fails with its value
+// and position instead of a silent wrong loss.
+
+import type { Tensor } from "../tensor/tensor.js";
+import { DTypeError, IndexError, ShapeError, ValueError } from "../tensor/errors.js";
+import { fmt, shapesEqual } from "../tensor/shape.js";
+import { isFloat } from "../tensor/dtype.js";
+import { add, div, mul, ne, sub } from "../ops/binary.js";
+import { gather, indexSelect } from "../ops/indexing.js";
+import { permute, reshape, squeeze, unsqueeze } from "../ops/movement.js";
+import { mean, sum } from "../ops/reduce.js";
+import { where } from "../ops/select.js";
+import { logSoftmax } from "../ops/softmax.js";
+import { scalar } from "../ops/op.js";
+
+export type Reduction = "mean" | "sum" | "none";
+
+export interface NllOptions {
+  /** A manual rescaling weight per class, shape [C]. */
+  weight?: Tensor | null;
+  /** Target value whose positions contribute neither loss nor gradient (default -100). */
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+export interface CrossEntropyOptions extends NllOptions {
+  /** Mix the target with the uniform distribution: (1 - eps) target + eps / C. */
+  labelSmoothing?: number;
+}
+
+function checkReduction(op: string, r: string): Reduction {
+  if (r !== "mean" && r !== "sum" && r !== "none") throw new ValueError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}.`);
+  return r;
+}
+
+/** [N, C, d1...] (or [C]) scores to [M, C] rows with the class dim last, M = N * d1 * ... */
+function rowsOf(input: Tensor): Tensor {
+  if (input.ndim === 1) return reshape(input, [1, input.shape[0]!]);
+  const C = input.shape[1]!;
+  const moved = input.ndim > 2 ? permute(input, [0, ...input.shape.slice(2).map((_, i) => i + 2), 1]) : input;
+  return reshape(moved, [-1, C]);
+}
+
+function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): void {
+  if (target.dtype !== "int32") {
+    throw new DTypeError(`${op}: class-index targets must be int32, got ${target.dtype} ${fmt(target.shape)}. Convert with target.to("int32"), or pass float probabilities with the input's shape.`);
+  }
+  const expected = input.ndim === 1 ? [] : [input.shape[0]!, ...input.shape.slice(2)];
+  if (!shapesEqual(target.shape, expected)) {
+    throw new ShapeError(`${op}: target ${fmt(target.shape)} does not fit input ${fmt(input.shape)}; class-index targets have the input's shape without the class dim (dim ${input.ndim === 1 ? 0 : 1}): ${fmt(expected)}.`);
+  }
+  const C = input.shape[input.ndim === 1 ? 0 : 1]!;
+  const t = target.storage;
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
+    if (v !== ignoreIndex && (v < 0 || v >= C)) {
+      throw new IndexError(`${op}: target ${v} at position ${i} is out of bounds for ${C} classes; targets must be in [0, ${C - 1}] (or equal ignoreIndex ${ignoreIndex}).`);
+    }
+  }
+}
+
+function checkWeight(op: string, weight: Tensor | null | undefined, C: number): void {
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
+    throw new ShapeError(`${op}: weight ${fmt(weight.shape)} must be 1-D with one entry per class (${C}).`);
+  }
+}
+
+/**
+ * Negative log-likelihood of log-probabilities, as torch.nn.functional.nll_loss.
+ * **Shape**: input [N, C] or [N, C, d1, ...] or [C]; target int32 [N] or [N, d1, ...] or [].
+ * With reduction "mean" the sum is divided by the total weight of the non-ignored targets.
+ */
+export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
+  const { weight = null, ignoreIndex = -100 } = opts;
+  const reduction = checkReduction("nllLoss", opts.reduction ?? "mean");
+  checkIndexTarget("nllLoss", input, target, ignoreIndex);
+  const C = input.shape[input.ndim === 1 ? 0 : 1]!;
+  checkWeight("nllLoss", weight, C);
+  const rows = rowsOf(input);
+  const flatT = reshape(target, [-1]);
+  const valid = ne(flatT, ignoreIndex);
+  const safeT = where(valid, flatT, scalar(0, "int32"));
+  const picked = squeeze(gather(rows, 1, unsqueeze(safeT, 1)), 1);
+  const w = weight ? mul(indexSelect(weight, 0, safeT), valid) : valid.to(input.dtype);
+  const losses = mul(mul(picked, w), -1);
+  if (reduction === "none") return reshape(losses, target.shape);
+  if (reduction === "sum") return sum(losses);
+  return div(sum(losses), sum(w));
+}
+
+/**
+ * Cross-entropy of unnormalised scores, as torch.nn.functional.cross_entropy: logSoftmax over
+ * the class dim, then nll with class indices, or -sum(target * logp) with class probabilities
+ * (a float target of the input's shape).
+ * **Shape**: input [N, C] / [N, C, d1, ...] / [C]; target int32 [N] / [N, d1, ...] / [], or float like input.
+ * @example F.crossEntropy(tl.randn([4, 5]), tl.tensor([1, 0, 4, 2]))
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const { weight = null, ignoreIndex = -100, labelSmoothing = 0 } = opts;
+  const reduction = checkReduction("crossEntropy", opts.reduction ?? "mean");
+  if (!isFloat(input.dtype)) throw new DTypeError(`crossEntropy: input scores must be float, got ${input.dtype}.`);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}.`);
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const C = input.shape[classDim]!;
+  checkWeight("crossEntropy", weight, C);
+  const logp = logSoftmax(input, classDim);
+  // weight shaped to broadcast along the class dim: [C, 1, 1...] after the batch dim
+  const wView = weight ? reshape(weight, [C, ...input.shape.slice(classDim + 1).map(() => 1)]) : null;
+
+  if (isFloat(target.dtype)) {
+    if (!shapesEqual(target.shape, input.shape)) {
+      throw new ShapeError(`crossEntropy: probability targets must have the input's shape ${fmt(input.shape)}, got ${fmt(target.shape)}. For class indices pass an int32 target.`);
+    }
+    const t = labelSmoothing > 0 ? add(mul(target, 1 - labelSmoothing), labelSmoothing / C) : target;
+    const prodT = wView ? mul(mul(logp, t), wView) : mul(logp, t);
+    const losses = mul(sum(prodT, classDim), -1);
+    if (reduction === "none") return losses;
+    if (reduction === "sum") return sum(losses);
+    return div(sum(losses), input.numel() / C);
+  }
+
+  const nll = nllLoss(logp, target, { weight, ignoreIndex, reduction });
+  if (labelSmoothing === 0) return nll;
+  checkIndexTarget("crossEntropy", input, target, ignoreIndex);
+  // PyTorch's smoothing term: -sum_c w_c logp_c per position, zero where ignored
+  const ignored = target.eq(ignoreIndex);
+  const smooth = where(ignored, scalar(0, input.dtype), mul(sum(wView ? mul(logp, wView) : logp, classDim), -1));
+  let smoothRed: Tensor;
+  if (reduction === "none") smoothRed = smooth;
+  else if (reduction === "sum") smoothRed = sum(smooth);
+  else if (weight) {
+    const safeT = where(ignored, scalar(0, "int32"), target);
+    const wsum = sum(mul(indexSelect(weight, 0, reshape(safeT, [-1])), reshape(ignored.logicalNot(), [-1])));
+    smoothRed = div(sum(smooth), wsum);
+  } else {
+    smoothRed = div(sum(smooth), sum(ignored.logicalNot())); // mean over the non-ignored positions
+  }
+  return add(mul(nll, 1 - labelSmoothing), mul(smoothRed, labelSmoothing / C));
+}
+
+/**
+ * Mean squared error, as torch.nn.functional.mse_loss. Unlike PyTorch, which only warns,
+ * input and target must have the same shape: broadcasting [N, 1] against [N] silently
+ * computes an N x N loss, a classic bug.
+ */
+export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  const reduction = checkReduction("mseLoss", opts.reduction ?? "mean");
+  if (!shapesEqual(input.shape, target.shape)) {
+    throw new ShapeError(`mseLoss: input ${fmt(input.shape)} and target ${fmt(target.shape)} differ in shape; broadcasting them would compare every pair. Reshape one to match (e.g. target.reshape(${fmt(input.shape)})).`);
+  }
+  const d = sub(input, target);
+  const sq = mul(d, d);
+  return reduction === "none" ? sq : reduction === "sum" ? sum(sq) : mean(sq);
+}
