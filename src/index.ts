@@ -29,3 +29,4 @@ export { pad, type PadMode } from "./ops/pad.js";
 
 export * as nn from "./nn/index.js";
 export { F } from "./nn/index.js";
+export * as report from "./report/index.js";
