@@ -23,6 +23,11 @@ export function setBackend(name: BackendName): void {
   current = b;
 }
 
+/** The backends this build can run, for tests that run every fixture on each. */
+export function availableBackends(): BackendName[] {
+  return Object.keys(available) as BackendName[];
+}
+
 export function getBackend(): BackendName {
   return current.name;
 }

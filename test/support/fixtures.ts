@@ -42,7 +42,7 @@ export function loadFixture(op: string, dir = FIXTURE_DIR): FixtureFile {
 }
 
 /** The backends every fixture runs on. */
-export const BACKENDS: tl.BackendName[] = ["reference"];
+export const BACKENDS: tl.BackendName[] = tl.availableBackends();
 
 export type FloatType = "float32" | "float64";
 
