@@ -3,23 +3,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
-import { BACKENDS, type FloatType, checkCase, loadFixture } from "../../test/support/fixtures.js";
+import { describeFixtures } from "../../test/support/fixtures.js";
 
 const F = tl.F;
 
-describe("linear fixtures", () => {
-  const fixture = loadFixture("linear");
-  for (const backend of BACKENDS) {
-    for (const dtype of ["float64", "float32"] as FloatType[]) {
-      for (const c of fixture.cases) {
-        it(`${c.name} ${dtype} on ${backend}`, () => {
-          tl.setBackend(backend);
-          checkCase(c, dtype, (ins) => F.linear(ins.input!, ins.weight!, ins.bias));
-        });
-      }
-    }
-  }
-});
+describeFixtures("linear", (_c, ins) => F.linear(ins.input!, ins.weight!, ins.bias));
 
 describe("linear", () => {
   it("gradcheck in float64 with a 3-D input", () => {

@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
-import { BACKENDS, type FixtureCase, type FloatType, checkCase, loadFixture } from "../../test/support/fixtures.js";
+import { type FixtureCase, describeFixtures } from "../../test/support/fixtures.js";
 
 const F = tl.F;
 
@@ -23,21 +23,7 @@ function call(c: FixtureCase, ins: Record<string, tl.Tensor>): tl.Tensor {
   }
 }
 
-for (const family of ["cross_entropy", "nll_loss", "mse_loss"]) {
-  const fixture = loadFixture(family);
-  for (const backend of BACKENDS) {
-    describe(`${family} fixtures on ${backend}`, () => {
-      for (const dtype of ["float64", "float32"] as FloatType[]) {
-        for (const c of fixture.cases) {
-          it(`${c.name} ${dtype}`, () => {
-            tl.setBackend(backend);
-            checkCase(c, dtype, (ins) => call(c, ins));
-          });
-        }
-      }
-    });
-  }
-}
+for (const family of ["cross_entropy", "nll_loss", "mse_loss"]) describeFixtures(family, call);
 
 describe("loss gradcheck (float64)", () => {
   tl.manualSeed(11);

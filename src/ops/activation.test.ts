@@ -3,7 +3,7 @@
 
 import { describe, it } from "node:test";
 import * as tl from "../index.js";
-import { BACKENDS, type FixtureCase, type FloatType, checkCase, loadFixture } from "../../test/support/fixtures.js";
+import { type FixtureCase, describeFixtures } from "../../test/support/fixtures.js";
 
 const F = tl.F;
 
@@ -25,21 +25,7 @@ function activation(c: FixtureCase): (x: tl.Tensor) => tl.Tensor {
   }
 }
 
-for (const family of ["activations", "softmax"]) {
-  const fixture = loadFixture(family);
-  for (const backend of BACKENDS) {
-    describe(`${family} fixtures on ${backend}`, () => {
-      for (const dtype of ["float64", "float32"] as FloatType[]) {
-        for (const c of fixture.cases) {
-          it(`${c.name} ${dtype}`, () => {
-            tl.setBackend(backend);
-            checkCase(c, dtype, (ins) => activation(c)(ins.input!));
-          });
-        }
-      }
-    });
-  }
-}
+for (const family of ["activations", "softmax"]) describeFixtures(family, (c, ins) => activation(c)(ins.input!));
 
 describe("activation gradcheck (float64)", () => {
   const fns: Record<string, (x: tl.Tensor) => tl.Tensor> = {

@@ -6,7 +6,7 @@ import { noGrad, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { BinaryOp } from "../backends/backend.js";
 import { type DType, getDefaultDtype, isFloat, resultType } from "../tensor/dtype.js";
-import { DTypeError } from "../tensor/errors.js";
+import { DTypeError, ValueError } from "../tensor/errors.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castRaw, empty } from "./op.js";
@@ -25,13 +25,22 @@ function compute(name: string, op: BinaryOp, a: TensorLike, b: TensorLike, compu
 
 const inputsOf = (...xs: TensorLike[]): Tensor[] => xs.filter((x): x is Tensor => x instanceof Tensor);
 
+/**
+ * The gradient thunks of the operands that are tensors, in the order inputsOf lists them: when a
+ * is a JS number (tl.sub(1, x)), x is record()'s only input and must get b's rule, not a's.
+ */
+const thunksOf = (a: TensorLike, b: TensorLike, da: () => Tensor, db: () => Tensor): (() => Tensor)[] => [
+  ...(a instanceof Tensor ? [da] : []),
+  ...(b instanceof Tensor ? [db] : []),
+];
+
 /** a + alpha * b, broadcasting. */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const dt = resultType(a, b);
   const bb = alpha === 1 ? b : noGrad(() => mul(b, alpha));
   const out = compute("add", "add", a, bb, dt, dt);
   // d(a + alpha b) = da + alpha db
-  return record("AddBackward0", out, inputsOf(a, b), (g) => [() => g, () => (alpha === 1 ? g : mul(g, alpha))], []);
+  return record("AddBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => (alpha === 1 ? g : mul(g, alpha))), []);
 }
 
 /** a - alpha * b, broadcasting. */
@@ -40,14 +49,14 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   if (dt === "bool") throw new DTypeError(`sub: subtracting two bool tensors is not supported (as in PyTorch). Use logicalXor, or convert with .to("int32").`);
   const bb = alpha === 1 ? b : noGrad(() => mul(b, alpha));
   const out = compute("sub", "sub", a, bb, dt, dt);
-  return record("SubBackward0", out, inputsOf(a, b), (g) => [() => g, () => (alpha === 1 ? neg(g) : mul(g, -alpha))], []);
+  return record("SubBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => (alpha === 1 ? neg(g) : mul(g, -alpha))), []);
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const dt = resultType(a, b);
   const out = compute("mul", "mul", a, b, dt, dt);
   // d(ab) = b da + a db
-  return record("MulBackward0", out, inputsOf(a, b), (g) => [() => mul(g, b), () => mul(g, a)]);
+  return record("MulBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => mul(g, b), () => mul(g, a)));
 }
 
 /** True division: integer inputs give the default float dtype, as torch.div. */
@@ -56,7 +65,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   if (!isFloat(dt)) dt = getDefaultDtype();
   const out = compute("div", "div", a, b, dt, dt);
   // d(a/b) = da / b - a db / b^2 = (da - out db) / b
-  return record("DivBackward0", out, inputsOf(a, b), (g) => [() => div(g, b), () => neg(div(mul(g, out), b))], [...inputsOf(b), out]);
+  return record("DivBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => div(g, b), () => neg(div(mul(g, out), b))), [...inputsOf(b), out]);
 }
 
 /**
@@ -70,7 +79,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     throw new DTypeError(`pow: integers to negative integer powers are not allowed (as in PyTorch), got exponent ${b instanceof Tensor ? "tensor with negative entries" : b}. Convert the base to float first: x.to("float32").pow(${b instanceof Tensor ? "e" : b}).`);
   }
   const out = compute("pow", "pow", a, b, dt, dt);
-  return record("PowBackward0", out, inputsOf(a, b), (g) => [
+  return record("PowBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b,
     () => {
       if (typeof b === "number" || typeof b === "boolean") {
         return Number(b) === 0 ? mul(g, 0) : mul(g, mul(pow(a, Number(b) - 1), Number(b)));
@@ -78,8 +87,9 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
       // b * a^(b-1), with 0 where b == 0
       return mul(g, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))));
     },
-    () => mul(g, where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, log(a as Tensor | number)))),
-  ], [...inputsOf(a, b), out]);
+    // a may be a JS number (tl.pow(2, x)): log needs it as a tensor
+    () => mul(g, where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, log(asTensor(a, dt))))),
+  ), [...inputsOf(a, b), out]);
 }
 
 /** Elementwise max; on ties the gradient is split evenly, as torch.maximum. */
@@ -97,19 +107,29 @@ function minmax(op: "maximum" | "minimum", a: Tensor, b: TensorLike): Tensor {
   const wins = (x: TensorLike, y: TensorLike): Tensor => (op === "maximum" ? gt(x, y) : lt(x, y));
   // gradient goes to the winner; half to each on a tie
   const share = (x: TensorLike, y: TensorLike): Tensor => add(wins(x, y).to(out.dtype), mul(eq(x, y).to(out.dtype), 0.5));
-  return record(op === "maximum" ? "MaximumBackward0" : "MinimumBackward0", out, inputsOf(a, b), (g) => [() => mul(g, share(a, b)), () => mul(g, share(b, a))]);
+  return record(op === "maximum" ? "MaximumBackward0" : "MinimumBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => mul(g, share(a, b)), () => mul(g, share(b, a))));
+}
+
+/** Integer division by zero has no value: PyTorch raises, and an int32 store would silently hold 0. */
+function checkIntDivisor(op: string, dt: DType, b: TensorLike): void {
+  if (isFloat(dt)) return;
+  if (b instanceof Tensor ? b.storage.includes(0) : Number(b) === 0) {
+    throw new ValueError(`${op}: integer division by zero (the ${dt} divisor has a 0 entry), as PyTorch's ZeroDivisionError. Convert to float for inf/NaN results, or mask the zeros first.`);
+  }
 }
 
 /** Python-style remainder (sign of the divisor), as torch.remainder; d/da = 1, d/db = -floor(a/b). */
 export function remainder(a: Tensor, b: TensorLike): Tensor {
   const dt = resultType(a, b);
+  checkIntDivisor("remainder", dt, b);
   const out = compute("remainder", "remainder", a, b, dt, dt);
-  return record("RemainderBackward0", out, inputsOf(a, b), (g) => [() => g, () => mul(g, neg(floorDivide(a, b)))]);
+  return record("RemainderBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => mul(g, neg(floorDivide(a, b)))));
 }
 
 /** floor(a / b), as torch.floor_divide (not differentiable). */
 export function floorDivide(a: Tensor, b: TensorLike): Tensor {
   const dt = resultType(a, b);
+  checkIntDivisor("floorDivide", dt, b);
   return compute("floorDivide", "floorDivide", a, b, dt, dt);
 }
 
@@ -120,7 +140,7 @@ export function atan2(a: Tensor, b: TensorLike): Tensor {
   // d atan2(a, b) = (b da - a db) / (a^2 + b^2)
   return record("Atan2Backward0", out, inputsOf(a, b), (g) => {
     const r = add(mul(a, a), mul(b, b));
-    return [() => mul(g, div(b, r)), () => mul(g, neg(div(a, r)))];
+    return thunksOf(a, b, () => mul(g, div(b, r)), () => mul(g, neg(div(a, r))));
   });
 }
 

@@ -47,6 +47,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 /** x with src's slices added at the index positions along dim, as torch.index_add. */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = normDim("indexAdd", dim, x.ndim);
+  if (index.ndim > 1) throw new ShapeError(`indexAdd: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use scatterAdd for element-wise positions.`);
   const idx = checkedIndices("indexAdd", requireIndex("indexAdd", "index", index), x.shape[d]!, d);
   const expected = x.shape.map((s, i) => (i === d ? idx.length : s));
   if (numelOf(expected) !== src.numel() || src.ndim !== x.ndim || !src.shape.every((s, i) => s === expected[i])) {

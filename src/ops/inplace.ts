@@ -6,7 +6,7 @@
 import { isGradEnabled, noGrad } from "../autograd/graph.js";
 import { isFloat } from "../tensor/dtype.js";
 import { AutogradError, DTypeError, ShapeError } from "../tensor/errors.js";
-import { fmt, shapesEqual } from "../tensor/shape.js";
+import { broadcastShapes, fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, castRaw } from "./op.js";
 import { expand } from "./movement.js";
@@ -15,7 +15,7 @@ import { expand } from "./movement.js";
 export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLike[], compute: () => Tensor): Tensor {
   if (isGradEnabled() && (x.requiresGrad || operands.some((o) => o instanceof Tensor && o.requiresGrad))) {
     throw new AutogradError(
-      `${op}: in-place operation on a tensor that takes part in gradient recording (shape ${fmt(x.shape)}${x.isLeaf ? ", a leaf that requires grad" : ""}). ` +
+      `${op}: in-place operation on a tensor that takes part in gradient recording (shape ${fmt(x.shape)}${!x.requiresGrad ? ", written from an operand that requires grad" : x.isLeaf ? ", a leaf that requires grad" : ""}). ` +
         `Wrap the update in tl.noGrad(() => ...), or use the out-of-place op (${op.replace(/_$/, "")}).`,
     );
   }
@@ -34,6 +34,10 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
 /** Copy src's values (broadcast to x's shape, converted to x's dtype) into x, as torch.Tensor.copy_. */
 export function copy_(x: Tensor, src: Tensor): Tensor {
   return writeInPlace("copy_", x, [src], () => {
+    // checked here so that the message names copy_ rather than the expand below
+    if (!shapesEqual(broadcastShapes("copy_", src.shape, x.shape), x.shape)) {
+      throw new ShapeError(`copy_: src of shape ${fmt(src.shape)} does not broadcast to the destination's shape ${fmt(x.shape)}. Pass a src of shape ${fmt(x.shape)}, or one that broadcasts to it.`);
+    }
     const s = shapesEqual(src.shape, x.shape) ? src : expand(src, x.shape);
     return castRaw(s, x.dtype);
   });

@@ -10,7 +10,10 @@ import type { Tensor } from "../tensor/tensor.js";
 import { castRaw, empty } from "./op.js";
 import { narrow, select, unsqueeze } from "./movement.js";
 
-/** Concatenate along an existing dim, as torch.cat; dtypes promote. */
+/**
+ * Concatenate along an existing dim, as torch.cat; dtypes promote.
+ * @example tl.cat([tl.ones([1, 2]), tl.zeros([2, 2])]) // shape [3, 2]
+ */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new ValueError(`cat: expected a non-empty array of tensors, got ${tensors.length === 0 ? "[]" : typeof tensors}.`);
   // PyTorch lets 1-D empty tensors join anything; skip them

@@ -4,6 +4,8 @@
 
 import { type BackwardOptions, backward } from "../autograd/backward.js";
 import type { DType } from "../tensor/dtype.js";
+import { AutogradError } from "../tensor/errors.js";
+import { fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { TensorLike } from "./op.js";
 import * as A from "./activation.js";
@@ -233,7 +235,7 @@ const methods: TensorMethods & ThisType<Tensor> = {
     return this;
   },
   registerHook(fn) {
-    if (!this.requiresGrad) throw new Error("registerHook: cannot register a hook on a tensor that doesn't require gradient. Set requiresGrad first.");
+    if (!this.requiresGrad) throw new AutogradError(`registerHook: cannot register a hook on a tensor that doesn't require gradient (shape ${fmt(this.shape)}, ${this.dtype}). Set requiresGrad first.`);
     this.hooks.push(fn);
     return () => {
       this.hooks = this.hooks.filter((h) => h !== fn);

@@ -62,7 +62,10 @@ function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOff
   return out;
 }
 
-/** Reorder dims, as torch.permute (here a copy, since tensors are contiguous). */
+/**
+ * Reorder dims, as torch.permute (here a copy, since tensors are contiguous).
+ * @example tl.zeros([2, 3, 4]).permute([2, 0, 1]) // shape [4, 2, 3]
+ */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (!Array.isArray(dims) || dims.length !== x.ndim) {
     throw new ShapeError(`permute: got dims ${JSON.stringify(dims)} for a tensor with ${x.ndim} dims; pass one entry per dim, a permutation of 0..${x.ndim - 1}.`);
@@ -102,6 +105,10 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const off = shape.length - x.ndim;
   const target = shape.map((d, i) => {
     const own = i >= off ? x.shape[i - off]! : undefined;
+    // checked before allocating: a size like -2 would otherwise fail deep in the typed-array code
+    if (!Number.isInteger(d) || d < -1) {
+      throw new ShapeError(`expand: invalid size ${d} at dim ${i} in ${fmt(shape)}; sizes are non-negative integers, or -1 to keep an existing size.`);
+    }
     if (d === -1) {
       if (own === undefined) throw new ShapeError(`expand: -1 is not allowed for the new leading dim ${i} in ${fmt(shape)}. Give its size.`);
       return own;
@@ -123,6 +130,10 @@ export const broadcastTo = expand;
 export function slice(x: Tensor, dim: number, start = 0, end: number = Infinity, step = 1): Tensor {
   const d = normDim("slice", dim, x.ndim);
   if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${step} (negative steps are not supported; use flip).`);
+  // a fractional start would become a fractional storage offset (NaN reads), so refuse it
+  if (!Number.isInteger(start) || !(Number.isInteger(end) || end === Infinity)) {
+    throw new ValueError(`slice: start and end must be integers, got start=${start}, end=${end}.`);
+  }
   const n = x.shape[d]!;
   const clampIdx = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
   const s = clampIdx(start), e = Math.max(clampIdx(end), s);

@@ -19,13 +19,17 @@ const source: { [K in Exclude<PadMode, "constant">]: (i: number, n: number) => n
   circular: (i, n) => ((i % n) + n) % n,
 };
 
+/**
+ * Pad x by `amounts` = [before, after] pairs from the last dim backwards, as F.pad.
+ * @example tl.pad(tl.arange(3), [2, 1], "reflect") // => tensor([2, 1, 0, 1, 2, 1], dtype=int32)
+ */
 export function pad(x: Tensor, amounts: readonly number[], mode: PadMode = "constant", value = 0): Tensor {
   if (!Array.isArray(amounts) || amounts.length % 2 !== 0 || amounts.some((p) => !Number.isInteger(p))) {
     throw new ValueError(`pad: padding must be an even-length list of integers (before, after) per dim from the last, got ${JSON.stringify(amounts)}.`);
   }
   const k = amounts.length / 2;
   if (k > x.ndim) throw new ShapeError(`pad: ${amounts.length} values pad ${k} dims but the input ${fmt(x.shape)} has only ${x.ndim}.`);
-  if (!(mode in source) && mode !== "constant") throw new ValueError(`pad: mode must be "constant", "reflect", "replicate" or "circular", got ${JSON.stringify(mode)}.`);
+  if (!Object.hasOwn(source, mode) && mode !== "constant") throw new ValueError(`pad: mode must be "constant", "reflect", "replicate" or "circular", got ${JSON.stringify(mode)}.`);
   let out = x;
   for (let j = 0; j < k; j++) {
     const dim = x.ndim - 1 - j;

@@ -53,7 +53,10 @@ function expandBack(g: Tensor, x: Tensor, dims: readonly number[]): Tensor {
   return expand(reshape(g, reducedShape(x.shape, dims, true)), x.shape);
 }
 
-/** Sum over dims (all by default). Int and bool sum to int32 (PyTorch: int64). */
+/**
+ * Sum over dims (all by default). Int and bool sum to int32 (PyTorch: int64).
+ * @example tl.tensor([[1, 2], [3, 4]]).sum(0) // => tensor([4, 6], dtype=int32)
+ */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   const dims = normDims("sum", dim, x.ndim);
   const out = reduceRaw("sum", x, dims, keepdim, isFloat(x.dtype) ? x.dtype : "int32");
@@ -80,16 +83,20 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
     const keep = (t: Tensor) => expand(reshape(t, reducedShape(x.shape, dims, true)), x.shape);
     const isZero = eq(x, 0);
     const zeros = keep(sum(isZero, dims, false));
-    const nonzeroProd = keep(noGrad(() => prodRaw(where(isZero, 1, x), dims)));
+    // prod itself (not a raw kernel call), so that createGraph can differentiate this term too
+    const nonzeroProd = keep(prod(where(isZero, 1, x), dim));
     const safe = where(isZero, 1, x);
     const ge = keep(g);
     const noZero = mul(ge, div(keep(out), safe));
-    const oneZero = where(isZero, mul(ge, nonzeroProd), 0);
+    // with one zero x_k, the others get x_k * nonzeroProd / x_i: 0 in value, but with the right
+    // derivative in x_k for second-order gradients. (With two zeros the second derivative
+    // between them is still taken as 0; PyTorch's exclusive-cumprod rule gets it.)
+    const zeroEntry = keep(sum(where(isZero, x, 0), dims, false));
+    const oneZero = where(isZero, mul(ge, nonzeroProd), mul(ge, div(mul(zeroEntry, nonzeroProd), safe)));
     return where(eq(zeros, 0), noZero, where(eq(zeros, 1), oneZero, 0));
   }], [x, out]);
 }
 
-const prodRaw = (x: Tensor, dims: number[]): Tensor => reduceRaw("prod", x, dims, false, x.dtype);
 
 /** Values and indices, usable as `const [v, i] = x.max(1)` or `x.max(1).values`. */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };

@@ -9,6 +9,10 @@ import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castRaw, empty } from "./op.js";
 
+/**
+ * a where cond holds, b elsewhere, all three broadcast together, as torch.where.
+ * @example tl.where(tl.tensor([true, false]), 1.5, -1) // => tensor([ 1.5000, -1.0000])
+ */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (!(cond instanceof Tensor) || cond.dtype !== "bool") {
     throw new DTypeError(`where: condition must be a bool tensor, got ${cond instanceof Tensor ? `${cond.dtype} ${fmt(cond.shape)}` : typeof cond}. Build it with a comparison, e.g. x.gt(0).`);
@@ -28,5 +32,9 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /** x with `value` where mask is true, as torch.masked_fill. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
+  // checked here too, so that the message names maskedFill rather than the where it calls
+  if (!(mask instanceof Tensor) || mask.dtype !== "bool") {
+    throw new DTypeError(`maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? `${mask.dtype} ${fmt(mask.shape)}` : typeof mask}. Build it with a comparison, e.g. x.lt(0), or convert with mask.bool().`);
+  }
   return where(mask, asTensor(value, x.dtype), x);
 }

@@ -8,7 +8,10 @@ import { exp } from "./unary.js";
 import { logsumexp } from "./reduce.js";
 import { requireFloat } from "./op.js";
 
-/** exp(x) / sum(exp(x)) along dim. **Shape**: unchanged. */
+/**
+ * exp(x) / sum(exp(x)) along dim. **Shape**: unchanged.
+ * @example tl.softmax(tl.zeros([2]), 0) // => tensor([0.5000, 0.5000])
+ */
 export function softmax(x: Tensor, dim: number): Tensor {
   return exp(logSoftmax(x, dim));
 }

@@ -35,6 +35,15 @@ export function storageFrom(values: ArrayLike<number | boolean>, dtype: DType): 
   } else {
     for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
   }
+  if (dtype === "int32") {
+    // Int32Array wraps silently (2**31 becomes -2**31); PyTorch's int64 would hold these values
+    for (let i = 0; i < values.length; i++) {
+      const v = Number(values[i]);
+      if (v > 2147483647 || v < -2147483648) {
+        throw new ValueError(`tensor: value ${v} (element ${i}) does not fit in int32, whose range is [-2147483648, 2147483647] (tensorloom's integers are int32, PyTorch's int64). Pass { dtype: "float64" } to hold it.`);
+      }
+    }
+  }
   return out;
 }
 
@@ -113,8 +122,9 @@ export function full(shape: Shape, value: number | boolean, opts: CreateOptions 
   return finish(new Tensor(st, s), opts);
 }
 
-export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => full(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
-export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => full(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+// checkShape here too, so that a bad shape's message names zeros / ones rather than full
+export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => full(checkShape("zeros", shape), 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => full(checkShape("ones", shape), 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 /** Uninitialised in PyTorch; zero-filled here, since typed arrays always are. */
 export const empty = zeros;
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...opts });
@@ -124,6 +134,7 @@ export const fullLike = (t: Tensor, value: number | boolean, opts: CreateOptions
 /**
  * Values from start (inclusive) to end (exclusive) by step, as torch.arange. int32 when all
  * arguments are integers, else the default float dtype. arange(5) is [0, 1, 2, 3, 4].
+ * @example tl.arange(5) // => tensor([0, 1, 2, 3, 4], dtype=int32)
  */
 export function arange(startOrEnd: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
   const start = end === undefined ? 0 : startOrEnd;
@@ -140,7 +151,10 @@ export function arange(startOrEnd: number, end?: number, step = 1, opts: CreateO
   return finish(new Tensor(st, [n]), opts);
 }
 
-/** `steps` evenly spaced values from start to end inclusive, as torch.linspace. */
+/**
+ * `steps` evenly spaced values from start to end inclusive, as torch.linspace.
+ * @example tl.linspace(0, 1, 5) // => tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+ */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}.`);
   const dtype = opts.dtype ?? getDefaultDtype();
@@ -154,6 +168,9 @@ export function linspace(start: number, end: number, steps: number, opts: Create
 
 /** Identity matrix n x m (m defaults to n). */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) {
+    throw new ValueError(`eye: n and m must be non-negative integers, got n=${n}, m=${m}.`);
+  }
   const t = zeros([n, m], opts.dtype === undefined ? {} : { dtype: opts.dtype });
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return finish(t, opts);

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
+import { describe, it } from "node:test";
 import * as tl from "../../src/index.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -97,4 +98,24 @@ export function checkCase(c: FixtureCase, dtype: FloatType, fn: (inputs: Record<
   if (!c.grads || Object.keys(c.grads).length === 0) return;
   out.backward(fromFixture(c.inputs.grad_output!, dtype));
   for (const [k, g] of Object.entries(c.grads)) assertClose(ins[k]!.grad, g, tol, `${c.name} [${dtype}] grad ${k}`);
+}
+
+/**
+ * One test per (backend, dtype, case) of a fixture family, each running `call` through
+ * checkCase. `call` maps the fixture's PyTorch call and args to tensorloom.
+ */
+export function describeFixtures(family: string, call: (c: FixtureCase, inputs: Record<string, tl.Tensor>) => tl.Tensor, dir = FIXTURE_DIR): void {
+  const fixture = loadFixture(family, dir);
+  for (const backend of BACKENDS) {
+    describe(`${family} fixtures on ${backend}`, () => {
+      for (const dtype of ["float64", "float32"] as FloatType[]) {
+        for (const c of fixture.cases) {
+          it(`${c.name} ${dtype}`, () => {
+            tl.setBackend(backend);
+            checkCase(c, dtype, (ins) => call(c, ins));
+          });
+        }
+      }
+    });
+  }
 }

@@ -4,6 +4,7 @@
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { BinaryOp, UnaryOp } from "../backend.js";
 import { erf, roundHalfEven, sigmoid } from "./scalarMath.js";
+import { broadcastStrides } from "../../tensor/shape.js";
 
 type Unary = (x: number, a: number, b: number) => number;
 
@@ -12,7 +13,8 @@ const unaryFns: { [K in UnaryOp]: Unary } = {
   cast: (x) => x,
   neg: (x) => -x,
   abs: Math.abs,
-  sign: (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : x < 0 ? -1 : 0),
+  // NaN gives 0, as torch.sign, which computes (0 < x) - (x < 0)
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   exp: Math.exp,
   expm1: Math.expm1,
   log: Math.log,
@@ -83,18 +85,6 @@ const binaryFns: { [K in BinaryOp]: Binary } = {
   logicalXor: (x, y) => ((x !== 0) !== (y !== 0) ? 1 : 0),
 };
 
-/** Strides of an operand of shape `s` broadcast to `outShape` (0 on broadcast dims). */
-function bstrides(s: readonly number[], outShape: readonly number[]): number[] {
-  const nd = outShape.length;
-  const st = new Array<number>(nd).fill(0);
-  let acc = 1;
-  for (let i = s.length - 1; i >= 0; i--) {
-    const o = nd - s.length + i;
-    st[o] = s[i] === 1 ? 0 : acc;
-    acc *= s[i]!;
-  }
-  return st;
-}
 
 /**
  * Visit every output position in row-major order with the matching offsets into each operand.
@@ -102,7 +92,7 @@ function bstrides(s: readonly number[], outShape: readonly number[]): number[] {
  */
 function forEachBroadcast(outShape: readonly number[], operandShapes: readonly (readonly number[])[], body: (o: number, offs: number[], innerStrides: number[], len: number) => void): void {
   const nd = outShape.length;
-  const strides = operandShapes.map((s) => bstrides(s, outShape));
+  const strides = operandShapes.map((s) => broadcastStrides(s, outShape));
   const len = nd === 0 ? 1 : outShape[nd - 1]!;
   const inner = strides.map((st) => (nd === 0 ? 0 : st[nd - 1]!));
   let total = 1;
@@ -123,7 +113,9 @@ function forEachBroadcast(outShape: readonly number[], operandShapes: readonly (
 }
 
 export function binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
-  const f = binaryFns[op];
+  const raw = binaryFns[op];
+  // bool storage holds only 0 or 1: True + True is True in PyTorch, not 2
+  const f: Binary = out instanceof Uint8Array ? (x, y) => (raw(x, y) !== 0 ? 1 : 0) : raw;
   const n = out.length;
   if (a.length === n && b.length === n) {
     for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);

@@ -3,6 +3,7 @@
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { CopyGeometry } from "../backend.js";
+import { stridesOf } from "../../tensor/shape.js";
 
 export function copyStrided(x: TypedArray, out: TypedArray, g: CopyGeometry): void {
   const { shape, srcStrides, dstStrides } = g;
@@ -51,15 +52,7 @@ export function indexAdd(out: TypedArray, outer: number, size: number, inner: nu
   }
 }
 
-const rowMajor = (shape: readonly number[]): number[] => {
-  const st = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    st[i] = s;
-    s *= shape[i]!;
-  }
-  return st;
-};
+const rowMajor = stridesOf;
 
 /** Visit every position of `shape` in row-major order, with its coordinate vector (reused). */
 function forEachIndex(shape: readonly number[], body: (flat: number, coord: number[]) => void): void {
