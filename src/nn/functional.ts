@@ -47,4 +47,17 @@ export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
   return div(mul(input, keep), 1 - p);
 }
 
+/**
+ * Channel dropout (torch.nn.functional.dropout2d/3d): zero whole channels of [N, C, ...] with
+ * probability p while training, scaling the kept ones by 1/(1-p).
+ */
+export function dropoutNd(input: Tensor, p = 0.5, training = true): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`dropout2d: probability must be between 0 and 1, got ${p}.`);
+  if (input.ndim < 2) throw new ShapeError(`dropout2d: expects [N, C, ...] input, got ${fmt(input.shape)}.`);
+  if (!training || p === 0) return input;
+  const maskShape = input.shape.map((d, i) => (i < 2 ? d : 1));
+  const keep = lt(rand(maskShape, { dtype: input.dtype === "float64" ? "float64" : "float32" }), 1 - p);
+  return p === 1 ? mul(input, 0) : div(mul(input, keep), 1 - p);
+}
+
 export { crossEntropy, nllLoss, mseLoss, type Reduction, type CrossEntropyOptions, type NllOptions } from "./loss.js";

@@ -19,16 +19,17 @@ export interface VersionCounter {
 export type NestedArray = number | boolean | NestedArray[];
 
 export class Tensor {
-  /** The storage, row-major and contiguous. Internal: users read `data` (a copy) or `toArray()`. */
-  readonly storage: TypedArray;
-  readonly shape: readonly number[];
-  readonly dtype: DType;
+  // storage/shape/dtype change only through setData_ (PyTorch's `param.data = ...`), which lets
+  // module.to(dtype) convert parameters while keeping their identity (optimizers hold them).
+  private storageRef: TypedArray;
+  private shapeRef: readonly number[];
+  private dtypeRef: DType;
   /** The accumulated gradient of a leaf after backward(), or of a tensor that called retainGrad(). */
   grad: Tensor | null = null;
   /** The op that made this tensor, when it is part of a graph. */
   gradFn: GradFnLike | null = null;
   /** Shared by views (reshape, detach) so that in-place writes through any of them are seen. */
-  readonly version: VersionCounter;
+  version: VersionCounter;
   /** Set by retainGrad(): keep .grad on a non-leaf. */
   retainsGrad = false;
   /** Functions called with the gradient flowing into this tensor during backward (registerHook). */
@@ -39,10 +40,39 @@ export class Tensor {
     if (numelOf(shape) !== storage.length) {
       throw new ShapeError(`Tensor: shape ${fmt(shape)} holds ${numelOf(shape)} elements but the storage has ${storage.length}. Pass a shape whose product is the storage length.`);
     }
-    this.storage = storage;
-    this.shape = Object.freeze(shape.slice());
-    this.dtype = dtypeOfStorage(storage);
+    this.storageRef = storage;
+    this.shapeRef = Object.freeze(shape.slice());
+    this.dtypeRef = dtypeOfStorage(storage);
     this.version = version ?? { v: 0 };
+  }
+
+  /** The storage, row-major and contiguous. Internal: users read `data` (a copy) or `toArray()`. */
+  get storage(): TypedArray {
+    return this.storageRef;
+  }
+
+  get shape(): readonly number[] {
+    return this.shapeRef;
+  }
+
+  get dtype(): DType {
+    return this.dtypeRef;
+  }
+
+  /**
+   * Make this tensor refer to `other`'s storage, shape and dtype, keeping its identity and its
+   * autograd flags, as PyTorch's `t.data = other`. For leaves only (module.to, loading weights).
+   */
+  setData_(other: Tensor): this {
+    if (this.gradFn !== null) {
+      throw new AutogradError(`setData_: cannot replace the data of a tensor made by ${this.gradFn.name} (a non-leaf). Only leaves such as parameters can take new data.`);
+    }
+    this.storageRef = other.storage;
+    this.shapeRef = other.shape;
+    this.dtypeRef = other.dtype;
+    this.version = other.version;
+    if (this.requiresGrad && !isFloat(other.dtype)) this.requiresGrad = false;
+    return this;
   }
 
   get requiresGrad(): boolean {

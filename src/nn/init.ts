@@ -1,0 +1,83 @@
+// Parameter initialisation, as torch.nn.init, drawing from the seeded generator (tl.manualSeed).
+// Each function fills a tensor in place (outside the graph) and returns it.
+
+import { noGrad } from "../autograd/graph.js";
+import { ValueError } from "../tensor/errors.js";
+import { fmt } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { type Generator, defaultGenerator } from "../tensor/random.js";
+
+function fill(t: Tensor, draw: () => number): Tensor {
+  noGrad(() => {
+    const s = t.storage;
+    for (let i = 0; i < s.length; i++) s[i] = draw();
+    t.version.v++;
+  });
+  return t;
+}
+
+/** U(a, b). */
+export function uniform_(t: Tensor, a = 0, b = 1, generator: Generator = defaultGenerator): Tensor {
+  return fill(t, () => a + (b - a) * generator.uniform());
+}
+
+/** N(mean, std^2). */
+export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
+  return fill(t, () => mean + std * generator.normal());
+}
+
+export const constant_ = (t: Tensor, value: number): Tensor => fill(t, () => value);
+export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
+export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
+
+/** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (PyTorch's rule). */
+export function calculateFanInAndFanOut(t: Tensor): [number, number] {
+  if (t.ndim < 2) throw new ValueError(`calculateFanInAndFanOut: fan in and fan out cannot be computed for a tensor with fewer than 2 dims, got ${fmt(t.shape)}.`);
+  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  return [t.shape[1]! * receptive, t.shape[0]! * receptive];
+}
+
+export type Nonlinearity = "linear" | "conv1d" | "conv2d" | "conv3d" | "sigmoid" | "tanh" | "relu" | "leaky_relu";
+
+/** The recommended gain for a nonlinearity, as torch.nn.init.calculate_gain. */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case "linear": case "conv1d": case "conv2d": case "conv3d": case "sigmoid": return 1;
+    case "tanh": return 5 / 3;
+    case "relu": return Math.SQRT2;
+    case "leaky_relu": {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    default: return nonlinearity satisfies never;
+  }
+}
+
+/**
+ * He/Kaiming uniform: U(-b, b) with b = gain * sqrt(3 / fan). PyTorch's Linear and ConvNd use
+ * a = sqrt(5), leaky_relu, fan_in: b = 1 / sqrt(fan_in).
+ */
+export function kaimingUniform_(t: Tensor, a = 0, mode: "fan_in" | "fan_out" = "fan_in", nonlinearity: Nonlinearity = "leaky_relu", generator: Generator = defaultGenerator): Tensor {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  const fan = mode === "fan_in" ? fanIn : fanOut;
+  const bound = calculateGain(nonlinearity, a) * Math.sqrt(3 / fan);
+  return uniform_(t, -bound, bound, generator);
+}
+
+export function kaimingNormal_(t: Tensor, a = 0, mode: "fan_in" | "fan_out" = "fan_in", nonlinearity: Nonlinearity = "leaky_relu", generator: Generator = defaultGenerator): Tensor {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  const std = calculateGain(nonlinearity, a) / Math.sqrt(mode === "fan_in" ? fanIn : fanOut);
+  return normal_(t, 0, std, generator);
+}
+
+/** Glorot/Xavier uniform: U(-b, b) with b = gain * sqrt(6 / (fan_in + fan_out)). */
+export function xavierUniform_(t: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform_(t, -bound, bound, generator);
+}
+
+export function xavierNormal_(t: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), generator);
+}

@@ -1,0 +1,187 @@
+// Basic layers as in torch.nn: Linear, Flatten, Dropout/Dropout2d, Identity, the activation
+// modules, and the containers Sequential and ModuleList. Each is a thin Module over F.
+
+import type { Tensor } from "../tensor/tensor.js";
+import { ValueError } from "../tensor/errors.js";
+import { empty } from "../tensor/create.js";
+import { flatten } from "../ops/movement.js";
+import * as A from "../ops/activation.js";
+import { logSoftmax, softmax } from "../ops/softmax.js";
+import { dropout, dropoutNd, linear } from "./functional.js";
+import { kaimingUniform_, uniform_ } from "./init.js";
+import { Module, Parameter } from "./module.js";
+
+export interface LinearOptions {
+  bias?: boolean;
+  dtype?: "float32" | "float64";
+}
+
+/**
+ * y = x W^T + b, with PyTorch's initialisation: W and b from U(-1/sqrt(in), 1/sqrt(in)).
+ * **Shape**: [..., inFeatures] -> [..., outFeatures]. State: weight [out, in], bias [out].
+ * @example new tl.nn.Linear(3, 2).forward(tl.ones([4, 3])) // shape [4, 2]
+ */
+export class Linear extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
+    super();
+    for (const [n, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new ValueError(`Linear: ${n} must be a non-negative integer, got ${v}.`);
+    }
+    const dtype = opts.dtype;
+    this.weight = this.registerParameter("weight", new Parameter(kaimingUniform_(empty([outFeatures, inFeatures], dtype ? { dtype } : {}), Math.sqrt(5))));
+    const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
+    this.bias = this.registerParameter("bias", opts.bias === false ? null : new Parameter(uniform_(empty([outFeatures], dtype ? { dtype } : {}), -bound, bound)));
+  }
+
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  protected override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? "True" : "False"}`;
+  }
+}
+
+/** Flattens dims startDim..endDim (default 1..-1, keeping the batch dim), as nn.Flatten. */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return flatten(x, this.startDim, this.endDim);
+  }
+}
+
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+/** Zeroes elements with probability p while training (scaling the rest by 1/(1-p)); identity in eval. */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: probability must be between 0 and 1, got ${p}.`);
+  }
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training);
+  }
+  protected override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}
+
+/** Zeroes whole channels (dim 1 of [N, C, ...]) with probability p while training, as nn.Dropout2d. */
+export class Dropout2d extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout2d: probability must be between 0 and 1, got ${p}.`);
+  }
+  forward(x: Tensor): Tensor {
+    return dropoutNd(x, this.p, this.training);
+  }
+}
+
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor { return A.relu(x); }
+}
+
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor { return A.sigmoid(x); }
+}
+
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor { return A.tanh(x); }
+}
+
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor { return A.silu(x); }
+}
+
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) { super(); }
+  forward(x: Tensor): Tensor { return A.leakyRelu(x, this.negativeSlope); }
+}
+
+export class ELU extends Module {
+  constructor(readonly alpha = 1) { super(); }
+  forward(x: Tensor): Tensor { return A.elu(x, this.alpha); }
+}
+
+export class GELU extends Module {
+  constructor(readonly approximate: "none" | "tanh" = "none") { super(); }
+  forward(x: Tensor): Tensor { return A.gelu(x, this.approximate); }
+}
+
+export class Softplus extends Module {
+  constructor(readonly beta = 1, readonly threshold = 20) { super(); }
+  forward(x: Tensor): Tensor { return A.softplus(x, this.beta, this.threshold); }
+}
+
+export class Softmax extends Module {
+  constructor(readonly dim: number) { super(); }
+  forward(x: Tensor): Tensor { return softmax(x, this.dim); }
+}
+
+export class LogSoftmax extends Module {
+  constructor(readonly dim: number) { super(); }
+  forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
+}
+
+/** A module that has a one-tensor forward, for chaining in Sequential. */
+export interface TensorModule extends Module {
+  forward(x: Tensor): Tensor;
+}
+
+/** Modules applied in order; children are named "0", "1", ... as in PyTorch's state dicts. */
+export class Sequential extends Module {
+  readonly layers: TensorModule[];
+  constructor(...layers: TensorModule[]) {
+    super();
+    this.layers = layers;
+    layers.forEach((m, i) => this.registerModule(String(i), m));
+  }
+  forward(x: Tensor): Tensor {
+    return this.layers.reduce((h, m) => m.forward(h), x);
+  }
+  get length(): number {
+    return this.layers.length;
+  }
+  at(i: number): TensorModule {
+    const m = this.layers.at(i);
+    if (!m) throw new ValueError(`Sequential: index ${i} is out of range for ${this.layers.length} layers.`);
+    return m;
+  }
+}
+
+/** A list of submodules registered as "0", "1", ...; it has no forward of its own. */
+export class ModuleList<M extends Module = Module> extends Module {
+  private readonly items: M[] = [];
+  constructor(modules: readonly M[] = []) {
+    super();
+    modules.forEach((m) => this.append(m));
+  }
+  append(m: M): this {
+    this.registerModule(String(this.items.length), m);
+    this.items.push(m);
+    return this;
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  at(i: number): M {
+    const m = this.items.at(i);
+    if (!m) throw new ValueError(`ModuleList: index ${i} is out of range for ${this.items.length} modules.`);
+    return m;
+  }
+  [Symbol.iterator](): Iterator<M> {
+    return this.items[Symbol.iterator]();
+  }
+  forward(): never {
+    throw new ValueError("ModuleList: has no forward(); iterate over it and call each module.");
+  }
+}

@@ -1,0 +1,219 @@
+// Module and Parameter, as torch.nn.Module: explicit registration of parameters, buffers and
+// submodules (no property-assignment magic), state dicts under PyTorch's key names, train/eval,
+// zeroGrad and to(dtype).
+
+import type { DType } from "../tensor/dtype.js";
+import { assertDType } from "../tensor/dtype.js";
+import { ShapeError, TensorloomError } from "../tensor/errors.js";
+import { fmt, shapesEqual } from "../tensor/shape.js";
+import { Tensor } from "../tensor/tensor.js";
+import { noGrad } from "../autograd/graph.js";
+import { castRaw } from "../ops/op.js";
+
+/** A leaf tensor that a Module registers as trainable (requiresGrad true by default). */
+export class Parameter extends Tensor {
+  constructor(data: Tensor, requiresGrad = true) {
+    super(data.storage, data.shape, data.version);
+    this.requiresGrad = requiresGrad;
+  }
+}
+
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+export abstract class Module {
+  /** Bumped when a module's state-dict layout changes (PyTorch's `_version`). */
+  static version = 1;
+  training = true;
+  private readonly params = new Map<string, Parameter | null>();
+  private readonly buffers_ = new Map<string, { t: Tensor | null; persistent: boolean }>();
+  private readonly children_ = new Map<string, Module>();
+
+  abstract forward(...args: never[]): unknown;
+
+  /** Register a parameter under `name` (its state-dict key) and return it. */
+  protected registerParameter<P extends Parameter | null>(name: string, p: P): P {
+    this.checkName(name);
+    this.params.set(name, p);
+    return p;
+  }
+
+  /** Register state that is saved but not trained (running_mean...). */
+  protected registerBuffer<T extends Tensor | null>(name: string, t: T, persistent = true): T {
+    this.checkName(name);
+    this.buffers_.set(name, { t, persistent });
+    return t;
+  }
+
+  protected registerModule<M extends Module>(name: string, m: M): M {
+    this.checkName(name);
+    this.children_.set(name, m);
+    return m;
+  }
+
+  /** Replace a registered buffer's tensor (e.g. running statistics after an update). */
+  protected setBuffer(name: string, t: Tensor): void {
+    const b = this.buffers_.get(name);
+    if (!b) throw new TensorloomError(`setBuffer: no buffer named "${name}" is registered on ${this.constructor.name}.`);
+    b.t = t;
+  }
+
+  protected getBuffer(name: string): Tensor | null {
+    return this.buffers_.get(name)?.t ?? null;
+  }
+
+  private checkName(name: string): void {
+    if (!name || name.includes(".")) throw new TensorloomError(`${this.constructor.name}: invalid name "${name}": names must be non-empty and contain no ".".`);
+    if (this.params.has(name) || this.buffers_.has(name) || this.children_.has(name)) {
+      throw new TensorloomError(`${this.constructor.name}: "${name}" is already registered; each parameter, buffer and submodule needs its own name.`);
+    }
+  }
+
+  /** Direct submodules, in registration order. */
+  namedChildren(): [string, Module][] {
+    return [...this.children_.entries()];
+  }
+
+  children(): Module[] {
+    return [...this.children_.values()];
+  }
+
+  /** This module and every descendant, depth first, with dotted names ("" for this one). */
+  namedModules(prefix = ""): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [n, m] of this.children_) out.push(...m.namedModules(prefix ? `${prefix}.${n}` : n));
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Parameters with their state-dict names, each listed once even if shared. */
+  namedParameters(): [string, Parameter][] {
+    const seen = new Set<Parameter>();
+    const out: [string, Parameter][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [n, p] of m.params) {
+        if (p && !seen.has(p)) {
+          seen.add(p);
+          out.push([prefix ? `${prefix}.${n}` : n, p]);
+        }
+      }
+    }
+    return out;
+  }
+
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  namedBuffers(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [n, b] of m.buffers_) if (b.t) out.push([prefix ? `${prefix}.${n}` : n, b.t]);
+    }
+    return out;
+  }
+
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** Parameters and persistent buffers under PyTorch's keys ("conv1.weight", "bn.running_mean"). */
+  stateDict(): StateDict {
+    const sd: StateDict = {};
+    for (const [prefix, m] of this.namedModules()) {
+      const key = (n: string): string => (prefix ? `${prefix}.${n}` : n);
+      for (const [n, p] of m.params) if (p) sd[key(n)] = p.detach();
+      for (const [n, b] of m.buffers_) if (b.t && b.persistent) sd[key(n)] = b.t.detach();
+    }
+    return sd;
+  }
+
+  /**
+   * Copy values from a state dict into this module's parameters and buffers (converted to their
+   * dtypes), as torch's load_state_dict. With strict (the default) missing or unexpected keys are
+   * an error; shapes must always match.
+   */
+  loadStateDict(sd: StateDict, opts: { strict?: boolean } = {}): LoadResult {
+    const strict = opts.strict ?? true;
+    const targets = new Map<string, { t: Tensor; set: (v: Tensor) => void }>();
+    for (const [prefix, m] of this.namedModules()) {
+      const key = (n: string): string => (prefix ? `${prefix}.${n}` : n);
+      for (const [n, p] of m.params) if (p) targets.set(key(n), { t: p, set: (v) => void p.setData_(v) });
+      for (const [n, b] of m.buffers_) if (b.t && b.persistent) { const t = b.t; targets.set(key(n), { t, set: (v) => void t.setData_(v) }); }
+    }
+    const missingKeys = [...targets.keys()].filter((k) => !(k in sd));
+    const unexpectedKeys = Object.keys(sd).filter((k) => !targets.has(k));
+    if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
+      throw new TensorloomError(
+        `loadStateDict: keys do not match ${this.constructor.name}: missing [${missingKeys.join(", ")}], unexpected [${unexpectedKeys.join(", ")}]. ` +
+          `Fix the names, or pass { strict: false } to load the keys that match.`,
+      );
+    }
+    for (const [k, { t }] of targets) {
+      const v = sd[k];
+      if (v && !shapesEqual(v.shape, t.shape)) {
+        throw new ShapeError(`loadStateDict: "${k}" has shape ${fmt(v.shape)} in the state dict but ${fmt(t.shape)} in the model. Load weights saved from a model of the same configuration.`);
+      }
+    }
+    noGrad(() => {
+      for (const [k, { t, set }] of targets) {
+        const v = sd[k];
+        if (v) set(new Tensor(castRaw(v, t.dtype).storage.slice(), t.shape));
+      }
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Set training mode on this module and all descendants (dropout, batch norm). */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clear every parameter's gradient (to null, as PyTorch's default set_to_none=True). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Convert float parameters and buffers to `dtype`, keeping parameter identity. */
+  to(dtype: DType): this {
+    assertDType("to", dtype);
+    noGrad(() => {
+      for (const m of this.modules()) {
+        for (const p of m.params.values()) if (p && p.dtype !== dtype && (p.dtype === "float32" || p.dtype === "float64")) p.setData_(castRaw(p, dtype));
+        for (const b of m.buffers_.values()) if (b.t && b.t.dtype !== dtype && (b.t.dtype === "float32" || b.t.dtype === "float64")) b.t.setData_(castRaw(b.t, dtype));
+      }
+    });
+    return this;
+  }
+
+  /** Number of parameter elements (trainable ones only with onlyTrainable). */
+  numParameters(onlyTrainable = false): number {
+    return this.parameters().filter((p) => !onlyTrainable || p.requiresGrad).reduce((n, p) => n + p.numel(), 0);
+  }
+
+  /** A one-line-per-module summary, like PyTorch's repr. */
+  toString(): string {
+    const own = this.extraRepr();
+    const kids = this.namedChildren();
+    if (kids.length === 0) return `${this.constructor.name}(${own})`;
+    const inner = kids.map(([n, m]) => `  (${n}): ${String(m).split("\n").join("\n  ")}`).join("\n");
+    return `${this.constructor.name}(${own ? own + "\n" : "\n"}${inner}\n)`;
+  }
+
+  /** The arguments shown in toString(), e.g. "in_features=3, out_features=4, bias=True". */
+  protected extraRepr(): string {
+    return "";
+  }
+}
