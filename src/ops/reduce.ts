@@ -69,7 +69,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
     throw new DTypeError(`mean: could not infer the output dtype: the input is ${x.dtype} and mean needs a float tensor (as PyTorch). Convert first: x.to("float32").mean().`);
   }
   const dims = normDims("mean", dim, x.ndim);
-  const n = numelOf(dims.map((d) => x.shape[d]!));
+  const n = numelOf(dims.map((d) => x.shape[d] ?? 1)); // a 0-d tensor's dim 0 has size 1
   return div(sum(x, dims, keepdim), n);
 }
 
@@ -176,7 +176,7 @@ export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   requireFloat("var", x);
   const dims = normDims("var", dim, x.ndim);
   const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
-  const n = numelOf(dims.map((d) => x.shape[d]!));
+  const n = numelOf(dims.map((d) => x.shape[d] ?? 1));
   const d = sub(x, mean(x, dims, true));
   return div(sum(mul(d, d), dims, opts.keepdim ?? false), Math.max(n - correction, 0));
 }

@@ -8,10 +8,29 @@ import { numelOf } from "./shape.js";
 
 export const printOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 };
 
+/**
+ * JS's toFixed/toExponential round an exact tie away from zero; Python's format rounds it to
+ * even (0.03125 -> "0.0312"). `rounded` is JS's result and `exact` the same number written with
+ * one more digit, which is a tie exactly when it ends in 5 and holds the whole value. The
+ * truncation then wins when its last digit is even.
+ */
+function halfEven(rounded: string, exact: string, isExact: boolean): string {
+  if (!isExact || !/5(e|$)/.test(exact)) return rounded;
+  const [mantissa, exponent] = exact.split("e") as [string, string | undefined];
+  const cut = mantissa.slice(0, -1).replace(/\.$/, "");
+  const lastDigit = Number(cut[cut.length - 1]);
+  if (lastDigit % 2 !== 0) return rounded;
+  return exponent === undefined ? cut : `${cut}e${exponent}`;
+}
+
 /** Python's "{:.Ne}": exponent with a sign and at least two digits. */
 function sci(v: number, precision: number): string {
   if (!Number.isFinite(v)) return nonFinite(v);
-  const s = v.toExponential(precision);
+  // 30 more digits all zero mean the (precision + 2)-digit form is exact: a double that is not
+  // a short decimal differs from it long before that
+  const longer = v.toExponential(precision + 31);
+  const tieExact = /0{30}e/.test(longer);
+  const s = halfEven(v.toExponential(precision), v.toExponential(precision + 1), tieExact);
   const [m, e] = s.split("e") as [string, string];
   const sign = e[0] === "-" ? "-" : "+";
   const digits = e.replace(/^[+-]/, "");
@@ -20,10 +39,11 @@ function sci(v: number, precision: number): string {
 
 const nonFinite = (v: number): string => (Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf");
 
-/** Python's "{:.Nf}" (JS rounds exact binary halves up where Python rounds to even: rare, cosmetic). */
+/** Python's "{:.Nf}", ties to even included. */
 function fixed(v: number, precision: number): string {
   if (!Number.isFinite(v)) return nonFinite(v);
-  const s = v.toFixed(precision);
+  // a tie needs an exact (precision + 1)-digit decimal, so a dyadic one: v * 2^(precision+1) integral
+  const s = halfEven(v.toFixed(precision), v.toFixed(precision + 1), Number.isInteger(v * 2 ** (precision + 1)));
   return Object.is(v, -0) || (v < 0 && /^-0\.?0*$/.test(s)) ? "-" + s.replace(/^-/, "") : s;
 }
 
@@ -34,7 +54,11 @@ interface Formatter {
 
 function makeFormatter(values: ArrayLike<number>, floating: boolean, isBool: boolean): Formatter {
   const p = printOptions.precision;
-  if (isBool) return { width: 5, format: (v) => (v !== 0 ? "True" : "False").padStart(5) };
+  if (isBool) {
+    // as wide as the widest word shown: 4 when every value is True
+    const w = Array.prototype.some.call(values, (v: number) => v === 0) ? 5 : 4;
+    return { width: w, format: (v) => (v !== 0 ? "True" : "False").padStart(w) };
+  }
   if (!floating) {
     let w = 1;
     for (let i = 0; i < values.length; i++) w = Math.max(w, String(values[i]).length);
@@ -134,8 +158,29 @@ export function formatTensor(t: Tensor): string {
     const f = makeFormatter(summarizedValues(t.storage, t.shape, summarize), floating, t.dtype === "bool");
     text = body(t.storage, t.shape, f, summarize, prefix.length);
   }
-  if (t.dtype !== getDefaultDtype() && t.dtype !== "bool") suffixes.push(`dtype=${t.dtype}`);
+  // an empty tensor has no values to show its dtype, so even bool is named (as PyTorch)
+  if (t.dtype !== getDefaultDtype() && (t.dtype !== "bool" || t.numel() === 0)) suffixes.push(`dtype=${t.dtype}`);
   if (t.gradFn) suffixes.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) suffixes.push("requires_grad=True");
-  return prefix + [text, ...suffixes].join(", ") + ")";
+  return addSuffixes(prefix + text, suffixes, prefix.length);
+}
+
+/**
+ * torch's _add_suffixes: ", suffix" while the line stays within linewidth, else a new line
+ * indented to the opening bracket. torch measures the last line as 2 more than its visible
+ * length (len - rfind("\n") + 1); kept, so that lines break where PyTorch's do.
+ */
+function addSuffixes(text: string, suffixes: readonly string[], indent: number): string {
+  let out = text;
+  let lastLineLen = text.length - text.lastIndexOf("\n") + 1;
+  for (const suffix of suffixes) {
+    if (lastLineLen + suffix.length + 2 > printOptions.linewidth) {
+      out += ",\n" + " ".repeat(indent) + suffix;
+      lastLineLen = indent + suffix.length;
+    } else {
+      out += ", " + suffix;
+      lastLineLen += suffix.length + 2;
+    }
+  }
+  return out + ")";
 }
