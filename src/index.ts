@@ -30,3 +30,5 @@ export { pad, type PadMode } from "./ops/pad.js";
 export * as nn from "./nn/index.js";
 export { F } from "./nn/index.js";
 export * as report from "./report/index.js";
+export { convOutputSize } from "./ops/conv.js";
+export * as signal from "./ops/signal.js";

@@ -50,6 +50,36 @@ export interface CopyGeometry {
   dstStrides: readonly number[];
 }
 
+/**
+ * An N-d (1 to 3 spatial dims) convolution seen from its two sides: the "image" [N, C, ...imgSize]
+ * (a conv's input, a transposed conv's output) and the "columns" [N, C * prod(kernel), prod(colSize)]
+ * (one column per output position of the conv). Padding is symmetric per dim.
+ */
+export interface ConvGeometry {
+  batch: number;
+  channels: number;
+  imgSize: readonly number[];
+  kernel: readonly number[];
+  stride: readonly number[];
+  padding: readonly number[];
+  dilation: readonly number[];
+  colSize: readonly number[];
+}
+
+/**
+ * Pooling windows over [planes, ...inSize] (planes = N * C). For each spatial dim d and output
+ * position o, the window covers start[d][o] + j * dilation[d] for j < count[d][o]; positions
+ * outside [0, inSize[d]) are padding and are skipped.
+ */
+export interface PoolGeometry {
+  planes: number;
+  inSize: readonly number[];
+  outSize: readonly number[];
+  start: readonly Int32Array[];
+  count: readonly Int32Array[];
+  dilation: readonly number[];
+}
+
 export interface Backend {
   readonly name: BackendName;
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, a?: number, b?: number): void;
@@ -67,4 +97,14 @@ export interface Backend {
   gather(x: TypedArray, xShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: TypedArray): void;
   /** torch.scatter_add_ along `dim`: out[p with p[dim] := index[p]] += src[p], p over indexShape. */
   scatterAdd(out: TypedArray, outShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], src: TypedArray, srcShape: readonly number[]): void;
+  /** Unfold image patches into columns (zeros where the window hangs over the padding). */
+  im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void;
+  /** The adjoint of im2col: add every column entry back into its image position (img pre-zeroed). */
+  col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void;
+  /** Max over each window; `indices` gets the flat spatial position of the max (NaN wins, first on ties). */
+  maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: PoolGeometry): void;
+  /** Sum over each window divided by divisor[o] (one per output position). */
+  avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void;
+  /** The adjoint of avgPool: dx (pre-zeroed) gets dy[o] / divisor[o] at every position of window o. */
+  avgPoolBackward(dy: TypedArray, dx: TypedArray, divisor: Float64Array, g: PoolGeometry): void;
 }

@@ -1,5 +1,5 @@
-// torch.nn.functional for the ops that exist so far: activations, softmax, linear, pad,
-// dropout. Later layers (conv, pooling, losses, norms) add their functions here.
+// torch.nn.functional: activations, softmax, linear, pad, dropout, convolution, pooling,
+// normalisation and losses. Thin wrappers: the ops themselves live in src/ops and src/nn/loss.ts.
 
 import type { Tensor } from "../tensor/tensor.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
@@ -9,6 +9,8 @@ import { add, div, lt, mul } from "../ops/binary.js";
 import { mm } from "../ops/matmul.js";
 import { reshape } from "../ops/movement.js";
 import { numelOf } from "../tensor/shape.js";
+import { type ConvOptions, type ConvTransposeOptions, convNd, convTransposeNd } from "../ops/conv.js";
+import { type AvgPoolOptions, type MaxPoolOptions, adaptiveAvgPoolNd, adaptiveMaxPoolNd, avgPoolNd, maxPoolNd } from "../ops/pool.js";
 
 export { relu, leakyRelu, elu, gelu, sigmoid, tanh, softplus, silu } from "../ops/activation.js";
 export { softmax, logSoftmax } from "../ops/softmax.js";
@@ -61,3 +63,83 @@ export function dropoutNd(input: Tensor, p = 0.5, training = true): Tensor {
 }
 
 export { crossEntropy, nllLoss, mseLoss, type Reduction, type CrossEntropyOptions, type NllOptions } from "./loss.js";
+
+// --- convolution, pooling, normalisation (thin wrappers over src/ops; the N-d logic lives there) ---
+
+/**
+ * 1-D convolution (cross-correlation) over [N, C, L], as torch.nn.functional.conv1d.
+ * **Shape**: input [N, C_in, L], weight [C_out, C_in / groups, k] -> [N, C_out, L_out].
+ * @example F.conv1d(tl.ones([1, 2, 5]), tl.ones([3, 2, 3])) // shape [1, 3, 3]
+ */
+export const conv1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd("conv1d", 1, input, weight, bias, opts);
+/**
+ * 2-D convolution over NCHW, as torch.nn.functional.conv2d.
+ * **Shape**: input [N, C_in, H, W], weight [C_out, C_in / groups, kH, kW] -> [N, C_out, H_out, W_out].
+ * @example F.conv2d(tl.ones([1, 3, 8, 8]), tl.ones([4, 3, 3, 3]), null, { padding: 1, stride: 2 }) // shape [1, 4, 4, 4]
+ */
+export const conv2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd("conv2d", 2, input, weight, bias, opts);
+/** 3-D convolution over NCDHW, as torch.nn.functional.conv3d. */
+export const conv3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd("conv3d", 3, input, weight, bias, opts);
+/**
+ * Transposed 1-D convolution, as torch.nn.functional.conv_transpose1d.
+ * **Shape**: input [N, C_in, L], weight [C_in, C_out / groups, k] -> [N, C_out, (L - 1)s - 2p + d(k - 1) + outputPadding + 1].
+ */
+export const convTranspose1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose1d", 1, input, weight, bias, opts);
+/**
+ * @example F.convTranspose2d(tl.ones([1, 2, 4, 4]), tl.ones([2, 3, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 }) // shape [1, 3, 8, 8]
+ */
+export const convTranspose2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose2d", 2, input, weight, bias, opts);
+export const convTranspose3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose3d", 3, input, weight, bias, opts);
+
+type WithIndices = MaxPoolOptions & { returnIndices: true };
+type NoIndices = MaxPoolOptions & { returnIndices?: false };
+
+/** Max pooling over [N, C, L] (or [C, L]); with returnIndices also the flat argmax positions. */
+export function maxPool1d(input: Tensor, opts: NoIndices): Tensor;
+export function maxPool1d(input: Tensor, opts: WithIndices): [Tensor, Tensor];
+export function maxPool1d(input: Tensor, opts: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
+  return maxPoolNd("maxPool1d", 1, input, opts);
+}
+/**
+ * @example F.maxPool2d(tl.ones([1, 1, 6, 6]), { kernelSize: 2 }) // shape [1, 1, 3, 3]
+ */
+export function maxPool2d(input: Tensor, opts: NoIndices): Tensor;
+export function maxPool2d(input: Tensor, opts: WithIndices): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, opts: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
+  return maxPoolNd("maxPool2d", 2, input, opts);
+}
+export function maxPool3d(input: Tensor, opts: NoIndices): Tensor;
+export function maxPool3d(input: Tensor, opts: WithIndices): [Tensor, Tensor];
+export function maxPool3d(input: Tensor, opts: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
+  return maxPoolNd("maxPool3d", 3, input, opts);
+}
+
+export const avgPool1d = (input: Tensor, opts: AvgPoolOptions): Tensor => avgPoolNd("avgPool1d", 1, input, opts);
+export const avgPool2d = (input: Tensor, opts: AvgPoolOptions): Tensor => avgPoolNd("avgPool2d", 2, input, opts);
+export const avgPool3d = (input: Tensor, opts: AvgPoolOptions): Tensor => avgPoolNd("avgPool3d", 3, input, opts);
+
+type OutSize = number | readonly (number | null)[];
+export const adaptiveAvgPool1d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool1d", 1, input, outputSize);
+/**
+ * @example F.adaptiveAvgPool2d(tl.ones([2, 3, 7, 7]), 1) // shape [2, 3, 1, 1]
+ */
+export const adaptiveAvgPool2d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool2d", 2, input, outputSize);
+export const adaptiveAvgPool3d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool3d", 3, input, outputSize);
+export function adaptiveMaxPool1d(input: Tensor, outputSize: OutSize, returnIndices?: false): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, outputSize: OutSize, returnIndices: true): [Tensor, Tensor];
+export function adaptiveMaxPool1d(input: Tensor, outputSize: OutSize, returnIndices = false): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPoolNd("adaptiveMaxPool1d", 1, input, outputSize, returnIndices);
+}
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutSize, returnIndices?: false): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutSize, returnIndices: true): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, outputSize: OutSize, returnIndices = false): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPoolNd("adaptiveMaxPool2d", 2, input, outputSize, returnIndices);
+}
+export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndices?: false): Tensor;
+export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndices: true): [Tensor, Tensor];
+export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndices = false): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPoolNd("adaptiveMaxPool3d", 3, input, outputSize, returnIndices);
+}
+
+export { batchNorm, layerNorm, type BatchNormOptions } from "../ops/norm.js";
+export type { ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions };

@@ -119,3 +119,26 @@ export function describeFixtures(family: string, call: (c: FixtureCase, inputs: 
     });
   }
 }
+
+/**
+ * A module case: parameters come from the fixture's inputs by state-dict name (loaded with
+ * loadStateDict), the rest of the inputs are forward arguments. Compares `output`, then the
+ * gradients of the forward inputs and of every parameter (by state-dict name).
+ */
+export function checkModuleCase(c: FixtureCase, dtype: FloatType, module: tl.nn.Module, forward: (inputs: Record<string, tl.Tensor>) => tl.Tensor, tol: Tolerance = TOL[dtype]): void {
+  module.to(dtype);
+  const names = new Set(Object.keys(module.stateDict()));
+  const sd: Record<string, tl.Tensor> = {};
+  const ins: Record<string, tl.Tensor> = {};
+  for (const [k, v] of Object.entries(c.inputs)) {
+    if (names.has(k)) sd[k] = fromFixture(v, dtype);
+    else if (!k.startsWith("grad_")) ins[k] = fromFixture(v, dtype, c.grads !== undefined && k in c.grads);
+  }
+  module.loadStateDict(sd, { strict: false });
+  const out = forward(ins);
+  assertClose(out, c.outputs.output!, tol, `${c.name} [${dtype}] output`);
+  if (!c.grads) return;
+  out.backward(fromFixture(c.inputs.grad_output!, dtype));
+  const params = Object.fromEntries(module.namedParameters());
+  for (const [k, g] of Object.entries(c.grads)) assertClose(params[k]?.grad ?? ins[k]?.grad, g, tol, `${c.name} [${dtype}] grad ${k}`);
+}

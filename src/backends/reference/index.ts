@@ -6,6 +6,8 @@ import { binary, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./movement.js";
 import { reduce } from "./reduce.js";
+import { col2im, im2col } from "./conv.js";
+import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
 
 export const referenceBackend: Backend = {
   name: "reference",
@@ -19,4 +21,9 @@ export const referenceBackend: Backend = {
   indexAdd,
   gather,
   scatterAdd,
+  im2col,
+  col2im,
+  maxPool,
+  avgPool,
+  avgPoolBackward,
 };

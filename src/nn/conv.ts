@@ -1,0 +1,190 @@
+// Convolution modules, as torch.nn.Conv1d/2d/3d and ConvTranspose1d/2d/3d: parameters under
+// PyTorch's names and layouts, PyTorch's default initialisation (kaiming-uniform weight with
+// a = sqrt(5), bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in))), and paddingMode for Conv.
+
+import type { Tensor } from "../tensor/tensor.js";
+import { ValueError } from "../tensor/errors.js";
+import { empty } from "../tensor/create.js";
+import { type IntOrTuple, convNd, convTransposeNd, perDim } from "../ops/conv.js";
+import { type PadMode, pad } from "../ops/pad.js";
+import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "./init.js";
+import { Module, Parameter } from "./module.js";
+
+export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
+
+export interface ConvModuleOptions {
+  stride?: IntOrTuple;
+  padding?: IntOrTuple | "same" | "valid";
+  dilation?: IntOrTuple;
+  groups?: number;
+  bias?: boolean;
+  paddingMode?: PaddingMode;
+  dtype?: "float32" | "float64";
+}
+
+function initParams(m: Module & { weight: Parameter; bias: Parameter | null }): void {
+  kaimingUniform_(m.weight, Math.sqrt(5));
+  if (m.bias) {
+    const [fanIn] = calculateFanInAndFanOut(m.weight);
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    uniform_(m.bias, -bound, bound);
+  }
+}
+
+const reprTuple = (v: readonly number[]): string => `(${v.join(", ")}${v.length === 1 ? "," : ""})`;
+
+/** The shared N-d convolution module; Conv1d/2d/3d fix the number of spatial dims. */
+export class ConvNd extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly dilation: number[];
+  readonly padding: number[] | "same" | "valid";
+  readonly groups: number;
+  readonly paddingMode: PaddingMode;
+
+  constructor(readonly nd: number, readonly inChannels: number, readonly outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
+    super();
+    const op = `Conv${nd}d`;
+    this.groups = opts.groups ?? 1;
+    if (!Number.isInteger(this.groups) || this.groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${this.groups}.`);
+    if (inChannels % this.groups !== 0) throw new ValueError(`${op}: in_channels (${inChannels}) must be divisible by groups (${this.groups}).`);
+    if (outChannels % this.groups !== 0) throw new ValueError(`${op}: out_channels (${outChannels}) must be divisible by groups (${this.groups}).`);
+    this.kernelSize = perDim(op, "kernelSize", kernelSize, nd, 1);
+    this.stride = perDim(op, "stride", opts.stride ?? 1, nd, 1);
+    this.dilation = perDim(op, "dilation", opts.dilation ?? 1, nd, 1);
+    const p = opts.padding ?? 0;
+    this.padding = p === "same" || p === "valid" ? p : perDim(op, "padding", p, nd, 0);
+    if (p === "same" && this.stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding="same" is not supported for strided convolutions.`);
+    this.paddingMode = opts.paddingMode ?? "zeros";
+    if (!["zeros", "reflect", "replicate", "circular"].includes(this.paddingMode)) {
+      throw new ValueError(`${op}: paddingMode must be "zeros", "reflect", "replicate" or "circular", got ${JSON.stringify(this.paddingMode)}.`);
+    }
+    const dt = opts.dtype ? { dtype: opts.dtype } : {};
+    this.weight = this.registerParameter("weight", new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize], dt)));
+    this.bias = this.registerParameter("bias", opts.bias === false ? null : new Parameter(empty([outChannels], dt)));
+    initParams(this);
+  }
+
+  /** Per dim (left, right) padding amounts that paddingMode applies before a padding-free conv. */
+  private explicitPadding(): number[] {
+    if (this.padding === "valid") return [];
+    const per = this.kernelSize.map((k, i): [number, number] => {
+      if (this.padding === "same") {
+        const total = this.dilation[i]! * (k - 1);
+        return [Math.floor(total / 2), total - Math.floor(total / 2)];
+      }
+      const pi = (this.padding as number[])[i]!;
+      return [pi, pi];
+    });
+    return per.reverse().flat(); // F.pad order: last dim first
+  }
+
+  forward(x: Tensor): Tensor {
+    const op = `Conv${this.nd}d`;
+    if (this.paddingMode === "zeros") {
+      return convNd(op.toLowerCase(), this.nd, x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    }
+    const padded = pad(x, this.explicitPadding(), this.paddingMode as PadMode);
+    return convNd(op.toLowerCase(), this.nd, padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+  }
+
+  protected override extraRepr(): string {
+    const parts = [`${this.inChannels}, ${this.outChannels}`, `kernel_size=${reprTuple(this.kernelSize)}`, `stride=${reprTuple(this.stride)}`];
+    if (this.padding !== "valid" && (this.padding === "same" || this.padding.some((p) => p !== 0))) parts.push(`padding=${typeof this.padding === "string" ? this.padding : reprTuple(this.padding)}`);
+    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${reprTuple(this.dilation)}`);
+    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
+    if (!this.bias) parts.push("bias=False");
+    if (this.paddingMode !== "zeros") parts.push(`padding_mode=${this.paddingMode}`);
+    return parts.join(", ");
+  }
+}
+
+/**
+ * 1-D convolution layer. **Shape**: [N, C_in, L] -> [N, C_out, L_out]. State: weight [C_out, C_in/groups, k], bias [C_out].
+ * @example new tl.nn.Conv1d(2, 4, 3, { padding: 1 }).forward(tl.ones([1, 2, 10])) // shape [1, 4, 10]
+ */
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
+    super(1, inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+/**
+ * 2-D convolution layer. **Shape**: [N, C_in, H, W] -> [N, C_out, H_out, W_out].
+ * @example new tl.nn.Conv2d(3, 8, 3, { stride: 2, padding: 1 }).forward(tl.ones([2, 3, 32, 32])) // shape [2, 8, 16, 16]
+ */
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
+    super(2, inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+/** 3-D convolution layer. **Shape**: [N, C_in, D, H, W] -> [N, C_out, D_out, H_out, W_out]. */
+export class Conv3d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
+    super(3, inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+export interface ConvTransposeModuleOptions {
+  stride?: IntOrTuple;
+  padding?: IntOrTuple;
+  outputPadding?: IntOrTuple;
+  dilation?: IntOrTuple;
+  groups?: number;
+  bias?: boolean;
+  dtype?: "float32" | "float64";
+}
+
+/** The shared N-d transposed convolution module. Weight [C_in, C_out / groups, ...kernel]. */
+export class ConvTransposeNd extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: number[];
+
+  constructor(readonly nd: number, readonly inChannels: number, readonly outChannels: number, kernelSize: IntOrTuple, readonly opts: ConvTransposeModuleOptions = {}) {
+    super();
+    const op = `ConvTranspose${nd}d`;
+    const groups = opts.groups ?? 1;
+    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new ValueError(`${op}: in_channels (${inChannels}) and out_channels (${outChannels}) must be divisible by groups (${groups}).`);
+    }
+    this.kernelSize = perDim(op, "kernelSize", kernelSize, nd, 1);
+    const dt = opts.dtype ? { dtype: opts.dtype } : {};
+    this.weight = this.registerParameter("weight", new Parameter(empty([inChannels, outChannels / groups, ...this.kernelSize], dt)));
+    this.bias = this.registerParameter("bias", opts.bias === false ? null : new Parameter(empty([outChannels], dt)));
+    initParams(this);
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, outputPadding, dilation, groups } = this.opts;
+    return convTransposeNd(`convTranspose${this.nd}d`, this.nd, x, this.weight, this.bias, { stride: stride ?? 1, padding: padding ?? 0, outputPadding: outputPadding ?? 0, dilation: dilation ?? 1, groups: groups ?? 1 });
+  }
+
+  protected override extraRepr(): string {
+    return `${this.inChannels}, ${this.outChannels}, kernel_size=${reprTuple(this.kernelSize)}${this.bias ? "" : ", bias=False"}`;
+  }
+}
+
+export class ConvTranspose1d extends ConvTransposeNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeModuleOptions = {}) {
+    super(1, inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+/**
+ * @example new tl.nn.ConvTranspose2d(4, 2, 2, { stride: 2 }).forward(tl.ones([1, 4, 5, 5])) // shape [1, 2, 10, 10]
+ */
+export class ConvTranspose2d extends ConvTransposeNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeModuleOptions = {}) {
+    super(2, inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+export class ConvTranspose3d extends ConvTransposeNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeModuleOptions = {}) {
+    super(3, inChannels, outChannels, kernelSize, opts);
+  }
+}

@@ -1,0 +1,113 @@
+// Normalisation modules, as torch.nn.BatchNorm1d/2d/3d and LayerNorm. BatchNorm keeps
+// running_mean, running_var and num_batches_tracked as buffers (PyTorch's state-dict keys).
+
+import type { Tensor } from "../tensor/tensor.js";
+import { ShapeError, ValueError } from "../tensor/errors.js";
+import { fmt } from "../tensor/shape.js";
+import { ones, zeros } from "../tensor/create.js";
+import { batchNorm, layerNorm } from "../ops/norm.js";
+import { Module, Parameter } from "./module.js";
+
+export interface BatchNormModuleOptions {
+  eps?: number;
+  /** Weight of each new batch in the running averages; null for a cumulative average. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+  dtype?: "float32" | "float64";
+}
+
+/** Batch normalisation over the channel dim; BatchNorm1d/2d/3d check the input rank. */
+export class BatchNormNd extends Module {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+
+  constructor(readonly ranks: readonly number[], readonly numFeatures: number, opts: BatchNormModuleOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new ValueError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}.`);
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    const dt = opts.dtype ? { dtype: opts.dtype } : {};
+    const affine = opts.affine ?? true;
+    this.weight = this.registerParameter("weight", affine ? new Parameter(ones([numFeatures], dt)) : null);
+    this.bias = this.registerParameter("bias", affine ? new Parameter(zeros([numFeatures], dt)) : null);
+    const track = opts.trackRunningStats ?? true;
+    this.runningMean = this.registerBuffer("running_mean", track ? zeros([numFeatures], dt) : null);
+    this.runningVar = this.registerBuffer("running_var", track ? ones([numFeatures], dt) : null);
+    this.numBatchesTracked = this.registerBuffer("num_batches_tracked", track ? zeros([], { dtype: "int32" }) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.ranks.includes(x.ndim)) {
+      throw new ShapeError(`${this.constructor.name}: expected a ${this.ranks.join("-D or ")}-D input, got ${fmt(x.shape)}.`);
+    }
+    if (x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(`${this.constructor.name}: input ${fmt(x.shape)} has ${x.shape[1]} channels (dim 1) but the layer was built for ${this.numFeatures}.`);
+    }
+    let momentum = this.momentum ?? 0;
+    if (this.training && this.numBatchesTracked) {
+      this.numBatchesTracked.storage[0]! += 1;
+      this.numBatchesTracked.version.v++;
+      // momentum null: a cumulative moving average, weight 1 / batches seen
+      if (this.momentum === null) momentum = 1 / this.numBatchesTracked.storage[0]!;
+    }
+    // with running stats, eval uses them; without, every call normalises by the batch
+    const useBatch = this.training || !this.runningMean;
+    return batchNorm(x, useBatch && !this.training ? null : this.runningMean, useBatch && !this.training ? null : this.runningVar, {
+      weight: this.weight, bias: this.bias, training: useBatch, momentum, eps: this.eps,
+    });
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight ? "True" : "False"}, track_running_stats=${this.runningMean ? "True" : "False"}`;
+  }
+}
+
+/** **Shape**: [N, C] or [N, C, L]. */
+export class BatchNorm1d extends BatchNormNd {
+  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) { super([2, 3], numFeatures, opts); }
+}
+/**
+ * **Shape**: [N, C, H, W].
+ * @example new tl.nn.BatchNorm2d(3).forward(tl.randn([4, 3, 5, 5])) // shape [4, 3, 5, 5]
+ */
+export class BatchNorm2d extends BatchNormNd {
+  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) { super([4], numFeatures, opts); }
+}
+/** **Shape**: [N, C, D, H, W]. */
+export class BatchNorm3d extends BatchNormNd {
+  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) { super([5], numFeatures, opts); }
+}
+
+export interface LayerNormOptions {
+  eps?: number;
+  elementwiseAffine?: boolean;
+  dtype?: "float32" | "float64";
+}
+
+/** Layer normalisation over the trailing normalizedShape dims, with weight (ones) and bias (zeros). */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly eps: number;
+
+  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.eps = opts.eps ?? 1e-5;
+    const dt = opts.dtype ? { dtype: opts.dtype } : {};
+    const affine = opts.elementwiseAffine ?? true;
+    this.weight = this.registerParameter("weight", affine ? new Parameter(ones(this.normalizedShape, dt)) : null);
+    this.bias = this.registerParameter("bias", affine ? new Parameter(zeros(this.normalizedShape, dt)) : null);
+  }
+
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+}

@@ -1,0 +1,90 @@
+// Pooling modules, as torch.nn.MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d and
+// AdaptiveMaxPool1d/2d/3d. They hold their options and call the N-d ops.
+
+import type { Tensor } from "../tensor/tensor.js";
+import { type AvgPoolOptions, type MaxPoolOptions, adaptiveAvgPoolNd, adaptiveMaxPoolNd, avgPoolNd, maxPoolNd } from "../ops/pool.js";
+import type { IntOrTuple } from "../ops/conv.js";
+import { Module } from "./module.js";
+
+type OutSize = number | readonly (number | null)[];
+
+/** Max pooling; forward returns the pooled tensor (use F.maxPool2d with returnIndices for indices). */
+export class MaxPoolNd extends Module {
+  readonly opts: MaxPoolOptions;
+  constructor(readonly nd: number, kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) {
+    super();
+    this.opts = { ...opts, kernelSize };
+  }
+  forward(x: Tensor): Tensor {
+    return maxPoolNd(`maxPool${this.nd}d`, this.nd, x, this.opts) as Tensor;
+  }
+  protected override extraRepr(): string {
+    return `kernel_size=${JSON.stringify(this.opts.kernelSize)}, stride=${JSON.stringify(this.opts.stride ?? this.opts.kernelSize)}`;
+  }
+}
+
+export class MaxPool1d extends MaxPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(1, kernelSize, opts); }
+}
+/**
+ * @example new tl.nn.MaxPool2d(2).forward(tl.ones([1, 3, 8, 8])) // shape [1, 3, 4, 4]
+ */
+export class MaxPool2d extends MaxPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(2, kernelSize, opts); }
+}
+export class MaxPool3d extends MaxPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(3, kernelSize, opts); }
+}
+
+export class AvgPoolNd extends Module {
+  readonly opts: AvgPoolOptions;
+  constructor(readonly nd: number, kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) {
+    super();
+    this.opts = { ...opts, kernelSize };
+  }
+  forward(x: Tensor): Tensor {
+    return avgPoolNd(`avgPool${this.nd}d`, this.nd, x, this.opts);
+  }
+}
+
+export class AvgPool1d extends AvgPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(1, kernelSize, opts); }
+}
+export class AvgPool2d extends AvgPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(2, kernelSize, opts); }
+}
+export class AvgPool3d extends AvgPoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(3, kernelSize, opts); }
+}
+
+export class AdaptiveAvgPoolNd extends Module {
+  constructor(readonly nd: number, readonly outputSize: OutSize) { super(); }
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPoolNd(`adaptiveAvgPool${this.nd}d`, this.nd, x, this.outputSize);
+  }
+}
+export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd {
+  constructor(outputSize: OutSize) { super(1, outputSize); }
+}
+export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd {
+  constructor(outputSize: OutSize) { super(2, outputSize); }
+}
+export class AdaptiveAvgPool3d extends AdaptiveAvgPoolNd {
+  constructor(outputSize: OutSize) { super(3, outputSize); }
+}
+
+export class AdaptiveMaxPoolNd extends Module {
+  constructor(readonly nd: number, readonly outputSize: OutSize) { super(); }
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPoolNd(`adaptiveMaxPool${this.nd}d`, this.nd, x, this.outputSize) as Tensor;
+  }
+}
+export class AdaptiveMaxPool1d extends AdaptiveMaxPoolNd {
+  constructor(outputSize: OutSize) { super(1, outputSize); }
+}
+export class AdaptiveMaxPool2d extends AdaptiveMaxPoolNd {
+  constructor(outputSize: OutSize) { super(2, outputSize); }
+}
+export class AdaptiveMaxPool3d extends AdaptiveMaxPoolNd {
+  constructor(outputSize: OutSize) { super(3, outputSize); }
+}

@@ -1,0 +1,243 @@
+// Convolution in 1, 2 and 3 dims (deep learning's cross-correlation) and its transpose.
+// Both lower to im2col/col2im plus one GEMM per group, so a faster mm speeds every conv.
+// Backprop of convolution is convolution:
+//   d conv(x, w) / dx  = convTranspose(dy, w)           (same stride, padding, dilation, groups)
+//   d conv(x, w) / dw  = correlation of x with dy        (convWeightGrad)
+//   d convTranspose(x, w) / dx = conv(dy, w),  / dw = convWeightGrad(dy, x)
+// convOutputSize is the one place the output-size formula lives.
+
+import { noGrad, record } from "../autograd/graph.js";
+import { kernels } from "../backends/index.js";
+import type { ConvGeometry } from "../backends/backend.js";
+import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
+import { fmt, numelOf } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { add } from "./binary.js";
+import { cat } from "./join.js";
+import { mm } from "./matmul.js";
+import { narrow, reshape } from "./movement.js";
+import { sum } from "./reduce.js";
+import { empty, requireFloat } from "./op.js";
+import { pad } from "./pad.js";
+
+export type IntOrTuple = number | readonly number[];
+
+export interface ConvOptions {
+  stride?: IntOrTuple;
+  /** A number or one per dim (symmetric), "valid" (0) or "same" (stride 1 only; output size = input size). */
+  padding?: IntOrTuple | "same" | "valid";
+  dilation?: IntOrTuple;
+  groups?: number;
+}
+
+export interface ConvTransposeOptions {
+  stride?: IntOrTuple;
+  padding?: IntOrTuple;
+  outputPadding?: IntOrTuple;
+  dilation?: IntOrTuple;
+  groups?: number;
+}
+
+/** Expand a number or tuple to one value per spatial dim, checking each. */
+export function perDim(op: string, name: string, v: IntOrTuple, nd: number, min: number): number[] {
+  const list = typeof v === "number" ? new Array<number>(nd).fill(v) : [...v];
+  if (list.length !== nd || list.some((x) => !Number.isInteger(x) || x < min)) {
+    throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a list of ${nd} of them, got ${JSON.stringify(v)}.`);
+  }
+  return list;
+}
+
+/**
+ * Output length of a convolution or pooling along one dim:
+ * floor((n + 2p - d(k - 1) - 1) / s) + 1, or with `transposed`, (n - 1)s - 2p + d(k - 1) + outputPadding + 1.
+ * @example tl.convOutputSize({ inputSize: 32, kernelSize: 3, padding: 1, stride: 2 }) // => 16
+ */
+export function convOutputSize(a: { inputSize: number; kernelSize: number; stride?: number; padding?: number; dilation?: number; transposed?: boolean; outputPadding?: number; ceilMode?: boolean }): number {
+  const { inputSize: n, kernelSize: k, stride: s = 1, padding: p = 0, dilation: d = 1, outputPadding: op = 0 } = a;
+  if (a.transposed) return (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
+  const span = n + 2 * p - d * (k - 1) - 1;
+  return (a.ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+}
+
+/** The formula with the user's numbers, for error messages. */
+export const formulaText = (n: number, k: number, s: number, p: number, d: number): string =>
+  `floor((${n} + 2*${p} - ${d}*(${k} - 1) - 1) / ${s}) + 1 = ${convOutputSize({ inputSize: n, kernelSize: k, stride: s, padding: p, dilation: d })}`;
+
+interface Resolved {
+  nd: number;
+  stride: number[];
+  padding: number[];
+  dilation: number[];
+  groups: number;
+  kernel: number[];
+  /** Extra zeros on the right of each dim, for "same" with an even total padding. */
+  extraRight: number[];
+}
+
+function checkConvOperands(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): void {
+  requireFloat(op, x);
+  if (x.ndim !== nd + 2) {
+    const layout = ["NCL", "NCHW", "NCDHW"][nd - 1];
+    throw new ShapeError(`${op}: expected a ${nd + 2}-D input (${layout}: batch, channels, ${nd} spatial dims), got ${fmt(x.shape)}. Add a batch dim with x.unsqueeze(0) if you have a single sample.`);
+  }
+  if (weight.ndim !== nd + 2) throw new ShapeError(`${op}: weight must be ${nd + 2}-D, got ${fmt(weight.shape)}.`);
+  if (weight.dtype !== x.dtype) throw new DTypeError(`${op}: input is ${x.dtype} but weight is ${weight.dtype}; they must match. Convert one, e.g. weight.to("${x.dtype}").`);
+  if (bias && (bias.ndim !== 1 || bias.dtype !== x.dtype)) throw new ShapeError(`${op}: bias must be a 1-D ${x.dtype} tensor, got ${bias.dtype} ${fmt(bias.shape)}.`);
+}
+
+function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, o: ConvOptions): Resolved {
+  checkConvOperands(op, nd, x, weight, bias);
+  const groups = o.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
+  const C = x.shape[1]!, O = weight.shape[0]!;
+  if (C % groups !== 0 || O % groups !== 0) {
+    throw new ShapeError(`${op}: in channels (${C}) and out channels (${O}) must both be divisible by groups (${groups}).`);
+  }
+  if (weight.shape[1]! * groups !== C) {
+    throw new ShapeError(`${op}: input ${fmt(x.shape)} has ${C} channels, but weight ${fmt(weight.shape)} with groups=${groups} expects ${weight.shape[1]! * groups} (weight.shape[1] * groups). Pass groups=${C / weight.shape[1]!}, or a weight of shape [${O}, ${C / groups}, ${weight.shape.slice(2).join(", ")}].`);
+  }
+  if (bias && bias.shape[0] !== O) throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the weight has ${O} output channels.`);
+  const stride = perDim(op, "stride", o.stride ?? 1, nd, 1);
+  const dilation = perDim(op, "dilation", o.dilation ?? 1, nd, 1);
+  const kernel = weight.shape.slice(2);
+  let padding: number[];
+  const extraRight = new Array<number>(nd).fill(0);
+  const p = o.padding ?? 0;
+  if (p === "valid") padding = new Array<number>(nd).fill(0);
+  else if (p === "same") {
+    if (stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding="same" is not supported for strided convolutions (stride ${fmt(stride)}), as in PyTorch. Give explicit padding.`);
+    // total padding d(k-1) split left = total // 2, the odd one on the right (PyTorch's choice)
+    padding = kernel.map((k, i) => Math.floor((dilation[i]! * (k - 1)) / 2));
+    kernel.forEach((k, i) => (extraRight[i] = (dilation[i]! * (k - 1)) % 2));
+  } else padding = perDim(op, "padding", p, nd, 0);
+  const spatial = x.shape.slice(2);
+  spatial.forEach((n, i) => {
+    const out = convOutputSize({ inputSize: n + extraRight[i]!, kernelSize: kernel[i]!, stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]! });
+    if (out <= 0) {
+      throw new ShapeError(`${op}: output size along spatial dim ${i} would be ${out} <= 0: ${formulaText(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!)}. The dilated kernel (${dilation[i]! * (kernel[i]! - 1) + 1}) is larger than the padded input (${n + 2 * padding[i]!}); use a smaller kernel or dilation, or more padding.`);
+    }
+  });
+  return { nd, stride, padding, dilation, groups, kernel, extraRight };
+}
+
+function geometry(img: Tensor | readonly number[], r: Resolved, colSize: readonly number[]): ConvGeometry {
+  const shape = Array.isArray(img) ? img : (img as Tensor).shape;
+  return { batch: shape[0]!, channels: shape[1]!, imgSize: shape.slice(2), kernel: r.kernel, stride: r.stride, padding: r.padding, dilation: r.dilation, colSize };
+}
+
+const colsShape = (g: ConvGeometry): number[] => [g.batch, g.channels * numelOf(g.kernel), numelOf(g.colSize)];
+
+/** Image patches as columns [N, C * prod(kernel), L]; its gradient is col2im. */
+export function im2col(img: Tensor, g: ConvGeometry): Tensor {
+  const out = empty(img.dtype, colsShape(g));
+  kernels().im2col(img.storage, out.storage, g);
+  return record("Im2ColBackward0", out, [img], (gr) => [() => col2im(gr, g)], []);
+}
+
+/** Columns summed back into an image [N, C, ...imgSize]; its gradient is im2col. */
+export function col2im(cols: Tensor, g: ConvGeometry): Tensor {
+  const out = empty(cols.dtype, [g.batch, g.channels, ...g.imgSize]);
+  kernels().col2im(cols.storage, out.storage, g);
+  return record("Col2ImBackward0", out, [cols], (gr) => [() => im2col(gr, g)], []);
+}
+
+/** Split dim `dim` into `groups` equal parts. */
+const groupsOf = (t: Tensor, dim: number, groups: number): Tensor[] => {
+  const size = t.shape[dim]! / groups;
+  return Array.from({ length: groups }, (_, i) => (groups === 1 ? t : narrow(t, dim, i * size, size)));
+};
+
+/** conv forward on resolved geometry (no "same" asymmetry left): cols, then W @ cols per group. */
+function convCore(x: Tensor, weight: Tensor, r: Resolved): Tensor {
+  const spatial = x.shape.slice(2);
+  const outSize = spatial.map((n, i) => convOutputSize({ inputSize: n, kernelSize: r.kernel[i]!, stride: r.stride[i]!, padding: r.padding[i]!, dilation: r.dilation[i]! }));
+  const g = geometry(x, r, outSize);
+  const cols = im2col(x, g);
+  const O = weight.shape[0]!;
+  const w2 = reshape(weight, [O, -1]);
+  const ws = groupsOf(w2, 0, r.groups), cs = groupsOf(cols, 1, r.groups);
+  const outs = ws.map((w, i) => mm(w, cs[i]!)); // [O/g, CK/g] @ [N, CK/g, L] -> [N, O/g, L]
+  const y = outs.length === 1 ? outs[0]! : cat(outs, 1);
+  return reshape(y, [x.shape[0]!, O, ...outSize]);
+}
+
+/**
+ * The transposed convolution: W^T @ x per group, then col2im into an image of `imgSize`.
+ * Weight layout [C_in, C_out / groups, ...kernel], as PyTorch.
+ */
+function convTransposeCore(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly number[]): Tensor {
+  const Cin = x.shape[1]!, Cout = weight.shape[1]! * r.groups;
+  const L = numelOf(x.shape.slice(2));
+  const x3 = reshape(x, [x.shape[0]!, Cin, L]);
+  const w2 = reshape(weight, [Cin, -1]); // [C_in, C_out/g * K]
+  const ws = groupsOf(w2, 0, r.groups), xs = groupsOf(x3, 1, r.groups);
+  const cols = ws.map((w, i) => mm(w, xs[i]!, true, false)); // [C_out/g*K, C_in/g]^T... -> [N, C_out/g*K, L]
+  const c = cols.length === 1 ? cols[0]! : cat(cols, 1);
+  return col2im(c, geometry([x.shape[0]!, Cout, ...imgSize], r, x.shape.slice(2)));
+}
+
+/**
+ * Gradient of a convolution's weight: for each group, sum over the batch of colSide @ im2col(img)^T.
+ * For conv, img = input and colSide = grad of output ([O, C/g, ...k]); for convTranspose,
+ * img = grad of output and colSide = input ([C_in, C_out/g, ...k]).
+ */
+export function convWeightGrad(img: Tensor, colSide: Tensor, r: Resolved, weightShape: readonly number[]): Tensor {
+  const g = geometry(img, r, colSide.shape.slice(2));
+  const cols = im2col(img, g);
+  const cs = reshape(colSide, [colSide.shape[0]!, colSide.shape[1]!, -1]);
+  const parts = groupsOf(cs, 1, r.groups).map((c, i) => sum(mm(c, groupsOf(cols, 1, r.groups)[i]!, false, true), 0));
+  return reshape(parts.length === 1 ? parts[0]! : cat(parts, 0), weightShape);
+}
+
+const biasView = (bias: Tensor, nd: number): Tensor => reshape(bias, [bias.shape[0]!, ...new Array<number>(nd).fill(1)]);
+
+/** N-d convolution (cross-correlation), the shared implementation of conv1d/2d/3d. */
+export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
+  const r = resolveConv(op, nd, x, weight, bias, opts);
+  // F.pad lists (left, right) pairs from the last dim backwards
+  const input = r.extraRight.some((e) => e > 0) ? pad(x, r.extraRight.slice().reverse().flatMap((e) => [0, e])) : x;
+  const out = conv(input, weight, r);
+  return bias ? add(out, biasView(bias, nd)) : out;
+}
+
+/** The differentiable primitive: forward by im2col + GEMM, backward as convolutions. */
+function conv(x: Tensor, weight: Tensor, r: Resolved): Tensor {
+  const out = noGrad(() => convCore(x, weight, r));
+  return record("ConvolutionBackward0", out, [x, weight], (g) => [
+    () => convTransposeCore(g, weight, r, x.shape.slice(2)),
+    () => convWeightGrad(x, g, r, weight.shape),
+  ]);
+}
+
+/** N-d transposed convolution, the shared implementation of convTranspose1d/2d/3d. */
+export function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
+  checkConvOperands(op, nd, x, weight, bias);
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
+  const Cin = x.shape[1]!;
+  if (weight.shape[0] !== Cin) {
+    throw new ShapeError(`${op}: input ${fmt(x.shape)} has ${Cin} channels but weight ${fmt(weight.shape)} expects ${weight.shape[0]} (weight.shape[0]); a transposed conv's weight is [in_channels, out_channels / groups, ...kernel].`);
+  }
+  if (Cin % groups !== 0) throw new ShapeError(`${op}: in channels (${Cin}) must be divisible by groups (${groups}).`);
+  const Cout = weight.shape[1]! * groups;
+  if (bias && bias.shape[0] !== Cout) throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the output has ${Cout} channels (weight.shape[1] * groups).`);
+  const stride = perDim(op, "stride", opts.stride ?? 1, nd, 1);
+  const padding = perDim(op, "padding", opts.padding ?? 0, nd, 0);
+  const dilation = perDim(op, "dilation", opts.dilation ?? 1, nd, 1);
+  const outputPadding = perDim(op, "outputPadding", opts.outputPadding ?? 0, nd, 0);
+  outputPadding.forEach((p, i) => {
+    if (p >= stride[i]! && p >= dilation[i]!) {
+      throw new ValueError(`${op}: outputPadding ${p} must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]}) in dim ${i}.`);
+    }
+  });
+  const kernel = weight.shape.slice(2);
+  const imgSize = x.shape.slice(2).map((n, i) => convOutputSize({ inputSize: n, kernelSize: kernel[i]!, stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]!, transposed: true, outputPadding: outputPadding[i]! }));
+  if (imgSize.some((n) => n <= 0)) throw new ShapeError(`${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(x.shape)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`);
+  const r: Resolved = { nd, stride, padding, dilation, groups, kernel, extraRight: new Array<number>(nd).fill(0) };
+  const out = noGrad(() => convTransposeCore(x, weight, r, imgSize));
+  const y = record("ConvolutionBackward1", out, [x, weight], (g) => [
+    () => convCore(g, weight, r),
+    () => convWeightGrad(g, x, r, weight.shape),
+  ]);
+  return bias ? add(y, biasView(bias, nd)) : y;
+}

@@ -1,0 +1,163 @@
+// Pooling in 1, 2 and 3 dims: max (with indices), average (ceil mode, count_include_pad,
+// divisor override) and their adaptive forms. Every variant is a list of windows per output
+// position (PoolGeometry); the op computes the windows and the average divisors, the kernel
+// only walks them. Gradients: max scatters dy to the argmax positions (scatterAdd over the
+// flattened plane), average spreads dy / divisor over each window (avgPoolBackward).
+
+import { record } from "../autograd/graph.js";
+import { kernels } from "../backends/index.js";
+import type { PoolGeometry } from "../backends/backend.js";
+import { ShapeError, ValueError } from "../tensor/errors.js";
+import { fmt, numelOf } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { convOutputSize, formulaText, perDim, type IntOrTuple } from "./conv.js";
+import { reshape } from "./movement.js";
+import { scatterAdd } from "./indexing.js";
+import { empty, requireFloat } from "./op.js";
+
+export interface MaxPoolOptions {
+  kernelSize: IntOrTuple;
+  /** Defaults to kernelSize (PyTorch's stride=None). */
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  dilation?: IntOrTuple;
+  ceilMode?: boolean;
+}
+
+export interface AvgPoolOptions {
+  kernelSize: IntOrTuple;
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+/** Pooled output size along one dim; in ceil mode the last window must start inside the input or left padding. */
+function poolOutputSize(n: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  let out = convOutputSize({ inputSize: n, kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceil });
+  if (ceil && (out - 1) * s >= n + p) out--;
+  return out;
+}
+
+function checkInput(op: string, nd: number, x: Tensor): void {
+  requireFloat(op, x);
+  if (x.ndim !== nd + 1 && x.ndim !== nd + 2) {
+    throw new ShapeError(`${op}: expected a ${nd + 1}-D or ${nd + 2}-D input ([C, ...] or [N, C, ...] with ${nd} spatial dims), got ${fmt(x.shape)}.`);
+  }
+}
+
+interface Windows {
+  g: PoolGeometry;
+  outShape: number[];
+}
+
+/** Regular (strided) windows: start = o * s - p, k taps dilated by d. */
+function stridedWindows(op: string, nd: number, x: Tensor, kernelSize: IntOrTuple, strideOpt: IntOrTuple | null | undefined, paddingOpt: IntOrTuple, dilationOpt: IntOrTuple, ceil: boolean): Windows & { k: number[]; s: number[]; p: number[] } {
+  checkInput(op, nd, x);
+  const k = perDim(op, "kernelSize", kernelSize, nd, 1);
+  const s = strideOpt === null || strideOpt === undefined ? k : perDim(op, "stride", strideOpt, nd, 1);
+  const p = perDim(op, "padding", paddingOpt, nd, 0);
+  const d = perDim(op, "dilation", dilationOpt, nd, 1);
+  p.forEach((pi, i) => {
+    if (pi > Math.floor(k[i]! / 2)) throw new ValueError(`${op}: padding ${pi} must be at most half the kernel size (${k[i]}) in dim ${i}, as in PyTorch.`);
+  });
+  const spatial = x.shape.slice(x.ndim - nd);
+  const outSize = spatial.map((n, i) => poolOutputSize(n, k[i]!, s[i]!, p[i]!, d[i]!, ceil));
+  outSize.forEach((o, i) => {
+    if (o <= 0) throw new ShapeError(`${op}: output size along spatial dim ${i} would be ${o} <= 0 for input ${fmt(x.shape)}: ${formulaText(spatial[i]!, k[i]!, s[i]!, p[i]!, d[i]!)}. Use a smaller kernel or more padding.`);
+  });
+  const start = outSize.map((o, i) => Int32Array.from({ length: o }, (_, j) => j * s[i]! - p[i]!));
+  const count = outSize.map((o, i) => new Int32Array(o).fill(k[i]!));
+  const lead = x.shape.slice(0, x.ndim - nd);
+  return { g: { planes: numelOf(lead), inSize: spatial, outSize, start, count, dilation: d }, outShape: [...lead, ...outSize], k, s, p };
+}
+
+/** Adaptive windows: [floor(o * n / out), ceil((o + 1) * n / out)). A null size keeps the input's. */
+function adaptiveWindows(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[]): Windows {
+  checkInput(op, nd, x);
+  const spatial = x.shape.slice(x.ndim - nd);
+  const req = typeof outputSize === "number" ? new Array<number>(nd).fill(outputSize) : outputSize.map((v, i) => v ?? spatial[i]!);
+  if (req.length !== nd || req.some((v) => !Number.isInteger(v) || v <= 0)) {
+    throw new ValueError(`${op}: outputSize must be a positive integer or ${nd} of them (null keeps a dim), got ${JSON.stringify(outputSize)}.`);
+  }
+  const start = req.map((o, i) => Int32Array.from({ length: o }, (_, j) => Math.floor((j * spatial[i]!) / o)));
+  const count = req.map((o, i) => Int32Array.from({ length: o }, (_, j) => Math.ceil(((j + 1) * spatial[i]!) / o) - start[i]![j]!));
+  const lead = x.shape.slice(0, x.ndim - nd);
+  return { g: { planes: numelOf(lead), inSize: spatial, outSize: req, start, count, dilation: new Array<number>(nd).fill(1) }, outShape: [...lead, ...req] };
+}
+
+/** Max over windows; indices are flat positions in each input plane (PyTorch's return_indices). */
+function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
+  const out = empty(x.dtype, w.outShape);
+  const indices = empty("int32", w.outShape);
+  kernels().maxPool(x.storage, out.storage, indices.storage as Int32Array, w.g);
+  const plane = numelOf(w.g.inSize), P = w.g.planes;
+  record(name, out, [x], (g) => [() => {
+    // dy goes to the argmax of each window: a scatter along the flattened plane
+    const dx = scatterAdd(empty(g.dtype, [P, plane]), 1, reshape(indices, [P, -1]), reshape(g, [P, -1]));
+    return reshape(dx, x.shape);
+  }], []);
+  return [out, indices];
+}
+
+function avgPoolWith(name: string, x: Tensor, w: Windows, divisor: Float64Array): Tensor {
+  const out = empty(x.dtype, w.outShape);
+  kernels().avgPool(x.storage, out.storage, divisor, w.g);
+  return record(name, out, [x], (g) => [() => avgPoolBackward(g, x.shape, w, divisor)], []);
+}
+
+/** The gradient of average pooling, itself differentiable (its adjoint is average pooling). */
+function avgPoolBackward(dy: Tensor, inShape: readonly number[], w: Windows, divisor: Float64Array): Tensor {
+  const dx = empty(dy.dtype, inShape);
+  kernels().avgPoolBackward(dy.storage, dx.storage, divisor, w.g);
+  return record("AvgPoolBackwardBackward0", dx, [dy], (gg) => [() => {
+    const out = empty(gg.dtype, w.outShape);
+    kernels().avgPool(gg.storage, out.storage, divisor, w.g);
+    return out;
+  }], []);
+}
+
+export function maxPoolNd(op: string, nd: number, x: Tensor, o: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
+  const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, o.dilation ?? 1, o.ceilMode ?? false);
+  const [out, idx] = maxPoolWith("MaxPoolBackward0", x, w);
+  return o.returnIndices ? [out, idx] : out;
+}
+
+export function avgPoolNd(op: string, nd: number, x: Tensor, o: AvgPoolOptions): Tensor {
+  const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, 1, o.ceilMode ?? false);
+  const includePad = o.countIncludePad ?? true;
+  if (o.divisorOverride !== undefined && o.divisorOverride !== null && !(Number.isInteger(o.divisorOverride) && o.divisorOverride > 0)) {
+    throw new ValueError(`${op}: divisorOverride must be a positive integer, got ${o.divisorOverride}.`);
+  }
+  // PyTorch's divisor: the window clipped to the padded input (count_include_pad) or to the input
+  const perDimCount = w.g.outSize.map((out, d) => Float64Array.from({ length: out }, (_, j) => {
+    const n = w.g.inSize[d]!, start = w.g.start[d]![j]!;
+    const end = Math.min(start + w.k[d]!, n + w.p[d]!);
+    return includePad ? end - start : Math.min(end, n) - Math.max(start, 0);
+  }));
+  const divisor = new Float64Array(numelOf(w.g.outSize));
+  const oc = new Array<number>(nd).fill(0);
+  for (let i = 0; i < divisor.length; i++) {
+    divisor[i] = o.divisorOverride ?? oc.reduce((acc, c, d) => acc * perDimCount[d]![c]!, 1);
+    for (let d = nd - 1; d >= 0 && ++oc[d]! === w.g.outSize[d]; d--) oc[d] = 0;
+  }
+  return avgPoolWith("AvgPoolBackward0", x, w, divisor);
+}
+
+export function adaptiveAvgPoolNd(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  const w = adaptiveWindows(op, nd, x, outputSize);
+  const divisor = new Float64Array(numelOf(w.g.outSize));
+  const oc = new Array<number>(nd).fill(0);
+  for (let i = 0; i < divisor.length; i++) {
+    divisor[i] = oc.reduce((acc, c, d) => acc * w.g.count[d]![c]!, 1);
+    for (let d = nd - 1; d >= 0 && ++oc[d]! === w.g.outSize[d]; d--) oc[d] = 0;
+  }
+  return avgPoolWith("AdaptiveAvgPoolBackward0", x, w, divisor);
+}
+
+export function adaptiveMaxPoolNd(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[], returnIndices = false): Tensor | [Tensor, Tensor] {
+  const w = adaptiveWindows(op, nd, x, outputSize);
+  const [out, idx] = maxPoolWith("AdaptiveMaxPoolBackward0", x, w);
+  return returnIndices ? [out, idx] : out;
+}
