@@ -1,0 +1,96 @@
+// Pooling against PyTorch's fixtures (max/avg 1-3d, adaptive avg 1-3d, adaptive max 2d, with
+// indices) on every backend, float64 and float32; float64 gradchecks; errors.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as tl from "../index.js";
+import { BACKENDS, type FixtureCase, type FloatType, assertClose, checkCase, fromFixture, loadFixture } from "../../test/support/fixtures.js";
+
+const F = tl.F;
+type Args = Record<string, any>;
+
+function pool(c: FixtureCase, nd: 1 | 2 | 3, x: tl.Tensor): tl.Tensor | [tl.Tensor, tl.Tensor] {
+  const a = c.args as Args;
+  const kind = c.call.replace("torch.nn.functional.", "").replace(/_pool\dd$/, "");
+  switch (kind) {
+    case "max":
+      return [F.maxPool1d, F.maxPool2d, F.maxPool3d][nd - 1]!(x, { kernelSize: a.kernel_size, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceil_mode, returnIndices: a.return_indices } as never);
+    case "avg":
+      return [F.avgPool1d, F.avgPool2d, F.avgPool3d][nd - 1]!(x, { kernelSize: a.kernel_size, stride: a.stride, padding: a.padding, ceilMode: a.ceil_mode, countIncludePad: a.count_include_pad, divisorOverride: a.divisor_override });
+    case "adaptive_avg":
+      return [F.adaptiveAvgPool1d, F.adaptiveAvgPool2d, F.adaptiveAvgPool3d][nd - 1]!(x, a.output_size);
+    case "adaptive_max":
+      return [F.adaptiveMaxPool1d, F.adaptiveMaxPool2d, F.adaptiveMaxPool3d][nd - 1]!(x, a.output_size, a.return_indices);
+    default:
+      throw new Error(`no mapping for ${c.call}`);
+  }
+}
+
+const families = [
+  ["max_pool1d", 1], ["max_pool2d", 2], ["max_pool3d", 3], ["avg_pool1d", 1], ["avg_pool2d", 2], ["avg_pool3d", 3],
+  ["adaptive_avg_pool1d", 1], ["adaptive_avg_pool2d", 2], ["adaptive_avg_pool3d", 3], ["adaptive_max_pool2d", 2],
+] as const;
+
+for (const [family, nd] of families) {
+  const fixture = loadFixture(family);
+  for (const backend of BACKENDS) {
+    describe(`${family} fixtures on ${backend}`, () => {
+      for (const dtype of ["float64", "float32"] as FloatType[]) {
+        for (const c of fixture.cases) {
+          it(`${c.name} ${dtype}`, () => {
+            tl.setBackend(backend);
+            let indices: tl.Tensor | undefined;
+            checkCase(c, dtype, (ins) => {
+              const r = pool(c, nd, ins.input!);
+              if (Array.isArray(r)) [, indices] = r;
+              return Array.isArray(r) ? r[0] : r;
+            });
+            if (c.outputs.indices) {
+              assert.equal(indices?.dtype, "int32");
+              assertClose(indices, c.outputs.indices, { rtol: 0, atol: 0 }, `${c.name} indices`);
+            }
+          });
+        }
+      }
+    });
+  }
+}
+
+describe("pooling gradcheck (float64)", () => {
+  // distinct values so that the max is unique and finite differences do not cross a tie
+  const x = (shape: number[]) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return tl.randperm(n).to("float64").mul(0.1).reshape(shape).requiresGrad_();
+  };
+  const cases: Record<string, (t: tl.Tensor) => tl.Tensor> = {
+    maxPool2dCeilPadDilation: (t) => F.maxPool2d(t, { kernelSize: 3, stride: 2, padding: 1, dilation: 1, ceilMode: true }),
+    maxPool1dDilation: (t) => F.maxPool1d(t.reshape([2, 3, 36]), { kernelSize: 3, dilation: 2 }),
+    avgPool2dExcludePad: (t) => F.avgPool2d(t, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false, ceilMode: true }),
+    avgPool3dDivisor: (t) => F.avgPool3d(t.reshape([2, 3, 3, 6, 2]), { kernelSize: 2, stride: 1, divisorOverride: 3 }),
+    adaptiveAvg2d: (t) => F.adaptiveAvgPool2d(t, [4, 3]),
+    adaptiveMax2d: (t) => F.adaptiveMaxPool2d(t, [2, 4]),
+  };
+  for (const [name, fn] of Object.entries(cases)) {
+    it(name, () => {
+      tl.manualSeed(2);
+      tl.gradCheck(fn, [x([2, 3, 6, 6])], { name });
+    });
+  }
+});
+
+describe("pooling errors", () => {
+  it("padding larger than half the kernel", () => {
+    assert.throws(() => F.maxPool2d(tl.ones([1, 1, 6, 6]), { kernelSize: 2, padding: 2 }), /maxPool2d: padding 2 must be at most half the kernel size \(2\)/);
+  });
+  it("window larger than the input", () => {
+    assert.throws(() => F.avgPool1d(tl.ones([1, 1, 3]), { kernelSize: 5 }), /avgPool1d: output size along spatial dim 0 would be 0 <= 0/);
+  });
+  it("wrong rank", () => {
+    assert.throws(() => F.maxPool2d(tl.ones([6, 6]), { kernelSize: 2 }), /maxPool2d: expected a 3-D or 4-D input/);
+  });
+  it("modules match the functions", () => {
+    const t = tl.randn([2, 3, 8, 8]);
+    assert.deepEqual(new tl.nn.MaxPool2d(2).forward(t).storage, F.maxPool2d(t, { kernelSize: 2 }).storage);
+    assert.deepEqual(new tl.nn.AdaptiveAvgPool2d(1).forward(t).shape, [2, 3, 1, 1]);
+  });
+});
