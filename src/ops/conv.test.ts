@@ -5,7 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
-import { BACKENDS, type FixtureCase, type FloatType, checkCase, checkModuleCase, loadFixture } from "../../test/support/fixtures.js";
+import { type FixtureCase, type FloatType, checkCase, checkModuleCase, describeFixtureCases } from "../../test/support/fixtures.js";
 
 const F = tl.F;
 type Args = Record<string, any>;
@@ -29,19 +29,7 @@ function runCase(c: FixtureCase, nd: 1 | 2 | 3, dtype: FloatType): void {
 }
 
 for (const [family, nd] of [["conv1d", 1], ["conv2d", 2], ["conv3d", 3], ["conv_transpose1d", 1], ["conv_transpose2d", 2], ["conv_transpose3d", 3]] as const) {
-  const fixture = loadFixture(family);
-  for (const backend of BACKENDS) {
-    describe(`${family} fixtures on ${backend}`, () => {
-      for (const dtype of ["float64", "float32"] as FloatType[]) {
-        for (const c of fixture.cases) {
-          it(`${c.name} ${dtype}`, () => {
-            tl.setBackend(backend);
-            runCase(c, nd, dtype);
-          });
-        }
-      }
-    });
-  }
+  describeFixtureCases(family, (c, dtype) => runCase(c, nd, dtype));
 }
 
 describe("conv gradcheck (float64)", () => {

@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
-import { BACKENDS, type FixtureCase, type FloatType, assertClose, checkCase, fromFixture, loadFixture } from "../../test/support/fixtures.js";
+import { type FixtureCase, assertClose, checkCase, describeFixtureCases } from "../../test/support/fixtures.js";
 
 const F = tl.F;
 type Args = Record<string, any>;
@@ -32,28 +32,18 @@ const families = [
 ] as const;
 
 for (const [family, nd] of families) {
-  const fixture = loadFixture(family);
-  for (const backend of BACKENDS) {
-    describe(`${family} fixtures on ${backend}`, () => {
-      for (const dtype of ["float64", "float32"] as FloatType[]) {
-        for (const c of fixture.cases) {
-          it(`${c.name} ${dtype}`, () => {
-            tl.setBackend(backend);
-            let indices: tl.Tensor | undefined;
-            checkCase(c, dtype, (ins) => {
-              const r = pool(c, nd, ins.input!);
-              if (Array.isArray(r)) [, indices] = r;
-              return Array.isArray(r) ? r[0] : r;
-            });
-            if (c.outputs.indices) {
-              assert.equal(indices?.dtype, "int32");
-              assertClose(indices, c.outputs.indices, { rtol: 0, atol: 0 }, `${c.name} indices`);
-            }
-          });
-        }
-      }
+  describeFixtureCases(family, (c, dtype) => {
+    let indices: tl.Tensor | undefined;
+    checkCase(c, dtype, (ins) => {
+      const r = pool(c, nd, ins.input!);
+      if (Array.isArray(r)) [, indices] = r;
+      return Array.isArray(r) ? r[0] : r;
     });
-  }
+    if (c.outputs.indices) {
+      assert.equal(indices?.dtype, "int32");
+      assertClose(indices, c.outputs.indices, { rtol: 0, atol: 0 }, `${c.name} indices`);
+    }
+  });
 }
 
 describe("pooling gradcheck (float64)", () => {

@@ -100,11 +100,8 @@ export function checkCase(c: FixtureCase, dtype: FloatType, fn: (inputs: Record<
   for (const [k, g] of Object.entries(c.grads)) assertClose(ins[k]!.grad, g, tol, `${c.name} [${dtype}] grad ${k}`);
 }
 
-/**
- * One test per (backend, dtype, case) of a fixture family, each running `call` through
- * checkCase. `call` maps the fixture's PyTorch call and args to tensorloom.
- */
-export function describeFixtures(family: string, call: (c: FixtureCase, inputs: Record<string, tl.Tensor>) => tl.Tensor, dir = FIXTURE_DIR): void {
+/** One test per (backend, dtype, case) of a fixture family, each calling `run`. */
+export function describeFixtureCases(family: string, run: (c: FixtureCase, dtype: FloatType) => void, dir = FIXTURE_DIR): void {
   const fixture = loadFixture(family, dir);
   for (const backend of BACKENDS) {
     describe(`${family} fixtures on ${backend}`, () => {
@@ -112,12 +109,17 @@ export function describeFixtures(family: string, call: (c: FixtureCase, inputs: 
         for (const c of fixture.cases) {
           it(`${c.name} ${dtype}`, () => {
             tl.setBackend(backend);
-            checkCase(c, dtype, (ins) => call(c, ins));
+            run(c, dtype);
           });
         }
       }
     });
   }
+}
+
+/** describeFixtureCases for the common single-call case: `call` maps PyTorch's call and args to tensorloom. */
+export function describeFixtures(family: string, call: (c: FixtureCase, inputs: Record<string, tl.Tensor>) => tl.Tensor, dir = FIXTURE_DIR): void {
+  describeFixtureCases(family, (c, dtype) => checkCase(c, dtype, (ins) => call(c, ins)), dir);
 }
 
 /**
