@@ -32,3 +32,4 @@ export { F } from "./nn/index.js";
 export * as report from "./report/index.js";
 export { convOutputSize } from "./ops/conv.js";
 export * as signal from "./ops/signal.js";
+export * as optim from "./optim/index.js";
