@@ -33,3 +33,4 @@ export * as report from "./report/index.js";
 export { convOutputSize } from "./ops/conv.js";
 export * as signal from "./ops/signal.js";
 export * as optim from "./optim/index.js";
+export * as io from "./io/index.js";
