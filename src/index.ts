@@ -34,3 +34,4 @@ export { convOutputSize } from "./ops/conv.js";
 export * as signal from "./ops/signal.js";
 export * as optim from "./optim/index.js";
 export * as io from "./io/index.js";
+export * as metrics from "./train/metrics.js";
