@@ -62,7 +62,7 @@ export function dropoutNd(input: Tensor, p = 0.5, training = true): Tensor {
   return p === 1 ? mul(input, 0) : div(mul(input, keep), 1 - p);
 }
 
-export { crossEntropy, nllLoss, mseLoss, type Reduction, type CrossEntropyOptions, type NllOptions } from "./loss.js";
+export { crossEntropy, nllLoss, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits, type Reduction, type CrossEntropyOptions, type NllOptions } from "./loss.js";
 
 // --- convolution, pooling, normalisation (thin wrappers over src/ops; the N-d logic lives there) ---
 
@@ -143,3 +143,4 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndi
 
 export { batchNorm, layerNorm, type BatchNormOptions } from "../ops/norm.js";
 export type { ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions };
+export { embedding, type EmbeddingOptions } from "./embedding.js";

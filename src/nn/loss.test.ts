@@ -18,12 +18,18 @@ function call(c: FixtureCase, ins: Record<string, tl.Tensor>): tl.Tensor {
       return F.nllLoss(ins.input!, ins.target!, { ...common, ignoreIndex: a.ignore_index! });
     case "torch.nn.functional.mse_loss":
       return F.mseLoss(ins.input!, ins.target!, { reduction: a.reduction });
+    case "torch.nn.functional.l1_loss":
+      return F.l1Loss(ins.input!, ins.target!, { reduction: a.reduction });
+    case "torch.nn.functional.smooth_l1_loss":
+      return F.smoothL1Loss(ins.input!, ins.target!, { reduction: a.reduction, beta: (c.args as { beta: number }).beta });
+    case "torch.nn.functional.binary_cross_entropy_with_logits":
+      return F.binaryCrossEntropyWithLogits(ins.input!, ins.target!, { reduction: a.reduction, weight: ins.weight ?? null, posWeight: ins.pos_weight ?? null });
     default:
       throw new Error(`no mapping for ${c.call}`);
   }
 }
 
-for (const family of ["cross_entropy", "nll_loss", "mse_loss"]) describeFixtures(family, call);
+for (const family of ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy_with_logits"]) describeFixtures(family, call);
 
 describe("loss gradcheck (float64)", () => {
   tl.manualSeed(11);
@@ -36,6 +42,8 @@ describe("loss gradcheck (float64)", () => {
     crossEntropyProbs: [(x) => F.crossEntropy(x, probs, { weight: w, labelSmoothing: 0.2 })],
     nllLoss: [(x) => F.nllLoss(x.logSoftmax(1), idx, { reduction: "sum" })],
     mseLoss: [(x) => F.mseLoss(x, probs)],
+    smoothL1Loss: [(x) => F.smoothL1Loss(x, probs, { beta: 0.7 })],
+    bceWithLogits: [(x) => F.binaryCrossEntropyWithLogits(x, probs, { posWeight: tl.tensor([[2], [0.5], [1]], { dtype: "float64" }), reduction: "sum" })],
   };
   for (const [name, [fn]] of Object.entries(cases)) it(name, () => void tl.gradCheck(fn, [x()], { name }));
 });
@@ -50,6 +58,15 @@ describe("loss errors", () => {
   });
   it("target shape", () => {
     assert.throws(() => F.crossEntropy(x, tl.tensor([0, 1, 2])), /target \[3\] does not fit input \[2, 3\]/);
+  });
+  it("bce at a logit of exactly 0 has PyTorch's gradient (sigmoid(0) - y)", () => {
+    const x = tl.zeros([1], { dtype: "float64", requiresGrad: true });
+    F.binaryCrossEntropyWithLogits(x, tl.tensor([1], { dtype: "float64" })).backward();
+    assert.equal(x.grad!.item(), -0.5);
+  });
+  it("loss modules call the functions", () => {
+    const x = tl.randn([3, 4]), t = tl.tensor([0, 3, 1]);
+    assert.equal(new tl.nn.CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(x, t).item(), F.crossEntropy(x, t, { labelSmoothing: 0.1 }).item());
   });
   it("mse shape mismatch is refused rather than broadcast", () => {
     assert.throws(() => F.mseLoss(tl.zeros([4, 1]), tl.zeros([4])), /mseLoss: input \[4, 1\] and target \[4\] differ in shape/);

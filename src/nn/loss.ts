@@ -7,7 +7,10 @@ import type { Tensor } from "../tensor/tensor.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt, shapesEqual } from "../tensor/shape.js";
 import { isFloat } from "../tensor/dtype.js";
-import { add, div, mul, ne, sub } from "../ops/binary.js";
+import { add, div, lt, mul, ne, sub } from "../ops/binary.js";
+import { abs } from "../ops/unary.js";
+import { softplus } from "../ops/activation.js";
+import { Module } from "./module.js";
 import { gather, indexSelect } from "../ops/indexing.js";
 import { permute, reshape, squeeze, unsqueeze } from "../ops/movement.js";
 import { mean, sum } from "../ops/reduce.js";
@@ -146,11 +149,80 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
  * computes an N x N loss, a classic bug.
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  const reduction = checkReduction("mseLoss", opts.reduction ?? "mean");
-  if (!shapesEqual(input.shape, target.shape)) {
-    throw new ShapeError(`mseLoss: input ${fmt(input.shape)} and target ${fmt(target.shape)} differ in shape; broadcasting them would compare every pair. Reshape one to match (e.g. target.reshape(${fmt(input.shape)})).`);
-  }
+  sameShape("mseLoss", input, target);
   const d = sub(input, target);
-  const sq = mul(d, d);
-  return reduction === "none" ? sq : reduction === "sum" ? sum(sq) : mean(sq);
+  return reduce("mseLoss", mul(d, d), opts.reduction);
+}
+
+function reduce(op: string, losses: Tensor, reduction: Reduction | undefined): Tensor {
+  const r = checkReduction(op, reduction ?? "mean");
+  return r === "none" ? losses : r === "sum" ? sum(losses) : mean(losses);
+}
+
+function sameShape(op: string, input: Tensor, target: Tensor): void {
+  if (!shapesEqual(input.shape, target.shape)) {
+    throw new ShapeError(`${op}: input ${fmt(input.shape)} and target ${fmt(target.shape)} differ in shape; broadcasting them would compare every pair. Reshape one to match.`);
+  }
+}
+
+/** Mean absolute error, as torch.nn.functional.l1_loss (same shapes required, as mseLoss). */
+export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
+  sameShape("l1Loss", input, target);
+  return reduce("l1Loss", abs(sub(input, target)), opts.reduction);
+}
+
+/**
+ * Huber-like loss, as torch.nn.functional.smooth_l1_loss: 0.5 d^2 / beta where |d| < beta,
+ * else |d| - 0.5 beta; beta = 0 is the L1 loss.
+ */
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  sameShape("smoothL1Loss", input, target);
+  const beta = opts.beta ?? 1;
+  if (!(beta >= 0)) throw new ValueError(`smoothL1Loss: beta must be >= 0, got ${beta}.`);
+  const d = sub(input, target);
+  const a = abs(d);
+  // beta = 0 would divide by zero in the quadratic branch (NaN gradients through where)
+  const losses = beta === 0 ? a : where(lt(a, beta), div(mul(mul(d, d), 0.5), beta), sub(a, 0.5 * beta));
+  return reduce("smoothL1Loss", losses, opts.reduction);
+}
+
+/**
+ * Binary cross-entropy on logits, as torch.nn.functional.binary_cross_entropy_with_logits,
+ * in the stable form (1 - y) x + (1 + (posWeight - 1) y) softplus(-x), times weight.
+ */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  sameShape("binaryCrossEntropyWithLogits", input, target);
+  if (!isFloat(target.dtype)) throw new DTypeError(`binaryCrossEntropyWithLogits: target must be float (probabilities in [0, 1]), got ${target.dtype}. Convert with target.to("${input.dtype}").`);
+  const sp = softplus(mul(input, -1));
+  const lw = opts.posWeight ? add(mul(sub(opts.posWeight, 1), target), 1) : null;
+  let losses = add(mul(sub(1, target), input), lw ? mul(lw, sp) : sp);
+  if (opts.weight) losses = mul(losses, opts.weight);
+  return reduce("binaryCrossEntropyWithLogits", losses, opts.reduction);
+}
+
+// Loss modules, as torch.nn.*Loss: options at construction, forward(input, target).
+
+export class CrossEntropyLoss extends Module {
+  constructor(readonly opts: CrossEntropyOptions = {}) { super(); }
+  forward(input: Tensor, target: Tensor): Tensor { return crossEntropy(input, target, this.opts); }
+}
+export class NLLLoss extends Module {
+  constructor(readonly opts: NllOptions = {}) { super(); }
+  forward(input: Tensor, target: Tensor): Tensor { return nllLoss(input, target, this.opts); }
+}
+export class MSELoss extends Module {
+  constructor(readonly opts: { reduction?: Reduction } = {}) { super(); }
+  forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, this.opts); }
+}
+export class L1Loss extends Module {
+  constructor(readonly opts: { reduction?: Reduction } = {}) { super(); }
+  forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, this.opts); }
+}
+export class SmoothL1Loss extends Module {
+  constructor(readonly opts: { reduction?: Reduction; beta?: number } = {}) { super(); }
+  forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, this.opts); }
+}
+export class BCEWithLogitsLoss extends Module {
+  constructor(readonly opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) { super(); }
+  forward(input: Tensor, target: Tensor): Tensor { return binaryCrossEntropyWithLogits(input, target, this.opts); }
 }
