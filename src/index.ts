@@ -35,3 +35,4 @@ export * as signal from "./ops/signal.js";
 export * as optim from "./optim/index.js";
 export * as io from "./io/index.js";
 export * as metrics from "./train/metrics.js";
+export * as data from "./data/index.js";
