@@ -1,4 +1,5 @@
-// Data helpers: sequence windowing and text vocabularies (Dataset/DataLoader come with #6).
+// Data helpers: datasets and batching, sequence windowing, text vocabularies.
 
 export { slidingWindows, type SlidingWindowOptions, type Windows } from "./slidingWindows.js";
 export { CharVocab, type CharVocabOptions } from "./charVocab.js";
+export { type Dataset, TensorDataset, Subset, DataLoader, type DataLoaderOptions, randomSplit, defaultCollate } from "./dataset.js";

@@ -1,0 +1,130 @@
+// Datasets and batching, as torch.utils.data: a Dataset is anything with a length and an
+// item getter; TensorDataset indexes tensors along dim 0; DataLoader batches (shuffling with
+// the seeded generator), and randomSplit partitions reproducibly.
+
+import { ValueError } from "../tensor/errors.js";
+import { fmt } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { Tensor as TensorClass } from "../tensor/tensor.js";
+import { type Generator, defaultGenerator } from "../tensor/random.js";
+import { randperm } from "../tensor/create.js";
+import { indexSelect } from "../ops/indexing.js";
+import { stack } from "../ops/join.js";
+
+export interface Dataset<T> {
+  readonly length: number;
+  get(index: number): T;
+}
+
+/** Samples are the i-th rows of each tensor (all share dim 0). */
+export class TensorDataset implements Dataset<Tensor[]> {
+  readonly tensors: Tensor[];
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new ValueError("TensorDataset: needs at least one tensor.");
+    const n = tensors[0]!.shape[0];
+    tensors.forEach((t, i) => {
+      if (t.ndim === 0 || t.shape[0] !== n) throw new ValueError(`TensorDataset: size mismatch between tensors: tensor 0 has ${n} rows but tensor ${i} has shape ${fmt(t.shape)}; all must share dim 0.`);
+    });
+    this.tensors = tensors;
+  }
+  get length(): number {
+    return this.tensors[0]!.shape[0]!;
+  }
+  get(index: number): Tensor[] {
+    return this.tensors.map((t) => t.select(0, index));
+  }
+  /** Rows at many positions at once (what DataLoader uses for a TensorDataset: one gather per tensor). */
+  rows(indices: Tensor): Tensor[] {
+    return this.tensors.map((t) => indexSelect(t, 0, indices));
+  }
+}
+
+/** A view of a dataset through a list of indices (randomSplit's parts). */
+export class Subset<T> implements Dataset<T> {
+  constructor(readonly dataset: Dataset<T>, readonly indices: readonly number[]) {}
+  get length(): number {
+    return this.indices.length;
+  }
+  get(index: number): T {
+    const i = this.indices[index];
+    if (i === undefined) throw new ValueError(`Subset: index ${index} is out of range for ${this.indices.length} items.`);
+    return this.dataset.get(i);
+  }
+}
+
+/** Stack samples made of tensors (or arrays of tensors) along a new batch dim. */
+export function defaultCollate(samples: unknown[]): unknown {
+  const first = samples[0];
+  if (first instanceof TensorClass) return stack(samples as Tensor[]);
+  if (Array.isArray(first)) return first.map((_, j) => defaultCollate(samples.map((s) => (s as unknown[])[j])));
+  if (typeof first === "number") return new TensorClass(Float32Array.from(samples as number[]), [samples.length]);
+  throw new ValueError(`defaultCollate: cannot batch samples of type ${typeof first}; pass a collate function.`);
+}
+
+export interface DataLoaderOptions<T, B> {
+  batchSize?: number;
+  shuffle?: boolean;
+  dropLast?: boolean;
+  generator?: Generator;
+  collate?: (samples: T[]) => B;
+}
+
+/**
+ * Iterates over a dataset in batches. With shuffle, each pass draws a new permutation from the
+ * seeded generator (tl.manualSeed makes epochs reproducible).
+ * @example new tl.data.DataLoader(new tl.data.TensorDataset(tl.zeros([10, 2])), { batchSize: 4 }).length // => 3
+ */
+export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  private readonly generator: Generator;
+  private readonly collate?: (samples: T[]) => B;
+
+  constructor(readonly dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+    this.batchSize = opts.batchSize ?? 1;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}.`);
+    this.shuffle = opts.shuffle ?? false;
+    this.dropLast = opts.dropLast ?? false;
+    this.generator = opts.generator ?? defaultGenerator;
+    this.collate = opts.collate;
+  }
+
+  /** Number of batches per pass. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    const n = this.dataset.length;
+    const order = this.shuffle ? randperm(n, { generator: this.generator }) : null;
+    for (let b = 0; b < this.length; b++) {
+      const start = b * this.batchSize, size = Math.min(this.batchSize, n - start);
+      if (!this.collate && this.dataset instanceof TensorDataset) {
+        const idx = order ? order.narrow(0, start, size) : new TensorClass(Int32Array.from({ length: size }, (_, i) => start + i), [size]);
+        yield this.dataset.rows(idx) as unknown as B;
+        continue;
+      }
+      const samples: T[] = [];
+      for (let i = start; i < start + size; i++) samples.push(this.dataset.get(order ? order.storage[i]! : i));
+      yield this.collate ? this.collate(samples) : (defaultCollate(samples) as B);
+    }
+  }
+}
+
+/** Split a dataset into non-overlapping parts of the given lengths (or fractions summing to 1), reproducibly. */
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
+  const n = dataset.length;
+  let sizes = lengths.slice();
+  if (sizes.every((v) => v >= 0 && v <= 1) && Math.abs(sizes.reduce((a, b) => a + b, 0) - 1) < 1e-9 && sizes.some((v) => !Number.isInteger(v) || n === 1)) {
+    sizes = sizes.map((f) => Math.floor(f * n));
+    for (let i = 0; sizes.reduce((a, b) => a + b, 0) < n; i++) sizes[i % sizes.length]!++;
+  }
+  if (sizes.reduce((a, b) => a + b, 0) !== n || sizes.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new ValueError(`randomSplit: lengths [${lengths.join(", ")}] must be non-negative integers summing to the dataset size ${n}, or fractions summing to 1.`);
+  }
+  const perm = randperm(n, { generator });
+  let at = 0;
+  return sizes.map((s) => new Subset(dataset, Array.from(perm.storage.subarray(at, (at += s)))));
+}
