@@ -36,3 +36,4 @@ export * as optim from "./optim/index.js";
 export * as io from "./io/index.js";
 export * as metrics from "./train/metrics.js";
 export * as data from "./data/index.js";
+export * as train from "./train/index.js";

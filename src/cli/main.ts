@@ -1,0 +1,254 @@
+/// <reference types="node" />
+// The `tensorloom` command. Argument parsing and output only: the work is done by the public
+// API (src/cli/digits.ts and forecast.ts are pipelines over it). Node only.
+//
+//   tensorloom demo [--out DIR] [--quick]
+//   tensorloom train cnn --csv FILE --label COL [--epochs N] [--out DIR]
+//   tensorloom train forecast --csv FILE --column COL [--tau N] [--season N] [--test N] [--epochs N] [--out DIR]
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import cliProgress from "cli-progress";
+import * as tl from "../index.js";
+import { readCsv } from "../frame/index.js";
+import type { Callback } from "../train/fit.js";
+import { type DigitsResult, trainDigits } from "./digits.js";
+import { type ForecastResult, trainForecaster } from "./forecast.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dataDir = resolve(here, "../../data");
+
+export class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `tensorloom — tensors, CNNs and LSTMs in TypeScript
+
+usage:
+  tensorloom demo                 train a CNN on the shipped digits and an LSTM forecaster on the
+                                  shipped airline passengers; writes models and an HTML report
+  tensorloom train cnn ...        the CNN pipeline on your own CSV (see: tensorloom train --help)
+  tensorloom train forecast ...   the forecaster on your own monthly series
+  tensorloom --help | <command> --help`,
+  demo: `tensorloom demo [--out DIR] [--epochs N] [--quick]
+
+Trains (1) a CNN on data/digits.csv (8x8 handwritten digits) and (2) an LSTM forecaster on
+data/airline-passengers.csv, shows progress, prints a summary, and writes to DIR (default out/):
+digits-cnn.safetensors, airline-lstm.safetensors and report.html.
+  --out DIR     where to write (created if missing; existing files are replaced atomically)
+  --epochs N    CNN epochs (default 20); the forecaster trains 120 short epochs
+  --quick       a fast smoke run (2 CNN epochs, 20 forecaster epochs)`,
+  train: `tensorloom train cnn --csv FILE --label COL [--epochs N] [--out DIR]
+  FILE has one image per row: side*side pixel columns and an integer label column COL.
+
+tensorloom train forecast --csv FILE --column COL [--tau 12] [--season 12] [--test 24] [--epochs 150] [--out DIR]
+  FILE has one row per period; COL holds the positive values to forecast (e.g. monthly sales).`,
+};
+
+type Flags = Record<string, string | true>;
+
+export function parseArgs(argv: readonly string[]): { positional: string[]; flags: Flags } {
+  const positional: string[] = [], flags: Flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith("--")) {
+      const name = a.slice(2);
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith("--")) {
+        flags[name] = next;
+        i++;
+      } else flags[name] = true;
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function checkFlags(cmd: string, flags: Flags, allowed: string[]): void {
+  for (const f of Object.keys(flags)) {
+    if (!allowed.includes(f)) throw new UsageError(`${cmd}: unknown flag --${f}. Allowed: ${allowed.map((a) => "--" + a).join(", ")}. See \`tensorloom ${cmd} --help\`.`);
+  }
+}
+
+function intFlag(cmd: string, flags: Flags, name: string, dflt: number): number {
+  const v = flags[name];
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (v === true || !Number.isInteger(n) || n <= 0) throw new UsageError(`${cmd}: --${name} needs a positive integer, got ${v === true ? "nothing" : JSON.stringify(v)}.`);
+  return n;
+}
+
+function strFlag(cmd: string, flags: Flags, name: string): string {
+  const v = flags[name];
+  if (typeof v !== "string") throw new UsageError(`${cmd}: --${name} is required. See \`tensorloom ${cmd} --help\`.`);
+  return v;
+}
+
+function readCsvPath(cmd: string, path: string) {
+  if (!existsSync(path)) throw new UsageError(`${cmd}: no such file: ${path}.`);
+  return readCsv(readFileSync(path, "utf8"));
+}
+
+/** A cli-progress bar per training run, as a fit callback. Quiet when stdout is not a terminal. */
+function progressBar(label: string, epochs: number): Callback & { stop(): void } {
+  const bar = new cliProgress.SingleBar({
+    format: `${label.padEnd(22)} [{bar}] {percentage}% | epoch {epoch}/${epochs} | loss {loss} | {rate} batch/s`,
+    barsize: 24, hideCursor: true, noTTYOutput: true, notTTYSchedule: 3000, stopOnComplete: false,
+  }, cliProgress.Presets.shades_classic);
+  let started = false, total = 0, done = 0;
+  const t0 = Date.now();
+  return {
+    onBatchEnd(info) {
+      if (!started) {
+        total = info.batches * epochs;
+        bar.start(total, 0, { epoch: 1, loss: "-", rate: "-" });
+        started = true;
+      }
+      done++;
+      bar.update(done, { epoch: info.epoch, loss: info.loss.toFixed(4), rate: (done / ((Date.now() - t0) / 1000)).toFixed(1) });
+    },
+    stop() {
+      if (started) {
+        bar.update(total);
+        bar.stop();
+      }
+    },
+  };
+}
+
+async function save(model: tl.nn.Module, dir: string, name: string): Promise<string> {
+  const path = resolve(dir, name);
+  await tl.io.saveSafetensors(model.stateDict(), path, { format: "pt" });
+  return path;
+}
+
+function digitsFigures(r: DigitsResult): string[] {
+  const { report } = tl;
+  const epochs = r.history.map((h) => h.epoch);
+  return [
+    report.lineChart([{ name: "train loss", x: epochs, y: r.history.map((h) => h.trainLoss) }, { name: "test loss", x: epochs, y: r.history.map((h) => h.valLoss!) }], { title: "CNN loss per epoch", xLabel: "epoch", yLabel: "cross-entropy", logY: true, width: 520 }),
+    report.heatmap(r.confusion, { title: "Confusion matrix (test set)", annotate: true, rowLabels: r.confusion.map((_, i) => String(i)), colLabels: r.confusion.map((_, i) => String(i)), xLabel: "predicted", yLabel: "true", cell: 30 }),
+    report.imageGrid(r.filters, { title: "Learned first-layer filters (3x3)", pixel: 12 }),
+    report.imageGrid([r.sample, ...r.featureMaps], { title: "A test digit and its 16 first-layer feature maps", pixel: 7, captions: ["input", ...r.featureMaps.map((_, i) => `map ${i}`)], perRow: 9 }),
+  ];
+}
+
+function forecastFigures(r: ForecastResult): string[] {
+  const x = r.series.map((_, i) => i + 1);
+  const testX = r.actual.map((_, k) => r.testStart + k + 1);
+  return [
+    tl.report.lineChart([{ name: "series", x, y: r.series }, { name: "LSTM forecast", x: testX, y: r.predicted }, { name: "seasonal naive", x: testX, y: r.baseline }], { title: "Forecast against actual (one step ahead, test months)", xLabel: "month", yLabel: "value", width: 720 }),
+    tl.report.lineChart([{ name: "train MSE", x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.trainLoss) }], { title: "LSTM training loss", xLabel: "epoch", yLabel: "MSE (standardised)", logY: true, width: 520 }),
+  ];
+}
+
+function table(rows: [string, string][]): string {
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n");
+}
+
+async function runDigits(df: ReturnType<typeof readCsv>, label: string, epochs: number): Promise<DigitsResult> {
+  const bar = progressBar("digits CNN", epochs);
+  try {
+    return await trainDigits(df, { label, epochs, seed: 0, callbacks: [bar] });
+  } finally {
+    bar.stop();
+  }
+}
+
+async function runForecast(values: number[], o: { tau: number; season: number; testSize: number; epochs: number }): Promise<ForecastResult> {
+  const bar = progressBar("LSTM forecaster", o.epochs);
+  try {
+    return await trainForecaster(values, { ...o, hidden: 32, seed: 0, callbacks: [bar] });
+  } finally {
+    bar.stop();
+  }
+}
+
+function outDir(flags: Flags): string {
+  const dir = resolve(typeof flags.out === "string" ? flags.out : "out");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export async function demo(flags: Flags): Promise<void> {
+  checkFlags("demo", flags, ["out", "epochs", "quick", "help"]);
+  const quick = flags.quick === true;
+  const epochs = quick ? 2 : intFlag("demo", flags, "epochs", 20);
+  const dir = outDir(flags);
+  const t0 = Date.now();
+  console.log(`tensorloom demo (backend: ${tl.getBackend()})\n`);
+  const digits = await runDigits(readCsv(readFileSync(resolve(dataDir, "digits.csv"), "utf8")), "label", epochs);
+  const air = readCsv(readFileSync(resolve(dataDir, "airline-passengers.csv"), "utf8"));
+  const values = Array.from(air.col("passengers").toTensor("float64").storage);
+  const fc = await runForecast(values, { tau: 12, season: 12, testSize: 24, epochs: quick ? 20 : 120 });
+  const cnnPath = await save(digits.model, dir, "digits-cnn.safetensors");
+  const lstmPath = await save(fc.model, dir, "airline-lstm.safetensors");
+  const seconds = (Date.now() - t0) / 1000;
+  const summary: [string, string][] = [
+    ["digits CNN test accuracy", `${(100 * digits.testAccuracy).toFixed(2)}% (${digits.history.length} epochs, Adam, batch 64)`],
+    ["airline LSTM test RMSE", `${fc.rmse.toFixed(2)} thousand passengers (last ${fc.actual.length} months, one step ahead)`],
+    ["seasonal-naive RMSE", `${fc.baselineRmse.toFixed(2)} (same month last year)`],
+    ["models", `${cnnPath}, ${lstmPath}`],
+    ["wall time", `${seconds.toFixed(1)} s`],
+  ];
+  const reportPath = resolve(dir, "report.html");
+  writeFileSync(reportPath, tl.report.htmlReport("tensorloom demo", summary, [
+    { heading: "Handwritten digits: a CNN", text: "Conv(1→16, 3x3) → ReLU → MaxPool 2 → Conv(16→32, 3x3) → ReLU → MaxPool 2 → Linear(128→10), trained on 80% of the 1,797 8x8 digits.", figures: digitsFigures(digits) },
+    { heading: "Airline passengers: an LSTM forecaster", text: "An LSTM(1→32) reads the last 12 seasonal log-differences and predicts the next; the forecast for a month is last year's value scaled by it. Seasonal naive repeats last year's value.", figures: forecastFigures(fc) },
+  ]));
+  console.log(`\nsummary\n${table([...summary, ["report", reportPath]])}`);
+}
+
+async function train(positional: string[], flags: Flags): Promise<void> {
+  const kind = positional[1];
+  const dir = () => outDir(flags);
+  if (kind === "cnn") {
+    checkFlags("train cnn", flags, ["csv", "label", "epochs", "out", "help"]);
+    const df = readCsvPath("train cnn", strFlag("train cnn", flags, "csv"));
+    const label = strFlag("train cnn", flags, "label");
+    if (!df.columns.includes(label)) throw new UsageError(`train cnn: the CSV has no column "${label}"; its columns are ${df.columns.slice(0, 8).join(", ")}${df.columns.length > 8 ? ", ..." : ""}.`);
+    const r = await runDigits(df, label, intFlag("train cnn", flags, "epochs", 12));
+    const path = await save(r.model, dir(), "cnn.safetensors");
+    console.log(`\n${table([["test accuracy", `${(100 * r.testAccuracy).toFixed(2)}%`], ["model", path]])}`);
+  } else if (kind === "forecast") {
+    checkFlags("train forecast", flags, ["csv", "column", "tau", "season", "test", "epochs", "out", "help"]);
+    const df = readCsvPath("train forecast", strFlag("train forecast", flags, "csv"));
+    const col = strFlag("train forecast", flags, "column");
+    if (!df.columns.includes(col)) throw new UsageError(`train forecast: the CSV has no column "${col}"; its columns are ${df.columns.join(", ")}.`);
+    const values = Array.from(df.col(col).toTensor("float64").storage);
+    const r = await runForecast(values, { tau: intFlag("train forecast", flags, "tau", 12), season: intFlag("train forecast", flags, "season", 12), testSize: intFlag("train forecast", flags, "test", 24), epochs: intFlag("train forecast", flags, "epochs", 150) });
+    const path = await save(r.model, dir(), "forecaster.safetensors");
+    console.log(`\n${table([["test RMSE", r.rmse.toFixed(3)], ["seasonal-naive RMSE", r.baselineRmse.toFixed(3)], ["model", path]])}`);
+  } else {
+    throw new UsageError(`train: expected "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}.\n\n${HELP.train}`);
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const cmd = positional[0];
+  try {
+    if (cmd === undefined || (flags.help && !cmd)) {
+      console.log(HELP.main);
+      return cmd === undefined && !flags.help ? 1 : 0;
+    }
+    if (flags.help) {
+      console.log(HELP[cmd] ?? HELP.main);
+      return 0;
+    }
+    if (cmd === "demo") await demo(flags);
+    else if (cmd === "train") await train(positional, flags);
+    else throw new UsageError(`unknown command "${cmd}".\n\n${HELP.main}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof tl.TensorloomError || (e instanceof Error && e.name === "FrameError")) {
+      console.error(`tensorloom: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

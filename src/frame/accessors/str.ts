@@ -1,0 +1,110 @@
+// series.str: string methods computed once per distinct value (the dictionary), then mapped to
+// rows through the codes, so a million rows of 20 distinct values cost 20 calls.
+
+import { type Column, type StrColumn, boolCol, floatCol, intCol, isStringLike, quote, strCol, encodeStrings } from "../column.js";
+import { FrameError } from "../errors.js";
+import { Series } from "../series.js";
+import { DataFrame } from "../table.js";
+
+export class StringAccessor {
+  private readonly c: StrColumn;
+  constructor(private readonly s: Series) {
+    if (!isStringLike(s.col)) throw new FrameError(`str: column ${quote(s.name)} is ${s.col.dtype}; the str accessor needs a string column. Convert with astype("string") first.`);
+    this.c = s.col;
+  }
+  private mapStr(fn: (v: string) => string): Series {
+    const dict = this.c.dict.map(fn);
+    // re-encode so the dictionary stays free of duplicates ("A" and "a" both lower to "a")
+    const uniq = encodeStrings(dict);
+    const codes = this.c.codes.map((k) => (k < 0 ? -1 : uniq.codes[k]));
+    return this.out(strCol(codes, uniq.dict));
+  }
+  private mapBool(fn: (v: string) => boolean): Series {
+    const table = Uint8Array.from(this.c.dict, (v) => (fn(v) ? 1 : 0));
+    const valid = Uint8Array.from(this.c.codes, (k) => (k < 0 ? 0 : 1));
+    return this.out(boolCol(Uint8Array.from(this.c.codes, (k) => (k < 0 ? 0 : table[k])), valid));
+  }
+  private mapNum(fn: (v: string) => number): Series {
+    const table = Float64Array.from(this.c.dict, fn);
+    const vals = Float64Array.from(this.c.codes, (k) => (k < 0 ? NaN : table[k]));
+    return this.out(vals.some((x) => x !== x) ? floatCol(vals) : intCol(vals));
+  }
+  private out(col: Column): Series { return Series.fromColumn(col, this.s.name, this.s.index); }
+
+  lower(): Series { return this.mapStr((v) => v.toLowerCase()); }
+  upper(): Series { return this.mapStr((v) => v.toUpperCase()); }
+  /** Python's str.title / capitalize. */
+  title(): Series { return this.mapStr((v) => v.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_, p: string, c: string) => p + c.toUpperCase())); }
+  capitalize(): Series { return this.mapStr((v) => v.charAt(0).toUpperCase() + v.slice(1).toLowerCase()); }
+  /** Remove whitespace (or the given characters) at both ends. */
+  strip(chars?: string): Series { return this.mapStr((v) => stripChars(v, chars, true, true)); }
+  lstrip(chars?: string): Series { return this.mapStr((v) => stripChars(v, chars, true, false)); }
+  rstrip(chars?: string): Series { return this.mapStr((v) => stripChars(v, chars, false, true)); }
+  /** Length in characters (missing stays missing, so the result is float64 then, as pandas). */
+  len(): Series { return this.mapNum((v) => [...v].length); }
+  /** Substring test; a string pattern is literal unless regex: true; a RegExp is used as given. */
+  contains(pat: string | RegExp, opts: { case?: boolean; regex?: boolean } = {}): Series {
+    const re = toRegExp(pat, opts.regex ?? false, opts.case ?? true);
+    return this.mapBool((v) => re.test(v));
+  }
+  startsWith(prefix: string): Series { return this.mapBool((v) => v.startsWith(prefix)); }
+  endsWith(suffix: string): Series { return this.mapBool((v) => v.endsWith(suffix)); }
+  /** Replace every occurrence; a string pattern is literal unless regex: true. */
+  replace(pat: string | RegExp, repl: string, opts: { regex?: boolean; case?: boolean } = {}): Series {
+    const re = toRegExp(pat, opts.regex ?? false, opts.case ?? true, true);
+    return this.mapStr((v) => v.replace(re, repl));
+  }
+  /** Characters [start, end), as Python slicing (negative counts from the end). */
+  slice(start?: number, end?: number): Series { return this.mapStr((v) => v.slice(start, end)); }
+  /** The i-th character (missing when out of range). */
+  get(i: number): Series {
+    const dict = this.c.dict.map((v) => (i < 0 ? v[v.length + i] : v[i]) ?? null);
+    const codes = this.c.codes.map((k) => (k < 0 || dict[k] === null ? -1 : k));
+    return this.out(encodeStrings(Array.from(codes, (k) => (k < 0 ? null : dict[k]!))));
+  }
+  /**
+   * Split on `sep` (whitespace when omitted) into columns 0, 1, ... (pandas' expand=True); at most
+   * n splits when n is given. Rows with fewer parts get missing cells.
+   */
+  split(sep?: string, opts: { n?: number } = {}): DataFrame {
+    const n = opts.n ?? -1;
+    const parts = this.c.dict.map((v) => splitPython(v, sep, n));
+    const width = parts.reduce((m, p) => Math.max(m, p.length), 0);
+    const cols: Record<string, (string | null)[]> = {};
+    for (let j = 0; j < width; j++) cols[String(j)] = Array.from(this.c.codes, (k) => (k < 0 ? null : parts[k]![j] ?? null));
+    return new DataFrame(cols, { index: this.s.index });
+  }
+  /** Join with another string Series or a string, as `+`. */
+  cat(other: Series | string, sep = ""): Series {
+    return other instanceof Series ? this.s.add(sep).add(other) : this.s.add(sep + other);
+  }
+}
+
+function stripChars(v: string, chars: string | undefined, left: boolean, right: boolean): string {
+  if (chars === undefined) return left && right ? v.trim() : left ? v.trimStart() : v.trimEnd();
+  let a = 0, b = v.length;
+  if (left) while (a < b && chars.includes(v[a]!)) a++;
+  if (right) while (b > a && chars.includes(v[b - 1]!)) b--;
+  return v.slice(a, b);
+}
+
+function toRegExp(pat: string | RegExp, regex: boolean, caseSensitive: boolean, global = false): RegExp {
+  const flags = (caseSensitive ? "" : "i") + (global ? "g" : "");
+  if (pat instanceof RegExp) return new RegExp(pat.source, [...new Set(pat.flags + flags)].join(""));
+  return new RegExp(regex ? pat : pat.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags);
+}
+
+/** Python's str.split(sep, maxsplit). */
+function splitPython(v: string, sep: string | undefined, n: number): string[] {
+  if (sep === undefined) {
+    const words = v.trim().split(/\s+/).filter((w) => w !== "");
+    if (n < 0 || words.length <= n + 1) return words;
+    const head = words.slice(0, n);
+    let rest = v.trimStart();
+    for (const w of head) rest = rest.slice(rest.indexOf(w) + w.length).trimStart();
+    return [...head, rest];
+  }
+  if (sep === "") throw new FrameError(`str.split: empty separator. Pass a non-empty string, or omit it to split on whitespace.`);
+  const all = v.split(sep);
+  return n < 0 || all.length <= n + 1 ? all : [...all.slice(0, n), all.slice(n).join(sep)];
+}

@@ -1,0 +1,2 @@
+// tensorloom/frame/arrow: Apache Arrow in and out (needs the apache-arrow package, a dependency).
+export { toArrow, fromArrow, toArrowIPC, readArrowIPC } from "./io/arrow.js";

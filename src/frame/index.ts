@@ -1,0 +1,23 @@
+// tensorloom/frame: DataFrame, Series and their IO. `import { DataFrame, readCsv } from "tensorloom/frame"`.
+// Browser-safe like the core: files on disk are read through "tensorloom/frame/node" (io/node.ts).
+
+import "../ops/methods.js"; // tensors made by toTensor() get their methods (x.add, x.sum...)
+
+export { DataFrame, type ColumnInput, type FrameOptions, type AssignValue } from "./table.js";
+export { Series, type SeriesOptions, type ValueCountsOptions } from "./series.js";
+export { type FrameDType, type Scalar, FRAME_DTYPES, parseDate } from "./column.js";
+export { FrameError } from "./errors.js";
+export { type Index } from "./labels.js";
+export { GroupBy, type AggInput, type NamedAgg } from "./verbs/groupby.js";
+export { type AggName, type AggSpec, AGG_NAMES } from "./aggregates.js";
+export { merge, type MergeOptions, type JoinOptions, type How } from "./verbs/merge.js";
+export { concat, type ConcatOptions } from "./verbs/concat.js";
+export { crosstab, pivotTable, pivot, melt, type PivotTableOptions, type MeltOptions } from "./verbs/reshape.js";
+export { Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
+export { Resampler } from "./verbs/resample.js";
+export { readCsv, readCsvChunks, readCsvStream, decodeUtf8, DEFAULT_NA, type ReadCsvOptions } from "./io/csv.js";
+export { toCsv, type ToCsvOptions } from "./io/csvWrite.js";
+export { readJson, toJson, type JsonOrient, type ReadJsonOptions } from "./io/json.js";
+export { getDummies, factorize, StandardScaler, MinMaxScaler, trainTestSplit, type GetDummiesOptions, type SplitOptions } from "./ml/preprocessing.js";
+export { displayOptions } from "./format/text.js";
+export { toNumeric, toDatetime } from "./convert.js";

@@ -1,0 +1,511 @@
+// readCsv: a one-pass CSV reader over a string (or UTF-8 bytes) that types columns while it reads.
+// Each field goes straight into its column's builder: numbers are parsed from the characters
+// without making a substring, text is dictionary-encoded, and a column that turns out not to be
+// numeric re-reads only its own earlier fields. Browser-safe: no Node APIs (files: io/node.ts).
+// Chosen over papaparse by measurement; see docs/FRAME.md.
+
+import { type Column, type FrameDType, FRAME_DTYPES, boolCol, floatCol, intCol, strCol, toCategory, parseDate, dateCol } from "../column.js";
+import { FrameError } from "../errors.js";
+import { labelIndex } from "../labels.js";
+import { DataFrame } from "../table.js";
+import { StringTable, fastDate, lastWasInt, parseNumber } from "./csvFields.js";
+
+// TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
+declare const TextDecoder: new (label?: string, opts?: { fatal?: boolean }) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string };
+
+export interface ReadCsvOptions {
+  /** Field separator, one character (default ","). */
+  sep?: string;
+  /** Row number of the header (default 0), or null when the file has none (columns 0, 1, ...). */
+  header?: number | null;
+  /** Column names to use (replacing the header row when there is one). */
+  names?: string[];
+  /** Extra strings read as missing. */
+  naValues?: string[];
+  /** Also treat pandas' default markers ("", NA, NaN, null, N/A, #N/A, ...) as missing (default true). */
+  keepDefaultNa?: boolean;
+  /** dtype for all columns or per column instead of inference ("category" for low-cardinality text). */
+  dtype?: FrameDType | Record<string, FrameDType>;
+  /** Columns to parse as datetimes. */
+  parseDates?: string[];
+  /** Read at most this many data rows. */
+  nrows?: number;
+  /** Skip this many lines before the header. */
+  skipRows?: number;
+  /** Keep only these columns. */
+  usecols?: string[];
+  /** Use this column as the row index. */
+  indexCol?: string;
+  quoteChar?: string;
+  /** Lines starting with this character are skipped. */
+  comment?: string;
+  /** Rows with more fields than the header: "error" (default) or "skip"; a function is told about each skipped row. */
+  onBadLines?: "error" | "skip" | ((bad: { line: number; fields: number; expected: number }) => void);
+  /** Told about each row with fewer fields than the header (read with missing values, as pandas). */
+  onShortRow?: (row: { line: number; fields: number; expected: number }) => void;
+  /** A value that does not fit a requested dtype: "raise" (default) or "coerce" to missing (counted in onCoerce). */
+  errors?: "raise" | "coerce";
+  onCoerce?: (c: { column: string; line: number; text: string }) => void;
+  /** Strip a leading byte-order mark (default true). */
+  skipBom?: boolean;
+}
+
+export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"];
+const BOOL_TEXT: Record<string, number> = { True: 1, TRUE: 1, true: 1, False: 0, FALSE: 0, false: 0 };
+
+/** Bytes as UTF-8 text; invalid bytes are an error naming the line and byte. */
+export function decodeUtf8(bytes: Uint8Array, op = "readCsv"): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    let line = 1;
+    for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
+    throw new FrameError(`${op}: the input is not valid UTF-8: byte ${at} (line ${line}) is 0x${bytes[at]?.toString(16).padStart(2, "0")}. Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or decode it yourself and pass a string.`);
+  }
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+// ---------------------------------------------------------------- column builders
+
+type Mode = "int" | "float" | "bool" | "string" | "date";
+
+class Builder {
+  mode: Mode;
+  n = 0;
+  nums = new Float64Array(1024);
+  /** 1 = missing, for int/bool columns. */
+  na: Uint8Array | null = null;
+  codes: Int32Array | null = null;
+  table: StringTable | null = null;
+  constructor(readonly name: string, readonly forced: FrameDType | undefined, readonly ctx: ParseContext) {
+    this.mode = forced === "string" || forced === "category" ? "string" : forced === "datetime" ? "date" : forced === "float64" ? "float" : forced === "bool" ? "bool" : "int";
+    if (this.mode === "string") this.toStringMode(null);
+  }
+
+  private grow(): void {
+    const cap = this.nums.length * 2;
+    const a = new Float64Array(cap); a.set(this.nums); this.nums = a;
+    if (this.na) { const m = new Uint8Array(cap); m.set(this.na); this.na = m; }
+    if (this.codes) { const k = new Int32Array(cap); k.set(this.codes); this.codes = k; }
+  }
+
+  private missing(): void {
+    const i = this.n;
+    if (this.mode === "string") this.codes![i] = -1;
+    else if (this.mode === "float" || this.mode === "date") this.nums[i] = NaN;
+    else { if (!this.na) this.na = new Uint8Array(this.nums.length); this.na[i] = 1; }
+  }
+
+  /** A field given as a range of the text (unquoted) or as a decoded string. */
+  push(t: string, s: number, e: number, decoded: string | null, line: number): void {
+    if (decoded !== null) { t = decoded; s = 0; e = decoded.length; }
+    if (this.n === this.nums.length) this.grow();
+    const ctx = this.ctx;
+    if (s === e && ctx.emptyIsNA) { this.missing(); this.n++; return; }
+    // NA markers that look like numbers ("-999") must be caught before parsing; others only
+    // need a look when the text is not a value, so most fields never become a substring
+    if (ctx.numericNa && e - s <= ctx.naMaxLen && ctx.na.has(t.slice(s, e))) { this.missing(); this.n++; return; }
+    switch (this.mode) {
+      case "int": case "float": {
+        const v = parseNumber(t, s, e);
+        if (v === v) {
+          if (this.mode === "int" && !lastWasInt) {
+            if (this.forced === "int64") { this.coerce(t.slice(s, e), line); return; }
+            this.mode = "float";
+          }
+          this.nums[this.n++] = v;
+          return;
+        }
+        const text = t.slice(s, e);
+        if (ctx.na.has(text)) { this.missing(); this.n++; return; }
+        if (this.forced === "int64" || this.forced === "float64") { this.coerce(text, line); return; }
+        if (this.mode === "int" && text in BOOL_TEXT && this.n === this.countNA()) {
+          this.mode = "bool";
+          this.nums[this.n++] = BOOL_TEXT[text]!;
+          return;
+        }
+        this.toStringMode(text);
+        return;
+      }
+      case "bool": {
+        const text = t.slice(s, e);
+        const b = BOOL_TEXT[text];
+        if (b !== undefined) { this.nums[this.n++] = b; return; }
+        if (ctx.na.has(text)) { this.missing(); this.n++; return; }
+        if (this.forced === "bool") { this.coerce(text, line); return; }
+        this.toStringMode(text);
+        return;
+      }
+      case "date": {
+        let v = fastDate(t, s, e);
+        if (v !== v) {
+          const text = t.slice(s, e);
+          if (ctx.na.has(text)) { this.missing(); this.n++; return; }
+          v = parseDate(text);
+          if (v !== v) { this.coerce(text, line); return; }
+        }
+        this.nums[this.n++] = v;
+        return;
+      }
+      case "string": {
+        if (e - s <= ctx.naMaxLen && ctx.naFirst[t.charCodeAt(s)] === 1 && ctx.na.has(t.slice(s, e))) { this.missing(); this.n++; return; }
+        this.codes![this.n++] = this.table!.lookup(t, s, e);
+        return;
+      }
+    }
+  }
+
+  private countNA(): number {
+    if (!this.na) return 0;
+    let k = 0;
+    for (let i = 0; i < this.n; i++) k += this.na[i]!;
+    return k;
+  }
+
+  private coerce(text: string, line: number): void {
+    if (this.ctx.errors !== "coerce") {
+      const want = this.forced ?? (this.mode === "date" ? "datetime" : this.mode);
+      throw new FrameError(`readCsv: column ${JSON.stringify(this.name)}, line ${line}: ${JSON.stringify(text)} is not a valid ${want}. Fix the value, choose another dtype for the column, or pass errors: "coerce" to read it as missing.`);
+    }
+    this.ctx.onCoerce?.({ column: this.name, line, text });
+    if (this.mode === "int" && !this.na) this.na = new Uint8Array(this.nums.length);
+    this.missing();
+    this.n++;
+  }
+
+  /** Switch to text: earlier fields are re-read from the source as strings. */
+  private toStringMode(current: string | null): void {
+    const earlier = this.n > 0 ? this.ctx.reread(this) : [];
+    this.mode = "string";
+    this.table = new StringTable();
+    this.codes = new Int32Array(this.nums.length);
+    const n = this.n;
+    this.n = 0;
+    for (let i = 0; i < n; i++) {
+      const text = earlier[i]!;
+      if (text === null) { this.codes[this.n++] = -1; continue; }
+      this.push(text, 0, text.length, text, 0);
+    }
+    if (current !== null) this.push(current, 0, current.length, current, 0);
+  }
+
+  finish(): Column {
+    const n = this.n;
+    switch (this.mode) {
+      case "string": {
+        const col = strCol(this.codes!.slice(0, n), this.table!.dict);
+        return this.forced === "category" ? toCategory(col) : col;
+      }
+      case "date": return dateCol(this.nums.slice(0, n));
+      case "float": return floatCol(this.nums.slice(0, n));
+      case "bool": case "int": {
+        const v = this.nums.slice(0, n);
+        const valid = this.na ? Uint8Array.from(this.na.subarray(0, n), (x) => 1 - x) : null;
+        const anyNA = valid !== null && valid.some((x) => x === 0);
+        if (this.mode === "bool") return boolCol(Uint8Array.from(v), valid);
+        if (anyNA && this.forced !== "int64") {
+          // pandas' default: an int column with missing values is float64
+          for (let i = 0; i < n; i++) if (!valid![i]) v[i] = NaN;
+          return floatCol(v);
+        }
+        if (this.forced === "float64") return floatCol(v);
+        return intCol(v, valid);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- the record loop
+
+interface ParseContext {
+  na: Set<string>;
+  emptyIsNA: boolean;
+  numericNa: boolean;
+  /** 1 at the first character code of each NA marker. */
+  naFirst: Uint8Array;
+  naMaxLen: number;
+  errors: "raise" | "coerce";
+  onCoerce?: ReadCsvOptions["onCoerce"];
+  reread(b: Builder): (string | null)[];
+}
+
+interface Dialect { sep: number; quote: number; comment: number }
+
+/**
+ * Walk the records of text[from, to): fields go to onField(col, s, e, decoded, line); onEnd(fields, line)
+ * closes a record and returns false to stop. Returns the offset after the last record read.
+ */
+function scan(t: string, from: number, to: number, d: Dialect, startLine: number, onField: (j: number, s: number, e: number, decoded: string | null, line: number) => void, onEnd: (fields: number, line: number, start: number) => boolean): { pos: number; line: number } {
+  let i = from, line = startLine;
+  const { sep, quote, comment } = d;
+  while (i < to) {
+    const recStart = i, recLine = line;
+    let c = t.charCodeAt(i);
+    // blank lines and comments are skipped
+    if (c === 10 || c === 13) { i += c === 13 && t.charCodeAt(i + 1) === 10 ? 2 : 1; line++; continue; }
+    if (c === comment) { while (i < to && t.charCodeAt(i) !== 10) i++; i++; line++; continue; }
+    let j = 0;
+    for (;;) {
+      c = i < to ? t.charCodeAt(i) : -1;
+      if (c === quote) {
+        // quoted field: "" is a quote; the field ends at the closing quote
+        const qStart = i, qLine = line;
+        i++;
+        let piece = "", runStart = i;
+        for (;;) {
+          if (i >= to) throw new FrameError(`readCsv: the quoted field starting on line ${qLine} (column ${j + 1}) is never closed: the input ends inside quotes. Close the quote, or pass quoteChar: "" style cleanup before reading.`);
+          const q = t.charCodeAt(i);
+          if (q === quote) {
+            if (t.charCodeAt(i + 1) === quote) { piece += t.slice(runStart, i + 1); i += 2; runStart = i; continue; }
+            piece += t.slice(runStart, i);
+            i++;
+            break;
+          }
+          if (q === 10) line++;
+          i++;
+        }
+        // text after the closing quote up to the separator is kept, as pandas does
+        const tailStart = i;
+        while (i < to) { const q = t.charCodeAt(i); if (q === sep || q === 10 || q === 13) break; i++; }
+        if (i > tailStart) piece += t.slice(tailStart, i);
+        void qStart;
+        onField(j, 0, piece.length, piece, recLine);
+      } else {
+        const s = i;
+        while (i < to) { const q = t.charCodeAt(i); if (q === sep || q === 10 || q === 13) break; i++; }
+        onField(j, s, i, null, recLine);
+      }
+      j++;
+      c = i < to ? t.charCodeAt(i) : -1;
+      if (c === sep) { i++; if (i >= to) { onField(j, i, i, null, recLine); j++; } continue; }
+      if (c === 13) i++;
+      if (i < to && t.charCodeAt(i) === 10) i++;
+      line++;
+      break;
+    }
+    if (!onEnd(j, recLine, recStart)) return { pos: i, line };
+  }
+  return { pos: i, line };
+}
+
+/** Header names as pandas makes them: blanks become "Unnamed: j", repeats get ".1", ".2". */
+function cleanNames(raw: string[]): string[] {
+  const seen = new Map<string, number>();
+  return raw.map((r, j) => {
+    const base = r === "" ? `Unnamed: ${j}` : r;
+    let name = base;
+    let k = seen.get(base) ?? 0;
+    while (seen.has(name)) { k++; name = `${base}.${k}`; }
+    seen.set(base, k);
+    seen.set(name, 0);
+    return name;
+  });
+}
+
+/** Where a chunked read stands. */
+export interface CsvCursor { pos: number; line: number; names: string[] }
+
+/** Read the header of `text`; returns the column names and where the data starts. */
+export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
+  const d = dialect(opts);
+  let pos = 0, line = 1;
+  if ((opts.skipBom ?? true) && text.charCodeAt(0) === 0xfeff) pos = 1;
+  const skipLines = (count: number) => {
+    for (let k = 0; k < count && pos < text.length; k++) { const nl = text.indexOf("\n", pos); pos = nl < 0 ? text.length : nl + 1; line++; }
+  };
+  skipLines(opts.skipRows ?? 0);
+  const header = opts.header === undefined ? 0 : opts.header;
+  let names: string[] = [];
+  if (header !== null) {
+    skipLines(header);
+    const raw: string[] = [];
+    const r = scan(text, pos, text.length, d, line, (_j, s, e, dec) => raw.push(dec ?? text.slice(s, e)), () => false);
+    pos = r.pos; line = r.line;
+    names = cleanNames(raw);
+  }
+  if (opts.names) {
+    if (header !== null && opts.names.length !== names.length) throw new FrameError(`readCsv: ${opts.names.length} names given but the header has ${names.length} columns (${names.join(", ")}). Pass one name per column.`);
+    names = opts.names.slice();
+  }
+  return { pos, line, names };
+}
+
+function dialect(opts: ReadCsvOptions): Dialect {
+  const sep = opts.sep ?? ",";
+  if (sep.length !== 1) throw new FrameError(`readCsv: sep must be one character, got ${JSON.stringify(sep)}. Regular-expression separators are not supported.`);
+  const q = opts.quoteChar ?? '"';
+  return { sep: sep.charCodeAt(0), quote: q ? q.charCodeAt(0) : -2, comment: opts.comment ? opts.comment.charCodeAt(0) : -2 };
+}
+
+/**
+ * Read records from `cursor` (at most `limit`) into a frame. Shared by readCsv and the chunked
+ * readers, which call it repeatedly with the same names.
+ */
+export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOptions, limit = Infinity): { df: DataFrame; cursor: CsvCursor; done: boolean } {
+  const d = dialect(opts);
+  const na = new Set([...((opts.keepDefaultNa ?? true) ? DEFAULT_NA : []), ...(opts.naValues ?? [])]);
+  let names = cursor.names.slice();
+  const headerless = names.length === 0;
+  const dtypeOf = (k: string): FrameDType | undefined => {
+    const dt = typeof opts.dtype === "string" ? opts.dtype : opts.dtype?.[k];
+    if (dt !== undefined && !FRAME_DTYPES.includes(dt)) throw new FrameError(`readCsv: unknown dtype ${JSON.stringify(dt)} for column ${JSON.stringify(k)}. Use one of ${FRAME_DTYPES.join(", ")}.`);
+    return opts.parseDates?.includes(k) ? "datetime" : dt;
+  };
+  if (!headerless) {
+    for (const k of [...(opts.parseDates ?? []), ...(opts.usecols ?? []), ...(typeof opts.dtype === "object" ? Object.keys(opts.dtype) : []), ...(opts.indexCol !== undefined ? [opts.indexCol] : [])]) {
+      if (!names.includes(k)) throw new FrameError(`readCsv: no column named ${JSON.stringify(k)} in the header (${names.join(", ")}). Check the name, or the sep and header options.`);
+    }
+  }
+  const dataStart = cursor.pos, dataLine = cursor.line;
+  const ctx: ParseContext = {
+    na, naMaxLen: Math.max(...[...na].map((s) => s.length)), emptyIsNA: na.has(""), numericNa: [...na].some((x) => x.trim() !== "" && !Number.isNaN(Number(x))),
+    naFirst: (() => { const f = new Uint8Array(65536); for (const x of na) if (x.length) f[x.charCodeAt(0)] = 1; return f; })(), errors: opts.errors ?? "raise", onCoerce: opts.onCoerce,
+    reread: (b) => {
+      // the fields of one column in the rows read so far, as text
+      const j = builders.indexOf(b);
+      const out: (string | null)[] = [];
+      let rows = 0;
+      scan(text, dataStart, text.length, d, dataLine, (col, s, e, dec) => { if (col === j) out.push(dec ?? text.slice(s, e)); }, (fields) => {
+        if (fields <= j) out.push(null);
+        else if (skippedRows.has(rows + 1)) out.pop();
+        rows++;
+        return rows < b.n + skippedRows.size;
+      });
+      return out.map((s) => (s !== null && na.has(s) ? null : s));
+    },
+  };
+  let builders: Builder[] = names.map((k) => new Builder(k, dtypeOf(k), ctx));
+  const skippedRows = new Set<number>();
+  let rows = 0, recordNo = 0;
+  const onBad = opts.onBadLines ?? "error";
+  let pendingBad = false;
+  const r = scan(text, cursor.pos, text.length, d, cursor.line, (j, s, e, dec, line) => {
+    if (j >= builders.length) {
+      if (headerless && rows === 0) { names.push(String(j)); builders.push(new Builder(String(j), dtypeOf(String(j)), ctx)); }
+      else { pendingBad = true; return; }
+    }
+    if (pendingBad) return;
+    builders[j]!.push(text, s, e, dec, line);
+  }, (fields, line) => {
+    recordNo++;
+    if (pendingBad || fields > builders.length) {
+      pendingBad = false;
+      if (onBad === "error") throw new FrameError(`readCsv: line ${line} has ${fields} fields but the header has ${builders.length} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}). Fix the row (an unquoted separator?), or pass onBadLines: "skip".`);
+      if (typeof onBad === "function") onBad({ line, fields, expected: builders.length });
+      // roll back the fields this row already wrote
+      for (const b of builders) if (b.n > rows) b.n = rows;
+      skippedRows.add(recordNo);
+      return rows < limit;
+    }
+    // a short row: the missing trailing fields are missing values, as pandas (onShortRow sees each)
+    if (fields < builders.length) {
+      opts.onShortRow?.({ line, fields, expected: builders.length });
+      for (let j = fields; j < builders.length; j++) builders[j]!.push("", 0, 0, "", line);
+    }
+    rows++;
+    return rows < limit && rows < (opts.nrows ?? Infinity);
+  });
+  let cols = builders.map((b) => b.finish());
+  if (opts.usecols) {
+    const keep = opts.usecols;
+    cols = keep.map((k) => cols[names.indexOf(k)]!);
+    names = keep.slice();
+  }
+  let df = DataFrame.fromColumns(names, cols);
+  if (opts.indexCol !== undefined) df = DataFrame.fromColumns(names.filter((k) => k !== opts.indexCol), cols.filter((_, j) => names[j] !== opts.indexCol), labelIndex(cols[names.indexOf(opts.indexCol)]!, opts.indexCol));
+  builders = [];
+  const done = r.pos >= text.length;
+  return { df, cursor: { pos: r.pos, line: r.line, names: cursor.names.length ? cursor.names : names }, done };
+}
+
+/**
+ * Parse CSV text (or UTF-8 bytes) into a DataFrame, as pandas.read_csv: types inferred per column
+ * (int64, float64, bool, else string), pandas' NA markers, quoted fields with embedded
+ * separators, quotes and newlines.
+ * @example
+ * readCsv("a,b\n1,x\n2,y") // shape [2, 2]
+ */
+export function readCsv(input: string | Uint8Array, opts: ReadCsvOptions = {}): DataFrame {
+  const text = typeof input === "string" ? input : decodeUtf8(input);
+  const cursor = readHeader(text, opts);
+  return readRecords(text, cursor, opts).df;
+}
+
+/** Read in frames of at most `chunkSize` rows (pandas' chunksize), each typed on its own. */
+export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions & { chunkSize: number }): Generator<DataFrame> {
+  const text = typeof input === "string" ? input : decodeUtf8(input);
+  let cursor = readHeader(text, opts);
+  let left = opts.nrows ?? Infinity;
+  while (cursor.pos < text.length && left > 0) {
+    const r = readRecords(text, cursor, { ...opts, nrows: undefined }, Math.min(opts.chunkSize, left));
+    if (r.df.length === 0) break;
+    left -= r.df.length;
+    yield r.df;
+    cursor = r.cursor;
+  }
+}
+
+/**
+ * Read from a stream of text or byte pieces (a file larger than memory) in frames of at most
+ * chunkSize rows. Only the current piece and one chunk are held at a time.
+ */
+export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, opts: ReadCsvOptions & { chunkSize: number }): AsyncGenerator<DataFrame> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const quote = (opts.quoteChar ?? '"').charCodeAt(0);
+  let buf = "";
+  let scanned = 0, inQuote = false, cutAt = -1;
+  let cursor: CsvCursor | null = null;
+  let left = opts.nrows ?? Infinity;
+  let lineBase = 1;
+  const flush = function* (final: boolean): Generator<DataFrame> {
+    // find the last newline outside quotes: everything before it is whole records
+    for (let i = scanned; i < buf.length; i++) {
+      const c = buf.charCodeAt(i);
+      if (c === quote) inQuote = !inQuote;
+      else if (c === 10 && !inQuote) cutAt = i + 1;
+    }
+    scanned = buf.length;
+    const end = final ? buf.length : cutAt;
+    if (end <= 0) return;
+    let text = buf.slice(0, end);
+    if (!cursor) {
+      const h = readHeader(text, opts);
+      cursor = { ...h };
+    }
+    while (left > 0 && cursor.pos < text.length) {
+      const r = readRecords(text, cursor, { ...opts, nrows: undefined }, Math.min(opts.chunkSize, left));
+      if (r.df.length === 0) { cursor = r.cursor; break; }
+      // a chunk that ends before the text does is full; a short one waits for more text unless final
+      if (r.df.length < opts.chunkSize && !final && r.cursor.pos >= text.length) {
+        break;
+      }
+      left -= r.df.length;
+      cursor = r.cursor;
+      yield r.df;
+    }
+    buf = buf.slice(cursor.pos);
+    lineBase = cursor.line;
+    scanned -= cursor.pos; cutAt = Math.max(-1, cutAt - cursor.pos);
+    cursor = { pos: 0, line: lineBase, names: cursor.names };
+    text = "";
+  };
+  for await (const piece of source as AsyncIterable<string | Uint8Array>) {
+    buf += typeof piece === "string" ? piece : decoder.decode(piece, { stream: true });
+    if (buf.length > (1 << 20) || left <= 0) yield* flush(false);
+    if (left <= 0) return;
+  }
+  buf += decoder.decode();
+  yield* flush(true);
+}

@@ -1,0 +1,143 @@
+// toCsv: pandas' to_csv defaults (index written, QUOTE_MINIMAL, missing as "", floats as Python's
+// repr, dates as pandas prints them). Rows are written as UTF-8 bytes into one growing buffer
+// (text cells encoded once per distinct value), which keeps a million rows from becoming a
+// million short-lived JS strings; toCsv decodes the buffer once at the end.
+
+import { type Column, colLength, formatDate, formatNumberPlain, isStringLike, take, range } from "../column.js";
+import { indexColumn } from "../labels.js";
+import type { DataFrame } from "../table.js";
+
+declare const TextEncoder: new () => { encode(s: string): Uint8Array };
+declare const TextDecoder: new (label?: string) => { decode(b: Uint8Array): string };
+
+export interface ToCsvOptions {
+  sep?: string;
+  /** Write the index as the first column (default true, as pandas). */
+  index?: boolean;
+  /** Header name of the index column (default: the index's name, or empty). */
+  indexLabel?: string;
+  header?: boolean;
+  /** Text for missing values (default ""). */
+  naRep?: string;
+  lineTerminator?: string;
+  /** Only these columns. */
+  columns?: string[];
+}
+
+function quoter(sep: string): (s: string) => string {
+  return (s) => (s.includes(sep) || s.includes('"') || s.includes("\n") || s.includes("\r") ? `"${s.replace(/"/g, '""')}"` : s);
+}
+
+class ByteWriter {
+  buf: Uint8Array;
+  len = 0;
+  constructor(capacity: number) { this.buf = new Uint8Array(Math.max(1024, capacity)); }
+  private ensure(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+  bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.len); this.len += b.length; }
+  /**
+   * |m| / 10^k as decimal text with a sign: m = 12345, k = 2 gives "123.45"; k = 0 gives "12345.0"
+   * when asFloat (Python writes floats with a ".0").
+   */
+  fixed(neg: boolean, m: number, k: number, asFloat: boolean): void {
+    this.ensure(32);
+    const b = this.buf;
+    if (neg) b[this.len++] = 45;
+    const start = this.len;
+    let digits = 0;
+    // digits backwards, then reversed in place
+    do { b[this.len++] = 48 + (m % 10); m = Math.floor(m / 10); digits++; } while (m > 0 || digits <= k);
+    for (let x = start, y = this.len - 1; x < y; x++, y--) { const t = b[x]!; b[x] = b[y]!; b[y] = t; }
+    if (k > 0) {
+      // open a gap for the point before the last k digits
+      for (let p = this.len; p > this.len - k; p--) b[p] = b[p - 1]!;
+      b[this.len - k] = 46;
+      this.len++;
+    } else if (asFloat) { b[this.len++] = 46; b[this.len++] = 48; }
+  }
+  /** An ASCII string (numbers, dates). */
+  ascii(s: string): void {
+    this.ensure(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i);
+  }
+}
+
+const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6];
+
+/**
+ * Python's repr of a float. Fast path: the fewest decimals k <= 6 for which round(x * 10^k) / 10^k
+ * is x again; that decimal string round-trips, so it is the shortest one. Otherwise the general
+ * formatter (exponents, long fractions).
+ */
+function writeFloat(w: ByteWriter, x: number): void {
+  const a = Math.abs(x);
+  if (a < 1e9 && (a >= 1e-4 || a === 0)) {
+    for (let k = 0; k <= 6; k++) {
+      const p = POW10[k]!;
+      const m = Math.round(a * p);
+      if (m / p === a) { w.fixed(x < 0 || Object.is(x, -0), m, k, true); return; }
+    }
+  }
+  w.ascii(formatNumberPlain(x, true));
+}
+
+/** Writes cell i of a column. */
+type CellWriter = (w: ByteWriter, i: number) => void;
+
+function cellWriter(c: Column, naRep: Uint8Array, q: (s: string) => string, enc: { encode(s: string): Uint8Array }): CellWriter {
+  if (isStringLike(c)) {
+    const dict = c.dict.map((s) => enc.encode(q(s)));
+    const codes = c.codes;
+    return (w, i) => { const k = codes[i]!; w.bytes(k < 0 ? naRep : dict[k]!); };
+  }
+  switch (c.dtype) {
+    case "float64": { const v = c.values; return (w, i) => { const x = v[i]!; if (x !== x) w.bytes(naRep); else writeFloat(w, x); }; }
+    case "int64": {
+      const v = c.values, m = c.valid;
+      return (w, i) => { const x = v[i]!; if (m && !m[i]) w.bytes(naRep); else if (Math.abs(x) < 2 ** 53) w.fixed(x < 0, Math.abs(x), 0, false); else w.ascii(String(x)); };
+    }
+    case "bool": { const v = c.values, m = c.valid; return (w, i) => { if (m && !m[i]) w.bytes(naRep); else w.ascii(v[i] ? "True" : "False"); }; }
+    case "datetime": {
+      const v = c.values;
+      let dateOnly = true;
+      for (let i = 0; i < v.length; i++) if (v[i] === v[i] && v[i]! % 86400000 !== 0) { dateOnly = false; break; }
+      return (w, i) => { const x = v[i]!; if (x !== x) w.bytes(naRep); else w.ascii(formatDate(x, dateOnly)); };
+    }
+  }
+}
+
+/** The CSV as UTF-8 bytes (what a file writer wants). */
+export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
+  const sep = opts.sep ?? ",";
+  const enc = new TextEncoder();
+  const nl = enc.encode(opts.lineTerminator ?? "\n");
+  const sepB = enc.encode(sep);
+  const naRep = enc.encode(opts.naRep ?? "");
+  const q = quoter(sep);
+  const frame = opts.columns ? df.select(...opts.columns) : df;
+  const withIndex = opts.index ?? true;
+  const cols: Column[] = [...(withIndex ? [take(indexColumn(frame.index), range(0, frame.length), true)] : []), ...frame.data];
+  const writers = cols.map((c) => cellWriter(c, naRep, q, enc));
+  const w = new ByteWriter(frame.length * cols.length * 8);
+  if (opts.header ?? true) {
+    w.bytes(enc.encode([...(withIndex ? [q(opts.indexLabel ?? frame.index.name ?? "")] : []), ...frame.names.map(q)].join(sep)));
+    w.bytes(nl);
+  }
+  const n = cols.length ? colLength(cols[0]!) : 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < writers.length; j++) {
+      if (j > 0) w.bytes(sepB);
+      writers[j]!(w, i);
+    }
+    w.bytes(nl);
+  }
+  return w.buf.subarray(0, w.len);
+}
+
+export function toCsv(df: DataFrame, opts: ToCsvOptions = {}): string {
+  return new TextDecoder("utf-8").decode(toCsvBytes(df, opts));
+}

@@ -1,0 +1,31 @@
+/// <reference types="node" />
+// Node-only file helpers for tensorloom/frame: read and write CSV/JSON files by path, and stream a
+// CSV larger than memory in chunks. Import from "tensorloom/frame/node"; the browser entry
+// (frame/index.ts) never imports this module.
+
+import { createReadStream, readFileSync, writeFileSync } from "node:fs";
+import { type ReadCsvOptions, readCsv, readCsvStream, decodeUtf8 } from "./csv.js";
+import { type ToCsvOptions, toCsv } from "./csvWrite.js";
+import { type ReadJsonOptions, readJson, toJson, type JsonOrient } from "./json.js";
+import type { DataFrame } from "../table.js";
+
+export function readCsvFile(path: string, opts: ReadCsvOptions = {}): DataFrame {
+  return readCsv(decodeUtf8(readFileSync(path)), opts);
+}
+
+/** Frames of at most chunkSize rows from a CSV file, reading it in pieces (for files larger than memory). */
+export function readCsvFileChunks(path: string, opts: ReadCsvOptions & { chunkSize: number }): AsyncGenerator<DataFrame> {
+  return readCsvStream(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>, opts);
+}
+
+export function writeCsvFile(df: DataFrame, path: string, opts: ToCsvOptions = {}): void {
+  writeFileSync(path, toCsv(df, opts));
+}
+
+export function readJsonFile(path: string, opts: ReadJsonOptions = {}): DataFrame {
+  return readJson(readFileSync(path, "utf8"), opts);
+}
+
+export function writeJsonFile(df: DataFrame, path: string, orient: JsonOrient = "records"): void {
+  writeFileSync(path, toJson(df, orient));
+}

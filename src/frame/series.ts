@@ -1,0 +1,409 @@
+// Series: one column plus its row index and name. Comparisons and logic return bool Series, which
+// is the filter-expression style: df.filter(df.col("qty").gt(50).and(df.col("category").eq("c3"))).
+// Operations combine Series by position (same length), not by aligning labels; see docs/FRAME.md.
+
+import { type Column, type FrameDType, type Scalar, cell, colLength, columnFromValues, castColumn, countNA, floatCol, intCol, isStringLike, naMask, numericView, quote, take, filterColumn, boolCol, maskToIndex, range, encodeStrings, compareStrings, usedDict } from "./column.js";
+import { FrameError } from "./errors.js";
+import { type Index, indexLabel, indexLength, labelIndex, positionsOf, rangeIndex, takeIndex, indexColumn, sameLength } from "./labels.js";
+import { type AggSpec, aggregate, oneGroup, quantileSorted } from "./aggregates.js";
+import { type ArithOp, type CompareOp, type Other, arith, compare, logic, not, isin, boolValues } from "./verbs/arith.js";
+import { argsort, type NaPosition } from "./sort.js";
+import { groupIds } from "./keys.js";
+import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
+import { shiftColumn, diffColumn, pctChangeColumn, cumulative, type CumOp, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
+import { StringAccessor } from "./accessors/str.js";
+import { DateAccessor } from "./accessors/dt.js";
+import { formatSeries } from "./format/text.js";
+import { Tensor } from "../tensor/tensor.js";
+import { tensor } from "../tensor/create.js";
+import type { DType } from "../tensor/dtype.js";
+
+export interface SeriesOptions {
+  name?: string | null;
+  /** Row labels (one per value); a RangeIndex when omitted. */
+  index?: readonly Scalar[] | Index;
+  dtype?: FrameDType;
+}
+
+export interface ValueCountsOptions { normalize?: boolean; sort?: boolean; ascending?: boolean; dropna?: boolean }
+
+const isIndex = (x: unknown): x is Index => typeof x === "object" && x !== null && "kind" in x && ((x as Index).kind === "range" || (x as Index).kind === "labels");
+
+export function makeIndex(op: string, index: readonly Scalar[] | Index | undefined, n: number): Index {
+  if (index === undefined) return rangeIndex(n);
+  if (isIndex(index)) { sameLength(op, "the index", indexLength(index), n); return index; }
+  sameLength(op, "the index", index.length, n);
+  return labelIndex(columnFromValues(op, "index", index));
+}
+
+export class Series {
+  /** The values (internal layout; see column.ts). */
+  readonly col: Column;
+  readonly index: Index;
+  readonly name: string | null;
+
+  /**
+   * A Series from JS values or a typed array, as pd.Series; the dtype is inferred (see column.ts).
+   * @param values one value per row; null/undefined/NaN are missing
+   */
+  constructor(values: ArrayLike<unknown>, opts: SeriesOptions = {}) {
+    this.col = columnFromValues("Series", opts.name ?? null, values, opts.dtype);
+    this.index = makeIndex("Series", opts.index, colLength(this.col));
+    this.name = opts.name ?? null;
+  }
+
+  /** A Series over an existing column (no copy). */
+  static fromColumn(col: Column, name: string | null = null, index?: Index): Series {
+    const s = Object.create(Series.prototype) as { col: Column; index: Index; name: string | null };
+    s.col = col;
+    s.index = index ?? rangeIndex(colLength(col));
+    s.name = name;
+    return s as Series;
+  }
+
+  private with(col: Column, name: string | null = this.name, index: Index = this.index): Series {
+    return Series.fromColumn(col, name, index);
+  }
+
+  get length(): number { return colLength(this.col); }
+  get dtype(): FrameDType { return this.col.dtype; }
+  get shape(): [number] { return [this.length]; }
+
+  /** The values as JS values (missing: null; NaN in float64). */
+  toArray(): Scalar[] {
+    const n = this.length;
+    const out = new Array<Scalar>(n);
+    for (let i = 0; i < n; i++) out[i] = cell(this.col, i);
+    return out;
+  }
+  get values(): Scalar[] { return this.toArray(); }
+
+  /** The index labels as JS values. */
+  indexValues(): Scalar[] {
+    return Array.from({ length: indexLength(this.index) }, (_, i) => indexLabel(this.index, i));
+  }
+
+  /** The value at position i (negative counts from the end). */
+  iat(i: number): Scalar {
+    const n = this.length;
+    const j = i < 0 ? i + n : i;
+    if (!Number.isInteger(j) || j < 0 || j >= n) throw new FrameError(`iat: position ${i} is out of range for a Series of ${n} rows.`);
+    return cell(this.col, j);
+  }
+
+  /** The value with this index label (the first, if the label repeats). */
+  at(label: Scalar): Scalar {
+    return cell(this.col, positionsOf("at", this.index, label)[0]!);
+  }
+
+  rename(name: string | null): Series { return this.with(this.col, name); }
+
+  /** Rows at positions, or a [start, end) slice. */
+  iloc(rows: number[] | Int32Array | { start?: number; end?: number }): Series {
+    const idx = positionsFrom("iloc", rows, this.length);
+    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+  }
+  head(n = 5): Series { return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) }); }
+  tail(n = 5): Series { return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) }); }
+
+  /** Rows where `mask` is true. */
+  filter(mask: Series | ArrayLike<boolean>): Series {
+    const m = maskOf("filter", mask, this.length);
+    const idx = maskToIndex(m);
+    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+  }
+
+  // ---------------------------------------------------------------- arithmetic and logic
+
+  private bin(op: ArithOp, other: Series | Other, reverse = false): Series {
+    return this.with(arith(op, { col: this.col, name: this.name }, operand(other), reverse));
+  }
+  add(other: Series | number | string): Series { return this.bin("add", other); }
+  sub(other: Series | number | Date): Series { return this.bin("sub", other); }
+  mul(other: Series | number): Series { return this.bin("mul", other); }
+  div(other: Series | number): Series { return this.bin("div", other); }
+  mod(other: Series | number): Series { return this.bin("mod", other); }
+  pow(other: Series | number): Series { return this.bin("pow", other); }
+  floordiv(other: Series | number): Series { return this.bin("floordiv", other); }
+  /** other - this */
+  rsub(other: number): Series { return this.bin("sub", other, true); }
+  /** other / this */
+  rdiv(other: number): Series { return this.bin("div", other, true); }
+  neg(): Series { return this.bin("mul", -1); }
+  abs(): Series { return this.mapNumbers("abs", Math.abs); }
+  /** Round half to even, as numpy. */
+  round(decimals = 0): Series {
+    const f = 10 ** decimals;
+    return this.mapNumbers("round", (x) => {
+      const y = x * f, r = Math.round(y);
+      return (Math.abs(y % 1) === 0.5 ? 2 * Math.round(y / 2) : r) / f;
+    });
+  }
+  private mapNumbers(op: string, fn: (x: number) => number): Series {
+    const v = numericView(op, this.col, this.name);
+    const out = v.map(fn);
+    return this.with(this.col.dtype === "int64" && op !== "round" ? castColumn(op, floatCol(out), "float64", this.name) : floatCol(out));
+  }
+
+  private cmp(op: CompareOp, other: Series | Other): Series { return this.with(compare(op, { col: this.col, name: this.name }, operand(other))); }
+  eq(other: Series | Scalar): Series { return this.cmp("eq", other); }
+  ne(other: Series | Scalar): Series { return this.cmp("ne", other); }
+  gt(other: Series | Scalar): Series { return this.cmp("gt", other); }
+  ge(other: Series | Scalar): Series { return this.cmp("ge", other); }
+  lt(other: Series | Scalar): Series { return this.cmp("lt", other); }
+  le(other: Series | Scalar): Series { return this.cmp("le", other); }
+  /** left <= value <= right (inclusive, as pandas' default). */
+  between(left: Scalar, right: Scalar): Series { return this.ge(left).and(this.le(right)); }
+  isin(values: readonly Scalar[]): Series { return this.with(isin({ col: this.col, name: this.name }, values)); }
+  and(other: Series | boolean): Series { return this.with(logic("and", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
+  or(other: Series | boolean): Series { return this.with(logic("or", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
+  xor(other: Series | boolean): Series { return this.with(logic("xor", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
+  not(): Series { return this.with(not({ col: this.col, name: this.name })); }
+
+  // ---------------------------------------------------------------- missing values
+
+  isna(): Series { return this.with(boolCol(naMask(this.col))); }
+  notna(): Series { return this.with(boolCol(naMask(this.col).map((v) => 1 - v))); }
+  /** Replace missing values with a value, or propagate with { method: "ffill" | "bfill" }. */
+  fillna(value: Scalar | { method: "ffill" | "bfill"; limit?: number }): Series {
+    if (value !== null && typeof value === "object" && !(value instanceof Date)) return this.with(fillDirection(this.col, value.method, value.limit));
+    return this.with(fillColumn("fillna", this.col, this.name, value));
+  }
+  ffill(limit?: number): Series { return this.with(fillDirection(this.col, "ffill", limit)); }
+  bfill(limit?: number): Series { return this.with(fillDirection(this.col, "bfill", limit)); }
+  dropna(): Series { return this.filter(this.notna()); }
+  /** Linear interpolation over positions (pandas' method="linear"); leading NaN stay. */
+  interpolate(): Series { return this.with(interpolateColumn("interpolate", this.col, this.name)); }
+
+  astype(dtype: FrameDType): Series { return this.with(castColumn("astype", this.col, dtype, this.name)); }
+
+  /** Element-wise: a function of each non-missing value, or a lookup object (missing when absent). */
+  map(fn: ((v: Scalar, i: number) => unknown) | Record<string, unknown> | Map<Scalar, unknown>): Series {
+    const n = this.length;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const v = cell(this.col, i);
+      const missing = v === null || (typeof v === "number" && Number.isNaN(v));
+      if (typeof fn === "function") out[i] = missing ? null : fn(v, i);
+      else if (fn instanceof Map) out[i] = missing ? null : fn.get(v) ?? null;
+      else out[i] = missing ? null : fn[String(v)] ?? null;
+    }
+    const col = columnFromValues("map", this.name, out);
+    // numbers from a float column stay float64 (3.0 * 2 is 6.0 in pandas, not int 6)
+    return this.with(col.dtype === "int64" && this.col.dtype === "float64" ? castColumn("map", col, "float64", this.name) : col);
+  }
+  /** As map with a function, but called on missing values too. */
+  apply(fn: (v: Scalar, i: number) => unknown): Series {
+    const out = Array.from({ length: this.length }, (_, i) => fn(cell(this.col, i), i));
+    return this.with(columnFromValues("apply", this.name, out));
+  }
+
+  /** Keep values where cond is true, else `other` (missing by default). */
+  where(cond: Series | ArrayLike<boolean>, other: Scalar = null): Series {
+    const m = maskOf("where", cond, this.length);
+    const vals = this.toArray().map((v, i) => (m[i] ? v : other));
+    return this.with(columnFromValues("where", this.name, vals, this.col.dtype === "int64" && other === null ? "float64" : undefined));
+  }
+  /** Replace values where cond is true with `other` (the opposite of where). */
+  mask(cond: Series | ArrayLike<boolean>, other: Scalar = null): Series {
+    const m = maskOf("mask", cond, this.length);
+    return this.where(Array.from(m, (v) => !v), other);
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  /** One aggregate over all values (missing skipped). */
+  agg(spec: AggSpec): Scalar {
+    return cell(aggregate(typeof spec === "string" ? spec : "agg", spec, this.col, this.name, oneGroup(this.length)), 0);
+  }
+  sum(): number { return this.agg("sum") as number; }
+  mean(): number { return this.agg("mean") as number; }
+  median(): number { return this.agg("median") as number; }
+  min(): Scalar { return this.agg("min"); }
+  max(): Scalar { return this.agg("max"); }
+  std(): number { return this.agg("std") as number; }
+  var(): number { return this.agg("var") as number; }
+  prod(): number { return this.agg("prod") as number; }
+  /** Non-missing values. */
+  count(): number { return this.agg("count") as number; }
+  nunique(): number { return this.agg("nunique") as number; }
+  /** Quantile with linear interpolation (q in [0, 1]). */
+  quantile(q: number): number {
+    if (!(q >= 0 && q <= 1)) throw new FrameError(`quantile: q must be in [0, 1], got ${q}.`);
+    const v = numericView("quantile", this.col, this.name).filter((x) => x === x).sort();
+    return quantileSorted(v, q);
+  }
+  /** Distinct values in order of appearance (missing included once, as pandas). */
+  unique(): Scalar[] {
+    const kg = groupIds([this.col], false);
+    return Array.from(kg.firstRow, (i) => cell(this.col, i));
+  }
+  /** The label of the largest / smallest value. */
+  idxmax(): Scalar { return this.idxExtreme(false); }
+  idxmin(): Scalar { return this.idxExtreme(true); }
+  private idxExtreme(asc: boolean): Scalar {
+    const order = argsort([this.col], [asc], "last");
+    if (order.length === 0 || countNA(this.col) === this.length) throw new FrameError(`idx${asc ? "min" : "max"}: Series ${quote(this.name)} has no values.`);
+    // argsort is stable, so the first of equal extremes wins, as pandas
+    return indexLabel(this.index, order[0]);
+  }
+  /** Pearson correlation with another Series (pairs with a missing value are skipped). */
+  corr(other: Series): number {
+    const x = numericView("corr", this.col, this.name), y = numericView("corr", other.col, other.name);
+    return pearson(x, y);
+  }
+
+  /** Counts of each distinct value, most frequent first (pd.Series.value_counts). */
+  valueCounts(opts: ValueCountsOptions = {}): Series {
+    const { normalize = false, sort = true, ascending = false, dropna = true } = opts;
+    const kg = groupIds([this.col], dropna);
+    const counts = aggregate("valueCounts", "size", this.col, this.name, kg);
+    let values = counts as { dtype: "int64"; values: Float64Array; valid: null };
+    let keys = take(this.col, kg.firstRow, true);
+    let order: Int32Array = range(0, kg.n);
+    if (this.col.dtype === "category") {
+      // every category appears, with 0 for the unused ones
+      const cats = this.col.dict;
+      const full = new Float64Array(cats.length);
+      for (let g = 0; g < kg.n; g++) { const code = this.col.codes[kg.firstRow[g]]; if (code >= 0) full[code] = values.values[g]; }
+      values = intCol(full) as typeof values;
+      keys = { dtype: "category", codes: range(0, cats.length), dict: cats };
+      order = range(0, cats.length);
+    }
+    if (sort) order = argsort([values], [ascending], "last");
+    const total = values.values.reduce((s, v) => s + v, 0);
+    const outCol: Column = normalize ? floatCol(Float64Array.from(order, (g) => values.values[g] / total)) : take(values, order);
+    // pandas 1.5 names the result after the column and leaves the index unnamed (2.0 changed both)
+    return Series.fromColumn(outCol, this.name, labelIndex(take(keys, order, true)));
+  }
+
+  /** Summary statistics (count, mean, std, min, quartiles, max; or count/unique/top/freq for text). */
+  describe(): Series {
+    if (isStringLike(this.col) || this.col.dtype === "bool") {
+      const vc = this.valueCounts();
+      const labels = ["count", "unique", "top", "freq"];
+      const vals = [this.count(), this.nunique(), vc.length ? String(vc.indexValues()[0]) : null, vc.length ? String(vc.iat(0)) : null];
+      return new Series(vals.map((v) => (v === null ? null : String(v))), { name: this.name, index: labels });
+    }
+    const v = numericView("describe", this.col, this.name).filter((x) => x === x).sort();
+    const vals = [v.length, this.mean(), this.std(), v.length ? v[0] : NaN, quantileSorted(v, 0.25), quantileSorted(v, 0.5), quantileSorted(v, 0.75), v.length ? v[v.length - 1] : NaN];
+    return new Series(Float64Array.from(vals), { name: this.name, index: ["count", "mean", "std", "min", "25%", "50%", "75%", "max"] });
+  }
+
+  // ---------------------------------------------------------------- order and time
+
+  sortValues(opts: { ascending?: boolean; naPosition?: NaPosition } = {}): Series {
+    const idx = argsort([this.col], [opts.ascending ?? true], opts.naPosition ?? "last");
+    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+  }
+  sortIndex(opts: { ascending?: boolean } = {}): Series {
+    const idx = argsort([indexColumn(this.index)], [opts.ascending ?? true], "last");
+    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+  }
+  nlargest(n = 5): Series { return this.sortValues({ ascending: false }).dropna().head(n); }
+  nsmallest(n = 5): Series { return this.sortValues({ ascending: true }).dropna().head(n); }
+  /** true for rows whose value appeared before (keep "first"), after ("last"), or repeats at all (false). */
+  duplicated(keep: "first" | "last" | false = "first"): Series { return this.with(boolCol(duplicatedRows([this.col], keep))); }
+  dropDuplicates(keep: "first" | "last" | false = "first"): Series { return this.filter(this.duplicated(keep).not()); }
+
+  shift(periods = 1, fillValue?: Scalar): Series { return this.with(shiftColumn(this.col, periods, fillValue, this.name)); }
+  diff(periods = 1): Series { return this.with(diffColumn(this.col, periods, this.name)); }
+  pctChange(periods = 1): Series { return this.with(pctChangeColumn(this.col, periods, this.name)); }
+  cumsum(): Series { return this.cum("cumsum"); }
+  cumprod(): Series { return this.cum("cumprod"); }
+  cummax(): Series { return this.cum("cummax"); }
+  cummin(): Series { return this.cum("cummin"); }
+  private cum(op: CumOp): Series { return this.with(cumulative(op, this.col, this.name)); }
+  rolling(window: number, opts: RollingOptions = {}): Rolling<Series> {
+    return new Rolling(window, opts, [this.col], [this.name], (cols) => this.with(cols[0]!));
+  }
+  expanding(minPeriods = 1): Expanding<Series> {
+    return new Expanding(minPeriods, [this.col], [this.name], (cols) => this.with(cols[0]!));
+  }
+  ewm(opts: EwmOptions): Ewm<Series> {
+    return new Ewm(opts, [this.col], [this.name], (cols) => this.with(cols[0]!));
+  }
+
+  /** String methods (lower, upper, strip, contains, startsWith, replace, split, len). */
+  get str(): StringAccessor { return new StringAccessor(this); }
+  /** Datetime parts (year, month, day, dayofweek, hour...). */
+  get dt(): DateAccessor { return new DateAccessor(this); }
+
+  // ---------------------------------------------------------------- out
+
+  /**
+   * The values as a 1-D tensor (float32 by default). Missing values become NaN; text columns are
+   * refused (use factorize or getDummies first).
+   */
+  toTensor(dtype: DType = "float32"): Tensor {
+    if (isStringLike(this.col)) throw new FrameError(`toTensor: column ${quote(this.name)} is ${this.col.dtype}; tensors hold numbers. Encode it first with factorize() or getDummies().`);
+    const v = numericView("toTensor", this.col, this.name);
+    if ((dtype === "int32" || dtype === "bool") && v.some((x) => x !== x)) throw new FrameError(`toTensor: column ${quote(this.name)} has missing values, which ${dtype} cannot hold. Fill them (fillna) or use a float dtype.`);
+    return tensor(v, { dtype });
+  }
+
+  toString(): string { return formatSeries(this); }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+}
+
+/** A Series, array or typed array as a mask of `n` rows. */
+export function maskOf(op: string, mask: Series | ArrayLike<boolean> | Uint8Array, n: number): Uint8Array {
+  if (mask instanceof Series) {
+    sameLength(op, "the mask", mask.length, n);
+    return boolValues(op, { col: mask.col, name: mask.name });
+  }
+  sameLength(op, "the mask", mask.length, n);
+  if (mask instanceof Uint8Array) return mask;
+  return Uint8Array.from(Array.from(mask as ArrayLike<boolean>), (b) => (b ? 1 : 0));
+}
+
+export function positionsFrom(op: string, rows: number[] | Int32Array | { start?: number; end?: number }, n: number): Int32Array {
+  if (Array.isArray(rows) || rows instanceof Int32Array) {
+    return Int32Array.from(rows as ArrayLike<number>, (i) => {
+      const j = i < 0 ? i + n : i;
+      if (!Number.isInteger(j) || j < 0 || j >= n) throw new FrameError(`${op}: position ${i} is out of range for ${n} rows; positions run from ${-n} to ${n - 1}.`);
+      return j;
+    });
+  }
+  const norm = (v: number) => (v < 0 ? Math.max(0, n + v) : Math.min(n, v));
+  const s = norm(rows.start ?? 0), e = norm(rows.end ?? n);
+  return range(s, Math.max(s, e));
+}
+
+function operand(o: Series | Other): Other {
+  return o instanceof Series ? { col: o.col, name: o.name } : o;
+}
+
+export function pearson(x: Float64Array, y: Float64Array): number {
+  let n = 0, sx = 0, sy = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i] && y[i] === y[i]) { n++; sx += x[i]; sy += y[i]; }
+  const mx = sx / n, my = sy / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== x[i] || y[i] !== y[i]) continue;
+    const dx = x[i] - mx, dy = y[i] - my;
+    sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
+  }
+  return n < 2 ? NaN : sxy / Math.sqrt(sxx * syy);
+}
+
+/** Rows whose key (over several columns) already appeared, as pandas duplicated(keep). */
+export function duplicatedRows(cols: readonly Column[], keep: "first" | "last" | false): Uint8Array {
+  const kg = groupIds(cols, false);
+  const n = kg.ids.length;
+  const out = new Uint8Array(n);
+  if (keep === false) {
+    const count = new Int32Array(kg.n);
+    for (let i = 0; i < n; i++) count[kg.ids[i]]++;
+    for (let i = 0; i < n; i++) out[i] = count[kg.ids[i]] > 1 ? 1 : 0;
+    return out;
+  }
+  const seen = new Uint8Array(kg.n);
+  for (let s = 0; s < n; s++) {
+    const i = keep === "first" ? s : n - 1 - s;
+    const g = kg.ids[i];
+    if (seen[g]) out[i] = 1; else seen[g] = 1;
+  }
+  return out;
+}
+

@@ -1,0 +1,465 @@
+// DataFrame: named columns of equal length plus a row Index. The class holds the data and the
+// small verbs; larger verbs live in verbs/ (one concept per file) and are forwarded to here so
+// that `df.merge(...)` and `merge(df, ...)` are the same function.
+
+import { type Column, type FrameDType, type Scalar, cell, colLength, columnFromValues, castColumn, isStringLike, naMask, take, boolCol, maskToIndex, numericView, floatCol, isNumericDType, intCol, quote } from "./column.js";
+import { FrameError, unknownColumn } from "./errors.js";
+import { type Index, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexColumn, positionsOf, labelSlice, sameLength } from "./labels.js";
+import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
+import { argsort, type NaPosition } from "./sort.js";
+import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
+import { shiftColumn, diffColumn, pctChangeColumn, cumulative, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions, type CumOp } from "./verbs/window.js";
+import { GroupBy } from "./verbs/groupby.js";
+import { merge, join, type MergeOptions, type JoinOptions } from "./verbs/merge.js";
+import { pivot, pivotTable, melt, type PivotTableOptions, type MeltOptions } from "./verbs/reshape.js";
+import { describe, info, corr, type DescribeOptions } from "./verbs/describe.js";
+import { sample, type SampleOptions } from "./verbs/sample.js";
+import { resample, type Resampler } from "./verbs/resample.js";
+import { formatFrame } from "./format/text.js";
+import { evaluateQuery } from "./verbs/query.js";
+import { toMarkdown } from "./format/markdown.js";
+import { toHtml } from "./format/html.js";
+import { toCsv, type ToCsvOptions } from "./io/csvWrite.js";
+import { toJson, type JsonOrient } from "./io/json.js";
+import { frameToTensor } from "./ml/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { DType } from "../tensor/dtype.js";
+
+export type ColumnInput = ArrayLike<unknown> | Series;
+export interface FrameOptions {
+  index?: readonly Scalar[] | Index;
+  /** dtype per column, instead of inferring it. */
+  dtypes?: Record<string, FrameDType>;
+}
+/** A new column for assign: a Series, values, one scalar for every row, or a function of the frame. */
+export type AssignValue = ColumnInput | Scalar | ((df: DataFrame) => ColumnInput | Scalar);
+
+export class DataFrame {
+  readonly names: readonly string[];
+  readonly data: readonly Column[];
+  readonly index: Index;
+
+  /**
+   * A frame from columns, as pd.DataFrame({...}): each entry an array, typed array or Series.
+   * @param columns name -> values (all the same length)
+   */
+  constructor(columns: Record<string, ColumnInput> = {}, opts: FrameOptions = {}) {
+    const names = Object.keys(columns);
+    const data = names.map((k) => {
+      const v = columns[k]!;
+      if (v instanceof Series) return opts.dtypes?.[k] ? castColumn("DataFrame", v.col, opts.dtypes[k]!, k) : v.col;
+      return columnFromValues("DataFrame", k, v, opts.dtypes?.[k]);
+    });
+    const n = data.length ? colLength(data[0]!) : opts.index && !("kind" in opts.index) ? opts.index.length : 0;
+    data.forEach((c, j) => {
+      if (colLength(c) !== n) throw new FrameError(`DataFrame: column ${quote(names[j]!)} has ${colLength(c)} rows but ${quote(names[0]!)} has ${n}. All columns need the same length.`);
+    });
+    this.names = names;
+    this.data = data;
+    // like pandas, a frame built from Series takes their index (positional: all must be as long)
+    const fromSeries = Object.values(columns).find((v): v is Series => v instanceof Series);
+    this.index = makeIndex("DataFrame", opts.index ?? fromSeries?.index, n);
+  }
+
+  /** A frame over existing columns (no copy, no checks beyond lengths). */
+  static fromColumns(names: readonly string[], data: readonly Column[], index?: Index): DataFrame {
+    const n = data.length ? colLength(data[0]!) : index ? indexLength(index) : 0;
+    const dup = names.find((s, i) => names.indexOf(s) !== i);
+    if (dup !== undefined) throw new FrameError(`DataFrame: column name ${JSON.stringify(dup)} appears twice. Rename one of them (rename, or suffixes in merge).`);
+    data.forEach((c, j) => sameLength("DataFrame", `column ${quote(names[j]!)}`, colLength(c), n));
+    const df = Object.create(DataFrame.prototype) as { names: readonly string[]; data: readonly Column[]; index: Index };
+    df.names = names.slice();
+    df.data = data.slice();
+    df.index = index ?? rangeIndex(n);
+    return df as DataFrame;
+  }
+
+  /**
+   * A frame from row objects, as pd.DataFrame.from_records. Columns are the union of the keys in
+   * order of first appearance; a key absent from a row is missing there.
+   */
+  static fromRecords(records: readonly Record<string, unknown>[], opts: FrameOptions & { columns?: string[] } = {}): DataFrame {
+    const names = opts.columns ?? [...new Set(records.flatMap((r) => Object.keys(r)))];
+    const cols: Record<string, unknown[]> = {};
+    for (const k of names) cols[k] = records.map((r) => r[k]);
+    return new DataFrame(cols, opts);
+  }
+
+  /** A frame from a 2-D tensor: one column per tensor column (named 0, 1, ... unless given). */
+  static fromTensor(t: Tensor, opts: { columns?: string[]; index?: readonly Scalar[] } = {}): DataFrame {
+    if (t.ndim !== 2 && t.ndim !== 1) throw new FrameError(`fromTensor: expected a 1-D or 2-D tensor, got shape [${t.shape.join(", ")}]. Reshape it first.`);
+    const [rows, width] = t.ndim === 2 ? [t.shape[0]!, t.shape[1]!] : [t.shape[0]!, 1];
+    const names = opts.columns ?? Array.from({ length: width }, (_, j) => String(j));
+    if (names.length !== width) throw new FrameError(`fromTensor: ${names.length} column names for a tensor with ${width} columns.`);
+    const s = t.storage;
+    const data = names.map((_, j) => {
+      const v = new Float64Array(rows);
+      for (let i = 0; i < rows; i++) v[i] = s[i * width + j]!;
+      return t.dtype === "int32" ? intCol(v) : t.dtype === "bool" ? boolCol(Uint8Array.from(v)) : floatCol(v);
+    });
+    return DataFrame.fromColumns(names, data, opts.index ? makeIndex("fromTensor", opts.index, rows) : undefined);
+  }
+
+  // ---------------------------------------------------------------- looking
+
+  /** [rows, columns] */
+  get shape(): [number, number] { return [indexLength(this.index), this.names.length]; }
+  get length(): number { return indexLength(this.index); }
+  get columns(): string[] { return this.names.slice(); }
+  get dtypes(): Record<string, FrameDType> { return Object.fromEntries(this.names.map((k, j) => [k, this.data[j]!.dtype])); }
+  get empty(): boolean { return this.length === 0 || this.names.length === 0; }
+  indexValues(): Scalar[] { return Array.from({ length: this.length }, (_, i) => indexLabel(this.index, i)); }
+
+  /** Position of a column, or an error listing the columns. */
+  colIndex(op: string, name: string): number {
+    const j = this.names.indexOf(name);
+    if (j < 0) throw unknownColumn(op, name, this.names);
+    return j;
+  }
+  has(name: string): boolean { return this.names.includes(name); }
+  /** One column as a Series (sharing the frame's index). */
+  col(name: string): Series { return Series.fromColumn(this.data[this.colIndex("col", name)]!, name, this.index); }
+  /** Alias of col, as df[name]. */
+  get(name: string): Series { return this.col(name); }
+
+  head(n = 5): DataFrame { return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) }); }
+  tail(n = 5): DataFrame { return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) }); }
+
+  describe(opts: DescribeOptions = {}): DataFrame { return describe(this, opts); }
+  /** The text pandas' info() prints: index, columns with non-null counts and dtypes, memory. */
+  info(): string { return info(this); }
+  /** Pearson correlation between the numeric columns (pairwise complete rows). */
+  corr(): DataFrame { return corr(this); }
+  /** Counts of each distinct row (over `subset` columns), most frequent first. */
+  valueCounts(subset?: string[], opts: ValueCountsOptions = {}): Series {
+    const cols = subset ?? this.names;
+    if (cols.length === 1) return this.col(cols[0]!).valueCounts(opts);
+    const key = this.select(...cols);
+    const g = key.groupby([...cols], { dropna: opts.dropna ?? true }).size();
+    const order = opts.sort === false ? null : argsort([g.data[g.data.length - 1]!], [opts.ascending ?? false], "last");
+    const sorted = order ? g.take(order) : g;
+    const counts = sorted.col("size");
+    const labels = sorted.data.slice(0, -1).map((c, j) => Array.from({ length: sorted.length }, (_, i) => String(cell(c, i) ?? "NaN"))).reduce((acc, list) => acc.map((a, i) => `${a}, ${list[i]}`));
+    const total = counts.sum();
+    const vals = opts.normalize ? counts.div(total) : counts;
+    return Series.fromColumn(vals.col, opts.normalize ? "proportion" : "count", labelIndex(columnFromValues("valueCounts", null, labels.map((l) => `(${l})`))));
+  }
+  /** Distinct values per column. */
+  nunique(): Series {
+    return new Series(this.names.map((k) => this.col(k).nunique()), { index: this.names, dtype: "int64" });
+  }
+
+  toString(): string { return formatFrame(this); }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+  toMarkdown(opts: { index?: boolean } = {}): string { return toMarkdown(this, opts); }
+  toHtml(opts: { index?: boolean } = {}): string { return toHtml(this, opts); }
+  toCsv(opts: ToCsvOptions = {}): string { return toCsv(this, opts); }
+  toJson(opts: { orient?: JsonOrient } = {}): string { return toJson(this, opts.orient ?? "records"); }
+  /** Rows as objects (missing: null; NaN in float columns). */
+  toRecords(): Record<string, Scalar>[] {
+    const out: Record<string, Scalar>[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.row(i));
+    return out;
+  }
+  /** Row i as an object. */
+  row(i: number): Record<string, Scalar> {
+    const r: Record<string, Scalar> = {};
+    this.names.forEach((k, j) => { r[k] = cell(this.data[j]!, i); });
+    return r;
+  }
+  /** Columns as arrays. */
+  toColumns(): Record<string, Scalar[]> {
+    return Object.fromEntries(this.names.map((k) => [k, this.col(k).toArray()]));
+  }
+  /**
+   * The numeric columns as a 2-D tensor [rows, columns] (float32 unless dtype), for a model.
+   * @param columns which columns (default: all; text columns are refused with their names)
+   */
+  toTensor(columns?: string[], dtype: DType = "float32"): Tensor { return frameToTensor(this, columns ?? this.names.slice(), dtype); }
+
+  // ---------------------------------------------------------------- selecting
+
+  /** Rows by position (array or {start, end} slice), optionally columns by position. */
+  iloc(rows: number[] | Int32Array | { start?: number; end?: number }, cols?: number[]): DataFrame {
+    const idx = positionsFrom("iloc", rows, this.length);
+    const df = this.take(idx);
+    if (!cols) return df;
+    return df.select(...cols.map((j) => {
+      const k = j < 0 ? j + this.names.length : j;
+      if (!Number.isInteger(k) || k < 0 || k >= this.names.length) throw new FrameError(`iloc: column position ${j} is out of range for ${this.names.length} columns.`);
+      return this.names[k]!;
+    }));
+  }
+
+  /**
+   * Rows by label: one label, a list, a {from, to} slice (both ends included, as pandas), or a
+   * boolean mask; optionally columns by name.
+   */
+  loc(rows: Scalar | Scalar[] | { from?: Scalar; to?: Scalar } | Series | null, cols?: string[]): DataFrame {
+    let idx: Int32Array;
+    if (rows === null) idx = positionsFrom("loc", {}, this.length);
+    else if (rows instanceof Series && rows.dtype === "bool") idx = maskToIndex(maskOf("loc", rows, this.length));
+    else if (Array.isArray(rows)) {
+      idx = rows.length && typeof rows[0] === "boolean" ? maskToIndex(maskOf("loc", rows as boolean[], this.length)) : Int32Array.from((rows as Scalar[]).flatMap((l) => positionsOf("loc", this.index, l)));
+    } else if (rows !== null && typeof rows === "object" && !(rows instanceof Date) && !(rows instanceof Series)) idx = labelSlice("loc", this.index, rows.from, rows.to);
+    else idx = Int32Array.from(positionsOf("loc", this.index, rows as Scalar));
+    const df = this.take(idx);
+    return cols ? df.select(...cols) : df;
+  }
+
+  /** Rows at positions (internal building block; -1 gives a missing row). */
+  take(idx: Int32Array): DataFrame {
+    return DataFrame.fromColumns(this.names, this.data.map((c) => take(c, idx, true)), takeIndex(this.index, idx));
+  }
+
+  /** Rows where the mask holds: a bool Series (e.g. df.col("qty").gt(50)), a function of the frame, or booleans. */
+  filter(mask: Series | ArrayLike<boolean> | Uint8Array | ((df: DataFrame) => Series)): DataFrame {
+    const m = maskOf("filter", typeof mask === "function" ? mask(this) : mask, this.length);
+    return this.take(maskToIndex(m));
+  }
+
+  /**
+   * Rows where a condition written as text holds, as pandas' query: column names (`backticks`
+   * for any name), numbers, 'text', ==, !=, <, <=, >, >=, in [..], not in, + - * / %, and, or,
+   * not, parentheses. Parsed, never eval'ed.
+   * @example
+   * mtcars.query("mpg > 25 and am == 1") // shape [6, 12]
+   */
+  query(expr: string): DataFrame { return this.filter(evaluateQuery(this, expr)); }
+
+  /** Only these columns, in this order. */
+  select(...names: string[]): DataFrame {
+    const flat = names.flat();
+    return DataFrame.fromColumns(flat, flat.map((k) => this.data[this.colIndex("select", k)]!), this.index);
+  }
+  /** Columns of these dtypes (e.g. ["float64", "int64"]), or "number". */
+  selectDtypes(include: FrameDType[] | "number"): DataFrame {
+    const want = (d: FrameDType) => (include === "number" ? d === "float64" || d === "int64" : include.includes(d));
+    return this.select(...this.names.filter((_, j) => want(this.data[j]!.dtype)));
+  }
+  /** Without these columns. */
+  drop(names: string | string[]): DataFrame {
+    const list = Array.isArray(names) ? names : [names];
+    list.forEach((k) => this.colIndex("drop", k));
+    return this.select(...this.names.filter((k) => !list.includes(k)));
+  }
+  /** New column names from a mapping (unknown names are an error) or a function. */
+  rename(map: Record<string, string> | ((name: string) => string)): DataFrame {
+    if (typeof map !== "function") Object.keys(map).forEach((k) => this.colIndex("rename", k));
+    const f = typeof map === "function" ? map : (k: string) => map[k] ?? k;
+    return DataFrame.fromColumns(this.names.map(f), this.data, this.index);
+  }
+  /** Add or replace columns (pandas assign). Functions see the frame with the earlier new columns. */
+  assign(cols: Record<string, AssignValue>): DataFrame {
+    let df: DataFrame = this;
+    for (const [k, v0] of Object.entries(cols)) {
+      const v = typeof v0 === "function" ? v0(df) : v0;
+      let col: Column;
+      if (v instanceof Series) col = v.col;
+      else if (v === null || typeof v !== "object" || v instanceof Date) col = columnFromValues("assign", k, new Array(df.length).fill(v));
+      else col = columnFromValues("assign", k, v);
+      sameLength("assign", `column ${quote(k)}`, colLength(col), df.length);
+      const j = df.names.indexOf(k);
+      const names = j >= 0 ? df.names : [...df.names, k];
+      const data = j >= 0 ? df.data.map((c, i) => (i === j ? col : c)) : [...df.data, col];
+      df = DataFrame.fromColumns(names, data, df.index);
+    }
+    return df;
+  }
+  /** Convert columns: one dtype for all, or per column. */
+  astype(dtypes: FrameDType | Record<string, FrameDType>): DataFrame {
+    if (typeof dtypes !== "string") Object.keys(dtypes).forEach((k) => this.colIndex("astype", k));
+    return this.mapColumns((c, k) => {
+      const to = typeof dtypes === "string" ? dtypes : dtypes[k];
+      return to ? castColumn("astype", c, to, k) : c;
+    });
+  }
+  /** The index becomes this column (removed from the columns). */
+  setIndex(name: string, opts: { drop?: boolean } = {}): DataFrame {
+    const j = this.colIndex("setIndex", name);
+    const keep = opts.drop ?? true;
+    return DataFrame.fromColumns(keep ? this.names.filter((k) => k !== name) : this.names, keep ? this.data.filter((_, i) => i !== j) : this.data, labelIndex(this.data[j]!, name));
+  }
+  /** The index becomes a column again (named "index" unless it has a name) and a RangeIndex replaces it. */
+  resetIndex(opts: { drop?: boolean } = {}): DataFrame {
+    if (opts.drop) return DataFrame.fromColumns(this.names, this.data);
+    const name = this.index.name ?? (this.names.includes("index") ? "level_0" : "index");
+    return DataFrame.fromColumns([name, ...this.names], [indexColumn(this.index), ...this.data]);
+  }
+
+  /** Row-wise (axis 1: fn gets each row as an object) or column-wise (axis 0: fn gets each column). */
+  apply(fn: (row: Record<string, Scalar>, i: number) => unknown, opts: { axis: 1 }): Series;
+  apply(fn: (col: Series) => unknown, opts?: { axis?: 0 }): Series;
+  apply(fn: ((row: Record<string, Scalar>, i: number) => unknown) | ((col: Series) => unknown), opts: { axis?: 0 | 1 } = {}): Series {
+    if (opts.axis === 1) {
+      const f = fn as (row: Record<string, Scalar>, i: number) => unknown;
+      const out = Array.from({ length: this.length }, (_, i) => f(this.row(i), i));
+      return Series.fromColumn(columnFromValues("apply", null, out), null, this.index);
+    }
+    const f = fn as (col: Series) => unknown;
+    return new Series(this.names.map((k) => f(this.col(k))), { index: this.names });
+  }
+  /** Element-wise function over every cell (pandas applymap); missing cells stay missing. */
+  map(fn: (v: Scalar) => unknown): DataFrame {
+    return this.mapColumns((c, k) => Series.fromColumn(c, k).map(fn).col);
+  }
+  /** Keep cells where cond holds, else `other` (missing by default). cond: a bool frame or a row mask. */
+  where(cond: DataFrame | Series | ArrayLike<boolean>, other: Scalar = null): DataFrame {
+    return this.mapColumns((c, k) => {
+      const m = cond instanceof DataFrame ? cond.col(k) : cond;
+      return Series.fromColumn(c, k).where(m, other).col;
+    });
+  }
+  /** Replace cells where cond holds with `other` (the opposite of where). */
+  mask(cond: DataFrame | Series | ArrayLike<boolean>, other: Scalar = null): DataFrame {
+    return this.mapColumns((c, k) => {
+      const m = cond instanceof DataFrame ? cond.col(k) : cond;
+      return Series.fromColumn(c, k).mask(m, other).col;
+    });
+  }
+  /** Random rows, reproducible through `seed`. */
+  sample(opts: SampleOptions = {}): DataFrame { return sample(this, opts); }
+
+  /**
+   * Sort rows by one or several columns (stable), ascending per key, missing values first or last.
+   * @example
+   * mtcars.sortValues(["cyl", "mpg"], { ascending: [true, false] }) // shape [32, 12]
+   */
+  sortValues(by: string | string[], opts: { ascending?: boolean | boolean[]; naPosition?: NaPosition } = {}): DataFrame {
+    const keys = Array.isArray(by) ? by : [by];
+    const one = opts.ascending;
+    const asc: boolean[] = Array.isArray(one) ? one : keys.map(() => one ?? true);
+    if (asc.length !== keys.length) throw new FrameError(`sortValues: ${asc.length} ascending flags for ${keys.length} keys; pass one per key.`);
+    return this.take(argsort(keys.map((k) => this.data[this.colIndex("sortValues", k)]!), asc, opts.naPosition ?? "last"));
+  }
+  sortIndex(opts: { ascending?: boolean } = {}): DataFrame {
+    return this.take(argsort([indexColumn(this.index)], [opts.ascending ?? true], "last"));
+  }
+  /** The n rows with the largest values of `columns` (ties keep the first), as pandas nlargest. */
+  nlargest(n: number, columns: string | string[]): DataFrame { return this.extremes(n, columns, false); }
+  nsmallest(n: number, columns: string | string[]): DataFrame { return this.extremes(n, columns, true); }
+  private extremes(n: number, columns: string | string[], asc: boolean): DataFrame {
+    const keys = Array.isArray(columns) ? columns : [columns];
+    const present = this.dropna({ subset: keys });
+    return present.sortValues(keys, { ascending: asc }).head(n);
+  }
+  /** true for rows equal (over `subset`) to an earlier row (keep "first"), a later one, or any other (false). */
+  duplicated(subset?: string[], keep: "first" | "last" | false = "first"): Series {
+    const cols = (subset ?? this.names).map((k) => this.data[this.colIndex("duplicated", k)]!);
+    return Series.fromColumn(boolCol(duplicatedRows(cols, keep)), null, this.index);
+  }
+  dropDuplicates(subset?: string[], keep: "first" | "last" | false = "first"): DataFrame {
+    return this.filter(this.duplicated(subset, keep).not());
+  }
+
+  // ---------------------------------------------------------------- missing data
+
+  isna(): DataFrame { return this.mapColumns((c) => boolCol(naMask(c))); }
+  notna(): DataFrame { return this.mapColumns((c) => boolCol(naMask(c).map((v) => 1 - v))); }
+  /** Fill missing cells: one value, a value per column, or { method: "ffill" | "bfill" }. */
+  fillna(value: Scalar | Record<string, Scalar> | { method: "ffill" | "bfill"; limit?: number }): DataFrame {
+    if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+      if ("method" in value && (value.method === "ffill" || value.method === "bfill")) {
+        const { method, limit } = value as { method: "ffill" | "bfill"; limit?: number };
+        return this.mapColumns((c) => fillDirection(c, method, limit));
+      }
+      const per = value as Record<string, Scalar>;
+      Object.keys(per).forEach((k) => this.colIndex("fillna", k));
+      return this.mapColumns((c, k) => (k in per ? fillColumn("fillna", c, k, per[k]!) : c));
+    }
+    // one value for every column: pandas skips columns it cannot hold rather than failing
+    return this.mapColumns((c, k) => {
+      const fits = value === null || (typeof value === "number" && isNumericDType(c.dtype) && c.dtype !== "bool") || (typeof value === "string" && c.dtype === "string") || (typeof value === "boolean" && c.dtype === "bool") || (value instanceof Date && c.dtype === "datetime");
+      return fits ? fillColumn("fillna", c, k, value) : c;
+    });
+  }
+  ffill(limit?: number): DataFrame { return this.fillna({ method: "ffill", limit }); }
+  bfill(limit?: number): DataFrame { return this.fillna({ method: "bfill", limit }); }
+  /**
+   * Drop rows with missing values: how "any" (default) or "all", only looking at `subset`,
+   * or keep rows with at least `thresh` present values. axis 1 drops columns instead.
+   */
+  dropna(opts: { how?: "any" | "all"; subset?: string[]; thresh?: number; axis?: 0 | 1 } = {}): DataFrame {
+    const names = opts.subset ?? this.names;
+    const masks = names.map((k) => naMask(this.data[this.colIndex("dropna", k)]!));
+    if (opts.axis === 1) {
+      const keep = this.names.filter((k, j) => {
+        const m = naMask(this.data[j]!);
+        const present = m.length - m.reduce((s, v) => s + v, 0);
+        return opts.thresh !== undefined ? present >= opts.thresh : opts.how === "all" ? present > 0 : present === m.length;
+      });
+      return this.select(...keep);
+    }
+    const n = this.length;
+    const keep = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      let missing = 0;
+      for (const m of masks) missing += m[i];
+      const present = masks.length - missing;
+      keep[i] = opts.thresh !== undefined ? (present >= opts.thresh ? 1 : 0) : opts.how === "all" ? (present > 0 || masks.length === 0 ? 1 : 0) : missing === 0 ? 1 : 0;
+    }
+    return this.take(maskToIndex(keep));
+  }
+  /** Linear interpolation of the numeric columns over row positions. */
+  interpolate(): DataFrame {
+    return this.mapColumns((c, k) => (c.dtype === "float64" ? interpolateColumn("interpolate", c, k) : c));
+  }
+
+  // ---------------------------------------------------------------- combining and grouping
+
+  /** SQL-style join on columns (pandas merge). */
+  merge(right: DataFrame, opts: MergeOptions = {}): DataFrame { return merge(this, right, opts); }
+  /** Join on the index of `other` (or on `on` columns of this frame against other's index). */
+  join(other: DataFrame, opts: JoinOptions = {}): DataFrame { return join(this, other, opts); }
+  /**
+   * Group rows by one or several key columns; keys come back as columns (see docs/FRAME.md).
+   * @example
+   * mtcars.groupby("cyl").agg({ mpg: "mean", hp: ["min", "max"] }) // shape [3, 4]
+   */
+  groupby(keys: string | string[], opts: { sort?: boolean; dropna?: boolean } = {}): GroupBy {
+    return new GroupBy(this, Array.isArray(keys) ? keys : [keys], opts);
+  }
+  pivotTable(opts: PivotTableOptions): DataFrame { return pivotTable(this, opts); }
+  pivot(opts: { index: string; columns: string; values?: string }): DataFrame { return pivot(this, opts); }
+  melt(opts: MeltOptions = {}): DataFrame { return melt(this, opts); }
+
+  // ---------------------------------------------------------------- time and order
+
+  shift(periods = 1, fillValue?: Scalar): DataFrame { return this.mapColumns((c, k) => shiftColumn(c, periods, fillValue, k)); }
+  diff(periods = 1): DataFrame { return this.numericColumns("diff").mapColumns((c, k) => diffColumn(c, periods, k)); }
+  pctChange(periods = 1): DataFrame { return this.numericColumns("pctChange").mapColumns((c, k) => pctChangeColumn(c, periods, k)); }
+  cumsum(): DataFrame { return this.cum("cumsum"); }
+  cumprod(): DataFrame { return this.cum("cumprod"); }
+  cummax(): DataFrame { return this.cum("cummax"); }
+  cummin(): DataFrame { return this.cum("cummin"); }
+  private cum(op: CumOp): DataFrame { return this.numericColumns(op).mapColumns((c, k) => cumulative(op, c, k)); }
+  rolling(window: number, opts: RollingOptions = {}): Rolling<DataFrame> {
+    const df = this.numericColumns("rolling");
+    return new Rolling(window, opts, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
+  }
+  expanding(minPeriods = 1): Expanding<DataFrame> {
+    const df = this.numericColumns("expanding");
+    return new Expanding(minPeriods, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
+  }
+  ewm(opts: EwmOptions): Ewm<DataFrame> {
+    const df = this.numericColumns("ewm");
+    return new Ewm(opts, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
+  }
+  /** Bucket rows by time: rule "D" (day), "W" (week ending Sunday), "M" (month end), "MS", "Q", "Y", "H". */
+  resample(rule: string, opts: { on?: string } = {}): Resampler { return resample(this, rule, opts); }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** A frame with each column replaced by fn(column). */
+  mapColumns(fn: (c: Column, name: string, j: number) => Column): DataFrame {
+    return DataFrame.fromColumns(this.names, this.data.map((c, j) => fn(c, this.names[j]!, j)), this.index);
+  }
+  /** The numeric (and datetime) columns, for verbs that skip text as pandas' numeric_only. */
+  numericColumns(_op: string): DataFrame {
+    return this.select(...this.names.filter((_, j) => !isStringLike(this.data[j]!)));
+  }
+  /** Numbers of one column (NaN for missing), with a clear error for text. */
+  numbers(op: string, name: string): Float64Array {
+    return numericView(op, this.data[this.colIndex(op, name)]!, name);
+  }
+}

@@ -1,0 +1,114 @@
+// Test support for the frame suite (no tests of its own beyond a self-check): load the pandas
+// reference JSON made by scripts/fixtures/make_pandas_refs.py and compare frames and Series with
+// it (the shared tableEqual of STYLE.md section 7). Named *.test.ts so the build leaves it out.
+
+import { it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { DataFrame, Series, readCsv, type Scalar } from "./index.js";
+import { pandasDtype } from "./verbs/describe.js";
+
+export interface EncFrame { columns: string[]; dtypes: string[]; index: unknown[]; data: unknown[][] }
+export interface EncSeries { name: string | null; dtype: string; index: unknown[]; values: unknown[] }
+
+const cache = new Map<string, Record<string, unknown>>();
+
+/** The cases of test/fixtures/pandas/<area>.json. */
+export function pandasCases(area: string): Record<string, unknown> {
+  let c = cache.get(area);
+  if (!c) {
+    const url = new URL(`../../test/fixtures/pandas/${area}.json`, import.meta.url);
+    c = (JSON.parse(readFileSync(url, "utf8")) as { cases: Record<string, unknown> }).cases;
+    cache.set(area, c);
+  }
+  return c;
+}
+
+export function pandasCase<T>(area: string, name: string): T {
+  const c = pandasCases(area)[name];
+  assert.ok(c !== undefined, `no pandas case ${area}/${name}; rerun scripts/fixtures/make_pandas_refs.py`);
+  return c as T;
+}
+
+/** A data set copied into test/fixtures/data. */
+export function dataset(name: string, opts: Parameters<typeof readCsv>[1] = {}): DataFrame {
+  return readCsv(readFileSync(new URL(`../../test/fixtures/data/${name}.csv`, import.meta.url), "utf8"), opts);
+}
+
+export function datasetText(name: string): string {
+  return readFileSync(new URL(`../../test/fixtures/data/${name}.csv`, import.meta.url), "utf8");
+}
+
+/** Only some columns of an encoded frame. */
+export function pick(e: EncFrame, cols: string[]): EncFrame {
+  const js = cols.map((k) => e.columns.indexOf(k));
+  return { columns: cols, dtypes: js.map((j) => e.dtypes[j]!), index: e.index, data: js.map((j) => e.data[j]!) };
+}
+
+/** pandas dtype name -> what tensorloom's column reports (pandasDtype) for the same data. */
+const DTYPE_ALIASES: Record<string, string[]> = { uint8: ["int64"], object: ["object"], "datetime64[ns]": ["datetime64[ns]"], Int64: ["Int64", "int64"] };
+
+export function cellEqual(actual: Scalar, expected: unknown, label: string, rtol = 1e-9, atol = 1e-12): void {
+  if (expected === null) {
+    assert.ok(actual === null || (typeof actual === "number" && Number.isNaN(actual)), `${label}: expected missing, got ${String(actual)}`);
+    return;
+  }
+  if (actual instanceof Date) { assert.equal(actual.getTime(), expected, `${label}: time`); return; }
+  if (expected === "inf" || expected === "-inf") { assert.equal(actual, expected === "inf" ? Infinity : -Infinity, label); return; }
+  if (typeof expected === "number") {
+    assert.equal(typeof actual, "number", `${label}: expected ${expected}, got ${JSON.stringify(actual)}`);
+    const a = actual as number;
+    assert.ok(Math.abs(a - expected) <= atol + rtol * Math.abs(expected), `${label}: ${a} != ${expected}`);
+    return;
+  }
+  assert.equal(actual, expected, label);
+}
+
+export interface EqualOptions { rtol?: number; index?: boolean; dtypes?: boolean; label?: string }
+
+export function frameEqual(actual: DataFrame, expected: EncFrame, opts: EqualOptions = {}): void {
+  const label = opts.label ?? "frame";
+  assert.deepEqual(actual.columns, expected.columns, `${label}: columns`);
+  assert.equal(actual.length, expected.index.length, `${label}: rows`);
+  if (opts.dtypes ?? true) {
+    const got = actual.data.map(pandasDtype);
+    expected.dtypes.forEach((d, j) => assert.ok((DTYPE_ALIASES[d] ?? [d]).includes(got[j]!), `${label}: dtype of ${expected.columns[j]} is ${got[j]}, pandas ${d}`));
+  }
+  if (opts.index ?? true) {
+    const idx = actual.indexValues();
+    expected.index.forEach((v, i) => cellEqual(idx[i]!, v, `${label}: index[${i}]`));
+  }
+  expected.columns.forEach((k, j) => {
+    const col = actual.data[j]!;
+    const s = Series.fromColumn(col, k);
+    const vals = s.toArray();
+    expected.data[j]!.forEach((v, i) => cellEqual(vals[i]!, v, `${label}: ${k}[${i}]`, opts.rtol));
+  });
+}
+
+export function seriesEqual(actual: Series, expected: EncSeries, opts: EqualOptions & { name?: boolean } = {}): void {
+  const label = opts.label ?? "series";
+  if (opts.name ?? true) assert.equal(actual.name, expected.name, `${label}: name`);
+  if (opts.dtypes ?? true) assert.ok((DTYPE_ALIASES[expected.dtype] ?? [expected.dtype]).includes(pandasDtype(actual.col)), `${label}: dtype ${pandasDtype(actual.col)}, pandas ${expected.dtype}`);
+  assert.equal(actual.length, expected.values.length, `${label}: length`);
+  if (opts.index ?? true) {
+    const idx = actual.indexValues();
+    expected.index.forEach((v, i) => cellEqual(idx[i]!, v, `${label}: index[${i}]`));
+  }
+  const vals = actual.toArray();
+  expected.values.forEach((v, i) => cellEqual(vals[i]!, v, `${label}: [${i}]`, opts.rtol));
+}
+
+/** Assert fn throws a FrameError whose message matches every pattern. */
+export function throwsFrame(fn: () => unknown, ...patterns: RegExp[]): void {
+  assert.throws(fn, (e: Error) => {
+    assert.equal(e.name, "FrameError", `expected a FrameError, got ${e.name}: ${e.message}`);
+    for (const p of patterns) assert.match(e.message, p);
+    return true;
+  });
+}
+
+it("testing helpers compare a frame with its own encoding", () => {
+  const df = new DataFrame({ a: [1, 2], b: ["x", null], c: [0.5, NaN] });
+  frameEqual(df, { columns: ["a", "b", "c"], dtypes: ["int64", "object", "float64"], index: [0, 1], data: [[1, 2], ["x", null], [0.5, null]] });
+});

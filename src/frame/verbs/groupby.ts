@@ -1,0 +1,196 @@
+// groupby: split rows by key columns, apply an aggregate per group, combine. Keys come back as
+// ordinary leading columns with a RangeIndex (pandas' as_index=False form), and a column with
+// several aggregates gets flat names "col_agg" instead of a MultiIndex; see docs/FRAME.md.
+
+import { type Column, type Scalar, cell, isStringLike, take, columnFromValues, colLength } from "../column.js";
+import { type AggName, type AggSpec, type Groups, aggregate, checkAggName } from "../aggregates.js";
+import { FrameError } from "../errors.js";
+import { groupIds, sortedGroups } from "../keys.js";
+import { DataFrame } from "../table.js";
+import { Series } from "../series.js";
+import { concat } from "./concat.js";
+
+/** pd.NamedAgg: an output column computed from one input column. */
+export interface NamedAgg { column: string; aggfunc: AggSpec }
+/** What agg accepts per output: one aggregate for every column, a list, per column, or named. */
+export type AggInput = AggSpec | AggSpec[] | Record<string, AggSpec | AggSpec[] | NamedAgg>;
+
+const NUMERIC_ONLY = new Set(["sum", "mean", "std", "var", "median", "prod"]);
+
+export class GroupBy {
+  private cache: { groups: Groups; keys: Column[] } | null = null;
+  private readonly valueNames: string[];
+
+  constructor(readonly df: DataFrame, readonly keys: string[], private readonly opts: { sort?: boolean; dropna?: boolean } = {}, values?: string[]) {
+    if (keys.length === 0) throw new FrameError(`groupby: no key columns given. Pass a column name or a list of them.`);
+    keys.forEach((k) => df.colIndex("groupby", k));
+    this.valueNames = values ?? df.names.filter((k) => !keys.includes(k));
+  }
+
+  /** The groups: row -> group id, in sorted key order unless sort: false. */
+  get groups(): { groups: Groups; keys: Column[] } {
+    if (!this.cache) {
+      const cols = this.keys.map((k) => this.df.data[this.df.colIndex("groupby", k)]!);
+      const kg = groupIds(cols, this.opts.dropna ?? true);
+      this.cache = sortedGroups(cols, kg, this.opts.sort ?? true);
+    }
+    return this.cache;
+  }
+  get ngroups(): number { return this.groups.groups.n; }
+
+  /** Restrict the value columns, as df.groupby(k)[cols]. */
+  select(...cols: string[]): GroupBy {
+    cols.forEach((k) => this.df.colIndex("groupby.select", k));
+    const g = new GroupBy(this.df, this.keys, this.opts, cols);
+    g.cache = this.cache;
+    return g;
+  }
+
+  private result(names: string[], cols: Column[]): DataFrame {
+    return DataFrame.fromColumns([...this.keys, ...names], [...this.groups.keys, ...cols]);
+  }
+
+  /**
+   * Aggregate: "mean" for every value column; ["min", "max"] (columns named col_min, col_max);
+   * { mpg: "mean", hp: ["min", "max"] }; or named outputs { avgMpg: { column: "mpg", aggfunc: "mean" } }.
+   * Text columns are skipped by numeric aggregates given for all columns (pandas numeric_only).
+   */
+  agg(spec: AggInput): DataFrame {
+    const { groups } = this.groups;
+    const names: string[] = [];
+    const cols: Column[] = [];
+    const run = (src: string, fn: AggSpec, out: string) => {
+      const c = this.df.data[this.df.colIndex("agg", src)]!;
+      names.push(out);
+      cols.push(aggregate(`groupby.agg`, fn, c, src, groups));
+    };
+    if (typeof spec === "string" || typeof spec === "function" || Array.isArray(spec)) {
+      const list = Array.isArray(spec) ? spec : [spec];
+      list.forEach((f) => checkAggName("groupby.agg", f));
+      for (const src of this.valueNames) {
+        const c = this.df.data[this.df.colIndex("agg", src)]!;
+        for (const f of list) {
+          if (typeof f === "string" && NUMERIC_ONLY.has(f) && isStringLike(c)) continue;
+          run(src, f, Array.isArray(spec) ? `${src}_${typeof f === "string" ? f : f.name || "fn"}` : src);
+        }
+      }
+    } else {
+      for (const [out, v] of Object.entries(spec)) {
+        if (typeof v === "object" && !Array.isArray(v)) { run(v.column, v.aggfunc, out); continue; }
+        const list = Array.isArray(v) ? v : [v];
+        for (const f of list) run(out, f, Array.isArray(v) ? `${out}_${typeof f === "string" ? f : f.name || "fn"}` : out);
+      }
+    }
+    return this.result(names, cols);
+  }
+
+  sum(): DataFrame { return this.agg("sum"); }
+  mean(): DataFrame { return this.agg("mean"); }
+  median(): DataFrame { return this.agg("median"); }
+  min(): DataFrame { return this.agg("min"); }
+  max(): DataFrame { return this.agg("max"); }
+  std(): DataFrame { return this.agg("std"); }
+  var(): DataFrame { return this.agg("var"); }
+  prod(): DataFrame { return this.agg("prod"); }
+  first(): DataFrame { return this.agg("first"); }
+  last(): DataFrame { return this.agg("last"); }
+  nunique(): DataFrame { return this.agg("nunique"); }
+  /** Non-missing values per column and group. */
+  count(): DataFrame { return this.agg("count"); }
+  /** Rows per group, in a column named "size". */
+  size(): DataFrame {
+    const c = this.df.data[this.df.colIndex("size", this.keys[0]!)]!;
+    return this.result(["size"], [aggregate("size", "size", c, null, this.groups.groups)]);
+  }
+
+  /**
+   * A result per row: each value column's group aggregate (or a function of the group's values
+   * returning one value or one per row) broadcast back to the rows, in the original row order.
+   */
+  transform(spec: AggName | ((values: Series) => Series | Scalar)): DataFrame {
+    const { groups } = this.groups;
+    const names: string[] = [];
+    const cols: Column[] = [];
+    for (const src of this.valueNames) {
+      const c = this.df.data[this.df.colIndex("transform", src)]!;
+      if (typeof spec === "string" && NUMERIC_ONLY.has(spec) && isStringLike(c)) continue;
+      if (typeof spec === "function") {
+        cols.push(this.transformFn(c, src, spec));
+      } else {
+        const per = aggregate("transform", spec, c, src, groups);
+        cols.push(take(per, groups.ids, true));
+      }
+      names.push(src);
+    }
+    return DataFrame.fromColumns(names, cols, this.df.index);
+  }
+
+  private transformFn(c: Column, name: string, fn: (values: Series) => Series | Scalar): Column {
+    const rows = this.rowsPerGroup();
+    const out = new Array<Scalar>(colLength(c)).fill(null);
+    rows.forEach((idx) => {
+      const r = fn(Series.fromColumn(take(c, idx, true), name));
+      idx.forEach((i, p) => { out[i] = r instanceof Series ? r.iat(p) : r; });
+    });
+    return columnFromValues("transform", name, out);
+  }
+
+  /** The row positions of each group, in row order. */
+  rowsPerGroup(): Int32Array[] {
+    const { groups } = this.groups;
+    const counts = new Int32Array(groups.n);
+    for (const g of groups.ids) if (g >= 0) counts[g]++;
+    const lists = Array.from(counts, (c) => new Int32Array(c));
+    const fill = new Int32Array(groups.n);
+    groups.ids.forEach((g, i) => { if (g >= 0) lists[g]![fill[g]++] = i; });
+    return lists;
+  }
+
+  /** The key values of group g as an object. */
+  key(g: number): Record<string, Scalar> {
+    return Object.fromEntries(this.keys.map((k, j) => [k, cell(this.groups.keys[j]!, g)]));
+  }
+
+  /** The rows of one group, by key value(s). */
+  getGroup(key: Scalar | Scalar[]): DataFrame {
+    const want = Array.isArray(key) ? key : [key];
+    const rows = this.rowsPerGroup();
+    for (let g = 0; g < rows.length; g++) {
+      if (this.keys.every((_, j) => sameScalar(cell(this.groups.keys[j]!, g), want[j]!))) return this.df.take(rows[g]!);
+    }
+    throw new FrameError(`getGroup: no group with key ${JSON.stringify(want)} in columns ${this.keys.join(", ")}.`);
+  }
+
+  /**
+   * fn on each group's rows. Frames are stacked (their own index kept); scalars give one row per
+   * group with the keys and a "value" column; Series give one row per group, their labels as columns.
+   */
+  apply(fn: (group: DataFrame, key: Record<string, Scalar>) => DataFrame | Series | Scalar): DataFrame {
+    const rows = this.rowsPerGroup();
+    const results = rows.map((idx, g) => fn(this.df.take(idx), this.key(g)));
+    if (results.every((r) => r instanceof DataFrame)) return concat(results as DataFrame[]);
+    if (results.every((r) => r instanceof Series)) {
+      const labels = (results[0] as Series).indexValues().map(String);
+      const cols = labels.map((_, p) => columnFromValues("apply", labels[p]!, results.map((r) => (r as Series).iat(p))));
+      return this.result(labels, cols);
+    }
+    if (results.some((r) => r instanceof DataFrame || r instanceof Series)) throw new FrameError(`groupby.apply: the function returned frames for some groups and values for others; return one kind.`);
+    return this.result(["value"], [columnFromValues("apply", "value", results)]);
+  }
+
+  /** Rows of the groups for which fn is true, in their original order. */
+  filter(fn: (group: DataFrame, key: Record<string, Scalar>) => boolean): DataFrame {
+    const rows = this.rowsPerGroup();
+    const keep = new Uint8Array(this.df.length);
+    rows.forEach((idx, g) => {
+      if (fn(this.df.take(idx), this.key(g))) for (const i of idx) keep[i] = 1;
+    });
+    return this.df.filter(keep);
+  }
+}
+
+function sameScalar(a: Scalar, b: Scalar): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (typeof a === "number" && typeof b === "number" && Number.isNaN(a)) return Number.isNaN(b);
+  return a === b;
+}

@@ -1,0 +1,155 @@
+// query: a small, safe expression language for filters, as pandas' DataFrame.query. The text is
+// tokenized and parsed here (recursive descent) and evaluated with Series methods: no eval, no
+// Function, no property access; only column names, literals and the operators below.
+//
+//   expr := or;  or := and (("or" | "|") and)*;  and := not (("and" | "&") not)*
+//   not  := ("not" | "~") not | cmp;  cmp := sum ((== != < <= > >=) sum | ["not"] "in" list)?
+//   sum  := prod (("+" | "-") prod)*;  prod := unary (("*" | "/" | "%") unary)*
+//   unary := "-" unary | atom;  atom := number | 'text' | "text" | name | `any name` | true | false | ( expr )
+
+import { type Scalar } from "../column.js";
+import { FrameError } from "../errors.js";
+import { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
+
+type Tok = { kind: "num" | "str" | "name" | "op" | "end"; text: string; value?: number | string; at: number };
+type Val = Series | Scalar | Scalar[];
+
+function tokenize(src: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  const fail = (msg: string): never => { throw new FrameError(`query: ${msg} at position ${i} of ${JSON.stringify(src)}.`); };
+  while (i < src.length) {
+    const c = src[i]!;
+    if (/\s/.test(c)) { i++; continue; }
+    const at = i;
+    if (/[0-9.]/.test(c)) {
+      const m = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(src.slice(i));
+      if (!m) fail("a malformed number");
+      out.push({ kind: "num", text: m![0], value: Number(m![0]), at });
+      i += m![0].length;
+    } else if (c === "'" || c === '"' || c === "`") {
+      const end = src.indexOf(c, i + 1);
+      if (end < 0) fail(`an unclosed ${c}`);
+      const text = src.slice(i + 1, end);
+      out.push({ kind: c === "`" ? "name" : "str", text, value: text, at });
+      i = end + 1;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(src.slice(i))!;
+      out.push({ kind: "name", text: m[0], at });
+      i += m[0].length;
+    } else {
+      const two = src.slice(i, i + 2);
+      const op = ["==", "!=", "<=", ">="].includes(two) ? two : "<>+-*/%()[],&|~".includes(c) ? c : null;
+      if (op === null) fail(`unexpected character ${JSON.stringify(c)}`);
+      out.push({ kind: "op", text: op!, at });
+      i += op!.length;
+    }
+  }
+  out.push({ kind: "end", text: "", at: src.length });
+  return out;
+}
+
+/** Evaluate a query expression to a bool Series over the frame's rows. */
+export function evaluateQuery(df: DataFrame, src: string): Series {
+  const toks = tokenize(src);
+  let p = 0;
+  const peek = () => toks[p]!;
+  const isWord = (w: string) => peek().kind === "name" && peek().text === w;
+  const isOp = (o: string) => peek().kind === "op" && peek().text === o;
+  const fail = (msg: string): never => { throw new FrameError(`query: ${msg} at position ${peek().at} of ${JSON.stringify(src)}.`); };
+  const series = (v: Val, what: string): Series => {
+    if (v instanceof Series) return v;
+    return fail(`${what} needs a column on one side, got the constant ${JSON.stringify(v)}`);
+  };
+  const num = (a: Val, b: Val, f: (s: Series, o: Series | number) => Series, fn: (x: number, y: number) => number): Val => {
+    if (a instanceof Series) return f(a, b as Series | number);
+    if (b instanceof Series) return f(b.mul(0).add(a as number), b);
+    return fn(a as number, b as number);
+  };
+
+  const atom = (): Val => {
+    const t = peek();
+    if (t.kind === "num" || t.kind === "str") { p++; return t.value as Scalar; }
+    if (isOp("(")) { p++; const v = or(); if (!isOp(")")) fail("a missing )"); p++; return v; }
+    if (t.kind === "name") {
+      p++;
+      if (t.text === "true" || t.text === "True") return true;
+      if (t.text === "false" || t.text === "False") return false;
+      return df.col(t.text);
+    }
+    return fail(t.kind === "end" ? "the expression ends too early" : `unexpected ${JSON.stringify(t.text)}`);
+  };
+  const unary = (): Val => {
+    if (isOp("-")) { p++; const v = unary(); return v instanceof Series ? v.neg() : -(v as number); }
+    return atom();
+  };
+  const prod = (): Val => {
+    let v = unary();
+    while (isOp("*") || isOp("/") || isOp("%")) {
+      const op = peek().text; p++;
+      const r = unary();
+      v = op === "*" ? num(v, r, (s, o) => s.mul(o), (x, y) => x * y) : op === "/" ? num(v, r, (s, o) => s.div(o), (x, y) => x / y) : num(v, r, (s, o) => s.mod(o), (x, y) => x % y);
+    }
+    return v;
+  };
+  const sum = (): Val => {
+    let v = prod();
+    while (isOp("+") || isOp("-")) {
+      const op = peek().text; p++;
+      const r = prod();
+      v = op === "+" ? num(v, r, (s, o) => s.add(o as Series), (x, y) => x + y) : num(v, r, (s, o) => s.sub(o as Series), (x, y) => x - y);
+    }
+    return v;
+  };
+  const list = (): Scalar[] => {
+    if (!isOp("[") && !isOp("(")) fail("\"in\" needs a list such as [1, 2]");
+    const close = peek().text === "[" ? "]" : ")";
+    p++;
+    const out: Scalar[] = [];
+    while (!isOp(close)) {
+      const v = unary();
+      if (v instanceof Series || Array.isArray(v)) fail("a list holds constants only");
+      out.push(v as Scalar);
+      if (isOp(",")) p++; else if (!isOp(close)) fail(`a missing ${close}`);
+    }
+    p++;
+    return out;
+  };
+  const cmp = (): Val => {
+    const a = sum();
+    if (isWord("in") || (isWord("not") && toks[p + 1]?.text === "in")) {
+      const negate = isWord("not");
+      p += negate ? 2 : 1;
+      const m = series(a, "in").isin(list());
+      return negate ? m.not() : m;
+    }
+    const ops: Record<string, "eq" | "ne" | "lt" | "le" | "gt" | "ge"> = { "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge" };
+    const flip: Record<string, "eq" | "ne" | "lt" | "le" | "gt" | "ge"> = { eq: "eq", ne: "ne", lt: "gt", le: "ge", gt: "lt", ge: "le" };
+    if (peek().kind === "op" && peek().text in ops) {
+      const op = ops[peek().text]!; p++;
+      const b = sum();
+      if (a instanceof Series) return a[op](b as Series | Scalar);
+      return series(b, `${op}`)[flip[op]!](a as Scalar);
+    }
+    return a;
+  };
+  const not = (): Val => {
+    if (isWord("not") || isOp("~")) { p++; return series(not(), "not").not(); }
+    return cmp();
+  };
+  const and = (): Val => {
+    let v = not();
+    while (isWord("and") || isOp("&")) { p++; v = series(v, "and").and(series(not(), "and")); }
+    return v;
+  };
+  const or = (): Val => {
+    let v = and();
+    while (isWord("or") || isOp("|")) { p++; v = series(v, "or").or(series(and(), "or")); }
+    return v;
+  };
+  const result = or();
+  if (peek().kind !== "end") fail(`unexpected ${JSON.stringify(peek().text)}`);
+  if (!(result instanceof Series) || result.dtype !== "bool") throw new FrameError(`query: ${JSON.stringify(src)} is not a condition (it gives ${result instanceof Series ? `a ${result.dtype} column` : "a constant"}). Compare something, e.g. "qty > 50".`);
+  return result;
+}

@@ -1,0 +1,187 @@
+// Reshaping: pivotTable (group by index keys x column labels, aggregate), pivot (no aggregation),
+// melt (wide to long) and crosstab (counts). Row keys come back as leading columns and the
+// spread labels as column names (String(label), or "value_label" for several value columns).
+
+import { type Column, type Scalar, cell, castColumn, colLength, concatColumns, encodeStrings, isStringLike, take, formatDate, formatNumberPlain, floatCol } from "../column.js";
+import { type AggSpec, aggregate } from "../aggregates.js";
+import { FrameError } from "../errors.js";
+import { groupIds, sortedGroups } from "../keys.js";
+import { fillColumn } from "./missing.js";
+import { DataFrame } from "../table.js";
+import { Series } from "../series.js";
+
+export interface PivotTableOptions {
+  values?: string | string[];
+  index: string | string[];
+  columns?: string;
+  aggfunc?: AggSpec;
+  fillValue?: Scalar;
+  /** Add an "All" row and column aggregated over all the rows (not over the cells). */
+  margins?: boolean;
+  marginsName?: string;
+  /** Drop columns whose cells are all missing (pandas' default). */
+  dropna?: boolean;
+}
+
+const asList = (x: string | string[]): string[] => (Array.isArray(x) ? x : [x]);
+
+/** A label as a column name: "4", "1.5", "setosa", "1949-01-01". */
+export function labelName(c: Column, i: number): string {
+  const v = cell(c, i);
+  if (v === null) return "NaN";
+  if (v instanceof Date) return formatDate(v.getTime());
+  if (typeof v === "number") return formatNumberPlain(v, c.dtype === "float64");
+  if (typeof v === "boolean") return v ? "True" : "False";
+  return v;
+}
+
+/**
+ * pandas pivot_table.
+ * @example
+ * warpbreaks.pivotTable({ values: "breaks", index: "wool", columns: "tension", aggfunc: "mean" }) // shape [2, 4]
+ */
+export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
+  const index = asList(opts.index);
+  const aggfunc = opts.aggfunc ?? "mean";
+  const colKey = opts.columns;
+  const used = new Set([...index, ...(colKey ? [colKey] : [])]);
+  const values = opts.values ? asList(opts.values) : df.names.filter((k) => !used.has(k) && (!isStringLike(df.data[df.colIndex("pivotTable", k)]!) || typeof aggfunc !== "string" || !["mean", "sum", "std", "var", "median", "prod"].includes(aggfunc)));
+  [...used, ...values].forEach((k) => df.colIndex("pivotTable", k));
+  const rowCols = index.map((k) => df.data[df.colIndex("pivotTable", k)]!);
+  // rows with a missing index or column key are left out, as pandas does
+  const keyCols = colKey ? [...rowCols, df.data[df.colIndex("pivotTable", colKey)]!] : rowCols;
+  const present = groupIds(keyCols, true).ids;
+  const R = sortedGroups(rowCols, groupIds(rowCols, true), true);
+  const C = colKey ? sortedGroups([df.data[df.colIndex("pivotTable", colKey)]!], groupIds([df.data[df.colIndex("pivotTable", colKey)]!], true), true) : null;
+  const nR = R.groups.n, nC = C ? C.groups.n : 1;
+  const cellIds = new Int32Array(df.length);
+  for (let i = 0; i < cellIds.length; i++) {
+    const r = R.groups.ids[i], c = C ? C.groups.ids[i] : 0;
+    cellIds[i] = present[i] < 0 || r < 0 || c < 0 ? -1 : r * nC + c;
+  }
+  const cells = { ids: cellIds, n: nR * nC };
+  const size = aggregate("pivotTable", "size", rowCols[0]!, null, cells) as { values: Float64Array };
+  const colLabels = C ? Array.from({ length: nC }, (_, c) => labelName(C.keys[0]!, c)) : [];
+  const marginName = opts.marginsName ?? "All";
+  const outs: { name: string; col: Column; v: string; c: number }[] = [];
+  let intAgg = false;
+  for (const v of values) {
+    const vc = df.data[df.colIndex("pivotTable", v)]!;
+    const per = aggregate("pivotTable", aggfunc, vc, v, cells);
+    if (per.dtype === "int64") intAgg = true;
+    for (let c = 0; c < nC; c++) {
+      const idx = Int32Array.from({ length: nR }, (_, r) => (size.values[r * nC + c] > 0 ? r * nC + c : -1));
+      if (opts.dropna !== false && idx.every((x) => x < 0)) continue;
+      outs.push({ name: C ? (values.length > 1 ? `${v}_${colLabels[c]}` : colLabels[c]!) : v, col: take(per, idx), v, c });
+    }
+    if (opts.margins && C) {
+      // the All column: each row key's rows across every column label
+      const rowIds = Int32Array.from(R.groups.ids, (r, i) => (present[i] < 0 ? -1 : r));
+      outs.push({ name: values.length > 1 ? `${v}_${marginName}` : marginName, col: aggregate("pivotTable", aggfunc, vc, v, { ids: rowIds, n: nR }), v, c: -1 });
+    }
+  }
+  let keyOut: Column[] = R.keys;
+  if (opts.margins) {
+    // the All row: each column label's rows across every row key (-1: all rows); text keys get "All"
+    keyOut = R.keys.map((k, j) => concatColumns("pivotTable", index[j]!, [isStringLike(k) ? k : castColumn("pivotTable", k, "string", index[j]!), encodeStrings([j === 0 ? marginName : ""])]));
+    const colIds = Int32Array.from(present, (q, i) => (q < 0 ? -1 : C ? C.groups.ids[i] : 0));
+    const allIds = Int32Array.from(present, (q) => (q < 0 ? -1 : 0));
+    for (const o of outs) {
+      const vc = df.data[df.colIndex("pivotTable", o.v)]!;
+      const extra = o.c >= 0 ? take(aggregate("pivotTable", aggfunc, vc, o.v, { ids: colIds, n: nC }), Int32Array.of(o.c)) : aggregate("pivotTable", aggfunc, vc, o.v, { ids: allIds, n: 1 });
+      o.col = concatColumns("pivotTable", o.name, [o.col, extra]);
+    }
+  }
+  const names = outs.map((o) => o.name);
+  let outCols = outs.map((o) => o.col);
+  if (opts.fillValue !== undefined && opts.fillValue !== null) {
+    // an int aggregate that only became float through empty cells is int again once they are filled
+    const fv = opts.fillValue;
+    outCols = outCols.map((c, j) => {
+      const filled = fillColumn("pivotTable", c, names[j]!, fv);
+      return intAgg && typeof fv === "number" && Number.isInteger(fv) && filled.dtype === "float64" && filled.values.every((x) => Number.isInteger(x)) ? castColumn("pivotTable", filled, "int64", names[j]!) : filled;
+    });
+  }
+  return DataFrame.fromColumns([...index, ...names], [...keyOut, ...outCols]);
+}
+
+/** pandas pivot: reshape without aggregating; a repeated (index, column) pair is an error. */
+export function pivot(df: DataFrame, opts: { index: string; columns: string; values?: string }): DataFrame {
+  const ic = df.data[df.colIndex("pivot", opts.index)]!, cc = df.data[df.colIndex("pivot", opts.columns)]!;
+  const pairs = groupIds([ic, cc], false);
+  if (pairs.n < df.length) {
+    const seen = new Int32Array(pairs.n).fill(-1);
+    for (let i = 0; i < df.length; i++) {
+      const g = pairs.ids[i];
+      if (seen[g] >= 0) throw new FrameError(`pivot: index ${JSON.stringify(labelName(ic, i))} and column ${JSON.stringify(labelName(cc, i))} appear together in rows ${seen[g]} and ${i}; pivot needs unique pairs. Use pivotTable with an aggfunc.`);
+      seen[g] = i;
+    }
+  }
+  const values = opts.values ? [opts.values] : df.names.filter((k) => k !== opts.index && k !== opts.columns);
+  const out = pivotTable(df, { index: opts.index, columns: opts.columns, values, aggfunc: "first", dropna: false });
+  return out;
+}
+
+export interface MeltOptions {
+  idVars?: string[];
+  /** Columns to unpivot (default: all but idVars). */
+  valueVars?: string[];
+  varName?: string;
+  valueName?: string;
+}
+
+/** pandas melt: one row per (row, value column) pair, value columns stacked in order. */
+export function melt(df: DataFrame, opts: MeltOptions = {}): DataFrame {
+  const ids = opts.idVars ?? [];
+  ids.forEach((k) => df.colIndex("melt", k));
+  const vars = opts.valueVars ?? df.names.filter((k) => !ids.includes(k));
+  vars.forEach((k) => df.colIndex("melt", k));
+  const n = df.length;
+  const rep = new Int32Array(n * vars.length);
+  for (let v = 0; v < vars.length; v++) for (let i = 0; i < n; i++) rep[v * n + i] = i;
+  const idCols = ids.map((k) => take(df.data[df.colIndex("melt", k)]!, rep, true));
+  const varCol = encodeStrings(Array.from(rep, (_, p) => vars[Math.floor(p / n)]!));
+  const parts = vars.map((k) => df.data[df.colIndex("melt", k)]!);
+  let valueCol: Column;
+  try {
+    valueCol = parts.length ? concatColumns("melt", opts.valueName ?? "value", parts) : floatCol(new Float64Array(0));
+  } catch {
+    valueCol = concatColumns("melt", opts.valueName ?? "value", parts.map((c, j) => castColumn("melt", c, "string", vars[j]!)));
+  }
+  return DataFrame.fromColumns([...ids, opts.varName ?? "variable", opts.valueName ?? "value"], [...idCols, varCol, valueCol]);
+}
+
+/**
+ * pandas crosstab: counts (or aggfunc of values) of each (index, column) pair, 0 where a pair
+ * never occurs; normalize divides by the total, each row's or each column's sum.
+ */
+export function crosstab(index: Series | Series[], columns: Series, opts: { values?: Series; aggfunc?: AggSpec; margins?: boolean; normalize?: boolean | "all" | "index" | "columns" } = {}): DataFrame {
+  const idx = Array.isArray(index) ? index : [index];
+  const names = idx.map((s, i) => s.name ?? `row_${i}`);
+  const colName = columns.name ?? "col_0";
+  const data: Record<string, Series> = {};
+  idx.forEach((s, i) => { data[names[i]!] = s; });
+  data[colName] = columns;
+  if (opts.values) data["__values"] = opts.values;
+  const n = columns.length;
+  [...idx, ...(opts.values ? [opts.values] : [])].forEach((s) => { if (s.length !== n) throw new FrameError(`crosstab: ${JSON.stringify(s.name)} has ${s.length} rows but ${JSON.stringify(colName)} has ${n}.`); });
+  const df = new DataFrame(data);
+  let out = opts.values
+    ? pivotTable(df, { index: names, columns: colName, values: "__values", aggfunc: opts.aggfunc ?? "mean", margins: opts.margins })
+    : pivotTable(df.assign({ __one: 1 }), { index: names, columns: colName, values: "__one", aggfunc: "size", fillValue: 0, margins: opts.margins });
+  if (opts.normalize) {
+    const valueNames = out.names.slice(names.length);
+    const how = opts.normalize === true ? "all" : opts.normalize;
+    const m = valueNames.map((k) => out.numbers("crosstab", k));
+    const rows = out.length;
+    const total = m.reduce((s, c) => s + c.reduce((a, b) => a + b, 0), 0);
+    const normed = m.map((c) => {
+      const colSum = c.reduce((a, b) => a + b, 0);
+      return floatCol(c.map((x, r) => x / (how === "all" ? total : how === "columns" ? colSum : m.reduce((s, cc) => s + cc[r]!, 0))));
+    });
+    void rows;
+    out = DataFrame.fromColumns(out.names, [...out.data.slice(0, names.length), ...normed]);
+  }
+  void colLength;
+  return out;
+}

@@ -1,0 +1,19 @@
+// A self-contained HTML report: a title, a summary table and sections of SVG figures.
+
+export interface ReportSection {
+  heading: string;
+  text?: string;
+  figures: string[];
+}
+
+const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+export function htmlReport(title: string, summary: readonly [string, string][], sections: readonly ReportSection[]): string {
+  const rows = summary.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("\n");
+  const body = sections.map((s) => `<section><h2>${esc(s.heading)}</h2>${s.text ? `<p>${esc(s.text)}</p>` : ""}<div class="figs">${s.figures.join("\n")}</div></section>`).join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:4px 10px;text-align:left}.figs{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}</style>
+</head><body><h1>${esc(title)}</h1><table>${rows}</table>${body}</body></html>
+`;
+}

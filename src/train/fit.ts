@@ -1,0 +1,137 @@
+// A small training loop helper. It is the plain loop (forward, loss, backward, step, zeroGrad)
+// written once, with validation each epoch and callbacks (early stopping, checkpoints, progress);
+// it hides nothing you could not write yourself in ten lines, and the README shows those first.
+// Browser-safe: progress is reported through callbacks (the CLI draws bars with cli-progress).
+
+import { noGrad } from "../autograd/graph.js";
+import { ValueError } from "../tensor/errors.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { Module } from "../nn/module.js";
+import type { Optimizer } from "../optim/optimizer.js";
+import { saveSafetensors } from "../io/index.js";
+
+export interface EpochLog {
+  epoch: number;
+  trainLoss: number;
+  valLoss?: number;
+  /** Extra numbers computed by `evaluate` on the validation set (e.g. accuracy). */
+  metrics: Record<string, number>;
+  seconds: number;
+}
+
+export interface FitContext {
+  model: Module;
+  optimizer: Optimizer<{ lr: number }>;
+  history: EpochLog[];
+  /** Set by a callback to end training after this epoch. */
+  stop: boolean;
+}
+
+export interface Callback {
+  onBatchEnd?(info: { epoch: number; batch: number; batches: number; loss: number }, ctx: FitContext): void;
+  onEpochEnd?(log: EpochLog, ctx: FitContext): void | Promise<void>;
+}
+
+export interface FitOptions<B> {
+  model: Module;
+  optimizer: Optimizer<{ lr: number }>;
+  /** Batches of the training set, e.g. a DataLoader yielding [x, y]. */
+  train: Iterable<B>;
+  val?: Iterable<B>;
+  /** Loss of one batch: usually `([x, y]) => F.crossEntropy(model.forward(x), y)`. */
+  loss: (batch: B) => Tensor;
+  epochs: number;
+  callbacks?: Callback[];
+  /** Extra validation numbers per epoch, computed under noGrad with the model in eval mode. */
+  evaluate?: () => Record<string, number>;
+  /** Called once per epoch after the optimizer steps (a learning-rate scheduler's step). */
+  afterEpoch?: () => void;
+}
+
+/** Train for `epochs` epochs; returns the per-epoch history. */
+export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${o.epochs}.`);
+  const ctx: FitContext = { model: o.model, optimizer: o.optimizer, history: [], stop: false };
+  const callbacks = o.callbacks ?? [];
+  for (let epoch = 1; epoch <= o.epochs && !ctx.stop; epoch++) {
+    const t0 = Date.now();
+    o.model.train();
+    let sum = 0, count = 0;
+    const batches = [...o.train];
+    for (const [i, batch] of batches.entries()) {
+      const loss = o.loss(batch);
+      o.optimizer.zeroGrad();
+      loss.backward();
+      o.optimizer.step();
+      const v = loss.item() as number;
+      if (!Number.isFinite(v)) throw new ValueError(`fit: the loss became ${v} at epoch ${epoch}, batch ${i + 1}. Lower the learning rate, or clip gradients (nn.utils.clipGradNorm).`);
+      sum += v;
+      count++;
+      for (const c of callbacks) c.onBatchEnd?.({ epoch, batch: i + 1, batches: batches.length, loss: v }, ctx);
+    }
+    o.afterEpoch?.();
+    o.model.eval();
+    const log: EpochLog = { epoch, trainLoss: sum / Math.max(count, 1), metrics: {}, seconds: 0 };
+    noGrad(() => {
+      if (o.val) {
+        let vs = 0, vc = 0;
+        for (const b of o.val) {
+          vs += o.loss(b).item() as number;
+          vc++;
+        }
+        log.valLoss = vs / Math.max(vc, 1);
+      }
+      if (o.evaluate) log.metrics = o.evaluate();
+    });
+    log.seconds = (Date.now() - t0) / 1000;
+    ctx.history.push(log);
+    for (const c of callbacks) await c.onEpochEnd?.(log, ctx);
+  }
+  o.model.eval();
+  return ctx.history;
+}
+
+const monitored = (log: EpochLog, monitor: string): number => {
+  const v = monitor === "valLoss" ? log.valLoss : monitor === "trainLoss" ? log.trainLoss : log.metrics[monitor];
+  if (v === undefined) throw new ValueError(`fit: callback monitors "${monitor}" but the epoch log has no such value (give fit a val set, or an evaluate() returning it).`);
+  return v;
+};
+
+/** Stop when `monitor` has not improved by minDelta for `patience` epochs; optionally restore the best weights. */
+export function earlyStopping(opts: { monitor?: string; mode?: "min" | "max"; patience?: number; minDelta?: number; restoreBest?: boolean } = {}): Callback & { bestEpoch: number } {
+  const { monitor = "valLoss", mode = "min", patience = 5, minDelta = 0, restoreBest = true } = opts;
+  let best = mode === "min" ? Infinity : -Infinity, bad = 0;
+  let snapshot: Record<string, Tensor> | null = null;
+  const cb = {
+    bestEpoch: 0,
+    onEpochEnd(log: EpochLog, ctx: FitContext): void {
+      const v = monitored(log, monitor);
+      const better = mode === "min" ? v < best - minDelta : v > best + minDelta;
+      if (better) {
+        best = v;
+        bad = 0;
+        cb.bestEpoch = log.epoch;
+        if (restoreBest) snapshot = Object.fromEntries(Object.entries(ctx.model.stateDict()).map(([k, t]) => [k, t.clone()]));
+      } else if (++bad >= patience) {
+        ctx.stop = true;
+        if (snapshot) ctx.model.loadStateDict(snapshot);
+      }
+    },
+  };
+  return cb;
+}
+
+/** Save the model (safetensors, atomically) whenever `monitor` improves. Node only (needs a path). */
+export function checkpoint(path: string, opts: { monitor?: string; mode?: "min" | "max" } = {}): Callback {
+  const { monitor = "valLoss", mode = "min" } = opts;
+  let best = mode === "min" ? Infinity : -Infinity;
+  return {
+    async onEpochEnd(log, ctx) {
+      const v = monitored(log, monitor);
+      if (mode === "min" ? v < best : v > best) {
+        best = v;
+        await saveSafetensors(ctx.model.stateDict(), path, { epoch: String(log.epoch), [monitor]: String(v) });
+      }
+    },
+  };
+}
