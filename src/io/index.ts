@@ -13,8 +13,18 @@ export type StateDict = Record<string, Tensor>;
 
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
 
-function toRaw(t: Tensor): RawTensor {
+export interface EncodeOptions {
+  /** Write int32 tensors as I64 (PyTorch's default integer type, e.g. num_batches_tracked). */
+  int64?: boolean;
+}
+
+function toRaw(t: Tensor, opts: EncodeOptions): RawTensor {
   const s = t.storage;
+  if (opts.int64 && t.dtype === "int32") {
+    const wide = new BigInt64Array(s.length);
+    for (let i = 0; i < s.length; i++) wide[i] = BigInt(s[i]!);
+    return { dtype: "I64", shape: t.shape.slice(), bytes: new Uint8Array(wide.buffer) };
+  }
   const bytes = new Uint8Array(s.buffer, s.byteOffset, s.byteLength).slice();
   return { dtype: TO_FILE[t.dtype], shape: t.shape.slice(), bytes };
 }
@@ -50,11 +60,11 @@ function fromRaw(name: string, r: RawTensor): Tensor {
 }
 
 /** A state dict as safetensors bytes. */
-export function encodeStateDict(sd: StateDict, metadata?: Record<string, string>): Uint8Array {
+export function encodeStateDict(sd: StateDict, metadata?: Record<string, string>, opts: EncodeOptions = {}): Uint8Array {
   const raw: Record<string, RawTensor> = {};
   for (const [k, t] of Object.entries(sd)) {
     if (!(t instanceof Tensor)) throw new SafetensorsError(`saveSafetensors: entry "${k}" is not a tensor.`);
-    raw[k] = toRaw(t);
+    raw[k] = toRaw(t, opts);
   }
   return encodeSafetensors(raw, metadata);
 }
@@ -87,8 +97,8 @@ const nodeFs = async (): Promise<FsPromises> => {
  * name beside it and renamed into place; the bytes are returned either way.
  * @example tl.io.encodeStateDict({ w: tl.ones([2]) }).length // => 72
  */
-export async function saveSafetensors(sd: StateDict, path?: string, metadata?: Record<string, string>): Promise<Uint8Array> {
-  const bytes = encodeStateDict(sd, metadata);
+export async function saveSafetensors(sd: StateDict, path?: string, metadata?: Record<string, string>, opts: EncodeOptions = {}): Promise<Uint8Array> {
+  const bytes = encodeStateDict(sd, metadata, opts);
   if (path !== undefined) {
     const fs = await nodeFs();
     const tmp = `${path}.tmp-${Date.now()}-${Math.random().toString(36).slice(2)}`;

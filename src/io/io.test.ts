@@ -49,6 +49,13 @@ describe("safetensors with PyTorch", () => {
     const logits = tl.noGrad(() => m.forward(tl.tensor(rec.input.data, { shape: rec.input.shape, dtype: "float32" })));
     assert.deepEqual(Array.from(logits.storage), rec.logits.data);
   });
+  it("writes int32 as I64 on request, as PyTorch stores integers", () => {
+    const bytes = tl.io.encodeStateDict({ n: tl.tensor([7, -3]) }, undefined, { int64: true });
+    const { tensors } = tl.io.decodeSafetensors(bytes);
+    assert.equal(tensors.n!.dtype, "I64");
+    assert.deepEqual(Array.from(new BigInt64Array(tensors.n!.bytes.slice().buffer)), [7n, -3n]);
+    assert.deepEqual(Array.from(tl.io.decodeStateDict(bytes).n!.storage), [7, -3]);
+  });
   it("round-trips every dtype and reads F16 and BF16", () => {
     const sd = { a: tl.randn([2, 3], { dtype: "float64" }), b: tl.tensor([1, -2, 3]), c: tl.tensor([true, false]), d: tl.randn([4]) };
     const back = tl.io.decodeStateDict(tl.io.encodeStateDict(sd));
