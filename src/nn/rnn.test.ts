@@ -8,7 +8,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
-import { type FixtureCase, type FloatType, type Tolerance, BACKENDS, LOCAL_FIXTURE_DIR, TOL, assertClose, fromFixture, loadFixture } from "../../test/support/fixtures.js";
+import { type FixtureCase, type FloatType, type Tolerance, LOCAL_FIXTURE_DIR, TOL, assertClose, describeFixtureCases, fromFixture, loadFixture } from "../../test/support/fixtures.js";
 import { throwsWith } from "../../test/support/check.js";
 
 const nn = tl.nn;
@@ -95,21 +95,7 @@ const families: [string, (c: FixtureCase, d: FloatType) => void, string?][] = [
   ["rnn_packed", runLayerCase, LOCAL_FIXTURE_DIR],
 ];
 
-for (const [family, run, dir] of families) {
-  const fixture = loadFixture(family, dir);
-  for (const backend of BACKENDS) {
-    describe(`${family} fixtures on ${backend}`, () => {
-      for (const dtype of ["float64", "float32"] as FloatType[]) {
-        for (const c of fixture.cases) {
-          it(`${c.name} ${dtype}`, () => {
-            tl.setBackend(backend);
-            run(c, dtype);
-          });
-        }
-      }
-    });
-  }
-}
+for (const [family, run, dir] of families) describeFixtureCases(family, run, dir);
 
 // ---------------------------------------------------------------- gradient checks (float64, reference)
 
