@@ -165,7 +165,9 @@ export abstract class Module {
     noGrad(() => {
       for (const [k, { t, set }] of targets) {
         const v = sd[k];
-        if (v) set(new Tensor(castRaw(v, t.dtype).storage.slice(), t.shape));
+        if (!v) continue;
+        const c = castRaw(v, t.dtype); // a copy already when the dtype differs
+        set(new Tensor(c === v ? v.storage.slice() : c.storage, t.shape));
       }
     });
     return { missingKeys, unexpectedKeys };

@@ -322,25 +322,14 @@ class RecurrentCore {
   }
 }
 
-/**
- * Elman RNN, as torch.nn.RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act tanh or relu.
- * **Shape**: input [T, B, inputSize] ([B, T, .] with batchFirst, [T, .] unbatched), h0 [L*D, B, H]
- * -> output [T, B, D*H], hN [L*D, B, H] (D = 2 when bidirectional).
- * State: weight_ih_l{k}[_reverse] [H, in], weight_hh_l{k} [H, H], bias_ih_l{k}, bias_hh_l{k} [H].
- * @example new tl.nn.RNN(3, 5).forward(tl.ones([7, 2, 3]))[0] // shape [7, 2, 5]
- */
-export class RNN extends Module {
-  private readonly core: RecurrentCore;
-  readonly nonlinearity: "tanh" | "relu";
+/** What RNN, LSTM and GRU share: the core, its read-only configuration, state keys and repr. */
+export abstract class RecurrentLayer extends Module {
+  protected readonly core: RecurrentCore;
 
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+  protected constructor(name: string, mode: Mode, inputSize: number, hiddenSize: number, opts: RNNBaseOptions, projSize: number) {
     super();
-    this.nonlinearity = opts.nonlinearity ?? "tanh";
-    if (this.nonlinearity !== "tanh" && this.nonlinearity !== "relu") {
-      throw new ValueError(`RNN: unknown nonlinearity ${JSON.stringify(this.nonlinearity)}; use "tanh" or "relu".`);
-    }
-    this.core = new RecurrentCore("RNN", this.nonlinearity === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts.numLayers ?? 1, opts.bias ?? true,
-      opts.batchFirst ?? false, opts.dropout ?? 0, opts.bidirectional ?? false, 0, (n, p) => this.registerParameter(n, p), opts.dtype);
+    this.core = new RecurrentCore(name, mode, inputSize, hiddenSize, opts.numLayers ?? 1, opts.bias ?? true, opts.batchFirst ?? false,
+      opts.dropout ?? 0, opts.bidirectional ?? false, projSize, (n, p) => this.registerParameter(n, p), opts.dtype);
   }
 
   get inputSize(): number { return this.core.inputSize; }
@@ -352,6 +341,30 @@ export class RNN extends Module {
   /** The state-dict keys, in PyTorch's order. */
   stateKeys(): string[] {
     return this.core.stateKeys.slice();
+  }
+
+  protected override extraRepr(): string {
+    return this.core.extraRepr();
+  }
+}
+
+/**
+ * Elman RNN, as torch.nn.RNN: h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh), act tanh or relu.
+ * **Shape**: input [T, B, inputSize] ([B, T, .] with batchFirst, [T, .] unbatched), h0 [L*D, B, H]
+ * -> output [T, B, D*H], hN [L*D, B, H] (D = 2 when bidirectional).
+ * State: weight_ih_l{k}[_reverse] [H, in], weight_hh_l{k} [H, H], bias_ih_l{k}, bias_hh_l{k} [H].
+ * @example new tl.nn.RNN(3, 5).forward(tl.ones([7, 2, 3]))[0] // shape [7, 2, 5]
+ */
+export class RNN extends RecurrentLayer {
+  readonly nonlinearity: "tanh" | "relu";
+
+  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+    const nonlinearity = opts.nonlinearity ?? "tanh";
+    if (nonlinearity !== "tanh" && nonlinearity !== "relu") {
+      throw new ValueError(`RNN: unknown nonlinearity ${JSON.stringify(nonlinearity)}; use "tanh" or "relu".`);
+    }
+    super("RNN", nonlinearity === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts, 0);
+    this.nonlinearity = nonlinearity;
   }
 
   /** Returns [output, hN]; h0 defaults to zeros. */
@@ -373,25 +386,12 @@ export class RNN extends Module {
  * State: weight_ih_l{k} [4H, in], weight_hh_l{k} [4H, P], bias_ih_l{k}, bias_hh_l{k} [4H], weight_hr_l{k} [P, H].
  * @example new tl.nn.LSTM(3, 5, { batchFirst: true }).forward(tl.ones([2, 7, 3]))[0] // shape [2, 7, 5]
  */
-export class LSTM extends Module {
-  private readonly core: RecurrentCore;
-
+export class LSTM extends RecurrentLayer {
   constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
-    super();
-    this.core = new RecurrentCore("LSTM", "LSTM", inputSize, hiddenSize, opts.numLayers ?? 1, opts.bias ?? true, opts.batchFirst ?? false,
-      opts.dropout ?? 0, opts.bidirectional ?? false, opts.projSize ?? 0, (n, p) => this.registerParameter(n, p), opts.dtype);
+    super("LSTM", "LSTM", inputSize, hiddenSize, opts, opts.projSize ?? 0);
   }
 
-  get inputSize(): number { return this.core.inputSize; }
-  get hiddenSize(): number { return this.core.hiddenSize; }
-  get numLayers(): number { return this.core.numLayers; }
-  get batchFirst(): boolean { return this.core.batchFirst; }
-  get bidirectional(): boolean { return this.core.bidirectional; }
   get projSize(): number { return this.core.projSize; }
-
-  stateKeys(): string[] {
-    return this.core.stateKeys.slice();
-  }
 
   /** Returns [output, [hN, cN]]; the state defaults to zeros. */
   forward(x: Tensor, state: readonly [Tensor, Tensor] | null = null, opts: RecurrentForwardOptions = {}): [Tensor, [Tensor, Tensor]] {
@@ -402,9 +402,6 @@ export class LSTM extends Module {
     return [r.output, [r.hN, r.cN!]];
   }
 
-  protected override extraRepr(): string {
-    return this.core.extraRepr();
-  }
 }
 
 /**
@@ -413,33 +410,15 @@ export class LSTM extends Module {
  * **Shape**: as RNN. State: weight_ih_l{k} [3H, in], weight_hh_l{k} [3H, H], biases [3H].
  * @example new tl.nn.GRU(3, 5, { numLayers: 2 }).forward(tl.ones([7, 3]))[1] // shape [2, 5]
  */
-export class GRU extends Module {
-  private readonly core: RecurrentCore;
-
+export class GRU extends RecurrentLayer {
   constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
-    super();
-    this.core = new RecurrentCore("GRU", "GRU", inputSize, hiddenSize, opts.numLayers ?? 1, opts.bias ?? true, opts.batchFirst ?? false,
-      opts.dropout ?? 0, opts.bidirectional ?? false, 0, (n, p) => this.registerParameter(n, p), opts.dtype);
-  }
-
-  get inputSize(): number { return this.core.inputSize; }
-  get hiddenSize(): number { return this.core.hiddenSize; }
-  get numLayers(): number { return this.core.numLayers; }
-  get batchFirst(): boolean { return this.core.batchFirst; }
-  get bidirectional(): boolean { return this.core.bidirectional; }
-
-  stateKeys(): string[] {
-    return this.core.stateKeys.slice();
+    super("GRU", "GRU", inputSize, hiddenSize, opts, 0);
   }
 
   /** Returns [output, hN]; h0 defaults to zeros. */
   forward(x: Tensor, h0: Tensor | null = null, opts: RecurrentForwardOptions = {}): [Tensor, Tensor] {
     const r = this.core.run(this.training, x, h0, null, opts);
     return [r.output, r.hN];
-  }
-
-  protected override extraRepr(): string {
-    return this.core.extraRepr();
   }
 }
 

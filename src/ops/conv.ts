@@ -185,7 +185,8 @@ export function convWeightGrad(img: Tensor, colSide: Tensor, r: Resolved, weight
   const g = geometry(img, r, colSide.shape.slice(2));
   const cols = im2col(img, g);
   const cs = reshape(colSide, [colSide.shape[0]!, colSide.shape[1]!, -1]);
-  const parts = groupsOf(cs, 1, r.groups).map((c, i) => sum(mm(c, groupsOf(cols, 1, r.groups)[i]!, false, true), 0));
+  const colGroups = groupsOf(cols, 1, r.groups);
+  const parts = groupsOf(cs, 1, r.groups).map((c, i) => sum(mm(c, colGroups[i]!, false, true), 0));
   return reshape(parts.length === 1 ? parts[0]! : cat(parts, 0), weightShape);
 }
 

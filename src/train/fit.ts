@@ -28,6 +28,7 @@ export interface FitContext {
 }
 
 export interface Callback {
+  /** `batches` is the epoch's batch count when the training iterable has a length (NaN otherwise). */
   onBatchEnd?(info: { epoch: number; batch: number; batches: number; loss: number }, ctx: FitContext): void;
   onEpochEnd?(log: EpochLog, ctx: FitContext): void | Promise<void>;
 }
@@ -57,8 +58,11 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
     const t0 = Date.now();
     o.model.train();
     let sum = 0, count = 0;
-    const batches = [...o.train];
-    for (const [i, batch] of batches.entries()) {
+    // iterate lazily (a DataLoader gathers each batch on demand); its length, when it has one,
+    // tells progress callbacks how many batches an epoch has
+    const batches = (o.train as { length?: number }).length ?? NaN;
+    let i = 0;
+    for (const batch of o.train) {
       const loss = o.loss(batch);
       o.optimizer.zeroGrad();
       loss.backward();
@@ -67,7 +71,8 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
       if (!Number.isFinite(v)) throw new ValueError(`fit: the loss became ${v} at epoch ${epoch}, batch ${i + 1}. Lower the learning rate, or clip gradients (nn.utils.clipGradNorm).`);
       sum += v;
       count++;
-      for (const c of callbacks) c.onBatchEnd?.({ epoch, batch: i + 1, batches: batches.length, loss: v }, ctx);
+      for (const c of callbacks) c.onBatchEnd?.({ epoch, batch: i + 1, batches, loss: v }, ctx);
+      i++;
     }
     o.afterEpoch?.();
     o.model.eval();
