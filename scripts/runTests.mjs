@@ -1,5 +1,7 @@
-// Runs every *.test.ts under src/ and test/ with Node's built-in test runner through tsx.
+// Runs every *.test.ts under src/ and test/ with Node's built-in test runner through tsx, once per
+// backend (TENSORLOOM_BACKEND=wasm, then reference): every test must pass on each on its own.
 // (Node 20's --test does not expand globs or pick up .ts files on its own.)
+//   node scripts/runTests.mjs [path filters...] [--backend=wasm|reference]
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -13,9 +15,21 @@ function find(dir, out = []) {
   return out;
 }
 
+const args = process.argv.slice(2);
+const backendArg = args.find((a) => a.startsWith("--backend="));
+const backends = backendArg ? [backendArg.slice("--backend=".length)] : ["wasm", "reference"];
+const filter = args.filter((a) => !a.startsWith("--"));
 const roots = ["src", "test", "examples"].filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } });
 const files = roots.flatMap((d) => find(d)).sort();
-const filter = process.argv.slice(2);
 const chosen = filter.length ? files.filter((f) => filter.some((s) => f.includes(s))) : files;
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...chosen], { stdio: "inherit" });
-process.exit(r.status ?? 1);
+let failed = 0;
+for (const backend of backends) {
+  console.log(`\n# backend: ${backend}`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...chosen], {
+    stdio: "inherit",
+    env: { ...process.env, TENSORLOOM_BACKEND: backend },
+  });
+  if (r.status !== 0) failed++;
+}
+console.log(failed ? `\n# FAILED on ${failed} of ${backends.length} backends` : `\n# passed on every backend: ${backends.join(", ")}`);
+process.exit(failed ? 1 : 0);

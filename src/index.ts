@@ -13,7 +13,7 @@ export { printOptions } from "./tensor/format.js";
 export { noGrad, enableGrad, isGradEnabled } from "./autograd/graph.js";
 export { backward, grad, type BackwardOptions } from "./autograd/backward.js";
 export { gradCheck, type GradCheckOptions } from "./autograd/gradCheck.js";
-export { setBackend, getBackend, availableBackends, setNumThreads, getNumThreads, type BackendName } from "./backends/index.js";
+export { setBackend, getBackend, availableBackends, setNumThreads, getNumThreads, ready, type BackendName } from "./backends/index.js";
 
 export { add, sub, mul, div, pow, maximum, minimum, remainder, floorDivide, atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor } from "./ops/binary.js";
 export { neg, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, reciprocal, square, sin, cos, erf, floor, ceil, round, trunc, clamp, logicalNot, isnan, isinf, isfinite } from "./ops/unary.js";

@@ -1,25 +1,74 @@
 // Which backend runs the kernels. Ops call kernels() and never name a backend.
+//
+// The wasm backend is the default wherever WebAssembly SIMD is available; the reference backend
+// (plain TypeScript, the specification) is the fallback and can be chosen with setBackend. The
+// environment variable TENSORLOOM_BACKEND (Node only) picks the starting backend, which is how the
+// test runner runs the whole suite once per backend.
 
 import { UnsupportedKernelError } from "../tensor/errors.js";
 import type { Backend, BackendName } from "./backend.js";
 import { referenceBackend } from "./reference/index.js";
+import { loadWasmBackend, type WasmBackend } from "./wasm/index.js";
 
 const available: Partial<Record<BackendName, Backend>> = { reference: referenceBackend };
 let current: Backend = referenceBackend;
 let numThreads = 1;
+let chosenByUser = false;
+let wasmMissing = "this runtime has no WebAssembly SIMD";
+
+const requested = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORLOOM_BACKEND;
+if (requested !== undefined && requested !== "reference" && requested !== "wasm") {
+  throw new UnsupportedKernelError(`TENSORLOOM_BACKEND="${requested}" is not a backend; use "reference" or "wasm", or unset it for the default.`);
+}
+
+function adoptWasm(b: WasmBackend): void {
+  available.wasm = b;
+  if (!chosenByUser && requested !== "reference") current = b;
+}
+
+const loading = ((): Promise<void> => {
+  try {
+    const w = loadWasmBackend();
+    if (w === null) return Promise.resolve();
+    if (w instanceof Promise) {
+      return w.then(adoptWasm, (e: unknown) => { wasmMissing = `the wasm kernels failed to compile (${String(e)})`; });
+    }
+    adoptWasm(w);
+  } catch (e) {
+    wasmMissing = `the wasm kernels failed to load (${String(e)})`;
+  }
+  return Promise.resolve();
+})();
+if (requested === "wasm" && !available.wasm) {
+  throw new UnsupportedKernelError(`TENSORLOOM_BACKEND="wasm" but ${wasmMissing}; unset it to fall back to the reference backend.`);
+}
+
+/**
+ * Resolves once the default backend is in place. In Node the wasm backend loads synchronously at
+ * import; a browser's main thread compiles it asynchronously, and ops run on the reference
+ * backend until then. Returns the active backend's name.
+ */
+export async function ready(): Promise<BackendName> {
+  await loading;
+  return current.name;
+}
 
 /** The active backend's kernels. */
 export function kernels(): Backend {
   return current;
 }
 
-/** Switch backend for all following ops: "reference" (plain TypeScript) or "wasm". */
+/** Switch backend for all following ops: "wasm" (WebAssembly SIMD, the default) or "reference" (plain TypeScript). */
 export function setBackend(name: BackendName): void {
   const b = available[name];
   if (!b) {
     const names = Object.keys(available).join(", ");
-    throw new UnsupportedKernelError(`setBackend: backend "${name}" is not available in this build (available: ${names}). The WebAssembly backend is planned (issue #7); use "reference" until then.`);
+    if (name === "wasm") {
+      throw new UnsupportedKernelError(`setBackend: the "wasm" backend is not available: ${wasmMissing} (available: ${names}). In a browser, await tl.ready() first; otherwise use "reference".`);
+    }
+    throw new UnsupportedKernelError(`setBackend: unknown backend "${name}" (available: ${names}).`);
   }
+  chosenByUser = true;
   current = b;
 }
 

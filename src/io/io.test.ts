@@ -47,7 +47,8 @@ describe("safetensors with PyTorch", () => {
     m.loadStateDict(await tl.io.loadSafetensors(bytesOf("tensorloom_tiny_cnn.safetensors")));
     m.eval();
     const logits = tl.noGrad(() => m.forward(tl.tensor(rec.input.data, { shape: rec.input.shape, dtype: "float32" })));
-    assert.deepEqual(Array.from(logits.storage), rec.logits.data);
+    // recorded on the reference backend; other backends sum in another order (float32 rounding)
+    rec.logits.data.forEach((v: number, i: number) => assert.ok(Math.abs(logits.storage[i]! - v) < 1e-6, `logit ${i}: ${logits.storage[i]} vs ${v}`));
   });
   it("writes int32 as I64 on request, as PyTorch stores integers", () => {
     const bytes = tl.io.encodeStateDict({ n: tl.tensor([7, -3]) }, undefined, { int64: true });

@@ -1,0 +1,150 @@
+// Single-precision GEMM for the wasm backend, BLIS-style: C (+)= op(A) @ op(B).
+//
+// The operands are packed into contiguous panels (A into MR-row slivers, B into NR-column
+// slivers, zero-padded) so the micro-kernel reads both with unit stride whatever the original
+// layout; transposes are only strides to the packing loops. The 4x8 micro-kernel keeps the tile
+// of C in eight f32x4 registers and does 8 multiply-adds per two B loads and four broadcasts.
+// Built twice: with relaxed-SIMD fused multiply-add where the runtime has it, plain mul+add else.
+
+const MR = 4;
+const NR = 8;
+// Block sizes: a KC x NR sliver of B (8 KiB) stays in L1, an MC x KC block of packed A (128 KiB)
+// in L2, a KC x NC block of packed B (1 MiB) in L2/L3.
+export const KC = 256;
+export const MC = 128;
+export const NC = 1024;
+
+/** Bytes of scratch the caller must provide at `pack` for sgemm's packed panels. */
+export function gemmScratchBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** Pack rows [i0, i0+mc) x cols [p0, p0+kc) of A (element (i, p) at a + 4*(i*rs + p*cs)) into MR-row slivers. */
+function packA(a: usize, rs: i32, cs: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  for (let i = 0; i < mc; i += MR) {
+    const rows = min(MR, mc - i);
+    for (let p = 0; p < kc; p++) {
+      const src = a + (<usize>((i0 + i) * rs + (p0 + p) * cs) << 2);
+      const d = dst + (<usize>(i * kc + p * MR) << 2);
+      if (rows == MR) {
+        if (rs == 1) {
+          v128.store(d, v128.load(src));
+        } else {
+          const step = <usize>rs << 2;
+          store<f32>(d, load<f32>(src));
+          store<f32>(d, load<f32>(src + step), 4);
+          store<f32>(d, load<f32>(src + 2 * step), 8);
+          store<f32>(d, load<f32>(src + 3 * step), 12);
+        }
+      } else {
+        for (let r = 0; r < MR; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(src + (<usize>(r * rs) << 2)) : 0);
+      }
+    }
+  }
+}
+
+/** Pack rows [p0, p0+kc) x cols [j0, j0+nc) of B (element (p, j) at b + 4*(p*rs + j*cs)) into NR-column slivers. */
+function packB(b: usize, rs: i32, cs: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  for (let j = 0; j < nc; j += NR) {
+    const cols = min(NR, nc - j);
+    for (let p = 0; p < kc; p++) {
+      const src = b + (<usize>((p0 + p) * rs + (j0 + j) * cs) << 2);
+      const d = dst + (<usize>(j * kc + p * NR) << 2);
+      if (cols == NR && cs == 1) {
+        v128.store(d, v128.load(src));
+        v128.store(d, v128.load(src, 16), 16);
+      } else {
+        for (let c = 0; c < NR; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(src + (<usize>(c * cs) << 2)) : 0);
+      }
+    }
+  }
+}
+
+/**
+ * One MR x NR tile: acc = sum_p pa[p] (x) pb[p] over kc, then C = acc (add == 0) or C += acc,
+ * for the `rows` x `cols` valid part (edge tiles go through `tmp`).
+ */
+function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
+  let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
+  let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
+    a = v128.load32_splat(pa, 4);
+    c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
+    a = v128.load32_splat(pa, 8);
+    c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
+    a = v128.load32_splat(pa, 12);
+    c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
+    pa += MR * 4;
+    pb += NR * 4;
+  }
+  const full = rows == MR && cols == NR;
+  const dst = full ? c : tmp;
+  const ld: usize = full ? (<usize>ldc << 2) : NR * 4;
+  if (full && add) {
+    v128.store(dst, f32x4.add(v128.load(dst), c0a)); v128.store(dst, f32x4.add(v128.load(dst, 16), c0b), 16);
+    v128.store(dst + ld, f32x4.add(v128.load(dst + ld), c1a)); v128.store(dst + ld, f32x4.add(v128.load(dst + ld, 16), c1b), 16);
+    v128.store(dst + 2 * ld, f32x4.add(v128.load(dst + 2 * ld), c2a)); v128.store(dst + 2 * ld, f32x4.add(v128.load(dst + 2 * ld, 16), c2b), 16);
+    v128.store(dst + 3 * ld, f32x4.add(v128.load(dst + 3 * ld), c3a)); v128.store(dst + 3 * ld, f32x4.add(v128.load(dst + 3 * ld, 16), c3b), 16);
+    return;
+  }
+  v128.store(dst, c0a); v128.store(dst, c0b, 16);
+  v128.store(dst + ld, c1a); v128.store(dst + ld, c1b, 16);
+  v128.store(dst + 2 * ld, c2a); v128.store(dst + 2 * ld, c2b, 16);
+  v128.store(dst + 3 * ld, c3a); v128.store(dst + 3 * ld, c3b, 16);
+  if (full) return;
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) {
+      const cp = c + (<usize>(r * ldc + q) << 2);
+      const v = load<f32>(tmp + (<usize>(r * NR + q) << 2));
+      store<f32>(cp, add ? load<f32>(cp) + v : v);
+    }
+  }
+}
+
+/**
+ * C[m x n] (row stride ldc) = op(A) @ op(B), or += when `accumulate`. Element (i, p) of op(A) is
+ * at a + 4*(i*ars + p*acs), element (p, j) of op(B) at b + 4*(p*brs + j*bcs). Workers splitting
+ * one product call it on row or column ranges by offsetting a, b and c. `scratch` holds
+ * gemmScratchBytes() bytes.
+ */
+export function sgemm(
+  m: i32, n: i32, k: i32,
+  a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32,
+  c: usize, ldc: i32, accumulate: bool, scratch: usize,
+): void {
+  const pA = scratch;
+  const pB = scratch + (<usize>(MC * KC) << 2);
+  const tmp = pB + (<usize>(KC * NC) << 2);
+  if (k == 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
+    return;
+  }
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(b, brs, bcs, pc, jc, kc, nc, pB);
+      const add = accumulate || pc > 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(a, ars, acs, ic, pc, mc, kc, pA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const pb = pB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
+            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, ldc, min(MR, mc - ir), min(NR, nc - jr), add, tmp);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// The WebAssembly backend: float32 kernels in AssemblyScript (./assembly), compiled to SIMD wasm.
+// Kernels it does not accelerate (and every float64 / integer case) are the reference ones, so
+// the table is always complete and results follow the same specification.
+
+import type { Backend } from "../backend.js";
+import { referenceBackend } from "../reference/index.js";
+import { makeMatmul } from "./matmul.js";
+import { Arena, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
+
+export interface WasmBackend extends Backend {
+  readonly runtime: WasmRuntime;
+  readonly arena: Arena;
+}
+
+function makeBackend(rt: WasmRuntime): WasmBackend {
+  const arena = new Arena(rt);
+  return {
+    ...referenceBackend,
+    name: "wasm",
+    runtime: rt,
+    arena,
+    matmul: makeMatmul(rt, arena),
+  };
+}
+
+/**
+ * Build the backend synchronously. Returns null where WebAssembly SIMD is missing, or a promise
+ * where the runtime refuses to compile synchronously (browsers' main thread, modules > 4 KiB).
+ */
+export function loadWasmBackend(): WasmBackend | Promise<WasmBackend> | null {
+  const v = chooseVariant();
+  if (!v) return null;
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(v.bytes as BufferSource);
+  } catch {
+    return WebAssembly.compile(v.bytes as BufferSource).then((m) => makeBackend(createRuntime(m, v.relaxed, v.shared)));
+  }
+  return makeBackend(createRuntime(module, v.relaxed, v.shared));
+}

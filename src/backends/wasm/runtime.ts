@@ -1,0 +1,145 @@
+// Loads the wasm kernels and owns their linear memory.
+//
+// The binary comes from ./binary.ts (base64, so it travels inside the JS bundle). At load we pick
+// the best variant the runtime validates: relaxed-SIMD fused multiply-add if present, plain SIMD
+// otherwise, with a shared memory where SharedArrayBuffer exists (so worker threads can share it).
+// No SIMD at all means no wasm backend; index.ts then keeps the reference backend.
+//
+// Memory layout: [0, 64 KiB) is left to the module, then one GEMM scratch block per thread, then
+// the arena. Each kernel call resets the arena, copies its operands in, runs, and copies the
+// result out, so memory grows only to the largest call seen and steady-state training allocates
+// nothing new on the wasm side.
+
+import * as binaries from "./binary.js";
+
+export interface WasmExports {
+  sgemm(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number, accumulate: number, scratch: number): void;
+  gemmScratchBytes(): number;
+}
+
+export interface WasmRuntime {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly exports: WasmExports;
+  /** Fused multiply-add (relaxed SIMD) kernels were loaded. */
+  readonly relaxed: boolean;
+  /** The memory is a SharedArrayBuffer: worker threads can run kernels on it. */
+  readonly shared: boolean;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+/** Scratch blocks reserved up front: one per thread the pool may start. */
+export const MAX_THREADS = 8;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function canShareMemory(): boolean {
+  if (typeof SharedArrayBuffer === "undefined") return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The variant this runtime can run, or null when it has no WebAssembly SIMD. */
+export function chooseVariant(): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean; shared: boolean } | null {
+  if (typeof WebAssembly !== "object") return null;
+  const shared = canShareMemory();
+  const relaxedBytes = decodeBase64(shared ? binaries.relaxedShared : binaries.relaxed);
+  if (WebAssembly.validate(relaxedBytes)) return { bytes: relaxedBytes, relaxed: true, shared };
+  const simdBytes = decodeBase64(shared ? binaries.simdShared : binaries.simd);
+  if (WebAssembly.validate(simdBytes)) return { bytes: simdBytes, relaxed: false, shared };
+  return null;
+}
+
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): WasmExports {
+  const env = { memory, abort: () => { throw new Error("wasm kernel aborted"); } };
+  return new WebAssembly.Instance(module, { env }).exports as unknown as WasmExports;
+}
+
+export function createRuntime(module: WebAssembly.Module, relaxed: boolean, shared: boolean): WasmRuntime {
+  const memory = shared
+    ? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })
+    : new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES });
+  return { module, memory, exports: instantiate(module, memory), relaxed, shared };
+}
+
+/** Bump allocator over the module's memory, reset before every kernel call. */
+export class Arena {
+  readonly scratchBytes: number;
+  private readonly base: number;
+  private top: number;
+  private highWater: number;
+
+  constructor(private readonly rt: WasmRuntime) {
+    this.scratchBytes = align(rt.exports.gemmScratchBytes());
+    this.base = PAGE + MAX_THREADS * this.scratchBytes;
+    this.top = this.base;
+    this.highWater = this.base;
+    this.ensure(this.base);
+  }
+
+  /** Address of thread t's GEMM scratch block. */
+  scratch(t: number): number {
+    return PAGE + t * this.scratchBytes;
+  }
+
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** `bytes` bytes, 16-aligned for SIMD loads. */
+  alloc(bytes: number): number {
+    const p = this.top;
+    this.top = align(p + bytes);
+    if (this.top > this.highWater) {
+      this.highWater = this.top;
+      this.ensure(this.top);
+    }
+    return p;
+  }
+
+  /** Copy a Float32Array into fresh arena space and return its address. */
+  f32In(src: Float32Array): number {
+    const p = this.alloc(src.length * 4);
+    this.f32(p, src.length).set(src);
+    return p;
+  }
+
+  /** A view of `len` floats at `ptr` (re-created per use: growing the memory detaches old views). */
+  f32(ptr: number, len: number): Float32Array {
+    return new Float32Array(this.rt.memory.buffer, ptr, len);
+  }
+
+  i32(ptr: number, len: number): Int32Array {
+    return new Int32Array(this.rt.memory.buffer, ptr, len);
+  }
+
+  /** Bytes of linear memory in use, for tests that training does not grow it. */
+  get memoryBytes(): number {
+    return this.rt.memory.buffer.byteLength;
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.rt.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) {
+      throw new RangeError(`wasm backend: a kernel needs ${(bytes / 2 ** 30).toFixed(2)} GiB of operands, more than WebAssembly's 4 GiB address space; use tl.setBackend("reference") for this op or split the batch.`);
+    }
+    // grow at least 1.5x so a run of slightly larger calls does not grow page by page
+    this.rt.memory.grow(Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 2))));
+  }
+}
+
+function align(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}

@@ -1,0 +1,57 @@
+// The wasm backend's own checks. The fixture suite and every other test also run on it (the test
+// runner runs the suite once per backend); these cover what the fixtures cannot reach: blocking
+// edges of the GEMM, the committed binary matching its sources, and memory that stays flat.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import * as tl from "../../index.js";
+import { referenceBackend } from "../reference/index.js";
+import { loadWasmBackend, type WasmBackend } from "./index.js";
+
+const wasm = loadWasmBackend() as WasmBackend;
+
+function randomF32(n: number, seed: number): Float32Array {
+  const g = new tl.Generator(seed);
+  return tl.randn([n], { generator: g }).storage as Float32Array;
+}
+
+describe("wasm backend", () => {
+  it("loads in Node with SIMD, and is the default backend", () => {
+    assert.ok(wasm && !(wasm instanceof Promise));
+    assert.ok(tl.availableBackends().includes("wasm"));
+    if (!process.env.TENSORLOOM_BACKEND) assert.equal(tl.getBackend(), "wasm");
+  });
+
+  it("src/backends/wasm/binary.ts is what the AssemblyScript sources compile to", () => {
+    const r = spawnSync(process.execPath, ["scripts/buildWasm.mjs", "--check"], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+  });
+
+  // sizes straddle the micro-tile (4 x 8) and the K (256), M (128) and N (1024) blocks
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 1], [5, 9, 257], [129, 17, 300], [7, 1030, 33], [64, 64, 0]];
+  for (const [m, n, k] of shapes) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      it(`matmul ${m}x${k} @ ${k}x${n} (transA ${transA}, transB ${transB}) matches the reference within float32 rounding`, () => {
+        const batch = 2;
+        const a = randomF32(batch * m * k, m * 7 + k), b = randomF32(k * n, n * 13 + k);
+        const g = { batch, m, k, n, aBatchStride: m * k, bBatchStride: 0, transA, transB };
+        const want = new Float32Array(batch * m * n).fill(NaN), got = new Float32Array(batch * m * n).fill(NaN);
+        referenceBackend.matmul(a, b, want, g);
+        wasm.matmul(a, b, got, g);
+        for (let i = 0; i < want.length; i++) {
+          // float32 sums of k products: the error bound grows with k
+          assert.ok(Math.abs(got[i]! - want[i]!) <= 1e-6 * (k + 1) * (1 + Math.abs(want[i]!)), `C[${i}] = ${got[i]} vs ${want[i]}`);
+        }
+      });
+    }
+  }
+
+  it("float64 and integer matmuls take the reference kernel (exact)", () => {
+    const a = tl.randn([3, 4], { dtype: "float64" }), b = tl.randn([4, 2], { dtype: "float64" });
+    const want = new Float64Array(6), got = new Float64Array(6);
+    const g = { batch: 1, m: 3, k: 4, n: 2, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false };
+    referenceBackend.matmul(a.storage, b.storage, want, g);
+    wasm.matmul(a.storage, b.storage, got, g);
+    assert.deepEqual(got, want);
+  });
+});
