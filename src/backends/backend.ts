@@ -107,4 +107,21 @@ export interface Backend {
   avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void;
   /** The adjoint of avgPool: dx (pre-zeroed) gets dy[o] / divisor[o] at every position of window o. */
   avgPoolBackward(dy: TypedArray, dx: TypedArray, divisor: Float64Array, g: PoolGeometry): void;
+
+  // Fused recurrent cells (ops/recurrent.ts). Gate pre-activations are [B, G*H] row-major with
+  // PyTorch's gate order; every other operand is [B, H]. Outputs are fully written.
+  /** LSTM: c1 = sig(f) c + sig(i) tanh(g); h1 = sig(o) tanh(c1). */
+  lstmCell(gates: TypedArray, c: TypedArray, c1: TypedArray, h1: TypedArray, B: number, H: number): void;
+  /**
+   * Gradient of lstmCell given dh1 and dc1 (the gradients reaching h1 and c1): dgates [B, 4H] and
+   * dc. c1 is lstmCell's output (tanh(c1) is recomputed from it).
+   */
+  lstmCellBackward(gates: TypedArray, c: TypedArray, c1: TypedArray, dh1: TypedArray, dc1: TypedArray, dgates: TypedArray, dc: TypedArray, B: number, H: number): void;
+  /**
+   * GRU from xg = x W_ih^T + b_ih and hg = h W_hh^T + b_hh ([B, 3H], gates r, z, n):
+   * r, z = sig(xg + hg), n = tanh(xg_n + r hg_n), h1 = n + z (h - n).
+   */
+  gruCell(xg: TypedArray, hg: TypedArray, h: TypedArray, h1: TypedArray, B: number, H: number): void;
+  /** Gradient of gruCell: dxg, dhg ([B, 3H]) and dh. */
+  gruCellBackward(xg: TypedArray, hg: TypedArray, h: TypedArray, dh1: TypedArray, dxg: TypedArray, dhg: TypedArray, dh: TypedArray, B: number, H: number): void;
 }

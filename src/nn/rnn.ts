@@ -12,7 +12,8 @@ import { add, mul, sub } from "../ops/binary.js";
 import { mm } from "../ops/matmul.js";
 import { narrow, reshape, select, squeeze, transpose, unsqueeze } from "../ops/movement.js";
 import { cat, stack } from "../ops/join.js";
-import { relu, sigmoid, tanh } from "../ops/activation.js";
+import { relu, tanh } from "../ops/activation.js";
+import { gruCell, gruSequence, lstmCell, lstmSequence } from "../ops/recurrent.js";
 import { where } from "../ops/select.js";
 import { dropout } from "./functional.js";
 import { uniform_ } from "./init.js";
@@ -74,24 +75,15 @@ function cellStep(mode: Mode, xg: Tensor, h: Tensor, c: Tensor | null, w: StepWe
   const hg = project(h, w.wHh, hBias);
   if (mode === "RNN_TANH") return [tanh(add(xg, hg)), null];
   if (mode === "RNN_RELU") return [relu(add(xg, hg)), null];
-  const H = hg.shape[1]! / GATES[mode];
   if (mode === "LSTM") {
-    // c' = f c + i g, h' = o tanh(c'), with i, f, o = sigmoid(.) and g = tanh(.) of the gate blocks
-    const gates = add(xg, hg);
-    const i = sigmoid(narrow(gates, 1, 0, H));
-    const f = sigmoid(narrow(gates, 1, H, H));
-    const g = tanh(narrow(gates, 1, 2 * H, H));
-    const o = sigmoid(narrow(gates, 1, 3 * H, H));
-    const c1 = add(mul(f, c!), mul(i, g));
-    const h1 = mul(o, tanh(c1));
-    return [w.wHr ? mm(h1, w.wHr, false, true) : h1, c1];
+    // c' = f c + i g, h' = o tanh(c'), i, f, o = sigmoid(.) and g = tanh(.) of the gate blocks (fused)
+    const hc = lstmCell(add(xg, hg), c!);
+    const h1 = select(hc, 0, 0);
+    return [w.wHr ? mm(h1, w.wHr, false, true) : h1, select(hc, 0, 1)];
   }
   // GRU: r, z = sigmoid(x_r + h_r), sigmoid(x_z + h_z); n = tanh(x_n + r * (W_hn h + b_hn));
-  // h' = (1 - z) n + z h, written n + z (h - n) as ATen does. b_hn sits inside the reset product.
-  const rz = sigmoid(add(narrow(xg, 1, 0, 2 * H), narrow(hg, 1, 0, 2 * H)));
-  const r = narrow(rz, 1, 0, H), z = narrow(rz, 1, H, H);
-  const n = tanh(add(narrow(xg, 1, 2 * H, H), mul(r, narrow(hg, 1, 2 * H, H))));
-  return [add(n, mul(z, sub(h, n))), null];
+  // h' = (1 - z) n + z h, computed n + z (h - n) as ATen does (fused). b_hn sits inside the reset product.
+  return [gruCell(xg, hg, h), null];
 }
 
 /**
@@ -288,7 +280,19 @@ class RecurrentCore {
     const foldHh = this.mode !== "GRU";
     const bias = w.bIh && w.bHh && foldHh ? add(w.bIh, w.bHh) : w.bIh;
     if (bias) proj = add(proj, bias);
-    const xs = unbindTime(reshape(proj, [T, B, proj.shape[1]!]));
+    const xg = reshape(proj, [T, B, proj.shape[1]!]);
+    if (!masks && !onStep && !w.wHr && (this.mode === "LSTM" || this.mode === "GRU")) {
+      // the common case runs as one fused op whose backward is BPTT with one weight-gradient GEMM
+      const reverse = direction === 1, last = reverse ? 0 : T - 1;
+      if (this.mode === "GRU") {
+        const output = gruSequence(xg, h0, w.wHh, w.bHh, reverse);
+        return { output, h: select(output, 0, last), c: null };
+      }
+      const hc = lstmSequence(xg, h0, c0!, w.wHh, reverse);
+      const output = select(hc, 0, 0);
+      return { output, h: select(output, 0, last), c: select(select(hc, 0, 1), 0, last) };
+    }
+    const xs = unbindTime(xg);
     const outs = new Array<Tensor>(T);
     let h = h0, c = c0;
     for (let k = 0; k < T; k++) {

@@ -8,6 +8,7 @@ import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./moveme
 import { reduce } from "./reduce.js";
 import { col2im, im2col } from "./conv.js";
 import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
+import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent.js";
 
 export const referenceBackend: Backend = {
   name: "reference",
@@ -26,4 +27,8 @@ export const referenceBackend: Backend = {
   maxPool,
   avgPool,
   avgPoolBackward,
+  lstmCell,
+  lstmCellBackward,
+  gruCell,
+  gruCellBackward,
 };

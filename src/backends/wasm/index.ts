@@ -5,6 +5,7 @@
 import type { Backend } from "../backend.js";
 import { referenceBackend } from "../reference/index.js";
 import { makeMatmul } from "./matmul.js";
+import { makeRecurrent } from "./recurrent.js";
 import { Arena, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
 
 export interface WasmBackend extends Backend {
@@ -20,6 +21,7 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     runtime: rt,
     arena,
     matmul: makeMatmul(rt, arena),
+    ...makeRecurrent(rt, arena),
   };
 }
 

@@ -15,6 +15,10 @@ import * as binaries from "./binary.js";
 export interface WasmExports {
   sgemm(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number, accumulate: number, scratch: number): void;
   gemmScratchBytes(): number;
+  lstmCell(gates: number, c: number, c1: number, h1: number, B: number, H: number): void;
+  lstmCellBackward(gates: number, c: number, c1: number, dh1: number, dc1: number, dgates: number, dc: number, B: number, H: number): void;
+  gruCell(xg: number, hg: number, h: number, h1: number, B: number, H: number): void;
+  gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
 }
 
 export interface WasmRuntime {

@@ -55,3 +55,38 @@ describe("wasm backend", () => {
     assert.deepEqual(got, want);
   });
 });
+
+describe("wasm fused recurrent cells match the reference kernels", () => {
+  // the reference computes in float64 and rounds once; the wasm kernels use f32x4 polynomials
+  // (exp, tanh) accurate to a few float32 ulps, so compare within 5e-6 relative to the value's size
+  const close = (got: Float32Array, want: Float32Array, what: string): void => {
+    for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 5e-6 * (1 + Math.abs(want[i]!)), `${what}[${i}] = ${got[i]} vs ${want[i]}`);
+  };
+  for (const H of [4, 8, 128]) {
+    const B = 3;
+    // gate pre-activations across the saturating range (|x| up to 24) and near 0
+    const spread = (n: number, seed: number): Float32Array => randomF32(n, seed).map((v, i) => (i % 3 === 0 ? v * 8 : i % 3 === 1 ? v * 1e-3 : v));
+    it(`LSTM cell forward and backward, H = ${H}`, () => {
+      const gates = spread(B * 4 * H, H), c = spread(B * H, H + 1), dh = randomF32(B * H, H + 2), dc = randomF32(B * H, H + 3);
+      const outs = [0, 1].map(() => ({ c1: new Float32Array(B * H), h1: new Float32Array(B * H), dg: new Float32Array(B * 4 * H), dcPrev: new Float32Array(B * H) }));
+      [referenceBackend, wasm].forEach((k, n) => {
+        const o = outs[n]!;
+        k.lstmCell(gates, c, o.c1, o.h1, B, H);
+        k.lstmCellBackward(gates, c, outs[0]!.c1, dh, dc, o.dg, o.dcPrev, B, H);
+      });
+      close(outs[1]!.c1, outs[0]!.c1, "c1"); close(outs[1]!.h1, outs[0]!.h1, "h1");
+      close(outs[1]!.dg, outs[0]!.dg, "dgates"); close(outs[1]!.dcPrev, outs[0]!.dcPrev, "dc");
+    });
+    it(`GRU cell forward and backward, H = ${H}`, () => {
+      const xg = spread(B * 3 * H, H + 4), hg = spread(B * 3 * H, H + 5), h = randomF32(B * H, H + 6), dh1 = randomF32(B * H, H + 7);
+      const outs = [0, 1].map(() => ({ h1: new Float32Array(B * H), dxg: new Float32Array(B * 3 * H), dhg: new Float32Array(B * 3 * H), dh: new Float32Array(B * H) }));
+      [referenceBackend, wasm].forEach((k, n) => {
+        const o = outs[n]!;
+        k.gruCell(xg, hg, h, o.h1, B, H);
+        k.gruCellBackward(xg, hg, h, dh1, o.dxg, o.dhg, o.dh, B, H);
+      });
+      close(outs[1]!.h1, outs[0]!.h1, "h1"); close(outs[1]!.dxg, outs[0]!.dxg, "dxg");
+      close(outs[1]!.dhg, outs[0]!.dhg, "dhg"); close(outs[1]!.dh, outs[0]!.dh, "dh");
+    });
+  }
+});

@@ -1,3 +1,4 @@
 // Entry point of the wasm kernels (AssemblyScript). Memory is owned by the JS side: every
 // kernel takes byte addresses into the module's linear memory, which JS fills and reads back.
 export { sgemm, gemmScratchBytes } from "./gemm";
+export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from "./recurrent";

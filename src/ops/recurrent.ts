@@ -1,0 +1,276 @@
+// Fused recurrent ops. The pointwise part of one LSTM or GRU step is one kernel with a closed-form
+// backward kernel (instead of a dozen elementwise ops and their backward nodes per step), and a
+// whole layer over a sequence is one op whose backward runs backpropagation through time itself:
+// per step one GEMM for the state gradient, then ONE GEMM for the recurrent weight's gradient over
+// all steps (sum_t dG_t^T h_{t-1}) instead of T small ones, as cuDNN and ATen do.
+//
+// LSTM, gates [B, 4H] = x W_ih^T + b_ih + h W_hh^T + b_hh in blocks i, f, g, o (s = sigmoid):
+//   c1 = s(f) c + s(i) tanh(g),   h1 = s(o) tanh(c1)
+//   dc' = dc1 + dh1 s(o) (1 - tanh^2 c1)
+//   d i = dc' tanh(g) s'(i), d f = dc' c s'(f), d g = dc' s(i) (1 - tanh^2 g), d o = dh1 tanh(c1) s'(o),
+//   dc = dc' s(f)
+// GRU, xg = x W_ih^T + b_ih and hg = h W_hh^T + b_hh [B, 3H] in blocks r, z, n:
+//   r = s(xr + hr), z = s(xz + hz), n = tanh(xn + r hn), h1 = n + z (h - n)
+//   dn' = dh1 (1 - z)(1 - n^2); dr' = dn' hn s'(r); dz' = dh1 (h - n) s'(z); dh = dh1 z
+//   dxg = [dr', dz', dn'], dhg = [dr', dz', dn' r]
+// An op's results are single tensors: the LSTM ops return h and c stacked ([2, ...]).
+// When the backward pass itself is recorded (createGraph), gradients come from the composite
+// formulas built with differentiable ops instead, so higher derivatives still work.
+
+import { kernels } from "../backends/index.js";
+import { isGradEnabled, record } from "../autograd/graph.js";
+import { grad } from "../autograd/backward.js";
+import { DTypeError, ShapeError } from "../tensor/errors.js";
+import { type TypedArray } from "../tensor/dtype.js";
+import { fmt } from "../tensor/shape.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { zeros } from "../tensor/create.js";
+import { add, mul, sub } from "./binary.js";
+import { sigmoid, tanh } from "./activation.js";
+import { narrow, select } from "./movement.js";
+import { cat, stack } from "./join.js";
+import { mm } from "./matmul.js";
+import { empty } from "./op.js";
+
+function checkSame(op: string, ref: Tensor, name: string, t: Tensor, shape: readonly number[]): void {
+  if (t.dtype !== ref.dtype) throw new DTypeError(`${op}: ${name} is ${t.dtype} but the gates are ${ref.dtype}; use one dtype (cast with .to("${ref.dtype}")).`);
+  if (t.ndim !== shape.length || t.shape.some((d, i) => d !== shape[i])) throw new ShapeError(`${op}: ${name} must be ${fmt(shape)} to go with gates ${fmt(ref.shape)}, got ${fmt(t.shape)}.`);
+}
+
+function gateDims(op: string, gates: Tensor, G: number): [number, number] {
+  if (gates.ndim !== 2 || gates.shape[1]! % G !== 0 || gates.shape[1] === 0) throw new ShapeError(`${op}: gate pre-activations must be [batch, ${G} * hidden], got ${fmt(gates.shape)}.`);
+  return [gates.shape[0]!, gates.shape[1]! / G];
+}
+
+/** fn's result, computed on first call: one backward kernel serves several input gradients. */
+function lazy<T>(fn: () => T): () => T {
+  let v: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) { v = fn(); done = true; }
+    return v as T;
+  };
+}
+
+const block = (t: Tensor, k: number, H: number): Tensor => narrow(t, 1, k * H, H);
+
+// ---------------------------------------------------------------- one step
+
+/** One LSTM step's pointwise math from gates [B, 4H] and c [B, H]: h1 and c1 stacked, [2, B, H]. */
+export function lstmCell(gates: Tensor, c: Tensor): Tensor {
+  const [B, H] = gateDims("lstmCell", gates, 4);
+  checkSame("lstmCell", gates, "c", c, [B, H]);
+  const hc = empty(gates.dtype, [2, B, H]);
+  const h1 = hc.storage.subarray(0, B * H), c1 = hc.storage.subarray(B * H);
+  kernels().lstmCell(gates.storage, c.storage, c1, h1, B, H);
+  return record("LstmCellBackward", hc, [gates, c], (ghc) => {
+    if (isGradEnabled()) {
+      const i = sigmoid(block(gates, 0, H)), f = sigmoid(block(gates, 1, H)), g = tanh(block(gates, 2, H)), o = sigmoid(block(gates, 3, H));
+      const t = tanh(select(hc, 0, 1)), dh = select(ghc, 0, 0);
+      const d = add(select(ghc, 0, 1), mul(mul(dh, o), sub(1, mul(t, t))));
+      const dgates = cat([mul(mul(d, g), mul(i, sub(1, i))), mul(mul(d, c), mul(f, sub(1, f))), mul(mul(d, i), sub(1, mul(g, g))), mul(mul(dh, t), mul(o, sub(1, o)))], 1);
+      return [() => dgates, () => mul(d, f)];
+    }
+    const both = lazy(() => {
+      const dgates = empty(gates.dtype, gates.shape), dc = empty(gates.dtype, [B, H]);
+      const s = ghc.storage;
+      kernels().lstmCellBackward(gates.storage, c.storage, c1, s.subarray(0, B * H), s.subarray(B * H), dgates.storage, dc.storage, B, H);
+      return [dgates, dc] as const;
+    });
+    return [() => both()[0], () => both()[1]];
+  }, [gates, c, hc]);
+}
+
+/** One GRU step's pointwise math: h1 [B, H] from xg, hg [B, 3H] (biases included) and h [B, H]. */
+export function gruCell(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
+  const [B, H] = gateDims("gruCell", xg, 3);
+  checkSame("gruCell", xg, "hg", hg, [B, 3 * H]);
+  checkSame("gruCell", xg, "h", h, [B, H]);
+  const h1 = empty(xg.dtype, [B, H]);
+  kernels().gruCell(xg.storage, hg.storage, h.storage, h1.storage, B, H);
+  return record("GruCellBackward", h1, [xg, hg, h], (dh1) => {
+    if (isGradEnabled()) {
+      const r = sigmoid(add(block(xg, 0, H), block(hg, 0, H)));
+      const z = sigmoid(add(block(xg, 1, H), block(hg, 1, H)));
+      const hn = block(hg, 2, H);
+      const n = tanh(add(block(xg, 2, H), mul(r, hn)));
+      const dn = mul(mul(dh1, sub(1, z)), sub(1, mul(n, n)));
+      const dr = mul(mul(dn, hn), mul(r, sub(1, r)));
+      const dz = mul(mul(dh1, sub(h, n)), mul(z, sub(1, z)));
+      return [() => cat([dr, dz, dn], 1), () => cat([dr, dz, mul(dn, r)], 1), () => mul(dh1, z)];
+    }
+    const all = lazy(() => {
+      const dxg = empty(xg.dtype, xg.shape), dhg = empty(xg.dtype, xg.shape), dh = empty(xg.dtype, [B, H]);
+      kernels().gruCellBackward(xg.storage, hg.storage, h.storage, dh1.storage, dxg.storage, dhg.storage, dh.storage, B, H);
+      return [dxg, dhg, dh] as const;
+    });
+    return [() => all()[0], () => all()[1], () => all()[2]];
+  });
+}
+
+// ---------------------------------------------------------------- a whole layer over a sequence
+
+/** C (m x n) = op(A) @ op(B) on raw storage (subarrays allowed). */
+function gemm(a: TypedArray, b: TypedArray, c: TypedArray, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
+  kernels().matmul(a, b, c, { batch: 1, m, k, n, aBatchStride: 0, bBatchStride: 0, transA, transB });
+}
+
+function addInto(out: TypedArray, a: TypedArray): void {
+  for (let i = 0; i < out.length; i++) out[i] += a[i]!;
+}
+
+function checkSequence(op: string, xg: Tensor, G: number, h0: Tensor, wHh: Tensor): [number, number, number] {
+  if (xg.ndim !== 3 || xg.shape[2]! % G !== 0 || xg.shape[2] === 0) throw new ShapeError(`${op}: input gates must be [seq, batch, ${G} * hidden], got ${fmt(xg.shape)}.`);
+  const [T, B] = xg.shape as [number, number];
+  const H = xg.shape[2]! / G;
+  checkSame(op, xg, "h0", h0, [B, H]);
+  checkSame(op, xg, "weight_hh", wHh, [G * H, H]);
+  return [T, B, H];
+}
+
+/** Step k's time index and the [start, end) of its [B, width] slab in a [T, B, width] buffer. */
+const timeOf = (k: number, T: number, reverse: boolean): number => (reverse ? T - 1 - k : k);
+
+/**
+ * An LSTM layer over a sequence: xg [T, B, 4H] = x W_ih^T + b_ih + b_hh for every step, states
+ * h0, c0 [B, H], wHh [4H, H]. Steps run t = 0..T-1 (or T-1..0 when `reverse`). Returns the h and
+ * c of every step in time order, stacked: [2, T, B, H].
+ */
+export function lstmSequence(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, reverse = false): Tensor {
+  const [T, B, H] = checkSequence("lstmSequence", xg, 4, h0, wHh);
+  checkSame("lstmSequence", xg, "c0", c0, [B, H]);
+  const S = B * H, G = 4 * H, dt = xg.dtype;
+  const out = empty(dt, [2, T, B, H]);
+  const o = out.storage, W = wHh.storage, X = xg.storage;
+  // per step k (in step order): the gates, and the state it started from
+  const gatesAll = empty(dt, [T, B, G]).storage;
+  const cPrevAll = empty(dt, [T, B, H]).storage, hPrevAll = empty(dt, [T, B, H]).storage;
+  let h: TypedArray = h0.storage, c: TypedArray = c0.storage;
+  for (let k = 0; k < T; k++) {
+    const t = timeOf(k, T, reverse);
+    const gates = gatesAll.subarray(k * B * G, (k + 1) * B * G);
+    hPrevAll.set(h, k * S);
+    cPrevAll.set(c, k * S);
+    gemm(h, W, gates, B, H, G, false, true);
+    addInto(gates, X.subarray(t * B * G, (t + 1) * B * G));
+    const h1 = o.subarray(t * S, (t + 1) * S), c1 = o.subarray((T + t) * S, (T + t + 1) * S);
+    kernels().lstmCell(gates, c, c1, h1, B, H);
+    h = h1;
+    c = c1;
+  }
+  return record("LstmSequenceBackward", out, [xg, h0, c0, wHh], (gOut) => {
+    if (isGradEnabled()) return recomputeGrads(() => lstmSequenceComposite(xg, h0, c0, wHh, reverse), [xg, h0, c0, wHh], gOut);
+    const all = lazy(() => {
+      const g = gOut.storage;
+      const dG = empty(dt, [T, B, G]).storage; // step order
+      const dxg = empty(dt, [T, B, G]);
+      let dh = new (g.constructor as new (n: number) => TypedArray)(S), dc = new (g.constructor as new (n: number) => TypedArray)(S);
+      const dcPrev = new (g.constructor as new (n: number) => TypedArray)(S);
+      for (let k = T - 1; k >= 0; k--) {
+        const t = timeOf(k, T, reverse);
+        addInto(dh, g.subarray(t * S, (t + 1) * S));
+        addInto(dc, g.subarray((T + t) * S, (T + t + 1) * S));
+        const dGk = dG.subarray(k * B * G, (k + 1) * B * G);
+        kernels().lstmCellBackward(gatesAll.subarray(k * B * G, (k + 1) * B * G), cPrevAll.subarray(k * S, (k + 1) * S), o.subarray((T + t) * S, (T + t + 1) * S), dh, dc, dGk, dcPrev, B, H);
+        dxg.storage.set(dGk, t * B * G);
+        gemm(dGk, W, dh, B, G, H, false, false); // dh_{prev} = dG_k W_hh
+        dc.set(dcPrev);
+      }
+      const dW = empty(dt, [G, H]);
+      gemm(dG, hPrevAll, dW.storage, G, T * B, H, true, false); // sum_k dG_k^T h_{k-1}
+      return [dxg, wrap(dh, [B, H], dt), wrap(dc, [B, H], dt), dW] as const;
+    });
+    return [() => all()[0], () => all()[1], () => all()[2], () => all()[3]];
+  }, [xg, h0, c0, wHh]);
+}
+
+/**
+ * A GRU layer over a sequence: xg [T, B, 3H] = x W_ih^T + b_ih for every step, h0 [B, H],
+ * wHh [3H, H], bHh [3H] or null. Returns the h of every step in time order, [T, B, H].
+ */
+export function gruSequence(xg: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor | null, reverse = false): Tensor {
+  const [T, B, H] = checkSequence("gruSequence", xg, 3, h0, wHh);
+  if (bHh) checkSame("gruSequence", xg, "bias_hh", bHh, [3 * H]);
+  const S = B * H, G = 3 * H, dt = xg.dtype;
+  const out = empty(dt, [T, B, H]);
+  const o = out.storage, W = wHh.storage, X = xg.storage;
+  const hgAll = empty(dt, [T, B, G]).storage, hPrevAll = empty(dt, [T, B, H]).storage;
+  let h: TypedArray = h0.storage;
+  for (let k = 0; k < T; k++) {
+    const t = timeOf(k, T, reverse);
+    const hg = hgAll.subarray(k * B * G, (k + 1) * B * G);
+    hPrevAll.set(h, k * S);
+    gemm(h, W, hg, B, H, G, false, true);
+    if (bHh) for (let b = 0; b < B; b++) addInto(hg.subarray(b * G, (b + 1) * G), bHh.storage);
+    const h1 = o.subarray(t * S, (t + 1) * S);
+    kernels().gruCell(X.subarray(t * B * G, (t + 1) * B * G), hg, h, h1, B, H);
+    h = h1;
+  }
+  const inputs = bHh ? [xg, h0, wHh, bHh] : [xg, h0, wHh];
+  return record("GruSequenceBackward", out, inputs, (gOut) => {
+    if (isGradEnabled()) return recomputeGrads(() => gruSequenceComposite(xg, h0, wHh, bHh, reverse), inputs, gOut);
+    const all = lazy(() => {
+      const g = gOut.storage;
+      const dHG = empty(dt, [T, B, G]).storage; // step order
+      const dxg = empty(dt, [T, B, G]);
+      const make = (n: number): TypedArray => new (g.constructor as new (n: number) => TypedArray)(n);
+      const dh = make(S), dhDirect = make(S);
+      for (let k = T - 1; k >= 0; k--) {
+        const t = timeOf(k, T, reverse);
+        addInto(dh, g.subarray(t * S, (t + 1) * S));
+        const dHGk = dHG.subarray(k * B * G, (k + 1) * B * G);
+        kernels().gruCellBackward(X.subarray(t * B * G, (t + 1) * B * G), hgAll.subarray(k * B * G, (k + 1) * B * G), hPrevAll.subarray(k * S, (k + 1) * S), dh, dxg.storage.subarray(t * B * G, (t + 1) * B * G), dHGk, dhDirect, B, H);
+        gemm(dHGk, W, dh, B, G, H, false, false);
+        addInto(dh, dhDirect);
+      }
+      const dW = empty(dt, [G, H]);
+      gemm(dHG, hPrevAll, dW.storage, G, T * B, H, true, false);
+      const grads: Tensor[] = [dxg, wrap(dh, [B, H], dt), dW];
+      if (bHh) {
+        const db = empty(dt, [G]).storage;
+        for (let r = 0; r < T * B; r++) addInto(db, dHG.subarray(r * G, (r + 1) * G));
+        grads.push(wrap(db, [G], dt));
+      }
+      return grads;
+    });
+    return inputs.map((_, i) => () => all()[i]!);
+  });
+}
+
+function wrap(storage: TypedArray, shape: number[], dtype: Tensor["dtype"]): Tensor {
+  const t = empty(dtype, shape);
+  t.storage.set(storage);
+  return t;
+}
+
+/** The same sequence with the step ops (differentiable backward), for createGraph. */
+function lstmSequenceComposite(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, reverse: boolean): Tensor {
+  const T = xg.shape[0]!;
+  const hs = new Array<Tensor>(T), cs = new Array<Tensor>(T);
+  let h = h0, c = c0;
+  for (let k = 0; k < T; k++) {
+    const t = timeOf(k, T, reverse);
+    const hc = lstmCell(add(select(xg, 0, t), mm(h, wHh, false, true)), c);
+    h = hs[t] = select(hc, 0, 0);
+    c = cs[t] = select(hc, 0, 1);
+  }
+  return stack([stack(hs, 0), stack(cs, 0)], 0);
+}
+
+function gruSequenceComposite(xg: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor | null, reverse: boolean): Tensor {
+  const T = xg.shape[0]!;
+  const hs = new Array<Tensor>(T);
+  let h = h0;
+  for (let k = 0; k < T; k++) {
+    const t = timeOf(k, T, reverse);
+    const hg = mm(h, wHh, false, true);
+    h = hs[t] = gruCell(select(xg, 0, t), bHh ? add(hg, bHh) : hg, h);
+  }
+  return stack(hs, 0);
+}
+
+/** Gradients of forward() at `inputs` for the output gradient g, recorded (createGraph). */
+function recomputeGrads(forward: () => Tensor, inputs: readonly Tensor[], g: Tensor): (() => Tensor)[] {
+  const all = lazy(() => grad(forward(), inputs, g, { createGraph: true, allowUnused: true }));
+  return inputs.map((x, i) => () => all()[i] ?? zeros(x.shape, { dtype: x.dtype }));
+}
