@@ -97,10 +97,15 @@ export interface Backend {
   gather(x: TypedArray, xShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: TypedArray): void;
   /** torch.scatter_add_ along `dim`: out[p with p[dim] := index[p]] += src[p], p over indexShape. */
   scatterAdd(out: TypedArray, outShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], src: TypedArray, srcShape: readonly number[]): void;
-  /** Unfold image patches into columns (zeros where the window hangs over the padding). */
-  im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void;
-  /** The adjoint of im2col: add every column entry back into its image position (img pre-zeroed). */
-  col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void;
+  /**
+   * Convolution by per-sample im2col + one GEMM per group. The geometry's image side is x
+   * [N, C, ...imgSize], its column side [N, O, ...colSize]; w is [O, C / groups * prod(kernel)].
+   */
+  convForward(x: TypedArray, w: TypedArray, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
+  /** img[n] = col2im(W^T @ dy[n]) per group: a conv's input gradient, a transposed conv's forward. img is overwritten. */
+  convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
+  /** dw = sum_n dy[n] @ im2col(x[n])^T per group: a conv's weight gradient. dw is overwritten. */
+  convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** Max over each window; `indices` gets the flat spatial position of the max (NaN wins, first on ties). */
   maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: PoolGeometry): void;
   /** Sum over each window divided by divisor[o] (one per output position). */

@@ -1,22 +1,19 @@
 // Convolution in 1, 2 and 3 dims (deep learning's cross-correlation) and its transpose.
-// Both lower to im2col/col2im plus one GEMM per group, so a faster mm speeds every conv.
+// Both lower to per-sample im2col/col2im plus one GEMM per group (the backend's conv kernels).
 // Backprop of convolution is convolution:
 //   d conv(x, w) / dx  = convTranspose(dy, w)           (same stride, padding, dilation, groups)
 //   d conv(x, w) / dw  = correlation of x with dy        (convWeightGrad)
 //   d convTranspose(x, w) / dx = conv(dy, w),  / dw = convWeightGrad(dy, x)
 // convOutputSize is the one place the output-size formula lives.
 
-import { noGrad, record } from "../autograd/graph.js";
+import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ConvGeometry } from "../backends/backend.js";
 import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
-import { fmt, numelOf } from "../tensor/shape.js";
+import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./binary.js";
-import { cat } from "./join.js";
-import { mm } from "./matmul.js";
-import { narrow, reshape } from "./movement.js";
-import { sum } from "./reduce.js";
+import { reshape } from "./movement.js";
 import { empty, requireFloat } from "./op.js";
 import { pad } from "./pad.js";
 
@@ -125,55 +122,25 @@ function geometry(img: Tensor | readonly number[], r: Resolved, colSize: readonl
   return { batch: shape[0]!, channels: shape[1]!, imgSize: shape.slice(2), kernel: r.kernel, stride: r.stride, padding: r.padding, dilation: r.dilation, colSize };
 }
 
-const colsShape = (g: ConvGeometry): number[] => [g.batch, g.channels * numelOf(g.kernel), numelOf(g.colSize)];
-
-/** Image patches as columns [N, C * prod(kernel), L]; its gradient is col2im. */
-export function im2col(img: Tensor, g: ConvGeometry): Tensor {
-  const out = empty(img.dtype, colsShape(g));
-  kernels().im2col(img.storage, out.storage, g);
-  return record("Im2ColBackward0", out, [img], (gr) => [() => col2im(gr, g)], []);
-}
-
-/** Columns summed back into an image [N, C, ...imgSize]; its gradient is im2col. */
-export function col2im(cols: Tensor, g: ConvGeometry): Tensor {
-  const out = empty(cols.dtype, [g.batch, g.channels, ...g.imgSize]);
-  kernels().col2im(cols.storage, out.storage, g);
-  return record("Col2ImBackward0", out, [cols], (gr) => [() => im2col(gr, g)], []);
-}
-
-/** Split dim `dim` into `groups` equal parts. */
-const groupsOf = (t: Tensor, dim: number, groups: number): Tensor[] => {
-  const size = t.shape[dim]! / groups;
-  return Array.from({ length: groups }, (_, i) => (groups === 1 ? t : narrow(t, dim, i * size, size)));
-};
-
-/** conv forward on resolved geometry (no "same" asymmetry left): cols, then W @ cols per group. */
+/** conv forward on resolved geometry (no "same" asymmetry left): per sample, W @ im2col(x) per group. */
 function convCore(x: Tensor, weight: Tensor, r: Resolved): Tensor {
   const spatial = x.shape.slice(2);
   const outSize = spatial.map((n, i) => convOutputSize({ inputSize: n, kernelSize: r.kernel[i]!, stride: r.stride[i]!, padding: r.padding[i]!, dilation: r.dilation[i]! }));
-  const g = geometry(x, r, outSize);
-  const cols = im2col(x, g);
   const O = weight.shape[0]!;
-  const w2 = reshape(weight, [O, -1]);
-  const ws = groupsOf(w2, 0, r.groups), cs = groupsOf(cols, 1, r.groups);
-  const outs = ws.map((w, i) => mm(w, cs[i]!)); // [O/g, CK/g] @ [N, CK/g, L] -> [N, O/g, L]
-  const y = outs.length === 1 ? outs[0]! : cat(outs, 1);
-  return reshape(y, [x.shape[0]!, O, ...outSize]);
+  const out = empty(x.dtype, [x.shape[0]!, O, ...outSize]);
+  kernels().convForward(x.storage, weight.storage, out.storage, geometry(x, r, outSize), r.groups, O);
+  return out;
 }
 
 /**
- * The transposed convolution: W^T @ x per group, then col2im into an image of `imgSize`.
+ * The transposed convolution: col2im(W^T @ x) per sample and group, into an image of `imgSize`.
  * Weight layout [C_in, C_out / groups, ...kernel], as PyTorch.
  */
 function convTransposeCore(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly number[]): Tensor {
-  const Cin = x.shape[1]!, Cout = weight.shape[1]! * r.groups;
-  const L = numelOf(x.shape.slice(2));
-  const x3 = reshape(x, [x.shape[0]!, Cin, L]);
-  const w2 = reshape(weight, [Cin, -1]); // [C_in, C_out/g * K]
-  const ws = groupsOf(w2, 0, r.groups), xs = groupsOf(x3, 1, r.groups);
-  const cols = ws.map((w, i) => mm(w, xs[i]!, true, false)); // [C_out/g*K, C_in/g]^T... -> [N, C_out/g*K, L]
-  const c = cols.length === 1 ? cols[0]! : cat(cols, 1);
-  return col2im(c, geometry([x.shape[0]!, Cout, ...imgSize], r, x.shape.slice(2)));
+  const Cout = weight.shape[1]! * r.groups;
+  const img = empty(x.dtype, [x.shape[0]!, Cout, ...imgSize]);
+  kernels().convBackwardInput(x.storage, weight.storage, img.storage, geometry(img, r, x.shape.slice(2)), r.groups, x.shape[1]!);
+  return img;
 }
 
 /**
@@ -182,12 +149,13 @@ function convTransposeCore(x: Tensor, weight: Tensor, r: Resolved, imgSize: read
  * img = grad of output and colSide = input ([C_in, C_out/g, ...k]).
  */
 export function convWeightGrad(img: Tensor, colSide: Tensor, r: Resolved, weightShape: readonly number[]): Tensor {
-  const g = geometry(img, r, colSide.shape.slice(2));
-  const cols = im2col(img, g);
-  const cs = reshape(colSide, [colSide.shape[0]!, colSide.shape[1]!, -1]);
-  const colGroups = groupsOf(cols, 1, r.groups);
-  const parts = groupsOf(cs, 1, r.groups).map((c, i) => sum(mm(c, colGroups[i]!, false, true), 0));
-  return reshape(parts.length === 1 ? parts[0]! : cat(parts, 0), weightShape);
+  const dw = empty(img.dtype, weightShape);
+  kernels().convBackwardWeight(img.storage, colSide.storage, dw.storage, geometry(img, r, colSide.shape.slice(2)), r.groups, colSide.shape[1]!);
+  // bilinear in img and colSide: each gradient is the other operand convolved with dW
+  return record("ConvolutionWeightBackward", dw, [img, colSide], (g) => [
+    () => convTranspose(colSide, g, r, img.shape.slice(2)),
+    () => conv(img, g, r),
+  ]);
 }
 
 const biasView = (bias: Tensor, nd: number): Tensor => reshape(bias, [bias.shape[0]!, ...new Array<number>(nd).fill(1)]);
@@ -203,10 +171,17 @@ export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: 
 
 /** The differentiable primitive: forward by im2col + GEMM, backward as convolutions. */
 function conv(x: Tensor, weight: Tensor, r: Resolved): Tensor {
-  const out = noGrad(() => convCore(x, weight, r));
-  return record("ConvolutionBackward0", out, [x, weight], (g) => [
-    () => convTransposeCore(g, weight, r, x.shape.slice(2)),
+  return record("ConvolutionBackward0", convCore(x, weight, r), [x, weight], (g) => [
+    () => convTranspose(g, weight, r, x.shape.slice(2)),
     () => convWeightGrad(x, g, r, weight.shape),
+  ]);
+}
+
+/** The transposed convolution as a differentiable op: its backward is a conv and a weight gradient. */
+function convTranspose(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly number[]): Tensor {
+  return record("ConvolutionBackward1", convTransposeCore(x, weight, r, imgSize), [x, weight], (g) => [
+    () => conv(g, weight, r),
+    () => convWeightGrad(g, x, r, weight.shape),
   ]);
 }
 
@@ -235,10 +210,6 @@ export function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tenso
   const imgSize = x.shape.slice(2).map((n, i) => convOutputSize({ inputSize: n, kernelSize: kernel[i]!, stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]!, transposed: true, outputPadding: outputPadding[i]! }));
   if (imgSize.some((n) => n <= 0)) throw new ShapeError(`${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(x.shape)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`);
   const r: Resolved = { nd, stride, padding, dilation, groups, kernel, extraRight: new Array<number>(nd).fill(0) };
-  const out = noGrad(() => convTransposeCore(x, weight, r, imgSize));
-  const y = record("ConvolutionBackward1", out, [x, weight], (g) => [
-    () => convCore(g, weight, r),
-    () => convWeightGrad(g, x, r, weight.shape),
-  ]);
+  const y = convTranspose(x, weight, r, imgSize);
   return bias ? add(y, biasView(bias, nd)) : y;
 }

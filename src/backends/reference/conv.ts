@@ -4,11 +4,12 @@
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { ConvGeometry } from "../backend.js";
+import { matmul } from "./matmul.js";
 
 const prod = (a: readonly number[]): number => a.reduce((x, y) => x * y, 1);
 
 /** offsets[k * L + l] = image-plane offset read by tap k at output position l, or -1. */
-function tapTable(g: ConvGeometry): Int32Array {
+export function tapTable(g: ConvGeometry): Int32Array {
   const nd = g.imgSize.length, K = prod(g.kernel), L = prod(g.colSize);
   // per dim: coordinate of tap k at output o, or -1 outside the image
   const perDim = g.imgSize.map((n, d) => {
@@ -68,6 +69,53 @@ export function col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void
         const off = table[t]!;
         if (off >= 0) img[dst + off]! += cols[src + t]!;
       }
+    }
+  }
+}
+
+/** The sizes every conv kernel works with: C, P (image plane), K (taps), L (output positions), per-group C*K. */
+export function convSizes(g: ConvGeometry, groups: number, outChannels: number) {
+  const C = g.channels, P = prod(g.imgSize), K = prod(g.kernel), L = prod(g.colSize);
+  return { C, P, K, L, O: outChannels, Og: outChannels / groups, CKg: (C / groups) * K };
+}
+
+const one = (g: ConvGeometry): ConvGeometry => ({ ...g, batch: 1 });
+
+export function convForward(x: TypedArray, w: TypedArray, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+  const { C, P, K, L, O, Og, CKg } = convSizes(g, groups, outChannels);
+  const cols = new (x.constructor as new (n: number) => TypedArray)(C * K * L);
+  for (let n = 0; n < g.batch; n++) {
+    im2col(x.subarray(n * C * P, (n + 1) * C * P), cols, one(g));
+    for (let q = 0; q < groups; q++) {
+      matmul(w.subarray(q * Og * CKg), cols.subarray(q * CKg * L), out.subarray((n * O + q * Og) * L, (n * O + (q + 1) * Og) * L), { batch: 1, m: Og, k: CKg, n: L, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false });
+    }
+  }
+}
+
+export function convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+  const { C, P, K, L, O, Og, CKg } = convSizes(g, groups, outChannels);
+  const cols = new (dy.constructor as new (n: number) => TypedArray)(C * K * L);
+  for (let n = 0; n < g.batch; n++) {
+    for (let q = 0; q < groups; q++) {
+      matmul(w.subarray(q * Og * CKg), dy.subarray((n * O + q * Og) * L), cols.subarray(q * CKg * L, (q + 1) * CKg * L), { batch: 1, m: CKg, k: Og, n: L, aBatchStride: 0, bBatchStride: 0, transA: true, transB: false });
+    }
+    const dst = img.subarray(n * C * P, (n + 1) * C * P);
+    dst.fill(0);
+    col2im(cols, dst, one(g));
+  }
+}
+
+export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+  const { C, P, K, L, O, Og, CKg } = convSizes(g, groups, outChannels);
+  const cols = new (x.constructor as new (n: number) => TypedArray)(C * K * L);
+  const part = new (dw.constructor as new (n: number) => TypedArray)(Og * CKg);
+  dw.fill(0);
+  for (let n = 0; n < g.batch; n++) {
+    im2col(x.subarray(n * C * P, (n + 1) * C * P), cols, one(g));
+    for (let q = 0; q < groups; q++) {
+      matmul(dy.subarray((n * O + q * Og) * L), cols.subarray(q * CKg * L), part, { batch: 1, m: Og, k: L, n: CKg, aBatchStride: 0, bBatchStride: 0, transA: false, transB: true });
+      const base = q * Og * CKg;
+      for (let i = 0; i < part.length; i++) dw[base + i] += part[i]!;
     }
   }
 }

@@ -6,7 +6,7 @@ import { binary, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./movement.js";
 import { reduce } from "./reduce.js";
-import { col2im, im2col } from "./conv.js";
+import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
 import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent.js";
 
@@ -22,8 +22,9 @@ export const referenceBackend: Backend = {
   indexAdd,
   gather,
   scatterAdd,
-  im2col,
-  col2im,
+  convForward,
+  convBackwardInput,
+  convBackwardWeight,
   maxPool,
   avgPool,
   avgPoolBackward,

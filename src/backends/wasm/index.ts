@@ -4,6 +4,7 @@
 
 import type { Backend } from "../backend.js";
 import { referenceBackend } from "../reference/index.js";
+import { makeConv } from "./conv.js";
 import { makeMatmul } from "./matmul.js";
 import { makeRecurrent } from "./recurrent.js";
 import { Arena, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
@@ -22,6 +23,7 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     arena,
     matmul: makeMatmul(rt, arena),
     ...makeRecurrent(rt, arena),
+    ...makeConv(rt, arena),
   };
 }
 

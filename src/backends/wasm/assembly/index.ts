@@ -2,3 +2,4 @@
 // kernel takes byte addresses into the module's linear memory, which JS fills and reads back.
 export { sgemm, gemmScratchBytes } from "./gemm";
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from "./recurrent";
+export { convForward, convBackwardInput, convBackwardWeight } from "./conv";

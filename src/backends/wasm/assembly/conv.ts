@@ -1,0 +1,79 @@
+// Convolution kernels (float32): per sample, unfold the image into columns (im2col) in a scratch
+// block that stays in cache, then one GEMM per group; the two backward kernels are the same
+// lowering read the other way (GEMM then col2im for the input, im2col then GEMM for the weight).
+//
+// The geometry arrives as "runs" built on the JS side: each run copies `len` consecutive image
+// elements (at plane offset src) to consecutive column entries (at dst within one channel's
+// K*L block). Any 1/2/3-d geometry, stride, dilation and padding reduces to runs; entries no run
+// covers are padding (zero in im2col, dropped in col2im). With stride 1 a run is a whole
+// output row, so the copies are long and vectorise.
+import { sgemm } from "./gemm";
+
+@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+
+/** cols [C, KL] = unfold(img [C, P]) along the runs (triples dst, src, len at `runs`). */
+function im2col(img: usize, C: i32, P: i32, cols: usize, KL: i32, runs: usize, nRuns: i32): void {
+  memory.fill(cols, 0, <usize>C * KL * 4);
+  for (let c = 0; c < C; c++) {
+    const src0 = at(img, c * P), dst0 = at(cols, c * KL);
+    for (let r = 0; r < nRuns; r++) {
+      const p = runs + <usize>r * 12;
+      const d = at(dst0, load<i32>(p)), s = at(src0, load<i32>(p, 4)), len = load<i32>(p, 8);
+      let j = 0;
+      for (; j + 4 <= len; j += 4) v128.store(at(d, j), v128.load(at(s, j)));
+      for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(s, j)));
+    }
+  }
+}
+
+/** img [C, P] += fold(cols [C, KL]) along the runs: the adjoint of im2col. */
+function col2im(cols: usize, C: i32, P: i32, img: usize, KL: i32, runs: usize, nRuns: i32): void {
+  for (let c = 0; c < C; c++) {
+    const dst0 = at(img, c * P), src0 = at(cols, c * KL);
+    for (let r = 0; r < nRuns; r++) {
+      const p = runs + <usize>r * 12;
+      const s = at(src0, load<i32>(p)), d = at(dst0, load<i32>(p, 4)), len = load<i32>(p, 8);
+      let j = 0;
+      for (; j + 4 <= len; j += 4) v128.store(at(d, j), f32x4.add(v128.load(at(d, j)), v128.load(at(s, j))));
+      for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(d, j)) + load<f32>(at(s, j)));
+    }
+  }
+}
+
+/**
+ * out[n] = W @ im2col(x[n]) per group, for samples [n0, n1). x [N, C, P], w [O, C/groups * K],
+ * out [N, O, L]; cols holds C*K*L floats, scratch gemmScratchBytes().
+ */
+export function convForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize): void {
+  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
+  for (let n = n0; n < n1; n++) {
+    im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
+    for (let g = 0; g < groups; g++) {
+      sgemm(Og, L, CKg, at(w, g * Og * CKg), CKg, 1, at(cols, g * CKg * L), L, 1, at(out, (n * O + g * Og) * L), L, false, scratch);
+    }
+  }
+}
+
+/** img[n] = col2im(W^T @ dy[n]) per group (the input gradient; a transposed conv's forward). img is overwritten. */
+export function convBackwardInput(dy: usize, w: usize, img: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize): void {
+  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
+  for (let n = n0; n < n1; n++) {
+    for (let g = 0; g < groups; g++) {
+      sgemm(CKg, L, Og, at(w, g * Og * CKg), 1, CKg, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), L, false, scratch);
+    }
+    const dst = at(img, n * C * P);
+    memory.fill(dst, 0, <usize>C * P * 4);
+    col2im(cols, C, P, dst, KL, runs, nRuns);
+  }
+}
+
+/** dw (+)= sum over samples [n0, n1) of dy[n] @ im2col(x[n])^T per group; dw [O, C/groups * K]. */
+export function convBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, accumulate: bool): void {
+  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
+  for (let n = n0; n < n1; n++) {
+    im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
+    for (let g = 0; g < groups; g++) {
+      sgemm(Og, CKg, L, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), 1, L, at(dw, g * Og * CKg), CKg, accumulate || n > n0, scratch);
+    }
+  }
+}
