@@ -12,7 +12,11 @@ import { loadWasmBackend, type WasmBackend } from "./wasm/index.js";
 
 const available: Partial<Record<BackendName, Backend>> = { reference: referenceBackend };
 let current: Backend = referenceBackend;
-let numThreads = 1;
+/** Default threads: the machine's cores in Node (capped by the pool's size), 1 elsewhere. */
+let numThreads = ((): number => {
+  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+  return Math.max(1, os?.availableParallelism?.() ?? 1);
+})();
 let chosenByUser = false;
 let wasmMissing = "this runtime has no WebAssembly SIMD";
 
@@ -23,6 +27,7 @@ if (requested !== undefined && requested !== "reference" && requested !== "wasm"
 
 function adoptWasm(b: WasmBackend): void {
   available.wasm = b;
+  b.setThreads(numThreads);
   if (!chosenByUser && requested !== "reference") current = b;
 }
 
@@ -81,10 +86,15 @@ export function getBackend(): BackendName {
   return current.name;
 }
 
-/** Threads the fast backends may use; the reference backend is single-threaded and ignores it. */
+/**
+ * Threads the wasm backend may use for GEMM and convolutions (default: the machine's cores in
+ * Node; the browser build runs on one). Small ops always run on the calling thread. The
+ * reference backend is single-threaded and ignores it.
+ */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be a positive integer, got ${n}.`);
   numThreads = n;
+  (available.wasm as WasmBackend | undefined)?.setThreads(n);
 }
 
 export function getNumThreads(): number {

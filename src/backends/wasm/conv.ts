@@ -9,6 +9,8 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import type { ConvGeometry } from "../backend.js";
 import * as ref from "../reference/conv.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
+import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
+import type { ThreadPool } from "./threads.js";
 
 const runsCache = new Map<string, Int32Array>();
 
@@ -32,41 +34,54 @@ export function convRuns(g: ConvGeometry): Int32Array {
   return runs;
 }
 
-export function makeConv(rt: WasmRuntime, arena: Arena) {
-  const k = rt.exports;
-  /** Copy operands in, run `body` with their addresses and the shared per-call buffers, copy `out` back. */
-  function call(g: ConvGeometry, groups: number, outChannels: number, inputs: Float32Array[], out: Float32Array,
-    body: (p: number[], s: ReturnType<typeof ref.convSizes>, runs: number, nRuns: number, cols: number) => void): void {
+export function makeConv(rt: WasmRuntime, arena: Arena, pool: () => { pool: ThreadPool | null; threads: number }) {
+  const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
+  type Kernel = "convForward" | "convBackwardInput" | "convBackwardWeight";
+  /**
+   * Copy the operands in, split the samples across threads (each with its own columns and GEMM
+   * scratch), run, copy `out` back. The weight gradient sums per-thread partials afterwards.
+   */
+  function run(kernel: Kernel, g: ConvGeometry, groups: number, outChannels: number, x: Float32Array, w: Float32Array, out: Float32Array): void {
     const s = ref.convSizes(g, groups, outChannels);
     const runs = convRuns(g);
+    const { pool: p, threads } = pool();
+    const flops = 2 * g.batch * s.O * s.CKg * s.L;
+    const ranges = p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(g.batch, threads, 1) : [[0, g.batch] as [number, number]];
     arena.reset();
-    const ptrs = inputs.map((x) => arena.f32In(x));
-    const pOut = arena.alloc(out.length * 4);
+    const px = arena.f32In(x), pw = arena.f32In(w);
     const pRuns = arena.alloc(runs.length * 4);
     arena.i32(pRuns, runs.length).set(runs);
-    const cols = arena.alloc(s.C * s.K * s.L * 4);
-    body([...ptrs, pOut], s, pRuns, runs.length / 3, cols);
-    out.set(arena.f32(pOut, out.length));
+    const weightGrad = kernel === "convBackwardWeight";
+    // the weight gradient: thread i writes its own partial sum
+    const outs = ranges.map((_, i) => (i === 0 || weightGrad ? arena.alloc(out.length * 4) : 0));
+    const rows = ranges.map(([n0, n1], i) => {
+      const cols = arena.alloc(s.C * s.K * s.L * 4);
+      const row = [px, pw, weightGrad ? outs[i]! : outs[0]!, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, runs.length / 3, cols, arena.scratch(i)];
+      return weightGrad ? [...row, 0] : row;
+    });
+    if (rows.length === 1) (rt.exports[kernel] as (...a: number[]) => void)(...rows[0]!);
+    else p!.run(kernel, rows);
+    out.set(arena.f32(outs[0]!, out.length));
+    for (let i = 1; weightGrad && i < outs.length; i++) {
+      const part = arena.f32(outs[i]!, out.length);
+      for (let j = 0; j < out.length; j++) out[j] += part[j]!;
+    }
   }
-  const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
   return {
     convForward(x: TypedArray, w: TypedArray, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(x, w, out)) return ref.convForward(x, w, out, g, groups, outChannels);
       if (out.length === 0) return;
-      call(g, groups, outChannels, [x as Float32Array, w as Float32Array], out as Float32Array, (p, s, runs, nRuns, cols) =>
-        k.convForward(p[0]!, p[1]!, p[2]!, 0, g.batch, s.C, s.P, s.O, s.K, s.L, groups, runs, nRuns, cols, arena.scratch(0)));
+      run("convForward", g, groups, outChannels, x as Float32Array, w as Float32Array, out as Float32Array);
     },
     convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(dy, w, img)) return ref.convBackwardInput(dy, w, img, g, groups, outChannels);
       if (img.length === 0) return;
-      call(g, groups, outChannels, [dy as Float32Array, w as Float32Array], img as Float32Array, (p, s, runs, nRuns, cols) =>
-        k.convBackwardInput(p[0]!, p[1]!, p[2]!, 0, g.batch, s.C, s.P, s.O, s.K, s.L, groups, runs, nRuns, cols, arena.scratch(0)));
+      run("convBackwardInput", g, groups, outChannels, dy as Float32Array, w as Float32Array, img as Float32Array);
     },
     convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(x, dy, dw)) return ref.convBackwardWeight(x, dy, dw, g, groups, outChannels);
       if (g.batch === 0) { dw.fill(0); return; }
-      call(g, groups, outChannels, [x as Float32Array, dy as Float32Array], dw as Float32Array, (p, s, runs, nRuns, cols) =>
-        k.convBackwardWeight(p[0]!, p[1]!, p[2]!, 0, g.batch, s.C, s.P, s.O, s.K, s.L, groups, runs, nRuns, cols, arena.scratch(0), 0));
+      run("convBackwardWeight", g, groups, outChannels, x as Float32Array, dy as Float32Array, dw as Float32Array);
     },
   };
 }

@@ -7,23 +7,35 @@ import { referenceBackend } from "../reference/index.js";
 import { makeConv } from "./conv.js";
 import { makeMatmul } from "./matmul.js";
 import { makeRecurrent } from "./recurrent.js";
-import { Arena, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
+import { Arena, MAX_THREADS, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
+import { ThreadPool } from "./threads.js";
 
 export interface WasmBackend extends Backend {
   readonly runtime: WasmRuntime;
   readonly arena: Arena;
+  /** Threads GEMM and convolutions may use (1 where the runtime has no worker threads). */
+  setThreads(n: number): void;
+  /** Stop the worker threads (they restart on demand). */
+  closeThreads(): Promise<void>;
 }
 
 function makeBackend(rt: WasmRuntime): WasmBackend {
   const arena = new Arena(rt);
+  const pool = ThreadPool.create(rt, MAX_THREADS);
+  let threads = 1;
+  const threading = () => ({ pool, threads });
   return {
     ...referenceBackend,
     name: "wasm",
     runtime: rt,
     arena,
-    matmul: makeMatmul(rt, arena),
+    setThreads(n: number) {
+      threads = pool ? Math.max(1, Math.min(n, MAX_THREADS)) : 1;
+    },
+    closeThreads: async () => { await pool?.close(); },
+    matmul: makeMatmul(rt, arena, threading),
     ...makeRecurrent(rt, arena),
-    ...makeConv(rt, arena),
+    ...makeConv(rt, arena, threading),
   };
 }
 

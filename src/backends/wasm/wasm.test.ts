@@ -90,3 +90,40 @@ describe("wasm fused recurrent cells match the reference kernels", () => {
     });
   }
 });
+
+describe("wasm worker threads", () => {
+  it("a product split across 2 threads equals the single-thread one bit for bit (each element has one owner)", async () => {
+    const run = (threads: number, transB: boolean): Float32Array => {
+      wasm.setThreads(threads);
+      const m = 67, k = 300, n = 530;
+      const a = randomF32(m * k, 1), b = randomF32(k * n, 2), out = new Float32Array(m * n);
+      wasm.matmul(a, b, out, { batch: 1, m, k, n, aBatchStride: 0, bBatchStride: 0, transA: false, transB });
+      return out;
+    };
+    for (const transB of [false, true]) assert.deepEqual(run(2, transB), run(1, transB));
+    await wasm.closeThreads();
+  });
+  it("convolution forward, input and weight gradients split over samples match one thread", async () => {
+    // 2 * N * O * (C/groups * K) * L = 10.6 MFLOP: above the size where the pool is used
+    const g = { batch: 7, channels: 16, imgSize: [24, 24], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], colSize: [24, 24] };
+    const O = 18, groups = 2;
+    const x = randomF32(7 * 16 * 576, 3), w = randomF32(O * 8 * 9, 4), dy = randomF32(7 * O * 576, 5);
+    const run = (threads: number) => {
+      wasm.setThreads(threads);
+      const out = new Float32Array(7 * O * 576), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
+      wasm.convForward(x, w, out, g, groups, O);
+      wasm.convBackwardInput(dy, w, dx, g, groups, O);
+      wasm.convBackwardWeight(x, dy, dw, g, groups, O);
+      return { out, dx, dw };
+    };
+    const one = run(1), two = run(2);
+    assert.deepEqual(two.out, one.out);
+    assert.deepEqual(two.dx, one.dx);
+    // partial sums per thread: the same terms added in another order
+    two.dw.forEach((v, i) => assert.ok(Math.abs(v - one.dw[i]!) <= 1e-5 * (1 + Math.abs(one.dw[i]!)), `dw[${i}]`));
+    const want = new Float32Array(one.out.length);
+    referenceBackend.convForward(x, w, want, g, groups, O);
+    want.forEach((v, i) => assert.ok(Math.abs(v - one.out[i]!) <= 1e-5 * (1 + Math.abs(v)), `out[${i}]`));
+    await wasm.closeThreads();
+  });
+});
