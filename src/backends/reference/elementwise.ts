@@ -50,8 +50,44 @@ export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, a = 0, b = 0)
     for (let i = 0; i < n; i++) out[i] = x[i] !== 0 ? 1 : 0; // NaN != 0, so NaN casts to true
     return;
   }
+  if (unaryRun(op, x, out, n)) return;
   const f = unaryFns[op];
   for (let i = 0; i < n; i++) out[i] = f(x[i]!, a, b);
+}
+
+/**
+ * The unary maps training runs most, as direct loops (no call per element through the table
+ * above; the same results, since they compute the same expressions).
+ */
+function unaryRun(op: UnaryOp, x: TypedArray, out: TypedArray, n: number): boolean {
+  switch (op) {
+    case "copy": case "cast": for (let i = 0; i < n; i++) out[i] = x[i]!; return true;
+    case "neg": for (let i = 0; i < n; i++) out[i] = -x[i]!; return true;
+    case "exp": for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); return true;
+    case "log": for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); return true;
+    case "sqrt": for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); return true;
+    case "square": for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * v; } return true;
+    case "abs": for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); return true;
+    case "tanh": for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); return true;
+    case "relu": for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 || v !== v ? v : 0; } return true;
+    case "sigmoid": for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]!); return true;
+    default: return false;
+  }
+}
+
+/** Comparisons into bool storage as direct loops, for equal lengths or a scalar right operand. */
+function compareRun(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, n: number): boolean {
+  if (a.length !== n || (b.length !== n && b.length !== 1)) return false;
+  const sb = b.length === n ? 1 : 0;
+  switch (op) {
+    case "gt": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! > b[j]! ? 1 : 0; return true;
+    case "ge": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! >= b[j]! ? 1 : 0; return true;
+    case "lt": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! < b[j]! ? 1 : 0; return true;
+    case "le": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! <= b[j]! ? 1 : 0; return true;
+    case "eq": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! === b[j]! ? 1 : 0; return true;
+    case "ne": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! !== b[j]! ? 1 : 0; return true;
+    default: return false;
+  }
 }
 
 type Binary = (x: number, y: number) => number;
@@ -136,6 +172,7 @@ export function binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b
       return;
     }
   }
+  if (out instanceof Uint8Array && compareRun(op, a, b, out, n)) return;
   const raw = binaryFns[op];
   // bool storage holds only 0 or 1: True + True is True in PyTorch, not 2
   const f: Binary = out instanceof Uint8Array ? (x, y) => (raw(x, y) !== 0 ? 1 : 0) : raw;

@@ -54,37 +54,46 @@ export function indexAdd(out: TypedArray, outer: number, size: number, inner: nu
 
 const rowMajor = stridesOf;
 
-/** Visit every position of `shape` in row-major order, with its coordinate vector (reused). */
-function forEachIndex(shape: readonly number[], body: (flat: number, coord: number[]) => void): void {
+/**
+ * Walk `shape` in row-major order as runs along its last dim: body(flat, offA, offB, len) with
+ * the offsets of the run's start under two stride vectors (a stride of 0 drops a dim).
+ */
+function walkRuns(shape: readonly number[], sa: readonly number[], sb: readonly number[], body: (flat: number, a: number, b: number, len: number) => void): void {
+  const nd = shape.length;
   let total = 1;
   for (const d of shape) total *= d;
-  const coord = new Array<number>(shape.length).fill(0);
-  for (let f = 0; f < total; f++) {
-    body(f, coord);
-    for (let d = shape.length - 1; d >= 0; d--) {
+  if (total === 0) return;
+  if (nd === 0) { body(0, 0, 0, 1); return; }
+  const len = shape[nd - 1]!;
+  const coord = new Array<number>(nd - 1).fill(0);
+  let a = 0, b = 0;
+  for (let f = 0; f < total; f += len) {
+    body(f, a, b, len);
+    for (let d = nd - 2; d >= 0; d--) {
+      a += sa[d]!; b += sb[d]!;
       if (++coord[d]! < shape[d]!) break;
+      a -= sa[d]! * shape[d]!; b -= sb[d]! * shape[d]!;
       coord[d] = 0;
     }
   }
 }
 
 export function gather(x: TypedArray, xShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: TypedArray): void {
-  const xs = rowMajor(xShape);
-  forEachIndex(indexShape, (f, c) => {
-    let off = 0;
-    for (let d = 0; d < c.length; d++) off += (d === dim ? index[f]! : c[d]!) * xs[d]!;
-    out[f] = x[off]!;
+  const xs = rowMajor(xShape).slice();
+  const dimStride = xs[dim] ?? 0; // 0-d: no dim to stride
+  xs[dim] = 0; // the index supplies this coordinate
+  const last = indexShape.length - 1, step = xs[last] ?? 0;
+  walkRuns(indexShape, xs, xs, (f, base, _b, len) => {
+    for (let j = 0; j < len; j++) out[f + j] = x[base + j * step + index[f + j]! * dimStride]!;
   });
 }
 
 export function scatterAdd(out: TypedArray, outShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], src: TypedArray, srcShape: readonly number[]): void {
-  const os = rowMajor(outShape), ss = rowMajor(srcShape);
-  forEachIndex(indexShape, (f, c) => {
-    let o = 0, s = 0;
-    for (let d = 0; d < c.length; d++) {
-      o += (d === dim ? index[f]! : c[d]!) * os[d]!;
-      s += c[d]! * ss[d]!;
-    }
-    out[o]! += src[s]!;
+  const os = rowMajor(outShape).slice(), ss = rowMajor(srcShape);
+  const dimStride = os[dim] ?? 0;
+  os[dim] = 0;
+  const last = indexShape.length - 1, oStep = os[last] ?? 0, sStep = ss[last] ?? 0;
+  walkRuns(indexShape, os, ss, (f, o, s, len) => {
+    for (let j = 0; j < len; j++) out[o + j * oStep + index[f + j]! * dimStride]! += src[s + j * sStep]!;
   });
 }

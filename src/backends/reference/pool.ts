@@ -77,3 +77,21 @@ export function avgPoolBackward(dy: TypedArray, dx: TypedArray, divisor: Float64
     }
   }
 }
+
+const csrCache = new Map<string, { start: Int32Array; offs: Int32Array }>();
+
+/** The windows in compressed-row form (window o = offs[start[o] .. start[o+1])), cached per geometry. */
+export function windowsCsr(g: PoolGeometry): { start: Int32Array; offs: Int32Array } {
+  const key = [g.inSize, g.outSize, g.dilation, ...g.start, ...g.count].map((a) => Array.from(a).join(",")).join("|");
+  let c = csrCache.get(key);
+  if (c) return c;
+  const win = windows(g);
+  const start = new Int32Array(win.length + 1);
+  win.forEach((w, o) => { start[o + 1] = start[o]! + w.length; });
+  const offs = new Int32Array(start[win.length]!);
+  win.forEach((w, o) => offs.set(w, start[o]!));
+  c = { start, offs };
+  if (csrCache.size > 64) csrCache.clear();
+  csrCache.set(key, c);
+  return c;
+}

@@ -6,6 +6,7 @@ import type { Backend } from "../backend.js";
 import { referenceBackend } from "../reference/index.js";
 import { makeConv } from "./conv.js";
 import { makeMatmul } from "./matmul.js";
+import { makePool } from "./pool.js";
 import { makeRecurrent } from "./recurrent.js";
 import { Arena, MAX_THREADS, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
 import { ThreadPool } from "./threads.js";
@@ -36,6 +37,7 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     matmul: makeMatmul(rt, arena, threading),
     ...makeRecurrent(rt, arena),
     ...makeConv(rt, arena, threading),
+    ...makePool(rt, arena),
   };
 }
 

@@ -21,6 +21,9 @@ export interface WasmExports {
   convForward(x: number, w: number, out: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number): void;
   convBackwardInput(dy: number, w: number, img: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number): void;
   convBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number): void;
+  maxPool(x: number, out: number, indices: number, planes: number, P: number, O: number, start: number, offs: number): void;
+  avgPool(x: number, out: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
+  avgPoolBackward(dy: number, dx: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
 }
 

@@ -3,3 +3,4 @@
 export { sgemm, gemmScratchBytes } from "./gemm";
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from "./recurrent";
 export { convForward, convBackwardInput, convBackwardWeight } from "./conv";
+export { maxPool, avgPool, avgPoolBackward } from "./pool";

@@ -1,0 +1,52 @@
+// Pooling kernels (float32). Windows arrive from the JS side in compressed-row form: output
+// position o reads the plane offsets offs[start[o] .. start[o + 1]) (padding already dropped), so
+// one kernel serves every 1/2/3-d geometry, stride, dilation, padding and ceil mode.
+
+@inline function f(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+
+/** Max over each window; indices get the flat plane offset of the first maximum (NaN wins). */
+export function maxPool(x: usize, out: usize, indices: usize, planes: i32, P: i32, O: i32, start: usize, offs: usize): void {
+  for (let p = 0; p < planes; p++) {
+    const xp = f(x, p * P);
+    for (let o = 0; o < O; o++) {
+      const s = load<i32>(f(start, o)), e = load<i32>(f(start, o + 1));
+      let best: f32 = -Infinity, at = -1;
+      for (let j = s; j < e; j++) {
+        const off = load<i32>(f(offs, j));
+        const v = load<f32>(f(xp, off));
+        if (at < 0 || v > best || (v != v && best == best)) { best = v; at = off; }
+      }
+      store<f32>(f(out, p * O + o), best);
+      store<i32>(f(indices, p * O + o), at);
+    }
+  }
+}
+
+/** Window sums divided by div[o] (f32 per output position). */
+export function avgPool(x: usize, out: usize, div: usize, planes: i32, P: i32, O: i32, start: usize, offs: usize): void {
+  for (let p = 0; p < planes; p++) {
+    const xp = f(x, p * P);
+    for (let o = 0; o < O; o++) {
+      const s = load<i32>(f(start, o)), e = load<i32>(f(start, o + 1));
+      let sum: f32 = 0;
+      for (let j = s; j < e; j++) sum += load<f32>(f(xp, load<i32>(f(offs, j))));
+      store<f32>(f(out, p * O + o), sum / load<f32>(f(div, o)));
+    }
+  }
+}
+
+/** dx (zeroed here) gets dy[o] / div[o] at every position of window o. */
+export function avgPoolBackward(dy: usize, dx: usize, div: usize, planes: i32, P: i32, O: i32, start: usize, offs: usize): void {
+  memory.fill(dx, 0, <usize>planes * P * 4);
+  for (let p = 0; p < planes; p++) {
+    const dxp = f(dx, p * P);
+    for (let o = 0; o < O; o++) {
+      const s = load<i32>(f(start, o)), e = load<i32>(f(start, o + 1));
+      const v = load<f32>(f(dy, p * O + o)) / load<f32>(f(div, o));
+      for (let j = s; j < e; j++) {
+        const a = f(dxp, load<i32>(f(offs, j)));
+        store<f32>(a, load<f32>(a) + v);
+      }
+    }
+  }
+}
