@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import * as tl from "../../index.js";
 import { referenceBackend } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
+import { kernels } from "../index.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
 
@@ -125,5 +126,53 @@ describe("wasm worker threads", () => {
     referenceBackend.convForward(x, w, want, g, groups, O);
     want.forEach((v, i) => assert.ok(Math.abs(v - one.out[i]!) <= 1e-5 * (1 + Math.abs(v)), `out[${i}]`));
     await wasm.closeThreads();
+  });
+});
+
+describe("wasm memory in steady-state training", () => {
+  it("200 training steps of a CNN and an LSTM do not grow the wasm memory after the first steps", () => {
+    const previous = tl.getBackend();
+    tl.setBackend("wasm");
+    try {
+      const active = kernels() as WasmBackend;
+      tl.manualSeed(0);
+      const conv = new tl.nn.Sequential(new tl.nn.Conv2d(1, 8, 3, { padding: 1 }), new tl.nn.ReLU(), new tl.nn.MaxPool2d(2), new tl.nn.Flatten(), new tl.nn.Linear(8 * 16, 10));
+      const lstm = new tl.nn.LSTM(4, 16);
+      const head = new tl.nn.Linear(16, 1);
+      const opt = new tl.optim.Adam([...conv.parameters(), ...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
+      const x = tl.randn([16, 1, 8, 8]), y = tl.randint(0, 10, [16]), seq = tl.randn([12, 16, 4]), target = tl.randn([16, 1]);
+      let bytesAfterWarmup = 0;
+      for (let step = 0; step < 200; step++) {
+        const [out] = lstm.forward(seq);
+        const loss = tl.F.crossEntropy(conv.forward(x), y).add(tl.F.mseLoss(head.forward(out.select(0, -1)), target));
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        if (step === 9) bytesAfterWarmup = active.arena.memoryBytes;
+      }
+      assert.ok(bytesAfterWarmup > 0);
+      assert.equal(active.arena.memoryBytes, bytesAfterWarmup);
+    } finally {
+      tl.setBackend(previous);
+    }
+  });
+});
+
+describe("wasm loading where synchronous compilation is refused (a browser's main thread)", () => {
+  it("loadWasmBackend falls back to WebAssembly.compile and resolves to a working backend", async () => {
+    const Sync = WebAssembly.Module;
+    // Chrome refuses new WebAssembly.Module(bytes) over 4 KiB on the main thread with a RangeError
+    (WebAssembly as { Module: unknown }).Module = function () { throw new RangeError("WebAssembly.Module(): buffer size is larger than 4KB"); };
+    let pending: ReturnType<typeof loadWasmBackend>;
+    try {
+      pending = loadWasmBackend();
+    } finally {
+      (WebAssembly as { Module: unknown }).Module = Sync;
+    }
+    assert.ok(pending instanceof Promise);
+    const b = await pending;
+    const out = new Float32Array(4);
+    b.matmul(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), out, { batch: 1, m: 2, k: 2, n: 2, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false });
+    assert.deepEqual(Array.from(out), [19, 22, 43, 50]);
   });
 });
