@@ -129,4 +129,17 @@ export interface Backend {
   gruCell(xg: TypedArray, hg: TypedArray, h: TypedArray, h1: TypedArray, B: number, H: number): void;
   /** Gradient of gruCell: dxg, dhg ([B, 3H]) and dh. */
   gruCellBackward(xg: TypedArray, hg: TypedArray, h: TypedArray, dh1: TypedArray, dxg: TypedArray, dhg: TypedArray, dh: TypedArray, B: number, H: number): void;
+
+  // Whole layers over a sequence (ops/recurrent.ts): steps t = 0..T-1, or T-1..0 when `reverse`.
+  /**
+   * LSTM: xg [T, B, 4H] (input projection plus both biases), h0, c0 [B, H], w = W_hh [4H, H].
+   * Writes out [2, T, B, H] (h, then c, of every step in time order) and gates [T, B, 4H] (step order, for the backward).
+   */
+  lstmSequence(xg: TypedArray, h0: TypedArray, c0: TypedArray, w: TypedArray, out: TypedArray, gates: TypedArray, T: number, B: number, H: number, reverse: boolean): void;
+  /** Its backward from gOut [2, T, B, H]: dxg [T, B, 4H], dh0, dc0 [B, H], dw [4H, H]. */
+  lstmSequenceBackward(w: TypedArray, gates: TypedArray, out: TypedArray, h0: TypedArray, c0: TypedArray, gOut: TypedArray, dxg: TypedArray, dh0: TypedArray, dc0: TypedArray, dw: TypedArray, T: number, B: number, H: number, reverse: boolean): void;
+  /** GRU: xg [T, B, 3H] (with b_ih), h0 [B, H], w = W_hh [3H, H], b = b_hh or null. Writes out [T, B, H] and hg [T, B, 3H] (step order). */
+  gruSequence(xg: TypedArray, h0: TypedArray, w: TypedArray, b: TypedArray | null, out: TypedArray, hg: TypedArray, T: number, B: number, H: number, reverse: boolean): void;
+  /** Its backward from gOut [T, B, H]: dxg [T, B, 3H], dh0, dw [3H, H], db [3H] (when b was given). */
+  gruSequenceBackward(xg: TypedArray, w: TypedArray, hg: TypedArray, out: TypedArray, h0: TypedArray, gOut: TypedArray, dxg: TypedArray, dh0: TypedArray, dw: TypedArray, db: TypedArray | null, T: number, B: number, H: number, reverse: boolean): void;
 }

@@ -21,7 +21,6 @@ import { kernels } from "../backends/index.js";
 import { isGradEnabled, record } from "../autograd/graph.js";
 import { grad } from "../autograd/backward.js";
 import { DTypeError, ShapeError } from "../tensor/errors.js";
-import { type TypedArray } from "../tensor/dtype.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { zeros } from "../tensor/create.js";
@@ -110,15 +109,6 @@ export function gruCell(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
 
 // ---------------------------------------------------------------- a whole layer over a sequence
 
-/** C (m x n) = op(A) @ op(B) on raw storage (subarrays allowed). */
-function gemm(a: TypedArray, b: TypedArray, c: TypedArray, m: number, k: number, n: number, transA: boolean, transB: boolean): void {
-  kernels().matmul(a, b, c, { batch: 1, m, k, n, aBatchStride: 0, bBatchStride: 0, transA, transB });
-}
-
-function addInto(out: TypedArray, a: TypedArray): void {
-  for (let i = 0; i < out.length; i++) out[i] += a[i]!;
-}
-
 function checkSequence(op: string, xg: Tensor, G: number, h0: Tensor, wHh: Tensor): [number, number, number] {
   if (xg.ndim !== 3 || xg.shape[2]! % G !== 0 || xg.shape[2] === 0) throw new ShapeError(`${op}: input gates must be [seq, batch, ${G} * hidden], got ${fmt(xg.shape)}.`);
   const [T, B] = xg.shape as [number, number];
@@ -128,7 +118,6 @@ function checkSequence(op: string, xg: Tensor, G: number, h0: Tensor, wHh: Tenso
   return [T, B, H];
 }
 
-/** Step k's time index and the [start, end) of its [B, width] slab in a [T, B, width] buffer. */
 const timeOf = (k: number, T: number, reverse: boolean): number => (reverse ? T - 1 - k : k);
 
 /**
@@ -139,48 +128,18 @@ const timeOf = (k: number, T: number, reverse: boolean): number => (reverse ? T 
 export function lstmSequence(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, reverse = false): Tensor {
   const [T, B, H] = checkSequence("lstmSequence", xg, 4, h0, wHh);
   checkSame("lstmSequence", xg, "c0", c0, [B, H]);
-  const S = B * H, G = 4 * H, dt = xg.dtype;
+  const dt = xg.dtype;
   const out = empty(dt, [2, T, B, H]);
-  const o = out.storage, W = wHh.storage, X = xg.storage;
-  // per step k (in step order): the gates, and the state it started from
-  const gatesAll = empty(dt, [T, B, G]).storage;
-  const cPrevAll = empty(dt, [T, B, H]).storage, hPrevAll = empty(dt, [T, B, H]).storage;
-  let h: TypedArray = h0.storage, c: TypedArray = c0.storage;
-  for (let k = 0; k < T; k++) {
-    const t = timeOf(k, T, reverse);
-    const gates = gatesAll.subarray(k * B * G, (k + 1) * B * G);
-    hPrevAll.set(h, k * S);
-    cPrevAll.set(c, k * S);
-    gemm(h, W, gates, B, H, G, false, true);
-    addInto(gates, X.subarray(t * B * G, (t + 1) * B * G));
-    const h1 = o.subarray(t * S, (t + 1) * S), c1 = o.subarray((T + t) * S, (T + t + 1) * S);
-    kernels().lstmCell(gates, c, c1, h1, B, H);
-    h = h1;
-    c = c1;
-  }
+  const gates = empty(dt, [T, B, 4 * H]); // kept for the backward
+  kernels().lstmSequence(xg.storage, h0.storage, c0.storage, wHh.storage, out.storage, gates.storage, T, B, H, reverse);
   return record("LstmSequenceBackward", out, [xg, h0, c0, wHh], (gOut) => {
     if (isGradEnabled()) return recomputeGrads(() => lstmSequenceComposite(xg, h0, c0, wHh, reverse), [xg, h0, c0, wHh], gOut);
     const all = lazy(() => {
-      const g = gOut.storage;
-      const dG = empty(dt, [T, B, G]).storage; // step order
-      const dxg = empty(dt, [T, B, G]);
-      let dh = new (g.constructor as new (n: number) => TypedArray)(S), dc = new (g.constructor as new (n: number) => TypedArray)(S);
-      const dcPrev = new (g.constructor as new (n: number) => TypedArray)(S);
-      for (let k = T - 1; k >= 0; k--) {
-        const t = timeOf(k, T, reverse);
-        addInto(dh, g.subarray(t * S, (t + 1) * S));
-        addInto(dc, g.subarray((T + t) * S, (T + t + 1) * S));
-        const dGk = dG.subarray(k * B * G, (k + 1) * B * G);
-        kernels().lstmCellBackward(gatesAll.subarray(k * B * G, (k + 1) * B * G), cPrevAll.subarray(k * S, (k + 1) * S), o.subarray((T + t) * S, (T + t + 1) * S), dh, dc, dGk, dcPrev, B, H);
-        dxg.storage.set(dGk, t * B * G);
-        gemm(dGk, W, dh, B, G, H, false, false); // dh_{prev} = dG_k W_hh
-        dc.set(dcPrev);
-      }
-      const dW = empty(dt, [G, H]);
-      gemm(dG, hPrevAll, dW.storage, G, T * B, H, true, false); // sum_k dG_k^T h_{k-1}
-      return [dxg, wrap(dh, [B, H], dt), wrap(dc, [B, H], dt), dW] as const;
+      const dxg = empty(dt, [T, B, 4 * H]), dh0 = empty(dt, [B, H]), dc0 = empty(dt, [B, H]), dw = empty(dt, [4 * H, H]);
+      kernels().lstmSequenceBackward(wHh.storage, gates.storage, out.storage, h0.storage, c0.storage, gOut.storage, dxg.storage, dh0.storage, dc0.storage, dw.storage, T, B, H, reverse);
+      return [dxg, dh0, dc0, dw];
     });
-    return [() => all()[0], () => all()[1], () => all()[2], () => all()[3]];
+    return [0, 1, 2, 3].map((i) => () => all()[i]!);
   }, [xg, h0, c0, wHh]);
 }
 
@@ -191,56 +150,20 @@ export function lstmSequence(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, re
 export function gruSequence(xg: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor | null, reverse = false): Tensor {
   const [T, B, H] = checkSequence("gruSequence", xg, 3, h0, wHh);
   if (bHh) checkSame("gruSequence", xg, "bias_hh", bHh, [3 * H]);
-  const S = B * H, G = 3 * H, dt = xg.dtype;
+  const dt = xg.dtype;
   const out = empty(dt, [T, B, H]);
-  const o = out.storage, W = wHh.storage, X = xg.storage;
-  const hgAll = empty(dt, [T, B, G]).storage, hPrevAll = empty(dt, [T, B, H]).storage;
-  let h: TypedArray = h0.storage;
-  for (let k = 0; k < T; k++) {
-    const t = timeOf(k, T, reverse);
-    const hg = hgAll.subarray(k * B * G, (k + 1) * B * G);
-    hPrevAll.set(h, k * S);
-    gemm(h, W, hg, B, H, G, false, true);
-    if (bHh) for (let b = 0; b < B; b++) addInto(hg.subarray(b * G, (b + 1) * G), bHh.storage);
-    const h1 = o.subarray(t * S, (t + 1) * S);
-    kernels().gruCell(X.subarray(t * B * G, (t + 1) * B * G), hg, h, h1, B, H);
-    h = h1;
-  }
+  const hg = empty(dt, [T, B, 3 * H]); // h W_hh^T + b_hh per step, kept for the backward
+  kernels().gruSequence(xg.storage, h0.storage, wHh.storage, bHh?.storage ?? null, out.storage, hg.storage, T, B, H, reverse);
   const inputs = bHh ? [xg, h0, wHh, bHh] : [xg, h0, wHh];
   return record("GruSequenceBackward", out, inputs, (gOut) => {
     if (isGradEnabled()) return recomputeGrads(() => gruSequenceComposite(xg, h0, wHh, bHh, reverse), inputs, gOut);
     const all = lazy(() => {
-      const g = gOut.storage;
-      const dHG = empty(dt, [T, B, G]).storage; // step order
-      const dxg = empty(dt, [T, B, G]);
-      const make = (n: number): TypedArray => new (g.constructor as new (n: number) => TypedArray)(n);
-      const dh = make(S), dhDirect = make(S);
-      for (let k = T - 1; k >= 0; k--) {
-        const t = timeOf(k, T, reverse);
-        addInto(dh, g.subarray(t * S, (t + 1) * S));
-        const dHGk = dHG.subarray(k * B * G, (k + 1) * B * G);
-        kernels().gruCellBackward(X.subarray(t * B * G, (t + 1) * B * G), hgAll.subarray(k * B * G, (k + 1) * B * G), hPrevAll.subarray(k * S, (k + 1) * S), dh, dxg.storage.subarray(t * B * G, (t + 1) * B * G), dHGk, dhDirect, B, H);
-        gemm(dHGk, W, dh, B, G, H, false, false);
-        addInto(dh, dhDirect);
-      }
-      const dW = empty(dt, [G, H]);
-      gemm(dHG, hPrevAll, dW.storage, G, T * B, H, true, false);
-      const grads: Tensor[] = [dxg, wrap(dh, [B, H], dt), dW];
-      if (bHh) {
-        const db = empty(dt, [G]).storage;
-        for (let r = 0; r < T * B; r++) addInto(db, dHG.subarray(r * G, (r + 1) * G));
-        grads.push(wrap(db, [G], dt));
-      }
-      return grads;
+      const dxg = empty(dt, [T, B, 3 * H]), dh0 = empty(dt, [B, H]), dw = empty(dt, [3 * H, H]), db = bHh ? empty(dt, [3 * H]) : null;
+      kernels().gruSequenceBackward(xg.storage, wHh.storage, hg.storage, out.storage, h0.storage, gOut.storage, dxg.storage, dh0.storage, dw.storage, db?.storage ?? null, T, B, H, reverse);
+      return db ? [dxg, dh0, dw, db] : [dxg, dh0, dw];
     });
     return inputs.map((_, i) => () => all()[i]!);
   });
-}
-
-function wrap(storage: TypedArray, shape: number[], dtype: Tensor["dtype"]): Tensor {
-  const t = empty(dtype, shape);
-  t.storage.set(storage);
-  return t;
 }
 
 /** The same sequence with the step ops (differentiable backward), for createGraph. */

@@ -8,7 +8,7 @@ import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./moveme
 import { reduce } from "./reduce.js";
 import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
 import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
-import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent.js";
+import { gruCell, gruCellBackward, gruSequence, gruSequenceBackward, lstmCell, lstmCellBackward, lstmSequence, lstmSequenceBackward } from "./recurrent.js";
 
 export const referenceBackend: Backend = {
   name: "reference",
@@ -30,6 +30,10 @@ export const referenceBackend: Backend = {
   avgPoolBackward,
   lstmCell,
   lstmCellBackward,
+  lstmSequence,
+  lstmSequenceBackward,
+  gruSequence,
+  gruSequenceBackward,
   gruCell,
   gruCellBackward,
 };

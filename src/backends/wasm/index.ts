@@ -35,7 +35,7 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     },
     closeThreads: async () => { await pool?.close(); },
     matmul: makeMatmul(rt, arena, threading),
-    ...makeRecurrent(rt, arena),
+    ...makeRecurrent(rt, arena, threading),
     ...makeConv(rt, arena, threading),
     ...makePool(rt, arena),
   };

@@ -23,7 +23,25 @@ export function splitRange(total: number, parts: number, align: number): [number
   return out;
 }
 
-export function makeMatmul(rt: WasmRuntime, arena: Arena, pool: () => { pool: ThreadPool | null; threads: number }) {
+export type Threading = () => { pool: ThreadPool | null; threads: number };
+
+/**
+ * C = op(A) @ op(B) on operands already in wasm memory (addresses and element strides as sgemm
+ * takes them), split over the pool's threads when big enough.
+ */
+export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, m: number, n: number, k: number, A: number, ars: number, acs: number, B: number, brs: number, bcs: number, C: number, ldc: number): void {
+  const { pool: p, threads } = threading();
+  if (p === null || threads < 2 || 2 * m * n * k < PARALLEL_FLOPS) {
+    rt.exports.sgemm(m, n, k, A, ars, acs, B, brs, bcs, C, ldc, 0, arena.scratch(0));
+    return;
+  }
+  const rows = n >= m
+    ? splitRange(n, threads, 8).map(([j0, j1], i) => [m, j1 - j0, k, A, ars, acs, B + 4 * j0 * bcs, brs, bcs, C + 4 * j0, ldc, 0, arena.scratch(i)])
+    : splitRange(m, threads, 4).map(([i0, i1], i) => [i1 - i0, n, k, A + 4 * i0 * ars, ars, acs, B, brs, bcs, C + 4 * i0 * ldc, ldc, 0, arena.scratch(i)]);
+  p.run("sgemm", rows);
+}
+
+export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) {
   return function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulGeometry): void {
     if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       referenceMatmul(a, b, out, g);
@@ -34,18 +52,8 @@ export function makeMatmul(rt: WasmRuntime, arena: Arena, pool: () => { pool: Th
     arena.reset();
     const pa = arena.f32In(a), pb = arena.f32In(b), pc = arena.alloc(out.length * 4);
     const ars = transA ? 1 : k, acs = transA ? m : 1, brs = transB ? 1 : n, bcs = transB ? k : 1;
-    const { pool: p, threads } = pool();
-    const parallel = p !== null && threads > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
     for (let t = 0; t < batch; t++) {
-      const A = pa + 4 * t * aBatchStride, B = pb + 4 * t * bBatchStride, C = pc + 4 * t * m * n;
-      if (!parallel) {
-        rt.exports.sgemm(m, n, k, A, ars, acs, B, brs, bcs, C, n, 0, arena.scratch(0));
-        continue;
-      }
-      const rows = n >= m
-        ? splitRange(n, threads, 8).map(([j0, j1], i) => [m, j1 - j0, k, A, ars, acs, B + 4 * j0 * bcs, brs, bcs, C + 4 * j0, n, 0, arena.scratch(i)])
-        : splitRange(m, threads, 4).map(([i0, i1], i) => [i1 - i0, n, k, A + 4 * i0 * ars, ars, acs, B, brs, bcs, C + 4 * i0 * n, n, 0, arena.scratch(i)]);
-      p!.run("sgemm", rows);
+      gemmAt(rt, arena, threading, m, n, k, pa + 4 * t * aBatchStride, ars, acs, pb + 4 * t * bBatchStride, brs, bcs, pc + 4 * t * m * n, n);
     }
     out.set(arena.f32(pc, out.length));
   };

@@ -4,10 +4,11 @@
 import type { TypedArray } from "../../tensor/dtype.js";
 import * as ref from "../reference/recurrent.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
+import { gemmAt, type Threading } from "./matmul.js";
 
 const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
-export function makeRecurrent(rt: WasmRuntime, arena: Arena) {
+export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threading) {
   const k = rt.exports;
   /** Copy inputs in, allocate outputs, run, copy outputs back. */
   function call(inputs: TypedArray[], outputs: TypedArray[], run: (ptrs: number[]) => void): void {
@@ -33,6 +34,58 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena) {
     gruCellBackward(xg: TypedArray, hg: TypedArray, h: TypedArray, dh1: TypedArray, dxg: TypedArray, dhg: TypedArray, dh: TypedArray, B: number, H: number): void {
       if (H % 4 !== 0 || !f32(xg, hg, h, dh1, dxg, dhg, dh)) return ref.gruCellBackward(xg, hg, h, dh1, dxg, dhg, dh, B, H);
       call([xg, hg, h, dh1], [dxg, dhg, dh], (p) => k.gruCellBackward(p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, B, H));
+    },
+    lstmSequence(xg: TypedArray, h0: TypedArray, c0: TypedArray, w: TypedArray, out: TypedArray, gates: TypedArray, T: number, B: number, H: number, reverse: boolean): void {
+      if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, h0, c0, w, out, gates)) return ref.lstmSequence(xg, h0, c0, w, out, gates, T, B, H, reverse);
+      arena.reset();
+      const [pxg, ph0, pc0, pw] = [xg, h0, c0, w].map((x) => arena.f32In(x as Float32Array));
+      const pOut = arena.alloc(out.length * 4), pGates = arena.alloc(gates.length * 4);
+      k.lstmSequence(pxg!, ph0!, pc0!, pw!, pOut, pGates, T, B, H, reverse ? 1 : 0, arena.scratch(0), arena.alloc(k.sequencePackBytes(4 * H, H)));
+      out.set(arena.f32(pOut, out.length));
+      gates.set(arena.f32(pGates, gates.length));
+    },
+    lstmSequenceBackward(w: TypedArray, gates: TypedArray, out: TypedArray, h0: TypedArray, c0: TypedArray, gOut: TypedArray, dxg: TypedArray, dh0: TypedArray, dc0: TypedArray, dw: TypedArray, T: number, B: number, H: number, reverse: boolean): void {
+      if (H % 4 !== 0 || T === 0 || B === 0 || !f32(w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw)) return ref.lstmSequenceBackward(w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw, T, B, H, reverse);
+      const S = B * H, G = 4 * H;
+      arena.reset();
+      const [pw, pGates, pOut, ph0, pc0, pg] = [w, gates, out, h0, c0, gOut].map((x) => arena.f32In(x as Float32Array));
+      const pdxg = arena.alloc(dxg.length * 4), pdh0 = arena.alloc(S * 4), pdc0 = arena.alloc(S * 4), pdw = arena.alloc(dw.length * 4);
+      const hPrev = arena.alloc(T * S * 4), dh = arena.alloc(S * 4), dc = arena.alloc(S * 4), dcPrev = arena.alloc(S * 4);
+      k.lstmSequenceBackward(pw!, pGates!, pOut!, ph0!, pc0!, pg!, pdxg, pdh0, pdc0, hPrev, dh, dc, dcPrev, T, B, H, reverse ? 1 : 0, arena.scratch(0), arena.alloc(k.sequencePackBytes(G, H)));
+      // dW = sum_t dG_t^T h_{t-1}: one GEMM over all steps, split across threads
+      gemmAt(rt, arena, threading, G, H, T * B, pdxg, 1, G, hPrev, H, 1, pdw, H);
+      dxg.set(arena.f32(pdxg, dxg.length));
+      dh0.set(arena.f32(pdh0, S));
+      dc0.set(arena.f32(pdc0, S));
+      dw.set(arena.f32(pdw, dw.length));
+    },
+    gruSequence(xg: TypedArray, h0: TypedArray, w: TypedArray, b: TypedArray | null, out: TypedArray, hg: TypedArray, T: number, B: number, H: number, reverse: boolean): void {
+      if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, h0, w, out, hg) || (b && !f32(b))) return ref.gruSequence(xg, h0, w, b, out, hg, T, B, H, reverse);
+      arena.reset();
+      const [pxg, ph0, pw] = [xg, h0, w].map((x) => arena.f32In(x as Float32Array));
+      const pb = b ? arena.f32In(b as Float32Array) : 0;
+      const pOut = arena.alloc(out.length * 4), pHg = arena.alloc(hg.length * 4);
+      k.gruSequence(pxg!, ph0!, pw!, pb, b ? 1 : 0, pOut, pHg, T, B, H, reverse ? 1 : 0, arena.scratch(0), arena.alloc(k.sequencePackBytes(3 * H, H)));
+      out.set(arena.f32(pOut, out.length));
+      hg.set(arena.f32(pHg, hg.length));
+    },
+    gruSequenceBackward(xg: TypedArray, w: TypedArray, hg: TypedArray, out: TypedArray, h0: TypedArray, gOut: TypedArray, dxg: TypedArray, dh0: TypedArray, dw: TypedArray, db: TypedArray | null, T: number, B: number, H: number, reverse: boolean): void {
+      if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, w, hg, out, h0, gOut, dxg, dh0, dw) || (db && !f32(db))) return ref.gruSequenceBackward(xg, w, hg, out, h0, gOut, dxg, dh0, dw, db, T, B, H, reverse);
+      const S = B * H, G = 3 * H;
+      arena.reset();
+      const [pxg, pw, pHg, pOut, ph0, pg] = [xg, w, hg, out, h0, gOut].map((x) => arena.f32In(x as Float32Array));
+      const pdxg = arena.alloc(dxg.length * 4), pdhg = arena.alloc(T * B * G * 4), pdh0 = arena.alloc(S * 4), pdw = arena.alloc(dw.length * 4);
+      const hPrev = arena.alloc(T * S * 4), dh = arena.alloc(S * 4), dhDirect = arena.alloc(S * 4);
+      k.gruSequenceBackward(pxg!, pw!, pHg!, pOut!, ph0!, pg!, pdxg, pdhg, pdh0, hPrev, dh, dhDirect, T, B, H, reverse ? 1 : 0, arena.scratch(0), arena.alloc(k.sequencePackBytes(G, H)));
+      gemmAt(rt, arena, threading, G, H, T * B, pdhg, 1, G, hPrev, H, 1, pdw, H);
+      dxg.set(arena.f32(pdxg, dxg.length));
+      dh0.set(arena.f32(pdh0, S));
+      dw.set(arena.f32(pdw, dw.length));
+      if (db) {
+        const pdb = arena.alloc(G * 4);
+        k.sumRows(pdhg, T * B, G, pdb);
+        db.set(arena.f32(pdb, G));
+      }
     },
   };
 }

@@ -176,3 +176,22 @@ describe("wasm loading where synchronous compilation is refused (a browser's mai
     assert.deepEqual(Array.from(out), [19, 22, 43, 50]);
   });
 });
+
+describe("wasm pre-packed GEMM (the recurrent weight, packed once per sequence)", () => {
+  it("sgemmPackedB equals sgemm across the K (256) and N (1024) block edges, for B and B^T", () => {
+    const ex = wasm.runtime.exports as unknown as Record<string, (...a: number[]) => number>;
+    const m = 5, k = 300, n = 1030;
+    const a = randomF32(m * k, 30), b = randomF32(k * n, 31);
+    for (const transB of [false, true]) {
+      const brs = transB ? 1 : n, bcs = transB ? k : 1;
+      wasm.arena.reset();
+      const pa = wasm.arena.f32In(a), pb = wasm.arena.f32In(b);
+      const c1 = wasm.arena.alloc(m * n * 4), c2 = wasm.arena.alloc(m * n * 4);
+      const packed = wasm.arena.alloc(ex.packedBFloats!(k, n) * 4);
+      ex.sgemm!(m, n, k, pa, k, 1, pb, brs, bcs, c1, n, 0, wasm.arena.scratch(0));
+      ex.packBAll!(pb, brs, bcs, k, n, packed);
+      ex.sgemmPackedB!(m, n, k, pa, k, 1, packed, c2, n, 0, wasm.arena.scratch(0));
+      assert.deepEqual(wasm.arena.f32(c2, m * n), wasm.arena.f32(c1, m * n));
+    }
+  });
+});

@@ -148,3 +148,50 @@ export function sgemm(
     }
   }
 }
+
+/** Floats packBAll writes for a k x n operand. */
+export function packedBFloats(k: i32, n: i32): i32 {
+  return ((n + NR - 1) / NR) * NR * k;
+}
+
+/**
+ * Pack all of op(B) (k x n) once, block by block in the order sgemm visits them, for products
+ * that reuse one B many times (a recurrent weight over every time step).
+ */
+export function packBAll(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usize): void {
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc), ncPad = (nc + NR - 1) / NR * NR;
+    for (let pc = 0; pc < k; pc += KC) {
+      packB(b, brs, bcs, pc, jc, min(KC, k - pc), nc, dst + (<usize>(jc * k + ncPad * pc) << 2));
+    }
+  }
+}
+
+/** sgemm with op(B) already packed by packBAll (same k, n). */
+export function sgemmPackedB(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, packed: usize, c: usize, ldc: i32, accumulate: bool, scratch: usize): void {
+  const pA = scratch;
+  const tmp = scratch + (<usize>(MC * KC + KC * NC) << 2);
+  if (k == 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
+    return;
+  }
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc), ncPad = (nc + NR - 1) / NR * NR;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const pB = packed + (<usize>(jc * k + ncPad * pc) << 2);
+      const add = accumulate || pc > 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(a, ars, acs, ic, pc, mc, kc, pA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const pb = pB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
+            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, ldc, min(MR, mc - ir), min(NR, nc - jr), add, tmp);
+          }
+        }
+      }
+    }
+  }
+}

@@ -4,3 +4,5 @@ export { sgemm, gemmScratchBytes } from "./gemm";
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from "./recurrent";
 export { convForward, convBackwardInput, convBackwardWeight } from "./conv";
 export { maxPool, avgPool, avgPoolBackward } from "./pool";
+export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, sumRows, sequencePackBytes } from "./sequence";
+export { packBAll, packedBFloats, sgemmPackedB } from "./gemm";
