@@ -99,9 +99,10 @@ export interface Backend {
   scatterAdd(out: TypedArray, outShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], src: TypedArray, srcShape: readonly number[]): void;
   /**
    * Convolution by per-sample im2col + one GEMM per group. The geometry's image side is x
-   * [N, C, ...imgSize], its column side [N, O, ...colSize]; w is [O, C / groups * prod(kernel)].
+   * [N, C, ...imgSize], its column side [N, O, ...colSize]; w is [O, C / groups * prod(kernel)];
+   * convForward adds bias[o] (when given) to output channel o.
    */
-  convForward(x: TypedArray, w: TypedArray, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
+  convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** img[n] = col2im(W^T @ dy[n]) per group: a conv's input gradient, a transposed conv's forward. img is overwritten. */
   convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** dw = sum_n dy[n] @ im2col(x[n])^T per group: a conv's weight gradient. dw is overwritten. */

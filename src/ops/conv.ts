@@ -14,6 +14,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./binary.js";
 import { reshape } from "./movement.js";
+import { sum } from "./reduce.js";
 import { empty, requireFloat } from "./op.js";
 import { pad } from "./pad.js";
 
@@ -123,12 +124,12 @@ function geometry(img: Tensor | readonly number[], r: Resolved, colSize: readonl
 }
 
 /** conv forward on resolved geometry (no "same" asymmetry left): per sample, W @ im2col(x) per group. */
-function convCore(x: Tensor, weight: Tensor, r: Resolved): Tensor {
+function convCore(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null): Tensor {
   const spatial = x.shape.slice(2);
   const outSize = spatial.map((n, i) => convOutputSize({ inputSize: n, kernelSize: r.kernel[i]!, stride: r.stride[i]!, padding: r.padding[i]!, dilation: r.dilation[i]! }));
   const O = weight.shape[0]!;
   const out = empty(x.dtype, [x.shape[0]!, O, ...outSize]);
-  kernels().convForward(x.storage, weight.storage, out.storage, geometry(x, r, outSize), r.groups, O);
+  kernels().convForward(x.storage, weight.storage, bias?.storage ?? null, out.storage, geometry(x, r, outSize), r.groups, O);
   return out;
 }
 
@@ -165,16 +166,21 @@ export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: 
   const r = resolveConv(op, nd, x, weight, bias, opts);
   // F.pad lists (left, right) pairs from the last dim backwards
   const input = r.extraRight.some((e) => e > 0) ? pad(x, r.extraRight.slice().reverse().flatMap((e) => [0, e])) : x;
-  const out = conv(input, weight, r);
-  return bias ? add(out, biasView(bias, nd)) : out;
+  return conv(input, weight, r, bias ?? null);
 }
 
-/** The differentiable primitive: forward by im2col + GEMM, backward as convolutions. */
-function conv(x: Tensor, weight: Tensor, r: Resolved): Tensor {
-  return record("ConvolutionBackward0", convCore(x, weight, r), [x, weight], (g) => [
+/**
+ * The differentiable primitive: forward by im2col + GEMM (+ bias, fused), backward as
+ * convolutions; the bias gradient sums the output gradient over the batch and positions.
+ */
+function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null): Tensor {
+  const rules = (g: Tensor) => [
     () => convTranspose(g, weight, r, x.shape.slice(2)),
     () => convWeightGrad(x, g, r, weight.shape),
-  ]);
+    () => sum(g, [0, ...Array.from({ length: r.nd }, (_, i) => i + 2)]),
+  ];
+  const out = convCore(x, weight, r, bias);
+  return bias ? record("ConvolutionBackward0", out, [x, weight, bias], rules) : record("ConvolutionBackward0", out, [x, weight], (g) => rules(g).slice(0, 2));
 }
 
 /** The transposed convolution as a differentiable op: its backward is a conv and a weight gradient. */

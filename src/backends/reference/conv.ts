@@ -81,7 +81,7 @@ export function convSizes(g: ConvGeometry, groups: number, outChannels: number) 
 
 const one = (g: ConvGeometry): ConvGeometry => ({ ...g, batch: 1 });
 
-export function convForward(x: TypedArray, w: TypedArray, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
   const { C, P, K, L, O, Og, CKg } = convSizes(g, groups, outChannels);
   const cols = new (x.constructor as new (n: number) => TypedArray)(C * K * L);
   for (let n = 0; n < g.batch; n++) {
@@ -89,6 +89,7 @@ export function convForward(x: TypedArray, w: TypedArray, out: TypedArray, g: Co
     for (let q = 0; q < groups; q++) {
       matmul(w.subarray(q * Og * CKg), cols.subarray(q * CKg * L), out.subarray((n * O + q * Og) * L, (n * O + (q + 1) * Og) * L), { batch: 1, m: Og, k: CKg, n: L, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false });
     }
+    if (bias) for (let o = 0; o < O; o++) for (let l = 0, base = (n * O + o) * L, v = bias[o]!; l < L; l++) out[base + l] += v;
   }
 }
 

@@ -41,14 +41,14 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: () => { pool: Thre
    * Copy the operands in, split the samples across threads (each with its own columns and GEMM
    * scratch), run, copy `out` back. The weight gradient sums per-thread partials afterwards.
    */
-  function run(kernel: Kernel, g: ConvGeometry, groups: number, outChannels: number, x: Float32Array, w: Float32Array, out: Float32Array): void {
+  function run(kernel: Kernel, g: ConvGeometry, groups: number, outChannels: number, x: Float32Array, w: Float32Array, out: Float32Array, bias: Float32Array | null = null): void {
     const s = ref.convSizes(g, groups, outChannels);
     const runs = convRuns(g);
     const { pool: p, threads } = pool();
     const flops = 2 * g.batch * s.O * s.CKg * s.L;
     const ranges = p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(g.batch, threads, 1) : [[0, g.batch] as [number, number]];
     arena.reset();
-    const px = arena.f32In(x), pw = arena.f32In(w);
+    const px = arena.f32In(x), pw = arena.f32In(w), pBias = bias ? arena.f32In(bias) : 0;
     const pRuns = arena.alloc(runs.length * 4);
     arena.i32(pRuns, runs.length).set(runs);
     const weightGrad = kernel === "convBackwardWeight";
@@ -57,7 +57,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: () => { pool: Thre
     const rows = ranges.map(([n0, n1], i) => {
       const cols = arena.alloc(s.C * s.K * s.L * 4);
       const row = [px, pw, weightGrad ? outs[i]! : outs[0]!, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, runs.length / 3, cols, arena.scratch(i)];
-      return weightGrad ? [...row, 0] : row;
+      return weightGrad ? [...row, 0] : kernel === "convForward" ? [...row, pBias] : row;
     });
     if (rows.length === 1) (rt.exports[kernel] as (...a: number[]) => void)(...rows[0]!);
     else p!.run(kernel, rows);
@@ -68,10 +68,10 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: () => { pool: Thre
     }
   }
   return {
-    convForward(x: TypedArray, w: TypedArray, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
-      if (!f32(x, w, out)) return ref.convForward(x, w, out, g, groups, outChannels);
+    convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+      if (!f32(x, w, out) || (bias && !f32(bias))) return ref.convForward(x, w, bias, out, g, groups, outChannels);
       if (out.length === 0) return;
-      run("convForward", g, groups, outChannels, x as Float32Array, w as Float32Array, out as Float32Array);
+      run("convForward", g, groups, outChannels, x as Float32Array, w as Float32Array, out as Float32Array, bias as Float32Array | null);
     },
     convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(dy, w, img)) return ref.convBackwardInput(dy, w, img, g, groups, outChannels);

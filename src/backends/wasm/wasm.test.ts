@@ -108,11 +108,11 @@ describe("wasm worker threads", () => {
     // 2 * N * O * (C/groups * K) * L = 10.6 MFLOP: above the size where the pool is used
     const g = { batch: 7, channels: 16, imgSize: [24, 24], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], colSize: [24, 24] };
     const O = 18, groups = 2;
-    const x = randomF32(7 * 16 * 576, 3), w = randomF32(O * 8 * 9, 4), dy = randomF32(7 * O * 576, 5);
+    const x = randomF32(7 * 16 * 576, 3), w = randomF32(O * 8 * 9, 4), dy = randomF32(7 * O * 576, 5), bias = randomF32(O, 6);
     const run = (threads: number) => {
       wasm.setThreads(threads);
       const out = new Float32Array(7 * O * 576), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
-      wasm.convForward(x, w, out, g, groups, O);
+      wasm.convForward(x, w, bias, out, g, groups, O);
       wasm.convBackwardInput(dy, w, dx, g, groups, O);
       wasm.convBackwardWeight(x, dy, dw, g, groups, O);
       return { out, dx, dw };
@@ -123,7 +123,7 @@ describe("wasm worker threads", () => {
     // partial sums per thread: the same terms added in another order
     two.dw.forEach((v, i) => assert.ok(Math.abs(v - one.dw[i]!) <= 1e-5 * (1 + Math.abs(one.dw[i]!)), `dw[${i}]`));
     const want = new Float32Array(one.out.length);
-    referenceBackend.convForward(x, w, want, g, groups, O);
+    referenceBackend.convForward(x, w, bias, want, g, groups, O);
     want.forEach((v, i) => assert.ok(Math.abs(v - one.out[i]!) <= 1e-5 * (1 + Math.abs(v)), `out[${i}]`));
     await wasm.closeThreads();
   });

@@ -42,14 +42,22 @@ function col2im(cols: usize, C: i32, P: i32, img: usize, KL: i32, runs: usize, n
 
 /**
  * out[n] = W @ im2col(x[n]) per group, for samples [n0, n1). x [N, C, P], w [O, C/groups * K],
- * out [N, O, L]; cols holds C*K*L floats, scratch gemmScratchBytes().
+ * out [N, O, L], plus bias[o] when bias != 0; cols holds C*K*L floats, scratch gemmScratchBytes().
  */
-export function convForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize): void {
+export function convForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, bias: usize): void {
   const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
   for (let n = n0; n < n1; n++) {
     im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
     for (let g = 0; g < groups; g++) {
       sgemm(Og, L, CKg, at(w, g * Og * CKg), CKg, 1, at(cols, g * CKg * L), L, 1, at(out, (n * O + g * Og) * L), L, false, scratch);
+    }
+    if (bias) {
+      for (let o = 0; o < O; o++) {
+        const row = at(out, (n * O + o) * L), b = load<f32>(at(bias, o)), bv = f32x4.splat(b);
+        let l = 0;
+        for (; l + 4 <= L; l += 4) v128.store(at(row, l), f32x4.add(v128.load(at(row, l)), bv));
+        for (; l < L; l++) store<f32>(at(row, l), load<f32>(at(row, l)) + b);
+      }
     }
   }
 }
