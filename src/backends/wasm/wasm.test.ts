@@ -195,3 +195,15 @@ describe("wasm pre-packed GEMM (the recurrent weight, packed once per sequence)"
     }
   });
 });
+
+describe("wasm fallback where WebAssembly SIMD is missing", () => {
+  it("loadWasmBackend returns null when no variant validates (the reference backend stays)", () => {
+    const validate = WebAssembly.validate;
+    (WebAssembly as { validate: unknown }).validate = () => false; // a runtime without SIMD rejects every variant
+    try {
+      assert.equal(loadWasmBackend(), null);
+    } finally {
+      (WebAssembly as { validate: unknown }).validate = validate;
+    }
+  });
+});
