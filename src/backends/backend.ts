@@ -98,6 +98,12 @@ export interface Backend {
   /** torch.scatter_add_ along `dim`: out[p with p[dim] := index[p]] += src[p], p over indexShape. */
   scatterAdd(out: TypedArray, outShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], src: TypedArray, srcShape: readonly number[]): void;
   /**
+   * log(softmax) over the middle axis of an [outer, size, inner] view: x - m - log(sum exp(x - m))
+   * with m the line's max (0 when it is infinite, as torch.logsumexp), so +inf gives NaN there
+   * and -inf elsewhere, and an all -inf line gives NaN, as PyTorch.
+   */
+  logSoftmax(x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void;
+  /**
    * Convolution by per-sample im2col + one GEMM per group. The geometry's image side is x
    * [N, C, ...imgSize], its column side [N, O, ...colSize]; w is [O, C / groups * prod(kernel)];
    * convForward adds bias[o] (when given) to output channel o.

@@ -50,3 +50,12 @@ describe("activation gradcheck (float64)", () => {
     });
   }
 });
+
+describe("logSoftmax: second derivatives (its backward is built from ops)", () => {
+  it("gradcheck of d/dx sum(logSoftmax(x)^2)", () => {
+    tl.manualSeed(8);
+    const x = tl.randn([3, 4], { dtype: "float64" }).requiresGrad_();
+    const df = (v: tl.Tensor): tl.Tensor => tl.enableGrad(() => tl.grad(v.logSoftmax(1).pow(2).sum(), [v], undefined, { createGraph: true })[0]!);
+    tl.gradCheck(df, [x], { name: "d logSoftmax" });
+  });
+});

@@ -1,12 +1,15 @@
-// softmax and logSoftmax along a dim, as composites: logSoftmax(x) = x - logsumexp(x), which is
-// stable for large inputs, and softmax = exp(logSoftmax). Their gradients follow from the parts.
+// softmax and logSoftmax along a dim. logSoftmax is one kernel (x - logsumexp(x), stable for large
+// inputs) with the backward g - softmax(x) * sum(g), written with ops so it is differentiable
+// again; softmax = exp(logSoftmax).
 
 import type { Tensor } from "../tensor/tensor.js";
 import { normDim } from "../tensor/shape.js";
-import { sub } from "./binary.js";
+import { record } from "../autograd/graph.js";
+import { kernels } from "../backends/index.js";
+import { mul, sub } from "./binary.js";
 import { exp } from "./unary.js";
-import { logsumexp } from "./reduce.js";
-import { requireFloat } from "./op.js";
+import { sum } from "./reduce.js";
+import { empty, requireFloat } from "./op.js";
 
 /**
  * exp(x) / sum(exp(x)) along dim. **Shape**: unchanged.
@@ -20,5 +23,9 @@ export function softmax(x: Tensor, dim: number): Tensor {
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   requireFloat("logSoftmax", x);
   const d = normDim("logSoftmax", dim, x.ndim);
-  return sub(x, logsumexp(x, d, true));
+  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  const outer = x.shape.slice(0, d).reduce((a, b) => a * b, 1), inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  const out = empty(x.dtype, x.shape);
+  kernels().logSoftmax(x.storage, out.storage, outer, size, inner);
+  return record("LogSoftmaxBackward0", out, [x], (g) => [() => sub(g, mul(exp(out), sum(g, x.ndim === 0 ? [] : [d], true)))], [out]);
 }

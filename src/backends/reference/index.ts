@@ -4,6 +4,7 @@
 import type { Backend } from "../backend.js";
 import { binary, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
+import { logSoftmax } from "./softmax.js";
 import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./movement.js";
 import { reduce } from "./reduce.js";
 import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
@@ -17,6 +18,7 @@ export const referenceBackend: Backend = {
   where,
   reduce,
   matmul,
+  logSoftmax,
   copyStrided,
   indexSelect,
   indexAdd,

@@ -8,6 +8,7 @@ import { makeConv } from "./conv.js";
 import { makeMatmul } from "./matmul.js";
 import { makePool } from "./pool.js";
 import { makeRecurrent } from "./recurrent.js";
+import { makeSoftmax } from "./softmax.js";
 import { Arena, MAX_THREADS, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
 import { ThreadPool } from "./threads.js";
 
@@ -38,6 +39,7 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     ...makeRecurrent(rt, arena, threading),
     ...makeConv(rt, arena, threading),
     ...makePool(rt, arena),
+    ...makeSoftmax(rt, arena),
   };
 }
 

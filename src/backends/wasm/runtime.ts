@@ -29,6 +29,7 @@ export interface WasmExports {
   gruSequence(xg: number, h0: number, w: number, b: number, hasBias: number, out: number, hg: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number): void;
   gruSequenceBackward(xg: number, w: number, hg: number, out: number, h0: number, gOut: number, dxg: number, dhg: number, dh0: number, hPrev: number, dh: number, dhDirect: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number): void;
   sequencePackBytes(G: number, H: number): number;
+  logSoftmax(x: number, out: number, rows: number, size: number): void;
   sumRows(src: number, rows: number, cols: number, dst: number): void;
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
 }

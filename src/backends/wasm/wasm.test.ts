@@ -207,3 +207,22 @@ describe("wasm fallback where WebAssembly SIMD is missing", () => {
     }
   });
 });
+
+describe("wasm logSoftmax matches the reference kernel", () => {
+  it("ordinary rows (sizes 1, 3, 10, 37) within float32 rounding, and PyTorch's infinities and NaN exactly", () => {
+    for (const size of [1, 3, 10, 37]) {
+      const x = randomF32(4 * size, size).map((v) => v * 10);
+      const want = new Float32Array(x.length), got = new Float32Array(x.length);
+      referenceBackend.logSoftmax(x, want, 4, size, 1);
+      wasm.logSoftmax(x, got, 4, size, 1);
+      want.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) <= 2e-6 * (1 + Math.abs(v)), `size ${size} [${i}]: ${got[i]} vs ${v}`));
+    }
+    // rows: [inf, 1, 2] -> [nan, -inf, -inf]; all -inf -> nan; a NaN -> nan; huge finite values stay finite
+    const x = Float32Array.of(Infinity, 1, 2, -Infinity, -Infinity, -Infinity, 0, NaN, 1, 3e38, -3e38, 0);
+    const want = new Float32Array(12), got = new Float32Array(12);
+    referenceBackend.logSoftmax(x, want, 4, 3, 1);
+    wasm.logSoftmax(x, got, 4, 3, 1);
+    assert.deepEqual(Array.from(got), Array.from(want));
+    assert.deepEqual(Array.from(want.subarray(0, 3)), [NaN, -Infinity, -Infinity]);
+  });
+});

@@ -6,3 +6,4 @@ export { convForward, convBackwardInput, convBackwardWeight } from "./conv";
 export { maxPool, avgPool, avgPoolBackward } from "./pool";
 export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, sumRows, sequencePackBytes } from "./sequence";
 export { packBAll, packedBFloats, sgemmPackedB } from "./gemm";
+export { logSoftmax } from "./softmax";
