@@ -1,22 +1,35 @@
 // One training epoch of the digits CNN (the demo's architecture, batch 64, Adam) on tensorloom
-// and on TensorFlow.js (tfjs-layers model.fit with the same layers) in one process run.
-//   npm run bench:cnn
+// (every available backend) and on TensorFlow.js (tfjs-layers model.fit with the same layers) in
+// one process run.
+//   npm run bench:cnn            (add -- --quick for one run per cell, -- --skip-slow to skip
+//                                  TF.js-cpu, about 16 s an epoch)
+// Data: data/digits.csv (the copy of ../shared/data/digits.csv the package ships), the first 80%
+// of the rows (1,438 images), pixels / 16. Each run builds the model and optimizer afresh.
 // TF.js's wasm backend has no Conv2DBackpropFilter kernel, so CNN training is unsupported there.
+// The workload is exported for bench/all.ts; bench/pytorch.py replicates it.
 
 import { readFileSync } from "node:fs";
 import * as tl from "../src/index.js";
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
 import { DigitsCnn } from "../src/cli/digits.js";
-import { type Row, median, printTable } from "./harness.js";
+import { type Workload, context, defaultImpls, footnotes, isMain, measureAll, parseArgs, printTable } from "./harness.js";
 
-const runs = process.argv.includes("--quick") ? 1 : 3;
-const rows = readFileSync(new URL("../data/digits.csv", import.meta.url), "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
-const n = Math.round(rows.length * 0.8);
-const pixels = rows.slice(0, n).flatMap((r) => r.slice(0, 64).map((v) => v / 16));
-const labels = rows.slice(0, n).map((r) => r[64]!);
+interface Digits {
+  n: number;
+  pixels: number[];
+  labels: number[];
+}
 
-function tensorloomEpoch(): void {
+let cache: Digits | undefined;
+function digits(): Digits {
+  if (cache) return cache;
+  const rows = readFileSync(new URL("../data/digits.csv", import.meta.url), "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  const n = Math.round(rows.length * 0.8);
+  cache = { n, pixels: rows.slice(0, n).flatMap((r) => r.slice(0, 64).map((v) => v / 16)), labels: rows.slice(0, n).map((r) => r[64]!) };
+  return cache;
+}
+
+function tensorloomEpoch({ n, pixels, labels }: Digits): void {
   tl.manualSeed(0);
   const x = tl.tensor(Float32Array.from(pixels), { shape: [n, 1, 8, 8] }), y = tl.tensor(Int32Array.from(labels));
   const model = new DigitsCnn(8, 10);
@@ -29,7 +42,7 @@ function tensorloomEpoch(): void {
   }
 }
 
-async function tfjsEpoch(): Promise<void> {
+async function tfjsEpoch({ n, pixels, labels }: Digits): Promise<void> {
   const model = tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 16, kernelSize: 3, padding: "same", activation: "relu" }),
@@ -42,21 +55,37 @@ async function tfjsEpoch(): Promise<void> {
   });
   model.compile({ optimizer: tf.train.adam(3e-3), loss: (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp) });
   const x = tf.tensor4d(pixels, [n, 8, 8, 1]), y = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
-  await model.fit(x, y, { batchSize: 64, epochs: 1, shuffle: true, verbose: 0 });
-  tf.dispose([x, y]);
-  model.dispose();
-}
-
-const row: Row = { workload: `digits CNN, one epoch (${n} images, batch 64, Adam)`, times: {} };
-row.times["tensorloom-reference"] = await median(tensorloomEpoch, { runs });
-for (const b of ["cpu", "wasm"]) {
-  await tf.setBackend(b);
-  await tf.ready();
   try {
-    row.times[`tfjs-${b}`] = await median(tfjsEpoch, { runs });
-  } catch (e) {
-    row.times[`tfjs-${b}`] = `unsupported (${(e as Error).message.split("\n")[0]!.slice(0, 50)})`;
+    await model.fit(x, y, { batchSize: 64, epochs: 1, shuffle: true, verbose: 0 });
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
   }
 }
-console.log(`digits CNN epoch benchmark, ${new Date().toISOString()}, node ${process.version}, median of ${runs}`);
-printTable([row], ["tensorloom-reference", "tfjs-cpu", "tfjs-wasm"], "tensorloom-reference");
+
+export function digitsEpochWorkload(): Workload {
+  return {
+    key: "digits CNN epoch",
+    label: `digits CNN, one epoch (${digits().n} images, batch 64, Adam)`,
+    tensorloom: () => {
+      const d = digits();
+      return { run: () => tensorloomEpoch(d) };
+    },
+    tfjs: () => {
+      const d = digits();
+      return { run: () => tfjsEpoch(d) };
+    },
+    slow: ["tfjs-cpu"], // about 16 s an epoch (its conv2d weight gradient is a naive loop)
+  };
+}
+
+if (isMain(import.meta.url)) {
+  const o = parseArgs(3);
+  const impls = defaultImpls();
+  const ws = [digitsEpochWorkload()];
+  const { rows, counts } = await measureAll(ws, impls, o);
+  const names = impls.map((i) => i.column);
+  console.log(context("digits CNN epoch benchmark", o));
+  printTable(rows, names, names.includes("tensorloom-wasm") ? "tensorloom-wasm" : names[0]!);
+  for (const n of footnotes(ws, counts, o)) console.log(`\n${n}`);
+}
