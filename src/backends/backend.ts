@@ -113,6 +113,8 @@ export interface Backend {
   convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** dw = sum_n dy[n] @ im2col(x[n])^T per group: a conv's weight gradient. dw is overwritten. */
   convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
+  /** convBackwardInput and convBackwardWeight of one conv in one pass (dx, dw overwritten). */
+  convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** Max over each window; `indices` gets the flat spatial position of the max (NaN wins, first on ties). */
   maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: PoolGeometry): void;
   /** Sum over each window divided by divisor[o] (one per output position). */

@@ -6,7 +6,7 @@
 //   d convTranspose(x, w) / dx = conv(dy, w),  / dw = convWeightGrad(dy, x)
 // convOutputSize is the one place the output-size formula lives.
 
-import { record } from "../autograd/graph.js";
+import { isGradEnabled, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ConvGeometry } from "../backends/backend.js";
 import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
@@ -15,7 +15,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./binary.js";
 import { reshape } from "./movement.js";
 import { sum } from "./reduce.js";
-import { empty, requireFloat } from "./op.js";
+import { empty, lazy, requireFloat } from "./op.js";
 import { pad } from "./pad.js";
 
 export type IntOrTuple = number | readonly number[];
@@ -174,11 +174,22 @@ export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: 
  * convolutions; the bias gradient sums the output gradient over the batch and positions.
  */
 function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null): Tensor {
-  const rules = (g: Tensor) => [
-    () => convTranspose(g, weight, r, x.shape.slice(2)),
-    () => convWeightGrad(x, g, r, weight.shape),
-    () => sum(g, [0, ...Array.from({ length: r.nd }, (_, i) => i + 2)]),
-  ];
+  const rules = (g: Tensor) => {
+    // both gradients from one kernel pass, unless the backward itself is recorded (createGraph)
+    // or only one of them is wanted
+    const both = lazy(() => {
+      const dx = empty(x.dtype, x.shape), dw = empty(x.dtype, weight.shape);
+      kernels().convBackward(x.storage, weight.storage, g.storage, dx.storage, dw.storage, geometry(x, r, g.shape.slice(2)), r.groups, weight.shape[0]!);
+      return [dx, dw] as const;
+    });
+    const fused = () => !isGradEnabled() && x.requiresGrad && weight.requiresGrad;
+    return [
+      () => (fused() ? both()[0] : convTranspose(g, weight, r, x.shape.slice(2))),
+      () => (fused() ? both()[1] : convWeightGrad(x, g, r, weight.shape)),
+    // spatial dims first (adjacent: one contiguous pass), then the batch: no permuted copy
+    () => sum(sum(g, Array.from({ length: r.nd }, (_, i) => i + 2)), [0]),
+    ];
+  };
   const out = convCore(x, weight, r, bias);
   return bias ? record("ConvolutionBackward0", out, [x, weight, bias], rules) : record("ConvolutionBackward0", out, [x, weight], (g) => rules(g).slice(0, 2));
 }

@@ -55,3 +55,16 @@ export function requireIndex(op: string, name: string, idx: Tensor): Int32Array 
 export function requireFinite(op: string, name: string, v: number): void {
   if (!Number.isFinite(v)) throw new ValueError(`${op}: ${name} must be a finite number, got ${v}.`);
 }
+
+/** fn's result, computed on first call: one backward kernel can serve several input gradients. */
+export function lazy<T>(fn: () => T): () => T {
+  let v: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      v = fn();
+      done = true;
+    }
+    return v as T;
+  };
+}

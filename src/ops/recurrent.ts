@@ -29,7 +29,7 @@ import { sigmoid, tanh } from "./activation.js";
 import { narrow, select } from "./movement.js";
 import { cat, stack } from "./join.js";
 import { mm } from "./matmul.js";
-import { empty } from "./op.js";
+import { empty, lazy } from "./op.js";
 
 function checkSame(op: string, ref: Tensor, name: string, t: Tensor, shape: readonly number[]): void {
   if (t.dtype !== ref.dtype) throw new DTypeError(`${op}: ${name} is ${t.dtype} but the gates are ${ref.dtype}; use one dtype (cast with .to("${ref.dtype}")).`);
@@ -39,16 +39,6 @@ function checkSame(op: string, ref: Tensor, name: string, t: Tensor, shape: read
 function gateDims(op: string, gates: Tensor, G: number): [number, number] {
   if (gates.ndim !== 2 || gates.shape[1]! % G !== 0 || gates.shape[1] === 0) throw new ShapeError(`${op}: gate pre-activations must be [batch, ${G} * hidden], got ${fmt(gates.shape)}.`);
   return [gates.shape[0]!, gates.shape[1]! / G];
-}
-
-/** fn's result, computed on first call: one backward kernel serves several input gradients. */
-function lazy<T>(fn: () => T): () => T {
-  let v: T | undefined;
-  let done = false;
-  return () => {
-    if (!done) { v = fn(); done = true; }
-    return v as T;
-  };
 }
 
 const block = (t: Tensor, k: number, H: number): Tensor => narrow(t, 1, k * H, H);

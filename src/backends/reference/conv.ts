@@ -120,3 +120,8 @@ export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray
     }
   }
 }
+
+export function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+  convBackwardInput(dy, w, dx, g, groups, outChannels);
+  convBackwardWeight(x, dy, dw, g, groups, outChannels);
+}

@@ -7,7 +7,7 @@ import { matmul } from "./matmul.js";
 import { logSoftmax } from "./softmax.js";
 import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./movement.js";
 import { reduce } from "./reduce.js";
-import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
+import { convBackward, convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
 import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
 import { gruCell, gruCellBackward, gruSequence, gruSequenceBackward, lstmCell, lstmCellBackward, lstmSequence, lstmSequenceBackward } from "./recurrent.js";
 
@@ -25,6 +25,7 @@ export const referenceBackend: Backend = {
   gather,
   scatterAdd,
   convForward,
+  convBackward,
   convBackwardInput,
   convBackwardWeight,
   maxPool,

@@ -67,7 +67,35 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: () => { pool: Thre
       for (let j = 0; j < out.length; j++) out[j] += part[j]!;
     }
   }
+  /** Both gradients in one pass: dx split by samples, dw as per-thread partials summed after. */
+  function backward(g: ConvGeometry, groups: number, outChannels: number, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array, dw: Float32Array): void {
+    const s = ref.convSizes(g, groups, outChannels);
+    const runs = convRuns(g);
+    const { pool: p, threads } = pool();
+    const flops = 4 * g.batch * s.O * s.CKg * s.L;
+    const ranges = p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(g.batch, threads, 1) : [[0, g.batch] as [number, number]];
+    arena.reset();
+    const px = arena.f32In(x), pw = arena.f32In(w), pdy = arena.f32In(dy);
+    const pRuns = arena.alloc(runs.length * 4);
+    arena.i32(pRuns, runs.length).set(runs);
+    const pdx = arena.alloc(dx.length * 4);
+    const pdw = ranges.map(() => arena.alloc(dw.length * 4));
+    const rows = ranges.map(([n0, n1], i) => [px, pw, pdy, pdx, pdw[i]!, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, runs.length / 3, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), 0]);
+    if (rows.length === 1) rt.exports.convBackward(...(rows[0]! as Parameters<typeof rt.exports.convBackward>));
+    else p!.run("convBackward", rows);
+    dx.set(arena.f32(pdx, dx.length));
+    dw.set(arena.f32(pdw[0]!, dw.length));
+    for (let i = 1; i < pdw.length; i++) {
+      const part = arena.f32(pdw[i]!, dw.length);
+      for (let j = 0; j < dw.length; j++) dw[j] += part[j]!;
+    }
+  }
   return {
+    convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+      if (!f32(x, w, dy, dx, dw)) return ref.convBackward(x, w, dy, dx, dw, g, groups, outChannels);
+      if (g.batch === 0) { dw.fill(0); return; }
+      backward(g, groups, outChannels, x as Float32Array, w as Float32Array, dy as Float32Array, dx as Float32Array, dw as Float32Array);
+    },
     convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(x, w, out) || (bias && !f32(bias))) return ref.convForward(x, w, bias, out, g, groups, outChannels);
       if (out.length === 0) return;

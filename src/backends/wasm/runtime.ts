@@ -31,6 +31,7 @@ export interface WasmExports {
   sequencePackBytes(G: number, H: number): number;
   logSoftmax(x: number, out: number, rows: number, size: number): void;
   sumRows(src: number, rows: number, cols: number, dst: number): void;
+  convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number): void;
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
 }
 

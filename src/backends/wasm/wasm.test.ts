@@ -115,9 +115,16 @@ describe("wasm worker threads", () => {
       wasm.convForward(x, w, bias, out, g, groups, O);
       wasm.convBackwardInput(dy, w, dx, g, groups, O);
       wasm.convBackwardWeight(x, dy, dw, g, groups, O);
-      return { out, dx, dw };
+      const fdx = new Float32Array(x.length), fdw = new Float32Array(w.length);
+      wasm.convBackward(x, w, dy, fdx, fdw, g, groups, O);
+      return { out, dx, dw, fdx, fdw };
     };
     const one = run(1), two = run(2);
+    // the fused backward is the two kernels in one pass: dx the same bits, dw the same sums
+    assert.deepEqual(one.fdx, one.dx);
+    assert.deepEqual(one.fdw, one.dw);
+    assert.deepEqual(two.fdx, one.dx);
+    two.fdw.forEach((v, i) => assert.ok(Math.abs(v - one.dw[i]!) <= 1e-5 * (1 + Math.abs(one.dw[i]!)), `fused dw[${i}]`));
     assert.deepEqual(two.out, one.out);
     assert.deepEqual(two.dx, one.dx);
     // partial sums per thread: the same terms added in another order

@@ -85,3 +85,23 @@ export function convBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: 
     }
   }
 }
+
+/**
+ * Both gradients in one pass over the samples [n0, n1): dw (+)= dy[n] @ im2col(x[n])^T and
+ * dx[n] = col2im(W^T @ dy[n]), sharing dy[n] while it is in cache. dx is overwritten.
+ */
+export function convBackward(x: usize, w: usize, dy: usize, dx: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, accumulate: bool): void {
+  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
+  for (let n = n0; n < n1; n++) {
+    im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
+    for (let g = 0; g < groups; g++) {
+      sgemm(Og, CKg, L, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), 1, L, at(dw, g * Og * CKg), CKg, accumulate || n > n0, scratch);
+    }
+    for (let g = 0; g < groups; g++) {
+      sgemm(CKg, L, Og, at(w, g * Og * CKg), 1, CKg, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), L, false, scratch);
+    }
+    const dst = at(dx, n * C * P);
+    memory.fill(dst, 0, <usize>C * P * 4);
+    col2im(cols, C, P, dst, KL, runs, nRuns);
+  }
+}
