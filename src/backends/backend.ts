@@ -22,6 +22,7 @@ export type UnaryOp =
 /** Broadcasting binary ops; comparisons and logical ops write 0/1 into a bool (Uint8Array) out. */
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "atan2" | "remainder" | "floorDivide"
+  | "reluGrad"   // y <= 0 ? 0 : x: relu's backward from the gradient x and the output y (PyTorch's threshold_backward)
   | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
 
 /** Reductions over the middle axis of an [outer, size, inner] view. arg* write int32 positions. */

@@ -2,11 +2,11 @@
 // (elu, softplus: exp overflows in the branch not taken) are primitives with closed-form
 // derivatives; silu and gelu are composites over ops, as the style guide asks.
 
-import { record } from "../autograd/graph.js";
+import { isGradEnabled, record } from "../autograd/graph.js";
 import { floatResult } from "../tensor/dtype.js";
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { add, gt, mul, sub } from "./binary.js";
+import { add, gt, mul, reluGradRaw, sub } from "./binary.js";
 import { erf } from "./unary.js";
 import { where } from "./select.js";
 import { mapUnary, requireFinite, requireFloat, scalar } from "./op.js";
@@ -14,7 +14,8 @@ import { mapUnary, requireFinite, requireFloat, scalar } from "./op.js";
 /** max(x, 0). PyTorch's derivative at exactly 0 is 0. */
 export function relu(x: Tensor): Tensor {
   const out = mapUnary("relu", x, x.dtype);
-  return record("ReluBackward0", out, [x], (g) => [() => mul(g, gt(out, 0))], [out]);
+  // recorded backward (createGraph): differentiable ops; otherwise one fused kernel pass
+  return record("ReluBackward0", out, [x], (g) => [() => (isGradEnabled() ? mul(g, gt(out, 0)) : reluGradRaw(g, out))], [out]);
 }
 
 /** x > 0 ? x : negativeSlope * x; the derivative at 0 is negativeSlope (PyTorch's choice). */

@@ -158,3 +158,8 @@ export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison("ge", a, 
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalAnd", a, b);
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalOr", a, b);
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalXor", a, b);
+
+/** relu's gradient g * (out > 0) in one kernel pass (no graph: the backward of relu when it is not recorded). */
+export function reluGradRaw(g: Tensor, out: Tensor): Tensor {
+  return compute("relu", "reluGrad", g, out, g.dtype, g.dtype);
+}

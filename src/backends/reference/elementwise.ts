@@ -80,12 +80,12 @@ function compareRun(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray,
   if (a.length !== n || (b.length !== n && b.length !== 1)) return false;
   const sb = b.length === n ? 1 : 0;
   switch (op) {
-    case "gt": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! > b[j]! ? 1 : 0; return true;
-    case "ge": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! >= b[j]! ? 1 : 0; return true;
-    case "lt": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! < b[j]! ? 1 : 0; return true;
-    case "le": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! <= b[j]! ? 1 : 0; return true;
-    case "eq": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! === b[j]! ? 1 : 0; return true;
-    case "ne": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = a[i]! !== b[j]! ? 1 : 0; return true;
+    case "gt": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! > b[j]!); return true;
+    case "ge": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! >= b[j]!); return true;
+    case "lt": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! < b[j]!); return true;
+    case "le": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! <= b[j]!); return true;
+    case "eq": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! === b[j]!); return true;
+    case "ne": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! !== b[j]!); return true;
     default: return false;
   }
 }
@@ -110,6 +110,7 @@ const binaryFns: { [K in BinaryOp]: Binary } = {
   atan2: Math.atan2,
   remainder,
   floorDivide: (x, y) => Math.floor(x / y),
+  reluGrad: (x, y) => (y <= 0 ? 0 : x),
   eq: (x, y) => (x === y ? 1 : 0),
   ne: (x, y) => (x !== y ? 1 : 0),
   lt: (x, y) => (x < y ? 1 : 0),
@@ -158,6 +159,7 @@ function arithRun(op: BinaryOp, a: TypedArray, ia: number, sa: number, b: TypedA
     case "sub": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! - b[ib]!; return true;
     case "mul": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! * b[ib]!; return true;
     case "div": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! / b[ib]!; return true;
+    case "reluGrad": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = b[ib]! <= 0 ? 0 : a[ia]!; return true;
     default: return false;
   }
 }
@@ -167,7 +169,7 @@ export function binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b
   if (!(out instanceof Uint8Array)) {
     if (a.length === n && b.length === n && arithRun(op, a, 0, 1, b, 0, 1, out, 0, n)) return;
     if (a.length === n && b.length === 1 && arithRun(op, a, 0, 1, b, 0, 0, out, 0, n)) return;
-    if (op === "add" || op === "sub" || op === "mul" || op === "div") {
+    if (op === "add" || op === "sub" || op === "mul" || op === "div" || op === "reluGrad") {
       forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => void arithRun(op, a, offs[0]!, st[0]!, b, offs[1]!, st[1]!, out, o, len));
       return;
     }

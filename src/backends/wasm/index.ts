@@ -5,6 +5,7 @@
 import type { Backend } from "../backend.js";
 import { referenceBackend } from "../reference/index.js";
 import { makeConv } from "./conv.js";
+import { makeElementwise } from "./elementwise.js";
 import { makeMatmul } from "./matmul.js";
 import { makePool } from "./pool.js";
 import { makeRecurrent } from "./recurrent.js";
@@ -35,6 +36,7 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
       threads = pool ? Math.max(1, Math.min(n, MAX_THREADS)) : 1;
     },
     closeThreads: async () => { await pool?.close(); },
+    ...makeElementwise(rt, arena),
     matmul: makeMatmul(rt, arena, threading),
     ...makeRecurrent(rt, arena, threading),
     ...makeConv(rt, arena, threading),

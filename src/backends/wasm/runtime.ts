@@ -30,6 +30,9 @@ export interface WasmExports {
   gruSequenceBackward(xg: number, w: number, hg: number, out: number, h0: number, gOut: number, dxg: number, dhg: number, dh0: number, hPrev: number, dh: number, dhDirect: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number): void;
   sequencePackBytes(G: number, H: number): number;
   logSoftmax(x: number, out: number, rows: number, size: number): void;
+  relu(x: number, out: number, n: number): void;
+  arith(op: number, a: number, b: number, out: number, n: number, bScalar: number): void;
+  reluGrad(g: number, y: number, out: number, n: number): void;
   sumRows(src: number, rows: number, cols: number, dst: number): void;
   convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number): void;
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;

@@ -233,3 +233,29 @@ describe("wasm logSoftmax matches the reference kernel", () => {
     assert.deepEqual(Array.from(want.subarray(0, 3)), [NaN, -Infinity, -Infinity]);
   });
 });
+
+describe("wasm elementwise paths equal the reference kernels bit for bit", () => {
+  const special = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38];
+  const data = (n: number, seed: number): Float32Array => {
+    const x = randomF32(n, seed);
+    special.forEach((v, i) => { x[(i * 7919) % n] = v; });
+    return x;
+  };
+  for (const n of [10, 4099, 65536]) {
+    it(`relu, relu's gradient and + - * / (tensor and scalar operands), ${n} elements`, () => {
+      const a = data(n, n), b = data(n, n + 1), s = Float32Array.of(-1.5);
+      const same = (f: (k: typeof wasm | typeof referenceBackend, out: Float32Array) => void): void => {
+        const want = new Float32Array(n), got = new Float32Array(n);
+        f(referenceBackend, want);
+        f(wasm, got);
+        assert.deepEqual(Array.from(got, (v) => Object.is(v, -0) ? "-0" : v), Array.from(want, (v) => Object.is(v, -0) ? "-0" : v));
+      };
+      same((k, out) => k.unary("relu", a, out));
+      same((k, out) => k.binary("reluGrad", a, [n], b, [n], out, [n]));
+      for (const op of ["add", "sub", "mul", "div"] as const) {
+        same((k, out) => k.binary(op, a, [n], b, [n], out, [n]));
+        same((k, out) => k.binary(op, a, [n], s, [], out, [n]));
+      }
+    });
+  }
+});

@@ -1,0 +1,38 @@
+// Branch-free float32 maps where JS's version mispredicts on random signs.
+
+@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+
+/** out = max(x, 0) (NaN kept, -0 and -inf become +0), the relu. */
+export function relu(x: usize, out: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(out, i), f32x4.max(v128.load(at(x, i)), z));
+  for (; i < n; i++) store<f32>(at(out, i), max<f32>(load<f32>(at(x, i)), 0));
+}
+
+/** out = y <= 0 ? 0 : g (relu's backward from its output y, as PyTorch's threshold_backward). */
+export function reluGrad(g: usize, y: usize, out: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(out, i), v128.andnot(v128.load(at(g, i)), f32x4.le(v128.load(at(y, i)), z)));
+  for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(y, i)) <= 0 ? 0 : load<f32>(at(g, i)));
+}
+
+/** out = a op b (0 add, 1 sub, 2 mul, 3 div) for n elements; b is one scalar when bScalar. */
+export function arith(op: i32, a: usize, b: usize, out: usize, n: i32, bScalar: bool): void {
+  let i = 0;
+  const bs = v128.load32_splat(b);
+  for (; i + 4 <= n; i += 4) {
+    const x = v128.load(at(a, i)), y = bScalar ? bs : v128.load(at(b, i));
+    let r: v128;
+    if (op == 0) r = f32x4.add(x, y);
+    else if (op == 1) r = f32x4.sub(x, y);
+    else if (op == 2) r = f32x4.mul(x, y);
+    else r = f32x4.div(x, y);
+    v128.store(at(out, i), r);
+  }
+  for (; i < n; i++) {
+    const x = load<f32>(at(a, i)), y = load<f32>(at(b, bScalar ? 0 : i));
+    store<f32>(at(out, i), op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : x / y);
+  }
+}
