@@ -5,6 +5,16 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import type { CopyGeometry } from "../backend.js";
 import { stridesOf } from "../../tensor/shape.js";
 
+/** Whether `strides` are the contiguous row-major strides of `shape` (size-1 dims may have any stride). */
+function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
+  let expect = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== expect) return false;
+    expect *= shape[d]!;
+  }
+  return true;
+}
+
 export function copyStrided(x: TypedArray, out: TypedArray, g: CopyGeometry): void {
   const { shape, srcStrides, dstStrides } = g;
   const nd = shape.length;
@@ -13,6 +23,11 @@ export function copyStrided(x: TypedArray, out: TypedArray, g: CopyGeometry): vo
   if (total === 0) return;
   if (nd === 0) {
     out[g.dstOffset] = x[g.srcOffset]!;
+    return;
+  }
+  // one value broadcast over a contiguous output (the gradient of a sum, expand of a scalar): a fill
+  if (srcStrides.every((st) => st === 0) && isRowMajor(shape, dstStrides)) {
+    out.fill(x[g.srcOffset]!, g.dstOffset, g.dstOffset + total);
     return;
   }
   const len = shape[nd - 1]!, ss = srcStrides[nd - 1]!, ds = dstStrides[nd - 1]!;
