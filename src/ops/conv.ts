@@ -38,6 +38,9 @@ export interface ConvTransposeOptions {
 
 /** Expand a number or tuple to one value per spatial dim, checking each. */
 export function perDim(op: string, name: string, v: IntOrTuple, nd: number, min: number): number[] {
+  if (typeof v !== "number" && !Array.isArray(v)) {
+    throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a list of ${nd} of them, got ${String(v)}.`);
+  }
   const list = typeof v === "number" ? new Array<number>(nd).fill(v) : [...v];
   if (list.length !== nd || list.some((x) => !Number.isInteger(x) || x < min)) {
     throw new ValueError(`${op}: ${name} must be an integer >= ${min} or a list of ${nd} of them, got ${JSON.stringify(v)}.`);

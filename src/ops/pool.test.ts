@@ -69,6 +69,10 @@ describe("pooling gradcheck (float64)", () => {
 });
 
 describe("pooling errors", () => {
+  it("a bare kernel size (PyTorch's positional argument) is refused with the object form to use", () => {
+    assert.throws(() => F.maxPool2d(tl.ones([1, 1, 4, 4]), 2 as never), /maxPool2d: expected an options object such as \{ kernelSize: 2 \}, got 2\. Pass F\.maxPool2d\(x, \{ kernelSize: 2 \}\)/);
+    assert.throws(() => F.avgPool2d(tl.ones([1, 1, 4, 4]), {} as never), /avgPool2d: kernelSize must be an integer >= 1 or a list of 2 of them, got undefined/);
+  });
   it("padding larger than half the kernel", () => {
     assert.throws(() => F.maxPool2d(tl.ones([1, 1, 6, 6]), { kernelSize: 2, padding: 2 }), /maxPool2d: padding 2 must be at most half the kernel size \(2\)/);
   });

@@ -52,6 +52,13 @@ interface Windows {
   outShape: number[];
 }
 
+/** Pooling options come as an object (PyTorch's positional kernel_size is { kernelSize }). */
+function checkOptions(op: string, o: unknown): void {
+  if (typeof o !== "object" || o === null || Array.isArray(o)) {
+    throw new ValueError(`${op}: expected an options object such as { kernelSize: 2 }, got ${JSON.stringify(o)}. Pass F.${op}(x, { kernelSize: ${JSON.stringify(o)} }).`);
+  }
+}
+
 /** Regular (strided) windows: start = o * s - p, k taps dilated by d. */
 function stridedWindows(op: string, nd: number, x: Tensor, kernelSize: IntOrTuple, strideOpt: IntOrTuple | null | undefined, paddingOpt: IntOrTuple, dilationOpt: IntOrTuple, ceil: boolean): Windows & { k: number[]; s: number[]; p: number[] } {
   checkInput(op, nd, x);
@@ -119,12 +126,14 @@ function avgPoolBackward(dy: Tensor, inShape: readonly number[], w: Windows, div
 }
 
 export function maxPoolNd(op: string, nd: number, x: Tensor, o: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
+  checkOptions(op, o);
   const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, o.dilation ?? 1, o.ceilMode ?? false);
   const [out, idx] = maxPoolWith("MaxPoolBackward0", x, w);
   return o.returnIndices ? [out, idx] : out;
 }
 
 export function avgPoolNd(op: string, nd: number, x: Tensor, o: AvgPoolOptions): Tensor {
+  checkOptions(op, o);
   const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, 1, o.ceilMode ?? false);
   const includePad = o.countIncludePad ?? true;
   if (o.divisorOverride !== undefined && o.divisorOverride !== null && !(Number.isInteger(o.divisorOverride) && o.divisorOverride > 0)) {
