@@ -259,3 +259,17 @@ describe("wasm elementwise paths equal the reference kernels bit for bit", () =>
     });
   }
 });
+
+describe("wasm maxPool matches the reference kernel exactly", () => {
+  it("values and indices with ties, NaN, -0/+0 and infinities, overlapping and padded windows", () => {
+    // planes of 5x5, 3x3 windows, stride 2, padding 1 (windows cut by the padding)
+    const g = { planes: 6, inSize: [5, 5], outSize: [3, 3], start: [Int32Array.of(-1, 1, 3), Int32Array.of(-1, 1, 3)], count: [Int32Array.of(3, 3, 3), Int32Array.of(3, 3, 3)], dilation: [1, 1] };
+    const x = randomF32(6 * 25, 40).map((v) => Math.round(v * 2) / 2); // many ties
+    [[3, NaN], [30, -0], [31, 0], [60, Infinity], [61, -Infinity], [90, NaN], [91, NaN], [120, -0]].forEach(([i, v]) => { x[i!] = v!; });
+    const want = new Float32Array(54), got = new Float32Array(54), wi = new Int32Array(54), gi = new Int32Array(54);
+    referenceBackend.maxPool(x, want, wi, g);
+    wasm.maxPool(x, got, gi, g);
+    assert.deepEqual(Array.from(gi), Array.from(wi));
+    assert.deepEqual(Array.from(got, (v) => Object.is(v, -0) ? "-0" : v), Array.from(want, (v) => Object.is(v, -0) ? "-0" : v));
+  });
+});

@@ -4,19 +4,30 @@
 
 @inline function f(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 
-/** Max over each window; indices get the flat plane offset of the first maximum (NaN wins). */
+/**
+ * Max over each window; indices get the flat plane offset of the first maximum (NaN wins). No
+ * data-dependent branch (a "v > best" branch mispredicts on real activations, 7x slower): the
+ * max comes from f32.max, which propagates NaN, then a backward scan keeps the first position
+ * holding it with an integer select; the value stored is the one at that position (so of -0 and
+ * +0 the first wins, as in the reference).
+ */
 export function maxPool(x: usize, out: usize, indices: usize, planes: i32, P: i32, O: i32, start: usize, offs: usize): void {
   for (let p = 0; p < planes; p++) {
     const xp = f(x, p * P);
     for (let o = 0; o < O; o++) {
       const s = load<i32>(f(start, o)), e = load<i32>(f(start, o + 1));
-      let best: f32 = -Infinity, at = -1;
-      for (let j = s; j < e; j++) {
+      // f32x4.max (lane 0) rather than f32.max: V8 compiles the scalar one with branches
+      let bv = f32x4.splat(-Infinity), at = -1;
+      for (let j = s; j < e; j++) bv = f32x4.max(bv, v128.load32_zero(f(xp, load<i32>(f(offs, j)))));
+      const best = f32x4.extract_lane(bv, 0);
+      const nan = <i32>(best != best);
+      for (let j = e - 1; j >= s; j--) {
         const off = load<i32>(f(offs, j));
         const v = load<f32>(f(xp, off));
-        if (at < 0 || v > best || (v != v && best == best)) { best = v; at = off; }
+        const hit = <i32>(v == best) | (nan & <i32>(v != v));
+        at = select<i32>(off, at, hit != 0);
       }
-      store<f32>(f(out, p * O + o), best);
+      store<f32>(f(out, p * O + o), at < 0 ? best : load<f32>(f(xp, at)));
       store<i32>(f(indices, p * O + o), at);
     }
   }
