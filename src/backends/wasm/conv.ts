@@ -10,7 +10,7 @@ import type { ConvGeometry } from "../backend.js";
 import * as ref from "../reference/conv.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
-import type { ThreadPool } from "./threads.js";
+import type { KernelName, ThreadPool } from "./threads.js";
 
 const runsCache = new Map<string, Int32Array>();
 
@@ -34,82 +34,90 @@ export function convRuns(g: ConvGeometry): Int32Array {
   return runs;
 }
 
-export function makeConv(rt: WasmRuntime, arena: Arena, pool: () => { pool: ThreadPool | null; threads: number }) {
+type Threading = () => { pool: ThreadPool | null; threads: number };
+
+export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
-  type Kernel = "convForward" | "convBackwardInput" | "convBackwardWeight";
-  /**
-   * Copy the operands in, split the samples across threads (each with its own columns and GEMM
-   * scratch), run, copy `out` back. The weight gradient sums per-thread partials afterwards.
-   */
-  function run(kernel: Kernel, g: ConvGeometry, groups: number, outChannels: number, x: Float32Array, w: Float32Array, out: Float32Array, bias: Float32Array | null = null): void {
-    const s = ref.convSizes(g, groups, outChannels);
-    const runs = convRuns(g);
+  const ex = rt.exports as unknown as Record<string, (...a: number[]) => void>;
+
+  /** Sample ranges per thread (one range when the work is too small to split). */
+  function ranges(batch: number, flops: number): [number, number][] {
     const { pool: p, threads } = pool();
-    const flops = 2 * g.batch * s.O * s.CKg * s.L;
-    const ranges = p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(g.batch, threads, 1) : [[0, g.batch] as [number, number]];
+    return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, threads, 1) : [[0, batch]];
+  }
+
+  /** Run one argument row per range: on this thread, or across the pool. */
+  function dispatch(kernel: KernelName, rows: number[][]): void {
+    if (rows.length === 1) ex[kernel]!(...rows[0]!);
+    else pool().pool!.run(kernel, rows);
+  }
+
+  /** Copy the geometry's runs into the arena. */
+  function runsIn(g: ConvGeometry): [number, number] {
+    const runs = convRuns(g);
+    const p = arena.alloc(runs.length * 4);
+    arena.i32(p, runs.length).set(runs);
+    return [p, runs.length / 3];
+  }
+
+  function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry, groups: number, outChannels: number): void {
+    const s = ref.convSizes(g, groups, outChannels);
+    const rs = ranges(g.batch, 2 * g.batch * s.O * s.CKg * s.L);
     arena.reset();
     const px = arena.f32In(x), pw = arena.f32In(w), pBias = bias ? arena.f32In(bias) : 0;
-    const pRuns = arena.alloc(runs.length * 4);
-    arena.i32(pRuns, runs.length).set(runs);
-    const weightGrad = kernel === "convBackwardWeight";
-    // the weight gradient: thread i writes its own partial sum
-    const outs = ranges.map((_, i) => (i === 0 || weightGrad ? arena.alloc(out.length * 4) : 0));
-    const rows = ranges.map(([n0, n1], i) => {
-      const cols = arena.alloc(s.C * s.K * s.L * 4);
-      const row = [px, pw, weightGrad ? outs[i]! : outs[0]!, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, runs.length / 3, cols, arena.scratch(i)];
-      return weightGrad ? [...row, 0] : kernel === "convForward" ? [...row, pBias] : row;
-    });
-    if (rows.length === 1) (rt.exports[kernel] as (...a: number[]) => void)(...rows[0]!);
-    else p!.run(kernel, rows);
-    out.set(arena.f32(outs[0]!, out.length));
-    for (let i = 1; weightGrad && i < outs.length; i++) {
-      const part = arena.f32(outs[i]!, out.length);
-      for (let j = 0; j < out.length; j++) out[j] += part[j]!;
-    }
+    const [pRuns, nRuns] = runsIn(g);
+    const pOut = arena.alloc(out.length * 4);
+    const rows = rs.map(([n0, n1], i) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), pBias]);
+    dispatch("convForward", rows);
+    out.set(arena.f32(pOut, out.length));
   }
-  /** Both gradients in one pass: dx split by samples, dw as per-thread partials summed after. */
-  function backward(g: ConvGeometry, groups: number, outChannels: number, x: Float32Array, w: Float32Array, dy: Float32Array, dx: Float32Array, dw: Float32Array): void {
+
+  /** dx and/or dw (either may be null); the weight gradient sums per-thread partials. */
+  function backward(x: Float32Array | null, w: Float32Array | null, dy: Float32Array, dx: Float32Array | null, dw: Float32Array | null, g: ConvGeometry, groups: number, outChannels: number): void {
     const s = ref.convSizes(g, groups, outChannels);
-    const runs = convRuns(g);
-    const { pool: p, threads } = pool();
-    const flops = 4 * g.batch * s.O * s.CKg * s.L;
-    const ranges = p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(g.batch, threads, 1) : [[0, g.batch] as [number, number]];
+    const rs = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = arena.f32In(x), pw = arena.f32In(w), pdy = arena.f32In(dy);
-    const pRuns = arena.alloc(runs.length * 4);
-    arena.i32(pRuns, runs.length).set(runs);
-    const pdx = arena.alloc(dx.length * 4);
-    const pdw = ranges.map(() => arena.alloc(dw.length * 4));
-    const rows = ranges.map(([n0, n1], i) => [px, pw, pdy, pdx, pdw[i]!, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, runs.length / 3, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), 0]);
-    if (rows.length === 1) rt.exports.convBackward(...(rows[0]! as Parameters<typeof rt.exports.convBackward>));
-    else p!.run("convBackward", rows);
-    dx.set(arena.f32(pdx, dx.length));
-    dw.set(arena.f32(pdw[0]!, dw.length));
-    for (let i = 1; i < pdw.length; i++) {
-      const part = arena.f32(pdw[i]!, dw.length);
-      for (let j = 0; j < dw.length; j++) dw[j] += part[j]!;
+    const px = x ? arena.f32In(x) : 0, pw = w ? arena.f32In(w) : 0, pdy = arena.f32In(dy);
+    const [pRuns, nRuns] = runsIn(g);
+    const pdx = dx ? arena.alloc(dx.length * 4) : 0;
+    const pdw = rs.map(() => (dw ? arena.alloc(dw.length * 4) : 0));
+    const rows = rs.map(([n0, n1], i) => {
+      const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), 0];
+      if (dx && dw) return [px, pw, pdy, pdx, pdw[i]!, ...common];
+      if (dx) return [pdy, pw, pdx, ...common.slice(0, -1)];
+      return [px, pdy, pdw[i]!, ...common];
+    });
+    dispatch(dx && dw ? "convBackward" : dx ? "convBackwardInput" : "convBackwardWeight", rows);
+    if (dx) dx.set(arena.f32(pdx, dx.length));
+    if (dw) {
+      dw.set(arena.f32(pdw[0]!, dw.length));
+      for (let i = 1; i < pdw.length; i++) {
+        const part = arena.f32(pdw[i]!, dw.length);
+        for (let j = 0; j < dw.length; j++) dw[j] += part[j]!;
+      }
     }
   }
+
   return {
-    convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
-      if (!f32(x, w, dy, dx, dw)) return ref.convBackward(x, w, dy, dx, dw, g, groups, outChannels);
-      if (g.batch === 0) { dw.fill(0); return; }
-      backward(g, groups, outChannels, x as Float32Array, w as Float32Array, dy as Float32Array, dx as Float32Array, dw as Float32Array);
-    },
     convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(x, w, out) || (bias && !f32(bias))) return ref.convForward(x, w, bias, out, g, groups, outChannels);
       if (out.length === 0) return;
-      run("convForward", g, groups, outChannels, x as Float32Array, w as Float32Array, out as Float32Array, bias as Float32Array | null);
+      forward(x as Float32Array, w as Float32Array, bias as Float32Array | null, out as Float32Array, g, groups, outChannels);
+    },
+    convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+      if (!f32(x, w, dy, dx, dw)) return ref.convBackward(x, w, dy, dx, dw, g, groups, outChannels);
+      if (g.batch === 0) { dw.fill(0); return; }
+      backward(x as Float32Array, w as Float32Array, dy as Float32Array, dx as Float32Array, dw as Float32Array, g, groups, outChannels);
     },
     convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(dy, w, img)) return ref.convBackwardInput(dy, w, img, g, groups, outChannels);
       if (img.length === 0) return;
-      run("convBackwardInput", g, groups, outChannels, dy as Float32Array, w as Float32Array, img as Float32Array);
+      backward(null, w as Float32Array, dy as Float32Array, img as Float32Array, null, g, groups, outChannels);
     },
     convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(x, dy, dw)) return ref.convBackwardWeight(x, dy, dw, g, groups, outChannels);
       if (g.batch === 0) { dw.fill(0); return; }
-      run("convBackwardWeight", g, groups, outChannels, x as Float32Array, dy as Float32Array, dw as Float32Array);
+      backward(x as Float32Array, null, dy as Float32Array, null, dw as Float32Array, g, groups, outChannels);
     },
   };
 }

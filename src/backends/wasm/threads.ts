@@ -14,7 +14,7 @@
 import type { WasmRuntime } from "./runtime.js";
 
 const SEQ = 8, KIND = 0, DONE = 1, ERROR = 2, STOP = 3;
-const ARGS = 24;
+const ARGS = 32;
 const SPIN = 20000;
 
 /** Kernels a worker can run, by index (the order is part of the protocol). */
