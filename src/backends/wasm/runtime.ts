@@ -31,6 +31,8 @@ export interface WasmExports {
   sequencePackBytes(G: number, H: number): number;
   logSoftmax(x: number, out: number, rows: number, size: number): void;
   relu(x: number, out: number, n: number): void;
+  arithRows(op: number, a: number, b: number, out: number, rows: number, cols: number): void;
+  sumMiddle(x: number, outer: number, size: number, inner: number, out: number, acc: number): void;
   arith(op: number, a: number, b: number, out: number, n: number, bScalar: number): void;
   reluGrad(g: number, y: number, out: number, n: number): void;
   sumRows(src: number, rows: number, cols: number, dst: number): void;

@@ -256,6 +256,19 @@ describe("wasm elementwise paths equal the reference kernels bit for bit", () =>
         same((k, out) => k.binary(op, a, [n], b, [n], out, [n]));
         same((k, out) => k.binary(op, a, [n], s, [], out, [n]));
       }
+      if (n % 4099 === 0 || n % 64 === 0) {
+        // a bias broadcast over rows ([rows, cols] + [cols] and + [1, cols]), and sums over rows
+        const cols = n % 64 === 0 ? 64 : 4099, rows = n / cols, bias = data(cols, 7);
+        for (const op of ["add", "sub", "mul", "div"] as const) {
+          same((k, out) => k.binary(op, a, [rows, cols], bias, [cols], out, [rows, cols]));
+          same((k, out) => k.binary(op, a, [rows, cols], bias, [1, cols], out, [rows, cols]));
+        }
+        const finite = a.map((v) => (Number.isFinite(v) ? v : 1));
+        const want = new Float32Array(cols), got = new Float32Array(cols);
+        referenceBackend.reduce("sum", finite, 1, rows, cols, want);
+        wasm.reduce("sum", finite, 1, rows, cols, got);
+        assert.deepEqual(got, want);
+      }
     });
   }
 });

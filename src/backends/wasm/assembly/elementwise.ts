@@ -36,3 +36,50 @@ export function arith(op: i32, a: usize, b: usize, out: usize, n: i32, bScalar: 
     store<f32>(at(out, i), op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : x / y);
   }
 }
+
+/** out[r, c] = a[r, c] op b[c] (b broadcast over rows: a bias), op as in arith. */
+export function arithRows(op: i32, a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const ar = at(a, r * cols), orow = at(out, r * cols);
+    let i = 0;
+    for (; i + 4 <= cols; i += 4) {
+      const x = v128.load(at(ar, i)), y = v128.load(at(b, i));
+      let v: v128;
+      if (op == 0) v = f32x4.add(x, y);
+      else if (op == 1) v = f32x4.sub(x, y);
+      else if (op == 2) v = f32x4.mul(x, y);
+      else v = f32x4.div(x, y);
+      v128.store(at(orow, i), v);
+    }
+    for (; i < cols; i++) {
+      const x = load<f32>(at(ar, i)), y = load<f32>(at(b, i));
+      store<f32>(at(orow, i), op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : x / y);
+    }
+  }
+}
+
+/**
+ * out[o, i] = sum over j of x[o, j, i] (the middle axis of [outer, size, inner]), accumulated in
+ * float64 in the order j = 0, 1, ... as the reference kernel, so the float32 result is the same.
+ * acc: inner f64 slots.
+ */
+export function sumMiddle(x: usize, outer: i32, size: i32, inner: i32, out: usize, acc: usize): void {
+  for (let o = 0; o < outer; o++) {
+    memory.fill(acc, 0, <usize>inner << 3);
+    for (let j = 0; j < size; j++) {
+      const row = at(x, (o * size + j) * inner);
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const v = v128.load(at(row, i));
+        const p = acc + (<usize>i << 3);
+        v128.store(p, f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v)));
+        v128.store(p, f64x2.add(v128.load(p, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+      }
+      for (; i < inner; i++) {
+        const p = acc + (<usize>i << 3);
+        store<f64>(p, load<f64>(p) + <f64>load<f32>(at(row, i)));
+      }
+    }
+    for (let i = 0; i < inner; i++) store<f32>(at(out, o * inner + i), <f32>load<f64>(acc + (<usize>i << 3)));
+  }
+}

@@ -7,4 +7,4 @@ export { maxPool, avgPool, avgPoolBackward } from "./pool";
 export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, sumRows, sequencePackBytes } from "./sequence";
 export { packBAll, packedBFloats, sgemmPackedB } from "./gemm";
 export { logSoftmax } from "./softmax";
-export { relu, reluGrad, arith } from "./elementwise";
+export { relu, reluGrad, arith, arithRows, sumMiddle } from "./elementwise";
