@@ -4,12 +4,25 @@
 import type { TypedArray } from "../../tensor/dtype.js";
 import * as ref from "../reference/recurrent.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
-import { gemmAt, type Threading } from "./matmul.js";
+import { PARALLEL_FLOPS, gemmAt, splitRange, type Threading } from "./matmul.js";
+import type { KernelName } from "./threads.js";
 
 const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
 export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threading) {
   const k = rt.exports;
+  /**
+   * Run a whole-sequence kernel on batch-row ranges: rows are independent through the whole
+   * recurrence, so each thread takes a slice of the batch once, with no synchronisation per step.
+   */
+  function run(kernel: KernelName, T: number, B: number, H: number, G: number, row: (thread: number, b0: number, nb: number) => number[]): void {
+    const { pool, threads } = threading();
+    const parallel = pool !== null && threads > 1 && B > 1 && 2 * T * B * G * H >= PARALLEL_FLOPS;
+    const ranges = parallel ? splitRange(B, threads, 1) : [[0, B] as [number, number]];
+    const rows = ranges.map(([b0, b1], i) => row(i, b0, b1 - b0));
+    if (rows.length === 1) (k as unknown as Record<string, (...a: number[]) => void>)[kernel]!(...rows[0]!);
+    else pool!.run(kernel, rows);
+  }
   /** Copy inputs in, allocate outputs, run, copy outputs back. */
   function call(inputs: TypedArray[], outputs: TypedArray[], run: (ptrs: number[]) => void): void {
     arena.reset();
@@ -40,7 +53,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
       arena.reset();
       const [pxg, ph0, pc0, pw] = [xg, h0, c0, w].map((x) => arena.f32In(x as Float32Array));
       const pOut = arena.alloc(out.length * 4), pGates = arena.alloc(gates.length * 4);
-      k.lstmSequence(pxg!, ph0!, pc0!, pw!, pOut, pGates, T, B, H, reverse ? 1 : 0, arena.scratch(0), arena.alloc(k.sequencePackBytes(4 * H, H)));
+      run("lstmSequence", T, B, H, 4 * H, (i, b0, nb) => [pxg!, ph0!, pc0!, pw!, pOut, pGates, T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(4 * H, H)), b0, nb]);
       out.set(arena.f32(pOut, out.length));
       gates.set(arena.f32(pGates, gates.length));
     },
@@ -50,8 +63,8 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
       arena.reset();
       const [pw, pGates, pOut, ph0, pc0, pg] = [w, gates, out, h0, c0, gOut].map((x) => arena.f32In(x as Float32Array));
       const pdxg = arena.alloc(dxg.length * 4), pdh0 = arena.alloc(S * 4), pdc0 = arena.alloc(S * 4), pdw = arena.alloc(dw.length * 4);
-      const hPrev = arena.alloc(T * S * 4), dh = arena.alloc(S * 4), dc = arena.alloc(S * 4), dcPrev = arena.alloc(S * 4);
-      k.lstmSequenceBackward(pw!, pGates!, pOut!, ph0!, pc0!, pg!, pdxg, pdh0, pdc0, hPrev, dh, dc, dcPrev, T, B, H, reverse ? 1 : 0, arena.scratch(0), arena.alloc(k.sequencePackBytes(G, H)));
+      const hPrev = arena.alloc(T * S * 4);
+      run("lstmSequenceBackward", T, B, H, G, (i, b0, nb) => [pw!, pGates!, pOut!, ph0!, pc0!, pg!, pdxg, pdh0, pdc0, hPrev, arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(G, H)), b0, nb]);
       // dW = sum_t dG_t^T h_{t-1}: one GEMM over all steps, split across threads
       gemmAt(rt, arena, threading, G, H, T * B, pdxg, 1, G, hPrev, H, 1, pdw, H);
       dxg.set(arena.f32(pdxg, dxg.length));
@@ -65,7 +78,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
       const [pxg, ph0, pw] = [xg, h0, w].map((x) => arena.f32In(x as Float32Array));
       const pb = b ? arena.f32In(b as Float32Array) : 0;
       const pOut = arena.alloc(out.length * 4), pHg = arena.alloc(hg.length * 4);
-      k.gruSequence(pxg!, ph0!, pw!, pb, b ? 1 : 0, pOut, pHg, T, B, H, reverse ? 1 : 0, arena.scratch(0), arena.alloc(k.sequencePackBytes(3 * H, H)));
+      run("gruSequence", T, B, H, 3 * H, (i, b0, nb) => [pxg!, ph0!, pw!, pb, b ? 1 : 0, pOut, pHg, T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(3 * H, H)), b0, nb]);
       out.set(arena.f32(pOut, out.length));
       hg.set(arena.f32(pHg, hg.length));
     },
@@ -75,8 +88,8 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
       arena.reset();
       const [pxg, pw, pHg, pOut, ph0, pg] = [xg, w, hg, out, h0, gOut].map((x) => arena.f32In(x as Float32Array));
       const pdxg = arena.alloc(dxg.length * 4), pdhg = arena.alloc(T * B * G * 4), pdh0 = arena.alloc(S * 4), pdw = arena.alloc(dw.length * 4);
-      const hPrev = arena.alloc(T * S * 4), dh = arena.alloc(S * 4), dhDirect = arena.alloc(S * 4);
-      k.gruSequenceBackward(pxg!, pw!, pHg!, pOut!, ph0!, pg!, pdxg, pdhg, pdh0, hPrev, dh, dhDirect, T, B, H, reverse ? 1 : 0, arena.scratch(0), arena.alloc(k.sequencePackBytes(G, H)));
+      const hPrev = arena.alloc(T * S * 4);
+      run("gruSequenceBackward", T, B, H, G, (i, b0, nb) => [pxg!, pw!, pHg!, pOut!, ph0!, pg!, pdxg, pdhg, pdh0, hPrev, arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(G, H)), b0, nb]);
       gemmAt(rt, arena, threading, G, H, T * B, pdhg, 1, G, hPrev, H, 1, pdw, H);
       dxg.set(arena.f32(pdxg, dxg.length));
       dh0.set(arena.f32(pdh0, S));

@@ -24,10 +24,10 @@ export interface WasmExports {
   maxPool(x: number, out: number, indices: number, planes: number, P: number, O: number, start: number, offs: number): void;
   avgPool(x: number, out: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
   avgPoolBackward(dy: number, dx: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
-  lstmSequence(xg: number, h0: number, c0: number, w: number, out: number, gates: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number): void;
-  lstmSequenceBackward(w: number, gates: number, out: number, h0: number, c0: number, gOut: number, dxg: number, dh0: number, dc0: number, hPrev: number, dh: number, dc: number, dcPrev: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number): void;
-  gruSequence(xg: number, h0: number, w: number, b: number, hasBias: number, out: number, hg: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number): void;
-  gruSequenceBackward(xg: number, w: number, hg: number, out: number, h0: number, gOut: number, dxg: number, dhg: number, dh0: number, hPrev: number, dh: number, dhDirect: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number): void;
+  lstmSequence(xg: number, h0: number, c0: number, w: number, out: number, gates: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;
+  lstmSequenceBackward(w: number, gates: number, out: number, h0: number, c0: number, gOut: number, dxg: number, dh0: number, dc0: number, hPrev: number, dh: number, dc: number, dcPrev: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;
+  gruSequence(xg: number, h0: number, w: number, b: number, hasBias: number, out: number, hg: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;
+  gruSequenceBackward(xg: number, w: number, hg: number, out: number, h0: number, gOut: number, dxg: number, dhg: number, dh0: number, hPrev: number, dh: number, dhDirect: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;
   sequencePackBytes(G: number, H: number): number;
   logSoftmax(x: number, out: number, rows: number, size: number): void;
   relu(x: number, out: number, n: number): void;

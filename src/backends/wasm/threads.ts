@@ -18,7 +18,7 @@ const ARGS = 32;
 const SPIN = 20000;
 
 /** Kernels a worker can run, by index (the order is part of the protocol). */
-export const KERNELS = ["sgemm", "convForward", "convBackwardInput", "convBackwardWeight", "convBackward"] as const;
+export const KERNELS = ["sgemm", "convForward", "convBackwardInput", "convBackwardWeight", "convBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward"] as const;
 export type KernelName = (typeof KERNELS)[number];
 
 const workerSource = `

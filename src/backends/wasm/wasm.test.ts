@@ -286,3 +286,30 @@ describe("wasm maxPool matches the reference kernel exactly", () => {
     assert.deepEqual(Array.from(got, (v) => Object.is(v, -0) ? "-0" : v), Array.from(want, (v) => Object.is(v, -0) ? "-0" : v));
   });
 });
+
+describe("wasm whole-sequence LSTM/GRU split over threads by batch rows", () => {
+  // T = 20, B = 15 (split 8 + 7), H = 64: above the size where the pool is used
+  const T = 20, B = 15, H = 64;
+  const run = (kind: "lstm" | "gru", threads: number, reverse: boolean) => {
+    wasm.setThreads(threads);
+    const G = (kind === "lstm" ? 4 : 3) * H;
+    const xg = randomF32(T * B * G, 50), h0 = randomF32(B * H, 51), c0 = randomF32(B * H, 52), w = randomF32(G * H, 53).map((v) => v * 0.1), b = randomF32(G, 54);
+    const gOut = randomF32((kind === "lstm" ? 2 : 1) * T * B * H, 55);
+    const out = new Float32Array(gOut.length), saved = new Float32Array(T * B * G);
+    const dxg = new Float32Array(T * B * G), dh0 = new Float32Array(B * H), dc0 = new Float32Array(B * H), dw = new Float32Array(G * H), db = new Float32Array(G);
+    if (kind === "lstm") {
+      wasm.lstmSequence(xg, h0, c0, w, out, saved, T, B, H, reverse);
+      wasm.lstmSequenceBackward(w, saved, out, h0, c0, gOut, dxg, dh0, dc0, dw, T, B, H, reverse);
+    } else {
+      wasm.gruSequence(xg, h0, w, b, out, saved, T, B, H, reverse);
+      wasm.gruSequenceBackward(xg, w, saved, out, h0, gOut, dxg, dh0, dw, db, T, B, H, reverse);
+    }
+    return { out, dxg, dh0, dc0, dw, db };
+  };
+  for (const kind of ["lstm", "gru"] as const) {
+    it(`${kind}: 2 threads give the same bits as 1 (each batch row is computed the same way)`, async () => {
+      for (const reverse of [false, true]) assert.deepEqual(run(kind, 2, reverse), run(kind, 1, reverse));
+      await wasm.closeThreads();
+    });
+  }
+});
