@@ -67,7 +67,8 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const px = arena.f32In(x), pw = arena.f32In(w), pBias = bias ? arena.f32In(bias) : 0;
     const [pRuns, nRuns] = runsIn(g);
     const pOut = arena.alloc(out.length * 4);
-    const rows = rs.map(([n0, n1], i) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), pBias]);
+    const packedW = ex.convPackedWeightFloats!(s.O, s.CKg, groups) as unknown as number;
+    const rows = rs.map(([n0, n1], i) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), pBias, arena.alloc(packedW * 4)]);
     dispatch("convForward", rows);
     out.set(arena.f32(pOut, out.length));
   }

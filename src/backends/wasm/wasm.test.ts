@@ -201,6 +201,22 @@ describe("wasm pre-packed GEMM (the recurrent weight, packed once per sequence)"
       assert.deepEqual(wasm.arena.f32(c2, m * n), wasm.arena.f32(c1, m * n));
     }
   });
+  it("sgemmPackedA equals sgemm across the M (128) and K (256) block edges, for A and A^T", () => {
+    const ex = wasm.runtime.exports as unknown as Record<string, (...a: number[]) => number>;
+    const m = 131, k = 301, n = 37;
+    const a = randomF32(m * k, 32), b = randomF32(k * n, 33);
+    for (const transA of [false, true]) {
+      const ars = transA ? 1 : k, acs = transA ? m : 1;
+      wasm.arena.reset();
+      const pa = wasm.arena.f32In(a), pb = wasm.arena.f32In(b);
+      const c1 = wasm.arena.alloc(m * n * 4), c2 = wasm.arena.alloc(m * n * 4);
+      const packed = wasm.arena.alloc(ex.packedAFloats!(m, k) * 4);
+      ex.sgemm!(m, n, k, pa, ars, acs, pb, n, 1, c1, n, 0, wasm.arena.scratch(0));
+      ex.packAAll!(pa, ars, acs, m, k, packed);
+      ex.sgemmPackedA!(m, n, k, packed, pb, n, 1, c2, n, 0, wasm.arena.scratch(0));
+      assert.deepEqual(wasm.arena.f32(c2, m * n), wasm.arena.f32(c1, m * n));
+    }
+  });
 });
 
 describe("wasm fallback where WebAssembly SIMD is missing", () => {

@@ -7,7 +7,7 @@
 // K*L block). Any 1/2/3-d geometry, stride, dilation and padding reduces to runs; entries no run
 // covers are padding (zero in im2col, dropped in col2im). With stride 1 a run is a whole
 // output row, so the copies are long and vectorise.
-import { sgemm } from "./gemm";
+import { packAAll, packedAFloats, sgemm, sgemmPackedA } from "./gemm";
 
 @inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 
@@ -42,14 +42,17 @@ function col2im(cols: usize, C: i32, P: i32, img: usize, KL: i32, runs: usize, n
 
 /**
  * out[n] = W @ im2col(x[n]) per group, for samples [n0, n1). x [N, C, P], w [O, C/groups * K],
- * out [N, O, L], plus bias[o] when bias != 0; cols holds C*K*L floats, scratch gemmScratchBytes().
+ * out [N, O, L], plus bias[o] when bias != 0; cols holds C*K*L floats, scratch gemmScratchBytes(),
+ * packedW groups * packedAFloats(O / groups, C / groups * K) floats.
  */
-export function convForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, bias: usize): void {
-  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
+export function convForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, bias: usize, packedW: usize): void {
+  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L, wg = packedAFloats(Og, CKg);
+  // the weight is the same for every sample: pack it once per call, not once per sample
+  for (let g = 0; g < groups; g++) packAAll(at(w, g * Og * CKg), CKg, 1, Og, CKg, at(packedW, g * wg));
   for (let n = n0; n < n1; n++) {
     im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
     for (let g = 0; g < groups; g++) {
-      sgemm(Og, L, CKg, at(w, g * Og * CKg), CKg, 1, at(cols, g * CKg * L), L, 1, at(out, (n * O + g * Og) * L), L, false, scratch);
+      sgemmPackedA(Og, L, CKg, at(packedW, g * wg), at(cols, g * CKg * L), L, 1, at(out, (n * O + g * Og) * L), L, false, scratch);
     }
     if (bias) {
       for (let o = 0; o < O; o++) {
@@ -104,4 +107,9 @@ export function convBackward(x: usize, w: usize, dy: usize, dx: usize, dw: usize
     memory.fill(dst, 0, <usize>C * P * 4);
     col2im(cols, C, P, dst, KL, runs, nRuns);
   }
+}
+
+/** Floats convForward needs at packedW. */
+export function convPackedWeightFloats(O: i32, CKg: i32, groups: i32): i32 {
+  return groups * packedAFloats(O / groups, CKg);
 }

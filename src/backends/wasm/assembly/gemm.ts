@@ -28,7 +28,23 @@ export function gemmScratchBytes(): i32 {
 function packA(a: usize, rs: i32, cs: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
   for (let i = 0; i < mc; i += MR) {
     const rows = min(MR, mc - i);
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (rows == MR && cs == 1) {
+      // row-major A: load 4 consecutive values of each of the 4 rows, transpose 4x4 in registers
+      const step = <usize>rs << 2;
+      for (; p + 4 <= kc; p += 4) {
+        const src = a + (<usize>((i0 + i) * rs + p0 + p) << 2);
+        const d = dst + (<usize>(i * kc + p * MR) << 2);
+        const r0 = v128.load(src), r1 = v128.load(src + step), r2 = v128.load(src + 2 * step), r3 = v128.load(src + 3 * step);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+        v128.store(d, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(d, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+        v128.store(d, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
+      }
+    }
+    for (; p < kc; p++) {
       const src = a + (<usize>((i0 + i) * rs + (p0 + p) * cs) << 2);
       const d = dst + (<usize>(i * kc + p * MR) << 2);
       if (rows == MR) {
@@ -184,6 +200,53 @@ export function sgemmPackedB(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i3
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(a, ars, acs, ic, pc, mc, kc, pA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const pb = pB + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
+            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, ldc, min(MR, mc - ir), min(NR, nc - jr), add, tmp);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Floats packAAll writes for an m x k operand. */
+export function packedAFloats(m: i32, k: i32): i32 {
+  return ((m + MR - 1) / MR) * MR * k;
+}
+
+/**
+ * Pack all of op(A) (m x k) once, block by block as sgemm visits them, for products that reuse
+ * one A for many B (a convolution's weight against every sample's columns).
+ */
+export function packAAll(a: usize, ars: i32, acs: i32, m: i32, k: i32, dst: usize): void {
+  const mPad = (m + MR - 1) / MR * MR;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    for (let ic = 0; ic < m; ic += MC) packA(a, ars, acs, ic, pc, min(MC, m - ic), kc, dst + (<usize>(pc * mPad + ic * kc) << 2));
+  }
+}
+
+/** sgemm with op(A) already packed by packAAll (same m, k). */
+export function sgemmPackedA(m: i32, n: i32, k: i32, packed: usize, b: usize, brs: i32, bcs: i32, c: usize, ldc: i32, accumulate: bool, scratch: usize): void {
+  const pB = scratch + (<usize>(MC * KC) << 2);
+  const tmp = pB + (<usize>(KC * NC) << 2);
+  const mPad = (m + MR - 1) / MR * MR;
+  if (k == 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
+    return;
+  }
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packB(b, brs, bcs, pc, jc, kc, nc, pB);
+      const add = accumulate || pc > 0;
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        const pA = packed + (<usize>(pc * mPad + ic * kc) << 2);
         for (let jr = 0; jr < nc; jr += NR) {
           const pb = pB + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {

@@ -2,9 +2,9 @@
 // kernel takes byte addresses into the module's linear memory, which JS fills and reads back.
 export { sgemm, gemmScratchBytes } from "./gemm";
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from "./recurrent";
-export { convForward, convBackwardInput, convBackwardWeight, convBackward } from "./conv";
+export { convForward, convBackwardInput, convBackwardWeight, convBackward, convPackedWeightFloats } from "./conv";
 export { maxPool, avgPool, avgPoolBackward } from "./pool";
 export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, sumRows, sequencePackBytes } from "./sequence";
-export { packBAll, packedBFloats, sgemmPackedB } from "./gemm";
+export { packBAll, packedBFloats, sgemmPackedB, packAAll, packedAFloats, sgemmPackedA } from "./gemm";
 export { logSoftmax } from "./softmax";
 export { relu, reluGrad, arith, arithRows, sumMiddle } from "./elementwise";
