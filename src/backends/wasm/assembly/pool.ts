@@ -4,6 +4,14 @@
 
 @inline function f(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 
+/** Lanes l = 0..3 from ptr + l * stride bytes. */
+@inline function gather4(ptr: usize, stride: usize): v128 {
+  let v = v128.load32_zero(ptr);
+  v = v128.load32_lane(ptr + stride, v, 1);
+  v = v128.load32_lane(ptr + 2 * stride, v, 2);
+  return v128.load32_lane(ptr + 3 * stride, v, 3);
+}
+
 /**
  * Max over each window; indices get the flat plane offset of the first maximum (NaN wins). No
  * data-dependent branch (a "v > best" branch mispredicts on real activations, 7x slower): the
@@ -12,7 +20,36 @@
  * +0 the first wins, as in the reference).
  */
 export function maxPool(x: usize, out: usize, indices: usize, planes: i32, P: i32, O: i32, start: usize, offs: usize): void {
-  for (let p = 0; p < planes; p++) {
+  let p = 0;
+  // four planes at a time, one per lane: the same window offset of each plane gathered into a
+  // vector, so the max and first-position chains are shared by four outputs
+  const stride = <usize>P << 2;
+  for (; p + 4 <= planes; p += 4) {
+    const xp = f(x, p * P);
+    for (let o = 0; o < O; o++) {
+      const s = load<i32>(f(start, o)), e = load<i32>(f(start, o + 1));
+      let bv = f32x4.splat(-Infinity);
+      for (let j = s; j < e; j++) bv = f32x4.max(bv, gather4(f(xp, load<i32>(f(offs, j))), stride));
+      const nan = f32x4.ne(bv, bv);
+      let atv = i32x4.splat(-1), valv = bv;
+      for (let j = e - 1; j >= s; j--) {
+        const off = load<i32>(f(offs, j));
+        const v = gather4(f(xp, off), stride);
+        const hit = v128.or(f32x4.eq(v, bv), v128.and(nan, f32x4.ne(v, v)));
+        atv = v128.bitselect(i32x4.splat(off), atv, hit);
+        valv = v128.bitselect(v, valv, hit);
+      }
+      store<f32>(f(out, p * O + o), f32x4.extract_lane(valv, 0));
+      store<f32>(f(out, (p + 1) * O + o), f32x4.extract_lane(valv, 1));
+      store<f32>(f(out, (p + 2) * O + o), f32x4.extract_lane(valv, 2));
+      store<f32>(f(out, (p + 3) * O + o), f32x4.extract_lane(valv, 3));
+      store<i32>(f(indices, p * O + o), i32x4.extract_lane(atv, 0));
+      store<i32>(f(indices, (p + 1) * O + o), i32x4.extract_lane(atv, 1));
+      store<i32>(f(indices, (p + 2) * O + o), i32x4.extract_lane(atv, 2));
+      store<i32>(f(indices, (p + 3) * O + o), i32x4.extract_lane(atv, 3));
+    }
+  }
+  for (; p < planes; p++) {
     const xp = f(x, p * P);
     for (let o = 0; o < O; o++) {
       const s = load<i32>(f(start, o)), e = load<i32>(f(start, o + 1));
