@@ -68,7 +68,19 @@ function packA(a: usize, rs: i32, cs: i32, i0: i32, p0: i32, mc: i32, kc: i32, d
 function packB(b: usize, rs: i32, cs: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
   for (let j = 0; j < nc; j += NR) {
     const cols = min(NR, nc - j);
-    for (let p = 0; p < kc; p++) {
+    let p = 0;
+    if (cols == NR && rs == 1) {
+      // B stored transposed (x W^T): 4 consecutive values of each of the 8 columns, two 4x4
+      // register transposes, instead of 8 scalar strided loads per row
+      const step = <usize>cs << 2;
+      for (; p + 4 <= kc; p += 4) {
+        const src = b + (<usize>(p0 + p + (j0 + j) * cs) << 2);
+        const d = dst + (<usize>(j * kc + p * NR) << 2);
+        transpose4(src, step, d);
+        transpose4(src + 4 * step, step, d + 16);
+      }
+    }
+    for (; p < kc; p++) {
       const src = b + (<usize>((p0 + p) * rs + (j0 + j) * cs) << 2);
       const d = dst + (<usize>(j * kc + p * NR) << 2);
       if (cols == NR && cs == 1) {
@@ -79,6 +91,17 @@ function packB(b: usize, rs: i32, cs: i32, p0: i32, j0: i32, kc: i32, nc: i32, d
       }
     }
   }
+}
+
+/** Rows r = 0..3 of 4 floats at src + r * step, transposed: column q goes to dst + q * NR * 4. */
+@inline function transpose4(src: usize, step: usize, dst: usize): void {
+  const r0 = v128.load(src), r1 = v128.load(src + step), r2 = v128.load(src + 2 * step), r3 = v128.load(src + 3 * step);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst, i32x4.shuffle(t0, t1, 2, 3, 6, 7), NR * 4);
+  v128.store(dst, i32x4.shuffle(t2, t3, 0, 1, 4, 5), NR * 8);
+  v128.store(dst, i32x4.shuffle(t2, t3, 2, 3, 6, 7), NR * 12);
 }
 
 /**
