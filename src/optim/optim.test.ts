@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import * as tl from "../index.js";
+import { adamOps } from "./adam.js";
 import { BACKENDS, type FixtureCase, type FloatType, LOCAL_FIXTURE_DIR, TOL, assertClose, fromFixture, loadFixture } from "../../test/support/fixtures.js";
 
 const { optim } = tl;
@@ -124,4 +125,27 @@ describe("learning-rate schedulers match torch.optim.lr_scheduler", () => {
     s.step();
     assert.throws(() => s.step(), /OneCycleLR: tried to step 3 times, but totalSteps is 2/);
   });
+});
+
+describe("Adam's fused update is the op chain, bit for bit", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    it(`${dtype}: 6 steps of the fused loop equal adamOps`, () => {
+      const gen = new tl.Generator(11);
+      const p0 = tl.randn([1000], { dtype, generator: gen });
+      const grads = Array.from({ length: 6 }, () => tl.randn([1000], { dtype, generator: gen }).mul(3));
+      const group = { lr: 3e-3, betas: [0.9, 0.999] as [number, number], eps: 1e-8, weightDecay: 0, amsgrad: false, params: [] };
+      // fused: through the optimizer
+      const pf = p0.clone().requiresGrad_();
+      const opt = new tl.optim.Adam([pf], { lr: group.lr });
+      // reference: the tensor-op chain on a copy
+      const pr = p0.clone();
+      const st: Record<string, unknown> = {};
+      for (const [i, gr] of grads.entries()) {
+        pf.grad = gr.clone();
+        opt.step();
+        tl.noGrad(() => adamOps(pr, gr, st as never, group as never, false, i + 1));
+      }
+      assert.deepEqual(Array.from(pf.storage), Array.from(pr.storage));
+    });
+  }
 });
