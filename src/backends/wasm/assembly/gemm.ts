@@ -160,22 +160,41 @@ export function sgemm(
   b: usize, brs: i32, bcs: i32,
   c: usize, ldc: i32, accumulate: bool, scratch: usize,
 ): void {
-  const pA = scratch;
-  const pB = scratch + (<usize>(MC * KC) << 2);
-  const tmp = pB + (<usize>(KC * NC) << 2);
+  blocked(m, n, k, a, ars, acs, 0, b, brs, bcs, 0, c, ldc, accumulate, scratch);
+}
+
+/**
+ * The blocked loops every GEMM here shares. An operand comes either as strides (packed block by
+ * block into `scratch`) or already packed whole (packedA / packedB non-zero, laid out by packAAll /
+ * packBAll in this loop's visiting order), for products that reuse one operand many times.
+ */
+function blocked(
+  m: i32, n: i32, k: i32,
+  a: usize, ars: i32, acs: i32, packedA: usize,
+  b: usize, brs: i32, bcs: i32, packedB: usize,
+  c: usize, ldc: i32, accumulate: bool, scratch: usize,
+): void {
+  const scratchA = scratch;
+  const scratchB = scratch + (<usize>(MC * KC) << 2);
+  const tmp = scratchB + (<usize>(KC * NC) << 2);
+  const mPad = (m + MR - 1) / MR * MR;
   if (k == 0) {
     if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
     return;
   }
   for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+    const nc = min(NC, n - jc), ncPad = (nc + NR - 1) / NR * NR;
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      packB(b, brs, bcs, pc, jc, kc, nc, pB);
+      let pB = scratchB;
+      if (packedB) pB = packedB + (<usize>(jc * k + ncPad * pc) << 2);
+      else packB(b, brs, bcs, pc, jc, kc, nc, pB);
       const add = accumulate || pc > 0;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        packA(a, ars, acs, ic, pc, mc, kc, pA);
+        let pA = scratchA;
+        if (packedA) pA = packedA + (<usize>(pc * mPad + ic * kc) << 2);
+        else packA(a, ars, acs, ic, pc, mc, kc, pA);
         for (let jr = 0; jr < nc; jr += NR) {
           const pb = pB + (<usize>(jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
@@ -208,31 +227,7 @@ export function packBAll(b: usize, brs: i32, bcs: i32, k: i32, n: i32, dst: usiz
 
 /** sgemm with op(B) already packed by packBAll (same k, n). */
 export function sgemmPackedB(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, packed: usize, c: usize, ldc: i32, accumulate: bool, scratch: usize): void {
-  const pA = scratch;
-  const tmp = scratch + (<usize>(MC * KC + KC * NC) << 2);
-  if (k == 0) {
-    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
-    return;
-  }
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc), ncPad = (nc + NR - 1) / NR * NR;
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
-      const pB = packed + (<usize>(jc * k + ncPad * pc) << 2);
-      const add = accumulate || pc > 0;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        packA(a, ars, acs, ic, pc, mc, kc, pA);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const pb = pB + (<usize>(jr * kc) << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
-            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, ldc, min(MR, mc - ir), min(NR, nc - jr), add, tmp);
-          }
-        }
-      }
-    }
-  }
+  blocked(m, n, k, a, ars, acs, 0, 0, 0, 0, packed, c, ldc, accumulate, scratch);
 }
 
 /** Floats packAAll writes for an m x k operand. */
@@ -254,30 +249,5 @@ export function packAAll(a: usize, ars: i32, acs: i32, m: i32, k: i32, dst: usiz
 
 /** sgemm with op(A) already packed by packAAll (same m, k). */
 export function sgemmPackedA(m: i32, n: i32, k: i32, packed: usize, b: usize, brs: i32, bcs: i32, c: usize, ldc: i32, accumulate: bool, scratch: usize): void {
-  const pB = scratch + (<usize>(MC * KC) << 2);
-  const tmp = pB + (<usize>(KC * NC) << 2);
-  const mPad = (m + MR - 1) / MR * MR;
-  if (k == 0) {
-    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
-    return;
-  }
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
-      packB(b, brs, bcs, pc, jc, kc, nc, pB);
-      const add = accumulate || pc > 0;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        const pA = packed + (<usize>(pc * mPad + ic * kc) << 2);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const pb = pB + (<usize>(jr * kc) << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
-            microKernel(kc, pA + (<usize>(ir * kc) << 2), pb, cp, ldc, min(MR, mc - ir), min(NR, nc - jr), add, tmp);
-          }
-        }
-      }
-    }
-  }
+  blocked(m, n, k, 0, 0, 0, packed, b, brs, bcs, 0, c, ldc, accumulate, scratch);
 }
