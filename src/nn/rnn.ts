@@ -8,7 +8,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import { empty, tensor, zeros } from "../tensor/create.js";
-import { add, mul, sub } from "../ops/binary.js";
+import { add } from "../ops/binary.js";
 import { mm } from "../ops/matmul.js";
 import { narrow, reshape, select, squeeze, transpose, unsqueeze } from "../ops/movement.js";
 import { cat, stack } from "../ops/join.js";

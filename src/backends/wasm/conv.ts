@@ -10,7 +10,7 @@ import type { ConvGeometry } from "../backend.js";
 import * as ref from "../reference/conv.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
-import type { KernelName, ThreadPool } from "./threads.js";
+import { type KernelName, type ThreadPool, runRows } from "./threads.js";
 
 const runsCache = new Map<string, Int32Array>();
 
@@ -38,7 +38,6 @@ type Threading = () => { pool: ThreadPool | null; threads: number };
 
 export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
-  const ex = rt.exports as unknown as Record<string, (...a: number[]) => void>;
 
   /** Sample ranges per thread (one range when the work is too small to split). */
   function ranges(batch: number, flops: number): [number, number][] {
@@ -46,11 +45,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, threads, 1) : [[0, batch]];
   }
 
-  /** Run one argument row per range: on this thread, or across the pool. */
-  function dispatch(kernel: KernelName, rows: number[][]): void {
-    if (rows.length === 1) ex[kernel]!(...rows[0]!);
-    else pool().pool!.run(kernel, rows);
-  }
+  const dispatch = (kernel: KernelName, rows: number[][]): void => runRows(rt, pool().pool, kernel, rows);
 
   /** Copy the geometry's runs into the arena. */
   function runsIn(g: ConvGeometry): [number, number] {
@@ -64,10 +59,10 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const s = ref.convSizes(g, groups, outChannels);
     const rs = ranges(g.batch, 2 * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = arena.f32In(x), pw = arena.f32In(w), pBias = bias ? arena.f32In(bias) : 0;
+    const px = arena.copyIn(x), pw = arena.copyIn(w), pBias = bias ? arena.copyIn(bias) : 0;
     const [pRuns, nRuns] = runsIn(g);
     const pOut = arena.alloc(out.length * 4);
-    const packedW = ex.convPackedWeightFloats!(s.O, s.CKg, groups) as unknown as number;
+    const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
     const rows = rs.map(([n0, n1], i) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), pBias, arena.alloc(packedW * 4)]);
     dispatch("convForward", rows);
     out.set(arena.f32(pOut, out.length));
@@ -78,7 +73,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const s = ref.convSizes(g, groups, outChannels);
     const rs = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = x ? arena.f32In(x) : 0, pw = w ? arena.f32In(w) : 0, pdy = arena.f32In(dy);
+    const px = x ? arena.copyIn(x) : 0, pw = w ? arena.copyIn(w) : 0, pdy = arena.copyIn(dy);
     const [pRuns, nRuns] = runsIn(g);
     const pdx = dx ? arena.alloc(dx.length * 4) : 0;
     const pdw = rs.map(() => (dw ? arena.alloc(dw.length * 4) : 0));

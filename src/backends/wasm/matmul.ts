@@ -50,7 +50,7 @@ export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) 
     const { batch, m, k, n, aBatchStride, bBatchStride, transA, transB } = g;
     if (out.length === 0) return;
     arena.reset();
-    const pa = arena.f32In(a), pb = arena.f32In(b), pc = arena.alloc(out.length * 4);
+    const pa = arena.copyIn(a), pb = arena.copyIn(b), pc = arena.alloc(out.length * 4);
     const ars = transA ? 1 : k, acs = transA ? m : 1, brs = transB ? 1 : n, bcs = transB ? k : 1;
     for (let t = 0; t < batch; t++) {
       gemmAt(rt, arena, threading, m, n, k, pa + 4 * t * aBatchStride, ars, acs, pb + 4 * t * bBatchStride, brs, bcs, pc + 4 * t * m * n, n);

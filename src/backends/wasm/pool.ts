@@ -10,40 +10,23 @@ const prod = (a: readonly number[]): number => a.reduce((x, y) => x * y, 1);
 
 export function makePool(rt: WasmRuntime, arena: Arena) {
   const k = rt.exports;
-  /** Copy x and the window tables in; returns their addresses and the plane sizes. */
-  function setup(x: Float32Array, g: PoolGeometry, divisor?: Float64Array) {
+  /** Run a pooling kernel: operands in, the window tables after them, outputs back. */
+  function pool(g: PoolGeometry, inputs: Float32Array[], outputs: (Float32Array | Int32Array)[], kernel: (p: number[], P: number, O: number) => void): void {
     const { start, offs } = ref.windowsCsr(g);
-    arena.reset();
-    const px = arena.f32In(x);
-    const ps = arena.alloc(start.length * 4);
-    arena.i32(ps, start.length).set(start);
-    const po = arena.alloc(offs.length * 4);
-    arena.i32(po, offs.length).set(offs);
-    const pd = divisor ? arena.f32In(Float32Array.from(divisor)) : 0;
-    return { px, ps, po, pd, P: prod(g.inSize), O: prod(g.outSize) };
+    arena.call([...inputs, start, offs], outputs, (p) => kernel(p, prod(g.inSize), prod(g.outSize)));
   }
   return {
     maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: PoolGeometry): void {
       if (!(x instanceof Float32Array && out instanceof Float32Array) || out.length === 0) return ref.maxPool(x, out, indices, g);
-      const s = setup(x, g);
-      const pOut = arena.alloc(out.length * 4), pIdx = arena.alloc(out.length * 4);
-      k.maxPool(s.px, pOut, pIdx, g.planes, s.P, s.O, s.ps, s.po);
-      out.set(arena.f32(pOut, out.length));
-      indices.set(arena.i32(pIdx, out.length));
+      pool(g, [x], [out, indices], ([px, ps, po, pOut, pIdx], P, O) => k.maxPool(px!, pOut!, pIdx!, g.planes, P, O, ps!, po!));
     },
     avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
       if (!(x instanceof Float32Array && out instanceof Float32Array) || out.length === 0) return ref.avgPool(x, out, divisor, g);
-      const s = setup(x, g, divisor);
-      const pOut = arena.alloc(out.length * 4);
-      k.avgPool(s.px, pOut, s.pd, g.planes, s.P, s.O, s.ps, s.po);
-      out.set(arena.f32(pOut, out.length));
+      pool(g, [x, Float32Array.from(divisor)], [out], ([px, pd, ps, po, pOut], P, O) => k.avgPool(px!, pOut!, pd!, g.planes, P, O, ps!, po!));
     },
     avgPoolBackward(dy: TypedArray, dx: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
       if (!(dy instanceof Float32Array && dx instanceof Float32Array) || dx.length === 0) return ref.avgPoolBackward(dy, dx, divisor, g);
-      const s = setup(dy, g, divisor);
-      const pDx = arena.alloc(dx.length * 4);
-      k.avgPoolBackward(s.px, pDx, s.pd, g.planes, s.P, s.O, s.ps, s.po);
-      dx.set(arena.f32(pDx, dx.length));
+      pool(g, [dy, Float32Array.from(divisor)], [dx], ([pdy, pd, ps, po, pDx], P, O) => k.avgPoolBackward(pdy!, pDx!, pd!, g.planes, P, O, ps!, po!));
     },
   };
 }

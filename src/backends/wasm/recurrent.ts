@@ -5,7 +5,7 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import * as ref from "../reference/recurrent.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, gemmAt, splitRange, type Threading } from "./matmul.js";
-import type { KernelName } from "./threads.js";
+import { type KernelName, runRows } from "./threads.js";
 
 const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
@@ -19,18 +19,11 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
     const { pool, threads } = threading();
     const parallel = pool !== null && threads > 1 && B > 1 && 2 * T * B * G * H >= PARALLEL_FLOPS;
     const ranges = parallel ? splitRange(B, threads, 1) : [[0, B] as [number, number]];
-    const rows = ranges.map(([b0, b1], i) => row(i, b0, b1 - b0));
-    if (rows.length === 1) (k as unknown as Record<string, (...a: number[]) => void>)[kernel]!(...rows[0]!);
-    else pool!.run(kernel, rows);
+    runRows(rt, pool, kernel, ranges.map(([b0, b1], i) => row(i, b0, b1 - b0)));
   }
-  /** Copy inputs in, allocate outputs, run, copy outputs back. */
-  function call(inputs: TypedArray[], outputs: TypedArray[], run: (ptrs: number[]) => void): void {
-    arena.reset();
-    const ptrs = inputs.map((x) => arena.f32In(x as Float32Array));
-    const outPtrs = outputs.map((o) => arena.alloc(o.length * 4));
-    run([...ptrs, ...outPtrs]);
-    outputs.forEach((o, i) => o.set(arena.f32(outPtrs[i]!, o.length)));
-  }
+  /** The cell kernels: float32 operands (checked by the callers) in, results back. */
+  const call = (inputs: TypedArray[], outputs: TypedArray[], body: (ptrs: number[]) => void): void =>
+    arena.call(inputs as Float32Array[], outputs as Float32Array[], body);
   return {
     lstmCell(gates: TypedArray, c: TypedArray, c1: TypedArray, h1: TypedArray, B: number, H: number): void {
       if (H % 4 !== 0 || !f32(gates, c, c1, h1)) return ref.lstmCell(gates, c, c1, h1, B, H);
@@ -51,7 +44,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
     lstmSequence(xg: TypedArray, h0: TypedArray, c0: TypedArray, w: TypedArray, out: TypedArray, gates: TypedArray, T: number, B: number, H: number, reverse: boolean): void {
       if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, h0, c0, w, out, gates)) return ref.lstmSequence(xg, h0, c0, w, out, gates, T, B, H, reverse);
       arena.reset();
-      const [pxg, ph0, pc0, pw] = [xg, h0, c0, w].map((x) => arena.f32In(x as Float32Array));
+      const [pxg, ph0, pc0, pw] = [xg, h0, c0, w].map((x) => arena.copyIn(x as Float32Array));
       const pOut = arena.alloc(out.length * 4), pGates = arena.alloc(gates.length * 4);
       run("lstmSequence", T, B, H, 4 * H, (i, b0, nb) => [pxg!, ph0!, pc0!, pw!, pOut, pGates, T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(4 * H, H)), b0, nb]);
       out.set(arena.f32(pOut, out.length));
@@ -61,7 +54,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
       if (H % 4 !== 0 || T === 0 || B === 0 || !f32(w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw)) return ref.lstmSequenceBackward(w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw, T, B, H, reverse);
       const S = B * H, G = 4 * H;
       arena.reset();
-      const [pw, pGates, pOut, ph0, pc0, pg] = [w, gates, out, h0, c0, gOut].map((x) => arena.f32In(x as Float32Array));
+      const [pw, pGates, pOut, ph0, pc0, pg] = [w, gates, out, h0, c0, gOut].map((x) => arena.copyIn(x as Float32Array));
       const pdxg = arena.alloc(dxg.length * 4), pdh0 = arena.alloc(S * 4), pdc0 = arena.alloc(S * 4), pdw = arena.alloc(dw.length * 4);
       const hPrev = arena.alloc(T * S * 4);
       run("lstmSequenceBackward", T, B, H, G, (i, b0, nb) => [pw!, pGates!, pOut!, ph0!, pc0!, pg!, pdxg, pdh0, pdc0, hPrev, arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(G, H)), b0, nb]);
@@ -75,8 +68,8 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
     gruSequence(xg: TypedArray, h0: TypedArray, w: TypedArray, b: TypedArray | null, out: TypedArray, hg: TypedArray, T: number, B: number, H: number, reverse: boolean): void {
       if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, h0, w, out, hg) || (b && !f32(b))) return ref.gruSequence(xg, h0, w, b, out, hg, T, B, H, reverse);
       arena.reset();
-      const [pxg, ph0, pw] = [xg, h0, w].map((x) => arena.f32In(x as Float32Array));
-      const pb = b ? arena.f32In(b as Float32Array) : 0;
+      const [pxg, ph0, pw] = [xg, h0, w].map((x) => arena.copyIn(x as Float32Array));
+      const pb = b ? arena.copyIn(b as Float32Array) : 0;
       const pOut = arena.alloc(out.length * 4), pHg = arena.alloc(hg.length * 4);
       run("gruSequence", T, B, H, 3 * H, (i, b0, nb) => [pxg!, ph0!, pw!, pb, b ? 1 : 0, pOut, pHg, T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(3 * H, H)), b0, nb]);
       out.set(arena.f32(pOut, out.length));
@@ -86,7 +79,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
       if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, w, hg, out, h0, gOut, dxg, dh0, dw) || (db && !f32(db))) return ref.gruSequenceBackward(xg, w, hg, out, h0, gOut, dxg, dh0, dw, db, T, B, H, reverse);
       const S = B * H, G = 3 * H;
       arena.reset();
-      const [pxg, pw, pHg, pOut, ph0, pg] = [xg, w, hg, out, h0, gOut].map((x) => arena.f32In(x as Float32Array));
+      const [pxg, pw, pHg, pOut, ph0, pg] = [xg, w, hg, out, h0, gOut].map((x) => arena.copyIn(x as Float32Array));
       const pdxg = arena.alloc(dxg.length * 4), pdhg = arena.alloc(T * B * G * 4), pdh0 = arena.alloc(S * 4), pdw = arena.alloc(dw.length * 4);
       const hPrev = arena.alloc(T * S * 4);
       run("gruSequenceBackward", T, B, H, G, (i, b0, nb) => [pxg!, pw!, pHg!, pOut!, ph0!, pg!, pdxg, pdhg, pdh0, hPrev, arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(G, H)), b0, nb]);

@@ -35,6 +35,7 @@ export interface WasmExports {
   sumMiddle(x: number, outer: number, size: number, inner: number, out: number, acc: number): void;
   arith(op: number, a: number, b: number, out: number, n: number, bScalar: number): void;
   reluGrad(g: number, y: number, out: number, n: number): void;
+  convPackedWeightFloats(O: number, CKg: number, groups: number): number;
   sumRows(src: number, rows: number, cols: number, dst: number): void;
   convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number): void;
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
@@ -130,10 +131,22 @@ export class Arena {
     return p;
   }
 
-  /** Copy a Float32Array into fresh arena space and return its address. */
-  f32In(src: Float32Array): number {
+  /**
+   * The shape of most kernel calls: reset, copy `inputs` in, allocate `outputs`, run `body` with
+   * the addresses (inputs first, then outputs), copy the outputs back.
+   */
+  call(inputs: readonly (Float32Array | Int32Array)[], outputs: readonly (Float32Array | Int32Array)[], body: (ptrs: number[]) => void): void {
+    this.reset();
+    const ptrs = inputs.map((x) => this.copyIn(x));
+    const outPtrs = outputs.map((o) => this.alloc(o.length * 4));
+    body([...ptrs, ...outPtrs]);
+    outputs.forEach((o, i) => o.set(o instanceof Float32Array ? this.f32(outPtrs[i]!, o.length) : this.i32(outPtrs[i]!, o.length)));
+  }
+
+  /** Copy a Float32Array or Int32Array into fresh arena space. */
+  copyIn(src: Float32Array | Int32Array): number {
     const p = this.alloc(src.length * 4);
-    this.f32(p, src.length).set(src);
+    (src instanceof Float32Array ? this.f32(p, src.length) : this.i32(p, src.length)).set(src);
     return p;
   }
 

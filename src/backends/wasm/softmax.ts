@@ -8,10 +8,7 @@ export function makeSoftmax(rt: WasmRuntime, arena: Arena) {
   return {
     logSoftmax(x: TypedArray, out: TypedArray, outer: number, size: number, inner: number): void {
       if (inner !== 1 || !(x instanceof Float32Array && out instanceof Float32Array) || out.length === 0) return referenceLogSoftmax(x, out, outer, size, inner);
-      arena.reset();
-      const px = arena.f32In(x), po = arena.alloc(out.length * 4);
-      rt.exports.logSoftmax(px, po, outer, size);
-      out.set(arena.f32(po, out.length));
+      arena.call([x], [out], ([px, po]) => rt.exports.logSoftmax(px!, po!, outer, size));
     },
   };
 }

@@ -126,3 +126,13 @@ export class ThreadPool {
     this.ctrl.fill(0);
   }
 }
+
+/** Run `kernel` once per argument row: on the calling thread when there is one row, else across the pool. */
+export function runRows(rt: WasmRuntime, pool: ThreadPool | null, kernel: KernelName, rows: number[][]): void {
+  if (rows.length === 1 || pool === null) {
+    const fn = (rt.exports as unknown as Record<string, (...a: number[]) => void>)[kernel]!;
+    for (const row of rows) fn(...row);
+  } else {
+    pool.run(kernel, rows);
+  }
+}

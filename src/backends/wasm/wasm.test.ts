@@ -184,38 +184,32 @@ describe("wasm loading where synchronous compilation is refused (a browser's mai
   });
 });
 
-describe("wasm pre-packed GEMM (the recurrent weight, packed once per sequence)", () => {
-  it("sgemmPackedB equals sgemm across the K (256) and N (1024) block edges, for B and B^T", () => {
-    const ex = wasm.runtime.exports as unknown as Record<string, (...a: number[]) => number>;
-    const m = 5, k = 300, n = 1030;
-    const a = randomF32(m * k, 30), b = randomF32(k * n, 31);
-    for (const transB of [false, true]) {
-      const brs = transB ? 1 : n, bcs = transB ? k : 1;
-      wasm.arena.reset();
-      const pa = wasm.arena.f32In(a), pb = wasm.arena.f32In(b);
-      const c1 = wasm.arena.alloc(m * n * 4), c2 = wasm.arena.alloc(m * n * 4);
+describe("wasm pre-packed GEMM (a recurrent weight per sequence, a conv weight per call)", () => {
+  const ex = wasm.runtime.exports as unknown as Record<string, (...a: number[]) => number>;
+  /** C = op(A) op(B) by sgemm and with one operand packed whole first: the same bits. */
+  function samePacked(m: number, k: number, n: number, seed: number, packSide: "A" | "B", trans: boolean): void {
+    const [ars, acs] = packSide === "A" && trans ? [1, m] : [k, 1];
+    const [brs, bcs] = packSide === "B" && trans ? [1, k] : [n, 1];
+    wasm.arena.reset();
+    const pa = wasm.arena.copyIn(randomF32(m * k, seed)), pb = wasm.arena.copyIn(randomF32(k * n, seed + 1));
+    const c1 = wasm.arena.alloc(m * n * 4), c2 = wasm.arena.alloc(m * n * 4);
+    ex.sgemm!(m, n, k, pa, ars, acs, pb, brs, bcs, c1, n, 0, wasm.arena.scratch(0));
+    if (packSide === "B") {
       const packed = wasm.arena.alloc(ex.packedBFloats!(k, n) * 4);
-      ex.sgemm!(m, n, k, pa, k, 1, pb, brs, bcs, c1, n, 0, wasm.arena.scratch(0));
       ex.packBAll!(pb, brs, bcs, k, n, packed);
-      ex.sgemmPackedB!(m, n, k, pa, k, 1, packed, c2, n, 0, wasm.arena.scratch(0));
-      assert.deepEqual(wasm.arena.f32(c2, m * n), wasm.arena.f32(c1, m * n));
+      ex.sgemmPackedB!(m, n, k, pa, ars, acs, packed, c2, n, 0, wasm.arena.scratch(0));
+    } else {
+      const packed = wasm.arena.alloc(ex.packedAFloats!(m, k) * 4);
+      ex.packAAll!(pa, ars, acs, m, k, packed);
+      ex.sgemmPackedA!(m, n, k, packed, pb, brs, bcs, c2, n, 0, wasm.arena.scratch(0));
     }
+    assert.deepEqual(wasm.arena.f32(c2, m * n), wasm.arena.f32(c1, m * n));
+  }
+  it("sgemmPackedB equals sgemm across the K (256) and N (1024) block edges, for B and B^T", () => {
+    for (const trans of [false, true]) samePacked(5, 300, 1030, 30, "B", trans);
   });
   it("sgemmPackedA equals sgemm across the M (128) and K (256) block edges, for A and A^T", () => {
-    const ex = wasm.runtime.exports as unknown as Record<string, (...a: number[]) => number>;
-    const m = 131, k = 301, n = 37;
-    const a = randomF32(m * k, 32), b = randomF32(k * n, 33);
-    for (const transA of [false, true]) {
-      const ars = transA ? 1 : k, acs = transA ? m : 1;
-      wasm.arena.reset();
-      const pa = wasm.arena.f32In(a), pb = wasm.arena.f32In(b);
-      const c1 = wasm.arena.alloc(m * n * 4), c2 = wasm.arena.alloc(m * n * 4);
-      const packed = wasm.arena.alloc(ex.packedAFloats!(m, k) * 4);
-      ex.sgemm!(m, n, k, pa, ars, acs, pb, n, 1, c1, n, 0, wasm.arena.scratch(0));
-      ex.packAAll!(pa, ars, acs, m, k, packed);
-      ex.sgemmPackedA!(m, n, k, packed, pb, n, 1, c2, n, 0, wasm.arena.scratch(0));
-      assert.deepEqual(wasm.arena.f32(c2, m * n), wasm.arena.f32(c1, m * n));
-    }
+    for (const trans of [false, true]) samePacked(131, 301, 37, 32, "A", trans);
   });
 });
 

@@ -18,44 +18,26 @@ export function reluGrad(g: usize, y: usize, out: usize, n: i32): void {
   for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(y, i)) <= 0 ? 0 : load<f32>(at(g, i)));
 }
 
-/** out = a op b (0 add, 1 sub, 2 mul, 3 div) for n elements; b is one scalar when bScalar. */
-export function arith(op: i32, a: usize, b: usize, out: usize, n: i32, bScalar: bool): void {
-  let i = 0;
-  const bs = v128.load32_splat(b);
-  for (; i + 4 <= n; i += 4) {
-    const x = v128.load(at(a, i)), y = bScalar ? bs : v128.load(at(b, i));
-    let r: v128;
-    if (op == 0) r = f32x4.add(x, y);
-    else if (op == 1) r = f32x4.sub(x, y);
-    else if (op == 2) r = f32x4.mul(x, y);
-    else r = f32x4.div(x, y);
-    v128.store(at(out, i), r);
-  }
-  for (; i < n; i++) {
-    const x = load<f32>(at(a, i)), y = load<f32>(at(b, bScalar ? 0 : i));
-    store<f32>(at(out, i), op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : x / y);
-  }
+/** Op codes of arith / arithRows: 0 add, 1 sub, 2 mul, 3 div. */
+@inline function op4(op: i32, x: v128, y: v128): v128 {
+  return op == 0 ? f32x4.add(x, y) : op == 1 ? f32x4.sub(x, y) : op == 2 ? f32x4.mul(x, y) : f32x4.div(x, y);
 }
 
-/** out[r, c] = a[r, c] op b[c] (b broadcast over rows: a bias), op as in arith. */
+@inline function op1(op: i32, x: f32, y: f32): f32 {
+  return op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : x / y;
+}
+
+/** out = a op b for n elements; b is one scalar when bScalar. */
+export function arith(op: i32, a: usize, b: usize, out: usize, n: i32, bScalar: bool): void {
+  const bs = v128.load32_splat(b);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(out, i), op4(op, v128.load(at(a, i)), bScalar ? bs : v128.load(at(b, i))));
+  for (; i < n; i++) store<f32>(at(out, i), op1(op, load<f32>(at(a, i)), load<f32>(at(b, bScalar ? 0 : i))));
+}
+
+/** out[r, c] = a[r, c] op b[c] (b broadcast over rows: a bias). */
 export function arithRows(op: i32, a: usize, b: usize, out: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
-    const ar = at(a, r * cols), orow = at(out, r * cols);
-    let i = 0;
-    for (; i + 4 <= cols; i += 4) {
-      const x = v128.load(at(ar, i)), y = v128.load(at(b, i));
-      let v: v128;
-      if (op == 0) v = f32x4.add(x, y);
-      else if (op == 1) v = f32x4.sub(x, y);
-      else if (op == 2) v = f32x4.mul(x, y);
-      else v = f32x4.div(x, y);
-      v128.store(at(orow, i), v);
-    }
-    for (; i < cols; i++) {
-      const x = load<f32>(at(ar, i)), y = load<f32>(at(b, i));
-      store<f32>(at(orow, i), op == 0 ? x + y : op == 1 ? x - y : op == 2 ? x * y : x / y);
-    }
-  }
+  for (let r = 0; r < rows; r++) arith(op, at(a, r * cols), b, at(out, r * cols), cols, false);
 }
 
 /**
