@@ -77,11 +77,13 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const [pRuns, nRuns] = runsIn(g);
     const pdx = dx ? arena.alloc(dx.length * 4) : 0;
     const pdw = rs.map(() => (dw ? arena.alloc(dw.length * 4) : 0));
+    const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
     const rows = rs.map(([n0, n1], i) => {
-      const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), 0];
-      if (dx && dw) return [px, pw, pdy, pdx, pdw[i]!, ...common];
-      if (dx) return [pdy, pw, pdx, ...common.slice(0, -1)];
-      return [px, pdy, pdw[i]!, ...common];
+      const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i)];
+      // the input gradient packs W^T once per call into its own block (one per thread)
+      if (dx && dw) return [px, pw, pdy, pdx, pdw[i]!, ...common, 0, arena.alloc(packedW * 4)];
+      if (dx) return [pdy, pw, pdx, ...common, arena.alloc(packedW * 4)];
+      return [px, pdy, pdw[i]!, ...common, 0];
     });
     dispatch(dx && dw ? "convBackward" : dx ? "convBackwardInput" : "convBackwardWeight", rows);
     if (dx) dx.set(arena.f32(pdx, dx.length));

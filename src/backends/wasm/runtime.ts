@@ -19,7 +19,7 @@ export interface WasmExports {
   lstmCellBackward(gates: number, c: number, c1: number, dh1: number, dc1: number, dgates: number, dc: number, B: number, H: number): void;
   gruCell(xg: number, hg: number, h: number, h1: number, B: number, H: number): void;
   convForward(x: number, w: number, out: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, bias: number): void;
-  convBackwardInput(dy: number, w: number, img: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number): void;
+  convBackwardInput(dy: number, w: number, img: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, packedWT: number): void;
   convBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number): void;
   maxPool(x: number, out: number, indices: number, planes: number, P: number, O: number, start: number, offs: number): void;
   avgPool(x: number, out: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
@@ -37,7 +37,7 @@ export interface WasmExports {
   reluGrad(g: number, y: number, out: number, n: number): void;
   convPackedWeightFloats(O: number, CKg: number, groups: number): number;
   sumRows(src: number, rows: number, cols: number, dst: number): void;
-  convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number): void;
+  convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number, packedWT: number): void;
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
 }
 

@@ -65,17 +65,31 @@ export function convForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, C:
   }
 }
 
-/** img[n] = col2im(W^T @ dy[n]) per group (the input gradient; a transposed conv's forward). img is overwritten. */
-export function convBackwardInput(dy: usize, w: usize, img: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize): void {
-  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
-  for (let n = n0; n < n1; n++) {
-    for (let g = 0; g < groups; g++) {
-      sgemm(CKg, L, Og, at(w, g * Og * CKg), 1, CKg, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), L, false, scratch);
-    }
-    const dst = at(img, n * C * P);
-    memory.fill(dst, 0, <usize>C * P * 4);
-    col2im(cols, C, P, dst, KL, runs, nRuns);
+/** Pack W^T of every group once per call (packedAFloats(CKg, Og) floats per group): every sample reuses it. */
+function packWeightT(w: usize, Og: i32, CKg: i32, groups: i32, packedWT: usize): void {
+  const wg = packedAFloats(CKg, Og);
+  for (let g = 0; g < groups; g++) packAAll(at(w, g * Og * CKg), 1, CKg, CKg, Og, at(packedWT, g * wg));
+}
+
+/** cols = W^T @ dy[n] per group, then img[n] = col2im(cols); img[n] is overwritten. */
+@inline function inputGradSample(dy: usize, img: usize, n: i32, C: i32, P: i32, O: i32, Og: i32, CKg: i32, KL: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, packedWT: usize): void {
+  const wg = packedAFloats(CKg, Og);
+  for (let g = 0; g < groups; g++) {
+    sgemmPackedA(CKg, L, Og, at(packedWT, g * wg), at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), L, false, scratch);
   }
+  const dst = at(img, n * C * P);
+  memory.fill(dst, 0, <usize>C * P * 4);
+  col2im(cols, C, P, dst, KL, runs, nRuns);
+}
+
+/**
+ * img[n] = col2im(W^T @ dy[n]) per group (the input gradient; a transposed conv's forward). img
+ * is overwritten; packedWT holds convPackedWeightFloats floats.
+ */
+export function convBackwardInput(dy: usize, w: usize, img: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, packedWT: usize): void {
+  const Og = O / groups, CKg = C / groups * K;
+  packWeightT(w, Og, CKg, groups, packedWT);
+  for (let n = n0; n < n1; n++) inputGradSample(dy, img, n, C, P, O, Og, CKg, K * L, L, groups, runs, nRuns, cols, scratch, packedWT);
 }
 
 /** dw (+)= sum over samples [n0, n1) of dy[n] @ im2col(x[n])^T per group; dw [O, C/groups * K]. */
@@ -93,23 +107,20 @@ export function convBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: 
  * Both gradients in one pass over the samples [n0, n1): dw (+)= dy[n] @ im2col(x[n])^T and
  * dx[n] = col2im(W^T @ dy[n]), sharing dy[n] while it is in cache. dx is overwritten.
  */
-export function convBackward(x: usize, w: usize, dy: usize, dx: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, accumulate: bool): void {
+export function convBackward(x: usize, w: usize, dy: usize, dx: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, accumulate: bool, packedWT: usize): void {
   const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
+  packWeightT(w, Og, CKg, groups, packedWT);
   for (let n = n0; n < n1; n++) {
     im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
     for (let g = 0; g < groups; g++) {
       sgemm(Og, CKg, L, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), 1, L, at(dw, g * Og * CKg), CKg, accumulate || n > n0, scratch);
     }
-    for (let g = 0; g < groups; g++) {
-      sgemm(CKg, L, Og, at(w, g * Og * CKg), 1, CKg, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), L, false, scratch);
-    }
-    const dst = at(dx, n * C * P);
-    memory.fill(dst, 0, <usize>C * P * 4);
-    col2im(cols, C, P, dst, KL, runs, nRuns);
+    inputGradSample(dy, dx, n, C, P, O, Og, CKg, KL, L, groups, runs, nRuns, cols, scratch, packedWT);
   }
 }
 
-/** Floats convForward needs at packedW. */
+/** Floats the packed weight (W for convForward, W^T for the input gradients) needs: enough for either. */
 export function convPackedWeightFloats(O: i32, CKg: i32, groups: i32): i32 {
-  return groups * packedAFloats(O / groups, CKg);
+  const Og = O / groups;
+  return groups * max(packedAFloats(Og, CKg), packedAFloats(CKg, Og));
 }
