@@ -1,8 +1,8 @@
 // Loads the wasm kernels and owns their linear memory.
 //
 // The binary comes from ./binary.ts (base64, so it travels inside the JS bundle). At load we pick
-// the best variant the runtime validates: relaxed-SIMD fused multiply-add if present, plain SIMD
-// otherwise, with a shared memory where SharedArrayBuffer exists (so worker threads can share it).
+// the best variant the runtime validates: relaxed-SIMD fused multiply-add if present (on Node 20
+// after turning on V8's flag for it; TENSORLOOM_WASM_FMA=0 opts out), plain SIMD otherwise, with a shared memory where SharedArrayBuffer exists (so worker threads can share it).
 // No SIMD at all means no wasm backend; index.ts then keeps the reference backend.
 //
 // Memory layout: [0, 64 KiB) is left to the module, then one GEMM scratch block per thread, then
@@ -73,12 +73,37 @@ function canShareMemory(): boolean {
   }
 }
 
+interface NodeProcess { env?: Record<string, string | undefined>; versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown }
+const nodeProcess = (globalThis as { process?: NodeProcess }).process;
+
+/** TENSORLOOM_WASM_FMA=0 keeps the plain-SIMD kernels (mul then add, the same bits on every machine). */
+export function fmaAllowed(): boolean {
+  return nodeProcess?.env?.TENSORLOOM_WASM_FMA !== "0";
+}
+
+/**
+ * Node 20 (V8 11.3) implements relaxed SIMD but keeps it behind --experimental-wasm-relaxed-simd;
+ * Node 22+ and Chrome 114+ ship it on. The flag only lets the validator accept the relaxed
+ * opcodes (measured: +30% GEMM throughput from fused multiply-add), so on Node 20 we turn it on
+ * before validating. Returns whether it was set.
+ */
+function enableNode20RelaxedSimd(): boolean {
+  const major = Number(nodeProcess?.versions?.node?.split(".")[0]);
+  if (!(major >= 20 && major < 22)) return false;
+  const v8 = nodeProcess?.getBuiltinModule?.("node:v8") as { setFlagsFromString?: (flags: string) => void } | undefined;
+  if (!v8?.setFlagsFromString) return false;
+  v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return true;
+}
+
 /** The variant this runtime can run, or null when it has no WebAssembly SIMD. */
 export function chooseVariant(): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean; shared: boolean } | null {
   if (typeof WebAssembly !== "object") return null;
   const shared = canShareMemory();
   const relaxedBytes = decodeBase64(shared ? binaries.relaxedShared : binaries.relaxed);
-  if (WebAssembly.validate(relaxedBytes)) return { bytes: relaxedBytes, relaxed: true, shared };
+  if (fmaAllowed() && (WebAssembly.validate(relaxedBytes) || (enableNode20RelaxedSimd() && WebAssembly.validate(relaxedBytes)))) {
+    return { bytes: relaxedBytes, relaxed: true, shared };
+  }
   const simdBytes = decodeBase64(shared ? binaries.simdShared : binaries.simd);
   if (WebAssembly.validate(simdBytes)) return { bytes: simdBytes, relaxed: false, shared };
   return null;

@@ -23,6 +23,27 @@ describe("wasm backend", () => {
     if (!process.env.TENSORLOOM_BACKEND) assert.equal(tl.getBackend(), "wasm");
   });
 
+  it("loads the fused multiply-add kernels on Node 20+ unless TENSORLOOM_WASM_FMA=0, and a plain-SIMD process gets the same products within float32 rounding", () => {
+    const fma = process.env.TENSORLOOM_WASM_FMA !== "0";
+    assert.equal(wasm.runtime.relaxed, fma);
+    // the other variant, in a child process: same 37x300 @ 300x45 product, compared here
+    const script = `import { loadWasmBackend } from "./src/backends/wasm/index.ts";
+      const w = loadWasmBackend(); const m = 37, k = 300, n = 45;
+      const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i)), b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
+      const out = new Float32Array(m * n); w.matmul(a, b, out, { batch: 1, m, k, n, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false });
+      console.log(JSON.stringify({ relaxed: w.runtime.relaxed, out: Array.from(out) }));`;
+    const run = (flag: string) => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, TENSORLOOM_WASM_FMA: flag } });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as { relaxed: boolean; out: number[] };
+    };
+    const withFma = run("1"), plain = run("0");
+    assert.equal(withFma.relaxed, true);
+    assert.equal(plain.relaxed, false);
+    // one rounding per multiply-add instead of two: close, and not always the same bits
+    withFma.out.forEach((v, i) => assert.ok(Math.abs(v - plain.out[i]!) <= 1e-5 * (1 + Math.abs(v)), `[${i}] ${v} vs ${plain.out[i]}`));
+  });
+
   it("src/backends/wasm/binary.ts is what the AssemblyScript sources compile to", () => {
     const r = spawnSync(process.execPath, ["scripts/buildWasm.mjs", "--check"], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr + r.stdout);
