@@ -49,12 +49,15 @@ if (requested === "wasm" && !available.wasm) {
 }
 
 /**
- * Resolves once the default backend is in place. In Node the wasm backend loads synchronously at
- * import; a browser's main thread compiles it asynchronously, and ops run on the reference
- * backend until then. Returns the active backend's name.
+ * Resolves once the default backend is in place and the wasm worker threads asked for by
+ * setNumThreads serve. In Node the wasm backend loads synchronously at import; a browser's main
+ * thread compiles it asynchronously, and ops run on the reference backend until then. Web Workers
+ * start only once the page yields; until they serve, their share runs on the calling thread.
+ * Returns the active backend's name.
  */
 export async function ready(): Promise<BackendName> {
   await loading;
+  await (available.wasm as WasmBackend | undefined)?.threadsStarted();
   return current.name;
 }
 
@@ -88,8 +91,9 @@ export function getBackend(): BackendName {
 
 /**
  * Threads the wasm backend may use for GEMM and convolutions (default: the machine's cores in
- * Node; the browser build runs on one). Small ops always run on the calling thread. The
- * reference backend is single-threaded and ignores it.
+ * Node, 1 in browsers). Small ops always run on the calling thread. In a browser, threads need a
+ * cross-origin isolated page (COOP/COEP headers) and start asynchronously: `await tl.ready()`
+ * after this call. The reference backend is single-threaded and ignores it.
  */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be a positive integer, got ${n}.`);

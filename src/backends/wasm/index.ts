@@ -20,12 +20,17 @@ export interface WasmBackend extends Backend {
   setThreads(n: number): void;
   /** Stop the worker threads (they restart on demand). */
   closeThreads(): Promise<void>;
+  /** Settles once the worker threads asked for serve (browsers; Node's start on the first big call). */
+  threadsStarted(): Promise<void>;
+  /** Worker threads serving now, beside the calling thread. */
+  workersReady(): number;
 }
 
 function makeBackend(rt: WasmRuntime): WasmBackend {
   const arena = new Arena(rt);
   const pool = ThreadPool.create(rt, MAX_THREADS);
   let threads = 1;
+  let starting = Promise.resolve();
   const threading = () => ({ pool, threads });
   return {
     ...referenceBackend,
@@ -34,8 +39,12 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     arena,
     setThreads(n: number) {
       threads = pool ? Math.max(1, Math.min(n, MAX_THREADS)) : 1;
+      // a web worker starts only once the caller yields, so start them now (tl.ready() awaits it)
+      if (pool?.startsAsync && threads > 1) starting = pool.start(threads);
     },
     closeThreads: async () => { await pool?.close(); },
+    threadsStarted: () => starting,
+    workersReady: () => pool?.readyWorkers() ?? 0,
     ...makeElementwise(rt, arena),
     matmul: makeMatmul(rt, arena, threading),
     ...makeRecurrent(rt, arena, threading),

@@ -1,6 +1,8 @@
-// A pool of worker threads that run wasm kernels on the backend's shared memory (Node's
-// worker_threads; the memory must be the shared variant). Started once, on the first call that
-// is big enough to split; sized by tl.setNumThreads.
+// A pool of worker threads that run wasm kernels on the backend's shared memory (the memory must
+// be the shared variant). Node: worker_threads, started on the first call that is big enough to
+// split. Browsers: Web Workers from a blob URL, where the page is cross-origin isolated (else
+// there is no SharedArrayBuffer, the memory is private and the backend stays single-threaded).
+// Sized by tl.setNumThreads.
 //
 // Protocol, over a small SharedArrayBuffer `ctrl` (Int32) and `args` (Float64, one row per thread):
 // the caller writes worker t's kernel arguments into row t, bumps ctrl[SEQ + t] and notifies; the
@@ -8,109 +10,262 @@
 // itself and waits for DONE. Both sides spin briefly before sleeping in Atomics.wait: a sleeping
 // worker costs a wake-up of tens of microseconds, an unbounded spin starves other processes.
 //
-// Browsers: Web Workers would need a blob URL and the page's cross-origin isolation, and a
-// browser's main thread may not Atomics.wait; there the backend stays single-threaded.
+// Browsers differ in two ways. A Web Worker only starts once the page yields to the event loop,
+// so a kernel call cannot wait for one: each worker sets ctrl[READY + t] once it serves, and rows
+// of workers not yet ready run on the calling thread (same kernel, same scratch: same bits).
+// tl.ready() awaits the start. And a browser's main thread may not Atomics.wait, so there the
+// caller only spins (workers still sleep).
 
 import type { WasmRuntime } from "./runtime.js";
 
-const SEQ = 8, KIND = 0, DONE = 1, ERROR = 2, STOP = 3;
+const KIND = 0, DONE = 1, ERROR = 2, STOP = 3, SEQ = 8;
+/** Slots per per-worker section of ctrl (SEQ, READY): more than any pool size. */
+const SLOTS = 64;
+const READY = SEQ + SLOTS;
 const ARGS = 32;
 const SPIN = 20000;
+/** A web worker that has not reported within this long is left out (its rows run locally). */
+const START_TIMEOUT_MS = 10000;
 
 /** Kernels a worker can run, by index (the order is part of the protocol). */
-export const KERNELS = ["sgemm", "convForward", "convBackwardInput", "convBackwardWeight", "convBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward"] as const;
+export const KERNELS = ["sgemm", "convForward", "convBackwardInput", "convBackwardWeight", "convBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "depthwiseForward", "depthwiseBackwardInput", "depthwiseBackwardWeight"] as const;
 export type KernelName = (typeof KERNELS)[number];
 
-const workerSource = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, ctrl: ctrlBuf, args: argsBuf, index, kernels } = workerData;
-const ctrl = new Int32Array(ctrlBuf), args = new Float64Array(argsBuf);
-const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } });
-const fns = kernels.map((k) => inst.exports[k]);
-let seq = 0;
-for (;;) {
-  let spins = 0;
-  while (Atomics.load(ctrl, ${SEQ} + index) === seq && spins++ < ${SPIN}) {}
-  if (Atomics.load(ctrl, ${SEQ} + index) === seq) Atomics.wait(ctrl, ${SEQ} + index, seq);
-  seq = Atomics.load(ctrl, ${SEQ} + index);
-  if (Atomics.load(ctrl, ${STOP})) break;
-  try {
-    const row = args.subarray(index * ${ARGS}, (index + 1) * ${ARGS});
-    const fn = fns[ctrl[${KIND}]];
-    fn(...row.subarray(0, fn.length));
-  } catch (e) {
-    Atomics.store(ctrl, ${ERROR}, 1);
+/** What a worker receives: structured-cloneable (Module and shared Memory included). */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: SharedArrayBuffer;
+  args: SharedArrayBuffer;
+  index: number;
+  kernels: readonly string[];
+  /** Written to ctrl[READY + index] once serving: the pool's generation, so a worker of a closed pool that lingers cannot pass for a new one. */
+  token: number;
+}
+
+/**
+ * The worker loop, shared by Node and web workers: `serve(init, onReady)` instantiates the module
+ * on the shared memory, marks itself ready, and runs kernels until STOP. Each platform adds a
+ * one-line prologue that hands it `init`.
+ */
+const serveSource = `
+function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, index, kernels, token }, onReady) {
+  const ctrl = new Int32Array(ctrlBuf), args = new Float64Array(argsBuf);
+  const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } });
+  const fns = kernels.map((k) => inst.exports[k]);
+  Atomics.store(ctrl, ${READY} + index, token);
+  onReady();
+  let seq = 0;
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctrl, ${SEQ} + index) === seq && spins++ < ${SPIN}) {}
+    if (Atomics.load(ctrl, ${SEQ} + index) === seq) Atomics.wait(ctrl, ${SEQ} + index, seq);
+    seq = Atomics.load(ctrl, ${SEQ} + index);
+    if (Atomics.load(ctrl, ${STOP})) break;
+    try {
+      const row = args.subarray(index * ${ARGS}, (index + 1) * ${ARGS});
+      const fn = fns[ctrl[${KIND}]];
+      fn(...row.subarray(0, fn.length));
+    } catch (e) {
+      Atomics.store(ctrl, ${ERROR}, 1);
+    }
+    Atomics.add(ctrl, ${DONE}, 1);
+    Atomics.notify(ctrl, ${DONE});
   }
-  Atomics.add(ctrl, ${DONE}, 1);
-  Atomics.notify(ctrl, ${DONE});
 }
 `;
 
-interface WorkerLike { unref(): void; terminate(): Promise<number> }
-type WorkerCtor = new (code: string, opts: { eval: true; workerData: unknown }) => WorkerLike;
+/** Node: worker_threads with `eval`, init in workerData (the thread starts at once). */
+export const nodeWorkerSource = serveSource + `serve(require("node:worker_threads").workerData, () => {});\n`;
+/** Web: a classic worker script, init by postMessage; "ready" tells the page it serves. */
+export const webWorkerSource = serveSource + `onmessage = (e) => serve(e.data, () => postMessage("ready"));\n`;
 
-function nodeWorker(): WorkerCtor | null {
+/** One started worker: `started` settles when it serves or cannot (never rejects). */
+export interface PoolWorker {
+  started: Promise<void>;
+  terminate(): unknown;
+}
+
+/** How this runtime starts workers and waits. */
+export interface Platform {
+  spawn(init: WorkerInit): PoolWorker;
+  /** Workers run before the spawning call returns (Node): rows go to them without a READY check. */
+  startsSync: boolean;
+  /** The calling thread may block in Atomics.wait (false on a browser's main thread). */
+  callerCanWait: boolean;
+}
+
+type NodeWorkerCtor = new (code: string, opts: { eval: true; workerData: unknown }) => { unref(): void; terminate(): Promise<number> };
+
+function nodePlatform(): Platform | null {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = p?.getBuiltinModule?.("node:worker_threads") as { Worker?: WorkerCtor; isMainThread?: boolean } | undefined;
-  return wt?.Worker ?? null;
+  const W = (p?.getBuiltinModule?.("node:worker_threads") as { Worker?: NodeWorkerCtor } | undefined)?.Worker;
+  if (!W) return null;
+  return {
+    spawn(init) {
+      const w = new W(nodeWorkerSource, { eval: true, workerData: init });
+      w.unref(); // an idle pool never keeps the process alive
+      return { started: Promise.resolve(), terminate: () => w.terminate() };
+    },
+    startsSync: true,
+    callerCanWait: true,
+  };
+}
+
+interface WebWorkerLike {
+  postMessage(m: unknown): void;
+  terminate(): void;
+  onmessage: ((e: unknown) => void) | null;
+  onerror: ((e: unknown) => void) | null;
+}
+export type WebWorkerCtor = new (url: string) => WebWorkerLike;
+
+/** Web Workers from one blob URL of `webWorkerSource` (the bundle stays one file). */
+export function webPlatform(Worker: WebWorkerCtor, url: string, callerCanWait: boolean): Platform {
+  return {
+    spawn(init) {
+      let w: WebWorkerLike;
+      try {
+        w = new Worker(url);
+      } catch (e) {
+        // e.g. a Content-Security-Policy without worker-src blob:; this worker's rows stay local
+        console.warn(`tensorloom: wasm worker thread ${init.index} could not start (${String(e)}); its share runs on the calling thread. Allow worker-src blob: to use threads.`);
+        return { started: Promise.resolve(), terminate() {} };
+      }
+      const started = new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, START_TIMEOUT_MS);
+        const settle = (): void => { clearTimeout(timer); resolve(); };
+        w.onmessage = settle;
+        w.onerror = (e) => {
+          console.warn(`tensorloom: wasm worker thread ${init.index} failed to start (${String((e as { message?: string }).message ?? e)}); its share runs on the calling thread.`);
+          settle();
+        };
+      });
+      w.postMessage(init);
+      return { started, terminate: () => w.terminate() };
+    },
+    startsSync: false,
+    callerCanWait,
+  };
+}
+
+/** Whether this thread may block in Atomics.wait (a browser's main thread throws a TypeError). */
+export function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function browserPlatform(): Platform | null {
+  const g = globalThis as { Worker?: WebWorkerCtor; Blob?: typeof Blob; URL?: typeof URL };
+  if (!g.Worker || !g.Blob || typeof g.URL?.createObjectURL !== "function") return null;
+  const url = g.URL.createObjectURL(new g.Blob([webWorkerSource], { type: "text/javascript" }));
+  return webPlatform(g.Worker, url, canBlock());
+}
+
+/** Node's worker_threads, else Web Workers, else none. */
+function detectPlatform(): Platform | null {
+  return nodePlatform() ?? browserPlatform();
 }
 
 export class ThreadPool {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * (SEQ + 64)));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * (READY + SLOTS)));
   private readonly args: Float64Array;
-  private workers: WorkerLike[] = [];
+  private workers: PoolWorker[] = [];
+  /** Bumped by close(): READY slots hold the generation their worker was started in. */
+  private generation = 1;
   private readonly local: ((...a: number[]) => void)[];
 
-  private constructor(private readonly rt: WasmRuntime, private readonly Worker: WorkerCtor, maxThreads: number) {
+  private constructor(private readonly rt: WasmRuntime, private readonly platform: Platform, maxThreads: number) {
+    if (maxThreads > SLOTS) throw new RangeError(`ThreadPool: maxThreads is ${maxThreads}, above the protocol's ${SLOTS} worker slots; raise SLOTS in threads.ts or ask for fewer threads.`);
     this.args = new Float64Array(new SharedArrayBuffer(8 * ARGS * maxThreads));
     const ex = rt.exports as unknown as Record<string, (...a: number[]) => void>;
     this.local = KERNELS.map((k) => ex[k]!);
   }
 
-  /** A pool for this runtime, or null where threads cannot run (no shared memory, no worker_threads). */
-  static create(rt: WasmRuntime, maxThreads: number): ThreadPool | null {
-    const W = rt.shared ? nodeWorker() : null;
-    return W ? new ThreadPool(rt, W, maxThreads) : null;
+  /**
+   * A pool for this runtime, or null where threads cannot run (no shared memory, no workers).
+   * `platform` defaults to the one detected (tests pass their own).
+   */
+  static create(rt: WasmRuntime, maxThreads: number, platform: Platform | null = rt.shared ? detectPlatform() : null): ThreadPool | null {
+    return rt.shared && platform ? new ThreadPool(rt, platform, maxThreads) : null;
   }
 
-  /** Start workers until `threads - 1` run beside the caller. */
+  /**
+   * Start workers until `threads - 1` run beside the caller, and resolve once each serves (or
+   * could not start). Node's workers need no waiting; web workers start only after the caller
+   * yields, so tl.ready() awaits this.
+   */
+  async start(threads: number): Promise<void> {
+    this.grow(threads);
+    await Promise.all(this.workers.slice(0, threads - 1).map((w) => w.started));
+  }
+
+  /** Workers start after the caller yields (web): start() them ahead of the first big call. */
+  get startsAsync(): boolean {
+    return !this.platform.startsSync;
+  }
+
+  /** Workers (beside the caller) that serve now. */
+  readyWorkers(): number {
+    let n = 0;
+    for (let t = 1; t <= this.workers.length; t++) if (Atomics.load(this.ctrl, READY + t) === this.generation) n++;
+    return n;
+  }
+
+  /** Spawn workers until `threads - 1` exist (they may not serve yet). */
   private grow(threads: number): void {
     while (this.workers.length < threads - 1) {
       const index = this.workers.length + 1;
-      const w = new this.Worker(workerSource, {
-        eval: true,
-        workerData: { module: this.rt.module, memory: this.rt.memory, ctrl: this.ctrl.buffer, args: this.args.buffer, index, kernels: KERNELS },
-      });
-      w.unref(); // an idle pool never keeps the process alive
-      this.workers.push(w);
+      this.workers.push(this.platform.spawn({ module: this.rt.module, memory: this.rt.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, index, kernels: KERNELS, token: this.generation }));
     }
   }
 
-  /** Run `kernel` once per argument row, row 0 on the calling thread, and wait for all. */
+  /** Whether row t can be handed to worker t now. */
+  private serves(t: number): boolean {
+    return this.platform.startsSync || Atomics.load(this.ctrl, READY + t) === this.generation;
+  }
+
+  /**
+   * Run `kernel` once per argument row and wait for all: row 0 on the calling thread, row t on
+   * worker t when it serves, else on the calling thread too.
+   */
   run(kernel: KernelName, rows: number[][]): void {
     const n = rows.length;
+    const kind = KERNELS.indexOf(kernel);
     if (n === 1) {
-      this.local[KERNELS.indexOf(kernel)]!(...rows[0]!);
+      this.local[kind]!(...rows[0]!);
       return;
     }
     this.grow(n);
-    const kind = KERNELS.indexOf(kernel);
     Atomics.store(this.ctrl, KIND, kind);
     Atomics.store(this.ctrl, DONE, 0);
     Atomics.store(this.ctrl, ERROR, 0);
+    const mine = [rows[0]!];
+    let handed = 0;
     for (let t = 1; t < n; t++) {
+      if (!this.serves(t)) { mine.push(rows[t]!); continue; }
       this.args.set(rows[t]!, t * ARGS);
       Atomics.add(this.ctrl, SEQ + t, 1);
       Atomics.notify(this.ctrl, SEQ + t);
+      handed++;
     }
-    this.local[kind]!(...rows[0]!);
+    for (const row of mine) this.local[kind]!(...row);
+    this.waitDone(handed);
+    if (Atomics.load(this.ctrl, ERROR)) throw new Error(`wasm backend: kernel ${kernel} failed on a worker thread (a wasm trap there); run it with tl.setNumThreads(1) to see the error on the calling thread.`);
+  }
+
+  /** Wait until `count` workers reported DONE: spin, then sleep where this thread may. */
+  private waitDone(count: number): void {
     let spins = 0;
     for (;;) {
       const done = Atomics.load(this.ctrl, DONE);
-      if (done === n - 1) break;
-      if (spins++ > SPIN) Atomics.wait(this.ctrl, DONE, done, 1000);
+      if (done === count) return;
+      if (this.platform.callerCanWait && spins++ > SPIN) Atomics.wait(this.ctrl, DONE, done, 1000);
     }
-    if (Atomics.load(this.ctrl, ERROR)) throw new Error(`wasm backend: kernel ${kernel} failed on a worker thread`);
   }
 
   /** Stop every worker (tests; the pool restarts on the next parallel call). */
@@ -122,8 +277,8 @@ export class ThreadPool {
     }
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers = [];
-    Atomics.store(this.ctrl, STOP, 0);
     this.ctrl.fill(0);
+    this.generation++;
   }
 }
 
