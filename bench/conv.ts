@@ -49,6 +49,26 @@ export function convWorkloads(): Workload[] {
       slow: ["tfjs-cpu"], // about 25 s: TF.js-cpu's Conv2DBackpropFilter is a naive loop
     },
     {
+      key: "depthwise conv2d forward+backward",
+      label: "depthwise conv2d forward+backward (N=32, C=64, 32×32, k=3, pad 1, groups 64)",
+      tensorloom: () => {
+        tl.manualSeed(0);
+        const x0 = tl.randn([32, 64, 32, 32]), w0 = tl.randn([64, 1, 3, 3]).mul(0.1);
+        return {
+          run: () => {
+            const x = x0.detach().requiresGrad_(), w = w0.detach().requiresGrad_();
+            tl.F.conv2d(x, w, null, { padding: 1, groups: 64 }).sum().backward();
+          },
+        };
+      },
+      tfjs: () => {
+        const x = tf.randomNormal([32, 32, 32, 64]) as tf.Tensor4D, w = tf.randomNormal([3, 3, 64, 1]).mul(0.1) as tf.Tensor4D;
+        const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum());
+        return { run: () => void tf.tidy(() => grads([x, w]).forEach((g) => g.dataSync())), dispose: disposing([x, w]) };
+      },
+      slow: ["tfjs-cpu"],
+    },
+    {
       key: "conv1d forward",
       label: "conv1d forward (N=32, C 64→64, L=256, k=5)",
       tensorloom: () => {

@@ -138,7 +138,12 @@ function describeError(impl: Impl, e: unknown): string {
   const msg = (e as Error).message ?? String(e);
   const kernel = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(msg);
   if (kernel) {
-    notes.add(`¹ TF.js's ${kernel[2]} backend has no \`${kernel[1]}\` kernel (the conv2d weight gradient): conv2d training throws there.`);
+    const what: Record<string, string> = {
+      Conv2DBackpropFilter: "the conv2d weight gradient",
+      DepthwiseConv2dNativeBackpropInput: "the depthwise conv2d input gradient",
+      DepthwiseConv2dNativeBackpropFilter: "the depthwise conv2d weight gradient",
+    };
+    notes.add(`¹ TF.js's ${kernel[2]} backend has no \`${kernel[1]}\` kernel (${what[kernel[1]!] ?? "a gradient kernel"}): training through it throws there.`);
     return UNSUPPORTED;
   }
   console.error(`${impl.column}: ${msg}`);

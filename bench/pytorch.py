@@ -11,7 +11,8 @@ python3-torch (1.13) is enough.
 Workloads, as in bench/matmul.ts, conv.ts, rnn.ts and cnnEpoch.ts:
 - matmul n x n x n, n = 512 and 1024
 - conv2d forward (N=32, C 16->32, 32x32, k=3, pad 1, bias) and forward+backward (grads of x
-  and w, no bias); conv1d forward (N=32, C 64->64, L=256, k=5); conv3d forward (N=4, C 8->16,
+  and w, no bias); depthwise conv2d forward+backward (N=32, C=64, 32x32, k=3, pad 1,
+  groups 64); conv1d forward (N=32, C 64->64, L=256, k=5); conv3d forward (N=4, C 8->16,
   16^3, k=3)
 - LSTM / GRU training step: time-major, seq 64, batch 32, input 32, hidden 128; forward, then
   backward of sum(output * g) to every weight
@@ -76,6 +77,16 @@ def conv2d_forward_backward():
     def run():
         x, w = x0.detach().requires_grad_(), w0.detach().requires_grad_()
         F.conv2d(x, w, None, padding=1).sum().backward()
+
+    return run
+
+
+def depthwise_forward_backward():
+    x0, w0 = torch.randn(32, 64, 32, 32), torch.randn(64, 1, 3, 3) * 0.1
+
+    def run():
+        x, w = x0.detach().requires_grad_(), w0.detach().requires_grad_()
+        F.conv2d(x, w, None, padding=1, groups=64).sum().backward()
 
     return run
 
@@ -161,6 +172,7 @@ def main():
         "matmul 1024": matmul(1024),
         "conv2d forward": conv2d_forward(),
         "conv2d forward+backward": conv2d_forward_backward(),
+        "depthwise conv2d forward+backward": depthwise_forward_backward(),
         "conv1d forward": conv1d_forward(),
         "conv3d forward": conv3d_forward(),
         "LSTM training step": rnn_training_step("LSTM"),

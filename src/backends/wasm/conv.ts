@@ -47,6 +47,12 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
 
   const dispatch = (kernel: KernelName, rows: number[][]): void => runRows(rt, pool().pool, kernel, rows);
 
+  /**
+   * Groups that each read one input channel (depthwise) take the direct kernels: as a GEMM each
+   * group is a one-row product. Measured in bench/conv.ts (depthwise row).
+   */
+  const depthwise = (s: { CKg: number; K: number }): boolean => s.CKg === s.K;
+
   /** Copy the geometry's runs into the arena. */
   function runsIn(g: ConvGeometry): [number, number] {
     const runs = convRuns(g);
@@ -62,6 +68,11 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const px = arena.copyIn(x), pw = arena.copyIn(w), pBias = bias ? arena.copyIn(bias) : 0;
     const [pRuns, nRuns] = runsIn(g);
     const pOut = arena.alloc(out.length * 4);
+    if (depthwise(s)) {
+      dispatch("depthwiseForward", rs.map(([n0, n1]) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, pRuns, nRuns, pBias]));
+      out.set(arena.f32(pOut, out.length));
+      return;
+    }
     const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
     const rows = rs.map(([n0, n1], i) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i), pBias, arena.alloc(packedW * 4)]);
     dispatch("convForward", rows);
@@ -77,15 +88,20 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const [pRuns, nRuns] = runsIn(g);
     const pdx = dx ? arena.alloc(dx.length * 4) : 0;
     const pdw = rs.map(() => (dw ? arena.alloc(dw.length * 4) : 0));
-    const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
-    const rows = rs.map(([n0, n1], i) => {
-      const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i)];
-      // the input gradient packs W^T once per call into its own block (one per thread)
-      if (dx && dw) return [px, pw, pdy, pdx, pdw[i]!, ...common, 0, arena.alloc(packedW * 4)];
-      if (dx) return [pdy, pw, pdx, ...common, arena.alloc(packedW * 4)];
-      return [px, pdy, pdw[i]!, ...common, 0];
-    });
-    dispatch(dx && dw ? "convBackward" : dx ? "convBackwardInput" : "convBackwardWeight", rows);
+    if (depthwise(s)) {
+      if (dx) dispatch("depthwiseBackwardInput", rs.map(([n0, n1]) => [pdy, pw, pdx, n0, n1, s.C, s.P, s.O, s.K, s.L, pRuns, nRuns]));
+      if (dw) dispatch("depthwiseBackwardWeight", rs.map(([n0, n1], i) => [px, pdy, pdw[i]!, n0, n1, s.C, s.P, s.O, s.K, s.L, pRuns, nRuns, 0]));
+    } else {
+      const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
+      const rows = rs.map(([n0, n1], i) => {
+        const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pRuns, nRuns, arena.alloc(s.C * s.K * s.L * 4), arena.scratch(i)];
+        // the input gradient packs W^T once per call into its own block (one per thread)
+        if (dx && dw) return [px, pw, pdy, pdx, pdw[i]!, ...common, 0, arena.alloc(packedW * 4)];
+        if (dx) return [pdy, pw, pdx, ...common, arena.alloc(packedW * 4)];
+        return [px, pdy, pdw[i]!, ...common, 0];
+      });
+      dispatch(dx && dw ? "convBackward" : dx ? "convBackwardInput" : "convBackwardWeight", rows);
+    }
     if (dx) dx.set(arena.f32(pdx, dx.length));
     if (dw) {
       dw.set(arena.f32(pdw[0]!, dw.length));

@@ -157,6 +157,55 @@ describe("wasm worker threads", () => {
   });
 });
 
+describe("wasm depthwise convolutions (one input channel per group: the direct kernels)", () => {
+  const convGeometry = (batch: number, channels: number, img: number[], kernel: number[], stride: number[], padding: number[], dilation: number[]) => ({
+    batch, channels, imgSize: img, kernel, stride, padding, dilation,
+    colSize: img.map((n, d) => Math.floor((n + 2 * padding[d]! - dilation[d]! * (kernel[d]! - 1) - 1) / stride[d]!) + 1),
+  });
+  const cases = [
+    { name: "1-D, multiplier 1", g: convGeometry(3, 6, [37], [5], [1], [2], [1]), mult: 1 },
+    { name: "2-D stride 2, padding 1, multiplier 2", g: convGeometry(4, 8, [13, 11], [3, 3], [2, 2], [1, 1], [1, 1]), mult: 2 },
+    { name: "2-D dilation 2, no padding", g: convGeometry(2, 5, [16, 16], [3, 3], [1, 1], [0, 0], [2, 2]), mult: 1 },
+    { name: "3-D, multiplier 3", g: convGeometry(2, 4, [6, 7, 5], [3, 2, 3], [1, 1, 2], [1, 0, 1], [1, 1, 1]), mult: 3 },
+    { name: "2-D big enough to split over threads", g: convGeometry(16, 32, [32, 32], [3, 3], [1, 1], [1, 1], [1, 1]), mult: 1 },
+  ];
+  for (const { name, g, mult } of cases) {
+    it(`${name}: forward, input and weight gradients match the reference kernels, on 1 and 2 threads`, async () => {
+      const C = g.channels, O = C * mult, K = g.kernel.reduce((a, b) => a * b, 1);
+      const P = g.imgSize.reduce((a, b) => a * b, 1), L = g.colSize.reduce((a, b) => a * b, 1);
+      const x = randomF32(g.batch * C * P, 11), w = randomF32(O * K, 12), dy = randomF32(g.batch * O * L, 13), bias = randomF32(O, 14);
+      const want = { out: new Float32Array(g.batch * O * L), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
+      referenceBackend.convForward(x, w, bias, want.out, g, C, O);
+      referenceBackend.convBackwardInput(dy, w, want.dx, g, C, O);
+      referenceBackend.convBackwardWeight(x, dy, want.dw, g, C, O);
+      // a weight gradient sums batch * L products in float32: allow rounding relative to the sum of their magnitudes
+      const dwScale = new Float32Array(w.length);
+      referenceBackend.convBackwardWeight(x.map(Math.abs), dy.map(Math.abs), dwScale, g, C, O);
+      const close = (got: Float32Array, ref: Float32Array, what: string) =>
+        ref.forEach((v, i) => {
+          const tol = 2e-5 * (1 + Math.abs(v)) + (what.endsWith("dw") ? 1e-6 * dwScale[i]! : 0);
+          assert.ok(Math.abs(got[i]! - v) <= tol, `${what}[${i}]: ${got[i]} vs ${v}`);
+        });
+      for (const threads of [1, 2]) {
+        wasm.setThreads(threads);
+        const out = new Float32Array(want.out.length).fill(NaN), dx = new Float32Array(x.length).fill(NaN), dw = new Float32Array(w.length).fill(NaN);
+        wasm.convForward(x, w, bias, out, g, C, O);
+        wasm.convBackwardInput(dy, w, dx, g, C, O);
+        wasm.convBackwardWeight(x, dy, dw, g, C, O);
+        close(out, want.out, "out");
+        close(dx, want.dx, "dx");
+        close(dw, want.dw, "dw");
+        const fdx = new Float32Array(x.length), fdw = new Float32Array(w.length);
+        wasm.convBackward(x, w, dy, fdx, fdw, g, C, O);
+        assert.deepEqual(fdx, dx);
+        close(fdw, want.dw, "fused dw");
+      }
+      wasm.setThreads(1);
+      await wasm.closeThreads();
+    });
+  }
+});
+
 describe("wasm memory in steady-state training", () => {
   it("200 training steps of a CNN and an LSTM do not grow the wasm memory after the first steps", () => {
     const previous = tl.getBackend();

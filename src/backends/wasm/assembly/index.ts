@@ -8,3 +8,4 @@ export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, s
 export { packBAll, packedBFloats, sgemmPackedB, packAAll, packedAFloats, sgemmPackedA } from "./gemm";
 export { logSoftmax } from "./softmax";
 export { relu, reluGrad, arith, arithRows, sumMiddle } from "./elementwise";
+export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardWeight } from "./depthwise";
