@@ -2,8 +2,9 @@
 // and its gradient (JS's versions branch on the sign and mispredict half the time on real
 // activations: 245 us against a copy's 24 us at 65K floats), large + - * / (38 us in wasm,
 // copies included, against 166 us for the JS loop at 65K floats), a bias over the rows of a
-// matrix, and sums over a middle axis (bias gradients). Everything else is the reference kernel.
-// Results are the reference kernels' bits (tested).
+// matrix, sums over a middle axis (bias gradients) and float32 sums of long contiguous rows.
+// Everything else is the reference kernel. Results are the reference kernels' bits (tested;
+// contiguous sums: float64 partial sums in another order, the same float32 result).
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { BinaryOp, ReduceOp, UnaryOp } from "../backend.js";
@@ -54,6 +55,9 @@ export function makeElementwise(rt: WasmRuntime, arena: Arena) {
         k.sumMiddle(px, outer, size, inner, po, acc);
         out.set(arena.f32(po, out.length));
         return;
+      }
+      if (op === "sum" && inner === 1 && size >= 64 && f32(x, out) && x.length >= WASM_ARITH_MIN) {
+        return arena.call([F(x)], [F(out)], ([px, po]) => k.sumContiguous(px!, outer, size, po!));
       }
       referenceReduce(op, x, outer, size, inner, out);
     },

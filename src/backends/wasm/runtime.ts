@@ -33,6 +33,7 @@ export interface WasmExports {
   relu(x: number, out: number, n: number): void;
   arithRows(op: number, a: number, b: number, out: number, rows: number, cols: number): void;
   sumMiddle(x: number, outer: number, size: number, inner: number, out: number, acc: number): void;
+  sumContiguous(x: number, outer: number, size: number, out: number): void;
   arith(op: number, a: number, b: number, out: number, n: number, bScalar: number): void;
   reluGrad(g: number, y: number, out: number, n: number): void;
   convPackedWeightFloats(O: number, CKg: number, groups: number): number;

@@ -348,6 +348,13 @@ describe("wasm elementwise paths equal the reference kernels bit for bit", () =>
         referenceBackend.reduce("sum", finite, 1, rows, cols, want);
         wasm.reduce("sum", finite, 1, rows, cols, got);
         assert.deepEqual(got, want);
+        // contiguous rows (last-axis and full sums): float64 partial sums, the same float32 results
+        for (const [outer, size] of [[rows, cols], [1, n]]) {
+          const w = new Float32Array(outer), g = new Float32Array(outer);
+          referenceBackend.reduce("sum", finite, outer, size, 1, w);
+          wasm.reduce("sum", finite, outer, size, 1, g);
+          assert.deepEqual(g, w);
+        }
       }
     });
   }

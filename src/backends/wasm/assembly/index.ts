@@ -7,5 +7,5 @@ export { maxPool, avgPool, avgPoolBackward } from "./pool";
 export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, sumRows, sequencePackBytes } from "./sequence";
 export { packBAll, packedBFloats, sgemmPackedB, packAAll, packedAFloats, sgemmPackedA } from "./gemm";
 export { logSoftmax } from "./softmax";
-export { relu, reluGrad, arith, arithRows, sumMiddle } from "./elementwise";
+export { relu, reluGrad, arith, arithRows, sumMiddle, sumContiguous } from "./elementwise";
 export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardWeight } from "./depthwise";
