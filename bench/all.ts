@@ -4,7 +4,7 @@
 // times and ratios (peer ms / tensorloom-wasm ms: > 1 means tensorloom-wasm is faster), a GFLOP/s
 // table for matmul, and writes both to bench/results/latest.md.
 //   npm run bench                         (full: medians of 5 runs; TF.js-cpu's slow cells once)
-//   npm run bench -- --quick              (one run per cell after a warm-up)
+//   npm run bench -- --quick              (one run per cell after the warm-ups)
 //   npm run bench -- --skip-slow          (skip the cells known to take > 5 s: "skipped")
 //   npm run bench -- --only conv          (only the workloads whose name contains "conv")
 //   npm run bench -- --pytorch            (add PyTorch: /usr/bin/python3 bench/pytorch.py, or the
