@@ -20,7 +20,7 @@ export { neg, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, reciprocal, square
 export { relu, leakyRelu, elu, gelu, sigmoid, tanh, softplus, silu } from "./ops/activation.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, norm, all, any, sumToSize, type Dims, type ValuesIndices, type VarOptions } from "./ops/reduce.js";
-export { matmul, mm } from "./ops/matmul.js";
+export { addmm, matmul, mm, mmBias } from "./ops/matmul.js";
 export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, t, expand, broadcastTo, slice, narrow, select, flip, contiguous, clone, detach, to } from "./ops/movement.js";
 export { cat, stack, split, chunk, unbind } from "./ops/join.js";
 export { indexSelect, indexAdd, gather, scatterAdd } from "./ops/indexing.js";

@@ -88,7 +88,11 @@ export interface Backend {
   /** out = cond ? a : b, all three broadcast to outShape. */
   where(cond: Uint8Array, condShape: readonly number[], a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void;
   reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
-  matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulGeometry): void;
+  /**
+   * out = op(A) @ op(B) per batch item; with `bias` ([n]) out = op(A) @ op(B) + bias on every row
+   * (torch.addmm with a 1-D input): the product rounded as without it, then the bias added.
+   */
+  matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulGeometry, bias?: TypedArray | null): void;
   copyStrided(x: TypedArray, out: TypedArray, g: CopyGeometry): void;
   /** out[o, j, i] = x[o, index[j], i] for x viewed [outer, size, inner]; indices already in range. */
   indexSelect(x: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void;

@@ -6,7 +6,7 @@ import { ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import { rand } from "../tensor/create.js";
 import { add, div, lt, mul } from "../ops/binary.js";
-import { mm } from "../ops/matmul.js";
+import { mm, mmBias } from "../ops/matmul.js";
 import { reshape } from "../ops/movement.js";
 import { numelOf } from "../tensor/shape.js";
 import { type ConvOptions, type ConvTransposeOptions, convNd, convTransposeNd } from "../ops/conv.js";
@@ -31,10 +31,11 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
     throw new ShapeError(`linear: bias ${fmt(bias.shape)} must be 1-D with ${weight.shape[0]} entries (weight.shape[0]).`);
   }
   const lead = input.shape.slice(0, -1);
-  // fold leading dims into rows: one GEMM against W read transposed (no copy of W)
-  const y = mm(reshape(input, [numelOf(lead), inF]), weight, false, true);
-  const out = reshape(y, [...lead, weight.shape[0]!]);
-  return bias ? add(out, bias) : out;
+  // fold leading dims into rows: one GEMM against W read transposed (no copy of W), the bias
+  // fused into it
+  const rows = reshape(input, [numelOf(lead), inF]);
+  const y = bias ? mmBias(rows, weight, bias, false, true) : mm(rows, weight, false, true);
+  return reshape(y, [...lead, weight.shape[0]!]);
 }
 
 /**

@@ -9,7 +9,7 @@ import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import { empty, tensor, zeros } from "../tensor/create.js";
 import { add } from "../ops/binary.js";
-import { mm } from "../ops/matmul.js";
+import { mm, mmBias } from "../ops/matmul.js";
 import { narrow, reshape, select, squeeze, transpose, unsqueeze } from "../ops/movement.js";
 import { cat, stack } from "../ops/join.js";
 import { relu, tanh } from "../ops/activation.js";
@@ -274,12 +274,12 @@ class RecurrentCore {
   private runDirection(layer: number, direction: 0 | 1, x: Tensor, h0: Tensor, c0: Tensor | null, masks: (Tensor | null)[] | null, onStep?: (s: StepInfo) => void): { output: Tensor; h: Tensor; c: Tensor | null } {
     const w = this.layers[layer]![direction]!;
     const [T, B, F] = x.shape as [number, number, number];
-    // the input projection of all T steps in one GEMM: [T*B, F] @ W_ih^T (+ biases)
-    let proj = mm(reshape(x, [T * B, F]), w.wIh, false, true);
+    // the input projection of all T steps in one GEMM: [T*B, F] @ W_ih^T (+ biases, fused)
+    const rows = reshape(x, [T * B, F]);
     // b_hh adds to the same pre-activation as b_ih for RNN and LSTM; GRU keeps b_hn apart
     const foldHh = this.mode !== "GRU";
     const bias = w.bIh && w.bHh && foldHh ? add(w.bIh, w.bHh) : w.bIh;
-    if (bias) proj = add(proj, bias);
+    const proj = bias ? mmBias(rows, w.wIh, bias, false, true) : mm(rows, w.wIh, false, true);
     const xg = reshape(proj, [T, B, proj.shape[1]!]);
     if (!masks && !onStep && !w.wHr && (this.mode === "LSTM" || this.mode === "GRU")) {
       // the common case runs as one fused op whose backward is BPTT with one weight-gradient GEMM

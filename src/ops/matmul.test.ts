@@ -123,3 +123,28 @@ describe("matmul errors", () => {
     throwsWith(() => tl.mm(tl.ones([2, 2, 3]), tl.ones([3, 3, 2])), tl.ShapeError, /^mm: batch dims \[2\] and \[3\] differ; use matmul/);
   });
 });
+
+describe("addmm (input + mat1 @ mat2, a one-row input fused into the product)", () => {
+  for (const inShape of [[3], [1, 3], [2, 3], [2, 1], []]) {
+    it(`gradcheck (float64), input [${inShape}]`, () => {
+      tl.gradCheck((i, a, b) => tl.addmm(i, a, b), [randf64(inShape, 5), randf64([2, 4], 6), randf64([4, 3], 7)], { name: `addmm ${inShape}` });
+    });
+  }
+  it("equals mm then add bit for bit in float32 (k within one GEMM block), on this backend, with every transpose", () => {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const g = new tl.Generator(9);
+      const a = tl.randn(ta ? [200, 37] : [37, 200], { generator: g }), b = tl.randn(tb ? [45, 200] : [200, 45], { generator: g }), bias = tl.randn([45], { generator: g });
+      const fused = tl.mmBias(a, b, bias, ta, tb), plain = tl.add(tl.mm(a, b, ta, tb), bias);
+      assert.deepEqual(fused.storage, plain.storage);
+    }
+  });
+  it("a one-row bias over a batch of products, and its gradient summed over every row", () => {
+    const a = randf64([2, 3, 4], 1), b = randf64([4, 5], 2), bias = randf64([5], 3);
+    close(tl.mmBias(a, b, bias), tl.add(tl.mm(a, b), bias).toArray() as number[][][], { atol: 1e-12, rtol: 1e-12 });
+    tl.gradCheck((x, y, z) => tl.mmBias(x, y, z), [a, b, bias], { name: "mmBias batch" });
+  });
+  it("refuses operands that are not matrices, naming the op", () => {
+    throwsWith(() => tl.addmm(tl.ones([3]), tl.ones([2, 2, 4]), tl.ones([4, 3])), tl.ShapeError, /^addmm: mat1 and mat2 must be 2-D, got \[2, 2, 4\] and \[4, 3\]/);
+    throwsWith(() => tl.addmm(tl.ones([3]), tl.ones([2, 4]), tl.ones([5, 3])), tl.ShapeError, /^addmm: shapes \[2, 4\] and \[5, 3\] cannot be multiplied/);
+  });
+});

@@ -8,7 +8,10 @@ import { kernels } from "../backends/index.js";
 import { DTypeError, ShapeError } from "../tensor/errors.js";
 import { broadcastShapes, fmt, numelOf, shapesEqual } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
+import type { MatmulGeometry } from "../backends/backend.js";
+import { add } from "./binary.js";
 import { empty } from "./op.js";
+import { sumToSize } from "./reduce.js";
 import { expand, reshape, squeeze } from "./movement.js";
 
 function checkDtypes(op: string, a: Tensor, b: Tensor): void {
@@ -19,36 +22,76 @@ function checkDtypes(op: string, a: Tensor, b: Tensor): void {
 }
 
 /**
- * op(A) @ op(B) where A is [...batch, m, k] (or [..., k, m] when transA) and B likewise; the
- * batch dims of A and B are equal, or one of them has none (it is then shared by every item).
+ * Shape checks and kernel geometry of op(A) @ op(B) (see mm). For mm, dtype and inner-dim errors
+ * name matmul (which users reach it through) and the 2-D / batch rules name mm itself.
  */
-export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
-  checkDtypes("matmul", a, b);
-  if (a.ndim < 2 || b.ndim < 2) throw new ShapeError(`mm: both operands need at least 2 dims, got ${fmt(a.shape)} and ${fmt(b.shape)}.`);
+function mmGeometry(caller: "mm" | "addmm", a: Tensor, b: Tensor, transA: boolean, transB: boolean): { shape: number[]; geometry: MatmulGeometry } {
+  const op = caller === "mm" ? "matmul" : caller;
+  checkDtypes(op, a, b);
+  if (a.ndim < 2 || b.ndim < 2) throw new ShapeError(`${caller}: both operands need at least 2 dims, got ${fmt(a.shape)} and ${fmt(b.shape)}.`);
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
   const m = transA ? ac : ar, k = transA ? ar : ac;
   const k2 = transB ? bc : br, n = transB ? br : bc;
   if (k !== k2) {
-    throw new ShapeError(`matmul: shapes ${fmt(a.shape)}${transA ? "^T" : ""} and ${fmt(b.shape)}${transB ? "^T" : ""} cannot be multiplied (${m}x${k} and ${k2}x${n}); the inner dims must match.`);
+    throw new ShapeError(`${op}: shapes ${fmt(a.shape)}${transA ? "^T" : ""} and ${fmt(b.shape)}${transB ? "^T" : ""} cannot be multiplied (${m}x${k} and ${k2}x${n}); the inner dims must match.`);
   }
   const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
   if (batchA.length > 0 && batchB.length > 0 && !shapesEqual(batchA, batchB)) {
-    throw new ShapeError(`mm: batch dims ${fmt(batchA)} and ${fmt(batchB)} differ; use matmul, which broadcasts them.`);
+    throw new ShapeError(`${caller}: batch dims ${fmt(batchA)} and ${fmt(batchB)} differ; use matmul, which broadcasts them.`);
   }
   const batchShape = batchA.length > 0 ? batchA : batchB;
-  const batch = numelOf(batchShape);
-  const out = empty(a.dtype, [...batchShape, m, n]);
-  kernels().matmul(a.storage, b.storage, out.storage, {
-    batch, m, k, n,
-    aBatchStride: batchA.length > 0 ? m * k : 0,
-    bBatchStride: batchB.length > 0 ? k * n : 0,
-    transA, transB,
-  });
-  return record("MmBackward0", out, [a, b], (g) => [
+  return {
+    shape: [...batchShape, m, n],
+    geometry: { batch: numelOf(batchShape), m, k, n, aBatchStride: batchA.length > 0 ? m * k : 0, bBatchStride: batchB.length > 0 ? k * n : 0, transA, transB },
+  };
+}
+
+/** The gradients of op(A) @ op(B) with respect to A and B, as products (no transposed copies). */
+function mmGrads(g: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boolean): (() => Tensor)[] {
+  return [
     () => (transA ? mm(b, g, transB, true) : mm(g, b, false, !transB)),
     () => (transB ? mm(g, a, true, transA) : mm(a, g, !transA, false)),
-  ]);
+  ];
+}
+
+/**
+ * op(A) @ op(B) where A is [...batch, m, k] (or [..., k, m] when transA) and B likewise; the
+ * batch dims of A and B are equal, or one of them has none (it is then shared by every item).
+ */
+export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
+  const { shape, geometry } = mmGeometry("mm", a, b, transA, transB);
+  const out = empty(a.dtype, shape);
+  kernels().matmul(a.storage, b.storage, out.storage, geometry);
+  return record("MmBackward0", out, [a, b], (g) => mmGrads(g, a, b, transA, transB));
+}
+
+/**
+ * op(A) @ op(B) + bias, the bias broadcasting over the rows. A bias that is one row of the
+ * product's dtype ([n] or [1, n]) is fused into the product (the kernel starts from the bias
+ * rows: one pass over the result and one tensor fewer than mm then add); any other bias is
+ * added after, broadcasting.
+ */
+export function mmBias(a: Tensor, b: Tensor, bias: Tensor, transA = false, transB = false): Tensor {
+  const { shape, geometry } = mmGeometry("addmm", a, b, transA, transB);
+  const oneRow = bias.dtype === a.dtype && bias.storage.length === geometry.n && (bias.ndim === 1 || (bias.ndim === 2 && bias.shape[0] === 1));
+  if (!oneRow) return add(bias, mm(a, b, transA, transB));
+  const out = empty(a.dtype, shape);
+  kernels().matmul(a.storage, b.storage, out.storage, geometry, bias.storage);
+  return record("AddmmBackward0", out, [bias, a, b], (g) => [() => sumToSize(g, bias.shape), ...mmGrads(g, a, b, transA, transB)]);
+}
+
+/**
+ * input + mat1 @ mat2 (torch.addmm with beta = alpha = 1); input broadcasts to [m, n]. A
+ * one-row input ([n] or [1, n]) is fused into the product.
+ * **Shape**: [m, k] @ [k, n] -> [m, n].
+ * @example tl.addmm(tl.ones([3]), tl.ones([2, 4]), tl.ones([4, 3])) // [[5, 5, 5], [5, 5, 5]]
+ */
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
+  if (mat1.ndim !== 2 || mat2.ndim !== 2) {
+    throw new ShapeError(`addmm: mat1 and mat2 must be 2-D, got ${fmt(mat1.shape)} and ${fmt(mat2.shape)}; for batches use tl.matmul then tl.add.`);
+  }
+  return mmBias(mat1, mat2, input);
 }
 
 /**

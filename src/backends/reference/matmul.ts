@@ -4,7 +4,7 @@
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { MatmulGeometry } from "../backend.js";
 
-export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulGeometry): void {
+export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulGeometry, bias?: TypedArray | null): void {
   const { batch, m, k, n, aBatchStride, bBatchStride, transA, transB } = g;
   const row = new Float64Array(n);
   // element (i, p) of A and (p, j) of B, honouring the transposed storage layouts
@@ -21,6 +21,8 @@ export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulG
         for (let j = 0; j < n; j++) row[j]! += av * b[bp + j * bCol]!;
       }
       for (let j = 0; j < n; j++) out[co + i * n + j] = row[j]!;
+      // the product is stored (rounded to out's dtype) first, then the bias added: mm then add
+      if (bias) for (let j = 0; j < n; j++) out[co + i * n + j] = out[co + i * n + j]! + bias[j]!;
     }
   }
 }

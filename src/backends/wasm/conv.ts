@@ -10,7 +10,7 @@ import type { ConvGeometry } from "../backend.js";
 import * as ref from "../reference/conv.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
-import { type KernelName, type ThreadPool, runRows } from "./threads.js";
+import { type KernelName, type Threading, runRows, splitCount } from "./threads.js";
 
 const runsCache = new Map<string, Int32Array>();
 
@@ -34,18 +34,16 @@ export function convRuns(g: ConvGeometry): Int32Array {
   return runs;
 }
 
-type Threading = () => { pool: ThreadPool | null; threads: number };
-
 export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
-  /** Sample ranges per thread (one range when the work is too small to split). */
+  /** Sample ranges, more than threads (one range when the work is too small to split). */
   function ranges(batch: number, flops: number): [number, number][] {
     const { pool: p, threads } = pool();
-    return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, threads, 1) : [[0, batch]];
+    return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, splitCount(threads), 1) : [[0, batch]];
   }
 
-  const dispatch = (kernel: KernelName, rows: number[][]): void => runRows(rt, pool().pool, kernel, rows);
+  const dispatch = (kernel: KernelName, rows: number[][]): void => runRows(rt, pool, kernel, rows);
 
   /**
    * Groups that each read one input channel (depthwise) take the direct kernels: as a GEMM each

@@ -6,7 +6,7 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import type { MatmulGeometry } from "../backend.js";
 import { matmul as referenceMatmul } from "../reference/matmul.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
-import type { ThreadPool } from "./threads.js";
+import { type Threading, splitCount } from "./threads.js";
 
 /**
  * Below this many flops one thread is as fast or faster. Measured on the 2-core bench machine
@@ -23,37 +23,42 @@ export function splitRange(total: number, parts: number, align: number): [number
   return out;
 }
 
-export type Threading = () => { pool: ThreadPool | null; threads: number };
-
 /**
  * C = op(A) @ op(B) on operands already in wasm memory (addresses and element strides as sgemm
  * takes them), split over the pool's threads when big enough.
  */
-export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, m: number, n: number, k: number, A: number, ars: number, acs: number, B: number, brs: number, bcs: number, C: number, ldc: number): void {
+export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, m: number, n: number, k: number, A: number, ars: number, acs: number, B: number, brs: number, bcs: number, C: number, ldc: number, accumulate = 0): void {
   const { pool: p, threads } = threading();
   if (p === null || threads < 2 || 2 * m * n * k < PARALLEL_FLOPS) {
-    rt.exports.sgemm(m, n, k, A, ars, acs, B, brs, bcs, C, ldc, 0, arena.scratch(0));
+    rt.exports.sgemm(m, n, k, A, ars, acs, B, brs, bcs, C, ldc, accumulate, arena.scratch(0));
     return;
   }
   const rows = n >= m
-    ? splitRange(n, threads, 8).map(([j0, j1], i) => [m, j1 - j0, k, A, ars, acs, B + 4 * j0 * bcs, brs, bcs, C + 4 * j0, ldc, 0, arena.scratch(i)])
-    : splitRange(m, threads, 4).map(([i0, i1], i) => [i1 - i0, n, k, A + 4 * i0 * ars, ars, acs, B, brs, bcs, C + 4 * i0 * ldc, ldc, 0, arena.scratch(i)]);
-  p.run("sgemm", rows);
+    ? splitRange(n, splitCount(threads), 8).map(([j0, j1], i) => [m, j1 - j0, k, A, ars, acs, B + 4 * j0 * bcs, brs, bcs, C + 4 * j0, ldc, accumulate, arena.scratch(i)])
+    : splitRange(m, splitCount(threads), 4).map(([i0, i1], i) => [i1 - i0, n, k, A + 4 * i0 * ars, ars, acs, B, brs, bcs, C + 4 * i0 * ldc, ldc, accumulate, arena.scratch(i)]);
+  p.run("sgemm", rows, threads);
 }
 
 export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) {
-  return function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulGeometry): void {
-    if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
-      referenceMatmul(a, b, out, g);
+  return function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulGeometry, bias?: TypedArray | null): void {
+    if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && (!bias || bias instanceof Float32Array))) {
+      referenceMatmul(a, b, out, g, bias);
       return;
     }
     const { batch, m, k, n, aBatchStride, bBatchStride, transA, transB } = g;
     if (out.length === 0) return;
     arena.reset();
     const pa = arena.copyIn(a), pb = arena.copyIn(b), pc = arena.alloc(out.length * 4);
+    // a bias is fused: C starts as the bias rows and the GEMM accumulates onto them (for k up to
+    // one K block, 256, that is exactly the product then + bias, as the micro-kernel adds its
+    // finished tile to C once)
+    if (bias) {
+      const c = arena.f32(pc, out.length);
+      for (let r = 0; r < batch * m; r++) c.set(bias, r * n);
+    }
     const ars = transA ? 1 : k, acs = transA ? m : 1, brs = transB ? 1 : n, bcs = transB ? k : 1;
     for (let t = 0; t < batch; t++) {
-      gemmAt(rt, arena, threading, m, n, k, pa + 4 * t * aBatchStride, ars, acs, pb + 4 * t * bBatchStride, brs, bcs, pc + 4 * t * m * n, n);
+      gemmAt(rt, arena, threading, m, n, k, pa + 4 * t * aBatchStride, ars, acs, pb + 4 * t * bBatchStride, brs, bcs, pc + 4 * t * m * n, n, bias ? 1 : 0);
     }
     out.set(arena.f32(pc, out.length));
   };

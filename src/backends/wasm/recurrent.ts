@@ -4,8 +4,8 @@
 import type { TypedArray } from "../../tensor/dtype.js";
 import * as ref from "../reference/recurrent.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
-import { PARALLEL_FLOPS, gemmAt, splitRange, type Threading } from "./matmul.js";
-import { type KernelName, runRows } from "./threads.js";
+import { PARALLEL_FLOPS, gemmAt, splitRange } from "./matmul.js";
+import { type KernelName, type Threading, runRows, splitCount } from "./threads.js";
 
 const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
@@ -13,13 +13,15 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
   const k = rt.exports;
   /**
    * Run a whole-sequence kernel on batch-row ranges: rows are independent through the whole
-   * recurrence, so each thread takes a slice of the batch once, with no synchronisation per step.
+   * recurrence, so each slice of the batch runs all steps on one thread, with no synchronisation
+   * per step.
    */
   function run(kernel: KernelName, T: number, B: number, H: number, G: number, row: (thread: number, b0: number, nb: number) => number[]): void {
     const { pool, threads } = threading();
     const parallel = pool !== null && threads > 1 && B > 1 && 2 * T * B * G * H >= PARALLEL_FLOPS;
-    const ranges = parallel ? splitRange(B, threads, 1) : [[0, B] as [number, number]];
-    runRows(rt, pool, kernel, ranges.map(([b0, b1], i) => row(i, b0, b1 - b0)));
+    // more slices than threads, claimed as threads come free; multiples of the GEMM's 4-row tile
+    const ranges = parallel ? splitRange(B, splitCount(threads), 4) : [[0, B] as [number, number]];
+    runRows(rt, threading, kernel, ranges.map(([b0, b1], i) => row(i, b0, b1 - b0)));
   }
   /** The cell kernels: float32 operands (checked by the callers) in, results back. */
   const call = (inputs: TypedArray[], outputs: TypedArray[], body: (ptrs: number[]) => void): void =>

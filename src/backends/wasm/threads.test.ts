@@ -47,9 +47,10 @@ const Refused = class {
 } as unknown as WebWorkerCtor;
 
 /**
- * C = A B (m x k times k x n) in wasm memory, split by columns into row 0 (the first 8 columns,
- * little work) and row 1 (the rest), run by `run`; returns C. The uneven split keeps the caller
- * waiting on worker 1 far longer than its spin.
+ * C = A B (m x k times k x n) in wasm memory, split by columns into row 0 (the first 256 columns,
+ * the caller's) and row 1 (the rest, three times the work), run by `run`; returns C. Row 0 takes
+ * long enough for a sleeping worker to wake and claim row 1, and the uneven split then keeps the
+ * caller waiting on it far longer than its spin.
  */
 function splitProduct(run: (rows: number[][]) => void, m = 128, k = 512, n = 1032): Float32Array {
   const g = new tl.Generator(7);
@@ -57,8 +58,8 @@ function splitProduct(run: (rows: number[][]) => void, m = 128, k = 512, n = 103
   wasm.arena.reset();
   const A = wasm.arena.copyIn(a), B = wasm.arena.copyIn(b), C = wasm.arena.alloc(m * n * 4);
   run([
-    [m, 8, k, A, k, 1, B, n, 1, C, n, 0, wasm.arena.scratch(0)],
-    [m, n - 8, k, A, k, 1, B + 4 * 8, n, 1, C + 4 * 8, n, 0, wasm.arena.scratch(1)],
+    [m, 256, k, A, k, 1, B, n, 1, C, n, 0, wasm.arena.scratch(0)],
+    [m, n - 256, k, A, k, 1, B + 4 * 256, n, 1, C + 4 * 256, n, 0, wasm.arena.scratch(1)],
   ]);
   return wasm.arena.f32(C, m * n).slice();
 }
@@ -115,6 +116,23 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
     assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);
     await p.close();
     assert.equal(p.readyWorkers(), 0);
+  });
+
+  it("more rows than threads: rows are claimed from a shared counter, every row runs once, same bits", async () => {
+    const p = pool(webPlatform(ShimWorker as unknown as WebWorkerCtor, webWorkerSource, true));
+    await p.start(2);
+    const m = 96, k = 300, n = 8 * 40;
+    const g = new tl.Generator(3);
+    const a = tl.randn([m * k], { generator: g }).storage as Float32Array, b = tl.randn([k * n], { generator: g }).storage as Float32Array;
+    wasm.arena.reset();
+    const A = wasm.arena.copyIn(a), B = wasm.arena.copyIn(b), C1 = wasm.arena.alloc(m * n * 4), C2 = wasm.arena.alloc(m * n * 4);
+    ex.sgemm(m, n, k, A, k, 1, B, n, 1, C1, n, 0, wasm.arena.scratch(0));
+    // 5 column blocks on 2 threads (each row its own scratch block)
+    const rows = [0, 1, 2, 3, 4].map((i) => [m, 64, k, A, k, 1, B + 4 * 64 * i, n, 1, C2 + 4 * 64 * i, n, 0, wasm.arena.scratch(i)]);
+    wasm.arena.f32(C2, m * n).fill(NaN);
+    p.run("sgemm", rows, 2);
+    assert.deepEqual(wasm.arena.f32(C2, m * n), wasm.arena.f32(C1, m * n));
+    await p.close();
   });
 
   it("with the caller flagged as a browser main thread, waiting for workers never calls Atomics.wait (and does otherwise)", async () => {

@@ -4,11 +4,13 @@
 // there is no SharedArrayBuffer, the memory is private and the backend stays single-threaded).
 // Sized by tl.setNumThreads.
 //
-// Protocol, over a small SharedArrayBuffer `ctrl` (Int32) and `args` (Float64, one row per thread):
-// the caller writes worker t's kernel arguments into row t, bumps ctrl[SEQ + t] and notifies; the
-// worker runs kernel ctrl[KIND] with its row, then adds 1 to ctrl[DONE]. The caller runs row 0
-// itself and waits for DONE. Both sides spin briefly before sleeping in Atomics.wait: a sleeping
-// worker costs a wake-up of tens of microseconds, an unbounded spin starves other processes.
+// Protocol, over a small SharedArrayBuffer `ctrl` (Int32) and `args` (Float64, one row of kernel
+// arguments per piece of work): the caller writes the rows, sets ctrl[COUNT] and ctrl[NEXT] = 1,
+// bumps ctrl[SEQ + t] of each worker it wants and notifies, and runs row 0. Every participant,
+// the caller too, then claims rows with Atomics.add on ctrl[NEXT] and runs kernel ctrl[KIND] on
+// them until none are left; a worker then adds 1 to ctrl[DONE], which the caller waits for. Both sides spin briefly
+// before sleeping in Atomics.wait: a sleeping worker costs a wake-up of tens of microseconds, an
+// unbounded spin starves other processes.
 //
 // Browsers differ in two ways. A Web Worker only starts once the page yields to the event loop,
 // so a kernel call cannot wait for one: each worker sets ctrl[READY + t] once it serves, and rows
@@ -16,9 +18,9 @@
 // tl.ready() awaits the start. And a browser's main thread may not Atomics.wait, so there the
 // caller only spins (workers still sleep).
 
-import type { WasmRuntime } from "./runtime.js";
+import { MAX_THREADS, type WasmRuntime } from "./runtime.js";
 
-const KIND = 0, DONE = 1, ERROR = 2, STOP = 3, SEQ = 8;
+const KIND = 0, DONE = 1, ERROR = 2, STOP = 3, NEXT = 4, COUNT = 5, SEQ = 8;
 /** Slots per per-worker section of ctrl (SEQ, READY): more than any pool size. */
 const SLOTS = 64;
 const READY = SEQ + SLOTS;
@@ -63,9 +65,10 @@ function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, index, kernels, t
     seq = Atomics.load(ctrl, ${SEQ} + index);
     if (Atomics.load(ctrl, ${STOP})) break;
     try {
-      const row = args.subarray(index * ${ARGS}, (index + 1) * ${ARGS});
-      const fn = fns[ctrl[${KIND}]];
-      fn(...row.subarray(0, fn.length));
+      const fn = fns[ctrl[${KIND}]], count = ctrl[${COUNT}];
+      for (let i = Atomics.add(ctrl, ${NEXT}, 1); i < count; i = Atomics.add(ctrl, ${NEXT}, 1)) {
+        fn(...args.subarray(i * ${ARGS}, i * ${ARGS} + fn.length));
+      }
     } catch (e) {
       Atomics.store(ctrl, ${ERROR}, 1);
     }
@@ -179,8 +182,12 @@ export class ThreadPool {
   private generation = 1;
   private readonly local: ((...a: number[]) => void)[];
 
+  /** Argument rows one run can hold (one per scratch block). */
+  private readonly maxRows: number;
+
   private constructor(private readonly rt: WasmRuntime, private readonly platform: Platform, maxThreads: number) {
     if (maxThreads > SLOTS) throw new RangeError(`ThreadPool: maxThreads is ${maxThreads}, above the protocol's ${SLOTS} worker slots; raise SLOTS in threads.ts or ask for fewer threads.`);
+    this.maxRows = maxThreads;
     this.args = new Float64Array(new SharedArrayBuffer(8 * ARGS * maxThreads));
     const ex = rt.exports as unknown as Record<string, (...a: number[]) => void>;
     this.local = KERNELS.map((k) => ex[k]!);
@@ -230,31 +237,38 @@ export class ThreadPool {
   }
 
   /**
-   * Run `kernel` once per argument row and wait for all: row 0 on the calling thread, row t on
-   * worker t when it serves, else on the calling thread too.
+   * Run `kernel` once per argument row on up to `threads` threads (the caller and threads - 1
+   * workers that serve) and wait for all. Rows are claimed one at a time from a shared counter,
+   * so a thread that gets its core late (another process, V8's GC threads) takes fewer: callers
+   * split work into more rows than threads (splitCount). Each row carries its own scratch, so
+   * which thread runs it changes no bits.
    */
-  run(kernel: KernelName, rows: number[][]): void {
+  run(kernel: KernelName, rows: number[][], threads = rows.length): void {
     const n = rows.length;
     const kind = KERNELS.indexOf(kernel);
-    if (n === 1) {
-      this.local[kind]!(...rows[0]!);
+    if (n > this.maxRows) throw new RangeError(`wasm backend: ${n} rows for ${kernel}, above the ${this.maxRows} the pool holds; split the work into at most ${this.maxRows} rows.`);
+    const helpers = Math.min(threads, n) - 1;
+    if (helpers <= 0) {
+      for (const row of rows) this.local[kind]!(...row);
       return;
     }
-    this.grow(n);
+    this.grow(helpers + 1);
+    rows.forEach((row, i) => this.args.set(row, i * ARGS));
     Atomics.store(this.ctrl, KIND, kind);
+    Atomics.store(this.ctrl, COUNT, n);
+    Atomics.store(this.ctrl, NEXT, 1); // row 0 is the caller's; the rest go to whoever claims them first
     Atomics.store(this.ctrl, DONE, 0);
     Atomics.store(this.ctrl, ERROR, 0);
-    const mine = [rows[0]!];
-    let handed = 0;
-    for (let t = 1; t < n; t++) {
-      if (!this.serves(t)) { mine.push(rows[t]!); continue; }
-      this.args.set(rows[t]!, t * ARGS);
+    let woken = 0;
+    for (let t = 1; t <= helpers; t++) {
+      if (!this.serves(t)) continue; // not started yet (web): its share is claimed by the others
       Atomics.add(this.ctrl, SEQ + t, 1);
       Atomics.notify(this.ctrl, SEQ + t);
-      handed++;
+      woken++;
     }
-    for (const row of mine) this.local[kind]!(...row);
-    this.waitDone(handed);
+    this.local[kind]!(...rows[0]!);
+    for (let i = Atomics.add(this.ctrl, NEXT, 1); i < n; i = Atomics.add(this.ctrl, NEXT, 1)) this.local[kind]!(...rows[i]!);
+    this.waitDone(woken);
     if (Atomics.load(this.ctrl, ERROR)) throw new Error(`wasm backend: kernel ${kernel} failed on a worker thread (a wasm trap there); run it with tl.setNumThreads(1) to see the error on the calling thread.`);
   }
 
@@ -282,12 +296,28 @@ export class ThreadPool {
   }
 }
 
-/** Run `kernel` once per argument row: on the calling thread when there is one row, else across the pool. */
-export function runRows(rt: WasmRuntime, pool: ThreadPool | null, kernel: KernelName, rows: number[][]): void {
-  if (rows.length === 1 || pool === null) {
+/** The pool and the threads the backend may use (tl.setNumThreads). */
+export type Threading = () => { pool: ThreadPool | null; threads: number };
+
+/**
+ * Rows to split parallel work into: twice the threads, at most one per scratch block, so that
+ * the rows a late thread would have run are claimed by the others. Why: on the 2-core machine a
+ * static half each left the LSTM step's caller waiting ~5 ms of ~30 for a worker whose core was
+ * busy (V8's GC threads, other processes); with claiming the step's median went 30 -> 26 ms in
+ * one comparison, while an interleaved A/B of conv2d, LSTM and 512^3 matmul on a noisy host
+ * showed no difference beyond the noise. The extra packing of a second row per thread is small.
+ */
+export function splitCount(threads: number): number {
+  return Math.min(MAX_THREADS, 2 * threads);
+}
+
+/** Run `kernel` once per argument row: on the calling thread when there is one row or no pool, else across the pool. */
+export function runRows(rt: WasmRuntime, threading: Threading, kernel: KernelName, rows: number[][]): void {
+  const { pool, threads } = threading();
+  if (rows.length === 1 || pool === null || threads < 2) {
     const fn = (rt.exports as unknown as Record<string, (...a: number[]) => void>)[kernel]!;
     for (const row of rows) fn(...row);
   } else {
-    pool.run(kernel, rows);
+    pool.run(kernel, rows, threads);
   }
 }
