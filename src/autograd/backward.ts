@@ -5,8 +5,10 @@
 import { AutogradError, ShapeError } from "../tensor/errors.js";
 import { fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
+import type { TypedArray } from "../tensor/dtype.js";
 import { ones } from "../tensor/create.js";
 import { GradNode, withGradMode } from "./graph.js";
+import { beginPass, endPass, recycle } from "../tensor/storagePool.js";
 
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again. */
@@ -81,14 +83,76 @@ const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev
  */
 function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tensor, Tensor | null> | null): void {
   const retain = opts.retainGraph ?? opts.createGraph ?? false;
+  // with a recorded backward (createGraph) gradients are graph values: nothing is recycled
+  const life = opts.createGraph ? null : new GradientLife();
   const sink = (t: Tensor, g: Tensor): void => {
+    life?.pin(g);
     if (capture) {
       if (capture.has(t)) capture.set(t, accumulate(capture.get(t), g));
     } else {
       g = runHooks(t, g);
+      life?.pin(g);
       t.grad = accumulate(t.grad, opts.createGraph ? g : g.detach());
     }
   };
+  try {
+    pass(root, g0, opts, capture, retain, sink, life);
+  } finally {
+    life?.end();
+  }
+}
+
+/**
+ * Which gradient storages die inside one backward pass (see tensor/storagePool.ts). Counts, per
+ * buffer, the pending gradients that hold it; a buffer that left the pass (a leaf's .grad, a
+ * hook, retainGrad, an autograd.grad result) is pinned; only buffers allocated during the pass
+ * are ever recycled.
+ */
+class GradientLife {
+  private readonly born = beginPass();
+  private readonly holds = new Map<ArrayBufferLike, number>();
+  private readonly pinned = new Set<ArrayBufferLike>();
+  private readonly dead: TypedArray[] = [];
+
+  pin(t: Tensor): void {
+    this.pinned.add(t.storage.buffer);
+  }
+  hold(t: Tensor): void {
+    const b = t.storage.buffer;
+    if (this.born.has(b)) this.holds.set(b, (this.holds.get(b) ?? 0) + 1);
+  }
+  /** One holder of t let go: if it was the last, t's storage is recycled at the node's end (flush). */
+  drop(t: Tensor): void {
+    const b = t.storage.buffer;
+    if (!this.born.has(b)) return;
+    const n = (this.holds.get(b) ?? 0) - 1;
+    if (n > 0) {
+      this.holds.set(b, n);
+      return;
+    }
+    this.holds.delete(b);
+    this.dead.push(t.storage);
+  }
+  /**
+   * After a node's rules have all run: recycle what died during it. Deferred to here because a
+   * rule's thunks may share a lazily computed result, which must stay intact until the last
+   * thunk of that node has read it.
+   */
+  flush(): void {
+    for (const s of this.dead) {
+      const b = s.buffer;
+      if (this.holds.has(b) || this.pinned.has(b) || !this.born.has(b)) continue;
+      this.born.delete(b);
+      recycle(s);
+    }
+    this.dead.length = 0;
+  }
+  end(): void {
+    endPass(this.born);
+  }
+}
+
+function pass(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tensor, Tensor | null> | null, retain: boolean, sink: (t: Tensor, g: Tensor) => void, life: GradientLife | null): void {
   withGradMode(opts.createGraph ?? false, () => {
     const rootFn = root.gradFn;
     if (!(rootFn instanceof GradNode)) {
@@ -100,12 +164,16 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
     const pending = new Map<GradNode, Tensor>([[rootFn, g0]]);
     outputs.set(rootFn, root);
     for (const node of order) {
-      let g = pending.get(node);
+      const popped = pending.get(node);
       pending.delete(node);
-      if (g === undefined) continue;
+      if (popped === undefined) continue;
+      let g = popped;
       const out = outputs.get(node);
       if (out) {
+        // the gradient of a tensor with hooks, retainGrad or capture leaves the pass
+        life?.pin(g);
         if (!capture) g = runHooks(out, g);
+        life?.pin(g);
         if (capture?.has(out)) capture.set(out, accumulate(capture.get(out), g));
         if (!capture && out.retainsGrad) out.grad = accumulate(out.grad, opts.createGraph ? g : g.detach());
       }
@@ -116,13 +184,25 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
         const gi = fitGrad(thunk(), input, node);
         const fn = input.gradFn;
         if (fn instanceof GradNode) {
-          pending.set(fn, accumulate(pending.get(fn), gi));
+          const prev = pending.get(fn);
+          const sum = accumulate(prev, gi);
+          pending.set(fn, sum);
+          life?.hold(sum);
+          if (prev) {
+            // prev and gi were added into a new tensor: each is dead unless something still holds its storage
+            life?.drop(prev);
+            life?.hold(gi);
+            life?.drop(gi);
+          }
           if (input.hooks.length > 0 || input.retainsGrad || capture?.has(input)) outputs.set(fn, input);
         } else {
           sink(input, gi);
         }
       });
       if (!retain) node.free();
+      // the node's gradient is consumed: dead unless a gradient handed on shares its storage
+      life?.drop(popped);
+      life?.flush();
     }
   });
 }

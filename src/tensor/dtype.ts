@@ -2,6 +2,7 @@
 // Not here: anything that computes on values (that is the backends' job).
 
 import { DTypeError } from "./errors.js";
+import { noteAllocated, takeStorage } from "./storagePool.js";
 
 export type DType = "float32" | "float64" | "int32" | "bool";
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
@@ -9,15 +10,18 @@ export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export type FloatDType = "float32" | "float64";
 
-/** Storage class per dtype. bool is one byte per element, 0 or 1. */
+const STORAGE_CLASS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+
+/**
+ * Zero-filled storage per dtype (bool is one byte per element, 0 or 1): a recycled one where a
+ * backward pass left one of this size (see storagePool.ts), else a fresh array.
+ */
 export function allocStorage(dtype: DType, n: number): TypedArray {
-  switch (dtype) {
-    case "float32": return new Float32Array(n);
-    case "float64": return new Float64Array(n);
-    case "int32": return new Int32Array(n);
-    case "bool": return new Uint8Array(n);
-    default: return dtype satisfies never;
-  }
+  const Ctor = STORAGE_CLASS[dtype];
+  if (!Ctor) throw new DTypeError(`allocStorage: unknown dtype "${String(dtype)}"; use one of ${DTYPES.join(", ")}.`);
+  const s = takeStorage(Ctor.name, n) ?? new Ctor(n);
+  noteAllocated(s);
+  return s;
 }
 
 export function dtypeOfStorage(a: TypedArray): DType {
