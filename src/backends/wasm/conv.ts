@@ -37,7 +37,7 @@ export function convRuns(g: ConvGeometry): Int32Array {
 export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
-  /** Sample ranges, more than threads (one range when the work is too small to split). */
+  /** Sample ranges, one per thread (one range when the work is too small to split). */
   function ranges(batch: number, flops: number): [number, number][] {
     const { pool: p, threads } = pool();
     return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, splitCount(threads), 1) : [[0, batch]];

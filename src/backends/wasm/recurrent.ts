@@ -19,7 +19,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
   function run(kernel: KernelName, T: number, B: number, H: number, G: number, row: (thread: number, b0: number, nb: number) => number[]): void {
     const { pool, threads } = threading();
     const parallel = pool !== null && threads > 1 && B > 1 && 2 * T * B * G * H >= PARALLEL_FLOPS;
-    // more slices than threads, claimed as threads come free; multiples of the GEMM's 4-row tile
+    // one slice per thread, in multiples of the GEMM's 4-row tile
     const ranges = parallel ? splitRange(B, splitCount(threads), 4) : [[0, B] as [number, number]];
     runRows(rt, threading, kernel, ranges.map(([b0, b1], i) => row(i, b0, b1 - b0)));
   }

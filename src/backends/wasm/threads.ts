@@ -300,15 +300,15 @@ export class ThreadPool {
 export type Threading = () => { pool: ThreadPool | null; threads: number };
 
 /**
- * Rows to split parallel work into: twice the threads, at most one per scratch block, so that
- * the rows a late thread would have run are claimed by the others. Why: on the 2-core machine a
- * static half each left the LSTM step's caller waiting ~5 ms of ~30 for a worker whose core was
- * busy (V8's GC threads, other processes); with claiming the step's median went 30 -> 26 ms in
- * one comparison, while an interleaved A/B of conv2d, LSTM and 512^3 matmul on a noisy host
- * showed no difference beyond the noise. The extra packing of a second row per thread is small.
+ * Rows to split parallel work into: one per thread. Rows are still claimed (see run), so when a
+ * worker wakes late the caller takes its row after its own. Measured on the 2-core machine:
+ * twice the threads (so a busy thread takes fewer rows) showed no gain beyond the host's noise
+ * on conv2d, conv1d, conv3d, the LSTM step or a 512^3 matmul, and conv1d forward once ran
+ * 4.8 ms vs 7.2 with it (each row brings its own column block and packed weight: more cache
+ * traffic).
  */
 export function splitCount(threads: number): number {
-  return Math.min(MAX_THREADS, 2 * threads);
+  return Math.min(MAX_THREADS, threads);
 }
 
 /** Run `kernel` once per argument row: on the calling thread when there is one row or no pool, else across the pool. */
