@@ -290,7 +290,8 @@ class RecurrentCore {
       }
       const hc = lstmSequence(xg, h0, c0!, w.wHh, reverse);
       const output = select(hc, 0, 0);
-      return { output, h: select(output, 0, last), c: select(select(hc, 0, 1), 0, last) };
+      // c_n straight from [2T, B, H] (a view): selecting the whole c sequence first copied T*B*H floats
+      return { output, h: select(output, 0, last), c: select(reshape(hc, [2 * T, B, hc.shape[3]!]), 0, T + last) };
     }
     const xs = unbindTime(xg);
     const outs = new Array<Tensor>(T);
