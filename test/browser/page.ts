@@ -76,7 +76,7 @@ async function withThreads(n: number) {
     convDw: hash(c.dw),
     raw: { mm, ...c },
     matmulMs: time(10, 15, matmul),
-    convMs: time(3, 7, conv),
+    convMs: time(12, 9, conv),
   };
 }
 
