@@ -10,7 +10,7 @@ import type { ConvGeometry } from "../backend.js";
 import * as ref from "../reference/conv.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
-import { type KernelName, type Threading, runRows, splitCount } from "./threads.js";
+import { type KernelName, type Threading, runRows } from "./threads.js";
 
 const runsCache = new Map<string, Int32Array>();
 
@@ -40,7 +40,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   /** Sample ranges, one per thread (one range when the work is too small to split). */
   function ranges(batch: number, flops: number): [number, number][] {
     const { pool: p, threads } = pool();
-    return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, splitCount(threads), 1) : [[0, batch]];
+    return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, threads, 1) : [[0, batch]];
   }
 
   const dispatch = (kernel: KernelName, rows: number[][]): void => runRows(rt, pool, kernel, rows);

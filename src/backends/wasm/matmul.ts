@@ -6,7 +6,7 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import type { MatmulGeometry } from "../backend.js";
 import { matmul as referenceMatmul } from "../reference/matmul.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
-import { type Threading, splitCount } from "./threads.js";
+import type { Threading } from "./threads.js";
 
 /**
  * Below this many flops one thread is as fast or faster. Measured on the 2-core bench machine
@@ -34,8 +34,8 @@ export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, m: n
     return;
   }
   const rows = n >= m
-    ? splitRange(n, splitCount(threads), 8).map(([j0, j1], i) => [m, j1 - j0, k, A, ars, acs, B + 4 * j0 * bcs, brs, bcs, C + 4 * j0, ldc, accumulate, arena.scratch(i)])
-    : splitRange(m, splitCount(threads), 4).map(([i0, i1], i) => [i1 - i0, n, k, A + 4 * i0 * ars, ars, acs, B, brs, bcs, C + 4 * i0 * ldc, ldc, accumulate, arena.scratch(i)]);
+    ? splitRange(n, threads, 8).map(([j0, j1], i) => [m, j1 - j0, k, A, ars, acs, B + 4 * j0 * bcs, brs, bcs, C + 4 * j0, ldc, accumulate, arena.scratch(i)])
+    : splitRange(m, threads, 4).map(([i0, i1], i) => [i1 - i0, n, k, A + 4 * i0 * ars, ars, acs, B, brs, bcs, C + 4 * i0 * ldc, ldc, accumulate, arena.scratch(i)]);
   p.run("sgemm", rows, threads);
 }
 

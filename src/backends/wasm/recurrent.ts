@@ -5,7 +5,7 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import * as ref from "../reference/recurrent.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, gemmAt, splitRange } from "./matmul.js";
-import { type KernelName, type Threading, runRows, splitCount } from "./threads.js";
+import { type KernelName, type Threading, runRows } from "./threads.js";
 
 const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
@@ -20,7 +20,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
     const { pool, threads } = threading();
     const parallel = pool !== null && threads > 1 && B > 1 && 2 * T * B * G * H >= PARALLEL_FLOPS;
     // one slice per thread, in multiples of the GEMM's 4-row tile
-    const ranges = parallel ? splitRange(B, splitCount(threads), 4) : [[0, B] as [number, number]];
+    const ranges = parallel ? splitRange(B, threads, 4) : [[0, B] as [number, number]];
     runRows(rt, threading, kernel, ranges.map(([b0, b1], i) => row(i, b0, b1 - b0)));
   }
   /** The cell kernels: float32 operands (checked by the callers) in, results back. */

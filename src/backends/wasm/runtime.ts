@@ -2,7 +2,8 @@
 //
 // The binary comes from ./binary.ts (base64, so it travels inside the JS bundle). At load we pick
 // the best variant the runtime validates: relaxed-SIMD fused multiply-add if present (on Node 20
-// after turning on V8's flag for it; TENSORLOOM_WASM_FMA=0 opts out), plain SIMD otherwise, with a shared memory where SharedArrayBuffer exists (so worker threads can share it).
+// after turning on V8's flag for it; TENSORLOOM_WASM_FMA=0 opts out), plain SIMD otherwise, with
+// a shared memory where SharedArrayBuffer exists (so worker threads can share it).
 // No SIMD at all means no wasm backend; index.ts then keeps the reference backend.
 //
 // Memory layout: [0, 64 KiB) is left to the module, then one GEMM scratch block per thread, then

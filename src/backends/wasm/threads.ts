@@ -8,9 +8,9 @@
 // arguments per piece of work): the caller writes the rows, sets ctrl[COUNT] and ctrl[NEXT] = 1,
 // bumps ctrl[SEQ + t] of each worker it wants and notifies, and runs row 0. Every participant,
 // the caller too, then claims rows with Atomics.add on ctrl[NEXT] and runs kernel ctrl[KIND] on
-// them until none are left; a worker then adds 1 to ctrl[DONE], which the caller waits for. Both sides spin briefly
-// before sleeping in Atomics.wait: a sleeping worker costs a wake-up of tens of microseconds, an
-// unbounded spin starves other processes.
+// them until none are left; a worker then adds 1 to ctrl[DONE], which the caller waits for.
+// Both sides spin briefly before sleeping in Atomics.wait: a sleeping worker costs a wake-up of
+// tens of microseconds, an unbounded spin starves other processes.
 //
 // Browsers differ in two ways. A Web Worker only starts once the page yields to the event loop,
 // so a kernel call cannot wait for one: each worker sets ctrl[READY + t] once it serves, and rows
@@ -18,7 +18,7 @@
 // tl.ready() awaits the start. And a browser's main thread may not Atomics.wait, so there the
 // caller only spins (workers still sleep).
 
-import { MAX_THREADS, type WasmRuntime } from "./runtime.js";
+import type { WasmRuntime } from "./runtime.js";
 
 const KIND = 0, DONE = 1, ERROR = 2, STOP = 3, NEXT = 4, COUNT = 5, SEQ = 8;
 /** Slots per per-worker section of ctrl (SEQ, READY): more than any pool size. */
@@ -238,10 +238,12 @@ export class ThreadPool {
 
   /**
    * Run `kernel` once per argument row on up to `threads` threads (the caller and threads - 1
-   * workers that serve) and wait for all. Rows are claimed one at a time from a shared counter,
-   * so a thread that gets its core late (another process, V8's GC threads) takes fewer: callers
-   * split work into more rows than threads (splitCount). Each row carries its own scratch, so
-   * which thread runs it changes no bits.
+   * workers that serve) and wait for all. Callers split work into one row per thread; rows are
+   * claimed from a shared counter, so when a worker wakes late the caller takes its row after
+   * its own. (Twice as many rows as threads measured no gain beyond the host's noise on conv2d,
+   * conv1d, conv3d, the LSTM step or a 512^3 matmul, and more cache traffic: each row brings its
+   * own column block and packed weight.) Each row carries its own scratch, so which thread runs
+   * it changes no bits.
    */
   run(kernel: KernelName, rows: number[][], threads = rows.length): void {
     const n = rows.length;
@@ -299,25 +301,10 @@ export class ThreadPool {
 /** The pool and the threads the backend may use (tl.setNumThreads). */
 export type Threading = () => { pool: ThreadPool | null; threads: number };
 
-/**
- * Rows to split parallel work into: one per thread. Rows are still claimed (see run), so when a
- * worker wakes late the caller takes its row after its own. Measured on the 2-core machine:
- * twice the threads (so a busy thread takes fewer rows) showed no gain beyond the host's noise
- * on conv2d, conv1d, conv3d, the LSTM step or a 512^3 matmul, and conv1d forward once ran
- * 4.8 ms vs 7.2 with it (each row brings its own column block and packed weight: more cache
- * traffic).
- */
-export function splitCount(threads: number): number {
-  return Math.min(MAX_THREADS, threads);
-}
-
-/** Run `kernel` once per argument row: on the calling thread when there is one row or no pool, else across the pool. */
+/** Run `kernel` once per argument row: across the pool when there is one, else on the calling thread. */
 export function runRows(rt: WasmRuntime, threading: Threading, kernel: KernelName, rows: number[][]): void {
   const { pool, threads } = threading();
-  if (rows.length === 1 || pool === null || threads < 2) {
-    const fn = (rt.exports as unknown as Record<string, (...a: number[]) => void>)[kernel]!;
-    for (const row of rows) fn(...row);
-  } else {
-    pool.run(kernel, rows, threads);
-  }
+  if (pool) return pool.run(kernel, rows, threads);
+  const fn = (rt.exports as unknown as Record<string, (...a: number[]) => void>)[kernel]!;
+  for (const row of rows) fn(...row);
 }
