@@ -78,6 +78,59 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
 const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev ? prev.add(g) : g);
 
 /**
+ * Which gradient storages die inside one backward pass (see tensor/storagePool.ts). Counts, per
+ * buffer, the pending gradients that hold it; a buffer that left the pass (a leaf's .grad, a
+ * hook, retainGrad, an autograd.grad result) is pinned; only buffers allocated during the pass
+ * are ever recycled.
+ */
+class GradientLife {
+  private readonly born = beginPass();
+  private readonly holds = new Map<ArrayBufferLike, number>();
+  private readonly pinned = new Set<ArrayBufferLike>();
+  /** Storages that may have died during the current node; flush() recycles those still unheld. */
+  private readonly candidates: TypedArray[] = [];
+
+  pin(t: Tensor): void {
+    this.pinned.add(t.storage.buffer);
+  }
+  /** A pending gradient now holds t's storage. */
+  hold(t: Tensor): void {
+    const b = t.storage.buffer;
+    if (this.born.has(b)) this.holds.set(b, (this.holds.get(b) ?? 0) + 1);
+  }
+  /** A pending gradient holding t's storage let go of it. */
+  drop(t: Tensor): void {
+    const b = t.storage.buffer;
+    const n = (this.holds.get(b) ?? 0) - 1;
+    if (n > 0) this.holds.set(b, n);
+    else this.holds.delete(b);
+    this.consider(t);
+  }
+  /** t is no longer used by the pass itself: recycle its storage at flush() unless something holds it then. */
+  consider(t: Tensor): void {
+    if (this.born.has(t.storage.buffer)) this.candidates.push(t.storage);
+  }
+  /**
+   * After a node's rules have all run: recycle what died during it. Deferred to here because a
+   * rule's thunks may share a lazily computed result, which must stay intact until the last
+   * thunk of that node has read it.
+   */
+  flush(): void {
+    for (const s of this.candidates) {
+      const b = s.buffer;
+      if (this.holds.has(b) || this.pinned.has(b) || !this.born.has(b)) continue;
+      this.born.delete(b);
+      recycle(s);
+    }
+    this.candidates.length = 0;
+  }
+  end(): void {
+    endPass(this.born);
+  }
+}
+
+
+/**
  * Core pass. With `capture`, gradients of the listed tensors are returned in it and no .grad is
  * touched (autograd.grad); without it, leaves accumulate into .grad (Tensor.backward).
  */
@@ -96,115 +149,60 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
     }
   };
   try {
-    pass(root, g0, opts, capture, retain, sink, life);
+    withGradMode(opts.createGraph ?? false, () => {
+      const rootFn = root.gradFn;
+      if (!(rootFn instanceof GradNode)) {
+        sink(root, g0);
+        return;
+      }
+      const order = topoOrder(rootFn);
+      const outputs = new Map<GradNode, Tensor>(); // nodes whose output tensor wants hooks/retainGrad/capture
+      const pending = new Map<GradNode, Tensor>([[rootFn, g0]]);
+      outputs.set(rootFn, root);
+      for (const node of order) {
+        const popped = pending.get(node);
+        pending.delete(node);
+        if (popped === undefined) continue;
+        let g = popped;
+        const out = outputs.get(node);
+        if (out) {
+          // the gradient of a tensor with hooks, retainGrad or capture leaves the pass
+          life?.pin(g);
+          if (!capture) g = runHooks(out, g);
+          life?.pin(g);
+          if (capture?.has(out)) capture.set(out, accumulate(capture.get(out), g));
+          if (!capture && out.retainsGrad) out.grad = accumulate(out.grad, opts.createGraph ? g : g.detach());
+        }
+        const thunks = node.apply(g);
+        node.inputs.forEach((input, i) => {
+          const thunk = thunks[i];
+          if (!input.requiresGrad || thunk === undefined) return;
+          const gi = fitGrad(thunk(), input, node);
+          const fn = input.gradFn;
+          if (fn instanceof GradNode) {
+            const prev = pending.get(fn);
+            const sum = accumulate(prev, gi);
+            pending.set(fn, sum);
+            life?.hold(sum);
+            if (prev) {
+              // prev and gi were added into a new tensor: each is dead unless something still holds its storage
+              life?.drop(prev);
+              life?.consider(gi);
+            }
+            if (input.hooks.length > 0 || input.retainsGrad || capture?.has(input)) outputs.set(fn, input);
+          } else {
+            sink(input, gi);
+          }
+        });
+        if (!retain) node.free();
+        // the node's gradient is consumed: dead unless a gradient handed on shares its storage
+        life?.drop(popped);
+        life?.flush();
+      }
+    });
   } finally {
     life?.end();
   }
-}
-
-/**
- * Which gradient storages die inside one backward pass (see tensor/storagePool.ts). Counts, per
- * buffer, the pending gradients that hold it; a buffer that left the pass (a leaf's .grad, a
- * hook, retainGrad, an autograd.grad result) is pinned; only buffers allocated during the pass
- * are ever recycled.
- */
-class GradientLife {
-  private readonly born = beginPass();
-  private readonly holds = new Map<ArrayBufferLike, number>();
-  private readonly pinned = new Set<ArrayBufferLike>();
-  private readonly dead: TypedArray[] = [];
-
-  pin(t: Tensor): void {
-    this.pinned.add(t.storage.buffer);
-  }
-  hold(t: Tensor): void {
-    const b = t.storage.buffer;
-    if (this.born.has(b)) this.holds.set(b, (this.holds.get(b) ?? 0) + 1);
-  }
-  /** One holder of t let go: if it was the last, t's storage is recycled at the node's end (flush). */
-  drop(t: Tensor): void {
-    const b = t.storage.buffer;
-    if (!this.born.has(b)) return;
-    const n = (this.holds.get(b) ?? 0) - 1;
-    if (n > 0) {
-      this.holds.set(b, n);
-      return;
-    }
-    this.holds.delete(b);
-    this.dead.push(t.storage);
-  }
-  /**
-   * After a node's rules have all run: recycle what died during it. Deferred to here because a
-   * rule's thunks may share a lazily computed result, which must stay intact until the last
-   * thunk of that node has read it.
-   */
-  flush(): void {
-    for (const s of this.dead) {
-      const b = s.buffer;
-      if (this.holds.has(b) || this.pinned.has(b) || !this.born.has(b)) continue;
-      this.born.delete(b);
-      recycle(s);
-    }
-    this.dead.length = 0;
-  }
-  end(): void {
-    endPass(this.born);
-  }
-}
-
-function pass(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tensor, Tensor | null> | null, retain: boolean, sink: (t: Tensor, g: Tensor) => void, life: GradientLife | null): void {
-  withGradMode(opts.createGraph ?? false, () => {
-    const rootFn = root.gradFn;
-    if (!(rootFn instanceof GradNode)) {
-      sink(root, g0);
-      return;
-    }
-    const order = topoOrder(rootFn);
-    const outputs = new Map<GradNode, Tensor>(); // nodes whose output tensor wants hooks/retainGrad/capture
-    const pending = new Map<GradNode, Tensor>([[rootFn, g0]]);
-    outputs.set(rootFn, root);
-    for (const node of order) {
-      const popped = pending.get(node);
-      pending.delete(node);
-      if (popped === undefined) continue;
-      let g = popped;
-      const out = outputs.get(node);
-      if (out) {
-        // the gradient of a tensor with hooks, retainGrad or capture leaves the pass
-        life?.pin(g);
-        if (!capture) g = runHooks(out, g);
-        life?.pin(g);
-        if (capture?.has(out)) capture.set(out, accumulate(capture.get(out), g));
-        if (!capture && out.retainsGrad) out.grad = accumulate(out.grad, opts.createGraph ? g : g.detach());
-      }
-      const thunks = node.apply(g);
-      node.inputs.forEach((input, i) => {
-        const thunk = thunks[i];
-        if (!input.requiresGrad || thunk === undefined) return;
-        const gi = fitGrad(thunk(), input, node);
-        const fn = input.gradFn;
-        if (fn instanceof GradNode) {
-          const prev = pending.get(fn);
-          const sum = accumulate(prev, gi);
-          pending.set(fn, sum);
-          life?.hold(sum);
-          if (prev) {
-            // prev and gi were added into a new tensor: each is dead unless something still holds its storage
-            life?.drop(prev);
-            life?.hold(gi);
-            life?.drop(gi);
-          }
-          if (input.hooks.length > 0 || input.retainsGrad || capture?.has(input)) outputs.set(fn, input);
-        } else {
-          sink(input, gi);
-        }
-      });
-      if (!retain) node.free();
-      // the node's gradient is consumed: dead unless a gradient handed on shares its storage
-      life?.drop(popped);
-      life?.flush();
-    }
-  });
 }
 
 /**

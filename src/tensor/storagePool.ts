@@ -21,7 +21,7 @@ const MAX_PER_SIZE = 4;
 
 const pools = new Map<string, TypedArray[]>();
 let pooledBytes = 0;
-/** Buffers allocated while a backward pass runs (innermost pass last); null outside any. */
+/** Per running backward pass (innermost last), the buffers allocated during it; empty outside any. */
 const passes: Set<ArrayBufferLike>[] = [];
 let hits = 0;
 
