@@ -19,9 +19,10 @@ export interface WasmExports {
   lstmCell(gates: number, c: number, c1: number, h1: number, B: number, H: number): void;
   lstmCellBackward(gates: number, c: number, c1: number, dh1: number, dc1: number, dgates: number, dc: number, B: number, H: number): void;
   gruCell(xg: number, hg: number, h: number, h1: number, B: number, H: number): void;
-  convForward(x: number, w: number, out: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, bias: number): void;
-  convBackwardInput(dy: number, w: number, img: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, packedWT: number): void;
-  convBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number): void;
+  convForward(x: number, w: number, out: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, bias: number, packedW: number): void;
+  convBackwardInput(dy: number, w: number, img: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, packedWT: number): void;
+  convBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, accumulate: number): void;
+  convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, accumulate: number, packedWT: number): void;
   maxPool(x: number, out: number, indices: number, planes: number, P: number, O: number, start: number, offs: number): void;
   avgPool(x: number, out: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
   avgPoolBackward(dy: number, dx: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
@@ -39,7 +40,6 @@ export interface WasmExports {
   reluGrad(g: number, y: number, out: number, n: number): void;
   convPackedWeightFloats(O: number, CKg: number, groups: number): number;
   sumRows(src: number, rows: number, cols: number, dst: number): void;
-  convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, nRuns: number, cols: number, scratch: number, accumulate: number, packedWT: number): void;
   depthwiseForward(x: number, w: number, out: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number, bias: number): void;
   depthwiseBackwardInput(dy: number, w: number, dx: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number): void;
   depthwiseBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number, accumulate: number): void;

@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import * as tl from "../../index.js";
 import { referenceBackend } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
+import { chunkedRuns, convRuns, setChunkBytes } from "./conv.js";
 import { kernels } from "../index.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
@@ -154,6 +155,76 @@ describe("wasm worker threads", () => {
     referenceBackend.convForward(x, w, bias, want, g, groups, O);
     want.forEach((v, i) => assert.ok(Math.abs(v - one.out[i]!) <= 1e-5 * (1 + Math.abs(v)), `out[${i}]`));
     await wasm.closeThreads();
+  });
+});
+
+describe("wasm convolutions lowered a chunk of output positions at a time", () => {
+  const geometry = (batch: number, channels: number, img: number[], kernel: number[], stride: number[], padding: number[], dilation: number[]) => ({
+    batch, channels, imgSize: img, kernel, stride, padding, dilation,
+    colSize: img.map((n, i) => Math.floor((n + 2 * padding[i]! - dilation[i]! * (kernel[i]! - 1) - 1) / stride[i]!) + 1),
+  });
+  const cases = [
+    // L = 2 with dilation 2: a tap's last entry and the next tap's first read neighbours, so
+    // one run crosses taps and must be cut there
+    { name: "1-D, a run across taps", g: geometry(2, 3, [6], [3], [1], [0], [2]), O: 4, groups: 1 },
+    { name: "2-D 13x11, stride 2, padding 1, chunks cut rows", g: geometry(3, 4, [13, 11], [3, 3], [2, 2], [1, 1], [1, 1]), O: 6, groups: 2 },
+    { name: "2-D 20x20, chunks of 8 of 400 positions", g: geometry(2, 5, [20, 20], [3, 3], [1, 1], [1, 1], [1, 1]), O: 7, groups: 1 },
+    { name: "3-D, dilation 2", g: geometry(2, 4, [7, 6, 9], [2, 3, 2], [1, 1, 1], [1, 0, 1], [2, 1, 2]), O: 5, groups: 1 },
+  ];
+  for (const { name, g, O, groups } of cases) {
+    it(`${name}: every chunk size gives the reference's results`, () => {
+      const L = g.colSize.reduce((a, b) => a * b, 1), P = g.imgSize.reduce((a, b) => a * b, 1), CKg = (g.channels / groups) * g.kernel.reduce((a, b) => a * b, 1);
+      const x = randomF32(g.batch * g.channels * P, 11), w = randomF32(O * CKg, 12), dy = randomF32(g.batch * O * L, 13), bias = randomF32(O, 14);
+      const want = { out: new Float32Array(g.batch * O * L), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
+      referenceBackend.convForward(x, w, bias, want.out, g, groups, O);
+      referenceBackend.convBackwardInput(dy, w, want.dx, g, groups, O);
+      referenceBackend.convBackwardWeight(x, dy, want.dw, g, groups, O);
+      const close = (got: Float32Array, ref: Float32Array, what: string) =>
+        ref.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) <= 1e-5 * (1 + Math.abs(v)), `${what}[${i}]: ${got[i]} vs ${v}`));
+      let whole: Float32Array | null = null;
+      // 1 byte: chunks of 8 positions (the smallest); 600 bytes: a few dozen; the default last
+      for (const bytes of [1, 600, 128 * 1024]) {
+        const prev = setChunkBytes(bytes);
+        try {
+          const out = new Float32Array(want.out.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
+          const fdx = new Float32Array(x.length), fdw = new Float32Array(w.length);
+          wasm.convForward(x, w, bias, out, g, groups, O);
+          wasm.convBackwardInput(dy, w, dx, g, groups, O);
+          wasm.convBackwardWeight(x, dy, dw, g, groups, O);
+          wasm.convBackward(x, w, dy, fdx, fdw, g, groups, O);
+          close(out, want.out, `out (${bytes} B)`);
+          close(dx, want.dx, `dx (${bytes} B)`);
+          close(fdx, want.dx, `fused dx (${bytes} B)`);
+          close(dw, want.dw, `dw (${bytes} B)`);
+          close(fdw, want.dw, `fused dw (${bytes} B)`);
+          // each output element is one dot product in the same order whatever the chunk
+          if (whole) assert.deepEqual(out, whole);
+          whole = out;
+        } finally {
+          setChunkBytes(prev);
+        }
+      }
+    });
+  }
+  it("chunked runs cover exactly the entries of the whole-sample runs", () => {
+    const g = geometry(1, 2, [13, 11], [3, 3], [2, 2], [1, 1], [1, 1]);
+    const L = g.colSize.reduce((a, b) => a * b, 1);
+    const entries = (runs: Int32Array, rebase: (dst: number) => number) => {
+      const m = new Map<number, number>();
+      for (let r = 0; r < runs.length; r += 3) for (let j = 0; j < runs[r + 2]!; j++) m.set(rebase(runs[r]! + j), runs[r + 1]! + j);
+      return m;
+    };
+    const want = entries(convRuns(g), (t) => t);
+    for (const lc of [8, 16, 40, L]) {
+      const { runs, chunks } = chunkedRuns(g, lc);
+      const got = new Map<number, number>();
+      for (let c = 0; c < chunks.length; c += 4) {
+        const [l0, len, first, count] = [chunks[c]!, chunks[c + 1]!, chunks[c + 2]!, chunks[c + 3]!];
+        // back from the chunk's [K, len] block to the whole sample's [K, L] block
+        for (const [t, src] of entries(runs.subarray(3 * first, 3 * (first + count)), (t) => Math.floor(t / len) * L + l0 + (t % len))) got.set(t, src);
+      }
+      assert.deepEqual([...got].sort((a, b) => a[0] - b[0]), [...want].sort((a, b) => a[0] - b[0]), `lc = ${lc}`);
+    }
   });
 });
 

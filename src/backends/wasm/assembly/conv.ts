@@ -1,5 +1,5 @@
-// Convolution kernels (float32): per sample, unfold the image into columns (im2col) in a scratch
-// block that stays in cache, then one GEMM per group; the two backward kernels are the same
+// Convolution kernels (float32): per sample and per chunk of output positions, unfold the image
+// into columns (im2col) in a scratch block that stays in L2, then one GEMM per group; the two backward kernels are the same
 // lowering read the other way (GEMM then col2im for the input, im2col then GEMM for the weight).
 //
 // The geometry arrives as "runs" built on the JS side: each run copies `len` consecutive image
@@ -40,19 +40,29 @@ function col2im(cols: usize, C: i32, P: i32, img: usize, KL: i32, runs: usize, n
   }
 }
 
+/** The chunk quads at `chunks`: (first output position l0, length, first run, run count). */
+@inline function chunkAt(chunks: usize, i: i32, field: i32): i32 { return load<i32>(chunks + (<usize>(i * 4 + field) << 2)); }
+/** The first run triple of chunk i. */
+@inline function chunkRuns(runs: usize, chunks: usize, i: i32): usize { return runs + <usize>chunkAt(chunks, i, 2) * 12; }
+
 /**
  * out[n] = W @ im2col(x[n]) per group, for samples [n0, n1). x [N, C, P], w [O, C/groups * K],
- * out [N, O, L], plus bias[o] when bias != 0; cols holds C*K*L floats, scratch gemmScratchBytes(),
- * packedW groups * packedAFloats(O / groups, C / groups * K) floats.
+ * out [N, O, L], plus bias[o] when bias != 0. The output positions are lowered a chunk at a time
+ * (chunks: quads, see chunkAt) so the columns, their packed panels and the output block stay in
+ * L2; cols holds C*K*(longest chunk) floats, scratch gemmScratchBytes(), packedW groups *
+ * packedAFloats(O / groups, C / groups * K) floats.
  */
-export function convForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, bias: usize, packedW: usize): void {
-  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L, wg = packedAFloats(Og, CKg);
+export function convForward(x: usize, w: usize, out: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, chunks: usize, nChunks: i32, cols: usize, scratch: usize, bias: usize, packedW: usize): void {
+  const Cg = C / groups, Og = O / groups, CKg = Cg * K, wg = packedAFloats(Og, CKg);
   // the weight is the same for every sample: pack it once per call, not once per sample
   for (let g = 0; g < groups; g++) packAAll(at(w, g * Og * CKg), CKg, 1, Og, CKg, at(packedW, g * wg));
   for (let n = n0; n < n1; n++) {
-    im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
-    for (let g = 0; g < groups; g++) {
-      sgemmPackedA(Og, L, CKg, at(packedW, g * wg), at(cols, g * CKg * L), L, 1, at(out, (n * O + g * Og) * L), L, false, scratch);
+    for (let ch = 0; ch < nChunks; ch++) {
+      const l0 = chunkAt(chunks, ch, 0), lc = chunkAt(chunks, ch, 1);
+      im2col(at(x, n * C * P), C, P, cols, K * lc, chunkRuns(runs, chunks, ch), chunkAt(chunks, ch, 3));
+      for (let g = 0; g < groups; g++) {
+        sgemmPackedA(Og, lc, CKg, at(packedW, g * wg), at(cols, g * CKg * lc), lc, 1, at(out, (n * O + g * Og) * L + l0), L, false, scratch);
+      }
     }
     if (bias) {
       for (let o = 0; o < O; o++) {
@@ -71,51 +81,59 @@ function packWeightT(w: usize, Og: i32, CKg: i32, groups: i32, packedWT: usize):
   for (let g = 0; g < groups; g++) packAAll(at(w, g * Og * CKg), 1, CKg, CKg, Og, at(packedWT, g * wg));
 }
 
-/** cols = W^T @ dy[n] per group, then img[n] = col2im(cols); img[n] is overwritten. */
-@inline function inputGradSample(dy: usize, img: usize, n: i32, C: i32, P: i32, O: i32, Og: i32, CKg: i32, KL: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, packedWT: usize): void {
-  const wg = packedAFloats(CKg, Og);
+/** cols = W^T @ dy[n][:, chunk ch] per group, then img[n] += col2im(cols) over that chunk. */
+@inline function inputGradChunk(dy: usize, img: usize, n: i32, C: i32, P: i32, O: i32, Og: i32, CKg: i32, K: i32, L: i32, groups: i32, runs: usize, chunks: usize, ch: i32, cols: usize, scratch: usize, packedWT: usize): void {
+  const wg = packedAFloats(CKg, Og), l0 = chunkAt(chunks, ch, 0), lc = chunkAt(chunks, ch, 1);
   for (let g = 0; g < groups; g++) {
-    sgemmPackedA(CKg, L, Og, at(packedWT, g * wg), at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), L, false, scratch);
+    sgemmPackedA(CKg, lc, Og, at(packedWT, g * wg), at(dy, (n * O + g * Og) * L + l0), L, 1, at(cols, g * CKg * lc), lc, false, scratch);
   }
-  const dst = at(img, n * C * P);
-  memory.fill(dst, 0, <usize>C * P * 4);
-  col2im(cols, C, P, dst, KL, runs, nRuns);
+  col2im(cols, C, P, at(img, n * C * P), K * lc, chunkRuns(runs, chunks, ch), chunkAt(chunks, ch, 3));
 }
 
 /**
  * img[n] = col2im(W^T @ dy[n]) per group (the input gradient; a transposed conv's forward). img
  * is overwritten; packedWT holds convPackedWeightFloats floats.
  */
-export function convBackwardInput(dy: usize, w: usize, img: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, packedWT: usize): void {
+export function convBackwardInput(dy: usize, w: usize, img: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, chunks: usize, nChunks: i32, cols: usize, scratch: usize, packedWT: usize): void {
   const Og = O / groups, CKg = C / groups * K;
   packWeightT(w, Og, CKg, groups, packedWT);
-  for (let n = n0; n < n1; n++) inputGradSample(dy, img, n, C, P, O, Og, CKg, K * L, L, groups, runs, nRuns, cols, scratch, packedWT);
+  for (let n = n0; n < n1; n++) {
+    memory.fill(at(img, n * C * P), 0, <usize>C * P * 4);
+    for (let ch = 0; ch < nChunks; ch++) inputGradChunk(dy, img, n, C, P, O, Og, CKg, K, L, groups, runs, chunks, ch, cols, scratch, packedWT);
+  }
+}
+
+/** dw (+)= dy[n][:, chunk ch] @ im2col(x[n])[:, chunk ch]^T per group; leaves the chunk's columns in cols. */
+@inline function weightGradChunk(x: usize, dy: usize, dw: usize, n: i32, C: i32, P: i32, O: i32, Og: i32, CKg: i32, K: i32, L: i32, groups: i32, runs: usize, chunks: usize, ch: i32, cols: usize, scratch: usize, accumulate: bool): void {
+  const l0 = chunkAt(chunks, ch, 0), lc = chunkAt(chunks, ch, 1);
+  im2col(at(x, n * C * P), C, P, cols, K * lc, chunkRuns(runs, chunks, ch), chunkAt(chunks, ch, 3));
+  for (let g = 0; g < groups; g++) {
+    sgemm(Og, CKg, lc, at(dy, (n * O + g * Og) * L + l0), L, 1, at(cols, g * CKg * lc), 1, lc, at(dw, g * Og * CKg), CKg, accumulate, scratch);
+  }
 }
 
 /** dw (+)= sum over samples [n0, n1) of dy[n] @ im2col(x[n])^T per group; dw [O, C/groups * K]. */
-export function convBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, accumulate: bool): void {
-  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
+export function convBackwardWeight(x: usize, dy: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, chunks: usize, nChunks: i32, cols: usize, scratch: usize, accumulate: bool): void {
+  const Og = O / groups, CKg = C / groups * K;
   for (let n = n0; n < n1; n++) {
-    im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
-    for (let g = 0; g < groups; g++) {
-      sgemm(Og, CKg, L, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), 1, L, at(dw, g * Og * CKg), CKg, accumulate || n > n0, scratch);
-    }
+    for (let ch = 0; ch < nChunks; ch++) weightGradChunk(x, dy, dw, n, C, P, O, Og, CKg, K, L, groups, runs, chunks, ch, cols, scratch, accumulate || n > n0 || ch > 0);
   }
 }
 
 /**
- * Both gradients in one pass over the samples [n0, n1): dw (+)= dy[n] @ im2col(x[n])^T and
- * dx[n] = col2im(W^T @ dy[n]), sharing dy[n] while it is in cache. dx is overwritten.
+ * Both gradients in one pass over the samples [n0, n1) and their chunks: dw (+)= dy[n] @
+ * im2col(x[n])^T and dx[n] = col2im(W^T @ dy[n]), sharing each chunk of dy[n] while it is in
+ * cache. dx is overwritten.
  */
-export function convBackward(x: usize, w: usize, dy: usize, dx: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, nRuns: i32, cols: usize, scratch: usize, accumulate: bool, packedWT: usize): void {
-  const Cg = C / groups, Og = O / groups, CKg = Cg * K, KL = K * L;
+export function convBackward(x: usize, w: usize, dy: usize, dx: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, runs: usize, chunks: usize, nChunks: i32, cols: usize, scratch: usize, accumulate: bool, packedWT: usize): void {
+  const Og = O / groups, CKg = C / groups * K;
   packWeightT(w, Og, CKg, groups, packedWT);
   for (let n = n0; n < n1; n++) {
-    im2col(at(x, n * C * P), C, P, cols, KL, runs, nRuns);
-    for (let g = 0; g < groups; g++) {
-      sgemm(Og, CKg, L, at(dy, (n * O + g * Og) * L), L, 1, at(cols, g * CKg * L), 1, L, at(dw, g * Og * CKg), CKg, accumulate || n > n0, scratch);
+    memory.fill(at(dx, n * C * P), 0, <usize>C * P * 4);
+    for (let ch = 0; ch < nChunks; ch++) {
+      weightGradChunk(x, dy, dw, n, C, P, O, Og, CKg, K, L, groups, runs, chunks, ch, cols, scratch, accumulate || n > n0 || ch > 0);
+      inputGradChunk(dy, dx, n, C, P, O, Og, CKg, K, L, groups, runs, chunks, ch, cols, scratch, packedWT);
     }
-    inputGradSample(dy, dx, n, C, P, O, Og, CKg, KL, L, groups, runs, nRuns, cols, scratch, packedWT);
   }
 }
 
