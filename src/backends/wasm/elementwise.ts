@@ -56,7 +56,7 @@ export function makeElementwise(rt: WasmRuntime, arena: Arena) {
         out.set(arena.f32(po, out.length));
         return;
       }
-      if (op === "sum" && inner === 1 && size >= 64 && f32(x, out) && x.length >= WASM_ARITH_MIN) {
+      if (op === "sum" && inner === 1 && size >= 8 && f32(x, out) && x.length >= WASM_ARITH_MIN) {
         return arena.call([F(x)], [F(out)], ([px, po]) => k.sumContiguous(px!, outer, size, po!));
       }
       referenceReduce(op, x, outer, size, inner, out);

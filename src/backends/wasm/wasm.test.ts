@@ -420,7 +420,8 @@ describe("wasm elementwise paths equal the reference kernels bit for bit", () =>
         wasm.reduce("sum", finite, 1, rows, cols, got);
         assert.deepEqual(got, want);
         // contiguous rows (last-axis and full sums): float64 partial sums, the same float32 results
-        for (const [outer, size] of [[rows, cols], [1, n]]) {
+        // (short rows too: a conv bias gradient over 4x4 outputs sums rows of 16)
+        for (const [outer, size] of [[rows, cols], [1, n], ...(n % 16 === 0 ? [[n / 16, 16], [n / 8, 8]] : [])] as [number, number][]) {
           const w = new Float32Array(outer), g = new Float32Array(outer);
           referenceBackend.reduce("sum", finite, outer, size, 1, w);
           wasm.reduce("sum", finite, outer, size, 1, g);
@@ -442,6 +443,21 @@ describe("wasm maxPool matches the reference kernel exactly", () => {
     wasm.maxPool(x, got, gi, g);
     assert.deepEqual(Array.from(gi), Array.from(wi));
     assert.deepEqual(Array.from(got, (v) => Object.is(v, -0) ? "-0" : v), Array.from(want, (v) => Object.is(v, -0) ? "-0" : v));
+  });
+  it("the backward scatter: the reference's bits, with windows whose maxima share a position", () => {
+    const g = { planes: 6, inSize: [5, 5], outSize: [3, 3], start: [Int32Array.of(-1, 1, 3), Int32Array.of(-1, 1, 3)], count: [Int32Array.of(3, 3, 3), Int32Array.of(3, 3, 3)], dilation: [1, 1] };
+    const x = randomF32(6 * 25, 41).map((v) => Math.round(v)), out = new Float32Array(54), idx = new Int32Array(54);
+    referenceBackend.maxPool(x, out, idx, g);
+    // overlapping windows picking one position: the scatter must add, not overwrite
+    assert.ok(new Set(idx.subarray(0, 9)).size < 9 || new Set(idx.subarray(9, 18)).size < 9);
+    const dy = randomF32(54, 42), want = new Float32Array(150).fill(7), got = new Float32Array(150).fill(7);
+    referenceBackend.maxPoolBackward(dy, idx, want, 6, 25, 9);
+    wasm.maxPoolBackward(dy, idx, got, 6, 25, 9);
+    assert.deepEqual(got, want);
+    // the reference is the scatterAdd it replaces
+    const scatter = new Float32Array(150);
+    referenceBackend.scatterAdd(scatter, [6, 25], 1, idx, [6, 9], dy, [6, 9]);
+    assert.deepEqual(want, scatter);
   });
 });
 
