@@ -9,13 +9,18 @@
 //   npm run bench -- --only conv          (only the workloads whose name contains "conv")
 //   npm run bench -- --pytorch            (add PyTorch: /usr/bin/python3 bench/pytorch.py, or the
 //                                          python in TENSORLOOM_BENCH_PYTHON; without torch: a note)
+//   npm run bench -- --rounds 3           (measure everything 3 times, PyTorch too, in one process:
+//                                          the table shows each cell's median over the rounds, and
+//                                          the targets table each round's ratio; cells known to take
+//                                          > 5 s run in the first round only)
 // Typecheck the bench files: npx tsc -p bench/tsconfig.json
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as tl from "../src/index.js";
-import { type Impl, type Workload, context, cores, footnotes, gflopsTable, measureAll, parseArgs, printTable, tensorloomImpl, tfjsImpl } from "./harness.js";
+import { type Impl, type Row, type Workload, context, cores, footnotes, gflopsTable, measureAll, parseArgs, printTable, tensorloomImpl, tfjsImpl } from "./harness.js";
+import { medianRows, targetTable } from "./targets.js";
 import { matmulWorkloads, wasmOneThread } from "./matmul.js";
 import { convWorkloads } from "./conv.js";
 import { rnnWorkloads } from "./rnn.js";
@@ -38,13 +43,13 @@ const impls: Impl[] = [
   tfjsImpl("wasm"),
 ];
 
-const { rows, counts } = await measureAll(ws, impls, o);
+const roundsAt = process.argv.indexOf("--rounds");
+const nRounds = roundsAt > 0 ? Math.max(1, Number(process.argv[roundsAt + 1]) || 1) : 1;
 
-// PyTorch, in a child process after everything else (so the two never share the cores)
+// PyTorch, in a child process after the JS cells of each round (so the two never share the cores)
+const extraNotes = new Set<string>();
 let torchInfo: string | null = null;
-const extraNotes: string[] = [];
-const columns = impls.map((i) => i.column);
-if (o.pytorch) {
+function pytorchTimes(): Record<string, number> | null {
   const script = fileURLToPath(new URL("./pytorch.py", import.meta.url));
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
@@ -54,23 +59,38 @@ if (o.pytorch) {
   const r = spawnSync(python, [script, ...(o.quick ? ["--quick"] : [])], { env, encoding: "utf8", timeout: 15 * 60_000, maxBuffer: 16 << 20 });
   process.stderr.write(r.stderr ?? "");
   const info = (r.stderr ?? "").split("\n").filter((l) => l.startsWith("# ")).map((l) => l.slice(2));
-  let times: Record<string, number> | null = null;
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : (r.stderr ?? "").trim().split("\n").pop();
-    extraNotes.push(`PyTorch not measured: ${python} bench/pytorch.py failed (${why}); no pytorch column.`);
-  } else {
-    try {
-      times = JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, number>;
-    } catch {
-      extraNotes.push(`PyTorch not measured: bench/pytorch.py printed no JSON (${r.stdout.trim().slice(0, 200)}); no pytorch column.`);
-    }
+    extraNotes.add(`PyTorch not measured: ${python} bench/pytorch.py failed (${why}); no pytorch column.`);
+    return null;
   }
-  if (times) {
+  try {
+    const times = JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, number>;
     torchInfo = info.join("; ");
-    for (const [i, w] of ws.entries()) rows[i]!.times.pytorch = typeof times[w.key] === "number" ? times[w.key]! : "-";
-    columns.push("pytorch");
+    return times;
+  } catch {
+    extraNotes.add(`PyTorch not measured: bench/pytorch.py printed no JSON (${r.stdout.trim().slice(0, 200)}); no pytorch column.`);
+    return null;
   }
 }
+
+const rounds: Row[][] = [];
+let counts: Awaited<ReturnType<typeof measureAll>>["counts"] = {};
+for (let r = 0; r < nRounds; r++) {
+  if (nRounds > 1) process.stderr.write(`round ${r + 1} of ${nRounds}\n`);
+  // the cells known to take > 5 s run in the first round only; later rounds reuse that time
+  const m = await measureAll(ws, impls, { ...o, skipSlow: o.skipSlow || r > 0 });
+  if (r === 0) counts = m.counts;
+  else m.rows.forEach((row, i) => { for (const [c, v] of Object.entries(row.times)) if (v === "skipped" && !o.skipSlow) row.times[c] = rounds[0]![i]!.times[c]!; });
+  if (o.pytorch) {
+    const times = pytorchTimes();
+    if (times) for (const [i, w] of ws.entries()) m.rows[i]!.times.pytorch = typeof times[w.key] === "number" ? times[w.key]! : "-";
+  }
+  rounds.push(m.rows);
+}
+const rows = nRounds > 1 ? medianRows(rounds) : rounds[0]!;
+const columns = impls.map((i) => i.column);
+if (rows.some((r) => "pytorch" in r.times)) columns.push("pytorch");
 
 const names = columns.filter((c) => c !== "tensorloom-wasm-1t");
 const out: string[] = [];
@@ -81,12 +101,14 @@ const say = (s: string) => {
 say(`# tensorloom benchmarks (issue #7)\n`);
 say(`${context("bench/all.ts", o)}${o.skipSlow ? ", --skip-slow" : ""}.`);
 say(`tensorloom-wasm runs on ${cores} thread(s) (tl.setNumThreads(os.availableParallelism())); tensorloom-wasm-1t on one. TF.js-wasm is single-threaded under Node.${torchInfo ? ` PyTorch: ${torchInfo}.` : ""}`);
-say(`Ratios are peer ms / ${base} ms: > 1 means ${base} is faster.\n`);
+say(`Ratios are peer ms / ${base} ms: > 1 means ${base} is faster.${nRounds > 1 ? ` Each time is the median over ${nRounds} rounds (every cell measured once per round, PyTorch after the JS cells of each round).` : ""}\n`);
 say(printTable(rows, names, base, { print: false }));
 if (ws.some((w) => w.flops)) {
   say(`\nmatmul throughput (2·n³ / time):\n`);
   say(gflopsTable(ws, rows, columns));
 }
+say(`\nAgainst the issue's targets (ratios within one round; PyTorch targets: tensorloom-wasm's time over PyTorch's):\n`);
+say(targetTable(ws.map((w) => w.key), rounds));
 for (const n of [...footnotes(ws, counts, o), ...extraNotes]) say(`\n${n}`);
 
 const dir = fileURLToPath(new URL("./results/", import.meta.url));
