@@ -10,7 +10,14 @@ import type { ConvGeometry } from "../backend.js";
 import * as ref from "../reference/conv.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
-import { type KernelName, type Threading, runRows } from "./threads.js";
+import { type KernelName, type Threading, runRows, threadLocal } from "./threads.js";
+
+/**
+ * Rows (sample ranges) per thread: more than one, so that when a worker runs slow (this host's
+ * second vCPU is at times shared) the caller claims more of them. Each thread keeps its own
+ * columns, packed weight and GEMM scratch (thread-local), so a finer split costs no cold buffers.
+ */
+const ROWS_PER_THREAD = 4;
 
 const runsCache = new Map<string, Int32Array>();
 
@@ -107,13 +114,25 @@ export function chunkedRuns(g: ConvGeometry, lc: number): ChunkedRuns {
 export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
-  /** Sample ranges, one per thread (one range when the work is too small to split). */
+  /** Sample ranges, ROWS_PER_THREAD per thread (one range when the work is too small to split). */
   function ranges(batch: number, flops: number): [number, number][] {
     const { pool: p, threads } = pool();
-    return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, threads, 1) : [[0, batch]];
+    return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, ROWS_PER_THREAD * threads, 1) : [[0, batch]];
   }
 
-  const dispatch = (kernel: KernelName, rows: number[][]): void => runRows(rt, pool, kernel, rows);
+  /** Threads that may run `rows`: the caller plus the workers, at most one per row. */
+  const threadsFor = (rows: number): number => Math.min(rows, pool().pool ? pool().threads : 1);
+
+  /**
+   * Each thread's buffers for a GEMM conv kernel, as threadLocal(0..2): columns for the longest
+   * chunk, its GEMM scratch, the packed weight.
+   */
+  function gemmLocals(rows: number, colsFloats: number, packedFloats: number): number[][] {
+    return Array.from({ length: threadsFor(rows) }, (_, t) => [arena.alloc(colsFloats * 4), arena.scratch(t), arena.alloc(packedFloats * 4)]);
+  }
+  const [COLS, SCRATCH, PACKED] = [threadLocal(0), threadLocal(1), threadLocal(2)];
+
+  const dispatch = (kernel: KernelName, rows: number[][], locals: number[][] = []): void => runRows(rt, pool, kernel, rows, locals);
 
   /**
    * Groups that each read one input channel and write fewer than 4 (depthwise, multiplier 1-3)
@@ -157,8 +176,8 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     }
     const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
     const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K);
-    const rows = rs.map(([n0, n1], i) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, arena.alloc(s.C * s.K * longest * 4), arena.scratch(i), pBias, arena.alloc(packedW * 4)]);
-    dispatch("convForward", rows);
+    const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
+    dispatch("convForward", rs.map(([n0, n1]) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, COLS, SCRATCH, pBias, PACKED]), locals);
     out.set(arena.f32(pOut, out.length));
   }
 
@@ -177,14 +196,16 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     } else {
       const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
       const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K);
+      const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
       const rows = rs.map(([n0, n1], i) => {
-        const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, arena.alloc(s.C * s.K * longest * 4), arena.scratch(i)];
-        // the input gradient packs W^T once per call into its own block (one per thread)
-        if (dx && dw) return [px, pw, pdy, pdx, pdw[i]!, ...common, 0, arena.alloc(packedW * 4)];
-        if (dx) return [pdy, pw, pdx, ...common, arena.alloc(packedW * 4)];
+        const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, COLS, SCRATCH];
+        // the input gradient packs W^T once per call into the thread's block; each row sums
+        // its own weight-gradient partial (the same bits whichever thread runs it)
+        if (dx && dw) return [px, pw, pdy, pdx, pdw[i]!, ...common, 0, PACKED];
+        if (dx) return [pdy, pw, pdx, ...common, PACKED];
         return [px, pdy, pdw[i]!, ...common, 0];
       });
-      dispatch(dx && dw ? "convBackward" : dx ? "convBackwardInput" : "convBackwardWeight", rows);
+      dispatch(dx && dw ? "convBackward" : dx ? "convBackwardInput" : "convBackwardWeight", rows, locals);
     }
     if (dx) dx.set(arena.f32(pdx, dx.length));
     if (dw) {

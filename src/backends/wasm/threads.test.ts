@@ -8,7 +8,7 @@ import { Worker as NodeWorker } from "node:worker_threads";
 import * as tl from "../../index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
 import { MAX_THREADS } from "./runtime.js";
-import { type Platform, ThreadPool, type WebWorkerCtor, canBlock, webPlatform, webWorkerSource } from "./threads.js";
+import { type Platform, ThreadPool, type WebWorkerCtor, canBlock, runRows, threadLocal, webPlatform, webWorkerSource } from "./threads.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
 const ex = wasm.runtime.exports;
@@ -133,6 +133,49 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
     p.run("sgemm", rows, 2);
     assert.deepEqual(wasm.arena.f32(C2, m * n), wasm.arena.f32(C1, m * n));
     await p.close();
+  });
+
+  it("thread-local arguments: a row's threadLocal(k) is the k-th address of the thread that runs it", async () => {
+    const p = pool(webPlatform(ShimWorker as unknown as WebWorkerCtor, webWorkerSource, true));
+    await p.start(2);
+    const m = 32, k = 64, n = 48;
+    const g = new tl.Generator(5);
+    const a = tl.randn([m * k], { generator: g }).storage as Float32Array, b = tl.randn([k * n], { generator: g }).storage as Float32Array;
+    wasm.arena.reset();
+    const A = wasm.arena.copyIn(a), B = wasm.arena.copyIn(b), want = wasm.arena.alloc(m * n * 4);
+    ex.sgemm(m, n, k, A, k, 1, B, n, 1, want, n, 0, wasm.arena.scratch(0));
+    const blocks = [wasm.arena.alloc(m * n * 4), wasm.arena.alloc(m * n * 4)];
+    const locals = [[wasm.arena.scratch(0), blocks[0]!], [wasm.arena.scratch(1), blocks[1]!]];
+    // row 0 (always the caller's) is a long product to a fixed place; row 1 writes the small
+    // product into "its thread's" block (threadLocal(1)): the worker's, unless the caller gets
+    // there first. A worker resolving to the caller's addresses would never fill block 1.
+    const big = 256, K = 512, bigA = wasm.arena.alloc(big * K * 4), bigB = wasm.arena.alloc(K * big * 4), bigC = wasm.arena.alloc(big * big * 4);
+    wasm.arena.f32(bigA, big * K).fill(0.5);
+    wasm.arena.f32(bigB, K * big).fill(0.25);
+    const same = (x: Float32Array, y: Float32Array) => x.every((v, i) => v === y[i]);
+    let workerRan = 0;
+    for (let trial = 0; trial < 5; trial++) {
+      blocks.forEach((c) => wasm.arena.f32(c, m * n).fill(NaN));
+      p.run("sgemm", [[big, big, K, bigA, K, 1, bigB, big, 1, bigC, big, 0, threadLocal(0)], [m, n, k, A, k, 1, B, n, 1, threadLocal(1), n, 0, threadLocal(0)]], 2, locals);
+      const mine = wasm.arena.f32(blocks[0]!, m * n), theirs = wasm.arena.f32(blocks[1]!, m * n), product = wasm.arena.f32(want, m * n);
+      if (same(theirs, product)) {
+        workerRan++;
+        assert.ok(mine.every((v) => Number.isNaN(v)), "the caller's block is untouched when the worker ran row 1");
+      } else {
+        assert.ok(theirs.every((v) => Number.isNaN(v)) && same(mine, product), "row 1 ran on the caller, into the caller's block");
+      }
+    }
+    assert.ok(workerRan > 0, "the worker claimed row 1 in at least one of 5 trials (row 0 takes milliseconds)");
+    // 6 column blocks on 2 threads, each thread's own scratch whichever rows it claims: same bits
+    const C = wasm.arena.alloc(m * n * 4);
+    wasm.arena.f32(C, m * n).fill(NaN);
+    p.run("sgemm", [0, 1, 2, 3, 4, 5].map((i) => [m, 8, k, A, k, 1, B + 4 * 8 * i, n, 1, C + 4 * 8 * i, n, 0, threadLocal(0)]), 2, locals);
+    assert.deepEqual(wasm.arena.f32(C, m * n), wasm.arena.f32(want, m * n));
+    await p.close();
+    // without a pool (one thread) the caller's addresses stand in
+    const D = wasm.arena.alloc(m * n * 4);
+    runRows(wasm.runtime, () => ({ pool: null, threads: 1 }), "sgemm", [[m, n, k, A, k, 1, B, n, 1, threadLocal(1), n, 0, threadLocal(0)]], [[wasm.arena.scratch(0), D]]);
+    assert.deepEqual(wasm.arena.f32(D, m * n), wasm.arena.f32(want, m * n));
   });
 
   it("with the caller flagged as a browser main thread, waiting for workers never calls Atomics.wait (and does otherwise)", async () => {

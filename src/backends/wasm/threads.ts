@@ -12,6 +12,12 @@
 // Both sides spin briefly before sleeping in Atomics.wait: a sleeping worker costs a wake-up of
 // tens of microseconds, an unbounded spin starves other processes.
 //
+// A row may name buffers of the thread that runs it (threadLocal(k): the k-th address that run()
+// was given for that thread): a worker's scratch stays its own whichever rows it claims, so work
+// can be split into more rows than threads (a slow thread takes fewer) without each row bringing
+// a cold buffer. Only scratch may be thread-local: results must go to per-row places, so which
+// thread ran a row changes no bits.
+//
 // Browsers differ in two ways. A Web Worker only starts once the page yields to the event loop,
 // so a kernel call cannot wait for one: each worker sets ctrl[READY + t] once it serves, and rows
 // of workers not yet ready run on the calling thread (same kernel, same scratch: same bits).
@@ -25,6 +31,15 @@ const KIND = 0, DONE = 1, ERROR = 2, STOP = 3, NEXT = 4, COUNT = 5, SEQ = 8;
 const SLOTS = 64;
 const READY = SEQ + SLOTS;
 const ARGS = 32;
+/** Rows one run may hand out (the args buffer holds this many). */
+export const MAX_ROWS = 64;
+/** Thread-local addresses per thread (threadLocal(k), k < LOCALS). */
+const LOCALS = 8;
+/** Arguments at or above this are thread-local markers: no wasm32 address or size reaches it. */
+const LOCAL_MARK = 2 ** 33;
+
+/** A row argument that stands for the k-th thread-local address of whichever thread runs the row. */
+export const threadLocal = (k: number): number => LOCAL_MARK + k;
 const SPIN = 20000;
 /** A web worker that has not reported within this long is left out (its rows run locally). */
 const START_TIMEOUT_MS = 10000;
@@ -39,6 +54,8 @@ export interface WorkerInit {
   memory: WebAssembly.Memory;
   ctrl: SharedArrayBuffer;
   args: SharedArrayBuffer;
+  /** Float64 [thread][LOCALS]: each thread's thread-local addresses for the current run. */
+  locals: SharedArrayBuffer;
   index: number;
   kernels: readonly string[];
   /** Written to ctrl[READY + index] once serving: the pool's generation, so a worker of a closed pool that lingers cannot pass for a new one. */
@@ -51,8 +68,9 @@ export interface WorkerInit {
  * one-line prologue that hands it `init`.
  */
 const serveSource = `
-function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, index, kernels, token }, onReady) {
-  const ctrl = new Int32Array(ctrlBuf), args = new Float64Array(argsBuf);
+function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, locals: localsBuf, index, kernels, token }, onReady) {
+  const ctrl = new Int32Array(ctrlBuf), args = new Float64Array(argsBuf), locals = new Float64Array(localsBuf);
+  const own = (v) => (v >= ${LOCAL_MARK} ? locals[index * ${LOCALS} + v - ${LOCAL_MARK}] : v);
   const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } });
   const fns = kernels.map((k) => inst.exports[k]);
   Atomics.store(ctrl, ${READY} + index, token);
@@ -67,7 +85,7 @@ function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, index, kernels, t
     try {
       const fn = fns[ctrl[${KIND}]], count = ctrl[${COUNT}];
       for (let i = Atomics.add(ctrl, ${NEXT}, 1); i < count; i = Atomics.add(ctrl, ${NEXT}, 1)) {
-        fn(...args.subarray(i * ${ARGS}, i * ${ARGS} + fn.length));
+        fn(...Array.from(args.subarray(i * ${ARGS}, i * ${ARGS} + fn.length), own));
       }
     } catch (e) {
       Atomics.store(ctrl, ${ERROR}, 1);
@@ -177,18 +195,16 @@ function detectPlatform(): Platform | null {
 export class ThreadPool {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * (READY + SLOTS)));
   private readonly args: Float64Array;
+  private readonly locals: Float64Array;
   private workers: PoolWorker[] = [];
   /** Bumped by close(): READY slots hold the generation their worker was started in. */
   private generation = 1;
   private readonly local: ((...a: number[]) => void)[];
 
-  /** Argument rows one run can hold (one per scratch block). */
-  private readonly maxRows: number;
-
   private constructor(private readonly rt: WasmRuntime, private readonly platform: Platform, maxThreads: number) {
     if (maxThreads > SLOTS) throw new RangeError(`ThreadPool: maxThreads is ${maxThreads}, above the protocol's ${SLOTS} worker slots; raise SLOTS in threads.ts or ask for fewer threads.`);
-    this.maxRows = maxThreads;
-    this.args = new Float64Array(new SharedArrayBuffer(8 * ARGS * maxThreads));
+    this.args = new Float64Array(new SharedArrayBuffer(8 * ARGS * MAX_ROWS));
+    this.locals = new Float64Array(new SharedArrayBuffer(8 * LOCALS * maxThreads));
     const ex = rt.exports as unknown as Record<string, (...a: number[]) => void>;
     this.local = KERNELS.map((k) => ex[k]!);
   }
@@ -227,7 +243,7 @@ export class ThreadPool {
   private grow(threads: number): void {
     while (this.workers.length < threads - 1) {
       const index = this.workers.length + 1;
-      this.workers.push(this.platform.spawn({ module: this.rt.module, memory: this.rt.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, index, kernels: KERNELS, token: this.generation }));
+      this.workers.push(this.platform.spawn({ module: this.rt.module, memory: this.rt.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, locals: this.locals.buffer as SharedArrayBuffer, index, kernels: KERNELS, token: this.generation }));
     }
   }
 
@@ -238,24 +254,24 @@ export class ThreadPool {
 
   /**
    * Run `kernel` once per argument row on up to `threads` threads (the caller and threads - 1
-   * workers that serve) and wait for all. Callers split work into one row per thread; rows are
-   * claimed from a shared counter, so when a worker wakes late the caller takes its row after
-   * its own. (Twice as many rows as threads measured no gain beyond the host's noise on conv2d,
-   * conv1d, conv3d, the LSTM step or a 512^3 matmul, and more cache traffic: each row brings its
-   * own column block and packed weight.) Each row carries its own scratch, so which thread runs
-   * it changes no bits.
+   * workers that serve) and wait for all. Rows are claimed from a shared counter (the caller
+   * takes row 0 first), so a worker that wakes late or runs slow (this host's second vCPU is at
+   * times shared: a worker measured 2x slower than the caller on the same rows) claims fewer.
+   * `locals[t]` are thread t's addresses for threadLocal(k) arguments (t = 0: the caller).
    */
-  run(kernel: KernelName, rows: number[][], threads = rows.length): void {
+  run(kernel: KernelName, rows: number[][], threads = rows.length, locals: number[][] = []): void {
     const n = rows.length;
     const kind = KERNELS.indexOf(kernel);
-    if (n > this.maxRows) throw new RangeError(`wasm backend: ${n} rows for ${kernel}, above the ${this.maxRows} the pool holds; split the work into at most ${this.maxRows} rows.`);
+    if (n > MAX_ROWS) throw new RangeError(`wasm backend: ${n} rows for ${kernel}, above the ${MAX_ROWS} a run holds; split the work into at most ${MAX_ROWS} rows.`);
     const helpers = Math.min(threads, n) - 1;
+    const mine = (row: number[]) => resolveLocals(row, locals[0] ?? []);
     if (helpers <= 0) {
-      for (const row of rows) this.local[kind]!(...row);
+      for (const row of rows) this.local[kind]!(...mine(row));
       return;
     }
     this.grow(helpers + 1);
     rows.forEach((row, i) => this.args.set(row, i * ARGS));
+    locals.forEach((ls, t) => this.locals.set(ls, t * LOCALS));
     Atomics.store(this.ctrl, KIND, kind);
     Atomics.store(this.ctrl, COUNT, n);
     Atomics.store(this.ctrl, NEXT, 1); // row 0 is the caller's; the rest go to whoever claims them first
@@ -268,8 +284,8 @@ export class ThreadPool {
       Atomics.notify(this.ctrl, SEQ + t);
       woken++;
     }
-    this.local[kind]!(...rows[0]!);
-    for (let i = Atomics.add(this.ctrl, NEXT, 1); i < n; i = Atomics.add(this.ctrl, NEXT, 1)) this.local[kind]!(...rows[i]!);
+    this.local[kind]!(...mine(rows[0]!));
+    for (let i = Atomics.add(this.ctrl, NEXT, 1); i < n; i = Atomics.add(this.ctrl, NEXT, 1)) this.local[kind]!(...mine(rows[i]!));
     this.waitDone(woken);
     if (Atomics.load(this.ctrl, ERROR)) throw new Error(`wasm backend: kernel ${kernel} failed on a worker thread (a wasm trap there); run it with tl.setNumThreads(1) to see the error on the calling thread.`);
   }
@@ -301,10 +317,18 @@ export class ThreadPool {
 /** The pool and the threads the backend may use (tl.setNumThreads). */
 export type Threading = () => { pool: ThreadPool | null; threads: number };
 
-/** Run `kernel` once per argument row: across the pool when there is one, else on the calling thread. */
-export function runRows(rt: WasmRuntime, threading: Threading, kernel: KernelName, rows: number[][]): void {
+/** The row with its threadLocal(k) markers replaced by `locals[k]`. */
+function resolveLocals(row: number[], locals: readonly number[]): number[] {
+  return row.some((v) => v >= LOCAL_MARK) ? row.map((v) => (v >= LOCAL_MARK ? locals[v - LOCAL_MARK]! : v)) : row;
+}
+
+/**
+ * Run `kernel` once per argument row: across the pool when there is one, else on the calling
+ * thread. `locals[t]`: thread t's addresses for threadLocal(k) arguments.
+ */
+export function runRows(rt: WasmRuntime, threading: Threading, kernel: KernelName, rows: number[][], locals: number[][] = []): void {
   const { pool, threads } = threading();
-  if (pool) return pool.run(kernel, rows, threads);
+  if (pool) return pool.run(kernel, rows, threads, locals);
   const fn = (rt.exports as unknown as Record<string, (...a: number[]) => void>)[kernel]!;
-  for (const row of rows) fn(...row);
+  for (const row of rows) fn(...resolveLocals(row, locals[0] ?? []));
 }
