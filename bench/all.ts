@@ -7,7 +7,7 @@
 //   npm run bench -- --quick              (one run per cell after the warm-ups)
 //   npm run bench -- --skip-slow          (skip the cells known to take > 5 s: "skipped")
 //   npm run bench -- --only conv          (only the workloads whose name contains "conv")
-//   npm run bench -- --pytorch            (add PyTorch: /usr/bin/python3 bench/pytorch.py, or the
+//   npm run bench -- --pytorch            (add PyTorch: /usr/bin/python3 bench/pytorch.py --serve, or the
 //                                          python in TENSORLOOM_BENCH_PYTHON; without torch: a note)
 //   npm run bench -- --rounds 3           (measure everything 3 times, PyTorch too, in one process:
 //                                          the table shows each cell's median over the rounds, and
@@ -15,12 +15,12 @@
 //                                          > 5 s run in the first round only)
 // Typecheck the bench files: npx tsc -p bench/tsconfig.json
 
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as tl from "../src/index.js";
 import { type Impl, type Row, type Workload, context, cores, footnotes, gflopsTable, measureAll, parseArgs, printTable, tensorloomImpl, tfjsImpl } from "./harness.js";
 import { medianRows, targetTable } from "./targets.js";
+import { type PytorchColumn, startPytorch } from "./pytorchServer.js";
 import { matmulWorkloads, wasmOneThread } from "./matmul.js";
 import { convWorkloads } from "./conv.js";
 import { rnnWorkloads } from "./rnn.js";
@@ -46,51 +46,37 @@ const impls: Impl[] = [
 const roundsAt = process.argv.indexOf("--rounds");
 const nRounds = roundsAt > 0 ? Math.max(1, Number(process.argv[roundsAt + 1]) || 1) : 1;
 
-// PyTorch, in a child process after the JS cells of each round (so the two never share the cores)
-const extraNotes = new Set<string>();
+// PyTorch: bench/pytorch.py --serve in a child process, asked for each workload right after
+// the JS cells of that workload (its child idles on stdin meanwhile)
+const extraNotes: string[] = [];
 let torchInfo: string | null = null;
-function pytorchTimes(): Record<string, number> | null {
-  const script = fileURLToPath(new URL("./pytorch.py", import.meta.url));
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const python = process.env.TENSORLOOM_BENCH_PYTHON ?? "/usr/bin/python3"; // Debian's python3-torch
-  process.stderr.write(`  pytorch: ${python} ${script}${o.quick ? " --quick" : ""} ...\n`);
-  const r = spawnSync(python, [script, ...(o.quick ? ["--quick"] : [])], { env, encoding: "utf8", timeout: 15 * 60_000, maxBuffer: 16 << 20 });
-  process.stderr.write(r.stderr ?? "");
-  const info = (r.stderr ?? "").split("\n").filter((l) => l.startsWith("# ")).map((l) => l.slice(2));
-  if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : (r.stderr ?? "").trim().split("\n").pop();
-    extraNotes.add(`PyTorch not measured: ${python} bench/pytorch.py failed (${why}); no pytorch column.`);
-    return null;
-  }
-  try {
-    const times = JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, number>;
-    torchInfo = info.join("; ");
-    return times;
-  } catch {
-    extraNotes.add(`PyTorch not measured: bench/pytorch.py printed no JSON (${r.stdout.trim().slice(0, 200)}); no pytorch column.`);
-    return null;
+let torch: PytorchColumn | null = null;
+if (o.pytorch) {
+  const started = await startPytorch(o.quick);
+  if (typeof started === "string") extraNotes.push(started);
+  else {
+    torch = started;
+    torchInfo = started.info;
+    impls.push(started.impl);
   }
 }
 
 const rounds: Row[][] = [];
 let counts: Awaited<ReturnType<typeof measureAll>>["counts"] = {};
-for (let r = 0; r < nRounds; r++) {
-  if (nRounds > 1) process.stderr.write(`round ${r + 1} of ${nRounds}\n`);
-  // the cells known to take > 5 s run in the first round only; later rounds reuse that time
-  const m = await measureAll(ws, impls, { ...o, skipSlow: o.skipSlow || r > 0 });
-  if (r === 0) counts = m.counts;
-  else m.rows.forEach((row, i) => { for (const [c, v] of Object.entries(row.times)) if (v === "skipped" && !o.skipSlow) row.times[c] = rounds[0]![i]!.times[c]!; });
-  if (o.pytorch) {
-    const times = pytorchTimes();
-    if (times) for (const [i, w] of ws.entries()) m.rows[i]!.times.pytorch = typeof times[w.key] === "number" ? times[w.key]! : "-";
+try {
+  for (let r = 0; r < nRounds; r++) {
+    if (nRounds > 1) process.stderr.write(`round ${r + 1} of ${nRounds}\n`);
+    // the cells known to take > 5 s run in the first round only; later rounds reuse that time
+    const m = await measureAll(ws, impls, { ...o, skipSlow: o.skipSlow || r > 0 });
+    if (r === 0) counts = m.counts;
+    else m.rows.forEach((row, i) => { for (const [c, v] of Object.entries(row.times)) if (v === "skipped" && !o.skipSlow) row.times[c] = rounds[0]![i]!.times[c]!; });
+    rounds.push(m.rows);
   }
-  rounds.push(m.rows);
+} finally {
+  torch?.close();
 }
 const rows = nRounds > 1 ? medianRows(rounds) : rounds[0]!;
 const columns = impls.map((i) => i.column);
-if (rows.some((r) => "pytorch" in r.times)) columns.push("pytorch");
 
 const names = columns.filter((c) => c !== "tensorloom-wasm-1t");
 const out: string[] = [];
@@ -101,7 +87,7 @@ const say = (s: string) => {
 say(`# tensorloom benchmarks (issue #7)\n`);
 say(`${context("bench/all.ts", o)}${o.skipSlow ? ", --skip-slow" : ""}.`);
 say(`tensorloom-wasm runs on ${cores} thread(s) (tl.setNumThreads(os.availableParallelism())); tensorloom-wasm-1t on one. TF.js-wasm is single-threaded under Node.${torchInfo ? ` PyTorch: ${torchInfo}.` : ""}`);
-say(`Ratios are peer ms / ${base} ms: > 1 means ${base} is faster.${nRounds > 1 ? ` Each time is the median over ${nRounds} rounds (every cell measured once per round, PyTorch after the JS cells of each round).` : ""}\n`);
+say(`Ratios are peer ms / ${base} ms: > 1 means ${base} is faster.${nRounds > 1 ? ` Each time is the median over ${nRounds} rounds (every cell measured once per round).` : ""}\n`);
 say(printTable(rows, names, base, { print: false }));
 if (ws.some((w) => w.flops)) {
   say(`\nmatmul throughput (2·n³ / time):\n`);

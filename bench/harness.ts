@@ -42,7 +42,10 @@ export interface Workload {
 
 export interface Impl {
   column: string;
-  lib: "tensorloom" | "tfjs";
+  /** "external": another process measures the workload by key (PyTorch: bench/pytorch.py --serve). */
+  lib: "tensorloom" | "tfjs" | "external";
+  /** For "external": the workload's time in ms, or why there is none. */
+  external?: (key: string) => Promise<number | string>;
   /** Switch to this implementation's backend (and thread count). */
   enter: () => Promise<void>;
   /** Only these workload keys (default: all). */
@@ -159,14 +162,26 @@ export interface Measured {
   counts: Record<string, Record<string, number>>;
 }
 
-/** Measure every workload on every implementation (implementation-major: one backend switch each). */
+/**
+ * Measure every workload on every implementation, workload by workload: all implementations of
+ * one workload run within the same few seconds, so a change in the host's load (it comes and
+ * goes over seconds here) moves the workload's ratios less than when each implementation ran
+ * all its workloads in turn. Switching backends between cells costs microseconds.
+ */
 export async function measureAll(ws: Workload[], impls: Impl[], o: BenchOptions): Promise<Measured> {
   const rows: Row[] = ws.map((w) => ({ workload: w.label, times: {} }));
   const counts: Record<string, Record<string, number>> = {};
-  for (const impl of impls) {
-    await impl.enter();
-    for (const [i, w] of ws.entries()) {
+  for (const [i, w] of ws.entries()) {
+    for (const impl of impls) {
       if (impl.only && !impl.only.includes(w.key)) continue;
+      if (impl.lib === "external") {
+        process.stderr.write(`  ${impl.column}: ${w.key} ... `);
+        const v = await impl.external!(w.key);
+        rows[i]!.times[impl.column] = v;
+        if (typeof v === "number") (counts[w.key] ??= {})[impl.column] = o.runs;
+        process.stderr.write(`${typeof v === "number" ? `${v.toFixed(1)} ms` : v}\n`);
+        continue;
+      }
       const build = impl.lib === "tensorloom" ? w.tensorloom : w.tfjs;
       if (!build) continue;
       const slow = w.slow?.includes(impl.column) ?? false;
@@ -174,6 +189,7 @@ export async function measureAll(ws: Workload[], impls: Impl[], o: BenchOptions)
         rows[i]!.times[impl.column] = "skipped";
         continue;
       }
+      await impl.enter();
       process.stderr.write(`  ${impl.column}: ${w.key} ... `);
       let cell: Cell | undefined;
       try {

@@ -1,11 +1,14 @@
 #!/usr/bin/python3
 """The workloads of bench/all.ts (issue #7) in PyTorch, float32, on the CPU.
 
-    /usr/bin/python3 bench/pytorch.py [--quick] [--threads N]
+    /usr/bin/python3 bench/pytorch.py [--quick] [--threads N] [--serve]
 
 Prints one line of JSON on stdout, {workload: ms} with the workload names of bench/all.ts
 (median of several runs after three warm-ups), and "# ..." lines on stderr (versions, threads).
-bench/all.ts runs it with --pytorch. Not a dependency of the package or of CI: Debian's
+With --serve it prints "ready" instead and then measures one workload per line read from stdin,
+answering each with a line of JSON {"key": ..., "ms": ...} (or "error"), until stdin closes:
+bench/all.ts (--pytorch) keeps it running so each workload is measured on PyTorch right after
+tensorloom and TF.js, in the same stretch of the host's load. Not a dependency of the package or of CI: Debian's
 python3-torch (1.13) is enough.
 
 Workloads, as in bench/matmul.ts, conv.ts, rnn.ts and cnnEpoch.ts:
@@ -179,6 +182,19 @@ def main():
         "GRU training step": rnn_training_step("GRU"),
         "digits CNN epoch": epoch,
     }
+    if "--serve" in sys.argv:
+        print("ready", flush=True)
+        for line in sys.stdin:
+            key = line.strip()
+            if not key:
+                continue
+            if key not in workloads:
+                print(json.dumps({"key": key, "error": "no such workload in bench/pytorch.py"}), flush=True)
+                continue
+            ms = round(median_ms(workloads[key]), 3)
+            print(f"  pytorch: {key} ... {ms:.1f} ms", file=sys.stderr, flush=True)
+            print(json.dumps({"key": key, "ms": ms}), flush=True)
+        return
     out = {}
     for name, fn in workloads.items():
         out[name] = round(median_ms(fn), 3)
