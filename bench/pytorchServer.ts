@@ -28,6 +28,7 @@ export function startPytorch(quick: boolean): Promise<PytorchColumn | string> {
   const info: string[] = [];
   let lastErr = "";
   createInterface({ input: child.stderr }).on("line", (l) => {
+    if (l.startsWith("  pytorch: ")) return; // its per-workload line: measureAll prints the result
     process.stderr.write(`${l}\n`);
     if (l.startsWith("# ")) info.push(l.slice(2));
     else if (l.trim()) lastErr = l.trim();
