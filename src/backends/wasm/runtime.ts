@@ -40,6 +40,9 @@ export interface WasmExports {
   arith(op: number, a: number, b: number, out: number, n: number, bScalar: number): void;
   reluGrad(g: number, y: number, out: number, n: number): void;
   convPackedWeightFloats(O: number, CKg: number, groups: number): number;
+  convDirect(x: number, n0: number, n1: number, C: number, P: number, Pp: number, padRuns: number, nPadRuns: number, xpad: number, packedA: number, M: number, Kd: number, offs: number, rowBase: number, rows: number, W: number, out: number, bias: number, tmp: number): void;
+  packRowsFull(a: number, m: number, k: number, dst: number): void;
+  packedRowsFloats(m: number, k: number): number;
   sumRows(src: number, rows: number, cols: number, dst: number): void;
   depthwiseForward(x: number, w: number, out: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number, bias: number): void;
   depthwiseBackwardInput(dy: number, w: number, dx: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number): void;

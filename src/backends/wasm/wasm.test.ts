@@ -17,6 +17,20 @@ function randomF32(n: number, seed: number): Float32Array {
   return tl.randn([n], { generator: g }).storage as Float32Array;
 }
 
+/**
+ * Compare a conv's results with the reference's: 1e-5 relative, plus for weight gradients (which
+ * sum batch * L products in float32, with cancellation) 1e-6 of the sum of the terms' magnitudes.
+ */
+function convClose(x: Float32Array, dy: Float32Array, g: Parameters<typeof referenceBackend.convBackwardWeight>[3], groups: number, O: number, wLength: number) {
+  const dwScale = new Float32Array(wLength);
+  referenceBackend.convBackwardWeight(x.map(Math.abs), dy.map(Math.abs), dwScale, g, groups, O);
+  return (got: Float32Array, ref: Float32Array, what: string): void =>
+    ref.forEach((v, i) => {
+      const tol = 1e-5 * (1 + Math.abs(v)) + (/\bdw\b/.test(what) ? 1e-6 * dwScale[i]! : 0);
+      assert.ok(Math.abs(got[i]! - v) <= tol, `${what}[${i}]: ${got[i]} vs ${v}`);
+    });
+}
+
 describe("wasm backend", () => {
   it("loads in Node with SIMD, and is the default backend", () => {
     assert.ok(wasm && !(wasm instanceof Promise));
@@ -168,8 +182,9 @@ describe("wasm convolutions lowered a chunk of output positions at a time", () =
     // one run crosses taps and must be cut there
     { name: "1-D, a run across taps", g: geometry(2, 3, [6], [3], [1], [0], [2]), O: 4, groups: 1 },
     { name: "2-D 13x11, stride 2, padding 1, chunks cut rows", g: geometry(3, 4, [13, 11], [3, 3], [2, 2], [1, 1], [1, 1]), O: 6, groups: 2 },
-    { name: "2-D 20x20, chunks of 8 of 400 positions", g: geometry(2, 5, [20, 20], [3, 3], [1, 1], [1, 1], [1, 1]), O: 7, groups: 1 },
-    { name: "3-D, dilation 2", g: geometry(2, 4, [7, 6, 9], [2, 3, 2], [1, 1, 1], [1, 0, 1], [2, 1, 2]), O: 5, groups: 1 },
+    // (stride 1 with one group and rows of 8+ would take the direct kernel: two groups keep these on the chunked GEMM path)
+    { name: "2-D 20x20, 2 groups, chunks of 8 of 400 positions", g: geometry(2, 6, [20, 20], [3, 3], [1, 1], [1, 1], [1, 1]), O: 8, groups: 2 },
+    { name: "3-D, dilation 2, 2 groups", g: geometry(2, 4, [7, 6, 9], [2, 3, 2], [1, 1, 1], [1, 0, 1], [2, 1, 2]), O: 6, groups: 2 },
   ];
   for (const { name, g, O, groups } of cases) {
     it(`${name}: every chunk size gives the reference's results`, () => {
@@ -179,8 +194,7 @@ describe("wasm convolutions lowered a chunk of output positions at a time", () =
       referenceBackend.convForward(x, w, bias, want.out, g, groups, O);
       referenceBackend.convBackwardInput(dy, w, want.dx, g, groups, O);
       referenceBackend.convBackwardWeight(x, dy, want.dw, g, groups, O);
-      const close = (got: Float32Array, ref: Float32Array, what: string) =>
-        ref.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) <= 1e-5 * (1 + Math.abs(v)), `${what}[${i}]: ${got[i]} vs ${v}`));
+      const close = convClose(x, dy, g, groups, O, w.length);
       let whole: Float32Array | null = null;
       // 1 byte: chunks of 8 positions (the smallest); 600 bytes: a few dozen; the default last
       for (const bytes of [1, 600, 128 * 1024]) {
@@ -225,6 +239,65 @@ describe("wasm convolutions lowered a chunk of output positions at a time", () =
       }
       assert.deepEqual([...got].sort((a, b) => a[0] - b[0]), [...want].sort((a, b) => a[0] - b[0]), `lc = ${lc}`);
     }
+  });
+});
+
+describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
+  const geometry = (batch: number, channels: number, img: number[], kernel: number[], padding: number[], dilation: number[]) => ({
+    batch, channels, imgSize: img, kernel, stride: img.map(() => 1), padding, dilation,
+    colSize: img.map((n, i) => n + 2 * padding[i]! - dilation[i]! * (kernel[i]! - 1)),
+  });
+  const cases = [
+    { name: "2-D 3x3, padding 1 (the benchmark's shape, smaller)", g: geometry(3, 5, [12, 16], [3, 3], [1, 1], [1, 1]), O: 6 },
+    { name: "2-D rows of 17 outputs (an edge tile of 1), 7 output channels (an edge of 3), dilation 2", g: geometry(2, 3, [9, 17], [3, 3], [2, 2], [2, 2]), O: 7 },
+    { name: "1-D k=5, no padding", g: geometry(2, 4, [40], [5], [0], [1]), O: 9 },
+    { name: "3-D 3x2x3, mixed padding", g: geometry(2, 2, [5, 6, 10], [3, 2, 3], [1, 0, 1], [1, 1, 1]), O: 5 },
+    // padding 3 > dilation * (k - 1) = 2: the input gradient falls back to the GEMM path
+    { name: "2-D padding wider than the kernel (input gradient on the GEMM path)", g: geometry(2, 3, [6, 9], [3, 3], [3, 3], [1, 1]), O: 4 },
+  ];
+  for (const { name, g, O } of cases) {
+    it(`${name}: forward and both gradients match the reference on 1 and 2 threads`, async () => {
+      const L = g.colSize.reduce((a, b) => a * b, 1), P = g.imgSize.reduce((a, b) => a * b, 1), CK = g.channels * g.kernel.reduce((a, b) => a * b, 1);
+      assert.ok(g.colSize[g.colSize.length - 1]! >= 8, "rows long enough for the direct kernel");
+      const x = randomF32(g.batch * g.channels * P, 21), w = randomF32(O * CK, 22), dy = randomF32(g.batch * O * L, 23), bias = randomF32(O, 24);
+      const want = { out: new Float32Array(g.batch * O * L), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
+      referenceBackend.convForward(x, w, bias, want.out, g, 1, O);
+      referenceBackend.convBackwardInput(dy, w, want.dx, g, 1, O);
+      referenceBackend.convBackwardWeight(x, dy, want.dw, g, 1, O);
+      const close = convClose(x, dy, g, 1, O, w.length);
+      const runs: Float32Array[][] = [];
+      for (const threads of [1, 2]) {
+        wasm.setThreads(threads);
+        const out = new Float32Array(want.out.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length), fdx = new Float32Array(x.length), fdw = new Float32Array(w.length);
+        wasm.convForward(x, w, bias, out, g, 1, O);
+        wasm.convBackwardInput(dy, w, dx, g, 1, O);
+        wasm.convBackwardWeight(x, dy, dw, g, 1, O);
+        wasm.convBackward(x, w, dy, fdx, fdw, g, 1, O);
+        close(out, want.out, "out");
+        close(dx, want.dx, "dx");
+        close(fdx, want.dx, "fused dx");
+        close(dw, want.dw, "dw");
+        close(fdw, want.dw, "fused dw");
+        runs.push([out, dx, fdx]);
+      }
+      // outputs and input gradients have one owner per element: the same bits on any thread count
+      runs[1]!.forEach((a, i) => assert.deepEqual(a, runs[0]![i]));
+      await wasm.closeThreads();
+    });
+  }
+  it("the forward adds the bias after the sum, as the GEMM path: the same bits", () => {
+    const g = geometry(2, 3, [10, 12], [3, 3], [1, 1], [1, 1]), O = 5;
+    const x = randomF32(2 * 3 * 120, 31), w = randomF32(O * 27, 32), bias = randomF32(O, 33);
+    const direct = new Float32Array(2 * O * 120), gemm = new Float32Array(2 * O * 120);
+    wasm.convForward(x, w, bias, direct, g, 1, O);
+    // stride 1 in a trailing dim of size 1 is still stride 1; force the GEMM path with groups:
+    // the same conv as one group of a 2-group conv whose other group is all zeros
+    const x2 = new Float32Array(2 * 6 * 120), w2 = new Float32Array(2 * O * 27), b2 = new Float32Array(2 * O), out2 = new Float32Array(2 * 2 * O * 120);
+    for (let n = 0; n < 2; n++) x2.set(x.subarray(n * 360, n * 360 + 360), n * 720);
+    w2.set(w); b2.set(bias);
+    wasm.convForward(x2, w2, b2, out2, { ...g, channels: 6 }, 2, 2 * O);
+    for (let n = 0; n < 2; n++) gemm.set(out2.subarray(n * 2 * O * 120, n * 2 * O * 120 + O * 120), n * O * 120);
+    assert.deepEqual(direct, gemm);
   });
 });
 

@@ -1,0 +1,111 @@
+// Direct convolution for stride 1 (float32): no im2col. Each sample is copied once into a
+// zero-padded buffer; then every output "row" (all output dims but the last) is computed in
+// tiles of 4 output channels x 8 consecutive positions, with the reduction over (channel, tap)
+// reading the padded input straight through a table of offsets: for stride 1, 8 consecutive
+// outputs read 8 consecutive inputs, so each reduction step is two vector loads, four
+// broadcast weights and eight multiply-adds, as in the GEMM micro-kernel. The columns are never
+// written or packed (in the GEMM path those two passes cost ~25% of the forward time).
+//
+// The same kernel is a conv's input gradient: dy padded by dilation * (k - 1) - padding,
+// against the weight transposed to [C, O * K] with its taps reversed (the JS side builds both).
+import { madd } from "./gemm";
+
+const MR = 4;
+const NR = 8;
+
+@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+
+/** Pack a (m x k, row-major) into MR-row slivers over the whole k (no k blocks): sliver i / MR at dst + i * k floats, rows past m zero. */
+export function packRowsFull(a: usize, m: i32, k: i32, dst: usize): void {
+  for (let i = 0; i < m; i += MR) {
+    const d0 = at(dst, i * k);
+    for (let p = 0; p < k; p++) {
+      for (let r = 0; r < MR; r++) store<f32>(at(d0, p * MR + r), i + r < m ? load<f32>(at(a, (i + r) * k + p)) : 0);
+    }
+  }
+}
+
+/** Floats packRowsFull writes. */
+export function packedRowsFloats(m: i32, k: i32): i32 {
+  return ((m + MR - 1) / MR) * MR * k;
+}
+
+/**
+ * One tile: rows [i0, i0 + rows) of out (row stride ldo floats), columns [j, j + cols) from the
+ * padded input at xb; the reduction reads xb + offs[p] for p < kd. acc is stored (plus bias[i]
+ * when bias != 0).
+ */
+@inline function tile(kd: i32, pa: usize, xb: usize, offs: usize, o: usize, ldo: i32, rows: i32, cols: i32, bias: usize, i0: i32, tmp: usize): void {
+  let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
+  let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
+  for (let p = 0; p < kd; p++) {
+    const bp = xb + (<usize>load<i32>(offs + (<usize>p << 2)) << 2);
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(pa);
+    c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
+    a = v128.load32_splat(pa, 4);
+    c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
+    a = v128.load32_splat(pa, 8);
+    c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
+    a = v128.load32_splat(pa, 12);
+    c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
+    pa += MR * 4;
+  }
+  if (bias) {
+    // the GEMM path adds the bias after the sum: the same order, the same bits
+    let b = f32x4.splat(load<f32>(at(bias, i0)));
+    c0a = f32x4.add(c0a, b); c0b = f32x4.add(c0b, b);
+    if (rows > 1) { b = f32x4.splat(load<f32>(at(bias, i0 + 1))); c1a = f32x4.add(c1a, b); c1b = f32x4.add(c1b, b); }
+    if (rows > 2) { b = f32x4.splat(load<f32>(at(bias, i0 + 2))); c2a = f32x4.add(c2a, b); c2b = f32x4.add(c2b, b); }
+    if (rows > 3) { b = f32x4.splat(load<f32>(at(bias, i0 + 3))); c3a = f32x4.add(c3a, b); c3b = f32x4.add(c3b, b); }
+  }
+  const full = rows == MR && cols == NR;
+  const dst = full ? o : tmp;
+  const ld: usize = full ? (<usize>ldo << 2) : NR * 4;
+  v128.store(dst, c0a); v128.store(dst, c0b, 16);
+  v128.store(dst + ld, c1a); v128.store(dst + ld, c1b, 16);
+  v128.store(dst + 2 * ld, c2a); v128.store(dst + 2 * ld, c2b, 16);
+  v128.store(dst + 3 * ld, c3a); v128.store(dst + 3 * ld, c3b, 16);
+  if (full) return;
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) store<f32>(at(o, r * ldo + q), load<f32>(at(tmp, r * NR + q)));
+  }
+}
+
+/**
+ * out[n] = A @ unfold(pad(x[n])) for samples [n0, n1), stride 1, without columns.
+ *   x [N, C, P] images; pad: runs (dst in the padded plane, src in the image plane, len) that
+ *   copy one image plane into a padded plane of Pp floats (the rest stays zero); xpad holds
+ *   C * Pp + 8 floats (thread-local).
+ *   A: M x Kd packed by packRowsFull; offs[p] (p < Kd): where reduction step p reads, relative
+ *   to an output position's base (channel * Pp + taps' offsets).
+ *   rowBase[q] (q < rows): an output row's base in the padded sample; each row has W outputs
+ *   (the last output dim); out [N, M, rows * W]; bias (M floats) or 0; tmp 32 floats.
+ */
+export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, packedA: usize, M: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, out: usize, bias: usize, tmp: usize): void {
+  const L = rows * W;
+  for (let n = n0; n < n1; n++) {
+    // the padded copy of sample n
+    memory.fill(xpad, 0, (<usize>C * Pp + NR) << 2);
+    for (let c = 0; c < C; c++) {
+      const src0 = at(x, (n * C + c) * P), dst0 = at(xpad, c * Pp);
+      for (let r = 0; r < nPadRuns; r++) {
+        const q = padRuns + <usize>r * 12;
+        const d = at(dst0, load<i32>(q)), s = at(src0, load<i32>(q, 4)), len = load<i32>(q, 8);
+        let j = 0;
+        for (; j + 4 <= len; j += 4) v128.store(at(d, j), v128.load(at(s, j)));
+        for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(s, j)));
+      }
+    }
+    const on = at(out, n * M * L);
+    for (let q = 0; q < rows; q++) {
+      const rb = load<i32>(at(rowBase, q));
+      for (let j = 0; j < W; j += NR) {
+        const xb = at(xpad, rb + j), cols = min(NR, W - j);
+        for (let i = 0; i < M; i += MR) {
+          tile(Kd, at(packedA, i * Kd), xb, offs, at(on, i * L + q * W + j), L, min(MR, M - i), cols, bias, i, tmp);
+        }
+      }
+    }
+  }
+}
