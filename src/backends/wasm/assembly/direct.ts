@@ -8,7 +8,7 @@
 //
 // The same kernel is a conv's input gradient: dy padded by dilation * (k - 1) - padding,
 // against the weight transposed to [C, O * K] with its taps reversed (the JS side builds both).
-import { madd } from "./gemm";
+import { madd, storeTile } from "./gemm";
 
 const MR = 4;
 const NR = 8;
@@ -59,17 +59,7 @@ export function packedRowsFloats(m: i32, k: i32): i32 {
     if (rows > 2) { b = f32x4.splat(load<f32>(at(bias, i0 + 2))); c2a = f32x4.add(c2a, b); c2b = f32x4.add(c2b, b); }
     if (rows > 3) { b = f32x4.splat(load<f32>(at(bias, i0 + 3))); c3a = f32x4.add(c3a, b); c3b = f32x4.add(c3b, b); }
   }
-  const full = rows == MR && cols == NR;
-  const dst = full ? o : tmp;
-  const ld: usize = full ? (<usize>ldo << 2) : NR * 4;
-  v128.store(dst, c0a); v128.store(dst, c0b, 16);
-  v128.store(dst + ld, c1a); v128.store(dst + ld, c1b, 16);
-  v128.store(dst + 2 * ld, c2a); v128.store(dst + 2 * ld, c2b, 16);
-  v128.store(dst + 3 * ld, c3a); v128.store(dst + 3 * ld, c3b, 16);
-  if (full) return;
-  for (let r = 0; r < rows; r++) {
-    for (let q = 0; q < cols; q++) store<f32>(at(o, r * ldo + q), load<f32>(at(tmp, r * NR + q)));
-  }
+  storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, o, ldo, rows, cols, false, tmp);
 }
 
 /**

@@ -124,6 +124,15 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i3
     pa += MR * 4;
     pb += NR * 4;
   }
+  storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c, ldc, rows, cols, add, tmp);
+}
+
+/**
+ * Write an MR x NR tile (row r in the registers cra, crb) to C (row stride ldc), or add it (add), for its
+ * `rows` x `cols` valid part: edge tiles go through `tmp` (MR * NR floats). Shared by the GEMM
+ * micro-kernel and the direct convolution's tile.
+ */
+@inline export function storeTile(c0a: v128, c0b: v128, c1a: v128, c1b: v128, c2a: v128, c2b: v128, c3a: v128, c3b: v128, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
   const full = rows == MR && cols == NR;
   const dst = full ? c : tmp;
   const ld: usize = full ? (<usize>ldc << 2) : NR * 4;
