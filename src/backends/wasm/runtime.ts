@@ -41,6 +41,7 @@ export interface WasmExports {
   reluGrad(g: number, y: number, out: number, n: number): void;
   convPackedWeightFloats(O: number, CKg: number, groups: number): number;
   convDirect(x: number, n0: number, n1: number, C: number, P: number, Pp: number, padRuns: number, nPadRuns: number, xpad: number, packedA: number, M: number, Kd: number, offs: number, rowBase: number, rows: number, W: number, out: number, bias: number, tmp: number): void;
+  convDirectWeight(x: number, dy: number, n0: number, n1: number, C: number, P: number, Pp: number, padRuns: number, nPadRuns: number, xpad: number, dyT: number, O: number, Kd: number, offs: number, rowBase: number, rows: number, W: number, dw: number, tmp: number): void;
   packRowsFull(a: number, m: number, k: number, dst: number): void;
   packedRowsFloats(m: number, k: number): number;
   sumRows(src: number, rows: number, cols: number, dst: number): void;

@@ -45,7 +45,7 @@ const SPIN = 20000;
 const START_TIMEOUT_MS = 10000;
 
 /** Kernels a worker can run, by index (the order is part of the protocol). */
-export const KERNELS = ["sgemm", "convForward", "convBackwardInput", "convBackwardWeight", "convBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "depthwiseForward", "depthwiseBackwardInput", "depthwiseBackwardWeight", "convDirect"] as const;
+export const KERNELS = ["sgemm", "convForward", "convBackwardInput", "convBackwardWeight", "convBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "depthwiseForward", "depthwiseBackwardInput", "depthwiseBackwardWeight", "convDirect", "convDirectWeight"] as const;
 export type KernelName = (typeof KERNELS)[number];
 
 /** What a worker receives: structured-cloneable (Module and shared Memory included). */

@@ -243,17 +243,19 @@ describe("wasm convolutions lowered a chunk of output positions at a time", () =
 });
 
 describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
+  // which kernels run: forward direct with 4+ outputs; input gradient direct with 4+ inputs and
+  // padding <= dilation * (k - 1); weight gradient direct with 8+ outputs (else the GEMM path)
   const geometry = (batch: number, channels: number, img: number[], kernel: number[], padding: number[], dilation: number[]) => ({
     batch, channels, imgSize: img, kernel, stride: img.map(() => 1), padding, dilation,
     colSize: img.map((n, i) => n + 2 * padding[i]! - dilation[i]! * (kernel[i]! - 1)),
   });
   const cases = [
-    { name: "2-D 3x3, padding 1 (the benchmark's shape, smaller)", g: geometry(3, 5, [12, 16], [3, 3], [1, 1], [1, 1]), O: 6 },
+    { name: "2-D 3x3, padding 1 (the benchmark's shape, smaller)", g: geometry(3, 5, [12, 16], [3, 3], [1, 1], [1, 1]), O: 12 },
     { name: "2-D rows of 17 outputs (an edge tile of 1), 7 output channels (an edge of 3), dilation 2", g: geometry(2, 3, [9, 17], [3, 3], [2, 2], [2, 2]), O: 7 },
     { name: "1-D k=5, no padding", g: geometry(2, 4, [40], [5], [0], [1]), O: 9 },
-    { name: "3-D 3x2x3, mixed padding", g: geometry(2, 2, [5, 6, 10], [3, 2, 3], [1, 0, 1], [1, 1, 1]), O: 5 },
+    { name: "3-D 3x2x3, mixed padding", g: geometry(2, 2, [5, 6, 10], [3, 2, 3], [1, 0, 1], [1, 1, 1]), O: 8 },
     // padding 3 > dilation * (k - 1) = 2: the input gradient falls back to the GEMM path
-    { name: "2-D padding wider than the kernel (input gradient on the GEMM path)", g: geometry(2, 3, [6, 9], [3, 3], [3, 3], [1, 1]), O: 4 },
+    { name: "2-D padding wider than the kernel (input gradient on the GEMM path)", g: geometry(2, 3, [6, 9], [3, 3], [3, 3], [1, 1]), O: 10 },
   ];
   for (const { name, g, O } of cases) {
     it(`${name}: forward and both gradients match the reference on 1 and 2 threads`, async () => {

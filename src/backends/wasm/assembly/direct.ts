@@ -8,7 +8,7 @@
 //
 // The same kernel is a conv's input gradient: dy padded by dilation * (k - 1) - padding,
 // against the weight transposed to [C, O * K] with its taps reversed (the JS side builds both).
-import { madd, storeTile } from "./gemm";
+import { madd, packB, storeTile } from "./gemm";
 
 const MR = 4;
 const NR = 8;
@@ -62,6 +62,21 @@ export function packedRowsFloats(m: i32, k: i32): i32 {
   storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, o, ldo, rows, cols, false, tmp);
 }
 
+/** xpad = sample n of x [N, C, P] in its zero-padded planes of Pp floats (+ 8 floats of slack). */
+function padSample(x: usize, n: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize): void {
+  memory.fill(xpad, 0, (<usize>C * Pp + NR) << 2);
+  for (let c = 0; c < C; c++) {
+    const src0 = at(x, (n * C + c) * P), dst0 = at(xpad, c * Pp);
+    for (let r = 0; r < nPadRuns; r++) {
+      const q = padRuns + <usize>r * 12;
+      const d = at(dst0, load<i32>(q)), s = at(src0, load<i32>(q, 4)), len = load<i32>(q, 8);
+      let j = 0;
+      for (; j + 4 <= len; j += 4) v128.store(at(d, j), v128.load(at(s, j)));
+      for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(s, j)));
+    }
+  }
+}
+
 /**
  * out[n] = A @ unfold(pad(x[n])) for samples [n0, n1), stride 1, without columns.
  *   x [N, C, P] images; pad: runs (dst in the padded plane, src in the image plane, len) that
@@ -75,18 +90,7 @@ export function packedRowsFloats(m: i32, k: i32): i32 {
 export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, packedA: usize, M: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, out: usize, bias: usize, tmp: usize): void {
   const L = rows * W;
   for (let n = n0; n < n1; n++) {
-    // the padded copy of sample n
-    memory.fill(xpad, 0, (<usize>C * Pp + NR) << 2);
-    for (let c = 0; c < C; c++) {
-      const src0 = at(x, (n * C + c) * P), dst0 = at(xpad, c * Pp);
-      for (let r = 0; r < nPadRuns; r++) {
-        const q = padRuns + <usize>r * 12;
-        const d = at(dst0, load<i32>(q)), s = at(src0, load<i32>(q, 4)), len = load<i32>(q, 8);
-        let j = 0;
-        for (; j + 4 <= len; j += 4) v128.store(at(d, j), v128.load(at(s, j)));
-        for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(s, j)));
-      }
-    }
+    padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
     const on = at(out, n * M * L);
     for (let q = 0; q < rows; q++) {
       const rb = load<i32>(at(rowBase, q));
@@ -94,6 +98,61 @@ export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, 
         const xb = at(xpad, rb + j), cols = min(NR, W - j);
         for (let i = 0; i < M; i += MR) {
           tile(Kd, at(packedA, i * Kd), xb, offs, at(on, i * L + q * W + j), L, min(MR, M - i), cols, bias, i, tmp);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dw (+)= sum over samples [n0, n1) of dy[n] @ unfold(pad(x[n]))^T, stride 1, without columns:
+ * tiles of 4 reduction steps p (rows of dw^T) x 8 outputs o, reducing over every output
+ * position; the 4 broadcast operands come straight from the padded sample (offs[p] plus the
+ * position), the 8-wide one from dy[n]^T packed once per sample into dyT (thread-local,
+ * ceil(O / 8) * 8 * rows * W floats). dw [O, Kd] is this row's own partial: zeroed here first.
+ * Same tables as convDirect; tmp 32 floats.
+ */
+export function convDirectWeight(x: usize, dy: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, dyT: usize, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize): void {
+  const L = rows * W;
+  memory.fill(dw, 0, <usize>O * Kd * 4);
+  for (let n = n0; n < n1; n++) {
+    padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
+    // dy[n]^T (L x O) in NR-wide panels of outputs, each L x 8
+    packB(at(dy, n * O * L), 1, L, 0, 0, L, O, dyT);
+    for (let o = 0; o < O; o += NR) {
+      const panel = at(dyT, o * L), cols = min(NR, O - o);
+      for (let p = 0; p < Kd; p += MR) {
+        const rowsP = min(MR, Kd - p);
+        // a partial tile (Kd % 4) repeats its last step's offset: those lanes are dropped
+        const o0 = load<i32>(at(offs, p)), o1 = load<i32>(at(offs, p + min(1, rowsP - 1)));
+        const o2 = load<i32>(at(offs, p + min(2, rowsP - 1))), o3 = load<i32>(at(offs, p + min(3, rowsP - 1)));
+        let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
+        let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
+        let pb = panel;
+        for (let q = 0; q < rows; q++) {
+          const rb = load<i32>(at(rowBase, q));
+          let x0 = at(xpad, rb + o0), x1 = at(xpad, rb + o1), x2 = at(xpad, rb + o2), x3 = at(xpad, rb + o3);
+          for (let j = 0; j < W; j++) {
+            const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+            let a = v128.load32_splat(x0);
+            c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
+            a = v128.load32_splat(x1);
+            c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
+            a = v128.load32_splat(x2);
+            c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
+            a = v128.load32_splat(x3);
+            c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
+            x0 += 4; x1 += 4; x2 += 4; x3 += 4;
+            pb += NR * 4;
+          }
+        }
+        // the tile is dw^T[p..p+3][o..o+7]: through tmp, added into dw [O, Kd]
+        storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, tmp, NR, MR, NR, false, tmp);
+        for (let r = 0; r < rowsP; r++) {
+          for (let c = 0; c < cols; c++) {
+            const d = at(dw, (o + c) * Kd + p + r);
+            store<f32>(d, load<f32>(d) + load<f32>(at(tmp, r * NR + c)));
+          }
         }
       }
     }

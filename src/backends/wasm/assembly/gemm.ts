@@ -65,7 +65,7 @@ function packA(a: usize, rs: i32, cs: i32, i0: i32, p0: i32, mc: i32, kc: i32, d
 }
 
 /** Pack rows [p0, p0+kc) x cols [j0, j0+nc) of B (element (p, j) at b + 4*(p*rs + j*cs)) into NR-column slivers. */
-function packB(b: usize, rs: i32, cs: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+export function packB(b: usize, rs: i32, cs: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
   for (let j = 0; j < nc; j += NR) {
     const cols = min(NR, nc - j);
     let p = 0;

@@ -9,4 +9,4 @@ export { packBAll, packedBFloats, sgemmPackedB, packAAll, packedAFloats, sgemmPa
 export { logSoftmax } from "./softmax";
 export { relu, reluGrad, arith, arithRows, sumMiddle, sumContiguous } from "./elementwise";
 export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardWeight } from "./depthwise";
-export { convDirect, packRowsFull, packedRowsFloats } from "./direct";
+export { convDirect, convDirectWeight, packRowsFull, packedRowsFloats } from "./direct";
