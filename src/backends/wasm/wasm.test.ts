@@ -253,6 +253,7 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
     { name: "2-D 3x3, padding 1 (the benchmark's shape, smaller)", g: geometry(3, 5, [12, 16], [3, 3], [1, 1], [1, 1]), O: 12 },
     { name: "2-D rows of 17 outputs (an edge tile of 1), 7 output channels (an edge of 3), dilation 2", g: geometry(2, 3, [9, 17], [3, 3], [2, 2], [2, 2]), O: 7 },
     { name: "1-D k=5, no padding", g: geometry(2, 4, [40], [5], [0], [1]), O: 9 },
+    { name: "2-D 3x2 kernel, dilation (2, 3), padding (2, 1): every gradient direct", g: geometry(2, 4, [11, 14], [3, 2], [2, 1], [2, 3]), O: 9 },
     { name: "3-D 3x2x3, mixed padding", g: geometry(2, 2, [5, 6, 10], [3, 2, 3], [1, 0, 1], [1, 1, 1]), O: 8 },
     // padding 3 > dilation * (k - 1) = 2: the input gradient falls back to the GEMM path
     { name: "2-D padding wider than the kernel (input gradient on the GEMM path)", g: geometry(2, 3, [6, 9], [3, 3], [3, 3], [1, 1]), O: 10 },
