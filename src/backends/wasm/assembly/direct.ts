@@ -8,6 +8,10 @@
 //
 // The same kernel is a conv's input gradient: dy padded by dilation * (k - 1) - padding,
 // against the weight transposed to [C, O * K] with its taps reversed (the JS side builds both).
+// The weight gradient (convDirectWeight) turns the tile around: 4 (channel, tap) steps x 8
+// outputs, reducing over every output position, with the broadcasts read from the padded
+// sample and dy^T packed once per sample. The JS side (../conv.ts) decides when these beat
+// im2col + GEMM (useDirect, useDirectWeight: measured there).
 import { madd, packB, storeTile } from "./gemm";
 
 const MR = 4;
