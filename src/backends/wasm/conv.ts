@@ -1,5 +1,8 @@
-// float32 convolutions on the wasm kernels (per-sample im2col + GEMM inside wasm memory, so the
-// column matrix never crosses into JS); other dtypes take the reference kernels.
+// float32 convolutions on the wasm kernels; other dtypes take the reference kernels. Three
+// families, chosen per call by measured rules: direct kernels for stride 1 (assembly/direct.ts:
+// no columns at all), direct depthwise kernels (one input channel per group), and otherwise
+// im2col + GEMM per sample, a chunk of output positions at a time, inside wasm memory (the
+// columns never cross into JS).
 //
 // The geometry goes to wasm as "runs": maximal stretches where consecutive column entries of one
 // channel read consecutive image elements, built from the reference backend's tap table (the
@@ -314,7 +317,10 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     out.set(arena.f32(pOut, out.length));
   }
 
-  /** dx and/or dw (either may be null); the weight gradient sums per-thread partials. */
+  /**
+   * dx and/or dw (either may be null), each on the direct kernels where they apply, else im2col
+   * + GEMM; the weight gradient sums per-row partials in row order.
+   */
   function backward(x: Float32Array | null, w: Float32Array | null, dy: Float32Array, dx: Float32Array | null, dw: Float32Array | null, g: ConvGeometry, groups: number, outChannels: number): void {
     const s = ref.convSizes(g, groups, outChannels);
     const rs = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
@@ -333,32 +339,35 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       const dwDirect = dw !== null && x !== null && useDirectWeight(g, groups, s.O);
       if (dwDirect) directWeight(px, pdy, pdw, g, s.C, s.O, rs);
       const wantDx = dx !== null && gi === null, wantDw = dw !== null && !dwDirect;
-      if (!wantDx && !wantDw) return finish();
-      const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
-      const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K);
-      const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
-      const rows = rs.map(([n0, n1], i) => {
-        const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, COLS, SCRATCH];
-        // the input gradient packs W^T once per call into the thread's block; each row sums
-        // its own weight-gradient partial (the same bits whichever thread runs it)
-        if (wantDx && wantDw) return [px, pw, pdy, pdx, pdw[i]!, ...common, 0, PACKED];
-        if (wantDx) return [pdy, pw, pdx, ...common, PACKED];
-        return [px, pdy, pdw[i]!, ...common, 0];
-      });
-      dispatch(wantDx && wantDw ? "convBackward" : wantDx ? "convBackwardInput" : "convBackwardWeight", rows, locals);
+      if (wantDx || wantDw) gemmBackward(px, pw, pdy, wantDx ? pdx : 0, wantDw ? pdw : null, g, s, groups, rs);
     }
-    finish();
-
-    function finish(): void {
-      if (dx) dx.set(arena.f32(pdx, dx.length));
-      if (dw) {
-        dw.set(arena.f32(pdw[0]!, dw.length));
-        for (let i = 1; i < pdw.length; i++) {
-          const part = arena.f32(pdw[i]!, dw.length);
-          for (let j = 0; j < dw.length; j++) dw[j] += part[j]!;
-        }
+    if (dx) dx.set(arena.f32(pdx, dx.length));
+    if (dw) {
+      dw.set(arena.f32(pdw[0]!, dw.length));
+      for (let i = 1; i < pdw.length; i++) {
+        const part = arena.f32(pdw[i]!, dw.length);
+        for (let j = 0; j < dw.length; j++) dw[j] += part[j]!;
       }
     }
+  }
+
+  /**
+   * The im2col + GEMM backward kernels: dx at pdx (0: not wanted) and/or the per-row weight
+   * gradient partials at pdw (null: not wanted); both in one pass over the samples when both.
+   */
+  function gemmBackward(px: number, pw: number, pdy: number, pdx: number, pdw: number[] | null, g: ConvGeometry, s: ReturnType<typeof ref.convSizes>, groups: number, rs: [number, number][]): void {
+    const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
+    const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K);
+    const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
+    const rows = rs.map(([n0, n1], i) => {
+      const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, COLS, SCRATCH];
+      // the input gradient packs W^T once per call into the thread's block; each row sums
+      // its own weight-gradient partial (the same bits whichever thread runs it)
+      if (pdx && pdw) return [px, pw, pdy, pdx, pdw[i]!, ...common, 0, PACKED];
+      if (pdx) return [pdy, pw, pdx, ...common, PACKED];
+      return [px, pdy, pdw![i]!, ...common, 0];
+    });
+    dispatch(pdx && pdw ? "convBackward" : pdx ? "convBackwardInput" : "convBackwardWeight", rows, locals);
   }
 
   return {
