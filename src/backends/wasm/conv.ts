@@ -189,14 +189,17 @@ export function flippedTransposed(w: Float32Array, O: number, C: number, K: numb
 
 /**
  * When the direct kernel runs instead of im2col + GEMM: one group, stride 1 everywhere, at least
- * 8 outputs per row (its tile is 8 positions wide) and at least 4 output channels (4 tile rows;
- * `M`: the conv's outputs, or its inputs for the input gradient). Measured (2 threads, medians
- * of 60; NOTES.md): conv2d N=32, 16->32, 32x32 forward 8.3 -> 6.5 ms and backward 16.3 -> 14.4 ms
- * on one thread; N=64, 1->16, 8x8 forward 86 -> 58 us, but its input gradient (one input
- * channel: 1 of 4 tile rows used) 184 -> 241 us; 4x4 outputs (half-empty tiles) 188 -> 261 us.
+ * 8 outputs per row (its tile is 8 positions wide), at least 4 output channels (4 tile rows;
+ * `M`: the conv's outputs, or its inputs for the input gradient) and a weight of at most 1 MiB
+ * (the kernel streams the whole packed weight once per 8 positions, so it must stay in L2).
+ * Measured (2 threads, medians of 60; NOTES.md): conv2d N=32, 16->32, 32x32 forward 8.3 ->
+ * 6.5 ms and backward 16.3 -> 14.4 ms on one thread; N=64, 1->16, 8x8 forward 86 -> 58 us, but
+ * its input gradient (one input channel: 1 of 4 tile rows used) 184 -> 241 us; 4x4 outputs
+ * (half-empty tiles) 188 -> 261 us; a 512->512 14x14 forward (9 MiB weight) 42 -> 59-74 ms.
  */
-export const useDirect = (g: ConvGeometry, groups: number, M: number): boolean =>
-  groups === 1 && M >= 4 && g.stride.every((s) => s === 1) && g.padding.every((p) => p >= 0) && g.colSize[g.colSize.length - 1]! >= 8;
+export const useDirect = (g: ConvGeometry, groups: number, M: number, weightFloats: number): boolean =>
+  groups === 1 && M >= 4 && weightFloats * 4 <= DIRECT_MAX_WEIGHT_BYTES && g.stride.every((s) => s === 1) && g.padding.every((p) => p >= 0) && g.colSize[g.colSize.length - 1]! >= 8;
+const DIRECT_MAX_WEIGHT_BYTES = 1 << 20;
 
 /**
  * When the weight gradient takes the direct kernel (convDirectWeight): one group, stride 1, at
@@ -305,7 +308,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       out.set(arena.f32(pOut, out.length));
       return;
     }
-    if (useDirect(g, groups, s.O)) {
+    if (useDirect(g, groups, s.O, w.length)) {
       direct(px, pw, pOut, g, s.C, s.O, pBias, rs);
       out.set(arena.f32(pOut, out.length));
       return;
@@ -334,7 +337,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       if (dw) dispatch("depthwiseBackwardWeight", rs.map(([n0, n1], i) => [px, pdy, pdw[i]!, n0, n1, s.C, s.P, s.O, s.K, s.L, pRuns, nRuns, 0]));
     } else {
       // the input gradient as a direct conv of dy where it can be (stride 1): no columns, no col2im
-      const gi = dx && w && useDirect(g, groups, s.C) ? inputGradGeometry(g) : null;
+      const gi = dx && w && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
       if (gi) direct(pdy, arena.copyIn(flippedTransposed(w!, s.O, s.C, s.K)), pdx, gi, s.O, s.C, 0, rs);
       const dwDirect = dw !== null && x !== null && useDirectWeight(g, groups, s.O);
       if (dwDirect) directWeight(px, pdy, pdw, g, s.C, s.O, rs);

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import * as tl from "../../index.js";
 import { referenceBackend } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
-import { chunkedRuns, convRuns, setChunkBytes } from "./conv.js";
+import { chunkedRuns, convRuns, setChunkBytes, useDirect, useDirectWeight } from "./conv.js";
 import { kernels } from "../index.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
@@ -288,6 +288,19 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
       await wasm.closeThreads();
     });
   }
+  it("the measured rules: short rows, few tile rows and weights over 1 MiB stay on im2col + GEMM", () => {
+    const g = (side: number, stride = 1) => ({ ...geometry(2, 16, [side, side], [3, 3], [1, 1], [1, 1]), stride: [stride, stride] });
+    assert.equal(useDirect(g(32), 1, 32, 32 * 16 * 9), true);
+    assert.equal(useDirect(g(4), 1, 32, 32 * 16 * 9), false, "rows of 4 outputs");
+    assert.equal(useDirect(g(32), 1, 1, 1 * 16 * 9), false, "one tile row of four used");
+    assert.equal(useDirect(g(32), 2, 32, 32 * 8 * 9), false, "two groups");
+    assert.equal(useDirect(g(32, 2), 1, 32, 32 * 16 * 9), false, "stride 2");
+    assert.equal(useDirect(g(14), 1, 512, 512 * 512 * 9), false, "a 9 MiB weight");
+    assert.equal(useDirectWeight(g(32), 1, 32), true);
+    assert.equal(useDirectWeight(g(4), 1, 32), false, "rows of 4 outputs");
+    assert.equal(useDirectWeight(g(32), 1, 4), false, "half a tile of outputs");
+  });
+
   it("the forward adds the bias after the sum, as the GEMM path: the same bits", () => {
     const g = geometry(2, 3, [10, 12], [3, 3], [1, 1], [1, 1]), O = 5;
     const x = randomF32(2 * 3 * 120, 31), w = randomF32(O * 27, 32), bias = randomF32(O, 33);
