@@ -10,6 +10,7 @@
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { ConvGeometry } from "../backend.js";
+import { numelOf, stridesOf } from "../../tensor/shape.js";
 import * as ref from "../reference/conv.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
@@ -89,7 +90,7 @@ export function chunkedRuns(g: ConvGeometry, lc: number): ChunkedRuns {
   let cached = chunkCache.get(key);
   if (cached) return cached;
   const full = convRuns(g);
-  const L = g.colSize.reduce((a, b) => a * b, 1);
+  const L = numelOf(g.colSize);
   const nChunks = Math.ceil(L / lc);
   const perChunk: number[][] = Array.from({ length: nChunks }, () => []);
   for (let r = 0; r < full.length; r += 3) {
@@ -130,9 +131,6 @@ export interface DirectTables {
 
 const directCache = new Map<string, DirectTables>();
 
-/** Row-major strides of `shape`. */
-const stridesOf = (shape: readonly number[]): number[] => shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-
 /** Every index of `shape` in row-major order, as a flat offset under `strides`. */
 function offsetsOver(shape: readonly number[], strides: readonly number[]): number[] {
   let out = [0];
@@ -150,7 +148,7 @@ export function directTables(g: ConvGeometry, C: number): DirectTables {
   if (t) return t;
   const nd = g.imgSize.length, last = nd - 1;
   const padded = g.imgSize.map((n, i) => n + 2 * g.padding[i]!), ps = stridesOf(padded), is = stridesOf(g.imgSize);
-  const Pp = padded.reduce((a, b) => a * b, 1);
+  const Pp = numelOf(padded);
   // one image row (the last dim) per run, at its padded place
   const rowStarts = offsetsOver(g.imgSize.slice(0, last), is), padStarts = offsetsOver(g.imgSize.slice(0, last), ps);
   const shift = g.padding.reduce((a, p, i) => a + p * ps[i]!, 0);
@@ -175,16 +173,14 @@ export function inputGradGeometry(g: ConvGeometry): ConvGeometry | null {
   return { ...g, imgSize: g.colSize, colSize: g.imgSize, padding };
 }
 
-/** The weight [O, C, K] as [C, O, K] with each tap list reversed: the input gradient's kernel. */
-export function flippedTransposed(w: Float32Array, O: number, C: number, K: number): Float32Array {
-  const out = new Float32Array(w.length);
+/** out = the weight [O, C, K] as [C, O, K] with each tap list reversed: the input gradient's kernel. */
+export function flipTranspose(w: Float32Array, O: number, C: number, K: number, out: Float32Array): void {
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
       const src = (o * C + c) * K, dst = (c * O + o) * K + K - 1;
       for (let t = 0; t < K; t++) out[dst - t] = w[src + t]!;
     }
   }
-  return out;
 }
 
 /**
@@ -198,8 +194,12 @@ export function flippedTransposed(w: Float32Array, O: number, C: number, K: numb
  * (half-empty tiles) 188 -> 261 us; a 512->512 14x14 forward (9 MiB weight) 42 -> 59-74 ms.
  */
 export const useDirect = (g: ConvGeometry, groups: number, M: number, weightFloats: number): boolean =>
-  groups === 1 && M >= 4 && weightFloats * 4 <= DIRECT_MAX_WEIGHT_BYTES && g.stride.every((s) => s === 1) && g.padding.every((p) => p >= 0) && g.colSize[g.colSize.length - 1]! >= 8;
+  directShape(g, groups) && M >= 4 && weightFloats * 4 <= DIRECT_MAX_WEIGHT_BYTES;
 const DIRECT_MAX_WEIGHT_BYTES = 1 << 20;
+
+/** What every direct kernel needs: one group, stride 1, and rows of at least one 8-wide tile. */
+const directShape = (g: ConvGeometry, groups: number): boolean =>
+  groups === 1 && g.stride.every((s) => s === 1) && g.padding.every((p) => p >= 0) && g.colSize[g.colSize.length - 1]! >= 8;
 
 /**
  * When the weight gradient takes the direct kernel (convDirectWeight): one group, stride 1, at
@@ -207,8 +207,7 @@ const DIRECT_MAX_WEIGHT_BYTES = 1 << 20;
  * input streams). Measured (2 threads, medians of 60): N=64, 1->16, 8x8 backward 179 -> 148 us;
  * N=32, 64->64, 16x16 17.7 -> 14.3 ms; but 4x4 outputs 437 -> 555 us.
  */
-export const useDirectWeight = (g: ConvGeometry, groups: number, O: number): boolean =>
-  groups === 1 && O >= 8 && g.stride.every((s) => s === 1) && g.padding.every((p) => p >= 0) && g.colSize[g.colSize.length - 1]! >= 8;
+export const useDirectWeight = (g: ConvGeometry, groups: number, O: number): boolean => directShape(g, groups) && O >= 8;
 
 export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
@@ -220,7 +219,10 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   }
 
   /** Threads that may run `rows`: the caller plus the workers, at most one per row. */
-  const threadsFor = (rows: number): number => Math.min(rows, pool().pool ? pool().threads : 1);
+  function threadsFor(rows: number): number {
+    const { pool: p, threads } = pool();
+    return Math.min(rows, p ? threads : 1);
+  }
 
   /**
    * Each thread's buffers for a GEMM conv kernel, as threadLocal(0..2): columns for the longest
@@ -246,19 +248,13 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   /** Copy the geometry's runs into the arena. */
   function runsIn(g: ConvGeometry): [number, number] {
     const runs = convRuns(g);
-    const p = arena.alloc(runs.length * 4);
-    arena.i32(p, runs.length).set(runs);
-    return [p, runs.length / 3];
+    return [arena.copyIn(runs), runs.length / 3];
   }
 
   /** Copy the geometry's chunked runs into the arena: [runs, chunks, chunk count, longest chunk]. */
-  function chunksIn(g: ConvGeometry, rows: number): [number, number, number, number] {
-    const L = g.colSize.reduce((a, b) => a * b, 1);
+  function chunksIn(g: ConvGeometry, rows: number, L: number): [number, number, number, number] {
     const { runs, chunks, longest } = chunkedRuns(g, chunkLength(rows, L));
-    const pr = arena.alloc(Math.max(1, runs.length) * 4), pc = arena.alloc(chunks.length * 4);
-    arena.i32(pr, runs.length).set(runs);
-    arena.i32(pc, chunks.length).set(chunks);
-    return [pr, pc, chunks.length / 4, longest];
+    return [arena.copyIn(runs), arena.copyIn(chunks), chunks.length / 4, longest];
   }
 
   /**
@@ -268,11 +264,11 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
    */
   function direct(px: number, pw: number, pOut: number, g: ConvGeometry, C: number, M: number, pBias: number, rs: [number, number][]): void {
     const t = directTables(g, C);
-    const K = g.kernel.reduce((a, b) => a * b, 1), Kd = C * K;
+    const Kd = C * numelOf(g.kernel);
     const packed = arena.alloc(rt.exports.packedRowsFloats(M, Kd) * 4);
     rt.exports.packRowsFull(pw, M, Kd, packed);
     const [pPad, pOffs, pRows] = tablesIn(t);
-    const P = g.imgSize.reduce((a, b) => a * b, 1);
+    const P = numelOf(g.imgSize);
     const locals = Array.from({ length: threadsFor(rs.length) }, () => [arena.alloc((C * t.Pp + 8) * 4), arena.alloc(32 * 4)]);
     dispatch("convDirect", rs.map(([n0, n1]) => [px, n0, n1, C, P, t.Pp, pPad, t.padRuns.length / 3, threadLocal(0), packed, M, Kd, pOffs, pRows, t.rowBase.length, t.W, pOut, pBias, threadLocal(1)]), locals);
   }
@@ -280,21 +276,15 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   /** dw partials (one per row of samples) = dy @ unfold(pad(x))^T with the direct weight kernel. */
   function directWeight(px: number, pdy: number, pdw: number[], g: ConvGeometry, C: number, O: number, rs: [number, number][]): void {
     const t = directTables(g, C);
-    const K = g.kernel.reduce((a, b) => a * b, 1), L = t.rowBase.length * t.W;
+    const K = numelOf(g.kernel), L = t.rowBase.length * t.W;
     const [pPad, pOffs, pRows] = tablesIn(t);
-    const P = g.imgSize.reduce((a, b) => a * b, 1);
+    const P = numelOf(g.imgSize);
     const locals = Array.from({ length: threadsFor(rs.length) }, () => [arena.alloc((C * t.Pp + 8) * 4), arena.alloc(Math.ceil(O / 8) * 8 * L * 4), arena.alloc(32 * 4)]);
     dispatch("convDirectWeight", rs.map(([n0, n1], i) => [px, pdy, n0, n1, C, P, t.Pp, pPad, t.padRuns.length / 3, threadLocal(0), threadLocal(1), O, C * K, pOffs, pRows, t.rowBase.length, t.W, pdw[i]!, threadLocal(2)]), locals);
   }
 
   /** The direct kernel's tables, copied into the arena: [padRuns, offs, rowBase]. */
-  function tablesIn(t: DirectTables): [number, number, number] {
-    return [t.padRuns, t.offs, t.rowBase].map((a) => {
-      const p = arena.alloc(Math.max(1, a.length) * 4);
-      arena.i32(p, a.length).set(a);
-      return p;
-    }) as [number, number, number];
-  }
+  const tablesIn = (t: DirectTables): [number, number, number] => [arena.copyIn(t.padRuns), arena.copyIn(t.offs), arena.copyIn(t.rowBase)];
 
   function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry, groups: number, outChannels: number): void {
     const s = ref.convSizes(g, groups, outChannels);
@@ -314,7 +304,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       return;
     }
     const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
-    const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K);
+    const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
     const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
     dispatch("convForward", rs.map(([n0, n1]) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, COLS, SCRATCH, pBias, PACKED]), locals);
     out.set(arena.f32(pOut, out.length));
@@ -338,7 +328,11 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     } else {
       // the input gradient as a direct conv of dy where it can be (stride 1): no columns, no col2im
       const gi = dx && w && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
-      if (gi) direct(pdy, arena.copyIn(flippedTransposed(w!, s.O, s.C, s.K)), pdx, gi, s.O, s.C, 0, rs);
+      if (gi) {
+        const pwt = arena.alloc(w!.length * 4);
+        flipTranspose(w!, s.O, s.C, s.K, arena.f32(pwt, w!.length));
+        direct(pdy, pwt, pdx, gi, s.O, s.C, 0, rs);
+      }
       const dwDirect = dw !== null && x !== null && useDirectWeight(g, groups, s.O);
       if (dwDirect) directWeight(px, pdy, pdw, g, s.C, s.O, rs);
       const wantDx = dx !== null && gi === null, wantDw = dw !== null && !dwDirect;
@@ -360,7 +354,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
    */
   function gemmBackward(px: number, pw: number, pdy: number, pdx: number, pdw: number[] | null, g: ConvGeometry, s: ReturnType<typeof ref.convSizes>, groups: number, rs: [number, number][]): void {
     const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
-    const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K);
+    const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
     const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
     const rows = rs.map(([n0, n1], i) => {
       const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, COLS, SCRATCH];
