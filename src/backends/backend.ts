@@ -122,11 +122,6 @@ export interface Backend {
   convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** Max over each window; `indices` gets the flat spatial position of the max (NaN wins, first on ties). */
   maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: PoolGeometry): void;
-  /**
-   * The adjoint of maxPool: dx[p, indices[p, o]] += dy[p, o] over `planes` planes of P inputs and
-   * O outputs, in order of o; dx is overwritten (zeros where no window's max fell).
-   */
-  maxPoolBackward(dy: TypedArray, indices: Int32Array, dx: TypedArray, planes: number, P: number, O: number): void;
   /** Sum over each window divided by divisor[o] (one per output position). */
   avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void;
   /** The adjoint of avgPool: dx (pre-zeroed) gets dy[o] / divisor[o] at every position of window o. */

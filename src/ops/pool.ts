@@ -102,12 +102,11 @@ function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
   const plane = numelOf(w.g.inSize), P = w.g.planes;
   record(name, out, [x], (g) => [() => {
     // dy goes to the argmax of each window: a scatter along the flattened plane. Without a
-    // graph to record (the usual backward) it is one kernel on the storages: the indices came
-    // from maxPool itself, so the scatterAdd op's validation and copy are dead weight (and its
-    // generic kernel took 9% of a digits CNN epoch).
+    // graph to record (the usual backward) the kernel runs directly on the storages: the
+    // indices came from maxPool itself, so the op's validation and copy are dead weight.
     if (!isGradEnabled()) {
       const dx = empty(g.dtype, x.shape);
-      kernels().maxPoolBackward(g.storage, indices.storage as Int32Array, dx.storage, P, plane, indices.numel() / P);
+      kernels().scatterAdd(dx.storage, [P, plane], 1, indices.storage as Int32Array, [P, indices.storage.length / P], g.storage, [P, g.storage.length / P]);
       return dx;
     }
     const dx = scatterAdd(empty(g.dtype, [P, plane]), 1, reshape(indices, [P, -1]), reshape(g, [P, -1]));

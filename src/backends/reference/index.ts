@@ -8,7 +8,7 @@ import { logSoftmax } from "./softmax.js";
 import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./movement.js";
 import { reduce } from "./reduce.js";
 import { convBackward, convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
-import { avgPool, avgPoolBackward, maxPool, maxPoolBackward } from "./pool.js";
+import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
 import { gruCell, gruCellBackward, gruSequence, gruSequenceBackward, lstmCell, lstmCellBackward, lstmSequence, lstmSequenceBackward } from "./recurrent.js";
 
 export const referenceBackend: Backend = {
@@ -29,7 +29,6 @@ export const referenceBackend: Backend = {
   convBackwardInput,
   convBackwardWeight,
   maxPool,
-  maxPoolBackward,
   avgPool,
   avgPoolBackward,
   lstmCell,

@@ -55,13 +55,6 @@ export function maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: 
   }
 }
 
-export function maxPoolBackward(dy: TypedArray, indices: Int32Array, dx: TypedArray, planes: number, P: number, O: number): void {
-  dx.fill(0);
-  for (let p = 0; p < planes; p++) {
-    for (let o = 0; o < O; o++) dx[p * P + indices[p * O + o]!]! += dy[p * O + o]!;
-  }
-}
-
 export function avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
   const win = windows(g);
   const P = prod(g.inSize), O = win.length;

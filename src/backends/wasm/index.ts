@@ -7,6 +7,7 @@ import { referenceBackend } from "../reference/index.js";
 import { makeConv } from "./conv.js";
 import { makeElementwise } from "./elementwise.js";
 import { makeMatmul } from "./matmul.js";
+import { makeIndexing } from "./indexing.js";
 import { makePool } from "./pool.js";
 import { makeRecurrent } from "./recurrent.js";
 import { makeSoftmax } from "./softmax.js";
@@ -50,6 +51,7 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     ...makeRecurrent(rt, arena, threading),
     ...makeConv(rt, arena, threading),
     ...makePool(rt, arena),
+    ...makeIndexing(rt, arena),
     ...makeSoftmax(rt, arena),
   };
 }

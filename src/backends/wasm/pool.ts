@@ -20,10 +20,6 @@ export function makePool(rt: WasmRuntime, arena: Arena) {
       if (!(x instanceof Float32Array && out instanceof Float32Array) || out.length === 0) return ref.maxPool(x, out, indices, g);
       pool(g, [x], [out, indices], ([px, ps, po, pOut, pIdx], P, O) => k.maxPool(px!, pOut!, pIdx!, g.planes, P, O, ps!, po!));
     },
-    maxPoolBackward(dy: TypedArray, indices: Int32Array, dx: TypedArray, planes: number, P: number, O: number): void {
-      if (!(dy instanceof Float32Array && dx instanceof Float32Array) || dx.length === 0) return ref.maxPoolBackward(dy, indices, dx, planes, P, O);
-      arena.call([dy, indices], [dx], ([pdy, pi, pdx]) => k.maxPoolBackward(pdy!, pi!, pdx!, planes, P, O));
-    },
     avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
       if (!(x instanceof Float32Array && out instanceof Float32Array) || out.length === 0) return ref.avgPool(x, out, divisor, g);
       pool(g, [x, Float32Array.from(divisor)], [out], ([px, pd, ps, po, pOut], P, O) => k.avgPool(px!, pOut!, pd!, g.planes, P, O, ps!, po!));

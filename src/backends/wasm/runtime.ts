@@ -24,7 +24,7 @@ export interface WasmExports {
   convBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, accumulate: number): void;
   convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, accumulate: number, packedWT: number): void;
   maxPool(x: number, out: number, indices: number, planes: number, P: number, O: number, start: number, offs: number): void;
-  maxPoolBackward(dy: number, indices: number, dx: number, planes: number, P: number, O: number): void;
+  scatterAddRows(out: number, index: number, src: number, outer: number, size: number, m: number): void;
   avgPool(x: number, out: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
   avgPoolBackward(dy: number, dx: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
   lstmSequence(xg: number, h0: number, c0: number, w: number, out: number, gates: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;

@@ -533,20 +533,25 @@ describe("wasm maxPool matches the reference kernel exactly", () => {
     assert.deepEqual(Array.from(gi), Array.from(wi));
     assert.deepEqual(Array.from(got, (v) => Object.is(v, -0) ? "-0" : v), Array.from(want, (v) => Object.is(v, -0) ? "-0" : v));
   });
-  it("the backward scatter: the reference's bits, with windows whose maxima share a position", () => {
+  it("the backward scatter (scatterAdd along the last dim): the reference's bits, with windows whose maxima share a position", () => {
     const g = { planes: 6, inSize: [5, 5], outSize: [3, 3], start: [Int32Array.of(-1, 1, 3), Int32Array.of(-1, 1, 3)], count: [Int32Array.of(3, 3, 3), Int32Array.of(3, 3, 3)], dilation: [1, 1] };
     const x = randomF32(6 * 25, 41).map((v) => Math.round(v)), out = new Float32Array(54), idx = new Int32Array(54);
     referenceBackend.maxPool(x, out, idx, g);
     // overlapping windows picking one position: the scatter must add, not overwrite
     assert.ok(new Set(idx.subarray(0, 9)).size < 9 || new Set(idx.subarray(9, 18)).size < 9);
-    const dy = randomF32(54, 42), want = new Float32Array(150).fill(7), got = new Float32Array(150).fill(7);
-    referenceBackend.maxPoolBackward(dy, idx, want, 6, 25, 9);
-    wasm.maxPoolBackward(dy, idx, got, 6, 25, 9);
-    assert.deepEqual(got, want);
-    // the reference is the scatterAdd it replaces
-    const scatter = new Float32Array(150);
-    referenceBackend.scatterAdd(scatter, [6, 25], 1, idx, [6, 9], dy, [6, 9]);
-    assert.deepEqual(want, scatter);
+    // onto zeros (maxPool's backward) and onto values already there (scatterAdd accumulates)
+    for (const start of [0, 7]) {
+      const dy = randomF32(54, 42), want = new Float32Array(150).fill(start), got = new Float32Array(150).fill(start);
+      referenceBackend.scatterAdd(want, [6, 25], 1, idx, [6, 9], dy, [6, 9]);
+      wasm.scatterAdd(got, [6, 25], 1, idx, [6, 9], dy, [6, 9]);
+      assert.deepEqual(got, want);
+    }
+    // another layout (along dim 0) takes the reference kernel: the same results
+    const idx0 = Int32Array.from({ length: 12 }, (_, i) => (i * 7) % 5), src0 = randomF32(12, 43);
+    const want0 = new Float32Array(15), got0 = new Float32Array(15);
+    referenceBackend.scatterAdd(want0, [5, 3], 0, idx0, [4, 3], src0, [4, 3]);
+    wasm.scatterAdd(got0, [5, 3], 0, idx0, [4, 3], src0, [4, 3]);
+    assert.deepEqual(got0, want0);
   });
 });
 

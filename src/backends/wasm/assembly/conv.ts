@@ -1,6 +1,7 @@
 // Convolution kernels (float32): per sample and per chunk of output positions, unfold the image
-// into columns (im2col) in a scratch block that stays in L2, then one GEMM per group; the two backward kernels are the same
-// lowering read the other way (GEMM then col2im for the input, im2col then GEMM for the weight).
+// into columns (im2col) in a scratch block that stays in L2, then one GEMM per group; the two
+// backward kernels are the same lowering read the other way (GEMM then col2im for the input,
+// im2col then GEMM for the weight).
 //
 // The geometry arrives as "runs" built on the JS side: each run copies `len` consecutive image
 // elements (at plane offset src) to consecutive column entries (at dst within one channel's
@@ -11,19 +12,21 @@ import { packAAll, packedAFloats, sgemm, sgemmPackedA } from "./gemm";
 
 @inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
 
-/** cols [C, KL] = unfold(img [C, P]) along the runs (triples dst, src, len at `runs`). */
+/** Copy along the runs (triples dst, src, len at `runs`): len floats from src0 + src to dst0 + dst each. */
+export function copyRuns(dst0: usize, src0: usize, runs: usize, nRuns: i32): void {
+  for (let r = 0; r < nRuns; r++) {
+    const p = runs + <usize>r * 12;
+    const d = at(dst0, load<i32>(p)), s = at(src0, load<i32>(p, 4)), len = load<i32>(p, 8);
+    let j = 0;
+    for (; j + 4 <= len; j += 4) v128.store(at(d, j), v128.load(at(s, j)));
+    for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(s, j)));
+  }
+}
+
+/** cols [C, KL] = unfold(img [C, P]) along the runs. */
 function im2col(img: usize, C: i32, P: i32, cols: usize, KL: i32, runs: usize, nRuns: i32): void {
   memory.fill(cols, 0, <usize>C * KL * 4);
-  for (let c = 0; c < C; c++) {
-    const src0 = at(img, c * P), dst0 = at(cols, c * KL);
-    for (let r = 0; r < nRuns; r++) {
-      const p = runs + <usize>r * 12;
-      const d = at(dst0, load<i32>(p)), s = at(src0, load<i32>(p, 4)), len = load<i32>(p, 8);
-      let j = 0;
-      for (; j + 4 <= len; j += 4) v128.store(at(d, j), v128.load(at(s, j)));
-      for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(s, j)));
-    }
-  }
+  for (let c = 0; c < C; c++) copyRuns(at(cols, c * KL), at(img, c * P), runs, nRuns);
 }
 
 /** img [C, P] += fold(cols [C, KL]) along the runs: the adjoint of im2col. */

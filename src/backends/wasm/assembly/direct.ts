@@ -12,7 +12,8 @@
 // outputs, reducing over every output position, with the broadcasts read from the padded
 // sample and dy^T packed once per sample. The JS side (../conv.ts) decides when these beat
 // im2col + GEMM (useDirect, useDirectWeight: measured there).
-import { madd, packB, storeTile } from "./gemm";
+import { copyRuns } from "./conv";
+import { madd, packB, storeTile, tileKernel } from "./gemm";
 
 const MR = 4;
 const NR = 8;
@@ -34,51 +35,10 @@ export function packedRowsFloats(m: i32, k: i32): i32 {
   return ((m + MR - 1) / MR) * MR * k;
 }
 
-/**
- * One tile: rows [i0, i0 + rows) of out (row stride ldo floats), columns [j, j + cols) from the
- * padded input at xb; the reduction reads xb + offs[p] for p < kd. acc is stored (plus bias[i]
- * when bias != 0).
- */
-@inline function tile(kd: i32, pa: usize, xb: usize, offs: usize, o: usize, ldo: i32, rows: i32, cols: i32, bias: usize, i0: i32, tmp: usize): void {
-  let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
-  let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
-  for (let p = 0; p < kd; p++) {
-    const bp = xb + (<usize>load<i32>(offs + (<usize>p << 2)) << 2);
-    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
-    let a = v128.load32_splat(pa);
-    c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
-    a = v128.load32_splat(pa, 4);
-    c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
-    a = v128.load32_splat(pa, 8);
-    c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
-    a = v128.load32_splat(pa, 12);
-    c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
-    pa += MR * 4;
-  }
-  if (bias) {
-    // the GEMM path adds the bias after the sum: the same order, the same bits
-    let b = f32x4.splat(load<f32>(at(bias, i0)));
-    c0a = f32x4.add(c0a, b); c0b = f32x4.add(c0b, b);
-    if (rows > 1) { b = f32x4.splat(load<f32>(at(bias, i0 + 1))); c1a = f32x4.add(c1a, b); c1b = f32x4.add(c1b, b); }
-    if (rows > 2) { b = f32x4.splat(load<f32>(at(bias, i0 + 2))); c2a = f32x4.add(c2a, b); c2b = f32x4.add(c2b, b); }
-    if (rows > 3) { b = f32x4.splat(load<f32>(at(bias, i0 + 3))); c3a = f32x4.add(c3a, b); c3b = f32x4.add(c3b, b); }
-  }
-  storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, o, ldo, rows, cols, false, tmp);
-}
-
 /** xpad = sample n of x [N, C, P] in its zero-padded planes of Pp floats (+ 8 floats of slack). */
 function padSample(x: usize, n: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize): void {
   memory.fill(xpad, 0, (<usize>C * Pp + NR) << 2);
-  for (let c = 0; c < C; c++) {
-    const src0 = at(x, (n * C + c) * P), dst0 = at(xpad, c * Pp);
-    for (let r = 0; r < nPadRuns; r++) {
-      const q = padRuns + <usize>r * 12;
-      const d = at(dst0, load<i32>(q)), s = at(src0, load<i32>(q, 4)), len = load<i32>(q, 8);
-      let j = 0;
-      for (; j + 4 <= len; j += 4) v128.store(at(d, j), v128.load(at(s, j)));
-      for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(s, j)));
-    }
-  }
+  for (let c = 0; c < C; c++) copyRuns(at(xpad, c * Pp), at(x, (n * C + c) * P), padRuns, nPadRuns);
 }
 
 /**
@@ -101,7 +61,7 @@ export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, 
       for (let j = 0; j < W; j += NR) {
         const xb = at(xpad, rb + j), cols = min(NR, W - j);
         for (let i = 0; i < M; i += MR) {
-          tile(Kd, at(packedA, i * Kd), xb, offs, at(on, i * L + q * W + j), L, min(MR, M - i), cols, bias, i, tmp);
+          tileKernel(Kd, at(packedA, i * Kd), xb, offs, true, at(on, i * L + q * W + j), L, min(MR, M - i), cols, false, bias, i, tmp);
         }
       }
     }

@@ -109,10 +109,24 @@ export function packB(b: usize, rs: i32, cs: i32, p0: i32, j0: i32, kc: i32, nc:
  * for the `rows` x `cols` valid part (edge tiles go through `tmp`).
  */
 function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
+  tileKernel(kc, pa, pb, 0, false, c, ldc, rows, cols, add, 0, 0, tmp);
+}
+
+/**
+ * The MR x NR tile every product here runs: acc = sum over p < kd of the MR broadcasts at pa
+ * (packed A, MR floats per step) times the NR-wide row of B at step p, which is pb + p * NR
+ * floats (packed panels) or, with `viaOffsets`, pb + offs[p] floats (the direct convolution:
+ * 8 consecutive outputs read 8 consecutive inputs of a padded image). Callers pass
+ * `viaOffsets` as a literal, so the inlined loop keeps only its own addressing. Then bias[i0 +
+ * r] is added to row r when bias != 0 (after the sum, as the GEMM path's separate bias pass:
+ * the same bits), and the tile is stored (storeTile).
+ */
+@inline export function tileKernel(kd: i32, pa: usize, pb: usize, offs: usize, viaOffsets: bool, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, bias: usize, i0: i32, tmp: usize): void {
   let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
   let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+  for (let p = 0; p < kd; p++) {
+    const bp = viaOffsets ? pb + (<usize>load<i32>(offs + (<usize>p << 2)) << 2) : pb + (<usize>p << 5);
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     let a = v128.load32_splat(pa);
     c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
     a = v128.load32_splat(pa, 4);
@@ -122,15 +136,20 @@ function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i3
     a = v128.load32_splat(pa, 12);
     c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
     pa += MR * 4;
-    pb += NR * 4;
+  }
+  if (bias) {
+    let b = f32x4.splat(load<f32>(bias + (<usize>i0 << 2)));
+    c0a = f32x4.add(c0a, b); c0b = f32x4.add(c0b, b);
+    if (rows > 1) { b = f32x4.splat(load<f32>(bias + (<usize>(i0 + 1) << 2))); c1a = f32x4.add(c1a, b); c1b = f32x4.add(c1b, b); }
+    if (rows > 2) { b = f32x4.splat(load<f32>(bias + (<usize>(i0 + 2) << 2))); c2a = f32x4.add(c2a, b); c2b = f32x4.add(c2b, b); }
+    if (rows > 3) { b = f32x4.splat(load<f32>(bias + (<usize>(i0 + 3) << 2))); c3a = f32x4.add(c3a, b); c3b = f32x4.add(c3b, b); }
   }
   storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c, ldc, rows, cols, add, tmp);
 }
 
 /**
  * Write an MR x NR tile (row r in the registers cra, crb) to C (row stride ldc), or add it (add), for its
- * `rows` x `cols` valid part: edge tiles go through `tmp` (MR * NR floats). Shared by the GEMM
- * micro-kernel and the direct convolution's tile.
+ * `rows` x `cols` valid part: edge tiles go through `tmp` (MR * NR floats).
  */
 @inline export function storeTile(c0a: v128, c0b: v128, c1a: v128, c1b: v128, c2a: v128, c2b: v128, c3a: v128, c3b: v128, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
   const full = rows == MR && cols == NR;

@@ -12,18 +12,6 @@
   return v128.load32_lane(ptr + 3 * stride, v, 3);
 }
 
-/** dx[p, indices[p, o]] += dy[p, o], o in order, on a zeroed dx: maxPool's adjoint. */
-export function maxPoolBackward(dy: usize, indices: usize, dx: usize, planes: i32, P: i32, O: i32): void {
-  memory.fill(dx, 0, <usize>planes * P * 4);
-  for (let p = 0; p < planes; p++) {
-    const d = f(dx, p * P), g = f(dy, p * O), ix = f(indices, p * O);
-    for (let o = 0; o < O; o++) {
-      const at = f(d, load<i32>(f(ix, o)));
-      store<f32>(at, load<f32>(at) + load<f32>(f(g, o)));
-    }
-  }
-}
-
 /**
  * Max over each window; indices get the flat plane offset of the first maximum (NaN wins). No
  * data-dependent branch (a "v > best" branch mispredicts on real activations, 7x slower): the
