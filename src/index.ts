@@ -21,6 +21,8 @@ export { relu, leakyRelu, elu, gelu, sigmoid, tanh, softplus, silu } from "./ops
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { sum, mean, prod, max, min, amax, amin, argmax, argmin, variance as var, std, logsumexp, norm, all, any, sumToSize, type Dims, type ValuesIndices, type VarOptions } from "./ops/reduce.js";
 export { addmm, matmul, mm, mmBias } from "./ops/matmul.js";
+export { cumsum, cumprod, type CumOptions } from "./ops/scan.js";
+export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./ops/sort.js";
 export { reshape, view, flatten, squeeze, unsqueeze, permute, transpose, t, expand, broadcastTo, slice, narrow, select, flip, contiguous, clone, detach, to } from "./ops/movement.js";
 export { cat, stack, split, chunk, unbind } from "./ops/join.js";
 export { indexSelect, indexAdd, gather, scatterAdd } from "./ops/indexing.js";

@@ -28,6 +28,9 @@ export type BinaryOp =
 /** Reductions over the middle axis of an [outer, size, inner] view. arg* write int32 positions. */
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin" | "all" | "any";
 
+/** Running reductions along the middle axis of an [outer, size, inner] view (cumsum, cumprod). */
+export type ScanOp = "sum" | "prod";
+
 /** C[b] = op(A[b]) @ op(B[b]) for b < batch, A: m x k, B: k x n, C: m x n (row-major). */
 export interface MatmulGeometry {
   batch: number;
@@ -102,6 +105,18 @@ export interface Backend {
   gather(x: TypedArray, xShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: TypedArray): void;
   /** torch.scatter_add_ along `dim`: out[p with p[dim] := index[p]] += src[p], p over indexShape. */
   scatterAdd(out: TypedArray, outShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], src: TypedArray, srcShape: readonly number[]): void;
+  /**
+   * Running sum or product along the middle axis of an [outer, size, inner] view, from the first
+   * position to the last (from the last to the first when `reverse`). Float results accumulate in
+   * float64 and are rounded once per output (PyTorch's CPU kernels do the same); int32 ones wrap.
+   */
+  scan(op: ScanOp, x: TypedArray, outer: number, size: number, inner: number, reverse: boolean, out: TypedArray): void;
+  /**
+   * Stable sort of each line along the middle axis of an [outer, size, inner] view, ascending or
+   * descending, NaN above everything: the first k of each sorted line go to values and their
+   * positions in the line to indices (both [outer, k, inner]). Equal values keep their order.
+   */
+  sort(x: TypedArray, outer: number, size: number, inner: number, k: number, descending: boolean, values: TypedArray, indices: Int32Array): void;
   /**
    * log(softmax) over the middle axis of an [outer, size, inner] view: x - m - log(sum exp(x - m))
    * with m the line's max (0 when it is infinite, as torch.logsumexp), so +inf gives NaN there

@@ -14,6 +14,8 @@ import * as I from "./indexing.js";
 import * as J from "./join.js";
 import * as M from "./movement.js";
 import * as R from "./reduce.js";
+import * as Scan from "./scan.js";
+import * as Sort from "./sort.js";
 import * as U from "./unary.js";
 import { matmul } from "./matmul.js";
 import { maskedFill, where } from "./select.js";
@@ -74,6 +76,12 @@ export interface TensorMethods {
   all(dim?: R.Dims, keepdim?: boolean): Tensor;
   any(dim?: R.Dims, keepdim?: boolean): Tensor;
   sumToSize(shape: readonly number[]): Tensor;
+  // running reductions and sorting
+  cumsum(dim: number, opts?: Scan.CumOptions): Tensor;
+  cumprod(dim: number, opts?: Scan.CumOptions): Tensor;
+  sort(dim?: number | Sort.SortOptions, opts?: Sort.SortOptions): R.ValuesIndices;
+  argsort(dim?: number | Sort.SortOptions, opts?: Sort.SortOptions): Tensor;
+  topk(k: number, opts?: Sort.TopkOptions): R.ValuesIndices;
   // shape and layout
   reshape(shape: readonly number[]): Tensor;
   view(shape: readonly number[]): Tensor;
@@ -198,6 +206,11 @@ const methods: TensorMethods & ThisType<Tensor> = {
   all(d, k) { return R.all(this, d, k); },
   any(d, k) { return R.any(this, d, k); },
   sumToSize(s) { return R.sumToSize(this, s); },
+  cumsum(d, o) { return Scan.cumsum(this, d, o); },
+  cumprod(d, o) { return Scan.cumprod(this, d, o); },
+  sort(d, o) { return Sort.sort(this, d, o); },
+  argsort(d, o) { return Sort.argsort(this, d, o); },
+  topk(k, o) { return Sort.topk(this, k, o); },
   reshape(s) { return M.reshape(this, s); },
   view(s) { return M.view(this, s); },
   flatten(a, b) { return M.flatten(this, a, b); },

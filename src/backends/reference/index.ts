@@ -7,6 +7,8 @@ import { matmul } from "./matmul.js";
 import { logSoftmax } from "./softmax.js";
 import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./movement.js";
 import { reduce } from "./reduce.js";
+import { scan } from "./scan.js";
+import { sort } from "./sort.js";
 import { convBackward, convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
 import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
 import { gruCell, gruCellBackward, gruSequence, gruSequenceBackward, lstmCell, lstmCellBackward, lstmSequence, lstmSequenceBackward } from "./recurrent.js";
@@ -24,6 +26,8 @@ export const referenceBackend: Backend = {
   indexAdd,
   gather,
   scatterAdd,
+  scan,
+  sort,
   convForward,
   convBackward,
   convBackwardInput,
