@@ -64,7 +64,9 @@ export class DataFrame {
   /** A frame over existing columns (no copy, no checks beyond lengths). */
   static fromColumns(names: readonly string[], data: readonly Column[], index?: Index): DataFrame {
     const n = data.length ? colLength(data[0]!) : index ? indexLength(index) : 0;
-    const dup = names.find((s, i) => names.indexOf(s) !== i);
+    // linear in the columns: a wide CSV can have tens of thousands
+    const seen = new Set<string>();
+    const dup = names.find((s) => seen.size === seen.add(s).size);
     if (dup !== undefined) throw new FrameError(`DataFrame: column name ${JSON.stringify(dup)} appears twice. Rename one of them (rename, or suffixes in merge).`);
     data.forEach((c, j) => sameLength("DataFrame", `column ${quote(names[j]!)}`, colLength(c), n));
     const df = Object.create(DataFrame.prototype) as { names: readonly string[]; data: readonly Column[]; index: Index };

@@ -5,6 +5,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readCsv, readCsvChunks, readCsvStream, readJson, DataFrame, type ReadCsvOptions, type FrameDType } from "../index.js";
 import { dataset, datasetText, pick, frameEqual, pandasCase, pandasCases, throwsFrame, type EncFrame } from "../testing.test.js";
+import { readCsvWork } from "./csv.js";
+import { cell } from "../column.js";
 
 const files: Record<string, string> = { iris: "iris", mtcars: "mtcars", airquality: "airquality", warpbreaks: "warpbreaks", "titanic-counts": "titanic-counts", "eu-stock-markets": "eu-stock-markets", "co2-mauna-loa": "co2-mauna-loa", "tooth-growth": "tooth-growth" };
 
@@ -149,4 +151,140 @@ describe("JSON", () => {
     }
   });
   it("bad JSON names the line", () => throwsFrame(() => readJson('{"a":1}\n{oops', { lines: true }), /line 2 is not valid JSON/));
+});
+
+describe("type promotions keep the missing cells", () => {
+  // Every column of four cells drawn from {int, float, bool, text, missing} (5^4 = 625 columns,
+  // each missing marker form in turn): the result follows the inference rules, and a missing
+  // cell stays missing whichever promotion (int -> float, int -> bool, any -> text) came after it.
+  const kinds = ["int", "float", "bool", "text", "na"] as const;
+  const textOf = { int: ["7", "-2", "0"], float: ["1.5", "-0.25", "3e2"], bool: ["True", "false", "TRUE"], text: ["x", "a b", "1x"] };
+  const naForms = ["", "NA", "nan", '""', "NULL"];
+  const expectFor = (cells: (typeof kinds[number])[], texts: string[]): { dtype: string; values: unknown[] } => {
+    const present = new Set(cells.filter((k) => k !== "na"));
+    const hasNa = cells.includes("na");
+    if (present.size === 0) return { dtype: "float64", values: cells.map(() => NaN) };
+    const only = (...ks: string[]) => [...present].every((k) => ks.includes(k));
+    if (only("int")) return hasNa ? { dtype: "float64", values: texts.map((t, i) => (cells[i] === "na" ? NaN : Number(t))) } : { dtype: "int64", values: texts.map(Number) };
+    if (only("int", "float")) return { dtype: "float64", values: texts.map((t, i) => (cells[i] === "na" ? NaN : Number(t))) };
+    if (only("bool")) return { dtype: "bool", values: texts.map((t, i) => (cells[i] === "na" ? null : t.toLowerCase() === "true")) };
+    return { dtype: "string", values: texts.map((t, i) => (cells[i] === "na" ? null : t)) };
+  };
+  it("625 four-cell columns, the missing marker varied, with a promoting neighbour column", () => {
+    let k = 0, checked = 0;
+    const combos: (typeof kinds[number])[][] = [[]];
+    for (let d = 0; d < 4; d++) combos.splice(0, combos.length, ...combos.flatMap((c) => kinds.map((x) => [...c, x])));
+    for (const cells of combos) {
+      const texts = cells.map((c, i) => (c === "na" ? "" : textOf[c][(i + k) % 3]!));
+      const written = cells.map((c, i) => (c === "na" ? naForms[(i + k++) % naForms.length]! : texts[i]!));
+      // a second column that turns from int to text on the last row, so re-reads cross fields
+      const csv = "a,b\n" + written.map((w, i) => `${w},${i === 3 ? "z" : i}`).join("\n") + "\n";
+      const df = readCsv(csv);
+      const want = expectFor(cells, texts);
+      assert.equal(df.dtypes.a, want.dtype === "string" ? "string" : want.dtype, `${JSON.stringify(csv)} dtype`);
+      assert.deepEqual(df.col("a").toArray(), want.values, JSON.stringify(csv));
+      assert.deepEqual(df.col("b").toArray(), ["0", "1", "2", "z"]);
+      checked++;
+    }
+    assert.equal(checked, 625);
+  });
+  it("a short row's absent cell is missing after any promotion, also with keepDefaultNa: false", () => {
+    for (const later of ["1.5", "x", "True"]) {
+      for (const keepDefaultNa of [true, false]) {
+        const df = readCsv(`a,b\n1,2\n3\n4,${later}\n`, { keepDefaultNa, onShortRow: () => {} });
+        const b = df.col("b").toArray();
+        assert.equal(b.length, 3);
+        assert.ok(b[1] === null || Number.isNaN(b[1]), `${later} keepDefaultNa ${keepDefaultNa}: ${JSON.stringify(b)}`);
+      }
+    }
+  });
+  it("the issue's example: a\\nNA\\n1.5 is [NaN, 1.5]", () => assert.deepEqual(readCsv("a\nNA\n1.5").col("a").toArray(), [NaN, 1.5]));
+});
+
+describe("the last record needs no line terminator", () => {
+  // Rule: text without its final line break reads as the same text with it, whatever the record
+  // ends with (a separator, a quoted field, an empty field) and whatever the line breaks are.
+  const bodies = ["a,b\n1,", "a,b\n1,2\n3,", "a,b,\n1,2,", "a\n1\n2", 'a,b\n1,""', 'a,b\n"x",', "a,b\n,", "a,b,c\n1,,", "a;b\n1;", 'a,b\n"1,2",'];
+  for (const nl of ["\n", "\r\n", "\r"]) {
+    it(`ending with a separator or a field, line breaks ${JSON.stringify(nl)}`, () => {
+      for (const body of bodies) {
+        const t = body.replace(/\n/g, nl);
+        const opts: ReadCsvOptions = body.includes(";") ? { sep: ";" } : {};
+        const without = readCsv(t, opts), withNl = readCsv(t + nl, opts);
+        assert.deepEqual(without.columns, withNl.columns, t);
+        assert.deepEqual(without.toColumns(), withNl.toColumns(), t);
+        assert.equal(without.length, body.split("\n").length - 1, t);
+      }
+    });
+  }
+  it("a header ending with a separator gets one unnamed column, not two", () => assert.deepEqual(readCsv("a,b,\n1,2,").columns, ["a", "b", "Unnamed: 2"]));
+});
+
+describe("toCsv -> readCsv keeps every row of a one-column frame", () => {
+  it("missing and empty cells are written as \"\" (as pandas), so no line is blank", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const make: Record<string, () => unknown> = { float64: () => rnd() * 10 - 5, int64: () => Math.floor(rnd() * 100), bool: () => rnd() < 0.5, string: () => (rnd() < 0.3 ? "" : `s${Math.floor(rnd() * 5)}`) };
+    for (let trial = 0; trial < 200; trial++) {
+      const dtype = Object.keys(make)[trial % 4]!;
+      const n = 1 + Math.floor(rnd() * 8);
+      const vals = Array.from({ length: n }, () => (rnd() < 0.4 ? null : make[dtype]!()));
+      const df = new DataFrame({ [trial % 7 === 0 ? "" : "v"]: vals }, { dtypes: { v: dtype as FrameDType, "": dtype as FrameDType } });
+      const text = df.toCsv({ index: false });
+      assert.ok(!/\n\n/.test(text) && !text.startsWith("\n"), JSON.stringify(text));
+      const back = readCsv(text);
+      assert.equal(back.length, n, JSON.stringify(text));
+      // "" and missing are one value in CSV (pandas reads both as NaN)
+      const norm = (v: unknown) => (v === null || v === "" || (typeof v === "number" && Number.isNaN(v)) ? null : v);
+      assert.deepEqual(back.data[0] ? back.col(back.columns[0]!).toArray().map(norm) : [], df.col(df.columns[0]!).toArray().map(norm), JSON.stringify(text));
+    }
+  });
+  it("equals pandas' to_csv for a one-column frame with missing values", () => {
+    assert.equal(new DataFrame({ a: [1, null, 3] }, { dtypes: { a: "float64" } }).toCsv({ index: false }), 'a\n1.0\n""\n3.0\n');
+    assert.equal(new DataFrame({ a: ["x", "", null] }).toCsv({ index: false, naRep: "NA" }), 'a\nx\n""\nNA\n');
+  });
+});
+
+describe("a wide CSV reads in time linear in its columns", () => {
+  const C = 20_000;
+  // column j: kind j % 4 = int; int, missing, then float; int then text on the last row; quoted text with separators
+  const written = (j: number, r: number): string => {
+    switch (j % 4) {
+      case 0: return String(j + r);
+      case 1: return r === 1 ? "NA" : r === 2 ? `${j}.5` : String(j);
+      case 2: return r === 2 ? `t${j}` : String(r);
+      default: return `"q,${j}"`;
+    }
+  };
+  const text = [Array.from({ length: C }, (_, j) => `c${j}`).join(","), ...[0, 1, 2].map((r) => Array.from({ length: C }, (_, j) => written(j, r)).join(","))].join("\n");
+  it("20,000 columns x 3 rows: every column's dtype and values, and re-reads bounded per cell", () => {
+    readCsvWork.rereadFields = 0;
+    const df = readCsv(text);
+    assert.deepEqual(df.shape, [3, C]);
+    const want = { 0: "int64", 1: "float64", 2: "string", 3: "string" } as Record<number, string>;
+    const names = df.columns, data = df.data;
+    for (let j = 0; j < C; j++) {
+      const col = data[j]!;
+      assert.equal(names[j], `c${j}`);
+      assert.equal(col.dtype, want[j % 4], `c${j}`);
+      for (let r = 0; r < 3; r++) {
+        const t = written(j, r);
+        const exp = j % 4 === 3 ? t.slice(1, -1) : j % 4 === 2 ? t : t === "NA" ? NaN : Number(t);
+        if (!Object.is(cell(col, r), exp)) assert.fail(`c${j} row ${r}: ${String(cell(col, r))} != ${exp}`);
+      }
+    }
+    // the C / 4 columns that turn to text re-read their two earlier cells each, skipping at most 15
+    // fields from the nearest kept offset; the quadratic reader rescanned whole rows (~10^8 fields)
+    assert.ok(readCsvWork.rereadFields <= 2 * (C / 4) * 16, `re-read ${readCsvWork.rereadFields} fields`);
+    assert.ok(readCsvWork.rereadFields >= 2 * (C / 4), "the counter counts");
+  });
+  it("building the frame looks at each column name a bounded number of times", () => {
+    // the duplicate-name check of DataFrame.fromColumns, which every read ends in, counted through a proxy
+    let reads = 0;
+    const names = Array.from({ length: C }, (_, j) => `c${j}`);
+    const counted = new Proxy(names, { get: (t, k, r) => { if (typeof k === "string" && /^\d+$/.test(k)) reads++; return Reflect.get(t, k, r) as unknown; } });
+    const col = readCsv("a\n1\n").data[0]!;
+    DataFrame.fromColumns(counted, names.map(() => col));
+    assert.ok(reads <= 4 * C, `${reads} element reads for ${C} names`);
+  });
 });

@@ -84,12 +84,13 @@ type Mode = "int" | "float" | "bool" | "string" | "date";
 class Builder {
   mode: Mode;
   n = 0;
-  nums = new Float64Array(1024);
+  // small to start: a 20,000-column file makes 20,000 builders; columns double as rows come
+  nums = new Float64Array(16);
   /** 1 = missing, for int/bool columns. */
   na: Uint8Array | null = null;
   codes: Int32Array | null = null;
   table: StringTable | null = null;
-  constructor(readonly name: string, readonly forced: FrameDType | undefined, readonly ctx: ParseContext) {
+  constructor(readonly name: string, readonly col: number, readonly forced: FrameDType | undefined, readonly ctx: ParseContext) {
     this.mode = forced === "string" || forced === "category" ? "string" : forced === "datetime" ? "date" : forced === "float64" ? "float" : forced === "bool" ? "bool" : "int";
     if (this.mode === "string") this.toStringMode(null);
   }
@@ -99,6 +100,13 @@ class Builder {
     const a = new Float64Array(cap); a.set(this.nums); this.nums = a;
     if (this.na) { const m = new Uint8Array(cap); m.set(this.na); this.na = m; }
     if (this.codes) { const k = new Int32Array(cap); k.set(this.codes); this.codes = k; }
+  }
+
+  /** A cell with no value (a short row's absent field, whatever the NA markers are). */
+  pushMissing(): void {
+    if (this.n === this.nums.length) this.grow();
+    this.missing();
+    this.n++;
   }
 
   private missing(): void {
@@ -123,7 +131,7 @@ class Builder {
         if (v === v) {
           if (this.mode === "int" && !lastWasInt) {
             if (this.forced === "int64") { this.coerce(t.slice(s, e), line); return; }
-            this.mode = "float";
+            this.toFloatMode();
           }
           this.nums[this.n++] = v;
           return;
@@ -167,6 +175,19 @@ class Builder {
     }
   }
 
+  /** int -> float: the cells missing so far (held in the mask) become NaN, float's missing value. */
+  private toFloatMode(): void {
+    const na = this.na;
+    if (na) for (let i = 0; i < this.n; i++) if (na[i] === 1) this.nums[i] = NaN;
+    this.na = null;
+    this.mode = "float";
+  }
+
+  /** Cell i (< n) holds no value; valid in every mode but string. */
+  private isMissing(i: number): boolean {
+    return this.mode === "float" || this.mode === "date" ? this.nums[i] !== this.nums[i] : this.na !== null && this.na[i] === 1;
+  }
+
   private countNA(): number {
     if (!this.na) return 0;
     let k = 0;
@@ -185,19 +206,18 @@ class Builder {
     this.n++;
   }
 
-  /** Switch to text: earlier fields are re-read from the source as strings. */
+  /**
+   * Switch to text. Missing cells stay missing (whichever mode held them); the others are
+   * re-read from the source, each found from the nearest field offset the reader kept for its row.
+   */
   private toStringMode(current: string | null): void {
-    const earlier = this.n > 0 ? this.ctx.reread(this) : [];
-    this.mode = "string";
-    this.table = new StringTable();
-    this.codes = new Int32Array(this.nums.length);
     const n = this.n;
-    this.n = 0;
-    for (let i = 0; i < n; i++) {
-      const text = earlier[i]!;
-      if (text === null) { this.codes[this.n++] = -1; continue; }
-      this.push(text, 0, text.length, text, 0);
-    }
+    const codes = new Int32Array(this.nums.length);
+    const table = new StringTable();
+    for (let i = 0; i < n; i++) codes[i] = this.isMissing(i) ? -1 : this.ctx.relookup(i, this.col, table);
+    this.mode = "string";
+    this.table = table;
+    this.codes = codes;
     if (current !== null) this.push(current, 0, current.length, current, 0);
   }
 
@@ -229,6 +249,14 @@ class Builder {
 
 // ---------------------------------------------------------------- the record loop
 
+const MARK_SHIFT = 4, MARK_EVERY = 1 << MARK_SHIFT;
+
+/**
+ * Work counters for tests that guard the reader's complexity without timing it: rereadFields
+ * counts the fields scanned again when columns turn to text (at most MARK_EVERY per cell).
+ */
+export const readCsvWork = { rereadFields: 0 };
+
 interface ParseContext {
   na: Set<string>;
   emptyIsNA: boolean;
@@ -238,16 +266,57 @@ interface ParseContext {
   naMaxLen: number;
   errors: "raise" | "coerce";
   onCoerce?: ReadCsvOptions["onCoerce"];
-  reread(b: Builder): (string | null)[];
+  /** The code in `table` of the text of (data row, column): a column turning to text re-reads its fields. */
+  relookup(row: number, col: number, table: StringTable): number;
 }
 
 interface Dialect { sep: number; quote: number; comment: number }
 
+/** The text of the last quoted field read by readQuoted, and the newlines inside it. */
+let quotedText = "";
+let quotedNewlines = 0;
+
 /**
- * Walk the records of text[from, to): fields go to onField(col, s, e, decoded, line); onEnd(fields, line)
- * closes a record and returns false to stop. Returns the offset after the last record read.
+ * Read the quoted field whose opening quote is at text[i]: "" is a quote, the field ends at the
+ * closing quote, and text after it up to the separator is kept, as pandas does. Sets quotedText
+ * and returns the offset after the field.
  */
-function scan(t: string, from: number, to: number, d: Dialect, startLine: number, onField: (j: number, s: number, e: number, decoded: string | null, line: number) => void, onEnd: (fields: number, line: number, start: number) => boolean): { pos: number; line: number } {
+function readQuoted(t: string, i: number, to: number, d: Dialect, line: number, col: number): number {
+  const { sep, quote } = d;
+  i++;
+  let piece = "", runStart = i, newlines = 0;
+  for (;;) {
+    if (i >= to) throw new FrameError(`readCsv: the quoted field starting on line ${line} (column ${col + 1}) is never closed: the input ends inside quotes. Close the quote, or pass quoteChar: "" style cleanup before reading.`);
+    const q = t.charCodeAt(i);
+    if (q === quote) {
+      if (t.charCodeAt(i + 1) === quote) { piece += t.slice(runStart, i + 1); i += 2; runStart = i; continue; }
+      piece += t.slice(runStart, i);
+      i++;
+      break;
+    }
+    if (q === 10) newlines++;
+    i++;
+  }
+  const tailStart = i;
+  while (i < to) { const q = t.charCodeAt(i); if (q === sep || q === 10 || q === 13) break; i++; }
+  if (i > tailStart) piece += t.slice(tailStart, i);
+  quotedText = piece;
+  quotedNewlines = newlines;
+  return i;
+}
+
+/** Offset of the end of the unquoted field starting at i (its separator, line end, or `to`). */
+function unquotedEnd(t: string, i: number, to: number, sep: number): number {
+  while (i < to) { const q = t.charCodeAt(i); if (q === sep || q === 10 || q === 13) break; i++; }
+  return i;
+}
+
+/**
+ * Walk the records of text[from, to): fields go to onField(col, s, e, decoded, line, at), where
+ * `at` is the field's first character in the text (its opening quote when quoted); onEnd(fields,
+ * line) closes a record and returns false to stop. Returns the offset after the last record read.
+ */
+function scan(t: string, from: number, to: number, d: Dialect, startLine: number, onField: (j: number, s: number, e: number, decoded: string | null, line: number, at: number) => void, onEnd: (fields: number, line: number, start: number) => boolean): { pos: number; line: number } {
   let i = from, line = startLine;
   const { sep, quote, comment } = d;
   while (i < to) {
@@ -259,37 +328,19 @@ function scan(t: string, from: number, to: number, d: Dialect, startLine: number
     let j = 0;
     for (;;) {
       c = i < to ? t.charCodeAt(i) : -1;
+      const at = i;
       if (c === quote) {
-        // quoted field: "" is a quote; the field ends at the closing quote
-        const qStart = i, qLine = line;
-        i++;
-        let piece = "", runStart = i;
-        for (;;) {
-          if (i >= to) throw new FrameError(`readCsv: the quoted field starting on line ${qLine} (column ${j + 1}) is never closed: the input ends inside quotes. Close the quote, or pass quoteChar: "" style cleanup before reading.`);
-          const q = t.charCodeAt(i);
-          if (q === quote) {
-            if (t.charCodeAt(i + 1) === quote) { piece += t.slice(runStart, i + 1); i += 2; runStart = i; continue; }
-            piece += t.slice(runStart, i);
-            i++;
-            break;
-          }
-          if (q === 10) line++;
-          i++;
-        }
-        // text after the closing quote up to the separator is kept, as pandas does
-        const tailStart = i;
-        while (i < to) { const q = t.charCodeAt(i); if (q === sep || q === 10 || q === 13) break; i++; }
-        if (i > tailStart) piece += t.slice(tailStart, i);
-        void qStart;
-        onField(j, 0, piece.length, piece, recLine);
+        i = readQuoted(t, i, to, d, line, j);
+        line += quotedNewlines;
+        onField(j, 0, quotedText.length, quotedText, recLine, at);
       } else {
-        const s = i;
-        while (i < to) { const q = t.charCodeAt(i); if (q === sep || q === 10 || q === 13) break; i++; }
-        onField(j, s, i, null, recLine);
+        i = unquotedEnd(t, i, to, sep);
+        onField(j, at, i, null, recLine, at);
       }
       j++;
       c = i < to ? t.charCodeAt(i) : -1;
-      if (c === sep) { i++; if (i >= to) { onField(j, i, i, null, recLine); j++; } continue; }
+      // a separator always opens one more field, also at the end of the input ("1,2," has three)
+      if (c === sep) { i++; continue; }
       if (c === 13) i++;
       if (i < to && t.charCodeAt(i) === 10) i++;
       line++;
@@ -364,55 +415,61 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
     return opts.parseDates?.includes(k) ? "datetime" : dt;
   };
   if (!headerless) {
+    const known = new Set(names);
     for (const k of [...(opts.parseDates ?? []), ...(opts.usecols ?? []), ...(typeof opts.dtype === "object" ? Object.keys(opts.dtype) : []), ...(opts.indexCol !== undefined ? [opts.indexCol] : [])]) {
-      if (!names.includes(k)) throw new FrameError(`readCsv: no column named ${JSON.stringify(k)} in the header (${names.join(", ")}). Check the name, or the sep and header options.`);
+      if (!known.has(k)) throw new FrameError(`readCsv: no column named ${JSON.stringify(k)} in the header (${names.slice(0, 12).join(", ")}${names.length > 12 ? `, ... (${names.length} in all)` : ""}). Check the name, or the sep and header options.`);
     }
   }
-  const dataStart = cursor.pos, dataLine = cursor.line;
+  // Offsets of every MARK_EVERY-th field of each row read, so that a column turning to text
+  // re-reads its earlier fields by skipping at most MARK_EVERY - 1 fields per row: the work stays
+  // linear in the cells however many columns turn (4 bytes per 16 cells).
+  let marks = new Uint32Array(64), markLen = 0;
+  let rowMark = new Uint32Array(64);
   const ctx: ParseContext = {
     na, naMaxLen: Math.max(...[...na].map((s) => s.length)), emptyIsNA: na.has(""), numericNa: [...na].some((x) => x.trim() !== "" && !Number.isNaN(Number(x))),
     naFirst: (() => { const f = new Uint8Array(65536); for (const x of na) if (x.length) f[x.charCodeAt(0)] = 1; return f; })(), errors: opts.errors ?? "raise", onCoerce: opts.onCoerce,
-    reread: (b) => {
-      // the fields of one column in the rows read so far, as text
-      const j = builders.indexOf(b);
-      const out: (string | null)[] = [];
-      let rows = 0;
-      scan(text, dataStart, text.length, d, dataLine, (col, s, e, dec) => { if (col === j) out.push(dec ?? text.slice(s, e)); }, (fields) => {
-        if (fields <= j) out.push(null);
-        else if (skippedRows.has(rows + 1)) out.pop();
-        rows++;
-        return rows < b.n + skippedRows.size;
-      });
-      return out.map((s) => (s !== null && na.has(s) ? null : s));
+    relookup: (row, col, table) => {
+      let pos = marks[rowMark[row]! + (col >> MARK_SHIFT)]!;
+      const skip = col & (MARK_EVERY - 1);
+      readCsvWork.rereadFields += skip + 1;
+      for (let k = 0; k < skip; k++) pos = (text.charCodeAt(pos) === d.quote ? readQuoted(text, pos, text.length, d, 0, 0) : unquotedEnd(text, pos, text.length, d.sep)) + 1;
+      if (text.charCodeAt(pos) === d.quote) { readQuoted(text, pos, text.length, d, 0, 0); return table.lookup(quotedText, 0, quotedText.length); }
+      return table.lookup(text, pos, unquotedEnd(text, pos, text.length, d.sep));
     },
   };
-  let builders: Builder[] = names.map((k) => new Builder(k, dtypeOf(k), ctx));
-  const skippedRows = new Set<number>();
-  let rows = 0, recordNo = 0;
+  let builders: Builder[] = names.map((k, j) => new Builder(k, j, dtypeOf(k), ctx));
+  let rows = 0;
   const onBad = opts.onBadLines ?? "error";
   let pendingBad = false;
-  const r = scan(text, cursor.pos, text.length, d, cursor.line, (j, s, e, dec, line) => {
+  const r = scan(text, cursor.pos, text.length, d, cursor.line, (j, s, e, dec, line, at) => {
     if (j >= builders.length) {
-      if (headerless && rows === 0) { names.push(String(j)); builders.push(new Builder(String(j), dtypeOf(String(j)), ctx)); }
+      if (headerless && rows === 0) { names.push(String(j)); builders.push(new Builder(String(j), j, dtypeOf(String(j)), ctx)); }
       else { pendingBad = true; return; }
     }
     if (pendingBad) return;
+    if ((j & (MARK_EVERY - 1)) === 0) {
+      if (j === 0) {
+        if (rows === rowMark.length) { const m = new Uint32Array(rows * 2); m.set(rowMark); rowMark = m; }
+        rowMark[rows] = markLen;
+      }
+      if (markLen === marks.length) { const m = new Uint32Array(markLen * 2); m.set(marks); marks = m; }
+      marks[markLen++] = at;
+    }
     builders[j]!.push(text, s, e, dec, line);
   }, (fields, line) => {
-    recordNo++;
     if (pendingBad || fields > builders.length) {
       pendingBad = false;
       if (onBad === "error") throw new FrameError(`readCsv: line ${line} has ${fields} fields but the header has ${builders.length} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}). Fix the row (an unquoted separator?), or pass onBadLines: "skip".`);
       if (typeof onBad === "function") onBad({ line, fields, expected: builders.length });
-      // roll back the fields this row already wrote
+      // roll back the fields (and field offsets) this row already wrote
       for (const b of builders) if (b.n > rows) b.n = rows;
-      skippedRows.add(recordNo);
+      markLen = rowMark[rows]!;
       return rows < limit;
     }
-    // a short row: the missing trailing fields are missing values, as pandas (onShortRow sees each)
+    // a short row: the absent trailing fields are missing values, as pandas (onShortRow sees each)
     if (fields < builders.length) {
       opts.onShortRow?.({ line, fields, expected: builders.length });
-      for (let j = fields; j < builders.length; j++) builders[j]!.push("", 0, 0, "", line);
+      for (let j = fields; j < builders.length; j++) builders[j]!.pushMissing();
     }
     rows++;
     return rows < limit && rows < (opts.nrows ?? Infinity);
@@ -420,7 +477,8 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
   let cols = builders.map((b) => b.finish());
   if (opts.usecols) {
     const keep = opts.usecols;
-    cols = keep.map((k) => cols[names.indexOf(k)]!);
+    const at = new Map(names.map((k, j) => [k, j]));
+    cols = keep.map((k) => cols[at.get(k)!]!);
     names = keep.slice();
   }
   let df = DataFrame.fromColumns(names, cols);

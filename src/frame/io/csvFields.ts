@@ -77,7 +77,8 @@ function slowNumber(t: string, s: number, e: number): number {
  */
 export class StringTable {
   dict: string[] = [];
-  private slots = new Int32Array(1024).fill(-1);
+  // small to start (one table per text column; wide files have thousands), doubled as values come
+  private slots = new Int32Array(16).fill(-1);
   private hashes: number[] = [];
 
   lookup(t: string, s: number, e: number): number {

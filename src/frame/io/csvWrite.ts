@@ -123,16 +123,22 @@ export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
   const cols: Column[] = [...(withIndex ? [take(indexColumn(frame.index), range(0, frame.length), true)] : []), ...frame.data];
   const writers = cols.map((c) => cellWriter(c, naRep, q, enc));
   const w = new ByteWriter(frame.length * cols.length * 8);
+  // A record that would be an empty line (one column, empty text) is written as "", as Python's
+  // csv module does: readers skip blank lines, so the row would be lost.
+  const emptyRecord = enc.encode('""');
   if (opts.header ?? true) {
-    w.bytes(enc.encode([...(withIndex ? [q(opts.indexLabel ?? frame.index.name ?? "")] : []), ...frame.names.map(q)].join(sep)));
+    const head = [...(withIndex ? [q(opts.indexLabel ?? frame.index.name ?? "")] : []), ...frame.names.map(q)].join(sep);
+    w.bytes(head === "" && cols.length === 1 ? emptyRecord : enc.encode(head));
     w.bytes(nl);
   }
   const n = cols.length ? colLength(cols[0]!) : 0;
   for (let i = 0; i < n; i++) {
+    const start = w.len;
     for (let j = 0; j < writers.length; j++) {
       if (j > 0) w.bytes(sepB);
       writers[j]!(w, i);
     }
+    if (w.len === start) w.bytes(emptyRecord);
     w.bytes(nl);
   }
   return w.buf.subarray(0, w.len);
