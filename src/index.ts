@@ -32,7 +32,7 @@ export { pad, type PadMode } from "./ops/pad.js";
 export * as nn from "./nn/index.js";
 export { F } from "./nn/index.js";
 export * as report from "./report/index.js";
-export { convOutputSize } from "./ops/conv.js";
+export { checkedConvOutputSize as convOutputSize } from "./ops/conv.js";
 export * as signal from "./ops/signal.js";
 export * as optim from "./optim/index.js";
 export * as io from "./io/index.js";

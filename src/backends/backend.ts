@@ -135,6 +135,10 @@ export interface Backend {
   convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** convBackwardInput and convBackwardWeight of one conv in one pass (dx, dw overwritten). */
   convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
+  /** The geometry's columns [N, C * prod(kernel), prod(colSize)] from img, zeros over padding (F.unfold). */
+  im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void;
+  /** Its adjoint: img (overwritten) = each column entry summed into its image position (F.fold). */
+  col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void;
   /** Max over each window; `indices` gets the flat spatial position of the max (NaN wins, first on ties). */
   maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: PoolGeometry): void;
   /** Sum over each window divided by divisor[o] (one per output position). */

@@ -5,7 +5,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../tensor/errors.js";
 import { empty } from "../tensor/create.js";
-import { type IntOrTuple, convNd, convTransposeNd, perDim } from "../ops/conv.js";
+import { type IntOrTuple, convNd, convTransposeNd, perDim, withBatchDim } from "../ops/conv.js";
 import { type PadMode, pad } from "../ops/pad.js";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
@@ -86,8 +86,11 @@ export class ConvNd extends Module {
     if (this.paddingMode === "zeros") {
       return convNd(op.toLowerCase(), this.nd, x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
     }
-    const padded = pad(x, this.explicitPadding(), this.paddingMode as PadMode);
-    return convNd(op.toLowerCase(), this.nd, padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+    // pad the batched form: the padding modes take [N, C, ...] (an unbatched input gets N = 1 and loses it after)
+    return withBatchDim(op.toLowerCase(), this.nd, x, this.inChannels, (xb) => {
+      const padded = pad(xb, this.explicitPadding(), this.paddingMode as PadMode);
+      return convNd(op.toLowerCase(), this.nd, padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+    });
   }
 
   protected override extraRepr(): string {
@@ -102,7 +105,7 @@ export class ConvNd extends Module {
 }
 
 /**
- * 1-D convolution layer. **Shape**: [N, C_in, L] -> [N, C_out, L_out]. State: weight [C_out, C_in/groups, k], bias [C_out].
+ * 1-D convolution layer. **Shape**: [N, C_in, L] -> [N, C_out, L_out] (or unbatched [C_in, L] -> [C_out, L_out]). State: weight [C_out, C_in/groups, k], bias [C_out].
  * @example new tl.nn.Conv1d(2, 4, 3, { padding: 1 }).forward(tl.ones([1, 2, 10])) // shape [1, 4, 10]
  */
 export class Conv1d extends ConvNd {

@@ -142,6 +142,7 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndi
   return adaptiveMaxPoolNd("adaptiveMaxPool3d", 3, input, outputSize, returnIndices);
 }
 
+export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
 export { batchNorm, layerNorm, type BatchNormOptions } from "../ops/norm.js";
 export type { ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions };
 export { embedding, type EmbeddingOptions } from "./embedding.js";

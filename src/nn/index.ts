@@ -8,6 +8,7 @@ export { functional, init };
 export { Module, Parameter, type StateDict, type LoadResult } from "./module.js";
 export { Linear, Flatten, Identity, Dropout, Dropout2d, ReLU, Sigmoid, Tanh, SiLU, LeakyReLU, ELU, GELU, Softplus, Softmax, LogSoftmax, Sequential, ModuleList, type TensorModule } from "./layers.js";
 export { ConvNd, Conv1d, Conv2d, Conv3d, ConvTransposeNd, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, type ConvModuleOptions, type ConvTransposeModuleOptions, type PaddingMode } from "./conv.js";
+export { Unfold, Fold } from "./fold.js";
 export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d } from "./pool.js";
 export { BatchNormNd, BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, type BatchNormModuleOptions, type LayerNormOptions } from "./norm.js";
 export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNBaseOptions, type RNNOptions, type LSTMOptions, type CellOptions, type RecurrentForwardOptions, type StepInfo } from "./rnn.js";

@@ -10,7 +10,7 @@ import { isGradEnabled, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ConvGeometry } from "../backends/backend.js";
 import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
-import { fmt } from "../tensor/shape.js";
+import { fmt, numelOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./binary.js";
 import { reshape } from "./movement.js";
@@ -48,21 +48,77 @@ export function perDim(op: string, name: string, v: IntOrTuple, nd: number, min:
   return list;
 }
 
-/**
- * Output length of a convolution or pooling along one dim:
- * floor((n + 2p - d(k - 1) - 1) / s) + 1, or with `transposed`, (n - 1)s - 2p + d(k - 1) + outputPadding + 1.
- * @example tl.convOutputSize({ inputSize: 32, kernelSize: 3, padding: 1, stride: 2 }) // => 16
- */
-export function convOutputSize(a: { inputSize: number; kernelSize: number; stride?: number; padding?: number; dilation?: number; transposed?: boolean; outputPadding?: number; ceilMode?: boolean }): number {
-  const { inputSize: n, kernelSize: k, stride: s = 1, padding: p = 0, dilation: d = 1, outputPadding: op = 0 } = a;
-  if (a.transposed) return (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
+/** The output-size formula without checks, for ops that validate their arguments and word their own errors. */
+export function outputLength(n: number, k: number, s: number, p: number, d: number, o: { transposed?: boolean; outputPadding?: number; ceilMode?: boolean } = {}): number {
+  if (o.transposed) return (n - 1) * s - 2 * p + d * (k - 1) + (o.outputPadding ?? 0) + 1;
   const span = n + 2 * p - d * (k - 1) - 1;
-  return (a.ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  return (o.ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
 }
+
+/**
+ * The unchecked object form of outputLength, kept under this name for ops/pool.ts, which checks its
+ * arguments and words its own errors; users get checkedConvOutputSize as tl.convOutputSize.
+ */
+export const convOutputSize = (a: ConvOutputSizeArgs): number =>
+  outputLength(a.inputSize, a.kernelSize, a.stride ?? 1, a.padding ?? 0, a.dilation ?? 1, a);
 
 /** The formula with the user's numbers, for error messages. */
 export const formulaText = (n: number, k: number, s: number, p: number, d: number): string =>
-  `floor((${n} + 2*${p} - ${d}*(${k} - 1) - 1) / ${s}) + 1 = ${convOutputSize({ inputSize: n, kernelSize: k, stride: s, padding: p, dilation: d })}`;
+  `floor((${n} + 2*${p} - ${d}*(${k} - 1) - 1) / ${s}) + 1 = ${outputLength(n, k, s, p, d)}`;
+
+export interface ConvOutputSizeArgs {
+  inputSize: number;
+  kernelSize: number;
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+  transposed?: boolean;
+  outputPadding?: number;
+  ceilMode?: boolean;
+  /** Throw when the floor drops input rows (the last window ends before the input does). */
+  exact?: boolean;
+}
+
+/**
+ * Output length of a convolution or pooling along one dim:
+ * floor((n + 2p - d(k - 1) - 1) / s) + 1, or with `transposed`, (n - 1)s - 2p + d(k - 1) + outputPadding + 1.
+ * Throws on arguments PyTorch refuses (stride 0, negative padding, ...) and when the result is
+ * below 1. When the division is not exact, the last (n + 2p - d(k - 1) - 1) mod s padded positions
+ * are never read; beyond the right padding those are input rows, which `exact: true` reports
+ * as an error instead of dropping them silently.
+ * @example tl.convOutputSize({ inputSize: 32, kernelSize: 3, padding: 1, stride: 2 }) // => 16
+ */
+export function checkedConvOutputSize(a: ConvOutputSizeArgs): number {
+  const op = "convOutputSize";
+  const { inputSize: n, kernelSize: k, stride: s = 1, padding: p = 0, dilation: d = 1, outputPadding: opad = 0 } = a ?? ({} as ConvOutputSizeArgs);
+  const need = (name: string, v: unknown, min: number): void => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new ValueError(`${op}: ${name} must be an integer >= ${min}, got ${String(v)}.`);
+  };
+  need("inputSize", n, 0);
+  need("kernelSize", k, 1);
+  need("stride", s, 1);
+  need("padding", p, 0);
+  need("dilation", d, 1);
+  need("outputPadding", opad, 0);
+  if (a.transposed) {
+    if (a.ceilMode || a.exact) throw new ValueError(`${op}: ceilMode and exact apply to convolutions and pooling, not to transposed: true.`);
+    if (opad >= s && opad >= d) throw new ValueError(`${op}: outputPadding ${opad} must be smaller than stride (${s}) or dilation (${d}), as in PyTorch.`);
+    const out = outputLength(n, k, s, p, d, { transposed: true, outputPadding: opad });
+    if (out < 1) throw new ShapeError(`${op}: the transposed output would be ${out} < 1: (${n} - 1)*${s} - 2*${p} + ${d}*(${k} - 1) + ${opad} + 1. Reduce padding (at most ${Math.floor(((n - 1) * s + d * (k - 1) + opad) / 2)} here).`);
+    return out;
+  }
+  if (opad !== 0) throw new ValueError(`${op}: outputPadding applies to transposed convolutions; pass transposed: true or drop it.`);
+  const out = outputLength(n, k, s, p, d, { ceilMode: a.ceilMode });
+  if (out < 1) {
+    throw new ShapeError(`${op}: the output would be ${out} < 1: ${formulaText(n, k, s, p, d)}. The dilated kernel (${d * (k - 1) + 1}) is larger than the padded input (${n + 2 * p}); use a smaller kernel or dilation, or more padding.`);
+  }
+  const dropped = ((n + 2 * p - d * (k - 1) - 1) % s) - p;
+  if (a.exact && !a.ceilMode && dropped > 0) {
+    const fit = n - dropped;
+    throw new ValueError(`${op}: (${n} + 2*${p} - ${d}*(${k} - 1) - 1) / ${s} is not an integer, so the output floors to ${out} and the last ${dropped} input row${dropped === 1 ? " is" : "s are"} never read. Use inputSize ${fit} or ${fit + s}, padding that makes the division exact, or ceilMode for pooling.`);
+  }
+  return out;
+}
 
 interface Resolved {
   nd: number;
@@ -75,27 +131,49 @@ interface Resolved {
   extraRight: number[];
 }
 
+/** Divisors shared by a and b, for the groups hints. */
+const commonDivisors = (a: number, b: number): number[] => Array.from({ length: Math.min(a, b) }, (_, i) => i + 1).filter((g) => a % g === 0 && b % g === 0);
+
+/**
+ * Run `fn` on the batched form of x ([N, C, ...spatial]): an unbatched [C, ...spatial] input gets
+ * a batch dim of 1 and the result loses it again, as PyTorch 1.13's conv and convTranspose do.
+ * `channels` is the weight's input channel count, for the hint when the rank is wrong.
+ */
+export function withBatchDim(op: string, nd: number, x: Tensor, channels: number, fn: (xb: Tensor) => Tensor): Tensor {
+  if (x.ndim === nd + 2) return fn(x);
+  if (x.ndim === nd + 1) {
+    const y = fn(reshape(x, [1, ...x.shape]));
+    return reshape(y, y.shape.slice(1));
+  }
+  const dims = ["L", "H, W", "D, H, W"][nd - 1];
+  let hint: string;
+  if (x.ndim === nd && channels === 1) hint = ` The weight expects 1 input channel: x.unsqueeze(0) has shape ${fmt([1, ...x.shape])}, which works.`;
+  else if (x.ndim === nd) hint = ` The weight expects ${channels} input channels: give [${channels}, ${dims}] or [N, ${channels}, ${dims}]${nd > 1 && x.shape[0] === channels ? `; an input [${channels}, ...] with ${nd - 1} spatial dim${nd > 2 ? "s" : ""} is for ${op.replace(String(nd), String(nd - 1))}` : ""}.`;
+  else if (x.ndim > nd + 2) hint = ` To treat the leading dims as one batch, x.reshape(${fmt([numelOf(x.shape.slice(0, x.ndim - nd - 1)), ...x.shape.slice(x.ndim - nd - 1)])}) works.`;
+  else hint = ` The weight expects ${channels} input channel${channels === 1 ? "" : "s"}: give [${channels}, ${dims}] or [N, ${channels}, ${dims}].`;
+  throw new ShapeError(`${op}: expected a ${nd + 1}-D (unbatched [C, ${dims}]) or ${nd + 2}-D (batched [N, C, ${dims}]) input, got ${fmt(x.shape)}.${hint}`);
+}
+
 function checkConvOperands(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): void {
   requireFloat(op, x);
-  if (x.ndim !== nd + 2) {
-    const layout = ["NCL", "NCHW", "NCDHW"][nd - 1];
-    throw new ShapeError(`${op}: expected a ${nd + 2}-D input (${layout}: batch, channels, ${nd} spatial dims), got ${fmt(x.shape)}. Add a batch dim with x.unsqueeze(0) if you have a single sample.`);
-  }
   if (weight.ndim !== nd + 2) throw new ShapeError(`${op}: weight must be ${nd + 2}-D, got ${fmt(weight.shape)}.`);
   if (weight.dtype !== x.dtype) throw new DTypeError(`${op}: input is ${x.dtype} but weight is ${weight.dtype}; they must match. Convert one, e.g. weight.to("${x.dtype}").`);
   if (bias && (bias.ndim !== 1 || bias.dtype !== x.dtype)) throw new ShapeError(`${op}: bias must be a 1-D ${x.dtype} tensor, got ${bias.dtype} ${fmt(bias.shape)}.`);
 }
 
+/** Checks and geometry of a conv on a batched input x. */
 function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, o: ConvOptions): Resolved {
-  checkConvOperands(op, nd, x, weight, bias);
   const groups = o.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
-  const C = x.shape[1]!, O = weight.shape[0]!;
+  const C = x.shape[1]!, O = weight.shape[0]!, Cg = weight.shape[1]!;
   if (C % groups !== 0 || O % groups !== 0) {
-    throw new ShapeError(`${op}: in channels (${C}) and out channels (${O}) must both be divisible by groups (${groups}).`);
+    throw new ShapeError(`${op}: in channels (${C}) and out channels (${O}) must both be divisible by groups (${groups}); groups that divide both: ${commonDivisors(C, O).join(", ")}.`);
   }
-  if (weight.shape[1]! * groups !== C) {
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} has ${C} channels, but weight ${fmt(weight.shape)} with groups=${groups} expects ${weight.shape[1]! * groups} (weight.shape[1] * groups). Pass groups=${C / weight.shape[1]!}, or a weight of shape [${O}, ${C / groups}, ${weight.shape.slice(2).join(", ")}].`);
+  if (Cg * groups !== C) {
+    // groups = C / weight.shape[1] fits when it is an integer that divides the out channels too
+    const g = C / Cg;
+    const fix = Number.isInteger(g) && O % g === 0 ? `Pass groups=${g}, or a weight` : `No groups value fits this weight (${C} / ${Cg}${Number.isInteger(g) ? ` = ${g} does not divide the ${O} out channels` : " is not an integer"}); use a weight`;
+    throw new ShapeError(`${op}: input ${fmt(x.shape)} has ${C} channels, but weight ${fmt(weight.shape)} with groups=${groups} expects ${Cg * groups} (weight.shape[1] * groups). ${fix} of shape ${fmt([O, C / groups, ...weight.shape.slice(2)])}, or an input with ${Cg * groups} channels.`);
   }
   if (bias && bias.shape[0] !== O) throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the weight has ${O} output channels.`);
   const stride = perDim(op, "stride", o.stride ?? 1, nd, 1);
@@ -113,7 +191,7 @@ function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Te
   } else padding = perDim(op, "padding", p, nd, 0);
   const spatial = x.shape.slice(2);
   spatial.forEach((n, i) => {
-    const out = convOutputSize({ inputSize: n + extraRight[i]!, kernelSize: kernel[i]!, stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]! });
+    const out = outputLength(n + extraRight[i]!, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!);
     if (out <= 0) {
       throw new ShapeError(`${op}: output size along spatial dim ${i} would be ${out} <= 0: ${formulaText(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!)}. The dilated kernel (${dilation[i]! * (kernel[i]! - 1) + 1}) is larger than the padded input (${n + 2 * padding[i]!}); use a smaller kernel or dilation, or more padding.`);
     }
@@ -126,10 +204,14 @@ function geometry(img: Tensor | readonly number[], r: Resolved, colSize: readonl
   return { batch: shape[0]!, channels: shape[1]!, imgSize: shape.slice(2), kernel: r.kernel, stride: r.stride, padding: r.padding, dilation: r.dilation, colSize };
 }
 
-/** conv forward on resolved geometry (no "same" asymmetry left): per sample, W @ im2col(x) per group. */
-function convCore(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null): Tensor {
-  const spatial = x.shape.slice(2);
-  const outSize = spatial.map((n, i) => convOutputSize({ inputSize: n, kernelSize: r.kernel[i]!, stride: r.stride[i]!, padding: r.padding[i]!, dilation: r.dilation[i]! }));
+/** The conv output size of the formula, per spatial dim of x. */
+const convOutSize = (x: Tensor, r: Resolved): number[] => x.shape.slice(2).map((n, i) => outputLength(n, r.kernel[i]!, r.stride[i]!, r.padding[i]!, r.dilation[i]!));
+
+/**
+ * conv forward on resolved geometry (no "same" asymmetry left): per sample, W @ im2col(x) per
+ * group, for the first `outSize` output positions per dim (at most the formula's size).
+ */
+function convCore(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null, outSize: readonly number[]): Tensor {
   const O = weight.shape[0]!;
   const out = empty(x.dtype, [x.shape[0]!, O, ...outSize]);
   kernels().convForward(x.storage, weight.storage, bias?.storage ?? null, out.storage, geometry(x, r, outSize), r.groups, O);
@@ -158,25 +240,31 @@ export function convWeightGrad(img: Tensor, colSide: Tensor, r: Resolved, weight
   // bilinear in img and colSide: each gradient is the other operand convolved with dW
   return record("ConvolutionWeightBackward", dw, [img, colSide], (g) => [
     () => convTranspose(colSide, g, r, img.shape.slice(2)),
-    () => conv(img, g, r),
+    () => conv(img, g, r, null, colSide.shape.slice(2)),
   ]);
 }
 
 const biasView = (bias: Tensor, nd: number): Tensor => reshape(bias, [bias.shape[0]!, ...new Array<number>(nd).fill(1)]);
 
-/** N-d convolution (cross-correlation), the shared implementation of conv1d/2d/3d. */
+/** N-d convolution (cross-correlation), the shared implementation of conv1d/2d/3d; x is [N, C, ...] or [C, ...]. */
 export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
-  const r = resolveConv(op, nd, x, weight, bias, opts);
-  // F.pad lists (left, right) pairs from the last dim backwards
-  const input = r.extraRight.some((e) => e > 0) ? pad(x, r.extraRight.slice().reverse().flatMap((e) => [0, e])) : x;
-  return conv(input, weight, r, bias ?? null);
+  checkConvOperands(op, nd, x, weight, bias);
+  return withBatchDim(op, nd, x, weight.shape[1]! * (opts.groups ?? 1), (xb) => {
+    const r = resolveConv(op, nd, xb, weight, bias, opts);
+    // F.pad lists (left, right) pairs from the last dim backwards
+    const input = r.extraRight.some((e) => e > 0) ? pad(xb, r.extraRight.slice().reverse().flatMap((e) => [0, e])) : xb;
+    return conv(input, weight, r, bias ?? null);
+  });
 }
 
 /**
  * The differentiable primitive: forward by im2col + GEMM (+ bias, fused), backward as
  * convolutions; the bias gradient sums the output gradient over the batch and positions.
+ * `outSize` (default: the formula's) may be smaller than the formula's: a transposed conv's
+ * backward needs only as many outputs as its input had, and the formula gives more when
+ * outputPadding >= stride (allowed while it is below the dilation).
  */
-function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null): Tensor {
+function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null, outSize: readonly number[] = convOutSize(x, r)): Tensor {
   const rules = (g: Tensor) => {
     // both gradients from one kernel pass, unless the backward itself is recorded (createGraph)
     // or only one of them is wanted
@@ -189,32 +277,42 @@ function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null
     return [
       () => (fused() ? both()[0] : convTranspose(g, weight, r, x.shape.slice(2))),
       () => (fused() ? both()[1] : convWeightGrad(x, g, r, weight.shape)),
-    // spatial dims first (adjacent: one contiguous pass), then the batch: no permuted copy
-    () => sum(sum(g, Array.from({ length: r.nd }, (_, i) => i + 2)), [0]),
+      // spatial dims first (adjacent: one contiguous pass), then the batch: no permuted copy
+      () => sum(sum(g, Array.from({ length: r.nd }, (_, i) => i + 2)), [0]),
     ];
   };
-  const out = convCore(x, weight, r, bias);
+  const out = convCore(x, weight, r, bias, outSize);
   return bias ? record("ConvolutionBackward0", out, [x, weight, bias], rules) : record("ConvolutionBackward0", out, [x, weight], (g) => rules(g).slice(0, 2));
 }
 
-/** The transposed convolution as a differentiable op: its backward is a conv and a weight gradient. */
+/**
+ * The transposed convolution as a differentiable op: its backward is a conv (cut to x's size,
+ * see conv) and a weight gradient.
+ */
 function convTranspose(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly number[]): Tensor {
   return record("ConvolutionBackward1", convTransposeCore(x, weight, r, imgSize), [x, weight], (g) => [
-    () => conv(g, weight, r),
+    () => conv(g, weight, r, null, x.shape.slice(2)),
     () => convWeightGrad(g, x, r, weight.shape),
   ]);
 }
 
-/** N-d transposed convolution, the shared implementation of convTranspose1d/2d/3d. */
+/** N-d transposed convolution, the shared implementation of convTranspose1d/2d/3d; x is [N, C, ...] or [C, ...]. */
 export function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
   checkConvOperands(op, nd, x, weight, bias);
+  return withBatchDim(op, nd, x, weight.shape[0]!, (xb) => convTransposeBatched(op, nd, xb, weight, bias, opts));
+}
+
+function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
   const Cin = x.shape[1]!;
   if (weight.shape[0] !== Cin) {
     throw new ShapeError(`${op}: input ${fmt(x.shape)} has ${Cin} channels but weight ${fmt(weight.shape)} expects ${weight.shape[0]} (weight.shape[0]); a transposed conv's weight is [in_channels, out_channels / groups, ...kernel].`);
   }
-  if (Cin % groups !== 0) throw new ShapeError(`${op}: in channels (${Cin}) must be divisible by groups (${groups}).`);
+  if (Cin % groups !== 0) {
+    const ok = Array.from({ length: Cin }, (_, i) => i + 1).filter((g) => Cin % g === 0);
+    throw new ShapeError(`${op}: in channels (${Cin}) must be divisible by groups (${groups}); groups that divide it: ${ok.join(", ")}.`);
+  }
   const Cout = weight.shape[1]! * groups;
   if (bias && bias.shape[0] !== Cout) throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the output has ${Cout} channels (weight.shape[1] * groups).`);
   const stride = perDim(op, "stride", opts.stride ?? 1, nd, 1);
@@ -227,7 +325,7 @@ export function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tenso
     }
   });
   const kernel = weight.shape.slice(2);
-  const imgSize = x.shape.slice(2).map((n, i) => convOutputSize({ inputSize: n, kernelSize: kernel[i]!, stride: stride[i]!, padding: padding[i]!, dilation: dilation[i]!, transposed: true, outputPadding: outputPadding[i]! }));
+  const imgSize = x.shape.slice(2).map((n, i) => outputLength(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, { transposed: true, outputPadding: outputPadding[i]! }));
   if (imgSize.some((n) => n <= 0)) throw new ShapeError(`${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(x.shape)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`);
   const r: Resolved = { nd, stride, padding, dilation, groups, kernel, extraRight: new Array<number>(nd).fill(0) };
   const y = convTranspose(x, weight, r, imgSize);

@@ -45,6 +45,7 @@ export function tapTable(g: ConvGeometry): Int32Array {
   return table;
 }
 
+/** cols [N, C, K, L] = the image value each (tap, output position) reads, 0 over padding. */
 export function im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void {
   const table = tapTable(g);
   const P = prod(g.imgSize), KL = table.length;
@@ -59,9 +60,11 @@ export function im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void
   }
 }
 
+/** The adjoint of im2col: img (overwritten) = every column entry added back at its image offset. */
 export function col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void {
   const table = tapTable(g);
   const P = prod(g.imgSize), KL = table.length;
+  img.fill(0, 0, g.batch * g.channels * P);
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {
       const dst = (n * g.channels + c) * P, src = (n * g.channels + c) * KL;
@@ -100,9 +103,7 @@ export function convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray
     for (let q = 0; q < groups; q++) {
       matmul(w.subarray(q * Og * CKg), dy.subarray((n * O + q * Og) * L), cols.subarray(q * CKg * L, (q + 1) * CKg * L), { batch: 1, m: CKg, k: Og, n: L, aBatchStride: 0, bBatchStride: 0, transA: true, transB: false });
     }
-    const dst = img.subarray(n * C * P, (n + 1) * C * P);
-    dst.fill(0);
-    col2im(cols, dst, one(g));
+    col2im(cols, img.subarray(n * C * P, (n + 1) * C * P), one(g));
   }
 }
 

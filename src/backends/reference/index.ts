@@ -9,7 +9,7 @@ import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./moveme
 import { reduce } from "./reduce.js";
 import { scan } from "./scan.js";
 import { sort } from "./sort.js";
-import { convBackward, convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
+import { col2im, convBackward, convBackwardInput, convBackwardWeight, convForward, im2col } from "./conv.js";
 import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
 import { gruCell, gruCellBackward, gruSequence, gruSequenceBackward, lstmCell, lstmCellBackward, lstmSequence, lstmSequenceBackward } from "./recurrent.js";
 
@@ -32,6 +32,8 @@ export const referenceBackend: Backend = {
   convBackward,
   convBackwardInput,
   convBackwardWeight,
+  im2col,
+  col2im,
   maxPool,
   avgPool,
   avgPoolBackward,
