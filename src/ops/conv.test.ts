@@ -231,6 +231,11 @@ describe("conv errors point at the fix", () => {
     assert.throws(() => F.conv1d(tl.ones([1, 6, 5]), tl.ones([4, 2, 3]), null, { groups: 3 }), /groups that divide both: 1, 2\.$/);
     assert.throws(() => F.convTranspose1d(tl.ones([1, 6, 5]), tl.ones([6, 2, 3]), null, { groups: 4 }), /in channels \(6\) must be divisible by groups \(4\); groups that divide it: 1, 2, 3, 6\.$/);
   });
+  it("errors about an unbatched input show the shape the user passed", () => {
+    assert.throws(() => F.conv2d(tl.ones([3, 5, 5]), tl.ones([4, 2, 3, 3])), /conv2d: input \[3, 5, 5\] has 3 channels, but weight \[4, 2, 3, 3\] with groups=1 expects 2 .*No groups value fits this weight \(3 \/ 2 is not an integer\); use a weight of shape \[4, 3, 3, 3\], or an input with 2 channels\./);
+    assert.throws(() => F.convTranspose1d(tl.ones([3, 5]), tl.ones([2, 2, 3])), /convTranspose1d: input \[3, 5\] has 3 channels but weight \[2, 2, 3\] expects 2/);
+    assert.throws(() => F.convTranspose1d(tl.ones([2, 1]), tl.ones([2, 2, 1]), null, { padding: 1 }), /convTranspose1d: output size \[-1\] is not positive for input \[2, 1\]/);
+  });
   it("a wrong rank names a shape that works when one exists", () => {
     for (const nd of [1, 2, 3] as const) {
       const spatial = [5, 4, 3].slice(0, nd);

@@ -137,12 +137,13 @@ const commonDivisors = (a: number, b: number): number[] => Array.from({ length: 
 /**
  * Run `fn` on the batched form of x ([N, C, ...spatial]): an unbatched [C, ...spatial] input gets
  * a batch dim of 1 and the result loses it again, as PyTorch 1.13's conv and convTranspose do.
- * `channels` is the weight's input channel count, for the hint when the rank is wrong.
+ * `channels` is the weight's input channel count, for the hint when the rank is wrong; `fn` gets
+ * the user's shape too, for its messages.
  */
-export function withBatchDim(op: string, nd: number, x: Tensor, channels: number, fn: (xb: Tensor) => Tensor): Tensor {
-  if (x.ndim === nd + 2) return fn(x);
+export function withBatchDim(op: string, nd: number, x: Tensor, channels: number, fn: (xb: Tensor, shown: readonly number[]) => Tensor): Tensor {
+  if (x.ndim === nd + 2) return fn(x, x.shape);
   if (x.ndim === nd + 1) {
-    const y = fn(reshape(x, [1, ...x.shape]));
+    const y = fn(reshape(x, [1, ...x.shape]), x.shape);
     return reshape(y, y.shape.slice(1));
   }
   const dims = ["L", "H, W", "D, H, W"][nd - 1];
@@ -161,8 +162,8 @@ function checkConvOperands(op: string, nd: number, x: Tensor, weight: Tensor, bi
   if (bias && (bias.ndim !== 1 || bias.dtype !== x.dtype)) throw new ShapeError(`${op}: bias must be a 1-D ${x.dtype} tensor, got ${bias.dtype} ${fmt(bias.shape)}.`);
 }
 
-/** Checks and geometry of a conv on a batched input x. */
-function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, o: ConvOptions): Resolved {
+/** Checks and geometry of a conv on a batched input x (the user gave `shown`). */
+function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, o: ConvOptions, shown: readonly number[]): Resolved {
   const groups = o.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
   const C = x.shape[1]!, O = weight.shape[0]!, Cg = weight.shape[1]!;
@@ -173,7 +174,7 @@ function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Te
     // groups = C / weight.shape[1] fits when it is an integer that divides the out channels too
     const g = C / Cg;
     const fix = Number.isInteger(g) && O % g === 0 ? `Pass groups=${g}, or a weight` : `No groups value fits this weight (${C} / ${Cg}${Number.isInteger(g) ? ` = ${g} does not divide the ${O} out channels` : " is not an integer"}); use a weight`;
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} has ${C} channels, but weight ${fmt(weight.shape)} with groups=${groups} expects ${Cg * groups} (weight.shape[1] * groups). ${fix} of shape ${fmt([O, C / groups, ...weight.shape.slice(2)])}, or an input with ${Cg * groups} channels.`);
+    throw new ShapeError(`${op}: input ${fmt(shown)} has ${C} channels, but weight ${fmt(weight.shape)} with groups=${groups} expects ${Cg * groups} (weight.shape[1] * groups). ${fix} of shape ${fmt([O, C / groups, ...weight.shape.slice(2)])}, or an input with ${Cg * groups} channels.`);
   }
   if (bias && bias.shape[0] !== O) throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the weight has ${O} output channels.`);
   const stride = perDim(op, "stride", o.stride ?? 1, nd, 1);
@@ -249,8 +250,8 @@ const biasView = (bias: Tensor, nd: number): Tensor => reshape(bias, [bias.shape
 /** N-d convolution (cross-correlation), the shared implementation of conv1d/2d/3d; x is [N, C, ...] or [C, ...]. */
 export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
   checkConvOperands(op, nd, x, weight, bias);
-  return withBatchDim(op, nd, x, weight.shape[1]! * (opts.groups ?? 1), (xb) => {
-    const r = resolveConv(op, nd, xb, weight, bias, opts);
+  return withBatchDim(op, nd, x, weight.shape[1]! * (opts.groups ?? 1), (xb, shown) => {
+    const r = resolveConv(op, nd, xb, weight, bias, opts, shown);
     // F.pad lists (left, right) pairs from the last dim backwards
     const input = r.extraRight.some((e) => e > 0) ? pad(xb, r.extraRight.slice().reverse().flatMap((e) => [0, e])) : xb;
     return conv(input, weight, r, bias ?? null);
@@ -299,15 +300,15 @@ function convTranspose(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly
 /** N-d transposed convolution, the shared implementation of convTranspose1d/2d/3d; x is [N, C, ...] or [C, ...]. */
 export function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
   checkConvOperands(op, nd, x, weight, bias);
-  return withBatchDim(op, nd, x, weight.shape[0]!, (xb) => convTransposeBatched(op, nd, xb, weight, bias, opts));
+  return withBatchDim(op, nd, x, weight.shape[0]!, (xb, shown) => convTransposeBatched(op, nd, xb, weight, bias, opts, shown));
 }
 
-function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
+function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, shown: readonly number[]): Tensor {
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
   const Cin = x.shape[1]!;
   if (weight.shape[0] !== Cin) {
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} has ${Cin} channels but weight ${fmt(weight.shape)} expects ${weight.shape[0]} (weight.shape[0]); a transposed conv's weight is [in_channels, out_channels / groups, ...kernel].`);
+    throw new ShapeError(`${op}: input ${fmt(shown)} has ${Cin} channels but weight ${fmt(weight.shape)} expects ${weight.shape[0]} (weight.shape[0]); a transposed conv's weight is [in_channels, out_channels / groups, ...kernel].`);
   }
   if (Cin % groups !== 0) {
     const ok = Array.from({ length: Cin }, (_, i) => i + 1).filter((g) => Cin % g === 0);
@@ -326,7 +327,7 @@ function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor,
   });
   const kernel = weight.shape.slice(2);
   const imgSize = x.shape.slice(2).map((n, i) => outputLength(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, { transposed: true, outputPadding: outputPadding[i]! }));
-  if (imgSize.some((n) => n <= 0)) throw new ShapeError(`${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(x.shape)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`);
+  if (imgSize.some((n) => n <= 0)) throw new ShapeError(`${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(shown)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`);
   const r: Resolved = { nd, stride, padding, dilation, groups, kernel, extraRight: new Array<number>(nd).fill(0) };
   const y = convTranspose(x, weight, r, imgSize);
   return bias ? add(y, biasView(bias, nd)) : y;
