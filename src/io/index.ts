@@ -7,11 +7,16 @@ import { type DType, type TypedArray, allocStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type RawTensor, type SafetensorsDType, SafetensorsError, bf16ToNumber, decodeSafetensors, encodeSafetensors, halfToNumber } from "./safetensors.js";
 
-export { SafetensorsError, encodeSafetensors, decodeSafetensors, type RawTensor, type SafetensorsDType } from "./safetensors.js";
+export {
+  SafetensorsError, encodeSafetensors, decodeSafetensors, SAFETENSORS_DTYPES, MAX_HEADER_BYTES,
+  type RawTensor, type SafetensorsDType, type DecodeOptions,
+} from "./safetensors.js";
 
 export type StateDict = Record<string, Tensor>;
 
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
+/** The file dtypes a state dict can hold (fromRaw converts them). */
+const LOADABLE_DTYPES: readonly SafetensorsDType[] = ["F64", "F32", "F16", "BF16", "I64", "U64", "I32", "U32", "I16", "U16", "I8", "U8", "BOOL"];
 
 export interface EncodeOptions {
   /** Write int32 tensors as I64 (PyTorch's default integer type, e.g. num_batches_tracked). */
@@ -29,8 +34,11 @@ function toRaw(t: Tensor, opts: EncodeOptions): RawTensor {
   return { dtype: TO_FILE[t.dtype], shape: t.shape.slice(), bytes };
 }
 
-/** Raw little-endian bytes to a tensor; F16/BF16 widen to float32, I64/I16/I8/U8 narrow to int32 (checked). */
-function fromRaw(name: string, r: RawTensor): Tensor {
+/**
+ * Raw little-endian bytes to a tensor; F16/BF16 widen to float32, integer types other than I32
+ * narrow to int32 (checked: a value outside int32 is an error, never a wrapped number).
+ */
+function fromRaw(name: string, r: RawTensor, op: string): Tensor {
   const n = r.shape.reduce((a, b) => a * b, 1);
   const view = new DataView(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
   let out: TypedArray;
@@ -39,6 +47,10 @@ function fromRaw(name: string, r: RawTensor): Tensor {
     for (let i = 0; i < n; i++) a[i] = read(i);
     return a;
   };
+  const checked = (v: bigint | number, i: number): number => {
+    if (v > 2147483647 || v < -2147483648) throw new SafetensorsError(`${op}: tensor ${JSON.stringify(name)} (${r.dtype}) holds ${v} at position ${i}, outside tensorloom's int32 range. Store it as F64 or I32.`);
+    return Number(v);
+  };
   switch (r.dtype) {
     case "F32": out = fill("float32", (i) => view.getFloat32(4 * i, true)); break;
     case "F64": out = fill("float64", (i) => view.getFloat64(8 * i, true)); break;
@@ -46,33 +58,41 @@ function fromRaw(name: string, r: RawTensor): Tensor {
     case "BF16": out = fill("float32", (i) => bf16ToNumber(view.getUint16(2 * i, true))); break;
     case "I32": out = fill("int32", (i) => view.getInt32(4 * i, true)); break;
     case "I16": out = fill("int32", (i) => view.getInt16(2 * i, true)); break;
+    case "U16": out = fill("int32", (i) => view.getUint16(2 * i, true)); break;
     case "I8": out = fill("int32", (i) => view.getInt8(i)); break;
     case "U8": out = fill("int32", (i) => view.getUint8(i)); break;
     case "BOOL": out = fill("bool", (i) => (view.getUint8(i) ? 1 : 0)); break;
-    case "I64": out = fill("int32", (i) => {
-      const v = view.getBigInt64(8 * i, true);
-      if (v > 2147483647n || v < -2147483648n) throw new SafetensorsError(`safetensors: tensor "${name}" (I64) holds ${v} at position ${i}, outside tensorloom's int32 range.`);
-      return Number(v);
-    }); break;
-    default: return r.dtype satisfies never;
+    case "U32": out = fill("int32", (i) => checked(view.getUint32(4 * i, true), i)); break;
+    case "I64": out = fill("int32", (i) => checked(view.getBigInt64(8 * i, true), i)); break;
+    case "U64": out = fill("int32", (i) => checked(view.getBigUint64(8 * i, true), i)); break;
+    default:
+      throw new SafetensorsError(
+        `${op}: tensor ${JSON.stringify(name)} is ${r.dtype}, a valid safetensors dtype that tensorloom has no type for (it reads ${LOADABLE_DTYPES.join(", ")}). ` +
+          `Convert it before saving, or read the raw bytes with tl.io.decodeSafetensors.`,
+      );
   }
   return new Tensor(out, r.shape);
 }
 
 /** A state dict as safetensors bytes. */
-export function encodeStateDict(sd: StateDict, metadata?: Record<string, string>, opts: EncodeOptions = {}): Uint8Array {
-  const raw: Record<string, RawTensor> = {};
-  for (const [k, t] of Object.entries(sd)) {
-    if (!(t instanceof Tensor)) throw new SafetensorsError(`saveSafetensors: entry "${k}" is not a tensor.`);
+export function encodeStateDict(sd: StateDict, metadata?: Record<string, string> | null, opts: EncodeOptions = {}, op = "encodeStateDict"): Uint8Array {
+  if (typeof sd !== "object" || sd === null || sd instanceof Tensor) throw new SafetensorsError(`${op}: expected a state dict (an object of named tensors), got ${sd instanceof Tensor ? "a tensor" : sd === null ? "null" : typeof sd}. Pass { name: tensor, ... }, e.g. model.stateDict().`);
+  // null prototype: a tensor named "__proto__" stays a key instead of becoming the prototype
+  const raw: Record<string, RawTensor> = Object.create(null);
+  for (const k of Object.keys(sd)) {
+    const t = sd[k];
+    if (!(t instanceof Tensor)) throw new SafetensorsError(`${op}: entry "${k}" is not a tensor (got ${t === null ? "null" : typeof t}). A state dict maps names to tensors.`);
     raw[k] = toRaw(t, opts);
   }
-  return encodeSafetensors(raw, metadata);
+  return encodeSafetensors(raw, metadata, op);
 }
 
-/** Safetensors bytes as a state dict of tensors. */
-export function decodeStateDict(bytes: Uint8Array): StateDict {
-  const { tensors } = decodeSafetensors(bytes);
-  return Object.fromEntries(Object.entries(tensors).map(([k, r]) => [k, fromRaw(k, r)]));
+/** Safetensors bytes as a state dict of tensors (an object without prototype, so any name is a plain key). */
+export function decodeStateDict(bytes: Uint8Array, op = "decodeStateDict"): StateDict {
+  const { tensors } = decodeSafetensors(bytes, { op });
+  const out: StateDict = Object.create(null);
+  for (const k of Object.keys(tensors)) out[k] = fromRaw(k, tensors[k]!, op);
+  return out;
 }
 
 /** The part of node:fs/promises used here (typed locally: this module must build without Node's types). */
@@ -81,44 +101,112 @@ interface FsPromises {
   writeFile(path: string, data: Uint8Array, opts: { flag: string }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, opts: { force: boolean }): Promise<void>;
+  readdir(path: string): Promise<string[]>;
 }
 
-const nodeFs = async (): Promise<FsPromises> => {
+const nodeFs = async (op: string): Promise<FsPromises> => {
   const specifier = "node:fs/promises"; // a variable, so browser bundlers leave it alone
   try {
     return (await import(specifier)) as FsPromises;
   } catch {
-    throw new SafetensorsError("safetensors: file paths need Node.js (node:fs); in a browser pass bytes (a Uint8Array) instead.");
+    throw new SafetensorsError(`${op}: file paths need Node.js (node:fs); in a browser pass bytes (a Uint8Array) instead.`);
   }
 };
 
+const HINTS: Record<string, string> = {
+  ENOENT: "the file or its folder does not exist",
+  ENOTDIR: "a part of the path is not a folder",
+  EISDIR: "the path is a folder",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOSPC: "the disk is full",
+  EDQUOT: "the disk quota is exhausted",
+};
+
+/** An fs failure as a library error naming the user's path (fs names the temporary file). */
+function fsError(op: string, verb: string, path: string, e: unknown, fix: string): SafetensorsError {
+  const code = (e as { code?: unknown })?.code;
+  const why = typeof code === "string" ? `${code}: ${HINTS[code] ?? (e as Error).message}` : String((e as Error)?.message ?? e);
+  return new SafetensorsError(`${op}: cannot ${verb} ${JSON.stringify(path)} (${why}). ${fix}`, { cause: e });
+}
+
+const splitPath = (path: string): [string, string] => {
+  const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return cut < 0 ? [".", path] : [path.slice(0, cut + 1) || "/", path.slice(cut + 1)];
+};
+
+/**
+ * Temporary files of earlier saves to this path whose process has died (killed or interrupted
+ * mid-write, so no cleanup of theirs ran): `<name>.tmp-<pid>-<random>` with no live <pid>.
+ * Best effort: a failure here never fails the save.
+ */
+async function removeStaleTemps(fs: FsPromises, path: string): Promise<void> {
+  const proc = (globalThis as { process?: { pid: number; kill(pid: number, signal: number): void } }).process;
+  if (!proc) return;
+  const [dir, base] = splitPath(path);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const prefix = `${base}.tmp-`;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^([0-9]+)-[0-9a-z]+$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === proc.pid) continue;
+    try {
+      proc.kill(pid, 0);
+      continue; // alive (or not ours to signal): its save may still be running
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ESRCH") continue;
+    }
+    await fs.rm(dir === "." ? name : dir + name, { force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * Save a state dict as safetensors. With a path (Node), the file is written to a temporary
- * name beside it and renamed into place; the bytes are returned either way.
+ * name beside it and renamed into place; on failure the temporary file is removed and the
+ * error names the path. Temporary files that interrupted saves (a killed process) left beside
+ * the path are removed by the next save to it. The bytes are returned either way.
  * @example tl.io.encodeStateDict({ w: tl.ones([2]) }).length // => 72
  */
-export async function saveSafetensors(sd: StateDict, path?: string, metadata?: Record<string, string>, opts: EncodeOptions = {}): Promise<Uint8Array> {
-  const bytes = encodeStateDict(sd, metadata, opts);
-  if (path !== undefined) {
-    const fs = await nodeFs();
-    const tmp = `${path}.tmp-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    try {
-      await fs.writeFile(tmp, bytes, { flag: "wx" });
-      await fs.rename(tmp, path);
-    } catch (e) {
-      await fs.rm(tmp, { force: true });
-      throw e;
-    }
+export async function saveSafetensors(sd: StateDict, path?: string, metadata?: Record<string, string> | null, opts: EncodeOptions = {}): Promise<Uint8Array> {
+  const op = "saveSafetensors";
+  if (path !== undefined && (typeof path !== "string" || path === "")) throw new SafetensorsError(`${op}: the path must be a non-empty string, got ${typeof path === "string" ? "an empty string" : typeof path}. Pass a file path, or leave it out to get the bytes.`);
+  const bytes = encodeStateDict(sd, metadata, opts, op);
+  if (path === undefined) return bytes;
+  const fs = await nodeFs(op);
+  const pid = (globalThis as { process?: { pid: number } }).process?.pid ?? 0;
+  const tmp = `${path}.tmp-${pid}-${Math.random().toString(36).slice(2, 10) || "0"}`;
+  try {
+    await fs.writeFile(tmp, bytes, { flag: "wx" });
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw fsError(op, "write", path, e, "Check that its folder exists and is writable, and that the path is not a folder.");
   }
+  await removeStaleTemps(fs, path);
   return bytes;
 }
 
 /** Load a safetensors file (a path in Node) or bytes into a state dict. */
 export async function loadSafetensors(pathOrBytes: string | Uint8Array): Promise<StateDict> {
   if (typeof pathOrBytes === "string") {
-    const fs = await nodeFs();
-    const buf = await fs.readFile(pathOrBytes);
-    return decodeStateDict(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    const op = `loadSafetensors(${JSON.stringify(pathOrBytes)})`;
+    const fs = await nodeFs(op);
+    let buf: Uint8Array;
+    try {
+      buf = await fs.readFile(pathOrBytes);
+    } catch (e) {
+      throw fsError("loadSafetensors", "read", pathOrBytes, e, "Check the path.");
+    }
+    return decodeStateDict(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), op);
   }
-  return decodeStateDict(pathOrBytes);
+  if (!(pathOrBytes instanceof Uint8Array)) throw new SafetensorsError(`loadSafetensors: expected a file path or bytes (a Uint8Array), got ${pathOrBytes === null ? "null" : typeof pathOrBytes}.`);
+  return decodeStateDict(pathOrBytes, "loadSafetensors");
 }

@@ -5,7 +5,8 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tl from "../index.js";
@@ -79,14 +80,49 @@ describe("malformed safetensors", () => {
     ["truncated length", new Uint8Array(5), /5 bytes long, too short for the 8-byte header length/],
     ["huge header length", (() => { const b = new Uint8Array(16); new DataView(b.buffer).setBigUint64(0, 10n ** 12n, true); return b; })(), /more than the 100000000-byte limit/],
     ["header past the end", (() => { const b = new Uint8Array(16); new DataView(b.buffer).setBigUint64(0, 100n, true); return b; })(), /claims 100 bytes but only 8 follow/],
-    ["not JSON", header("{nope"), /not valid UTF-8 JSON/],
+    ["not JSON", header("{nope"), /the header is not valid JSON: expected a key string at character 1/],
     ["unknown dtype", header('{"x":{"dtype":"F8","shape":[1],"data_offsets":[0,1]}}', new Uint8Array(1)), /unknown dtype "F8"/],
     ["wrong byte count", header('{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}', new Uint8Array(4)), /spans 4 bytes but F32 \[2\] needs 8/],
     ["data truncated", header('{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', new Uint8Array(4)), /ends at byte 8 but the data section has 4 bytes/],
-    ["gap between tensors", header('{"x":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', new Uint8Array(2)), /starts at byte 1 but the previous one ends at 0/],
-    ["negative shape", header('{"x":{"dtype":"U8","shape":[-1],"data_offsets":[0,0]}}'), /invalid shape \[-1\]/],
+    ["gap between tensors", header('{"x":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}}', new Uint8Array(2)), /starts at byte 1 but the data before it ends at 0/],
+    ["negative shape", header('{"x":{"dtype":"U8","shape":[-1],"data_offsets":[0,0]}}'), /has shape \[-1\]; a shape is an array of integers in \[0, 2\^64\)/],
   ];
-  for (const [name, bytes, msg] of cases) it(name, () => assert.throws(() => tl.io.decodeStateDict(bytes), msg));
+  const more: [string, Uint8Array, RegExp][] = [
+    ["leading whitespace (the format: the header starts with {)", header(' {"__metadata__":null}'), /must be a JSON object starting with "\{" at its first byte/],
+    ["a byte-order mark", header('\ufeff{}'), /must be a JSON object starting with "\{"/],
+    ["a duplicate tensor name", header('{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}'), /duplicate key "a"/],
+    ["a duplicate metadata key", header('{"__metadata__":{"k":"1","k":"2"}}'), /duplicate key "k"/],
+    ["a duplicate field", header('{"a":{"dtype":"U8","dtype":"U8","shape":[0],"data_offsets":[0,0]}}'), /duplicate key "dtype"/],
+    ["an integer written as 1.0", header('{"a":{"dtype":"U8","shape":[1.0],"data_offsets":[0,1]}}', new Uint8Array(1)), /has shape \[1\.0\]/],
+    ["an offset of 2^64", header('{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,18446744073709551616]}}'), /data_offsets \[0, 18446744073709551616\]/],
+    ["three data_offsets", header('{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0,0]}}'), /data_offsets \[0, 0, 0\]; they must be \[begin, end\]/],
+    ["a non-string metadata value", header('{"__metadata__":{"epoch":3}}'), /"__metadata__" entry "epoch" is 3; the format allows only string values/],
+    ["metadata that is a string", header('{"__metadata__":"pt"}'), /"__metadata__" is "pt"; it must be null or an object/],
+    ["a tensor entry that is an array", header('{"a":["U8",[0],[0,0]]}'), /tensor "a" is \[.*\]; it must be an object/],
+    ["an unpaired surrogate escape in a name", header('{"\\ud800":{"dtype":"U8","shape":[0],"data_offsets":[0,0]}}'), /unpaired high surrogate/],
+    ["text after the object", header('{}x'), /text after the header object/],
+    ["nesting deeper than serde_json's 127 levels", header(`{"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0],"x":${"[".repeat(126)}${"]".repeat(126)}}}`), /more than 127 nested levels/],
+    ["an element count that overflows 64 bits", header('{"a":{"dtype":"U8","shape":[4294967296,4294967296,0],"data_offsets":[0,0]}}'), /element count overflows 64 bits/],
+    ["F4 that does not fill whole bytes", header('{"a":{"dtype":"F4","shape":[3],"data_offsets":[0,1]}}', new Uint8Array(1)), /12 bits, not a whole number of bytes/],
+    ["trailing bytes after the last tensor", header('{}', new Uint8Array(3)), /the tensors cover 0 bytes but the data section has 3/],
+    ["a valid zero-size tensor with a dim over 2^53", header('{"a":{"dtype":"U8","shape":[0,1152921504606846976],"data_offsets":[0,0]}}'), /\(valid, it holds no elements\), but tensorloom's dims are at most 2\^53 - 1/],
+    ["a dtype tensorloom has no type for", header('{"a":{"dtype":"F8_E4M3","shape":[1],"data_offsets":[0,1]}}', new Uint8Array(1)), /is F8_E4M3, a valid safetensors dtype that tensorloom has no type for/],
+  ];
+  for (const [name, bytes, msg] of [...cases, ...more]) {
+    it(name, () => assert.throws(() => tl.io.decodeStateDict(bytes), (e: Error) => e instanceof tl.TensorloomError && e instanceof tl.io.SafetensorsError && /^decodeStateDict: /.test(e.message) && msg.test(e.message)));
+  }
+  it("what the format allows: trailing JSON whitespace, unknown fields (any JSON, 127 levels deep in all), escaped keys", () => {
+    const sd = tl.io.decodeStateDict(header(`{"\\u0061":{"shape":[2],"x":{"y":[1.5e300,-0,${"[".repeat(123)}${"]".repeat(123)}]},"dtype":"U8","data_offsets":[0,2]}} \n\t\r`, new Uint8Array([7, 9])));
+    assert.deepEqual(Array.from(sd.a!.storage), [7, 9]);
+  });
+  it("messages name the call: decodeSafetensors, loadSafetensors with the path", async () => {
+    assert.throws(() => tl.io.decodeSafetensors(new Uint8Array(3)), /^SafetensorsError: decodeSafetensors: the file is 3 bytes long/);
+    const d = mkdtempSync(join(tmpdir(), "tensorloom-io-"));
+    const p = join(d, "bad.safetensors");
+    writeFileSync(p, header("[]"));
+    await assert.rejects(tl.io.loadSafetensors(p), (e: Error) => e instanceof tl.io.SafetensorsError && e.message.startsWith(`loadSafetensors(${JSON.stringify(p)}): the header must be a JSON object`));
+    await assert.rejects(tl.io.loadSafetensors(join(d, "missing.safetensors")), (e: Error) => e instanceof tl.io.SafetensorsError && e.message.includes(`cannot read ${JSON.stringify(join(d, "missing.safetensors"))} (ENOENT`));
+  });
   it("an I64 value outside int32 is an error, not a wrapped number", () => {
     const b = new Uint8Array(8);
     new DataView(b.buffer).setBigInt64(0, 2n ** 40n, true);
@@ -105,5 +141,103 @@ describe("saving to a path", () => {
     assert.deepEqual(Array.from((await tl.io.loadSafetensors(p)).w!.storage), [1, 1, 1]);
     assert.deepEqual(readdirSync(d), ["model.safetensors"]);
     assert.ok(!existsSync(p + ".tmp"));
+  });
+});
+
+describe("names, offsets and metadata the format allows survive save and load", () => {
+  const NAMES = ["__proto__", "constructor", "hasOwnProperty", "toString", "valueOf", "__defineGetter__", "prototype", "", "0", "9", "10", "a\"b", "日本", "😀", "\u0000"];
+  const rng = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+
+  it("every name, zero-size tensors at any offset, 300 random dicts: decode(encode(sd)) is sd", () => {
+    const r = rng(13);
+    for (let trial = 0; trial < 300; trial++) {
+      const sd: Record<string, tl.Tensor> = Object.create(null);
+      for (const name of NAMES) {
+        if (r() < 0.5) continue;
+        const dims = [Math.floor(r() * 3), Math.floor(r() * 3)]; // zero-size about half the time
+        const dtype = (["float32", "float64", "int32", "bool"] as const)[Math.floor(r() * 4)]!;
+        sd[name] = tl.tensor(Array.from({ length: dims[0]! * dims[1]! }, () => (dtype === "bool" ? r() < 0.5 : Math.floor(r() * 100))), { shape: dims, dtype });
+      }
+      const back = tl.io.decodeStateDict(tl.io.encodeStateDict(sd));
+      assert.equal(Object.getPrototypeOf(back), null);
+      assert.deepEqual(Object.keys(back).sort(), Object.keys(sd).sort());
+      for (const k of Object.keys(sd)) {
+        assert.deepEqual(back[k]!.shape, sd[k]!.shape);
+        assert.equal(back[k]!.dtype, sd[k]!.dtype);
+        assert.deepEqual(Array.from(back[k]!.storage), Array.from(sd[k]!.storage));
+      }
+    }
+  });
+  it("a zero-size tensor listed after a tensor at its offset loads (readers order by begin, then end)", () => {
+    // the writer order of #13's failure: "9" sorts before "10" as a JS object key
+    const sd = { "10": tl.zeros([0]), "9": tl.ones([2]) };
+    assert.deepEqual(Object.keys(tl.io.decodeStateDict(tl.io.encodeStateDict(sd))).sort(), ["10", "9"]);
+    const file = header('{"b":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[0],"data_offsets":[0,0]},"c":{"dtype":"U8","shape":[0],"data_offsets":[2,2]}}', new Uint8Array([1, 2]));
+    const got = tl.io.decodeStateDict(file);
+    assert.deepEqual(Array.from(got.b!.storage), [1, 2]);
+    assert.deepEqual([got.a!.shape, got.c!.shape], [[0], [0]]);
+  });
+  it("a state dict without a tensor named constructor or toString has none (no inherited keys)", () => {
+    const back = tl.io.decodeStateDict(tl.io.encodeStateDict({ w: tl.ones([1]) }));
+    assert.equal(back.constructor, undefined);
+    assert.equal("toString" in back, false);
+  });
+  it('"__metadata__": null reads as no metadata; metadata keys like __proto__ round-trip', () => {
+    assert.deepEqual(Object.keys(tl.io.decodeStateDict(header('{"__metadata__":null}'))), []);
+    const meta: Record<string, string> = JSON.parse('{"__proto__":"a","constructor":"b","format":"pt"}');
+    const { metadata } = tl.io.decodeSafetensors(tl.io.encodeStateDict({ w: tl.ones([1]) }, meta));
+    assert.deepEqual({ ...metadata }, { ...meta });
+    assert.deepEqual(Object.keys(metadata), ["__proto__", "constructor", "format"]);
+    assert.deepEqual(Object.keys(tl.io.decodeSafetensors(tl.io.encodeStateDict({}, null)).metadata), []);
+  });
+  it("names and metadata the format cannot store are refused on save, naming the call", () => {
+    assert.throws(() => tl.io.encodeStateDict({ ["\ud800"]: tl.ones([1]) }), /^SafetensorsError: encodeStateDict: tensor name "\\ud800" has an unpaired UTF-16 surrogate/);
+    assert.throws(() => tl.io.encodeStateDict({ __metadata__: tl.ones([1]) }), /"__metadata__" is reserved/);
+    assert.throws(() => tl.io.encodeStateDict({}, { epoch: 3 as unknown as string }), /metadata "epoch" is number; the format stores only strings/);
+    assert.throws(() => tl.io.encodeStateDict(tl.ones([1]) as unknown as tl.io.StateDict), /expected a state dict \(an object of named tensors\), got a tensor/);
+  });
+  it("reads the integer types PyTorch writes (U16, U32, U64 narrowed to int32, checked)", () => {
+    const le = (Arr: typeof Uint16Array | typeof Uint32Array | typeof BigUint64Array, xs: (number | bigint)[]) => new Uint8Array(new (Arr as typeof Uint32Array)(xs as number[]).buffer);
+    const got = tl.io.decodeStateDict(tl.io.encodeSafetensors({
+      a: { dtype: "U16", shape: [2], bytes: le(Uint16Array, [0, 65535]) },
+      b: { dtype: "U32", shape: [1], bytes: le(Uint32Array, [2147483647]) },
+      c: { dtype: "U64", shape: [1], bytes: new Uint8Array(new BigUint64Array([5n]).buffer) },
+    }));
+    assert.deepEqual([...got.a!.storage, ...got.b!.storage, ...got.c!.storage], [0, 65535, 2147483647, 5]);
+    assert.throws(() => tl.io.decodeStateDict(tl.io.encodeSafetensors({ b: { dtype: "U32", shape: [1], bytes: le(Uint32Array, [2147483648]) } })), /\(U32\) holds 2147483648 at position 0, outside tensorloom's int32 range/);
+  });
+});
+
+describe("saving to a path: failures", () => {
+  const dirWith = (...files: string[]) => {
+    const d = mkdtempSync(join(tmpdir(), "tensorloom-io-"));
+    for (const f of files) writeFileSync(join(d, f), "x");
+    return d;
+  };
+  it("a missing folder: the error names the target path, not a temporary file", async () => {
+    const d = dirWith();
+    const p = join(d, "no-such-folder", "model.safetensors");
+    await assert.rejects(tl.io.saveSafetensors({ w: tl.ones([1]) }, p), (e: Error) =>
+      e instanceof tl.io.SafetensorsError && e.message.startsWith(`saveSafetensors: cannot write ${JSON.stringify(p)} (ENOENT`) && !e.message.includes(".tmp-"));
+  });
+  it("a target that is a folder: the temporary file is removed and the folder kept", async () => {
+    const d = dirWith();
+    const p = join(d, "model.safetensors");
+    mkdirSync(p);
+    writeFileSync(join(p, "inside"), "keep");
+    await assert.rejects(tl.io.saveSafetensors({ w: tl.ones([1]) }, p), (e: Error) => e instanceof tl.io.SafetensorsError && e.message.includes(`cannot write ${JSON.stringify(p)}`));
+    assert.deepEqual(readdirSync(d), ["model.safetensors"]);
+    assert.deepEqual(readdirSync(p), ["inside"]);
+  });
+  it("temporary files of interrupted saves (their process is gone) are removed by the next save; a live process's are kept", async () => {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!; // exited: its pid names no process
+    const live = process.ppid;
+    const d = dirWith(`model.safetensors.tmp-${dead}-abc123`, `model.safetensors.tmp-${live}-def456`, `other.safetensors.tmp-${dead}-abc123`, `model.safetensors.tmp-${dead}-notours!`);
+    await tl.io.saveSafetensors({ w: tl.ones([1]) }, join(d, "model.safetensors"));
+    assert.deepEqual(readdirSync(d).sort(), ["model.safetensors", `model.safetensors.tmp-${dead}-notours!`, `model.safetensors.tmp-${live}-def456`, `other.safetensors.tmp-${dead}-abc123`].sort());
+  });
+  it("a path that is not a string is refused before anything is written", async () => {
+    await assert.rejects(tl.io.saveSafetensors({ w: tl.ones([1]) }, "" as string), /saveSafetensors: the path must be a non-empty string, got an empty string/);
+    await assert.rejects(tl.io.loadSafetensors(42 as unknown as string), /loadSafetensors: expected a file path or bytes \(a Uint8Array\), got number/);
   });
 });

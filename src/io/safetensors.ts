@@ -4,57 +4,119 @@
 // (tensors ordered by dtype, largest first, then by name; header padded with spaces to a
 // multiple of 8) so that the same dict gives the same bytes. Reading validates everything
 // before touching the data, so a malformed file fails fast with its reason.
+//
+// What a reader accepts (the published format, and the reference reader where the format is
+// silent): the header is at most 100,000,000 bytes of UTF-8 that starts with "{" and is one JSON
+// object, with no duplicate key in any object; "__metadata__" is null or maps strings to
+// strings; every other key names a tensor: an object with a known "dtype", a "shape" of
+// non-negative integers and "data_offsets" [begin, end) of two non-negative integers (other
+// fields are ignored, as the reference ignores them); sorted by (begin, end), the tensors tile
+// the data section from 0 to its end without gap or overlap, and each spans exactly
+// numel * dtype bits / 8 bytes. Integers are JSON integers below 2^64 and the size arithmetic
+// may not overflow 64 bits, as the reference computes it. JSON is parsed here rather than by
+// JSON.parse because JSON.parse keeps the last of duplicate keys, turns 1.0 and 1e0 into
+// integers and rounds integers above 2^53.
 
-export type SafetensorsDType = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
+import { TensorloomError } from "../tensor/errors.js";
+
+/** Every dtype of the format, in the reference implementation's enum order (the write order, reversed). */
+export const SAFETENSORS_DTYPES = [
+  "BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ", "F8_E5M2FNUZ",
+  "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64",
+] as const;
+
+export type SafetensorsDType = (typeof SAFETENSORS_DTYPES)[number];
 
 export interface RawTensor {
   dtype: SafetensorsDType;
   shape: number[];
-  /** Little-endian bytes, numel * itemsize long. */
+  /** Little-endian bytes, numel * bits / 8 long. */
   bytes: Uint8Array;
 }
 
-export class SafetensorsError extends Error {
+export class SafetensorsError extends TensorloomError {
   override name = "SafetensorsError";
 }
 
-export const ITEM_SIZE: Record<SafetensorsDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
-/** The reference implementation's dtype enum order; files list larger-ranked dtypes first. */
-const RANK: Record<SafetensorsDType, number> = { BOOL: 0, U8: 1, I8: 2, I16: 5, F16: 7, BF16: 8, I32: 9, F32: 11, F64: 12, I64: 13 };
+/** Bits per element (sub-byte dtypes pack; a tensor of them must fill whole bytes). */
+export const BIT_SIZE: Readonly<Record<SafetensorsDType, number>> = Object.freeze({
+  BOOL: 8, F4: 4, F6_E2M3: 6, F6_E3M2: 6, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8, F8_E4M3FNUZ: 8, F8_E5M2FNUZ: 8,
+  I16: 16, U16: 16, F16: 16, BF16: 16, I32: 32, U32: 32, F32: 32, C64: 64, F64: 64, I64: 64, U64: 64,
+});
+const RANK = new Map<string, number>(SAFETENSORS_DTYPES.map((d, i) => [d, i]));
+const isDType = (d: unknown): d is SafetensorsDType => typeof d === "string" && RANK.has(d);
+
 /** The reference implementation's limit on the header (100 MB). */
 export const MAX_HEADER_BYTES = 100_000_000;
+const U64_MAX = (1n << 64n) - 1n;
+/** serde_json's nesting limit (the reference parses with it): 127 open brackets at most. */
+const MAX_DEPTH = 127;
 
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Compare by code points, which is the UTF-8 byte order the reference sorts names in. */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!, y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
+const describe = (v: unknown): string => {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (v instanceof Uint8Array) return `a Uint8Array of ${v.length} bytes`;
+  return typeof v === "string" ? `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v)}` : typeof v;
+};
 
 /** Serialise named tensors (and optional string metadata) to safetensors bytes. */
-export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?: Record<string, string>): Uint8Array {
-  if (!isLittleEndian) throw new SafetensorsError("safetensors: this platform is big-endian; writing little-endian data is not implemented.");
-  const names = Object.keys(tensors).sort((a, b) => {
-    const r = RANK[tensors[b]!.dtype] - RANK[tensors[a]!.dtype];
-    return r !== 0 ? r : a < b ? -1 : a > b ? 1 : 0;
-  });
-  const header: Record<string, unknown> = {};
-  if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?: Record<string, string> | null, op = "encodeSafetensors"): Uint8Array {
+  if (!isLittleEndian) throw new SafetensorsError(`${op}: this platform is big-endian; writing little-endian data is not implemented.`);
+  if (typeof tensors !== "object" || tensors === null) throw new SafetensorsError(`${op}: expected an object of named tensors, got ${describe(tensors)}.`);
+  const names = Object.keys(tensors);
+  for (const name of names) {
+    const t = tensors[name];
+    if (name === "__metadata__") throw new SafetensorsError(`${op}: "__metadata__" is reserved for the file's metadata and cannot name a tensor. Rename the tensor.`);
+    if (LONE_SURROGATE.test(name)) throw new SafetensorsError(`${op}: tensor name ${JSON.stringify(name)} has an unpaired UTF-16 surrogate, which UTF-8 cannot store. Rename the tensor.`);
+    if (typeof t !== "object" || t === null || !isDType(t.dtype) || !Array.isArray(t.shape) || !(t.bytes instanceof Uint8Array)) {
+      throw new SafetensorsError(`${op}: entry "${name}" is not a raw tensor { dtype, shape, bytes } (got ${describe(t)}).`);
+    }
+    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`${op}: tensor "${name}" has shape ${JSON.stringify(t.shape)}; dims must be non-negative integers.`);
+    const bits = t.shape.reduce((a, b) => a * b, 1) * BIT_SIZE[t.dtype];
+    if (t.bytes.length * 8 !== bits) throw new SafetensorsError(`${op}: tensor "${name}" has ${t.bytes.length} bytes but ${t.dtype} [${t.shape.join(", ")}] needs ${bits / 8}.`);
+  }
+  names.sort((a, b) => RANK.get(tensors[b]!.dtype)! - RANK.get(tensors[a]!.dtype)! || compareCodePoints(a, b));
+  // Written by hand, not through an object and JSON.stringify: a tensor named "__proto__" would
+  // set the object's prototype instead of adding a key.
+  const parts: string[] = [];
+  if (metadata !== undefined && metadata !== null) {
+    if (typeof metadata !== "object" || Array.isArray(metadata)) throw new SafetensorsError(`${op}: metadata must be an object of strings, got ${describe(metadata)}.`);
+    const keys = Object.keys(metadata);
+    for (const k of keys) {
+      const v = metadata[k];
+      if (typeof v !== "string") throw new SafetensorsError(`${op}: metadata "${k}" is ${describe(v)}; the format stores only strings. Convert it with String() or JSON.stringify().`);
+      if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v)) throw new SafetensorsError(`${op}: metadata "${k}" has an unpaired UTF-16 surrogate, which UTF-8 cannot store.`);
+    }
+    if (keys.length > 0) parts.push(`"__metadata__":{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`).join(",")}}`);
+  }
   let offset = 0;
   for (const name of names) {
     const t = tensors[name]!;
-    if (name === "__metadata__") throw new SafetensorsError(`safetensors: "__metadata__" is reserved and cannot name a tensor.`);
-    const expected = t.shape.reduce((a, b) => a * b, 1) * ITEM_SIZE[t.dtype];
-    if (t.bytes.length !== expected) throw new SafetensorsError(`safetensors: tensor "${name}" has ${t.bytes.length} bytes but ${t.dtype} [${t.shape.join(", ")}] needs ${expected}.`);
-    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.length] };
+    parts.push(`${JSON.stringify(name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${offset + t.bytes.length}]}`);
     offset += t.bytes.length;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
-  const padded = Math.ceil(json.length / 8) * 8;
-  if (padded !== json.length) {
-    const p = new Uint8Array(padded).fill(0x20);
-    p.set(json);
-    json = p;
-  }
-  const out = new Uint8Array(8 + json.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  let at = 8 + json.length;
+  const text = new TextEncoder().encode(`{${parts.join(",")}}`);
+  const headerLength = Math.ceil(text.length / 8) * 8;
+  if (headerLength > MAX_HEADER_BYTES) throw new SafetensorsError(`${op}: the header would be ${headerLength} bytes, over the format's ${MAX_HEADER_BYTES}-byte limit (readers refuse it). Use shorter names or less metadata, or split the tensors over several files.`);
+  const out = new Uint8Array(8 + headerLength + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
+  out.set(text, 8);
+  out.fill(0x20, 8 + text.length, 8 + headerLength);
+  let at = 8 + headerLength;
   for (const name of names) {
     out.set(tensors[name]!.bytes, at);
     at += tensors[name]!.bytes.length;
@@ -62,52 +124,256 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
   return out;
 }
 
-/** Parse safetensors bytes; every structural problem is a SafetensorsError saying what and where. */
-export function decodeSafetensors(bytes: Uint8Array): { tensors: Record<string, RawTensor>; metadata: Record<string, string> } {
-  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError(`safetensors: expected bytes (a Uint8Array), got ${typeof bytes}.`);
-  if (bytes.length < 8) throw new SafetensorsError(`safetensors: the file is ${bytes.length} bytes long, too short for the 8-byte header length. It is truncated or not a safetensors file.`);
-  const n64 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
-  if (n64 > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`safetensors: the header claims ${n64} bytes, more than the ${MAX_HEADER_BYTES}-byte limit. The file is corrupt or not a safetensors file.`);
-  const n = Number(n64);
-  if (8 + n > bytes.length) throw new SafetensorsError(`safetensors: the header claims ${n} bytes but only ${bytes.length - 8} follow the length field. The file is truncated.`);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
-  } catch (e) {
-    throw new SafetensorsError(`safetensors: the header is not valid UTF-8 JSON (${(e as Error).message}).`);
+// ---- the header's JSON ----
+
+/** A JSON number, kept as written: the format's integers must be told from 1.0 and 1e0. */
+class JsonNumber {
+  constructor(readonly text: string) {}
+}
+/** Objects are Maps, in file order (a key may be "__proto__"). */
+type Json = null | boolean | string | JsonNumber | Json[] | Map<string, Json>;
+
+class HeaderParser {
+  private i = 0;
+  private depth = 0;
+  constructor(private readonly s: string, private readonly op: string) {}
+
+  private fail(what: string): never {
+    throw new SafetensorsError(`${this.op}: the header is not valid JSON: ${what} at character ${this.i}.`);
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new SafetensorsError(`safetensors: the header must be a JSON object.`);
+  private ws(): void {
+    const s = this.s;
+    let c = s.charCodeAt(this.i);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++this.i);
+  }
+  parseDocument(): Map<string, Json> {
+    if (this.s.charCodeAt(0) !== 0x7b) {
+      throw new SafetensorsError(`${this.op}: the header must be a JSON object starting with "{" at its first byte; it starts with ${JSON.stringify(this.s.slice(0, 20))}. The file is corrupt or not a safetensors file.`);
+    }
+    const top = this.value() as Map<string, Json>;
+    this.ws();
+    if (this.i !== this.s.length) this.fail("text after the header object");
+    return top;
+  }
+  private value(): Json {
+    this.ws();
+    const c = this.s.charCodeAt(this.i);
+    if (c === 0x7b || c === 0x5b) {
+      if (++this.depth > MAX_DEPTH) this.fail(`more than ${MAX_DEPTH} nested levels`);
+      const v = c === 0x7b ? this.object() : this.array();
+      this.depth--;
+      return v;
+    }
+    if (c === 0x22) return this.string();
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
+    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+      if (this.s.startsWith(word, this.i)) {
+        this.i += word.length;
+        return v;
+      }
+    }
+    return this.fail(this.i >= this.s.length ? "unexpected end" : `unexpected ${JSON.stringify(this.s[this.i])}`);
+  }
+  private object(): Map<string, Json> {
+    const m = new Map<string, Json>();
+    this.i++;
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 0x7d) {
+      this.i++;
+      return m;
+    }
+    for (;;) {
+      this.ws();
+      if (this.s.charCodeAt(this.i) !== 0x22) this.fail("expected a key string");
+      const at = this.i;
+      const k = this.string();
+      if (m.has(k)) {
+        this.i = at;
+        this.fail(`duplicate key ${JSON.stringify(k)} (the format disallows duplicates; readers would disagree on which one counts)`);
+      }
+      this.ws();
+      if (this.s.charCodeAt(this.i) !== 0x3a) this.fail('expected ":"');
+      this.i++;
+      m.set(k, this.value());
+      this.ws();
+      const c = this.s.charCodeAt(this.i++);
+      if (c === 0x7d) return m;
+      if (c !== 0x2c) {
+        this.i--;
+        this.fail('expected "," or "}"');
+      }
+    }
+  }
+  private array(): Json[] {
+    const a: Json[] = [];
+    this.i++;
+    this.ws();
+    if (this.s.charCodeAt(this.i) === 0x5d) {
+      this.i++;
+      return a;
+    }
+    for (;;) {
+      a.push(this.value());
+      this.ws();
+      const c = this.s.charCodeAt(this.i++);
+      if (c === 0x5d) return a;
+      if (c !== 0x2c) {
+        this.i--;
+        this.fail('expected "," or "]"');
+      }
+    }
+  }
+  private hex4(): number {
+    const h = this.s.slice(this.i, this.i + 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(h)) this.fail("a \\u escape needs 4 hex digits");
+    this.i += 4;
+    return parseInt(h, 16);
+  }
+  private string(): string {
+    const s = this.s;
+    let out = "";
+    let start = ++this.i;
+    for (;;) {
+      const c = s.charCodeAt(this.i);
+      if (c === 0x22) {
+        out += s.slice(start, this.i++);
+        return out;
+      }
+      if (Number.isNaN(c)) this.fail("unterminated string");
+      if (c < 0x20) this.fail("a control character inside a string (escape it)");
+      if (c !== 0x5c) {
+        this.i++;
+        continue;
+      }
+      out += s.slice(start, this.i);
+      const e = s[this.i + 1];
+      this.i += 2;
+      const simple = e === undefined ? undefined : ({ '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[e];
+      if (simple !== undefined && e !== "u") out += simple;
+      else if (e === "u") {
+        const u = this.hex4();
+        if (u >= 0xdc00 && u <= 0xdfff) this.fail("an unpaired low surrogate escape");
+        if (u >= 0xd800 && u <= 0xdbff) {
+          if (!s.startsWith("\\u", this.i)) this.fail("an unpaired high surrogate escape");
+          this.i += 2;
+          const lo = this.hex4();
+          if (lo < 0xdc00 || lo > 0xdfff) this.fail("an unpaired high surrogate escape");
+          out += String.fromCharCode(u, lo);
+        } else out += String.fromCharCode(u);
+      } else {
+        this.i -= 2;
+        this.fail(`an invalid escape ${JSON.stringify("\\" + (e ?? ""))}`);
+      }
+      start = this.i;
+    }
+  }
+  private number(): JsonNumber {
+    const m = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+    m.lastIndex = this.i;
+    const hit = m.exec(this.s);
+    if (!hit) this.fail("an invalid number");
+    const c = this.s.charCodeAt(m.lastIndex);
+    if (c >= 0x30 && c <= 0x39) this.fail("a number with a leading zero");
+    // serde_json refuses numbers that overflow a double
+    if (!Number.isFinite(Number(hit[0]))) this.fail(`the number ${hit[0].slice(0, 30)} is out of range`);
+    this.i = m.lastIndex;
+    return new JsonNumber(hit[0]);
+  }
+}
+
+/** A JSON integer in [0, 2^64), or undefined. */
+function u64(v: Json): bigint | undefined {
+  if (!(v instanceof JsonNumber) || !/^(?:0|[1-9][0-9]*)$/.test(v.text)) return undefined;
+  const n = BigInt(v.text);
+  return n <= U64_MAX ? n : undefined;
+}
+
+const jsonText = (v: Json): string => {
+  if (v instanceof JsonNumber) return v.text;
+  if (v instanceof Map) return "{…}";
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(", ")}]`;
+  return v === undefined ? "nothing" : JSON.stringify(v);
+};
+
+export interface DecodeOptions {
+  /** The user-facing call that error messages name. */
+  op?: string;
+}
+
+/** Parse safetensors bytes; every structural problem is a SafetensorsError saying what and where. */
+export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): { tensors: Record<string, RawTensor>; metadata: Record<string, string> } {
+  const op = opts.op ?? "decodeSafetensors";
+  if (!(bytes instanceof Uint8Array)) throw new SafetensorsError(`${op}: expected bytes (a Uint8Array), got ${describe(bytes)}.`);
+  if (bytes.length < 8) throw new SafetensorsError(`${op}: the file is ${bytes.length} bytes long, too short for the 8-byte header length. It is truncated or not a safetensors file.`);
+  const n64 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
+  if (n64 > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`${op}: the header claims ${n64} bytes, more than the ${MAX_HEADER_BYTES}-byte limit. The file is corrupt or not a safetensors file.`);
+  const n = Number(n64);
+  if (8 + n > bytes.length) throw new SafetensorsError(`${op}: the header claims ${n} bytes but only ${bytes.length - 8} follow the length field. The file is truncated.`);
+  let text: string;
+  try {
+    // ignoreBOM keeps a leading byte-order mark, so that it is refused like any other non-"{" start
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
+  } catch {
+    throw new SafetensorsError(`${op}: the header is not valid UTF-8. The file is corrupt or not a safetensors file.`);
+  }
+  const header = new HeaderParser(text, op).parseDocument();
   const data = bytes.subarray(8 + n);
-  const tensors: Record<string, RawTensor> = {};
-  let metadata: Record<string, string> = {};
-  const spans: [number, number, string][] = [];
-  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
+  const dataLength = BigInt(data.length);
+  // null-prototype records: a tensor may be named "__proto__", "constructor" or "hasOwnProperty"
+  const tensors: Record<string, RawTensor> = Object.create(null);
+  const metadata: Record<string, string> = Object.create(null);
+  const spans: { name: string; begin: bigint; end: bigint; dtype: SafetensorsDType; shape: bigint[] }[] = [];
+  for (const [name, info] of header) {
     if (name === "__metadata__") {
-      if (typeof info !== "object" || info === null || Object.values(info).some((v) => typeof v !== "string")) throw new SafetensorsError(`safetensors: __metadata__ must map strings to strings.`);
-      metadata = info as Record<string, string>;
+      if (info === null) continue; // allowed, as the reference reads it: no metadata
+      if (!(info instanceof Map)) throw new SafetensorsError(`${op}: "__metadata__" is ${jsonText(info)}; it must be null or an object mapping strings to strings.`);
+      for (const [k, v] of info) {
+        if (typeof v !== "string") throw new SafetensorsError(`${op}: "__metadata__" entry ${JSON.stringify(k)} is ${jsonText(v)}; the format allows only string values.`);
+        metadata[k] = v;
+      }
       continue;
     }
-    const { dtype, shape, data_offsets: off } = (info ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof dtype !== "string" || !(dtype in ITEM_SIZE)) throw new SafetensorsError(`safetensors: tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}; supported: ${Object.keys(ITEM_SIZE).join(", ")}.`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`safetensors: tensor "${name}" has an invalid shape ${JSON.stringify(shape)}.`);
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((d) => Number.isSafeInteger(d) && d >= 0) || off[0] > off[1]) {
-      throw new SafetensorsError(`safetensors: tensor "${name}" has invalid data_offsets ${JSON.stringify(off)}.`);
+    const where = `tensor ${JSON.stringify(name)}`;
+    if (!(info instanceof Map)) throw new SafetensorsError(`${op}: ${where} is ${jsonText(info)}; it must be an object { "dtype", "shape", "data_offsets" }.`);
+    const dtype = info.get("dtype");
+    if (!isDType(dtype)) throw new SafetensorsError(`${op}: ${where} has ${dtype === undefined ? "no dtype" : `unknown dtype ${jsonText(dtype)}`}; the format's dtypes are ${SAFETENSORS_DTYPES.join(", ")}.`);
+    const shapeJson = info.get("shape");
+    const shape = Array.isArray(shapeJson) ? shapeJson.map(u64) : undefined;
+    if (shape === undefined || shape.some((d) => d === undefined)) {
+      throw new SafetensorsError(`${op}: ${where} has ${shapeJson === undefined ? "no shape" : `shape ${jsonText(shapeJson)}`}; a shape is an array of integers in [0, 2^64).`);
     }
-    const [b, e] = off as [number, number];
-    const need = (shape as number[]).reduce((x, y) => x * y, 1) * ITEM_SIZE[dtype as SafetensorsDType];
-    if (e - b !== need) throw new SafetensorsError(`safetensors: tensor "${name}" spans ${e - b} bytes but ${dtype} [${shape.join(", ")}] needs ${need}.`);
-    if (e > data.length) throw new SafetensorsError(`safetensors: tensor "${name}" ends at byte ${e} but the data section has ${data.length} bytes. The file is truncated.`);
-    spans.push([b, e, name]);
-    tensors[name] = { dtype: dtype as SafetensorsDType, shape: shape as number[], bytes: data.subarray(b, e) };
+    const offJson = info.get("data_offsets");
+    const off = Array.isArray(offJson) && offJson.length === 2 ? offJson.map(u64) : undefined;
+    if (off === undefined || off.some((d) => d === undefined)) {
+      throw new SafetensorsError(`${op}: ${where} has ${offJson === undefined ? "no data_offsets" : `data_offsets ${jsonText(offJson)}`}; they must be [begin, end], two integers in [0, 2^64).`);
+    }
+    spans.push({ name, begin: off[0]!, end: off[1]!, dtype, shape: shape as bigint[] });
   }
-  // tensors must tile the data section without gaps or overlaps, as the reference reader requires
-  spans.sort((x, y) => x[0] - y[0]);
-  let end = 0;
-  for (const [b, e, name] of spans) {
-    if (b !== end) throw new SafetensorsError(`safetensors: tensor "${name}" starts at byte ${b} but the previous one ends at ${end}; offsets must tile the data without gaps or overlaps.`);
-    end = e;
+  // the reference orders by (begin, end): a zero-size tensor sits before a tensor that starts at its offset
+  spans.sort((a, b) => (a.begin < b.begin ? -1 : a.begin > b.begin ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0));
+  let at = 0n;
+  for (const { name, begin, end, dtype, shape } of spans) {
+    const where = `tensor ${JSON.stringify(name)}`;
+    if (begin !== at) throw new SafetensorsError(`${op}: ${where} starts at byte ${begin} but the data before it ends at ${at}; tensors must tile the data section without gaps or overlaps.`);
+    if (end < begin) throw new SafetensorsError(`${op}: ${where} has data_offsets [${begin}, ${end}] that end before they begin.`);
+    let numel = 1n;
+    for (const d of shape) {
+      numel *= d;
+      if (numel > U64_MAX) throw new SafetensorsError(`${op}: ${where} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
+    }
+    const bits = numel * BigInt(BIT_SIZE[dtype]);
+    if (bits > U64_MAX) throw new SafetensorsError(`${op}: ${where} has shape [${shape.join(", ")}], whose size in bits overflows 64 bits.`);
+    if (bits % 8n !== 0n) throw new SafetensorsError(`${op}: ${where} is ${dtype} [${shape.join(", ")}]: ${bits} bits, not a whole number of bytes.`);
+    if (end - begin !== bits / 8n) throw new SafetensorsError(`${op}: ${where} spans ${end - begin} bytes but ${dtype} [${shape.join(", ")}] needs ${bits / 8n}.`);
+    if (end > dataLength) throw new SafetensorsError(`${op}: ${where} ends at byte ${end} but the data section has ${dataLength} bytes. The file is truncated.`);
+    at = end;
   }
-  if (end !== data.length) throw new SafetensorsError(`safetensors: the tensors cover ${end} bytes but the data section has ${data.length}.`);
+  if (at !== dataLength) throw new SafetensorsError(`${op}: the tensors cover ${at} bytes but the data section has ${dataLength}; the format allows no bytes outside a tensor. The file has trailing bytes or lost a tensor.`);
+  for (const { name, begin, end, dtype, shape } of spans) {
+    const big = shape.find((d) => d > BigInt(Number.MAX_SAFE_INTEGER));
+    if (big !== undefined) throw new SafetensorsError(`${op}: tensor ${JSON.stringify(name)} has shape [${shape.join(", ")}] (valid, it holds no elements), but tensorloom's dims are at most 2^53 - 1.`);
+    tensors[name] = { dtype, shape: shape.map(Number), bytes: data.subarray(Number(begin), Number(end)) };
+  }
   return { tensors, metadata };
 }
 
