@@ -283,6 +283,21 @@ describe("convOutputSize checks its arguments and the result", () => {
     }
     assert.ok(dropping > 50);
   });
+  it("ceilMode gives the pooled length of maxPool1d (every n, k, s, p <= k/2, d)", () => {
+    for (let n = 1; n <= 9; n++) for (let k = 1; k <= 4; k++) for (let s = 1; s <= 3; s++) for (let p = 0; p <= k / 2; p++) for (let d = 1; d <= 2; d++) {
+      const a = { inputSize: n, kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: true };
+      let pooled: number;
+      try {
+        pooled = F.maxPool1d(tl.ones([1, 1, n]), { kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: true }).shape[2]!;
+      } catch {
+        assert.throws(() => tl.convOutputSize(a), /< 1/, JSON.stringify(a));
+        continue;
+      }
+      assert.equal(tl.convOutputSize(a), pooled, JSON.stringify(a));
+    }
+    assert.equal(tl.convOutputSize({ inputSize: 5, kernelSize: 2, stride: 2, padding: 1, ceilMode: true }), 3); // ceil gives 4; the 4th window would start in the right padding
+    assert.throws(() => (tl.convOutputSize as (a: unknown) => number)(undefined), /convOutputSize: expected an object such as/);
+  });
   it("the transposed size is (n - 1)s - 2p + d(k - 1) + outputPadding + 1 and must be at least 1", () => {
     assert.equal(tl.convOutputSize({ inputSize: 3, kernelSize: 2, stride: 1, dilation: 3, outputPadding: 2, transposed: true }), 8);
     assert.throws(() => tl.convOutputSize({ inputSize: 1, kernelSize: 1, padding: 1, transposed: true }), /convOutputSize: the transposed output would be -1 < 1/);

@@ -52,7 +52,10 @@ export function perDim(op: string, name: string, v: IntOrTuple, nd: number, min:
 export function outputLength(n: number, k: number, s: number, p: number, d: number, o: { transposed?: boolean; outputPadding?: number; ceilMode?: boolean } = {}): number {
   if (o.transposed) return (n - 1) * s - 2 * p + d * (k - 1) + (o.outputPadding ?? 0) + 1;
   const span = n + 2 * p - d * (k - 1) - 1;
-  return (o.ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  if (!o.ceilMode) return Math.floor(span / s) + 1;
+  // PyTorch's pooling rule: in ceil mode the last window must start inside the input or the left padding
+  const out = Math.ceil(span / s) + 1;
+  return (out - 1) * s >= n + p ? out - 1 : out;
 }
 
 /**
@@ -82,6 +85,7 @@ export interface ConvOutputSizeArgs {
 /**
  * Output length of a convolution or pooling along one dim:
  * floor((n + 2p - d(k - 1) - 1) / s) + 1, or with `transposed`, (n - 1)s - 2p + d(k - 1) + outputPadding + 1.
+ * `ceilMode` rounds up as pooling does, less one when the last window would start in the right padding.
  * Throws on arguments PyTorch refuses (stride 0, negative padding, ...) and when the result is
  * below 1. When the division is not exact, the last (n + 2p - d(k - 1) - 1) mod s padded positions
  * are never read; beyond the right padding those are input rows, which `exact: true` reports
@@ -90,7 +94,8 @@ export interface ConvOutputSizeArgs {
  */
 export function checkedConvOutputSize(a: ConvOutputSizeArgs): number {
   const op = "convOutputSize";
-  const { inputSize: n, kernelSize: k, stride: s = 1, padding: p = 0, dilation: d = 1, outputPadding: opad = 0 } = a ?? ({} as ConvOutputSizeArgs);
+  if (typeof a !== "object" || a === null) throw new ValueError(`${op}: expected an object such as { inputSize: 32, kernelSize: 3 }, got ${String(a)}.`);
+  const { inputSize: n, kernelSize: k, stride: s = 1, padding: p = 0, dilation: d = 1, outputPadding: opad = 0 } = a;
   const need = (name: string, v: unknown, min: number): void => {
     if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new ValueError(`${op}: ${name} must be an integer >= ${min}, got ${String(v)}.`);
   };
