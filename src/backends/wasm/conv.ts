@@ -25,17 +25,24 @@ const ROWS_PER_THREAD = 4;
 
 const runsCache = new Map<string, Int32Array>();
 
-/** Triples (dst in the K*L block, src in the image plane, length), cached per geometry. */
+/**
+ * Triples (dst in the K*L block, src in the image plane, length), cached per geometry. A run
+ * never crosses from one tap's row of L entries into the next: the depthwise kernels read a run
+ * as one tap's stretch of output positions. The tap table alone would join two taps wherever tap
+ * k's last output reads the element just before tap k+1's first (a single output position, or
+ * dilation = stride * (L - 1) + 1), and the joined run made them write past the output row.
+ */
 export function convRuns(g: ConvGeometry): Int32Array {
   const key = geometryKey(g);
   let runs = runsCache.get(key);
   if (runs) return runs;
-  const table = ref.tapTable(g);
+  const table = ref.tapTable(g), L = numelOf(g.colSize);
   const out: number[] = [];
   for (let t = 0; t < table.length;) {
     if (table[t]! < 0) { t++; continue; }
+    const tapEnd = (Math.floor(t / L) + 1) * L;
     let len = 1;
-    while (t + len < table.length && table[t + len] === table[t]! + len) len++;
+    while (t + len < tapEnd && table[t + len] === table[t]! + len) len++;
     out.push(t, table[t]!, len);
     t += len;
   }
@@ -94,7 +101,7 @@ export function chunkedRuns(g: ConvGeometry, lc: number): ChunkedRuns {
   const nChunks = Math.ceil(L / lc);
   const perChunk: number[][] = Array.from({ length: nChunks }, () => []);
   for (let r = 0; r < full.length; r += 3) {
-    // a run may cross taps (and chunks): cut it where either ends
+    // a run may cross chunks (never taps): cut it where a chunk ends
     let t = full[r]!, src = full[r + 1]!, left = full[r + 2]!;
     while (left > 0) {
       const k = Math.floor(t / L), l = t % L, ch = Math.floor(l / lc), l0 = ch * lc;

@@ -328,7 +328,27 @@ describe("wasm depthwise convolutions (one input channel per group: the direct k
     { name: "2-D dilation 2, no padding", g: convGeometry(2, 5, [16, 16], [3, 3], [1, 1], [0, 0], [2, 2]), mult: 1 },
     { name: "3-D, multiplier 3", g: convGeometry(2, 4, [6, 7, 5], [3, 2, 3], [1, 1, 2], [1, 0, 1], [1, 1, 1]), mult: 3 },
     { name: "2-D big enough to split over threads", g: convGeometry(16, 32, [32, 32], [3, 3], [1, 1], [1, 1], [1, 1]), mult: 1 },
+    // each tap's last read sits right before the next tap's first: runs once merged across taps here
+    { name: "1-D, one output position, multiplier 3", g: convGeometry(2, 3, [3], [3], [1], [0], [1]), mult: 3 },
+    { name: "2-D, one output position, multiplier 2", g: convGeometry(2, 2, [3, 3], [3, 3], [1, 1], [0, 0], [1, 1]), mult: 2 },
+    { name: "1-D, dilation = stride * (outputs - 1) + 1", g: convGeometry(2, 2, [15], [3], [2], [0], [5]), mult: 1 },
   ];
+  it("the runs never cross from one tap's L output positions into the next (every 1-D geometry up to 7 inputs, and 2-D)", () => {
+    let checked = 0;
+    for (let n = 1; n <= 7; n++) for (let k = 1; k <= 4; k++) for (let s = 1; s <= 3; s++) for (let d = 1; d <= 4; d++) for (let p = 0; p <= 2; p++) {
+      for (const g of [convGeometry(1, 1, [n], [k], [s], [p], [d]), convGeometry(1, 1, [n, 2], [k, 2], [s, 1], [p, 0], [d, 1])]) {
+        const L = g.colSize.reduce((a, b) => a * b, 1);
+        if (!(L > 0)) continue;
+        const runs = convRuns(g);
+        for (let r = 0; r < runs.length; r += 3) {
+          const first = Math.floor(runs[r]! / L), last = Math.floor((runs[r]! + runs[r + 2]! - 1) / L);
+          assert.equal(last, first, `run (${runs.subarray(r, r + 3)}) crosses taps in ${JSON.stringify(g)}`);
+        }
+        checked++;
+      }
+    }
+    assert.ok(checked > 500);
+  });
   for (const { name, g, mult } of cases) {
     it(`${name}: forward, input and weight gradients match the reference kernels, on 1 and 2 threads`, async () => {
       const C = g.channels, O = C * mult, K = g.kernel.reduce((a, b) => a * b, 1);
