@@ -8,6 +8,7 @@ import { fmt } from "../tensor/shape.js";
 import { isFloat } from "../tensor/dtype.js";
 import { empty, tensor } from "../tensor/create.js";
 import { noGrad } from "../autograd/graph.js";
+import { asOp } from "../tensor/opContext.js";
 import { add, mul, sub } from "../ops/binary.js";
 import { indexSelect } from "../ops/indexing.js";
 import { detach, reshape } from "../ops/movement.js";
@@ -65,6 +66,10 @@ function renorm_(weight: Tensor, idx: Int32Array, maxNorm: number, normType: num
  * @example F.embedding(tl.tensor([[0, 2], [1, 0]]), tl.ones([3, 4])) // shape [2, 2, 4]
  */
 export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
+  return asOp("embedding", () => embeddingOf(input, weight, opts));
+}
+
+function embeddingOf(input: Tensor, weight: Tensor, opts: EmbeddingOptions): Tensor {
   if (input.dtype !== "int32") {
     throw new DTypeError(`embedding: input must hold int32 indices, got ${input.dtype} ${fmt(input.shape)}. Convert it with input.to("int32").`);
   }
@@ -94,9 +99,10 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
     // detach(rows) + (rows - detach(rows)) * s == rows, and d/d rows = s.
     const count = new Map<number, number>();
     for (const v of idx) count.set(v, (count.get(v) ?? 0) + 1);
-    const s = Array.from(idx, (v) => [v === pad ? 0 : opts.scaleGradByFreq ? 1 / count.get(v)! : 1]);
+    const s = Array.from(idx, (v) => (v === pad ? 0 : opts.scaleGradByFreq ? 1 / count.get(v)! : 1));
     const fixed = detach(rows);
-    rows = add(fixed, mul(sub(rows, fixed), tensor(s, { dtype: weight.dtype })));
+    // one factor per looked-up row, [N, 1] (stated, since N may be 0)
+    rows = add(fixed, mul(sub(rows, fixed), tensor(s, { dtype: weight.dtype, shape: [idx.length, 1] })));
   }
   return reshape(rows, [...input.shape, dim]);
 }

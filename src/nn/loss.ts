@@ -6,7 +6,8 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt, shapesEqual } from "../tensor/shape.js";
-import { isFloat } from "../tensor/dtype.js";
+import { isFloat, resultType } from "../tensor/dtype.js";
+import { asOp } from "../tensor/opContext.js";
 import { add, div, lt, mul, ne, sub } from "../ops/binary.js";
 import { abs } from "../ops/unary.js";
 import { softplus } from "../ops/activation.js";
@@ -46,6 +47,23 @@ function rowsOf(input: Tensor): Tensor {
   return reshape(moved, [-1, C]);
 }
 
+/** How many targets are not ignoreIndex. */
+function countKept(target: Tensor, ignoreIndex: number): number {
+  let n = 0;
+  for (const v of target.storage) if (v !== ignoreIndex) n++;
+  return n;
+}
+
+/**
+ * The "mean" reduction of the index-target losses: their sum over the total weight of the kept
+ * targets. With no target kept PyTorch's value is 0/0 = NaN but its gradient is 0 (no position
+ * contributes); dividing by the zero total would make the gradient NaN too, so the NaN is added
+ * instead (the sum's gradient reaches only the zero-weighted positions).
+ */
+function meanOverKept(lossSum: Tensor, total: Tensor, kept: number): Tensor {
+  return kept === 0 ? add(lossSum, NaN) : div(lossSum, total);
+}
+
 function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): void {
   if (target.dtype !== "int32") {
     throw new DTypeError(`${op}: class-index targets must be int32, got ${target.dtype} ${fmt(target.shape)}. Convert with target.to("int32"), or pass float probabilities with the input's shape.`);
@@ -76,6 +94,10 @@ function checkWeight(op: string, weight: Tensor | null | undefined, C: number): 
  * With reduction "mean" the sum is divided by the total weight of the non-ignored targets.
  */
 export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
+  return asOp("nllLoss", () => nllLossOf(input, target, opts));
+}
+
+function nllLossOf(input: Tensor, target: Tensor, opts: NllOptions): Tensor {
   const { weight = null, ignoreIndex = -100 } = opts;
   const reduction = checkReduction("nllLoss", opts.reduction ?? "mean");
   checkIndexTarget("nllLoss", input, target, ignoreIndex);
@@ -90,7 +112,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
   const losses = mul(mul(picked, w), -1);
   if (reduction === "none") return reshape(losses, target.shape);
   if (reduction === "sum") return sum(losses);
-  return div(sum(losses), sum(w));
+  return meanOverKept(sum(losses), sum(w), countKept(target, ignoreIndex));
 }
 
 /**
@@ -101,6 +123,10 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllOptions = {}): T
  * @example F.crossEntropy(tl.randn([4, 5]), tl.tensor([1, 0, 4, 2]))
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  return asOp("crossEntropy", () => crossEntropyOf(input, target, opts));
+}
+
+function crossEntropyOf(input: Tensor, target: Tensor, opts: CrossEntropyOptions): Tensor {
   const { weight = null, ignoreIndex = -100, labelSmoothing = 0 } = opts;
   const reduction = checkReduction("crossEntropy", opts.reduction ?? "mean");
   if (!isFloat(input.dtype)) throw new DTypeError(`crossEntropy: input scores must be float, got ${input.dtype}.`);
@@ -133,12 +159,15 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   let smoothRed: Tensor;
   if (reduction === "none") smoothRed = smooth;
   else if (reduction === "sum") smoothRed = sum(smooth);
-  else if (weight) {
-    const safeT = where(ignored, scalar(0, "int32"), target);
-    const wsum = sum(mul(indexSelect(weight, 0, reshape(safeT, [-1])), reshape(ignored.logicalNot(), [-1])));
-    smoothRed = div(sum(smooth), wsum);
-  } else {
-    smoothRed = div(sum(smooth), sum(ignored.logicalNot())); // mean over the non-ignored positions
+  else {
+    const kept = countKept(target, ignoreIndex);
+    if (weight) {
+      const safeT = where(ignored, scalar(0, "int32"), target);
+      const wsum = sum(mul(indexSelect(weight, 0, reshape(safeT, [-1])), reshape(ignored.logicalNot(), [-1])));
+      smoothRed = meanOverKept(sum(smooth), wsum, kept);
+    } else {
+      smoothRed = meanOverKept(sum(smooth), sum(ignored.logicalNot()), kept); // mean over the non-ignored positions
+    }
   }
   return add(mul(nll, 1 - labelSmoothing), mul(smoothRed, labelSmoothing / C));
 }
@@ -149,9 +178,19 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
  * computes an N x N loss, a classic bug.
  */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  sameShape("mseLoss", input, target);
-  const d = sub(input, target);
-  return reduce("mseLoss", mul(d, d), opts.reduction);
+  return asOp("mseLoss", () => {
+    sameShape("mseLoss", input, target);
+    requireFloatOperand("mseLoss", input, target);
+    const d = sub(input, target);
+    return reduce("mseLoss", mul(d, d), opts.reduction);
+  });
+}
+
+/** mse and smooth L1 have no integer kernels in PyTorch: one operand at least must be float. */
+function requireFloatOperand(op: string, input: Tensor, target: Tensor): void {
+  if (!isFloat(resultType(input, target))) {
+    throw new DTypeError(`${op}: input ${input.dtype} and target ${target.dtype} are both integer tensors; ${op} needs float values (as PyTorch). Convert first, e.g. input.to("float32").`);
+  }
 }
 
 function reduce(op: string, losses: Tensor, reduction: Reduction | undefined): Tensor {
@@ -167,8 +206,10 @@ function sameShape(op: string, input: Tensor, target: Tensor): void {
 
 /** Mean absolute error, as torch.nn.functional.l1_loss (same shapes required, as mseLoss). */
 export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  sameShape("l1Loss", input, target);
-  return reduce("l1Loss", abs(sub(input, target)), opts.reduction);
+  return asOp("l1Loss", () => {
+    sameShape("l1Loss", input, target);
+    return reduce("l1Loss", abs(sub(input, target)), opts.reduction);
+  });
 }
 
 /**
@@ -176,7 +217,12 @@ export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduct
  * else |d| - 0.5 beta; beta = 0 is the L1 loss.
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  return asOp("smoothL1Loss", () => smoothL1LossOf(input, target, opts));
+}
+
+function smoothL1LossOf(input: Tensor, target: Tensor, opts: { reduction?: Reduction; beta?: number }): Tensor {
   sameShape("smoothL1Loss", input, target);
+  requireFloatOperand("smoothL1Loss", input, target);
   const beta = opts.beta ?? 1;
   if (!(beta >= 0)) throw new ValueError(`smoothL1Loss: beta must be >= 0, got ${beta}.`);
   const d = sub(input, target);
@@ -191,6 +237,10 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: { reduction?: 
  * in the stable form (1 - y) x + (1 + (posWeight - 1) y) softplus(-x), times weight.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+  return asOp("binaryCrossEntropyWithLogits", () => bceWithLogitsOf(input, target, opts));
+}
+
+function bceWithLogitsOf(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction }): Tensor {
   sameShape("binaryCrossEntropyWithLogits", input, target);
   if (!isFloat(target.dtype)) throw new DTypeError(`binaryCrossEntropyWithLogits: target must be float (probabilities in [0, 1]), got ${target.dtype}. Convert with target.to("${input.dtype}").`);
   const sp = softplus(mul(input, -1));

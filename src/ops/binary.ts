@@ -34,10 +34,23 @@ const thunksOf = (a: TensorLike, b: TensorLike, da: () => Tensor, db: () => Tens
   ...(b instanceof Tensor ? [db] : []),
 ];
 
+/**
+ * alpha * b in the result dtype `dt`, as PyTorch scales the other operand of add/sub. b is
+ * lifted to dt first: mul(number, number) would compute in the default dtype, so a float64 add
+ * with a JS-number operand would see alpha * b rounded to float32.
+ */
+function scaledOperand(op: string, b: TensorLike, alpha: number, dt: DType): TensorLike {
+  if (alpha === 1) return b;
+  if (!isFloat(dt) && !Number.isInteger(alpha)) {
+    throw new DTypeError(`${op}: alpha ${alpha} is not an integer, but the operands are ${dt}; for integer tensors alpha must be an integer (as in PyTorch). Convert an operand to float first, e.g. x.to("float32").`);
+  }
+  return noGrad(() => mul(castRaw(asTensor(b, dt), dt), alpha));
+}
+
 /** a + alpha * b, broadcasting. */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const dt = resultType(a, b);
-  const bb = alpha === 1 ? b : noGrad(() => mul(b, alpha));
+  const bb = scaledOperand("add", b, alpha, dt);
   const out = compute("add", "add", a, bb, dt, dt);
   // d(a + alpha b) = da + alpha db
   return record("AddBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => (alpha === 1 ? g : mul(g, alpha))), []);
@@ -47,7 +60,7 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const dt = resultType(a, b);
   if (dt === "bool") throw new DTypeError(`sub: subtracting two bool tensors is not supported (as in PyTorch). Use logicalXor, or convert with .to("int32").`);
-  const bb = alpha === 1 ? b : noGrad(() => mul(b, alpha));
+  const bb = scaledOperand("sub", b, alpha, dt);
   const out = compute("sub", "sub", a, bb, dt, dt);
   return record("SubBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => (alpha === 1 ? neg(g) : mul(g, -alpha))), []);
 }
@@ -137,10 +150,12 @@ export function atan2(a: Tensor, b: TensorLike): Tensor {
   let dt = resultType(a, b);
   if (!isFloat(dt)) dt = getDefaultDtype();
   const out = compute("atan2", "atan2", a, b, dt, dt);
-  // d atan2(a, b) = (b da - a db) / (a^2 + b^2)
+  // d atan2(a, b) = (b da - a db) / (a^2 + b^2); a number b is lifted to dt first, since
+  // mul(b, b) of two numbers would be computed (and rounded) in the default dtype
   return record("Atan2Backward0", out, inputsOf(a, b), (g) => {
-    const r = add(mul(a, a), mul(b, b));
-    return thunksOf(a, b, () => mul(g, div(b, r)), () => mul(g, neg(div(a, r))));
+    const bt = b instanceof Tensor ? b : asTensor(b, dt);
+    const r = add(mul(a, a), mul(bt, bt));
+    return thunksOf(a, b, () => mul(g, div(bt, r)), () => mul(g, neg(div(a, r))));
   });
 }
 

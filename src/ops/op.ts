@@ -13,7 +13,7 @@ import { Tensor } from "../tensor/tensor.js";
 export type TensorLike = Tensor | number | boolean;
 
 export function empty(dtype: DType, shape: Shape): Tensor {
-  return new Tensor(allocStorage(dtype, numelOf(shape)), shape);
+  return new Tensor(allocStorage(dtype, numelOf(shape), shape), shape);
 }
 
 /** A 0-d tensor holding `v`. */

@@ -14,6 +14,7 @@ import { convOutputSize, formulaText, perDim, type IntOrTuple } from "./conv.js"
 import { reshape } from "./movement.js";
 import { scatterAdd } from "./indexing.js";
 import { empty, requireFloat } from "./op.js";
+import { asOp } from "../tensor/opContext.js";
 
 export interface MaxPoolOptions {
   kernelSize: IntOrTuple;
@@ -84,6 +85,10 @@ function stridedWindows(op: string, nd: number, x: Tensor, kernelSize: IntOrTupl
 function adaptiveWindows(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[]): Windows {
   checkInput(op, nd, x);
   const spatial = x.shape.slice(x.ndim - nd);
+  const emptyDim = spatial.indexOf(0);
+  if (emptyDim >= 0) {
+    throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty spatial dim (${x.ndim - nd + emptyDim}); adaptive pooling needs every spatial dim non-empty, as in PyTorch (windows over nothing have no value). Only the batch and channel dims may be 0.`);
+  }
   const req = typeof outputSize === "number" ? new Array<number>(nd).fill(outputSize) : outputSize.map((v, i) => v ?? spatial[i]!);
   if (req.length !== nd || req.some((v) => !Number.isInteger(v) || v <= 0)) {
     throw new ValueError(`${op}: outputSize must be a positive integer or ${nd} of them (null keeps a dim), got ${JSON.stringify(outputSize)}.`);
@@ -133,15 +138,25 @@ function avgPoolBackward(dy: Tensor, inShape: readonly number[], w: Windows, div
 }
 
 export function maxPoolNd(op: string, nd: number, x: Tensor, o: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
-  checkOptions(op, o);
-  const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, o.dilation ?? 1, o.ceilMode ?? false);
-  const [out, idx] = maxPoolWith("MaxPoolBackward0", x, w);
-  return o.returnIndices ? [out, idx] : out;
+  return asOp(op, () => {
+    checkOptions(op, o);
+    const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, o.dilation ?? 1, o.ceilMode ?? false);
+    const [out, idx] = maxPoolWith("MaxPoolBackward0", x, w);
+    return o.returnIndices ? [out, idx] : out;
+  });
 }
 
 export function avgPoolNd(op: string, nd: number, x: Tensor, o: AvgPoolOptions): Tensor {
+  return asOp(op, () => avgPoolOf(op, nd, x, o));
+}
+
+function avgPoolOf(op: string, nd: number, x: Tensor, o: AvgPoolOptions): Tensor {
   checkOptions(op, o);
   const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, 1, o.ceilMode ?? false);
+  if (nd === 3 && w.g.inSize.some((n, i) => n < w.k[i]!)) {
+    // PyTorch's avg_pool3d (alone among the pools) compares the kernel with the unpadded input
+    throw new ShapeError(`${op}: input ${fmt(x.shape)} is smaller than the kernel ${fmt(w.k)} in its spatial dims ${fmt(w.g.inSize)}; avgPool3d needs every kernel size at most the input's (padding does not count), as PyTorch. Use a smaller kernel.`);
+  }
   const includePad = o.countIncludePad ?? true;
   if (o.divisorOverride !== undefined && o.divisorOverride !== null && !(Number.isInteger(o.divisorOverride) && o.divisorOverride > 0)) {
     throw new ValueError(`${op}: divisorOverride must be a positive integer, got ${o.divisorOverride}.`);
@@ -162,6 +177,10 @@ export function avgPoolNd(op: string, nd: number, x: Tensor, o: AvgPoolOptions):
 }
 
 export function adaptiveAvgPoolNd(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
+  return asOp(op, () => adaptiveAvgPoolOf(op, nd, x, outputSize));
+}
+
+function adaptiveAvgPoolOf(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
   const w = adaptiveWindows(op, nd, x, outputSize);
   const divisor = new Float64Array(numelOf(w.g.outSize));
   const oc = new Array<number>(nd).fill(0);
@@ -173,7 +192,9 @@ export function adaptiveAvgPoolNd(op: string, nd: number, x: Tensor, outputSize:
 }
 
 export function adaptiveMaxPoolNd(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[], returnIndices = false): Tensor | [Tensor, Tensor] {
-  const w = adaptiveWindows(op, nd, x, outputSize);
-  const [out, idx] = maxPoolWith("AdaptiveMaxPoolBackward0", x, w);
-  return returnIndices ? [out, idx] : out;
+  return asOp(op, () => {
+    const w = adaptiveWindows(op, nd, x, outputSize);
+    const [out, idx] = maxPoolWith("AdaptiveMaxPoolBackward0", x, w);
+    return returnIndices ? [out, idx] : out;
+  });
 }

@@ -6,6 +6,7 @@ import { DTypeError, ShapeError, ValueError } from "./errors.js";
 import { type Shape, checkShape, fmt, numelOf } from "./shape.js";
 import { type NestedArray, Tensor } from "./tensor.js";
 import { type Generator, defaultGenerator } from "./random.js";
+import { asOp } from "./opContext.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -54,6 +55,18 @@ export function storageFrom(values: ArrayLike<number | boolean>, dtype: DType): 
  * @example tl.tensor([[1, 2], [3, 4]], { dtype: "float64" })
  */
 export function tensor(values: NestedArray | TypedArray | Tensor, opts: TensorOptions = {}): Tensor {
+  return asOp("tensor", () => tensorOf(values, opts));
+}
+
+function tensorOf(values: NestedArray | TypedArray | Tensor, opts: TensorOptions): Tensor {
+  if (typeof values === "object" && values !== null && !Array.isArray(values) && !ArrayBuffer.isView(values) && !(values instanceof Tensor)) {
+    // a frame Series or DataFrame: they know their dtype and missing values, tensor() does not
+    const name = (values as object).constructor?.name ?? "object";
+    const hint = typeof (values as { toTensor?: unknown }).toTensor === "function"
+      ? `Call its toTensor() method instead (e.g. series.toTensor("float32")), which converts missing values and checks the column type.`
+      : `Convert it to an array of numbers first.`;
+    throw new ValueError(`tensor: got a ${name}, but tensor() takes a number, a boolean, nested arrays of them, a typed array or a Tensor. ${hint}`);
+  }
   if (values instanceof Tensor) return finish(new Tensor(storageFrom(values.storage, opts.dtype ?? values.dtype), values.shape), opts);
   let flat: ArrayLike<number | boolean>;
   let shape: number[];
@@ -115,16 +128,17 @@ export function fromStorage(storage: TypedArray, shape: Shape): Tensor {
 }
 
 export function full(shape: Shape, value: number | boolean, opts: CreateOptions = {}): Tensor {
-  const s = checkShape("full", shape);
-  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : getDefaultDtype());
-  const st = allocStorage(assertDType("full", dtype), numelOf(s));
-  st.fill(dtype === "bool" ? (value ? 1 : 0) : Number(value));
-  return finish(new Tensor(st, s), opts);
+  return asOp("full", () => {
+    const s = checkShape("full", shape);
+    const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : getDefaultDtype());
+    const st = allocStorage(assertDType("full", dtype), numelOf(s), s);
+    st.fill(dtype === "bool" ? (value ? 1 : 0) : Number(value));
+    return finish(new Tensor(st, s), opts);
+  });
 }
 
-// checkShape here too, so that a bad shape's message names zeros / ones rather than full
-export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => full(checkShape("zeros", shape), 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
-export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => full(checkShape("ones", shape), 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("zeros", () => full(checkShape("zeros", shape), 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
+export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("ones", () => full(checkShape("ones", shape), 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
 /** Uninitialised in PyTorch; zero-filled here, since typed arrays always are. */
 export const empty = zeros;
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...opts });
@@ -133,10 +147,22 @@ export const fullLike = (t: Tensor, value: number | boolean, opts: CreateOptions
 
 /**
  * Values from start (inclusive) to end (exclusive) by step, as torch.arange. int32 when all
- * arguments are integers, else the default float dtype. arange(5) is [0, 1, 2, 3, 4].
+ * arguments are integers, else the default float dtype. arange(5) is [0, 1, 2, 3, 4]; options
+ * may follow any of the forms: arange(5, { dtype }), arange(0, 5, { dtype }).
  * @example tl.arange(5) // => tensor([0, 1, 2, 3, 4], dtype=int32)
  */
-export function arange(startOrEnd: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function arange(end: number, opts?: CreateOptions): Tensor;
+export function arange(start: number, end: number, opts?: CreateOptions): Tensor;
+export function arange(start: number, end: number, step?: number, opts?: CreateOptions): Tensor;
+export function arange(startOrEnd: number, endOrOpts?: number | CreateOptions, stepOrOpts?: number | CreateOptions, options: CreateOptions = {}): Tensor {
+  const isOpts = (v: unknown): v is CreateOptions => typeof v === "object" && v !== null;
+  const opts = isOpts(endOrOpts) ? endOrOpts : isOpts(stepOrOpts) ? stepOrOpts : options;
+  const end = isOpts(endOrOpts) ? undefined : endOrOpts;
+  const step = isOpts(stepOrOpts) || stepOrOpts === undefined ? 1 : stepOrOpts;
+  return asOp("arange", () => arangeOf(startOrEnd, end, step, opts));
+}
+
+function arangeOf(startOrEnd: number, end: number | undefined, step: number, opts: CreateOptions): Tensor {
   const start = end === undefined ? 0 : startOrEnd;
   const stop = end === undefined ? startOrEnd : end;
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a finite non-zero number, got ${step}.`);
@@ -146,7 +172,7 @@ export function arange(startOrEnd: number, end?: number, step = 1, opts: CreateO
   }
   const n = Math.ceil((stop - start) / step);
   const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : getDefaultDtype());
-  const st = allocStorage(dtype, n);
+  const st = allocStorage(assertDType("arange", dtype), n, [n]);
   for (let i = 0; i < n; i++) st[i] = start + i * step;
   return finish(new Tensor(st, [n]), opts);
 }
@@ -158,7 +184,7 @@ export function arange(startOrEnd: number, end?: number, step = 1, opts: CreateO
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}.`);
   const dtype = opts.dtype ?? getDefaultDtype();
-  const st = allocStorage(dtype, steps);
+  const st = asOp("linspace", () => allocStorage(assertDType("linspace", dtype), steps, [steps]));
   const d = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end`
   const half = Math.floor(steps / 2);
@@ -171,7 +197,7 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(n) || !Number.isInteger(m) || n < 0 || m < 0) {
     throw new ValueError(`eye: n and m must be non-negative integers, got n=${n}, m=${m}.`);
   }
-  const t = zeros([n, m], opts.dtype === undefined ? {} : { dtype: opts.dtype });
+  const t = asOp("eye", () => zeros([n, m], opts.dtype === undefined ? {} : { dtype: opts.dtype }));
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return finish(t, opts);
 }
@@ -186,7 +212,7 @@ function floatDTypeFor(op: string, opts: CreateOptions): DType {
 export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
   const s = checkShape("rand", shape);
   const g = opts.generator ?? defaultGenerator;
-  const st = allocStorage(floatDTypeFor("rand", opts), numelOf(s));
+  const st = asOp("rand", () => allocStorage(floatDTypeFor("rand", opts), numelOf(s), s));
   for (let i = 0; i < st.length; i++) {
     let u = g.uniform();
     if (st instanceof Float32Array && Math.fround(u) === 1) u = 0.99999994; // keep [0, 1) after rounding
@@ -199,7 +225,7 @@ export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
 export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
   const s = checkShape("randn", shape);
   const g = opts.generator ?? defaultGenerator;
-  const st = allocStorage(floatDTypeFor("randn", opts), numelOf(s));
+  const st = asOp("randn", () => allocStorage(floatDTypeFor("randn", opts), numelOf(s), s));
   for (let i = 0; i < st.length; i++) st[i] = g.normal();
   return finish(new Tensor(st, s), opts);
 }
@@ -211,7 +237,7 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
   }
   const s = checkShape("randint", shape);
   const g = opts.generator ?? defaultGenerator;
-  const st = allocStorage(opts.dtype ?? "int32", numelOf(s));
+  const st = asOp("randint", () => allocStorage(assertDType("randint", opts.dtype ?? "int32"), numelOf(s), [...s]));
   for (let i = 0; i < st.length; i++) st[i] = g.int(low, high);
   return finish(new Tensor(st, s), opts);
 }
@@ -223,7 +249,7 @@ export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ValueError(`randperm: n must be a non-negative integer, got ${n}.`);
   const g = opts.generator ?? defaultGenerator;
-  const st = new Int32Array(n);
+  const st = asOp("randperm", () => allocStorage("int32", n, [n]));
   for (let i = 0; i < n; i++) st[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = g.int(0, i + 1);

@@ -2,6 +2,8 @@
 // Not here: anything that computes on values (that is the backends' job).
 
 import { DTypeError } from "./errors.js";
+import { checkElements } from "./limits.js";
+import type { Shape } from "./shape.js";
 import { noteAllocated, takeStorage } from "./storagePool.js";
 
 export type DType = "float32" | "float64" | "int32" | "bool";
@@ -14,11 +16,14 @@ const STORAGE_CLASS = { float32: Float32Array, float64: Float64Array, int32: Int
 
 /**
  * Zero-filled storage per dtype (bool is one byte per element, 0 or 1): a recycled one where a
- * backward pass left one of this size (see storagePool.ts), else a fresh array.
+ * backward pass left one of this size (see storagePool.ts), else a fresh array. Every storage
+ * passes here, so this is where the element limit (limits.ts) is checked; `shape`, when the
+ * caller has one, goes into the error.
  */
-export function allocStorage(dtype: DType, n: number): TypedArray {
+export function allocStorage(dtype: DType, n: number, shape?: Shape): TypedArray {
   const Ctor = STORAGE_CLASS[dtype];
   if (!Ctor) throw new DTypeError(`allocStorage: unknown dtype "${String(dtype)}"; use one of ${DTYPES.join(", ")}.`);
+  checkElements(n, shape);
   const s = takeStorage(Ctor.name, n) ?? new Ctor(n);
   noteAllocated(s);
   return s;
