@@ -255,13 +255,13 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   /** Copy the geometry's runs into the arena. */
   function runsIn(g: ConvGeometry): [number, number] {
     const runs = convRuns(g);
-    return [arena.copyIn(runs), runs.length / 3];
+    return [arena.copyIn(runs, true), runs.length / 3];
   }
 
   /** Copy the geometry's chunked runs into the arena: [runs, chunks, chunk count, longest chunk]. */
   function chunksIn(g: ConvGeometry, rows: number, L: number): [number, number, number, number] {
     const { runs, chunks, longest } = chunkedRuns(g, chunkLength(rows, L));
-    return [arena.copyIn(runs), arena.copyIn(chunks), chunks.length / 4, longest];
+    return [arena.copyIn(runs, true), arena.copyIn(chunks, true), chunks.length / 4, longest];
   }
 
   /**
@@ -291,13 +291,13 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   }
 
   /** The direct kernel's tables, copied into the arena: [padRuns, offs, rowBase]. */
-  const tablesIn = (t: DirectTables): [number, number, number] => [arena.copyIn(t.padRuns), arena.copyIn(t.offs), arena.copyIn(t.rowBase)];
+  const tablesIn = (t: DirectTables): [number, number, number] => [arena.copyIn(t.padRuns, true), arena.copyIn(t.offs, true), arena.copyIn(t.rowBase, true)];
 
   function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry, groups: number, outChannels: number): void {
     const s = ref.convSizes(g, groups, outChannels);
     const rs = ranges(g.batch, 2 * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = arena.copyIn(x), pw = arena.copyIn(w), pBias = bias ? arena.copyIn(bias) : 0;
+    const px = arena.copyIn(x, true), pw = arena.copyIn(w, true), pBias = bias ? arena.copyIn(bias, true) : 0;
     const pOut = arena.alloc(out.length * 4);
     if (depthwise(s)) {
       const [pRuns, nRuns] = runsIn(g);
@@ -325,7 +325,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const s = ref.convSizes(g, groups, outChannels);
     const rs = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = x ? arena.copyIn(x) : 0, pw = w ? arena.copyIn(w) : 0, pdy = arena.copyIn(dy);
+    const px = x ? arena.copyIn(x, true) : 0, pw = w ? arena.copyIn(w, true) : 0, pdy = arena.copyIn(dy, true);
     const pdx = dx ? arena.alloc(dx.length * 4) : 0;
     const pdw = rs.map(() => (dw ? arena.alloc(dw.length * 4) : 0));
     if (depthwise(s)) {

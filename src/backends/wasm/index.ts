@@ -67,7 +67,7 @@ export function loadWasmBackend(): WasmBackend | Promise<WasmBackend> | null {
   try {
     module = new WebAssembly.Module(v.bytes as BufferSource);
   } catch {
-    return WebAssembly.compile(v.bytes as BufferSource).then((m) => makeBackend(createRuntime(m, v.relaxed, v.shared)));
+    return WebAssembly.compile(v.bytes as BufferSource).then((m) => makeBackend(createRuntime(m, v.relaxed, v.shared, v.checked)));
   }
-  return makeBackend(createRuntime(module, v.relaxed, v.shared));
+  return makeBackend(createRuntime(module, v.relaxed, v.shared, v.checked));
 }

@@ -10,6 +10,12 @@
 // the arena. Each kernel call resets the arena, copies its operands in, runs, and copies the
 // result out, so memory grows only to the largest call seen and steady-state training allocates
 // nothing new on the wasm side.
+//
+// TENSORLOOM_WASM_CHECKED=1 (Node, tests) loads the checked build of the same variant instead
+// (scripts/buildWasm.mjs --checked, compiled from the sources and cached): every kernel access
+// must fall inside an operand the arena registered for the call, inputs are read-only, and a
+// guard gap separates operands, so a kernel that strays traps with the address instead of
+// corrupting a neighbour or reading garbage.
 
 import * as binaries from "./binary.js";
 
@@ -49,6 +55,8 @@ export interface WasmExports {
   depthwiseBackwardInput(dy: number, w: number, dx: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number): void;
   depthwiseBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number, accumulate: number): void;
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
+  /** The checked build only: address of its operand range table (assembly/checked.ts). */
+  checkedTable?(): number;
 }
 
 export interface WasmRuntime {
@@ -59,6 +67,8 @@ export interface WasmRuntime {
   readonly relaxed: boolean;
   /** The memory is a SharedArrayBuffer: worker threads can run kernels on it. */
   readonly shared: boolean;
+  /** The bounds-checked build (TENSORLOOM_WASM_CHECKED=1): the arena registers every operand. */
+  readonly checked: boolean;
 }
 
 const PAGE = 65536;
@@ -106,16 +116,42 @@ function enableNode20RelaxedSimd(): boolean {
   return true;
 }
 
+/** TENSORLOOM_WASM_CHECKED=1 loads the bounds-checked build (Node only; for tests). */
+export function checkedWanted(): boolean {
+  return nodeProcess?.env?.TENSORLOOM_WASM_CHECKED === "1";
+}
+
+/**
+ * The checked build of a variant (binary.ts's export name), compiled from the AssemblyScript
+ * sources by scripts/buildWasm.mjs in a child process (the compiler is asynchronous, loading is
+ * not), which caches it.
+ */
+function checkedBytes(variant: keyof typeof binaries): Uint8Array<ArrayBuffer> {
+  const getModule = nodeProcess?.getBuiltinModule;
+  const cp = getModule?.("node:child_process") as typeof import("node:child_process") | undefined;
+  const fs = getModule?.("node:fs") as typeof import("node:fs") | undefined;
+  const url = getModule?.("node:url") as typeof import("node:url") | undefined;
+  if (!cp || !fs || !url) throw new Error("TENSORLOOM_WASM_CHECKED=1 needs Node (it compiles the kernels with the assemblyscript devDependency)");
+  const script = url.fileURLToPath(new URL("../../../scripts/buildWasm.mjs", import.meta.url));
+  const path = cp.execFileSync((nodeProcess as { execPath: string } & NodeProcess).execPath, [script, `--checked=${variant}`], { encoding: "utf8" }).trim();
+  const file = fs.readFileSync(path);
+  return new Uint8Array(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength)) as Uint8Array<ArrayBuffer>;
+}
+
 /** The variant this runtime can run, or null when it has no WebAssembly SIMD. */
-export function chooseVariant(): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean; shared: boolean } | null {
+export function chooseVariant(): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean; shared: boolean; checked: boolean } | null {
   if (typeof WebAssembly !== "object") return null;
-  const shared = canShareMemory();
+  const shared = canShareMemory(), checked = checkedWanted();
+  const pick = (relaxed: boolean, bytes: Uint8Array<ArrayBuffer>) => {
+    const name = `${relaxed ? "relaxed" : "simd"}${shared ? "Shared" : ""}` as keyof typeof binaries;
+    return { bytes: checked ? checkedBytes(name) : bytes, relaxed, shared, checked };
+  };
   const relaxedBytes = decodeBase64(shared ? binaries.relaxedShared : binaries.relaxed);
   if (fmaAllowed() && (WebAssembly.validate(relaxedBytes) || (enableNode20RelaxedSimd() && WebAssembly.validate(relaxedBytes)))) {
-    return { bytes: relaxedBytes, relaxed: true, shared };
+    return pick(true, relaxedBytes);
   }
   const simdBytes = decodeBase64(shared ? binaries.simdShared : binaries.simd);
-  if (WebAssembly.validate(simdBytes)) return { bytes: simdBytes, relaxed: false, shared };
+  if (WebAssembly.validate(simdBytes)) return pick(false, simdBytes);
   return null;
 }
 
@@ -124,12 +160,40 @@ export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memo
   return new WebAssembly.Instance(module, { env }).exports as unknown as WasmExports;
 }
 
-export function createRuntime(module: WebAssembly.Module, relaxed: boolean, shared: boolean): WasmRuntime {
+export function createRuntime(module: WebAssembly.Module, relaxed: boolean, shared: boolean, checked = false): WasmRuntime {
   const memory = shared
     ? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES });
-  return { module, memory, exports: instantiate(module, memory), relaxed, shared };
+  const exports = instantiate(module, memory);
+  return { module, memory, exports: checked ? reportStrays(exports, memory) : exports, relaxed, shared, checked };
 }
+
+/**
+ * The checked build's exports, each turning its trap into an error that names the kernel, the
+ * stray access and the operands registered for the call (read back from the range table).
+ */
+function reportStrays(exports: WasmExports, memory: WebAssembly.Memory): WasmExports {
+  const table = exports.checkedTable!();
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(exports)) {
+    if (typeof fn !== "function") { wrapped[name] = fn; continue; }
+    wrapped[name] = (...args: number[]) => {
+      new Uint32Array(memory.buffer, table, 4)[2] = 0;
+      try {
+        return (fn as (...a: number[]) => unknown)(...args);
+      } catch (e) {
+        const t = new Uint32Array(memory.buffer, table, 4 + 3 * new Int32Array(memory.buffer, table, 1)[0]!);
+        if (!(e instanceof WebAssembly.RuntimeError) || t[2] === 0) throw e;
+        const ranges = Array.from({ length: t[0]! }, (_, i) => `[${t[4 + 3 * i]}, ${t[5 + 3 * i]})${t[6 + 3 * i] ? "" : " read-only"}`);
+        throw new Error(`wasm kernel ${name}(${args.join(", ")}) touched memory outside its operands: a ${t[3] ? "store" : "load"} of ${t[2]} bytes at ${t[1]}; operands: ${ranges.join(", ")}`);
+      }
+    };
+  }
+  return wrapped as unknown as WasmExports;
+}
+
+/** Bytes left unregistered after each operand in the checked build: a kernel that runs past an end traps there. */
+const GUARD_BYTES = 1024;
 
 /** Bump allocator over the module's memory, reset before every kernel call. */
 export class Arena {
@@ -137,6 +201,10 @@ export class Arena {
   private readonly base: number;
   private top: number;
   private highWater: number;
+  /** The checked build's range table (0: unchecked) and its entries that outlive reset (the scratch blocks). */
+  private readonly table: number;
+  private readonly fixedRanges: number;
+  private ranges = 0;
 
   constructor(private readonly rt: WasmRuntime) {
     this.scratchBytes = align(rt.exports.gemmScratchBytes());
@@ -144,6 +212,9 @@ export class Arena {
     this.top = this.base;
     this.highWater = this.base;
     this.ensure(this.base);
+    this.table = rt.checked ? rt.exports.checkedTable!() : 0;
+    if (this.table) for (let t = 0; t < MAX_THREADS; t++) this.register(this.scratch(t), rt.exports.gemmScratchBytes(), true);
+    this.fixedRanges = this.ranges;
   }
 
   /** Address of thread t's GEMM scratch block. */
@@ -153,17 +224,32 @@ export class Arena {
 
   reset(): void {
     this.top = this.base;
+    if (this.table) this.setRanges(this.fixedRanges);
   }
 
-  /** `bytes` bytes, 16-aligned for SIMD loads. */
-  alloc(bytes: number): number {
+  /** `bytes` bytes, 16-aligned for SIMD loads; `readOnly`: kernels may only read it (checked build). */
+  alloc(bytes: number, readOnly = false): number {
     const p = this.top;
-    this.top = align(p + bytes);
+    this.top = align(p + bytes + (this.table ? GUARD_BYTES : 0));
     if (this.top > this.highWater) {
       this.highWater = this.top;
       this.ensure(this.top);
     }
+    if (this.table) this.register(p, bytes, !readOnly);
     return p;
+  }
+
+  /** Add [p, p + bytes) to the checked build's operand table. */
+  private register(p: number, bytes: number, writable: boolean): void {
+    const at = (this.table >> 2) + 4 + 3 * this.ranges;
+    if (at + 3 > PAGE >> 2) throw new Error("wasm checked build: more operands in one call than its range table holds");
+    new Uint32Array(this.rt.memory.buffer).set([p, p + bytes, writable ? 1 : 0], at);
+    this.setRanges(this.ranges + 1);
+  }
+
+  private setRanges(n: number): void {
+    this.ranges = n;
+    new Int32Array(this.rt.memory.buffer, this.table, 1)[0] = n;
   }
 
   /**
@@ -172,15 +258,15 @@ export class Arena {
    */
   call(inputs: readonly (Float32Array | Int32Array)[], outputs: readonly (Float32Array | Int32Array)[], body: (ptrs: number[]) => void): void {
     this.reset();
-    const ptrs = inputs.map((x) => this.copyIn(x));
+    const ptrs = inputs.map((x) => this.copyIn(x, true));
     const outPtrs = outputs.map((o) => this.alloc(o.length * 4));
     body([...ptrs, ...outPtrs]);
     outputs.forEach((o, i) => o.set(o instanceof Float32Array ? this.f32(outPtrs[i]!, o.length) : this.i32(outPtrs[i]!, o.length)));
   }
 
-  /** Copy a Float32Array or Int32Array into fresh arena space. */
-  copyIn(src: Float32Array | Int32Array): number {
-    const p = this.alloc(src.length * 4);
+  /** Copy a Float32Array or Int32Array into fresh arena space (`readOnly`: an input kernels must not write). */
+  copyIn(src: Float32Array | Int32Array, readOnly = false): number {
+    const p = this.alloc(src.length * 4, readOnly);
     (src instanceof Float32Array ? this.f32(p, src.length) : this.i32(p, src.length)).set(src);
     return p;
   }
