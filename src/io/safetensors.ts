@@ -130,6 +130,8 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
 class JsonNumber {
   constructor(readonly text: string) {}
 }
+const SIMPLE_ESCAPES = new Map([['"', '"'], ["\\", "\\"], ["/", "/"], ["b", "\b"], ["f", "\f"], ["n", "\n"], ["r", "\r"], ["t", "\t"]]);
+
 /** Objects are Maps, in file order (a key may be "__proto__"). */
 type Json = null | boolean | string | JsonNumber | Json[] | Map<string, Json>;
 
@@ -246,10 +248,10 @@ class HeaderParser {
         continue;
       }
       out += s.slice(start, this.i);
-      const e = s[this.i + 1];
+      const e = s[this.i + 1] ?? "";
       this.i += 2;
-      const simple = e === undefined ? undefined : ({ '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[e];
-      if (simple !== undefined && e !== "u") out += simple;
+      const simple = SIMPLE_ESCAPES.get(e);
+      if (simple !== undefined) out += simple;
       else if (e === "u") {
         const u = this.hex4();
         if (u >= 0xdc00 && u <= 0xdfff) this.fail("an unpaired low surrogate escape");
@@ -262,7 +264,7 @@ class HeaderParser {
         } else out += String.fromCharCode(u);
       } else {
         this.i -= 2;
-        this.fail(`an invalid escape ${JSON.stringify("\\" + (e ?? ""))}`);
+        this.fail(`an invalid escape ${JSON.stringify("\\" + e)}`);
       }
       start = this.i;
     }
