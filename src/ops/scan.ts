@@ -44,8 +44,9 @@ function castInput(op: string, x: Tensor, opts: CumOptions): Tensor {
 
 /**
  * Running sum along dim, as torch.cumsum(x, dim, dtype=...): out[..., i, ...] = sum of x[..., :i+1, ...].
- * Int and bool inputs give int32 (PyTorch: int64); `dtype` casts the input first. Float32 sums
- * accumulate in float64 and round once per element, as PyTorch's CPU kernel.
+ * Int and bool inputs give int32 (PyTorch: int64), which wraps on overflow; `dtype` casts the
+ * input first. Float32 sums accumulate in float64 and round once per element, as PyTorch's CPU
+ * kernel.
  * @example tl.tensor([1, 2, 3, 4]).cumsum(0) // => tensor([ 1,  3,  6, 10], dtype=int32)
  */
 export function cumsum(x: Tensor, dim: number, opts: CumOptions = {}): Tensor {
