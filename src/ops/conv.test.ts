@@ -150,13 +150,16 @@ for (const backend of BACKENDS) {
       tl.manualSeed(21);
       for (const dtype of ["float64", "float32"] as const) {
         for (const nd of [1, 2, 3] as const) {
-          for (const transposed of [false, true]) {
+          for (const mode of ["conv", "conv same", "transposed"] as const) {
+            const transposed = mode === "transposed";
             const size = [5, 4, 3].slice(0, nd), g = 2;
             const x = tl.randn([4, ...size], { dtype, requiresGrad: true });
             const w = tl.randn(transposed ? [4, 3, ...new Array<number>(nd).fill(2)] : [6, 2, ...new Array<number>(nd).fill(2)], { dtype, requiresGrad: true });
             const b = tl.randn([6], { dtype, requiresGrad: true });
+            // "same" with an even kernel pads one more zero on the right: the asymmetric path
             const o = { stride: 2, padding: 1, groups: g };
-            const run = (xi: tl.Tensor) => (transposed ? convTFns[nd](xi, w, b, { ...o, outputPadding: 1 }) : convFns[nd](xi, w, b, o));
+            const run = (xi: tl.Tensor) =>
+              transposed ? convTFns[nd](xi, w, b, { ...o, outputPadding: 1 }) : convFns[nd](xi, w, b, mode === "conv same" ? { padding: "same", groups: g } : o);
             const y = run(x);
             const gy = tl.randn(y.shape, { dtype });
             y.backward(gy);
@@ -165,7 +168,7 @@ for (const backend of BACKENDS) {
             const xb = x.detach().unsqueeze(0).requiresGrad_();
             const yb = run(xb);
             yb.backward(gy.unsqueeze(0));
-            const label = `${transposed ? "convTranspose" : "conv"}${nd}d ${dtype}`;
+            const label = `${mode} ${nd}d ${dtype}`;
             close(y, yb.squeeze(0), `${label} output`);
             close(gx, xb.grad!.squeeze(0), `${label} grad input`);
             close(gw, w.grad!, `${label} grad weight`);
