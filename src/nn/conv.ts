@@ -5,7 +5,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../tensor/errors.js";
 import { empty } from "../tensor/create.js";
-import { type IntOrTuple, convNd, convTransposeNd, perDim, withBatchDim } from "../ops/conv.js";
+import { type IntOrTuple, commonDivisors, convNd, convTransposeNd, perDim, withBatchDim } from "../ops/conv.js";
 import { type PadMode, pad } from "../ops/pad.js";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
@@ -31,6 +31,15 @@ function initParams(m: Module & { weight: Parameter; bias: Parameter | null }): 
   }
 }
 
+function checkGroups(op: string, inChannels: number, outChannels: number, groups: number): void {
+  for (const [name, n] of [["in_channels", inChannels], ["out_channels", outChannels]] as const) {
+    if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be an integer >= 0, got ${n}.`);
+  }
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+    throw new ValueError(`${op}: in_channels (${inChannels}) and out_channels (${outChannels}) must both be divisible by groups (${groups}); groups that divide both: ${commonDivisors(inChannels, outChannels).join(", ")}.`);
+  }
+}
+
 const reprTuple = (v: readonly number[]): string => `(${v.join(", ")}${v.length === 1 ? "," : ""})`;
 
 /** The shared N-d convolution module; Conv1d/2d/3d fix the number of spatial dims. */
@@ -49,8 +58,7 @@ export class ConvNd extends Module {
     const op = `Conv${nd}d`;
     this.groups = opts.groups ?? 1;
     if (!Number.isInteger(this.groups) || this.groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${this.groups}.`);
-    if (inChannels % this.groups !== 0) throw new ValueError(`${op}: in_channels (${inChannels}) must be divisible by groups (${this.groups}).`);
-    if (outChannels % this.groups !== 0) throw new ValueError(`${op}: out_channels (${outChannels}) must be divisible by groups (${this.groups}).`);
+    checkGroups(op, inChannels, outChannels, this.groups);
     this.kernelSize = perDim(op, "kernelSize", kernelSize, nd, 1);
     this.stride = perDim(op, "stride", opts.stride ?? 1, nd, 1);
     this.dilation = perDim(op, "dilation", opts.dilation ?? 1, nd, 1);
@@ -151,9 +159,8 @@ export class ConvTransposeNd extends Module {
     super();
     const op = `ConvTranspose${nd}d`;
     const groups = opts.groups ?? 1;
-    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
-      throw new ValueError(`${op}: in_channels (${inChannels}) and out_channels (${outChannels}) must be divisible by groups (${groups}).`);
-    }
+    if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
+    checkGroups(op, inChannels, outChannels, groups);
     this.kernelSize = perDim(op, "kernelSize", kernelSize, nd, 1);
     const dt = opts.dtype ? { dtype: opts.dtype } : {};
     this.weight = this.registerParameter("weight", new Parameter(empty([inChannels, outChannels / groups, ...this.kernelSize], dt)));

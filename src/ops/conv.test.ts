@@ -234,6 +234,22 @@ describe("conv errors point at the fix", () => {
     assert.throws(() => F.conv1d(tl.ones([1, 6, 5]), tl.ones([4, 2, 3]), null, { groups: 3 }), /groups that divide both: 1, 2\.$/);
     assert.throws(() => F.convTranspose1d(tl.ones([1, 6, 5]), tl.ones([6, 2, 3]), null, { groups: 4 }), /in channels \(6\) must be divisible by groups \(4\); groups that divide it: 1, 2, 3, 6\.$/);
   });
+  it("layers refuse groups that do not divide the channels and list the ones that do", () => {
+    for (let i = 1; i <= 12; i++) for (let o = 1; o <= 12; o++) for (const g of [2, 3, 4]) {
+      const make = [() => new tl.nn.Conv2d(i, o, 1, { groups: g }), () => new tl.nn.ConvTranspose1d(i, o, 1, { groups: g })];
+      for (const m of make) {
+        if (i % g === 0 && o % g === 0) {
+          m();
+          continue;
+        }
+        let msg = "";
+        assert.throws(m, (e: Error) => ((msg = e.message), e instanceof tl.ValueError));
+        const listed = /groups that divide both: ([\d, ]+)\.$/.exec(msg)![1]!.split(", ").map(Number);
+        assert.deepEqual(listed, Array.from({ length: 12 }, (_, k) => k + 1).filter((d) => i % d === 0 && o % d === 0), msg);
+      }
+    }
+    assert.throws(() => new tl.nn.Conv1d(2.5, 4, 3), /Conv1d: in_channels must be an integer >= 0, got 2.5/);
+  });
   it("errors about an unbatched input show the shape the user passed", () => {
     assert.throws(() => F.conv2d(tl.ones([3, 5, 5]), tl.ones([4, 2, 3, 3])), /conv2d: input \[3, 5, 5\] has 3 channels, but weight \[4, 2, 3, 3\] with groups=1 expects 2 .*No groups value fits this weight \(3 \/ 2 is not an integer\); use a weight of shape \[4, 3, 3, 3\], or an input with 2 channels\./);
     assert.throws(() => F.convTranspose1d(tl.ones([3, 5]), tl.ones([2, 2, 3])), /convTranspose1d: input \[3, 5\] has 3 channels but weight \[2, 2, 3\] expects 2/);

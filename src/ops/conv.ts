@@ -137,7 +137,7 @@ interface Resolved {
 }
 
 /** Divisors shared by a and b, for the groups hints. */
-const commonDivisors = (a: number, b: number): number[] => Array.from({ length: Math.min(a, b) }, (_, i) => i + 1).filter((g) => a % g === 0 && b % g === 0);
+export const commonDivisors = (a: number, b: number): number[] => Array.from({ length: Math.max(a, b) }, (_, i) => i + 1).filter((g) => a % g === 0 && b % g === 0);
 
 /**
  * Run `fn` on the batched form of x ([N, C, ...spatial]): an unbatched [C, ...spatial] input gets
