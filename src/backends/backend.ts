@@ -57,7 +57,10 @@ export interface CopyGeometry {
 /**
  * An N-d (1 to 3 spatial dims) convolution seen from its two sides: the "image" [N, C, ...imgSize]
  * (a conv's input, a transposed conv's output) and the "columns" [N, C * prod(kernel), prod(colSize)]
- * (one column per output position of the conv). Padding is symmetric per dim.
+ * (one column per output position of the conv). Padding is symmetric per dim. The two sizes need
+ * not match the conv's size formula: colSize may be smaller (a transposed conv's backward wants
+ * as many outputs as its input had), and a transposed conv's image larger by outputPadding
+ * (positions no column reaches are 0).
  */
 export interface ConvGeometry {
   batch: number;
