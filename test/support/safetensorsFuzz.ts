@@ -23,6 +23,7 @@
 //  T2  F4, F6_*, F8_*, C64 have no tensorloom type and are refused; integers narrow to int32 and a
 //      value outside int32 is refused; F16/BF16 widen to float32
 
+import { Worker } from "node:worker_threads";
 import { TensorloomError } from "../../src/tensor/errors.js";
 import * as io from "../../src/io/index.js";
 
@@ -661,4 +662,60 @@ export function run(seed: number, from: number, to: number, onInput?: (i: number
     Error.stackTraceLimit = limit;
   }
   return { counts, labels, rules, failures };
+}
+
+export interface WatchedResult extends RunResult {
+  /** Inputs during which the decoder stopped making progress for hangMs. */
+  hangs: { index: number; label: string }[];
+}
+
+/**
+ * run() in a worker thread watched from this one: a decoder that never returns on an input is
+ * reported as a hang (its index and mutations), the worker replaced and the run continued after
+ * it. hangMs is far above any input's time (~1 ms), so a loaded machine does not count as a hang.
+ */
+export async function runWatched(seed: number, from: number, count: number, hangMs: number): Promise<WatchedResult> {
+  const total: WatchedResult = { counts: Object.fromEntries(CLASSES.map((c) => [c, 0])), labels: {}, rules: {}, failures: [], hangs: [] };
+  const add = (into: Record<string, number>, more: Record<string, number>) => {
+    for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
+  };
+  const entry = new URL("./safetensorsFuzzWorker.ts", import.meta.url).href;
+  // Node 20 loads a worker's entry before its --import hooks run: register tsx first
+  const boot = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  /** Runs [start, end); resolves with the index after a hang, or end when done. */
+  const chunk = (start: number, end: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const progress = new SharedArrayBuffer(4);
+      const at = new Int32Array(progress);
+      at[0] = start - 1;
+      const worker = new Worker(boot, { eval: true, workerData: { seed, from: start, to: end, progress } });
+      let last = at[0]!, since = Date.now();
+      const watch = setInterval(() => {
+        const now = Atomics.load(at, 0);
+        if (now !== last) {
+          last = now;
+          since = Date.now();
+        } else if (now >= start && Date.now() - since > hangMs) {
+          clearInterval(watch);
+          total.hangs.push({ index: now, label: generate(seed, now).label });
+          void worker.terminate().then(() => resolve(now + 1));
+        }
+      }, 250);
+      worker.once("message", (r: RunResult) => {
+        clearInterval(watch);
+        add(total.counts, r.counts);
+        add(total.labels, r.labels);
+        add(total.rules, r.rules);
+        total.failures.push(...r.failures);
+        void worker.terminate();
+        resolve(end);
+      });
+      worker.once("error", (e) => {
+        clearInterval(watch);
+        reject(e);
+      });
+    });
+  let next = from;
+  while (next < from + count) next = await chunk(next, from + count);
+  return total;
 }
