@@ -2,7 +2,7 @@
 // pixels in columns and a label column. Returns everything the report shows.
 
 import * as tl from "../index.js";
-import type { DataFrame } from "../frame/index.js";
+import { type DataFrame, FrameError } from "../frame/index.js";
 import { type Callback, fit } from "../train/fit.js";
 
 const { nn, F } = tl;
@@ -40,17 +40,47 @@ export interface DigitsResult {
   sample: number[][];
 }
 
+/**
+ * Images and labels from the frame, refusing what would train on wrong data: a feature count
+ * that is not a square of side >= 4 (the two 2x2 pools), missing or text pixels, and labels that
+ * are missing, fractional or negative (an int32 cast would truncate them silently). Pixels are
+ * scaled by the largest absolute value, so negative-valued images are scaled too.
+ */
+export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: tl.Tensor; classes: number; side: number } {
+  const featureCols = df.columns.filter((c) => c !== label);
+  const nf = featureCols.length;
+  const side = Math.round(Math.sqrt(nf));
+  if (side * side !== nf || side < 4) {
+    const lo = Math.max(4, Math.floor(Math.sqrt(nf))), hi = Math.max(4, Math.ceil(Math.sqrt(nf)));
+    throw new FrameError(`train cnn: the ${nf} feature column${nf === 1 ? "" : "s"} (all but "${label}") do not form a square image of side 4 or more (${lo}x${lo} = ${lo * lo}${hi !== lo ? ` or ${hi}x${hi} = ${hi * hi}` : ""}). Pass a CSV with side*side pixel columns and one label column.`);
+  }
+  const rows = df.length;
+  const flat = df.toTensor(featureCols, "float64").storage;
+  let nMissing = 0, first = -1, maxAbs = 0;
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    if (v !== v) { nMissing++; if (first < 0) first = i; } else if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+  }
+  if (nMissing) throw new FrameError(`train cnn: ${nMissing} pixel cell${nMissing > 1 ? "s are" : " is"} missing (first: column "${featureCols[first % nf]}", row ${Math.floor(first / nf)}, counting from 0). Fill them (fillna) or drop those rows (dropna) first.`);
+  const yCol = df.col(label);
+  if (df.dtypes[label] === "string" || df.dtypes[label] === "category") throw new FrameError(`train cnn: the label column "${label}" holds text; the CNN needs integer classes 0..K-1. Map the labels to integers first (factorize).`);
+  const yv = yCol.toTensor("float64").storage;
+  for (let i = 0; i < yv.length; i++) {
+    const v = yv[i]!;
+    if (!(Number.isInteger(v) && v >= 0)) throw new FrameError(`train cnn: label ${v !== v ? "is missing" : `${v} is not a class number`} in row ${i} (counting from 0); the label column "${label}" must hold integers 0..K-1. ${v !== v ? "Drop the rows without a label" : "Map the labels to integers 0..K-1"} first.`);
+  }
+  const x = tl.tensor(Float32Array.from(flat, (v) => v / (maxAbs > 0 ? maxAbs : 1)), { shape: [rows, 1, side, side] });
+  const y = tl.tensor(Int32Array.from(yv), { shape: [rows], dtype: "int32" });
+  let classes = 0;
+  for (const v of yv) classes = Math.max(classes, v + 1);
+  return { x, y, classes, side };
+}
+
 export async function trainDigits(df: DataFrame, o: { label: string; epochs: number; seed: number; callbacks?: Callback[]; testFraction?: number }): Promise<DigitsResult> {
   tl.manualSeed(o.seed);
-  const featureCols = df.columns.filter((c) => c !== o.label);
-  const side = Math.round(Math.sqrt(featureCols.length));
-  if (side * side !== featureCols.length) throw new Error(`train cnn: the ${featureCols.length} feature columns (all but "${o.label}") do not form a square image; pass a CSV with side*side pixel columns and one label column.`);
-  const xAll = df.toTensor(featureCols, "float32");
-  const max = xAll.max().item() as number;
-  const x = xAll.div(max > 0 ? max : 1).reshape([-1, 1, side, side]);
-  const y = df.col(o.label).toTensor("int32");
-  const classes = (y.max().item() as number) + 1;
+  const { x, y, classes, side } = digitsTensors(df, o.label);
   const n = x.shape[0]!, nTest = Math.round((o.testFraction ?? 0.2) * n);
+  if (nTest < 1 || nTest >= n) throw new FrameError(`train cnn: ${n} image${n === 1 ? "" : "s"} cannot be split into training and test images (test fraction ${o.testFraction ?? 0.2}). Pass at least 3 rows.`);
   const perm = tl.randperm(n);
   const [trainIdx, testIdx] = perm.split([n - nTest, nTest]) as [tl.Tensor, tl.Tensor];
   const xTrain = x.indexSelect(0, trainIdx), yTrain = y.indexSelect(0, trainIdx);

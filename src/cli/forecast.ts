@@ -6,7 +6,7 @@
 import * as tl from "../index.js";
 import { type Callback, fit } from "../train/fit.js";
 
-const { nn, F } = tl;
+const { nn, F, ValueError } = tl;
 
 export class Forecaster extends nn.Module {
   readonly lstm: tl.nn.LSTM;
@@ -36,11 +36,28 @@ export interface ForecastResult {
   testStart: number;
 }
 
+/** Rows (0-based) listed for a message: the first few, then how many in all. */
+function rowList(rows: number[]): string {
+  return rows.length > 5 ? `${rows.slice(0, 5).join(", ")}, ... (${rows.length} in all)` : rows.join(", ");
+}
+
+/**
+ * The series rules of trainForecaster, checked before any training: no missing values, all
+ * positive (the model works on the logarithm), and enough of them for the windows and the test.
+ */
+export function checkSeries(values: readonly number[], o: { tau: number; season: number; testSize: number }): void {
+  const missing: number[] = [], nonPositive: number[] = [];
+  values.forEach((v, i) => { if (v !== v) missing.push(i); else if (!(v > 0)) nonPositive.push(i); });
+  if (missing.length) throw new ValueError(`train forecast: the series has ${missing.length} missing value${missing.length > 1 ? "s" : ""} (row${missing.length > 1 ? "s" : ""} ${rowList(missing)}, counting from 0). Fill them (interpolate or ffill) or drop those rows first.`);
+  if (nonPositive.length) throw new ValueError(`train forecast: the series must be positive (the model works on its logarithm), but row${nonPositive.length > 1 ? "s" : ""} ${rowList(nonPositive)} hold${nonPositive.length > 1 ? "" : "s"} ${values[nonPositive[0]!]}${nonPositive.length > 1 ? ", ..." : ""}. Shift the series above zero or drop those rows.`);
+  const need = o.season + o.tau + o.testSize + 8;
+  if (values.length < need) throw new ValueError(`train forecast: the series has ${values.length} value${values.length === 1 ? "" : "s"}; season ${o.season}, tau ${o.tau} and ${o.testSize} test points need at least ${need} (season + tau + test + 8). Pass a longer series or smaller --season, --tau or --test.`);
+}
+
 export async function trainForecaster(values: number[], o: { tau: number; season: number; testSize: number; epochs: number; hidden: number; seed: number; callbacks?: Callback[] }): Promise<ForecastResult> {
   tl.manualSeed(o.seed);
   const { tau, season, testSize } = o;
-  if (values.length < season + tau + testSize + 8) throw new Error(`train forecast: ${values.length} values are too few for season ${season}, tau ${tau} and ${testSize} test points.`);
-  if (values.some((v) => !(v > 0))) throw new Error("train forecast: the series must be positive (the model works on its logarithm).");
+  checkSeries(values, o);
   const logs = values.map(Math.log);
   const diff = logs.map((v, t) => (t >= season ? v - logs[t - season]! : NaN)).slice(season); // d[t - season]
   const testStart = values.length - testSize; // first test month (index in values)

@@ -6,7 +6,7 @@
 //   tensorloom train cnn --csv FILE --label COL [--epochs N] [--out DIR]
 //   tensorloom train forecast --csv FILE --column COL [--tau N] [--season N] [--test N] [--epochs N] [--out DIR]
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
@@ -14,7 +14,7 @@ import * as tl from "../index.js";
 import { readCsv } from "../frame/index.js";
 import type { Callback } from "../train/fit.js";
 import { type DigitsResult, trainDigits } from "./digits.js";
-import { type ForecastResult, trainForecaster } from "./forecast.js";
+import { type ForecastResult, checkSeries, trainForecaster } from "./forecast.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = resolve(here, "../../data");
@@ -39,10 +39,15 @@ digits-cnn.safetensors, airline-lstm.safetensors and report.html.
   --epochs N    CNN epochs (default 20); the forecaster trains 120 short epochs
   --quick       a fast smoke run (2 CNN epochs, 20 forecaster epochs)`,
   train: `tensorloom train cnn --csv FILE --label COL [--epochs N] [--out DIR]
-  FILE has one image per row: side*side pixel columns and an integer label column COL.
+  FILE has one image per row: side*side pixel columns (side >= 4, no missing cells) and a
+  label column COL of integers 0..K-1. Pixels are scaled by the largest absolute value.
 
 tensorloom train forecast --csv FILE --column COL [--tau 12] [--season 12] [--test 24] [--epochs 150] [--out DIR]
-  FILE has one row per period; COL holds the positive values to forecast (e.g. monthly sales).`,
+  FILE has one row per period; COL holds the positive values to forecast (e.g. monthly sales),
+  none missing, at least season + tau + test + 8 of them.
+
+--out DIR (default out/) is created if missing and checked for writing before training; a model
+file already in it is replaced.`,
 };
 
 type Flags = Record<string, string | true>;
@@ -83,9 +88,19 @@ function strFlag(cmd: string, flags: Flags, name: string): string {
   return v;
 }
 
+/** A CSV file through readCsv's checked UTF-8 decoder; file-system problems become one-line usage errors. */
 function readCsvPath(cmd: string, path: string) {
-  if (!existsSync(path)) throw new UsageError(`${cmd}: no such file: ${path}.`);
-  return readCsv(readFileSync(path, "utf8"));
+  let bytes: Uint8Array;
+  try {
+    if (statSync(path).isDirectory()) throw new UsageError(`${cmd}: --csv ${path} is a directory; pass a CSV file.`);
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new UsageError(`${cmd}: no such file: ${path}.`);
+    throw new UsageError(`${cmd}: cannot read --csv ${path} (${code ?? (e as Error).message}). Check the path and its permissions.`);
+  }
+  return readCsv(bytes);
 }
 
 /** A cli-progress bar per training run, as a fit callback. Quiet when stdout is not a terminal. */
@@ -164,9 +179,38 @@ async function runForecast(values: number[], o: { tau: number; season: number; t
   }
 }
 
-function outDir(flags: Flags): string {
+/**
+ * The --out directory, made and proven writable before any training, so a bad --out costs no
+ * training time. Folders are made one level at a time: Node's recursive mkdir never returns on
+ * some paths (under /proc). `files` are the names the command will write there.
+ */
+function outDir(cmd: string, flags: Flags, files: string[]): string {
+  if (flags.out === true) throw new UsageError(`${cmd}: --out needs a directory.`);
   const dir = resolve(typeof flags.out === "string" ? flags.out : "out");
-  mkdirSync(dir, { recursive: true });
+  const fail = (why: string): never => { throw new UsageError(`${cmd}: cannot write to --out ${dir}: ${why}. Pass a writable directory.`); };
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    let isDir: boolean | undefined;
+    try { isDir = statSync(at).isDirectory(); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT") fail(code === "ENOTDIR" ? `${at} is under a file` : `${at}: ${code}`);
+    }
+    if (isDir === false) fail(at === dir ? "it is a file, not a directory" : `${at} is a file`);
+    if (isDir) break;
+    missing.unshift(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  for (const d of missing) {
+    try { mkdirSync(d); } catch (e) { fail(`cannot create ${d} (${(e as NodeJS.ErrnoException).code})`); }
+  }
+  for (const f of files) {
+    try { if (statSync(resolve(dir, f)).isDirectory()) fail(`${f} there is a directory`); } catch (e) { if (e instanceof UsageError) throw e; }
+  }
+  const probe = resolve(dir, `.tensorloom-write-check-${process.pid}`);
+  try { writeFileSync(probe, ""); rmSync(probe); } catch (e) { fail(`not writable (${(e as NodeJS.ErrnoException).code})`); }
   return dir;
 }
 
@@ -174,11 +218,11 @@ export async function demo(flags: Flags): Promise<void> {
   checkFlags("demo", flags, ["out", "epochs", "quick", "help"]);
   const quick = flags.quick === true;
   const epochs = quick ? 2 : intFlag("demo", flags, "epochs", 20);
-  const dir = outDir(flags);
+  const dir = outDir("demo", flags, ["digits-cnn.safetensors", "airline-lstm.safetensors", "report.html"]);
   const t0 = Date.now();
   console.log(`tensorloom demo (backend: ${tl.getBackend()})\n`);
-  const digits = await runDigits(readCsv(readFileSync(resolve(dataDir, "digits.csv"), "utf8")), "label", epochs);
-  const air = readCsv(readFileSync(resolve(dataDir, "airline-passengers.csv"), "utf8"));
+  const digits = await runDigits(readCsv(readFileSync(resolve(dataDir, "digits.csv"))), "label", epochs);
+  const air = readCsv(readFileSync(resolve(dataDir, "airline-passengers.csv")));
   const values = Array.from(air.col("passengers").toTensor("float64").storage);
   const fc = await runForecast(values, { tau: 12, season: 12, testSize: 24, epochs: quick ? 20 : 120 });
   const cnnPath = await save(digits.model, dir, "digits-cnn.safetensors");
@@ -201,26 +245,32 @@ export async function demo(flags: Flags): Promise<void> {
 
 async function train(positional: string[], flags: Flags): Promise<void> {
   const kind = positional[1];
-  const dir = () => outDir(flags);
   if (kind === "cnn") {
     checkFlags("train cnn", flags, ["csv", "label", "epochs", "out", "help"]);
-    const df = readCsvPath("train cnn", strFlag("train cnn", flags, "csv"));
+    const csvPath = strFlag("train cnn", flags, "csv");
     const label = strFlag("train cnn", flags, "label");
+    const epochs = intFlag("train cnn", flags, "epochs", 12);
+    const dir = outDir("train cnn", flags, ["cnn.safetensors"]);
+    const df = readCsvPath("train cnn", csvPath);
     if (!df.columns.includes(label)) throw new UsageError(`train cnn: the CSV has no column "${label}"; its columns are ${df.columns.slice(0, 8).join(", ")}${df.columns.length > 8 ? ", ..." : ""}.`);
-    const r = await runDigits(df, label, intFlag("train cnn", flags, "epochs", 12));
-    const path = await save(r.model, dir(), "cnn.safetensors");
+    const r = await runDigits(df, label, epochs);
+    const path = await save(r.model, dir, "cnn.safetensors");
     console.log(`\n${table([["test accuracy", `${(100 * r.testAccuracy).toFixed(2)}%`], ["model", path]])}`);
   } else if (kind === "forecast") {
     checkFlags("train forecast", flags, ["csv", "column", "tau", "season", "test", "epochs", "out", "help"]);
-    const df = readCsvPath("train forecast", strFlag("train forecast", flags, "csv"));
+    const csvPath = strFlag("train forecast", flags, "csv");
     const col = strFlag("train forecast", flags, "column");
+    const o = { tau: intFlag("train forecast", flags, "tau", 12), season: intFlag("train forecast", flags, "season", 12), testSize: intFlag("train forecast", flags, "test", 24), epochs: intFlag("train forecast", flags, "epochs", 150) };
+    const dir = outDir("train forecast", flags, ["forecaster.safetensors"]);
+    const df = readCsvPath("train forecast", csvPath);
     if (!df.columns.includes(col)) throw new UsageError(`train forecast: the CSV has no column "${col}"; its columns are ${df.columns.join(", ")}.`);
     const values = Array.from(df.col(col).toTensor("float64").storage);
-    const r = await runForecast(values, { tau: intFlag("train forecast", flags, "tau", 12), season: intFlag("train forecast", flags, "season", 12), testSize: intFlag("train forecast", flags, "test", 24), epochs: intFlag("train forecast", flags, "epochs", 150) });
-    const path = await save(r.model, dir(), "forecaster.safetensors");
+    checkSeries(values, o);
+    const r = await runForecast(values, o);
+    const path = await save(r.model, dir, "forecaster.safetensors");
     console.log(`\n${table([["test RMSE", r.rmse.toFixed(3)], ["seasonal-naive RMSE", r.baselineRmse.toFixed(3)], ["model", path]])}`);
   } else {
-    throw new UsageError(`train: expected "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}.\n\n${HELP.train}`);
+    throw new UsageError(`train: expected "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}. See \`tensorloom train --help\`.`);
   }
 }
 
@@ -238,11 +288,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (cmd === "demo") await demo(flags);
     else if (cmd === "train") await train(positional, flags);
-    else throw new UsageError(`unknown command "${cmd}".\n\n${HELP.main}`);
+    else throw new UsageError(`unknown command ${JSON.stringify(cmd)}: use demo or train. See \`tensorloom --help\`.`);
     return 0;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof tl.TensorloomError || (e instanceof Error && e.name === "FrameError")) {
-      console.error(`tensorloom: ${e.message}`);
+    if (e instanceof UsageError || e instanceof tl.TensorloomError) {
+      // one line: messages that quote a user's text (a CSV field) may hold line breaks
+      console.error(`tensorloom: ${e.message.replace(/\r?\n|\r/g, " ")}`);
       return 2;
     }
     throw e;
