@@ -4,6 +4,7 @@
 
 import type { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../tensor/errors.js";
+import { asOp } from "../tensor/opContext.js";
 import { empty } from "../tensor/create.js";
 import { type IntOrTuple, commonDivisors, convNd, convTransposeNd, perDim, withBatchDim } from "../ops/conv.js";
 import { type PadMode, pad } from "../ops/pad.js";
@@ -91,6 +92,10 @@ export class ConvNd extends Module {
 
   forward(x: Tensor): Tensor {
     const op = `Conv${this.nd}d`;
+    return asOp(op, () => this.forwardOf(op, x));
+  }
+
+  private forwardOf(op: string, x: Tensor): Tensor {
     if (this.paddingMode === "zeros") {
       return convNd(op.toLowerCase(), this.nd, x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
     }
@@ -170,7 +175,7 @@ export class ConvTransposeNd extends Module {
 
   forward(x: Tensor): Tensor {
     const { stride, padding, outputPadding, dilation, groups } = this.opts;
-    return convTransposeNd(`convTranspose${this.nd}d`, this.nd, x, this.weight, this.bias, { stride: stride ?? 1, padding: padding ?? 0, outputPadding: outputPadding ?? 0, dilation: dilation ?? 1, groups: groups ?? 1 });
+    return asOp(`ConvTranspose${this.nd}d`, () => convTransposeNd(`convTranspose${this.nd}d`, this.nd, x, this.weight, this.bias, { stride: stride ?? 1, padding: padding ?? 0, outputPadding: outputPadding ?? 0, dilation: dilation ?? 1, groups: groups ?? 1 }));
   }
 
   protected override extraRepr(): string {

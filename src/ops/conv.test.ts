@@ -250,6 +250,11 @@ describe("conv errors point at the fix", () => {
     }
     assert.throws(() => new tl.nn.Conv1d(2.5, 4, 3), /Conv1d: in_channels must be an integer >= 0, got 2.5/);
   });
+  it("a layer's errors name the layer, and the inner op that raised them", () => {
+    assert.throws(() => new tl.nn.Conv2d(2, 3, 3, { padding: 5, paddingMode: "reflect" }).forward(tl.ones([1, 2, 4, 4])), /^ShapeError: Conv2d: reflect padding .* \(raised by pad inside Conv2d\)\.$/);
+    assert.throws(() => new tl.nn.Conv1d(2, 3, 3).forward(tl.ones([3, 4])), /^ShapeError: Conv1d: input \[3, 4\] has 3 channels, .* \(raised by conv1d inside Conv1d\)\.$/);
+    assert.throws(() => new tl.nn.ConvTranspose3d(2, 3, 1).forward(tl.ones([2, 2])), /^ShapeError: ConvTranspose3d: expected a 4-D \(unbatched \[C, D, H, W\]\) or 5-D .* \(raised by convTranspose3d inside ConvTranspose3d\)\.$/);
+  });
   it("errors about an unbatched input show the shape the user passed", () => {
     assert.throws(() => F.conv2d(tl.ones([3, 5, 5]), tl.ones([4, 2, 3, 3])), /conv2d: input \[3, 5, 5\] has 3 channels, but weight \[4, 2, 3, 3\] with groups=1 expects 2 .*No groups value fits this weight \(3 \/ 2 is not an integer\); use a weight of shape \[4, 3, 3, 3\], or an input with 2 channels\./);
     assert.throws(() => F.convTranspose1d(tl.ones([3, 5]), tl.ones([2, 2, 3])), /convTranspose1d: input \[3, 5\] has 3 channels but weight \[2, 2, 3\] expects 2/);

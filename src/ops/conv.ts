@@ -10,6 +10,7 @@ import { isGradEnabled, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ConvGeometry } from "../backends/backend.js";
 import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
+import { asOp } from "../tensor/opContext.js";
 import { fmt, numelOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./binary.js";
@@ -254,12 +255,14 @@ const biasView = (bias: Tensor, nd: number): Tensor => reshape(bias, [bias.shape
 
 /** N-d convolution (cross-correlation), the shared implementation of conv1d/2d/3d; x is [N, C, ...] or [C, ...]. */
 export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
-  checkConvOperands(op, nd, x, weight, bias);
-  return withBatchDim(op, nd, x, weight.shape[1]! * (opts.groups ?? 1), (xb, shown) => {
-    const r = resolveConv(op, nd, xb, weight, bias, opts, shown);
-    // F.pad lists (left, right) pairs from the last dim backwards
-    const input = r.extraRight.some((e) => e > 0) ? pad(xb, r.extraRight.slice().reverse().flatMap((e) => [0, e])) : xb;
-    return conv(input, weight, r, bias ?? null);
+  return asOp(op, () => {
+    checkConvOperands(op, nd, x, weight, bias);
+    return withBatchDim(op, nd, x, weight.shape[1]! * (opts.groups ?? 1), (xb, shown) => {
+      const r = resolveConv(op, nd, xb, weight, bias, opts, shown);
+      // F.pad lists (left, right) pairs from the last dim backwards
+      const input = r.extraRight.some((e) => e > 0) ? pad(xb, r.extraRight.slice().reverse().flatMap((e) => [0, e])) : xb;
+      return conv(input, weight, r, bias ?? null);
+    });
   });
 }
 
@@ -304,8 +307,10 @@ function convTranspose(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly
 
 /** N-d transposed convolution, the shared implementation of convTranspose1d/2d/3d; x is [N, C, ...] or [C, ...]. */
 export function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
-  checkConvOperands(op, nd, x, weight, bias);
-  return withBatchDim(op, nd, x, weight.shape[0]!, (xb, shown) => convTransposeBatched(op, nd, xb, weight, bias, opts, shown));
+  return asOp(op, () => {
+    checkConvOperands(op, nd, x, weight, bias);
+    return withBatchDim(op, nd, x, weight.shape[0]!, (xb, shown) => convTransposeBatched(op, nd, xb, weight, bias, opts, shown));
+  });
 }
 
 function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, shown: readonly number[]): Tensor {

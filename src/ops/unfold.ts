@@ -7,6 +7,7 @@ import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ConvGeometry } from "../backends/backend.js";
 import { ShapeError } from "../tensor/errors.js";
+import { asOp } from "../tensor/opContext.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type IntOrTuple, formulaText, outputLength, perDim } from "./conv.js";
@@ -86,6 +87,10 @@ function checkRank(op: string, x: Tensor, rank: number, layout: string): void {
  * @example F.unfold(tl.ones([1, 2, 4, 5]), 2) // shape [1, 8, 12]
  */
 export function unfold(input: Tensor, kernelSize: IntOrTuple, opts: UnfoldOptions = {}): Tensor {
+  return asOp("unfold", () => unfoldOf(input, kernelSize, opts));
+}
+
+function unfoldOf(input: Tensor, kernelSize: IntOrTuple, opts: UnfoldOptions): Tensor {
   checkRank("unfold", input, 3, "[N, C, H, W]");
   const b = resolveBlocks("unfold", input, input.shape.slice(-2), kernelSize, opts);
   if (input.ndim === 4) return unfoldBatched(input, b);
@@ -101,6 +106,10 @@ export function unfold(input: Tensor, kernelSize: IntOrTuple, opts: UnfoldOption
  * @example F.fold(tl.ones([1, 8, 12]), [4, 5], 2) // shape [1, 2, 4, 5]
  */
 export function fold(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple, opts: UnfoldOptions = {}): Tensor {
+  return asOp("fold", () => foldOf(input, outputSize, kernelSize, opts));
+}
+
+function foldOf(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple, opts: UnfoldOptions): Tensor {
   checkRank("fold", input, 2, "[N, C * kH * kW, L]");
   const b = resolveBlocks("fold", input, outputSize, kernelSize, opts);
   const batched = input.ndim === 3 ? input : reshape(input, [1, ...input.shape]);
