@@ -4,7 +4,8 @@
 //   d conv(x, w) / dx  = convTranspose(dy, w)           (same stride, padding, dilation, groups)
 //   d conv(x, w) / dw  = correlation of x with dy        (convWeightGrad)
 //   d convTranspose(x, w) / dx = conv(dy, w),  / dw = convWeightGrad(dy, x)
-// convOutputSize is the one place the output-size formula lives.
+// outputLength is the one place the output-size formula lives; tl.convOutputSize is its checked
+// public form. Inputs are batched [N, C, ...] or unbatched [C, ...] (withBatchDim).
 
 import { isGradEnabled, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
