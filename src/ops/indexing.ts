@@ -1,6 +1,7 @@
 // Index-driven ops: indexSelect/indexAdd (whole slices by a 1-D index) and gather/scatterAdd
 // (element-wise along one dim), each the other's gradient. Indices are int32 and range-checked
-// here, before any kernel runs.
+// here, before any kernel runs: positions in [0, size), as PyTorch (these ops do not count
+// negative positions from the end, unlike Python indexing).
 
 import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
@@ -11,20 +12,16 @@ import { Tensor } from "../tensor/tensor.js";
 import { castRaw, empty, requireIndex } from "./op.js";
 import { narrow } from "./movement.js";
 
-/** Positions must lie in [-size, size); negatives count from the end. Returns normalised indices. */
+/** Positions must lie in [0, size). */
 function checkedIndices(op: string, idx: Int32Array, size: number, dim: number): Int32Array {
-  let out = idx;
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
-    if (v < -size || v >= size) {
-      throw new IndexError(`${op}: index ${v} (at position ${i}) is out of range for dim ${dim} of size ${size}; indices must be in [${-size}, ${size - 1}].`);
-    }
-    if (v < 0) {
-      if (out === idx) out = idx.slice();
-      out[i] = v + size;
+    if (v < 0 || v >= size) {
+      const hint = v < 0 && v >= -size ? ` Negative positions do not count from the end here (as PyTorch); add ${size} to them first.` : "";
+      throw new IndexError(`${op}: index ${v} (at position ${i}) is out of range for dim ${dim} of size ${size}; indices must be in [0, ${size - 1}].${hint}`);
     }
   }
-  return out;
+  return idx;
 }
 
 function split3(shape: readonly number[], d: number): [number, number, number] {

@@ -16,8 +16,14 @@ import { expand, permute, reshape, squeeze } from "./movement.js";
 import { scatterAdd } from "./indexing.js";
 import { where } from "./select.js";
 import { empty, requireFloat } from "./op.js";
+import { asOp } from "../tensor/opContext.js";
 
 export type Dims = number | readonly number[] | undefined;
+
+/** The dims a reduction runs over: none given, or an empty list, means all (PyTorch 1.13's dim=[]). */
+function reductionDims(op: string, dim: Dims, ndim: number): number[] {
+  return normDims(op, Array.isArray(dim) && dim.length === 0 ? undefined : dim, ndim);
+}
 
 /** Shape after reducing `dims` (sorted, normalised). */
 function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
@@ -58,7 +64,7 @@ function expandBack(g: Tensor, x: Tensor, dims: readonly number[]): Tensor {
  * @example tl.tensor([[1, 2], [3, 4]]).sum(0) // => tensor([4, 6], dtype=int32)
  */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = normDims("sum", dim, x.ndim);
+  const dims = reductionDims("sum", dim, x.ndim);
   const out = reduceRaw("sum", x, dims, keepdim, isFloat(x.dtype) ? x.dtype : "int32");
   return record("SumBackward1", out, [x], (g) => [() => expandBack(g, x, dims)], []);
 }
@@ -68,7 +74,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloat(x.dtype)) {
     throw new DTypeError(`mean: could not infer the output dtype: the input is ${x.dtype} and mean needs a float tensor (as PyTorch). Convert first: x.to("float32").mean().`);
   }
-  const dims = normDims("mean", dim, x.ndim);
+  const dims = reductionDims("mean", dim, x.ndim);
   const n = numelOf(dims.map((d) => x.shape[d] ?? 1)); // a 0-d tensor's dim 0 has size 1
   return div(sum(x, dims, keepdim), n);
 }
@@ -143,8 +149,8 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
   return extremeAlong("min", x, dim, keepdim);
 }
 
-export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("max", x, normDims("amax", dim, x.ndim), keepdim);
-export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("min", x, normDims("amin", dim, x.ndim), keepdim);
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("max", x, reductionDims("amax", dim, x.ndim), keepdim);
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("min", x, reductionDims("amin", dim, x.ndim), keepdim);
 
 /** Position of the first maximum along dim, or in the flattened tensor when dim is omitted (int32). */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
@@ -173,24 +179,54 @@ export interface VarOptions {
 
 /** Variance over dims with Bessel's correction by default, as torch.var. */
 export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+  return asOp("var", () => varianceOf(x, dim, opts));
+}
+
+function varianceOf(x: Tensor, dim: Dims, opts: VarOptions): Tensor {
   requireFloat("var", x);
-  const dims = normDims("var", dim, x.ndim);
+  const dims = reductionDims("var", dim, x.ndim);
   const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
   const n = numelOf(dims.map((d) => x.shape[d] ?? 1));
+  const dof = Math.max(n - correction, 0);
+  if (x.ndim === 0) {
+    // one value: 0, or 0/0 = NaN without degrees of freedom (then PyTorch's gradient is
+    // 2/0 * g = +-inf, where the composite below would give NaN)
+    const out = noGrad(() => div(mul(x, 0), dof));
+    return record("VarBackward0", out, [x], (g) => [() => mul(g, dof === 0 ? Infinity : 0)], []);
+  }
   const d = sub(x, mean(x, dims, true));
-  return div(sum(mul(d, d), dims, opts.keepdim ?? false), Math.max(n - correction, 0));
+  return div(sum(mul(d, d), dims, opts.keepdim ?? false), dof);
 }
 
-/** Standard deviation: sqrt(var). */
+/**
+ * Standard deviation: sqrt(var). Where it is 0 (a constant slice) the gradient is 0, as
+ * PyTorch's; sqrt's own rule would give g / 0 * 0 = NaN there.
+ */
 export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
-  return sqrt(variance(x, dim, opts));
+  return asOp("std", () => {
+    const v = variance(x, dim, opts);
+    const out = noGrad(() => sqrt(v));
+    return record("StdBackward0", out, [v], (g) => [() => {
+      const zero = eq(out, 0);
+      return where(zero, 0, div(g, mul(where(zero, 1, out), 2)));
+    }], [out]);
+  });
 }
 
-/** log(sum(exp(x))) over dims, stable for large values (the max is subtracted first). */
+/**
+ * log(sum(exp(x))) over dims, stable for large values (the max is subtracted first). Over an
+ * empty dim it is log(0) = -inf, as PyTorch.
+ */
 export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return asOp("logsumexp", () => logsumexpOf(x, dim, keepdim));
+}
+
+function logsumexpOf(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
   requireFloat("logsumexp", x);
-  const dims = normDims("logsumexp", dim, x.ndim);
+  const dims = reductionDims("logsumexp", dim, x.ndim);
   const m = noGrad(() => {
+    // an empty slice has no max: shift by 0 (the sum is 0 either way)
+    if (x.numel() === 0) return empty(x.dtype, reducedShape(x.shape, dims, true));
     const raw = reduceRaw("max", x, dims, true, x.dtype);
     return where(eq(abs(raw), Infinity), 0, raw); // all -inf (or +inf) slices: shift by 0
   });
@@ -207,7 +243,7 @@ export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, keepdim = fal
   requireFloat("norm", x);
   const q = p === "fro" ? 2 : p;
   if (typeof q !== "number" || Number.isNaN(q)) throw new ValueError(`norm: p must be a number, Infinity or "fro", got ${JSON.stringify(p)}.`);
-  const dims = normDims("norm", dim, x.ndim);
+  const dims = reductionDims("norm", dim, x.ndim);
   const ax = () => abs(x);
   const out = noGrad(() => {
     if (q === Infinity) return amax(ax(), dims, keepdim);
@@ -235,11 +271,11 @@ export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, keepdim = fal
 
 /** True where every element over dims is nonzero (bool). */
 export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return reduceRaw("all", x, normDims("all", dim, x.ndim), keepdim, "bool");
+  return reduceRaw("all", x, reductionDims("all", dim, x.ndim), keepdim, "bool");
 }
 
 export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return reduceRaw("any", x, normDims("any", dim, x.ndim), keepdim, "bool");
+  return reduceRaw("any", x, reductionDims("any", dim, x.ndim), keepdim, "bool");
 }
 
 /** Sum x down to `shape` (the reverse of broadcasting), as torch.Tensor.sum_to_size. */
