@@ -6,7 +6,8 @@ import "./ops/methods.js"; // installs x.add(), x.sum(), ... on Tensor.prototype
 export { Tensor } from "./tensor/tensor.js";
 export type { NestedArray } from "./tensor/tensor.js";
 export { type DType, type TypedArray, setDefaultDtype, getDefaultDtype, promoteTypes, resultType } from "./tensor/dtype.js";
-export { TensorloomError, ShapeError, DTypeError, IndexError, ValueError, AutogradError, UnsupportedKernelError } from "./tensor/errors.js";
+export { setMaxElements, getMaxElements, DEFAULT_MAX_ELEMENTS } from "./tensor/limits.js";
+export { TensorloomError, ShapeError, DTypeError, IndexError, ValueError, AutogradError, UnsupportedKernelError, BackendError } from "./tensor/errors.js";
 export { tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint, randLike, randnLike, randperm, fromStorage } from "./tensor/create.js";
 export { Generator, manualSeed, defaultGenerator } from "./tensor/random.js";
 export { printOptions } from "./tensor/format.js";

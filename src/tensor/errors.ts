@@ -34,3 +34,8 @@ export class AutogradError extends TensorloomError {
 export class UnsupportedKernelError extends TensorloomError {
   override name = "UnsupportedKernelError";
 }
+
+/** A backend could not finish a kernel: a worker thread that trapped or stopped answering. */
+export class BackendError extends TensorloomError {
+  override name = "BackendError";
+}

@@ -1,16 +1,22 @@
 // The thread pool's browser paths, exercised in Node: web-style workers that serve only after
 // they start (rows of workers not ready run on the calling thread), a caller that must never
 // Atomics.wait (a browser's main thread), and workers that cannot start at all. The real browser
-// check is `npm run test:browser` (headless Chromium; not part of npm test).
+// check is `npm run test:browser` (headless Chromium; not part of npm test). Then the protocol's
+// guarantees with workers the test controls: wake-ups with nothing new change nothing, and the
+// watchdog names a worker that never answers or hangs inside a kernel instead of freezing. The
+// same protocol under CPU contention: threads.stress.test.ts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Worker as NodeWorker } from "node:worker_threads";
 import * as tl from "../../index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
-import { MAX_THREADS } from "./runtime.js";
-import { type Platform, ThreadPool, type WebWorkerCtor, canBlock, runRows, threadLocal, webPlatform, webWorkerSource } from "./threads.js";
+import { MAX_THREADS, type WasmRuntime } from "./runtime.js";
+import { BackendError, ValueError } from "../../tensor/errors.js";
+import { type Platform, type PoolWorker, ThreadPool, type WebWorkerCtor, type WorkerInit, canBlock, nodeWorkerSource, runRows, threadLocal, webPlatform, webWorkerSource } from "./threads.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
+/** Atomics.wait as loaded, for the test's own waits (countingWaits replaces the global). */
+const realWait = Atomics.wait;
 const ex = wasm.runtime.exports;
 
 /**
@@ -79,8 +85,111 @@ async function countingWaits(body: () => Promise<void>): Promise<number> {
   return calls;
 }
 
-function pool(platform: Platform): ThreadPool {
-  const p = ThreadPool.create(wasm.runtime, MAX_THREADS, platform);
+/**
+ * How a test worker behaves: the pool's own worker ("real"), one that never serves (a crashed or
+ * never-scheduled thread), one whose kernels never return or throw, or a real one that starts
+ * only when the test calls `startDeferred()`.
+ */
+type Behaviour = "real" | "absent" | "stuck" | "trap" | "deferred";
+
+/**
+ * Wraps the worker's kernels before it instantiates the module: each first sets the platform's
+ * `signal` (a caller's row 0 can wait for it, so the worker surely took its share and runs a
+ * row), then does `body` (\`real\` is the module's own kernel).
+ */
+const patched = (body: string): string => `const RealInstance = WebAssembly.Instance;
+const signal = new Int32Array(require("node:worker_threads").workerData.signal);
+WebAssembly.Instance = function (module, imports) {
+  const inst = new RealInstance(module, imports);
+  const exports = {};
+  for (const k of Object.keys(inst.exports)) {
+    const real = inst.exports[k];
+    exports[k] = (...a) => { Atomics.store(signal, 0, 1); Atomics.notify(signal, 0); ${body} };
+    Object.defineProperty(exports[k], "length", { value: real.length }); // the worker passes that many arguments
+  }
+  return { exports };
+};
+`;
+const preludes: Partial<Record<Behaviour, string>> = {
+  real: patched("return real(...a);"),
+  deferred: patched("return real(...a);"),
+  stuck: patched("Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);"),
+  trap: patched('throw new WebAssembly.RuntimeError("unreachable");'),
+};
+
+interface TestPlatform extends Platform {
+  /** The shared buffers each spawned worker got, by spawn order. */
+  inits: WorkerInit[];
+  /** Start the deferred workers spawned so far. */
+  startDeferred(): void;
+  /** Set by a `stuck` or `trap` worker when it enters a kernel. */
+  signal: Int32Array;
+}
+
+/** Node worker_threads (workers run as soon as spawned), each behaving as `behaviour(index)` says. */
+function testPlatform(behaviour: (index: number) => Behaviour, callerCanWait = true): TestPlatform {
+  const inits: WorkerInit[] = [];
+  const deferred: (() => void)[] = [];
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  return {
+    inits,
+    signal,
+    startsSync: true,
+    callerCanWait,
+    startDeferred: () => deferred.splice(0).forEach((f) => f()),
+    spawn(init): PoolWorker {
+      inits.push(init);
+      const b = behaviour(init.index);
+      if (b === "absent") return { started: Promise.resolve(), terminate() {} };
+      let w: NodeWorker | null = null;
+      let gone = false;
+      const start = () => {
+        if (gone) return;
+        w = new NodeWorker((preludes[b] ?? "") + nodeWorkerSource, { eval: true, workerData: { ...init, signal: signal.buffer } });
+        w.unref();
+      };
+      if (b === "deferred") deferred.push(start);
+      else start();
+      return { started: Promise.resolve(), terminate: () => { gone = true; return w?.terminate(); } };
+    },
+  };
+}
+
+/** The 6-row product of `sumProduct` with its own one-thread result, for runs on a pool. */
+function rowsAndWant(): { rows: number[][]; locals: number[][]; read: () => Float32Array; reset: () => void; want: Float32Array } {
+  const M = 16, K = 32, N = 48, R = 6;
+  const g = new tl.Generator(11);
+  wasm.arena.reset();
+  const A = wasm.arena.copyIn(tl.randn([R * M * K], { generator: g }).storage as Float32Array);
+  const B = wasm.arena.copyIn(tl.randn([K * N], { generator: g }).storage as Float32Array);
+  const bias = tl.randn([R * M * N], { generator: g }).storage as Float32Array;
+  const C = wasm.arena.alloc(R * M * N * 4);
+  // accumulated onto C, which starts as a bias: a row that runs twice shows in the result
+  const rows = Array.from({ length: R }, (_, r) => [M, N, K, A + 4 * r * M * K, K, 1, B, N, 1, C + 4 * r * M * N, N, 1, threadLocal(0)]);
+  const locals = Array.from({ length: MAX_THREADS }, (_, t) => [wasm.arena.scratch(t)]);
+  const read = () => wasm.arena.f32(C, R * M * N).slice();
+  const reset = () => wasm.arena.f32(C, R * M * N).set(bias);
+  reset();
+  for (const row of rows) ex.sgemm(...(row.map((v) => (v === threadLocal(0) ? locals[0]![0]! : v)) as Parameters<typeof ex.sgemm>));
+  const want = read();
+  reset();
+  return { rows, locals, read, reset, want };
+}
+
+/**
+ * The backend's runtime, except that the caller's first kernel call of a run waits (up to 5 s)
+ * until a worker entered a kernel: a `stuck` or `trap` worker then surely has a row.
+ */
+function callerWaitsForWorker(platform: TestPlatform): WasmRuntime {
+  const sgemm = ((...a: Parameters<typeof ex.sgemm>) => {
+    realWait(platform.signal, 0, 0, 5000); // not counted as the pool's own Atomics.wait
+    ex.sgemm(...a);
+  }) as typeof ex.sgemm;
+  return { ...wasm.runtime, exports: { ...ex, sgemm } };
+}
+
+function pool(platform: Platform, rt: WasmRuntime = wasm.runtime): ThreadPool {
+  const p = ThreadPool.create(rt, MAX_THREADS, platform);
   assert.ok(p, "the shared-memory runtime gets a pool");
   return p;
 }
@@ -180,15 +289,120 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
 
   it("with the caller flagged as a browser main thread, waiting for workers never calls Atomics.wait (and does otherwise)", async () => {
     const want = oneThread();
-    const waitsWith = (callerCanWait: boolean) => countingWaits(async () => {
-      const p = pool(webPlatform(ShimWorker as unknown as WebWorkerCtor, webWorkerSource, callerCanWait));
+    const waits = await countingWaits(async () => {
+      const p = pool(webPlatform(ShimWorker as unknown as WebWorkerCtor, webWorkerSource, false));
       await p.start(2);
       assert.equal(p.readyWorkers(), 1);
       for (let i = 0; i < 3; i++) assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);
       await p.close();
     });
-    assert.equal(await waitsWith(false), 0);
-    // the control: the same work with a caller that may block does sleep (so the check above bites)
-    assert.ok(await waitsWith(true) > 0);
+    assert.equal(waits, 0);
+    // The control, without timing luck: a caller that may block, and a worker that starts only
+    // once the caller sleeps (the counting Atomics.wait starts it), so the caller cannot find the
+    // work finished before it sleeps; it must sleep, and wake on the worker's acknowledgement.
+    const platform = testPlatform(() => "deferred", true);
+    const p = pool(platform);
+    const wait = Atomics.wait;
+    let calls = 0;
+    (Atomics as { wait: unknown }).wait = (...a: Parameters<typeof Atomics.wait>) => { calls++; platform.startDeferred(); return wait(...a); };
+    try {
+      assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);
+    } finally {
+      (Atomics as { wait: unknown }).wait = wait;
+    }
+    assert.ok(calls > 0, "the caller slept while its worker had not answered");
+    await p.close();
+  });
+});
+
+describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog", () => {
+  it("a wake-up with nothing new changes nothing: no row runs twice, no completion counts twice", async () => {
+    const platform = testPlatform(() => "real");
+    const p = pool(platform);
+    const { rows, locals, read, reset, want } = rowsAndWant();
+    for (let round = 0; round < 20; round++) {
+      reset();
+      p.run("sgemm", rows, 3, locals);
+      assert.deepEqual(read(), want, `round ${round}: every row once`);
+      // a late notify, and spurious ones, on every word of the control block while both workers
+      // are idle: they must go back to sleep without claiming, acknowledging or waking anything
+      await new Promise((r) => setTimeout(r, 2));
+      const ctrl = new Int32Array(platform.inits[0]!.ctrl);
+      const before = ctrl.slice();
+      for (let rep = 0; rep < 3; rep++) for (let i = 0; i < ctrl.length; i++) Atomics.notify(ctrl, i);
+      await new Promise((r) => setTimeout(r, 2));
+      assert.deepEqual(ctrl.slice(), before, `round ${round}: the control words after stray wake-ups`);
+    }
+    await p.close();
+  });
+
+  for (const [mode, callerCanWait] of [["a caller that may sleep", true], ["a browser main thread (spins, never Atomics.wait)", false]] as const) {
+    it(`a worker that never answers: the watchdog names the kernel and the thread, then the pool starts over (${mode})`, async () => {
+      let generation = 0;
+      // first set of workers: worker 2 never serves (a crashed thread); after the watchdog, all
+      // real. The caller's row 0 waits until worker 1 runs a row, so worker 1 surely answers (its
+      // rows are microseconds, the limit a second) and only worker 2 is silent.
+      const platform = testPlatform((index) => (generation === 0 && index === 2 ? "absent" : "real"), callerCanWait);
+      const p = pool(platform, callerWaitsForWorker(platform));
+      p.watchdogMs = 1000;
+      const { rows, locals, read, reset, want } = rowsAndWant();
+      let err: unknown;
+      const waits = await countingWaits(async () => {
+        try {
+          p.run("sgemm", rows, 3, locals);
+        } catch (e) {
+          err = e;
+        }
+      });
+      assert.ok(err instanceof BackendError, `a BackendError, got ${String(err)}`);
+      assert.match((err as Error).message, /^wasm sgemm: no progress for \d\.\d s: worker thread 2 never took its share \(crashed, or never scheduled\)\. The pool's workers were stopped; fresh ones start on the next parallel call\..*tl\.setNumThreads\(1\).*TENSORLOOM_THREAD_WATCHDOG_MS.*now 1000 ms/);
+      assert.doesNotMatch((err as Error).message, /thread 1/, "worker 1 answered");
+      if (callerCanWait) assert.ok(waits > 0, "it slept between checks");
+      else assert.equal(waits, 0, "a browser main thread never calls Atomics.wait");
+      // usable again: fresh workers on fresh control words, every row once
+      generation = 1;
+      const spawned = platform.inits.length;
+      for (let i = 0; i < 5; i++) {
+        reset();
+        p.run("sgemm", rows, 3, locals);
+        assert.deepEqual(read(), want);
+      }
+      assert.equal(platform.inits.length, spawned + 2, "two fresh workers");
+      assert.notEqual(platform.inits[spawned]!.ctrl, platform.inits[0]!.ctrl, "on fresh buffers: a late worker of the old set cannot reach them");
+      await p.close();
+    });
+  }
+
+  it("a worker stuck inside a kernel: the watchdog says it took its share; a worker's trap is a BackendError", async () => {
+    const stuck = testPlatform(() => "stuck");
+    const p = pool(stuck, callerWaitsForWorker(stuck));
+    p.watchdogMs = 200;
+    const { rows, locals } = rowsAndWant();
+    assert.throws(() => p.run("sgemm", rows, 2, locals), (e: Error) => e instanceof BackendError && /^wasm sgemm: no progress for \d\.\d s: worker thread 1 took its share and has not finished it \(stuck or crashed inside the kernel\)\. The pool's workers were stopped/.test(e.message));
+    await p.close();
+    const trap = testPlatform(() => "trap");
+    const q = pool(trap, callerWaitsForWorker(trap));
+    assert.throws(() => q.run("sgemm", rows, 2, locals), (e: Error) => e instanceof BackendError && /^wasm sgemm: the kernel failed on a worker thread \(a wasm trap there\)\. Run it with tl\.setNumThreads\(1\)/.test(e.message));
+    await q.close();
+  });
+
+  it("TENSORLOOM_THREAD_WATCHDOG_MS sets the limit; a bad value fails the first parallel call with a ValueError, before any worker is asked", async () => {
+    const saved = process.env.TENSORLOOM_THREAD_WATCHDOG_MS;
+    try {
+      process.env.TENSORLOOM_THREAD_WATCHDOG_MS = "1500";
+      assert.equal(pool(testPlatform(() => "real")).watchdogMs, 1500);
+      delete process.env.TENSORLOOM_THREAD_WATCHDOG_MS;
+      assert.equal(pool(testPlatform(() => "real")).watchdogMs, 60_000);
+      process.env.TENSORLOOM_THREAD_WATCHDOG_MS = "soon";
+      const platform = testPlatform(() => "real");
+      const p = pool(platform);
+      const { rows, locals } = rowsAndWant();
+      assert.throws(() => p.run("sgemm", rows, 2, locals), (e: Error) => e instanceof ValueError && /TENSORLOOM_THREAD_WATCHDOG_MS is "soon"; set it to a positive number of milliseconds/.test(e.message));
+      assert.equal(platform.inits.length, 0, "no worker was started");
+      assert.throws(() => { p.watchdogMs = 0; }, ValueError);
+    } finally {
+      if (saved === undefined) delete process.env.TENSORLOOM_THREAD_WATCHDOG_MS;
+      else process.env.TENSORLOOM_THREAD_WATCHDOG_MS = saved;
+    }
   });
 });

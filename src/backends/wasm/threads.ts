@@ -5,12 +5,43 @@
 // Sized by tl.setNumThreads.
 //
 // Protocol, over a small SharedArrayBuffer `ctrl` (Int32) and `args` (Float64, one row of kernel
-// arguments per piece of work): the caller writes the rows, sets ctrl[COUNT] and ctrl[NEXT] = 1,
-// bumps ctrl[SEQ + t] of each worker it wants and notifies, and runs row 0. Every participant,
-// the caller too, then claims rows with Atomics.add on ctrl[NEXT] and runs kernel ctrl[KIND] on
-// them until none are left; a worker then adds 1 to ctrl[DONE], which the caller waits for.
-// Both sides spin briefly before sleeping in Atomics.wait: a sleeping worker costs a wake-up of
-// tens of microseconds, an unbounded spin starves other processes.
+// arguments per piece of work): the caller writes the rows, sets ctrl[KIND], ctrl[COUNT] and
+// ctrl[NEXT] = 1, then for each worker t it wants adds 1 to ctrl[SEQ + t] (that worker's request
+// number; the new value is request s) and notifies, and runs row 0. Every participant, the caller
+// too, then claims rows with Atomics.add on ctrl[NEXT] and runs kernel ctrl[KIND] on them until
+// none are left. Worker t remembers the last request it served; when it sees a different
+// ctrl[SEQ + t] it stores s in ctrl[TOOK + t], serves, stores s in ctrl[ACK + t], then adds 1 to
+// ctrl[WAKE] and notifies it. The caller is done when ctrl[ACK + t] holds its s for every worker
+// it asked. Both sides spin briefly before sleeping in Atomics.wait: a sleeping worker costs a
+// wake-up of tens of microseconds, an unbounded spin starves other processes.
+//
+// Invariant: worker t runs request s at most once, only while the caller waits for it, and the
+// caller returns only after every row of its dispatch ran to the end. Why, for any interleaving
+// (any thread may be preempted between any two atomic steps; Atomics.wait may return with
+// nothing new):
+// - A worker acts on the value of ctrl[SEQ + t], never on being woken: a late notify (the caller
+//   preempted between its add and its notify while the worker saw the add by spinning, served
+//   and went back to sleep), or any other wake-up, finds ctrl[SEQ + t] equal to the request it
+//   served and it sleeps again. Only the caller writes ctrl[SEQ + t], one add per request, so
+//   consecutive requests differ (int32 wrap-around included) and each is served once.
+// - Completion is per request, not a count: ctrl[ACK + t] === s can only be written by worker t
+//   after it finished its rows of request s. An ACK of an earlier request holds another number,
+//   so it can neither satisfy nor spoil a later dispatch; ctrl[WAKE] only says "look again"
+//   (the caller reads it before checking the ACKs and sleeps only while it is unchanged, so no
+//   completion is missed).
+// - The caller writes a dispatch's rows, KIND, COUNT and NEXT only after every worker it asked
+//   before has acknowledged (or after a watchdog stop, on fresh buffers), so a worker reads the
+//   fields of the request it took, and claims from ctrl[NEXT] end when the rows do. A worker not
+//   asked (not serving yet, or beyond `threads`) never reads them.
+// - On a browser's main thread the caller spins on the same checks instead of sleeping; the
+//   argument is unchanged.
+//
+// Watchdog: a dispatch that sees no progress (no row claimed, no worker finishing) for
+// watchdogMs (default 60 s; TENSORLOOM_THREAD_WATCHDOG_MS in Node) throws a BackendError naming
+// the kernel and the workers that did not answer, whether each took its share (stuck or crashed
+// inside the kernel) or never did. The workers are then stopped and the pool starts over on fresh
+// buffers, so a worker that wakes later cannot touch the next dispatch's control words; new
+// workers start on the next parallel call.
 //
 // A row may name buffers of the thread that runs it (threadLocal(k): the k-th address that run()
 // was given for that thread): a worker's scratch stays its own whichever rows it claims, so work
@@ -24,12 +55,13 @@
 // tl.ready() awaits the start. And a browser's main thread may not Atomics.wait, so there the
 // caller only spins (workers still sleep).
 
+import { BackendError, ValueError } from "../../tensor/errors.js";
 import type { WasmRuntime } from "./runtime.js";
 
-const KIND = 0, DONE = 1, ERROR = 2, STOP = 3, NEXT = 4, COUNT = 5, SEQ = 8;
-/** Slots per per-worker section of ctrl (SEQ, READY): more than any pool size. */
+const KIND = 0, WAKE = 1, ERROR = 2, STOP = 3, NEXT = 4, COUNT = 5, SEQ = 8;
+/** Slots per per-worker section of ctrl (SEQ, READY, ACK, TOOK): more than any pool size. */
 const SLOTS = 64;
-const READY = SEQ + SLOTS;
+const READY = SEQ + SLOTS, ACK = READY + SLOTS, TOOK = ACK + SLOTS, CTRL_WORDS = TOOK + SLOTS;
 const ARGS = 32;
 /** Rows one run may hand out (the args buffer holds this many). */
 export const MAX_ROWS = 64;
@@ -43,6 +75,10 @@ export const threadLocal = (k: number): number => LOCAL_MARK + k;
 const SPIN = 20000;
 /** A web worker that has not reported within this long is left out (its rows run locally). */
 const START_TIMEOUT_MS = 10000;
+/** No progress for this long fails a dispatch (BackendError) instead of waiting forever. */
+export const DEFAULT_WATCHDOG_MS = 60_000;
+/** Spins between clock reads while the caller waits (a clock read costs far more than a load). */
+const CLOCK_EVERY = 1024;
 
 /** Kernels a worker can run, by index (the order is part of the protocol). */
 export const KERNELS = ["sgemm", "convForward", "convBackwardInput", "convBackwardWeight", "convBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "depthwiseForward", "depthwiseBackwardInput", "depthwiseBackwardWeight", "convDirect", "convDirectWeight"] as const;
@@ -58,30 +94,32 @@ export interface WorkerInit {
   locals: SharedArrayBuffer;
   index: number;
   kernels: readonly string[];
-  /** Written to ctrl[READY + index] once serving: the pool's generation, so a worker of a closed pool that lingers cannot pass for a new one. */
-  token: number;
 }
 
 /**
  * The worker loop, shared by Node and web workers: `serve(init, onReady)` instantiates the module
- * on the shared memory, marks itself ready, and runs kernels until STOP. Each platform adds a
- * one-line prologue that hands it `init`.
+ * on the shared memory, marks itself ready, and serves requests until STOP. Each platform adds a
+ * one-line prologue that hands it `init`. The protocol and its invariant: the comment at the top.
  */
 const serveSource = `
-function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, locals: localsBuf, index, kernels, token }, onReady) {
+function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, locals: localsBuf, index, kernels }, onReady) {
   const ctrl = new Int32Array(ctrlBuf), args = new Float64Array(argsBuf), locals = new Float64Array(localsBuf);
   const own = (v) => (v >= ${LOCAL_MARK} ? locals[index * ${LOCALS} + v - ${LOCAL_MARK}] : v);
   const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } });
   const fns = kernels.map((k) => inst.exports[k]);
-  Atomics.store(ctrl, ${READY} + index, token);
+  Atomics.store(ctrl, ${READY} + index, 1);
   onReady();
-  let seq = 0;
+  let served = 0;
   for (;;) {
-    let spins = 0;
-    while (Atomics.load(ctrl, ${SEQ} + index) === seq && spins++ < ${SPIN}) {}
-    if (Atomics.load(ctrl, ${SEQ} + index) === seq) Atomics.wait(ctrl, ${SEQ} + index, seq);
-    seq = Atomics.load(ctrl, ${SEQ} + index);
+    let seq = Atomics.load(ctrl, ${SEQ} + index);
+    for (let spins = 0; seq === served && spins < ${SPIN}; spins++) seq = Atomics.load(ctrl, ${SEQ} + index);
+    // whatever woke it, only a request number it has not served is work
+    while (seq === served) {
+      Atomics.wait(ctrl, ${SEQ} + index, served);
+      seq = Atomics.load(ctrl, ${SEQ} + index);
+    }
     if (Atomics.load(ctrl, ${STOP})) break;
+    Atomics.store(ctrl, ${TOOK} + index, seq);
     try {
       const fn = fns[ctrl[${KIND}]], count = ctrl[${COUNT}];
       for (let i = Atomics.add(ctrl, ${NEXT}, 1); i < count; i = Atomics.add(ctrl, ${NEXT}, 1)) {
@@ -90,8 +128,10 @@ function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, locals: localsBuf
     } catch (e) {
       Atomics.store(ctrl, ${ERROR}, 1);
     }
-    Atomics.add(ctrl, ${DONE}, 1);
-    Atomics.notify(ctrl, ${DONE});
+    served = seq;
+    Atomics.store(ctrl, ${ACK} + index, seq);
+    Atomics.add(ctrl, ${WAKE}, 1);
+    Atomics.notify(ctrl, ${WAKE});
   }
 }
 `;
@@ -192,21 +232,57 @@ function detectPlatform(): Platform | null {
   return nodePlatform() ?? browserPlatform();
 }
 
-export class ThreadPool {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * (READY + SLOTS)));
-  private readonly args: Float64Array;
-  private readonly locals: Float64Array;
-  private workers: PoolWorker[] = [];
-  /** Bumped by close(): READY slots hold the generation their worker was started in. */
-  private generation = 1;
-  private readonly local: ((...a: number[]) => void)[];
+/** The shared buffers one set of workers is started on (replaced when the workers are stopped). */
+interface Buffers {
+  ctrl: Int32Array;
+  args: Float64Array;
+  locals: Float64Array;
+}
 
-  private constructor(private readonly rt: WasmRuntime, private readonly platform: Platform, maxThreads: number) {
+/** TENSORLOOM_THREAD_WATCHDOG_MS where the runtime has an environment (Node), else the default. */
+function watchdogFromEnv(): number {
+  const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORLOOM_THREAD_WATCHDOG_MS;
+  if (v === undefined || v === "") return DEFAULT_WATCHDOG_MS;
+  const ms = Number(v);
+  if (!(ms > 0)) throw new ValueError(`wasm thread pool: TENSORLOOM_THREAD_WATCHDOG_MS is "${v}"; set it to a positive number of milliseconds or unset it (default ${DEFAULT_WATCHDOG_MS}).`);
+  return ms;
+}
+
+const now = (): number => globalThis.performance?.now() ?? Date.now();
+
+export class ThreadPool {
+  private buf: Buffers;
+  private workers: PoolWorker[] = [];
+  private readonly local: ((...a: number[]) => void)[];
+  private limit: number | undefined;
+
+  /**
+   * A dispatch that sees no progress (no row claimed, no worker finishing) for this long (ms)
+   * throws a BackendError instead of waiting forever. Read from the environment at the first
+   * parallel dispatch, so a bad value fails that call, not the library's import.
+   */
+  get watchdogMs(): number {
+    return (this.limit ??= watchdogFromEnv());
+  }
+
+  set watchdogMs(ms: number) {
+    if (!(ms > 0)) throw new ValueError(`ThreadPool.watchdogMs: ${ms} is not a positive number of milliseconds; pass one (default ${DEFAULT_WATCHDOG_MS}).`);
+    this.limit = ms;
+  }
+
+  private constructor(private readonly rt: WasmRuntime, private readonly platform: Platform, private readonly maxThreads: number) {
     if (maxThreads > SLOTS) throw new RangeError(`ThreadPool: maxThreads is ${maxThreads}, above the protocol's ${SLOTS} worker slots; raise SLOTS in threads.ts or ask for fewer threads.`);
-    this.args = new Float64Array(new SharedArrayBuffer(8 * ARGS * MAX_ROWS));
-    this.locals = new Float64Array(new SharedArrayBuffer(8 * LOCALS * maxThreads));
+    this.buf = this.freshBuffers();
     const ex = rt.exports as unknown as Record<string, (...a: number[]) => void>;
     this.local = KERNELS.map((k) => ex[k]!);
+  }
+
+  private freshBuffers(): Buffers {
+    return {
+      ctrl: new Int32Array(new SharedArrayBuffer(4 * CTRL_WORDS)),
+      args: new Float64Array(new SharedArrayBuffer(8 * ARGS * MAX_ROWS)),
+      locals: new Float64Array(new SharedArrayBuffer(8 * LOCALS * this.maxThreads)),
+    };
   }
 
   /**
@@ -235,21 +311,22 @@ export class ThreadPool {
   /** Workers (beside the caller) that serve now. */
   readyWorkers(): number {
     let n = 0;
-    for (let t = 1; t <= this.workers.length; t++) if (Atomics.load(this.ctrl, READY + t) === this.generation) n++;
+    for (let t = 1; t <= this.workers.length; t++) if (Atomics.load(this.buf.ctrl, READY + t) === 1) n++;
     return n;
   }
 
   /** Spawn workers until `threads - 1` exist (they may not serve yet). */
   private grow(threads: number): void {
+    const { ctrl, args, locals } = this.buf;
     while (this.workers.length < threads - 1) {
       const index = this.workers.length + 1;
-      this.workers.push(this.platform.spawn({ module: this.rt.module, memory: this.rt.memory, ctrl: this.ctrl.buffer as SharedArrayBuffer, args: this.args.buffer as SharedArrayBuffer, locals: this.locals.buffer as SharedArrayBuffer, index, kernels: KERNELS, token: this.generation }));
+      this.workers.push(this.platform.spawn({ module: this.rt.module, memory: this.rt.memory, ctrl: ctrl.buffer as SharedArrayBuffer, args: args.buffer as SharedArrayBuffer, locals: locals.buffer as SharedArrayBuffer, index, kernels: KERNELS }));
     }
   }
 
   /** Whether row t can be handed to worker t now. */
   private serves(t: number): boolean {
-    return this.platform.startsSync || Atomics.load(this.ctrl, READY + t) === this.generation;
+    return this.platform.startsSync || Atomics.load(this.buf.ctrl, READY + t) === 1;
   }
 
   /**
@@ -269,48 +346,89 @@ export class ThreadPool {
       for (const row of rows) this.local[kind]!(...mine(row));
       return;
     }
+    const limit = this.watchdogMs; // a bad setting throws here, before any worker is asked
     this.grow(helpers + 1);
-    rows.forEach((row, i) => this.args.set(row, i * ARGS));
-    locals.forEach((ls, t) => this.locals.set(ls, t * LOCALS));
-    Atomics.store(this.ctrl, KIND, kind);
-    Atomics.store(this.ctrl, COUNT, n);
-    Atomics.store(this.ctrl, NEXT, 1); // row 0 is the caller's; the rest go to whoever claims them first
-    Atomics.store(this.ctrl, DONE, 0);
-    Atomics.store(this.ctrl, ERROR, 0);
-    let woken = 0;
+    const { ctrl, args } = this.buf;
+    rows.forEach((row, i) => args.set(row, i * ARGS));
+    locals.forEach((ls, t) => this.buf.locals.set(ls, t * LOCALS));
+    Atomics.store(ctrl, KIND, kind);
+    Atomics.store(ctrl, COUNT, n);
+    Atomics.store(ctrl, NEXT, 1); // row 0 is the caller's; the rest go to whoever claims them first
+    Atomics.store(ctrl, ERROR, 0);
+    // [worker, the request number it must acknowledge]
+    const asked: [number, number][] = [];
     for (let t = 1; t <= helpers; t++) {
       if (!this.serves(t)) continue; // not started yet (web): its share is claimed by the others
-      Atomics.add(this.ctrl, SEQ + t, 1);
-      Atomics.notify(this.ctrl, SEQ + t);
-      woken++;
+      asked.push([t, (Atomics.add(ctrl, SEQ + t, 1) + 1) | 0]);
+      Atomics.notify(ctrl, SEQ + t);
     }
-    this.local[kind]!(...mine(rows[0]!));
-    for (let i = Atomics.add(this.ctrl, NEXT, 1); i < n; i = Atomics.add(this.ctrl, NEXT, 1)) this.local[kind]!(...mine(rows[i]!));
-    this.waitDone(woken);
-    if (Atomics.load(this.ctrl, ERROR)) throw new Error(`wasm backend: kernel ${kernel} failed on a worker thread (a wasm trap there); run it with tl.setNumThreads(1) to see the error on the calling thread.`);
+    try {
+      this.local[kind]!(...mine(rows[0]!));
+      for (let i = Atomics.add(ctrl, NEXT, 1); i < n; i = Atomics.add(ctrl, NEXT, 1)) this.local[kind]!(...mine(rows[i]!));
+    } finally {
+      // even when a row threw here: the workers must finish before anything reuses the buffers
+      this.waitDone(kernel, asked, limit);
+    }
+    if (Atomics.load(ctrl, ERROR)) throw new BackendError(`wasm ${kernel}: the kernel failed on a worker thread (a wasm trap there). Run it with tl.setNumThreads(1) to see the error on the calling thread.`);
   }
 
-  /** Wait until `count` workers reported DONE: spin, then sleep where this thread may. */
-  private waitDone(count: number): void {
-    let spins = 0;
+  /**
+   * Wait until every asked worker acknowledged its request: spin, then sleep where this thread
+   * may (a browser's main thread only spins). Throws (BackendError) after watchdogMs without
+   * progress.
+   */
+  private waitDone(kernel: KernelName, asked: [number, number][], limit: number): void {
+    const ctrl = this.buf.ctrl;
+    let spins = 0, last = -1, next = Atomics.load(ctrl, NEXT), wake = Atomics.load(ctrl, WAKE);
     for (;;) {
-      const done = Atomics.load(this.ctrl, DONE);
-      if (done === count) return;
-      if (this.platform.callerCanWait && spins++ > SPIN) Atomics.wait(this.ctrl, DONE, done, 1000);
+      const w = Atomics.load(ctrl, WAKE); // read before the ACKs: a completion after it changes it
+      if (asked.every(([t, s]) => Atomics.load(ctrl, ACK + t) === s)) return;
+      spins++;
+      const sleep = this.platform.callerCanWait && spins > SPIN;
+      if (!sleep && spins % CLOCK_EVERY !== 0) continue;
+      const t = now(), nx = Atomics.load(ctrl, NEXT);
+      if (last < 0 || nx !== next || w !== wake) [last, next, wake] = [t, nx, w];
+      else if (t - last >= limit) this.hung(kernel, asked, t - last, limit);
+      if (sleep) Atomics.wait(ctrl, WAKE, w, Math.max(1, last + limit - t));
     }
+  }
+
+  /** The watchdog fired: stop the workers, start over on fresh buffers, and say who did not answer. */
+  private hung(kernel: KernelName, asked: [number, number][], ms: number, limit: number): never {
+    const ctrl = this.buf.ctrl;
+    const silent = asked.filter(([t, s]) => Atomics.load(ctrl, ACK + t) !== s).map(([t, s]) =>
+      Atomics.load(ctrl, TOOK + t) === s ? `worker thread ${t} took its share and has not finished it (stuck or crashed inside the kernel)` : `worker thread ${t} never took its share (crashed, or never scheduled)`);
+    void this.stopWorkers();
+    throw new BackendError(`wasm ${kernel}: no progress for ${(ms / 1000).toFixed(1)} s: ${silent.join("; ")}. The pool's workers were stopped; fresh ones start on the next parallel call. If this repeats, use tl.setNumThreads(1) (everything on the calling thread) and report it; TENSORLOOM_THREAD_WATCHDOG_MS sets this limit (now ${limit} ms).`);
+  }
+
+  /**
+   * Tell every worker to stop and terminate it, and give the pool fresh buffers: a worker that
+   * lingers (or wakes long after a watchdog stop) only ever sees the old ones.
+   */
+  private stopWorkers(): Promise<unknown> {
+    const { ctrl } = this.buf;
+    Atomics.store(ctrl, NEXT, MAX_ROWS); // no row of an abandoned dispatch is claimed any more
+    Atomics.store(ctrl, STOP, 1);
+    for (let t = 1; t <= this.workers.length; t++) {
+      Atomics.add(ctrl, SEQ + t, 1);
+      Atomics.notify(ctrl, SEQ + t);
+    }
+    const ends = this.workers.map((w) => {
+      try {
+        return Promise.resolve(w.terminate()).catch(() => undefined);
+      } catch {
+        return undefined; // already gone
+      }
+    });
+    this.workers = [];
+    this.buf = this.freshBuffers();
+    return Promise.all(ends);
   }
 
   /** Stop every worker (tests; the pool restarts on the next parallel call). */
   async close(): Promise<void> {
-    Atomics.store(this.ctrl, STOP, 1);
-    for (let t = 1; t <= this.workers.length; t++) {
-      Atomics.add(this.ctrl, SEQ + t, 1);
-      Atomics.notify(this.ctrl, SEQ + t);
-    }
-    await Promise.all(this.workers.map((w) => w.terminate()));
-    this.workers = [];
-    this.ctrl.fill(0);
-    this.generation++;
+    await this.stopWorkers();
   }
 }
 
