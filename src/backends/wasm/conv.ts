@@ -172,11 +172,14 @@ export function directTables(g: ConvGeometry, C: number): DirectTables {
 /**
  * The input gradient of a stride-1 conv as a direct conv's geometry: dy (sized like the
  * output) padded by dilation * (k - 1) - padding, giving an image-sized result; null where that
- * padding would be negative (padding wider than the dilated kernel).
+ * padding would be negative (padding wider than the dilated kernel), or where the image is longer
+ * than the outputs reach (a transposed conv's output padding: its last positions get no tap, and
+ * the symmetric padding of dy would not cover them).
  */
 export function inputGradGeometry(g: ConvGeometry): ConvGeometry | null {
   const padding = g.kernel.map((k, i) => g.dilation[i]! * (k - 1) - g.padding[i]!);
   if (padding.some((p) => p < 0)) return null;
+  if (g.imgSize.some((n, i) => n !== g.colSize[i]! + padding[i]! - g.padding[i]!)) return null;
   return { ...g, imgSize: g.colSize, colSize: g.imgSize, padding };
 }
 

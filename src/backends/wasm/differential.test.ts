@@ -57,9 +57,14 @@ interface ConvCase { g: ConvGeometry; groups: number; O: number; bias: boolean; 
 /** Output size of one dim, or 0 where no window fits. */
 const outLen = (n: number, k: number, s: number, p: number, d: number): number => Math.max(0, Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1);
 
-function convCase(spec: { batch: number; C: number; O: number; groups: number; img: number[]; k: number[]; s: number[]; p: number[]; d: number[] }, extra: Partial<ConvCase> = {}): ConvCase {
+/**
+ * `op`: a transposed conv's output padding (< max(stride, dilation), as PyTorch allows): the
+ * image grows by op past what the outputs read, so its last positions get no tap.
+ */
+function convCase(spec: { batch: number; C: number; O: number; groups: number; img: number[]; k: number[]; s: number[]; p: number[]; d: number[]; op?: number[] }, extra: Partial<ConvCase> = {}): ConvCase {
   const colSize = spec.img.map((n, i) => outLen(n, spec.k[i]!, spec.s[i]!, spec.p[i]!, spec.d[i]!));
-  const g: ConvGeometry = { batch: spec.batch, channels: spec.C, imgSize: spec.img, kernel: spec.k, stride: spec.s, padding: spec.p, dilation: spec.d, colSize };
+  const imgSize = spec.img.map((n, i) => n + (spec.op?.[i] ?? 0));
+  const g: ConvGeometry = { batch: spec.batch, channels: spec.C, imgSize, kernel: spec.k, stride: spec.s, padding: spec.p, dilation: spec.d, colSize };
   return { g, groups: spec.groups, O: spec.O, bias: true, chunk: 0, threads: 1, label: "", ...extra };
 }
 
@@ -67,15 +72,19 @@ function convCase(spec: { batch: number; C: number; O: number; groups: number; i
 function randomConv(r: Rng): ConvCase {
   const nd = r.pick([1, 1, 2, 2, 2, 3]);
   const groups = r.pick([1, 1, 2, 3]), Cg = r.pick([1, 1, 2, 3, 5]), Og = r.pick([1, 2, 3, 4, 5, 8]);
-  const k: number[] = [], s: number[] = [], p: number[] = [], d: number[] = [], img: number[] = [];
+  const k: number[] = [], s: number[] = [], p: number[] = [], d: number[] = [], img: number[] = [], op: number[] = [];
+  const transposed = r.next() < 0.2;
   for (let i = 0; i < nd; i++) {
     const ki = r.int(1, nd === 3 ? 3 : 4), si = r.pick([1, 1, 1, 2, 3, 5]), di = r.pick([1, 1, 2, 3]), pi = r.int(0, 2);
     const last = i === nd - 1;
     const o = r.next() < 0.3 ? 1 : r.int(2, nd === 3 ? 4 : last ? r.pick([7, 8, 9, 12]) : 6);
-    const n = Math.max(1, (o - 1) * si + di * (ki - 1) + 1 - 2 * pi + r.int(0, si - 1));
-    k.push(ki); s.push(si); p.push(pi); d.push(di); img.push(n);
+    // a transposed conv's image is exactly what the outputs reach, plus its output padding
+    const reach = (o - 1) * si + di * (ki - 1) + 1 - 2 * pi;
+    img.push(Math.max(1, reach + (transposed ? 0 : r.int(0, si - 1))));
+    op.push(transposed && reach >= 1 ? r.int(0, Math.max(si, di) - 1) : 0);
+    k.push(ki); s.push(si); p.push(pi); d.push(di);
   }
-  return convCase({ batch: r.int(1, 3), C: groups * Cg, O: groups * Og, groups, img, k, s, p, d }, { bias: r.next() < 0.5, chunk: r.pick([0, 0, 64, 512, 4096]), label: "random" });
+  return convCase({ batch: r.int(1, 3), C: groups * Cg, O: groups * Og, groups, img, k, s, p, d, op }, { bias: r.next() < 0.5, chunk: r.pick([0, 0, 64, 512, 4096]), label: transposed ? "random, output padding" : "random" });
 }
 
 /** Fixed cases on both sides of every routing rule, and the issue's failing class. */
@@ -96,6 +105,9 @@ function edgeConvs(): ConvCase[] {
   for (const Wd of [7, 8]) for (const [C, O] of [[3, 3], [4, 4], [3, 8], [8, 7], [8, 8]] as const) {
     cases.push(c(`direct rows ${Wd} C ${C} O ${O}`, { batch: 2, C, O, groups: 1, img: [4, Wd + 2], k: [3, 3], s: [1, 1], p: [0, 0], d: [1, 1] }));
   }
+  // a transposed conv's output padding on the direct path's shapes (stride 1, dilation 2-3)
+  cases.push(c("direct, output padding 1", { batch: 1, C: 4, O: 4, groups: 1, img: [8 + 3, 9 + 3], k: [3, 3], s: [1, 1], p: [1, 1], d: [2, 2], op: [1, 1] }));
+  cases.push(c("direct, output padding 2", { batch: 2, C: 4, O: 8, groups: 1, img: [8 + 3, 9 + 3], k: [2, 2], s: [1, 1], p: [0, 0], d: [3, 3], op: [2, 0] }));
   // padding wider than the dilated kernel: the input gradient leaves the direct kernel
   cases.push(c("direct, padding > dilation*(k-1)", { batch: 1, C: 4, O: 4, groups: 1, img: [10], k: [2], s: [1], p: [2], d: [1] }));
   // the 1 MiB weight rule: 64*64*64 floats is exactly 1 MiB, one tap more is over
