@@ -255,6 +255,27 @@ describe("conv errors point at the fix", () => {
     assert.throws(() => new tl.nn.Conv1d(2, 3, 3).forward(tl.ones([3, 4])), /^ShapeError: Conv1d: input \[3, 4\] has 3 channels, .* \(raised by conv1d inside Conv1d\)\.$/);
     assert.throws(() => new tl.nn.ConvTranspose3d(2, 3, 1).forward(tl.ones([2, 2])), /^ShapeError: ConvTranspose3d: expected a 4-D \(unbatched \[C, D, H, W\]\) or 5-D .* \(raised by convTranspose3d inside ConvTranspose3d\)\.$/);
   });
+  it("size-0 dims: weights refuse them, inputs only in the batch (then the output is empty), as PyTorch", () => {
+    for (const nd of [1, 2, 3] as const) {
+      const k = new Array<number>(nd).fill(2), n = new Array<number>(nd).fill(4);
+      for (let i = 0; i < nd + 2; i++) {
+        const ws = [3, 2, ...k];
+        ws[i] = 0;
+        assert.throws(() => convFns[nd](tl.ones([1, 2, ...n]), tl.ones(ws)), new RegExp(`conv${nd}d: weight \\[${ws.join(", ")}\\] has a size-0 dim`));
+        assert.throws(() => convTFns[nd](tl.ones([1, 3, ...n]), tl.ones(ws)), new RegExp(`convTranspose${nd}d: weight .* has a size-0 dim`));
+      }
+      for (let i = 0; i < nd; i++) {
+        const xs = [1, 2, ...n];
+        xs[i + 2] = 0;
+        // a padded or transposed output would have positive size: the rule, not the formula, refuses
+        assert.throws(() => convFns[nd](tl.ones(xs), tl.ones([3, 2, ...new Array<number>(nd).fill(1)]), null, { padding: 1 }), new RegExp(`conv${nd}d: input .* has size 0 in spatial dim ${i}; only the batch dim may be empty`));
+        assert.throws(() => convTFns[nd](tl.ones(xs.slice(1)), tl.ones([2, 3, ...k])), new RegExp(`convTranspose${nd}d: input .* has size 0 in spatial dim ${i}`));
+        xs[0] = 0;
+        assert.deepEqual(convFns[nd](tl.ones(xs), tl.ones([3, 2, ...new Array<number>(nd).fill(1)]), null, { padding: 1 }).shape, [0, 3, ...xs.slice(2).map((v) => v + 2)]);
+        assert.deepEqual(convTFns[nd](tl.ones(xs), tl.ones([2, 3, ...k])).shape, [0, 3, ...xs.slice(2).map((v) => v + 1)]);
+      }
+    }
+  });
   it("errors about an unbatched input show the shape the user passed", () => {
     assert.throws(() => F.conv2d(tl.ones([3, 5, 5]), tl.ones([4, 2, 3, 3])), /conv2d: input \[3, 5, 5\] has 3 channels, but weight \[4, 2, 3, 3\] with groups=1 expects 2 .*No groups value fits this weight \(3 \/ 2 is not an integer\); use a weight of shape \[4, 3, 3, 3\], or an input with 2 channels\./);
     assert.throws(() => F.convTranspose1d(tl.ones([3, 5]), tl.ones([2, 2, 3])), /convTranspose1d: input \[3, 5\] has 3 channels but weight \[2, 2, 3\] expects 2/);

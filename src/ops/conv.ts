@@ -165,12 +165,22 @@ export function withBatchDim(op: string, nd: number, x: Tensor, channels: number
 function checkConvOperands(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): void {
   requireFloat(op, x);
   if (weight.ndim !== nd + 2) throw new ShapeError(`${op}: weight must be ${nd + 2}-D, got ${fmt(weight.shape)}.`);
+  if (weight.shape.includes(0)) throw new ShapeError(`${op}: weight ${fmt(weight.shape)} has a size-0 dim; channel counts and kernel sizes must be at least 1, as in PyTorch.`);
   if (weight.dtype !== x.dtype) throw new DTypeError(`${op}: input is ${x.dtype} but weight is ${weight.dtype}; they must match. Convert one, e.g. weight.to("${x.dtype}").`);
   if (bias && (bias.ndim !== 1 || bias.dtype !== x.dtype)) throw new ShapeError(`${op}: bias must be a 1-D ${x.dtype} tensor, got ${bias.dtype} ${fmt(bias.shape)}.`);
 }
 
+/** An empty spatial dim is allowed only in an empty batch (then the output is empty too), as in PyTorch. */
+function checkSpatial(op: string, x: Tensor, shown: readonly number[]): void {
+  const d = x.shape.slice(2).indexOf(0);
+  if (d >= 0 && x.shape[0] !== 0) {
+    throw new ShapeError(`${op}: input ${fmt(shown)} has size 0 in spatial dim ${d}; only the batch dim may be empty, as in PyTorch.`);
+  }
+}
+
 /** Checks and geometry of a conv on a batched input x (the user gave `shown`). */
 function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, o: ConvOptions, shown: readonly number[]): Resolved {
+  checkSpatial(op, x, shown);
   const groups = o.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
   const C = x.shape[1]!, O = weight.shape[0]!, Cg = weight.shape[1]!;
@@ -315,6 +325,7 @@ export function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tenso
 }
 
 function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, shown: readonly number[]): Tensor {
+  checkSpatial(op, x, shown);
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
   const Cin = x.shape[1]!;
