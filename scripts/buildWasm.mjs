@@ -15,9 +15,12 @@
 // load, store, memory.fill and memory.copy must fall inside an operand range the JS side
 // registered, else the kernel traps. The rewrite happens here, on the source text handed to the
 // compiler, so the shipped kernels carry no trace of it. Built on demand and cached under
-// node_modules/.cache/tensorloom by a hash of the sources, this script and the compiler version.
+// node_modules/.cache/tensorloom (or the temporary directory) by a hash of the sources, this
+// script and the compiler version.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -61,7 +64,7 @@ function readChecked(name, baseDir) {
   return `import { ck } from "./checked";\n${instrument(text)}${tail}`;
 }
 
-// Per memory builtin: bytes touched, which argument holds the constant offset (-1: none), and
+// Per memory builtin: bytes touched, which argument holds its constant offset (absent: 0), and
 // whether it writes. memory.fill/copy touch their length argument's bytes.
 const ACCESSES = [
   { re: /\bload<(\w+)>\(/y, bytes: (m) => `sizeof<${m[1]}>()`, offset: 1, write: false },
@@ -79,7 +82,7 @@ const ACCESSES = [
  * write); the builtin itself stays (its immediates, lane indices included, must stay literal).
  * Fails on any other load/store-like builtin, so a new one cannot slip past unchecked.
  */
-export function instrument(source) {
+function instrument(source) {
   // comments out (newlines kept): a builtin named in a comment is not a call
   const text = source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, " "));
   for (const m of text.matchAll(MEMORY_BUILTIN)) {
@@ -138,11 +141,12 @@ if (checkedArg) {
   const { version } = JSON.parse(readFileSync(root + "node_modules/assemblyscript/package.json", "utf8"));
   hash.update(version + "\0" + readFileSync(fileURLToPath(import.meta.url), "utf8") + "\0" + name);
   for (const f of readdirSync(root + assemblyDir).sort()) hash.update("\0" + f + "\0" + readFileSync(root + assemblyDir + f, "utf8"));
-  const dir = root + "node_modules/.cache/tensorloom/";
+  // node_modules/.cache where it can be written, else the system's temporary directory
+  let dir = root + "node_modules/.cache/tensorloom/";
+  try { mkdirSync(dir, { recursive: true }); accessSync(dir, constants.W_OK); } catch { dir = join(tmpdir(), "tensorloom-wasm-checked/"); mkdirSync(dir, { recursive: true }); }
   const file = `${dir}wasm-checked-${name}-${hash.digest("hex").slice(0, 16)}.wasm`;
   if (!existsSync(file)) {
     const bytes = await compile(variants[name], true);
-    mkdirSync(dir, { recursive: true });
     // written whole then renamed: a process building the same file beside this one never reads half of it
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, bytes);
