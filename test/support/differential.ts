@@ -167,6 +167,8 @@ export const RUNNERS: Record<string, [() => unknown, Runner]> = {
     const r = TL.topk(ins.input, a.k, { dim: a.dim, largest: a.largest, sorted: a.sorted });
     return { values: r.values, indices: r.indices };
   }],
+  matmul: [() => tl.matmul, (ins) => out(tl.matmul(ins.a!, ins.b!))],
+  embedding: [() => F.embedding, (ins, a) => out(F.embedding(ins.input, ins.weight, { paddingIdx: a.padding_idx, scaleGradByFreq: a.scale_grad_by_freq }))],
   unfold: [() => F.unfold, (ins, a) => out(F.unfold(ins.input, a.kernel_size, { dilation: a.dilation, padding: a.padding, stride: a.stride }))],
   fold: [() => F.fold, (ins, a) => out(F.fold(ins.input, a.output_size, a.kernel_size, { dilation: a.dilation, padding: a.padding, stride: a.stride }))],
 };
