@@ -126,14 +126,31 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
 
 // ---- the header's JSON ----
 
-/** A JSON number, kept as written: the format's integers must be told from 1.0 and 1e0. */
+/**
+ * A JSON number other than a plain unsigned integer below 10^15 (those parse to a JS number),
+ * kept as written: the format's integers must be told from 1.0, 1e0 and -0.
+ */
 class JsonNumber {
   constructor(readonly text: string) {}
 }
+/**
+ * An object's keys and values in file order (a key may be "__proto__"). Arrays rather than a Map:
+ * a header has one small object per tensor, and a Map each made large headers GC-bound.
+ */
+class JsonObject {
+  readonly keys: string[] = [];
+  readonly values: Json[] = [];
+  get(key: string): Json | undefined {
+    const i = this.keys.indexOf(key);
+    return i < 0 ? undefined : this.values[i];
+  }
+}
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const FIELDS = ["dtype", "shape", "data_offsets"];
+const HEX4 = /^[0-9a-fA-F]{4}$/;
 const SIMPLE_ESCAPES = new Map([['"', '"'], ["\\", "\\"], ["/", "/"], ["b", "\b"], ["f", "\f"], ["n", "\n"], ["r", "\r"], ["t", "\t"]]);
 
-/** Objects are Maps, in file order (a key may be "__proto__"). */
-type Json = null | boolean | string | JsonNumber | Json[] | Map<string, Json>;
+type Json = null | boolean | string | number | JsonNumber | Json[] | JsonObject;
 
 class HeaderParser {
   private i = 0;
@@ -148,11 +165,11 @@ class HeaderParser {
     let c = s.charCodeAt(this.i);
     while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = s.charCodeAt(++this.i);
   }
-  parseDocument(): Map<string, Json> {
+  parseDocument(): JsonObject {
     if (this.s.charCodeAt(0) !== 0x7b) {
       throw new SafetensorsError(`${this.op}: the header must be a JSON object starting with "{" at its first byte; it starts with ${JSON.stringify(this.s.slice(0, 20))}. The file is corrupt or not a safetensors file.`);
     }
-    const top = this.value() as Map<string, Json>;
+    const top = this.value() as JsonObject;
     this.ws();
     if (this.i !== this.s.length) this.fail("text after the header object");
     return top;
@@ -176,8 +193,9 @@ class HeaderParser {
     }
     return this.fail(this.i >= this.s.length ? "unexpected end" : `unexpected ${JSON.stringify(this.s[this.i])}`);
   }
-  private object(): Map<string, Json> {
-    const m = new Map<string, Json>();
+  private object(): JsonObject {
+    const m = new JsonObject();
+    let seen: Set<string> | undefined; // for objects of more than 8 keys (the top level)
     this.i++;
     this.ws();
     if (this.s.charCodeAt(this.i) === 0x7d) {
@@ -189,14 +207,17 @@ class HeaderParser {
       if (this.s.charCodeAt(this.i) !== 0x22) this.fail("expected a key string");
       const at = this.i;
       const k = this.string();
-      if (m.has(k)) {
+      if (seen ? seen.has(k) : m.keys.includes(k)) {
         this.i = at;
         this.fail(`duplicate key ${JSON.stringify(k)} (the format disallows duplicates; readers would disagree on which one counts)`);
       }
+      if (seen) seen.add(k);
+      else if (m.keys.length === 8) seen = new Set([...m.keys, k]);
       this.ws();
       if (this.s.charCodeAt(this.i) !== 0x3a) this.fail('expected ":"');
       this.i++;
-      m.set(k, this.value());
+      m.keys.push(k);
+      m.values.push(this.value());
       this.ws();
       const c = this.s.charCodeAt(this.i++);
       if (c === 0x7d) return m;
@@ -227,7 +248,7 @@ class HeaderParser {
   }
   private hex4(): number {
     const h = this.s.slice(this.i, this.i + 4);
-    if (!/^[0-9a-fA-F]{4}$/.test(h)) this.fail("a \\u escape needs 4 hex digits");
+    if (!HEX4.test(h)) this.fail("a \\u escape needs 4 hex digits");
     this.i += 4;
     return parseInt(h, 16);
   }
@@ -238,8 +259,11 @@ class HeaderParser {
     for (;;) {
       const c = s.charCodeAt(this.i);
       if (c === 0x22) {
-        out += s.slice(start, this.i++);
-        return out;
+        // the field names every tensor repeats come back as one shared string, not a copy each
+        const field = out === "" ? FIELDS.find((f) => f.length === this.i - start && s.startsWith(f, start)) : undefined;
+        const raw = field ?? s.slice(start, this.i);
+        this.i++;
+        return out + raw;
       }
       if (Number.isNaN(c)) this.fail("unterminated string");
       if (c < 0x20) this.fail("a control character inside a string (escape it)");
@@ -269,30 +293,66 @@ class HeaderParser {
       start = this.i;
     }
   }
-  private number(): JsonNumber {
-    const m = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-    m.lastIndex = this.i;
-    const hit = m.exec(this.s);
-    if (!hit) this.fail("an invalid number");
-    const c = this.s.charCodeAt(m.lastIndex);
-    if (c >= 0x30 && c <= 0x39) this.fail("a number with a leading zero");
+  private number(): number | JsonNumber {
+    const s = this.s, start = this.i;
+    let i = start;
+    const negative = s.charCodeAt(i) === 0x2d;
+    if (negative) i++;
+    const digits = i;
+    while (isDigit(s.charCodeAt(i))) i++;
+    if (i === digits) this.fail("a minus sign without digits");
+    if (s.charCodeAt(digits) === 0x30 && i - digits > 1) this.fail("a number with a leading zero");
+    const intEnd = i;
+    if (s.charCodeAt(i) === 0x2e) {
+      const f = ++i;
+      while (isDigit(s.charCodeAt(i))) i++;
+      if (i === f) this.fail("a decimal point without digits after it");
+    }
+    const e = s.charCodeAt(i);
+    if (e === 0x65 || e === 0x45) {
+      i++;
+      if (s.charCodeAt(i) === 0x2b || s.charCodeAt(i) === 0x2d) i++;
+      const f = i;
+      while (isDigit(s.charCodeAt(i))) i++;
+      if (i === f) this.fail("an exponent without digits");
+    }
+    const text = s.slice(start, i);
+    this.i = i;
+    if (!negative && i === intEnd && i - digits < 16) return Number(text); // exact below 10^15
     // serde_json refuses numbers that overflow a double
-    if (!Number.isFinite(Number(hit[0]))) this.fail(`the number ${hit[0].slice(0, 30)} is out of range`);
-    this.i = m.lastIndex;
-    return new JsonNumber(hit[0]);
+    if (!Number.isFinite(Number(text))) this.fail(`the number ${text.slice(0, 30)} is out of range`);
+    return new JsonNumber(text);
   }
 }
 
+/**
+ * An integer in [0, 2^64): a number up to 2^53 - 1, a bigint above (one representation per
+ * value, so === compares values; < and > compare across the two types). Sizes in real files are
+ * numbers, which keeps a header of many tensors from allocating a bigint per value.
+ */
+type U64 = number | bigint;
+const canon = (n: bigint): U64 => (n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n);
+const mul = (a: U64, b: U64): U64 => {
+  if (typeof a === "number" && typeof b === "number") {
+    const p = a * b; // exact when the true product is at most 2^53 - 1, and then no larger
+    if (p <= Number.MAX_SAFE_INTEGER) return p;
+  }
+  return canon(BigInt(a) * BigInt(b));
+};
+const sub = (a: U64, b: U64): U64 => (typeof a === "number" && typeof b === "number" ? a - b : canon(BigInt(a) - BigInt(b)));
+
 /** A JSON integer in [0, 2^64), or undefined. */
-function u64(v: Json): bigint | undefined {
-  if (!(v instanceof JsonNumber) || !/^(?:0|[1-9][0-9]*)$/.test(v.text)) return undefined;
+function u64(v: Json | undefined): U64 | undefined {
+  if (typeof v === "number") return v; // the parser's plain unsigned integers
+  if (!(v instanceof JsonNumber) || !/^[0-9]+$/.test(v.text)) return undefined;
   const n = BigInt(v.text);
-  return n <= U64_MAX ? n : undefined;
+  return n <= U64_MAX ? canon(n) : undefined;
 }
 
-const jsonText = (v: Json): string => {
+const jsonText = (v: Json | undefined): string => {
   if (v instanceof JsonNumber) return v.text;
-  if (v instanceof Map) return "{…}";
+  if (typeof v === "number") return String(v);
+  if (v instanceof JsonObject) return "{…}";
   if (Array.isArray(v)) return `[${v.map(jsonText).join(", ")}]`;
   return v === undefined ? "nothing" : JSON.stringify(v);
 };
@@ -320,61 +380,63 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
   }
   const header = new HeaderParser(text, op).parseDocument();
   const data = bytes.subarray(8 + n);
-  const dataLength = BigInt(data.length);
+  const dataLength = data.length;
   // null-prototype records: a tensor may be named "__proto__", "constructor" or "hasOwnProperty"
   const tensors: Record<string, RawTensor> = Object.create(null);
   const metadata: Record<string, string> = Object.create(null);
-  const spans: { name: string; begin: bigint; end: bigint; dtype: SafetensorsDType; shape: bigint[] }[] = [];
-  for (const [name, info] of header) {
+  const spans: { name: string; begin: U64; end: U64; dtype: SafetensorsDType; shape: U64[] }[] = [];
+  for (let t = 0; t < header.keys.length; t++) {
+    const name = header.keys[t]!, info = header.values[t]!;
     if (name === "__metadata__") {
       if (info === null) continue; // allowed, as the reference reads it: no metadata
-      if (!(info instanceof Map)) throw new SafetensorsError(`${op}: "__metadata__" is ${jsonText(info)}; it must be null or an object mapping strings to strings.`);
-      for (const [k, v] of info) {
+      if (!(info instanceof JsonObject)) throw new SafetensorsError(`${op}: "__metadata__" is ${jsonText(info)}; it must be null or an object mapping strings to strings.`);
+      for (let j = 0; j < info.keys.length; j++) {
+        const k = info.keys[j]!, v = info.values[j]!;
         if (typeof v !== "string") throw new SafetensorsError(`${op}: "__metadata__" entry ${JSON.stringify(k)} is ${jsonText(v)}; the format allows only string values.`);
         metadata[k] = v;
       }
       continue;
     }
-    const where = `tensor ${JSON.stringify(name)}`;
-    if (!(info instanceof Map)) throw new SafetensorsError(`${op}: ${where} is ${jsonText(info)}; it must be an object { "dtype", "shape", "data_offsets" }.`);
+    const where = (): string => `tensor ${JSON.stringify(name)}`;
+    if (!(info instanceof JsonObject)) throw new SafetensorsError(`${op}: ${where()} is ${jsonText(info)}; it must be an object { "dtype", "shape", "data_offsets" }.`);
     const dtype = info.get("dtype");
-    if (!isDType(dtype)) throw new SafetensorsError(`${op}: ${where} has ${dtype === undefined ? "no dtype" : `unknown dtype ${jsonText(dtype)}`}; the format's dtypes are ${SAFETENSORS_DTYPES.join(", ")}.`);
+    if (!isDType(dtype)) throw new SafetensorsError(`${op}: ${where()} has ${dtype === undefined ? "no dtype" : `unknown dtype ${jsonText(dtype)}`}; the format's dtypes are ${SAFETENSORS_DTYPES.join(", ")}.`);
     const shapeJson = info.get("shape");
     const shape = Array.isArray(shapeJson) ? shapeJson.map(u64) : undefined;
     if (shape === undefined || shape.some((d) => d === undefined)) {
-      throw new SafetensorsError(`${op}: ${where} has ${shapeJson === undefined ? "no shape" : `shape ${jsonText(shapeJson)}`}; a shape is an array of integers in [0, 2^64).`);
+      throw new SafetensorsError(`${op}: ${where()} has ${shapeJson === undefined ? "no shape" : `shape ${jsonText(shapeJson)}`}; a shape is an array of integers in [0, 2^64).`);
     }
     const offJson = info.get("data_offsets");
     const off = Array.isArray(offJson) && offJson.length === 2 ? offJson.map(u64) : undefined;
     if (off === undefined || off.some((d) => d === undefined)) {
-      throw new SafetensorsError(`${op}: ${where} has ${offJson === undefined ? "no data_offsets" : `data_offsets ${jsonText(offJson)}`}; they must be [begin, end], two integers in [0, 2^64).`);
+      throw new SafetensorsError(`${op}: ${where()} has ${offJson === undefined ? "no data_offsets" : `data_offsets ${jsonText(offJson)}`}; they must be [begin, end], two integers in [0, 2^64).`);
     }
-    spans.push({ name, begin: off[0]!, end: off[1]!, dtype, shape: shape as bigint[] });
+    spans.push({ name, begin: off[0]!, end: off[1]!, dtype, shape: shape as U64[] });
   }
   // the reference orders by (begin, end): a zero-size tensor sits before a tensor that starts at its offset
   spans.sort((a, b) => (a.begin < b.begin ? -1 : a.begin > b.begin ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0));
-  let at = 0n;
+  let at: U64 = 0;
   for (const { name, begin, end, dtype, shape } of spans) {
-    const where = `tensor ${JSON.stringify(name)}`;
-    if (begin !== at) throw new SafetensorsError(`${op}: ${where} starts at byte ${begin} but the data before it ends at ${at}; tensors must tile the data section without gaps or overlaps.`);
-    if (end < begin) throw new SafetensorsError(`${op}: ${where} has data_offsets [${begin}, ${end}] that end before they begin.`);
-    let numel = 1n;
+    const where = (): string => `tensor ${JSON.stringify(name)}`;
+    if (begin !== at) throw new SafetensorsError(`${op}: ${where()} starts at byte ${begin} but the data before it ends at ${at}; tensors must tile the data section without gaps or overlaps.`);
+    if (end < begin) throw new SafetensorsError(`${op}: ${where()} has data_offsets [${begin}, ${end}] that end before they begin.`);
+    let numel: U64 = 1;
     for (const d of shape) {
-      numel *= d;
-      if (numel > U64_MAX) throw new SafetensorsError(`${op}: ${where} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
+      numel = mul(numel, d);
+      if (typeof numel === "bigint" && numel > U64_MAX) throw new SafetensorsError(`${op}: ${where()} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
     }
-    const bits = numel * BigInt(BIT_SIZE[dtype]);
-    if (bits > U64_MAX) throw new SafetensorsError(`${op}: ${where} has shape [${shape.join(", ")}], whose size in bits overflows 64 bits.`);
-    if (bits % 8n !== 0n) throw new SafetensorsError(`${op}: ${where} is ${dtype} [${shape.join(", ")}]: ${bits} bits, not a whole number of bytes.`);
-    if (end - begin !== bits / 8n) throw new SafetensorsError(`${op}: ${where} spans ${end - begin} bytes but ${dtype} [${shape.join(", ")}] needs ${bits / 8n}.`);
-    if (end > dataLength) throw new SafetensorsError(`${op}: ${where} ends at byte ${end} but the data section has ${dataLength} bytes. The file is truncated.`);
+    const bits = mul(numel, BIT_SIZE[dtype]);
+    if (typeof bits === "bigint" && bits > U64_MAX) throw new SafetensorsError(`${op}: ${where()} has shape [${shape.join(", ")}], whose size in bits overflows 64 bits.`);
+    if (typeof bits === "number" ? bits % 8 !== 0 : bits % 8n !== 0n) throw new SafetensorsError(`${op}: ${where()} is ${dtype} [${shape.join(", ")}]: ${bits} bits, not a whole number of bytes.`);
+    const bytes = typeof bits === "number" ? bits / 8 : canon(bits / 8n);
+    if (sub(end, begin) !== bytes) throw new SafetensorsError(`${op}: ${where()} spans ${sub(end, begin)} bytes but ${dtype} [${shape.join(", ")}] needs ${bytes}.`);
+    if (end > dataLength) throw new SafetensorsError(`${op}: ${where()} ends at byte ${end} but the data section has ${dataLength} bytes. The file is truncated.`);
     at = end;
   }
   if (at !== dataLength) throw new SafetensorsError(`${op}: the tensors cover ${at} bytes but the data section has ${dataLength}; the format allows no bytes outside a tensor. The file has trailing bytes or lost a tensor.`);
   for (const { name, begin, end, dtype, shape } of spans) {
-    const big = shape.find((d) => d > BigInt(Number.MAX_SAFE_INTEGER));
-    if (big !== undefined) throw new SafetensorsError(`${op}: tensor ${JSON.stringify(name)} has shape [${shape.join(", ")}] (valid, it holds no elements), but tensorloom's dims are at most 2^53 - 1.`);
-    tensors[name] = { dtype, shape: shape.map(Number), bytes: data.subarray(Number(begin), Number(end)) };
+    if (shape.some((d) => typeof d === "bigint")) throw new SafetensorsError(`${op}: tensor ${JSON.stringify(name)} has shape [${shape.join(", ")}] (valid, it holds no elements), but tensorloom's dims are at most 2^53 - 1.`);
+    tensors[name] = { dtype, shape: shape as number[], bytes: data.subarray(begin as number, end as number) };
   }
   return { tensors, metadata };
 }
