@@ -169,6 +169,21 @@ export const RUNNERS: Record<string, [() => unknown, Runner]> = {
   }],
   matmul: [() => tl.matmul, (ins) => out(tl.matmul(ins.a!, ins.b!))],
   embedding: [() => F.embedding, (ins, a) => out(F.embedding(ins.input, ins.weight, { paddingIdx: a.padding_idx, scaleGradByFreq: a.scale_grad_by_freq }))],
+  relu: [() => tl.relu, (ins) => out(tl.relu(ins.input!))],
+  leaky_relu: [() => tl.leakyRelu, (ins, a) => out(tl.leakyRelu(ins.input!, a.negative_slope))],
+  elu: [() => tl.elu, (ins, a) => out(tl.elu(ins.input!, a.alpha))],
+  softplus: [() => tl.softplus, (ins, a) => out(tl.softplus(ins.input!, a.beta, a.threshold))],
+  sigmoid: [() => tl.sigmoid, (ins) => out(tl.sigmoid(ins.input!))],
+  tanh: [() => tl.tanh, (ins) => out(tl.tanh(ins.input!))],
+  silu: [() => tl.silu, (ins) => out(tl.silu(ins.input!))],
+  gelu: [() => tl.gelu, (ins, a) => out(tl.gelu(ins.input!, a.approximate))],
+  softmax: [() => tl.softmax, (ins, a) => out(tl.softmax(ins.input!, a.dim))],
+  log_softmax: [() => tl.logSoftmax, (ins, a) => out(tl.logSoftmax(ins.input!, a.dim))],
+  layer_norm: [() => F.layerNorm, (ins, a) => out(F.layerNorm(ins.input, a.normalized_shape, ins.weight ?? null, ins.bias ?? null, a.eps))],
+  batch_norm: [() => F.batchNorm, (ins, a) => {
+    const o = F.batchNorm(ins.input, ins.running_mean, ins.running_var, { weight: ins.weight ?? null, bias: ins.bias ?? null, training: a.training, momentum: a.momentum, eps: a.eps });
+    return { output: o, running_mean: ins.running_mean!, running_var: ins.running_var! };
+  }],
   unfold: [() => F.unfold, (ins, a) => out(F.unfold(ins.input, a.kernel_size, { dilation: a.dilation, padding: a.padding, stride: a.stride }))],
   fold: [() => F.fold, (ins, a) => out(F.fold(ins.input, a.output_size, a.kernel_size, { dilation: a.dilation, padding: a.padding, stride: a.stride }))],
 };
