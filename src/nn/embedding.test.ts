@@ -65,6 +65,20 @@ describe("embedding", () => {
     assert.equal(nn.Embedding.fromPretrained(tl.tensor([[1.5, 2]]), { freeze: false }).weight.requiresGrad, true);
   });
 
+  it("an empty index tensor gives an empty lookup and a zero gradient with every option", () => {
+    // torch 1.13: embedding(empty index of any shape, w, padding_idx / scale_grad_by_freq) ->
+    // shape [*index.shape, dim], w.grad zeros
+    for (const shape of [[0], [2, 0], [0, 3]]) {
+      for (const opts of [{}, { paddingIdx: 1 }, { paddingIdx: -1 }, { scaleGradByFreq: true }, { paddingIdx: 0, scaleGradByFreq: true }, { maxNorm: 1 }]) {
+        const w = tl.randn([4, 3], { dtype: "float64" }).requiresGrad_();
+        const out = F.embedding(tl.zeros(shape, { dtype: "int32" }), w, opts);
+        assert.deepEqual(out.shape, [...shape, 3], `${JSON.stringify(shape)} ${JSON.stringify(opts)}`);
+        out.sum().backward();
+        assert.deepEqual(Array.from(w.grad!.storage), new Array(12).fill(0), `${JSON.stringify(shape)} ${JSON.stringify(opts)}`);
+      }
+    }
+  });
+
   it("errors", () => {
     const w = tl.ones([4, 2]);
     throwsWith(() => F.embedding(tl.tensor([0, 4]), w), tl.IndexError, /embedding: index 4 \(at flat position 1 of input \[2\]\) is out of range for 4 embeddings; indices must be in \[0, 3\]/);

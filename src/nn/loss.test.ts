@@ -72,3 +72,53 @@ describe("loss errors", () => {
     assert.throws(() => F.mseLoss(tl.zeros([4, 1]), tl.zeros([4])), /mseLoss: input \[4, 1\] and target \[4\] differ in shape/);
   });
 });
+
+describe("every target ignored (PyTorch 1.13's values, gradient 0)", () => {
+  // torch 1.13, for cross_entropy and nll_loss, with and without weight and label_smoothing:
+  // reduction "mean" gives nan (0 / 0 total weight), "sum" 0, "none" zeros; the input gradient
+  // is 0 everywhere in all three. An empty batch is the same case (mean: nan).
+  const inputs: [string, number[], (ignore: number) => tl.Tensor][] = [
+    ["[N, C]", [3, 4], (ig) => tl.tensor([ig, ig, ig])],
+    ["[N, C, d]", [2, 4, 3], (ig) => tl.full([2, 3], ig, { dtype: "int32" })],
+    ["[C] with a 0-d target", [4], (ig) => tl.tensor(ig)],
+    ["an empty batch", [0, 4], () => tl.tensor([], { dtype: "int32" })],
+  ];
+  const losses = [["crossEntropy", F.crossEntropy], ["nllLoss", F.nllLoss]] as const;
+  for (const [loss, fn] of losses) {
+    it(`${loss}: shapes x reductions x weight x ignoreIndex${loss === "crossEntropy" ? " x labelSmoothing" : ""} x dtype`, () => {
+      let n = 0;
+      for (const [shapeName, shape, target] of inputs) {
+        for (const reduction of ["mean", "sum", "none"] as const) {
+          for (const weighted of [false, true]) {
+            for (const ignoreIndex of [-100, 2]) {
+              for (const labelSmoothing of loss === "crossEntropy" ? [0, 0.2] : [0]) {
+                for (const dtype of ["float32", "float64"] as const) {
+                  const label = `${loss} ${shapeName} ${reduction}${weighted ? " weighted" : ""} ignoreIndex ${ignoreIndex} smoothing ${labelSmoothing} ${dtype}`;
+                  tl.manualSeed(n++);
+                  const x = tl.randn(shape, { dtype }).requiresGrad_();
+                  const weight = weighted ? tl.tensor([0.5, 1, 2, 3], { dtype }) : null;
+                  const t = target(ignoreIndex);
+                  const out = fn(x, t, { reduction, weight, ignoreIndex, labelSmoothing } as never);
+                  const values = Array.from(out.storage);
+                  if (reduction === "mean") assert.ok(values.length === 1 && Number.isNaN(values[0]), `${label}: ${values}`);
+                  else assert.ok(values.every((v) => v === 0), `${label}: ${values}`);
+                  assert.deepEqual(out.shape, reduction === "none" ? t.shape : [], `${label}: shape`);
+                  out.sum().backward();
+                  assert.ok(Array.from(x.grad!.storage).every((v) => v === 0), `${label}: gradient ${Array.from(x.grad!.storage)}`);
+                }
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+  it("one kept target among ignored ones still divides by the kept weight (no NaN)", () => {
+    const x = tl.tensor([[0.5, -1, 2], [1, 1, 1]], { dtype: "float64" }).requiresGrad_();
+    const out = F.crossEntropy(x, tl.tensor([-100, 2]));
+    // torch: cross_entropy(x, [-100, 2]) = -log_softmax([1, 1, 1])[2] = log(3)
+    assert.ok(Math.abs((out.item() as number) - Math.log(3)) < 1e-15);
+    out.backward();
+    assert.deepEqual(Array.from(x.grad!.storage.slice(0, 3)), [0, 0, 0]);
+  });
+});

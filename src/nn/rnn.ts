@@ -18,6 +18,7 @@ import { where } from "../ops/select.js";
 import { dropout } from "./functional.js";
 import { uniform_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
+import { asOp } from "../tensor/opContext.js";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 /** Gate blocks stacked in weight_ih / weight_hh: LSTM i,f,g,o; GRU r,z,n. */
@@ -214,6 +215,10 @@ class RecurrentCore {
     if (x.dtype !== w.dtype) {
       throw new DTypeError(`${this.op}: input is ${x.dtype} but the parameters are ${w.dtype}. Convert one: x.to("${w.dtype}") or module.to("${x.dtype}").`);
     }
+    const T = x.shape[x.ndim === 3 && this.batchFirst ? 1 : 0]!;
+    if (T === 0) {
+      throw new ShapeError(`${this.op}: input ${fmt(x.shape)} has sequence length 0; a recurrent layer needs at least one time step (as PyTorch). Drop empty sequences before the layer.`);
+    }
     if (x.ndim === 2) return { x: unsqueeze(x, 1), unbatched: true };
     return { x: this.batchFirst ? transpose(x, 0, 1) : x, unbatched: false };
   }
@@ -236,6 +241,11 @@ class RecurrentCore {
    * Returns output in the caller's layout and the final states [L*D, (B,) H].
    */
   run(training: boolean, input: Tensor, h0: Tensor | null, c0: Tensor | null, opts: RecurrentForwardOptions): { output: Tensor; hN: Tensor; cN: Tensor | null } {
+    // errors from the ops inside (select, cat, matmul...) name the layer the user called
+    return asOp(this.op, () => this.runOf(training, input, h0, c0, opts));
+  }
+
+  private runOf(training: boolean, input: Tensor, h0: Tensor | null, c0: Tensor | null, opts: RecurrentForwardOptions): { output: Tensor; hN: Tensor; cN: Tensor | null } {
     const { x, unbatched } = this.prepareInput(input);
     const [T, B] = x.shape as [number, number];
     const lstm = this.mode === "LSTM";
@@ -451,6 +461,10 @@ class CellCore {
 
   /** One step; states are [B, H] or [H] (unbatched) and default to zeros. */
   step(x: Tensor, h: Tensor | null, c: Tensor | null): [Tensor, Tensor | null] {
+    return asOp(this.op, () => this.stepOf(x, h, c));
+  }
+
+  private stepOf(x: Tensor, h: Tensor | null, c: Tensor | null): [Tensor, Tensor | null] {
     if (x.ndim !== 1 && x.ndim !== 2) throw new ShapeError(`${this.op}: expected input to be 1-D (unbatched) or 2-D [batch, inputSize], got ${x.ndim}-D input ${fmt(x.shape)}.`);
     if (x.shape[x.ndim - 1] !== this.inputSize) {
       throw new ShapeError(`${this.op}: input ${fmt(x.shape)} has ${x.shape[x.ndim - 1]} features but inputSize is ${this.inputSize}. Pass input of shape [batch, ${this.inputSize}].`);

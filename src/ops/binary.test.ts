@@ -300,3 +300,64 @@ describe("broadcasting properties (fast-check)", () => {
     );
   });
 });
+
+describe("float64 with a JS-number operand stays float64 (bit-exact, forward and gradient)", () => {
+  // Every binary op with a number operand, on float64 tensors, against the same formula in JS
+  // doubles. A number lifted to the default dtype (float32) anywhere on the way (alpha * b,
+  // b * b in atan2's gradient) shows up as a last-bits difference.
+  const pyRem = (x: number, y: number): number => {
+    const r = x % y;
+    return r !== 0 && (r < 0) !== (y < 0) ? r + y : r;
+  };
+  type Row = [name: string, op: (x: tl.Tensor, n: number) => tl.Tensor, fwd: (x: number, n: number) => number, grad: ((x: number, n: number) => number) | null];
+  const rows: Row[] = [
+    ["add", (x, n) => tl.add(x, n), (x, n) => x + n, () => 1],
+    ["add alpha", (x, n) => tl.add(x, n, 0.3), (x, n) => x + 0.3 * n, () => 1],
+    ["add number first, alpha", (x, n) => tl.add(n, x, 0.3), (x, n) => n + 0.3 * x, () => 0.3],
+    ["sub", (x, n) => tl.sub(x, n), (x, n) => x - n, () => 1],
+    ["sub alpha", (x, n) => tl.sub(x, n, 1 / 3), (x, n) => x - (1 / 3) * n, () => 1],
+    ["sub number first, alpha", (x, n) => tl.sub(n, x, 1 / 3), (x, n) => n - (1 / 3) * x, () => -(1 / 3)],
+    ["mul", (x, n) => tl.mul(x, n), (x, n) => x * n, (_x, n) => n],
+    ["div", (x, n) => tl.div(x, n), (x, n) => x / n, (_x, n) => 1 / n],
+    ["div number first", (x, n) => tl.div(n, x), (x, n) => n / x, (x, n) => -((1 * (n / x)) / x)],
+    ["pow", (x, n) => tl.pow(tl.abs(x), n), (x, n) => Math.abs(x) ** n, null],
+    ["pow number base", (x, n) => tl.pow(Math.abs(n), x), (x, n) => Math.abs(n) ** x, (x, n) => Math.abs(n) ** x * Math.log(Math.abs(n))],
+    ["maximum", (x, n) => tl.maximum(x, n), (x, n) => Math.max(x, n), (x, n) => (x > n ? 1 : x === n ? 0.5 : 0)],
+    ["minimum", (x, n) => tl.minimum(x, n), (x, n) => Math.min(x, n), (x, n) => (x < n ? 1 : x === n ? 0.5 : 0)],
+    ["remainder", (x, n) => tl.remainder(x, n), pyRem, () => 1],
+    ["floorDivide", (x, n) => tl.floorDivide(x, n), (x, n) => Math.floor(x / n), null],
+    ["atan2", (x, n) => tl.atan2(x, n), (x, n) => Math.atan2(x, n), (x, n) => n / (x * x + n * n)],
+    ["eq", (x, n) => tl.eq(x, n), (x, n) => Number(x === n), null],
+    ["lt", (x, n) => tl.lt(x, n), (x, n) => Number(x < n), null],
+    ["ge", (x, n) => tl.ge(x, n), (x, n) => Number(x >= n), null],
+  ];
+
+  it(`${rows.length} ops on random float64 values and numbers that float32 cannot hold`, () => {
+    fc.assert(fc.property(
+      fc.array(fc.double({ min: -5, max: 5, noNaN: true }).filter((v) => Math.abs(v) > 1e-3), { minLength: 1, maxLength: 6 }),
+      fc.constantFrom(0.1, 1 / 3, 1 + 2 ** -40, -2.7182818284590455, 1e-7, 3.141592653589793),
+      (values, n) => {
+        // an element equal to n itself, so that eq/ge see a float64 equality float32 would break
+        const data = [...values, n];
+        for (const [name, op, fwd, grad] of rows) {
+          const x = tl.tensor(Float64Array.from(data)).requiresGrad_();
+          const out = op(x, n);
+          const want = data.map((v) => fwd(v, n));
+          assert.deepEqual(Array.from(out.storage), want, `${name}(x, ${n}) forward`);
+          if (grad === null || !out.requiresGrad) continue;
+          out.sum().backward();
+          assert.equal(x.grad!.dtype, "float64");
+          assert.deepEqual(Array.from(x.grad!.storage), data.map((v) => grad(v, n)), `${name}(x, ${n}) gradient`);
+        }
+      },
+    ), { seed: 13, numRuns: 60 });
+  });
+
+  it("integer tensors refuse a fractional alpha, as PyTorch", () => {
+    // torch: "For integral input tensors, argument alpha must not be a floating point number."
+    for (const op of [tl.add, tl.sub] as const) {
+      throwsWith(() => op(tl.tensor([1, 2]), tl.tensor([3, 4]), 0.5), tl.DTypeError, new RegExp(`^${op.name}: alpha 0.5 is not an integer, but the operands are int32`));
+      exact(op(tl.tensor([1, 2]), 3, 2), op === tl.add ? [7, 8] : [-5, -4], "int32");
+    }
+  });
+});

@@ -12,15 +12,19 @@ import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castRaw, empty } from "./op.js";
 import { log, neg } from "./unary.js";
 import { where } from "./select.js";
+import { asOp } from "../tensor/opContext.js";
 
 /** Compute `op` on a and b cast to `computeDtype`, into a new tensor of `outDtype` (no graph). */
 function compute(name: string, op: BinaryOp, a: TensorLike, b: TensorLike, computeDtype: DType, outDtype: DType): Tensor {
-  const ta = castRaw(asTensor(a, computeDtype), computeDtype);
-  const tb = castRaw(asTensor(b, computeDtype), computeDtype);
-  const shape = broadcastShapes(name, ta.shape, tb.shape);
-  const out = empty(outDtype, shape);
-  kernels().binary(op, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
-  return out;
+  // as an op of its own, so that a broadcast too large to allocate is reported as this op's
+  return asOp(name, () => {
+    const ta = castRaw(asTensor(a, computeDtype), computeDtype);
+    const tb = castRaw(asTensor(b, computeDtype), computeDtype);
+    const shape = broadcastShapes(name, ta.shape, tb.shape);
+    const out = empty(outDtype, shape);
+    kernels().binary(op, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
+    return out;
+  });
 }
 
 const inputsOf = (...xs: TensorLike[]): Tensor[] => xs.filter((x): x is Tensor => x instanceof Tensor);

@@ -12,6 +12,7 @@ import { reshape } from "./movement.js";
 import { mean } from "./reduce.js";
 import { copy_ } from "./inplace.js";
 import { requireFloat } from "./op.js";
+import { asOp } from "../tensor/opContext.js";
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -29,6 +30,10 @@ export interface BatchNormOptions {
  * **Shape**: [N, C] or [N, C, ...]; runningMean, runningVar, weight, bias [C].
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
+  return asOp("batchNorm", () => batchNormOf(x, runningMean, runningVar, opts));
+}
+
+function batchNormOf(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions): Tensor {
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = opts;
   requireFloat("batchNorm", x);
   if (x.ndim < 2) throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, ...], got ${fmt(x.shape)}.`);
@@ -67,6 +72,10 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
  * **Shape**: input [..., ...normalizedShape]; weight and bias normalizedShape.
  */
 export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  return asOp("layerNorm", () => layerNormOf(x, normalizedShape, weight, bias, eps));
+}
+
+function layerNormOf(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number): Tensor {
   requireFloat("layerNorm", x);
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.ndim - k);

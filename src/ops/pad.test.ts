@@ -2,6 +2,7 @@
 // gradients against torch.nn.functional.pad (PyTorch 1.13), and error messages.
 
 import { describe, it } from "node:test";
+import assert from "node:assert/strict";
 import * as tl from "../index.js";
 import { exact, randf64, throwsWith } from "../../test/support/check.js";
 
@@ -69,6 +70,23 @@ describe("pad values against torch.nn.functional.pad (PyTorch 1.13)", () => {
       const g = x().to("float64").requiresGrad_();
       g.pad(amounts, mode).sum().backward();
       exact(g.grad, [[row, row]]);
+    }
+  });
+});
+
+describe("a constant pad that crops all of the input keeps its autograd link", () => {
+  it("every rank, cropping from either side, with the result made of fill alone", () => {
+    // torch: F.pad(x, (-n, 2)) and F.pad(x, (2, -n)) have grad_fn and give x a zero gradient
+    for (const shape of [[3], [2, 3], [2, 2, 3]]) {
+      const n = shape[shape.length - 1]!;
+      for (const amounts of [[-n, 2], [2, -n], [-1, 1 - n + 1]]) {
+        const x = tl.ones(shape, { dtype: "float64" }).requiresGrad_();
+        const y = x.pad(amounts, "constant", 4);
+        assert.equal(y.requiresGrad, true, `${JSON.stringify(shape)} ${JSON.stringify(amounts)}`);
+        y.sum().backward();
+        const kept = Math.max(n + Math.min(amounts[0]!, 0) + Math.min(amounts[1]!, 0), 0);
+        assert.equal(Array.from(x.grad!.storage).reduce((a, b) => a + b, 0), (x.numel() / n) * kept, `${JSON.stringify(shape)} ${JSON.stringify(amounts)}`);
+      }
     }
   });
 });

@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
+import { DataFrame, Series } from "../frame/index.js";
 import { close, exact, throwsWith } from "../../test/support/check.js";
 
 const T = tl.tensor;
@@ -133,6 +134,34 @@ describe("arange / linspace (against PyTorch 1.13)", () => {
     exact(tl.arange(5, 0, -2), [5, 3, 1], "int32");
     exact(tl.arange(3, 3), [], "int32");
     exact(tl.arange(0, 3, 1, { dtype: "float64" }), [0, 1, 2], "float64");
+  });
+  it("options may follow any form of arange, as torch.arange(end, dtype=...)", () => {
+    // torch: arange(5, dtype=float64) -> [0., 1., 2., 3., 4.]; arange(2, 5, dtype=float32); arange(1, 2, 0.5, dtype=float64)
+    const forms: [() => tl.Tensor, number[]][] = [
+      [() => tl.arange(5, { dtype: "float64" }), [0, 1, 2, 3, 4]],
+      [() => tl.arange(2, 5, { dtype: "float64" }), [2, 3, 4]],
+      [() => tl.arange(1, 2, 0.5, { dtype: "float64" }), [1, 1.5]],
+      [() => tl.arange(0, { dtype: "float64" }), []],
+    ];
+    for (const [make, values] of forms) {
+      exact(make(), values, "float64");
+    }
+    for (const dtype of ["float32", "int32"] as const) assert.equal(tl.arange(3, { dtype }).dtype, dtype);
+    // torch: "arange_cpu" not implemented for 'Bool'
+    throwsWith(() => tl.arange(3, { dtype: "bool" }), tl.DTypeError, /^arange: a range cannot be bool/);
+    throwsWith(() => tl.linspace(0, 1, 3, { dtype: "bool" }), tl.DTypeError, /^linspace: a range cannot be bool/);
+    const g = tl.arange(3, { dtype: "float32", requiresGrad: true });
+    assert.equal(g.requiresGrad, true);
+    throwsWith(() => tl.arange(3, { dtype: "int64" as tl.DType }), tl.DTypeError, /^arange: unknown dtype "int64"/);
+  });
+  it("tensor() of a frame Series or DataFrame says to call toTensor()", () => {
+    const s = new Series([1, 2, null]);
+    const df = new DataFrame({ a: [1, 2] });
+    for (const v of [s, df]) {
+      throwsWith(() => tl.tensor(v as never), tl.ValueError, new RegExp(`^tensor: got a ${v.constructor.name}, but tensor\\(\\) takes .* Call its toTensor\\(\\) method instead`));
+    }
+    throwsWith(() => tl.tensor(new Map() as never), tl.ValueError, /^tensor: got a Map, .*Convert it to an array of numbers first/);
+    exact(s.toTensor("float64"), [1, 2, NaN]); // the route the message points to
   });
   it("arange with float steps, positive and negative", () => {
     // torch: arange(0,1,0.1).tolist() (float32)

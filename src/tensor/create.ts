@@ -140,7 +140,7 @@ export function full(shape: Shape, value: number | boolean, opts: CreateOptions 
 export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("zeros", () => full(checkShape("zeros", shape), 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
 export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("ones", () => full(checkShape("ones", shape), 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
 /** Uninitialised in PyTorch; zero-filled here, since typed arrays always are. */
-export const empty = zeros;
+export const empty = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("empty", () => zeros(shape, opts));
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...opts });
 export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => ones(t.shape, { dtype: t.dtype, ...opts });
 export const fullLike = (t: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor => full(t.shape, value, { dtype: t.dtype, ...opts });
@@ -172,7 +172,7 @@ function arangeOf(startOrEnd: number, end: number | undefined, step: number, opt
   }
   const n = Math.ceil((stop - start) / step);
   const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : getDefaultDtype());
-  const st = allocStorage(assertDType("arange", dtype), n, [n]);
+  const st = allocStorage(numericDType("arange", dtype), n, [n]);
   for (let i = 0; i < n; i++) st[i] = start + i * step;
   return finish(new Tensor(st, [n]), opts);
 }
@@ -184,7 +184,7 @@ function arangeOf(startOrEnd: number, end: number | undefined, step: number, opt
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}.`);
   const dtype = opts.dtype ?? getDefaultDtype();
-  const st = asOp("linspace", () => allocStorage(assertDType("linspace", dtype), steps, [steps]));
+  const st = asOp("linspace", () => allocStorage(numericDType("linspace", dtype), steps, [steps]));
   const d = steps > 1 ? (end - start) / (steps - 1) : 0;
   // fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end`
   const half = Math.floor(steps / 2);
@@ -200,6 +200,13 @@ export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
   const t = asOp("eye", () => zeros([n, m], opts.dtype === undefined ? {} : { dtype: opts.dtype }));
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return finish(t, opts);
+}
+
+/** A dtype a range can be written in: bool storage holds only 0 and 1 (PyTorch has no bool ranges). */
+function numericDType(op: string, d: unknown): DType {
+  const dt = assertDType(op, d);
+  if (dt === "bool") throw new DTypeError(`${op}: a range cannot be bool (as PyTorch). Use int32 and compare, e.g. ${op}(...).gt(0).`);
+  return dt;
 }
 
 function floatDTypeFor(op: string, opts: CreateOptions): DType {
