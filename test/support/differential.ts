@@ -204,9 +204,11 @@ export const DIFF_TOL: Record<FloatType, Tol> = {
 
 const fmtNum = (v: number | undefined): string => (v === undefined ? "undefined" : Number.isInteger(v) ? String(v) : v.toPrecision(8));
 
-/** null when `got` matches `want`; else what differs (first element, expected vs got). */
-function compare(label: string, got: tl.Tensor | null | undefined, want: DiffTensor, tol: Tol): string | null {
+/** null when `got` matches `want`; else what differs (dtype, shape, or first element: expected vs got). */
+function compare(label: string, got: tl.Tensor | null | undefined, want: DiffTensor, tol: Tol, dtype: FloatType): string | null {
   if (!got) return `${label}: missing (expected shape [${want.shape}])`;
+  const wantDtype = want.dtype === "float64" ? dtype : want.dtype === "int64" ? "int32" : "bool";
+  if (got.dtype !== wantDtype) return `${label}: dtype ${got.dtype} but a ${dtype} run should give ${wantDtype} (PyTorch: ${want.dtype === "float64" ? dtype : want.dtype})`;
   if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i])) {
     return `${label}: shape [${got.shape}] but PyTorch gives [${want.shape}]`;
   }
@@ -227,12 +229,12 @@ function compare(label: string, got: tl.Tensor | null | undefined, want: DiffTen
 }
 
 /** A gradient tensorloom did not produce counts as zeros (PyTorch's None is stored as null). */
-function compareGrad(label: string, got: tl.Tensor | null | undefined, want: DiffTensor | null, shape: number[], tol: Tol): string | null {
+function compareGrad(label: string, got: tl.Tensor | null | undefined, want: DiffTensor | null, shape: number[], tol: Tol, dtype: FloatType): string | null {
   if (want === null) want = { shape, dtype: "float64", data: new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0) };
   if (!got) {
     return values(want).every((v) => v === 0) ? null : `${label}: no gradient (null) but PyTorch gives one of shape [${want.shape}]`;
   }
-  return compare(label, got, want, tol);
+  return compare(label, got, want, tol, dtype);
 }
 
 const describeError = (e: unknown): string => (e instanceof Error ? `${e.constructor.name}: ${e.message.split("\n")[0]!.slice(0, 200)}` : `non-Error ${String(e)}`);
@@ -256,7 +258,7 @@ export function runDifferentialCase(c: DiffCase, dtype: FloatType, tol: Tol = DI
     return `PyTorch raised (${c.error}) but tensorloom returned ${Object.entries(outs).map(([k, t]) => `${k} [${t?.shape}]`).join(", ")}`;
   }
   for (const [k, want] of Object.entries(c.outputs!)) {
-    const d = compare(`${k}`, outs[k], want, tol);
+    const d = compare(`${k}`, outs[k], want, tol, dtype);
     if (d) return d;
   }
   if (!c.grads) return null;
@@ -271,7 +273,7 @@ export function runDifferentialCase(c: DiffCase, dtype: FloatType, tol: Tol = DI
     return `backward threw ${describeError(e)}`;
   }
   for (const [k, g] of Object.entries(c.grads)) {
-    const d = compareGrad(`grad ${k}`, ins[k]!.grad, g, c.inputs[k]?.shape ?? leaves[k]!.shape, tol);
+    const d = compareGrad(`grad ${k}`, ins[k]!.grad, g, c.inputs[k]?.shape ?? leaves[k]!.shape, tol, dtype);
     if (d) return d;
   }
   return null;
