@@ -1,5 +1,6 @@
-// The full safetensors fuzz run (`npm run fuzz:safetensors`): inputs from
-// test/support/safetensorsFuzz.ts judged by its oracle, counts per class printed. The inputs run in
+// The full safetensors fuzz run (`npm run fuzz:safetensors`): files and dicts from
+// test/support/safetensorsFuzz.ts (one of each per input index) judged by its oracle, counts per
+// class printed. The inputs run in
 // a watched worker thread (runWatched), so a decoder that never returns is reported as a hang
 // with the input's index instead of freezing the run.
 //   node --import tsx scripts/fuzzSafetensors.ts [--seed=13] [--from=0] [--count=20000] [--hang-ms=10000]
@@ -23,10 +24,11 @@ const total = await runWatched(seed, from, count, hangMs);
 
 const fmt = (o: Record<string, number>) => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k.padEnd(40)} ${v}`).join("\n");
 console.log(`safetensors fuzz: seed ${seed}, inputs ${from}..${from + count - 1} (${count}), ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`classes:\n${fmt({ ...total.counts, hang: total.hangs.length })}`);
+console.log(`files by class:\n${fmt({ ...total.counts, hang: total.hangs.length })}`);
+console.log(`dicts written by encodeSafetensors, by class:\n${fmt(total.writer)}`);
 console.log(`refusals by rule (oracle):\n${fmt(total.rules)}`);
 console.log(`mutations applied:\n${fmt(total.labels)}`);
-const bad = FAILURE_CLASSES.reduce((s, c) => s + total.counts[c]!, 0) + total.hangs.length;
+const bad = FAILURE_CLASSES.reduce((s, c) => s + total.counts[c]! + total.writer[c]!, 0) + total.hangs.length;
 for (const h of total.hangs) console.log(`HANG at input ${h.index} (${h.label}): replay with --from=${h.index} --count=1`);
 for (const f of total.failures) console.log(`${f.cls.toUpperCase()} at input ${f.index} (${f.label}): ${f.detail}`);
 console.log(bad ? `FAILED: ${bad} inputs in failure classes` : "no failures");

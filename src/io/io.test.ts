@@ -207,6 +207,10 @@ describe("names, offsets and metadata the format allows survive save and load", 
     assert.throws(() => tl.io.encodeStateDict({ __metadata__: tl.ones([1]) }), /"__metadata__" is reserved/);
     assert.throws(() => tl.io.encodeStateDict({}, { epoch: 3 as unknown as string }), /metadata "epoch" is number; the format stores only strings/);
     assert.throws(() => tl.io.encodeStateDict(tl.ones([1]) as unknown as tl.io.StateDict), /expected a state dict \(an object of named tensors\), got a tensor/);
+    // readers count elements left to right in 64 bits: [2^32, 2^32, 0] overflows before the 0, [0, 2^32, 2^32] does not
+    const raw = (shape: number[]) => ({ a: { dtype: "U8" as const, shape, bytes: new Uint8Array(0) } });
+    assert.throws(() => tl.io.encodeSafetensors(raw([2 ** 32, 2 ** 32, 0])), /^SafetensorsError: encodeSafetensors: tensor "a" has shape \[4294967296, 4294967296, 0\], whose running element count overflows 64 bits/);
+    assert.deepEqual(tl.io.decodeSafetensors(tl.io.encodeSafetensors(raw([0, 2 ** 32, 2 ** 32]))).tensors.a!.shape, [0, 2 ** 32, 2 ** 32]);
   });
   it("reads the integer types PyTorch writes (U16, U32, U64 narrowed to int32, checked)", () => {
     const le = (Arr: typeof Uint16Array | typeof Uint32Array | typeof BigUint64Array, xs: (number | bigint)[]) => new Uint8Array(new (Arr as typeof Uint32Array)(xs as number[]).buffer);

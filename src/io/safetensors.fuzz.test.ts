@@ -18,13 +18,13 @@ describe("safetensors fuzzer (subset)", () => {
   before(async () => void (result = await runWatched(SEED, 0, SUBSET, 60_000)));
 
   it(`${SUBSET} mutated files: no input in a failure class, no hang`, () => {
-    const failed = FAILURE_CLASSES.map((c) => [c, result.counts[c]] as const).filter(([, n]) => n! > 0);
+    const failed = FAILURE_CLASSES.flatMap((c) => [[c, result.counts[c]], [`writer ${c}`, result.writer[c]]] as const).filter(([, n]) => n! > 0);
     assert.deepEqual(failed, [], result.failures.map((f) => `${f.cls} at input ${f.index} (${f.label}): ${f.detail}`).join("\n"));
     assert.deepEqual(result.hangs, []);
   });
 
   it("the subset reaches every rule of the oracle and every mutation, accepting and refusing", () => {
-    for (const rule of ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "T1", "T2"]) {
+    for (const rule of ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "T1", "T2", "W1", "W2", "W3", "W4", "W5", "W6", "W7"]) {
       assert.ok(Object.keys(result.rules).some((r) => r.startsWith(rule)), `no input refused by ${rule}: ${JSON.stringify(result.rules)}`);
     }
     for (const label of ["valid", "bit-flip", "header-byte", "length-field", "truncate", "trailing-bytes", "utf8", "header-form", "offset", "swap-offsets", "dtype", "shape", "offset-form", "duplicate-name", "dup-field", "drop-field", "extra-field", "entry-form", "metadata", "name", "deep"]) {
@@ -32,6 +32,7 @@ describe("safetensors fuzzer (subset)", () => {
     }
     assert.ok(result.counts["ok-accepted"]! > SUBSET / 10, `only ${result.counts["ok-accepted"]} accepted`);
     assert.ok(result.counts["ok-refused"]! > SUBSET / 10, `only ${result.counts["ok-refused"]} refused`);
+    assert.ok(result.writer["ok-accepted"]! > SUBSET / 10 && result.writer["ok-refused"]! > SUBSET / 10, JSON.stringify(result.writer));
   });
 
   it("the same seed gives the same inputs (any input replays alone)", () => {
@@ -69,6 +70,17 @@ describe("the fuzzer's check catches each failure class", () => {
   it("a round trip that changes data (a tensor lost on save)", () => {
     const lib = planted({ encodeSafetensors: (t, m) => io.encodeSafetensors(dropFirst(t), m) });
     assert.ok(countIn(lib, "round-trip-change") > 0);
+  });
+  it("a writer that loses __proto__ (tensors gathered in a plain object, as before issue #13)", () => {
+    const lib = planted({
+      encodeSafetensors: (t, m) => {
+        const plain: Record<string, io.RawTensor> = {};
+        for (const k of Object.keys(t)) plain[k] = t[k]!;
+        return io.encodeSafetensors(plain, m);
+      },
+    });
+    const r = run(SEED, 0, 300, undefined, lib);
+    assert.ok(r.writer["round-trip-change"]! > 0, JSON.stringify(r.writer));
   });
   it("the oracle alone: the issue's examples", () => {
     const file = (json: string, data = 0) => {

@@ -86,8 +86,15 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
       throw new SafetensorsError(`${op}: entry "${name}" is not a raw tensor { dtype, shape, bytes } (got ${describe(t)}).`);
     }
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`${op}: tensor "${name}" has shape ${JSON.stringify(t.shape)}; dims must be non-negative integers.`);
-    const bits = t.shape.reduce((a, b) => a * b, 1) * BIT_SIZE[t.dtype];
-    if (t.bytes.length * 8 !== bits) throw new SafetensorsError(`${op}: tensor "${name}" has ${t.bytes.length} bytes but ${t.dtype} [${t.shape.join(", ")}] needs ${bits / 8}.`);
+    // the readers' arithmetic: a running element count (a zero dim late does not save an overflow early)
+    let numel: U64 = 1;
+    for (const d of t.shape) {
+      numel = mul(numel, d);
+      if (typeof numel === "bigint" && numel > U64_MAX) throw new SafetensorsError(`${op}: tensor "${name}" has shape [${t.shape.join(", ")}], whose running element count overflows 64 bits, so readers refuse it. Put the zero dim first or drop the tensor.`);
+    }
+    const bits = mul(numel, BIT_SIZE[t.dtype]);
+    if (typeof bits === "number" && bits % 8 !== 0) throw new SafetensorsError(`${op}: tensor "${name}" is ${t.dtype} [${t.shape.join(", ")}]: ${bits} bits, not a whole number of bytes. Pad the element count.`);
+    if (bits !== t.bytes.length * 8) throw new SafetensorsError(`${op}: tensor "${name}" has ${t.bytes.length} bytes but ${t.dtype} [${t.shape.join(", ")}] needs ${typeof bits === "number" ? bits / 8 : bits / 8n}.`);
   }
   names.sort((a, b) => RANK.get(tensors[b]!.dtype)! - RANK.get(tensors[a]!.dtype)! || compareCodePoints(a, b));
   // Written by hand, not through an object and JSON.stringify: a tensor named "__proto__" would

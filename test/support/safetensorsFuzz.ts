@@ -22,6 +22,10 @@
 //  T1  dims above 2^53 - 1 (valid only with numel 0) are refused: shapes are JS numbers
 //  T2  F4, F6_*, F8_*, C64 have no tensorloom type and are refused; integers narrow to int32 and a
 //      value outside int32 is refused; F16/BF16 widen to float32
+//  and for the writer (encodeSafetensors on random dicts, generateDict): a dict is writable unless
+//  W1 a tensor is named "__metadata__", W2 a name is not Unicode (an unpaired surrogate), W3 a dim
+//  is not an integer in [0, 2^53), W4/W5 R6 fails, W6 the byte length is not the shape's, W7 the
+//  metadata is not string to string; what it writes must pass R1-R7 and hold the dict.
 
 import { Worker } from "node:worker_threads";
 import { TensorloomError } from "../../src/tensor/errors.js";
@@ -539,6 +543,67 @@ export function generate(seed: number, index: number): { bytes: Uint8Array; labe
   return { bytes, label: labels.length ? labels.join("+") : "valid" };
 }
 
+// ---------------------------------------------------------------- the writer side
+
+/** A dict for encodeSafetensors: random names, dtypes, shapes (some only a bigint reader can count), metadata. */
+export function generateDict(seed: number, index: number): { tensors: Record<string, io.RawTensor>; metadata: Record<string, string> | null | undefined } {
+  const r = rngFor(seed ^ 0x5eed, index);
+  const tensors: Record<string, io.RawTensor> = Object.create(null);
+  const pool = [...NAMES, "__metadata__", "\ud800", "a\udc00", "😀".slice(0, 1)];
+  for (let k = int(r, 6); k > 0; k--) {
+    const dtype = pick(r, ALL_DTYPES) as io.SafetensorsDType;
+    let shape = shapeFor(r, dtype);
+    if (r() < 0.1) shape = pick(r, [[2 ** 32, 2 ** 32, 0], [0, 2 ** 32, 2 ** 32], [2 ** 53 - 1, 0], [-1], [1.5], [2 ** 53, 0], [3]]);
+    const n = Math.max(0, (shape.reduce((a, b) => a * b, 1) * BITS[dtype]!) / 8);
+    const len = Number.isSafeInteger(n) ? n + (r() < 0.1 ? pick(r, [-1, 1]) : 0) : 0;
+    tensors[r() < 0.9 ? pick(r, pool) : `t${int(r, 100)}`] = { dtype, shape, bytes: randomBytes(r, Math.max(0, len), dtype) };
+  }
+  const m = int(r, 4);
+  const metadata = m === 0 ? undefined : m === 1 ? null : Object.fromEntries(Array.from({ length: int(r, 3) }, () => [pick(r, [...META_KEYS, "\udfff"]), r() < 0.9 ? pick(r, ["pt", "", "😀"]) : (pick(r, [1, null, "\ud800"]) as string)]));
+  return { tensors, metadata };
+}
+
+/** Whether the format can hold a dict, stated apart from the writer: why not, or undefined. */
+function unwritable(d: ReturnType<typeof generateDict>): string | undefined {
+  const wellFormed = (x: string) => !/\p{Surrogate}/u.test(x);
+  for (const [name, t] of Object.entries(d.tensors)) {
+    if (name === "__metadata__") return "W1 reserved name";
+    if (!wellFormed(name)) return "W2 name not Unicode";
+    if (!t.shape.every((x) => Number.isSafeInteger(x) && x >= 0)) return "W3 dims not integers up to 2^53 - 1";
+    let numel = 1n;
+    for (const x of t.shape) if ((numel *= BigInt(x)) >= TWO64) return "W4 element count overflows (R6)";
+    const bits = numel * BigInt(BITS[t.dtype]!);
+    if (bits % 8n !== 0n) return "W5 not whole bytes (R6)";
+    if (bits / 8n !== BigInt(t.bytes.length)) return "W6 byte length";
+  }
+  for (const [k, v] of Object.entries(d.metadata ?? {})) if (typeof v !== "string" || !wellFormed(k) || !wellFormed(v)) return "W7 metadata not strings";
+  return undefined;
+}
+
+/** encodeSafetensors on one dict: what it writes must be a file the oracle accepts, holding the dict. */
+export function checkWriter(d: ReturnType<typeof generateDict>, lib: typeof io = io): Outcome {
+  const why = unwritable(d);
+  let bytes: Uint8Array;
+  try {
+    bytes = lib.encodeSafetensors(d.tensors, d.metadata);
+  } catch (e) {
+    const bad = libraryError(e, "encodeSafetensors");
+    if (bad) return fail("non-library-error", bad);
+    return why ? { cls: "ok-refused", rule: why } : fail("valid-refused", (e as Error).message);
+  }
+  if (why) return fail("invalid-accepted", `wrote a dict the format cannot hold: ${why}`);
+  const v = judge(bytes);
+  if (!v.ok) return fail("round-trip-change", `the written file is refused: ${v.rule}`);
+  const names = Object.keys(d.tensors).sort();
+  if (JSON.stringify(v.tensors.map((t) => t.name).sort()) !== JSON.stringify(names)) return fail("round-trip-change", "written names");
+  for (const t of v.tensors) {
+    const want = d.tensors[t.name]!;
+    if (t.dtype !== want.dtype || t.shape.join() !== want.shape.join() || !bytesEqual(t.bytes, want.bytes)) return fail("round-trip-change", `written tensor ${JSON.stringify(t.name)}`);
+  }
+  if (JSON.stringify(v.metadata.slice().sort()) !== JSON.stringify(Object.entries(d.metadata ?? {}).sort())) return fail("round-trip-change", "written metadata");
+  return { cls: "ok-accepted" };
+}
+
 // ---------------------------------------------------------------- the check
 
 export const CLASSES = ["ok-accepted", "ok-refused", "ok-type-refused", "non-library-error", "silent-difference", "invalid-accepted", "valid-refused", "round-trip-change"] as const;
@@ -588,6 +653,8 @@ export function check(bytes: Uint8Array, lib: typeof io = io): Outcome {
     }
     if (JSON.stringify(Object.entries(back.metadata).sort()) !== JSON.stringify(meta)) return fail("round-trip-change", "raw metadata");
     if (!bytesEqual(lib.encodeSafetensors(back.tensors, back.metadata), again)) return fail("round-trip-change", "the layout is not a fixed point");
+    const written = judge(again);
+    if (!written.ok) return fail("round-trip-change", `the re-encoded file is refused: ${written.rule}`);
   } catch (e) {
     return fail(libraryError(e, "encodeSafetensors") ? "non-library-error" : "round-trip-change", `raw round trip: ${(e as Error).message}`);
   }
@@ -632,7 +699,9 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export interface RunResult {
+  /** Files (generate) by class, and dicts written by encodeSafetensors (generateDict) by class. */
   counts: Record<string, number>;
+  writer: Record<string, number>;
   /** How often each mutation ran, and each rule refused an input. */
   labels: Record<string, number>;
   rules: Record<string, number>;
@@ -642,6 +711,7 @@ export interface RunResult {
 /** Run inputs [from, to) of a seed; counts per class, the first failures with their index. */
 export function run(seed: number, from: number, to: number, onInput?: (i: number) => void, lib: typeof io = io): RunResult {
   const counts: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
+  const writer: Record<string, number> = Object.fromEntries(CLASSES.map((c) => [c, 0]));
   const labels: Record<string, number> = {};
   const rules: Record<string, number> = {};
   const failures: { index: number; label: string; cls: string; detail: string }[] = [];
@@ -657,11 +727,15 @@ export function run(seed: number, from: number, to: number, onInput?: (i: number
       counts[o.cls]!++;
       if (o.rule) rules[o.rule] = (rules[o.rule] ?? 0) + 1;
       if (FAILURE_CLASSES.includes(o.cls) && failures.length < 20) failures.push({ index: i, label, cls: o.cls, detail: o.detail ?? "" });
+      const w = checkWriter(generateDict(seed, i), lib);
+      writer[w.cls]!++;
+      if (w.rule) rules[w.rule] = (rules[w.rule] ?? 0) + 1;
+      if (FAILURE_CLASSES.includes(w.cls) && failures.length < 20) failures.push({ index: i, label: "writer", cls: w.cls, detail: w.detail ?? "" });
     }
   } finally {
     Error.stackTraceLimit = limit;
   }
-  return { counts, labels, rules, failures };
+  return { counts, writer, labels, rules, failures };
 }
 
 export interface WatchedResult extends RunResult {
@@ -675,7 +749,7 @@ export interface WatchedResult extends RunResult {
  * it. hangMs is far above any input's time (~1 ms), so a loaded machine does not count as a hang.
  */
 export async function runWatched(seed: number, from: number, count: number, hangMs: number): Promise<WatchedResult> {
-  const total: WatchedResult = { counts: Object.fromEntries(CLASSES.map((c) => [c, 0])), labels: {}, rules: {}, failures: [], hangs: [] };
+  const total: WatchedResult = { counts: Object.fromEntries(CLASSES.map((c) => [c, 0])), writer: Object.fromEntries(CLASSES.map((c) => [c, 0])), labels: {}, rules: {}, failures: [], hangs: [] };
   const add = (into: Record<string, number>, more: Record<string, number>) => {
     for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
   };
@@ -704,6 +778,7 @@ export async function runWatched(seed: number, from: number, count: number, hang
       worker.once("message", (r: RunResult) => {
         clearInterval(watch);
         add(total.counts, r.counts);
+        add(total.writer, r.writer);
         add(total.labels, r.labels);
         add(total.rules, r.rules);
         total.failures.push(...r.failures);
