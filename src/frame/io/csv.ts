@@ -11,7 +11,7 @@ import { DataFrame } from "../table.js";
 import { StringTable, fastDate, lastWasInt, parseNumber } from "./csvFields.js";
 
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
-declare const TextDecoder: new (label?: string, opts?: { fatal?: boolean }) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string };
+declare const TextDecoder: new (label?: string, opts?: { fatal?: boolean; ignoreBOM?: boolean }) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string };
 
 export interface ReadCsvOptions {
   /** Field separator, one character (default ","). */
@@ -50,13 +50,15 @@ export interface ReadCsvOptions {
   skipBom?: boolean;
 }
 
-export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"];
+/** pandas 1.5's default NA markers ("None" joined them in pandas 2.0). */
+export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"];
 const BOOL_TEXT: Record<string, number> = { True: 1, TRUE: 1, true: 1, False: 0, FALSE: 0, false: 0 };
 
 /** Bytes as UTF-8 text; invalid bytes are an error naming the line and byte. */
 export function decodeUtf8(bytes: Uint8Array, op = "readCsv"): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    // the BOM is kept here and dropped (once, unless skipBom: false) by the header reader, so bytes and text read alike
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
     let line = 1;
@@ -223,6 +225,8 @@ class Builder {
 
   finish(): Column {
     const n = this.n;
+    // a column without rows has no values to type: object (text), as pandas
+    if (n === 0 && this.forced === undefined) return strCol(new Int32Array(0), []);
     switch (this.mode) {
       case "string": {
         const col = strCol(this.codes!.slice(0, n), this.table!.dict);
@@ -322,7 +326,13 @@ function scan(t: string, from: number, to: number, d: Dialect, startLine: number
   while (i < to) {
     const recStart = i, recLine = line;
     let c = t.charCodeAt(i);
-    // blank lines and comments are skipped
+    // blank lines (also of spaces and tabs other than the separator, as pandas) and comments are skipped
+    if ((c === 32 || c === 9) && c !== sep) {
+      let k = i + 1;
+      while (k < to) { const q = t.charCodeAt(k); if ((q !== 32 && q !== 9) || q === sep) break; k++; }
+      const q = k < to ? t.charCodeAt(k) : 10;
+      if (q === 10 || q === 13) { i = k; c = q; if (i >= to) break; }
+    }
     if (c === 10 || c === 13) { i += c === 13 && t.charCodeAt(i + 1) === 10 ? 2 : 1; line++; continue; }
     if (c === comment) { while (i < to && t.charCodeAt(i) !== 10) i++; i++; line++; continue; }
     let j = 0;
@@ -351,18 +361,29 @@ function scan(t: string, from: number, to: number, d: Dialect, startLine: number
   return { pos: i, line };
 }
 
-/** Header names as pandas makes them: blanks become "Unnamed: j", repeats get ".1", ".2". */
+/**
+ * Header names as pandas 1.5's C reader makes them: blanks become "Unnamed: j"; a repeat of
+ * `x` becomes `x.k` with k counted per name and stepped past any name in the header, so
+ * a,a,a.1,a gives a, a.2, a.1, a.3. Given names are numbered before the blanks' "Unnamed: j",
+ * so a written "Unnamed: 1" keeps its name.
+ */
 function cleanNames(raw: string[]): string[] {
-  const seen = new Map<string, number>();
-  return raw.map((r, j) => {
-    const base = r === "" ? `Unnamed: ${j}` : r;
-    let name = base;
-    let k = seen.get(base) ?? 0;
-    while (seen.has(name)) { k++; name = `${base}.${k}`; }
-    seen.set(base, k);
-    seen.set(name, 0);
-    return name;
-  });
+  const names = raw.map((r, j) => (r === "" ? `Unnamed: ${j}` : r));
+  const inHeader = new Set(names);
+  const counts = new Map<string, number>();
+  const order = [...raw.keys()].filter((j) => raw[j] !== "").concat([...raw.keys()].filter((j) => raw[j] === ""));
+  for (const j of order) {
+    const base = names[j]!;
+    let name = base, k = counts.get(base) ?? 0;
+    while (k > 0) {
+      counts.set(base, k + 1);
+      name = `${base}.${k}`;
+      k = inHeader.has(name) ? k + 1 : counts.get(name) ?? 0;
+    }
+    if (name !== base) { names[j] = name; inHeader.add(name); }
+    counts.set(name, k + 1);
+  }
+  return names;
 }
 
 /** Where a chunked read stands. */
@@ -520,7 +541,7 @@ export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions 
  * chunkSize rows. Only the current piece and one chunk are held at a time.
  */
 export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, opts: ReadCsvOptions & { chunkSize: number }): AsyncGenerator<DataFrame> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const quote = (opts.quoteChar ?? '"').charCodeAt(0);
   let buf = "";
   let scanned = 0, inQuote = false, cutAt = -1;

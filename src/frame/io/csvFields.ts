@@ -64,7 +64,7 @@ export function parseNumber(t: string, s: number, e: number): number {
 function slowNumber(t: string, s: number, e: number): number {
   const x = t.slice(s, e).toLowerCase();
   lastWasInt = false;
-  if (x === "inf" || x === "+inf" || x === "infinity") return Infinity;
+  if (x === "inf" || x === "+inf" || x === "infinity" || x === "+infinity") return Infinity;
   if (x === "-inf" || x === "-infinity") return -Infinity;
   return NaN;
 }

@@ -25,7 +25,8 @@ export interface ToCsvOptions {
 }
 
 function quoter(sep: string): (s: string) => string {
-  return (s) => (s.includes(sep) || s.includes('"') || s.includes("\n") || s.includes("\r") ? `"${s.replace(/"/g, '""')}"` : s);
+  // a leading U+FEFF is quoted too: at the start of a file, readers would drop it as a byte-order mark
+  return (s) => (s.includes(sep) || s.includes('"') || s.includes("\n") || s.includes("\r") || s.charCodeAt(0) === 0xfeff ? `"${s.replace(/"/g, '""')}"` : s);
 }
 
 class ByteWriter {
@@ -123,12 +124,20 @@ export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
   const cols: Column[] = [...(withIndex ? [take(indexColumn(frame.index), range(0, frame.length), true)] : []), ...frame.data];
   const writers = cols.map((c) => cellWriter(c, naRep, q, enc));
   const w = new ByteWriter(frame.length * cols.length * 8);
-  // A record that would be an empty line (one column, empty text) is written as "", as Python's
-  // csv module does: readers skip blank lines, so the row would be lost.
-  const emptyRecord = enc.encode('""');
+  // Readers (pandas, readCsv) skip lines that are empty or only spaces and tabs, so a one-column
+  // record like that is quoted: "" for an empty cell, as Python's csv module writes it.
+  const quoteBlank = (start: number): void => {
+    if (cols.length !== 1) return;
+    const b = w.buf;
+    for (let k = start; k < w.len; k++) if (b[k] !== 32 && b[k] !== 9) return;
+    const blank = b.slice(start, w.len);
+    w.len = start;
+    w.ascii('"'); w.bytes(blank); w.ascii('"');
+  };
   if (opts.header ?? true) {
-    const head = [...(withIndex ? [q(opts.indexLabel ?? frame.index.name ?? "")] : []), ...frame.names.map(q)].join(sep);
-    w.bytes(head === "" && cols.length === 1 ? emptyRecord : enc.encode(head));
+    const start = w.len;
+    w.bytes(enc.encode([...(withIndex ? [q(opts.indexLabel ?? frame.index.name ?? "")] : []), ...frame.names.map(q)].join(sep)));
+    quoteBlank(start);
     w.bytes(nl);
   }
   const n = cols.length ? colLength(cols[0]!) : 0;
@@ -138,7 +147,7 @@ export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
       if (j > 0) w.bytes(sepB);
       writers[j]!(w, i);
     }
-    if (w.len === start) w.bytes(emptyRecord);
+    quoteBlank(start);
     w.bytes(nl);
   }
   return w.buf.subarray(0, w.len);
