@@ -288,3 +288,61 @@ describe("a wide CSV reads in time linear in its columns", () => {
     assert.ok(reads <= 4 * C, `${reads} element reads for ${C} names`);
   });
 });
+
+describe("pandas 1.5 reading rules (found by the CSV fuzzer)", () => {
+  const PANDAS_15_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"];
+  it("exactly pandas 1.5's NA markers are missing; None is text (it became a marker in pandas 2.0)", () => {
+    for (const m of PANDAS_15_NA) assert.deepEqual(readCsv(`a,b\n"${m}",x\n${m === "" ? '""' : m},y\n`).col("a").toArray(), [NaN, NaN], m);
+    assert.deepEqual(readCsv("a\nNone\n1\n").col("a").toArray(), ["None", "1"]);
+  });
+  it("lines of only spaces and tabs are skipped, for every separator and line break; a line starting with a tab separator is a record", () => {
+    for (const sep of [",", ";", "|", "\t"]) {
+      for (const nl of ["\n", "\r\n", "\r"]) {
+        // pandas 1.5 gives the same for LF and CRLF (with CR alone and a tab separator it drops the tab line)
+        const t = ["   ", "a" + sep + "b", "1" + sep + "2", "  ", "\t", "3" + sep + "4", " "].join(nl);
+        const df = readCsv(t, { sep });
+        if (sep === "\t") assert.deepEqual(df.col("a").toArray(), [1, NaN, 3], `${JSON.stringify(sep)} ${JSON.stringify(nl)}`);
+        else assert.deepEqual(df.col("a").toArray(), [1, 3], `${JSON.stringify(sep)} ${JSON.stringify(nl)}`);
+      }
+    }
+  });
+  it("repeated and blank header names are numbered as pandas' C reader numbers them", () => {
+    const cases: [string, string[]][] = [ // each from pandas 1.5.3
+      ["a,a,a.1,a", ["a", "a.2", "a.1", "a.3"]],
+      [",,a,,a", ["Unnamed: 0", "Unnamed: 1", "a", "Unnamed: 3", "a.1"]],
+      ["a,,Unnamed: 1,Unnamed: 1", ["a", "Unnamed: 1.2", "Unnamed: 1", "Unnamed: 1.1"]],
+      [",Unnamed: 0,,a,a", ["Unnamed: 0.1", "Unnamed: 0", "Unnamed: 2", "a", "a.1"]],
+    ];
+    for (const [head, names] of cases) assert.deepEqual(readCsv(`${head}\n${head.split(",").map((_, j) => j).join(",")}\n`).columns, names, head);
+  });
+  it("every sign and case of inf and infinity is a float infinity", () => {
+    for (const word of ["inf", "Inf", "INF", "infinity", "Infinity", "INFINITY", "iNfInItY"]) {
+      for (const sign of ["", "+", "-"]) {
+        const df = readCsv(`a\n1\n${sign}${word}\n`);
+        assert.equal(df.dtypes.a, "float64", sign + word);
+        assert.equal(df.col("a").toArray()[1], sign === "-" ? -Infinity : Infinity, sign + word);
+      }
+    }
+  });
+  it("a column without rows is text (object), as pandas", () => {
+    for (const t of ["a,b\n", "a,b", "a,b\n\n  \n"]) assert.deepEqual(Object.values(readCsv(t).dtypes), ["string", "string"], JSON.stringify(t));
+    assert.equal(readCsv("a,b\n", { dtype: { a: "int64" } }).dtypes.a, "int64");
+  });
+  it("bytes and text drop the same one byte-order mark (skipBom: false keeps it)", () => {
+    for (const boms of [0, 1, 2]) {
+      const t = "\ufeff".repeat(boms) + "a,b\n1,2\n";
+      const fromBytes = readCsv(new TextEncoder().encode(t)), fromText = readCsv(t);
+      assert.deepEqual(fromBytes.columns, fromText.columns, `${boms} BOMs`);
+      assert.deepEqual(fromText.columns, [boms === 2 ? "\ufeffa" : "a", "b"]);
+      assert.deepEqual(readCsv(new TextEncoder().encode(t), { skipBom: false }).columns[0], "\ufeff".repeat(boms) + "a");
+    }
+  });
+  it("toCsv quotes what a reader would drop: one-column cells of spaces and tabs, and a leading U+FEFF", () => {
+    for (const v of [" ", "\t", "  \t ", "\ufeff", "\ufeffx", "x"]) {
+      const df = new DataFrame({ [v]: [v, "y", v] });
+      const back = readCsv(df.toCsv({ index: false }));
+      assert.deepEqual(back.columns, [v], JSON.stringify(v));
+      assert.deepEqual(back.col(v).toArray(), [v, "y", v], JSON.stringify(v));
+    }
+  });
+});
