@@ -239,11 +239,13 @@ export class Arena {
     return p;
   }
 
-  /** Add [p, p + bytes) to the checked build's operand table. */
+  /** Add [p, p + bytes) to the checked build's operand table (kept sorted by address: ck() searches it). */
   private register(p: number, bytes: number, writable: boolean): void {
     const at = (this.table >> 2) + 4 + 3 * this.ranges;
     if (at + 3 > PAGE >> 2) throw new Error("wasm checked build: more operands in one call than its range table holds");
-    new Uint32Array(this.rt.memory.buffer).set([p, p + bytes, writable ? 1 : 0], at);
+    const words = new Uint32Array(this.rt.memory.buffer);
+    if (this.ranges > 0 && p < words[at - 2]!) throw new Error("wasm checked build: operands must be registered in address order");
+    words.set([p, p + bytes, writable ? 1 : 0], at);
     this.setRanges(this.ranges + 1);
   }
 

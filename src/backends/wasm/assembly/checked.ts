@@ -26,16 +26,21 @@ export function ck(ptr: usize, offset: usize, bytes: usize, write: bool): usize 
   const a = ptr + offset, e = a + bytes;
   if (bytes == 0) return ptr;
   const n = load<i32>(TABLE);
-  // most accesses fall in the operand the previous one did: try it first, then scan
-  for (let j = -1; j < n; j++) {
-    const i = j < 0 ? lastHit : j;
-    if (i >= n) continue;
+  // the operand of the previous access, else a binary search: the arena registers ranges in
+  // address order, so the table is sorted by start
+  let i = lastHit;
+  if (i >= n || a < <usize>load<u32>(TABLE + 16 + (<usize>i) * 12) || a >= <usize>load<u32>(TABLE + 20 + (<usize>i) * 12)) {
+    let lo = 0, hi = n;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (<usize>load<u32>(TABLE + 16 + (<usize>mid) * 12) <= a) lo = mid; else hi = mid;
+    }
+    i = lo;
+  }
+  if (i < n) {
     const r = TABLE + 16 + (<usize>i) * 12;
     const s = <usize>load<u32>(r), t = <usize>load<u32>(r, 4);
-    if (a >= s && a < t) {
-      if (e <= t && (!write || load<i32>(r, 8) != 0)) { lastHit = i; return ptr; }
-      break;
-    }
+    if (a >= s && e <= t && (!write || load<i32>(r, 8) != 0)) { lastHit = i; return ptr; }
   }
   if (!write && a >= DATA_START && e <= __data_end) return ptr;
   store<u32>(TABLE, <u32>a, 4);
