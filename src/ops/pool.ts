@@ -63,6 +63,12 @@ function checkOptions(op: string, o: unknown): void {
 /** Regular (strided) windows: start = o * s - p, k taps dilated by d. */
 function stridedWindows(op: string, nd: number, x: Tensor, kernelSize: IntOrTuple, strideOpt: IntOrTuple | null | undefined, paddingOpt: IntOrTuple, dilationOpt: IntOrTuple, ceil: boolean): Windows & { k: number[]; s: number[]; p: number[] } {
   checkInput(op, nd, x);
+  // PyTorch's max and avg pools take an empty batch, nothing else empty (unbatched: no empty dim)
+  const batched = x.ndim === nd + 2;
+  const emptyDim = x.shape.findIndex((n, i) => n === 0 && !(batched && i === 0));
+  if (emptyDim >= 0) {
+    throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty dim (${emptyDim}); only the batch dim of ${nd + 2}-D [N, C, ...] input may be 0, as in PyTorch.`);
+  }
   const k = perDim(op, "kernelSize", kernelSize, nd, 1);
   const s = strideOpt === null || strideOpt === undefined ? k : perDim(op, "stride", strideOpt, nd, 1);
   const p = perDim(op, "padding", paddingOpt, nd, 0);
@@ -81,13 +87,19 @@ function stridedWindows(op: string, nd: number, x: Tensor, kernelSize: IntOrTupl
   return { g: { planes: numelOf(lead), inSize: spatial, outSize, start, count, dilation: d }, outShape: [...lead, ...outSize], k, s, p };
 }
 
-/** Adaptive windows: [floor(o * n / out), ceil((o + 1) * n / out)). A null size keeps the input's. */
-function adaptiveWindows(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[]): Windows {
+/**
+ * Adaptive windows: [floor(o * n / out), ceil((o + 1) * n / out)). A null size keeps the input's.
+ * `spatialOnly`: only the spatial dims must be non-empty (PyTorch's adaptive avg pool in 1-2
+ * dims); otherwise every dim but the first (its adaptive max pools and 3-d avg pool).
+ */
+function adaptiveWindows(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[], spatialOnly: boolean): Windows {
   checkInput(op, nd, x);
   const spatial = x.shape.slice(x.ndim - nd);
-  const emptyDim = spatial.indexOf(0);
+  const from = spatialOnly ? x.ndim - nd : 1;
+  const emptyDim = x.shape.findIndex((n, i) => n === 0 && i >= from);
   if (emptyDim >= 0) {
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty spatial dim (${x.ndim - nd + emptyDim}); adaptive pooling needs every spatial dim non-empty, as in PyTorch (windows over nothing have no value). Only the batch and channel dims may be 0.`);
+    const which = spatialOnly ? "every spatial dim" : "every dim but the first";
+    throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty dim (${emptyDim}); ${op} needs ${which} non-empty, as in PyTorch (a window over nothing has no value).`);
   }
   const req = typeof outputSize === "number" ? new Array<number>(nd).fill(outputSize) : outputSize.map((v, i) => v ?? spatial[i]!);
   if (req.length !== nd || req.some((v) => !Number.isInteger(v) || v <= 0)) {
@@ -181,7 +193,7 @@ export function adaptiveAvgPoolNd(op: string, nd: number, x: Tensor, outputSize:
 }
 
 function adaptiveAvgPoolOf(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
-  const w = adaptiveWindows(op, nd, x, outputSize);
+  const w = adaptiveWindows(op, nd, x, outputSize, nd < 3);
   const divisor = new Float64Array(numelOf(w.g.outSize));
   const oc = new Array<number>(nd).fill(0);
   for (let i = 0; i < divisor.length; i++) {
@@ -193,7 +205,7 @@ function adaptiveAvgPoolOf(op: string, nd: number, x: Tensor, outputSize: number
 
 export function adaptiveMaxPoolNd(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[], returnIndices = false): Tensor | [Tensor, Tensor] {
   return asOp(op, () => {
-    const w = adaptiveWindows(op, nd, x, outputSize);
+    const w = adaptiveWindows(op, nd, x, outputSize, false);
     const [out, idx] = maxPoolWith("AdaptiveMaxPoolBackward0", x, w);
     return returnIndices ? [out, idx] : out;
   });

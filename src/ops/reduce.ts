@@ -194,8 +194,14 @@ function varianceOf(x: Tensor, dim: Dims, opts: VarOptions): Tensor {
     const out = noGrad(() => div(mul(x, 0), dof));
     return record("VarBackward0", out, [x], (g) => [() => mul(g, dof === 0 ? Infinity : 0)], []);
   }
-  const d = sub(x, mean(x, dims, true));
-  return div(sum(mul(d, d), dims, opts.keepdim ?? false), dof);
+  // Its own node: PyTorch's gradient 2/dof * g * (x - mean) is +-inf where dof is 0; through
+  // the composite (x - mean(x)) the mean's share subtracts inf from inf, NaN.
+  const keepdim = opts.keepdim ?? false;
+  const out = noGrad(() => {
+    const d = sub(x, mean(x, dims, true));
+    return div(sum(mul(d, d), dims, keepdim), dof);
+  });
+  return record("VarBackward0", out, [x], (g) => [() => mul(mul(expandBack(g, x, dims), 2 / dof), sub(x, mean(x, dims, true)))]);
 }
 
 /**
