@@ -348,6 +348,16 @@ const mul = (a: U64, b: U64): U64 => {
 };
 const sub = (a: U64, b: U64): U64 => (typeof a === "number" && typeof b === "number" ? a - b : canon(BigInt(a) - BigInt(b)));
 
+const where = (name: string): string => `tensor ${JSON.stringify(name)}`;
+
+/** An array of integers in [0, 2^64) (the parser's own array when all are plain numbers), or undefined. */
+function u64s(v: Json | undefined): U64[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  if (v.every((x) => typeof x === "number")) return v as number[];
+  const out = v.map(u64);
+  return out.some((x) => x === undefined) ? undefined : (out as U64[]);
+}
+
 /** A JSON integer in [0, 2^64), or undefined. */
 function u64(v: Json | undefined): U64 | undefined {
   if (typeof v === "number") return v; // the parser's plain unsigned integers
@@ -404,40 +414,38 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
       }
       continue;
     }
-    const where = (): string => `tensor ${JSON.stringify(name)}`;
-    if (!(info instanceof JsonObject)) throw new SafetensorsError(`${op}: ${where()} is ${jsonText(info)}; it must be an object { "dtype", "shape", "data_offsets" }.`);
+    if (!(info instanceof JsonObject)) throw new SafetensorsError(`${op}: ${where(name)} is ${jsonText(info)}; it must be an object { "dtype", "shape", "data_offsets" }.`);
     const dtype = info.get("dtype");
-    if (!isDType(dtype)) throw new SafetensorsError(`${op}: ${where()} has ${dtype === undefined ? "no dtype" : `unknown dtype ${jsonText(dtype)}`}; the format's dtypes are ${SAFETENSORS_DTYPES.join(", ")}.`);
+    if (!isDType(dtype)) throw new SafetensorsError(`${op}: ${where(name)} has ${dtype === undefined ? "no dtype" : `unknown dtype ${jsonText(dtype)}`}; the format's dtypes are ${SAFETENSORS_DTYPES.join(", ")}.`);
     const shapeJson = info.get("shape");
-    const shape = Array.isArray(shapeJson) ? shapeJson.map(u64) : undefined;
-    if (shape === undefined || shape.some((d) => d === undefined)) {
-      throw new SafetensorsError(`${op}: ${where()} has ${shapeJson === undefined ? "no shape" : `shape ${jsonText(shapeJson)}`}; a shape is an array of integers in [0, 2^64).`);
+    const shape = u64s(shapeJson);
+    if (shape === undefined) {
+      throw new SafetensorsError(`${op}: ${where(name)} has ${shapeJson === undefined ? "no shape" : `shape ${jsonText(shapeJson)}`}; a shape is an array of integers in [0, 2^64).`);
     }
     const offJson = info.get("data_offsets");
-    const off = Array.isArray(offJson) && offJson.length === 2 ? offJson.map(u64) : undefined;
-    if (off === undefined || off.some((d) => d === undefined)) {
-      throw new SafetensorsError(`${op}: ${where()} has ${offJson === undefined ? "no data_offsets" : `data_offsets ${jsonText(offJson)}`}; they must be [begin, end], two integers in [0, 2^64).`);
+    const off = Array.isArray(offJson) && offJson.length === 2 ? u64s(offJson) : undefined;
+    if (off === undefined) {
+      throw new SafetensorsError(`${op}: ${where(name)} has ${offJson === undefined ? "no data_offsets" : `data_offsets ${jsonText(offJson)}`}; they must be [begin, end], two integers in [0, 2^64).`);
     }
-    spans.push({ name, begin: off[0]!, end: off[1]!, dtype, shape: shape as U64[] });
+    spans.push({ name, begin: off[0]!, end: off[1]!, dtype, shape });
   }
   // the reference orders by (begin, end): a zero-size tensor sits before a tensor that starts at its offset
   spans.sort((a, b) => (a.begin < b.begin ? -1 : a.begin > b.begin ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0));
   let at: U64 = 0;
   for (const { name, begin, end, dtype, shape } of spans) {
-    const where = (): string => `tensor ${JSON.stringify(name)}`;
-    if (begin !== at) throw new SafetensorsError(`${op}: ${where()} starts at byte ${begin} but the data before it ends at ${at}; tensors must tile the data section without gaps or overlaps.`);
-    if (end < begin) throw new SafetensorsError(`${op}: ${where()} has data_offsets [${begin}, ${end}] that end before they begin.`);
+    if (begin !== at) throw new SafetensorsError(`${op}: ${where(name)} starts at byte ${begin} but the data before it ends at ${at}; tensors must tile the data section without gaps or overlaps.`);
+    if (end < begin) throw new SafetensorsError(`${op}: ${where(name)} has data_offsets [${begin}, ${end}] that end before they begin.`);
     let numel: U64 = 1;
     for (const d of shape) {
       numel = mul(numel, d);
-      if (typeof numel === "bigint" && numel > U64_MAX) throw new SafetensorsError(`${op}: ${where()} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
+      if (typeof numel === "bigint" && numel > U64_MAX) throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
     }
     const bits = mul(numel, BIT_SIZE[dtype]);
-    if (typeof bits === "bigint" && bits > U64_MAX) throw new SafetensorsError(`${op}: ${where()} has shape [${shape.join(", ")}], whose size in bits overflows 64 bits.`);
-    if (typeof bits === "number" ? bits % 8 !== 0 : bits % 8n !== 0n) throw new SafetensorsError(`${op}: ${where()} is ${dtype} [${shape.join(", ")}]: ${bits} bits, not a whole number of bytes.`);
+    if (typeof bits === "bigint" && bits > U64_MAX) throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose size in bits overflows 64 bits.`);
+    if (typeof bits === "number" ? bits % 8 !== 0 : bits % 8n !== 0n) throw new SafetensorsError(`${op}: ${where(name)} is ${dtype} [${shape.join(", ")}]: ${bits} bits, not a whole number of bytes.`);
     const bytes = typeof bits === "number" ? bits / 8 : canon(bits / 8n);
-    if (sub(end, begin) !== bytes) throw new SafetensorsError(`${op}: ${where()} spans ${sub(end, begin)} bytes but ${dtype} [${shape.join(", ")}] needs ${bytes}.`);
-    if (end > dataLength) throw new SafetensorsError(`${op}: ${where()} ends at byte ${end} but the data section has ${dataLength} bytes. The file is truncated.`);
+    if (sub(end, begin) !== bytes) throw new SafetensorsError(`${op}: ${where(name)} spans ${sub(end, begin)} bytes but ${dtype} [${shape.join(", ")}] needs ${bytes}.`);
+    if (end > dataLength) throw new SafetensorsError(`${op}: ${where(name)} ends at byte ${end} but the data section has ${dataLength} bytes. The file is truncated.`);
     at = end;
   }
   if (at !== dataLength) throw new SafetensorsError(`${op}: the tensors cover ${at} bytes but the data section has ${dataLength}; the format allows no bytes outside a tensor. The file has trailing bytes or lost a tensor.`);
