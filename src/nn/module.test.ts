@@ -38,6 +38,21 @@ describe("Module", () => {
     assert.throws(() => b.loadStateDict(sd), /loadStateDict: keys do not match Net: missing \[bn.bias\], unexpected \[extra.weight\]/);
     assert.deepEqual(b.loadStateDict(sd, { strict: false }), { missingKeys: ["bn.bias"], unexpectedKeys: ["extra.weight"] });
   });
+  it("loadStateDict reads only the dict's own keys: parameters named like Object.prototype members", () => {
+    // Every name an object literal inherits: a plain {} "has" them all, so each must be missing here.
+    for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+      class Odd extends nn.Module {
+        constructor() { super(); this.registerParameter(name, new nn.Parameter(tl.ones([2]))); }
+      }
+      const m = new Odd();
+      assert.deepEqual(m.loadStateDict({}, { strict: false }), { missingKeys: [name], unexpectedKeys: [] }, name);
+      assert.throws(() => m.loadStateDict({}), new RegExp(`missing \\[${name.replace(/[$_]/g, "\\$&")}\\]`), name);
+      const sd = Object.create(null) as Record<string, tl.Tensor>;
+      sd[name] = tl.full([2], 3);
+      m.loadStateDict(sd);
+      assert.deepEqual([...m.parameters()[0]!.storage], [3, 3], name);
+    }
+  });
   it("refuses a state dict with a wrong shape, naming the key", () => {
     const m = new nn.Linear(3, 2);
     assert.throws(() => m.loadStateDict({ weight: tl.ones([2, 4]), bias: tl.ones([2]) }), /"weight" has shape \[2, 4\] in the state dict but \[2, 3\] in the model/);

@@ -148,7 +148,9 @@ export abstract class Module {
       for (const [n, p] of m.params) if (p) targets.set(key(n), { t: p, set: (v) => void p.setData_(v) });
       for (const [n, b] of m.buffers_) if (b.t && b.persistent) { const t = b.t; targets.set(key(n), { t, set: (v) => void t.setData_(v) }); }
     }
-    const missingKeys = [...targets.keys()].filter((k) => !(k in sd));
+    // Own keys only: a plain-object dict "has" inherited names such as "constructor".
+    const own = (k: string): Tensor | undefined => (Object.prototype.hasOwnProperty.call(sd, k) ? sd[k] : undefined);
+    const missingKeys = [...targets.keys()].filter((k) => own(k) === undefined);
     const unexpectedKeys = Object.keys(sd).filter((k) => !targets.has(k));
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
       throw new TensorloomError(
@@ -157,14 +159,14 @@ export abstract class Module {
       );
     }
     for (const [k, { t }] of targets) {
-      const v = sd[k];
+      const v = own(k);
       if (v && !shapesEqual(v.shape, t.shape)) {
         throw new ShapeError(`loadStateDict: "${k}" has shape ${fmt(v.shape)} in the state dict but ${fmt(t.shape)} in the model. Load weights saved from a model of the same configuration.`);
       }
     }
     noGrad(() => {
       for (const [k, { t, set }] of targets) {
-        const v = sd[k];
+        const v = own(k);
         if (!v) continue;
         const c = castRaw(v, t.dtype); // a copy already when the dtype differs
         set(new Tensor(c === v ? v.storage.slice() : c.storage, t.shape));
