@@ -3,7 +3,8 @@
 // positions with indexSelect, whose gradient sums the copies back. Negative amounts crop.
 
 import { ShapeError, ValueError } from "../tensor/errors.js";
-import { fmt } from "../tensor/shape.js";
+import { fmt, numelOf } from "../tensor/shape.js";
+import { checkElements } from "../tensor/limits.js";
 import { Tensor } from "../tensor/tensor.js";
 import { full } from "../tensor/create.js";
 import { cat } from "./join.js";
@@ -104,6 +105,9 @@ function padOf(x: Tensor, amounts: readonly number[], mode: PadMode, value: numb
     const len = m + b + a;
     if (len < 0) throw new ShapeError(`pad: cropping ${-before} and ${-after} from dim ${dim} of size ${n} leaves nothing.`);
     if (len === m && b === 0) continue; // circular mode, cropping only
+    // replicate has no bound on its amounts: check the result's size before the index table
+    const outShape = out.shape.map((s, i) => (i === dim ? len : s));
+    checkElements(numelOf(outShape), outShape);
     const idx = new Int32Array(len);
     for (let i = 0; i < len; i++) idx[i] = source[mode](i - b, m);
     out = indexSelect(out, dim, new Tensor(idx, [len]));

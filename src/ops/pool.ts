@@ -15,6 +15,7 @@ import { reshape } from "./movement.js";
 import { scatterAdd } from "./indexing.js";
 import { empty, requireFloat } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
+import { checkElements } from "../tensor/limits.js";
 
 export interface MaxPoolOptions {
   kernelSize: IntOrTuple;
@@ -105,6 +106,9 @@ function adaptiveWindows(op: string, nd: number, x: Tensor, outputSize: number |
   if (req.length !== nd || req.some((v) => !Number.isInteger(v) || v <= 0)) {
     throw new ValueError(`${op}: outputSize must be a positive integer or ${nd} of them (null keeps a dim), got ${JSON.stringify(outputSize)}.`);
   }
+  // the window tables and divisors below are output-sized: check before building them
+  const outShape = [...x.shape.slice(0, x.ndim - nd), ...req];
+  checkElements(numelOf(outShape), outShape);
   const start = req.map((o, i) => Int32Array.from({ length: o }, (_, j) => Math.floor((j * spatial[i]!) / o)));
   const count = req.map((o, i) => Int32Array.from({ length: o }, (_, j) => Math.ceil(((j + 1) * spatial[i]!) / o) - start[i]![j]!));
   const lead = x.shape.slice(0, x.ndim - nd);

@@ -29,6 +29,9 @@ const huge: [string, () => unknown, string][] = [
   ["randperm", () => tl.randperm(1e9), "[1000000000]"],
   ["mul", () => tl.mul(big(), tl.ones([1, 65536])), "[65536, 65536]"],
   ["add", () => tl.add(big(), tl.ones([1, 65536]), 2), "[65536, 65536]"],
+  ["pad", () => tl.pad(tl.ones([1, 1, 3]), [1e9, 0], "replicate"), "[1, 1, 1000000003]"],
+  ["adaptiveAvgPool2d", () => tl.nn.functional.adaptiveAvgPool2d(tl.ones([1, 1, 4, 4]), 2e4), "[1, 1, 20000, 20000]"],
+  ["adaptiveMaxPool1d", () => tl.nn.functional.adaptiveMaxPool1d(tl.ones([2, 3, 4]), 1e8), "[2, 3, 100000000]"],
 ];
 
 describe("sizes above the element limit are refused before allocating", () => {
