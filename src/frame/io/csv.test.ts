@@ -199,6 +199,21 @@ describe("type promotions keep the missing cells", () => {
     }
   });
   it("the issue's example: a\\nNA\\n1.5 is [NaN, 1.5]", () => assert.deepEqual(readCsv("a\nNA\n1.5").col("a").toArray(), [NaN, 1.5]));
+  it("dates: every missing form at every position is NaT, also next to coerced values", () => {
+    const forms = ["", "NA", "NaN", '""', "null"];
+    for (let pos = 0; pos < 4; pos++) {
+      for (const form of forms) {
+        const cells = ["2024-01-02", "2024-03-04 05:06:07", "soon", "2023-12-31"];
+        cells[pos] = form;
+        const coerced: string[] = [];
+        const df = readCsv(`d,x\n${cells.map((c, i) => `${c},${i}`).join("\n")}\n`, { parseDates: ["d"], errors: "coerce", onCoerce: (c) => coerced.push(c.text) });
+        const got = df.col("d").toArray().map((v) => (v instanceof Date ? v.toISOString().slice(0, 19) : v));
+        const want = cells.map((c, i) => (i === pos || c === "soon" ? null : new Date(c.replace(" ", "T") + "Z").toISOString().slice(0, 19)));
+        assert.deepEqual(got, want, `${JSON.stringify(form)} at ${pos}`);
+        assert.deepEqual(coerced, pos === 2 ? [] : ["soon"]);
+      }
+    }
+  });
 });
 
 describe("the last record needs no line terminator", () => {
