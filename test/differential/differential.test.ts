@@ -1,14 +1,16 @@
 // The randomized differential test against PyTorch 1.13 (issue #13): every case of
 // test/fixtures/differential (scripts/fixtures/make_differential.py: convolutions and their
 // transposes, pooling, padding, RNN/LSTM/GRU, losses, reductions, broadcasting binary ops,
-// indexing, cumsum/cumprod, sort/argsort/topk, unfold/fold, including configurations PyTorch
-// rejects) on the current backend in float64 and float32. One test per op and dtype; its
-// failure lists the first failing cases with their configuration and expected vs got.
+// indexing, cumsum/cumprod, sort/argsort/topk, unfold/fold, matmul, embedding, activations,
+// softmax, layer/batch norm, including configurations PyTorch rejects) on the current backend in
+// float64 and float32. One test per op and dtype; its failure lists the first failing cases
+// with their configuration and expected vs got.
 //
 // known_failures.json lists cases that fail today, each with a one-line reason (and optionally
 // the backends/dtypes where it fails). A listed case that fails is reported but does not fail the
 // test; a listed case that passes does, so the list is emptied as fixes land.
-// TENSORLOOM_DIFF_REPORT=<file> writes every failure (listed or not) as JSON lines.
+// TENSORLOOM_DIFF_REPORT=<file> writes every failure (listed or not) as JSON lines;
+// test/support/updateDifferentialKnown.ts rebuilds the list after the data is regenerated.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
