@@ -35,7 +35,7 @@ const layout = (k: number, nd: number): string => {
 /**
  * Pad x by `amounts` = [before, after] pairs from the last dim backwards, as F.pad. Negative
  * amounts crop (in circular mode the wrap then reads the cropped input, as PyTorch).
- * @example tl.pad(tl.arange(3), [2, 1], "reflect") // => tensor([2, 1, 0, 1, 2, 1], dtype=int32)
+ * @example tl.pad(tl.arange(3).reshape([1, 3]), [2, 1], "reflect") // => tensor([[2, 1, 0, 1, 2, 1]], dtype=int32)
  */
 export function pad(x: Tensor, amounts: readonly number[], mode: PadMode = "constant", value = 0): Tensor {
   return asOp("pad", () => padOf(x, amounts, mode, value));

@@ -22,7 +22,7 @@ let maxElements = DEFAULT_MAX_ELEMENTS;
  * Set the most elements one tensor may have (default 2^28 = 268,435,456: 1 GiB as float32).
  * Raise it on a machine with the memory; it cannot exceed 2^32, the typed-array limit.
  * Returns the previous limit, so a caller can restore it.
- * @example const prev = tl.setMaxElements(2 ** 30); // ...; tl.setMaxElements(prev)
+ * @example tl.setMaxElements(tl.getMaxElements()) // => 268435456
  */
 export function setMaxElements(n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > PLATFORM_MAX) {
@@ -33,6 +33,10 @@ export function setMaxElements(n: number): number {
   return prev;
 }
 
+/**
+ * The current element limit (see setMaxElements).
+ * @example tl.getMaxElements() // => 268435456
+ */
 export function getMaxElements(): number {
   return maxElements;
 }
