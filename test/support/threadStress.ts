@@ -5,8 +5,8 @@
 // onto a bias, so a row run twice shows); every 32nd is a public op (a linear layer, a matmul, a
 // convolution) just big enough to be split. The library and the workers start at normal
 // priority; on "go" (stdin) this thread, the dispatching caller, drops to STRESS_NICE (default
-// 15). Prints "ready", then "progress <dispatches>" every 100 dispatches and "done <dispatches>
-// <seconds>"; stops after STRESS_SECONDS (default 20). Test support only.
+// 15). Prints "ready", then "progress <dispatches>" every 100 dispatches or 0.25 s
+// (when the count moved), and "done <dispatches> <seconds>"; stops after STRESS_SECONDS (default 20). Test support only.
 import { setPriority } from "node:os";
 import * as tl from "../../src/index.js";
 import { loadWasmBackend, type WasmBackend } from "../../src/backends/wasm/index.js";
@@ -69,8 +69,13 @@ const C = raw.arena.alloc(R * M * N * 4);
 const rows = Array.from({ length: R }, (_, r) => [M, N, K, A + 4 * r * M * K, K, 1, B, N, 1, C + 4 * r * M * N, N, 1, threadLocal(0)]);
 const locals = [0, 1, 2].map((t) => [raw.arena.scratch(t)]);
 const cView = () => raw.arena.f32(C, R * M * N);
+// A burst of BURST dispatches back to back, each adding A B onto C, is checked once: little work
+// between dispatches, so a worker is often still spinning from the last one when the next
+// request comes (it takes the request without being notified, and the notify comes late: the
+// case the old protocol got wrong).
+const BURST = 4;
 cView().set(bias);
-pool.run("sgemm", rows, 1, locals);
+for (let b = 0; b < BURST; b++) pool.run("sgemm", rows, 1, locals);
 const rawWant = cView().slice();
 
 // The workers start here, at normal priority; then only this thread (the dispatching caller)
@@ -79,21 +84,21 @@ const rawWant = cView().slice();
 cases[0]!();
 pool.run("sgemm", rows, THREADS, locals);
 
-// On top of the scheduler's preemptions, this thread (the caller) sleeps 0.2-2 ms after one in
-// STRESS_INJECT (default 8) of its Atomics.add and notify calls: a preemption between two atomic
-// steps, far more often than contention alone brings it (the old protocol's late notify hung once
-// in ~100,000 dispatches under contention alone). Only adds delays, so only schedules the OS
-// could also produce.
-const every = Number(env.STRESS_INJECT ?? 8);
+// On top of the scheduler's preemptions, this thread (the caller) sleeps 0.2-2 ms before one in
+// STRESS_INJECT (default 4) of its Atomics.notify calls and after one in 4x that of its
+// Atomics.add and store calls: a preemption between two atomic steps, far more often than
+// contention alone brings it (the old protocol's late notify hung once in ~100,000 dispatches
+// under contention alone). Only adds delays, so only schedules the OS could also produce.
+const every = Number(env.STRESS_INJECT ?? 4);
 if (every > 0) {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const realWait = Atomics.wait;
-  const nap = (): void => { if (Math.random() * every < 1) realWait(sleeper, 0, 0, 0.2 + Math.random() * 1.8); };
-  const A = Atomics as unknown as Record<string, (...a: unknown[]) => unknown>;
-  for (const name of ["add", "notify"]) {
-    const real = A[name]!;
-    A[name] = (...a: unknown[]) => { const r = real(...a); nap(); return r; };
-  }
+  const nap = (odds: number): void => { if (Math.random() * odds < 1) realWait(sleeper, 0, 0, 0.2 + Math.random() * 1.8); };
+  const At = Atomics as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const { notify, add, store } = At;
+  At.notify = (...a: unknown[]) => { nap(every); return notify!(...a); };
+  At.add = (...a: unknown[]) => { const r = add!(...a); nap(4 * every); return r; };
+  At.store = (...a: unknown[]) => { const r = store!(...a); nap(4 * every); return r; };
 }
 
 process.stdout.write("ready\n");
@@ -101,21 +106,22 @@ process.stdin.once("data", async () => {
   process.stdin.pause();
   setPriority(Number(env.STRESS_NICE ?? 15));
   const t0 = performance.now();
-  let reported = 0;
-  for (let i = 0; performance.now() - t0 < maxSeconds * 1000; i++) {
+  let reported = 0, reportedAt = t0;
+  for (let i = 0, t = t0; t - t0 < maxSeconds * 1000; i++, t = performance.now()) {
     if (i % 32 === 0) {
       const c = (i / 32) % cases.length;
       if (!same(cases[c]!().storage as Float32Array, want[c]!)) fail(`op case ${c}`);
     } else {
       cView().set(bias);
-      pool.run("sgemm", rows, THREADS, locals);
-      if (!same(cView(), rawWant)) fail("a raw dispatch");
+      for (let b = 0; b < BURST; b++) pool.run("sgemm", rows, THREADS, locals);
+      if (!same(cView(), rawWant)) fail("a burst of raw dispatches");
     }
     // fresh workers now and then: where the scheduler places the threads decides how often the
     // worker is still spinning when the next request comes, so a run samples several placements
-    if (i % 1000 === 999) await pool.close();
-    if (dispatches - reported >= 100) {
+    if (i % 250 === 249) await pool.close();
+    if (dispatches - reported >= 100 || (dispatches > reported && t - reportedAt >= 250)) {
       reported = dispatches;
+      reportedAt = t;
       process.stdout.write(`progress ${dispatches}\n`);
     }
   }
