@@ -95,7 +95,7 @@ type Behaviour = "real" | "absent" | "stuck" | "trap" | "deferred";
 /**
  * Wraps the worker's kernels before it instantiates the module: each first sets the platform's
  * `signal` (a caller's row 0 can wait for it, so the worker surely took its share and runs a
- * row), then does `body` (\`real\` is the module's own kernel).
+ * row), then does `body` (in which `real` is the module's own kernel).
  */
 const patched = (body: string): string => `const RealInstance = WebAssembly.Instance;
 const signal = new Int32Array(require("node:worker_threads").workerData.signal);
@@ -122,7 +122,7 @@ interface TestPlatform extends Platform {
   inits: WorkerInit[];
   /** Start the deferred workers spawned so far. */
   startDeferred(): void;
-  /** Set by a `stuck` or `trap` worker when it enters a kernel. */
+  /** Set by a worker (other than `absent`) when it enters a kernel. */
   signal: Int32Array;
 }
 
@@ -155,7 +155,7 @@ function testPlatform(behaviour: (index: number) => Behaviour, callerCanWait = t
   };
 }
 
-/** The 6-row product of `sumProduct` with its own one-thread result, for runs on a pool. */
+/** 6 small GEMM rows accumulated onto a bias, with their one-thread result, for runs on a pool. */
 function rowsAndWant(): { rows: number[][]; locals: number[][]; read: () => Float32Array; reset: () => void; want: Float32Array } {
   const M = 16, K = 32, N = 48, R = 6;
   const g = new tl.Generator(11);
@@ -178,7 +178,7 @@ function rowsAndWant(): { rows: number[][]; locals: number[][]; read: () => Floa
 
 /**
  * The backend's runtime, except that the caller's first kernel call of a run waits until a worker
- * entered a kernel: a `stuck` or `trap` worker then surely has a row. (The 60 s cap only keeps a
+ * entered a kernel: that worker surely took its share and has a row. (The 60 s cap only keeps a
  * broken test from hanging; a worker's start takes milliseconds to a few seconds under load.)
  */
 function callerWaitsForWorker(platform: TestPlatform): WasmRuntime {
