@@ -276,6 +276,20 @@ describe("conv errors point at the fix", () => {
       }
     }
   });
+  it("a transposed conv's output dim may be 0 only in an empty batch, and never negative, as PyTorch", () => {
+    // (n - 1)s - 2p + d(k - 1) + 1 with n = 1, s = 2, k = 2, d = 1 is 2 - 2p: p = 1 gives 0, p = 2 gives -2
+    for (const nd of [1, 2, 3] as const) {
+      for (const p of [1, 2]) {
+        for (const batch of [0, 1]) {
+          const padding = [p, ...new Array<number>(nd - 1).fill(0)];
+          const call = (): tl.Tensor =>
+            convTFns[nd](tl.ones([batch, 2, ...new Array<number>(nd).fill(1)]), tl.ones([2, 3, ...new Array<number>(nd).fill(2)]), null, { stride: 2, padding });
+          if (p === 1 && batch === 0) assert.deepEqual(call().shape, [0, 3, 0, ...new Array<number>(nd - 1).fill(2)]);
+          else assert.throws(call, new RegExp(`convTranspose${nd}d: output size .* is not positive`));
+        }
+      }
+    }
+  });
   it("errors about an unbatched input show the shape the user passed", () => {
     assert.throws(() => F.conv2d(tl.ones([3, 5, 5]), tl.ones([4, 2, 3, 3])), /conv2d: input \[3, 5, 5\] has 3 channels, but weight \[4, 2, 3, 3\] with groups=1 expects 2 .*No groups value fits this weight \(3 \/ 2 is not an integer\); use a weight of shape \[4, 3, 3, 3\], or an input with 2 channels\./);
     assert.throws(() => F.convTranspose1d(tl.ones([3, 5]), tl.ones([2, 2, 3])), /convTranspose1d: input \[3, 5\] has 3 channels but weight \[2, 2, 3\] expects 2/);

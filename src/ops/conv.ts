@@ -349,7 +349,9 @@ function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor,
   });
   const kernel = weight.shape.slice(2);
   const imgSize = x.shape.slice(2).map((n, i) => outputLength(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, { transposed: true, outputPadding: outputPadding[i]! }));
-  if (imgSize.some((n) => n <= 0)) throw new ShapeError(`${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(shown)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`);
+  // As PyTorch: a 0-size output dim is allowed only in an empty batch (whose output is empty anyway).
+  const emptyBatch = x.shape[0] === 0;
+  if (imgSize.some((n) => n < 0 || (n === 0 && !emptyBatch))) throw new ShapeError(`${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(shown)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`);
   const r: Resolved = { nd, stride, padding, dilation, groups, kernel, extraRight: new Array<number>(nd).fill(0) };
   const y = convTranspose(x, weight, r, imgSize);
   return bias ? add(y, biasView(bias, nd)) : y;
