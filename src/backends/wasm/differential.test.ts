@@ -166,7 +166,7 @@ function checkConv(r: Rng, cs: ConvCase): void {
   }
 }
 
-/** Windows of a strided pool (start o*s - p, k taps dilated by d) or an adaptive one. */
+/** Windows of a strided pool (start o*s - p, k taps dilated by d; ceil mode's last window runs past the input) or an adaptive one. */
 function poolGeometry(r: Rng, adaptive: boolean): PoolGeometry {
   const nd = r.pick([1, 2, 2, 3]);
   const planes = r.pick([1, 3, 4, 5, 8, 9]);
@@ -181,8 +181,10 @@ function poolGeometry(r: Rng, adaptive: boolean): PoolGeometry {
     }
     const k = r.int(1, 4), s = r.pick([1, 2, 3, 5]), d = r.pick([1, 1, 2, 3]), p = r.int(0, Math.floor(k / 2));
     const o = r.next() < 0.3 ? 1 : r.int(2, nd === 3 ? 4 : 7);
-    const n = Math.max(1, (o - 1) * s + d * (k - 1) + 1 - 2 * p);
-    const out = outLen(n, k, s, p, d);
+    const n = Math.max(1, (o - 1) * s + d * (k - 1) + 1 - 2 * p + r.int(0, s - 1));
+    // ceil mode (PyTorch's rule): one more window where it still starts inside the input or left padding
+    const ceil = r.next() < 0.3 && outLen(n + s - 1, k, s, p, d) > outLen(n, k, s, p, d) && outLen(n, k, s, p, d) * s < n + p;
+    const out = outLen(n, k, s, p, d) + (ceil ? 1 : 0);
     inSize.push(n); outSize.push(out); dilation.push(d);
     start.push(Int32Array.from({ length: out }, (_, j) => j * s - p));
     count.push(new Int32Array(out).fill(k));
