@@ -48,7 +48,7 @@ export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) 
     const { batch, m, k, n, aBatchStride, bBatchStride, transA, transB } = g;
     if (out.length === 0) return;
     arena.reset();
-    const pa = arena.copyIn(a), pb = arena.copyIn(b), pc = arena.alloc(out.length * 4);
+    const pa = arena.copyIn(a, true), pb = arena.copyIn(b, true), pc = arena.alloc(out.length * 4);
     // a bias is fused: C starts as the bias rows and the GEMM accumulates onto them (for k up to
     // one K block, 256, that is exactly the product then + bias, as the micro-kernel adds its
     // finished tile to C once)

@@ -46,7 +46,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
     lstmSequence(xg: TypedArray, h0: TypedArray, c0: TypedArray, w: TypedArray, out: TypedArray, gates: TypedArray, T: number, B: number, H: number, reverse: boolean): void {
       if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, h0, c0, w, out, gates)) return ref.lstmSequence(xg, h0, c0, w, out, gates, T, B, H, reverse);
       arena.reset();
-      const [pxg, ph0, pc0, pw] = [xg, h0, c0, w].map((x) => arena.copyIn(x as Float32Array));
+      const [pxg, ph0, pc0, pw] = [xg, h0, c0, w].map((x) => arena.copyIn(x as Float32Array, true));
       const pOut = arena.alloc(out.length * 4), pGates = arena.alloc(gates.length * 4);
       run("lstmSequence", T, B, H, 4 * H, (i, b0, nb) => [pxg!, ph0!, pc0!, pw!, pOut, pGates, T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(4 * H, H)), b0, nb]);
       out.set(arena.f32(pOut, out.length));
@@ -56,7 +56,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
       if (H % 4 !== 0 || T === 0 || B === 0 || !f32(w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw)) return ref.lstmSequenceBackward(w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw, T, B, H, reverse);
       const S = B * H, G = 4 * H;
       arena.reset();
-      const [pw, pGates, pOut, ph0, pc0, pg] = [w, gates, out, h0, c0, gOut].map((x) => arena.copyIn(x as Float32Array));
+      const [pw, pGates, pOut, ph0, pc0, pg] = [w, gates, out, h0, c0, gOut].map((x) => arena.copyIn(x as Float32Array, true));
       const pdxg = arena.alloc(dxg.length * 4), pdh0 = arena.alloc(S * 4), pdc0 = arena.alloc(S * 4), pdw = arena.alloc(dw.length * 4);
       const hPrev = arena.alloc(T * S * 4);
       run("lstmSequenceBackward", T, B, H, G, (i, b0, nb) => [pw!, pGates!, pOut!, ph0!, pc0!, pg!, pdxg, pdh0, pdc0, hPrev, arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(G, H)), b0, nb]);
@@ -70,8 +70,8 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
     gruSequence(xg: TypedArray, h0: TypedArray, w: TypedArray, b: TypedArray | null, out: TypedArray, hg: TypedArray, T: number, B: number, H: number, reverse: boolean): void {
       if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, h0, w, out, hg) || (b && !f32(b))) return ref.gruSequence(xg, h0, w, b, out, hg, T, B, H, reverse);
       arena.reset();
-      const [pxg, ph0, pw] = [xg, h0, w].map((x) => arena.copyIn(x as Float32Array));
-      const pb = b ? arena.copyIn(b as Float32Array) : 0;
+      const [pxg, ph0, pw] = [xg, h0, w].map((x) => arena.copyIn(x as Float32Array, true));
+      const pb = b ? arena.copyIn(b as Float32Array, true) : 0;
       const pOut = arena.alloc(out.length * 4), pHg = arena.alloc(hg.length * 4);
       run("gruSequence", T, B, H, 3 * H, (i, b0, nb) => [pxg!, ph0!, pw!, pb, b ? 1 : 0, pOut, pHg, T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(3 * H, H)), b0, nb]);
       out.set(arena.f32(pOut, out.length));
@@ -81,7 +81,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
       if (H % 4 !== 0 || T === 0 || B === 0 || !f32(xg, w, hg, out, h0, gOut, dxg, dh0, dw) || (db && !f32(db))) return ref.gruSequenceBackward(xg, w, hg, out, h0, gOut, dxg, dh0, dw, db, T, B, H, reverse);
       const S = B * H, G = 3 * H;
       arena.reset();
-      const [pxg, pw, pHg, pOut, ph0, pg] = [xg, w, hg, out, h0, gOut].map((x) => arena.copyIn(x as Float32Array));
+      const [pxg, pw, pHg, pOut, ph0, pg] = [xg, w, hg, out, h0, gOut].map((x) => arena.copyIn(x as Float32Array, true));
       const pdxg = arena.alloc(dxg.length * 4), pdhg = arena.alloc(T * B * G * 4), pdh0 = arena.alloc(S * 4), pdw = arena.alloc(dw.length * 4);
       const hPrev = arena.alloc(T * S * 4);
       run("gruSequenceBackward", T, B, H, G, (i, b0, nb) => [pxg!, pw!, pHg!, pOut!, ph0!, pg!, pdxg, pdhg, pdh0, hPrev, arena.alloc(nb * H * 4), arena.alloc(nb * H * 4), T, B, H, reverse ? 1 : 0, arena.scratch(i), arena.alloc(k.sequencePackBytes(G, H)), b0, nb]);
