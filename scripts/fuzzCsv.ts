@@ -22,7 +22,7 @@ const seed = num("seed", 20261207), from = num("from", 0), count = num("count", 
 if (args.includes("--child")) {
   // --hang-at N: case N never returns (the watchdog's own test)
   const hangAt = args.includes("--hang-at") ? num("hang-at", -1) : -1;
-  const summary = runCases(seed, from, count, (i) => {
+  const summary = await runCases(seed, from, count, (i) => {
     // written synchronously before the case runs, so the watchdog knows which case stopped answering
     writeSync(1, `${i}\n`);
     if (i === hangAt) for (;;);

@@ -90,8 +90,9 @@ describe("wasm thread pool under CPU contention", () => {
     assert.equal(o.hung, null, `the stressed process hung: ${o.hung} (killed it).${tail}`);
     assert.equal(o.code, 0, `the stressed process failed (exit ${o.code}).${tail}`);
     assert.ok(o.lines.at(-1)?.startsWith("done "), `the stressed process did not finish its run.${tail}`);
-    // the protocol, not speed, is under test: the count only shows the run did real work
-    assert.ok(o.dispatches >= 500, `only ${o.dispatches} dispatches in ${o.seconds} s.${tail}`);
+    // the protocol, not speed, is under test: the floor only shows the run did real work (this
+    // host does 1,600-3,000 in 20 s under load; a floor near that would make the test depend on speed)
+    assert.ok(o.dispatches >= 100, `only ${o.dispatches} dispatches in ${o.seconds} s.${tail}`);
     console.log(`# ${o.dispatches} dispatches in ${o.seconds} s at nice 15 against two busy processes`);
   });
 });

@@ -3,7 +3,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readCsv, readCsvChunks, readCsvStream, readJson, DataFrame, type ReadCsvOptions, type FrameDType } from "../index.js";
+import { readCsv, readCsvChunks, readCsvStream, readJson, DataFrame, FrameError, type ReadCsvOptions, type FrameDType } from "../index.js";
 import { dataset, datasetText, pick, frameEqual, pandasCase, pandasCases, throwsFrame, type EncFrame } from "../testing.test.js";
 import { readCsvWork } from "./csv.js";
 import { cell } from "../column.js";
@@ -359,5 +359,41 @@ describe("pandas 1.5 reading rules (found by the CSV fuzzer)", () => {
       assert.deepEqual(back.columns, [v], JSON.stringify(v));
       assert.deepEqual(back.col(v).toArray(), [v, "y", v], JSON.stringify(v));
     }
+  });
+});
+
+describe("readCsvStream over small pieces", () => {
+  it("invalid UTF-8 anywhere, in pieces of any size, is a FrameError naming the bytes", async () => {
+    let seed = 5;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const good = new TextEncoder().encode("a,b\nZürich,1\n😀,2\n");
+    for (let trial = 0; trial < 60; trial++) {
+      const bytes = good.slice();
+      bytes[Math.floor(rnd() * bytes.length)] = [0xff, 0xc3, 0x80, 0xf0][trial % 4]!;
+      const pieces: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length;) { const n = 1 + Math.floor(rnd() * 5); pieces.push(bytes.subarray(at, at + n)); at += n; }
+      let whole: unknown = null, streamed: unknown = null;
+      try { readCsv(bytes); } catch (e) { whole = e; }
+      try { for await (const _ of readCsvStream(pieces, { chunkSize: 10 })) { /* drain */ } } catch (e) { streamed = e; }
+      // a byte swapped for one that still decodes (e.g. 0xc3 before a continuation) may be valid: both agree
+      assert.equal(whole === null, streamed === null, `trial ${trial}`);
+      if (streamed !== null) {
+        assert.ok(streamed instanceof FrameError, `trial ${trial}: ${String(streamed)}`);
+        assert.match((streamed as Error).message, /readCsvStream: the input is not valid UTF-8 \(within bytes \d+\.\.\d+ of the stream\)/);
+      }
+    }
+  });
+  it("a 1.3 MB text in 1 KB pieces is parsed a bounded number of times, not once per piece", async () => {
+    const rows = 100_000;
+    const text = "id,name\n" + Array.from({ length: rows }, (_, i) => `${i},name number ${i % 977}`).join("\n") + "\n";
+    const pieces = Array.from({ length: Math.ceil(text.length / 1024) }, (_, k) => text.slice(k * 1024, (k + 1) * 1024));
+    readCsvWork.records = 0;
+    const frames: DataFrame[] = [];
+    for await (const df of readCsvStream(pieces, { chunkSize: 1 << 30 })) frames.push(df);
+    assert.deepEqual(frames.map((f) => f.length), [rows]);
+    assert.deepEqual(frames[0]!.col("id").toArray().slice(-2), [rows - 2, rows - 1]);
+    // each try parses the buffer once and the next waits for it to double: < 4 passes over the rows
+    // (one per piece after the first megabyte was ~300 passes)
+    assert.ok(readCsvWork.records < 4 * rows, `${readCsvWork.records} records parsed for ${rows}`);
   });
 });

@@ -257,9 +257,10 @@ const MARK_SHIFT = 4, MARK_EVERY = 1 << MARK_SHIFT;
 
 /**
  * Work counters for tests that guard the reader's complexity without timing it: rereadFields
- * counts the fields scanned again when columns turn to text (at most MARK_EVERY per cell).
+ * counts the fields scanned again when columns turn to text (at most MARK_EVERY per cell),
+ * records the records parsed (a stream must not re-parse its buffer for every piece).
  */
-export const readCsvWork = { rereadFields: 0 };
+export const readCsvWork = { rereadFields: 0, records: 0 };
 
 interface ParseContext {
   na: Set<string>;
@@ -478,6 +479,7 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
     }
     builders[j]!.push(text, s, e, dec, line);
   }, (fields, line) => {
+    readCsvWork.records++;
     if (pendingBad || fields > builders.length) {
       pendingBad = false;
       if (onBad === "error") throw new FrameError(`readCsv: line ${line} has ${fields} fields but the header has ${builders.length} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}). Fix the row (an unquoted separator?), or pass onBadLines: "skip".`);
@@ -580,11 +582,28 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
     cursor = { pos: 0, line: lineBase, names: cursor.names };
     text = "";
   };
+  let bytesRead = 0;
+  const decode = (piece?: Uint8Array): string => {
+    try {
+      return decoder.decode(piece, { stream: piece !== undefined });
+    } catch {
+      throw new FrameError(`readCsvStream: the input is not valid UTF-8 (within bytes ${Math.max(0, bytesRead - 3)}..${bytesRead + (piece?.length ?? 0)} of the stream). Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or decode it yourself and pass strings.`);
+    } finally {
+      bytesRead += piece?.length ?? 0;
+    }
+  };
+  // Parse once the buffer passes flushAt. A flush that cannot finish a chunk leaves the buffer as
+  // it was, so the next try waits until the buffer has doubled: with small pieces (a network
+  // stream) retrying on every piece would re-read the buffer each time, quadratic in its size.
+  let flushAt = 1 << 20;
   for await (const piece of source as AsyncIterable<string | Uint8Array>) {
-    buf += typeof piece === "string" ? piece : decoder.decode(piece, { stream: true });
-    if (buf.length > (1 << 20) || left <= 0) yield* flush(false);
+    buf += typeof piece === "string" ? piece : decode(piece);
+    if (buf.length > flushAt || left <= 0) {
+      yield* flush(false);
+      flushAt = Math.max(1 << 20, 2 * buf.length);
+    }
     if (left <= 0) return;
   }
-  buf += decoder.decode();
+  buf += decode();
   yield* flush(true);
 }

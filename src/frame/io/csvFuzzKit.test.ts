@@ -4,7 +4,7 @@
 // csv.fuzz.test.ts (a subset in npm test) and scripts/fuzzCsv.ts (the full run, `npm run
 // fuzz:csv`). Named *.test.ts so the build leaves it out.
 
-import { readCsv, toCsv, DataFrame } from "../index.js";
+import { readCsv, readCsvStream, toCsv, DataFrame } from "../index.js";
 import { cell } from "../column.js";
 import { TensorloomError } from "../../tensor/errors.js";
 
@@ -286,6 +286,39 @@ export function framesDiff(a: DataFrame, b: DataFrame): string | null {
 
 export interface Verdict { cls: FuzzClass; detail?: string }
 
+/** Drain readCsvStream synchronously (its source here is an array, so every step resolves at once). */
+async function streamFrames(pieces: Uint8Array[]): Promise<DataFrame[]> {
+  const out: DataFrame[] = [];
+  for await (const df of readCsvStream(pieces, { chunkSize: 1 << 30 })) out.push(df);
+  return out;
+}
+
+/**
+ * readCsvStream over the bytes cut into pieces at random places (multi-byte characters and a BOM
+ * split across pieces) must give what readCsv gives, or refuse with a library error when it does.
+ */
+export async function judgeStream(c: FuzzCase, seed: number): Promise<Verdict> {
+  if (c.sep !== ",") return { cls: "ok" };
+  const bytes = typeof c.input === "string" ? new TextEncoder().encode(c.input) : c.input;
+  const r = rng(seed);
+  const pieces: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length;) { const n = 1 + Math.floor(r() * 7); pieces.push(bytes.subarray(at, at + n)); at += n; }
+  let whole: DataFrame | null = null;
+  try { whole = readCsv(bytes); } catch { /* judged by judge() */ }
+  let frames: DataFrame[];
+  try {
+    frames = await streamFrames(pieces);
+  } catch (e) {
+    if (!(e instanceof TensorloomError)) return { cls: "not a library error", detail: `readCsvStream: ${String((e as Error)?.stack ?? e)}` };
+    return whole ? { cls: "valid input refused", detail: `readCsvStream refused what readCsv reads: ${(e as Error).message}` } : { cls: "ok" };
+  }
+  if (!whole) return frames.length ? { cls: "silent difference", detail: "readCsvStream read what readCsv refuses" } : { cls: "ok" };
+  if (whole.length === 0) return frames.length <= 1 ? { cls: "ok" } : { cls: "silent difference", detail: `readCsvStream gave ${frames.length} frames` };
+  if (frames.length !== 1) return { cls: "silent difference", detail: `readCsvStream gave ${frames.length} frames for ${whole.length} rows` };
+  const d = framesDiff(whole, frames[0]!);
+  return d ? { cls: "silent difference", detail: `readCsvStream: ${d}` } : { cls: "ok" };
+}
+
 /** Read one case and judge it. */
 export function judge(c: FuzzCase): Verdict {
   const text = typeof c.input === "string" ? c.input : (() => { try { return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(c.input); } catch { return null; } })();
@@ -320,7 +353,7 @@ export function judge(c: FuzzCase): Verdict {
 export interface FuzzSummary { seed: number; from: number; count: number; counts: Record<FuzzClass, number>; shapes: Record<string, number>; failures: { i: number; cls: FuzzClass; detail: string; input: string }[] }
 
 /** Run cases [from, from + count) in this process; `progress(i)` is told before each case. */
-export function runCases(seed: number, from: number, count: number, progress?: (i: number) => void): FuzzSummary {
+export async function runCases(seed: number, from: number, count: number, progress?: (i: number) => void): Promise<FuzzSummary> {
   const counts = Object.fromEntries(CLASSES.map((k) => [k, 0])) as Record<FuzzClass, number>;
   const shapes: Record<string, number> = {};
   const failures: FuzzSummary["failures"] = [];
@@ -328,7 +361,12 @@ export function runCases(seed: number, from: number, count: number, progress?: (
     progress?.(i);
     const c = makeCase(seed, i);
     shapes[c.shape] = (shapes[c.shape] ?? 0) + 1;
-    const v = judge(c);
+    let v = judge(c);
+    // every fifth case is also read as a stream of byte pieces
+    if (v.cls === "ok" || v.cls === "refused invalid") {
+      const sv = i % 5 === 0 ? await judgeStream(c, seed ^ i) : { cls: "ok" as const };
+      if (sv.cls !== "ok") v = sv;
+    }
     counts[v.cls]++;
     if (v.cls !== "ok" && v.cls !== "refused invalid" && failures.length < 20) {
       failures.push({ i, cls: v.cls, detail: v.detail ?? "", input: typeof c.input === "string" ? c.input.slice(0, 400) : `bytes ${Array.from(c.input.slice(0, 100)).join(",")}` });
