@@ -353,6 +353,13 @@ describe("float64 with a JS-number operand stays float64 (bit-exact, forward and
     ), { seed: 13, numRuns: 60 });
   });
 
+  it("a number base too small for float32 keeps its float64 gradient (pow(1e-50, x))", () => {
+    const x = tl.tensor([0.5, 1, 2], { dtype: "float64" }).requiresGrad_();
+    const out = tl.pow(1e-50, x);
+    out.sum().backward();
+    assert.deepEqual(Array.from(x.grad!.storage), [0.5, 1, 2].map((v) => 1e-50 ** v * Math.log(1e-50)));
+  });
+
   it("integer tensors refuse a fractional alpha, as PyTorch", () => {
     // torch: "For integral input tensors, argument alpha must not be a floating point number."
     for (const op of [tl.add, tl.sub] as const) {

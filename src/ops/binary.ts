@@ -104,8 +104,12 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
       // b * a^(b-1), with 0 where b == 0
       return mul(g, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))));
     },
-    // a may be a JS number (tl.pow(2, x)): log needs it as a tensor
-    () => mul(g, where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, log(asTensor(a, dt))))),
+    // a may be a JS number (tl.pow(2, x)): lifted to dt, as eq(number, 0) would compare in the
+    // default dtype (a float64 base of 1e-50 is 0 in float32)
+    () => {
+      const at = asTensor(a, dt);
+      return mul(g, where(logicalAnd(eq(at, 0), ge(b, 0)), 0, mul(out, log(at))));
+    },
   ), [...inputsOf(a, b), out]);
 }
 
