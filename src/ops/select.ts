@@ -8,6 +8,7 @@ import { DTypeError } from "../tensor/errors.js";
 import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castRaw, empty } from "./op.js";
+import { asOp } from "../tensor/opContext.js";
 
 /**
  * a where cond holds, b elsewhere, all three broadcast together, as torch.where.
@@ -36,5 +37,5 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== "bool") {
     throw new DTypeError(`maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? `${mask.dtype} ${fmt(mask.shape)}` : typeof mask}. Build it with a comparison, e.g. x.lt(0), or convert with mask.bool().`);
   }
-  return where(mask, asTensor(value, x.dtype), x);
+  return asOp("maskedFill", () => where(mask, asTensor(value, x.dtype), x));
 }

@@ -32,6 +32,7 @@ const cases: [string, () => unknown, string | null][] = [
   ["LSTM", () => new tl.nn.LSTM(3, 4).forward(f32([0, 2, 3])), null],
   ["GRU", () => new tl.nn.GRU(3, 4, { batchFirst: true }).forward(f32([2, 0, 3])), null],
   ["LSTMCell", () => new tl.nn.LSTMCell(3, 4).forward(f32([2, 5])), null],
+  ["maskedFill", () => f32([2, 3]).maskedFill(tl.ones([4], { dtype: "bool" }), 0), "where"],
   ["mul", () => tl.mul(f32([65536, 1]), f32([1, 65536])), null],
   ["zeros", () => tl.zeros([1, 1e9]), null],
   ["arange", () => tl.arange(0, 1e9), null],
