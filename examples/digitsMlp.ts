@@ -48,7 +48,7 @@ const [w2, b2] = linearParams(HIDDEN, 10);
 const params = [w1, b1, w2, b2];
 const model = (inp: tl.Tensor): tl.Tensor => tl.F.linear(tl.F.linear(inp, w1, b1).relu(), w2, b2);
 
-const accuracy = (logits: tl.Tensor, labels: tl.Tensor): number => logits.argmax(1).eq(labels).to("float32").mean().item() as number;
+const accuracy = (logits: tl.Tensor, labels: tl.Tensor): number => logits.argmax(1).eq(labels).to("float32").mean().item();
 
 // --- the plain training loop: forward, loss, backward, SGD with momentum by hand ---------
 const velocity = params.map((p) => tl.zerosLike(p));
@@ -69,7 +69,7 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
         p.grad = null;
       });
     });
-    lossSum += (loss.item() as number) * idx.shape[0]!;
+    lossSum += loss.item() * idx.shape[0]!;
   }
   const [trainAcc, testAcc] = tl.noGrad(() => [accuracy(model(xTrain), yTrain), accuracy(model(xTest), yTest)]);
   history.loss.push(lossSum / nTrain);

@@ -81,8 +81,8 @@ function gradientNorms(model: Adder, batch: { x: tl.Tensor; y: tl.Tensor }): num
 function evaluate(model: Adder, batch: { x: tl.Tensor; y: tl.Tensor }): { mse: number; accuracy: number } {
   return tl.noGrad(() => {
     const pred = model.forward(batch.x);
-    const mse = tl.F.mseLoss(pred, batch.y).item() as number;
-    const accuracy = pred.sub(batch.y).abs().lt(0.04).to("float32").mean().item() as number;
+    const mse = tl.F.mseLoss(pred, batch.y).item();
+    const accuracy = pred.sub(batch.y).abs().lt(0.04).to("float32").mean().item();
     return { mse, accuracy };
   });
 }

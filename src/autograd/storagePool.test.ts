@@ -23,7 +23,7 @@ function train(recycle: boolean): { losses: number[]; weights: number[][] } {
     opt.zeroGrad();
     loss.backward();
     opt.step();
-    losses.push(Number(loss.item()));
+    losses.push(loss.item());
   }
   return { losses, weights: model.parameters().map((p) => Array.from(p.storage)) };
 }
@@ -77,7 +77,7 @@ describe("recycled gradient storages", () => {
       const b = a.mul(3);
       b.add(b).tanh().sum().backward();
       const want = a.mul(3).mul(2).tanh().pow(2).neg().add(1).mul(6);
-      assert.ok(Number(a.grad!.sub(want).abs().max().item()) < 1e-12);
+      assert.ok(a.grad!.sub(want).abs().max().item() < 1e-12);
     }
   });
 

@@ -32,7 +32,7 @@ export function clipGradNorm(params: Params, maxNorm: number, normType: number =
   if (withGrad.length === 0) return 0;
   return noGrad(() => {
     // the norm of the per-tensor norms equals the norm over all elements, as PyTorch computes it
-    const norms = withGrad.map((p) => p.grad!.norm(normType).item() as number);
+    const norms = withGrad.map((p) => p.grad!.norm(normType).item());
     const total = normType === Infinity ? Math.max(...norms) : norms.reduce((s, n) => s + n ** normType, 0) ** (1 / normType);
     if (opts.errorIfNonfinite && !Number.isFinite(total)) {
       throw new ValueError(`clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped. Look for the NaN/inf in the loss or gradients, or pass errorIfNonfinite: false.`);

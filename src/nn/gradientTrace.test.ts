@@ -29,7 +29,7 @@ describe("GradientTrace", () => {
       assert.equal(norms.length, 6);
       norms.forEach((n, t) => {
         const g = states.get(`${key}@${t}`)!.grad;
-        const want = g ? (g.norm().item() as number) : NaN;
+        const want = g ? g.norm().item() : NaN;
         assert.ok(Number.isNaN(want) ? Number.isNaN(n) : Math.abs(n - want) < 1e-12, `${key} t=${t}: ${n} vs ${want}`);
       });
     }
@@ -46,7 +46,7 @@ describe("GradientTrace", () => {
     const r = nn.traceGradients(m, (onStep) => m.forward(tl.randn([20, 3, 1]), null, { onStep })[1].sum());
     assert.equal(r.hidden.l0!.length, 20);
     assert.deepEqual(Object.keys(r.params), ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]);
-    assert.ok(Math.abs(r.params.weight_hh_l0! - (m.parameters()[1]!.grad!.norm().item() as number)) < 1e-6);
+    assert.ok(Math.abs(r.params.weight_hh_l0! - m.parameters()[1]!.grad!.norm().item()) < 1e-6);
     // the loss reads H_T only: gradients shrink going back in time through a small tanh RNN
     assert.ok(r.hidden.l0![0]! < r.hidden.l0![19]!);
     assert.equal(typeof r.loss, "number");

@@ -30,7 +30,7 @@ export class GradientTrace {
     while (row.length <= s.t) row.push(NaN);
     const r = row;
     s.h.registerHook((g: Tensor) => {
-      r[s.t] = noGrad(() => norm(g).item() as number);
+      r[s.t] = noGrad(() => norm(g).item());
     });
   };
 
@@ -54,7 +54,7 @@ export class GradientTrace {
 
 /** The 2-norm of every parameter's .grad, by state-dict name (0 for a parameter without gradient). */
 export function paramGradNorms(module: Module): Record<string, number> {
-  return noGrad(() => Object.fromEntries(module.namedParameters().map(([name, p]) => [name, p.grad ? (norm(p.grad).item() as number) : 0])));
+  return noGrad(() => Object.fromEntries(module.namedParameters().map(([name, p]) => [name, p.grad ? norm(p.grad).item() : 0])));
 }
 
 export interface GradientReport {
@@ -77,5 +77,5 @@ export function traceGradients(module: Module, lossOf: (onStep: (s: StepInfo) =>
   const loss = lossOf(trace.onStep);
   loss.backward();
   const hidden = Object.fromEntries(trace.keys().map((k) => [k, trace.hiddenGradNorms(Number(/^l(\d+)/.exec(k)![1]), k.endsWith("_reverse") ? 1 : 0)]));
-  return { loss: loss.item() as number, hidden, params: paramGradNorms(module) };
+  return { loss: loss.item(), hidden, params: paramGradNorms(module) };
 }

@@ -81,7 +81,7 @@ export function truncatedBptt<M extends RecurrentModule>(module: M, input: Tenso
     const loss = opts.loss(out, chunk);
     loss.backward();
     opts.afterBackward?.(chunk, loss);
-    losses.push(loss.item() as number);
+    losses.push(loss.item());
     outputs.push(detach(out));
     state = detachState(next); // gradients stop here: the next chunk starts a new graph
   }

@@ -136,8 +136,8 @@ describe("indexing properties (fast-check)", () => {
         const ishape = dim === 0 ? [m, b] : [a, m];
         const i = tl.randint(0, x.shape[dim]!, ishape);
         const y = tl.randn(ishape, { dtype: "float64" });
-        const lhs = x.gather(dim, i).mul(y).sum().item() as number;
-        const rhs = x.mul(tl.zerosLike(x).scatterAdd(dim, i, y)).sum().item() as number;
+        const lhs = x.gather(dim, i).mul(y).sum().item();
+        const rhs = x.mul(tl.zerosLike(x).scatterAdd(dim, i, y)).sum().item();
         assert.ok(Math.abs(lhs - rhs) < 1e-12, `${lhs} vs ${rhs}`);
       }),
       { numRuns: 50, seed: 51 },

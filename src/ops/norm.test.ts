@@ -61,7 +61,7 @@ describe("norm modules", () => {
     assert.deepEqual(Object.keys(m.stateDict()), ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]);
     const x = tl.randn([4, 3, 5, 5]).mul(2).add(1);
     const y = m.forward(x);
-    assert.ok(Math.abs(y.mean().item() as number) < 1e-5);
+    assert.ok(Math.abs(y.mean().item()) < 1e-5);
     assert.equal(m.numBatchesTracked!.item(), 1);
     // running_mean = 0.9 * 0 + 0.1 * batch mean
     const batchMean = x.mean([0, 2, 3]);

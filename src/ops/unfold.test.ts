@@ -36,7 +36,7 @@ function mulberry(seed: number): () => number {
   };
 }
 
-const dot = (a: tl.Tensor, b: tl.Tensor): number => a.mul(b).sum().item() as number;
+const dot = (a: tl.Tensor, b: tl.Tensor): number => a.mul(b).sum().item();
 
 for (const backend of BACKENDS) {
   describe(`unfold/fold rules on ${backend}`, () => {
@@ -68,7 +68,7 @@ for (const backend of BACKENDS) {
         const viaUnfold = tl.matmul(w.reshape([3, -1]), F.unfold(x, g.kernel, o)).reshape([g.N, 3, ...g.blocks]);
         const y = F.conv2d(x, w, null, o);
         const tol = dtype === "float64" ? 1e-10 : 1e-4;
-        assert.ok(y.sub(viaUnfold).abs().max().item() as number <= tol * (1 + (y.abs().max().item() as number)), JSON.stringify(g));
+        assert.ok(y.sub(viaUnfold).abs().max().item() <= tol * (1 + y.abs().max().item()), JSON.stringify(g));
       }
     });
 

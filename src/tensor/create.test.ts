@@ -234,7 +234,7 @@ describe("random draws", () => {
     tl.manualSeed(1);
     const u = tl.rand([10000], { dtype: "float64" });
     assert.ok(u.storage.every((v) => v >= 0 && v < 1));
-    const mean = (u.sum().item() as number) / 10000;
+    const mean = u.sum().item() / 10000;
     assert.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean}`); // sd of the mean: sqrt(1/12/1e4) = 0.0029
     assert.equal(tl.rand([2, 3]).dtype, "float32");
     assert.deepEqual(tl.rand([2, 3]).shape, [2, 3]);
@@ -242,12 +242,12 @@ describe("random draws", () => {
   it("randn has mean about 0 and std about 1 over 10k draws", () => {
     tl.manualSeed(2);
     const z = tl.randn([10000], { dtype: "float64" });
-    const mean = z.mean().item() as number;
-    const std = z.std().item() as number;
+    const mean = z.mean().item();
+    const std = z.std().item();
     assert.ok(Math.abs(mean) < 0.04, `mean ${mean}`); // sd of the mean: 0.01
     assert.ok(Math.abs(std - 1) < 0.03, `std ${std}`); // sd of the std: about 0.007
     // tails: about 4.55% beyond 2 sigma
-    const beyond = z.abs().gt(2).sum().item() as number;
+    const beyond = z.abs().gt(2).sum().item();
     assert.ok(beyond > 350 && beyond < 560, `beyond 2 sigma: ${beyond}`);
   });
   it("randint stays in [low, high) and reaches both ends; randperm is a permutation", () => {

@@ -132,13 +132,29 @@ export class Tensor {
     return this.storage.slice();
   }
 
-  /** The single value of a one-element tensor, as a number (bool: true/false). */
-  item(): number | boolean {
+  /**
+   * The single value of a one-element tensor, as a number: `const v: number = loss.item()`.
+   * PyTorch's `Tensor.item()`. Difference: a bool tensor gives 1 or 0 (as TF.js's `arraySync()`
+   * does), not true/false, so the result is always typed `number`; use `itemBool()` for a boolean.
+   */
+  item(): number {
+    return this.single("item");
+  }
+
+  /**
+   * The single value of a one-element tensor as a boolean: true unless it is 0 (NaN is true).
+   * PyTorch's `bool(t)`, and `t.item()` on a bool tensor: `x.le(m).all().itemBool()`.
+   */
+  itemBool(): boolean {
+    return this.single("itemBool") !== 0;
+  }
+
+  /** The one stored value; the error names the caller (item or itemBool). */
+  private single(name: string): number {
     if (this.storage.length !== 1) {
-      throw new ValueError(`item: only one-element tensors convert to a number, but this one has shape ${fmt(this.shape)} (${this.storage.length} elements). Reduce it first (x.sum(), x.max()) or use toArray().`);
+      throw new ValueError(`${name}: only one-element tensors convert to a number, but this one has shape ${fmt(this.shape)} (${this.storage.length} elements). Reduce it first (x.sum(), x.max()) or use toArray().`);
     }
-    const v = this.storage[0]!;
-    return this.dtype === "bool" ? v !== 0 : v;
+    return this.storage[0]!;
   }
 
   /** Nested JS arrays in the tensor's shape; bool tensors give booleans. A 0-d tensor gives its value. */
