@@ -56,6 +56,7 @@ export function tanh(x: Tensor): Tensor {
 
 /** x * sigmoid(x) (swish). */
 export function silu(x: Tensor): Tensor {
+  requireFloat("silu", x);
   return mul(x, sigmoid(x));
 }
 

@@ -16,6 +16,8 @@ import { empty, requireFloat } from "./op.js";
  * @example tl.softmax(tl.zeros([2]), 0) // => tensor([0.5000, 0.5000])
  */
 export function softmax(x: Tensor, dim: number): Tensor {
+  requireFloat("softmax", x);
+  normDim("softmax", dim, x.ndim);
   return exp(logSoftmax(x, dim));
 }
 

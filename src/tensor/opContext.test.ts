@@ -38,6 +38,9 @@ const cases: [string, () => unknown, string | null][] = [
   ["arange", () => tl.arange(0, 1e9), null],
   ["randn", () => tl.randn([65536, 65536]), null],
   ["tensor", () => tl.tensor({ toTensor: () => f32([1]) } as never), null],
+  ["softmax", () => tl.softmax(ints([3]), 0), null],
+  ["softmax", () => tl.softmax(f32([3]), 1), null],
+  ["silu", () => F.silu(ints([3])), null],
 ];
 
 describe("errors name the op the user called", () => {
