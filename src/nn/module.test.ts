@@ -43,6 +43,7 @@ describe("Module", () => {
     for (const name of Object.getOwnPropertyNames(Object.prototype)) {
       class Odd extends nn.Module {
         constructor() { super(); this.registerParameter(name, new nn.Parameter(tl.ones([2]))); }
+        forward(x: tl.Tensor): tl.Tensor { return x; }
       }
       const m = new Odd();
       assert.deepEqual(m.loadStateDict({}, { strict: false }), { missingKeys: [name], unexpectedKeys: [] }, name);
