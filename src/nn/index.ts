@@ -6,6 +6,8 @@ import * as init from "./init.js";
 export const F = functional;
 export { functional, init };
 export { Module, Parameter, type StateDict, type LoadResult } from "./module.js";
+export { type ForwardHook, type ForwardPreHook, type HookHandle } from "./hooks.js";
+export { ModelSummary, formatShapeTree, type SummaryOptions, type LayerSummary, type SummaryMemory, type ShapeTree } from "./summary.js";
 export { Linear, Flatten, Identity, Dropout, Dropout2d, ReLU, Sigmoid, Tanh, SiLU, LeakyReLU, ELU, GELU, Softplus, Softmax, LogSoftmax, Sequential, ModuleList, type TensorModule } from "./layers.js";
 export { ConvNd, Conv1d, Conv2d, Conv3d, ConvTransposeNd, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, type ConvModuleOptions, type ConvTransposeModuleOptions, type PaddingMode } from "./conv.js";
 export { Unfold, Fold } from "./fold.js";

@@ -9,6 +9,8 @@ import { fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { noGrad } from "../autograd/graph.js";
 import { castRaw } from "../ops/op.js";
+import { addForwardHook, addForwardPreHook, type ForwardHook, type ForwardPreHook, type HookHandle } from "./hooks.js";
+import { summarize, type ModelSummary, type SummaryOptions } from "./summary.js";
 
 /** A leaf tensor that a Module registers as trainable (requiresGrad true by default). */
 export class Parameter extends Tensor {
@@ -205,6 +207,32 @@ export abstract class Module {
   /** Number of parameter elements (trainable ones only with onlyTrainable). */
   numParameters(onlyTrainable = false): number {
     return this.parameters().filter((p) => !onlyTrainable || p.requiresGrad).reduce((n, p) => n + p.numel(), 0);
+  }
+
+  /**
+   * Call `hook(module, inputs, output)` after every forward of this module, as PyTorch's
+   * register_forward_hook; a return value other than undefined replaces the output. The
+   * returned handle's `remove()` detaches it.
+   */
+  registerForwardHook(hook: ForwardHook): HookHandle {
+    return addForwardHook(this, hook);
+  }
+
+  /** Call `hook(module, inputs)` before every forward of this module; returning an array replaces the arguments. */
+  registerForwardPreHook(hook: ForwardPreHook): HookHandle {
+    return addForwardPreHook(this, hook);
+  }
+
+  /**
+   * The module tree with each module's output shape and parameter counts, totals (trainable and
+   * not) and a memory estimate, from one forward pass on zeros of `inputShape` (one shape, or a
+   * list of shapes for several inputs), as torchinfo's summary. Runs under noGrad in eval mode;
+   * training flags, buffers and the random stream are as before afterwards. `toString()` is a
+   * table; `{ print: true }` logs it.
+   * @example new tl.nn.Sequential(new tl.nn.Linear(4, 3), new tl.nn.ReLU()).summary([2, 4]).totalParams // => 15
+   */
+  summary(inputShape: readonly number[] | readonly (readonly number[])[], opts: SummaryOptions = {}): ModelSummary {
+    return summarize(this, inputShape, opts);
   }
 
   /** A one-line-per-module summary, like PyTorch's repr. */
