@@ -55,6 +55,7 @@ export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: 
     throw new FrameError(`train cnn: the ${nf} feature column${nf === 1 ? "" : "s"} (all but "${label}") do not form a square image of side 4 or more (${lo}x${lo} = ${lo * lo}${hi !== lo ? ` or ${hi}x${hi} = ${hi * hi}` : ""}). Pass a CSV with side*side pixel columns and one label column.`);
   }
   const rows = df.length;
+  if (rows < 3) throw new FrameError(`train cnn: ${rows} image${rows === 1 ? "" : "s"} cannot be split into training and test images. Pass at least 3 rows.`);
   const flat = df.toTensor(featureCols, "float64").storage;
   let nMissing = 0, first = -1, maxAbs = 0;
   for (let i = 0; i < flat.length; i++) {

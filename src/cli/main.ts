@@ -264,7 +264,8 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     const dir = outDir("train forecast", flags, ["forecaster.safetensors"]);
     const df = readCsvPath("train forecast", csvPath);
     if (!df.columns.includes(col)) throw new UsageError(`train forecast: the CSV has no column "${col}"; its columns are ${df.columns.join(", ")}.`);
-    const values = Array.from(df.col(col).toTensor("float64").storage);
+    // a CSV without rows has text (object) columns, as pandas: there is nothing to convert
+    const values = df.length ? Array.from(df.col(col).toTensor("float64").storage) : [];
     checkSeries(values, o);
     const r = await runForecast(values, o);
     const path = await save(r.model, dir, "forecaster.safetensors");

@@ -397,3 +397,49 @@ describe("readCsvStream over small pieces", () => {
     assert.ok(readCsvWork.records < 4 * rows, `${readCsvWork.records} records parsed for ${rows}`);
   });
 });
+
+describe("reading options (found by the CSV fuzzer)", () => {
+  it("usecols keeps the file's column order, whatever order is asked (as pandas)", () => {
+    const names = ["a", "b", "c", "d"];
+    const text = "a,b,c,d\n1,2,3,4\n";
+    for (let mask = 1; mask < 16; mask++) {
+      const chosen = names.filter((_, j) => mask & (1 << j));
+      for (const asked of [chosen, chosen.slice().reverse()]) {
+        const df = readCsv(text, { usecols: asked });
+        assert.deepEqual(df.columns, chosen, asked.join());
+        assert.deepEqual(df.columns.map((k) => df.col(k).toArray()[0]), chosen.map((k) => names.indexOf(k) + 1));
+      }
+    }
+  });
+  it("nrows: 0 reads no rows; without a header the columns still come from the first record (text, as pandas)", () => {
+    assert.deepEqual(readCsv("a,b\n1,2\n", { nrows: 0 }).shape, [0, 2]);
+    const df = readCsv("1,2,3\n4,5,6\n", { header: null, nrows: 0 });
+    assert.deepEqual(df.columns, ["0", "1", "2"]);
+    assert.deepEqual(Object.values(df.dtypes), ["string", "string", "string"]);
+    for (let n = 1; n <= 3; n++) assert.equal(readCsv("a\n1\n2\n3\n", { nrows: n }).length, n);
+  });
+});
+
+describe("onBadLines: skip leaves no trace of the skipped row", () => {
+  it("reading with a long row skipped equals reading the text without it (random columns, every position)", () => {
+    let seed = 9;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const values = ["1", "-2", "1.5", "True", "false", "x", "NA", "", '"q,r"'];
+    let checked = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const cols = 1 + Math.floor(rnd() * 3), rows = 1 + Math.floor(rnd() * 5);
+      const lines = Array.from({ length: rows }, () => Array.from({ length: cols }, () => values[Math.floor(rnd() * values.length)]!).join(","));
+      const badAt = Math.floor(rnd() * (rows + 1));
+      // the skipped row holds values that would change the column types (text, floats, bools)
+      const bad = Array.from({ length: cols + 1 }, () => ["x", "2.5", "True", "y"][Math.floor(rnd() * 4)]!).join(",");
+      const head = Array.from({ length: cols }, (_, j) => `c${j}`).join(",");
+      const withBad = [head, ...lines.slice(0, badAt), bad, ...lines.slice(badAt)].join("\n") + "\n";
+      const without = [head, ...lines].join("\n") + "\n";
+      const a = readCsv(withBad, { onBadLines: "skip" }), b = readCsv(without);
+      assert.deepEqual(a.dtypes, b.dtypes, JSON.stringify(withBad));
+      assert.deepEqual(a.toColumns(), b.toColumns(), JSON.stringify(withBad));
+      checked++;
+    }
+    assert.equal(checked, 300);
+  });
+});

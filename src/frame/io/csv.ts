@@ -143,6 +143,7 @@ class Builder {
         if (this.forced === "int64" || this.forced === "float64") { this.coerce(text, line); return; }
         if (this.mode === "int" && text in BOOL_TEXT && this.n === this.countNA()) {
           this.mode = "bool";
+          ctx.promoted(this);
           this.nums[this.n++] = BOOL_TEXT[text]!;
           return;
         }
@@ -183,6 +184,7 @@ class Builder {
     if (na) for (let i = 0; i < this.n; i++) if (na[i] === 1) this.nums[i] = NaN;
     this.na = null;
     this.mode = "float";
+    this.ctx.promoted(this);
   }
 
   /** Cell i (< n) holds no value; valid in every mode but string. */
@@ -220,6 +222,7 @@ class Builder {
     this.mode = "string";
     this.table = table;
     this.codes = codes;
+    this.ctx.promoted(this);
     if (current !== null) this.push(current, 0, current.length, current, 0);
   }
 
@@ -273,6 +276,8 @@ interface ParseContext {
   onCoerce?: ReadCsvOptions["onCoerce"];
   /** The code in `table` of the text of (data row, column): a column turning to text re-reads its fields. */
   relookup(row: number, col: number, table: StringTable): number;
+  /** Told of each change of a column's type, so a row skipped afterwards (onBadLines) can undo it. */
+  promoted(b: Builder): void;
 }
 
 interface Dialect { sep: number; quote: number; comment: number }
@@ -446,24 +451,36 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
   // re-reads its earlier fields by skipping at most MARK_EVERY - 1 fields per row: the work stays
   // linear in the cells however many columns turn (4 bytes per 16 cells).
   let marks = new Uint32Array(64), markLen = 0;
-  let rowMark = new Uint32Array(64);
+  let rowMark = new Uint32Array(64), rowFields = new Uint32Array(64);
+  // the field (row, col) as locate() finds it: text[fieldS, fieldE), or fieldText when quoted
+  let fieldS = 0, fieldE = 0, fieldText: string | null = null;
+  const locate = (row: number, col: number): void => {
+    let pos = marks[rowMark[row]! + (col >> MARK_SHIFT)]!;
+    const skip = col & (MARK_EVERY - 1);
+    readCsvWork.rereadFields += skip + 1;
+    for (let k = 0; k < skip; k++) pos = (text.charCodeAt(pos) === d.quote ? readQuoted(text, pos, text.length, d, 0, 0) : unquotedEnd(text, pos, text.length, d.sep)) + 1;
+    if (text.charCodeAt(pos) === d.quote) { readQuoted(text, pos, text.length, d, 0, 0); fieldText = quotedText; fieldS = 0; fieldE = quotedText.length; }
+    else { fieldText = null; fieldS = pos; fieldE = unquotedEnd(text, pos, text.length, d.sep); }
+  };
+  let promotedInRow: Builder[] = [];
   const ctx: ParseContext = {
     na, naMaxLen: Math.max(...[...na].map((s) => s.length)), emptyIsNA: na.has(""), numericNa: [...na].some((x) => x.trim() !== "" && !Number.isNaN(Number(x))),
     naFirst: (() => { const f = new Uint8Array(65536); for (const x of na) if (x.length) f[x.charCodeAt(0)] = 1; return f; })(), errors: opts.errors ?? "raise", onCoerce: opts.onCoerce,
     relookup: (row, col, table) => {
-      let pos = marks[rowMark[row]! + (col >> MARK_SHIFT)]!;
-      const skip = col & (MARK_EVERY - 1);
-      readCsvWork.rereadFields += skip + 1;
-      for (let k = 0; k < skip; k++) pos = (text.charCodeAt(pos) === d.quote ? readQuoted(text, pos, text.length, d, 0, 0) : unquotedEnd(text, pos, text.length, d.sep)) + 1;
-      if (text.charCodeAt(pos) === d.quote) { readQuoted(text, pos, text.length, d, 0, 0); return table.lookup(quotedText, 0, quotedText.length); }
-      return table.lookup(text, pos, unquotedEnd(text, pos, text.length, d.sep));
+      locate(row, col);
+      return fieldText !== null ? table.lookup(fieldText, 0, fieldE) : table.lookup(text, fieldS, fieldE);
     },
+    promoted: (b) => { promotedInRow.push(b); },
   };
   let builders: Builder[] = names.map((k, j) => new Builder(k, j, dtypeOf(k), ctx));
   let rows = 0;
   const onBad = opts.onBadLines ?? "error";
   let pendingBad = false;
-  const r = scan(text, cursor.pos, text.length, d, cursor.line, (j, s, e, dec, line, at) => {
+  // nrows: 0 (or a chunk of 0) reads no record (the scan's stop test comes after a record); a
+  // file without a header still takes its columns from the first record
+  const none = Math.min(limit, opts.nrows ?? Infinity) <= 0;
+  if (none && headerless) scan(text, cursor.pos, text.length, d, cursor.line, (j) => { names.push(String(j)); builders.push(new Builder(String(j), j, dtypeOf(String(j)), ctx)); }, () => false);
+  const r = none ? { pos: cursor.pos, line: cursor.line } : scan(text, cursor.pos, text.length, d, cursor.line, (j, s, e, dec, line, at) => {
     if (j >= builders.length) {
       if (headerless && rows === 0) { names.push(String(j)); builders.push(new Builder(String(j), j, dtypeOf(String(j)), ctx)); }
       else { pendingBad = true; return; }
@@ -471,7 +488,10 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
     if (pendingBad) return;
     if ((j & (MARK_EVERY - 1)) === 0) {
       if (j === 0) {
-        if (rows === rowMark.length) { const m = new Uint32Array(rows * 2); m.set(rowMark); rowMark = m; }
+        if (rows === rowMark.length) {
+          const m = new Uint32Array(rows * 2); m.set(rowMark); rowMark = m;
+          const f = new Uint32Array(rows * 2); f.set(rowFields); rowFields = f;
+        }
         rowMark[rows] = markLen;
       }
       if (markLen === marks.length) { const m = new Uint32Array(markLen * 2); m.set(marks); marks = m; }
@@ -484,9 +504,22 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
       pendingBad = false;
       if (onBad === "error") throw new FrameError(`readCsv: line ${line} has ${fields} fields but the header has ${builders.length} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}). Fix the row (an unquoted separator?), or pass onBadLines: "skip".`);
       if (typeof onBad === "function") onBad({ line, fields, expected: builders.length });
-      // roll back the fields (and field offsets) this row already wrote
+      // roll back the fields (and field offsets) this row already wrote; a column whose type this
+      // row changed is read again from the kept rows, so a skipped row leaves no trace
       for (const b of builders) if (b.n > rows) b.n = rows;
       markLen = rowMark[rows]!;
+      const changed = [...new Set(promotedInRow)];
+      promotedInRow = [];
+      for (const b of changed) {
+        const fresh = new Builder(b.name, b.col, b.forced, ctx);
+        for (let i = 0; i < rows; i++) {
+          if (b.col >= rowFields[i]!) { fresh.pushMissing(); continue; }
+          locate(i, b.col);
+          fresh.push(text, fieldS, fieldE, fieldText, 0);
+        }
+        builders[b.col] = fresh;
+      }
+      promotedInRow = [];
       return rows < limit;
     }
     // a short row: the absent trailing fields are missing values, as pandas (onShortRow sees each)
@@ -494,15 +527,17 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
       opts.onShortRow?.({ line, fields, expected: builders.length });
       for (let j = fields; j < builders.length; j++) builders[j]!.pushMissing();
     }
+    rowFields[rows] = fields;
+    promotedInRow.length = 0;
     rows++;
     return rows < limit && rows < (opts.nrows ?? Infinity);
   });
   let cols = builders.map((b) => b.finish());
   if (opts.usecols) {
-    const keep = opts.usecols;
-    const at = new Map(names.map((k, j) => [k, j]));
-    cols = keep.map((k) => cols[at.get(k)!]!);
-    names = keep.slice();
+    // in the file's order, whatever the order asked, as pandas
+    const keep = new Set(opts.usecols);
+    cols = cols.filter((_, j) => keep.has(names[j]!));
+    names = names.filter((k) => keep.has(k));
   }
   let df = DataFrame.fromColumns(names, cols);
   if (opts.indexCol !== undefined) df = DataFrame.fromColumns(names.filter((k) => k !== opts.indexCol), cols.filter((_, j) => names[j] !== opts.indexCol), labelIndex(cols[names.indexOf(opts.indexCol)]!, opts.indexCol));

@@ -4,7 +4,7 @@
 // csv.fuzz.test.ts (a subset in npm test) and scripts/fuzzCsv.ts (the full run, `npm run
 // fuzz:csv`). Named *.test.ts so the build leaves it out.
 
-import { readCsv, readCsvStream, toCsv, DataFrame } from "../index.js";
+import { readCsv, readCsvStream, toCsv, DataFrame, type ReadCsvOptions } from "../index.js";
 import { cell } from "../column.js";
 import { TensorloomError } from "../../tensor/errors.js";
 
@@ -26,6 +26,8 @@ export interface FuzzCase {
   /** The CSV text, or its UTF-8 bytes (possibly made invalid). */
   input: string | Uint8Array;
   sep: string;
+  /** Reading options besides sep (NA markers, header: null, nrows, usecols, onBadLines: "skip"). */
+  opts: ReadCsvOptions;
   /** "valid": RFC-4180 with consistent rows, judged cell by cell; "bad": a reader error is expected; "noise": only crashes and round trips are judged. */
   kind: "valid" | "bad" | "noise";
   shape: string;
@@ -109,10 +111,26 @@ export function makeCase(seed: number, i: number): FuzzCase {
   let text = lines.map((l, k) => l + (k < lines.length - 1 ? breaks() : "")).join("");
   if (r() < 0.7) text += breaks();
   if (r() < 0.05) text = "\ufeff" + text;
-  if (r() < 0.01) { text += (/[\r\n]$/.test(text) ? "" : "\n") + '"unclosed'; bad = true; }
+  let unclosed = false;
+  if (r() < 0.01) { text += (/[\r\n]$/.test(text) ? "" : "\n") + '"unclosed'; unclosed = true; }
   const asBytes = r() < 0.1;
   const shape = `${wide ? "wide" : tall ? "tall" : "small"}`;
-  return { input: asBytes ? new TextEncoder().encode(text) : text, sep, kind: bad ? "bad" : "valid", shape };
+  // a quarter of the cases read with options, each drawn on its own
+  const opts: ReadCsvOptions = {};
+  if (r() < 0.25) {
+    if (r() < 0.3) opts.keepDefaultNa = false;
+    if (r() < 0.3) opts.naValues = ["-999", "x", "?", "maybe"].filter(() => r() < 0.5);
+    if (r() < 0.15) opts.header = null;
+    else if (r() < 0.3) {
+      const final = modelNames(trailingSep ? [...names, ""] : names);
+      opts.usecols = [...new Set(final.filter(() => r() < 0.5))].reverse();
+      if (!opts.usecols.length) opts.usecols = [final[0]!];
+    }
+    if (r() < 0.3) opts.onBadLines = "skip";
+    // (with nrows an unclosed quote at the end may never be reached: not drawn together)
+    else if (r() < 0.3 && !unclosed) opts.nrows = Math.floor(r() * (rows + 1));
+  }
+  return { input: asBytes ? new TextEncoder().encode(text) : text, sep, opts, kind: unclosed || (bad && opts.onBadLines !== "skip") ? "bad" : "valid", shape };
 }
 
 /** Random characters from CSV's alphabet (quotes, separators, breaks, NA words), sometimes as broken UTF-8. */
@@ -126,9 +144,9 @@ function noiseCase(r: () => number): FuzzCase {
     const out = new Uint8Array(b.length + 1);
     out.set(b);
     out[Math.floor(r() * out.length)] = pick(r, [0xff, 0xc3, 0x80, 0xe2, 0xf0]);
-    return { input: out, sep: ",", kind: "noise", shape: "noise" };
+    return { input: out, sep: ",", opts: {}, kind: "noise", shape: "noise" };
   }
-  return { input: text, sep: ",", kind: "noise", shape: "noise" };
+  return { input: text, sep: ",", opts: {}, kind: "noise", shape: "noise" };
 }
 
 // ---------------------------------------------------------------- reference splitter
@@ -221,9 +239,9 @@ export function modelNames(raw: string[]): string[] {
 }
 
 /** One column's dtype and values from its cell texts (null = absent), by pandas' rules. */
-function modelColumn(cells: (string | null)[]): { dtype: string; values: unknown[] } {
+function modelColumn(cells: (string | null)[], naSet: Set<string>): { dtype: string; values: unknown[] } {
   if (cells.length === 0) return { dtype: "string", values: [] };
-  const na = cells.map((c) => c === null || MODEL_NA.has(c));
+  const na = cells.map((c) => c === null || naSet.has(c));
   const present = cells.filter((_, i) => !na[i]) as string[];
   if (present.length === 0) return { dtype: "float64", values: cells.map(() => NaN) };
   const isInt = (s: string) => INT_RE.test(s) && Number.isSafeInteger(Number(s));
@@ -238,14 +256,25 @@ function modelColumn(cells: (string | null)[]): { dtype: string; values: unknown
   return { dtype: "string", values: cells.map((c, i) => (na[i] ? null : c)) };
 }
 
-/** What readCsv should return for a split text, or a string when it should refuse it. */
-export function model(split: Split): ModelFrame | string {
+/** What readCsv should return for a split text read with `opts`, or a string when it should refuse it. */
+export function model(split: Split, opts: ReadCsvOptions = {}): ModelFrame | string {
   if (split.rows.length === 0) return { names: [], dtypes: [], values: [] };
-  const [head, ...body] = split.rows;
-  const names = modelNames(head!.cells);
-  const w = names.length;
-  for (const r of body) if (r.cells.length > w) return "a row has more fields than the header";
-  const cols = names.map((_, j) => modelColumn(body.map((r) => (j < r.cells.length ? r.cells[j]! : null))));
+  const headerless = opts.header === null;
+  const head = headerless ? split.rows[0]!.cells.map((_, j) => String(j)) : modelNames(split.rows[0]!.cells);
+  let body = headerless ? split.rows : split.rows.slice(1);
+  const w = head.length;
+  // rows are read until nrows are kept: a long row after that is never seen
+  const kept: { cells: string[] }[] = [];
+  for (const r of body) {
+    if (kept.length >= (opts.nrows ?? Infinity)) break;
+    if (r.cells.length <= w) kept.push(r);
+    else if (opts.onBadLines !== "skip") return "a row has more fields than the header";
+  }
+  body = kept;
+  const naSet = new Set([...(opts.keepDefaultNa === false ? [] : MODEL_NA), ...(opts.naValues ?? [])]);
+  const keep = head.map((k) => !opts.usecols || opts.usecols.includes(k));
+  const names = head.filter((_, j) => keep[j]);
+  const cols = head.flatMap((_, j) => (keep[j] ? [modelColumn(body.map((r) => (j < r.cells.length ? r.cells[j]! : null)), naSet)] : []));
   return { names, dtypes: cols.map((c) => c.dtype), values: cols.map((c) => c.values) };
 }
 
@@ -298,7 +327,7 @@ async function streamFrames(pieces: Uint8Array[]): Promise<DataFrame[]> {
  * split across pieces) must give what readCsv gives, or refuse with a library error when it does.
  */
 export async function judgeStream(c: FuzzCase, seed: number): Promise<Verdict> {
-  if (c.sep !== ",") return { cls: "ok" };
+  if (c.sep !== "," || Object.keys(c.opts).length) return { cls: "ok" };
   const bytes = typeof c.input === "string" ? new TextEncoder().encode(c.input) : c.input;
   const r = rng(seed);
   const pieces: Uint8Array[] = [];
@@ -324,7 +353,7 @@ export function judge(c: FuzzCase): Verdict {
   const text = typeof c.input === "string" ? c.input : (() => { try { return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(c.input); } catch { return null; } })();
   let df: DataFrame;
   try {
-    df = readCsv(c.input, { sep: c.sep });
+    df = readCsv(c.input, { ...c.opts, sep: c.sep });
   } catch (e) {
     if (!(e instanceof TensorloomError)) return { cls: "not a library error", detail: String((e as Error)?.stack ?? e) };
     if (c.kind === "valid" && text !== null) return { cls: "valid input refused", detail: (e as Error).message };
@@ -333,15 +362,17 @@ export function judge(c: FuzzCase): Verdict {
   if (text === null) return { cls: "silent difference", detail: "invalid UTF-8 was read" };
   if (c.kind !== "noise") {
     const split = splitRfc4180(text, c.sep);
-    const m = typeof split === "string" ? split : model(split);
+    const m = typeof split === "string" ? split : model(split, c.opts);
     if (typeof m === "string") return c.kind === "bad" ? { cls: "silent difference", detail: `read a text that should be refused (${m})` } : { cls: "silent difference", detail: `the generator made a text the model refuses (${m})` };
     const d = frameDiff(df, m);
     if (d) return { cls: "silent difference", detail: d };
   }
-  // readCsv -> toCsv -> readCsv keeps names, dtypes and cells
+  // readCsv -> toCsv -> readCsv keeps names, dtypes and cells. Without NA markers a missing cell
+  // and "" are both written as nothing, so keepDefaultNa: false frames are not round-tripped.
+  if (c.opts.keepDefaultNa === false) return { cls: "ok" };
   let back: DataFrame;
   try {
-    back = readCsv(toCsv(df, { index: false, sep: c.sep }), { sep: c.sep });
+    back = readCsv(toCsv(df, { index: false, sep: c.sep }), { sep: c.sep, naValues: c.opts.naValues });
   } catch (e) {
     return { cls: "round trip changed data", detail: `the written text is refused: ${(e as Error).message}` };
   }
