@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { readCsv } from "../index.js";
+import { readCsv, type ReadCsvOptions } from "../index.js";
 import { cell } from "../column.js";
 import { TensorloomError } from "../../tensor/errors.js";
 import { CLASSES, type ModelFrame, type Split, makeCase, model, modelNames, runWithWatchdog, splitRfc4180 } from "./csvFuzzKit.test.js";
@@ -48,18 +48,30 @@ describe("CSV fuzzer", () => {
   });
 });
 
-interface PandasCase { text: string; sep: string; pandas: { columns: string[]; dtypes: string[]; values: unknown[][] | null; rows: number } | { error: string } }
+interface PandasOptions { keep_default_na?: boolean; na_values?: string[]; header?: null; usecols?: string[]; nrows?: number; on_bad_lines?: "skip" }
+interface PandasCase { text: string; sep: string; options: PandasOptions; pandas: { columns: string[]; dtypes: string[]; values: unknown[][] | null; rows: number } | { error: string } }
+
+function optionsOf(c: PandasCase): ReadCsvOptions {
+  const p = c.options, o: ReadCsvOptions = { sep: c.sep };
+  if (p.keep_default_na !== undefined) o.keepDefaultNa = p.keep_default_na;
+  if (p.na_values) o.naValues = p.na_values;
+  if ("header" in p) o.header = null;
+  if (p.usecols) o.usecols = p.usecols;
+  if (p.nrows !== undefined) o.nrows = p.nrows;
+  if (p.on_bad_lines) o.onBadLines = p.on_bad_lines;
+  return o;
+}
 
 describe("readCsv against pandas 1.5 on the committed fuzz sample", () => {
   const file = new URL("../../../test/fixtures/csv_fuzz/pandas_sample.json.gz", import.meta.url);
   const sample = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8")) as { cases: PandasCase[] };
   it(`${sample.cases.length} texts: the same columns, dtypes and cells`, (t) => {
-    let compared = 0, pandasCrBug = 0, boolWithMissing = 0;
+    let compared = 0, pandasCrBug = 0, boolWithMissing = 0, withOptions = 0;
     const diffs: string[] = [];
     for (const [k, c] of sample.cases.entries()) {
       let df;
       try {
-        df = readCsv(c.text, { sep: c.sep });
+        df = readCsv(c.text, optionsOf(c));
       } catch (e) {
         assert.ok(e instanceof TensorloomError, `case ${k}: ${String(e)}`);
         if (!("error" in c.pandas)) diffs.push(`case ${k}: readCsv refused (${(e as Error).message}) what pandas reads: ${JSON.stringify(c.text)}`);
@@ -72,6 +84,7 @@ describe("readCsv against pandas 1.5 on the committed fuzz sample", () => {
       if ("error" in c.pandas) { diffs.push(`case ${k}: pandas refused (${c.pandas.error}) what readCsv reads: ${JSON.stringify(c.text)}`); continue; }
       const p = c.pandas;
       compared++;
+      if (Object.keys(c.options).length) withOptions++;
       const label = `case ${k} ${JSON.stringify(c.text.slice(0, 200))}`;
       if (JSON.stringify(df.columns) !== JSON.stringify(p.columns)) { diffs.push(`${label}: columns ${JSON.stringify(df.columns)} != ${JSON.stringify(p.columns)}`); continue; }
       if (df.length !== p.rows) { diffs.push(`${label}: rows ${df.length} != ${p.rows}`); continue; }
@@ -96,7 +109,7 @@ describe("readCsv against pandas 1.5 on the committed fuzz sample", () => {
         }
       });
     }
-    t.diagnostic(`compared ${compared}, skipped for pandas' CR-only line-break bugs ${pandasCrBug}, bool columns with missing values ${boolWithMissing}`);
+    t.diagnostic(`compared ${compared} (${withOptions} with options), skipped for pandas' CR-only line-break bugs ${pandasCrBug}, bool columns with missing values ${boolWithMissing}`);
     assert.deepEqual(diffs.slice(0, 10), []);
     assert.ok(compared > 1300, `compared ${compared}`);
   });

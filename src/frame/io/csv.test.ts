@@ -188,13 +188,14 @@ describe("type promotions keep the missing cells", () => {
     }
     assert.equal(checked, 625);
   });
-  it("a short row's absent cell is missing after any promotion, also with keepDefaultNa: false", () => {
+  it("a short row's absent cell reads as an empty field after any promotion (missing, or \"\" with keepDefaultNa: false, as pandas)", () => {
     for (const later of ["1.5", "x", "True"]) {
       for (const keepDefaultNa of [true, false]) {
         const df = readCsv(`a,b\n1,2\n3\n4,${later}\n`, { keepDefaultNa, onShortRow: () => {} });
         const b = df.col("b").toArray();
         assert.equal(b.length, 3);
-        assert.ok(b[1] === null || Number.isNaN(b[1]), `${later} keepDefaultNa ${keepDefaultNa}: ${JSON.stringify(b)}`);
+        if (keepDefaultNa) assert.ok(b[1] === null || Number.isNaN(b[1]), `${later}: ${JSON.stringify(b)}`);
+        else assert.deepEqual(b, ["2", "", later], later); // pandas 1.5: [2, "", x] as object
       }
     }
   });
@@ -430,8 +431,8 @@ describe("onBadLines: skip leaves no trace of the skipped row", () => {
       const cols = 1 + Math.floor(rnd() * 3), rows = 1 + Math.floor(rnd() * 5);
       const lines = Array.from({ length: rows }, () => Array.from({ length: cols }, () => values[Math.floor(rnd() * values.length)]!).join(","));
       const badAt = Math.floor(rnd() * (rows + 1));
-      // the skipped row holds values that would change the column types (text, floats, bools)
-      const bad = Array.from({ length: cols + 1 }, () => ["x", "2.5", "True", "y"][Math.floor(rnd() * 4)]!).join(",");
+      // the skipped row holds values that would change the column types (text, floats, bools) or mark cells missing
+      const bad = Array.from({ length: cols + 1 }, () => ["x", "2.5", "True", "y", "NA", ""][Math.floor(rnd() * 6)]!).join(",");
       const head = Array.from({ length: cols }, (_, j) => `c${j}`).join(",");
       const withBad = [head, ...lines.slice(0, badAt), bad, ...lines.slice(badAt)].join("\n") + "\n";
       const without = [head, ...lines].join("\n") + "\n";

@@ -104,11 +104,10 @@ class Builder {
     if (this.codes) { const k = new Int32Array(cap); k.set(this.codes); this.codes = k; }
   }
 
-  /** A cell with no value (a short row's absent field, whatever the NA markers are). */
-  pushMissing(): void {
-    if (this.n === this.nums.length) this.grow();
-    this.missing();
-    this.n++;
+  /** Drop the cells from row n on (a skipped row's), with their missing flags. */
+  truncate(n: number): void {
+    if (this.na) this.na.fill(0, n, this.n);
+    this.n = n;
   }
 
   private missing(): void {
@@ -506,14 +505,14 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
       if (typeof onBad === "function") onBad({ line, fields, expected: builders.length });
       // roll back the fields (and field offsets) this row already wrote; a column whose type this
       // row changed is read again from the kept rows, so a skipped row leaves no trace
-      for (const b of builders) if (b.n > rows) b.n = rows;
+      for (const b of builders) if (b.n > rows) b.truncate(rows);
       markLen = rowMark[rows]!;
       const changed = [...new Set(promotedInRow)];
       promotedInRow = [];
       for (const b of changed) {
         const fresh = new Builder(b.name, b.col, b.forced, ctx);
         for (let i = 0; i < rows; i++) {
-          if (b.col >= rowFields[i]!) { fresh.pushMissing(); continue; }
+          if (b.col >= rowFields[i]!) { fresh.push("", 0, 0, "", 0); continue; }
           locate(i, b.col);
           fresh.push(text, fieldS, fieldE, fieldText, 0);
         }
@@ -522,10 +521,11 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
       promotedInRow = [];
       return rows < limit;
     }
-    // a short row: the absent trailing fields are missing values, as pandas (onShortRow sees each)
+    // a short row: the absent trailing fields read as empty fields, as pandas (missing under the
+    // default NA markers, "" with keepDefaultNa: false); onShortRow sees each such row
     if (fields < builders.length) {
       opts.onShortRow?.({ line, fields, expected: builders.length });
-      for (let j = fields; j < builders.length; j++) builders[j]!.pushMissing();
+      for (let j = fields; j < builders.length; j++) builders[j]!.push("", 0, 0, "", line);
     }
     rowFields[rows] = fields;
     promotedInRow.length = 0;

@@ -274,7 +274,8 @@ export function model(split: Split, opts: ReadCsvOptions = {}): ModelFrame | str
   const naSet = new Set([...(opts.keepDefaultNa === false ? [] : MODEL_NA), ...(opts.naValues ?? [])]);
   const keep = head.map((k) => !opts.usecols || opts.usecols.includes(k));
   const names = head.filter((_, j) => keep[j]);
-  const cols = head.flatMap((_, j) => (keep[j] ? [modelColumn(body.map((r) => (j < r.cells.length ? r.cells[j]! : null)), naSet)] : []));
+  // an absent trailing field reads as an empty one, as pandas
+  const cols = head.flatMap((_, j) => (keep[j] ? [modelColumn(body.map((r) => (j < r.cells.length ? r.cells[j]! : "")), naSet)] : []));
   return { names, dtypes: cols.map((c) => c.dtype), values: cols.map((c) => c.values) };
 }
 
