@@ -41,7 +41,7 @@ export interface ReadCsvOptions {
   comment?: string;
   /** Rows with more fields than the header: "error" (default) or "skip"; a function is told about each skipped row. */
   onBadLines?: "error" | "skip" | ((bad: { line: number; fields: number; expected: number }) => void);
-  /** Told about each row with fewer fields than the header (read with missing values, as pandas). */
+  /** Told about each row with fewer fields than the header (its absent fields read as empty ones, as pandas: missing by default). */
   onShortRow?: (row: { line: number; fields: number; expected: number }) => void;
   /** A value that does not fit a requested dtype: "raise" (default) or "coerce" to missing (counted in onCoerce). */
   errors?: "raise" | "coerce";
