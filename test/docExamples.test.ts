@@ -1,10 +1,14 @@
-// Executed docs: every single-line `@example` in src/ runs here with `tl` and `F` in scope.
+// Executed docs: every single-line `@example` in src/ runs here with `tl` and `F` in scope, and
+// every ```ts snippet of README.md runs on its own (below).
 // A trailing `// shape [..]` checks the result's shape, `// => text` its printed form.
 
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as tl from "../src/index.js";
 
 function sources(dir: string): string[] {
@@ -34,3 +38,63 @@ for (const ex of examples) {
     if (printed) assert.equal(String(result), printed[1]);
   });
 }
+
+// README.md: every ```ts snippet runs as its own ES module (a child process in an empty temporary
+// folder, so files it writes land there), with "tensorloom" and "tensorloom/frame..." pointing at
+// src/. Snippets must define their own data. ```sh blocks are commands and ```text blocks printed
+// output; they are not run. The layout section must list every folder of the repository.
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+const ENTRY_SOURCES: Record<string, string> = {
+  "tensorloom": "src/index.ts",
+  "tensorloom/frame": "src/frame/index.ts",
+  "tensorloom/frame/node": "src/frame/io/node.ts",
+  "tensorloom/frame/arrow": "src/frame/arrow.ts",
+};
+const snippets = [...README.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({
+  lang: m[1]!,
+  code: m[2]!,
+  line: README.slice(0, m.index).split("\n").length,
+}));
+const once = process.env.TENSORLOOM_BACKEND === undefined || (process.env.TENSORLOOM_BACKEND === "wasm" && process.env.TENSORLOOM_WASM_FMA === undefined);
+
+it("README code blocks are ts (run), sh (commands), text (output) or the bare layout block", () => {
+  const odd = snippets.filter((s) => !["ts", "sh", "text", ""].includes(s.lang)).map((s) => `README.md:${s.line} (${s.lang})`);
+  assert.deepEqual(odd, []);
+  assert.ok(snippets.filter((s) => s.lang === "ts").length >= 4, "README's ts snippets were not found");
+});
+
+for (const s of snippets.filter((b) => b.lang === "ts")) {
+  it(`README.md:${s.line}: the snippet runs on its own`, { timeout: 180_000 }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "tensorloom-readme-"));
+    try {
+      const code = s.code.replace(/from "(tensorloom(?:\/frame(?:\/node|\/arrow)?)?)"/g, (all, spec: string) =>
+        `from ${JSON.stringify(pathToFileURL(join(ROOT, ENTRY_SOURCES[spec]!)).href)}`);
+      assert.ok(!/from "tensorloom/.test(code), "a README import names an entry point the test does not map");
+      const file = join(dir, "snippet.mts");
+      writeFileSync(file, code);
+      const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
+      const r = spawnSync(process.execPath, ["--import", tsx, file], { cwd: dir, env: process.env, encoding: "utf8", timeout: 170_000 });
+      assert.equal(r.status, 0, `README.md:${s.line} failed:\n${r.stderr || r.stdout}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+it("README's layout lists every folder (git ls-files, two levels) and only folders that exist", { skip: !once && "runs once, in the wasm configuration" }, (t) => {
+  const git = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" });
+  if (git.status !== 0) return t.skip("not a git checkout");
+  const folders = new Set<string>();
+  for (const f of git.stdout.split("\n")) {
+    const parts = f.split("/");
+    if (parts.length >= 2) folders.add(parts[0] + "/");
+    if (parts.length >= 3) folders.add(parts[0] + "/" + parts[1] + "/");
+  }
+  const at = README.indexOf("## Layout\n");
+  assert.ok(at >= 0, "README has no ## Layout section");
+  const block = /```\n([\s\S]*?)```/.exec(README.slice(at))![1]!;
+  const listed = new Set(block.split("\n").flatMap((l) => /^(\S+\/)\s/.exec(l)?.[1] ?? []));
+  assert.deepEqual([...folders].filter((f) => !listed.has(f)).sort(), [], "folders missing from README's layout");
+  assert.deepEqual([...listed].filter((f) => !existsSync(join(ROOT, f))).sort(), [], "README's layout lists folders that do not exist");
+});
