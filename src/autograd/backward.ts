@@ -10,6 +10,7 @@ import { ones } from "../tensor/create.js";
 import { GradNode, withGradMode } from "./graph.js";
 import { beginPass, endPass, recycle } from "../tensor/storagePool.js";
 
+/** Options of backward() and grad(): `retainGraph` and `createGraph`, PyTorch's retain_graph and create_graph keywords. */
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again. */
   retainGraph?: boolean;

@@ -9,6 +9,7 @@ import { Generator } from "../tensor/random.js";
 import { grad } from "./backward.js";
 import { noGrad } from "./graph.js";
 
+/** Options of gradCheck (torch.autograd.gradcheck's eps, atol, rtol), plus random-direction checking for large inputs. */
 export interface GradCheckOptions {
   /** Step of the central difference (default 1e-6). */
   eps?: number;

@@ -6,6 +6,7 @@ import type { GradFnLike, Tensor } from "../tensor/tensor.js";
 
 let gradEnabled = true;
 
+/** Whether ops are being recorded for autograd now (false inside noGrad), as torch.is_grad_enabled. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

@@ -4,6 +4,7 @@
 
 import type { TypedArray } from "../tensor/dtype.js";
 
+/** The kernel backends: "wasm" (SIMD WebAssembly, the default where available) and "reference" (plain TypeScript, the specification). PyTorch's nearest notion is the device. */
 export type BackendName = "reference" | "wasm";
 
 /** Elementwise maps. Values are read as JS numbers, computed in float64, and stored in out's type. */

@@ -85,6 +85,7 @@ export function availableBackends(): BackendName[] {
   return Object.keys(available) as BackendName[];
 }
 
+/** The backend running kernels now ("wasm" or "reference"); set with setBackend. */
 export function getBackend(): BackendName {
   return current.name;
 }
@@ -101,6 +102,7 @@ export function setNumThreads(n: number): void {
   (available.wasm as WasmBackend | undefined)?.setThreads(n);
 }
 
+/** Threads the wasm backend uses for GEMM and convolutions, as torch.get_num_threads. */
 export function getNumThreads(): number {
   return numThreads;
 }

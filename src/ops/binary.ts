@@ -69,6 +69,7 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   return record("SubBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => (alpha === 1 ? neg(g) : mul(g, -alpha))), []);
 }
 
+/** Elementwise a * b with broadcasting and type promotion, as torch.mul. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const dt = resultType(a, b);
   const out = compute("mul", "mul", a, b, dt, dt);
@@ -118,6 +119,7 @@ export function maximum(a: Tensor, b: TensorLike): Tensor {
   return minmax("maximum", a, b);
 }
 
+/** Elementwise smaller of a and b (NaN propagates), as torch.minimum. */
 export function minimum(a: Tensor, b: TensorLike): Tensor {
   return minmax("minimum", a, b);
 }
@@ -154,6 +156,7 @@ export function floorDivide(a: Tensor, b: TensorLike): Tensor {
   return compute("floorDivide", "floorDivide", a, b, dt, dt);
 }
 
+/** Elementwise atan2(a, b), the angle of the point (b, a), as torch.atan2. */
 export function atan2(a: Tensor, b: TensorLike): Tensor {
   let dt = resultType(a, b);
   if (!isFloat(dt)) dt = getDefaultDtype();
@@ -172,14 +175,23 @@ function comparison(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   return compute(op, op, a, b, dt, "bool");
 }
 
+/** a == b elementwise, broadcasting (bool tensor), as torch.eq. */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison("eq", a, b);
+/** a != b elementwise, broadcasting (bool tensor), as torch.ne. */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => comparison("ne", a, b);
+/** a < b elementwise, broadcasting (bool tensor), as torch.lt. */
 export const lt = (a: TensorLike, b: TensorLike): Tensor => comparison("lt", a, b);
+/** a <= b elementwise, broadcasting (bool tensor), as torch.le. */
 export const le = (a: TensorLike, b: TensorLike): Tensor => comparison("le", a, b);
+/** a > b elementwise, broadcasting (bool tensor), as torch.gt. */
 export const gt = (a: TensorLike, b: TensorLike): Tensor => comparison("gt", a, b);
+/** a >= b elementwise, broadcasting (bool tensor), as torch.ge. */
 export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison("ge", a, b);
+/** Elementwise AND of the operands' truthiness (bool tensor), as torch.logical_and. */
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalAnd", a, b);
+/** Elementwise OR of the operands' truthiness (bool tensor), as torch.logical_or. */
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalOr", a, b);
+/** Elementwise XOR of the operands' truthiness (bool tensor), as torch.logical_xor. */
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => comparison("logicalXor", a, b);
 
 /** relu's gradient g * (out > 0) in one kernel pass (no graph: the backward of relu when it is not recorded). */

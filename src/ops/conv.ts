@@ -22,6 +22,7 @@ import { pad } from "./pad.js";
 
 export type IntOrTuple = number | readonly number[];
 
+/** Options of F.conv1d/2d/3d and the Conv layers: stride, padding (number, per dim, "same" or "valid"), dilation, groups; PyTorch's keyword arguments as an object. */
 export interface ConvOptions {
   stride?: IntOrTuple;
   /** A number or one per dim (symmetric), "valid" (0) or "same" (stride 1 only; output size = input size). */
@@ -30,6 +31,7 @@ export interface ConvOptions {
   groups?: number;
 }
 
+/** Options of F.convTranspose1d/2d/3d and the ConvTranspose layers: stride, padding, outputPadding, dilation, groups; PyTorch's keyword arguments (output_padding) as an object. */
 export interface ConvTransposeOptions {
   stride?: IntOrTuple;
   padding?: IntOrTuple;

@@ -36,8 +36,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return record("ViewBackward0", out, [x], (g) => [() => reshape(g, x.shape)], []);
 }
 
+/** The same as reshape: every tensor is contiguous here, so a view always succeeds (torch.Tensor.view can refuse non-contiguous input). */
 export const view = reshape;
 
+/** Merge dims startDim..endDim (defaults 0 and -1) into one, as torch.flatten. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
   const a = normDim("flatten", startDim, x.ndim), b = normDim("flatten", endDim, x.ndim);
@@ -51,6 +53,7 @@ export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
   return reshape(x, x.shape.filter((d, i) => !(d === 1 && (dims === undefined || dims.has(i)))));
 }
 
+/** Insert a size-1 dim at dim (negative counts from the end of the result), as torch.unsqueeze. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normDim("unsqueeze", dim, x.ndim + 1);
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
@@ -80,6 +83,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return record("PermuteBackward0", out, [x], (g) => [() => permute(g, inverse)], []);
 }
 
+/** Swap dims dim0 and dim1 (a copy: tensors here are always contiguous), as torch.transpose. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const p = Array.from({ length: x.ndim }, (_, i) => i);
   const a = normDim("transpose", dim0, x.ndim), b = normDim("transpose", dim1, x.ndim);
@@ -124,6 +128,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return record("ExpandBackward0", out, [x], (g) => [() => g], []);
 }
 
+/** Broadcast x to `shape`, as torch.broadcast_to (materialised, not a stride-0 view). */
 export const broadcastTo = expand;
 
 /** Elements start, start+step, ... < end along dim (negative start/end count from the end, clamped as Python slices). */

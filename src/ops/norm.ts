@@ -14,6 +14,7 @@ import { copy_ } from "./inplace.js";
 import { requireFloat } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
 
+/** Options of F.batchNorm: weight, bias, training, momentum (default 0.1), eps; torch.nn.functional.batch_norm's keyword arguments as an object (running statistics are positional). */
 export interface BatchNormOptions {
   weight?: Tensor | null;
   bias?: Tensor | null;

@@ -12,6 +12,7 @@ import { indexSelect } from "./indexing.js";
 import { narrow, squeeze, unsqueeze } from "./movement.js";
 import { asOp } from "../tensor/opContext.js";
 
+/** How pad fills the border: "constant" (a value, default 0), "reflect", "replicate" or "circular", as F.pad's mode. */
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 
 /** Source position for output position i (which may lie outside [0, n)) under each mode. */

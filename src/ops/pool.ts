@@ -17,6 +17,7 @@ import { empty, requireFloat } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
 import { checkElements } from "../tensor/limits.js";
 
+/** Options of F.maxPool1d/2d/3d: kernelSize, stride (default kernelSize), padding, dilation, ceilMode; PyTorch's keyword arguments as an object. */
 export interface MaxPoolOptions {
   kernelSize: IntOrTuple;
   /** Defaults to kernelSize (PyTorch's stride=None). */
@@ -26,6 +27,7 @@ export interface MaxPoolOptions {
   ceilMode?: boolean;
 }
 
+/** Options of F.avgPool1d/2d/3d: kernelSize, stride (default kernelSize), padding, ceilMode, countIncludePad, divisorOverride; PyTorch's keyword arguments as an object. */
 export interface AvgPoolOptions {
   kernelSize: IntOrTuple;
   stride?: IntOrTuple | null;

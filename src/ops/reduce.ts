@@ -18,6 +18,7 @@ import { where } from "./select.js";
 import { empty, requireFloat } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
 
+/** The dims a reduction runs over: one dim, a list (an empty list reduces everything, as PyTorch 1.13's sum(x, [])), or undefined for all; negative dims count from the end. */
 export type Dims = number | readonly number[] | undefined;
 
 /** The dims a reduction runs over: none given, or an empty list, means all (PyTorch 1.13's dim=[]). */
@@ -142,6 +143,7 @@ export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
   return extremeAlong("max", x, dim, keepdim);
 }
 
+/** The smallest element (0-d), as torch.min(x); with dim, the smallest values along it and their int32 positions as `{ values, indices }` (PyTorch: a named tuple, int64 indices). */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
@@ -149,7 +151,9 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
   return extremeAlong("min", x, dim, keepdim);
 }
 
+/** Largest values over dim(s) or everything, as torch.amax (the gradient is shared evenly among ties). */
 export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("max", x, reductionDims("amax", dim, x.ndim), keepdim);
+/** Smallest values over dim(s) or everything, as torch.amin (the gradient is shared evenly among ties). */
 export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("min", x, reductionDims("amin", dim, x.ndim), keepdim);
 
 /** Position of the first maximum along dim, or in the flattened tensor when dim is omitted (int32). */
@@ -157,6 +161,7 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argExtreme("argmax", x, dim, keepdim);
 }
 
+/** Position of the first minimum along dim, or in the flattened tensor when dim is omitted (int32; PyTorch int64), as torch.argmin. */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argExtreme("argmin", x, dim, keepdim);
 }
@@ -169,6 +174,7 @@ function argExtreme(op: "argmax" | "argmin", x: Tensor, dim: number | undefined,
   return reduceRaw(op, x, [normDim(op, dim, x.ndim)], keepdim, "int32");
 }
 
+/** Options of var and std: `correction` (default 1) or PyTorch's older `unbiased`, and `keepdim`; torch.var's keyword arguments. */
 export interface VarOptions {
   /** Divide by N - correction (default 1: Bessel's correction, the unbiased estimate). */
   correction?: number;
@@ -280,6 +286,7 @@ export function all(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return reduceRaw("all", x, reductionDims("all", dim, x.ndim), keepdim, "bool");
 }
 
+/** True where some element over dim(s) is nonzero (bool), as torch.any. */
 export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return reduceRaw("any", x, reductionDims("any", dim, x.ndim), keepdim, "bool");
 }

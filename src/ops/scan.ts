@@ -14,6 +14,7 @@ import { where } from "./select.js";
 import { sum } from "./reduce.js";
 import { castRaw, empty } from "./op.js";
 
+/** Options of cumsum and cumprod: `dtype`, the dtype to cast to first (torch.cumsum's dtype keyword). */
 export interface CumOptions {
   /** Cast the input to this dtype first (torch's `dtype=`); bool is refused, as PyTorch does. */
   dtype?: DType;

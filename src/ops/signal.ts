@@ -11,6 +11,7 @@ import { convNd } from "./conv.js";
 import { flip, narrow, reshape, to } from "./movement.js";
 import { pad } from "./pad.js";
 
+/** Output size of convolve/correlate: "full" (every overlap), "same" (the first input's size) or "valid" (complete overlaps only), as scipy.signal / numpy.convolve's mode. */
 export type SignalMode = "full" | "same" | "valid";
 
 function checkSignal(op: string, a: Tensor, b: Tensor, mode: string): void {

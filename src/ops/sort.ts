@@ -11,6 +11,7 @@ import { scatterAdd } from "./indexing.js";
 import { empty } from "./op.js";
 import type { ValuesIndices } from "./reduce.js";
 
+/** Options of sort and argsort: dim (default -1), descending, stable (accepted; every sort here is stable); torch.sort's keyword arguments as an object. */
 export interface SortOptions {
   /** The dim to sort along (default -1, the last); also accepted as sort's second argument. */
   dim?: number;
@@ -23,6 +24,7 @@ export interface SortOptions {
   stable?: boolean;
 }
 
+/** Options of topk: dim (default -1), largest (default true), sorted (accepted; results are always sorted); torch.topk's keyword arguments as an object. */
 export interface TopkOptions {
   /** The dim to select along (default -1, the last). */
   dim?: number;

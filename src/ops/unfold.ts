@@ -14,6 +14,7 @@ import { type IntOrTuple, formulaText, outputLength, perDim } from "./conv.js";
 import { reshape } from "./movement.js";
 import { empty, requireFloat } from "./op.js";
 
+/** Options of F.unfold and F.fold: dilation, padding, stride; PyTorch's keyword arguments as an object. */
 export interface UnfoldOptions {
   dilation?: IntOrTuple;
   padding?: IntOrTuple;

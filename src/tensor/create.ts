@@ -127,6 +127,7 @@ export function fromStorage(storage: TypedArray, shape: Shape): Tensor {
   return new Tensor(storage, shape);
 }
 
+/** A tensor of `shape` filled with `value`, as torch.full (options object `{ dtype, requiresGrad }` for keywords; dtype inferred from the value: bool for booleans, int32 for integers (PyTorch: int64), else the default float dtype). */
 export function full(shape: Shape, value: number | boolean, opts: CreateOptions = {}): Tensor {
   return asOp("full", () => {
     const s = checkShape("full", shape);
@@ -137,12 +138,17 @@ export function full(shape: Shape, value: number | boolean, opts: CreateOptions 
   });
 }
 
+/** A tensor of zeros (default dtype float32 unless setDefaultDtype changed it), as torch.zeros; `{ dtype, requiresGrad }` for its keywords. */
 export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("zeros", () => full(checkShape("zeros", shape), 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
+/** A tensor of ones (default float dtype), as torch.ones; `{ dtype, requiresGrad }` for its keywords. */
 export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("ones", () => full(checkShape("ones", shape), 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
 /** Uninitialised in PyTorch; zero-filled here, since typed arrays always are. */
 export const empty = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("empty", () => zeros(shape, opts));
+/** Zeros with t's shape and dtype (options override), as torch.zeros_like. */
 export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => zeros(t.shape, { dtype: t.dtype, ...opts });
+/** Ones with t's shape and dtype (options override), as torch.ones_like. */
 export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => ones(t.shape, { dtype: t.dtype, ...opts });
+/** `value` everywhere with t's shape and dtype (options override), as torch.full_like. */
 export const fullLike = (t: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor => full(t.shape, value, { dtype: t.dtype, ...opts });
 
 /**
@@ -249,7 +255,9 @@ export function randint(low: number, high: number, shape: Shape, opts: RandomOpt
   return finish(new Tensor(st, s), opts);
 }
 
+/** Uniform [0, 1) samples with t's shape and dtype, as torch.rand_like (tensorloom's own generator, not PyTorch's stream). */
 export const randLike = (t: Tensor, opts: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...opts });
+/** Standard normal samples with t's shape and dtype, as torch.randn_like (tensorloom's own generator, not PyTorch's stream). */
 export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...opts });
 
 /** A random permutation of 0..n-1 (int32), as torch.randperm. */

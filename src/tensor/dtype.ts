@@ -6,9 +6,11 @@ import { checkElements } from "./limits.js";
 import type { Shape } from "./shape.js";
 import { noteAllocated, takeStorage } from "./storagePool.js";
 
+/** The element types: "float32", "float64", "int32" (stands in for PyTorch's int64) and "bool"; torch.dtype as a string. */
 export type DType = "float32" | "float64" | "int32" | "bool";
 export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "bool"];
 
+/** The storage of a tensor: Float32Array, Float64Array, Int32Array, or Uint8Array for bool. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export type FloatDType = "float32" | "float64";
 
@@ -55,6 +57,7 @@ export function setDefaultDtype(d: DType): void {
   defaultFloat = d;
 }
 
+/** The dtype of float tensors created without an explicit dtype ("float32" unless changed), as torch.get_default_dtype. */
 export function getDefaultDtype(): FloatDType {
   return defaultFloat;
 }
@@ -75,6 +78,7 @@ export function promoteTypes(a: DType, b: DType): DType {
  */
 export type Operand = { dtype: DType; ndim: number } | number | boolean;
 
+/** The dtype an op on these operands produces under PyTorch's promotion rules (tensors with dims, then 0-d tensors, then JS numbers), as torch.result_type over several operands. */
 export function resultType(...operands: Operand[]): DType {
   let dimT: DType | undefined, zeroT: DType | undefined, scalar: DType | undefined;
   for (const o of operands) {

@@ -6,6 +6,7 @@ import type { Tensor } from "./tensor.js";
 import { getDefaultDtype } from "./dtype.js";
 import { numelOf } from "./shape.js";
 
+/** How tensors print (precision, threshold, edgeitems, linewidth; mutate the fields), as torch.set_printoptions's settings. */
 export const printOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 };
 
 /**

@@ -12,6 +12,7 @@ import { ShapeError, ValueError } from "./errors.js";
 import { currentOp } from "./opContext.js";
 import { type Shape, fmt } from "./shape.js";
 
+/** The default element limit per tensor (2^28): allocating more throws a ValueError naming the op and shape; change it with setMaxElements. PyTorch has no such limit. */
 export const DEFAULT_MAX_ELEMENTS = 2 ** 28;
 /** What the platform can hold at all: V8's typed arrays stop at 2^32 elements. */
 const PLATFORM_MAX = 2 ** 32;

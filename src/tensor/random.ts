@@ -2,6 +2,7 @@
 // xoshiro128** (32-bit state words, fast in JS) seeded through splitmix32. Reproducible across
 // runs and platforms for a given seed; it does not reproduce PyTorch's mt19937 stream.
 
+/** A seeded random stream (xoshiro128**), as torch.Generator: pass `{ generator }` to rand/randn/randint/randperm, dropout or shuffling. Reproducible for a seed across runs and platforms, but not PyTorch's mt19937 numbers. */
 export class Generator {
   private s = new Uint32Array(4);
   private spare: number | null = null;

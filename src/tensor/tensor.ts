@@ -16,8 +16,10 @@ export interface VersionCounter {
   v: number;
 }
 
+/** A number, a boolean or a nested array of them: what tensor() takes and toArray() returns (PyTorch: nested Python lists). */
 export type NestedArray = number | boolean | NestedArray[];
 
+/** An n-dimensional array with autograd, as torch.Tensor: always contiguous, dtype float32, float64, int32 (PyTorch's int64) or bool, on the CPU (no devices). Make one with tensor(), zeros(), randn()...; its methods (x.add, x.sum, x.backward...) are listed in TensorMethods. */
 export class Tensor {
   // storage/shape/dtype change only through setData_ (PyTorch's `param.data = ...`), which lets
   // module.to(dtype) convert parameters while keeping their identity (optimizers hold them).
