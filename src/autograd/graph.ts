@@ -86,12 +86,24 @@ export class GradNode implements GradFnLike {
   }
 }
 
+/** Sees every op application, whatever the grad mode (tl.onnx traces a forward through it). */
+export type RecordObserver = (name: string, out: Tensor, inputs: readonly Tensor[]) => void;
+let recordObserver: RecordObserver | null = null;
+
+/** Install (or with null remove) the op observer; returns the previous one so callers can nest. */
+export function setRecordObserver(fn: RecordObserver | null): RecordObserver | null {
+  const prev = recordObserver;
+  recordObserver = fn;
+  return prev;
+}
+
 /**
  * Attach a graph node to `out` when recording is on and some input requires grad. `saved` are
  * the tensors the rule reads, checked against in-place modification at backward time.
  * Returns `out` for chaining.
  */
 export function record(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[] = inputs): Tensor {
+  if (recordObserver !== null) recordObserver(name, out, inputs);
   if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
   out.markNonLeaf(new GradNode(name, inputs, rule, saved));
   return out;
