@@ -6,6 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../tensor/errors.js";
 import { tensor } from "../tensor/create.js";
 
+/** Options of CharVocab.fromText: the unknown token, reserved tokens and a minimum frequency. */
 export interface CharVocabOptions {
   /** The token for characters not in the vocabulary (id 0); null: unknown characters are an error. Default "<unk>". */
   unk?: string | null;
@@ -15,6 +16,7 @@ export interface CharVocabOptions {
   minFreq?: number;
 }
 
+/** A character-level vocabulary: characters to int32 ids and back (encode/decode), with an unknown token and reserved tokens, serialisable with toJSON/fromJSON. PyTorch has no built-in (torchtext's Vocab is closest). */
 export class CharVocab {
   /** id -> token. */
   readonly tokens: readonly string[];
@@ -85,6 +87,7 @@ export class CharVocab {
     return { tokens: this.tokens.slice(), unk: this.unk };
   }
 
+  /** Restore a vocabulary saved with toJSON (JSON.parse'd). */
   static fromJSON(json: { tokens: readonly string[]; unk: string | null }): CharVocab {
     return new CharVocab(json.tokens, { unk: json.unk });
   }

@@ -11,6 +11,7 @@ import { randperm } from "../tensor/create.js";
 import { indexSelect } from "../ops/indexing.js";
 import { stack } from "../ops/join.js";
 
+/** A map-style dataset: `length` and `get(i)`, as torch.utils.data.Dataset's __len__ and __getitem__. */
 export interface Dataset<T> {
   readonly length: number;
   get(index: number): T;
@@ -61,6 +62,7 @@ export function defaultCollate(samples: unknown[]): unknown {
   throw new ValueError(`defaultCollate: cannot batch samples of type ${typeof first}; pass a collate function.`);
 }
 
+/** Options of DataLoader: batchSize (default 1), shuffle, dropLast, generator, collate; torch.utils.data.DataLoader's keywords, camelCase (no workers: batches are built on the calling thread). */
 export interface DataLoaderOptions<T, B> {
   batchSize?: number;
   shuffle?: boolean;

@@ -10,6 +10,7 @@ import { tensor } from "../tensor/create.js";
 import { indexSelect } from "../ops/indexing.js";
 import { reshape } from "../ops/movement.js";
 
+/** Options of slidingWindows: stride between windows and, for a multivariate series, the targetColumns to predict. */
 export interface SlidingWindowOptions {
   /** Steps between consecutive windows (default 1). */
   stride?: number;
@@ -17,6 +18,7 @@ export interface SlidingWindowOptions {
   targetColumns?: readonly number[];
 }
 
+/** The samples slidingWindows cuts: inputs x and targets y (a pair of tensors rather than a Dataset; wrap them in TensorDataset). */
 export interface Windows {
   /** Inputs: [N, tau] for a 1-D series, [N, tau, F] for a [T, F] series. */
   x: Tensor;

@@ -12,12 +12,14 @@ export {
   type RawTensor, type SafetensorsDType, type DecodeOptions,
 } from "./safetensors.js";
 
+/** Parameter and buffer tensors by dotted name, as PyTorch's state_dict (a plain object here, not an OrderedDict). */
 export type StateDict = Record<string, Tensor>;
 
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
 /** The file dtypes a state dict can hold (fromRaw converts them). */
 const LOADABLE_DTYPES: readonly SafetensorsDType[] = ["F64", "F32", "F16", "BF16", "I64", "U64", "I32", "U32", "I16", "U16", "I8", "U8", "BOOL"];
 
+/** Options when writing a state dict: `int64` writes int32 tensors as I64, PyTorch's integer type (e.g. num_batches_tracked). */
 export interface EncodeOptions {
   /** Write int32 tensors as I64 (PyTorch's default integer type, e.g. num_batches_tracked). */
   int64?: boolean;

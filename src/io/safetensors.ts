@@ -25,8 +25,10 @@ export const SAFETENSORS_DTYPES = [
   "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64",
 ] as const;
 
+/** The element types of the safetensors format ("F32", "I64", "BF16"...), as the format's spec spells them. */
 export type SafetensorsDType = (typeof SAFETENSORS_DTYPES)[number];
 
+/** One tensor of a safetensors file as stored: file dtype, shape and little-endian bytes (no conversion to a Tensor). */
 export interface RawTensor {
   dtype: SafetensorsDType;
   shape: number[];
@@ -34,6 +36,7 @@ export interface RawTensor {
   bytes: Uint8Array;
 }
 
+/** A malformed or unsupported safetensors file or state dict; the message says what and where (the Python package raises SafetensorError). */
 export class SafetensorsError extends TensorloomError {
   override name = "SafetensorsError";
 }
@@ -374,6 +377,7 @@ const jsonText = (v: Json | undefined): string => {
   return v === undefined ? "nothing" : JSON.stringify(v);
 };
 
+/** Options of decodeSafetensors: `op`, the user-facing call its errors name. */
 export interface DecodeOptions {
   /** The user-facing call that error messages name. */
   op?: string;

@@ -11,6 +11,7 @@ type Params = Tensor | Iterable<Tensor>;
 
 const listOf = (params: Params): Tensor[] => (params instanceof Tensor ? [params] : [...params]);
 
+/** Options of nn.utils.clipGradNorm: errorIfNonfinite (PyTorch's error_if_nonfinite); the norm type is positional. */
 export interface ClipGradNormOptions {
   /** Throw when the total norm is NaN or infinite instead of scaling by it (PyTorch's error_if_nonfinite). */
   errorIfNonfinite?: boolean;

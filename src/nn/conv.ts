@@ -11,8 +11,10 @@ import { type PadMode, pad } from "../ops/pad.js";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
 
+/** How a Conv layer pads: "zeros" (default), "reflect", "replicate" or "circular", as torch.nn.Conv2d's padding_mode. */
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 
+/** Options of Conv1d/2d/3d: stride, padding (number, per dim, "same", "valid"), dilation, groups, bias, paddingMode, dtype; torch.nn.Conv2d's keyword arguments as an object (no device). */
 export interface ConvModuleOptions {
   stride?: IntOrTuple;
   padding?: IntOrTuple | "same" | "valid";
@@ -144,6 +146,7 @@ export class Conv3d extends ConvNd {
   }
 }
 
+/** Options of ConvTranspose1d/2d/3d: stride, padding, outputPadding, dilation, groups, bias, dtype; torch.nn.ConvTranspose2d's keyword arguments as an object. */
 export interface ConvTransposeModuleOptions {
   stride?: IntOrTuple;
   padding?: IntOrTuple;
@@ -183,6 +186,7 @@ export class ConvTransposeNd extends Module {
   }
 }
 
+/** Transposed 1-D convolution layer, as torch.nn.ConvTranspose1d: `new ConvTranspose1d(inChannels, outChannels, kernelSize, opts)`. Shape: [N, C_in, L] -> [N, C_out, L_out]; weight [C_in, C_out / groups, k]. */
 export class ConvTranspose1d extends ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeModuleOptions = {}) {
     super(1, inChannels, outChannels, kernelSize, opts);
@@ -190,6 +194,7 @@ export class ConvTranspose1d extends ConvTransposeNd {
 }
 
 /**
+ * Transposed 2-D convolution layer ("deconvolution", upsampling), as torch.nn.ConvTranspose2d. Shape: [N, C_in, H, W] -> [N, C_out, H_out, W_out]; weight [C_in, C_out / groups, kH, kW].
  * @example new tl.nn.ConvTranspose2d(4, 2, 2, { stride: 2 }).forward(tl.ones([1, 4, 5, 5])) // shape [1, 2, 10, 10]
  */
 export class ConvTranspose2d extends ConvTransposeNd {
@@ -198,6 +203,7 @@ export class ConvTranspose2d extends ConvTransposeNd {
   }
 }
 
+/** Transposed 3-D convolution layer, as torch.nn.ConvTranspose3d. Shape: [N, C_in, D, H, W] -> [N, C_out, D_out, H_out, W_out]. */
 export class ConvTranspose3d extends ConvTransposeNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTransposeModuleOptions = {}) {
     super(3, inChannels, outChannels, kernelSize, opts);

@@ -15,6 +15,7 @@ import { detach, reshape } from "../ops/movement.js";
 import { normal_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
 
+/** Options of F.embedding: paddingIdx, maxNorm, normType, scaleGradByFreq; torch.nn.functional.embedding's keyword arguments as an object (no sparse gradients). */
 export interface EmbeddingOptions {
   /** This row gets no gradient (negative counts from the end); nn.Embedding also initialises it to zeros. */
   paddingIdx?: number | null;
@@ -107,6 +108,7 @@ function embeddingOf(input: Tensor, weight: Tensor, opts: EmbeddingOptions): Ten
   return reshape(rows, [...input.shape, dim]);
 }
 
+/** Options of nn.Embedding: F.embedding's (paddingIdx, maxNorm, normType, scaleGradByFreq) plus dtype; torch.nn.Embedding's keyword arguments as an object. */
 export interface EmbeddingModuleOptions extends EmbeddingOptions {
   dtype?: "float32" | "float64";
 }

@@ -87,9 +87,11 @@ export const conv3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts
  */
 export const convTranspose1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose1d", 1, input, weight, bias, opts);
 /**
+ * Transposed 2-D convolution ("deconvolution"), as torch.nn.functional.conv_transpose2d; options `{ stride, padding, outputPadding, dilation, groups }`. Shape: input [N, C_in, H, W], weight [C_in, C_out / groups, kH, kW].
  * @example F.convTranspose2d(tl.ones([1, 2, 4, 4]), tl.ones([2, 3, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 }) // shape [1, 3, 8, 8]
  */
 export const convTranspose2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose2d", 2, input, weight, bias, opts);
+/** Transposed 3-D convolution, as torch.nn.functional.conv_transpose3d; options `{ stride, padding, outputPadding, dilation, groups }`. Shape: input [N, C_in, D, H, W], weight [C_in, C_out / groups, kD, kH, kW]. */
 export const convTranspose3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose3d", 3, input, weight, bias, opts);
 
 type WithIndices = MaxPoolOptions & { returnIndices: true };
@@ -102,6 +104,7 @@ export function maxPool1d(input: Tensor, opts: MaxPoolOptions & { returnIndices?
   return maxPoolNd("maxPool1d", 1, input, opts);
 }
 /**
+ * Max pooling over [N, C, H, W] (or [C, H, W]), as torch.nn.functional.max_pool2d; `{ kernelSize, stride, padding, dilation, ceilMode, returnIndices }`; with returnIndices, `[output, indices]` (int32 flat positions per plane; PyTorch int64).
  * @example F.maxPool2d(tl.ones([1, 1, 6, 6]), { kernelSize: 2 }) // shape [1, 1, 3, 3]
  */
 export function maxPool2d(input: Tensor, opts: NoIndices): Tensor;
@@ -109,33 +112,43 @@ export function maxPool2d(input: Tensor, opts: WithIndices): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, opts: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
   return maxPoolNd("maxPool2d", 2, input, opts);
 }
+/** Max pooling over [N, C, D, H, W] (or [C, D, H, W]), as torch.nn.functional.max_pool3d; options as maxPool2d; with returnIndices, `[output, indices]` (int32). */
 export function maxPool3d(input: Tensor, opts: NoIndices): Tensor;
 export function maxPool3d(input: Tensor, opts: WithIndices): [Tensor, Tensor];
 export function maxPool3d(input: Tensor, opts: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
   return maxPoolNd("maxPool3d", 3, input, opts);
 }
 
+/** Average pooling over [N, C, L], as torch.nn.functional.avg_pool1d; `{ kernelSize, stride, padding, ceilMode, countIncludePad }`. */
 export const avgPool1d = (input: Tensor, opts: AvgPoolOptions): Tensor => avgPoolNd("avgPool1d", 1, input, opts);
+/** Average pooling over [N, C, H, W], as torch.nn.functional.avg_pool2d; `{ kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride }`. */
 export const avgPool2d = (input: Tensor, opts: AvgPoolOptions): Tensor => avgPoolNd("avgPool2d", 2, input, opts);
+/** Average pooling over [N, C, D, H, W], as torch.nn.functional.avg_pool3d; options as avgPool2d. */
 export const avgPool3d = (input: Tensor, opts: AvgPoolOptions): Tensor => avgPoolNd("avgPool3d", 3, input, opts);
 
 type OutSize = number | readonly (number | null)[];
+/** Average pooling to a fixed output length, as torch.nn.functional.adaptive_avg_pool1d. */
 export const adaptiveAvgPool1d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool1d", 1, input, outputSize);
 /**
+ * Average pooling to a fixed [H, W] (a number for both; null keeps a size), as torch.nn.functional.adaptive_avg_pool2d.
  * @example F.adaptiveAvgPool2d(tl.ones([2, 3, 7, 7]), 1) // shape [2, 3, 1, 1]
  */
 export const adaptiveAvgPool2d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool2d", 2, input, outputSize);
+/** Average pooling to a fixed [D, H, W] (a number for all; null keeps a size), as torch.nn.functional.adaptive_avg_pool3d. */
 export const adaptiveAvgPool3d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool3d", 3, input, outputSize);
+/** Max pooling to a fixed output length, as torch.nn.functional.adaptive_max_pool1d; returnIndices adds the int32 positions as `[output, indices]`. */
 export function adaptiveMaxPool1d(input: Tensor, outputSize: OutSize, returnIndices?: false): Tensor;
 export function adaptiveMaxPool1d(input: Tensor, outputSize: OutSize, returnIndices: true): [Tensor, Tensor];
 export function adaptiveMaxPool1d(input: Tensor, outputSize: OutSize, returnIndices = false): Tensor | [Tensor, Tensor] {
   return adaptiveMaxPoolNd("adaptiveMaxPool1d", 1, input, outputSize, returnIndices);
 }
+/** Max pooling to a fixed [H, W], as torch.nn.functional.adaptive_max_pool2d; returnIndices adds the int32 positions as `[output, indices]`. */
 export function adaptiveMaxPool2d(input: Tensor, outputSize: OutSize, returnIndices?: false): Tensor;
 export function adaptiveMaxPool2d(input: Tensor, outputSize: OutSize, returnIndices: true): [Tensor, Tensor];
 export function adaptiveMaxPool2d(input: Tensor, outputSize: OutSize, returnIndices = false): Tensor | [Tensor, Tensor] {
   return adaptiveMaxPoolNd("adaptiveMaxPool2d", 2, input, outputSize, returnIndices);
 }
+/** Max pooling to a fixed [D, H, W], as torch.nn.functional.adaptive_max_pool3d; returnIndices adds the int32 positions as `[output, indices]`. */
 export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndices?: false): Tensor;
 export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndices: true): [Tensor, Tensor];
 export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndices = false): Tensor | [Tensor, Tensor] {

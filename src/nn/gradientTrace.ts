@@ -57,6 +57,7 @@ export function paramGradNorms(module: Module): Record<string, number> {
   return noGrad(() => Object.fromEntries(module.namedParameters().map(([name, p]) => [name, p.grad ? norm(p.grad).item() : 0])));
 }
 
+/** What traceGradients returns: the loss, ||dL/dH_t|| per traced layer/direction and time step, and ||dL/dtheta|| per parameter (no PyTorch counterpart; built from hooks). */
 export interface GradientReport {
   loss: number;
   /** ||dL/dH_t|| per traced layer and direction ("l0", "l0_reverse"...), indexed by time step. */

@@ -3,6 +3,7 @@
 import * as functional from "./functional.js";
 import * as init from "./init.js";
 
+/** torch.nn.functional under its usual short name: `const { F } = tl; F.crossEntropy(logits, y)` (also `tl.F` and `nn.functional`). */
 export const F = functional;
 export { functional, init };
 export { Module, Parameter, type StateDict, type LoadResult } from "./module.js";

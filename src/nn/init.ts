@@ -26,8 +26,11 @@ export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = def
   return fill(t, () => mean + std * generator.normal());
 }
 
+/** Fill t with value in place, as torch.nn.init.constant_ (runs outside the graph). */
 export const constant_ = (t: Tensor, value: number): Tensor => fill(t, () => value);
+/** Fill t with zeros in place, as torch.nn.init.zeros_. */
 export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
+/** Fill t with ones in place, as torch.nn.init.ones_. */
 export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 
 /** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (PyTorch's rule). */
@@ -37,6 +40,7 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
 }
 
+/** The nonlinearities calculateGain knows, torch.nn.init.calculate_gain's names ("leaky_relu" keeps PyTorch's spelling). */
 export type Nonlinearity = "linear" | "conv1d" | "conv2d" | "conv3d" | "sigmoid" | "tanh" | "relu" | "leaky_relu";
 
 /** The recommended gain for a nonlinearity, as torch.nn.init.calculate_gain. */
@@ -64,6 +68,7 @@ export function kaimingUniform_(t: Tensor, a = 0, mode: "fan_in" | "fan_out" = "
   return uniform_(t, -bound, bound, generator);
 }
 
+/** He/Kaiming normal in place: N(0, std^2) with std = gain / sqrt(fan), as torch.nn.init.kaiming_normal_ (positional a, mode, nonlinearity, then a Generator). */
 export function kaimingNormal_(t: Tensor, a = 0, mode: "fan_in" | "fan_out" = "fan_in", nonlinearity: Nonlinearity = "leaky_relu", generator: Generator = defaultGenerator): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const std = calculateGain(nonlinearity, a) / Math.sqrt(mode === "fan_in" ? fanIn : fanOut);
@@ -77,6 +82,7 @@ export function xavierUniform_(t: Tensor, gain = 1, generator: Generator = defau
   return uniform_(t, -bound, bound, generator);
 }
 
+/** Glorot/Xavier normal in place: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out)), as torch.nn.init.xavier_normal_. */
 export function xavierNormal_(t: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), generator);

@@ -55,6 +55,7 @@ export class Flatten extends Module {
   }
 }
 
+/** Returns its input unchanged, as torch.nn.Identity (constructor arguments are not taken). */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;
@@ -86,47 +87,57 @@ export class Dropout2d extends Module {
   }
 }
 
+/** max(x, 0), as torch.nn.ReLU (no inplace flag). */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor { return A.relu(x); }
 }
 
+/** 1 / (1 + e^-x), as torch.nn.Sigmoid. */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor { return A.sigmoid(x); }
 }
 
+/** Hyperbolic tangent, as torch.nn.Tanh. */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor { return A.tanh(x); }
 }
 
+/** x * sigmoid(x) (swish), as torch.nn.SiLU. */
 export class SiLU extends Module {
   forward(x: Tensor): Tensor { return A.silu(x); }
 }
 
+/** x where positive, negativeSlope * x elsewhere (default 0.01), as torch.nn.LeakyReLU. */
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) { super(); }
   forward(x: Tensor): Tensor { return A.leakyRelu(x, this.negativeSlope); }
 }
 
+/** x where positive, alpha * (e^x - 1) elsewhere (default alpha 1), as torch.nn.ELU. */
 export class ELU extends Module {
   constructor(readonly alpha = 1) { super(); }
   forward(x: Tensor): Tensor { return A.elu(x, this.alpha); }
 }
 
+/** Gaussian error linear unit, exact ("none", default) or the "tanh" approximation, as torch.nn.GELU. */
 export class GELU extends Module {
   constructor(readonly approximate: "none" | "tanh" = "none") { super(); }
   forward(x: Tensor): Tensor { return A.gelu(x, this.approximate); }
 }
 
+/** log(1 + e^(beta x)) / beta, linear above threshold (defaults 1, 20), as torch.nn.Softplus. */
 export class Softplus extends Module {
   constructor(readonly beta = 1, readonly threshold = 20) { super(); }
   forward(x: Tensor): Tensor { return A.softplus(x, this.beta, this.threshold); }
 }
 
+/** Softmax along dim (required here; PyTorch's dim=None is deprecated), as torch.nn.Softmax. */
 export class Softmax extends Module {
   constructor(readonly dim: number) { super(); }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
 }
 
+/** log(softmax) along dim (required), as torch.nn.LogSoftmax. */
 export class LogSoftmax extends Module {
   constructor(readonly dim: number) { super(); }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }

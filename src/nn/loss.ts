@@ -19,8 +19,10 @@ import { where } from "../ops/select.js";
 import { logSoftmax } from "../ops/softmax.js";
 import { scalar } from "../ops/op.js";
 
+/** How a loss reduces its per-element values: "mean" (default), "sum" or "none", PyTorch's reduction argument. */
 export type Reduction = "mean" | "sum" | "none";
 
+/** Options of F.nllLoss: weight, ignoreIndex (default -100), reduction; torch.nn.functional.nll_loss's keyword arguments as an object. */
 export interface NllOptions {
   /** A manual rescaling weight per class, shape [C]. */
   weight?: Tensor | null;
@@ -29,6 +31,7 @@ export interface NllOptions {
   reduction?: Reduction;
 }
 
+/** Options of F.crossEntropy: weight, ignoreIndex, reduction and labelSmoothing; torch.nn.functional.cross_entropy's keywords as an object. */
 export interface CrossEntropyOptions extends NllOptions {
   /** Mix the target with the uniform distribution: (1 - eps) target + eps / C. */
   labelSmoothing?: number;
@@ -252,26 +255,32 @@ function bceWithLogitsOf(input: Tensor, target: Tensor, opts: { weight?: Tensor 
 
 // Loss modules, as torch.nn.*Loss: options at construction, forward(input, target).
 
+/** Cross-entropy of logits against int32 class indices (PyTorch: int64) or class probabilities, as torch.nn.CrossEntropyLoss; options `{ weight, ignoreIndex, reduction, labelSmoothing }` at construction; forward(input, target). */
 export class CrossEntropyLoss extends Module {
   constructor(readonly opts: CrossEntropyOptions = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return crossEntropy(input, target, this.opts); }
 }
+/** Negative log-likelihood of log-probabilities against int32 class indices, as torch.nn.NLLLoss; options `{ weight, ignoreIndex, reduction }`. */
 export class NLLLoss extends Module {
   constructor(readonly opts: NllOptions = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return nllLoss(input, target, this.opts); }
 }
+/** Mean squared error, as torch.nn.MSELoss; `{ reduction }`. Refuses mismatched shapes instead of broadcasting (PyTorch warns and broadcasts). */
 export class MSELoss extends Module {
   constructor(readonly opts: { reduction?: Reduction } = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, this.opts); }
 }
+/** Mean absolute error, as torch.nn.L1Loss; `{ reduction }`. */
 export class L1Loss extends Module {
   constructor(readonly opts: { reduction?: Reduction } = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, this.opts); }
 }
+/** Huber-like loss, quadratic below beta (default 1) and linear above, as torch.nn.SmoothL1Loss; `{ reduction, beta }`. */
 export class SmoothL1Loss extends Module {
   constructor(readonly opts: { reduction?: Reduction; beta?: number } = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, this.opts); }
 }
+/** Binary cross-entropy on logits (sigmoid fused, numerically stable), as torch.nn.BCEWithLogitsLoss; `{ weight, posWeight, reduction }`. */
 export class BCEWithLogitsLoss extends Module {
   constructor(readonly opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return binaryCrossEntropyWithLogits(input, target, this.opts); }

@@ -8,6 +8,7 @@ import { ones, zeros } from "../tensor/create.js";
 import { batchNorm, layerNorm } from "../ops/norm.js";
 import { Module, Parameter } from "./module.js";
 
+/** Options of BatchNorm1d/2d/3d: eps, momentum (default 0.1; null for a cumulative average), affine, trackRunningStats, dtype; torch.nn.BatchNorm2d's keyword arguments as an object. */
 export interface BatchNormModuleOptions {
   eps?: number;
   /** Weight of each new batch in the running averages; null for a cumulative average. */
@@ -84,6 +85,7 @@ export class BatchNorm3d extends BatchNormNd {
   constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) { super([5], numFeatures, opts); }
 }
 
+/** Options of LayerNorm: eps (default 1e-5), elementwiseAffine, dtype; torch.nn.LayerNorm's keyword arguments as an object. */
 export interface LayerNormOptions {
   eps?: number;
   elementwiseAffine?: boolean;

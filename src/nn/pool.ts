@@ -23,15 +23,18 @@ export class MaxPoolNd extends Module {
   }
 }
 
+/** 1-D max pooling over [N, C, L] (or [C, L]), as torch.nn.MaxPool1d; `new MaxPool1d(kernelSize, { stride, padding, dilation, ceilMode })` (no return_indices: use F.maxPool1d). */
 export class MaxPool1d extends MaxPoolNd {
   constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(1, kernelSize, opts); }
 }
 /**
+ * 2-D max pooling over [N, C, H, W] (or [C, H, W]), as torch.nn.MaxPool2d; `new MaxPool2d(kernelSize, { stride, padding, dilation, ceilMode })` (no return_indices: use F.maxPool2d).
  * @example new tl.nn.MaxPool2d(2).forward(tl.ones([1, 3, 8, 8])) // shape [1, 3, 4, 4]
  */
 export class MaxPool2d extends MaxPoolNd {
   constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(2, kernelSize, opts); }
 }
+/** 3-D max pooling over [N, C, D, H, W], as torch.nn.MaxPool3d; `new MaxPool3d(kernelSize, { stride, padding, dilation, ceilMode })`. */
 export class MaxPool3d extends MaxPoolNd {
   constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(3, kernelSize, opts); }
 }
@@ -47,12 +50,15 @@ export class AvgPoolNd extends Module {
   }
 }
 
+/** 1-D average pooling over [N, C, L], as torch.nn.AvgPool1d; `new AvgPool1d(kernelSize, { stride, padding, ceilMode, countIncludePad })`. */
 export class AvgPool1d extends AvgPoolNd {
   constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(1, kernelSize, opts); }
 }
+/** 2-D average pooling over [N, C, H, W], as torch.nn.AvgPool2d; `new AvgPool2d(kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride })`. */
 export class AvgPool2d extends AvgPoolNd {
   constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(2, kernelSize, opts); }
 }
+/** 3-D average pooling over [N, C, D, H, W], as torch.nn.AvgPool3d; options as AvgPool2d. */
 export class AvgPool3d extends AvgPoolNd {
   constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(3, kernelSize, opts); }
 }
@@ -63,12 +69,15 @@ export class AdaptiveAvgPoolNd extends Module {
     return adaptiveAvgPoolNd(`adaptiveAvgPool${this.nd}d`, this.nd, x, this.outputSize);
   }
 }
+/** Average pooling to a fixed output length, as torch.nn.AdaptiveAvgPool1d. */
 export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd {
   constructor(outputSize: OutSize) { super(1, outputSize); }
 }
+/** Average pooling to a fixed [H, W] (a number for both, null keeps a size), as torch.nn.AdaptiveAvgPool2d. */
 export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd {
   constructor(outputSize: OutSize) { super(2, outputSize); }
 }
+/** Average pooling to a fixed [D, H, W], as torch.nn.AdaptiveAvgPool3d. */
 export class AdaptiveAvgPool3d extends AdaptiveAvgPoolNd {
   constructor(outputSize: OutSize) { super(3, outputSize); }
 }
@@ -79,12 +88,15 @@ export class AdaptiveMaxPoolNd extends Module {
     return adaptiveMaxPoolNd(`adaptiveMaxPool${this.nd}d`, this.nd, x, this.outputSize) as Tensor;
   }
 }
+/** Max pooling to a fixed output length, as torch.nn.AdaptiveMaxPool1d (no return_indices: use F.adaptiveMaxPool1d). */
 export class AdaptiveMaxPool1d extends AdaptiveMaxPoolNd {
   constructor(outputSize: OutSize) { super(1, outputSize); }
 }
+/** Max pooling to a fixed [H, W], as torch.nn.AdaptiveMaxPool2d (no return_indices: use F.adaptiveMaxPool2d). */
 export class AdaptiveMaxPool2d extends AdaptiveMaxPoolNd {
   constructor(outputSize: OutSize) { super(2, outputSize); }
 }
+/** Max pooling to a fixed [D, H, W], as torch.nn.AdaptiveMaxPool3d. */
 export class AdaptiveMaxPool3d extends AdaptiveMaxPoolNd {
   constructor(outputSize: OutSize) { super(3, outputSize); }
 }

@@ -47,6 +47,7 @@ export interface StepInfo {
   c?: Tensor;
 }
 
+/** Options of RNN/LSTM/GRU forward: `lengths` of a zero-padded batch (in place of PyTorch's PackedSequence) and `onStep`, a callback with every hidden state (for gradient tracing). */
 export interface RecurrentForwardOptions {
   /**
    * Real length of each sequence of a zero-padded batch (PyTorch's pack_padded_sequence, sorted
@@ -137,6 +138,7 @@ function checkSize(op: string, name: string, v: number, min: number): void {
 
 // ---------------------------------------------------------------- the sequence layers
 
+/** Options shared by RNN, LSTM and GRU: numLayers, bias, batchFirst, dropout, bidirectional, dtype; torch.nn.RNN's keyword arguments as an object. */
 export interface RNNBaseOptions {
   /** Stacked layers, each reading the previous one's output (default 1). */
   numLayers?: number;
@@ -149,10 +151,12 @@ export interface RNNBaseOptions {
   dtype?: "float32" | "float64";
 }
 
+/** Options of RNN: the shared ones plus nonlinearity ("tanh" or "relu"), as torch.nn.RNN. */
 export interface RNNOptions extends RNNBaseOptions {
   nonlinearity?: "tanh" | "relu";
 }
 
+/** Options of LSTM: the shared ones plus projSize (LSTM with projections), as torch.nn.LSTM's proj_size. */
 export interface LSTMOptions extends RNNBaseOptions {
   /** If > 0, the hidden state is projected to this size by weight_hr (must be < hiddenSize). */
   projSize?: number;
@@ -439,6 +443,7 @@ export class GRU extends RecurrentLayer {
 
 // ---------------------------------------------------------------- cells
 
+/** Options of RNNCell, LSTMCell and GRUCell: bias, dtype (PyTorch's keyword arguments as an object). */
 export interface CellOptions {
   bias?: boolean;
   dtype?: "float32" | "float64";

@@ -32,6 +32,7 @@ export interface ChunkInfo {
   end: number;
 }
 
+/** Options of truncatedBptt: chunkSize (k), the initial state, the per-chunk loss and an afterBackward hook (clip, step, zero). PyTorch has no built-in; this is the usual detach-per-chunk loop. */
 export interface TbpttOptions<S extends RecurrentState> {
   /** Time steps per chunk (k); the last chunk may be shorter. */
   chunkSize: number;
@@ -43,6 +44,7 @@ export interface TbpttOptions<S extends RecurrentState> {
   afterBackward?: (chunk: ChunkInfo, loss: Tensor) => void;
 }
 
+/** What truncatedBptt returns: the joined chunk outputs and final state (both detached) and each chunk's loss. */
 export interface TbpttResult<S extends RecurrentState> {
   /** The chunk outputs joined along time (detached: each chunk's graph is gone after its backward). */
   output: Tensor;

@@ -6,6 +6,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { fullLike } from "../tensor/create.js";
 import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
 
+/** Options of Adagrad: lr (default 1e-2), lrDecay, weightDecay, initialAccumulatorValue, eps; torch.optim.Adagrad's keyword arguments, camelCase. */
 export interface AdagradOptions {
   lr: number;
   lrDecay: number;
@@ -14,6 +15,7 @@ export interface AdagradOptions {
   eps: number;
 }
 
+/** Adagrad with PyTorch's exact update, as torch.optim.Adagrad. */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
     const o: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...opts };

@@ -9,6 +9,7 @@ import { empty, zerosLike } from "../tensor/create.js";
 import { writeInPlace } from "../ops/inplace.js";
 import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
 
+/** Options of Adam and AdamW: lr (default 1e-3), betas, eps, weightDecay, amsgrad; torch.optim.Adam's keyword arguments, camelCase. */
 export interface AdamOptions {
   lr: number;
   betas: [number, number];
@@ -89,6 +90,7 @@ export function adamOps(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<A
   p.sub_(m.div(denom), g.lr / bc1);
 }
 
+/** Adam with PyTorch's exact update (bias-corrected moments, optional amsgrad; weightDecay added to the gradient), as torch.optim.Adam: `new Adam(model.parameters(), { lr: 3e-3 })`. */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts };
@@ -100,6 +102,7 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 }
 
+/** Adam with decoupled weight decay (default 1e-2: p is scaled by 1 - lr * weightDecay), PyTorch's exact update, as torch.optim.AdamW. */
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, ...opts };

@@ -9,6 +9,7 @@ import { Tensor } from "../tensor/tensor.js";
 /** Parameters, or groups of parameters with options that override the optimizer's defaults. */
 export type ParamsArg<O> = readonly Tensor[] | readonly ({ params: readonly Tensor[] } & Partial<O>)[];
 
+/** One parameter group: its tensors (`params`) and the optimizer's options for them, as an entry of torch.optim.Optimizer.param_groups (camelCase keys). */
 export type ParamGroup<O> = O & { params: Tensor[] };
 
 /** Per-parameter state: tensors (buffers) and numbers (step counts). */
@@ -23,6 +24,7 @@ export interface OptimizerStateDict {
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** The base of every optimizer, as torch.optim.Optimizer: parameter groups with per-group options, per-parameter state, step(), zeroGrad() and stateDict()/loadStateDict() in PyTorch's layout. Subclasses implement one parameter's update. */
 export abstract class Optimizer<O extends { lr: number }> {
   readonly paramGroups: ParamGroup<O>[];
   readonly state = new Map<Tensor, ParamState>();

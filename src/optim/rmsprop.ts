@@ -7,6 +7,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { zerosLike } from "../tensor/create.js";
 import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
 
+/** Options of RMSprop: lr (default 1e-2), alpha, eps, weightDecay, momentum, centered; torch.optim.RMSprop's keyword arguments, camelCase. */
 export interface RMSpropOptions {
   lr: number;
   alpha: number;
@@ -16,6 +17,7 @@ export interface RMSpropOptions {
   centered: boolean;
 }
 
+/** RMSprop with PyTorch's exact update (optional momentum and centering), as torch.optim.RMSprop. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
     const o: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...opts };

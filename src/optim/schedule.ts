@@ -81,6 +81,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
+/** Options of ReduceLROnPlateau: mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps; torch.optim.lr_scheduler.ReduceLROnPlateau's keyword arguments, camelCase. */
 export interface ReduceLROnPlateauOptions {
   mode?: "min" | "max";
   factor?: number;
@@ -155,6 +156,7 @@ export class ReduceLROnPlateau {
   }
 }
 
+/** Options of OneCycleLR: maxLr (required), totalSteps or epochs with stepsPerEpoch, pctStart, annealStrategy, momentum cycling, divFactor, finalDivFactor, threePhase; torch.optim.lr_scheduler.OneCycleLR's keywords, camelCase. */
 export interface OneCycleLROptions {
   maxLr: number | number[];
   totalSteps?: number;

@@ -7,6 +7,7 @@ import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
 
+/** Options of SGD: lr (required), momentum, dampening, weightDecay, nesterov; torch.optim.SGD's keyword arguments, camelCase. */
 export interface SGDOptions {
   lr: number;
   momentum: number;
@@ -15,6 +16,7 @@ export interface SGDOptions {
   nesterov: boolean;
 }
 
+/** Stochastic gradient descent with optional momentum, dampening, weight decay and Nesterov momentum, with PyTorch's exact update, as torch.optim.SGD: `new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 })`. */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
     const o: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts };

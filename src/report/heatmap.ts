@@ -1,6 +1,7 @@
 // Heat maps as SVG strings: a confusion matrix with counts, or a grid of small images (learned
 // filters, feature maps). Browser-safe: builds strings only.
 
+/** Options of heatmap: title, row and column labels, axis labels, annotate (write each value in its cell), cell size. */
 export interface HeatmapOptions {
   title: string;
   rowLabels?: readonly string[];

@@ -1,5 +1,6 @@
 // A self-contained HTML report: a title, a summary table and sections of SVG figures.
 
+/** One section of htmlReport: a heading, optional text and SVG figures. */
 export interface ReportSection {
   heading: string;
   text?: string;
@@ -8,6 +9,7 @@ export interface ReportSection {
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
+/** A self-contained HTML page (inline CSS and SVG, no scripts or fetches) with a title, a summary table and sections of figures; what the CLI writes as report.html. */
 export function htmlReport(title: string, summary: readonly [string, string][], sections: readonly ReportSection[]): string {
   const rows = summary.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("\n");
   const body = sections.map((s) => `<section><h2>${esc(s.heading)}</h2>${s.text ? `<p>${esc(s.text)}</p>` : ""}<div class="figs">${s.figures.join("\n")}</div></section>`).join("\n");

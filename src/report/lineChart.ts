@@ -2,6 +2,7 @@
 // Browser-safe: builds a string, writes no file. Our own ~100 lines rather than a plotting
 // grammar (vega-lite needs vega's renderer, a large dependency tree, to produce SVG in Node).
 
+/** One line of a lineChart: name, y values, optional x values and color. */
 export interface Series {
   name: string;
   /** y values; x is 1, 2, ... unless `x` is given. */
@@ -10,6 +11,7 @@ export interface Series {
   color?: string;
 }
 
+/** Options of lineChart: title, axis labels, size, logarithmic y. */
 export interface LineChartOptions {
   title: string;
   xLabel?: string;
@@ -48,6 +50,7 @@ function logTicks(lo: number, hi: number): number[] {
 
 const label = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : String(Number(v.toPrecision(4))));
 
+/** A line chart of one or more series as a standalone SVG string (training curves, gradient norms); no file is written. Plays the role of matplotlib's plot. */
 export function lineChart(series: readonly Series[], opts: LineChartOptions): string {
   const W = opts.width ?? 640, H = opts.height ?? 360;
   const m = { l: 64, r: 150, t: 36, b: 48 };

@@ -10,6 +10,7 @@ import type { Module } from "../nn/module.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { saveSafetensors } from "../io/index.js";
 
+/** One epoch of fit's history: train and validation loss, extra metrics and seconds taken (Keras's History entries). */
 export interface EpochLog {
   epoch: number;
   trainLoss: number;
@@ -19,6 +20,7 @@ export interface EpochLog {
   seconds: number;
 }
 
+/** What callbacks see during fit: model, optimizer, history so far, and `stop` to end training after the epoch. */
 export interface FitContext {
   model: Module;
   optimizer: Optimizer<{ lr: number }>;
@@ -27,12 +29,14 @@ export interface FitContext {
   stop: boolean;
 }
 
+/** A fit callback with optional onBatchEnd and onEpochEnd hooks, as Keras callbacks (PyTorch has no fit loop; Lightning's callbacks are the nearest). */
 export interface Callback {
   /** `batches` is the epoch's batch count when the training iterable has a length (NaN otherwise). */
   onBatchEnd?(info: { epoch: number; batch: number; batches: number; loss: number }, ctx: FitContext): void;
   onEpochEnd?(log: EpochLog, ctx: FitContext): void | Promise<void>;
 }
 
+/** Options of fit: model, optimizer, train and val batches, the per-batch loss, epochs, callbacks, evaluate and afterEpoch (scheduler step); Keras model.fit's roles as one object. */
 export interface FitOptions<B> {
   model: Module;
   optimizer: Optimizer<{ lr: number }>;
