@@ -5,6 +5,7 @@ import { TensorloomError } from "../tensor/errors.js";
 
 /** Bad input to a DataFrame/Series operation: unknown column, wrong dtype, malformed file... */
 export class FrameError extends TensorloomError {
+  /** "FrameError", as Error.name (pandas raises KeyError, ValueError or TypeError for these). */
   override name = "FrameError";
 }
 

@@ -38,6 +38,7 @@ export interface RawTensor {
 
 /** A malformed or unsupported safetensors file or state dict; the message says what and where (the Python package raises SafetensorError). */
 export class SafetensorsError extends TensorloomError {
+  /** "SafetensorsError", as Error.name. */
   override name = "SafetensorsError";
 }
 

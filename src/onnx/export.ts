@@ -35,9 +35,11 @@ export const OPSET = 17;
 
 /** An export that cannot be expressed: names the module or op and what is supported. */
 export class OnnxExportError extends TensorloomError {
+  /** "OnnxExportError", as Error.name. */
   override name = "OnnxExportError";
 }
 
+/** Options of tl.onnx.export: graph input and output names and the graph's name (torch.onnx.export's input_names and output_names). */
 export interface OnnxExportOptions {
   /** Graph input names (default "input", or "input_0", "input_1"... for several inputs). */
   inputNames?: readonly string[];

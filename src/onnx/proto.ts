@@ -105,6 +105,7 @@ export type OnnxDataType = (typeof DataType)[keyof typeof DataType];
 
 export type AttrValue = number | string | readonly number[] | readonly string[] | { float: number } | { floats: readonly number[] };
 
+/** One node of an ONNX graph as tensorloom builds it: op type, input and output value names, node name and attributes (onnx.NodeProto's fields). */
 export interface OnnxNode {
   op: string;
   inputs: string[];
@@ -113,6 +114,7 @@ export interface OnnxNode {
   attrs?: Record<string, AttrValue>;
 }
 
+/** An initializer of an ONNX graph: name, dims, element type and little-endian raw bytes (onnx.TensorProto with raw_data). */
 export interface OnnxTensor {
   name: string;
   dims: readonly number[];
@@ -121,12 +123,14 @@ export interface OnnxTensor {
   raw: Uint8Array;
 }
 
+/** A graph input or output: name, element type and fixed dims (onnx.ValueInfoProto). */
 export interface OnnxValueInfo {
   name: string;
   type: OnnxDataType;
   dims: readonly number[];
 }
 
+/** An ONNX graph before serialisation: nodes, initializers, inputs and outputs (onnx.GraphProto's fields). */
 export interface OnnxGraph {
   name: string;
   nodes: OnnxNode[];
