@@ -6,11 +6,14 @@
 import { type Column, type FrameDType, boolCol, floatCol, intCol, isStringLike, numericView, quote, strCol, take, dateCol, compareStrings } from "./column.js";
 import { FrameError } from "./errors.js";
 
+/** The built-in aggregate names, as pandas' strings for agg ("sum", "mean", "count", "size", "nunique"...). */
 export type AggName = "sum" | "mean" | "count" | "size" | "min" | "max" | "std" | "var" | "median" | "first" | "last" | "nunique" | "prod";
+/** Every AggName, in a list (for checking user input). */
 export const AGG_NAMES: readonly AggName[] = ["sum", "mean", "count", "size", "min", "max", "std", "var", "median", "first", "last", "nunique", "prod"];
 
 /** A user aggregate: gets the group's non-missing values (numbers; strings for text columns). */
 export type AggFn = (values: (number | string)[]) => number | string;
+/** One aggregate: a built-in name or a function of a group's non-missing values, as pandas' agg arguments. */
 export type AggSpec = AggName | AggFn;
 
 /** Groups of rows: ids[i] is row i's group in [0, n), or -1 to leave the row out. */

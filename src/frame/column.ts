@@ -18,6 +18,7 @@ import { FrameError } from "./errors.js";
  *   is missing (NaT).
  */
 export type FrameDType = "float64" | "int64" | "bool" | "string" | "category" | "datetime";
+/** The column dtypes a frame holds: float64, int64 (nullable, pandas' Int64), bool, string, category and datetime (milliseconds; pandas stores ns). */
 export const FRAME_DTYPES: readonly FrameDType[] = ["float64", "int64", "bool", "string", "category", "datetime"];
 
 export interface FloatColumn { readonly dtype: "float64" | "datetime"; readonly values: Float64Array }

@@ -8,6 +8,7 @@ import { FrameError } from "./errors.js";
 
 export interface RangeIndex { readonly kind: "range"; readonly start: number; readonly n: number; readonly name: string | null }
 export interface LabelIndex { readonly kind: "labels"; readonly col: Column; readonly name: string | null }
+/** The row labels of a frame or series: a RangeIndex (0..n-1) or labels held in one column, as pd.RangeIndex / pd.Index; there is no MultiIndex. */
 export type Index = RangeIndex | LabelIndex;
 
 export const rangeIndex = (n: number, start = 0, name: string | null = null): RangeIndex => ({ kind: "range", start, n, name });

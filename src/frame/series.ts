@@ -18,6 +18,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { tensor } from "../tensor/create.js";
 import type { DType } from "../tensor/dtype.js";
 
+/** Options of the Series constructor: name, index (row labels) and dtype, as pd.Series's keywords. */
 export interface SeriesOptions {
   name?: string | null;
   /** Row labels (one per value); a RangeIndex when omitted. */
@@ -25,6 +26,7 @@ export interface SeriesOptions {
   dtype?: FrameDType;
 }
 
+/** Options of Series.valueCounts: normalize, sort, ascending, dropna, as pd.Series.value_counts's keywords. */
 export interface ValueCountsOptions { normalize?: boolean; sort?: boolean; ascending?: boolean; dropna?: boolean }
 
 const isIndex = (x: unknown): x is Index => typeof x === "object" && x !== null && "kind" in x && ((x as Index).kind === "range" || (x as Index).kind === "labels");
@@ -36,6 +38,7 @@ export function makeIndex(op: string, index: readonly Scalar[] | Index | undefin
   return labelIndex(columnFromValues(op, "index", index));
 }
 
+/** One named, typed column with a row index, as pd.Series; arithmetic aligns by position, not by label (pandas aligns on the index; see docs/FRAME.md). */
 export class Series {
   /** The values (internal layout; see column.ts). */
   readonly col: Column;

@@ -25,7 +25,9 @@ import { frameToTensor } from "./ml/tensor.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 
+/** One column's values for the DataFrame constructor: an array, a typed array or a Series (pd.DataFrame's dict values). */
 export type ColumnInput = ArrayLike<unknown> | Series;
+/** Options of the DataFrame constructor: `index` (row labels) and `dtypes` per column instead of inference (pd.DataFrame's index= and an astype mapping). */
 export interface FrameOptions {
   index?: readonly Scalar[] | Index;
   /** dtype per column, instead of inferring it. */
@@ -34,6 +36,7 @@ export interface FrameOptions {
 /** A new column for assign: a Series, values, one scalar for every row, or a function of the frame. */
 export type AssignValue = ColumnInput | Scalar | ((df: DataFrame) => ColumnInput | Scalar);
 
+/** A pandas-style table of named, typed columns with a row index, as pd.DataFrame: columns of float64, int64 (nullable), bool, string, category or datetime (ms) on typed arrays; pandas' methods in camelCase (head, loc/iloc, query, groupby, merge...). No MultiIndex (see docs/FRAME.md). */
 export class DataFrame {
   readonly names: readonly string[];
   readonly data: readonly Column[];

@@ -9,6 +9,7 @@ import { Generator } from "../../tensor/random.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
 
+/** Options of getDummies: columns, prefix, prefixSep, dropFirst..., pd.get_dummies's keyword arguments in camelCase. */
 export interface GetDummiesOptions {
   /** Columns to encode (default: the string and category columns). */
   columns?: string[];
@@ -127,6 +128,7 @@ export class MinMaxScaler extends Scaler {
   }
 }
 
+/** Options of trainTestSplit: testSize (fraction or count, default 0.25), seed, shuffle, stratify, as scikit-learn's train_test_split (random_state is `seed`). */
 export interface SplitOptions {
   /** Fraction (0..1) or number of test rows (default 0.25); the count rounds up, as scikit-learn. */
   testSize?: number;

@@ -7,6 +7,7 @@ import { type Index, indexColumn, indexLength, labelIndex, rangeIndex, labelKey 
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
 
+/** Options of concat: axis (0 rows, 1 columns), join ("outer" or "inner"), ignoreIndex, as pd.concat's keyword arguments. */
 export interface ConcatOptions {
   /** 0: stack rows (default); 1: side by side. */
   axis?: 0 | 1;

@@ -17,6 +17,7 @@ export type AggInput = AggSpec | AggSpec[] | Record<string, AggSpec | AggSpec[] 
 
 const NUMERIC_ONLY = new Set(["sum", "mean", "std", "var", "median", "prod"]);
 
+/** Rows split by key columns, then aggregated per group, as pandas' DataFrameGroupBy; keys come back as leading columns (as_index=False form) and several aggregates of a column get flat "col_agg" names instead of a MultiIndex. */
 export class GroupBy {
   private cache: { groups: Groups; keys: Column[] } | null = null;
   private readonly valueNames: string[];

@@ -10,9 +10,11 @@ import { indexColumn, labelIndex } from "../labels.js";
 import { argsort } from "../sort.js";
 import { DataFrame } from "../table.js";
 
+/** The join type of merge and join: "inner", "left", "right", "outer" or "cross", as pandas' how=. */
 export type How = "inner" | "left" | "right" | "outer" | "cross";
 export type Validate = "one_to_one" | "1:1" | "one_to_many" | "1:m" | "many_to_one" | "m:1" | "many_to_many" | "m:m";
 
+/** Options of merge: how, on, leftOn/rightOn, suffixes, indicator, validate..., pd.merge's keyword arguments in camelCase. */
 export interface MergeOptions {
   how?: How;
   /** Key columns present in both frames (default: the columns they share). */
@@ -168,6 +170,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
   return out;
 }
 
+/** Options of DataFrame.join: on, how, lsuffix, rsuffix, validate, as pd.DataFrame.join's keyword arguments. */
 export interface JoinOptions {
   /** Column(s) of the calling frame to match against `other`'s index (default: its index). */
   on?: string;

@@ -36,6 +36,7 @@ function nextLabel(rule: string, t: number): number {
   }
 }
 
+/** Rows binned by time ("H", "D", "W", "MS", "M", "Q", "Y"...), aggregated per bin, as pandas' Resampler from df.resample(rule). */
 export class Resampler {
   constructor(private readonly df: DataFrame, private readonly times: Float64Array, private readonly rule: string, private readonly name: string | null, private readonly valueNames: string[]) {}
 

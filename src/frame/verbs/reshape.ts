@@ -10,6 +10,7 @@ import { fillColumn } from "./missing.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
 
+/** Options of pivotTable: values, index, columns, aggfunc, fillValue, margins..., pd.pivot_table's keyword arguments in camelCase (several index columns come back as columns, not a MultiIndex). */
 export interface PivotTableOptions {
   values?: string | string[];
   index: string | string[];
@@ -122,6 +123,7 @@ export function pivot(df: DataFrame, opts: { index: string; columns: string; val
   return out;
 }
 
+/** Options of melt: idVars, valueVars, varName, valueName, as pd.melt's keyword arguments in camelCase. */
 export interface MeltOptions {
   idVars?: string[];
   /** Columns to unpivot (default: all but idVars). */

@@ -76,6 +76,7 @@ export function cumulative(op: CumOp, c: Column, name: string | null): Column {
 
 export type WindowAgg = "mean" | "sum" | "std" | "var" | "min" | "max" | "count" | "median";
 
+/** Options of rolling: minPeriods and center, as pandas' rolling keywords (a fixed row count window; no time-based windows). */
 export interface RollingOptions {
   /** Fewest non-missing values a window needs for a result (default: the window size). */
   minPeriods?: number;
@@ -168,6 +169,7 @@ export class Expanding<T> extends WindowBase<T> {
   }
 }
 
+/** Options of ewm: exactly one of span, com, halflife or alpha, plus adjust, ignoreNa, minPeriods, as pandas' ewm keywords. */
 export interface EwmOptions {
   /** Give exactly one of span (alpha = 2/(span+1)), com (alpha = 1/(1+com)), halflife or alpha. */
   span?: number; com?: number; halflife?: number; alpha?: number;
