@@ -20,13 +20,16 @@ export class Parameter extends Tensor {
   }
 }
 
+/** Parameters and buffers by dotted name ("0.weight", "bn.running_mean"), as PyTorch's state_dict (a plain object here, not an OrderedDict). */
 export type StateDict = Record<string, Tensor>;
 
+/** What loadStateDict returns with strict false: missingKeys and unexpectedKeys, as PyTorch's _IncompatibleKeys. */
 export interface LoadResult {
   missingKeys: string[];
   unexpectedKeys: string[];
 }
 
+/** The base of every layer and model, as torch.nn.Module: assign Parameters and Modules to fields and they are registered (parameters(), namedModules(), stateDict()), train()/eval(), to(dtype), hooks, summary(). Subclasses implement forward; call model.forward(x) (there is no __call__). */
 export abstract class Module {
   /** Bumped when a module's state-dict layout changes (PyTorch's `_version`). */
   static version = 1;

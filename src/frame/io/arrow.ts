@@ -75,6 +75,7 @@ export function toArrowIPC(df: DataFrame, format: "stream" | "file" = "stream"):
   return tableToIPC(toArrow(df), format);
 }
 
+/** A frame from Arrow IPC bytes (stream or file/Feather v2 format), as pd.read_feather on bytes; needs the apache-arrow package. */
 export function readArrowIPC(bytes: Uint8Array): DataFrame {
   return fromArrow(tableFromIPC(bytes));
 }

@@ -13,6 +13,7 @@ import { StringTable, fastDate, lastWasInt, parseNumber } from "./csvFields.js";
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
 declare const TextDecoder: new (label?: string, opts?: { fatal?: boolean; ignoreBOM?: boolean }) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string };
 
+/** Options of readCsv: sep, header, names, naValues, dtype, parseDates, nrows, skipRows, usecols, indexCol, quoteChar, comment, onBadLines...: pd.read_csv's keyword arguments in camelCase. */
 export interface ReadCsvOptions {
   /** Field separator, one character (default ","). */
   sep?: string;

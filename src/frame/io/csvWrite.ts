@@ -10,6 +10,7 @@ import type { DataFrame } from "../table.js";
 declare const TextEncoder: new () => { encode(s: string): Uint8Array };
 declare const TextDecoder: new (label?: string) => { decode(b: Uint8Array): string };
 
+/** Options of toCsv: sep, index, indexLabel, header, naRep, lineTerminator, columns: pd.DataFrame.to_csv's keyword arguments in camelCase. */
 export interface ToCsvOptions {
   sep?: string;
   /** Write the index as the first column (default true, as pandas). */
@@ -153,6 +154,7 @@ export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
   return w.buf.subarray(0, w.len);
 }
 
+/** The frame as CSV text, as pd.DataFrame.to_csv without a path (files through "tensorloom/frame/node"'s writeCsvFile). */
 export function toCsv(df: DataFrame, opts: ToCsvOptions = {}): string {
   return new TextDecoder("utf-8").decode(toCsvBytes(df, opts));
 }

@@ -9,10 +9,12 @@ import { indexLabel, labelIndex } from "../labels.js";
 import { columnFromValues } from "../column.js";
 import { DataFrame } from "../table.js";
 
+/** The JSON layouts of toJson/readJson: "records", "columns", "split" or "index", as pandas' orient (no "values" or "table"). */
 export type JsonOrient = "records" | "columns" | "split" | "index";
 
 const jsonValue = (v: Scalar): unknown => (v instanceof Date ? v.getTime() : typeof v === "number" && !Number.isFinite(v) ? null : v);
 
+/** The frame as JSON text in the given orient (default "records"), or JSON Lines with lines true, as pd.DataFrame.to_json (datetimes as epoch ms; NaN as null). */
 export function toJson(df: DataFrame, orient: JsonOrient = "records", lines = false): string {
   const n = df.length;
   const label = (i: number) => { const v = indexLabel(df.index, i); return v instanceof Date ? String(v.getTime()) : String(v); };
@@ -31,6 +33,7 @@ export function toJson(df: DataFrame, orient: JsonOrient = "records", lines = fa
   }
 }
 
+/** Options of readJson: orient, lines (JSON Lines), parseDates, as pd.read_json's keywords in camelCase. */
 export interface ReadJsonOptions {
   orient?: JsonOrient;
   /** JSON Lines: one record object per line. */
@@ -44,6 +47,7 @@ function labelsOf(keys: string[]): Scalar[] {
   return keys.every((k) => /^-?\d+$/.test(k)) ? keys.map(Number) : keys;
 }
 
+/** A frame from JSON text in one of the orients, or JSON Lines, as pd.read_json (takes the text; files through "tensorloom/frame/node"). */
 export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
   let parsed: unknown;
   try {

@@ -9,6 +9,7 @@ import { type ToCsvOptions, toCsv } from "./csvWrite.js";
 import { type ReadJsonOptions, readJson, toJson, type JsonOrient } from "./json.js";
 import type { DataFrame } from "../table.js";
 
+/** Read a CSV file into a frame, as pd.read_csv(path) (Node only; the file is read whole, see readCsvFileChunks for larger files). */
 export function readCsvFile(path: string, opts: ReadCsvOptions = {}): DataFrame {
   return readCsv(decodeUtf8(readFileSync(path)), opts);
 }
@@ -18,14 +19,17 @@ export function readCsvFileChunks(path: string, opts: ReadCsvOptions & { chunkSi
   return readCsvStream(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Uint8Array>, opts);
 }
 
+/** Write the frame to a CSV file, as pd.DataFrame.to_csv(path) (Node only). */
 export function writeCsvFile(df: DataFrame, path: string, opts: ToCsvOptions = {}): void {
   writeFileSync(path, toCsv(df, opts));
 }
 
+/** Read a JSON (or JSON Lines) file into a frame, as pd.read_json(path) (Node only). */
 export function readJsonFile(path: string, opts: ReadJsonOptions = {}): DataFrame {
   return readJson(readFileSync(path, "utf8"), opts);
 }
 
+/** Write the frame to a JSON file in the given orient (default "records"), as pd.DataFrame.to_json(path) (Node only). */
 export function writeJsonFile(df: DataFrame, path: string, orient: JsonOrient = "records"): void {
   writeFileSync(path, toJson(df, orient));
 }
