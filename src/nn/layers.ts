@@ -57,6 +57,7 @@ export class Flatten extends Module {
 
 /** Returns its input unchanged, as torch.nn.Identity (constructor arguments are not taken). */
 export class Identity extends Module {
+  /** Returns x itself. */
   forward(x: Tensor): Tensor {
     return x;
   }

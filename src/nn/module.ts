@@ -33,11 +33,13 @@ export interface LoadResult {
 export abstract class Module {
   /** Bumped when a module's state-dict layout changes (PyTorch's `_version`). */
   static version = 1;
+  /** True in training mode (the default), false after eval(); dropout and batch norm read it, as torch.nn.Module.training. */
   training = true;
   private readonly params = new Map<string, Parameter | null>();
   private readonly buffers_ = new Map<string, { t: Tensor | null; persistent: boolean }>();
   private readonly children_ = new Map<string, Module>();
 
+  /** The computation of this module: call model.forward(x) (PyTorch calls it through __call__, which does not exist here; hooks still run). Every subclass implements it. */
   abstract forward(...args: never[]): unknown;
 
   /** Register a parameter under `name` (its state-dict key) and return it. */
@@ -83,6 +85,7 @@ export abstract class Module {
     return [...this.children_.entries()];
   }
 
+  /** The direct submodules, in registration order, as torch.nn.Module.children. */
   children(): Module[] {
     return [...this.children_.values()];
   }
@@ -94,6 +97,7 @@ export abstract class Module {
     return out;
   }
 
+  /** This module and every descendant, depth first, as torch.nn.Module.modules. */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -113,10 +117,12 @@ export abstract class Module {
     return out;
   }
 
+  /** Every parameter of this module and its descendants, each once, in state-dict order, as torch.nn.Module.parameters (an array, not a generator). */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
 
+  /** Buffers (running statistics...) with their dotted names, as torch.nn.Module.named_buffers (an array). */
   namedBuffers(): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [prefix, m] of this.namedModules()) {
@@ -125,6 +131,7 @@ export abstract class Module {
     return out;
   }
 
+  /** Every buffer of this module and its descendants, as torch.nn.Module.buffers (an array). */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, b]) => b);
   }
@@ -186,6 +193,7 @@ export abstract class Module {
     return this;
   }
 
+  /** Evaluation mode (train(false)): dropout off, batch norm uses running statistics, as torch.nn.Module.eval. Returns this. */
   eval(): this {
     return this.train(false);
   }

@@ -58,7 +58,7 @@ export function collectPublicApi(): ApiItem[] {
     const resolve = (s: TsSymbol): TsSymbol => (s.flags & SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
     const isPublicMember = (m: TsSymbol): boolean => {
       if (SKIP_MEMBERS.has(m.name) || m.name.startsWith("_") || m.name.startsWith("#")) return false;
-      if (m.declarations.length === 0) return false;
+      if (m.declarations.length === 0 || m.flags & SymbolFlags.TypeParameter) return false; // class symbols list their type parameters as members
       for (const h of m.declarations) {
         if (!String(h.path).startsWith(ROOT + "src/")) return false;
         const node = h.resolve(project) as { modifierFlags?: number } | undefined;
