@@ -20,6 +20,7 @@ export interface CharVocabOptions {
 export class CharVocab {
   /** id -> token. */
   readonly tokens: readonly string[];
+  /** The token unknown characters map to (id 0 when built from text), or null when unknown characters are an error. */
   readonly unk: string | null;
   private readonly ids: Map<string, number>;
 
@@ -50,6 +51,7 @@ export class CharVocab {
     return new CharVocab([...head, ...chars], { unk });
   }
 
+  /** The number of tokens (ids run 0..size-1), as len(vocab). */
   get size(): number {
     return this.tokens.length;
   }

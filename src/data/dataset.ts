@@ -13,12 +13,15 @@ import { stack } from "../ops/join.js";
 
 /** A map-style dataset: `length` and `get(i)`, as torch.utils.data.Dataset's __len__ and __getitem__. */
 export interface Dataset<T> {
+  /** The number of samples, as __len__. */
   readonly length: number;
+  /** Sample `index` (0-based), as __getitem__. */
   get(index: number): T;
 }
 
 /** Samples are the i-th rows of each tensor (all share dim 0). */
 export class TensorDataset implements Dataset<Tensor[]> {
+  /** The tensors whose rows are the samples (all share dim 0), as torch.utils.data.TensorDataset.tensors. */
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new ValueError("TensorDataset: needs at least one tensor.");
@@ -28,9 +31,11 @@ export class TensorDataset implements Dataset<Tensor[]> {
     });
     this.tensors = tensors;
   }
+  /** The number of samples (the tensors' dim 0), as len(dataset). */
   get length(): number {
     return this.tensors[0]!.shape[0]!;
   }
+  /** Sample `index`: row `index` of every tensor, as dataset[index]. */
   get(index: number): Tensor[] {
     return this.tensors.map((t) => t.select(0, index));
   }
@@ -42,10 +47,12 @@ export class TensorDataset implements Dataset<Tensor[]> {
 
 /** A view of a dataset through a list of indices (randomSplit's parts). */
 export class Subset<T> implements Dataset<T> {
-  constructor(readonly dataset: Dataset<T>, readonly indices: readonly number[]) {}
+  constructor(/** The dataset the subset reads from, as torch.utils.data.Subset.dataset. */ readonly dataset: Dataset<T>, /** The positions in `dataset` this subset holds, in order, as torch.utils.data.Subset.indices. */ readonly indices: readonly number[]) {}
+  /** The number of indices, as len(subset). */
   get length(): number {
     return this.indices.length;
   }
+  /** The parent's sample at indices[index], as subset[index]. */
   get(index: number): T {
     const i = this.indices[index];
     if (i === undefined) throw new ValueError(`Subset: index ${index} is out of range for ${this.indices.length} items.`);
@@ -77,13 +84,16 @@ export interface DataLoaderOptions<T, B> {
  * @example new tl.data.DataLoader(new tl.data.TensorDataset(tl.zeros([10, 2])), { batchSize: 4 }).length // => 3
  */
 export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
+  /** Samples per batch (default 1), as DataLoader.batch_size. */
   readonly batchSize: number;
+  /** Whether each pass draws a new permutation from the generator. */
   readonly shuffle: boolean;
+  /** Whether a last, smaller batch is left out, as DataLoader.drop_last. */
   readonly dropLast: boolean;
   private readonly generator: Generator;
   private readonly collate?: (samples: T[]) => B;
 
-  constructor(readonly dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  constructor(/** The dataset batches are drawn from, as torch.utils.data.DataLoader.dataset. */ readonly dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
     this.batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}.`);
     this.shuffle = opts.shuffle ?? false;

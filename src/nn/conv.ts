@@ -47,16 +47,24 @@ const reprTuple = (v: readonly number[]): string => `(${v.join(", ")}${v.length 
 
 /** The shared N-d convolution module; Conv1d/2d/3d fix the number of spatial dims. */
 export class ConvNd extends Module {
+  /** The filters [C_out, C_in / groups, ...kernel], Kaiming-uniform initialised as PyTorch does, as torch.nn.Conv2d.weight. */
   readonly weight: Parameter;
+  /** The bias [C_out], or null with `{ bias: false }`, as torch.nn.Conv2d.bias. */
   readonly bias: Parameter | null;
+  /** The kernel size per spatial dim, as torch.nn.Conv2d.kernel_size (an array, not a tuple). */
   readonly kernelSize: number[];
+  /** The stride per spatial dim, as torch.nn.Conv2d.stride. */
   readonly stride: number[];
+  /** The dilation per spatial dim, as torch.nn.Conv2d.dilation. */
   readonly dilation: number[];
+  /** The padding per spatial dim, or "same" / "valid", as torch.nn.Conv2d.padding. */
   readonly padding: number[] | "same" | "valid";
+  /** The number of channel groups (inChannels for depthwise), as torch.nn.Conv2d.groups. */
   readonly groups: number;
+  /** How the border is padded ("zeros", "reflect", "replicate", "circular"), as torch.nn.Conv2d.padding_mode. */
   readonly paddingMode: PaddingMode;
 
-  constructor(readonly nd: number, readonly inChannels: number, readonly outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
+  constructor(/** The number of spatial dims (1, 2 or 3). */ readonly nd: number, /** Channels of the input, as torch.nn.Conv2d.in_channels. */ readonly inChannels: number, /** Channels of the output, as torch.nn.Conv2d.out_channels. */ readonly outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
     super();
     const op = `Conv${nd}d`;
     this.groups = opts.groups ?? 1;
@@ -159,11 +167,14 @@ export interface ConvTransposeModuleOptions {
 
 /** The shared N-d transposed convolution module. Weight [C_in, C_out / groups, ...kernel]. */
 export class ConvTransposeNd extends Module {
+  /** The filters [C_in, C_out / groups, ...kernel] (note: C_in first, as PyTorch's transposed convolutions). */
   readonly weight: Parameter;
+  /** The bias [C_out], or null with `{ bias: false }`. */
   readonly bias: Parameter | null;
+  /** The kernel size per spatial dim, as torch.nn.ConvTranspose2d.kernel_size. */
   readonly kernelSize: number[];
 
-  constructor(readonly nd: number, readonly inChannels: number, readonly outChannels: number, kernelSize: IntOrTuple, readonly opts: ConvTransposeModuleOptions = {}) {
+  constructor(/** The number of spatial dims (1, 2 or 3). */ readonly nd: number, /** Channels of the input, as torch.nn.ConvTranspose2d.in_channels. */ readonly inChannels: number, /** Channels of the output, as torch.nn.ConvTranspose2d.out_channels. */ readonly outChannels: number, kernelSize: IntOrTuple, /** The options given at construction (stride, padding, outputPadding, dilation, groups, bias, dtype). */ readonly opts: ConvTransposeModuleOptions = {}) {
     super();
     const op = `ConvTranspose${nd}d`;
     const groups = opts.groups ?? 1;

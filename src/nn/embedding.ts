@@ -120,10 +120,12 @@ export interface EmbeddingModuleOptions extends EmbeddingOptions {
  * @example new tl.nn.Embedding(10, 3, { paddingIdx: 0 }).forward(tl.tensor([1, 0, 9])) // shape [3, 3]
  */
 export class Embedding extends Module {
+  /** The table [numEmbeddings, embeddingDim], N(0, 1) at start with the paddingIdx row zero, as torch.nn.Embedding.weight. */
   readonly weight: Parameter;
+  /** The row that gets no gradient (normalised to non-negative), or null, as torch.nn.Embedding.padding_idx. */
   readonly paddingIdx: number | null;
 
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, readonly opts: EmbeddingModuleOptions = {}) {
+  constructor(/** The number of rows (the vocabulary size), as torch.nn.Embedding.num_embeddings. */ readonly numEmbeddings: number, /** The size of each row, as torch.nn.Embedding.embedding_dim. */ readonly embeddingDim: number, /** The options given at construction (paddingIdx, maxNorm, normType, scaleGradByFreq, dtype). */ readonly opts: EmbeddingModuleOptions = {}) {
     super();
     for (const [n, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new ValueError(`Embedding: ${n} must be a non-negative integer, got ${v}.`);

@@ -22,10 +22,12 @@ export interface LinearOptions {
  * @example new tl.nn.Linear(3, 2).forward(tl.ones([4, 3])) // shape [4, 2]
  */
 export class Linear extends Module {
+  /** The weight [outFeatures, inFeatures], Kaiming-uniform initialised as PyTorch does, as torch.nn.Linear.weight. */
   readonly weight: Parameter;
+  /** The bias [outFeatures], or null with `{ bias: false }`, as torch.nn.Linear.bias. */
   readonly bias: Parameter | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
+  constructor(/** Size of each input sample, as torch.nn.Linear.in_features. */ readonly inFeatures: number, /** Size of each output sample, as torch.nn.Linear.out_features. */ readonly outFeatures: number, opts: LinearOptions = {}) {
     super();
     for (const [n, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new ValueError(`Linear: ${n} must be a non-negative integer, got ${v}.`);
@@ -47,7 +49,7 @@ export class Linear extends Module {
 
 /** Flattens dims startDim..endDim (default 1..-1, keeping the batch dim), as nn.Flatten. */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(/** First dim to flatten (default 1, keeping the batch dim), as torch.nn.Flatten's start_dim. */ readonly startDim = 1, /** Last dim to flatten (default -1), as torch.nn.Flatten's end_dim. */ readonly endDim = -1) {
     super();
   }
   forward(x: Tensor): Tensor {
@@ -65,7 +67,7 @@ export class Identity extends Module {
 
 /** Zeroes elements with probability p while training (scaling the rest by 1/(1-p)); identity in eval. */
 export class Dropout extends Module {
-  constructor(readonly p = 0.5) {
+  constructor(/** Probability of zeroing an element (default 0.5), as torch.nn.Dropout.p. */ readonly p = 0.5) {
     super();
     if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: probability must be between 0 and 1, got ${p}.`);
   }
@@ -79,7 +81,7 @@ export class Dropout extends Module {
 
 /** Zeroes whole channels (dim 1 of [N, C, ...]) with probability p while training, as nn.Dropout2d. */
 export class Dropout2d extends Module {
-  constructor(readonly p = 0.5) {
+  constructor(/** Probability of zeroing a whole channel (default 0.5), as torch.nn.Dropout2d.p. */ readonly p = 0.5) {
     super();
     if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout2d: probability must be between 0 and 1, got ${p}.`);
   }
@@ -110,37 +112,37 @@ export class SiLU extends Module {
 
 /** x where positive, negativeSlope * x elsewhere (default 0.01), as torch.nn.LeakyReLU. */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) { super(); }
+  constructor(/** Slope for negative inputs (default 0.01), as torch.nn.LeakyReLU.negative_slope. */ readonly negativeSlope = 0.01) { super(); }
   forward(x: Tensor): Tensor { return A.leakyRelu(x, this.negativeSlope); }
 }
 
 /** x where positive, alpha * (e^x - 1) elsewhere (default alpha 1), as torch.nn.ELU. */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) { super(); }
+  constructor(/** Scale of the negative side (default 1), as torch.nn.ELU.alpha. */ readonly alpha = 1) { super(); }
   forward(x: Tensor): Tensor { return A.elu(x, this.alpha); }
 }
 
 /** Gaussian error linear unit, exact ("none", default) or the "tanh" approximation, as torch.nn.GELU. */
 export class GELU extends Module {
-  constructor(readonly approximate: "none" | "tanh" = "none") { super(); }
+  constructor(/** "none" (exact, default) or "tanh", as torch.nn.GELU.approximate. */ readonly approximate: "none" | "tanh" = "none") { super(); }
   forward(x: Tensor): Tensor { return A.gelu(x, this.approximate); }
 }
 
 /** log(1 + e^(beta x)) / beta, linear above threshold (defaults 1, 20), as torch.nn.Softplus. */
 export class Softplus extends Module {
-  constructor(readonly beta = 1, readonly threshold = 20) { super(); }
+  constructor(/** The beta of log(1 + e^(beta x)) / beta (default 1), as torch.nn.Softplus.beta. */ readonly beta = 1, /** Above beta * x > threshold the output is x (default 20), as torch.nn.Softplus.threshold. */ readonly threshold = 20) { super(); }
   forward(x: Tensor): Tensor { return A.softplus(x, this.beta, this.threshold); }
 }
 
 /** Softmax along dim (required here; PyTorch's dim=None is deprecated), as torch.nn.Softmax. */
 export class Softmax extends Module {
-  constructor(readonly dim: number) { super(); }
+  constructor(/** The dim softmax runs along, as torch.nn.Softmax.dim. */ readonly dim: number) { super(); }
   forward(x: Tensor): Tensor { return softmax(x, this.dim); }
 }
 
 /** log(softmax) along dim (required), as torch.nn.LogSoftmax. */
 export class LogSoftmax extends Module {
-  constructor(readonly dim: number) { super(); }
+  constructor(/** The dim log-softmax runs along, as torch.nn.LogSoftmax.dim. */ readonly dim: number) { super(); }
   forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
 }
 
@@ -151,6 +153,7 @@ export interface TensorModule extends Module {
 
 /** Modules applied in order; children are named "0", "1", ... as in PyTorch's state dicts. */
 export class Sequential extends Module {
+  /** The layers in call order, as the modules of torch.nn.Sequential. */
   readonly layers: TensorModule[];
   constructor(...layers: TensorModule[]) {
     super();
@@ -160,9 +163,11 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     return this.layers.reduce((h, m) => m.forward(h), x);
   }
+  /** The number of layers, as len(sequential). */
   get length(): number {
     return this.layers.length;
   }
+  /** Layer i (negative counts from the end), as sequential[i]; throws when out of range. */
   at(i: number): TensorModule {
     const m = this.layers.at(i);
     if (!m) throw new ValueError(`Sequential: index ${i} is out of range for ${this.layers.length} layers.`);
@@ -177,14 +182,17 @@ export class ModuleList<M extends Module = Module> extends Module {
     super();
     modules.forEach((m) => this.append(m));
   }
+  /** Add a module at the end and register it (returns this), as torch.nn.ModuleList.append. */
   append(m: M): this {
     this.registerModule(String(this.items.length), m);
     this.items.push(m);
     return this;
   }
+  /** The number of modules, as len(module_list). */
   get length(): number {
     return this.items.length;
   }
+  /** Module i (negative counts from the end), as module_list[i]; throws when out of range. */
   at(i: number): M {
     const m = this.items.at(i);
     if (!m) throw new ValueError(`ModuleList: index ${i} is out of range for ${this.items.length} modules.`);

@@ -257,31 +257,31 @@ function bceWithLogitsOf(input: Tensor, target: Tensor, opts: { weight?: Tensor 
 
 /** Cross-entropy of logits against int32 class indices (PyTorch: int64) or class probabilities, as torch.nn.CrossEntropyLoss; options `{ weight, ignoreIndex, reduction, labelSmoothing }` at construction; forward(input, target). */
 export class CrossEntropyLoss extends Module {
-  constructor(readonly opts: CrossEntropyOptions = {}) { super(); }
+  constructor(/** The options given at construction: weight, ignoreIndex, reduction, labelSmoothing. */ readonly opts: CrossEntropyOptions = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return crossEntropy(input, target, this.opts); }
 }
 /** Negative log-likelihood of log-probabilities against int32 class indices, as torch.nn.NLLLoss; options `{ weight, ignoreIndex, reduction }`. */
 export class NLLLoss extends Module {
-  constructor(readonly opts: NllOptions = {}) { super(); }
+  constructor(/** The options given at construction: weight, ignoreIndex, reduction. */ readonly opts: NllOptions = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return nllLoss(input, target, this.opts); }
 }
 /** Mean squared error, as torch.nn.MSELoss; `{ reduction }`. Refuses mismatched shapes instead of broadcasting (PyTorch warns and broadcasts). */
 export class MSELoss extends Module {
-  constructor(readonly opts: { reduction?: Reduction } = {}) { super(); }
+  constructor(/** The options given at construction: reduction. */ readonly opts: { reduction?: Reduction } = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, this.opts); }
 }
 /** Mean absolute error, as torch.nn.L1Loss; `{ reduction }`. */
 export class L1Loss extends Module {
-  constructor(readonly opts: { reduction?: Reduction } = {}) { super(); }
+  constructor(/** The options given at construction: reduction. */ readonly opts: { reduction?: Reduction } = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, this.opts); }
 }
 /** Huber-like loss, quadratic below beta (default 1) and linear above, as torch.nn.SmoothL1Loss; `{ reduction, beta }`. */
 export class SmoothL1Loss extends Module {
-  constructor(readonly opts: { reduction?: Reduction; beta?: number } = {}) { super(); }
+  constructor(/** The options given at construction: reduction, beta. */ readonly opts: { reduction?: Reduction; beta?: number } = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, this.opts); }
 }
 /** Binary cross-entropy on logits (sigmoid fused, numerically stable), as torch.nn.BCEWithLogitsLoss; `{ weight, posWeight, reduction }`. */
 export class BCEWithLogitsLoss extends Module {
-  constructor(readonly opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) { super(); }
+  constructor(/** The options given at construction: weight, posWeight, reduction. */ readonly opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) { super(); }
   forward(input: Tensor, target: Tensor): Tensor { return binaryCrossEntropyWithLogits(input, target, this.opts); }
 }

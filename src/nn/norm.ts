@@ -20,15 +20,22 @@ export interface BatchNormModuleOptions {
 
 /** Batch normalisation over the channel dim; BatchNorm1d/2d/3d check the input rank. */
 export class BatchNormNd extends Module {
+  /** The per-channel scale (gamma) [C], ones at start; null with `{ affine: false }`, as torch.nn.BatchNorm2d.weight. */
   readonly weight: Parameter | null;
+  /** The per-channel shift (beta) [C], zeros at start; null with `{ affine: false }`. */
   readonly bias: Parameter | null;
+  /** The running mean [C] used in eval (a buffer, "running_mean" in the state dict); null with `{ trackRunningStats: false }`. */
   readonly runningMean: Tensor | null;
+  /** The running (unbiased) variance [C] used in eval (buffer "running_var"); null with `{ trackRunningStats: false }`. */
   readonly runningVar: Tensor | null;
+  /** Batches seen while training (int32 0-d buffer "num_batches_tracked"; PyTorch: int64, written as I64 with `{ int64: true }`). */
   readonly numBatchesTracked: Tensor | null;
+  /** Added to the variance for stability (default 1e-5), as torch.nn.BatchNorm2d.eps. */
   readonly eps: number;
+  /** Weight of each new batch in the running statistics (default 0.1; null: cumulative average), as torch.nn.BatchNorm2d.momentum. */
   readonly momentum: number | null;
 
-  constructor(readonly ranks: readonly number[], readonly numFeatures: number, opts: BatchNormModuleOptions = {}) {
+  constructor(/** The input ranks this layer accepts (BatchNorm1d: 2 or 3; 2d: 4; 3d: 5). */ readonly ranks: readonly number[], /** The number of channels C, as torch.nn.BatchNorm2d.num_features. */ readonly numFeatures: number, opts: BatchNormModuleOptions = {}) {
     super();
     if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new ValueError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}.`);
     this.eps = opts.eps ?? 1e-5;
@@ -94,9 +101,13 @@ export interface LayerNormOptions {
 
 /** Layer normalisation over the trailing normalizedShape dims, with weight (ones) and bias (zeros). */
 export class LayerNorm extends Module {
+  /** The trailing dims normalised over, as torch.nn.LayerNorm.normalized_shape. */
   readonly normalizedShape: number[];
+  /** Elementwise scale over normalizedShape (ones at start); null with `{ elementwiseAffine: false }`. */
   readonly weight: Parameter | null;
+  /** Elementwise shift over normalizedShape (zeros at start); null with `{ elementwiseAffine: false }`. */
   readonly bias: Parameter | null;
+  /** Added to the variance for stability (default 1e-5), as torch.nn.LayerNorm.eps. */
   readonly eps: number;
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {

@@ -375,6 +375,7 @@ export abstract class RecurrentLayer extends Module {
  * @example new tl.nn.RNN(3, 5).forward(tl.ones([7, 2, 3]))[0] // shape [7, 2, 5]
  */
 export class RNN extends RecurrentLayer {
+  /** "tanh" (default) or "relu", as torch.nn.RNN.nonlinearity. */
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
@@ -410,6 +411,7 @@ export class LSTM extends RecurrentLayer {
     super("LSTM", "LSTM", inputSize, hiddenSize, opts, opts.projSize ?? 0);
   }
 
+  /** The projected hidden size (0: no projection), as torch.nn.LSTM.proj_size. */
   get projSize(): number { return this.core.projSize; }
 
   /** Returns [output, [hN, cN]]; the state defaults to zeros. */
@@ -504,6 +506,7 @@ class CellCore {
  */
 export class RNNCell extends Module {
   private readonly core: CellCore;
+  /** "tanh" (default) or "relu", as torch.nn.RNNCell.nonlinearity. */
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, opts: CellOptions & { nonlinearity?: "tanh" | "relu" } = {}) {
@@ -515,7 +518,9 @@ export class RNNCell extends Module {
     this.core = new CellCore("RNNCell", this.nonlinearity === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts.bias ?? true, (n, p) => this.registerParameter(n, p), opts.dtype);
   }
 
+  /** Features per input, as torch.nn.RNNCell.input_size. */
   get inputSize(): number { return this.core.inputSize; }
+  /** Features of the hidden state, as torch.nn.RNNCell.hidden_size. */
   get hiddenSize(): number { return this.core.hiddenSize; }
 
   forward(x: Tensor, hx: Tensor | null = null): Tensor {
@@ -540,7 +545,9 @@ export class LSTMCell extends Module {
     this.core = new CellCore("LSTMCell", "LSTM", inputSize, hiddenSize, opts.bias ?? true, (n, p) => this.registerParameter(n, p), opts.dtype);
   }
 
+  /** Features per input, as torch.nn.LSTMCell.input_size. */
   get inputSize(): number { return this.core.inputSize; }
+  /** Features of the hidden and cell states, as torch.nn.LSTMCell.hidden_size. */
   get hiddenSize(): number { return this.core.hiddenSize; }
 
   forward(x: Tensor, state: readonly [Tensor, Tensor] | null = null): [Tensor, Tensor] {
@@ -569,7 +576,9 @@ export class GRUCell extends Module {
     this.core = new CellCore("GRUCell", "GRU", inputSize, hiddenSize, opts.bias ?? true, (n, p) => this.registerParameter(n, p), opts.dtype);
   }
 
+  /** Features per input, as torch.nn.GRUCell.input_size. */
   get inputSize(): number { return this.core.inputSize; }
+  /** Features of the hidden state, as torch.nn.GRUCell.hidden_size. */
   get hiddenSize(): number { return this.core.hiddenSize; }
 
   forward(x: Tensor, hx: Tensor | null = null): Tensor {

@@ -77,20 +77,22 @@ export interface SummaryMemory {
 /** What summary() returns; `toString()` is the table, `print()` logs it. */
 export class ModelSummary {
   constructor(
-    readonly model: string,
-    readonly inputs: readonly { shape: number[]; dtype: DType }[],
-    readonly layers: readonly LayerSummary[],
-    readonly totalParams: number,
-    readonly trainableParams: number,
-    readonly nonTrainableParams: number,
-    readonly memory: SummaryMemory,
+    /** The summarised module's class name. */ readonly model: string,
+    /** The input shapes and dtypes the forward pass ran on. */ readonly inputs: readonly { shape: number[]; dtype: DType }[],
+    /** One row per module (depth first): name, type, depth, output shape, own parameter counts, as torchinfo's summary_list. */ readonly layers: readonly LayerSummary[],
+    /** All parameters, each shared one once, as torchinfo's total_params. */ readonly totalParams: number,
+    /** Parameters with requiresGrad, as torchinfo's trainable_params. */ readonly trainableParams: number,
+    /** Parameters without requiresGrad (frozen), as torchinfo's non-trainable count. */ readonly nonTrainableParams: number,
+    /** The memory estimate in bytes: input, forward activations, parameters, buffers and total, as torchinfo's size estimates. */ readonly memory: SummaryMemory,
     private readonly maxDepth: number,
   ) {}
 
+  /** The summary table as torchinfo / Keras print it (module tree, output shapes, parameter counts, memory). */
   toString(): string {
     return formatTable(this, this.maxDepth);
   }
 
+  /** Log the table with console.log; returns this. */
   print(): this {
     console.log(this.toString());
     return this;

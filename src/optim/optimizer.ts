@@ -26,10 +26,12 @@ const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.
 
 /** The base of every optimizer, as torch.optim.Optimizer: parameter groups with per-group options, per-parameter state, step(), zeroGrad() and stateDict()/loadStateDict() in PyTorch's layout. Subclasses implement one parameter's update. */
 export abstract class Optimizer<O extends { lr: number }> {
+  /** The parameter groups with their current options (lr...), as torch.optim.Optimizer.param_groups (camelCase keys); schedulers write lr here. */
   readonly paramGroups: ParamGroup<O>[];
+  /** Per-parameter state (momentum buffers, moments, step counts) keyed by the parameter tensor, as Optimizer.state. */
   readonly state = new Map<Tensor, ParamState>();
 
-  constructor(params: ParamsArg<O>, readonly defaults: O) {
+  constructor(params: ParamsArg<O>, /** The options groups fall back to, as Optimizer.defaults. */ readonly defaults: O) {
     const name = this.constructor.name;
     if (!(defaults.lr >= 0)) throw new ValueError(`${name}: invalid learning rate ${defaults.lr}; lr must be >= 0.`);
     const list = [...params] as (Tensor | ({ params: readonly Tensor[] } & Partial<O>))[];

@@ -10,11 +10,13 @@ type AnyOptimizer = Optimizer<{ lr: number }>;
 
 /** Base of the epoch-indexed schedulers: lastEpoch, baseLrs, getLastLr(). */
 export abstract class LRScheduler {
+  /** The index of the last step (0 after construction, which takes the first step), as PyTorch's last_epoch. */
   lastEpoch = -1;
+  /** Each group's lr when the scheduler was made, as PyTorch's base_lrs. */
   readonly baseLrs: number[];
   protected stepCount = 0;
 
-  constructor(readonly optimizer: AnyOptimizer) {
+  constructor(/** The optimizer whose groups' lr this scheduler sets. */ readonly optimizer: AnyOptimizer) {
     this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
   }
 
@@ -25,6 +27,7 @@ export abstract class LRScheduler {
 
   protected abstract computeLr(): number[];
 
+  /** Advance one epoch (one batch for OneCycleLR) and write the new lr into every parameter group, as scheduler.step(). */
   step(): void {
     this.stepCount++;
     this.lastEpoch++;
@@ -32,6 +35,7 @@ export abstract class LRScheduler {
     this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]!));
   }
 
+  /** The lr of each parameter group now, as scheduler.get_last_lr(). */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
@@ -39,7 +43,7 @@ export abstract class LRScheduler {
 
 /** lr = lr * gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, readonly stepSize: number, readonly gamma = 0.1) {
+  constructor(optimizer: AnyOptimizer, /** Epochs between decays, as torch.optim.lr_scheduler.StepLR's step_size. */ readonly stepSize: number, /** Factor applied every stepSize epochs (default 0.1), as StepLR's gamma. */ readonly gamma = 0.1) {
     super(optimizer);
     if (!Number.isInteger(stepSize) || stepSize < 1) throw new ValueError(`StepLR: stepSize must be a positive integer, got ${stepSize}.`);
     this.init();
@@ -53,7 +57,7 @@ export class StepLR extends LRScheduler {
 
 /** lr = lr * gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, readonly gamma: number) {
+  constructor(optimizer: AnyOptimizer, /** Factor applied every epoch, as ExponentialLR's gamma. */ readonly gamma: number) {
     super(optimizer);
     this.init();
   }
@@ -65,7 +69,7 @@ export class ExponentialLR extends LRScheduler {
 
 /** Cosine annealing from the base lr to etaMin over tMax epochs (then back up, periodically). */
 export class CosineAnnealingLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, readonly tMax: number, readonly etaMin = 0) {
+  constructor(optimizer: AnyOptimizer, /** Epochs of one half cosine period, as CosineAnnealingLR's T_max. */ readonly tMax: number, /** The lowest lr (default 0), as CosineAnnealingLR's eta_min. */ readonly etaMin = 0) {
     super(optimizer);
     if (!(tMax > 0)) throw new ValueError(`CosineAnnealingLR: tMax must be positive, got ${tMax}.`);
     this.init();
@@ -95,20 +99,32 @@ export interface ReduceLROnPlateauOptions {
 
 /** Multiply lr by factor when the metric passed to step(metric) stops improving for `patience` epochs. */
 export class ReduceLROnPlateau {
+  /** "min" (default: lower is better) or "max", as ReduceLROnPlateau's mode. */
   readonly mode: "min" | "max";
+  /** Multiplier applied to the lr on a plateau (default 0.1). */
   readonly factor: number;
+  /** Epochs without improvement tolerated before lowering (default 10). */
   readonly patience: number;
+  /** The improvement that counts (default 1e-4), relative or absolute by thresholdMode. */
   readonly threshold: number;
+  /** "rel" (default) or "abs", as ReduceLROnPlateau's threshold_mode. */
   readonly thresholdMode: "rel" | "abs";
+  /** Epochs to wait after a reduction before counting bad epochs again (default 0). */
   readonly cooldown: number;
+  /** The lowest lr of each parameter group, as PyTorch's min_lrs. */
   readonly minLrs: number[];
+  /** Reductions smaller than this are skipped (default 1e-8), as ReduceLROnPlateau's eps. */
   readonly eps: number;
+  /** The best metric seen so far, as PyTorch's best. */
   best: number;
+  /** Epochs since the last improvement, as PyTorch's num_bad_epochs. */
   numBadEpochs = 0;
+  /** Cooldown epochs left, as PyTorch's cooldown_counter. */
   cooldownCounter = 0;
+  /** The number of step(metric) calls so far, as PyTorch's last_epoch. */
   lastEpoch = 0;
 
-  constructor(readonly optimizer: AnyOptimizer, opts: ReduceLROnPlateauOptions = {}) {
+  constructor(/** The optimizer whose groups' lr this scheduler lowers. */ readonly optimizer: AnyOptimizer, opts: ReduceLROnPlateauOptions = {}) {
     this.mode = opts.mode ?? "min";
     this.factor = opts.factor ?? 0.1;
     if (!(this.factor < 1)) throw new ValueError(`ReduceLROnPlateau: factor should be < 1.0, got ${this.factor}.`);
@@ -128,6 +144,7 @@ export class ReduceLROnPlateau {
     return tm === "rel" ? a > best * (1 + t) : a > best + t;
   }
 
+  /** Record this epoch's metric; lower every group's lr by factor after `patience` epochs without improvement, as scheduler.step(metric). */
   step(metric: number): void {
     if (typeof metric !== "number") throw new ValueError(`ReduceLROnPlateau: step(metric) needs a number (e.g. the validation loss), got ${typeof metric}.`);
     this.lastEpoch++;
@@ -151,6 +168,7 @@ export class ReduceLROnPlateau {
     }
   }
 
+  /** The lr of each parameter group now, as scheduler.get_last_lr(). */
   getLastLr(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
@@ -182,6 +200,7 @@ interface Phase {
 
 /** The 1cycle policy (Smith): warm up to maxLr, then anneal far below the start; step once per batch. */
 export class OneCycleLR extends LRScheduler {
+  /** Steps of the whole cycle (totalSteps, or epochs * stepsPerEpoch), as OneCycleLR's total_steps. */
   readonly totalSteps: number;
   private readonly phases: Phase[];
   private readonly anneal: (start: number, end: number, pct: number) => number;

@@ -12,6 +12,7 @@ export class Generator {
     this.manualSeed(seed);
   }
 
+  /** Reseed this stream (returns this), as torch.Generator.manual_seed. */
   manualSeed(seed: number): this {
     if (!Number.isFinite(seed)) throw new TypeError(`manualSeed: seed must be a finite number, got ${seed}.`);
     this.seedValue = seed;
@@ -29,6 +30,7 @@ export class Generator {
     return this;
   }
 
+  /** The seed this stream was last seeded with, as torch.Generator.initial_seed. */
   initialSeed(): number {
     return this.seedValue;
   }
@@ -79,6 +81,7 @@ export class Generator {
     return this.s.slice();
   }
 
+  /** Restore a state from getState (4 words), as torch.Generator.set_state (the state's layout differs from PyTorch's). */
   setState(state: Uint32Array): void {
     if (state.length !== 4) throw new TypeError(`setState: expected 4 state words, got ${state.length}.`);
     this.s.set(state);

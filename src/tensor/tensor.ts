@@ -53,10 +53,12 @@ export class Tensor {
     return this.storageRef;
   }
 
+  /** The size of each dim (frozen), as torch.Tensor.shape (a number array, not a torch.Size). */
   get shape(): readonly number[] {
     return this.shapeRef;
   }
 
+  /** The element type: "float32", "float64", "int32" or "bool", as torch.Tensor.dtype (a string here). */
   get dtype(): DType {
     return this.dtypeRef;
   }
@@ -77,6 +79,7 @@ export class Tensor {
     return this;
   }
 
+  /** Whether autograd records ops on this tensor and accumulates its .grad, as torch.Tensor.requires_grad; only float tensors may set it. */
   get requiresGrad(): boolean {
     return this.requiresGradFlag;
   }
@@ -108,10 +111,12 @@ export class Tensor {
     return this.gradFn === null;
   }
 
+  /** The number of dims, as torch.Tensor.ndim. */
   get ndim(): number {
     return this.shape.length;
   }
 
+  /** The number of elements, as torch.Tensor.numel. */
   numel(): number {
     return this.storage.length;
   }
