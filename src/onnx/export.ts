@@ -141,6 +141,8 @@ class Tracer {
   private readonly paramNames = new Map<Tensor, string>();
   private readonly storageNames = new Map<unknown, { name: string; shape: readonly number[] }>();
   private count = 0;
+  /** Constants that are no parameter or buffer, in the order met (compared between two traces). */
+  readonly frozen: OnnxTensor[] = [];
   depth = 0;
   paused = false;
   failure: unknown = null;
@@ -177,7 +179,9 @@ class Tracer {
       return s && s.shape.length === t.shape.length && s.shape.every((d, i) => d === t.shape[i]) ? s.name : undefined;
     })();
     const name = this.unique(p ?? `const_${this.count++}`);
-    this.inits.push({ name, dims: t.shape, type: onnxType(t), raw: rawOf(t) });
+    const init = { name, dims: t.shape, type: onnxType(t), raw: rawOf(t) };
+    this.inits.push(init);
+    if (p === undefined) this.frozen.push(init);
     this.names.set(t, name);
     return name;
   }
@@ -666,11 +670,42 @@ function flattenOutputs(v: unknown, out: Tensor[], path: string): void {
   else throw new OnnxExportError(`onnx.export: the model's forward returned ${v === null ? "null" : typeof v} at output${path}; export needs tensors or (nested) arrays of tensors.`);
 }
 
-/** The traced graph (before serialisation); tests and tools may inspect it. */
+/** Other values of the same shape, without touching the random stream: floats scaled and shifted, ints rotated by one position. */
+function perturbed(t: Tensor): Tensor {
+  const s = t.storage, n = s.length;
+  const out = new Tensor(s.slice() as typeof s, t.shape);
+  const o = out.storage;
+  if (t.dtype === "float32" || t.dtype === "float64") for (let i = 0; i < n; i++) o[i] = Number(s[i]) * 0.75 + 0.05 * (((i * 7919) % 13) - 6);
+  else if (t.dtype === "int32") for (let i = 0; i < n; i++) o[i] = s[(i + 1) % n]!;
+  return out;
+}
+
+/**
+ * The traced graph (before serialisation); tests and tools may inspect it. The forward runs twice,
+ * on the example and on other values of its shapes: a graph that differs (control flow on values)
+ * or a constant that changes with the input (made by an op the tracer does not see) is refused
+ * rather than exported with the example's values frozen in.
+ */
 export function traceGraph(model: Module, exampleInput: Tensor | readonly Tensor[], opts: OnnxExportOptions = {}): OnnxGraph {
   if (!(model instanceof Module)) throw new OnnxExportError(`onnx.export: expected a Module, got ${typeof model}.`);
   const args = exampleInput instanceof Tensor ? [exampleInput] : [...exampleInput];
   if (args.length === 0 || !args.every((a) => a instanceof Tensor)) throw new OnnxExportError("onnx.export: exampleInput must be a tensor or an array of tensors (the forward's arguments).");
+  const first = traceOnce(model, args, opts);
+  const second = traceOnce(model, args.map(perturbed), opts);
+  const ops = (t: Tracer): string => t.nodes.map((n) => n.op).join(",");
+  if (ops(first) !== ops(second)) {
+    throw new OnnxExportError("onnx.export: the forward ran different ops for two inputs of the same shapes (control flow that depends on the values); a traced graph would follow only the example's path. Make the forward's ops independent of the values.");
+  }
+  first.frozen.forEach((c, i) => {
+    const d = second.frozen[i];
+    if (!d || d.raw.length !== c.raw.length || d.raw.some((b, k) => b !== c.raw[k])) {
+      throw new OnnxExportError(`onnx.export: a tensor of shape [${c.dims.join(", ")}] used as a constant changes with the input: it was computed by an op the tracer does not see (a comparison, argmax, detach, an int or bool op...), and the exported graph would freeze the example's values. Supported ops in a forward: ${SUPPORTED_OPS.join(", ")}.`);
+    }
+  });
+  return first.graph;
+}
+
+function traceOnce(model: Module, args: Tensor[], opts: OnnxExportOptions): Tracer & { graph: OnnxGraph } {
   const tr = new Tracer(model);
   const inputs: OnnxValueInfo[] = args.map((a, i) => {
     const name = tr.unique(opts.inputNames?.[i] ?? (args.length === 1 ? "input" : `input_${i}`));
@@ -712,9 +747,9 @@ export function traceGraph(model: Module, exampleInput: Tensor | readonly Tensor
     tr.nodes.push({ op: "Identity", inputs: [tr.nameOf(t)], outputs: [name], name: tr.fresh("Identity") });
     return { name, type: onnxType(t), dims: t.shape };
   });
+  if (outs.length === 0) throw new OnnxExportError("onnx.export: the model returned no tensors.");
   const graph = { name: opts.graphName ?? model.constructor.name, nodes: tr.nodes, initializers: tr.inits, inputs, outputs };
-  if (!outs.some(() => true)) throw new OnnxExportError("onnx.export: the model returned no tensors.");
-  return graph;
+  return Object.assign(tr, { graph });
 }
 
 /**

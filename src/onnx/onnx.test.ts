@@ -132,6 +132,7 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
     layer("MaxPool1d", new nn.MaxPool1d(3, { stride: 2, padding: 1 }), [2, 3, 11]);
     layer("MaxPool2d dilation", new nn.MaxPool2d(2, { dilation: 2 }), [1, 2, 9, 9]);
     layer("MaxPool3d", new nn.MaxPool3d(2), [1, 2, 4, 4, 4]);
+    layer("MaxPool2d ceilMode", new nn.MaxPool2d(2, { ceilMode: true }), [1, 2, 7, 7]);
     layer("AvgPool1d", new nn.AvgPool1d(3, { stride: 2, padding: 1 }), [2, 3, 10]);
     layer("AvgPool2d countIncludePad false", new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }), [1, 2, 7, 7]);
     layer("AvgPool3d", new nn.AvgPool3d(2), [1, 2, 4, 4, 4]);
@@ -258,5 +259,21 @@ describe("onnx export: the file, errors, inspection", () => {
     assert.throws(() => tl.onnx.toBytes(new Sorts(), tl.randn([2, 3])), /the op "cumsum" in the model's forward has no ONNX mapping.*Supported ops in a forward: add/s);
     assert.throws(() => tl.onnx.toBytes(new nn.AdaptiveAvgPool1d(3), tl.randn([1, 2, 7])), /output size \[3\] does not divide the input size \[7\]/);
     assert.throws(() => tl.onnx.toBytes(new nn.LSTM(3, 4, { projSize: 2 }), tl.randn([5, 1, 3])), /projSize/);
+  });
+
+  it("refuses to freeze values that depend on the input, and value-dependent control flow", () => {
+    class Detached extends nn.Module {
+      forward(x: tl.Tensor): tl.Tensor { return x.add(x.detach().mul(2)); }
+    }
+    class Masked extends nn.Module {
+      forward(x: tl.Tensor): tl.Tensor { return x.mul(x.gt(0)); }
+    }
+    class Branchy extends nn.Module {
+      forward(x: tl.Tensor): tl.Tensor { return x.sum().item() > 0 ? x.exp() : x.neg(); }
+    }
+    const x = tl.tensor([[0.1, 1, -2]]);
+    assert.throws(() => tl.onnx.toBytes(new Detached(), x), /changes with the input: it was computed by an op the tracer does not see/);
+    assert.throws(() => tl.onnx.toBytes(new Masked(), x), /changes with the input/);
+    assert.throws(() => tl.onnx.toBytes(new Branchy(), tl.tensor([[0.1, 0.1, 0.1]])), /different ops for two inputs/);
   });
 });

@@ -3,7 +3,7 @@
 // varints, length-delimited fields (strings, bytes, nested messages), packed int64s and one
 // 32-bit float; tensors go in raw_data (little-endian). Field numbers are onnx.proto's.
 // Chosen over protobufjs (8.8.1: 3.8 MB unpacked, 760 kB tarball, plus `long`) because the
-// library has one runtime dependency and runs in browsers; this subset is ~150 lines.
+// library has one runtime dependency and runs in browsers; this subset is ~200 lines.
 
 /** Bytes of one message under construction: appended chunks, joined once by finish(). */
 export class PbWriter {
@@ -103,9 +103,11 @@ export class PbWriter {
 export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
 export type OnnxDataType = (typeof DataType)[keyof typeof DataType];
 
+/** A node attribute: int, string, ints, strings, or a float / floats wrapped to tell them from ints. */
 export type AttrValue = number | string | readonly number[] | readonly string[] | { float: number } | { floats: readonly number[] };
 
 /** One node of an ONNX graph as tensorloom builds it: op type, input and output value names, node name and attributes (onnx.NodeProto's fields). */
+/** One NodeProto: an ONNX op applied to named values. */
 export interface OnnxNode {
   op: string;
   inputs: string[];
@@ -115,6 +117,7 @@ export interface OnnxNode {
 }
 
 /** An initializer of an ONNX graph: name, dims, element type and little-endian raw bytes (onnx.TensorProto with raw_data). */
+/** One initializer (TensorProto): a constant or a weight, stored as raw little-endian bytes. */
 export interface OnnxTensor {
   name: string;
   dims: readonly number[];
@@ -124,6 +127,7 @@ export interface OnnxTensor {
 }
 
 /** A graph input or output: name, element type and fixed dims (onnx.ValueInfoProto). */
+/** A graph input or output (ValueInfoProto): name, element type and static shape. */
 export interface OnnxValueInfo {
   name: string;
   type: OnnxDataType;
@@ -131,6 +135,7 @@ export interface OnnxValueInfo {
 }
 
 /** An ONNX graph before serialisation: nodes, initializers, inputs and outputs (onnx.GraphProto's fields). */
+/** The traced graph before serialisation (GraphProto). */
 export interface OnnxGraph {
   name: string;
   nodes: OnnxNode[];
