@@ -42,7 +42,9 @@ export function makeIndex(op: string, index: readonly Scalar[] | Index | undefin
 export class Series {
   /** The values (internal layout; see column.ts). */
   readonly col: Column;
+  /** The row labels, as pd.Series.index (a RangeIndex or one label column; no MultiIndex). */
   readonly index: Index;
+  /** The series' name (null when unnamed), as pd.Series.name. */
   readonly name: string | null;
 
   /**
@@ -68,8 +70,11 @@ export class Series {
     return Series.fromColumn(col, name, index);
   }
 
+  /** The number of values, as len(s). */
   get length(): number { return colLength(this.col); }
+  /** The dtype ("float64", "int64", "bool", "string", "category" or "datetime"), as pd.Series.dtype (a string here). */
   get dtype(): FrameDType { return this.col.dtype; }
+  /** [length], as pd.Series.shape. */
   get shape(): [number] { return [this.length]; }
 
   /** The values as JS values (missing: null; NaN in float64). */
@@ -79,6 +84,7 @@ export class Series {
     for (let i = 0; i < n; i++) out[i] = cell(this.col, i);
     return out;
   }
+  /** The values as JS values (null for missing, Date for datetimes), as pd.Series.tolist(). */
   get values(): Scalar[] { return this.toArray(); }
 
   /** The index labels as JS values. */
@@ -99,6 +105,7 @@ export class Series {
     return cell(this.col, positionsOf("at", this.index, label)[0]!);
   }
 
+  /** A copy with another name, as pd.Series.rename(name). */
   rename(name: string | null): Series { return this.with(this.col, name); }
 
   /** Rows at positions, or a [start, end) slice. */
@@ -106,7 +113,9 @@ export class Series {
     const idx = positionsFrom("iloc", rows, this.length);
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
+  /** The first n values (default 5; negative n: all but the last -n), as pd.Series.head. */
   head(n = 5): Series { return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) }); }
+  /** The last n values (default 5; negative n: all but the first -n), as pd.Series.tail. */
   tail(n = 5): Series { return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) }); }
 
   /** Rows where `mask` is true. */
@@ -121,18 +130,27 @@ export class Series {
   private bin(op: ArithOp, other: Series | Other, reverse = false): Series {
     return this.with(arith(op, { col: this.col, name: this.name }, operand(other), reverse));
   }
+  /** Elementwise this + other (a number, or a Series matched by position, not by label as pandas aligns; strings concatenate), as pd.Series.add / +. */
   add(other: Series | number | string): Series { return this.bin("add", other); }
+  /** Elementwise this - other (dates minus dates give ms), as pd.Series.sub / -; Series operands match by position. */
   sub(other: Series | number | Date): Series { return this.bin("sub", other); }
+  /** Elementwise this * other, as pd.Series.mul / *; Series operands match by position. */
   mul(other: Series | number): Series { return this.bin("mul", other); }
+  /** Elementwise true division, as pd.Series.div / /; Series operands match by position. */
   div(other: Series | number): Series { return this.bin("div", other); }
+  /** Elementwise Python-style modulo (sign of the divisor), as pd.Series.mod / %; Series operands match by position. */
   mod(other: Series | number): Series { return this.bin("mod", other); }
+  /** Elementwise this ** other, as pd.Series.pow; Series operands match by position. */
   pow(other: Series | number): Series { return this.bin("pow", other); }
+  /** Elementwise floor division, as pd.Series.floordiv / //; Series operands match by position. */
   floordiv(other: Series | number): Series { return this.bin("floordiv", other); }
   /** other - this */
   rsub(other: number): Series { return this.bin("sub", other, true); }
   /** other / this */
   rdiv(other: number): Series { return this.bin("div", other, true); }
+  /** -this elementwise, as -s. */
   neg(): Series { return this.bin("mul", -1); }
+  /** Absolute values, as pd.Series.abs. */
   abs(): Series { return this.mapNumbers("abs", Math.abs); }
   /** Round half to even, as numpy. */
   round(decimals = 0): Series {
@@ -149,35 +167,52 @@ export class Series {
   }
 
   private cmp(op: CompareOp, other: Series | Other): Series { return this.with(compare(op, { col: this.col, name: this.name }, operand(other))); }
+  /** this == other elementwise (bool; missing compares false), as pd.Series.eq / ==. */
   eq(other: Series | Scalar): Series { return this.cmp("eq", other); }
+  /** this != other elementwise (bool), as pd.Series.ne / !=. */
   ne(other: Series | Scalar): Series { return this.cmp("ne", other); }
+  /** this > other elementwise (bool), as pd.Series.gt / >. */
   gt(other: Series | Scalar): Series { return this.cmp("gt", other); }
+  /** this >= other elementwise (bool), as pd.Series.ge / >=. */
   ge(other: Series | Scalar): Series { return this.cmp("ge", other); }
+  /** this < other elementwise (bool), as pd.Series.lt / <. */
   lt(other: Series | Scalar): Series { return this.cmp("lt", other); }
+  /** this <= other elementwise (bool), as pd.Series.le / <=. */
   le(other: Series | Scalar): Series { return this.cmp("le", other); }
   /** left <= value <= right (inclusive, as pandas' default). */
   between(left: Scalar, right: Scalar): Series { return this.ge(left).and(this.le(right)); }
+  /** True where the value is one of `values`, as pd.Series.isin. */
   isin(values: readonly Scalar[]): Series { return this.with(isin({ col: this.col, name: this.name }, values)); }
+  /** Elementwise AND of bool series (pandas' &), with pandas' missing-value rules. */
   and(other: Series | boolean): Series { return this.with(logic("and", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
+  /** Elementwise OR of bool series (pandas' |), with pandas' missing-value rules. */
   or(other: Series | boolean): Series { return this.with(logic("or", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
+  /** Elementwise XOR of bool series (pandas' ^). */
   xor(other: Series | boolean): Series { return this.with(logic("xor", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
+  /** Elementwise NOT of a bool series (pandas' ~). */
   not(): Series { return this.with(not({ col: this.col, name: this.name })); }
 
   // ---------------------------------------------------------------- missing values
 
+  /** True where the value is missing (NaN, null, NaT), as pd.Series.isna. */
   isna(): Series { return this.with(boolCol(naMask(this.col))); }
+  /** True where the value is present, as pd.Series.notna. */
   notna(): Series { return this.with(boolCol(naMask(this.col).map((v) => 1 - v))); }
   /** Replace missing values with a value, or propagate with { method: "ffill" | "bfill" }. */
   fillna(value: Scalar | { method: "ffill" | "bfill"; limit?: number }): Series {
     if (value !== null && typeof value === "object" && !(value instanceof Date)) return this.with(fillDirection(this.col, value.method, value.limit));
     return this.with(fillColumn("fillna", this.col, this.name, value));
   }
+  /** Fill missing values with the last present one (at most `limit` in a row), as pd.Series.ffill. */
   ffill(limit?: number): Series { return this.with(fillDirection(this.col, "ffill", limit)); }
+  /** Fill missing values with the next present one (at most `limit` in a row), as pd.Series.bfill. */
   bfill(limit?: number): Series { return this.with(fillDirection(this.col, "bfill", limit)); }
+  /** The present values only, as pd.Series.dropna. */
   dropna(): Series { return this.filter(this.notna()); }
   /** Linear interpolation over positions (pandas' method="linear"); leading NaN stay. */
   interpolate(): Series { return this.with(interpolateColumn("interpolate", this.col, this.name)); }
 
+  /** Convert to another frame dtype, as pd.Series.astype. */
   astype(dtype: FrameDType): Series { return this.with(castColumn("astype", this.col, dtype, this.name)); }
 
   /** Element-wise: a function of each non-missing value, or a lookup object (missing when absent). */
@@ -219,16 +254,25 @@ export class Series {
   agg(spec: AggSpec): Scalar {
     return cell(aggregate(typeof spec === "string" ? spec : "agg", spec, this.col, this.name, oneGroup(this.length)), 0);
   }
+  /** Sum of the present values (0 when none), as pd.Series.sum (skipna). */
   sum(): number { return this.agg("sum") as number; }
+  /** Mean of the present values, as pd.Series.mean. */
   mean(): number { return this.agg("mean") as number; }
+  /** Median of the present values, as pd.Series.median. */
   median(): number { return this.agg("median") as number; }
+  /** Smallest present value (numbers, strings or dates), as pd.Series.min. */
   min(): Scalar { return this.agg("min"); }
+  /** Largest present value (numbers, strings or dates), as pd.Series.max. */
   max(): Scalar { return this.agg("max"); }
+  /** Sample standard deviation (ddof 1) of the present values, as pd.Series.std. */
   std(): number { return this.agg("std") as number; }
+  /** Sample variance (ddof 1) of the present values, as pd.Series.var. */
   var(): number { return this.agg("var") as number; }
+  /** Product of the present values, as pd.Series.prod. */
   prod(): number { return this.agg("prod") as number; }
   /** Non-missing values. */
   count(): number { return this.agg("count") as number; }
+  /** The number of distinct present values, as pd.Series.nunique. */
   nunique(): number { return this.agg("nunique") as number; }
   /** Quantile with linear interpolation (q in [0, 1]). */
   quantile(q: number): number {
@@ -243,6 +287,7 @@ export class Series {
   }
   /** The label of the largest / smallest value. */
   idxmax(): Scalar { return this.idxExtreme(false); }
+  /** The index label of the smallest value, as pd.Series.idxmin. */
   idxmin(): Scalar { return this.idxExtreme(true); }
   private idxExtreme(asc: boolean): Scalar {
     const order = argsort([this.col], [asc], "last");
@@ -295,34 +340,49 @@ export class Series {
 
   // ---------------------------------------------------------------- order and time
 
+  /** Sorted by value (stable; `{ ascending, naPosition }`), as pd.Series.sort_values. */
   sortValues(opts: { ascending?: boolean; naPosition?: NaPosition } = {}): Series {
     const idx = argsort([this.col], [opts.ascending ?? true], opts.naPosition ?? "last");
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
+  /** Sorted by index label, as pd.Series.sort_index. */
   sortIndex(opts: { ascending?: boolean } = {}): Series {
     const idx = argsort([indexColumn(this.index)], [opts.ascending ?? true], "last");
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
+  /** The n largest values (default 5), largest first, as pd.Series.nlargest. */
   nlargest(n = 5): Series { return this.sortValues({ ascending: false }).dropna().head(n); }
+  /** The n smallest values (default 5), smallest first, as pd.Series.nsmallest. */
   nsmallest(n = 5): Series { return this.sortValues({ ascending: true }).dropna().head(n); }
   /** true for rows whose value appeared before (keep "first"), after ("last"), or repeats at all (false). */
   duplicated(keep: "first" | "last" | false = "first"): Series { return this.with(boolCol(duplicatedRows([this.col], keep))); }
+  /** Without repeated values, keeping the "first" (default), "last" or none (false), as pd.Series.drop_duplicates. */
   dropDuplicates(keep: "first" | "last" | false = "first"): Series { return this.filter(this.duplicated(keep).not()); }
 
+  /** Values moved down by `periods` (up when negative), filling with missing or fillValue, as pd.Series.shift. */
   shift(periods = 1, fillValue?: Scalar): Series { return this.with(shiftColumn(this.col, periods, fillValue, this.name)); }
+  /** this minus the value `periods` rows before, as pd.Series.diff. */
   diff(periods = 1): Series { return this.with(diffColumn(this.col, periods, this.name)); }
+  /** Relative change from the value `periods` rows before, as pd.Series.pct_change (no fill_method padding). */
   pctChange(periods = 1): Series { return this.with(pctChangeColumn(this.col, periods, this.name)); }
+  /** Running sum, skipping missing values, as pd.Series.cumsum. */
   cumsum(): Series { return this.cum("cumsum"); }
+  /** Running product, skipping missing values, as pd.Series.cumprod. */
   cumprod(): Series { return this.cum("cumprod"); }
+  /** Running maximum, skipping missing values, as pd.Series.cummax. */
   cummax(): Series { return this.cum("cummax"); }
+  /** Running minimum, skipping missing values, as pd.Series.cummin. */
   cummin(): Series { return this.cum("cummin"); }
   private cum(op: CumOp): Series { return this.with(cumulative(op, this.col, this.name)); }
+  /** Moving windows of `window` rows, as pd.Series.rolling (row counts only, no time offsets); then .mean(), .sum()... */
   rolling(window: number, opts: RollingOptions = {}): Rolling<Series> {
     return new Rolling(window, opts, [this.col], [this.name], (cols) => this.with(cols[0]!));
   }
+  /** Windows from the first row to each row, as pd.Series.expanding. */
   expanding(minPeriods = 1): Expanding<Series> {
     return new Expanding(minPeriods, [this.col], [this.name], (cols) => this.with(cols[0]!));
   }
+  /** Exponentially weighted windows, as pd.Series.ewm; give one of span, com, halflife or alpha. */
   ewm(opts: EwmOptions): Ewm<Series> {
     return new Ewm(opts, [this.col], [this.name], (cols) => this.with(cols[0]!));
   }
@@ -345,6 +405,7 @@ export class Series {
     return tensor(v, { dtype });
   }
 
+  /** The series printed as pandas prints it (respecting displayOptions). */
   toString(): string { return formatSeries(this); }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
 }

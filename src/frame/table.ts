@@ -38,8 +38,11 @@ export type AssignValue = ColumnInput | Scalar | ((df: DataFrame) => ColumnInput
 
 /** A pandas-style table of named, typed columns with a row index, as pd.DataFrame: columns of float64, int64 (nullable), bool, string, category or datetime (ms) on typed arrays; pandas' methods in camelCase (head, loc/iloc, query, groupby, merge...). No MultiIndex (see docs/FRAME.md). */
 export class DataFrame {
+  /** The column names in order (read-only; `columns` gives a copy), as pd.DataFrame.columns. */
   readonly names: readonly string[];
+  /** The columns in internal layout, parallel to names (see column.ts); use col(name) for a Series. */
   readonly data: readonly Column[];
+  /** The row labels, as pd.DataFrame.index (a RangeIndex or one label column; no MultiIndex). */
   readonly index: Index;
 
   /**
@@ -109,10 +112,15 @@ export class DataFrame {
 
   /** [rows, columns] */
   get shape(): [number, number] { return [indexLength(this.index), this.names.length]; }
+  /** The number of rows, as len(df). */
   get length(): number { return indexLength(this.index); }
+  /** A copy of the column names, as list(df.columns). */
   get columns(): string[] { return this.names.slice(); }
+  /** Each column's dtype by name, as pd.DataFrame.dtypes (a plain object of strings). */
   get dtypes(): Record<string, FrameDType> { return Object.fromEntries(this.names.map((k, j) => [k, this.data[j]!.dtype])); }
+  /** True when the frame has no rows or no columns, as pd.DataFrame.empty. */
   get empty(): boolean { return this.length === 0 || this.names.length === 0; }
+  /** The index labels as JS values, as df.index.tolist(). */
   indexValues(): Scalar[] { return Array.from({ length: this.length }, (_, i) => indexLabel(this.index, i)); }
 
   /** Position of a column, or an error listing the columns. */
@@ -121,15 +129,19 @@ export class DataFrame {
     if (j < 0) throw unknownColumn(op, name, this.names);
     return j;
   }
+  /** Whether a column of this name exists, as `name in df.columns`. */
   has(name: string): boolean { return this.names.includes(name); }
   /** One column as a Series (sharing the frame's index). */
   col(name: string): Series { return Series.fromColumn(this.data[this.colIndex("col", name)]!, name, this.index); }
   /** Alias of col, as df[name]. */
   get(name: string): Series { return this.col(name); }
 
+  /** The first n rows (default 5; negative n: all but the last -n), as pd.DataFrame.head. */
   head(n = 5): DataFrame { return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) }); }
+  /** The last n rows (default 5; negative n: all but the first -n), as pd.DataFrame.tail. */
   tail(n = 5): DataFrame { return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) }); }
 
+  /** Summary statistics per column (count, mean, std, min, quartiles, max; count/unique/top/freq for text), as pd.DataFrame.describe. */
   describe(opts: DescribeOptions = {}): DataFrame { return describe(this, opts); }
   /** The text pandas' info() prints: index, columns with non-null counts and dtypes, memory. */
   info(): string { return info(this); }
@@ -154,11 +166,16 @@ export class DataFrame {
     return new Series(this.names.map((k) => this.col(k).nunique()), { index: this.names, dtype: "int64" });
   }
 
+  /** The frame printed as pandas prints it (respecting displayOptions). */
   toString(): string { return formatFrame(this); }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+  /** The frame as a Markdown table, as pd.DataFrame.to_markdown (no tabulate dependency). */
   toMarkdown(opts: { index?: boolean } = {}): string { return toMarkdown(this, opts); }
+  /** The frame as an HTML table, as pd.DataFrame.to_html. */
   toHtml(opts: { index?: boolean } = {}): string { return toHtml(this, opts); }
+  /** The frame as CSV text, as pd.DataFrame.to_csv() without a path. */
   toCsv(opts: ToCsvOptions = {}): string { return toCsv(this, opts); }
+  /** The frame as JSON text in an orient (default "records"), as pd.DataFrame.to_json. */
   toJson(opts: { orient?: JsonOrient } = {}): string { return toJson(this, opts.orient ?? "records"); }
   /** Rows as objects (missing: null; NaN in float columns). */
   toRecords(): Record<string, Scalar>[] {
@@ -337,11 +354,13 @@ export class DataFrame {
     if (asc.length !== keys.length) throw new FrameError(`sortValues: ${asc.length} ascending flags for ${keys.length} keys; pass one per key.`);
     return this.take(argsort(keys.map((k) => this.data[this.colIndex("sortValues", k)]!), asc, opts.naPosition ?? "last"));
   }
+  /** Rows sorted by index label, as pd.DataFrame.sort_index. */
   sortIndex(opts: { ascending?: boolean } = {}): DataFrame {
     return this.take(argsort([indexColumn(this.index)], [opts.ascending ?? true], "last"));
   }
   /** The n rows with the largest values of `columns` (ties keep the first), as pandas nlargest. */
   nlargest(n: number, columns: string | string[]): DataFrame { return this.extremes(n, columns, false); }
+  /** The n rows with the smallest values in the given column(s), as pd.DataFrame.nsmallest. */
   nsmallest(n: number, columns: string | string[]): DataFrame { return this.extremes(n, columns, true); }
   private extremes(n: number, columns: string | string[], asc: boolean): DataFrame {
     const keys = Array.isArray(columns) ? columns : [columns];
@@ -353,13 +372,16 @@ export class DataFrame {
     const cols = (subset ?? this.names).map((k) => this.data[this.colIndex("duplicated", k)]!);
     return Series.fromColumn(boolCol(duplicatedRows(cols, keep)), null, this.index);
   }
+  /** Without repeated rows (over `subset` columns), keeping the "first", "last" or none, as pd.DataFrame.drop_duplicates. */
   dropDuplicates(subset?: string[], keep: "first" | "last" | false = "first"): DataFrame {
     return this.filter(this.duplicated(subset, keep).not());
   }
 
   // ---------------------------------------------------------------- missing data
 
+  /** True where a value is missing, per cell, as pd.DataFrame.isna. */
   isna(): DataFrame { return this.mapColumns((c) => boolCol(naMask(c))); }
+  /** True where a value is present, per cell, as pd.DataFrame.notna. */
   notna(): DataFrame { return this.mapColumns((c) => boolCol(naMask(c).map((v) => 1 - v))); }
   /** Fill missing cells: one value, a value per column, or { method: "ffill" | "bfill" }. */
   fillna(value: Scalar | Record<string, Scalar> | { method: "ffill" | "bfill"; limit?: number }): DataFrame {
@@ -378,7 +400,9 @@ export class DataFrame {
       return fits ? fillColumn("fillna", c, k, value) : c;
     });
   }
+  /** Fill missing values with the last present one in each column (at most `limit` in a row), as pd.DataFrame.ffill. */
   ffill(limit?: number): DataFrame { return this.fillna({ method: "ffill", limit }); }
+  /** Fill missing values with the next present one in each column (at most `limit` in a row), as pd.DataFrame.bfill. */
   bfill(limit?: number): DataFrame { return this.fillna({ method: "bfill", limit }); }
   /**
    * Drop rows with missing values: how "any" (default) or "all", only looking at `subset`,
@@ -424,28 +448,41 @@ export class DataFrame {
   groupby(keys: string | string[], opts: { sort?: boolean; dropna?: boolean } = {}): GroupBy {
     return new GroupBy(this, Array.isArray(keys) ? keys : [keys], opts);
   }
+  /** A spreadsheet-style pivot table, as pd.pivot_table (several index columns come back as columns, not a MultiIndex). */
   pivotTable(opts: PivotTableOptions): DataFrame { return pivotTable(this, opts); }
+  /** Reshape long to wide without aggregating, as pd.DataFrame.pivot. */
   pivot(opts: { index: string; columns: string; values?: string }): DataFrame { return pivot(this, opts); }
+  /** Reshape wide to long, as pd.DataFrame.melt. */
   melt(opts: MeltOptions = {}): DataFrame { return melt(this, opts); }
 
   // ---------------------------------------------------------------- time and order
 
+  /** Every column moved down by `periods` (up when negative), as pd.DataFrame.shift. */
   shift(periods = 1, fillValue?: Scalar): DataFrame { return this.mapColumns((c, k) => shiftColumn(c, periods, fillValue, k)); }
+  /** Each numeric column minus its value `periods` rows before, as pd.DataFrame.diff (text columns are left out). */
   diff(periods = 1): DataFrame { return this.numericColumns("diff").mapColumns((c, k) => diffColumn(c, periods, k)); }
+  /** Relative change of each numeric column from `periods` rows before, as pd.DataFrame.pct_change. */
   pctChange(periods = 1): DataFrame { return this.numericColumns("pctChange").mapColumns((c, k) => pctChangeColumn(c, periods, k)); }
+  /** Running sum of each non-text column, skipping missing values, as pd.DataFrame.cumsum. */
   cumsum(): DataFrame { return this.cum("cumsum"); }
+  /** Running product of each column, as pd.DataFrame.cumprod. */
   cumprod(): DataFrame { return this.cum("cumprod"); }
+  /** Running maximum of each column, as pd.DataFrame.cummax. */
   cummax(): DataFrame { return this.cum("cummax"); }
+  /** Running minimum of each column, as pd.DataFrame.cummin. */
   cummin(): DataFrame { return this.cum("cummin"); }
   private cum(op: CumOp): DataFrame { return this.numericColumns(op).mapColumns((c, k) => cumulative(op, c, k)); }
+  /** Moving windows of `window` rows over every non-text column, as pd.DataFrame.rolling (row counts only, no time offsets). */
   rolling(window: number, opts: RollingOptions = {}): Rolling<DataFrame> {
     const df = this.numericColumns("rolling");
     return new Rolling(window, opts, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
   }
+  /** Windows from the first row to each row, as pd.DataFrame.expanding. */
   expanding(minPeriods = 1): Expanding<DataFrame> {
     const df = this.numericColumns("expanding");
     return new Expanding(minPeriods, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
   }
+  /** Exponentially weighted windows, as pd.DataFrame.ewm. */
   ewm(opts: EwmOptions): Ewm<DataFrame> {
     const df = this.numericColumns("ewm");
     return new Ewm(opts, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));

@@ -107,7 +107,9 @@ abstract class Scaler {
 /** (x - mean) / std with the population std (ddof 0, as scikit-learn's StandardScaler). */
 export class StandardScaler extends Scaler {
   constructor(private readonly ddof = 0) { super(); }
+  /** Each fitted column's mean, as scikit-learn's StandardScaler.mean_ (by column name). */
   get mean(): Record<string, number> { return Object.fromEntries(this.cols.map((k, j) => [k, this.a[j]!])); }
+  /** Each fitted column's standard deviation (ddof 0 unless the constructor says otherwise), as StandardScaler.scale_ (by column name). */
   get scale(): Record<string, number> { return Object.fromEntries(this.cols.map((k, j) => [k, this.b[j]!])); }
   protected params(v: Float64Array, name: string): [number, number] {
     if (v.length <= this.ddof) throw new FrameError(`StandardScaler: column ${quote(name)} has ${v.length} values; it needs more than ddof=${this.ddof}.`);
@@ -119,6 +121,7 @@ export class StandardScaler extends Scaler {
 
 /** (x - min) / (max - min): values of the fitted data land in [0, 1]. */
 export class MinMaxScaler extends Scaler {
+  /** Each fitted column's minimum, as scikit-learn's MinMaxScaler.data_min_ (by column name). */
   get min(): Record<string, number> { return Object.fromEntries(this.cols.map((k, j) => [k, this.a[j]!])); }
   protected params(v: Float64Array, name: string): [number, number] {
     if (v.length === 0) throw new FrameError(`MinMaxScaler: column ${quote(name)} has no values to fit.`);

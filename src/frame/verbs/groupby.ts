@@ -22,7 +22,7 @@ export class GroupBy {
   private cache: { groups: Groups; keys: Column[] } | null = null;
   private readonly valueNames: string[];
 
-  constructor(readonly df: DataFrame, readonly keys: string[], private readonly opts: { sort?: boolean; dropna?: boolean } = {}, values?: string[]) {
+  constructor(/** The frame being grouped. */ readonly df: DataFrame, /** The key column names, as pandas' groupby keys. */ readonly keys: string[], private readonly opts: { sort?: boolean; dropna?: boolean } = {}, values?: string[]) {
     if (keys.length === 0) throw new FrameError(`groupby: no key columns given. Pass a column name or a list of them.`);
     keys.forEach((k) => df.colIndex("groupby", k));
     this.valueNames = values ?? df.names.filter((k) => !keys.includes(k));
@@ -37,6 +37,7 @@ export class GroupBy {
     }
     return this.cache;
   }
+  /** The number of groups, as pandas' GroupBy.ngroups. */
   get ngroups(): number { return this.groups.groups.n; }
 
   /** Restrict the value columns, as df.groupby(k)[cols]. */
@@ -85,16 +86,27 @@ export class GroupBy {
     return this.result(names, cols);
   }
 
+  /** Sum of each value column per group, as pandas' GroupBy.sum (keys as leading columns). */
   sum(): DataFrame { return this.agg("sum"); }
+  /** Mean of each numeric value column per group, as pandas' GroupBy.mean. */
   mean(): DataFrame { return this.agg("mean"); }
+  /** Median of each numeric value column per group, as pandas' GroupBy.median. */
   median(): DataFrame { return this.agg("median"); }
+  /** Smallest value of each column per group, as pandas' GroupBy.min. */
   min(): DataFrame { return this.agg("min"); }
+  /** Largest value of each column per group, as pandas' GroupBy.max. */
   max(): DataFrame { return this.agg("max"); }
+  /** Sample standard deviation (ddof 1) per group, as pandas' GroupBy.std. */
   std(): DataFrame { return this.agg("std"); }
+  /** Sample variance (ddof 1) per group, as pandas' GroupBy.var. */
   var(): DataFrame { return this.agg("var"); }
+  /** Product of each numeric value column per group, as pandas' GroupBy.prod. */
   prod(): DataFrame { return this.agg("prod"); }
+  /** The first present value of each column per group, as pandas' GroupBy.first. */
   first(): DataFrame { return this.agg("first"); }
+  /** The last present value of each column per group, as pandas' GroupBy.last. */
   last(): DataFrame { return this.agg("last"); }
+  /** Distinct present values of each column per group, as pandas' GroupBy.nunique. */
   nunique(): DataFrame { return this.agg("nunique"); }
   /** Non-missing values per column and group. */
   count(): DataFrame { return this.agg("count"); }

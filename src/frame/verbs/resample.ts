@@ -67,14 +67,23 @@ export class Resampler {
     }
     return DataFrame.fromColumns(names, cols, labelIndex(dateCol(Float64Array.from(bins)), this.name));
   }
+  /** Sum per time bin of every numeric column, as pandas' Resampler.sum. */
   sum(): DataFrame { return this.agg("sum"); }
+  /** Mean per time bin, as pandas' Resampler.mean. */
   mean(): DataFrame { return this.agg("mean"); }
+  /** Smallest value per time bin, as pandas' Resampler.min. */
   min(): DataFrame { return this.agg("min"); }
+  /** Largest value per time bin, as pandas' Resampler.max. */
   max(): DataFrame { return this.agg("max"); }
+  /** Median per time bin, as pandas' Resampler.median. */
   median(): DataFrame { return this.agg("median"); }
+  /** Present values per time bin, as pandas' Resampler.count. */
   count(): DataFrame { return this.agg("count"); }
+  /** First present value per time bin, as pandas' Resampler.first. */
   first(): DataFrame { return this.agg("first"); }
+  /** Last present value per time bin, as pandas' Resampler.last. */
   last(): DataFrame { return this.agg("last"); }
+  /** Sample standard deviation per time bin, as pandas' Resampler.std. */
   std(): DataFrame { return this.agg("std"); }
 }
 
