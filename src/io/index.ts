@@ -6,6 +6,8 @@
 import { type DType, type TypedArray, allocStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type RawTensor, type SafetensorsDType, SafetensorsError, bf16ToNumber, decodeSafetensors, encodeSafetensors, halfToNumber } from "./safetensors.js";
+import type { Module } from "../nn/module.js";
+import { type ArchitectureSpec, type SpecModel, buildModel, describeModel, modelMetadata, readModelMetadata } from "./model.js";
 
 export {
   SafetensorsError, encodeSafetensors, decodeSafetensors, SAFETENSORS_DTYPES, MAX_HEADER_BYTES,
@@ -211,4 +213,63 @@ export async function loadSafetensors(pathOrBytes: string | Uint8Array): Promise
   }
   if (!(pathOrBytes instanceof Uint8Array)) throw new SafetensorsError(`loadSafetensors: expected a file path or bytes (a Uint8Array), got ${pathOrBytes === null ? "null" : typeof pathOrBytes}.`);
   return decodeStateDict(pathOrBytes, "loadSafetensors");
+}
+
+export {
+  type LayerSpec, type ArchitectureSpec, METADATA_KEYS, KNOWN_LAYERS, LastStep, SpecModel, buildModel, describeModel, modelMetadata, readModelMetadata,
+} from "./model.js";
+
+/** Options of saveModel: the architecture (default: describeModel(model)), the preprocessing to record, and more metadata strings. */
+export interface SaveModelOptions extends EncodeOptions {
+  architecture?: ArchitectureSpec;
+  preprocessing?: unknown;
+  metadata?: Record<string, string>;
+}
+
+/** What loadModel returns: the model (in eval mode), its recorded preprocessing (null if none) and the file's metadata. */
+export interface LoadedModel<P = unknown> {
+  model: SpecModel;
+  preprocessing: P;
+  metadata: Record<string, string>;
+}
+
+/**
+ * Save a self-describing checkpoint: the state dict under its own keys (PyTorch loads it with
+ * load_state_dict(strict=True)) and, in "__metadata__", the architecture and the preprocessing as
+ * JSON, so loadModel rebuilds the model without the user's code. Returns the bytes.
+ * @example (await tl.io.saveModel(new tl.nn.Sequential(new tl.nn.Linear(2, 1)))).length > 0 // => true
+ */
+export async function saveModel(model: Module, path?: string, opts: SaveModelOptions = {}): Promise<Uint8Array> {
+  const architecture = opts.architecture ?? describeModel(model);
+  const { architecture: _a, preprocessing, metadata, ...enc } = opts;
+  return saveSafetensors(model.stateDict(), path, modelMetadata(architecture, preprocessing, metadata), enc);
+}
+
+/**
+ * Load a checkpoint written by saveModel (a path in Node, or bytes): the model rebuilt from the
+ * recorded architecture with its weights loaded strictly, in eval mode, and the recorded
+ * preprocessing. A file without an architecture (weights only) is refused, naming what is missing.
+ */
+export async function loadModel<P = unknown>(pathOrBytes: string | Uint8Array): Promise<LoadedModel<P>> {
+  let bytes: Uint8Array, what = "the bytes";
+  if (typeof pathOrBytes === "string") {
+    const fs = await nodeFs("loadModel");
+    what = JSON.stringify(pathOrBytes);
+    try {
+      const buf = await fs.readFile(pathOrBytes);
+      bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (e) {
+      throw fsError("loadModel", "read", pathOrBytes, e, "Check the path.");
+    }
+  } else if (pathOrBytes instanceof Uint8Array) bytes = pathOrBytes;
+  else throw new SafetensorsError(`loadModel: expected a file path or bytes (a Uint8Array), got ${pathOrBytes === null ? "null" : typeof pathOrBytes}.`);
+  const op = `loadModel(${what})`;
+  const { tensors, metadata } = decodeSafetensors(bytes, { op });
+  const { architecture, preprocessing } = readModelMetadata(metadata, what);
+  const model = buildModel(architecture);
+  const sd: StateDict = Object.create(null);
+  for (const k of Object.keys(tensors)) sd[k] = fromRaw(k, tensors[k]!, op);
+  model.loadStateDict(sd, { strict: true });
+  model.eval();
+  return { model, preprocessing: preprocessing as P, metadata };
 }

@@ -257,3 +257,60 @@ describe("saving to a path: failures", () => {
     await assert.rejects(tl.io.loadSafetensors(42 as unknown as string), /loadSafetensors: expected a file path or bytes \(a Uint8Array\), got number/);
   });
 });
+
+describe("self-describing checkpoints: saveModel / loadModel", () => {
+  const same = (a: tl.Tensor, b: tl.Tensor) => assert.deepEqual(Array.from(b.storage), Array.from(a.storage));
+  it("a Sequential of known layers: save, loadModel, the same outputs bit for bit; tensors are the state dict, the rest is metadata", async () => {
+    tl.manualSeed(3);
+    const model = new tl.nn.Sequential(new tl.nn.Linear(5, 8), new tl.nn.ReLU(), new tl.nn.Dropout(0.1), new tl.nn.Linear(8, 3, { bias: false }), new tl.nn.Tanh());
+    model.eval();
+    const x = tl.randn([7, 5]);
+    const pre = { kind: "tabular", features: ["a", "b"], mean: [0.5, -1.25], classes: ["x", "y", "z"], window: 12 };
+    const bytes = await tl.io.saveModel(model, undefined, { preprocessing: pre, metadata: { author: "test" } });
+    const { tensors, metadata } = tl.io.decodeSafetensors(bytes);
+    assert.deepEqual(Object.keys(tensors).sort(), Object.keys(model.stateDict()).sort()); // load_state_dict(strict=True) sees exactly these
+    assert.equal(metadata.format, "pt");
+    assert.equal(metadata.author, "test");
+    assert.ok(Object.values(metadata).every((v) => typeof v === "string"));
+    const loaded = await tl.io.loadModel(bytes);
+    assert.deepEqual(loaded.preprocessing, pre);
+    assert.equal(loaded.metadata.author, "test");
+    assert.equal(loaded.model.training, false);
+    same(model.forward(x), loaded.model.forward(x));
+    assert.deepEqual(Object.keys(loaded.model.stateDict()), Object.keys(model.stateDict()));
+  });
+  it("named layers, convolutions and an LSTM's last step rebuild from the description (through a file)", async () => {
+    tl.manualSeed(5);
+    const arch: tl.io.ArchitectureSpec = { type: "Sequential", layers: [
+      { name: "conv", type: "Conv2d", args: [1, 4, 3, { padding: 1 }] }, { type: "ReLU" }, { type: "MaxPool2d", args: [2] }, { type: "Flatten", args: [1] }, { name: "fc", type: "Linear", args: [16, 2] },
+    ] };
+    const cnn = tl.io.buildModel(arch);
+    assert.deepEqual(Object.keys(cnn.stateDict()), ["conv.weight", "conv.bias", "fc.weight", "fc.bias"]);
+    const lstm = tl.io.buildModel({ type: "Sequential", layers: [{ name: "lstm", type: "LSTM", args: [2, 6, { batchFirst: true }] }, { type: "LastStep" }, { name: "head", type: "Linear", args: [6, 1] }] });
+    const dir = mkdtempSync(join(tmpdir(), "tensorloom-model-"));
+    for (const [m, x] of [[cnn, tl.randn([3, 1, 4, 4])], [lstm, tl.randn([4, 5, 2])]] as const) {
+      m.eval();
+      const path = join(dir, "m.safetensors");
+      await tl.io.saveModel(m, path, { preprocessing: { window: 5 } });
+      const r = await tl.io.loadModel<{ window: number }>(path);
+      assert.equal(r.preprocessing.window, 5);
+      same(m.forward(x), r.model.forward(x));
+      // the plain loader still reads the same file as a state dict
+      assert.deepEqual(Object.keys(await tl.io.loadSafetensors(path)).sort(), Object.keys(m.stateDict()).sort());
+    }
+  });
+  it("a file without an architecture, a user class, unknown layer types and bad JSON give errors that name what is missing", async () => {
+    const weightsOnly = await tl.io.saveSafetensors(new tl.nn.Linear(2, 2).stateDict(), undefined, { format: "pt" });
+    await assert.rejects(tl.io.loadModel(weightsOnly), (e: Error) => e instanceof tl.io.SafetensorsError && /holds weights only: its metadata has no "tensorloom.architecture" entry \(it has "format"\)/.test(e.message));
+    await assert.rejects(tl.io.loadModel(await tl.io.saveSafetensors({ w: tl.ones([1]) })), /has no "tensorloom.architecture" entry \(it has no metadata\)/);
+    class Mine extends tl.nn.Module { forward(x: tl.Tensor) { return x; } }
+    await assert.rejects(tl.io.saveModel(new Mine()), /a Mine is user code; its architecture cannot be read from the instance. Pass \{ architecture \}/);
+    assert.throws(() => tl.io.buildModel({ type: "Sequential", layers: [{ type: "Transformer" }] }), /layer 0 has type "Transformer", which tensorloom cannot build; known types: Linear/);
+    const bad = await tl.io.saveSafetensors({ w: tl.ones([1]) }, undefined, { "tensorloom.architecture": "{oops" });
+    await assert.rejects(tl.io.loadModel(bad), /metadata "tensorloom.architecture" is not valid JSON/);
+    // weights that do not fit the description: loadStateDict's strict check names the keys
+    const wrong = await tl.io.saveSafetensors({ w: tl.ones([1]) }, undefined, tl.io.modelMetadata({ type: "Sequential", layers: [{ type: "Linear", args: [2, 1] }] }));
+    await assert.rejects(tl.io.loadModel(wrong), /missing \[0.weight, 0.bias\], unexpected \[w\]/);
+    await assert.rejects(tl.io.loadModel(join(tmpdir(), "no-such-model.safetensors")), /loadModel: cannot read .*ENOENT/);
+  });
+});
