@@ -239,6 +239,18 @@ describe("onnx export: the file, errors, inspection", () => {
     }
   });
 
+  it("toBytes runs from the browser bundle (no Node import reachable) and gives the same bytes", async () => {
+    const { bundleForBrowser } = await import("../../test/support/bundle.js");
+    const mod = await bundleForBrowser("src/index.ts");
+    mod.manualSeed(22);
+    const model = new mod.nn.Sequential(new mod.nn.Conv1d(2, 3, 3), new mod.nn.ReLU(), new mod.nn.Flatten(), new mod.nn.Linear(9, 2));
+    const x = mod.randn([2, 2, 5]);
+    const bytes = mod.onnx.toBytes(model, x) as Uint8Array;
+    tl.manualSeed(22);
+    const same = new nn.Sequential(new nn.Conv1d(2, 3, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(9, 2));
+    assert.deepEqual(bytes, tl.onnx.toBytes(same, tl.randn([2, 2, 5])));
+  });
+
   it("parameters become initializers under their state-dict names; LSTM gates go in ONNX order", () => {
     tl.manualSeed(21);
     const model = new nn.Sequential(new nn.Conv1d(2, 3, 3), new nn.BatchNorm1d(3), new nn.Flatten(), new nn.Linear(6, 2));
