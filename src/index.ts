@@ -1,5 +1,9 @@
-// tensorloom: tensors with autograd. `import * as tl from "tensorloom"`.
-// This entry point is browser-safe: nothing here imports a Node-only module.
+/**
+ * tensorloom: tensors with autograd. `import * as tl from "tensorloom"`.
+ * This entry point is browser-safe: nothing here imports a Node-only module.
+ *
+ * @module tensorloom
+ */
 
 import "./ops/methods.js"; // installs x.add(), x.sum(), ... on Tensor.prototype
 

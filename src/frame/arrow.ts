@@ -1,2 +1,6 @@
-// tensorloom/frame/arrow: Apache Arrow in and out (needs the apache-arrow package, a dependency).
+/**
+ * tensorloom/frame/arrow: Apache Arrow in and out (needs the apache-arrow package, a dependency).
+ *
+ * @module tensorloom/frame/arrow
+ */
 export { toArrow, fromArrow, toArrowIPC, readArrowIPC } from "./io/arrow.js";

@@ -1,5 +1,9 @@
-// tensorloom/frame: DataFrame, Series and their IO. `import { DataFrame, readCsv } from "tensorloom/frame"`.
-// Browser-safe like the core: files on disk are read through "tensorloom/frame/node" (io/node.ts).
+/**
+ * tensorloom/frame: DataFrame, Series and their IO. `import { DataFrame, readCsv } from "tensorloom/frame"`.
+ * Browser-safe like the core: files on disk are read through "tensorloom/frame/node" (io/node.ts).
+ *
+ * @module tensorloom/frame
+ */
 
 import "../ops/methods.js"; // tensors made by toTensor() get their methods (x.add, x.sum...)
 

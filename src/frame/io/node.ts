@@ -1,7 +1,11 @@
 /// <reference types="node" />
-// Node-only file helpers for tensorloom/frame: read and write CSV/JSON files by path, and stream a
-// CSV larger than memory in chunks. Import from "tensorloom/frame/node"; the browser entry
-// (frame/index.ts) never imports this module.
+/**
+ * Node-only file helpers for tensorloom/frame: read and write CSV/JSON files by path, and stream a
+ * CSV larger than memory in chunks. Import from "tensorloom/frame/node"; the browser entry
+ * (frame/index.ts) never imports this module.
+ *
+ * @module tensorloom/frame/node
+ */
 
 import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 import { type ReadCsvOptions, readCsv, readCsvStream, decodeUtf8 } from "./csv.js";
