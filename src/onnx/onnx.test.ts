@@ -239,7 +239,9 @@ describe("onnx export: the file, errors, inspection", () => {
     }
   });
 
-  it("toBytes runs from the browser bundle (no Node import reachable) and gives the same bytes", async () => {
+  // reads source, not kernels: once, in the default (wasm) configuration, as test/browserBundle.test.ts
+  const once = process.env["TENSORLOOM_BACKEND"] === undefined || (process.env["TENSORLOOM_BACKEND"] === "wasm" && process.env["TENSORLOOM_WASM_FMA"] === undefined);
+  it("toBytes runs from the browser bundle (no Node import reachable) and gives the same bytes", { skip: !once && "runs once, in the wasm configuration" }, async () => {
     const { bundleForBrowser } = await import("../../test/support/bundle.js");
     const mod = await bundleForBrowser("src/index.ts");
     mod.manualSeed(22);
