@@ -209,6 +209,24 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
       await check("glue: residual block", new Block(), () => [randn([8, 6])]);
     });
 
+    it("a layer subclass that overrides forward is traced op by op; F.linear; a shared layer used twice", async () => {
+      tl.manualSeed(14);
+      class Scaled extends nn.Linear {
+        override forward(x: tl.Tensor): tl.Tensor { return super.forward(x).mul(2); }
+      }
+      class Twice extends nn.Module {
+        readonly a = this.registerModule("a", new Scaled(4, 4));
+        readonly b = this.registerModule("b", new nn.Linear(4, 4));
+        readonly w = this.registerParameter("w", new nn.Parameter(tl.randn([3, 4])));
+        forward(x: tl.Tensor): tl.Tensor {
+          return tl.F.linear(this.b.forward(this.b.forward(this.a.forward(x)).tanh()), this.w);
+        }
+      }
+      const g = tl.onnx.traceGraph(new Twice(), randn([2, 4]));
+      assert.deepEqual(g.nodes.map((n) => n.op), ["Reshape", "Transpose", "MatMul", "Add", "Reshape", "Mul", "Gemm", "Tanh", "Gemm", "Reshape", "Transpose", "MatMul", "Reshape", "Identity"]);
+      await check("glue: overridden forward, F.linear", new Twice(), () => [randn([2, 4])]);
+    });
+
     it("slices, narrow, cat, stack, expand, softmax, silu, gelu, leakyRelu, elu functional", async () => {
       tl.manualSeed(13);
       class Glue extends nn.Module {
