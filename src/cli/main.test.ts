@@ -48,7 +48,9 @@ describe("tensorloom CLI", () => {
     const lstm = await tl.io.loadSafetensors(join(out, "airline-lstm.safetensors"));
     assert.ok("lstm.weight_ih_l0" in lstm && "lstm.bias_hh_l0" in lstm);
     const html = readFileSync(join(out, "report.html"), "utf8");
-    assert.equal(html.match(/<svg/g)?.length, 6);
+    assert.equal(html.match(/<svg/g)?.length, 7);
+    for (const row of ["linear AR(12) RMSE", "seasonal-naive RMSE", "forecast verdict"]) assert.match(html, new RegExp(`<th>${row.replace(/[()]/g, "\\$&")}</th>`));
+    assert.match(html, />1959-01<\/text>/); // the forecast chart's axis carries dates
   });
   it("train forecast runs on a user's CSV", () => {
     const dir = mkdtempSync(join(tmpdir(), "tensorloom-cli-"));

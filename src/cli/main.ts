@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import * as tl from "../index.js";
 import { readCsv } from "../frame/index.js";
+import { forecastSection, forecastSummary } from "./forecastReport.js";
 import type { Callback } from "../train/fit.js";
 import { type DigitsResult, trainDigits } from "./digits.js";
 import { type ForecastResult, checkSeries, trainForecaster } from "./forecast.js";
@@ -36,15 +37,18 @@ Trains (1) a CNN on data/digits.csv (8x8 handwritten digits) and (2) an LSTM for
 data/airline-passengers.csv, shows progress, prints a summary, and writes to DIR (default out/):
 digits-cnn.safetensors, airline-lstm.safetensors and report.html.
   --out DIR     where to write (created if missing; existing files are replaced atomically)
-  --epochs N    CNN epochs (default 20); the forecaster trains 120 short epochs
-  --quick       a fast smoke run (2 CNN epochs, 20 forecaster epochs)`,
+  --epochs N    CNN epochs (default 20); the forecaster trains 10 short epochs
+  --quick       a fast smoke run (2 CNN epochs, 3 forecaster epochs)`,
   train: `tensorloom train cnn --csv FILE --label COL [--epochs N] [--out DIR]
   FILE has one image per row: side*side pixel columns (side >= 4, no missing cells) and a
   label column COL of integers 0..K-1. Pixels are scaled by the largest absolute value.
 
-tensorloom train forecast --csv FILE --column COL [--tau 12] [--season 12] [--test 24] [--epochs 150] [--out DIR]
+tensorloom train forecast --csv FILE --column COL [--tau 12] [--season 12] [--test 24] [--epochs 10] [--missing refuse|interpolate] [--out DIR]
   FILE has one row per period; COL holds the positive values to forecast (e.g. monthly sales),
-  none missing, at least season + tau + test + 8 of them.
+  at least season + tau + test + 8 of them. Missing values are refused (default, naming the rows);
+  --missing interpolate fills each linearly from the known values on both sides. Prints and
+  reports the LSTM's test RMSE beside linear AR(tau) models and seasonal naive; writes
+  forecaster.safetensors, report.html and predictions.csv (row, prediction, actual).
 
 --out DIR (default out/) is created if missing and checked for writing before training; a model
 file already in it is replaced.`,
@@ -147,15 +151,6 @@ function digitsFigures(r: DigitsResult): string[] {
   ];
 }
 
-function forecastFigures(r: ForecastResult): string[] {
-  const x = r.series.map((_, i) => i + 1);
-  const testX = r.actual.map((_, k) => r.testStart + k + 1);
-  return [
-    tl.report.lineChart([{ name: "series", x, y: r.series }, { name: "LSTM forecast", x: testX, y: r.predicted }, { name: "seasonal naive", x: testX, y: r.baseline }], { title: "Forecast against actual (one step ahead, test months)", xLabel: "month", yLabel: "value", width: 720 }),
-    tl.report.lineChart([{ name: "train MSE", x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.trainLoss) }], { title: "LSTM training loss", xLabel: "epoch", yLabel: "MSE (standardised)", logY: true, width: 520 }),
-  ];
-}
-
 function table(rows: [string, string][]): string {
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n");
@@ -170,10 +165,10 @@ async function runDigits(df: ReturnType<typeof readCsv>, label: string, epochs: 
   }
 }
 
-async function runForecast(values: number[], o: { tau: number; season: number; testSize: number; epochs: number }): Promise<ForecastResult> {
+async function runForecast(values: number[], o: { tau: number; season: number; testSize: number; epochs: number; missing?: "refuse" | "interpolate" }): Promise<ForecastResult> {
   const bar = progressBar("LSTM forecaster", o.epochs);
   try {
-    return await trainForecaster(values, { ...o, hidden: 32, seed: 0, callbacks: [bar] });
+    return await trainForecaster(values, { ...o, hidden: 8, seed: 0, callbacks: [bar] });
   } finally {
     bar.stop();
   }
@@ -224,21 +219,21 @@ export async function demo(flags: Flags): Promise<void> {
   const digits = await runDigits(readCsv(readFileSync(resolve(dataDir, "digits.csv"))), "label", epochs);
   const air = readCsv(readFileSync(resolve(dataDir, "airline-passengers.csv")));
   const values = Array.from(air.col("passengers").toTensor("float64").storage);
-  const fc = await runForecast(values, { tau: 12, season: 12, testSize: 24, epochs: quick ? 20 : 120 });
+  const months = air.col("month").toArray().map(String);
+  const fc = await runForecast(values, { tau: 12, season: 12, testSize: 24, epochs: quick ? 3 : 10 });
   const cnnPath = await save(digits.model, dir, "digits-cnn.safetensors");
   const lstmPath = await save(fc.model, dir, "airline-lstm.safetensors");
   const seconds = (Date.now() - t0) / 1000;
   const summary: [string, string][] = [
     ["digits CNN test accuracy", `${(100 * digits.testAccuracy).toFixed(2)}% (${digits.history.length} epochs, Adam, batch 64)`],
-    ["airline LSTM test RMSE", `${fc.rmse.toFixed(2)} thousand passengers (last ${fc.actual.length} months, one step ahead)`],
-    ["seasonal-naive RMSE", `${fc.baselineRmse.toFixed(2)} (same month last year)`],
+    ...forecastSummary(fc, { name: "airline LSTM", unit: "thousand passengers", dates: months }),
     ["models", `${cnnPath}, ${lstmPath}`],
     ["wall time", `${seconds.toFixed(1)} s`],
   ];
   const reportPath = resolve(dir, "report.html");
   writeFileSync(reportPath, tl.report.htmlReport("tensorloom demo", summary, [
     { heading: "Handwritten digits: a CNN", text: "Conv(1→16, 3x3) → ReLU → MaxPool 2 → Conv(16→32, 3x3) → ReLU → MaxPool 2 → Linear(128→10), trained on 80% of the 1,797 8x8 digits.", figures: digitsFigures(digits) },
-    { heading: "Airline passengers: an LSTM forecaster", text: "An LSTM(1→32) reads the last 12 seasonal log-differences and predicts the next; the forecast for a month is last year's value scaled by it. Seasonal naive repeats last year's value.", figures: forecastFigures(fc) },
+    forecastSection(fc, { heading: "Airline passengers: an LSTM forecaster against linear AR(12)", dates: months, yLabel: "passengers (thousands)" }),
   ]));
   console.log(`\nsummary\n${table([...summary, ["report", reportPath]])}`);
 }
@@ -257,11 +252,13 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     const path = await save(r.model, dir, "cnn.safetensors");
     console.log(`\n${table([["test accuracy", `${(100 * r.testAccuracy).toFixed(2)}%`], ["model", path]])}`);
   } else if (kind === "forecast") {
-    checkFlags("train forecast", flags, ["csv", "column", "tau", "season", "test", "epochs", "out", "help"]);
+    checkFlags("train forecast", flags, ["csv", "column", "tau", "season", "test", "epochs", "missing", "out", "help"]);
+    const missing = flags.missing ?? "refuse";
+    if (missing !== "refuse" && missing !== "interpolate") throw new UsageError(`train forecast: --missing must be refuse or interpolate, got ${missing === true ? "nothing" : JSON.stringify(missing)}.`);
     const csvPath = strFlag("train forecast", flags, "csv");
     const col = strFlag("train forecast", flags, "column");
-    const o = { tau: intFlag("train forecast", flags, "tau", 12), season: intFlag("train forecast", flags, "season", 12), testSize: intFlag("train forecast", flags, "test", 24), epochs: intFlag("train forecast", flags, "epochs", 150) };
-    const dir = outDir("train forecast", flags, ["forecaster.safetensors"]);
+    const o = { tau: intFlag("train forecast", flags, "tau", 12), season: intFlag("train forecast", flags, "season", 12), testSize: intFlag("train forecast", flags, "test", 24), epochs: intFlag("train forecast", flags, "epochs", 10), missing: missing as "refuse" | "interpolate" };
+    const dir = outDir("train forecast", flags, ["forecaster.safetensors", "report.html", "predictions.csv"]);
     const df = readCsvPath("train forecast", csvPath);
     if (!df.columns.includes(col)) throw new UsageError(`train forecast: the CSV has no column "${col}"; its columns are ${df.columns.join(", ")}.`);
     // a CSV without rows has text (object) columns, as pandas: there is nothing to convert
@@ -269,7 +266,10 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     checkSeries(values, o);
     const r = await runForecast(values, o);
     const path = await save(r.model, dir, "forecaster.safetensors");
-    console.log(`\n${table([["test RMSE", r.rmse.toFixed(3)], ["seasonal-naive RMSE", r.baselineRmse.toFixed(3)], ["model", path]])}`);
+    const summary = forecastSummary(r);
+    writeFileSync(resolve(dir, "report.html"), tl.report.htmlReport(`tensorloom train forecast: ${col}`, [["data", `${csvPath}, column "${col}" (${values.length} rows)`], ...summary, ["model", path]], [forecastSection(r, { heading: `${col}: an LSTM forecaster against linear AR(${o.tau})`, yLabel: col })]));
+    writeFileSync(resolve(dir, "predictions.csv"), ["row,prediction,actual", ...r.predicted.map((p, k) => `${r.testStart + k},${p},${r.actual[k]}`)].join("\n") + "\n");
+    console.log(`\n${table([...summary, ["model", path], ["report", resolve(dir, "report.html")], ["predictions", resolve(dir, "predictions.csv")]])}`);
   } else {
     throw new UsageError(`train: expected "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}. See \`tensorloom train --help\`.`);
   }

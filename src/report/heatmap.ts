@@ -28,7 +28,7 @@ export function heatmap(values: readonly (readonly number[])[], opts: HeatmapOpt
   const W = left + cols * cell + 20, H = top + rows * cell + 40;
   const flat = values.flat();
   const lo = Math.min(...flat), hi = Math.max(...flat);
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`,
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="max-width:100%;height:auto" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${left + (cols * cell) / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${esc(opts.title)}</text>`];
   values.forEach((row, i) => row.forEach((v, j) => {
     const t = hi > lo ? (v - lo) / (hi - lo) : 0;
@@ -49,7 +49,7 @@ export function imageGrid(images: readonly (readonly (readonly number[])[])[], o
   const h = images[0]?.length ?? 0, w = images[0]?.[0]?.length ?? 0;
   const boxW = w * px + 12, boxH = h * px + 22;
   const W = Math.min(images.length, perRow) * boxW + 10, H = 30 + Math.ceil(images.length / perRow) * boxH;
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="10">`, `<rect width="${W}" height="${H}" fill="white"/>`,
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="max-width:100%;height:auto" font-family="sans-serif" font-size="10">`, `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${esc(opts.title)}</text>`];
   images.forEach((img, k) => {
     const x0 = 5 + (k % perRow) * boxW, y0 = 28 + Math.floor(k / perRow) * boxH;

@@ -15,3 +15,22 @@ describe("lineChart", () => {
     assert.equal((svg.match(/<path d="([^"]*)"/)?.[1] ?? "").split("L").length, 3); // the 0 is skipped
   });
 });
+
+describe("lineChart and reports on narrow screens", () => {
+  it("labelled x ticks (dates), dashed series, legend below, and an SVG that scales down", () => {
+    const svg = lineChart([{ name: "actual", x: [0, 1, 2], y: [1, 2, 3] }, { name: "naive", x: [1, 2], y: [2, 2], dash: "5 4" }], { title: "t", xTicks: [{ at: 0, label: "1959-01" }, { at: 2, label: "1959-03" }, { at: 9, label: "outside" }], legend: "bottom", width: 400 });
+    assert.match(svg, /viewBox="0 0 400 \d+"/);
+    assert.match(svg, /style="max-width:100%;height:auto"/);
+    assert.match(svg, />1959-01<\/text>/);
+    assert.doesNotMatch(svg, /outside/);
+    assert.match(svg, /stroke-dasharray="5 4"/);
+  });
+  it("heatmaps and image grids scale too; the page has a viewport and splits paragraphs", async () => {
+    const { heatmap, imageGrid, htmlReport } = await import("./index.js");
+    for (const svg of [heatmap([[1, 2], [3, 4]], { title: "h" }), imageGrid([[[0, 1], [1, 0]]], { title: "g" })]) assert.match(svg, /viewBox="0 0 \d+ \d+" style="max-width:100%;height:auto"/);
+    const html = htmlReport("r", [["k", "v"]], [{ heading: "s", text: "one\n\ntwo", figures: [] }]);
+    assert.match(html, /<meta name="viewport" content="width=device-width/);
+    assert.match(html, /<p>one<\/p><p>two<\/p>/);
+    assert.match(html, /svg\{max-width:100%;height:auto\}/);
+  });
+});

@@ -9,9 +9,11 @@ export interface Series {
   y: readonly number[];
   x?: readonly number[];
   color?: string;
+  /** SVG stroke-dasharray, e.g. "5 3", to tell a baseline from a model. */
+  dash?: string;
 }
 
-/** Options of lineChart: title, axis labels, size, logarithmic y. */
+/** Options of lineChart: title, axis labels, size, logarithmic y, labelled x ticks, legend place. */
 export interface LineChartOptions {
   title: string;
   xLabel?: string;
@@ -20,6 +22,10 @@ export interface LineChartOptions {
   height?: number;
   /** Logarithmic y axis (for gradient norms spanning decades). */
   logY?: boolean;
+  /** x-axis ticks at these positions with these labels (dates, say) instead of round numbers. */
+  xTicks?: readonly { at: number; label: string }[];
+  /** Where the legend goes: right of the plot (default) or below it, which leaves a narrow chart more plot. */
+  legend?: "right" | "bottom";
 }
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
@@ -52,8 +58,22 @@ const label = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 
 
 /** A line chart of one or more series as a standalone SVG string (training curves, gradient norms); no file is written. Plays the role of matplotlib's plot. */
 export function lineChart(series: readonly Series[], opts: LineChartOptions): string {
-  const W = opts.width ?? 640, H = opts.height ?? 360;
-  const m = { l: 64, r: 150, t: 36, b: 48 };
+  const W = opts.width ?? 640;
+  const bottom = opts.legend === "bottom";
+  // legend below: entries in rows, each as wide as its name (about 7 px a character)
+  const entryW = series.map((s) => 40 + 7 * s.name.length);
+  const legendRows: number[][] = [[]];
+  if (bottom) {
+    let used = 0;
+    series.forEach((_, k) => {
+      if (used + entryW[k]! > W - 64 - 20 && legendRows.at(-1)!.length) { legendRows.push([]); used = 0; }
+      legendRows.at(-1)!.push(k);
+      used += entryW[k]!;
+    });
+  }
+  const legendH = bottom ? 8 + legendRows.length * 18 : 0;
+  const H = (opts.height ?? 360) + legendH;
+  const m = { l: 64, r: bottom ? 20 : 150, t: 36, b: 48 + legendH };
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
   const tf = (v: number): number => (opts.logY ? Math.log10(v) : v);
   const pts = series.map((s) => s.y.map((y, i) => [s.x?.[i] ?? i + 1, y] as const).filter(([, y]) => Number.isFinite(tf(y))));
@@ -66,26 +86,38 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   y1 += pad;
   const sx = (x: number): number => m.l + ((x - x0) / (x1 - x0)) * pw;
   const sy = (y: number): number => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
+  // responsive: drawn at W x H, shown at most that size and scaled down to fit narrower screens
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="max-width:100%;height:auto" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${m.l + pw / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(opts.title)}</text>`,
     `<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`,
   ];
-  for (const t of ticks(x0, x1)) {
-    out.push(`<line x1="${sx(t)}" y1="${m.t + ph}" x2="${sx(t)}" y2="${m.t + ph + 4}" stroke="#888"/>`, `<text x="${sx(t)}" y="${m.t + ph + 16}" text-anchor="middle">${label(t)}</text>`);
+  const xTicks = opts.xTicks?.filter((t) => t.at >= x0 && t.at <= x1) ?? ticks(x0, x1).map((t) => ({ at: t, label: label(t) }));
+  for (const t of xTicks) {
+    out.push(`<line x1="${sx(t.at)}" y1="${m.t + ph}" x2="${sx(t.at)}" y2="${m.t + ph + 4}" stroke="#888"/>`, `<text x="${sx(t.at)}" y="${m.t + ph + 16}" text-anchor="middle">${esc(t.label)}</text>`);
   }
   for (const t of opts.logY ? logTicks(y0, y1) : ticks(y0, y1)) {
     out.push(`<line x1="${m.l}" y1="${sy(t)}" x2="${m.l + pw}" y2="${sy(t)}" stroke="#eee"/>`, `<text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${label(opts.logY ? 10 ** t : t)}</text>`);
   }
-  if (opts.xLabel) out.push(`<text x="${m.l + pw / 2}" y="${H - 10}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
+  if (opts.xLabel) out.push(`<text x="${m.l + pw / 2}" y="${m.t + ph + 38}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   if (opts.yLabel) out.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}${opts.logY ? " (log scale)" : ""}</text>`);
   series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length]!;
+    const dash = s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : "";
     const d = pts[k]!.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(tf(y)).toFixed(1)}`).join("");
-    if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    const ly = m.t + 10 + k * 18;
-    out.push(`<line x1="${m.l + pw + 12}" y1="${ly}" x2="${m.l + pw + 32}" y2="${ly}" stroke="${color}" stroke-width="2"/>`, `<text x="${m.l + pw + 38}" y="${ly + 4}">${esc(s.name)}</text>`);
+    if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
+    let lx: number, ly: number;
+    if (bottom) {
+      const row = legendRows.findIndex((r) => r.includes(k));
+      const r = legendRows[row]!;
+      lx = m.l + r.slice(0, r.indexOf(k)).reduce((a, j) => a + entryW[j]!, 0);
+      ly = m.t + ph + 48 + 8 + row * 18;
+    } else {
+      lx = m.l + pw + 12;
+      ly = m.t + 10 + k * 18;
+    }
+    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`, `<text x="${lx + 26}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   out.push("</svg>");
   return out.join("\n");
