@@ -38,6 +38,14 @@ export interface DigitsResult {
   filters: number[][][];
   featureMaps: number[][][];
   sample: number[][];
+  /** Image side inferred from the pixel-column count, and the scale pixels were divided by. */
+  side: number;
+  scale: number;
+  pixelColumns: string[];
+  /** Test images: their rows in the CSV (0-based), true and predicted classes. */
+  testRows: number[];
+  testTrue: number[];
+  testPred: number[];
 }
 
 /**
@@ -46,7 +54,7 @@ export interface DigitsResult {
  * are missing, fractional or negative (an int32 cast would truncate them silently). Pixels are
  * scaled by the largest absolute value, so negative-valued images are scaled too.
  */
-export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: tl.Tensor; classes: number; side: number } {
+export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: tl.Tensor; classes: number; side: number; scale: number; pixelColumns: string[] } {
   const featureCols = df.columns.filter((c) => c !== label);
   const nf = featureCols.length;
   const side = Math.round(Math.sqrt(nf));
@@ -74,12 +82,12 @@ export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: 
   const y = tl.tensor(Int32Array.from(yv), { shape: [rows], dtype: "int32" });
   let classes = 0;
   for (const v of yv) classes = Math.max(classes, v + 1);
-  return { x, y, classes, side };
+  return { x, y, classes, side, scale: maxAbs > 0 ? maxAbs : 1, pixelColumns: featureCols };
 }
 
 export async function trainDigits(df: DataFrame, o: { label: string; epochs: number; seed: number; callbacks?: Callback[]; testFraction?: number }): Promise<DigitsResult> {
   tl.manualSeed(o.seed);
-  const { x, y, classes, side } = digitsTensors(df, o.label);
+  const { x, y, classes, side, scale, pixelColumns } = digitsTensors(df, o.label);
   const n = x.shape[0]!, nTest = Math.round((o.testFraction ?? 0.2) * n);
   if (nTest < 1 || nTest >= n) throw new FrameError(`train cnn: ${n} image${n === 1 ? "" : "s"} cannot be split into training and test images (test fraction ${o.testFraction ?? 0.2}). Pass at least 3 rows.`);
   const perm = tl.randperm(n);
@@ -101,8 +109,10 @@ export async function trainDigits(df: DataFrame, o: { label: string; epochs: num
   const filters = Array.from({ length: w.shape[0]! }, (_, k) => w.select(0, k).select(0, 0).toArray() as number[][]);
   const sampleX = xTest.narrow(0, 0, 1);
   const maps = tl.noGrad(() => model.features(sampleX)).select(0, 0);
+  const testPred = Array.from(logits.argmax(1).storage);
   return {
-    model, history, classes,
+    model, history, classes, side, scale, pixelColumns,
+    testRows: Array.from(testIdx.storage), testTrue: Array.from(yTest.storage), testPred,
     testAccuracy: tl.metrics.accuracy(logits, yTest),
     confusion: cm.toArray() as number[][],
     filters,

@@ -20,10 +20,10 @@ describe("tensorloom CLI", () => {
     assert.deepEqual(parseArgs(["train", "cnn", "--csv", "a.csv", "--quick"]), { positional: ["train", "cnn"], flags: { csv: "a.csv", quick: true } });
   });
   it("prints help for every command", () => {
-    for (const args of [["--help"], ["demo", "--help"], ["train", "--help"]]) {
+    for (const args of [["--help"], ["demo", "--help"], ["train", "--help"], ["predict", "--help"]]) {
       const r = run(...args);
       assert.equal(r.status, 0);
-      assert.match(r.stdout, /tensorloom (demo|train)/);
+      assert.match(r.stdout, /tensorloom (demo|train|predict)/);
     }
   });
   it("bad flags and files fail with exit code 2 and a message that says what to do", () => {
@@ -33,7 +33,7 @@ describe("tensorloom CLI", () => {
     r = run("train", "cnn", "--csv", "/no/such.csv", "--label", "y");
     assert.match(r.stderr, /train cnn: no such file: \/no\/such.csv/);
     r = run("train", "svm");
-    assert.match(r.stderr, /train: expected "cnn" or "forecast", got "svm"/);
+    assert.match(r.stderr, /train: expected "tabular", "cnn" or "forecast", got "svm"/);
     r = run("demo", "--epochs", "zero");
     assert.match(r.stderr, /--epochs needs a positive integer, got "zero"/);
   });
@@ -45,6 +45,9 @@ describe("tensorloom CLI", () => {
     assert.match(r.stdout, /seasonal-naive RMSE\s+49\.99/); // the airline data's own baseline, computed by hand from the CSV
     const sd = await tl.io.loadSafetensors(join(out, "digits-cnn.safetensors"));
     assert.deepEqual(Object.keys(sd).sort(), ["conv1.bias", "conv1.weight", "conv2.bias", "conv2.weight", "fc.bias", "fc.weight"]);
+    // self-describing: the CNN rebuilds without its class
+    const cnn = await tl.io.loadModel(join(out, "digits-cnn.safetensors"));
+    assert.deepEqual(cnn.model.forward(tl.zeros([1, 1, 8, 8])).shape, [1, 10]);
     const lstm = await tl.io.loadSafetensors(join(out, "airline-lstm.safetensors"));
     assert.ok("lstm.weight_ih_l0" in lstm && "lstm.bias_hh_l0" in lstm);
     const html = readFileSync(join(out, "report.html"), "utf8");
@@ -110,8 +113,8 @@ describe("tensorloom CLI: every user error is one line and exit code 2", () => {
     const dir = tmp();
     userError(await cli("train", "forecast", "--csv", dir, "--column", "v", "--out", join(dir, "o")), /is a directory/);
     userError(await cli("train", "forecast", "--csv", join(dir, "none.csv"), "--column", "v", "--out", join(dir, "o")), /no such file/);
-    userError(await cli("fit"), /unknown command "fit": use demo or train/);
-    userError(await cli("train", "svm"), /train: expected "cnn" or "forecast", got "svm"/);
+    userError(await cli("fit"), /unknown command "fit": use demo, train or predict/);
+    userError(await cli("train", "svm"), /train: expected "tabular", "cnn" or "forecast", got "svm"/);
   });
   it("a CSV that is not UTF-8 is refused by readCsv's checked decoder", async () => {
     const dir = tmp();

@@ -3,7 +3,9 @@
 // API (src/cli/digits.ts and forecast.ts are pipelines over it). Node only.
 //
 //   tensorloom demo [--out DIR] [--quick]
+//   tensorloom train tabular --csv FILE --target COL [--task classify|regress] [--missing refuse|drop|mean] [--drop COLS] [--epochs N] [--out DIR]
 //   tensorloom train cnn --csv FILE --label COL [--epochs N] [--out DIR]
+//   tensorloom predict --model FILE --csv FILE [--out FILE]
 //   tensorloom train forecast --csv FILE --column COL [--tau N] [--season N] [--test N] [--epochs N] [--out DIR]
 
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -14,8 +16,10 @@ import * as tl from "../index.js";
 import { readCsv } from "../frame/index.js";
 import { forecastSection, forecastSummary } from "./forecastReport.js";
 import type { Callback } from "../train/fit.js";
-import { type DigitsResult, trainDigits } from "./digits.js";
-import { type ForecastResult, checkSeries, trainForecaster } from "./forecast.js";
+import { DigitsCnn, type DigitsResult, trainDigits } from "./digits.js";
+import { type ForecastResult, Forecaster, checkSeries, trainForecaster } from "./forecast.js";
+import { cnnArchitecture, forecasterArchitecture, matchingArchitecture } from "./models.js";
+import { type CliKit, predictCommand, trainCnnOutputs, trainTabularCommand } from "./commands.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = resolve(here, "../../data");
@@ -28,8 +32,10 @@ const HELP: Record<string, string> = {
 usage:
   tensorloom demo                 train a CNN on the shipped digits and an LSTM forecaster on the
                                   shipped airline passengers; writes models and an HTML report
-  tensorloom train cnn ...        the CNN pipeline on your own CSV (see: tensorloom train --help)
+  tensorloom train tabular ...    an MLP classifier or regressor on your own CSV (see: tensorloom train --help)
+  tensorloom train cnn ...        the CNN pipeline on your own image CSV
   tensorloom train forecast ...   the forecaster on your own monthly series
+  tensorloom predict ...          run a model saved by train on new rows (see: tensorloom predict --help)
   tensorloom --help | <command> --help`,
   demo: `tensorloom demo [--out DIR] [--epochs N] [--quick]
 
@@ -39,9 +45,19 @@ digits-cnn.safetensors, airline-lstm.safetensors and report.html.
   --out DIR     where to write (created if missing; existing files are replaced atomically)
   --epochs N    CNN epochs (default 20); the forecaster trains 10 short epochs
   --quick       a fast smoke run (2 CNN epochs, 3 forecaster epochs)`,
-  train: `tensorloom train cnn --csv FILE --label COL [--epochs N] [--out DIR]
-  FILE has one image per row: side*side pixel columns (side >= 4, no missing cells) and a
-  label column COL of integers 0..K-1. Pixels are scaled by the largest absolute value.
+  train: `tensorloom train tabular --csv FILE --target COL [--task classify|regress] [--missing refuse|drop|mean] [--drop COLS] [--epochs 200] [--out DIR]
+  An MLP (2 hidden layers of 32) predicts COL from the other columns. The task follows the target
+  unless --task says: text, booleans and integers with at most 10 values are classes, other numbers
+  are regressed. Numbers are standardised; text columns with at most 20 values are one-hot encoded;
+  a text column with a different value on every row (an identifier) is left out; --drop a,b leaves
+  out others. Missing cells: refused (default, naming the column and rows), --missing drop leaves
+  those rows out, --missing mean fills them with the training mean (most frequent text). 80/20
+  split, stratified by class; prints accuracy against the majority class or RMSE against the mean.
+
+tensorloom train cnn --csv FILE --label COL [--epochs N] [--out DIR]
+  FILE has one image per row: side*side pixel columns (any side >= 4, inferred from the column
+  count; no missing cells) and a label column COL of integers 0..K-1. Pixels are scaled by the
+  largest absolute value.
 
 tensorloom train forecast --csv FILE --column COL [--tau 12] [--season 12] [--test 24] [--epochs 10] [--missing refuse|interpolate] [--out DIR]
   FILE has one row per period; COL holds the positive values to forecast (e.g. monthly sales),
@@ -51,7 +67,14 @@ tensorloom train forecast --csv FILE --column COL [--tau 12] [--season 12] [--te
   forecaster.safetensors, report.html and predictions.csv (row, prediction, actual).
 
 --out DIR (default out/) is created if missing and checked for writing before training; a model
-file already in it is replaced.`,
+file already in it is replaced. tabular and cnn write tabular.safetensors or cnn.safetensors
+(self-describing: see predict), report.html and predictions.csv (the test rows: row, prediction,
+actual).`,
+  predict: `tensorloom predict --model FILE --csv FILE [--out FILE]
+  Runs a model saved by \`tensorloom train tabular\` or \`train cnn\` on the rows of the CSV, with
+  the preprocessing recorded in the model file (the same feature columns, by name; the scaling; the
+  class names). Writes row,prediction[,actual] as CSV to --out, or to stdout without it; with the
+  target column present it also reports accuracy or RMSE.`,
 };
 
 type Flags = Record<string, string | true>;
@@ -104,6 +127,7 @@ function readCsvPath(cmd: string, path: string) {
     if (code === "ENOENT" || code === "ENOTDIR") throw new UsageError(`${cmd}: no such file: ${path}.`);
     throw new UsageError(`${cmd}: cannot read --csv ${path} (${code ?? (e as Error).message}). Check the path and its permissions.`);
   }
+  if (bytes.every((b) => b === 32 || b === 9 || b === 10 || b === 13)) throw new UsageError(`${cmd}: --csv ${path} is empty. Pass a CSV with a header row and data rows.`);
   return readCsv(bytes);
 }
 
@@ -134,9 +158,19 @@ function progressBar(label: string, epochs: number): Callback & { stop(): void }
   };
 }
 
-async function save(model: tl.nn.Module, dir: string, name: string): Promise<string> {
+/**
+ * A model file: the state dict under PyTorch's keys, and in the metadata the architecture (the
+ * CLI's CNN and forecaster are described; their keys are checked against the description) and
+ * the preprocessing, so tl.io.loadModel and `tensorloom predict` rebuild it.
+ */
+async function save(model: tl.nn.Module, dir: string, name: string, preprocessing?: unknown): Promise<string> {
   const path = resolve(dir, name);
-  await tl.io.saveSafetensors(model.stateDict(), path, { format: "pt" });
+  const architecture = model instanceof tl.io.SpecModel ? model.architecture
+    : model instanceof DigitsCnn ? cnnArchitecture(model.side, model.classes)
+    : model instanceof Forecaster ? matchingArchitecture(model, forecasterArchitecture(model.lstm.hiddenSize))
+    : undefined;
+  if (architecture) await tl.io.saveModel(model, path, { architecture, preprocessing });
+  else await tl.io.saveSafetensors(model.stateDict(), path, { format: "pt" });
   return path;
 }
 
@@ -238,19 +272,24 @@ export async function demo(flags: Flags): Promise<void> {
   console.log(`\nsummary\n${table([...summary, ["report", reportPath]])}`);
 }
 
+/** What the commands in commands.ts use from here. */
+const kit: CliKit = { UsageError, checkFlags, intFlag, strFlag, readCsvPath, outDir, progressBar, table, save };
+
 async function train(positional: string[], flags: Flags): Promise<void> {
   const kind = positional[1];
-  if (kind === "cnn") {
+  if (kind === "tabular") await trainTabularCommand(kit, flags);
+  else if (kind === "cnn") {
     checkFlags("train cnn", flags, ["csv", "label", "epochs", "out", "help"]);
     const csvPath = strFlag("train cnn", flags, "csv");
     const label = strFlag("train cnn", flags, "label");
     const epochs = intFlag("train cnn", flags, "epochs", 12);
-    const dir = outDir("train cnn", flags, ["cnn.safetensors"]);
+    const dir = outDir("train cnn", flags, ["cnn.safetensors", "report.html", "predictions.csv"]);
     const df = readCsvPath("train cnn", csvPath);
     if (!df.columns.includes(label)) throw new UsageError(`train cnn: the CSV has no column "${label}"; its columns are ${df.columns.slice(0, 8).join(", ")}${df.columns.length > 8 ? ", ..." : ""}.`);
+    const nf = df.columns.length - 1, side = Math.round(Math.sqrt(nf));
+    if (side * side === nf && side >= 4) console.log(`train cnn: ${nf} pixel columns besides "${label}": ${side}x${side} images`);
     const r = await runDigits(df, label, epochs);
-    const path = await save(r.model, dir, "cnn.safetensors");
-    console.log(`\n${table([["test accuracy", `${(100 * r.testAccuracy).toFixed(2)}%`], ["model", path]])}`);
+    await trainCnnOutputs(kit, r, { dir, label, csvPath });
   } else if (kind === "forecast") {
     checkFlags("train forecast", flags, ["csv", "column", "tau", "season", "test", "epochs", "missing", "out", "help"]);
     const missing = flags.missing ?? "refuse";
@@ -271,7 +310,7 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     writeFileSync(resolve(dir, "predictions.csv"), ["row,prediction,actual", ...r.predicted.map((p, k) => `${r.testStart + k},${p},${r.actual[k]}`)].join("\n") + "\n");
     console.log(`\n${table([...summary, ["model", path], ["report", resolve(dir, "report.html")], ["predictions", resolve(dir, "predictions.csv")]])}`);
   } else {
-    throw new UsageError(`train: expected "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}. See \`tensorloom train --help\`.`);
+    throw new UsageError(`train: expected "tabular", "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}. See \`tensorloom train --help\`.`);
   }
 }
 
@@ -289,7 +328,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (cmd === "demo") await demo(flags);
     else if (cmd === "train") await train(positional, flags);
-    else throw new UsageError(`unknown command ${JSON.stringify(cmd)}: use demo or train. See \`tensorloom --help\`.`);
+    else if (cmd === "predict") await predictCommand(kit, flags);
+    else throw new UsageError(`unknown command ${JSON.stringify(cmd)}: use demo, train or predict. See \`tensorloom --help\`.`);
     return 0;
   } catch (e) {
     if (e instanceof UsageError || e instanceof tl.TensorloomError) {
