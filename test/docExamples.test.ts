@@ -27,11 +27,14 @@ const examples = sources("src").flatMap((file) =>
 
 it("there are examples to run", () => assert.ok(examples.length >= 10, `${examples.length} examples`));
 
+// Examples may use `await` (tl.io.saveModel...): each runs as an async function body.
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+
 for (const ex of examples) {
-  it(`${ex.where}: ${ex.text}`, () => {
+  it(`${ex.where}: ${ex.text}`, async () => {
     const [code, comment] = ex.text.split(/\s\/\/\s/) as [string, string | undefined];
     tl.manualSeed(0);
-    const result = new Function("tl", "F", `return (${code});`)(tl, tl.F) as unknown;
+    const result = await new AsyncFunction("tl", "F", `return (${code});`)(tl, tl.F);
     const shape = comment && /^shape (\[.*\])$/.exec(comment.trim());
     if (shape) assert.deepEqual((result as tl.Tensor).shape, JSON.parse(shape[1]!));
     const printed = comment && /^=> (.*)$/.exec(comment.trim());
