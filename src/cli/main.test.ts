@@ -54,6 +54,7 @@ describe("tensorloom CLI", () => {
     assert.equal(html.match(/<svg/g)?.length, 7);
     for (const row of ["linear AR(12) RMSE", "seasonal-naive RMSE", "forecast verdict"]) assert.match(html, new RegExp(`<th>${row.replace(/[()]/g, "\\$&")}</th>`));
     assert.match(html, />1959-01<\/text>/); // the forecast chart's axis carries dates
+    assert.match(html, /A test digit \(true class \d+, predicted \d+(, wrong)?\)/);
   });
   it("train forecast runs on a user's CSV", () => {
     const dir = mkdtempSync(join(tmpdir(), "tensorloom-cli-"));
