@@ -43,9 +43,10 @@ function writeOut(kit: CliKit, cmd: string, path: string, text: string): void {
   }
 }
 
-const lossChart = (history: tl.train.EpochLog[], yLabel: string): string => {
+const lossChart = (history: tl.train.EpochLog[], yLabel: string, valName = "test loss"): string => {
   const x = history.map((h) => h.epoch);
-  return tl.report.lineChart([{ name: "train loss", x, y: history.map((h) => h.trainLoss) }, { name: "test loss", x, y: history.map((h) => h.valLoss ?? NaN) }], { title: "Loss per epoch", xLabel: "epoch", yLabel, logY: true, width: 520 });
+  const val = history.some((h) => h.valLoss !== undefined) ? [{ name: valName, x, y: history.map((h) => h.valLoss ?? NaN) }] : [];
+  return tl.report.lineChart([{ name: "train loss", x, y: history.map((h) => h.trainLoss) }, ...val], { title: "Loss per epoch", xLabel: "epoch", yLabel, logY: true, width: 520 });
 };
 
 const confusionChart = (confusion: number[][], labels: string[]): string =>
@@ -94,14 +95,15 @@ export async function trainTabularCommand(kit: CliKit, flags: Flags): Promise<vo
     ? [["test accuracy", `${(100 * r.metric).toFixed(2)}% on ${r.testRows.length} test rows (stratified 20%)`], ["baseline accuracy", `${(100 * r.baseline).toFixed(2)}% (${r.baselineName})`]]
     : [["test RMSE", `${fmt(r.metric)} on ${r.testRows.length} test rows (20%)`], ["baseline RMSE", `${fmt(r.baseline)} (${r.baselineName})`]];
   const reportPath = resolve(dir, "report.html");
-  const summary: [string, string][] = [["data", `${csvPath}: ${df.length} rows, target "${target}"`], ["task", `${pre.task}: ${r.why}`], ...metric, ["training rows", String(r.trainRows)], ["model", modelPath], ["predictions", predPath]];
-  const figures = [lossChart(r.history, classify ? "cross-entropy" : "MSE (standardised)")];
+  const summary: [string, string][] = [["data", `${csvPath}: ${df.length} rows, target "${target}"`], ["task", `${pre.task}: ${r.why}`], ...metric, ["training rows", `${r.trainRows} fitted, ${r.validationRows} for choosing the epoch`], ["model", modelPath], ["predictions", predPath]];
+  const figures = [lossChart(r.history, classify ? "cross-entropy" : "MSE (standardised)", "validation loss")];
   if (classify) figures.push(confusionChart(r.confusion!, pre.classes!));
   else figures.push(predictedVsActual(r.actual as number[], r.predicted as number[], target));
   writeOut(kit, cmd, reportPath, tl.report.htmlReport(`tensorloom train tabular: ${target}`, summary, [
     { heading: `An MLP ${classify ? "classifier" : "regressor"} for "${target}"`, text: `Linear(${featureWidth(pre.features)}→${hidden}) → ReLU → Linear(${hidden}→${hidden}) → ReLU → Linear(${hidden}→${classify ? pre.classes!.length : 1}), Adam, ${epochs} epochs.${r.notes.length ? " " + r.notes.join("; ") + "." : ""}`, figures },
   ]));
   console.log(`\nsummary\n${kit.table([...metric, ["model", modelPath], ["report", reportPath], ["predictions", predPath]])}`);
+  if (classify ? r.metric <= r.baseline : r.metric >= r.baseline) console.log(`\nThe baseline (${r.baselineName}) is as good as the model or better on the test rows: the columns may not predict "${target}", or the table is too small to learn from.`);
 }
 
 /** What `train cnn` writes and prints after training: the self-describing model, predictions on the test images, the report. */

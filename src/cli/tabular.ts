@@ -156,7 +156,9 @@ export interface TabularResult {
   history: tl.train.EpochLog[];
   notes: string[];
   why: string;
+  /** Rows the weights were fitted on, and rows that chose the epoch (0 when the table is too small to spare them). */
   trainRows: number;
+  validationRows: number;
   /** Test rows (0-based CSV rows), their actual and predicted targets (class names or values). */
   testRows: number[];
   actual: (string | number)[];
@@ -265,25 +267,42 @@ export async function trainTabular(df: DataFrame, o: TabularOptions): Promise<Ta
   trainRows.sort((a, b) => a - b);
   testRows.sort((a, b) => a - b);
 
+  // a validation part of the training rows picks the epoch (small tables overfit): 15%, by class
+  let fitRows = trainRows, valRows: number[] = [];
+  if (trainRows.length >= 20) {
+    const groups = task === "classify" ? classes!.map((_, k) => trainRows.filter((r) => yNum[r] === k)) : [trainRows];
+    fitRows = [];
+    for (const g of groups) {
+      const m = shuffle(g.slice(), rand);
+      const nVal = m.length < 3 ? 0 : Math.max(1, Math.round(0.15 * m.length));
+      valRows.push(...m.slice(0, nVal));
+      fitRows.push(...m.slice(nVal));
+    }
+    fitRows.sort((a, b) => a - b);
+    valRows.sort((a, b) => a - b);
+  }
   const features = fitFeatures(df, target, drop, trainRows, notes, op);
   const fillMissing = missing === "mean";
-  const xTrain = encodeFeatures(df, features, trainRows, { fillMissing, op });
+  const xTrain = encodeFeatures(df, features, fitRows, { fillMissing, op });
+  const xVal = encodeFeatures(df, features, valRows, { fillMissing, op });
   const xTest = encodeFeatures(df, features, testRows, { fillMissing, op });
   const pre: TabularPreprocessing = { kind: "tabular", task, target, features, missing };
-  let yTrain: tl.Tensor, yTest: tl.Tensor, outputs: number;
+  let yTrain: tl.Tensor, yVal: tl.Tensor, yTest: tl.Tensor, outputs: number;
   if (task === "classify") {
     pre.classes = classes;
     outputs = classes!.length;
-    yTrain = tl.tensor(Int32Array.from(trainRows, (r) => yNum[r]!), { shape: [trainRows.length], dtype: "int32" });
+    yTrain = tl.tensor(Int32Array.from(fitRows, (r) => yNum[r]!), { shape: [fitRows.length], dtype: "int32" });
+    yVal = tl.tensor(Int32Array.from(valRows, (r) => yNum[r]!), { shape: [valRows.length], dtype: "int32" });
     yTest = tl.tensor(Int32Array.from(testRows, (r) => yNum[r]!), { shape: [testRows.length], dtype: "int32" });
   } else {
-    const t = trainRows.map((r) => yNum[r]!);
+    const t = fitRows.map((r) => yNum[r]!);
     const mean = t.reduce((a, b) => a + b, 0) / t.length;
     const std = Math.sqrt(t.reduce((a, b) => a + (b - mean) ** 2, 0) / t.length) || 1;
     pre.targetMean = mean;
     pre.targetStd = std;
     outputs = 1;
-    yTrain = tl.tensor(Float32Array.from(trainRows, (r) => (yNum[r]! - mean) / std), { shape: [trainRows.length, 1] });
+    yTrain = tl.tensor(Float32Array.from(fitRows, (r) => (yNum[r]! - mean) / std), { shape: [fitRows.length, 1] });
+    yVal = tl.tensor(Float32Array.from(valRows, (r) => (yNum[r]! - mean) / std), { shape: [valRows.length, 1] });
     yTest = tl.tensor(Float32Array.from(testRows, (r) => (yNum[r]! - mean) / std), { shape: [testRows.length, 1] });
   }
 
@@ -292,15 +311,30 @@ export async function trainTabular(df: DataFrame, o: TabularOptions): Promise<Ta
   const optimizer = new tl.optim.Adam(model.parameters(), { lr: 3e-3 });
   const loader = new tl.data.DataLoader(new tl.data.TensorDataset(xTrain, yTrain), { batchSize: 32, shuffle: true });
   const lossOf = ([xb, yb]: tl.Tensor[]) => (task === "classify" ? F.crossEntropy(model.forward(xb!), yb!) : F.mseLoss(model.forward(xb!), yb!));
-  const history = await fit({ model, optimizer, epochs: o.epochs, train: loader, val: [[xTest, yTest]], callbacks: o.callbacks, loss: lossOf });
+  // keep the weights of the epoch with the lowest validation loss
+  let best = Infinity, bestEpoch = 0, snapshot: Record<string, tl.Tensor> | null = null;
+  const keepBest: Callback = {
+    onEpochEnd(log) {
+      if (log.valLoss !== undefined && log.valLoss < best) {
+        best = log.valLoss;
+        bestEpoch = log.epoch;
+        snapshot = Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, t.clone()]));
+      }
+    },
+  };
+  const history = await fit({ model, optimizer, epochs: o.epochs, train: loader, val: valRows.length ? [[xVal, yVal!]] : undefined, callbacks: [...(o.callbacks ?? []), keepBest], loss: lossOf });
+  if (snapshot) {
+    model.loadStateDict(snapshot);
+    notes.push(`weights of epoch ${bestEpoch} of ${o.epochs} kept: the lowest loss on ${valRows.length} validation rows (15% of the training rows, not used for fitting)`);
+  }
   model.eval();
   const out = tl.noGrad(() => model.forward(xTest));
-  const result = { model, architecture, preprocessing: pre, history, notes, why, trainRows: trainRows.length, testRows };
+  const result = { model, architecture, preprocessing: pre, history, notes, why, trainRows: fitRows.length, validationRows: valRows.length, testRows };
   if (task === "classify") {
     const pred = Array.from(out.argmax(1).storage);
     const truth = testRows.map((r) => yNum[r]!);
     const counts = new Array<number>(outputs).fill(0);
-    for (const r of trainRows) counts[yNum[r]!]!++;
+    for (const r of fitRows) counts[yNum[r]!]!++;
     const majority = counts.indexOf(Math.max(...counts));
     const confusion = classes!.map(() => new Array<number>(outputs).fill(0));
     truth.forEach((t, i) => confusion[t]![pred[i]!]!++);
