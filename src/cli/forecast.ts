@@ -69,6 +69,7 @@ export interface ForecastResult {
   series: number[];
   testStart: number;
   tau: number;
+  season: number;
   /** Linear AR(tau) on the values, x_t = c + sum a_i x_{t-i}: test forecasts and RMSE. */
   ar: { fit: ArFit; predicted: number[]; rmse: number };
   /** Linear AR(tau) on the LSTM's inputs (standardised seasonal log-differences): the LSTM with a linear map in its place. */
@@ -185,7 +186,7 @@ export async function trainForecaster(values: number[], o: ForecastOptions): Pro
   const baseline = naive(testStart, values.length);
   return {
     model, history, rmse: rmse(predicted), baselineRmse: rmse(baseline),
-    actual: values.slice(testStart), predicted, baseline, series: values, testStart, tau,
+    actual: values.slice(testStart), predicted, baseline, series: values, testStart, tau, season,
     ar: { ...base.ar, rmse: rmse(base.ar.predicted) },
     arInputs: { ...base.arInputs, rmse: rmse(base.arInputs.predicted) },
     validation, interpolated,

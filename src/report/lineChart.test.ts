@@ -14,6 +14,11 @@ describe("lineChart", () => {
     for (const label of ["1e-6", "0.001", "1"]) assert.match(svg, new RegExp(`>${label}</text>`));
     assert.equal((svg.match(/<path d="([^"]*)"/)?.[1] ?? "").split("L").length, 3); // the 0 is skipped
   });
+  it("a log axis spanning less than a 1-2-5 step still gets labelled ticks", () => {
+    const svg = lineChart([{ name: "loss", y: [0.92, 0.7, 0.6, 0.55] }], { title: "t", logY: true });
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => Number(m[1]));
+    assert.ok(labels.length >= 2 && labels.every((v) => v >= 0.5 && v <= 1), String(labels));
+  });
 });
 
 describe("lineChart and reports on narrow screens", () => {

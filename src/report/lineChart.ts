@@ -51,7 +51,10 @@ function logTicks(lo: number, hi: number): number[] {
     return out.filter((t) => t >= lo && t <= hi);
   };
   const powers = at([1]);
-  return powers.length >= 3 ? powers : at([1, 2, 5]);
+  if (powers.length >= 3) return powers;
+  const few = at([1, 2, 5]);
+  // less than a decade between 1-2-5 steps: round values on a linear scale, placed on the log axis
+  return few.length >= 2 ? few : ticks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0).map(Math.log10);
 }
 
 const label = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : String(Number(v.toPrecision(4))));
