@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { readCsv } from "../frame/index.js";
 import { arOneStep, fitAr, leastSquares } from "./arBaseline.js";
 import { checkSeries, interpolateMissing, trainForecaster } from "./forecast.js";
-import { forecastSection, forecastSummary } from "./forecastReport.js";
+import { dateLabels, forecastSection, forecastSummary } from "./forecastReport.js";
 import { main } from "./main.js";
 
 const airline = () => {
@@ -97,6 +97,14 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
     console.log = log; console.error = error; process.stderr.write = write;
   }
 }
+
+describe("dateLabels: a user's date column labels the report's time axis", () => {
+  it("takes the first other column of ISO-like dates, as text; none when there is none", () => {
+    assert.deepEqual(dateLabels(readCsv("t,month,v\n0,1959-01,1\n1,1959-02,2\n"), "v"), ["1959-01", "1959-02"]);
+    assert.equal(dateLabels(readCsv("t,v\n0,1\n1,2\n"), "v"), undefined);
+    assert.equal(dateLabels(readCsv("name,v\nJan,1\nFeb,2\n"), "v"), undefined);
+  });
+});
 
 describe("train forecast --missing", () => {
   const dir = mkdtempSync(join(tmpdir(), "tensorloom-forecast-"));

@@ -2,6 +2,7 @@
 // and a report section whose text says which model won on the test months, and why.
 
 import * as tl from "../index.js";
+import type { DataFrame } from "../frame/index.js";
 import type { ReportSection } from "../report/index.js";
 import type { ForecastResult } from "./forecast.js";
 
@@ -93,4 +94,17 @@ export function forecastSection(r: ForecastResult, o: { heading: string; dates?:
       report.lineChart([{ name: "train MSE", x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.trainLoss) }], { title: "LSTM training loss", xLabel: "epoch", yLabel: "MSE (standardised)", logY: true, width: 520, height: 300, legend: "bottom" }),
     ],
   };
+}
+
+/**
+ * Labels for the report's time axis from a user's CSV: the first column other than `column`
+ * whose values all start like ISO dates ("1959-01", "2024-03-31"), as text; undefined if none.
+ */
+export function dateLabels(df: DataFrame, column: string): string[] | undefined {
+  for (const c of df.columns) {
+    if (c === column) continue;
+    const v = df.col(c).toArray();
+    if (v.length && v.every((x) => typeof x === "string" && /^\d{4}-\d{2}/.test(x))) return v as string[];
+  }
+  return undefined;
 }

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import cliProgress from "cli-progress";
 import * as tl from "../index.js";
 import { readCsv } from "../frame/index.js";
-import { forecastSection, forecastSummary } from "./forecastReport.js";
+import { dateLabels, forecastSection, forecastSummary } from "./forecastReport.js";
 import type { Callback } from "../train/fit.js";
 import { DigitsCnn, type DigitsResult, trainDigits } from "./digits.js";
 import { type ForecastResult, Forecaster, checkSeries, trainForecaster } from "./forecast.js";
@@ -305,8 +305,9 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     checkSeries(values, o);
     const r = await runForecast(values, o);
     const path = await save(r.model, dir, "forecaster.safetensors");
-    const summary = forecastSummary(r);
-    writeFileSync(resolve(dir, "report.html"), tl.report.htmlReport(`tensorloom train forecast: ${col}`, [["data", `${csvPath}, column "${col}" (${values.length} rows)`], ...summary, ["model", path]], [forecastSection(r, { heading: `${col}: an LSTM forecaster against linear AR(${o.tau})`, yLabel: col })]));
+    const dates = dateLabels(df, col); // a date column, if any, labels the report's time axis
+    const summary = forecastSummary(r, { dates });
+    writeFileSync(resolve(dir, "report.html"), tl.report.htmlReport(`tensorloom train forecast: ${col}`, [["data", `${csvPath}, column "${col}" (${values.length} rows)`], ...summary, ["model", path]], [forecastSection(r, { heading: `${col}: an LSTM forecaster against linear AR(${o.tau})`, yLabel: col, dates })]));
     writeFileSync(resolve(dir, "predictions.csv"), ["row,prediction,actual", ...r.predicted.map((p, k) => `${r.testStart + k},${p},${r.actual[k]}`)].join("\n") + "\n");
     console.log(`\n${table([...summary, ["model", path], ["report", resolve(dir, "report.html")], ["predictions", resolve(dir, "predictions.csv")]])}`);
   } else {
