@@ -18,7 +18,7 @@ import { dateLabels, forecastSection, forecastSummary } from "./forecastReport.j
 import type { Callback } from "../train/fit.js";
 import { DigitsCnn, type DigitsResult, trainDigits } from "./digits.js";
 import { type ForecastResult, Forecaster, checkSeries, trainForecaster } from "./forecast.js";
-import { cnnArchitecture, forecasterArchitecture, matchingArchitecture } from "./models.js";
+import { cnnArchitecture, forecastPreprocessing, forecasterArchitecture, matchingArchitecture } from "./models.js";
 import { type CliKit, predictCommand, trainCnnOutputs, trainTabularCommand } from "./commands.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -256,7 +256,7 @@ export async function demo(flags: Flags): Promise<void> {
   const months = air.col("month").toArray().map(String);
   const fc = await runForecast(values, { tau: 12, season: 12, testSize: 24, epochs: quick ? 3 : 10 });
   const cnnPath = await save(digits.model, dir, "digits-cnn.safetensors");
-  const lstmPath = await save(fc.model, dir, "airline-lstm.safetensors");
+  const lstmPath = await save(fc.model, dir, "airline-lstm.safetensors", forecastPreprocessing(fc, "passengers"));
   const seconds = (Date.now() - t0) / 1000;
   const summary: [string, string][] = [
     ["digits CNN test accuracy", `${(100 * digits.testAccuracy).toFixed(2)}% (${digits.history.length} epochs, Adam, batch 64)`],
@@ -304,7 +304,7 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     const values = df.length ? Array.from(df.col(col).toTensor("float64").storage) : [];
     checkSeries(values, o);
     const r = await runForecast(values, o);
-    const path = await save(r.model, dir, "forecaster.safetensors");
+    const path = await save(r.model, dir, "forecaster.safetensors", forecastPreprocessing(r, col));
     const dates = dateLabels(df, col); // a date column, if any, labels the report's time axis
     const summary = forecastSummary(r, { dates });
     writeFileSync(resolve(dir, "report.html"), tl.report.htmlReport(`tensorloom train forecast: ${col}`, [["data", `${csvPath}, column "${col}" (${values.length} rows)`], ...summary, ["model", path]], [forecastSection(r, { heading: `${col}: an LSTM forecaster against linear AR(${o.tau})`, yLabel: col, dates })]));

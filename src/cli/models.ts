@@ -45,3 +45,46 @@ export function matchingArchitecture(model: tl.nn.Module, architecture: Arch): A
   if (wk.length !== gk.length || wk.some((k, i) => k !== gk[i] || want[k]!.shape.join() !== got[k]!.shape.join())) return undefined;
   return architecture;
 }
+
+/** What a forecaster checkpoint records besides its weights: enough to forecast a series with it. */
+export interface ForecastPreprocessing {
+  kind: "forecast";
+  column: string;
+  /** Window length: the model reads the last `tau` standardised seasonal log-differences. */
+  tau: number;
+  season: number;
+  /** Standardisation of the seasonal log-differences log(y_t) - log(y_{t-season}) (training months). */
+  mean: number;
+  std: number;
+}
+
+/** The log seasonal differences d[t - season] = log y_t - log y_{t-season}, as forecast.ts computes them. */
+const seasonalLogDiff = (values: readonly number[], season: number): number[] => {
+  const logs = values.map(Math.log);
+  return logs.map((v, t) => (t >= season ? v - logs[t - season]! : NaN)).slice(season);
+};
+
+/** The preprocessing of a trained forecaster: its window, season and the training months' standardisation (the same sums as forecast.ts). */
+export function forecastPreprocessing(r: { series: number[]; testStart: number; tau: number; season: number }, column: string): ForecastPreprocessing {
+  const trainDiff = seasonalLogDiff(r.series, r.season).slice(0, r.testStart - r.season);
+  const mean = trainDiff.reduce((a, b) => a + b, 0) / trainDiff.length;
+  const std = Math.sqrt(trainDiff.reduce((a, b) => a + (b - mean) ** 2, 0) / trainDiff.length) || 1;
+  return { kind: "forecast", column, tau: r.tau, season: r.season, mean, std };
+}
+
+/**
+ * One-step-ahead forecasts of `values` by a forecaster model: for every month t with a full window
+ * (t >= season + tau) and for the month after the last, exp(log y_{t-season} + zHat * std + mean).
+ * Returns the month index (t, where t = values.length is the next month) and the forecast.
+ */
+export function forecastSeries(model: tl.nn.Module, pre: ForecastPreprocessing, values: readonly number[]): { t: number[]; predicted: number[] } {
+  const { tau, season, mean, std } = pre;
+  const z = seasonalLogDiff(values, season).map((v) => (v - mean) / std);
+  const first = season + tau;
+  const t = Array.from({ length: Math.max(0, values.length + 1 - first) }, (_, k) => first + k);
+  if (!t.length) return { t, predicted: [] };
+  const x = new Float32Array(t.length * tau);
+  t.forEach((m, k) => { for (let i = 0; i < tau; i++) x[k * tau + i] = z[m - season - tau + i]!; });
+  const zHat = tl.noGrad(() => (model as unknown as { forward(x: tl.Tensor): tl.Tensor }).forward(tl.tensor(x, { shape: [t.length, tau, 1] }))).storage;
+  return { t, predicted: t.map((m, k) => Math.exp(Math.log(values[m - season]!) + zHat[k]! * std + mean)) };
+}

@@ -5,6 +5,7 @@
 import * as tl from "../index.js";
 import type { DataFrame } from "../frame/index.js";
 import { type TabularPreprocessing, encodeFeatures, tabularOutputs } from "./tabular.js";
+import { type ForecastPreprocessing, forecastSeries } from "./models.js";
 
 const { ValueError } = tl;
 
@@ -19,7 +20,7 @@ export interface ImagePreprocessing {
   classes: string[];
 }
 
-export type Preprocessing = TabularPreprocessing | ImagePreprocessing;
+export type Preprocessing = TabularPreprocessing | ImagePreprocessing | ForecastPreprocessing;
 
 /** One CSV field, quoted when it must be. */
 export const csvField = (v: string | number): string => {
@@ -71,8 +72,20 @@ export function predictFrame(loaded: tl.io.LoadedModel<Preprocessing | null>, df
     const actual = present(pre.label) ? df.col(pre.label).toArray().map((v) => (v === null ? "" : String(v))) : undefined;
     return { rows, predicted, actual, target: pre.label, task: "classify", notes };
   }
+  if (pre && pre.kind === "forecast") {
+    if (!present(pre.column)) throw new ValueError(`${op}: the CSV has no column "${pre.column}", the series the model forecasts; its columns are ${df.columns.join(", ")}. Pass the series in a column named "${pre.column}".`);
+    if (df.dtypes[pre.column] === "string" || df.dtypes[pre.column] === "category") throw new ValueError(`${op}: column "${pre.column}" holds text; the forecaster needs positive numbers. Fix the column.`);
+    const values = Array.from(df.col(pre.column).toTensor("float64").storage);
+    const bad = values.findIndex((v) => !(v > 0));
+    if (bad >= 0) throw new ValueError(`${op}: column "${pre.column}" ${values[bad] !== values[bad] ? "is missing" : `holds ${values[bad]}`} in row ${bad} (counting from 0); the forecaster reads logarithms of positive values. Fill or fix that row (train forecast --missing interpolate does it for training).`);
+    const need = pre.season + pre.tau;
+    if (values.length < need) throw new ValueError(`${op}: the series has ${values.length} values; the model needs season ${pre.season} + window ${pre.tau} = ${need} to forecast. Pass a longer series.`);
+    const f = forecastSeries(loaded.model, pre, values);
+    notes.push(`one-step-ahead forecasts for rows ${f.t[0]}..${f.t.at(-1)} (row ${values.length} is the period after the last)`);
+    return { rows: f.t, predicted: f.predicted, actual: f.t.map((t) => (t < values.length ? values[t]! : "")), target: pre.column, task: "regress", notes };
+  }
   const kind = pre && typeof pre === "object" && "kind" in pre ? `preprocessing of kind ${JSON.stringify((pre as { kind: unknown }).kind)}` : "no preprocessing";
-  throw new ValueError(`${op}: ${modelPath} records ${kind}; predict runs models from \`tensorloom train tabular\` and \`train cnn\`. Retrain with one of them, or load it in code with tl.io.loadModel.`);
+  throw new ValueError(`${op}: ${modelPath} records ${kind}; predict runs models from \`tensorloom train tabular\`, \`train cnn\` and \`train forecast\`. Retrain with one of them, or load it in code with tl.io.loadModel.`);
 }
 
 /** The predictions as CSV: row, prediction, and the actual value when the CSV had it. */

@@ -216,6 +216,27 @@ describe("train cnn: any square image size", () => {
   });
 });
 
+describe("forecaster checkpoints", () => {
+  it("train forecast records the window and standardisation; predict reproduces its test-month forecasts", async () => {
+    const dir = tmp();
+    const csv = file(dir, "sales.csv", ["t,sales", ...Array.from({ length: 60 }, (_, t) => `${t},${((100 + 2 * t) * (1 + 0.2 * Math.sin((2 * Math.PI * t) / 12))).toFixed(3)}`)].join("\n") + "\n");
+    ok(await cli("train", "forecast", "--csv", csv, "--column", "sales", "--epochs", "2", "--test", "12", "--tau", "6", "--out", dir));
+    const { preprocessing } = await tl.io.loadModel<{ kind: string; tau: number; season: number; column: string }>(join(dir, "forecaster.safetensors"));
+    assert.deepEqual([preprocessing.kind, preprocessing.tau, preprocessing.season, preprocessing.column], ["forecast", 6, 12, "sales"]);
+    const p = await cli("predict", "--model", join(dir, "forecaster.safetensors"), "--csv", csv, "--out", join(dir, "all.csv"));
+    ok(p);
+    assert.match(p.stderr, /one-step-ahead forecasts for rows 18..60 \(row 60 is the period after the last\)/);
+    const trained = readCsv(readFileSync(join(dir, "predictions.csv"))), all = readCsv(readFileSync(join(dir, "all.csv")));
+    const byRow = new Map(all.col("row").toArray().map((r, i) => [r, all.col("predicted_sales").iat(i) as number]));
+    assert.equal(trained.length, 12);
+    trained.col("row").toArray().forEach((r, i) => {
+      const want = trained.col(trained.columns[1]!).iat(i) as number;
+      assert.ok(Math.abs(byRow.get(r)! - want) <= 1e-9 * Math.abs(want), `row ${r}: ${byRow.get(r)} vs ${want}`);
+    });
+    userError(await cli("predict", "--model", join(dir, "forecaster.safetensors"), "--csv", file(dir, "gap.csv", "t,sales\n0,5\n1,\n")), /column "sales" is missing in row 1/);
+  });
+});
+
 /** The command for each shared CSV: its target (tabular), label (cnn) or column (forecast). */
 const SHARED: Record<string, string[]> = {
   "airline-passengers.csv": ["train", "forecast", "--column", "passengers", "--epochs", "2"],
