@@ -71,10 +71,12 @@ file already in it is replaced. tabular and cnn write tabular.safetensors or cnn
 (self-describing: see predict), report.html and predictions.csv (the test rows: row, prediction,
 actual).`,
   predict: `tensorloom predict --model FILE --csv FILE [--out FILE]
-  Runs a model saved by \`tensorloom train tabular\` or \`train cnn\` on the rows of the CSV, with
-  the preprocessing recorded in the model file (the same feature columns, by name; the scaling; the
-  class names). Writes row,prediction[,actual] as CSV to --out, or to stdout without it; with the
-  target column present it also reports accuracy or RMSE.`,
+  Runs a model saved by \`tensorloom train tabular\`, \`train cnn\` or \`train forecast\` on the
+  rows of the CSV, with the preprocessing recorded in the model file (the same feature columns, by
+  name; the scaling; the class names; a forecaster's window). Writes row,prediction[,actual] as CSV
+  to --out, or to stdout without it; with the target column present it also reports accuracy or
+  RMSE. A forecaster gives one-step-ahead forecasts for every period with a full window and for the
+  period after the last.`,
 };
 
 type Flags = Record<string, string | true>;
