@@ -45,8 +45,8 @@ digits-cnn.safetensors, airline-lstm.safetensors and report.html.
   --out DIR     where to write (created if missing; existing files are replaced atomically)
   --epochs N    CNN epochs (default 20); the forecaster trains 10 short epochs
   --quick       a fast smoke run (2 CNN epochs, 3 forecaster epochs)`,
-  train: `tensorloom train tabular --csv FILE --target COL [--task classify|regress] [--missing refuse|drop|mean] [--drop COLS] [--epochs 200] [--out DIR]
-  An MLP (2 hidden layers of 32) predicts COL from the other columns. The task follows the target
+  train: `tensorloom train tabular --csv FILE --target COL [--task classify|regress] [--missing refuse|drop|mean] [--drop COLS] [--epochs 200] [--hidden 32] [--out DIR]
+  An MLP (2 hidden layers of --hidden units) predicts COL from the other columns. The task follows the target
   unless --task says: text, booleans and integers with at most 10 values are classes, other numbers
   are regressed. Numbers are standardised; text columns with at most 20 values are one-hot encoded;
   a text column with a different value on every row (an identifier) is left out; --drop a,b leaves
