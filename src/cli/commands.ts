@@ -39,7 +39,9 @@ function writeOut(kit: CliKit, cmd: string, path: string, text: string): void {
   try {
     writeFileSync(path, text);
   } catch (e) {
-    throw new kit.UsageError(`${cmd}: cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Pass a writable --out.`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "it is a directory" : code === "ENOENT" || code === "ENOTDIR" ? "its folder does not exist" : code === "EACCES" || code === "EPERM" ? "permission denied" : code ?? (e as Error).message;
+    throw new kit.UsageError(`${cmd}: cannot write ${path} (${why}). Pass a writable file path as --out.`);
   }
 }
 
@@ -106,11 +108,16 @@ export async function trainTabularCommand(kit: CliKit, flags: Flags): Promise<vo
   if (classify ? r.metric <= r.baseline : r.metric >= r.baseline) console.log(`\nThe baseline (${r.baselineName}) is as good as the model or better on the test rows: the columns may not predict "${target}", or the table is too small to learn from.`);
 }
 
+/** What a CNN checkpoint records for predict: image side, pixel columns, scale, class names. */
+export function imagePreprocessing(r: DigitsResult, label: string): ImagePreprocessing {
+  return { kind: "image", side: r.side, label, pixelColumns: r.pixelColumns, scale: r.scale, classes: Array.from({ length: r.classes }, (_, k) => String(k)) };
+}
+
 /** What `train cnn` writes and prints after training: the self-describing model, predictions on the test images, the report. */
 export async function trainCnnOutputs(kit: CliKit, r: DigitsResult, o: { dir: string; label: string; csvPath: string }): Promise<void> {
   const cmd = "train cnn";
-  const classes = Array.from({ length: r.classes }, (_, k) => String(k));
-  const pre: ImagePreprocessing = { kind: "image", side: r.side, label: o.label, pixelColumns: r.pixelColumns, scale: r.scale, classes };
+  const pre = imagePreprocessing(r, o.label);
+  const classes = pre.classes;
   const modelPath = await kit.save(r.model, o.dir, "cnn.safetensors", pre);
   const predPath = resolve(o.dir, "predictions.csv");
   writeOut(kit, cmd, predPath, csvText(["row", `predicted_${o.label}`, o.label], r.testRows.map((row, i) => [row, r.testPred[i]!, r.testTrue[i]!])));

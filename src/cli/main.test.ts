@@ -48,6 +48,9 @@ describe("tensorloom CLI", () => {
     // self-describing: the CNN rebuilds without its class
     const cnn = await tl.io.loadModel(join(out, "digits-cnn.safetensors"));
     assert.deepEqual(cnn.model.forward(tl.zeros([1, 1, 8, 8])).shape, [1, 10]);
+    assert.deepEqual((cnn.preprocessing as { side: number }).side, 8);
+    const air = await tl.io.loadModel(join(out, "airline-lstm.safetensors"));
+    assert.equal((air.preprocessing as { tau: number }).tau, 12);
     const lstm = await tl.io.loadSafetensors(join(out, "airline-lstm.safetensors"));
     assert.ok("lstm.weight_ih_l0" in lstm && "lstm.bias_hh_l0" in lstm);
     const html = readFileSync(join(out, "report.html"), "utf8");

@@ -19,7 +19,7 @@ import type { Callback } from "../train/fit.js";
 import { DigitsCnn, type DigitsResult, trainDigits } from "./digits.js";
 import { type ForecastResult, Forecaster, checkSeries, trainForecaster } from "./forecast.js";
 import { cnnArchitecture, forecastPreprocessing, forecasterArchitecture, matchingArchitecture } from "./models.js";
-import { type CliKit, predictCommand, trainCnnOutputs, trainTabularCommand } from "./commands.js";
+import { type CliKit, imagePreprocessing, predictCommand, trainCnnOutputs, trainTabularCommand } from "./commands.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = resolve(here, "../../data");
@@ -257,7 +257,7 @@ export async function demo(flags: Flags): Promise<void> {
   const values = Array.from(air.col("passengers").toTensor("float64").storage);
   const months = air.col("month").toArray().map(String);
   const fc = await runForecast(values, { tau: 12, season: 12, testSize: 24, epochs: quick ? 3 : 10 });
-  const cnnPath = await save(digits.model, dir, "digits-cnn.safetensors");
+  const cnnPath = await save(digits.model, dir, "digits-cnn.safetensors", imagePreprocessing(digits, "label"));
   const lstmPath = await save(fc.model, dir, "airline-lstm.safetensors", forecastPreprocessing(fc, "passengers"));
   const seconds = (Date.now() - t0) / 1000;
   const summary: [string, string][] = [

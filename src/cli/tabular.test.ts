@@ -175,6 +175,11 @@ describe("train tabular", () => {
     userError(await cli("predict", "--model", weights, "--csv", csv), /loadModel: .*weights.safetensors" holds weights only: its metadata has no "tensorloom.architecture" entry/);
     userError(await cli("predict", "--model", csv, "--csv", csv), /not a safetensors file/);
     userError(await cli("predict", "--csv", csv), /predict: --model is required/);
+    const model = join(dir, "m");
+    ok(await cli("train", "tabular", "--csv", csv, "--target", "kind", "--epochs", "1", "--out", model));
+    userError(await cli("predict", "--model", join(model, "tabular.safetensors"), "--csv", csv, "--out", dir), /predict: cannot write .* \(it is a directory\). Pass a writable file path as --out/);
+    userError(await cli("predict", "--model", join(model, "tabular.safetensors"), "--csv", csv, "--out", join(dir, "no", "such", "p.csv")), /\(its folder does not exist\)/);
+    userError(await cli("predict", "--model", join(model, "tabular.safetensors"), "--csv", file(dir, "blank.csv", "\n\n")), /--csv .*blank.csv is empty/);
   });
 });
 
