@@ -9,6 +9,7 @@ import { UnsupportedKernelError } from "../tensor/errors.js";
 import type { Backend, BackendName } from "./backend.js";
 import { referenceBackend } from "./reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./wasm/index.js";
+import { WarnOnce, detectIsolation, effectiveThreads, isolationWarning } from "./threadSupport.js";
 
 const available: Partial<Record<BackendName, Backend>> = { reference: referenceBackend };
 let current: Backend = referenceBackend;
@@ -94,17 +95,30 @@ export function getBackend(): BackendName {
  * Threads the wasm backend may use for GEMM and convolutions (default: the machine's cores in
  * Node, 1 in browsers). Small ops always run on the calling thread. In a browser, threads need a
  * cross-origin isolated page (COOP/COEP headers) and start asynchronously: `await tl.ready()`
- * after this call. The reference backend is single-threaded and ignores it.
+ * after this call. Where a page is not cross-origin isolated (or there is no SharedArrayBuffer), a
+ * request for more than one thread warns once (console.warn naming the COOP/COEP headers) and
+ * kernels stay on one thread. The reference backend is single-threaded and ignores it.
  */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be a positive integer, got ${n}.`);
   numThreads = n;
+  isolationNotice.maybe(isolationWarning(n, detectIsolation()));
   (available.wasm as WasmBackend | undefined)?.setThreads(n);
 }
 
-/** Threads the wasm backend uses for GEMM and convolutions, as torch.get_num_threads. */
+/** One isolation warning per page. */
+const isolationNotice = new WarnOnce();
+
+/**
+ * Threads that actually run GEMM and convolutions now, as torch.get_num_threads: what
+ * setNumThreads asked, capped by the wasm pool's size, and 1 on the reference backend, before the
+ * wasm backend has loaded, or where threads are unavailable (a page without cross-origin
+ * isolation, no SharedArrayBuffer). In a browser the worker threads start after `await tl.ready()`;
+ * until then their share runs on the calling thread.
+ */
 export function getNumThreads(): number {
-  return numThreads;
+  const wasm = available.wasm as WasmBackend | undefined;
+  return effectiveThreads({ backend: current.name, wasmThreads: wasm?.threads() ?? 1, ...detectIsolation() });
 }
 
 export type { Backend, BackendName } from "./backend.js";

@@ -19,6 +19,8 @@ export interface WasmBackend extends Backend {
   readonly arena: Arena;
   /** Threads GEMM and convolutions may use (1 where the runtime has no worker threads). */
   setThreads(n: number): void;
+  /** The threads setThreads accepted: n capped at the pool's size, 1 without a pool (no shared memory). */
+  threads(): number;
   /** Stop the worker threads (they restart on demand). */
   closeThreads(): Promise<void>;
   /** Settles once the worker threads asked for serve (browsers; Node's start on the first big call). */
@@ -43,6 +45,7 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
       // a web worker starts only once the caller yields, so start them now (tl.ready() awaits it)
       if (pool?.startsAsync && threads > 1) starting = pool.start(threads);
     },
+    threads: () => threads,
     closeThreads: async () => { await pool?.close(); },
     threadsStarted: () => starting,
     workersReady: () => pool?.readyWorkers() ?? 0,
