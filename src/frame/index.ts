@@ -19,6 +19,7 @@ export { concat, type ConcatOptions } from "./verbs/concat.js";
 export { crosstab, pivotTable, pivot, melt, type PivotTableOptions, type MeltOptions } from "./verbs/reshape.js";
 export { Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 export { Resampler } from "./verbs/resample.js";
+export { type RankMethod, type RankOptions } from "./verbs/rank.js";
 export { readCsv, readCsvChunks, readCsvStream, decodeUtf8, DEFAULT_NA, type ReadCsvOptions } from "./io/csv.js";
 export { toCsv, type ToCsvOptions } from "./io/csvWrite.js";
 export { readJson, toJson, type JsonOrient, type ReadJsonOptions } from "./io/json.js";

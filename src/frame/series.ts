@@ -12,6 +12,7 @@ import { groupIds } from "./keys.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
 import { shiftColumn, diffColumn, pctChangeColumn, cumulative, type CumOp, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 import { StringAccessor } from "./accessors/str.js";
+import { rankColumn, type RankOptions } from "./verbs/rank.js";
 import { DateAccessor } from "./accessors/dt.js";
 import { formatSeries } from "./format/text.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -107,6 +108,14 @@ export class Series {
 
   /** A copy with another name, as pd.Series.rename(name). */
   rename(name: string | null): Series { return this.with(this.col, name); }
+  /**
+   * 1-based float64 ranks of the values, as pd.Series.rank (pandas 1.5 defaults): method
+   * "average" | "min" | "max" | "dense" | "first", ascending, pct, naOption "keep" (missing stays
+   * missing) | "top" | "bottom". Text ranks by string order, dates by time; same index and name.
+   * @example
+   * new Series([3, 1, 3, 2]).rank().toArray() // [3.5, 1, 3.5, 2]
+   */
+  rank(opts: RankOptions = {}): Series { return this.with(rankColumn("rank", this.col, this.name, opts), this.name, this.index); }
 
   /** Rows at positions, or a [start, end) slice. */
   iloc(rows: number[] | Int32Array | { start?: number; end?: number }): Series {
