@@ -9,6 +9,7 @@ import { groupIds, sortedGroups } from "../keys.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
 import { concat } from "./concat.js";
+import { SeriesGroupBy } from "./seriesGroupby.js";
 
 /** pd.NamedAgg: an output column computed from one input column. */
 export interface NamedAgg { column: string; aggfunc: AggSpec }
@@ -47,6 +48,20 @@ export class GroupBy {
     g.cache = this.cache;
     return g;
   }
+
+  /**
+   * One value column, as pandas' df.groupby(k)["x"] (a SeriesGroupBy): its aggregates are Series
+   * indexed by the keys, a list of aggregates a frame with a column per function, and transform a
+   * Series aligned to the rows. `select(...)` keeps the frame form (keys as columns).
+   * @example
+   * mtcars.groupby("cyl").col("mpg").mean().toArray() // [26.66, 19.74, 15.1]
+   */
+  col(name: string): SeriesGroupBy {
+    const g = new SeriesGroupBy(this, name);
+    return g;
+  }
+  /** Alias of col, as df.groupby(k)[name]. */
+  get(name: string): SeriesGroupBy { return this.col(name); }
 
   private result(names: string[], cols: Column[]): DataFrame {
     return DataFrame.fromColumns([...this.keys, ...names], [...this.groups.keys, ...cols]);

@@ -1,0 +1,99 @@
+// SeriesGroupBy: one value column of a groupby (df.groupby(k).col("x"), pandas'
+// df.groupby(k)["x"]). Results take pandas' Series shapes: an aggregate is a Series indexed by
+// the group keys, a list of aggregates a frame with one column per function (index: the keys),
+// transform a Series aligned to the original rows. With several keys the index labels are the
+// keys written "(a, b)", as DataFrame.valueCounts (there is no MultiIndex).
+
+import { type Column, type Scalar, cell, columnFromValues } from "../column.js";
+import { type AggName, type AggSpec, aggregate, checkAggName } from "../aggregates.js";
+import { FrameError } from "../errors.js";
+import { type Index, labelIndex } from "../labels.js";
+import { Series } from "../series.js";
+import { DataFrame } from "../table.js";
+import type { GroupBy } from "./groupby.js";
+
+/** One column of a groupby, as pandas' SeriesGroupBy: aggregates give a Series indexed by the group keys (several keys: labels "(a, b)", no MultiIndex), a list of aggregates a DataFrame with columns named by function, transform a Series aligned to the rows. */
+export class SeriesGroupBy {
+  constructor(/** The grouping of the frame. */ readonly by: GroupBy, /** The value column. */ readonly name: string) {
+    by.df.colIndex("groupby.col", name);
+  }
+
+  /** The group keys as a row index: the key column (named after it), or "(a, b)" labels for several keys. */
+  private keyIndex(): Index {
+    const { keys } = this.by.groups;
+    if (keys.length === 1) return labelIndex(keys[0]!, this.by.keys[0]!);
+    const n = this.by.ngroups;
+    const labels = Array.from({ length: n }, (_, g) => `(${keys.map((c) => String(cell(c, g) ?? "NaN")).join(", ")})`);
+    return labelIndex(columnFromValues("groupby", null, labels));
+  }
+
+  private column(op: string, fn: AggSpec): Column {
+    const c = this.by.df.data[this.by.df.colIndex(op, this.name)]!;
+    return aggregate(`groupby.${op}`, fn, c, this.name, this.by.groups.groups);
+  }
+
+  /**
+   * One aggregate per group as a Series named after the column and indexed by the keys, as
+   * pandas' SeriesGroupBy.agg("mean"); a list gives a DataFrame with a column per function
+   * ("mean", "max", or a function's name), as pandas' agg(["mean", "max"]).
+   * @example
+   * mtcars.groupby("cyl").col("mpg").agg(["mean", "max"]) // shape [3, 2]
+   */
+  agg(spec: AggSpec): Series;
+  agg(spec: AggSpec[]): DataFrame;
+  agg(spec: AggSpec | AggSpec[]): Series | DataFrame {
+    if (!Array.isArray(spec)) {
+      checkAggName("groupby.agg", spec);
+      return Series.fromColumn(this.column("agg", spec), this.name, this.keyIndex());
+    }
+    spec.forEach((f) => checkAggName("groupby.agg", f));
+    const names = spec.map((f) => (typeof f === "string" ? f : f.name || "fn"));
+    const dup = names.find((k, i) => names.indexOf(k) !== i);
+    if (dup !== undefined) throw new FrameError(`groupby.agg: the function name ${JSON.stringify(dup)} appears twice; name the functions apart.`);
+    return DataFrame.fromColumns(names, spec.map((f) => this.column("agg", f)), this.keyIndex());
+  }
+
+  /** Sum per group, as pandas' SeriesGroupBy.sum. */
+  sum(): Series { return this.agg("sum"); }
+  /** Mean per group, as pandas' SeriesGroupBy.mean. */
+  mean(): Series { return this.agg("mean"); }
+  /** Median per group, as pandas' SeriesGroupBy.median. */
+  median(): Series { return this.agg("median"); }
+  /** Smallest value per group, as pandas' SeriesGroupBy.min. */
+  min(): Series { return this.agg("min"); }
+  /** Largest value per group, as pandas' SeriesGroupBy.max. */
+  max(): Series { return this.agg("max"); }
+  /** Sample standard deviation (ddof 1) per group, as pandas' SeriesGroupBy.std. */
+  std(): Series { return this.agg("std"); }
+  /** Sample variance (ddof 1) per group, as pandas' SeriesGroupBy.var. */
+  var(): Series { return this.agg("var"); }
+  /** Product per group, as pandas' SeriesGroupBy.prod (float, so no int64 wrap-around as numpy's). */
+  prod(): Series { return this.agg("prod"); }
+  /** First present value per group, as pandas' SeriesGroupBy.first. */
+  first(): Series { return this.agg("first"); }
+  /** Last present value per group, as pandas' SeriesGroupBy.last. */
+  last(): Series { return this.agg("last"); }
+  /** Present values per group, as pandas' SeriesGroupBy.count (int64). */
+  count(): Series { return this.agg("count"); }
+  /** Distinct present values per group, as pandas' SeriesGroupBy.nunique (int64). */
+  nunique(): Series { return this.agg("nunique"); }
+  /**
+   * Rows per group (missing values counted), a Series named after the column, as pandas'
+   * SeriesGroupBy.size.
+   * @example
+   * mtcars.groupby("cyl").col("mpg").size().toArray() // [11, 7, 14]
+   */
+  size(): Series { return this.agg("size"); }
+
+  /**
+   * A value per row, in the original row order and index: the group's aggregate broadcast to its
+   * rows, or fn of the group's values (one value, or one per row), as pandas' SeriesGroupBy.transform.
+   * @example
+   * mtcars.groupby("cyl").col("mpg").transform("mean").length // 32
+   */
+  transform(spec: AggName | ((values: Series) => Series | Scalar)): Series {
+    const out = this.by.select(this.name).transform(spec);
+    if (!out.has(this.name)) throw new FrameError(`groupby.transform: ${JSON.stringify(spec)} needs numbers, but column ${JSON.stringify(this.name)} is text.`);
+    return out.col(this.name);
+  }
+}
