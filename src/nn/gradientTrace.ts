@@ -18,38 +18,75 @@ export const traceKey = (layer: number, direction: 0 | 1): string => `l${layer}$
  * Pass `trace.onStep` to a layer's forward, then call backward() on the loss.
  */
 export class GradientTrace {
-  private readonly norms = new Map<string, number[]>();
+  private readonly rows = new Map<string, TracedStep[]>();
 
   /** The `onStep` forward option: hooks every step's hidden state. */
   readonly onStep = (s: StepInfo): void => {
     if (!s.h.requiresGrad) return;
     const key = traceKey(s.layer, s.direction);
-    let row = this.norms.get(key);
-    if (!row) this.norms.set(key, (row = []));
-    // NaN until a gradient arrives (a step the loss does not depend on keeps NaN)
-    while (row.length <= s.t) row.push(NaN);
-    const r = row;
+    let row = this.rows.get(key);
+    if (!row) this.rows.set(key, (row = []));
+    // no gradient until one arrives (a step the loss does not depend on keeps none)
+    while (row.length <= s.t) row.push({ norm: null, cut: false });
+    const entry: TracedStep = { norm: null, cut: false };
+    row[s.t] = entry;
     s.h.registerHook((g: Tensor) => {
-      r[s.t] = noGrad(() => norm(g).item());
+      if (row[s.t] === entry) entry.norm = noGrad(() => norm(g).item());
     });
   };
 
-  /** The traced layers and directions ("l0", "l0_reverse", "l1", ...). */
-  keys(): string[] {
-    return [...this.norms.keys()];
+  /**
+   * The recurrent state is being detached (truncated BPTT, between chunks): every step traced so
+   * far is cut, since no later loss's gradient can reach it. Its entry becomes
+   * `{ norm: null, cut: true }` (NaN in hiddenGradNorms) until a new forward traces that step again.
+   * truncatedBptt calls it when given `trace`. No PyTorch counterpart.
+   */
+  truncate(): void {
+    for (const row of this.rows.values()) row.forEach((_, t) => { row[t] = { norm: null, cut: true }; });
   }
 
-  /** ||dL/dH_t|| for t = 0..T-1 of one layer and direction (index t is time step t + 1 in 1-based terms). */
-  hiddenGradNorms(layer = 0, direction: 0 | 1 = 0): number[] {
-    const row = this.norms.get(traceKey(layer, direction));
+  /** The traced layers and directions ("l0", "l0_reverse", "l1", ...). */
+  keys(): string[] {
+    return [...this.rows.keys()];
+  }
+
+  private row(layer: number, direction: 0 | 1): TracedStep[] {
+    const row = this.rows.get(traceKey(layer, direction));
     if (!row) throw new ValueError(`GradientTrace: nothing was traced for layer ${layer}${direction ? " (reverse)" : ""}; traced: [${this.keys().join(", ")}]. Pass trace.onStep to the forward call that builds the loss.`);
-    return row.slice();
+    return row;
+  }
+
+  /**
+   * ||dL/dH_t|| for t = 0..T-1 of one layer and direction (index t is time step t + 1 in 1-based
+   * terms). NaN where no gradient arrived: a step the loss does not depend on, or one cut by
+   * truncation (hiddenGradSteps tells them apart).
+   */
+  hiddenGradNorms(layer = 0, direction: 0 | 1 = 0): number[] {
+    return this.row(layer, direction).map((e) => e.norm ?? NaN);
+  }
+
+  /**
+   * Each step's entry for t = 0..T-1 of one layer and direction: `{ norm, cut }`, with `norm`
+   * null where no gradient arrived and `cut` true where truncation stopped it (see truncate).
+   * No PyTorch counterpart.
+   * @example ((rnn, tr) => (rnn.forward(tl.ones([2, 1, 1]), null, { onStep: tr.onStep })[0].sum().backward(), tr.hiddenGradSteps()[0].cut))(new tl.nn.RNN(1, 2), new tl.nn.GradientTrace()) // => false
+   */
+  hiddenGradSteps(layer = 0, direction: 0 | 1 = 0): TracedStep[] {
+    return this.row(layer, direction).map((e) => ({ ...e }));
   }
 
   /** Forget everything recorded, to trace another run. */
   reset(): void {
-    this.norms.clear();
+    this.rows.clear();
   }
+}
+
+/** One traced step: the gradient norm ||dL/dH_t|| that reached it (null: none), and whether truncation cut it. No PyTorch counterpart. */
+export interface TracedStep {
+  /** ||dL/dH_t||, or null where no gradient arrived (cut, or the loss does not depend on the step). */
+  norm: number | null;
+  /** True where the step's state was detached (truncated BPTT) before the backward that was traced. */
+  cut: boolean;
 }
 
 /** The 2-norm of every parameter's .grad, by state-dict name (0 for a parameter without gradient). */

@@ -21,5 +21,5 @@ import { clipGradNorm, clipGradValue } from "./clip.js";
 export const utils = { clipGradNorm, clipGradValue };
 export type { ClipGradNormOptions } from "./clip.js";
 export { truncatedBptt, detachState, type RecurrentState, type RecurrentModule, type StateOf, type ChunkInfo, type TbpttOptions, type TbpttResult } from "./tbptt.js";
-export { GradientTrace, paramGradNorms, traceGradients, traceKey, type GradientReport } from "./gradientTrace.js";
+export { GradientTrace, paramGradNorms, traceGradients, traceKey, type GradientReport, type TracedStep } from "./gradientTrace.js";
 export { CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, BCEWithLogitsLoss } from "./loss.js";

@@ -8,7 +8,8 @@ import { ValueError } from "../tensor/errors.js";
 import { noGrad } from "../autograd/graph.js";
 import { cat } from "../ops/join.js";
 import { detach, narrow } from "../ops/movement.js";
-import type { RecurrentForwardOptions } from "./rnn.js";
+import type { RecurrentForwardOptions, StepInfo } from "./rnn.js";
+import type { GradientTrace } from "./gradientTrace.js";
 
 /** A recurrent state: h for RNN and GRU, [h, c] for LSTM. */
 export type RecurrentState = Tensor | readonly [Tensor, Tensor];
@@ -42,6 +43,18 @@ export interface TbpttOptions<S extends RecurrentState> {
   loss: (output: Tensor, chunk: ChunkInfo) => Tensor;
   /** Called after each chunk's backward: clip gradients, step an optimizer, zero gradients... */
   afterBackward?: (chunk: ChunkInfo, loss: Tensor) => void;
+  /**
+   * Called with every per-step state of every chunk, `t` counted over the whole input (the
+   * chunk's start added). Runs the layer step by step instead of its fused sequence op.
+   */
+  onStep?: (step: StepInfo) => void;
+  /**
+   * Trace ||dL/dH_t|| of each chunk's loss: its onStep sees every step (global `t`), and before
+   * each detach `trace.truncate()` marks the steps so far as cut. In afterBackward of chunk j the
+   * trace holds chunk j's loss: norms for its steps, `cut: true` for every earlier step (which
+   * full BPTT would have reached). No PyTorch counterpart.
+   */
+  trace?: GradientTrace;
 }
 
 /** What truncatedBptt returns: the joined chunk outputs and final state (both detached) and each chunk's loss. */
@@ -79,12 +92,18 @@ export function truncatedBptt<M extends RecurrentModule>(module: M, input: Tenso
   const losses: number[] = [];
   for (let start = 0, index = 0; start < T; start += k, index++) {
     const chunk: ChunkInfo = { index, start, end: Math.min(start + k, T) };
-    const [out, next] = module.forward(narrow(input, timeDim, start, chunk.end - start), state as never);
+    const x = narrow(input, timeDim, start, chunk.end - start);
+    const watch = [opts.onStep, opts.trace?.onStep].filter((f) => f !== undefined);
+    // with nothing to watch, no options: the layer keeps its fused sequence op
+    const [out, next] = watch.length === 0
+      ? module.forward(x, state as never)
+      : module.forward(x, state as never, { onStep: (s: StepInfo) => { for (const f of watch) f({ ...s, t: s.t + start }); } });
     const loss = opts.loss(out, chunk);
     loss.backward();
     opts.afterBackward?.(chunk, loss);
     losses.push(loss.item());
     outputs.push(detach(out));
+    opts.trace?.truncate();
     state = detachState(next); // gradients stop here: the next chunk starts a new graph
   }
   return { output: noGrad(() => cat(outputs, timeDim)), state: state!, losses };
