@@ -12,6 +12,7 @@ export { Series, type SeriesOptions, type ValueCountsOptions } from "./series.js
 export { type FrameDType, type AstypeDType, type Scalar, FRAME_DTYPES, parseDate } from "./column.js";
 export { FrameError } from "./errors.js";
 export { type Index } from "./labels.js";
+export { slice, type Slice } from "./slice.js";
 export { GroupBy, type AggInput, type NamedAgg } from "./verbs/groupby.js";
 export { SeriesGroupBy } from "./verbs/seriesGroupby.js";
 export { type AggName, type AggSpec, AGG_NAMES } from "./aggregates.js";

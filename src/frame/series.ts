@@ -12,6 +12,7 @@ import { groupIds } from "./keys.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
 import { shiftColumn, diffColumn, pctChangeColumn, cumulative, type CumOp, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 import { StringAccessor } from "./accessors/str.js";
+import { type Slice, slicePositions } from "./slice.js";
 import { rankColumn, type RankOptions } from "./verbs/rank.js";
 import { DateAccessor } from "./accessors/dt.js";
 import { formatSeries } from "./format/text.js";
@@ -117,8 +118,8 @@ export class Series {
    */
   rank(opts: RankOptions = {}): Series { return this.with(rankColumn("rank", this.col, this.name, opts), this.name, this.index); }
 
-  /** Rows at positions, or a [start, end) slice. */
-  iloc(rows: number[] | Int32Array | { start?: number; end?: number }): Series {
+  /** Rows at positions, or a slice { start, stop, step } with Python's rules (stop excluded, negative step backwards; `end` is stop's older name), as pd.Series.iloc. */
+  iloc(rows: number[] | Int32Array | Slice<number>): Series {
     const idx = positionsFrom("iloc", rows, this.length);
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
@@ -430,7 +431,7 @@ export function maskOf(op: string, mask: Series | ArrayLike<boolean> | Uint8Arra
   return Uint8Array.from(Array.from(mask as ArrayLike<boolean>), (b) => (b ? 1 : 0));
 }
 
-export function positionsFrom(op: string, rows: number[] | Int32Array | { start?: number; end?: number }, n: number): Int32Array {
+export function positionsFrom(op: string, rows: number[] | Int32Array | Slice<number>, n: number): Int32Array {
   if (Array.isArray(rows) || rows instanceof Int32Array) {
     return Int32Array.from(rows as ArrayLike<number>, (i) => {
       const j = i < 0 ? i + n : i;
@@ -438,9 +439,7 @@ export function positionsFrom(op: string, rows: number[] | Int32Array | { start?
       return j;
     });
   }
-  const norm = (v: number) => (v < 0 ? Math.max(0, n + v) : Math.min(n, v));
-  const s = norm(rows.start ?? 0), e = norm(rows.end ?? n);
-  return range(s, Math.max(s, e));
+  return slicePositions(op, rows, n);
 }
 
 function operand(o: Series | Other): Other {

@@ -14,6 +14,7 @@ import { merge, join, type MergeOptions, type JoinOptions } from "./verbs/merge.
 import { pivot, pivotTable, melt, type PivotTableOptions, type MeltOptions } from "./verbs/reshape.js";
 import { describe, info, corr, type DescribeOptions } from "./verbs/describe.js";
 import { sample, type SampleOptions } from "./verbs/sample.js";
+import { type Slice, isSlice, slicePositions, labelSlicePositions } from "./slice.js";
 import { rankColumn, type RankOptions } from "./verbs/rank.js";
 import { resample, type Resampler } from "./verbs/resample.js";
 import { formatFrame } from "./format/text.js";
@@ -215,11 +216,17 @@ export class DataFrame {
 
   // ---------------------------------------------------------------- selecting
 
-  /** Rows by position (array or {start, end} slice), optionally columns by position. */
-  iloc(rows: number[] | Int32Array | { start?: number; end?: number }, cols?: number[]): DataFrame {
-    const idx = positionsFrom("iloc", rows, this.length);
-    const df = this.take(idx);
+  /**
+   * Rows by position, as pd.DataFrame.iloc: a list, or a slice { start, stop, step } with Python's
+   * rules (stop excluded, negative positions from the end, a negative step walks backwards; `end`
+   * is stop's older name); null for all rows. Optionally columns by position: a list or a slice.
+   * @example
+   * mtcars.iloc({ start: 1, stop: 10, step: 3 }, { stop: 3 }) // shape [3, 3]
+   */
+  iloc(rows: number[] | Int32Array | Slice<number> | null, cols?: number[] | Slice<number>): DataFrame {
+    const df = rows === null ? this : this.take(positionsFrom("iloc", rows, this.length));
     if (!cols) return df;
+    if (!Array.isArray(cols)) return df.select(...Array.from(slicePositions("iloc", cols, this.names.length), (j) => this.names[j]!));
     return df.select(...cols.map((j) => {
       const k = j < 0 ? j + this.names.length : j;
       if (!Number.isInteger(k) || k < 0 || k >= this.names.length) throw new FrameError(`iloc: column position ${j} is out of range for ${this.names.length} columns.`);
@@ -228,19 +235,30 @@ export class DataFrame {
   }
 
   /**
-   * Rows by label: one label, a list, a {from, to} slice (both ends included, as pandas), or a
-   * boolean mask; optionally columns by name.
+   * Rows by label, as pd.DataFrame.loc: one label, a list, a slice { start, stop, step } of labels
+   * (both ends included, as pandas; `from`/`to` are the older names), a boolean mask (a bool
+   * Series, booleans or a Uint8Array: the rows where it is true, as pandas' df.loc[mask]), or null
+   * for all rows; optionally columns by name (a list, or a slice of names, both ends included).
+   * @example
+   * mtcars.loc(mtcars.col("mpg").gt(25), ["model", "mpg"]) // shape [6, 2]
    */
-  loc(rows: Scalar | Scalar[] | { from?: Scalar; to?: Scalar } | Series | null, cols?: string[]): DataFrame {
+  loc(rows: Scalar | Scalar[] | Slice | Series | ArrayLike<boolean> | Uint8Array | null, cols?: string[] | Slice<string>): DataFrame {
+    const df = this.take(this.locRows(rows));
+    if (!cols) return df;
+    if (!Array.isArray(cols)) return df.select(...Array.from(labelSlicePositions("loc", labelIndex(columnFromValues("loc", null, this.names)), cols), (j) => this.names[j]!));
+    return df.select(...cols);
+  }
+
+  private locRows(rows: Scalar | Scalar[] | Slice | Series | ArrayLike<boolean> | Uint8Array | null): Int32Array {
     let idx: Int32Array;
     if (rows === null) idx = positionsFrom("loc", {}, this.length);
+    else if (rows instanceof Uint8Array) idx = maskToIndex(maskOf("loc", rows, this.length));
     else if (rows instanceof Series && rows.dtype === "bool") idx = maskToIndex(maskOf("loc", rows, this.length));
     else if (Array.isArray(rows)) {
       idx = rows.length && typeof rows[0] === "boolean" ? maskToIndex(maskOf("loc", rows as boolean[], this.length)) : Int32Array.from((rows as Scalar[]).flatMap((l) => positionsOf("loc", this.index, l)));
-    } else if (rows !== null && typeof rows === "object" && !(rows instanceof Date) && !(rows instanceof Series)) idx = labelSlice("loc", this.index, rows.from, rows.to);
+    } else if (isSlice(rows)) idx = labelSlicePositions("loc", this.index, rows);
     else idx = Int32Array.from(positionsOf("loc", this.index, rows as Scalar));
-    const df = this.take(idx);
-    return cols ? df.select(...cols) : df;
+    return idx;
   }
 
   /** Rows at positions (internal building block; -1 gives a missing row). */
