@@ -42,10 +42,23 @@ export class StringAccessor {
   rstrip(chars?: string): Series { return this.mapStr((v) => stripChars(v, chars, false, true)); }
   /** Length in characters (missing stays missing, so the result is float64 then, as pandas). */
   len(): Series { return this.mapNum((v) => [...v].length); }
-  /** Substring test; a string pattern is literal unless regex: true; a RegExp is used as given. */
-  contains(pat: string | RegExp, opts: { case?: boolean; regex?: boolean } = {}): Series {
-    const re = toRegExp(pat, opts.regex ?? false, opts.case ?? true);
-    return this.mapBool((v) => re.test(v));
+  /**
+   * Whether each value contains the pattern, as pd.Series.str.contains (pandas 1.5 defaults): a
+   * string pattern is a regular expression unless `regex: false` (literal text, so "a.c" or "x|y"
+   * match only those characters); `case: false` ignores case; `na` is the result for missing
+   * values (default: missing, pandas' NaN; give false or true for a plain bool Series). A RegExp is
+   * used as given. Patterns are JavaScript regular expressions: Python-only syntax such as
+   * `(?P<name>...)`, `(?i)` or `\Z` is refused or means something else.
+   * @example
+   * iris.col("Species").str.contains("^v.*a$").sum() // 50
+   */
+  contains(pat: string | RegExp, opts: { case?: boolean; regex?: boolean; na?: boolean | null } = {}): Series {
+    const re = toRegExp(pat, opts.regex ?? true, opts.case ?? true);
+    const out = this.mapBool((v) => re.test(v));
+    if (opts.na === undefined || opts.na === null) return out;
+    const na = opts.na ? 1 : 0;
+    const c = out.col as { values: Uint8Array };
+    return this.out(boolCol(Uint8Array.from(this.c.codes, (k, i) => (k < 0 ? na : c.values[i]!))));
   }
   startsWith(prefix: string): Series { return this.mapBool((v) => v.startsWith(prefix)); }
   endsWith(suffix: string): Series { return this.mapBool((v) => v.endsWith(suffix)); }
@@ -90,8 +103,14 @@ function stripChars(v: string, chars: string | undefined, left: boolean, right: 
 
 function toRegExp(pat: string | RegExp, regex: boolean, caseSensitive: boolean, global = false): RegExp {
   const flags = (caseSensitive ? "" : "i") + (global ? "g" : "");
-  if (pat instanceof RegExp) return new RegExp(pat.source, [...new Set(pat.flags + flags)].join(""));
-  return new RegExp(regex ? pat : pat.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags);
+  // a test is one match per value: "g"/"y" would make RegExp.test stateful between values
+  if (pat instanceof RegExp) return new RegExp(pat.source, [...new Set((global ? pat.flags : pat.flags.replace(/[gy]/g, "")) + flags)].join(""));
+  if (!regex) return new RegExp(pat.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags);
+  try {
+    return new RegExp(pat, flags);
+  } catch (e) {
+    throw new FrameError(`str: ${JSON.stringify(pat)} is not a valid regular expression (${(e as Error).message}). Pass regex: false to match the text literally.`);
+  }
 }
 
 /** Python's str.split(sep, maxsplit). */
