@@ -14,7 +14,7 @@ export { ConvNd, Conv1d, Conv2d, Conv3d, ConvTransposeNd, ConvTranspose1d, ConvT
 export { Unfold, Fold } from "./fold.js";
 export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d } from "./pool.js";
 export { BatchNormNd, BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, type BatchNormModuleOptions, type LayerNormOptions } from "./norm.js";
-export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNBaseOptions, type RNNOptions, type LSTMOptions, type CellOptions, type RecurrentForwardOptions, type StepInfo } from "./rnn.js";
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNBaseOptions, type RNNOptions, type LSTMOptions, type CellOptions, type RecurrentForwardOptions, type StepInfo, type StepGates, type LSTMGates, type GRUGates } from "./rnn.js";
 export { Embedding, type EmbeddingModuleOptions } from "./embedding.js";
 import { clipGradNorm, clipGradValue } from "./clip.js";
 /** torch.nn.utils: gradient clipping. */

@@ -8,11 +8,12 @@ import type { Tensor } from "../tensor/tensor.js";
 import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import { empty, tensor, zeros } from "../tensor/create.js";
-import { add } from "../ops/binary.js";
+import { add, mul } from "../ops/binary.js";
 import { mm, mmBias } from "../ops/matmul.js";
 import { narrow, reshape, select, squeeze, transpose, unsqueeze } from "../ops/movement.js";
 import { cat, stack } from "../ops/join.js";
-import { relu, tanh } from "../ops/activation.js";
+import { relu, sigmoid, tanh } from "../ops/activation.js";
+import { noGrad } from "../autograd/graph.js";
 import { gruCell, gruSequence, lstmCell, lstmSequence } from "../ops/recurrent.js";
 import { where } from "../ops/select.js";
 import { dropout } from "./functional.js";
@@ -45,6 +46,71 @@ export interface StepInfo {
   h: Tensor;
   /** LSTM cell state C_t. */
   c?: Tensor;
+  /**
+   * The gate activations of this step, each [batch, hidden] and detached (computed on first read,
+   * outside the graph): LSTM i, f, g, o with c_t = f c_{t-1} + i g and h_t = o tanh(c_t) (then
+   * W_hr with projSize); GRU r, z, n with h_t = (1 - z) n + z h_{t-1}. Undefined for RNN. At a
+   * padded step (`lengths`) they are what the cell computed; the state is kept. PyTorch's LSTM and
+   * GRU do not expose their gates.
+   */
+  readonly gates?: StepGates;
+}
+
+/** LSTM gate activations of one step: input i, forget f, cell candidate g, output o (each [batch, hidden]); torch.nn.LSTM computes them internally and exposes none. */
+export interface LSTMGates {
+  readonly kind: "LSTM";
+  readonly i: Tensor;
+  readonly f: Tensor;
+  readonly g: Tensor;
+  readonly o: Tensor;
+}
+
+/** GRU gate activations of one step: reset r, update z, candidate n (each [batch, hidden]); torch.nn.GRU computes them internally and exposes none. */
+export interface GRUGates {
+  readonly kind: "GRU";
+  readonly r: Tensor;
+  readonly z: Tensor;
+  readonly n: Tensor;
+}
+
+/** The gates of one LSTM or GRU step (tell them apart by `kind`); no PyTorch counterpart. */
+export type StepGates = LSTMGates | GRUGates;
+
+/** A StepInfo whose gates are computed on first read (a GradientTrace never pays for them). */
+class RecurrentStep implements StepInfo {
+  private cached: StepGates | undefined;
+  private done = false;
+  readonly c?: Tensor;
+  constructor(readonly layer: number, readonly direction: 0 | 1, readonly t: number, readonly h: Tensor, c: Tensor | null, private readonly compute: () => StepGates | undefined) {
+    if (c) this.c = c;
+  }
+  get gates(): StepGates | undefined {
+    if (!this.done) {
+      this.cached = this.compute();
+      this.done = true;
+    }
+    return this.cached;
+  }
+}
+
+/**
+ * The gate activations of one layer step from xg = x W_ih^T + b_ih (+ b_hh for LSTM, folded by
+ * the layers) and the previous hidden state, outside the graph. Undefined for RNN modes.
+ */
+function stepGates(mode: Mode, xg: Tensor, h: Tensor, w: StepWeights): StepGates | undefined {
+  if (mode !== "LSTM" && mode !== "GRU") return undefined;
+  return noGrad(() => {
+    const H = xg.shape[1]! / GATES[mode];
+    const part = (t: Tensor, k: number): Tensor => narrow(t, 1, k * H, H);
+    if (mode === "LSTM") {
+      const pre = add(xg, project(h, w.wHh, null));
+      return { kind: "LSTM", i: sigmoid(part(pre, 0)), f: sigmoid(part(pre, 1)), g: tanh(part(pre, 2)), o: sigmoid(part(pre, 3)) };
+    }
+    const hg = project(h, w.wHh, w.bHh);
+    const r = sigmoid(add(part(xg, 0), part(hg, 0)));
+    const z = sigmoid(add(part(xg, 1), part(hg, 1)));
+    return { kind: "GRU", r, z, n: tanh(add(part(xg, 2), mul(r, part(hg, 2)))) };
+  });
 }
 
 /** Options of RNN/LSTM/GRU forward: `lengths` of a zero-padded batch (in place of PyTorch's PackedSequence) and `onStep`, a callback with every hidden state (for gradient tracing). */
@@ -57,7 +123,10 @@ export interface RecurrentForwardOptions {
    * is zero, as pad_packed_sequence(total_length = T) gives.
    */
   lengths?: readonly number[] | Tensor;
-  /** Called with every per-step hidden state, e.g. to trace ||dL/dH_t|| (see GradientTrace). */
+  /**
+   * Called with every per-step hidden state (and, for LSTM and GRU, the step's gates), e.g. to
+   * trace ||dL/dH_t|| (see GradientTrace). Runs the layer step by step instead of its fused op.
+   */
   onStep?: (step: StepInfo) => void;
 }
 
@@ -312,6 +381,7 @@ class RecurrentCore {
     let h = h0, c = c0;
     for (let k = 0; k < T; k++) {
       const t = direction === 0 ? k : T - 1 - k;
+      const hPrev = h;
       const [h1, c1] = cellStep(this.mode, xs[t]!, h, c, w, foldHh ? null : w.bHh);
       const m = masks?.[t];
       if (m) {
@@ -324,7 +394,10 @@ class RecurrentCore {
         h = h1;
         c = c1;
       }
-      onStep?.(c ? { layer, direction, t, h, c } : { layer, direction, t, h });
+      if (onStep) {
+        const xt = xs[t]!;
+        onStep(new RecurrentStep(layer, direction, t, h, c, () => stepGates(this.mode, xt, hPrev, w)));
+      }
     }
     return { output: stack(outs, 0), h, c };
   }

@@ -97,7 +97,11 @@ export function truncatedBptt<M extends RecurrentModule>(module: M, input: Tenso
     // with nothing to watch, no options: the layer keeps its fused sequence op
     const [out, next] = watch.length === 0
       ? module.forward(x, state as never)
-      : module.forward(x, state as never, { onStep: (s: StepInfo) => { for (const f of watch) f({ ...s, t: s.t + start }); } });
+      : module.forward(x, state as never, { onStep: (s: StepInfo) => {
+        // the step with t shifted, its (lazy) gates inherited
+        const shifted = Object.create(s, { t: { value: s.t + start, enumerable: true } }) as StepInfo;
+        for (const f of watch) f(shifted);
+      } });
     const loss = opts.loss(out, chunk);
     loss.backward();
     opts.afterBackward?.(chunk, loss);
