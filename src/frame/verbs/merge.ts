@@ -1,7 +1,10 @@
 // merge and join: hash joins on key columns (or the index). Keys of both sides are encoded
 // together (keys.ts), so strings, numbers and dates match by value and NaN matches NaN, as pandas.
-// Row order follows pandas 1.5: inner/left keep the left rows' order, right the right rows',
-// outer sorts by key, cross is left-major.
+// Row order follows pandas 1.5: left keeps the left rows' order and right the right rows';
+// inner and outer group the rows by key, keys in order of first appearance on the left (each
+// left row of a key, in row order, paired with that key's right rows in row order), outer then
+// adds the right rows whose key is not on the left, in right row order; cross is left-major.
+// sort: true sorts the result by the keys. (Joins on the index: outer sorts by label.)
 
 import { type Column, type FrameDType, colLength, concatColumns, isStringLike, take, strCol, quote } from "../column.js";
 import { FrameError } from "../errors.js";
