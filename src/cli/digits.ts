@@ -72,7 +72,7 @@ export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: 
   }
   if (nMissing) throw new FrameError(`train cnn: ${nMissing} pixel cell${nMissing > 1 ? "s are" : " is"} missing (first: column "${featureCols[first % nf]}", row ${Math.floor(first / nf)}, counting from 0). Fill them (fillna) or drop those rows (dropna) first.`);
   const yCol = df.col(label);
-  if (df.dtypes[label] === "string" || df.dtypes[label] === "category") throw new FrameError(`train cnn: the label column "${label}" holds text; the CNN needs integer classes 0..K-1. Map the labels to integers first (factorize).`);
+  if (yCol.dtype === "string" || yCol.dtype === "category") throw new FrameError(`train cnn: the label column "${label}" holds text; the CNN needs integer classes 0..K-1. Map the labels to integers first (factorize).`);
   const yv = yCol.toTensor("float64").storage;
   for (let i = 0; i < yv.length; i++) {
     const v = yv[i]!;

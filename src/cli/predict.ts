@@ -74,7 +74,7 @@ export function predictFrame(loaded: tl.io.LoadedModel<Preprocessing | null>, df
   }
   if (pre && pre.kind === "forecast") {
     if (!present(pre.column)) throw new ValueError(`${op}: the CSV has no column "${pre.column}", the series the model forecasts; its columns are ${df.columns.join(", ")}. Pass the series in a column named "${pre.column}".`);
-    if (df.dtypes[pre.column] === "string" || df.dtypes[pre.column] === "category") throw new ValueError(`${op}: column "${pre.column}" holds text; the forecaster needs positive numbers. Fix the column.`);
+    if (df.col(pre.column).dtype === "string" || df.col(pre.column).dtype === "category") throw new ValueError(`${op}: column "${pre.column}" holds text; the forecaster needs positive numbers. Fix the column.`);
     const values = Array.from(df.col(pre.column).toTensor("float64").storage);
     const bad = values.findIndex((v) => !(v > 0));
     if (bad >= 0) throw new ValueError(`${op}: column "${pre.column}" ${values[bad] !== values[bad] ? "is missing" : `holds ${values[bad]}`} in row ${bad} (counting from 0); the forecaster reads logarithms of positive values. Fill or fix that row (train forecast --missing interpolate does it for training).`);

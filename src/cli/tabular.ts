@@ -65,7 +65,7 @@ const isTextType = (dtype: string): boolean => dtype === "string" || dtype === "
 
 /** The task a target suggests: text, booleans and integers with few distinct values are classes; other numbers are values to regress. */
 export function inferTask(df: DataFrame, target: string): { task: Task; why: string } {
-  const dtype = df.dtypes[target]!;
+  const dtype = df.col(target).dtype;
   const vals = df.col(target).toArray().filter((v) => !isMissing(v));
   const distinct = new Set(vals.map(str)).size;
   if (isTextType(dtype)) return { task: "classify", why: `"${target}" holds ${dtype === "bool" ? "booleans" : "text"} (${distinct} ${distinct === 1 ? "class" : "classes"})` };
@@ -78,7 +78,7 @@ function fitFeatures(df: DataFrame, target: string, drop: string[], trainRows: n
   const features: Feature[] = [];
   for (const c of df.columns) {
     if (c === target || drop.includes(c)) continue;
-    const dtype = df.dtypes[c]!;
+    const dtype = df.col(c).dtype;
     const all = df.col(c).toArray();
     if (isTextType(dtype) || dtype === "datetime") {
       const present = all.filter((v) => !isMissing(v)).map(str);
@@ -196,7 +196,7 @@ export async function trainTabular(df: DataFrame, o: TabularOptions): Promise<Ta
   const inferred = inferTask(df, target);
   const task = o.task ?? inferred.task;
   const why = o.task ? `--task ${o.task}` : inferred.why;
-  const dtype = df.dtypes[target]!;
+  const dtype = df.col(target).dtype;
   const yAll = df.col(target).toArray();
   if (task === "regress" && (isTextType(dtype) || dtype === "datetime")) {
     const ex = yAll.find((v) => !isMissing(v));

@@ -20,6 +20,8 @@ import { FrameError } from "./errors.js";
 export type FrameDType = "float64" | "int64" | "bool" | "string" | "category" | "datetime";
 /** The column dtypes a frame holds: float64, int64 (nullable, pandas' Int64), bool, string, category and datetime (milliseconds; pandas stores ns). */
 export const FRAME_DTYPES: readonly FrameDType[] = ["float64", "int64", "bool", "string", "category", "datetime"];
+/** What astype accepts: a FrameDType, or "str" as another name for "string" (pandas' astype(str); unlike pandas, missing values stay missing instead of becoming the text "nan"). */
+export type AstypeDType = FrameDType | "str";
 
 export interface FloatColumn { readonly dtype: "float64" | "datetime"; readonly values: Float64Array }
 export interface IntColumn { readonly dtype: "int64"; readonly values: Float64Array; readonly valid: Uint8Array | null }
@@ -444,7 +446,8 @@ export function concatColumns(op: string, name: string | null, cols: Column[]): 
 // ---------------------------------------------------------------- casting
 
 /** astype for one column. Strings to numbers parse the text and name the first row that fails. */
-export function castColumn(op: string, c: Column, to: FrameDType, name: string | null): Column {
+export function castColumn(op: string, c: Column, dtype: AstypeDType, name: string | null): Column {
+  const to: FrameDType = dtype === "str" ? "string" : dtype;
   if (c.dtype === to) return c;
   const n = colLength(c);
   if (!FRAME_DTYPES.includes(to)) throw new FrameError(`${op}: unknown dtype ${JSON.stringify(to)} for column ${quote(name)}. Use one of ${FRAME_DTYPES.join(", ")}.`);

@@ -9,7 +9,7 @@ import "../ops/methods.js"; // tensors made by toTensor() get their methods (x.a
 
 export { DataFrame, type ColumnInput, type FrameOptions, type AssignValue } from "./table.js";
 export { Series, type SeriesOptions, type ValueCountsOptions } from "./series.js";
-export { type FrameDType, type Scalar, FRAME_DTYPES, parseDate } from "./column.js";
+export { type FrameDType, type AstypeDType, type Scalar, FRAME_DTYPES, parseDate } from "./column.js";
 export { FrameError } from "./errors.js";
 export { type Index } from "./labels.js";
 export { slice, type Slice } from "./slice.js";
@@ -21,6 +21,8 @@ export { concat, type ConcatOptions } from "./verbs/concat.js";
 export { crosstab, pivotTable, pivot, melt, type PivotTableOptions, type MeltOptions } from "./verbs/reshape.js";
 export { Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 export { Resampler } from "./verbs/resample.js";
+export { type FrameReduction, type ReduceOptions, type QuantileOptions } from "./verbs/reduce.js";
+export { type FrameOperand } from "./verbs/frameArith.js";
 export { type RankMethod, type RankOptions } from "./verbs/rank.js";
 export { readCsv, readCsvChunks, readCsvStream, decodeUtf8, DEFAULT_NA, type ReadCsvOptions } from "./io/csv.js";
 export { toCsv, type ToCsvOptions } from "./io/csvWrite.js";

@@ -2,13 +2,14 @@
 // is the filter-expression style: df.filter(df.col("qty").gt(50).and(df.col("category").eq("c3"))).
 // Operations combine Series by position (same length), not by aligning labels; see docs/FRAME.md.
 
-import { type Column, type FrameDType, type Scalar, cell, colLength, columnFromValues, castColumn, countNA, floatCol, intCol, isStringLike, naMask, numericView, quote, take, filterColumn, boolCol, maskToIndex, range, encodeStrings, compareStrings, usedDict } from "./column.js";
+import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, countNA, floatCol, intCol, isStringLike, naMask, numericView, quote, take, filterColumn, boolCol, maskToIndex, range, encodeStrings, compareStrings, usedDict } from "./column.js";
 import { FrameError } from "./errors.js";
 import { type Index, indexLabel, indexLength, labelIndex, positionsOf, rangeIndex, takeIndex, indexColumn, sameLength } from "./labels.js";
 import { type AggSpec, aggregate, oneGroup, quantileSorted } from "./aggregates.js";
 import { type ArithOp, type CompareOp, type Other, arith, compare, logic, not, isin, boolValues } from "./verbs/arith.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { groupIds } from "./keys.js";
+import { checkQuantiles } from "./verbs/reduce.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
 import { shiftColumn, diffColumn, pctChangeColumn, cumulative, type CumOp, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 import { StringAccessor } from "./accessors/str.js";
@@ -222,8 +223,8 @@ export class Series {
   /** Linear interpolation over positions (pandas' method="linear"); leading NaN stay. */
   interpolate(): Series { return this.with(interpolateColumn("interpolate", this.col, this.name)); }
 
-  /** Convert to another frame dtype, as pd.Series.astype. */
-  astype(dtype: FrameDType): Series { return this.with(castColumn("astype", this.col, dtype, this.name)); }
+  /** Convert to another frame dtype, as pd.Series.astype; "str" is accepted as "string" (missing values stay missing, where pandas' astype(str) writes "nan"). */
+  astype(dtype: AstypeDType): Series { return this.with(castColumn("astype", this.col, dtype, this.name)); }
 
   /** Element-wise: a function of each non-missing value, or a lookup object (missing when absent). */
   map(fn: ((v: Scalar, i: number) => unknown) | Record<string, unknown> | Map<Scalar, unknown>): Series {
@@ -284,11 +285,19 @@ export class Series {
   count(): number { return this.agg("count") as number; }
   /** The number of distinct present values, as pd.Series.nunique. */
   nunique(): number { return this.agg("nunique") as number; }
-  /** Quantile with linear interpolation (q in [0, 1]). */
-  quantile(q: number): number {
-    if (!(q >= 0 && q <= 1)) throw new FrameError(`quantile: q must be in [0, 1], got ${q}.`);
+  /**
+   * Quantile with linear interpolation of the present values (q in [0, 1]), as pd.Series.quantile:
+   * one q gives a number, a list gives a float64 Series indexed by q (named as this Series).
+   * @example
+   * mtcars.col("mpg").quantile([0.25, 0.5]).toArray() // [15.425, 19.2]
+   */
+  quantile(q: number): number;
+  quantile(q: readonly number[]): Series;
+  quantile(q: number | readonly number[]): number | Series {
+    const qs = checkQuantiles("quantile", q);
     const v = numericView("quantile", this.col, this.name).filter((x) => x === x).sort();
-    return quantileSorted(v, q);
+    if (typeof q === "number") return quantileSorted(v, q);
+    return this.with(floatCol(Float64Array.from(qs, (x) => quantileSorted(v, x))), this.name, labelIndex(floatCol(Float64Array.from(qs))));
   }
   /** Distinct values in order of appearance (missing included once, as pandas). */
   unique(): Scalar[] {

@@ -17,7 +17,8 @@ it("from typed arrays", () => {
 });
 it("from a tensor and from Series, with labels", () => {
   const df = DataFrame.fromTensor(tensor([[1, 2], [3, 4]]), { columns: ["p", "q"], index: ["r1", "r2"] });
-  assert.deepEqual(df.dtypes, { p: "int64", q: "int64" });
+  assert.deepEqual(df.dtypes.toArray(), ["int64", "int64"]);
+  assert.deepEqual(df.dtypes.indexValues(), ["p", "q"]);
   assert.deepEqual(df.toRecords(), [{ p: 1, q: 2 }, { p: 3, q: 4 }]);
   assert.equal(df.loc("r2").row(0).q, 4);
   const s = new Series([1.5, 2.5], { name: "s", index: ["a", "b"] });

@@ -2,7 +2,7 @@
 // small verbs; larger verbs live in verbs/ (one concept per file) and are forwarded to here so
 // that `df.merge(...)` and `merge(df, ...)` are the same function.
 
-import { type Column, type FrameDType, type Scalar, cell, colLength, columnFromValues, castColumn, isStringLike, naMask, take, boolCol, maskToIndex, numericView, floatCol, isNumericDType, intCol, quote } from "./column.js";
+import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, isStringLike, naMask, take, boolCol, maskToIndex, numericView, floatCol, isNumericDType, intCol, quote } from "./column.js";
 import { FrameError, unknownColumn } from "./errors.js";
 import { type Index, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexColumn, positionsOf, labelSlice, sameLength } from "./labels.js";
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
@@ -23,6 +23,8 @@ import { toMarkdown } from "./format/markdown.js";
 import { toHtml } from "./format/html.js";
 import { toCsv, type ToCsvOptions } from "./io/csvWrite.js";
 import { toJson, type JsonOrient } from "./io/json.js";
+import { reduceFrame, quantileFrame, type ReduceOptions, type QuantileOptions } from "./verbs/reduce.js";
+import { frameArith, type FrameOperand } from "./verbs/frameArith.js";
 import { frameToTensor } from "./ml/tensor.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
@@ -118,8 +120,14 @@ export class DataFrame {
   get length(): number { return indexLength(this.index); }
   /** A copy of the column names, as list(df.columns). */
   get columns(): string[] { return this.names.slice(); }
-  /** Each column's dtype by name, as pd.DataFrame.dtypes (a plain object of strings). */
-  get dtypes(): Record<string, FrameDType> { return Object.fromEntries(this.names.map((k, j) => [k, this.data[j]!.dtype])); }
+  /**
+   * Each column's dtype, as pd.DataFrame.dtypes: a string Series indexed by column name, in column
+   * order (`df.dtypes.at("a")`, `df.dtypes.toArray()`); dtype names are tensorloom's ("string"
+   * where pandas says object). `df.col(name).dtype` gives one column's dtype typed as FrameDType.
+   * @example
+   * mtcars.dtypes.at("mpg") // "float64"
+   */
+  get dtypes(): Series { return Series.fromColumn(columnFromValues("dtypes", null, this.data.map((c) => c.dtype), "string"), null, labelIndex(columnFromValues("dtypes", null, this.names, "string"))); }
   /** True when the frame has no rows or no columns, as pd.DataFrame.empty. */
   get empty(): boolean { return this.length === 0 || this.names.length === 0; }
   /** The index labels as JS values, as df.index.tolist(). */
@@ -318,8 +326,8 @@ export class DataFrame {
     }
     return df;
   }
-  /** Convert columns: one dtype for all, or per column. */
-  astype(dtypes: FrameDType | Record<string, FrameDType>): DataFrame {
+  /** Convert columns: one dtype for all, or per column, as pd.DataFrame.astype ("str" is accepted as "string"; missing values stay missing). */
+  astype(dtypes: AstypeDType | Record<string, AstypeDType>): DataFrame {
     if (typeof dtypes !== "string") Object.keys(dtypes).forEach((k) => this.colIndex("astype", k));
     return this.mapColumns((c, k) => {
       const to = typeof dtypes === "string" ? dtypes : dtypes[k];
@@ -406,6 +414,88 @@ export class DataFrame {
   dropDuplicates(subset?: string[], keep: "first" | "last" | false = "first"): DataFrame {
     return this.filter(this.duplicated(subset, keep).not());
   }
+
+  // ---------------------------------------------------------------- reductions and arithmetic
+
+  /**
+   * Sum of each numeric column (axis 0, default: a Series indexed by column name) or of each row
+   * over the numeric columns (axis 1: a Series on the frame's index), as pd.DataFrame.sum with
+   * numeric_only=True: float64, int64 and bool columns take part (bools count as 0/1, as pandas),
+   * text and date columns are left out. skipna as pandas (default true; false: a missing value
+   * gives NaN). The result is int64 when every column is int64/bool without missing values, else
+   * float64 (pandas gives object for bool mixed with other columns).
+   * @example
+   * mtcars.select("cyl", "hp").sum().toArray() // [198, 4694]
+   */
+  sum(opts: ReduceOptions = {}): Series { return reduceFrame(this, "sum", opts); }
+  /**
+   * Mean of each numeric column (axis 0) or row (axis 1), as pd.DataFrame.mean with
+   * numeric_only=True (bool columns count as 0/1; text and dates are left out); float64.
+   * @example
+   * iris.mean().length // 4
+   */
+  mean(opts: ReduceOptions = {}): Series { return reduceFrame(this, "mean", opts); }
+  /** Sample standard deviation (ddof 1) per numeric column or row, as pd.DataFrame.std with numeric_only=True; float64. */
+  std(opts: ReduceOptions = {}): Series { return reduceFrame(this, "std", opts); }
+  /** Sample variance (ddof 1) per numeric column or row, as pd.DataFrame.var with numeric_only=True; float64. */
+  var(opts: ReduceOptions = {}): Series { return reduceFrame(this, "var", opts); }
+  /**
+   * Smallest value per numeric column or row, as pd.DataFrame.min with numeric_only=True. Bool
+   * columns take part; the result is bool when all columns are bool, int64 when all are int-like,
+   * else float64 with bools as 0/1 (pandas 1.5 gives object there, holding True/False).
+   */
+  min(opts: ReduceOptions = {}): Series { return reduceFrame(this, "min", opts); }
+  /** Largest value per numeric column or row, as pd.DataFrame.max with numeric_only=True (dtypes as min). */
+  max(opts: ReduceOptions = {}): Series { return reduceFrame(this, "max", opts); }
+  /** Median per numeric column or row, as pd.DataFrame.median with numeric_only=True; float64. */
+  median(opts: ReduceOptions = {}): Series { return reduceFrame(this, "median", opts); }
+  /**
+   * Present (non-missing) values per column (axis 0) or per row (axis 1), as pd.DataFrame.count:
+   * every column counts, text and dates included (pandas' count has numeric_only=False); int64.
+   * @example
+   * mtcars.count().length // 12
+   */
+  count(opts: { axis?: ReduceOptions["axis"] } = {}): Series { return reduceFrame(this, "count", opts); }
+  /**
+   * Quantiles (linear interpolation, missing values skipped) of each numeric column (axis 0) or
+   * row (axis 1), as pd.DataFrame.quantile with numeric_only=True. One q gives a Series named
+   * after q (String(q)); a list gives a DataFrame indexed by q whose columns are the numeric
+   * columns (axis 1: the row labels, as text). Bool columns count as 0/1 (pandas 1.5 raises on
+   * them); dates are left out.
+   * @example
+   * iris.quantile([0.25, 0.75]) // shape [2, 4]
+   */
+  quantile(q: number, opts?: QuantileOptions): Series;
+  quantile(q: readonly number[], opts?: QuantileOptions): DataFrame;
+  quantile(q: number | readonly number[], opts: QuantileOptions = {}): Series | DataFrame { return quantileFrame(this, q, opts); }
+
+  /**
+   * Element-wise this + other, as pd.DataFrame.add / +: other is a number, a Series whose index
+   * holds column names (each column gets its own value, e.g. df.sub(df.mean())), or a frame.
+   * Columns match by label as pandas: equal labels pair up, otherwise the result has the sorted
+   * union of labels and a label on one side only gives an all-NaN float64 column. Rows pair by
+   * position (frames need the same length; pandas aligns row labels). Text columns concatenate
+   * with text only; dtypes follow Series arithmetic (int op int stays int64).
+   * @example
+   * iris.sub(iris.mean()) // shape [150, 5]
+   */
+  add(other: FrameOperand): DataFrame { return frameArith("add", this, other); }
+  /** Element-wise this - other, as pd.DataFrame.sub / - (operands and label matching as add). */
+  sub(other: FrameOperand): DataFrame { return frameArith("sub", this, other); }
+  /** Element-wise this * other, as pd.DataFrame.mul / * (operands and label matching as add). */
+  mul(other: FrameOperand): DataFrame { return frameArith("mul", this, other); }
+  /** Element-wise true division, as pd.DataFrame.div / / (operands and label matching as add). */
+  div(other: FrameOperand): DataFrame { return frameArith("div", this, other); }
+  /** Element-wise Python-style modulo, as pd.DataFrame.mod / % (operands and label matching as add). */
+  mod(other: FrameOperand): DataFrame { return frameArith("mod", this, other); }
+  /** Element-wise power, as pd.DataFrame.pow / ** (operands and label matching as add). */
+  pow(other: FrameOperand): DataFrame { return frameArith("pow", this, other); }
+  /** Element-wise floor division, as pd.DataFrame.floordiv / // (operands and label matching as add). */
+  floordiv(other: FrameOperand): DataFrame { return frameArith("floordiv", this, other); }
+  /** other - this element-wise, as pd.DataFrame.rsub. */
+  rsub(other: FrameOperand): DataFrame { return frameArith("sub", this, other, true); }
+  /** other / this element-wise, as pd.DataFrame.rdiv. */
+  rdiv(other: FrameOperand): DataFrame { return frameArith("div", this, other, true); }
 
   // ---------------------------------------------------------------- missing data
 

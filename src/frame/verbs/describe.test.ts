@@ -11,7 +11,7 @@ const iris = dataset("iris"), mt = dataset("mtcars"), aq = dataset("airquality")
 
 describe("looking at a frame matches pandas", () => {
   it("shape", () => assert.deepEqual(iris.shape, pandasCase("look", "shape_iris")));
-  it("dtypes", () => assert.deepEqual(Object.values(mt.dtypes).map((d) => (d === "string" ? "object" : d)), pandasCase("look", "dtypes_mtcars")));
+  it("dtypes", () => assert.deepEqual(mt.dtypes.toArray().map((d) => (d === "string" ? "object" : d)), pandasCase("look", "dtypes_mtcars")));
   it("head", () => frameEqual(iris.head(3), F("head_iris_3")));
   it("tail", () => frameEqual(mt.tail(4), F("tail_mtcars_4")));
   it("head with a negative count", () => frameEqual(mt.head(-29), F("head_negative")));

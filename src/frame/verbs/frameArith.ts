@@ -1,0 +1,64 @@
+// DataFrame arithmetic (df.add/sub/mul/div/mod/pow/floordiv, pandas' + - * / % ** //) with a
+// scalar, a Series whose index holds column names (df - df.mean()), or another frame. Columns
+// are matched by label as pandas does: when the labels are the same in the same order they pair
+// up directly; otherwise the result has the sorted union of the labels (pandas' outer join) and a
+// label on one side only gives an all-missing float64 column. Rows pair by position (same
+// length), as Series arithmetic here (see docs/FRAME.md).
+
+import { type Column, type Scalar, castColumn, cell, compareStrings, floatCol, quote } from "../column.js";
+import { type ArithOp, arith } from "./arith.js";
+import { FrameError } from "../errors.js";
+import { indexLabel, indexLength } from "../labels.js";
+import { DataFrame } from "../table.js";
+import { Series } from "../series.js";
+
+/** The right operand of DataFrame arithmetic: a number (or bool/null), a Series indexed by column names, or a DataFrame. */
+export type FrameOperand = number | boolean | null | Series | DataFrame;
+
+const missing = (n: number): Column => floatCol(new Float64Array(n).fill(NaN));
+
+/** Labels of both sides: the same list when equal, else their sorted union (pandas' outer join). */
+function unionLabels(a: readonly string[], b: readonly string[]): string[] {
+  if (a.length === b.length && a.every((x, i) => x === b[i])) return a.slice();
+  return [...new Set([...a, ...b])].sort(compareStrings);
+}
+
+/** df <op> other, element by element; `reverse` computes other <op> df. */
+export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reverse = false): DataFrame {
+  const n = df.length;
+  const at = (name: string) => df.names.indexOf(name);
+  if (other instanceof DataFrame) {
+    if (other.length !== n) throw new FrameError(`${op}: the frames have ${n} and ${other.length} rows. Frames combine row by row (by position), so they need the same length.`);
+    const names = unionLabels(df.names, other.names);
+    const data = names.map((k) => {
+      const i = at(k), j = other.names.indexOf(k);
+      if (i < 0 || j < 0) return missing(n);
+      return arith(op, { col: df.data[i]!, name: k }, { col: other.data[j]!, name: k }, reverse);
+    });
+    return DataFrame.fromColumns(names, data, df.index);
+  }
+  if (other instanceof Series) {
+    // a Series' labels are column names: one scalar per column
+    const m = indexLength(other.index);
+    const labels = Array.from({ length: m }, (_, i) => indexLabel(other.index, i));
+    const byName = new Map<string, Scalar>();
+    labels.forEach((l, i) => {
+      const key = String(l);
+      if (byName.has(key)) throw new FrameError(`${op}: the Series' index repeats the label ${quote(key)}; its labels are matched with column names, so they must be unique.`);
+      byName.set(key, cell(other.col, i));
+    });
+    const names = unionLabels(df.names, labels.map(String));
+    const data = names.map((k) => {
+      const i = at(k);
+      if (i < 0 || !byName.has(k)) return missing(n);
+      const v = byName.get(k)!;
+      if (v instanceof Date || typeof v === "string") throw new FrameError(`${op}: the Series value for column ${quote(k)} is ${JSON.stringify(v)}; frame arithmetic with a Series needs numbers.`);
+      const out = arith(op, { col: df.data[i]!, name: k }, v, reverse);
+      // a float64 Series' 2.0 is a float, as in pandas (a plain JS number cannot say so)
+      return out.dtype === "int64" && other.dtype === "float64" ? castColumn(op, out, "float64", k) : out;
+    });
+    return DataFrame.fromColumns(names, data, df.index);
+  }
+  if (other !== null && typeof other !== "number" && typeof other !== "boolean") throw new FrameError(`${op}: cannot combine a DataFrame with ${typeof other}; use a number, a Series indexed by column names, or a DataFrame.`);
+  return DataFrame.fromColumns(df.names, df.data.map((c, j) => arith(op, { col: c, name: df.names[j]! }, other, reverse)), df.index);
+}

@@ -1,0 +1,132 @@
+// Whole-frame reductions behind df.sum(), df.mean(), ..., df.quantile(): one value per column
+// (axis 0, a Series indexed by column name) or one per row (axis 1, a Series on the frame's
+// index). Only numeric columns take part (float64, int64, bool), as pandas' numeric_only=True;
+// count counts every column, as pandas' count. The per-value work is aggregates.ts's, so
+// df.sum() and df.col(k).sum() agree: axis 1 is the same aggregate over row groups.
+
+import { type Column, type FrameDType, boolCol, cell, colLength, floatCol, intCol, naMask, numericView, columnFromValues } from "../column.js";
+import { aggregate, oneGroup, quantiles } from "../aggregates.js";
+import { FrameError } from "../errors.js";
+import { labelIndex, indexLabel } from "../labels.js";
+import { DataFrame } from "../table.js";
+import { Series } from "../series.js";
+
+/** The reductions of DataFrame.sum/mean/std/var/min/max/count/median. */
+export type FrameReduction = "sum" | "mean" | "std" | "var" | "min" | "max" | "count" | "median";
+
+/** Options of the frame reductions: `axis` 0 (per column, default) or 1 (per row); `skipna` (default true) as pandas' skipna. */
+export interface ReduceOptions {
+  /** 0 or "index": one value per column (default); 1 or "columns": one value per row. */
+  axis?: 0 | 1 | "index" | "columns";
+  /** Skip missing values (default true); false: any missing value makes the result NaN. */
+  skipna?: boolean;
+}
+
+/** Options of DataFrame.quantile: `axis` as the reductions (quantiles skip missing values, as pandas). */
+export interface QuantileOptions { axis?: 0 | 1 | "index" | "columns" }
+
+function axisOf(op: string, axis: ReduceOptions["axis"]): 0 | 1 {
+  if (axis === undefined || axis === 0 || axis === "index") return 0;
+  if (axis === 1 || axis === "columns") return 1;
+  throw new FrameError(`${op}: axis must be 0 ("index") or 1 ("columns"), got ${JSON.stringify(axis)}.`);
+}
+
+const isNumericCol = (c: Column) => c.dtype === "float64" || c.dtype === "int64" || c.dtype === "bool";
+
+/** The columns a reduction uses: numeric ones (count: all). */
+function columnsFor(df: DataFrame, spec: FrameReduction | "quantile"): { names: string[]; cols: Column[] } {
+  const names: string[] = [], cols: Column[] = [];
+  df.data.forEach((c, j) => { if (spec === "count" || isNumericCol(c)) { names.push(df.names[j]!); cols.push(c); } });
+  return { names, cols };
+}
+
+/**
+ * The dtype of the result: count int64; sum int64 when every column is int64 or bool without
+ * missing values; min/max bool for all-bool columns, int64 for int-like ones; float64 otherwise.
+ */
+function resultDType(spec: FrameReduction, cols: readonly Column[]): FrameDType {
+  if (spec === "count") return "int64";
+  const intLike = cols.every((c) => (c.dtype === "int64" || c.dtype === "bool") && !c.valid);
+  if (spec === "sum") return intLike ? "int64" : "float64";
+  if (spec === "min" || spec === "max") return cols.length && cols.every((c) => c.dtype === "bool" && !c.valid) ? "bool" : intLike ? "int64" : "float64";
+  return "float64";
+}
+
+function build(values: Float64Array, dtype: FrameDType): Column {
+  let anyNaN = false;
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) { anyNaN = true; break; }
+  if (anyNaN || dtype === "float64") return floatCol(values);
+  return dtype === "bool" ? boolCol(Uint8Array.from(values)) : intCol(values);
+}
+
+/** df.sum() and its siblings: see DataFrame.sum. */
+export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOptions = {}): Series {
+  const axis = axisOf(spec, opts.axis);
+  const skipna = opts.skipna ?? true;
+  const { names, cols } = columnsFor(df, spec);
+  const dtype = resultDType(spec, cols);
+  if (axis === 0) {
+    const out = new Float64Array(cols.length);
+    cols.forEach((c, j) => {
+      const n = colLength(c);
+      if (!skipna && spec !== "count" && naMask(c).some((m) => m === 1)) { out[j] = NaN; return; }
+      const v = cell(aggregate(spec, spec, c, names[j]!, oneGroup(n)), 0);
+      out[j] = v === null ? NaN : Number(v);
+    });
+    return Series.fromColumn(build(out, dtype), null, labelIndex(columnFromValues(spec, null, names, "string")));
+  }
+  // axis 1: every value of the used columns in one column, grouped by row
+  const rows = df.length, k = cols.length;
+  const vals = new Float64Array(rows * k), ids = new Int32Array(rows * k);
+  const rowHasNA = new Uint8Array(rows);
+  cols.forEach((c, j) => {
+    if (spec === "count") {
+      const m = naMask(c);
+      for (let i = 0; i < rows; i++) vals[j * rows + i] = m[i] ? NaN : 1;
+    } else {
+      const v = numericView(spec, c, names[j]!);
+      vals.set(v, j * rows);
+      for (let i = 0; i < rows; i++) if (v[i] !== v[i]) rowHasNA[i] = 1;
+    }
+    for (let i = 0; i < rows; i++) ids[j * rows + i] = i;
+  });
+  const long: Column = dtype === "int64" && spec !== "count" ? intCol(vals) : dtype === "bool" ? boolCol(Uint8Array.from(vals)) : floatCol(vals);
+  const agg = aggregate(spec, spec, long, null, { ids, n: rows });
+  const out = Float64Array.from(numericView(spec, agg, null));
+  if (!skipna && spec !== "count") for (let i = 0; i < rows; i++) if (rowHasNA[i]) out[i] = NaN;
+  return Series.fromColumn(build(out, dtype), null, df.index);
+}
+
+/** df.quantile(q) / df.quantile([q...]): see DataFrame.quantile. */
+export function quantileFrame(df: DataFrame, q: number | readonly number[], opts: QuantileOptions = {}): Series | DataFrame {
+  const axis = axisOf("quantile", opts.axis);
+  const qs = checkQuantiles("quantile", q);
+  const { names, cols } = columnsFor(df, "quantile");
+  let per: number[][]; // per[j] = the quantiles of result position j
+  let labels: string[];
+  if (axis === 0) {
+    per = cols.map((c, j) => quantiles(numericView("quantile", c, names[j]!), qs));
+    labels = names;
+  } else {
+    const views = cols.map((c, j) => numericView("quantile", c, names[j]!));
+    const row = new Float64Array(cols.length);
+    per = Array.from({ length: df.length }, (_, i) => {
+      views.forEach((v, j) => { row[j] = v[i]!; });
+      return quantiles(row, qs);
+    });
+    labels = Array.from({ length: df.length }, (_, i) => String(indexLabel(df.index, i)));
+  }
+  if (typeof q === "number") {
+    const values = Float64Array.from(per, (p) => p[0]!);
+    return Series.fromColumn(floatCol(values), String(q), axis === 0 ? labelIndex(columnFromValues("quantile", null, labels, "string")) : df.index);
+  }
+  const data = per.map((p) => floatCol(Float64Array.from(p)));
+  return DataFrame.fromColumns(labels, data, labelIndex(floatCol(Float64Array.from(qs))));
+}
+
+/** q as a list, each in [0, 1]. */
+export function checkQuantiles(op: string, q: number | readonly number[]): number[] {
+  const qs = typeof q === "number" ? [q] : [...q];
+  for (const x of qs) if (!(typeof x === "number" && x >= 0 && x <= 1)) throw new FrameError(`${op}: q must be in [0, 1], got ${String(x)}. Pass a number or a list of numbers such as [0.25, 0.5, 0.75].`);
+  return qs;
+}
