@@ -21,6 +21,7 @@ const frames: Record<string, DataFrame> = {
   small: new DataFrame({ i: [1, 2, 3, 4], f: [1.5, NaN, -2.25, 10], b: [true, false, true, true], s: ["x", null, "z", "x"], n: [NaN, NaN, NaN, NaN] }, { dtypes: { n: "float64" } }),
   ints: new DataFrame({ a: [3, -1, 7, 7, 0], b: [10, 20, 30, 40, 50] }),
   bools: new DataFrame({ p: [true, false, true], q: [false, false, true] }),
+  text: new DataFrame({ t: ["a", "b"], u: ["x", null] }),
 };
 
 /** pandas' object results (bool mixed with numbers) hold True/False where tensorloom holds 0/1. */

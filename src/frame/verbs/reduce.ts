@@ -41,11 +41,12 @@ function columnsFor(df: DataFrame, spec: FrameReduction | "quantile"): { names: 
 }
 
 /**
- * The dtype of the result: count int64; sum int64 when every column is int64 or bool without
+ * The dtype of the result: count int64; no columns float64; sum int64 when every column is int64 or bool without
  * missing values; min/max bool for all-bool columns, int64 for int-like ones; float64 otherwise.
  */
 function resultDType(spec: FrameReduction, cols: readonly Column[]): FrameDType {
   if (spec === "count") return "int64";
+  if (cols.length === 0) return "float64"; // pandas: no numeric columns give float64 (0.0 sums)
   const intLike = cols.every((c) => (c.dtype === "int64" || c.dtype === "bool") && !c.valid);
   if (spec === "sum") return intLike ? "int64" : "float64";
   if (spec === "min" || spec === "max") return cols.length && cols.every((c) => c.dtype === "bool" && !c.valid) ? "bool" : intLike ? "int64" : "float64";
