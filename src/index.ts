@@ -45,3 +45,4 @@ export * as onnx from "./onnx/index.js";
 export * as metrics from "./train/metrics.js";
 export * as data from "./data/index.js";
 export * as train from "./train/index.js";
+export * as explain from "./nn/explain.js";
