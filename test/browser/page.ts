@@ -69,6 +69,8 @@ async function withThreads(n: number) {
   return {
     beforeReady,
     workersReady: backend.workersReady(),
+    /** What tl.getNumThreads() reports once the threads asked for serve (or could not start). */
+    numThreads: tl.getNumThreads(),
     startMs,
     matmul: hash(mm),
     convOut: hash(c.out),
@@ -79,6 +81,14 @@ async function withThreads(n: number) {
     convMs: time(12, 9, conv),
   };
 }
+
+/** The page's console.warn messages from tensorloom (setNumThreads' isolation warning). */
+const warnings: string[] = [];
+const pageWarn = console.warn.bind(console);
+console.warn = (...a: unknown[]) => {
+  if (typeof a[0] === "string" && a[0].startsWith("tensorloom:")) warnings.push(a[0]);
+  pageWarn(...a);
+};
 
 async function check() {
   const backendName = await tl.ready();
@@ -98,6 +108,7 @@ async function check() {
     ...report,
     one: t1,
     two: t2,
+    warnings,
     dwMaxRelDiff: maxRelDiff(r2.dw, r1.dw),
     convOutMaxRelDiff: maxRelDiff(r2.out, r1.out),
   };

@@ -96,6 +96,8 @@ async function main(): Promise<void> {
     assert.equal(iso.two.beforeReady.workersReady, 0, "a Web Worker cannot serve before the page yields");
     assert.equal(iso.two.beforeReady.matmul, iso.one.matmul, "matmul with the worker not yet serving: its rows run on the page's thread, same bits");
     assert.equal(iso.two.workersReady, 1, "after setNumThreads(2) and await tl.ready(), one worker serves beside the page");
+    assert.equal(iso.two.numThreads, 2, "getNumThreads reports the 2 threads that run on an isolated page");
+    assert.deepEqual(iso.warnings, [], "an isolated page gets no isolation warning");
     assert.equal(iso.two.matmul, iso.one.matmul, "matmul: 2 threads give the same bits as 1");
     assert.equal(iso.two.convOut, iso.one.convOut, "conv2d forward: 2 threads give the same bits as 1");
     assert.equal(iso.two.convDx, iso.one.convDx, "conv2d input gradient: 2 threads give the same bits as 1");
@@ -109,6 +111,11 @@ async function main(): Promise<void> {
     assert.equal(plain.backend, "wasm");
     assert.equal(plain.shared, false, "without isolation the memory is private");
     assert.equal(plain.two.workersReady, 0);
+    console.log(`  getNumThreads after setNumThreads(2): ${plain.two.numThreads}; warnings: ${JSON.stringify(plain.warnings)}`);
+    assert.equal(plain.one.numThreads, 1);
+    assert.equal(plain.two.numThreads, 1, "without isolation getNumThreads reports the 1 thread that runs, not the 2 asked");
+    assert.equal(plain.warnings.length, 1, "setNumThreads(2) on a page without isolation warns once");
+    assert.match(plain.warnings[0]!, /Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/);
     // same kernels on a private memory: the isolated page's single-thread bits
     for (const k of ["matmul", "convOut", "convDx", "convDw"] as const) {
       assert.equal(plain.two[k], iso.one[k], `${k}: the plain page equals the isolated page's 1-thread result`);
