@@ -22,7 +22,7 @@ export { crosstab, pivotTable, pivot, melt, type PivotTableOptions, type MeltOpt
 export { Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 export { Resampler } from "./verbs/resample.js";
 export { type FrameReduction, type ReduceOptions, type QuantileOptions } from "./verbs/reduce.js";
-export { type FrameOperand } from "./verbs/frameArith.js";
+export { type FrameOperand, type FrameArithOptions } from "./verbs/frameArith.js";
 export { type RankMethod, type RankOptions } from "./verbs/rank.js";
 export { readCsv, readCsvChunks, readCsvStream, decodeUtf8, DEFAULT_NA, type ReadCsvOptions } from "./io/csv.js";
 export { toCsv, type ToCsvOptions } from "./io/csvWrite.js";

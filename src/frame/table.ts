@@ -24,7 +24,7 @@ import { toHtml } from "./format/html.js";
 import { toCsv, type ToCsvOptions } from "./io/csvWrite.js";
 import { toJson, type JsonOrient } from "./io/json.js";
 import { reduceFrame, quantileFrame, type ReduceOptions, type QuantileOptions } from "./verbs/reduce.js";
-import { frameArith, type FrameOperand } from "./verbs/frameArith.js";
+import { frameArith, type FrameOperand, type FrameArithOptions } from "./verbs/frameArith.js";
 import { frameToTensor } from "./ml/tensor.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
@@ -474,28 +474,30 @@ export class DataFrame {
    * holds column names (each column gets its own value, e.g. df.sub(df.mean())), or a frame.
    * Columns match by label as pandas: equal labels pair up, otherwise the result has the sorted
    * union of labels and a label on one side only gives an all-NaN float64 column. Rows pair by
-   * position (frames need the same length; pandas aligns row labels). Text columns concatenate
-   * with text only; dtypes follow Series arithmetic (int op int stays int64).
+   * position (frames need the same length; pandas aligns row labels). `{ axis: "index" }` takes a
+   * Series of one value per row instead (df.div(df.sum({ axis: 1 }), { axis: "index" })), paired
+   * by position. Text columns concatenate with text only; dtypes follow Series arithmetic (int op
+   * int stays int64).
    * @example
    * iris.sub(iris.mean()) // shape [150, 5]
    */
-  add(other: FrameOperand): DataFrame { return frameArith("add", this, other); }
+  add(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("add", this, other, false, opts); }
   /** Element-wise this - other, as pd.DataFrame.sub / - (operands and label matching as add). */
-  sub(other: FrameOperand): DataFrame { return frameArith("sub", this, other); }
+  sub(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("sub", this, other, false, opts); }
   /** Element-wise this * other, as pd.DataFrame.mul / * (operands and label matching as add). */
-  mul(other: FrameOperand): DataFrame { return frameArith("mul", this, other); }
+  mul(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("mul", this, other, false, opts); }
   /** Element-wise true division, as pd.DataFrame.div / / (operands and label matching as add). */
-  div(other: FrameOperand): DataFrame { return frameArith("div", this, other); }
+  div(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("div", this, other, false, opts); }
   /** Element-wise Python-style modulo, as pd.DataFrame.mod / % (operands and label matching as add). */
-  mod(other: FrameOperand): DataFrame { return frameArith("mod", this, other); }
+  mod(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("mod", this, other, false, opts); }
   /** Element-wise power, as pd.DataFrame.pow / ** (operands and label matching as add). */
-  pow(other: FrameOperand): DataFrame { return frameArith("pow", this, other); }
+  pow(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("pow", this, other, false, opts); }
   /** Element-wise floor division, as pd.DataFrame.floordiv / // (operands and label matching as add). */
-  floordiv(other: FrameOperand): DataFrame { return frameArith("floordiv", this, other); }
+  floordiv(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("floordiv", this, other, false, opts); }
   /** other - this element-wise, as pd.DataFrame.rsub. */
-  rsub(other: FrameOperand): DataFrame { return frameArith("sub", this, other, true); }
+  rsub(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("sub", this, other, true, opts); }
   /** other / this element-wise, as pd.DataFrame.rdiv. */
-  rdiv(other: FrameOperand): DataFrame { return frameArith("div", this, other, true); }
+  rdiv(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("div", this, other, true, opts); }
 
   // ---------------------------------------------------------------- missing data
 

@@ -14,6 +14,8 @@ import { Series } from "../series.js";
 
 /** The right operand of DataFrame arithmetic: a number (or bool/null), a Series indexed by column names, or a DataFrame. */
 export type FrameOperand = number | boolean | null | Series | DataFrame;
+/** Options of DataFrame arithmetic: `axis` "columns" (1, default: a Series' labels are column names) or "index" (0: a Series holds one value per row, paired by position), as pandas' axis argument. */
+export interface FrameArithOptions { axis?: 0 | 1 | "index" | "columns" }
 
 const missing = (n: number): Column => floatCol(new Float64Array(n).fill(NaN));
 
@@ -24,9 +26,16 @@ function unionLabels(a: readonly string[], b: readonly string[]): string[] {
 }
 
 /** df <op> other, element by element; `reverse` computes other <op> df. */
-export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reverse = false): DataFrame {
+export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reverse = false, opts: FrameArithOptions = {}): DataFrame {
   const n = df.length;
   const at = (name: string) => df.names.indexOf(name);
+  const axis = opts.axis ?? "columns";
+  if (axis !== 0 && axis !== 1 && axis !== "index" && axis !== "columns") throw new FrameError(`${op}: axis must be "columns" (1) or "index" (0), got ${JSON.stringify(axis)}.`);
+  if ((axis === 0 || axis === "index") && other instanceof Series) {
+    // one value per row, paired by position (pandas aligns the row labels)
+    if (other.length !== n) throw new FrameError(`${op}: with axis "index" the Series gives one value per row, but it has ${other.length} values for ${n} rows.`);
+    return DataFrame.fromColumns(df.names, df.data.map((c, j) => arith(op, { col: c, name: df.names[j]! }, { col: other.col, name: other.name }, reverse)), df.index);
+  }
   if (other instanceof DataFrame) {
     if (other.length !== n) throw new FrameError(`${op}: the frames have ${n} and ${other.length} rows. Frames combine row by row (by position), so they need the same length.`);
     const names = unionLabels(df.names, other.names);
