@@ -50,8 +50,9 @@ export interface StepInfo {
    * The gate activations of this step, each [batch, hidden] and detached (computed on first read,
    * outside the graph): LSTM i, f, g, o with c_t = f c_{t-1} + i g and h_t = o tanh(c_t) (then
    * W_hr with projSize); GRU r, z, n with h_t = (1 - z) n + z h_{t-1}. Undefined for RNN. At a
-   * padded step (`lengths`) they are what the cell computed; the state is kept. PyTorch's LSTM and
-   * GRU do not expose their gates.
+   * padded step (`lengths`) they are what the cell computed; the state is kept. Read them before
+   * the parameters change (an optimizer step): they are computed from the weights at first read.
+   * PyTorch's LSTM and GRU do not expose their gates.
    */
   readonly gates?: StepGates;
 }
