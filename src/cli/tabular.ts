@@ -42,17 +42,6 @@ const str = (v: Scalar): string => (v instanceof Date ? v.toISOString() : String
 const rowList = (rows: number[]): string => (rows.length > 3 ? `${rows.slice(0, 3).join(", ")}, ... (${rows.length} in all)` : rows.join(", "));
 const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? "" : "s"}`;
 
-/** A seeded generator (mulberry32) for the split: the same CSV splits the same way every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function shuffle<T>(a: T[], rand: () => number): T[] {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
@@ -245,7 +234,9 @@ export async function trainTabular(df: DataFrame, o: TabularOptions): Promise<Ta
   }
 
   // split: stratified by class for classification
-  const rand = rng(o.seed ?? 0);
+  // the library's seeded stream: the same CSV splits the same way every run
+  const gen = new tl.Generator(o.seed ?? 0);
+  const rand = (): number => gen.uniform();
   const frac = o.testFraction ?? 0.2;
   let trainRows: number[] = [], testRows: number[] = [];
   if (task === "classify") {

@@ -30,20 +30,13 @@
 import { Worker } from "node:worker_threads";
 import { TensorloomError } from "../../src/tensor/errors.js";
 import * as io from "../../src/io/index.js";
+import { type Rng, rng } from "./rng.js";
 
 // ---------------------------------------------------------------- random numbers
 
-export type Rng = () => number;
-/** mulberry32: a small seeded generator; input i of a run uses seed ^ hash(i), so any input replays alone. */
+/** Input i of a run uses seed ^ hash(i), so any input replays alone. */
 export function rngFor(seed: number, index: number): Rng {
-  let a = (seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
 }
 const int = (r: Rng, n: number): number => Math.floor(r() * n);
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)]!;

@@ -7,20 +7,9 @@
 import { readCsv, readCsvStream, toCsv, DataFrame, type ReadCsvOptions } from "../index.js";
 import { cell } from "../column.js";
 import { TensorloomError } from "../../tensor/errors.js";
+import { rng } from "../../../test/support/rng.js";
 
 // ---------------------------------------------------------------- generator
-
-/** mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FuzzCase {
   /** The CSV text, or its UTF-8 bytes (possibly made invalid). */
