@@ -1,6 +1,7 @@
 // Joining and splitting along a dim: cat, stack, split, chunk, unbind. cat copies each piece
 // into its block of the output; its gradient is the matching slices.
 
+import { asOp } from "../tensor/opContext.js";
 import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { promoteTypes } from "../tensor/dtype.js";
@@ -15,46 +16,50 @@ import { narrow, select, unsqueeze } from "./movement.js";
  * @example tl.cat([tl.ones([1, 2]), tl.zeros([2, 2])]) // shape [3, 2]
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new ValueError(`cat: expected a non-empty array of tensors, got ${tensors.length === 0 ? "[]" : typeof tensors}.`);
-  // PyTorch lets 1-D empty tensors join anything; skip them
-  const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
-  if (parts.length === 0) return tensors[0]!;
-  const ref = parts[0]!;
-  if (ref.ndim === 0) throw new ShapeError(`cat: zero-dimensional tensors cannot be concatenated. Use stack, or unsqueeze them first.`);
-  const d = normDim("cat", dim, ref.ndim);
-  let total = 0;
-  parts.forEach((t, k) => {
-    if (t.ndim !== ref.ndim || t.shape.some((s, i) => i !== d && s !== ref.shape[i])) {
-      throw new ShapeError(`cat: tensor ${k} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(ref.shape)}; all sizes except dim ${d} must match.`);
+  return asOp("cat", () => {
+    if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new ValueError(`cat: expected a non-empty array of tensors, got ${tensors.length === 0 ? "[]" : typeof tensors}.`);
+    // PyTorch lets 1-D empty tensors join anything; skip them
+    const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+    if (parts.length === 0) return tensors[0]!;
+    const ref = parts[0]!;
+    if (ref.ndim === 0) throw new ShapeError(`cat: zero-dimensional tensors cannot be concatenated. Use stack, or unsqueeze them first.`);
+    const d = normDim("cat", dim, ref.ndim);
+    let total = 0;
+    parts.forEach((t, k) => {
+      if (t.ndim !== ref.ndim || t.shape.some((s, i) => i !== d && s !== ref.shape[i])) {
+        throw new ShapeError(`cat: tensor ${k} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(ref.shape)}; all sizes except dim ${d} must match.`);
+      }
+      total += t.shape[d]!;
+    });
+    const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
+    const shape = ref.shape.map((s, i) => (i === d ? total : s));
+    const out = empty(dtype, shape);
+    const dst = stridesOf(shape);
+    let at = 0;
+    for (const t of parts) {
+      const src = castRaw(t, dtype);
+      kernels().copyStrided(src.storage, out.storage, { shape: t.shape, srcOffset: 0, srcStrides: stridesOf(t.shape), dstOffset: at * dst[d]!, dstStrides: dst });
+      at += t.shape[d]!;
     }
-    total += t.shape[d]!;
+    const starts: number[] = [];
+    parts.reduce((s, t) => (starts.push(s), s + t.shape[d]!), 0);
+    return record("CatBackward0", out, parts, (g) => parts.map((t, k) => () => narrow(g, d, starts[k]!, t.shape[d]!)), []);
   });
-  const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
-  const shape = ref.shape.map((s, i) => (i === d ? total : s));
-  const out = empty(dtype, shape);
-  const dst = stridesOf(shape);
-  let at = 0;
-  for (const t of parts) {
-    const src = castRaw(t, dtype);
-    kernels().copyStrided(src.storage, out.storage, { shape: t.shape, srcOffset: 0, srcStrides: stridesOf(t.shape), dstOffset: at * dst[d]!, dstStrides: dst });
-    at += t.shape[d]!;
-  }
-  const starts: number[] = [];
-  parts.reduce((s, t) => (starts.push(s), s + t.shape[d]!), 0);
-  return record("CatBackward0", out, parts, (g) => parts.map((t, k) => () => narrow(g, d, starts[k]!, t.shape[d]!)), []);
 }
 
 /** Join along a new dim, as torch.stack; all shapes must be equal. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new ValueError(`stack: expected a non-empty array of tensors.`);
-  const ref = tensors[0]!;
-  tensors.forEach((t, k) => {
-    if (t.ndim !== ref.ndim || t.shape.some((s, i) => s !== ref.shape[i])) {
-      throw new ShapeError(`stack: expects each tensor to be equal size, but tensor 0 has ${fmt(ref.shape)} and tensor ${k} has ${fmt(t.shape)}.`);
-    }
+  return asOp("stack", () => {
+    if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new ValueError(`stack: expected a non-empty array of tensors.`);
+    const ref = tensors[0]!;
+    tensors.forEach((t, k) => {
+      if (t.ndim !== ref.ndim || t.shape.some((s, i) => s !== ref.shape[i])) {
+        throw new ShapeError(`stack: expects each tensor to be equal size, but tensor 0 has ${fmt(ref.shape)} and tensor ${k} has ${fmt(t.shape)}.`);
+      }
+    });
+    const d = normDim("stack", dim, ref.ndim + 1);
+    return cat(tensors.map((t) => unsqueeze(t, d)), d);
   });
-  const d = normDim("stack", dim, ref.ndim + 1);
-  return cat(tensors.map((t) => unsqueeze(t, d)), d);
 }
 
 /**

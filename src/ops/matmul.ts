@@ -3,6 +3,7 @@
 //   C = A B      =>  dA = dC B^T,  dB = A^T dC.
 // matmul (torch.matmul's 1-D and broadcasting rules) and linear are built on it.
 
+import { asOp } from "../tensor/opContext.js";
 import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { DTypeError, ShapeError } from "../tensor/errors.js";
@@ -101,31 +102,33 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
  * @example tl.matmul(tl.ones([2, 3]), tl.ones([3])) // shape [2]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  checkDtypes("matmul", a, b);
-  if (a.ndim === 0 || b.ndim === 0) {
-    throw new ShapeError(`matmul: both arguments need at least 1 dim, got ${fmt(a.shape)} and ${fmt(b.shape)}. Use mul for scalars.`);
-  }
-  const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : a;
-  const b2 = b.ndim === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
-  const k = a2.shape[a2.ndim - 1]!, k2 = b2.shape[b2.ndim - 2]!;
-  if (k !== k2) {
-    throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: a's last dim (${k}) must equal b's ${b.ndim === 1 ? "only" : "second-to-last"} dim (${k2}).`);
-  }
-  let out: Tensor;
-  if (b2.ndim === 2 && a2.ndim > 2) {
-    // [..., m, k] @ [k, n]: fold the batch into the rows, one GEMM (the linear-layer case)
-    const lead = a2.shape.slice(0, -1);
-    out = reshape(mm(reshape(a2, [numelOf(lead), k]), b2), [...lead, b2.shape[1]!]);
-  } else {
-    const batch = broadcastShapes("matmul", a2.shape.slice(0, -2), b2.shape.slice(0, -2));
-    const fit = (t: Tensor): Tensor => {
-      const tb = t.shape.slice(0, -2);
-      if (tb.length === 0 || shapesEqual(tb, batch)) return t;
-      return expand(t, [...batch, ...t.shape.slice(-2)]);
-    };
-    out = mm(fit(a2), fit(b2));
-  }
-  if (a.ndim === 1) out = squeeze(out, -2);
-  if (b.ndim === 1) out = squeeze(out, -1);
-  return out;
+  return asOp("matmul", () => {
+    checkDtypes("matmul", a, b);
+    if (a.ndim === 0 || b.ndim === 0) {
+      throw new ShapeError(`matmul: both arguments need at least 1 dim, got ${fmt(a.shape)} and ${fmt(b.shape)}. Use mul for scalars.`);
+    }
+    const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : a;
+    const b2 = b.ndim === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
+    const k = a2.shape[a2.ndim - 1]!, k2 = b2.shape[b2.ndim - 2]!;
+    if (k !== k2) {
+      throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: a's last dim (${k}) must equal b's ${b.ndim === 1 ? "only" : "second-to-last"} dim (${k2}).`);
+    }
+    let out: Tensor;
+    if (b2.ndim === 2 && a2.ndim > 2) {
+      // [..., m, k] @ [k, n]: fold the batch into the rows, one GEMM (the linear-layer case)
+      const lead = a2.shape.slice(0, -1);
+      out = reshape(mm(reshape(a2, [numelOf(lead), k]), b2), [...lead, b2.shape[1]!]);
+    } else {
+      const batch = broadcastShapes("matmul", a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+      const fit = (t: Tensor): Tensor => {
+        const tb = t.shape.slice(0, -2);
+        if (tb.length === 0 || shapesEqual(tb, batch)) return t;
+        return expand(t, [...batch, ...t.shape.slice(-2)]);
+      };
+      out = mm(fit(a2), fit(b2));
+    }
+    if (a.ndim === 1) out = squeeze(out, -2);
+    if (b.ndim === 1) out = squeeze(out, -1);
+    return out;
+  });
 }

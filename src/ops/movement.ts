@@ -1,6 +1,7 @@
 // Layout ops: reshape/view (share storage), permute, expand, slice, flip (strided copies, since
 // every tensor is contiguous), and dtype conversion, clone and detach.
 
+import { asOp } from "../tensor/opContext.js";
 import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { type DType, assertDType, isFloat } from "../tensor/dtype.js";
@@ -103,29 +104,31 @@ export function t(x: Tensor): Tensor {
  * here; the gradient is summed back over the expanded dims by the autograd engine.
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  if (shape.length < x.ndim) {
-    throw new ShapeError(`expand: the target ${fmt(shape)} has fewer dims than the tensor ${fmt(x.shape)}. Give at least ${x.ndim} sizes.`);
-  }
-  const off = shape.length - x.ndim;
-  const target = shape.map((d, i) => {
-    const own = i >= off ? x.shape[i - off]! : undefined;
-    // checked before allocating: a size like -2 would otherwise fail deep in the typed-array code
-    if (!Number.isInteger(d) || d < -1) {
-      throw new ShapeError(`expand: invalid size ${d} at dim ${i} in ${fmt(shape)}; sizes are non-negative integers, or -1 to keep an existing size.`);
+  return asOp("expand", () => {
+    if (shape.length < x.ndim) {
+      throw new ShapeError(`expand: the target ${fmt(shape)} has fewer dims than the tensor ${fmt(x.shape)}. Give at least ${x.ndim} sizes.`);
     }
-    if (d === -1) {
-      if (own === undefined) throw new ShapeError(`expand: -1 is not allowed for the new leading dim ${i} in ${fmt(shape)}. Give its size.`);
-      return own;
-    }
-    if (own !== undefined && own !== d && own !== 1) {
-      throw new ShapeError(`expand: the expanded size ${d} must match the existing size ${own} at dim ${i} (tensor ${fmt(x.shape)}, target ${fmt(shape)}); only size-1 dims can grow.`);
-    }
-    return d;
+    const off = shape.length - x.ndim;
+    const target = shape.map((d, i) => {
+      const own = i >= off ? x.shape[i - off]! : undefined;
+      // checked before allocating: a size like -2 would otherwise fail deep in the typed-array code
+      if (!Number.isInteger(d) || d < -1) {
+        throw new ShapeError(`expand: invalid size ${d} at dim ${i} in ${fmt(shape)}; sizes are non-negative integers, or -1 to keep an existing size.`);
+      }
+      if (d === -1) {
+        if (own === undefined) throw new ShapeError(`expand: -1 is not allowed for the new leading dim ${i} in ${fmt(shape)}. Give its size.`);
+        return own;
+      }
+      if (own !== undefined && own !== d && own !== 1) {
+        throw new ShapeError(`expand: the expanded size ${d} must match the existing size ${own} at dim ${i} (tensor ${fmt(x.shape)}, target ${fmt(shape)}); only size-1 dims can grow.`);
+      }
+      return d;
+    });
+    const st = stridesOf(x.shape);
+    const src = target.map((_, i) => (i < off || x.shape[i - off] === 1 ? 0 : st[i - off]!));
+    const out = copyWith(x, target, src, 0);
+    return record("ExpandBackward0", out, [x], (g) => [() => g], []);
   });
-  const st = stridesOf(x.shape);
-  const src = target.map((_, i) => (i < off || x.shape[i - off] === 1 ? 0 : st[i - off]!));
-  const out = copyWith(x, target, src, 0);
-  return record("ExpandBackward0", out, [x], (g) => [() => g], []);
 }
 
 /** Broadcast x to `shape`, as torch.broadcast_to (materialised, not a stride-0 view). */

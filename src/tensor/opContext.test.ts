@@ -11,6 +11,12 @@ const f32 = (shape: number[]): tl.Tensor => tl.ones(shape);
 const ints = (shape: number[]): tl.Tensor => tl.ones(shape, { dtype: "int32" });
 const idx = (v: number[]): tl.Tensor => tl.tensor(v, { dtype: "int32" });
 
+/** Run fn with the element limit lowered to n (inputs under it, the result over it). */
+function underLimit<T>(n: number, fn: () => T): T {
+  const prev = tl.setMaxElements(n);
+  try { return fn(); } finally { tl.setMaxElements(prev); }
+}
+
 // [the op the user called, the call, the inner op whose check fails (null: the op's own check)]
 const cases: [string, () => unknown, string | null][] = [
   ["mseLoss", () => F.mseLoss(ints([3]), ints([3])), null],
@@ -41,6 +47,11 @@ const cases: [string, () => unknown, string | null][] = [
   ["softmax", () => tl.softmax(ints([3]), 0), null],
   ["softmax", () => tl.softmax(f32([3]), 1), null],
   ["silu", () => F.silu(ints([3])), null],
+  ["matmul", () => tl.matmul(f32([65536, 2]), f32([2, 65536])), null],
+  ["matmul", () => tl.matmul(f32([2, 3, 4]), f32([3, 4, 5])), null],
+  ["expand", () => f32([1, 1]).expand([65536, 65536]), null],
+  ["cat", () => underLimit(1000, () => tl.cat([f32([600]), f32([600])])), null],
+  ["stack", () => tl.stack([f32([2]), f32([3])]), null],
 ];
 
 describe("errors name the op the user called", () => {
