@@ -41,6 +41,7 @@ export { checkedConvOutputSize as convOutputSize } from "./ops/conv.js";
 export * as signal from "./ops/signal.js";
 export * as optim from "./optim/index.js";
 export * as io from "./io/index.js";
+export { fromPixels, toPixels, type PixelData, type PixelSource, type CanvasLike, type DrawableLike, type FromPixelsOptions } from "./io/pixels.js";
 export * as onnx from "./onnx/index.js";
 export * as metrics from "./train/metrics.js";
 export * as data from "./data/index.js";

@@ -90,6 +90,76 @@ console.warn = (...a: unknown[]) => {
   pageWarn(...a);
 };
 
+/** Largest |p - q| over two equal-length arrays (Infinity when the lengths differ). */
+function maxAbsDiff(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  if (p.length !== q.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < q.length; i++) m = Math.max(m, Math.abs(p[i]! - q[i]!));
+  return m;
+}
+
+/**
+ * tl.fromPixels / tl.toPixels on real DOM sources: a canvas, an OffscreenCanvas, an <img> and an
+ * ImageBitmap of one opaque image must read as its ImageData does (the Node path), resized too;
+ * toPixels must draw what getImageData reads back.
+ */
+async function pixels() {
+  const W = 9, H = 6;
+  const bytes = new Uint8ClampedArray(W * H * 4);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = i % 4 === 3 ? 255 : (i * 37 + 11) % 256;
+  const imageData = new ImageData(bytes, W, H);
+  const canvas = document.createElement("canvas");
+  canvas.width = W;
+  canvas.height = H;
+  // contexts made for reading back (as fromPixels asks), so Chromium does not warn about getImageData
+  const readable = { willReadFrequently: true };
+  (canvas.getContext("2d", readable) as CanvasRenderingContext2D).putImageData(imageData, 0, 0);
+  const offscreen = new OffscreenCanvas(W, H);
+  offscreen.getContext("2d", readable)!.putImageData(imageData, 0, 0);
+  const img = new Image();
+  img.src = canvas.toDataURL("image/png");
+  await img.decode();
+  const bitmap = await createImageBitmap(imageData);
+  // the Node path: the same bytes as a plain ImageData-like object
+  const plain = { data: new Uint8ClampedArray(bytes), width: W, height: H };
+  const sources = { canvas, offscreen, img, bitmap, imageData } as const;
+  const read: Record<string, { full: number; resized: number; shape: readonly number[] }> = {};
+  for (const [name, src] of Object.entries(sources)) {
+    const full = tl.fromPixels(src, { channels: 4 });
+    read[name] = {
+      shape: full.shape,
+      full: maxAbsDiff(full.storage, tl.fromPixels(plain, { channels: 4 }).storage),
+      resized: maxAbsDiff(tl.fromPixels(src, { size: [4, 13] }).storage, tl.fromPixels(plain, { size: [4, 13] }).storage),
+    };
+  }
+  // toPixels into a canvas: an opaque RGB tensor, then getImageData
+  const t = tl.rand([3, 5, 8], { generator: new tl.Generator(3) });
+  const target = document.createElement("canvas");
+  target.getContext("2d", readable);
+  const out = tl.toPixels(t, target);
+  const drawn = target.getContext("2d")!.getImageData(0, 0, target.width, target.height);
+  const gray = document.createElement("canvas");
+  gray.getContext("2d", readable);
+  const grayOut = tl.toPixels(tl.rand([4, 3], { generator: new tl.Generator(4) }), gray);
+  let notLoaded = "";
+  try {
+    tl.fromPixels(new Image());
+  } catch (e) {
+    notLoaded = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  return {
+    read,
+    toPixels: {
+      isImageData: out instanceof ImageData,
+      canvasSize: [target.width, target.height],
+      drawnVsReturned: maxAbsDiff(drawn.data, out.data),
+      roundTrip: maxAbsDiff(tl.fromPixels(target).storage, t.storage),
+      grayDrawnVsReturned: maxAbsDiff(gray.getContext("2d")!.getImageData(0, 0, 3, 4).data, grayOut.data),
+    },
+    notLoaded,
+  };
+}
+
 async function check() {
   const backendName = await tl.ready();
   const backend = kernels() as WasmBackend;
@@ -110,6 +180,7 @@ async function check() {
     two: t2,
     warnings,
     dwMaxRelDiff: maxRelDiff(r2.dw, r1.dw),
+    pixels: await pixels(),
     convOutMaxRelDiff: maxRelDiff(r2.out, r1.out),
   };
 }

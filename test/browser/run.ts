@@ -2,7 +2,8 @@
 // Bundles test/browser/page.ts with esbuild, serves it from localhost twice (with the
 // cross-origin isolation headers, where SharedArrayBuffer and threads exist, and without them,
 // where the backend must run single-threaded), and checks what the page reports: workers ready
-// after tl.ready(), 1 and 2 threads giving the same bits, and the timings (printed, not asserted).
+// after tl.ready(), 1 and 2 threads giving the same bits, and the timings (printed, not asserted);
+// and tl.fromPixels / tl.toPixels on a real canvas, OffscreenCanvas, <img> and ImageBitmap.
 // Needs Debian's Chromium at /usr/bin/chromium (CI has none, so this is not part of npm test).
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -104,6 +105,23 @@ async function main(): Promise<void> {
     // the weight gradient sums per-thread partials: the same 16 * 1024 float32 terms per entry in
     // another order (as in Node), so within rounding (measured 3.5e-5), not bit for bit
     assert.ok(iso.dwMaxRelDiff <= 1e-4, `conv2d weight gradient: 2 threads within 1e-4 of 1 relative, got ${iso.dwMaxRelDiff}`);
+
+    const px = iso.pixels;
+    for (const [name, r] of Object.entries(px.read)) {
+      console.log(`  fromPixels(${name}): shape [${r.shape.join(", ")}], max |difference| from the ImageData-like path ${r.full}; resized to 4x13: ${r.resized}`);
+      assert.deepEqual(r.shape, [4, 6, 9], `fromPixels(${name}) gives [C, H, W]`);
+      assert.equal(r.full, 0, `fromPixels(${name}) reads the same pixels as the ImageData-like object`);
+      assert.equal(r.resized, 0, `fromPixels(${name}, { size }) resizes as the ImageData-like path`);
+    }
+    const tp = px.toPixels;
+    console.log(`  toPixels: returns ImageData ${tp.isImageData}, canvas sized ${tp.canvasSize.join("x")}, getImageData vs returned bytes max |diff| ${tp.drawnVsReturned} (gray [H, W]: ${tp.grayDrawnVsReturned}), fromPixels(canvas) vs the tensor ${tp.roundTrip.toExponential(2)}`);
+    console.log(`  fromPixels(new Image()) before loading: ${px.notLoaded}`);
+    assert.equal(tp.isImageData, true);
+    assert.deepEqual(tp.canvasSize, [8, 5]);
+    assert.equal(tp.drawnVsReturned, 0, "toPixels draws what getImageData reads back");
+    assert.equal(tp.grayDrawnVsReturned, 0, "toPixels draws a gray [H, W] tensor as getImageData reads it back");
+    assert.ok(tp.roundTrip <= 0.5 / 255 + 1e-7, "fromPixels(toPixels(t, canvas)) is t within half a byte step");
+    assert.match(px.notLoaded, /^ValueError: fromPixels: the image or video has no pixels yet/);
 
     const plain = await open("/plain/");
     console.log(`plain page (no COOP/COEP): crossOriginIsolated ${plain.crossOriginIsolated}, SharedArrayBuffer ${plain.sharedArrayBuffer}, backend ${plain.backend}, shared memory ${plain.shared}; setNumThreads(2) -> ${plain.two.workersReady} workers, matmul ${fmt(plain.two.matmulMs.median)}, conv ${fmt(plain.two.convMs.median)}`);
