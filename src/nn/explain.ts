@@ -8,7 +8,7 @@
 
 import type { Tensor } from "../tensor/tensor.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
-import { fmt } from "../tensor/shape.js";
+import { fmt, numelOf, stridesOf } from "../tensor/shape.js";
 import { enableGrad, noGrad } from "../autograd/graph.js";
 import { backward } from "../autograd/backward.js";
 import { detach } from "../ops/movement.js";
@@ -116,11 +116,6 @@ interface Geometry {
   wShape: number[];
 }
 
-const stridesOf = (shape: readonly number[]): number[] => {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1]! * shape[i + 1]!;
-  return s;
-};
 const offset = (idx: readonly number[], strides: readonly number[]): number => idx.reduce((a, v, i) => a + v * strides[i]!, 0);
 const unravel = (flat: number, shape: readonly number[]): number[] => {
   const idx = new Array<number>(shape.length);
@@ -130,7 +125,6 @@ const unravel = (flat: number, shape: readonly number[]): number[] => {
   }
   return idx;
 };
-const volume = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function geometryOf(op: string, x: Tensor, weight: Tensor, o: ExplainConvOptions): Geometry {
   const nd = weight.ndim - 2;
@@ -173,7 +167,7 @@ function explainCell(g: Geometry, x: Tensor, weight: Tensor, bias: Tensor | null
   const windowShape = [g.cg, ...g.kernel];
   const taps: ConvTap[] = [];
   let sum = 0;
-  for (let f = 0; f < volume(windowShape); f++) {
+  for (let f = 0; f < numelOf(windowShape); f++) {
     const [cgi, ...k] = unravel(f, windowShape) as [number, ...number[]];
     const c = group * g.cg + cgi;
     const at = pos.map((o, i) => o * g.stride[i]! - g.padding[i]! + k[i]! * g.dilation[i]!);
@@ -199,7 +193,7 @@ function explainGradCell(g: Geometry, weight: Tensor, dy: Tensor, dx: Tensor, xI
   const taps: ConvGradTap[] = [];
   let sum = 0;
   for (let oc = group * g.og; oc < (group + 1) * g.og; oc++) {
-    for (let f = 0; f < volume(g.kernel); f++) {
+    for (let f = 0; f < numelOf(g.kernel); f++) {
       const k = unravel(f, g.kernel);
       // the output cell whose window put tap k on this input position: o * s - p + k * d = pos
       const o = pos.map((v, i) => (v + g.padding[i]! - k[i]! * g.dilation[i]!) / g.stride[i]!);
@@ -242,8 +236,8 @@ export function conv(x: Tensor, weight: Tensor, opts: ExplainConvOptions = {}): 
   const y = runConv(op, x, weight, opts);
   const g = geometryOf(op, x, weight, opts);
   const shape = g.batched ? g.yShape : g.yShape.slice(1);
-  const cells = volume(shape);
-  if (cells * volume([g.cg, ...g.kernel]) > MAX_TAPS) throw new ValueError(`${op}: ${cells} output cells of ${volume([g.cg, ...g.kernel])} taps each is more than ${MAX_TAPS} taps; explain single cells with explain.convCell.`);
+  const cells = numelOf(shape);
+  if (cells * numelOf([g.cg, ...g.kernel]) > MAX_TAPS) throw new ValueError(`${op}: ${cells} output cells of ${numelOf([g.cg, ...g.kernel])} taps each is more than ${MAX_TAPS} taps; explain single cells with explain.convCell.`);
   return { outputShape: shape, output: y, cells: Array.from({ length: cells }, (_, f) => explainCell(g, x, weight, opts.bias ?? null, y, unravel(f, shape))) };
 }
 
@@ -274,8 +268,8 @@ export function convInputGrad(x: Tensor, weight: Tensor, dy: Tensor, opts: Expla
   const g = geometryOf(op, x, weight, opts);
   const dx = autogradInput(op, x, weight, dy, opts, g);
   const shape = [...x.shape];
-  if (volume(shape) * g.og * volume(g.kernel) > MAX_TAPS) throw new ValueError(`${op}: ${volume(shape)} input cells is too many to explain at once (more than ${MAX_TAPS} candidate taps); explain single cells with explain.convInputGradCell.`);
-  return { inputShape: shape, grad: dx, cells: Array.from({ length: volume(shape) }, (_, f) => explainGradCell(g, weight, dy, dx, unravel(f, shape))) };
+  if (numelOf(shape) * g.og * numelOf(g.kernel) > MAX_TAPS) throw new ValueError(`${op}: ${numelOf(shape)} input cells is too many to explain at once (more than ${MAX_TAPS} candidate taps); explain single cells with explain.convInputGradCell.`);
+  return { inputShape: shape, grad: dx, cells: Array.from({ length: numelOf(shape) }, (_, f) => explainGradCell(g, weight, dy, dx, unravel(f, shape))) };
 }
 
 /**
