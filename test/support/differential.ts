@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import * as tl from "../../src/index.js";
-import { LOCAL_FIXTURE_DIR, type FloatType } from "./fixtures.js";
+import { LOCAL_FIXTURE_DIR, fromFixture, type FloatType } from "./fixtures.js";
 
 export const DIFFERENTIAL_DIR = resolve(LOCAL_FIXTURE_DIR, "differential");
 
@@ -47,8 +47,7 @@ function values(t: DiffTensor): number[] {
 
 /** The case's tensor in tensorloom: floats in `dtype`, int64 as int32, bool as bool. */
 function build(t: DiffTensor, dtype: FloatType, requiresGrad: boolean): tl.Tensor {
-  const dt = t.dtype === "int64" ? "int32" : t.dtype === "bool" ? "bool" : dtype;
-  return tl.tensor(values(t), { shape: t.shape, dtype: dt, requiresGrad: requiresGrad && dt === dtype });
+  return fromFixture({ shape: t.shape, dtype: t.dtype, data: values(t) }, dtype, requiresGrad);
 }
 
 // ---------------------------------------------------------------- the ops
