@@ -12,7 +12,7 @@ import { fmt, numelOf, stridesOf } from "../tensor/shape.js";
 import { enableGrad, noGrad } from "../autograd/graph.js";
 import { backward } from "../autograd/backward.js";
 import { detach } from "../ops/movement.js";
-import { type ConvOptions, convNd, outputLength, perDim } from "../ops/conv.js";
+import { type ConvOptions, convNd, outputLength, perDim, resolvePadding } from "../ops/conv.js";
 
 /** Options of the conv explainers: F.conv*d's options plus an optional bias. */
 export interface ExplainConvOptions extends ConvOptions {
@@ -135,10 +135,7 @@ function geometryOf(op: string, x: Tensor, weight: Tensor, o: ExplainConvOptions
   const kernel = weight.shape.slice(2);
   const stride = perDim(op, "stride", o.stride ?? 1, nd, 1);
   const dilation = perDim(op, "dilation", o.dilation ?? 1, nd, 1);
-  const p = o.padding ?? 0;
-  // "same": left = d(k-1) // 2, the odd one on the right (PyTorch's split; conv.ts does the same)
-  const padding = p === "valid" ? new Array<number>(nd).fill(0) : p === "same" ? kernel.map((k, i) => Math.floor((dilation[i]! * (k - 1)) / 2)) : perDim(op, "padding", p, nd, 0);
-  const extra = p === "same" ? kernel.map((k, i) => (dilation[i]! * (k - 1)) % 2) : new Array<number>(nd).fill(0);
+  const { padding, extraRight: extra } = resolvePadding(op, o.padding ?? 0, kernel, stride, dilation);
   const spatial = xShape.slice(2);
   const out = spatial.map((n, i) => outputLength(n + extra[i]!, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!));
   const O = weight.shape[0]!;

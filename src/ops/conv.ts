@@ -180,6 +180,23 @@ function checkSpatial(op: string, x: Tensor, shown: readonly number[]): void {
   }
 }
 
+/**
+ * A conv's padding option as symmetric padding per dim plus extra zeros on the right: "same"
+ * splits the total d(k - 1) as left = total // 2 with the odd one on the right (PyTorch's choice).
+ */
+export function resolvePadding(op: string, p: IntOrTuple | "same" | "valid", kernel: readonly number[], stride: readonly number[], dilation: readonly number[]): { padding: number[]; extraRight: number[] } {
+  const nd = kernel.length;
+  if (p === "valid") return { padding: new Array<number>(nd).fill(0), extraRight: new Array<number>(nd).fill(0) };
+  if (p === "same") {
+    if (stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding="same" is not supported for strided convolutions (stride ${fmt(stride)}), as in PyTorch. Give explicit padding.`);
+    return {
+      padding: kernel.map((k, i) => Math.floor((dilation[i]! * (k - 1)) / 2)),
+      extraRight: kernel.map((k, i) => (dilation[i]! * (k - 1)) % 2),
+    };
+  }
+  return { padding: perDim(op, "padding", p, nd, 0), extraRight: new Array<number>(nd).fill(0) };
+}
+
 /** Checks and geometry of a conv on a batched input x (the user gave `shown`). */
 function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, o: ConvOptions, shown: readonly number[]): Resolved {
   checkSpatial(op, x, shown);
@@ -199,16 +216,7 @@ function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Te
   const stride = perDim(op, "stride", o.stride ?? 1, nd, 1);
   const dilation = perDim(op, "dilation", o.dilation ?? 1, nd, 1);
   const kernel = weight.shape.slice(2);
-  let padding: number[];
-  const extraRight = new Array<number>(nd).fill(0);
-  const p = o.padding ?? 0;
-  if (p === "valid") padding = new Array<number>(nd).fill(0);
-  else if (p === "same") {
-    if (stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding="same" is not supported for strided convolutions (stride ${fmt(stride)}), as in PyTorch. Give explicit padding.`);
-    // total padding d(k-1) split left = total // 2, the odd one on the right (PyTorch's choice)
-    padding = kernel.map((k, i) => Math.floor((dilation[i]! * (k - 1)) / 2));
-    kernel.forEach((k, i) => (extraRight[i] = (dilation[i]! * (k - 1)) % 2));
-  } else padding = perDim(op, "padding", p, nd, 0);
+  const { padding, extraRight } = resolvePadding(op, o.padding ?? 0, kernel, stride, dilation);
   const spatial = x.shape.slice(2);
   spatial.forEach((n, i) => {
     const out = outputLength(n + extraRight[i]!, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!);
