@@ -343,8 +343,7 @@ function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor,
     throw new ShapeError(`${op}: input ${fmt(shown)} has ${Cin} channels but weight ${fmt(weight.shape)} expects ${weight.shape[0]} (weight.shape[0]); a transposed conv's weight is [in_channels, out_channels / groups, ...kernel].`);
   }
   if (Cin % groups !== 0) {
-    const ok = Array.from({ length: Cin }, (_, i) => i + 1).filter((g) => Cin % g === 0);
-    throw new ShapeError(`${op}: in channels (${Cin}) must be divisible by groups (${groups}); groups that divide it: ${ok.join(", ")}.`);
+    throw new ShapeError(`${op}: in channels (${Cin}) must be divisible by groups (${groups}); groups that divide it: ${commonDivisors(Cin, Cin).join(", ")}.`);
   }
   const Cout = weight.shape[1]! * groups;
   if (bias && bias.shape[0] !== Cout) throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the output has ${Cout} channels (weight.shape[1] * groups).`);
