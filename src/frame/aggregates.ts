@@ -98,7 +98,8 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
   }
 }
 
-function numericResult(out: Float64Array, dtype: FrameDType): Column {
+/** A float64 result as `dtype` (int64 or bool), or float64 when any value is missing (NaN), as pandas. */
+export function numericResult(out: Float64Array, dtype: FrameDType): Column {
   if (dtype === "float64") return floatCol(out);
   const valid = new Uint8Array(out.length);
   let anyMissing = false;

@@ -4,8 +4,8 @@
 // count counts every column, as pandas' count. The per-value work is aggregates.ts's, so
 // df.sum() and df.col(k).sum() agree: axis 1 is the same aggregate over row groups.
 
-import { type Column, type FrameDType, boolCol, cell, colLength, floatCol, intCol, naMask, numericView, columnFromValues } from "../column.js";
-import { aggregate, oneGroup, quantiles } from "../aggregates.js";
+import { type Column, type FrameDType, boolCol, cell, colLength, floatCol, intCol, isNumericDType, naMask, numericView, columnFromValues } from "../column.js";
+import { aggregate, numericResult, oneGroup, quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { labelIndex, indexLabel } from "../labels.js";
 import { DataFrame } from "../table.js";
@@ -31,12 +31,10 @@ function axisOf(op: string, axis: ReduceOptions["axis"]): 0 | 1 {
   throw new FrameError(`${op}: axis must be 0 ("index") or 1 ("columns"), got ${JSON.stringify(axis)}.`);
 }
 
-const isNumericCol = (c: Column) => c.dtype === "float64" || c.dtype === "int64" || c.dtype === "bool";
-
 /** The columns a reduction uses: numeric ones (count: all). */
 function columnsFor(df: DataFrame, spec: FrameReduction | "quantile"): { names: string[]; cols: Column[] } {
   const names: string[] = [], cols: Column[] = [];
-  df.data.forEach((c, j) => { if (spec === "count" || isNumericCol(c)) { names.push(df.names[j]!); cols.push(c); } });
+  df.data.forEach((c, j) => { if (spec === "count" || isNumericDType(c.dtype)) { names.push(df.names[j]!); cols.push(c); } });
   return { names, cols };
 }
 
@@ -53,13 +51,6 @@ function resultDType(spec: FrameReduction, cols: readonly Column[]): FrameDType 
   return "float64";
 }
 
-function build(values: Float64Array, dtype: FrameDType): Column {
-  let anyNaN = false;
-  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) { anyNaN = true; break; }
-  if (anyNaN || dtype === "float64") return floatCol(values);
-  return dtype === "bool" ? boolCol(Uint8Array.from(values)) : intCol(values);
-}
-
 /** df.sum() and its siblings: see DataFrame.sum. */
 export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOptions = {}): Series {
   const axis = axisOf(spec, opts.axis);
@@ -74,7 +65,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
       const v = cell(aggregate(spec, spec, c, names[j]!, oneGroup(n)), 0);
       out[j] = v === null ? NaN : Number(v);
     });
-    return Series.fromColumn(build(out, dtype), null, labelIndex(columnFromValues(spec, null, names, "string")));
+    return Series.fromColumn(numericResult(out, dtype), null, labelIndex(columnFromValues(spec, null, names, "string")));
   }
   // axis 1: every value of the used columns in one column, grouped by row
   const rows = df.length, k = cols.length;
@@ -98,7 +89,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
     out = Float64Array.from(numericView(spec, aggregate(spec, spec, long, null, { ids, n: rows }), null));
   }
   if (!skipna && spec !== "count") for (let i = 0; i < rows; i++) if (rowHasNA[i]) out[i] = NaN;
-  return Series.fromColumn(build(out, dtype), null, df.index);
+  return Series.fromColumn(numericResult(out, dtype), null, df.index);
 }
 
 /** df.quantile(q) / df.quantile([q...]): see DataFrame.quantile. */
