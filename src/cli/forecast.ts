@@ -120,6 +120,17 @@ export interface ForecastOptions {
   callbacks?: Callback[];
 }
 
+/** The seasonal log-differences d[t - season] = log y_t - log y_{t-season} (t >= season), from the logs of the series. */
+export const seasonalDiff = (logs: readonly number[], season: number): number[] =>
+  logs.map((v, t) => (t >= season ? v - logs[t - season]! : NaN)).slice(season);
+
+/** Mean and (population) deviation of the training differences, the standardisation of the LSTM's inputs; a zero deviation becomes 1. */
+export function standardisation(trainDiff: readonly number[]): { mean: number; std: number } {
+  const mean = trainDiff.reduce((a, b) => a + b, 0) / trainDiff.length;
+  const std = Math.sqrt(trainDiff.reduce((a, b) => a + (b - mean) ** 2, 0) / trainDiff.length) || 1;
+  return { mean, std };
+}
+
 /**
  * The LSTM trained on the windows whose targets are the months before `end`, forecasting months
  * [end, to) one step ahead (each forecast reads the actual previous months). The seasonal
@@ -128,10 +139,8 @@ export interface ForecastOptions {
 async function lstmOneStep(logs: readonly number[], end: number, to: number, o: ForecastOptions): Promise<{ model: Forecaster; history: tl.train.EpochLog[]; predicted: number[] }> {
   tl.manualSeed(o.seed);
   const { tau, season } = o;
-  const diff = logs.slice(0, to).map((v, t) => (t >= season ? v - logs[t - season]! : NaN)).slice(season); // d[t - season]
-  const trainDiff = diff.slice(0, end - season);
-  const mean = trainDiff.reduce((a, b) => a + b, 0) / trainDiff.length;
-  const std = Math.sqrt(trainDiff.reduce((a, b) => a + (b - mean) ** 2, 0) / trainDiff.length) || 1;
+  const diff = seasonalDiff(logs.slice(0, to), season); // d[t - season]
+  const { mean, std } = standardisation(diff.slice(0, end - season));
   const z = diff.map((v) => (v - mean) / std);
   // windows over the standardised seasonal differences: tau inputs -> the next one
   const w = tl.data.slidingWindows(z, tau, 1);
@@ -154,7 +163,7 @@ async function lstmOneStep(logs: readonly number[], end: number, to: number, o: 
 function arOneStepBoth(values: readonly number[], logs: readonly number[], end: number, to: number, tau: number, season: number) {
   const ar = fitAr(values, tau, end);
   // the LSTM's inputs: seasonal log-differences (standardising does not change a least-squares fit with an intercept)
-  const d = logs.slice(0, to).map((v, t) => (t >= season ? v - logs[t - season]! : NaN)).slice(season);
+  const d = seasonalDiff(logs.slice(0, to), season);
   const arInputs = fitAr(d, tau, end - season);
   return {
     ar: { fit: ar, predicted: arOneStep(ar, values, end, to) },

@@ -4,6 +4,7 @@
 // Sequential the pipeline trains.
 
 import * as tl from "../index.js";
+import { seasonalDiff, standardisation } from "./forecast.js";
 
 type Arch = tl.io.ArchitectureSpec;
 
@@ -59,16 +60,11 @@ export interface ForecastPreprocessing {
 }
 
 /** The log seasonal differences d[t - season] = log y_t - log y_{t-season}, as forecast.ts computes them. */
-const seasonalLogDiff = (values: readonly number[], season: number): number[] => {
-  const logs = values.map(Math.log);
-  return logs.map((v, t) => (t >= season ? v - logs[t - season]! : NaN)).slice(season);
-};
+const seasonalLogDiff = (values: readonly number[], season: number): number[] => seasonalDiff(values.map(Math.log), season);
 
-/** The preprocessing of a trained forecaster: its window, season and the training months' standardisation (the same sums as forecast.ts). */
+/** The preprocessing of a trained forecaster: its window, season and the training months' standardisation (forecast.ts's). */
 export function forecastPreprocessing(r: { series: number[]; testStart: number; tau: number; season: number }, column: string): ForecastPreprocessing {
-  const trainDiff = seasonalLogDiff(r.series, r.season).slice(0, r.testStart - r.season);
-  const mean = trainDiff.reduce((a, b) => a + b, 0) / trainDiff.length;
-  const std = Math.sqrt(trainDiff.reduce((a, b) => a + (b - mean) ** 2, 0) / trainDiff.length) || 1;
+  const { mean, std } = standardisation(seasonalLogDiff(r.series, r.season).slice(0, r.testStart - r.season));
   return { kind: "forecast", column, tau: r.tau, season: r.season, mean, std };
 }
 
