@@ -91,11 +91,8 @@ export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?:
     }
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`${op}: tensor "${name}" has shape ${JSON.stringify(t.shape)}; dims must be non-negative integers.`);
     // the readers' arithmetic: a running element count (a zero dim late does not save an overflow early)
-    let numel: U64 = 1;
-    for (const d of t.shape) {
-      numel = mul(numel, d);
-      if (typeof numel === "bigint" && numel > U64_MAX) throw new SafetensorsError(`${op}: tensor "${name}" has shape [${t.shape.join(", ")}], whose running element count overflows 64 bits, so readers refuse it. Put the zero dim first or drop the tensor.`);
-    }
+    const numel = runningNumel(t.shape);
+    if (numel === undefined) throw new SafetensorsError(`${op}: tensor "${name}" has shape [${t.shape.join(", ")}], whose running element count overflows 64 bits, so readers refuse it. Put the zero dim first or drop the tensor.`);
     const bits = mul(numel, BIT_SIZE[t.dtype]);
     if (typeof bits === "number" && bits % 8 !== 0) throw new SafetensorsError(`${op}: tensor "${name}" is ${t.dtype} [${t.shape.join(", ")}]: ${bits} bits, not a whole number of bytes. Pad the element count.`);
     if (bits !== t.bytes.length * 8) throw new SafetensorsError(`${op}: tensor "${name}" has ${t.bytes.length} bytes but ${t.dtype} [${t.shape.join(", ")}] needs ${typeof bits === "number" ? bits / 8 : bits / 8n}.`);
@@ -350,6 +347,15 @@ const mul = (a: U64, b: U64): U64 => {
   }
   return canon(BigInt(a) * BigInt(b));
 };
+/** The element count of a shape as the reference computes it, a running product; undefined once it passes 2^64 - 1 (a zero dim late does not save an overflow early). */
+function runningNumel(shape: readonly U64[]): U64 | undefined {
+  let numel: U64 = 1;
+  for (const d of shape) {
+    numel = mul(numel, d);
+    if (typeof numel === "bigint" && numel > U64_MAX) return undefined;
+  }
+  return numel;
+}
 const sub = (a: U64, b: U64): U64 => (typeof a === "number" && typeof b === "number" ? a - b : canon(BigInt(a) - BigInt(b)));
 
 const where = (name: string): string => `tensor ${JSON.stringify(name)}`;
@@ -440,11 +446,8 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
   for (const { name, begin, end, dtype, shape } of spans) {
     if (begin !== at) throw new SafetensorsError(`${op}: ${where(name)} starts at byte ${begin} but the data before it ends at ${at}; tensors must tile the data section without gaps or overlaps.`);
     if (end < begin) throw new SafetensorsError(`${op}: ${where(name)} has data_offsets [${begin}, ${end}] that end before they begin.`);
-    let numel: U64 = 1;
-    for (const d of shape) {
-      numel = mul(numel, d);
-      if (typeof numel === "bigint" && numel > U64_MAX) throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
-    }
+    const numel = runningNumel(shape);
+    if (numel === undefined) throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
     const bits = mul(numel, BIT_SIZE[dtype]);
     if (typeof bits === "bigint" && bits > U64_MAX) throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose size in bits overflows 64 bits.`);
     if (typeof bits === "number" ? bits % 8 !== 0 : bits % 8n !== 0n) throw new SafetensorsError(`${op}: ${where(name)} is ${dtype} [${shape.join(", ")}]: ${bits} bits, not a whole number of bytes.`);
