@@ -11,7 +11,8 @@ import { setPriority } from "node:os";
 import * as tl from "../../src/index.js";
 import { loadWasmBackend, type WasmBackend } from "../../src/backends/wasm/index.js";
 import { MAX_THREADS } from "../../src/backends/wasm/runtime.js";
-import { ThreadPool, threadLocal } from "../../src/backends/wasm/threads.js";
+import { ThreadPool } from "../../src/backends/wasm/threads.js";
+import { poolRows } from "./poolRows.js";
 
 const env = process.env;
 const maxSeconds = Number(env.STRESS_SECONDS ?? 20);
@@ -60,21 +61,14 @@ function same(a: Float32Array, b: Float32Array): boolean {
 // than an op, so many more hand-overs per second.
 const raw = loadWasmBackend() as WasmBackend;
 const pool = ThreadPool.create(raw.runtime, MAX_THREADS)!;
-const M = 16, K = 32, N = 48, R = 6, THREADS = 2;
-raw.arena.reset();
-const A = raw.arena.copyIn(tl.randn([R * M * K], { generator: g }).storage as Float32Array);
-const B = raw.arena.copyIn(tl.randn([K * N], { generator: g }).storage as Float32Array);
-const bias = tl.randn([R * M * N], { generator: g }).storage as Float32Array;
-const C = raw.arena.alloc(R * M * N * 4);
-const rows = Array.from({ length: R }, (_, r) => [M, N, K, A + 4 * r * M * K, K, 1, B, N, 1, C + 4 * r * M * N, N, 1, threadLocal(0)]);
-const locals = [0, 1, 2].map((t) => [raw.arena.scratch(t)]);
-const cView = () => raw.arena.f32(C, R * M * N);
+const THREADS = 2;
+const { rows, locals, view: cView, reset } = poolRows(raw, g, 3);
 // A burst of BURST dispatches back to back, each adding A B onto C, is checked once: little work
 // between dispatches, so a worker is often still spinning from the last one when the next
 // request comes (it takes the request without being notified, and the notify comes late: the
 // case the old protocol got wrong).
 const BURST = 4;
-cView().set(bias);
+reset();
 for (let b = 0; b < BURST; b++) pool.run("sgemm", rows, 1, locals);
 const rawWant = cView().slice();
 
@@ -112,7 +106,7 @@ process.stdin.once("data", async () => {
       const c = (i / 32) % cases.length;
       if (!same(cases[c]!().storage as Float32Array, want[c]!)) fail(`op case ${c}`);
     } else {
-      cView().set(bias);
+      reset();
       for (let b = 0; b < BURST; b++) pool.run("sgemm", rows, THREADS, locals);
       if (!same(cView(), rawWant)) fail("a burst of raw dispatches");
     }

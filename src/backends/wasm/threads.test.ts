@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { Worker as NodeWorker } from "node:worker_threads";
 import * as tl from "../../index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
+import { poolRows } from "../../../test/support/poolRows.js";
 import { MAX_THREADS, type WasmRuntime } from "./runtime.js";
 import { BackendError, ValueError } from "../../tensor/errors.js";
 import { type Platform, type PoolWorker, ThreadPool, type WebWorkerCtor, type WorkerInit, canBlock, nodeWorkerSource, runRows, threadLocal, webPlatform, webWorkerSource } from "./threads.js";
@@ -155,21 +156,10 @@ function testPlatform(behaviour: (index: number) => Behaviour, callerCanWait = t
   };
 }
 
-/** 6 small GEMM rows accumulated onto a bias, with their one-thread result, for runs on a pool. */
+/** 6 small GEMM rows accumulated onto a bias (test/support/poolRows.ts), with their one-thread result, for runs on a pool. */
 function rowsAndWant(): { rows: number[][]; locals: number[][]; read: () => Float32Array; reset: () => void; want: Float32Array } {
-  const M = 16, K = 32, N = 48, R = 6;
-  const g = new tl.Generator(11);
-  wasm.arena.reset();
-  const A = wasm.arena.copyIn(tl.randn([R * M * K], { generator: g }).storage as Float32Array);
-  const B = wasm.arena.copyIn(tl.randn([K * N], { generator: g }).storage as Float32Array);
-  const bias = tl.randn([R * M * N], { generator: g }).storage as Float32Array;
-  const C = wasm.arena.alloc(R * M * N * 4);
-  // accumulated onto C, which starts as a bias: a row that runs twice shows in the result
-  const rows = Array.from({ length: R }, (_, r) => [M, N, K, A + 4 * r * M * K, K, 1, B, N, 1, C + 4 * r * M * N, N, 1, threadLocal(0)]);
-  const locals = Array.from({ length: MAX_THREADS }, (_, t) => [wasm.arena.scratch(t)]);
-  const read = () => wasm.arena.f32(C, R * M * N).slice();
-  const reset = () => wasm.arena.f32(C, R * M * N).set(bias);
-  reset();
+  const { rows, locals, view, reset } = poolRows(wasm, new tl.Generator(11), MAX_THREADS);
+  const read = () => view().slice();
   for (const row of rows) ex.sgemm(...(row.map((v) => (v === threadLocal(0) ? locals[0]![0]! : v)) as Parameters<typeof ex.sgemm>));
   const want = read();
   reset();
