@@ -20,6 +20,7 @@ import { DigitsCnn, type DigitsResult, trainDigits } from "./digits.js";
 import { type ForecastResult, Forecaster, checkSeries, trainForecaster } from "./forecast.js";
 import { cnnArchitecture, forecastPreprocessing, forecasterArchitecture, matchingArchitecture } from "./models.js";
 import { type CliKit, imagePreprocessing, predictCommand, trainCnnOutputs, trainTabularCommand } from "./commands.js";
+import { csvText } from "./predict.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = resolve(here, "../../data");
@@ -310,7 +311,7 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     const dates = dateLabels(df, col); // a date column, if any, labels the report's time axis
     const summary = forecastSummary(r, { dates });
     writeFileSync(resolve(dir, "report.html"), tl.report.htmlReport(`tensorloom train forecast: ${col}`, [["data", `${csvPath}, column "${col}" (${values.length} rows)`], ...summary, ["model", path]], [forecastSection(r, { heading: `${col}: an LSTM forecaster against linear AR(${o.tau})`, yLabel: col, dates })]));
-    writeFileSync(resolve(dir, "predictions.csv"), ["row,prediction,actual", ...r.predicted.map((p, k) => `${r.testStart + k},${p},${r.actual[k]}`)].join("\n") + "\n");
+    writeFileSync(resolve(dir, "predictions.csv"), csvText(["row", "prediction", "actual"], r.predicted.map((p, k) => [r.testStart + k, p, r.actual[k]!])));
     console.log(`\n${table([...summary, ["model", path], ["report", resolve(dir, "report.html")], ["predictions", resolve(dir, "predictions.csv")]])}`);
   } else {
     throw new UsageError(`train: expected "tabular", "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}. See \`tensorloom train --help\`.`);
