@@ -15,6 +15,7 @@ import type { ConvGeometry, MatmulGeometry, PoolGeometry } from "../backend.js";
 import { referenceBackend as R } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
 import { setChunkBytes, useDirect, useDirectWeight } from "./conv.js";
+import { rng as mulberry32 } from "../../../test/support/rng.js";
 
 process.env.TENSORLOOM_WASM_CHECKED = "1";
 // a longer hunt: TENSORLOOM_WASM_DIFF_SCALE=10 draws ten times the random cases, TENSORLOOM_WASM_DIFF_SEED=n other ones
@@ -22,16 +23,9 @@ const SCALE = Number(process.env.TENSORLOOM_WASM_DIFF_SCALE ?? 1), SEED = Number
 const skip = process.env.TENSORLOOM_BACKEND === "reference" ? "the wasm configurations run it" : false;
 const W = (skip ? null : loadWasmBackend()) as WasmBackend;
 
-/** mulberry32: a small seeded generator, so every run draws the same cases. */
+/** The project's seeded generator (mulberry32), so every run draws the same cases, with the draws the cases use. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = mulberry32(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const f32 = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => (next() * 2 - 1) * scale);
