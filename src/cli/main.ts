@@ -17,7 +17,7 @@ import { readCsv } from "../frame/index.js";
 import { dateLabels, forecastSection, forecastSummary } from "./forecastReport.js";
 import type { Callback } from "../train/fit.js";
 import { DigitsCnn, type DigitsResult, trainDigits } from "./digits.js";
-import { type ForecastResult, Forecaster, checkSeries, trainForecaster } from "./forecast.js";
+import { FORECAST_DEFAULTS, type ForecastResult, Forecaster, checkSeries, trainForecaster } from "./forecast.js";
 import { cnnArchitecture, forecastPreprocessing, forecasterArchitecture, matchingArchitecture } from "./models.js";
 import { type CliKit, imagePreprocessing, predictCommand, trainCnnOutputs, trainTabularCommand } from "./commands.js";
 import { csvText } from "./predict.js";
@@ -205,7 +205,7 @@ async function runDigits(df: ReturnType<typeof readCsv>, label: string, epochs: 
 async function runForecast(values: number[], o: { tau: number; season: number; testSize: number; epochs: number; missing?: "refuse" | "interpolate" }): Promise<ForecastResult> {
   const bar = progressBar("LSTM forecaster", o.epochs);
   try {
-    return await trainForecaster(values, { ...o, hidden: 8, seed: 0, callbacks: [bar] });
+    return await trainForecaster(values, { ...o, hidden: FORECAST_DEFAULTS.hidden, seed: 0, callbacks: [bar] });
   } finally {
     bar.stop();
   }
@@ -257,7 +257,7 @@ export async function demo(flags: Flags): Promise<void> {
   const air = readCsv(readFileSync(resolve(dataDir, "airline-passengers.csv")));
   const values = Array.from(air.col("passengers").toTensor("float64").storage);
   const months = air.col("month").toArray().map(String);
-  const fc = await runForecast(values, { tau: 12, season: 12, testSize: 24, epochs: quick ? 3 : 10 });
+  const fc = await runForecast(values, { tau: 12, season: 12, testSize: 24, epochs: quick ? 3 : FORECAST_DEFAULTS.epochs });
   const cnnPath = await save(digits.model, dir, "digits-cnn.safetensors", imagePreprocessing(digits, "label"));
   const lstmPath = await save(fc.model, dir, "airline-lstm.safetensors", forecastPreprocessing(fc, "passengers"));
   const seconds = (Date.now() - t0) / 1000;
@@ -299,7 +299,7 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     if (missing !== "refuse" && missing !== "interpolate") throw new UsageError(`train forecast: --missing must be refuse or interpolate, got ${missing === true ? "nothing" : JSON.stringify(missing)}.`);
     const csvPath = strFlag("train forecast", flags, "csv");
     const col = strFlag("train forecast", flags, "column");
-    const o = { tau: intFlag("train forecast", flags, "tau", 12), season: intFlag("train forecast", flags, "season", 12), testSize: intFlag("train forecast", flags, "test", 24), epochs: intFlag("train forecast", flags, "epochs", 10), missing: missing as "refuse" | "interpolate" };
+    const o = { tau: intFlag("train forecast", flags, "tau", 12), season: intFlag("train forecast", flags, "season", 12), testSize: intFlag("train forecast", flags, "test", 24), epochs: intFlag("train forecast", flags, "epochs", FORECAST_DEFAULTS.epochs), missing: missing as "refuse" | "interpolate" };
     const dir = outDir("train forecast", flags, ["forecaster.safetensors", "report.html", "predictions.csv"]);
     const df = readCsvPath("train forecast", csvPath);
     if (!df.columns.includes(col)) throw new UsageError(`train forecast: the CSV has no column "${col}"; its columns are ${df.columns.join(", ")}.`);
