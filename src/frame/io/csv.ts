@@ -308,7 +308,7 @@ function readQuoted(t: string, i: number, to: number, d: Dialect, line: number, 
     i++;
   }
   const tailStart = i;
-  while (i < to) { const q = t.charCodeAt(i); if (q === sep || q === 10 || q === 13) break; i++; }
+  i = unquotedEnd(t, i, to, sep);
   if (i > tailStart) piece += t.slice(tailStart, i);
   quotedText = piece;
   quotedNewlines = newlines;
