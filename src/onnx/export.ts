@@ -12,6 +12,7 @@
 // (static batch size). Browser-safe: no Node imports (the file-writing entry is in index.ts).
 
 import { Tensor } from "../tensor/tensor.js";
+import { outerSizeInner } from "../tensor/shape.js";
 import { TensorloomError } from "../tensor/errors.js";
 import type { TypedArray } from "../tensor/dtype.js";
 import { noGrad, setRecordObserver } from "../autograd/graph.js";
@@ -430,9 +431,8 @@ class Tracer {
   private emitSlice(x: Tensor, out: Tensor): string {
     const d = x.shape.findIndex((n, i) => n !== out.shape[i]);
     if (d < 0) return this.one("Identity", [this.nameOf(x)], "slice");
-    const n = x.shape[d]!, len = out.shape[d]!;
-    const inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
-    const outer = x.shape.slice(0, d).reduce((a, b) => a * b, 1);
+    const [outer, n, inner] = outerSizeInner(x.shape, d);
+    const len = out.shape[d]!;
     const xs = x.storage, os = out.storage;
     const fits = (s: number, step: number): boolean => {
       for (let o = 0; o < outer; o++) for (let j = 0; j < len; j++) for (let i = 0; i < inner; i++) {

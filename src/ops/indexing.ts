@@ -7,7 +7,7 @@ import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { promoteTypes } from "../tensor/dtype.js";
 import { IndexError, ShapeError } from "../tensor/errors.js";
-import { fmt, normDim, numelOf } from "../tensor/shape.js";
+import { fmt, normDim, numelOf, outerSizeInner } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { castRaw, empty, requireIndex } from "./op.js";
 import { narrow } from "./movement.js";
@@ -24,17 +24,13 @@ function checkedIndices(op: string, idx: Int32Array, size: number, dim: number):
   return idx;
 }
 
-function split3(shape: readonly number[], d: number): [number, number, number] {
-  return [numelOf(shape.slice(0, d)), shape[d]!, numelOf(shape.slice(d + 1))];
-}
-
 /** Slices of x at the positions in a 1-D int32 index along dim, as torch.index_select. */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim("indexSelect", dim, x.ndim);
   if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use gather for element-wise picks.`);
   const idx = checkedIndices("indexSelect", requireIndex("indexSelect", "index", index), x.ndim === 0 ? 1 : x.shape[d]!, d);
   const xs = x.ndim === 0 ? [1] : x.shape;
-  const [outer, size, inner] = split3(xs, d);
+  const [outer, size, inner] = outerSizeInner(xs, d);
   const shape = x.ndim === 0 ? (index.ndim === 0 ? [] : [idx.length]) : xs.map((s, i) => (i === d ? idx.length : s));
   const out = empty(x.dtype, shape);
   kernels().indexSelect(x.storage, outer, size, inner, idx, out.storage);
@@ -52,7 +48,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
   }
   const dt = promoteTypes(x.dtype, src.dtype);
   const out = x.dtype === dt ? new Tensor(x.storage.slice(), x.shape) : castRaw(x, dt);
-  const [outer, size, inner] = split3(x.shape, d);
+  const [outer, size, inner] = outerSizeInner(x.shape, d);
   kernels().indexAdd(out.storage, outer, size, inner, idx, castRaw(src, dt).storage);
   return record("IndexAddBackward0", out, [x, src], (g) => [() => g, () => indexSelect(g, d, index)], []);
 }

@@ -6,7 +6,7 @@ import { kernels } from "../backends/index.js";
 import type { ScanOp } from "../backends/backend.js";
 import { type DType, assertDType, isFloat } from "../tensor/dtype.js";
 import { DTypeError } from "../tensor/errors.js";
-import { normDim, numelOf } from "../tensor/shape.js";
+import { normDim, outerSizeInner } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { div, eq, logicalAnd, mul } from "./binary.js";
 import { to } from "./movement.js";
@@ -24,7 +24,7 @@ export interface CumOptions {
 function scanRaw(op: ScanOp, x: Tensor, d: number, reverse: boolean): Tensor {
   const shape = x.ndim === 0 ? [1] : x.shape;
   const out = empty(x.dtype, x.shape);
-  kernels().scan(op, x.storage, numelOf(shape.slice(0, d)), shape[d]!, numelOf(shape.slice(d + 1)), reverse, out.storage);
+  kernels().scan(op, x.storage, ...outerSizeInner(shape, d), reverse, out.storage);
   return out;
 }
 

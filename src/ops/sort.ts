@@ -5,7 +5,7 @@
 import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { DTypeError, IndexError, ValueError } from "../tensor/errors.js";
-import { fmt, normDim, numelOf } from "../tensor/shape.js";
+import { fmt, normDim, outerSizeInner } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { scatterAdd } from "./indexing.js";
 import { empty } from "./op.js";
@@ -40,7 +40,7 @@ function sortRaw(x: Tensor, d: number, k: number, descending: boolean): { values
   if (x.ndim === 0) k = 1; // a 0-d result holds one value whatever k (PyTorch: topk(0-d, 0) gives the value)
   const outShape = x.shape.map((s, i) => (i === d ? k : s));
   const values = empty(x.dtype, outShape), indices = empty("int32", outShape);
-  kernels().sort(x.storage, numelOf(shape.slice(0, d)), shape[d]!, numelOf(shape.slice(d + 1)), k, descending, values.storage, indices.storage as Int32Array);
+  kernels().sort(x.storage, ...outerSizeInner(shape, d), k, descending, values.storage, indices.storage as Int32Array);
   return { values, indices };
 }
 

@@ -13,6 +13,14 @@ export function numelOf(shape: Shape): number {
   return n;
 }
 
+/**
+ * [outer, size, inner] around dim d: the element counts before, along and after it, as the
+ * kernels that run along one dim take them.
+ */
+export function outerSizeInner(shape: Shape, d: number): [number, number, number] {
+  return [numelOf(shape.slice(0, d)), shape[d]!, numelOf(shape.slice(d + 1))];
+}
+
 /** Row-major (C order) strides in elements. */
 export function stridesOf(shape: Shape): number[] {
   const st = new Array<number>(shape.length);
