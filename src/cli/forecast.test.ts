@@ -11,7 +11,7 @@ import { readCsv } from "../frame/index.js";
 import { arOneStep, fitAr, leastSquares } from "./arBaseline.js";
 import { checkSeries, interpolateMissing, trainForecaster } from "./forecast.js";
 import { dateLabels, forecastSection, forecastSummary } from "./forecastReport.js";
-import { main } from "./main.js";
+import { cli } from "../../test/support/cli.js";
 
 const airline = () => {
   const df = readCsv(readFileSync(new URL("../../data/airline-passengers.csv", import.meta.url)));
@@ -84,19 +84,6 @@ describe("the airline forecast: LSTM, linear AR(12), seasonal naive", () => {
     assert.match(s.text!, /Verdict: /);
   });
 });
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error, write = process.stderr.write;
-  console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
-  console.error = (...a: unknown[]) => { err.push(a.join(" ")); };
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stdout: out.join("\n"), stderr: err.join("\n") };
-  } finally {
-    console.log = log; console.error = error; process.stderr.write = write;
-  }
-}
 
 describe("dateLabels: a user's date column labels the report's time axis", () => {
   it("takes the first other column of ISO-like dates, as text; none when there is none", () => {
