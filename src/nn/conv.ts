@@ -35,6 +35,7 @@ function initParams(m: Module & { weight: Parameter; bias: Parameter | null }): 
 }
 
 function checkGroups(op: string, inChannels: number, outChannels: number, groups: number): void {
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
   for (const [name, n] of [["in_channels", inChannels], ["out_channels", outChannels]] as const) {
     if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be an integer >= 0, got ${n}.`);
   }
@@ -68,7 +69,6 @@ export class ConvNd extends Module {
     super();
     const op = `Conv${nd}d`;
     this.groups = opts.groups ?? 1;
-    if (!Number.isInteger(this.groups) || this.groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${this.groups}.`);
     checkGroups(op, inChannels, outChannels, this.groups);
     this.kernelSize = perDim(op, "kernelSize", kernelSize, nd, 1);
     this.stride = perDim(op, "stride", opts.stride ?? 1, nd, 1);
@@ -178,7 +178,6 @@ export class ConvTransposeNd extends Module {
     super();
     const op = `ConvTranspose${nd}d`;
     const groups = opts.groups ?? 1;
-    if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
     checkGroups(op, inChannels, outChannels, groups);
     this.kernelSize = perDim(op, "kernelSize", kernelSize, nd, 1);
     const dt = opts.dtype ? { dtype: opts.dtype } : {};
