@@ -278,6 +278,15 @@ export function runDifferentialCase(c: DiffCase, dtype: FloatType, tol: Tol = DI
   return null;
 }
 
+/** runDifferentialCase with an exception of the harness itself reported as the failure: how the test and updateDifferentialKnown.ts judge a case. */
+export function judgeDifferentialCase(c: DiffCase, dtype: FloatType): string | null {
+  try {
+    return runDifferentialCase(c, dtype);
+  } catch (e) {
+    return `harness error: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
 /** One line naming the case: id, op, arguments and input shapes. */
 export function describeCase(c: DiffCase): string {
   const shapes = Object.entries(c.inputs).map(([k, t]) => `${k}${t.dtype === "float64" ? "" : `:${t.dtype}`}[${t.shape}]`).join(" ");

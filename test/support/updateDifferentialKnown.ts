@@ -21,16 +21,11 @@ const self = fileURLToPath(import.meta.url);
 
 if (process.argv[2] === "--worker") {
   // one configuration: print [id, dtype, why] for every failing case
-  const { loadDifferentialCases, runDifferentialCase } = await import("./differential.js");
+  const { loadDifferentialCases, judgeDifferentialCase } = await import("./differential.js");
   const failures: [string, string, string][] = [];
   for (const c of loadDifferentialCases()) {
     for (const dtype of DTYPES) {
-      let why: string | null;
-      try {
-        why = runDifferentialCase(c, dtype);
-      } catch (e) {
-        why = `harness error: ${e instanceof Error ? e.message : String(e)}`;
-      }
+      const why = judgeDifferentialCase(c, dtype);
       if (why !== null) failures.push([c.id, dtype, why]);
     }
   }
