@@ -86,6 +86,11 @@ export function labelSlice(op: string, ix: Index, from: Scalar | undefined, to: 
   return range(a, b + 1);
 }
 
+/** Row labels "(a, b)" of several key columns over n rows (missing: NaN), as pandas prints a MultiIndex entry: the stand-in where pandas would make one. */
+export function tupleLabels(cols: readonly Column[], n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `(${cols.map((c) => String(cell(c, i) ?? "NaN")).join(", ")})`);
+}
+
 export function formatLabel(v: Scalar): string {
   return v instanceof Date ? formatDate(v.getTime()) : JSON.stringify(v);
 }

@@ -4,7 +4,7 @@
 
 import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, isStringLike, naMask, take, boolCol, maskToIndex, numericView, floatCol, isNumericDType, intCol, quote } from "./column.js";
 import { FrameError, unknownColumn } from "./errors.js";
-import { type Index, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexColumn, positionsOf, labelSlice, sameLength } from "./labels.js";
+import { type Index, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexColumn, positionsOf, labelSlice, sameLength, tupleLabels } from "./labels.js";
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
@@ -166,10 +166,9 @@ export class DataFrame {
     const order = opts.sort === false ? null : argsort([g.data[g.data.length - 1]!], [opts.ascending ?? false], "last");
     const sorted = order ? g.take(order) : g;
     const counts = sorted.col("size");
-    const labels = sorted.data.slice(0, -1).map((c, j) => Array.from({ length: sorted.length }, (_, i) => String(cell(c, i) ?? "NaN"))).reduce((acc, list) => acc.map((a, i) => `${a}, ${list[i]}`));
     const total = counts.sum();
     const vals = opts.normalize ? counts.div(total) : counts;
-    return Series.fromColumn(vals.col, opts.normalize ? "proportion" : "count", labelIndex(columnFromValues("valueCounts", null, labels.map((l) => `(${l})`))));
+    return Series.fromColumn(vals.col, opts.normalize ? "proportion" : "count", labelIndex(columnFromValues("valueCounts", null, tupleLabels(sorted.data.slice(0, -1), sorted.length))));
   }
   /**
    * The rank of each value within its column, as pd.DataFrame.rank (axis 0 only): the options of

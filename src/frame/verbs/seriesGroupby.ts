@@ -4,10 +4,10 @@
 // transform a Series aligned to the original rows. With several keys the index labels are the
 // keys written "(a, b)", as DataFrame.valueCounts (there is no MultiIndex).
 
-import { type Column, type Scalar, cell, columnFromValues } from "../column.js";
+import { type Column, type Scalar, columnFromValues } from "../column.js";
 import { type AggName, type AggSpec, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
-import { type Index, labelIndex } from "../labels.js";
+import { type Index, labelIndex, tupleLabels } from "../labels.js";
 import { Series } from "../series.js";
 import { DataFrame } from "../table.js";
 import type { GroupBy } from "./groupby.js";
@@ -22,9 +22,7 @@ export class SeriesGroupBy {
   private keyIndex(): Index {
     const { keys } = this.by.groups;
     if (keys.length === 1) return labelIndex(keys[0]!, this.by.keys[0]!);
-    const n = this.by.ngroups;
-    const labels = Array.from({ length: n }, (_, g) => `(${keys.map((c) => String(cell(c, g) ?? "NaN")).join(", ")})`);
-    return labelIndex(columnFromValues("groupby", null, labels));
+    return labelIndex(columnFromValues("groupby", null, tupleLabels(keys, this.by.ngroups)));
   }
 
   private column(op: string, fn: AggSpec): Column {
