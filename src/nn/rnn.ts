@@ -16,6 +16,7 @@ import { relu, sigmoid, tanh } from "../ops/activation.js";
 import { noGrad } from "../autograd/graph.js";
 import { gruCell, gruSequence, lstmCell, lstmSequence } from "../ops/recurrent.js";
 import { where } from "../ops/select.js";
+import { lazy } from "../ops/op.js";
 import { dropout } from "./functional.js";
 import { uniform_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
@@ -79,18 +80,14 @@ export type StepGates = LSTMGates | GRUGates;
 
 /** A StepInfo whose gates are computed on first read (a GradientTrace never pays for them). */
 class RecurrentStep implements StepInfo {
-  private cached: StepGates | undefined;
-  private done = false;
   readonly c?: Tensor;
-  constructor(readonly layer: number, readonly direction: 0 | 1, readonly t: number, readonly h: Tensor, c: Tensor | null, private readonly compute: () => StepGates | undefined) {
+  private readonly gatesOnce: () => StepGates | undefined;
+  constructor(readonly layer: number, readonly direction: 0 | 1, readonly t: number, readonly h: Tensor, c: Tensor | null, compute: () => StepGates | undefined) {
     if (c) this.c = c;
+    this.gatesOnce = lazy(compute);
   }
   get gates(): StepGates | undefined {
-    if (!this.done) {
-      this.cached = this.compute();
-      this.done = true;
-    }
-    return this.cached;
+    return this.gatesOnce();
   }
 }
 
