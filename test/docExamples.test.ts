@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as tl from "../src/index.js";
+import { RUN_ONCE as once } from "./support/runOnce.js";
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -59,7 +60,6 @@ const snippets = [...README.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) =>
   code: m[2]!,
   line: README.slice(0, m.index).split("\n").length,
 }));
-const once = process.env.TENSORLOOM_BACKEND === undefined || (process.env.TENSORLOOM_BACKEND === "wasm" && process.env.TENSORLOOM_WASM_FMA === undefined);
 
 it("README code blocks are ts (run), sh (commands), text (output) or the bare layout block", () => {
   const odd = snippets.filter((s) => !["ts", "sh", "text", ""].includes(s.lang)).map((s) => `README.md:${s.line} (${s.lang})`);

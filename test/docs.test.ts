@@ -10,9 +10,8 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { it } from "node:test";
 import { collectPublicApi, ROOT } from "./support/publicApi.js";
+import { RUN_ONCE as once } from "./support/runOnce.js";
 
-const env = process.env;
-const once = env.TENSORLOOM_BACKEND === undefined || (env.TENSORLOOM_BACKEND === "wasm" && env.TENSORLOOM_WASM_FMA === undefined);
 
 export const ALLOWLIST = "test/fixtures/undocumentedApi.txt";
 

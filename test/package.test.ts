@@ -14,10 +14,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { RUN_ONCE as once } from "./support/runOnce.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const env = process.env;
-const once = env.TENSORLOOM_BACKEND === undefined || (env.TENSORLOOM_BACKEND === "wasm" && env.TENSORLOOM_WASM_FMA === undefined);
 
 /** The child's environment: npm's per-run variables from an outer `npm test` would point npm at this repo. */
 function childEnv(): NodeJS.ProcessEnv {
