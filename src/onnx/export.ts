@@ -12,7 +12,7 @@
 // (static batch size). Browser-safe: no Node imports (the file-writing entry is in index.ts).
 
 import { Tensor } from "../tensor/tensor.js";
-import { outerSizeInner } from "../tensor/shape.js";
+import { numelOf, outerSizeInner } from "../tensor/shape.js";
 import { TensorloomError } from "../tensor/errors.js";
 import type { TypedArray } from "../tensor/dtype.js";
 import { noGrad, setRecordObserver } from "../autograd/graph.js";
@@ -547,7 +547,7 @@ class Tracer {
       return bind(this.one("BatchNormalization", [xn(), scale, bias, this.nameOf(b.runningMean!), this.nameOf(b.runningVar!)], base, { epsilon: { float: b.eps } }));
     }
     if (runsForwardOf(m, LayerNorm)) {
-      const l = m as LayerNorm, n = l.normalizedShape.reduce((a, c) => a * c, 1);
+      const l = m as LayerNorm, n = numelOf(l.normalizedShape);
       const scale = l.weight ? this.nameOf(l.weight) : this.constF32(`${base}.weight`, new Float32Array(n).fill(1), l.normalizedShape);
       const bias = l.bias ? this.nameOf(l.bias) : this.constF32(`${base}.bias`, new Float32Array(n), l.normalizedShape);
       return bind(this.one("LayerNormalization", [xn(), scale, bias], base, { axis: -l.normalizedShape.length, epsilon: { float: l.eps } }));
