@@ -5,6 +5,12 @@ import type { IntOrTuple } from "../ops/conv.js";
 import { type UnfoldOptions, fold, unfold } from "../ops/unfold.js";
 import { Module } from "./module.js";
 
+/** kernel_size, dilation, padding and stride as PyTorch's Unfold and Fold print them. */
+function blocksRepr(kernelSize: IntOrTuple, opts: UnfoldOptions): string {
+  const { dilation = 1, padding = 0, stride = 1 } = opts;
+  return `kernel_size=${JSON.stringify(kernelSize)}, dilation=${JSON.stringify(dilation)}, padding=${JSON.stringify(padding)}, stride=${JSON.stringify(stride)}`;
+}
+
 /**
  * Sliding blocks of a [N, C, H, W] (or [C, H, W]) input as columns, as torch.nn.Unfold.
  * @example new tl.nn.Unfold(3, { padding: 1 }).forward(tl.ones([2, 3, 8, 8])) // shape [2, 27, 64]
@@ -17,8 +23,7 @@ export class Unfold extends Module {
     return unfold(x, this.kernelSize, this.opts);
   }
   protected override extraRepr(): string {
-    const { dilation = 1, padding = 0, stride = 1 } = this.opts;
-    return `kernel_size=${JSON.stringify(this.kernelSize)}, dilation=${JSON.stringify(dilation)}, padding=${JSON.stringify(padding)}, stride=${JSON.stringify(stride)}`;
+    return blocksRepr(this.kernelSize, this.opts);
   }
 }
 
@@ -34,7 +39,6 @@ export class Fold extends Module {
     return fold(x, this.outputSize, this.kernelSize, this.opts);
   }
   protected override extraRepr(): string {
-    const { dilation = 1, padding = 0, stride = 1 } = this.opts;
-    return `output_size=${JSON.stringify(this.outputSize)}, kernel_size=${JSON.stringify(this.kernelSize)}, dilation=${JSON.stringify(dilation)}, padding=${JSON.stringify(padding)}, stride=${JSON.stringify(stride)}`;
+    return `output_size=${JSON.stringify(this.outputSize)}, ${blocksRepr(this.kernelSize, this.opts)}`;
   }
 }
