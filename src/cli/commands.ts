@@ -52,7 +52,7 @@ const lossChart = (history: tl.train.EpochLog[], yLabel: string, valName = "test
 };
 
 const confusionChart = (confusion: number[][], labels: string[]): string =>
-  tl.report.heatmap(confusion, { title: "Confusion matrix (test rows)", annotate: true, rowLabels: labels, colLabels: labels, xLabel: "predicted", yLabel: "true", cell: Math.max(18, Math.min(36, Math.floor(360 / Math.max(1, labels.length)))) });
+  tl.report.confusionMatrixChart(confusion, { title: "Confusion matrix (test rows)", labels });
 
 /** Actual and predicted values of the test rows, sorted by the actual value. */
 function predictedVsActual(actual: number[], predicted: number[], target: string): string {

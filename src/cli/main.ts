@@ -182,8 +182,9 @@ function digitsFigures(r: DigitsResult): string[] {
   const epochs = r.history.map((h) => h.epoch);
   return [
     report.lineChart([{ name: "train loss", x: epochs, y: r.history.map((h) => h.trainLoss) }, { name: "test loss", x: epochs, y: r.history.map((h) => h.valLoss!) }], { title: "CNN loss per epoch", xLabel: "epoch", yLabel: "cross-entropy", logY: true, width: 520 }),
-    report.heatmap(r.confusion, { title: "Confusion matrix (test set)", annotate: true, rowLabels: r.confusion.map((_, i) => String(i)), colLabels: r.confusion.map((_, i) => String(i)), xLabel: "predicted", yLabel: "true", cell: 30 }),
-    report.imageGrid(r.filters, { title: "Learned first-layer filters (3x3)", pixel: 12 }),
+    report.confusionMatrixChart(r.confusion, { title: "Confusion matrix (test set)", cell: 30 }),
+    // one symmetric scale for all filters: the sign and size of each weight compare across filters
+    report.imageGrid(r.filters, { title: "Learned first-layer filters (3x3), blue < 0 < red", pixel: 12, scaling: "shared", colormap: "diverging" }),
     report.imageGrid([r.sample, ...r.featureMaps], { title: `A test digit (true class ${r.testTrue[0]}, predicted ${r.testPred[0]}${r.testPred[0] === r.testTrue[0] ? "" : ", wrong"}) and its 16 first-layer feature maps`, pixel: 7, captions: ["input", ...r.featureMaps.map((_, i) => `map ${i}`)], perRow: 9 }),
   ];
 }

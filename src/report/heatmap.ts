@@ -1,65 +1,110 @@
-// Heat maps as SVG strings: a confusion matrix with counts, or a grid of small images (learned
-// filters, feature maps). Browser-safe: builds strings only.
+// Heatmaps as SVG strings: a matrix of numbers as coloured cells on a linear or log colour scale,
+// with a colour bar (gradient norms over time step x training step, say). The confusion matrix,
+// image grids and gate timelines draw their cells with the same matrixCells.
 
-/** Options of heatmap: title, row and column labels, axis labels, annotate (write each value in its cell), cell size. */
-export interface HeatmapOptions {
+import { ShapeError, ValueError } from "../tensor/errors.js";
+import { COLOR_BAR_WIDTH, colorBar, colorScale, scaleColor, scalePosition, type ColorScale, type ColorScaleOptions } from "./color.js";
+import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
+
+/** A matrix as rows of numbers (row-major; every row the same length). */
+export type Matrix = readonly (readonly number[])[];
+
+/** Options of heatmap: title, labels, cell size, annotation, and the colour scale (linear or log, colormap, domain) with its colour bar. */
+export interface HeatmapOptions extends ColorScaleOptions {
   title: string;
   rowLabels?: readonly string[];
   colLabels?: readonly string[];
   xLabel?: string;
   yLabel?: string;
-  /** Write each cell's value in it (confusion matrices). */
+  /** Write each cell's value in it (small matrices). */
   annotate?: boolean;
+  /** Cell side in px (default 32, or what fits `width` and `height`). */
   cell?: number;
+  /** Width and height of the cell area in px: cells stretch to fill it (many time steps, say). */
+  width?: number;
+  height?: number;
+  /** Draw the colour bar (default true). */
+  colorBar?: boolean;
+  /** Caption under the colour bar (the values' unit, say). */
+  colorBarLabel?: string;
 }
 
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-
-/** Blue scale from white (low) to dark blue (high). */
-function color(t: number): string {
-  const c = (a: number, b: number): number => Math.round(a + (b - a) * Math.min(Math.max(t, 0), 1));
-  return `rgb(${c(247, 8)},${c(251, 48)},${c(255, 107)})`;
-}
-
-/** A matrix (rows of numbers) as coloured cells. */
-export function heatmap(values: readonly (readonly number[])[], opts: HeatmapOptions): string {
-  const cell = opts.cell ?? 32, rows = values.length, cols = values[0]?.length ?? 0;
-  const left = 60, top = 40;
-  const W = left + cols * cell + 20, H = top + rows * cell + 40;
-  const flat = values.flat();
-  const lo = Math.min(...flat), hi = Math.max(...flat);
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="max-width:100%;height:auto" font-family="sans-serif" font-size="11">`, `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${left + (cols * cell) / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${esc(opts.title)}</text>`];
-  values.forEach((row, i) => row.forEach((v, j) => {
-    const t = hi > lo ? (v - lo) / (hi - lo) : 0;
-    out.push(`<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${color(t)}"/>`);
-    if (opts.annotate) out.push(`<text x="${left + j * cell + cell / 2}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle" fill="${t > 0.5 ? "white" : "black"}">${Number(v.toPrecision(4))}</text>`);
-  }));
-  opts.rowLabels?.forEach((l, i) => out.push(`<text x="${left - 6}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end">${esc(l)}</text>`));
-  opts.colLabels?.forEach((l, j) => out.push(`<text x="${left + j * cell + cell / 2}" y="${top + rows * cell + 14}" text-anchor="middle">${esc(l)}</text>`));
-  if (opts.xLabel) out.push(`<text x="${left + (cols * cell) / 2}" y="${H - 6}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
-  if (opts.yLabel) out.push(`<text transform="translate(14 ${top + (rows * cell) / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
-  out.push("</svg>");
-  return out.join("\n");
-}
-
-/** Several small images (each rows x cols numbers, scaled on its own) side by side with captions. */
-export function imageGrid(images: readonly (readonly (readonly number[])[])[], opts: { title: string; captions?: readonly string[]; pixel?: number; perRow?: number }): string {
-  const px = opts.pixel ?? 10, perRow = opts.perRow ?? 8;
-  const h = images[0]?.length ?? 0, w = images[0]?.[0]?.length ?? 0;
-  const boxW = w * px + 12, boxH = h * px + 22;
-  const W = Math.min(images.length, perRow) * boxW + 10, H = 30 + Math.ceil(images.length / perRow) * boxH;
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="max-width:100%;height:auto" font-family="sans-serif" font-size="10">`, `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2}" y="18" text-anchor="middle" font-size="13" font-weight="bold">${esc(opts.title)}</text>`];
-  images.forEach((img, k) => {
-    const x0 = 5 + (k % perRow) * boxW, y0 = 28 + Math.floor(k / perRow) * boxH;
-    const flat = img.flat(), lo = Math.min(...flat), hi = Math.max(...flat);
-    img.forEach((row, i) => row.forEach((v, j) => {
-      const g = Math.round(255 * (hi > lo ? (v - lo) / (hi - lo) : 0.5));
-      out.push(`<rect x="${x0 + j * px}" y="${y0 + i * px}" width="${px}" height="${px}" fill="rgb(${g},${g},${g})"/>`);
-    }));
-    if (opts.captions?.[k]) out.push(`<text x="${x0 + (w * px) / 2}" y="${y0 + h * px + 12}" text-anchor="middle">${esc(opts.captions[k]!)}</text>`);
+/**
+ * Checks that `values` is a non-empty matrix of numbers with rows of one length; returns [rows, cols].
+ * `what` names the argument in errors ("heatmap: values", "imageGrid: image 3").
+ */
+export function checkMatrix(what: string, values: unknown): [number, number] {
+  if (!Array.isArray(values) || values.length === 0 || !Array.isArray(values[0]) || values[0].length === 0) {
+    throw new ShapeError(`${what} must be a non-empty matrix (an array of rows of numbers), got ${describe(values)}. Pass at least one row with one value.`);
+  }
+  const cols = values[0].length;
+  values.forEach((row: unknown, i) => {
+    if (!Array.isArray(row)) throw new ShapeError(`${what}: row ${i} is ${describe(row)}, not an array of numbers.`);
+    if (row.length !== cols) throw new ShapeError(`${what}: row ${i} has ${row.length} values but row 0 has ${cols}; every row must have the same length.`);
+    const j = row.findIndex((v) => typeof v !== "number");
+    if (j >= 0) throw new ValueError(`${what}: row ${i}, column ${j} is ${describe(row[j])}, not a number.`);
   });
+  return [values.length, cols];
+}
+
+const describe = (v: unknown): string => (Array.isArray(v) ? (v.length === 0 ? "[] (empty)" : `an array of ${v.length}`) : v === null ? "null" : typeof v === "string" ? JSON.stringify(v) : `${typeof v} ${String(v)}`);
+
+/** Labels must match the count they label. */
+export function checkLabels(op: string, what: string, labels: readonly string[] | undefined, n: number, unit: string): void {
+  if (labels && labels.length !== n) throw new ShapeError(`${op}: ${what} has ${labels.length} labels but there are ${n} ${unit}; pass one label per ${unit.replace(/s$/, "")}.`);
+}
+
+/** Every `step`-th label, so labels on small cells do not overlap (about `px` px per label). */
+export const labelStep = (cellPx: number, px: number): number => Math.max(1, Math.ceil(px / cellPx));
+
+/**
+ * The cells of a matrix drawn at (x0, y0), each cw x ch, coloured by `scale`; each cell carries a
+ * tooltip with its row, column and value. `annotate` writes the value (or the text it returns).
+ */
+export function matrixCells(values: Matrix, scale: ColorScale, x0: number, y0: number, cw: number, ch: number, annotate?: (v: number, i: number, j: number) => string): string {
+  // crispEdges: no hairline seams between neighbouring cells from anti-aliasing
+  const out: string[] = [`<g class="cells" shape-rendering="crispEdges">`];
+  values.forEach((row, i) => row.forEach((v, j) => {
+    const x = +(x0 + j * cw).toFixed(2), y = +(y0 + i * ch).toFixed(2);
+    out.push(`<rect class="cell" x="${x}" y="${y}" width="${+cw.toFixed(2)}" height="${+ch.toFixed(2)}" fill="${scaleColor(scale, v)}"><title>row ${i}, column ${j}: ${v}</title></rect>`);
+    if (annotate) {
+      const t = scalePosition(scale, v);
+      const dark = t !== null && (scale.colormap === "diverging" ? Math.abs(t - 0.5) > 0.3 : scale.colormap === "gray" ? t < 0.5 : t > 0.55);
+      out.push(`<text x="${x + cw / 2}" y="${y + ch / 2 + 4}" text-anchor="middle" fill="${dark ? "white" : "black"}">${esc(annotate(v, i, j))}</text>`);
+    }
+  }));
+  out.push("</g>");
+  return out.join("\n");
+}
+
+/**
+ * A matrix (rows of numbers) as coloured cells with a colour bar, as an SVG string: linear or log10
+ * colour scale (decades at equal distances), colormap "blues", "diverging" or "gray". NaN, infinite
+ * and (on a log scale) non-positive values get a neutral grey, never a colour that claims a value.
+ * Plays the role of matplotlib's imshow/pcolormesh with a colorbar (seaborn's heatmap).
+ * @param values rows x columns numbers, every row the same length (else a ShapeError).
+ */
+export function heatmap(values: Matrix, opts: HeatmapOptions): string {
+  const [rows, cols] = checkMatrix("heatmap: values", values);
+  checkLabels("heatmap", "rowLabels", opts.rowLabels, rows, "rows");
+  checkLabels("heatmap", "colLabels", opts.colLabels, cols, "columns");
+  const scale = colorScale("heatmap", values.flat(), opts);
+  const cw = opts.width ? opts.width / cols : opts.cell ?? 32, ch = opts.height ? opts.height / rows : opts.cell ?? 32;
+  const left = opts.rowLabels || opts.yLabel ? 70 : 20, top = 34;
+  const pw = cols * cw, ph = rows * ch;
+  const bar = opts.colorBar ?? true;
+  const W = Math.ceil(left + pw + (bar ? 16 + COLOR_BAR_WIDTH : 20)), H = Math.ceil(top + Math.max(ph, bar ? 80 : 0) + 46);
+  const out = [svgOpen(W, H, 11), svgTitle(opts.title, left + pw / 2)];
+  out.push(matrixCells(values, scale, left, top, cw, ch, opts.annotate ? (v) => String(Number(v.toPrecision(4))) : undefined));
+  const rs = labelStep(ch, 12), cs = labelStep(cw, 7 * Math.max(1, ...(opts.colLabels ?? []).map((l) => l.length)) + 4);
+  opts.rowLabels?.forEach((l, i) => { if (i % rs === 0) out.push(`<text x="${left - 6}" y="${+(top + i * ch + ch / 2 + 4).toFixed(2)}" text-anchor="end">${esc(l)}</text>`); });
+  opts.colLabels?.forEach((l, j) => { if (j % cs === 0) out.push(`<text x="${+(left + j * cw + cw / 2).toFixed(2)}" y="${top + ph + 14}" text-anchor="middle">${esc(l)}</text>`); });
+  if (opts.xLabel) out.push(`<text x="${left + pw / 2}" y="${top + ph + 34}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
+  if (opts.yLabel) out.push(`<text transform="translate(14 ${top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
+  if (bar) out.push(colorBar(scale, Math.ceil(left + pw + 16), top, Math.max(ph, 80), opts.colorBarLabel ? `${opts.colorBarLabel}${scale.kind === "log" ? " (log)" : ""}` : undefined));
   out.push("</svg>");
   return out.join("\n");
 }
+
+/** A heatmap, or the empty chart a live view shows before its first values. */
+export const heatmapOrEmpty = (values: Matrix, opts: HeatmapOptions): string => (values.length && values[0]!.length ? heatmap(values, opts) : emptyChart(opts.title, 360, 160));

@@ -1,5 +1,7 @@
 // A self-contained HTML report: a title, a summary table and sections of SVG figures.
 
+import { esc } from "./svg.js";
+
 /** One section of htmlReport: a heading, optional text and SVG figures. */
 export interface ReportSection {
   heading: string;
@@ -8,7 +10,6 @@ export interface ReportSection {
   figures: string[];
 }
 
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 /** A self-contained HTML page (inline CSS and SVG, no scripts or fetches) with a title, a summary table and sections of figures; what the CLI writes as report.html. */
 export function htmlReport(title: string, summary: readonly [string, string][], sections: readonly ReportSection[]): string {

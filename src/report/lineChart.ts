@@ -1,6 +1,10 @@
 // Line charts as standalone SVG strings (training curves, gradient norms over time steps).
 // Browser-safe: builds a string, writes no file. Our own ~100 lines rather than a plotting
 // grammar (vega-lite needs vega's renderer, a large dependency tree, to produce SVG in Node).
+// Long series are decimated to the plot's pixel columns, so a live chart of a long run stays cheap.
+
+import { ShapeError, ValueError } from "../tensor/errors.js";
+import { emptyChart, esc, logTicks, svgOpen, tickLabel as label, ticks } from "./svg.js";
 
 /** One line of a lineChart: name, y values, optional x values and color. */
 export interface Series {
@@ -30,37 +34,47 @@ export interface LineChartOptions {
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
 
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+/** The colour of the k-th series without one of its own. */
+export const seriesColor = (k: number): string => PALETTE[k % PALETTE.length]!;
 
-/** About `n` round tick values covering [lo, hi]. */
-function ticks(lo: number, hi: number, n = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / n;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+/** Checks each series: a name, y an array of numbers, x (when given) as long as y. */
+function checkSeries(series: readonly Series[]): void {
+  if (!Array.isArray(series)) throw new ValueError(`lineChart: series must be an array of { name, y, x? }, got ${typeof series}.`);
+  series.forEach((s, k) => {
+    if (typeof s?.name !== "string") throw new ValueError(`lineChart: series ${k} needs a name (a string), got ${JSON.stringify(s?.name)}.`);
+    if (!Array.isArray(s.y) && !ArrayBuffer.isView(s.y)) throw new ValueError(`lineChart: series "${s.name}" needs y, an array of numbers, got ${typeof s.y}.`);
+    if (s.x && s.x.length !== s.y.length) throw new ShapeError(`lineChart: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values; pass one x per y, or no x (1, 2, ...).`);
+  });
+}
+
+/**
+ * At most `2 * columns` points of a long series: the first and last point of each pixel column and
+ * its lowest and highest (min-max decimation), so spikes survive and the path stays short.
+ */
+function decimate(pts: (readonly [number, number])[], x0: number, x1: number, columns: number): (readonly [number, number])[] {
+  if (pts.length <= 4 * columns) return pts;
+  const out: (readonly [number, number])[] = [];
+  let col = -1, bucket: (readonly [number, number])[] = [];
+  const flush = (): void => {
+    if (!bucket.length) return;
+    let lo = bucket[0]!, hi = bucket[0]!;
+    for (const p of bucket) { if (p[1] < lo[1]) lo = p; if (p[1] > hi[1]) hi = p; }
+    const keep = new Set([bucket[0]!, lo, hi, bucket.at(-1)!]);
+    out.push(...bucket.filter((p) => keep.has(p)));
+    bucket = [];
+  };
+  for (const p of pts) {
+    const c = Math.floor(((p[0] - x0) / (x1 - x0 || 1)) * columns);
+    if (c !== col) { flush(); col = c; }
+    bucket.push(p);
+  }
+  flush();
   return out;
 }
 
-/** Ticks for a log10 axis, in log units: the powers of ten, plus 2x and 5x when there are few. */
-function logTicks(lo: number, hi: number): number[] {
-  const at = (mults: number[]): number[] => {
-    const out: number[] = [];
-    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) for (const m of mults) out.push(e + Math.log10(m));
-    return out.filter((t) => t >= lo && t <= hi);
-  };
-  const powers = at([1]);
-  if (powers.length >= 3) return powers;
-  const few = at([1, 2, 5]);
-  // less than a decade between 1-2-5 steps: round values on a linear scale, placed on the log axis
-  return few.length >= 2 ? few : ticks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0).map(Math.log10);
-}
-
-const label = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : String(Number(v.toPrecision(4))));
-
 /** A line chart of one or more series as a standalone SVG string (training curves, gradient norms); no file is written. Plays the role of matplotlib's plot. */
 export function lineChart(series: readonly Series[], opts: LineChartOptions): string {
+  checkSeries(series);
   const W = opts.width ?? 640;
   const bottom = opts.legend === "bottom";
   // legend below: entries in rows, each as wide as its name (about 7 px a character)
@@ -79,20 +93,23 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   const m = { l: 64, r: bottom ? 20 : 150, t: 36, b: 48 + legendH };
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
   const tf = (v: number): number => (opts.logY ? Math.log10(v) : v);
-  const pts = series.map((s) => s.y.map((y, i) => [s.x?.[i] ?? i + 1, y] as const).filter(([, y]) => Number.isFinite(tf(y))));
-  const xs = pts.flat().map((p) => p[0]), ys = pts.flat().map((p) => tf(p[1]));
-  let x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const all = series.map((s) => Array.from(s.y, (y, i) => [s.x?.[i] ?? i + 1, y] as const).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(tf(y))));
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const [x, y] of all.flat()) {
+    x0 = Math.min(x0, x); x1 = Math.max(x1, x);
+    y0 = Math.min(y0, tf(y)); y1 = Math.max(y1, tf(y));
+  }
+  if (x0 > x1) return emptyChart(opts.title, W, H, series.length ? "no points to draw yet" : "no data yet");
   if (!(x1 > x0)) x1 = x0 + 1;
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y1 + 1];
   const pad = (y1 - y0) * 0.05;
   y0 -= pad;
   y1 += pad;
+  const pts = all.map((p) => decimate(p, x0, x1, pw));
   const sx = (x: number): number => m.l + ((x - x0) / (x1 - x0)) * pw;
   const sy = (y: number): number => m.t + ph - ((y - y0) / (y1 - y0)) * ph;
-  // responsive: drawn at W x H, shown at most that size and scaled down to fit narrower screens
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" style="max-width:100%;height:auto" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
+    svgOpen(W, H),
     `<text x="${m.l + pw / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(opts.title)}</text>`,
     `<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`,
   ];
@@ -106,7 +123,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   if (opts.xLabel) out.push(`<text x="${m.l + pw / 2}" y="${m.t + ph + 38}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   if (opts.yLabel) out.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}${opts.logY ? " (log scale)" : ""}</text>`);
   series.forEach((s, k) => {
-    const color = s.color ?? PALETTE[k % PALETTE.length]!;
+    const color = s.color ?? seriesColor(k);
     const dash = s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : "";
     const d = pts[k]!.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(tf(y)).toFixed(1)}`).join("");
     if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
