@@ -29,10 +29,20 @@ export interface FitContext {
   stop: boolean;
 }
 
+/** One training batch as fit reports it to onBatchEnd (Keras's per-batch logs; TF.js's onBatchEnd). */
+export interface BatchLog {
+  epoch: number;
+  /** 1-based position of the batch in its epoch. */
+  batch: number;
+  /** The epoch's batch count when the training iterable has a length (NaN otherwise). */
+  batches: number;
+  loss: number;
+}
+
 /** A fit callback with optional onBatchEnd and onEpochEnd hooks, as Keras callbacks (PyTorch has no fit loop; Lightning's callbacks are the nearest). */
 export interface Callback {
-  /** `batches` is the epoch's batch count when the training iterable has a length (NaN otherwise). */
-  onBatchEnd?(info: { epoch: number; batch: number; batches: number; loss: number }, ctx: FitContext): void;
+  /** Called after each optimizer step with the batch's loss. */
+  onBatchEnd?(info: BatchLog, ctx: FitContext): void;
   onEpochEnd?(log: EpochLog, ctx: FitContext): void | Promise<void>;
 }
 
@@ -51,13 +61,43 @@ export interface FitOptions<B> {
   evaluate?: () => Record<string, number>;
   /** Called once per epoch after the optimizer steps (a learning-rate scheduler's step). */
   afterEpoch?: () => void;
+  /**
+   * Stops training between batches once aborted (TF.js's `model.stopTraining`, with the web's
+   * AbortSignal): fit then returns the history of the epochs it finished, the weights as the last
+   * step left them. With a signal, fit yields to the event loop before each batch, so an abort
+   * sent by an event (a click, a worker's message) can land while it trains.
+   */
+  signal?: AbortSignal;
 }
 
-/** Train for `epochs` epochs; returns the per-epoch history. */
+/**
+ * Resolves on a later turn of the event loop, after pending events (a message, a click): a
+ * macrotask, not a microtask, which would run before them. setImmediate in Node; in browsers a
+ * MessageChannel message, which setTimeout's 4 ms clamp on nested timers does not slow down.
+ */
+function nextTask(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown; MessageChannel?: typeof MessageChannel };
+  if (g.setImmediate) return new Promise((resolve) => void g.setImmediate!(resolve));
+  if (g.MessageChannel) {
+    return new Promise((resolve) => {
+      const ch = new g.MessageChannel!();
+      ch.port1.onmessage = () => { ch.port1.close(); resolve(); };
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Train for `epochs` epochs (or until `signal` aborts); returns the per-epoch history. */
 export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${o.epochs}.`);
   const ctx: FitContext = { model: o.model, optimizer: o.optimizer, history: [], stop: false };
   const callbacks = o.callbacks ?? [];
+  const aborted = async (): Promise<boolean> => {
+    if (!o.signal) return false;
+    await nextTask();
+    return o.signal.aborted;
+  };
   for (let epoch = 1; epoch <= o.epochs && !ctx.stop; epoch++) {
     const t0 = Date.now();
     o.model.train();
@@ -67,6 +107,10 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
     const batches = (o.train as { length?: number }).length ?? NaN;
     let i = 0;
     for (const batch of o.train) {
+      if (await aborted()) {
+        o.model.eval();
+        return ctx.history; // the unfinished epoch is not logged: its numbers cover part of the data
+      }
       const loss = o.loss(batch);
       o.optimizer.zeroGrad();
       loss.backward();
