@@ -1,4 +1,4 @@
-// Runs every *.test.ts under src/ and test/ with Node's built-in test runner through tsx, once per
+// Runs every *.test.ts under src/, test/, examples/ and lab/ with Node's built-in test runner through tsx, once per
 // backend configuration (wasm with and without fused multiply-add, then reference): every test
 // must pass on each on its own.
 // (Node 20's --test does not expand globs or pick up .ts files on its own.)
@@ -33,7 +33,7 @@ if (unknown.length) {
   process.exit(2);
 }
 const filter = args.filter((a) => !a.startsWith("--"));
-const roots = ["src", "test", "examples"].filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } });
+const roots = ["src", "test", "examples", "lab"].filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } });
 const files = roots.flatMap((d) => find(d)).sort();
 const chosen = filter.length ? files.filter((f) => filter.some((s) => f.includes(s))) : files;
 let failed = 0;

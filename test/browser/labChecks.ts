@@ -1,0 +1,67 @@
+// Page-specific checks for test/browser/lab.ts, keyed by the page's number: each drives the
+// page's controls by keyboard and compares what the page shows with what the page's computation
+// module gives here in Node (the same tensorloom code, run outside the browser).
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { slidingKernel, type SlidingKernelSetup } from "../../lab/pages/01-sliding-kernel/slidingKernel.js";
+import type { KernelName } from "../../lab/shared/samples.js";
+import { num } from "../../lab/shared/format.js";
+
+/** Moves slider #id to `value` with the arrow keys, as a keyboard user would. */
+export async function setSlider(page: Page, id: string, value: number): Promise<void> {
+  const input = page.locator(`#${id}`);
+  await input.focus();
+  for (let guard = 0; guard < 50; guard++) {
+    const now = Number(await input.inputValue());
+    if (now === value) return;
+    await page.keyboard.press(now < value ? "ArrowRight" : "ArrowLeft");
+  }
+  assert.fail(`slider #${id} did not reach ${value}`);
+}
+
+const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
+const numberOf = async (page: Page, id: string): Promise<number> => Number(await page.locator(`#${id}`).inputValue());
+
+/** "−3" as the pages print it, back to a number. */
+const parse = (s: string): number => Number(s.replace("−", "-"));
+
+async function slidingKernelPage(page: Page): Promise<string> {
+  const windowCells = (): Promise<string> => page.locator("#input-grid td").evaluateAll((tds) => tds.map((td, i) => (td.classList.contains("win") ? i : -1)).filter((i) => i >= 0).join());
+  // the first control moved the height; put the default back
+  await setSlider(page, "height", 6);
+  const before = { window: await windowCells(), sum: await text(page, "#cell-sum") };
+  await page.locator("#step").focus();
+  await page.keyboard.press("Enter");
+  const after = { window: await windowCells(), sum: await text(page, "#cell-sum") };
+  assert.notEqual(after.window, before.window, "step moves the highlighted window");
+  assert.notEqual(after.sum, before.sum, "step shows the next cell's products");
+
+  // stride 2 on 6 rows with a 3-tap kernel: (6 - 3) / 2 is not whole, so row 5 and column 5 go unread
+  const formulaBefore = await text(page, "#formula");
+  await setSlider(page, "stride", 2);
+  const formula = await text(page, "#formula");
+  assert.notEqual(formula, formulaBefore, "the stride changes the formula's numbers");
+  const setup: SlidingKernelSetup = {
+    height: await numberOf(page, "height"), width: await numberOf(page, "width"), kernelSize: await numberOf(page, "kernel-size"),
+    kernel: (await page.locator("#kernel").inputValue()) as KernelName, stride: await numberOf(page, "stride"),
+    padding: await numberOf(page, "padding"), dilation: await numberOf(page, "dilation"), seed: 1,
+  };
+  const node = slidingKernel(setup);
+  assert.equal(formula, `${node.rows.text}\n${node.cols.text}`, "the formula equals Node's");
+  assert.ok(node.rows.unused.length > 0 && node.cols.unused.length > 0, "the setup leaves rows unread");
+  assert.ok((await page.locator("#input-grid td.unused").count()) > 0, "unread input cells are marked");
+  assert.match(await text(page, "#unused"), /never read/);
+  // play to the end, then every output cell the page printed equals F.conv2d's in Node
+  await page.locator("#play").click();
+  await page.waitForFunction(() => document.querySelector("#play")!.textContent!.includes("play"), undefined, { timeout: 20_000 });
+  const shown = await page.locator("#output-grid tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent!)));
+  assert.deepEqual(shown.map((r) => r.map(parse)), node.output, "the output grid equals F.conv2d in Node");
+  const last = node.cells.at(-1)!;
+  assert.match(await text(page, "#cell-sum"), new RegExp(`= ${num(last.sum)}\\n`), "the last cell's sum of products");
+  return `step moved the window; stride 2 formula "${node.rows.text}" and ${node.output.flat().length} output cells equal Node's`;
+}
+
+/** Checks by page number (the NN of lab/pages/NN-slug). */
+export const CHECKS: Record<string, (page: Page) => Promise<string>> = {
+  "01": slidingKernelPage,
+};
