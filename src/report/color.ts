@@ -103,7 +103,7 @@ export function colorBar(s: ColorScale, x: number, y: number, height: number, ca
   out.push(`<rect x="${x}" y="${y}" width="${w}" height="${height}" fill="none" stroke="#888"/>`);
   const log = s.kind === "log";
   const lo = log ? Math.log10(s.lo) : s.lo, hi = log ? Math.log10(s.hi) : s.hi;
-  for (const t of log ? logTicks(lo, hi) : ticks(lo, hi, 4)) {
+  for (const t of log ? logTicks(lo, hi) : ticks(lo, hi, 5)) {
     const ty = y + height - ((t - lo) / (hi - lo)) * height;
     out.push(`<line x1="${x + w}" y1="${ty.toFixed(2)}" x2="${x + w + 4}" y2="${ty.toFixed(2)}" stroke="#888"/>`, `<text class="tick" x="${x + w + 6}" y="${(ty + 4).toFixed(2)}">${tickLabel(log ? 10 ** t : t)}</text>`);
   }
