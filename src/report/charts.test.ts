@@ -166,14 +166,14 @@ describe("gatesTimeline", () => {
     const tlData = gatesFromSteps(steps, { batch: 1 });
     assert.equal(tlData.kind, "LSTM");
     if (tlData.kind !== "LSTM") return;
-    assert.deepEqual(tlData.f[2], (steps[2]!.gates as tl.nn.LSTMGates).f.toArray()[1]);
+    assert.deepEqual(tlData.f[2], (((steps[2]!.gates as tl.nn.LSTMGates).f.toArray()) as number[][])[1]);
     const svg = gatesTimeline(tlData, { title: "gates" });
     const gate = (name: string): Cell[] => cells(svg.split(`data-gate="${name}"`)[1]!.split("</g>")[0]!);
     for (const name of ["i", "f", "g", "o"] as const) {
       const cs = gate(name);
       assert.equal(cs.length, 15, `${name}: 3 units x 5 steps`);
       for (const c of cs) {
-        const v = tlData[name][c.col]![c.row]!; // drawn units down (row), time across (column)
+        const v: number = tlData[name][c.col]![c.row]!; // drawn units down (row), time across (column)
         assert.equal(Number(c.value), v);
         assert.equal(c.fill, name === "g" ? colorAt("diverging", (v + 1) / 2) : colorAt("blues", v));
       }

@@ -150,7 +150,7 @@ describe("gatesTimelineView", () => {
     assert.equal(got.kind, "LSTM");
     if (got.kind !== "LSTM") return;
     assert.equal(got.i.length, 6);
-    assert.deepEqual(got.o[4], (steps[4]!.gates as tl.nn.LSTMGates).o.toArray()[1]);
+    assert.deepEqual(got.o[4], (((steps[4]!.gates as tl.nn.LSTMGates).o.toArray()) as number[][])[1]);
     assert.equal(el.innerHTML, gatesTimeline(got, { title: "gates" }));
     lstm.forward(x.narrow(0, 0, 3), null, { onStep: v.onStep });
     assert.equal((v.timeline() as { i: number[][] }).i.length, 3, "the second forward replaced the first");
