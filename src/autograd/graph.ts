@@ -47,12 +47,14 @@ export class GradNode implements GradFnLike {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   private rule: BackwardFn | null;
+  private shortcut: BackwardFn | null;
   private readonly saved: { t: Tensor; v: number }[];
 
-  constructor(name: string, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[]) {
+  constructor(name: string, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[], shortcut: BackwardFn | null = null) {
     this.name = name;
     this.inputs = inputs;
     this.rule = rule;
+    this.shortcut = shortcut;
     this.saved = saved.map((t) => ({ t, v: t.version.v }));
   }
 
@@ -60,7 +62,12 @@ export class GradNode implements GradFnLike {
     return this.rule === null;
   }
 
-  /** Run the rule; throws if the graph was freed or a saved tensor was modified in place. */
+  /**
+   * Run the rule; throws if the graph was freed or a saved tensor was modified in place. The
+   * engine takes the op's fused shortcut when the backward itself is not recorded (the usual
+   * backward: grad mode is off while it runs); a recorded backward (createGraph) always runs the
+   * composite rule, whose ops are differentiable.
+   */
   apply(grad: Tensor): readonly ((() => Tensor) | undefined)[] {
     if (this.rule === null) {
       throw new AutogradError(
@@ -76,13 +83,31 @@ export class GradNode implements GradFnLike {
         );
       }
     }
-    return this.rule(grad);
+    const fast = this.shortcut !== null && !gradEnabled && shortcutsEnabled;
+    return (fast ? this.shortcut! : this.rule)(grad);
   }
 
-  /** Drop the rule and with it the closure's saved tensors (done after backward unless retainGraph). */
+  /** Drop the rules and with them the closures' saved tensors (done after backward unless retainGraph). */
   free(): void {
     this.rule = null;
+    this.shortcut = null;
     this.saved.length = 0;
+  }
+}
+
+let shortcutsEnabled = true;
+
+/**
+ * Run fn with the fused backward shortcuts on or off. Off, every backward runs the composite
+ * rule: the test that checks each shortcut against its op's composite uses this.
+ */
+export function withBackwardShortcuts<T>(enabled: boolean, fn: () => T): T {
+  const prev = shortcutsEnabled;
+  shortcutsEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    shortcutsEnabled = prev;
   }
 }
 
@@ -103,8 +128,31 @@ export function setRecordObserver(fn: RecordObserver | null): RecordObserver | n
  * Returns `out` for chaining.
  */
 export function record(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[] = inputs): Tensor {
+  return attach(name, out, inputs, rule, saved, null);
+}
+
+/**
+ * record() for an op whose gradient also has a fused form: `rule` is the op's one backward,
+ * written with differentiable ops; `shortcut` computes the same values with raw kernels and is
+ * what the engine runs when the backward is not recorded. Never a second definition of the
+ * gradient: src/autograd/shortcuts.test.ts checks every recordFused op's shortcut against its
+ * rule (values and gradients), and fails for a recordFused name it has no case for.
+ */
+export function recordFused(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, shortcut: BackwardFn, saved: readonly Tensor[] = inputs): Tensor {
+  if (fusedCallSites !== null) fusedCallSites.add(new Error().stack?.split("\n")[2]?.trim() ?? "unknown");
+  return attach(name, out, inputs, rule, saved, shortcut);
+}
+
+let fusedCallSites: Set<string> | null = null;
+
+/** Test support: from now on collect the stack line of every recordFused caller into `sites` (null stops). */
+export function collectFusedCallSites(sites: Set<string> | null): void {
+  fusedCallSites = sites;
+}
+
+function attach(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[], shortcut: BackwardFn | null): Tensor {
   if (recordObserver !== null) recordObserver(name, out, inputs);
   if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
-  out.markNonLeaf(new GradNode(name, inputs, rule, saved));
+  out.markNonLeaf(new GradNode(name, inputs, rule, saved, shortcut));
   return out;
 }

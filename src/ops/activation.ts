@@ -2,7 +2,7 @@
 // (elu, softplus: exp overflows in the branch not taken) are primitives with closed-form
 // derivatives; silu and gelu are composites over ops, as the style guide asks.
 
-import { isGradEnabled, record } from "../autograd/graph.js";
+import { record, recordFused } from "../autograd/graph.js";
 import { floatResult } from "../tensor/dtype.js";
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -14,8 +14,8 @@ import { mapUnary, requireFinite, requireFloat, scalar } from "./op.js";
 /** max(x, 0). PyTorch's derivative at exactly 0 is 0. */
 export function relu(x: Tensor): Tensor {
   const out = mapUnary("relu", x, x.dtype);
-  // recorded backward (createGraph): differentiable ops; otherwise one fused kernel pass
-  return record("ReluBackward0", out, [x], (g) => [() => (isGradEnabled() ? mul(g, gt(out, 0)) : reluGradRaw(g, out))], [out]);
+  // the shortcut is one kernel pass (PyTorch's threshold_backward)
+  return recordFused("ReluBackward0", out, [x], (g) => [() => mul(g, gt(out, 0))], (g) => [() => reluGradRaw(g, out)], [out]);
 }
 
 /** x > 0 ? x : negativeSlope * x; the derivative at 0 is negativeSlope (PyTorch's choice). */

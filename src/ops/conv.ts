@@ -7,7 +7,7 @@
 // outputLength is the one place the output-size formula lives; tl.convOutputSize is its checked
 // public form. Inputs are batched [N, C, ...] or unbatched [C, ...] (withBatchDim).
 
-import { isGradEnabled, record } from "../autograd/graph.js";
+import { record, recordFused } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ConvGeometry } from "../backends/backend.js";
 import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
@@ -295,24 +295,19 @@ export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: 
  * outputPadding >= stride (allowed while it is below the dilation).
  */
 function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null, outSize: readonly number[] = convOutSize(x, r)): Tensor {
-  const rules = (g: Tensor) => {
-    // both gradients from one kernel pass, unless the backward itself is recorded (createGraph)
-    // or only one of them is wanted
+  const biasGrad = (g: Tensor) => () => sum(sum(g, Array.from({ length: r.nd }, (_, i) => i + 2)), [0]); // spatial dims first (adjacent: one contiguous pass), then the batch: no permuted copy
+  const rule = (g: Tensor) => [() => convTranspose(g, weight, r, x.shape.slice(2)), () => convWeightGrad(x, g, r, weight.shape), ...(bias ? [biasGrad(g)] : [])];
+  // both gradients from one kernel pass when both are wanted
+  const shortcut = (g: Tensor) => {
+    if (!(x.requiresGrad && weight.requiresGrad)) return rule(g);
     const both = lazy(() => {
       const dx = empty(x.dtype, x.shape), dw = empty(x.dtype, weight.shape);
       kernels().convBackward(x.storage, weight.storage, g.storage, dx.storage, dw.storage, geometry(x, r, g.shape.slice(2)), r.groups, weight.shape[0]!);
       return [dx, dw] as const;
     });
-    const fused = () => !isGradEnabled() && x.requiresGrad && weight.requiresGrad;
-    return [
-      () => (fused() ? both()[0] : convTranspose(g, weight, r, x.shape.slice(2))),
-      () => (fused() ? both()[1] : convWeightGrad(x, g, r, weight.shape)),
-      // spatial dims first (adjacent: one contiguous pass), then the batch: no permuted copy
-      () => sum(sum(g, Array.from({ length: r.nd }, (_, i) => i + 2)), [0]),
-    ];
+    return [() => both()[0], () => both()[1], ...(bias ? [biasGrad(g)] : [])];
   };
-  const out = convCore(x, weight, r, bias, outSize);
-  return bias ? record("ConvolutionBackward0", out, [x, weight, bias], rules) : record("ConvolutionBackward0", out, [x, weight], (g) => rules(g).slice(0, 2));
+  return recordFused("ConvolutionBackward0", convCore(x, weight, r, bias, outSize), bias ? [x, weight, bias] : [x, weight], rule, shortcut);
 }
 
 /**

@@ -4,7 +4,7 @@
 // only walks them. Gradients: max scatters dy to the argmax positions (scatterAdd over the
 // flattened plane), average spreads dy / divisor over each window (avgPoolBackward).
 
-import { isGradEnabled, record } from "../autograd/graph.js";
+import { record, recordFused } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { PoolGeometry } from "../backends/backend.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
@@ -123,17 +123,13 @@ function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
   const indices = empty("int32", w.outShape);
   kernels().maxPool(x.storage, out.storage, indices.storage as Int32Array, w.g);
   const plane = numelOf(w.g.inSize), P = w.g.planes;
-  record(name, out, [x], (g) => [() => {
-    // dy goes to the argmax of each window: a scatter along the flattened plane. Without a
-    // graph to record (the usual backward) the kernel runs directly on the storages: the
-    // indices came from maxPool itself, so the op's validation and copy are dead weight.
-    if (!isGradEnabled()) {
-      const dx = empty(g.dtype, x.shape);
-      kernels().scatterAdd(dx.storage, [P, plane], 1, indices.storage as Int32Array, [P, indices.storage.length / P], g.storage, [P, g.storage.length / P]);
-      return dx;
-    }
-    const dx = scatterAdd(empty(g.dtype, [P, plane]), 1, reshape(indices, [P, -1]), reshape(g, [P, -1]));
-    return reshape(dx, x.shape);
+  // dy goes to the argmax of each window: a scatter along the flattened plane. The shortcut runs
+  // the kernel on the storages directly: the indices came from maxPool itself, so the op's
+  // validation and copy are dead weight.
+  recordFused(name, out, [x], (g) => [() => reshape(scatterAdd(empty(g.dtype, [P, plane]), 1, reshape(indices, [P, -1]), reshape(g, [P, -1])), x.shape)], (g) => [() => {
+    const dx = empty(g.dtype, x.shape);
+    kernels().scatterAdd(dx.storage, [P, plane], 1, indices.storage as Int32Array, [P, indices.storage.length / P], g.storage, [P, g.storage.length / P]);
+    return dx;
   }], []);
   return [out, indices];
 }

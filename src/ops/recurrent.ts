@@ -18,7 +18,7 @@
 // formulas built with differentiable ops instead, so higher derivatives still work.
 
 import { kernels } from "../backends/index.js";
-import { isGradEnabled, record } from "../autograd/graph.js";
+import { enableGrad, isGradEnabled, recordFused } from "../autograd/graph.js";
 import { grad } from "../autograd/backward.js";
 import { DTypeError, ShapeError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
@@ -52,14 +52,13 @@ export function lstmCell(gates: Tensor, c: Tensor): Tensor {
   const hc = empty(gates.dtype, [2, B, H]);
   const h1 = hc.storage.subarray(0, B * H), c1 = hc.storage.subarray(B * H);
   kernels().lstmCell(gates.storage, c.storage, c1, h1, B, H);
-  return record("LstmCellBackward", hc, [gates, c], (ghc) => {
-    if (isGradEnabled()) {
-      const i = sigmoid(block(gates, 0, H)), f = sigmoid(block(gates, 1, H)), g = tanh(block(gates, 2, H)), o = sigmoid(block(gates, 3, H));
-      const t = tanh(select(hc, 0, 1)), dh = select(ghc, 0, 0);
-      const d = add(select(ghc, 0, 1), mul(mul(dh, o), sub(1, mul(t, t))));
-      const dgates = cat([mul(mul(d, g), mul(i, sub(1, i))), mul(mul(d, c), mul(f, sub(1, f))), mul(mul(d, i), sub(1, mul(g, g))), mul(mul(dh, t), mul(o, sub(1, o)))], 1);
-      return [() => dgates, () => mul(d, f)];
-    }
+  return recordFused("LstmCellBackward", hc, [gates, c], (ghc) => {
+    const i = sigmoid(block(gates, 0, H)), f = sigmoid(block(gates, 1, H)), g = tanh(block(gates, 2, H)), o = sigmoid(block(gates, 3, H));
+    const t = tanh(select(hc, 0, 1)), dh = select(ghc, 0, 0);
+    const d = add(select(ghc, 0, 1), mul(mul(dh, o), sub(1, mul(t, t))));
+    const dgates = cat([mul(mul(d, g), mul(i, sub(1, i))), mul(mul(d, c), mul(f, sub(1, f))), mul(mul(d, i), sub(1, mul(g, g))), mul(mul(dh, t), mul(o, sub(1, o)))], 1);
+    return [() => dgates, () => mul(d, f)];
+  }, (ghc) => {
     const both = lazy(() => {
       const dgates = empty(gates.dtype, gates.shape), dc = empty(gates.dtype, [B, H]);
       const s = ghc.storage;
@@ -77,17 +76,16 @@ export function gruCell(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
   checkSame("gruCell", xg, "h", h, [B, H]);
   const h1 = empty(xg.dtype, [B, H]);
   kernels().gruCell(xg.storage, hg.storage, h.storage, h1.storage, B, H);
-  return record("GruCellBackward", h1, [xg, hg, h], (dh1) => {
-    if (isGradEnabled()) {
-      const r = sigmoid(add(block(xg, 0, H), block(hg, 0, H)));
-      const z = sigmoid(add(block(xg, 1, H), block(hg, 1, H)));
-      const hn = block(hg, 2, H);
-      const n = tanh(add(block(xg, 2, H), mul(r, hn)));
-      const dn = mul(mul(dh1, sub(1, z)), sub(1, mul(n, n)));
-      const dr = mul(mul(dn, hn), mul(r, sub(1, r)));
-      const dz = mul(mul(dh1, sub(h, n)), mul(z, sub(1, z)));
-      return [() => cat([dr, dz, dn], 1), () => cat([dr, dz, mul(dn, r)], 1), () => mul(dh1, z)];
-    }
+  return recordFused("GruCellBackward", h1, [xg, hg, h], (dh1) => {
+    const r = sigmoid(add(block(xg, 0, H), block(hg, 0, H)));
+    const z = sigmoid(add(block(xg, 1, H), block(hg, 1, H)));
+    const hn = block(hg, 2, H);
+    const n = tanh(add(block(xg, 2, H), mul(r, hn)));
+    const dn = mul(mul(dh1, sub(1, z)), sub(1, mul(n, n)));
+    const dr = mul(mul(dn, hn), mul(r, sub(1, r)));
+    const dz = mul(mul(dh1, sub(h, n)), mul(z, sub(1, z)));
+    return [() => cat([dr, dz, dn], 1), () => cat([dr, dz, mul(dn, r)], 1), () => mul(dh1, z)];
+  }, (dh1) => {
     const all = lazy(() => {
       const dxg = empty(xg.dtype, xg.shape), dhg = empty(xg.dtype, xg.shape), dh = empty(xg.dtype, [B, H]);
       kernels().gruCellBackward(xg.storage, hg.storage, h.storage, dh1.storage, dxg.storage, dhg.storage, dh.storage, B, H);
@@ -122,8 +120,8 @@ export function lstmSequence(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, re
   const out = empty(dt, [2, T, B, H]);
   const gates = empty(dt, [T, B, 4 * H]); // kept for the backward
   kernels().lstmSequence(xg.storage, h0.storage, c0.storage, wHh.storage, out.storage, gates.storage, T, B, H, reverse);
-  return record("LstmSequenceBackward", out, [xg, h0, c0, wHh], (gOut) => {
-    if (isGradEnabled()) return recomputeGrads(() => lstmSequenceComposite(xg, h0, c0, wHh, reverse), [xg, h0, c0, wHh], gOut);
+  // the rule re-runs the sequence with the step ops and differentiates that
+  return recordFused("LstmSequenceBackward", out, [xg, h0, c0, wHh], (gOut) => recomputeGrads(() => lstmSequenceComposite(xg, h0, c0, wHh, reverse), [xg, h0, c0, wHh], gOut), (gOut) => {
     const all = lazy(() => {
       const dxg = empty(dt, [T, B, 4 * H]), dh0 = empty(dt, [B, H]), dc0 = empty(dt, [B, H]), dw = empty(dt, [4 * H, H]);
       kernels().lstmSequenceBackward(wHh.storage, gates.storage, out.storage, h0.storage, c0.storage, gOut.storage, dxg.storage, dh0.storage, dc0.storage, dw.storage, T, B, H, reverse);
@@ -145,8 +143,7 @@ export function gruSequence(xg: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor | n
   const hg = empty(dt, [T, B, 3 * H]); // h W_hh^T + b_hh per step, kept for the backward
   kernels().gruSequence(xg.storage, h0.storage, wHh.storage, bHh?.storage ?? null, out.storage, hg.storage, T, B, H, reverse);
   const inputs = bHh ? [xg, h0, wHh, bHh] : [xg, h0, wHh];
-  return record("GruSequenceBackward", out, inputs, (gOut) => {
-    if (isGradEnabled()) return recomputeGrads(() => gruSequenceComposite(xg, h0, wHh, bHh, reverse), inputs, gOut);
+  return recordFused("GruSequenceBackward", out, inputs, (gOut) => recomputeGrads(() => gruSequenceComposite(xg, h0, wHh, bHh, reverse), inputs, gOut), (gOut) => {
     const all = lazy(() => {
       const dxg = empty(dt, [T, B, 3 * H]), dh0 = empty(dt, [B, H]), dw = empty(dt, [3 * H, H]), db = bHh ? empty(dt, [3 * H]) : null;
       kernels().gruSequenceBackward(xg.storage, wHh.storage, hg.storage, out.storage, h0.storage, gOut.storage, dxg.storage, dh0.storage, dw.storage, db?.storage ?? null, T, B, H, reverse);
@@ -184,6 +181,9 @@ function gruSequenceComposite(xg: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor |
 
 /** Gradients of forward() at `inputs` for the output gradient g, recorded (createGraph). */
 function recomputeGrads(forward: () => Tensor, inputs: readonly Tensor[], g: Tensor): (() => Tensor)[] {
-  const all = lazy(() => grad(forward(), inputs, g, { createGraph: true, allowUnused: true }));
+  // the step ops record even when this backward is not recorded (the composite rule run by
+  // itself, as the shortcut test does); the gradients stay graph values only when it is
+  const recorded = isGradEnabled();
+  const all = lazy(() => grad(enableGrad(forward), inputs, g, { createGraph: recorded, allowUnused: true }));
   return inputs.map((x, i) => () => all()[i] ?? zeros(x.shape, { dtype: x.dtype }));
 }

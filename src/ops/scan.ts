@@ -1,7 +1,7 @@
 // Running reductions along one dim: cumsum and cumprod. One kernel (`scan`) computes both, in
 // either direction: the reverse running sum is cumsum's gradient and half of cumprod's.
 
-import { isGradEnabled, record } from "../autograd/graph.js";
+import { record, recordFused } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ScanOp } from "../backends/backend.js";
 import { type DType, assertDType, isFloat } from "../tensor/dtype.js";
@@ -69,11 +69,11 @@ export function cumprod(x: Tensor, dim: number, opts: CumOptions = {}): Tensor {
 
 function cumprodAlong(x: Tensor, d: number): Tensor {
   const out = scanRaw("prod", x, d, false);
-  return record("CumprodBackward0", out, [x], (g) => [() => cumprodGrad(x, out, g, d)], [x, out]);
+  return recordFused("CumprodBackward0", out, [x], (g) => [() => cumprodGrad(x, out, g, d, true)], (g) => [() => cumprodGrad(x, out, g, d, false)], [x, out]);
 }
 
 /** g times the Jacobian of out = cumprod(x) along d, without dividing by a zero of x. */
-function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, d: number): Tensor {
+function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, d: number, differentiable: boolean): Tensor {
   const reversedSum = (t: Tensor) => cumsumFrom(t, d, true);
   // includes(0) also finds -0
   if (!x.storage.includes(0)) return div(reversedSum(mul(g, out)), x);
@@ -87,9 +87,9 @@ function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, d: number): Tensor {
   const xOne = where(first, 1, x);
   const outOne = cumprodAlong(xOne, d);
   const atZero = reversedSum(mul(g, outOne));
-  // after it the gradient is 0; a recorded backward (createGraph) needs it as x_z times the
-  // gradient with x_z replaced by 1 (0 in value, not in its derivative in x_z). That line has
-  // one zero fewer, so the recursion ends.
-  const after = isGradEnabled() ? mul(sum(where(first, x, 0), d, true), cumprodGrad(xOne, outOne, where(before, 0, g), d)) : 0;
+  // after it the gradient is 0; the differentiable rule writes it as x_z times the gradient
+  // with x_z replaced by 1 (0 in value, not in its derivative in x_z). That line has one zero
+  // fewer, so the recursion ends. The shortcut writes the 0.
+  const after = differentiable ? mul(sum(where(first, x, 0), d, true), cumprodGrad(xOne, outOne, where(before, 0, g), d, true)) : 0;
   return where(before, head, where(first, atZero, after));
 }
