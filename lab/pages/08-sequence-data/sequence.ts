@@ -15,12 +15,12 @@ const f64 = (values: readonly number[]): tl.Tensor => tl.tensor(values as number
  */
 export function autocorrelation(values: readonly number[], maxLag: number): number[] {
   const T = values.length;
-  if (T < 2) throw new RangeError(`autocorrelation: need at least 2 values, got ${T}.`);
+  if (T < 2) throw new tl.ValueError(`autocorrelation: need at least 2 values, got ${T}.`);
   const lags = Math.min(maxLag, T - 1);
   const x = f64(values);
   const xc = x.sub(x.mean());
   const energy = xc.mul(xc).sum().item();
-  if (!(energy > 0)) throw new RangeError("autocorrelation: the series is constant, so its autocorrelation is undefined.");
+  if (!(energy > 0)) throw new tl.ValueError("autocorrelation: the series is constant, so its autocorrelation is undefined.");
   const r = [1];
   for (let k = 1; k <= lags; k++) r.push(xc.narrow(0, k, T - k).mul(xc.narrow(0, 0, T - k)).sum().item() / energy);
   return r;
@@ -66,9 +66,15 @@ const rmse = (p: tl.Tensor, y: tl.Tensor): number => p.sub(y).square().mean().sq
 export function fitArModel(values: readonly number[], tau: number, heldOut: number): ArResult {
   const split = values.length - heldOut;
   if (!Number.isInteger(tau) || tau < 1 || split - tau < tau + 1) {
-    throw new RangeError(`fitArModel: tau = ${tau} needs more than ${2 * tau + heldOut} values (tau + 1 fitted months per coefficient, plus ${heldOut} held out); the series has ${values.length}.`);
+    throw new tl.ValueError(`fitArModel: tau = ${tau} needs more than ${2 * tau + heldOut} values (tau + 1 fitted months per coefficient, plus ${heldOut} held out); the series has ${values.length}.`);
   }
-  const fit = fitAr(values as number[], tau, split);
+  let fit: ReturnType<typeof fitAr>;
+  try {
+    fit = fitAr(values as number[], tau, split);
+  } catch (e) {
+    // a rank-deficient window matrix (a constant stretch of a learner's series, say)
+    throw new tl.ValueError(`fitArModel: AR(${tau}) cannot be fitted: ${(e as Error).message}. Try a smaller tau or a longer series.`);
+  }
   const w = tl.data.slidingWindows(f64(values), tau, 1); // sample i: x = values[i..i+tau-1], y = values[i+tau]
   const weights = f64([...fit.coefficients].reverse()); // the window's oldest value first
   const pred = w.x.matmul(weights).add(fit.intercept);
