@@ -1,0 +1,104 @@
+// The page side of the live-views check in `npm run test:browser` (bundled by esbuild, run in
+// headless Chromium): mounts every tl.report view in a <div>, feeds it over several animation
+// frames as training would, and reports what the DOM shows. test/browser/viewsCheck.ts asserts.
+import * as tl from "../../src/index.js";
+
+const FRAMES = 8;
+
+/** What the DOM of one mounted view shows after the run. */
+export interface ViewDom {
+  /** Redraws the view made, and the frames during which data arrived. */
+  renders: number;
+  frames: number;
+  /** The innerHTML equals the pure chart function's SVG of the same data. */
+  sameAsPure: boolean;
+  /** The <svg> was parsed and laid out (its box has a size). */
+  width: number;
+  cells: number;
+  paths: number;
+  /** Point counts of each <path> (line chart). */
+  pathPoints: number[];
+  texts: string[];
+}
+
+/** What the page reports (or { error }). */
+export interface ViewsReport {
+  line: ViewDom;
+  heatmap: ViewDom;
+  confusion: ViewDom;
+  images: ViewDom;
+  gates: ViewDom & { gateCells: Record<string, number> };
+  /** Renders of a line view given 100 appends within one frame. */
+  burstRenders: number;
+}
+
+const frame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
+
+function mount(id: string): HTMLDivElement {
+  const el = document.createElement("div");
+  el.id = id;
+  document.body.append(el);
+  return el;
+}
+
+function dom(el: HTMLElement, view: tl.report.LiveView, frames: number, pure: string): ViewDom {
+  const svg = el.querySelector("svg");
+  return {
+    renders: view.renders,
+    frames,
+    sameAsPure: el.innerHTML === new DOMParser().parseFromString(`<div>${pure}</div>`, "text/html").body.firstElementChild!.innerHTML,
+    width: svg?.getBoundingClientRect().width ?? 0,
+    cells: el.querySelectorAll("rect.cell").length,
+    paths: el.querySelectorAll("path").length,
+    pathPoints: [...el.querySelectorAll("path")].map((p) => (p.getAttribute("d") ?? "").split(/[ML]/).filter(Boolean).length),
+    texts: [...el.querySelectorAll("text")].map((t) => t.textContent ?? ""),
+  };
+}
+
+async function run(): Promise<ViewsReport> {
+  tl.manualSeed(0);
+  const r = tl.report;
+  const lineEl = mount("line"), heatEl = mount("heatmap"), cmEl = mount("confusion"), imgEl = mount("images"), gateEl = mount("gates");
+  const lineOpts = { title: "loss", logY: true, xLabel: "epoch" };
+  const line = r.lineChartView(lineEl, lineOpts);
+  const heatOpts = { title: "||dL/dH_t||", scale: "log" as const, xLabel: "training step", yLabel: "t" };
+  const heat = r.heatmapView(heatEl, heatOpts);
+  const cmOpts = { title: "confusion", labels: ["a", "b", "c"] };
+  const cm = r.confusionMatrixView(cmEl, cmOpts);
+  const imgOpts = { title: "filters", scaling: "shared" as const, colormap: "diverging" as const };
+  const images = r.imageGridView(imgEl, imgOpts);
+  const gates = r.gatesTimelineView(gateEl, { title: "LSTM gates" });
+  const lstm = new tl.nn.LSTM(1, 3);
+  const conv = new tl.nn.Conv2d(1, 4, 3);
+
+  // one "training step" per frame: a loss point, a column of norms, a few predictions, new filters, a forward
+  for (let step = 1; step <= FRAMES; step++) {
+    line.append({ train: 1 / step, val: 1.5 / step }, step);
+    heat.appendColumn(Array.from({ length: 5 }, (_, t) => 10 ** (t - 4) * step));
+    cm.add(step % 3, (step * 2) % 3);
+    images.update(Array.from({ length: 4 }, (_, k) => conv.weight.select(0, k).select(0, 0).mul(step).toArray() as number[][]));
+    lstm.forward(tl.randn([6, 1, 1]), null, { onStep: gates.onStep });
+    await frame();
+  }
+  await frame();
+  const burst = r.lineChartView(mount("burst"), { title: "burst" });
+  await frame();
+  const before = burst.renders;
+  for (let k = 0; k < 100; k++) burst.append({ a: k + 1 });
+  await frame();
+  await frame();
+
+  const lineSeries = line.series();
+  const tlData = gates.timeline()!;
+  const gatesDom = dom(gateEl, gates, FRAMES, r.gatesTimeline(tlData, { title: "LSTM gates" }));
+  return {
+    line: dom(lineEl, line, FRAMES, r.lineChart(lineSeries, lineOpts)),
+    heatmap: dom(heatEl, heat, FRAMES, r.heatmap(heat.values(), heatOpts)),
+    confusion: dom(cmEl, cm, FRAMES, r.confusionMatrixChart(cm.counts(), cmOpts)),
+    images: dom(imgEl, images, FRAMES, r.imageGrid(Array.from({ length: 4 }, (_, k) => conv.weight.select(0, k).select(0, 0).mul(FRAMES).toArray() as number[][]), imgOpts)),
+    gates: { ...gatesDom, gateCells: Object.fromEntries(["i", "f", "g", "o"].map((g) => [g, gateEl.querySelectorAll(`g[data-gate="${g}"] rect.cell`).length])) },
+    burstRenders: burst.renders - before,
+  };
+}
+
+(globalThis as unknown as { tensorloomViews: Promise<ViewsReport | { error: string }> }).tensorloomViews = run().catch((e: Error) => ({ error: `${e.name}: ${e.message}\n${e.stack}` }));
