@@ -72,7 +72,12 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
   });
 
   it("for await iterates the events and ends when the job ends", async () => {
-    const job = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(boot(jobUrl), { seed: 1, epochs: 1, n: 64, batchSize: 32 });
+    // the config is copied at the call; a transferred buffer moves there (detached here)
+    const extra = new Float32Array(1000);
+    const config = { seed: 1, epochs: 1, n: 64, batchSize: 32, extra };
+    const job = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(boot(jobUrl), config, { transfer: [extra.buffer] });
+    assert.equal(extra.byteLength, 0);
+    config.epochs = 5; // too late: the worker trains the config as it was
     const types: string[] = [];
     for await (const e of job) types.push(e.type);
     assert.deepEqual(types, ["report", "batch", "batch", "epoch", "report"]);
@@ -118,6 +123,8 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     const silent = tl.train.trainInWorker(new URL("data:text/javascript,setInterval(() => {}, 1000);"), {}, { startTimeoutMs: 500 });
     await assert.rejects(silent.result, /trainInWorker: the worker at data:text\/javascript,.* did not call tl.train.serveTraining within 0.5 s/);
     assert.throws(() => tl.train.trainInWorker(jobUrl, {}, { startTimeoutMs: 0 }), /startTimeoutMs must be a positive number/);
+    assert.throws(() => tl.train.trainInWorker(jobUrl, { x: tl.zeros([2]) }), /trainInWorker: the config holds a Tensor \(key "x"\), which does not survive the trip to a worker\. Pass its values and shape instead/);
+    assert.throws(() => tl.train.trainInWorker(jobUrl, { loss: () => 0 }), /trainInWorker: the config cannot be sent to a worker \(DataCloneError/);
   });
 
   it("serveTraining on a main thread says to start the module with trainInWorker", () => {

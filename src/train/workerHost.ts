@@ -6,12 +6,12 @@
 // threads there (nested workers), as on a page.
 
 import { TensorloomError } from "../tensor/errors.js";
-import type { Tensor } from "../tensor/tensor.js";
+import { Tensor } from "../tensor/tensor.js";
 import { type FromWorker, isProtocolMessage, type ToWorker, type TrainingEvent, unpackError, unpackStateDict } from "./workerProtocol.js";
 
 /** Options of trainInWorker. */
 export interface TrainInWorkerOptions {
-  /** Buffers inside `config` to move to the worker instead of copying (postMessage's transfer list); they are detached here. */
+  /** Buffers inside `config` to move to the worker instead of copying (postMessage's transfer list); they are detached here when trainInWorker returns. */
   transfer?: Transferable[];
   /** Browsers: the worker module's type, "module" (the default, for `new URL("./train.js", import.meta.url)`) or "classic". Node ignores it. */
   type?: "module" | "classic";
@@ -97,7 +97,8 @@ function webWorker(url: string | URL, type: "module" | "classic", h: Handlers): 
 /**
  * Run a training function in a worker, off the calling thread: `url` is a module that calls
  * tl.train.serveTraining; `config` (structured-cloneable: numbers, strings, arrays, typed arrays)
- * is handed to its function. Web Workers in browsers (a module worker by default), worker_threads
+ * is copied at the call, the buffers in `opts.transfer` moved rather than copied, and handed to
+ * its function. Web Workers in browsers (a module worker by default), worker_threads
  * in Node. Progress arrives as events (fit's batch and epoch logs, the function's own reports);
  * `job.result` is the returned state dict. No PyTorch equivalent (torch.multiprocessing is the
  * nearest); TF.js users run model.fit in a Web Worker by hand, which this packages.
@@ -111,6 +112,7 @@ function webWorker(url: string | URL, type: "module" | "classic", h: Handlers): 
 export function trainInWorker<C = unknown, R = unknown>(url: string | URL, config: C, opts: TrainInWorkerOptions = {}): TrainingJob<R> {
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
   if (!(startTimeoutMs > 0)) throw new RangeError(`trainInWorker: startTimeoutMs must be a positive number of milliseconds, got ${startTimeoutMs}.`);
+  const sent = snapshot(config, opts.transfer ?? []);
   const listeners = new Set<(e: TrainingEvent<R>) => void>();
   let settled = false, cancelled = false, started = false;
   let resolveResult!: (sd: Record<string, Tensor>) => void, rejectResult!: (e: Error) => void;
@@ -137,7 +139,7 @@ export function trainInWorker<C = unknown, R = unknown>(url: string | URL, confi
           if (started) return;
           started = true;
           clearTimeout(startTimer);
-          worker!.post({ tensorloom: "start", config }, opts.transfer);
+          worker!.post({ tensorloom: "start", config: sent.config }, sent.transfer);
           if (cancelled) worker!.post({ tensorloom: "cancel" });
           return;
         case "event":
@@ -177,6 +179,26 @@ export function trainInWorker<C = unknown, R = unknown>(url: string | URL, confi
       return eventIterator(this, result, (l) => { ended.add(l); return () => void ended.delete(l); }, () => settled);
     },
   };
+}
+
+/**
+ * The config as it is now, its `transfer` buffers moved into the copy (structuredClone keeps
+ * their identity, so the copy's list names the moved buffers): the worker asks for it only once
+ * it is ready, and neither a later change nor the caller's reuse of a transferred buffer may
+ * reach it. A config that cannot be cloned fails here, at the call.
+ */
+function snapshot(config: unknown, transfer: Transferable[]): { config: unknown; transfer: Transferable[] } {
+  const values = typeof config === "object" && config !== null ? [config, ...Object.values(config)] : [];
+  const t = values.find((v) => v instanceof Tensor);
+  if (t) {
+    throw new TensorloomError(`trainInWorker: the config holds a Tensor${t === config ? "" : ` (key "${Object.keys(config as object).find((k) => (config as Record<string, unknown>)[k] === t)}")`}, which does not survive the trip to a worker. Pass its values and shape instead ({ data: t.data, shape: t.shape }, and tl.fromStorage(data, shape) in the worker).`);
+  }
+  try {
+    const c = structuredClone({ config, transfer }, { transfer });
+    return { config: c.config, transfer: c.transfer };
+  } catch (e) {
+    throw new TensorloomError(`trainInWorker: the config cannot be sent to a worker (${String(e)}). Pass numbers, strings, booleans, arrays, plain objects and typed arrays; functions and class instances do not cross.`);
+  }
 }
 
 /**

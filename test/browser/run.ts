@@ -4,6 +4,7 @@
 // where the backend must run single-threaded), and checks what the page reports: workers ready
 // after tl.ready(), 1 and 2 threads giving the same bits, and the timings (printed, not asserted);
 // and tl.fromPixels / tl.toPixels on a real canvas, OffscreenCanvas, <img> and ImageBitmap.
+// Training in a Web Worker (the page keeps drawing): trainWorker.ts.
 // Needs Debian's Chromium at /usr/bin/chromium (CI has none, so this is not part of npm test).
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -13,6 +14,8 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import type { PageReport } from "./page.js";
+import { checkViews } from "./viewsCheck.js";
+import { checkTrainingInWorker } from "./trainWorker.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const PAGE_TIMEOUT_MS = 120_000;
@@ -139,6 +142,8 @@ async function main(): Promise<void> {
       assert.equal(plain.two[k], iso.one[k], `${k}: the plain page equals the isolated page's 1-thread result`);
       assert.equal(plain.one[k], iso.one[k], `${k}: the plain page equals the isolated page's 1-thread result`);
     }
+    await checkTrainingInWorker(context); // tl.train.trainInWorker: the page draws while a CNN trains
+    await checkViews(context); // tl.report's live views: the DOM follows data appended over frames
     console.log("test:browser: all checks passed");
   } finally {
     await context.close();
