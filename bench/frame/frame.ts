@@ -7,9 +7,10 @@
 //   node --import tsx frame.ts --rows 200000 --libs tensorloom,polars   (a quicker run)
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from "node:fs";
+import { readFileSync, writeFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { salesCsv } from "./salesData.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -20,26 +21,6 @@ const SALES = join(OUT, `sales-${ROWS}.csv`), CITIES = join(OUT, "cities.csv");
 
 const TASKS = ["readCsv", "filter", "groupby1", "groupby2", "sort", "joinGroupby", "describe", "fillnaComputeSum", "valueCounts", "toCsv"] as const;
 type Task = (typeof TASKS)[number];
-
-// ---------------------------------------------------------------- data
-
-function generate(): void {
-  if (existsSync(SALES) && existsSync(CITIES)) return;
-  mkdirSync(OUT, { recursive: true });
-  let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
-  const lines = ["id,ts,category,city,qty,price,discount,flag"];
-  const t0 = Date.UTC(2023, 0, 1);
-  for (let i = 0; i < ROWS; i++) {
-    const ts = new Date(t0 + Math.floor(rnd() * 365 * 86400) * 1000).toISOString().slice(0, 19).replace("T", " ");
-    const disc = rnd() < 0.05 ? "" : (Math.floor(rnd() * 30) / 100).toFixed(2);
-    lines.push(`${i},${ts},c${Math.floor(rnd() * 20)},city${Math.floor(rnd() * 2000)},${1 + Math.floor(rnd() * 100)},${(1 + rnd() * 999).toFixed(2)},${disc},${rnd() < 0.5 ? "True" : "False"}`);
-  }
-  writeFileSync(SALES, lines.join("\n") + "\n");
-  const c = ["city,region,population"];
-  for (let k = 0; k < 2000; k++) c.push(`city${k},r${k % 12},${10000 + ((k * 7919) % 990000)}`);
-  writeFileSync(CITIES, c.join("\n") + "\n");
-}
 
 // ---------------------------------------------------------------- one library, in a child process
 
@@ -181,7 +162,7 @@ async function runChild(lib: string, reps: number): Promise<void> {
 
 async function main(): Promise<void> {
   if (args.includes("--child")) return runChild(arg("--child", ""), Number(arg("--reps", "5")));
-  generate();
+  await salesCsv(ROWS, OUT);
   const libs = arg("--libs", "tensorloom,polars,arquero,danfo,papaparse").split(",");
   const reps = Number(arg("--reps", "5"));
   const results: Record<string, Record<string, number | string>> = {};

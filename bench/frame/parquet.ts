@@ -1,0 +1,102 @@
+// Parquet candidates for tensorloom/frame/parquet, measured on the benchmark's 1M-row sales table:
+// hyparquet + hyparquet-writer (pure JS; the path src/frame/io/parquet.ts takes) against
+// parquet-wasm (Rust arrow/parquet compiled to wasm, through Arrow IPC and apache-arrow).
+// Each library and each direction runs in its own process, so peak RSS (getrusage maxrss) is its own:
+// "write" reads the CSV (typed columns, dates parsed), then writes Parquet; "read" reads that file.
+// Times are medians after warm-up runs (V8 tiering settles after a few).
+//
+//   node --import tsx bench/frame/parquet.ts [--rows 1000000] [--reps 5]
+
+import { spawnSync } from "node:child_process";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { salesCsv } from "./salesData.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const arg = (k: string, d: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1]! : d; };
+const ROWS = Number(arg("--rows", "1000000"));
+const REPS = Number(arg("--reps", "5"));
+const OUT = join(here, "out");
+const LIBS = ["hyparquet", "parquet-wasm"] as const;
+const fileOf = (lib: string) => join(OUT, `sales-${ROWS}.${lib}.parquet`);
+
+const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
+const peakMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+async function codec(lib: string) {
+  const frame = await import("../../src/frame/index.js");
+  if (lib === "hyparquet") {
+    const pq = await import("../../src/frame/io/parquet.js");
+    return { write: async (df: InstanceType<typeof frame.DataFrame>) => pq.toParquet(df), read: async (b: Uint8Array) => pq.readParquet(b) };
+  }
+  const pw = await import("parquet-wasm");
+  const arrow = await import("../../src/frame/io/arrow.js");
+  const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.SNAPPY).build();
+  return {
+    write: async (df: InstanceType<typeof frame.DataFrame>) => pw.writeParquet(pw.Table.fromIPCStream(arrow.toArrowIPC(df)), props),
+    read: async (b: Uint8Array) => arrow.readArrowIPC(pw.readParquet(b).intoIPCStream()),
+  };
+}
+
+async function child(lib: string, mode: "write" | "read"): Promise<void> {
+  const { readCsv } = await import("../../src/frame/index.js");
+  const c = await codec(lib);
+  const result: Record<string, number | string> = {};
+  const times: number[] = [];
+  if (mode === "write") {
+    const df = readCsv(readFileSync((await salesCsv(ROWS, OUT)).sales, "utf8"), { parseDates: ["ts"] });
+    gc();
+    result.rssBeforeMB = Math.round(process.memoryUsage().rss / 2 ** 20);
+    let bytes: Uint8Array = new Uint8Array();
+    for (let r = 0; r < REPS + 2; r++) {
+      const t = performance.now();
+      bytes = await c.write(df);
+      if (r >= 2) times.push(performance.now() - t);
+    }
+    writeFileSync(fileOf(lib), bytes);
+    result.writeMs = median(times);
+    result.fileMB = +(bytes.length / 2 ** 20).toFixed(1);
+  } else {
+    const bytes = new Uint8Array(readFileSync(fileOf(lib)));
+    gc();
+    result.rssBeforeMB = Math.round(process.memoryUsage().rss / 2 ** 20);
+    let rows = 0;
+    for (let r = 0; r < REPS + 2; r++) {
+      const t = performance.now();
+      const df = await c.read(bytes);
+      if (r >= 2) times.push(performance.now() - t);
+      rows = df.length;
+      if (r === 0) result.dtypes = df.names.map((k, j) => `${k}:${df.data[j]!.dtype}`).join(" ");
+    }
+    if (rows !== ROWS) throw new Error(`${lib} read ${rows} rows, expected ${ROWS}`);
+    result.readMs = median(times);
+  }
+  result.peakRssMB = peakMB();
+  process.stdout.write("RESULT " + JSON.stringify(result) + "\n");
+}
+
+async function main(): Promise<void> {
+  if (args.includes("--child")) return child(arg("--child", ""), arg("--mode", "read") as "write" | "read");
+  const { sales } = await salesCsv(ROWS, OUT);
+  const results: Record<string, Record<string, number | string>> = {};
+  for (const lib of LIBS) {
+    for (const mode of ["write", "read"] as const) {
+      const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=16384", "--import", "tsx", fileURLToPath(import.meta.url), "--child", lib, "--mode", mode, "--rows", String(ROWS), "--reps", String(REPS)], { cwd: here, encoding: "utf8", maxBuffer: 1 << 24 });
+      const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
+      if (!line) throw new Error(`${lib} ${mode}: ${r.stderr?.slice(-800)}`);
+      const got = JSON.parse(line.slice(7)) as Record<string, number | string>;
+      results[lib] = { ...results[lib], ...Object.fromEntries(Object.entries(got).map(([k, v]) => [k === "rssBeforeMB" || k === "peakRssMB" ? `${mode}_${k}` : k, v])) };
+    }
+  }
+  const keys = ["writeMs", "readMs", "fileMB", "write_rssBeforeMB", "write_peakRssMB", "read_rssBeforeMB", "read_peakRssMB"];
+  const lines = [`rows: ${ROWS} (CSV ${(statSync(sales).size / 2 ** 20).toFixed(0)} MB), medians of ${REPS} runs after 2 warm-up runs, ms; node ${process.version}`, "", `| measure | ${LIBS.join(" | ")} |`, `|---|${LIBS.map(() => "---:").join("|")}|`];
+  for (const k of keys) lines.push(`| ${k} | ${LIBS.map((l) => String(typeof results[l]![k] === "number" ? Math.round(results[l]![k] as number * 10) / 10 : results[l]![k] ?? "-")).join(" | ")} |`);
+  lines.push("", ...LIBS.map((l) => `${l} dtypes read back: ${results[l]!.dtypes}`));
+  console.log(lines.join("\n"));
+  writeFileSync(join(OUT, `parquet-${ROWS}.md`), lines.join("\n") + "\n");
+}
+
+await main();
