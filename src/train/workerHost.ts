@@ -9,7 +9,7 @@ import { TensorloomError } from "../tensor/errors.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type FromWorker, isProtocolMessage, type ToWorker, type TrainingEvent, unpackError, unpackStateDict } from "./workerProtocol.js";
 
-/** Options of trainInWorker. */
+/** Options of trainInWorker: the transfer list and worker type of the web's postMessage and new Worker. */
 export interface TrainInWorkerOptions {
   /** Buffers inside `config` to move to the worker instead of copying (postMessage's transfer list); they are detached here when trainInWorker returns. */
   transfer?: Transferable[];
@@ -19,7 +19,7 @@ export interface TrainInWorkerOptions {
   startTimeoutMs?: number;
 }
 
-/** A training run in a worker, as returned by trainInWorker: progress events (onProgress or `for await`), cancel, terminate and the result. */
+/** A training run in a worker, as returned by trainInWorker: progress events (onProgress or `for await`), cancel, terminate and the result (TF.js's model.fit promise and callbacks, across threads; no PyTorch equivalent). */
 export interface TrainingJob<R = unknown> extends AsyncIterable<TrainingEvent<R>> {
   /**
    * The state dict the training function returned, its tensors on the buffers the worker moved

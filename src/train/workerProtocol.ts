@@ -7,7 +7,7 @@ import type { TypedArray } from "../tensor/dtype.js";
 import * as errors from "../tensor/errors.js";
 import type { BatchLog, EpochLog } from "./fit.js";
 
-/** A progress event from a training worker: fit's batch and epoch logs (via ctx.progressCallback()) or the training function's own ctx.report(data). */
+/** A progress event from a training worker: fit's batch and epoch logs (via ctx.progressCallback()) or the training function's own ctx.report(data); the logs TF.js passes to onBatchEnd/onEpochEnd, as messages (PyTorch has none). */
 export type TrainingEvent<R = unknown> =
   | ({ type: "batch" } & BatchLog)
   | ({ type: "epoch" } & EpochLog)

@@ -8,7 +8,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { Callback } from "./fit.js";
 import { type FromWorker, type ToWorker, isProtocolMessage, packError, packStateDict, type TrainingEvent } from "./workerProtocol.js";
 
-/** What the training function gets inside the worker: cancellation, progress and custom events. */
+/** What the training function gets inside the worker: cancellation (an AbortSignal, the role of TF.js's model.stopTraining), progress and custom events. No PyTorch equivalent. */
 export interface TrainingContext<R = unknown> {
   /**
    * Aborted when the host calls job.cancel(). Pass it to fit (`signal: ctx.signal`), which stops
@@ -22,7 +22,7 @@ export interface TrainingContext<R = unknown> {
   progressCallback(): Callback;
 }
 
-/** The function a training worker runs: it receives the config given to trainInWorker and returns the state dict to hand back. */
+/** The function a training worker runs: it receives the config given to trainInWorker and returns the state dict to hand back (PyTorch's state_dict()). */
 export type TrainingFunction<C, R> = (ctx: TrainingContext<R>, config: C) => Record<string, Tensor> | Promise<Record<string, Tensor>>;
 
 /** How this worker talks to the thread that started it. */
