@@ -56,6 +56,7 @@ export async function checkTrainingInWorker(context: BrowserContext): Promise<vo
     console.log(`  page while its own thread trains the same: ${frames(r.mainThread)}`);
     console.log(`  loss ${r.firstLoss.toFixed(3)} -> ${r.lastLoss.toFixed(3)}; accuracy on the digits: worker ${r.done.accuracy.toFixed(4)}, page after loadStateDict ${r.pageAccuracy.toFixed(4)}, main-thread run ${r.mainThreadAccuracy.toFixed(4)}`);
     console.log(`  state dict: ${r.keys.join(", ")}; cancel at epoch 1's end of 50: ${r.cancelled.epochsRun} epoch(s) ran`);
+    console.log(`  an error in the worker: ${r.thrown.isValueError ? "ValueError" : "not a ValueError"} "${r.thrown.message}"; a missing module: ${r.missing}`);
 
     assert.equal(r.crossOriginIsolated, true);
     assert.equal(r.threads.backend, "wasm");
@@ -72,6 +73,8 @@ export async function checkTrainingInWorker(context: BrowserContext): Promise<vo
     assert.equal(r.configBytesAfterTransfer, 0, "the config's images moved to the worker (transfer), not copied");
     assert.ok(r.cancelled.epochsRun >= 1 && r.cancelled.epochsRun < 50, `cancel stops training (${r.cancelled.epochsRun} of 50 epochs)`);
     assert.equal(r.cancelled.keys, 6, "a cancelled job still returns its state dict");
+    assert.deepEqual(r.thrown, { isValueError: true, message: "digits job: the config asked for an error (mode \"throw\").", stackInWorker: true }, "an error thrown in the worker arrives with its class, message and stack");
+    assert.match(r.missing, /trainInWorker: the worker at http:\/\/127\.0\.0\.1:\d+\/noSuchJob\.js failed to load or crashed/);
     assert.ok(r.worker.seconds > 0.5, `training lasted long enough to measure (${r.worker.seconds} s)`);
     assert.ok(r.worker.fps >= MIN_FPS, `the page draws at >= ${MIN_FPS} frames/s while the worker trains, got ${frames(r.worker)}`);
   } finally {

@@ -38,6 +38,10 @@ export interface TrainWorkerReport {
   configBytesAfterTransfer: number;
   /** job.cancel() on a second run: epochs run of the 50 asked, and whether a state dict came back. */
   cancelled: { epochsRun: number; keys: number };
+  /** An error thrown in the worker: instanceof ValueError, its message, and whether its stack names the worker's bundle. */
+  thrown: { isValueError: boolean; message: string; stackInWorker: boolean };
+  /** The rejection of a job whose module does not exist (404). */
+  missing: string;
 }
 
 const EPOCHS = 10;
@@ -123,6 +127,11 @@ async function check(): Promise<TrainWorkerReport> {
   });
   const cancelledSd = await second.result;
 
+  const thrown = await tl.train.trainInWorker(jobUrl, { seed: 0, epochs: 1, mode: "throw" }).result.then(
+    () => ({ isValueError: false, message: "resolved", stackInWorker: false }),
+    (e: Error) => ({ isValueError: e instanceof tl.ValueError, message: e.message, stackInWorker: /trainWorkerJob\.js/.test(e.stack ?? "") }));
+  const missing = await tl.train.trainInWorker(new URL("./noSuchJob.js", import.meta.url), {}).result.then(() => "resolved", (e: Error) => e.message);
+
   return {
     crossOriginIsolated,
     threads: reports.find((r) => r.kind === "threads") as TrainWorkerReport["threads"],
@@ -140,6 +149,8 @@ async function check(): Promise<TrainWorkerReport> {
     mainThreadAccuracy: here.accuracy,
     configBytesAfterTransfer,
     cancelled: { epochsRun: cancelledEpochs, keys: Object.keys(cancelledSd).length },
+    thrown,
+    missing,
   };
 }
 
