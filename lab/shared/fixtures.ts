@@ -11,10 +11,21 @@ export interface SlidingCase {
   output: number[][];
 }
 
+type Grid = number[][];
+
 export interface LabCnnFixtures {
   torch: string;
   sliding: SlidingCase[];
+  /** scipy.signal.correlate2d / convolve2d, mode "valid". */
+  cross: { input: Grid; kernel: Grid; correlate: Grid; convolve: Grid }[];
+  /** conv1d/2d/3d of one channel; input, kernel and output nested 1, 2 or 3 deep. */
+  dims: { input: NestedNumbers; kernel: NestedNumbers; stride: number; output: NestedNumbers }[];
+  channels: { input: number[][][]; weight: number[][][][]; bias: number[]; output: number[][][] }[];
+  backprop: { input: Grid; kernel: Grid; padding: number; dy: Grid; dx: Grid; dw: Grid }[];
+  pool: { mode: "max" | "avg"; input: Grid; kernelSize: number; stride: number; padding: number; dy: Grid; output: Grid; dx: Grid }[];
 }
+
+export type NestedNumbers = number[] | NestedNumbers[];
 
 export const labCnn = (): LabCnnFixtures => JSON.parse(readFileSync(new URL("../../test/fixtures/lab_cnn.json", import.meta.url), "utf8")) as LabCnnFixtures;
 

@@ -3,7 +3,8 @@
 import { type SlidingKernel, type SlidingKernelSetup, DEFAULT_SETUP, slidingKernel } from "./slidingKernel.js";
 import { KERNELS, type KernelName } from "../../shared/samples.js";
 import { grid, panel, show } from "../../shared/grid.js";
-import { num, term } from "../../shared/format.js";
+import { num } from "../../shared/format.js";
+import { cellSumText, windowKeys } from "../../shared/cells.js";
 import { unusedText } from "../../shared/convGeometry.js";
 import { guarded, player, range, select, startPage } from "../../shared/ui.js";
 
@@ -44,8 +45,8 @@ function draw(at: number): void {
   const P = r.rows.p;
   const cell = r.cells[at]!;
   const ow = r.cols.out;
-  // tap positions in padded coordinates; the unbatched input index is [channel, row, col]
-  const window = new Set(cell.taps.map((t) => `${t.input[1]! + P},${t.input[2]! + P}`));
+  // tap positions in padded coordinates
+  const window = windowKeys(cell, P);
   const padded = Array.from({ length: r.rows.n + 2 * P }, (_, i) => Array.from({ length: r.cols.n + 2 * P }, (_, j) => r.input[i - P]?.[j - P] ?? 0));
   const unusedRows = new Set(r.rows.unused), unusedCols = new Set(r.cols.unused);
   const input = grid(padded, {
@@ -66,9 +67,7 @@ function draw(at: number): void {
     text: (v, i, j) => (i * ow + j <= at ? num(v) : "·"),
   });
   show($("grids"), panel("Input X", input), panel("Kernel W", kernel), panel("Output Y", output));
-  const [oi, oj] = cell.index.slice(1) as [number, number];
-  const products = cell.taps.map((t) => `${term(t.x)}·${term(t.w)}`).join(" + ");
-  show($("cell-sum"), `Y[${oi}, ${oj}] = Σ X·W over the window\n        = ${products}\n        = ${num(cell.sum)}\nF.conv2d computes Y[${oi}, ${oj}] = ${num(cell.value)}`);
+  show($("cell-sum"), cellSumText(cell));
   show($("formula"), `${r.rows.text}\n${r.cols.text}`);
   const notes = [unusedText("H", r.rows), unusedText("W", r.cols)].filter(Boolean);
   show($("unused"), notes.length ? notes.join(" ") : "Every input row and column is read by some window.");

@@ -1,0 +1,53 @@
+// Page 5: the gradients of a convolution as convolutions, next to autograd; convBackprop.ts computes.
+import * as tl from "../../../src/index.js";
+import { type ConvBackprop, convBackprop } from "./convBackprop.js";
+import { grid, panel, show } from "../../shared/grid.js";
+import { num } from "../../shared/format.js";
+import { productsText, windowKeys } from "../../shared/cells.js";
+import { kernel2d, rows2d, sampleTensor } from "../../shared/samples.js";
+import { guarded, player, range, select, startPage } from "../../shared/ui.js";
+
+const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const controls = $("controls");
+const recompute = (): void => update();
+const n = range(controls, { label: "input H = W", min: 3, max: 7, value: 4, id: "size", onInput: recompute });
+const k = range(controls, { label: "kernel FH = FW", min: 2, max: 4, value: 2, id: "kernel-size", onInput: recompute });
+const p = range(controls, { label: "padding P", min: 0, max: 3, value: 0, id: "padding", onInput: recompute });
+const dyKind = select<"one" | "ones" | "random">(controls, { label: "upstream gradient dY", options: [["one", "a single 1 at Y[0, 0]"], ["ones", "all ones (L = ΣY)"], ["random", "random integers"]], value: "one", id: "dy", onChange: recompute });
+
+let current: ConvBackprop | undefined;
+const play = player($("player"), { count: () => current?.dxAsConv.cells.length ?? 0, show: (i) => draw(i) });
+
+function update(): void {
+  play.reset();
+  // the flipped kernel's padding FH − 1 − P must not go negative
+  if (p.value > k.value - 1) p.value = k.value - 1;
+  const ok = guarded($("error"), () => {
+    const out = tl.convOutputSize({ inputSize: n.value, kernelSize: k.value, padding: p.value });
+    const dy = dyKind.value === "random" ? rows2d(sampleTensor([out, out], 9, -2, 3))
+      : Array.from({ length: out }, (_, i) => Array.from({ length: out }, (_, j) => (dyKind.value === "ones" || (i === 0 && j === 0) ? 1 : 0)));
+    current = convBackprop(rows2d(sampleTensor([n.value, n.value], 6)), rows2d(kernel2d("random", k.value, 8)), dy, p.value);
+    draw(0);
+  });
+  if (!ok) current = undefined;
+}
+
+function draw(at: number): void {
+  const r = current!;
+  const P = p.value, Q = r.fullPadding, W = r.input[0]!.length;
+  show($("forward"), panel("Input X", grid(r.input)), panel("Kernel W", grid(r.kernel)), panel(`Y = F.conv2d(X, W, padding ${P})`, grid(r.output)), panel("dY = ∂L/∂Y", grid(r.dy)));
+  const cell = r.dxAsConv.cells[at]!;
+  const win = windowKeys(cell, Q);
+  const [i, j] = [Math.floor(at / W), at % W];
+  show($("dx"),
+    panel(`dY padded by FH − 1 − P = ${Q}`, grid(r.dyPadded, { id: "dy-padded", cellClass: (a, b) => (win.has(`${a},${b}`) ? "win" : a < Q || b < Q || a >= r.dyPadded.length - Q || b >= r.dyPadded[0]!.length - Q ? "pad" : "") })),
+    panel("W flipped", grid(r.flipped)),
+    panel("dX from autograd (X.grad)", grid(r.dx, { id: "dx-grid", cellClass: (a, b) => (a === i && b === j ? "cur" : "") })));
+  show($("dx-sum"), `conv2d(dY, flip(W), padding ${Q}) at [${i}, ${j}] = ${productsText(cell.taps)} = ${num(cell.sum)}\nautograd's X.grad[${i}, ${j}] = ${num(r.dx[i]![j]!)}   tl.explain.convInputGrad's sum of dY·W there = ${num(r.dxExplained[at]!)}`);
+  const diff = (a: number[][], b: number[][]): number => Math.max(...a.flatMap((row, x) => row.map((v, y) => Math.abs(v - b[x]![y]!))));
+  show($("dw"), panel("dW from autograd (W.grad)", grid(r.dw, { id: "dw-grid" })), panel(`F.conv2d(X, dY, padding ${P})`, grid(r.dwAsConv)));
+  show($("dw-check"), `largest |difference|: dX ${num(diff(r.dx, (r.dxAsConv.output.toArray() as number[][][])[0]!))}, dW ${num(diff(r.dw, r.dwAsConv))}`);
+  play.position = at;
+}
+
+await startPage(update);

@@ -1,0 +1,61 @@
+// Page 6: max and average pooling and where their gradients go; pooling.ts computes.
+import { type PoolMode, type Pooling, pooling } from "./pooling.js";
+import { grid, panel, show } from "../../shared/grid.js";
+import { num } from "../../shared/format.js";
+import { unusedText } from "../../shared/convGeometry.js";
+import { rows2d, sampleTensor } from "../../shared/samples.js";
+import { guarded, player, range, select, startPage } from "../../shared/ui.js";
+
+const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const controls = $("controls");
+const recompute = (): void => update();
+const mode = select<PoolMode>(controls, { label: "pooling", options: [["max", "max"], ["avg", "average"]], value: "max", id: "mode", onChange: recompute });
+const n = range(controls, { label: "input H = W", min: 3, max: 9, value: 6, id: "size", onInput: recompute });
+const k = range(controls, { label: "window k", min: 1, max: 4, value: 2, id: "kernel-size", onInput: recompute });
+const s = range(controls, { label: "stride S", min: 1, max: 4, value: 2, id: "stride", onInput: recompute });
+const p = range(controls, { label: "padding P", min: 0, max: 2, value: 0, id: "padding", onInput: recompute });
+
+let current: Pooling | undefined;
+let dy: number[][] = [];
+const play = player($("player"), { count: () => current?.windows.length ?? 0, show: (i) => draw(i) });
+
+function update(): void {
+  play.reset();
+  // PyTorch allows padding of at most half the window
+  if (p.value > Math.floor(k.value / 2)) p.value = Math.floor(k.value / 2);
+  const ok = guarded($("error"), () => {
+    const input = rows2d(sampleTensor([n.value, n.value], 11));
+    const opts = { mode: mode.value, kernelSize: k.value, stride: s.value, padding: p.value };
+    const shape = pooling(input, "ones", opts).output;
+    // an upstream gradient of small distinct integers, so each routed value can be traced
+    dy = shape.map((row, i) => row.map((_, j) => i * row.length + j + 1));
+    current = pooling(input, dy, opts);
+    draw(0);
+  });
+  if (!ok) current = undefined;
+}
+
+function draw(at: number): void {
+  const r = current!;
+  const w = r.windows[at]!;
+  const inWin = new Set(w.cells.map((c) => c.join()));
+  const win = w.winner?.join();
+  const ow = r.cols.out;
+  const input = rows2d(sampleTensor([n.value, n.value], 11));
+  show($("tensors"),
+    panel("Input X", grid(input, { id: "input-grid", cellClass: (i, j) => (`${i},${j}` === win ? "cur" : inWin.has(`${i},${j}`) ? "win" : r.rows.unused.includes(i) || r.cols.unused.includes(j) ? "unused" : "") })),
+    panel(`${mode.value === "max" ? "F.maxPool2d" : "F.avgPool2d"} → Y`, grid(r.output, { id: "output-grid", cellClass: (i, j) => (i * ow + j === at ? "cur" : "") })),
+    panel("upstream dY", grid(dy, { cellClass: (i, j) => (i * ow + j === at ? "cur" : "") })),
+    panel("dX = X.grad from autograd", grid(r.dx, { id: "dx-grid", cellClass: (i, j) => (`${i},${j}` === win || (!win && inWin.has(`${i},${j}`)) ? "win" : "") })));
+  const [i, j] = w.index;
+  const values = w.cells.map(([a, b]) => num(input[a]![b]!));
+  const g = dy[i]![j]!;
+  show($("cell"), mode.value === "max"
+    ? `Y[${i}, ${j}] = max(${values.join(", ")}) = ${num(w.value)}, found at X[${w.winner!.join(", ")}]\nbackward: dY[${i}, ${j}] = ${g} goes to X[${w.winner!.join(", ")}] alone; the window's other cells get 0 from it`
+    : `Y[${i}, ${j}] = (${values.join(" + ")}) / ${k.value * k.value} = ${num(w.value)}${w.cells.length < k.value * k.value ? `  (padding counts as zeros in the ${k.value * k.value})` : ""}\nbackward: each of the window's cells gets dY[${i}, ${j}] / ${k.value * k.value} = ${num(g / (k.value * k.value))}`);
+  show($("formula"), `${r.rows.text}\n${r.cols.text}`);
+  show($("unused"), [unusedText("H", r.rows), unusedText("W", r.cols)].filter(Boolean).join(" "));
+  play.position = at;
+}
+
+await startPage(update);
