@@ -1,9 +1,11 @@
 // Element-wise arithmetic, comparison and logic on columns, behind Series.add/gt/and/...
-// Operands are positional (same length), not aligned by label as pandas does; see docs/FRAME.md.
+// Operands arrive row-aligned (same length): Series and DataFrames align their labels first
+// (align.ts), so row i of one operand meets row i of the other here.
 // Missing values propagate through arithmetic and compare false (ne: true), as numpy's NaN.
 
-import { type Column, type Scalar, boolCol, colLength, compareStrings, floatCol, intCol, isStringLike, numericView, parseDate, quote, encodeStrings, cell, type StrColumn } from "../column.js";
+import { type Column, type Scalar, boolCol, colLength, compareStrings, floatCol, intCol, isStringLike, numericView, parseDate, quote, encodeStrings, cell, type StrColumn, naMask, concatColumns, columnFromValues, take } from "../column.js";
 import { FrameError } from "../errors.js";
+import { fillColumn } from "./missing.js";
 
 export type ArithOp = "add" | "sub" | "mul" | "div" | "mod" | "pow" | "floordiv";
 export type CompareOp = "eq" | "ne" | "gt" | "ge" | "lt" | "le";
@@ -16,7 +18,49 @@ const symbol: Record<ArithOp | CompareOp, string> = { add: "+", sub: "-", mul: "
 
 function lengthCheck(op: string, a: Operand, b: Operand): void {
   const na = colLength(a.col), nb = colLength(b.col);
-  if (na !== nb) throw new FrameError(`${op}: ${quote(a.name)} has ${na} rows but ${quote(b.name)} has ${nb}. Series combine row by row (by position), so they need the same length.`);
+  if (na !== nb) throw new FrameError(`${op}: ${quote(a.name)} has ${na} rows but ${quote(b.name)} has ${nb}; values combined row by row need the same length. Combine Series (they align by label), or pass as many values as rows.`);
+}
+
+/** Options of Series and DataFrame arithmetic: `fillValue`, as pandas' fill_value= of Series.add / DataFrame.add. */
+export interface ArithOptions {
+  /**
+   * Stands in for a missing value on one side (a missing label after alignment, or a missing
+   * cell) when the other side has a value; where both are missing the result stays missing.
+   */
+  fillValue?: Scalar;
+}
+
+/** pandas' fill_value between two aligned operands: a value missing on one side only becomes `fill`. */
+export function fillOneSided(op: string, a: Operand, b: Operand, fill: Scalar): [Operand, Operand] {
+  const ma = naMask(a.col), mb = naMask(b.col);
+  return [fillWhereOtherPresent(op, a, ma, mb, fill), fillWhereOtherPresent(op, b, mb, ma, fill)];
+}
+
+function fillWhereOtherPresent(op: string, x: Operand, own: Uint8Array, other: Uint8Array, fill: Scalar): Operand {
+  const n = own.length;
+  const rows = new Int32Array(n);
+  let filled = false;
+  for (let i = 0; i < n; i++) {
+    if (own[i] && !other[i]) { rows[i] = n; filled = true; } else rows[i] = i;
+  }
+  if (!filled) return x;
+  // row n is the fill value appended to the column, so the dtype follows concat's rules
+  // (an int fill keeps int64, into float64 it is a float)
+  const withFill = concatColumns(op, x.name, [x.col, fillCell(op, x, fill)]);
+  return { col: take(withFill, rows, true), name: x.name };
+}
+
+function fillCell(op: string, x: Operand, fill: Scalar): Column {
+  const text = isStringLike(x.col), fillText = typeof fill === "string";
+  if (text !== fillText || fill === null || (x.col.dtype === "datetime") !== (fill instanceof Date)) {
+    throw new FrameError(`${op}: fillValue ${JSON.stringify(fill)} cannot stand in for a missing value of ${quote(x.name)} (${x.col.dtype}). Pass a ${text ? "string" : x.col.dtype === "datetime" ? "Date" : "number"}.`);
+  }
+  return columnFromValues(op, x.name, [fill]);
+}
+
+/** pandas' fill_value with a scalar operand: the missing cells of the column are filled first. */
+export function fillScalarSide(op: string, a: Operand, fill: Scalar): Operand {
+  return { col: fillColumn(op, a.col, a.name, fill), name: a.name };
 }
 
 const isOperand = (o: Other): o is Operand => o !== null && typeof o === "object" && !(o instanceof Date);
@@ -80,7 +124,8 @@ function kernel(op: ArithOp): (p: number, q: number) => number {
     case "sub": return (p, q) => p - q;
     case "mul": return (p, q) => p * q;
     case "div": return (p, q) => p / q;
-    case "pow": return (p, q) => p ** q;
+    // IEEE pow, as numpy: 1 ** NaN and (+-1) ** +-inf are 1 (JS's ** gives NaN)
+    case "pow": return (p, q) => (p === 1 || (p === -1 && (q === Infinity || q === -Infinity)) ? 1 : p ** q);
     // Python's modulo and floor division: the result takes the divisor's sign
     case "mod": return (p, q) => { const r = p % q; return r !== 0 && (r < 0) !== (q < 0) ? r + q : r; };
     case "floordiv": return (p, q) => Math.floor(p / q);
@@ -197,7 +242,8 @@ export function boolValues(op: string, o: Operand): Uint8Array {
   return out;
 }
 
-export function logic(op: LogicOp, a: Operand, b: Operand | boolean): Column {
+/** Elementwise and/or/xor of bool columns (missing counts as false); rows marked in `falseRows` are false whatever the operator. */
+export function logic(op: LogicOp, a: Operand, b: Operand | boolean, falseRows: Uint8Array | null = null): Column {
   const x = boolValues(op, a);
   if (typeof b !== "boolean") lengthCheck(op, a, b);
   const y = typeof b === "boolean" ? null : boolValues(op, b);
@@ -209,6 +255,7 @@ export function logic(op: LogicOp, a: Operand, b: Operand | boolean): Column {
     else if (op === "or") for (let i = 0; i < n; i++) out[i] = x[i]! | y[i]!;
     else for (let i = 0; i < n; i++) out[i] = x[i]! ^ y[i]!;
   } else for (let i = 0; i < n; i++) out[i] = op === "and" ? x[i]! & s : op === "or" ? x[i]! | s : x[i]! ^ s;
+  if (falseRows) for (let i = 0; i < n; i++) if (falseRows[i]) out[i] = 0;
   return boolCol(out);
 }
 
