@@ -7,14 +7,12 @@ import * as tl from "../../../src/index.js";
 import { seededForecaster, sequenceInput, type Forecaster } from "../../shared/seqModels.js";
 
 export type GatedKind = "LSTM" | "GRU";
-/** The gates in PyTorch's order, with what each decides. */
-export const GATE_NAMES: Record<GatedKind, readonly ("i" | "f" | "g" | "o" | "r" | "z" | "n")[]> = { LSTM: ["i", "f", "g", "o"], GRU: ["r", "z", "n"] };
 
 /** Every step's gates, states and prediction after some epochs of training. */
 export interface GateSnapshot {
   epoch: number;
-  /** gate name -> [T][hidden] activations. */
-  gates: Record<string, number[][]>;
+  /** The gates of every step, [T][hidden] per gate (tl.report.gatesFromSteps). */
+  timeline: tl.report.GateTimeline;
   /** H_t, [T][hidden]. */
   h: number[][];
   /** LSTM cell state C_t, [T][hidden]. */
@@ -55,17 +53,12 @@ export class GateTrainer {
     return tl.noGrad(() => tl.F.mseLoss(this.model.forward(this.x), this.y).item());
   }
 
-  /** Gates and states of every step with the current weights (read inside onStep, before any update). */
+  /** Gates and states of every step with the current weights (the lazy gates are read before any update). */
   snapshot(): GateSnapshot {
-    const names = GATE_NAMES[this.kind];
-    const gates: Record<string, number[][]> = Object.fromEntries(names.map((n) => [n, []]));
-    const h: number[][] = [], c: number[][] = [];
-    const pred = tl.noGrad(() => this.model.forward(this.x, (s) => {
-      const g = s.gates!;
-      for (const n of names) gates[n]![s.t] = rows((g as unknown as Record<string, tl.Tensor>)[n]!);
-      h[s.t] = rows(s.h);
-      if (s.c) c[s.t] = rows(s.c);
-    }));
-    return { epoch: this.epoch, gates, h, ...(this.kind === "LSTM" ? { c } : {}), predictions: rows(pred) };
+    const steps: tl.nn.StepInfo[] = [];
+    const pred = tl.noGrad(() => this.model.forward(this.x, (s) => steps.push(s)));
+    const h = steps.map((s) => rows(s.h));
+    const c = steps.map((s) => (s.c ? rows(s.c) : []));
+    return { epoch: this.epoch, timeline: tl.report.gatesFromSteps(steps), h, ...(this.kind === "LSTM" ? { c } : {}), predictions: rows(pred) };
   }
 }
