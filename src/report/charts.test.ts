@@ -92,6 +92,13 @@ describe("heatmap", () => {
     assert.throws(() => heatmap([[1, 2]], { title: "h", domain: [2, 1] }), /domain must be two finite numbers \[lo, hi\] with lo < hi, got \[2, 1\]/);
     assert.throws(() => heatmap([[1]], { title: "h", colormap: "jet" as "gray" }), /colormap must be one of "blues", "diverging", "gray", got "jet"/);
   });
+  it("says what grey cells mean beside the colour bar, only when there are some; labels may be a function", () => {
+    const svg = heatmap([[1, NaN], [2, 3]], { title: "norms", missingLabel: "cut", rowLabels: (i) => `t=${i}`, colLabels: (j) => `s${j + 1}` });
+    assert.match(svg, /fill="rgb\(217,217,217\)" stroke="#888"\/>\n<text [^>]*>cut<\/text>/);
+    for (const l of ["t=0", "t=1", "s1", "s2"]) assert.match(svg, new RegExp(`>${l}</text>`));
+    assert.doesNotMatch(heatmap([[1, 2]], { title: "h" }), /no value/);
+    assert.match(heatmap([[1, -1]], { title: "h", scale: "log" }), />no value<\/text>/);
+  });
   it("keeps the old call working: annotate writes values, labels are escaped", () => {
     const svg = heatmap([[1, 2], [3, 4]], { title: "a<b", annotate: true, rowLabels: ["r&1", "r2"], colLabels: ["c1", "c2"] });
     assert.match(svg, /a&lt;b/);
@@ -189,6 +196,15 @@ describe("gatesTimeline", () => {
     new tl.nn.RNN(1, 2).forward(tl.ones([2, 1, 1]), null, { onStep: (s) => steps.push(s) });
     assert.throws(() => gatesFromSteps(steps), /gatesFromSteps: step t=0 of layer 0 has no gates; only LSTM and GRU steps do/);
     assert.throws(() => gatesFromSteps(steps, { layer: 1 }), /no steps of layer 1, direction 0 among 2/);
+  });
+  it("long sequences and many units get smaller cells", () => {
+    const big = { kind: "GRU" as const, r: Array.from({ length: 400 }, () => new Array<number>(64).fill(0.5)), z: [] as number[][], n: [] as number[][] };
+    big.z = big.r;
+    big.n = big.r;
+    const svg = gatesTimeline(big, { title: "g" });
+    const c = cells(svg)[0]!;
+    assert.deepEqual([c.w, c.h], [3, 3]);
+    assert.ok(Number(svg.match(/width="(\d+)"/)![1]) < 1500);
   });
 });
 

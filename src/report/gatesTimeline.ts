@@ -25,7 +25,7 @@ export interface GatesTimelineOptions {
   title: string;
   /** One label per time step (default 0, 1, ...). */
   timeLabels?: readonly string[];
-  /** Cell width (per time step) and height (per hidden unit) in px; default 14 x 10. */
+  /** Cell width (per time step) and height (per hidden unit) in px; default 14 x 10, smaller for long sequences or many units. */
   cellWidth?: number;
   cellHeight?: number;
 }
@@ -57,8 +57,9 @@ export function gatesTimeline(data: GateTimeline, opts: GatesTimelineOptions): s
   const [T, H] = checkTimeline("gatesTimeline", data);
   if (T === 0) return emptyChart(opts.title, 360, 120, "no time steps yet");
   if (opts.timeLabels && opts.timeLabels.length !== T) throw new ShapeError(`gatesTimeline: timeLabels has ${opts.timeLabels.length} labels but there are ${T} time steps; pass one per step.`);
-  const cw = opts.cellWidth ?? 14, ch = opts.cellHeight ?? 10;
   const names = GATE_NAMES[data.kind], gates = data as unknown as Record<string, number[][]>;
+  // long sequences and many units shrink the cells (to 3 px) so the chart stays about 640 x 320
+  const cw = opts.cellWidth ?? Math.max(3, Math.min(14, Math.floor(640 / T))), ch = opts.cellHeight ?? Math.max(3, Math.min(10, Math.floor(320 / (names.length * H))));
   const left = 60, top = 30, stripH = H * ch, gap = 18, pw = T * cw;
   const plotH = names.length * (stripH + gap);
   const W = left + pw + 16 + 2 * COLOR_BAR_WIDTH, H0 = top + Math.max(plotH, 120) + 30;

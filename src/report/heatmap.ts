@@ -3,7 +3,7 @@
 // image grids and gate timelines draw their cells with the same matrixCells.
 
 import { ShapeError, ValueError } from "../tensor/errors.js";
-import { COLOR_BAR_WIDTH, colorBar, colorScale, scaleColor, scalePosition, type ColorScale, type ColorScaleOptions } from "./color.js";
+import { COLOR_BAR_WIDTH, colorBar, colorScale, MISSING_COLOR, scaleColor, scalePosition, type ColorScale, type ColorScaleOptions } from "./color.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
 /** A matrix as rows of numbers (row-major; every row the same length). */
@@ -12,8 +12,10 @@ export type Matrix = readonly (readonly number[])[];
 /** Options of heatmap: title, labels, cell size, annotation, and the colour scale (linear or log, colormap, domain) with its colour bar. */
 export interface HeatmapOptions extends ColorScaleOptions {
   title: string;
-  rowLabels?: readonly string[];
-  colLabels?: readonly string[];
+  /** One label per row, or a function of the row index (for a heatmap that grows: `(i) => String(i)`). */
+  rowLabels?: Labels;
+  /** One label per column, or a function of the column index (`(j) => \`step ${j + 1}\``). */
+  colLabels?: Labels;
   xLabel?: string;
   yLabel?: string;
   /** Write each cell's value in it (small matrices). */
@@ -27,7 +29,16 @@ export interface HeatmapOptions extends ColorScaleOptions {
   colorBar?: boolean;
   /** Caption under the colour bar (the values' unit, say). */
   colorBarLabel?: string;
+  /** What a grey cell means, shown beside the colour bar when there is one (default "no value"; "cut" for truncated BPTT). */
+  missingLabel?: string;
 }
+
+/** Axis labels: one string per row/column, or a function of the index. */
+export type Labels = readonly string[] | ((index: number) => string);
+
+/** The n labels that `labels` gives (a function is called for 0..n-1). */
+export const labelsFor = (labels: Labels | undefined, n: number): readonly string[] | undefined =>
+  typeof labels === "function" ? Array.from({ length: n }, (_, k) => String(labels(k))) : labels;
 
 /**
  * Checks that `values` is a non-empty matrix of numbers with rows of one length; returns [rows, cols].
@@ -86,22 +97,30 @@ export function matrixCells(values: Matrix, scale: ColorScale, x0: number, y0: n
  */
 export function heatmap(values: Matrix, opts: HeatmapOptions): string {
   const [rows, cols] = checkMatrix("heatmap: values", values);
-  checkLabels("heatmap", "rowLabels", opts.rowLabels, rows, "rows");
-  checkLabels("heatmap", "colLabels", opts.colLabels, cols, "columns");
+  const rowLabels = labelsFor(opts.rowLabels, rows), colLabels = labelsFor(opts.colLabels, cols);
+  checkLabels("heatmap", "rowLabels", rowLabels, rows, "rows");
+  checkLabels("heatmap", "colLabels", colLabels, cols, "columns");
   const scale = colorScale("heatmap", values.flat(), opts);
   const cw = opts.width ? opts.width / cols : opts.cell ?? 32, ch = opts.height ? opts.height / rows : opts.cell ?? 32;
-  const left = opts.rowLabels || opts.yLabel ? 70 : 20, top = 34;
+  const left = rowLabels || opts.yLabel ? 70 : 20, top = 34;
   const pw = cols * cw, ph = rows * ch;
   const bar = opts.colorBar ?? true;
-  const W = Math.ceil(left + pw + (bar ? 16 + COLOR_BAR_WIDTH : 20)), H = Math.ceil(top + Math.max(ph, bar ? 80 : 0) + 46);
+  const W = Math.ceil(left + pw + (bar ? 16 + COLOR_BAR_WIDTH : 20)), H = Math.ceil(top + Math.max(ph + 46, bar ? Math.max(ph, 80) + 40 : 0));
   const out = [svgOpen(W, H, 11), svgTitle(opts.title, left + pw / 2)];
   out.push(matrixCells(values, scale, left, top, cw, ch, opts.annotate ? (v) => String(Number(v.toPrecision(4))) : undefined));
-  const rs = labelStep(ch, 12), cs = labelStep(cw, 7 * Math.max(1, ...(opts.colLabels ?? []).map((l) => l.length)) + 4);
-  opts.rowLabels?.forEach((l, i) => { if (i % rs === 0) out.push(`<text x="${left - 6}" y="${+(top + i * ch + ch / 2 + 4).toFixed(2)}" text-anchor="end">${esc(l)}</text>`); });
-  opts.colLabels?.forEach((l, j) => { if (j % cs === 0) out.push(`<text x="${+(left + j * cw + cw / 2).toFixed(2)}" y="${top + ph + 14}" text-anchor="middle">${esc(l)}</text>`); });
+  const rs = labelStep(ch, 12), cs = labelStep(cw, 7 * Math.max(1, ...(colLabels ?? []).map((l) => l.length)) + 4);
+  rowLabels?.forEach((l, i) => { if (i % rs === 0) out.push(`<text x="${left - 6}" y="${+(top + i * ch + ch / 2 + 4).toFixed(2)}" text-anchor="end">${esc(l)}</text>`); });
+  colLabels?.forEach((l, j) => { if (j % cs === 0) out.push(`<text x="${+(left + j * cw + cw / 2).toFixed(2)}" y="${top + ph + 14}" text-anchor="middle">${esc(l)}</text>`); });
   if (opts.xLabel) out.push(`<text x="${left + pw / 2}" y="${top + ph + 34}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   if (opts.yLabel) out.push(`<text transform="translate(14 ${top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
-  if (bar) out.push(colorBar(scale, Math.ceil(left + pw + 16), top, Math.max(ph, 80), opts.colorBarLabel ? `${opts.colorBarLabel}${scale.kind === "log" ? " (log)" : ""}` : undefined));
+  if (bar) {
+    const barX = Math.ceil(left + pw + 16), barH = Math.max(ph, 80);
+    out.push(colorBar(scale, barX, top, barH, opts.colorBarLabel ? `${opts.colorBarLabel}${scale.kind === "log" ? " (log)" : ""}` : undefined));
+    // a grey cell must not be read as a value: say what it means
+    if (values.some((row) => row.some((v) => scalePosition(scale, v) === null))) {
+      out.push(`<rect x="${barX}" y="${top + barH + 24}" width="14" height="10" fill="${MISSING_COLOR}" stroke="#888"/>`, `<text x="${barX + 18}" y="${top + barH + 33}">${esc(opts.missingLabel ?? "no value")}</text>`);
+    }
+  }
   out.push("</svg>");
   return out.join("\n");
 }

@@ -14,7 +14,7 @@
 // Every view also has flush() (draw now), destroy() and renders (draw count). Bad input throws at
 // the call that passes it (never later, inside a frame). NaN cells are drawn grey.
 export { lineChart, seriesColor, type Series, type LineChartOptions } from "./lineChart.js";
-export { heatmap, type HeatmapOptions, type Matrix } from "./heatmap.js";
+export { heatmap, type HeatmapOptions, type Labels, type Matrix } from "./heatmap.js";
 export { imageGrid, type ImageGridOptions } from "./imageGrid.js";
 export { confusionMatrixChart, rowNormalize, type ConfusionMatrixOptions } from "./confusionMatrix.js";
 export { gatesTimeline, gatesFromSteps, GATE_NAMES, type GateTimeline, type GatesTimelineOptions, type GateStepFilter } from "./gatesTimeline.js";

@@ -94,6 +94,11 @@ describe("heatmapView", () => {
     assert.throws(() => v.appendColumn([1, 2]), /heatmapView: column has 2 values but the heatmap has 3; pass one value per row/);
     assert.throws(() => v.appendRow([1]), /heatmapView: row has 1 values but the heatmap has 2/);
     assert.throws(() => v.update([[1], [1, 2]]), /heatmapView: values: row 1 has 2 values but row 0 has 1/);
+    const fixed = heatmapView({ innerHTML: "" }, { title: "f", colLabels: ["a", "b"] });
+    fixed.appendColumn([1]);
+    fixed.appendColumn([2]);
+    assert.throws(() => fixed.appendColumn([3]), /heatmapView: colLabels has 2 labels but there are 3 columns; pass at least one per column, or a function of the index for a heatmap that grows/);
+    assert.deepEqual(fixed.values(), [[1, 2]], "a refused column leaves the data as they were");
     const w = heatmapView({ innerHTML: "" }, { title: "w", maxColumns: 2 });
     for (const k of [1, 2, 3]) w.appendColumn([k]);
     assert.deepEqual(w.values(), [[2, 3]]);

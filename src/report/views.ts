@@ -9,9 +9,10 @@ import type { StepInfo } from "../nn/rnn.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { checkCounts, confusionMatrixChart, type ConfusionMatrixOptions } from "./confusionMatrix.js";
 import { checkTimeline, GATE_NAMES, gatesTimeline, stepGateValues, type GateStepFilter, type GatesTimelineOptions, type GateTimeline } from "./gatesTimeline.js";
-import { checkMatrix, heatmapOrEmpty, type HeatmapOptions, type Matrix } from "./heatmap.js";
+import { checkMatrix, heatmapOrEmpty, type HeatmapOptions, type Labels, type Matrix } from "./heatmap.js";
 import { imageGrid, type ImageGridOptions } from "./imageGrid.js";
 import { lineChart, type LineChartOptions, type Series } from "./lineChart.js";
+import { emptyChart } from "./svg.js";
 
 /** Where a view draws: a DOM element (a <div>, say), or anything with an innerHTML to set. */
 export interface ViewTarget {
@@ -47,7 +48,15 @@ function liveView(op: string, target: ViewTarget, render: () => string): LiveVie
   let cancel: (() => void) | null = null, destroyed = false, renders = 0;
   const draw = (): void => {
     cancel = null;
-    target.innerHTML = render();
+    let svg: string;
+    try {
+      svg = render();
+    } catch (e) {
+      // data are checked when they arrive, so this is a bug; show it rather than throw inside a frame
+      svg = emptyChart(op, 480, 120, (e as Error).message.slice(0, 120));
+      console.error(e);
+    }
+    target.innerHTML = svg;
     renders++;
   };
   return {
@@ -153,14 +162,29 @@ export interface HeatmapView extends LiveView {
 
 /**
  * A heatmap (linear or log colour scale, colour bar) mounted in `target`, e.g. time step x training
- * step gradient norms in BPTT, one column per training step. NaN cells (steps cut by truncation) are grey.
+ * step gradient norms in BPTT, one column per training step. NaN cells (steps cut by truncation) are
+ * grey. Labels of a dimension that grows are best a function of the index: `colLabels: (j) => String(j + 1)`.
  * Plays the role of a live matplotlib imshow (tfjs-vis' heatmap).
  */
 export function heatmapView(target: ViewTarget, opts: HeatmapOptions & { maxColumns?: number }): HeatmapView {
   const op = "heatmapView";
   let rows: number[][] = [];
-  const view = liveView(op, target, () => heatmapOrEmpty(rows, opts));
+  // label lists may be longer than the data so far (labels for the final size): the first ones are drawn
+  const first = (l: Labels | undefined, n: number): Labels | undefined => (typeof l === "function" || !l ? l : l.slice(0, n));
+  const view = liveView(op, target, () => heatmapOrEmpty(rows, { ...opts, rowLabels: first(opts.rowLabels, rows.length), colLabels: first(opts.colLabels, rows[0]?.length ?? 0) }));
   view.changed();
+  /** Label lists must cover the data drawn; checked here, at the call, not in a frame. */
+  const fits = (): void => {
+    for (const [what, l, n, unit] of [["rowLabels", opts.rowLabels, rows.length, "row"], ["colLabels", opts.colLabels, rows[0]?.length ?? 0, "column"]] as const) {
+      if (Array.isArray(l) && l.length < n) throw new ShapeError(`${op}: ${what} has ${l.length} labels but there are ${n} ${unit}s; pass at least one per ${unit}, or a function of the index for a heatmap that grows: ${what}: (k) => String(k + 1).`);
+    }
+  };
+  const commit = (next: number[][]): void => {
+    const before = rows;
+    rows = next;
+    try { fits(); } catch (e) { rows = before; throw e; }
+    view.changed();
+  };
   const checkVector = (what: string, v: readonly number[], n: number | null): void => {
     if (!Array.isArray(v) || v.length === 0) throw new ShapeError(`${op}: ${what} must be a non-empty array of numbers, got ${Array.isArray(v) ? "[]" : typeof v}.`);
     if (n !== null && v.length !== n) throw new ShapeError(`${op}: ${what} has ${v.length} values but the heatmap has ${n}; pass one value per ${what === "column" ? "row" : "column"}.`);
@@ -170,22 +194,18 @@ export function heatmapView(target: ViewTarget, opts: HeatmapOptions & { maxColu
     update(values: Matrix) {
       view.live();
       checkMatrix(`${op}: values`, values);
-      rows = values.map((r) => [...r]);
-      view.changed();
+      commit(values.map((r) => [...r]));
     },
     appendColumn(column: readonly number[]) {
       view.live();
       checkVector("column", column, rows.length ? rows.length : null);
-      if (!rows.length) rows = column.map(() => []);
-      column.forEach((v, i) => rows[i]!.push(v));
-      if (opts.maxColumns && rows[0]!.length > opts.maxColumns) rows.forEach((r) => r.shift());
-      view.changed();
+      const next = rows.length ? rows.map((r, i) => [...r, column[i]!]) : column.map((v) => [v]);
+      commit(opts.maxColumns && next[0]!.length > opts.maxColumns ? next.map((r) => r.slice(1)) : next);
     },
     appendRow(row: readonly number[]) {
       view.live();
       checkVector("row", row, rows.length ? rows[0]!.length : null);
-      rows.push([...row]);
-      view.changed();
+      commit([...rows, [...row]]);
     },
     values: (): number[][] => rows.map((r) => [...r]),
   });
