@@ -55,10 +55,24 @@ describe("readCsv matches pandas on tricky text", () => {
 describe("chunked and streaming reads", () => {
   const text = datasetText("airquality");
   const expected = pandasCase<EncFrame[]>("io", "chunks_airquality_40");
-  it("readCsvChunks gives pandas' chunks (typed per chunk)", () => {
+  it("readCsvChunks gives pandas' chunks' values, with the first chunk's dtypes in every chunk", () => {
     const chunks = [...readCsvChunks(text, { chunkSize: 40 })];
     assert.equal(chunks.length, expected.length);
-    chunks.forEach((c, k) => frameEqual(c, expected[k]!, { index: false, label: `chunk ${k}` }));
+    chunks.forEach((c, k) => frameEqual(c, expected[k]!, { index: false, label: `chunk ${k}`, dtypes: k === 0 }));
+    // pandas types chunk 1's Solar.R (no missing value there) int64; here it stays float64
+    assert.equal(expected[1]!.dtypes[1], "int64");
+    for (const c of chunks) assert.deepEqual(c.data.map((col) => col.dtype), chunks[0]!.data.map((col) => col.dtype));
+  });
+  it("a chunk after the first keeps int64 through a missing value, and names the fix for a value that does not fit", async () => {
+    const src = "a,b\n1,x\n2,y\n,z\n4,w\n5.5,v\n";
+    const chunks = [...readCsvChunks(src, { chunkSize: 2, nrows: 4 })];
+    assert.deepEqual(chunks.map((c) => c.col("a").dtype), ["int64", "int64"]);
+    assert.deepEqual(chunks[1]!.col("a").toArray(), [null, 4]);
+    throwsFrame(() => [...readCsvChunks(src, { chunkSize: 2 })], /column "a", line 6: "5.5" is not a valid int64/, /every chunk keeps the dtypes of the first chunk: pass dtype for this column/);
+    assert.deepEqual([...readCsvChunks(src, { chunkSize: 2, dtype: { a: "float64" } })].flatMap((c) => c.col("a").toArray()), [1, 2, NaN, 4, 5.5]);
+    const streamed: string[] = [];
+    for await (const c of readCsvStream([src.slice(0, 7), src.slice(7)], { chunkSize: 2, nrows: 4 })) streamed.push(c.col("a").dtype);
+    assert.deepEqual(streamed, ["int64", "int64"]);
   });
   it("readCsvStream reassembles records split across pieces, quotes included", async () => {
     const src = 'a,b\n1,"x\ny"\n2,"p,q"\n3,z\n4,w\n5,v\n';

@@ -392,6 +392,9 @@ function cleanNames(raw: string[]): string[] {
   return names;
 }
 
+/** What readRecords read: a frame, where the read stopped, and whether the text is used up. */
+export interface RecordsRead { df: DataFrame; cursor: CsvCursor; done: boolean }
+
 /** Where a chunked read stands. */
 export interface CsvCursor { pos: number; line: number; names: string[] }
 
@@ -431,7 +434,7 @@ function dialect(opts: ReadCsvOptions): Dialect {
  * Read records from `cursor` (at most `limit`) into a frame. Shared by readCsv and the chunked
  * readers, which call it repeatedly with the same names.
  */
-export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOptions, limit = Infinity): { df: DataFrame; cursor: CsvCursor; done: boolean } {
+export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOptions, limit = Infinity): RecordsRead {
   const d = dialect(opts);
   const na = new Set([...((opts.keepDefaultNa ?? true) ? DEFAULT_NA : []), ...(opts.naValues ?? [])]);
   let names = cursor.names.slice();
@@ -560,14 +563,45 @@ export function readCsv(input: string | Uint8Array, opts: ReadCsvOptions = {}): 
   return readRecords(text, cursor, opts).df;
 }
 
-/** Read in frames of at most `chunkSize` rows (pandas' chunksize), each typed on its own. */
+/**
+ * Options for the chunks after the first: each column keeps the dtype the first chunk gave it
+ * (or the one asked), so every chunk has the same dtypes. pandas' chunksize types each chunk on
+ * its own, so an int column can turn float64 in the one chunk with a missing value; here a
+ * missing value in a later chunk stays missing in an int64 column instead.
+ */
+function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame): ReadCsvOptions {
+  if (typeof opts.dtype === "string") return opts; // one dtype for every column: already the same in each chunk
+  const dtype: Record<string, FrameDType> = {};
+  first.names.forEach((k, j) => { dtype[k] = first.data[j]!.dtype; });
+  if (opts.indexCol !== undefined && first.index.kind === "labels") dtype[opts.indexCol] = first.index.col.dtype;
+  return { ...opts, dtype: { ...dtype, ...opts.dtype } };
+}
+
+/** readRecords for a chunk after the first, whose refusals say where the dtype came from. */
+function readLaterChunk(text: string, cursor: CsvCursor, opts: ReadCsvOptions, limit: number): RecordsRead {
+  try {
+    return readRecords(text, cursor, opts, limit);
+  } catch (e) {
+    if (e instanceof FrameError && / is not a valid /.test(e.message)) throw new FrameError(`${e.message} In a chunked read every chunk keeps the dtypes of the first chunk: pass dtype for this column (e.g. "float64" or "string") to fix it from the start.`);
+    throw e;
+  }
+}
+
+/**
+ * Read in frames of at most `chunkSize` rows (pandas' chunksize). The header is read once; the
+ * first chunk's dtypes hold for every chunk (a value that does not fit is an error naming the
+ * column and line; pass `dtype` for that column).
+ */
 export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions & { chunkSize: number }): Generator<DataFrame> {
   const text = typeof input === "string" ? input : decodeUtf8(input);
   let cursor = readHeader(text, opts);
   let left = opts.nrows ?? Infinity;
+  let chunkOpts: ReadCsvOptions | null = null;
   while (cursor.pos < text.length && left > 0) {
-    const r = readRecords(text, cursor, { ...opts, nrows: undefined }, Math.min(opts.chunkSize, left));
+    const limit = Math.min(opts.chunkSize, left);
+    const r: RecordsRead = chunkOpts ? readLaterChunk(text, cursor, chunkOpts, limit) : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
     if (r.df.length === 0) break;
+    chunkOpts ??= { ...laterChunkOptions(opts, r.df), nrows: undefined };
     left -= r.df.length;
     yield r.df;
     cursor = r.cursor;
@@ -576,7 +610,9 @@ export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions 
 
 /**
  * Read from a stream of text or byte pieces (a file larger than memory) in frames of at most
- * chunkSize rows. Only the current piece and one chunk are held at a time.
+ * chunkSize rows. Only the current piece and one chunk are held at a time. As readCsvChunks, the
+ * header is read once and every chunk has the first chunk's dtypes; records split across pieces
+ * (inside quotes too) are reassembled.
  */
 export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, opts: ReadCsvOptions & { chunkSize: number }): AsyncGenerator<DataFrame> {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -586,6 +622,7 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
   let cursor: CsvCursor | null = null;
   let left = opts.nrows ?? Infinity;
   let lineBase = 1;
+  let chunkOpts: ReadCsvOptions | null = null;
   const flush = function* (final: boolean): Generator<DataFrame> {
     // find the last newline outside quotes: everything before it is whole records
     for (let i = scanned; i < buf.length; i++) {
@@ -602,7 +639,8 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
       cursor = { ...h };
     }
     while (left > 0 && cursor.pos < text.length) {
-      const r = readRecords(text, cursor, { ...opts, nrows: undefined }, Math.min(opts.chunkSize, left));
+      const limit = Math.min(opts.chunkSize, left);
+      const r: RecordsRead = chunkOpts ? readLaterChunk(text, cursor, chunkOpts, limit) : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
       if (r.df.length === 0) { cursor = r.cursor; break; }
       // a chunk that ends before the text does is full; a short one waits for more text unless final
       if (r.df.length < opts.chunkSize && !final && r.cursor.pos >= text.length) {
@@ -610,6 +648,7 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
       }
       left -= r.df.length;
       cursor = r.cursor;
+      chunkOpts ??= { ...laterChunkOptions(opts, r.df), nrows: undefined };
       yield r.df;
     }
     buf = buf.slice(cursor.pos);
