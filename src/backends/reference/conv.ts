@@ -1,54 +1,92 @@
-// Reference im2col / col2im for 1-, 2- and 3-d convolutions. Both walk one table that maps each
-// (kernel tap, output position) pair to an offset in the image plane, or -1 over padding: the
-// table is built once per call from per-dim tables, so the inner loops are plain gathers.
+// Reference convolution: the definition, one output (input-gradient, weight-gradient) element at
+// a time, summed in float64 and rounded once. It shares no lowering with the fast kernels it
+// checks (no columns, no GEMM); only the geometry (which input a tap reads, geometry.ts) is common
+// to every backend. im2col / col2im are kernels of their own (F.unfold / F.fold).
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { ConvGeometry } from "../backend.js";
-import { matmul } from "./matmul.js";
+import { convSizes, tapTable } from "../geometry.js";
 
-const prod = (a: readonly number[]): number => a.reduce((x, y) => x * y, 1);
-
-/** offsets[k * L + l] = image-plane offset read by tap k at output position l, or -1. */
-export function tapTable(g: ConvGeometry): Int32Array {
-  const nd = g.imgSize.length, K = prod(g.kernel), L = prod(g.colSize);
-  // per dim: coordinate of tap k at output o, or -1 outside the image
-  const perDim = g.imgSize.map((n, d) => {
-    const t = new Int32Array(g.kernel[d]! * g.colSize[d]!);
-    for (let k = 0; k < g.kernel[d]!; k++) {
-      for (let o = 0; o < g.colSize[d]!; o++) {
-        const i = o * g.stride[d]! - g.padding[d]! + k * g.dilation[d]!;
-        t[k * g.colSize[d]! + o] = i >= 0 && i < n ? i : -1;
-      }
-    }
-    return t;
-  });
-  const imgStride = g.imgSize.map((_, d) => prod(g.imgSize.slice(d + 1)));
-  const table = new Int32Array(K * L);
-  const kc = new Array<number>(nd).fill(0);
-  for (let k = 0; k < K; k++) {
-    const oc = new Array<number>(nd).fill(0);
-    for (let l = 0; l < L; l++) {
-      let off = 0;
-      for (let d = 0; d < nd; d++) {
-        const i = perDim[d]![kc[d]! * g.colSize[d]! + oc[d]!]!;
-        if (i < 0) {
-          off = -1;
-          break;
+/** out[n, o, l] = bias[o] + sum over the group's channels c and taps k of w[o, c, k] * x[n, c, tap k at l]. */
+export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+  const { C, P, K, L, O, Og, Cg } = convSizes(g, groups, outChannels);
+  const taps = tapTable(g);
+  for (let n = 0; n < g.batch; n++) {
+    for (let o = 0; o < O; o++) {
+      const c0 = Math.floor(o / Og) * Cg;
+      for (let l = 0; l < L; l++) {
+        let acc = 0;
+        for (let c = 0; c < Cg; c++) {
+          const xc = (n * C + c0 + c) * P, wc = (o * Cg + c) * K;
+          for (let k = 0; k < K; k++) {
+            const off = taps[k * L + l]!;
+            if (off >= 0) acc += w[wc + k]! * x[xc + off]!;
+          }
         }
-        off += i * imgStride[d]!;
+        const i = (n * O + o) * L + l;
+        out[i] = acc;
+        // the sum is stored (rounded to out's dtype) first, then the bias added, as PyTorch
+        if (bias) out[i] = out[i]! + bias[o]!;
       }
-      table[k * L + l] = off;
-      for (let d = nd - 1; d >= 0 && ++oc[d]! === g.colSize[d]; d--) oc[d] = 0;
     }
-    for (let d = nd - 1; d >= 0 && ++kc[d]! === g.kernel[d]; d--) kc[d] = 0;
   }
-  return table;
+}
+
+/** img[n, c, p] = sum over every (output channel o, position l, tap k) whose tap k at l reads p of w[o, c, k] * dy[n, o, l]. */
+export function convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+  const { C, P, K, L, O, Og, Cg } = convSizes(g, groups, outChannels);
+  const taps = tapTable(g);
+  const acc = new Float64Array(P);
+  for (let n = 0; n < g.batch; n++) {
+    for (let c = 0; c < C; c++) {
+      acc.fill(0);
+      const q = Math.floor(c / Cg), cc = c - q * Cg;
+      for (let o = q * Og; o < (q + 1) * Og; o++) {
+        const dyo = (n * O + o) * L;
+        for (let k = 0; k < K; k++) {
+          const wv = w[(o * Cg + cc) * K + k]!;
+          for (let l = 0; l < L; l++) {
+            const off = taps[k * L + l]!;
+            if (off >= 0) acc[off] += wv * dy[dyo + l]!;
+          }
+        }
+      }
+      img.set(acc, (n * C + c) * P);
+    }
+  }
+}
+
+/** dw[o, c, k] = sum over samples n and positions l of dy[n, o, l] * x[n, c, tap k at l]. */
+export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+  const { C, P, K, L, O, Og, Cg } = convSizes(g, groups, outChannels);
+  const taps = tapTable(g);
+  for (let o = 0; o < O; o++) {
+    const c0 = Math.floor(o / Og) * Cg;
+    for (let c = 0; c < Cg; c++) {
+      for (let k = 0; k < K; k++) {
+        let acc = 0;
+        for (let n = 0; n < g.batch; n++) {
+          const xc = (n * C + c0 + c) * P, dyo = (n * O + o) * L;
+          for (let l = 0; l < L; l++) {
+            const off = taps[k * L + l]!;
+            if (off >= 0) acc += dy[dyo + l]! * x[xc + off]!;
+          }
+        }
+        dw[(o * Cg + c) * K + k] = acc;
+      }
+    }
+  }
+}
+
+export function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+  convBackwardInput(dy, w, dx, g, groups, outChannels);
+  convBackwardWeight(x, dy, dw, g, groups, outChannels);
 }
 
 /** cols [N, C, K, L] = the image value each (tap, output position) reads, 0 over padding. */
 export function im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void {
   const table = tapTable(g);
-  const P = prod(g.imgSize), KL = table.length;
+  const P = g.imgSize.reduce((a, b) => a * b, 1), KL = table.length;
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {
       const src = (n * g.channels + c) * P, dst = (n * g.channels + c) * KL;
@@ -63,7 +101,7 @@ export function im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void
 /** The adjoint of im2col: img (overwritten) = every column entry added back at its image offset. */
 export function col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void {
   const table = tapTable(g);
-  const P = prod(g.imgSize), KL = table.length;
+  const P = g.imgSize.reduce((a, b) => a * b, 1), KL = table.length;
   img.fill(0, 0, g.batch * g.channels * P);
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {
@@ -76,53 +114,5 @@ export function col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void
   }
 }
 
-/** The sizes every conv kernel works with: C, P (image plane), K (taps), L (output positions), per-group C*K. */
-export function convSizes(g: ConvGeometry, groups: number, outChannels: number) {
-  const C = g.channels, P = prod(g.imgSize), K = prod(g.kernel), L = prod(g.colSize);
-  return { C, P, K, L, O: outChannels, Og: outChannels / groups, CKg: (C / groups) * K };
-}
-
-const one = (g: ConvGeometry): ConvGeometry => ({ ...g, batch: 1 });
-
-export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
-  const { C, P, K, L, O, Og, CKg } = convSizes(g, groups, outChannels);
-  const cols = new (x.constructor as new (n: number) => TypedArray)(C * K * L);
-  for (let n = 0; n < g.batch; n++) {
-    im2col(x.subarray(n * C * P, (n + 1) * C * P), cols, one(g));
-    for (let q = 0; q < groups; q++) {
-      matmul(w.subarray(q * Og * CKg), cols.subarray(q * CKg * L), out.subarray((n * O + q * Og) * L, (n * O + (q + 1) * Og) * L), { batch: 1, m: Og, k: CKg, n: L, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false });
-    }
-    if (bias) for (let o = 0; o < O; o++) for (let l = 0, base = (n * O + o) * L, v = bias[o]!; l < L; l++) out[base + l] += v;
-  }
-}
-
-export function convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
-  const { C, P, K, L, O, Og, CKg } = convSizes(g, groups, outChannels);
-  const cols = new (dy.constructor as new (n: number) => TypedArray)(C * K * L);
-  for (let n = 0; n < g.batch; n++) {
-    for (let q = 0; q < groups; q++) {
-      matmul(w.subarray(q * Og * CKg), dy.subarray((n * O + q * Og) * L), cols.subarray(q * CKg * L, (q + 1) * CKg * L), { batch: 1, m: CKg, k: Og, n: L, aBatchStride: 0, bBatchStride: 0, transA: true, transB: false });
-    }
-    col2im(cols, img.subarray(n * C * P, (n + 1) * C * P), one(g));
-  }
-}
-
-export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
-  const { C, P, K, L, O, Og, CKg } = convSizes(g, groups, outChannels);
-  const cols = new (x.constructor as new (n: number) => TypedArray)(C * K * L);
-  const part = new (dw.constructor as new (n: number) => TypedArray)(Og * CKg);
-  dw.fill(0);
-  for (let n = 0; n < g.batch; n++) {
-    im2col(x.subarray(n * C * P, (n + 1) * C * P), cols, one(g));
-    for (let q = 0; q < groups; q++) {
-      matmul(dy.subarray((n * O + q * Og) * L), cols.subarray(q * CKg * L), part, { batch: 1, m: Og, k: L, n: CKg, aBatchStride: 0, bBatchStride: 0, transA: false, transB: true });
-      const base = q * Og * CKg;
-      for (let i = 0; i < part.length; i++) dw[base + i] += part[i]!;
-    }
-  }
-}
-
-export function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
-  convBackwardInput(dy, w, dx, g, groups, outChannels);
-  convBackwardWeight(x, dy, dw, g, groups, outChannels);
-}
+// the wasm backend's conv wrapper still reads these through this module (moving with issue #17's storage work)
+export { tapTable, convSizes } from "../geometry.js";

@@ -4,6 +4,7 @@
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { PoolGeometry } from "../backend.js";
 import * as ref from "../reference/pool.js";
+import { poolWindowsCsr } from "../geometry.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 
 const prod = (a: readonly number[]): number => a.reduce((x, y) => x * y, 1);
@@ -12,7 +13,7 @@ export function makePool(rt: WasmRuntime, arena: Arena) {
   const k = rt.exports;
   /** Run a pooling kernel: operands in, the window tables after them, outputs back. */
   function pool(g: PoolGeometry, inputs: Float32Array[], outputs: (Float32Array | Int32Array)[], kernel: (p: number[], P: number, O: number) => void): void {
-    const { start, offs } = ref.windowsCsr(g);
+    const { start, offs } = poolWindowsCsr(g);
     arena.call([...inputs, start, offs], outputs, (p) => kernel(p, prod(g.inSize), prod(g.outSize)));
   }
   return {

@@ -1,0 +1,100 @@
+// Convolution and pooling geometry shared by every backend: which input position each kernel
+// tap reads at each output position, the sizes a conv kernel works with, and the pooling windows.
+// Kernels differ in how they compute; they must not differ in what they read.
+
+import { numelOf } from "../tensor/shape.js";
+import type { ConvGeometry, PoolGeometry } from "./backend.js";
+
+/** offsets[k * L + l] = image-plane offset read by tap k at output position l, or -1 over padding. */
+export function tapTable(g: ConvGeometry): Int32Array {
+  const nd = g.imgSize.length, K = numelOf(g.kernel), L = numelOf(g.colSize);
+  // per dim: coordinate of tap k at output o, or -1 outside the image
+  const perDim = g.imgSize.map((_, d) => tapCoordinates(g, d));
+  const imgStride = g.imgSize.map((_, d) => numelOf(g.imgSize.slice(d + 1)));
+  const table = new Int32Array(K * L);
+  const kc = new Array<number>(nd).fill(0);
+  for (let k = 0; k < K; k++) {
+    const oc = new Array<number>(nd).fill(0);
+    for (let l = 0; l < L; l++) {
+      let off = 0;
+      for (let d = 0; d < nd; d++) {
+        const i = perDim[d]![kc[d]! * g.colSize[d]! + oc[d]!]!;
+        if (i < 0) {
+          off = -1;
+          break;
+        }
+        off += i * imgStride[d]!;
+      }
+      table[k * L + l] = off;
+      for (let d = nd - 1; d >= 0 && ++oc[d]! === g.colSize[d]; d--) oc[d] = 0;
+    }
+    for (let d = nd - 1; d >= 0 && ++kc[d]! === g.kernel[d]; d--) kc[d] = 0;
+  }
+  return table;
+}
+
+/** Along dim d: t[k * colSize[d] + o] = o * stride - padding + k * dilation, or -1 outside the image. */
+export function tapCoordinates(g: ConvGeometry, d: number): Int32Array {
+  const n = g.imgSize[d]!, K = g.kernel[d]!, L = g.colSize[d]!;
+  const t = new Int32Array(K * L);
+  for (let k = 0; k < K; k++) {
+    for (let o = 0; o < L; o++) {
+      const i = o * g.stride[d]! - g.padding[d]! + k * g.dilation[d]!;
+      t[k * L + o] = i >= 0 && i < n ? i : -1;
+    }
+  }
+  return t;
+}
+
+/** The sizes every conv kernel works with: C, P (image plane), K (taps), L (output positions), per-group C*K. */
+export function convSizes(g: ConvGeometry, groups: number, outChannels: number) {
+  const C = g.channels, P = numelOf(g.imgSize), K = numelOf(g.kernel), L = numelOf(g.colSize);
+  return { C, P, K, L, O: outChannels, Og: outChannels / groups, Cg: C / groups, CKg: (C / groups) * K };
+}
+
+/** For each output position, the flat input-plane offsets of its pooling window (padding dropped). */
+export function poolWindows(g: PoolGeometry): Int32Array[] {
+  const nd = g.inSize.length;
+  const inStride = g.inSize.map((_, d) => numelOf(g.inSize.slice(d + 1)));
+  // per dim and output index: valid input coordinates of the window
+  const perDim = g.outSize.map((o, d) =>
+    Array.from({ length: o }, (_, i) => {
+      const out: number[] = [];
+      for (let j = 0; j < g.count[d]![i]!; j++) {
+        const x = g.start[d]![i]! + j * g.dilation[d]!;
+        if (x >= 0 && x < g.inSize[d]!) out.push(x * inStride[d]!);
+      }
+      return out;
+    }),
+  );
+  const result: Int32Array[] = [];
+  const oc = new Array<number>(nd).fill(0);
+  for (let o = 0; o < numelOf(g.outSize); o++) {
+    let offs = [0];
+    for (let d = 0; d < nd; d++) {
+      const axis = perDim[d]![oc[d]!]!;
+      offs = offs.flatMap((b) => axis.map((a) => a + b));
+    }
+    result.push(Int32Array.from(offs));
+    for (let d = nd - 1; d >= 0 && ++oc[d]! === g.outSize[d]; d--) oc[d] = 0;
+  }
+  return result;
+}
+
+const csrCache = new Map<string, { start: Int32Array; offs: Int32Array }>();
+
+/** The pooling windows in compressed-row form (window o = offs[start[o] .. start[o+1])), cached per geometry. */
+export function poolWindowsCsr(g: PoolGeometry): { start: Int32Array; offs: Int32Array } {
+  const key = [g.inSize, g.outSize, g.dilation, ...g.start, ...g.count].map((a) => Array.from(a).join(",")).join("|");
+  let c = csrCache.get(key);
+  if (c) return c;
+  const win = poolWindows(g);
+  const start = new Int32Array(win.length + 1);
+  win.forEach((w, o) => { start[o + 1] = start[o]! + w.length; });
+  const offs = new Int32Array(start[win.length]!);
+  win.forEach((w, o) => offs.set(w, start[o]!));
+  c = { start, offs };
+  if (csrCache.size > 64) csrCache.clear();
+  csrCache.set(key, c);
+  return c;
+}
