@@ -64,11 +64,18 @@ export interface FitOptions<B> {
   /**
    * Stops training between batches once aborted (TF.js's `model.stopTraining`, with the web's
    * AbortSignal): fit then returns the history of the epochs it finished, the weights as the last
-   * step left them. With a signal, fit yields to the event loop before each batch, so an abort
-   * sent by an event (a click, a worker's message) can land while it trains.
+   * step left them. With a signal, fit checks it before each batch and yields to the event loop
+   * at least once a frame (YIELD_MS), so an abort sent by an event (a click, a worker's message)
+   * can land while it trains, and a page can draw between batches.
    */
   signal?: AbortSignal;
 }
+
+/**
+ * With a signal, fit yields when this long has passed since it last did: a frame at 60 Hz. A
+ * yield costs ~0.1 ms in Node, as much as a whole small batch, so not every batch pays it.
+ */
+const YIELD_MS = 16;
 
 /**
  * Resolves on a later turn of the event loop, after pending events (a message, a click): a
@@ -93,9 +100,13 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new ValueError(`fit: epochs must be a positive integer, got ${o.epochs}.`);
   const ctx: FitContext = { model: o.model, optimizer: o.optimizer, history: [], stop: false };
   const callbacks = o.callbacks ?? [];
+  let lastYield = -Infinity;
   const aborted = async (): Promise<boolean> => {
     if (!o.signal) return false;
-    await nextTask();
+    if (performance.now() - lastYield >= YIELD_MS) {
+      await nextTask();
+      lastYield = performance.now();
+    }
     return o.signal.aborted;
   };
   for (let epoch = 1; epoch <= o.epochs && !ctx.stop; epoch++) {

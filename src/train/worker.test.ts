@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
+import { packError, packStateDict, unpackError, unpackStateDict } from "./workerProtocol.js";
 import type { DigitsJobConfig, DigitsJobReport } from "../../test/browser/trainWorkerModel.js";
 import { trainDigitsJob } from "../../test/browser/trainWorkerModel.js";
 
@@ -147,5 +148,38 @@ describe("fit's signal", () => {
     assert.equal(r.model.training, false);
     const none = await trainDigitsJob(config, { signal: AbortSignal.abort() });
     assert.deepEqual([none.history.length, none.batchesRun], [0, 0], "already aborted: no batch runs");
+  });
+});
+
+describe("the worker protocol's state dicts and errors", () => {
+  it("a state dict moves on whole buffers; a shared or partial buffer is copied first", () => {
+    const w = tl.randn([3, 4]);
+    const view = w.reshape([12]); // shares w's storage
+    const part = tl.fromStorage(new Float32Array(10).subarray(2, 6), [4]);
+    const { tensors, transfer } = packStateDict({ w, view, part, i: tl.tensor([1, 2], { dtype: "int32" }) }, "test");
+    assert.equal(tensors[0]!.data, w.storage, "moved as it is");
+    assert.notEqual(tensors[1]!.data, view.storage, "the second user of a buffer gets a copy");
+    assert.notEqual(tensors[2]!.data, part.storage, "a part of a bigger buffer is copied");
+    assert.equal(new Set(transfer).size, 4);
+    const sd = unpackStateDict(structuredClone(tensors, { transfer }));
+    assert.equal(w.storage.byteLength, 0, "the worker's buffer is detached: moved, not copied");
+    assert.deepEqual(sd.view!.shape, [12]);
+    assert.deepEqual([...sd.part!.storage], [...part.storage]);
+    assert.equal(sd.i!.dtype, "int32");
+  });
+  it("refuses what is not a state dict, naming the fix", () => {
+    assert.throws(() => packStateDict(new tl.nn.Linear(2, 1) as never, "serveTraining"), /serveTraining: the training function returned a Linear \(a module\); return its state dict instead: model\.stateDict\(\)\./);
+    assert.throws(() => packStateDict(undefined as never, "serveTraining"), /returned undefined \(a missing return\?\); it must return a state dict/);
+    assert.throws(() => packStateDict({ a: 1 } as never, "serveTraining"), /entry "a" of the returned state dict is number 1, not a Tensor/);
+  });
+  it("errors cross with their class, name, message and stack", () => {
+    const e = unpackError(structuredClone(packError(new tl.ShapeError("conv2d: bad"))));
+    assert.ok(e instanceof tl.ShapeError);
+    assert.deepEqual([e.name, e.message], ["ShapeError", "conv2d: bad"]);
+    assert.match(e.stack!, /worker\.test\.ts/);
+    class CustomError extends Error { override name = "CustomError"; }
+    const c = unpackError(packError(new CustomError("mine")));
+    assert.deepEqual([c.constructor, c.name, c.message], [Error, "CustomError", "mine"]);
+    assert.deepEqual(packError("a string"), { name: "Error", message: 'the training function threw the string "a string", not an Error' });
   });
 });

@@ -49,6 +49,9 @@ export function isProtocolMessage(m: unknown): m is FromWorker & ToWorker {
  * After the transfer the worker's tensors are empty: this is the job's last act.
  */
 export function packStateDict(sd: Record<string, Tensor>, where: string): { tensors: PackedTensor[]; transfer: ArrayBuffer[] } {
+  if (typeof (sd as { stateDict?: unknown } | null)?.stateDict === "function") {
+    throw new errors.ValueError(`${where}: the training function returned ${describe(sd)} (a module); return its state dict instead: model.stateDict().`);
+  }
   if (typeof sd !== "object" || sd === null || Array.isArray(sd)) {
     throw new errors.ValueError(`${where}: the training function returned ${describe(sd)}; it must return a state dict (an object of tensors), e.g. model.stateDict().`);
   }
@@ -98,6 +101,7 @@ export function unpackError(p: PackedError): Error {
 
 function describe(v: unknown): string {
   if (v === null) return "null";
+  if (v === undefined) return "undefined (a missing return?)";
   if (Array.isArray(v)) return "an array";
   if (typeof v === "object") return `a ${(v as object).constructor?.name ?? "object"}`;
   return typeof v === "string" ? `the string ${JSON.stringify(v.slice(0, 40))}` : `${typeof v} ${String(v)}`;

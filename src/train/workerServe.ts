@@ -73,7 +73,13 @@ export function serveTraining<C = unknown, R = unknown>(train: TrainingFunction<
   if (serving) throw new TensorloomError("serveTraining: called a second time in this worker; a training worker serves one function. Call it once, at the top level of the worker module.");
   serving = true;
   const controller = new AbortController();
-  const send = (event: TrainingEvent<R>): void => port.post({ tensorloom: "event", event });
+  const send = (event: TrainingEvent<R>): void => {
+    try {
+      port.post({ tensorloom: "event", event });
+    } catch (e) {
+      throw new TensorloomError(`serveTraining: ctx.report could not send its data to the host (${String(e)}). Report structured-cloneable values: numbers, strings, arrays, plain objects, typed arrays (a tensor as t.toArray()).`);
+    }
+  };
   const ctx: TrainingContext<R> = {
     signal: controller.signal,
     report: (data) => send({ type: "report", data }),

@@ -4,7 +4,7 @@
 // requestAnimationFrame callbacks per second) while a digits CNN trains in the worker, events
 // arrive in order, the state dict comes back on moved buffers and loads, the wasm threads nest
 // (workers of the worker), and cancel stops the job. Training on the page's thread is measured
-// for contrast (printed, not asserted). Called by run.ts with its Chromium.
+// for contrast, plain and with fit's signal (printed, not asserted). Called by run.ts with its Chromium.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -54,6 +54,7 @@ export async function checkTrainingInWorker(context: BrowserContext): Promise<vo
     console.log(`  worker: backend ${r.threads.backend}, getNumThreads ${r.threads.numThreads}, ${r.threads.workersReady} kernel worker(s) serving inside it; page crossOriginIsolated ${r.crossOriginIsolated}`);
     console.log(`  page while the worker trains: ${frames(r.worker)}`);
     console.log(`  page while its own thread trains the same: ${frames(r.mainThread)}`);
+    console.log(`  page while its own thread trains the same with fit's signal (a yield per frame): ${frames(r.mainThreadYielding)}`);
     console.log(`  loss ${r.firstLoss.toFixed(3)} -> ${r.lastLoss.toFixed(3)}; accuracy on the digits: worker ${r.done.accuracy.toFixed(4)}, page after loadStateDict ${r.pageAccuracy.toFixed(4)}, main-thread run ${r.mainThreadAccuracy.toFixed(4)}`);
     console.log(`  state dict: ${r.keys.join(", ")}; cancel at epoch 1's end of 50: ${r.cancelled.epochsRun} epoch(s) ran`);
     console.log(`  an error in the worker: ${r.thrown.isValueError ? "ValueError" : "not a ValueError"} "${r.thrown.message}"; a missing module: ${r.missing}`);

@@ -2,7 +2,7 @@
 // Chromium by test/browser/trainWorker.ts, which asserts): it trains a digits CNN on the shipped
 // data/digits.csv in a Web Worker (trainWorkerJob.ts) while counting requestAnimationFrame
 // callbacks, loads the state dict that comes back, then trains the same on its own thread for
-// contrast. It reports; it asserts nothing.
+// contrast (plain, and with fit's signal, which yields once a frame). It reports; it asserts nothing.
 import * as tl from "../../src/index.js";
 import { type DigitsJobConfig, type DigitsJobReport, SmallDigitsCnn, trainDigitsJob } from "./trainWorkerModel.js";
 
@@ -28,6 +28,8 @@ export interface TrainWorkerReport {
   firstLoss: number;
   worker: FrameCount;
   mainThread: FrameCount;
+  /** The same on this thread with fit's signal, which yields to the event loop once a frame. */
+  mainThreadYielding: FrameCount;
   /** Keys and shapes of the state dict as it arrived, and whether its buffers arrived whole. */
   keys: string[];
   wholeBuffers: boolean;
@@ -115,7 +117,11 @@ async function check(): Promise<TrainWorkerReport> {
   const mainStart = performance.now();
   const here = await trainDigitsJob({ ...config, x: data.x, y: data.y });
   const mainDone = performance.now();
-  await new Promise((r) => setTimeout(r, 100)); // the frame after the freeze
+  await new Promise((r) => setTimeout(r, 200)); // the frame after the freeze
+  const yieldStart = performance.now();
+  await trainDigitsJob({ ...config, x: data.x, y: data.y }, { signal: new AbortController().signal });
+  const yieldDone = performance.now();
+  await new Promise((r) => setTimeout(r, 100));
   clock.stop();
 
   // cancel: 50 epochs asked, cancelled at the first epoch's end
@@ -143,6 +149,7 @@ async function check(): Promise<TrainWorkerReport> {
     lastLoss,
     worker: clock.between(firstBatchAt, workerDone),
     mainThread: clock.between(mainStart, mainDone),
+    mainThreadYielding: clock.between(yieldStart, yieldDone),
     keys: Object.entries(sd).map(([k, t]) => `${k} [${t.shape.join(", ")}]`),
     wholeBuffers: Object.values(sd).every((t) => t.storage.byteOffset === 0 && t.storage.byteLength === t.storage.buffer.byteLength),
     pageAccuracy,
