@@ -8,6 +8,11 @@ import { Tensor } from "../tensor/tensor.js";
 import type { TypedArray } from "../tensor/dtype.js";
 import { ones } from "../tensor/create.js";
 import { GradNode, withGradMode } from "./graph.js";
+// the engine combines gradients with ops (differentiable when the backward is recorded); it
+// imports them rather than relying on the Tensor methods ops/methods.ts installs
+import { add } from "../ops/binary.js";
+import { detach, reshape, to } from "../ops/movement.js";
+import { sumToSize } from "../ops/reduce.js";
 import { beginPass, endPass, recycle } from "../tensor/storagePool.js";
 
 /** Options of backward() and grad(): `retainGraph` and `createGraph`, PyTorch's retain_graph and create_graph keywords. */
@@ -58,10 +63,10 @@ function checkRoot(op: string, root: Tensor, gradient: Tensor | undefined): Tens
 /** Bring an input's gradient to the input's shape and dtype (broadcasting and promotion undone). */
 function fitGrad(g: Tensor, input: Tensor, node: GradNode): Tensor {
   if (!shapesEqual(g.shape, input.shape)) {
-    if (g.numel() === input.numel()) g = g.reshape(input.shape.slice());
-    else g = g.sumToSize(input.shape.slice());
+    if (g.numel() === input.numel()) g = reshape(g, input.shape.slice());
+    else g = sumToSize(g, input.shape.slice());
   }
-  if (g.dtype !== input.dtype) g = g.to(input.dtype);
+  if (g.dtype !== input.dtype) g = to(g, input.dtype);
   if (!shapesEqual(g.shape, input.shape)) {
     throw new AutogradError(`backward: ${node.name} returned a gradient of shape ${fmt(g.shape)} for an input of shape ${fmt(input.shape)}. This is a bug in that op's backward rule; please report it.`);
   }
@@ -76,7 +81,7 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
   return g;
 }
 
-const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev ? prev.add(g) : g);
+const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev ? add(prev, g) : g);
 
 /**
  * Which gradient storages die inside one backward pass (see tensor/storagePool.ts). Counts, per
@@ -146,7 +151,7 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
     } else {
       g = runHooks(t, g);
       life?.pin(g);
-      t.grad = accumulate(t.grad, opts.createGraph ? g : g.detach());
+      t.grad = accumulate(t.grad, opts.createGraph ? g : detach(g));
     }
   };
   try {
@@ -172,7 +177,7 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
           if (!capture) g = runHooks(out, g);
           life?.pin(g);
           if (capture?.has(out)) capture.set(out, accumulate(capture.get(out), g));
-          if (!capture && out.retainsGrad) out.grad = accumulate(out.grad, opts.createGraph ? g : g.detach());
+          if (!capture && out.retainsGrad) out.grad = accumulate(out.grad, opts.createGraph ? g : detach(g));
         }
         const thunks = node.apply(g);
         node.inputs.forEach((input, i) => {

@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import "../ops/methods.js"; // the backward engine calls x.add / x.sumToSize (issue #17 item 4 removes this)
 import * as F from "../nn/functional.js";
 import { relu } from "../ops/activation.js";
 import { cumprod } from "../ops/scan.js";
