@@ -6,6 +6,7 @@ import type { Page } from "playwright-core";
 import { slidingKernel, type SlidingKernelSetup } from "../../lab/pages/01-sliding-kernel/slidingKernel.js";
 import type { KernelName } from "../../lab/shared/samples.js";
 import { num } from "../../lab/shared/format.js";
+import { SEQ_CHECKS } from "./labSeqChecks.js";
 
 /** Moves slider #id to `value` with the arrow keys, as a keyboard user would. */
 export async function setSlider(page: Page, id: string, value: number): Promise<void> {
@@ -61,7 +62,33 @@ async function slidingKernelPage(page: Page): Promise<string> {
   return `step moved the window; stride 2 formula "${node.rows.text}" and ${node.output.flat().length} output cells equal Node's`;
 }
 
+/** Accuracy the digits page must reach with its default 8 epochs on the shipped digits (it reaches about 0.97). */
+export const DIGITS_MIN_ACCURACY = 0.93;
+
+async function digitsPage(page: Page): Promise<string> {
+  await setSlider(page, "epochs", 8);
+  await page.locator("#train").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#accuracy[data-accuracy]", { timeout: 300_000 });
+  await page.waitForSelector("#status[data-fps]", { timeout: 30_000 });
+  const accuracy = Number(await page.locator("#accuracy").getAttribute("data-accuracy"));
+  const fps = Number(await page.locator("#status").getAttribute("data-fps"));
+  assert.ok(accuracy >= DIGITS_MIN_ACCURACY, `test accuracy ${accuracy} after 8 epochs, expected >= ${DIGITS_MIN_ACCURACY}`);
+  // the trained model reads digits drawn on the pad from the data set
+  let right = 0;
+  for (let i = 0; i < 10; i++) {
+    await page.locator("#sample").click();
+    if ((await page.locator("#prediction").getAttribute("data-predicted")) === (await page.locator("#pad").getAttribute("data-label"))) right++;
+  }
+  assert.ok(right >= 8, `${right} of 10 digits loaded on the pad predicted right`);
+  assert.equal(await page.locator("#filters svg").count(), 1, "the filters are drawn");
+  assert.equal(await page.locator("#confusion svg").count(), 1, "the confusion matrix is drawn");
+  return `trained 8 epochs in the worker: test accuracy ${accuracy.toFixed(3)} (>= ${DIGITS_MIN_ACCURACY}), ${right}/10 pad digits right, page drew ${fps.toFixed(0)} frames/s while training`;
+}
+
 /** Checks by page number (the NN of lab/pages/NN-slug). */
 export const CHECKS: Record<string, (page: Page) => Promise<string>> = {
   "01": slidingKernelPage,
+  "07": digitsPage,
+  ...SEQ_CHECKS,
 };

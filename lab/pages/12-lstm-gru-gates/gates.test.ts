@@ -15,8 +15,8 @@ describe("lab 12 LSTM and GRU gates", () => {
     const tr = new GateTrainer(airline, "LSTM", 4, 1);
     tr.train();
     const s = tr.snapshot();
-    assert.equal(s.timeline.kind, "LSTM");
-    const { i, f, g, o } = s.timeline as Record<string, number[][]>;
+    assert.ok(s.timeline.kind === "LSTM");
+    const { i, f, g, o } = s.timeline;
     assert.equal(s.h.length, airline.length - 1);
     s.h.forEach((hRow, t) => hRow.forEach((hv, j) => {
       const cPrev = t > 0 ? s.c![t - 1]![j]! : 0;
@@ -29,7 +29,8 @@ describe("lab 12 LSTM and GRU gates", () => {
     const tr = new GateTrainer(airline, "GRU", 4, 1);
     tr.train();
     const s = tr.snapshot();
-    const { z, n } = s.timeline as Record<string, number[][]>;
+    assert.ok(s.timeline.kind === "GRU");
+    const { z, n } = s.timeline;
     s.h.forEach((hRow, t) => hRow.forEach((hv, j) => {
       const hPrev = t > 0 ? s.h[t - 1]![j]! : 0;
       near(hv, (1 - z![t]![j]!) * n![t]![j]! + z![t]![j]! * hPrev, `H_${t + 1}[${j}]`);

@@ -95,7 +95,7 @@ export const VERBS: readonly VerbExample[] = [
 export function ownVerbs(text: string): { verb: string; code: string; result: DataFrame }[] {
   const df = readCsv(text);
   const numeric = df.columns.filter((c) => ["float64", "int64"].includes(df.col(c).dtype));
-  const textCol = df.columns.find((c) => !numeric.includes(c) && df.col(c).dtype !== "datetime64[ns]");
+  const textCol = df.columns.find((c) => ["string", "category"].includes(df.col(c).dtype));
   const q = (s: string): string => JSON.stringify(s);
   const out: { verb: string; code: string; result: DataFrame }[] = [{ verb: "read", code: "readCsv(text)", result: df }];
   const picked = df.columns.slice(0, Math.min(3, df.columns.length));

@@ -1,0 +1,123 @@
+// Page-specific checks of the sequence pages (08-13) for test/browser/lab.ts (merged into
+// labChecks.ts's CHECKS): each drives the page by keyboard or click and compares what it shows
+// with the page's computation module run here in Node on the same lab/data files, or checks the
+// stated training bound.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { readCsv } from "../../src/frame/index.js";
+import { num } from "../../lab/shared/format.js";
+import { standardize } from "../../lab/shared/seqModels.js";
+import { autocorrelation, fitArModel } from "../../lab/pages/08-sequence-data/sequence.js";
+import { unrollRnn } from "../../lab/pages/09-rnn-unrolled/unroll.js";
+import { GradientFlow } from "../../lab/pages/10-bptt-gradients/gradientFlow.js";
+import { truncatedGradients } from "../../lab/pages/11-truncated-bptt/truncation.js";
+import { ownVerbs, VERB_DATA, VERBS, type VerbTexts } from "../../lab/pages/13-pandas-verbs/verbs.js";
+import { setSlider } from "./labChecks.js";
+
+const dataText = (file: string): string => readFileSync(new URL(`../../lab/data/${file}`, import.meta.url), "utf8");
+const column = (file: string, name: string): number[] => readCsv(dataText(file)).col(name).toArray() as number[];
+const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
+const waitText = (page: Page, selector: string, pattern: RegExp, timeout = 60_000): Promise<unknown> =>
+  page.waitForFunction(([s, p]) => new RegExp(p).test((document.querySelector(s) as HTMLElement | null)?.innerText ?? ""), [selector, pattern.source] as const, { timeout });
+
+async function sequencePage(page: Page): Promise<string> {
+  const airline = column("airline-passengers.csv", "passengers");
+  await setSlider(page, "tau", 3);
+  const ar = fitArModel(airline, 3, 24);
+  assert.match(await text(page, "#ar-error"), new RegExp(`held-out steps: ${num(ar.testRmse)}$`), "AR(3)'s held-out RMSE equals Node's");
+  await page.locator("#series").focus();
+  await page.keyboard.press("ArrowDown"); // the next series: CO2
+  const r = autocorrelation(column("co2-mauna-loa.csv", "ppm"), 36);
+  await waitText(page, "#acf-text", new RegExp(`the series: r_1 = ${num(r[1]!)},`), 10_000);
+  return `AR(3) held-out RMSE ${num(ar.testRmse)} and CO2's r_1 = ${num(r[1]!)} equal Node's`;
+}
+
+async function unrolledPage(page: Page): Promise<string> {
+  await setSlider(page, "t", 5);
+  const x = standardize(column("airline-passengers.csv", "passengers").slice(0, 18)).values;
+  const run = unrollRnn(x, 4, 1);
+  const want = `nn.RNN's own output at t = 5: [${run.output[4]!.map(num).join(", ")}]`;
+  assert.ok((await text(page, "#step-formula")).endsWith(want), `H_5 equals Node's: ${want}`);
+  await page.locator("#step").focus();
+  await page.keyboard.press("Enter");
+  assert.match(await text(page, "#step-formula"), /output at t = 6:/, "step advances to t = 6");
+  return `H_5 = [${run.output[4]!.map(num).join(", ")}] equals Node's; step moved to t = 6`;
+}
+
+/** The values of the heatmap cells' tooltips ("row i, column j: v") of one row of the k-th map. */
+const heatmapRow = (page: Page, k: number, row: number): Promise<number[]> =>
+  page.locator(`#maps > div:nth-child(${k + 1}) rect.cell title`).evaluateAll((ts, r) => ts.map((t) => /^row (\d+), column \d+: (.*)$/.exec(t.textContent!)!).filter((m) => Number(m[1]) === r).map((m) => Number(m[2])), row);
+
+async function bpttPage(page: Page): Promise<string> {
+  await setSlider(page, "window", 12);
+  await page.locator("#clip").focus();
+  await page.keyboard.press("Space"); // clipping on
+  await waitText(page, "#flow-summary", /clipping on[^\n]*40 steps done/, 120_000);
+  const series = standardize(column("airline-passengers.csv", "passengers")).values;
+  const kinds = ["RNN", "LSTM", "GRU"] as const;
+  for (const [k, kind] of kinds.entries()) {
+    const flow = new GradientFlow(series, { kind, T: 12, hidden: 12, lr: 0.5, clip: 1, seed: 1 });
+    const want = flow.next().norms;
+    const shown = await heatmapRow(page, k, 0);
+    assert.equal(shown.length, 12, `${kind}: one cell per time step`);
+    shown.forEach((v, t) => assert.ok(Math.abs(v - want[t]!) <= 1e-4 * want[t]!, `${kind} step 1, t=${t + 1}: page ${v} vs Node ${want[t]}`));
+  }
+  assert.match(await text(page, "#flow-summary"), /clipped at \d+ of 40 steps/);
+  return "T = 12 with clipping: the first heatmap row of RNN, LSTM and GRU equals GradientTrace's in Node; 40 steps done";
+}
+
+async function truncatedPage(page: Page): Promise<string> {
+  await setSlider(page, "chunk", 6);
+  const series = standardize(column("airline-passengers.csv", "passengers").slice(0, 49)).values;
+  const r = truncatedGradients(series, { kind: "RNN", chunk: 6, hidden: 8, seed: 1 });
+  const cut = r.rows.reduce((a, row) => a + row.cells.filter((c) => c.kind === "cut").length, 0);
+  const summary = await text(page, "#cut-summary");
+  assert.ok(summary.startsWith(`k = 6: ${r.rows.length} chunks over T = 48 steps, ${cut} (chunk, step) gradients cut`), summary);
+  assert.match(summary, new RegExp(`cosine ${num(r.cosine)}, norm ratio ${num(r.normRatio)}`), "cosine and norm ratio equal Node's");
+  assert.equal(await page.locator("#cut-grid rect.cell.cut").count(), cut, "every cut gradient is drawn as cut");
+  return `k = 6: ${cut} cut cells, cosine ${num(r.cosine)} as in Node`;
+}
+
+async function gatesPage(page: Page): Promise<string> {
+  const mse = async (): Promise<number> => Number(/MSE ([\d.e−-]+)/.exec(await text(page, "#train-status"))![1]!.replace("−", "-"));
+  await waitText(page, "#train-status", /epoch 150 of 150.*\(done\)/, 120_000);
+  const lstm = await mse();
+  assert.ok(lstm < 0.1, `LSTM: MSE ${lstm} after 150 epochs (bound 0.1)`);
+  assert.match(await text(page, "#gate-step"), /C = .*H = /, "the LSTM step equation");
+  await page.locator("#kind").focus();
+  await page.keyboard.press("ArrowDown"); // GRU
+  await waitText(page, "#train-status", /^GRU.*epoch 150 of 150.*\(done\)/, 120_000);
+  const gru = await mse();
+  assert.ok(gru < 0.1, `GRU: MSE ${gru} after 150 epochs (bound 0.1)`);
+  assert.match(await text(page, "#gate-step"), /H = \(1 − /, "the GRU step equation");
+  return `MSE after 150 epochs: LSTM ${lstm}, GRU ${gru} (bound 0.1)`;
+}
+
+async function pandasPage(page: Page): Promise<string> {
+  const texts = Object.fromEntries(VERB_DATA.map((k) => [k, dataText(`${k}.csv`)])) as VerbTexts;
+  const rows = Number(await page.locator("#rows").inputValue());
+  for (const v of VERBS) {
+    await page.locator(`#verb-${v.verb}`).focus();
+    await page.keyboard.press("Enter");
+    await waitText(page, "#code", new RegExp(v.code.split("\n")[0]!.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), 10_000);
+    const shown = await page.locator("#result-table").innerHTML();
+    assert.equal(shown, v.run(texts).head(rows).toHtml(), `${v.verb}: the result table equals Node's`);
+  }
+  const own = "city,temp\nA,10\nB,20\nA,30\nB,40\n";
+  await page.locator("#csv-file").setInputFiles({ name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(own) });
+  await page.locator("#verb-groupby").click();
+  const want = ownVerbs(own).find((x) => x.verb === "groupby")!.result.head(rows).toHtml();
+  await page.waitForFunction((w) => document.querySelector("#result-table")?.innerHTML === w, want, { timeout: 10_000 });
+  return `${VERBS.length} verbs' result tables equal Node's; a picked CSV's groupby too`;
+}
+
+/** Checks by page number, merged into labChecks.ts's CHECKS. */
+export const SEQ_CHECKS: Record<string, (page: Page) => Promise<string>> = {
+  "08": sequencePage,
+  "09": unrolledPage,
+  "10": bpttPage,
+  "11": truncatedPage,
+  "12": gatesPage,
+  "13": pandasPage,
+};
