@@ -55,7 +55,8 @@ export function frontPage(pages: readonly LabPage[]): string {
 
 function esbuildOptions(outDir: string, pages: readonly LabPage[], dev: boolean): BuildOptions {
   return {
-    entryPoints: pages.map((p) => join(LAB, "pages", p.slug, "main.ts")),
+    // main.ts, and any NAME.worker.ts a page starts as a Web Worker (new URL("./NAME.worker.js", import.meta.url))
+    entryPoints: pages.flatMap((p) => ["main.ts", ...readdirSync(join(LAB, "pages", p.slug)).filter((f) => f.endsWith(".worker.ts"))].map((f) => join(LAB, "pages", p.slug, f))),
     outbase: LAB,
     outdir: outDir,
     bundle: true,
@@ -89,7 +90,7 @@ function copyStatic(outDir: string, pages: readonly LabPage[]): void {
   }
 }
 
-/** Bytes of each page's script with the chunks it imports (what a first visit to that page downloads, uncompressed). */
+/** Bytes of each page's script (and worker) with the chunks it imports (what a first visit to that page downloads, uncompressed). */
 export function bundleSizes(meta: Metafile, outDir: string): Record<string, number> {
   const sizes: Record<string, number> = {};
   const rel = (p: string): string => relative(outDir, resolve(ROOT, p)).split(sep).join("/");

@@ -5,6 +5,7 @@
 // what the page shows. Pages with a check in CHECKS below are also driven control by control and
 // their numbers compared with what the library computes here in Node. Screenshots of every page
 // go to out/lab/ (test output, not compared). Needs Debian's Chromium at /usr/bin/chromium.
+//   tsx test/browser/lab.ts [folder-name substrings...]
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,8 +65,6 @@ async function checkPage(context: BrowserContext, base: string, p: LabPage): Pro
   const readyMs = Date.now() - t0;
   const text = await mainText(page);
   assert.ok((await page.locator("main h1").count()) === 1 && text.length > 200, `${p.slug}: <main> has its heading and content`);
-  await page.screenshot({ path: join(SHOTS, `${p.slug}.png`), fullPage: true });
-
   const moved = await moveFirstControl(page);
   await page.waitForFunction((before) => document.querySelector("main")!.innerText !== before, text, { timeout: 10_000 })
     .catch(() => assert.fail(`${p.slug}: moving the first control (${moved}) changed nothing in <main>`));
@@ -78,6 +77,7 @@ async function checkPage(context: BrowserContext, base: string, p: LabPage): Pro
 
   const check = CHECKS[p.slug.slice(0, 2)];
   const detail = check ? await check(page) : "no page-specific check";
+  await page.screenshot({ path: join(SHOTS, `${p.slug}.png`), fullPage: true });
   assert.deepEqual(errors, [], `${p.slug}: console errors`);
   await page.close();
   console.log(`ok ${p.slug}: ready in ${readyMs} ms; ${moved} changed the page; ${detail}; screenshot ${join(SHOTS, p.slug + ".png")}`);
@@ -94,6 +94,9 @@ async function main(): Promise<void> {
   const { pages, sizes } = await buildLab(dir);
   console.log(`test:lab: built ${pages.length} pages; bundle sizes (each page's script with its chunks, uncompressed):`);
   for (const [file, bytes] of Object.entries(sizes)) console.log(`  ${file} ${(bytes / 1024).toFixed(0)} KiB`);
+  // `tsx test/browser/lab.ts 01 07` opens only the pages whose folder name contains an argument
+  const only = process.argv.slice(2);
+  const chosen = only.length ? pages.filter((p) => only.some((s) => p.slug.includes(s))) : pages;
   const server = await serveDir(dir, { isolated: true });
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const context = await launch(profile);
@@ -104,7 +107,7 @@ async function main(): Promise<void> {
     const links = await index.locator("ol.pages a").count();
     assert.equal(links, pages.length, "the front page links every page");
     await index.close();
-    for (const p of pages) {
+    for (const p of chosen) {
       try {
         await checkPage(context, base, p);
       } catch (e) {
@@ -119,10 +122,10 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   if (failed) {
-    console.log(`test:lab: ${failed} of ${pages.length} pages failed`);
+    console.log(`test:lab: ${failed} of ${chosen.length} pages failed`);
     process.exit(1);
   }
-  console.log(`test:lab: all ${pages.length} pages passed`);
+  console.log(`test:lab: all ${chosen.length} pages passed`);
 }
 
 await main();
