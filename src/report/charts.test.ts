@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as tl from "../index.js";
-import { colorAt, colorScale, MISSING_COLOR, scalePosition } from "./color.js";
+import { colorAt, colorScale, MISSING_COLOR, scaleColor, scalePosition } from "./color.js";
 import { confusionMatrixChart, rowNormalize } from "./confusionMatrix.js";
 import { gatesFromSteps, gatesTimeline } from "./gatesTimeline.js";
 import { heatmap } from "./heatmap.js";
@@ -107,6 +107,33 @@ describe("heatmap", () => {
   });
 });
 
+describe("large matrices as one image", () => {
+  /** The pixels of the BMP in a chart's <image>, as "rgb(r,g,b)" by [row][column]. */
+  function bmpPixels(svg: string): string[][] {
+    const bytes = Buffer.from(svg.match(/href="data:image\/bmp;base64,([^"]+)"/)![1]!, "base64");
+    assert.equal(bytes.toString("latin1", 0, 2), "BM");
+    const w = bytes.readInt32LE(18), h = bytes.readInt32LE(22), stride = (w * 3 + 3) & ~3;
+    assert.equal(bytes.readUInt16LE(28), 24);
+    assert.equal(bytes.length, 54 + stride * h);
+    return Array.from({ length: h }, (_, i) => Array.from({ length: w }, (_, j) => {
+      const at = 54 + (h - 1 - i) * stride + 3 * j; // bottom-up rows, BGR
+      return `rgb(${bytes[at + 2]},${bytes[at + 1]},${bytes[at]})`;
+    }));
+  }
+  it("a 60 x 101 log heatmap is one BMP whose pixel [i][j] has cell (i, j)'s colour", () => {
+    const values = Array.from({ length: 60 }, (_, i) => Array.from({ length: 101 }, (_, j) => (i === 5 && j === 7 ? NaN : 10 ** ((i - j / 10) / 10))));
+    const svg = heatmap(values, { title: "big", scale: "log", width: 500, height: 300 });
+    assert.equal(cells(svg).length, 0);
+    assert.ok(svg.length < 60 * 101 * 6, `${svg.length} chars`);
+    const scale = colorScale("t", values.flat(), { scale: "log" });
+    const px = bmpPixels(svg);
+    values.forEach((row, i) => row.forEach((v, j) => assert.equal(px[i]![j], scaleColor(scale, v), `cell ${i}, ${j}`)));
+    assert.equal(px[5]![7], MISSING_COLOR);
+    assert.match(svg, /width="500" height="300" preserveAspectRatio="none"/);
+    assert.match(svg, />no value<\/text>/);
+  });
+});
+
 describe("confusionMatrixChart", () => {
   it("row normalisation equals sklearn's normalize=\"true\" (empty rows stay 0)", () => {
     for (const c of refs.confusion) {
@@ -202,9 +229,9 @@ describe("gatesTimeline", () => {
     big.z = big.r;
     big.n = big.r;
     const svg = gatesTimeline(big, { title: "g" });
-    const c = cells(svg)[0]!;
-    assert.deepEqual([c.w, c.h], [3, 3]);
-    assert.ok(Number(svg.match(/width="(\d+)"/)![1]) < 1500);
+    const img = [...svg.matchAll(/<image class="cells-raster" x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="([\d.]+)"/g)];
+    assert.equal(img.length, 3, "one image per gate strip (3 x 64 x 400 cells)");
+    assert.deepEqual([+img[0]![1]!, +img[0]![2]!], [400 * 3, 64 * 3], "3 x 3 px cells");
   });
 });
 

@@ -21,15 +21,19 @@ const STOPS: Record<Colormap, readonly (readonly [number, number, number])[]> = 
 
 /** The colour of values that have no place on the scale (NaN, infinite, <= 0 on a log scale). */
 export const MISSING_COLOR = "rgb(217,217,217)";
+const MISSING_RGB: [number, number, number] = [217, 217, 217];
 
-/** The colour at position t in [0, 1] (clamped) of a colormap, as "rgb(r,g,b)". */
-export function colorAt(map: Colormap, t: number): string {
+/** The colour at position t in [0, 1] (clamped) of a colormap, as [r, g, b] bytes. */
+export function rgbAt(map: Colormap, t: number): [number, number, number] {
   const stops = STOPS[map];
   const u = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
   const k = Math.min(Math.floor(u), stops.length - 2), f = u - k;
   const a = stops[k]!, b = stops[k + 1]!;
-  return `rgb(${a.map((v, i) => Math.round(v + (b[i]! - v) * f)).join(",")})`;
+  return [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * f)) as [number, number, number];
 }
+
+/** The colour at position t in [0, 1] (clamped) of a colormap, as "rgb(r,g,b)". */
+export const colorAt = (map: Colormap, t: number): string => `rgb(${rgbAt(map, t).join(",")})`;
 
 /** How a chart maps values to colours: linear or log10 between lo and hi (in data units), through a colormap. */
 export interface ColorScale {
@@ -84,6 +88,12 @@ export function scalePosition(s: ColorScale, v: number): number | null {
 export function scaleColor(s: ColorScale, v: number): string {
   const t = scalePosition(s, v);
   return t === null ? MISSING_COLOR : colorAt(s.colormap, t);
+}
+
+/** The colour of v on the scale as [r, g, b] bytes (grey where it has no place). */
+export function scaleRgb(s: ColorScale, v: number): [number, number, number] {
+  const t = scalePosition(s, v);
+  return t === null ? MISSING_RGB : rgbAt(s.colormap, t);
 }
 
 /** Width a colour bar takes beside a chart: the bar, its ticks and their labels. */

@@ -55,7 +55,7 @@ export function confusionMatrixChart(counts: Matrix, opts: ConfusionMatrixOption
   const W = left + side + 54 + COLOR_BAR_WIDTH, H = top + Math.max(side, 100) + 44;
   const out = [svgOpen(W, H, 11), svgTitle(opts.title, left + side / 2),
     `<text x="${left + side / 2}" y="34" text-anchor="middle" fill="#444">accuracy ${total ? ((100 * correct) / total).toFixed(1) : "–"}% (${correct} of ${total})</text>`];
-  out.push(matrixCells(fractions, scale, left, top, cell, cell, cell >= 18 ? (_, i, j) => String(counts[i]![j]) : undefined));
+  out.push(matrixCells(fractions, scale, left, top, cell, cell, cell >= 18 ? { annotate: (_, i, j) => String(counts[i]![j]) } : {}));
   const step = labelStep(cell, 12);
   labels.forEach((l, k) => {
     if (k % step) return;

@@ -7,6 +7,7 @@ import type { StepInfo } from "../nn/rnn.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { colorBar, COLOR_BAR_WIDTH, type ColorScale } from "./color.js";
 import { checkMatrix, labelStep, matrixCells } from "./heatmap.js";
+import { RASTER_CELLS } from "./raster.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
 /** The gates of each LSTM or GRU kind, in PyTorch's order. */
@@ -61,14 +62,14 @@ export function gatesTimeline(data: GateTimeline, opts: GatesTimelineOptions): s
   // long sequences and many units shrink the cells (to 3 px) so the chart stays about 640 x 320
   const cw = opts.cellWidth ?? Math.max(3, Math.min(14, Math.floor(640 / T))), ch = opts.cellHeight ?? Math.max(3, Math.min(10, Math.floor(320 / (names.length * H))));
   const left = 60, top = 30, stripH = H * ch, gap = 18, pw = T * cw;
-  const plotH = names.length * (stripH + gap);
+  const plotH = names.length * (stripH + gap), raster = names.length * T * H > RASTER_CELLS;
   const W = left + pw + 16 + 2 * COLOR_BAR_WIDTH, H0 = top + Math.max(plotH, 120) + 30;
   const out = [svgOpen(W, H0, 11), svgTitle(opts.title, left + pw / 2)];
   names.forEach((g, k) => {
     const y0 = top + k * (stripH + gap);
     // stored [time][unit]; drawn units down, time across
     const unitsByTime = Array.from({ length: H }, (_, u) => gates[g]!.map((step) => step[u]!));
-    out.push(`<g class="gate" data-gate="${g}">`, matrixCells(unitsByTime, isCandidate(g) ? TANH : SIGMOID, left, y0, cw, ch), "</g>");
+    out.push(`<g class="gate" data-gate="${g}">`, matrixCells(unitsByTime, isCandidate(g) ? TANH : SIGMOID, left, y0, cw, ch, { raster }), "</g>");
     out.push(`<text x="${left - 8}" y="${y0 + stripH / 2 + 4}" text-anchor="end" font-weight="bold">${g}</text>`);
   });
   const step = labelStep(cw, 24), labels = opts.timeLabels ?? Array.from({ length: T }, (_, t) => String(t));
@@ -102,7 +103,7 @@ export function stepGateValues(s: StepInfo, batch = 0): { kind: "LSTM" | "GRU"; 
 /**
  * The gates of the steps an LSTM or GRU reported through onStep, as a GateTimeline of one batch
  * element, layer and direction, in time order. Read them before an optimizer step changes the weights.
- * @example const steps: tl.nn.StepInfo[] = []; new tl.nn.GRU(1, 2).forward(tl.ones([3, 1, 1]), null, { onStep: (s) => steps.push(s) }); tl.report.gatesFromSteps(steps).r.length // => 3
+ * @example ((steps) => (new tl.nn.GRU(1, 2).forward(tl.ones([3, 1, 1]), null, { onStep: (s) => steps.push(s) }), tl.report.gatesFromSteps(steps).r.length))([]) // => 3
  */
 export function gatesFromSteps(steps: readonly StepInfo[], filter: GateStepFilter = {}): GateTimeline {
   const { layer = 0, direction = 0, batch = 0 } = filter;

@@ -1,9 +1,11 @@
 // Heatmaps as SVG strings: a matrix of numbers as coloured cells on a linear or log colour scale,
 // with a colour bar (gradient norms over time step x training step, say). The confusion matrix,
-// image grids and gate timelines draw their cells with the same matrixCells.
+// image grids and gate timelines draw their cells with the same matrixCells; large matrices
+// become one image (raster.ts).
 
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { COLOR_BAR_WIDTH, colorBar, colorScale, MISSING_COLOR, scaleColor, scalePosition, type ColorScale, type ColorScaleOptions } from "./color.js";
+import { matrixImage, RASTER_CELLS } from "./raster.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
 /** A matrix as rows of numbers (row-major; every row the same length). */
@@ -68,11 +70,21 @@ export function checkLabels(op: string, what: string, labels: readonly string[] 
 /** Every `step`-th label, so labels on small cells do not overlap (about `px` px per label). */
 export const labelStep = (cellPx: number, px: number): number => Math.max(1, Math.ceil(px / cellPx));
 
+/** How matrixCells draws: text in each cell, or one image for all (large matrices; see raster.ts). */
+export interface CellStyle {
+  /** Write this text in each cell (the value, a count). */
+  annotate?: (v: number, i: number, j: number) => string;
+  /** One image instead of a rect per cell (no tooltips, no annotation). */
+  raster?: boolean;
+}
+
 /**
  * The cells of a matrix drawn at (x0, y0), each cw x ch, coloured by `scale`; each cell carries a
- * tooltip with its row, column and value. `annotate` writes the value (or the text it returns).
+ * tooltip with its row, column and value, unless drawn as one image (`raster`).
  */
-export function matrixCells(values: Matrix, scale: ColorScale, x0: number, y0: number, cw: number, ch: number, annotate?: (v: number, i: number, j: number) => string): string {
+export function matrixCells(values: Matrix, scale: ColorScale, x0: number, y0: number, cw: number, ch: number, style: CellStyle = {}): string {
+  if (style.raster) return matrixImage(values, scale, x0, y0, cw, ch);
+  const annotate = style.annotate;
   // crispEdges: no hairline seams between neighbouring cells from anti-aliasing
   const out: string[] = [`<g class="cells" shape-rendering="crispEdges">`];
   values.forEach((row, i) => row.forEach((v, j) => {
@@ -107,7 +119,7 @@ export function heatmap(values: Matrix, opts: HeatmapOptions): string {
   const bar = opts.colorBar ?? true;
   const W = Math.ceil(left + pw + (bar ? 16 + COLOR_BAR_WIDTH : 20)), H = Math.ceil(top + Math.max(ph + 46, bar ? Math.max(ph, 80) + 40 : 0));
   const out = [svgOpen(W, H, 11), svgTitle(opts.title, left + pw / 2)];
-  out.push(matrixCells(values, scale, left, top, cw, ch, opts.annotate ? (v) => String(Number(v.toPrecision(4))) : undefined));
+  out.push(matrixCells(values, scale, left, top, cw, ch, opts.annotate ? { annotate: (v) => String(Number(v.toPrecision(4))) } : { raster: rows * cols > RASTER_CELLS }));
   const rs = labelStep(ch, 12), cs = labelStep(cw, 7 * Math.max(1, ...(colLabels ?? []).map((l) => l.length)) + 4);
   rowLabels?.forEach((l, i) => { if (i % rs === 0) out.push(`<text x="${left - 6}" y="${+(top + i * ch + ch / 2 + 4).toFixed(2)}" text-anchor="end">${esc(l)}</text>`); });
   colLabels?.forEach((l, j) => { if (j % cs === 0) out.push(`<text x="${+(left + j * cw + cw / 2).toFixed(2)}" y="${top + ph + 14}" text-anchor="middle">${esc(l)}</text>`); });

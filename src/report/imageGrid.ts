@@ -5,6 +5,7 @@
 import { ValueError } from "../tensor/errors.js";
 import { COLOR_BAR_WIDTH, colorBar, colorScale, type Colormap, type ColorScale } from "./color.js";
 import { checkLabels, checkMatrix, matrixCells, type Matrix } from "./heatmap.js";
+import { RASTER_CELLS } from "./raster.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
 /** Options of imageGrid: title, captions, pixel size, images per row, colour scaling and colormap. */
@@ -44,9 +45,10 @@ export function imageGrid(images: readonly Matrix[], opts: ImageGridOptions): st
   const gridW = Math.min(images.length, perRow) * boxW + 10, gridH = Math.ceil(images.length / perRow) * boxH;
   const W = gridW + (shared ? COLOR_BAR_WIDTH : 0), H = 30 + Math.max(gridH, shared ? 110 : 0);
   const out = [svgOpen(W, H, 10), svgTitle(opts.title, W / 2)];
+  const raster = sizes.reduce((n, [h, w]) => n + h * w, 0) > RASTER_CELLS;
   images.forEach((img, k) => {
     const x0 = 5 + (k % perRow) * boxW, y0 = 28 + Math.floor(k / perRow) * boxH;
-    out.push(`<g class="image">`, matrixCells(img, shared ?? colorScale("imageGrid", img.flat(), { colormap }), x0, y0, px, px), "</g>");
+    out.push(`<g class="image">`, matrixCells(img, shared ?? colorScale("imageGrid", img.flat(), { colormap }), x0, y0, px, px, { raster }), "</g>");
     if (opts.captions?.[k]) out.push(`<text x="${x0 + (img[0]!.length * px) / 2}" y="${y0 + img.length * px + 12}" text-anchor="middle">${esc(opts.captions[k]!)}</text>`);
   });
   if (shared) out.push(colorBar(shared, gridW + 4, 30, Math.min(Math.max(gridH - 20, 80), 200)));

@@ -112,7 +112,7 @@ export interface LineChartView extends LiveView {
 /**
  * A streaming line chart mounted in `target` (several series, log-y option); redraws at most once
  * per animation frame. Plays the role of TensorBoard's scalar chart and tfjs-vis' linechart.
- * @example const v = tl.report.lineChartView({ innerHTML: "" }, { title: "loss", logY: true }); v.append({ train: 0.5 }); v.flush(); v.series()[0].y // => [0.5]
+ * @example ((v) => (v.append({ train: 0.5 }), v.destroy(), v.series()[0].y))(tl.report.lineChartView({ innerHTML: "" }, { title: "loss", logY: true })) // => 0.5
  */
 export function lineChartView(target: ViewTarget, opts: LineChartViewOptions): LineChartView {
   const op = "lineChartView";
