@@ -3,4 +3,4 @@
  *
  * @module tensorloom/frame/arrow
  */
-export { toArrow, fromArrow, toArrowIPC, readArrowIPC } from "./io/arrow.js";
+export { toArrow, fromArrow, toArrowIPC, readArrowIPC, readArrowIPCStream, toArrowIPCStream } from "./io/arrow.js";

@@ -2,10 +2,12 @@
 // against pandas' reading of the same data sets.
 
 import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 import { tableFromArrays } from "apache-arrow";
 import { DataFrame } from "../index.js";
-import { toArrow, fromArrow, toArrowIPC, readArrowIPC } from "../arrow.js";
+import { toArrow, fromArrow, toArrowIPC, readArrowIPC, readArrowIPCStream, toArrowIPCStream } from "../arrow.js";
+import { readCsvChunks } from "../index.js";
 import { dataset, frameEqual, pandasCase, throwsFrame, type EncFrame } from "../testing.test.js";
 
 describe("Arrow", () => {
@@ -34,5 +36,33 @@ describe("Arrow", () => {
   it("ints beyond 2^53 are refused with the column and row", () => {
     const t = tableFromArrays({ big: BigInt64Array.of(1n, 2n ** 60n) });
     throwsFrame(() => fromArrow(t), /column "big" row 1 holds 1152921504606846976/);
+  });
+  it("streams: chunks out as record batches, read back batch by batch from small pieces", async () => {
+    const text = readFileSync(new URL("../../../test/fixtures/data/airquality.csv", import.meta.url), "utf8");
+    const pieces: Uint8Array[] = [];
+    for await (const p of toArrowIPCStream(readCsvChunks(text, { chunkSize: 40, dtype: { Ozone: "float64", "Solar.R": "float64" } }))) pieces.push(p);
+    assert.ok(pieces.length > 4, `${pieces.length} pieces`);
+    const bytes = Buffer.concat(pieces);
+    // cut into 7-byte pieces, as a socket would deliver them
+    const small = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, k) => bytes.subarray(k * 7, (k + 1) * 7));
+    const frames: DataFrame[] = [];
+    for await (const df of readArrowIPCStream((async function* () { yield* small; })())) frames.push(df);
+    assert.deepEqual(frames.map((f) => f.length), [40, 40, 40, 33]);
+    const whole = readArrowIPC(bytes);
+    assert.deepEqual(whole.toColumns(), dataset("airquality").toColumns());
+    assert.deepEqual(frames.flatMap((f) => f.col("Ozone").toArray()), dataset("airquality").col("Ozone").toArray());
+  });
+  it("streams: text columns with a different dictionary per batch keep their values", async () => {
+    const a = new DataFrame({ s: ["x", "y", null] }), b = new DataFrame({ s: ["z", "x", "w"] });
+    const pieces: Uint8Array[] = [];
+    for await (const p of toArrowIPCStream([a, b])) pieces.push(p);
+    const got: unknown[] = [];
+    for await (const df of readArrowIPCStream(pieces)) got.push(...df.col("s").toArray());
+    assert.deepEqual(got, ["x", "y", null, "z", "x", "w"]);
+  });
+  it("streams: frames whose dtypes differ, and bytes that are not Arrow, are refused", async () => {
+    const drain = async (it: AsyncIterable<unknown>) => { for await (const _ of it) { /* drain */ } };
+    await assert.rejects(drain(toArrowIPCStream([new DataFrame({ x: [1] }), new DataFrame({ x: [1.5] })])), /toArrowIPCStream: frame 1 has columns \(x: float64\), but the stream was started with \(x: int64\)/);
+    await assert.rejects(drain(readArrowIPCStream([new TextEncoder().encode("a,b\n1,2\n")])), /readArrowIPCStream: the input is not an Arrow IPC stream/);
   });
 });

@@ -3,12 +3,13 @@
 // become dictionary-encoded Utf8 (their layout here), ints Int64, dates Timestamp[ms].
 // Loaded only through "tensorloom/frame/arrow", so the core frame entry does not pull it in.
 
-import { Bool, DateMillisecond, Dictionary, Float64, Int32, Int64, Table, TimestampMillisecond, Type, Utf8, type Vector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
+import { Bool, DateMillisecond, Dictionary, Float64, Int32, Int64, RecordBatch, RecordBatchReader, Schema, RecordBatchStreamWriter, Table, TimestampMillisecond, Type, Utf8, type Vector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
 import { type Column, boolCol, colLength, dateCol, encodeStrings, floatCol, intCol, toCategory } from "../column.js";
 import { FrameError } from "../errors.js";
 import { DataFrame } from "../table.js";
 
-function toVector(c: Column): Vector {
+/** One column as an Arrow vector; text as Dictionary<Utf8> (its layout here), or plain Utf8 where a stream needs one schema for every batch. */
+function toVector(c: Column, textAs: "dictionary" | "utf8" = "dictionary"): Vector {
   const n = colLength(c);
   switch (c.dtype) {
     case "float64": return vectorFromArray(Array.from(c.values, (x) => (x !== x ? null : x)), new Float64());
@@ -18,7 +19,7 @@ function toVector(c: Column): Vector {
     case "string": case "category": {
       const vals = new Array<string | null>(n);
       for (let i = 0; i < n; i++) { const k = c.codes[i]!; vals[i] = k < 0 ? null : c.dict[k]!; }
-      return vectorFromArray(vals, new Dictionary(new Utf8(), new Int32()));
+      return textAs === "utf8" ? vectorFromArray(vals, new Utf8()) : vectorFromArray(vals, new Dictionary(new Utf8(), new Int32()));
     }
   }
 }
@@ -78,6 +79,64 @@ export function toArrowIPC(df: DataFrame, format: "stream" | "file" = "stream"):
 /** A frame from Arrow IPC bytes (stream or file/Feather v2 format), as pd.read_feather on bytes; needs the apache-arrow package. */
 export function readArrowIPC(bytes: Uint8Array): DataFrame {
   return fromArrow(tableFromIPC(bytes));
+}
+
+/**
+ * Frames from an Arrow IPC stream, one per record batch, read as the bytes arrive (pieces of a
+ * file, a socket, a fetch body): pyarrow's `ipc.open_stream(source)` iterated batch by batch, or
+ * Polars' `read_ipc_stream` in batches. Only one batch is held at a time. Dictionary (text)
+ * columns come back as category, as readArrowIPC.
+ * @param source the stream's bytes: pieces (sync or async: a Node readable stream, a fetch body) or one buffer
+ */
+export async function* readArrowIPCStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array): AsyncGenerator<DataFrame> {
+  const refuse = (e: unknown) => new FrameError(`readArrowIPCStream: the input is not an Arrow IPC stream (${(e as Error).message}). Pass the bytes of an IPC stream or file (Feather v2); for Parquet use readParquet.`);
+  let reader: RecordBatchReader;
+  try { reader = await RecordBatchReader.from(source as unknown as AsyncIterable<Uint8Array>); } catch (e) { throw refuse(e); }
+  const batches = reader[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<RecordBatch>;
+    try { next = await batches.next(); } catch (e) { throw refuse(e); }
+    if (next.done) return;
+    yield fromArrow(new Table(next.value));
+  }
+}
+
+/**
+ * Frames as one Arrow IPC stream, a record batch per frame, given out in pieces as each frame is
+ * written (pyarrow's `ipc.new_stream(sink, schema)` with `write_batch` per batch): a chunked read
+ * can be handed to DuckDB, Polars or Spark without holding the whole table. Every frame must have
+ * the first one's columns and dtypes. Text and category columns go out as plain Utf8 (one schema for
+ * every batch), so they read back as string.
+ */
+export async function* toArrowIPCStream(frames: AsyncIterable<DataFrame> | Iterable<DataFrame>): AsyncGenerator<Uint8Array> {
+  const writer = new RecordBatchStreamWriter();
+  const pending: Uint8Array[] = [];
+  // the writer queues its bytes; this reader moves them to `pending` on the microtask queue, so
+  // after a macrotask turn every byte written so far is there to hand out
+  const pump = (async () => { for await (const piece of writer) pending.push(piece); })();
+  const settle = () => new Promise<void>((ok) => setTimeout(ok, 0));
+  let first: string | null = null, k = 0, schema: Schema | null = null;
+  try {
+    for await (const df of frames as AsyncIterable<DataFrame>) {
+      const layout = df.names.map((n, j) => `${n}: ${df.data[j]!.dtype}`).join(", ");
+      first ??= layout;
+      if (layout !== first) throw new FrameError(`toArrowIPCStream: frame ${k} has columns (${layout}), but the stream was started with (${first}). Give every frame the same columns and dtypes (astype), e.g. by passing dtype to readCsvChunks.`);
+      // text as plain Utf8: a dictionary column would give each batch its own dictionary type, and the writer takes a new schema as the end of the stream
+      const table = new Table(Object.fromEntries(df.names.map((name, j) => [name, toVector(df.data[j]!, "utf8")])));
+      // every batch under the first frame's schema, all fields nullable (a Table marks a field
+      // nullable only where that frame has a missing value, and a changed schema ends the stream)
+      schema ??= new Schema(table.schema.fields.map((f) => f.clone({ nullable: true })));
+      for (const batch of table.batches) writer.write(new RecordBatch(schema, batch.data));
+      k++;
+      await settle();
+      yield* pending.splice(0);
+    }
+  } finally {
+    writer.finish();
+    writer.close();
+    await pump;
+  }
+  yield* pending.splice(0);
 }
 
 export { DateMillisecond };

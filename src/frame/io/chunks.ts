@@ -4,6 +4,7 @@
 // plus one row per group. The final result is pandas' df.groupby(keys).agg(spec) on the whole file.
 // Only aggregates that combine exactly from partials are offered (no median, std or nunique).
 
+import { type AggName } from "../aggregates.js";
 import { type Column, floatCol } from "../column.js";
 import { FrameError } from "../errors.js";
 import { DataFrame } from "../table.js";
@@ -14,8 +15,9 @@ export type ChunkAggName = "sum" | "count" | "mean" | "min" | "max";
 const CHUNK_AGGS: readonly ChunkAggName[] = ["sum", "count", "mean", "min", "max"];
 
 /** Per-chunk partials each aggregate needs, and how partials combine (a sum of counts is the count). */
-const PARTS: Record<ChunkAggName, ("sum" | "count" | "min" | "max")[]> = { sum: ["sum"], count: ["count"], mean: ["sum", "count"], min: ["min"], max: ["max"] };
-const COMBINE = { sum: "sum", count: "sum", min: "min", max: "max" } as const;
+type Part = "sum" | "count" | "min" | "max";
+const PARTS: Record<ChunkAggName, Part[]> = { sum: ["sum"], count: ["count"], mean: ["sum", "count"], min: ["min"], max: ["max"] };
+const COMBINE: Record<Part, AggName> = { sum: "sum", count: "sum", min: "min", max: "max" };
 
 /**
  * Group the rows of many chunks by `keys` and aggregate, holding one chunk and one row per group
@@ -30,7 +32,7 @@ const COMBINE = { sum: "sum", count: "sum", min: "min", max: "max" } as const;
  */
 export async function groupbyChunks(chunks: AsyncIterable<DataFrame> | Iterable<DataFrame>, keys: string | string[], spec: Record<string, ChunkAggName | ChunkAggName[]>): Promise<DataFrame> {
   const keyList = typeof keys === "string" ? [keys] : keys;
-  const partSpec: Record<string, string[]> = {};
+  const partSpec: Record<string, Part[]> = {};
   for (const [col, aggs] of Object.entries(spec)) {
     for (const a of typeof aggs === "string" ? [aggs] : aggs) {
       if (!CHUNK_AGGS.includes(a)) throw new FrameError(`groupbyChunks: aggregate ${JSON.stringify(a)} for column ${JSON.stringify(col)} cannot be combined across chunks. Use one of ${CHUNK_AGGS.join(", ")}; for a median or quantile, read the group's rows into memory (filter each chunk) and aggregate there.`);
@@ -38,7 +40,7 @@ export async function groupbyChunks(chunks: AsyncIterable<DataFrame> | Iterable<
     }
   }
   // partial columns are always named col_part, so the fold below can address them
-  const combineSpec: Record<string, string> = {};
+  const combineSpec: Record<string, AggName> = {};
   for (const [col, parts] of Object.entries(partSpec)) for (const p of parts) combineSpec[`${col}_${p}`] = COMBINE[p];
   let acc: DataFrame | null = null;
   let k = 0;

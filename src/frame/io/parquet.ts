@@ -462,10 +462,15 @@ function values(c: Column, from: number, to: number): ColumnSource["data"] {
       for (let i = 0; i < n; i++) if (v[i] !== v[i]) { nan = true; break; }
       return nan ? Array.from(v, (x) => (x !== x ? null : x)) : v;
     }
-    case "datetime": return Array.from(c.values.subarray(from, to), (x) => (x !== x ? null : BigInt(x)));
-    case "int64": {
+    case "datetime": case "int64": {
+      // without missing values a BigInt64Array: no object per value for the collector to trace
+      const v = c.values.subarray(from, to);
+      const missing = c.dtype === "int64" ? (i: number) => c.valid !== null && !c.valid[from + i] : (i: number) => v[i] !== v[i];
+      let any = false;
+      for (let i = 0; i < n && !any; i++) any = missing(i);
+      if (!any) { const out = new BigInt64Array(n); for (let i = 0; i < n; i++) out[i] = BigInt(v[i]!); return out; }
       const out = new Array<bigint | null>(n);
-      for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[from + i] ? null : BigInt(c.values[from + i]!);
+      for (let i = 0; i < n; i++) out[i] = missing(i) ? null : BigInt(v[i]!);
       return out;
     }
     case "bool": {
