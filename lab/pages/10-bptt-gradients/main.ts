@@ -55,6 +55,7 @@ async function train(): Promise<void> {
   $("loss-chart").replaceChildren(chart);
   const losses = tl.report.lineChartView(chart, { title: "training loss (MSE, standardized)", xLabel: "training step", logY: true, width: 520, height: 240, legend: "bottom" });
   summary(true);
+  await nextFrame(); // the page is drawn and takes input before the first (slowest) step
   for (let step = 0; step < TRAIN_STEPS; step++) {
     for (let i = 0; i < flows.length; i++) {
       if (mine !== generation) return; // a control restarted training

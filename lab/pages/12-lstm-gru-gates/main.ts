@@ -76,6 +76,9 @@ async function train(): Promise<void> {
   let trainer: GateTrainer | undefined;
   if (!guarded($("error"), () => { trainer = new GateTrainer(values, kind.value, hidden.value, 1); })) return;
   const losses: number[] = [];
+  show($("train-status"), `${trainer!.kind}, ${hidden.value} hidden units: starting`);
+  await nextFrame(); // the page takes input before the first forward pass
+  if (mine !== generation) return;
   drawSnapshot(trainer!, losses);
   while (trainer!.epoch < EPOCHS) {
     for (let e = 0; e < EPOCHS_PER_FRAME; e++) losses.push(trainer!.train());
