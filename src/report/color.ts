@@ -77,12 +77,18 @@ export function colorScale(op: string, values: Iterable<number>, opts: ColorScal
   return kind === "log" ? { kind, lo: lo / 10, hi: lo * 10, colormap } : { kind, lo: lo - 1, hi: lo + 1, colormap };
 }
 
-/** Where v sits on the scale, in [0, 1] (clamped), or null where it has no place (NaN, infinite, <= 0 on a log scale). */
-export function scalePosition(s: ColorScale, v: number): number | null {
-  if (!Number.isFinite(v) || (s.kind === "log" && v <= 0)) return null;
-  const t = s.kind === "log" ? (Math.log10(v) - Math.log10(s.lo)) / (Math.log10(s.hi) - Math.log10(s.lo)) : (v - s.lo) / (s.hi - s.lo);
-  return Math.min(Math.max(t, 0), 1);
+/** The scale as a function of v: its place in [0, 1] (clamped), or null (NaN, infinite, <= 0 on a log scale). Build once per chart: it hoists the logs of the bounds. */
+export function positioner(s: ColorScale): (v: number) => number | null {
+  const log = s.kind === "log", lo = log ? Math.log10(s.lo) : s.lo, span = (log ? Math.log10(s.hi) : s.hi) - lo;
+  return (v) => {
+    if (!Number.isFinite(v) || (log && v <= 0)) return null;
+    const t = ((log ? Math.log10(v) : v) - lo) / span;
+    return Math.min(Math.max(t, 0), 1);
+  };
 }
+
+/** Where v sits on the scale, in [0, 1] (clamped), or null where it has no place (NaN, infinite, <= 0 on a log scale). */
+export const scalePosition = (s: ColorScale, v: number): number | null => positioner(s)(v);
 
 /** The colour of v on the scale (MISSING_COLOR where it has no place). */
 export function scaleColor(s: ColorScale, v: number): string {
@@ -90,10 +96,13 @@ export function scaleColor(s: ColorScale, v: number): string {
   return t === null ? MISSING_COLOR : colorAt(s.colormap, t);
 }
 
-/** The colour of v on the scale as [r, g, b] bytes (grey where it has no place). */
-export function scaleRgb(s: ColorScale, v: number): [number, number, number] {
-  const t = scalePosition(s, v);
-  return t === null ? MISSING_RGB : rgbAt(s.colormap, t);
+/** The scale as a function of v to [r, g, b] bytes (grey where v has no place). */
+export function rgbOf(s: ColorScale): (v: number) => [number, number, number] {
+  const at = positioner(s);
+  return (v) => {
+    const t = at(v);
+    return t === null ? MISSING_RGB : rgbAt(s.colormap, t);
+  };
 }
 
 /** Width a colour bar takes beside a chart: the bar, its ticks and their labels. */

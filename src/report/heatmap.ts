@@ -4,7 +4,7 @@
 // become one image (raster.ts).
 
 import { ShapeError, ValueError } from "../tensor/errors.js";
-import { COLOR_BAR_WIDTH, colorBar, colorScale, MISSING_COLOR, scaleColor, scalePosition, type ColorScale, type ColorScaleOptions } from "./color.js";
+import { colorAt, COLOR_BAR_WIDTH, colorBar, colorScale, MISSING_COLOR, positioner, type ColorScale, type ColorScaleOptions } from "./color.js";
 import { matrixImage, RASTER_CELLS } from "./raster.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
@@ -84,14 +84,13 @@ export interface CellStyle {
  */
 export function matrixCells(values: Matrix, scale: ColorScale, x0: number, y0: number, cw: number, ch: number, style: CellStyle = {}): string {
   if (style.raster) return matrixImage(values, scale, x0, y0, cw, ch);
-  const annotate = style.annotate;
+  const annotate = style.annotate, at = positioner(scale);
   // crispEdges: no hairline seams between neighbouring cells from anti-aliasing
   const out: string[] = [`<g class="cells" shape-rendering="crispEdges">`];
   values.forEach((row, i) => row.forEach((v, j) => {
-    const x = +(x0 + j * cw).toFixed(2), y = +(y0 + i * ch).toFixed(2);
-    out.push(`<rect class="cell" x="${x}" y="${y}" width="${+cw.toFixed(2)}" height="${+ch.toFixed(2)}" fill="${scaleColor(scale, v)}"><title>row ${i}, column ${j}: ${v}</title></rect>`);
+    const x = +(x0 + j * cw).toFixed(2), y = +(y0 + i * ch).toFixed(2), t = at(v);
+    out.push(`<rect class="cell" x="${x}" y="${y}" width="${+cw.toFixed(2)}" height="${+ch.toFixed(2)}" fill="${t === null ? MISSING_COLOR : colorAt(scale.colormap, t)}"><title>row ${i}, column ${j}: ${v}</title></rect>`);
     if (annotate) {
-      const t = scalePosition(scale, v);
       const dark = t !== null && (scale.colormap === "diverging" ? Math.abs(t - 0.5) > 0.3 : scale.colormap === "gray" ? t < 0.5 : t > 0.55);
       out.push(`<text x="${x + cw / 2}" y="${y + ch / 2 + 4}" text-anchor="middle" fill="${dark ? "white" : "black"}">${esc(annotate(v, i, j))}</text>`);
     }
@@ -129,7 +128,8 @@ export function heatmap(values: Matrix, opts: HeatmapOptions): string {
     const barX = Math.ceil(left + pw + 16), barH = Math.max(ph, 80);
     out.push(colorBar(scale, barX, top, barH, opts.colorBarLabel ? `${opts.colorBarLabel}${scale.kind === "log" ? " (log)" : ""}` : undefined));
     // a grey cell must not be read as a value: say what it means
-    if (values.some((row) => row.some((v) => scalePosition(scale, v) === null))) {
+    const at = positioner(scale);
+    if (values.some((row) => row.some((v) => at(v) === null))) {
       out.push(`<rect x="${barX}" y="${top + barH + 24}" width="14" height="10" fill="${MISSING_COLOR}" stroke="#888"/>`, `<text x="${barX + 18}" y="${top + barH + 33}">${esc(opts.missingLabel ?? "no value")}</text>`);
     }
   }

@@ -3,7 +3,7 @@
 // string and as many DOM nodes per redraw; as a BMP, ~100 KB and one node. BMP because it needs no
 // compressor (PNG needs zlib, which browsers do not offer synchronously), and every browser decodes it.
 
-import { scaleRgb, type ColorScale } from "./color.js";
+import { rgbOf, type ColorScale } from "./color.js";
 import type { Matrix } from "./heatmap.js";
 
 /** Matrices with more cells than this are drawn as an image (and lose their per-cell tooltips). */
@@ -25,10 +25,11 @@ export function bmpBytes(values: Matrix, scale: ColorScale): Uint8Array {
   view.setUint16(26, 1, true); // planes
   view.setUint16(28, 24, true); // bits per pixel
   view.setUint32(34, stride * rows, true);
+  const rgb = rgbOf(scale);
   values.forEach((row, i) => {
     let at = 54 + (rows - 1 - i) * stride;
     for (const v of row) {
-      const [r, g, b] = scaleRgb(scale, v);
+      const [r, g, b] = rgb(v);
       bytes[at++] = b; // BGR order
       bytes[at++] = g;
       bytes[at++] = r;
