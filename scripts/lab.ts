@@ -73,13 +73,44 @@ function esbuildOptions(outDir: string, pages: readonly LabPage[], dev: boolean)
   };
 }
 
-/** Copies what is not bundled: the pages' HTML, shared CSS, the data sets, and the generated front page. */
+/**
+ * A page's index.html as served. A page may hold only its own parts: its <title>, <meta
+ * name="description"> and any <style> first, then its content from the <h1> on; the build puts
+ * them in the Lab's document (viewport, stylesheet, script, the link back, the status footer) so
+ * that frame lives once. A file that is already a whole document (it has <html>) is served as written.
+ */
+export function pageDocument(p: LabPage, source: string): string {
+  if (/<html[\s>]/i.test(source)) return source;
+  const at = source.search(/<h1[\s>]/i);
+  if (at < 0) throw new Error(`lab: lab/pages/${p.slug}/index.html has no <h1>; a page's content starts at its heading.`);
+  const indent = (t: string): string => t.trim().split("\n").map((l) => `  ${l}`).join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+${indent(source.slice(0, at))}
+  <link rel="stylesheet" href="../../shared/lab.css">
+  <script type="module" src="main.js"></script>
+</head>
+<body>
+<main>
+  <nav class="crumbs"><a href="../../">tensorloom Lab</a> › ${Number(p.slug.slice(0, 2))}</nav>
+${indent(source.slice(at))}
+</main>
+<footer class="status"></footer>
+</body>
+</html>
+`;
+}
+
+/** Writes what is not bundled: the pages' HTML, shared CSS, the data sets, and the generated front page. */
 function copyStatic(outDir: string, pages: readonly LabPage[]): void {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "index.html"), frontPage(pages));
   for (const p of pages) {
     mkdirSync(join(outDir, "pages", p.slug), { recursive: true });
-    copyFileSync(join(LAB, "pages", p.slug, "index.html"), join(outDir, "pages", p.slug, "index.html"));
+    writeFileSync(join(outDir, "pages", p.slug, "index.html"), pageDocument(p, readFileSync(join(LAB, "pages", p.slug, "index.html"), "utf8")));
   }
   mkdirSync(join(outDir, "shared"), { recursive: true });
   for (const f of readdirSync(join(LAB, "shared")).filter((f) => f.endsWith(".css"))) copyFileSync(join(LAB, "shared", f), join(outDir, "shared", f));

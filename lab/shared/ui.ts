@@ -6,6 +6,13 @@ import * as tl from "../../src/index.js";
 
 type Child = Node | string | null | undefined | false;
 
+/** The element with this id; a page's HTML declares every id its script uses. */
+export const byId = (id: string): HTMLElement => {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`lab: the page has no element #${id}`);
+  return e;
+};
+
 /** document.createElement with attributes and children in one call. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

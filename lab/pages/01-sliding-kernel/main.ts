@@ -6,9 +6,9 @@ import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { cellSumText, windowKeys } from "../../shared/cells.js";
 import { unusedText } from "../../shared/convGeometry.js";
-import { guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, guarded, player, range, select, startPage } from "../../shared/ui.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const $ = byId;
 const controls = $("controls");
 const recompute = (): void => update();
 const d = DEFAULT_SETUP;

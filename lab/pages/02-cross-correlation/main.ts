@@ -4,9 +4,9 @@ import { KERNELS, type KernelName, kernel2d, rows2d, sampleTensor } from "../../
 import { grid, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { cellSumText, windowKeys } from "../../shared/cells.js";
-import { el, guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, el, guarded, player, range, select, startPage } from "../../shared/ui.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const $ = byId;
 const controls = $("controls");
 const recompute = (): void => update();
 const n = range(controls, { label: "input size H = W", min: 3, max: 8, value: 5, id: "size", onInput: recompute });

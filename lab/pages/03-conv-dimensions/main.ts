@@ -3,9 +3,9 @@ import { type ConvDimensions, type Dims, convDimensions, slicePosition } from ".
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { productsText } from "../../shared/cells.js";
-import { el, guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, el, guarded, player, range, select, startPage } from "../../shared/ui.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const $ = byId;
 const controls = $("controls");
 const recompute = (): void => update();
 const dims = select<"1" | "2" | "3">(controls, { label: "dimensions", options: [["1", "1-D (a sequence)"], ["2", "2-D (an image)"], ["3", "3-D (a volume)"]], value: "2", id: "dims", onChange: recompute });

@@ -3,9 +3,9 @@ import { type MultiChannel, channelSums, multiChannel } from "./channels.js";
 import { grid, panel, show } from "../../shared/grid.js";
 import { num, term } from "../../shared/format.js";
 import { productsText, windowKeys } from "../../shared/cells.js";
-import { el, guarded, player, range, startPage } from "../../shared/ui.js";
+import { byId, el, guarded, player, range, startPage } from "../../shared/ui.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const $ = byId;
 const controls = $("controls");
 const recompute = (): void => update();
 const c = range(controls, { label: "input channels C", min: 1, max: 3, value: 3, id: "channels", onInput: recompute });

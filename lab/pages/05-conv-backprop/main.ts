@@ -5,9 +5,9 @@ import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { productsText, windowKeys } from "../../shared/cells.js";
 import { kernel2d, rows2d, sampleTensor } from "../../shared/samples.js";
-import { guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, guarded, player, range, select, startPage } from "../../shared/ui.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const $ = byId;
 const controls = $("controls");
 const recompute = (): void => update();
 const n = range(controls, { label: "input H = W", min: 3, max: 7, value: 4, id: "size", onInput: recompute });

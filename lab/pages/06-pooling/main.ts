@@ -4,9 +4,9 @@ import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { unusedText } from "../../shared/convGeometry.js";
 import { rows2d, sampleTensor } from "../../shared/samples.js";
-import { guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, guarded, player, range, select, startPage } from "../../shared/ui.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const $ = byId;
 const controls = $("controls");
 const recompute = (): void => update();
 const mode = select<PoolMode>(controls, { label: "pooling", options: [["max", "max"], ["avg", "average"]], value: "max", id: "mode", onChange: recompute });

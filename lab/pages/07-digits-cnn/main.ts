@@ -5,9 +5,9 @@ import * as tl from "../../../src/index.js";
 import { DigitsCnn } from "../../../src/cli/digits.js";
 import { type DigitsConfig, type DigitsReport, labelColumn, modelFrom, predict, readDigits } from "./digits.js";
 import { num } from "../../shared/format.js";
-import { button, el, range, startPage } from "../../shared/ui.js";
+import { button, byId, el, range, startPage } from "../../shared/ui.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
+const $ = byId;
 const pad = $("pad") as HTMLCanvasElement;
 const ink = pad.getContext("2d", { willReadFrequently: true })!;
 const errorBox = $("error");
