@@ -4,6 +4,7 @@
 // training on this thread, the wasm threads nested inside the worker, and every way it can fail.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { Worker } from "node:worker_threads";
 import * as tl from "../index.js";
 import { packError, packStateDict, unpackError, unpackStateDict } from "./workerProtocol.js";
 import type { DigitsJobConfig, DigitsJobReport } from "../../test/browser/trainWorkerModel.js";
@@ -72,11 +73,12 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     assert.deepEqual(bytes(loaded.stateDict()["fc.weight"]!), bytes(mine["fc.weight"]!));
   });
 
-  it("for await iterates the events and ends when the job ends", async () => {
+  it("for await iterates the events and ends when the job ends; a factory starts the worker", async () => {
     // the config is copied at the call; a transferred buffer moves there (detached here)
     const extra = new Float32Array(1000);
     const config = { seed: 1, epochs: 1, n: 64, batchSize: 32, extra };
-    const job = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(boot(jobUrl), config, { transfer: [extra.buffer] });
+    // a factory: the `new Worker(new URL(...))` form bundlers recognise
+    const job = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(() => new Worker(boot(jobUrl)), config, { transfer: [extra.buffer] });
     assert.equal(extra.byteLength, 0);
     config.epochs = 5; // too late: the worker trains the config as it was
     const types: string[] = [];
@@ -124,6 +126,7 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     const silent = tl.train.trainInWorker(new URL("data:text/javascript,setInterval(() => {}, 1000);"), {}, { startTimeoutMs: 500 });
     await assert.rejects(silent.result, /trainInWorker: the worker at data:text\/javascript,.* did not call tl.train.serveTraining within 0.5 s/);
     assert.throws(() => tl.train.trainInWorker(jobUrl, {}, { startTimeoutMs: 0 }), /startTimeoutMs must be a positive number/);
+    await assert.rejects(tl.train.trainInWorker(() => ({}) as never, {}).result, /trainInWorker: the factory returned object, not a Worker\. Return the started worker: \(\) => new Worker\(/);
     assert.throws(() => tl.train.trainInWorker(jobUrl, { x: tl.zeros([2]) }), /trainInWorker: the config holds a Tensor \(key "x"\), which does not survive the trip to a worker\. Pass its values and shape instead/);
     assert.throws(() => tl.train.trainInWorker(jobUrl, { loss: () => 0 }), /trainInWorker: the config cannot be sent to a worker \(DataCloneError/);
   });

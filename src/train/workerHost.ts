@@ -13,7 +13,7 @@ import { type FromWorker, isProtocolMessage, type ToWorker, type TrainingEvent, 
 export interface TrainInWorkerOptions {
   /** Buffers inside `config` to move to the worker instead of copying (postMessage's transfer list); they are detached here when trainInWorker returns. */
   transfer?: Transferable[];
-  /** Browsers: the worker module's type, "module" (the default, for `new URL("./train.js", import.meta.url)`) or "classic". Node ignores it. */
+  /** Browsers, given a URL: the worker module's type, "module" (the default, for `new URL("./train.js", import.meta.url)`) or "classic". Node and a factory ignore it. */
   type?: "module" | "classic";
   /** Reject if the worker has not called serveTraining within this many ms (default 60,000): a module that never calls it would otherwise wait forever. */
   startTimeoutMs?: number;
@@ -52,25 +52,28 @@ interface Handlers {
   fail(e: Error): void;
 }
 
+// The listener types are loose on purpose: Node's Worker and the DOM's declare these methods
+// through overloads (one per event name), which a narrower signature here would not match.
+/** A worker_threads Worker, as far as trainInWorker uses it. */
 type NodeWorker = {
   postMessage(m: unknown, transfer?: readonly Transferable[]): void;
-  terminate(): Promise<number>;
-  on(ev: "message" | "error" | "exit" | "messageerror", f: (v: never) => void): void;
+  terminate(): unknown;
+  on(ev: string, f: (...args: any[]) => void): unknown;
 };
 type NodeWorkerCtor = new (url: string | URL) => NodeWorker;
 
+/** A Web Worker, as far as trainInWorker uses it. */
 type WebWorker = {
   postMessage(m: unknown, transfer: Transferable[]): void;
   terminate(): void;
-  addEventListener(ev: "message" | "error" | "messageerror", f: (e: never) => void): void;
+  addEventListener(ev: string, f: (e: any) => void): void;
 };
 type WebWorkerCtor = new (url: string | URL, opts?: { type?: "module" | "classic" }) => WebWorker;
 
-function nodeWorker(url: string | URL, h: Handlers): WorkerHandle | null {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const W = (p?.getBuiltinModule?.("node:worker_threads") as { Worker?: NodeWorkerCtor } | undefined)?.Worker;
-  if (!W) return null;
-  const w = new W(url);
+/** A started worker, the web's Worker or Node's worker_threads.Worker: what a `() => new Worker(...)` factory given to trainInWorker returns. */
+export type WorkerLike = WebWorker | NodeWorker;
+
+function watchNode(w: NodeWorker, h: Handlers): WorkerHandle {
   w.on("message", (m: unknown) => h.message(m));
   // an exception nothing caught in the worker (outside the training function): it has stopped
   w.on("error", (e: Error) => h.fail(e));
@@ -79,24 +82,39 @@ function nodeWorker(url: string | URL, h: Handlers): WorkerHandle | null {
   return { post: (m, transfer) => w.postMessage(m, transfer), terminate: () => void w.terminate() };
 }
 
-function webWorker(url: string | URL, type: "module" | "classic", h: Handlers): WorkerHandle | null {
-  const W = (globalThis as { Worker?: WebWorkerCtor }).Worker;
-  if (!W) return null;
-  const w = new W(url, { type });
+function watchWeb(w: WebWorker, what: string, h: Handlers): WorkerHandle {
   w.addEventListener("message", (e: { data: unknown }) => h.message(e.data));
   // an uncaught error in the worker, or a module that failed to load (then the event has no message)
   w.addEventListener("error", (e: { message?: string; filename?: string; lineno?: number; preventDefault?: () => void }) => {
     e.preventDefault?.();
     const where = e.filename ? ` (${e.filename}:${e.lineno})` : "";
-    h.fail(new TensorloomError(e.message ? `trainInWorker: uncaught error in the worker${where}: ${e.message}` : `trainInWorker: the worker at ${String(url)} failed to load or crashed (no message; check the URL, that it serves JavaScript, and the worker's console).`));
+    h.fail(new TensorloomError(e.message ? `trainInWorker: uncaught error in the worker${where}: ${e.message}` : `trainInWorker: ${what} failed to load or crashed (no message; check the URL, that it serves JavaScript, and the worker's console).`));
   });
   w.addEventListener("messageerror", () => h.fail(new TensorloomError("trainInWorker: a message from the worker could not be deserialized (messageerror).")));
   return { post: (m, transfer) => w.postMessage(m, transfer ?? []), terminate: () => w.terminate() };
 }
 
+/** Start the worker: the factory's, else worker_threads where Node has them, else a Web Worker. */
+function startWorker(source: string | URL | (() => WorkerLike), type: "module" | "classic", h: Handlers): WorkerHandle {
+  if (typeof source === "function") {
+    const w = source();
+    if (typeof (w as NodeWorker | null)?.on === "function") return watchNode(w as NodeWorker, h);
+    if (typeof (w as WebWorker | null)?.addEventListener === "function") return watchWeb(w as WebWorker, "the worker", h);
+    throw new TensorloomError(`trainInWorker: the factory returned ${w === null ? "null" : typeof w}, not a Worker. Return the started worker: () => new Worker(new URL("./train.js", import.meta.url), { type: "module" }).`);
+  }
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const NodeW = (p?.getBuiltinModule?.("node:worker_threads") as { Worker?: NodeWorkerCtor } | undefined)?.Worker;
+  if (NodeW) return watchNode(new NodeW(source), h);
+  const WebW = (globalThis as { Worker?: WebWorkerCtor }).Worker;
+  if (WebW) return watchWeb(new WebW(source, { type }), `the worker at ${String(source)}`, h);
+  throw new TensorloomError("trainInWorker: this runtime has neither worker_threads (Node) nor Web Workers; train on this thread with tl.train.fit instead.");
+}
+
 /**
- * Run a training function in a worker, off the calling thread: `url` is a module that calls
- * tl.train.serveTraining; `config` (structured-cloneable: numbers, strings, arrays, typed arrays)
+ * Run a training function in a worker, off the calling thread: `source` is the URL of a module
+ * that calls tl.train.serveTraining, or a function that starts it (`() => new Worker(new
+ * URL("./train.js", import.meta.url), { type: "module" })`, the form bundlers such as Vite and
+ * webpack recognise and bundle the worker for); `config` (structured-cloneable: numbers, strings, arrays, typed arrays)
  * is copied at the call, the buffers in `opts.transfer` moved rather than copied, and handed to
  * its function. Web Workers in browsers (a module worker by default), worker_threads
  * in Node. Progress arrives as events (fit's batch and epoch logs, the function's own reports);
@@ -109,7 +127,7 @@ function webWorker(url: string | URL, type: "module" | "classic", h: Handlers): 
  * job.onProgress((e) => { if (e.type === "epoch") console.log(e.epoch, e.trainLoss); });
  * model.loadStateDict(await job.result);
  */
-export function trainInWorker<C = unknown, R = unknown>(url: string | URL, config: C, opts: TrainInWorkerOptions = {}): TrainingJob<R> {
+export function trainInWorker<C = unknown, R = unknown>(source: string | URL | (() => WorkerLike), config: C, opts: TrainInWorkerOptions = {}): TrainingJob<R> {
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
   if (!(startTimeoutMs > 0)) throw new RangeError(`trainInWorker: startTimeoutMs must be a positive number of milliseconds, got ${startTimeoutMs}.`);
   const sent = snapshot(config, opts.transfer ?? []);
@@ -153,13 +171,12 @@ export function trainInWorker<C = unknown, R = unknown>(url: string | URL, confi
     },
     fail: (e) => finish(false, e),
   };
-  const startTimer = setTimeout(() => finish(false, new TensorloomError(`trainInWorker: the worker at ${String(url)} did not call tl.train.serveTraining within ${startTimeoutMs / 1000} s. Call serveTraining(fn) at the top level of the worker module, or raise startTimeoutMs if its setup is slow.`)), startTimeoutMs);
+  const startTimer = setTimeout(() => finish(false, new TensorloomError(`trainInWorker: ${typeof source === "function" ? "the worker" : `the worker at ${String(source)}`} did not call tl.train.serveTraining within ${startTimeoutMs / 1000} s. Call serveTraining(fn) at the top level of the worker module, or raise startTimeoutMs if its setup is slow.`)), startTimeoutMs);
   try {
-    worker = nodeWorker(url, handlers) ?? webWorker(url, opts.type ?? "module", handlers);
+    worker = startWorker(source, opts.type ?? "module", handlers);
   } catch (e) {
     finish(false, e instanceof Error ? e : new TensorloomError(String(e)));
   }
-  if (!worker && !settled) finish(false, new TensorloomError("trainInWorker: this runtime has neither worker_threads (Node) nor Web Workers; train on this thread with tl.train.fit instead."));
 
   return {
     result,

@@ -125,7 +125,8 @@ async function check(): Promise<TrainWorkerReport> {
   clock.stop();
 
   // cancel: 50 epochs asked, cancelled at the first epoch's end
-  const second = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(jobUrl, { ...config, epochs: 50, x: data.x, y: data.y });
+  // started by a factory, the `new Worker(new URL(...))` form bundlers recognise
+  const second = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(() => new Worker(jobUrl, { type: "module" }), { ...config, epochs: 50, x: data.x, y: data.y });
   let cancelledEpochs = -1;
   second.onProgress((e) => {
     if (e.type === "epoch") second.cancel();
