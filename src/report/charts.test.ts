@@ -99,6 +99,18 @@ describe("heatmap", () => {
     assert.doesNotMatch(heatmap([[1, 2]], { title: "h" }), /no value/);
     assert.match(heatmap([[1, -1]], { title: "h", scale: "log" }), />no value<\/text>/);
   });
+  it("hatched cells (cut) are told apart from grey ones (not reached), each with its key", () => {
+    const svg = heatmap([[NaN, 1, NaN], [2, 3, 4]], { title: "tbptt", scale: "log", hatched: [[true, false, false], [false, false, false]], missingLabel: "not reached" });
+    const hatches = [...svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="32" height="32" fill="url\(#tensorloom-hatch\)"\/>/g)];
+    const c = cells(svg);
+    assert.equal(hatches.length, 1);
+    assert.deepEqual([+hatches[0]![1]!, +hatches[0]![2]!], [c[0]!.x, c[0]!.y], "the hatch lies over cell (0, 0)");
+    assert.match(svg, /<pattern id="tensorloom-hatch"/);
+    assert.match(svg, />not reached<\/text>/, "cell (0, 2) is grey without hatch");
+    assert.match(svg, />cut<\/text>/);
+    assert.doesNotMatch(heatmap([[NaN, 1]], { title: "t", hatched: [[true, false]] }), /no value/, "a hatched NaN needs no grey key");
+    assert.throws(() => heatmap([[1, 2]], { title: "t", hatched: [[true]] }), /heatmap: hatched must be a 1 x 2 matrix of booleans \(the values' shape\), got an array of 1 of an array of 1/);
+  });
   it("keeps the old call working: annotate writes values, labels are escaped", () => {
     const svg = heatmap([[1, 2], [3, 4]], { title: "a<b", annotate: true, rowLabels: ["r&1", "r2"], colLabels: ["c1", "c2"] });
     assert.match(svg, /a&lt;b/);

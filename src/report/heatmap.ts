@@ -31,8 +31,15 @@ export interface HeatmapOptions extends ColorScaleOptions {
   colorBar?: boolean;
   /** Caption under the colour bar (the values' unit, say). */
   colorBarLabel?: string;
-  /** What a grey cell means, shown beside the colour bar when there is one (default "no value"; "cut" for truncated BPTT). */
+  /** What a grey cell means, shown beside the colour bar when there is one (default "no value"; "not reached", say). */
   missingLabel?: string;
+  /**
+   * Cells to hatch over their colour, same shape as the values: a second kind of "no value" that
+   * must not look like the grey one (steps cut by truncated BPTT, beside steps the loss never reached).
+   */
+  hatched?: readonly (readonly boolean[])[];
+  /** What a hatched cell means, in the key beside the colour bar (default "cut"). */
+  hatchLabel?: string;
 }
 
 /** Axis labels: one string per row/column, or a function of the index. */
@@ -111,14 +118,19 @@ export function heatmap(values: Matrix, opts: HeatmapOptions): string {
   const rowLabels = labelsFor(opts.rowLabels, rows), colLabels = labelsFor(opts.colLabels, cols);
   checkLabels("heatmap", "rowLabels", rowLabels, rows, "rows");
   checkLabels("heatmap", "colLabels", colLabels, cols, "columns");
+  if (opts.hatched) checkHatched("heatmap", opts.hatched, rows, cols);
   const scale = colorScale("heatmap", values.flat(), opts);
   const cw = opts.width ? opts.width / cols : opts.cell ?? 32, ch = opts.height ? opts.height / rows : opts.cell ?? 32;
   const left = rowLabels || opts.yLabel ? 70 : 20, top = 34;
   const pw = cols * cw, ph = rows * ch;
   const bar = opts.colorBar ?? true;
-  const W = Math.ceil(left + pw + (bar ? 16 + COLOR_BAR_WIDTH : 20)), H = Math.ceil(top + Math.max(ph + 46, bar ? Math.max(ph, 80) + 40 : 0));
+  // room for the longest text beside the bar (its caption, the keys), at about 6.5 px a character
+  const keyText = Math.max(0, ...[opts.colorBarLabel ? opts.colorBarLabel.length + 6 : 0, (opts.missingLabel ?? "no value").length + 3, (opts.hatchLabel ?? "cut").length + 3].map((n) => n * 6.5 - COLOR_BAR_WIDTH + 8));
+  const W = Math.ceil(left + pw + (bar ? 16 + COLOR_BAR_WIDTH + keyText : 20)), H = Math.ceil(top + Math.max(ph + 46, bar ? Math.max(ph, 80) + 56 : 0));
   const out = [svgOpen(W, H, 11), svgTitle(opts.title, left + pw / 2)];
   out.push(matrixCells(values, scale, left, top, cw, ch, opts.annotate ? { annotate: (v) => String(Number(v.toPrecision(4))) } : { raster: rows * cols > RASTER_CELLS }));
+  const hatched = opts.hatched?.some((r) => r.includes(true)) ? opts.hatched : undefined;
+  if (hatched) out.push(hatchCells(hatched, left, top, cw, ch));
   const rs = labelStep(ch, 12), cs = labelStep(cw, 7 * Math.max(1, ...(colLabels ?? []).map((l) => l.length)) + 4);
   rowLabels?.forEach((l, i) => { if (i % rs === 0) out.push(`<text x="${left - 6}" y="${+(top + i * ch + ch / 2 + 4).toFixed(2)}" text-anchor="end">${esc(l)}</text>`); });
   colLabels?.forEach((l, j) => { if (j % cs === 0) out.push(`<text x="${+(left + j * cw + cw / 2).toFixed(2)}" y="${top + ph + 14}" text-anchor="middle">${esc(l)}</text>`); });
@@ -127,13 +139,37 @@ export function heatmap(values: Matrix, opts: HeatmapOptions): string {
   if (bar) {
     const barX = Math.ceil(left + pw + 16), barH = Math.max(ph, 80);
     out.push(colorBar(scale, barX, top, barH, opts.colorBarLabel ? `${opts.colorBarLabel}${scale.kind === "log" ? " (log)" : ""}` : undefined));
-    // a grey cell must not be read as a value: say what it means
+    // a grey or hatched cell must not be read as a value: say what it means
     const at = positioner(scale);
-    if (values.some((row) => row.some((v) => at(v) === null))) {
-      out.push(`<rect x="${barX}" y="${top + barH + 24}" width="14" height="10" fill="${MISSING_COLOR}" stroke="#888"/>`, `<text x="${barX + 18}" y="${top + barH + 33}">${esc(opts.missingLabel ?? "no value")}</text>`);
+    let keyY = top + barH + 24;
+    if (values.some((row, i) => row.some((v, j) => at(v) === null && !hatched?.[i]![j]))) {
+      out.push(`<rect x="${barX}" y="${keyY}" width="14" height="10" fill="${MISSING_COLOR}" stroke="#888"/>`, `<text x="${barX + 18}" y="${keyY + 9}">${esc(opts.missingLabel ?? "no value")}</text>`);
+      keyY += 16;
     }
+    if (hatched) out.push(`<rect x="${barX}" y="${keyY}" width="14" height="10" fill="${MISSING_COLOR}" stroke="#888"/>`, `<rect x="${barX}" y="${keyY}" width="14" height="10" fill="url(#${HATCH_ID})"/>`, `<text x="${barX + 18}" y="${keyY + 9}">${esc(opts.hatchLabel ?? "cut")}</text>`);
   }
   out.push("</svg>");
+  return out.join("\n");
+}
+
+// Every chart that hatches defines the same pattern under one id: in a page with several charts the
+// first definition serves all, and identical ones cannot disagree.
+const HATCH_ID = "tensorloom-hatch";
+const HATCH_DEF = `<defs><pattern id="${HATCH_ID}" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="5" stroke="#c62828" stroke-width="1.6"/></pattern></defs>`;
+
+/** Checks that a hatch mask has the values' shape and holds booleans. */
+export function checkHatched(op: string, hatched: unknown, rows: number, cols: number): void {
+  const ok = Array.isArray(hatched) && hatched.length === rows && hatched.every((r) => Array.isArray(r) && r.length === cols && r.every((b) => typeof b === "boolean"));
+  if (!ok) throw new ShapeError(`${op}: hatched must be a ${rows} x ${cols} matrix of booleans (the values' shape), got ${describe(hatched)}${Array.isArray(hatched) && Array.isArray(hatched[0]) ? ` of ${describe(hatched[0])}` : ""}.`);
+}
+
+/** A hatch over each marked cell (on top of its colour, so a raster below is fine too). */
+function hatchCells(hatched: readonly (readonly boolean[])[], x0: number, y0: number, cw: number, ch: number): string {
+  const out = [HATCH_DEF, `<g class="hatched" shape-rendering="crispEdges">`];
+  hatched.forEach((row, i) => row.forEach((h, j) => {
+    if (h) out.push(`<rect x="${+(x0 + j * cw).toFixed(2)}" y="${+(y0 + i * ch).toFixed(2)}" width="${+cw.toFixed(2)}" height="${+ch.toFixed(2)}" fill="url(#${HATCH_ID})"/>`);
+  }));
+  out.push("</g>");
   return out.join("\n");
 }
 

@@ -12,7 +12,10 @@
 //   htmlReport(title, summary, sections)            (a whole self-contained page of figures)
 //
 // Every view also has flush() (draw now), destroy() and renders (draw count). Bad input throws at
-// the call that passes it (never later, inside a frame). NaN cells are drawn grey.
+// the call that passes it (never later, inside a frame). NaN cells are drawn grey (missingLabel says
+// what grey means); heatmap's `hatched` mask (appendColumn(norms, hatched)) marks a second kind,
+// e.g. steps cut by truncated BPTT (hatchLabel: "cut") beside steps no loss reached (missingLabel).
+// Labels of a growing heatmap: functions of the index, colLabels: (j) => String(j + 1).
 export { lineChart, seriesColor, type Series, type LineChartOptions } from "./lineChart.js";
 export { heatmap, type HeatmapOptions, type Labels, type Matrix } from "./heatmap.js";
 export { imageGrid, type ImageGridOptions } from "./imageGrid.js";

@@ -9,7 +9,7 @@ import type { StepInfo } from "../nn/rnn.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { checkCounts, confusionMatrixChart, type ConfusionMatrixOptions } from "./confusionMatrix.js";
 import { checkTimeline, GATE_NAMES, gatesTimeline, stepGateValues, type GateStepFilter, type GatesTimelineOptions, type GateTimeline } from "./gatesTimeline.js";
-import { checkMatrix, heatmapOrEmpty, type HeatmapOptions, type Labels, type Matrix } from "./heatmap.js";
+import { checkHatched, checkMatrix, heatmapOrEmpty, type HeatmapOptions, type Labels, type Matrix } from "./heatmap.js";
 import { imageGrid, type ImageGridOptions } from "./imageGrid.js";
 import { lineChart, type LineChartOptions, type Series } from "./lineChart.js";
 import { emptyChart } from "./svg.js";
@@ -149,63 +149,74 @@ export function lineChartView(target: ViewTarget, opts: LineChartViewOptions): L
 
 // ---------------------------------------------------------------- heatmap
 
-/** A live heatmap: replace the matrix, or grow it a column (a training step) or a row at a time. */
+/** A live heatmap: replace the matrix, or grow it a column (a training step) or a row at a time; cells may be hatched. */
 export interface HeatmapView extends LiveView {
-  update(values: Matrix): void;
-  /** Add a column (e.g. ||dL/dH_t|| for every time step t after one training step); its length is the number of rows. */
-  appendColumn(column: readonly number[]): void;
+  /** New values (and which cells to hatch, same shape; default none). */
+  update(values: Matrix, hatched?: readonly (readonly boolean[])[]): void;
+  /**
+   * Add a column (e.g. ||dL/dH_t|| for every time step t after one training step); its length is
+   * the number of rows. `hatched` marks cells of it to hatch (steps cut by truncation).
+   */
+  appendColumn(column: readonly number[], hatched?: readonly boolean[]): void;
   /** Add a row; its length is the number of columns. */
-  appendRow(row: readonly number[]): void;
+  appendRow(row: readonly number[], hatched?: readonly boolean[]): void;
   /** A copy of the matrix drawn. */
   values(): number[][];
 }
 
 /**
  * A heatmap (linear or log colour scale, colour bar) mounted in `target`, e.g. time step x training
- * step gradient norms in BPTT, one column per training step. NaN cells (steps cut by truncation) are
- * grey. Labels of a dimension that grows are best a function of the index: `colLabels: (j) => String(j + 1)`.
+ * step gradient norms in BPTT, one column per training step: NaN cells are grey (`missingLabel`),
+ * hatched cells (steps cut by truncation) hatched (`hatchLabel`). Labels of a dimension that grows
+ * are best a function of the index: `colLabels: (j) => String(j + 1)`.
  * Plays the role of a live matplotlib imshow (tfjs-vis' heatmap).
  */
-export function heatmapView(target: ViewTarget, opts: HeatmapOptions & { maxColumns?: number }): HeatmapView {
+export function heatmapView(target: ViewTarget, opts: Omit<HeatmapOptions, "hatched"> & { maxColumns?: number }): HeatmapView {
   const op = "heatmapView";
-  let rows: number[][] = [];
+  let rows: number[][] = [], marks: boolean[][] = [];
   // label lists may be longer than the data so far (labels for the final size): the first ones are drawn
   const first = (l: Labels | undefined, n: number): Labels | undefined => (typeof l === "function" || !l ? l : l.slice(0, n));
-  const view = liveView(op, target, () => heatmapOrEmpty(rows, { ...opts, rowLabels: first(opts.rowLabels, rows.length), colLabels: first(opts.colLabels, rows[0]?.length ?? 0) }));
+  const view = liveView(op, target, () => heatmapOrEmpty(rows, { ...opts, rowLabels: first(opts.rowLabels, rows.length), colLabels: first(opts.colLabels, rows[0]?.length ?? 0), hatched: marks }));
   view.changed();
   /** Label lists must cover the data drawn; checked here, at the call, not in a frame. */
-  const fits = (): void => {
-    for (const [what, l, n, unit] of [["rowLabels", opts.rowLabels, rows.length, "row"], ["colLabels", opts.colLabels, rows[0]?.length ?? 0, "column"]] as const) {
-      if (Array.isArray(l) && l.length < n) throw new ShapeError(`${op}: ${what} has ${l.length} labels but there are ${n} ${unit}s; pass at least one per ${unit}, or a function of the index for a heatmap that grows: ${what}: (k) => String(k + 1).`);
+  const fits = (n: number, m: number): void => {
+    for (const [what, l, k, unit] of [["rowLabels", opts.rowLabels, n, "row"], ["colLabels", opts.colLabels, m, "column"]] as const) {
+      if (Array.isArray(l) && l.length < k) throw new ShapeError(`${op}: ${what} has ${l.length} labels but there are ${k} ${unit}s; pass at least one per ${unit}, or a function of the index for a heatmap that grows: ${what}: (k) => String(k + 1).`);
     }
   };
-  const commit = (next: number[][]): void => {
-    const before = rows;
-    rows = next;
-    try { fits(); } catch (e) { rows = before; throw e; }
+  const commit = (nextRows: number[][], nextMarks: boolean[][]): void => {
+    fits(nextRows.length, nextRows[0]?.length ?? 0);
+    const drop = opts.maxColumns && nextRows[0]!.length > opts.maxColumns ? nextRows[0]!.length - opts.maxColumns : 0;
+    rows = drop ? nextRows.map((r) => r.slice(drop)) : nextRows;
+    marks = drop ? nextMarks.map((r) => r.slice(drop)) : nextMarks;
     view.changed();
   };
-  const checkVector = (what: string, v: readonly number[], n: number | null): void => {
+  const checkVector = (what: "column" | "row", v: readonly number[], n: number | null, hatched: readonly boolean[] | undefined): void => {
     if (!Array.isArray(v) || v.length === 0) throw new ShapeError(`${op}: ${what} must be a non-empty array of numbers, got ${Array.isArray(v) ? "[]" : typeof v}.`);
-    if (n !== null && v.length !== n) throw new ShapeError(`${op}: ${what} has ${v.length} values but the heatmap has ${n}; pass one value per ${what === "column" ? "row" : "column"}.`);
+    const per = what === "column" ? "row" : "column";
+    if (n !== null && v.length !== n) throw new ShapeError(`${op}: ${what} has ${v.length} values but the heatmap has ${n} ${per}s; pass one value per ${per}.`);
     v.forEach((x, i) => checkValue(op, `${what} value ${i}`, x));
+    if (hatched !== undefined && !(Array.isArray(hatched) && hatched.length === v.length && hatched.every((b) => typeof b === "boolean"))) {
+      throw new ShapeError(`${op}: hatched must be ${v.length} booleans, one per value of the ${what}, got ${Array.isArray(hatched) ? `${hatched.length} entries` : typeof hatched}.`);
+    }
   };
   return Object.assign(view, {
-    update(values: Matrix) {
+    update(values: Matrix, hatched?: readonly (readonly boolean[])[]) {
       view.live();
-      checkMatrix(`${op}: values`, values);
-      commit(values.map((r) => [...r]));
+      const [n, m] = checkMatrix(`${op}: values`, values);
+      if (hatched) checkHatched(op, hatched, n, m);
+      commit(values.map((r) => [...r]), hatched ? hatched.map((r) => [...r]) : values.map((r) => r.map(() => false)));
     },
-    appendColumn(column: readonly number[]) {
+    appendColumn(column: readonly number[], hatched?: readonly boolean[]) {
       view.live();
-      checkVector("column", column, rows.length ? rows.length : null);
-      const next = rows.length ? rows.map((r, i) => [...r, column[i]!]) : column.map((v) => [v]);
-      commit(opts.maxColumns && next[0]!.length > opts.maxColumns ? next.map((r) => r.slice(1)) : next);
+      checkVector("column", column, rows.length ? rows.length : null, hatched);
+      const h = (i: number): boolean => hatched?.[i] ?? false;
+      commit(rows.length ? rows.map((r, i) => [...r, column[i]!]) : column.map((v) => [v]), rows.length ? marks.map((r, i) => [...r, h(i)]) : column.map((_, i) => [h(i)]));
     },
-    appendRow(row: readonly number[]) {
+    appendRow(row: readonly number[], hatched?: readonly boolean[]) {
       view.live();
-      checkVector("row", row, rows.length ? rows[0]!.length : null);
-      commit([...rows, [...row]]);
+      checkVector("row", row, rows.length ? rows[0]!.length : null, hatched);
+      commit([...rows, [...row]], [...marks, row.map((_, j) => hatched?.[j] ?? false)]);
     },
     values: (): number[][] => rows.map((r) => [...r]),
   });
