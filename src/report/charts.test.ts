@@ -253,6 +253,11 @@ describe("lineChart: empty, mismatched and long input", () => {
     assert.match(lineChart([{ name: "a", y: [NaN] }], { title: "t" }), /no points to draw yet/);
     assert.throws(() => lineChart([{ name: "a", x: [1, 2], y: [1] }], { title: "t" }), /lineChart: series "a" has 2 x values but 1 y values; pass one x per y/);
   });
+  it("NaN breaks the line (a diverged loss is not joined across); a lone point after it starts anew", () => {
+    const d = lineChart([{ name: "loss", y: [3, 2, NaN, 1, 0.5] }], { title: "t" }).match(/<path d="([^"]*)"/)![1]!;
+    assert.equal(d.match(/M/g)?.length, 2);
+    assert.equal(d.match(/L/g)?.length, 2);
+  });
   it("a long series is decimated to the pixel columns and keeps its spikes", () => {
     const y = Array.from({ length: 100_000 }, (_, i) => Math.sin(i / 1000) + (i === 54_321 ? 50 : 0));
     const svg = lineChart([{ name: "s", y }], { title: "t", width: 640 });

@@ -9,7 +9,7 @@ import { emptyChart, esc, logTicks, svgOpen, tickLabel as label, ticks } from ".
 /** One line of a lineChart: name, y values, optional x values and color. */
 export interface Series {
   name: string;
-  /** y values; x is 1, 2, ... unless `x` is given. */
+  /** y values; x is 1, 2, ... unless `x` is given. NaN leaves a gap in the line. */
   y: readonly number[];
   x?: readonly number[];
   color?: string;
@@ -47,20 +47,24 @@ function checkSeries(series: readonly Series[]): void {
   });
 }
 
+/** A point to draw: x, y, and whether a gap (a NaN) comes before it, so the line breaks there. */
+type Point = readonly [x: number, y: number, gapBefore: boolean];
+
 /**
- * At most `2 * columns` points of a long series: the first and last point of each pixel column and
- * its lowest and highest (min-max decimation), so spikes survive and the path stays short.
+ * At most 4 points a pixel column of a long series: the first and last point of each column and
+ * its lowest and highest (min-max decimation), so spikes survive and the path stays short; a
+ * point after a gap is kept, so the gap survives too.
  */
-function decimate(pts: (readonly [number, number])[], x0: number, x1: number, columns: number): (readonly [number, number])[] {
+function decimate(pts: Point[], x0: number, x1: number, columns: number): Point[] {
   if (pts.length <= 4 * columns) return pts;
-  const out: (readonly [number, number])[] = [];
-  let col = -1, bucket: (readonly [number, number])[] = [];
+  const out: Point[] = [];
+  let col = -1, bucket: Point[] = [];
   const flush = (): void => {
     if (!bucket.length) return;
     let lo = bucket[0]!, hi = bucket[0]!;
     for (const p of bucket) { if (p[1] < lo[1]) lo = p; if (p[1] > hi[1]) hi = p; }
     const keep = new Set([bucket[0]!, lo, hi, bucket.at(-1)!]);
-    out.push(...bucket.filter((p) => keep.has(p)));
+    out.push(...bucket.filter((p) => keep.has(p) || p[2]));
     bucket = [];
   };
   for (const p of pts) {
@@ -93,7 +97,17 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   const m = { l: 64, r: bottom ? 20 : 150, t: 36, b: 48 + legendH };
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
   const tf = (v: number): number => (opts.logY ? Math.log10(v) : v);
-  const all = series.map((s) => Array.from(s.y, (y, i) => [s.x?.[i] ?? i + 1, y] as const).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(tf(y))));
+  // NaN and infinite values break the line; on a log axis values <= 0 are left out and the line joins across them
+  const all = series.map((s) => {
+    const out: Point[] = [];
+    let gap = false;
+    Array.from(s.y).forEach((y, i) => {
+      const x = s.x?.[i] ?? i + 1;
+      if (!Number.isFinite(y) || !Number.isFinite(x)) gap = out.length > 0;
+      else if (Number.isFinite(tf(y))) { out.push([x, y, gap]); gap = false; }
+    });
+    return out;
+  });
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (const [x, y] of all.flat()) {
     x0 = Math.min(x0, x); x1 = Math.max(x1, x);
@@ -125,7 +139,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   series.forEach((s, k) => {
     const color = s.color ?? seriesColor(k);
     const dash = s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : "";
-    const d = pts[k]!.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(tf(y)).toFixed(1)}`).join("");
+    const d = pts[k]!.map(([x, y, gap], i) => `${i && !gap ? "L" : "M"}${sx(x).toFixed(1)},${sy(tf(y)).toFixed(1)}`).join("");
     if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
     let lx: number, ly: number;
     if (bottom) {
