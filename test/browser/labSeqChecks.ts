@@ -30,7 +30,13 @@ async function sequencePage(page: Page): Promise<string> {
   await page.keyboard.press("ArrowDown"); // the next series: CO2
   const r = autocorrelation(column("co2-mauna-loa.csv", "ppm"), 36);
   await waitText(page, "#acf-text", new RegExp(`the series: r_1 = ${num(r[1]!)},`), 10_000);
-  return `AR(3) held-out RMSE ${num(ar.testRmse)} and CO2's r_1 = ${num(r[1]!)} equal Node's`;
+  // the learner's own CSV: 60 steps of a noisy seasonal series, its last numeric column used
+  const own = Array.from({ length: 60 }, (_, t) => Math.round(100 + 10 * Math.sin((2 * Math.PI * t) / 12) + t + ((t * 7919) % 13)));
+  const csv = `step,value\n${own.map((v, t) => `${t + 1},${v}`).join("\n")}\n`;
+  await page.locator("#csv-file").setInputFiles({ name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  const mine = fitArModel(own, 3, 24);
+  await waitText(page, "#ar-error", new RegExp(`RMSE on the 33 fitted steps: ${num(mine.trainRmse)}\nRMSE on the 24 held-out steps: ${num(mine.testRmse)}$`), 10_000);
+  return `AR(3) held-out RMSE ${num(ar.testRmse)}, CO2's r_1 = ${num(r[1]!)} and a picked CSV's AR(3) RMSE ${num(mine.testRmse)} equal Node's`;
 }
 
 async function unrolledPage(page: Page): Promise<string> {

@@ -21,7 +21,8 @@ function table(title: string, df: DataFrame, id: string): HTMLElement {
   const n = rowsShown.value;
   const box = el("div", { class: "frame-table", id });
   box.innerHTML = df.head(n).toHtml();
-  return el("div", { class: "panel" }, el("h3", {}, `${title}: ${df.length} rows × ${df.columns.length} columns${df.length > n ? ` (first ${n} shown)` : ""}`), box);
+  const dtypes = df.columns.map((c) => `${c}: ${df.col(c).dtype}`).join(", ");
+  return el("div", { class: "panel" }, el("h3", {}, `${title}: ${df.length} rows × ${df.columns.length} columns${df.length > n ? ` (first ${n} shown)` : ""}`), box, el("p", { class: "note" }, `dtypes: ${dtypes}`));
 }
 
 function rawText(title: string, text: string): HTMLElement {
