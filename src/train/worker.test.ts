@@ -9,6 +9,7 @@ import * as tl from "../index.js";
 import { packError, packStateDict, unpackError, unpackStateDict } from "./workerProtocol.js";
 import type { DigitsJobConfig, DigitsJobReport } from "../../test/browser/trainWorkerModel.js";
 import { trainDigitsJob } from "../../test/browser/trainWorkerModel.js";
+import { RUN_ONCE } from "../../test/support/runOnce.js";
 
 type Event = tl.train.TrainingEvent<DigitsJobReport>;
 
@@ -28,6 +29,8 @@ const reports = (events: Event[]) => events.flatMap((e) => (e.type === "report" 
 
 const bytes = (t: tl.Tensor) => new Uint8Array(t.storage.buffer, t.storage.byteOffset, t.storage.byteLength);
 
+// The bits are checked in every backend configuration (the worker must pick the same backend and
+// kernels); the plumbing, which no backend changes, once (RUN_ONCE).
 describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
   it("streams batch and epoch events in order and hands back the same state dict, bit for bit, as training here", async () => {
     const config: DigitsJobConfig = { seed: 7, epochs: 3, n: 128, batchSize: 32 };
@@ -73,7 +76,7 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     assert.deepEqual(bytes(loaded.stateDict()["fc.weight"]!), bytes(mine["fc.weight"]!));
   });
 
-  it("for await iterates the events and ends when the job ends; a factory starts the worker", async () => {
+  it("for await iterates the events and ends when the job ends; a factory starts the worker", { skip: !RUN_ONCE }, async () => {
     // the config is copied at the call; a transferred buffer moves there (detached here)
     const extra = new Float32Array(1000);
     const config = { seed: 1, epochs: 1, n: 64, batchSize: 32, extra };
@@ -87,7 +90,7 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     assert.ok("fc.weight" in (await job.result));
   });
 
-  it("cancel stops fit before the next batch; result resolves with the weights so far", async () => {
+  it("cancel stops fit before the next batch; result resolves with the weights so far", { skip: !RUN_ONCE }, async () => {
     const { job, events } = start({ seed: 3, epochs: 200, n: 128, batchSize: 32 });
     job.onProgress((e) => { if (e.type === "batch" && e.epoch === 1 && e.batch === 2) job.cancel(); });
     const sd = await job.result;
@@ -102,7 +105,7 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
   });
 
   // the failing jobs run side by side: each costs a worker start (~1-4 s on this host), not a training
-  it("a thrown error rejects with its class, message and stack; a worker that exits, throws outside the function or is terminated rejects; none hangs", async () => {
+  it("a thrown error rejects with its class, message and stack; a worker that exits, throws outside the function or is terminated rejects; none hangs", { skip: !RUN_ONCE }, async () => {
     const thrown = start({ seed: 0, epochs: 1, mode: "throw" }).job.result.then(() => null, (err: Error) => err);
     const bad = start({ seed: 0, epochs: 1, mode: "badResult" }).job.result;
     const exit = start({ seed: 0, epochs: 1, mode: "exit" }).job.result;
@@ -120,7 +123,7 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     await assert.rejects(hung.job.result, /trainInWorker: the job was terminated \(job.terminate\(\)\) before the worker sent a result/);
   });
 
-  it("a module that fails to load, or never calls serveTraining, rejects", async () => {
+  it("a module that fails to load, or never calls serveTraining, rejects", { skip: !RUN_ONCE }, async () => {
     const missing = tl.train.trainInWorker(boot(new URL("./noSuchJob.ts", import.meta.url).href), {});
     await assert.rejects(missing.result, /noSuchJob/);
     const silent = tl.train.trainInWorker(new URL("data:text/javascript,setInterval(() => {}, 1000);"), {}, { startTimeoutMs: 500 });
