@@ -125,17 +125,24 @@ export function guarded(box: HTMLElement, render: () => void): boolean {
 }
 
 /**
- * Waits for the backend, turns on threads where the page is cross-origin isolated, runs the
- * page's first render, then marks <html data-lab-ready> (the browser test waits for it) and writes
- * the backend and thread count in the page's footer.
+ * Waits for the backend, runs the page's first render, marks <html data-lab-ready> (the browser
+ * test waits for it), then, where the page is cross-origin isolated, starts the wasm threads
+ * (after the first render, so their start-up does not delay it) and writes the backend and
+ * thread count in the page's footer.
  */
 export async function startPage(render: () => void | Promise<void>): Promise<void> {
-  const isolated = globalThis.crossOriginIsolated === true;
-  // without isolation there is no SharedArrayBuffer: one thread, and no warning to print
-  if (isolated) tl.setNumThreads(Math.min(4, navigator.hardwareConcurrency || 1));
   await tl.ready();
   await render();
   document.documentElement.dataset.labReady = "true";
+  // milliseconds from navigation to the first render: when the page answers its first interaction
+  document.documentElement.dataset.labReadyMs = String(Math.round(performance.now()));
+  const isolated = globalThis.crossOriginIsolated === true;
+  // without isolation there is no SharedArrayBuffer: one thread, and no warning to print
+  if (isolated) {
+    tl.setNumThreads(Math.min(4, navigator.hardwareConcurrency || 1));
+    await tl.ready();
+  }
   const footer = document.querySelector("footer.status") ?? document.body.appendChild(el("footer", { class: "status" }));
-  footer.textContent = `Computed by tensorloom in this tab: ${tl.getBackend()} backend, ${tl.getNumThreads()} thread${tl.getNumThreads() === 1 ? "" : "s"}${isolated ? "" : " (the page is not cross-origin isolated, so it runs single-threaded)"}.`;
+  const n = tl.getNumThreads();
+  footer.textContent = `Computed by tensorloom in this tab: ${tl.getBackend()} backend, ${n} thread${n === 1 ? "" : "s"}${isolated ? "" : " (the page is not cross-origin isolated, so it runs single-threaded)"}.`;
 }

@@ -4,6 +4,11 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { slidingKernel, type SlidingKernelSetup } from "../../lab/pages/01-sliding-kernel/slidingKernel.js";
+import { crossPage } from "../../lab/pages/02-cross-correlation/crossCorrelation.js";
+import { convDimensions } from "../../lab/pages/03-conv-dimensions/convDimensions.js";
+import { multiChannel } from "../../lab/pages/04-channels/channels.js";
+import { backpropPage } from "../../lab/pages/05-conv-backprop/convBackprop.js";
+import { poolingPage } from "../../lab/pages/06-pooling/pooling.js";
 import type { KernelName } from "../../lab/shared/samples.js";
 import { num } from "../../lab/shared/format.js";
 import { SEQ_CHECKS } from "./labSeqChecks.js";
@@ -62,6 +67,75 @@ async function slidingKernelPage(page: Page): Promise<string> {
   return `step moved the window; stride 2 formula "${node.rows.text}" and ${node.output.flat().length} output cells equal Node's`;
 }
 
+/** Picks an option of select #id. */
+const choose = async (page: Page, id: string, value: string): Promise<void> => void (await page.locator(`#${id}`).selectOption(value));
+
+/** Presses button #id by keyboard. */
+async function press(page: Page, id: string): Promise<void> {
+  await page.locator(`#${id}`).focus();
+  await page.keyboard.press("Enter");
+}
+
+/** A grid table's numbers as the page prints them. */
+const gridValues = (page: Page, selector: string): Promise<number[][]> =>
+  page.locator(`${selector} tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent!.replace("−", "-")))));
+
+async function crossCorrelationPage(page: Page): Promise<string> {
+  await choose(page, "kernel", "edge");
+  await press(page, "step");
+  const r = crossPage(await numberOf(page, "size"), "edge", await numberOf(page, "kernel-size"));
+  const [left, right] = [await text(page, "#correlation .formula"), await text(page, "#convolution .formula")];
+  assert.ok(left.includes(`= ${num(r.correlation.cells[1]!.sum)}\n`), `the correlation's second cell: ${left}`);
+  assert.ok(right.includes(`= ${num(r.convolution.cells[1]!.sum)}\n`), `the convolution's second cell: ${right}`);
+  assert.match(await text(page, "#agree"), /outputs differ/);
+  await choose(page, "kernel", "blur");
+  assert.match(await text(page, "#agree"), /the same/);
+  return `edge kernel: cell 1 is ${num(r.correlation.cells[1]!.sum)} correlated and ${num(r.convolution.cells[1]!.sum)} convolved, as in Node; the box blur gives the same both ways`;
+}
+
+async function convDimensionsPage(page: Page): Promise<string> {
+  await choose(page, "dims", "3");
+  await press(page, "step");
+  const r = convDimensions(3, await numberOf(page, "size"), await numberOf(page, "kernel-size"), await numberOf(page, "stride"));
+  assert.equal(await text(page, "#call"), r.call);
+  assert.equal(await text(page, "#formula"), r.axes.map((a) => a.text).join("\n"));
+  const cell = r.cells[1]!;
+  assert.ok((await text(page, "#cell-sum")).startsWith(`Y[${cell.index.slice(2).join(", ")}] = `) && (await text(page, "#cell-sum")).includes(`= ${num(cell.sum)}`), "the second 3-D cell");
+  return `3-D: output ${r.axes.map((a) => a.out).join(" × ")}, the call, the formulas and cell 1 (${num(cell.sum)}) equal Node's`;
+}
+
+async function channelsPage(page: Page): Promise<string> {
+  await setSlider(page, "kernels", 3);
+  await press(page, "step");
+  const r = multiChannel({ channels: await numberOf(page, "channels"), kernels: 3, size: await numberOf(page, "size"), kernelSize: await numberOf(page, "kernel-size"), seed: 5 });
+  const cell = r.cells[1]!;
+  assert.ok((await text(page, "#shapes")).includes(`[${r.shapes.output.join(", ")}]`), "the output shape");
+  assert.ok((await text(page, "#cell-sum")).includes(`F.conv2d computes Y[${cell.index.join(", ")}] = ${num(cell.value)}`), "the second cell's value");
+  return `O_c = 3: output [${r.shapes.output.join(", ")}], cell [${cell.index.join(", ")}] = ${num(cell.value)} as in Node`;
+}
+
+async function convBackpropPage(page: Page): Promise<string> {
+  await choose(page, "dy", "random");
+  await setSlider(page, "kernel-size", 3);
+  await setSlider(page, "padding", 1);
+  const r = backpropPage(await numberOf(page, "size"), 3, 1, "random");
+  assert.deepEqual(await gridValues(page, "#dx-grid"), r.dx, "dX on the page equals Node's autograd");
+  assert.deepEqual(await gridValues(page, "#dw-grid"), r.dw, "dW on the page equals Node's autograd");
+  assert.equal(await text(page, "#dw-check"), "largest |difference|: dX 0, dW 0");
+  return `random dY, k = 3, P = 1: dX and dW equal Node's and the convolutions agree exactly`;
+}
+
+async function poolingPage6(page: Page): Promise<string> {
+  await choose(page, "mode", "avg");
+  await setSlider(page, "stride", 1);
+  await setSlider(page, "kernel-size", 3);
+  const r = poolingPage(await numberOf(page, "size"), { mode: "avg", kernelSize: 3, stride: 1, padding: await numberOf(page, "padding") });
+  assert.deepEqual(await gridValues(page, "#output-grid"), r.output.map((row) => row.map((v) => Number(num(v).replace("−", "-")))), "the pooled output");
+  assert.deepEqual(await gridValues(page, "#dx-grid"), r.dx.map((row) => row.map((v) => Number(num(v).replace("−", "-")))), "dX with overlapping windows");
+  await choose(page, "mode", "max");
+  return `average pooling 3 × 3, stride 1 (overlapping windows): Y and dX equal Node's`;
+}
+
 /** Accuracy the digits page must reach with its default 8 epochs on the shipped digits (it reaches about 0.97). */
 export const DIGITS_MIN_ACCURACY = 0.93;
 
@@ -89,6 +163,11 @@ async function digitsPage(page: Page): Promise<string> {
 /** Checks by page number (the NN of lab/pages/NN-slug). */
 export const CHECKS: Record<string, (page: Page) => Promise<string>> = {
   "01": slidingKernelPage,
+  "02": crossCorrelationPage,
+  "03": convDimensionsPage,
+  "04": channelsPage,
+  "05": convBackpropPage,
+  "06": poolingPage6,
   "07": digitsPage,
   ...SEQ_CHECKS,
 };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { labCnn, maxDiff } from "../../shared/fixtures.js";
-import { crossVsTrue } from "./crossCorrelation.js";
+import { crossPage, crossVsTrue, pageKernel } from "./crossCorrelation.js";
 
 describe("lab page 2: cross-correlation vs true convolution", () => {
   it("the conv op's output is scipy's correlate2d, and with the flipped kernel scipy's convolve2d", () => {
@@ -21,6 +21,13 @@ describe("lab page 2: cross-correlation vs true convolution", () => {
     assert.deepEqual(r.correlation.cells[0]!.taps.map((t) => t.product), [1, 4, 12, 20]);
     assert.equal(r.correlation.output[0]![0], 37);
     assert.equal(r.convolution.output[0]![0], 23);
+  });
+
+  it("the page's diagonal kernel is weighted 1, 2, 3 so the flip shows", () => {
+    assert.deepEqual(pageKernel("diagonal", 3), [[1, 0, 0], [0, 2, 0], [0, 0, 3]]);
+    const r = crossPage(5, "diagonal", 3);
+    assert.deepEqual(r.convolution.kernel, [[3, 0, 0], [0, 2, 0], [0, 0, 1]]);
+    assert.notDeepEqual(r.correlation.output, r.convolution.output);
   });
 
   it("a kernel symmetric under the flip gives the same output both ways", () => {

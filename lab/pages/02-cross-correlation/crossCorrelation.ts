@@ -3,7 +3,7 @@
 // each explained cell by cell with tl.explain.conv, and checked against tl.signal's
 // scipy-style correlate and convolve. No DOM.
 import * as tl from "../../../src/index.js";
-import { rows2d } from "../../shared/samples.js";
+import { type KernelName, kernel2d, rows2d, sampleTensor } from "../../shared/samples.js";
 
 export interface Side {
   /** The kernel as it is applied at every window (as given, or flipped). */
@@ -34,3 +34,12 @@ export function crossVsTrue(input: number[][], kernel: number[][]): CrossVsTrue 
     convolution: side(flipped, tl.signal.convolve(x, w, "valid")),
   };
 }
+
+/** The page's kernels: the shared named ones, with the diagonal weighted 1, 2, 3... so that flipping it shows. */
+export function pageKernel(name: KernelName, k: number): number[][] {
+  const w = rows2d(kernel2d(name, k));
+  return name === "diagonal" ? w.map((r, i) => r.map((v) => v * (i + 1))) : w;
+}
+
+/** What the page computes for its controls: a seeded n × n input and the chosen k × k kernel. */
+export const crossPage = (n: number, kernel: KernelName, k: number): CrossVsTrue => crossVsTrue(rows2d(sampleTensor([n, n], 2)), pageKernel(kernel, k));

@@ -1,6 +1,6 @@
 // Page 2: cross-correlation and true convolution side by side; crossCorrelation.ts computes.
-import { type CrossVsTrue, type Side, crossVsTrue } from "./crossCorrelation.js";
-import { KERNELS, type KernelName, kernel2d, rows2d, sampleTensor } from "../../shared/samples.js";
+import { type CrossVsTrue, type Side, crossPage } from "./crossCorrelation.js";
+import { KERNELS, type KernelName } from "../../shared/samples.js";
 import { grid, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { cellSumText, windowKeys } from "../../shared/cells.js";
@@ -19,9 +19,7 @@ const play = player($("player"), { count: () => current?.correlation.cells.lengt
 function update(): void {
   play.reset();
   const ok = guarded($("error"), () => {
-    // a diagonal with a little asymmetry, so the flip shows: weights 1, 2, 3... down the diagonal
-    const w = kind.value === "diagonal" ? rows2d(kernel2d("diagonal", k.value)).map((r, i) => r.map((v) => v * (i + 1))) : rows2d(kernel2d(kind.value, k.value));
-    current = crossVsTrue(rows2d(sampleTensor([n.value, n.value], 2)), w);
+    current = crossPage(n.value, kind.value, k.value);
     draw(0);
   });
   if (!ok) current = undefined;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { labCnn, maxDiff } from "../../shared/fixtures.js";
-import { convBackprop } from "./convBackprop.js";
+import { backpropPage, convBackprop, upstreamGradient } from "./convBackprop.js";
 
 describe("lab page 5: backprop of a convolution is a convolution", () => {
   it("autograd's dX and dW equal torch's, and equal the convolutions the page writes out", () => {
@@ -24,6 +24,13 @@ describe("lab page 5: backprop of a convolution is a convolution", () => {
     // one upstream 1 at Y[0, 0] sends W itself back onto X's first window
     assert.deepEqual(r.dx, [[1, 2, 0], [3, 4, 0], [0, 0, 0]]);
     assert.deepEqual(r.dw, [[1, 2], [4, 5]]);
+  });
+
+  it("the page's dY choices have the output's shape", () => {
+    const r = backpropPage(5, 3, 1, "one");
+    assert.deepEqual(r.dy, [[1, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]]);
+    assert.deepEqual(upstreamGradient("ones", 2), [[1, 1], [1, 1]]);
+    assert.ok(upstreamGradient("random", 4).flat().every((v) => Number.isInteger(v) && v >= -2 && v <= 2));
   });
 
   it("refuses padding beyond FH - 1 with a message", () => {

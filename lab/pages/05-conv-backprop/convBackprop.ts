@@ -5,7 +5,7 @@
 // Both sides are tensorloom: autograd on one, F.conv2d and tl.flip on the other, and
 // tl.explain.conv lays the dX convolution out cell by cell. No DOM.
 import * as tl from "../../../src/index.js";
-import { rows2d } from "../../shared/samples.js";
+import { kernel2d, rows2d, sampleTensor } from "../../shared/samples.js";
 
 export interface ConvBackprop {
   input: number[][];
@@ -48,4 +48,18 @@ export function convBackprop(input: number[][], kernel: number[][], dy: number[]
     dyPadded: rows2d(tl.pad(g, [fullPadding, fullPadding, fullPadding, fullPadding]).reshape([dy.length + 2 * fullPadding, dy[0]!.length + 2 * fullPadding])),
     fullPadding, dxAsConv, dwAsConv: rows2d(dwAsConv.reshape([k, k])), dxExplained: explained.cells.map((c) => c.sum),
   };
+}
+
+export type UpstreamKind = "one" | "ones" | "random";
+
+/** The page's choices of dY for an out × out output: a single 1 at Y[0, 0], all ones (L = ΣY), or seeded integers in [−2, 2]. */
+export function upstreamGradient(kind: UpstreamKind, out: number): number[][] {
+  if (kind === "random") return rows2d(sampleTensor([out, out], 9, -2, 3));
+  return Array.from({ length: out }, (_, i) => Array.from({ length: out }, (_, j) => (kind === "ones" || (i === 0 && j === 0) ? 1 : 0)));
+}
+
+/** What the page computes for its controls: a seeded size × size input, a seeded k × k kernel, padding P and the chosen dY. */
+export function backpropPage(size: number, k: number, padding: number, dy: UpstreamKind): ConvBackprop {
+  const out = tl.convOutputSize({ inputSize: size, kernelSize: k, padding });
+  return convBackprop(rows2d(sampleTensor([size, size], 6)), rows2d(kernel2d("random", k, 8)), upstreamGradient(dy, out), padding);
 }

@@ -1,10 +1,8 @@
 // Page 5: the gradients of a convolution as convolutions, next to autograd; convBackprop.ts computes.
-import * as tl from "../../../src/index.js";
-import { type ConvBackprop, convBackprop } from "./convBackprop.js";
+import { type ConvBackprop, type UpstreamKind, backpropPage } from "./convBackprop.js";
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { productsText, windowKeys } from "../../shared/cells.js";
-import { kernel2d, rows2d, sampleTensor } from "../../shared/samples.js";
 import { byId, guarded, player, range, select, startPage } from "../../shared/ui.js";
 
 const $ = byId;
@@ -13,7 +11,7 @@ const recompute = (): void => update();
 const n = range(controls, { label: "input H = W", min: 3, max: 7, value: 4, id: "size", onInput: recompute });
 const k = range(controls, { label: "kernel FH = FW", min: 2, max: 4, value: 2, id: "kernel-size", onInput: recompute });
 const p = range(controls, { label: "padding P", min: 0, max: 3, value: 0, id: "padding", onInput: recompute });
-const dyKind = select<"one" | "ones" | "random">(controls, { label: "upstream gradient dY", options: [["one", "a single 1 at Y[0, 0]"], ["ones", "all ones (L = ΣY)"], ["random", "random integers"]], value: "one", id: "dy", onChange: recompute });
+const dyKind = select<UpstreamKind>(controls, { label: "upstream gradient dY", options: [["one", "a single 1 at Y[0, 0]"], ["ones", "all ones (L = ΣY)"], ["random", "random integers"]], value: "one", id: "dy", onChange: recompute });
 
 let current: ConvBackprop | undefined;
 const play = player($("player"), { count: () => current?.dxAsConv.cells.length ?? 0, show: (i) => draw(i) });
@@ -23,10 +21,7 @@ function update(): void {
   // the flipped kernel's padding FH − 1 − P must not go negative
   if (p.value > k.value - 1) p.value = k.value - 1;
   const ok = guarded($("error"), () => {
-    const out = tl.convOutputSize({ inputSize: n.value, kernelSize: k.value, padding: p.value });
-    const dy = dyKind.value === "random" ? rows2d(sampleTensor([out, out], 9, -2, 3))
-      : Array.from({ length: out }, (_, i) => Array.from({ length: out }, (_, j) => (dyKind.value === "ones" || (i === 0 && j === 0) ? 1 : 0)));
-    current = convBackprop(rows2d(sampleTensor([n.value, n.value], 6)), rows2d(kernel2d("random", k.value, 8)), dy, p.value);
+    current = backpropPage(n.value, k.value, p.value, dyKind.value);
     draw(0);
   });
   if (!ok) current = undefined;

@@ -1,9 +1,8 @@
 // Page 6: max and average pooling and where their gradients go; pooling.ts computes.
-import { type PoolMode, type Pooling, pooling } from "./pooling.js";
+import { type PoolMode, type Pooling, poolingPage } from "./pooling.js";
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { unusedText } from "../../shared/convGeometry.js";
-import { rows2d, sampleTensor } from "../../shared/samples.js";
 import { byId, guarded, player, range, select, startPage } from "../../shared/ui.js";
 
 const $ = byId;
@@ -16,7 +15,6 @@ const s = range(controls, { label: "stride S", min: 1, max: 4, value: 2, id: "st
 const p = range(controls, { label: "padding P", min: 0, max: 2, value: 0, id: "padding", onInput: recompute });
 
 let current: Pooling | undefined;
-let dy: number[][] = [];
 const play = player($("player"), { count: () => current?.windows.length ?? 0, show: (i) => draw(i) });
 
 function update(): void {
@@ -24,12 +22,7 @@ function update(): void {
   // PyTorch allows padding of at most half the window
   if (p.value > Math.floor(k.value / 2)) p.value = Math.floor(k.value / 2);
   const ok = guarded($("error"), () => {
-    const input = rows2d(sampleTensor([n.value, n.value], 11));
-    const opts = { mode: mode.value, kernelSize: k.value, stride: s.value, padding: p.value };
-    const shape = pooling(input, "ones", opts).output;
-    // an upstream gradient of small distinct integers, so each routed value can be traced
-    dy = shape.map((row, i) => row.map((_, j) => i * row.length + j + 1));
-    current = pooling(input, dy, opts);
+    current = poolingPage(n.value, { mode: mode.value, kernelSize: k.value, stride: s.value, padding: p.value });
     draw(0);
   });
   if (!ok) current = undefined;
@@ -37,11 +30,12 @@ function update(): void {
 
 function draw(at: number): void {
   const r = current!;
+  const dy = r.dy;
   const w = r.windows[at]!;
   const inWin = new Set(w.cells.map((c) => c.join()));
   const win = w.winner?.join();
   const ow = r.cols.out;
-  const input = rows2d(sampleTensor([n.value, n.value], 11));
+  const input = r.input;
   show($("tensors"),
     panel("Input X", grid(input, { id: "input-grid", cellClass: (i, j) => (`${i},${j}` === win ? "cur" : inWin.has(`${i},${j}`) ? "win" : r.rows.unused.includes(i) || r.cols.unused.includes(j) ? "unused" : "") })),
     panel(`${mode.value === "max" ? "F.maxPool2d" : "F.avgPool2d"} → Y`, grid(r.output, { id: "output-grid", cellClass: (i, j) => (i * ow + j === at ? "cur" : "") })),

@@ -4,7 +4,7 @@
 // spreads it evenly over the window. No DOM.
 import * as tl from "../../../src/index.js";
 import { type AxisFormula, axisFormula } from "../../shared/convGeometry.js";
-import { rows2d } from "../../shared/samples.js";
+import { rows2d, sampleTensor } from "../../shared/samples.js";
 
 export type PoolMode = "max" | "avg";
 
@@ -19,15 +19,22 @@ export interface PoolWindow {
 }
 
 export interface Pooling {
+  input: number[][];
   output: number[][];
   windows: PoolWindow[];
+  /** The upstream gradient used. */
+  dy: number[][];
   /** autograd's X.grad for dY. */
   dx: number[][];
   rows: AxisFormula;
   cols: AxisFormula;
 }
 
-export function pooling(input: number[][], dy: number[][] | "ones", o: { mode: PoolMode; kernelSize: number; stride: number; padding: number }): Pooling {
+/**
+ * Pools `input` and backpropagates dY: given, all ones, or "sequence" (1, 2, 3... row by row,
+ * distinct values whose routing a learner can trace).
+ */
+export function pooling(input: number[][], dyGiven: number[][] | "ones" | "sequence", o: { mode: PoolMode; kernelSize: number; stride: number; padding: number }): Pooling {
   const H = input.length, W = input[0]!.length;
   const rows = axisFormula("H", H, o.kernelSize, o.stride, o.padding, 1);
   const cols = axisFormula("W", W, o.kernelSize, o.stride, o.padding, 1);
@@ -36,7 +43,9 @@ export function pooling(input: number[][], dy: number[][] | "ones", o: { mode: P
   let y: tl.Tensor, idx: tl.Tensor | null = null;
   if (o.mode === "max") [y, idx] = tl.F.maxPool2d(x, { ...opts, returnIndices: true });
   else y = tl.F.avgPool2d(x, opts);
-  y.backward(dy === "ones" ? tl.onesLike(y) : tl.tensor([[dy]], { dtype: "float64" }));
+  const dy = dyGiven === "ones" ? rows2d(tl.onesLike(y).reshape([rows.out, cols.out]))
+    : dyGiven === "sequence" ? Array.from({ length: rows.out }, (_, i) => Array.from({ length: cols.out }, (_, j) => i * cols.out + j + 1)) : dyGiven;
+  y.backward(tl.tensor([[dy]], { dtype: "float64" }));
   const out = rows2d(y.detach().reshape([rows.out, cols.out]));
   const flat = idx ? (idx.toArray() as number[][][][])[0]![0]! : null;
   const windows: PoolWindow[] = [];
@@ -53,5 +62,8 @@ export function pooling(input: number[][], dy: number[][] | "ones", o: { mode: P
       windows.push({ index: [i, j], cells, winner: f === undefined ? null : [Math.floor(f / W), f % W], value: out[i]![j]! });
     }
   }
-  return { output: out, windows, dx: rows2d(x.grad!.reshape([H, W])), rows, cols };
+  return { input, output: out, windows, dy, dx: rows2d(x.grad!.reshape([H, W])), rows, cols };
 }
+
+/** What the page computes for its controls: a seeded size × size input and the "sequence" dY. */
+export const poolingPage = (size: number, o: { mode: PoolMode; kernelSize: number; stride: number; padding: number }): Pooling => pooling(rows2d(sampleTensor([size, size], 11)), "sequence", o);
