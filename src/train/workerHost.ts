@@ -163,8 +163,15 @@ export function trainInWorker<C = unknown, R = unknown>(source: string | URL | (
         case "event":
           for (const l of [...listeners]) l(msg.event as TrainingEvent<R>);
           return;
-        case "result":
-          return finish(true, unpackStateDict(msg.tensors));
+        case "result": {
+          let sd: Record<string, Tensor>;
+          try {
+            sd = unpackStateDict(msg.tensors);
+          } catch (e) {
+            return finish(false, e as Error); // a message not from serveTraining (a shape that does not fit its data)
+          }
+          return finish(true, sd);
+        }
         case "error":
           return finish(false, unpackError(msg.error));
       }
