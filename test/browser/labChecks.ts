@@ -140,6 +140,15 @@ async function poolingPage6(page: Page): Promise<string> {
 export const DIGITS_MIN_ACCURACY = 0.93;
 
 async function digitsPage(page: Page): Promise<string> {
+  // stop: 20 epochs asked, stopped after the first epoch's report
+  await setSlider(page, "epochs", 20);
+  await press(page, "train");
+  await page.waitForFunction(() => /^epoch 1 of 20/.test(document.querySelector("#status")!.textContent!), undefined, { timeout: 120_000 });
+  await press(page, "stop");
+  await page.waitForSelector("#status[data-fps]", { timeout: 120_000 });
+  const stoppedAt = Number(/^epoch (\d+) of 20/.exec(await text(page, "#status"))![1]);
+  assert.ok(stoppedAt <= 3, `stop after epoch 1 ended training at epoch ${stoppedAt} of 20`);
+  await page.evaluate(() => { delete document.querySelector<HTMLElement>("#status")!.dataset.fps; delete document.querySelector<HTMLElement>("#accuracy")!.dataset.accuracy; });
   await setSlider(page, "epochs", 8);
   await page.locator("#train").focus();
   await page.keyboard.press("Enter");
@@ -157,7 +166,7 @@ async function digitsPage(page: Page): Promise<string> {
   assert.ok(right >= 8, `${right} of 10 digits loaded on the pad predicted right`);
   assert.equal(await page.locator("#filters svg").count(), 1, "the filters are drawn");
   assert.equal(await page.locator("#confusion svg").count(), 1, "the confusion matrix is drawn");
-  return `trained 8 epochs in the worker: test accuracy ${accuracy.toFixed(3)} (>= ${DIGITS_MIN_ACCURACY}), ${right}/10 pad digits right, page drew ${fps.toFixed(0)} frames/s while training`;
+  return `stop ended a 20-epoch run at epoch ${stoppedAt}; trained 8 epochs in the worker: test accuracy ${accuracy.toFixed(3)} (>= ${DIGITS_MIN_ACCURACY}), ${right}/10 pad digits right, page drew ${fps.toFixed(0)} frames/s while training`;
 }
 
 /** Checks by page number (the NN of lab/pages/NN-slug). */

@@ -71,8 +71,10 @@ export async function trainForPage(ctx: ReportingContext, config: DigitsConfig):
   const result = await trainDigits(df, {
     label: config.label, epochs: config.epochs, seed: config.seed,
     callbacks: [ctx.progressCallback(), {
-      onEpochEnd: (log, fit) => {
+      onEpochEnd: async (log, fit) => {
         ctx.report({ kind: "epoch", epoch: log.epoch, trainLoss: log.trainLoss, valLoss: log.valLoss ?? NaN, accuracy: log.metrics.accuracy ?? NaN, state: plainState(fit.model) });
+        // trainDigits' loop does not yield between batches: give a pending cancel message its turn
+        await new Promise((r) => setTimeout(r));
         if (ctx.signal.aborted) fit.stop = true;
       },
     }],
