@@ -2,8 +2,19 @@
 // duplicated, valueCounts, unique, pivot and crosstab all start here, so equal keys mean the
 // same thing everywhere (strings by text, numbers by value, int 3 equal to float 3.0).
 
-import { type Column, colLength, isStringLike, numericView, take } from "./column.js";
+import { type Column, cell, colLength, isStringLike, numericView, take } from "./column.js";
+import { type Index, indexLabel, labelKey, tupleKey } from "./labels.js";
 import { argsort } from "./sort.js";
+
+/**
+ * The lookup key of each row label of an index, for Maps that pair labels across indexes (label
+ * alignment, reindexing): a label's labelKey (numbers and strings as themselves, dates as ms, NaN
+ * as null) on a flat index, and the tuple's text key on a MultiIndex, so ("a", 1) matches ("a", 1.0).
+ */
+export function indexKey(ix: Index): (i: number) => string | number | boolean | null {
+  if (ix.kind === "multi") { const cols = ix.cols; return (i) => tupleKey(cols.map((c) => cell(c, i))); }
+  return (i) => labelKey(indexLabel(ix, i));
+}
 
 export interface KeyGroups {
   /** Group of each row, numbered in order of first appearance; -1 for a missing key when dropNA. */

@@ -1,12 +1,16 @@
 // Series: one column plus its row index and name. Comparisons and logic return bool Series, which
 // is the filter-expression style: df.filter(df.col("qty").gt(50).and(df.col("category").eq("c3"))).
-// Operations combine Series by position (same length), not by aligning labels; see docs/FRAME.md.
+// Arithmetic and logic between Series align their labels first, as pandas (align.ts); comparisons
+// need equal indexes, as pandas' == does.
 
 import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, countNA, floatCol, intCol, isStringLike, naMask, numericView, quote, take, filterColumn, boolCol, maskToIndex, range, encodeStrings, compareStrings, usedDict } from "./column.js";
 import { FrameError } from "./errors.js";
-import { type Index, indexLabel, indexLength, labelIndex, positionsOf, rangeIndex, takeIndex, indexColumn, sameLength } from "./labels.js";
+import { type Index, type LabelKey, indexLabel, indexLength, labelIndex, positionsOf, rangeIndex, takeIndex, indexLevels, sameLength } from "./labels.js";
+import { unstackSeries } from "./multiIndex.js";
+import type { DataFrame } from "./table.js";
 import { type AggSpec, aggregate, oneGroup, quantileSorted } from "./aggregates.js";
-import { type ArithOp, type CompareOp, type Other, arith, compare, logic, not, isin, boolValues } from "./verbs/arith.js";
+import { type ArithOp, type ArithOptions, type CompareOp, type LogicOp, type Operand, type Other, arith, compare, logic, not, isin, boolValues, fillOneSided, fillScalarSide } from "./verbs/arith.js";
+import { type Alignment, absentRows, alignIndexes, requireSameLabels, takeRows } from "./align.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { groupIds } from "./keys.js";
 import { checkQuantiles } from "./verbs/reduce.js";
@@ -32,7 +36,7 @@ export interface SeriesOptions {
 /** Options of Series.valueCounts: normalize, sort, ascending, dropna, as pd.Series.value_counts's keywords. */
 export interface ValueCountsOptions { normalize?: boolean; sort?: boolean; ascending?: boolean; dropna?: boolean }
 
-const isIndex = (x: unknown): x is Index => typeof x === "object" && x !== null && "kind" in x && ((x as Index).kind === "range" || (x as Index).kind === "labels");
+const isIndex = (x: unknown): x is Index => typeof x === "object" && x !== null && "kind" in x && ((x as Index).kind === "range" || (x as Index).kind === "labels" || (x as Index).kind === "multi");
 
 export function makeIndex(op: string, index: readonly Scalar[] | Index | undefined, n: number): Index {
   if (index === undefined) return rangeIndex(n);
@@ -41,11 +45,11 @@ export function makeIndex(op: string, index: readonly Scalar[] | Index | undefin
   return labelIndex(columnFromValues(op, "index", index));
 }
 
-/** One named, typed column with a row index, as pd.Series; arithmetic aligns by position, not by label (pandas aligns on the index; see docs/FRAME.md). */
+/** One named, typed column with a row index, as pd.Series; arithmetic between Series aligns on the index labels, as pandas (see docs/FRAME.md). */
 export class Series {
   /** The values (internal layout; see column.ts). */
   readonly col: Column;
-  /** The row labels, as pd.Series.index (a RangeIndex or one label column; no MultiIndex). */
+  /** The row labels, as pd.Series.index (a RangeIndex, one label column, or a MultiIndex). */
   readonly index: Index;
   /** The series' name (null when unnamed), as pd.Series.name. */
   readonly name: string | null;
@@ -103,11 +107,18 @@ export class Series {
     return cell(this.col, j);
   }
 
-  /** The value with this index label (the first, if the label repeats). */
-  at(label: Scalar): Scalar {
+  /** The value with this index label (the first, if the label repeats), as pd.Series.at; on a MultiIndex a tuple of labels (or its leading labels). */
+  at(label: LabelKey): Scalar {
     return cell(this.col, positionsOf("at", this.index, label)[0]!);
   }
 
+  /**
+   * A level of the MultiIndex (default the last; a number or a name) moved to the columns, as
+   * pd.Series.unstack: one column per label of that level, missing where a pair is absent.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().unstack().shape // [2, 3]
+   */
+  unstack(level: number | string = -1): DataFrame { return unstackSeries(this, level); }
   /** A copy with another name, as pd.Series.rename(name). */
   rename(name: string | null): Series { return this.with(this.col, name); }
   /**
@@ -138,27 +149,46 @@ export class Series {
 
   // ---------------------------------------------------------------- arithmetic and logic
 
-  private bin(op: ArithOp, other: Series | Other, reverse = false): Series {
-    return this.with(arith(op, { col: this.col, name: this.name }, operand(other), reverse));
+  private operand(): Operand { return { col: this.col, name: this.name }; }
+  /** Both operands on the union of their labels (pandas' alignment), and the result's name and index. */
+  private aligned(op: string, other: Series): { a: Operand; b: Operand; name: string | null; al: Alignment } {
+    const al = alignIndexes(op, this.index, other.index);
+    return { a: { col: takeRows(this.col, al.left), name: this.name }, b: { col: takeRows(other.col, al.right), name: other.name }, name: this.name === other.name ? this.name : null, al };
   }
-  /** Elementwise this + other (a number, or a Series matched by position, not by label as pandas aligns; strings concatenate), as pd.Series.add / +. */
-  add(other: Series | number | string): Series { return this.bin("add", other); }
-  /** Elementwise this - other (dates minus dates give ms), as pd.Series.sub / -; Series operands match by position. */
-  sub(other: Series | number | Date): Series { return this.bin("sub", other); }
-  /** Elementwise this * other, as pd.Series.mul / *; Series operands match by position. */
-  mul(other: Series | number): Series { return this.bin("mul", other); }
-  /** Elementwise true division, as pd.Series.div / /; Series operands match by position. */
-  div(other: Series | number): Series { return this.bin("div", other); }
-  /** Elementwise Python-style modulo (sign of the divisor), as pd.Series.mod / %; Series operands match by position. */
-  mod(other: Series | number): Series { return this.bin("mod", other); }
-  /** Elementwise this ** other, as pd.Series.pow; Series operands match by position. */
-  pow(other: Series | number): Series { return this.bin("pow", other); }
-  /** Elementwise floor division, as pd.Series.floordiv / //; Series operands match by position. */
-  floordiv(other: Series | number): Series { return this.bin("floordiv", other); }
-  /** other - this */
-  rsub(other: number): Series { return this.bin("sub", other, true); }
-  /** other / this */
-  rdiv(other: number): Series { return this.bin("div", other, true); }
+  private bin(op: ArithOp, other: Series | Other, reverse = false, opts: ArithOptions = {}): Series {
+    const fill = opts.fillValue ?? null;
+    if (!(other instanceof Series)) return this.with(arith(op, fill === null ? this.operand() : fillScalarSide(op, this.operand(), fill), other, reverse));
+    const { a, b, name, al } = this.aligned(op, other);
+    const [x, y] = fill === null ? [a, b] : fillOneSided(op, a, b, fill);
+    return Series.fromColumn(arith(op, x, y, reverse), name, al.index);
+  }
+  /**
+   * Elementwise this + other, as pd.Series.add / +: a number, a string (text concatenates), or a
+   * Series aligned on the index labels as pandas: the result has the sorted union of both
+   * indexes (equal indexes pair by position and keep their order), missing where a label is on
+   * one side only (so int64 becomes float64), a label repeated on both sides pairs every way.
+   * `fillValue` stands in for a value missing on one side only, as pandas' fill_value. The name
+   * is kept when both names are equal, else null.
+   * @example
+   * new Series([1, 2], { index: ["a", "b"] }).add(new Series([10, 20], { index: ["b", "c"] }), { fillValue: 0 }).toArray() // [1, 12, 20]
+   */
+  add(other: Series | number | string, opts: ArithOptions = {}): Series { return this.bin("add", other, false, opts); }
+  /** Elementwise this - other (dates minus dates give ms), as pd.Series.sub / -; Series align by label and fillValue works as in add. */
+  sub(other: Series | number | Date, opts: ArithOptions = {}): Series { return this.bin("sub", other, false, opts); }
+  /** Elementwise this * other, as pd.Series.mul / *; Series align by label and fillValue works as in add. */
+  mul(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("mul", other, false, opts); }
+  /** Elementwise true division, as pd.Series.div / /; Series align by label and fillValue works as in add. */
+  div(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("div", other, false, opts); }
+  /** Elementwise Python-style modulo (sign of the divisor), as pd.Series.mod / %; Series align by label and fillValue works as in add. */
+  mod(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("mod", other, false, opts); }
+  /** Elementwise this ** other, as pd.Series.pow; Series align by label and fillValue works as in add. */
+  pow(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("pow", other, false, opts); }
+  /** Elementwise floor division, as pd.Series.floordiv / //; Series align by label and fillValue works as in add. */
+  floordiv(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("floordiv", other, false, opts); }
+  /** other - this elementwise, as pd.Series.rsub; Series align by label and fillValue works as in add. */
+  rsub(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("sub", other, true, opts); }
+  /** other / this elementwise, as pd.Series.rdiv; Series align by label and fillValue works as in add. */
+  rdiv(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("div", other, true, opts); }
   /** -this elementwise, as -s. */
   neg(): Series { return this.bin("mul", -1); }
   /** Absolute values, as pd.Series.abs. */
@@ -177,8 +207,16 @@ export class Series {
     return this.with(this.col.dtype === "int64" && op !== "round" ? castColumn(op, floatCol(out), "float64", this.name) : floatCol(out));
   }
 
-  private cmp(op: CompareOp, other: Series | Other): Series { return this.with(compare(op, { col: this.col, name: this.name }, operand(other))); }
-  /** this == other elementwise (bool; missing compares false), as pd.Series.eq / ==. */
+  private cmp(op: CompareOp, other: Series | Other): Series {
+    if (!(other instanceof Series)) return this.with(compare(op, this.operand(), other));
+    requireSameLabels(op, this.index, other.index);
+    return Series.fromColumn(compare(op, this.operand(), { col: other.col, name: other.name }), this.name === other.name ? this.name : null, this.index);
+  }
+  /**
+   * this == other elementwise (bool; missing compares false), as pandas' s == other. A Series
+   * operand must have the same index (the same labels in the same order), as pandas' == requires
+   * ("Can only compare identically-labeled Series objects"); the other comparisons likewise.
+   */
   eq(other: Series | Scalar): Series { return this.cmp("eq", other); }
   /** this != other elementwise (bool), as pd.Series.ne / !=. */
   ne(other: Series | Scalar): Series { return this.cmp("ne", other); }
@@ -194,12 +232,19 @@ export class Series {
   between(left: Scalar, right: Scalar): Series { return this.ge(left).and(this.le(right)); }
   /** True where the value is one of `values`, as pd.Series.isin. */
   isin(values: readonly Scalar[]): Series { return this.with(isin({ col: this.col, name: this.name }, values)); }
-  /** Elementwise AND of bool series (pandas' &), with pandas' missing-value rules. */
-  and(other: Series | boolean): Series { return this.with(logic("and", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
-  /** Elementwise OR of bool series (pandas' |), with pandas' missing-value rules. */
-  or(other: Series | boolean): Series { return this.with(logic("or", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
-  /** Elementwise XOR of bool series (pandas' ^). */
-  xor(other: Series | boolean): Series { return this.with(logic("xor", { col: this.col, name: this.name }, other instanceof Series ? { col: other.col, name: other.name } : other)); }
+  private logical(op: LogicOp, other: Series | boolean): Series {
+    if (!(other instanceof Series)) return this.with(logic(op, this.operand(), other));
+    const { a, b, name, al } = this.aligned(op, other);
+    // pandas reindexes both to objects with NaN, reads the right side's NaN as False, and gives
+    // False wherever the left is NaN: so a label only on the right is false for and, or, xor
+    return Series.fromColumn(logic(op, a, b, absentRows(al.left)), name, al.index);
+  }
+  /** Elementwise AND of bool series (pandas' &), with pandas' missing-value rules (missing is false); Series align by label as in add. */
+  and(other: Series | boolean): Series { return this.logical("and", other); }
+  /** Elementwise OR of bool series (pandas' |), with pandas' missing-value rules (missing is false); Series align by label as in add. */
+  or(other: Series | boolean): Series { return this.logical("or", other); }
+  /** Elementwise XOR of bool series (pandas' ^; missing is false); Series align by label as in add. */
+  xor(other: Series | boolean): Series { return this.logical("xor", other); }
   /** Elementwise NOT of a bool series (pandas' ~). */
   not(): Series { return this.with(not({ col: this.col, name: this.name })); }
 
@@ -366,7 +411,8 @@ export class Series {
   }
   /** Sorted by index label, as pd.Series.sort_index. */
   sortIndex(opts: { ascending?: boolean } = {}): Series {
-    const idx = argsort([indexColumn(this.index)], [opts.ascending ?? true], "last");
+    const levels = indexLevels(this.index);
+    const idx = argsort(levels, levels.map(() => opts.ascending ?? true), "last");
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
   /** The n largest values (default 5), largest first, as pd.Series.nlargest. */
@@ -451,9 +497,6 @@ export function positionsFrom(op: string, rows: number[] | Int32Array | Slice<nu
   return slicePositions(op, rows, n);
 }
 
-function operand(o: Series | Other): Other {
-  return o instanceof Series ? { col: o.col, name: o.name } : o;
-}
 
 export function pearson(x: Float64Array, y: Float64Array): number {
   let n = 0, sx = 0, sy = 0;

@@ -4,12 +4,13 @@
 
 import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, isStringLike, naMask, take, boolCol, maskToIndex, numericView, floatCol, isNumericDType, intCol, quote } from "./column.js";
 import { FrameError, unknownColumn } from "./errors.js";
-import { type Index, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexColumn, positionsOf, labelSlice, sameLength, tupleLabels } from "./labels.js";
+import { type Index, type ColumnIndex, type LabelKey, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexLevels, positionsOf, labelSlice, sameLength, tupleLabels } from "./labels.js";
+import { columnPosition, selectColumnIndex, setIndex, resetIndex, xs, stack, unstack, type XsOptions } from "./multiIndex.js";
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
 import { shiftColumn, diffColumn, pctChangeColumn, cumulative, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions, type CumOp } from "./verbs/window.js";
-import { GroupBy } from "./verbs/groupby.js";
+import { GroupBy, type GroupByOptions } from "./verbs/groupby.js";
 import { merge, join, type MergeOptions, type JoinOptions } from "./verbs/merge.js";
 import { pivot, pivotTable, melt, type PivotTableOptions, type MeltOptions } from "./verbs/reshape.js";
 import { describe, info, corr, type DescribeOptions } from "./verbs/describe.js";
@@ -25,6 +26,7 @@ import { toCsv, type ToCsvOptions } from "./io/csvWrite.js";
 import { toJson, type JsonOrient } from "./io/json.js";
 import { reduceFrame, quantileFrame, type ReduceOptions, type QuantileOptions } from "./verbs/reduce.js";
 import { frameArith, type FrameOperand, type FrameArithOptions } from "./verbs/frameArith.js";
+import { reindexRows, takeRows, unionIndex } from "./align.js";
 import { frameToTensor } from "./ml/tensor.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
@@ -40,49 +42,65 @@ export interface FrameOptions {
 /** A new column for assign: a Series, values, one scalar for every row, or a function of the frame. */
 export type AssignValue = ColumnInput | Scalar | ((df: DataFrame) => ColumnInput | Scalar);
 
-/** A pandas-style table of named, typed columns with a row index, as pd.DataFrame: columns of float64, int64 (nullable), bool, string, category or datetime (ms) on typed arrays; pandas' methods in camelCase (head, loc/iloc, query, groupby, merge...). No MultiIndex (see docs/FRAME.md). */
+/** A pandas-style table of named, typed columns with a row index, as pd.DataFrame: columns of float64, int64 (nullable), bool, string, category or datetime (ms) on typed arrays; pandas' methods in camelCase (head, loc/iloc, query, groupby, merge...). Rows and columns may have several levels (MultiIndex; see docs/FRAME.md). */
 export class DataFrame {
   /** The column names in order (read-only; `columns` gives a copy), as pd.DataFrame.columns. */
   readonly names: readonly string[];
   /** The columns in internal layout, parallel to names (see column.ts); use col(name) for a Series. */
   readonly data: readonly Column[];
-  /** The row labels, as pd.DataFrame.index (a RangeIndex or one label column; no MultiIndex). */
+  /** The row labels, as pd.DataFrame.index (a RangeIndex, one label column, or a MultiIndex). */
   readonly index: Index;
+  /**
+   * The column labels' levels beside the flat `names`, as the levels and names of pandas'
+   * df.columns: null for plain named columns; one tuple per column (("hp", "min")) and a name per
+   * level when the columns have several levels or a named axis (pandas' columns.name). The flat
+   * names stay the labels joined by "_" ("hp_min"), so name-based verbs keep working.
+   */
+  readonly columnIndex: ColumnIndex | null = null;
 
   /**
    * A frame from columns, as pd.DataFrame({...}): each entry an array, typed array or Series.
+   * Series are placed by index label, as pandas: the rows are the union of their indexes (sorted
+   * when they differ; missing where a Series lacks a label), or `index` when given; arrays and
+   * typed arrays are placed by position.
    * @param columns name -> values (all the same length)
    */
   constructor(columns: Record<string, ColumnInput> = {}, opts: FrameOptions = {}) {
     const names = Object.keys(columns);
+    // like pandas, Series are placed by label: on the index given, else on the union of their indexes
+    const given = opts.index === undefined ? undefined : makeIndex("DataFrame", opts.index, "kind" in opts.index ? indexLength(opts.index) : opts.index.length);
+    const seriesIndex = given ?? unionIndex("DataFrame", Object.values(columns).filter((v): v is Series => v instanceof Series).map((s) => s.index));
     const data = names.map((k) => {
       const v = columns[k]!;
-      if (v instanceof Series) return opts.dtypes?.[k] ? castColumn("DataFrame", v.col, opts.dtypes[k]!, k) : v.col;
+      if (v instanceof Series) {
+        const col = takeRows(v.col, reindexRows("DataFrame", v.index, seriesIndex!));
+        return opts.dtypes?.[k] ? castColumn("DataFrame", col, opts.dtypes[k]!, k) : col;
+      }
       return columnFromValues("DataFrame", k, v, opts.dtypes?.[k]);
     });
-    const n = data.length ? colLength(data[0]!) : opts.index && !("kind" in opts.index) ? opts.index.length : 0;
+    const n = data.length ? colLength(data[0]!) : given ? indexLength(given) : 0;
     data.forEach((c, j) => {
       if (colLength(c) !== n) throw new FrameError(`DataFrame: column ${quote(names[j]!)} has ${colLength(c)} rows but ${quote(names[0]!)} has ${n}. All columns need the same length.`);
     });
     this.names = names;
     this.data = data;
-    // like pandas, a frame built from Series takes their index (positional: all must be as long)
-    const fromSeries = Object.values(columns).find((v): v is Series => v instanceof Series);
-    this.index = makeIndex("DataFrame", opts.index ?? fromSeries?.index, n);
+    this.index = makeIndex("DataFrame", given ?? seriesIndex, n);
   }
 
   /** A frame over existing columns (no copy, no checks beyond lengths). */
-  static fromColumns(names: readonly string[], data: readonly Column[], index?: Index): DataFrame {
+  static fromColumns(names: readonly string[], data: readonly Column[], index?: Index, levels: ColumnIndex | null = null): DataFrame {
     const n = data.length ? colLength(data[0]!) : index ? indexLength(index) : 0;
     // linear in the columns: a wide CSV can have tens of thousands
     const seen = new Set<string>();
     const dup = names.find((s) => seen.size === seen.add(s).size);
     if (dup !== undefined) throw new FrameError(`DataFrame: column name ${JSON.stringify(dup)} appears twice. Rename one of them (rename, or suffixes in merge).`);
     data.forEach((c, j) => sameLength("DataFrame", `column ${quote(names[j]!)}`, colLength(c), n));
-    const df = Object.create(DataFrame.prototype) as { names: readonly string[]; data: readonly Column[]; index: Index };
+    const df = Object.create(DataFrame.prototype) as { names: readonly string[]; data: readonly Column[]; index: Index; columnIndex: ColumnIndex | null };
     df.names = names.slice();
     df.data = data.slice();
     df.index = index ?? rangeIndex(n);
+    if (levels && indexLength(levels) !== names.length) throw new FrameError(`DataFrame: the column levels have ${indexLength(levels)} entries for ${names.length} columns. Pass one entry per column.`);
+    df.columnIndex = levels;
     return df as DataFrame;
   }
 
@@ -141,10 +159,18 @@ export class DataFrame {
   }
   /** Whether a column of this name exists, as `name in df.columns`. */
   has(name: string): boolean { return this.names.includes(name); }
-  /** One column as a Series (sharing the frame's index). */
-  col(name: string): Series { return Series.fromColumn(this.data[this.colIndex("col", name)]!, name, this.index); }
-  /** Alias of col, as df[name]. */
-  get(name: string): Series { return this.col(name); }
+  /**
+   * One column as a Series (sharing the frame's index), as df[name]; with column levels also by
+   * its tuple of labels, as df[("mpg", "mean")] (the Series is named with the flat name).
+   * @example
+   * mtcars.groupby("cyl", { asIndex: true }).agg({ mpg: ["mean", "max"] }).col(["mpg", "max"]).toArray() // [33.9, 21.4, 19.2]
+   */
+  col(name: string | readonly Scalar[]): Series {
+    const j = typeof name === "string" ? this.colIndex("col", name) : columnPosition("col", this, name);
+    return Series.fromColumn(this.data[j]!, this.names[j]!, this.index);
+  }
+  /** Alias of col, as df[name] or df[("a", "b")]. */
+  get(name: string | readonly Scalar[]): Series { return this.col(name); }
 
   /** The first n rows (default 5; negative n: all but the last -n), as pd.DataFrame.head. */
   head(n = 5): DataFrame { return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) }); }
@@ -247,20 +273,22 @@ export class DataFrame {
    * @example
    * mtcars.loc(mtcars.col("mpg").gt(25), ["model", "mpg"]) // shape [6, 2]
    */
-  loc(rows: Scalar | Scalar[] | Slice | Series | ArrayLike<boolean> | Uint8Array | null, cols?: string[] | Slice<string>): DataFrame {
+  loc(rows: Scalar | Scalar[] | Scalar[][] | Slice | Series | ArrayLike<boolean> | Uint8Array | null, cols?: string[] | Slice<string>): DataFrame {
     const df = this.take(this.locRows(rows));
     if (!cols) return df;
     if (!Array.isArray(cols)) return df.select(...Array.from(labelSlicePositions("loc", labelIndex(columnFromValues("loc", null, this.names)), cols), (j) => this.names[j]!));
     return df.select(...cols);
   }
 
-  private locRows(rows: Scalar | Scalar[] | Slice | Series | ArrayLike<boolean> | Uint8Array | null): Int32Array {
+  private locRows(rows: Scalar | Scalar[] | Scalar[][] | Slice | Series | ArrayLike<boolean> | Uint8Array | null): Int32Array {
     let idx: Int32Array;
     if (rows === null) idx = positionsFrom("loc", {}, this.length);
     else if (rows instanceof Uint8Array) idx = maskToIndex(maskOf("loc", rows, this.length));
     else if (rows instanceof Series && rows.dtype === "bool") idx = maskToIndex(maskOf("loc", rows, this.length));
     else if (Array.isArray(rows)) {
-      idx = rows.length && typeof rows[0] === "boolean" ? maskToIndex(maskOf("loc", rows as boolean[], this.length)) : Int32Array.from((rows as Scalar[]).flatMap((l) => positionsOf("loc", this.index, l)));
+      // on a MultiIndex an array of labels is one key (a tuple, pandas' df.loc[("a", 1)]) and an array of arrays a list of keys
+      const keys: LabelKey[] = this.index.kind === "multi" && !Array.isArray(rows[0]) ? [rows as Scalar[]] : (rows as LabelKey[]);
+      idx = rows.length && typeof rows[0] === "boolean" ? maskToIndex(maskOf("loc", rows as boolean[], this.length)) : Int32Array.from(keys.flatMap((l) => positionsOf("loc", this.index, l)));
     } else if (isSlice(rows)) idx = labelSlicePositions("loc", this.index, rows);
     else idx = Int32Array.from(positionsOf("loc", this.index, rows as Scalar));
     return idx;
@@ -268,7 +296,7 @@ export class DataFrame {
 
   /** Rows at positions (internal building block; -1 gives a missing row). */
   take(idx: Int32Array): DataFrame {
-    return DataFrame.fromColumns(this.names, this.data.map((c) => take(c, idx, true)), takeIndex(this.index, idx));
+    return DataFrame.fromColumns(this.names, this.data.map((c) => take(c, idx, true)), takeIndex(this.index, idx), this.columnIndex);
   }
 
   /** Rows where the mask holds: a bool Series (e.g. df.col("qty").gt(50)), a function of the frame, or booleans. */
@@ -288,8 +316,8 @@ export class DataFrame {
 
   /** Only these columns, in this order. */
   select(...names: string[]): DataFrame {
-    const flat = names.flat();
-    return DataFrame.fromColumns(flat, flat.map((k) => this.data[this.colIndex("select", k)]!), this.index);
+    const js = names.flat().map((k) => this.colIndex("select", k));
+    return DataFrame.fromColumns(js.map((j) => this.names[j]!), js.map((j) => this.data[j]!), this.index, selectColumnIndex(this.columnIndex, js));
   }
   /** Columns of these dtypes (e.g. ["float64", "int64"]), or "number". */
   selectDtypes(include: FrameDType[] | "number"): DataFrame {
@@ -308,20 +336,30 @@ export class DataFrame {
     const f = typeof map === "function" ? map : (k: string) => map[k] ?? k;
     return DataFrame.fromColumns(this.names.map(f), this.data, this.index);
   }
-  /** Add or replace columns (pandas assign). Functions see the frame with the earlier new columns. */
+  /**
+   * Add or replace columns, as pd.DataFrame.assign. Functions see the frame with the earlier new
+   * columns. A Series is placed by index label, as pandas' df["c"] = s: each row takes the value
+   * with its label, missing where the Series lacks it (int64 then becomes float64), and a Series
+   * whose index repeats a label is refused; arrays and typed arrays are placed by position.
+   * @example
+   * iris.assign({ half: iris.col("Sepal.Length").div(2) }) // shape [150, 6]
+   */
   assign(cols: Record<string, AssignValue>): DataFrame {
     let df: DataFrame = this;
     for (const [k, v0] of Object.entries(cols)) {
       const v = typeof v0 === "function" ? v0(df) : v0;
+      // a frame without columns or rows takes the first column's rows, as pandas' df["c"] = s
+      const empty = df.names.length === 0 && df.length === 0;
       let col: Column;
-      if (v instanceof Series) col = v.col;
+      if (v instanceof Series) col = empty ? v.col : takeRows(v.col, reindexRows("assign", v.index, df.index));
       else if (v === null || typeof v !== "object" || v instanceof Date) col = columnFromValues("assign", k, new Array(df.length).fill(v));
       else col = columnFromValues("assign", k, v);
-      sameLength("assign", `column ${quote(k)}`, colLength(col), df.length);
+      const index = !empty ? df.index : v instanceof Series ? v.index : rangeIndex(colLength(col));
+      sameLength("assign", `column ${quote(k)}`, colLength(col), indexLength(index));
       const j = df.names.indexOf(k);
       const names = j >= 0 ? df.names : [...df.names, k];
       const data = j >= 0 ? df.data.map((c, i) => (i === j ? col : c)) : [...df.data, col];
-      df = DataFrame.fromColumns(names, data, df.index);
+      df = DataFrame.fromColumns(names, data, index);
     }
     return df;
   }
@@ -333,18 +371,43 @@ export class DataFrame {
       return to ? castColumn("astype", c, to, k) : c;
     });
   }
-  /** The index becomes this column (removed from the columns). */
-  setIndex(name: string, opts: { drop?: boolean } = {}): DataFrame {
-    const j = this.colIndex("setIndex", name);
-    const keep = opts.drop ?? true;
-    return DataFrame.fromColumns(keep ? this.names.filter((k) => k !== name) : this.names, keep ? this.data.filter((_, i) => i !== j) : this.data, labelIndex(this.data[j]!, name));
-  }
-  /** The index becomes a column again (named "index" unless it has a name) and a RangeIndex replaces it. */
-  resetIndex(opts: { drop?: boolean } = {}): DataFrame {
-    if (opts.drop) return DataFrame.fromColumns(this.names, this.data);
-    const name = this.index.name ?? (this.names.includes("index") ? "level_0" : "index");
-    return DataFrame.fromColumns([name, ...this.names], [indexColumn(this.index), ...this.data]);
-  }
+  /**
+   * The index becomes this column, or these columns as a MultiIndex (removed from the columns
+   * unless drop: false), as pd.DataFrame.set_index.
+   * @example
+   * warpbreaks.setIndex(["wool", "tension"]).index.kind // "multi"
+   */
+  setIndex(keys: string | string[], opts: { drop?: boolean } = {}): DataFrame { return setIndex(this, Array.isArray(keys) ? keys : [keys], opts.drop ?? true); }
+  /**
+   * The index levels become leading columns again (named after the levels; "index" or "level_i"
+   * when unnamed) and a RangeIndex replaces them, as pd.DataFrame.reset_index; drop: true discards them.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().resetIndex().columns // ["wool", "tension", "breaks"]
+   */
+  resetIndex(opts: { drop?: boolean } = {}): DataFrame { return resetIndex(this, opts.drop ?? false); }
+  /**
+   * A cross-section of a MultiIndex, as pd.DataFrame.xs: rows whose leading levels equal `key` (a
+   * label or a tuple), or whose `level` (number or name) equals it; the matched levels are
+   * dropped unless dropLevel: false. `axis: 1` does the same on the column levels.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().xs("A").length // 3
+   */
+  xs(key: LabelKey, opts: XsOptions = {}): DataFrame { return xs(this, key, opts); }
+  /**
+   * The innermost column level moved into the rows, as pd.DataFrame.stack (missing cells dropped,
+   * as pandas' dropna=True): plain columns give a Series on a MultiIndex (row labels, column
+   * name); several column levels give a frame with one level fewer.
+   * @example
+   * mtcars.select("mpg", "hp").head(2).stack().length // 4
+   */
+  stack(opts: { dropna?: boolean } = {}): Series | DataFrame { return stack(this, opts); }
+  /**
+   * A row index level (default the last; a number or a name) moved to the columns, as
+   * pd.DataFrame.unstack: columns become (column, label) pairs, missing where no row fills a cell.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().unstack().shape // [2, 3]
+   */
+  unstack(level: number | string = -1): DataFrame { return unstack(this, level); }
 
   /** Row-wise (axis 1: fn gets each row as an object) or column-wise (axis 0: fn gets each column). */
   apply(fn: (row: Record<string, Scalar>, i: number) => unknown, opts: { axis: 1 }): Series;
@@ -393,7 +456,8 @@ export class DataFrame {
   }
   /** Rows sorted by index label, as pd.DataFrame.sort_index. */
   sortIndex(opts: { ascending?: boolean } = {}): DataFrame {
-    return this.take(argsort([indexColumn(this.index)], [opts.ascending ?? true], "last"));
+    const levels = indexLevels(this.index);
+    return this.take(argsort(levels, levels.map(() => opts.ascending ?? true), "last"));
   }
   /** The n rows with the largest values of `columns` (ties keep the first), as pandas nlargest. */
   nlargest(n: number, columns: string | string[]): DataFrame { return this.extremes(n, columns, false); }
@@ -471,12 +535,13 @@ export class DataFrame {
   /**
    * Element-wise this + other, as pd.DataFrame.add / +: other is a number, a Series whose index
    * holds column names (each column gets its own value, e.g. df.sub(df.mean())), or a frame.
-   * Columns match by label as pandas: equal labels pair up, otherwise the result has the sorted
-   * union of labels and a label on one side only gives an all-NaN float64 column. Rows pair by
-   * position (frames need the same length; pandas aligns row labels). `{ axis: "index" }` takes a
-   * Series of one value per row instead (df.div(df.sum({ axis: 1 }), { axis: "index" })), paired
-   * by position. Text columns concatenate with text only; dtypes follow Series arithmetic (int op
-   * int stays int64).
+   * Both axes match by label as pandas: equal labels pair up in place, otherwise the result has
+   * the sorted union of the labels and a label on one side only gives missing values (an all-NaN
+   * float64 column; int64 rows with a missing partner become float64). `{ axis: "index" }` takes
+   * a Series of row labels instead (df.div(df.sum({ axis: 1 }), { axis: "index" })), aligned with
+   * the frame's index. `{ fillValue }` with a frame or a number stands in for a value missing on
+   * one side only, as pandas' fill_value. Text columns concatenate with text only; dtypes follow
+   * Series arithmetic (int op int stays int64).
    * @example
    * iris.sub(iris.mean()) // shape [150, 5]
    */
@@ -562,14 +627,16 @@ export class DataFrame {
   /** Join on the index of `other` (or on `on` columns of this frame against other's index). */
   join(other: DataFrame, opts: JoinOptions = {}): DataFrame { return join(this, other, opts); }
   /**
-   * Group rows by one or several key columns; keys come back as columns (see docs/FRAME.md).
+   * Group rows by one or several key columns, as pd.DataFrame.groupby. Keys come back as leading
+   * columns (pandas' as_index=False form); `{ asIndex: true }` gives pandas' default, the keys as
+   * the index (a MultiIndex for several) and (column, function) column levels (see docs/FRAME.md).
    * @example
    * mtcars.groupby("cyl").agg({ mpg: "mean", hp: ["min", "max"] }) // shape [3, 4]
    */
-  groupby(keys: string | string[], opts: { sort?: boolean; dropna?: boolean } = {}): GroupBy {
+  groupby(keys: string | string[], opts: GroupByOptions = {}): GroupBy {
     return new GroupBy(this, Array.isArray(keys) ? keys : [keys], opts);
   }
-  /** A spreadsheet-style pivot table, as pd.pivot_table (several index columns come back as columns, not a MultiIndex). */
+  /** A spreadsheet-style pivot table, as pd.pivot_table: index keys as leading columns, or as the index with column levels under asIndex: true (pandas' form). */
   pivotTable(opts: PivotTableOptions): DataFrame { return pivotTable(this, opts); }
   /** Reshape long to wide without aggregating, as pd.DataFrame.pivot. */
   pivot(opts: { index: string; columns: string; values?: string }): DataFrame { return pivot(this, opts); }
@@ -615,7 +682,7 @@ export class DataFrame {
 
   /** A frame with each column replaced by fn(column). */
   mapColumns(fn: (c: Column, name: string, j: number) => Column): DataFrame {
-    return DataFrame.fromColumns(this.names, this.data.map((c, j) => fn(c, this.names[j]!, j)), this.index);
+    return DataFrame.fromColumns(this.names, this.data.map((c, j) => fn(c, this.names[j]!, j)), this.index, this.columnIndex);
   }
   /** The numeric (and datetime) columns, for verbs that skip text as pandas' numeric_only. */
   numericColumns(_op: string): DataFrame {

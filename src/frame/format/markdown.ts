@@ -1,9 +1,11 @@
 // toMarkdown: a GitHub pipe table laid out as pandas' to_markdown does it (through tabulate):
 // numbers right-aligned on the decimal point and written with "%g", text left-aligned, each
-// column at least two wider than its header.
+// column at least two wider than its header. Labels with several levels are written as Python
+// tuples, as tabulate writes pandas' MultiIndex entries: ('A', 'H'), (4, 0).
 
 import { type Column, cell, colLength, formatDate, isStringLike, take, range } from "../column.js";
-import { indexColumn } from "../labels.js";
+import { type Index, indexColumn, indexLength, indexLevels } from "../labels.js";
+import { labelName } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 
 /** Python's format(v, "g"). */
@@ -41,11 +43,18 @@ function alignDecimal(strs: string[]): string[] {
   return parts.map(([a, b]) => a!.padStart(wi) + b!.padEnd(wf));
 }
 
+/** Each entry of a MultiIndex as Python writes a tuple: strings quoted, numbers as str() writes them. */
+function pyTuples(ix: Index): string[] {
+  const levels = indexLevels(ix);
+  return Array.from({ length: indexLength(ix) }, (_, i) => `(${levels.map((c) => (isStringLike(c) && cell(c, i) !== null ? `'${cell(c, i)}'` : labelName(c, i))).join(", ")})`);
+}
+
 export function toMarkdown(df: DataFrame, opts: { index?: boolean } = {}): string {
   const showIndex = opts.index ?? true;
   const cols: { head: string; strs: string[]; numeric: boolean }[] = [];
-  if (showIndex) cols.push({ head: df.index.name ?? "", ...cells(take(indexColumn(df.index), range(0, df.length), true)) });
-  df.names.forEach((k, j) => cols.push({ head: k, ...cells(df.data[j]!) }));
+  if (showIndex) cols.push(df.index.kind === "multi" ? { head: "", strs: pyTuples(df.index), numeric: false } : { head: df.index.name ?? "", ...cells(take(indexColumn(df.index), range(0, df.length), true)) });
+  const heads = df.columnIndex?.kind === "multi" ? pyTuples(df.columnIndex) : df.names;
+  df.names.forEach((_, j) => cols.push({ head: heads[j]!, ...cells(df.data[j]!) }));
   const laid = cols.map((c) => {
     const strs = c.numeric && c.strs.length ? alignDecimal(c.strs) : c.strs;
     const w = Math.max(c.head.length + 2, ...strs.map((s) => s.length));

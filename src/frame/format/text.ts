@@ -3,9 +3,11 @@
 // scientific when values are tiny or huge), a leading sign space, right-aligned under the header,
 // the index left-aligned; more than 60 rows show the first and last 5 around a "..." row, more
 // than 20 columns the first and last 10. No line wrapping (pandas' expand_frame_repr=False).
+// A MultiIndex prints one column per level with repeated outer labels blanked (pandas' sparsify),
+// column levels one header row each, and level names where pandas puts them.
 
 import { type Column, cell, colLength, formatDate, take, range } from "../column.js";
-import { type Index, indexColumn } from "../labels.js";
+import { type Index, indexLevels, indexNames } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { pandasDtype } from "../verbs/describe.js";
@@ -65,10 +67,46 @@ export function formatValues(c: Column, lead = " ", naRep = "NaN"): string[] {
   }
 }
 
-/** Index labels as pandas prints them: no sign space, floats trimmed like values. */
+/**
+ * Index labels as pandas prints them, one list per level: no sign space, floats trimmed like
+ * values; on a MultiIndex (unless sparse is false) a label equal to the one above it, with every
+ * outer level equal too, is blanked, as pandas' sparsify_labels.
+ */
+export function formatIndexLevels(ix: Index, rows: Int32Array, sparse = true): string[][] {
+  const levels = indexLevels(ix).map((c) => formatValues(take(c, rows, true), ""));
+  if (ix.kind !== "multi" || !sparse) return levels;
+  const spans = levelSpans(levels);
+  return levels.map((l, k) => l.map((v, i) => (spans[k]![i]! > 0 ? v : "")));
+}
+
+/**
+ * How many entries each label covers once repeated outer labels are merged (0: merged into the
+ * label above), as pandas' get_level_lengths: the row spans of to_html and the blanks of to_string.
+ * The innermost level is never merged.
+ */
+export function levelSpans(levels: readonly string[][]): number[][] {
+  const n = levels[0]?.length ?? 0;
+  const spans = levels.map(() => new Array<number>(n).fill(1));
+  for (let i = 1; i < n; i++) {
+    for (let l = 0; l < levels.length - 1 && levels[l]![i] === levels[l]![i - 1]; l++) spans[l]![i] = 0;
+  }
+  for (const sp of spans) {
+    let start = 0;
+    for (let i = 1; i < n; i++) {
+      if (sp[i] === 0) { sp[start]!++; } else start = i;
+    }
+  }
+  return spans;
+}
+
+/** Lists side by side, each left-justified to its widest entry, `space` apart, as pandas' adjoin. */
+function adjoin(lists: string[][], space: number): string[] {
+  const widths = lists.map((l) => Math.max(0, ...l.map((s) => s.length)));
+  return lists[0]!.map((_, r) => lists.map((l, k) => l[r]!.padEnd(widths[k]!)).join(" ".repeat(space)));
+}
+
 function formatIndex(ix: Index, rows: Int32Array): string[] {
-  const c = take(indexColumn(ix), rows, true);
-  return formatValues(c, "").map((s) => s);
+  return adjoin(formatIndexLevels(ix, rows), 1);
 }
 
 function shownRows(n: number): { rows: Int32Array; cut: number } {
@@ -99,24 +137,33 @@ export function formatFrame(df: DataFrame): string {
     colCut = h;
   }
   const blocks: string[][] = [];
-  const indexName = df.index.name;
+  // header rows: one per column level, then the row index's level names when it has any
+  const rowNames = indexNames(df.index);
+  const showRowNames = rowNames.some((k) => k !== null);
+  const ci = df.columnIndex;
+  const colLevels = ci?.kind === "multi" ? formatIndexLevels(ci, Int32Array.from(colIdx)) : null;
+  const colNames = ci ? indexNames(ci) : [null];
+  const colHeader = colNames.some((k) => k !== null) ? colNames.map((k) => k ?? "") : colNames.map(() => "");
   // pandas' _truncate_vertically: ".." in columns at most 3 wide, the index's left-aligned
-  const idxRaw = formatIndex(df.index, rows);
-  const idxStrs = insertAt(idxRaw, cut, Math.max(indexName?.length ?? 0, ...idxRaw.map((s) => s.length)) > 3 ? "..." : "..");
-  const header = indexName !== null ? 2 : 1;
-  const idxCol = [...(indexName !== null ? ["", indexName] : [""]), ...idxStrs];
+  const levelStrs = formatIndexLevels(df.index, rows).map((l, k) => (showRowNames ? [rowNames[k] ?? "", ...l] : l));
+  const adjoined = adjoin(levelStrs, 1);
+  const labelLines = showRowNames ? adjoined.slice(1) : adjoined;
+  const idxStrs = insertAt(labelLines, cut, Math.max(0, ...adjoined.map((s) => s.length)) > 3 ? "..." : "..");
+  const under = showRowNames ? [adjoined[0]!] : [];
+  const idxCol = [...colHeader, ...under, ...idxStrs];
   const iw = Math.max(...idxCol.map((s) => s.length));
   blocks.push(idxCol.map((s) => s.padEnd(iw)));
+  const headerRows = colHeader.length + under.length;
   colIdx.forEach((j, p) => {
-    if (p === colCut) blocks.push([" ...", ...(header === 2 ? [" ..."] : []), ...idxStrs.map(() => " ...")]);
+    if (p === colCut) blocks.push([...Array.from({ length: headerRows }, (_, r) => (r < colHeader.length ? " ..." : "")), ...idxStrs.map(() => " ...")]);
     const c = take(df.data[j]!, rows, true);
     const formatted = formatValues(c);
-    const numeric0 = c.dtype === "float64" || c.dtype === "int64" || c.dtype === "bool";
-    const width = Math.max((numeric0 ? 1 : 0) + df.names[j]!.length, ...formatted.map((s) => s.length));
-    const vals = insertAt(formatted, cut, width > 3 ? "..." : "..");
-    // pandas puts a sign space before numeric headers too (format.py _get_formatted_column_labels)
+    // pandas puts a sign space before numeric headers (format.py _get_formatted_column_labels), not before column levels
     const numeric = c.dtype === "float64" || c.dtype === "int64" || c.dtype === "bool";
-    blocks.push(padCol([(numeric ? " " : "") + df.names[j]!, ...(header === 2 ? [""] : []), ...vals]));
+    const head = colLevels ? colLevels.map((l) => l[p]!) : [(numeric ? " " : "") + df.names[j]!];
+    const width = Math.max(...head.map((s) => s.length), ...formatted.map((s) => s.length));
+    const vals = insertAt(formatted, cut, width > 3 ? "..." : "..");
+    blocks.push(padCol([...head, ...under.map(() => ""), ...vals]));
   });
   const lines: string[] = [];
   for (let r = 0; r < blocks[0]!.length; r++) lines.push(blocks.map((b) => b[r]!).join(" ").trimEnd());
@@ -143,14 +190,18 @@ function padCol(strs: string[]): string[] {
 export function formatSeries(s: Series): string {
   const n = s.length;
   const { rows, cut } = shownRows(n);
-  const idx = insertAt(formatIndex(s.index, rows), cut, "");
+  // pandas' SeriesFormatter adjoins a MultiIndex's levels two spaces apart, names on the first line
+  const names = indexNames(s.index);
+  const levels = formatIndexLevels(s.index, rows);
+  const named = s.index.kind === "multi" ? adjoin(levels.map((l, k) => [names[k] ?? "", ...l]), 2) : [names[0] ?? "", ...levels[0]!];
+  const idx = insertAt(named.slice(1), cut, "");
   const shown = formatValues(take(s.col, rows, true));
   const vw = Math.max(0, ...shown.map((x) => x.length));
   // pandas centres the dots in the value width (str.center)
   const vals = insertAt(shown, cut, pyCenter(vw > 3 ? "..." : "..", vw));
   const iw = Math.max(0, ...idx.map((x) => x.length));
   const lines = idx.map((x, r) => `${x.padEnd(iw)}   ${vals[r]!.padStart(vw)}`.trimEnd());
-  if (s.index.name !== null) lines.unshift(s.index.name);
+  if (names.some((k) => k !== null)) lines.unshift(named[0]!.trimEnd());
   const footer: string[] = [];
   if (s.name !== null) footer.push(`Name: ${s.name}`);
   if (cut >= 0) footer.push(`Length: ${n}`);

@@ -3,7 +3,7 @@
 import { type Column, type FrameDType, cell, colLength, countNA, floatCol, isStringLike, numericView, encodeStrings, intCol } from "../column.js";
 import { quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
-import { type Index, indexLabel, indexLength, labelIndex } from "../labels.js";
+import { type Index, indexLabel, indexLength, labelIndex, indexLevels } from "../labels.js";
 import { DataFrame } from "../table.js";
 import { Series, pearson } from "../series.js";
 
@@ -86,7 +86,7 @@ export function info(df: DataFrame): string {
   const ix = df.index;
   const lines = ["<class 'tensorloom.frame.DataFrame'>"];
   if (ix.kind === "range") lines.push(`RangeIndex: ${n} entries, ${ix.start} to ${ix.start + n - 1}`);
-  else lines.push(`Index: ${n} entries, ${n ? String(indexLabel(ix, 0)) : ""} to ${n ? String(indexLabel(ix, n - 1)) : ""}`);
+  else lines.push(`${ix.kind === "multi" ? "MultiIndex" : "Index"}: ${n} entries, ${n ? String(indexLabel(ix, 0)) : ""} to ${n ? String(indexLabel(ix, n - 1)) : ""}`);
   if (df.names.length === 0) { lines.push("Empty DataFrame"); return lines.join("\n"); }
   lines.push(`Data columns (total ${df.names.length} columns):`);
   const dtypes = df.data.map(pandasDtype);
@@ -103,7 +103,7 @@ export function info(df: DataFrame): string {
   const tally = new Map<string, number>();
   dtypes.forEach((d) => tally.set(d, (tally.get(d) ?? 0) + 1));
   lines.push(`dtypes: ${[...tally.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([d, c]) => `${d}(${c})`).join(", ")}`);
-  const bytes = df.data.reduce((s, c) => s + columnBytes(c), ix.kind === "range" ? 128 : columnBytes(ix.col));
+  const bytes = df.data.reduce((s, c) => s + columnBytes(c), ix.kind === "range" ? 128 : indexLevels(ix).reduce((b, c) => b + columnBytes(c), 0));
   lines.push(`memory usage: ${sizeFmt(bytes, df.data.some((c) => c.dtype === "string") ? "+" : "")}`);
   return lines.join("\n");
 }

@@ -1,11 +1,14 @@
-// groupby: split rows by key columns, apply an aggregate per group, combine. Keys come back as
-// ordinary leading columns with a RangeIndex (pandas' as_index=False form), and a column with
-// several aggregates gets flat names "col_agg" instead of a MultiIndex; see docs/FRAME.md.
+// groupby: split rows by key columns, apply an aggregate per group, combine. By default keys come
+// back as ordinary leading columns with a RangeIndex (pandas' as_index=False form) and a column
+// with several aggregates gets flat names "col_agg"; asIndex: true gives pandas' default shape
+// (keys as the index levels, (column, function) column levels). See docs/FRAME.md.
 
 import { type Column, type Scalar, cell, isStringLike, take, columnFromValues, colLength } from "../column.js";
 import { type AggName, type AggSpec, type Groups, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
+import { multiIndex } from "../labels.js";
+import { columnLevels } from "../multiIndex.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
 import { concat } from "./concat.js";
@@ -16,14 +19,22 @@ export interface NamedAgg { column: string; aggfunc: AggSpec }
 /** What agg accepts per output: one aggregate for every column, a list, per column, or named. */
 export type AggInput = AggSpec | AggSpec[] | Record<string, AggSpec | AggSpec[] | NamedAgg>;
 
+/**
+ * Options of groupby, as pandas' groupby keywords: sort (keys in sorted order, default true),
+ * dropna (leave out rows whose key is missing, default true) and asIndex (default false: keys as
+ * leading columns and flat "col_agg" names; true: pandas' default, keys as the row index (a
+ * MultiIndex for several keys) and (column, function) column levels for several functions).
+ */
+export interface GroupByOptions { sort?: boolean; dropna?: boolean; asIndex?: boolean }
+
 const NUMERIC_ONLY = new Set(["sum", "mean", "std", "var", "median", "prod"]);
 
-/** Rows split by key columns, then aggregated per group, as pandas' DataFrameGroupBy; keys come back as leading columns (as_index=False form) and several aggregates of a column get flat "col_agg" names instead of a MultiIndex. */
+/** Rows split by key columns, then aggregated per group, as pandas' DataFrameGroupBy; keys come back as leading columns with flat "col_agg" names (as_index=False form), or as the index with column levels under asIndex: true (pandas' default). */
 export class GroupBy {
   private cache: { groups: Groups; keys: Column[] } | null = null;
   private readonly valueNames: string[];
 
-  constructor(/** The frame being grouped. */ readonly df: DataFrame, /** The key column names, as pandas' groupby keys. */ readonly keys: string[], private readonly opts: { sort?: boolean; dropna?: boolean } = {}, values?: string[]) {
+  constructor(/** The frame being grouped. */ readonly df: DataFrame, /** The key column names, as pandas' groupby keys. */ readonly keys: string[], private readonly opts: GroupByOptions = {}, values?: string[]) {
     if (keys.length === 0) throw new FrameError(`groupby: no key columns given. Pass a column name or a list of them.`);
     keys.forEach((k) => df.colIndex("groupby", k));
     this.valueNames = values ?? df.names.filter((k) => !keys.includes(k));
@@ -63,7 +74,9 @@ export class GroupBy {
   /** Alias of col, as df.groupby(k)[name]. */
   get(name: string): SeriesGroupBy { return this.col(name); }
 
-  private result(names: string[], cols: Column[]): DataFrame {
+  /** The aggregated columns with the keys: leading columns, or the index (asIndex) with column levels when `tuples` are given. */
+  private result(names: string[], cols: Column[], tuples: Scalar[][] | null = null): DataFrame {
+    if (this.opts.asIndex) return DataFrame.fromColumns(names, cols, multiIndex(this.groups.keys, this.keys), tuples && columnLevels(tuples, [null, null]));
     return DataFrame.fromColumns([...this.keys, ...names], [...this.groups.keys, ...cols]);
   }
 
@@ -71,14 +84,17 @@ export class GroupBy {
    * Aggregate: "mean" for every value column; ["min", "max"] (columns named col_min, col_max);
    * { mpg: "mean", hp: ["min", "max"] }; or named outputs { avgMpg: { column: "mpg", aggfunc: "mean" } }.
    * Text columns are skipped by numeric aggregates given for all columns (pandas numeric_only).
+   * Under asIndex a list of functions gives two column levels (column, function), as pandas.
    */
   agg(spec: AggInput): DataFrame {
     const { groups } = this.groups;
     const names: string[] = [];
     const cols: Column[] = [];
+    const tuples: Scalar[][] = [];
     const run = (src: string, fn: AggSpec, out: string) => {
       const c = this.df.data[this.df.colIndex("agg", src)]!;
       names.push(out);
+      tuples.push([src, typeof fn === "string" ? fn : fn.name || "<lambda>"]);
       cols.push(aggregate(`groupby.agg`, fn, c, src, groups));
     };
     if (typeof spec === "string" || typeof spec === "function" || Array.isArray(spec)) {
@@ -98,7 +114,8 @@ export class GroupBy {
         for (const f of list) run(out, f, Array.isArray(v) ? `${out}_${typeof f === "string" ? f : f.name || "fn"}` : out);
       }
     }
-    return this.result(names, cols);
+    const levels = Array.isArray(spec) || (typeof spec === "object" && Object.values(spec).some(Array.isArray));
+    return this.result(names, cols, levels ? tuples : null);
   }
 
   /** Sum of each value column per group, as pandas' GroupBy.sum (keys as leading columns). */

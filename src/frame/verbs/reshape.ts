@@ -1,11 +1,14 @@
 // Reshaping: pivotTable (group by index keys x column labels, aggregate), pivot (no aggregation),
 // melt (wide to long) and crosstab (counts). Row keys come back as leading columns and the
-// spread labels as column names (String(label), or "value_label" for several value columns).
+// spread labels as column names (String(label), or "value_label" for several value columns),
+// unless asIndex asks for pandas' form (keys as the index, labels as column levels).
 
-import { type Column, type Scalar, cell, castColumn, colLength, concatColumns, encodeStrings, isStringLike, take, formatDate, formatNumberPlain, floatCol } from "../column.js";
+import { type Column, type Scalar, type StrColumn, cell, castColumn, colLength, concatColumns, encodeStrings, isStringLike, take, formatDate, formatNumberPlain, floatCol, usedDict } from "../column.js";
 import { type AggSpec, aggregate } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
+import { multiIndex } from "../labels.js";
+import { columnLevels, labelName } from "../multiIndex.js";
 import { fillColumn } from "./missing.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
@@ -14,10 +17,22 @@ import { Series } from "../series.js";
 export interface PivotTableOptions {
   values?: string | string[];
   index: string | string[];
-  columns?: string;
+  /** One or several column keys; several give labels joined by "_" ("A_L"), or column levels under asIndex. */
+  columns?: string | string[];
+  /**
+   * pandas' result shape: the index keys as the row index (a MultiIndex for several) and the
+   * column labels as column levels named after the column keys (with the value names as the
+   * outer level when values is a list). Default false: keys as leading columns, flat names.
+   */
+  asIndex?: boolean;
   aggfunc?: AggSpec;
   fillValue?: Scalar;
-  /** Add an "All" row and column aggregated over all the rows (not over the cells). */
+  /**
+   * Add an "All" row and column aggregated over all the rows (not over the cells). pandas puts
+   * "All" beside the keys in one object index (ints and a string); a column here holds one type,
+   * so the key columns become text, as pandas prints them: 4 -> "4", 1.5 -> "1.5", true ->
+   * "True", a date -> "2020-01-01". A key already named like the margin is refused, as pandas.
+   */
   margins?: boolean;
   marginsName?: string;
   /** Drop columns whose cells are all missing (pandas' default). */
@@ -26,15 +41,7 @@ export interface PivotTableOptions {
 
 const asList = (x: string | string[]): string[] => (Array.isArray(x) ? x : [x]);
 
-/** A label as a column name: "4", "1.5", "setosa", "1949-01-01". */
-export function labelName(c: Column, i: number): string {
-  const v = cell(c, i);
-  if (v === null) return "NaN";
-  if (v instanceof Date) return formatDate(v.getTime());
-  if (typeof v === "number") return formatNumberPlain(v, c.dtype === "float64");
-  if (typeof v === "boolean") return v ? "True" : "False";
-  return v;
-}
+export { labelName };
 
 /**
  * pandas pivot_table.
@@ -44,16 +51,19 @@ export function labelName(c: Column, i: number): string {
 export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   const index = asList(opts.index);
   const aggfunc = opts.aggfunc ?? "mean";
-  const colKey = opts.columns;
-  const used = new Set([...index, ...(colKey ? [colKey] : [])]);
-  const values = opts.values ? asList(opts.values) : df.names.filter((k) => !used.has(k) && (!isStringLike(df.data[df.colIndex("pivotTable", k)]!) || typeof aggfunc !== "string" || !["mean", "sum", "std", "var", "median", "prod"].includes(aggfunc)));
+  const colKeys = opts.columns === undefined ? [] : asList(opts.columns);
+  const used = new Set([...index, ...colKeys]);
+  // pandas' form sorts the value columns (pivot_table's sort=True)
+  const given = opts.values ? asList(opts.values) : null;
+  const values = given ? (opts.asIndex ? [...given].sort() : given) : df.names.filter((k) => !used.has(k) && (!isStringLike(df.data[df.colIndex("pivotTable", k)]!) || typeof aggfunc !== "string" || !["mean", "sum", "std", "var", "median", "prod"].includes(aggfunc)));
   [...used, ...values].forEach((k) => df.colIndex("pivotTable", k));
   const rowCols = index.map((k) => df.data[df.colIndex("pivotTable", k)]!);
   // rows with a missing index or column key are left out, as pandas does
-  const keyCols = colKey ? [...rowCols, df.data[df.colIndex("pivotTable", colKey)]!] : rowCols;
+  const colCols = colKeys.map((k) => df.data[df.colIndex("pivotTable", k)]!);
+  const keyCols = [...rowCols, ...colCols];
   const present = groupIds(keyCols, true).ids;
   const R = sortedGroups(rowCols, groupIds(rowCols, true), true);
-  const C = colKey ? sortedGroups([df.data[df.colIndex("pivotTable", colKey)]!], groupIds([df.data[df.colIndex("pivotTable", colKey)]!], true), true) : null;
+  const C = colCols.length ? sortedGroups(colCols, groupIds(colCols, true), true) : null;
   const nR = R.groups.n, nC = C ? C.groups.n : 1;
   const cellIds = new Int32Array(df.length);
   for (let i = 0; i < cellIds.length; i++) {
@@ -62,8 +72,11 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   }
   const cells = { ids: cellIds, n: nR * nC };
   const size = aggregate("pivotTable", "size", rowCols[0]!, null, cells) as { values: Float64Array };
-  const colLabels = C ? Array.from({ length: nC }, (_, c) => labelName(C.keys[0]!, c)) : [];
+  const colLabels = C ? Array.from({ length: nC }, (_, c) => C.keys.map((k) => labelName(k, c)).join("_")) : [];
   const marginName = opts.marginsName ?? "All";
+  // column levels (asIndex): the value name when values is a list, then one label per column key
+  const valueLevel = Array.isArray(opts.values) || (values.length > 1 && C !== null);
+  const tupleOf = (v: string, c: number): Scalar[] => [...(valueLevel || !C ? [v] : []), ...(C ? (c < 0 ? colKeys.map((_, k) => (k === 0 ? marginName : "")) : C.keys.map((k) => cell(k, c))) : [])];
   const outs: { name: string; col: Column; v: string; c: number }[] = [];
   let intAgg = false;
   for (const v of values) {
@@ -83,8 +96,13 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   }
   let keyOut: Column[] = R.keys;
   if (opts.margins) {
-    // the All row: each column label's rows across every row key (-1: all rows); text keys get "All"
-    keyOut = R.keys.map((k, j) => concatColumns("pivotTable", index[j]!, [isStringLike(k) ? k : castColumn("pivotTable", k, "string", index[j]!), encodeStrings([j === 0 ? marginName : ""])]));
+    // the All row: each column label's rows across every row key (-1: all rows); the keys become
+    // text so that "All" fits beside them (pandas: an object index mixing the keys and "All")
+    const textKeys = R.keys.map((k, j) => (isStringLike(k) ? k : castColumn("pivotTable", k, "string", index[j]!)));
+    textKeys.forEach((k, j) => {
+      if (usedDict(k as StrColumn).includes(marginName)) throw new FrameError(`pivotTable: the index column ${JSON.stringify(index[j])} holds the label ${JSON.stringify(marginName)}, which is also the margins' name (pandas: Conflicting name "${marginName}" in margins). Pass another marginsName.`);
+    });
+    keyOut = textKeys.map((k, j) => concatColumns("pivotTable", index[j]!, [k, encodeStrings([j === 0 ? marginName : ""])]));
     const colIds = Int32Array.from(present, (q, i) => (q < 0 ? -1 : C ? C.groups.ids[i] : 0));
     const allIds = Int32Array.from(present, (q) => (q < 0 ? -1 : 0));
     for (const o of outs) {
@@ -102,6 +120,10 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
       const filled = fillColumn("pivotTable", c, names[j]!, fv);
       return intAgg && typeof fv === "number" && Number.isInteger(fv) && filled.dtype === "float64" && filled.values.every((x) => Number.isInteger(x)) ? castColumn("pivotTable", filled, "int64", names[j]!) : filled;
     });
+  }
+  if (opts.asIndex) {
+    const levels = C ? columnLevels(outs.map((o) => tupleOf(o.v, o.c)), [...(valueLevel ? [null] : []), ...colKeys]) : null;
+    return DataFrame.fromColumns(names, outCols, multiIndex(keyOut, index), levels);
   }
   return DataFrame.fromColumns([...index, ...names], [...keyOut, ...outCols]);
 }

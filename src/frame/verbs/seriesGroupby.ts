@@ -1,28 +1,26 @@
 // SeriesGroupBy: one value column of a groupby (df.groupby(k).col("x"), pandas'
 // df.groupby(k)["x"]). Results take pandas' Series shapes: an aggregate is a Series indexed by
 // the group keys, a list of aggregates a frame with one column per function (index: the keys),
-// transform a Series aligned to the original rows. With several keys the index labels are the
-// keys written "(a, b)", as DataFrame.valueCounts (there is no MultiIndex).
+// transform a Series aligned to the original rows. With several keys the index is a MultiIndex,
+// as pandas.
 
-import { type Column, type Scalar, columnFromValues } from "../column.js";
+import { type Column, type Scalar } from "../column.js";
 import { type AggName, type AggSpec, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
-import { type Index, labelIndex, tupleLabels } from "../labels.js";
+import { type Index, multiIndex } from "../labels.js";
 import { Series } from "../series.js";
 import { DataFrame } from "../table.js";
 import type { GroupBy } from "./groupby.js";
 
-/** One column of a groupby, as pandas' SeriesGroupBy: aggregates give a Series indexed by the group keys (several keys: labels "(a, b)", no MultiIndex), a list of aggregates a DataFrame with columns named by function, transform a Series aligned to the rows. */
+/** One column of a groupby, as pandas' SeriesGroupBy: aggregates give a Series indexed by the group keys (a MultiIndex for several keys), a list of aggregates a DataFrame with columns named by function, transform a Series aligned to the rows. */
 export class SeriesGroupBy {
   constructor(/** The grouping of the frame. */ readonly by: GroupBy, /** The value column. */ readonly name: string) {
     by.df.colIndex("groupby.col", name);
   }
 
-  /** The group keys as a row index: the key column (named after it), or "(a, b)" labels for several keys. */
+  /** The group keys as a row index named after them: the key column, or a MultiIndex for several keys. */
   private keyIndex(): Index {
-    const { keys } = this.by.groups;
-    if (keys.length === 1) return labelIndex(keys[0]!, this.by.keys[0]!);
-    return labelIndex(columnFromValues("groupby", null, tupleLabels(keys, this.by.ngroups)));
+    return multiIndex(this.by.groups.keys, this.by.keys);
   }
 
   private column(op: string, fn: AggSpec): Column {

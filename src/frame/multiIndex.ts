@@ -1,0 +1,273 @@
+// MultiIndex verbs: setIndex with several keys, resetIndex back to flat columns, xs, stack and
+// unstack, and the column levels (ColumnIndex) that ride beside the flat column names. Row
+// levels are full-length columns (labels.ts), so these verbs are takes and group ids (keys.ts);
+// nothing here builds pandas' codes/levels pairs.
+
+import { type Column, type Scalar, cell, colLength, columnFromValues, concatColumns, encodeStrings, formatDate, formatNumberPlain, naMask, range, strCol, take, toCategory } from "./column.js";
+import { FrameError } from "./errors.js";
+import { type ColumnIndex, type Index, type LabelKey, indexDepth, indexLength, indexLevels, indexNames, indexTuple, multiIndex, positionsOf, rangeIndex, takeIndex, tupleKey } from "./labels.js";
+import { groupIds, sortedGroups } from "./keys.js";
+import { DataFrame } from "./table.js";
+import { Series } from "./series.js";
+
+/** A label as column-name text: "4", "1.5" (a float label), "setosa", "1949-01-01", "True", "NaN". */
+export function labelText(v: Scalar, isFloat = false): string {
+  if (v === null || (typeof v === "number" && Number.isNaN(v))) return "NaN";
+  if (v instanceof Date) return formatDate(v.getTime());
+  if (typeof v === "number") return formatNumberPlain(v, isFloat);
+  if (typeof v === "boolean") return v ? "True" : "False";
+  return v;
+}
+
+/** A label of a column as text, float labels with their ".0" (as pandas prints them): "4", "1.5", "2.0", "setosa". */
+export function labelName(c: Column, i: number): string {
+  return labelText(cell(c, i), c.dtype === "float64");
+}
+
+/** The flat names of column levels: each column's labels joined by "_", trailing empty labels left out ("hp_min"; ("cyl", "") is "cyl"). */
+export function flatNames(ci: ColumnIndex): string[] {
+  const levels = indexLevels(ci);
+  return Array.from({ length: indexLength(ci) }, (_, j) => {
+    const parts = levels.map((c) => labelName(c, j));
+    while (parts.length > 1 && parts.at(-1) === "") parts.pop();
+    return parts.join("_");
+  });
+}
+
+/**
+ * One level of column labels: typed when the labels share a type, else text (pandas: an object
+ * level, as "All" beside numbers). Text levels are categories in sorted order, as the levels
+ * pandas builds from tuples: stack orders its groups by the categories, as pandas by level codes.
+ */
+function levelColumn(values: readonly Scalar[]): Column {
+  let c: Column;
+  try {
+    c = columnFromValues("columns", null, values);
+  } catch {
+    c = encodeStrings(values.map((v) => labelText(v)));
+  }
+  return c.dtype === "string" ? toCategory(c) : c;
+}
+
+/** Column names as a level that keeps their order (pandas keeps a frame's columns as the outer level of unstack). */
+function namesLevel(names: readonly string[]): Column {
+  return strCol(range(0, names.length), names, "category");
+}
+
+/** Column levels from one tuple of labels per column and a name per level. */
+export function columnLevels(tuples: readonly (readonly Scalar[])[], names: readonly (string | null)[]): ColumnIndex {
+  tuples.forEach((t, j) => { if (t.length !== names.length) throw new FrameError(`columns: column ${j} has ${t.length} labels but the columns have ${names.length} levels. Pass one label per level.`); });
+  return multiIndex(names.map((_, l) => levelColumn(tuples.map((t) => t[l]!))), names) as ColumnIndex;
+}
+
+/** The column levels of some columns (by position), or null when the frame has none. */
+export function selectColumnIndex(ci: ColumnIndex | null, positions: readonly number[]): ColumnIndex | null {
+  return ci ? (takeIndex(ci, Int32Array.from(positions)) as ColumnIndex) : null;
+}
+
+/** The position of the column with this full tuple of labels, or an error naming the levels. */
+export function columnPosition(op: string, df: DataFrame, key: readonly Scalar[]): number {
+  const ci = df.columnIndex;
+  if (!ci || ci.kind !== "multi") {
+    if (key.length === 1 && typeof key[0] === "string") return df.colIndex(op, key[0]);
+    throw new FrameError(`${op}: a tuple key ${JSON.stringify(key)} needs column levels, but the columns have one level. Pass a column name.`);
+  }
+  if (key.length !== ci.cols.length) throw new FrameError(`${op}: the key ${JSON.stringify(key)} has ${key.length} labels but the columns have ${ci.cols.length} levels; a column needs one label per level (xs(key, { axis: 1 }) selects a partial key).`);
+  return positionsOf(op, ci, key)[0]!;
+}
+
+/** The position of a level given by number (negative from the end) or name. */
+export function levelPosition(op: string, names: readonly (string | null)[], level: number | string): number {
+  if (typeof level === "number") {
+    const p = level < 0 ? level + names.length : level;
+    if (Number.isInteger(p) && p >= 0 && p < names.length) return p;
+    throw new FrameError(`${op}: level ${level} is out of range for ${names.length} levels. Pass 0..${names.length - 1} (or a negative number from the end).`);
+  }
+  const p = names.indexOf(level);
+  if (p < 0) throw new FrameError(`${op}: no level named ${JSON.stringify(level)}. The levels are ${names.map((k) => (k === null ? "None" : JSON.stringify(k))).join(", ")}.`);
+  return p;
+}
+
+/** The frame indexed by these columns: one makes a label index, several a MultiIndex, as pd.DataFrame.set_index. */
+export function setIndex(df: DataFrame, keys: readonly string[], drop: boolean): DataFrame {
+  if (keys.length === 0) throw new FrameError(`setIndex: no columns given. Pass a column name or a list of them.`);
+  const js = keys.map((k) => df.colIndex("setIndex", k));
+  const keep = drop ? df.names.map((_, j) => j).filter((j) => !js.includes(j)) : df.names.map((_, j) => j);
+  return DataFrame.fromColumns(keep.map((j) => df.names[j]!), keep.map((j) => df.data[j]!), multiIndex(js.map((j) => df.data[j]!), keys), selectColumnIndex(df.columnIndex, keep));
+}
+
+/**
+ * The index levels become leading columns (named after the levels; unnamed ones "index", or
+ * "level_i" on a MultiIndex, as pandas) and a RangeIndex replaces them, as pd.DataFrame.reset_index.
+ * With column levels the new columns get the level name first and "" below it, as pandas.
+ */
+export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
+  const ci = df.columnIndex;
+  if (drop) return DataFrame.fromColumns(df.names, df.data, undefined, ci);
+  const ix = df.index;
+  const names = indexNames(ix).map((k, j) => k ?? (ix.kind === "multi" ? `level_${j}` : df.names.includes("index") ? "level_0" : "index"));
+  const levels = ci && columnLevels([...names.map((k) => [k, ...indexNames(ci).slice(1).map(() => "")]), ...columnTuples(ci)], indexNames(ci));
+  return DataFrame.fromColumns([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
+}
+
+/** Options of xs: which level the key is for, which axis, and whether the matched levels are dropped, as pd.DataFrame.xs's keywords. */
+export interface XsOptions { level?: number | string; axis?: 0 | 1; dropLevel?: boolean }
+
+/** Rows (or columns, axis 1) whose key matches at the leading levels or at `level`, and the levels left after dropping the matched ones. */
+function matchLevels(op: string, levels: readonly Column[], names: readonly (string | null)[], key: LabelKey, level: number | string | undefined, lookup: (k: LabelKey) => number[]): { rows: number[]; matched: number[] } {
+  const parts = Array.isArray(key) ? (key as readonly Scalar[]) : [key as Scalar];
+  if (level === undefined) return { rows: lookup(key), matched: parts.map((_, j) => j) };
+  if (parts.length !== 1) throw new FrameError(`${op}: with level given the key is one label, got ${JSON.stringify(parts)}. Drop level to match several leading levels.`);
+  const p = levelPosition(op, names, level);
+  const want = tupleKey(parts);
+  const c = levels[p]!;
+  const rows: number[] = [];
+  for (let i = 0; i < colLength(c); i++) if (tupleKey([cell(c, i)]) === want) rows.push(i);
+  if (rows.length === 0) throw new FrameError(`${op}: label ${JSON.stringify(parts[0])} is not in level ${JSON.stringify(names[p] ?? p)}. Check the level and the label's type (4 is not "4").`);
+  return { rows, matched: [p] };
+}
+
+/**
+ * A cross-section, as pd.DataFrame.xs: the rows whose index starts with `key` (one label, or a
+ * tuple of the leading levels), or whose `level` equals key; the matched levels are dropped
+ * unless dropLevel is false. axis 1 selects columns by their column levels the same way.
+ */
+export function xs(df: DataFrame, key: LabelKey, opts: XsOptions = {}): DataFrame {
+  const drop = opts.dropLevel ?? true;
+  if (opts.axis === 1) {
+    const ci = df.columnIndex;
+    if (!ci) throw new FrameError(`xs: the columns have no levels; select columns by name (select, col).`);
+    const levels = indexLevels(ci), names = indexNames(ci);
+    const { rows: cols, matched } = matchLevels("xs", levels, names, key, opts.level, (k) => positionsOf("xs", ci, k));
+    const keepLevels = names.map((_, l) => l).filter((l) => !drop || !matched.includes(l));
+    if (keepLevels.length === 0) throw new FrameError(`xs: the key ${JSON.stringify(key)} names whole columns; use col(tuple) for one column, or dropLevel: false.`);
+    const at = Int32Array.from(cols);
+    const kept = multiIndex(keepLevels.map((l) => take(levels[l]!, at, true)), keepLevels.map((l) => names[l]!)) as ColumnIndex;
+    return DataFrame.fromColumns(drop ? flatNames(kept) : cols.map((j) => df.names[j]!), cols.map((j) => df.data[j]!), df.index, kept.kind === "multi" || kept.name !== null ? kept : null);
+  }
+  const ix = df.index;
+  const levels = indexLevels(ix), names = indexNames(ix);
+  const { rows, matched } = matchLevels("xs", levels, names, key, opts.level, (k) => positionsOf("xs", ix, k));
+  const idx = Int32Array.from(rows);
+  const taken = df.take(idx);
+  if (!drop || ix.kind !== "multi") return taken;
+  const keep = levels.map((_, l) => l).filter((l) => !matched.includes(l));
+  const index: Index = keep.length === 0 ? rangeIndex(idx.length) : multiIndex(keep.map((l) => take(levels[l]!, idx, true)), keep.map((l) => names[l]!));
+  return DataFrame.fromColumns(taken.names, taken.data, index, taken.columnIndex);
+}
+
+/** Where each row lands when `level` moves to the columns: the new index, the column labels and, per (row, label) cell, the source row or -1. */
+function unstackPlan(op: string, ix: Index, level: number | string): { index: Index; labels: Column; name: string | null; source: Int32Array; nR: number; nC: number } {
+  if (ix.kind !== "multi") throw new FrameError(`${op}: the index has one level; unstack needs a MultiIndex (setIndex([a, b]) or groupby(keys, { asIndex: true })).`);
+  const L = levelPosition(op, ix.names, level);
+  const rest = ix.cols.filter((_, l) => l !== L), restNames = ix.names.filter((_, l) => l !== L);
+  const R = sortedGroups(rest, groupIds(rest, false), true);
+  const C = sortedGroups([ix.cols[L]!], groupIds([ix.cols[L]!], false), true);
+  const nR = R.groups.n, nC = C.groups.n;
+  const source = new Int32Array(nR * nC).fill(-1);
+  const n = indexLength(ix);
+  for (let i = 0; i < n; i++) {
+    const p = R.groups.ids[i]! * nC + C.groups.ids[i]!;
+    if (source[p]! >= 0) throw new FrameError(`${op}: the index entry (${ix.cols.map((c) => labelText(cell(c, i))).join(", ")}) appears in rows ${source[p]} and ${i}; unstack needs each entry once. Aggregate first (groupby(..., { asIndex: true }).mean()).`);
+    source[p] = i;
+  }
+  return { index: multiIndex(R.keys, restNames), labels: C.keys[0]!, name: ix.names[L]!, source, nR, nC };
+}
+
+function unstackCells(plan: ReturnType<typeof unstackPlan>, col: Column, c: number): Column {
+  const idx = new Int32Array(plan.nR);
+  for (let r = 0; r < plan.nR; r++) idx[r] = plan.source[r * plan.nC + c]!;
+  return take(col, idx);
+}
+
+/**
+ * A level of the row MultiIndex (default the last) moved to the columns, as pd.DataFrame.unstack:
+ * rows are the other levels' distinct entries (sorted), columns each column x each label of the
+ * level (sorted); cells no row fills are missing (int columns become float64, as pandas).
+ */
+export function unstack(df: DataFrame, level: number | string = -1): DataFrame {
+  const plan = unstackPlan("unstack", df.index, level);
+  const ci = df.columnIndex;
+  const m = df.names.length, nC = plan.nC;
+  const cols: Column[] = [];
+  df.data.forEach((col) => { for (let c = 0; c < nC; c++) cols.push(unstackCells(plan, col, c)); });
+  // the old column labels repeat once per label of the level, which varies fastest
+  const outer = Int32Array.from({ length: m * nC }, (_, p) => Math.floor(p / nC)), inner = Int32Array.from({ length: m * nC }, (_, p) => p % nC);
+  const oldLevels = ci ? indexLevels(ci) : [namesLevel(df.names)];
+  const levels = multiIndex([...oldLevels.map((c) => take(c, outer, true)), take(plan.labels, inner, true)], [...(ci ? indexNames(ci) : [null]), plan.name]) as ColumnIndex;
+  return DataFrame.fromColumns(flatNames(levels), cols, plan.index, levels);
+}
+
+/** A Series on a MultiIndex with one level moved to the columns, as pd.Series.unstack: one column per label of the level (columns.name: the level's name). */
+export function unstackSeries(s: Series, level: number | string = -1): DataFrame {
+  const plan = unstackPlan("unstack", s.index, level);
+  const levels = multiIndex([plan.labels], [plan.name]) as ColumnIndex;
+  return DataFrame.fromColumns(flatNames(levels), Array.from({ length: plan.nC }, (_, c) => unstackCells(plan, s.col, c)), plan.index, levels);
+}
+
+/**
+ * The innermost column level moved into the rows, as pd.DataFrame.stack (dropna=True): flat or
+ * one-level columns give a Series on (row levels..., column label), one row per present cell;
+ * several column levels give a frame whose columns are the other levels, one row per (row, label)
+ * with at least one present value. Columns stacked together need compatible dtypes.
+ */
+export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | DataFrame {
+  const ci = df.columnIndex;
+  const n = df.length, m = df.names.length;
+  const rowLevels = indexLevels(df.index), rowNames = indexNames(df.index);
+  if (!ci || ci.kind !== "multi") {
+    if (m === 0) throw new FrameError(`stack: the frame has no columns to stack.`);
+    const labelCol = ci ? ci.col : namesLevel(df.names);
+    const values = stackable(df.data, df.names);
+    const miss = naMask(values);
+    const pos: number[] = [];
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) { const p = j * n + i; if (opts.dropna === false || !miss[p]) pos.push(p); }
+    const at = Int32Array.from(pos);
+    const rows = at.map((p) => p % n), cols = at.map((p) => Math.floor(p / n));
+    const index = multiIndex([...rowLevels.map((c) => take(c, rows, true)), take(labelCol, cols, true)], [...rowNames, ci ? ci.name : null]);
+    return Series.fromColumn(take(values, at, true), null, index);
+  }
+  const depth = ci.cols.length;
+  const outerLevels = ci.cols.slice(0, depth - 1), innerCol = ci.cols[depth - 1]!;
+  const O = sortedGroups(outerLevels, groupIds(outerLevels, false), true);
+  const I = sortedGroups([innerCol], groupIds([innerCol], false), true);
+  const nO = O.groups.n, nI = I.groups.n;
+  const slot = new Int32Array(nO * nI).fill(-1); // (outer tuple, inner label) -> column position
+  for (let j = 0; j < m; j++) slot[O.groups.ids[j]! * nI + I.groups.ids[j]!] = j;
+  // every output column gathers its cells from the columns that share its outer labels
+  const outCols: Column[] = [];
+  const present = new Uint8Array(n * nI);
+  for (let o = 0; o < nO; o++) {
+    const sources = Array.from({ length: nI }, (_, k) => slot[o * nI + k]!);
+    const have = sources.filter((j) => j >= 0);
+    const joined = stackable(have.map((j) => df.data[j]!), have.map((j) => df.names[j]!));
+    const offset = new Int32Array(nI).fill(-1);
+    have.forEach((j, q) => { offset[sources.indexOf(j)] = q * n; });
+    const idx = new Int32Array(n * nI);
+    for (let i = 0; i < n; i++) for (let k = 0; k < nI; k++) idx[i * nI + k] = offset[k]! < 0 ? -1 : offset[k]! + i;
+    const col = take(joined, idx);
+    const miss = naMask(col);
+    for (let p = 0; p < idx.length; p++) if (!miss[p]) present[p] = 1;
+    outCols.push(col);
+  }
+  const keep = Int32Array.from({ length: n * nI }, (_, p) => p).filter((p) => opts.dropna === false || present[p] === 1);
+  const rows = keep.map((p) => Math.floor(p / nI)), labels = keep.map((p) => p % nI);
+  const index = multiIndex([...rowLevels.map((c) => take(c, rows, true)), take(I.keys[0]!, labels, true)], [...rowNames, ci.names[depth - 1]!]);
+  const levels = multiIndex(O.keys, ci.names.slice(0, depth - 1)) as ColumnIndex;
+  return DataFrame.fromColumns(flatNames(levels), outCols.map((c) => take(c, keep, true)), index, levels.kind === "multi" || levels.name !== null ? levels : null);
+}
+
+/** Columns stacked into one, or an error naming the columns whose types cannot share one (pandas would make an object column). */
+function stackable(cols: readonly Column[], names: readonly string[]): Column {
+  try {
+    return concatColumns("stack", null, cols.slice());
+  } catch {
+    const kinds = [...new Set(cols.map((c) => c.dtype))].join(", ");
+    throw new FrameError(`stack: the columns ${names.map((k) => JSON.stringify(k)).join(", ")} hold ${kinds} values, which cannot share one column (pandas would make an object column). Select columns of one kind, or convert them with astype first.`);
+  }
+}
+
+/** Each column's labels as a tuple, as list(df.columns) on a column MultiIndex. */
+export function columnTuples(ci: ColumnIndex): Scalar[][] {
+  return Array.from({ length: indexLength(ci) }, (_, j) => indexTuple(ci, j));
+}
