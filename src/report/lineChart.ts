@@ -47,7 +47,7 @@ function checkSeries(series: readonly Series[]): void {
   });
 }
 
-/** A point to draw: x, y, and whether a gap (a NaN) comes before it, so the line breaks there. */
+/** A point to draw: x, y on the axis' scale, and whether a gap (a NaN) comes before it, so the line breaks there. */
 type Point = readonly [x: number, y: number, gapBefore: boolean];
 
 /**
@@ -98,21 +98,25 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   const pw = W - m.l - m.r, ph = H - m.t - m.b;
   const tf = (v: number): number => (opts.logY ? Math.log10(v) : v);
   // NaN and infinite values break the line; on a log axis values <= 0 are left out and the line joins across them
+  // points hold y on the axis' scale (log10 y on a log axis); one pass also finds the bounds
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   const all = series.map((s) => {
     const out: Point[] = [];
     let gap = false;
-    Array.from(s.y).forEach((y, i) => {
-      const x = s.x?.[i] ?? i + 1;
-      if (!Number.isFinite(y) || !Number.isFinite(x)) gap = out.length > 0;
-      else if (Number.isFinite(tf(y))) { out.push([x, y, gap]); gap = false; }
-    });
+    for (let i = 0; i < s.y.length; i++) {
+      const x = s.x ? s.x[i]! : i + 1, y = s.y[i]!;
+      if (!Number.isFinite(y) || !Number.isFinite(x)) { gap = out.length > 0; continue; }
+      const ty = tf(y);
+      if (!Number.isFinite(ty)) continue;
+      out.push([x, ty, gap]);
+      gap = false;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (ty < y0) y0 = ty;
+      if (ty > y1) y1 = ty;
+    }
     return out;
   });
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (const [x, y] of all.flat()) {
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x);
-    y0 = Math.min(y0, tf(y)); y1 = Math.max(y1, tf(y));
-  }
   if (x0 > x1) return emptyChart(opts.title, W, H, series.length ? "no points to draw yet" : "no data yet");
   if (!(x1 > x0)) x1 = x0 + 1;
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y1 + 1];
@@ -139,7 +143,7 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   series.forEach((s, k) => {
     const color = s.color ?? seriesColor(k);
     const dash = s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : "";
-    const d = pts[k]!.map(([x, y, gap], i) => `${i && !gap ? "L" : "M"}${sx(x).toFixed(1)},${sy(tf(y)).toFixed(1)}`).join("");
+    const d = pts[k]!.map(([x, ty, gap], i) => `${i && !gap ? "L" : "M"}${sx(x).toFixed(1)},${sy(ty).toFixed(1)}`).join("");
     if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
     let lx: number, ly: number;
     if (bottom) {

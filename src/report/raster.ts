@@ -7,7 +7,7 @@ import { rgbOf, type ColorScale } from "./color.js";
 import type { Matrix } from "./heatmap.js";
 
 /** Matrices with more cells than this are drawn as an image (and lose their per-cell tooltips). */
-export const RASTER_CELLS = 2500;
+export const RASTER_CELLS = 1024;
 
 /** The bytes of a bottom-up 24-bit BMP with one pixel per cell, coloured by `scale`. */
 export function bmpBytes(values: Matrix, scale: ColorScale): Uint8Array {

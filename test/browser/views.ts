@@ -30,6 +30,8 @@ export interface ViewsReport {
   gates: ViewDom & { gateCells: Record<string, number> };
   /** Renders of a line view given 100 appends within one frame. */
   burstRenders: number;
+  /** Milliseconds of one redraw (SVG string + innerHTML + layout) of large views: printed, not asserted. */
+  redrawMs: Record<string, number>;
 }
 
 const frame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
@@ -88,6 +90,7 @@ async function run(): Promise<ViewsReport> {
   await frame();
   await frame();
 
+  const redrawMs = await timeRedraws();
   const lineSeries = line.series();
   const tlData = gates.timeline()!;
   const gatesDom = dom(gateEl, gates, FRAMES, r.gatesTimeline(tlData, { title: "LSTM gates" }));
@@ -98,7 +101,34 @@ async function run(): Promise<ViewsReport> {
     images: dom(imgEl, images, FRAMES, r.imageGrid(Array.from({ length: 4 }, (_, k) => conv.weight.select(0, k).select(0, 0).mul(FRAMES).toArray() as number[][]), imgOpts)),
     gates: { ...gatesDom, gateCells: Object.fromEntries(["i", "f", "g", "o"].map((g) => [g, gateEl.querySelectorAll(`g[data-gate="${g}"] rect.cell`).length])) },
     burstRenders: burst.renders - before,
+    redrawMs,
   };
+}
+
+/** Median time of flush() plus a forced layout for a few large views (5 runs each). */
+async function timeRedraws(): Promise<Record<string, number>> {
+  const r = tl.report;
+  const cases: Record<string, (el: HTMLElement) => tl.report.LiveView> = {
+    "heatmap 50 x 500 (one image)": (el) => { const v = r.heatmapView(el, { title: "h", scale: "log", width: 600, height: 300 }); v.update(Array.from({ length: 50 }, (_, t) => Array.from({ length: 500 }, (_, s) => 10 ** (-t / 10) * (1 + s / 100)))); return v; },
+    "heatmap 30 x 30 (rects)": (el) => { const v = r.heatmapView(el, { title: "h", scale: "log", width: 600, height: 300 }); v.update(Array.from({ length: 30 }, (_, t) => Array.from({ length: 30 }, (_, s) => 10 ** (-t / 10) * (1 + s / 100)))); return v; },
+    "line 2 x 20,000 points": (el) => { const v = r.lineChartView(el, { title: "l", logY: true }); v.update([0, 1].map((k) => ({ name: `s${k}`, y: Array.from({ length: 20_000 }, (_, i) => Math.exp(-i / 5000) * (1 + k + 0.1 * Math.sin(i))) }))); return v; },
+    "confusion 10 x 10": (el) => { const v = r.confusionMatrixView(el, { title: "c" }); v.update(Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 90 : i + j)))); return v; },
+  };
+  const out: Record<string, number> = {};
+  for (const [name, make] of Object.entries(cases)) {
+    const el = mount(`time-${Object.keys(out).length}`);
+    const ms: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now();
+      make(el).flush();
+      el.getBoundingClientRect(); // force layout
+      ms.push(performance.now() - t0);
+      await frame();
+    }
+    out[name] = ms.sort((a, b) => a - b)[2]!;
+    el.remove();
+  }
+  return out;
 }
 
 (globalThis as unknown as { tensorloomViews: Promise<ViewsReport | { error: string }> }).tensorloomViews = run().catch((e: Error) => ({ error: `${e.name}: ${e.message}\n${e.stack}` }));

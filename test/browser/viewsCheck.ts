@@ -35,6 +35,7 @@ export async function checkViews(context: BrowserContext, timeoutMs = 60_000): P
     if ("error" in r) throw new Error(`test:browser: the views page threw: ${r.error}`);
     const { line, heatmap, confusion, images, gates } = r;
     console.log(`live views: renders over ${line.frames} frames of appends: line ${line.renders}, heatmap ${heatmap.renders}, confusion ${confusion.renders}, images ${images.renders}, gates ${gates.renders}; 100 appends in one frame -> ${r.burstRenders} redraw(s)`);
+    console.log(`  one redraw (median of 5: chart function, innerHTML, layout): ${Object.entries(r.redrawMs).map(([k, ms]) => `${k} ${ms.toFixed(1)} ms`).join("; ")}`);
     for (const [name, v] of Object.entries({ line, heatmap, confusion, images, gates })) {
       assert.ok(v.sameAsPure, `${name}: the mounted view shows the pure chart function's SVG of the same data`);
       assert.ok(v.width > 100, `${name}: the SVG is laid out (width ${v.width})`);
