@@ -1,21 +1,27 @@
 // DataFrame arithmetic (df.add/sub/mul/div/mod/pow/floordiv, pandas' + - * / % ** //) with a
-// scalar, a Series whose index holds column names (df - df.mean()), or another frame. Columns
-// are matched by label as pandas does: when the labels are the same in the same order they pair
-// up directly; otherwise the result has the sorted union of the labels (pandas' outer join) and a
-// label on one side only gives an all-missing float64 column. Rows pair by position (same
-// length), as Series arithmetic here (see docs/FRAME.md).
+// scalar, a Series whose index holds column names (df - df.mean()), or another frame. Both axes
+// are matched by label as pandas does. Columns: the same labels in the same order pair up
+// directly; otherwise the result has the sorted union of the labels (pandas' outer join) and a
+// label on one side only gives an all-missing float64 column. Rows: aligned by label
+// (align.ts), with the positional fast path when the indexes are equal.
 
 import { type Column, type Scalar, castColumn, cell, compareStrings, floatCol, quote } from "../column.js";
-import { type ArithOp, arith } from "./arith.js";
+import { type ArithOp, type ArithOptions, type Operand, arith, fillOneSided, fillScalarSide } from "./arith.js";
 import { FrameError } from "../errors.js";
 import { indexLabel, indexLength } from "../labels.js";
+import { alignIndexes, takeRows } from "../align.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
 
 /** The right operand of DataFrame arithmetic: a number (or bool/null), a Series indexed by column names, or a DataFrame. */
 export type FrameOperand = number | boolean | null | Series | DataFrame;
-/** Options of DataFrame arithmetic: `axis` "columns" (1, default: a Series' labels are column names) or "index" (0: a Series holds one value per row, paired by position), as pandas' axis argument. */
-export interface FrameArithOptions { axis?: 0 | 1 | "index" | "columns" }
+/**
+ * Options of DataFrame arithmetic, as pandas' keywords: `axis` "columns" (1, default: a Series'
+ * labels are column names) or "index" (0: a Series' labels are row labels, aligned with the
+ * frame's index), and `fillValue` (pandas' fill_value) with a frame or a number: a cell missing
+ * on one side only (a label on one side only included) becomes fillValue before the operation.
+ */
+export interface FrameArithOptions extends ArithOptions { axis?: 0 | 1 | "index" | "columns" }
 
 const missing = (n: number): Column => floatCol(new Float64Array(n).fill(NaN));
 
@@ -30,21 +36,28 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
   const n = df.length;
   const at = (name: string) => df.names.indexOf(name);
   const axis = opts.axis ?? "columns";
+  const fill = opts.fillValue ?? null;
   if (axis !== 0 && axis !== 1 && axis !== "index" && axis !== "columns") throw new FrameError(`${op}: axis must be "columns" (1) or "index" (0), got ${JSON.stringify(axis)}.`);
+  if (fill !== null && other instanceof Series) throw new FrameError(`${op}: fillValue works with a frame or a number, not with a Series (pandas: "fill_value ${String(fill)} not supported"). Fill the missing values first (fillna), then combine.`);
   if ((axis === 0 || axis === "index") && other instanceof Series) {
-    // one value per row, paired by position (pandas aligns the row labels)
-    if (other.length !== n) throw new FrameError(`${op}: with axis "index" the Series gives one value per row, but it has ${other.length} values for ${n} rows.`);
-    return DataFrame.fromColumns(df.names, df.data.map((c, j) => arith(op, { col: c, name: df.names[j]! }, { col: other.col, name: other.name }, reverse)), df.index);
+    // one value per row label: the Series aligns with the frame's index, as pandas' axis=0
+    const al = alignIndexes(op, df.index, other.index);
+    const b: Operand = { col: takeRows(other.col, al.right), name: other.name };
+    return DataFrame.fromColumns(df.names, df.data.map((c, j) => arith(op, { col: takeRows(c, al.left), name: df.names[j]! }, b, reverse)), al.index);
   }
   if (other instanceof DataFrame) {
-    if (other.length !== n) throw new FrameError(`${op}: the frames have ${n} and ${other.length} rows. Frames combine row by row (by position), so they need the same length.`);
+    const al = alignIndexes(op, df.index, other.index);
+    const rows = indexLength(al.index);
     const names = unionLabels(df.names, other.names);
     const data = names.map((k) => {
       const i = at(k), j = other.names.indexOf(k);
-      if (i < 0 || j < 0) return missing(n);
-      return arith(op, { col: df.data[i]!, name: k }, { col: other.data[j]!, name: k }, reverse);
+      if ((i < 0 || j < 0) && fill === null) return missing(rows);
+      let a: Operand = { col: i < 0 ? missing(rows) : takeRows(df.data[i]!, al.left), name: k };
+      let b: Operand = { col: j < 0 ? missing(rows) : takeRows(other.data[j]!, al.right), name: k };
+      if (fill !== null) [a, b] = fillOneSided(op, a, b, fill);
+      return arith(op, a, b, reverse);
     });
-    return DataFrame.fromColumns(names, data, df.index);
+    return DataFrame.fromColumns(names, data, al.index);
   }
   if (other instanceof Series) {
     // a Series' labels are column names: one scalar per column
@@ -69,5 +82,6 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
     return DataFrame.fromColumns(names, data, df.index);
   }
   if (other !== null && typeof other !== "number" && typeof other !== "boolean") throw new FrameError(`${op}: cannot combine a DataFrame with ${typeof other}; use a number, a Series indexed by column names, or a DataFrame.`);
-  return DataFrame.fromColumns(df.names, df.data.map((c, j) => arith(op, { col: c, name: df.names[j]! }, other, reverse)), df.index);
+  // pandas fills the frame's missing cells first when the other side is a number
+  return DataFrame.fromColumns(df.names, df.data.map((c, j) => arith(op, fill === null ? { col: c, name: df.names[j]! } : fillScalarSide(op, { col: c, name: df.names[j]! }, fill), other, reverse)), df.index);
 }

@@ -112,8 +112,7 @@ describe("frame arithmetic (columns matched by label)", () => {
   it("axis index: ints minus the row means", () => checkFrame(ints.sub(ints.mean({ axis: 1 }), { axis: "index" }), c("sub_rowmean_ints"), "sub rowmean"));
   it("axis 0: row maxima minus ints (rsub), int64", () => checkFrame(ints.rsub(ints.max({ axis: 1 }), { axis: 0 }), c("rsub_rowmax_ints"), "rsub rowmax"));
   it("errors name the problem", () => {
-    throwsFrame(() => ints.sub(ints.sum(), { axis: "index" }), /one value per row, but it has 2 values for 5 rows/);
-    throwsFrame(() => ints.add(ints.head(2)), /5 and 2 rows/);
+    throwsFrame(() => ints.sub(ints.sum(), { axis: "index" }), /sub: the operands are aligned by row label, but the left index holds int64 labels \(RangeIndex\(start=0, stop=5\)\) and the right string labels/);
     throwsFrame(() => ints.add(new Series([1, 2], { index: ["a", "a"] })), /repeats the label "a"/);
     throwsFrame(() => frames.small!.add(1), /"s"/);
   });

@@ -123,7 +123,12 @@ describe("selecting: errors", () => {
   it("comparing text with a number", () => throwsFrame(() => mt.col("model").gt(3), /cannot compare "model" \(string\) > 3/));
   it("a mask of the wrong length", () => throwsFrame(() => mt.filter([true, false]), /the mask has 2 rows but the frame has 32/));
   it("a mask that is not bool", () => throwsFrame(() => mt.filter(mt.col("mpg")), /"mpg" is float64, but a mask must be bool/));
-  it("Series of different lengths", () => throwsFrame(() => mt.col("mpg").add(mt.col("hp").head(3)), /"mpg" has 32 rows but "hp" has 3/));
+  it("Series of different lengths align by label (missing where one side lacks the row)", () => {
+    const sum = mt.col("mpg").add(mt.col("hp").head(3)).toArray();
+    assert.equal(sum.length, 32);
+    assert.equal(sum[2], 22.8 + 93);
+    assert.ok(Number.isNaN(sum[3]));
+  });
   it("an unknown label", () => throwsFrame(() => m.loc("Batmobile"), /label "Batmobile" is not in the index/));
   it("iloc out of range", () => throwsFrame(() => mt.iloc([40]), /position 40 is out of range for 32 rows/));
   it("astype of bad text names the row", () => throwsFrame(() => mt.astype({ model: "float64" }), /column "model" row 0: cannot convert "Mazda RX4" to float64/));
