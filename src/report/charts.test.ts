@@ -253,6 +253,14 @@ describe("lineChart: empty, mismatched and long input", () => {
     assert.match(lineChart([{ name: "a", y: [NaN] }], { title: "t" }), /no points to draw yet/);
     assert.throws(() => lineChart([{ name: "a", x: [1, 2], y: [1] }], { title: "t" }), /lineChart: series "a" has 2 x values but 1 y values; pass one x per y/);
   });
+  it("points land at their x and y: decades at equal heights on a log axis, linear x", () => {
+    const d = lineChart([{ name: "norm", x: [0, 1, 2, 4], y: [1, 10, 100, 10000] }], { title: "t", logY: true }).match(/<path d="([^"]*)"/)![1]!;
+    const pts = d.split(/[ML]/).filter(Boolean).map((p) => p.split(",").map(Number) as [number, number]);
+    const dy = pts.slice(1).map((p, k) => p[1] - pts[k]![1]);
+    assert.ok(close(dy[0]!, dy[1]!, 0.15) && close(dy[2]!, 2 * dy[0]!, 0.15), `one decade, one decade, two decades: ${dy}`);
+    const dx = pts.slice(1).map((p, k) => p[0] - pts[k]![0]);
+    assert.ok(close(dx[0]!, dx[1]!, 0.15) && close(dx[2]!, 2 * dx[0]!, 0.15), `x steps 1, 1, 2: ${dx}`);
+  });
   it("NaN breaks the line (a diverged loss is not joined across); a lone point after it starts anew", () => {
     const d = lineChart([{ name: "loss", y: [3, 2, NaN, 1, 0.5] }], { title: "t" }).match(/<path d="([^"]*)"/)![1]!;
     assert.equal(d.match(/M/g)?.length, 2);
