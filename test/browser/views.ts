@@ -24,7 +24,7 @@ export interface ViewDom {
 /** What the page reports (or { error }). */
 export interface ViewsReport {
   line: ViewDom;
-  heatmap: ViewDom;
+  heatmap: ViewDom & { hatched: number };
   confusion: ViewDom;
   images: ViewDom;
   gates: ViewDom & { gateCells: Record<string, number> };
@@ -63,7 +63,7 @@ async function run(): Promise<ViewsReport> {
   const lineEl = mount("line"), heatEl = mount("heatmap"), cmEl = mount("confusion"), imgEl = mount("images"), gateEl = mount("gates");
   const lineOpts = { title: "loss", logY: true, xLabel: "epoch" };
   const line = r.lineChartView(lineEl, lineOpts);
-  const heatOpts = { title: "||dL/dH_t||", scale: "log" as const, xLabel: "training step", yLabel: "t" };
+  const heatOpts = { title: "||dL/dH_t||", scale: "log" as const, xLabel: "training step", yLabel: "t", hatchLabel: "cut", colLabels: (j: number) => String(j + 1) };
   const heat = r.heatmapView(heatEl, heatOpts);
   const cmOpts = { title: "confusion", labels: ["a", "b", "c"] };
   const cm = r.confusionMatrixView(cmEl, cmOpts);
@@ -76,7 +76,8 @@ async function run(): Promise<ViewsReport> {
   // one "training step" per frame: a loss point, a column of norms, a few predictions, new filters, a forward
   for (let step = 1; step <= FRAMES; step++) {
     line.append({ train: 1 / step, val: 1.5 / step }, step);
-    heat.appendColumn(Array.from({ length: 5 }, (_, t) => 10 ** (t - 4) * step));
+    // from step 5 on, step t = 0 is cut (truncated BPTT): NaN, hatched
+    heat.appendColumn(Array.from({ length: 5 }, (_, t) => (t === 0 && step >= 5 ? NaN : 10 ** (t - 4) * step)), Array.from({ length: 5 }, (_, t) => t === 0 && step >= 5));
     cm.add(step % 3, (step * 2) % 3);
     images.update(Array.from({ length: 4 }, (_, k) => conv.weight.select(0, k).select(0, 0).mul(step).toArray() as number[][]));
     lstm.forward(tl.randn([6, 1, 1]), null, { onStep: gates.onStep });
@@ -96,7 +97,7 @@ async function run(): Promise<ViewsReport> {
   const gatesDom = dom(gateEl, gates, FRAMES, r.gatesTimeline(tlData, { title: "LSTM gates" }));
   return {
     line: dom(lineEl, line, FRAMES, r.lineChart(lineSeries, lineOpts)),
-    heatmap: dom(heatEl, heat, FRAMES, r.heatmap(heat.values(), heatOpts)),
+    heatmap: { ...dom(heatEl, heat, FRAMES, r.heatmap(heat.values(), { ...heatOpts, hatched: heat.values().map((row, t) => row.map((_, j) => t === 0 && j >= 4)) })), hatched: heatEl.querySelectorAll('rect[fill="url(#tensorloom-hatch)"]').length },
     confusion: dom(cmEl, cm, FRAMES, r.confusionMatrixChart(cm.counts(), cmOpts)),
     images: dom(imgEl, images, FRAMES, r.imageGrid(Array.from({ length: 4 }, (_, k) => conv.weight.select(0, k).select(0, 0).mul(FRAMES).toArray() as number[][]), imgOpts)),
     gates: { ...gatesDom, gateCells: Object.fromEntries(["i", "f", "g", "o"].map((g) => [g, gateEl.querySelectorAll(`g[data-gate="${g}"] rect.cell`).length])) },

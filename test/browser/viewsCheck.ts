@@ -45,6 +45,8 @@ export async function checkViews(context: BrowserContext, timeoutMs = 60_000): P
     assert.deepEqual(line.pathPoints, [8, 8], "the line chart shows the 8 points appended to each series");
     assert.equal(heatmap.cells, 5 * 8, "the heatmap has 5 time steps x 8 training-step columns");
     assert.ok(heatmap.texts.includes("0.001") && heatmap.texts.includes("1"), "the log colour bar has decade ticks");
+    assert.equal(heatmap.hatched, 4 + 1, "steps 5-8 of t = 0 are hatched as cut, plus the key's swatch");
+    assert.ok(heatmap.texts.includes("cut") && heatmap.texts.includes("8"), "the key says what hatching means; columns are labelled 1-8");
     assert.equal(confusion.cells, 9);
     // (step % 3, 2 step % 3) for steps 1..8: right at steps 3 and 6
     assert.ok(confusion.texts.includes("accuracy 25.0% (2 of 8)"), `the confusion matrix counted 8 samples: ${confusion.texts.filter((t) => t.startsWith("accuracy"))}`);
