@@ -64,7 +64,14 @@ async function slidingKernelPage(page: Page): Promise<string> {
   assert.deepEqual(shown.map((r) => r.map(parse)), node.output, "the output grid equals F.conv2d in Node");
   const last = node.cells.at(-1)!;
   assert.match(await text(page, "#cell-sum"), new RegExp(`= ${num(last.sum)}\\n`), "the last cell's sum of products");
-  return `step moved the window; stride 2 formula "${node.rows.text}" and ${node.output.flat().length} output cells equal Node's`;
+  // a kernel larger than the padded input: the library's message in the page, nothing thrown
+  await setSlider(page, "padding", 0);
+  await setSlider(page, "height", 3);
+  await setSlider(page, "kernel-size", 5);
+  assert.match(await text(page, "#error"), /^convOutputSize: the output would be -?\d+ < 1/);
+  await setSlider(page, "kernel-size", 3);
+  assert.equal(await page.locator("#error").isHidden(), true, "the error clears once the kernel fits");
+  return `step moved the window; a 5-wide kernel on 3 rows shows convOutputSize's error; stride 2 formula "${node.rows.text}" and ${node.output.flat().length} output cells equal Node's`;
 }
 
 /** Picks an option of select #id. */

@@ -6,11 +6,11 @@ import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { cellSumText, windowKeys } from "../../shared/cells.js";
 import { unusedText } from "../../shared/convGeometry.js";
-import { byId, guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, range, select, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
 const controls = $("controls");
-const recompute = (): void => update();
+const recompute = (): void => page.update();
 const d = DEFAULT_SETUP;
 const h = range(controls, { label: "input height H", min: 3, max: 9, value: d.height, id: "height", onInput: recompute });
 const w = range(controls, { label: "input width W", min: 3, max: 9, value: d.width, id: "width", onInput: recompute });
@@ -20,28 +20,21 @@ const s = range(controls, { label: "stride S", min: 1, max: 4, value: d.stride, 
 const p = range(controls, { label: "padding P", min: 0, max: 3, value: d.padding, id: "padding", onInput: recompute });
 const dil = range(controls, { label: "dilation D", min: 1, max: 3, value: d.dilation, id: "dilation", onInput: recompute });
 
-let current: SlidingKernel | undefined;
-const play = player($("player"), { count: () => current?.cells.length ?? 0, show: (i) => draw(i) });
-
 function setup(): SlidingKernelSetup {
   return { height: h.value, width: w.value, kernelSize: k.value, kernel: kind.value, stride: s.value, padding: p.value, dilation: dil.value, seed: d.seed };
 }
 
-function update(): void {
-  play.reset();
-  const ok = guarded($("error"), () => {
-    current = slidingKernel(setup());
-    draw(0);
-  });
-  if (!ok) {
-    current = undefined;
-    for (const id of ["grids", "cell-sum", "formula", "unused"]) show($(id));
-  }
-}
+const page = stepThrough<SlidingKernel>({
+  playerBox: $("player"),
+  errorBox: $("error"),
+  compute: () => slidingKernel(setup()),
+  count: (r) => r.cells.length,
+  draw,
+  clear: () => { for (const id of ["grids", "cell-sum", "formula", "unused"]) show($(id)); },
+});
 
 /** Draws the grids with output cell `at` current, its sum of products, and the size formula. */
-function draw(at: number): void {
-  const r = current!;
+function draw(r: SlidingKernel, at: number): void {
   const P = r.rows.p;
   const cell = r.cells[at]!;
   const ow = r.cols.out;
@@ -71,7 +64,6 @@ function draw(at: number): void {
   show($("formula"), `${r.rows.text}\n${r.cols.text}`);
   const notes = [unusedText("H", r.rows), unusedText("W", r.cols)].filter(Boolean);
   show($("unused"), notes.length ? notes.join(" ") : "Every input row and column is read by some window.");
-  play.position = at;
 }
 
-await startPage(update);
+await startPage(() => page.update());

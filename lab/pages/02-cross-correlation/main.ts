@@ -4,50 +4,45 @@ import { KERNELS, type KernelName } from "../../shared/samples.js";
 import { grid, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { cellSumText, windowKeys } from "../../shared/cells.js";
-import { byId, el, guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, el, range, select, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
 const controls = $("controls");
-const recompute = (): void => update();
+const recompute = (): void => page.update();
 const n = range(controls, { label: "input size H = W", min: 3, max: 8, value: 5, id: "size", onInput: recompute });
 const k = range(controls, { label: "kernel FH = FW", min: 2, max: 4, value: 3, id: "kernel-size", onInput: recompute });
 const kind = select<KernelName>(controls, { label: "kernel", options: KERNELS, value: "diagonal", id: "kernel", onChange: recompute });
 
-let current: CrossVsTrue | undefined;
-const play = player($("player"), { count: () => current?.correlation.cells.length ?? 0, show: (i) => draw(i) });
 
-function update(): void {
-  play.reset();
-  const ok = guarded($("error"), () => {
-    current = crossPage(n.value, kind.value, k.value);
-    draw(0);
-  });
-  if (!ok) current = undefined;
-}
+const page = stepThrough<CrossVsTrue>({
+  playerBox: $("player"),
+  errorBox: $("error"),
+  compute: () => crossPage(n.value, kind.value, k.value),
+  count: (r) => r.correlation.cells.length,
+  draw,
+});
 
-function side(target: HTMLElement, title: string, s: Side, at: number, opName: string, kernelName: string): void {
+function side(target: HTMLElement, title: string, input: number[][], s: Side, at: number, opName: string, kernelName: string): void {
   const cell = s.cells[at]!;
   const win = windowKeys(cell);
   const ow = s.output[0]!.length;
   show(target,
     el("h3", {}, title),
     el("div", { class: "row" },
-      grid(current!.input, { caption: "input X", cellClass: (i, j) => (win.has(`${i},${j}`) ? "win" : "") }),
+      grid(input, { caption: "input X", cellClass: (i, j) => (win.has(`${i},${j}`) ? "win" : "") }),
       grid(s.kernel, { caption: kernelName }),
       grid(s.output, { caption: "output", cellClass: (i, j) => (i * ow + j === at ? "cur" : ""), text: (v, i, j) => (i * ow + j <= at ? num(v) : "·") })),
     el("div", { class: "formula" }, cellSumText(cell, opName)));
 }
 
-function draw(at: number): void {
-  const r = current!;
-  side($("correlation"), "Cross-correlation: what F.conv2d computes", r.correlation, at, "F.conv2d", "kernel W as stored");
-  side($("convolution"), "True convolution: the kernel flipped", r.convolution, at, "F.conv2d with tl.flip(W)", "W flipped on both axes");
+function draw(r: CrossVsTrue, at: number): void {
+  side($("correlation"), "Cross-correlation: what F.conv2d computes", r.input, r.correlation, at, "F.conv2d", "kernel W as stored");
+  side($("convolution"), "True convolution: the kernel flipped", r.input, r.convolution, at, "F.conv2d with tl.flip(W)", "W flipped on both axes");
   const same = (a: number[][], b: number[][]): boolean => a.every((row, i) => row.every((v, j) => Math.abs(v - b[i]![j]!) < 1e-9));
   const equal = same(r.correlation.output, r.convolution.output);
   show($("agree"),
     `tl.signal.correlate(X, W, "valid") ${same(r.correlation.signal, r.correlation.output) ? "equals" : "DIFFERS from"} the left output and tl.signal.convolve(X, W, "valid") ${same(r.convolution.signal, r.convolution.output) ? "equals" : "DIFFERS from"} the right one (scipy.signal's definitions). `
     + (equal ? "With this kernel the two outputs are the same: the kernel is symmetric under the flip." : "The two outputs differ: this kernel changes under the flip."));
-  play.position = at;
 }
 
-await startPage(update);
+await startPage(() => page.update());

@@ -3,30 +3,29 @@ import { type ConvDimensions, type Dims, convDimensions, slicePosition } from ".
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { productsText } from "../../shared/cells.js";
-import { byId, el, guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, el, range, select, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
 const controls = $("controls");
-const recompute = (): void => update();
+const recompute = (): void => page.update();
 const dims = select<"1" | "2" | "3">(controls, { label: "dimensions", options: [["1", "1-D (a sequence)"], ["2", "2-D (an image)"], ["3", "3-D (a volume)"]], value: "2", id: "dims", onChange: recompute });
 const n = range(controls, { label: "input size per axis", min: 3, max: 8, value: 5, id: "size", onInput: recompute });
 const k = range(controls, { label: "kernel size per axis", min: 1, max: 3, value: 2, id: "kernel-size", onInput: recompute });
 const s = range(controls, { label: "stride S", min: 1, max: 3, value: 1, id: "stride", onInput: recompute });
 
-let current: ConvDimensions | undefined;
-const play = player($("player"), { count: () => current?.cells.length ?? 0, show: (i) => draw(i) });
 
-function update(): void {
-  play.reset();
-  const nd = Number(dims.value) as Dims;
-  // a 3-D input of 8 × 8 × 8 is 512 cells: keep the volume small enough to read
-  if (nd === 3 && n.value > 5) n.value = 5;
-  const ok = guarded($("error"), () => {
-    current = convDimensions(nd, n.value, k.value, s.value);
-    draw(0);
-  });
-  if (!ok) current = undefined;
-}
+const page = stepThrough<ConvDimensions>({
+  playerBox: $("player"),
+  errorBox: $("error"),
+  compute: () => {
+    const nd = Number(dims.value) as Dims;
+    // a 3-D input of 8 × 8 × 8 is 512 cells: keep the volume small enough to read
+    if (nd === 3 && n.value > 5) n.value = 5;
+    return convDimensions(nd, n.value, k.value, s.value);
+  },
+  count: (r) => r.cells.length,
+  draw,
+});
 
 /** Slices as grids; mark(slice, i, j) gives each cell's class. */
 function slicesView(values: number[][][], axisName: string, mark: (z: number, i: number, j: number) => string, text?: (v: number, z: number, i: number, j: number) => string): HTMLElement {
@@ -37,8 +36,7 @@ function slicesView(values: number[][][], axisName: string, mark: (z: number, i:
   })));
 }
 
-function draw(at: number): void {
-  const r = current!;
+function draw(r: ConvDimensions, at: number): void {
   const cell = r.cells[at]!;
   const win = new Set(cell.taps.map((t) => slicePosition(t.input.slice(1)).join()));
   const cur = slicePosition(cell.index.slice(2)).join();
@@ -51,7 +49,6 @@ function draw(at: number): void {
     panel("Output", slicesView(r.output, "depth", (z, i, j) => ([z, i, j].join() === cur ? "cur" : ""), (v, z, i, j) => (order(z, i, j) <= at ? num(v) : "·"))));
   show($("cell-sum"), `Y[${cell.index.slice(2).join(", ")}] = ${productsText(cell.taps)}\n        = ${num(cell.sum)}   (${cell.taps.length} taps: ${r.axes.map((a) => a.k).join(" × ")})`);
   show($("formula"), r.axes.map((a) => a.text).join("\n"));
-  play.position = at;
 }
 
-await startPage(update);
+await startPage(() => page.update());

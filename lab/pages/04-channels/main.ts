@@ -3,33 +3,29 @@ import { type MultiChannel, channelSums, multiChannel } from "./channels.js";
 import { grid, panel, show } from "../../shared/grid.js";
 import { num, term } from "../../shared/format.js";
 import { productsText, windowKeys } from "../../shared/cells.js";
-import { byId, el, guarded, player, range, startPage } from "../../shared/ui.js";
+import { byId, el, range, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
 const controls = $("controls");
-const recompute = (): void => update();
+const recompute = (): void => page.update();
 const c = range(controls, { label: "input channels C", min: 1, max: 3, value: 3, id: "channels", onInput: recompute });
 const o = range(controls, { label: "kernels O_c", min: 1, max: 4, value: 2, id: "kernels", onInput: recompute });
 const n = range(controls, { label: "input H = W", min: 3, max: 6, value: 4, id: "size", onInput: recompute });
 const k = range(controls, { label: "kernel FH = FW", min: 1, max: 3, value: 2, id: "kernel-size", onInput: recompute });
 
-let current: MultiChannel | undefined;
-const play = player($("player"), { count: () => current?.cells.length ?? 0, show: (i) => draw(i) });
 
-function update(): void {
-  play.reset();
-  const ok = guarded($("error"), () => {
-    current = multiChannel({ channels: c.value, kernels: o.value, size: n.value, kernelSize: k.value, seed: 5 });
-    draw(0);
-  });
-  if (!ok) current = undefined;
-}
+const page = stepThrough<MultiChannel>({
+  playerBox: $("player"),
+  errorBox: $("error"),
+  compute: () => multiChannel({ channels: c.value, kernels: o.value, size: n.value, kernelSize: k.value, seed: 5 }),
+  count: (r) => r.cells.length,
+  draw,
+});
 
 const shape = (s: readonly number[]): string => `[${s.join(", ")}]`;
 const COLORS = ["#e53935", "#43a047", "#1e88e5"];
 
-function draw(at: number): void {
-  const r = current!;
+function draw(r: MultiChannel, at: number): void {
   const cell = r.cells[at]!;
   const [oc, oi, oj] = cell.index as [number, number, number];
   const C = r.shapes.input[0]!, [O, OH, OW] = r.shapes.output as [number, number, number];
@@ -57,7 +53,6 @@ function draw(at: number): void {
   const sums = channelSums(cell, C);
   const lines = sums.map((v, ch) => `  channel ${ch}: ${productsText(cell.taps.filter((t) => t.input[0] === ch))} = ${num(v)}`);
   show($("cell-sum"), `Y[${oc}, ${oi}, ${oj}] = Σ over channels of (window · kernel ${oc}'s slice) + b[${oc}]\n${lines.join("\n")}\n  = ${sums.map(term).join(" + ")} + ${term(cell.bias)} = ${num(cell.sum)}\nF.conv2d computes Y[${oc}, ${oi}, ${oj}] = ${num(cell.value)}`);
-  play.position = at;
 }
 
-await startPage(update);
+await startPage(() => page.update());

@@ -3,32 +3,30 @@ import { type ConvBackprop, type UpstreamKind, backpropPage } from "./convBackpr
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { productsText, windowKeys } from "../../shared/cells.js";
-import { byId, guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, range, select, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
 const controls = $("controls");
-const recompute = (): void => update();
+const recompute = (): void => page.update();
 const n = range(controls, { label: "input H = W", min: 3, max: 7, value: 4, id: "size", onInput: recompute });
 const k = range(controls, { label: "kernel FH = FW", min: 2, max: 4, value: 2, id: "kernel-size", onInput: recompute });
 const p = range(controls, { label: "padding P", min: 0, max: 3, value: 0, id: "padding", onInput: recompute });
 const dyKind = select<UpstreamKind>(controls, { label: "upstream gradient dY", options: [["one", "a single 1 at Y[0, 0]"], ["ones", "all ones (L = ΣY)"], ["random", "random integers"]], value: "one", id: "dy", onChange: recompute });
 
-let current: ConvBackprop | undefined;
-const play = player($("player"), { count: () => current?.dxAsConv.cells.length ?? 0, show: (i) => draw(i) });
 
-function update(): void {
-  play.reset();
-  // the flipped kernel's padding FH − 1 − P must not go negative
-  if (p.value > k.value - 1) p.value = k.value - 1;
-  const ok = guarded($("error"), () => {
-    current = backpropPage(n.value, k.value, p.value, dyKind.value);
-    draw(0);
-  });
-  if (!ok) current = undefined;
-}
+const page = stepThrough<ConvBackprop>({
+  playerBox: $("player"),
+  errorBox: $("error"),
+  compute: () => {
+    // the flipped kernel's padding FH − 1 − P must not go negative
+    if (p.value > k.value - 1) p.value = k.value - 1;
+    return backpropPage(n.value, k.value, p.value, dyKind.value);
+  },
+  count: (r) => r.dxAsConv.cells.length,
+  draw,
+});
 
-function draw(at: number): void {
-  const r = current!;
+function draw(r: ConvBackprop, at: number): void {
   const P = p.value, Q = r.fullPadding, W = r.input[0]!.length;
   show($("forward"), panel("Input X", grid(r.input)), panel("Kernel W", grid(r.kernel)), panel(`Y = F.conv2d(X, W, padding ${P})`, grid(r.output)), panel("dY = ∂L/∂Y", grid(r.dy)));
   const cell = r.dxAsConv.cells[at]!;
@@ -42,7 +40,6 @@ function draw(at: number): void {
   const diff = (a: number[][], b: number[][]): number => Math.max(...a.flatMap((row, x) => row.map((v, y) => Math.abs(v - b[x]![y]!))));
   show($("dw"), panel("dW from autograd (W.grad)", grid(r.dw, { id: "dw-grid" })), panel(`F.conv2d(X, dY, padding ${P})`, grid(r.dwAsConv)));
   show($("dw-check"), `largest |difference|: dX ${num(diff(r.dx, (r.dxAsConv.output.toArray() as number[][][])[0]!))}, dW ${num(diff(r.dw, r.dwAsConv))}`);
-  play.position = at;
 }
 
-await startPage(update);
+await startPage(() => page.update());

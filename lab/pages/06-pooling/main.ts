@@ -3,33 +3,31 @@ import { type PoolMode, type Pooling, poolingPage } from "./pooling.js";
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { unusedText } from "../../shared/convGeometry.js";
-import { byId, guarded, player, range, select, startPage } from "../../shared/ui.js";
+import { byId, range, select, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
 const controls = $("controls");
-const recompute = (): void => update();
+const recompute = (): void => page.update();
 const mode = select<PoolMode>(controls, { label: "pooling", options: [["max", "max"], ["avg", "average"]], value: "max", id: "mode", onChange: recompute });
 const n = range(controls, { label: "input H = W", min: 3, max: 9, value: 6, id: "size", onInput: recompute });
 const k = range(controls, { label: "window k", min: 1, max: 4, value: 2, id: "kernel-size", onInput: recompute });
 const s = range(controls, { label: "stride S", min: 1, max: 4, value: 2, id: "stride", onInput: recompute });
 const p = range(controls, { label: "padding P", min: 0, max: 2, value: 0, id: "padding", onInput: recompute });
 
-let current: Pooling | undefined;
-const play = player($("player"), { count: () => current?.windows.length ?? 0, show: (i) => draw(i) });
 
-function update(): void {
-  play.reset();
-  // PyTorch allows padding of at most half the window
-  if (p.value > Math.floor(k.value / 2)) p.value = Math.floor(k.value / 2);
-  const ok = guarded($("error"), () => {
-    current = poolingPage(n.value, { mode: mode.value, kernelSize: k.value, stride: s.value, padding: p.value });
-    draw(0);
-  });
-  if (!ok) current = undefined;
-}
+const page = stepThrough<Pooling>({
+  playerBox: $("player"),
+  errorBox: $("error"),
+  compute: () => {
+    // PyTorch allows padding of at most half the window
+    if (p.value > Math.floor(k.value / 2)) p.value = Math.floor(k.value / 2);
+    return poolingPage(n.value, { mode: mode.value, kernelSize: k.value, stride: s.value, padding: p.value });
+  },
+  count: (r) => r.windows.length,
+  draw,
+});
 
-function draw(at: number): void {
-  const r = current!;
+function draw(r: Pooling, at: number): void {
   const dy = r.dy;
   const w = r.windows[at]!;
   const inWin = new Set(w.cells.map((c) => c.join()));
@@ -49,7 +47,6 @@ function draw(at: number): void {
     : `Y[${i}, ${j}] = (${values.join(" + ")}) / ${k.value * k.value} = ${num(w.value)}${w.cells.length < k.value * k.value ? `  (padding counts as zeros in the ${k.value * k.value})` : ""}\nbackward: each of the window's cells gets dY[${i}, ${j}] / ${k.value * k.value} = ${num(g / (k.value * k.value))}`);
   show($("formula"), `${r.rows.text}\n${r.cols.text}`);
   show($("unused"), [unusedText("H", r.rows), unusedText("W", r.cols)].filter(Boolean).join(" "));
-  play.position = at;
 }
 
-await startPage(update);
+await startPage(() => page.update());
