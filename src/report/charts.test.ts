@@ -235,6 +235,11 @@ describe("gatesTimeline", () => {
     new tl.nn.RNN(1, 2).forward(tl.ones([2, 1, 1]), null, { onStep: (s) => steps.push(s) });
     assert.throws(() => gatesFromSteps(steps), /gatesFromSteps: step t=0 of layer 0 has no gates; only LSTM and GRU steps do/);
     assert.throws(() => gatesFromSteps(steps, { layer: 1 }), /no steps of layer 1, direction 0 among 2/);
+    const lstmSteps: tl.nn.StepInfo[] = [];
+    const lstm = new tl.nn.LSTM(1, 2);
+    for (let k = 0; k < 2; k++) lstm.forward(tl.ones([2, 1, 1]), null, { onStep: (s) => lstmSteps.push(s) });
+    assert.throws(() => gatesFromSteps(lstmSteps), /time step 0 of layer 0, direction 0 appears more than once: the steps come from several forward calls/);
+    assert.throws(() => gatesFromSteps(lstmSteps.slice(0, 2), { batch: 1 }), /batch 1 is outside \[0, 0\]/);
   });
   it("long sequences and many units get smaller cells", () => {
     const big = { kind: "GRU" as const, r: Array.from({ length: 400 }, () => new Array<number>(64).fill(0.5)), z: [] as number[][], n: [] as number[][] };

@@ -109,6 +109,8 @@ export function gatesFromSteps(steps: readonly StepInfo[], filter: GateStepFilte
   const { layer = 0, direction = 0, batch = 0 } = filter;
   const kept = steps.filter((s) => s.layer === layer && s.direction === direction).sort((a, b) => a.t - b.t);
   if (kept.length === 0) throw new ValueError(`gatesFromSteps: no steps of layer ${layer}, direction ${direction} among ${steps.length}. Pass the StepInfo objects the forward's onStep received.`);
+  const twice = kept.find((s, k) => k > 0 && kept[k - 1]!.t === s.t);
+  if (twice) throw new ValueError(`gatesFromSteps: time step ${twice.t} of layer ${layer}, direction ${direction} appears more than once: the steps come from several forward calls. Pass the steps of one forward.`);
   const per = kept.map((s) => stepGateValues(s, batch));
   const kind = per[0]!.kind;
   const out: Record<string, unknown> = { kind };
