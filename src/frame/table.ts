@@ -4,7 +4,7 @@
 
 import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, isStringLike, naMask, take, boolCol, maskToIndex, numericView, floatCol, isNumericDType, intCol, quote } from "./column.js";
 import { FrameError, unknownColumn } from "./errors.js";
-import { type Index, type ColumnIndex, type LabelKey, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexLevels, positionsOf, labelSlice, sameLength, tupleLabels } from "./labels.js";
+import { type Index, type ColumnIndex, type LabelKey, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexLevels, positionsOf, labelSlice, sameLength, multiIndex } from "./labels.js";
 import { columnPosition, selectColumnIndex, setIndex, resetIndex, xs, stack, unstack, type XsOptions } from "./multiIndex.js";
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
 import { argsort, type NaPosition } from "./sort.js";
@@ -183,7 +183,7 @@ export class DataFrame {
   info(): string { return info(this); }
   /** Pearson correlation between the numeric columns (pairwise complete rows). */
   corr(): DataFrame { return corr(this); }
-  /** Counts of each distinct row (over `subset` columns), most frequent first. */
+  /** Counts of each distinct row (over `subset` columns), most frequent first, as pd.DataFrame.value_counts: several columns give a MultiIndex named after them. */
   valueCounts(subset?: string[], opts: ValueCountsOptions = {}): Series {
     const cols = subset ?? this.names;
     if (cols.length === 1) return this.col(cols[0]!).valueCounts(opts);
@@ -194,7 +194,7 @@ export class DataFrame {
     const counts = sorted.col("size");
     const total = counts.sum();
     const vals = opts.normalize ? counts.div(total) : counts;
-    return Series.fromColumn(vals.col, opts.normalize ? "proportion" : "count", labelIndex(columnFromValues("valueCounts", null, tupleLabels(sorted.data.slice(0, -1), sorted.length))));
+    return Series.fromColumn(vals.col, opts.normalize ? "proportion" : "count", multiIndex(sorted.data.slice(0, -1), cols));
   }
   /**
    * The rank of each value within its column, as pd.DataFrame.rank (axis 0 only): the options of
