@@ -617,45 +617,61 @@ export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions 
 export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, opts: ReadCsvOptions & { chunkSize: number }): AsyncGenerator<DataFrame> {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const quote = (opts.quoteChar ?? '"').charCodeAt(0);
-  let buf = "";
-  let scanned = 0, inQuote = false, cutAt = -1;
+  // Text not parsed yet, kept as pieces and joined only when a chunk is parsed: appending to one
+  // string and reading it would flatten the whole rope on every piece (quadratic for small pieces).
+  // Each piece is scanned once for newlines outside quotes, so a parse starts only when the text
+  // holds a whole chunk of records and never parses the same records twice.
+  let parts: string[] = [], partsLen = 0;
+  let inQuote = false, records = 0, cutAt = -1;
+  const quoteText = opts.quoteChar ?? '"';
+  const note = (piece: string): void => {
+    // most pieces hold no quote: their newlines are found by the native indexOf
+    if (!inQuote && (quoteText === "" || piece.indexOf(quoteText) < 0)) {
+      for (let i = piece.indexOf("\n"); i >= 0; i = piece.indexOf("\n", i + 1)) { records++; cutAt = partsLen + i + 1; }
+      parts.push(piece);
+      partsLen += piece.length;
+      return;
+    }
+    for (let i = 0; i < piece.length; i++) {
+      const c = piece.charCodeAt(i);
+      if (c === quote) inQuote = !inQuote;
+      else if (c === 10 && !inQuote) { records++; cutAt = partsLen + i + 1; }
+    }
+    parts.push(piece);
+    partsLen += piece.length;
+  };
   let cursor: CsvCursor | null = null;
   let left = opts.nrows ?? Infinity;
-  let lineBase = 1;
   let chunkOpts: ReadCsvOptions | null = null;
+  const headerLines = (opts.skipRows ?? 0) + (opts.header === null ? 0 : (opts.header ?? 0) + 1);
+  // newlines can outnumber records (blank or comment lines): a parse that could not fill a chunk
+  // waits for twice the records before trying again, so such text is not re-read on every piece
+  let wait = 0;
   const flush = function* (final: boolean): Generator<DataFrame> {
-    // find the last newline outside quotes: everything before it is whole records
-    for (let i = scanned; i < buf.length; i++) {
-      const c = buf.charCodeAt(i);
-      if (c === quote) inQuote = !inQuote;
-      else if (c === 10 && !inQuote) cutAt = i + 1;
-    }
-    scanned = buf.length;
-    const end = final ? buf.length : cutAt;
-    if (end <= 0) return;
-    let text = buf.slice(0, end);
-    if (!cursor) {
-      const h = readHeader(text, opts);
-      cursor = { ...h };
-    }
+    const need = Math.max(wait, Math.min(opts.chunkSize, left) + (cursor ? 0 : headerLines));
+    if (!final && (records < need || cutAt <= 0)) return;
+    const buf = parts.length === 1 ? parts[0]! : parts.join("");
+    const text = final || cutAt === buf.length ? buf : buf.slice(0, cutAt);
+    cursor ??= { ...readHeader(text, opts) };
+    let yielded = false;
     while (left > 0 && cursor.pos < text.length) {
       const limit = Math.min(opts.chunkSize, left);
       const r: RecordsRead = chunkOpts ? readLaterChunk(text, cursor, chunkOpts, limit) : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
       if (r.df.length === 0) { cursor = r.cursor; break; }
       // a chunk that ends before the text does is full; a short one waits for more text unless final
-      if (r.df.length < opts.chunkSize && !final && r.cursor.pos >= text.length) {
-        break;
-      }
+      if (r.df.length < limit && !final && r.cursor.pos >= text.length) break;
       left -= r.df.length;
       cursor = r.cursor;
       chunkOpts ??= { ...laterChunkOptions(opts, r.df), nrows: undefined };
+      yielded = true;
       yield r.df;
     }
-    buf = buf.slice(cursor.pos);
-    lineBase = cursor.line;
-    scanned -= cursor.pos; cutAt = Math.max(-1, cutAt - cursor.pos);
-    cursor = { pos: 0, line: lineBase, names: cursor.names };
-    text = "";
+    // keep what was not read (less than a chunk, whole records) and count its records again
+    const rest = buf.slice(cursor.pos);
+    cursor = { pos: 0, line: cursor.line, names: cursor.names };
+    parts = []; partsLen = 0; inQuote = false; records = 0; cutAt = -1;
+    if (rest.length) note(rest);
+    wait = yielded ? 0 : 2 * records;
   };
   let bytesRead = 0;
   const decode = (piece?: Uint8Array): string => {
@@ -667,18 +683,11 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
       bytesRead += piece?.length ?? 0;
     }
   };
-  // Parse once the buffer passes flushAt. A flush that cannot finish a chunk leaves the buffer as
-  // it was, so the next try waits until the buffer has doubled: with small pieces (a network
-  // stream) retrying on every piece would re-read the buffer each time, quadratic in its size.
-  let flushAt = 1 << 20;
   for await (const piece of source as AsyncIterable<string | Uint8Array>) {
-    buf += typeof piece === "string" ? piece : decode(piece);
-    if (buf.length > flushAt || left <= 0) {
-      yield* flush(false);
-      flushAt = Math.max(1 << 20, 2 * buf.length);
-    }
+    note(typeof piece === "string" ? piece : decode(piece));
+    yield* flush(false);
     if (left <= 0) return;
   }
-  buf += decode();
+  note(decode());
   yield* flush(true);
 }
