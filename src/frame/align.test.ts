@@ -85,6 +85,8 @@ const RUNNERS: [RegExp, Runner][] = [
   [/^airquality_ozone_sub_temp_fill$/, (i) => S(i.a).sub(S(i.b), { fillValue: 0 })],
   [/^airline_diff_by_date$/, (i) => S(i.a).sub(S(i.b))],
   [/^mixed_label_kinds$/, (i) => S(i.a).add(S(i.b))],
+  [/^random_\d+_(add|sub|mul|div)$/, (i, m) => S(i.a)[m[1] as Op](S(i.b))],
+  [/^random_\d+_fill$/, (i) => S(i.a).add(S(i.b), { fillValue: 0.5 })],
   [/^frame_add_fill(_disjoint_columns)?$/, (i) => F(i.a).add(F(i.b), { fillValue: 0 })],
   [/^frame_sub_fill$/, (i) => F(i.a).sub(F(i.b), { fillValue: 100 })],
   [/^frame_(add|sub|mul|div|mod|pow|floordiv|rsub|rdiv)_rows_and_columns$/, (i, m) => F(i.a)[m[1] as Op](F(i.b))],
@@ -116,7 +118,7 @@ function run(name: string, c: Case): Series | DataFrame {
 
 describe("label alignment against pandas 1.5 (frame_align.json)", () => {
   const names = Object.keys(cases);
-  it("has the cases of frame_align.py", () => assert.ok(names.length >= 240, `${names.length} cases`));
+  it("has the cases of frame_align.py", () => assert.ok(names.length >= 320, `${names.length} cases`));
   for (const name of names) {
     const c = cases[name]!;
     const refused = ERRORS[name];
