@@ -108,6 +108,9 @@ async function convDimensionsPage(page: Page): Promise<string> {
   assert.equal(await text(page, "#formula"), r.axes.map((a) => a.text).join("\n"));
   const cell = r.cells[1]!;
   assert.ok((await text(page, "#cell-sum")).startsWith(`Y[${cell.index.slice(2).join(", ")}] = `) && (await text(page, "#cell-sum")).includes(`= ${num(cell.sum)}`), "the second 3-D cell");
+  // the window: one marked input cell per tap, spread over the depth slices it reads, and the same cells as Node's taps
+  const marked = await page.locator("#tensors .panel").first().locator("table").evaluateAll((tables) => tables.flatMap((t, z) => [...t.querySelectorAll("tr")].flatMap((tr, i) => [...tr.querySelectorAll("td")].flatMap((td, j) => (td.classList.contains("win") ? [`${z},${i},${j}`] : [])))));
+  assert.deepEqual(marked.sort(), cell.taps.map((t) => t.input.slice(2).join()).sort(), "the highlighted 3-D window is the cell's taps");
   return `3-D: output ${r.axes.map((a) => a.out).join(" × ")}, the call, the formulas and cell 1 (${num(cell.sum)}) equal Node's`;
 }
 

@@ -38,7 +38,8 @@ function slicesView(values: number[][][], axisName: string, mark: (z: number, i:
 
 function draw(r: ConvDimensions, at: number): void {
   const cell = r.cells[at]!;
-  const win = new Set(cell.taps.map((t) => slicePosition(t.input.slice(1)).join()));
+  // the input is batched [N, C, ...spatial]: a tap's position is its index past N and C
+  const win = new Set(cell.taps.map((t) => slicePosition(t.input.slice(2)).join()));
   const cur = slicePosition(cell.index.slice(2)).join();
   const outShape = [r.output.length, r.output[0]!.length, r.output[0]![0]!.length];
   const order = (z: number, i: number, j: number): number => (z * outShape[1]! + i) * outShape[2]! + j;
