@@ -12,6 +12,10 @@ import { GradientFlow, type FlowRow } from "./gradientFlow.js";
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
 const TRAIN_STEPS = 40, HIDDEN = 12, CLIP = 1;
 const NORM_DOMAIN: [number, number] = [1e-8, 10];
+/** A loss above this (or NaN) means SGD has diverged: that model stops, and the page says so. */
+const DIVERGED = 1e6;
+/** num() for values that may overflow: exponent form from a million up, Infinity and NaN as such. */
+const big = (v: number): string => (Number.isFinite(v) && Math.abs(v) < 1e6 ? num(v) : v.toExponential(3));
 const controls = $("controls");
 const restart = (): void => void train();
 const windowT = range(controls, { label: "window T", min: 4, max: 36, step: 4, value: 24, id: "window", onInput: restart });
@@ -21,7 +25,7 @@ button(controls, "⟲ train again", restart, "restart");
 
 let series: number[] = [];
 let generation = 0;
-const latest: Partial<Record<RecurrentKind, FlowRow & { clippedSteps: number }>> = {};
+const latest: Partial<Record<RecurrentKind, FlowRow & { clippedSteps: number; diverged: boolean }>> = {};
 
 function summary(running: boolean): void {
   const lines = RECURRENT_KINDS.map((k) => {
@@ -29,8 +33,11 @@ function summary(running: boolean): void {
     if (!r) return `${k.padEnd(4)}  (not started)`;
     const T = r.norms.length;
     const ratio = r.norms[0]! / r.norms[T - 1]!;
-    return `${k.padEnd(4)}  step ${r.step + 1}: loss ${num(r.loss)}, ‖∂L/∂H_1‖ = ${num(r.norms[0]!)}, ‖∂L/∂H_${T}‖ = ${num(r.norms[T - 1]!)}, ratio ${num(ratio)}; ‖∇θ‖ = ${num(r.gradNorm)}` +
-      (clip.checked ? ` (clipped at ${r.clippedSteps} of ${r.step + 1} steps)` : "");
+    // the ratio as a product of T - 1 equal per-step factors q: the geometric mean of the Jacobians' shrinking
+    const q = T > 1 ? ratio ** (1 / (T - 1)) : 1;
+    const flow = ratio > 0 && Number.isFinite(ratio) ? `= ${big(ratio)} = q^${T - 1}, q = ${num(q)} per step` : "(overflowed: no ratio)";
+    return `${k.padEnd(4)}  step ${r.step + 1}: loss ${big(r.loss)}, ‖∂L/∂H_1‖ / ‖∂L/∂H_${T}‖ = ${big(r.norms[0]!)} / ${big(r.norms[T - 1]!)} ${flow}; ‖∇θ‖ = ${big(r.gradNorm)}` +
+      (clip.checked ? ` (clipped at ${r.clippedSteps} of ${r.step + 1} steps)` : "") + (r.diverged ? `; diverged (loss above ${big(DIVERGED)}), stopped` : "");
   });
   show($("flow-summary"), `T = ${windowT.value}, SGD lr ${lr.value}, clipping ${clip.checked ? `on (max norm ${CLIP})` : "off"}${running ? ", training…" : `, ${TRAIN_STEPS} steps done`}\n${lines.join("\n")}`);
 }
@@ -60,10 +67,11 @@ async function train(): Promise<void> {
     for (let i = 0; i < flows.length; i++) {
       if (mine !== generation) return; // a control restarted training
       const kind = RECURRENT_KINDS[i]!;
+      if (latest[kind]?.diverged) continue;
       const row = flows[i]!.next();
-      latest[kind] = { ...row, clippedSteps: (latest[kind]?.clippedSteps ?? 0) + (row.clipped ? 1 : 0) };
+      latest[kind] = { ...row, clippedSteps: (latest[kind]?.clippedSteps ?? 0) + (row.clipped ? 1 : 0), diverged: !(row.loss < DIVERGED) };
       views[i]!.appendRow(row.norms);
-      if (Number.isFinite(row.loss)) losses.append({ [kind]: row.loss }, step + 1);
+      if (row.loss < DIVERGED) losses.append({ [kind]: row.loss }, step + 1);
       await nextFrame();
     }
     summary(step + 1 < TRAIN_STEPS);
