@@ -106,7 +106,7 @@ const ERRORS: Record<string, RegExp[]> = {
   compare_reordered: [/gt: can only compare identically-labeled Series objects/, /sortIndex\(\)/],
   frame_series_fill_refused: [/add: fillValue works with a frame or a number, not with a Series \(pandas: "fill_value 0 not supported"\)/],
   assign_duplicate_labels: [/assign: the Series' index repeats the label "x" \(rows 0 and 1\)/, /cannot reindex on an axis with duplicate labels/],
-  mixed_label_kinds: [/add: the operands are aligned by row label, but the left index holds int64 labels \(2 labels: 1, 2\) and the right string labels \(2 labels: "1", "2"\); labels of different types never match/],
+  mixed_label_kinds: [/add: the operands are aligned by row label, but the left index holds int64 labels \(2 labels: 1, 2\) and the right string labels \(2 labels: "1", "2"\); labels of different types are not aligned here \(pandas would join them into one object index of mixed labels/],
 };
 
 function run(name: string, c: Case): Series | DataFrame {

@@ -1,7 +1,8 @@
 // Row alignment by label, as pandas aligns two Series or DataFrames before arithmetic, logic and
 // column assignment. Equal indexes pair rows by position (the fast path: nothing is copied and the
-// left index is kept). Otherwise rows pair by label through keys.ts's indexKey (so a MultiIndex
-// aligns on whole tuples): the result holds the outer join of the labels, sorted (pandas 1.5's
+// left index is kept; keys.ts's indexKey compares the labels). Otherwise rows pair by label, one
+// column per index level (so a MultiIndex aligns on whole tuples), with keys.ts's group ids
+// deciding which labels are equal: the result holds the outer join of the labels, sorted (pandas 1.5's
 // Index.join(how="outer")), a label repeated on both sides pairs every left row with every right
 // row (left-major, as pandas), and the side without a label gets row -1, a missing value after
 // take. Not here: the element-wise work (verbs/arith.ts) and column labels (verbs/frameArith.ts).
@@ -56,7 +57,7 @@ export function indexesEqual(a: Index, b: Index): boolean {
 function checkLabelKinds(op: string, what: string, a: Index, b: Index): void {
   if (sameKinds(a, b)) return;
   const kinds = (ix: Index) => (ix.kind === "range" ? "int64" : indexLevels(ix).map((c) => c.dtype).join(", "));
-  throw new FrameError(`${op}: ${what} by row label, but the left index holds ${kinds(a)} labels (${describeIndex(a)}) and the right ${kinds(b)} labels (${describeIndex(b)}); labels of different types never match (pandas would make an object index where every value is missing). Give both the same kind of labels first (e.g. new Series(s.values, { index: s.indexValues().map(String) }), or setIndex on a converted column).`);
+  throw new FrameError(`${op}: ${what} by row label, but the left index holds ${kinds(a)} labels (${describeIndex(a)}) and the right ${kinds(b)} labels (${describeIndex(b)}); labels of different types are not aligned here (pandas would join them into one object index of mixed labels, a column type this library does not have). Give both the same kind of labels first (e.g. new Series(s.values, { index: s.indexValues().map(String) }), or setIndex on a converted column).`);
 }
 
 /**
