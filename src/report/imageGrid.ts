@@ -26,18 +26,25 @@ export interface ImageGridOptions {
   colormap?: Colormap;
 }
 
+/** Checks imageGrid's input (matrices, captions, scaling) without drawing; returns each image's [rows, cols]. */
+export function checkImages(images: readonly Matrix[], opts: ImageGridOptions): [number, number][] {
+  if (!Array.isArray(images)) throw new ValueError(`imageGrid: images must be an array of matrices (rows of numbers), got ${typeof images}.`);
+  const sizes = images.map((img, k) => checkMatrix(`imageGrid: image ${k}`, img));
+  // no images yet (a live view's start) leaves captions for later ones
+  if (images.length && opts.captions && opts.captions.length > images.length) checkLabels("imageGrid", "captions", opts.captions, images.length, "images");
+  if (opts.scaling !== undefined && opts.scaling !== "each" && opts.scaling !== "shared") throw new ValueError(`imageGrid: scaling must be "each" or "shared", got ${JSON.stringify(opts.scaling)}.`);
+  return sizes;
+}
+
 /**
  * Several small images (each rows x cols numbers; sizes may differ) in a grid with captions, as an
  * SVG string. NaN pixels are drawn grey. Plays the role of torchvision's make_grid plus matplotlib's
  * imshow (cmap "gray" or "RdBu_r").
  */
 export function imageGrid(images: readonly Matrix[], opts: ImageGridOptions): string {
-  if (!Array.isArray(images)) throw new ValueError(`imageGrid: images must be an array of matrices (rows of numbers), got ${typeof images}.`);
+  const sizes = checkImages(images, opts);
   if (images.length === 0) return emptyChart(opts.title, 320, 120, "no images");
-  const sizes = images.map((img, k) => checkMatrix(`imageGrid: image ${k}`, img));
-  if (opts.captions && opts.captions.length > images.length) checkLabels("imageGrid", "captions", opts.captions, images.length, "images");
   const scaling = opts.scaling ?? "each", colormap = opts.colormap ?? "gray";
-  if (scaling !== "each" && scaling !== "shared") throw new ValueError(`imageGrid: scaling must be "each" or "shared", got ${JSON.stringify(scaling)}.`);
   const px = opts.pixel ?? 10, perRow = Math.max(1, Math.floor(opts.perRow ?? 8));
   const h = Math.max(...sizes.map((s) => s[0])), w = Math.max(...sizes.map((s) => s[1]));
   const boxW = w * px + 12, boxH = h * px + 22;

@@ -38,7 +38,7 @@ const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 export const seriesColor = (k: number): string => PALETTE[k % PALETTE.length]!;
 
 /** Checks each series: a name, y an array of numbers, x (when given) as long as y. */
-function checkSeries(series: readonly Series[]): void {
+export function checkSeries(series: readonly Series[]): void {
   if (!Array.isArray(series)) throw new ValueError(`lineChart: series must be an array of { name, y, x? }, got ${typeof series}.`);
   series.forEach((s, k) => {
     if (typeof s?.name !== "string") throw new ValueError(`lineChart: series ${k} needs a name (a string), got ${JSON.stringify(s?.name)}.`);

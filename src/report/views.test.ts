@@ -137,7 +137,7 @@ describe("imageGridView", () => {
   it("replaces its images and captions and draws imageGrid's SVG", () => {
     const el = { innerHTML: "" };
     const opts = { title: "filters", scaling: "shared" as const, colormap: "diverging" as const };
-    const v = imageGridView(el, opts);
+    const v = imageGridView(el, { ...opts, captions: ["k0", "k1"] });
     frame();
     assert.match(el.innerHTML, /no images/);
     v.update([[[1, -1]], [[0, 2]]], ["k0", "k1"]);

@@ -10,8 +10,8 @@ import { ShapeError, ValueError } from "../tensor/errors.js";
 import { checkCounts, confusionMatrixChart, type ConfusionMatrixOptions } from "./confusionMatrix.js";
 import { checkTimeline, GATE_NAMES, gatesTimeline, stepGateValues, type GateStepFilter, type GatesTimelineOptions, type GateTimeline } from "./gatesTimeline.js";
 import { checkHatched, checkMatrix, heatmapOrEmpty, type HeatmapOptions, type Labels, type Matrix } from "./heatmap.js";
-import { imageGrid, type ImageGridOptions } from "./imageGrid.js";
-import { lineChart, type LineChartOptions, type Series } from "./lineChart.js";
+import { checkImages, imageGrid, type ImageGridOptions } from "./imageGrid.js";
+import { checkSeries, lineChart, type LineChartOptions, type Series } from "./lineChart.js";
 import { emptyChart } from "./svg.js";
 
 /** Where a view draws: a DOM element (a <div>, say), or anything with an innerHTML to set. */
@@ -139,7 +139,7 @@ export function lineChartView(target: ViewTarget, opts: LineChartViewOptions): L
     },
     update(series: readonly Series[]) {
       view.live();
-      lineChart(series, { ...opts, title: "" }); // validate now, where the caller sees the error
+      checkSeries(series);
       data = series.map((s) => ({ ...s, x: s.x ? [...s.x] : s.y.map((_, i) => i + 1), y: [...s.y] }));
       view.changed();
     },
@@ -293,7 +293,7 @@ export function imageGridView(target: ViewTarget, opts: ImageGridOptions): Image
   return Object.assign(view, {
     update(next: readonly Matrix[], nextCaptions?: readonly string[]) {
       view.live();
-      imageGrid(next, { ...opts, pixel: 1, ...(nextCaptions ? { captions: nextCaptions } : {}) }); // validate now, where the caller sees the error
+      checkImages(next, { ...opts, ...(nextCaptions ? { captions: nextCaptions } : {}) });
       images = next.map((img) => img.map((r) => [...r]));
       if (nextCaptions) captions = [...nextCaptions];
       view.changed();
