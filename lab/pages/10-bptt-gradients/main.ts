@@ -4,19 +4,18 @@
 import * as tl from "../../../src/index.js";
 import { num } from "../../shared/format.js";
 import { show } from "../../shared/grid.js";
-import { button, checkbox, guarded, range, startPage } from "../../shared/ui.js";
+import { button, byId, checkbox, guarded, range, startPage } from "../../shared/ui.js";
 import { RECURRENT_KINDS, standardize, type RecurrentKind } from "../../shared/seqModels.js";
 import { loadShipped, nextFrame, SHIPPED_SERIES } from "../../shared/seqPage.js";
 import { GradientFlow, type FlowRow } from "./gradientFlow.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
 const TRAIN_STEPS = 40, HIDDEN = 12, CLIP = 1;
 const NORM_DOMAIN: [number, number] = [1e-8, 10];
 /** A loss above this (or NaN) means SGD has diverged: that model stops, and the page says so. */
 const DIVERGED = 1e6;
 /** num() for values that may overflow: exponent form from a million up, Infinity and NaN as such. */
 const big = (v: number): string => (Number.isFinite(v) && Math.abs(v) < 1e6 ? num(v) : v.toExponential(3));
-const controls = $("controls");
+const controls = byId("controls");
 const restart = (): void => void train();
 const windowT = range(controls, { label: "window T", min: 4, max: 36, step: 4, value: 24, id: "window", onInput: restart });
 const lr = range(controls, { label: "learning rate", min: 0.05, max: 1, step: 0.05, value: 0.5, id: "lr", onInput: restart });
@@ -39,27 +38,27 @@ function summary(running: boolean): void {
     return `${k.padEnd(4)}  step ${r.step + 1}: loss ${big(r.loss)}, ‖∂L/∂H_1‖ / ‖∂L/∂H_${T}‖ = ${big(r.norms[0]!)} / ${big(r.norms[T - 1]!)} ${flow}; ‖∇θ‖ = ${big(r.gradNorm)}` +
       (clip.checked ? ` (clipped at ${r.clippedSteps} of ${r.step + 1} steps)` : "") + (r.diverged ? `; diverged (loss above ${big(DIVERGED)}), stopped` : "");
   });
-  show($("flow-summary"), `T = ${windowT.value}, SGD lr ${lr.value}, clipping ${clip.checked ? `on (max norm ${CLIP})` : "off"}${running ? ", training…" : `, ${TRAIN_STEPS} steps done`}\n${lines.join("\n")}`);
+  show(byId("flow-summary"), `T = ${windowT.value}, SGD lr ${lr.value}, clipping ${clip.checked ? `on (max norm ${CLIP})` : "off"}${running ? ", training…" : `, ${TRAIN_STEPS} steps done`}\n${lines.join("\n")}`);
 }
 
 async function train(): Promise<void> {
   const mine = ++generation;
   const T = windowT.value;
   let flows: GradientFlow[] = [];
-  const ok = guarded($("error"), () => {
+  const ok = guarded(byId("error"), () => {
     flows = RECURRENT_KINDS.map((kind) => new GradientFlow(series, { kind, T, hidden: HIDDEN, lr: lr.value, clip: clip.checked ? CLIP : null, seed: 1 }));
   });
   if (!ok) return;
   for (const k of RECURRENT_KINDS) delete latest[k];
   const maps = RECURRENT_KINDS.map(() => document.createElement("div"));
-  $("maps").replaceChildren(...maps);
+  byId("maps").replaceChildren(...maps);
   const views = RECURRENT_KINDS.map((kind, i) => tl.report.heatmapView(maps[i]!, {
     // one fixed domain for the three models, so that equal colours mean equal norms across them
     title: `${kind}: ‖∂L/∂H_t‖`, scale: "log", domain: NORM_DOMAIN, width: 300, height: 200, xLabel: "time step t", yLabel: "training step",
     colLabels: Array.from({ length: T }, (_, t) => String(t + 1)), colorBarLabel: "‖∂L/∂H_t‖",
   }));
   const chart = document.createElement("div");
-  $("loss-chart").replaceChildren(chart);
+  byId("loss-chart").replaceChildren(chart);
   const losses = tl.report.lineChartView(chart, { title: "training loss (MSE, standardized)", xLabel: "training step", logY: true, width: 520, height: 240, legend: "bottom" });
   summary(true);
   await nextFrame(); // the page is drawn and takes input before the first (slowest) step

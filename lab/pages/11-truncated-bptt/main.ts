@@ -3,15 +3,14 @@
 import * as tl from "../../../src/index.js";
 import { num } from "../../shared/format.js";
 import { show } from "../../shared/grid.js";
-import { guarded, range, select, startPage } from "../../shared/ui.js";
+import { byId, guarded, range, select, startPage } from "../../shared/ui.js";
 import { RECURRENT_KINDS, standardize, type RecurrentKind } from "../../shared/seqModels.js";
 import { loadShipped, SHIPPED_SERIES } from "../../shared/seqPage.js";
 import { cutGrid } from "../../shared/seqCutGrid.js";
 import { fullBpttNorms, truncatedGradients, type TruncationOptions, type TruncationResult } from "./truncation.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
 const MONTHS = 48, HIDDEN = 8;
-const controls = $("controls");
+const controls = byId("controls");
 const chunk = range(controls, { label: "chunk length k", min: 1, max: MONTHS, value: 8, id: "chunk", onInput: () => update() });
 const kind = select<RecurrentKind>(controls, { label: "model", options: RECURRENT_KINDS.map((k) => [k, k] as const), value: "RNN", id: "kind", onChange: () => update() });
 const pick = range(controls, { label: "compare chunk j", min: 1, max: 6, value: 3, id: "compare-chunk", onInput: () => compare() });
@@ -21,16 +20,16 @@ let result: TruncationResult;
 const opts = (): TruncationOptions => ({ kind: kind.value, chunk: chunk.value, hidden: HIDDEN, seed: 1 });
 
 function update(): void {
-  guarded($("error"), () => {
+  guarded(byId("error"), () => {
     result = truncatedGradients(series, opts());
     const rows = result.rows;
     const cut = rows.reduce((a, r) => a + r.cells.filter((c) => c.kind === "cut").length, 0);
     const T = rows[0]!.cells.length;
-    show($("cut-summary"), `k = ${chunk.value}: ${rows.length} chunk${rows.length > 1 ? "s" : ""} over T = ${T} steps, ${cut} (chunk, step) gradients cut\n` +
+    show(byId("cut-summary"), `k = ${chunk.value}: ${rows.length} chunk${rows.length > 1 ? "s" : ""} over T = ${T} steps, ${cut} (chunk, step) gradients cut\n` +
       `summed truncated gradient vs full BPTT's: cosine ${num(result.cosine)}, norm ratio ${num(result.normRatio)}\n` +
       `chunk losses: ${rows.map((r) => num(r.loss)).join(", ")}`);
     const grid = cutGrid(rows.map((r) => r.cells), { title: `${kind.value}: ‖∂L_j/∂H_t‖ of each chunk's loss`, rowLabels: rows.map((r) => `chunk ${r.chunk.index + 1}`), cw: 12, ch: Math.max(8, Math.min(18, 240 / rows.length)) });
-    $("cut-grid").innerHTML = grid;
+    byId("cut-grid").innerHTML = grid;
     pick.input.max = String(rows.length);
     if (pick.value > rows.length) pick.value = rows.length;
     compare();
@@ -38,12 +37,12 @@ function update(): void {
 }
 
 function compare(): void {
-  guarded($("error"), () => {
+  guarded(byId("error"), () => {
     const row = result.rows[Math.min(pick.value, result.rows.length) - 1]!;
     const full = fullBpttNorms(series, opts(), row.chunk);
     const t = full.map((_, i) => i + 1);
     const truncated = row.cells.slice(0, full.length).map((c) => (c.kind === "norm" ? c.norm : NaN));
-    $("compare").innerHTML = tl.report.lineChart([
+    byId("compare").innerHTML = tl.report.lineChart([
       { name: "full BPTT", x: t, y: full },
       { name: `truncated (k = ${chunk.value})`, x: t.filter((_, i) => Number.isFinite(truncated[i])), y: truncated.filter(Number.isFinite), dash: "5 3" },
     ], { title: `chunk ${row.chunk.index + 1} (steps ${row.chunk.start + 1}–${row.chunk.end}): ‖∂L_j/∂H_t‖`, xLabel: "time step t", logY: true, width: 560, height: 260, legend: "bottom" });

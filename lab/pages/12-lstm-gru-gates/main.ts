@@ -5,32 +5,31 @@ import * as tl from "../../../src/index.js";
 import { readCsv } from "../../../src/frame/index.js";
 import { num, term } from "../../shared/format.js";
 import { show } from "../../shared/grid.js";
-import { button, guarded, range, select, startPage } from "../../shared/ui.js";
+import { button, byId, guarded, range, select, startPage } from "../../shared/ui.js";
 import { standardize } from "../../shared/seqModels.js";
 import { csvInput, loadShipped, nextFrame, SHIPPED_SERIES, seriesOf, type LoadedSeries } from "../../shared/seqPage.js";
 import { GateTrainer, type GatedKind, type GateSnapshot } from "./gates.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
 const EPOCHS = 150, EPOCHS_PER_FRAME = 2, SNAPSHOT_EVERY = 10, MAX_STEPS = 144;
-const controls = $("controls");
+const controls = byId("controls");
 const step = range(controls, { label: "time step t", min: 1, max: MAX_STEPS - 1, value: 12, id: "t", onInput: () => drawStep() });
 const hidden = range(controls, { label: "hidden units", min: 1, max: 8, value: 4, id: "hidden", onInput: () => void train() });
 const kind = select<GatedKind>(controls, { label: "model", options: [["LSTM", "LSTM (i, f, g, o)"], ["GRU", "GRU (r, z, n)"]], value: "LSTM", id: "kind", onChange: () => void train() });
 const which = select(controls, { label: "series", options: SHIPPED_SERIES.filter((s) => s.step === "month").map((s) => [s.id, s.label] as const), value: "airline", id: "series", onChange: () => void loadShippedSeries() });
 button(controls, "⟲ train again", () => void train(), "restart");
-csvInput(controls, (name, text) => guarded($("error"), () => use(seriesOf(readCsv(text), name))), (e) => { $("error").textContent = String((e as Error).message ?? e); $("error").hidden = false; });
+csvInput(controls, (name, text) => guarded(byId("error"), () => use(seriesOf(readCsv(text), name))), (e) => { byId("error").textContent = String((e as Error).message ?? e); byId("error").hidden = false; });
 
 let series: LoadedSeries;
 let values: number[] = [];
 let snap: GateSnapshot | undefined;
 let generation = 0;
-const gatesView = tl.report.gatesTimelineView($("gates"), { title: "gates over time (hidden units down, time step across from 0)", cellWidth: 5, cellHeight: 12 });
+const gatesView = tl.report.gatesTimelineView(byId("gates"), { title: "gates over time (hidden units down, time step across from 0)", cellWidth: 5, cellHeight: 12 });
 const fitDiv = document.createElement("div"), lossDiv = document.createElement("div");
-$("fit").append(fitDiv, lossDiv);
+byId("fit").append(fitDiv, lossDiv);
 
 async function loadShippedSeries(): Promise<void> {
   const loaded = await loadShipped(SHIPPED_SERIES.find((s) => s.id === which.value)!);
-  guarded($("error"), () => use(loaded));
+  guarded(byId("error"), () => use(loaded));
 }
 
 function use(s: LoadedSeries): void {
@@ -56,7 +55,7 @@ function drawStep(): void {
     return `unit ${j + 1}: H = (1 − ${num(z)})·${term(gl.n![t]![j]!)} + ${num(z)}·${term(hPrev)} = ${num(h)}   (r = ${num(gl.r![t]![j]!)})`;
   });
   const label = series.labels.slice(-values.length)[t] ?? String(t + 1);
-  show($("gate-step"), `t = ${t + 1} (input X_t = ${label}), weights after epoch ${snap.epoch}:\n${units.join("\n")}\nprediction of the next value: ${num(snap.predictions[t]!)}, actual ${num(values[t + 1]!)} (standardized)`);
+  show(byId("gate-step"), `t = ${t + 1} (input X_t = ${label}), weights after epoch ${snap.epoch}:\n${units.join("\n")}\nprediction of the next value: ${num(snap.predictions[t]!)}, actual ${num(values[t + 1]!)} (standardized)`);
 }
 
 function drawSnapshot(trainer: GateTrainer, losses: number[]): void {
@@ -74,16 +73,16 @@ function drawSnapshot(trainer: GateTrainer, losses: number[]): void {
 async function train(): Promise<void> {
   const mine = ++generation;
   let trainer: GateTrainer | undefined;
-  if (!guarded($("error"), () => { trainer = new GateTrainer(values, kind.value, hidden.value, 1); })) return;
+  if (!guarded(byId("error"), () => { trainer = new GateTrainer(values, kind.value, hidden.value, 1); })) return;
   const losses: number[] = [];
-  show($("train-status"), `${trainer!.kind}, ${hidden.value} hidden units: starting`);
+  show(byId("train-status"), `${trainer!.kind}, ${hidden.value} hidden units: starting`);
   await nextFrame(); // the page takes input before the first forward pass
   if (mine !== generation) return;
   drawSnapshot(trainer!, losses);
   while (trainer!.epoch < EPOCHS) {
     for (let e = 0; e < EPOCHS_PER_FRAME; e++) losses.push(trainer!.train());
     if (trainer!.epoch % SNAPSHOT_EVERY === 0 || trainer!.epoch >= EPOCHS) drawSnapshot(trainer!, losses);
-    show($("train-status"), `${trainer!.kind}, ${hidden.value} hidden units: epoch ${trainer!.epoch} of ${EPOCHS}, MSE ${num(losses.at(-1)!)}${trainer!.epoch >= EPOCHS ? " (done)" : ""}`);
+    show(byId("train-status"), `${trainer!.kind}, ${hidden.value} hidden units: epoch ${trainer!.epoch} of ${EPOCHS}, MSE ${num(losses.at(-1)!)}${trainer!.epoch >= EPOCHS ? " (done)" : ""}`);
     await nextFrame();
     if (mine !== generation) return;
   }

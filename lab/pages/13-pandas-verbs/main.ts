@@ -3,14 +3,13 @@
 // a dropped CSV switches to the generic verbs on the learner's own table.
 import { readCsv, type DataFrame } from "../../../src/frame/index.js";
 import { show } from "../../shared/grid.js";
-import { button, guarded, range, startPage, el } from "../../shared/ui.js";
+import { button, byId, el, guarded, range, startPage } from "../../shared/ui.js";
 import { csvInput, fetchData } from "../../shared/seqPage.js";
 import { ownVerbs, VERB_DATA, VERBS, type VerbTexts } from "./verbs.js";
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
-const controls = $("controls");
+const controls = byId("controls");
 const rowsShown = range(controls, { label: "rows shown", min: 3, max: 30, value: 8, id: "rows", onInput: () => draw() });
-csvInput(controls, (name, text) => guarded($("error"), () => useOwn(name, text)), (e) => { $("error").textContent = String((e as Error).message ?? e); $("error").hidden = false; });
+csvInput(controls, (name, text) => guarded(byId("error"), () => useOwn(name, text)), (e) => { byId("error").textContent = String((e as Error).message ?? e); byId("error").hidden = false; });
 
 let texts: VerbTexts;
 let current = 0;
@@ -34,7 +33,7 @@ const asName = (k: string): string => k.replace(/-(\w)/g, (_, c: string) => c.to
 
 function buttons(): void {
   const names = own ? own.verbs.map((v) => v.verb) : VERBS.map((v) => v.verb);
-  const bar = $("verbs");
+  const bar = byId("verbs");
   bar.replaceChildren();
   names.forEach((name, i) => {
     const b = button(bar, name, () => { current = i; draw(); }, `verb-${name}`);
@@ -44,22 +43,22 @@ function buttons(): void {
 
 function draw(): void {
   buttons();
-  guarded($("error"), () => {
+  guarded(byId("error"), () => {
     if (own) {
       const v = own.verbs[current]!;
-      show($("explain"), `Your file ${own.name}: the verbs that fit its columns (the first text column as the key, the first numeric one as the value).`);
-      show($("code"), v.code);
-      show($("pandas"), "(the same verb in pandas; see the shipped examples)");
-      show($("tables"), v.verb === "read" ? rawText(own.name, own.text) : table("input", own.verbs[0]!.result, "input-table"), table("result", v.result, "result-table"));
+      show(byId("explain"), `Your file ${own.name}: the verbs that fit its columns (the first text column as the key, the first numeric one as the value).`);
+      show(byId("code"), v.code);
+      show(byId("pandas"), "(the same verb in pandas; see the shipped examples)");
+      show(byId("tables"), v.verb === "read" ? rawText(own.name, own.text) : table("input", own.verbs[0]!.result, "input-table"), table("result", v.result, "result-table"));
       return;
     }
     const v = VERBS[current]!;
-    show($("explain"), v.explain);
+    show(byId("explain"), v.explain);
     const prelude = v.inputs.filter(() => v.verb !== "read").map((k) => `const ${asName(k)} = readCsv(await (await fetch("data/${k}.csv")).text());`).join("\n");
-    show($("code"), `${prelude}${prelude ? "\n" : ""}${v.code}`);
-    show($("pandas"), v.pandas);
+    show(byId("code"), `${prelude}${prelude ? "\n" : ""}${v.code}`);
+    show(byId("pandas"), v.pandas);
     const inputs = v.verb === "read" ? [rawText(`data/${v.inputs[0]}.csv`, texts[v.inputs[0]!])] : v.inputs.map((k, i) => table(`${asName(k)} (input)`, readCsv(texts[k]), `input-table${i ? `-${i + 1}` : ""}`));
-    show($("tables"), ...inputs, table("result", v.run(texts), "result-table"));
+    show(byId("tables"), ...inputs, table("result", v.run(texts), "result-table"));
   });
 }
 
