@@ -7,8 +7,9 @@ import { ValueError } from "../tensor/errors.js";
 import { esc, logTicks, tickLabel, ticks } from "./svg.js";
 
 /**
- * Colormaps: "blues" (sequential, white to dark blue: counts, norms), "diverging" (blue below 0,
- * white at 0, red above: signed weights; matplotlib's RdBu_r), "gray" (black to white: images).
+ * Colormaps: "blues" (sequential, white to dark blue: counts, norms; matplotlib's Blues),
+ * "diverging" (blue below 0, white at 0, red above: signed weights; matplotlib's RdBu_r), "gray"
+ * (black to white: images; matplotlib's gray).
  */
 export type Colormap = "blues" | "diverging" | "gray";
 
@@ -19,7 +20,7 @@ const STOPS: Record<Colormap, readonly (readonly [number, number, number])[]> = 
   gray: [[0, 0, 0], [255, 255, 255]],
 };
 
-/** The colour of values that have no place on the scale (NaN, infinite, <= 0 on a log scale). */
+/** The colour of values that have no place on the scale (NaN, infinite, <= 0 on a log scale); matplotlib's Colormap.set_bad. */
 export const MISSING_COLOR = "rgb(217,217,217)";
 const MISSING_RGB: [number, number, number] = [217, 217, 217];
 
@@ -32,10 +33,10 @@ export function rgbAt(map: Colormap, t: number): [number, number, number] {
   return [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * f)) as [number, number, number];
 }
 
-/** The colour at position t in [0, 1] (clamped) of a colormap, as "rgb(r,g,b)". */
+/** The colour at position t in [0, 1] (clamped) of a colormap, as "rgb(r,g,b)"; matplotlib's cmap(t). */
 export const colorAt = (map: Colormap, t: number): string => `rgb(${rgbAt(map, t).join(",")})`;
 
-/** How a chart maps values to colours: linear or log10 between lo and hi (in data units), through a colormap. */
+/** How a chart maps values to colours: linear or log10 between lo and hi (in data units), through a colormap; matplotlib's Normalize / LogNorm with a cmap. */
 export interface ColorScale {
   readonly kind: "linear" | "log";
   readonly lo: number;
@@ -43,7 +44,7 @@ export interface ColorScale {
   readonly colormap: Colormap;
 }
 
-/** Options of a colour scale: linear or log, the colormap, and a fixed domain (else taken from the data). */
+/** Options of a colour scale: linear or log (matplotlib's norm), the colormap (cmap), and a fixed domain (vmin, vmax; else taken from the data). */
 export interface ColorScaleOptions {
   /** "linear" (default) or "log" (log10: decades at equal distances; gradient norms spanning many). */
   scale?: "linear" | "log";
@@ -52,7 +53,7 @@ export interface ColorScaleOptions {
   domain?: readonly [number, number];
 }
 
-/** The scale of `values` under `opts`; `op` names the chart in errors. */
+/** The scale of `values` under `opts`, as matplotlib's Normalize / LogNorm / CenteredNorm autoscale to the data; `op` names the chart in errors. */
 export function colorScale(op: string, values: Iterable<number>, opts: ColorScaleOptions): ColorScale {
   const kind = opts.scale ?? "linear", colormap = opts.colormap ?? "blues";
   if (kind !== "linear" && kind !== "log") throw new ValueError(`${op}: scale must be "linear" or "log", got ${JSON.stringify(kind)}.`);
@@ -90,7 +91,7 @@ export function positioner(s: ColorScale): (v: number) => number | null {
 /** Where v sits on the scale, in [0, 1] (clamped), or null where it has no place (NaN, infinite, <= 0 on a log scale). */
 export const scalePosition = (s: ColorScale, v: number): number | null => positioner(s)(v);
 
-/** The colour of v on the scale (MISSING_COLOR where it has no place). */
+/** The colour of v on the scale (MISSING_COLOR where it has no place); matplotlib's ScalarMappable.to_rgba. */
 export function scaleColor(s: ColorScale, v: number): string {
   const t = scalePosition(s, v);
   return t === null ? MISSING_COLOR : colorAt(s.colormap, t);

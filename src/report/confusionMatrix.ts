@@ -7,7 +7,7 @@ import { colorBar, COLOR_BAR_WIDTH, type ColorScale } from "./color.js";
 import { checkLabels, checkMatrix, labelStep, matrixCells, type Matrix } from "./heatmap.js";
 import { esc, svgOpen, svgTitle } from "./svg.js";
 
-/** Options of confusionMatrixChart: title, class labels (default 0, 1, ...), cell size. */
+/** Options of confusionMatrixChart: title, class labels (default 0, 1, ...; sklearn ConfusionMatrixDisplay's display_labels), cell size. */
 export interface ConfusionMatrixOptions {
   title: string;
   /** One label per class (default "0", "1", ...). */

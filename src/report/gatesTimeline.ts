@@ -10,7 +10,7 @@ import { checkMatrix, labelStep, matrixCells } from "./heatmap.js";
 import { RASTER_CELLS } from "./raster.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
-/** The gates of each LSTM or GRU kind, in PyTorch's order. */
+/** The gates of each LSTM or GRU kind, in PyTorch's order (the blocks of torch.nn.LSTM's / GRU's weight_ih_l0). */
 export const GATE_NAMES = { LSTM: ["i", "f", "g", "o"], GRU: ["r", "z", "n"] } as const;
 
 /**
@@ -21,7 +21,7 @@ export type GateTimeline =
   | { kind: "LSTM"; i: number[][]; f: number[][]; g: number[][]; o: number[][] }
   | { kind: "GRU"; r: number[][]; z: number[][]; n: number[][] };
 
-/** Options of gatesTimeline: title, time-step labels, cell size. */
+/** Options of gatesTimeline: title, time-step labels, cell size. No PyTorch counterpart. */
 export interface GatesTimelineOptions {
   title: string;
   /** One label per time step (default 0, 1, ...). */
@@ -81,7 +81,7 @@ export function gatesTimeline(data: GateTimeline, opts: GatesTimelineOptions): s
   return out.join("\n");
 }
 
-/** Options of gatesFromSteps: which batch element, layer and direction to keep. */
+/** Options of gatesFromSteps: which batch element, layer and direction to keep (PyTorch's l0, l0_reverse naming of layers and directions). */
 export interface GateStepFilter {
   /** Batch element (default 0). */
   batch?: number;

@@ -8,10 +8,10 @@ import { colorAt, COLOR_BAR_WIDTH, colorBar, colorScale, MISSING_COLOR, position
 import { matrixImage, RASTER_CELLS } from "./raster.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
-/** A matrix as rows of numbers (row-major; every row the same length). */
+/** A matrix as rows of numbers (row-major; every row the same length), as a nested list for numpy.array / matplotlib's imshow. */
 export type Matrix = readonly (readonly number[])[];
 
-/** Options of heatmap: title, labels, cell size, annotation, and the colour scale (linear or log, colormap, domain) with its colour bar. */
+/** Options of heatmap: title, labels, cell size, annotation, and the colour scale (linear or log, colormap, domain) with its colour bar; seaborn.heatmap's xticklabels/yticklabels/annot/norm/cbar. */
 export interface HeatmapOptions extends ColorScaleOptions {
   title: string;
   /** One label per row, or a function of the row index (for a heatmap that grows: `(i) => String(i)`). */
@@ -42,7 +42,7 @@ export interface HeatmapOptions extends ColorScaleOptions {
   hatchLabel?: string;
 }
 
-/** Axis labels: one string per row/column, or a function of the index. */
+/** Axis labels: one string per row/column, or a function of the index (seaborn.heatmap's xticklabels / yticklabels). */
 export type Labels = readonly string[] | ((index: number) => string);
 
 /** The n labels that `labels` gives (a function is called for 0..n-1). */

@@ -8,7 +8,7 @@ import { checkLabels, checkMatrix, matrixCells, type Matrix } from "./heatmap.js
 import { RASTER_CELLS } from "./raster.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
-/** Options of imageGrid: title, captions, pixel size, images per row, colour scaling and colormap. */
+/** Options of imageGrid: title, captions, pixel size, images per row (torchvision make_grid's nrow), colour scaling (make_grid's scale_each) and colormap (imshow's cmap). */
 export interface ImageGridOptions {
   title: string;
   /** One caption per image (fewer is fine: the rest go without). */

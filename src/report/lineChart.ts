@@ -34,7 +34,7 @@ export interface LineChartOptions {
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
 
-/** The colour of the k-th series without one of its own. */
+/** The colour of the k-th series without one of its own (matplotlib's default cycle, "C0", "C1", ...). */
 export const seriesColor = (k: number): string => PALETTE[k % PALETTE.length]!;
 
 /** Checks each series: a name, y an array of numbers, x (when given) as long as y. */

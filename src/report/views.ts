@@ -14,12 +14,12 @@ import { checkImages, imageGrid, type ImageGridOptions } from "./imageGrid.js";
 import { checkSeries, lineChart, type LineChartOptions, type Series } from "./lineChart.js";
 import { emptyChart } from "./svg.js";
 
-/** Where a view draws: a DOM element (a <div>, say), or anything with an innerHTML to set. */
+/** Where a view draws: a DOM element (a <div>, say), or anything with an innerHTML to set (tfjs-vis' drawArea). */
 export interface ViewTarget {
   innerHTML: string;
 }
 
-/** What every live view has: draw now, stop drawing, and how many times it has drawn. */
+/** What every live view has: draw now, stop drawing, and how many times it has drawn. No PyTorch counterpart (TensorBoard and tfjs-vis draw for you). */
 export interface LiveView {
   /** Draw the pending change now instead of at the next animation frame (the last frame of a run, a test). */
   flush(): void;
@@ -88,7 +88,7 @@ function checkValue(op: string, what: string, v: unknown): number {
 
 // ---------------------------------------------------------------- line chart
 
-/** Options of lineChartView: lineChart's options, plus styles for named series and a window of recent points. */
+/** Options of lineChartView: lineChart's options, plus styles for named series and a window of recent points (tfjs-vis linechart's seriesColors, a rolling window). */
 export interface LineChartViewOptions extends LineChartOptions {
   /** Series to show from the start, in legend order, with their colour or dash (others appear as data name them). */
   series?: readonly Pick<Series, "name" | "color" | "dash">[];
@@ -96,7 +96,7 @@ export interface LineChartViewOptions extends LineChartOptions {
   maxPoints?: number;
 }
 
-/** A live lineChart: append points as training runs. */
+/** A live lineChart: append points as training runs (TensorBoard's add_scalar, drawn in the page). */
 export interface LineChartView extends LiveView {
   /**
    * One new point per named series, e.g. `append({ "train loss": 0.31, "val loss": 0.35 }, epoch)`.
@@ -149,7 +149,7 @@ export function lineChartView(target: ViewTarget, opts: LineChartViewOptions): L
 
 // ---------------------------------------------------------------- heatmap
 
-/** A live heatmap: replace the matrix, or grow it a column (a training step) or a row at a time; cells may be hatched. */
+/** A live heatmap: replace the matrix, or grow it a column (a training step) or a row at a time; cells may be hatched. tfjs-vis' heatmap, kept live. */
 export interface HeatmapView extends LiveView {
   /** New values (and which cells to hatch, same shape; default none). */
   update(values: Matrix, hatched?: readonly (readonly boolean[])[]): void;
@@ -224,7 +224,7 @@ export function heatmapView(target: ViewTarget, opts: Omit<HeatmapOptions, "hatc
 
 // ---------------------------------------------------------------- confusion matrix
 
-/** A live confusion matrix: replace the counts, or count one more (true, predicted) pair. */
+/** A live confusion matrix: replace the counts, or count one more (true, predicted) pair. tfjs-vis' confusionMatrix, kept live. */
 export interface ConfusionMatrixView extends LiveView {
   /** New counts[true][predicted] (e.g. tl.train.confusionMatrix(pred, y).toArray() after an epoch). */
   update(counts: Matrix): void;
@@ -277,7 +277,7 @@ export function confusionMatrixView(target: ViewTarget, opts: ConfusionMatrixOpt
 
 // ---------------------------------------------------------------- image grid
 
-/** A live image grid: replace the images (filters after a training step, the feature maps of a new input). */
+/** A live image grid: replace the images (filters after a training step, the feature maps of a new input); TensorBoard's add_images, drawn in the page. */
 export interface ImageGridView extends LiveView {
   update(images: readonly Matrix[], captions?: readonly string[]): void;
 }
@@ -303,7 +303,7 @@ export function imageGridView(target: ViewTarget, opts: ImageGridOptions): Image
 
 // ---------------------------------------------------------------- gates over time
 
-/** A live gates timeline: replace it, or pass `onStep` to an LSTM/GRU forward to draw each step's gates. */
+/** A live gates timeline: replace it, or pass `onStep` to an LSTM/GRU forward to draw each step's gates. No PyTorch counterpart (LSTMVis-like). */
 export interface GatesTimelineView extends LiveView {
   update(data: GateTimeline): void;
   /**
