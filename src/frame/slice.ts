@@ -6,7 +6,7 @@
 
 import type { Scalar } from "./column.js";
 import { FrameError } from "./errors.js";
-import { type Index, indexLength, positionsOf } from "./labels.js";
+import { type Index, type LabelKey, indexLength, positionsOf } from "./labels.js";
 
 /**
  * A slice for iloc (positions; stop excluded) and loc (labels; stop included), as Python's
@@ -68,12 +68,16 @@ export function slicePositions(op: string, s: Slice<number>, n: number): Int32Ar
   return out;
 }
 
-/** Positions of a label slice (both ends included, as pandas' loc), walking backwards for a negative step. */
-export function labelSlicePositions(op: string, ix: Index, s: Slice): Int32Array {
+/**
+ * Positions of a label slice (both ends included, as pandas' loc), walking backwards for a
+ * negative step. On a MultiIndex the ends are tuples or leading labels (`{ start: [4, 1], stop: 6 }`):
+ * from the first row of the start key to the last row of the stop key.
+ */
+export function labelSlicePositions(op: string, ix: Index, s: Slice<LabelKey>): Int32Array {
   const step = stepOf(op, s.step);
   const n = indexLength(ix);
   const start = s.start ?? s.from, stop = s.stop ?? s.to;
-  const first = (l: Scalar) => positionsOf(op, ix, l)[0]!, last = (l: Scalar) => positionsOf(op, ix, l).at(-1)!;
+  const first = (l: LabelKey) => positionsOf(op, ix, l)[0]!, last = (l: LabelKey) => positionsOf(op, ix, l).at(-1)!;
   const a = start === undefined ? (step > 0 ? 0 : n - 1) : step > 0 ? first(start) : last(start);
   const b = stop === undefined ? (step > 0 ? n - 1 : 0) : step > 0 ? last(stop) : first(stop);
   const count = step > 0 ? Math.max(0, Math.floor((b - a) / step) + 1) : Math.max(0, Math.floor((a - b) / -step) + 1);

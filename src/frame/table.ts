@@ -270,17 +270,19 @@ export class DataFrame {
    * (both ends included, as pandas; `from`/`to` are the older names), a boolean mask (a bool
    * Series, booleans or a Uint8Array: the rows where it is true, as pandas' df.loc[mask]), or null
    * for all rows; optionally columns by name (a list, or a slice of names, both ends included).
+   * On a MultiIndex an array of labels is one key (a tuple, or its leading labels, as pandas'
+   * df.loc[(6, 1)]), an array of arrays a list of keys, and slice ends may be keys too.
    * @example
    * mtcars.loc(mtcars.col("mpg").gt(25), ["model", "mpg"]) // shape [6, 2]
    */
-  loc(rows: Scalar | Scalar[] | Scalar[][] | Slice | Series | ArrayLike<boolean> | Uint8Array | null, cols?: string[] | Slice<string>): DataFrame {
+  loc(rows: Scalar | Scalar[] | Scalar[][] | Slice<LabelKey> | Series | ArrayLike<boolean> | Uint8Array | null, cols?: string[] | Slice<string>): DataFrame {
     const df = this.take(this.locRows(rows));
     if (!cols) return df;
     if (!Array.isArray(cols)) return df.select(...Array.from(labelSlicePositions("loc", labelIndex(columnFromValues("loc", null, this.names)), cols), (j) => this.names[j]!));
     return df.select(...cols);
   }
 
-  private locRows(rows: Scalar | Scalar[] | Scalar[][] | Slice | Series | ArrayLike<boolean> | Uint8Array | null): Int32Array {
+  private locRows(rows: Scalar | Scalar[] | Scalar[][] | Slice<LabelKey> | Series | ArrayLike<boolean> | Uint8Array | null): Int32Array {
     let idx: Int32Array;
     if (rows === null) idx = positionsFrom("loc", {}, this.length);
     else if (rows instanceof Uint8Array) idx = maskToIndex(maskOf("loc", rows, this.length));
