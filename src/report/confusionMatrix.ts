@@ -51,19 +51,24 @@ export function confusionMatrixChart(counts: Matrix, opts: ConfusionMatrixOption
   const fractions = rowNormalize(counts);
   const total = counts.flat().reduce((a, b) => a + b, 0), correct = counts.reduce((a, row, i) => a + row[i]!, 0);
   const scale: ColorScale = { kind: "linear", lo: 0, hi: 1, colormap: "blues" };
-  const left = 70, top = 48, side = C * cell;
-  const W = left + side + 54 + COLOR_BAR_WIDTH, H = top + Math.max(side, 100) + 44;
+  // long class names (iris' "versicolor"): a wider left margin, and column labels slanted below
+  const longest = Math.max(...labels.map((l) => l.length)), slant = longest * 6.5 > cell - 4;
+  const left = Math.max(48, Math.ceil(longest * 6.5) + 28), top = 48, side = C * cell;
+  const below = slant ? Math.ceil(longest * 6.5 * 0.7) + 18 : 20;
+  const W = left + side + 54 + COLOR_BAR_WIDTH, H = top + Math.max(side + below, 100) + 28;
   const out = [svgOpen(W, H, 11), svgTitle(opts.title, left + side / 2),
     `<text x="${left + side / 2}" y="34" text-anchor="middle" fill="#444">accuracy ${total ? ((100 * correct) / total).toFixed(1) : "–"}% (${correct} of ${total})</text>`];
   out.push(matrixCells(fractions, scale, left, top, cell, cell, cell >= 18 ? { annotate: (_, i, j) => String(counts[i]![j]) } : {}));
   const step = labelStep(cell, 12);
   labels.forEach((l, k) => {
     if (k % step) return;
-    out.push(`<text x="${left - 6}" y="${top + k * cell + cell / 2 + 4}" text-anchor="end">${esc(l)}</text>`, `<text x="${left + k * cell + cell / 2}" y="${top + side + 14}" text-anchor="middle">${esc(l)}</text>`);
+    const cx = left + k * cell + cell / 2;
+    out.push(`<text x="${left - 6}" y="${top + k * cell + cell / 2 + 4}" text-anchor="end">${esc(l)}</text>`,
+      slant ? `<text transform="translate(${cx + 4} ${top + side + 8}) rotate(-45)" text-anchor="end">${esc(l)}</text>` : `<text x="${cx}" y="${top + side + 14}" text-anchor="middle">${esc(l)}</text>`);
   });
   counts.forEach((row, i) => out.push(`<text class="row-total" x="${left + side + 6}" y="${top + i * cell + cell / 2 + 4}" fill="#666">${row.reduce((a, b) => a + b, 0)}</text>`));
   out.push(`<text x="${left + side + 6}" y="${top - 4}" fill="#666">n</text>`);
-  out.push(`<text x="${left + side / 2}" y="${top + side + 34}" text-anchor="middle">predicted</text>`, `<text transform="translate(14 ${top + side / 2}) rotate(-90)" text-anchor="middle">true</text>`);
+  out.push(`<text x="${left + side / 2}" y="${top + side + below + 14}" text-anchor="middle">predicted</text>`, `<text transform="translate(14 ${top + side / 2}) rotate(-90)" text-anchor="middle">true</text>`);
   out.push(colorBar(scale, left + side + 44, top, Math.max(side, 100), "share of row"));
   out.push("</svg>");
   return out.join("\n");
