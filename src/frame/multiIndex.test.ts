@@ -90,6 +90,7 @@ describe("pivotTable with several keys (asIndex) matches pandas", () => {
   it("the column axis is named after the column key", () => mframeEqual(wb.pivotTable({ values: "breaks", index: "wool", columns: "tension", asIndex: true }), ref("pivot_warpbreaks_named_columns")));
   it("values as a list add the value level", () => mframeEqual(tooth.pivotTable({ values: ["len"], index: "supp", columns: "dose", asIndex: true }), ref("pivot_tooth_values_list")));
   it("two value columns", () => mframeEqual(mt.pivotTable({ values: ["mpg", "hp"], index: ["cyl", "am"], columns: "gear", aggfunc: "max", asIndex: true }), ref("pivot_mtcars_two_values")));
+  it("no column keys", () => mframeEqual(mt.pivotTable({ index: ["cyl", "am"], values: ["mpg", "hp"], asIndex: true }), ref("pivot_mtcars_no_columns")));
   it("margins", () => mframeEqual(wb.pivotTable({ values: "breaks", index: ["wool"], columns: ["tension"], aggfunc: "sum", margins: true, asIndex: true }), ref("pivot_warpbreaks_margins")));
   it("margins beside two index keys", () => mframeEqual(titanic.pivotTable({ values: "Freq", index: ["Class", "Sex"], columns: "Survived", aggfunc: "sum", margins: true, asIndex: true }), ref("pivot_titanic_margins_two_keys")));
   it("the flat form joins several column labels", () => {

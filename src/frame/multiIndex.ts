@@ -5,7 +5,7 @@
 
 import { type Column, type Scalar, cell, colLength, columnFromValues, concatColumns, encodeStrings, formatDate, formatNumberPlain, naMask, range, strCol, take, toCategory } from "./column.js";
 import { FrameError } from "./errors.js";
-import { type ColumnIndex, type Index, type LabelKey, indexDepth, indexLength, indexLevels, indexNames, indexTuple, multiIndex, positionsOf, rangeIndex, takeIndex, tupleKey } from "./labels.js";
+import { type ColumnIndex, type Index, type LabelKey, indexLength, indexLevels, indexNames, indexTuple, multiIndex, positionsOf, rangeIndex, takeIndex, tupleKey } from "./labels.js";
 import { groupIds, sortedGroups } from "./keys.js";
 import { DataFrame } from "./table.js";
 import { Series } from "./series.js";

@@ -3,7 +3,7 @@
 // spread labels as column names (String(label), or "value_label" for several value columns),
 // unless asIndex asks for pandas' form (keys as the index, labels as column levels).
 
-import { type Column, type Scalar, type StrColumn, cell, castColumn, colLength, concatColumns, encodeStrings, isStringLike, take, formatDate, formatNumberPlain, floatCol, usedDict } from "../column.js";
+import { type Column, type Scalar, type StrColumn, cell, castColumn, colLength, concatColumns, encodeStrings, isStringLike, take, floatCol, usedDict } from "../column.js";
 import { type AggSpec, aggregate } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
