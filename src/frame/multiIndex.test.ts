@@ -112,6 +112,9 @@ describe("setIndex, resetIndex and sortIndex on a MultiIndex match pandas", () =
   it("sortIndex sorts by every level", () => mframeEqual(wb.setIndex(["wool", "tension"]).sortIndex(), ref("sort_index_multi")));
   it("a long frame prints its first and last rows", () => mframeEqual(dataset("airquality").setIndex(["Month", "Day"]), ref("set_index_long")));
   it("a long Series prints its first and last rows", () => mseriesEqual(dataset("airquality").setIndex(["Month", "Day"]).col("Temp"), ref("series_long")));
+  it("a level with missing labels", () => mframeEqual(dataset("airquality").setIndex(["Ozone", "Month"]).head(7), ref("set_index_nan_level")));
+  it("groupby dropna: false keeps a missing key", () => mframeEqual(dataset("airquality").head(8).groupby(["Solar.R", "Month"], { asIndex: true, dropna: false }).select("Temp").sum(), ref("groupby_nan_key")));
+  it("unstack beside a missing key", () => mframeEqual(dataset("airquality").head(8).groupby(["Solar.R", "Month"], { asIndex: true, dropna: false }).select("Temp").sum().unstack(), ref("unstack_nan_key")));
   it("valueCounts over several columns", () => {
     const e = ref<MSeries>("value_counts_frame");
     mseriesEqual(wb.valueCounts(["wool", "tension"]).rename(e.name), e);
