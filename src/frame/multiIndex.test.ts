@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { DataFrame, Series, type Scalar } from "./index.js";
+import { DataFrame, Series, displayOptions, type Scalar } from "./index.js";
 import { indexNames, indexTuple, indexLength, indexLevels, multiIndex } from "./labels.js";
 import { columnTuples } from "./multiIndex.js";
 import { pandasDtype } from "./verbs/describe.js";
@@ -58,6 +58,12 @@ function mseriesEqual(s: Series, e: MSeries): void {
   // the footer (Name, dtype) is what to_string leaves out
   if (e.repr) assert.equal(rstrip(s.toString()), rstrip(e.repr), "printed form");
   else assert.equal(rstrip(s.toString().split("\n").filter((l) => !/^(Name: |dtype: )/.test(l)).join("\n")), rstrip(e.text), "printed form");
+}
+
+function withMaxColumns(n: number, fn: () => void): void {
+  const saved = displayOptions.maxColumns;
+  displayOptions.maxColumns = n;
+  try { fn(); } finally { displayOptions.maxColumns = saved; }
 }
 
 const mt = dataset("mtcars"), tooth = dataset("tooth-growth"), wb = dataset("warpbreaks"), titanic = dataset("titanic-counts");
@@ -115,6 +121,8 @@ describe("setIndex, resetIndex and sortIndex on a MultiIndex match pandas", () =
   it("a level with missing labels", () => mframeEqual(dataset("airquality").setIndex(["Ozone", "Month"]).head(7), ref("set_index_nan_level")));
   it("groupby dropna: false keeps a missing key", () => mframeEqual(dataset("airquality").head(8).groupby(["Solar.R", "Month"], { asIndex: true, dropna: false }).select("Temp").sum(), ref("groupby_nan_key")));
   it("unstack beside a missing key", () => mframeEqual(dataset("airquality").head(8).groupby(["Solar.R", "Month"], { asIndex: true, dropna: false }).select("Temp").sum().unstack(), ref("unstack_nan_key")));
+  it("a cut to 4 columns beside a MultiIndex", () => withMaxColumns(4, () => mframeEqual(mt.drop("model").groupby(["cyl", "am"], asIndex).mean().head(3), ref("repr_cut_columns_rows"))));
+  it("a cut to 4 columns under column levels", () => withMaxColumns(4, () => mframeEqual(mt.drop("model").groupby("cyl", asIndex).agg(["mean", "max"]), ref("repr_cut_columns_levels"))));
   it("valueCounts over several columns", () => {
     const e = ref<MSeries>("value_counts_frame");
     mseriesEqual(wb.valueCounts(["wool", "tension"]).rename(e.name), e);

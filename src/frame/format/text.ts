@@ -155,7 +155,7 @@ export function formatFrame(df: DataFrame): string {
   blocks.push(idxCol.map((s) => s.padEnd(iw)));
   const headerRows = colHeader.length + under.length;
   colIdx.forEach((j, p) => {
-    if (p === colCut) blocks.push([...Array.from({ length: headerRows }, (_, r) => (r < colHeader.length ? " ..." : "")), ...idxStrs.map(() => " ...")]);
+    if (p === colCut) blocks.push([...Array.from({ length: headerRows }, () => " ..."), ...idxStrs.map(() => " ...")]);
     const c = take(df.data[j]!, rows, true);
     const formatted = formatValues(c);
     // pandas puts a sign space before numeric headers (format.py _get_formatted_column_labels), not before column levels
