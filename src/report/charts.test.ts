@@ -270,6 +270,9 @@ describe("lineChart: empty, mismatched and long input", () => {
     const d = lineChart([{ name: "loss", y: [3, 2, NaN, 1, 0.5] }], { title: "t" }).match(/<path d="([^"]*)"/)![1]!;
     assert.equal(d.match(/M/g)?.length, 2);
     assert.equal(d.match(/L/g)?.length, 2);
+    const lone = lineChart([{ name: "val", y: [1, 0.5, NaN, 0.2, NaN, 0.1] }], { title: "t" });
+    assert.equal(lone.match(/<circle /g)?.length, 2, "0.2 and 0.1 have no neighbour to join: each is a dot");
+    assert.equal(lineChart([{ name: "one", y: [4] }], { title: "t" }).match(/<circle /g)?.length, 1);
   });
   it("a long series is decimated to the pixel columns and keeps its spikes", () => {
     const y = Array.from({ length: 100_000 }, (_, i) => Math.sin(i / 1000) + (i === 54_321 ? 50 : 0));

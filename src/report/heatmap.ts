@@ -121,7 +121,8 @@ export function heatmap(values: Matrix, opts: HeatmapOptions): string {
   if (opts.hatched) checkHatched("heatmap", opts.hatched, rows, cols);
   const scale = colorScale("heatmap", values.flat(), opts);
   const cw = opts.width ? opts.width / cols : opts.cell ?? 32, ch = opts.height ? opts.height / rows : opts.cell ?? 32;
-  const left = rowLabels || opts.yLabel ? 70 : 20, top = 34;
+  // room for the longest row label (about 6.5 px a character) and the rotated y label
+  const left = Math.max(opts.yLabel ? 30 : 20, rowLabels ? Math.ceil(6.5 * Math.max(0, ...rowLabels.map((l) => l.length))) + (opts.yLabel ? 34 : 14) : 0), top = 34;
   const pw = cols * cw, ph = rows * ch;
   const bar = opts.colorBar ?? true;
   // room for the longest text beside the bar (its caption, the keys), at about 6.5 px a character

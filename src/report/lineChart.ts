@@ -145,6 +145,11 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
     const dash = s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : "";
     const d = pts[k]!.map(([x, ty, gap], i) => `${i && !gap ? "L" : "M"}${sx(x).toFixed(1)},${sy(ty).toFixed(1)}`).join("");
     if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash}/>`);
+    // a point with gaps on both sides draws no line: mark it with a dot
+    const p = pts[k]!;
+    p.forEach(([x, ty, gap], i) => {
+      if ((i === 0 || gap) && (i === p.length - 1 || p[i + 1]![2])) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(ty).toFixed(1)}" r="2.5" fill="${color}"/>`);
+    });
     let lx: number, ly: number;
     if (bottom) {
       const row = legendRows.findIndex((r) => r.includes(k));
