@@ -150,7 +150,27 @@ async function poolingPage6(page: Page): Promise<string> {
 export const DIGITS_MIN_ACCURACY = 0.93;
 
 async function digitsPage(page: Page): Promise<string> {
-  // stop: 20 epochs asked, stopped after the first epoch's report
+  const clearMarks = (): Promise<void> => page.evaluate(() => { delete document.querySelector<HTMLElement>("#status")!.dataset.fps; delete document.querySelector<HTMLElement>("#accuracy")!.dataset.accuracy; });
+  // the learner's own CSV: a bad one is refused with the CLI's message, a 4 × 4 one trains
+  const file = (name: string, csv: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.locator("#file").setInputFiles(file("bad.csv", "a,b,c,label\n1,2,3,0\n4,5,6,1\n7,8,9,0\n"));
+  await page.waitForFunction(() => !document.querySelector<HTMLElement>("#error")!.hidden);
+  assert.match(await text(page, "#error"), /do not form a square image/);
+  const header = [...Array.from({ length: 16 }, (_, i) => `p${i}`), "label"].join(",");
+  // class 1 lights the left half, class 0 the right half
+  const rows = Array.from({ length: 40 }, (_, r) => [...Array.from({ length: 16 }, (_, i) => (((i % 4) < 2) === (r % 2 === 1) ? 9 : r % 3)), r % 2].join(","));
+  await page.locator("#file").setInputFiles(file("halves.csv", [header, ...rows].join("\n") + "\n"));
+  await page.waitForFunction(() => /^40 images of 4 × 4 pixels, 2 classes, from halves\.csv/.test(document.querySelector("#status")!.textContent!));
+  await setSlider(page, "epochs", 3);
+  await press(page, "train");
+  await page.waitForSelector("#accuracy[data-accuracy]", { timeout: 120_000 }).catch(async () => assert.fail(`the 4 × 4 CSV did not train: status "${await text(page, "#status")}", error "${await page.locator("#error").textContent()}"`));
+  assert.match(await text(page, "#accuracy"), /on 8 held-out images of halves\.csv/);
+  await page.waitForSelector("#status[data-fps]", { timeout: 30_000 });
+  await clearMarks();
+
+  // back to the digits, as a file; stop: 20 epochs asked, stopped after the first epoch's report
+  await page.locator("#file").setInputFiles("data/digits.csv");
+  await page.waitForFunction(() => /^1797 images of 8 × 8 pixels, 10 classes/.test(document.querySelector("#status")!.textContent!));
   await setSlider(page, "epochs", 20);
   await press(page, "train");
   await page.waitForFunction(() => /^epoch 1 of 20/.test(document.querySelector("#status")!.textContent!), undefined, { timeout: 120_000 });
@@ -158,10 +178,10 @@ async function digitsPage(page: Page): Promise<string> {
   await page.waitForSelector("#status[data-fps]", { timeout: 120_000 });
   const stoppedAt = Number(/^epoch (\d+) of 20/.exec(await text(page, "#status"))![1]);
   assert.ok(stoppedAt <= 3, `stop after epoch 1 ended training at epoch ${stoppedAt} of 20`);
-  await page.evaluate(() => { delete document.querySelector<HTMLElement>("#status")!.dataset.fps; delete document.querySelector<HTMLElement>("#accuracy")!.dataset.accuracy; });
+  await clearMarks();
+
   await setSlider(page, "epochs", 8);
-  await page.locator("#train").focus();
-  await page.keyboard.press("Enter");
+  await press(page, "train");
   await page.waitForSelector("#accuracy[data-accuracy]", { timeout: 300_000 });
   await page.waitForSelector("#status[data-fps]", { timeout: 30_000 });
   const accuracy = Number(await page.locator("#accuracy").getAttribute("data-accuracy"));
@@ -176,7 +196,7 @@ async function digitsPage(page: Page): Promise<string> {
   assert.ok(right >= 8, `${right} of 10 digits loaded on the pad predicted right`);
   assert.equal(await page.locator("#filters svg").count(), 1, "the filters are drawn");
   assert.equal(await page.locator("#confusion svg").count(), 1, "the confusion matrix is drawn");
-  return `stop ended a 20-epoch run at epoch ${stoppedAt}; trained 8 epochs in the worker: test accuracy ${accuracy.toFixed(3)} (>= ${DIGITS_MIN_ACCURACY}), ${right}/10 pad digits right, page drew ${fps.toFixed(0)} frames/s while training`;
+  return `a non-square CSV is refused and a 4 × 4 CSV trains; stop ended a 20-epoch run at epoch ${stoppedAt}; trained 8 epochs in the worker: test accuracy ${accuracy.toFixed(3)} (>= ${DIGITS_MIN_ACCURACY}), ${right}/10 pad digits right, page drew ${fps.toFixed(0)} frames/s while training`;
 }
 
 /** Checks by page number (the NN of lab/pages/NN-slug). */

@@ -21,7 +21,8 @@ let job: tl.train.TrainingJob<DigitsReport> | undefined;
 const loss = tl.report.lineChartView($("loss"), { title: "loss", xLabel: "epoch", width: 360, height: 220, legend: "bottom", series: [{ name: "train (per batch)" }, { name: "test (per epoch)", dash: "5 3" }] });
 const filters = tl.report.imageGridView($("filters"), { title: "conv1's 16 filters (3 × 3)", pixel: 12, perRow: 8, colormap: "diverging", scaling: "shared" });
 const maps = tl.report.imageGridView($("maps"), { title: "their feature maps on your digit (relu(conv1))", pixel: 5, perRow: 8 });
-const confusion = tl.report.confusionMatrixView($("confusion"), { title: "test images: true (rows) vs predicted", labels: Array.from({ length: 10 }, (_, i) => String(i)) });
+// no fixed labels: a dropped CSV may have any number of classes, and update() sizes the matrix
+const confusion = tl.report.confusionMatrixView($("confusion"), { title: "test images: true (rows) vs predicted" });
 
 const controls = $("controls");
 const epochs = range(controls, { label: "epochs", min: 1, max: 20, value: 8, id: "epochs", onInput: () => undefined });
