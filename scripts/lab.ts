@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { createServer, type Server } from "node:http";
 import { dirname, extname, join, normalize, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { build, context, type BuildOptions, type Metafile } from "esbuild";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -121,24 +122,33 @@ function copyStatic(outDir: string, pages: readonly LabPage[]): void {
   }
 }
 
-/** Bytes of each page's script (and worker) with the chunks it imports (what a first visit to that page downloads, uncompressed). */
-export function bundleSizes(meta: Metafile, outDir: string): Record<string, number> {
-  const sizes: Record<string, number> = {};
+/** A page script's download: its bytes with the chunks it imports, raw and gzipped (as a host serving compressed files sends them). */
+export interface BundleSize {
+  bytes: number;
+  gzip: number;
+}
+
+/** Each page's script (and worker) with the chunks it imports: what a first visit to that page downloads. */
+export function bundleSizes(meta: Metafile, outDir: string): Record<string, BundleSize> {
+  const sizes: Record<string, BundleSize> = {};
   const rel = (p: string): string => relative(outDir, resolve(ROOT, p)).split(sep).join("/");
-  const total = (file: string, seen: Set<string>): number => {
-    if (seen.has(file)) return 0;
+  const gzip = (file: string): number => gzipSync(readFileSync(resolve(ROOT, file))).length;
+  const total = (file: string, seen: Set<string>): BundleSize => {
+    if (seen.has(file)) return { bytes: 0, gzip: 0 };
     seen.add(file);
     const o = meta.outputs[file]!;
-    return o.bytes + o.imports.filter((i) => i.kind === "import-statement").reduce((a, i) => a + total(i.path, seen), 0);
+    return o.imports.filter((i) => i.kind === "import-statement").reduce((a, i) => {
+      const t = total(i.path, seen);
+      return { bytes: a.bytes + t.bytes, gzip: a.gzip + t.gzip };
+    }, { bytes: o.bytes, gzip: gzip(file) });
   };
-  for (const [file, o] of Object.entries(meta.outputs)) {
-    if (o.entryPoint) sizes[rel(file)] = total(file, new Set());
-  }
+  const entries = Object.entries(meta.outputs).filter(([, o]) => o.entryPoint).map(([file]) => file);
+  for (const file of entries.sort((a, b) => rel(a).localeCompare(rel(b)))) sizes[rel(file)] = total(file, new Set());
   return sizes;
 }
 
 /** Writes the static site to outDir (emptied first); returns the pages and each page's bundle size. */
-export async function buildLab(outDir = DIST): Promise<{ pages: LabPage[]; sizes: Record<string, number> }> {
+export async function buildLab(outDir = DIST): Promise<{ pages: LabPage[]; sizes: Record<string, BundleSize> }> {
   const pages = listPages();
   rmSync(outDir, { recursive: true, force: true });
   copyStatic(outDir, pages);
@@ -179,7 +189,7 @@ async function main(): Promise<void> {
     const out = resolve(flag("out") ?? DIST);
     const { pages, sizes } = await buildLab(out);
     console.log(`lab: ${pages.length} pages built into ${relative(process.cwd(), out) || "."}`);
-    for (const [file, bytes] of Object.entries(sizes)) console.log(`  ${file}  ${kb(bytes)} with its chunks`);
+    for (const [file, size] of Object.entries(sizes)) console.log(`  ${file}  ${kb(size.bytes)} with its chunks (${kb(size.gzip)} gzipped)`);
     return;
   }
   if (cmd !== "serve") throw new Error(`lab: unknown command ${cmd}; use build or serve.`);

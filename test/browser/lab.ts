@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   const { pages, sizes } = await buildLab(dir);
   console.log(`test:lab: built ${pages.length} pages; bundle sizes (each page's script with its chunks, uncompressed):`);
-  for (const [file, bytes] of Object.entries(sizes)) console.log(`  ${file} ${(bytes / 1024).toFixed(0)} KiB`);
+  for (const [file, size] of Object.entries(sizes)) console.log(`  ${file} ${(size.bytes / 1024).toFixed(0)} KiB (${(size.gzip / 1024).toFixed(0)} KiB gzipped)`);
   // `tsx test/browser/lab.ts 01 07` opens only the pages whose folder name contains an argument
   const only = process.argv.slice(2);
   const chosen = only.length ? pages.filter((p) => only.some((s) => p.slug.includes(s))) : pages;
