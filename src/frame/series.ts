@@ -6,7 +6,7 @@
 import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, countNA, floatCol, intCol, isStringLike, naMask, numericView, quote, take, filterColumn, boolCol, maskToIndex, range, encodeStrings, compareStrings, usedDict } from "./column.js";
 import { FrameError } from "./errors.js";
 import { type Index, type LabelKey, indexLabel, indexLength, labelIndex, positionsOf, rangeIndex, takeIndex, indexLevels, sameLength } from "./labels.js";
-import { unstackSeries } from "./multiIndex.js";
+import { unstackSeries, xsRows, type XsOptions } from "./multiIndex.js";
 import type { DataFrame } from "./table.js";
 import { type AggSpec, aggregate, oneGroup, quantileSorted } from "./aggregates.js";
 import { type ArithOp, type ArithOptions, type CompareOp, type LogicOp, type Operand, type Other, arith, compare, logic, not, isin, boolValues, fillOneSided, fillScalarSide } from "./verbs/arith.js";
@@ -16,6 +16,7 @@ import { groupIds } from "./keys.js";
 import { checkQuantiles } from "./verbs/reduce.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
 import { shiftColumn, diffColumn, pctChangeColumn, cumulative, type CumOp, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
+import { type SeriesResampleOptions, SeriesResampler, resampleSeries } from "./verbs/resample.js";
 import { StringAccessor } from "./accessors/str.js";
 import { type Slice, slicePositions } from "./slice.js";
 import { rankColumn, type RankOptions } from "./verbs/rank.js";
@@ -119,6 +120,17 @@ export class Series {
    * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().unstack().shape // [2, 3]
    */
   unstack(level: number | string = -1): DataFrame { return unstackSeries(this, level); }
+  /**
+   * A cross-section of a MultiIndex, as pd.Series.xs: the values whose leading levels equal `key`
+   * (a label or a tuple), or whose `level` (number or name) equals it; the matched levels are
+   * dropped unless dropLevel: false.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().xs("H", { level: "tension" }).length // 2
+   */
+  xs(key: LabelKey, opts: Omit<XsOptions, "axis"> = {}): Series {
+    const { rows, index } = xsRows(this.index, key, opts);
+    return this.with(take(this.col, rows, true), this.name, index);
+  }
   /** A copy with another name, as pd.Series.rename(name). */
   rename(name: string | null): Series { return this.with(this.col, name); }
   /**
@@ -359,10 +371,10 @@ export class Series {
     // argsort is stable, so the first of equal extremes wins, as pandas
     return indexLabel(this.index, order[0]);
   }
-  /** Pearson correlation with another Series (pairs with a missing value are skipped). */
+  /** Pearson correlation with another Series, as pd.Series.corr: values pair by index label (pandas' inner join; a label on one side only, or a pair with a missing value, is skipped). */
   corr(other: Series): number {
-    const x = numericView("corr", this.col, this.name), y = numericView("corr", other.col, other.name);
-    return pearson(x, y);
+    const { a, b } = this.aligned("corr", other);
+    return pearson(numericView("corr", a.col, a.name), numericView("corr", b.col, b.name));
   }
 
   /** Counts of each distinct value, most frequent first (pd.Series.value_counts). */
@@ -451,6 +463,20 @@ export class Series {
   ewm(opts: EwmOptions): Ewm<Series> {
     return new Ewm(opts, [this.col], [this.name], (cols) => this.with(cols[0]!));
   }
+  /**
+   * Values binned by calendar time on the datetime index, as pd.Series.resample: the rules "H",
+   * "D", "MS" (bins closed and labelled on the left, by their start) and "W" (weeks ending
+   * Sunday), "M", "Q", "Y" (closed and labelled on the right, by their last day), as
+   * DataFrame.resample. Then sum/mean/min/max/count/first/last/median/std/var/nunique give a
+   * Series on the bins (named as this Series, the index keeping the index's name), size() rows
+   * per bin, ohlc() a frame of open/high/low/close, agg a name, a function, or a list / dict of
+   * them (a frame). Empty bins between the first and the last are kept (0 for sum, count and
+   * size; missing for the others); missing values are skipped. `closed`/`label` are accepted at
+   * the rule's default only.
+   * @example
+   * new Series([1, 2, NaN, 4], { index: [new Date("2024-01-03"), new Date("2024-01-20"), new Date("2024-02-10"), new Date("2024-03-31")] }).resample("M").sum().toArray() // [3, 0, 4]
+   */
+  resample(rule: string, opts: SeriesResampleOptions = {}): SeriesResampler { return resampleSeries(this, rule, opts); }
 
   /** String methods (lower, upper, strip, contains, startsWith, replace, split, len). */
   get str(): StringAccessor { return new StringAccessor(this); }
