@@ -476,6 +476,9 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
     promoted: (b) => { promotedInRow.push(b); },
   };
   let builders: Builder[] = names.map((k, j) => new Builder(k, j, dtypeOf(k), ctx));
+  // columns left out by usecols are walked over but never parsed or stored (a file with a
+  // header: a headerless file's columns are only known as they come)
+  const keep = opts.usecols && !headerless ? Uint8Array.from(names, (k) => (opts.usecols!.includes(k) ? 1 : 0)) : null;
   let rows = 0;
   const onBad = opts.onBadLines ?? "error";
   let pendingBad = false;
@@ -500,7 +503,7 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
       if (markLen === marks.length) { const m = new Uint32Array(markLen * 2); m.set(marks); marks = m; }
       marks[markLen++] = at;
     }
-    builders[j]!.push(text, s, e, dec, line);
+    if (keep === null || keep[j] === 1) builders[j]!.push(text, s, e, dec, line);
   }, (fields, line) => {
     readCsvWork.records++;
     if (pendingBad || fields > builders.length) {
@@ -529,7 +532,7 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
     // default NA markers, "" with keepDefaultNa: false); onShortRow sees each such row
     if (fields < builders.length) {
       opts.onShortRow?.({ line, fields, expected: builders.length });
-      for (let j = fields; j < builders.length; j++) builders[j]!.push("", 0, 0, "", line);
+      for (let j = fields; j < builders.length; j++) if (keep === null || keep[j] === 1) builders[j]!.push("", 0, 0, "", line);
     }
     rowFields[rows] = fields;
     promotedInRow.length = 0;
