@@ -17,7 +17,7 @@ interface EncIndex { name?: string | null; names?: (string | null)[]; dtype?: st
 interface AlignSeries { name: string | null; dtype: string; index: EncIndex; values: unknown[] }
 interface AlignFrame { columns: string[]; dtypes: string[]; index: EncIndex; data: unknown[][] }
 type Enc = AlignSeries | AlignFrame;
-interface Case { inputs: Record<string, Enc>; out?: Enc; error?: string }
+interface Case { inputs: Record<string, Enc>; out?: Enc; error?: string; value?: number | null }
 interface Margins { index_dtype: string; index: string[]; index_types: string[]; columns: string[]; data: unknown[][] }
 
 const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/frame_align.json", import.meta.url), "utf8")) as { cases: Record<string, Case>; margins: Record<string, Margins | string> };
@@ -66,7 +66,7 @@ function check(actual: Series | DataFrame, e: Enc, label: string): void {
 }
 
 type Op = "add" | "sub" | "mul" | "div" | "mod" | "pow" | "floordiv" | "rsub" | "rdiv";
-type Runner = (inp: Record<string, Series | DataFrame>, m: RegExpExecArray) => Series | DataFrame;
+type Runner = (inp: Record<string, Series | DataFrame>, m: RegExpExecArray) => Series | DataFrame | number;
 const S = (x: Series | DataFrame | undefined): Series => x as Series;
 const F = (x: Series | DataFrame | undefined): DataFrame => x as DataFrame;
 
@@ -85,6 +85,7 @@ const RUNNERS: [RegExp, Runner][] = [
   [/^airquality_ozone_sub_temp_fill$/, (i) => S(i.a).sub(S(i.b), { fillValue: 0 })],
   [/^airline_diff_by_date$/, (i) => S(i.a).sub(S(i.b))],
   [/^mixed_label_kinds$/, (i) => S(i.a).add(S(i.b))],
+  [/^corr_/, (i) => S(i.a).corr(S(i.b))],
   [/^random_\d+_(add|sub|mul|div)$/, (i, m) => S(i.a)[m[1] as Op](S(i.b))],
   [/^random_\d+_fill$/, (i) => S(i.a).add(S(i.b), { fillValue: 0.5 })],
   [/^frame_add_fill(_disjoint_columns)?$/, (i) => F(i.a).add(F(i.b), { fillValue: 0 })],
@@ -109,7 +110,7 @@ const ERRORS: Record<string, RegExp[]> = {
   mixed_label_kinds: [/add: the operands are aligned by row label, but the left index holds int64 labels \(2 labels: 1, 2\) and the right string labels \(2 labels: "1", "2"\); labels of different types are not aligned here \(pandas would join them into one object index of mixed labels/],
 };
 
-function run(name: string, c: Case): Series | DataFrame {
+function run(name: string, c: Case): Series | DataFrame | number {
   const inputs = Object.fromEntries(Object.entries(c.inputs).map(([k, v]) => [k, build(v)]));
   const hit = RUNNERS.map(([re, f]) => [re.exec(name), f] as const).find(([m]) => m !== null);
   assert.ok(hit, `no runner for ${name}`);
@@ -126,7 +127,8 @@ describe("label alignment against pandas 1.5 (frame_align.json)", () => {
       it(`${name}: refused (pandas: ${c.error ?? "an object index of mixed labels"})`, () => throwsFrame(() => run(name, c), ...refused));
       continue;
     }
-    it(name, () => check(run(name, c), c.out!, name));
+    if (c.value !== undefined) it(name, () => cellEqual(run(name, c) as number, c.value, name, 1e-12));
+    else it(name, () => check(run(name, c) as Series | DataFrame, c.out!, name));
   }
   it("every pandas error has its tensorloom error", () => {
     for (const [name, c] of Object.entries(cases)) if (c.error) assert.ok(ERRORS[name], `${name}: pandas raises "${c.error}"`);
