@@ -91,6 +91,7 @@ const RUNNERS: [RegExp, Runner][] = [
   [/^frame_add_fill(_disjoint_columns)?$/, (i) => F(i.a).add(F(i.b), { fillValue: 0 })],
   [/^frame_sub_fill$/, (i) => F(i.a).sub(F(i.b), { fillValue: 100 })],
   [/^frame_(add|sub|mul|div|mod|pow|floordiv|rsub|rdiv)_rows_and_columns$/, (i, m) => F(i.a)[m[1] as Op](F(i.b))],
+  [/^frame_add_multi_index$/, (i) => F(i.a).add(F(i.b))],
   [/^iris_frame_sub_rows_columns$/, (i) => F(i.a).sub(F(i.b))],
   [/^frame_sub_series_axis0$/, (i) => F(i.a).sub(S(i.b), { axis: 0 })],
   [/^frame_div_series_axis0_equal$/, (i) => F(i.a).div(S(i.b), { axis: 0 })],
