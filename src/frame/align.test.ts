@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { DataFrame, Series, type FrameDType } from "./index.js";
+import { DataFrame, Series, crosstab, type FrameDType } from "./index.js";
 import { type Column, columnFromValues } from "./column.js";
 import { type Index, indexLevels, labelIndex, multiIndex, rangeIndex } from "./labels.js";
 import { pandasDtype } from "./verbs/describe.js";
@@ -192,6 +192,7 @@ describe("pivotTable margins: keys become text beside \"All\" (pandas: an object
     b: () => pv.pivotTable({ values: "v", index: "b", columns: "g", aggfunc: "mean", margins: true }),
     d: () => pv.pivotTable({ values: "v", index: "d", columns: "g", aggfunc: "mean", margins: true }),
     mtcars_cyl_gear: () => dataset("mtcars").pivotTable({ values: "mpg", index: "cyl", columns: "gear", aggfunc: "mean", margins: true }),
+    crosstab_mtcars_cyl_gear: () => crosstab(dataset("mtcars").col("cyl"), dataset("mtcars").col("gear"), { margins: true }),
   };
   for (const [name, table] of Object.entries(tables)) {
     const e = fixture.margins[name] as Margins;
