@@ -145,15 +145,18 @@ export function xs(df: DataFrame, key: LabelKey, opts: XsOptions = {}): DataFram
     const kept = multiIndex(keepLevels.map((l) => take(levels[l]!, at, true)), keepLevels.map((l) => names[l]!)) as ColumnIndex;
     return DataFrame.fromColumns(drop ? flatNames(kept) : cols.map((j) => df.names[j]!), cols.map((j) => df.data[j]!), df.index, kept.kind === "multi" || kept.name !== null ? kept : null);
   }
-  const ix = df.index;
+  const { rows, index } = xsRows(df.index, key, opts);
+  return DataFrame.fromColumns(df.names, df.data.map((c) => take(c, rows, true)), index, df.columnIndex);
+}
+
+/** The rows of a cross-section on the row index and the index left for them (the matched levels dropped unless dropLevel: false). */
+export function xsRows(ix: Index, key: LabelKey, opts: XsOptions = {}): { rows: Int32Array; index: Index } {
   const levels = indexLevels(ix), names = indexNames(ix);
   const { rows, matched } = matchLevels("xs", levels, names, key, opts.level, (k) => positionsOf("xs", ix, k));
   const idx = Int32Array.from(rows);
-  const taken = df.take(idx);
-  if (!drop || ix.kind !== "multi") return taken;
+  if (opts.dropLevel === false || ix.kind !== "multi") return { rows: idx, index: takeIndex(ix, idx) };
   const keep = levels.map((_, l) => l).filter((l) => !matched.includes(l));
-  const index: Index = keep.length === 0 ? rangeIndex(idx.length) : multiIndex(keep.map((l) => take(levels[l]!, idx, true)), keep.map((l) => names[l]!));
-  return DataFrame.fromColumns(taken.names, taken.data, index, taken.columnIndex);
+  return { rows: idx, index: keep.length === 0 ? rangeIndex(idx.length) : multiIndex(keep.map((l) => take(levels[l]!, idx, true)), keep.map((l) => names[l]!)) };
 }
 
 /** Where each row lands when `level` moves to the columns: the new index, the column labels and, per (row, label) cell, the source row or -1. */
