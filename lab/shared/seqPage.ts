@@ -4,7 +4,7 @@
 // by tensorloom/frame's readCsv.
 import { ValueError } from "../../src/index.js";
 import { DataFrame, readCsv } from "../../src/frame/index.js";
-import { el } from "./ui.js";
+import { el, guarded } from "./ui.js";
 
 /** A series the pages ship: file in data/ and the column holding the values. */
 export interface ShippedSeries {
@@ -56,13 +56,17 @@ export async function loadShipped(s: ShippedSeries): Promise<LoadedSeries> {
 
 /**
  * A file picker (keyboard-operable) and a drop target on the whole page for the learner's own
- * CSV; onText gets the file's name and text. Errors reading it go to onError.
+ * CSV. onText gets the file's name and text inside ui.ts's guarded, so the library's refusals
+ * (a malformed CSV, a series too short) show in `errorBox`; so does a file that cannot be read.
  */
-export function csvInput(parent: HTMLElement, onText: (name: string, text: string) => void, onError: (e: unknown) => void): void {
+export function csvInput(parent: HTMLElement, errorBox: HTMLElement, onText: (name: string, text: string) => void): void {
   const input = el("input", { type: "file", accept: ".csv,text/csv", id: "csv-file" });
   const read = (file: File | undefined): void => {
     if (!file) return;
-    file.text().then((t) => onText(file.name, t), onError);
+    file.text().then((t) => { guarded(errorBox, () => onText(file.name, t)); }).catch((e: unknown) => {
+      errorBox.textContent = `${file.name}: ${e instanceof Error ? e.message : String(e)}`;
+      errorBox.hidden = false;
+    });
   };
   input.addEventListener("change", () => read(input.files?.[0]));
   parent.append(el("label", { class: "csv" }, "your CSV (or drop one on the page)", input));

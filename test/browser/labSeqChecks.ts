@@ -36,7 +36,11 @@ async function sequencePage(page: Page): Promise<string> {
   await page.locator("#csv-file").setInputFiles({ name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   const mine = fitArModel(own, 3, 24);
   await waitText(page, "#ar-error", new RegExp(`RMSE on the 33 fitted steps: ${num(mine.trainRmse)}\nRMSE on the 24 held-out steps: ${num(mine.testRmse)}$`), 10_000);
-  return `AR(3) held-out RMSE ${num(ar.testRmse)}, CO2's r_1 = ${num(r[1]!)} and a picked CSV's AR(3) RMSE ${num(mine.testRmse)} equal Node's`;
+  // a series too short for AR(3) with 24 held-out steps: the library's refusal stays on the page
+  await page.locator("#csv-file").setInputFiles({ name: "short.csv", mimeType: "text/csv", buffer: Buffer.from("v\n1\n3\n2\n5\n4\n6\n") });
+  await waitText(page, "#error", /fitArModel: tau = 3 needs more than 30 values.*the series has 6/, 10_000);
+  assert.ok(await page.locator("#error").isVisible(), "the error box is shown");
+  return `AR(3) held-out RMSE ${num(ar.testRmse)}, CO2's r_1 = ${num(r[1]!)} and a picked CSV's AR(3) RMSE ${num(mine.testRmse)} equal Node's; a 6-value CSV shows the library's refusal`;
 }
 
 async function unrolledPage(page: Page): Promise<string> {
@@ -123,7 +127,11 @@ async function pandasPage(page: Page): Promise<string> {
   await page.locator("#verb-groupby").click();
   const want = ownVerbs(own).find((x) => x.verb === "groupby")!.result.head(rows).toHtml();
   await page.waitForFunction((w) => document.querySelector("#result-table")?.innerHTML === w, want, { timeout: 10_000 });
-  return `${VERBS.length} verbs' result tables equal Node's; a picked CSV's groupby too`;
+  // a malformed file: readCsv's error is shown, not thrown
+  await page.locator("#csv-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2,3\n") });
+  await waitText(page, "#error", /readCsv/, 10_000);
+  assert.ok(await page.locator("#error").isVisible(), "the error box is shown");
+  return `${VERBS.length} verbs' result tables equal Node's; a picked CSV's groupby too; a malformed CSV shows readCsv's error`;
 }
 
 /** Checks by page number, merged into labChecks.ts's CHECKS. */

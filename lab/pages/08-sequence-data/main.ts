@@ -10,16 +10,11 @@ import { arWindows, autocorrelation, fitArModel, shuffled } from "./sequence.js"
 
 const MAX_LAG = 36, HELD_OUT = 24, SHOWN_WINDOWS = 4;
 const controls = byId("controls");
-const tau = range(controls, { label: "window τ", min: 1, max: 24, value: 12, id: "tau", onInput: () => drawAr() });
+const tau = range(controls, { label: "window τ", min: 1, max: 24, value: 12, id: "tau", onInput: () => guarded(byId("error"), drawAr) });
 const which = select(controls, { label: "series", options: SHIPPED_SERIES.map((s) => [s.id, s.label] as const), value: "airline", id: "series", onChange: () => void load() });
-csvInput(controls, (name, text) => guarded(byId("error"), () => use(seriesOf(readCsv(text), name))), (e) => showError(e));
+csvInput(controls, byId("error"), (name, text) => use(seriesOf(readCsv(text), name)));
 
 let series: LoadedSeries;
-
-function showError(e: unknown): void {
-  byId("error").textContent = String((e as Error).message ?? e);
-  byId("error").hidden = false;
-}
 
 async function load(): Promise<void> {
   const s = SHIPPED_SERIES.find((x) => x.id === which.value)!;
@@ -27,6 +22,7 @@ async function load(): Promise<void> {
   guarded(byId("error"), () => use(loaded));
 }
 
+/** Draw everything for series s; throws what the library refuses (callers show it with guarded, once). */
 function use(s: LoadedSeries): void {
   series = s;
   drawAcf();
@@ -50,28 +46,26 @@ function drawAcf(): void {
 }
 
 function drawAr(): void {
-  guarded(byId("error"), () => {
-    const x = series.values, T = tau.value;
-    const w = arWindows(x, T, SHOWN_WINDOWS);
-    const cols = Math.min(T, 8); // at most 8 inputs shown: the newest
-    const rows = w.inputs.map((inp, i) => [...inp.slice(-cols), w.target[i]!]);
-    const header = `windows of τ = ${T}: inputs x_{t−τ} … x_{t−1}${T > cols ? ` (last ${cols} shown)` : ""} | target x_t`;
-    show(byId("windows"), grid(rows, { id: "windows-grid", caption: header, cellClass: (_, j) => (j === cols ? "cur" : "") }));
-    const fit = fitArModel(x, T, HELD_OUT);
-    const shownA = fit.coefficients.slice(0, 6).map((a, i) => `${term(a)}·x_{t−${i + 1}}`).join(" + ");
-    const t0 = fit.split; // the first held-out step
-    const p0 = fit.predictions[t0 - T]!;
-    show(byId("ar-formula"), `x̂_t = ${num(fit.intercept)} + ${shownA}${T > 6 ? ` + … (${T} terms)` : ""}\n` +
-      `first held-out step (${series.labels[t0] ?? t0 + 1}): x̂ = ${num(p0)}, actual ${num(x[t0]!)}`);
-    show(byId("ar-error"), `RMSE on the ${t0 - T} fitted steps: ${num(fit.trainRmse)}\nRMSE on the ${HELD_OUT} held-out steps: ${num(fit.testRmse)}`);
-    const tail = Math.min(x.length, 96), start = x.length - tail;
-    const steps = Array.from({ length: tail }, (_, i) => start + i + 1);
-    const predicted = steps.map((s) => fit.predictions[s - 1 - T] ?? NaN);
-    byId("fit-chart").innerHTML = tl.report.lineChart([
-      { name: "actual", x: steps, y: x.slice(start) },
-      { name: `AR(${T}) one step ahead`, x: steps.filter((_, i) => Number.isFinite(predicted[i])), y: predicted.filter(Number.isFinite), dash: "5 3" },
-    ], { title: `AR(${T}), last ${tail} steps (held out from ${t0 + 1})`, xLabel: series.step, width: 700, height: 280, legend: "bottom" });
-  });
+  const x = series.values, T = tau.value;
+  const w = arWindows(x, T, SHOWN_WINDOWS);
+  const cols = Math.min(T, 8); // at most 8 inputs shown: the newest
+  const rows = w.inputs.map((inp, i) => [...inp.slice(-cols), w.target[i]!]);
+  const header = `windows of τ = ${T}: inputs x_{t−τ} … x_{t−1}${T > cols ? ` (last ${cols} shown)` : ""} | target x_t`;
+  show(byId("windows"), grid(rows, { id: "windows-grid", caption: header, cellClass: (_, j) => (j === cols ? "cur" : "") }));
+  const fit = fitArModel(x, T, HELD_OUT);
+  const shownA = fit.coefficients.slice(0, 6).map((a, i) => `${term(a)}·x_{t−${i + 1}}`).join(" + ");
+  const t0 = fit.split; // the first held-out step
+  const p0 = fit.predictions[t0 - T]!;
+  show(byId("ar-formula"), `x̂_t = ${num(fit.intercept)} + ${shownA}${T > 6 ? ` + … (${T} terms)` : ""}\n` +
+    `first held-out step (${series.labels[t0] ?? t0 + 1}): x̂ = ${num(p0)}, actual ${num(x[t0]!)}`);
+  show(byId("ar-error"), `RMSE on the ${t0 - T} fitted steps: ${num(fit.trainRmse)}\nRMSE on the ${HELD_OUT} held-out steps: ${num(fit.testRmse)}`);
+  const tail = Math.min(x.length, 96), start = x.length - tail;
+  const steps = Array.from({ length: tail }, (_, i) => start + i + 1);
+  const predicted = steps.map((s) => fit.predictions[s - 1 - T] ?? NaN);
+  byId("fit-chart").innerHTML = tl.report.lineChart([
+    { name: "actual", x: steps, y: x.slice(start) },
+    { name: `AR(${T}) one step ahead`, x: steps.filter((_, i) => Number.isFinite(predicted[i])), y: predicted.filter(Number.isFinite), dash: "5 3" },
+  ], { title: `AR(${T}), last ${tail} steps (held out from ${t0 + 1})`, xLabel: series.step, width: 700, height: 280, legend: "bottom" });
 }
 
 await startPage(load);

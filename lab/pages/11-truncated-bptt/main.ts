@@ -13,7 +13,7 @@ const MONTHS = 48, HIDDEN = 8;
 const controls = byId("controls");
 const chunk = range(controls, { label: "chunk length k", min: 1, max: MONTHS, value: 8, id: "chunk", onInput: () => update() });
 const kind = select<RecurrentKind>(controls, { label: "model", options: RECURRENT_KINDS.map((k) => [k, k] as const), value: "RNN", id: "kind", onChange: () => update() });
-const pick = range(controls, { label: "compare chunk j", min: 1, max: 6, value: 3, id: "compare-chunk", onInput: () => compare() });
+const pick = range(controls, { label: "compare chunk j", min: 1, max: 6, value: 3, id: "compare-chunk", onInput: () => guarded(byId("error"), compare) });
 
 let series: number[] = [];
 let result: TruncationResult;
@@ -36,17 +36,16 @@ function update(): void {
   });
 }
 
+/** Full BPTT against truncation for the picked chunk (called inside a guarded). */
 function compare(): void {
-  guarded(byId("error"), () => {
-    const row = result.rows[Math.min(pick.value, result.rows.length) - 1]!;
-    const full = fullBpttNorms(series, opts(), row.chunk);
-    const t = full.map((_, i) => i + 1);
-    const truncated = row.cells.slice(0, full.length).map((c) => (c.kind === "norm" ? c.norm : NaN));
-    byId("compare").innerHTML = tl.report.lineChart([
-      { name: "full BPTT", x: t, y: full },
-      { name: `truncated (k = ${chunk.value})`, x: t.filter((_, i) => Number.isFinite(truncated[i])), y: truncated.filter(Number.isFinite), dash: "5 3" },
-    ], { title: `chunk ${row.chunk.index + 1} (steps ${row.chunk.start + 1}–${row.chunk.end}): ‖∂L_j/∂H_t‖`, xLabel: "time step t", logY: true, width: 560, height: 260, legend: "bottom" });
-  });
+  const row = result.rows[Math.min(pick.value, result.rows.length) - 1]!;
+  const full = fullBpttNorms(series, opts(), row.chunk);
+  const t = full.map((_, i) => i + 1);
+  const truncated = row.cells.slice(0, full.length).map((c) => (c.kind === "norm" ? c.norm : NaN));
+  byId("compare").innerHTML = tl.report.lineChart([
+    { name: "full BPTT", x: t, y: full },
+    { name: `truncated (k = ${chunk.value})`, x: t.filter((_, i) => Number.isFinite(truncated[i])), y: truncated.filter(Number.isFinite), dash: "5 3" },
+  ], { title: `chunk ${row.chunk.index + 1} (steps ${row.chunk.start + 1}–${row.chunk.end}): ‖∂L_j/∂H_t‖`, xLabel: "time step t", logY: true, width: 560, height: 260, legend: "bottom" });
 }
 
 await startPage(async () => {

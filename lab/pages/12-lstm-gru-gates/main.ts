@@ -13,11 +13,11 @@ import { GateTrainer, type GatedKind, type GateSnapshot } from "./gates.js";
 const EPOCHS = 150, EPOCHS_PER_FRAME = 2, SNAPSHOT_EVERY = 10, MAX_STEPS = 144;
 const controls = byId("controls");
 const step = range(controls, { label: "time step t", min: 1, max: MAX_STEPS - 1, value: 12, id: "t", onInput: () => drawStep() });
-const hidden = range(controls, { label: "hidden units", min: 1, max: 8, value: 4, id: "hidden", onInput: () => void train() });
-const kind = select<GatedKind>(controls, { label: "model", options: [["LSTM", "LSTM (i, f, g, o)"], ["GRU", "GRU (r, z, n)"]], value: "LSTM", id: "kind", onChange: () => void train() });
+const hidden = range(controls, { label: "hidden units", min: 1, max: 8, value: 4, id: "hidden", onInput: () => guarded(byId("error"), train) });
+const kind = select<GatedKind>(controls, { label: "model", options: [["LSTM", "LSTM (i, f, g, o)"], ["GRU", "GRU (r, z, n)"]], value: "LSTM", id: "kind", onChange: () => guarded(byId("error"), train) });
 const which = select(controls, { label: "series", options: SHIPPED_SERIES.filter((s) => s.step === "month").map((s) => [s.id, s.label] as const), value: "airline", id: "series", onChange: () => void loadShippedSeries() });
-button(controls, "⟲ train again", () => void train(), "restart");
-csvInput(controls, (name, text) => guarded(byId("error"), () => use(seriesOf(readCsv(text), name))), (e) => { byId("error").textContent = String((e as Error).message ?? e); byId("error").hidden = false; });
+button(controls, "⟲ train again", () => guarded(byId("error"), train), "restart");
+csvInput(controls, byId("error"), (name, text) => use(seriesOf(readCsv(text), name)));
 
 let series: LoadedSeries;
 let values: number[] = [];
@@ -37,7 +37,7 @@ function use(s: LoadedSeries): void {
   // at most MAX_STEPS values (the most recent), so an epoch stays a few milliseconds
   values = standardize(s.values.slice(-MAX_STEPS)).values;
   step.input.max = String(values.length - 1);
-  void train();
+  train();
 }
 
 /** One step's equation, unit by unit, from the latest snapshot. */
@@ -70,19 +70,22 @@ function drawSnapshot(trainer: GateTrainer, losses: number[]): void {
   drawStep();
 }
 
-async function train(): Promise<void> {
+/** Start training a new model (throws what the library refuses; callers show it with guarded); the epochs run in frames. */
+function train(): void {
   const mine = ++generation;
-  let trainer: GateTrainer | undefined;
-  if (!guarded(byId("error"), () => { trainer = new GateTrainer(values, kind.value, hidden.value, 1); })) return;
+  void run(new GateTrainer(values, kind.value, hidden.value, 1), mine);
+}
+
+async function run(trainer: GateTrainer, mine: number): Promise<void> {
   const losses: number[] = [];
-  show(byId("train-status"), `${trainer!.kind}, ${hidden.value} hidden units: starting`);
+  show(byId("train-status"), `${trainer.kind}, ${hidden.value} hidden units: starting`);
   await nextFrame(); // the page takes input before the first forward pass
   if (mine !== generation) return;
-  drawSnapshot(trainer!, losses);
-  while (trainer!.epoch < EPOCHS) {
-    for (let e = 0; e < EPOCHS_PER_FRAME; e++) losses.push(trainer!.train());
-    if (trainer!.epoch % SNAPSHOT_EVERY === 0 || trainer!.epoch >= EPOCHS) drawSnapshot(trainer!, losses);
-    show(byId("train-status"), `${trainer!.kind}, ${hidden.value} hidden units: epoch ${trainer!.epoch} of ${EPOCHS}, MSE ${num(losses.at(-1)!)}${trainer!.epoch >= EPOCHS ? " (done)" : ""}`);
+  drawSnapshot(trainer, losses);
+  while (trainer.epoch < EPOCHS) {
+    for (let e = 0; e < EPOCHS_PER_FRAME; e++) losses.push(trainer.train());
+    if (trainer.epoch % SNAPSHOT_EVERY === 0 || trainer.epoch >= EPOCHS) drawSnapshot(trainer, losses);
+    show(byId("train-status"), `${trainer.kind}, ${hidden.value} hidden units: epoch ${trainer.epoch} of ${EPOCHS}, MSE ${num(losses.at(-1)!)}${trainer.epoch >= EPOCHS ? " (done)" : ""}`);
     await nextFrame();
     if (mine !== generation) return;
   }

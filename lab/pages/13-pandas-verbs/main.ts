@@ -9,7 +9,7 @@ import { ownVerbs, VERB_DATA, VERBS, type VerbTexts } from "./verbs.js";
 
 const controls = byId("controls");
 const rowsShown = range(controls, { label: "rows shown", min: 3, max: 30, value: 8, id: "rows", onInput: () => draw() });
-csvInput(controls, (name, text) => guarded(byId("error"), () => useOwn(name, text)), (e) => { byId("error").textContent = String((e as Error).message ?? e); byId("error").hidden = false; });
+csvInput(controls, byId("error"), (name, text) => useOwn(name, text));
 
 let texts: VerbTexts;
 let current = 0;
@@ -41,31 +41,32 @@ function buttons(): void {
   });
 }
 
-function draw(): void {
+/** Show the current verb (on the shipped data or the learner's file); callers guard it. */
+function render(): void {
   buttons();
-  guarded(byId("error"), () => {
-    if (own) {
-      const v = own.verbs[current]!;
-      show(byId("explain"), `Your file ${own.name}: the verbs that fit its columns (the first text column as the key, the first numeric one as the value).`);
-      show(byId("code"), v.code);
-      show(byId("pandas"), "(the same verb in pandas; see the shipped examples)");
-      show(byId("tables"), v.verb === "read" ? rawText(own.name, own.text) : table("input", own.verbs[0]!.result, "input-table"), table("result", v.result, "result-table"));
-      return;
-    }
-    const v = VERBS[current]!;
-    show(byId("explain"), v.explain);
-    const prelude = v.inputs.filter(() => v.verb !== "read").map((k) => `const ${asName(k)} = readCsv(await (await fetch("data/${k}.csv")).text());`).join("\n");
-    show(byId("code"), `${prelude}${prelude ? "\n" : ""}${v.code}`);
-    show(byId("pandas"), v.pandas);
-    const inputs = v.verb === "read" ? [rawText(`data/${v.inputs[0]}.csv`, texts[v.inputs[0]!])] : v.inputs.map((k, i) => table(`${asName(k)} (input)`, readCsv(texts[k]), `input-table${i ? `-${i + 1}` : ""}`));
-    show(byId("tables"), ...inputs, table("result", v.run(texts), "result-table"));
-  });
+  if (own) {
+    const v = own.verbs[current]!;
+    show(byId("explain"), `Your file ${own.name}: the verbs that fit its columns (the first text column as the key, the first numeric one as the value).`);
+    show(byId("code"), v.code);
+    show(byId("pandas"), "(the same verb in pandas; see the shipped examples)");
+    show(byId("tables"), v.verb === "read" ? rawText(own.name, own.text) : table("input", own.verbs[0]!.result, "input-table"), table("result", v.result, "result-table"));
+    return;
+  }
+  const v = VERBS[current]!;
+  show(byId("explain"), v.explain);
+  const prelude = v.inputs.filter(() => v.verb !== "read").map((k) => `const ${asName(k)} = readCsv(await (await fetch("data/${k}.csv")).text());`).join("\n");
+  show(byId("code"), `${prelude}${prelude ? "\n" : ""}${v.code}`);
+  show(byId("pandas"), v.pandas);
+  const inputs = v.verb === "read" ? [rawText(`data/${v.inputs[0]}.csv`, texts[v.inputs[0]!])] : v.inputs.map((k, i) => table(`${asName(k)} (input)`, readCsv(texts[k]), `input-table${i ? `-${i + 1}` : ""}`));
+  show(byId("tables"), ...inputs, table("result", v.run(texts), "result-table"));
 }
+
+const draw = (): void => void guarded(byId("error"), render);
 
 function useOwn(name: string, text: string): void {
   own = { name, text, verbs: ownVerbs(text) };
   current = 0;
-  draw();
+  render();
 }
 
 await startPage(async () => {
