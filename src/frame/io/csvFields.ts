@@ -77,19 +77,22 @@ function slowNumber(t: string, s: number, e: number): number {
  */
 export class StringTable {
   dict: string[] = [];
-  // small to start (one table per text column; wide files have thousands), doubled as values come
-  private slots = new Int32Array(16).fill(-1);
-  private hashes: number[] = [];
+  // open addressing; each slot holds [hash, code + 1] side by side (0: empty), so a probe reads one
+  // place and only a matching hash touches the string. Small to start (one table per text
+  // column; wide files have thousands), doubled as values come.
+  private slots = new Int32Array(32);
+  private hashes = new Int32Array(16);
 
   lookup(t: string, s: number, e: number): number {
     let h = 0x811c9dc5;
     for (let i = s; i < e; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     let p = h & mask;
     for (;;) {
-      const k = this.slots[p]!;
+      const k = slots[2 * p + 1]! - 1;
       if (k < 0) break;
-      if (this.hashes[k] === h) {
+      if (slots[2 * p] === h) {
         const d = this.dict[k]!;
         if (d.length === e - s) {
           let same = true;
@@ -101,20 +104,26 @@ export class StringTable {
     }
     const k = this.dict.length;
     this.dict.push(t.slice(s, e));
-    this.hashes.push(h);
-    this.slots[p] = k;
-    if (this.dict.length * 2 > this.slots.length) this.rehash();
+    if (k === this.hashes.length) { const g = new Int32Array(2 * k); g.set(this.hashes); this.hashes = g; }
+    this.hashes[k] = h;
+    slots[2 * p] = h;
+    slots[2 * p + 1] = k + 1;
+    if ((k + 1) * 2 > mask + 1) this.rehash();
     return k;
   }
 
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = this.slots.length - 1;
-    this.hashes.forEach((h, k) => {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    const hashes = this.hashes;
+    for (let k = 0; k < this.dict.length; k++) {
+      const h = hashes[k]!;
       let p = h & mask;
-      while (this.slots[p]! >= 0) p = (p + 1) & mask;
-      this.slots[p] = k;
-    });
+      while (slots[2 * p + 1] !== 0) p = (p + 1) & mask;
+      slots[2 * p] = h;
+      slots[2 * p + 1] = k + 1;
+    }
+    this.slots = slots;
   }
 }
 
