@@ -116,16 +116,20 @@ function clearPad(): void {
   refresh();
 }
 
-/** Draws image k of the data set on the pad, scaled up without smoothing (tl.toPixels on an 8 × 8 canvas). */
+let samplesShown = 0;
+
+/** Draws the next image of the data set on the pad (a fixed stride through it), scaled up without smoothing (tl.toPixels on a small canvas). */
 function loadSample(): void {
   if (!images) return;
   const n = images.x.shape[0]!;
-  const k = Math.floor(Math.random() * n);
+  // 379 is prime to 1797: every image comes up once before any repeats, in an order that mixes the classes
+  const k = (samplesShown++ * 379) % n;
   const small = document.createElement("canvas");
   tl.toPixels(images.x.select(0, k), small);
   ink.imageSmoothingEnabled = false;
   ink.drawImage(small, 0, 0, pad.width, pad.height);
   pad.dataset.label = String(images.y.storage[k]);
+  pad.dataset.index = String(k);
   refresh();
 }
 
