@@ -19,7 +19,7 @@ export { SeriesGroupBy } from "./verbs/seriesGroupby.js";
 export { type AggName, type AggSpec, AGG_NAMES } from "./aggregates.js";
 export { merge, type MergeOptions, type JoinOptions, type How } from "./verbs/merge.js";
 export { concat, type ConcatOptions } from "./verbs/concat.js";
-export { crosstab, pivotTable, pivot, melt, type PivotTableOptions, type MeltOptions } from "./verbs/reshape.js";
+export { crosstab, pivotTable, pivot, melt, type PivotTableOptions, type PivotOptions, type CrosstabOptions, type MeltOptions } from "./verbs/reshape.js";
 export { Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 export { Resampler } from "./verbs/resample.js";
 export { type FrameReduction, type ReduceOptions, type QuantileOptions } from "./verbs/reduce.js";

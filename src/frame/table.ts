@@ -12,7 +12,7 @@ import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js
 import { shiftColumn, diffColumn, pctChangeColumn, cumulative, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions, type CumOp } from "./verbs/window.js";
 import { GroupBy, type GroupByOptions } from "./verbs/groupby.js";
 import { merge, join, type MergeOptions, type JoinOptions } from "./verbs/merge.js";
-import { pivot, pivotTable, melt, type PivotTableOptions, type MeltOptions } from "./verbs/reshape.js";
+import { pivot, pivotTable, melt, type PivotTableOptions, type PivotOptions, type MeltOptions } from "./verbs/reshape.js";
 import { describe, info, corr, type DescribeOptions } from "./verbs/describe.js";
 import { sample, type SampleOptions } from "./verbs/sample.js";
 import { type Slice, isSlice, slicePositions, labelSlicePositions } from "./slice.js";
@@ -641,7 +641,7 @@ export class DataFrame {
   /** A spreadsheet-style pivot table, as pd.pivot_table: index keys as leading columns, or as the index with column levels under asIndex: true (pandas' form). */
   pivotTable(opts: PivotTableOptions): DataFrame { return pivotTable(this, opts); }
   /** Reshape long to wide without aggregating, as pd.DataFrame.pivot. */
-  pivot(opts: { index: string; columns: string; values?: string }): DataFrame { return pivot(this, opts); }
+  pivot(opts: PivotOptions): DataFrame { return pivot(this, opts); }
   /** Reshape wide to long, as pd.DataFrame.melt. */
   melt(opts: MeltOptions = {}): DataFrame { return melt(this, opts); }
 

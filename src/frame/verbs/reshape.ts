@@ -7,7 +7,7 @@ import { type Column, type Scalar, type StrColumn, cell, castColumn, colLength, 
 import { type AggSpec, aggregate } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
-import { multiIndex } from "../labels.js";
+import { indexLevels, multiIndex } from "../labels.js";
 import { columnLevels, labelName } from "../multiIndex.js";
 import { fillColumn } from "./missing.js";
 import { DataFrame } from "../table.js";
@@ -128,8 +128,15 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   return DataFrame.fromColumns([...index, ...names], [...keyOut, ...outCols]);
 }
 
+/**
+ * Options of pivot, as pd.DataFrame.pivot's keywords: index, columns, values (default: every other
+ * column), and asIndex for pandas' shape (the index key as the index, the labels as columns named
+ * after the column key, under the value names when values is not given), as pivotTable.
+ */
+export interface PivotOptions { index: string; columns: string; values?: string; asIndex?: boolean }
+
 /** pandas pivot: reshape without aggregating; a repeated (index, column) pair is an error. */
-export function pivot(df: DataFrame, opts: { index: string; columns: string; values?: string }): DataFrame {
+export function pivot(df: DataFrame, opts: PivotOptions): DataFrame {
   const ic = df.data[df.colIndex("pivot", opts.index)]!, cc = df.data[df.colIndex("pivot", opts.columns)]!;
   const pairs = groupIds([ic, cc], false);
   if (pairs.n < df.length) {
@@ -140,9 +147,13 @@ export function pivot(df: DataFrame, opts: { index: string; columns: string; val
       seen[g] = i;
     }
   }
-  const values = opts.values ? [opts.values] : df.names.filter((k) => k !== opts.index && k !== opts.columns);
-  const out = pivotTable(df, { index: opts.index, columns: opts.columns, values, aggfunc: "first", dropna: false });
-  return out;
+  const values = opts.values ?? df.names.filter((k) => k !== opts.index && k !== opts.columns);
+  const out = pivotTable(df, { index: opts.index, columns: opts.columns, values, aggfunc: "first", dropna: false, asIndex: opts.asIndex });
+  if (!opts.asIndex || !Array.isArray(values)) return out;
+  // pivot keeps the value columns in the frame's order (pivotTable's pandas form sorts them)
+  const outer = indexLevels(out.columnIndex!)[0]!;
+  const order = out.names.map((_, j) => j).sort((a, b) => values.indexOf(String(cell(outer, a))) - values.indexOf(String(cell(outer, b))) || a - b);
+  return out.select(...order.map((j) => out.names[j]!));
 }
 
 /** Options of melt: idVars, valueVars, varName, valueName, as pd.melt's keyword arguments in camelCase. */
@@ -176,10 +187,16 @@ export function melt(df: DataFrame, opts: MeltOptions = {}): DataFrame {
 }
 
 /**
+ * Options of crosstab, as pd.crosstab's keywords: values with aggfunc, margins, normalize, and
+ * asIndex for pandas' shape (the row keys as the index, the column axis named), as pivotTable.
+ */
+export interface CrosstabOptions { values?: Series; aggfunc?: AggSpec; margins?: boolean; normalize?: boolean | "all" | "index" | "columns"; asIndex?: boolean }
+
+/**
  * pandas crosstab: counts (or aggfunc of values) of each (index, column) pair, 0 where a pair
  * never occurs; normalize divides by the total, each row's or each column's sum.
  */
-export function crosstab(index: Series | Series[], columns: Series, opts: { values?: Series; aggfunc?: AggSpec; margins?: boolean; normalize?: boolean | "all" | "index" | "columns" } = {}): DataFrame {
+export function crosstab(index: Series | Series[], columns: Series, opts: CrosstabOptions = {}): DataFrame {
   const idx = Array.isArray(index) ? index : [index];
   const names = idx.map((s, i) => s.name ?? `row_${i}`);
   const colName = columns.name ?? "col_0";
@@ -191,10 +208,11 @@ export function crosstab(index: Series | Series[], columns: Series, opts: { valu
   [...idx, ...(opts.values ? [opts.values] : [])].forEach((s) => { if (s.length !== n) throw new FrameError(`crosstab: ${JSON.stringify(s.name)} has ${s.length} rows but ${JSON.stringify(colName)} has ${n}.`); });
   const df = new DataFrame(data);
   let out = opts.values
-    ? pivotTable(df, { index: names, columns: colName, values: "__values", aggfunc: opts.aggfunc ?? "mean", margins: opts.margins })
-    : pivotTable(df.assign({ __one: 1 }), { index: names, columns: colName, values: "__one", aggfunc: "size", fillValue: 0, margins: opts.margins });
+    ? pivotTable(df, { index: names, columns: colName, values: "__values", aggfunc: opts.aggfunc ?? "mean", margins: opts.margins, asIndex: opts.asIndex })
+    : pivotTable(df.assign({ __one: 1 }), { index: names, columns: colName, values: "__one", aggfunc: "size", fillValue: 0, margins: opts.margins, asIndex: opts.asIndex });
   if (opts.normalize) {
-    const valueNames = out.names.slice(names.length);
+    const keys = opts.asIndex ? 0 : names.length;
+    const valueNames = out.names.slice(keys);
     const how = opts.normalize === true ? "all" : opts.normalize;
     const m = valueNames.map((k) => out.numbers("crosstab", k));
     const rows = out.length;
@@ -204,7 +222,7 @@ export function crosstab(index: Series | Series[], columns: Series, opts: { valu
       return floatCol(c.map((x, r) => x / (how === "all" ? total : how === "columns" ? colSum : m.reduce((s, cc) => s + cc[r]!, 0))));
     });
     void rows;
-    out = DataFrame.fromColumns(out.names, [...out.data.slice(0, names.length), ...normed]);
+    out = DataFrame.fromColumns(out.names, [...out.data.slice(0, keys), ...normed], out.index, out.columnIndex);
   }
   void colLength;
   return out;
