@@ -71,7 +71,9 @@ async function train(): Promise<void> {
   loss.update([{ name: "train (per batch)", y: [], x: [] }, { name: "test (per epoch)", y: [], x: [], dash: "5 3" }]);
   confusion.reset();
   const total = epochs.value;
-  const config: DigitsConfig = { csv, label: labelColumn(csv), epochs: total, seed: 1, ...(crossOriginIsolated ? { threads: 2 } : {}) };
+  // the worker's kernels get every core but one, which stays with the page so it keeps drawing
+  const threads = crossOriginIsolated ? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)) : 1;
+  const config: DigitsConfig = { csv, label: labelColumn(csv), epochs: total, seed: 1, threads };
   const fps = frameCounter();
   let side = 8, classes = 10;
   job = tl.train.trainInWorker<DigitsConfig, DigitsReport>(new URL("./train.worker.js", import.meta.url), config);
