@@ -5,7 +5,6 @@
 import { AutogradError, ShapeError } from "../tensor/errors.js";
 import { fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import type { TypedArray } from "../tensor/dtype.js";
 import { ones } from "../tensor/create.js";
 import { GradNode, withGradMode } from "./graph.js";
 // the engine combines gradients with ops (differentiable when the backward is recorded); it
@@ -13,7 +12,8 @@ import { GradNode, withGradMode } from "./graph.js";
 import { add } from "../ops/binary.js";
 import { detach, reshape, to } from "../ops/movement.js";
 import { sumToSize } from "../ops/reduce.js";
-import { beginPass, endPass, recycle } from "../tensor/storagePool.js";
+import { type StorageKey, beginPass, endPass, recycle, storageKey } from "../tensor/storagePool.js";
+import type { Storage } from "../tensor/storage.js";
 
 /** Options of backward() and grad(): `retainGraph` and `createGraph`, PyTorch's retain_graph and create_graph keywords. */
 export interface BackwardOptions {
@@ -83,6 +83,9 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
 
 const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev ? add(prev, g) : g);
 
+/** The recycling identity of t's storage (shared by its views). */
+const keyOf = (t: Tensor): StorageKey => storageKey(t.device ?? t.storage);
+
 /**
  * Which gradient storages die inside one backward pass (see tensor/storagePool.ts). Counts, per
  * buffer, the pending gradients that hold it; a buffer that left the pass (a leaf's .grad, a
@@ -91,22 +94,22 @@ const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev
  */
 class GradientLife {
   private readonly born = beginPass();
-  private readonly holds = new Map<ArrayBufferLike, number>();
-  private readonly pinned = new Set<ArrayBufferLike>();
+  private readonly holds = new Map<StorageKey, number>();
+  private readonly pinned = new Set<StorageKey>();
   /** Storages that may have died during the current node; flush() recycles those still unheld. */
-  private readonly candidates: TypedArray[] = [];
+  private readonly candidates: Storage[] = [];
 
   pin(t: Tensor): void {
-    this.pinned.add(t.storage.buffer);
+    this.pinned.add(keyOf(t));
   }
   /** A pending gradient now holds t's storage. */
   hold(t: Tensor): void {
-    const b = t.storage.buffer;
+    const b = keyOf(t);
     if (this.born.has(b)) this.holds.set(b, (this.holds.get(b) ?? 0) + 1);
   }
   /** A pending gradient holding t's storage let go of it. */
   drop(t: Tensor): void {
-    const b = t.storage.buffer;
+    const b = keyOf(t);
     const n = (this.holds.get(b) ?? 0) - 1;
     if (n > 0) this.holds.set(b, n);
     else this.holds.delete(b);
@@ -114,7 +117,7 @@ class GradientLife {
   }
   /** t is no longer used by the pass itself: recycle its storage at flush() unless something holds it then. */
   consider(t: Tensor): void {
-    if (this.born.has(t.storage.buffer)) this.candidates.push(t.storage);
+    if (this.born.has(keyOf(t))) this.candidates.push(t.device ?? t.storage);
   }
   /**
    * After a node's rules have all run: recycle what died during it. Deferred to here because a
@@ -123,7 +126,7 @@ class GradientLife {
    */
   flush(): void {
     for (const s of this.candidates) {
-      const b = s.buffer;
+      const b = storageKey(s);
       if (this.holds.has(b) || this.pinned.has(b) || !this.born.has(b)) continue;
       this.born.delete(b);
       recycle(s);

@@ -2,7 +2,8 @@
 // plain geometry, write into a preallocated `out`, and never allocate tensors or know autograd.
 // Shapes arrive already checked by the op's shape rule.
 
-import type { TypedArray } from "../tensor/dtype.js";
+import type { DType, TypedArray } from "../tensor/dtype.js";
+import type { DeviceStorage } from "../tensor/storage.js";
 
 /** The kernel backends: "wasm" (SIMD WebAssembly, the default where available) and "reference" (plain TypeScript, the specification). PyTorch's nearest notion is the device. */
 export type BackendName = "reference" | "wasm";
@@ -90,6 +91,12 @@ export interface PoolGeometry {
 
 export interface Backend {
   readonly name: BackendName;
+  /**
+   * Storage for an op's output of `n` elements in the backend's own memory, zero-filled, so the
+   * next kernel finds it there (tensor/storage.ts); null leaves it to a host typed array (dtypes
+   * or sizes the backend does not keep, or its memory budget spent). Absent: always host.
+   */
+  allocate?(dtype: DType, n: number): DeviceStorage | null;
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, a?: number, b?: number): void;
   binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void;
   /** out = cond ? a : b, all three broadcast to outShape. */
@@ -180,3 +187,6 @@ export interface Backend {
   /** Its backward from gOut [T, B, H]: dxg [T, B, 3H], dh0, dw [3H, H], db [3H] (when b was given). */
   gruSequenceBackward(xg: TypedArray, w: TypedArray, hg: TypedArray, out: TypedArray, h0: TypedArray, gOut: TypedArray, dxg: TypedArray, dh0: TypedArray, dw: TypedArray, db: TypedArray | null, T: number, B: number, H: number, reverse: boolean): void;
 }
+
+/** A backend's kernels by name: everything but its name and allocator. A backend lists every one (a kernel it does not accelerate is the reference kernel), so the compiler checks the table is complete. */
+export type KernelTable = Omit<Backend, "name" | "allocate">;

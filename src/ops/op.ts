@@ -7,13 +7,23 @@ import { type DType, allocStorage, isFloat } from "../tensor/dtype.js";
 import { DTypeError, ValueError } from "../tensor/errors.js";
 import type { Shape } from "../tensor/shape.js";
 import { numelOf } from "../tensor/shape.js";
+import { checkElements } from "../tensor/limits.js";
+import { noteAllocated } from "../tensor/storagePool.js";
 import { Tensor } from "../tensor/tensor.js";
 
 /** What binary ops accept: a tensor or a JS number/boolean (a "wrapped scalar" in PyTorch's terms). */
 export type TensorLike = Tensor | number | boolean;
 
+/** A zero-filled output: in the active backend's memory where it keeps outputs (its next kernel reads them there), else a host array. */
 export function empty(dtype: DType, shape: Shape): Tensor {
-  return new Tensor(allocStorage(dtype, numelOf(shape), shape), shape);
+  const n = numelOf(shape);
+  checkElements(n, shape);
+  const device = kernels().allocate?.(dtype, n);
+  if (device) {
+    noteAllocated(device);
+    return new Tensor(device, shape);
+  }
+  return new Tensor(allocStorage(dtype, n, shape), shape);
 }
 
 /** A 0-d tensor holding `v`. */

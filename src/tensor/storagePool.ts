@@ -9,9 +9,11 @@
 // result, no view of it handed on) is dead. Only storages allocated during the pass itself are
 // candidates, so a tensor from before the pass (an activation, a user's gradient) is never
 // recycled. Their storages wait here, keyed by dtype and length, and allocStorage hands them out
-// again zero-filled, as a fresh array would be.
+// again zero-filled, as a fresh array would be. A device storage (storage.ts) goes back to its
+// backend's own pool instead (release()), which hands it to the next output of its size class.
 
 import type { TypedArray } from "./dtype.js";
+import { type Storage, isDeviceStorage } from "./storage.js";
 
 /** Below this many bytes the allocator is cheap (no fresh pages): not worth pooling. */
 const MIN_BYTES = 64 * 1024;
@@ -21,8 +23,15 @@ const MAX_PER_SIZE = 4;
 
 const pools = new Map<string, TypedArray[]>();
 let pooledBytes = 0;
-/** Per running backward pass (innermost last), the buffers allocated during it; empty outside any. */
-const passes: Set<ArrayBufferLike>[] = [];
+/**
+ * What identifies a storage for recycling, shared by every tensor over it: a host array's buffer
+ * (views of one array share it), a device storage itself.
+ */
+export type StorageKey = ArrayBufferLike | Storage;
+export const storageKey = (s: Storage): StorageKey => (isDeviceStorage(s) ? s : s.buffer);
+
+/** Per running backward pass (innermost last), the storages allocated during it; empty outside any. */
+const passes: Set<StorageKey>[] = [];
 let hits = 0;
 
 const keyOf = (ctor: string, n: number): string => `${ctor}:${n}`;
@@ -38,25 +47,30 @@ export function takeStorage(ctor: string, n: number): TypedArray | null {
   return s;
 }
 
-/** allocStorage reports every storage it returns: inside a backward pass it becomes a candidate. */
-export function noteAllocated(s: TypedArray): void {
-  if (passes.length > 0 && s.byteLength >= MIN_BYTES) passes[passes.length - 1]!.add(s.buffer);
+/** allocStorage (and a backend's allocate) report every storage they return: inside a backward pass it becomes a candidate. */
+export function noteAllocated(s: Storage): void {
+  if (passes.length > 0 && s.byteLength >= MIN_BYTES) passes[passes.length - 1]!.add(storageKey(s));
 }
 
 /** Start tracking allocations for one backward pass; returns the set to test candidates against. */
-export function beginPass(): Set<ArrayBufferLike> {
-  const born = new Set<ArrayBufferLike>();
+export function beginPass(): Set<StorageKey> {
+  const born = new Set<StorageKey>();
   passes.push(born);
   return born;
 }
 
-export function endPass(born: Set<ArrayBufferLike>): void {
+export function endPass(born: Set<StorageKey>): void {
   const i = passes.lastIndexOf(born);
   if (i >= 0) passes.splice(i, 1);
 }
 
 /** Give a dead storage back (the caller guarantees nothing references it any more). */
-export function recycle(s: TypedArray): void {
+export function recycle(s: Storage): void {
+  if (isDeviceStorage(s)) {
+    s.release();
+    hits++;
+    return;
+  }
   if (s.byteLength < MIN_BYTES || s.byteOffset !== 0 || s.byteLength !== s.buffer.byteLength) return;
   if (pooledBytes + s.byteLength > MAX_BYTES) return;
   const key = keyOf(s.constructor.name, s.length);
@@ -67,7 +81,7 @@ export function recycle(s: TypedArray): void {
   pooledBytes += s.byteLength;
 }
 
-/** For tests and diagnostics: reuses so far and bytes waiting. */
+/** For tests and diagnostics: storages recycled so far (host reuses and device releases) and host bytes waiting. */
 export function storagePoolStats(): { hits: number; pooledBytes: number } {
   return { hits, pooledBytes };
 }

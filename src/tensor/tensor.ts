@@ -1,10 +1,12 @@
-// The Tensor: a row-major typed array, its shape and dtype, and the autograd fields.
-// Math methods (x.add, x.sum, ...) are attached by src/ops/methods.ts; this file has no kernels.
+// The Tensor: a row-major storage (host or device, see storage.ts), its shape and dtype, and the
+// autograd fields. Math methods (x.add, x.sum, ...) are attached by src/ops/methods.ts; this file
+// has no kernels.
 
 import { type DType, type TypedArray, dtypeOfStorage, isFloat } from "./dtype.js";
 import { AutogradError, IndexError, ShapeError, ValueError } from "./errors.js";
 import { type Shape, fmt, normDim, numelOf, stridesOf } from "./shape.js";
 import { formatTensor } from "./format.js";
+import { type DeviceStorage, type Storage, isDeviceStorage, ownerOf } from "./storage.js";
 
 /** What the tensor layer knows of a graph node: its name. autograd/ defines the rest. */
 export interface GradFnLike {
@@ -23,7 +25,9 @@ export type NestedArray = number | boolean | NestedArray[];
 export class Tensor {
   // storage/shape/dtype change only through setData_ (PyTorch's `param.data = ...`), which lets
   // module.to(dtype) convert parameters while keeping their identity (optimizers hold them).
-  private storageRef: TypedArray;
+  private storageRef: Storage;
+  /** storageRef when it is a device storage (null: a host array); a field, so `storage` tests it cheaply. */
+  private deviceRef: DeviceStorage | null;
   private shapeRef: readonly number[];
   private dtypeRef: DType;
   /** The accumulated gradient of a leaf after backward(), or of a tensor that called retainGrad(). */
@@ -38,19 +42,33 @@ export class Tensor {
   hooks: ((grad: Tensor) => Tensor | void)[] = [];
   private requiresGradFlag = false;
 
-  constructor(storage: TypedArray, shape: Shape, version?: VersionCounter) {
+  /**
+   * A tensor over `storage` (not copied). A whole view of a device storage (another tensor's
+   * `storage`: reshape, detach) shares that device storage, so the block lives as long as either.
+   */
+  constructor(storage: Storage, shape: Shape, version?: VersionCounter) {
     if (numelOf(shape) !== storage.length) {
       throw new ShapeError(`Tensor: shape ${fmt(shape)} holds ${numelOf(shape)} elements but the storage has ${storage.length}. Pass a shape whose product is the storage length.`);
     }
-    this.storageRef = storage;
+    const device = isDeviceStorage(storage) ? storage : ownerOf(storage);
+    this.storageRef = device ?? storage;
+    this.deviceRef = device;
     this.shapeRef = Object.freeze(shape.slice());
-    this.dtypeRef = dtypeOfStorage(storage);
+    this.dtypeRef = device ? device.dtype : dtypeOfStorage(storage as TypedArray);
     this.version = version ?? { v: 0 };
   }
 
-  /** The storage, row-major and contiguous. Internal: users read `data` (a copy) or `toArray()`. */
+  /**
+   * The values, row-major and contiguous, as a typed array the host reads and writes in place
+   * (a device storage's host view). Internal: users read `data` (a copy) or `toArray()`.
+   */
   get storage(): TypedArray {
-    return this.storageRef;
+    return this.deviceRef === null ? (this.storageRef as TypedArray) : this.deviceRef.hostView();
+  }
+
+  /** The device storage holding the values, or null when they are a host typed array (backends look here). */
+  get device(): DeviceStorage | null {
+    return this.deviceRef;
   }
 
   /** The size of each dim (frozen), as torch.Tensor.shape (a number array, not a torch.Size). */
@@ -71,7 +89,8 @@ export class Tensor {
     if (this.gradFn !== null) {
       throw new AutogradError(`setData_: cannot replace the data of a tensor made by ${this.gradFn.name} (a non-leaf). Only leaves such as parameters can take new data.`);
     }
-    this.storageRef = other.storage;
+    this.storageRef = other.storageRef;
+    this.deviceRef = other.deviceRef;
     this.shapeRef = other.shape;
     this.dtypeRef = other.dtype;
     this.version = other.version;
@@ -118,7 +137,7 @@ export class Tensor {
 
   /** The number of elements, as torch.Tensor.numel. */
   numel(): number {
-    return this.storage.length;
+    return this.storageRef.length;
   }
 
   /** size() is the shape (a copy); size(dim) one entry of it, negative dims allowed. */

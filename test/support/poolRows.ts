@@ -3,11 +3,11 @@
 // which starts as a bias, so a row that runs twice (or not at all) shows in the result.
 import * as tl from "../../src/index.js";
 import type { WasmBackend } from "../../src/backends/wasm/index.js";
-import { threadLocal } from "../../src/backends/wasm/threads.js";
+import { type KernelArgs, threadLocal } from "../../src/backends/wasm/threads.js";
 
 export interface PoolRows {
   /** The rows' sgemm arguments (the GEMM scratch as thread-local 0). */
-  rows: number[][];
+  rows: KernelArgs<"sgemm">[];
   /** Each thread's locals: its GEMM scratch block. */
   locals: number[][];
   /** C in the arena (a live view). */
@@ -24,7 +24,7 @@ export function poolRows(wasm: WasmBackend, g: tl.Generator, threads: number): P
   const B = wasm.arena.copyIn(tl.randn([K * N], { generator: g }).storage as Float32Array);
   const bias = tl.randn([R * M * N], { generator: g }).storage as Float32Array;
   const C = wasm.arena.alloc(R * M * N * 4);
-  const rows = Array.from({ length: R }, (_, r) => [M, N, K, A + 4 * r * M * K, K, 1, B, N, 1, C + 4 * r * M * N, N, 1, threadLocal(0)]);
+  const rows = Array.from({ length: R }, (_, r): KernelArgs<"sgemm"> => ({ m: M, n: N, k: K, a: A + 4 * r * M * K, ars: K, acs: 1, b: B, brs: N, bcs: 1, c: C + 4 * r * M * N, ldc: N, accumulate: 1, scratch: threadLocal(0) }));
   const locals = Array.from({ length: threads }, (_, t) => [wasm.arena.scratch(t)]);
   const view = () => wasm.arena.f32(C, R * M * N);
   const reset = () => view().set(bias);

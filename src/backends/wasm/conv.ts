@@ -14,7 +14,7 @@ import { numelOf, stridesOf } from "../../tensor/shape.js";
 import * as ref from "../reference/conv.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
-import { type KernelName, type Threading, runRows, threadLocal } from "./threads.js";
+import { type KernelArgs, type PoolKernel, type Threading, runRows, threadLocal } from "./threads.js";
 
 /**
  * Rows (sample ranges) per thread: more than one, so that when a worker runs slow (this host's
@@ -219,6 +219,9 @@ const directShape = (g: ConvGeometry, groups: number): boolean =>
  */
 export const useDirectWeight = (g: ConvGeometry, groups: number, O: number): boolean => directShape(g, groups) && O >= 8;
 
+/** The sizes every conv kernel takes, by the kernels' parameter names. */
+const kernelDims = (s: ReturnType<typeof ref.convSizes>) => ({ C: s.C, P: s.P, O: s.O, K: s.K, L: s.L });
+
 export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
@@ -243,7 +246,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   }
   const [COLS, SCRATCH, PACKED] = [threadLocal(0), threadLocal(1), threadLocal(2)];
 
-  const dispatch = (kernel: KernelName, rows: number[][], locals: number[][] = []): void => runRows(rt, pool, kernel, rows, locals);
+  const dispatch = <K extends PoolKernel>(kernel: K, rows: KernelArgs<K>[], locals: number[][] = []): void => runRows(rt, pool, kernel, rows, locals);
 
   /**
    * Groups that each read one input channel and write fewer than 4 (depthwise, multiplier 1-3)
@@ -280,7 +283,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const [pPad, pOffs, pRows] = tablesIn(t);
     const P = numelOf(g.imgSize);
     const locals = Array.from({ length: threadsFor(rs.length) }, () => [arena.alloc((C * t.Pp + 8) * 4), arena.alloc(32 * 4)]);
-    dispatch("convDirect", rs.map(([n0, n1]) => [px, n0, n1, C, P, t.Pp, pPad, t.padRuns.length / 3, threadLocal(0), packed, M, Kd, pOffs, pRows, t.rowBase.length, t.W, pOut, pBias, threadLocal(1)]), locals);
+    dispatch("convDirect", rs.map(([n0, n1]) => ({ x: px, n0, n1, C, P, Pp: t.Pp, padRuns: pPad, nPadRuns: t.padRuns.length / 3, xpad: threadLocal(0), packedA: packed, M, Kd, offs: pOffs, rowBase: pRows, rows: t.rowBase.length, W: t.W, out: pOut, bias: pBias, tmp: threadLocal(1) })), locals);
   }
 
   /** dw partials (one per row of samples) = dy @ unfold(pad(x))^T with the direct weight kernel. */
@@ -290,34 +293,30 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const [pPad, pOffs, pRows] = tablesIn(t);
     const P = numelOf(g.imgSize);
     const locals = Array.from({ length: threadsFor(rs.length) }, () => [arena.alloc((C * t.Pp + 8) * 4), arena.alloc(Math.ceil(O / 8) * 8 * L * 4), arena.alloc(32 * 4)]);
-    dispatch("convDirectWeight", rs.map(([n0, n1], i) => [px, pdy, n0, n1, C, P, t.Pp, pPad, t.padRuns.length / 3, threadLocal(0), threadLocal(1), O, C * K, pOffs, pRows, t.rowBase.length, t.W, pdw[i]!, threadLocal(2)]), locals);
+    dispatch("convDirectWeight", rs.map(([n0, n1], i) => ({ x: px, dy: pdy, n0, n1, C, P, Pp: t.Pp, padRuns: pPad, nPadRuns: t.padRuns.length / 3, xpad: threadLocal(0), dyT: threadLocal(1), O, Kd: C * K, offs: pOffs, rowBase: pRows, rows: t.rowBase.length, W: t.W, dw: pdw[i]!, tmp: threadLocal(2) })), locals);
   }
 
   /** The direct kernel's tables, copied into the arena: [padRuns, offs, rowBase]. */
   const tablesIn = (t: DirectTables): [number, number, number] => [arena.copyIn(t.padRuns, true), arena.copyIn(t.offs, true), arena.copyIn(t.rowBase, true)];
 
   function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry, groups: number, outChannels: number): void {
-    const s = ref.convSizes(g, groups, outChannels);
+    const s = ref.convSizes(g, groups, outChannels), dims = kernelDims(s);
     const rs = ranges(g.batch, 2 * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = arena.copyIn(x, true), pw = arena.copyIn(w, true), pBias = bias ? arena.copyIn(bias, true) : 0;
-    const pOut = arena.alloc(out.length * 4);
+    const px = arena.input(x), pw = arena.input(w), pBias = bias ? arena.input(bias) : 0;
+    const pOut = arena.output(out);
     if (depthwise(s)) {
       const [pRuns, nRuns] = runsIn(g);
-      dispatch("depthwiseForward", rs.map(([n0, n1]) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, pRuns, nRuns, pBias]));
-      out.set(arena.f32(pOut, out.length));
-      return;
-    }
-    if (useDirect(g, groups, s.O, w.length)) {
+      dispatch("depthwiseForward", rs.map(([n0, n1]) => ({ x: px, w: pw, out: pOut, n0, n1, ...dims, runs: pRuns, nRuns, bias: pBias })));
+    } else if (useDirect(g, groups, s.O, w.length)) {
       direct(px, pw, pOut, g, s.C, s.O, pBias, rs);
-      out.set(arena.f32(pOut, out.length));
-      return;
+    } else {
+      const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
+      const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
+      const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
+      dispatch("convForward", rs.map(([n0, n1]) => ({ x: px, w: pw, out: pOut, n0, n1, ...dims, groups, runs: pChunkRuns, chunks: pChunks, nChunks, cols: COLS, scratch: SCRATCH, bias: pBias, packedW: PACKED })), locals);
     }
-    const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
-    const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
-    const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
-    dispatch("convForward", rs.map(([n0, n1]) => [px, pw, pOut, n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, COLS, SCRATCH, pBias, PACKED]), locals);
-    out.set(arena.f32(pOut, out.length));
+    arena.finish();
   }
 
   /**
@@ -328,13 +327,14 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const s = ref.convSizes(g, groups, outChannels);
     const rs = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = x ? arena.copyIn(x, true) : 0, pw = w ? arena.copyIn(w, true) : 0, pdy = arena.copyIn(dy, true);
-    const pdx = dx ? arena.alloc(dx.length * 4) : 0;
+    const px = x ? arena.input(x) : 0, pw = w ? arena.input(w) : 0, pdy = arena.input(dy);
+    const pdx = dx ? arena.output(dx) : 0;
     const pdw = rs.map(() => (dw ? arena.alloc(dw.length * 4) : 0));
     if (depthwise(s)) {
       const [pRuns, nRuns] = runsIn(g);
-      if (dx) dispatch("depthwiseBackwardInput", rs.map(([n0, n1]) => [pdy, pw, pdx, n0, n1, s.C, s.P, s.O, s.K, s.L, pRuns, nRuns]));
-      if (dw) dispatch("depthwiseBackwardWeight", rs.map(([n0, n1], i) => [px, pdy, pdw[i]!, n0, n1, s.C, s.P, s.O, s.K, s.L, pRuns, nRuns, 0]));
+      const dims = kernelDims(s);
+      if (dx) dispatch("depthwiseBackwardInput", rs.map(([n0, n1]) => ({ dy: pdy, w: pw, dx: pdx, n0, n1, ...dims, runs: pRuns, nRuns })));
+      if (dw) dispatch("depthwiseBackwardWeight", rs.map(([n0, n1], i) => ({ x: px, dy: pdy, dw: pdw[i]!, n0, n1, ...dims, runs: pRuns, nRuns, accumulate: 0 })));
     } else {
       // the input gradient as a direct conv of dy where it can be (stride 1): no columns, no col2im
       const gi = dx && w && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
@@ -348,7 +348,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       const wantDx = dx !== null && gi === null, wantDw = dw !== null && !dwDirect;
       if (wantDx || wantDw) gemmBackward(px, pw, pdy, wantDx ? pdx : 0, wantDw ? pdw : null, g, s, groups, rs);
     }
-    if (dx) dx.set(arena.f32(pdx, dx.length));
+    arena.finish();
     if (dw) {
       dw.set(arena.f32(pdw[0]!, dw.length));
       for (let i = 1; i < pdw.length; i++) {
@@ -366,15 +366,12 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
     const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
     const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
-    const rows = rs.map(([n0, n1], i) => {
-      const common = [n0, n1, s.C, s.P, s.O, s.K, s.L, groups, pChunkRuns, pChunks, nChunks, COLS, SCRATCH];
-      // the input gradient packs W^T once per call into the thread's block; each row sums
-      // its own weight-gradient partial (the same bits whichever thread runs it)
-      if (pdx && pdw) return [px, pw, pdy, pdx, pdw[i]!, ...common, 0, PACKED];
-      if (pdx) return [pdy, pw, pdx, ...common, PACKED];
-      return [px, pdy, pdw![i]!, ...common, 0];
-    });
-    dispatch(pdx && pdw ? "convBackward" : pdx ? "convBackwardInput" : "convBackwardWeight", rows, locals);
+    // the input gradient packs W^T once per call into the thread's block; each row sums its own
+    // weight-gradient partial (the same bits whichever thread runs it)
+    const common = { ...kernelDims(s), groups, runs: pChunkRuns, chunks: pChunks, nChunks, cols: COLS, scratch: SCRATCH };
+    if (pdx && pdw) dispatch("convBackward", rs.map(([n0, n1], i) => ({ x: px, w: pw, dy: pdy, dx: pdx, dw: pdw[i]!, n0, n1, ...common, accumulate: 0, packedWT: PACKED })), locals);
+    else if (pdx) dispatch("convBackwardInput", rs.map(([n0, n1]) => ({ dy: pdy, w: pw, img: pdx, n0, n1, ...common, packedWT: PACKED })), locals);
+    else dispatch("convBackwardWeight", rs.map(([n0, n1], i) => ({ x: px, dy: pdy, dw: pdw![i]!, n0, n1, ...common, accumulate: 0 })), locals);
   }
 
   return {

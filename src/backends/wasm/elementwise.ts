@@ -51,9 +51,9 @@ export function makeElementwise(rt: WasmRuntime, arena: Arena) {
       if (op === "sum" && inner > 1 && f32(x, out) && x.length >= WASM_ARITH_MIN) {
         // float64 sums in the reference's order, four columns per SIMD step
         arena.reset();
-        const px = arena.copyIn(F(x)), po = arena.alloc(out.length * 4), acc = arena.alloc(inner * 8);
+        const px = arena.input(F(x)), po = arena.output(F(out)), acc = arena.alloc(inner * 8);
         k.sumMiddle(px, outer, size, inner, po, acc);
-        out.set(arena.f32(po, out.length));
+        arena.finish();
         return;
       }
       if (op === "sum" && inner === 1 && size >= 8 && f32(x, out) && x.length >= WASM_ARITH_MIN) {

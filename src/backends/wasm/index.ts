@@ -1,8 +1,9 @@
 // The WebAssembly backend: float32 kernels in AssemblyScript (./assembly), compiled to SIMD wasm.
-// Kernels it does not accelerate (and every float64 / integer case) are the reference ones, so
-// the table is always complete and results follow the same specification.
+// Kernels it does not accelerate (and every float64 / integer case) are the reference ones, named
+// in one table (kernelTable), so what is accelerated is visible in one place and the compiler
+// checks the table is complete.
 
-import type { Backend } from "../backend.js";
+import type { Backend, KernelTable } from "../backend.js";
 import { referenceBackend } from "../reference/index.js";
 import { makeConv } from "./conv.js";
 import { makeElementwise } from "./elementwise.js";
@@ -12,9 +13,11 @@ import { makePool } from "./pool.js";
 import { makeRecurrent } from "./recurrent.js";
 import { makeSoftmax } from "./softmax.js";
 import { Arena, MAX_THREADS, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
-import { ThreadPool } from "./threads.js";
+import { type Threading, ThreadPool } from "./threads.js";
 
 export interface WasmBackend extends Backend {
+  /** The kernel table alone (the backend is this table plus its name and thread controls). */
+  readonly kernels: KernelTable;
   readonly runtime: WasmRuntime;
   readonly arena: Arena;
   /** Threads GEMM and convolutions may use (1 where the runtime has no worker threads). */
@@ -29,15 +32,73 @@ export interface WasmBackend extends Backend {
   workersReady(): number;
 }
 
+/**
+ * The wasm backend's coverage, one line per kernel: its wasm wrapper, or the reference kernel.
+ * A wrapper accelerates float32 (and the layouts its comment names) and hands every other case
+ * to the reference kernel itself, so results follow the same specification.
+ */
+function kernelTable(rt: WasmRuntime, arena: Arena, threading: Threading): KernelTable {
+  const el = makeElementwise(rt, arena), conv = makeConv(rt, arena, threading), pool = makePool(rt, arena);
+  const rnn = makeRecurrent(rt, arena, threading), ix = makeIndexing(rt, arena), sm = makeSoftmax(rt, arena);
+  return {
+    unary: el.unary, //                relu
+    binary: el.binary, //              + - * / over 4096+ elements (same shape, scalar, bias rows), reluGrad
+    where: referenceBackend.where,
+    reduce: el.reduce, //              sums over a middle axis, contiguous row sums
+    matmul: makeMatmul(rt, arena, threading),
+    logSoftmax: sm.logSoftmax, //      over the last dim
+    copyStrided: referenceBackend.copyStrided,
+    indexSelect: referenceBackend.indexSelect,
+    indexAdd: referenceBackend.indexAdd,
+    gather: referenceBackend.gather,
+    scatterAdd: ix.scatterAdd, //      along the last dim, index shaped as src
+    scan: referenceBackend.scan,
+    sort: referenceBackend.sort,
+    convForward: conv.convForward,
+    convBackward: conv.convBackward,
+    convBackwardInput: conv.convBackwardInput,
+    convBackwardWeight: conv.convBackwardWeight,
+    im2col: referenceBackend.im2col,
+    col2im: referenceBackend.col2im,
+    maxPool: pool.maxPool,
+    avgPool: pool.avgPool,
+    avgPoolBackward: pool.avgPoolBackward,
+    lstmCell: rnn.lstmCell, //         H % 4 == 0 (and every recurrent kernel below)
+    lstmCellBackward: rnn.lstmCellBackward,
+    lstmSequence: rnn.lstmSequence,
+    lstmSequenceBackward: rnn.lstmSequenceBackward,
+    gruCell: rnn.gruCell,
+    gruCellBackward: rnn.gruCellBackward,
+    gruSequence: rnn.gruSequence,
+    gruSequenceBackward: rnn.gruSequenceBackward,
+  };
+}
+
+/** Per kernel, where it runs: "wasm" (a wasm wrapper, for the cases it covers) or "reference". */
+export function wasmCoverage(b: WasmBackend): Record<keyof KernelTable, "wasm" | "reference"> {
+  const names = Object.keys(b.kernels) as (keyof KernelTable)[];
+  return Object.fromEntries(names.map((k) => [k, b.kernels[k] === referenceBackend[k] ? "reference" : "wasm"])) as Record<keyof KernelTable, "wasm" | "reference">;
+}
+
+/**
+ * Outputs at least this large stay in linear memory (a smaller one costs less to copy than a
+ * block and its finalizer). Only with a shared memory: its views never detach when it grows, so
+ * a tensor's view stays valid; a private memory (a page without cross-origin isolation) keeps
+ * every tensor on the host and copies operands per call.
+ */
+const RESIDENT_MIN_BYTES = 4096;
+
 function makeBackend(rt: WasmRuntime): WasmBackend {
   const arena = new Arena(rt);
   const pool = ThreadPool.create(rt, MAX_THREADS);
   let threads = 1;
   let starting = Promise.resolve();
-  const threading = () => ({ pool, threads });
+  const kernels = kernelTable(rt, arena, () => ({ pool, threads }));
   return {
-    ...referenceBackend,
+    ...kernels,
+    kernels,
     name: "wasm",
+    allocate: (dtype, n) => (rt.shared && (dtype === "float32" || dtype === "int32") && 4 * n >= RESIDENT_MIN_BYTES ? arena.heap.allocResident(dtype, n) : null),
     runtime: rt,
     arena,
     setThreads(n: number) {
@@ -49,13 +110,6 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     closeThreads: async () => { await pool?.close(); },
     threadsStarted: () => starting,
     workersReady: () => pool?.readyWorkers() ?? 0,
-    ...makeElementwise(rt, arena),
-    matmul: makeMatmul(rt, arena, threading),
-    ...makeRecurrent(rt, arena, threading),
-    ...makeConv(rt, arena, threading),
-    ...makePool(rt, arena),
-    ...makeIndexing(rt, arena),
-    ...makeSoftmax(rt, arena),
   };
 }
 

@@ -17,10 +17,10 @@ export function makeIndexing(rt: WasmRuntime, arena: Arena) {
       // the last dim, with index and src shaped alike and as out in every other dim: rows
       if (out instanceof Float32Array && src instanceof Float32Array && last >= 0 && dim === last && index.length > 0 && sameDims(indexShape, srcShape) && sameDims(indexShape.slice(0, last), outShape.slice(0, last))) {
         arena.reset();
-        const po = arena.copyIn(out), pi = arena.copyIn(index, true), ps = arena.copyIn(src, true);
+        const pi = arena.input(index), ps = arena.input(src), po = arena.inout(out);
         const m = indexShape[last]!;
         rt.exports.scatterAddRows(po, pi, ps, index.length / m, outShape[last]!, m);
-        out.set(arena.f32(po, out.length));
+        arena.finish();
         return;
       }
       ref.scatterAdd(out, outShape, dim, index, indexShape, src, srcShape);

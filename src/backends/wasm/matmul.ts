@@ -6,7 +6,8 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import type { MatmulGeometry } from "../backend.js";
 import { matmul as referenceMatmul } from "../reference/matmul.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
-import type { Threading } from "./threads.js";
+import { type Threading, runRows } from "./threads.js";
+import type { KernelArgs } from "./signatures.js";
 
 /**
  * Below this many flops one thread is as fast or faster. Measured on the 2-core bench machine
@@ -27,16 +28,15 @@ export function splitRange(total: number, parts: number, align: number): [number
  * C = op(A) @ op(B) on operands already in wasm memory (addresses and element strides as sgemm
  * takes them), split over the pool's threads when big enough.
  */
-export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, m: number, n: number, k: number, A: number, ars: number, acs: number, B: number, brs: number, bcs: number, C: number, ldc: number, accumulate = 0): void {
+export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, product: Omit<KernelArgs<"sgemm">, "scratch">): void {
   const { pool: p, threads } = threading();
-  if (p === null || threads < 2 || 2 * m * n * k < PARALLEL_FLOPS) {
-    rt.exports.sgemm(m, n, k, A, ars, acs, B, brs, bcs, C, ldc, accumulate, arena.scratch(0));
-    return;
-  }
-  const rows = n >= m
-    ? splitRange(n, threads, 8).map(([j0, j1], i) => [m, j1 - j0, k, A, ars, acs, B + 4 * j0 * bcs, brs, bcs, C + 4 * j0, ldc, accumulate, arena.scratch(i)])
-    : splitRange(m, threads, 4).map(([i0, i1], i) => [i1 - i0, n, k, A + 4 * i0 * ars, ars, acs, B, brs, bcs, C + 4 * i0 * ldc, ldc, accumulate, arena.scratch(i)]);
-  p.run("sgemm", rows, threads);
+  const { m, n, k, a: A, ars, b: B, bcs, c: C, ldc } = product;
+  const whole: KernelArgs<"sgemm"> = { ...product, scratch: arena.scratch(0) };
+  const split = p !== null && threads > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
+  const rows: KernelArgs<"sgemm">[] = !split ? [whole] : n >= m
+    ? splitRange(n, threads, 8).map(([j0, j1], i) => ({ ...whole, n: j1 - j0, b: B + 4 * j0 * bcs, c: C + 4 * j0, scratch: arena.scratch(i) }))
+    : splitRange(m, threads, 4).map(([i0, i1], i) => ({ ...whole, m: i1 - i0, a: A + 4 * i0 * ars, c: C + 4 * i0 * ldc, scratch: arena.scratch(i) }));
+  runRows(rt, threading, "sgemm", rows);
 }
 
 export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) {
@@ -48,7 +48,7 @@ export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) 
     const { batch, m, k, n, aBatchStride, bBatchStride, transA, transB } = g;
     if (out.length === 0) return;
     arena.reset();
-    const pa = arena.copyIn(a, true), pb = arena.copyIn(b, true), pc = arena.alloc(out.length * 4);
+    const pa = arena.input(a), pb = arena.input(b), pc = arena.output(out);
     // a bias is fused: C starts as the bias rows and the GEMM accumulates onto them (for k up to
     // one K block, 256, that is exactly the product then + bias, as the micro-kernel adds its
     // finished tile to C once)
@@ -58,8 +58,8 @@ export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) 
     }
     const ars = transA ? 1 : k, acs = transA ? m : 1, brs = transB ? 1 : n, bcs = transB ? k : 1;
     for (let t = 0; t < batch; t++) {
-      gemmAt(rt, arena, threading, m, n, k, pa + 4 * t * aBatchStride, ars, acs, pb + 4 * t * bBatchStride, brs, bcs, pc + 4 * t * m * n, n, bias ? 1 : 0);
+      gemmAt(rt, arena, threading, { m, n, k, a: pa + 4 * t * aBatchStride, ars, acs, b: pb + 4 * t * bBatchStride, brs, bcs, c: pc + 4 * t * m * n, ldc: n, accumulate: bias ? 1 : 0 });
     }
-    out.set(arena.f32(pc, out.length));
+    arena.finish();
   };
 }

@@ -18,25 +18,19 @@
 // corrupting a neighbour or reading garbage.
 
 import * as binaries from "./binary.js";
+import type { PoolKernelFns } from "./signatures.js";
+import { MAX_PAGES, PAGE, WasmHeap } from "./heap.js";
 
-export interface WasmExports {
-  sgemm(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, ldc: number, accumulate: number, scratch: number): void;
+/** The module's exports; the pool kernels' signatures come from signatures.ts (one place for their argument order). */
+export interface WasmExports extends PoolKernelFns {
   gemmScratchBytes(): number;
   lstmCell(gates: number, c: number, c1: number, h1: number, B: number, H: number): void;
   lstmCellBackward(gates: number, c: number, c1: number, dh1: number, dc1: number, dgates: number, dc: number, B: number, H: number): void;
   gruCell(xg: number, hg: number, h: number, h1: number, B: number, H: number): void;
-  convForward(x: number, w: number, out: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, bias: number, packedW: number): void;
-  convBackwardInput(dy: number, w: number, img: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, packedWT: number): void;
-  convBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, accumulate: number): void;
-  convBackward(x: number, w: number, dy: number, dx: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, groups: number, runs: number, chunks: number, nChunks: number, cols: number, scratch: number, accumulate: number, packedWT: number): void;
   maxPool(x: number, out: number, indices: number, planes: number, P: number, O: number, start: number, offs: number): void;
   scatterAddRows(out: number, index: number, src: number, outer: number, size: number, m: number): void;
   avgPool(x: number, out: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
   avgPoolBackward(dy: number, dx: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
-  lstmSequence(xg: number, h0: number, c0: number, w: number, out: number, gates: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;
-  lstmSequenceBackward(w: number, gates: number, out: number, h0: number, c0: number, gOut: number, dxg: number, dh0: number, dc0: number, hPrev: number, dh: number, dc: number, dcPrev: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;
-  gruSequence(xg: number, h0: number, w: number, b: number, hasBias: number, out: number, hg: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;
-  gruSequenceBackward(xg: number, w: number, hg: number, out: number, h0: number, gOut: number, dxg: number, dhg: number, dh0: number, hPrev: number, dh: number, dhDirect: number, T: number, B: number, H: number, reverse: number, scratch: number, packed: number, b0: number, nb: number): void;
   sequencePackBytes(G: number, H: number): number;
   logSoftmax(x: number, out: number, rows: number, size: number): void;
   relu(x: number, out: number, n: number): void;
@@ -46,15 +40,16 @@ export interface WasmExports {
   arith(op: number, a: number, b: number, out: number, n: number, bScalar: number): void;
   reluGrad(g: number, y: number, out: number, n: number): void;
   convPackedWeightFloats(O: number, CKg: number, groups: number): number;
-  convDirect(x: number, n0: number, n1: number, C: number, P: number, Pp: number, padRuns: number, nPadRuns: number, xpad: number, packedA: number, M: number, Kd: number, offs: number, rowBase: number, rows: number, W: number, out: number, bias: number, tmp: number): void;
-  convDirectWeight(x: number, dy: number, n0: number, n1: number, C: number, P: number, Pp: number, padRuns: number, nPadRuns: number, xpad: number, dyT: number, O: number, Kd: number, offs: number, rowBase: number, rows: number, W: number, dw: number, tmp: number): void;
   packRowsFull(a: number, m: number, k: number, dst: number): void;
   packedRowsFloats(m: number, k: number): number;
   sumRows(src: number, rows: number, cols: number, dst: number): void;
-  depthwiseForward(x: number, w: number, out: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number, bias: number): void;
-  depthwiseBackwardInput(dy: number, w: number, dx: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number): void;
-  depthwiseBackwardWeight(x: number, dy: number, dw: number, n0: number, n1: number, C: number, P: number, O: number, K: number, L: number, runs: number, nRuns: number, accumulate: number): void;
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
+  packedBFloats(k: number, n: number): number;
+  packBAll(b: number, brs: number, bcs: number, k: number, n: number, dst: number): void;
+  sgemmPackedB(m: number, n: number, k: number, a: number, ars: number, acs: number, packed: number, c: number, ldc: number, accumulate: number, scratch: number): void;
+  packedAFloats(m: number, k: number): number;
+  packAAll(a: number, ars: number, acs: number, m: number, k: number, dst: number): void;
+  sgemmPackedA(m: number, n: number, k: number, packed: number, b: number, brs: number, bcs: number, c: number, ldc: number, accumulate: number, scratch: number): void;
   /** The checked build only: address of its operand range table (assembly/checked.ts). */
   checkedTable?(): number;
 }
@@ -71,8 +66,6 @@ export interface WasmRuntime {
   readonly checked: boolean;
 }
 
-const PAGE = 65536;
-const MAX_PAGES = 65536;
 /** Scratch blocks reserved up front: one per thread the pool may start. */
 export const MAX_THREADS = 8;
 
@@ -155,66 +148,96 @@ export function chooseVariant(): { bytes: Uint8Array<ArrayBuffer>; relaxed: bool
   return null;
 }
 
-export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): WasmExports {
+/** Every export WasmExports declares; "optional": only some builds have it. */
+const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
+  sgemm: "required", convForward: "required", convBackwardInput: "required", convBackwardWeight: "required", convBackward: "required",
+  lstmSequence: "required", lstmSequenceBackward: "required", gruSequence: "required", gruSequenceBackward: "required",
+  depthwiseForward: "required", depthwiseBackwardInput: "required", depthwiseBackwardWeight: "required", convDirect: "required", convDirectWeight: "required",
+  gemmScratchBytes: "required", lstmCell: "required", lstmCellBackward: "required", gruCell: "required", gruCellBackward: "required",
+  maxPool: "required", scatterAddRows: "required", avgPool: "required", avgPoolBackward: "required", sequencePackBytes: "required",
+  logSoftmax: "required", relu: "required", arithRows: "required", sumMiddle: "required", sumContiguous: "required", arith: "required",
+  reluGrad: "required", convPackedWeightFloats: "required", packRowsFull: "required", packedRowsFloats: "required", sumRows: "required",
+  packedBFloats: "required", packBAll: "required", sgemmPackedB: "required", packedAFloats: "required", packAAll: "required", sgemmPackedA: "required",
+  checkedTable: "optional",
+};
+
+/**
+ * The declared exports of an instance, each checked to be a function (a module built from other
+ * sources fails here, naming what it lacks, rather than at a kernel call), each passed through
+ * `wrap` (the checked build's error reporting).
+ */
+function bindExports(raw: WebAssembly.Exports, wrap: (name: string, fn: Function) => Function = (_, fn) => fn): WasmExports {
+  const bound: Partial<Record<keyof WasmExports, Function>> = {};
+  for (const [name, need] of Object.entries(EXPORTS) as [keyof WasmExports, string][]) {
+    const fn = raw[name];
+    if (typeof fn === "function") bound[name] = wrap(name, fn);
+    else if (need === "required") throw new Error(`wasm backend: the module does not export ${name}; rebuild it with npm run build:wasm`);
+  }
+  return bound as WasmExports;
+}
+
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Exports {
   const env = { memory, abort: () => { throw new Error("wasm kernel aborted"); } };
-  return new WebAssembly.Instance(module, { env }).exports as unknown as WasmExports;
+  return new WebAssembly.Instance(module, { env }).exports;
 }
 
 export function createRuntime(module: WebAssembly.Module, relaxed: boolean, shared: boolean, checked = false): WasmRuntime {
   const memory = shared
     ? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES });
-  const exports = instantiate(module, memory);
-  return { module, memory, exports: checked ? reportStrays(exports, memory) : exports, relaxed, shared, checked };
+  const raw = instantiate(module, memory);
+  return { module, memory, exports: checked ? reportStrays(raw, memory) : bindExports(raw), relaxed, shared, checked };
 }
 
 /**
  * The checked build's exports, each turning its trap into an error that names the kernel, the
  * stray access and the operands registered for the call (read back from the range table).
  */
-function reportStrays(exports: WasmExports, memory: WebAssembly.Memory): WasmExports {
-  const table = exports.checkedTable!();
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(exports)) {
-    if (typeof fn !== "function") { wrapped[name] = fn; continue; }
-    wrapped[name] = (...args: number[]) => {
-      new Uint32Array(memory.buffer, table, 4)[2] = 0;
-      try {
-        return (fn as (...a: number[]) => unknown)(...args);
-      } catch (e) {
-        const t = new Uint32Array(memory.buffer, table, 4 + 3 * new Int32Array(memory.buffer, table, 1)[0]!);
-        if (!(e instanceof WebAssembly.RuntimeError) || t[2] === 0) throw e;
-        const ranges = Array.from({ length: t[0]! }, (_, i) => `[${t[4 + 3 * i]}, ${t[5 + 3 * i]})${t[6 + 3 * i] ? "" : " read-only"}`);
-        throw new Error(`wasm kernel ${name}(${args.join(", ")}) touched memory outside its operands: a ${t[3] ? "store" : "load"} of ${t[2]} bytes at ${t[1]}; operands: ${ranges.join(", ")}`);
-      }
-    };
-  }
-  return wrapped as unknown as WasmExports;
+function reportStrays(raw: WebAssembly.Exports, memory: WebAssembly.Memory): WasmExports {
+  const checkedTable = raw.checkedTable;
+  if (typeof checkedTable !== "function") throw new Error("wasm backend: TENSORLOOM_WASM_CHECKED=1 loaded a module without checkedTable(); rebuild the checked build");
+  const table = checkedTable() as number;
+  return bindExports(raw, (name, fn) => (...args: number[]) => {
+    new Uint32Array(memory.buffer, table, 4)[2] = 0;
+    try {
+      return fn(...args);
+    } catch (e) {
+      const t = new Uint32Array(memory.buffer, table, 4 + 3 * new Int32Array(memory.buffer, table, 1)[0]!);
+      if (!(e instanceof WebAssembly.RuntimeError) || t[2] === 0) throw e;
+      const ranges = Array.from({ length: t[0]! }, (_, i) => `[${t[4 + 3 * i]}, ${t[5 + 3 * i]})${t[6 + 3 * i] ? "" : " read-only"}`);
+      throw new Error(`wasm kernel ${name}(${args.join(", ")}) touched memory outside its operands: a ${t[3] ? "store" : "load"} of ${t[2]} bytes at ${t[1]}; operands: ${ranges.join(", ")}`);
+    }
+  });
 }
 
 /** Bytes left unregistered after each operand in the checked build: a kernel that runs past an end traps there. */
 const GUARD_BYTES = 1024;
 
-/** Bump allocator over the module's memory, reset before every kernel call. */
+/**
+ * One kernel call's operands: their addresses, the temporaries the call needs (heap blocks, given
+ * back at the next reset) and, in the checked build, the range table the kernels are checked
+ * against. An operand already in linear memory (a resident tensor's view) is used where it is;
+ * any other is copied in, and an output that is not resident is copied out by finish().
+ */
 export class Arena {
   readonly scratchBytes: number;
-  private readonly base: number;
-  private top: number;
-  private highWater: number;
+  readonly heap: WasmHeap;
   /** The checked build's range table (0: unchecked) and its entries that outlive reset (the scratch blocks). */
   private readonly table: number;
-  private readonly fixedRanges: number;
-  private ranges = 0;
+  private readonly fixed: [number, number, boolean][] = [];
+  private ranges: [number, number, boolean][] = [];
+  /** This call's temporaries [address, bytes], and its outputs to copy out [temporary, destination]. */
+  private temps: [number, number][] = [];
+  private pending: [number, Float32Array | Int32Array][] = [];
+  /** This call's inputs already in linear memory [start, end): an output overlapping one is copied out instead. */
+  private inPlace: [number, number][] = [];
 
   constructor(private readonly rt: WasmRuntime) {
     this.scratchBytes = align(rt.exports.gemmScratchBytes());
-    this.base = PAGE + MAX_THREADS * this.scratchBytes;
-    this.top = this.base;
-    this.highWater = this.base;
-    this.ensure(this.base);
+    this.heap = new WasmHeap(rt, PAGE + MAX_THREADS * this.scratchBytes, rt.checked ? GUARD_BYTES : 0);
     this.table = rt.checked ? rt.exports.checkedTable!() : 0;
-    if (this.table) for (let t = 0; t < MAX_THREADS; t++) this.register(this.scratch(t), rt.exports.gemmScratchBytes(), true);
-    this.fixedRanges = this.ranges;
+    if (this.table) for (let t = 0; t < MAX_THREADS; t++) this.fixed.push([this.scratch(t), this.scratch(t) + rt.exports.gemmScratchBytes(), true]);
+    this.reset();
   }
 
   /** Address of thread t's GEMM scratch block. */
@@ -222,58 +245,80 @@ export class Arena {
     return PAGE + t * this.scratchBytes;
   }
 
+  /** Start a call: the previous call's temporaries go back to the heap. */
   reset(): void {
-    this.top = this.base;
-    if (this.table) this.setRanges(this.fixedRanges);
+    for (const [p, bytes] of this.temps) this.heap.free(p, bytes);
+    this.temps = [];
+    this.pending = [];
+    this.inPlace = [];
+    if (this.table) this.writeRanges((this.ranges = this.fixed.slice()));
   }
 
-  /** `bytes` bytes, 16-aligned for SIMD loads; `readOnly`: kernels may only read it (checked build). */
+  /** A temporary of `bytes` bytes, 16-aligned; `readOnly`: kernels may only read it (checked build). */
   alloc(bytes: number, readOnly = false): number {
-    const p = this.top;
-    this.top = align(p + bytes + (this.table ? GUARD_BYTES : 0));
-    if (this.top > this.highWater) {
-      this.highWater = this.top;
-      this.ensure(this.top);
-    }
-    if (this.table) this.register(p, bytes, !readOnly);
+    const p = this.heap.alloc(bytes);
+    this.temps.push([p, bytes]);
+    this.register(p, bytes, !readOnly);
     return p;
   }
 
-  /** Add [p, p + bytes) to the checked build's operand table (kept sorted by address: ck() searches it). */
-  private register(p: number, bytes: number, writable: boolean): void {
-    const at = (this.table >> 2) + 4 + 3 * this.ranges;
-    if (at + 3 > PAGE >> 2) throw new Error("wasm checked build: more operands in one call than its range table holds");
-    const words = new Uint32Array(this.rt.memory.buffer);
-    if (this.ranges > 0 && p < words[at - 2]!) throw new Error("wasm checked build: operands must be registered in address order");
-    words.set([p, p + bytes, writable ? 1 : 0], at);
-    this.setRanges(this.ranges + 1);
-  }
-
-  private setRanges(n: number): void {
-    this.ranges = n;
-    new Int32Array(this.rt.memory.buffer, this.table, 1)[0] = n;
+  /** The address of input `x`: where it is when it lives in linear memory, else a read-only copy. */
+  input(x: Float32Array | Int32Array): number {
+    if (!this.heap.owns(x)) return this.copyIn(x, true);
+    this.register(x.byteOffset, x.byteLength, false);
+    this.inPlace.push([x.byteOffset, x.byteOffset + x.byteLength]);
+    return x.byteOffset;
   }
 
   /**
-   * The shape of most kernel calls: reset, copy `inputs` in, allocate `outputs`, run `body` with
-   * the addresses (inputs first, then outputs), copy the outputs back.
+   * The address the kernel writes output `o` at: o itself when it lives in linear memory (and no
+   * input of this call overlaps it), else a temporary that finish() copies into o.
+   */
+  output(o: Float32Array | Int32Array): number {
+    const s = o.byteOffset, e = s + o.byteLength;
+    if (this.heap.owns(o) && !this.inPlace.some(([a, b]) => a < e && s < b)) {
+      this.register(s, o.byteLength, true);
+      return s;
+    }
+    const p = this.alloc(o.byteLength);
+    this.pending.push([p, o]);
+    return p;
+  }
+
+  /** An operand the kernel reads and writes (an accumulation target): in place when resident, else copied in and out. */
+  inout(o: Float32Array | Int32Array): number {
+    if (this.heap.owns(o)) return this.output(o);
+    const p = this.copyIn(o);
+    this.pending.push([p, o]);
+    return p;
+  }
+
+  /** Copy the outputs that were not resident back to their arrays. */
+  finish(): void {
+    for (const [p, o] of this.pending) o.set(o instanceof Float32Array ? this.f32(p, o.length) : this.i32(p, o.length));
+    this.pending = [];
+  }
+
+  /**
+   * The shape of most kernel calls: reset, place `inputs` and `outputs`, run `body` with the
+   * addresses (inputs first, then outputs), copy back the outputs that are not resident.
    */
   call(inputs: readonly (Float32Array | Int32Array)[], outputs: readonly (Float32Array | Int32Array)[], body: (ptrs: number[]) => void): void {
     this.reset();
-    const ptrs = inputs.map((x) => this.copyIn(x, true));
-    const outPtrs = outputs.map((o) => this.alloc(o.length * 4));
+    const ptrs = inputs.map((x) => this.input(x));
+    const outPtrs = outputs.map((o) => this.output(o));
     body([...ptrs, ...outPtrs]);
-    outputs.forEach((o, i) => o.set(o instanceof Float32Array ? this.f32(outPtrs[i]!, o.length) : this.i32(outPtrs[i]!, o.length)));
+    this.finish();
   }
 
-  /** Copy a Float32Array or Int32Array into fresh arena space (`readOnly`: an input kernels must not write). */
+  /** Copy a Float32Array or Int32Array into a fresh temporary (`readOnly`: an input kernels must not write). */
   copyIn(src: Float32Array | Int32Array, readOnly = false): number {
-    const p = this.alloc(src.length * 4, readOnly);
+    const p = this.alloc(src.byteLength, readOnly);
     (src instanceof Float32Array ? this.f32(p, src.length) : this.i32(p, src.length)).set(src);
     return p;
   }
 
-  /** A view of `len` floats at `ptr` (re-created per use: growing the memory detaches old views). */
+  /** A view of `len` floats at `ptr` (re-created per use: growing a private memory detaches old views). */
   f32(ptr: number, len: number): Float32Array {
     return new Float32Array(this.rt.memory.buffer, ptr, len);
   }
@@ -287,15 +332,21 @@ export class Arena {
     return this.rt.memory.buffer.byteLength;
   }
 
-  private ensure(bytes: number): void {
-    const have = this.rt.memory.buffer.byteLength;
-    if (bytes <= have) return;
-    const pages = Math.ceil((bytes - have) / PAGE);
-    if (have / PAGE + pages > MAX_PAGES) {
-      throw new RangeError(`wasm backend: a kernel needs ${(bytes / 2 ** 30).toFixed(2)} GiB of operands, more than WebAssembly's 4 GiB address space; use tl.setBackend("reference") for this op or split the batch.`);
-    }
-    // grow at least 1.5x so a run of slightly larger calls does not grow page by page
-    this.rt.memory.grow(Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 2))));
+  /** Add [p, p + bytes) to the checked build's operand table, kept sorted by start (ck() searches it). */
+  private register(p: number, bytes: number, writable: boolean): void {
+    if (!this.table) return;
+    const r = this.ranges;
+    let i = r.length;
+    while (i > 0 && r[i - 1]![0] > p) i--;
+    r.splice(i, 0, [p, p + bytes, writable]);
+    this.writeRanges(r);
+  }
+
+  private writeRanges(r: readonly [number, number, boolean][]): void {
+    if (4 + 3 * r.length > PAGE >> 2) throw new Error("wasm checked build: more operands in one call than its range table holds");
+    const words = new Uint32Array(this.rt.memory.buffer, this.table, 4 + 3 * r.length);
+    r.forEach(([s, e, w], i) => words.set([s, e, w ? 1 : 0], 4 + 3 * i));
+    new Int32Array(this.rt.memory.buffer, this.table, 1)[0] = r.length;
   }
 }
 

@@ -13,12 +13,14 @@ import { loadWasmBackend, type WasmBackend } from "./index.js";
 import { poolRows } from "../../../test/support/poolRows.js";
 import { MAX_THREADS, type WasmRuntime } from "./runtime.js";
 import { BackendError, ValueError } from "../../tensor/errors.js";
-import { type Platform, type PoolWorker, ThreadPool, type WebWorkerCtor, type WorkerInit, canBlock, nodeWorkerSource, runRows, threadLocal, webPlatform, webWorkerSource } from "./threads.js";
+import { type KernelArgs, type Platform, type PoolWorker, ThreadPool, type WebWorkerCtor, type WorkerInit, canBlock, nodeWorkerSource, runRows, threadLocal, webPlatform, webWorkerSource } from "./threads.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
 /** Atomics.wait as loaded, for the test's own waits (countingWaits replaces the global). */
 const realWait = Atomics.wait;
 const ex = wasm.runtime.exports;
+/** One sgemm row on the calling thread, no pool. */
+const sgemmOn = (row: KernelArgs<"sgemm">): void => runRows(wasm.runtime, () => ({ pool: null, threads: 1 }), "sgemm", [row]);
 
 /**
  * A Web Worker stand-in on worker_threads: `url` is the script itself, and a prelude gives it
@@ -47,11 +49,12 @@ parentPort.once("message", (data) => globalThis.onmessage({ data }));
 }
 
 /** A worker constructor that always fails, like a page whose CSP forbids blob: workers. */
-const Refused = class {
-  constructor() {
-    throw new Error("Refused to create a worker from 'blob:...' (Content Security Policy)");
+const Refused: WebWorkerCtor = class extends ShimWorker {
+  constructor(url: string) {
+    if (url) throw new Error("Refused to create a worker from 'blob:...' (Content Security Policy)");
+    super(url);
   }
-} as unknown as WebWorkerCtor;
+};
 
 /**
  * C = A B (m x k times k x n) in wasm memory, split by columns into row 0 (the first 256 columns,
@@ -59,19 +62,19 @@ const Refused = class {
  * long enough for a sleeping worker to wake and claim row 1, and the uneven split then keeps the
  * caller waiting on it far longer than its spin.
  */
-function splitProduct(run: (rows: number[][]) => void, m = 128, k = 512, n = 1032): Float32Array {
+function splitProduct(run: (rows: KernelArgs<"sgemm">[]) => void, m = 128, k = 512, n = 1032): Float32Array {
   const g = new tl.Generator(7);
   const a = tl.randn([m * k], { generator: g }).storage as Float32Array, b = tl.randn([k * n], { generator: g }).storage as Float32Array;
   wasm.arena.reset();
   const A = wasm.arena.copyIn(a), B = wasm.arena.copyIn(b), C = wasm.arena.alloc(m * n * 4);
   run([
-    [m, 256, k, A, k, 1, B, n, 1, C, n, 0, wasm.arena.scratch(0)],
-    [m, n - 256, k, A, k, 1, B + 4 * 256, n, 1, C + 4 * 256, n, 0, wasm.arena.scratch(1)],
+    { m, n: 256, k, a: A, ars: k, acs: 1, b: B, brs: n, bcs: 1, c: C, ldc: n, accumulate: 0, scratch: wasm.arena.scratch(0) },
+    { m, n: n - 256, k, a: A, ars: k, acs: 1, b: B + 4 * 256, brs: n, bcs: 1, c: C + 4 * 256, ldc: n, accumulate: 0, scratch: wasm.arena.scratch(1) },
   ]);
   return wasm.arena.f32(C, m * n).slice();
 }
 
-const oneThread = (): Float32Array => splitProduct((rows) => { for (const r of rows) ex.sgemm(...(r as Parameters<typeof ex.sgemm>)); });
+const oneThread = (): Float32Array => splitProduct((rows) => { for (const r of rows) sgemmOn(r); });
 
 /** Run `body` with Atomics.wait counted on this (the calling) thread; workers are not affected. */
 async function countingWaits(body: () => Promise<void>): Promise<number> {
@@ -157,10 +160,10 @@ function testPlatform(behaviour: (index: number) => Behaviour, callerCanWait = t
 }
 
 /** 6 small GEMM rows accumulated onto a bias (test/support/poolRows.ts), with their one-thread result, for runs on a pool. */
-function rowsAndWant(): { rows: number[][]; locals: number[][]; read: () => Float32Array; reset: () => void; want: Float32Array } {
+function rowsAndWant(): { rows: KernelArgs<"sgemm">[]; locals: number[][]; read: () => Float32Array; reset: () => void; want: Float32Array } {
   const { rows, locals, view, reset } = poolRows(wasm, new tl.Generator(11), MAX_THREADS);
   const read = () => view().slice();
-  for (const row of rows) ex.sgemm(...(row.map((v) => (v === threadLocal(0) ? locals[0]![0]! : v)) as Parameters<typeof ex.sgemm>));
+  for (const row of rows) sgemmOn({ ...row, scratch: locals[0]![0]! });
   const want = read();
   reset();
   return { rows, locals, read, reset, want };
@@ -207,7 +210,7 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
   });
 
   it("a worker spawned by a kernel call serves only later: that call runs its row locally, the next ones hand it over", async () => {
-    const p = pool(webPlatform(ShimWorker as unknown as WebWorkerCtor, webWorkerSource, false));
+    const p = pool(webPlatform(ShimWorker, webWorkerSource, false));
     const want = oneThread();
     // the first call spawns worker 1, which cannot be serving yet: its row runs here
     assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);
@@ -219,7 +222,7 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
   });
 
   it("more rows than threads: rows are claimed from a shared counter, every row runs once, same bits", async () => {
-    const p = pool(webPlatform(ShimWorker as unknown as WebWorkerCtor, webWorkerSource, true));
+    const p = pool(webPlatform(ShimWorker, webWorkerSource, true));
     await p.start(2);
     const m = 96, k = 300, n = 8 * 40;
     const g = new tl.Generator(3);
@@ -228,7 +231,7 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
     const A = wasm.arena.copyIn(a), B = wasm.arena.copyIn(b), C1 = wasm.arena.alloc(m * n * 4), C2 = wasm.arena.alloc(m * n * 4);
     ex.sgemm(m, n, k, A, k, 1, B, n, 1, C1, n, 0, wasm.arena.scratch(0));
     // 5 column blocks on 2 threads (each row its own scratch block)
-    const rows = [0, 1, 2, 3, 4].map((i) => [m, 64, k, A, k, 1, B + 4 * 64 * i, n, 1, C2 + 4 * 64 * i, n, 0, wasm.arena.scratch(i)]);
+    const rows = [0, 1, 2, 3, 4].map((i): KernelArgs<"sgemm"> => ({ m, n: 64, k, a: A, ars: k, acs: 1, b: B + 4 * 64 * i, brs: n, bcs: 1, c: C2 + 4 * 64 * i, ldc: n, accumulate: 0, scratch: wasm.arena.scratch(i) }));
     wasm.arena.f32(C2, m * n).fill(NaN);
     p.run("sgemm", rows, 2);
     assert.deepEqual(wasm.arena.f32(C2, m * n), wasm.arena.f32(C1, m * n));
@@ -236,7 +239,7 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
   });
 
   it("thread-local arguments: a row's threadLocal(k) is the k-th address of the thread that runs it", async () => {
-    const p = pool(webPlatform(ShimWorker as unknown as WebWorkerCtor, webWorkerSource, true));
+    const p = pool(webPlatform(ShimWorker, webWorkerSource, true));
     await p.start(2);
     const m = 32, k = 64, n = 48;
     const g = new tl.Generator(5);
@@ -256,7 +259,7 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
     let workerRan = 0;
     for (let trial = 0; trial < 5; trial++) {
       blocks.forEach((c) => wasm.arena.f32(c, m * n).fill(NaN));
-      p.run("sgemm", [[big, big, K, bigA, K, 1, bigB, big, 1, bigC, big, 0, threadLocal(0)], [m, n, k, A, k, 1, B, n, 1, threadLocal(1), n, 0, threadLocal(0)]], 2, locals);
+      p.run("sgemm", [{ m: big, n: big, k: K, a: bigA, ars: K, acs: 1, b: bigB, brs: big, bcs: 1, c: bigC, ldc: big, accumulate: 0, scratch: threadLocal(0) }, { m, n, k, a: A, ars: k, acs: 1, b: B, brs: n, bcs: 1, c: threadLocal(1), ldc: n, accumulate: 0, scratch: threadLocal(0) }], 2, locals);
       const mine = wasm.arena.f32(blocks[0]!, m * n), theirs = wasm.arena.f32(blocks[1]!, m * n), product = wasm.arena.f32(want, m * n);
       if (same(theirs, product)) {
         workerRan++;
@@ -269,19 +272,19 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
     // 6 column blocks on 2 threads, each thread's own scratch whichever rows it claims: same bits
     const C = wasm.arena.alloc(m * n * 4);
     wasm.arena.f32(C, m * n).fill(NaN);
-    p.run("sgemm", [0, 1, 2, 3, 4, 5].map((i) => [m, 8, k, A, k, 1, B + 4 * 8 * i, n, 1, C + 4 * 8 * i, n, 0, threadLocal(0)]), 2, locals);
+    p.run("sgemm", [0, 1, 2, 3, 4, 5].map((i) => ({ m, n: 8, k, a: A, ars: k, acs: 1, b: B + 4 * 8 * i, brs: n, bcs: 1, c: C + 4 * 8 * i, ldc: n, accumulate: 0, scratch: threadLocal(0) })), 2, locals);
     assert.deepEqual(wasm.arena.f32(C, m * n), wasm.arena.f32(want, m * n));
     await p.close();
     // without a pool (one thread) the caller's addresses stand in
     const D = wasm.arena.alloc(m * n * 4);
-    runRows(wasm.runtime, () => ({ pool: null, threads: 1 }), "sgemm", [[m, n, k, A, k, 1, B, n, 1, threadLocal(1), n, 0, threadLocal(0)]], [[wasm.arena.scratch(0), D]]);
+    runRows(wasm.runtime, () => ({ pool: null, threads: 1 }), "sgemm", [{ m, n, k, a: A, ars: k, acs: 1, b: B, brs: n, bcs: 1, c: threadLocal(1), ldc: n, accumulate: 0, scratch: threadLocal(0) }], [[wasm.arena.scratch(0), D]]);
     assert.deepEqual(wasm.arena.f32(D, m * n), wasm.arena.f32(want, m * n));
   });
 
   it("with the caller flagged as a browser main thread, waiting for workers never calls Atomics.wait (and does otherwise)", async () => {
     const want = oneThread();
     const waits = await countingWaits(async () => {
-      const p = pool(webPlatform(ShimWorker as unknown as WebWorkerCtor, webWorkerSource, false));
+      const p = pool(webPlatform(ShimWorker, webWorkerSource, false));
       await p.start(2);
       assert.equal(p.readyWorkers(), 1);
       for (let i = 0; i < 3; i++) assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);

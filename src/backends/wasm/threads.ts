@@ -57,6 +57,9 @@
 
 import { BackendError, ValueError } from "../../tensor/errors.js";
 import type { WasmRuntime } from "./runtime.js";
+import { KERNELS, type KernelArgs, type PoolKernel, rowOf } from "./signatures.js";
+
+export type { KernelArgs, PoolKernel } from "./signatures.js";
 
 const KIND = 0, WAKE = 1, ERROR = 2, STOP = 3, NEXT = 4, COUNT = 5, SEQ = 8;
 /** Slots per per-worker section of ctrl (SEQ, READY, ACK, TOOK): more than any pool size. */
@@ -80,9 +83,6 @@ export const DEFAULT_WATCHDOG_MS = 60_000;
 /** Spins between clock reads while the caller waits (a clock read costs far more than a load). */
 const CLOCK_EVERY = 1024;
 
-/** Kernels a worker can run, by index (the order is part of the protocol). */
-export const KERNELS = ["sgemm", "convForward", "convBackwardInput", "convBackwardWeight", "convBackward", "lstmSequence", "lstmSequenceBackward", "gruSequence", "gruSequenceBackward", "depthwiseForward", "depthwiseBackwardInput", "depthwiseBackwardWeight", "convDirect", "convDirectWeight"] as const;
-export type KernelName = (typeof KERNELS)[number];
 
 /** What a worker receives: structured-cloneable (Module and shared Memory included). */
 export interface WorkerInit {
@@ -253,7 +253,8 @@ const now = (): number => globalThis.performance?.now() ?? Date.now();
 export class ThreadPool {
   private buf: Buffers;
   private workers: PoolWorker[] = [];
-  private readonly local: ((...a: number[]) => void)[];
+  /** The kernels on the calling thread, by protocol index. */
+  private readonly local: ((row: number[]) => void)[];
   private limit: number | undefined;
 
   /**
@@ -273,8 +274,7 @@ export class ThreadPool {
   private constructor(private readonly rt: WasmRuntime, private readonly platform: Platform, private readonly maxThreads: number) {
     if (maxThreads > SLOTS) throw new RangeError(`ThreadPool: maxThreads is ${maxThreads}, above the protocol's ${SLOTS} worker slots; raise SLOTS in threads.ts or ask for fewer threads.`);
     this.buf = this.freshBuffers();
-    const ex = rt.exports as unknown as Record<string, (...a: number[]) => void>;
-    this.local = KERNELS.map((k) => ex[k]!);
+    this.local = KERNELS.map((k) => positional(rt, k));
   }
 
   private freshBuffers(): Buffers {
@@ -336,14 +336,15 @@ export class ThreadPool {
    * times shared: a worker measured 2x slower than the caller on the same rows) claims fewer.
    * `locals[t]` are thread t's addresses for threadLocal(k) arguments (t = 0: the caller).
    */
-  run(kernel: KernelName, rows: number[][], threads = rows.length, locals: number[][] = []): void {
+  run<K extends PoolKernel>(kernel: K, calls: readonly KernelArgs<K>[], threads = calls.length, locals: number[][] = []): void {
+    const rows = calls.map((a) => rowOf(kernel, a));
     const n = rows.length;
     const kind = KERNELS.indexOf(kernel);
     if (n > MAX_ROWS) throw new RangeError(`wasm backend: ${n} rows for ${kernel}, above the ${MAX_ROWS} a run holds; split the work into at most ${MAX_ROWS} rows.`);
     const helpers = Math.min(threads, n) - 1;
     const mine = (row: number[]) => resolveLocals(row, locals[0] ?? []);
     if (helpers <= 0) {
-      for (const row of rows) this.local[kind]!(...mine(row));
+      for (const row of rows) this.local[kind]!(mine(row));
       return;
     }
     const limit = this.watchdogMs; // a bad setting throws here, before any worker is asked
@@ -363,8 +364,8 @@ export class ThreadPool {
       Atomics.notify(ctrl, SEQ + t);
     }
     try {
-      this.local[kind]!(...mine(rows[0]!));
-      for (let i = Atomics.add(ctrl, NEXT, 1); i < n; i = Atomics.add(ctrl, NEXT, 1)) this.local[kind]!(...mine(rows[i]!));
+      this.local[kind]!(mine(rows[0]!));
+      for (let i = Atomics.add(ctrl, NEXT, 1); i < n; i = Atomics.add(ctrl, NEXT, 1)) this.local[kind]!(mine(rows[i]!));
     } finally {
       // even when a row threw here: the workers must finish before anything reuses the buffers
       this.waitDone(kernel, asked, limit);
@@ -377,7 +378,7 @@ export class ThreadPool {
    * may (a browser's main thread only spins). Throws (BackendError) after watchdogMs without
    * progress.
    */
-  private waitDone(kernel: KernelName, asked: [number, number][], limit: number): void {
+  private waitDone(kernel: PoolKernel, asked: [number, number][], limit: number): void {
     const ctrl = this.buf.ctrl;
     let spins = 0, last = -1, next = Atomics.load(ctrl, NEXT), wake = Atomics.load(ctrl, WAKE);
     for (;;) {
@@ -394,7 +395,7 @@ export class ThreadPool {
   }
 
   /** The watchdog fired: stop the workers, start over on fresh buffers, and say who did not answer. */
-  private hung(kernel: KernelName, asked: [number, number][], ms: number, limit: number): never {
+  private hung(kernel: PoolKernel, asked: [number, number][], ms: number, limit: number): never {
     const ctrl = this.buf.ctrl;
     const silent = asked.filter(([t, s]) => Atomics.load(ctrl, ACK + t) !== s).map(([t, s]) =>
       Atomics.load(ctrl, TOOK + t) === s ? `worker thread ${t} took its share and has not finished it (stuck or crashed inside the kernel)` : `worker thread ${t} never took its share (crashed, or never scheduled)`);
@@ -440,13 +441,20 @@ function resolveLocals(row: number[], locals: readonly number[]): number[] {
   return row.some((v) => v >= LOCAL_MARK) ? row.map((v) => (v >= LOCAL_MARK ? locals[v - LOCAL_MARK]! : v)) : row;
 }
 
+/** Pool kernel `k` of the runtime as a function of one positional row (rowOf's order). */
+function positional(rt: WasmRuntime, k: PoolKernel): (row: number[]) => void {
+  // each signature takes only numbers, so any of them accepts a row of the right length
+  const fn = rt.exports[k] as (...a: number[]) => void;
+  return (row) => fn(...row);
+}
+
 /**
  * Run `kernel` once per argument row: across the pool when there is one, else on the calling
  * thread. `locals[t]`: thread t's addresses for threadLocal(k) arguments.
  */
-export function runRows(rt: WasmRuntime, threading: Threading, kernel: KernelName, rows: number[][], locals: number[][] = []): void {
+export function runRows<K extends PoolKernel>(rt: WasmRuntime, threading: Threading, kernel: K, args: readonly KernelArgs<K>[], locals: number[][] = []): void {
   const { pool, threads } = threading();
-  if (pool) return pool.run(kernel, rows, threads, locals);
-  const fn = (rt.exports as unknown as Record<string, (...a: number[]) => void>)[kernel]!;
-  for (const row of rows) fn(...resolveLocals(row, locals[0] ?? []));
+  if (pool) return pool.run(kernel, args, threads, locals);
+  const fn = positional(rt, kernel);
+  for (const a of args) fn(resolveLocals(rowOf(kernel, a), locals[0] ?? []));
 }

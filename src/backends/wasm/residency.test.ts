@@ -1,0 +1,177 @@
+// Tensors that live in wasm memory (tensor/storage.ts, wasm/heap.ts): the wasm backend keeps its
+// kernels' outputs in linear memory and the next kernel reads them there. Checked here: values
+// equal the reference backend's through chains of resident tensors, views and reshapes share the
+// block, in-place writes reach it, the reference backend reads it after setBackend, arrays the
+// user gave are neither written nor aliased, an output overlapping an input is not written over
+// it, and training keeps the memory flat (counted in bytes, never timed): with a yield per step
+// the garbage collector frees blocks and they are reused; without one the resident budget bounds
+// what a loop can pin.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import * as tl from "../../index.js";
+import { kernels } from "../index.js";
+import type { WasmBackend } from "./index.js";
+import { RUN_ONCE } from "../../../test/support/runOnce.js";
+
+const previous = tl.getBackend();
+const wasmAvailable = tl.availableBackends().includes("wasm");
+let wasm: WasmBackend;
+
+before(() => {
+  if (!wasmAvailable) return;
+  tl.setBackend("wasm");
+  wasm = kernels() as WasmBackend;
+});
+after(() => tl.setBackend(previous));
+
+/** The same computation on both backends: its tensors on wasm and on reference. */
+function onBoth<T>(fn: () => T): { wasm: T; reference: T } {
+  tl.setBackend("wasm");
+  const w = fn();
+  tl.setBackend("reference");
+  const r = fn();
+  tl.setBackend("wasm");
+  return { wasm: w, reference: r };
+}
+
+const resident = (t: tl.Tensor): boolean => t.device?.device === "wasm";
+
+describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
+  it("kernel outputs stay in wasm memory and chains of them give the reference backend's values", () => {
+    const run = () => {
+      tl.manualSeed(4);
+      const conv = new tl.nn.Conv2d(3, 8, 3, { padding: 1 });
+      const lin = new tl.nn.Linear(8 * 8 * 8, 5);
+      const x = tl.randn([6, 3, 16, 16]);
+      const h = tl.F.maxPool2d(conv.forward(x).relu(), { kernelSize: 2 });
+      const y = lin.forward(h.reshape([6, -1]));
+      y.logSoftmax(1).mean().backward();
+      return { h, y, gw: conv.weight.grad!, gx: lin.weight.grad! };
+    };
+    const r = onBoth(run);
+    assert.ok(resident(r.wasm.h), "the pooled activations live in wasm memory");
+    assert.ok(!resident(r.reference.h), "the reference backend's outputs are host arrays");
+    for (const k of ["h", "y", "gw", "gx"] as const) {
+      const a = r.wasm[k].storage, b = r.reference[k].storage;
+      const diff = Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
+      assert.ok(diff < 1e-5, `${k}: max difference ${diff}`);
+    }
+  });
+
+  it("views share the block; in-place writes through one are seen by all; data() is a host copy", () => {
+    const x = tl.randn([64, 64]).relu();
+    assert.ok(resident(x));
+    const v = x.reshape([4096]), d = x.detach();
+    assert.equal(v.device, x.device);
+    assert.equal(d.device, x.device);
+    const copy = x.data;
+    assert.ok(!(copy.buffer instanceof SharedArrayBuffer), "data is a copy on the host");
+    tl.noGrad(() => v.add_(1));
+    assert.equal(x.storage[0], Math.fround(copy[0]! + 1));
+    assert.equal(d.storage[4095], Math.fround(copy[4095]! + 1));
+    assert.equal(x.version.v, 1);
+    copy[0] = -100;
+    assert.notEqual(x.storage[0], -100, "writing the copy changes nothing");
+  });
+
+  it("after setBackend(\"reference\") the reference kernels read resident tensors; printing and toArray read them too", () => {
+    const x = tl.randn([32, 32]).mul(2);
+    assert.ok(resident(x));
+    const want = Array.from(x.storage, (v) => Math.tanh(v));
+    tl.setBackend("reference");
+    try {
+      const y = x.tanh();
+      assert.ok(!resident(y));
+      assert.deepEqual(Array.from(y.storage), Array.from(Float32Array.from(want)));
+      assert.equal((x.toArray() as number[][])[3]![5], x.storage[3 * 32 + 5]);
+      assert.match(x.toString(), /^tensor\(\[\[/);
+    } finally {
+      tl.setBackend("wasm");
+    }
+  });
+
+  it("arrays the user gave are read, never written or aliased by outputs", () => {
+    const user = Float32Array.from({ length: 8192 }, (_, i) => Math.sin(i));
+    const keep = user.slice();
+    const x = tl.fromStorage(user, [64, 128]);
+    const y = x.relu().add(x).mul(0.5);
+    assert.deepEqual(user, keep);
+    assert.ok(resident(y));
+    assert.notEqual(y.storage.buffer, user.buffer);
+    tl.noGrad(() => y.mul_(0));
+    assert.deepEqual(user, keep);
+  });
+
+  it("an output that overlaps an input in wasm memory is computed before it is written (in-place kernel calls)", () => {
+    const x = tl.randn([4096]).mul(1);
+    assert.ok(resident(x));
+    const want = Array.from(x.storage, (v) => Math.max(v, 0));
+    wasm.unary("relu", x.storage, x.storage);
+    assert.deepEqual(Array.from(x.storage), want);
+    const a = tl.randn([96, 96]).mul(1), b = tl.randn([96, 96]).mul(1);
+    const prod = a.matmul(b);
+    const g = { batch: 1, m: 96, k: 96, n: 96, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false };
+    wasm.matmul(a.storage, b.storage, a.storage, g);
+    assert.deepEqual(Array.from(a.storage), Array.from(prod.storage));
+  });
+
+  it("small outputs and dtypes the wasm kernels do not take stay on the host", () => {
+    assert.equal(wasm.allocate!("float32", 10), null, "below the resident minimum");
+    assert.equal(wasm.allocate!("float64", 4096), null, "a dtype wasm kernels do not take");
+  });
+});
+
+// long loops: once, in the wasm configuration (the residency rules do not depend on FMA)
+describe("wasm memory in long training runs", { skip: !wasmAvailable || !RUN_ONCE }, () => {
+  /** One Adam step of a tiny CNN + MLP (outputs just above the resident minimum, so 10,000 steps stay quick). */
+  function trainer(): () => void {
+    tl.manualSeed(2);
+    const model = new tl.nn.Sequential(new tl.nn.Conv2d(1, 2, 3, { padding: 1 }), new tl.nn.ReLU(), new tl.nn.Flatten(), new tl.nn.Linear(2 * 8 * 8, 32), new tl.nn.ReLU(), new tl.nn.Linear(32, 3));
+    const opt = new tl.optim.Adam(model.parameters(), { lr: 1e-3 });
+    const x = tl.randn([32, 1, 8, 8]), y = tl.randint(0, 3, [32]);
+    return () => {
+      const loss = tl.F.crossEntropy(model.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      loss.item();
+    };
+  }
+
+  /** Run `steps` steps; after `warmup`, memory must not grow and neither the resident bytes (at most the budget) nor a call's temporaries may exceed what warm-up reached. */
+  async function flat(steps: number, warmup: number, yieldEvery: number): Promise<void> {
+    const step = trainer();
+    const heap = wasm.arena.heap;
+    const temps = () => heap.liveBytes - heap.residentBytes;
+    let memory = 0, tempsWarm = 0;
+    for (let i = 0; i < steps; i++) {
+      step();
+      if (yieldEvery > 0 && i % yieldEvery === yieldEvery - 1) await yieldToEventLoop();
+      assert.ok(heap.residentBytes <= heap.residentBudget, "resident tensors stay within the budget");
+      if (i < warmup) tempsWarm = Math.max(tempsWarm, temps());
+      else assert.ok(temps() <= tempsWarm, `step ${i}: ${temps()} bytes of temporaries, warm-up reached ${tempsWarm}`);
+      if (i === warmup) memory = wasm.arena.memoryBytes;
+    }
+    assert.equal(wasm.arena.memoryBytes, memory, `no memory growth after step ${warmup}`);
+  }
+
+  it("10,000 steps that yield to the event loop: the garbage collector frees blocks, they are reused, memory stops growing", async () => {
+    tl.setBackend("wasm");
+    const before = wasm.arena.heap.finalized;
+    await flat(10_000, 2_000, 10);
+    assert.ok(wasm.arena.heap.finalized > before, "blocks were released by garbage collection during the loop");
+  });
+
+  it("a synchronous loop (no finalizer runs until it yields) pins at most the resident budget, then keeps to host arrays: memory flat", async () => {
+    tl.setBackend("wasm");
+    const heap = wasm.arena.heap;
+    const budget = heap.residentBudget;
+    heap.residentBudget = heap.residentBytes + 2 ** 20;
+    try {
+      await flat(3_000, 1_000, 0);
+    } finally {
+      heap.residentBudget = budget;
+    }
+  });
+});

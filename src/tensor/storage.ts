@@ -1,0 +1,56 @@
+// Where a tensor's values live: a typed array in JS memory (host storage), or a block that a
+// backend keeps in its own memory (device storage: wasm linear memory today, a GPU buffer next).
+// A backend keeps its kernels' outputs in its memory, so the next kernel reads them where they
+// are instead of copying them in and out. Everything else (the user, printing, the reference
+// kernels, in-place writes) reads a device storage through `hostView()`.
+// Not here: allocation policy and release (each backend's), kernels.
+
+import type { DType, TypedArray } from "./dtype.js";
+
+/**
+ * A block of a backend's memory holding one tensor's values. It is released when nothing
+ * references it any more: the backend registers it with a FinalizationRegistry, and every view
+ * hostView() returns keeps it alive (see `ownerOf`), so a view a caller still holds never points
+ * at a block that was reused.
+ */
+export interface DeviceStorage {
+  /** The backend whose memory holds it ("wasm"). */
+  readonly device: string;
+  readonly dtype: DType;
+  /** Elements. */
+  readonly length: number;
+  /**
+   * The values as a typed array the host reads and writes synchronously, in place (wasm: a view
+   * of its linear memory). A backend whose memory the host cannot address (a GPU) will copy here;
+   * its reads become asynchronous then.
+   */
+  hostView(): TypedArray;
+  /** Bytes it holds (at least length times the element size). */
+  readonly byteLength: number;
+  /**
+   * Give the block back now rather than at garbage collection: for an owner that proved nothing
+   * reads it or any view of it any more (the backward pass, for gradients it consumed).
+   */
+  release(): void;
+}
+
+/** A tensor's storage: host (a typed array) or device. */
+export type Storage = TypedArray | DeviceStorage;
+
+/** Views handed out by device storages, to their storage: holding a view holds the block. */
+const owners = new WeakMap<TypedArray, DeviceStorage>();
+
+/** A backend calls this for every view it hands out of `owner`. */
+export function adoptView(view: TypedArray, owner: DeviceStorage): TypedArray {
+  owners.set(view, owner);
+  return view;
+}
+
+/** The device storage `view` is a whole view of, or null (a host array, or a part of a block). */
+export function ownerOf(view: TypedArray): DeviceStorage | null {
+  return owners.get(view) ?? null;
+}
+
+export function isDeviceStorage(s: Storage): s is DeviceStorage {
+  return !ArrayBuffer.isView(s);
+}
