@@ -95,6 +95,15 @@ describe("chunked and streaming reads", () => {
   });
 });
 
+describe("bool text is read from the characters", () => {
+  it("exactly pandas' six spellings stay bool; near misses turn the column to text", () => {
+    const good = ["True", "TRUE", "true", "False", "FALSE", "false"];
+    const bad = ["tRUE", "fALSE", "TRue", "trUE", "FaLSE", "falsE", "Tru", "truee", "Frue", "Talse", "T", "1"];
+    for (const w of good) assert.deepEqual(readCsv(`a\nTrue\n${w}\n`).col("a").toArray(), [true, w.toLowerCase() === "true"], w);
+    for (const w of bad) assert.deepEqual(readCsv(`a\nTrue\n${w}\n`).col("a").toArray(), ["True", w], w);
+  });
+});
+
 describe("readCsv errors name the line and column", () => {
   it("a row with too many fields", () => throwsFrame(() => readCsv("a,b\n1,2\n3,4,5\n"), /line 3 has 3 fields but the header has 2/, /onBadLines/));
   it("onBadLines skip drops the row and reports it", () => {

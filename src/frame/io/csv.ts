@@ -55,6 +55,20 @@ export interface ReadCsvOptions {
 export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"];
 const BOOL_TEXT: Record<string, number> = { True: 1, TRUE: 1, true: 1, False: 0, FALSE: 0, false: 0 };
 
+/** BOOL_TEXT's value for text[s, e) read from the characters (no substring), or -1. */
+function boolAt(t: string, s: number, e: number): number {
+  const n = e - s;
+  if (n !== 4 && n !== 5) return -1;
+  const word = n === 4 ? "true" : "false";
+  // the first letter in either case, the rest all lower or all upper case: True, TRUE, true
+  const c0 = t.charCodeAt(s) | 32;
+  if (c0 !== word.charCodeAt(0)) return -1;
+  const upper = t.charCodeAt(s + 1) < 97;
+  if (upper && t.charCodeAt(s) >= 97) return -1; // tRUE
+  for (let i = 1; i < n; i++) if (t.charCodeAt(s + i) !== word.charCodeAt(i) - (upper ? 32 : 0)) return -1;
+  return n === 4 ? 1 : 0;
+}
+
 /** Bytes as UTF-8 text; invalid bytes are an error naming the line and byte. */
 export function decodeUtf8(bytes: Uint8Array, op = "readCsv"): string {
   try {
@@ -151,9 +165,9 @@ class Builder {
         return;
       }
       case "bool": {
+        const b = boolAt(t, s, e);
+        if (b >= 0) { this.nums[this.n++] = b; return; }
         const text = t.slice(s, e);
-        const b = BOOL_TEXT[text];
-        if (b !== undefined) { this.nums[this.n++] = b; return; }
         if (ctx.na.has(text)) { this.missing(); this.n++; return; }
         if (this.forced === "bool") { this.coerce(text, line); return; }
         this.toStringMode(text);
