@@ -113,7 +113,7 @@ export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
 /** Options of xs: which level the key is for, which axis, and whether the matched levels are dropped, as pd.DataFrame.xs's keywords. */
 export interface XsOptions { level?: number | string; axis?: 0 | 1; dropLevel?: boolean }
 
-/** Rows (or columns, axis 1) whose key matches at the leading levels or at `level`, and the levels left after dropping the matched ones. */
+/** Rows (or columns, axis 1) whose key matches at the leading levels or at `level`, and which levels matched (the ones xs drops). */
 function matchLevels(op: string, levels: readonly Column[], names: readonly (string | null)[], key: LabelKey, level: number | string | undefined, lookup: (k: LabelKey) => number[]): { rows: number[]; matched: number[] } {
   const parts = Array.isArray(key) ? (key as readonly Scalar[]) : [key as Scalar];
   if (level === undefined) return { rows: lookup(key), matched: parts.map((_, j) => j) };
