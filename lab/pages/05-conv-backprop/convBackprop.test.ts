@@ -13,6 +13,7 @@ describe("lab page 5: backprop of a convolution is a convolution", () => {
       assert.ok(maxDiff(r.dxAsConv.output.toArray(), [c.dx]) < 1e-12, `P=${c.padding}: dX as a full convolution`);
       assert.ok(maxDiff(r.dwAsConv, c.dw) < 1e-12, `P=${c.padding}: dW as a correlation`);
       assert.ok(maxDiff(r.dxExplained, c.dx.flat()) < 1e-12, `P=${c.padding}: explain.convInputGrad`);
+      assert.ok(maxDiff(r.dwCells.map((e) => e.sum), c.dw.flat()) < 1e-12, `P=${c.padding}: dW entry by entry`);
     }
   });
 

@@ -2,8 +2,8 @@
 // gradient dY, from autograd, next to the same numbers written as convolutions:
 //   dX = conv2d(dY, W flipped, padding FH − 1 − P)  (a full convolution of dY with W when P = 0)
 //   dW = conv2d(X, dY, padding P)                   (X correlated with dY)
-// Both sides are tensorloom: autograd on one, F.conv2d and tl.flip on the other, and
-// tl.explain.conv lays the dX convolution out cell by cell. No DOM.
+// Both sides are tensorloom: autograd on one, the conv op (through tl.explain.conv, which lays
+// each convolution out cell by cell) and tl.flip on the other. No DOM.
 import * as tl from "../../../src/index.js";
 import { kernel2d, rows2d, sampleTensor } from "../../shared/samples.js";
 
@@ -24,6 +24,8 @@ export interface ConvBackprop {
   dxAsConv: tl.explain.ConvExplanation;
   /** conv2d(X, dY, padding P), the weight gradient as a correlation. */
   dwAsConv: number[][];
+  /** The same, explained entry by entry: dW[a, b]'s window of X and the products X·dY. */
+  dwCells: tl.explain.ConvCellExplanation[];
   /** tl.explain.convInputGrad's per-cell sums of dY·W (the library's own view of the same gradient). */
   dxExplained: number[];
 }
@@ -40,13 +42,14 @@ export function convBackprop(input: number[][], kernel: number[][], dy: number[]
   const flipped = tl.flip(w.detach(), [2, 3]);
   const fullPadding = k - 1 - padding;
   const dxAsConv = tl.explain.conv(g.squeeze(0), flipped, { padding: fullPadding });
-  const dwAsConv = tl.F.conv2d(x.detach(), g, null, { padding });
+  // dY plays the kernel: each dW[a, b] is the window of X at (a, b) times dY, summed
+  const dwAsConv = tl.explain.conv(x.detach().squeeze(0), g, { padding });
   const explained = tl.explain.convInputGrad(x.detach().squeeze(0), w.detach(), g.squeeze(0), { padding });
   return {
     input, kernel, flipped: rows2d(flipped.reshape([k, k])), output: rows2d(y.detach().reshape(y.shape.slice(2))), dy,
     dx: rows2d(x.grad!.reshape([input.length, input[0]!.length])), dw: rows2d(w.grad!.reshape([k, k])),
     dyPadded: rows2d(tl.pad(g, [fullPadding, fullPadding, fullPadding, fullPadding]).reshape([dy.length + 2 * fullPadding, dy[0]!.length + 2 * fullPadding])),
-    fullPadding, dxAsConv, dwAsConv: rows2d(dwAsConv.reshape([k, k])), dxExplained: explained.cells.map((c) => c.sum),
+    fullPadding, dxAsConv, dwAsConv: rows2d(dwAsConv.output.reshape([k, k])), dwCells: dwAsConv.cells, dxExplained: explained.cells.map((c) => c.sum),
   };
 }
 

@@ -38,8 +38,17 @@ function draw(r: ConvBackprop, at: number): void {
     panel("dX from autograd (X.grad)", grid(r.dx, { id: "dx-grid", cellClass: (a, b) => (a === i && b === j ? "cur" : "") })));
   show($("dx-sum"), `conv2d(dY, flip(W), padding ${Q}) at [${i}, ${j}] = ${productsText(cell.taps)} = ${num(cell.sum)}\nautograd's X.grad[${i}, ${j}] = ${num(r.dx[i]![j]!)}   tl.explain.convInputGrad's sum of dY·W there = ${num(r.dxExplained[at]!)}`);
   const diff = (a: number[][], b: number[][]): number => Math.max(...a.flatMap((row, x) => row.map((v, y) => Math.abs(v - b[x]![y]!))));
-  show($("dw"), panel("dW from autograd (W.grad)", grid(r.dw, { id: "dw-grid" })), panel(`F.conv2d(X, dY, padding ${P})`, grid(r.dwAsConv)));
-  show($("dw-check"), `largest |difference|: dX ${num(diff(r.dx, (r.dxAsConv.output.toArray() as number[][][])[0]!))}, dW ${num(diff(r.dw, r.dwAsConv))}`);
+  // the weight-gradient entry in step with the input-gradient cell, cycling over the k × k entries
+  const wCell = r.dwCells[at % r.dwCells.length]!;
+  const [a, b] = wCell.index.slice(-2) as [number, number];
+  const xWin = windowKeys(wCell, P);
+  const xPadded = Array.from({ length: r.input.length + 2 * P }, (_, i) => Array.from({ length: W + 2 * P }, (_, j) => r.input[i - P]?.[j - P] ?? 0));
+  show($("dw"),
+    panel(P ? `X padded by P = ${P}` : "X", grid(xPadded, { cellClass: (i, j) => (xWin.has(`${i},${j}`) ? "win" : i < P || j < P || i >= xPadded.length - P || j >= xPadded[0]!.length - P ? "pad" : "") })),
+    panel("dY as the kernel", grid(r.dy)),
+    panel("dW from autograd (W.grad)", grid(r.dw, { id: "dw-grid", cellClass: (i, j) => (i === a && j === b ? "cur" : "") })),
+    panel(`conv2d(X, dY, padding ${P})`, grid(r.dwAsConv)));
+  show($("dw-check"), `dW[${a}, ${b}] = ${productsText(wCell.taps)} = ${num(wCell.sum)}   (autograd: ${num(r.dw[a]![b]!)})\nlargest |difference|: dX ${num(diff(r.dx, (r.dxAsConv.output.toArray() as number[][][])[0]!))}, dW ${num(diff(r.dw, r.dwAsConv))}`);
 }
 
 await startPage(() => page.update());
