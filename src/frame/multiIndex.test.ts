@@ -163,6 +163,8 @@ describe("xs, loc with tuples and col with a tuple match pandas", () => {
   it("xs on a column level by number", () => mframeEqual(aggLevels().xs("max", { axis: 1, level: 1 }), ref("xs_columns_level")));
   it("Series.xs on the first level", () => mseriesEqual(wb.groupby(["wool", "tension"]).col("breaks").mean().xs("A"), ref("series_xs_first")));
   it("Series.xs on a named level", () => mseriesEqual(wb.groupby(["wool", "tension"]).col("breaks").mean().xs("H", { level: "tension" }), ref("series_xs_level")));
+  it("droplevel on the rows", () => mframeEqual(g2().droplevel("am"), ref("droplevel_rows")));
+  it("droplevel on the columns", () => mframeEqual(mt.groupby("cyl", asIndex).agg({ mpg: ["mean", "max"] }).droplevel(0, { axis: 1 }), ref("droplevel_columns")));
   it("loc with a full tuple", () => mframeEqual(g2().loc([6, 1]), ref("loc_tuple")));
   it("loc with a first-level label (partial key)", () => mframeEqual(g2().loc([8]), ref("loc_partial")));
   it("loc with a list of tuples", () => mframeEqual(g2().loc([[4, 0], [8, 1]]), ref("loc_tuples")));
@@ -185,6 +187,7 @@ describe("MultiIndex errors name the problem", () => {
   it("unstack with repeated entries", () => throwsFrame(() => wb.setIndex(["wool", "tension"]).unstack(), /unstack: the index entry \(A, L\) appears in rows 0 and 1; unstack needs each entry once/));
   it("an unknown level", () => throwsFrame(() => g2().unstack("gear"), /unstack: no level named "gear". The levels are "cyl", "am"/));
   it("a level out of range", () => throwsFrame(() => g2().xs(1, { level: 2 }), /xs: level 2 is out of range for 2 levels/));
+  it("droplevel of every level", () => throwsFrame(() => g2().droplevel(["cyl", "am"]), /droplevel: dropping 2 of 2 levels leaves none/));
   it("an absent label at a level", () => throwsFrame(() => g2().xs("4", { level: "cyl" }), /xs: label "4" is not in level "cyl". Check the level and the label's type \(4 is not "4"\)/));
   it("a partial column tuple", () => throwsFrame(() => aggLevels().col(["mpg"]), /col: the key \["mpg"\] has 1 labels but the columns have 2 levels/));
   it("a tuple on a flat index", () => throwsFrame(() => mt.setIndex("model").col("mpg").at(["Valiant", 1]), /at: a tuple key \("Valiant", 1\) needs a MultiIndex, but the index has one level/));

@@ -110,6 +110,22 @@ export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
   return DataFrame.fromColumns([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
 }
 
+/**
+ * The frame without some levels of its row index (axis 0) or of its column levels (axis 1), as
+ * pd.DataFrame.droplevel; columns left with one level get the remaining labels as flat names.
+ */
+export function droplevel(df: DataFrame, level: number | string | readonly (number | string)[], axis: 0 | 1 = 0): DataFrame {
+  const ix: Index | null = axis === 1 ? df.columnIndex : df.index;
+  if (!ix || ix.kind !== "multi") throw new FrameError(`droplevel: the ${axis === 1 ? "columns have" : "index has"} one level; droplevel needs several (a MultiIndex).`);
+  const drop = (Array.isArray(level) ? level : [level]).map((l) => levelPosition("droplevel", ix.names, l));
+  const keep = ix.names.map((_, l) => l).filter((l) => !drop.includes(l));
+  if (keep.length === 0) throw new FrameError(`droplevel: dropping ${drop.length} of ${ix.names.length} levels leaves none. Keep at least one level (resetIndex removes them all).`);
+  const rest = multiIndex(keep.map((l) => ix.cols[l]!), keep.map((l) => ix.names[l]!));
+  if (axis === 0) return DataFrame.fromColumns(df.names, df.data, rest, df.columnIndex);
+  const levels = rest as ColumnIndex;
+  return DataFrame.fromColumns(flatNames(levels), df.data, df.index, levels.kind === "multi" || levels.name !== null ? levels : null);
+}
+
 /** Options of xs: which level the key is for, which axis, and whether the matched levels are dropped, as pd.DataFrame.xs's keywords. */
 export interface XsOptions { level?: number | string; axis?: 0 | 1; dropLevel?: boolean }
 

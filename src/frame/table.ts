@@ -5,7 +5,7 @@
 import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, isStringLike, naMask, take, boolCol, maskToIndex, numericView, floatCol, isNumericDType, intCol, quote } from "./column.js";
 import { FrameError, unknownColumn } from "./errors.js";
 import { type Index, type ColumnIndex, type LabelKey, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexLevels, positionsOf, labelSlice, sameLength, multiIndex } from "./labels.js";
-import { columnPosition, selectColumnIndex, setIndex, resetIndex, xs, stack, unstack, type XsOptions } from "./multiIndex.js";
+import { columnPosition, selectColumnIndex, setIndex, resetIndex, xs, stack, unstack, droplevel, type XsOptions } from "./multiIndex.js";
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
@@ -410,6 +410,13 @@ export class DataFrame {
    * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().unstack().shape // [2, 3]
    */
   unstack(level: number | string = -1): DataFrame { return unstack(this, level); }
+  /**
+   * Without some levels (numbers or names) of the row MultiIndex, or of the column levels with
+   * `{ axis: 1 }`, as pd.DataFrame.droplevel.
+   * @example
+   * mtcars.groupby("cyl", { asIndex: true }).agg({ mpg: ["mean", "max"] }).droplevel(0, { axis: 1 }).columns // ["mean", "max"]
+   */
+  droplevel(level: number | string | (number | string)[], opts: { axis?: 0 | 1 } = {}): DataFrame { return droplevel(this, level, opts.axis ?? 0); }
 
   /** Row-wise (axis 1: fn gets each row as an object) or column-wise (axis 0: fn gets each column). */
   apply(fn: (row: Record<string, Scalar>, i: number) => unknown, opts: { axis: 1 }): Series;
