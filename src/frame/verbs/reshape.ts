@@ -13,7 +13,7 @@ import { fillColumn } from "./missing.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
 
-/** Options of pivotTable: values, index, columns, aggfunc, fillValue, margins..., pd.pivot_table's keyword arguments in camelCase (several index columns come back as columns, not a MultiIndex). */
+/** Options of pivotTable: values, index, columns, aggfunc, fillValue, margins..., pd.pivot_table's keyword arguments in camelCase (index keys come back as columns, or as the index under asIndex). */
 export interface PivotTableOptions {
   values?: string | string[];
   index: string | string[];
