@@ -107,17 +107,18 @@ export function player(parent: HTMLElement, o: { count: () => number; show: (i: 
 
 /**
  * The frame of a page that steps through the cells of one computation: `compute` (re)computes
- * from the controls, `draw(result, i)` shows step i, a player in `playerBox` steps through
- * `count(result)` steps, and a TensorloomError from compute shows in `errorBox` (then `clear`
+ * from the controls, `draw(result, i)` shows step i, a player in #player steps through
+ * `count(result)` steps, and a TensorloomError from compute shows in #error (then `clear`
  * empties the views). The controls call `update`.
  */
-export function stepThrough<T>(o: { playerBox: HTMLElement; errorBox: HTMLElement; compute: () => T; count: (r: T) => number; draw: (r: T, at: number) => void; clear?: () => void }): { update(): void } {
+export function stepThrough<T>(o: { compute: () => T; count: (r: T) => number; draw: (r: T, at: number) => void; clear?: () => void }): { update(): void } {
   let current: T | undefined;
-  const play = player(o.playerBox, { count: () => (current === undefined ? 0 : o.count(current)), show: (i) => o.draw(current!, i) });
+  const errorBox = byId("error");
+  const play = player(byId("player"), { count: () => (current === undefined ? 0 : o.count(current)), show: (i) => o.draw(current!, i) });
   return {
     update() {
       play.reset();
-      const ok = guarded(o.errorBox, () => {
+      const ok = guarded(errorBox, () => {
         current = o.compute();
         o.draw(current, 0);
       });

@@ -25,8 +25,6 @@ function setup(): SlidingKernelSetup {
 }
 
 const page = stepThrough<SlidingKernel>({
-  playerBox: $("player"),
-  errorBox: $("error"),
   compute: () => slidingKernel(setup()),
   count: (r) => r.cells.length,
   draw,

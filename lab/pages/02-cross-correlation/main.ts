@@ -13,10 +13,7 @@ const n = range(controls, { label: "input size H = W", min: 3, max: 8, value: 5,
 const k = range(controls, { label: "kernel FH = FW", min: 2, max: 4, value: 3, id: "kernel-size", onInput: recompute });
 const kind = select<KernelName>(controls, { label: "kernel", options: KERNELS, value: "diagonal", id: "kernel", onChange: recompute });
 
-
 const page = stepThrough<CrossVsTrue>({
-  playerBox: $("player"),
-  errorBox: $("error"),
   compute: () => crossPage(n.value, kind.value, k.value),
   count: (r) => r.correlation.cells.length,
   draw,

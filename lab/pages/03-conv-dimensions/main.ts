@@ -13,10 +13,7 @@ const n = range(controls, { label: "input size per axis", min: 3, max: 8, value:
 const k = range(controls, { label: "kernel size per axis", min: 1, max: 3, value: 2, id: "kernel-size", onInput: recompute });
 const s = range(controls, { label: "stride S", min: 1, max: 3, value: 1, id: "stride", onInput: recompute });
 
-
 const page = stepThrough<ConvDimensions>({
-  playerBox: $("player"),
-  errorBox: $("error"),
   compute: () => {
     const nd = Number(dims.value) as Dims;
     // a 3-D input of 8 × 8 × 8 is 512 cells: keep the volume small enough to read

@@ -13,10 +13,7 @@ const o = range(controls, { label: "kernels O_c", min: 1, max: 4, value: 2, id: 
 const n = range(controls, { label: "input H = W", min: 3, max: 6, value: 4, id: "size", onInput: recompute });
 const k = range(controls, { label: "kernel FH = FW", min: 1, max: 3, value: 2, id: "kernel-size", onInput: recompute });
 
-
 const page = stepThrough<MultiChannel>({
-  playerBox: $("player"),
-  errorBox: $("error"),
   compute: () => multiChannel({ channels: c.value, kernels: o.value, size: n.value, kernelSize: k.value, seed: 5 }),
   count: (r) => r.cells.length,
   draw,

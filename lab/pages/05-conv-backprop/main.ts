@@ -13,10 +13,7 @@ const k = range(controls, { label: "kernel FH = FW", min: 2, max: 4, value: 2, i
 const p = range(controls, { label: "padding P", min: 0, max: 3, value: 0, id: "padding", onInput: recompute });
 const dyKind = select<UpstreamKind>(controls, { label: "upstream gradient dY", options: [["one", "a single 1 at Y[0, 0]"], ["ones", "all ones (L = ΣY)"], ["random", "random integers"]], value: "one", id: "dy", onChange: recompute });
 
-
 const page = stepThrough<ConvBackprop>({
-  playerBox: $("player"),
-  errorBox: $("error"),
   compute: () => {
     // the flipped kernel's padding FH − 1 − P must not go negative
     if (p.value > k.value - 1) p.value = k.value - 1;

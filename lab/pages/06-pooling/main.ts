@@ -14,10 +14,7 @@ const k = range(controls, { label: "window k", min: 1, max: 4, value: 2, id: "ke
 const s = range(controls, { label: "stride S", min: 1, max: 4, value: 2, id: "stride", onInput: recompute });
 const p = range(controls, { label: "padding P", min: 0, max: 2, value: 0, id: "padding", onInput: recompute });
 
-
 const page = stepThrough<Pooling>({
-  playerBox: $("player"),
-  errorBox: $("error"),
   compute: () => {
     // PyTorch allows padding of at most half the window
     if (p.value > Math.floor(k.value / 2)) p.value = Math.floor(k.value / 2);
