@@ -199,9 +199,23 @@ async function digitsPage(page: Page): Promise<string> {
     else wrong.push(`image ${await page.locator("#pad").getAttribute("data-index")}: ${label} read as ${predicted}`);
   }
   assert.ok(right >= 17, `${right} of 20 digits loaded on the pad predicted right (${wrong.join("; ")})`);
+  // the keyboard: clear, then ink a vertical stroke with the arrow keys and space
+  await page.locator("#clear").click();
+  await page.locator("#pad").focus();
+  for (const key of ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowDown"]) await page.keyboard.press(key);
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press("Space");
+    await page.keyboard.press("ArrowDown");
+  }
+  const inked = await page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>("#pad")!.getContext("2d")!;
+    return Array.from({ length: 8 }, (_, r) => c.getImageData(3 * 20 + 10, r * 20 + 10, 1, 1).data[0]! > 127 ? 1 : 0).join("");
+  });
+  assert.equal(inked, "01111110", "space inked column 3, rows 1 to 6");
+  const keyboardDigit = await page.locator("#prediction").getAttribute("data-predicted");
   assert.equal(await page.locator("#filters svg").count(), 1, "the filters are drawn");
   assert.equal(await page.locator("#confusion svg").count(), 1, "the confusion matrix is drawn");
-  return `a non-square CSV is refused and a 4 × 4 CSV trains; stop ended a 20-epoch run at epoch ${stoppedAt}; trained 8 epochs in the worker: test accuracy ${accuracy.toFixed(3)} (>= ${DIGITS_MIN_ACCURACY}), ${right}/20 pad digits right${wrong.length ? ` (${wrong.join("; ")})` : ""}, page drew ${fps.toFixed(0)} frames/s while training`;
+  return `a non-square CSV is refused and a 4 × 4 CSV trains; stop ended a 20-epoch run at epoch ${stoppedAt}; trained 8 epochs in the worker: test accuracy ${accuracy.toFixed(3)} (>= ${DIGITS_MIN_ACCURACY}), ${right}/20 pad digits right${wrong.length ? ` (${wrong.join("; ")})` : ""}, a stroke drawn by keyboard read as ${keyboardDigit}, page drew ${fps.toFixed(0)} frames/s while training`;
 }
 
 /** Checks by page number (the NN of lab/pages/NN-slug). */

@@ -155,6 +155,31 @@ pad.addEventListener("pointermove", (e) => {
   refresh();
 });
 pad.addEventListener("pointerup", () => { last = null; });
+// the keyboard way to draw: a cursor over the model's pixel grid; space inks or clears its pixel
+const cursor = { row: 0, col: 0 };
+const padCursor = $("pad-cursor");
+function placeCursor(): void {
+  const cell = pad.clientWidth / (images?.side ?? 8);
+  Object.assign(padCursor.style, { left: `${cursor.col * cell}px`, top: `${cursor.row * cell}px`, width: `${cell}px`, height: `${cell}px` });
+}
+pad.addEventListener("keydown", (e) => {
+  const side = images?.side ?? 8;
+  const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  const move = moves[e.key];
+  if (move) {
+    cursor.row = Math.min(side - 1, Math.max(0, cursor.row + move[0]));
+    cursor.col = Math.min(side - 1, Math.max(0, cursor.col + move[1]));
+  } else if (e.key === " " || e.key === "Enter") {
+    const cell = pad.width / side;
+    const lit = ink.getImageData(Math.floor((cursor.col + 0.5) * cell), Math.floor((cursor.row + 0.5) * cell), 1, 1).data[0]! > 127;
+    ink.fillStyle = lit ? "black" : "white";
+    ink.fillRect(cursor.col * cell, cursor.row * cell, cell, cell);
+    refresh();
+  } else return;
+  e.preventDefault();
+  placeCursor();
+});
+pad.addEventListener("focus", placeCursor);
 const padControls = $("pad-controls");
 button(padControls, "clear", clearPad, "clear");
 button(padControls, "a digit from the data", loadSample, "sample");
