@@ -187,6 +187,9 @@ describe("MultiIndex errors name the problem", () => {
   it("unstack with repeated entries", () => throwsFrame(() => wb.setIndex(["wool", "tension"]).unstack(), /unstack: the index entry \(A, L\) appears in rows 0 and 1; unstack needs each entry once/));
   it("an unknown level", () => throwsFrame(() => g2().unstack("gear"), /unstack: no level named "gear". The levels are "cyl", "am"/));
   it("a level out of range", () => throwsFrame(() => g2().xs(1, { level: 2 }), /xs: level 2 is out of range for 2 levels/));
+  it("an absent column tuple", () => throwsFrame(() => aggLevels().col(["mpg", "min"]), /col: no column \["mpg","min"\]. The columns are \["mpg","mean"\], \["mpg","max"\], \["hp","min"\]/));
+  it("resetIndex onto an existing column", () => throwsFrame(() => wb.setIndex(["wool", "tension"], { drop: false }).resetIndex(), /resetIndex: the index level "wool" is also a column/));
+  it("loc with no keys selects no rows", () => assert.equal(g2().loc([]).length, 0));
   it("droplevel of every level", () => throwsFrame(() => g2().droplevel(["cyl", "am"]), /droplevel: dropping 2 of 2 levels leaves none/));
   it("an absent label at a level", () => throwsFrame(() => g2().xs("4", { level: "cyl" }), /xs: label "4" is not in level "cyl". Check the level and the label's type \(4 is not "4"\)/));
   it("a partial column tuple", () => throwsFrame(() => aggLevels().col(["mpg"]), /col: the key \["mpg"\] has 1 labels but the columns have 2 levels/));

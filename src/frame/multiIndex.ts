@@ -73,7 +73,12 @@ export function columnPosition(op: string, df: DataFrame, key: readonly Scalar[]
     throw new FrameError(`${op}: a tuple key ${JSON.stringify(key)} needs column levels, but the columns have one level. Pass a column name.`);
   }
   if (key.length !== ci.cols.length) throw new FrameError(`${op}: the key ${JSON.stringify(key)} has ${key.length} labels but the columns have ${ci.cols.length} levels; a column needs one label per level (xs(key, { axis: 1 }) selects a partial key).`);
-  return positionsOf(op, ci, key)[0]!;
+  try {
+    return positionsOf(op, ci, key)[0]!;
+  } catch {
+    const shown = columnTuples(ci).slice(0, 8).map((t) => JSON.stringify(t));
+    throw new FrameError(`${op}: no column ${JSON.stringify(key)}. The columns are ${shown.join(", ")}${indexLength(ci) > 8 ? ", ..." : ""} (labels keep their type: 4 is not "4").`);
+  }
 }
 
 /** The position of a level given by number (negative from the end) or name. */
@@ -106,6 +111,8 @@ export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
   if (drop) return DataFrame.fromColumns(df.names, df.data, undefined, ci);
   const ix = df.index;
   const names = indexNames(ix).map((k, j) => k ?? (ix.kind === "multi" ? `level_${j}` : df.names.includes("index") ? "level_0" : "index"));
+  const taken = names.find((k) => df.names.includes(k));
+  if (taken !== undefined) throw new FrameError(`resetIndex: the index level ${JSON.stringify(taken)} is also a column, so it cannot become one (pandas: cannot insert ${taken}, already exists). Pass drop: true, or rename the column first.`);
   const levels = ci && columnLevels([...names.map((k) => [k, ...indexNames(ci).slice(1).map(() => "")]), ...columnTuples(ci)], indexNames(ci));
   return DataFrame.fromColumns([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
 }

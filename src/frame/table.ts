@@ -289,7 +289,7 @@ export class DataFrame {
     else if (rows instanceof Series && rows.dtype === "bool") idx = maskToIndex(maskOf("loc", rows, this.length));
     else if (Array.isArray(rows)) {
       // on a MultiIndex an array of labels is one key (a tuple, pandas' df.loc[("a", 1)]) and an array of arrays a list of keys
-      const keys: LabelKey[] = this.index.kind === "multi" && !Array.isArray(rows[0]) ? [rows as Scalar[]] : (rows as LabelKey[]);
+      const keys: LabelKey[] = this.index.kind === "multi" && rows.length > 0 && !Array.isArray(rows[0]) ? [rows as Scalar[]] : (rows as LabelKey[]);
       idx = rows.length && typeof rows[0] === "boolean" ? maskToIndex(maskOf("loc", rows as boolean[], this.length)) : Int32Array.from(keys.flatMap((l) => positionsOf("loc", this.index, l)));
     } else if (isSlice(rows)) idx = labelSlicePositions("loc", this.index, rows);
     else idx = Int32Array.from(positionsOf("loc", this.index, rows as Scalar));
