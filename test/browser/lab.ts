@@ -1,6 +1,7 @@
 // `npm run test:lab`: tensorloom Lab in headless Chromium. Builds the Lab (scripts/lab.ts) into a
 // temporary folder, serves it with the cross-origin isolation headers, and opens every page
-// under lab/pages: no console errors, the page marks itself ready (lab/shared/ui.ts's startPage)
+// under lab/pages (and each once more from a server without those headers, where it must run
+// single-threaded): no console errors, the page marks itself ready (lab/shared/ui.ts's startPage)
 // with its main content drawn, nothing clips at 390 px, and moving a control by keyboard changes
 // what the page shows. Pages with a check in CHECKS below are also driven control by control and
 // their numbers compared with what the library computes here in Node. Screenshots of every page
@@ -84,6 +85,22 @@ async function checkPage(context: BrowserContext, base: string, p: LabPage): Pro
   console.log(`ok ${p.slug}: first render ${renderedMs} ms after navigation (${readyMs} ms as the test saw it); ${moved} changed the page; ${detail}; screenshot ${join(SHOTS, p.slug + ".png")}`);
 }
 
+/** A page served without COOP/COEP (as a plain static host serves it): it loads and runs single-threaded, with no console error. */
+async function checkPlain(context: BrowserContext, base: string, p: LabPage): Promise<void> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") errors.push(`${m.type()}: ${m.text()}`); });
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${base}/pages/${p.slug}/`);
+  await page.waitForSelector("html[data-lab-ready]", { timeout: READY_TIMEOUT_MS });
+  const isolated = await page.evaluate(() => crossOriginIsolated);
+  const footer = await page.locator("footer.status").innerText();
+  await page.close();
+  assert.equal(isolated, false);
+  assert.match(footer, /1 thread \(the page is not cross-origin isolated, so it runs single-threaded\)/, `${p.slug}: the footer says it runs single-threaded`);
+  assert.deepEqual(errors, [], `${p.slug} without COOP/COEP: console errors or warnings`);
+}
+
 async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
     console.error(`test:lab: no Chromium at ${CHROMIUM}. Install Debian's: apt-get install -y chromium`);
@@ -115,6 +132,22 @@ async function main(): Promise<void> {
         failed++;
         console.log(`FAIL ${p.slug}: ${(e as Error).message}`);
       }
+    }
+    // the same site from a host that sends no isolation headers
+    const plain = await serveDir(dir, { isolated: false });
+    try {
+      const plainBase = `http://127.0.0.1:${(plain.address() as { port: number }).port}`;
+      for (const p of chosen) {
+        try {
+          await checkPlain(context, plainBase, p);
+        } catch (e) {
+          failed++;
+          console.log(`FAIL ${p.slug} (no COOP/COEP): ${(e as Error).message}`);
+        }
+      }
+      console.log(`without COOP/COEP: ${chosen.length} pages loaded single-threaded`);
+    } finally {
+      plain.close();
     }
   } finally {
     await context.close();
