@@ -50,7 +50,7 @@ export function listPages(): LabPage[] {
 
 /** The front page: lab/index.html with its <!-- pages --> marker replaced by one link per page. */
 export function frontPage(pages: readonly LabPage[]): string {
-  const items = pages.map((p) => `    <li><a href="pages/${p.slug}/"><span class="num">${p.slug.slice(0, 2)}</span> ${p.title}</a><p>${p.description}</p></li>`);
+  const items = pages.map((p) => `    <li><span class="num">${p.slug.slice(0, 2)}</span><a href="pages/${p.slug}/">${p.title}</a><p>${p.description}</p></li>`);
   return readFileSync(join(LAB, "index.html"), "utf8").replace("<!-- pages -->", items.join("\n"));
 }
 

@@ -124,6 +124,7 @@ async function main(): Promise<void> {
     await index.goto(`${base}/`);
     const links = await index.locator("ol.pages a").count();
     assert.equal(links, pages.length, "the front page links every page");
+    await index.screenshot({ path: join(SHOTS, "index.png"), fullPage: true });
     await index.close();
     for (const p of chosen) {
       try {
