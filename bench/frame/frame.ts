@@ -17,14 +17,17 @@ const args = process.argv.slice(2);
 const arg = (k: string, d: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1]! : d; };
 const ROWS = Number(arg("--rows", "1000000"));
 const OUT = join(here, "out");
+const POLARS_THREADS = arg("--polars-threads", "1");
 const SALES = join(OUT, `sales-${ROWS}.csv`), CITIES = join(OUT, "cities.csv");
 
-const TASKS = ["readCsv", "filter", "groupby1", "groupby2", "sort", "joinGroupby", "describe", "fillnaComputeSum", "valueCounts", "toCsv"] as const;
+const TASKS = ["readCsv", "readCsvText", "filter", "groupby1", "groupby2", "sort", "joinGroupby", "describe", "fillnaComputeSum", "valueCounts", "toCsv"] as const;
 type Task = (typeof TASKS)[number];
 
 // ---------------------------------------------------------------- one library, in a child process
 
-type Impl = { read(): unknown; tasks: Record<Exclude<Task, "readCsv">, (df: any, cities: any) => unknown> };
+// read() parses the dates (ts) as the tasks need; readText() is the reader with default options
+// (ts stays text, as pandas and polars leave it), the form the issue's independent harness timed
+type Impl = { read(): unknown; readText?(): unknown; tasks: Record<Exclude<Task, "readCsv" | "readCsvText">, (df: any, cities: any) => unknown> };
 
 async function impl(lib: string): Promise<Impl> {
   const text = () => readFileSync(SALES, "utf8");
@@ -33,6 +36,7 @@ async function impl(lib: string): Promise<Impl> {
     const cities = readCsv(readFileSync(CITIES, "utf8"));
     return {
       read: () => readCsv(text(), { parseDates: ["ts"] }),
+      readText: () => readCsv(text()),
       tasks: {
         filter: (df) => df.filter(df.col("qty").gt(50).and(df.col("category").eq("c3"))).length,
         groupby1: (df) => df.groupby("category").agg({ qty: "sum", price: "mean" }).length,
@@ -51,6 +55,7 @@ async function impl(lib: string): Promise<Impl> {
     const cities = pl.readCSV(CITIES);
     return {
       read: () => pl.readCSV(SALES, { tryParseDates: true }),
+      readText: () => pl.readCSV(SALES),
       tasks: {
         filter: (df) => df.filter(pl.col("qty").gt(50).and(pl.col("category").eq(pl.lit("c3")))).height,
         groupby1: (df) => df.groupBy("category").agg(pl.col("qty").sum(), pl.col("price").mean()).height,
@@ -109,7 +114,7 @@ async function impl(lib: string): Promise<Impl> {
     const Papa = ((await import("papaparse")) as any).default;
     return {
       read: () => Papa.parse(text(), { header: true, dynamicTyping: true, skipEmptyLines: true }).data.length,
-      tasks: Object.fromEntries(TASKS.filter((t) => t !== "readCsv").map((t) => [t, () => { throw new Error("n/a (parser only)"); }])) as Impl["tasks"],
+      tasks: Object.fromEntries(TASKS.filter((t) => t !== "readCsv" && t !== "readCsvText").map((t) => [t, () => { throw new Error("n/a (parser only)"); }])) as Impl["tasks"],
     };
   }
   throw new Error(`unknown library ${lib}`);
@@ -125,23 +130,45 @@ async function runChild(lib: string, reps: number): Promise<void> {
   const result: Record<string, number | string> = {};
   (globalThis as { gc?: () => void }).gc?.();
   result.rssBeforeReadMB = Math.round(process.memoryUsage().rss / 2 ** 20); // the runtime and the library loaded
+  if (arg("--mode", "all") === "text") {
+    // the read with default options alone, so the RSS after it is its own
+    const warmup = Number(arg("--warmup", "3"));
+    const times: number[] = [], cpu: number[] = [];
+    let df: unknown;
+    for (let r = 0; r < reps + warmup; r++) {
+      df = undefined;
+      (globalThis as { gc?: () => void }).gc?.();
+      const c = process.cpuUsage(), t = performance.now();
+      df = im.readText!();
+      const d = process.cpuUsage(c);
+      if (r >= warmup) { times.push(performance.now() - t); cpu.push((d.user + d.system) / 1000); }
+    }
+    (globalThis as { gc?: () => void }).gc?.();
+    process.stdout.write("RESULT " + JSON.stringify({ readCsvText: median(times), readCsvTextCpu: median(cpu), rssAfterTextReadMB: Math.round(process.memoryUsage().rss / 2 ** 20), rows: df ? 1 : 0 }) + "\n");
+    return;
+  }
   const readAsync = (im as unknown as { readAsync?: () => Promise<unknown> }).readAsync;
-  const readTimes: number[] = [];
+  const readTimes: number[] = [], readCpu: number[] = [];
   let df: unknown;
-  for (let r = 0; r < (lib === "danfo" ? 1 : reps); r++) {
+  // warm-up runs first (V8 tiering settles after a few), the same number for every library
+  const warmup = lib === "danfo" ? 0 : Number(arg("--warmup", "3"));
+  for (let r = 0; r < (lib === "danfo" ? 1 : reps) + warmup; r++) {
     df = undefined;
     (globalThis as { gc?: () => void }).gc?.();
-    const t = performance.now();
+    const c = process.cpuUsage(), t = performance.now();
     df = readAsync ? await readAsync() : im.read();
-    readTimes.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    if (r >= warmup) { readTimes.push(performance.now() - t); readCpu.push((d.user + d.system) / 1000); }
   }
   result.readCsv = median(readTimes);
+  // CPU time (every thread of the process): steadier than wall time when the machine is shared
+  result.readCsvCpu = median(readCpu);
   (globalThis as { gc?: () => void }).gc?.();
   result.rssAfterReadMB = Math.round(process.memoryUsage().rss / 2 ** 20);
   result.heapAfterReadMB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
   if (lib !== "papaparse") {
     const cities = undefined;
-    for (const task of TASKS.filter((t) => t !== "readCsv") as Exclude<Task, "readCsv">[]) {
+    for (const task of TASKS.filter((t) => t !== "readCsv" && t !== "readCsvText") as Exclude<Task, "readCsv" | "readCsvText">[]) {
       const times: number[] = [];
       try {
         for (let r = 0; r < (lib === "danfo" ? 1 : reps); r++) {
@@ -168,15 +195,21 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, number | string>> = {};
   for (const lib of libs) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=16384", "--import", "tsx", fileURLToPath(import.meta.url), "--child", lib, "--reps", String(reps), "--rows", String(ROWS)], { cwd: here, encoding: "utf8", timeout: Number(arg("--timeout", "900")) * 1000, maxBuffer: 1 << 24 });
+    // polars' threads are pinned (POLARS_MAX_THREADS) so the ratio compares equal threads: tensorloom reads on one
+    const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=16384", "--import", "tsx", fileURLToPath(import.meta.url), "--child", lib, "--reps", String(reps), "--rows", String(ROWS), "--warmup", arg("--warmup", "3")], { cwd: here, encoding: "utf8", timeout: Number(arg("--timeout", "900")) * 1000, maxBuffer: 1 << 24, env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS } });
     const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
     results[lib] = line ? JSON.parse(line.slice(7)) : { error: `${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr ?? "").slice(-400)}` };
+    if (lib === "tensorloom" || lib === "polars") {
+      const rt = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=16384", "--import", "tsx", fileURLToPath(import.meta.url), "--child", lib, "--mode", "text", "--reps", String(reps), "--rows", String(ROWS), "--warmup", arg("--warmup", "3")], { cwd: here, encoding: "utf8", timeout: Number(arg("--timeout", "900")) * 1000, maxBuffer: 1 << 24, env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS } });
+      const tl = (rt.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
+      Object.assign(results[lib]!, tl ? JSON.parse(tl.slice(7)) : { readCsvText: `error: ${(rt.stderr ?? "").slice(-200)}` });
+    }
     console.error(`${lib}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   const cols = libs;
   const fmt = (v: number | string | undefined) => (typeof v === "number" ? v.toFixed(0) : v === undefined ? "-" : String(v).slice(0, 40));
-  const lines = [`rows: ${ROWS} (${(statSync(SALES).size / 2 ** 20).toFixed(0)} MB CSV), medians of ${reps} runs (Danfo.js: 1), ms; node ${process.version}`, "", `| task | ${cols.join(" | ")} | tensorloom / polars |`, `|---|${cols.map(() => "---:").join("|")}|---:|`];
-  for (const task of [...TASKS, "rssBeforeReadMB", "rssAfterReadMB", "heapAfterReadMB"]) {
+  const lines = [`rows: ${ROWS} (${(statSync(SALES).size / 2 ** 20).toFixed(0)} MB CSV), medians of ${reps} runs after ${arg("--warmup", "3")} warm-up reads (Danfo.js: 1), ms; POLARS_MAX_THREADS=${POLARS_THREADS}; node ${process.version}`, "", `| task | ${cols.join(" | ")} | tensorloom / polars |`, `|---|${cols.map(() => "---:").join("|")}|---:|`];
+  for (const task of [...TASKS, "readCsvCpu", "readCsvTextCpu", "rssBeforeReadMB", "rssAfterReadMB", "rssAfterTextReadMB", "heapAfterReadMB"]) {
     const tl = results.tensorloom?.[task], po = results.polars?.[task];
     const ratio = typeof tl === "number" && typeof po === "number" ? (tl / po).toFixed(2) : "-";
     lines.push(`| ${task} | ${cols.map((c) => fmt(results[c]?.[task])).join(" | ")} | ${task.endsWith("MB") ? "-" : ratio} |`);

@@ -26,11 +26,17 @@ const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return
 const peakMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
+function timeIt(f: () => unknown): number {
+  const t: number[] = [];
+  for (let r = 0; r < REPS + 2; r++) { const s = performance.now(); f(); if (r >= 2) t.push(performance.now() - s); }
+  return median(t);
+}
+
 async function codec(lib: string) {
   const frame = await import("../../src/frame/index.js");
   if (lib === "hyparquet") {
     const pq = await import("../../src/frame/io/parquet.js");
-    return { write: async (df: InstanceType<typeof frame.DataFrame>) => pq.toParquet(df), read: async (b: Uint8Array) => pq.readParquet(b) };
+    return { write: async (df: InstanceType<typeof frame.DataFrame>) => pq.toParquet(df), read: async (b: Uint8Array) => pq.readParquet(b), lib: null };
   }
   const pw = await import("parquet-wasm");
   const arrow = await import("../../src/frame/io/arrow.js");
@@ -38,6 +44,8 @@ async function codec(lib: string) {
   return {
     write: async (df: InstanceType<typeof frame.DataFrame>) => pw.writeParquet(pw.Table.fromIPCStream(arrow.toArrowIPC(df)), props),
     read: async (b: Uint8Array) => arrow.readArrowIPC(pw.readParquet(b).intoIPCStream()),
+    // parquet-wasm's own share: Parquet <-> Arrow IPC bytes, without the Arrow <-> frame conversion
+    lib: { write: (df: InstanceType<typeof frame.DataFrame>) => { const ipc = arrow.toArrowIPC(df); return () => pw.writeParquet(pw.Table.fromIPCStream(ipc), props); }, read: (b: Uint8Array) => () => pw.readParquet(b).intoIPCStream() },
   };
 }
 
@@ -58,6 +66,7 @@ async function child(lib: string, mode: "write" | "read"): Promise<void> {
     }
     writeFileSync(fileOf(lib), bytes);
     result.writeMs = median(times);
+    if (c.lib) result.libWriteMs = timeIt(c.lib.write(df));
     result.fileMB = +(bytes.length / 2 ** 20).toFixed(1);
   } else {
     const bytes = new Uint8Array(readFileSync(fileOf(lib)));
@@ -73,6 +82,7 @@ async function child(lib: string, mode: "write" | "read"): Promise<void> {
     }
     if (rows !== ROWS) throw new Error(`${lib} read ${rows} rows, expected ${ROWS}`);
     result.readMs = median(times);
+    if (c.lib) result.libReadMs = timeIt(c.lib.read(bytes));
   }
   result.peakRssMB = peakMB();
   process.stdout.write("RESULT " + JSON.stringify(result) + "\n");
@@ -91,7 +101,7 @@ async function main(): Promise<void> {
       results[lib] = { ...results[lib], ...Object.fromEntries(Object.entries(got).map(([k, v]) => [k === "rssBeforeMB" || k === "peakRssMB" ? `${mode}_${k}` : k, v])) };
     }
   }
-  const keys = ["writeMs", "readMs", "fileMB", "write_rssBeforeMB", "write_peakRssMB", "read_rssBeforeMB", "read_peakRssMB"];
+  const keys = ["writeMs", "readMs", "libWriteMs", "libReadMs", "fileMB", "write_rssBeforeMB", "write_peakRssMB", "read_rssBeforeMB", "read_peakRssMB"];
   const lines = [`rows: ${ROWS} (CSV ${(statSync(sales).size / 2 ** 20).toFixed(0)} MB), medians of ${REPS} runs after 2 warm-up runs, ms; node ${process.version}`, "", `| measure | ${LIBS.join(" | ")} |`, `|---|${LIBS.map(() => "---:").join("|")}|`];
   for (const k of keys) lines.push(`| ${k} | ${LIBS.map((l) => String(typeof results[l]![k] === "number" ? Math.round(results[l]![k] as number * 10) / 10 : results[l]![k] ?? "-")).join(" | ")} |`);
   lines.push("", ...LIBS.map((l) => `${l} dtypes read back: ${results[l]!.dtypes}`));
