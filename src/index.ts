@@ -6,6 +6,7 @@
  */
 
 import "./ops/methods.js"; // installs x.add(), x.sum(), ... on Tensor.prototype
+import "./frame/ml/connect.js"; // df.toTensor() works once the core is loaded (tensorloom/frame alone has no tensors)
 
 export { Tensor } from "./tensor/tensor.js";
 export type { NestedArray } from "./tensor/tensor.js";

@@ -3,6 +3,7 @@
 
 import { it } from "node:test";
 import assert from "node:assert/strict";
+import { build } from "esbuild";
 import { bundleForBrowser } from "./support/bundle.js";
 
 it("src/index.ts bundles for the browser with no Node built-ins", async () => {
@@ -18,4 +19,22 @@ it("the bundle carries the wasm kernels inside it and runs float32 work on them"
   mod.setBackend("wasm");
   const a = mod.tensor([[1, 2], [3, 4]], { dtype: "float32" });
   assert.equal(String(mod.matmul(a, a)), "tensor([[ 7., 10.],\n        [15., 22.]])");
+});
+
+// tensorloom/frame stands alone (../shared/DESIGN.md): a frame-only bundle holds no tensor core
+// and no wasm, and stays small. Tensors come with "tensorloom/frame/ml". From src/tensor only two
+// leaves may come along: errors.ts (FrameError's base class) and random.ts (the seeded RNG that
+// sample and trainTestSplit share with the core); neither imports anything.
+const FRAME_LIMIT = 150 * 1024; // minified bytes (esbuild's "150.0kb"); 148 KB in December 2026, 376 KB before
+const CORE_LEAVES = new Set(["src/tensor/errors.ts", "src/tensor/random.ts"]);
+
+it("tensorloom/frame bundles without the tensor core or wasm, minified under 150 KB", async () => {
+  const r = await build({ entryPoints: ["src/frame/index.ts"], bundle: true, minify: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent" });
+  const inputs = Object.keys(r.metafile.inputs);
+  assert.ok(inputs.includes("src/frame/table.ts"), "the bundle should hold the DataFrame");
+  const core = inputs.filter((f) => !f.startsWith("src/frame/") && !CORE_LEAVES.has(f));
+  assert.deepEqual(core, [], "modules outside src/frame in the frame bundle (the tensor core must stay out)");
+  const bytes = r.outputFiles[0]!.contents.length;
+  assert.ok(bytes < FRAME_LIMIT, `the minified frame bundle is ${(bytes / 1024).toFixed(1)} KB, over ${FRAME_LIMIT / 1024} KB`);
+  assert.doesNotMatch(r.outputFiles[0]!.text, /WebAssembly/);
 });

@@ -54,6 +54,7 @@ const ENTRY_SOURCES: Record<string, string> = {
   "tensorloom/frame": "src/frame/index.ts",
   "tensorloom/frame/node": "src/frame/io/node.ts",
   "tensorloom/frame/arrow": "src/frame/arrow.ts",
+  "tensorloom/frame/ml": "src/frame/ml/index.ts",
 };
 const snippets = [...README.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({
   lang: m[1]!,
@@ -71,7 +72,7 @@ for (const s of snippets.filter((b) => b.lang === "ts")) {
   it(`README.md:${s.line}: the snippet runs on its own`, { timeout: 180_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "tensorloom-readme-"));
     try {
-      const code = s.code.replace(/from "(tensorloom(?:\/frame(?:\/node|\/arrow)?)?)"/g, (all, spec: string) =>
+      const code = s.code.replace(/from "(tensorloom(?:\/frame(?:\/node|\/arrow|\/ml)?)?)"/g, (all, spec: string) =>
         `from ${JSON.stringify(pathToFileURL(join(ROOT, ENTRY_SOURCES[spec]!)).href)}`);
       assert.ok(!/from "tensorloom/.test(code), "a README import names an entry point the test does not map");
       const file = join(dir, "snippet.mts");

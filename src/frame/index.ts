@@ -1,11 +1,11 @@
 /**
  * tensorloom/frame: DataFrame, Series and their IO. `import { DataFrame, readCsv } from "tensorloom/frame"`.
  * Browser-safe like the core: files on disk are read through "tensorloom/frame/node" (io/node.ts).
+ * Stands alone: it loads no tensor core and no wasm; tensors come from "tensorloom/frame/ml"
+ * (toTensor, fromTensor), and df.toTensor() works once "tensorloom" is imported.
  *
  * @module tensorloom/frame
  */
-
-import "../ops/methods.js"; // tensors made by toTensor() get their methods (x.add, x.sum...)
 
 export { DataFrame, type ColumnInput, type FrameOptions, type AssignValue } from "./table.js";
 export { Series, type SeriesOptions, type ValueCountsOptions } from "./series.js";

@@ -22,8 +22,8 @@ import { type Slice, slicePositions } from "./slice.js";
 import { rankColumn, type RankOptions } from "./verbs/rank.js";
 import { DateAccessor } from "./accessors/dt.js";
 import { formatSeries } from "./format/text.js";
-import { Tensor } from "../tensor/tensor.js";
-import { tensor } from "../tensor/create.js";
+import { columnToTensor } from "./ml/tensor.js";
+import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 
 /** Options of the Series constructor: name, index (row labels) and dtype, as pd.Series's keywords. */
@@ -486,15 +486,11 @@ export class Series {
   // ---------------------------------------------------------------- out
 
   /**
-   * The values as a 1-D tensor (float32 by default). Missing values become NaN; text columns are
-   * refused (use factorize or getDummies first).
+   * The values as a 1-D tensor (float32 by default), as pd.Series.to_numpy() handed to torch.tensor.
+   * Missing values become NaN; text columns are refused (use factorize or getDummies first). Needs
+   * the tensor core loaded (import "tensorloom", or use toTensor from "tensorloom/frame/ml").
    */
-  toTensor(dtype: DType = "float32"): Tensor {
-    if (isStringLike(this.col)) throw new FrameError(`toTensor: column ${quote(this.name)} is ${this.col.dtype}; tensors hold numbers. Encode it first with factorize() or getDummies().`);
-    const v = numericView("toTensor", this.col, this.name);
-    if ((dtype === "int32" || dtype === "bool") && v.some((x) => x !== x)) throw new FrameError(`toTensor: column ${quote(this.name)} has missing values, which ${dtype} cannot hold. Fill them (fillna) or use a float dtype.`);
-    return tensor(v, { dtype });
-  }
+  toTensor(dtype: DType = "float32"): Tensor { return columnToTensor(this.col, this.name, dtype); }
 
   /** The series printed as pandas prints it (respecting displayOptions). */
   toString(): string { return formatSeries(this); }

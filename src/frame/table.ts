@@ -240,7 +240,9 @@ export class DataFrame {
     return Object.fromEntries(this.names.map((k) => [k, this.col(k).toArray()]));
   }
   /**
-   * The numeric columns as a 2-D tensor [rows, columns] (float32 unless dtype), for a model.
+   * The numeric columns as a 2-D tensor [rows, columns] (float32 unless dtype), for a model, as
+   * torch.tensor(df[columns].to_numpy()). Needs the tensor core loaded: import "tensorloom" once,
+   * or call toTensor(df, columns) from "tensorloom/frame/ml" (tensorloom/frame alone has no tensors).
    * @param columns which columns (default: all; text columns are refused with their names)
    */
   toTensor(columns?: string[], dtype: DType = "float32"): Tensor { return frameToTensor(this, columns ?? this.names.slice(), dtype); }

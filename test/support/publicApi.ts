@@ -18,6 +18,7 @@ export const ENTRY_POINTS: ReadonlyArray<readonly [string, string]> = [
   ["tensorloom/frame", "src/frame/index.ts"],
   ["tensorloom/frame/node", "src/frame/io/node.ts"],
   ["tensorloom/frame/arrow", "src/frame/arrow.ts"],
+  ["tensorloom/frame/ml", "src/frame/ml/index.ts"],
 ];
 
 export type ApiKind = "export" | "member" | "method";

@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DataFrame, getDummies, factorize, StandardScaler, MinMaxScaler, trainTestSplit } from "../index.js";
+import { toTensor, fromTensor } from "./index.js"; // tensorloom/frame/ml: also enables df.toTensor()
 import { dataset, frameEqual, pandasCase, throwsFrame, type EncFrame } from "../testing.test.js";
 
 const F = (n: string) => pandasCase<EncFrame>("model", n);
@@ -25,6 +26,14 @@ describe("to the model, checked against pandas", () => {
   it("fromTensor round trip", () => {
     const back = DataFrame.fromTensor(num.toTensor(undefined, "float64"), { columns: num.columns });
     assert.deepEqual(back.toColumns(), num.toColumns());
+  });
+  it("tensorloom/frame/ml's toTensor and fromTensor are the methods", () => {
+    assert.deepEqual(toTensor(num, ["Sepal.Length", "Petal.Width"], "float64").toArray(), num.toTensor(["Sepal.Length", "Petal.Width"], "float64").toArray());
+    assert.deepEqual(toTensor(num).storage, num.toTensor().storage);
+    const s = iris.col("Petal.Width");
+    assert.deepEqual(toTensor(s, "float64").toArray(), s.toTensor("float64").toArray());
+    assert.equal(toTensor(s).dtype, "float32");
+    assert.deepEqual(fromTensor(toTensor(num, undefined, "float64"), { columns: num.columns }).toColumns(), num.toColumns());
   });
   it("getDummies of text columns", () => frameEqual(getDummies(iris).iloc([0, 60, 120]), F("get_dummies_iris_rows"), { index: false }));
   it("getDummies dropFirst on chosen columns", () => frameEqual(getDummies(wb, { columns: ["wool", "tension"], dropFirst: true }).head(20), F("get_dummies_drop_first")));

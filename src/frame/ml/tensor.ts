@@ -1,13 +1,17 @@
-// Frames to tensors: the numeric columns side by side as a [rows, columns] tensor.
+// Frames to tensors: the numeric columns side by side as a [rows, columns] tensor. The values are
+// checked and laid out here; the tensor itself comes from the core through ml/bridge.ts, so this
+// file (and the DataFrame/Series methods that call it) loads no tensor core.
 
-import { isStringLike, numericView, quote } from "../column.js";
+import { type Column, isStringLike, numericView, quote } from "../column.js";
 import { FrameError } from "../errors.js";
-import { tensor } from "../../tensor/create.js";
+import { makeTensor } from "./bridge.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { DType } from "../../tensor/dtype.js";
-import type { DataFrame } from "../table.js";
 
-export function frameToTensor(df: DataFrame, columns: string[], dtype: DType): Tensor {
+/** The columns of a frame (the fields toTensor reads; a DataFrame has them). */
+interface Columns { readonly data: readonly Column[]; readonly length: number; colIndex(op: string, name: string): number }
+
+export function frameToTensor(df: Columns, columns: string[], dtype: DType): Tensor {
   const text = columns.filter((k) => isStringLike(df.data[df.colIndex("toTensor", k)]!));
   if (text.length) throw new FrameError(`toTensor: column${text.length > 1 ? "s" : ""} ${text.map((k) => quote(k)).join(", ")} hold${text.length > 1 ? "" : "s"} text; tensors hold numbers. Encode with getDummies()/factorize(), or pass the numeric columns.`);
   const rows = df.length, width = columns.length;
@@ -19,5 +23,12 @@ export function frameToTensor(df: DataFrame, columns: string[], dtype: DType): T
       flat[i * width + j] = v[i]!;
     }
   });
-  return tensor(flat, { dtype, shape: [rows, width] });
+  return makeTensor("toTensor", flat, [rows, width], dtype);
+}
+
+export function columnToTensor(col: Column, name: string | null, dtype: DType): Tensor {
+  if (isStringLike(col)) throw new FrameError(`toTensor: column ${quote(name)} is ${col.dtype}; tensors hold numbers. Encode it first with factorize() or getDummies().`);
+  const v = numericView("toTensor", col, name);
+  if ((dtype === "int32" || dtype === "bool") && v.some((x) => x !== x)) throw new FrameError(`toTensor: column ${quote(name)} has missing values, which ${dtype} cannot hold. Fill them (fillna) or use a float dtype.`);
+  return makeTensor("toTensor", v, [v.length], dtype);
 }
