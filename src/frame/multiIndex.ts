@@ -7,8 +7,9 @@ import { type Column, type Scalar, cell, colLength, columnFromValues, concatColu
 import { FrameError } from "./errors.js";
 import { type ColumnIndex, type Index, type LabelKey, indexLength, indexLevels, indexNames, indexTuple, multiIndex, positionsOf, rangeIndex, takeIndex, tupleKey } from "./labels.js";
 import { groupIds, sortedGroups } from "./keys.js";
-import { DataFrame } from "./table.js";
-import { Series } from "./series.js";
+import type { DataFrame } from "./table.js";
+import type { Series } from "./series.js";
+import { frameClass, seriesClass } from "./frames.js";
 
 /** A label as column-name text: "4", "1.5" (a float label), "setosa", "1949-01-01", "True", "NaN". */
 export function labelText(v: Scalar, isFloat = false): string {
@@ -98,7 +99,7 @@ export function setIndex(df: DataFrame, keys: readonly string[], drop: boolean):
   if (keys.length === 0) throw new FrameError(`setIndex: no columns given. Pass a column name or a list of them.`);
   const js = keys.map((k) => df.colIndex("setIndex", k));
   const keep = drop ? df.names.map((_, j) => j).filter((j) => !js.includes(j)) : df.names.map((_, j) => j);
-  return DataFrame.fromColumns(keep.map((j) => df.names[j]!), keep.map((j) => df.data[j]!), multiIndex(js.map((j) => df.data[j]!), keys), selectColumnIndex(df.columnIndex, keep));
+  return frameClass().fromColumns(keep.map((j) => df.names[j]!), keep.map((j) => df.data[j]!), multiIndex(js.map((j) => df.data[j]!), keys), selectColumnIndex(df.columnIndex, keep));
 }
 
 /**
@@ -108,13 +109,13 @@ export function setIndex(df: DataFrame, keys: readonly string[], drop: boolean):
  */
 export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
   const ci = df.columnIndex;
-  if (drop) return DataFrame.fromColumns(df.names, df.data, undefined, ci);
+  if (drop) return frameClass().fromColumns(df.names, df.data, undefined, ci);
   const ix = df.index;
   const names = indexNames(ix).map((k, j) => k ?? (ix.kind === "multi" ? `level_${j}` : df.names.includes("index") ? "level_0" : "index"));
   const taken = names.find((k) => df.names.includes(k));
   if (taken !== undefined) throw new FrameError(`resetIndex: the index level ${JSON.stringify(taken)} is also a column, so it cannot become one (pandas: cannot insert ${taken}, already exists). Pass drop: true, or rename the column first.`);
   const levels = ci && columnLevels([...names.map((k) => [k, ...indexNames(ci).slice(1).map(() => "")]), ...columnTuples(ci)], indexNames(ci));
-  return DataFrame.fromColumns([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
+  return frameClass().fromColumns([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
 }
 
 /**
@@ -128,9 +129,9 @@ export function droplevel(df: DataFrame, level: number | string | readonly (numb
   const keep = ix.names.map((_, l) => l).filter((l) => !drop.includes(l));
   if (keep.length === 0) throw new FrameError(`droplevel: dropping ${drop.length} of ${ix.names.length} levels leaves none. Keep at least one level (resetIndex removes them all).`);
   const rest = multiIndex(keep.map((l) => ix.cols[l]!), keep.map((l) => ix.names[l]!));
-  if (axis === 0) return DataFrame.fromColumns(df.names, df.data, rest, df.columnIndex);
+  if (axis === 0) return frameClass().fromColumns(df.names, df.data, rest, df.columnIndex);
   const levels = rest as ColumnIndex;
-  return DataFrame.fromColumns(flatNames(levels), df.data, df.index, levels.kind === "multi" || levels.name !== null ? levels : null);
+  return frameClass().fromColumns(flatNames(levels), df.data, df.index, levels.kind === "multi" || levels.name !== null ? levels : null);
 }
 
 /** Options of xs: which level the key is for, which axis, and whether the matched levels are dropped, as pd.DataFrame.xs's keywords. */
@@ -166,10 +167,10 @@ export function xs(df: DataFrame, key: LabelKey, opts: XsOptions = {}): DataFram
     if (keepLevels.length === 0) throw new FrameError(`xs: the key ${JSON.stringify(key)} names whole columns; use col(tuple) for one column, or dropLevel: false.`);
     const at = Int32Array.from(cols);
     const kept = multiIndex(keepLevels.map((l) => take(levels[l]!, at, true)), keepLevels.map((l) => names[l]!)) as ColumnIndex;
-    return DataFrame.fromColumns(drop ? flatNames(kept) : cols.map((j) => df.names[j]!), cols.map((j) => df.data[j]!), df.index, kept.kind === "multi" || kept.name !== null ? kept : null);
+    return frameClass().fromColumns(drop ? flatNames(kept) : cols.map((j) => df.names[j]!), cols.map((j) => df.data[j]!), df.index, kept.kind === "multi" || kept.name !== null ? kept : null);
   }
   const { rows, index } = xsRows(df.index, key, opts);
-  return DataFrame.fromColumns(df.names, df.data.map((c) => take(c, rows, true)), index, df.columnIndex);
+  return frameClass().fromColumns(df.names, df.data.map((c) => take(c, rows, true)), index, df.columnIndex);
 }
 
 /** The rows of a cross-section on the row index and the index left for them (the matched levels dropped unless dropLevel: false). */
@@ -221,14 +222,14 @@ export function unstack(df: DataFrame, level: number | string = -1): DataFrame {
   const outer = Int32Array.from({ length: m * nC }, (_, p) => Math.floor(p / nC)), inner = Int32Array.from({ length: m * nC }, (_, p) => p % nC);
   const oldLevels = ci ? indexLevels(ci) : [namesLevel(df.names)];
   const levels = multiIndex([...oldLevels.map((c) => take(c, outer, true)), take(plan.labels, inner, true)], [...(ci ? indexNames(ci) : [null]), plan.name]) as ColumnIndex;
-  return DataFrame.fromColumns(flatNames(levels), cols, plan.index, levels);
+  return frameClass().fromColumns(flatNames(levels), cols, plan.index, levels);
 }
 
 /** A Series on a MultiIndex with one level moved to the columns, as pd.Series.unstack: one column per label of the level (columns.name: the level's name). */
 export function unstackSeries(s: Series, level: number | string = -1): DataFrame {
   const plan = unstackPlan("unstack", s.index, level);
   const levels = multiIndex([plan.labels], [plan.name]) as ColumnIndex;
-  return DataFrame.fromColumns(flatNames(levels), Array.from({ length: plan.nC }, (_, c) => unstackCells(plan, s.col, c)), plan.index, levels);
+  return frameClass().fromColumns(flatNames(levels), Array.from({ length: plan.nC }, (_, c) => unstackCells(plan, s.col, c)), plan.index, levels);
 }
 
 /**
@@ -251,7 +252,7 @@ export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | 
     const at = Int32Array.from(pos);
     const rows = at.map((p) => p % n), cols = at.map((p) => Math.floor(p / n));
     const index = multiIndex([...rowLevels.map((c) => take(c, rows, true)), take(labelCol, cols, true)], [...rowNames, ci ? ci.name : null]);
-    return Series.fromColumn(take(values, at, true), null, index);
+    return seriesClass().fromColumn(take(values, at, true), null, index);
   }
   const depth = ci.cols.length;
   const outerLevels = ci.cols.slice(0, depth - 1), innerCol = ci.cols[depth - 1]!;
@@ -280,7 +281,7 @@ export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | 
   const rows = keep.map((p) => Math.floor(p / nI)), labels = keep.map((p) => p % nI);
   const index = multiIndex([...rowLevels.map((c) => take(c, rows, true)), take(I.keys[0]!, labels, true)], [...rowNames, ci.names[depth - 1]!]);
   const levels = multiIndex(O.keys, ci.names.slice(0, depth - 1)) as ColumnIndex;
-  return DataFrame.fromColumns(flatNames(levels), outCols.map((c) => take(c, keep, true)), index, levels.kind === "multi" || levels.name !== null ? levels : null);
+  return frameClass().fromColumns(flatNames(levels), outCols.map((c) => take(c, keep, true)), index, levels.kind === "multi" || levels.name !== null ? levels : null);
 }
 
 /** Columns stacked into one, or an error naming the columns whose types cannot share one (pandas would make an object column). */

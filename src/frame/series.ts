@@ -22,6 +22,7 @@ import { type Slice, slicePositions } from "./slice.js";
 import { rankColumn, type RankOptions } from "./verbs/rank.js";
 import { DateAccessor } from "./accessors/dt.js";
 import { formatSeries } from "./format/text.js";
+import { provideSeriesClass } from "./frames.js";
 import { columnToTensor } from "./ml/tensor.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
@@ -496,6 +497,7 @@ export class Series {
   toString(): string { return formatSeries(this); }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
 }
+provideSeriesClass(Series); // the verbs build Series through frames.ts, never importing this file
 
 /** A Series, array or typed array as a mask of `n` rows. */
 export function maskOf(op: string, mask: Series | ArrayLike<boolean> | Uint8Array, n: number): Uint8Array {

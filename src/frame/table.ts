@@ -28,6 +28,7 @@ import { reduceFrame, quantileFrame, type ReduceOptions, type QuantileOptions } 
 import { frameArith, type FrameOperand, type FrameArithOptions } from "./verbs/frameArith.js";
 import { reindexRows, takeRows, unionIndex } from "./align.js";
 import { frameToTensor } from "./ml/tensor.js";
+import { provideFrameClass } from "./frames.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 
@@ -704,3 +705,4 @@ export class DataFrame {
     return numericView(op, this.data[this.colIndex(op, name)]!, name);
   }
 }
+provideFrameClass(DataFrame); // the verbs build frames through frames.ts, never importing this file

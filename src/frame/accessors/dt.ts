@@ -3,7 +3,8 @@
 
 import { floatCol, intCol, quote, formatDate, encodeStrings, type FloatColumn } from "../column.js";
 import { FrameError } from "../errors.js";
-import { Series } from "../series.js";
+import type { Series } from "../series.js";
+import { seriesClass } from "../frames.js";
 
 export class DateAccessor {
   private readonly v: Float64Array;
@@ -18,7 +19,7 @@ export class DateAccessor {
       const t = this.v[i];
       if (t !== t) { out[i] = NaN; missing = true; } else out[i] = fn(new Date(t));
     }
-    return Series.fromColumn(missing ? floatCol(out) : intCol(out), this.s.name, this.s.index);
+    return seriesClass().fromColumn(missing ? floatCol(out) : intCol(out), this.s.name, this.s.index);
   }
   get year(): Series { return this.part((d) => d.getUTCFullYear()); }
   get month(): Series { return this.part((d) => d.getUTCMonth() + 1); }
@@ -32,7 +33,7 @@ export class DateAccessor {
   get quarter(): Series { return this.part((d) => Math.floor(d.getUTCMonth() / 3) + 1); }
   /** The time at midnight of the same day. */
   normalize(): Series {
-    return Series.fromColumn({ dtype: "datetime", values: this.v.map((t) => Math.floor(t / 86400000) * 86400000) }, this.s.name, this.s.index);
+    return seriesClass().fromColumn({ dtype: "datetime", values: this.v.map((t) => Math.floor(t / 86400000) * 86400000) }, this.s.name, this.s.index);
   }
   /** Formatted text; supports %Y %m %d %H %M %S. */
   strftime(fmt: string): Series {
@@ -41,10 +42,10 @@ export class DateAccessor {
       const iso = new Date(t).toISOString();
       return fmt.replace(/%([YmdHMS%])/g, (_, k: string) => ({ Y: iso.slice(0, 4), m: iso.slice(5, 7), d: iso.slice(8, 10), H: iso.slice(11, 13), M: iso.slice(14, 16), S: iso.slice(17, 19), "%": "%" })[k]!);
     });
-    return Series.fromColumn(encodeStrings(strs), this.s.name, this.s.index);
+    return seriesClass().fromColumn(encodeStrings(strs), this.s.name, this.s.index);
   }
   /** As text the way pandas prints dates. */
   toStrings(): Series {
-    return Series.fromColumn(encodeStrings(Array.from(this.v, (t) => (t !== t ? null : formatDate(t)))), this.s.name, this.s.index);
+    return seriesClass().fromColumn(encodeStrings(Array.from(this.v, (t) => (t !== t ? null : formatDate(t)))), this.s.name, this.s.index);
   }
 }

@@ -3,8 +3,9 @@
 
 import { type Column, type StrColumn, boolCol, floatCol, intCol, isStringLike, quote, strCol, encodeStrings } from "../column.js";
 import { FrameError } from "../errors.js";
-import { Series } from "../series.js";
-import { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
+import { frameClass, seriesClass } from "../frames.js";
 
 export class StringAccessor {
   private readonly c: StrColumn;
@@ -29,7 +30,7 @@ export class StringAccessor {
     const vals = Float64Array.from(this.c.codes, (k) => (k < 0 ? NaN : table[k]));
     return this.out(vals.some((x) => x !== x) ? floatCol(vals) : intCol(vals));
   }
-  private out(col: Column): Series { return Series.fromColumn(col, this.s.name, this.s.index); }
+  private out(col: Column): Series { return seriesClass().fromColumn(col, this.s.name, this.s.index); }
 
   lower(): Series { return this.mapStr((v) => v.toLowerCase()); }
   upper(): Series { return this.mapStr((v) => v.toUpperCase()); }
@@ -85,11 +86,11 @@ export class StringAccessor {
     const width = parts.reduce((m, p) => Math.max(m, p.length), 0);
     const cols: Record<string, (string | null)[]> = {};
     for (let j = 0; j < width; j++) cols[String(j)] = Array.from(this.c.codes, (k) => (k < 0 ? null : parts[k]![j] ?? null));
-    return new DataFrame(cols, { index: this.s.index });
+    return new (frameClass())(cols, { index: this.s.index });
   }
   /** Join with another string Series or a string, as `+`. */
   cat(other: Series | string, sep = ""): Series {
-    return other instanceof Series ? this.s.add(sep).add(other) : this.s.add(sep + other);
+    return other instanceof seriesClass() ? this.s.add(sep).add(other) : this.s.add(sep + other);
   }
 }
 

@@ -7,7 +7,8 @@ import { type Scalar, cell, colLength } from "../column.js";
 import { FrameError } from "../errors.js";
 import { indexLabel, labelIndex } from "../labels.js";
 import { columnFromValues } from "../column.js";
-import { DataFrame } from "../table.js";
+import type { DataFrame } from "../table.js";
+import { frameClass } from "../frames.js";
 
 /** The JSON layouts of toJson/readJson: "records", "columns", "split" or "index", as pandas' orient (no "values" or "table"). */
 export type JsonOrient = "records" | "columns" | "split" | "index";
@@ -62,7 +63,7 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
   const dtypes = Object.fromEntries((opts.parseDates ?? []).map((k) => [k, "datetime" as const]));
   if (orient === "records") {
     if (!Array.isArray(parsed) || !parsed.every((r) => r !== null && typeof r === "object" && !Array.isArray(r))) throw new FrameError(`readJson: orient "records" needs an array of objects.`);
-    return DataFrame.fromRecords(parsed as Record<string, unknown>[], { dtypes });
+    return frameClass().fromRecords(parsed as Record<string, unknown>[], { dtypes });
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new FrameError(`readJson: orient "${orient}" needs a JSON object.`);
   const obj = parsed as Record<string, unknown>;
@@ -70,17 +71,17 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
     const { columns, index, data } = obj as { columns?: string[]; index?: Scalar[]; data?: unknown[][] };
     if (!Array.isArray(columns) || !Array.isArray(data)) throw new FrameError(`readJson: orient "split" needs "columns" and "data" arrays.`);
     const cols = Object.fromEntries(columns.map((k, j) => [k, data.map((r) => r[j])]));
-    return new DataFrame(cols, { index: index ?? undefined, dtypes });
+    return new (frameClass())(cols, { index: index ?? undefined, dtypes });
   }
   const outer = Object.keys(obj);
   const inner = [...new Set(outer.flatMap((k) => Object.keys((obj[k] ?? {}) as object)))];
   if (orient === "columns") {
     const cols = Object.fromEntries(outer.map((k) => [k, inner.map((l) => (obj[k] as Record<string, unknown>)[l] ?? null)]));
-    return new DataFrame(cols, { index: labelsOf(inner), dtypes });
+    return new (frameClass())(cols, { index: labelsOf(inner), dtypes });
   }
   if (orient === "index") {
     const cols = Object.fromEntries(inner.map((k) => [k, outer.map((l) => (obj[l] as Record<string, unknown>)[k] ?? null)]));
-    return new DataFrame(cols, { index: labelsOf(outer), dtypes });
+    return new (frameClass())(cols, { index: labelsOf(outer), dtypes });
   }
   void colLength; void labelIndex; void columnFromValues;
   throw new FrameError(`readJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index or split.`);
