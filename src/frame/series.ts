@@ -14,6 +14,7 @@ import { type Alignment, absentRows, alignIndexes, requireSameLabels, takeRows }
 import { argsort, type NaPosition } from "./sort.js";
 import { groupIds } from "./keys.js";
 import { checkQuantiles } from "./verbs/reduce.js";
+import { pearson } from "./verbs/describe.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
 import { shiftColumn, diffColumn, pctChangeColumn, cumulative, type CumOp, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 import { type SeriesResampleOptions, SeriesResampler, resampleSeries } from "./verbs/resample.js";
@@ -519,20 +520,6 @@ export function positionsFrom(op: string, rows: number[] | Int32Array | Slice<nu
     });
   }
   return slicePositions(op, rows, n);
-}
-
-
-export function pearson(x: Float64Array, y: Float64Array): number {
-  let n = 0, sx = 0, sy = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] === x[i] && y[i] === y[i]) { n++; sx += x[i]; sy += y[i]; }
-  const mx = sx / n, my = sy / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (x[i] !== x[i] || y[i] !== y[i]) continue;
-    const dx = x[i] - mx, dy = y[i] - my;
-    sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
-  }
-  return n < 2 ? NaN : sxy / Math.sqrt(sxx * syy);
 }
 
 /** Rows whose key (over several columns) already appeared, as pandas duplicated(keep). */

@@ -4,8 +4,9 @@
 import { type Column, concatColumns, missingColumn, take, colLength, cell } from "../column.js";
 import { FrameError } from "../errors.js";
 import { type Index, indexColumn, indexLength, labelIndex, rangeIndex, labelKey } from "../labels.js";
-import { DataFrame } from "../table.js";
-import { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
+import { frameClass, seriesClass } from "../frames.js";
 
 /** Options of concat: axis (0 rows, 1 columns), join ("outer" or "inner"), ignoreIndex, as pd.concat's keyword arguments. */
 export interface ConcatOptions {
@@ -24,7 +25,7 @@ export interface ConcatOptions {
  */
 export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptions = {}): DataFrame {
   if (items.length === 0) throw new FrameError(`concat: no frames to concatenate. Pass a non-empty array.`);
-  const frames = items.map((x, i) => (x instanceof Series ? DataFrame.fromColumns([x.name ?? String(i)], [x.col], x.index) : x));
+  const frames = items.map((x, i) => (x instanceof seriesClass() ? frameClass().fromColumns([x.name ?? String(i)], [x.col], x.index) : x));
   return opts.axis === 1 ? concatCols(frames, opts) : concatRows(frames, opts);
 }
 
@@ -39,7 +40,7 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   });
   const n = frames.reduce((s, f) => s + f.length, 0);
   const index = opts.ignoreIndex ? rangeIndex(n) : stackIndex(frames.map((f) => f.index));
-  return DataFrame.fromColumns(names, cols, index);
+  return frameClass().fromColumns(names, cols, index);
 }
 
 function stackIndex(ixs: Index[]): Index {
@@ -52,7 +53,7 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   const names = frames.flatMap((f) => f.names);
   const first = frames[0]!;
   const same = frames.every((f) => f.length === first.length && sameLabels(f.index, first.index));
-  if (same) return DataFrame.fromColumns(names, frames.flatMap((f) => f.data), first.index);
+  if (same) return frameClass().fromColumns(names, frames.flatMap((f) => f.data), first.index);
   // align on labels: the union (outer) or intersection (inner) in order of appearance
   const keys: (string | number | boolean | null)[] = [];
   const pos = new Map<unknown, number>();
@@ -89,7 +90,7 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
     }
     return -1;
   });
-  return DataFrame.fromColumns(names, cols, labelIndex(take(allLabels, firstRow, true), first.index.name));
+  return frameClass().fromColumns(names, cols, labelIndex(take(allLabels, firstRow, true), first.index.name));
 }
 
 function sameLabels(a: Index, b: Index): boolean {

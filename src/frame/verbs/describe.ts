@@ -4,8 +4,9 @@ import { type Column, type FrameDType, cell, colLength, countNA, floatCol, isStr
 import { quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, indexLabel, indexLength, labelIndex, indexLevels } from "../labels.js";
-import { DataFrame } from "../table.js";
-import { Series, pearson } from "../series.js";
+import type { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
+import { frameClass, seriesClass } from "../frames.js";
 
 export interface DescribeOptions {
   /** "number" (default when there are numeric columns), "object" (text columns) or "all". */
@@ -31,7 +32,7 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
   const rows = include === "number" ? numStats : include === "object" ? txtStats : [...txtStats.slice(0, 1), ...txtStats.slice(1), ...numStats.slice(1)];
   const cols = names.map((k) => {
     const c = df.data[df.colIndex("describe", k)]!;
-    const s = Series.fromColumn(c, k);
+    const s = seriesClass().fromColumn(c, k);
     const stats: Record<string, number | string | null> = {};
     if (numeric.includes(k)) {
       const v = numericView("describe", c, k);
@@ -47,7 +48,7 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
     if (vals.every((v) => v === null || typeof v === "number")) return floatCol(Float64Array.from(vals, (v) => (v === null ? NaN : (v as number))));
     return encodeStrings(vals.map((v) => (v === null || (typeof v === "number" && Number.isNaN(v)) ? null : typeof v === "number" ? String(Number.isInteger(v) ? v : v) : v)));
   });
-  return DataFrame.fromColumns(names, cols, labelIndex(encodeStrings(rows)));
+  return frameClass().fromColumns(names, cols, labelIndex(encodeStrings(rows)));
 }
 
 function labelText(ix: Index, i: number): string {
@@ -114,5 +115,19 @@ export function corr(df: DataFrame): DataFrame {
   const v = names.map((k) => df.numbers("corr", k));
   const cols = v.map((x) => floatCol(Float64Array.from(v, (y) => pearson(y, x))));
   void cell; void intCol; void indexLength;
-  return DataFrame.fromColumns(names, cols, labelIndex(encodeStrings(names)));
+  return frameClass().fromColumns(names, cols, labelIndex(encodeStrings(names)));
+}
+
+/** Pearson correlation over the rows where both are present (NaN under two such rows), as pandas' corr. */
+export function pearson(x: Float64Array, y: Float64Array): number {
+  let n = 0, sx = 0, sy = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === x[i] && y[i] === y[i]) { n++; sx += x[i]; sy += y[i]; }
+  const mx = sx / n, my = sy / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== x[i] || y[i] !== y[i]) continue;
+    const dx = x[i] - mx, dy = y[i] - my;
+    sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
+  }
+  return n < 2 ? NaN : sxy / Math.sqrt(sxx * syy);
 }

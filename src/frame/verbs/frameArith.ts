@@ -10,8 +10,9 @@ import { type ArithOp, type ArithOptions, type Operand, arith, fillOneSided, fil
 import { FrameError } from "../errors.js";
 import { indexLabel, indexLength } from "../labels.js";
 import { alignIndexes, takeRows } from "../align.js";
-import { DataFrame } from "../table.js";
-import { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
+import { frameClass, seriesClass } from "../frames.js";
 
 /** The right operand of DataFrame arithmetic: a number (or bool/null), a Series indexed by column names, or a DataFrame. */
 export type FrameOperand = number | boolean | null | Series | DataFrame;
@@ -38,14 +39,14 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
   const axis = opts.axis ?? "columns";
   const fill = opts.fillValue ?? null;
   if (axis !== 0 && axis !== 1 && axis !== "index" && axis !== "columns") throw new FrameError(`${op}: axis must be "columns" (1) or "index" (0), got ${JSON.stringify(axis)}.`);
-  if (fill !== null && other instanceof Series) throw new FrameError(`${op}: fillValue works with a frame or a number, not with a Series (pandas: "fill_value ${String(fill)} not supported"). Fill the missing values first (fillna), then combine.`);
-  if ((axis === 0 || axis === "index") && other instanceof Series) {
+  if (fill !== null && other instanceof seriesClass()) throw new FrameError(`${op}: fillValue works with a frame or a number, not with a Series (pandas: "fill_value ${String(fill)} not supported"). Fill the missing values first (fillna), then combine.`);
+  if ((axis === 0 || axis === "index") && other instanceof seriesClass()) {
     // one value per row label: the Series aligns with the frame's index, as pandas' axis=0
     const al = alignIndexes(op, df.index, other.index);
     const b: Operand = { col: takeRows(other.col, al.right), name: other.name };
-    return DataFrame.fromColumns(df.names, df.data.map((c, j) => arith(op, { col: takeRows(c, al.left), name: df.names[j]! }, b, reverse)), al.index);
+    return frameClass().fromColumns(df.names, df.data.map((c, j) => arith(op, { col: takeRows(c, al.left), name: df.names[j]! }, b, reverse)), al.index);
   }
-  if (other instanceof DataFrame) {
+  if (other instanceof frameClass()) {
     const al = alignIndexes(op, df.index, other.index);
     const rows = indexLength(al.index);
     const names = unionLabels(df.names, other.names);
@@ -57,9 +58,9 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       if (fill !== null) [a, b] = fillOneSided(op, a, b, fill);
       return arith(op, a, b, reverse);
     });
-    return DataFrame.fromColumns(names, data, al.index);
+    return frameClass().fromColumns(names, data, al.index);
   }
-  if (other instanceof Series) {
+  if (other instanceof seriesClass()) {
     // a Series' labels are column names: one scalar per column
     const m = indexLength(other.index);
     const labels = Array.from({ length: m }, (_, i) => indexLabel(other.index, i));
@@ -79,9 +80,9 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       // a float64 Series' 2.0 is a float, as in pandas (a plain JS number cannot say so)
       return out.dtype === "int64" && other.dtype === "float64" ? castColumn(op, out, "float64", k) : out;
     });
-    return DataFrame.fromColumns(names, data, df.index);
+    return frameClass().fromColumns(names, data, df.index);
   }
   if (other !== null && typeof other !== "number" && typeof other !== "boolean") throw new FrameError(`${op}: cannot combine a DataFrame with ${typeof other}; use a number, a Series indexed by column names, or a DataFrame.`);
   // pandas fills the frame's missing cells first when the other side is a number
-  return DataFrame.fromColumns(df.names, df.data.map((c, j) => arith(op, fill === null ? { col: c, name: df.names[j]! } : fillScalarSide(op, { col: c, name: df.names[j]! }, fill), other, reverse)), df.index);
+  return frameClass().fromColumns(df.names, df.data.map((c, j) => arith(op, fill === null ? { col: c, name: df.names[j]! } : fillScalarSide(op, { col: c, name: df.names[j]! }, fill), other, reverse)), df.index);
 }

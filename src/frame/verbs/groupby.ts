@@ -9,10 +9,11 @@ import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
 import { multiIndex } from "../labels.js";
 import { columnLevels } from "../multiIndex.js";
-import { DataFrame } from "../table.js";
-import { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
 import { concat } from "./concat.js";
 import { SeriesGroupBy } from "./seriesGroupby.js";
+import { frameClass, seriesClass } from "../frames.js";
 
 /** pd.NamedAgg: an output column computed from one input column. */
 export interface NamedAgg { column: string; aggfunc: AggSpec }
@@ -76,8 +77,8 @@ export class GroupBy {
 
   /** The aggregated columns with the keys: leading columns, or the index (asIndex) with column levels when `tuples` are given. */
   private result(names: string[], cols: Column[], tuples: Scalar[][] | null = null): DataFrame {
-    if (this.opts.asIndex) return DataFrame.fromColumns(names, cols, multiIndex(this.groups.keys, this.keys), tuples && columnLevels(tuples, [null, null]));
-    return DataFrame.fromColumns([...this.keys, ...names], [...this.groups.keys, ...cols]);
+    if (this.opts.asIndex) return frameClass().fromColumns(names, cols, multiIndex(this.groups.keys, this.keys), tuples && columnLevels(tuples, [null, null]));
+    return frameClass().fromColumns([...this.keys, ...names], [...this.groups.keys, ...cols]);
   }
 
   /**
@@ -167,15 +168,15 @@ export class GroupBy {
       }
       names.push(src);
     }
-    return DataFrame.fromColumns(names, cols, this.df.index);
+    return frameClass().fromColumns(names, cols, this.df.index);
   }
 
   private transformFn(c: Column, name: string, fn: (values: Series) => Series | Scalar): Column {
     const rows = this.rowsPerGroup();
     const out = new Array<Scalar>(colLength(c)).fill(null);
     rows.forEach((idx) => {
-      const r = fn(Series.fromColumn(take(c, idx, true), name));
-      idx.forEach((i, p) => { out[i] = r instanceof Series ? r.iat(p) : r; });
+      const r = fn(seriesClass().fromColumn(take(c, idx, true), name));
+      idx.forEach((i, p) => { out[i] = r instanceof seriesClass() ? r.iat(p) : r; });
     });
     return columnFromValues("transform", name, out);
   }
@@ -213,13 +214,13 @@ export class GroupBy {
   apply(fn: (group: DataFrame, key: Record<string, Scalar>) => DataFrame | Series | Scalar): DataFrame {
     const rows = this.rowsPerGroup();
     const results = rows.map((idx, g) => fn(this.df.take(idx), this.key(g)));
-    if (results.every((r) => r instanceof DataFrame)) return concat(results as DataFrame[]);
-    if (results.every((r) => r instanceof Series)) {
+    if (results.every((r) => r instanceof frameClass())) return concat(results as DataFrame[]);
+    if (results.every((r) => r instanceof seriesClass())) {
       const labels = (results[0] as Series).indexValues().map(String);
       const cols = labels.map((_, p) => columnFromValues("apply", labels[p]!, results.map((r) => (r as Series).iat(p))));
       return this.result(labels, cols);
     }
-    if (results.some((r) => r instanceof DataFrame || r instanceof Series)) throw new FrameError(`groupby.apply: the function returned frames for some groups and values for others; return one kind.`);
+    if (results.some((r) => r instanceof frameClass() || r instanceof seriesClass())) throw new FrameError(`groupby.apply: the function returned frames for some groups and values for others; return one kind.`);
     return this.result(["value"], [columnFromValues("apply", "value", results)]);
   }
 

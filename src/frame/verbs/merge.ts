@@ -11,7 +11,8 @@ import { FrameError } from "../errors.js";
 import { groupIds } from "../keys.js";
 import { indexColumn, labelIndex } from "../labels.js";
 import { argsort } from "../sort.js";
-import { DataFrame } from "../table.js";
+import type { DataFrame } from "../table.js";
+import { frameClass } from "../frames.js";
 
 /** The join type of merge and join: "inner", "left", "right", "outer" or "cross", as pandas' how=. */
 export type How = "inner" | "left" | "right" | "outer" | "cross";
@@ -164,11 +165,11 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     names.push(typeof opts.indicator === "string" ? opts.indicator : "_merge");
     cols.push(strCol(codes, ["left_only", "right_only", "both"], "category"));
   }
-  let out = DataFrame.fromColumns(names, cols);
+  let out = frameClass().fromColumns(names, cols);
   if (opts.sort && lOn.length) {
     const keyNames = lOn.map((k) => (overlap.has(k) ? k + sx : k));
     out = out.take(argsort(keyNames.map((k) => out.data[out.colIndex("merge", k)]!), keyNames.map(() => true), "last"));
-    out = DataFrame.fromColumns(out.names, out.data);
+    out = frameClass().fromColumns(out.names, out.data);
   }
   return out;
 }
@@ -199,7 +200,7 @@ export function join(left: DataFrame, other: DataFrame, opts: JoinOptions = {}):
     const both = concatColumns("join", "index", [lk, rk]);
     index = take(both, Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p] : l)), true);
   }
-  const out = DataFrame.fromColumns(names, cols, labelIndex(index, left.index.name));
+  const out = frameClass().fromColumns(names, cols, labelIndex(index, left.index.name));
   // pandas sorts the labels of an outer index join
   return how === "outer" && !opts.on ? out.take(argsort([index], [true], "last")) : out;
 }

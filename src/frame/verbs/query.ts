@@ -9,8 +9,9 @@
 
 import { type Scalar } from "../column.js";
 import { FrameError } from "../errors.js";
-import { Series } from "../series.js";
+import type { Series } from "../series.js";
 import type { DataFrame } from "../table.js";
+import { seriesClass } from "../frames.js";
 
 type Tok = { kind: "num" | "str" | "name" | "op" | "end"; text: string; value?: number | string; at: number };
 type Val = Series | Scalar | Scalar[];
@@ -59,12 +60,12 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
   const isOp = (o: string) => peek().kind === "op" && peek().text === o;
   const fail = (msg: string): never => { throw new FrameError(`query: ${msg} at position ${peek().at} of ${JSON.stringify(src)}.`); };
   const series = (v: Val, what: string): Series => {
-    if (v instanceof Series) return v;
+    if (v instanceof seriesClass()) return v;
     return fail(`${what} needs a column on one side, got the constant ${JSON.stringify(v)}`);
   };
   const num = (a: Val, b: Val, f: (s: Series, o: Series | number) => Series, fn: (x: number, y: number) => number): Val => {
-    if (a instanceof Series) return f(a, b as Series | number);
-    if (b instanceof Series) return f(b.mul(0).add(a as number), b);
+    if (a instanceof seriesClass()) return f(a, b as Series | number);
+    if (b instanceof seriesClass()) return f(b.mul(0).add(a as number), b);
     return fn(a as number, b as number);
   };
 
@@ -81,7 +82,7 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
     return fail(t.kind === "end" ? "the expression ends too early" : `unexpected ${JSON.stringify(t.text)}`);
   };
   const unary = (): Val => {
-    if (isOp("-")) { p++; const v = unary(); return v instanceof Series ? v.neg() : -(v as number); }
+    if (isOp("-")) { p++; const v = unary(); return v instanceof seriesClass() ? v.neg() : -(v as number); }
     return atom();
   };
   const prod = (): Val => {
@@ -109,7 +110,7 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
     const out: Scalar[] = [];
     while (!isOp(close)) {
       const v = unary();
-      if (v instanceof Series || Array.isArray(v)) fail("a list holds constants only");
+      if (v instanceof seriesClass() || Array.isArray(v)) fail("a list holds constants only");
       out.push(v as Scalar);
       if (isOp(",")) p++; else if (!isOp(close)) fail(`a missing ${close}`);
     }
@@ -129,7 +130,7 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
     if (peek().kind === "op" && peek().text in ops) {
       const op = ops[peek().text]!; p++;
       const b = sum();
-      if (a instanceof Series) return a[op](b as Series | Scalar);
+      if (a instanceof seriesClass()) return a[op](b as Series | Scalar);
       return series(b, `${op}`)[flip[op]!](a as Scalar);
     }
     return a;
@@ -150,6 +151,6 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
   };
   const result = or();
   if (peek().kind !== "end") fail(`unexpected ${JSON.stringify(peek().text)}`);
-  if (!(result instanceof Series) || result.dtype !== "bool") throw new FrameError(`query: ${JSON.stringify(src)} is not a condition (it gives ${result instanceof Series ? `a ${result.dtype} column` : "a constant"}). Compare something, e.g. "qty > 50".`);
+  if (!(result instanceof seriesClass()) || result.dtype !== "bool") throw new FrameError(`query: ${JSON.stringify(src)} is not a condition (it gives ${result instanceof seriesClass() ? `a ${result.dtype} column` : "a constant"}). Compare something, e.g. "qty > 50".`);
   return result;
 }

@@ -8,8 +8,9 @@ import { type Column, type FrameDType, boolCol, cell, colLength, floatCol, intCo
 import { aggregate, numericResult, oneGroup, quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { labelIndex, indexLabel } from "../labels.js";
-import { DataFrame } from "../table.js";
-import { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
+import { frameClass, seriesClass } from "../frames.js";
 
 /** The reductions of DataFrame.sum/mean/std/var/min/max/count/median. */
 export type FrameReduction = "sum" | "mean" | "std" | "var" | "min" | "max" | "count" | "median";
@@ -65,7 +66,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
       const v = cell(aggregate(spec, spec, c, names[j]!, oneGroup(n)), 0);
       out[j] = v === null ? NaN : Number(v);
     });
-    return Series.fromColumn(numericResult(out, dtype), null, labelIndex(columnFromValues(spec, null, names, "string")));
+    return seriesClass().fromColumn(numericResult(out, dtype), null, labelIndex(columnFromValues(spec, null, names, "string")));
   }
   // axis 1: every value of the used columns in one column, grouped by row
   const rows = df.length, k = cols.length;
@@ -89,7 +90,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
     out = Float64Array.from(numericView(spec, aggregate(spec, spec, long, null, { ids, n: rows }), null));
   }
   if (!skipna && spec !== "count") for (let i = 0; i < rows; i++) if (rowHasNA[i]) out[i] = NaN;
-  return Series.fromColumn(numericResult(out, dtype), null, df.index);
+  return seriesClass().fromColumn(numericResult(out, dtype), null, df.index);
 }
 
 /** df.quantile(q) / df.quantile([q...]): see DataFrame.quantile. */
@@ -108,11 +109,11 @@ export function quantileFrame(df: DataFrame, q: number | readonly number[], opts
     byQ = rowQuantiles(vals, rows, k, qs, false);
   }
   if (typeof q === "number") {
-    return Series.fromColumn(floatCol(byQ[0]!), String(q), axis === 0 ? labelIndex(columnFromValues("quantile", null, names, "string")) : df.index);
+    return seriesClass().fromColumn(floatCol(byQ[0]!), String(q), axis === 0 ? labelIndex(columnFromValues("quantile", null, names, "string")) : df.index);
   }
   const labels = axis === 0 ? names : Array.from({ length: df.length }, (_, i) => String(indexLabel(df.index, i)));
   const data = labels.map((_, j) => floatCol(Float64Array.from(byQ, (o) => o[j]!)));
-  return DataFrame.fromColumns(labels, data, labelIndex(floatCol(Float64Array.from(qs))));
+  return frameClass().fromColumns(labels, data, labelIndex(floatCol(Float64Array.from(qs))));
 }
 
 /**

@@ -10,8 +10,9 @@ import { type Column, dateCol, floatCol, isStringLike, numericView, quote, take 
 import { type AggSpec, type Groups, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, indexColumn, labelIndex } from "../labels.js";
-import { DataFrame } from "../table.js";
-import { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
+import { frameClass, seriesClass } from "../frames.js";
 
 const DAY = 86400000;
 const RULES = `"H", "D", "W", "M", "MS", "Q" or "Y" ("A")`;
@@ -152,7 +153,7 @@ export class Resampler<T = DataFrame> {
    */
   size(): Series {
     const name = this.isSeries ? this.names[0] ?? null : null;
-    return Series.fromColumn(aggregate("resample", "size", floatCol(new Float64Array(this.groups.ids.length)), name, this.groups), name, this.binIndex);
+    return seriesClass().fromColumn(aggregate("resample", "size", floatCol(new Float64Array(this.groups.ids.length)), name, this.groups), name, this.binIndex);
   }
 }
 
@@ -175,7 +176,7 @@ export class SeriesResampler extends Resampler<Series> {
       : Object.entries(spec as Readonly<Record<string, AggSpec>>);
     if (entries.length === 0) throw new FrameError(`resample: agg got an empty ${Array.isArray(spec) ? "list" : "dict"}; give at least one aggregate, e.g. agg(["sum", "mean"]).`);
     for (const [, f] of entries) checkAggName("resample", f);
-    return DataFrame.fromColumns(entries.map(([k]) => k), entries.map(([, f]) => floatIfMissing(aggregate("resample", f, this.cols[0]!, this.names[0]!, this.groups))), this.binIndex);
+    return frameClass().fromColumns(entries.map(([k]) => k), entries.map(([, f]) => floatIfMissing(aggregate("resample", f, this.cols[0]!, this.names[0]!, this.groups))), this.binIndex);
   }
   /** Alias of agg, as pandas' Resampler.aggregate. */
   aggregate(spec: AggSpec): Series;
@@ -189,7 +190,7 @@ export class SeriesResampler extends Resampler<Series> {
     const c = this.cols[0]!;
     if (isStringLike(c) || c.dtype === "datetime") throw new FrameError(`resample: ohlc needs numbers, but Series ${quote(this.names[0] ?? null)} is ${c.dtype}. Convert it first (astype("float64")) or use first/last/min/max.`);
     const cols = (["first", "max", "min", "last"] as const).map((f) => floatIfMissing(aggregate("resample", f, c, this.names[0]!, this.groups)));
-    return DataFrame.fromColumns(["open", "high", "low", "close"], cols, this.binIndex);
+    return frameClass().fromColumns(["open", "high", "low", "close"], cols, this.binIndex);
   }
 }
 
@@ -199,7 +200,7 @@ export function resample(df: DataFrame, rule: string, opts: { on?: string } = {}
   if (c.dtype !== "datetime") throw new FrameError(`resample: ${opts.on !== undefined ? `column ${JSON.stringify(opts.on)}` : "the index"} is ${c.dtype}, but resample needs datetimes (rule ${JSON.stringify(rule)}). Parse it first (readCsv parseDates, or astype("datetime")).`);
   const names = df.names.filter((k) => k !== opts.on);
   const cols = names.map((k) => df.data[df.colIndex("resample", k)]!);
-  return new Resampler<DataFrame>(c.values, rule, opts.on ?? df.index.name, names, cols, (ns, cs, ix) => DataFrame.fromColumns(ns as string[], cs, ix), false);
+  return new Resampler<DataFrame>(c.values, rule, opts.on ?? df.index.name, names, cols, (ns, cs, ix) => frameClass().fromColumns(ns as string[], cs, ix), false);
 }
 
 /** Options of Series.resample: pandas' closed and label, accepted at each rule's default only. */
@@ -216,7 +217,7 @@ export function resampleSeries(s: Series, rule: string, opts: SeriesResampleOpti
   const ix = s.index;
   if (ix.kind !== "labels" || ix.col.dtype !== "datetime") {
     const what = ix.kind === "range" ? "a RangeIndex (positions 0..n-1)" : ix.kind === "multi" ? "a MultiIndex" : `an index of ${ix.col.dtype}`;
-    throw new FrameError(`${op}: got rule ${JSON.stringify(rule)} on Series ${quote(s.name)} with ${what}, but resample needs a datetime index. Give the Series dates as its index (new Series(values, { index: dates }), or df.setIndex("date").col(name)), or resample the frame: df.resample(${JSON.stringify(rule)}, { on: "date" }).`);
+    throw new FrameError(`${op}: got rule ${JSON.stringify(rule)} on Series ${quote(s.name)} with ${what}, but resample needs a datetime index. Give the Series dates as its index (new (seriesClass())(values, { index: dates }), or df.setIndex("date").col(name)), or resample the frame: df.resample(${JSON.stringify(rule)}, { on: "date" }).`);
   }
-  return new SeriesResampler(ix.col.values, rule, ix.name, [s.name], [s.col], (_, cs, index) => Series.fromColumn(cs[0]!, s.name, index), true);
+  return new SeriesResampler(ix.col.values, rule, ix.name, [s.name], [s.col], (_, cs, index) => seriesClass().fromColumn(cs[0]!, s.name, index), true);
 }

@@ -10,8 +10,9 @@ import { groupIds, sortedGroups } from "../keys.js";
 import { indexLevels, multiIndex } from "../labels.js";
 import { columnLevels, labelName } from "../multiIndex.js";
 import { fillColumn } from "./missing.js";
-import { DataFrame } from "../table.js";
-import { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
+import { frameClass } from "../frames.js";
 
 /** Options of pivotTable: values, index, columns, aggfunc, fillValue, margins..., pd.pivot_table's keyword arguments in camelCase (index keys come back as columns, or as the index under asIndex). */
 export interface PivotTableOptions {
@@ -123,9 +124,9 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   }
   if (opts.asIndex) {
     const levels = C ? columnLevels(outs.map((o) => tupleOf(o.v, o.c)), [...(valueLevel ? [null] : []), ...colKeys]) : null;
-    return DataFrame.fromColumns(names, outCols, multiIndex(keyOut, index), levels);
+    return frameClass().fromColumns(names, outCols, multiIndex(keyOut, index), levels);
   }
-  return DataFrame.fromColumns([...index, ...names], [...keyOut, ...outCols]);
+  return frameClass().fromColumns([...index, ...names], [...keyOut, ...outCols]);
 }
 
 /**
@@ -183,7 +184,7 @@ export function melt(df: DataFrame, opts: MeltOptions = {}): DataFrame {
   } catch {
     valueCol = concatColumns("melt", opts.valueName ?? "value", parts.map((c, j) => castColumn("melt", c, "string", vars[j]!)));
   }
-  return DataFrame.fromColumns([...ids, opts.varName ?? "variable", opts.valueName ?? "value"], [...idCols, varCol, valueCol]);
+  return frameClass().fromColumns([...ids, opts.varName ?? "variable", opts.valueName ?? "value"], [...idCols, varCol, valueCol]);
 }
 
 /**
@@ -206,7 +207,7 @@ export function crosstab(index: Series | Series[], columns: Series, opts: Crosst
   if (opts.values) data["__values"] = opts.values;
   const n = columns.length;
   [...idx, ...(opts.values ? [opts.values] : [])].forEach((s) => { if (s.length !== n) throw new FrameError(`crosstab: ${JSON.stringify(s.name)} has ${s.length} rows but ${JSON.stringify(colName)} has ${n}.`); });
-  const df = new DataFrame(data);
+  const df = new (frameClass())(data);
   let out = opts.values
     ? pivotTable(df, { index: names, columns: colName, values: "__values", aggfunc: opts.aggfunc ?? "mean", margins: opts.margins, asIndex: opts.asIndex })
     : pivotTable(df.assign({ __one: 1 }), { index: names, columns: colName, values: "__one", aggfunc: "size", fillValue: 0, margins: opts.margins, asIndex: opts.asIndex });
@@ -222,7 +223,7 @@ export function crosstab(index: Series | Series[], columns: Series, opts: Crosst
       return floatCol(c.map((x, r) => x / (how === "all" ? total : how === "columns" ? colSum : m.reduce((s, cc) => s + cc[r]!, 0))));
     });
     void rows;
-    out = DataFrame.fromColumns(out.names, [...out.data.slice(0, keys), ...normed], out.index, out.columnIndex);
+    out = frameClass().fromColumns(out.names, [...out.data.slice(0, keys), ...normed], out.index, out.columnIndex);
   }
   void colLength;
   return out;

@@ -8,9 +8,10 @@ import { type Column, type Scalar } from "../column.js";
 import { type AggName, type AggSpec, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, multiIndex } from "../labels.js";
-import { Series } from "../series.js";
-import { DataFrame } from "../table.js";
+import type { Series } from "../series.js";
+import type { DataFrame } from "../table.js";
 import type { GroupBy } from "./groupby.js";
+import { frameClass, seriesClass } from "../frames.js";
 
 /** One column of a groupby, as pandas' SeriesGroupBy: aggregates give a Series indexed by the group keys (a MultiIndex for several keys), a list of aggregates a DataFrame with columns named by function, transform a Series aligned to the rows. */
 export class SeriesGroupBy {
@@ -40,13 +41,13 @@ export class SeriesGroupBy {
   agg(spec: AggSpec | AggSpec[]): Series | DataFrame {
     if (!Array.isArray(spec)) {
       checkAggName("groupby.agg", spec);
-      return Series.fromColumn(this.column("agg", spec), this.name, this.keyIndex());
+      return seriesClass().fromColumn(this.column("agg", spec), this.name, this.keyIndex());
     }
     spec.forEach((f) => checkAggName("groupby.agg", f));
     const names = spec.map((f) => (typeof f === "string" ? f : f.name || "fn"));
     const dup = names.find((k, i) => names.indexOf(k) !== i);
     if (dup !== undefined) throw new FrameError(`groupby.agg: the function name ${JSON.stringify(dup)} appears twice; name the functions apart.`);
-    return DataFrame.fromColumns(names, spec.map((f) => this.column("agg", f)), this.keyIndex());
+    return frameClass().fromColumns(names, spec.map((f) => this.column("agg", f)), this.keyIndex());
   }
 
   /** Sum per group, as pandas' SeriesGroupBy.sum. */
