@@ -5,7 +5,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -153,6 +153,8 @@ describe("Parquet files on disk", () => {
     try {
       const a = new DataFrame({ x: [1, 2] }), b = new DataFrame({ x: [1.5, 2] });
       await rejects(writeParquet([a, b], join(dir, "x.parquet")), /writeParquet: frame 1 has columns \(x: float64\), but the file was started with \(x: int64\)/, /astype/);
+      assert.equal(existsSync(join(dir, "x.parquet")), false, "the partial file is removed");
+      await rejects(writeParquet(a, join(dir, "missing", "x.parquet")), /writeParquet: cannot open ".*missing\/x.parquet" for writing/);
       await rejects(writeParquet([], join(dir, "y.parquet")), /no frames were given/);
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });

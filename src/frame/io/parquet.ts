@@ -552,8 +552,10 @@ export function toParquet(df: DataFrame, opts: ToParquetOptions = {}): Uint8Arra
  */
 export async function writeParquet(frames: DataFrame | Iterable<DataFrame> | AsyncIterable<DataFrame>, path: string, opts: ToParquetOptions = {}): Promise<number> {
   const fs = (await import(NODE_FS)) as typeof import("node:fs/promises");
-  const fh = await fs.open(path, "w");
-  let fw: FrameWriter | null = null, rows = 0;
+  let fh: Awaited<ReturnType<typeof fs.open>>;
+  try { fh = await fs.open(path, "w"); }
+  catch (e) { throw new FrameError(`writeParquet: cannot open ${JSON.stringify(path)} for writing: ${(e as Error).message}. Check that the folder exists and is writable.`); }
+  let fw: FrameWriter | null = null, rows = 0, ok = false;
   // hyparquet-writer appends into a ByteWriter; flush() hands its bytes to the file after each row group
   const writer = new ByteWriter() as HyWriter & { index: number };
   let written = Promise.resolve();
@@ -574,6 +576,11 @@ export async function writeParquet(frames: DataFrame | Iterable<DataFrame> | Asy
     await fw.finish();
     await writer.flush!();
     await written;
-  } finally { await fh.close(); }
+    ok = true;
+  } finally {
+    await fh.close();
+    // a file cut short by an error would read as damaged (or, worse, as a few row groups): remove it
+    if (!ok) await fs.rm(path, { force: true });
+  }
   return rows;
 }
