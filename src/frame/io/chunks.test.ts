@@ -4,8 +4,11 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { concat, readCsv, readCsvChunks, readCsvStream } from "../index.js";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readCsvFileChunks } from "./node.js";
+import { DataFrame, concat, readCsv, readCsvChunks, readCsvStream } from "../index.js";
 import { groupbyChunks, type ChunkAggName } from "./chunks.js";
 import { readParquetRowGroups, toParquet } from "../parquet.js";
 import { datasetText, frameEqual, type EncFrame } from "../testing.test.js";
@@ -44,6 +47,28 @@ describe("groupbyChunks equals pandas' groupby on the whole file", () => {
       }
     });
   }
+
+  it("a file read in 1 MB pieces: quoted newlines across piece and chunk ends, the header once, one dtype per column", async () => {
+    // ~3 MB of records whose quoted text holds newlines and separators, so pieces end inside quotes
+    const rows = Array.from({ length: 40_000 }, (_, i) => `${i},"line ${i}\nsecond, part ""q""",${i % 7 === 3 ? "" : (i % 50) * 1.5},${i % 3 === 0 ? "True" : "False"},g${i % 13}`);
+    const text = "id,note,x,flag,g\n" + rows.join("\n") + "\n";
+    const dir = mkdtempSync(join(tmpdir(), "tl-chunks-"));
+    try {
+      const path = join(dir, "quoted.csv");
+      writeFileSync(path, text);
+      const whole = readCsv(text);
+      const chunks: DataFrame[] = [];
+      for await (const c of readCsvFileChunks(path, { chunkSize: 7_000 })) chunks.push(c);
+      assert.deepEqual(chunks.map((c) => c.length), [7000, 7000, 7000, 7000, 7000, 5000]);
+      for (const c of chunks) {
+        assert.deepEqual(c.names, whole.names);
+        assert.deepEqual(c.data.map((col) => col.dtype), whole.data.map((col) => col.dtype));
+      }
+      assert.deepEqual(concat(chunks, { ignoreIndex: true }).toColumns(), whole.toColumns());
+      const g = await groupbyChunks(readCsvFileChunks(path, { chunkSize: 3_000 }), "g", { x: ["sum", "count", "mean", "min", "max"], id: "count" });
+      assert.deepEqual(g.toColumns(), whole.groupby("g").agg({ x: ["sum", "count", "mean", "min", "max"], id: "count" }).toColumns());
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
 
   it("a group missing from some chunks, and values all missing in a group", async () => {
     const parts = [readCsv("k,v\na,1\nb,\n"), readCsv("k,v\nc,5\nb,\n"), readCsv("k,v\na,3\n,9\n")];
