@@ -80,6 +80,7 @@ const checkTs = `
 import * as tl from "tensorloom";
 import { DataFrame, Series, type Scalar } from "tensorloom/frame";
 import { readCsvFile } from "tensorloom/frame/node";
+import { toTensor, fromTensor } from "tensorloom/frame/ml";
 
 const backend: tl.BackendName = await tl.ready();
 const x: tl.Tensor = tl.tensor([[1, 2], [3, 4]], { dtype: "float32" });
@@ -98,10 +99,12 @@ const mean: number = col.mean();
 const shape: [number, number] = df.shape;
 const first: Scalar[] = col.head(1).toArray();
 const t: tl.Tensor = df.toTensor(["x1", "x2"]);
+const t2: tl.Tensor = toTensor(col, "float64");
+const back: DataFrame = fromTensor(toTensor(df, ["x1"]));
 const dims: readonly number[] = t.shape;
 // @ts-expect-error there is no such column method
 df.notAMethod();
-console.log(backend, v, positive, wrong, mean, shape, first, dims, new DataFrame({ a: [1, 2] }).shape);
+console.log(backend, v, positive, wrong, mean, shape, first, dims, t2, back, new DataFrame({ a: [1, 2] }).shape);
 `;
 
 const tsconfig = {
@@ -121,7 +124,7 @@ it("npm pack builds dist/; the tarball installs, trains, reads a CSV and type-ch
     const packed = run(npm, ["pack", "--json", "--pack-destination", tmp], pkg);
     const info = JSON.parse(packed.slice(packed.lastIndexOf("\n[") + 1)) as { filename: string; size: number; unpackedSize: number; files: { path: string; size: number }[] }[];
     const files = new Map(info[0]!.files.map((f) => [f.path, f.size]));
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/frame/index.js", "dist/frame/io/node.js", "dist/frame/io/node.d.ts", "dist/backends/wasm/binary.js", "bin/tensorloom.mjs", "package.json", "README.md"]) {
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/frame/index.js", "dist/frame/ml/index.js", "dist/frame/io/node.js", "dist/frame/io/node.d.ts", "dist/backends/wasm/binary.js", "bin/tensorloom.mjs", "package.json", "README.md"]) {
       assert.ok(files.has(f), `the tarball lacks ${f}`);
     }
     assert.deepEqual([...files.keys()].filter((f) => /\.test\.|^src\/|^test\//.test(f)), [], "no tests or sources in the tarball");
