@@ -1,11 +1,10 @@
 // The computation behind the sequence-data page: the sample autocorrelation of a series (is it
 // i.i.d.?), the AR(tau) windows cut by tl.data.slidingWindows, and a linear AR(tau) model fitted
-// by least squares on the early months and scored one step ahead on the held-out last months.
+// by least squares on the early months (tl.data.fitAr, the model the CLI's forecaster reports)
+// and scored one step ahead on the held-out last months.
 // Pure functions of plain arrays, so Node tests check them against numpy.
 
 import * as tl from "../../../src/index.js";
-// The least-squares AR fit the CLI forecaster uses (Householder QR in float64); not public API yet.
-import { fitAr } from "../../../src/cli/arBaseline.js";
 
 const f64 = (values: readonly number[]): tl.Tensor => tl.tensor(values as number[], { dtype: "float64" });
 
@@ -68,13 +67,8 @@ export function fitArModel(values: readonly number[], tau: number, heldOut: numb
   if (!Number.isInteger(tau) || tau < 1 || split - tau < tau + 1) {
     throw new tl.ValueError(`fitArModel: tau = ${tau} needs more than ${2 * tau + heldOut} values (tau + 1 fitted months per coefficient, plus ${heldOut} held out); the series has ${values.length}.`);
   }
-  let fit: ReturnType<typeof fitAr>;
-  try {
-    fit = fitAr(values as number[], tau, split);
-  } catch (e) {
-    // a rank-deficient window matrix (a constant stretch of a learner's series, say)
-    throw new tl.ValueError(`fitArModel: AR(${tau}) cannot be fitted: ${(e as Error).message}. Try a smaller tau or a longer series.`);
-  }
+  // refuses (a ValueError the page shows) a rank-deficient window matrix: a learner's all-zero series, say
+  const fit = tl.data.fitAr(values, tau, split);
   const w = tl.data.slidingWindows(f64(values), tau, 1); // sample i: x = values[i..i+tau-1], y = values[i+tau]
   const weights = f64([...fit.coefficients].reverse()); // the window's oldest value first
   const pred = w.x.matmul(weights).add(fit.intercept);
