@@ -93,8 +93,20 @@ async function truncatedPage(page: Page): Promise<string> {
   const summary = await text(page, "#cut-summary");
   assert.ok(summary.startsWith(`k = 6: ${r.rows.length} chunks over T = 48 steps, ${cut} (chunk, step) gradients cut`), summary);
   assert.match(summary, new RegExp(`cosine ${num(r.cosine)}, norm ratio ${num(r.normRatio)}`), "cosine and norm ratio equal Node's");
-  assert.equal(await page.locator("#cut-grid rect.cell.cut").count(), cut, "every cut gradient is drawn as cut");
-  return `k = 6: ${cut} cut cells, cosine ${num(r.cosine)} as in Node`;
+  // tl.report.heatmap: one cell per (chunk, step); cut cells hatched; cut and not-reached cells grey (no value)
+  const cells = r.rows.flatMap((row) => row.cells);
+  const grid = page.locator("#cut-grid");
+  assert.equal(await grid.locator("g.cells rect.cell").count(), cells.length, "one cell per chunk and time step");
+  assert.equal(await grid.locator("g.hatched rect").count(), cut, "every cut gradient is hatched");
+  const fills = await grid.locator("g.cells rect.cell").evaluateAll((rs) => rs.map((x) => x.getAttribute("fill")));
+  const grey = fills.filter((f) => f === "rgb(217,217,217)").length;
+  assert.equal(grey, cells.filter((c) => c.kind !== "norm").length, "cut and not-reached cells carry no colour");
+  assert.match(await grid.innerText(), /not reached[\s\S]*cut \(state detached\)/, "the key names both kinds of grey cell");
+  // the first chunk's norms, from the cells' tooltips, are Node's
+  const first = r.rows[0]!.cells.flatMap((c, t) => (c.kind === "norm" ? [[t, c.norm] as const] : []));
+  const shown = await grid.locator("g.cells rect.cell title").evaluateAll((ts) => ts.map((t) => /^row (\d+), column (\d+): (.*)$/.exec(t.textContent!)!).filter((m) => m[1] === "0").map((m) => Number(m[3])));
+  for (const [t, norm] of first) assert.ok(Math.abs(shown[t]! - norm) <= 1e-3 * norm, `chunk 1, t = ${t + 1}: ${shown[t]} on the page, ${norm} in Node`);
+  return `k = 6: ${cut} cut cells hatched, ${grey - cut} not reached, chunk 1's norms and the cosine ${num(r.cosine)} as in Node`;
 }
 
 async function gatesPage(page: Page): Promise<string> {

@@ -6,7 +6,6 @@ import { show } from "../../shared/grid.js";
 import { byId, guarded, range, select, startPage } from "../../shared/ui.js";
 import { RECURRENT_KINDS, standardize, type RecurrentKind } from "../../shared/seqModels.js";
 import { loadShipped, SHIPPED_SERIES } from "../../shared/seqPage.js";
-import { cutGrid } from "../../shared/seqCutGrid.js";
 import { fullBpttNorms, truncatedGradients, type TruncationOptions, type TruncationResult } from "./truncation.js";
 
 const MONTHS = 48, HIDDEN = 8;
@@ -28,8 +27,13 @@ function update(): void {
     show(byId("cut-summary"), `k = ${chunk.value}: ${rows.length} chunk${rows.length > 1 ? "s" : ""} over T = ${T} steps, ${cut} (chunk, step) gradients cut\n` +
       `summed truncated gradient vs full BPTT's: cosine ${num(result.cosine)}, norm ratio ${num(result.normRatio)}\n` +
       `chunk losses: ${rows.map((r) => num(r.loss)).join(", ")}`);
-    const grid = cutGrid(rows.map((r) => r.cells), { title: `${kind.value}: ‖∂L_j/∂H_t‖ of each chunk's loss`, rowLabels: rows.map((r) => `chunk ${r.chunk.index + 1}`), cw: 12, ch: Math.max(8, Math.min(18, 240 / rows.length)) });
-    byId("cut-grid").innerHTML = grid;
+    // a norm where the gradient arrived; NaN (grey, "not reached") past the chunk's loss; cut cells NaN and hatched
+    byId("cut-grid").innerHTML = tl.report.heatmap(rows.map((r) => r.cells.map((c) => (c.kind === "norm" ? c.norm : NaN))), {
+      title: `${kind.value}: ‖∂L_j/∂H_t‖ of each chunk's loss`, scale: "log", colorBarLabel: "‖∂L_j/∂H_t‖",
+      rowLabels: rows.map((r) => `chunk ${r.chunk.index + 1}`), colLabels: (t) => String(t + 1), xLabel: "time step t",
+      width: 12 * T, height: Math.max(8, Math.min(18, 240 / rows.length)) * rows.length,
+      hatched: rows.map((r) => r.cells.map((c) => c.kind === "cut")), hatchLabel: "cut (state detached)", missingLabel: "not reached",
+    });
     pick.input.max = String(rows.length);
     if (pick.value > rows.length) pick.value = rows.length;
     compare();
