@@ -85,7 +85,12 @@ export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: 
   return { x, y, classes, side, scale: maxAbs > 0 ? maxAbs : 1, pixelColumns: featureCols };
 }
 
-export async function trainDigits(df: DataFrame, o: { label: string; epochs: number; seed: number; callbacks?: Callback[]; testFraction?: number }): Promise<DigitsResult> {
+/**
+ * Trains DigitsCnn on the image rows of `df` (a random `testFraction` held out) and reports the
+ * held-out accuracy, confusion matrix, filters and feature maps. `signal` is fit's: once it
+ * aborts, training stops before the next batch and the result describes the model as it stands.
+ */
+export async function trainDigits(df: DataFrame, o: { label: string; epochs: number; seed: number; callbacks?: Callback[]; testFraction?: number; signal?: AbortSignal }): Promise<DigitsResult> {
   tl.manualSeed(o.seed);
   const { x, y, classes, side, scale, pixelColumns } = digitsTensors(df, o.label);
   const n = x.shape[0]!, nTest = Math.round((o.testFraction ?? 0.2) * n);
@@ -98,7 +103,7 @@ export async function trainDigits(df: DataFrame, o: { label: string; epochs: num
   const optimizer = new tl.optim.Adam(model.parameters(), { lr: 3e-3 });
   const loader = new tl.data.DataLoader(new tl.data.TensorDataset(xTrain, yTrain), { batchSize: 64, shuffle: true });
   const history = await fit({
-    model, optimizer, epochs: o.epochs, train: loader, callbacks: o.callbacks,
+    model, optimizer, epochs: o.epochs, train: loader, callbacks: o.callbacks, signal: o.signal,
     val: [[xTest, yTest]],
     loss: ([xb, yb]: tl.Tensor[]) => F.crossEntropy(model.forward(xb!), yb!),
     evaluate: () => ({ accuracy: tl.metrics.accuracy(model.forward(xTest), yTest) }),

@@ -155,13 +155,13 @@ async function digitsPage(page: Page): Promise<string> {
   const clearMarks = (): Promise<void> => page.evaluate(() => { delete document.querySelector<HTMLElement>("#status")!.dataset.fps; delete document.querySelector<HTMLElement>("#accuracy")!.dataset.accuracy; });
   // the learner's own CSV: a bad one is refused with the CLI's message, a 4 × 4 one trains
   const file = (name: string, csv: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(csv) });
-  await page.locator("#file").setInputFiles(file("bad.csv", "a,b,c,label\n1,2,3,0\n4,5,6,1\n7,8,9,0\n"));
+  await page.locator("#csv-file").setInputFiles(file("bad.csv", "a,b,c,label\n1,2,3,0\n4,5,6,1\n7,8,9,0\n"));
   await page.waitForFunction(() => !document.querySelector<HTMLElement>("#error")!.hidden);
   assert.match(await text(page, "#error"), /do not form a square image/);
   const header = [...Array.from({ length: 16 }, (_, i) => `p${i}`), "label"].join(",");
   // class 1 lights the left half, class 0 the right half
   const rows = Array.from({ length: 40 }, (_, r) => [...Array.from({ length: 16 }, (_, i) => (((i % 4) < 2) === (r % 2 === 1) ? 9 : r % 3)), r % 2].join(","));
-  await page.locator("#file").setInputFiles(file("halves.csv", [header, ...rows].join("\n") + "\n"));
+  await page.locator("#csv-file").setInputFiles(file("halves.csv", [header, ...rows].join("\n") + "\n"));
   await page.waitForFunction(() => /^40 images of 4 × 4 pixels, 2 classes, from halves\.csv/.test(document.querySelector("#status")!.textContent!));
   await setSlider(page, "epochs", 3);
   await press(page, "train");
@@ -171,7 +171,7 @@ async function digitsPage(page: Page): Promise<string> {
   await clearMarks();
 
   // back to the digits, as a file; stop: 20 epochs asked, stopped after the first epoch's report
-  await page.locator("#file").setInputFiles("data/digits.csv");
+  await page.locator("#csv-file").setInputFiles("data/digits.csv");
   await page.waitForFunction(() => /^1797 images of 8 × 8 pixels, 10 classes/.test(document.querySelector("#status")!.textContent!));
   await setSlider(page, "epochs", 20);
   await press(page, "train");

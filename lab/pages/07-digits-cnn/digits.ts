@@ -51,31 +51,21 @@ export function modelFrom(state: PlainState, side: number, classes: number): Dig
   return model.eval();
 }
 
-/** What a training worker's context offers (tl.train.TrainingContext), as far as trainForPage uses it. */
-export interface ReportingContext {
-  readonly signal: AbortSignal;
-  report(data: DigitsReport): void;
-  progressCallback(): tl.train.Callback;
-}
-
 /**
  * The worker's training function: the CLI's trainDigits with the worker's progress callback, a
- * report after each epoch, and a stop at the epoch's end once the page cancels.
+ * report after each epoch, and the worker's cancel signal, which fit checks before every batch.
  */
-export async function trainForPage(ctx: ReportingContext, config: DigitsConfig): Promise<Record<string, tl.Tensor>> {
+export async function trainForPage(ctx: tl.train.TrainingContext<DigitsReport>, config: DigitsConfig): Promise<Record<string, tl.Tensor>> {
   if (config.threads !== undefined) tl.setNumThreads(config.threads);
   await tl.ready();
   const df = readCsv(config.csv);
   const { side, classes, scale, x } = digitsTensors(df, config.label);
   ctx.report({ kind: "setup", side, classes, images: x.shape[0]!, scale });
   const result = await trainDigits(df, {
-    label: config.label, epochs: config.epochs, seed: config.seed,
+    label: config.label, epochs: config.epochs, seed: config.seed, signal: ctx.signal,
     callbacks: [ctx.progressCallback(), {
-      onEpochEnd: async (log, fit) => {
+      onEpochEnd: (log, fit) => {
         ctx.report({ kind: "epoch", epoch: log.epoch, trainLoss: log.trainLoss, valLoss: log.valLoss ?? NaN, accuracy: log.metrics.accuracy ?? NaN, state: plainState(fit.model) });
-        // trainDigits' loop does not yield between batches: give a pending cancel message its turn
-        await new Promise((r) => setTimeout(r));
-        if (ctx.signal.aborted) fit.stop = true;
       },
     }],
   });

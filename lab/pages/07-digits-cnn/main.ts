@@ -5,7 +5,8 @@ import * as tl from "../../../src/index.js";
 import { DigitsCnn } from "../../../src/cli/digits.js";
 import { type DigitsConfig, type DigitsReport, labelColumn, modelFrom, predict, readDigits } from "./digits.js";
 import { num } from "../../shared/format.js";
-import { button, byId, el, range, startPage } from "../../shared/ui.js";
+import { button, byId, el, guarded, range, startPage } from "../../shared/ui.js";
+import { csvInput } from "../../shared/seqPage.js";
 
 const $ = byId;
 const pad = $("pad") as HTMLCanvasElement;
@@ -27,7 +28,7 @@ const confusion = tl.report.confusionMatrixView($("confusion"), { title: "test i
 const controls = $("controls");
 const epochs = range(controls, { label: "epochs", min: 1, max: 20, value: 8, id: "epochs", onInput: () => undefined });
 const trainButton = button(controls, "▶ train", () => void train(), "train");
-const stopButton = button(controls, "■ stop after this epoch", () => job?.cancel(), "stop");
+const stopButton = button(controls, "■ stop", () => job?.cancel(), "stop");
 stopButton.disabled = true;
 
 function showError(e: unknown): void {
@@ -184,42 +185,23 @@ const padControls = $("pad-controls");
 button(padControls, "clear", clearPad, "clear");
 button(padControls, "a digit from the data", loadSample, "sample");
 
-// ------------------------------------------------------------ data: the shipped digits or a dropped CSV
+// ------------------------------------------------------------ data: the shipped digits or the learner's CSV
 
+/** Reads a digits CSV (inside guarded: the CLI's refusals show in the error box). */
 function useCsv(text: string, name: string): void {
-  try {
-    const parsed = readDigits(text);
-    csv = text;
-    images = parsed;
-    source = name;
-    model = undefined;
-    errorBox.hidden = true;
-    $("status").textContent = `${parsed.x.shape[0]} images of ${parsed.side} × ${parsed.side} pixels, ${parsed.classes} classes, from ${name}. Press "train".`;
-  } catch (e) {
-    showError(e);
-  }
+  const parsed = readDigits(text);
+  csv = text;
+  images = parsed;
+  source = name;
+  model = undefined;
+  $("status").textContent = `${parsed.x.shape[0]} images of ${parsed.side} × ${parsed.side} pixels, ${parsed.classes} classes, from ${name}. Press "train".`;
 }
-
-async function readFile(f: File): Promise<void> {
-  useCsv(await f.text(), f.name);
-}
-const drop = $("drop");
-drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
-drop.addEventListener("dragleave", () => drop.classList.remove("over"));
-drop.addEventListener("drop", (e) => {
-  e.preventDefault();
-  drop.classList.remove("over");
-  const f = e.dataTransfer?.files[0];
-  if (f) void readFile(f);
-});
-$("file").addEventListener("change", (e) => {
-  const f = (e.target as HTMLInputElement).files?.[0];
-  if (f) void readFile(f);
-});
+csvInput($("data"), errorBox, (name, text) => useCsv(text, name));
 
 await startPage(async () => {
   clearPad();
-  useCsv(await (await fetch("../../data/digits.csv")).text(), "the shipped digits (data/digits.csv)");
+  const shipped = await (await fetch("../../data/digits.csv")).text();
+  guarded(errorBox, () => useCsv(shipped, "the shipped digits (data/digits.csv)"));
   // untrained weights until the first epoch lands: the filters are the random init
   if (images) model = new DigitsCnn(images.side, images.classes).eval();
   loadSample();
