@@ -64,6 +64,25 @@ export function checkbox(parent: HTMLElement, o: { label: string; checked: boole
   return { input, get checked() { return input.checked; } };
 }
 
+/** The controls of a page's #controls bar that all run one `onChange` (controlBar). */
+export interface ControlBar {
+  range(o: { label: string; min: number; max: number; value: number; step?: number; id?: string }): RangeControl;
+  select<V extends string>(o: { label: string; options: readonly (readonly [V, string])[]; value: V; id?: string }): { readonly input: HTMLSelectElement; readonly value: V };
+  checkbox(o: { label: string; checked: boolean; id?: string }): { readonly input: HTMLInputElement; readonly checked: boolean };
+}
+
+/**
+ * Sliders, selects and checkboxes appended to `parent` (the page's #controls), each running
+ * `onChange` when moved: the page's recompute, `() => page.update()` on the stepping pages.
+ */
+export function controlBar(onChange: () => void, parent: HTMLElement = byId("controls")): ControlBar {
+  return {
+    range: (o) => range(parent, { ...o, onInput: onChange }),
+    select: (o) => select(parent, { ...o, onChange }),
+    checkbox: (o) => checkbox(parent, { ...o, onChange }),
+  };
+}
+
 /** A button that runs onClick. */
 export function button(parent: HTMLElement, label: string, onClick: () => void, id?: string): HTMLButtonElement {
   const b = el("button", { type: "button" }, label);

@@ -6,19 +6,18 @@ import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { cellSumText, windowKeys } from "../../shared/cells.js";
 import { unusedText } from "../../shared/convGeometry.js";
-import { byId, range, select, startPage, stepThrough } from "../../shared/ui.js";
+import { byId, controlBar, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
-const controls = $("controls");
-const recompute = (): void => page.update();
+const ui = controlBar(() => page.update());
 const d = DEFAULT_SETUP;
-const h = range(controls, { label: "input height H", min: 3, max: 9, value: d.height, id: "height", onInput: recompute });
-const w = range(controls, { label: "input width W", min: 3, max: 9, value: d.width, id: "width", onInput: recompute });
-const k = range(controls, { label: "kernel FH = FW", min: 1, max: 5, value: d.kernelSize, id: "kernel-size", onInput: recompute });
-const kind = select<KernelName>(controls, { label: "kernel", options: KERNELS, value: d.kernel, id: "kernel", onChange: recompute });
-const s = range(controls, { label: "stride S", min: 1, max: 4, value: d.stride, id: "stride", onInput: recompute });
-const p = range(controls, { label: "padding P", min: 0, max: 3, value: d.padding, id: "padding", onInput: recompute });
-const dil = range(controls, { label: "dilation D", min: 1, max: 3, value: d.dilation, id: "dilation", onInput: recompute });
+const h = ui.range({ label: "input height H", min: 3, max: 9, value: d.height, id: "height" });
+const w = ui.range({ label: "input width W", min: 3, max: 9, value: d.width, id: "width" });
+const k = ui.range({ label: "kernel FH = FW", min: 1, max: 5, value: d.kernelSize, id: "kernel-size" });
+const kind = ui.select<KernelName>({ label: "kernel", options: KERNELS, value: d.kernel, id: "kernel" });
+const s = ui.range({ label: "stride S", min: 1, max: 4, value: d.stride, id: "stride" });
+const p = ui.range({ label: "padding P", min: 0, max: 3, value: d.padding, id: "padding" });
+const dil = ui.range({ label: "dilation D", min: 1, max: 3, value: d.dilation, id: "dilation" });
 
 function setup(): SlidingKernelSetup {
   return { height: h.value, width: w.value, kernelSize: k.value, kernel: kind.value, stride: s.value, padding: p.value, dilation: dil.value, seed: d.seed };

@@ -4,14 +4,13 @@ import { KERNELS, type KernelName } from "../../shared/samples.js";
 import { grid, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { cellSumText, windowKeys } from "../../shared/cells.js";
-import { byId, el, range, select, startPage, stepThrough } from "../../shared/ui.js";
+import { byId, controlBar, el, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
-const controls = $("controls");
-const recompute = (): void => page.update();
-const n = range(controls, { label: "input size H = W", min: 3, max: 8, value: 5, id: "size", onInput: recompute });
-const k = range(controls, { label: "kernel FH = FW", min: 2, max: 4, value: 3, id: "kernel-size", onInput: recompute });
-const kind = select<KernelName>(controls, { label: "kernel", options: KERNELS, value: "diagonal", id: "kernel", onChange: recompute });
+const ui = controlBar(() => page.update());
+const n = ui.range({ label: "input size H = W", min: 3, max: 8, value: 5, id: "size" });
+const k = ui.range({ label: "kernel FH = FW", min: 2, max: 4, value: 3, id: "kernel-size" });
+const kind = ui.select<KernelName>({ label: "kernel", options: KERNELS, value: "diagonal", id: "kernel" });
 
 const page = stepThrough<CrossVsTrue>({
   compute: () => crossPage(n.value, kind.value, k.value),

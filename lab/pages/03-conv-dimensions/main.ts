@@ -3,15 +3,14 @@ import { type ConvDimensions, type Dims, convDimensions, slicePosition } from ".
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { productsText } from "../../shared/cells.js";
-import { byId, el, range, select, startPage, stepThrough } from "../../shared/ui.js";
+import { byId, controlBar, el, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
-const controls = $("controls");
-const recompute = (): void => page.update();
-const dims = select<"1" | "2" | "3">(controls, { label: "dimensions", options: [["1", "1-D (a sequence)"], ["2", "2-D (an image)"], ["3", "3-D (a volume)"]], value: "2", id: "dims", onChange: recompute });
-const n = range(controls, { label: "input size per axis", min: 3, max: 8, value: 5, id: "size", onInput: recompute });
-const k = range(controls, { label: "kernel size per axis", min: 1, max: 3, value: 2, id: "kernel-size", onInput: recompute });
-const s = range(controls, { label: "stride S", min: 1, max: 3, value: 1, id: "stride", onInput: recompute });
+const ui = controlBar(() => page.update());
+const dims = ui.select<"1" | "2" | "3">({ label: "dimensions", options: [["1", "1-D (a sequence)"], ["2", "2-D (an image)"], ["3", "3-D (a volume)"]], value: "2", id: "dims" });
+const n = ui.range({ label: "input size per axis", min: 3, max: 8, value: 5, id: "size" });
+const k = ui.range({ label: "kernel size per axis", min: 1, max: 3, value: 2, id: "kernel-size" });
+const s = ui.range({ label: "stride S", min: 1, max: 3, value: 1, id: "stride" });
 
 const page = stepThrough<ConvDimensions>({
   compute: () => {

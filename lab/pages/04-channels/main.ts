@@ -3,15 +3,14 @@ import { type MultiChannel, channelSums, multiChannel } from "./channels.js";
 import { grid, panel, show } from "../../shared/grid.js";
 import { num, term } from "../../shared/format.js";
 import { productsText, windowKeys } from "../../shared/cells.js";
-import { byId, el, range, startPage, stepThrough } from "../../shared/ui.js";
+import { byId, controlBar, el, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
-const controls = $("controls");
-const recompute = (): void => page.update();
-const c = range(controls, { label: "input channels C", min: 1, max: 3, value: 3, id: "channels", onInput: recompute });
-const o = range(controls, { label: "kernels O_c", min: 1, max: 4, value: 2, id: "kernels", onInput: recompute });
-const n = range(controls, { label: "input H = W", min: 3, max: 6, value: 4, id: "size", onInput: recompute });
-const k = range(controls, { label: "kernel FH = FW", min: 1, max: 3, value: 2, id: "kernel-size", onInput: recompute });
+const ui = controlBar(() => page.update());
+const c = ui.range({ label: "input channels C", min: 1, max: 3, value: 3, id: "channels" });
+const o = ui.range({ label: "kernels O_c", min: 1, max: 4, value: 2, id: "kernels" });
+const n = ui.range({ label: "input H = W", min: 3, max: 6, value: 4, id: "size" });
+const k = ui.range({ label: "kernel FH = FW", min: 1, max: 3, value: 2, id: "kernel-size" });
 
 const page = stepThrough<MultiChannel>({
   compute: () => multiChannel({ channels: c.value, kernels: o.value, size: n.value, kernelSize: k.value, seed: 5 }),

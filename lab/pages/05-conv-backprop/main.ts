@@ -3,15 +3,14 @@ import { type ConvBackprop, type UpstreamKind, backpropPage } from "./convBackpr
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { productsText, windowKeys } from "../../shared/cells.js";
-import { byId, range, select, startPage, stepThrough } from "../../shared/ui.js";
+import { byId, controlBar, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
-const controls = $("controls");
-const recompute = (): void => page.update();
-const n = range(controls, { label: "input H = W", min: 3, max: 7, value: 4, id: "size", onInput: recompute });
-const k = range(controls, { label: "kernel FH = FW", min: 2, max: 4, value: 2, id: "kernel-size", onInput: recompute });
-const p = range(controls, { label: "padding P", min: 0, max: 3, value: 0, id: "padding", onInput: recompute });
-const dyKind = select<UpstreamKind>(controls, { label: "upstream gradient dY", options: [["one", "a single 1 at Y[0, 0]"], ["ones", "all ones (L = ΣY)"], ["random", "random integers"]], value: "one", id: "dy", onChange: recompute });
+const ui = controlBar(() => page.update());
+const n = ui.range({ label: "input H = W", min: 3, max: 7, value: 4, id: "size" });
+const k = ui.range({ label: "kernel FH = FW", min: 2, max: 4, value: 2, id: "kernel-size" });
+const p = ui.range({ label: "padding P", min: 0, max: 3, value: 0, id: "padding" });
+const dyKind = ui.select<UpstreamKind>({ label: "upstream gradient dY", options: [["one", "a single 1 at Y[0, 0]"], ["ones", "all ones (L = ΣY)"], ["random", "random integers"]], value: "one", id: "dy" });
 
 const page = stepThrough<ConvBackprop>({
   compute: () => {

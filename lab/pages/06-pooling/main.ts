@@ -3,16 +3,15 @@ import { type PoolMode, type Pooling, poolingPage } from "./pooling.js";
 import { grid, panel, show } from "../../shared/grid.js";
 import { num } from "../../shared/format.js";
 import { unusedText } from "../../shared/convGeometry.js";
-import { byId, range, select, startPage, stepThrough } from "../../shared/ui.js";
+import { byId, controlBar, startPage, stepThrough } from "../../shared/ui.js";
 
 const $ = byId;
-const controls = $("controls");
-const recompute = (): void => page.update();
-const mode = select<PoolMode>(controls, { label: "pooling", options: [["max", "max"], ["avg", "average"]], value: "max", id: "mode", onChange: recompute });
-const n = range(controls, { label: "input H = W", min: 3, max: 9, value: 6, id: "size", onInput: recompute });
-const k = range(controls, { label: "window k", min: 1, max: 4, value: 2, id: "kernel-size", onInput: recompute });
-const s = range(controls, { label: "stride S", min: 1, max: 4, value: 2, id: "stride", onInput: recompute });
-const p = range(controls, { label: "padding P", min: 0, max: 2, value: 0, id: "padding", onInput: recompute });
+const ui = controlBar(() => page.update());
+const mode = ui.select<PoolMode>({ label: "pooling", options: [["max", "max"], ["avg", "average"]], value: "max", id: "mode" });
+const n = ui.range({ label: "input H = W", min: 3, max: 9, value: 6, id: "size" });
+const k = ui.range({ label: "window k", min: 1, max: 4, value: 2, id: "kernel-size" });
+const s = ui.range({ label: "stride S", min: 1, max: 4, value: 2, id: "stride" });
+const p = ui.range({ label: "padding P", min: 0, max: 2, value: 0, id: "padding" });
 
 const page = stepThrough<Pooling>({
   compute: () => {
