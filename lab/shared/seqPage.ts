@@ -1,8 +1,7 @@
 // Page helpers of the sequence pages (08-13): the series they ship (fetched from the built site's
 // data/ folder), a learner's own CSV by drag and drop or a keyboard-operable file picker (page 7
-// takes its digits CSV the same way), and
-// the choice of a numeric column to treat as the series. DOM and fetch only; the tables are read
-// by tensorloom/frame's readCsv.
+// takes its digits CSV the same way), and the choice of a numeric column to treat as the series.
+// DOM and fetch only; the tables are read by tensorloom/frame's readCsv.
 import { ValueError } from "../../src/index.js";
 import { DataFrame, readCsv } from "../../src/frame/index.js";
 import { el, guarded } from "./ui.js";
