@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
-import { tableFromArrays } from "apache-arrow";
+import { RecordBatch, Table, tableFromArrays } from "apache-arrow";
 import { DataFrame } from "../index.js";
 import { toArrow, fromArrow, toArrowIPC, readArrowIPC, readArrowIPCStream, toArrowIPCStream } from "../arrow.js";
 import { readCsvChunks } from "../index.js";
@@ -32,6 +32,16 @@ describe("Arrow", () => {
     const df = fromArrow(t);
     assert.deepEqual(Object.fromEntries(df.dtypes.indexValues().map((k, i) => [k, df.dtypes.iat(i)])), { x: "float64", n: "int64", s: "category" }); // tableFromArrays dictionary-encodes strings
     assert.deepEqual(df.toColumns(), { x: [1.5, 2.5], n: [3, 4], s: ["a", "b"] });
+  });
+  it("several record batches with different dictionaries and missing values read as one column each", () => {
+    const a = toArrow(new DataFrame({ s: ["x", null, "y"], f: [1.5, NaN, 2] }));
+    const b = toArrow(new DataFrame({ s: ["z", "x", null], f: [NaN, 3, 4.25] }));
+    const both = new Table([...a.batches, ...b.batches.map((x) => new RecordBatch(a.schema, x.data))]);
+    assert.equal(both.batches.length, 2);
+    const df = fromArrow(both);
+    assert.deepEqual(df.col("s").toArray(), ["x", null, "y", "z", "x", null]);
+    assert.equal(df.col("s").dtype, "category");
+    assert.deepEqual(df.col("f").toArray(), [1.5, NaN, 2, NaN, 3, 4.25]);
   });
   it("ints beyond 2^53 are refused with the column and row", () => {
     const t = tableFromArrays({ big: BigInt64Array.of(1n, 2n ** 60n) });
