@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
-import { RecordBatch, Table, tableFromArrays } from "apache-arrow";
+import { Bool, Int64, Int8, RecordBatch, Table, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, TimestampSecond, tableFromArrays, vectorFromArray } from "apache-arrow";
 import { DataFrame } from "../index.js";
 import { toArrow, fromArrow, toArrowIPC, readArrowIPC, readArrowIPCStream, toArrowIPCStream } from "../arrow.js";
 import { readCsvChunks } from "../index.js";
@@ -42,6 +42,21 @@ describe("Arrow", () => {
     assert.deepEqual(df.col("s").toArray(), ["x", null, "y", "z", "x", null]);
     assert.equal(df.col("s").dtype, "category");
     assert.deepEqual(df.col("f").toArray(), [1.5, NaN, 2, NaN, 3, 4.25]);
+  });
+  it("timestamps in s, ms, us and ns read as ms; int8..int64 with nulls as int64; bools with nulls", () => {
+    const ms = [Date.UTC(2024, 1, 29, 12, 30, 15), null, Date.UTC(1969, 11, 31, 23, 59, 59)];
+    const t = new Table({
+      s: vectorFromArray(ms, new TimestampSecond()), m: vectorFromArray(ms, new TimestampMillisecond()),
+      u: vectorFromArray(ms, new TimestampMicrosecond()), n: vectorFromArray(ms, new TimestampNanosecond()),
+      i8: vectorFromArray([1, null, -3], new Int8()), i64: vectorFromArray([1n, null, -(2n ** 40n)], new Int64()),
+      b: vectorFromArray([true, null, false], new Bool()),
+    });
+    const df = fromArrow(t);
+    for (const k of ["s", "m", "u", "n"]) assert.deepEqual(df.col(k).toArray().map((d) => (d instanceof Date ? d.getTime() : d)), ms, k);
+    assert.deepEqual(df.col("i8").toArray(), [1, null, -3]);
+    assert.deepEqual(df.col("i64").toArray(), [1, null, -(2 ** 40)]);
+    assert.deepEqual(df.col("b").toArray(), [true, null, false]);
+    assert.deepEqual(df.data.map((c) => c.dtype), ["datetime", "datetime", "datetime", "datetime", "int64", "int64", "bool"]);
   });
   it("ints beyond 2^53 are refused with the column and row", () => {
     const t = tableFromArrays({ big: BigInt64Array.of(1n, 2n ** 60n) });

@@ -38,12 +38,12 @@ function validAt(d: Data, i: number): boolean {
 }
 
 /**
- * Float64/Float32 and Dictionary<Utf8> columns read from the chunks' buffers: no value is boxed
+ * Float64/Float32, Int, Bool, Timestamp and Dictionary<Utf8> columns read from the chunks' buffers: no value is boxed
  * (the per-value get() costs about a microsecond, most of reading 1M rows), and a dictionary's
  * text is decoded once per distinct value. Other types, and sliced chunks, return null for the
  * general path.
  */
-function fastColumn(v: Vector): Column | null {
+function fastColumn(v: Vector, name: string): Column | null {
   const chunks = v.data;
   if (chunks.some((d) => d.offset !== 0)) return null;
   const n = v.length;
@@ -55,6 +55,40 @@ function fastColumn(v: Vector): Column | null {
       for (let i = 0; i < d.length; i++) out[at++] = validAt(d, i) ? vals[i]! : NaN;
     }
     return floatCol(out);
+  }
+  if (v.type.typeId === Type.Int) {
+    const out = new Float64Array(n), valid = new Uint8Array(n);
+    let at = 0;
+    for (const d of chunks) {
+      const vals = d.values as ArrayLike<number | bigint>;
+      for (let i = 0; i < d.length; i++, at++) {
+        if (!validAt(d, i)) continue;
+        const x = Number(vals[i]!);
+        if (!Number.isSafeInteger(x)) throw new FrameError(`fromArrow: column ${JSON.stringify(name)} row ${at} holds ${String(vals[i])}, beyond the 2^53 integers a float64 holds exactly. Cast it to float64 in Arrow first.`);
+        out[at] = x; valid[at] = 1;
+      }
+    }
+    return intCol(out, valid);
+  }
+  if (v.type.typeId === Type.Bool) {
+    const out = new Uint8Array(n), valid = new Uint8Array(n);
+    let at = 0;
+    for (const d of chunks) {
+      const bits = d.values as Uint8Array;
+      for (let i = 0; i < d.length; i++, at++) if (validAt(d, i)) { out[at] = (bits[i >> 3]! >> (i & 7)) & 1; valid[at] = 1; }
+    }
+    return boolCol(out, valid);
+  }
+  if (v.type.typeId === Type.Timestamp && chunks.every((d) => d.values instanceof BigInt64Array)) {
+    // ms per unit: SECOND, MILLISECOND, MICROSECOND, NANOSECOND (finer units are cut to the frame's ms)
+    const perMs = [1000, 1, 1e-3, 1e-6][(v.type as { unit: number }).unit]!;
+    const out = new Float64Array(n);
+    let at = 0;
+    for (const d of chunks) {
+      const vals = d.values as BigInt64Array;
+      for (let i = 0; i < d.length; i++) out[at++] = validAt(d, i) ? Math.floor(Number(vals[i]!) * perMs) : NaN;
+    }
+    return dateCol(out);
   }
   if (v.type.typeId === Type.Dictionary && (v.type as Dictionary).dictionary.typeId === Type.Utf8) {
     // chunks may carry different dictionaries (a stream's replacements): one frame dictionary for all
@@ -85,7 +119,7 @@ export function fromArrow(table: Table): DataFrame {
     const n = v.length;
     const get = (i: number): unknown => (v.isValid(i) ? v.get(i) : null);
     let col: Column;
-    const fast = fastColumn(v);
+    const fast = fastColumn(v, field.name);
     if (fast) { names.push(field.name); cols.push(fast); continue; }
     switch (field.type.typeId) {
       case Type.Float: case Type.Decimal: col = floatCol(Float64Array.from({ length: n }, (_, i) => { const x = get(i); return x === null ? NaN : Number(x); })); break;
