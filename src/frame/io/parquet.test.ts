@@ -148,6 +148,18 @@ describe("Parquet files on disk", () => {
     } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 
+  it("an AsyncBuffer (as over HTTP ranges) is read only where the columns and row groups asked lie", async () => {
+    // a file several times the footer read (hyparquet's first fetch takes the last 512 KB)
+    const n = 200_000;
+    const df = new DataFrame({ a: Float64Array.from({ length: n }, (_, i) => Math.sin(i)), b: Float64Array.from({ length: n }, (_, i) => Math.cos(i) * i), s: Array.from({ length: n }, (_, i) => `text ${i}`) });
+    const bytes = toParquet(df, { rowGroupSize: 50_000 });
+    let fetched = 0;
+    const ranged = { byteLength: bytes.length, slice: async (start: number, end = bytes.length) => { fetched += end - start; return bytes.slice(start, end).buffer; } };
+    const one = await readParquet(ranged, { columns: ["a"], rowGroups: [2] });
+    assert.deepEqual(one.col("a").toArray(), df.col("a").toArray().slice(100_000, 150_000));
+    assert.ok(fetched < bytes.length / 3, `${fetched} of ${bytes.length} bytes fetched`);
+  });
+
   it("frames whose dtypes differ are refused, naming both schemas", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tl-parquet-"));
     try {
