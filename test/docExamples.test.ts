@@ -55,6 +55,7 @@ const ENTRY_SOURCES: Record<string, string> = {
   "tensorloom/frame/node": "src/frame/io/node.ts",
   "tensorloom/frame/arrow": "src/frame/arrow.ts",
   "tensorloom/frame/ml": "src/frame/ml/index.ts",
+  "tensorloom/frame/parquet": "src/frame/parquet.ts",
 };
 const snippets = [...README.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({
   lang: m[1]!,

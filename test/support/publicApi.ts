@@ -19,6 +19,7 @@ export const ENTRY_POINTS: ReadonlyArray<readonly [string, string]> = [
   ["tensorloom/frame/node", "src/frame/io/node.ts"],
   ["tensorloom/frame/arrow", "src/frame/arrow.ts"],
   ["tensorloom/frame/ml", "src/frame/ml/index.ts"],
+  ["tensorloom/frame/parquet", "src/frame/parquet.ts"],
 ];
 
 export type ApiKind = "export" | "member" | "method";
