@@ -125,6 +125,15 @@ export class WasmHeap {
   }
 }
 
+/** An untouched ArrayBuffer of `bytes` bytes, or null where the engine refuses one (it is only a hint). */
+function gcWeight(bytes: number): ArrayBuffer | null {
+  try {
+    return new ArrayBuffer(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A tensor's values in wasm linear memory (shared memory only: its views never detach, so one
  * view serves every read, and the thread pool's workers see the same bytes).
@@ -132,9 +141,19 @@ export class WasmHeap {
 export class WasmBlock implements DeviceStorage {
   readonly device = "wasm";
   private readonly view: Float32Array | Int32Array;
+  /**
+   * The block's weight in the garbage collector's accounting: an untouched ArrayBuffer of a
+   * quarter of its size (never written, so the OS maps no pages for it). Engines count
+   * ArrayBuffers as external memory and collect sooner as it grows; a block alone weighs a few
+   * words, and the collector, seeing little garbage, runs too rarely to free blocks before the
+   * resident budget is spent. A quarter, not the full size: that collects more often than needed
+   * (numbers in BENCHMARKS.md).
+   */
+  private readonly weight: ArrayBuffer | null;
 
   constructor(private readonly heap: WasmHeap, readonly ptr: number, readonly dtype: "float32" | "int32", readonly length: number) {
     this.view = heap.view(dtype, ptr, length);
+    this.weight = gcWeight(this.view.byteLength >> 2);
     adoptView(this.view, this);
   }
 
