@@ -84,7 +84,7 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
 const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev ? add(prev, g) : g);
 
 /** The recycling identity of t's storage (shared by its views). */
-const keyOf = (t: Tensor): StorageKey => storageKey(t.device ?? t.storage);
+const keyOf = (t: Tensor): StorageKey => storageKey(t.deviceStorage ?? t.storage);
 
 /**
  * Which gradient storages die inside one backward pass (see tensor/storagePool.ts). Counts, per
@@ -117,7 +117,7 @@ class GradientLife {
   }
   /** t is no longer used by the pass itself: recycle its storage at flush() unless something holds it then. */
   consider(t: Tensor): void {
-    if (this.born.has(keyOf(t))) this.candidates.push(t.device ?? t.storage);
+    if (this.born.has(keyOf(t))) this.candidates.push(t.deviceStorage ?? t.storage);
   }
   /**
    * After a node's rules have all run: recycle what died during it. Deferred to here because a

@@ -66,8 +66,8 @@ export class Tensor {
     return this.deviceRef === null ? (this.storageRef as TypedArray) : this.deviceRef.hostView();
   }
 
-  /** The device storage holding the values, or null when they are a host typed array (backends look here). */
-  get device(): DeviceStorage | null {
+  /** The device storage holding the values (a block of a backend's memory), or null when they are a host typed array. Internal: backends look here. */
+  get deviceStorage(): DeviceStorage | null {
     return this.deviceRef;
   }
 

@@ -35,7 +35,7 @@ function onBoth<T>(fn: () => T): { wasm: T; reference: T } {
   return { wasm: w, reference: r };
 }
 
-const resident = (t: tl.Tensor): boolean => t.device?.device === "wasm";
+const resident = (t: tl.Tensor): boolean => t.deviceStorage?.device === "wasm";
 
 describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
   it("kernel outputs stay in wasm memory and chains of them give the reference backend's values", () => {
@@ -63,8 +63,8 @@ describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
     const x = tl.randn([64, 64]).relu();
     assert.ok(resident(x));
     const v = x.reshape([4096]), d = x.detach();
-    assert.equal(v.device, x.device);
-    assert.equal(d.device, x.device);
+    assert.equal(v.deviceStorage, x.deviceStorage);
+    assert.equal(d.deviceStorage, x.deviceStorage);
     const copy = x.data;
     assert.ok(!(copy.buffer instanceof SharedArrayBuffer), "data is a copy on the host");
     tl.noGrad(() => v.add_(1));
