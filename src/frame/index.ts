@@ -21,7 +21,7 @@ export { merge, type MergeOptions, type JoinOptions, type How } from "./verbs/me
 export { concat, type ConcatOptions } from "./verbs/concat.js";
 export { crosstab, pivotTable, pivot, melt, type PivotTableOptions, type PivotOptions, type CrosstabOptions, type MeltOptions } from "./verbs/reshape.js";
 export { Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
-export { Resampler } from "./verbs/resample.js";
+export { Resampler, SeriesResampler, type SeriesResampleOptions } from "./verbs/resample.js";
 export { type FrameReduction, type ReduceOptions, type QuantileOptions } from "./verbs/reduce.js";
 export { type FrameOperand, type FrameArithOptions } from "./verbs/frameArith.js";
 export { type ArithOptions } from "./verbs/arith.js";
