@@ -113,6 +113,3 @@ export function col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void
     }
   }
 }
-
-// the wasm backend's conv wrapper still reads these through this module (moving with issue #17's storage work)
-export { tapTable, convSizes } from "../geometry.js";

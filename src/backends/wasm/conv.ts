@@ -12,6 +12,7 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import type { ConvGeometry } from "../backend.js";
 import { numelOf, stridesOf } from "../../tensor/shape.js";
 import * as ref from "../reference/conv.js";
+import { convSizes, tapTable } from "../geometry.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
 import { type KernelArgs, type PoolKernel, type Threading, runRows, threadLocal } from "./threads.js";
@@ -36,7 +37,7 @@ export function convRuns(g: ConvGeometry): Int32Array {
   const key = geometryKey(g);
   let runs = runsCache.get(key);
   if (runs) return runs;
-  const table = ref.tapTable(g), L = numelOf(g.colSize);
+  const table = tapTable(g), L = numelOf(g.colSize);
   const out: number[] = [];
   for (let t = 0; t < table.length;) {
     if (table[t]! < 0) { t++; continue; }
@@ -57,10 +58,8 @@ const geometryKey = (g: ConvGeometry): string => [g.imgSize, g.kernel, g.stride,
 /**
  * Bytes of columns one chunk of output positions should take (all channels and taps): small
  * enough that the columns, their packed GEMM panels and the output block stay in a core's L2
- * (1 MiB here). Measured on conv2d N=32, 16->32, 32x32, k=3, interleaved in one process, minimum
- * of 15: whole-sample columns (576 KiB) 9.10 ms forward and 16.7 ms forward+backward kernels on
- * one thread; 128 KiB chunks 8.33 and 16.4 (32-256 KiB all within 3%). Tests shrink it to cut
- * runs at awkward places.
+ * (1 MiB here); 32-256 KiB chunks all beat whole-sample columns (BENCHMARKS.md, engineering
+ * log). Tests shrink it to cut runs at awkward places.
  */
 let chunkBytes = 128 * 1024;
 
@@ -198,10 +197,8 @@ export function flipTranspose(w: Float32Array, O: number, C: number, K: number, 
  * 8 outputs per row (its tile is 8 positions wide), at least 4 output channels (4 tile rows;
  * `M`: the conv's outputs, or its inputs for the input gradient) and a weight of at most 1 MiB
  * (the kernel streams the whole packed weight once per 8 positions, so it must stay in L2).
- * Measured (2 threads, medians of 60; NOTES.md): conv2d N=32, 16->32, 32x32 forward 8.3 ->
- * 6.5 ms and backward 16.3 -> 14.4 ms on one thread; N=64, 1->16, 8x8 forward 86 -> 58 us, but
- * its input gradient (one input channel: 1 of 4 tile rows used) 184 -> 241 us; 4x4 outputs
- * (half-empty tiles) 188 -> 261 us; a 512->512 14x14 forward (9 MiB weight) 42 -> 59-74 ms.
+ * Outside these bounds its tiles run partly empty or its weight leaves L2, and im2col + GEMM
+ * wins (the measurements behind each bound: BENCHMARKS.md, engineering log, "Direct convolution").
  */
 export const useDirect = (g: ConvGeometry, groups: number, M: number, weightFloats: number): boolean =>
   directShape(g, groups) && M >= 4 && weightFloats * 4 <= DIRECT_MAX_WEIGHT_BYTES;
@@ -214,13 +211,12 @@ const directShape = (g: ConvGeometry, groups: number): boolean =>
 /**
  * When the weight gradient takes the direct kernel (convDirectWeight): one group, stride 1, at
  * least 8 outputs (its tile is 8 outputs wide) and rows of 8+ positions (each row restarts four
- * input streams). Measured (2 threads, medians of 60): N=64, 1->16, 8x8 backward 179 -> 148 us;
- * N=32, 64->64, 16x16 17.7 -> 14.3 ms; but 4x4 outputs 437 -> 555 us.
+ * input streams); on 4x4 outputs the half-empty tiles lose to the GEMM path (BENCHMARKS.md).
  */
 export const useDirectWeight = (g: ConvGeometry, groups: number, O: number): boolean => directShape(g, groups) && O >= 8;
 
 /** The sizes every conv kernel takes, by the kernels' parameter names. */
-const kernelDims = (s: ReturnType<typeof ref.convSizes>) => ({ C: s.C, P: s.P, O: s.O, K: s.K, L: s.L });
+const kernelDims = (s: ReturnType<typeof convSizes>) => ({ C: s.C, P: s.P, O: s.O, K: s.K, L: s.L });
 
 export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
@@ -251,10 +247,8 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   /**
    * Groups that each read one input channel and write fewer than 4 (depthwise, multiplier 1-3)
    * take the direct kernels: as a GEMM each group is a product of 1-3 rows, which the 4-row
-   * micro-kernel runs mostly empty (measured: 2.2x forward, 3.5x forward+backward on N=32,
-   * C=64, 32x32, k=3). With 4 or more outputs per input channel (a first conv on one channel,
-   * 1 -> 16) the GEMM's tiles are full and it wins (measured on 64 8x8 images: 71 us against
-   * 273 us for the direct kernel's short runs).
+   * micro-kernel runs mostly empty. With 4 or more outputs per input channel (a first conv on one
+   * channel, 1 -> 16) the GEMM's tiles are full and it wins (BENCHMARKS.md, "Depthwise").
    */
   const depthwise = (s: { CKg: number; K: number; Og: number }): boolean => s.CKg === s.K && s.Og < 4;
 
@@ -300,7 +294,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const tablesIn = (t: DirectTables): [number, number, number] => [arena.copyIn(t.padRuns, true), arena.copyIn(t.offs, true), arena.copyIn(t.rowBase, true)];
 
   function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry, groups: number, outChannels: number): void {
-    const s = ref.convSizes(g, groups, outChannels), dims = kernelDims(s);
+    const s = convSizes(g, groups, outChannels), dims = kernelDims(s);
     const rs = ranges(g.batch, 2 * g.batch * s.O * s.CKg * s.L);
     arena.reset();
     const px = arena.input(x), pw = arena.input(w), pBias = bias ? arena.input(bias) : 0;
@@ -324,7 +318,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
    * + GEMM; the weight gradient sums per-row partials in row order.
    */
   function backward(x: Float32Array | null, w: Float32Array | null, dy: Float32Array, dx: Float32Array | null, dw: Float32Array | null, g: ConvGeometry, groups: number, outChannels: number): void {
-    const s = ref.convSizes(g, groups, outChannels);
+    const s = convSizes(g, groups, outChannels);
     const rs = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
     arena.reset();
     const px = x ? arena.input(x) : 0, pw = w ? arena.input(w) : 0, pdy = arena.input(dy);
@@ -362,7 +356,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
    * The im2col + GEMM backward kernels: dx at pdx (0: not wanted) and/or the per-row weight
    * gradient partials at pdw (null: not wanted); both in one pass over the samples when both.
    */
-  function gemmBackward(px: number, pw: number, pdy: number, pdx: number, pdw: number[] | null, g: ConvGeometry, s: ReturnType<typeof ref.convSizes>, groups: number, rs: [number, number][]): void {
+  function gemmBackward(px: number, pw: number, pdy: number, pdx: number, pdw: number[] | null, g: ConvGeometry, s: ReturnType<typeof convSizes>, groups: number, rs: [number, number][]): void {
     const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
     const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
     const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);

@@ -1,7 +1,6 @@
 // float32 elementwise maps and sums that pay for a trip into wasm memory: the branch-free relu
 // and its gradient (JS's versions branch on the sign and mispredict half the time on real
-// activations: 245 us against a copy's 24 us at 65K floats), large + - * / (38 us in wasm,
-// copies included, against 166 us for the JS loop at 65K floats), a bias over the rows of a
+// activations), large + - * / (several times the JS loop's speed, copies included), a bias over the rows of a
 // matrix, sums over a middle axis (bias gradients) and float32 sums of long contiguous rows.
 // Everything else is the reference kernel. Results are the reference kernels' bits (tested;
 // contiguous sums: float64 partial sums in another order, the same float32 result).
