@@ -5,12 +5,12 @@
 
 import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, countNA, floatCol, intCol, isStringLike, naMask, numericView, quote, take, filterColumn, boolCol, maskToIndex, range, encodeStrings, compareStrings, usedDict } from "./column.js";
 import { FrameError } from "./errors.js";
-import { type Index, type LabelKey, indexLabel, indexLength, labelIndex, positionsOf, rangeIndex, takeIndex, indexLevels, sameLength } from "./labels.js";
+import { type Index, type LabelKey, formatLabel, indexLabel, indexLength, labelIndex, positionsOf, rangeIndex, takeIndex, indexLevels, sameLength } from "./labels.js";
 import { unstackSeries, xsRows, type XsOptions } from "./multiIndex.js";
 import type { DataFrame } from "./table.js";
 import { type AggSpec, aggregate, oneGroup, quantileSorted } from "./aggregates.js";
 import { type ArithOp, type ArithOptions, type CompareOp, type LogicOp, type Operand, type Other, arith, compare, logic, not, isin, boolValues, fillOneSided, fillScalarSide } from "./verbs/arith.js";
-import { type Alignment, absentRows, alignIndexes, requireSameLabels, takeRows } from "./align.js";
+import { type Alignment, absentRows, alignIndexes, reindexRows, requireSameLabels, takeRows } from "./align.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { groupIds } from "./keys.js";
 import { checkQuantiles } from "./verbs/reduce.js";
@@ -154,9 +154,9 @@ export class Series {
   /** The last n values (default 5; negative n: all but the first -n), as pd.Series.tail. */
   tail(n = 5): Series { return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) }); }
 
-  /** Rows where `mask` is true. */
+  /** Rows where `mask` is true, as pandas' s[mask]: a bool Series is placed by label when its index differs (a label it lacks is an error); booleans go by position. */
   filter(mask: Series | ArrayLike<boolean>): Series {
-    const m = maskOf("filter", mask, this.length);
+    const m = maskOf("filter", mask, this.length, this.index);
     const idx = maskToIndex(m);
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
@@ -306,15 +306,15 @@ export class Series {
     return this.with(columnFromValues("apply", this.name, out));
   }
 
-  /** Keep values where cond is true, else `other` (missing by default). */
+  /** Keep values where cond is true, else `other` (missing by default), as pd.Series.where; a bool Series cond is placed by label, and a label it lacks counts as false. */
   where(cond: Series | ArrayLike<boolean>, other: Scalar = null): Series {
-    const m = maskOf("where", cond, this.length);
+    const m = maskOf("where", cond, this.length, this.index, 0);
     const vals = this.toArray().map((v, i) => (m[i] ? v : other));
     return this.with(columnFromValues("where", this.name, vals, this.col.dtype === "int64" && other === null ? "float64" : undefined));
   }
-  /** Replace values where cond is true with `other` (the opposite of where). */
+  /** Replace values where cond is true with `other` (the opposite of where), as pd.Series.mask; a label a bool Series cond lacks is replaced too, as pandas does. */
   mask(cond: Series | ArrayLike<boolean>, other: Scalar = null): Series {
-    const m = maskOf("mask", cond, this.length);
+    const m = maskOf("mask", cond, this.length, this.index, 1);
     return this.where(Array.from(m, (v) => !v), other);
   }
 
@@ -500,11 +500,26 @@ export class Series {
 }
 provideSeriesClass(Series); // the verbs build Series through frames.ts, never importing this file
 
-/** A Series, array or typed array as a mask of `n` rows. */
-export function maskOf(op: string, mask: Series | ArrayLike<boolean> | Uint8Array, n: number): Uint8Array {
+/**
+ * A Series, array or typed array as a mask of `n` rows. A bool Series is placed on `index` by
+ * label when its own index differs, as pandas does (extra labels are dropped); a row whose label
+ * the mask lacks is an error (`absent` "error": pandas' "Unalignable boolean Series provided as
+ * indexer", for filter and loc) or gets `absent` (where/mask, which treat it as not kept).
+ * Arrays and typed arrays are positional.
+ */
+export function maskOf(op: string, mask: Series | ArrayLike<boolean> | Uint8Array, n: number, index?: Index, absent: "error" | 0 | 1 = "error"): Uint8Array {
   if (mask instanceof Series) {
-    sameLength(op, "the mask", mask.length, n);
-    return boolValues(op, { col: mask.col, name: mask.name });
+    const values = boolValues(op, { col: mask.col, name: mask.name });
+    const rows = index === undefined ? null : reindexRows(op, mask.index, index);
+    if (rows === null) {
+      sameLength(op, "the mask", mask.length, n);
+      return values;
+    }
+    return Uint8Array.from(rows, (r, i) => {
+      if (r >= 0) return values[r]!;
+      if (absent === "error") throw new FrameError(`${op}: the boolean Series has no label ${formatLabel(indexLabel(index!, i))} (row ${i}), so it cannot select rows by label (pandas: "Unalignable boolean Series provided as indexer"). Build the mask from this frame's own columns, or pass mask.values to select by position.`);
+      return absent;
+    });
   }
   sameLength(op, "the mask", mask.length, n);
   if (mask instanceof Uint8Array) return mask;

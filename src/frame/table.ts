@@ -289,7 +289,7 @@ export class DataFrame {
     let idx: Int32Array;
     if (rows === null) idx = positionsFrom("loc", {}, this.length);
     else if (rows instanceof Uint8Array) idx = maskToIndex(maskOf("loc", rows, this.length));
-    else if (rows instanceof Series && rows.dtype === "bool") idx = maskToIndex(maskOf("loc", rows, this.length));
+    else if (rows instanceof Series && rows.dtype === "bool") idx = maskToIndex(maskOf("loc", rows, this.length, this.index));
     else if (Array.isArray(rows)) {
       // on a MultiIndex an array of labels is one key (a tuple, pandas' df.loc[("a", 1)]) and an array of arrays a list of keys
       const keys: LabelKey[] = this.index.kind === "multi" && rows.length > 0 && !Array.isArray(rows[0]) ? [rows as Scalar[]] : (rows as LabelKey[]);
@@ -304,9 +304,9 @@ export class DataFrame {
     return DataFrame.fromColumns(this.names, this.data.map((c) => take(c, idx, true)), takeIndex(this.index, idx), this.columnIndex);
   }
 
-  /** Rows where the mask holds: a bool Series (e.g. df.col("qty").gt(50)), a function of the frame, or booleans. */
+  /** Rows where the mask holds, as pandas' df[mask]: a bool Series (e.g. df.col("qty").gt(50); placed by label when its index differs, a label it lacks is an error), a function of the frame, or booleans (by position). */
   filter(mask: Series | ArrayLike<boolean> | Uint8Array | ((df: DataFrame) => Series)): DataFrame {
-    const m = maskOf("filter", typeof mask === "function" ? mask(this) : mask, this.length);
+    const m = maskOf("filter", typeof mask === "function" ? mask(this) : mask, this.length, this.index);
     return this.take(maskToIndex(m));
   }
 
