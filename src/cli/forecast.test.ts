@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readCsv } from "../frame/index.js";
-import { arOneStep, fitAr, leastSquares } from "./arBaseline.js";
+import { arOneStep, fitAr, leastSquares } from "../data/autoregressive.js";
 import { checkSeries, interpolateMissing, trainForecaster } from "./forecast.js";
 import { dateLabels, forecastSection, forecastSummary } from "./forecastReport.js";
 import { cli } from "../../test/support/cli.js";

@@ -2,7 +2,7 @@
 // the series and predicts its seasonal difference (this month vs the same month last year)
 // from the previous `tau` seasonal differences, so seasonal naive (y_t = y_{t-season})
 // corresponds to predicting zero. Two linear AR(tau) models fitted by least squares are scored
-// beside it with the same split and the same one-step-ahead protocol (arBaseline.ts): one on
+// beside it with the same split and the same one-step-ahead protocol (src/data/autoregressive.ts): one on
 // the values (the study notes' AR(tau)), one on the LSTM's own inputs.
 //
 // Defaults (hidden 8, 10 epochs, Adam lr 1e-2, batch 16) were chosen on the airline series'
@@ -15,7 +15,7 @@
 
 import * as tl from "../index.js";
 import { type Callback, fit } from "../train/fit.js";
-import { type ArFit, arOneStep, fitAr } from "./arBaseline.js";
+import { type ArFit, arOneStep, fitAr } from "../data/autoregressive.js";
 
 const { nn, F, ValueError } = tl;
 
