@@ -11,21 +11,9 @@ import { backpropPage } from "../../lab/pages/05-conv-backprop/convBackprop.js";
 import { poolingPage } from "../../lab/pages/06-pooling/pooling.js";
 import type { KernelName } from "../../lab/shared/samples.js";
 import { num } from "../../lab/shared/format.js";
+import { choose, press, setSlider, text } from "./labDrive.js";
 import { SEQ_CHECKS } from "./labSeqChecks.js";
 
-/** Moves slider #id to `value` with the arrow keys, as a keyboard user would. */
-export async function setSlider(page: Page, id: string, value: number): Promise<void> {
-  const input = page.locator(`#${id}`);
-  await input.focus();
-  for (let guard = 0; guard < 50; guard++) {
-    const now = Number(await input.inputValue());
-    if (now === value) return;
-    await page.keyboard.press(now < value ? "ArrowRight" : "ArrowLeft");
-  }
-  assert.fail(`slider #${id} did not reach ${value}`);
-}
-
-const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
 const numberOf = async (page: Page, id: string): Promise<number> => Number(await page.locator(`#${id}`).inputValue());
 
 /** "−3" as the pages print it, back to a number. */
@@ -72,15 +60,6 @@ async function slidingKernelPage(page: Page): Promise<string> {
   await setSlider(page, "kernel-size", 3);
   assert.equal(await page.locator("#error").isHidden(), true, "the error clears once the kernel fits");
   return `step moved the window; a 5-wide kernel on 3 rows shows convOutputSize's error; stride 2 formula "${node.rows.text}" and ${node.output.flat().length} output cells equal Node's`;
-}
-
-/** Picks an option of select #id. */
-const choose = async (page: Page, id: string, value: string): Promise<void> => void (await page.locator(`#${id}`).selectOption(value));
-
-/** Presses button #id by keyboard. */
-async function press(page: Page, id: string): Promise<void> {
-  await page.locator(`#${id}`).focus();
-  await page.keyboard.press("Enter");
 }
 
 /** A grid table's numbers as the page prints them. */

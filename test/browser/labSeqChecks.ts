@@ -13,13 +13,10 @@ import { unrollRnn } from "../../lab/pages/09-rnn-unrolled/unroll.js";
 import { GradientFlow } from "../../lab/pages/10-bptt-gradients/gradientFlow.js";
 import { truncatedGradients } from "../../lab/pages/11-truncated-bptt/truncation.js";
 import { ownVerbs, VERB_DATA, VERBS, type VerbTexts } from "../../lab/pages/13-pandas-verbs/verbs.js";
-import { setSlider } from "./labChecks.js";
+import { heatmapRow, press, setSlider, text, waitText } from "./labDrive.js";
 
 const dataText = (file: string): string => readFileSync(new URL(`../../lab/data/${file}`, import.meta.url), "utf8");
 const column = (file: string, name: string): number[] => readCsv(dataText(file)).col(name).toArray() as number[];
-const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
-const waitText = (page: Page, selector: string, pattern: RegExp, timeout = 60_000): Promise<unknown> =>
-  page.waitForFunction(([s, p]) => new RegExp(p).test((document.querySelector(s) as HTMLElement | null)?.innerText ?? ""), [selector, pattern.source] as const, { timeout });
 
 async function sequencePage(page: Page): Promise<string> {
   const airline = column("airline-passengers.csv", "passengers");
@@ -49,15 +46,10 @@ async function unrolledPage(page: Page): Promise<string> {
   const run = unrollRnn(x, 4, 1);
   const want = `nn.RNN's own output at t = 5: [${run.output[4]!.map(num).join(", ")}]`;
   assert.ok((await text(page, "#step-formula")).endsWith(want), `H_5 equals Node's: ${want}`);
-  await page.locator("#step").focus();
-  await page.keyboard.press("Enter");
+  await press(page, "step");
   await waitText(page, "#step-formula", /output at t = 6:/, 10_000).catch(async () => assert.fail(`step advances to t = 6; the page shows: ${await text(page, "#step-formula")}`));
   return `H_5 = [${run.output[4]!.map(num).join(", ")}] equals Node's; step moved to t = 6`;
 }
-
-/** The values of the heatmap cells' tooltips ("row i, column j: v") of one row of the k-th map. */
-const heatmapRow = (page: Page, k: number, row: number): Promise<number[]> =>
-  page.locator(`#maps > div:nth-child(${k + 1}) rect.cell title`).evaluateAll((ts, r) => ts.map((t) => /^row (\d+), column \d+: (.*)$/.exec(t.textContent!)!).filter((m) => Number(m[1]) === r).map((m) => Number(m[2])), row);
 
 async function bpttPage(page: Page): Promise<string> {
   // clipping off at T = 24, lr 0.5: the RNN's gradients explode and SGD diverges; LSTM and GRU train
@@ -75,7 +67,7 @@ async function bpttPage(page: Page): Promise<string> {
   for (const [k, kind] of kinds.entries()) {
     const flow = new GradientFlow(series, { kind, T: 12, hidden: 12, lr: 0.5, clip: 1, seed: 1 });
     const want = flow.next().norms;
-    const shown = await heatmapRow(page, k, 0);
+    const shown = await heatmapRow(page, `#maps > div:nth-child(${k + 1}) rect.cell title`, 0);
     assert.equal(shown.length, 12, `${kind}: one cell per time step`);
     shown.forEach((v, t) => assert.ok(Math.abs(v - want[t]!) <= 1e-4 * want[t]!, `${kind} step 1, t=${t + 1}: page ${v} vs Node ${want[t]}`));
   }
@@ -104,7 +96,7 @@ async function truncatedPage(page: Page): Promise<string> {
   assert.match(await grid.innerText(), /not reached[\s\S]*cut \(state detached\)/, "the key names both kinds of grey cell");
   // the first chunk's norms, from the cells' tooltips, are Node's
   const first = r.rows[0]!.cells.flatMap((c, t) => (c.kind === "norm" ? [[t, c.norm] as const] : []));
-  const shown = await grid.locator("g.cells rect.cell title").evaluateAll((ts) => ts.map((t) => /^row (\d+), column (\d+): (.*)$/.exec(t.textContent!)!).filter((m) => m[1] === "0").map((m) => Number(m[3])));
+  const shown = await heatmapRow(page, "#cut-grid g.cells rect.cell title", 0);
   for (const [t, norm] of first) assert.ok(Math.abs(shown[t]! - norm) <= 1e-3 * norm, `chunk 1, t = ${t + 1}: ${shown[t]} on the page, ${norm} in Node`);
   return `k = 6: ${cut} cut cells hatched, ${grey - cut} not reached, chunk 1's norms and the cosine ${num(r.cosine)} as in Node`;
 }
@@ -128,8 +120,7 @@ async function pandasPage(page: Page): Promise<string> {
   const texts = Object.fromEntries(VERB_DATA.map((k) => [k, dataText(`${k}.csv`)])) as VerbTexts;
   const rows = Number(await page.locator("#rows").inputValue());
   for (const v of VERBS) {
-    await page.locator(`#verb-${v.verb}`).focus();
-    await page.keyboard.press("Enter");
+    await press(page, `verb-${v.verb}`);
     await waitText(page, "#code", new RegExp(v.code.split("\n")[0]!.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), 10_000);
     const shown = await page.locator("#result-table").innerHTML();
     assert.equal(shown, v.run(texts).head(rows).toHtml(), `${v.verb}: the result table equals Node's`);
