@@ -184,11 +184,10 @@ export function heatmapView(target: ViewTarget, opts: Omit<HeatmapOptions, "hatc
       if (Array.isArray(l) && l.length < k) throw new ShapeError(`${op}: ${what} has ${l.length} labels but there are ${k} ${unit}s; pass at least one per ${unit}, or a function of the index for a heatmap that grows: ${what}: (k) => String(k + 1).`);
     }
   };
-  const commit = (nextRows: number[][], nextMarks: boolean[][]): void => {
-    fits(nextRows.length, nextRows[0]?.length ?? 0);
-    const drop = opts.maxColumns && nextRows[0]!.length > opts.maxColumns ? nextRows[0]!.length - opts.maxColumns : 0;
-    rows = drop ? nextRows.map((r) => r.slice(drop)) : nextRows;
-    marks = drop ? nextMarks.map((r) => r.slice(drop)) : nextMarks;
+  /** Drop the oldest columns beyond maxColumns, in place, and schedule a redraw. */
+  const trimmed = (): void => {
+    const drop = opts.maxColumns && rows[0]!.length > opts.maxColumns ? rows[0]!.length - opts.maxColumns : 0;
+    if (drop) for (const r of [...rows, ...marks]) r.splice(0, drop);
     view.changed();
   };
   const checkVector = (what: "column" | "row", v: readonly number[], n: number | null, hatched: readonly boolean[] | undefined): void => {
@@ -205,18 +204,28 @@ export function heatmapView(target: ViewTarget, opts: Omit<HeatmapOptions, "hatc
       view.live();
       const [n, m] = checkMatrix(`${op}: values`, values);
       if (hatched) checkHatched(op, hatched, n, m);
-      commit(values.map((r) => [...r]), hatched ? hatched.map((r) => [...r]) : values.map((r) => r.map(() => false)));
+      fits(n, m);
+      rows = values.map((r) => [...r]);
+      marks = hatched ? hatched.map((r) => [...r]) : values.map((r) => r.map(() => false));
+      trimmed();
     },
+    // appends grow the rows in place (checked first, so a refused call changes nothing): a long
+    // run appends a column per training step, and copying the whole matrix each time would make it quadratic
     appendColumn(column: readonly number[], hatched?: readonly boolean[]) {
       view.live();
       checkVector("column", column, rows.length ? rows.length : null, hatched);
-      const h = (i: number): boolean => hatched?.[i] ?? false;
-      commit(rows.length ? rows.map((r, i) => [...r, column[i]!]) : column.map((v) => [v]), rows.length ? marks.map((r, i) => [...r, h(i)]) : column.map((_, i) => [h(i)]));
+      fits(column.length, (rows[0]?.length ?? 0) + 1);
+      if (!rows.length) [rows, marks] = [column.map(() => []), column.map(() => [])];
+      column.forEach((v, i) => { rows[i]!.push(v); marks[i]!.push(hatched?.[i] ?? false); });
+      trimmed();
     },
     appendRow(row: readonly number[], hatched?: readonly boolean[]) {
       view.live();
       checkVector("row", row, rows.length ? rows[0]!.length : null, hatched);
-      commit([...rows, [...row]], [...marks, row.map((_, j) => hatched?.[j] ?? false)]);
+      fits(rows.length + 1, row.length);
+      rows.push([...row]);
+      marks.push(row.map((_, j) => hatched?.[j] ?? false));
+      trimmed();
     },
     values: (): number[][] => rows.map((r) => [...r]),
   });
