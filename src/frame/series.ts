@@ -307,15 +307,17 @@ export class Series {
   }
 
   /** Keep values where cond is true, else `other` (missing by default), as pd.Series.where; a bool Series cond is placed by label, and a label it lacks counts as false. */
-  where(cond: Series | ArrayLike<boolean>, other: Scalar = null): Series {
-    const m = maskOf("where", cond, this.length, this.index, 0);
-    const vals = this.toArray().map((v, i) => (m[i] ? v : other));
-    return this.with(columnFromValues("where", this.name, vals, this.col.dtype === "int64" && other === null ? "float64" : undefined));
+  where(cond: Series | ArrayLike<boolean> | Uint8Array, other: Scalar = null): Series {
+    return this.keepWhere(maskOf("where", cond, this.length, this.index, 0), 1, other);
   }
   /** Replace values where cond is true with `other` (the opposite of where), as pd.Series.mask; a label a bool Series cond lacks is replaced too, as pandas does. */
-  mask(cond: Series | ArrayLike<boolean>, other: Scalar = null): Series {
-    const m = maskOf("mask", cond, this.length, this.index, 1);
-    return this.where(Array.from(m, (v) => !v), other);
+  mask(cond: Series | ArrayLike<boolean> | Uint8Array, other: Scalar = null): Series {
+    return this.keepWhere(maskOf("mask", cond, this.length, this.index, 1), 0, other);
+  }
+  /** The values at the rows whose mask is `keep`, `other` at the rest (where and mask). */
+  private keepWhere(m: Uint8Array, keep: 0 | 1, other: Scalar): Series {
+    const vals = this.toArray().map((v, i) => ((m[i] ? 1 : 0) === keep ? v : other));
+    return this.with(columnFromValues("where", this.name, vals, this.col.dtype === "int64" && other === null ? "float64" : undefined));
   }
 
   // ---------------------------------------------------------------- reductions
