@@ -39,3 +39,13 @@ test("arrays of booleans stay positional", () => {
   assert.deepEqual(df.filter([false, true, true]).col("v").toArray(), [2, 3]);
   assert.throws(() => df.filter([true]), /mask/);
 });
+
+test("df.where and df.mask place a bool Series (or frame) cond on a labelled index by label", () => {
+  const df = new DataFrame({ v: [1, 2, 3], w: [4, 5, 6] }, { index: ["x", "y", "z"] });
+  const m = new Series([true, false, true], { index: ["x", "y", "z"] });
+  assert.deepEqual(df.where(m, -1).col("v").toArray(), [1, -1, 3]);
+  assert.deepEqual(df.mask(m, -1).col("w").toArray(), [-1, 5, -1]);
+  const cond = new DataFrame({ v: [false, true, true], w: [true, true, false] }, { index: ["x", "y", "z"] });
+  assert.deepEqual(df.where(cond, 0).col("w").toArray(), [4, 5, 0]);
+  assert.deepEqual(df.mask(cond, 0).col("v").toArray(), [1, 0, 0]);
+});
