@@ -6,7 +6,7 @@
 import type { StepInfo } from "../nn/rnn.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { colorBar, COLOR_BAR_WIDTH, type ColorScale } from "./color.js";
-import { checkMatrix, labelStep, matrixCells } from "./heatmap.js";
+import { checkLabels, checkMatrix, labelStep, matrixCells } from "./heatmap.js";
 import { RASTER_CELLS } from "./raster.js";
 import { emptyChart, esc, svgOpen, svgTitle } from "./svg.js";
 
@@ -57,7 +57,7 @@ export function checkTimeline(op: string, data: GateTimeline): [number, number] 
 export function gatesTimeline(data: GateTimeline, opts: GatesTimelineOptions): string {
   const [T, H] = checkTimeline("gatesTimeline", data);
   if (T === 0) return emptyChart(opts.title, 360, 120, "no time steps yet");
-  if (opts.timeLabels && opts.timeLabels.length !== T) throw new ShapeError(`gatesTimeline: timeLabels has ${opts.timeLabels.length} labels but there are ${T} time steps; pass one per step.`);
+  checkLabels("gatesTimeline", "timeLabels", opts.timeLabels, T, "time steps");
   const names = GATE_NAMES[data.kind], gates = data as unknown as Record<string, number[][]>;
   // long sequences and many units shrink the cells (to 3 px) so the chart stays about 640 x 320
   const cw = opts.cellWidth ?? Math.max(3, Math.min(14, Math.floor(640 / T))), ch = opts.cellHeight ?? Math.max(3, Math.min(10, Math.floor(320 / (names.length * H))));
