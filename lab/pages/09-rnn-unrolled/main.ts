@@ -3,7 +3,7 @@
 import * as tl from "../../../src/index.js";
 import { num, term } from "../../shared/format.js";
 import { grid, show } from "../../shared/grid.js";
-import { byId, guarded, player, range, startPage } from "../../shared/ui.js";
+import { byId, controlBar, guarded, player, range, startPage } from "../../shared/ui.js";
 import { standardize } from "../../shared/seqModels.js";
 import { loadShipped, SHIPPED_SERIES } from "../../shared/seqPage.js";
 import { stepTerms, unrollRnn, type Unrolled } from "./unroll.js";
@@ -11,8 +11,9 @@ import { stepTerms, unrollRnn, type Unrolled } from "./unroll.js";
 const STEPS = 18;
 const controls = byId("controls");
 const stepT = range(controls, { label: "time step t", min: 1, max: STEPS, value: 1, id: "t", onInput: () => draw(stepT.value - 1) });
-const hidden = range(controls, { label: "hidden units", min: 1, max: 6, value: 4, id: "hidden", onInput: () => rebuild() });
-const seed = range(controls, { label: "seed", min: 1, max: 9, value: 1, id: "seed", onInput: () => rebuild() });
+const ui = controlBar(() => rebuild(), controls);
+const hidden = ui.range({ label: "hidden units", min: 1, max: 6, value: 4, id: "hidden" });
+const seed = ui.range({ label: "seed", min: 1, max: 9, value: 1, id: "seed" });
 const play = player(byId("player"), { count: () => STEPS, show: (i) => draw(i), intervalMs: 600 });
 
 let x: number[] = [];

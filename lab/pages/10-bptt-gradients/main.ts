@@ -4,7 +4,7 @@
 import * as tl from "../../../src/index.js";
 import { num } from "../../shared/format.js";
 import { show } from "../../shared/grid.js";
-import { button, byId, checkbox, guarded, range, startPage } from "../../shared/ui.js";
+import { button, byId, controlBar, guarded, startPage } from "../../shared/ui.js";
 import { RECURRENT_KINDS, standardize, type RecurrentKind } from "../../shared/seqModels.js";
 import { loadShipped, nextFrame, SHIPPED_SERIES } from "../../shared/seqPage.js";
 import { GradientFlow, type FlowRow } from "./gradientFlow.js";
@@ -17,9 +17,10 @@ const DIVERGED = 1e6;
 const big = (v: number): string => (Number.isFinite(v) && Math.abs(v) < 1e6 ? num(v) : v.toExponential(3));
 const controls = byId("controls");
 const restart = (): void => void train();
-const windowT = range(controls, { label: "window T", min: 4, max: 36, step: 4, value: 24, id: "window", onInput: restart });
-const lr = range(controls, { label: "learning rate", min: 0.05, max: 1, step: 0.05, value: 0.5, id: "lr", onInput: restart });
-const clip = checkbox(controls, { label: `clip gradient norm to ${CLIP}`, checked: false, id: "clip", onChange: restart });
+const ui = controlBar(restart, controls);
+const windowT = ui.range({ label: "window T", min: 4, max: 36, step: 4, value: 24, id: "window" });
+const lr = ui.range({ label: "learning rate", min: 0.05, max: 1, step: 0.05, value: 0.5, id: "lr" });
+const clip = ui.checkbox({ label: `clip gradient norm to ${CLIP}`, checked: false, id: "clip" });
 button(controls, "⟲ train again", restart, "restart");
 
 let series: number[] = [];

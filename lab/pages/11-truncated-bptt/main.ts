@@ -3,15 +3,16 @@
 import * as tl from "../../../src/index.js";
 import { num } from "../../shared/format.js";
 import { show } from "../../shared/grid.js";
-import { byId, guarded, range, select, startPage } from "../../shared/ui.js";
+import { byId, controlBar, guarded, range, startPage } from "../../shared/ui.js";
 import { RECURRENT_KINDS, standardize, type RecurrentKind } from "../../shared/seqModels.js";
 import { loadShipped, SHIPPED_SERIES } from "../../shared/seqPage.js";
 import { fullBpttNorms, truncatedGradients, type TruncationOptions, type TruncationResult } from "./truncation.js";
 
 const MONTHS = 48, HIDDEN = 8;
 const controls = byId("controls");
-const chunk = range(controls, { label: "chunk length k", min: 1, max: MONTHS, value: 8, id: "chunk", onInput: () => update() });
-const kind = select<RecurrentKind>(controls, { label: "model", options: RECURRENT_KINDS.map((k) => [k, k] as const), value: "RNN", id: "kind", onChange: () => update() });
+const ui = controlBar(() => update(), controls);
+const chunk = ui.range({ label: "chunk length k", min: 1, max: MONTHS, value: 8, id: "chunk" });
+const kind = ui.select<RecurrentKind>({ label: "model", options: RECURRENT_KINDS.map((k) => [k, k] as const), value: "RNN", id: "kind" });
 const pick = range(controls, { label: "compare chunk j", min: 1, max: 6, value: 3, id: "compare-chunk", onInput: () => guarded(byId("error"), compare) });
 
 let series: number[] = [];
