@@ -101,13 +101,13 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
   const ctx: FitContext = { model: o.model, optimizer: o.optimizer, history: [], stop: false };
   const callbacks = o.callbacks ?? [];
   let lastYield = -Infinity;
-  const aborted = async (): Promise<boolean> => {
-    if (!o.signal) return false;
+  // only a run with a signal awaits between batches: without one, a batch costs no trip through the event loop
+  const aborted = async (signal: AbortSignal): Promise<boolean> => {
     if (performance.now() - lastYield >= YIELD_MS) {
       await nextTask();
       lastYield = performance.now();
     }
-    return o.signal.aborted;
+    return signal.aborted;
   };
   for (let epoch = 1; epoch <= o.epochs && !ctx.stop; epoch++) {
     const t0 = Date.now();
@@ -118,7 +118,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
     const batches = (o.train as { length?: number }).length ?? NaN;
     let i = 0;
     for (const batch of o.train) {
-      if (await aborted()) {
+      if (o.signal && (await aborted(o.signal))) {
         o.model.eval();
         return ctx.history; // the unfinished epoch is not logged: its numbers cover part of the data
       }
