@@ -23,9 +23,6 @@ export interface VerbExample {
   run: (texts: VerbTexts) => DataFrame;
 }
 
-const frames = (texts: VerbTexts): Record<VerbDataName, DataFrame> =>
-  Object.fromEntries(VERB_DATA.map((k) => [k, readCsv(texts[k])])) as Record<VerbDataName, DataFrame>;
-
 export const VERBS: readonly VerbExample[] = [
   {
     verb: "read",
@@ -41,7 +38,7 @@ export const VERBS: readonly VerbExample[] = [
     inputs: ["iris"],
     code: `iris.select("Species", "Petal.Length", "Petal.Width")`,
     pandas: `iris[["Species", "Petal.Length", "Petal.Width"]]`,
-    run: (t) => frames(t).iris.select("Species", "Petal.Length", "Petal.Width"),
+    run: (t) => readCsv(t.iris).select("Species", "Petal.Length", "Petal.Width"),
   },
   {
     verb: "filter",
@@ -49,7 +46,7 @@ export const VERBS: readonly VerbExample[] = [
     inputs: ["airquality"],
     code: `airquality.filter((d) => d.col("Temp").gt(90).and(d.col("Ozone").notna()))`,
     pandas: `airquality[(airquality.Temp > 90) & airquality.Ozone.notna()]`,
-    run: (t) => frames(t).airquality.filter((d) => d.col("Temp").gt(90).and(d.col("Ozone").notna())),
+    run: (t) => readCsv(t.airquality).filter((d) => d.col("Temp").gt(90).and(d.col("Ozone").notna())),
   },
   {
     verb: "groupby",
@@ -57,7 +54,7 @@ export const VERBS: readonly VerbExample[] = [
     inputs: ["tooth-growth"],
     code: `toothGrowth.groupby(["supp", "dose"]).agg({ len: "mean" })`,
     pandas: `tooth_growth.groupby(["supp", "dose"]).agg({"len": "mean"}).reset_index()`,
-    run: (t) => frames(t)["tooth-growth"].groupby(["supp", "dose"]).agg({ len: "mean" }),
+    run: (t) => readCsv(t["tooth-growth"]).groupby(["supp", "dose"]).agg({ len: "mean" }),
   },
   {
     verb: "merge",
@@ -65,10 +62,7 @@ export const VERBS: readonly VerbExample[] = [
     inputs: ["tooth-growth", "supplements"],
     code: `toothGrowth.groupby(["supp", "dose"]).agg({ len: "mean" })\n  .merge(supplements, { on: "supp", how: "left" })`,
     pandas: `tooth_growth.groupby(["supp", "dose"]).agg({"len": "mean"}).reset_index()\n  .merge(supplements, on="supp", how="left")`,
-    run: (t) => {
-      const f = frames(t);
-      return f["tooth-growth"].groupby(["supp", "dose"]).agg({ len: "mean" }).merge(f.supplements, { on: "supp", how: "left" });
-    },
+    run: (t) => readCsv(t["tooth-growth"]).groupby(["supp", "dose"]).agg({ len: "mean" }).merge(readCsv(t.supplements), { on: "supp", how: "left" }),
   },
   {
     verb: "pivot",
@@ -76,7 +70,7 @@ export const VERBS: readonly VerbExample[] = [
     inputs: ["warpbreaks"],
     code: `warpbreaks.pivotTable({ values: "breaks", index: "wool", columns: "tension", aggfunc: "mean" })`,
     pandas: `warpbreaks.pivot_table(values="breaks", index="wool", columns="tension", aggfunc="mean").reset_index()`,
-    run: (t) => frames(t).warpbreaks.pivotTable({ values: "breaks", index: "wool", columns: "tension", aggfunc: "mean" }),
+    run: (t) => readCsv(t.warpbreaks).pivotTable({ values: "breaks", index: "wool", columns: "tension", aggfunc: "mean" }),
   },
   {
     verb: "rolling",
@@ -84,7 +78,7 @@ export const VERBS: readonly VerbExample[] = [
     inputs: ["airline-passengers"],
     code: `airline.assign({ rolling12: (d) => d.col("passengers").rolling(12).mean() })`,
     pandas: `airline.assign(rolling12=airline.passengers.rolling(12).mean())`,
-    run: (t) => frames(t)["airline-passengers"].assign({ rolling12: (d) => d.col("passengers").rolling(12).mean() }),
+    run: (t) => readCsv(t["airline-passengers"]).assign({ rolling12: (d) => d.col("passengers").rolling(12).mean() }),
   },
 ];
 
