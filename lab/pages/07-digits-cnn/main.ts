@@ -6,7 +6,7 @@ import { DigitsCnn } from "../../../src/cli/digits.js";
 import { type DigitsConfig, type DigitsReport, labelColumn, modelFrom, predict, readDigits } from "./digits.js";
 import { num } from "../../shared/format.js";
 import { button, byId, el, guarded, range, startPage } from "../../shared/ui.js";
-import { csvInput } from "../../shared/seqPage.js";
+import { csvInput, fetchData } from "../../shared/seqPage.js";
 
 const $ = byId;
 const pad = $("pad") as HTMLCanvasElement;
@@ -200,7 +200,7 @@ csvInput($("data"), errorBox, (name, text) => useCsv(text, name));
 
 await startPage(async () => {
   clearPad();
-  const shipped = await (await fetch("../../data/digits.csv")).text();
+  const shipped = await fetchData("digits.csv");
   guarded(errorBox, () => useCsv(shipped, "the shipped digits (data/digits.csv)"));
   // untrained weights until the first epoch lands: the filters are the random init
   if (images) model = new DigitsCnn(images.side, images.classes).eval();
