@@ -452,8 +452,11 @@ function prepare(df: DataFrame, opts: ToParquetOptions): Prepared {
 
 const encoder = new TextEncoder();
 
-/** Rows [from, to) of a column as hyparquet-writer's values: typed arrays where nothing is missing, else arrays with null. */
-function values(c: Column, from: number, to: number): ColumnSource["data"] {
+/** Each distinct text of a string or category column as UTF-8 (null for other dtypes): encoded once per frame, shared by its row groups. */
+const dictBytes = (c: Column): Uint8Array[] | null => (c.dtype === "string" || c.dtype === "category" ? c.dict.map((s) => encoder.encode(s)) : null);
+
+/** Rows [from, to) of a column as hyparquet-writer's values: typed arrays where nothing is missing, else arrays with null; `bytes`: the column's dictBytes. */
+function values(c: Column, from: number, to: number, bytes: readonly Uint8Array[] | null): ColumnSource["data"] {
   const n = to - from;
   switch (c.dtype) {
     case "float64": {
@@ -479,10 +482,9 @@ function values(c: Column, from: number, to: number): ColumnSource["data"] {
       return out;
     }
     case "string": case "category": {
-      // each distinct text is encoded once; rows share its bytes
-      const bytes = c.dict.map((s) => encoder.encode(s));
+      // rows share their text's bytes
       const out = new Array<Uint8Array | null>(n);
-      for (let i = 0; i < n; i++) { const k = c.codes[from + i]!; out[i] = k < 0 ? null : bytes[k]!; }
+      for (let i = 0; i < n; i++) { const k = c.codes[from + i]!; out[i] = k < 0 ? null : bytes![k]!; }
       return out;
     }
   }
@@ -513,11 +515,12 @@ class FrameWriter {
     this.frames++;
     const n = p.cols.length ? colLength(p.cols[0]!) : 0;
     const size = this.opts.rowGroupSize ?? 100_000;
+    const texts = p.cols.map(dictBytes);
     let pending: Promise<void> | undefined;
     for (let from = 0; from < n; from += size) {
       const to = Math.min(n, from + size);
       // values are made per group, so only one group's converted values exist at a time
-      const group = () => this.pw.write({ columnData: p.names.map((k, j) => ({ name: k, data: values(p.cols[j]!, from, to) })), rowGroupSize: to - from });
+      const group = () => this.pw.write({ columnData: p.names.map((k, j) => ({ name: k, data: values(p.cols[j]!, from, to, texts[j] ?? null) })), rowGroupSize: to - from });
       pending = (pending ? pending.then(group) : group()) as Promise<void> | undefined;
     }
     return pending;
