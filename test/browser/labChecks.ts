@@ -11,13 +11,10 @@ import { backpropPage } from "../../lab/pages/05-conv-backprop/convBackprop.js";
 import { poolingPage } from "../../lab/pages/06-pooling/pooling.js";
 import type { KernelName } from "../../lab/shared/samples.js";
 import { num } from "../../lab/shared/format.js";
-import { choose, press, setSlider, text } from "./labDrive.js";
+import { choose, parse, press, setSlider, text } from "./labDrive.js";
 import { SEQ_CHECKS } from "./labSeqChecks.js";
 
 const numberOf = async (page: Page, id: string): Promise<number> => Number(await page.locator(`#${id}`).inputValue());
-
-/** "−3" as the pages print it, back to a number. */
-const parse = (s: string): number => Number(s.replace("−", "-"));
 
 async function slidingKernelPage(page: Page): Promise<string> {
   const windowCells = (): Promise<string> => page.locator("#input-grid td").evaluateAll((tds) => tds.map((td, i) => (td.classList.contains("win") ? i : -1)).filter((i) => i >= 0).join());
@@ -121,8 +118,8 @@ async function poolingPage6(page: Page): Promise<string> {
   await setSlider(page, "stride", 1);
   await setSlider(page, "kernel-size", 3);
   const r = poolingPage(await numberOf(page, "size"), { mode: "avg", kernelSize: 3, stride: 1, padding: await numberOf(page, "padding") });
-  assert.deepEqual(await gridValues(page, "#output-grid"), r.output.map((row) => row.map((v) => Number(num(v).replace("−", "-")))), "the pooled output");
-  assert.deepEqual(await gridValues(page, "#dx-grid"), r.dx.map((row) => row.map((v) => Number(num(v).replace("−", "-")))), "dX with overlapping windows");
+  assert.deepEqual(await gridValues(page, "#output-grid"), r.output.map((row) => row.map((v) => parse(num(v)))), "the pooled output");
+  assert.deepEqual(await gridValues(page, "#dx-grid"), r.dx.map((row) => row.map((v) => parse(num(v)))), "dX with overlapping windows");
   await choose(page, "mode", "max");
   return `average pooling 3 × 3, stride 1 (overlapping windows): Y and dX equal Node's`;
 }

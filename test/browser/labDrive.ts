@@ -24,6 +24,9 @@ export async function press(page: Page, id: string): Promise<void> {
   await page.keyboard.press("Enter");
 }
 
+/** "−3" as the pages print it (lab/shared/format.ts's num), back to a number. */
+export const parse = (s: string): number => Number(s.replace("−", "-"));
+
 /** The rendered text of the element at `selector`. */
 export const text = (page: Page, selector: string): Promise<string> => page.locator(selector).innerText();
 

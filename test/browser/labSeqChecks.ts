@@ -13,7 +13,7 @@ import { unrollRnn } from "../../lab/pages/09-rnn-unrolled/unroll.js";
 import { GradientFlow } from "../../lab/pages/10-bptt-gradients/gradientFlow.js";
 import { truncatedGradients } from "../../lab/pages/11-truncated-bptt/truncation.js";
 import { ownVerbs, VERB_DATA, VERBS, type VerbTexts } from "../../lab/pages/13-pandas-verbs/verbs.js";
-import { heatmapRow, press, setSlider, text, waitText } from "./labDrive.js";
+import { heatmapRow, parse, press, setSlider, text, waitText } from "./labDrive.js";
 
 const dataText = (file: string): string => readFileSync(new URL(`../../lab/data/${file}`, import.meta.url), "utf8");
 const column = (file: string, name: string): number[] => readCsv(dataText(file)).col(name).toArray() as number[];
@@ -102,7 +102,7 @@ async function truncatedPage(page: Page): Promise<string> {
 }
 
 async function gatesPage(page: Page): Promise<string> {
-  const mse = async (): Promise<number> => Number(/MSE ([\d.e−-]+)/.exec(await text(page, "#train-status"))![1]!.replace("−", "-"));
+  const mse = async (): Promise<number> => parse(/MSE ([\d.e−-]+)/.exec(await text(page, "#train-status"))![1]!);
   await waitText(page, "#train-status", /epoch 150 of 150.*\(done\)/, 120_000);
   const lstm = await mse();
   assert.ok(lstm < 0.1, `LSTM: MSE ${lstm} after 150 epochs (bound 0.1)`);
