@@ -8,7 +8,7 @@ import { parquetMetadata, parquetMetadataAsync, parquetRead, parquetSchema, type
 import { ByteWriter, ParquetWriter, type ColumnSource } from "hyparquet-writer";
 import { type Column, type FrameDType, type Scalar, boolCol, colLength, dateCol, floatCol, intCol, strCol, toCategory } from "../column.js";
 import { FrameError } from "../errors.js";
-import { type Index, indexLength, labelIndex, rangeIndex } from "../labels.js";
+import { type Index, indexColumn, labelIndex, rangeIndex } from "../labels.js";
 import { DataFrame } from "../table.js";
 
 /** A Parquet file: its bytes, a path (Node only; read in ranges, never whole), or hyparquet's AsyncBuffer (e.g. asyncBufferFromUrl for HTTP range requests). */
@@ -440,7 +440,7 @@ function prepare(df: DataFrame, opts: ToParquetOptions): Prepared {
   if (writeIndex) {
     indexCol = ix.name ?? "__index_level_0__";
     if (names.includes(indexCol)) throw new FrameError(`${OP_WRITE}: the index is named ${JSON.stringify(indexCol)}, as a column is. Rename the index or the column, or pass index: false.`);
-    const c: Column = ix.kind === "labels" ? ix.col : intCol(Float64Array.from({ length: indexLength(ix) }, (_, i) => ix.start + i));
+    const c = indexColumn(ix);
     names = [...names, indexCol]; cols = [...cols, c];
   }
   const schema: SchemaElement[] = [{ name: "root", num_children: names.length }, ...names.map((k, j) => element(k, cols[j]!))];
