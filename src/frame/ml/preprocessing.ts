@@ -4,7 +4,7 @@
 import { type Scalar, cell, colLength, isStringLike, floatCol, intCol, numericView, take, quote } from "../column.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
-import { labelName } from "../verbs/reshape.js";
+import { labelName } from "../multiIndex.js";
 import { Generator } from "../../tensor/random.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";

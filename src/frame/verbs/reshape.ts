@@ -42,8 +42,6 @@ export interface PivotTableOptions {
 
 const asList = (x: string | string[]): string[] => (Array.isArray(x) ? x : [x]);
 
-export { labelName };
-
 /**
  * pandas pivot_table.
  * @example
