@@ -3,7 +3,7 @@
 // labels merge into one cell (colspan), and a MultiIndex's repeated outer labels merge down the
 // rows (rowspan), as pandas' HTMLFormatter.
 
-import { take, range } from "../column.js";
+import { range } from "../column.js";
 import { indexDepth, indexNames } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import { formatIndexLevels, formatValues, levelSpans } from "./text.js";
@@ -14,7 +14,7 @@ const th = (s: string, attrs = ""): string => `      <th${attrs}>${esc(s)}</th>`
 export function toHtml(df: DataFrame, opts: { index?: boolean } = {}): string {
   const showIndex = opts.index ?? true;
   const n = df.length, width = df.names.length;
-  const vals = df.data.map((c) => formatValues(take(c, range(0, n), true), ""));
+  const vals = df.data.map((c) => formatValues(c, ""));
   const out = ['<table border="1" class="dataframe">', "  <thead>"];
   // cells before the column labels: a blank per index level but the last, then the column level's name
   const lead = (name: string | null) => (showIndex ? [...Array.from({ length: indexDepth(df.index) - 1 }, () => th("")), th(name ?? "")] : []);
