@@ -21,6 +21,9 @@ export interface Groups { readonly ids: Int32Array; readonly n: number }
 
 export const oneGroup = (rows: number): Groups => ({ ids: new Int32Array(rows), n: 1 });
 
+/** An aggregate's label in result names: its name, a function's name, or `anonymous` for an unnamed function (pandas' "<lambda>"). */
+export const aggLabel = (spec: AggSpec, anonymous: string): string => (typeof spec === "string" ? spec : spec.name || anonymous);
+
 export function checkAggName(op: string, spec: AggSpec): void {
   if (typeof spec === "string" && !AGG_NAMES.includes(spec)) {
     throw new FrameError(`${op}: unknown aggregation ${JSON.stringify(spec)}. Use one of ${AGG_NAMES.join(", ")}, or a function of the group's values.`);

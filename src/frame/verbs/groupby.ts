@@ -4,7 +4,7 @@
 // (keys as the index levels, (column, function) column levels). See docs/FRAME.md.
 
 import { type Column, type Scalar, cell, isStringLike, take, columnFromValues, colLength } from "../column.js";
-import { type AggName, type AggSpec, type Groups, aggregate, checkAggName } from "../aggregates.js";
+import { type AggName, type AggSpec, type Groups, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
 import { multiIndex } from "../labels.js";
@@ -95,7 +95,7 @@ export class GroupBy {
     const run = (src: string, fn: AggSpec, out: string) => {
       const c = this.df.data[this.df.colIndex("agg", src)]!;
       names.push(out);
-      tuples.push([src, typeof fn === "string" ? fn : fn.name || "<lambda>"]);
+      tuples.push([src, aggLabel(fn, "<lambda>")]);
       cols.push(aggregate(`groupby.agg`, fn, c, src, groups));
     };
     if (typeof spec === "string" || typeof spec === "function" || Array.isArray(spec)) {
@@ -105,14 +105,14 @@ export class GroupBy {
         const c = this.df.data[this.df.colIndex("agg", src)]!;
         for (const f of list) {
           if (typeof f === "string" && NUMERIC_ONLY.has(f) && isStringLike(c)) continue;
-          run(src, f, Array.isArray(spec) ? `${src}_${typeof f === "string" ? f : f.name || "fn"}` : src);
+          run(src, f, Array.isArray(spec) ? `${src}_${aggLabel(f, "fn")}` : src);
         }
       }
     } else {
       for (const [out, v] of Object.entries(spec)) {
         if (typeof v === "object" && !Array.isArray(v)) { run(v.column, v.aggfunc, out); continue; }
         const list = Array.isArray(v) ? v : [v];
-        for (const f of list) run(out, f, Array.isArray(v) ? `${out}_${typeof f === "string" ? f : f.name || "fn"}` : out);
+        for (const f of list) run(out, f, Array.isArray(v) ? `${out}_${aggLabel(f, "fn")}` : out);
       }
     }
     const levels = Array.isArray(spec) || (typeof spec === "object" && Object.values(spec).some(Array.isArray));

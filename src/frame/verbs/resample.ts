@@ -7,7 +7,7 @@
 // pandas' Series-only results: ohlc, and agg with a list or a dict giving a frame).
 
 import { type Column, dateCol, floatCol, isStringLike, numericView, quote, take } from "../column.js";
-import { type AggSpec, type Groups, aggregate, checkAggName } from "../aggregates.js";
+import { type AggSpec, type Groups, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, indexColumn, labelIndex } from "../labels.js";
 import type { DataFrame } from "../table.js";
@@ -172,7 +172,7 @@ export class SeriesResampler extends Resampler<Series> {
   override agg(spec: AggSpec | readonly AggSpec[] | Readonly<Record<string, AggSpec>>): Series | DataFrame {
     if (typeof spec === "string" || typeof spec === "function") return super.agg(spec);
     const entries: [string, AggSpec][] = Array.isArray(spec)
-      ? (spec as readonly AggSpec[]).map((f) => [typeof f === "string" ? f : f.name || "<lambda>", f])
+      ? (spec as readonly AggSpec[]).map((f) => [aggLabel(f, "<lambda>"), f])
       : Object.entries(spec as Readonly<Record<string, AggSpec>>);
     if (entries.length === 0) throw new FrameError(`resample: agg got an empty ${Array.isArray(spec) ? "list" : "dict"}; give at least one aggregate, e.g. agg(["sum", "mean"]).`);
     for (const [, f] of entries) checkAggName("resample", f);

@@ -5,7 +5,7 @@
 // as pandas.
 
 import { type Column, type Scalar } from "../column.js";
-import { type AggName, type AggSpec, aggregate, checkAggName } from "../aggregates.js";
+import { type AggName, type AggSpec, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, multiIndex } from "../labels.js";
 import type { Series } from "../series.js";
@@ -44,7 +44,7 @@ export class SeriesGroupBy {
       return seriesClass().fromColumn(this.column("agg", spec), this.name, this.keyIndex());
     }
     spec.forEach((f) => checkAggName("groupby.agg", f));
-    const names = spec.map((f) => (typeof f === "string" ? f : f.name || "fn"));
+    const names = spec.map((f) => aggLabel(f, "fn"));
     const dup = names.find((k, i) => names.indexOf(k) !== i);
     if (dup !== undefined) throw new FrameError(`groupby.agg: the function name ${JSON.stringify(dup)} appears twice; name the functions apart.`);
     return frameClass().fromColumns(names, spec.map((f) => this.column("agg", f)), this.keyIndex());
