@@ -5,8 +5,32 @@
 import { numelOf } from "../tensor/shape.js";
 import type { ConvGeometry, PoolGeometry } from "./backend.js";
 
-/** offsets[k * L + l] = image-plane offset read by tap k at output position l, or -1 over padding. */
+/** What a conv's tap geometry depends on (not batch or channels): the key of every per-geometry cache. */
+export const convGeometryKey = (g: ConvGeometry): string =>
+  [g.imgSize, g.kernel, g.stride, g.padding, g.dilation, g.colSize].map((a) => a.join(",")).join("|");
+
+/** `make()` for `key`, computed once and kept in `cache` (cleared past 64 entries). Callers must not write the result. */
+export function cachedBy<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    if (cache.size > 64) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
+const tapCache = new Map<string, Int32Array>();
+
+/**
+ * offsets[k * L + l] = image-plane offset read by tap k at output position l, or -1 over padding.
+ * Cached per geometry (read-only): every conv call of a layer asks for the same table.
+ */
 export function tapTable(g: ConvGeometry): Int32Array {
+  return cachedBy(tapCache, convGeometryKey(g), () => buildTapTable(g));
+}
+
+function buildTapTable(g: ConvGeometry): Int32Array {
   const nd = g.imgSize.length, K = numelOf(g.kernel), L = numelOf(g.colSize);
   // per dim: coordinate of tap k at output o, or -1 outside the image
   const perDim = g.imgSize.map((_, d) => tapCoordinates(g, d));
@@ -86,15 +110,12 @@ const csrCache = new Map<string, { start: Int32Array; offs: Int32Array }>();
 /** The pooling windows in compressed-row form (window o = offs[start[o] .. start[o+1])), cached per geometry. */
 export function poolWindowsCsr(g: PoolGeometry): { start: Int32Array; offs: Int32Array } {
   const key = [g.inSize, g.outSize, g.dilation, ...g.start, ...g.count].map((a) => Array.from(a).join(",")).join("|");
-  let c = csrCache.get(key);
-  if (c) return c;
-  const win = poolWindows(g);
-  const start = new Int32Array(win.length + 1);
-  win.forEach((w, o) => { start[o + 1] = start[o]! + w.length; });
-  const offs = new Int32Array(start[win.length]!);
-  win.forEach((w, o) => offs.set(w, start[o]!));
-  c = { start, offs };
-  if (csrCache.size > 64) csrCache.clear();
-  csrCache.set(key, c);
-  return c;
+  return cachedBy(csrCache, key, () => {
+    const win = poolWindows(g);
+    const start = new Int32Array(win.length + 1);
+    win.forEach((w, o) => { start[o + 1] = start[o]! + w.length; });
+    const offs = new Int32Array(start[win.length]!);
+    win.forEach((w, o) => offs.set(w, start[o]!));
+    return { start, offs };
+  });
 }

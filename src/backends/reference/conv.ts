@@ -5,6 +5,7 @@
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { ConvGeometry } from "../backend.js";
+import { numelOf } from "../../tensor/shape.js";
 import { convSizes, tapTable } from "../geometry.js";
 
 /** out[n, o, l] = bias[o] + sum over the group's channels c and taps k of w[o, c, k] * x[n, c, tap k at l]. */
@@ -86,7 +87,7 @@ export function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: T
 /** cols [N, C, K, L] = the image value each (tap, output position) reads, 0 over padding. */
 export function im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void {
   const table = tapTable(g);
-  const P = g.imgSize.reduce((a, b) => a * b, 1), KL = table.length;
+  const P = numelOf(g.imgSize), KL = table.length;
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {
       const src = (n * g.channels + c) * P, dst = (n * g.channels + c) * KL;
@@ -101,7 +102,7 @@ export function im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void
 /** The adjoint of im2col: img (overwritten) = every column entry added back at its image offset. */
 export function col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void {
   const table = tapTable(g);
-  const P = g.imgSize.reduce((a, b) => a * b, 1), KL = table.length;
+  const P = numelOf(g.imgSize), KL = table.length;
   img.fill(0, 0, g.batch * g.channels * P);
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {

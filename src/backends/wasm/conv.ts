@@ -12,7 +12,7 @@ import type { TypedArray } from "../../tensor/dtype.js";
 import type { ConvGeometry } from "../backend.js";
 import { numelOf, stridesOf } from "../../tensor/shape.js";
 import * as ref from "../reference/conv.js";
-import { convSizes, tapTable } from "../geometry.js";
+import { cachedBy, convGeometryKey, convSizes, tapTable } from "../geometry.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
 import { type KernelArgs, type PoolKernel, type Threading, runRows, threadLocal } from "./threads.js";
@@ -34,9 +34,10 @@ const runsCache = new Map<string, Int32Array>();
  * dilation = stride * (L - 1) + 1), and the joined run made them write past the output row.
  */
 export function convRuns(g: ConvGeometry): Int32Array {
-  const key = geometryKey(g);
-  let runs = runsCache.get(key);
-  if (runs) return runs;
+  return cachedBy(runsCache, convGeometryKey(g), () => buildRuns(g));
+}
+
+function buildRuns(g: ConvGeometry): Int32Array {
   const table = tapTable(g), L = numelOf(g.colSize);
   const out: number[] = [];
   for (let t = 0; t < table.length;) {
@@ -47,13 +48,8 @@ export function convRuns(g: ConvGeometry): Int32Array {
     out.push(t, table[t]!, len);
     t += len;
   }
-  runs = Int32Array.from(out);
-  if (runsCache.size > 64) runsCache.clear();
-  runsCache.set(key, runs);
-  return runs;
+  return Int32Array.from(out);
 }
-
-const geometryKey = (g: ConvGeometry): string => [g.imgSize, g.kernel, g.stride, g.padding, g.dilation, g.colSize].map((a) => a.join(",")).join("|");
 
 /**
  * Bytes of columns one chunk of output positions should take (all channels and taps): small
@@ -92,9 +88,10 @@ const chunkCache = new Map<string, ChunkedRuns>();
  * chunk's own [K, lc] column block, so a kernel can lower one chunk at a time.
  */
 export function chunkedRuns(g: ConvGeometry, lc: number): ChunkedRuns {
-  const key = `${geometryKey(g)}|${lc}`;
-  let cached = chunkCache.get(key);
-  if (cached) return cached;
+  return cachedBy(chunkCache, `${convGeometryKey(g)}|${lc}`, () => buildChunkedRuns(g, lc));
+}
+
+function buildChunkedRuns(g: ConvGeometry, lc: number): ChunkedRuns {
   const full = convRuns(g);
   const L = numelOf(g.colSize);
   const nChunks = Math.ceil(L / lc);
@@ -115,10 +112,7 @@ export function chunkedRuns(g: ConvGeometry, lc: number): ChunkedRuns {
     chunks.set([ch * lc, Math.min(lc, L - ch * lc), first, rs.length / 3], 4 * ch);
     first += rs.length / 3;
   });
-  cached = { runs: Int32Array.from(perChunk.flat()), chunks, longest: Math.min(lc, L) };
-  if (chunkCache.size > 64) chunkCache.clear();
-  chunkCache.set(key, cached);
-  return cached;
+  return { runs: Int32Array.from(perChunk.flat()), chunks, longest: Math.min(lc, L) };
 }
 
 /** The tables of the direct (stride-1, no im2col) kernel for one geometry and channel count. */
@@ -149,9 +143,10 @@ function offsetsOver(shape: readonly number[], strides: readonly number[]): numb
  * g.padding (which must be >= 0), channels C.
  */
 export function directTables(g: ConvGeometry, C: number): DirectTables {
-  const key = `${geometryKey(g)}|${C}`;
-  let t = directCache.get(key);
-  if (t) return t;
+  return cachedBy(directCache, `${convGeometryKey(g)}|${C}`, () => buildDirectTables(g, C));
+}
+
+function buildDirectTables(g: ConvGeometry, C: number): DirectTables {
   const nd = g.imgSize.length, last = nd - 1;
   const padded = g.imgSize.map((n, i) => n + 2 * g.padding[i]!), ps = stridesOf(padded), is = stridesOf(g.imgSize);
   const Pp = numelOf(padded);
@@ -162,10 +157,7 @@ export function directTables(g: ConvGeometry, C: number): DirectTables {
   const taps = offsetsOver(g.kernel, g.dilation.map((d, i) => d * ps[i]!));
   const offs = Int32Array.from(Array.from({ length: C }, (_, c) => taps.map((o) => c * Pp + o)).flat());
   const rowBase = Int32Array.from(offsetsOver(g.colSize.slice(0, last), ps));
-  t = { Pp, padRuns, offs, rowBase, W: g.colSize[last]! };
-  if (directCache.size > 64) directCache.clear();
-  directCache.set(key, t);
-  return t;
+  return { Pp, padRuns, offs, rowBase, W: g.colSize[last]! };
 }
 
 /**
