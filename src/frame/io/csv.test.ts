@@ -467,3 +467,14 @@ describe("onBadLines: skip leaves no trace of the skipped row", () => {
     assert.equal(checked, 300);
   });
 });
+
+describe("readCsv: bool words", () => {
+  it("only True/TRUE/true/False/FALSE/false make a bool column, not Object's own keys", () => {
+    assert.equal(readCsv("x\nTrue\nfalse\n").data[0]!.dtype, "bool");
+    for (const word of ["toString", "constructor", "valueOf", "tRUE"]) {
+      const df = readCsv(`x\n${word}\n`);
+      assert.equal(df.data[0]!.dtype, "string", word);
+      assert.deepEqual(df.col("x").toArray(), [word]);
+    }
+  });
+});

@@ -53,9 +53,8 @@ export interface ReadCsvOptions {
 
 /** pandas 1.5's default NA markers ("None" joined them in pandas 2.0). */
 export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"];
-const BOOL_TEXT: Record<string, number> = { True: 1, TRUE: 1, true: 1, False: 0, FALSE: 0, false: 0 };
 
-/** BOOL_TEXT's value for text[s, e) read from the characters (no substring), or -1. */
+/** 1 or 0 for the bool words pandas reads (True, TRUE, true, False, FALSE, false) at text[s, e), read from the characters (no substring); -1 for any other text. */
 function boolAt(t: string, s: number, e: number): number {
   const n = e - s;
   if (n !== 4 && n !== 5) return -1;
@@ -157,10 +156,11 @@ class Builder {
         const text = t.slice(s, e);
         if (ctx.na.has(text)) { this.missing(); this.n++; return; }
         if (this.forced === "int64" || this.forced === "float64") { this.coerce(text, line); return; }
-        if (this.mode === "int" && text in BOOL_TEXT && this.n === this.countNA()) {
+        const b = this.mode === "int" ? boolAt(t, s, e) : -1;
+        if (b >= 0 && this.n === this.countNA()) {
           this.mode = "bool";
           ctx.promoted(this);
-          this.nums[this.n++] = BOOL_TEXT[text]!;
+          this.nums[this.n++] = b;
           return;
         }
         this.toStringMode(text);
