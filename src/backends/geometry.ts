@@ -77,7 +77,7 @@ export function convSizes(g: ConvGeometry, groups: number, outChannels: number) 
 }
 
 /** For each output position, the flat input-plane offsets of its pooling window (padding dropped). */
-export function poolWindows(g: PoolGeometry): Int32Array[] {
+function poolWindows(g: PoolGeometry): Int32Array[] {
   const nd = g.inSize.length;
   const inStride = g.inSize.map((_, d) => numelOf(g.inSize.slice(d + 1)));
   // per dim and output index: valid input coordinates of the window

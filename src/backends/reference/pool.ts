@@ -4,17 +4,17 @@
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { PoolGeometry } from "../backend.js";
-import { poolWindows } from "../geometry.js";
+import { poolWindowsCsr } from "../geometry.js";
 import { numelOf } from "../../tensor/shape.js";
 
 export function maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: PoolGeometry): void {
-  const win = poolWindows(g);
-  const P = numelOf(g.inSize), O = win.length;
+  const { start, offs } = poolWindowsCsr(g);
+  const P = numelOf(g.inSize), O = start.length - 1;
   for (let p = 0; p < g.planes; p++) {
     for (let o = 0; o < O; o++) {
       let best = -Infinity, at = -1;
-      for (const off of win[o]!) {
-        const v = x[p * P + off]!;
+      for (let j = start[o]!; j < start[o + 1]!; j++) {
+        const off = offs[j]!, v = x[p * P + off]!;
         if (at < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
           best = v;
           at = off;
@@ -27,24 +27,24 @@ export function maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: 
 }
 
 export function avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
-  const win = poolWindows(g);
-  const P = numelOf(g.inSize), O = win.length;
+  const { start, offs } = poolWindowsCsr(g);
+  const P = numelOf(g.inSize), O = start.length - 1;
   for (let p = 0; p < g.planes; p++) {
     for (let o = 0; o < O; o++) {
       let s = 0;
-      for (const off of win[o]!) s += x[p * P + off]!;
+      for (let j = start[o]!; j < start[o + 1]!; j++) s += x[p * P + offs[j]!]!;
       out[p * O + o] = s / divisor[o]!;
     }
   }
 }
 
 export function avgPoolBackward(dy: TypedArray, dx: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
-  const win = poolWindows(g);
-  const P = numelOf(g.inSize), O = win.length;
+  const { start, offs } = poolWindowsCsr(g);
+  const P = numelOf(g.inSize), O = start.length - 1;
   for (let p = 0; p < g.planes; p++) {
     for (let o = 0; o < O; o++) {
       const v = dy[p * O + o]! / divisor[o]!;
-      for (const off of win[o]!) dx[p * P + off]! += v;
+      for (let j = start[o]!; j < start[o + 1]!; j++) dx[p * P + offs[j]!]! += v;
     }
   }
 }
