@@ -227,10 +227,10 @@ export class Arena {
   private readonly fixed: [number, number, boolean][] = [];
   private ranges: [number, number, boolean][] = [];
   /** This call's temporaries [address, bytes], and its outputs to copy out [temporary, destination]. */
-  private temps: [number, number][] = [];
-  private pending: [number, Float32Array | Int32Array][] = [];
+  private readonly temps: [number, number][] = [];
+  private readonly pending: [number, Float32Array | Int32Array][] = [];
   /** This call's inputs already in linear memory [start, end): an output overlapping one is copied out instead. */
-  private inPlace: [number, number][] = [];
+  private readonly inPlace: [number, number][] = [];
 
   constructor(private readonly rt: WasmRuntime) {
     this.scratchBytes = align(rt.exports.gemmScratchBytes());
@@ -248,9 +248,10 @@ export class Arena {
   /** Start a call: the previous call's temporaries go back to the heap. */
   reset(): void {
     for (const [p, bytes] of this.temps) this.heap.free(p, bytes);
-    this.temps = [];
-    this.pending = [];
-    this.inPlace = [];
+    // emptied in place: every kernel call resets, so fresh lists per call are garbage per call
+    this.temps.length = 0;
+    this.pending.length = 0;
+    this.inPlace.length = 0;
     if (this.table) this.writeRanges((this.ranges = this.fixed.slice()));
   }
 
@@ -296,7 +297,7 @@ export class Arena {
   /** Copy the outputs that were not resident back to their arrays. */
   finish(): void {
     for (const [p, o] of this.pending) o.set(o instanceof Float32Array ? this.f32(p, o.length) : this.i32(p, o.length));
-    this.pending = [];
+    this.pending.length = 0;
   }
 
   /**
@@ -306,8 +307,8 @@ export class Arena {
   call(inputs: readonly (Float32Array | Int32Array)[], outputs: readonly (Float32Array | Int32Array)[], body: (ptrs: number[]) => void): void {
     this.reset();
     const ptrs = inputs.map((x) => this.input(x));
-    const outPtrs = outputs.map((o) => this.output(o));
-    body([...ptrs, ...outPtrs]);
+    for (const o of outputs) ptrs.push(this.output(o));
+    body(ptrs);
     this.finish();
   }
 
