@@ -2,7 +2,7 @@
 // tap reads at each output position, the sizes a conv kernel works with, and the pooling windows.
 // Kernels differ in how they compute; they must not differ in what they read.
 
-import { numelOf } from "../tensor/shape.js";
+import { numelOf, stridesOf } from "../tensor/shape.js";
 import type { ConvGeometry, PoolGeometry } from "./backend.js";
 
 /** What a conv's tap geometry depends on (not batch or channels): the key of every per-geometry cache. */
@@ -34,7 +34,7 @@ function buildTapTable(g: ConvGeometry): Int32Array {
   const nd = g.imgSize.length, K = numelOf(g.kernel), L = numelOf(g.colSize);
   // per dim: coordinate of tap k at output o, or -1 outside the image
   const perDim = g.imgSize.map((_, d) => tapCoordinates(g, d));
-  const imgStride = g.imgSize.map((_, d) => numelOf(g.imgSize.slice(d + 1)));
+  const imgStride = stridesOf(g.imgSize);
   const table = new Int32Array(K * L);
   const kc = new Array<number>(nd).fill(0);
   for (let k = 0; k < K; k++) {
@@ -79,7 +79,7 @@ export function convSizes(g: ConvGeometry, groups: number, outChannels: number) 
 /** For each output position, the flat input-plane offsets of its pooling window (padding dropped). */
 function poolWindows(g: PoolGeometry): Int32Array[] {
   const nd = g.inSize.length;
-  const inStride = g.inSize.map((_, d) => numelOf(g.inSize.slice(d + 1)));
+  const inStride = stridesOf(g.inSize);
   // per dim and output index: valid input coordinates of the window
   const perDim = g.outSize.map((o, d) =>
     Array.from({ length: o }, (_, i) => {
