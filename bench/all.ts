@@ -18,7 +18,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as tl from "../src/index.js";
-import { type Impl, type Row, type Workload, context, cores, footnotes, gflopsTable, measureAll, parseArgs, printTable, tensorloomImpl, tfjsImpl } from "./harness.js";
+import {
+  type Impl,
+  type Row,
+  type Workload,
+  context,
+  cores,
+  footnotes,
+  gflopsTable,
+  measureAll,
+  parseArgs,
+  printTable,
+  tensorloomImpl,
+  tfjsImpl,
+} from "./harness.js";
 import { medianRows, targetTable } from "./targets.js";
 import { type PytorchColumn, startPytorch } from "./pytorchServer.js";
 import { matmulWorkloads, wasmOneThread } from "./matmul.js";
@@ -33,8 +46,10 @@ const base = hasWasm ? "tensorloom-wasm" : "tensorloom-reference";
 
 const matmuls = matmulWorkloads();
 const onlyAt = process.argv.indexOf("--only"); // --only <text>: the workloads whose key contains it
-const only = onlyAt > 0 ? process.argv[onlyAt + 1] ?? "" : "";
-const ws: Workload[] = [...matmuls, ...convWorkloads(), ...rnnWorkloads({ trainingOnly: true }), digitsEpochWorkload()].filter((w) => w.key.includes(only));
+const only = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? "") : "";
+const ws: Workload[] = [...matmuls, ...convWorkloads(), ...rnnWorkloads({ trainingOnly: true }), digitsEpochWorkload()].filter((w) =>
+  w.key.includes(only),
+);
 const impls: Impl[] = [
   ...(hasWasm ? [tensorloomImpl("wasm")] : []),
   ...wasmOneThread(matmuls.map((w) => w.key)),
@@ -69,7 +84,10 @@ try {
     // the cells known to take > 5 s run in the first round only; later rounds reuse that time
     const m = await measureAll(ws, impls, { ...o, skipSlow: o.skipSlow || r > 0 });
     if (r === 0) counts = m.counts;
-    else m.rows.forEach((row, i) => { for (const [c, v] of Object.entries(row.times)) if (v === "skipped" && !o.skipSlow) row.times[c] = rounds[0]![i]!.times[c]!; });
+    else
+      m.rows.forEach((row, i) => {
+        for (const [c, v] of Object.entries(row.times)) if (v === "skipped" && !o.skipSlow) row.times[c] = rounds[0]![i]!.times[c]!;
+      });
     rounds.push(m.rows);
   }
 } finally {
@@ -86,15 +104,24 @@ const say = (s: string) => {
 };
 say(`# tensorloom benchmarks (issue #7)\n`);
 say(`${context("bench/all.ts", o)}${o.skipSlow ? ", --skip-slow" : ""}.`);
-say(`tensorloom-wasm runs on ${cores} thread(s) (tl.setNumThreads(os.availableParallelism())); tensorloom-wasm-1t on one. TF.js-wasm is single-threaded under Node.${torchInfo ? ` PyTorch: ${torchInfo}.` : ""}`);
-say(`Ratios are peer ms / ${base} ms: > 1 means ${base} is faster.${nRounds > 1 ? ` Each time is the median over ${nRounds} rounds (every cell measured once per round).` : ""}\n`);
+say(
+  `tensorloom-wasm runs on ${cores} thread(s) (tl.setNumThreads(os.availableParallelism())); tensorloom-wasm-1t on one. TF.js-wasm is single-threaded under Node.${torchInfo ? ` PyTorch: ${torchInfo}.` : ""}`,
+);
+say(
+  `Ratios are peer ms / ${base} ms: > 1 means ${base} is faster.${nRounds > 1 ? ` Each time is the median over ${nRounds} rounds (every cell measured once per round).` : ""}\n`,
+);
 say(printTable(rows, names, base, { print: false }));
 if (ws.some((w) => w.flops)) {
   say(`\nmatmul throughput (2·n³ / time):\n`);
   say(gflopsTable(ws, rows, columns));
 }
 say(`\nAgainst the issue's targets (ratios within one round; PyTorch targets: tensorloom-wasm's time over PyTorch's):\n`);
-say(targetTable(ws.map((w) => w.key), rounds));
+say(
+  targetTable(
+    ws.map((w) => w.key),
+    rounds,
+  ),
+);
 for (const n of [...footnotes(ws, counts, o), ...extraNotes]) say(`\n${n}`);
 
 const dir = fileURLToPath(new URL("./results/", import.meta.url));

@@ -23,7 +23,11 @@ interface Digits {
 let cache: Digits | undefined;
 function digits(): Digits {
   if (cache) return cache;
-  const rows = readFileSync(new URL("../data/digits.csv", import.meta.url), "utf8").trim().split("\n").slice(1).map((l) => l.split(",").map(Number));
+  const rows = readFileSync(new URL("../data/digits.csv", import.meta.url), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",").map(Number));
   const n = Math.round(rows.length * 0.8);
   cache = { n, pixels: rows.slice(0, n).flatMap((r) => r.slice(0, 64).map((v) => v / 16)), labels: rows.slice(0, n).map((r) => r[64]!) };
   return cache;
@@ -31,7 +35,8 @@ function digits(): Digits {
 
 function tensorloomEpoch({ n, pixels, labels }: Digits): void {
   tl.manualSeed(0);
-  const x = tl.tensor(Float32Array.from(pixels), { shape: [n, 1, 8, 8] }), y = tl.tensor(Int32Array.from(labels));
+  const x = tl.tensor(Float32Array.from(pixels), { shape: [n, 1, 8, 8] }),
+    y = tl.tensor(Int32Array.from(labels));
   const model = new DigitsCnn(8, 10);
   const opt = new tl.optim.Adam(model.parameters(), { lr: 3e-3 });
   for (const [xb, yb] of new tl.data.DataLoader(new tl.data.TensorDataset(x, y), { batchSize: 64, shuffle: true })) {
@@ -54,7 +59,8 @@ async function tfjsEpoch({ n, pixels, labels }: Digits): Promise<void> {
     ],
   });
   model.compile({ optimizer: tf.train.adam(3e-3), loss: (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp) });
-  const x = tf.tensor4d(pixels, [n, 8, 8, 1]), y = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
+  const x = tf.tensor4d(pixels, [n, 8, 8, 1]),
+    y = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
   try {
     await model.fit(x, y, { batchSize: 64, epochs: 1, shuffle: true, verbose: 0 });
   } finally {

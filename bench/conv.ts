@@ -20,12 +20,19 @@ export function convWorkloads(): Workload[] {
       label: "conv2d forward (N=32, C 16→32, 32×32, k=3, pad 1)",
       tensorloom: () => {
         tl.manualSeed(0);
-        const x = tl.randn([32, 16, 32, 32]), w = tl.randn([32, 16, 3, 3]).mul(0.1), b = tl.zeros([32]);
+        const x = tl.randn([32, 16, 32, 32]),
+          w = tl.randn([32, 16, 3, 3]).mul(0.1),
+          b = tl.zeros([32]);
         return { run: () => void tl.F.conv2d(x, w, b, { padding: 1 }) };
       },
       tfjs: () => {
-        const x = tf.randomNormal([32, 32, 32, 16]) as tf.Tensor4D, w = tf.randomNormal([3, 3, 16, 32]).mul(0.1) as tf.Tensor4D, b = tf.zeros([32]);
-        return { run: () => void tf.tidy(() => tf.fused.conv2d({ x, filter: w, strides: 1, pad: "same", bias: b }).dataSync()), dispose: disposing([x, w, b]) };
+        const x = tf.randomNormal([32, 32, 32, 16]) as tf.Tensor4D,
+          w = tf.randomNormal([3, 3, 16, 32]).mul(0.1) as tf.Tensor4D,
+          b = tf.zeros([32]);
+        return {
+          run: () => void tf.tidy(() => tf.fused.conv2d({ x, filter: w, strides: 1, pad: "same", bias: b }).dataSync()),
+          dispose: disposing([x, w, b]),
+        };
       },
     },
     {
@@ -33,16 +40,19 @@ export function convWorkloads(): Workload[] {
       label: "conv2d forward+backward (same sizes, grads of x and w)",
       tensorloom: () => {
         tl.manualSeed(0);
-        const x0 = tl.randn([32, 16, 32, 32]), w0 = tl.randn([32, 16, 3, 3]).mul(0.1);
+        const x0 = tl.randn([32, 16, 32, 32]),
+          w0 = tl.randn([32, 16, 3, 3]).mul(0.1);
         return {
           run: () => {
-            const x = x0.detach().requiresGrad_(), w = w0.detach().requiresGrad_();
+            const x = x0.detach().requiresGrad_(),
+              w = w0.detach().requiresGrad_();
             tl.F.conv2d(x, w, null, { padding: 1 }).sum().backward();
           },
         };
       },
       tfjs: () => {
-        const x = tf.randomNormal([32, 32, 32, 16]) as tf.Tensor4D, w = tf.randomNormal([3, 3, 16, 32]).mul(0.1) as tf.Tensor4D;
+        const x = tf.randomNormal([32, 32, 32, 16]) as tf.Tensor4D,
+          w = tf.randomNormal([3, 3, 16, 32]).mul(0.1) as tf.Tensor4D;
         const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum());
         return { run: () => void tf.tidy(() => grads([x, w]).forEach((g) => g.dataSync())), dispose: disposing([x, w]) };
       },
@@ -53,16 +63,19 @@ export function convWorkloads(): Workload[] {
       label: "depthwise conv2d forward+backward (N=32, C=64, 32×32, k=3, pad 1, groups 64)",
       tensorloom: () => {
         tl.manualSeed(0);
-        const x0 = tl.randn([32, 64, 32, 32]), w0 = tl.randn([64, 1, 3, 3]).mul(0.1);
+        const x0 = tl.randn([32, 64, 32, 32]),
+          w0 = tl.randn([64, 1, 3, 3]).mul(0.1);
         return {
           run: () => {
-            const x = x0.detach().requiresGrad_(), w = w0.detach().requiresGrad_();
+            const x = x0.detach().requiresGrad_(),
+              w = w0.detach().requiresGrad_();
             tl.F.conv2d(x, w, null, { padding: 1, groups: 64 }).sum().backward();
           },
         };
       },
       tfjs: () => {
-        const x = tf.randomNormal([32, 32, 32, 64]) as tf.Tensor4D, w = tf.randomNormal([3, 3, 64, 1]).mul(0.1) as tf.Tensor4D;
+        const x = tf.randomNormal([32, 32, 32, 64]) as tf.Tensor4D,
+          w = tf.randomNormal([3, 3, 64, 1]).mul(0.1) as tf.Tensor4D;
         const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum());
         return { run: () => void tf.tidy(() => grads([x, w]).forEach((g) => g.dataSync())), dispose: disposing([x, w]) };
       },
@@ -73,11 +86,13 @@ export function convWorkloads(): Workload[] {
       label: "conv1d forward (N=32, C 64→64, L=256, k=5)",
       tensorloom: () => {
         tl.manualSeed(0);
-        const x = tl.randn([32, 64, 256]), w = tl.randn([64, 64, 5]).mul(0.05);
+        const x = tl.randn([32, 64, 256]),
+          w = tl.randn([64, 64, 5]).mul(0.05);
         return { run: () => void tl.F.conv1d(x, w) };
       },
       tfjs: () => {
-        const x = tf.randomNormal([32, 256, 64]) as tf.Tensor3D, w = tf.randomNormal([5, 64, 64]).mul(0.05) as tf.Tensor3D;
+        const x = tf.randomNormal([32, 256, 64]) as tf.Tensor3D,
+          w = tf.randomNormal([5, 64, 64]).mul(0.05) as tf.Tensor3D;
         return { run: () => void tf.tidy(() => tf.conv1d(x, w, 1, "valid").dataSync()), dispose: disposing([x, w]) };
       },
     },
@@ -86,11 +101,13 @@ export function convWorkloads(): Workload[] {
       label: "conv3d forward (N=4, C 8→16, 16³, k=3)",
       tensorloom: () => {
         tl.manualSeed(0);
-        const x = tl.randn([4, 8, 16, 16, 16]), w = tl.randn([16, 8, 3, 3, 3]).mul(0.1);
+        const x = tl.randn([4, 8, 16, 16, 16]),
+          w = tl.randn([16, 8, 3, 3, 3]).mul(0.1);
         return { run: () => void tl.F.conv3d(x, w) };
       },
       tfjs: () => {
-        const x = tf.randomNormal([4, 16, 16, 16, 8]) as tf.Tensor5D, w = tf.randomNormal([3, 3, 3, 8, 16]).mul(0.1) as tf.Tensor5D;
+        const x = tf.randomNormal([4, 16, 16, 16, 8]) as tf.Tensor5D,
+          w = tf.randomNormal([3, 3, 3, 8, 16]).mul(0.1) as tf.Tensor5D;
         return { run: () => void tf.tidy(() => tf.conv3d(x, w, 1, "valid").dataSync()), dispose: disposing([x, w]) };
       },
     },

@@ -98,7 +98,12 @@ export interface BenchOptions {
 
 export function parseArgs(defaultRuns: number): BenchOptions & { quick: boolean; pytorch: boolean } {
   const quick = process.argv.includes("--quick");
-  return { quick, runs: quick ? 1 : defaultRuns, skipSlow: process.argv.includes("--skip-slow"), pytorch: process.argv.includes("--pytorch") };
+  return {
+    quick,
+    runs: quick ? 1 : defaultRuns,
+    skipSlow: process.argv.includes("--skip-slow"),
+    pytorch: process.argv.includes("--pytorch"),
+  };
 }
 
 /** True when this module is the script node/tsx was started with (not imported by all.ts). */
@@ -122,7 +127,10 @@ export const notes = new Set<string>();
  * cell (`once`, or a first run over `slowMs`) stops there: its first, cold run is its time
  * (`cold` = true); warm-ups stop early once they have taken `slowMs` in all.
  */
-export async function measure(fn: () => unknown | Promise<unknown>, { runs = 5, once = false, slowMs = 1500, maxMs = 6000, warmups = 3 } = {}): Promise<{ ms: number; n: number; cold: boolean }> {
+export async function measure(
+  fn: () => unknown | Promise<unknown>,
+  { runs = 5, once = false, slowMs = 1500, maxMs = 6000, warmups = 3 } = {},
+): Promise<{ ms: number; n: number; cold: boolean }> {
   const t0 = performance.now();
   await fn();
   const first = performance.now() - t0;
@@ -149,7 +157,9 @@ function describeError(impl: Impl, e: unknown): string {
       DepthwiseConv2dNativeBackpropInput: "the depthwise conv2d input gradient",
       DepthwiseConv2dNativeBackpropFilter: "the depthwise conv2d weight gradient",
     };
-    notes.add(`¹ TF.js's ${kernel[2]} backend has no \`${kernel[1]}\` kernel (${what[kernel[1]!] ?? "a gradient kernel"}): training through it throws there.`);
+    notes.add(
+      `¹ TF.js's ${kernel[2]} backend has no \`${kernel[1]}\` kernel (${what[kernel[1]!] ?? "a gradient kernel"}): training through it throws there.`,
+    );
     return UNSUPPORTED;
   }
   console.error(`${impl.column}: ${msg}`);
@@ -221,12 +231,24 @@ export function footnotes(ws: Workload[], counts: Measured["counts"], o: BenchOp
 
 /** The cells that ran once (slow), as one line for the notes. */
 export function onceNote(ws: Workload[], counts: Measured["counts"]): string | null {
-  const once = ws.flatMap((w) => Object.entries(counts[w.key] ?? {}).filter(([, n]) => n === 0).map(([c]) => `${c} on ${w.key}`));
+  const once = ws.flatMap((w) =>
+    Object.entries(counts[w.key] ?? {})
+      .filter(([, n]) => n === 0)
+      .map(([c]) => `${c} on ${w.key}`),
+  );
   return once.length ? `Run once, no warm-up (known to take > 5 s, or the first run took > 1.5 s): ${once.join("; ")}.` : null;
 }
 
 export function fmtMs(v: number | null | string | undefined): string {
-  return typeof v === "number" ? (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)) : v === null || v === undefined ? "-" : v;
+  return typeof v === "number"
+    ? v >= 100
+      ? v.toFixed(0)
+      : v >= 10
+        ? v.toFixed(1)
+        : v.toFixed(2)
+    : v === null || v === undefined
+      ? "-"
+      : v;
 }
 
 /**
@@ -238,10 +260,12 @@ export function printTable(rows: Row[], names: string[], base: string, { print =
   const lines = [header.join(" | "), header.map(() => "---").join(" | ")];
   for (const r of rows) {
     const b = r.times[base];
-    const ratios = names.filter((n) => n !== base).map((n) => {
-      const v = r.times[n];
-      return typeof v === "number" && typeof b === "number" ? `${(v / b).toFixed(2)}×` : typeof v === "string" ? v : "-";
-    });
+    const ratios = names
+      .filter((n) => n !== base)
+      .map((n) => {
+        const v = r.times[n];
+        return typeof v === "number" && typeof b === "number" ? `${(v / b).toFixed(2)}×` : typeof v === "string" ? v : "-";
+      });
     lines.push([r.workload, ...names.map((n) => fmtMs(r.times[n])), ...ratios].join(" | "));
   }
   const table = lines.map((l) => `| ${l} |`).join("\n");

@@ -7,7 +7,20 @@
 
 import * as tl from "../src/index.js";
 import * as tf from "@tensorflow/tfjs";
-import { type Impl, type Workload, context, cores, footnotes, gflopsTable, isMain, measureAll, parseArgs, printTable, tensorloomImpl, tfjsImpl } from "./harness.js";
+import {
+  type Impl,
+  type Workload,
+  context,
+  cores,
+  footnotes,
+  gflopsTable,
+  isMain,
+  measureAll,
+  parseArgs,
+  printTable,
+  tensorloomImpl,
+  tfjsImpl,
+} from "./harness.js";
 
 export const MATMUL_SIZES = [512, 1024] as const;
 
@@ -18,11 +31,13 @@ export function matmulWorkloads(): Workload[] {
     flops: 2 * n * n * n,
     tensorloom: () => {
       tl.manualSeed(0);
-      const a = tl.randn([n, n]), b = tl.randn([n, n]);
+      const a = tl.randn([n, n]),
+        b = tl.randn([n, n]);
       return { run: () => void tl.matmul(a, b) };
     },
     tfjs: () => {
-      const a = tf.randomNormal([n, n]), b = tf.randomNormal([n, n]);
+      const a = tf.randomNormal([n, n]),
+        b = tf.randomNormal([n, n]);
       return {
         run: () => {
           const c = tf.matMul(a, b);
@@ -50,7 +65,9 @@ if (isMain(import.meta.url)) {
   const { rows, counts } = await measureAll(ws, impls, o);
   const names = impls.map((i) => i.column);
   console.log(context("matmul benchmark", o));
-  console.log(`tensorloom-wasm: ${cores} thread(s) (tl.setNumThreads(os.availableParallelism())); tensorloom-wasm-1t: tl.setNumThreads(1).\n`);
+  console.log(
+    `tensorloom-wasm: ${cores} thread(s) (tl.setNumThreads(os.availableParallelism())); tensorloom-wasm-1t: tl.setNumThreads(1).\n`,
+  );
   printTable(rows, names, names.includes("tensorloom-wasm") ? "tensorloom-wasm" : names[0]!);
   console.log("");
   console.log(gflopsTable(ws, rows, names));

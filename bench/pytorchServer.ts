@@ -52,9 +52,14 @@ export function startPytorch(quick: boolean): Promise<PytorchColumn | string> {
     for (const w of waiting.splice(0)) w(null);
   };
   child.on("exit", onGone);
-  child.on("error", (e) => { lastErr = e.message; onGone(); });
+  child.on("error", (e) => {
+    lastErr = e.message;
+    onGone();
+  });
 
-  return new Promise<boolean>((resolve) => { ready = resolve; }).then((ok) => {
+  return new Promise<boolean>((resolve) => {
+    ready = resolve;
+  }).then((ok) => {
     if (!ok) {
       child.kill();
       return `PyTorch not measured: ${python} bench/pytorch.py --serve did not start (${lastErr || "no output"}); no pytorch column.`;
@@ -66,7 +71,9 @@ export function startPytorch(quick: boolean): Promise<PytorchColumn | string> {
           if (line === null) return resolve(`error (pytorch.py exited: ${lastErr.slice(0, 60)})`);
           try {
             const r = JSON.parse(line) as { ms?: number; error?: string };
-            resolve(typeof r.ms === "number" ? r.ms : r.error?.startsWith("no such workload") ? "-" : `error (${(r.error ?? line).slice(0, 60)})`);
+            resolve(
+              typeof r.ms === "number" ? r.ms : r.error?.startsWith("no such workload") ? "-" : `error (${(r.error ?? line).slice(0, 60)})`,
+            );
           } catch {
             resolve(`error (${line.slice(0, 60)})`);
           }

@@ -16,7 +16,10 @@ import * as tl from "../src/index.js";
 import * as tf from "@tensorflow/tfjs";
 import { type Cell, type Workload, context, defaultImpls, footnotes, isMain, measureAll, parseArgs, printTable } from "./harness.js";
 
-const T = 64, B = 32, F = 32, H = 128;
+const T = 64,
+  B = 32,
+  F = 32,
+  H = 128;
 const KINDS = ["LSTM", "GRU"] as const;
 type Kind = (typeof KINDS)[number];
 type Mode = "training step" | "forward";
@@ -24,7 +27,8 @@ type Mode = "training step" | "forward";
 function ours(kind: Kind, mode: Mode): Cell {
   tl.manualSeed(0);
   const m = kind === "LSTM" ? new tl.nn.LSTM(F, H) : new tl.nn.GRU(F, H);
-  const x = tl.randn([T, B, F]), g = tl.randn([T, B, H]);
+  const x = tl.randn([T, B, F]),
+    g = tl.randn([T, B, H]);
   if (mode === "forward") return { run: () => void tl.noGrad(() => m.forward(x)) };
   return {
     run: () => {
@@ -39,7 +43,8 @@ function tfjs(kind: Kind, mode: Mode): Cell {
   // glorotUniform instead of the default orthogonal recurrent init: only the set-up is faster
   const args = { units: H, returnSequences: true, recurrentActivation: "sigmoid" as const, recurrentInitializer: "glorotUniform" as const };
   const layer = kind === "LSTM" ? tf.layers.lstm(args) : tf.layers.gru(args);
-  const x = tf.randomNormal([B, T, F]), g = tf.randomNormal([B, T, H]);
+  const x = tf.randomNormal([B, T, F]),
+    g = tf.randomNormal([B, T, H]);
   tf.tidy(() => void layer.apply(x)); // build the weights
   const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
   const dispose = () => {
@@ -64,7 +69,10 @@ export function rnnWorkloads({ trainingOnly = false } = {}): Workload[] {
   return KINDS.flatMap((k) =>
     modes.map((mode) => ({
       key: `${k} ${mode}`,
-      label: mode === "forward" ? `${k} forward only (same sizes)` : `${k} training step (forward + backward, T=${T}, B=${B}, in ${F}, hidden ${H})`,
+      label:
+        mode === "forward"
+          ? `${k} forward only (same sizes)`
+          : `${k} training step (forward + backward, T=${T}, B=${B}, in ${F}, hidden ${H})`,
       tensorloom: () => ours(k, mode),
       tfjs: () => tfjs(k, mode),
     })),

@@ -11,10 +11,16 @@ import { join } from "node:path";
 
 it("vanishing-gradients example runs and reports gradient norms through time for RNN, LSTM and GRU", () => {
   const out = mkdtempSync(join(tmpdir(), "tensorloom-vg-"));
-  const r = spawnSync(process.execPath, ["--import", "tsx", "examples/vanishingGradients.ts", "--T", "16", "--steps", "15", "--hidden", "8", "--out", out], { encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "examples/vanishingGradients.ts", "--T", "16", "--steps", "15", "--hidden", "8", "--out", out],
+    { encoding: "utf8" },
+  );
   assert.equal(r.status, 0, r.stderr);
   for (const kind of ["RNN", "LSTM", "GRU"]) {
-    const m = new RegExp(`^${kind}\\s+\\|\\|dL/dH_1\\|\\| / \\|\\|dL/dH_T\\|\\|: init (\\S+) / (\\S+) .*accuracy ([\\d.]+)%`, "m").exec(r.stdout);
+    const m = new RegExp(`^${kind}\\s+\\|\\|dL/dH_1\\|\\| / \\|\\|dL/dH_T\\|\\|: init (\\S+) / (\\S+) .*accuracy ([\\d.]+)%`, "m").exec(
+      r.stdout,
+    );
     assert.ok(m, r.stdout);
     if (kind === "RNN") assert.ok(Number(m[1]) / Number(m[2]) < 1e-3, r.stdout);
   }

@@ -17,7 +17,11 @@ const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const T = arg("T", 30), HIDDEN = arg("hidden", 24), BATCH = arg("batch", 32), STEPS = arg("steps", 300), LR = arg("lr", 0.02);
+const T = arg("T", 30),
+  HIDDEN = arg("hidden", 24),
+  BATCH = arg("batch", 32),
+  STEPS = arg("steps", 300),
+  LR = arg("lr", 0.02);
 // PyTorch initialises every bias from U(-k, k), so an LSTM's forget gate starts half closed and
 // its cell path decays like 0.5^t; opening it (bias 1) is the usual practice. --forgetBias 0 shows
 // the plain PyTorch initialisation, which needs many more steps on this task.
@@ -32,7 +36,8 @@ const outDir = outIdx > 0 ? resolve(process.argv[outIdx + 1]!) : resolve(here, "
  * Predicting the mean (1) gives MSE 1/6; a prediction within 0.04 of y counts as correct.
  */
 function addingBatch(batch: number, gen: tl.Generator): { x: tl.Tensor; y: tl.Tensor } {
-  const x = new Float32Array(T * batch * 2), y = new Float32Array(batch);
+  const x = new Float32Array(T * batch * 2),
+    y = new Float32Array(batch);
   for (let b = 0; b < batch; b++) {
     const first = gen.int(0, Math.max(1, Math.floor(T / 10)));
     const second = gen.int(Math.floor(T / 2), T);
@@ -56,7 +61,10 @@ class Adder extends nn.Module {
   readonly head: tl.nn.Linear;
   constructor(kind: "RNN" | "LSTM" | "GRU") {
     super();
-    this.rnn = this.registerModule("rnn", kind === "RNN" ? new nn.RNN(2, HIDDEN) : kind === "LSTM" ? new nn.LSTM(2, HIDDEN) : new nn.GRU(2, HIDDEN));
+    this.rnn = this.registerModule(
+      "rnn",
+      kind === "RNN" ? new nn.RNN(2, HIDDEN) : kind === "LSTM" ? new nn.LSTM(2, HIDDEN) : new nn.GRU(2, HIDDEN),
+    );
     this.head = this.registerModule("head", new nn.Linear(HIDDEN, 1));
     if (this.rnn instanceof nn.LSTM && FORGET_BIAS !== 0) {
       // a common LSTM practice (Jozefowicz et al., 2015): start the forget gate open
@@ -91,7 +99,9 @@ function evaluate(model: Adder, batch: { x: tl.Tensor; y: tl.Tensor }): { mse: n
 const gen = new tl.Generator(1234);
 const probe = addingBatch(256, gen); // a fixed batch for gradient norms and evaluation
 const results: { kind: string; init: number[]; trained: number[]; mse: number; accuracy: number; seconds: number }[] = [];
-console.log(`adding problem: T = ${T} steps, hidden ${HIDDEN}, batch ${BATCH}, ${STEPS} Adam steps (lr ${LR}, gradients clipped to norm 1), LSTM forget bias ${FORGET_BIAS}; predicting 1 gives MSE 0.167`);
+console.log(
+  `adding problem: T = ${T} steps, hidden ${HIDDEN}, batch ${BATCH}, ${STEPS} Adam steps (lr ${LR}, gradients clipped to norm 1), LSTM forget bias ${FORGET_BIAS}; predicting 1 gives MSE 0.167`,
+);
 for (const kind of ["RNN", "LSTM", "GRU"] as const) {
   tl.manualSeed(0);
   const model = new Adder(kind);

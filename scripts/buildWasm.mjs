@@ -33,7 +33,17 @@ const variants = {
   simd: ["--enable", "simd"],
   relaxed: ["--enable", "simd", "--enable", "relaxed-simd"],
   simdShared: ["--enable", "simd", "--enable", "threads", "--sharedMemory", "--maximumMemory", String(MAX_PAGES)],
-  relaxedShared: ["--enable", "simd", "--enable", "relaxed-simd", "--enable", "threads", "--sharedMemory", "--maximumMemory", String(MAX_PAGES)],
+  relaxedShared: [
+    "--enable",
+    "simd",
+    "--enable",
+    "relaxed-simd",
+    "--enable",
+    "threads",
+    "--sharedMemory",
+    "--maximumMemory",
+    String(MAX_PAGES),
+  ],
 };
 
 const assemblyDir = "src/backends/wasm/assembly/";
@@ -45,7 +55,9 @@ async function compile(flags, checked = false) {
   const { error } = await asc.main([entry, "-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--outFile", "out.wasm", ...flags], {
     baseDir: root,
     stderr,
-    writeFile: (name, contents) => { if (name.endsWith(".wasm")) binary = contents; },
+    writeFile: (name, contents) => {
+      if (name.endsWith(".wasm")) binary = contents;
+    },
     ...(checked ? { readFile: readChecked } : {}),
   });
   if (error) throw new Error(`asc failed: ${error.message}\n${stderr.toString()}`);
@@ -86,19 +98,29 @@ function instrument(source) {
   // comments out (newlines kept): a builtin named in a comment is not a call
   const text = source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, " "));
   for (const m of text.matchAll(MEMORY_BUILTIN)) {
-    if (!ACCESSES.some((a) => { a.re.lastIndex = m.index; return a.re.test(text); })) throw new Error(`buildWasm --checked: no check for ${m[0]}`);
+    if (
+      !ACCESSES.some((a) => {
+        a.re.lastIndex = m.index;
+        return a.re.test(text);
+      })
+    )
+      throw new Error(`buildWasm --checked: no check for ${m[0]}`);
   }
   return wrap(text);
 }
 
 /** Any builtin that reads or writes linear memory (a load/store of any type, bulk memory, atomics). */
-const MEMORY_BUILTIN = /(?<![\w.])(?:(?:v128|[if]\d+x\d+|[iuf]\d+)\.(?:load|store)\w*|memory\.(?:fill|copy|init)|atomic\.\w+|(?:load|store)(?:<\w+>)?)\(/g;
+const MEMORY_BUILTIN =
+  /(?<![\w.])(?:(?:v128|[if]\d+x\d+|[iuf]\d+)\.(?:load|store)\w*|memory\.(?:fill|copy|init)|atomic\.\w+|(?:load|store)(?:<\w+>)?)\(/g;
 
 function wrap(text) {
   let out = "";
   let i = 0;
   while (i < text.length) {
-    const hit = ACCESSES.map((a) => { a.re.lastIndex = i; return [a, a.re.exec(text)]; }).find(([, m]) => m);
+    const hit = ACCESSES.map((a) => {
+      a.re.lastIndex = i;
+      return [a, a.re.exec(text)];
+    }).find(([, m]) => m);
     if (!hit || !/[^\w.]/.test(text[i - 1] ?? " ")) {
       out += text[i++];
       continue;
@@ -108,8 +130,10 @@ function wrap(text) {
     const { args, end } = splitArgs(text, open);
     const ins = args.map(wrap);
     if (a.fill) ins[0] = `ck(${ins[0]}, 0, <usize>(${ins[2]}), true)`;
-    else if (a.copy) { ins[0] = `ck(${ins[0]}, 0, <usize>(${ins[2]}), true)`; ins[1] = `ck(${ins[1]}, 0, <usize>(${ins[2]}), false)`; }
-    else ins[0] = `ck(${ins[0]}, ${args[a.offset] ?? "0"}, ${a.bytes(m)}, ${a.write})`;
+    else if (a.copy) {
+      ins[0] = `ck(${ins[0]}, 0, <usize>(${ins[2]}), true)`;
+      ins[1] = `ck(${ins[1]}, 0, <usize>(${ins[2]}), false)`;
+    } else ins[0] = `ck(${ins[0]}, ${args[a.offset] ?? "0"}, ${a.bytes(m)}, ${a.write})`;
     out += m[0] + ins.join(",") + ")";
     i = end + 1;
   }
@@ -119,7 +143,8 @@ function wrap(text) {
 /** The top-level arguments of the call whose "(" ends just before `open`, and the index of its ")". */
 function splitArgs(text, open) {
   const args = [];
-  let depth = 0, start = open;
+  let depth = 0,
+    start = open;
   for (let j = open; j < text.length; j++) {
     const c = text[j];
     if (c === "(" || c === "[" || c === "{") depth++;
@@ -143,7 +168,13 @@ if (checkedArg) {
   for (const f of readdirSync(root + assemblyDir).sort()) hash.update("\0" + f + "\0" + readFileSync(root + assemblyDir + f, "utf8"));
   // node_modules/.cache where it can be written, else the system's temporary directory
   let dir = root + "node_modules/.cache/tensorloom/";
-  try { mkdirSync(dir, { recursive: true }); accessSync(dir, constants.W_OK); } catch { dir = join(tmpdir(), "tensorloom-wasm-checked/"); mkdirSync(dir, { recursive: true }); }
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch {
+    dir = join(tmpdir(), "tensorloom-wasm-checked/");
+    mkdirSync(dir, { recursive: true });
+  }
   const file = `${dir}wasm-checked-${name}-${hash.digest("hex").slice(0, 16)}.wasm`;
   if (!existsSync(file)) {
     const bytes = await compile(variants[name], true);

@@ -17,8 +17,13 @@ for (const kind of ["export", "member", "method"] as const) {
 const undocumented = items.filter((i) => !i.documented);
 if (args.has("--list")) for (const i of undocumented) console.log(`  ${i.name} (${i.file})`);
 if (args.has("--update")) {
-  const header = "# Public names still without a doc comment (test/docs.test.ts). This list may only shrink:\n# document a name, then run `node --import tsx scripts/docCoverage.ts --update`.\n";
-  const old = existsSync(ALLOWLIST) ? readFileSync(ALLOWLIST, "utf8").split("\n").filter((l) => l && !l.startsWith("#")) : null;
+  const header =
+    "# Public names still without a doc comment (test/docs.test.ts). This list may only shrink:\n# document a name, then run `node --import tsx scripts/docCoverage.ts --update`.\n";
+  const old = existsSync(ALLOWLIST)
+    ? readFileSync(ALLOWLIST, "utf8")
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"))
+    : null;
   const still = new Set(undocumented.map((i) => i.name));
   const keep = old === null ? [...still].sort() : old.filter((n) => still.has(n));
   const added = [...still].filter((n) => !keep.includes(n));

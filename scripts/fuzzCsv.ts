@@ -14,10 +14,15 @@ const num = (name: string, dflt: number): number => {
   const k = args.indexOf(`--${name}`);
   if (k < 0) return dflt;
   const v = Number(args[k + 1]);
-  if (!Number.isInteger(v) || v < 0) { console.error(`fuzzCsv: --${name} needs a non-negative integer, got ${JSON.stringify(args[k + 1])}.`); process.exit(2); }
+  if (!Number.isInteger(v) || v < 0) {
+    console.error(`fuzzCsv: --${name} needs a non-negative integer, got ${JSON.stringify(args[k + 1])}.`);
+    process.exit(2);
+  }
   return v;
 };
-const seed = num("seed", 20261207), from = num("from", 0), count = num("count", 12_000);
+const seed = num("seed", 20261207),
+  from = num("from", 0),
+  count = num("count", 12_000);
 
 if (args.includes("--child")) {
   // --hang-at N: case N never returns (the watchdog's own test)
@@ -32,7 +37,11 @@ if (args.includes("--child")) {
   const t0 = Date.now();
   const s = await runWithWatchdog(seed, from, count);
   console.log(`CSV fuzz: seed ${seed}, cases ${from}..${from + count - 1} (${count}), ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  console.log(`shapes: ${Object.entries(s.shapes).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  console.log(
+    `shapes: ${Object.entries(s.shapes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
+  );
   for (const k of CLASSES) console.log(`  ${k.padEnd(26)} ${s.counts[k]}`);
   for (const f of s.failures) console.log(`\n#${f.i} ${f.cls}: ${f.detail.split("\n")[0]}\n  input: ${JSON.stringify(f.input)}`);
   const bad = CLASSES.filter((k) => k !== "ok" && k !== "refused invalid").reduce((a, k) => a + s.counts[k], 0);

@@ -18,12 +18,21 @@ const arg = (name: string, dflt: number): number => {
   }
   return v;
 };
-const seed = arg("seed", 13), from = arg("from", 0), count = arg("count", 20_000), hangMs = arg("hang-ms", 10_000);
+const seed = arg("seed", 13),
+  from = arg("from", 0),
+  count = arg("count", 20_000),
+  hangMs = arg("hang-ms", 10_000);
 const started = Date.now();
 const total = await runWatched(seed, from, count, hangMs);
 
-const fmt = (o: Record<string, number>) => Object.entries(o).sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k.padEnd(40)} ${v}`).join("\n");
-console.log(`safetensors fuzz: seed ${seed}, inputs ${from}..${from + count - 1} (${count}), ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const fmt = (o: Record<string, number>) =>
+  Object.entries(o)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `  ${k.padEnd(40)} ${v}`)
+    .join("\n");
+console.log(
+  `safetensors fuzz: seed ${seed}, inputs ${from}..${from + count - 1} (${count}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 console.log(`files by class:\n${fmt({ ...total.counts, hang: total.hangs.length })}`);
 console.log(`dicts written by encodeSafetensors, by class:\n${fmt(total.writer)}`);
 console.log(`refusals by rule (oracle):\n${fmt(total.rules)}`);

@@ -34,17 +34,30 @@ export function importGraph(dir) {
 export function importCycles(dir) {
   const graph = importGraph(dir);
   let next = 0;
-  const stack = [], onStack = new Set(), index = new Map(), low = new Map(), sccs = [];
+  const stack = [],
+    onStack = new Set(),
+    index = new Map(),
+    low = new Map(),
+    sccs = [];
   function visit(v) {
-    index.set(v, next); low.set(v, next++); stack.push(v); onStack.add(v);
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v), low.get(w))); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
     }
     if (low.get(v) === index.get(v)) {
       const c = [];
       let w;
-      do { w = stack.pop(); onStack.delete(w); c.push(w); } while (w !== v);
+      do {
+        w = stack.pop();
+        onStack.delete(w);
+        c.push(w);
+      } while (w !== v);
       if (c.length > 1) sccs.push(c.map((f) => relative(process.cwd(), f)).sort());
     }
   }

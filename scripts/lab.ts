@@ -27,7 +27,8 @@ export interface LabPage {
 /** The text of the first element or attribute the pattern captures, HTML entities left as written. */
 function capture(html: string, re: RegExp, what: string, file: string): string {
   const m = re.exec(html);
-  if (!m) throw new Error(`lab: ${file} has no ${what}; every page's index.html needs a <title> and a <meta name="description" content="...">.`);
+  if (!m)
+    throw new Error(`lab: ${file} has no ${what}; every page's index.html needs a <title> and a <meta name="description" content="...">.`);
   return m[1]!.trim();
 }
 
@@ -35,7 +36,10 @@ function capture(html: string, re: RegExp, what: string, file: string): string {
 export function listPages(): LabPage[] {
   const dir = join(LAB, "pages");
   return readdirSync(dir)
-    .filter((slug) => statSync(join(dir, slug)).isDirectory() && existsSync(join(dir, slug, "index.html")) && existsSync(join(dir, slug, "main.ts")))
+    .filter(
+      (slug) =>
+        statSync(join(dir, slug)).isDirectory() && existsSync(join(dir, slug, "index.html")) && existsSync(join(dir, slug, "main.ts")),
+    )
     .sort()
     .map((slug) => {
       const file = join("lab", "pages", slug, "index.html");
@@ -50,14 +54,20 @@ export function listPages(): LabPage[] {
 
 /** The front page: lab/index.html with its <!-- pages --> marker replaced by one link per page. */
 export function frontPage(pages: readonly LabPage[]): string {
-  const items = pages.map((p) => `    <li><span class="num">${p.slug.slice(0, 2)}</span><a href="pages/${p.slug}/">${p.title}</a><p>${p.description}</p></li>`);
+  const items = pages.map(
+    (p) => `    <li><span class="num">${p.slug.slice(0, 2)}</span><a href="pages/${p.slug}/">${p.title}</a><p>${p.description}</p></li>`,
+  );
   return readFileSync(join(LAB, "index.html"), "utf8").replace("<!-- pages -->", items.join("\n"));
 }
 
 function esbuildOptions(outDir: string, pages: readonly LabPage[], dev: boolean): BuildOptions {
   return {
     // main.ts, and any NAME.worker.ts a page starts as a Web Worker (new URL("./NAME.worker.js", import.meta.url))
-    entryPoints: pages.flatMap((p) => ["main.ts", ...readdirSync(join(LAB, "pages", p.slug)).filter((f) => f.endsWith(".worker.ts"))].map((f) => join(LAB, "pages", p.slug, f))),
+    entryPoints: pages.flatMap((p) =>
+      ["main.ts", ...readdirSync(join(LAB, "pages", p.slug)).filter((f) => f.endsWith(".worker.ts"))].map((f) =>
+        join(LAB, "pages", p.slug, f),
+      ),
+    ),
     outbase: LAB,
     outdir: outDir,
     bundle: true,
@@ -84,7 +94,12 @@ export function pageDocument(p: LabPage, source: string): string {
   if (/<html[\s>]/i.test(source)) return source;
   const at = source.search(/<h1[\s>]/i);
   if (at < 0) throw new Error(`lab: lab/pages/${p.slug}/index.html has no <h1>; a page's content starts at its heading.`);
-  const indent = (t: string): string => t.trim().split("\n").map((l) => `  ${l}`).join("\n");
+  const indent = (t: string): string =>
+    t
+      .trim()
+      .split("\n")
+      .map((l) => `  ${l}`)
+      .join("\n");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -111,10 +126,14 @@ function copyStatic(outDir: string, pages: readonly LabPage[]): void {
   writeFileSync(join(outDir, "index.html"), frontPage(pages));
   for (const p of pages) {
     mkdirSync(join(outDir, "pages", p.slug), { recursive: true });
-    writeFileSync(join(outDir, "pages", p.slug, "index.html"), pageDocument(p, readFileSync(join(LAB, "pages", p.slug, "index.html"), "utf8")));
+    writeFileSync(
+      join(outDir, "pages", p.slug, "index.html"),
+      pageDocument(p, readFileSync(join(LAB, "pages", p.slug, "index.html"), "utf8")),
+    );
   }
   mkdirSync(join(outDir, "shared"), { recursive: true });
-  for (const f of readdirSync(join(LAB, "shared")).filter((f) => f.endsWith(".css"))) copyFileSync(join(LAB, "shared", f), join(outDir, "shared", f));
+  for (const f of readdirSync(join(LAB, "shared")).filter((f) => f.endsWith(".css")))
+    copyFileSync(join(LAB, "shared", f), join(outDir, "shared", f));
   // the pages fetch the shipped data sets (data/*.csv, then the Lab's own lab/data/*.csv) from the site itself
   mkdirSync(join(outDir, "data"), { recursive: true });
   for (const dir of [join(ROOT, "data"), join(LAB, "data")].filter(existsSync)) {
@@ -137,12 +156,19 @@ export function bundleSizes(meta: Metafile, outDir: string): Record<string, Bund
     if (seen.has(file)) return { bytes: 0, gzip: 0 };
     seen.add(file);
     const o = meta.outputs[file]!;
-    return o.imports.filter((i) => i.kind === "import-statement").reduce((a, i) => {
-      const t = total(i.path, seen);
-      return { bytes: a.bytes + t.bytes, gzip: a.gzip + t.gzip };
-    }, { bytes: o.bytes, gzip: gzip(file) });
+    return o.imports
+      .filter((i) => i.kind === "import-statement")
+      .reduce(
+        (a, i) => {
+          const t = total(i.path, seen);
+          return { bytes: a.bytes + t.bytes, gzip: a.gzip + t.gzip };
+        },
+        { bytes: o.bytes, gzip: gzip(file) },
+      );
   };
-  const entries = Object.entries(meta.outputs).filter(([, o]) => o.entryPoint).map(([file]) => file);
+  const entries = Object.entries(meta.outputs)
+    .filter(([, o]) => o.entryPoint)
+    .map(([file]) => file);
   for (const file of entries.sort((a, b) => rel(a).localeCompare(rel(b)))) sizes[rel(file)] = total(file, new Set());
   return sizes;
 }
@@ -160,7 +186,13 @@ export async function buildLab(outDir = DIST): Promise<{ pages: LabPage[]; sizes
 export const ISOLATION_HEADERS = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } as const;
 
 const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".csv": "text/csv", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml",
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".csv": "text/csv",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
 };
 
 /** A static file server for outDir on 127.0.0.1 (port 0: any free port), with or without the isolation headers. */
@@ -172,7 +204,9 @@ export function serveDir(outDir: string, opts: { port?: number; isolated?: boole
     if (!file.startsWith(outDir)) return void res.writeHead(403).end();
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
     if (!existsSync(file)) return void res.writeHead(path === "/favicon.ico" ? 204 : 404).end();
-    res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-cache", ...headers }).end(readFileSync(file));
+    res
+      .writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-cache", ...headers })
+      .end(readFileSync(file));
   });
   return new Promise((done, fail) => {
     server.once("error", fail);
@@ -189,7 +223,8 @@ async function main(): Promise<void> {
     const out = resolve(flag("out") ?? DIST);
     const { pages, sizes } = await buildLab(out);
     console.log(`lab: ${pages.length} pages built into ${relative(process.cwd(), out) || "."}`);
-    for (const [file, size] of Object.entries(sizes)) console.log(`  ${file}  ${kb(size.bytes)} with its chunks (${kb(size.gzip)} gzipped)`);
+    for (const [file, size] of Object.entries(sizes))
+      console.log(`  ${file}  ${kb(size.bytes)} with its chunks (${kb(size.gzip)} gzipped)`);
     return;
   }
   if (cmd !== "serve") throw new Error(`lab: unknown command ${cmd}; use build or serve.`);
@@ -204,7 +239,9 @@ async function main(): Promise<void> {
   const isolated = !rest.includes("--plain");
   const server = await serveDir(DIST, { port: Number(flag("port") ?? 8080), isolated });
   const { port } = server.address() as { port: number };
-  console.log(`lab: http://127.0.0.1:${port}/ (${isolated ? "cross-origin isolated: threads on" : "no COOP/COEP: single-threaded"}); rebuilding on change, Ctrl-C stops`);
+  console.log(
+    `lab: http://127.0.0.1:${port}/ (${isolated ? "cross-origin isolated: threads on" : "no COOP/COEP: single-threaded"}); rebuilding on change, Ctrl-C stops`,
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

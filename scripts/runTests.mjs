@@ -33,7 +33,13 @@ if (unknown.length) {
   process.exit(2);
 }
 const filter = args.filter((a) => !a.startsWith("--"));
-const roots = ["src", "test", "examples", "lab"].filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } });
+const roots = ["src", "test", "examples", "lab"].filter((d) => {
+  try {
+    return statSync(d).isDirectory();
+  } catch {
+    return false;
+  }
+});
 const files = roots.flatMap((d) => find(d)).sort();
 const chosen = filter.length ? files.filter((f) => filter.some((s) => f.includes(s))) : files;
 let failed = 0;

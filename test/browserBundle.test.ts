@@ -17,7 +17,13 @@ it("the bundle carries the wasm kernels inside it and runs float32 work on them"
   await mod.ready();
   assert.ok(mod.availableBackends().includes("wasm"));
   mod.setBackend("wasm");
-  const a = mod.tensor([[1, 2], [3, 4]], { dtype: "float32" });
+  const a = mod.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: "float32" },
+  );
   assert.equal(String(mod.matmul(a, a)), "tensor([[ 7., 10.],\n        [15., 22.]])");
 });
 
@@ -29,7 +35,16 @@ const FRAME_LIMIT = 150 * 1024; // minified bytes (esbuild's "150.0kb"); 148 KB 
 const CORE_LEAVES = new Set(["src/tensor/errors.ts", "src/tensor/random.ts"]);
 
 it("tensorloom/frame bundles without the tensor core or wasm, minified under 150 KB", async () => {
-  const r = await build({ entryPoints: ["src/frame/index.ts"], bundle: true, minify: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent" });
+  const r = await build({
+    entryPoints: ["src/frame/index.ts"],
+    bundle: true,
+    minify: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
   const inputs = Object.keys(r.metafile.inputs);
   assert.ok(inputs.includes("src/frame/table.ts"), "the bundle should hold the DataFrame");
   const core = inputs.filter((f) => !f.startsWith("src/frame/") && !CORE_LEAVES.has(f));

@@ -20,10 +20,12 @@ function sources(dir: string): string[] {
 }
 
 const examples = sources("src").flatMap((file) =>
-  readFileSync(file, "utf8").split("\n").flatMap((line, i) => {
-    const m = /^\s*\*\s*@example\s+(.*)$/.exec(line);
-    return m ? [{ where: `${file}:${i + 1}`, text: m[1]! }] : [];
-  }),
+  readFileSync(file, "utf8")
+    .split("\n")
+    .flatMap((line, i) => {
+      const m = /^\s*\*\s*@example\s+(.*)$/.exec(line);
+      return m ? [{ where: `${file}:${i + 1}`, text: m[1]! }] : [];
+    }),
 );
 
 it("there are examples to run", () => assert.ok(examples.length >= 10, `${examples.length} examples`));
@@ -50,7 +52,7 @@ for (const ex of examples) {
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const ENTRY_SOURCES: Record<string, string> = {
-  "tensorloom": "src/index.ts",
+  tensorloom: "src/index.ts",
   "tensorloom/frame": "src/frame/index.ts",
   "tensorloom/frame/node": "src/frame/io/node.ts",
   "tensorloom/frame/arrow": "src/frame/arrow.ts",
@@ -73,8 +75,10 @@ for (const s of snippets.filter((b) => b.lang === "ts")) {
   it(`README.md:${s.line}: the snippet runs on its own`, { timeout: 180_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "tensorloom-readme-"));
     try {
-      const code = s.code.replace(/from "(tensorloom(?:\/frame(?:\/node|\/arrow|\/ml)?)?)"/g, (all, spec: string) =>
-        `from ${JSON.stringify(pathToFileURL(join(ROOT, ENTRY_SOURCES[spec]!)).href)}`);
+      const code = s.code.replace(
+        /from "(tensorloom(?:\/frame(?:\/node|\/arrow|\/ml)?)?)"/g,
+        (all, spec: string) => `from ${JSON.stringify(pathToFileURL(join(ROOT, ENTRY_SOURCES[spec]!)).href)}`,
+      );
       assert.ok(!/from "tensorloom/.test(code), "a README import names an entry point the test does not map");
       const file = join(dir, "snippet.mts");
       writeFileSync(file, code);
@@ -87,7 +91,9 @@ for (const s of snippets.filter((b) => b.lang === "ts")) {
   });
 }
 
-it("README's layout lists every folder (git ls-files, two levels) and only folders that exist", { skip: !once && "runs once, in the wasm configuration" }, (t) => {
+it("README's layout lists every folder (git ls-files, two levels) and only folders that exist", {
+  skip: !once && "runs once, in the wasm configuration",
+}, (t) => {
   const git = spawnSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" });
   if (git.status !== 0) return t.skip("not a git checkout");
   const folders = new Set<string>();

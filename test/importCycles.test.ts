@@ -9,10 +9,16 @@ import { importCycles } from "../scripts/importCycles.mjs";
 
 it("src/ has no import cycle of more than two files (scripts/importCycles.mjs)", () => {
   const long = (importCycles("src") as string[][]).filter((c) => c.length > 2);
-  assert.deepEqual(long.map((c) => `${c.length} files: ${c.join(" ")}`), []);
+  assert.deepEqual(
+    long.map((c) => `${c.length} files: ${c.join(" ")}`),
+    [],
+  );
 });
 
 it("the cycle finder sees a cycle it is shown", () => {
   const cycles = importCycles("test/fixtures/importCycle") as string[][];
-  assert.deepEqual(cycles.map((c) => c.length), [3]);
+  assert.deepEqual(
+    cycles.map((c) => c.length),
+    [3],
+  );
 });

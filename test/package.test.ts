@@ -41,11 +41,15 @@ function run(cmd: string, args: string[], cwd: string): string {
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 // y = 2 x1 - x2 + 0.5 on 32 rows: a linear model fits it, so the loss must fall a long way
-const csv = ["x1,x2,y", ...Array.from({ length: 32 }, (_, i) => {
-  const x1 = ((i * 7) % 16) / 8 - 1;
-  const x2 = ((i * 5) % 11) / 5.5 - 1;
-  return `${x1},${x2},${2 * x1 - x2 + 0.5}`;
-})].join("\n") + "\n";
+const csv =
+  [
+    "x1,x2,y",
+    ...Array.from({ length: 32 }, (_, i) => {
+      const x1 = ((i * 7) % 16) / 8 - 1;
+      const x2 = ((i * 5) % 11) / 5.5 - 1;
+      return `${x1},${x2},${2 * x1 - x2 + 0.5}`;
+    }),
+  ].join("\n") + "\n";
 
 const trainScript = `
 import * as tl from "tensorloom";
@@ -108,26 +112,68 @@ console.log(backend, v, positive, wrong, mean, shape, first, dims, t2, back, new
 `;
 
 const tsconfig = {
-  compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", noEmit: true, skipLibCheck: false, types: [] },
+  compilerOptions: {
+    strict: true,
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    target: "ES2022",
+    noEmit: true,
+    skipLibCheck: false,
+    types: [],
+  },
   files: ["check.ts"],
 };
 
-it("npm pack builds dist/; the tarball installs, trains, reads a CSV and type-checks under tsc --strict", { skip: !once && "runs once, in the wasm configuration", timeout: 300_000 }, () => {
+it("npm pack builds dist/; the tarball installs, trains, reads a CSV and type-checks under tsc --strict", {
+  skip: !once && "runs once, in the wasm configuration",
+  timeout: 300_000,
+}, () => {
   const tmp = mkdtempSync(join(tmpdir(), "tensorloom-pack-"));
   try {
     // a copy of the working tree without dist/ (a clean clone), sharing node_modules for the build
     const pkg = join(tmp, "pkg");
-    for (const p of ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "src", "bin", "data", "scripts"]) {
+    for (const p of [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "README.md",
+      "LICENSE",
+      "src",
+      "bin",
+      "data",
+      "scripts",
+    ]) {
       cpSync(join(root, p), join(pkg, p), { recursive: true });
     }
     symlinkSync(join(root, "node_modules"), join(pkg, "node_modules"), "dir");
     const packed = run(npm, ["pack", "--json", "--pack-destination", tmp], pkg);
-    const info = JSON.parse(packed.slice(packed.lastIndexOf("\n[") + 1)) as { filename: string; size: number; unpackedSize: number; files: { path: string; size: number }[] }[];
+    const info = JSON.parse(packed.slice(packed.lastIndexOf("\n[") + 1)) as {
+      filename: string;
+      size: number;
+      unpackedSize: number;
+      files: { path: string; size: number }[];
+    }[];
     const files = new Map(info[0]!.files.map((f) => [f.path, f.size]));
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/frame/index.js", "dist/frame/ml/index.js", "dist/frame/io/node.js", "dist/frame/io/node.d.ts", "dist/backends/wasm/binary.js", "bin/tensorloom.mjs", "package.json", "README.md"]) {
+    for (const f of [
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/frame/index.js",
+      "dist/frame/ml/index.js",
+      "dist/frame/io/node.js",
+      "dist/frame/io/node.d.ts",
+      "dist/backends/wasm/binary.js",
+      "bin/tensorloom.mjs",
+      "package.json",
+      "README.md",
+    ]) {
       assert.ok(files.has(f), `the tarball lacks ${f}`);
     }
-    assert.deepEqual([...files.keys()].filter((f) => /\.test\.|^src\/|^test\//.test(f)), [], "no tests or sources in the tarball");
+    assert.deepEqual(
+      [...files.keys()].filter((f) => /\.test\.|^src\/|^test\//.test(f)),
+      [],
+      "no tests or sources in the tarball",
+    );
     // the declaration of the wasm bytes is `string`, not a 130 kB literal
     assert.ok(files.get("dist/backends/wasm/binary.d.ts")! < 1000, `binary.d.ts is ${files.get("dist/backends/wasm/binary.d.ts")} bytes`);
     const tarball = join(tmp, info[0]!.filename);

@@ -16,14 +16,26 @@ import { salesCsv } from "./salesData.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const arg = (k: string, d: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1]! : d; };
+const arg = (k: string, d: string) => {
+  const i = args.indexOf(k);
+  return i >= 0 ? args[i + 1]! : d;
+};
 const ROWS = Number(arg("--rows", "4000000"));
 const HEAP = Number(arg("--heap", "64"));
 const CHUNK = Number(arg("--chunk", "100000"));
 const DIR = arg("--dir", join(tmpdir(), "tensorloom-chunked"));
 
 // the schema is fixed up front, as for any file read in chunks (see docs/FRAME.md)
-const DTYPE = { id: "int64", ts: "datetime", category: "string", city: "string", qty: "int64", price: "float64", discount: "float64", flag: "bool" } as const;
+const DTYPE = {
+  id: "int64",
+  ts: "datetime",
+  category: "string",
+  city: "string",
+  qty: "int64",
+  price: "float64",
+  discount: "float64",
+  flag: "bool",
+} as const;
 const SPEC = { qty: ["sum", "mean"], price: ["min", "max", "mean"], discount: "count" } as const;
 
 async function child(mode: string): Promise<void> {
@@ -36,11 +48,25 @@ async function child(mode: string): Promise<void> {
   const t = performance.now();
   let result;
   if (mode === "csv") result = await groupbyChunks(readCsvFileChunks(sales, { chunkSize: CHUNK, dtype: { ...DTYPE } }), "city", spec);
-  else if (mode === "toParquet") { await writeParquet(readCsvFileChunks(sales, { chunkSize: CHUNK, dtype: { ...DTYPE } }), parquet, { rowGroupSize: CHUNK }); result = null; }
-  else if (mode === "parquet") result = await groupbyChunks(readParquetRowGroups(parquet, { columns: ["city", "qty", "price", "discount"] }), "city", spec);
-  else result = readCsvFile(sales, { dtype: { ...DTYPE } }).groupby("city").agg(spec);
+  else if (mode === "toParquet") {
+    await writeParquet(readCsvFileChunks(sales, { chunkSize: CHUNK, dtype: { ...DTYPE } }), parquet, { rowGroupSize: CHUNK });
+    result = null;
+  } else if (mode === "parquet")
+    result = await groupbyChunks(readParquetRowGroups(parquet, { columns: ["city", "qty", "price", "discount"] }), "city", spec);
+  else
+    result = readCsvFile(sales, { dtype: { ...DTYPE } })
+      .groupby("city")
+      .agg(spec);
   const ms = performance.now() - t;
-  const out = { mode, ms: Math.round(ms), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), heapLimitMB: Math.round((await import("node:v8")).getHeapStatistics().heap_size_limit / 2 ** 20), groups: result?.length ?? 0, check: result ? result.col("qty_sum").sum() + result.col("price_max").sum() : 0, parquetMB: mode === "toParquet" ? +(statSync(parquet).size / 2 ** 20).toFixed(1) : undefined };
+  const out = {
+    mode,
+    ms: Math.round(ms),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    heapLimitMB: Math.round((await import("node:v8")).getHeapStatistics().heap_size_limit / 2 ** 20),
+    groups: result?.length ?? 0,
+    check: result ? result.col("qty_sum").sum() + result.col("price_max").sum() : 0,
+    parquetMB: mode === "toParquet" ? +(statSync(parquet).size / 2 ** 20).toFixed(1) : undefined,
+  };
   process.stdout.write("RESULT " + JSON.stringify(out) + "\n");
 }
 
@@ -50,8 +76,30 @@ async function main(): Promise<void> {
   const { sales } = await salesCsv(ROWS, DIR);
   const csvMB = statSync(sales).size / 2 ** 20;
   const rows: Record<string, unknown>[] = [];
-  for (const [mode, heap] of [["csv", HEAP], ["toParquet", HEAP], ["parquet", HEAP], ["inMemory", 16384]] as const) {
-    const r = spawnSync(process.execPath, [`--max-old-space-size=${heap}`, "--import", "tsx", fileURLToPath(import.meta.url), "--child", mode, "--rows", String(ROWS), "--chunk", String(CHUNK), "--dir", DIR], { cwd: here, encoding: "utf8", maxBuffer: 1 << 24 });
+  for (const [mode, heap] of [
+    ["csv", HEAP],
+    ["toParquet", HEAP],
+    ["parquet", HEAP],
+    ["inMemory", 16384],
+  ] as const) {
+    const r = spawnSync(
+      process.execPath,
+      [
+        `--max-old-space-size=${heap}`,
+        "--import",
+        "tsx",
+        fileURLToPath(import.meta.url),
+        "--child",
+        mode,
+        "--rows",
+        String(ROWS),
+        "--chunk",
+        String(CHUNK),
+        "--dir",
+        DIR,
+      ],
+      { cwd: here, encoding: "utf8", maxBuffer: 1 << 24 },
+    );
     const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
     rows.push(line ? JSON.parse(line.slice(7)) : { mode, error: (r.stderr ?? "").slice(-600) });
     console.error(rows.at(-1));
@@ -63,7 +111,10 @@ async function main(): Promise<void> {
     "",
     "| run | --max-old-space-size MB (V8's whole heap limit) | time ms | peak RSS MB | groups |",
     "|---|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.mode} | ${r.mode === "inMemory" ? "16384" : HEAP} (${r.heapLimitMB ?? "-"}) | ${r.ms ?? "-"} | ${r.peakRssMB ?? "-"} | ${r.groups ?? r.error} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.mode} | ${r.mode === "inMemory" ? "16384" : HEAP} (${r.heapLimitMB ?? "-"}) | ${r.ms ?? "-"} | ${r.peakRssMB ?? "-"} | ${r.groups ?? r.error} |`,
+    ),
   ];
   console.log(lines.join("\n"));
   mkdirSync(join(here, "out"), { recursive: true });

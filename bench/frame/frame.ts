@@ -14,20 +14,40 @@ import { salesCsv } from "./salesData.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const arg = (k: string, d: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1]! : d; };
+const arg = (k: string, d: string) => {
+  const i = args.indexOf(k);
+  return i >= 0 ? args[i + 1]! : d;
+};
 const ROWS = Number(arg("--rows", "1000000"));
 const OUT = join(here, "out");
 const POLARS_THREADS = arg("--polars-threads", "1");
-const SALES = join(OUT, `sales-${ROWS}.csv`), CITIES = join(OUT, "cities.csv");
+const SALES = join(OUT, `sales-${ROWS}.csv`),
+  CITIES = join(OUT, "cities.csv");
 
-const TASKS = ["readCsv", "readCsvText", "filter", "groupby1", "groupby2", "sort", "joinGroupby", "describe", "fillnaComputeSum", "valueCounts", "toCsv"] as const;
+const TASKS = [
+  "readCsv",
+  "readCsvText",
+  "filter",
+  "groupby1",
+  "groupby2",
+  "sort",
+  "joinGroupby",
+  "describe",
+  "fillnaComputeSum",
+  "valueCounts",
+  "toCsv",
+] as const;
 type Task = (typeof TASKS)[number];
 
 // ---------------------------------------------------------------- one library, in a child process
 
 // read() parses the dates (ts) as the tasks need; readText() is the reader with default options
 // (ts stays text, as pandas and polars leave it), the form the issue's independent harness timed
-type Impl = { read(): unknown; readText?(): unknown; tasks: Record<Exclude<Task, "readCsv" | "readCsvText">, (df: any, cities: any) => unknown> };
+type Impl = {
+  read(): unknown;
+  readText?(): unknown;
+  tasks: Record<Exclude<Task, "readCsv" | "readCsvText">, (df: any, cities: any) => unknown>;
+};
 
 async function impl(lib: string): Promise<Impl> {
   const text = () => readFileSync(SALES, "utf8");
@@ -44,7 +64,10 @@ async function impl(lib: string): Promise<Impl> {
         sort: (df) => df.sortValues(["category", "price"], { ascending: [true, false] }).length,
         joinGroupby: (df) => df.merge(cities, { on: "city" }).groupby("region").agg({ qty: "sum" }).length,
         describe: (df) => df.describe().length,
-        fillnaComputeSum: (df) => { const d = df.fillna({ discount: 0 }); return d.col("qty").mul(d.col("price")).mul(d.col("discount").rsub(1)).sum(); },
+        fillnaComputeSum: (df) => {
+          const d = df.fillna({ discount: 0 });
+          return d.col("qty").mul(d.col("price")).mul(d.col("discount").rsub(1)).sum();
+        },
         valueCounts: (df) => df.col("city").valueCounts().length,
         toCsv: (df) => df.toCsv({ index: false }).length,
       },
@@ -57,13 +80,31 @@ async function impl(lib: string): Promise<Impl> {
       read: () => pl.readCSV(SALES, { tryParseDates: true }),
       readText: () => pl.readCSV(SALES),
       tasks: {
-        filter: (df) => df.filter(pl.col("qty").gt(50).and(pl.col("category").eq(pl.lit("c3")))).height,
+        filter: (df) =>
+          df.filter(
+            pl
+              .col("qty")
+              .gt(50)
+              .and(pl.col("category").eq(pl.lit("c3"))),
+          ).height,
         groupby1: (df) => df.groupBy("category").agg(pl.col("qty").sum(), pl.col("price").mean()).height,
         groupby2: (df) => df.groupBy(["category", "flag"]).agg(pl.col("qty").sum(), pl.col("price").mean()).height,
         sort: (df) => df.sort(["category", "price"], [false, true]).height,
         joinGroupby: (df) => df.join(cities, { on: "city" }).groupBy("region").agg(pl.col("qty").sum()).height,
         describe: (df) => df.describe().height,
-        fillnaComputeSum: (df) => df.withColumns(pl.col("discount").fillNull(0)).select(pl.col("qty").mul(pl.col("price")).mul(pl.lit(1).sub(pl.col("discount"))).sum().alias("s")).getColumn("s").get(0),
+        fillnaComputeSum: (df) =>
+          df
+            .withColumns(pl.col("discount").fillNull(0))
+            .select(
+              pl
+                .col("qty")
+                .mul(pl.col("price"))
+                .mul(pl.lit(1).sub(pl.col("discount")))
+                .sum()
+                .alias("s"),
+            )
+            .getColumn("s")
+            .get(0),
         valueCounts: (df) => df.getColumn("city").valueCounts().height,
         toCsv: (df) => String(df.writeCSV()).length,
       },
@@ -77,13 +118,37 @@ async function impl(lib: string): Promise<Impl> {
       read: () => aq.fromCSV(text(), { parse: {} }),
       tasks: {
         // filter and orderby are lazy in Arquero: reify() materialises the result
-        filter: (df) => df.filter((d: any) => d.qty > 50 && d.category === "c3").reify().numRows(),
-        groupby1: (df) => df.groupby("category").rollup({ qty: op.sum("qty"), price: op.mean("price") }).numRows(),
-        groupby2: (df) => df.groupby("category", "flag").rollup({ qty: op.sum("qty"), price: op.mean("price") }).numRows(),
+        filter: (df) =>
+          df
+            .filter((d: any) => d.qty > 50 && d.category === "c3")
+            .reify()
+            .numRows(),
+        groupby1: (df) =>
+          df
+            .groupby("category")
+            .rollup({ qty: op.sum("qty"), price: op.mean("price") })
+            .numRows(),
+        groupby2: (df) =>
+          df
+            .groupby("category", "flag")
+            .rollup({ qty: op.sum("qty"), price: op.mean("price") })
+            .numRows(),
         sort: (df) => df.orderby("category", aq.desc("price")).reify().numRows(),
-        joinGroupby: (df) => df.join(cities, "city").groupby("region").rollup({ qty: op.sum("qty") }).numRows(),
-        describe: () => { throw new Error("unsupported: Arquero has no describe"); },
-        fillnaComputeSum: (df) => df.impute({ discount: () => 0 }).derive({ r: (d: any) => d.qty * d.price * (1 - d.discount) }).rollup({ s: op.sum("r") }).get("s", 0),
+        joinGroupby: (df) =>
+          df
+            .join(cities, "city")
+            .groupby("region")
+            .rollup({ qty: op.sum("qty") })
+            .numRows(),
+        describe: () => {
+          throw new Error("unsupported: Arquero has no describe");
+        },
+        fillnaComputeSum: (df) =>
+          df
+            .impute({ discount: () => 0 })
+            .derive({ r: (d: any) => d.qty * d.price * (1 - d.discount) })
+            .rollup({ s: op.sum("r") })
+            .get("s", 0),
         valueCounts: (df) => df.groupby("city").count().numRows(),
         toCsv: (df) => df.toCSV().length,
       },
@@ -96,14 +161,23 @@ async function impl(lib: string): Promise<Impl> {
     return {
       read: () => cached,
       tasks: {
-        filter: (df) => df.query(df["qty"].gt(50).and(df["category"].eq("c3"))).shape[0],
+        filter: (df) => df.query(df.qty.gt(50).and(df.category.eq("c3"))).shape[0],
         groupby1: (df) => df.groupby(["category"]).agg({ qty: "sum", price: "mean" }).shape[0],
         groupby2: (df) => df.groupby(["category", "flag"]).agg({ qty: "sum", price: "mean" }).shape[0],
-        sort: () => { throw new Error("skipped: too slow to finish at 1M rows (see the issue)"); },
-        joinGroupby: (df) => dfd.merge({ left: df, right: cities, on: ["city"], how: "inner" }).groupby(["region"]).agg({ qty: "sum" }).shape[0],
+        sort: () => {
+          throw new Error("skipped: too slow to finish at 1M rows (see the issue)");
+        },
+        joinGroupby: (df) =>
+          dfd
+            .merge({ left: df, right: cities, on: ["city"], how: "inner" })
+            .groupby(["region"])
+            .agg({ qty: "sum" }).shape[0],
         describe: (df) => df.describe().shape[0],
-        fillnaComputeSum: (df) => { const d = df.fillNa([0], { columns: ["discount"] }); return d["qty"].mul(d["price"]).mul(d["discount"].mul(-1).add(1)).sum(); },
-        valueCounts: (df) => df["city"].valueCounts().shape[0],
+        fillnaComputeSum: (df) => {
+          const d = df.fillNa([0], { columns: ["discount"] });
+          return d.qty.mul(d.price).mul(d.discount.mul(-1).add(1)).sum();
+        },
+        valueCounts: (df) => df.city.valueCounts().shape[0],
         toCsv: (df) => dfd.toCSV(df).length,
       },
       // Danfo's readCSV is async; the child awaits it before timing (see runChild)
@@ -114,7 +188,14 @@ async function impl(lib: string): Promise<Impl> {
     const Papa = ((await import("papaparse")) as any).default;
     return {
       read: () => Papa.parse(text(), { header: true, dynamicTyping: true, skipEmptyLines: true }).data.length,
-      tasks: Object.fromEntries(TASKS.filter((t) => t !== "readCsv" && t !== "readCsvText").map((t) => [t, () => { throw new Error("n/a (parser only)"); }])) as Impl["tasks"],
+      tasks: Object.fromEntries(
+        TASKS.filter((t) => t !== "readCsv" && t !== "readCsvText").map((t) => [
+          t,
+          () => {
+            throw new Error("n/a (parser only)");
+          },
+        ]),
+      ) as Impl["tasks"],
     };
   }
   throw new Error(`unknown library ${lib}`);
@@ -133,32 +214,51 @@ async function runChild(lib: string, reps: number): Promise<void> {
   if (arg("--mode", "all") === "text") {
     // the read with default options alone, so the RSS after it is its own
     const warmup = Number(arg("--warmup", "3"));
-    const times: number[] = [], cpu: number[] = [];
+    const times: number[] = [],
+      cpu: number[] = [];
     let df: unknown;
     for (let r = 0; r < reps + warmup; r++) {
       df = undefined;
       (globalThis as { gc?: () => void }).gc?.();
-      const c = process.cpuUsage(), t = performance.now();
+      const c = process.cpuUsage(),
+        t = performance.now();
       df = im.readText!();
       const d = process.cpuUsage(c);
-      if (r >= warmup) { times.push(performance.now() - t); cpu.push((d.user + d.system) / 1000); }
+      if (r >= warmup) {
+        times.push(performance.now() - t);
+        cpu.push((d.user + d.system) / 1000);
+      }
     }
     (globalThis as { gc?: () => void }).gc?.();
-    process.stdout.write("RESULT " + JSON.stringify({ readCsvText: median(times), readCsvTextCpu: median(cpu), rssAfterTextReadMB: Math.round(process.memoryUsage().rss / 2 ** 20), rows: df ? 1 : 0 }) + "\n");
+    process.stdout.write(
+      "RESULT " +
+        JSON.stringify({
+          readCsvText: median(times),
+          readCsvTextCpu: median(cpu),
+          rssAfterTextReadMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+          rows: df ? 1 : 0,
+        }) +
+        "\n",
+    );
     return;
   }
   const readAsync = (im as unknown as { readAsync?: () => Promise<unknown> }).readAsync;
-  const readTimes: number[] = [], readCpu: number[] = [];
+  const readTimes: number[] = [],
+    readCpu: number[] = [];
   let df: unknown;
   // warm-up runs first (V8 tiering settles after a few), the same number for every library
   const warmup = lib === "danfo" ? 0 : Number(arg("--warmup", "3"));
   for (let r = 0; r < (lib === "danfo" ? 1 : reps) + warmup; r++) {
     df = undefined;
     (globalThis as { gc?: () => void }).gc?.();
-    const c = process.cpuUsage(), t = performance.now();
+    const c = process.cpuUsage(),
+      t = performance.now();
     df = readAsync ? await readAsync() : im.read();
     const d = process.cpuUsage(c);
-    if (r >= warmup) { readTimes.push(performance.now() - t); readCpu.push((d.user + d.system) / 1000); }
+    if (r >= warmup) {
+      readTimes.push(performance.now() - t);
+      readCpu.push((d.user + d.system) / 1000);
+    }
   }
   result.readCsv = median(readTimes);
   // CPU time (every thread of the process): steadier than wall time when the machine is shared
@@ -196,11 +296,63 @@ async function main(): Promise<void> {
   for (const lib of libs) {
     const t = performance.now();
     // polars' threads are pinned (POLARS_MAX_THREADS) so the ratio compares equal threads: tensorloom reads on one
-    const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=16384", "--import", "tsx", fileURLToPath(import.meta.url), "--child", lib, "--reps", String(reps), "--rows", String(ROWS), "--warmup", arg("--warmup", "3")], { cwd: here, encoding: "utf8", timeout: Number(arg("--timeout", "900")) * 1000, maxBuffer: 1 << 24, env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS } });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--max-old-space-size=16384",
+        "--import",
+        "tsx",
+        fileURLToPath(import.meta.url),
+        "--child",
+        lib,
+        "--reps",
+        String(reps),
+        "--rows",
+        String(ROWS),
+        "--warmup",
+        arg("--warmup", "3"),
+      ],
+      {
+        cwd: here,
+        encoding: "utf8",
+        timeout: Number(arg("--timeout", "900")) * 1000,
+        maxBuffer: 1 << 24,
+        env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS },
+      },
+    );
     const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
-    results[lib] = line ? JSON.parse(line.slice(7)) : { error: `${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr ?? "").slice(-400)}` };
+    results[lib] = line
+      ? JSON.parse(line.slice(7))
+      : { error: `${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr ?? "").slice(-400)}` };
     if (lib === "tensorloom" || lib === "polars") {
-      const rt = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=16384", "--import", "tsx", fileURLToPath(import.meta.url), "--child", lib, "--mode", "text", "--reps", String(reps), "--rows", String(ROWS), "--warmup", arg("--warmup", "3")], { cwd: here, encoding: "utf8", timeout: Number(arg("--timeout", "900")) * 1000, maxBuffer: 1 << 24, env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS } });
+      const rt = spawnSync(
+        process.execPath,
+        [
+          "--expose-gc",
+          "--max-old-space-size=16384",
+          "--import",
+          "tsx",
+          fileURLToPath(import.meta.url),
+          "--child",
+          lib,
+          "--mode",
+          "text",
+          "--reps",
+          String(reps),
+          "--rows",
+          String(ROWS),
+          "--warmup",
+          arg("--warmup", "3"),
+        ],
+        {
+          cwd: here,
+          encoding: "utf8",
+          timeout: Number(arg("--timeout", "900")) * 1000,
+          maxBuffer: 1 << 24,
+          env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS },
+        },
+      );
       const tl = (rt.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
       Object.assign(results[lib]!, tl ? JSON.parse(tl.slice(7)) : { readCsvText: `error: ${(rt.stderr ?? "").slice(-200)}` });
     }
@@ -208,9 +360,23 @@ async function main(): Promise<void> {
   }
   const cols = libs;
   const fmt = (v: number | string | undefined) => (typeof v === "number" ? v.toFixed(0) : v === undefined ? "-" : String(v).slice(0, 40));
-  const lines = [`rows: ${ROWS} (${(statSync(SALES).size / 2 ** 20).toFixed(0)} MB CSV), medians of ${reps} runs after ${arg("--warmup", "3")} warm-up reads (Danfo.js: 1), ms; POLARS_MAX_THREADS=${POLARS_THREADS}; node ${process.version}`, "", `| task | ${cols.join(" | ")} | tensorloom / polars |`, `|---|${cols.map(() => "---:").join("|")}|---:|`];
-  for (const task of [...TASKS, "readCsvCpu", "readCsvTextCpu", "rssBeforeReadMB", "rssAfterReadMB", "rssAfterTextReadMB", "heapAfterReadMB"]) {
-    const tl = results.tensorloom?.[task], po = results.polars?.[task];
+  const lines = [
+    `rows: ${ROWS} (${(statSync(SALES).size / 2 ** 20).toFixed(0)} MB CSV), medians of ${reps} runs after ${arg("--warmup", "3")} warm-up reads (Danfo.js: 1), ms; POLARS_MAX_THREADS=${POLARS_THREADS}; node ${process.version}`,
+    "",
+    `| task | ${cols.join(" | ")} | tensorloom / polars |`,
+    `|---|${cols.map(() => "---:").join("|")}|---:|`,
+  ];
+  for (const task of [
+    ...TASKS,
+    "readCsvCpu",
+    "readCsvTextCpu",
+    "rssBeforeReadMB",
+    "rssAfterReadMB",
+    "rssAfterTextReadMB",
+    "heapAfterReadMB",
+  ]) {
+    const tl = results.tensorloom?.[task],
+      po = results.polars?.[task];
     const ratio = typeof tl === "number" && typeof po === "number" ? (tl / po).toFixed(2) : "-";
     lines.push(`| ${task} | ${cols.map((c) => fmt(results[c]?.[task])).join(" | ")} | ${task.endsWith("MB") ? "-" : ratio} |`);
   }

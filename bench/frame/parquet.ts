@@ -15,20 +15,30 @@ import { salesCsv } from "./salesData.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const arg = (k: string, d: string) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1]! : d; };
+const arg = (k: string, d: string) => {
+  const i = args.indexOf(k);
+  return i >= 0 ? args[i + 1]! : d;
+};
 const ROWS = Number(arg("--rows", "1000000"));
 const REPS = Number(arg("--reps", "5"));
 const OUT = join(here, "out");
 const LIBS = ["hyparquet", "parquet-wasm"] as const;
 const fileOf = (lib: string) => join(OUT, `sales-${ROWS}.${lib}.parquet`);
 
-const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
+const median = (a: number[]) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 const peakMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 function timeIt(f: () => unknown): number {
   const t: number[] = [];
-  for (let r = 0; r < REPS + 2; r++) { const s = performance.now(); f(); if (r >= 2) t.push(performance.now() - s); }
+  for (let r = 0; r < REPS + 2; r++) {
+    const s = performance.now();
+    f();
+    if (r >= 2) t.push(performance.now() - s);
+  }
   return median(t);
 }
 
@@ -36,7 +46,11 @@ async function codec(lib: string) {
   const frame = await import("../../src/frame/index.js");
   if (lib === "hyparquet") {
     const pq = await import("../../src/frame/io/parquet.js");
-    return { write: async (df: InstanceType<typeof frame.DataFrame>) => pq.toParquet(df), read: async (b: Uint8Array) => pq.readParquet(b), lib: null };
+    return {
+      write: async (df: InstanceType<typeof frame.DataFrame>) => pq.toParquet(df),
+      read: async (b: Uint8Array) => pq.readParquet(b),
+      lib: null,
+    };
   }
   const pw = await import("parquet-wasm");
   const arrow = await import("../../src/frame/io/arrow.js");
@@ -45,7 +59,13 @@ async function codec(lib: string) {
     write: async (df: InstanceType<typeof frame.DataFrame>) => pw.writeParquet(pw.Table.fromIPCStream(arrow.toArrowIPC(df)), props),
     read: async (b: Uint8Array) => arrow.readArrowIPC(pw.readParquet(b).intoIPCStream()),
     // parquet-wasm's own share: Parquet <-> Arrow IPC bytes, without the Arrow <-> frame conversion
-    lib: { write: (df: InstanceType<typeof frame.DataFrame>) => { const ipc = arrow.toArrowIPC(df); return () => pw.writeParquet(pw.Table.fromIPCStream(ipc), props); }, read: (b: Uint8Array) => () => pw.readParquet(b).intoIPCStream() },
+    lib: {
+      write: (df: InstanceType<typeof frame.DataFrame>) => {
+        const ipc = arrow.toArrowIPC(df);
+        return () => pw.writeParquet(pw.Table.fromIPCStream(ipc), props);
+      },
+      read: (b: Uint8Array) => () => pw.readParquet(b).intoIPCStream(),
+    },
   };
 }
 
@@ -94,16 +114,55 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, number | string>> = {};
   for (const lib of LIBS) {
     for (const mode of ["write", "read"] as const) {
-      const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=16384", "--import", "tsx", fileURLToPath(import.meta.url), "--child", lib, "--mode", mode, "--rows", String(ROWS), "--reps", String(REPS)], { cwd: here, encoding: "utf8", maxBuffer: 1 << 24 });
+      const r = spawnSync(
+        process.execPath,
+        [
+          "--expose-gc",
+          "--max-old-space-size=16384",
+          "--import",
+          "tsx",
+          fileURLToPath(import.meta.url),
+          "--child",
+          lib,
+          "--mode",
+          mode,
+          "--rows",
+          String(ROWS),
+          "--reps",
+          String(REPS),
+        ],
+        { cwd: here, encoding: "utf8", maxBuffer: 1 << 24 },
+      );
       const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
       if (!line) throw new Error(`${lib} ${mode}: ${r.stderr?.slice(-800)}`);
       const got = JSON.parse(line.slice(7)) as Record<string, number | string>;
-      results[lib] = { ...results[lib], ...Object.fromEntries(Object.entries(got).map(([k, v]) => [k === "rssBeforeMB" || k === "peakRssMB" ? `${mode}_${k}` : k, v])) };
+      results[lib] = {
+        ...results[lib],
+        ...Object.fromEntries(Object.entries(got).map(([k, v]) => [k === "rssBeforeMB" || k === "peakRssMB" ? `${mode}_${k}` : k, v])),
+      };
     }
   }
-  const keys = ["writeMs", "readMs", "libWriteMs", "libReadMs", "fileMB", "write_rssBeforeMB", "write_peakRssMB", "read_rssBeforeMB", "read_peakRssMB"];
-  const lines = [`rows: ${ROWS} (CSV ${(statSync(sales).size / 2 ** 20).toFixed(0)} MB), medians of ${REPS} runs after 2 warm-up runs, ms; node ${process.version}`, "", `| measure | ${LIBS.join(" | ")} |`, `|---|${LIBS.map(() => "---:").join("|")}|`];
-  for (const k of keys) lines.push(`| ${k} | ${LIBS.map((l) => String(typeof results[l]![k] === "number" ? Math.round(results[l]![k] as number * 10) / 10 : results[l]![k] ?? "-")).join(" | ")} |`);
+  const keys = [
+    "writeMs",
+    "readMs",
+    "libWriteMs",
+    "libReadMs",
+    "fileMB",
+    "write_rssBeforeMB",
+    "write_peakRssMB",
+    "read_rssBeforeMB",
+    "read_peakRssMB",
+  ];
+  const lines = [
+    `rows: ${ROWS} (CSV ${(statSync(sales).size / 2 ** 20).toFixed(0)} MB), medians of ${REPS} runs after 2 warm-up runs, ms; node ${process.version}`,
+    "",
+    `| measure | ${LIBS.join(" | ")} |`,
+    `|---|${LIBS.map(() => "---:").join("|")}|`,
+  ];
+  for (const k of keys)
+    lines.push(
+      `| ${k} | ${LIBS.map((l) => String(typeof results[l]![k] === "number" ? Math.round((results[l]![k] as number) * 10) / 10 : (results[l]![k] ?? "-"))).join(" | ")} |`,
+    );
   lines.push("", ...LIBS.map((l) => `${l} dtypes read back: ${results[l]!.dtypes}`));
   console.log(lines.join("\n"));
   writeFileSync(join(OUT, `parquet-${ROWS}.md`), lines.join("\n") + "\n");

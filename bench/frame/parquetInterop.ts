@@ -42,12 +42,23 @@ FROM range(5000)`;
 const typesFile = join(OUT, "duckdb_types.parquet");
 await con.run(`COPY (${TYPES}) TO '${typesFile}' (FORMAT parquet, ROW_GROUP_SIZE 2048, COMPRESSION snappy)`);
 await con.run(`COPY (${TYPES}) TO '${join(OUT, "duckdb_types_zstd.parquet")}' (FORMAT parquet, ROW_GROUP_SIZE 2048, COMPRESSION zstd)`);
-await con.run(`COPY (SELECT range::INTEGER AS id, [range, range + 1] AS pair FROM range(10)) TO '${join(OUT, "duckdb_nested.parquet")}' (FORMAT parquet)`);
+await con.run(
+  `COPY (SELECT range::INTEGER AS id, [range, range + 1] AS pair FROM range(10)) TO '${join(OUT, "duckdb_nested.parquet")}' (FORMAT parquet)`,
+);
 
 // DuckDB's reading, as columns of JSON values (BIGINTs come back as text from getRowObjectsJson)
-const read = await rows(`SELECT big::DOUBLE AS big, small, x, city, flag, epoch_ms(day::TIMESTAMP) AS day, epoch_ms(ts) AS ts, epoch_ms(ts_ms::TIMESTAMP) AS ts_ms, price::DOUBLE AS price FROM read_parquet('${typesFile}')`);
-const columns = Object.fromEntries(Object.keys(read[0]!).map((k) => [k, read.map((r) => (r[k] === null ? null : typeof r[k] === "string" && k !== "city" ? Number(r[k]) : r[k]))]));
-const groups = await rows(`SELECT row_group_id::INTEGER AS g, row_group_num_rows::INTEGER AS n, path_in_schema AS col, stats_min_value AS min, stats_max_value AS max, stats_null_count::INTEGER AS nulls FROM parquet_metadata('${typesFile}') ORDER BY g, column_id`);
+const read = await rows(
+  `SELECT big::DOUBLE AS big, small, x, city, flag, epoch_ms(day::TIMESTAMP) AS day, epoch_ms(ts) AS ts, epoch_ms(ts_ms::TIMESTAMP) AS ts_ms, price::DOUBLE AS price FROM read_parquet('${typesFile}')`,
+);
+const columns = Object.fromEntries(
+  Object.keys(read[0]!).map((k) => [
+    k,
+    read.map((r) => (r[k] === null ? null : typeof r[k] === "string" && k !== "city" ? Number(r[k]) : r[k])),
+  ]),
+);
+const groups = await rows(
+  `SELECT row_group_id::INTEGER AS g, row_group_num_rows::INTEGER AS n, path_in_schema AS col, stats_min_value AS min, stats_max_value AS max, stats_null_count::INTEGER AS nulls FROM parquet_metadata('${typesFile}') ORDER BY g, column_id`,
+);
 const schema = await rows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${typesFile}'))`);
 writeFileSync(join(OUT, "duckdb_types.json.gz"), gzipSync(JSON.stringify({ duckdb: version, schema, columns, rowGroups: groups })));
 
@@ -56,15 +67,31 @@ const twFile = join(OUT, "tensorloom_written.parquet");
 writeFileSync(twFile, toParquet(interopFrame(), INTEROP_OPTIONS));
 const twSchema = await rows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${twFile}'))`);
 const twTypes = Object.fromEntries(twSchema.map((r) => [r.column_name as string, r.column_type as string]));
-const selectList = twSchema.map((r) => {
-  const k = `"${r.column_name as string}"`;
-  return String(r.column_type).startsWith("TIMESTAMP") ? `epoch_ms(${k}) AS ${k}` : String(r.column_type) === "BIGINT" ? `${k}::DOUBLE AS ${k}` : k;
-}).join(", ");
+const selectList = twSchema
+  .map((r) => {
+    const k = `"${r.column_name as string}"`;
+    return String(r.column_type).startsWith("TIMESTAMP")
+      ? `epoch_ms(${k}) AS ${k}`
+      : String(r.column_type) === "BIGINT"
+        ? `${k}::DOUBLE AS ${k}`
+        : k;
+  })
+  .join(", ");
 const twRows = await rows(`SELECT ${selectList} FROM read_parquet('${twFile}')`);
-const twColumns = Object.fromEntries(twSchema.map((r) => {
-  const k = r.column_name as string;
-  return [k, twRows.map((row) => (row[k] === null ? null : twTypes[k] === "VARCHAR" ? row[k] : typeof row[k] === "string" ? Number(row[k]) : row[k]))];
-}));
+const twColumns = Object.fromEntries(
+  twSchema.map((r) => {
+    const k = r.column_name as string;
+    return [
+      k,
+      twRows.map((row) =>
+        row[k] === null ? null : twTypes[k] === "VARCHAR" ? row[k] : typeof row[k] === "string" ? Number(row[k]) : row[k],
+      ),
+    ];
+  }),
+);
 const twMeta = await rows(`SELECT count(DISTINCT row_group_id)::INTEGER AS groups FROM parquet_metadata('${twFile}')`);
-writeFileSync(join(OUT, "tensorloom_written.duckdb.json"), JSON.stringify({ duckdb: version, types: twTypes, rowGroups: twMeta[0]!.groups, columns: twColumns }) + "\n");
+writeFileSync(
+  join(OUT, "tensorloom_written.duckdb.json"),
+  JSON.stringify({ duckdb: version, types: twTypes, rowGroups: twMeta[0]!.groups, columns: twColumns }) + "\n",
+);
 console.log(`DuckDB ${version}: wrote fixtures to ${OUT}; DuckDB read tensorloom's file as`, twTypes);

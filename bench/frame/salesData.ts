@@ -7,11 +7,12 @@ import { join } from "node:path";
 
 /** Paths of the sales and cities CSVs for `rows` rows under `dir`, generating them when absent. */
 export async function salesCsv(rows: number, dir: string): Promise<{ sales: string; cities: string }> {
-  const sales = join(dir, `sales-${rows}.csv`), cities = join(dir, "cities.csv");
+  const sales = join(dir, `sales-${rows}.csv`),
+    cities = join(dir, "cities.csv");
   if (existsSync(sales) && existsSync(cities)) return { sales, cities };
   mkdirSync(dir, { recursive: true });
   let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   // streamed in blocks, so a table several times the heap limit can be generated too
   const out = createWriteStream(sales + ".part");
   const write = (text: string) => new Promise<void>((ok) => (out.write(text) ? ok() : out.once("drain", ok)));
@@ -21,8 +22,13 @@ export async function salesCsv(rows: number, dir: string): Promise<{ sales: stri
   for (let i = 0; i < rows; i++) {
     const ts = new Date(t0 + Math.floor(rnd() * 365 * 86400) * 1000).toISOString().slice(0, 19).replace("T", " ");
     const disc = rnd() < 0.05 ? "" : (Math.floor(rnd() * 30) / 100).toFixed(2);
-    block.push(`${i},${ts},c${Math.floor(rnd() * 20)},city${Math.floor(rnd() * 2000)},${1 + Math.floor(rnd() * 100)},${(1 + rnd() * 999).toFixed(2)},${disc},${rnd() < 0.5 ? "True" : "False"}\n`);
-    if (block.length === 100_000) { await write(block.join("")); block = []; }
+    block.push(
+      `${i},${ts},c${Math.floor(rnd() * 20)},city${Math.floor(rnd() * 2000)},${1 + Math.floor(rnd() * 100)},${(1 + rnd() * 999).toFixed(2)},${disc},${rnd() < 0.5 ? "True" : "False"}\n`,
+    );
+    if (block.length === 100_000) {
+      await write(block.join(""));
+      block = [];
+    }
   }
   await write(block.join(""));
   await new Promise<void>((ok) => out.end(ok));

@@ -47,7 +47,13 @@ export function axisFormula(axis: string, n: number, k: number, s: number, p: nu
 /** A sentence on what the floor drops, or "" when the division is exact and every position is read. */
 export function unusedText(axis: string, f: AxisFormula, what = axis === "W" ? "column" : "row"): string {
   const parts: string[] = [];
-  if (f.remainder > 0) parts.push(`${f.span} / ${f.s} is not a whole number: the floor drops the last ${f.remainder} padded position${f.remainder === 1 ? "" : "s"} along ${axis}`);
-  if (f.unused.length) parts.push(`input ${what}${f.unused.length === 1 ? "" : "s"} ${f.unused.join(", ")} ${f.unused.length === 1 ? "is" : "are"} never read by any window`);
+  if (f.remainder > 0)
+    parts.push(
+      `${f.span} / ${f.s} is not a whole number: the floor drops the last ${f.remainder} padded position${f.remainder === 1 ? "" : "s"} along ${axis}`,
+    );
+  if (f.unused.length)
+    parts.push(
+      `input ${what}${f.unused.length === 1 ? "" : "s"} ${f.unused.join(", ")} ${f.unused.length === 1 ? "is" : "are"} never read by any window`,
+    );
   return parts.length ? parts.join("; ") + "." : "";
 }

@@ -27,7 +27,8 @@ export interface LabCnnFixtures {
 
 export type NestedNumbers = number[] | NestedNumbers[];
 
-export const labCnn = (): LabCnnFixtures => JSON.parse(readFileSync(new URL("../../test/fixtures/lab_cnn.json", import.meta.url), "utf8")) as LabCnnFixtures;
+export const labCnn = (): LabCnnFixtures =>
+  JSON.parse(readFileSync(new URL("../../test/fixtures/lab_cnn.json", import.meta.url), "utf8")) as LabCnnFixtures;
 
 /** Largest |a - b| over two nested arrays of the same shape (throws on a shape mismatch). */
 export function maxDiff(a: unknown, b: unknown): number {

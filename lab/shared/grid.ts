@@ -9,7 +9,10 @@ import { el } from "./ui.js";
 export type CellClass = (i: number, j: number) => string;
 
 /** values as a table with class "grid"; cellClass marks cells; text overrides a cell's text. */
-export function grid(values: readonly (readonly number[])[], o: { caption?: string; cellClass?: CellClass; text?: (v: number, i: number, j: number) => string; id?: string } = {}): HTMLTableElement {
+export function grid(
+  values: readonly (readonly number[])[],
+  o: { caption?: string; cellClass?: CellClass; text?: (v: number, i: number, j: number) => string; id?: string } = {},
+): HTMLTableElement {
   const table = el("table", { class: "grid" });
   if (o.id) table.id = o.id;
   if (o.caption) table.append(el("caption", {}, o.caption));

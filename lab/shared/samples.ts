@@ -19,12 +19,14 @@ export type KernelName = (typeof KERNELS)[number][0];
 /** A k × k kernel by name, as a float64 tensor [k, k]. */
 export function kernel2d(name: KernelName, k: number, seed = 7): tl.Tensor {
   if (name === "random") return sampleTensor([k, k], seed, -2, 3);
-  const rows = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => {
-    if (name === "blur") return 1;
-    if (name === "diagonal") return i === j ? 1 : 0;
-    // edge: left half −1, right half +1, the middle column (odd k) 0
-    return 2 * j + 1 < k ? -1 : 2 * j + 1 > k ? 1 : 0;
-  }));
+  const rows = Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k }, (_, j) => {
+      if (name === "blur") return 1;
+      if (name === "diagonal") return i === j ? 1 : 0;
+      // edge: left half −1, right half +1, the middle column (odd k) 0
+      return 2 * j + 1 < k ? -1 : 2 * j + 1 > k ? 1 : 0;
+    }),
+  );
   return tl.tensor(rows, { dtype: "float64" });
 }
 

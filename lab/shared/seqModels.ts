@@ -10,7 +10,8 @@ export const RECURRENT_KINDS: readonly RecurrentKind[] = ["RNN", "LSTM", "GRU"];
 /** (x - mean) / std over the whole series, so that tanh and sigmoid units start in their useful range. */
 export function standardize(values: readonly number[]): { values: number[]; mean: number; std: number } {
   const x = tl.tensor(values as number[], { dtype: "float64" });
-  const mean = x.mean().item(), std = x.std().item();
+  const mean = x.mean().item(),
+    std = x.std().item();
   if (!(std > 0)) throw new tl.ValueError("standardize: the series is constant; it needs at least two different values.");
   return { values: Array.from(x.sub(mean).div(std).toArray() as number[]), mean, std };
 }
@@ -28,7 +29,10 @@ export function windowBatch(values: readonly number[], length: number): { x: tl.
 export class Forecaster extends tl.nn.Module {
   readonly rnn: tl.nn.RNN | tl.nn.LSTM | tl.nn.GRU;
   readonly head: tl.nn.Linear;
-  constructor(readonly kind: RecurrentKind, readonly hidden: number) {
+  constructor(
+    readonly kind: RecurrentKind,
+    readonly hidden: number,
+  ) {
     super();
     const layer = kind === "RNN" ? new tl.nn.RNN(1, hidden) : kind === "LSTM" ? new tl.nn.LSTM(1, hidden) : new tl.nn.GRU(1, hidden);
     this.rnn = this.registerModule("rnn", layer);

@@ -3,7 +3,7 @@
 // takes its digits CSV the same way), and the choice of a numeric column to treat as the series.
 // DOM and fetch only; the tables are read by tensorloom/frame's readCsv.
 import { ValueError } from "../../src/index.js";
-import { DataFrame, readCsv } from "../../src/frame/index.js";
+import { type DataFrame, readCsv } from "../../src/frame/index.js";
 import { el, guarded } from "./ui.js";
 
 /** A series the pages ship: file in data/ and the column holding the values. */
@@ -41,10 +41,14 @@ export interface LoadedSeries {
 export function seriesOf(df: DataFrame, name: string, column?: string, step = "step"): LoadedSeries {
   const numeric = df.columns.filter((c) => ["float64", "int64"].includes(df.col(c).dtype));
   const col = column ?? numeric.at(-1);
-  if (col === undefined) throw new ValueError(`${name}: no numeric column; the series needs one column of numbers (the columns are ${df.columns.join(", ")}).`);
+  if (col === undefined)
+    throw new ValueError(`${name}: no numeric column; the series needs one column of numbers (the columns are ${df.columns.join(", ")}).`);
   const values = df.col(col).toArray() as (number | null)[];
   const first = df.columns[0]!;
-  const labels = first === col ? values.map((_, i) => String(i + 1)) : (df.col(first).toArray() as unknown[]).map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)));
+  const labels =
+    first === col
+      ? values.map((_, i) => String(i + 1))
+      : (df.col(first).toArray() as unknown[]).map((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v)));
   const keep = values.map((v, i) => (typeof v === "number" && Number.isFinite(v) ? i : -1)).filter((i) => i >= 0);
   return { name: `${name}: ${col}`, values: keep.map((i) => values[i] as number), labels: keep.map((i) => labels[i]!), step };
 }
@@ -63,14 +67,22 @@ export function csvInput(parent: HTMLElement, errorBox: HTMLElement, onText: (na
   const input = el("input", { type: "file", accept: ".csv,text/csv", id: "csv-file" });
   const read = (file: File | undefined): void => {
     if (!file) return;
-    file.text().then((t) => { guarded(errorBox, () => onText(file.name, t)); }).catch((e: unknown) => {
-      errorBox.textContent = `${file.name}: ${e instanceof Error ? e.message : String(e)}`;
-      errorBox.hidden = false;
-    });
+    file
+      .text()
+      .then((t) => {
+        guarded(errorBox, () => onText(file.name, t));
+      })
+      .catch((e: unknown) => {
+        errorBox.textContent = `${file.name}: ${e instanceof Error ? e.message : String(e)}`;
+        errorBox.hidden = false;
+      });
   };
   input.addEventListener("change", () => read(input.files?.[0]));
   parent.append(el("label", { class: "csv" }, "your CSV (or drop one on the page)", input));
-  document.addEventListener("dragover", (e) => { e.preventDefault(); document.body.classList.add("dropping"); });
+  document.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    document.body.classList.add("dropping");
+  });
   document.addEventListener("dragleave", () => document.body.classList.remove("dropping"));
   document.addEventListener("drop", (e) => {
     e.preventDefault();

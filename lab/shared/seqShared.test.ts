@@ -25,7 +25,10 @@ describe("lab shared sequence helpers", () => {
   it("windowBatch: window i is [x_i .. x_{i+T-1}] down the time axis, its target x_{i+T}", () => {
     const { x, y } = windowBatch([0, 1, 2, 3, 4], 3);
     assert.deepEqual(x.shape, [3, 2, 1]);
-    assert.deepEqual(x.squeeze(2).t().toArray(), [[0, 1, 2], [1, 2, 3]]);
+    assert.deepEqual(x.squeeze(2).t().toArray(), [
+      [0, 1, 2],
+      [1, 2, 3],
+    ]);
     assert.deepEqual(y.toArray(), [[3], [4]]);
   });
 });

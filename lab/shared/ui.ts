@@ -14,7 +14,11 @@ export const byId = (id: string): HTMLElement => {
 };
 
 /** document.createElement with attributes and children in one call. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
@@ -27,7 +31,10 @@ export interface RangeControl {
 }
 
 /** A labelled slider with its value beside it; onInput runs on every change (mouse, touch, arrow keys). */
-export function range(parent: HTMLElement, o: { label: string; min: number; max: number; value: number; step?: number; id?: string; onInput: () => void }): RangeControl {
+export function range(
+  parent: HTMLElement,
+  o: { label: string; min: number; max: number; value: number; step?: number; id?: string; onInput: () => void },
+): RangeControl {
   const input = el("input", { type: "range", min: String(o.min), max: String(o.max), step: String(o.step ?? 1), value: String(o.value) });
   if (o.id) input.id = o.id;
   const out = el("output", {}, String(o.value));
@@ -38,36 +45,62 @@ export function range(parent: HTMLElement, o: { label: string; min: number; max:
   parent.append(el("label", {}, o.label, input, out));
   return {
     input,
-    get value() { return Number(input.value); },
-    set value(v: number) { input.value = String(v); out.textContent = input.value; },
+    get value() {
+      return Number(input.value);
+    },
+    set value(v: number) {
+      input.value = String(v);
+      out.textContent = input.value;
+    },
   };
 }
 
 /** A labelled <select>; value is the chosen option's value. */
-export function select<V extends string>(parent: HTMLElement, o: { label: string; options: readonly (readonly [V, string])[]; value: V; id?: string; onChange: () => void }): { readonly input: HTMLSelectElement; readonly value: V } {
+export function select<V extends string>(
+  parent: HTMLElement,
+  o: { label: string; options: readonly (readonly [V, string])[]; value: V; id?: string; onChange: () => void },
+): { readonly input: HTMLSelectElement; readonly value: V } {
   const input = el("select");
   if (o.id) input.id = o.id;
   for (const [v, text] of o.options) input.append(el("option", { value: v }, text));
   input.value = o.value;
   input.addEventListener("change", o.onChange);
   parent.append(el("label", {}, o.label, input));
-  return { input, get value() { return input.value as V; } };
+  return {
+    input,
+    get value() {
+      return input.value as V;
+    },
+  };
 }
 
 /** A labelled checkbox. */
-export function checkbox(parent: HTMLElement, o: { label: string; checked: boolean; id?: string; onChange: () => void }): { readonly input: HTMLInputElement; readonly checked: boolean } {
+export function checkbox(
+  parent: HTMLElement,
+  o: { label: string; checked: boolean; id?: string; onChange: () => void },
+): { readonly input: HTMLInputElement; readonly checked: boolean } {
   const input = el("input", { type: "checkbox" });
   if (o.id) input.id = o.id;
   input.checked = o.checked;
   input.addEventListener("change", o.onChange);
   parent.append(el("label", {}, input, o.label));
-  return { input, get checked() { return input.checked; } };
+  return {
+    input,
+    get checked() {
+      return input.checked;
+    },
+  };
 }
 
 /** The controls of a page's #controls bar that all run one `onChange` (controlBar). */
 export interface ControlBar {
   range(o: { label: string; min: number; max: number; value: number; step?: number; id?: string }): RangeControl;
-  select<V extends string>(o: { label: string; options: readonly (readonly [V, string])[]; value: V; id?: string }): { readonly input: HTMLSelectElement; readonly value: V };
+  select<V extends string>(o: {
+    label: string;
+    options: readonly (readonly [V, string])[];
+    value: V;
+    id?: string;
+  }): { readonly input: HTMLSelectElement; readonly value: V };
   checkbox(o: { label: string; checked: boolean; id?: string }): { readonly input: HTMLInputElement; readonly checked: boolean };
 }
 
@@ -96,7 +129,10 @@ export function button(parent: HTMLElement, label: string, onClick: () => void, 
  * Play / pause, step and reset buttons over a sequence of positions 0..count()-1. show(i) draws
  * position i; play advances every intervalMs and stops at the end.
  */
-export function player(parent: HTMLElement, o: { count: () => number; show: (i: number) => void; intervalMs?: number }): { position: number; reset: () => void } {
+export function player(
+  parent: HTMLElement,
+  o: { count: () => number; show: (i: number) => void; intervalMs?: number },
+): { position: number; reset: () => void } {
   let pos = 0;
   let timer: ReturnType<typeof setInterval> | undefined;
   const stop = (): void => {
@@ -109,18 +145,48 @@ export function player(parent: HTMLElement, o: { count: () => number; show: (i: 
     o.show(++pos);
     return true;
   };
-  const play = button(parent, "▶ play", () => {
-    if (timer !== undefined) return stop();
-    if (pos + 1 >= o.count()) o.show((pos = 0));
-    play.textContent = "⏸ pause";
-    timer = setInterval(() => { if (!step()) stop(); }, o.intervalMs ?? 700);
-  }, "play");
-  button(parent, "step ▸", () => { stop(); if (!step()) o.show((pos = 0)); }, "step");
-  button(parent, "⟲ reset", () => { stop(); o.show((pos = 0)); }, "reset");
+  const play = button(
+    parent,
+    "▶ play",
+    () => {
+      if (timer !== undefined) return stop();
+      if (pos + 1 >= o.count()) o.show((pos = 0));
+      play.textContent = "⏸ pause";
+      timer = setInterval(() => {
+        if (!step()) stop();
+      }, o.intervalMs ?? 700);
+    },
+    "play",
+  );
+  button(
+    parent,
+    "step ▸",
+    () => {
+      stop();
+      if (!step()) o.show((pos = 0));
+    },
+    "step",
+  );
+  button(
+    parent,
+    "⟲ reset",
+    () => {
+      stop();
+      o.show((pos = 0));
+    },
+    "reset",
+  );
   return {
-    get position() { return pos; },
-    set position(i: number) { pos = i; },
-    reset: () => { stop(); pos = 0; },
+    get position() {
+      return pos;
+    },
+    set position(i: number) {
+      pos = i;
+    },
+    reset: () => {
+      stop();
+      pos = 0;
+    },
   };
 }
 
@@ -130,7 +196,9 @@ export function player(parent: HTMLElement, o: { count: () => number; show: (i: 
  * `count(result)` steps, and a TensorloomError from compute shows in #error (then `clear`
  * empties the views). The controls call `update`.
  */
-export function stepThrough<T>(o: { compute: () => T; count: (r: T) => number; draw: (r: T, at: number) => void; clear?: () => void }): { update(): void } {
+export function stepThrough<T>(o: { compute: () => T; count: (r: T) => number; draw: (r: T, at: number) => void; clear?: () => void }): {
+  update(): void;
+} {
   let current: T | undefined;
   const errorBox = byId("error");
   const play = player(byId("player"), { count: () => (current === undefined ? 0 : o.count(current)), show: (i) => o.draw(current!, i) });

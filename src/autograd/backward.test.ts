@@ -38,15 +38,27 @@ describe("backward: accumulation and retained graphs", () => {
     const x = f64([1, 2]);
     const y = x.exp().sum();
     y.backward();
-    throwsWith(() => y.backward(), tl.AutogradError, /^backward: trying to backward through the graph a second time \(through SumBackward1\).*\{ retainGraph: true \}/);
+    throwsWith(
+      () => y.backward(),
+      tl.AutogradError,
+      /^backward: trying to backward through the graph a second time \(through SumBackward1\).*\{ retainGraph: true \}/,
+    );
   });
   it("a non-scalar root needs a gradient of its shape", () => {
     // y = x * [1, 2, 3]; vector-Jacobian product with v = [1, 0.5, 2]: x.grad = v * [1, 2, 3]
     const x = f64([1, 1, 1]);
     const y = x.mul(T([1, 2, 3], { dtype: "float64" }));
     // torch: "grad can be implicitly created only for scalar outputs"
-    throwsWith(() => y.backward(), tl.AutogradError, /^backward: grad can be implicitly created only for scalar outputs, but the output has shape \[3\]/);
-    throwsWith(() => y.backward(T([1, 2], { dtype: "float64" })), tl.ShapeError, /^backward: gradient has shape \[2\] but the output has shape \[3\]/);
+    throwsWith(
+      () => y.backward(),
+      tl.AutogradError,
+      /^backward: grad can be implicitly created only for scalar outputs, but the output has shape \[3\]/,
+    );
+    throwsWith(
+      () => y.backward(T([1, 2], { dtype: "float64" })),
+      tl.ShapeError,
+      /^backward: gradient has shape \[2\] but the output has shape \[3\]/,
+    );
     y.backward(T([1, 0.5, 2], { dtype: "float64" }));
     exact(x.grad, [1, 1, 6]);
     // a one-element non-0-d root is fine without a gradient
@@ -72,14 +84,30 @@ describe("backward: accumulation and retained graphs", () => {
 describe("requiresGrad flags", () => {
   it("int and bool tensors cannot require grad", () => {
     // torch: "only Tensors of floating point and complex dtype can require gradients"
-    throwsWith(() => T([1, 2]).requiresGrad_(), tl.AutogradError, /^requiresGrad: only float tensors can require gradients, but this tensor is int32/);
+    throwsWith(
+      () => T([1, 2]).requiresGrad_(),
+      tl.AutogradError,
+      /^requiresGrad: only float tensors can require gradients, but this tensor is int32/,
+    );
     throwsWith(() => T([1, 2], { requiresGrad: true }), tl.AutogradError, /this tensor is int32/);
-    throwsWith(() => { T([true]).requiresGrad = true; }, tl.AutogradError, /this tensor is bool/);
+    throwsWith(
+      () => {
+        T([true]).requiresGrad = true;
+      },
+      tl.AutogradError,
+      /this tensor is bool/,
+    );
   });
   it("a non-leaf cannot turn gradients off", () => {
     const y = f64([1]).mul(2);
     assert.equal(y.isLeaf, false);
-    throwsWith(() => { y.requiresGrad = false; }, tl.AutogradError, /^requiresGrad: cannot turn gradients off on a tensor made by MulBackward0 \(a non-leaf\)/);
+    throwsWith(
+      () => {
+        y.requiresGrad = false;
+      },
+      tl.AutogradError,
+      /^requiresGrad: cannot turn gradients off on a tensor made by MulBackward0 \(a non-leaf\)/,
+    );
   });
   it("results of ops on tensors that do not require grad are leaves without a graph", () => {
     const y = T([1.5]).exp();
@@ -98,14 +126,24 @@ describe("noGrad / enableGrad / detach", () => {
     assert.equal(tl.isGradEnabled(), true);
   });
   it("noGrad restores the mode after a throw, and nests with enableGrad", () => {
-    assert.throws(() => tl.noGrad(() => { throw new Error("boom"); }), /boom/);
+    assert.throws(
+      () =>
+        tl.noGrad(() => {
+          throw new Error("boom");
+        }),
+      /boom/,
+    );
     assert.equal(tl.isGradEnabled(), true);
     const x = f64([1]);
     tl.noGrad(() => {
       assert.equal(tl.isGradEnabled(), false);
       const y = tl.enableGrad(() => x.mul(3));
       assert.equal(y.requiresGrad, true);
-      assert.throws(() => tl.enableGrad(() => { throw new Error("inner"); }));
+      assert.throws(() =>
+        tl.enableGrad(() => {
+          throw new Error("inner");
+        }),
+      );
       assert.equal(tl.isGradEnabled(), false);
     });
     assert.equal(tl.isGradEnabled(), true);
@@ -163,13 +201,18 @@ describe("retainGrad and hooks", () => {
     exact(x.grad, [-2, -2]);
   });
   it("registerHook on a tensor that does not require grad is refused", () => {
-    throwsWith(() => T([1.5]).registerHook(() => undefined), tl.AutogradError, /^registerHook: cannot register a hook on a tensor that doesn't require gradient \(shape \[1\], float32\)/);
+    throwsWith(
+      () => T([1.5]).registerHook(() => undefined),
+      tl.AutogradError,
+      /^registerHook: cannot register a hook on a tensor that doesn't require gradient \(shape \[1\], float32\)/,
+    );
   });
 });
 
 describe("tl.grad", () => {
   it("returns gradients without touching .grad", () => {
-    const x = f64([1, 2]), y = f64([3]);
+    const x = f64([1, 2]),
+      y = f64([3]);
     const [gx, gy] = tl.grad(x.mul(y).sum(), [x, y]);
     exact(gx, [3, 3]);
     exact(gy, [3]);
@@ -178,8 +221,13 @@ describe("tl.grad", () => {
   });
   it("an unused input is an error unless allowUnused, which gives null", () => {
     // torch: "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior."
-    const x = f64([1]), u = f64([2]);
-    throwsWith(() => tl.grad(x.mul(2).sum(), [x, u]), tl.AutogradError, /^grad: input 1 \(shape \[1\]\) was not used to compute the output.*allowUnused: true/);
+    const x = f64([1]),
+      u = f64([2]);
+    throwsWith(
+      () => tl.grad(x.mul(2).sum(), [x, u]),
+      tl.AutogradError,
+      /^grad: input 1 \(shape \[1\]\) was not used to compute the output.*allowUnused: true/,
+    );
     const [gx, gu] = tl.grad(x.mul(2).sum(), [x, u], undefined, { allowUnused: true });
     exact(gx, [2]);
     assert.equal(gu, null);
@@ -205,10 +253,18 @@ describe("tl.grad", () => {
     const x = f64(v);
     const [gs] = tl.grad(x.sigmoid().sum(), [x], undefined, { createGraph: true });
     const [gss] = tl.grad(gs!.sum(), [x]);
-    close(gss, sig.map((s) => s * (1 - s) * (1 - 2 * s)), { atol: 1e-12 });
+    close(
+      gss,
+      sig.map((s) => s * (1 - s) * (1 - 2 * s)),
+      { atol: 1e-12 },
+    );
     const [gt] = tl.grad(x.tanh().sum(), [x], undefined, { createGraph: true });
     const [gtt] = tl.grad(gt!.sum(), [x]);
-    close(gtt, v.map((a) => -2 * Math.tanh(a) * (1 - Math.tanh(a) ** 2)), { atol: 1e-12 });
+    close(
+      gtt,
+      v.map((a) => -2 * Math.tanh(a) * (1 - Math.tanh(a) ** 2)),
+      { atol: 1e-12 },
+    );
   });
   it("backward with createGraph accumulates a .grad that is itself differentiable", () => {
     const x = f64([2]);
@@ -250,7 +306,11 @@ describe("gradCheck", () => {
       const out = tl.noGrad(() => x.mul(2));
       return record("WrongBackward", out, [x], (g) => [() => g.mul(3)]);
     };
-    throwsWith(() => tl.gradCheck(wrong, [f64([1, 2])], { name: "wrong" }), tl.AutogradError, /^gradCheck: wrong: input 0 element 0: analytic -?\d/);
+    throwsWith(
+      () => tl.gradCheck(wrong, [f64([1, 2])], { name: "wrong" }),
+      tl.AutogradError,
+      /^gradCheck: wrong: input 0 element 0: analytic -?\d/,
+    );
   });
   it("uses random directions for large inputs and still catches errors", () => {
     const wrong = (x: tl.Tensor): tl.Tensor => {
@@ -263,6 +323,10 @@ describe("gradCheck", () => {
     throwsWith(() => tl.gradCheck(wrong, [big]), tl.AutogradError, /input 0 direction 0/);
   });
   it("refuses float32 inputs", () => {
-    throwsWith(() => tl.gradCheck((x) => x.sum(), [T([1.5], { requiresGrad: true })]), tl.DTypeError, /^gradCheck: inputs that require grad must be float64.*got float32/);
+    throwsWith(
+      () => tl.gradCheck((x) => x.sum(), [T([1.5], { requiresGrad: true })]),
+      tl.DTypeError,
+      /^gradCheck: inputs that require grad must be float64.*got float32/,
+    );
   });
 });

@@ -46,16 +46,22 @@ function topoOrder(root: GradNode): GradNode[] {
 
 function checkRoot(op: string, root: Tensor, gradient: Tensor | undefined): Tensor {
   if (!root.requiresGrad) {
-    throw new AutogradError(`${op}: the tensor does not require grad and has no grad_fn, so there is nothing to differentiate. Create the inputs with { requiresGrad: true }, and do not call it inside noGrad().`);
+    throw new AutogradError(
+      `${op}: the tensor does not require grad and has no grad_fn, so there is nothing to differentiate. Create the inputs with { requiresGrad: true }, and do not call it inside noGrad().`,
+    );
   }
   if (gradient === undefined) {
     if (root.numel() !== 1) {
-      throw new AutogradError(`${op}: grad can be implicitly created only for scalar outputs, but the output has shape ${fmt(root.shape)}. Reduce it first (loss.sum(), loss.mean()) or pass a gradient of that shape: y.backward(tl.onesLike(y)).`);
+      throw new AutogradError(
+        `${op}: grad can be implicitly created only for scalar outputs, but the output has shape ${fmt(root.shape)}. Reduce it first (loss.sum(), loss.mean()) or pass a gradient of that shape: y.backward(tl.onesLike(y)).`,
+      );
     }
     return ones(root.shape, { dtype: root.dtype });
   }
   if (!shapesEqual(gradient.shape, root.shape)) {
-    throw new ShapeError(`${op}: gradient has shape ${fmt(gradient.shape)} but the output has shape ${fmt(root.shape)}. Pass a gradient of the output's shape.`);
+    throw new ShapeError(
+      `${op}: gradient has shape ${fmt(gradient.shape)} but the output has shape ${fmt(root.shape)}. Pass a gradient of the output's shape.`,
+    );
   }
   return gradient;
 }
@@ -68,7 +74,9 @@ function fitGrad(g: Tensor, input: Tensor, node: GradNode): Tensor {
   }
   if (g.dtype !== input.dtype) g = to(g, input.dtype);
   if (!shapesEqual(g.shape, input.shape)) {
-    throw new AutogradError(`backward: ${node.name} returned a gradient of shape ${fmt(g.shape)} for an input of shape ${fmt(input.shape)}. This is a bug in that op's backward rule; please report it.`);
+    throw new AutogradError(
+      `backward: ${node.name} returned a gradient of shape ${fmt(g.shape)} for an input of shape ${fmt(input.shape)}. This is a bug in that op's backward rule; please report it.`,
+    );
   }
   return g;
 }
@@ -137,7 +145,6 @@ class GradientLife {
     endPass(this.born);
   }
 }
-
 
 /**
  * Core pass. With `capture`, gradients of the listed tensors are returned in it and no .grad is
@@ -229,14 +236,21 @@ export function backward(root: Tensor, gradient?: Tensor, opts: BackwardOptions 
  * than accumulated into .grad. An input the output does not depend on gets null unless
  * allowUnused is false, in which case that is an error.
  */
-export function grad(output: Tensor, inputs: readonly Tensor[], gradOutput?: Tensor, opts: BackwardOptions & { allowUnused?: boolean } = {}): (Tensor | null)[] {
+export function grad(
+  output: Tensor,
+  inputs: readonly Tensor[],
+  gradOutput?: Tensor,
+  opts: BackwardOptions & { allowUnused?: boolean } = {},
+): (Tensor | null)[] {
   const g0 = checkRoot("grad", output, gradOutput);
   const capture = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
   run(output, g0, opts, capture);
   return inputs.map((t, i) => {
     const g = capture.get(t) ?? null;
     if (g === null && !opts.allowUnused) {
-      throw new AutogradError(`grad: input ${i} (shape ${fmt(t.shape)}) was not used to compute the output, so it has no gradient. Pass { allowUnused: true } to get null for it.`);
+      throw new AutogradError(
+        `grad: input ${i} (shape ${fmt(t.shape)}) was not used to compute the output, so it has no gradient. Pass { allowUnused: true } to get null for it.`,
+      );
     }
     return g;
   });

@@ -38,7 +38,9 @@ export function gradCheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-4, maxElementwise = 64, directions = 4, seed = 1234, name = "function" } = opts;
   for (const t of inputs) {
     if (t.requiresGrad && t.dtype !== "float64") {
-      throw new DTypeError(`gradCheck: inputs that require grad must be float64 (finite differences in float32 are too coarse), got ${t.dtype}. Create them with { dtype: "float64" }.`);
+      throw new DTypeError(
+        `gradCheck: inputs that require grad must be float64 (finite differences in float32 are too coarse), got ${t.dtype}. Create them with { dtype: "float64" }.`,
+      );
     }
   }
   const gen = new Generator(seed);
@@ -49,7 +51,9 @@ export function gradCheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
   const f = (): number => noGrad(() => dot(fn(...inputs).storage, w.storage));
   let worst = 0;
   const fail = (what: string, a: number, n: number): never => {
-    throw new AutogradError(`gradCheck: ${name}: ${what}: analytic ${a} vs numeric ${n} (difference ${Math.abs(a - n)}, tolerance atol ${atol} + rtol ${rtol}).`);
+    throw new AutogradError(
+      `gradCheck: ${name}: ${what}: analytic ${a} vs numeric ${n} (difference ${Math.abs(a - n)}, tolerance atol ${atol} + rtol ${rtol}).`,
+    );
   };
   const check = (what: string, a: number, n: number): void => {
     const diff = Math.abs(a - n);

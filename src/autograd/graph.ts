@@ -27,7 +27,9 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   try {
     const r = fn();
     if (r instanceof Promise) {
-      throw new AutogradError("noGrad: the function returned a Promise; grad mode is global and cannot follow async code. Call noGrad inside the async function, around synchronous tensor code.");
+      throw new AutogradError(
+        "noGrad: the function returned a Promise; grad mode is global and cannot follow async code. Call noGrad inside the async function, around synchronous tensor code.",
+      );
     }
     return r;
   } finally {
@@ -138,7 +140,14 @@ export function record(name: string, out: Tensor, inputs: readonly Tensor[], rul
  * gradient: src/autograd/shortcuts.test.ts checks every recordFused op's shortcut against its
  * rule (values and gradients), and fails for a recordFused name it has no case for.
  */
-export function recordFused(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, shortcut: BackwardFn, saved: readonly Tensor[] = inputs): Tensor {
+export function recordFused(
+  name: string,
+  out: Tensor,
+  inputs: readonly Tensor[],
+  rule: BackwardFn,
+  shortcut: BackwardFn,
+  saved: readonly Tensor[] = inputs,
+): Tensor {
   if (fusedCallSites !== null) fusedCallSites.add(new Error().stack?.split("\n")[2]?.trim() ?? "unknown");
   return attach(name, out, inputs, rule, saved, shortcut);
 }
@@ -150,7 +159,14 @@ export function collectFusedCallSites(sites: Set<string> | null): void {
   fusedCallSites = sites;
 }
 
-function attach(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[], shortcut: BackwardFn | null): Tensor {
+function attach(
+  name: string,
+  out: Tensor,
+  inputs: readonly Tensor[],
+  rule: BackwardFn,
+  saved: readonly Tensor[],
+  shortcut: BackwardFn | null,
+): Tensor {
   if (recordObserver !== null) recordObserver(name, out, inputs);
   if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
   out.markNonLeaf(new GradNode(name, inputs, rule, saved, shortcut));

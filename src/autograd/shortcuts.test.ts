@@ -31,11 +31,17 @@ const CASES: Case[] = [
   { name: "relu", make: (dt) => ({ inputs: [rnd([5, 7], dt)], forward: (x) => relu(x) }) },
   {
     name: "conv2d, bias, both gradients fused",
-    make: (dt) => ({ inputs: [rnd([2, 3, 7, 6], dt), rnd([4, 3, 3, 2], dt), rnd([4], dt)], forward: (x, w, b) => F.conv2d(x, w, b, { stride: [2, 1], padding: 1 }) }),
+    make: (dt) => ({
+      inputs: [rnd([2, 3, 7, 6], dt), rnd([4, 3, 3, 2], dt), rnd([4], dt)],
+      forward: (x, w, b) => F.conv2d(x, w, b, { stride: [2, 1], padding: 1 }),
+    }),
   },
   {
     name: "conv1d, groups and dilation, no bias",
-    make: (dt) => ({ inputs: [rnd([3, 4, 11], dt), rnd([6, 2, 3], dt)], forward: (x, w) => F.conv1d(x, w, null, { groups: 2, dilation: 2 }) }),
+    make: (dt) => ({
+      inputs: [rnd([3, 4, 11], dt), rnd([6, 2, 3], dt)],
+      forward: (x, w) => F.conv1d(x, w, null, { groups: 2, dilation: 2 }),
+    }),
   },
   {
     name: "conv3d, only the weight needs a gradient",
@@ -44,22 +50,51 @@ const CASES: Case[] = [
       return { inputs: [rnd([3, 2, 2, 2, 2], dt)], forward: (w) => F.conv3d(x, w) };
     },
   },
-  { name: "maxPool2d", make: (dt) => ({ inputs: [rnd([2, 3, 6, 5], dt)], forward: (x) => F.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }) }) },
-  { name: "maxPool1d, dilation", make: (dt) => ({ inputs: [rnd([2, 3, 9], dt)], forward: (x) => F.maxPool1d(x, { kernelSize: 2, dilation: 2 }) }) },
+  {
+    name: "maxPool2d",
+    make: (dt) => ({ inputs: [rnd([2, 3, 6, 5], dt)], forward: (x) => F.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }) }),
+  },
+  {
+    name: "maxPool1d, dilation",
+    make: (dt) => ({ inputs: [rnd([2, 3, 9], dt)], forward: (x) => F.maxPool1d(x, { kernelSize: 2, dilation: 2 }) }),
+  },
   { name: "lstmCell", make: (dt) => ({ inputs: [rnd([3, 4 * 5], dt), rnd([3, 5], dt)], forward: (g, c) => lstmCell(g, c) }) },
-  { name: "gruCell", make: (dt) => ({ inputs: [rnd([3, 15], dt), rnd([3, 15], dt), rnd([3, 5], dt)], forward: (xg, hg, h) => gruCell(xg, hg, h) }) },
+  {
+    name: "gruCell",
+    make: (dt) => ({ inputs: [rnd([3, 15], dt), rnd([3, 15], dt), rnd([3, 5], dt)], forward: (xg, hg, h) => gruCell(xg, hg, h) }),
+  },
   {
     name: "lstmSequence, reverse",
-    make: (dt) => ({ inputs: [rnd([4, 2, 12], dt), rnd([2, 3], dt), rnd([2, 3], dt), rnd([12, 3], dt)], forward: (xg, h, c, w) => lstmSequence(xg, h, c, w, true) }),
+    make: (dt) => ({
+      inputs: [rnd([4, 2, 12], dt), rnd([2, 3], dt), rnd([2, 3], dt), rnd([12, 3], dt)],
+      forward: (xg, h, c, w) => lstmSequence(xg, h, c, w, true),
+    }),
   },
   {
     name: "gruSequence with bias_hh",
-    make: (dt) => ({ inputs: [rnd([4, 2, 9], dt), rnd([2, 3], dt), rnd([9, 3], dt), rnd([9], dt)], forward: (xg, h, w, b) => gruSequence(xg, h, w, b) }),
+    make: (dt) => ({
+      inputs: [rnd([4, 2, 9], dt), rnd([2, 3], dt), rnd([9, 3], dt), rnd([9], dt)],
+      forward: (xg, h, w, b) => gruSequence(xg, h, w, b),
+    }),
   },
-  { name: "gruSequence without bias_hh", make: (dt) => ({ inputs: [rnd([3, 2, 9], dt), rnd([2, 3], dt), rnd([9, 3], dt)], forward: (xg, h, w) => gruSequence(xg, h, w, null) }) },
+  {
+    name: "gruSequence without bias_hh",
+    make: (dt) => ({ inputs: [rnd([3, 2, 9], dt), rnd([2, 3], dt), rnd([9, 3], dt)], forward: (xg, h, w) => gruSequence(xg, h, w, null) }),
+  },
   {
     name: "cumprod through zeros",
-    make: (dt) => ({ inputs: [tensor([[1.5, 0, 2, -0.5, 0, 3], [0.5, 2, -1, 0, 1.25, 2]], { dtype: dt, requiresGrad: true })], forward: (x) => cumprod(x, 1) }),
+    make: (dt) => ({
+      inputs: [
+        tensor(
+          [
+            [1.5, 0, 2, -0.5, 0, 3],
+            [0.5, 2, -1, 0, 1.25, 2],
+          ],
+          { dtype: dt, requiresGrad: true },
+        ),
+      ],
+      forward: (x) => cumprod(x, 1),
+    }),
   },
 ];
 
@@ -84,7 +119,8 @@ function close(a: number[], b: number[], tol: number, what: string): void {
 for (const c of CASES) {
   for (const dtype of ["float64", "float32"] as const) {
     test(`backward shortcut equals the op's rule: ${c.name} (${dtype})`, () => {
-      const fused = gradients(c, dtype, true), composite = gradients(c, dtype, false);
+      const fused = gradients(c, dtype, true),
+        composite = gradients(c, dtype, false);
       assert.deepEqual(fused.out, composite.out);
       const tol = dtype === "float64" ? 1e-12 : 2e-5;
       fused.grads.forEach((g, i) => close(g, composite.grads[i]!, tol, `${c.name} input ${i}`));
@@ -111,9 +147,11 @@ test("every recordFused call site in src/ is exercised by a case above", () => {
   const declared = new Set<string>();
   for (const file of sourceFiles("src")) {
     if (file.endsWith(join("autograd", "graph.ts"))) continue;
-    readFileSync(file, "utf8").split("\n").forEach((line, i) => {
-      if (/\brecordFused\(/.test(line)) declared.add(`${file.split(/[\\/]/).slice(-2).join("/")}:${i + 1}`);
-    });
+    readFileSync(file, "utf8")
+      .split("\n")
+      .forEach((line, i) => {
+        if (/\brecordFused\(/.test(line)) declared.add(`${file.split(/[\\/]/).slice(-2).join("/")}:${i + 1}`);
+      });
   }
   assert.ok(declared.size >= 8, `expected the fused ops' call sites, found ${[...declared].join(", ")}`);
   const sites = new Set<string>();
@@ -123,7 +161,16 @@ test("every recordFused call site in src/ is exercised by a case above", () => {
   } finally {
     collectFusedCallSites(null);
   }
-  const seen = new Set([...sites].map((s) => /([\w.-]+[\\/][\w.-]+\.ts):(\d+)/.exec(s)).filter((m) => m !== null).map((m) => `${m[1]!.replace("\\", "/")}:${m[2]}`));
+  const seen = new Set(
+    [...sites]
+      .map((s) => /([\w.-]+[\\/][\w.-]+\.ts):(\d+)/.exec(s))
+      .filter((m) => m !== null)
+      .map((m) => `${m[1]!.replace("\\", "/")}:${m[2]}`),
+  );
   const missing = [...declared].filter((d) => !seen.has(d));
-  assert.deepEqual(missing, [], `recordFused call sites with no case in shortcuts.test.ts (add one): ${missing.join(", ")}; seen ${[...seen].join(", ")}`);
+  assert.deepEqual(
+    missing,
+    [],
+    `recordFused call sites with no case in shortcuts.test.ts (add one): ${missing.join(", ")}; seen ${[...seen].join(", ")}`,
+  );
 });

@@ -13,9 +13,17 @@ import { lazy } from "../ops/op.js";
 /** A few Adam steps of a small CNN + MLP on fixed data; returns the losses and final weights. */
 function train(recycle: boolean): { losses: number[]; weights: number[][] } {
   tl.manualSeed(3);
-  const model = new tl.nn.Sequential(new tl.nn.Conv2d(2, 8, 3, { padding: 1 }), new tl.nn.ReLU(), new tl.nn.Flatten(), new tl.nn.Linear(8 * 16 * 16, 64), new tl.nn.Tanh(), new tl.nn.Linear(64, 5));
+  const model = new tl.nn.Sequential(
+    new tl.nn.Conv2d(2, 8, 3, { padding: 1 }),
+    new tl.nn.ReLU(),
+    new tl.nn.Flatten(),
+    new tl.nn.Linear(8 * 16 * 16, 64),
+    new tl.nn.Tanh(),
+    new tl.nn.Linear(64, 5),
+  );
   const opt = new tl.optim.Adam(model.parameters(), { lr: 1e-3 });
-  const x = tl.randn([32, 2, 16, 16]), y = tl.randint(0, 5, [32]);
+  const x = tl.randn([32, 2, 16, 16]),
+    y = tl.randint(0, 5, [32]);
   const losses: number[] = [];
   for (let step = 0; step < 6; step++) {
     if (!recycle) clearStoragePool();
@@ -47,7 +55,9 @@ describe("recycled gradient storages", () => {
       const h = x.matmul(w);
       if (keep) {
         h.retainGrad();
-        h.registerHook((g) => { stashed.push(g); });
+        h.registerHook((g) => {
+          stashed.push(g);
+        });
       }
       const y = h.tanh().mul(h);
       const gOut = tl.onesLike(y).mul(0.5); // the caller's gradient: never recycled
@@ -55,7 +65,12 @@ describe("recycled gradient storages", () => {
       return { h, gOut };
     };
     const kept = step(true);
-    const copies = { hGrad: Array.from(kept.h.grad!.storage), hooked: Array.from(stashed[0]!.storage), wGrad: Array.from(w.grad!.storage), gOut: Array.from(kept.gOut.storage) };
+    const copies = {
+      hGrad: Array.from(kept.h.grad!.storage),
+      hooked: Array.from(stashed[0]!.storage),
+      wGrad: Array.from(w.grad!.storage),
+      gOut: Array.from(kept.gOut.storage),
+    };
     const [viaGrad] = tl.grad(x.matmul(w).tanh().sum(), [w]);
     const gradCopy = Array.from(viaGrad!.storage);
     for (let i = 0; i < 5; i++) {
@@ -95,13 +110,17 @@ describe("recycled gradient storages", () => {
     };
     for (let i = 0; i < 4; i++) {
       x.grad = null;
-      const a = x.mul(2), b = x.mul(3);
+      const a = x.mul(2),
+        b = x.mul(3);
       // both orders of the two consumers, so one of them runs after the other's gradients are pending
-      const plain = a.add(b).sum(), custom = shared(a, b).sum();
+      const plain = a.add(b).sum(),
+        custom = shared(a, b).sum();
       (i % 2 === 0 ? plain.add(custom) : custom.add(plain)).backward();
       // d/dx of sum(2x + 3x) + sum(2x + 3x) = 10 everywhere
-      assert.ok(x.grad!.storage.every((v) => v === 10), "every element of the gradient is 10");
+      assert.ok(
+        x.grad!.storage.every((v) => v === 10),
+        "every element of the gradient is 10",
+      );
     }
   });
 });
-

@@ -10,22 +10,62 @@ export type BackendName = "reference" | "wasm";
 
 /** Elementwise maps. Values are read as JS numbers, computed in float64, and stored in out's type. */
 export type UnaryOp =
-  | "copy" | "neg" | "abs" | "sign" | "exp" | "expm1" | "log" | "log1p" | "sqrt" | "rsqrt" | "reciprocal" | "square"
-  | "sin" | "cos" | "tanh" | "sigmoid" | "erf" | "floor" | "ceil" | "round" | "trunc"
-  | "relu" | "logicalNot" | "isnan" | "isinf" | "isfinite"
+  | "copy"
+  | "neg"
+  | "abs"
+  | "sign"
+  | "exp"
+  | "expm1"
+  | "log"
+  | "log1p"
+  | "sqrt"
+  | "rsqrt"
+  | "reciprocal"
+  | "square"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "erf"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "trunc"
+  | "relu"
+  | "logicalNot"
+  | "isnan"
+  | "isinf"
+  | "isfinite"
   // parametric: a, b are the op's parameters
-  | "leakyRelu"   // x > 0 ? x : a * x
-  | "elu"         // x > 0 ? x : a * expm1(x)
-  | "softplus"    // a*x > b ? x : log1p(exp(a*x)) / a   (a = beta, b = threshold)
-  | "clamp"       // min(max(x, a), b), NaN kept
-  | "powScalar"   // x ** a
-  | "cast";       // dtype conversion into out (bool: x != 0)
+  | "leakyRelu" // x > 0 ? x : a * x
+  | "elu" // x > 0 ? x : a * expm1(x)
+  | "softplus" // a*x > b ? x : log1p(exp(a*x)) / a   (a = beta, b = threshold)
+  | "clamp" // min(max(x, a), b), NaN kept
+  | "powScalar" // x ** a
+  | "cast"; // dtype conversion into out (bool: x != 0)
 
 /** Broadcasting binary ops; comparisons and logical ops write 0/1 into a bool (Uint8Array) out. */
 export type BinaryOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "atan2" | "remainder" | "floorDivide"
-  | "reluGrad"   // y <= 0 ? 0 : x: relu's backward from the gradient x and the output y (PyTorch's threshold_backward)
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "logicalXor";
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "atan2"
+  | "remainder"
+  | "floorDivide"
+  | "reluGrad" // y <= 0 ? 0 : x: relu's backward from the gradient x and the output y (PyTorch's threshold_backward)
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "logicalAnd"
+  | "logicalOr"
+  | "logicalXor";
 
 /** Reductions over the middle axis of an [outer, size, inner] view. arg* write int32 positions. */
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "argmax" | "argmin" | "all" | "any";
@@ -98,9 +138,26 @@ export interface Backend {
    */
   allocate?(dtype: DType, n: number): DeviceStorage | null;
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, a?: number, b?: number): void;
-  binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void;
+  binary(
+    op: BinaryOp,
+    a: TypedArray,
+    aShape: readonly number[],
+    b: TypedArray,
+    bShape: readonly number[],
+    out: TypedArray,
+    outShape: readonly number[],
+  ): void;
   /** out = cond ? a : b, all three broadcast to outShape. */
-  where(cond: Uint8Array, condShape: readonly number[], a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void;
+  where(
+    cond: Uint8Array,
+    condShape: readonly number[],
+    a: TypedArray,
+    aShape: readonly number[],
+    b: TypedArray,
+    bShape: readonly number[],
+    out: TypedArray,
+    outShape: readonly number[],
+  ): void;
   reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void;
   /**
    * out = op(A) @ op(B) per batch item; with `bias` ([n]) out = op(A) @ op(B) + bias on every row
@@ -115,7 +172,15 @@ export interface Backend {
   /** torch.gather along `dim`: out[p] = x[p with p[dim] := index[p]], p over indexShape. */
   gather(x: TypedArray, xShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], out: TypedArray): void;
   /** torch.scatter_add_ along `dim`: out[p with p[dim] := index[p]] += src[p], p over indexShape. */
-  scatterAdd(out: TypedArray, outShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], src: TypedArray, srcShape: readonly number[]): void;
+  scatterAdd(
+    out: TypedArray,
+    outShape: readonly number[],
+    dim: number,
+    index: Int32Array,
+    indexShape: readonly number[],
+    src: TypedArray,
+    srcShape: readonly number[],
+  ): void;
   /**
    * Running sum or product along the middle axis of an [outer, size, inner] view, from the first
    * position to the last (from the last to the first when `reverse`). Float results accumulate in
@@ -127,7 +192,16 @@ export interface Backend {
    * descending, NaN above everything: the first k of each sorted line go to values and their
    * positions in the line to indices (both [outer, k, inner]). Equal values keep their order.
    */
-  sort(x: TypedArray, outer: number, size: number, inner: number, k: number, descending: boolean, values: TypedArray, indices: Int32Array): void;
+  sort(
+    x: TypedArray,
+    outer: number,
+    size: number,
+    inner: number,
+    k: number,
+    descending: boolean,
+    values: TypedArray,
+    indices: Int32Array,
+  ): void;
   /**
    * log(softmax) over the middle axis of an [outer, size, inner] view: x - m - log(sum exp(x - m))
    * with m the line's max (0 when it is infinite, as torch.logsumexp), so +inf gives NaN there
@@ -139,13 +213,30 @@ export interface Backend {
    * [N, C, ...imgSize], its column side [N, O, ...colSize]; w is [O, C / groups * prod(kernel)];
    * convForward adds bias[o] (when given) to output channel o.
    */
-  convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
+  convForward(
+    x: TypedArray,
+    w: TypedArray,
+    bias: TypedArray | null,
+    out: TypedArray,
+    g: ConvGeometry,
+    groups: number,
+    outChannels: number,
+  ): void;
   /** img[n] = col2im(W^T @ dy[n]) per group: a conv's input gradient, a transposed conv's forward. img is overwritten. */
   convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** dw = sum_n dy[n] @ im2col(x[n])^T per group: a conv's weight gradient. dw is overwritten. */
   convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
   /** convBackwardInput and convBackwardWeight of one conv in one pass (dx, dw overwritten). */
-  convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void;
+  convBackward(
+    x: TypedArray,
+    w: TypedArray,
+    dy: TypedArray,
+    dx: TypedArray,
+    dw: TypedArray,
+    g: ConvGeometry,
+    groups: number,
+    outChannels: number,
+  ): void;
   /** The geometry's columns [N, C * prod(kernel), prod(colSize)] from img, zeros over padding (F.unfold). */
   im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void;
   /** Its adjoint: img (overwritten) = each column entry summed into its image position (F.fold). */
@@ -165,27 +256,99 @@ export interface Backend {
    * Gradient of lstmCell given dh1 and dc1 (the gradients reaching h1 and c1): dgates [B, 4H] and
    * dc. c1 is lstmCell's output (tanh(c1) is recomputed from it).
    */
-  lstmCellBackward(gates: TypedArray, c: TypedArray, c1: TypedArray, dh1: TypedArray, dc1: TypedArray, dgates: TypedArray, dc: TypedArray, B: number, H: number): void;
+  lstmCellBackward(
+    gates: TypedArray,
+    c: TypedArray,
+    c1: TypedArray,
+    dh1: TypedArray,
+    dc1: TypedArray,
+    dgates: TypedArray,
+    dc: TypedArray,
+    B: number,
+    H: number,
+  ): void;
   /**
    * GRU from xg = x W_ih^T + b_ih and hg = h W_hh^T + b_hh ([B, 3H], gates r, z, n):
    * r, z = sig(xg + hg), n = tanh(xg_n + r hg_n), h1 = n + z (h - n).
    */
   gruCell(xg: TypedArray, hg: TypedArray, h: TypedArray, h1: TypedArray, B: number, H: number): void;
   /** Gradient of gruCell: dxg, dhg ([B, 3H]) and dh. */
-  gruCellBackward(xg: TypedArray, hg: TypedArray, h: TypedArray, dh1: TypedArray, dxg: TypedArray, dhg: TypedArray, dh: TypedArray, B: number, H: number): void;
+  gruCellBackward(
+    xg: TypedArray,
+    hg: TypedArray,
+    h: TypedArray,
+    dh1: TypedArray,
+    dxg: TypedArray,
+    dhg: TypedArray,
+    dh: TypedArray,
+    B: number,
+    H: number,
+  ): void;
 
   // Whole layers over a sequence (ops/recurrent.ts): steps t = 0..T-1, or T-1..0 when `reverse`.
   /**
    * LSTM: xg [T, B, 4H] (input projection plus both biases), h0, c0 [B, H], w = W_hh [4H, H].
    * Writes out [2, T, B, H] (h, then c, of every step in time order) and gates [T, B, 4H] (step order, for the backward).
    */
-  lstmSequence(xg: TypedArray, h0: TypedArray, c0: TypedArray, w: TypedArray, out: TypedArray, gates: TypedArray, T: number, B: number, H: number, reverse: boolean): void;
+  lstmSequence(
+    xg: TypedArray,
+    h0: TypedArray,
+    c0: TypedArray,
+    w: TypedArray,
+    out: TypedArray,
+    gates: TypedArray,
+    T: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+  ): void;
   /** Its backward from gOut [2, T, B, H]: dxg [T, B, 4H], dh0, dc0 [B, H], dw [4H, H]. */
-  lstmSequenceBackward(w: TypedArray, gates: TypedArray, out: TypedArray, h0: TypedArray, c0: TypedArray, gOut: TypedArray, dxg: TypedArray, dh0: TypedArray, dc0: TypedArray, dw: TypedArray, T: number, B: number, H: number, reverse: boolean): void;
+  lstmSequenceBackward(
+    w: TypedArray,
+    gates: TypedArray,
+    out: TypedArray,
+    h0: TypedArray,
+    c0: TypedArray,
+    gOut: TypedArray,
+    dxg: TypedArray,
+    dh0: TypedArray,
+    dc0: TypedArray,
+    dw: TypedArray,
+    T: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+  ): void;
   /** GRU: xg [T, B, 3H] (with b_ih), h0 [B, H], w = W_hh [3H, H], b = b_hh or null. Writes out [T, B, H] and hg [T, B, 3H] (step order). */
-  gruSequence(xg: TypedArray, h0: TypedArray, w: TypedArray, b: TypedArray | null, out: TypedArray, hg: TypedArray, T: number, B: number, H: number, reverse: boolean): void;
+  gruSequence(
+    xg: TypedArray,
+    h0: TypedArray,
+    w: TypedArray,
+    b: TypedArray | null,
+    out: TypedArray,
+    hg: TypedArray,
+    T: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+  ): void;
   /** Its backward from gOut [T, B, H]: dxg [T, B, 3H], dh0, dw [3H, H], db [3H] (when b was given). */
-  gruSequenceBackward(xg: TypedArray, w: TypedArray, hg: TypedArray, out: TypedArray, h0: TypedArray, gOut: TypedArray, dxg: TypedArray, dh0: TypedArray, dw: TypedArray, db: TypedArray | null, T: number, B: number, H: number, reverse: boolean): void;
+  gruSequenceBackward(
+    xg: TypedArray,
+    w: TypedArray,
+    hg: TypedArray,
+    out: TypedArray,
+    h0: TypedArray,
+    gOut: TypedArray,
+    dxg: TypedArray,
+    dh0: TypedArray,
+    dw: TypedArray,
+    db: TypedArray | null,
+    T: number,
+    B: number,
+    H: number,
+    reverse: boolean,
+  ): void;
 }
 
 /** A backend's kernels by name: everything but its name and allocator. A backend lists every one (a kernel it does not accelerate is the reference kernel), so the compiler checks the table is complete. */

@@ -31,7 +31,9 @@ export function tapTable(g: ConvGeometry): Int32Array {
 }
 
 function buildTapTable(g: ConvGeometry): Int32Array {
-  const nd = g.imgSize.length, K = numelOf(g.kernel), L = numelOf(g.colSize);
+  const nd = g.imgSize.length,
+    K = numelOf(g.kernel),
+    L = numelOf(g.colSize);
   // per dim: coordinate of tap k at output o, or -1 outside the image
   const perDim = g.imgSize.map((_, d) => tapCoordinates(g, d));
   const imgStride = stridesOf(g.imgSize);
@@ -59,7 +61,9 @@ function buildTapTable(g: ConvGeometry): Int32Array {
 
 /** Along dim d: t[k * colSize[d] + o] = o * stride - padding + k * dilation, or -1 outside the image. */
 export function tapCoordinates(g: ConvGeometry, d: number): Int32Array {
-  const n = g.imgSize[d]!, K = g.kernel[d]!, L = g.colSize[d]!;
+  const n = g.imgSize[d]!,
+    K = g.kernel[d]!,
+    L = g.colSize[d]!;
   const t = new Int32Array(K * L);
   for (let k = 0; k < K; k++) {
     for (let o = 0; o < L; o++) {
@@ -72,7 +76,10 @@ export function tapCoordinates(g: ConvGeometry, d: number): Int32Array {
 
 /** The sizes every conv kernel works with: C, P (image plane), K (taps), L (output positions), per-group C*K. */
 export function convSizes(g: ConvGeometry, groups: number, outChannels: number) {
-  const C = g.channels, P = numelOf(g.imgSize), K = numelOf(g.kernel), L = numelOf(g.colSize);
+  const C = g.channels,
+    P = numelOf(g.imgSize),
+    K = numelOf(g.kernel),
+    L = numelOf(g.colSize);
   return { C, P, K, L, O: outChannels, Og: outChannels / groups, Cg: C / groups, CKg: (C / groups) * K };
 }
 
@@ -113,7 +120,9 @@ export function poolWindowsCsr(g: PoolGeometry): { start: Int32Array; offs: Int3
   return cachedBy(csrCache, key, () => {
     const win = poolWindows(g);
     const start = new Int32Array(win.length + 1);
-    win.forEach((w, o) => { start[o + 1] = start[o]! + w.length; });
+    win.forEach((w, o) => {
+      start[o + 1] = start[o]! + w.length;
+    });
     const offs = new Int32Array(start[win.length]!);
     win.forEach((w, o) => offs.set(w, start[o]!));
     return { start, offs };

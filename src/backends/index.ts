@@ -15,7 +15,9 @@ const available: Partial<Record<BackendName, Backend>> = { reference: referenceB
 let current: Backend = referenceBackend;
 /** Default threads: the machine's cores in Node (capped by the pool's size), 1 elsewhere. */
 let numThreads = ((): number => {
-  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:os") as { availableParallelism?: () => number } | undefined;
+  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:os") as
+    | { availableParallelism?: () => number }
+    | undefined;
   return Math.max(1, os?.availableParallelism?.() ?? 1);
 })();
 let chosenByUser = false;
@@ -23,7 +25,9 @@ let wasmMissing = "this runtime has no WebAssembly SIMD";
 
 const requested = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORLOOM_BACKEND;
 if (requested !== undefined && requested !== "reference" && requested !== "wasm") {
-  throw new UnsupportedKernelError(`TENSORLOOM_BACKEND="${requested}" is not a backend; use "reference" or "wasm", or unset it for the default.`);
+  throw new UnsupportedKernelError(
+    `TENSORLOOM_BACKEND="${requested}" is not a backend; use "reference" or "wasm", or unset it for the default.`,
+  );
 }
 
 function adoptWasm(b: WasmBackend): void {
@@ -37,7 +41,9 @@ const loading = ((): Promise<void> => {
     const w = loadWasmBackend();
     if (w === null) return Promise.resolve();
     if (w instanceof Promise) {
-      return w.then(adoptWasm, (e: unknown) => { wasmMissing = `the wasm kernels failed to compile (${String(e)})`; });
+      return w.then(adoptWasm, (e: unknown) => {
+        wasmMissing = `the wasm kernels failed to compile (${String(e)})`;
+      });
     }
     adoptWasm(w);
   } catch (e) {
@@ -73,7 +79,9 @@ export function setBackend(name: BackendName): void {
   if (!b) {
     const names = Object.keys(available).join(", ");
     if (name === "wasm") {
-      throw new UnsupportedKernelError(`setBackend: the "wasm" backend is not available: ${wasmMissing} (available: ${names}). In a browser, await tl.ready() first; otherwise use "reference".`);
+      throw new UnsupportedKernelError(
+        `setBackend: the "wasm" backend is not available: ${wasmMissing} (available: ${names}). In a browser, await tl.ready() first; otherwise use "reference".`,
+      );
     }
     throw new UnsupportedKernelError(`setBackend: unknown backend "${name}" (available: ${names}).`);
   }

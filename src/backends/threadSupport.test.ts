@@ -9,7 +9,8 @@ import { WarnOnce, detectIsolation, effectiveThreads, isolationWarning, threadsB
 
 describe("getNumThreads in Node", () => {
   it("reports what runs: the request on wasm (capped by the pool), 1 on the reference backend", () => {
-    const before = tl.getBackend(), n0 = tl.getNumThreads();
+    const before = tl.getBackend(),
+      n0 = tl.getNumThreads();
     const asked = Math.max(1, n0);
     try {
       if (tl.availableBackends().includes("wasm")) {

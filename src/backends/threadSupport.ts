@@ -36,13 +36,19 @@ export function effectiveThreads(env: ThreadEnvironment): number {
  * The warning for setNumThreads(requested) where threads are blocked (null when none is due).
  * Names the COOP/COEP headers a page needs.
  */
-export function isolationWarning(requested: number, env: Pick<ThreadEnvironment, "sharedArrayBuffer" | "crossOriginIsolated">): string | null {
+export function isolationWarning(
+  requested: number,
+  env: Pick<ThreadEnvironment, "sharedArrayBuffer" | "crossOriginIsolated">,
+): string | null {
   if (requested <= 1 || !threadsBlocked(env)) return null;
-  const why = env.crossOriginIsolated === false
-    ? "this page is not cross-origin isolated (crossOriginIsolated is false), so SharedArrayBuffer and shared wasm memory are unavailable"
-    : "this runtime has no SharedArrayBuffer, so the wasm memory cannot be shared with worker threads";
-  return `tensorloom: setNumThreads(${requested}): ${why}; kernels run on 1 thread and getNumThreads() reports 1. ` +
-    "Serve the page with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (COOP/COEP) to use threads.";
+  const why =
+    env.crossOriginIsolated === false
+      ? "this page is not cross-origin isolated (crossOriginIsolated is false), so SharedArrayBuffer and shared wasm memory are unavailable"
+      : "this runtime has no SharedArrayBuffer, so the wasm memory cannot be shared with worker threads";
+  return (
+    `tensorloom: setNumThreads(${requested}): ${why}; kernels run on 1 thread and getNumThreads() reports 1. ` +
+    "Serve the page with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (COOP/COEP) to use threads."
+  );
 }
 
 /** Calls `warn` with a message the first time only (one isolation warning per page). */

@@ -11,7 +11,10 @@ export class DigitsCnn extends nn.Module {
   readonly conv1: tl.nn.Conv2d;
   readonly conv2: tl.nn.Conv2d;
   readonly fc: tl.nn.Linear;
-  constructor(readonly side: number, readonly classes: number) {
+  constructor(
+    readonly side: number,
+    readonly classes: number,
+  ) {
     super();
     this.conv1 = this.registerModule("conv1", new nn.Conv2d(1, 16, 3, { padding: 1 }));
     this.conv2 = this.registerModule("conv2", new nn.Conv2d(16, 32, 3, { padding: 1 }));
@@ -54,31 +57,57 @@ export interface DigitsResult {
  * are missing, fractional or negative (an int32 cast would truncate them silently). Pixels are
  * scaled by the largest absolute value, so negative-valued images are scaled too.
  */
-export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: tl.Tensor; classes: number; side: number; scale: number; pixelColumns: string[] } {
+export function digitsTensors(
+  df: DataFrame,
+  label: string,
+): { x: tl.Tensor; y: tl.Tensor; classes: number; side: number; scale: number; pixelColumns: string[] } {
   const featureCols = df.columns.filter((c) => c !== label);
   const nf = featureCols.length;
   const side = Math.round(Math.sqrt(nf));
   if (side * side !== nf || side < 4) {
-    const lo = Math.max(4, Math.floor(Math.sqrt(nf))), hi = Math.max(4, Math.ceil(Math.sqrt(nf)));
-    throw new FrameError(`train cnn: the ${nf} feature column${nf === 1 ? "" : "s"} (all but "${label}") do not form a square image of side 4 or more (${lo}x${lo} = ${lo * lo}${hi !== lo ? ` or ${hi}x${hi} = ${hi * hi}` : ""}). Pass a CSV with side*side pixel columns and one label column.`);
+    const lo = Math.max(4, Math.floor(Math.sqrt(nf))),
+      hi = Math.max(4, Math.ceil(Math.sqrt(nf)));
+    throw new FrameError(
+      `train cnn: the ${nf} feature column${nf === 1 ? "" : "s"} (all but "${label}") do not form a square image of side 4 or more (${lo}x${lo} = ${lo * lo}${hi !== lo ? ` or ${hi}x${hi} = ${hi * hi}` : ""}). Pass a CSV with side*side pixel columns and one label column.`,
+    );
   }
   const rows = df.length;
-  if (rows < 3) throw new FrameError(`train cnn: ${rows} image${rows === 1 ? "" : "s"} cannot be split into training and test images. Pass at least 3 rows.`);
+  if (rows < 3)
+    throw new FrameError(
+      `train cnn: ${rows} image${rows === 1 ? "" : "s"} cannot be split into training and test images. Pass at least 3 rows.`,
+    );
   const flat = df.toTensor(featureCols, "float64").storage;
-  let nMissing = 0, first = -1, maxAbs = 0;
+  let nMissing = 0,
+    first = -1,
+    maxAbs = 0;
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i]!;
-    if (v !== v) { nMissing++; if (first < 0) first = i; } else if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+    if (v !== v) {
+      nMissing++;
+      if (first < 0) first = i;
+    } else if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
   }
-  if (nMissing) throw new FrameError(`train cnn: ${nMissing} pixel cell${nMissing > 1 ? "s are" : " is"} missing (first: column "${featureCols[first % nf]}", row ${Math.floor(first / nf)}, counting from 0). Fill them (fillna) or drop those rows (dropna) first.`);
+  if (nMissing)
+    throw new FrameError(
+      `train cnn: ${nMissing} pixel cell${nMissing > 1 ? "s are" : " is"} missing (first: column "${featureCols[first % nf]}", row ${Math.floor(first / nf)}, counting from 0). Fill them (fillna) or drop those rows (dropna) first.`,
+    );
   const yCol = df.col(label);
-  if (yCol.dtype === "string" || yCol.dtype === "category") throw new FrameError(`train cnn: the label column "${label}" holds text; the CNN needs integer classes 0..K-1. Map the labels to integers first (factorize).`);
+  if (yCol.dtype === "string" || yCol.dtype === "category")
+    throw new FrameError(
+      `train cnn: the label column "${label}" holds text; the CNN needs integer classes 0..K-1. Map the labels to integers first (factorize).`,
+    );
   const yv = yCol.toTensor("float64").storage;
   for (let i = 0; i < yv.length; i++) {
     const v = yv[i]!;
-    if (!(Number.isInteger(v) && v >= 0)) throw new FrameError(`train cnn: label ${v !== v ? "is missing" : `${v} is not a class number`} in row ${i} (counting from 0); the label column "${label}" must hold integers 0..K-1. ${v !== v ? "Drop the rows without a label" : "Map the labels to integers 0..K-1"} first.`);
+    if (!(Number.isInteger(v) && v >= 0))
+      throw new FrameError(
+        `train cnn: label ${v !== v ? "is missing" : `${v} is not a class number`} in row ${i} (counting from 0); the label column "${label}" must hold integers 0..K-1. ${v !== v ? "Drop the rows without a label" : "Map the labels to integers 0..K-1"} first.`,
+      );
   }
-  const x = tl.tensor(Float32Array.from(flat, (v) => v / (maxAbs > 0 ? maxAbs : 1)), { shape: [rows, 1, side, side] });
+  const x = tl.tensor(
+    Float32Array.from(flat, (v) => v / (maxAbs > 0 ? maxAbs : 1)),
+    { shape: [rows, 1, side, side] },
+  );
   const y = tl.tensor(Int32Array.from(yv), { shape: [rows], dtype: "int32" });
   let classes = 0;
   for (const v of yv) classes = Math.max(classes, v + 1);
@@ -90,20 +119,34 @@ export function digitsTensors(df: DataFrame, label: string): { x: tl.Tensor; y: 
  * held-out accuracy, confusion matrix, filters and feature maps. `signal` is fit's: once it
  * aborts, training stops before the next batch and the result describes the model as it stands.
  */
-export async function trainDigits(df: DataFrame, o: { label: string; epochs: number; seed: number; callbacks?: Callback[]; testFraction?: number; signal?: AbortSignal }): Promise<DigitsResult> {
+export async function trainDigits(
+  df: DataFrame,
+  o: { label: string; epochs: number; seed: number; callbacks?: Callback[]; testFraction?: number; signal?: AbortSignal },
+): Promise<DigitsResult> {
   tl.manualSeed(o.seed);
   const { x, y, classes, side, scale, pixelColumns } = digitsTensors(df, o.label);
-  const n = x.shape[0]!, nTest = Math.round((o.testFraction ?? 0.2) * n);
-  if (nTest < 1 || nTest >= n) throw new FrameError(`train cnn: ${n} image${n === 1 ? "" : "s"} cannot be split into training and test images (test fraction ${o.testFraction ?? 0.2}). Pass at least 3 rows.`);
+  const n = x.shape[0]!,
+    nTest = Math.round((o.testFraction ?? 0.2) * n);
+  if (nTest < 1 || nTest >= n)
+    throw new FrameError(
+      `train cnn: ${n} image${n === 1 ? "" : "s"} cannot be split into training and test images (test fraction ${o.testFraction ?? 0.2}). Pass at least 3 rows.`,
+    );
   const perm = tl.randperm(n);
   const [trainIdx, testIdx] = perm.split([n - nTest, nTest]) as [tl.Tensor, tl.Tensor];
-  const xTrain = x.indexSelect(0, trainIdx), yTrain = y.indexSelect(0, trainIdx);
-  const xTest = x.indexSelect(0, testIdx), yTest = y.indexSelect(0, testIdx);
+  const xTrain = x.indexSelect(0, trainIdx),
+    yTrain = y.indexSelect(0, trainIdx);
+  const xTest = x.indexSelect(0, testIdx),
+    yTest = y.indexSelect(0, testIdx);
   const model = new DigitsCnn(side, classes);
   const optimizer = new tl.optim.Adam(model.parameters(), { lr: 3e-3 });
   const loader = new tl.data.DataLoader(new tl.data.TensorDataset(xTrain, yTrain), { batchSize: 64, shuffle: true });
   const history = await fit({
-    model, optimizer, epochs: o.epochs, train: loader, callbacks: o.callbacks, signal: o.signal,
+    model,
+    optimizer,
+    epochs: o.epochs,
+    train: loader,
+    callbacks: o.callbacks,
+    signal: o.signal,
     val: [[xTest, yTest]],
     loss: ([xb, yb]: tl.Tensor[]) => F.crossEntropy(model.forward(xb!), yb!),
     evaluate: () => ({ accuracy: tl.metrics.accuracy(model.forward(xTest), yTest) }),
@@ -116,8 +159,15 @@ export async function trainDigits(df: DataFrame, o: { label: string; epochs: num
   const maps = tl.noGrad(() => model.features(sampleX)).select(0, 0);
   const testPred = Array.from(logits.argmax(1).storage);
   return {
-    model, history, classes, side, scale, pixelColumns,
-    testRows: Array.from(testIdx.storage), testTrue: Array.from(yTest.storage), testPred,
+    model,
+    history,
+    classes,
+    side,
+    scale,
+    pixelColumns,
+    testRows: Array.from(testIdx.storage),
+    testTrue: Array.from(yTest.storage),
+    testPred,
     testAccuracy: tl.metrics.accuracy(logits, yTest),
     confusion: cm.toArray() as number[][],
     filters,

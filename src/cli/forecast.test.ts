@@ -20,22 +20,49 @@ const airline = () => {
 
 describe("leastSquares and AR(tau)", () => {
   it("recovers exact coefficients and matches the normal equations on a noisy fit", () => {
-    const a = [[1, 0], [1, 1], [1, 2], [1, 3]];
-    const w = leastSquares(a, a.map(([c, x]) => 2 * c! - 0.5 * x!));
+    const a = [
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ];
+    const w = leastSquares(
+      a,
+      a.map(([c, x]) => 2 * c! - 0.5 * x!),
+    );
     assert.ok(Math.abs(w[0]! - 2) < 1e-12 && Math.abs(w[1]! + 0.5) < 1e-12);
     // y = 1 + x + noise: closed form slope = cov/var
-    const xs = [0, 1, 2, 3, 4], ys = [1.1, 1.9, 3.2, 3.8, 5.0];
-    const [c, m] = leastSquares(xs.map((x) => [1, x]), ys);
-    const mx = 2, my = ys.reduce((s, v) => s + v, 0) / 5;
+    const xs = [0, 1, 2, 3, 4],
+      ys = [1.1, 1.9, 3.2, 3.8, 5.0];
+    const [c, m] = leastSquares(
+      xs.map((x) => [1, x]),
+      ys,
+    );
+    const mx = 2,
+      my = ys.reduce((s, v) => s + v, 0) / 5;
     const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
     assert.ok(Math.abs(m! - slope) < 1e-12 && Math.abs(c! - (my - slope * mx)) < 1e-12);
-    assert.throws(() => leastSquares([[1, 2], [2, 4], [3, 6]], [1, 2, 3]), /rank-deficient/);
+    assert.throws(
+      () =>
+        leastSquares(
+          [
+            [1, 2],
+            [2, 4],
+            [3, 6],
+          ],
+          [1, 2, 3],
+        ),
+      /rank-deficient/,
+    );
   });
   it("fitAr finds the coefficients of a noiseless AR(2) and forecasts it exactly one step ahead", () => {
     const x = [10, -8]; // far from the mean (0.5 / 0.7): the first 30 steps still carry information
     for (let t = 2; t < 40; t++) x.push(0.5 + 0.6 * x[t - 1]! - 0.3 * x[t - 2]!);
     const f = fitAr(x, 2, 30);
-    assert.ok(Math.abs(f.coefficients[0]! - 0.6) < 1e-6 && Math.abs(f.coefficients[1]! + 0.3) < 1e-6 && Math.abs(f.intercept - 0.5) < 1e-6, JSON.stringify(f));
+    assert.ok(
+      Math.abs(f.coefficients[0]! - 0.6) < 1e-6 && Math.abs(f.coefficients[1]! + 0.3) < 1e-6 && Math.abs(f.intercept - 0.5) < 1e-6,
+      JSON.stringify(f),
+    );
     const p = arOneStep(f, x, 30, 40);
     p.forEach((v, k) => assert.ok(Math.abs(v - x[30 + k]!) < 1e-9));
   });
@@ -73,7 +100,15 @@ describe("the airline forecast: LSTM, linear AR(12), seasonal naive", () => {
     for (const p of [r.predicted, r.ar.predicted, r.arInputs.predicted, r.baseline]) assert.equal(p.length, 24);
     const rows = forecastSummary(r, { dates: months });
     const keys = rows.map(([k]) => k);
-    for (const k of ["LSTM test RMSE", "linear AR(12) RMSE", "linear AR(12) on LSTM inputs RMSE", "seasonal-naive RMSE", "forecast verdict", "validation RMSE"]) assert.ok(keys.includes(k), k);
+    for (const k of [
+      "LSTM test RMSE",
+      "linear AR(12) RMSE",
+      "linear AR(12) on LSTM inputs RMSE",
+      "seasonal-naive RMSE",
+      "forecast verdict",
+      "validation RMSE",
+    ])
+      assert.ok(keys.includes(k), k);
     assert.match(rows[0]![1], /1959-01 to 1960-12/);
     const s = forecastSection(r, { heading: "h", dates: months });
     assert.match(s.figures[0]!, />1959-01<\/text>/);
@@ -96,17 +131,38 @@ describe("dateLabels: a user's date column labels the report's time axis", () =>
 describe("train forecast --missing", () => {
   const dir = mkdtempSync(join(tmpdir(), "tensorloom-forecast-"));
   const csv = join(dir, "sales.csv");
-  const rows = Array.from({ length: 72 }, (_, t) => `${t},${t === 20 || t === 21 || t === 50 ? "" : ((100 + 2 * t) * (1 + 0.2 * Math.sin((2 * Math.PI * t) / 12))).toFixed(3)}`);
+  const rows = Array.from(
+    { length: 72 },
+    (_, t) => `${t},${t === 20 || t === 21 || t === 50 ? "" : ((100 + 2 * t) * (1 + 0.2 * Math.sin((2 * Math.PI * t) / 12))).toFixed(3)}`,
+  );
   writeFileSync(csv, ["t,sales", ...rows].join("\n") + "\n");
   it("refuses by default: one line naming the rows and the flag, exit code 2", async () => {
     const r = await cli("train", "forecast", "--csv", csv, "--column", "sales", "--test", "12", "--epochs", "2", "--out", join(dir, "o1"));
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split("\n").length, 1);
-    assert.match(r.stderr, /^tensorloom: train forecast: the series has 3 missing values \(rows 20, 21, 50, counting from 0\)\. Pass --missing interpolate/);
+    assert.match(
+      r.stderr,
+      /^tensorloom: train forecast: the series has 3 missing values \(rows 20, 21, 50, counting from 0\)\. Pass --missing interpolate/,
+    );
   });
   it("--missing interpolate fills them linearly and says so in the output and the report", async () => {
     const out = join(dir, "o2");
-    const r = await cli("train", "forecast", "--csv", csv, "--column", "sales", "--test", "12", "--epochs", "2", "--missing", "interpolate", "--out", out);
+    const r = await cli(
+      "train",
+      "forecast",
+      "--csv",
+      csv,
+      "--column",
+      "sales",
+      "--test",
+      "12",
+      "--epochs",
+      "2",
+      "--missing",
+      "interpolate",
+      "--out",
+      out,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /missing values\s+3 filled by linear interpolation \(rows 20, 21, 50, counting from 0\)/);
     assert.match(r.stdout, /linear AR\(12\) RMSE\s+\d/);

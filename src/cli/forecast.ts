@@ -43,14 +43,30 @@ function rowList(rows: number[]): string {
  * The series rules of trainForecaster, checked before any training: no missing values (unless
  * `missing` is "interpolate" and each has a known value on both sides), all positive (the model works on the logarithm), and enough of them for the windows and the test.
  */
-export function checkSeries(values: readonly number[], o: { tau: number; season: number; testSize: number; missing?: "refuse" | "interpolate" }): void {
+export function checkSeries(
+  values: readonly number[],
+  o: { tau: number; season: number; testSize: number; missing?: "refuse" | "interpolate" },
+): void {
   if (o.missing === "interpolate" && values.some((v) => v !== v)) values = interpolateMissing(values).values;
-  const missing: number[] = [], nonPositive: number[] = [];
-  values.forEach((v, i) => { if (v !== v) missing.push(i); else if (!(v > 0)) nonPositive.push(i); });
-  if (missing.length) throw new ValueError(`train forecast: the series has ${missing.length} missing value${missing.length > 1 ? "s" : ""} (row${missing.length > 1 ? "s" : ""} ${rowList(missing)}, counting from 0). Pass --missing interpolate to fill them linearly from their neighbours, or fill or drop those rows first.`);
-  if (nonPositive.length) throw new ValueError(`train forecast: the series must be positive (the model works on its logarithm), but row${nonPositive.length > 1 ? "s" : ""} ${rowList(nonPositive)} hold${nonPositive.length > 1 ? "" : "s"} ${values[nonPositive[0]!]}${nonPositive.length > 1 ? ", ..." : ""}. Shift the series above zero or drop those rows.`);
+  const missing: number[] = [],
+    nonPositive: number[] = [];
+  values.forEach((v, i) => {
+    if (v !== v) missing.push(i);
+    else if (!(v > 0)) nonPositive.push(i);
+  });
+  if (missing.length)
+    throw new ValueError(
+      `train forecast: the series has ${missing.length} missing value${missing.length > 1 ? "s" : ""} (row${missing.length > 1 ? "s" : ""} ${rowList(missing)}, counting from 0). Pass --missing interpolate to fill them linearly from their neighbours, or fill or drop those rows first.`,
+    );
+  if (nonPositive.length)
+    throw new ValueError(
+      `train forecast: the series must be positive (the model works on its logarithm), but row${nonPositive.length > 1 ? "s" : ""} ${rowList(nonPositive)} hold${nonPositive.length > 1 ? "" : "s"} ${values[nonPositive[0]!]}${nonPositive.length > 1 ? ", ..." : ""}. Shift the series above zero or drop those rows.`,
+    );
   const need = o.season + o.tau + o.testSize + 8;
-  if (values.length < need) throw new ValueError(`train forecast: the series has ${values.length} value${values.length === 1 ? "" : "s"}; season ${o.season}, tau ${o.tau} and ${o.testSize} test points need at least ${need} (season + tau + test + 8). Pass a longer series or smaller --season, --tau or --test.`);
+  if (values.length < need)
+    throw new ValueError(
+      `train forecast: the series has ${values.length} value${values.length === 1 ? "" : "s"}; season ${o.season}, tau ${o.tau} and ${o.testSize} test points need at least ${need} (season + tau + test + 8). Pass a longer series or smaller --season, --tau or --test.`,
+    );
 }
 
 /** The forecaster's defaults, chosen on validation months (see the top of this file). */
@@ -89,16 +105,24 @@ export interface ForecastResult {
  * have no neighbour on one side and are refused (drop those rows).
  */
 export function interpolateMissing(values: readonly number[]): { values: number[]; rows: number[] } {
-  const out = values.slice(), rows: number[] = [];
+  const out = values.slice(),
+    rows: number[] = [];
   const known = values.map((v, i) => (v === v ? i : -1)).filter((i) => i >= 0);
   if (!known.length) throw new ValueError(`train forecast: every value of the series is missing; there is nothing to interpolate from.`);
-  const first = known[0]!, last = known.at(-1)!;
+  const first = known[0]!,
+    last = known.at(-1)!;
   if (first > 0 || last < values.length - 1) {
-    const ends = [...Array.from({ length: first }, (_, i) => i), ...Array.from({ length: values.length - 1 - last }, (_, i) => last + 1 + i)];
-    throw new ValueError(`train forecast: cannot interpolate row${ends.length > 1 ? "s" : ""} ${rowList(ends)} (counting from 0): missing values at the start or end of the series have no value on one side. Drop those rows first.`);
+    const ends = [
+      ...Array.from({ length: first }, (_, i) => i),
+      ...Array.from({ length: values.length - 1 - last }, (_, i) => last + 1 + i),
+    ];
+    throw new ValueError(
+      `train forecast: cannot interpolate row${ends.length > 1 ? "s" : ""} ${rowList(ends)} (counting from 0): missing values at the start or end of the series have no value on one side. Drop those rows first.`,
+    );
   }
   for (let k = 0; k + 1 < known.length; k++) {
-    const a = known[k]!, b = known[k + 1]!;
+    const a = known[k]!,
+      b = known[k + 1]!;
     for (let i = a + 1; i < b; i++) {
       out[i] = values[a]! + ((values[b]! - values[a]!) * (i - a)) / (b - a);
       rows.push(i);
@@ -136,7 +160,12 @@ export function standardisation(trainDiff: readonly number[]): { mean: number; s
  * [end, to) one step ahead (each forecast reads the actual previous months). The seasonal
  * log-differences are standardised with the mean and deviation of the training part.
  */
-async function lstmOneStep(logs: readonly number[], end: number, to: number, o: ForecastOptions): Promise<{ model: Forecaster; history: tl.train.EpochLog[]; predicted: number[] }> {
+async function lstmOneStep(
+  logs: readonly number[],
+  end: number,
+  to: number,
+  o: ForecastOptions,
+): Promise<{ model: Forecaster; history: tl.train.EpochLog[]; predicted: number[] }> {
   tl.manualSeed(o.seed);
   const { tau, season } = o;
   const diff = seasonalDiff(logs.slice(0, to), season); // d[t - season]
@@ -144,15 +173,27 @@ async function lstmOneStep(logs: readonly number[], end: number, to: number, o: 
   const z = diff.map((v) => (v - mean) / std);
   // windows over the standardised seasonal differences: tau inputs -> the next one
   const w = tl.data.slidingWindows(z, tau, 1);
-  const xAll = w.x.reshape([-1, tau, 1]), yAll = w.y.reshape([-1, 1]);
+  const xAll = w.x.reshape([-1, tau, 1]),
+    yAll = w.y.reshape([-1, 1]);
   // window i predicts z[i + tau], i.e. month i + tau + season
   const firstTestWindow = end - season - tau;
-  const xTrain = xAll.narrow(0, 0, firstTestWindow), yTrain = yAll.narrow(0, 0, firstTestWindow);
+  const xTrain = xAll.narrow(0, 0, firstTestWindow),
+    yTrain = yAll.narrow(0, 0, firstTestWindow);
   const xTest = xAll.narrow(0, firstTestWindow, to - end);
   const model = new Forecaster(o.hidden);
   const optimizer = new tl.optim.Adam(model.parameters(), { lr: o.lr ?? FORECAST_DEFAULTS.lr });
-  const loader = new tl.data.DataLoader(new tl.data.TensorDataset(xTrain, yTrain), { batchSize: FORECAST_DEFAULTS.batchSize, shuffle: true });
-  const history = await fit({ model, optimizer, epochs: o.epochs, train: loader, callbacks: o.callbacks, loss: ([x, y]: tl.Tensor[]) => F.mseLoss(model.forward(x!), y!) });
+  const loader = new tl.data.DataLoader(new tl.data.TensorDataset(xTrain, yTrain), {
+    batchSize: FORECAST_DEFAULTS.batchSize,
+    shuffle: true,
+  });
+  const history = await fit({
+    model,
+    optimizer,
+    epochs: o.epochs,
+    train: loader,
+    callbacks: o.callbacks,
+    loss: ([x, y]: tl.Tensor[]) => F.mseLoss(model.forward(x!), y!),
+  });
   const zHat = tl.noGrad(() => model.forward(xTest)).storage;
   // one step ahead: last year's actual value, scaled by the predicted seasonal change
   const predicted = Array.from({ length: to - end }, (_, k) => Math.exp(logs[end + k - season]! + zHat[k]! * std + mean));
@@ -167,7 +208,10 @@ function arOneStepBoth(values: readonly number[], logs: readonly number[], end: 
   const arInputs = fitAr(d, tau, end - season);
   return {
     ar: { fit: ar, predicted: arOneStep(ar, values, end, to) },
-    arInputs: { fit: arInputs, predicted: arOneStep(arInputs, d, end - season, to - season).map((q, k) => Math.exp(logs[end + k - season]! + q)) },
+    arInputs: {
+      fit: arInputs,
+      predicted: arOneStep(arInputs, d, end - season, to - season).map((q, k) => Math.exp(logs[end + k - season]! + q)),
+    },
   };
 }
 
@@ -178,7 +222,10 @@ export async function trainForecaster(values: number[], o: ForecastOptions): Pro
   checkSeries(values, o);
   const logs = values.map(Math.log);
   const testStart = values.length - testSize; // first test month (index in values)
-  const rmseOn = (from: number) => (p: readonly number[]): number => Math.sqrt(p.reduce((s, v, i) => s + (v - values[from + i]!) ** 2, 0) / p.length);
+  const rmseOn =
+    (from: number) =>
+    (p: readonly number[]): number =>
+      Math.sqrt(p.reduce((s, v, i) => s + (v - values[from + i]!) ** 2, 0) / p.length);
   const naive = (from: number, to: number): number[] => values.slice(from - season, to - season);
   // validation: the last testSize training months, when enough windows remain before them
   let validation: ForecastResult["validation"];
@@ -187,17 +234,33 @@ export async function trainForecaster(values: number[], o: ForecastOptions): Pro
     const r = rmseOn(valStart);
     const lstm = await lstmOneStep(logs, valStart, testStart, { ...o, callbacks: [] });
     const base = arOneStepBoth(values, logs, valStart, testStart, tau, season);
-    validation = { start: valStart, lstm: r(lstm.predicted), ar: r(base.ar.predicted), arInputs: r(base.arInputs.predicted), naive: r(naive(valStart, testStart)) };
+    validation = {
+      start: valStart,
+      lstm: r(lstm.predicted),
+      ar: r(base.ar.predicted),
+      arInputs: r(base.arInputs.predicted),
+      naive: r(naive(valStart, testStart)),
+    };
   }
   const { model, history, predicted } = await lstmOneStep(logs, testStart, values.length, o);
   const base = arOneStepBoth(values, logs, testStart, values.length, tau, season);
   const rmse = rmseOn(testStart);
   const baseline = naive(testStart, values.length);
   return {
-    model, history, rmse: rmse(predicted), baselineRmse: rmse(baseline),
-    actual: values.slice(testStart), predicted, baseline, series: values, testStart, tau, season,
+    model,
+    history,
+    rmse: rmse(predicted),
+    baselineRmse: rmse(baseline),
+    actual: values.slice(testStart),
+    predicted,
+    baseline,
+    series: values,
+    testStart,
+    tau,
+    season,
     ar: { ...base.ar, rmse: rmse(base.ar.predicted) },
     arInputs: { ...base.arInputs, rmse: rmse(base.arInputs.predicted) },
-    validation, interpolated,
+    validation,
+    interpolated,
   };
 }

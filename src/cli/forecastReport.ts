@@ -32,10 +32,18 @@ const periodWord = (r: ForecastResult): string => (r.season === 12 ? "month" : "
 const naiveWhat = (r: ForecastResult): string => (r.season === 12 ? "same month last year" : `the value ${r.season} periods before`);
 
 /** Summary rows: the LSTM, the two linear AR(tau) baselines, seasonal naive, the verdict. `unit` follows each RMSE. */
-export function forecastSummary(r: ForecastResult, o: { name?: string; unit?: string; dates?: readonly string[] } = {}): [string, string][] {
-  const n = r.actual.length, unit = o.unit ? ` ${o.unit}` : "", P = periodWord(r);
+export function forecastSummary(
+  r: ForecastResult,
+  o: { name?: string; unit?: string; dates?: readonly string[] } = {},
+): [string, string][] {
+  const n = r.actual.length,
+    unit = o.unit ? ` ${o.unit}` : "",
+    P = periodWord(r);
   const out: [string, string][] = [
-    [`${o.name ?? "LSTM"} test RMSE`, `${f2(r.rmse)}${unit} (last ${n} ${P}s, ${at(o.dates, r.testStart)} to ${at(o.dates, r.series.length - 1)}, one step ahead)`],
+    [
+      `${o.name ?? "LSTM"} test RMSE`,
+      `${f2(r.rmse)}${unit} (last ${n} ${P}s, ${at(o.dates, r.testStart)} to ${at(o.dates, r.series.length - 1)}, one step ahead)`,
+    ],
     [`linear AR(${r.tau}) RMSE`, `${f2(r.ar.rmse)} (least squares on the values, training ${P}s only)`],
     [`linear AR(${r.tau}) on LSTM inputs RMSE`, `${f2(r.arInputs.rmse)} (least squares on the seasonal log-differences)`],
     ["seasonal-naive RMSE", `${f2(r.baselineRmse)} (${naiveWhat(r)})`],
@@ -43,9 +51,16 @@ export function forecastSummary(r: ForecastResult, o: { name?: string; unit?: st
   ];
   if (r.validation) {
     const v = r.validation;
-    out.push(["validation RMSE", `LSTM ${f2(v.lstm)}, AR(${r.tau}) ${f2(v.ar)}, AR(${r.tau}) on LSTM inputs ${f2(v.arInputs)}, seasonal naive ${f2(v.naive)} (${at(o.dates, v.start)} to ${at(o.dates, r.testStart - 1)}, trained on the ${P}s before; the forecaster's defaults were chosen on the airline series' validation months)`]);
+    out.push([
+      "validation RMSE",
+      `LSTM ${f2(v.lstm)}, AR(${r.tau}) ${f2(v.ar)}, AR(${r.tau}) on LSTM inputs ${f2(v.arInputs)}, seasonal naive ${f2(v.naive)} (${at(o.dates, v.start)} to ${at(o.dates, r.testStart - 1)}, trained on the ${P}s before; the forecaster's defaults were chosen on the airline series' validation months)`,
+    ]);
   }
-  if (r.interpolated.length) out.push(["missing values", `${r.interpolated.length} filled by linear interpolation (row${r.interpolated.length > 1 ? "s" : ""} ${rows(r.interpolated)}, counting from 0)`]);
+  if (r.interpolated.length)
+    out.push([
+      "missing values",
+      `${r.interpolated.length} filled by linear interpolation (row${r.interpolated.length > 1 ? "s" : ""} ${rows(r.interpolated)}, counting from 0)`,
+    ]);
   return out;
 }
 
@@ -61,7 +76,12 @@ function monthTicks(dates: readonly string[] | undefined, from: number, to: numb
 /** The report section: what was trained, the verdict and why, a zoom on the test months, the whole series, the training loss. */
 export function forecastSection(r: ForecastResult, o: { heading: string; dates?: readonly string[]; yLabel?: string }): ReportSection {
   const { report } = tl;
-  const n = r.series.length, ts = r.testStart, tau = r.tau, season = r.season, hidden = r.model.lstm.hiddenSize, P = periodWord(r);
+  const n = r.series.length,
+    ts = r.testStart,
+    tau = r.tau,
+    season = r.season,
+    hidden = r.model.lstm.hiddenSize,
+    P = periodWord(r);
   const verdict = forecastVerdict(r);
   const testX = r.actual.map((_, k) => ts + k);
   const from = Math.max(0, ts - Math.max(season, 12)); // a season of context before the test
@@ -78,20 +98,47 @@ export function forecastSection(r: ForecastResult, o: { heading: string; dates?:
       ? `Verdict: ${verdict.line} on the ${r.actual.length} test ${P}s.`
       : `Verdict: ${verdict.line} on the ${r.actual.length} test ${P}s. The series is short (${n} ${P}s, ${ts - season - tau} training windows): a linear model with the right lag captures most of what such a series shows (on the airline series, nearly linear once logged and seasonally differenced) and leaves an LSTM little to add, while the LSTM's ${r.model.parameters().reduce((n, p) => n + p.numel(), 0)} weights can fit noise. The LSTM's size, epochs and learning rate were chosen on the airline series' validation months (1957-1958, before its test months), never on test months${r.validation ? `; on this series' validation ${P}s (the ${r.actual.length} before the test ${P}s, trained on the months before them) it scored ${f2(r.validation.lstm)} against ${f2(Math.min(r.validation.ar, r.validation.arInputs))} for the better linear model${r.validation.lstm < Math.min(r.validation.ar, r.validation.arInputs) ? `, a win that did not carry over to the test ${P}s` : ""}` : ""}. Tried on the airline validation months and not kept: 16 or 32 units, more epochs, weight decay, a lower learning rate, a linear skip path, averaging five seeds.`,
   ];
-  if (r.interpolated.length) text.push(`${r.interpolated.length} missing value${r.interpolated.length > 1 ? "s were" : " was"} filled by linear interpolation between the nearest known ${P}s (row${r.interpolated.length > 1 ? "s" : ""} ${rows(r.interpolated)}, counting from 0) before training.`);
+  if (r.interpolated.length)
+    text.push(
+      `${r.interpolated.length} missing value${r.interpolated.length > 1 ? "s were" : " was"} filled by linear interpolation between the nearest known ${P}s (row${r.interpolated.length > 1 ? "s" : ""} ${rows(r.interpolated)}, counting from 0) before training.`,
+    );
   return {
     heading: o.heading,
     text: text.join("\n\n"),
     figures: [
       report.lineChart([{ name: "actual", x: zoomX, y: r.series.slice(from), color: "#222222" }, ...models], {
-        title: `Test ${P}s: forecasts one step ahead`, xLabel: `${P} (test from ${at(o.dates, ts)})`, yLabel: o.yLabel ?? "value", width: 640, height: 340, legend: "bottom",
+        title: `Test ${P}s: forecasts one step ahead`,
+        xLabel: `${P} (test from ${at(o.dates, ts)})`,
+        yLabel: o.yLabel ?? "value",
+        width: 640,
+        height: 340,
+        legend: "bottom",
         xTicks: monthTicks(o.dates, from, n - 1, season === 12 ? 6 : Math.max(1, Math.ceil((n - from) / 8))),
       }),
-      report.lineChart([{ name: "actual", x: r.series.map((_, i) => i), y: r.series, color: "#222222" }, { ...models[0]!, name: `LSTM (test ${P}s)` }], {
-        title: "The whole series", xLabel: P, yLabel: o.yLabel ?? "value", width: 520, height: 300, legend: "bottom",
-        xTicks: monthTicks(o.dates, 0, n - 1, season === 12 ? (n > 72 ? 24 : 12) : Math.max(1, Math.ceil(n / 60) * 10)),
+      report.lineChart(
+        [
+          { name: "actual", x: r.series.map((_, i) => i), y: r.series, color: "#222222" },
+          { ...models[0]!, name: `LSTM (test ${P}s)` },
+        ],
+        {
+          title: "The whole series",
+          xLabel: P,
+          yLabel: o.yLabel ?? "value",
+          width: 520,
+          height: 300,
+          legend: "bottom",
+          xTicks: monthTicks(o.dates, 0, n - 1, season === 12 ? (n > 72 ? 24 : 12) : Math.max(1, Math.ceil(n / 60) * 10)),
+        },
+      ),
+      report.lineChart([{ name: "train MSE", x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.trainLoss) }], {
+        title: "LSTM training loss",
+        xLabel: "epoch",
+        yLabel: "MSE (standardised)",
+        logY: true,
+        width: 520,
+        height: 300,
+        legend: "bottom",
       }),
-      report.lineChart([{ name: "train MSE", x: r.history.map((h) => h.epoch), y: r.history.map((h) => h.trainLoss) }], { title: "LSTM training loss", xLabel: "epoch", yLabel: "MSE (standardised)", logY: true, width: 520, height: 300, legend: "bottom" }),
     ],
   };
 }

@@ -83,7 +83,8 @@ actual).`,
 type Flags = Record<string, string | true>;
 
 export function parseArgs(argv: readonly string[]): { positional: string[]; flags: Flags } {
-  const positional: string[] = [], flags: Flags = {};
+  const positional: string[] = [],
+    flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a.startsWith("--")) {
@@ -100,7 +101,10 @@ export function parseArgs(argv: readonly string[]): { positional: string[]; flag
 
 function checkFlags(cmd: string, flags: Flags, allowed: string[]): void {
   for (const f of Object.keys(flags)) {
-    if (!allowed.includes(f)) throw new UsageError(`${cmd}: unknown flag --${f}. Allowed: ${allowed.map((a) => "--" + a).join(", ")}. See \`tensorloom ${cmd} --help\`.`);
+    if (!allowed.includes(f))
+      throw new UsageError(
+        `${cmd}: unknown flag --${f}. Allowed: ${allowed.map((a) => "--" + a).join(", ")}. See \`tensorloom ${cmd} --help\`.`,
+      );
   }
 }
 
@@ -108,7 +112,8 @@ function intFlag(cmd: string, flags: Flags, name: string, dflt: number): number 
   const v = flags[name];
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (v === true || !Number.isInteger(n) || n <= 0) throw new UsageError(`${cmd}: --${name} needs a positive integer, got ${v === true ? "nothing" : JSON.stringify(v)}.`);
+  if (v === true || !Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${cmd}: --${name} needs a positive integer, got ${v === true ? "nothing" : JSON.stringify(v)}.`);
   return n;
 }
 
@@ -130,17 +135,27 @@ function readCsvPath(cmd: string, path: string) {
     if (code === "ENOENT" || code === "ENOTDIR") throw new UsageError(`${cmd}: no such file: ${path}.`);
     throw new UsageError(`${cmd}: cannot read --csv ${path} (${code ?? (e as Error).message}). Check the path and its permissions.`);
   }
-  if (bytes.every((b) => b === 32 || b === 9 || b === 10 || b === 13)) throw new UsageError(`${cmd}: --csv ${path} is empty. Pass a CSV with a header row and data rows.`);
+  if (bytes.every((b) => b === 32 || b === 9 || b === 10 || b === 13))
+    throw new UsageError(`${cmd}: --csv ${path} is empty. Pass a CSV with a header row and data rows.`);
   return readCsv(bytes);
 }
 
 /** A cli-progress bar per training run, as a fit callback. Quiet when stdout is not a terminal. */
 function progressBar(label: string, epochs: number): Callback & { stop(): void } {
-  const bar = new cliProgress.SingleBar({
-    format: `${label.padEnd(22)} [{bar}] {percentage}% | epoch {epoch}/${epochs} | loss {loss} | {rate} batch/s`,
-    barsize: 24, hideCursor: true, noTTYOutput: true, notTTYSchedule: 3000, stopOnComplete: false,
-  }, cliProgress.Presets.shades_classic);
-  let started = false, total = 0, done = 0;
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label.padEnd(22)} [{bar}] {percentage}% | epoch {epoch}/${epochs} | loss {loss} | {rate} batch/s`,
+      barsize: 24,
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 3000,
+      stopOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false,
+    total = 0,
+    done = 0;
   const t0 = Date.now();
   return {
     onBatchEnd(info) {
@@ -168,10 +183,14 @@ function progressBar(label: string, epochs: number): Callback & { stop(): void }
  */
 async function save(model: tl.nn.Module, dir: string, name: string, preprocessing?: unknown): Promise<string> {
   const path = resolve(dir, name);
-  const architecture = model instanceof tl.io.SpecModel ? model.architecture
-    : model instanceof DigitsCnn ? cnnArchitecture(model.side, model.classes)
-    : model instanceof Forecaster ? matchingArchitecture(model, forecasterArchitecture(model.lstm.hiddenSize))
-    : undefined;
+  const architecture =
+    model instanceof tl.io.SpecModel
+      ? model.architecture
+      : model instanceof DigitsCnn
+        ? cnnArchitecture(model.side, model.classes)
+        : model instanceof Forecaster
+          ? matchingArchitecture(model, forecasterArchitecture(model.lstm.hiddenSize))
+          : undefined;
   if (architecture) await tl.io.saveModel(model, path, { architecture, preprocessing });
   else await tl.io.saveSafetensors(model.stateDict(), path, { format: "pt" });
   return path;
@@ -181,11 +200,27 @@ function digitsFigures(r: DigitsResult): string[] {
   const { report } = tl;
   const epochs = r.history.map((h) => h.epoch);
   return [
-    report.lineChart([{ name: "train loss", x: epochs, y: r.history.map((h) => h.trainLoss) }, { name: "test loss", x: epochs, y: r.history.map((h) => h.valLoss!) }], { title: "CNN loss per epoch", xLabel: "epoch", yLabel: "cross-entropy", logY: true, width: 520 }),
+    report.lineChart(
+      [
+        { name: "train loss", x: epochs, y: r.history.map((h) => h.trainLoss) },
+        { name: "test loss", x: epochs, y: r.history.map((h) => h.valLoss!) },
+      ],
+      { title: "CNN loss per epoch", xLabel: "epoch", yLabel: "cross-entropy", logY: true, width: 520 },
+    ),
     report.confusionMatrixChart(r.confusion, { title: "Confusion matrix (test set)", cell: 30 }),
     // one symmetric scale for all filters: the sign and size of each weight compare across filters
-    report.imageGrid(r.filters, { title: "Learned first-layer filters (3x3), blue < 0 < red", pixel: 12, scaling: "shared", colormap: "diverging" }),
-    report.imageGrid([r.sample, ...r.featureMaps], { title: `A test digit (true class ${r.testTrue[0]}, predicted ${r.testPred[0]}${r.testPred[0] === r.testTrue[0] ? "" : ", wrong"}) and its 16 first-layer feature maps`, pixel: 7, captions: ["input", ...r.featureMaps.map((_, i) => `map ${i}`)], perRow: 9 }),
+    report.imageGrid(r.filters, {
+      title: "Learned first-layer filters (3x3), blue < 0 < red",
+      pixel: 12,
+      scaling: "shared",
+      colormap: "diverging",
+    }),
+    report.imageGrid([r.sample, ...r.featureMaps], {
+      title: `A test digit (true class ${r.testTrue[0]}, predicted ${r.testPred[0]}${r.testPred[0] === r.testTrue[0] ? "" : ", wrong"}) and its 16 first-layer feature maps`,
+      pixel: 7,
+      captions: ["input", ...r.featureMaps.map((_, i) => `map ${i}`)],
+      perRow: 9,
+    }),
   ];
 }
 
@@ -203,7 +238,10 @@ async function runDigits(df: ReturnType<typeof readCsv>, label: string, epochs: 
   }
 }
 
-async function runForecast(values: number[], o: { tau: number; season: number; testSize: number; epochs: number; missing?: "refuse" | "interpolate" }): Promise<ForecastResult> {
+async function runForecast(
+  values: number[],
+  o: { tau: number; season: number; testSize: number; epochs: number; missing?: "refuse" | "interpolate" },
+): Promise<ForecastResult> {
   const bar = progressBar("LSTM forecaster", o.epochs);
   try {
     return await trainForecaster(values, { ...o, hidden: FORECAST_DEFAULTS.hidden, seed: 0, callbacks: [bar] });
@@ -220,12 +258,16 @@ async function runForecast(values: number[], o: { tau: number; season: number; t
 function outDir(cmd: string, flags: Flags, files: string[]): string {
   if (flags.out === true) throw new UsageError(`${cmd}: --out needs a directory.`);
   const dir = resolve(typeof flags.out === "string" ? flags.out : "out");
-  const fail = (why: string): never => { throw new UsageError(`${cmd}: cannot write to --out ${dir}: ${why}. Pass a writable directory.`); };
+  const fail = (why: string): never => {
+    throw new UsageError(`${cmd}: cannot write to --out ${dir}: ${why}. Pass a writable directory.`);
+  };
   const missing: string[] = [];
   let at = dir;
   for (;;) {
     let isDir: boolean | undefined;
-    try { isDir = statSync(at).isDirectory(); } catch (e) {
+    try {
+      isDir = statSync(at).isDirectory();
+    } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== "ENOENT") fail(code === "ENOTDIR" ? `${at} is under a file` : `${at}: ${code}`);
     }
@@ -237,13 +279,26 @@ function outDir(cmd: string, flags: Flags, files: string[]): string {
     at = up;
   }
   for (const d of missing) {
-    try { mkdirSync(d); } catch (e) { fail(`cannot create ${d} (${(e as NodeJS.ErrnoException).code})`); }
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      fail(`cannot create ${d} (${(e as NodeJS.ErrnoException).code})`);
+    }
   }
   for (const f of files) {
-    try { if (statSync(resolve(dir, f)).isDirectory()) fail(`${f} there is a directory`); } catch (e) { if (e instanceof UsageError) throw e; }
+    try {
+      if (statSync(resolve(dir, f)).isDirectory()) fail(`${f} there is a directory`);
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+    }
   }
   const probe = resolve(dir, `.tensorloom-write-check-${process.pid}`);
-  try { writeFileSync(probe, ""); rmSync(probe); } catch (e) { fail(`not writable (${(e as NodeJS.ErrnoException).code})`); }
+  try {
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch (e) {
+    fail(`not writable (${(e as NodeJS.ErrnoException).code})`);
+  }
   return dir;
 }
 
@@ -269,10 +324,21 @@ export async function demo(flags: Flags): Promise<void> {
     ["wall time", `${seconds.toFixed(1)} s`],
   ];
   const reportPath = resolve(dir, "report.html");
-  writeFileSync(reportPath, tl.report.htmlReport("tensorloom demo", summary, [
-    { heading: "Handwritten digits: a CNN", text: "Conv(1→16, 3x3) → ReLU → MaxPool 2 → Conv(16→32, 3x3) → ReLU → MaxPool 2 → Linear(128→10), trained on 80% of the 1,797 8x8 digits.", figures: digitsFigures(digits) },
-    forecastSection(fc, { heading: "Airline passengers: an LSTM forecaster against linear AR(12)", dates: months, yLabel: "passengers (thousands)" }),
-  ]));
+  writeFileSync(
+    reportPath,
+    tl.report.htmlReport("tensorloom demo", summary, [
+      {
+        heading: "Handwritten digits: a CNN",
+        text: "Conv(1→16, 3x3) → ReLU → MaxPool 2 → Conv(16→32, 3x3) → ReLU → MaxPool 2 → Linear(128→10), trained on 80% of the 1,797 8x8 digits.",
+        figures: digitsFigures(digits),
+      },
+      forecastSection(fc, {
+        heading: "Airline passengers: an LSTM forecaster against linear AR(12)",
+        dates: months,
+        yLabel: "passengers (thousands)",
+      }),
+    ]),
+  );
   console.log(`\nsummary\n${table([...summary, ["report", reportPath]])}`);
 }
 
@@ -289,21 +355,35 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     const epochs = intFlag("train cnn", flags, "epochs", 12);
     const dir = outDir("train cnn", flags, ["cnn.safetensors", "report.html", "predictions.csv"]);
     const df = readCsvPath("train cnn", csvPath);
-    if (!df.columns.includes(label)) throw new UsageError(`train cnn: the CSV has no column "${label}"; its columns are ${df.columns.slice(0, 8).join(", ")}${df.columns.length > 8 ? ", ..." : ""}.`);
-    const nf = df.columns.length - 1, side = Math.round(Math.sqrt(nf));
+    if (!df.columns.includes(label))
+      throw new UsageError(
+        `train cnn: the CSV has no column "${label}"; its columns are ${df.columns.slice(0, 8).join(", ")}${df.columns.length > 8 ? ", ..." : ""}.`,
+      );
+    const nf = df.columns.length - 1,
+      side = Math.round(Math.sqrt(nf));
     if (side * side === nf && side >= 4) console.log(`train cnn: ${nf} pixel columns besides "${label}": ${side}x${side} images`);
     const r = await runDigits(df, label, epochs);
     await trainCnnOutputs(kit, r, { dir, label, csvPath });
   } else if (kind === "forecast") {
     checkFlags("train forecast", flags, ["csv", "column", "tau", "season", "test", "epochs", "missing", "out", "help"]);
     const missing = flags.missing ?? "refuse";
-    if (missing !== "refuse" && missing !== "interpolate") throw new UsageError(`train forecast: --missing must be refuse or interpolate, got ${missing === true ? "nothing" : JSON.stringify(missing)}.`);
+    if (missing !== "refuse" && missing !== "interpolate")
+      throw new UsageError(
+        `train forecast: --missing must be refuse or interpolate, got ${missing === true ? "nothing" : JSON.stringify(missing)}.`,
+      );
     const csvPath = strFlag("train forecast", flags, "csv");
     const col = strFlag("train forecast", flags, "column");
-    const o = { tau: intFlag("train forecast", flags, "tau", 12), season: intFlag("train forecast", flags, "season", 12), testSize: intFlag("train forecast", flags, "test", 24), epochs: intFlag("train forecast", flags, "epochs", FORECAST_DEFAULTS.epochs), missing: missing as "refuse" | "interpolate" };
+    const o = {
+      tau: intFlag("train forecast", flags, "tau", 12),
+      season: intFlag("train forecast", flags, "season", 12),
+      testSize: intFlag("train forecast", flags, "test", 24),
+      epochs: intFlag("train forecast", flags, "epochs", FORECAST_DEFAULTS.epochs),
+      missing: missing as "refuse" | "interpolate",
+    };
     const dir = outDir("train forecast", flags, ["forecaster.safetensors", "report.html", "predictions.csv"]);
     const df = readCsvPath("train forecast", csvPath);
-    if (!df.columns.includes(col)) throw new UsageError(`train forecast: the CSV has no column "${col}"; its columns are ${df.columns.join(", ")}.`);
+    if (!df.columns.includes(col))
+      throw new UsageError(`train forecast: the CSV has no column "${col}"; its columns are ${df.columns.join(", ")}.`);
     // a CSV without rows has text (object) columns, as pandas: there is nothing to convert
     const values = df.length ? Array.from(df.col(col).toTensor("float64").storage) : [];
     checkSeries(values, o);
@@ -311,11 +391,28 @@ async function train(positional: string[], flags: Flags): Promise<void> {
     const path = await save(r.model, dir, "forecaster.safetensors", forecastPreprocessing(r, col));
     const dates = dateLabels(df, col); // a date column, if any, labels the report's time axis
     const summary = forecastSummary(r, { dates });
-    writeFileSync(resolve(dir, "report.html"), tl.report.htmlReport(`tensorloom train forecast: ${col}`, [["data", `${csvPath}, column "${col}" (${values.length} rows)`], ...summary, ["model", path]], [forecastSection(r, { heading: `${col}: an LSTM forecaster against linear AR(${o.tau})`, yLabel: col, dates })]));
-    writeFileSync(resolve(dir, "predictions.csv"), csvText(["row", "prediction", "actual"], r.predicted.map((p, k) => [r.testStart + k, p, r.actual[k]!])));
-    console.log(`\n${table([...summary, ["model", path], ["report", resolve(dir, "report.html")], ["predictions", resolve(dir, "predictions.csv")]])}`);
+    writeFileSync(
+      resolve(dir, "report.html"),
+      tl.report.htmlReport(
+        `tensorloom train forecast: ${col}`,
+        [["data", `${csvPath}, column "${col}" (${values.length} rows)`], ...summary, ["model", path]],
+        [forecastSection(r, { heading: `${col}: an LSTM forecaster against linear AR(${o.tau})`, yLabel: col, dates })],
+      ),
+    );
+    writeFileSync(
+      resolve(dir, "predictions.csv"),
+      csvText(
+        ["row", "prediction", "actual"],
+        r.predicted.map((p, k) => [r.testStart + k, p, r.actual[k]!]),
+      ),
+    );
+    console.log(
+      `\n${table([...summary, ["model", path], ["report", resolve(dir, "report.html")], ["predictions", resolve(dir, "predictions.csv")]])}`,
+    );
   } else {
-    throw new UsageError(`train: expected "tabular", "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}. See \`tensorloom train --help\`.`);
+    throw new UsageError(
+      `train: expected "tabular", "cnn" or "forecast", got ${kind === undefined ? "nothing" : JSON.stringify(kind)}. See \`tensorloom train --help\`.`,
+    );
   }
 }
 

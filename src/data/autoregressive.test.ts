@@ -18,17 +18,24 @@ describe("fitAr and arOneStep", () => {
     for (let t = 2; t < 40; t++) x.push(0.5 + 0.6 * x[t - 1]! - 0.3 * x[t - 2]!);
     const f = fitAr(Float64Array.from(x), 2, 30);
     assert.equal(f.tau, 2);
-    assert.ok(Math.abs(f.coefficients[0]! - 0.6) < 1e-6 && Math.abs(f.coefficients[1]! + 0.3) < 1e-6 && Math.abs(f.intercept - 0.5) < 1e-6, JSON.stringify(f));
+    assert.ok(
+      Math.abs(f.coefficients[0]! - 0.6) < 1e-6 && Math.abs(f.coefficients[1]! + 0.3) < 1e-6 && Math.abs(f.intercept - 0.5) < 1e-6,
+      JSON.stringify(f),
+    );
     arOneStep(f, x, 30, 40).forEach((v, k) => assert.ok(Math.abs(v - x[30 + k]!) < 1e-9));
   });
 
   it("equal numpy's least squares on the airline series' lagged windows (all but the last 24 months)", () => {
     const ref = JSON.parse(readFileSync(new URL("../../test/fixtures/lab_sequence.json", import.meta.url), "utf8")) as {
-      held_out: number; series: { airline: { ar: { tau: number; intercept: number; coefficients: number[]; test_predictions: number[] }[] } };
+      held_out: number;
+      series: { airline: { ar: { tau: number; intercept: number; coefficients: number[]; test_predictions: number[] }[] } };
     };
-    const x = readCsv(readFileSync(new URL("../../data/airline-passengers.csv", import.meta.url), "utf8")).col("passengers").toArray() as number[];
+    const x = readCsv(readFileSync(new URL("../../data/airline-passengers.csv", import.meta.url), "utf8"))
+      .col("passengers")
+      .toArray() as number[];
     const end = x.length - ref.held_out;
-    const close = (a: number, b: number, rtol: number, what: string): void => assert.ok(Math.abs(a - b) <= rtol * (1 + Math.abs(b)), `${what}: ${a} vs numpy ${b}`);
+    const close = (a: number, b: number, rtol: number, what: string): void =>
+      assert.ok(Math.abs(a - b) <= rtol * (1 + Math.abs(b)), `${what}: ${a} vs numpy ${b}`);
     for (const want of ref.series.airline.ar) {
       const f = fitAr(x, want.tau, end);
       // the ridge rows (1e-6 of a lag column's norm) move the fit by ~1e-7
@@ -39,19 +46,40 @@ describe("fitAr and arOneStep", () => {
   });
 
   it("leastSquares matches the closed-form line fit and refuses a rank-deficient matrix", () => {
-    const xs = [0, 1, 2, 3, 4], ys = [1.1, 1.9, 3.2, 3.8, 5.0];
-    const [c, m] = leastSquares(xs.map((v) => [1, v]), ys);
+    const xs = [0, 1, 2, 3, 4],
+      ys = [1.1, 1.9, 3.2, 3.8, 5.0];
+    const [c, m] = leastSquares(
+      xs.map((v) => [1, v]),
+      ys,
+    );
     const slope = xs.reduce((s, v, i) => s + (v - 2) * (ys[i]! - 3), 0) / xs.reduce((s, v) => s + (v - 2) ** 2, 0);
     assert.ok(Math.abs(m! - slope) < 1e-12 && Math.abs(c! - (3 - 2 * slope)) < 1e-12);
-    assert.throws(() => leastSquares([[1, 2], [2, 4], [3, 6]], [1, 2, 3]), (e: Error) => e instanceof tl.ValueError && /rank-deficient/.test(e.message));
+    assert.throws(
+      () =>
+        leastSquares(
+          [
+            [1, 2],
+            [2, 4],
+            [3, 6],
+          ],
+          [1, 2, 3],
+        ),
+      (e: Error) => e instanceof tl.ValueError && /rank-deficient/.test(e.message),
+    );
   });
 
   it("refuses a bad order, a series too short, an all-zero series and forecasts outside the series", () => {
-    assert.throws(() => fitAr([1, 2, 3, 4], 0), (e: Error) => e instanceof tl.ValueError && /tau must be a positive integer, got 0/.test(e.message));
+    assert.throws(
+      () => fitAr([1, 2, 3, 4], 0),
+      (e: Error) => e instanceof tl.ValueError && /tau must be a positive integer, got 0/.test(e.message),
+    );
     assert.throws(() => fitAr([1, 2, 3, 4], 2.5), /tau must be a positive integer/);
     assert.throws(() => fitAr([1, 2, 3], 3), /needs at least one target after the first 3 values/);
     assert.throws(() => fitAr([1, 2, 3, 4], 1, 9), /end must be an integer in \[0, 4\]/);
-    assert.throws(() => fitAr([0, 0, 0, 0, 0, 0], 2), (e: Error) => e instanceof tl.ValueError && /AR\(2\) cannot be fitted: .*rank-deficient/.test(e.message));
+    assert.throws(
+      () => fitAr([0, 0, 0, 0, 0, 0], 2),
+      (e: Error) => e instanceof tl.ValueError && /AR\(2\) cannot be fitted: .*rank-deficient/.test(e.message),
+    );
     const f = fitAr([1, 2, 4, 8, 16, 32, 64, 128], 1);
     assert.ok(Math.abs(f.coefficients[0]! - 2) < 1e-5, JSON.stringify(f));
     assert.throws(() => arOneStep(f, [1, 2, 3], 0, 3), /from \(0\) >= tau \(1\)/);

@@ -14,9 +14,12 @@ import { ValueError } from "../tensor/errors.js";
  * Throws a ValueError on a rank-deficient A. numpy.linalg.lstsq for a full-rank A (torch.linalg.lstsq).
  */
 export function leastSquares(a: readonly (readonly number[])[], b: readonly number[]): number[] {
-  const m = a.length, n = a[0]?.length ?? 0;
-  if (m < n || b.length !== m) throw new ValueError(`leastSquares: need at least as many rows (${m}) as columns (${n}) and one target per row (${b.length})`);
-  const q = a.map((r) => Float64Array.from(r)), y = Float64Array.from(b);
+  const m = a.length,
+    n = a[0]?.length ?? 0;
+  if (m < n || b.length !== m)
+    throw new ValueError(`leastSquares: need at least as many rows (${m}) as columns (${n}) and one target per row (${b.length})`);
+  const q = a.map((r) => Float64Array.from(r)),
+    y = Float64Array.from(b);
   for (let k = 0; k < n; k++) {
     let norm = 0;
     for (let i = k; i < m; i++) norm += q[i]![k]! ** 2;
@@ -35,15 +38,27 @@ export function leastSquares(a: readonly (readonly number[])[], b: readonly numb
       s = (2 * s) / vv;
       for (let i = k; i < m; i++) set(i, get(i) - s * v[i - k]!);
     };
-    for (let j = k; j < n; j++) reflect((i) => q[i]![j]!, (i, x) => { q[i]![j] = x; });
-    reflect((i) => y[i]!, (i, x) => { y[i] = x; });
+    for (let j = k; j < n; j++)
+      reflect(
+        (i) => q[i]![j]!,
+        (i, x) => {
+          q[i]![j] = x;
+        },
+      );
+    reflect(
+      (i) => y[i]!,
+      (i, x) => {
+        y[i] = x;
+      },
+    );
   }
   const w = new Array<number>(n).fill(0);
   for (let k = n - 1; k >= 0; k--) {
     let s = y[k]!;
     for (let j = k + 1; j < n; j++) s -= q[k]![j]! * w[j]!;
     const d = q[k]![k]!;
-    if (Math.abs(d) <= 1e-12 * Math.abs(q[0]![0]!)) throw new ValueError(`leastSquares: column ${k} is a combination of the others (rank-deficient)`);
+    if (Math.abs(d) <= 1e-12 * Math.abs(q[0]![0]!))
+      throw new ValueError(`leastSquares: column ${k} is a combination of the others (rank-deficient)`);
     w[k] = s / d;
   }
   return w;
@@ -73,9 +88,14 @@ export interface ArFit {
  */
 export function fitAr(x: ArrayLike<number>, tau: number, end = x.length): ArFit {
   if (!Number.isInteger(tau) || tau < 1) throw new ValueError(`fitAr: tau must be a positive integer, got ${tau}.`);
-  if (!Number.isInteger(end) || end < 0 || end > x.length) throw new ValueError(`fitAr: end must be an integer in [0, ${x.length}] (the series' length), got ${end}.`);
-  if (end <= tau) throw new ValueError(`fitAr: AR(${tau}) needs at least one target after the first ${tau} values (and tau + 1 = ${tau + 1} targets to determine its ${tau + 1} parameters), so more than ${tau} values before end; got ${end}.`);
-  const rows: number[][] = [], targets: number[] = [];
+  if (!Number.isInteger(end) || end < 0 || end > x.length)
+    throw new ValueError(`fitAr: end must be an integer in [0, ${x.length}] (the series' length), got ${end}.`);
+  if (end <= tau)
+    throw new ValueError(
+      `fitAr: AR(${tau}) needs at least one target after the first ${tau} values (and tau + 1 = ${tau + 1} targets to determine its ${tau + 1} parameters), so more than ${tau} values before end; got ${end}.`,
+    );
+  const rows: number[][] = [],
+    targets: number[] = [];
   let energy = 0;
   for (let t = tau; t < end; t++) {
     rows.push([1, ...Array.from({ length: tau }, (_, i) => x[t - 1 - i]!)]);
@@ -104,7 +124,9 @@ export function fitAr(x: ArrayLike<number>, tau: number, end = x.length): ArFit 
  */
 export function arOneStep(fit: ArFit, x: ArrayLike<number>, from: number, to: number): number[] {
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < fit.tau || to > x.length) {
-    throw new ValueError(`arOneStep: forecasts need ${fit.tau} values before each step and the step itself inside the series: from (${from}) >= tau (${fit.tau}) and to (${to}) <= ${x.length}.`);
+    throw new ValueError(
+      `arOneStep: forecasts need ${fit.tau} values before each step and the step itself inside the series: from (${from}) >= tau (${fit.tau}) and to (${to}) <= ${x.length}.`,
+    );
   }
   const out: number[] = [];
   for (let t = from; t < to; t++) out.push(fit.coefficients.reduce((s, a, i) => s + a * x[t - 1 - i]!, fit.intercept));

@@ -28,9 +28,13 @@ export class CharVocab {
   constructor(tokens: readonly string[], opts: { unk?: string | null } = {}) {
     this.tokens = tokens.slice();
     this.ids = new Map(this.tokens.map((t, i) => [t, i]));
-    if (this.ids.size !== this.tokens.length) throw new ValueError(`CharVocab: tokens must be unique; "${this.tokens.find((t, i) => this.tokens.indexOf(t) !== i)}" appears twice.`);
+    if (this.ids.size !== this.tokens.length)
+      throw new ValueError(
+        `CharVocab: tokens must be unique; "${this.tokens.find((t, i) => this.tokens.indexOf(t) !== i)}" appears twice.`,
+      );
     this.unk = opts.unk === undefined ? (this.ids.has("<unk>") ? "<unk>" : null) : opts.unk;
-    if (this.unk !== null && !this.ids.has(this.unk)) throw new ValueError(`CharVocab: the unknown token ${JSON.stringify(this.unk)} is not among the tokens.`);
+    if (this.unk !== null && !this.ids.has(this.unk))
+      throw new ValueError(`CharVocab: the unknown token ${JSON.stringify(this.unk)} is not among the tokens.`);
   }
 
   /**
@@ -61,7 +65,9 @@ export class CharVocab {
     const id = this.ids.get(token);
     if (id !== undefined) return id;
     if (this.unk !== null) return this.ids.get(this.unk)!;
-    throw new ValueError(`CharVocab: ${JSON.stringify(token)} is not in the vocabulary of ${this.size} tokens and there is no unknown token. Build the vocabulary with { unk: "<unk>" } or from text that contains it.`);
+    throw new ValueError(
+      `CharVocab: ${JSON.stringify(token)} is not in the vocabulary of ${this.size} tokens and there is no unknown token. Build the vocabulary with { unk: "<unk>" } or from text that contains it.`,
+    );
   }
 
   /** The ids of the characters of `text`, as a JS array. */
@@ -77,11 +83,14 @@ export class CharVocab {
   /** The text of a sequence of ids (a JS array or an int tensor of any shape, read in order). */
   decode(ids: Tensor | readonly number[]): string {
     const list = Array.isArray(ids) ? (ids as readonly number[]) : Array.from((ids as Tensor).storage);
-    return list.map((id, i) => {
-      const t = this.tokens[id];
-      if (!Number.isInteger(id) || t === undefined) throw new ValueError(`CharVocab.decode: id ${id} (at position ${i}) is out of range for ${this.size} tokens.`);
-      return t;
-    }).join("");
+    return list
+      .map((id, i) => {
+        const t = this.tokens[id];
+        if (!Number.isInteger(id) || t === undefined)
+          throw new ValueError(`CharVocab.decode: id ${id} (at position ${i}) is out of range for ${this.size} tokens.`);
+        return t;
+      })
+      .join("");
   }
 
   /** Plain data to save (JSON.stringify) and restore with CharVocab.fromJSON. */

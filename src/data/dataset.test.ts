@@ -5,21 +5,38 @@ import * as tl from "../index.js";
 const { data } = tl;
 
 describe("DataLoader", () => {
-  const x = tl.arange(10).reshape([10, 1]), y = tl.arange(10);
+  const x = tl.arange(10).reshape([10, 1]),
+    y = tl.arange(10);
   const ds = new data.TensorDataset(x, y);
   it("batches in order, with a short last batch unless dropLast", () => {
     const batches = [...new data.DataLoader(ds, { batchSize: 4 })];
-    assert.deepEqual(batches.map(([, b]) => Array.from(b!.storage)), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    assert.deepEqual(
+      batches.map(([, b]) => Array.from(b!.storage)),
+      [
+        [0, 1, 2, 3],
+        [4, 5, 6, 7],
+        [8, 9],
+      ],
+    );
     assert.equal([...new data.DataLoader(ds, { batchSize: 4, dropLast: true })].length, 2);
   });
   it("shuffles every sample exactly once per epoch, reproducibly with the seed, and keeps pairs aligned", () => {
     tl.manualSeed(5);
     const e1 = [...new data.DataLoader(ds, { batchSize: 3, shuffle: true })];
-    const seen = e1.flatMap(([a, b]) => { assert.deepEqual(Array.from(a!.storage), Array.from(b!.storage)); return Array.from(b!.storage); });
-    assert.deepEqual([...seen].sort((p, q) => p - q), [...Array(10).keys()]);
+    const seen = e1.flatMap(([a, b]) => {
+      assert.deepEqual(Array.from(a!.storage), Array.from(b!.storage));
+      return Array.from(b!.storage);
+    });
+    assert.deepEqual(
+      [...seen].sort((p, q) => p - q),
+      [...Array(10).keys()],
+    );
     assert.notDeepEqual(seen, [...Array(10).keys()]);
     tl.manualSeed(5);
-    assert.deepEqual([...new data.DataLoader(ds, { batchSize: 3, shuffle: true })].flatMap(([, b]) => Array.from(b!.storage)), seen);
+    assert.deepEqual(
+      [...new data.DataLoader(ds, { batchSize: 3, shuffle: true })].flatMap(([, b]) => Array.from(b!.storage)),
+      seen,
+    );
   });
   it("collates generic datasets (stacking tensors) or with a custom collate", () => {
     const sq: tl.data.Dataset<[tl.Tensor, number]> = { length: 5, get: (i) => [tl.full([2], i), i * i] };
@@ -34,7 +51,10 @@ describe("DataLoader", () => {
     const [a, b] = data.randomSplit(ds, [7, 3]);
     assert.equal(a!.length + b!.length, 10);
     assert.equal(new Set([...a!.indices, ...b!.indices]).size, 10);
-    assert.deepEqual(data.randomSplit(ds, [0.8, 0.2]).map((s) => s.length), [8, 2]);
+    assert.deepEqual(
+      data.randomSplit(ds, [0.8, 0.2]).map((s) => s.length),
+      [8, 2],
+    );
     assert.throws(() => data.randomSplit(ds, [5, 4]), /must be non-negative integers summing to the dataset size 10/);
     assert.throws(() => new data.TensorDataset(tl.zeros([3]), tl.zeros([4])), /tensor 0 has 3 rows but tensor 1 has shape \[4\]/);
   });

@@ -27,7 +27,10 @@ export class TensorDataset implements Dataset<Tensor[]> {
     if (tensors.length === 0) throw new ValueError("TensorDataset: needs at least one tensor.");
     const n = tensors[0]!.shape[0];
     tensors.forEach((t, i) => {
-      if (t.ndim === 0 || t.shape[0] !== n) throw new ValueError(`TensorDataset: size mismatch between tensors: tensor 0 has ${n} rows but tensor ${i} has shape ${fmt(t.shape)}; all must share dim 0.`);
+      if (t.ndim === 0 || t.shape[0] !== n)
+        throw new ValueError(
+          `TensorDataset: size mismatch between tensors: tensor 0 has ${n} rows but tensor ${i} has shape ${fmt(t.shape)}; all must share dim 0.`,
+        );
     });
     this.tensors = tensors;
   }
@@ -47,7 +50,10 @@ export class TensorDataset implements Dataset<Tensor[]> {
 
 /** A view of a dataset through a list of indices (randomSplit's parts). */
 export class Subset<T> implements Dataset<T> {
-  constructor(/** The dataset the subset reads from, as torch.utils.data.Subset.dataset. */ readonly dataset: Dataset<T>, /** The positions in `dataset` this subset holds, in order, as torch.utils.data.Subset.indices. */ readonly indices: readonly number[]) {}
+  constructor(
+    /** The dataset the subset reads from, as torch.utils.data.Subset.dataset. */ readonly dataset: Dataset<T>,
+    /** The positions in `dataset` this subset holds, in order, as torch.utils.data.Subset.indices. */ readonly indices: readonly number[],
+  ) {}
   /** The number of indices, as len(subset). */
   get length(): number {
     return this.indices.length;
@@ -93,9 +99,13 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
   private readonly generator: Generator;
   private readonly collate?: (samples: T[]) => B;
 
-  constructor(/** The dataset batches are drawn from, as torch.utils.data.DataLoader.dataset. */ readonly dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  constructor(
+    /** The dataset batches are drawn from, as torch.utils.data.DataLoader.dataset. */ readonly dataset: Dataset<T>,
+    opts: DataLoaderOptions<T, B> = {},
+  ) {
     this.batchSize = opts.batchSize ?? 1;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}.`);
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+      throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}.`);
     this.shuffle = opts.shuffle ?? false;
     this.dropLast = opts.dropLast ?? false;
     this.generator = opts.generator ?? defaultGenerator;
@@ -112,9 +122,15 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
     const n = this.dataset.length;
     const order = this.shuffle ? randperm(n, { generator: this.generator }) : null;
     for (let b = 0; b < this.length; b++) {
-      const start = b * this.batchSize, size = Math.min(this.batchSize, n - start);
+      const start = b * this.batchSize,
+        size = Math.min(this.batchSize, n - start);
       if (!this.collate && this.dataset instanceof TensorDataset) {
-        const idx = order ? order.narrow(0, start, size) : new TensorClass(Int32Array.from({ length: size }, (_, i) => start + i), [size]);
+        const idx = order
+          ? order.narrow(0, start, size)
+          : new TensorClass(
+              Int32Array.from({ length: size }, (_, i) => start + i),
+              [size],
+            );
         yield this.dataset.rows(idx) as unknown as B;
         continue;
       }
@@ -129,12 +145,18 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
   const n = dataset.length;
   let sizes = lengths.slice();
-  if (sizes.every((v) => v >= 0 && v <= 1) && Math.abs(sizes.reduce((a, b) => a + b, 0) - 1) < 1e-9 && sizes.some((v) => !Number.isInteger(v) || n === 1)) {
+  if (
+    sizes.every((v) => v >= 0 && v <= 1) &&
+    Math.abs(sizes.reduce((a, b) => a + b, 0) - 1) < 1e-9 &&
+    sizes.some((v) => !Number.isInteger(v) || n === 1)
+  ) {
     sizes = sizes.map((f) => Math.floor(f * n));
     for (let i = 0; sizes.reduce((a, b) => a + b, 0) < n; i++) sizes[i % sizes.length]!++;
   }
   if (sizes.reduce((a, b) => a + b, 0) !== n || sizes.some((v) => !Number.isInteger(v) || v < 0)) {
-    throw new ValueError(`randomSplit: lengths [${lengths.join(", ")}] must be non-negative integers summing to the dataset size ${n}, or fractions summing to 1.`);
+    throw new ValueError(
+      `randomSplit: lengths [${lengths.join(", ")}] must be non-negative integers summing to the dataset size ${n}, or fractions summing to 1.`,
+    );
   }
   const perm = randperm(n, { generator });
   let at = 0;

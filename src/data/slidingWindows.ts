@@ -33,16 +33,28 @@ export interface Windows {
  * of the default float dtype; a tensor keeps its dtype.
  * @example tl.data.slidingWindows(tl.arange(10), 3, 2).x // shape [6, 3]
  */
-export function slidingWindows(series: Tensor | readonly number[] | readonly (readonly number[])[], tau: number, horizon = 1, opts: SlidingWindowOptions = {}): Windows {
+export function slidingWindows(
+  series: Tensor | readonly number[] | readonly (readonly number[])[],
+  tau: number,
+  horizon = 1,
+  opts: SlidingWindowOptions = {},
+): Windows {
   const s = series instanceof Tensor ? series : tensor(series as number[], { dtype: getDefaultDtype() });
   const stride = opts.stride ?? 1;
-  if (s.ndim !== 1 && s.ndim !== 2) throw new ShapeError(`slidingWindows: series must be 1-D [T] or 2-D [T, features], got ${fmt(s.shape)}.`);
-  for (const [name, v] of [["tau", tau], ["horizon", horizon], ["stride", stride]] as const) {
+  if (s.ndim !== 1 && s.ndim !== 2)
+    throw new ShapeError(`slidingWindows: series must be 1-D [T] or 2-D [T, features], got ${fmt(s.shape)}.`);
+  for (const [name, v] of [
+    ["tau", tau],
+    ["horizon", horizon],
+    ["stride", stride],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ValueError(`slidingWindows: ${name} must be a positive integer, got ${v}.`);
   }
   const T = s.shape[0]!;
   if (T < tau + horizon) {
-    throw new ValueError(`slidingWindows: a series of ${T} steps is too short for tau ${tau} and horizon ${horizon}: one window needs tau + horizon = ${tau + horizon} steps. Use a smaller tau or horizon.`);
+    throw new ValueError(
+      `slidingWindows: a series of ${T} steps is too short for tau ${tau} and horizon ${horizon}: one window needs tau + horizon = ${tau + horizon} steps. Use a smaller tau or horizon.`,
+    );
   }
   const n = Math.floor((T - tau - horizon) / stride) + 1;
   const rows = (offset: number, len: number): Tensor => {

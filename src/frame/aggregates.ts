@@ -3,13 +3,40 @@
 // groupby, pivotTable, resample and rolling-free reductions share these definitions.
 // Missing values are skipped, as pandas' skipna=True.
 
-import { type Column, type FrameDType, boolCol, floatCol, intCol, isStringLike, numericView, quote, strCol, take, dateCol, compareStrings } from "./column.js";
+import {
+  type Column,
+  type FrameDType,
+  boolCol,
+  floatCol,
+  intCol,
+  isStringLike,
+  numericView,
+  quote,
+  strCol,
+  take,
+  dateCol,
+  compareStrings,
+} from "./column.js";
 import { FrameError } from "./errors.js";
 
 /** The built-in aggregate names, as pandas' strings for agg ("sum", "mean", "count", "size", "nunique"...). */
 export type AggName = "sum" | "mean" | "count" | "size" | "min" | "max" | "std" | "var" | "median" | "first" | "last" | "nunique" | "prod";
 /** Every AggName, in a list (for checking user input). */
-export const AGG_NAMES: readonly AggName[] = ["sum", "mean", "count", "size", "min", "max", "std", "var", "median", "first", "last", "nunique", "prod"];
+export const AGG_NAMES: readonly AggName[] = [
+  "sum",
+  "mean",
+  "count",
+  "size",
+  "min",
+  "max",
+  "std",
+  "var",
+  "median",
+  "first",
+  "last",
+  "nunique",
+  "prod",
+];
 
 /** A user aggregate: gets the group's non-missing values (numbers; strings for text columns). */
 export type AggFn = (values: (number | string)[]) => number | string;
@@ -17,7 +44,10 @@ export type AggFn = (values: (number | string)[]) => number | string;
 export type AggSpec = AggName | AggFn;
 
 /** Groups of rows: ids[i] is row i's group in [0, n), or -1 to leave the row out. */
-export interface Groups { readonly ids: Int32Array; readonly n: number }
+export interface Groups {
+  readonly ids: Int32Array;
+  readonly n: number;
+}
 
 export const oneGroup = (rows: number): Groups => ({ ids: new Int32Array(rows), n: 1 });
 
@@ -26,7 +56,9 @@ export const aggLabel = (spec: AggSpec, anonymous: string): string => (typeof sp
 
 export function checkAggName(op: string, spec: AggSpec): void {
   if (typeof spec === "string" && !AGG_NAMES.includes(spec)) {
-    throw new FrameError(`${op}: unknown aggregation ${JSON.stringify(spec)}. Use one of ${AGG_NAMES.join(", ")}, or a function of the group's values.`);
+    throw new FrameError(
+      `${op}: unknown aggregation ${JSON.stringify(spec)}. Use one of ${AGG_NAMES.join(", ")}, or a function of the group's values.`,
+    );
   }
 }
 
@@ -38,10 +70,17 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
   if (typeof spec === "function") return custom(spec, col, name, g);
   if (spec === "size" || spec === "count") {
     const out = new Float64Array(n);
-    if (spec === "size") { for (let i = 0; i < rows; i++) { const k = ids[i]; if (k >= 0) out[k]++; } }
-    else {
+    if (spec === "size") {
+      for (let i = 0; i < rows; i++) {
+        const k = ids[i];
+        if (k >= 0) out[k]++;
+      }
+    } else {
       const present = presentMask(col);
-      for (let i = 0; i < rows; i++) { const k = ids[i]; if (k >= 0 && present[i]) out[k]++; }
+      for (let i = 0; i < rows; i++) {
+        const k = ids[i];
+        if (k >= 0 && present[i]) out[k]++;
+      }
     }
     return intCol(out);
   }
@@ -49,46 +88,89 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
   if (spec === "first" || spec === "last") return firstLast(col, g, spec === "last");
   if (isStringLike(col)) {
     if (spec === "min" || spec === "max") return stringMinMax(col, g, spec === "max");
-    throw new FrameError(`${op}: cannot take ${spec} of column ${quote(name)}, which is ${col.dtype}. ${spec} needs numbers; select numeric columns, or use count, nunique, first, last, min or max.`);
+    throw new FrameError(
+      `${op}: cannot take ${spec} of column ${quote(name)}, which is ${col.dtype}. ${spec} needs numbers; select numeric columns, or use count, nunique, first, last, min or max.`,
+    );
   }
   if (col.dtype === "datetime") {
-    if (spec === "min" || spec === "max" || spec === "mean" || spec === "median") return dateCol((aggregate(op, spec, floatCol(col.values), name, g) as { values: Float64Array }).values);
+    if (spec === "min" || spec === "max" || spec === "mean" || spec === "median")
+      return dateCol((aggregate(op, spec, floatCol(col.values), name, g) as { values: Float64Array }).values);
     throw new FrameError(`${op}: cannot take ${spec} of datetime column ${quote(name)}. Use min, max, mean, median, count, first or last.`);
   }
   const v = numericView(op, col, name);
   const isInt = col.dtype === "int64" || col.dtype === "bool";
   switch (spec) {
-    case "sum": case "prod": {
+    case "sum":
+    case "prod": {
       const out = new Float64Array(n).fill(spec === "sum" ? 0 : 1);
-      if (spec === "sum") { for (let i = 0; i < rows; i++) { const k = ids[i], x = v[i]; if (k >= 0 && x === x) out[k] += x; } }
-      else for (let i = 0; i < rows; i++) { const k = ids[i], x = v[i]; if (k >= 0 && x === x) out[k] *= x; }
+      if (spec === "sum") {
+        for (let i = 0; i < rows; i++) {
+          const k = ids[i],
+            x = v[i];
+          if (k >= 0 && x === x) out[k] += x;
+        }
+      } else
+        for (let i = 0; i < rows; i++) {
+          const k = ids[i],
+            x = v[i];
+          if (k >= 0 && x === x) out[k] *= x;
+        }
       return isInt ? intCol(out) : floatCol(out);
     }
     case "mean": {
-      const s = new Float64Array(n), c = new Float64Array(n);
-      for (let i = 0; i < rows; i++) { const k = ids[i], x = v[i]; if (k >= 0 && x === x) { s[k] += x; c[k]++; } }
+      const s = new Float64Array(n),
+        c = new Float64Array(n);
+      for (let i = 0; i < rows; i++) {
+        const k = ids[i],
+          x = v[i];
+        if (k >= 0 && x === x) {
+          s[k] += x;
+          c[k]++;
+        }
+      }
       for (let k = 0; k < n; k++) s[k] = c[k] > 0 ? s[k] / c[k] : NaN;
       return floatCol(s);
     }
-    case "min": case "max": {
+    case "min":
+    case "max": {
       const out = new Float64Array(n).fill(NaN);
       const isMax = spec === "max";
       for (let i = 0; i < rows; i++) {
-        const k = ids[i], x = v[i];
+        const k = ids[i],
+          x = v[i];
         if (k < 0 || x !== x) continue;
         const cur = out[k];
         if (cur !== cur || (isMax ? x > cur : x < cur)) out[k] = x;
       }
       return numericResult(out, col.dtype);
     }
-    case "var": case "std": {
+    case "var":
+    case "std": {
       // two passes (mean, then squared deviations) as numpy/pandas, for the same rounding
-      const s = new Float64Array(n), c = new Float64Array(n);
-      for (let i = 0; i < rows; i++) { const k = ids[i], x = v[i]; if (k >= 0 && x === x) { s[k] += x; c[k]++; } }
+      const s = new Float64Array(n),
+        c = new Float64Array(n);
+      for (let i = 0; i < rows; i++) {
+        const k = ids[i],
+          x = v[i];
+        if (k >= 0 && x === x) {
+          s[k] += x;
+          c[k]++;
+        }
+      }
       for (let k = 0; k < n; k++) s[k] /= c[k];
       const ss = new Float64Array(n);
-      for (let i = 0; i < rows; i++) { const k = ids[i], x = v[i]; if (k >= 0 && x === x) { const d = x - s[k]; ss[k] += d * d; } }
-      for (let k = 0; k < n; k++) { const r = c[k] > 1 ? ss[k] / (c[k] - 1) : NaN; ss[k] = spec === "std" ? Math.sqrt(r) : r; }
+      for (let i = 0; i < rows; i++) {
+        const k = ids[i],
+          x = v[i];
+        if (k >= 0 && x === x) {
+          const d = x - s[k];
+          ss[k] += d * d;
+        }
+      }
+      for (let k = 0; k < n; k++) {
+        const r = c[k] > 1 ? ss[k] / (c[k] - 1) : NaN;
+        ss[k] = spec === "std" ? Math.sqrt(r) : r;
+      }
       return floatCol(ss);
     }
     case "median": {
@@ -97,7 +179,8 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
       for (let k = 0; k < n; k++) out[k] = median(lists[k]!);
       return floatCol(out);
     }
-    default: return spec satisfies never;
+    default:
+      return spec satisfies never;
   }
 }
 
@@ -106,7 +189,10 @@ export function numericResult(out: Float64Array, dtype: FrameDType): Column {
   if (dtype === "float64") return floatCol(out);
   const valid = new Uint8Array(out.length);
   let anyMissing = false;
-  for (let k = 0; k < out.length; k++) { valid[k] = out[k] === out[k] ? 1 : 0; if (!valid[k]) anyMissing = true; }
+  for (let k = 0; k < out.length; k++) {
+    valid[k] = out[k] === out[k] ? 1 : 0;
+    if (!valid[k]) anyMissing = true;
+  }
   if (anyMissing) return floatCol(out); // pandas: an empty int group gives NaN (float64)
   if (dtype === "bool") return boolCol(Uint8Array.from(out));
   return intCol(out);
@@ -116,19 +202,33 @@ function presentMask(col: Column): Uint8Array {
   const n = isStringLike(col) ? col.codes.length : col.values.length;
   const out = new Uint8Array(n);
   switch (col.dtype) {
-    case "float64": case "datetime": for (let i = 0; i < n; i++) out[i] = col.values[i] === col.values[i] ? 1 : 0; break;
-    case "int64": case "bool": if (col.valid) out.set(col.valid); else out.fill(1); break;
-    default: for (let i = 0; i < n; i++) out[i] = col.codes[i] >= 0 ? 1 : 0;
+    case "float64":
+    case "datetime":
+      for (let i = 0; i < n; i++) out[i] = col.values[i] === col.values[i] ? 1 : 0;
+      break;
+    case "int64":
+    case "bool":
+      if (col.valid) out.set(col.valid);
+      else out.fill(1);
+      break;
+    default:
+      for (let i = 0; i < n; i++) out[i] = col.codes[i] >= 0 ? 1 : 0;
   }
   return out;
 }
 
 function groupValues(v: Float64Array, g: Groups): Float64Array[] {
   const counts = new Int32Array(g.n);
-  for (let i = 0; i < v.length; i++) { const k = g.ids[i]; if (k >= 0 && v[i] === v[i]) counts[k]++; }
+  for (let i = 0; i < v.length; i++) {
+    const k = g.ids[i];
+    if (k >= 0 && v[i] === v[i]) counts[k]++;
+  }
   const lists = Array.from(counts, (c) => new Float64Array(c));
   const fill = new Int32Array(g.n);
-  for (let i = 0; i < v.length; i++) { const k = g.ids[i]; if (k >= 0 && v[i] === v[i]) lists[k]![fill[k]++] = v[i]; }
+  for (let i = 0; i < v.length; i++) {
+    const k = g.ids[i];
+    if (k >= 0 && v[i] === v[i]) lists[k]![fill[k]++] = v[i];
+  }
   return lists;
 }
 
@@ -153,7 +253,8 @@ export function quantiles(v: Float64Array, qs: readonly number[]): number[] {
   for (let i = 0; i < v.length; i++) if (v[i] === v[i]) a[n++] = v[i]!;
   return qs.map((q) => {
     const pos = (n - 1) * q;
-    const lo = Math.floor(pos), hi = Math.ceil(pos);
+    const lo = Math.floor(pos),
+      hi = Math.ceil(pos);
     const x = select(a, lo);
     const y = hi === lo ? x : minFrom(a, lo + 1);
     return x + (y - x) * (pos - lo);
@@ -169,18 +270,30 @@ function minFrom(a: Float64Array, from: number): number {
 
 /** The k-th smallest value; partially reorders `a` (Hoare partition, median of three). */
 function select(a: Float64Array, k: number): number {
-  let l = 0, r = a.length - 1;
+  let l = 0,
+    r = a.length - 1;
   while (r > l) {
     const m = (l + r) >> 1;
-    const x0 = a[l]!, x1 = a[m]!, x2 = a[r]!;
-    const pivot = x0 < x1 ? (x1 < x2 ? x1 : x0 < x2 ? x2 : x0) : x0 < x2 ? x0 : x1 < x2 ? x2 : x1;
-    let i = l, j = r;
+    const x0 = a[l]!,
+      x1 = a[m]!,
+      x2 = a[r]!;
+    const pivot = x0 < x1 ? (x1 < x2 ? x1 : Math.max(x0 , x2)) : x0 < x2 ? x0 : Math.max(x1 , x2);
+    let i = l,
+      j = r;
     while (i <= j) {
       while (a[i]! < pivot) i++;
       while (a[j]! > pivot) j--;
-      if (i <= j) { const t = a[i]!; a[i] = a[j]!; a[j] = t; i++; j--; }
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
     }
-    if (k <= j) r = j; else if (k >= i) l = i; else return a[k]!;
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else return a[k]!;
   }
   return a[k]!;
 }
@@ -189,7 +302,8 @@ function select(a: Float64Array, k: number): number {
 export function quantileSorted(a: Float64Array, q: number): number {
   if (a.length === 0) return NaN;
   const pos = (a.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return a[lo] + (a[hi] - a[lo]) * (pos - lo);
 }
 
@@ -208,10 +322,13 @@ function firstLast(col: Column, g: Groups, last: boolean): Column {
 function stringMinMax(col: Extract<Column, { codes: Int32Array }>, g: Groups, isMax: boolean): Column {
   const order = col.dict.map((_, i) => i).sort((a, b) => compareStrings(col.dict[a]!, col.dict[b]!));
   const rank = new Int32Array(col.dict.length);
-  order.forEach((code, r) => { rank[code] = r; });
+  order.forEach((code, r) => {
+    rank[code] = r;
+  });
   const best = new Int32Array(g.n).fill(-1);
   for (let i = 0; i < col.codes.length; i++) {
-    const k = g.ids[i], c = col.codes[i];
+    const k = g.ids[i],
+      c = col.codes[i];
     if (k < 0 || c < 0) continue;
     const b = best[k];
     if (b < 0 || (isMax ? rank[c] > rank[b] : rank[c] < rank[b])) best[k] = c;
@@ -226,7 +343,8 @@ function nunique(col: Column, g: Groups): Column {
   const v = isStringLike(col) ? col.codes : numericView("nunique", col, null);
   for (let k = 0; k < g.n; k++) seen.set(k, new Set());
   for (let i = 0; i < rows; i++) {
-    const k = g.ids[i], x = v[i];
+    const k = g.ids[i],
+      x = v[i];
     if (k < 0 || x !== x || (isStringLike(col) && x < 0)) continue;
     seen.get(k)!.add(x);
   }
@@ -237,10 +355,17 @@ function nunique(col: Column, g: Groups): Column {
 function custom(fn: AggFn, col: Column, name: string | null, g: Groups): Column {
   const lists: (number | string)[][] = Array.from({ length: g.n }, () => []);
   if (isStringLike(col)) {
-    for (let i = 0; i < col.codes.length; i++) { const k = g.ids[i], c = col.codes[i]; if (k >= 0 && c >= 0) lists[k]!.push(col.dict[c]!); }
+    for (let i = 0; i < col.codes.length; i++) {
+      const k = g.ids[i],
+        c = col.codes[i];
+      if (k >= 0 && c >= 0) lists[k]!.push(col.dict[c]!);
+    }
   } else {
     const v = numericView("agg", col, name);
-    for (let i = 0; i < v.length; i++) { const k = g.ids[i]; if (k >= 0 && v[i] === v[i]) lists[k]!.push(v[i]); }
+    for (let i = 0; i < v.length; i++) {
+      const k = g.ids[i];
+      if (k >= 0 && v[i] === v[i]) lists[k]!.push(v[i]);
+    }
   }
   const results = lists.map((l) => fn(l));
   if (results.every((r) => typeof r === "number")) {
@@ -249,5 +374,8 @@ function custom(fn: AggFn, col: Column, name: string | null, g: Groups): Column 
   }
   const dict = [...new Set(results.map(String))];
   const pos = new Map(dict.map((s, i) => [s, i]));
-  return strCol(Int32Array.from(results, (r) => pos.get(String(r))!), dict);
+  return strCol(
+    Int32Array.from(results, (r) => pos.get(String(r))!),
+    dict,
+  );
 }

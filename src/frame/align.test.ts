@@ -13,30 +13,81 @@ import { pandasDtype } from "./verbs/describe.js";
 import { alignIndexes, indexesEqual } from "./align.js";
 import { type EncFrame, type EncSeries, cellEqual, dataset, frameEqual, seriesEqual, throwsFrame } from "./testing.test.js";
 
-interface EncIndex { name?: string | null; names?: (string | null)[]; dtype?: string; dtypes?: string[]; range?: boolean; labels: unknown[] }
-interface AlignSeries { name: string | null; dtype: string; index: EncIndex; values: unknown[] }
-interface AlignFrame { columns: string[]; dtypes: string[]; index: EncIndex; data: unknown[][] }
+interface EncIndex {
+  name?: string | null;
+  names?: (string | null)[];
+  dtype?: string;
+  dtypes?: string[];
+  range?: boolean;
+  labels: unknown[];
+}
+interface AlignSeries {
+  name: string | null;
+  dtype: string;
+  index: EncIndex;
+  values: unknown[];
+}
+interface AlignFrame {
+  columns: string[];
+  dtypes: string[];
+  index: EncIndex;
+  data: unknown[][];
+}
 type Enc = AlignSeries | AlignFrame;
-interface Case { inputs: Record<string, Enc>; out?: Enc; error?: string; value?: number | null }
-interface Margins { index_dtype: string; index: string[]; index_types: string[]; columns: string[]; data: unknown[][] }
+interface Case {
+  inputs: Record<string, Enc>;
+  out?: Enc;
+  error?: string;
+  value?: number | null;
+}
+interface Margins {
+  index_dtype: string;
+  index: string[];
+  index_types: string[];
+  columns: string[];
+  data: unknown[][];
+}
 
-const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/frame_align.json", import.meta.url), "utf8")) as { cases: Record<string, Case>; margins: Record<string, Margins | string> };
+const fixture = JSON.parse(readFileSync(new URL("../../test/fixtures/frame_align.json", import.meta.url), "utf8")) as {
+  cases: Record<string, Case>;
+  margins: Record<string, Margins | string>;
+};
 const cases = fixture.cases;
 
-const DTYPES: Record<string, FrameDType | undefined> = { int64: "int64", float64: "float64", bool: "bool", "datetime64[ns]": "datetime", object: undefined };
+const DTYPES: Record<string, FrameDType | undefined> = {
+  int64: "int64",
+  float64: "float64",
+  bool: "bool",
+  "datetime64[ns]": "datetime",
+  object: undefined,
+};
 
 function column(values: unknown[], dtype: string): Column {
   return columnFromValues("test", null, values, DTYPES[dtype]);
 }
 
 function buildIndex(e: EncIndex): Index {
-  if (e.names) return multiIndex(e.dtypes!.map((d, j) => column(e.labels.map((t) => (t as unknown[])[j]), d)), e.names);
+  if (e.names)
+    return multiIndex(
+      e.dtypes!.map((d, j) =>
+        column(
+          e.labels.map((t) => (t as unknown[])[j]),
+          d,
+        ),
+      ),
+      e.names,
+    );
   if (e.range) return rangeIndex(e.labels.length, e.labels.length ? (e.labels[0] as number) : 0, e.name ?? null);
   return labelIndex(column(e.labels, e.labels.length ? e.dtype! : "float64"), e.name ?? null);
 }
 
 function build(e: Enc): Series | DataFrame {
-  if ("columns" in e) return DataFrame.fromColumns(e.columns, e.data.map((v, j) => column(v, e.dtypes[j]!)), buildIndex(e.index));
+  if ("columns" in e)
+    return DataFrame.fromColumns(
+      e.columns,
+      e.data.map((v, j) => column(v, e.dtypes[j]!)),
+      buildIndex(e.index),
+    );
   return Series.fromColumn(column(e.values, e.dtype), e.name, buildIndex(e.index));
 }
 
@@ -47,7 +98,9 @@ function checkIndex(actual: Index, e: EncIndex, label: string): void {
     assert.equal(actual.kind, "multi", `${label}: a MultiIndex`);
     const levels = indexLevels(actual);
     e.dtypes!.forEach((d, j) => assert.equal(pandasDtype(levels[j]!), d, `${label}: level ${j} dtype`));
-    e.labels.forEach((t, i) => (t as unknown[]).forEach((v, j) => cellEqual(Series.fromColumn(levels[j]!).iat(i), v, `${label}: index[${i}][${j}]`)));
+    e.labels.forEach((t, i) =>
+      (t as unknown[]).forEach((v, j) => cellEqual(Series.fromColumn(levels[j]!).iat(i), v, `${label}: index[${i}][${j}]`)),
+    );
     return;
   }
   assert.equal(actual.name, e.name ?? null, `${label}: index name`);
@@ -104,11 +157,19 @@ const RUNNERS: [RegExp, Runner][] = [
 
 /** The error tensorloom gives where pandas raises, or refuses what pandas would make an object index of. */
 const ERRORS: Record<string, RegExp[]> = {
-  compare_different_labels: [/eq: can only compare identically-labeled Series objects \(pandas' rule\): the left index is 4 labels: 3, 1, 2, 7, the right 4 labels: 2, 5, 3, 9/, /new Series\(b\.values, \{ index: a\.index \}\)/],
+  compare_different_labels: [
+    /eq: can only compare identically-labeled Series objects \(pandas' rule\): the left index is 4 labels: 3, 1, 2, 7, the right 4 labels: 2, 5, 3, 9/,
+    /new Series\(b\.values, \{ index: a\.index \}\)/,
+  ],
   compare_reordered: [/gt: can only compare identically-labeled Series objects/, /sortIndex\(\)/],
   frame_series_fill_refused: [/add: fillValue works with a frame or a number, not with a Series \(pandas: "fill_value 0 not supported"\)/],
-  assign_duplicate_labels: [/assign: the Series' index repeats the label "x" \(rows 0 and 1\)/, /cannot reindex on an axis with duplicate labels/],
-  mixed_label_kinds: [/add: the operands are aligned by row label, but the left index holds int64 labels \(2 labels: 1, 2\) and the right string labels \(2 labels: "1", "2"\); labels of different types are not aligned here \(pandas would join them into one object index of mixed labels/],
+  assign_duplicate_labels: [
+    /assign: the Series' index repeats the label "x" \(rows 0 and 1\)/,
+    /cannot reindex on an axis with duplicate labels/,
+  ],
+  mixed_label_kinds: [
+    /add: the operands are aligned by row label, but the left index holds int64 labels \(2 labels: 1, 2\) and the right string labels \(2 labels: "1", "2"\); labels of different types are not aligned here \(pandas would join them into one object index of mixed labels/,
+  ],
 };
 
 function run(name: string, c: Case): Series | DataFrame | number {
@@ -147,7 +208,10 @@ describe("alignment: fast path and local rules", () => {
   it("equal labels in other objects pair by position, keeping the left order", () => {
     const other = new Series([1, 1, 1], { index: ["z", "x", "y"] });
     assert.deepEqual(df.col("a").add(other).indexValues(), ["z", "x", "y"]);
-    assert.ok(indexesEqual(rangeIndex(3), labelIndex(columnFromValues("t", null, [0, 1, 2], "float64"))), "RangeIndex equals float labels 0.0, 1.0, 2.0 (pd.Index.equals)");
+    assert.ok(
+      indexesEqual(rangeIndex(3), labelIndex(columnFromValues("t", null, [0, 1, 2], "float64"))),
+      "RangeIndex equals float labels 0.0, 1.0, 2.0 (pd.Index.equals)",
+    );
     assert.ok(!indexesEqual(rangeIndex(1), labelIndex(columnFromValues("t", null, [0], "datetime"))), "dates never equal numbers");
   });
   it("alignIndexes gives -1 for a label on one side only", () => {
@@ -156,18 +220,28 @@ describe("alignment: fast path and local rules", () => {
     assert.deepEqual(Array.from(al.right!), [-1, 1, 0]);
   });
   it("logic aligns: a label only on the right is false, one only on the left meets false (pandas)", () => {
-    const p = new Series([true, false], { index: [1, 2] }), q = new Series([true], { index: [3] });
+    const p = new Series([true, false], { index: [1, 2] }),
+      q = new Series([true], { index: [3] });
     assert.deepEqual(p.and(q).toArray(), [false, false, false]);
     assert.deepEqual(p.or(q).toArray(), [true, false, false]);
     assert.deepEqual(p.xor(q).toArray(), [true, false, false]);
   });
   it("fillValue must suit the column", () => {
     const t = new Series(["a", null], { index: [1, 2] });
-    throwsFrame(() => t.add(new Series(["b"], { index: [3] }), { fillValue: 0 }), /add: fillValue 0 cannot stand in for a missing value of \(unnamed\) \(string\)\. Pass a string/);
+    throwsFrame(
+      () => t.add(new Series(["b"], { index: [3] }), { fillValue: 0 }),
+      /add: fillValue 0 cannot stand in for a missing value of \(unnamed\) \(string\)\. Pass a string/,
+    );
     assert.deepEqual(t.add(new Series(["b"], { index: [3] }), { fillValue: "-" }).toArray(), ["a-", null, "-b"]);
   });
   it("assign of plain values stays positional", () => {
-    assert.deepEqual(df.assign({ c: [7, 8, 9] }).col("c").toArray(), [7, 8, 9]);
+    assert.deepEqual(
+      df
+        .assign({ c: [7, 8, 9] })
+        .col("c")
+        .toArray(),
+      [7, 8, 9],
+    );
   });
   it("assign to a frame without columns takes the Series' rows (pandas' df[\"c\"] = s on an empty frame)", () => {
     const out = new DataFrame().assign({ c: new Series([1, 2], { index: ["p", "q"] }) });
@@ -177,7 +251,7 @@ describe("alignment: fast path and local rules", () => {
   });
 });
 
-describe("pivotTable margins: keys become text beside \"All\" (pandas: an object index)", () => {
+describe('pivotTable margins: keys become text beside "All" (pandas: an object index)', () => {
   const pv = new DataFrame({
     i: [4, 6, 4, 8, 6, 4],
     f: [1.5, 2.0, 1.5, 2.5, 2.0, 1.5],
@@ -199,7 +273,7 @@ describe("pivotTable margins: keys become text beside \"All\" (pandas: an object
     it(`${name}: pandas holds ${e.index_types.join(", ")} in one ${e.index_dtype} index`, () => {
       const t = table();
       const key = t.columns[0]!;
-      assert.equal(t.col(key).dtype, "string", "the keys are text, so the column can hold \"All\"");
+      assert.equal(t.col(key).dtype, "string", 'the keys are text, so the column can hold "All"');
       assert.deepEqual(t.col(key).toArray(), e.index);
       assert.deepEqual(t.columns.slice(1), e.columns);
       e.columns.forEach((k, j) => e.data[j]!.forEach((v, r) => cellEqual(t.col(k).iat(r), v, `${k}[${r}]`, 1e-12)));
@@ -207,7 +281,10 @@ describe("pivotTable margins: keys become text beside \"All\" (pandas: an object
   }
   it("a key named like the margin is refused, as pandas", () => {
     const df = pv.assign({ k: ["All", "x", "x", "All", "x", "x"] });
-    throwsFrame(() => df.pivotTable({ values: "v", index: "k", columns: "g", margins: true }), /pivotTable: the index column "k" holds the label "All", which is also the margins' name/, new RegExp(String(fixture.margins.conflict_error).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    throwsFrame(
+      () => df.pivotTable({ values: "v", index: "k", columns: "g", margins: true }),
+      /pivotTable: the index column "k" holds the label "All", which is also the margins' name/,
+      new RegExp(String(fixture.margins.conflict_error).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+    );
   });
 });
-

@@ -10,7 +10,18 @@
 import { type Column, type FrameDType, concatColumns, take } from "./column.js";
 import { FrameError } from "./errors.js";
 import { groupIds, indexKey } from "./keys.js";
-import { type Index, describeIndex, formatLabel, indexDepth, indexLabel, indexLength, indexLevels, indexNames, labelIndex, multiIndex } from "./labels.js";
+import {
+  type Index,
+  describeIndex,
+  formatLabel,
+  indexDepth,
+  indexLabel,
+  indexLength,
+  indexLevels,
+  indexNames,
+  labelIndex,
+  multiIndex,
+} from "./labels.js";
 import { argsort } from "./sort.js";
 
 /** How the rows of two operands line up: the result's index and, per result row, each side's row. */
@@ -23,7 +34,8 @@ export interface Alignment {
 }
 
 type LabelKind = "number" | "bool" | "text" | "datetime";
-const labelKind = (d: FrameDType): LabelKind => (d === "int64" || d === "float64" ? "number" : d === "string" || d === "category" ? "text" : d);
+const labelKind = (d: FrameDType): LabelKind =>
+  d === "int64" || d === "float64" ? "number" : d === "string" || d === "category" ? "text" : d;
 
 /** The kind of label of each level: int and float labels are one kind (3 matches 3.0), as pandas. */
 function levelKinds(ix: Index): LabelKind[] {
@@ -31,7 +43,8 @@ function levelKinds(ix: Index): LabelKind[] {
 }
 
 const sameKinds = (a: Index, b: Index): boolean => {
-  const ka = levelKinds(a), kb = levelKinds(b);
+  const ka = levelKinds(a),
+    kb = levelKinds(b);
   return ka.length === kb.length && ka.every((k, j) => k === kb[j]);
 };
 
@@ -44,7 +57,8 @@ export function indexesEqual(a: Index, b: Index): boolean {
   if (a.kind === "range" && b.kind === "range") return a.start === b.start;
   if (a.kind === "labels" && b.kind === "labels" && a.col === b.col) return true;
   if (!sameKinds(a, b)) return false;
-  const ka = indexKey(a), kb = indexKey(b);
+  const ka = indexKey(a),
+    kb = indexKey(b);
   for (let i = 0; i < n; i++) if (ka(i) !== kb(i)) return false;
   return true;
 }
@@ -56,8 +70,15 @@ export function indexesEqual(a: Index, b: Index): boolean {
  */
 function checkLabelKinds(op: string, what: string, a: Index, b: Index): void {
   if (sameKinds(a, b)) return;
-  const kinds = (ix: Index) => (ix.kind === "range" ? "int64" : indexLevels(ix).map((c) => c.dtype).join(", "));
-  throw new FrameError(`${op}: ${what} by row label, but the left index holds ${kinds(a)} labels (${describeIndex(a)}) and the right ${kinds(b)} labels (${describeIndex(b)}); labels of different types are not aligned here (pandas would join them into one object index of mixed labels, a column type this library does not have). Give both the same kind of labels first (e.g. new Series(s.values, { index: s.indexValues().map(String) }), or setIndex on a converted column).`);
+  const kinds = (ix: Index) =>
+    ix.kind === "range"
+      ? "int64"
+      : indexLevels(ix)
+          .map((c) => c.dtype)
+          .join(", ");
+  throw new FrameError(
+    `${op}: ${what} by row label, but the left index holds ${kinds(a)} labels (${describeIndex(a)}) and the right ${kinds(b)} labels (${describeIndex(b)}); labels of different types are not aligned here (pandas would join them into one object index of mixed labels, a column type this library does not have). Give both the same kind of labels first (e.g. new Series(s.values, { index: s.indexValues().map(String) }), or setIndex on a converted column).`,
+  );
 }
 
 /**
@@ -67,7 +88,8 @@ function checkLabelKinds(op: string, what: string, a: Index, b: Index): void {
  */
 export function alignIndexes(op: string, a: Index, b: Index): Alignment {
   if (indexesEqual(a, b)) return { index: a, left: null, right: null };
-  const na = indexLength(a), nb = indexLength(b);
+  const na = indexLength(a),
+    nb = indexLength(b);
   if (nb === 0) return { index: a, left: null, right: new Int32Array(na).fill(-1) };
   if (na === 0) return { index: b, left: new Int32Array(nb).fill(-1), right: null };
   checkLabelKinds(op, "the operands are aligned", a, b);
@@ -75,18 +97,36 @@ export function alignIndexes(op: string, a: Index, b: Index): Alignment {
   // together, left rows first and each side in row order (the sort is stable); group ids say
   // where one label ends (int 3 and float 3.0 are one label, so are all missing labels)
   const levels = bothLevels(op, a, b);
-  const order = argsort(levels, levels.map(() => true), "last");
+  const order = argsort(
+    levels,
+    levels.map(() => true),
+    "last",
+  );
   const ids = groupIds(levels, false).ids;
-  const li: number[] = [], ri: number[] = [];
-  for (let s = 0; s < order.length;) {
+  const li: number[] = [],
+    ri: number[] = [];
+  for (let s = 0; s < order.length; ) {
     let e = s + 1;
     while (e < order.length && ids[order[e]!] === ids[order[s]!]) e++;
     let m = s;
     while (m < e && order[m]! < na) m++;
     // [s, m): the label's left rows, [m, e): its right rows; both: every pair, left-major
-    if (m === e) for (let p = s; p < e; p++) { li.push(order[p]!); ri.push(-1); }
-    else if (m === s) for (let q = m; q < e; q++) { li.push(-1); ri.push(order[q]! - na); }
-    else for (let p = s; p < m; p++) for (let q = m; q < e; q++) { li.push(order[p]!); ri.push(order[q]! - na); }
+    if (m === e)
+      for (let p = s; p < e; p++) {
+        li.push(order[p]!);
+        ri.push(-1);
+      }
+    else if (m === s)
+      for (let q = m; q < e; q++) {
+        li.push(-1);
+        ri.push(order[q]! - na);
+      }
+    else
+      for (let p = s; p < m; p++)
+        for (let q = m; q < e; q++) {
+          li.push(order[p]!);
+          ri.push(order[q]! - na);
+        }
     s = e;
   }
   const src = Int32Array.from(li, (l, p) => (l < 0 ? na + ri[p]! : l));
@@ -113,14 +153,18 @@ function bothLevels(op: string, a: Index, b: Index): Column[] {
  */
 export function reindexRows(op: string, source: Index, target: Index): Int32Array | null {
   if (indexesEqual(source, target)) return null;
-  const ns = indexLength(source), n = indexLength(target);
+  const ns = indexLength(source),
+    n = indexLength(target);
   if (ns === 0 || n === 0) return new Int32Array(n).fill(-1);
   checkLabelKinds(op, "the values are placed", target, source);
   const kg = groupIds(bothLevels(op, source, target), false);
   const rowOf = new Int32Array(kg.n).fill(-1);
   for (let i = 0; i < ns; i++) {
     const g = kg.ids[i]!;
-    if (rowOf[g]! >= 0) throw new FrameError(`${op}: the Series' index repeats the label ${formatLabel(indexLabel(source, i))} (rows ${rowOf[g]} and ${i}), so its values cannot be placed on the frame's rows by label (pandas: "cannot reindex on an axis with duplicate labels"). Make the labels unique first, or pass s.values to place the values by position.`);
+    if (rowOf[g]! >= 0)
+      throw new FrameError(
+        `${op}: the Series' index repeats the label ${formatLabel(indexLabel(source, i))} (rows ${rowOf[g]} and ${i}), so its values cannot be placed on the frame's rows by label (pandas: "cannot reindex on an axis with duplicate labels"). Make the labels unique first, or pass s.values to place the values by position.`,
+      );
     rowOf[g] = i;
   }
   return Int32Array.from({ length: n }, (_, t) => rowOf[kg.ids[ns + t]!]!);
@@ -134,12 +178,14 @@ export function unionIndex(op: string, indexes: readonly Index[]): Index | undef
 /** Two operands must have equal indexes (pandas' rule for comparing Series): the error otherwise. */
 export function requireSameLabels(op: string, a: Index, b: Index): void {
   if (indexesEqual(a, b)) return;
-  throw new FrameError(`${op}: can only compare identically-labeled Series objects (pandas' rule): the left index is ${describeIndex(a)}, the right ${describeIndex(b)}. Align them first (a.sub(b) aligns by label), sort both with sortIndex() if they hold the same labels in another order, or compare by position with new Series(b.values, { index: a.index }).`);
+  throw new FrameError(
+    `${op}: can only compare identically-labeled Series objects (pandas' rule): the left index is ${describeIndex(a)}, the right ${describeIndex(b)}. Align them first (a.sub(b) aligns by label), sort both with sortIndex() if they hold the same labels in another order, or compare by position with new Series(b.values, { index: a.index }).`,
+  );
 }
 
 /** 1 for each result row that an alignment side lacks (null when it has every row). */
 export function absentRows(rows: Int32Array | null): Uint8Array | null {
-  return rows && rows.some((r) => r < 0) ? Uint8Array.from(rows, (r) => (r < 0 ? 1 : 0)) : null;
+  return rows?.some((r) => r < 0) ? Uint8Array.from(rows, (r) => (r < 0 ? 1 : 0)) : null;
 }
 
 /** The rows of an alignment side (null: the column as it is); -1 rows become missing values. */

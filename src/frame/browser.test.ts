@@ -18,7 +18,9 @@ it("src/frame/index.ts bundles for the browser and reads CSV there", async () =>
 it("src/frame/ml/index.ts bundles for the browser and makes tensors of frames", async () => {
   const mod = await bundleForBrowser("src/frame/ml/index.ts");
   // fromTensor reads only a tensor's fields, so a plain object stands in for the first tensor
-  const df = mod.fromTensor(mod.toTensor(mod.fromTensor({ ndim: 2, shape: [2, 1], dtype: "float64", storage: new Float64Array([1, 2]) }), undefined, "float64"));
+  const df = mod.fromTensor(
+    mod.toTensor(mod.fromTensor({ ndim: 2, shape: [2, 1], dtype: "float64", storage: new Float64Array([1, 2]) }), undefined, "float64"),
+  );
   assert.equal(String(mod.toTensor(df).sum()), "tensor(3.)");
   assert.equal(String(df.toTensor(["0"]).sum()), "tensor(3.)"); // the method works too once the core is in
 });

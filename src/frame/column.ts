@@ -23,10 +23,25 @@ export const FRAME_DTYPES: readonly FrameDType[] = ["float64", "int64", "bool", 
 /** What astype accepts: a FrameDType, or "str" as another name for "string" (pandas' astype(str); unlike pandas, missing values stay missing instead of becoming the text "nan"). */
 export type AstypeDType = FrameDType | "str";
 
-export interface FloatColumn { readonly dtype: "float64" | "datetime"; readonly values: Float64Array }
-export interface IntColumn { readonly dtype: "int64"; readonly values: Float64Array; readonly valid: Uint8Array | null }
-export interface BoolColumn { readonly dtype: "bool"; readonly values: Uint8Array; readonly valid: Uint8Array | null }
-export interface StrColumn { readonly dtype: "string" | "category"; readonly codes: Int32Array; readonly dict: readonly string[] }
+export interface FloatColumn {
+  readonly dtype: "float64" | "datetime";
+  readonly values: Float64Array;
+}
+export interface IntColumn {
+  readonly dtype: "int64";
+  readonly values: Float64Array;
+  readonly valid: Uint8Array | null;
+}
+export interface BoolColumn {
+  readonly dtype: "bool";
+  readonly values: Uint8Array;
+  readonly valid: Uint8Array | null;
+}
+export interface StrColumn {
+  readonly dtype: "string" | "category";
+  readonly codes: Int32Array;
+  readonly dict: readonly string[];
+}
 export type Column = FloatColumn | IntColumn | BoolColumn | StrColumn;
 
 /** One cell as JS sees it. Missing is null, except in float64 where it is NaN (pandas' NaN). */
@@ -44,20 +59,43 @@ export function naMask(c: Column): Uint8Array {
   const n = colLength(c);
   const out = new Uint8Array(n);
   switch (c.dtype) {
-    case "float64": case "datetime": { const v = c.values; for (let i = 0; i < n; i++) if (v[i] !== v[i]) out[i] = 1; break; }
-    case "int64": case "bool": { const m = c.valid; if (m) for (let i = 0; i < n; i++) out[i] = m[i] ? 0 : 1; break; }
-    case "string": case "category": { const k = c.codes; for (let i = 0; i < n; i++) if (k[i] < 0) out[i] = 1; break; }
-    default: return c satisfies never;
+    case "float64":
+    case "datetime": {
+      const v = c.values;
+      for (let i = 0; i < n; i++) if (v[i] !== v[i]) out[i] = 1;
+      break;
+    }
+    case "int64":
+    case "bool": {
+      const m = c.valid;
+      if (m) for (let i = 0; i < n; i++) out[i] = m[i] ? 0 : 1;
+      break;
+    }
+    case "string":
+    case "category": {
+      const k = c.codes;
+      for (let i = 0; i < n; i++) if (k[i] < 0) out[i] = 1;
+      break;
+    }
+    default:
+      return c satisfies never;
   }
   return out;
 }
 
 export function isNA(c: Column, i: number): boolean {
   switch (c.dtype) {
-    case "float64": case "datetime": return Number.isNaN(c.values[i]);
-    case "int64": case "bool": return c.valid !== null && c.valid[i] === 0;
-    case "string": case "category": return c.codes[i] < 0;
-    default: return c satisfies never;
+    case "float64":
+    case "datetime":
+      return Number.isNaN(c.values[i]);
+    case "int64":
+    case "bool":
+      return c.valid !== null && c.valid[i] === 0;
+    case "string":
+    case "category":
+      return c.codes[i] < 0;
+    default:
+      return c satisfies never;
   }
 }
 
@@ -71,12 +109,23 @@ export function countNA(c: Column): number {
 /** The cell at row i. */
 export function cell(c: Column, i: number): Scalar {
   switch (c.dtype) {
-    case "float64": return c.values[i];
-    case "datetime": { const v = c.values[i]; return v !== v ? null : new Date(v); }
-    case "int64": return c.valid && !c.valid[i] ? null : c.values[i];
-    case "bool": return c.valid && !c.valid[i] ? null : c.values[i] === 1;
-    case "string": case "category": { const k = c.codes[i]; return k < 0 ? null : c.dict[k]; }
-    default: return c satisfies never;
+    case "float64":
+      return c.values[i];
+    case "datetime": {
+      const v = c.values[i];
+      return v !== v ? null : new Date(v);
+    }
+    case "int64":
+      return c.valid && !c.valid[i] ? null : c.values[i];
+    case "bool":
+      return c.valid && !c.valid[i] ? null : c.values[i] === 1;
+    case "string":
+    case "category": {
+      const k = c.codes[i];
+      return k < 0 ? null : c.dict[k];
+    }
+    default:
+      return c satisfies never;
   }
 }
 
@@ -86,16 +135,23 @@ export function cell(c: Column, i: number): Scalar {
  */
 export function numericView(op: string, c: Column, name: string | null): Float64Array {
   switch (c.dtype) {
-    case "float64": case "datetime": return c.values;
-    case "int64": case "bool": {
+    case "float64":
+    case "datetime":
+      return c.values;
+    case "int64":
+    case "bool": {
       if (c.dtype === "int64" && !c.valid) return c.values;
       const out = Float64Array.from(c.values);
       if (c.valid) for (let i = 0; i < out.length; i++) if (!c.valid[i]) out[i] = NaN;
       return out;
     }
-    case "string": case "category":
-      throw new FrameError(`${op}: column ${quote(name)} is ${c.dtype}, but ${op} needs numbers (float64, int64, bool). Convert it with astype({ ${name ?? "col"}: "float64" }) or select numeric columns.`);
-    default: return c satisfies never;
+    case "string":
+    case "category":
+      throw new FrameError(
+        `${op}: column ${quote(name)} is ${c.dtype}, but ${op} needs numbers (float64, int64, bool). Convert it with astype({ ${name ?? "col"}: "float64" }) or select numeric columns.`,
+      );
+    default:
+      return c satisfies never;
   }
 }
 
@@ -103,13 +159,17 @@ export const quote = (name: string | null): string => (name === null ? "(unnamed
 
 // ---------------------------------------------------------------- building
 
-export function floatCol(values: Float64Array): FloatColumn { return { dtype: "float64", values }; }
-export function dateCol(values: Float64Array): FloatColumn { return { dtype: "datetime", values }; }
+export function floatCol(values: Float64Array): FloatColumn {
+  return { dtype: "float64", values };
+}
+export function dateCol(values: Float64Array): FloatColumn {
+  return { dtype: "datetime", values };
+}
 export function intCol(values: Float64Array, valid: Uint8Array | null = null): IntColumn {
-  return { dtype: "int64", values, valid: valid && valid.every((v) => v === 1) ? null : valid };
+  return { dtype: "int64", values, valid: valid?.every((v) => v === 1) ? null : valid };
 }
 export function boolCol(values: Uint8Array, valid: Uint8Array | null = null): BoolColumn {
-  return { dtype: "bool", values, valid: valid && valid.every((v) => v === 1) ? null : valid };
+  return { dtype: "bool", values, valid: valid?.every((v) => v === 1) ? null : valid };
 }
 export function strCol(codes: Int32Array, dict: readonly string[], dtype: "string" | "category" = "string"): StrColumn {
   return { dtype, codes, dict };
@@ -122,9 +182,16 @@ export function encodeStrings(values: ArrayLike<string | null | undefined>, dtyp
   const dict: string[] = [];
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === null || v === undefined) { codes[i] = -1; continue; }
+    if (v === null || v === undefined) {
+      codes[i] = -1;
+      continue;
+    }
     let k = map.get(v);
-    if (k === undefined) { k = dict.length; map.set(v, k); dict.push(v); }
+    if (k === undefined) {
+      k = dict.length;
+      map.set(v, k);
+      dict.push(v);
+    }
     codes[i] = k;
   }
   const col = strCol(codes, dict, "string");
@@ -136,16 +203,24 @@ export function toCategory(c: StrColumn, categories?: readonly string[]): StrCol
   const cats = categories ? [...categories] : [...new Set(usedDict(c))].sort(compareStrings);
   const pos = new Map(cats.map((s, i) => [s, i] as const));
   const remap = new Int32Array(c.dict.length).fill(-1);
-  c.dict.forEach((s, i) => { remap[i] = pos.get(s) ?? -1; });
+  c.dict.forEach((s, i) => {
+    remap[i] = pos.get(s) ?? -1;
+  });
   const codes = new Int32Array(c.codes.length);
-  for (let i = 0; i < codes.length; i++) { const k = c.codes[i]; codes[i] = k < 0 ? -1 : remap[k]; }
+  for (let i = 0; i < codes.length; i++) {
+    const k = c.codes[i];
+    codes[i] = k < 0 ? -1 : remap[k];
+  }
   return strCol(codes, cats, "category");
 }
 
 /** The dictionary entries that some row uses, in dictionary order. */
 export function usedDict(c: StrColumn): string[] {
   const seen = new Uint8Array(c.dict.length);
-  for (let i = 0; i < c.codes.length; i++) { const k = c.codes[i]; if (k >= 0) seen[k] = 1; }
+  for (let i = 0; i < c.codes.length; i++) {
+    const k = c.codes[i];
+    if (k >= 0) seen[k] = 1;
+  }
   return c.dict.filter((_, i) => seen[i] === 1);
 }
 
@@ -168,15 +243,25 @@ export function columnFromValues(op: string, name: string | null, values: ArrayL
     return dtype ? castColumn(op, col, dtype, name) : col;
   }
   if (dtype === undefined) {
-    let nBool = 0, nInt = 0, nNum = 0, nDate = 0, nStr = 0, nMissing = 0;
+    let nBool = 0,
+      nInt = 0,
+      nNum = 0,
+      nDate = 0,
+      nStr = 0,
+      nMissing = 0;
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) nMissing++;
       else if (typeof v === "boolean") nBool++;
-      else if (typeof v === "number") { nNum++; if (Number.isInteger(v)) nInt++; }
-      else if (v instanceof Date) nDate++;
+      else if (typeof v === "number") {
+        nNum++;
+        if (Number.isInteger(v)) nInt++;
+      } else if (v instanceof Date) nDate++;
       else if (typeof v === "string") nStr++;
-      else throw new FrameError(`${op}: column ${quote(name)} row ${i} holds ${describeValue(v)}; cells must be numbers, strings, booleans, Dates or null.`);
+      else
+        throw new FrameError(
+          `${op}: column ${quote(name)} row ${i} holds ${describeValue(v)}; cells must be numbers, strings, booleans, Dates or null.`,
+        );
     }
     const present = n - nMissing;
     if (present === 0) dtype = "float64";
@@ -184,7 +269,10 @@ export function columnFromValues(op: string, name: string | null, values: ArrayL
     else if (nNum === present) dtype = nInt === present && nMissing === 0 ? "int64" : "float64";
     else if (nDate === present) dtype = "datetime";
     else if (nStr === present) dtype = "string";
-    else throw new FrameError(`${op}: column ${quote(name)} mixes ${[nBool && "booleans", nNum && "numbers", nDate && "Dates", nStr && "strings"].filter(Boolean).join(" and ")}; a column holds one type. Convert the values first (e.g. String(v)) or pass a dtype.`);
+    else
+      throw new FrameError(
+        `${op}: column ${quote(name)} mixes ${[nBool && "booleans", nNum && "numbers", nDate && "Dates", nStr && "strings"].filter(Boolean).join(" and ")}; a column holds one type. Convert the values first (e.g. String(v)) or pass a dtype.`,
+      );
   }
   return buildColumn(op, name, values, dtype);
 }
@@ -198,7 +286,9 @@ function buildColumn(op: string, name: string | null, values: ArrayLike<unknown>
   const n = values.length;
   const missing = (v: unknown): boolean => v === null || v === undefined || (typeof v === "number" && Number.isNaN(v));
   const bad = (i: number, v: unknown): never => {
-    throw new FrameError(`${op}: column ${quote(name)} row ${i}: cannot store ${JSON.stringify(v) ?? String(v)} as ${dtype}. Pass values of that type, or choose another dtype.`);
+    throw new FrameError(
+      `${op}: column ${quote(name)} row ${i}: cannot store ${JSON.stringify(v) ?? String(v)} as ${dtype}. Pass values of that type, or choose another dtype.`,
+    );
   };
   switch (dtype) {
     case "float64": {
@@ -244,12 +334,16 @@ function buildColumn(op: string, name: string | null, values: ArrayLike<unknown>
         if (missing(v)) out[i] = NaN;
         else if (v instanceof Date) out[i] = v.getTime();
         else if (typeof v === "number") out[i] = v;
-        else if (typeof v === "string") { const t = parseDate(v); if (Number.isNaN(t)) bad(i, v); out[i] = t; }
-        else bad(i, v);
+        else if (typeof v === "string") {
+          const t = parseDate(v);
+          if (Number.isNaN(t)) bad(i, v);
+          out[i] = t;
+        } else bad(i, v);
       }
       return dateCol(out);
     }
-    case "string": case "category": {
+    case "string":
+    case "category": {
       const strs = new Array<string | null>(n);
       for (let i = 0; i < n; i++) {
         const v = values[i];
@@ -257,7 +351,8 @@ function buildColumn(op: string, name: string | null, values: ArrayLike<unknown>
       }
       return encodeStrings(strs, dtype);
     }
-    default: return dtype satisfies never;
+    default:
+      return dtype satisfies never;
   }
 }
 
@@ -275,9 +370,18 @@ export function parseDate(s: string): number {
   const m = DATE_RE.exec(s.trim());
   if (m) {
     const [, y, mo, d, h, mi, sec, frac, tz] = m;
-    const month = Number(mo), day = d === undefined ? 1 : Number(d);
+    const month = Number(mo),
+      day = d === undefined ? 1 : Number(d);
     if (month < 1 || month > 12 || day < 1 || day > 31) return NaN;
-    let t = Date.UTC(Number(y), month - 1, day, Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), frac ? Math.floor(Number(("0." + frac)) * 1000 + 1e-7) : 0);
+    let t = Date.UTC(
+      Number(y),
+      month - 1,
+      day,
+      Number(h ?? 0),
+      Number(mi ?? 0),
+      Number(sec ?? 0),
+      frac ? Math.floor(Number("0." + frac) * 1000 + 1e-7) : 0,
+    );
     if (new Date(t).getUTCDate() !== day) return NaN; // 2023-02-30
     if (tz && tz !== "Z") {
       const sign = tz[0] === "-" ? -1 : 1;
@@ -310,9 +414,12 @@ export function formatDate(ms: number, dateOnly?: boolean): string {
   const day = `${y < 1000 ? String(y).padStart(4, "0") : y}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
   let rest = ms - days * 86400000;
   if (dateOnly ?? rest === 0) return day;
-  const hh = Math.floor(rest / 3600000); rest -= hh * 3600000;
-  const mi = Math.floor(rest / 60000); rest -= mi * 60000;
-  const ss = Math.floor(rest / 1000); const frac = Math.round(rest - ss * 1000);
+  const hh = Math.floor(rest / 3600000);
+  rest -= hh * 3600000;
+  const mi = Math.floor(rest / 60000);
+  rest -= mi * 60000;
+  const ss = Math.floor(rest / 1000);
+  const frac = Math.round(rest - ss * 1000);
   return `${day} ${two(hh)}:${two(mi)}:${two(ss)}${frac ? "." + String(frac).padStart(3, "0") : ""}`;
 }
 
@@ -325,39 +432,67 @@ export function formatDate(ms: number, dateOnly?: boolean): string {
 export function take(c: Column, idx: Int32Array, keepInt = false): Column {
   const n = idx.length;
   switch (c.dtype) {
-    case "float64": case "datetime": {
-      const out = new Float64Array(n), v = c.values;
-      for (let i = 0; i < n; i++) { const j = idx[i]; out[i] = j < 0 ? NaN : v[j]; }
+    case "float64":
+    case "datetime": {
+      const out = new Float64Array(n),
+        v = c.values;
+      for (let i = 0; i < n; i++) {
+        const j = idx[i];
+        out[i] = j < 0 ? NaN : v[j];
+      }
       return { dtype: c.dtype, values: out };
     }
     case "int64": {
-      const out = new Float64Array(n), v = c.values, m = c.valid;
+      const out = new Float64Array(n),
+        v = c.values,
+        m = c.valid;
       let anyMissing = false;
-      for (let i = 0; i < n; i++) { const j = idx[i]; if (j < 0) anyMissing = true; else out[i] = v[j]; }
+      for (let i = 0; i < n; i++) {
+        const j = idx[i];
+        if (j < 0) anyMissing = true;
+        else out[i] = v[j];
+      }
       if (!anyMissing && !m) return intCol(out);
       if (anyMissing && !keepInt) {
-        for (let i = 0; i < n; i++) { const j = idx[i]; if (j < 0 || (m && !m[j])) out[i] = NaN; }
+        for (let i = 0; i < n; i++) {
+          const j = idx[i];
+          if (j < 0 || (m && !m[j])) out[i] = NaN;
+        }
         return floatCol(out);
       }
       const valid = new Uint8Array(n);
-      for (let i = 0; i < n; i++) { const j = idx[i]; valid[i] = j < 0 ? 0 : m ? m[j] : 1; }
+      for (let i = 0; i < n; i++) {
+        const j = idx[i];
+        valid[i] = j < 0 ? 0 : m ? m[j] : 1;
+      }
       return intCol(out, valid);
     }
     case "bool": {
-      const out = new Uint8Array(n), v = c.values, m = c.valid;
+      const out = new Uint8Array(n),
+        v = c.values,
+        m = c.valid;
       let valid: Uint8Array | null = null;
       for (let i = 0; i < n; i++) {
         const j = idx[i];
-        if (j < 0 || (m && !m[j])) { valid ??= new Uint8Array(n).fill(1); valid[i] = 0; } else out[i] = v[j];
+        if (j < 0 || (m && !m[j])) {
+          valid ??= new Uint8Array(n).fill(1);
+          valid[i] = 0;
+        } else out[i] = v[j];
       }
       return boolCol(out, valid);
     }
-    case "string": case "category": {
-      const out = new Int32Array(n), k = c.codes;
-      for (let i = 0; i < n; i++) { const j = idx[i]; out[i] = j < 0 ? -1 : k[j]; }
+    case "string":
+    case "category": {
+      const out = new Int32Array(n),
+        k = c.codes;
+      for (let i = 0; i < n; i++) {
+        const j = idx[i];
+        out[i] = j < 0 ? -1 : k[j];
+      }
       return strCol(out, c.dict, c.dtype);
     }
-    default: return c satisfies never;
+    default:
+      return c satisfies never;
   }
 }
 
@@ -398,18 +533,26 @@ export function concatColumns(op: string, name: string | null, cols: Column[]): 
     const ds = [...dtypes];
     if (ds.every((d) => d === "string" || d === "category")) target = "string";
     else if (ds.every((d) => d === "int64" || d === "float64" || d === "bool")) target = ds.includes("float64") ? "float64" : "int64";
-    else throw new FrameError(`${op}: column ${quote(name)} is ${ds.join(" in one input and ")} in another; they cannot be stacked into one column. Convert with astype first.`);
+    else
+      throw new FrameError(
+        `${op}: column ${quote(name)} is ${ds.join(" in one input and ")} in another; they cannot be stacked into one column. Convert with astype first.`,
+      );
   }
   const parts = cols.map((c) => (c.dtype === target ? c : castColumn(op, c, target, name)));
   const n = parts.reduce((s, c) => s + colLength(c), 0);
   switch (target) {
-    case "float64": case "datetime": {
+    case "float64":
+    case "datetime": {
       const out = new Float64Array(n);
       let o = 0;
-      for (const p of parts as FloatColumn[]) { out.set(p.values, o); o += p.values.length; }
+      for (const p of parts as FloatColumn[]) {
+        out.set(p.values, o);
+        o += p.values.length;
+      }
       return { dtype: target, values: out };
     }
-    case "int64": case "bool": {
+    case "int64":
+    case "bool": {
       const out = target === "int64" ? new Float64Array(n) : new Uint8Array(n);
       const valid = new Uint8Array(n).fill(1);
       let o = 0;
@@ -420,7 +563,8 @@ export function concatColumns(op: string, name: string | null, cols: Column[]): 
       }
       return target === "int64" ? intCol(out as Float64Array, valid) : boolCol(out as Uint8Array, valid);
     }
-    case "string": case "category": {
+    case "string":
+    case "category": {
       const strParts = parts as StrColumn[];
       const sameDict = strParts.every((p) => p.dict === strParts[0]!.dict);
       const dict: string[] = sameDict ? [...strParts[0]!.dict] : [];
@@ -428,18 +572,28 @@ export function concatColumns(op: string, name: string | null, cols: Column[]): 
       const codes = new Int32Array(n);
       let o = 0;
       for (const p of strParts) {
-        const remap = sameDict ? null : p.dict.map((s) => {
-          let k = map.get(s);
-          if (k === undefined) { k = dict.length; map.set(s, k); dict.push(s); }
-          return k;
-        });
-        for (let i = 0; i < p.codes.length; i++) { const k = p.codes[i]; codes[o + i] = k < 0 ? -1 : remap ? remap[k]! : k; }
+        const remap = sameDict
+          ? null
+          : p.dict.map((s) => {
+              let k = map.get(s);
+              if (k === undefined) {
+                k = dict.length;
+                map.set(s, k);
+                dict.push(s);
+              }
+              return k;
+            });
+        for (let i = 0; i < p.codes.length; i++) {
+          const k = p.codes[i];
+          codes[o + i] = k < 0 ? -1 : remap ? remap[k]! : k;
+        }
         o += p.codes.length;
       }
       const col = strCol(codes, sameDict ? strParts[0]!.dict : dict, "string");
       return target === "category" ? toCategory(col, [...new Set(strParts.flatMap((p) => p.dict))]) : col;
     }
-    default: return target satisfies never;
+    default:
+      return target satisfies never;
   }
 }
 
@@ -450,14 +604,26 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
   const to: FrameDType = dtype === "str" ? "string" : dtype;
   if (c.dtype === to) return c;
   const n = colLength(c);
-  if (!FRAME_DTYPES.includes(to)) throw new FrameError(`${op}: unknown dtype ${JSON.stringify(to)} for column ${quote(name)}. Use one of ${FRAME_DTYPES.join(", ")}.`);
+  if (!FRAME_DTYPES.includes(to))
+    throw new FrameError(`${op}: unknown dtype ${JSON.stringify(to)} for column ${quote(name)}. Use one of ${FRAME_DTYPES.join(", ")}.`);
   if (to === "category" && c.dtype === "string") return toCategory(c);
   if (to === "string" && c.dtype === "category") return strCol(c.codes, c.dict, "string");
   if (to === "string" || to === "category") {
     const strs = new Array<string | null>(n);
     for (let i = 0; i < n; i++) {
       const v = cell(c, i);
-      strs[i] = v === null || (typeof v === "number" && Number.isNaN(v)) ? null : v instanceof Date ? formatDate(v.getTime()) : typeof v === "boolean" ? (v ? "True" : "False") : typeof v === "number" ? formatNumberPlain(v, c.dtype === "float64") : String(v);
+      strs[i] =
+        v === null || (typeof v === "number" && Number.isNaN(v))
+          ? null
+          : v instanceof Date
+            ? formatDate(v.getTime())
+            : typeof v === "boolean"
+              ? v
+                ? "True"
+                : "False"
+              : typeof v === "number"
+                ? formatNumberPlain(v, c.dtype === "float64")
+                : String(v);
     }
     return encodeStrings(strs, to);
   }
@@ -465,31 +631,48 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
     const parsed: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const k = c.codes[i];
-      if (k < 0) { parsed[i] = null; continue; }
+      if (k < 0) {
+        parsed[i] = null;
+        continue;
+      }
       const s = c.dict[k]!;
-      if (to === "datetime") { parsed[i] = s; continue; }
+      if (to === "datetime") {
+        parsed[i] = s;
+        continue;
+      }
       if (to === "bool") {
         const b = s === "True" || s === "true" ? true : s === "False" || s === "false" ? false : undefined;
-        if (b === undefined) throw new FrameError(`${op}: column ${quote(name)} row ${i}: cannot convert ${JSON.stringify(s)} to bool. Use "True"/"False" text, or map the values first.`);
+        if (b === undefined)
+          throw new FrameError(
+            `${op}: column ${quote(name)} row ${i}: cannot convert ${JSON.stringify(s)} to bool. Use "True"/"False" text, or map the values first.`,
+          );
         parsed[i] = b;
         continue;
       }
       const x = s.trim() === "" ? NaN : Number(s);
-      if (Number.isNaN(x)) throw new FrameError(`${op}: column ${quote(name)} row ${i}: cannot convert ${JSON.stringify(s)} to ${to}. Clean the column first, or use toNumeric(series, { errors: "coerce" }) to turn bad text into missing values.`);
+      if (Number.isNaN(x))
+        throw new FrameError(
+          `${op}: column ${quote(name)} row ${i}: cannot convert ${JSON.stringify(s)} to ${to}. Clean the column first, or use toNumeric(series, { errors: "coerce" }) to turn bad text into missing values.`,
+        );
       parsed[i] = x;
     }
     return buildColumn(op, name, parsed, to);
   }
   const num = numericView(op, c, name);
   switch (to) {
-    case "float64": return floatCol(c.dtype === "float64" ? c.values : num);
-    case "datetime": return dateCol(Float64Array.from(num));
+    case "float64":
+      return floatCol(c.dtype === "float64" ? c.values : num);
+    case "datetime":
+      return dateCol(Float64Array.from(num));
     case "int64": {
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const x = num[i];
         if (Number.isNaN(x)) {
-          if (c.dtype === "float64") throw new FrameError(`${op}: column ${quote(name)} row ${i} is missing (NaN), which int64 cannot hold without a mask. Fill it first (fillna) or use astype "float64".`);
+          if (c.dtype === "float64")
+            throw new FrameError(
+              `${op}: column ${quote(name)} row ${i} is missing (NaN), which int64 cannot hold without a mask. Fill it first (fillna) or use astype "float64".`,
+            );
           continue;
         }
         out[i] = Math.trunc(x);
@@ -501,7 +684,8 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
       for (let i = 0; i < n; i++) out[i] = num[i] !== 0 ? 1 : 0; // NaN counts as true, as numpy
       return boolCol(out, c.dtype === "int64" ? c.valid : null);
     }
-    default: throw new FrameError(`${op}: cannot convert ${c.dtype} to ${to}.`);
+    default:
+      throw new FrameError(`${op}: cannot convert ${c.dtype} to ${to}.`);
   }
 }
 

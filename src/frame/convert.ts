@@ -5,16 +5,30 @@ import { type Column, cell, colLength, floatCol, intCol, isStringLike, parseDate
 import { FrameError } from "./errors.js";
 import { Series } from "./series.js";
 
-function convert(op: string, s: Series, parse: (text: string) => number, errors: "raise" | "coerce", make: (v: Float64Array, allInt: boolean) => Column): Series & { coerced: number } {
+function convert(
+  op: string,
+  s: Series,
+  parse: (text: string) => number,
+  errors: "raise" | "coerce",
+  make: (v: Float64Array, allInt: boolean) => Column,
+): Series & { coerced: number } {
   const n = colLength(s.col);
   const out = new Float64Array(n);
-  let coerced = 0, allInt = true;
+  let coerced = 0,
+    allInt = true;
   for (let i = 0; i < n; i++) {
     const v = cell(s.col, i);
-    if (v === null) { out[i] = NaN; allInt = false; continue; }
+    if (v === null) {
+      out[i] = NaN;
+      allInt = false;
+      continue;
+    }
     const x = typeof v === "string" ? parse(v) : v instanceof Date ? v.getTime() : Number(v);
     if (Number.isNaN(x) && !(typeof v === "number")) {
-      if (errors === "raise") throw new FrameError(`${op}: ${quote(s.name)} row ${i}: ${JSON.stringify(v)} cannot be converted. Clean the value, or pass { errors: "coerce" } to make it missing.`);
+      if (errors === "raise")
+        throw new FrameError(
+          `${op}: ${quote(s.name)} row ${i}: ${JSON.stringify(v)} cannot be converted. Clean the value, or pass { errors: "coerce" } to make it missing.`,
+        );
       coerced++;
       allInt = false;
     }
@@ -29,7 +43,13 @@ function convert(op: string, s: Series, parse: (text: string) => number, errors:
 /** Numbers from text (int64 when every value is an integer, else float64). */
 export function toNumeric(s: Series, opts: { errors?: "raise" | "coerce" } = {}): Series & { coerced: number } {
   if (!isStringLike(s.col)) return Object.assign(s, { coerced: 0 });
-  return convert("toNumeric", s, (t) => (t.trim() === "" ? NaN : Number(t)), opts.errors ?? "raise", (v, allInt) => (allInt ? intCol(v) : floatCol(v)));
+  return convert(
+    "toNumeric",
+    s,
+    (t) => (t.trim() === "" ? NaN : Number(t)),
+    opts.errors ?? "raise",
+    (v, allInt) => (allInt ? intCol(v) : floatCol(v)),
+  );
 }
 
 /** Datetimes from ISO-like text ("2024-03-05", "2024-03-05 14:30"), Dates or epoch milliseconds. */

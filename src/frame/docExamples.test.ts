@@ -21,7 +21,11 @@ function sources(dir: string): string[] {
 
 const examples = sources(root).flatMap((file) => {
   const lines = readFileSync(file, "utf8").split("\n");
-  return lines.flatMap((line, i) => (/^\s*\*\s*@example\s*$/.test(line) ? [{ where: `${file.slice(root.length)}:${i + 2}`, text: lines[i + 1]!.replace(/^\s*\*\s?/, "") }] : []));
+  return lines.flatMap((line, i) =>
+    /^\s*\*\s*@example\s*$/.test(line)
+      ? [{ where: `${file.slice(root.length)}:${i + 2}`, text: lines[i + 1]!.replace(/^\s*\*\s?/, "") }]
+      : [],
+  );
 });
 
 const scope = {

@@ -12,17 +12,29 @@ export class FrameError extends TensorloomError {
 /** A column name that does not exist; the message lists the ones that do and the closest match. */
 export function unknownColumn(op: string, name: string, known: readonly string[]): FrameError {
   const close = closest(name, known);
-  const list = known.length > 12 ? `${known.slice(0, 12).map((s) => JSON.stringify(s)).join(", ")}, ... (${known.length} in all)` : known.map((s) => JSON.stringify(s)).join(", ");
-  return new FrameError(`${op}: no column named ${JSON.stringify(name)}. The columns are ${list || "(none)"}.${close ? ` Did you mean ${JSON.stringify(close)}?` : ""}`);
+  const list =
+    known.length > 12
+      ? `${known
+          .slice(0, 12)
+          .map((s) => JSON.stringify(s))
+          .join(", ")}, ... (${known.length} in all)`
+      : known.map((s) => JSON.stringify(s)).join(", ");
+  return new FrameError(
+    `${op}: no column named ${JSON.stringify(name)}. The columns are ${list || "(none)"}.${close ? ` Did you mean ${JSON.stringify(close)}?` : ""}`,
+  );
 }
 
 function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined, bestD = Infinity;
+  let best: string | undefined,
+    bestD = Infinity;
   const lower = name.toLowerCase();
   for (const k of known) {
     if (k.toLowerCase() === lower) return k;
     const d = editDistance(lower, k.toLowerCase());
-    if (d < bestD) { bestD = d; best = k; }
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
   }
   return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }

@@ -14,16 +14,20 @@ let frameCtor: typeof DataFrame | undefined;
 let seriesCtor: typeof Series | undefined;
 
 /** table.ts and series.ts hand their classes over as they load. */
-export function provideFrameClass(c: typeof DataFrame): void { frameCtor = c; }
-export function provideSeriesClass(c: typeof Series): void { seriesCtor = c; }
+export function provideFrameClass(c: typeof DataFrame): void {
+  frameCtor = c;
+}
+export function provideSeriesClass(c: typeof Series): void {
+  seriesCtor = c;
+}
 
 /** The DataFrame class: `frameClass().fromColumns(...)`, `x instanceof frameClass()`. */
 export function frameClass(): typeof DataFrame {
-  if (frameCtor === undefined) throw new Error("tensorloom/frame: the DataFrame class has not loaded (import from \"tensorloom/frame\").");
+  if (frameCtor === undefined) throw new Error('tensorloom/frame: the DataFrame class has not loaded (import from "tensorloom/frame").');
   return frameCtor;
 }
 /** The Series class: `seriesClass().fromColumn(...)`, `x instanceof seriesClass()`. */
 export function seriesClass(): typeof Series {
-  if (seriesCtor === undefined) throw new Error("tensorloom/frame: the Series class has not loaded (import from \"tensorloom/frame\").");
+  if (seriesCtor === undefined) throw new Error('tensorloom/frame: the Series class has not loaded (import from "tensorloom/frame").');
   return seriesCtor;
 }

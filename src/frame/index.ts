@@ -11,25 +11,42 @@ export { DataFrame, type ColumnInput, type FrameOptions, type AssignValue } from
 export { Series, type SeriesOptions, type ValueCountsOptions } from "./series.js";
 export { type FrameDType, type AstypeDType, type Scalar, FRAME_DTYPES, parseDate } from "./column.js";
 export { FrameError } from "./errors.js";
-export { type Index, type MultiIndex, type ColumnIndex, type LabelKey } from "./labels.js";
-export { type XsOptions } from "./multiIndex.js";
+export type { Index, MultiIndex, ColumnIndex, LabelKey } from "./labels.js";
+export type { XsOptions } from "./multiIndex.js";
 export { slice, type Slice } from "./slice.js";
 export { GroupBy, type AggInput, type NamedAgg, type GroupByOptions } from "./verbs/groupby.js";
 export { SeriesGroupBy } from "./verbs/seriesGroupby.js";
 export { type AggName, type AggSpec, AGG_NAMES } from "./aggregates.js";
 export { merge, type MergeOptions, type JoinOptions, type How } from "./verbs/merge.js";
 export { concat, type ConcatOptions } from "./verbs/concat.js";
-export { crosstab, pivotTable, pivot, melt, type PivotTableOptions, type PivotOptions, type CrosstabOptions, type MeltOptions } from "./verbs/reshape.js";
+export {
+  crosstab,
+  pivotTable,
+  pivot,
+  melt,
+  type PivotTableOptions,
+  type PivotOptions,
+  type CrosstabOptions,
+  type MeltOptions,
+} from "./verbs/reshape.js";
 export { Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
 export { Resampler, SeriesResampler, type SeriesResampleOptions } from "./verbs/resample.js";
-export { type FrameReduction, type ReduceOptions, type QuantileOptions } from "./verbs/reduce.js";
-export { type FrameOperand, type FrameArithOptions } from "./verbs/frameArith.js";
-export { type ArithOptions } from "./verbs/arith.js";
-export { type RankMethod, type RankOptions } from "./verbs/rank.js";
+export type { FrameReduction, ReduceOptions, QuantileOptions } from "./verbs/reduce.js";
+export type { FrameOperand, FrameArithOptions } from "./verbs/frameArith.js";
+export type { ArithOptions } from "./verbs/arith.js";
+export type { RankMethod, RankOptions } from "./verbs/rank.js";
 export { readCsv, readCsvChunks, readCsvStream, decodeUtf8, DEFAULT_NA, type ReadCsvOptions } from "./io/csv.js";
 export { groupbyChunks, type ChunkAggName } from "./io/chunks.js";
 export { toCsv, type ToCsvOptions } from "./io/csvWrite.js";
 export { readJson, toJson, type JsonOrient, type ReadJsonOptions } from "./io/json.js";
-export { getDummies, factorize, StandardScaler, MinMaxScaler, trainTestSplit, type GetDummiesOptions, type SplitOptions } from "./ml/preprocessing.js";
+export {
+  getDummies,
+  factorize,
+  StandardScaler,
+  MinMaxScaler,
+  trainTestSplit,
+  type GetDummiesOptions,
+  type SplitOptions,
+} from "./ml/preprocessing.js";
 export { displayOptions } from "./format/text.js";
 export { toNumeric, toDatetime } from "./convert.js";

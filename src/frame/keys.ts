@@ -12,7 +12,10 @@ import { argsort } from "./sort.js";
  * as null) on a flat index, and the tuple's text key on a MultiIndex, so ("a", 1) matches ("a", 1.0).
  */
 export function indexKey(ix: Index): (i: number) => string | number | boolean | null {
-  if (ix.kind === "multi") { const cols = ix.cols; return (i) => tupleKey(cols.map((c) => cell(c, i))); }
+  if (ix.kind === "multi") {
+    const cols = ix.cols;
+    return (i) => tupleKey(cols.map((c) => cell(c, i)));
+  }
   return (i) => labelKey(indexLabel(ix, i));
 }
 
@@ -36,9 +39,15 @@ export function groupIds(cols: readonly Column[], dropNA: boolean): KeyGroups {
   const remap = new Int32Array(acc.n).fill(-1);
   const first: number[] = [];
   for (let i = 0; i < ids.length; i++) {
-    if (na[i]) { ids[i] = -1; continue; }
+    if (na[i]) {
+      ids[i] = -1;
+      continue;
+    }
     const g = acc.ids[i];
-    if (remap[g] < 0) { remap[g] = first.length; first.push(i); }
+    if (remap[g] < 0) {
+      remap[g] = first.length;
+      first.push(i);
+    }
     ids[i] = remap[g];
   }
   return { ids, n: first.length, firstRow: Int32Array.from(first) };
@@ -51,7 +60,10 @@ function naAny(cols: readonly Column[]): Uint8Array | null {
     const v = isStringLike(c) ? null : numericView("groupby", c, null);
     for (let i = 0; i < n; i++) {
       const missing = v ? v[i] !== v[i] : (c as { codes: Int32Array }).codes[i] < 0;
-      if (missing) { out ??= new Uint8Array(n); out[i] = 1; }
+      if (missing) {
+        out ??= new Uint8Array(n);
+        out[i] = 1;
+      }
     }
   }
   return out;
@@ -68,13 +80,22 @@ function single(c: Column, dropNA: boolean): KeyGroups {
     for (let i = 0; i < n; i++) {
       const k = codes[i];
       if (k < 0) {
-        if (dropNA) { ids[i] = -1; continue; }
-        if (naId < 0) { naId = first.length; first.push(i); }
+        if (dropNA) {
+          ids[i] = -1;
+          continue;
+        }
+        if (naId < 0) {
+          naId = first.length;
+          first.push(i);
+        }
         ids[i] = naId;
         continue;
       }
       let r = remap[k];
-      if (r < 0) { r = remap[k] = first.length; first.push(i); }
+      if (r < 0) {
+        r = remap[k] = first.length;
+        first.push(i);
+      }
       ids[i] = r;
     }
   } else if (c.dtype === "bool" || isSmallIntRange(c, n)) {
@@ -83,18 +104,36 @@ function single(c: Column, dropNA: boolean): KeyGroups {
     const valid = c.valid;
     let lo = 0;
     let hi = 1;
-    if (c.dtype === "int64") { lo = Infinity; hi = -Infinity; for (let i = 0; i < n; i++) { if (valid && !valid[i]) continue; const x = v[i]!; if (x < lo) lo = x; if (x > hi) hi = x; } }
+    if (c.dtype === "int64") {
+      lo = Infinity;
+      hi = -Infinity;
+      for (let i = 0; i < n; i++) {
+        if (valid && !valid[i]) continue;
+        const x = v[i]!;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+    }
     const remap = new Int32Array(Math.max(0, hi - lo + 1)).fill(-1);
     for (let i = 0; i < n; i++) {
       if (valid && !valid[i]) {
-        if (dropNA) { ids[i] = -1; continue; }
-        if (naId < 0) { naId = first.length; first.push(i); }
+        if (dropNA) {
+          ids[i] = -1;
+          continue;
+        }
+        if (naId < 0) {
+          naId = first.length;
+          first.push(i);
+        }
         ids[i] = naId;
         continue;
       }
       const k = v[i]! - lo;
       let r = remap[k]!;
-      if (r < 0) { r = remap[k] = first.length; first.push(i); }
+      if (r < 0) {
+        r = remap[k] = first.length;
+        first.push(i);
+      }
       ids[i] = r;
     }
   } else {
@@ -103,13 +142,23 @@ function single(c: Column, dropNA: boolean): KeyGroups {
     for (let i = 0; i < n; i++) {
       const x = v[i];
       if (x !== x) {
-        if (dropNA) { ids[i] = -1; continue; }
-        if (naId < 0) { naId = first.length; first.push(i); }
+        if (dropNA) {
+          ids[i] = -1;
+          continue;
+        }
+        if (naId < 0) {
+          naId = first.length;
+          first.push(i);
+        }
         ids[i] = naId;
         continue;
       }
       let r = map.get(x);
-      if (r === undefined) { r = first.length; map.set(x, r); first.push(i); }
+      if (r === undefined) {
+        r = first.length;
+        map.set(x, r);
+        first.push(i);
+      }
       ids[i] = r;
     }
   }
@@ -118,9 +167,15 @@ function single(c: Column, dropNA: boolean): KeyGroups {
 
 function isSmallIntRange(c: Column, n: number): c is Extract<Column, { dtype: "int64" }> {
   if (c.dtype !== "int64") return false;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   const v = c.values;
-  for (let i = 0; i < n; i++) { if (c.valid && !c.valid[i]) continue; const x = v[i]!; if (x < lo) lo = x; if (x > hi) hi = x; }
+  for (let i = 0; i < n; i++) {
+    if (c.valid && !c.valid[i]) continue;
+    const x = v[i]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
   return hi - lo <= Math.max(1 << 16, 2 * n);
 }
 
@@ -134,7 +189,10 @@ function combine(a: KeyGroups, b: KeyGroups): KeyGroups {
     for (let i = 0; i < n; i++) {
       const key = a.ids[i] * b.n + b.ids[i];
       let r = remap[key];
-      if (r < 0) { r = remap[key] = first.length; first.push(i); }
+      if (r < 0) {
+        r = remap[key] = first.length;
+        first.push(i);
+      }
       ids[i] = r;
     }
   } else {
@@ -142,7 +200,11 @@ function combine(a: KeyGroups, b: KeyGroups): KeyGroups {
     for (let i = 0; i < n; i++) {
       const key = a.ids[i] * b.n + b.ids[i];
       let r = map.get(key);
-      if (r === undefined) { r = first.length; map.set(key, r); first.push(i); }
+      if (r === undefined) {
+        r = first.length;
+        map.set(key, r);
+        first.push(i);
+      }
       ids[i] = r;
     }
   }
@@ -157,12 +219,19 @@ export function sortedGroups(cols: readonly Column[], kg: KeyGroups, sort: boole
   let order: Int32Array = new Int32Array(kg.n).map((_, i) => i);
   if (sort && kg.n > 1) {
     const keyRows = cols.map((c) => take(c, kg.firstRow, true));
-    order = argsort(keyRows, cols.map(() => true), "last");
+    order = argsort(
+      keyRows,
+      cols.map(() => true),
+      "last",
+    );
   }
   const rank = new Int32Array(kg.n);
   for (let r = 0; r < order.length; r++) rank[order[r]] = r;
   const ids = new Int32Array(kg.ids.length);
-  for (let i = 0; i < ids.length; i++) { const g = kg.ids[i]; ids[i] = g < 0 ? -1 : rank[g]; }
+  for (let i = 0; i < ids.length; i++) {
+    const g = kg.ids[i];
+    ids[i] = g < 0 ? -1 : rank[g];
+  }
   const firstRow = Int32Array.from(order, (g) => kg.firstRow[g]);
   return { groups: { ids, n: kg.n, firstRow }, keys: cols.map((c) => take(c, firstRow, true)) };
 }

@@ -7,14 +7,28 @@
 import { type Column, type Scalar, cell, colLength, take, range, formatDate, intCol, encodeStrings } from "./column.js";
 import { FrameError } from "./errors.js";
 
-export interface RangeIndex { readonly kind: "range"; readonly start: number; readonly n: number; readonly name: string | null }
-export interface LabelIndex { readonly kind: "labels"; readonly col: Column; readonly name: string | null }
+export interface RangeIndex {
+  readonly kind: "range";
+  readonly start: number;
+  readonly n: number;
+  readonly name: string | null;
+}
+export interface LabelIndex {
+  readonly kind: "labels";
+  readonly col: Column;
+  readonly name: string | null;
+}
 /**
  * Row labels with several levels, as pd.MultiIndex: `cols` holds one full-length column per level
  * (pandas' get_level_values), `names` a name per level. `name` is always null, as pandas'
  * MultiIndex.name, so code reading `index.name` needs no case for it.
  */
-export interface MultiIndex { readonly kind: "multi"; readonly cols: readonly Column[]; readonly names: readonly (string | null)[]; readonly name: null }
+export interface MultiIndex {
+  readonly kind: "multi";
+  readonly cols: readonly Column[];
+  readonly names: readonly (string | null)[];
+  readonly name: null;
+}
 /** The row labels of a frame or series: a RangeIndex (0..n-1), labels held in one column, or several levels, as pd.RangeIndex / pd.Index / pd.MultiIndex. */
 export type Index = RangeIndex | LabelIndex | MultiIndex;
 
@@ -33,7 +47,10 @@ export function multiIndex(cols: readonly Column[], names: readonly (string | nu
   if (cols.length === 1) return labelIndex(cols[0]!, names[0] ?? null);
   if (cols.length === 0) throw new FrameError(`MultiIndex: no levels given. Pass one column per level.`);
   const n = colLength(cols[0]!);
-  cols.forEach((c, j) => { if (colLength(c) !== n) throw new FrameError(`MultiIndex: level ${j} has ${colLength(c)} labels but level 0 has ${n}. Every level needs one label per row.`); });
+  cols.forEach((c, j) => {
+    if (colLength(c) !== n)
+      throw new FrameError(`MultiIndex: level ${j} has ${colLength(c)} labels but level 0 has ${n}. Every level needs one label per row.`);
+  });
   return { kind: "multi", cols: cols.slice(), names: cols.map((_, j) => names[j] ?? null), name: null };
 }
 
@@ -87,12 +104,20 @@ export function takeIndex(ix: Index, idx: Int32Array): Index {
   if (ix.kind === "multi") return { ...ix, cols: ix.cols.map((c) => take(c, idx, true)) };
   if (ix.kind === "range") {
     let run = true;
-    for (let i = 1; i < idx.length; i++) if (idx[i] !== idx[i - 1] + 1) { run = false; break; }
+    for (let i = 1; i < idx.length; i++)
+      if (idx[i] !== idx[i - 1] + 1) {
+        run = false;
+        break;
+      }
     if (run && (idx.length === 0 || idx[0] >= 0)) return rangeIndex(idx.length, idx.length ? ix.start + idx[0] : 0, ix.name);
     // the labels of the chosen rows, without materialising the whole range first
     let missing = false;
     const v = new Float64Array(idx.length);
-    for (let i = 0; i < idx.length; i++) { const j = idx[i]; if (j < 0) missing = true; v[i] = ix.start + j; }
+    for (let i = 0; i < idx.length; i++) {
+      const j = idx[i];
+      if (j < 0) missing = true;
+      v[i] = ix.start + j;
+    }
     if (!missing) return labelIndex(intCol(v), ix.name);
   }
   return labelIndex(take(indexColumn(ix), idx, true), ix.name);
@@ -122,25 +147,35 @@ export type LabelKey = Scalar | readonly Scalar[];
 export function positionsOf(op: string, ix: Index, label: LabelKey): number[] {
   if (ix.kind === "multi") {
     const key = Array.isArray(label) ? (label as readonly Scalar[]) : [label as Scalar];
-    if (key.length === 0 || key.length > ix.cols.length) throw new FrameError(`${op}: the key ${formatKey(key)} has ${key.length} labels but the MultiIndex has ${ix.cols.length} levels (${ix.names.map((k) => k ?? "None").join(", ")}). Pass one label per level, or fewer for a partial key.`);
+    if (key.length === 0 || key.length > ix.cols.length)
+      throw new FrameError(
+        `${op}: the key ${formatKey(key)} has ${key.length} labels but the MultiIndex has ${ix.cols.length} levels (${ix.names.map((k) => k ?? "None").join(", ")}). Pass one label per level, or fewer for a partial key.`,
+      );
     let byDepth = prefixCache.get(ix);
     if (!byDepth) prefixCache.set(ix, (byDepth = new Map()));
     let map = byDepth.get(key.length);
     if (!map) {
       map = new Map();
-      const n = indexLength(ix), lv = ix.cols.slice(0, key.length);
+      const n = indexLength(ix),
+        lv = ix.cols.slice(0, key.length);
       for (let i = 0; i < n; i++) {
         const k = tupleKey(lv.map((c) => cell(c, i)));
         const list = map.get(k);
-        if (list) list.push(i); else map.set(k, [i]);
+        if (list) list.push(i);
+        else map.set(k, [i]);
       }
       byDepth.set(key.length, map);
     }
     const hit = map.get(tupleKey(key));
     if (hit) return hit;
-    throw new FrameError(`${op}: key ${formatKey(key)} is not in the MultiIndex (${describeIndex(ix)}). Keys are tuples of labels from the first level on; use iloc for positions.`);
+    throw new FrameError(
+      `${op}: key ${formatKey(key)} is not in the MultiIndex (${describeIndex(ix)}). Keys are tuples of labels from the first level on; use iloc for positions.`,
+    );
   }
-  if (Array.isArray(label)) throw new FrameError(`${op}: a tuple key ${formatKey(label as Scalar[])} needs a MultiIndex, but the index has one level. Pass one label.`);
+  if (Array.isArray(label))
+    throw new FrameError(
+      `${op}: a tuple key ${formatKey(label as Scalar[])} needs a MultiIndex, but the index has one level. Pass one label.`,
+    );
   if (ix.kind === "range") {
     const p = typeof label === "number" ? label - ix.start : NaN;
     if (Number.isInteger(p) && p >= 0 && p < ix.n) return [p];
@@ -152,7 +187,8 @@ export function positionsOf(op: string, ix: Index, label: LabelKey): number[] {
       for (let i = 0; i < n; i++) {
         const k = labelKey(cell(ix.col, i));
         const list = map.get(k);
-        if (list) list.push(i); else map.set(k, [i]);
+        if (list) list.push(i);
+        else map.set(k, [i]);
       }
       lookupCache.set(ix.col, map);
     }
@@ -190,7 +226,9 @@ function formatKey(key: readonly Scalar[]): string {
 export function describeIndex(ix: Index): string {
   if (ix.kind === "range") return `RangeIndex(start=${ix.start}, stop=${ix.start + ix.n})`;
   const n = indexLength(ix);
-  const shown = Array.from({ length: Math.min(n, 5) }, (_, i) => (ix.kind === "multi" ? formatKey(indexTuple(ix, i)) : formatLabel(cell(ix.col, i))));
+  const shown = Array.from({ length: Math.min(n, 5) }, (_, i) =>
+    ix.kind === "multi" ? formatKey(indexTuple(ix, i)) : formatLabel(cell(ix.col, i)),
+  );
   return `${n} labels: ${shown.join(", ")}${n > 5 ? ", ..." : ""}`;
 }
 

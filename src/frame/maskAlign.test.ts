@@ -6,9 +6,26 @@ import { test } from "node:test";
 import { DataFrame, Series } from "./index.js";
 import { FrameError } from "./errors.js";
 
-interface Outcome { error?: string; labels?: (string | number)[]; values?: number[] }
-interface Case { name: string; labels: (string | number)[]; values: number[]; maskLabels: (string | number)[]; maskValues: boolean[]; filter: Outcome; loc: Outcome; seriesFilter: Outcome; where: Outcome; mask: Outcome }
-const { cases } = JSON.parse(readFileSync(new URL("../../test/fixtures/frame_mask_align.json", import.meta.url), "utf8")) as { cases: Case[] };
+interface Outcome {
+  error?: string;
+  labels?: (string | number)[];
+  values?: number[];
+}
+interface Case {
+  name: string;
+  labels: (string | number)[];
+  values: number[];
+  maskLabels: (string | number)[];
+  maskValues: boolean[];
+  filter: Outcome;
+  loc: Outcome;
+  seriesFilter: Outcome;
+  where: Outcome;
+  mask: Outcome;
+}
+const { cases } = JSON.parse(readFileSync(new URL("../../test/fixtures/frame_mask_align.json", import.meta.url), "utf8")) as {
+  cases: Case[];
+};
 
 function check(what: string, want: Outcome, got: () => DataFrame | Series): void {
   if (want.error) {

@@ -3,9 +3,37 @@
 // levels are full-length columns (labels.ts), so these verbs are takes and group ids (keys.ts);
 // nothing here builds pandas' codes/levels pairs.
 
-import { type Column, type Scalar, cell, colLength, columnFromValues, concatColumns, encodeStrings, formatDate, formatNumberPlain, naMask, range, strCol, take, toCategory } from "./column.js";
+import {
+  type Column,
+  type Scalar,
+  cell,
+  colLength,
+  columnFromValues,
+  concatColumns,
+  encodeStrings,
+  formatDate,
+  formatNumberPlain,
+  naMask,
+  range,
+  strCol,
+  take,
+  toCategory,
+} from "./column.js";
 import { FrameError } from "./errors.js";
-import { type ColumnIndex, type Index, type LabelKey, indexLength, indexLevels, indexNames, indexTuple, multiIndex, positionsOf, rangeIndex, takeIndex, tupleKey } from "./labels.js";
+import {
+  type ColumnIndex,
+  type Index,
+  type LabelKey,
+  indexLength,
+  indexLevels,
+  indexNames,
+  indexTuple,
+  multiIndex,
+  positionsOf,
+  rangeIndex,
+  takeIndex,
+  tupleKey,
+} from "./labels.js";
 import { groupIds, sortedGroups } from "./keys.js";
 import type { DataFrame } from "./table.js";
 import type { Series } from "./series.js";
@@ -57,8 +85,16 @@ function namesLevel(names: readonly string[]): Column {
 
 /** Column levels from one tuple of labels per column and a name per level. */
 export function columnLevels(tuples: readonly (readonly Scalar[])[], names: readonly (string | null)[]): ColumnIndex {
-  tuples.forEach((t, j) => { if (t.length !== names.length) throw new FrameError(`columns: column ${j} has ${t.length} labels but the columns have ${names.length} levels. Pass one label per level.`); });
-  return multiIndex(names.map((_, l) => levelColumn(tuples.map((t) => t[l]!))), names) as ColumnIndex;
+  tuples.forEach((t, j) => {
+    if (t.length !== names.length)
+      throw new FrameError(
+        `columns: column ${j} has ${t.length} labels but the columns have ${names.length} levels. Pass one label per level.`,
+      );
+  });
+  return multiIndex(
+    names.map((_, l) => levelColumn(tuples.map((t) => t[l]!))),
+    names,
+  ) as ColumnIndex;
 }
 
 /** The column levels of some columns (by position), or null when the frame has none. */
@@ -69,16 +105,25 @@ export function selectColumnIndex(ci: ColumnIndex | null, positions: readonly nu
 /** The position of the column with this full tuple of labels, or an error naming the levels. */
 export function columnPosition(op: string, df: DataFrame, key: readonly Scalar[]): number {
   const ci = df.columnIndex;
-  if (!ci || ci.kind !== "multi") {
+  if (ci?.kind !== "multi") {
     if (key.length === 1 && typeof key[0] === "string") return df.colIndex(op, key[0]);
-    throw new FrameError(`${op}: a tuple key ${JSON.stringify(key)} needs column levels, but the columns have one level. Pass a column name.`);
+    throw new FrameError(
+      `${op}: a tuple key ${JSON.stringify(key)} needs column levels, but the columns have one level. Pass a column name.`,
+    );
   }
-  if (key.length !== ci.cols.length) throw new FrameError(`${op}: the key ${JSON.stringify(key)} has ${key.length} labels but the columns have ${ci.cols.length} levels; a column needs one label per level (xs(key, { axis: 1 }) selects a partial key).`);
+  if (key.length !== ci.cols.length)
+    throw new FrameError(
+      `${op}: the key ${JSON.stringify(key)} has ${key.length} labels but the columns have ${ci.cols.length} levels; a column needs one label per level (xs(key, { axis: 1 }) selects a partial key).`,
+    );
   try {
     return positionsOf(op, ci, key)[0]!;
   } catch {
-    const shown = columnTuples(ci).slice(0, 8).map((t) => JSON.stringify(t));
-    throw new FrameError(`${op}: no column ${JSON.stringify(key)}. The columns are ${shown.join(", ")}${indexLength(ci) > 8 ? ", ..." : ""} (labels keep their type: 4 is not "4").`);
+    const shown = columnTuples(ci)
+      .slice(0, 8)
+      .map((t) => JSON.stringify(t));
+    throw new FrameError(
+      `${op}: no column ${JSON.stringify(key)}. The columns are ${shown.join(", ")}${indexLength(ci) > 8 ? ", ..." : ""} (labels keep their type: 4 is not "4").`,
+    );
   }
 }
 
@@ -87,10 +132,15 @@ export function levelPosition(op: string, names: readonly (string | null)[], lev
   if (typeof level === "number") {
     const p = level < 0 ? level + names.length : level;
     if (Number.isInteger(p) && p >= 0 && p < names.length) return p;
-    throw new FrameError(`${op}: level ${level} is out of range for ${names.length} levels. Pass 0..${names.length - 1} (or a negative number from the end).`);
+    throw new FrameError(
+      `${op}: level ${level} is out of range for ${names.length} levels. Pass 0..${names.length - 1} (or a negative number from the end).`,
+    );
   }
   const p = names.indexOf(level);
-  if (p < 0) throw new FrameError(`${op}: no level named ${JSON.stringify(level)}. The levels are ${names.map((k) => (k === null ? "None" : JSON.stringify(k))).join(", ")}.`);
+  if (p < 0)
+    throw new FrameError(
+      `${op}: no level named ${JSON.stringify(level)}. The levels are ${names.map((k) => (k === null ? "None" : JSON.stringify(k))).join(", ")}.`,
+    );
   return p;
 }
 
@@ -99,7 +149,15 @@ export function setIndex(df: DataFrame, keys: readonly string[], drop: boolean):
   if (keys.length === 0) throw new FrameError(`setIndex: no columns given. Pass a column name or a list of them.`);
   const js = keys.map((k) => df.colIndex("setIndex", k));
   const keep = drop ? df.names.map((_, j) => j).filter((j) => !js.includes(j)) : df.names.map((_, j) => j);
-  return frameClass().fromColumns(keep.map((j) => df.names[j]!), keep.map((j) => df.data[j]!), multiIndex(js.map((j) => df.data[j]!), keys), selectColumnIndex(df.columnIndex, keep));
+  return frameClass().fromColumns(
+    keep.map((j) => df.names[j]!),
+    keep.map((j) => df.data[j]!),
+    multiIndex(
+      js.map((j) => df.data[j]!),
+      keys,
+    ),
+    selectColumnIndex(df.columnIndex, keep),
+  );
 }
 
 /**
@@ -113,8 +171,24 @@ export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
   const ix = df.index;
   const names = indexNames(ix).map((k, j) => k ?? (ix.kind === "multi" ? `level_${j}` : df.names.includes("index") ? "level_0" : "index"));
   const taken = names.find((k) => df.names.includes(k));
-  if (taken !== undefined) throw new FrameError(`resetIndex: the index level ${JSON.stringify(taken)} is also a column, so it cannot become one (pandas: cannot insert ${taken}, already exists). Pass drop: true, or rename the column first.`);
-  const levels = ci && columnLevels([...names.map((k) => [k, ...indexNames(ci).slice(1).map(() => "")]), ...columnTuples(ci)], indexNames(ci));
+  if (taken !== undefined)
+    throw new FrameError(
+      `resetIndex: the index level ${JSON.stringify(taken)} is also a column, so it cannot become one (pandas: cannot insert ${taken}, already exists). Pass drop: true, or rename the column first.`,
+    );
+  const levels =
+    ci &&
+    columnLevels(
+      [
+        ...names.map((k) => [
+          k,
+          ...indexNames(ci)
+            .slice(1)
+            .map(() => ""),
+        ]),
+        ...columnTuples(ci),
+      ],
+      indexNames(ci),
+    );
   return frameClass().fromColumns([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
 }
 
@@ -124,30 +198,54 @@ export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
  */
 export function droplevel(df: DataFrame, level: number | string | readonly (number | string)[], axis: 0 | 1 = 0): DataFrame {
   const ix: Index | null = axis === 1 ? df.columnIndex : df.index;
-  if (!ix || ix.kind !== "multi") throw new FrameError(`droplevel: the ${axis === 1 ? "columns have" : "index has"} one level; droplevel needs several (a MultiIndex).`);
+  if (ix?.kind !== "multi")
+    throw new FrameError(`droplevel: the ${axis === 1 ? "columns have" : "index has"} one level; droplevel needs several (a MultiIndex).`);
   const drop = (Array.isArray(level) ? level : [level]).map((l) => levelPosition("droplevel", ix.names, l));
   const keep = ix.names.map((_, l) => l).filter((l) => !drop.includes(l));
-  if (keep.length === 0) throw new FrameError(`droplevel: dropping ${drop.length} of ${ix.names.length} levels leaves none. Keep at least one level (resetIndex removes them all).`);
-  const rest = multiIndex(keep.map((l) => ix.cols[l]!), keep.map((l) => ix.names[l]!));
+  if (keep.length === 0)
+    throw new FrameError(
+      `droplevel: dropping ${drop.length} of ${ix.names.length} levels leaves none. Keep at least one level (resetIndex removes them all).`,
+    );
+  const rest = multiIndex(
+    keep.map((l) => ix.cols[l]!),
+    keep.map((l) => ix.names[l]!),
+  );
   if (axis === 0) return frameClass().fromColumns(df.names, df.data, rest, df.columnIndex);
   const levels = rest as ColumnIndex;
   return frameClass().fromColumns(flatNames(levels), df.data, df.index, levels.kind === "multi" || levels.name !== null ? levels : null);
 }
 
 /** Options of xs: which level the key is for, which axis, and whether the matched levels are dropped, as pd.DataFrame.xs's keywords. */
-export interface XsOptions { level?: number | string; axis?: 0 | 1; dropLevel?: boolean }
+export interface XsOptions {
+  level?: number | string;
+  axis?: 0 | 1;
+  dropLevel?: boolean;
+}
 
 /** Rows (or columns, axis 1) whose key matches at the leading levels or at `level`, and which levels matched (the ones xs drops). */
-function matchLevels(op: string, levels: readonly Column[], names: readonly (string | null)[], key: LabelKey, level: number | string | undefined, lookup: (k: LabelKey) => number[]): { rows: number[]; matched: number[] } {
+function matchLevels(
+  op: string,
+  levels: readonly Column[],
+  names: readonly (string | null)[],
+  key: LabelKey,
+  level: number | string | undefined,
+  lookup: (k: LabelKey) => number[],
+): { rows: number[]; matched: number[] } {
   const parts = Array.isArray(key) ? (key as readonly Scalar[]) : [key as Scalar];
   if (level === undefined) return { rows: lookup(key), matched: parts.map((_, j) => j) };
-  if (parts.length !== 1) throw new FrameError(`${op}: with level given the key is one label, got ${JSON.stringify(parts)}. Drop level to match several leading levels.`);
+  if (parts.length !== 1)
+    throw new FrameError(
+      `${op}: with level given the key is one label, got ${JSON.stringify(parts)}. Drop level to match several leading levels.`,
+    );
   const p = levelPosition(op, names, level);
   const want = tupleKey(parts);
   const c = levels[p]!;
   const rows: number[] = [];
   for (let i = 0; i < colLength(c); i++) if (tupleKey([cell(c, i)]) === want) rows.push(i);
-  if (rows.length === 0) throw new FrameError(`${op}: label ${JSON.stringify(parts[0])} is not in level ${JSON.stringify(names[p] ?? p)}. Check the level and the label's type (4 is not "4").`);
+  if (rows.length === 0)
+    throw new FrameError(
+      `${op}: label ${JSON.stringify(parts[0])} is not in level ${JSON.stringify(names[p] ?? p)}. Check the level and the label's type (4 is not "4").`,
+    );
   return { rows, matched: [p] };
 }
 
@@ -161,41 +259,78 @@ export function xs(df: DataFrame, key: LabelKey, opts: XsOptions = {}): DataFram
   if (opts.axis === 1) {
     const ci = df.columnIndex;
     if (!ci) throw new FrameError(`xs: the columns have no levels; select columns by name (select, col).`);
-    const levels = indexLevels(ci), names = indexNames(ci);
+    const levels = indexLevels(ci),
+      names = indexNames(ci);
     const { rows: cols, matched } = matchLevels("xs", levels, names, key, opts.level, (k) => positionsOf("xs", ci, k));
     const keepLevels = names.map((_, l) => l).filter((l) => !drop || !matched.includes(l));
-    if (keepLevels.length === 0) throw new FrameError(`xs: the key ${JSON.stringify(key)} names whole columns; use col(tuple) for one column, or dropLevel: false.`);
+    if (keepLevels.length === 0)
+      throw new FrameError(`xs: the key ${JSON.stringify(key)} names whole columns; use col(tuple) for one column, or dropLevel: false.`);
     const at = Int32Array.from(cols);
-    const kept = multiIndex(keepLevels.map((l) => take(levels[l]!, at, true)), keepLevels.map((l) => names[l]!)) as ColumnIndex;
-    return frameClass().fromColumns(drop ? flatNames(kept) : cols.map((j) => df.names[j]!), cols.map((j) => df.data[j]!), df.index, kept.kind === "multi" || kept.name !== null ? kept : null);
+    const kept = multiIndex(
+      keepLevels.map((l) => take(levels[l]!, at, true)),
+      keepLevels.map((l) => names[l]!),
+    ) as ColumnIndex;
+    return frameClass().fromColumns(
+      drop ? flatNames(kept) : cols.map((j) => df.names[j]!),
+      cols.map((j) => df.data[j]!),
+      df.index,
+      kept.kind === "multi" || kept.name !== null ? kept : null,
+    );
   }
   const { rows, index } = xsRows(df.index, key, opts);
-  return frameClass().fromColumns(df.names, df.data.map((c) => take(c, rows, true)), index, df.columnIndex);
+  return frameClass().fromColumns(
+    df.names,
+    df.data.map((c) => take(c, rows, true)),
+    index,
+    df.columnIndex,
+  );
 }
 
 /** The rows of a cross-section on the row index and the index left for them (the matched levels dropped unless dropLevel: false). */
 export function xsRows(ix: Index, key: LabelKey, opts: XsOptions = {}): { rows: Int32Array; index: Index } {
-  const levels = indexLevels(ix), names = indexNames(ix);
+  const levels = indexLevels(ix),
+    names = indexNames(ix);
   const { rows, matched } = matchLevels("xs", levels, names, key, opts.level, (k) => positionsOf("xs", ix, k));
   const idx = Int32Array.from(rows);
   if (opts.dropLevel === false || ix.kind !== "multi") return { rows: idx, index: takeIndex(ix, idx) };
   const keep = levels.map((_, l) => l).filter((l) => !matched.includes(l));
-  return { rows: idx, index: keep.length === 0 ? rangeIndex(idx.length) : multiIndex(keep.map((l) => take(levels[l]!, idx, true)), keep.map((l) => names[l]!)) };
+  return {
+    rows: idx,
+    index:
+      keep.length === 0
+        ? rangeIndex(idx.length)
+        : multiIndex(
+            keep.map((l) => take(levels[l]!, idx, true)),
+            keep.map((l) => names[l]!),
+          ),
+  };
 }
 
 /** Where each row lands when `level` moves to the columns: the new index, the column labels and, per (row, label) cell, the source row or -1. */
-function unstackPlan(op: string, ix: Index, level: number | string): { index: Index; labels: Column; name: string | null; source: Int32Array; nR: number; nC: number } {
-  if (ix.kind !== "multi") throw new FrameError(`${op}: the index has one level; unstack needs a MultiIndex (setIndex([a, b]) or groupby(keys, { asIndex: true })).`);
+function unstackPlan(
+  op: string,
+  ix: Index,
+  level: number | string,
+): { index: Index; labels: Column; name: string | null; source: Int32Array; nR: number; nC: number } {
+  if (ix.kind !== "multi")
+    throw new FrameError(
+      `${op}: the index has one level; unstack needs a MultiIndex (setIndex([a, b]) or groupby(keys, { asIndex: true })).`,
+    );
   const L = levelPosition(op, ix.names, level);
-  const rest = ix.cols.filter((_, l) => l !== L), restNames = ix.names.filter((_, l) => l !== L);
+  const rest = ix.cols.filter((_, l) => l !== L),
+    restNames = ix.names.filter((_, l) => l !== L);
   const R = sortedGroups(rest, groupIds(rest, false), true);
   const C = sortedGroups([ix.cols[L]!], groupIds([ix.cols[L]!], false), true);
-  const nR = R.groups.n, nC = C.groups.n;
+  const nR = R.groups.n,
+    nC = C.groups.n;
   const source = new Int32Array(nR * nC).fill(-1);
   const n = indexLength(ix);
   for (let i = 0; i < n; i++) {
     const p = R.groups.ids[i]! * nC + C.groups.ids[i]!;
-    if (source[p]! >= 0) throw new FrameError(`${op}: the index entry (${ix.cols.map((c) => labelText(cell(c, i))).join(", ")}) appears in rows ${source[p]} and ${i}; unstack needs each entry once. Aggregate first (groupby(..., { asIndex: true }).mean()).`);
+    if (source[p]! >= 0)
+      throw new FrameError(
+        `${op}: the index entry (${ix.cols.map((c) => labelText(cell(c, i))).join(", ")}) appears in rows ${source[p]} and ${i}; unstack needs each entry once. Aggregate first (groupby(..., { asIndex: true }).mean()).`,
+      );
     source[p] = i;
   }
   return { index: multiIndex(R.keys, restNames), labels: C.keys[0]!, name: ix.names[L]!, source, nR, nC };
@@ -215,13 +350,20 @@ function unstackCells(plan: ReturnType<typeof unstackPlan>, col: Column, c: numb
 export function unstack(df: DataFrame, level: number | string = -1): DataFrame {
   const plan = unstackPlan("unstack", df.index, level);
   const ci = df.columnIndex;
-  const m = df.names.length, nC = plan.nC;
+  const m = df.names.length,
+    nC = plan.nC;
   const cols: Column[] = [];
-  df.data.forEach((col) => { for (let c = 0; c < nC; c++) cols.push(unstackCells(plan, col, c)); });
+  df.data.forEach((col) => {
+    for (let c = 0; c < nC; c++) cols.push(unstackCells(plan, col, c));
+  });
   // the old column labels repeat once per label of the level, which varies fastest
-  const outer = Int32Array.from({ length: m * nC }, (_, p) => Math.floor(p / nC)), inner = Int32Array.from({ length: m * nC }, (_, p) => p % nC);
+  const outer = Int32Array.from({ length: m * nC }, (_, p) => Math.floor(p / nC)),
+    inner = Int32Array.from({ length: m * nC }, (_, p) => p % nC);
   const oldLevels = ci ? indexLevels(ci) : [namesLevel(df.names)];
-  const levels = multiIndex([...oldLevels.map((c) => take(c, outer, true)), take(plan.labels, inner, true)], [...(ci ? indexNames(ci) : [null]), plan.name]) as ColumnIndex;
+  const levels = multiIndex(
+    [...oldLevels.map((c) => take(c, outer, true)), take(plan.labels, inner, true)],
+    [...(ci ? indexNames(ci) : [null]), plan.name],
+  ) as ColumnIndex;
   return frameClass().fromColumns(flatNames(levels), cols, plan.index, levels);
 }
 
@@ -229,7 +371,12 @@ export function unstack(df: DataFrame, level: number | string = -1): DataFrame {
 export function unstackSeries(s: Series, level: number | string = -1): DataFrame {
   const plan = unstackPlan("unstack", s.index, level);
   const levels = multiIndex([plan.labels], [plan.name]) as ColumnIndex;
-  return frameClass().fromColumns(flatNames(levels), Array.from({ length: plan.nC }, (_, c) => unstackCells(plan, s.col, c)), plan.index, levels);
+  return frameClass().fromColumns(
+    flatNames(levels),
+    Array.from({ length: plan.nC }, (_, c) => unstackCells(plan, s.col, c)),
+    plan.index,
+    levels,
+  );
 }
 
 /**
@@ -240,25 +387,37 @@ export function unstackSeries(s: Series, level: number | string = -1): DataFrame
  */
 export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | DataFrame {
   const ci = df.columnIndex;
-  const n = df.length, m = df.names.length;
-  const rowLevels = indexLevels(df.index), rowNames = indexNames(df.index);
-  if (!ci || ci.kind !== "multi") {
+  const n = df.length,
+    m = df.names.length;
+  const rowLevels = indexLevels(df.index),
+    rowNames = indexNames(df.index);
+  if (ci?.kind !== "multi") {
     if (m === 0) throw new FrameError(`stack: the frame has no columns to stack.`);
     const labelCol = ci ? ci.col : namesLevel(df.names);
     const values = stackable(df.data, df.names);
     const miss = naMask(values);
     const pos: number[] = [];
-    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) { const p = j * n + i; if (opts.dropna === false || !miss[p]) pos.push(p); }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < m; j++) {
+        const p = j * n + i;
+        if (opts.dropna === false || !miss[p]) pos.push(p);
+      }
     const at = Int32Array.from(pos);
-    const rows = at.map((p) => p % n), cols = at.map((p) => Math.floor(p / n));
-    const index = multiIndex([...rowLevels.map((c) => take(c, rows, true)), take(labelCol, cols, true)], [...rowNames, ci ? ci.name : null]);
+    const rows = at.map((p) => p % n),
+      cols = at.map((p) => Math.floor(p / n));
+    const index = multiIndex(
+      [...rowLevels.map((c) => take(c, rows, true)), take(labelCol, cols, true)],
+      [...rowNames, ci ? ci.name : null],
+    );
     return seriesClass().fromColumn(take(values, at, true), null, index);
   }
   const depth = ci.cols.length;
-  const outerLevels = ci.cols.slice(0, depth - 1), innerCol = ci.cols[depth - 1]!;
+  const outerLevels = ci.cols.slice(0, depth - 1),
+    innerCol = ci.cols[depth - 1]!;
   const O = sortedGroups(outerLevels, groupIds(outerLevels, false), true);
   const I = sortedGroups([innerCol], groupIds([innerCol], false), true);
-  const nO = O.groups.n, nI = I.groups.n;
+  const nO = O.groups.n,
+    nI = I.groups.n;
   const slot = new Int32Array(nO * nI).fill(-1); // (outer tuple, inner label) -> column position
   for (let j = 0; j < m; j++) slot[O.groups.ids[j]! * nI + I.groups.ids[j]!] = j;
   // every output column gathers its cells from the columns that share its outer labels
@@ -267,9 +426,14 @@ export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | 
   for (let o = 0; o < nO; o++) {
     const sources = Array.from({ length: nI }, (_, k) => slot[o * nI + k]!);
     const have = sources.filter((j) => j >= 0);
-    const joined = stackable(have.map((j) => df.data[j]!), have.map((j) => df.names[j]!));
+    const joined = stackable(
+      have.map((j) => df.data[j]!),
+      have.map((j) => df.names[j]!),
+    );
     const offset = new Int32Array(nI).fill(-1);
-    have.forEach((j, q) => { offset[sources.indexOf(j)] = q * n; });
+    have.forEach((j, q) => {
+      offset[sources.indexOf(j)] = q * n;
+    });
     const idx = new Int32Array(n * nI);
     for (let i = 0; i < n; i++) for (let k = 0; k < nI; k++) idx[i * nI + k] = offset[k]! < 0 ? -1 : offset[k]! + i;
     const col = take(joined, idx);
@@ -278,10 +442,19 @@ export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | 
     outCols.push(col);
   }
   const keep = Int32Array.from({ length: n * nI }, (_, p) => p).filter((p) => opts.dropna === false || present[p] === 1);
-  const rows = keep.map((p) => Math.floor(p / nI)), labels = keep.map((p) => p % nI);
-  const index = multiIndex([...rowLevels.map((c) => take(c, rows, true)), take(I.keys[0]!, labels, true)], [...rowNames, ci.names[depth - 1]!]);
+  const rows = keep.map((p) => Math.floor(p / nI)),
+    labels = keep.map((p) => p % nI);
+  const index = multiIndex(
+    [...rowLevels.map((c) => take(c, rows, true)), take(I.keys[0]!, labels, true)],
+    [...rowNames, ci.names[depth - 1]!],
+  );
   const levels = multiIndex(O.keys, ci.names.slice(0, depth - 1)) as ColumnIndex;
-  return frameClass().fromColumns(flatNames(levels), outCols.map((c) => take(c, keep, true)), index, levels.kind === "multi" || levels.name !== null ? levels : null);
+  return frameClass().fromColumns(
+    flatNames(levels),
+    outCols.map((c) => take(c, keep, true)),
+    index,
+    levels.kind === "multi" || levels.name !== null ? levels : null,
+  );
 }
 
 /** Columns stacked into one, or an error naming the columns whose types cannot share one (pandas would make an object column). */
@@ -290,7 +463,9 @@ function stackable(cols: readonly Column[], names: readonly string[]): Column {
     return concatColumns("stack", null, cols.slice());
   } catch {
     const kinds = [...new Set(cols.map((c) => c.dtype))].join(", ");
-    throw new FrameError(`stack: the columns ${names.map((k) => JSON.stringify(k)).join(", ")} hold ${kinds} values, which cannot share one column (pandas would make an object column). Select columns of one kind, or convert them with astype first.`);
+    throw new FrameError(
+      `stack: the columns ${names.map((k) => JSON.stringify(k)).join(", ")} hold ${kinds} values, which cannot share one column (pandas would make an object column). Select columns of one kind, or convert them with astype first.`,
+    );
   }
 }
 

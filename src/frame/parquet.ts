@@ -4,4 +4,16 @@
  *
  * @module tensorloom/frame/parquet
  */
-export { readParquet, readParquetRowGroups, readParquetInfo, toParquet, writeParquet, type ParquetSource, type ReadParquetOptions, type ToParquetOptions, type ParquetInfo, type ParquetRowGroup, type ParquetColumnStats } from "./io/parquet.js";
+export {
+  readParquet,
+  readParquetRowGroups,
+  readParquetInfo,
+  toParquet,
+  writeParquet,
+  type ParquetSource,
+  type ReadParquetOptions,
+  type ToParquetOptions,
+  type ParquetInfo,
+  type ParquetRowGroup,
+  type ParquetColumnStats,
+} from "./io/parquet.js";

@@ -3,21 +3,79 @@
 // Arithmetic and logic between Series align their labels first, as pandas (align.ts); comparisons
 // need equal indexes, as pandas' == does.
 
-import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, countNA, floatCol, intCol, isStringLike, naMask, numericView, quote, take, filterColumn, boolCol, maskToIndex, range, encodeStrings, compareStrings, usedDict } from "./column.js";
+import {
+  type Column,
+  type FrameDType,
+  type AstypeDType,
+  type Scalar,
+  cell,
+  colLength,
+  columnFromValues,
+  castColumn,
+  countNA,
+  floatCol,
+  intCol,
+  isStringLike,
+  naMask,
+  numericView,
+  quote,
+  take,
+  boolCol,
+  maskToIndex,
+  range,
+} from "./column.js";
 import { FrameError } from "./errors.js";
-import { type Index, type LabelKey, formatLabel, indexLabel, indexLength, labelIndex, positionsOf, rangeIndex, takeIndex, indexLevels, sameLength } from "./labels.js";
+import {
+  type Index,
+  type LabelKey,
+  formatLabel,
+  indexLabel,
+  indexLength,
+  labelIndex,
+  positionsOf,
+  rangeIndex,
+  takeIndex,
+  indexLevels,
+  sameLength,
+} from "./labels.js";
 import { unstackSeries, xsRows, type XsOptions } from "./multiIndex.js";
 import type { DataFrame } from "./table.js";
 import { type AggSpec, aggregate, oneGroup, quantileSorted } from "./aggregates.js";
-import { type ArithOp, type ArithOptions, type CompareOp, type LogicOp, type Operand, type Other, arith, compare, logic, not, isin, boolValues, fillOneSided, fillScalarSide } from "./verbs/arith.js";
+import {
+  type ArithOp,
+  type ArithOptions,
+  type CompareOp,
+  type LogicOp,
+  type Operand,
+  type Other,
+  arith,
+  compare,
+  logic,
+  not,
+  isin,
+  boolValues,
+  fillOneSided,
+  fillScalarSide,
+} from "./verbs/arith.js";
 import { type Alignment, absentRows, alignIndexes, reindexRows, requireSameLabels, takeRows } from "./align.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { groupIds } from "./keys.js";
 import { checkQuantiles } from "./verbs/reduce.js";
 import { pearson } from "./verbs/describe.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
-import { shiftColumn, diffColumn, pctChangeColumn, cumulative, type CumOp, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from "./verbs/window.js";
-import { type SeriesResampleOptions, SeriesResampler, resampleSeries } from "./verbs/resample.js";
+import {
+  shiftColumn,
+  diffColumn,
+  pctChangeColumn,
+  cumulative,
+  type CumOp,
+  Rolling,
+  Expanding,
+  Ewm,
+  type RollingOptions,
+  type EwmOptions,
+} from "./verbs/window.js";
+import { type SeriesResampleOptions, type SeriesResampler, resampleSeries } from "./verbs/resample.js";
 import { StringAccessor } from "./accessors/str.js";
 import { type Slice, slicePositions } from "./slice.js";
 import { rankColumn, type RankOptions } from "./verbs/rank.js";
@@ -37,13 +95,25 @@ export interface SeriesOptions {
 }
 
 /** Options of Series.valueCounts: normalize, sort, ascending, dropna, as pd.Series.value_counts's keywords. */
-export interface ValueCountsOptions { normalize?: boolean; sort?: boolean; ascending?: boolean; dropna?: boolean }
+export interface ValueCountsOptions {
+  normalize?: boolean;
+  sort?: boolean;
+  ascending?: boolean;
+  dropna?: boolean;
+}
 
-const isIndex = (x: unknown): x is Index => typeof x === "object" && x !== null && "kind" in x && ((x as Index).kind === "range" || (x as Index).kind === "labels" || (x as Index).kind === "multi");
+const isIndex = (x: unknown): x is Index =>
+  typeof x === "object" &&
+  x !== null &&
+  "kind" in x &&
+  ((x as Index).kind === "range" || (x as Index).kind === "labels" || (x as Index).kind === "multi");
 
 export function makeIndex(op: string, index: readonly Scalar[] | Index | undefined, n: number): Index {
   if (index === undefined) return rangeIndex(n);
-  if (isIndex(index)) { sameLength(op, "the index", indexLength(index), n); return index; }
+  if (isIndex(index)) {
+    sameLength(op, "the index", indexLength(index), n);
+    return index;
+  }
   sameLength(op, "the index", index.length, n);
   return labelIndex(columnFromValues(op, "index", index));
 }
@@ -81,11 +151,17 @@ export class Series {
   }
 
   /** The number of values, as len(s). */
-  get length(): number { return colLength(this.col); }
+  get length(): number {
+    return colLength(this.col);
+  }
   /** The dtype ("float64", "int64", "bool", "string", "category" or "datetime"), as pd.Series.dtype (a string here). */
-  get dtype(): FrameDType { return this.col.dtype; }
+  get dtype(): FrameDType {
+    return this.col.dtype;
+  }
   /** [length], as pd.Series.shape. */
-  get shape(): [number] { return [this.length]; }
+  get shape(): [number] {
+    return [this.length];
+  }
 
   /** The values as JS values (missing: null; NaN in float64). */
   toArray(): Scalar[] {
@@ -95,7 +171,9 @@ export class Series {
     return out;
   }
   /** The values as JS values (null for missing, Date for datetimes), as pd.Series.tolist(). */
-  get values(): Scalar[] { return this.toArray(); }
+  get values(): Scalar[] {
+    return this.toArray();
+  }
 
   /** The index labels as JS values. */
   indexValues(): Scalar[] {
@@ -121,7 +199,9 @@ export class Series {
    * @example
    * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().unstack().shape // [2, 3]
    */
-  unstack(level: number | string = -1): DataFrame { return unstackSeries(this, level); }
+  unstack(level: number | string = -1): DataFrame {
+    return unstackSeries(this, level);
+  }
   /**
    * A cross-section of a MultiIndex, as pd.Series.xs: the values whose leading levels equal `key`
    * (a label or a tuple), or whose `level` (number or name) equals it; the matched levels are
@@ -134,7 +214,9 @@ export class Series {
     return this.with(take(this.col, rows, true), this.name, index);
   }
   /** A copy with another name, as pd.Series.rename(name). */
-  rename(name: string | null): Series { return this.with(this.col, name); }
+  rename(name: string | null): Series {
+    return this.with(this.col, name);
+  }
   /**
    * 1-based float64 ranks of the values, as pd.Series.rank (pandas 1.5 defaults): method
    * "average" | "min" | "max" | "dense" | "first", ascending, pct, naOption "keep" (missing stays
@@ -142,7 +224,9 @@ export class Series {
    * @example
    * new Series([3, 1, 3, 2]).rank().toArray() // [3.5, 1, 3.5, 2]
    */
-  rank(opts: RankOptions = {}): Series { return this.with(rankColumn("rank", this.col, this.name, opts), this.name, this.index); }
+  rank(opts: RankOptions = {}): Series {
+    return this.with(rankColumn("rank", this.col, this.name, opts), this.name, this.index);
+  }
 
   /** Rows at positions, or a slice { start, stop, step } with Python's rules (stop excluded, negative step backwards; `end` is stop's older name), as pd.Series.iloc. */
   iloc(rows: number[] | Int32Array | Slice<number>): Series {
@@ -150,9 +234,13 @@ export class Series {
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
   /** The first n values (default 5; negative n: all but the last -n), as pd.Series.head. */
-  head(n = 5): Series { return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) }); }
+  head(n = 5): Series {
+    return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) });
+  }
   /** The last n values (default 5; negative n: all but the first -n), as pd.Series.tail. */
-  tail(n = 5): Series { return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) }); }
+  tail(n = 5): Series {
+    return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) });
+  }
 
   /** Rows where `mask` is true, as pandas' s[mask]: a bool Series is placed by label when its index differs (a label it lacks is an error); booleans go by position. */
   filter(mask: Series | ArrayLike<boolean>): Series {
@@ -163,15 +251,23 @@ export class Series {
 
   // ---------------------------------------------------------------- arithmetic and logic
 
-  private operand(): Operand { return { col: this.col, name: this.name }; }
+  private operand(): Operand {
+    return { col: this.col, name: this.name };
+  }
   /** Both operands on the union of their labels (pandas' alignment), and the result's name and index. */
   private aligned(op: string, other: Series): { a: Operand; b: Operand; name: string | null; al: Alignment } {
     const al = alignIndexes(op, this.index, other.index);
-    return { a: { col: takeRows(this.col, al.left), name: this.name }, b: { col: takeRows(other.col, al.right), name: other.name }, name: this.name === other.name ? this.name : null, al };
+    return {
+      a: { col: takeRows(this.col, al.left), name: this.name },
+      b: { col: takeRows(other.col, al.right), name: other.name },
+      name: this.name === other.name ? this.name : null,
+      al,
+    };
   }
   private bin(op: ArithOp, other: Series | Other, reverse = false, opts: ArithOptions = {}): Series {
     const fill = opts.fillValue ?? null;
-    if (!(other instanceof Series)) return this.with(arith(op, fill === null ? this.operand() : fillScalarSide(op, this.operand(), fill), other, reverse));
+    if (!(other instanceof Series))
+      return this.with(arith(op, fill === null ? this.operand() : fillScalarSide(op, this.operand(), fill), other, reverse));
     const { a, b, name, al } = this.aligned(op, other);
     const [x, y] = fill === null ? [a, b] : fillOneSided(op, a, b, fill);
     return Series.fromColumn(arith(op, x, y, reverse), name, al.index);
@@ -186,32 +282,55 @@ export class Series {
    * @example
    * new Series([1, 2], { index: ["a", "b"] }).add(new Series([10, 20], { index: ["b", "c"] }), { fillValue: 0 }).toArray() // [1, 12, 20]
    */
-  add(other: Series | number | string, opts: ArithOptions = {}): Series { return this.bin("add", other, false, opts); }
+  add(other: Series | number | string, opts: ArithOptions = {}): Series {
+    return this.bin("add", other, false, opts);
+  }
   /** Elementwise this - other (dates minus dates give ms), as pd.Series.sub / -; Series align by label and fillValue works as in add. */
-  sub(other: Series | number | Date, opts: ArithOptions = {}): Series { return this.bin("sub", other, false, opts); }
+  sub(other: Series | number | Date, opts: ArithOptions = {}): Series {
+    return this.bin("sub", other, false, opts);
+  }
   /** Elementwise this * other, as pd.Series.mul / *; Series align by label and fillValue works as in add. */
-  mul(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("mul", other, false, opts); }
+  mul(other: Series | number, opts: ArithOptions = {}): Series {
+    return this.bin("mul", other, false, opts);
+  }
   /** Elementwise true division, as pd.Series.div / /; Series align by label and fillValue works as in add. */
-  div(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("div", other, false, opts); }
+  div(other: Series | number, opts: ArithOptions = {}): Series {
+    return this.bin("div", other, false, opts);
+  }
   /** Elementwise Python-style modulo (sign of the divisor), as pd.Series.mod / %; Series align by label and fillValue works as in add. */
-  mod(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("mod", other, false, opts); }
+  mod(other: Series | number, opts: ArithOptions = {}): Series {
+    return this.bin("mod", other, false, opts);
+  }
   /** Elementwise this ** other, as pd.Series.pow; Series align by label and fillValue works as in add. */
-  pow(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("pow", other, false, opts); }
+  pow(other: Series | number, opts: ArithOptions = {}): Series {
+    return this.bin("pow", other, false, opts);
+  }
   /** Elementwise floor division, as pd.Series.floordiv / //; Series align by label and fillValue works as in add. */
-  floordiv(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("floordiv", other, false, opts); }
+  floordiv(other: Series | number, opts: ArithOptions = {}): Series {
+    return this.bin("floordiv", other, false, opts);
+  }
   /** other - this elementwise, as pd.Series.rsub; Series align by label and fillValue works as in add. */
-  rsub(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("sub", other, true, opts); }
+  rsub(other: Series | number, opts: ArithOptions = {}): Series {
+    return this.bin("sub", other, true, opts);
+  }
   /** other / this elementwise, as pd.Series.rdiv; Series align by label and fillValue works as in add. */
-  rdiv(other: Series | number, opts: ArithOptions = {}): Series { return this.bin("div", other, true, opts); }
+  rdiv(other: Series | number, opts: ArithOptions = {}): Series {
+    return this.bin("div", other, true, opts);
+  }
   /** -this elementwise, as -s. */
-  neg(): Series { return this.bin("mul", -1); }
+  neg(): Series {
+    return this.bin("mul", -1);
+  }
   /** Absolute values, as pd.Series.abs. */
-  abs(): Series { return this.mapNumbers("abs", Math.abs); }
+  abs(): Series {
+    return this.mapNumbers("abs", Math.abs);
+  }
   /** Round half to even, as numpy. */
   round(decimals = 0): Series {
     const f = 10 ** decimals;
     return this.mapNumbers("round", (x) => {
-      const y = x * f, r = Math.round(y);
+      const y = x * f,
+        r = Math.round(y);
       return (Math.abs(y % 1) === 0.5 ? 2 * Math.round(y / 2) : r) / f;
     });
   }
@@ -224,28 +343,48 @@ export class Series {
   private cmp(op: CompareOp, other: Series | Other): Series {
     if (!(other instanceof Series)) return this.with(compare(op, this.operand(), other));
     requireSameLabels(op, this.index, other.index);
-    return Series.fromColumn(compare(op, this.operand(), { col: other.col, name: other.name }), this.name === other.name ? this.name : null, this.index);
+    return Series.fromColumn(
+      compare(op, this.operand(), { col: other.col, name: other.name }),
+      this.name === other.name ? this.name : null,
+      this.index,
+    );
   }
   /**
    * this == other elementwise (bool; missing compares false), as pandas' s == other. A Series
    * operand must have the same index (the same labels in the same order), as pandas' == requires
    * ("Can only compare identically-labeled Series objects"); the other comparisons likewise.
    */
-  eq(other: Series | Scalar): Series { return this.cmp("eq", other); }
+  eq(other: Series | Scalar): Series {
+    return this.cmp("eq", other);
+  }
   /** this != other elementwise (bool), as pd.Series.ne / !=. */
-  ne(other: Series | Scalar): Series { return this.cmp("ne", other); }
+  ne(other: Series | Scalar): Series {
+    return this.cmp("ne", other);
+  }
   /** this > other elementwise (bool), as pd.Series.gt / >. */
-  gt(other: Series | Scalar): Series { return this.cmp("gt", other); }
+  gt(other: Series | Scalar): Series {
+    return this.cmp("gt", other);
+  }
   /** this >= other elementwise (bool), as pd.Series.ge / >=. */
-  ge(other: Series | Scalar): Series { return this.cmp("ge", other); }
+  ge(other: Series | Scalar): Series {
+    return this.cmp("ge", other);
+  }
   /** this < other elementwise (bool), as pd.Series.lt / <. */
-  lt(other: Series | Scalar): Series { return this.cmp("lt", other); }
+  lt(other: Series | Scalar): Series {
+    return this.cmp("lt", other);
+  }
   /** this <= other elementwise (bool), as pd.Series.le / <=. */
-  le(other: Series | Scalar): Series { return this.cmp("le", other); }
+  le(other: Series | Scalar): Series {
+    return this.cmp("le", other);
+  }
   /** left <= value <= right (inclusive, as pandas' default). */
-  between(left: Scalar, right: Scalar): Series { return this.ge(left).and(this.le(right)); }
+  between(left: Scalar, right: Scalar): Series {
+    return this.ge(left).and(this.le(right));
+  }
   /** True where the value is one of `values`, as pd.Series.isin. */
-  isin(values: readonly Scalar[]): Series { return this.with(isin({ col: this.col, name: this.name }, values)); }
+  isin(values: readonly Scalar[]): Series {
+    return this.with(isin({ col: this.col, name: this.name }, values));
+  }
   private logical(op: LogicOp, other: Series | boolean): Series {
     if (!(other instanceof Series)) return this.with(logic(op, this.operand(), other));
     const { a, b, name, al } = this.aligned(op, other);
@@ -254,36 +393,59 @@ export class Series {
     return Series.fromColumn(logic(op, a, b, absentRows(al.left)), name, al.index);
   }
   /** Elementwise AND of bool series (pandas' &), with pandas' missing-value rules (missing is false); Series align by label as in add. */
-  and(other: Series | boolean): Series { return this.logical("and", other); }
+  and(other: Series | boolean): Series {
+    return this.logical("and", other);
+  }
   /** Elementwise OR of bool series (pandas' |), with pandas' missing-value rules (missing is false); Series align by label as in add. */
-  or(other: Series | boolean): Series { return this.logical("or", other); }
+  or(other: Series | boolean): Series {
+    return this.logical("or", other);
+  }
   /** Elementwise XOR of bool series (pandas' ^; missing is false); Series align by label as in add. */
-  xor(other: Series | boolean): Series { return this.logical("xor", other); }
+  xor(other: Series | boolean): Series {
+    return this.logical("xor", other);
+  }
   /** Elementwise NOT of a bool series (pandas' ~). */
-  not(): Series { return this.with(not({ col: this.col, name: this.name })); }
+  not(): Series {
+    return this.with(not({ col: this.col, name: this.name }));
+  }
 
   // ---------------------------------------------------------------- missing values
 
   /** True where the value is missing (NaN, null, NaT), as pd.Series.isna. */
-  isna(): Series { return this.with(boolCol(naMask(this.col))); }
+  isna(): Series {
+    return this.with(boolCol(naMask(this.col)));
+  }
   /** True where the value is present, as pd.Series.notna. */
-  notna(): Series { return this.with(boolCol(naMask(this.col).map((v) => 1 - v))); }
+  notna(): Series {
+    return this.with(boolCol(naMask(this.col).map((v) => 1 - v)));
+  }
   /** Replace missing values with a value, or propagate with { method: "ffill" | "bfill" }. */
   fillna(value: Scalar | { method: "ffill" | "bfill"; limit?: number }): Series {
-    if (value !== null && typeof value === "object" && !(value instanceof Date)) return this.with(fillDirection(this.col, value.method, value.limit));
+    if (value !== null && typeof value === "object" && !(value instanceof Date))
+      return this.with(fillDirection(this.col, value.method, value.limit));
     return this.with(fillColumn("fillna", this.col, this.name, value));
   }
   /** Fill missing values with the last present one (at most `limit` in a row), as pd.Series.ffill. */
-  ffill(limit?: number): Series { return this.with(fillDirection(this.col, "ffill", limit)); }
+  ffill(limit?: number): Series {
+    return this.with(fillDirection(this.col, "ffill", limit));
+  }
   /** Fill missing values with the next present one (at most `limit` in a row), as pd.Series.bfill. */
-  bfill(limit?: number): Series { return this.with(fillDirection(this.col, "bfill", limit)); }
+  bfill(limit?: number): Series {
+    return this.with(fillDirection(this.col, "bfill", limit));
+  }
   /** The present values only, as pd.Series.dropna. */
-  dropna(): Series { return this.filter(this.notna()); }
+  dropna(): Series {
+    return this.filter(this.notna());
+  }
   /** Linear interpolation over positions (pandas' method="linear"); leading NaN stay. */
-  interpolate(): Series { return this.with(interpolateColumn("interpolate", this.col, this.name)); }
+  interpolate(): Series {
+    return this.with(interpolateColumn("interpolate", this.col, this.name));
+  }
 
   /** Convert to another frame dtype, as pd.Series.astype; "str" is accepted as "string" (missing values stay missing, where pandas' astype(str) writes "nan"). */
-  astype(dtype: AstypeDType): Series { return this.with(castColumn("astype", this.col, dtype, this.name)); }
+  astype(dtype: AstypeDType): Series {
+    return this.with(castColumn("astype", this.col, dtype, this.name));
+  }
 
   /** Element-wise: a function of each non-missing value, or a lookup object (missing when absent). */
   map(fn: ((v: Scalar, i: number) => unknown) | Record<string, unknown> | Map<Scalar, unknown>): Series {
@@ -293,8 +455,8 @@ export class Series {
       const v = cell(this.col, i);
       const missing = v === null || (typeof v === "number" && Number.isNaN(v));
       if (typeof fn === "function") out[i] = missing ? null : fn(v, i);
-      else if (fn instanceof Map) out[i] = missing ? null : fn.get(v) ?? null;
-      else out[i] = missing ? null : fn[String(v)] ?? null;
+      else if (fn instanceof Map) out[i] = missing ? null : (fn.get(v) ?? null);
+      else out[i] = missing ? null : (fn[String(v)] ?? null);
     }
     const col = columnFromValues("map", this.name, out);
     // numbers from a float column stay float64 (3.0 * 2 is 6.0 in pandas, not int 6)
@@ -327,25 +489,45 @@ export class Series {
     return cell(aggregate(typeof spec === "string" ? spec : "agg", spec, this.col, this.name, oneGroup(this.length)), 0);
   }
   /** Sum of the present values (0 when none), as pd.Series.sum (skipna). */
-  sum(): number { return this.agg("sum") as number; }
+  sum(): number {
+    return this.agg("sum") as number;
+  }
   /** Mean of the present values, as pd.Series.mean. */
-  mean(): number { return this.agg("mean") as number; }
+  mean(): number {
+    return this.agg("mean") as number;
+  }
   /** Median of the present values, as pd.Series.median. */
-  median(): number { return this.agg("median") as number; }
+  median(): number {
+    return this.agg("median") as number;
+  }
   /** Smallest present value (numbers, strings or dates), as pd.Series.min. */
-  min(): Scalar { return this.agg("min"); }
+  min(): Scalar {
+    return this.agg("min");
+  }
   /** Largest present value (numbers, strings or dates), as pd.Series.max. */
-  max(): Scalar { return this.agg("max"); }
+  max(): Scalar {
+    return this.agg("max");
+  }
   /** Sample standard deviation (ddof 1) of the present values, as pd.Series.std. */
-  std(): number { return this.agg("std") as number; }
+  std(): number {
+    return this.agg("std") as number;
+  }
   /** Sample variance (ddof 1) of the present values, as pd.Series.var. */
-  var(): number { return this.agg("var") as number; }
+  var(): number {
+    return this.agg("var") as number;
+  }
   /** Product of the present values, as pd.Series.prod. */
-  prod(): number { return this.agg("prod") as number; }
+  prod(): number {
+    return this.agg("prod") as number;
+  }
   /** Non-missing values. */
-  count(): number { return this.agg("count") as number; }
+  count(): number {
+    return this.agg("count") as number;
+  }
   /** The number of distinct present values, as pd.Series.nunique. */
-  nunique(): number { return this.agg("nunique") as number; }
+  nunique(): number {
+    return this.agg("nunique") as number;
+  }
   /**
    * Quantile with linear interpolation of the present values (q in [0, 1]), as pd.Series.quantile:
    * one q gives a number, a list gives a float64 Series indexed by q (named as this Series).
@@ -356,7 +538,9 @@ export class Series {
   quantile(q: readonly number[]): Series;
   quantile(q: number | readonly number[]): number | Series {
     const qs = checkQuantiles("quantile", q);
-    const v = numericView("quantile", this.col, this.name).filter((x) => x === x).sort();
+    const v = numericView("quantile", this.col, this.name)
+      .filter((x) => x === x)
+      .sort();
     if (typeof q === "number") return quantileSorted(v, q);
     return this.with(floatCol(Float64Array.from(qs, (x) => quantileSorted(v, x))), this.name, labelIndex(floatCol(Float64Array.from(qs))));
   }
@@ -366,12 +550,17 @@ export class Series {
     return Array.from(kg.firstRow, (i) => cell(this.col, i));
   }
   /** The label of the largest / smallest value. */
-  idxmax(): Scalar { return this.idxExtreme(false); }
+  idxmax(): Scalar {
+    return this.idxExtreme(false);
+  }
   /** The index label of the smallest value, as pd.Series.idxmin. */
-  idxmin(): Scalar { return this.idxExtreme(true); }
+  idxmin(): Scalar {
+    return this.idxExtreme(true);
+  }
   private idxExtreme(asc: boolean): Scalar {
     const order = argsort([this.col], [asc], "last");
-    if (order.length === 0 || countNA(this.col) === this.length) throw new FrameError(`idx${asc ? "min" : "max"}: Series ${quote(this.name)} has no values.`);
+    if (order.length === 0 || countNA(this.col) === this.length)
+      throw new FrameError(`idx${asc ? "min" : "max"}: Series ${quote(this.name)} has no values.`);
     // argsort is stable, so the first of equal extremes wins, as pandas
     return indexLabel(this.index, order[0]);
   }
@@ -393,7 +582,10 @@ export class Series {
       // every category appears, with 0 for the unused ones
       const cats = this.col.dict;
       const full = new Float64Array(cats.length);
-      for (let g = 0; g < kg.n; g++) { const code = this.col.codes[kg.firstRow[g]]; if (code >= 0) full[code] = values.values[g]; }
+      for (let g = 0; g < kg.n; g++) {
+        const code = this.col.codes[kg.firstRow[g]];
+        if (code >= 0) full[code] = values.values[g];
+      }
       values = intCol(full) as typeof values;
       keys = { dtype: "category", codes: range(0, cats.length), dict: cats };
       order = range(0, cats.length);
@@ -411,10 +603,24 @@ export class Series {
       const vc = this.valueCounts();
       const labels = ["count", "unique", "top", "freq"];
       const vals = [this.count(), this.nunique(), vc.length ? String(vc.indexValues()[0]) : null, vc.length ? String(vc.iat(0)) : null];
-      return new Series(vals.map((v) => (v === null ? null : String(v))), { name: this.name, index: labels });
+      return new Series(
+        vals.map((v) => (v === null ? null : String(v))),
+        { name: this.name, index: labels },
+      );
     }
-    const v = numericView("describe", this.col, this.name).filter((x) => x === x).sort();
-    const vals = [v.length, this.mean(), this.std(), v.length ? v[0] : NaN, quantileSorted(v, 0.25), quantileSorted(v, 0.5), quantileSorted(v, 0.75), v.length ? v[v.length - 1] : NaN];
+    const v = numericView("describe", this.col, this.name)
+      .filter((x) => x === x)
+      .sort();
+    const vals = [
+      v.length,
+      this.mean(),
+      this.std(),
+      v.length ? v[0] : NaN,
+      quantileSorted(v, 0.25),
+      quantileSorted(v, 0.5),
+      quantileSorted(v, 0.75),
+      v.length ? v[v.length - 1] : NaN,
+    ];
     return new Series(Float64Array.from(vals), { name: this.name, index: ["count", "mean", "std", "min", "25%", "50%", "75%", "max"] });
   }
 
@@ -428,33 +634,61 @@ export class Series {
   /** Sorted by index label, as pd.Series.sort_index. */
   sortIndex(opts: { ascending?: boolean } = {}): Series {
     const levels = indexLevels(this.index);
-    const idx = argsort(levels, levels.map(() => opts.ascending ?? true), "last");
+    const idx = argsort(
+      levels,
+      levels.map(() => opts.ascending ?? true),
+      "last",
+    );
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
   /** The n largest values (default 5), largest first, as pd.Series.nlargest. */
-  nlargest(n = 5): Series { return this.sortValues({ ascending: false }).dropna().head(n); }
+  nlargest(n = 5): Series {
+    return this.sortValues({ ascending: false }).dropna().head(n);
+  }
   /** The n smallest values (default 5), smallest first, as pd.Series.nsmallest. */
-  nsmallest(n = 5): Series { return this.sortValues({ ascending: true }).dropna().head(n); }
+  nsmallest(n = 5): Series {
+    return this.sortValues({ ascending: true }).dropna().head(n);
+  }
   /** true for rows whose value appeared before (keep "first"), after ("last"), or repeats at all (false). */
-  duplicated(keep: "first" | "last" | false = "first"): Series { return this.with(boolCol(duplicatedRows([this.col], keep))); }
+  duplicated(keep: "first" | "last" | false = "first"): Series {
+    return this.with(boolCol(duplicatedRows([this.col], keep)));
+  }
   /** Without repeated values, keeping the "first" (default), "last" or none (false), as pd.Series.drop_duplicates. */
-  dropDuplicates(keep: "first" | "last" | false = "first"): Series { return this.filter(this.duplicated(keep).not()); }
+  dropDuplicates(keep: "first" | "last" | false = "first"): Series {
+    return this.filter(this.duplicated(keep).not());
+  }
 
   /** Values moved down by `periods` (up when negative), filling with missing or fillValue, as pd.Series.shift. */
-  shift(periods = 1, fillValue?: Scalar): Series { return this.with(shiftColumn(this.col, periods, fillValue, this.name)); }
+  shift(periods = 1, fillValue?: Scalar): Series {
+    return this.with(shiftColumn(this.col, periods, fillValue, this.name));
+  }
   /** this minus the value `periods` rows before, as pd.Series.diff. */
-  diff(periods = 1): Series { return this.with(diffColumn(this.col, periods, this.name)); }
+  diff(periods = 1): Series {
+    return this.with(diffColumn(this.col, periods, this.name));
+  }
   /** Relative change from the value `periods` rows before, as pd.Series.pct_change (no fill_method padding). */
-  pctChange(periods = 1): Series { return this.with(pctChangeColumn(this.col, periods, this.name)); }
+  pctChange(periods = 1): Series {
+    return this.with(pctChangeColumn(this.col, periods, this.name));
+  }
   /** Running sum, skipping missing values, as pd.Series.cumsum. */
-  cumsum(): Series { return this.cum("cumsum"); }
+  cumsum(): Series {
+    return this.cum("cumsum");
+  }
   /** Running product, skipping missing values, as pd.Series.cumprod. */
-  cumprod(): Series { return this.cum("cumprod"); }
+  cumprod(): Series {
+    return this.cum("cumprod");
+  }
   /** Running maximum, skipping missing values, as pd.Series.cummax. */
-  cummax(): Series { return this.cum("cummax"); }
+  cummax(): Series {
+    return this.cum("cummax");
+  }
   /** Running minimum, skipping missing values, as pd.Series.cummin. */
-  cummin(): Series { return this.cum("cummin"); }
-  private cum(op: CumOp): Series { return this.with(cumulative(op, this.col, this.name)); }
+  cummin(): Series {
+    return this.cum("cummin");
+  }
+  private cum(op: CumOp): Series {
+    return this.with(cumulative(op, this.col, this.name));
+  }
   /** Moving windows of `window` rows, as pd.Series.rolling (row counts only, no time offsets); then .mean(), .sum()... */
   rolling(window: number, opts: RollingOptions = {}): Rolling<Series> {
     return new Rolling(window, opts, [this.col], [this.name], (cols) => this.with(cols[0]!));
@@ -480,12 +714,18 @@ export class Series {
    * @example
    * new Series([1, 2, NaN, 4], { index: [new Date("2024-01-03"), new Date("2024-01-20"), new Date("2024-02-10"), new Date("2024-03-31")] }).resample("M").sum().toArray() // [3, 0, 4]
    */
-  resample(rule: string, opts: SeriesResampleOptions = {}): SeriesResampler { return resampleSeries(this, rule, opts); }
+  resample(rule: string, opts: SeriesResampleOptions = {}): SeriesResampler {
+    return resampleSeries(this, rule, opts);
+  }
 
   /** String methods (lower, upper, strip, contains, startsWith, replace, split, len). */
-  get str(): StringAccessor { return new StringAccessor(this); }
+  get str(): StringAccessor {
+    return new StringAccessor(this);
+  }
   /** Datetime parts (year, month, day, dayofweek, hour...). */
-  get dt(): DateAccessor { return new DateAccessor(this); }
+  get dt(): DateAccessor {
+    return new DateAccessor(this);
+  }
 
   // ---------------------------------------------------------------- out
 
@@ -494,11 +734,17 @@ export class Series {
    * Missing values become NaN; text columns are refused (use factorize or getDummies first). Needs
    * the tensor core loaded (import "tensorloom", or use toTensor from "tensorloom/frame/ml").
    */
-  toTensor(dtype: DType = "float32"): Tensor { return columnToTensor(this.col, this.name, dtype); }
+  toTensor(dtype: DType = "float32"): Tensor {
+    return columnToTensor(this.col, this.name, dtype);
+  }
 
   /** The series printed as pandas prints it (respecting displayOptions). */
-  toString(): string { return formatSeries(this); }
-  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+  toString(): string {
+    return formatSeries(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 provideSeriesClass(Series); // the verbs build Series through frames.ts, never importing this file
 
@@ -509,7 +755,13 @@ provideSeriesClass(Series); // the verbs build Series through frames.ts, never i
  * indexer", for filter and loc) or gets `absent` (where/mask, which treat it as not kept).
  * Arrays and typed arrays are positional.
  */
-export function maskOf(op: string, mask: Series | ArrayLike<boolean> | Uint8Array, n: number, index?: Index, absent: "error" | 0 | 1 = "error"): Uint8Array {
+export function maskOf(
+  op: string,
+  mask: Series | ArrayLike<boolean> | Uint8Array,
+  n: number,
+  index?: Index,
+  absent: "error" | 0 | 1 = "error",
+): Uint8Array {
   if (mask instanceof Series) {
     const values = boolValues(op, { col: mask.col, name: mask.name });
     const rows = index === undefined ? null : reindexRows(op, mask.index, index);
@@ -519,7 +771,10 @@ export function maskOf(op: string, mask: Series | ArrayLike<boolean> | Uint8Arra
     }
     return Uint8Array.from(rows, (r, i) => {
       if (r >= 0) return values[r]!;
-      if (absent === "error") throw new FrameError(`${op}: the boolean Series has no label ${formatLabel(indexLabel(index!, i))} (row ${i}), so it cannot select rows by label (pandas: "Unalignable boolean Series provided as indexer"). Build the mask from this frame's own columns, or pass mask.values to select by position.`);
+      if (absent === "error")
+        throw new FrameError(
+          `${op}: the boolean Series has no label ${formatLabel(indexLabel(index!, i))} (row ${i}), so it cannot select rows by label (pandas: "Unalignable boolean Series provided as indexer"). Build the mask from this frame's own columns, or pass mask.values to select by position.`,
+        );
       return absent;
     });
   }
@@ -532,7 +787,8 @@ export function positionsFrom(op: string, rows: number[] | Int32Array | Slice<nu
   if (Array.isArray(rows) || rows instanceof Int32Array) {
     return Int32Array.from(rows as ArrayLike<number>, (i) => {
       const j = i < 0 ? i + n : i;
-      if (!Number.isInteger(j) || j < 0 || j >= n) throw new FrameError(`${op}: position ${i} is out of range for ${n} rows; positions run from ${-n} to ${n - 1}.`);
+      if (!Number.isInteger(j) || j < 0 || j >= n)
+        throw new FrameError(`${op}: position ${i} is out of range for ${n} rows; positions run from ${-n} to ${n - 1}.`);
       return j;
     });
   }
@@ -554,8 +810,8 @@ export function duplicatedRows(cols: readonly Column[], keep: "first" | "last" |
   for (let s = 0; s < n; s++) {
     const i = keep === "first" ? s : n - 1 - s;
     const g = kg.ids[i];
-    if (seen[g]) out[i] = 1; else seen[g] = 1;
+    if (seen[g]) out[i] = 1;
+    else seen[g] = 1;
   }
   return out;
 }
-

@@ -42,12 +42,20 @@ export function slice<T = Scalar>(start: T | null = null, stop: T | null = null,
 
 /** Whether a loc/iloc argument is a slice object (a plain object, not a label, array or Series). */
 export function isSlice(x: unknown): x is Slice<unknown> {
-  return x !== null && typeof x === "object" && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof Date) && Object.getPrototypeOf(x) === Object.prototype;
+  return (
+    x !== null &&
+    typeof x === "object" &&
+    !Array.isArray(x) &&
+    !ArrayBuffer.isView(x) &&
+    !(x instanceof Date) &&
+    Object.getPrototypeOf(x) === Object.prototype
+  );
 }
 
 function stepOf(op: string, step: number | undefined): number {
   const s = step ?? 1;
-  if (!Number.isInteger(s) || s === 0) throw new FrameError(`${op}: slice step must be a non-zero integer, got ${String(step)}. Use a negative step to go backwards.`);
+  if (!Number.isInteger(s) || s === 0)
+    throw new FrameError(`${op}: slice step must be a non-zero integer, got ${String(step)}. Use a negative step to go backwards.`);
   return s;
 }
 
@@ -55,11 +63,17 @@ function stepOf(op: string, step: number | undefined): number {
 export function slicePositions(op: string, s: Slice<number>, n: number): Int32Array {
   const step = stepOf(op, s.step);
   const stop0 = s.stop ?? s.end;
-  for (const [what, v] of [["start", s.start], ["stop", stop0]] as const) {
-    if (v !== undefined && v !== null && !Number.isInteger(v)) throw new FrameError(`${op}: slice ${what} must be an integer position, got ${JSON.stringify(v)}. Use loc for labels.`);
+  for (const [what, v] of [
+    ["start", s.start],
+    ["stop", stop0],
+  ] as const) {
+    if (v !== undefined && v !== null && !Number.isInteger(v))
+      throw new FrameError(`${op}: slice ${what} must be an integer position, got ${JSON.stringify(v)}. Use loc for labels.`);
   }
-  const lo = step > 0 ? 0 : -1, hi = step > 0 ? n : n - 1;
-  const norm = (v: number | undefined, dflt: number) => (v === undefined || v === null ? dflt : Math.min(hi, Math.max(lo, v < 0 ? v + n : v)));
+  const lo = step > 0 ? 0 : -1,
+    hi = step > 0 ? n : n - 1;
+  const norm = (v: number | undefined, dflt: number) =>
+    v === undefined || v === null ? dflt : Math.min(hi, Math.max(lo, v < 0 ? v + n : v));
   const start = norm(s.start, step > 0 ? 0 : n - 1);
   const stop = norm(stop0, step > 0 ? n : -1);
   const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
@@ -76,8 +90,10 @@ export function slicePositions(op: string, s: Slice<number>, n: number): Int32Ar
 export function labelSlicePositions(op: string, ix: Index, s: Slice<LabelKey>): Int32Array {
   const step = stepOf(op, s.step);
   const n = indexLength(ix);
-  const start = s.start ?? s.from, stop = s.stop ?? s.to;
-  const first = (l: LabelKey) => positionsOf(op, ix, l)[0]!, last = (l: LabelKey) => positionsOf(op, ix, l).at(-1)!;
+  const start = s.start ?? s.from,
+    stop = s.stop ?? s.to;
+  const first = (l: LabelKey) => positionsOf(op, ix, l)[0]!,
+    last = (l: LabelKey) => positionsOf(op, ix, l).at(-1)!;
   const a = start === undefined ? (step > 0 ? 0 : n - 1) : step > 0 ? first(start) : last(start);
   const b = stop === undefined ? (step > 0 ? n - 1 : 0) : step > 0 ? last(stop) : first(stop);
   const count = step > 0 ? Math.max(0, Math.floor((b - a) / step) + 1) : Math.max(0, Math.floor((a - b) / -step) + 1);

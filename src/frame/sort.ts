@@ -14,10 +14,16 @@ export function argsort(cols: readonly Column[], ascending: readonly boolean[], 
   const n = cols.length ? colLength(cols[0]!) : 0;
   let perm: Int32Array = start ?? identity(n);
   let tmp: Int32Array = new Int32Array(perm.length);
-  const hi = new Uint32Array(n), lo = new Uint32Array(n);
+  const hi = new Uint32Array(n),
+    lo = new Uint32Array(n);
   for (let c = cols.length - 1; c >= 0; c--) {
     sortKeys(cols[c]!, ascending[c] ?? true, naPosition, hi, lo);
-    for (const [keys, shift] of [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] as const) {
+    for (const [keys, shift] of [
+      [lo, 0],
+      [lo, 16],
+      [hi, 0],
+      [hi, 16],
+    ] as const) {
       if (radixPass(perm, keys, shift, tmp)) [perm, tmp] = [tmp, perm];
     }
   }
@@ -37,14 +43,17 @@ const [LO, HI] = LITTLE ? [0, 1] : [1, 0];
 
 function sortKeys(col: Column, asc: boolean, na: NaPosition, hi: Uint32Array, lo: Uint32Array): void {
   const n = hi.length;
-  const naHi = na === "last" ? 0xffffffff : 0, naLo = naHi;
+  const naHi = na === "last" ? 0xffffffff : 0,
+    naLo = naHi;
   if (isStringLike(col)) {
     // a category sorts in its categories' order, a string column in text order
     const order = col.dict.map((_, i) => i);
     if (col.dtype === "string") order.sort((a, b) => compareStrings(col.dict[a]!, col.dict[b]!));
     const rank = new Uint32Array(col.dict.length);
     const m = col.dict.length;
-    order.forEach((code, r) => { rank[code] = (asc ? r : m - 1 - r) + 1; }); // 0 kept for NA first
+    order.forEach((code, r) => {
+      rank[code] = (asc ? r : m - 1 - r) + 1;
+    }); // 0 kept for NA first
     const codes = col.codes;
     for (let i = 0; i < n; i++) {
       const k = codes[i];
@@ -57,14 +66,26 @@ function sortKeys(col: Column, asc: boolean, na: NaPosition, hi: Uint32Array, lo
   const v = numericView("sortValues", col, null);
   for (let i = 0; i < n; i++) {
     let x = v[i];
-    if (x !== x) { hi[i] = naHi; lo[i] = naLo; continue; }
+    if (x !== x) {
+      hi[i] = naHi;
+      lo[i] = naLo;
+      continue;
+    }
     if (x === 0) x = 0; // -0 sorts with 0
     f64[0] = x;
-    let h = u32[HI], l = u32[LO];
-    if (h & 0x80000000) { h = ~h >>> 0; l = ~l >>> 0; } else h = (h | 0x80000000) >>> 0;
-    if (!asc) { h = ~h >>> 0; l = ~l >>> 0; }
+    let h = u32[HI],
+      l = u32[LO];
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    if (!asc) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    }
     // keep room for the NA keys at both ends: non-missing keys never reach 0 or 0xffffffff in hi
-    hi[i] = h; lo[i] = l;
+    hi[i] = h;
+    lo[i] = l;
   }
 }
 

@@ -2,14 +2,57 @@
 // small verbs; larger verbs live in verbs/ (one concept per file) and are forwarded to here so
 // that `df.merge(...)` and `merge(df, ...)` are the same function.
 
-import { type Column, type FrameDType, type AstypeDType, type Scalar, cell, colLength, columnFromValues, castColumn, isStringLike, naMask, take, boolCol, maskToIndex, numericView, floatCol, isNumericDType, intCol, quote } from "./column.js";
+import {
+  type Column,
+  type FrameDType,
+  type AstypeDType,
+  type Scalar,
+  cell,
+  colLength,
+  columnFromValues,
+  castColumn,
+  isStringLike,
+  naMask,
+  take,
+  boolCol,
+  maskToIndex,
+  numericView,
+  floatCol,
+  isNumericDType,
+  intCol,
+  quote,
+} from "./column.js";
 import { FrameError, unknownColumn } from "./errors.js";
-import { type Index, type ColumnIndex, type LabelKey, indexLength, indexLabel, takeIndex, rangeIndex, labelIndex, indexLevels, positionsOf, labelSlice, sameLength, multiIndex } from "./labels.js";
+import {
+  type Index,
+  type ColumnIndex,
+  type LabelKey,
+  indexLength,
+  indexLabel,
+  takeIndex,
+  rangeIndex,
+  labelIndex,
+  indexLevels,
+  positionsOf,
+  sameLength,
+  multiIndex,
+} from "./labels.js";
 import { columnPosition, selectColumnIndex, setIndex, resetIndex, xs, stack, unstack, droplevel, type XsOptions } from "./multiIndex.js";
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
-import { shiftColumn, diffColumn, pctChangeColumn, cumulative, Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions, type CumOp } from "./verbs/window.js";
+import {
+  shiftColumn,
+  diffColumn,
+  pctChangeColumn,
+  cumulative,
+  Rolling,
+  Expanding,
+  Ewm,
+  type RollingOptions,
+  type EwmOptions,
+  type CumOp,
+} from "./verbs/window.js";
 import { GroupBy, type GroupByOptions } from "./verbs/groupby.js";
 import { merge, join, type MergeOptions, type JoinOptions } from "./verbs/merge.js";
 import { pivot, pivotTable, melt, type PivotTableOptions, type PivotOptions, type MeltOptions } from "./verbs/reshape.js";
@@ -69,8 +112,18 @@ export class DataFrame {
   constructor(columns: Record<string, ColumnInput> = {}, opts: FrameOptions = {}) {
     const names = Object.keys(columns);
     // like pandas, Series are placed by label: on the index given, else on the union of their indexes
-    const given = opts.index === undefined ? undefined : makeIndex("DataFrame", opts.index, "kind" in opts.index ? indexLength(opts.index) : opts.index.length);
-    const seriesIndex = given ?? unionIndex("DataFrame", Object.values(columns).filter((v): v is Series => v instanceof Series).map((s) => s.index));
+    const given =
+      opts.index === undefined
+        ? undefined
+        : makeIndex("DataFrame", opts.index, "kind" in opts.index ? indexLength(opts.index) : opts.index.length);
+    const seriesIndex =
+      given ??
+      unionIndex(
+        "DataFrame",
+        Object.values(columns)
+          .filter((v): v is Series => v instanceof Series)
+          .map((s) => s.index),
+      );
     const data = names.map((k) => {
       const v = columns[k]!;
       if (v instanceof Series) {
@@ -81,7 +134,10 @@ export class DataFrame {
     });
     const n = data.length ? colLength(data[0]!) : given ? indexLength(given) : 0;
     data.forEach((c, j) => {
-      if (colLength(c) !== n) throw new FrameError(`DataFrame: column ${quote(names[j]!)} has ${colLength(c)} rows but ${quote(names[0]!)} has ${n}. All columns need the same length.`);
+      if (colLength(c) !== n)
+        throw new FrameError(
+          `DataFrame: column ${quote(names[j]!)} has ${colLength(c)} rows but ${quote(names[0]!)} has ${n}. All columns need the same length.`,
+        );
     });
     this.names = names;
     this.data = data;
@@ -94,13 +150,24 @@ export class DataFrame {
     // linear in the columns: a wide CSV can have tens of thousands
     const seen = new Set<string>();
     const dup = names.find((s) => seen.size === seen.add(s).size);
-    if (dup !== undefined) throw new FrameError(`DataFrame: column name ${JSON.stringify(dup)} appears twice. Rename one of them (rename, or suffixes in merge).`);
+    if (dup !== undefined)
+      throw new FrameError(
+        `DataFrame: column name ${JSON.stringify(dup)} appears twice. Rename one of them (rename, or suffixes in merge).`,
+      );
     data.forEach((c, j) => sameLength("DataFrame", `column ${quote(names[j]!)}`, colLength(c), n));
-    const df = Object.create(DataFrame.prototype) as { names: readonly string[]; data: readonly Column[]; index: Index; columnIndex: ColumnIndex | null };
+    const df = Object.create(DataFrame.prototype) as {
+      names: readonly string[];
+      data: readonly Column[];
+      index: Index;
+      columnIndex: ColumnIndex | null;
+    };
     df.names = names.slice();
     df.data = data.slice();
     df.index = index ?? rangeIndex(n);
-    if (levels && indexLength(levels) !== names.length) throw new FrameError(`DataFrame: the column levels have ${indexLength(levels)} entries for ${names.length} columns. Pass one entry per column.`);
+    if (levels && indexLength(levels) !== names.length)
+      throw new FrameError(
+        `DataFrame: the column levels have ${indexLength(levels)} entries for ${names.length} columns. Pass one entry per column.`,
+      );
     df.columnIndex = levels;
     return df as DataFrame;
   }
@@ -118,7 +185,8 @@ export class DataFrame {
 
   /** A frame from a 2-D tensor: one column per tensor column (named 0, 1, ... unless given). */
   static fromTensor(t: Tensor, opts: { columns?: string[]; index?: readonly Scalar[] } = {}): DataFrame {
-    if (t.ndim !== 2 && t.ndim !== 1) throw new FrameError(`fromTensor: expected a 1-D or 2-D tensor, got shape [${t.shape.join(", ")}]. Reshape it first.`);
+    if (t.ndim !== 2 && t.ndim !== 1)
+      throw new FrameError(`fromTensor: expected a 1-D or 2-D tensor, got shape [${t.shape.join(", ")}]. Reshape it first.`);
     const [rows, width] = t.ndim === 2 ? [t.shape[0]!, t.shape[1]!] : [t.shape[0]!, 1];
     const names = opts.columns ?? Array.from({ length: width }, (_, j) => String(j));
     if (names.length !== width) throw new FrameError(`fromTensor: ${names.length} column names for a tensor with ${width} columns.`);
@@ -134,11 +202,17 @@ export class DataFrame {
   // ---------------------------------------------------------------- looking
 
   /** [rows, columns] */
-  get shape(): [number, number] { return [indexLength(this.index), this.names.length]; }
+  get shape(): [number, number] {
+    return [indexLength(this.index), this.names.length];
+  }
   /** The number of rows, as len(df). */
-  get length(): number { return indexLength(this.index); }
+  get length(): number {
+    return indexLength(this.index);
+  }
   /** A copy of the column names, as list(df.columns). */
-  get columns(): string[] { return this.names.slice(); }
+  get columns(): string[] {
+    return this.names.slice();
+  }
   /**
    * Each column's dtype, as pd.DataFrame.dtypes: a string Series indexed by column name, in column
    * order (`df.dtypes.at("a")`, `df.dtypes.toArray()`); dtype names are tensorloom's ("string"
@@ -146,11 +220,26 @@ export class DataFrame {
    * @example
    * mtcars.dtypes.at("mpg") // "float64"
    */
-  get dtypes(): Series { return Series.fromColumn(columnFromValues("dtypes", null, this.data.map((c) => c.dtype), "string"), null, labelIndex(columnFromValues("dtypes", null, this.names, "string"))); }
+  get dtypes(): Series {
+    return Series.fromColumn(
+      columnFromValues(
+        "dtypes",
+        null,
+        this.data.map((c) => c.dtype),
+        "string",
+      ),
+      null,
+      labelIndex(columnFromValues("dtypes", null, this.names, "string")),
+    );
+  }
   /** True when the frame has no rows or no columns, as pd.DataFrame.empty. */
-  get empty(): boolean { return this.length === 0 || this.names.length === 0; }
+  get empty(): boolean {
+    return this.length === 0 || this.names.length === 0;
+  }
   /** The index labels as JS values, as df.index.tolist(). */
-  indexValues(): Scalar[] { return Array.from({ length: this.length }, (_, i) => indexLabel(this.index, i)); }
+  indexValues(): Scalar[] {
+    return Array.from({ length: this.length }, (_, i) => indexLabel(this.index, i));
+  }
 
   /** Position of a column, or an error listing the columns. */
   colIndex(op: string, name: string): number {
@@ -159,7 +248,9 @@ export class DataFrame {
     return j;
   }
   /** Whether a column of this name exists, as `name in df.columns`. */
-  has(name: string): boolean { return this.names.includes(name); }
+  has(name: string): boolean {
+    return this.names.includes(name);
+  }
   /**
    * One column as a Series (sharing the frame's index), as df[name]; with column levels also by
    * its tuple of labels, as df[("mpg", "mean")] (the Series is named with the flat name).
@@ -171,19 +262,31 @@ export class DataFrame {
     return Series.fromColumn(this.data[j]!, this.names[j]!, this.index);
   }
   /** Alias of col, as df[name] or df[("a", "b")]. */
-  get(name: string | readonly Scalar[]): Series { return this.col(name); }
+  get(name: string | readonly Scalar[]): Series {
+    return this.col(name);
+  }
 
   /** The first n rows (default 5; negative n: all but the last -n), as pd.DataFrame.head. */
-  head(n = 5): DataFrame { return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) }); }
+  head(n = 5): DataFrame {
+    return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) });
+  }
   /** The last n rows (default 5; negative n: all but the first -n), as pd.DataFrame.tail. */
-  tail(n = 5): DataFrame { return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) }); }
+  tail(n = 5): DataFrame {
+    return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) });
+  }
 
   /** Summary statistics per column (count, mean, std, min, quartiles, max; count/unique/top/freq for text), as pd.DataFrame.describe. */
-  describe(opts: DescribeOptions = {}): DataFrame { return describe(this, opts); }
+  describe(opts: DescribeOptions = {}): DataFrame {
+    return describe(this, opts);
+  }
   /** The text pandas' info() prints: index, columns with non-null counts and dtypes, memory. */
-  info(): string { return info(this); }
+  info(): string {
+    return info(this);
+  }
   /** Pearson correlation between the numeric columns (pairwise complete rows). */
-  corr(): DataFrame { return corr(this); }
+  corr(): DataFrame {
+    return corr(this);
+  }
   /** Counts of each distinct row (over `subset` columns), most frequent first, as pd.DataFrame.value_counts: several columns give a MultiIndex named after them. */
   valueCounts(subset?: string[], opts: ValueCountsOptions = {}): Series {
     const cols = subset ?? this.names;
@@ -210,20 +313,35 @@ export class DataFrame {
   }
   /** Distinct values per column. */
   nunique(): Series {
-    return new Series(this.names.map((k) => this.col(k).nunique()), { index: this.names, dtype: "int64" });
+    return new Series(
+      this.names.map((k) => this.col(k).nunique()),
+      { index: this.names, dtype: "int64" },
+    );
   }
 
   /** The frame printed as pandas prints it (respecting displayOptions). */
-  toString(): string { return formatFrame(this); }
-  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+  toString(): string {
+    return formatFrame(this);
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
   /** The frame as a Markdown table, as pd.DataFrame.to_markdown (no tabulate dependency). */
-  toMarkdown(opts: { index?: boolean } = {}): string { return toMarkdown(this, opts); }
+  toMarkdown(opts: { index?: boolean } = {}): string {
+    return toMarkdown(this, opts);
+  }
   /** The frame as an HTML table, as pd.DataFrame.to_html. */
-  toHtml(opts: { index?: boolean } = {}): string { return toHtml(this, opts); }
+  toHtml(opts: { index?: boolean } = {}): string {
+    return toHtml(this, opts);
+  }
   /** The frame as CSV text, as pd.DataFrame.to_csv() without a path. */
-  toCsv(opts: ToCsvOptions = {}): string { return toCsv(this, opts); }
+  toCsv(opts: ToCsvOptions = {}): string {
+    return toCsv(this, opts);
+  }
   /** The frame as JSON text in an orient (default "records"), as pd.DataFrame.to_json. */
-  toJson(opts: { orient?: JsonOrient } = {}): string { return toJson(this, opts.orient ?? "records"); }
+  toJson(opts: { orient?: JsonOrient } = {}): string {
+    return toJson(this, opts.orient ?? "records");
+  }
   /** Rows as objects (missing: null; NaN in float columns). */
   toRecords(): Record<string, Scalar>[] {
     const out: Record<string, Scalar>[] = [];
@@ -233,7 +351,9 @@ export class DataFrame {
   /** Row i as an object. */
   row(i: number): Record<string, Scalar> {
     const r: Record<string, Scalar> = {};
-    this.names.forEach((k, j) => { r[k] = cell(this.data[j]!, i); });
+    this.names.forEach((k, j) => {
+      r[k] = cell(this.data[j]!, i);
+    });
     return r;
   }
   /** Columns as arrays. */
@@ -246,7 +366,9 @@ export class DataFrame {
    * or call toTensor(df, columns) from "tensorloom/frame/ml" (tensorloom/frame alone has no tensors).
    * @param columns which columns (default: all; text columns are refused with their names)
    */
-  toTensor(columns?: string[], dtype: DType = "float32"): Tensor { return frameToTensor(this, columns ?? this.names.slice(), dtype); }
+  toTensor(columns?: string[], dtype: DType = "float32"): Tensor {
+    return frameToTensor(this, columns ?? this.names.slice(), dtype);
+  }
 
   // ---------------------------------------------------------------- selecting
 
@@ -261,11 +383,14 @@ export class DataFrame {
     const df = rows === null ? this : this.take(positionsFrom("iloc", rows, this.length));
     if (!cols) return df;
     if (!Array.isArray(cols)) return df.select(...Array.from(slicePositions("iloc", cols, this.names.length), (j) => this.names[j]!));
-    return df.select(...cols.map((j) => {
-      const k = j < 0 ? j + this.names.length : j;
-      if (!Number.isInteger(k) || k < 0 || k >= this.names.length) throw new FrameError(`iloc: column position ${j} is out of range for ${this.names.length} columns.`);
-      return this.names[k]!;
-    }));
+    return df.select(
+      ...cols.map((j) => {
+        const k = j < 0 ? j + this.names.length : j;
+        if (!Number.isInteger(k) || k < 0 || k >= this.names.length)
+          throw new FrameError(`iloc: column position ${j} is out of range for ${this.names.length} columns.`);
+        return this.names[k]!;
+      }),
+    );
   }
 
   /**
@@ -278,10 +403,16 @@ export class DataFrame {
    * @example
    * mtcars.loc(mtcars.col("mpg").gt(25), ["model", "mpg"]) // shape [6, 2]
    */
-  loc(rows: Scalar | Scalar[] | Scalar[][] | Slice<LabelKey> | Series | ArrayLike<boolean> | Uint8Array | null, cols?: string[] | Slice<string>): DataFrame {
+  loc(
+    rows: Scalar | Scalar[] | Scalar[][] | Slice<LabelKey> | Series | ArrayLike<boolean> | Uint8Array | null,
+    cols?: string[] | Slice<string>,
+  ): DataFrame {
     const df = this.take(this.locRows(rows));
     if (!cols) return df;
-    if (!Array.isArray(cols)) return df.select(...Array.from(labelSlicePositions("loc", labelIndex(columnFromValues("loc", null, this.names)), cols), (j) => this.names[j]!));
+    if (!Array.isArray(cols))
+      return df.select(
+        ...Array.from(labelSlicePositions("loc", labelIndex(columnFromValues("loc", null, this.names)), cols), (j) => this.names[j]!),
+      );
     return df.select(...cols);
   }
 
@@ -292,8 +423,12 @@ export class DataFrame {
     else if (rows instanceof Series && rows.dtype === "bool") idx = maskToIndex(maskOf("loc", rows, this.length, this.index));
     else if (Array.isArray(rows)) {
       // on a MultiIndex an array of labels is one key (a tuple, pandas' df.loc[("a", 1)]) and an array of arrays a list of keys
-      const keys: LabelKey[] = this.index.kind === "multi" && rows.length > 0 && !Array.isArray(rows[0]) ? [rows as Scalar[]] : (rows as LabelKey[]);
-      idx = rows.length && typeof rows[0] === "boolean" ? maskToIndex(maskOf("loc", rows as boolean[], this.length)) : Int32Array.from(keys.flatMap((l) => positionsOf("loc", this.index, l)));
+      const keys: LabelKey[] =
+        this.index.kind === "multi" && rows.length > 0 && !Array.isArray(rows[0]) ? [rows as Scalar[]] : (rows as LabelKey[]);
+      idx =
+        rows.length && typeof rows[0] === "boolean"
+          ? maskToIndex(maskOf("loc", rows as boolean[], this.length))
+          : Int32Array.from(keys.flatMap((l) => positionsOf("loc", this.index, l)));
     } else if (isSlice(rows)) idx = labelSlicePositions("loc", this.index, rows);
     else idx = Int32Array.from(positionsOf("loc", this.index, rows as Scalar));
     return idx;
@@ -301,7 +436,12 @@ export class DataFrame {
 
   /** Rows at positions (internal building block; -1 gives a missing row). */
   take(idx: Int32Array): DataFrame {
-    return DataFrame.fromColumns(this.names, this.data.map((c) => take(c, idx, true)), takeIndex(this.index, idx), this.columnIndex);
+    return DataFrame.fromColumns(
+      this.names,
+      this.data.map((c) => take(c, idx, true)),
+      takeIndex(this.index, idx),
+      this.columnIndex,
+    );
   }
 
   /** Rows where the mask holds, as pandas' df[mask]: a bool Series (e.g. df.col("qty").gt(50); placed by label when its index differs, a label it lacks is an error), a function of the frame, or booleans (by position). */
@@ -317,12 +457,19 @@ export class DataFrame {
    * @example
    * mtcars.query("mpg > 25 and am == 1") // shape [6, 12]
    */
-  query(expr: string): DataFrame { return this.filter(evaluateQuery(this, expr)); }
+  query(expr: string): DataFrame {
+    return this.filter(evaluateQuery(this, expr));
+  }
 
   /** Only these columns, in this order. */
   select(...names: string[]): DataFrame {
     const js = names.flat().map((k) => this.colIndex("select", k));
-    return DataFrame.fromColumns(js.map((j) => this.names[j]!), js.map((j) => this.data[j]!), this.index, selectColumnIndex(this.columnIndex, js));
+    return DataFrame.fromColumns(
+      js.map((j) => this.names[j]!),
+      js.map((j) => this.data[j]!),
+      this.index,
+      selectColumnIndex(this.columnIndex, js),
+    );
   }
   /** Columns of these dtypes (e.g. ["float64", "int64"]), or "number". */
   selectDtypes(include: FrameDType[] | "number"): DataFrame {
@@ -382,14 +529,18 @@ export class DataFrame {
    * @example
    * warpbreaks.setIndex(["wool", "tension"]).index.kind // "multi"
    */
-  setIndex(keys: string | string[], opts: { drop?: boolean } = {}): DataFrame { return setIndex(this, Array.isArray(keys) ? keys : [keys], opts.drop ?? true); }
+  setIndex(keys: string | string[], opts: { drop?: boolean } = {}): DataFrame {
+    return setIndex(this, Array.isArray(keys) ? keys : [keys], opts.drop ?? true);
+  }
   /**
    * The index levels become leading columns again (named after the levels; "index" or "level_i"
    * when unnamed) and a RangeIndex replaces them, as pd.DataFrame.reset_index; drop: true discards them.
    * @example
    * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().resetIndex().columns // ["wool", "tension", "breaks"]
    */
-  resetIndex(opts: { drop?: boolean } = {}): DataFrame { return resetIndex(this, opts.drop ?? false); }
+  resetIndex(opts: { drop?: boolean } = {}): DataFrame {
+    return resetIndex(this, opts.drop ?? false);
+  }
   /**
    * A cross-section of a MultiIndex, as pd.DataFrame.xs: rows whose leading levels equal `key` (a
    * label or a tuple), or whose `level` (number or name) equals it; the matched levels are
@@ -397,7 +548,9 @@ export class DataFrame {
    * @example
    * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().xs("A").length // 3
    */
-  xs(key: LabelKey, opts: XsOptions = {}): DataFrame { return xs(this, key, opts); }
+  xs(key: LabelKey, opts: XsOptions = {}): DataFrame {
+    return xs(this, key, opts);
+  }
   /**
    * The innermost column level moved into the rows, as pd.DataFrame.stack (missing cells dropped,
    * as pandas' dropna=True): plain columns give a Series on a MultiIndex (row labels, column
@@ -405,21 +558,27 @@ export class DataFrame {
    * @example
    * mtcars.select("mpg", "hp").head(2).stack().length // 4
    */
-  stack(opts: { dropna?: boolean } = {}): Series | DataFrame { return stack(this, opts); }
+  stack(opts: { dropna?: boolean } = {}): Series | DataFrame {
+    return stack(this, opts);
+  }
   /**
    * A row index level (default the last; a number or a name) moved to the columns, as
    * pd.DataFrame.unstack: columns become (column, label) pairs, missing where no row fills a cell.
    * @example
    * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().unstack().shape // [2, 3]
    */
-  unstack(level: number | string = -1): DataFrame { return unstack(this, level); }
+  unstack(level: number | string = -1): DataFrame {
+    return unstack(this, level);
+  }
   /**
    * Without some levels (numbers or names) of the row MultiIndex, or of the column levels with
    * `{ axis: 1 }`, as pd.DataFrame.droplevel.
    * @example
    * mtcars.groupby("cyl", { asIndex: true }).agg({ mpg: ["mean", "max"] }).droplevel(0, { axis: 1 }).columns // ["mean", "max"]
    */
-  droplevel(level: number | string | (number | string)[], opts: { axis?: 0 | 1 } = {}): DataFrame { return droplevel(this, level, opts.axis ?? 0); }
+  droplevel(level: number | string | (number | string)[], opts: { axis?: 0 | 1 } = {}): DataFrame {
+    return droplevel(this, level, opts.axis ?? 0);
+  }
 
   /** Row-wise (axis 1: fn gets each row as an object) or column-wise (axis 0: fn gets each column). */
   apply(fn: (row: Record<string, Scalar>, i: number) => unknown, opts: { axis: 1 }): Series;
@@ -431,7 +590,10 @@ export class DataFrame {
       return Series.fromColumn(columnFromValues("apply", null, out), null, this.index);
     }
     const f = fn as (col: Series) => unknown;
-    return new Series(this.names.map((k) => f(this.col(k))), { index: this.names });
+    return new Series(
+      this.names.map((k) => f(this.col(k))),
+      { index: this.names },
+    );
   }
   /** Element-wise function over every cell (pandas applymap); missing cells stay missing. */
   map(fn: (v: Scalar) => unknown): DataFrame {
@@ -450,7 +612,9 @@ export class DataFrame {
     return this.mapColumns((c, k) => Series.fromColumn(c, k, this.index).mask(rows ?? (cond as DataFrame).col(k), other).col);
   }
   /** Random rows, reproducible through `seed`. */
-  sample(opts: SampleOptions = {}): DataFrame { return sample(this, opts); }
+  sample(opts: SampleOptions = {}): DataFrame {
+    return sample(this, opts);
+  }
 
   /**
    * Sort rows by one or several columns (stable), ascending per key, missing values first or last.
@@ -461,18 +625,35 @@ export class DataFrame {
     const keys = Array.isArray(by) ? by : [by];
     const one = opts.ascending;
     const asc: boolean[] = Array.isArray(one) ? one : keys.map(() => one ?? true);
-    if (asc.length !== keys.length) throw new FrameError(`sortValues: ${asc.length} ascending flags for ${keys.length} keys; pass one per key.`);
-    return this.take(argsort(keys.map((k) => this.data[this.colIndex("sortValues", k)]!), asc, opts.naPosition ?? "last"));
+    if (asc.length !== keys.length)
+      throw new FrameError(`sortValues: ${asc.length} ascending flags for ${keys.length} keys; pass one per key.`);
+    return this.take(
+      argsort(
+        keys.map((k) => this.data[this.colIndex("sortValues", k)]!),
+        asc,
+        opts.naPosition ?? "last",
+      ),
+    );
   }
   /** Rows sorted by index label, as pd.DataFrame.sort_index. */
   sortIndex(opts: { ascending?: boolean } = {}): DataFrame {
     const levels = indexLevels(this.index);
-    return this.take(argsort(levels, levels.map(() => opts.ascending ?? true), "last"));
+    return this.take(
+      argsort(
+        levels,
+        levels.map(() => opts.ascending ?? true),
+        "last",
+      ),
+    );
   }
   /** The n rows with the largest values of `columns` (ties keep the first), as pandas nlargest. */
-  nlargest(n: number, columns: string | string[]): DataFrame { return this.extremes(n, columns, false); }
+  nlargest(n: number, columns: string | string[]): DataFrame {
+    return this.extremes(n, columns, false);
+  }
   /** The n rows with the smallest values in the given column(s), as pd.DataFrame.nsmallest. */
-  nsmallest(n: number, columns: string | string[]): DataFrame { return this.extremes(n, columns, true); }
+  nsmallest(n: number, columns: string | string[]): DataFrame {
+    return this.extremes(n, columns, true);
+  }
   private extremes(n: number, columns: string | string[], asc: boolean): DataFrame {
     const keys = Array.isArray(columns) ? columns : [columns];
     const present = this.dropna({ subset: keys });
@@ -500,35 +681,51 @@ export class DataFrame {
    * @example
    * mtcars.select("cyl", "hp").sum().toArray() // [198, 4694]
    */
-  sum(opts: ReduceOptions = {}): Series { return reduceFrame(this, "sum", opts); }
+  sum(opts: ReduceOptions = {}): Series {
+    return reduceFrame(this, "sum", opts);
+  }
   /**
    * Mean of each numeric column (axis 0) or row (axis 1), as pd.DataFrame.mean with
    * numeric_only=True (bool columns count as 0/1; text and dates are left out); float64.
    * @example
    * iris.mean().length // 4
    */
-  mean(opts: ReduceOptions = {}): Series { return reduceFrame(this, "mean", opts); }
+  mean(opts: ReduceOptions = {}): Series {
+    return reduceFrame(this, "mean", opts);
+  }
   /** Sample standard deviation (ddof 1) per numeric column or row, as pd.DataFrame.std with numeric_only=True; float64. */
-  std(opts: ReduceOptions = {}): Series { return reduceFrame(this, "std", opts); }
+  std(opts: ReduceOptions = {}): Series {
+    return reduceFrame(this, "std", opts);
+  }
   /** Sample variance (ddof 1) per numeric column or row, as pd.DataFrame.var with numeric_only=True; float64. */
-  var(opts: ReduceOptions = {}): Series { return reduceFrame(this, "var", opts); }
+  var(opts: ReduceOptions = {}): Series {
+    return reduceFrame(this, "var", opts);
+  }
   /**
    * Smallest value per numeric column or row, as pd.DataFrame.min with numeric_only=True. Bool
    * columns take part; the result is bool when all columns are bool, int64 when all are int-like,
    * else float64 with bools as 0/1 (pandas 1.5 gives object there, holding True/False).
    */
-  min(opts: ReduceOptions = {}): Series { return reduceFrame(this, "min", opts); }
+  min(opts: ReduceOptions = {}): Series {
+    return reduceFrame(this, "min", opts);
+  }
   /** Largest value per numeric column or row, as pd.DataFrame.max with numeric_only=True (dtypes as min). */
-  max(opts: ReduceOptions = {}): Series { return reduceFrame(this, "max", opts); }
+  max(opts: ReduceOptions = {}): Series {
+    return reduceFrame(this, "max", opts);
+  }
   /** Median per numeric column or row, as pd.DataFrame.median with numeric_only=True; float64. */
-  median(opts: ReduceOptions = {}): Series { return reduceFrame(this, "median", opts); }
+  median(opts: ReduceOptions = {}): Series {
+    return reduceFrame(this, "median", opts);
+  }
   /**
    * Present (non-missing) values per column (axis 0) or per row (axis 1), as pd.DataFrame.count:
    * every column counts, text and dates included (pandas' count has numeric_only=False); int64.
    * @example
    * mtcars.count().length // 12
    */
-  count(opts: { axis?: ReduceOptions["axis"] } = {}): Series { return reduceFrame(this, "count", opts); }
+  count(opts: { axis?: ReduceOptions["axis"] } = {}): Series {
+    return reduceFrame(this, "count", opts);
+  }
   /**
    * Quantiles (linear interpolation, missing values skipped) of each numeric column (axis 0) or
    * row (axis 1), as pd.DataFrame.quantile with numeric_only=True. One q gives a Series named
@@ -540,7 +737,9 @@ export class DataFrame {
    */
   quantile(q: number, opts?: QuantileOptions): Series;
   quantile(q: readonly number[], opts?: QuantileOptions): DataFrame;
-  quantile(q: number | readonly number[], opts: QuantileOptions = {}): Series | DataFrame { return quantileFrame(this, q, opts); }
+  quantile(q: number | readonly number[], opts: QuantileOptions = {}): Series | DataFrame {
+    return quantileFrame(this, q, opts);
+  }
 
   /**
    * Element-wise this + other, as pd.DataFrame.add / +: other is a number, a Series whose index
@@ -555,30 +754,52 @@ export class DataFrame {
    * @example
    * iris.sub(iris.mean()) // shape [150, 5]
    */
-  add(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("add", this, other, false, opts); }
+  add(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("add", this, other, false, opts);
+  }
   /** Element-wise this - other, as pd.DataFrame.sub / - (operands and label matching as add). */
-  sub(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("sub", this, other, false, opts); }
+  sub(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("sub", this, other, false, opts);
+  }
   /** Element-wise this * other, as pd.DataFrame.mul / * (operands and label matching as add). */
-  mul(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("mul", this, other, false, opts); }
+  mul(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("mul", this, other, false, opts);
+  }
   /** Element-wise true division, as pd.DataFrame.div / / (operands and label matching as add). */
-  div(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("div", this, other, false, opts); }
+  div(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("div", this, other, false, opts);
+  }
   /** Element-wise Python-style modulo, as pd.DataFrame.mod / % (operands and label matching as add). */
-  mod(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("mod", this, other, false, opts); }
+  mod(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("mod", this, other, false, opts);
+  }
   /** Element-wise power, as pd.DataFrame.pow / ** (operands and label matching as add). */
-  pow(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("pow", this, other, false, opts); }
+  pow(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("pow", this, other, false, opts);
+  }
   /** Element-wise floor division, as pd.DataFrame.floordiv / // (operands and label matching as add). */
-  floordiv(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("floordiv", this, other, false, opts); }
+  floordiv(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("floordiv", this, other, false, opts);
+  }
   /** other - this element-wise, as pd.DataFrame.rsub. */
-  rsub(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("sub", this, other, true, opts); }
+  rsub(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("sub", this, other, true, opts);
+  }
   /** other / this element-wise, as pd.DataFrame.rdiv. */
-  rdiv(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame { return frameArith("div", this, other, true, opts); }
+  rdiv(other: FrameOperand, opts: FrameArithOptions = {}): DataFrame {
+    return frameArith("div", this, other, true, opts);
+  }
 
   // ---------------------------------------------------------------- missing data
 
   /** True where a value is missing, per cell, as pd.DataFrame.isna. */
-  isna(): DataFrame { return this.mapColumns((c) => boolCol(naMask(c))); }
+  isna(): DataFrame {
+    return this.mapColumns((c) => boolCol(naMask(c)));
+  }
   /** True where a value is present, per cell, as pd.DataFrame.notna. */
-  notna(): DataFrame { return this.mapColumns((c) => boolCol(naMask(c).map((v) => 1 - v))); }
+  notna(): DataFrame {
+    return this.mapColumns((c) => boolCol(naMask(c).map((v) => 1 - v)));
+  }
   /** Fill missing cells: one value, a value per column, or { method: "ffill" | "bfill" }. */
   fillna(value: Scalar | Record<string, Scalar> | { method: "ffill" | "bfill"; limit?: number }): DataFrame {
     if (value !== null && typeof value === "object" && !(value instanceof Date)) {
@@ -592,14 +813,23 @@ export class DataFrame {
     }
     // one value for every column: pandas skips columns it cannot hold rather than failing
     return this.mapColumns((c, k) => {
-      const fits = value === null || (typeof value === "number" && isNumericDType(c.dtype) && c.dtype !== "bool") || (typeof value === "string" && c.dtype === "string") || (typeof value === "boolean" && c.dtype === "bool") || (value instanceof Date && c.dtype === "datetime");
+      const fits =
+        value === null ||
+        (typeof value === "number" && isNumericDType(c.dtype) && c.dtype !== "bool") ||
+        (typeof value === "string" && c.dtype === "string") ||
+        (typeof value === "boolean" && c.dtype === "bool") ||
+        (value instanceof Date && c.dtype === "datetime");
       return fits ? fillColumn("fillna", c, k, value) : c;
     });
   }
   /** Fill missing values with the last present one in each column (at most `limit` in a row), as pd.DataFrame.ffill. */
-  ffill(limit?: number): DataFrame { return this.fillna({ method: "ffill", limit }); }
+  ffill(limit?: number): DataFrame {
+    return this.fillna({ method: "ffill", limit });
+  }
   /** Fill missing values with the next present one in each column (at most `limit` in a row), as pd.DataFrame.bfill. */
-  bfill(limit?: number): DataFrame { return this.fillna({ method: "bfill", limit }); }
+  bfill(limit?: number): DataFrame {
+    return this.fillna({ method: "bfill", limit });
+  }
   /**
    * Drop rows with missing values: how "any" (default) or "all", only looking at `subset`,
    * or keep rows with at least `thresh` present values. axis 1 drops columns instead.
@@ -621,7 +851,18 @@ export class DataFrame {
       let missing = 0;
       for (const m of masks) missing += m[i];
       const present = masks.length - missing;
-      keep[i] = opts.thresh !== undefined ? (present >= opts.thresh ? 1 : 0) : opts.how === "all" ? (present > 0 || masks.length === 0 ? 1 : 0) : missing === 0 ? 1 : 0;
+      keep[i] =
+        opts.thresh !== undefined
+          ? present >= opts.thresh
+            ? 1
+            : 0
+          : opts.how === "all"
+            ? present > 0 || masks.length === 0
+              ? 1
+              : 0
+            : missing === 0
+              ? 1
+              : 0;
     }
     return this.take(maskToIndex(keep));
   }
@@ -633,9 +874,13 @@ export class DataFrame {
   // ---------------------------------------------------------------- combining and grouping
 
   /** SQL-style join on columns (pandas merge). */
-  merge(right: DataFrame, opts: MergeOptions = {}): DataFrame { return merge(this, right, opts); }
+  merge(right: DataFrame, opts: MergeOptions = {}): DataFrame {
+    return merge(this, right, opts);
+  }
   /** Join on the index of `other` (or on `on` columns of this frame against other's index). */
-  join(other: DataFrame, opts: JoinOptions = {}): DataFrame { return join(this, other, opts); }
+  join(other: DataFrame, opts: JoinOptions = {}): DataFrame {
+    return join(this, other, opts);
+  }
   /**
    * Group rows by one or several key columns, as pd.DataFrame.groupby. Keys come back as leading
    * columns (pandas' as_index=False form); `{ asIndex: true }` gives pandas' default, the keys as
@@ -647,29 +892,51 @@ export class DataFrame {
     return new GroupBy(this, Array.isArray(keys) ? keys : [keys], opts);
   }
   /** A spreadsheet-style pivot table, as pd.pivot_table: index keys as leading columns, or as the index with column levels under asIndex: true (pandas' form). */
-  pivotTable(opts: PivotTableOptions): DataFrame { return pivotTable(this, opts); }
+  pivotTable(opts: PivotTableOptions): DataFrame {
+    return pivotTable(this, opts);
+  }
   /** Reshape long to wide without aggregating, as pd.DataFrame.pivot. */
-  pivot(opts: PivotOptions): DataFrame { return pivot(this, opts); }
+  pivot(opts: PivotOptions): DataFrame {
+    return pivot(this, opts);
+  }
   /** Reshape wide to long, as pd.DataFrame.melt. */
-  melt(opts: MeltOptions = {}): DataFrame { return melt(this, opts); }
+  melt(opts: MeltOptions = {}): DataFrame {
+    return melt(this, opts);
+  }
 
   // ---------------------------------------------------------------- time and order
 
   /** Every column moved down by `periods` (up when negative), as pd.DataFrame.shift. */
-  shift(periods = 1, fillValue?: Scalar): DataFrame { return this.mapColumns((c, k) => shiftColumn(c, periods, fillValue, k)); }
+  shift(periods = 1, fillValue?: Scalar): DataFrame {
+    return this.mapColumns((c, k) => shiftColumn(c, periods, fillValue, k));
+  }
   /** Each numeric column minus its value `periods` rows before, as pd.DataFrame.diff (text columns are left out). */
-  diff(periods = 1): DataFrame { return this.numericColumns("diff").mapColumns((c, k) => diffColumn(c, periods, k)); }
+  diff(periods = 1): DataFrame {
+    return this.numericColumns("diff").mapColumns((c, k) => diffColumn(c, periods, k));
+  }
   /** Relative change of each numeric column from `periods` rows before, as pd.DataFrame.pct_change. */
-  pctChange(periods = 1): DataFrame { return this.numericColumns("pctChange").mapColumns((c, k) => pctChangeColumn(c, periods, k)); }
+  pctChange(periods = 1): DataFrame {
+    return this.numericColumns("pctChange").mapColumns((c, k) => pctChangeColumn(c, periods, k));
+  }
   /** Running sum of each non-text column, skipping missing values, as pd.DataFrame.cumsum. */
-  cumsum(): DataFrame { return this.cum("cumsum"); }
+  cumsum(): DataFrame {
+    return this.cum("cumsum");
+  }
   /** Running product of each column, as pd.DataFrame.cumprod. */
-  cumprod(): DataFrame { return this.cum("cumprod"); }
+  cumprod(): DataFrame {
+    return this.cum("cumprod");
+  }
   /** Running maximum of each column, as pd.DataFrame.cummax. */
-  cummax(): DataFrame { return this.cum("cummax"); }
+  cummax(): DataFrame {
+    return this.cum("cummax");
+  }
   /** Running minimum of each column, as pd.DataFrame.cummin. */
-  cummin(): DataFrame { return this.cum("cummin"); }
-  private cum(op: CumOp): DataFrame { return this.numericColumns(op).mapColumns((c, k) => cumulative(op, c, k)); }
+  cummin(): DataFrame {
+    return this.cum("cummin");
+  }
+  private cum(op: CumOp): DataFrame {
+    return this.numericColumns(op).mapColumns((c, k) => cumulative(op, c, k));
+  }
   /** Moving windows of `window` rows over every non-text column, as pd.DataFrame.rolling (row counts only, no time offsets). */
   rolling(window: number, opts: RollingOptions = {}): Rolling<DataFrame> {
     const df = this.numericColumns("rolling");
@@ -686,13 +953,20 @@ export class DataFrame {
     return new Ewm(opts, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
   }
   /** Bucket rows by time: rule "D" (day), "W" (week ending Sunday), "M" (month end), "MS", "Q", "Y", "H". */
-  resample(rule: string, opts: { on?: string } = {}): Resampler { return resample(this, rule, opts); }
+  resample(rule: string, opts: { on?: string } = {}): Resampler {
+    return resample(this, rule, opts);
+  }
 
   // ---------------------------------------------------------------- helpers
 
   /** A frame with each column replaced by fn(column). */
   mapColumns(fn: (c: Column, name: string, j: number) => Column): DataFrame {
-    return DataFrame.fromColumns(this.names, this.data.map((c, j) => fn(c, this.names[j]!, j)), this.index, this.columnIndex);
+    return DataFrame.fromColumns(
+      this.names,
+      this.data.map((c, j) => fn(c, this.names[j]!, j)),
+      this.index,
+      this.columnIndex,
+    );
   }
   /** The numeric (and datetime) columns, for verbs that skip text as pandas' numeric_only. */
   numericColumns(_op: string): DataFrame {

@@ -8,8 +8,18 @@ import { readFileSync } from "node:fs";
 import { DataFrame, Series, readCsv, type Scalar } from "./index.js";
 import { pandasDtype } from "./verbs/describe.js";
 
-export interface EncFrame { columns: string[]; dtypes: string[]; index: unknown[]; data: unknown[][] }
-export interface EncSeries { name: string | null; dtype: string; index: unknown[]; values: unknown[] }
+export interface EncFrame {
+  columns: string[];
+  dtypes: string[];
+  index: unknown[];
+  data: unknown[][];
+}
+export interface EncSeries {
+  name: string | null;
+  dtype: string;
+  index: unknown[];
+  values: unknown[];
+}
 
 const cache = new Map<string, Record<string, unknown>>();
 
@@ -46,15 +56,26 @@ export function pick(e: EncFrame, cols: string[]): EncFrame {
 }
 
 /** pandas dtype name -> what tensorloom's column reports (pandasDtype) for the same data. */
-const DTYPE_ALIASES: Record<string, string[]> = { uint8: ["int64"], object: ["object"], "datetime64[ns]": ["datetime64[ns]"], Int64: ["Int64", "int64"] };
+const DTYPE_ALIASES: Record<string, string[]> = {
+  uint8: ["int64"],
+  object: ["object"],
+  "datetime64[ns]": ["datetime64[ns]"],
+  Int64: ["Int64", "int64"],
+};
 
 export function cellEqual(actual: Scalar, expected: unknown, label: string, rtol = 1e-9, atol = 1e-12): void {
   if (expected === null) {
     assert.ok(actual === null || (typeof actual === "number" && Number.isNaN(actual)), `${label}: expected missing, got ${String(actual)}`);
     return;
   }
-  if (actual instanceof Date) { assert.equal(actual.getTime(), expected, `${label}: time`); return; }
-  if (expected === "inf" || expected === "-inf") { assert.equal(actual, expected === "inf" ? Infinity : -Infinity, label); return; }
+  if (actual instanceof Date) {
+    assert.equal(actual.getTime(), expected, `${label}: time`);
+    return;
+  }
+  if (expected === "inf" || expected === "-inf") {
+    assert.equal(actual, expected === "inf" ? Infinity : -Infinity, label);
+    return;
+  }
   if (typeof expected === "number") {
     assert.equal(typeof actual, "number", `${label}: expected ${expected}, got ${JSON.stringify(actual)}`);
     const a = actual as number;
@@ -64,7 +85,12 @@ export function cellEqual(actual: Scalar, expected: unknown, label: string, rtol
   assert.equal(actual, expected, label);
 }
 
-export interface EqualOptions { rtol?: number; index?: boolean; dtypes?: boolean; label?: string }
+export interface EqualOptions {
+  rtol?: number;
+  index?: boolean;
+  dtypes?: boolean;
+  label?: string;
+}
 
 export function frameEqual(actual: DataFrame, expected: EncFrame, opts: EqualOptions = {}): void {
   const label = opts.label ?? "frame";
@@ -72,7 +98,9 @@ export function frameEqual(actual: DataFrame, expected: EncFrame, opts: EqualOpt
   assert.equal(actual.length, expected.index.length, `${label}: rows`);
   if (opts.dtypes ?? true) {
     const got = actual.data.map(pandasDtype);
-    expected.dtypes.forEach((d, j) => assert.ok((DTYPE_ALIASES[d] ?? [d]).includes(got[j]!), `${label}: dtype of ${expected.columns[j]} is ${got[j]}, pandas ${d}`));
+    expected.dtypes.forEach((d, j) =>
+      assert.ok((DTYPE_ALIASES[d] ?? [d]).includes(got[j]!), `${label}: dtype of ${expected.columns[j]} is ${got[j]}, pandas ${d}`),
+    );
   }
   if (opts.index ?? true) {
     const idx = actual.indexValues();
@@ -89,7 +117,11 @@ export function frameEqual(actual: DataFrame, expected: EncFrame, opts: EqualOpt
 export function seriesEqual(actual: Series, expected: EncSeries, opts: EqualOptions & { name?: boolean } = {}): void {
   const label = opts.label ?? "series";
   if (opts.name ?? true) assert.equal(actual.name, expected.name, `${label}: name`);
-  if (opts.dtypes ?? true) assert.ok((DTYPE_ALIASES[expected.dtype] ?? [expected.dtype]).includes(pandasDtype(actual.col)), `${label}: dtype ${pandasDtype(actual.col)}, pandas ${expected.dtype}`);
+  if (opts.dtypes ?? true)
+    assert.ok(
+      (DTYPE_ALIASES[expected.dtype] ?? [expected.dtype]).includes(pandasDtype(actual.col)),
+      `${label}: dtype ${pandasDtype(actual.col)}, pandas ${expected.dtype}`,
+    );
   assert.equal(actual.length, expected.values.length, `${label}: length`);
   if (opts.index ?? true) {
     const idx = actual.indexValues();
@@ -110,5 +142,14 @@ export function throwsFrame(fn: () => unknown, ...patterns: RegExp[]): void {
 
 it("testing helpers compare a frame with its own encoding", () => {
   const df = new DataFrame({ a: [1, 2], b: ["x", null], c: [0.5, NaN] });
-  frameEqual(df, { columns: ["a", "b", "c"], dtypes: ["int64", "object", "float64"], index: [0, 1], data: [[1, 2], ["x", null], [0.5, null]] });
+  frameEqual(df, {
+    columns: ["a", "b", "c"],
+    dtypes: ["int64", "object", "float64"],
+    index: [0, 1],
+    data: [
+      [1, 2],
+      ["x", null],
+      [0.5, null],
+    ],
+  });
 });

@@ -5,13 +5,27 @@
 
 import { type DType, type TypedArray, allocStorage } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type RawTensor, type SafetensorsDType, SafetensorsError, bf16ToNumber, decodeSafetensors, encodeSafetensors, halfToNumber } from "./safetensors.js";
+import {
+  type RawTensor,
+  type SafetensorsDType,
+  SafetensorsError,
+  bf16ToNumber,
+  decodeSafetensors,
+  encodeSafetensors,
+  halfToNumber,
+} from "./safetensors.js";
 import type { Module } from "../nn/module.js";
 import { type ArchitectureSpec, type SpecModel, buildModel, describeModel, modelMetadata, readModelMetadata } from "./model.js";
 
 export {
-  SafetensorsError, encodeSafetensors, decodeSafetensors, SAFETENSORS_DTYPES, MAX_HEADER_BYTES,
-  type RawTensor, type SafetensorsDType, type DecodeOptions,
+  SafetensorsError,
+  encodeSafetensors,
+  decodeSafetensors,
+  SAFETENSORS_DTYPES,
+  MAX_HEADER_BYTES,
+  type RawTensor,
+  type SafetensorsDType,
+  type DecodeOptions,
 } from "./safetensors.js";
 
 /** Parameter and buffer tensors by dotted name, as PyTorch's state_dict (a plain object here, not an OrderedDict). */
@@ -19,7 +33,21 @@ export type StateDict = Record<string, Tensor>;
 
 const TO_FILE: Record<DType, SafetensorsDType> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
 /** The file dtypes a state dict can hold (fromRaw converts them). */
-const LOADABLE_DTYPES: readonly SafetensorsDType[] = ["F64", "F32", "F16", "BF16", "I64", "U64", "I32", "U32", "I16", "U16", "I8", "U8", "BOOL"];
+const LOADABLE_DTYPES: readonly SafetensorsDType[] = [
+  "F64",
+  "F32",
+  "F16",
+  "BF16",
+  "I64",
+  "U64",
+  "I32",
+  "U32",
+  "I16",
+  "U16",
+  "I8",
+  "U8",
+  "BOOL",
+];
 
 /** Options when writing a state dict: `int64` writes int32 tensors as I64, PyTorch's integer type (e.g. num_batches_tracked). */
 export interface EncodeOptions {
@@ -52,23 +80,52 @@ function fromRaw(name: string, r: RawTensor, op: string): Tensor {
     return a;
   };
   const checked = (v: bigint | number, i: number): number => {
-    if (v > 2147483647 || v < -2147483648) throw new SafetensorsError(`${op}: tensor ${JSON.stringify(name)} (${r.dtype}) holds ${v} at position ${i}, outside tensorloom's int32 range. Store it as F64 or I32.`);
+    if (v > 2147483647 || v < -2147483648)
+      throw new SafetensorsError(
+        `${op}: tensor ${JSON.stringify(name)} (${r.dtype}) holds ${v} at position ${i}, outside tensorloom's int32 range. Store it as F64 or I32.`,
+      );
     return Number(v);
   };
   switch (r.dtype) {
-    case "F32": out = fill("float32", (i) => view.getFloat32(4 * i, true)); break;
-    case "F64": out = fill("float64", (i) => view.getFloat64(8 * i, true)); break;
-    case "F16": out = fill("float32", (i) => halfToNumber(view.getUint16(2 * i, true))); break;
-    case "BF16": out = fill("float32", (i) => bf16ToNumber(view.getUint16(2 * i, true))); break;
-    case "I32": out = fill("int32", (i) => view.getInt32(4 * i, true)); break;
-    case "I16": out = fill("int32", (i) => view.getInt16(2 * i, true)); break;
-    case "U16": out = fill("int32", (i) => view.getUint16(2 * i, true)); break;
-    case "I8": out = fill("int32", (i) => view.getInt8(i)); break;
-    case "U8": out = fill("int32", (i) => view.getUint8(i)); break;
-    case "BOOL": out = fill("bool", (i) => (view.getUint8(i) ? 1 : 0)); break;
-    case "U32": out = fill("int32", (i) => checked(view.getUint32(4 * i, true), i)); break;
-    case "I64": out = fill("int32", (i) => checked(view.getBigInt64(8 * i, true), i)); break;
-    case "U64": out = fill("int32", (i) => checked(view.getBigUint64(8 * i, true), i)); break;
+    case "F32":
+      out = fill("float32", (i) => view.getFloat32(4 * i, true));
+      break;
+    case "F64":
+      out = fill("float64", (i) => view.getFloat64(8 * i, true));
+      break;
+    case "F16":
+      out = fill("float32", (i) => halfToNumber(view.getUint16(2 * i, true)));
+      break;
+    case "BF16":
+      out = fill("float32", (i) => bf16ToNumber(view.getUint16(2 * i, true)));
+      break;
+    case "I32":
+      out = fill("int32", (i) => view.getInt32(4 * i, true));
+      break;
+    case "I16":
+      out = fill("int32", (i) => view.getInt16(2 * i, true));
+      break;
+    case "U16":
+      out = fill("int32", (i) => view.getUint16(2 * i, true));
+      break;
+    case "I8":
+      out = fill("int32", (i) => view.getInt8(i));
+      break;
+    case "U8":
+      out = fill("int32", (i) => view.getUint8(i));
+      break;
+    case "BOOL":
+      out = fill("bool", (i) => (view.getUint8(i) ? 1 : 0));
+      break;
+    case "U32":
+      out = fill("int32", (i) => checked(view.getUint32(4 * i, true), i));
+      break;
+    case "I64":
+      out = fill("int32", (i) => checked(view.getBigInt64(8 * i, true), i));
+      break;
+    case "U64":
+      out = fill("int32", (i) => checked(view.getBigUint64(8 * i, true), i));
+      break;
     default:
       throw new SafetensorsError(
         `${op}: tensor ${JSON.stringify(name)} is ${r.dtype}, a valid safetensors dtype that tensorloom has no type for (it reads ${LOADABLE_DTYPES.join(", ")}). ` +
@@ -79,13 +136,24 @@ function fromRaw(name: string, r: RawTensor, op: string): Tensor {
 }
 
 /** A state dict as safetensors bytes. */
-export function encodeStateDict(sd: StateDict, metadata?: Record<string, string> | null, opts: EncodeOptions = {}, op = "encodeStateDict"): Uint8Array {
-  if (typeof sd !== "object" || sd === null || sd instanceof Tensor) throw new SafetensorsError(`${op}: expected a state dict (an object of named tensors), got ${sd instanceof Tensor ? "a tensor" : sd === null ? "null" : typeof sd}. Pass { name: tensor, ... }, e.g. model.stateDict().`);
+export function encodeStateDict(
+  sd: StateDict,
+  metadata?: Record<string, string> | null,
+  opts: EncodeOptions = {},
+  op = "encodeStateDict",
+): Uint8Array {
+  if (typeof sd !== "object" || sd === null || sd instanceof Tensor)
+    throw new SafetensorsError(
+      `${op}: expected a state dict (an object of named tensors), got ${sd instanceof Tensor ? "a tensor" : sd === null ? "null" : typeof sd}. Pass { name: tensor, ... }, e.g. model.stateDict().`,
+    );
   // null prototype: a tensor named "__proto__" stays a key instead of becoming the prototype
   const raw: Record<string, RawTensor> = Object.create(null);
   for (const k of Object.keys(sd)) {
     const t = sd[k];
-    if (!(t instanceof Tensor)) throw new SafetensorsError(`${op}: entry "${k}" is not a tensor (got ${t === null ? "null" : typeof t}). A state dict maps names to tensors.`);
+    if (!(t instanceof Tensor))
+      throw new SafetensorsError(
+        `${op}: entry "${k}" is not a tensor (got ${t === null ? "null" : typeof t}). A state dict maps names to tensors.`,
+      );
     raw[k] = toRaw(t, opts);
   }
   return encodeSafetensors(raw, metadata, op);
@@ -179,9 +247,17 @@ async function removeStaleTemps(fs: FsPromises, path: string): Promise<void> {
  * the path are removed by the next save to it. The bytes are returned either way.
  * @example tl.io.encodeStateDict({ w: tl.ones([2]) }).length // => 72
  */
-export async function saveSafetensors(sd: StateDict, path?: string, metadata?: Record<string, string> | null, opts: EncodeOptions = {}): Promise<Uint8Array> {
+export async function saveSafetensors(
+  sd: StateDict,
+  path?: string,
+  metadata?: Record<string, string> | null,
+  opts: EncodeOptions = {},
+): Promise<Uint8Array> {
   const op = "saveSafetensors";
-  if (path !== undefined && (typeof path !== "string" || path === "")) throw new SafetensorsError(`${op}: the path must be a non-empty string, got ${typeof path === "string" ? "an empty string" : typeof path}. Pass a file path, or leave it out to get the bytes.`);
+  if (path !== undefined && (typeof path !== "string" || path === ""))
+    throw new SafetensorsError(
+      `${op}: the path must be a non-empty string, got ${typeof path === "string" ? "an empty string" : typeof path}. Pass a file path, or leave it out to get the bytes.`,
+    );
   const bytes = encodeStateDict(sd, metadata, opts, op);
   if (path === undefined) return bytes;
   const fs = await nodeFs(op);
@@ -211,12 +287,24 @@ export async function loadSafetensors(pathOrBytes: string | Uint8Array): Promise
     }
     return decodeStateDict(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), op);
   }
-  if (!(pathOrBytes instanceof Uint8Array)) throw new SafetensorsError(`loadSafetensors: expected a file path or bytes (a Uint8Array), got ${pathOrBytes === null ? "null" : typeof pathOrBytes}.`);
+  if (!(pathOrBytes instanceof Uint8Array))
+    throw new SafetensorsError(
+      `loadSafetensors: expected a file path or bytes (a Uint8Array), got ${pathOrBytes === null ? "null" : typeof pathOrBytes}.`,
+    );
   return decodeStateDict(pathOrBytes, "loadSafetensors");
 }
 
 export {
-  type LayerSpec, type ArchitectureSpec, METADATA_KEYS, KNOWN_LAYERS, LastStep, SpecModel, buildModel, describeModel, modelMetadata, readModelMetadata,
+  type LayerSpec,
+  type ArchitectureSpec,
+  METADATA_KEYS,
+  KNOWN_LAYERS,
+  LastStep,
+  SpecModel,
+  buildModel,
+  describeModel,
+  modelMetadata,
+  readModelMetadata,
 } from "./model.js";
 
 /** Options of saveModel: the architecture (default: describeModel(model)), the preprocessing to record, and more metadata strings. */
@@ -251,7 +339,8 @@ export async function saveModel(model: Module, path?: string, opts: SaveModelOpt
  * preprocessing. A file without an architecture (weights only) is refused, naming what is missing.
  */
 export async function loadModel<P = unknown>(pathOrBytes: string | Uint8Array): Promise<LoadedModel<P>> {
-  let bytes: Uint8Array, what = "the bytes";
+  let bytes: Uint8Array,
+    what = "the bytes";
   if (typeof pathOrBytes === "string") {
     const fs = await nodeFs("loadModel");
     what = JSON.stringify(pathOrBytes);
@@ -262,7 +351,10 @@ export async function loadModel<P = unknown>(pathOrBytes: string | Uint8Array): 
       throw fsError("loadModel", "read", pathOrBytes, e, "Check the path.");
     }
   } else if (pathOrBytes instanceof Uint8Array) bytes = pathOrBytes;
-  else throw new SafetensorsError(`loadModel: expected a file path or bytes (a Uint8Array), got ${pathOrBytes === null ? "null" : typeof pathOrBytes}.`);
+  else
+    throw new SafetensorsError(
+      `loadModel: expected a file path or bytes (a Uint8Array), got ${pathOrBytes === null ? "null" : typeof pathOrBytes}.`,
+    );
   const op = `loadModel(${what})`;
   const { tensors, metadata } = decodeSafetensors(bytes, { op });
   const { architecture, preprocessing } = readModelMetadata(metadata, what);

@@ -87,13 +87,17 @@ function isPixelData(s: object): s is PixelData {
 }
 
 function checkSide(op: string, what: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new ValueError(`${op}: ${what} must be an integer >= 1, got ${String(v)}.`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1)
+    throw new ValueError(`${op}: ${what} must be an integer >= 1, got ${String(v)}.`);
   return v;
 }
 
 /** A scratch 2D canvas (OffscreenCanvas, else a DOM canvas), or null outside browsers and workers. */
 function scratchCanvas(w: number, h: number): CanvasLike | null {
-  const g = globalThis as { OffscreenCanvas?: new (w: number, h: number) => CanvasLike; document?: { createElement(tag: "canvas"): CanvasLike } };
+  const g = globalThis as {
+    OffscreenCanvas?: new (w: number, h: number) => CanvasLike;
+    document?: { createElement(tag: "canvas"): CanvasLike };
+  };
   if (typeof g.OffscreenCanvas === "function") return new g.OffscreenCanvas(w, h);
   if (g.document && typeof g.document.createElement === "function") {
     const c = g.document.createElement("canvas");
@@ -112,7 +116,9 @@ function context2d(canvas: CanvasLike): Context2DLike | null {
 function drawAndRead(source: object, w: number, h: number): PixelData {
   const canvas = scratchCanvas(w, h);
   if (!canvas) {
-    throw new ValueError(`${OP_IN}: this source has to be drawn on a canvas, and there is no OffscreenCanvas or document here (Node?). Pass an ImageData-like object { data: Uint8ClampedArray, width, height } instead.`);
+    throw new ValueError(
+      `${OP_IN}: this source has to be drawn on a canvas, and there is no OffscreenCanvas or document here (Node?). Pass an ImageData-like object { data: Uint8ClampedArray, width, height } instead.`,
+    );
   }
   const ctx = context2d(canvas);
   if (!ctx) throw new ValueError(`${OP_IN}: could not get a 2D context on a scratch canvas.`);
@@ -123,25 +129,40 @@ function drawAndRead(source: object, w: number, h: number): PixelData {
 /** The RGBA pixels of any source. */
 function readPixels(source: PixelSource): PixelData {
   if (source === null || typeof source !== "object") {
-    throw new ValueError(`${OP_IN}: expected a canvas, ImageData, image, ImageBitmap or an ImageData-like { data, width, height }, got ${source === null ? "null" : typeof source}.`);
+    throw new ValueError(
+      `${OP_IN}: expected a canvas, ImageData, image, ImageBitmap or an ImageData-like { data, width, height }, got ${source === null ? "null" : typeof source}.`,
+    );
   }
   if (isPixelData(source)) {
     const { data, width, height } = source;
     checkSide(OP_IN, "width", width);
     checkSide(OP_IN, "height", height);
     if (!(data instanceof Uint8ClampedArray || data instanceof Uint8Array)) {
-      throw new DTypeError(`${OP_IN}: data must be a Uint8ClampedArray or Uint8Array of RGBA bytes, got ${Object.prototype.toString.call(data).slice(8, -1)}.`);
+      throw new DTypeError(
+        `${OP_IN}: data must be a Uint8ClampedArray or Uint8Array of RGBA bytes, got ${Object.prototype.toString.call(data).slice(8, -1)}.`,
+      );
     }
     if (data.length !== width * height * 4) {
-      throw new ShapeError(`${OP_IN}: data has ${data.length} bytes; a ${width} x ${height} image has ${width * height * 4} (4 per pixel, RGBA). Pass RGBA even for gray images.`);
+      throw new ShapeError(
+        `${OP_IN}: data has ${data.length} bytes; a ${width} x ${height} image has ${width * height * 4} (4 per pixel, RGBA). Pass RGBA even for gray images.`,
+      );
     }
     return source;
   }
-  const s = source as Partial<CanvasLike> & { naturalWidth?: number; naturalHeight?: number; videoWidth?: number; videoHeight?: number; complete?: boolean };
+  const s = source as Partial<CanvasLike> & {
+    naturalWidth?: number;
+    naturalHeight?: number;
+    videoWidth?: number;
+    videoHeight?: number;
+    complete?: boolean;
+  };
   // an <img> or <video>: its natural size (width/height are the layout size)
-  let w = s.naturalWidth ?? s.videoWidth ?? s.width, h = s.naturalHeight ?? s.videoHeight ?? s.height;
+  const w = s.naturalWidth ?? s.videoWidth ?? s.width,
+    h = s.naturalHeight ?? s.videoHeight ?? s.height;
   if (s.naturalWidth === 0 || s.videoWidth === 0) {
-    throw new ValueError(`${OP_IN}: the image or video has no pixels yet (width 0): wait until it has loaded (await img.decode(), or the video's "loadeddata" event).`);
+    throw new ValueError(
+      `${OP_IN}: the image or video has no pixels yet (width 0): wait until it has loaded (await img.decode(), or the video's "loadeddata" event).`,
+    );
   }
   checkSide(OP_IN, "the source's width", w);
   checkSide(OP_IN, "the source's height", h);
@@ -156,7 +177,9 @@ function readPixels(source: PixelSource): PixelData {
 /** Source coordinate of output index `i` for F.interpolate's (in / out) scale, in float32 as PyTorch's CPU kernel computes it. */
 function linearTaps(inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w1: Float64Array } {
   const scale = Math.fround(inSize / outSize);
-  const i0 = new Int32Array(outSize), i1 = new Int32Array(outSize), w1 = new Float64Array(outSize);
+  const i0 = new Int32Array(outSize),
+    i1 = new Int32Array(outSize),
+    w1 = new Float64Array(outSize);
   for (let i = 0; i < outSize; i++) {
     let src = Math.fround(Math.fround(scale * Math.fround(i + 0.5)) - 0.5);
     if (src < 0) src = 0;
@@ -178,7 +201,8 @@ function nearestTaps(inSize: number, outSize: number): Int32Array {
 function parseSize(size: FromPixelsOptions["size"]): [number, number] | null {
   if (size === undefined) return null;
   const pair = typeof size === "number" ? [size, size] : size;
-  if (!Array.isArray(pair) || pair.length !== 2) throw new ValueError(`${OP_IN}: size must be [height, width] or one number, got ${JSON.stringify(size)}.`);
+  if (!Array.isArray(pair) || pair.length !== 2)
+    throw new ValueError(`${OP_IN}: size must be [height, width] or one number, got ${JSON.stringify(size)}.`);
   return [checkSide(OP_IN, "size's height", pair[0]), checkSide(OP_IN, "size's width", pair[1])];
 }
 
@@ -197,11 +221,16 @@ function parseSize(size: FromPixelsOptions["size"]): [number, number] | null {
  */
 export function fromPixels(source: PixelSource, opts: FromPixelsOptions = {}): Tensor {
   const channels = opts.channels ?? 3;
-  if (channels !== 1 && channels !== 3 && channels !== 4) throw new ValueError(`${OP_IN}: channels must be 1, 3 or 4, got ${String(channels)}.`);
+  if (channels !== 1 && channels !== 3 && channels !== 4)
+    throw new ValueError(`${OP_IN}: channels must be 1, 3 or 4, got ${String(channels)}.`);
   const dtype = opts.dtype ?? "float32";
-  if (dtype !== "float32" && dtype !== "float64" && dtype !== "int32") throw new DTypeError(`${OP_IN}: dtype must be "float32", "float64" (values in [0, 1]) or "int32" (0-255), got ${JSON.stringify(dtype)}.`);
+  if (dtype !== "float32" && dtype !== "float64" && dtype !== "int32")
+    throw new DTypeError(
+      `${OP_IN}: dtype must be "float32", "float64" (values in [0, 1]) or "int32" (0-255), got ${JSON.stringify(dtype)}.`,
+    );
   const mode = opts.mode ?? "bilinear";
-  if (mode !== "bilinear" && mode !== "nearest") throw new ValueError(`${OP_IN}: mode must be "bilinear" or "nearest", got ${JSON.stringify(mode)}.`);
+  if (mode !== "bilinear" && mode !== "nearest")
+    throw new ValueError(`${OP_IN}: mode must be "bilinear" or "nearest", got ${JSON.stringify(mode)}.`);
   const size = parseSize(opts.size);
   const { data, width: W, height: H } = readPixels(source);
   const [h, w] = size ?? [H, W];
@@ -215,20 +244,30 @@ export function fromPixels(source: PixelSource, opts: FromPixelsOptions = {}): T
     }
     return new Tensor(out, shape);
   }
-  const put = (o: number, v: number) => { out[o] = ints ? Math.round(v * 255) : v; };
+  const put = (o: number, v: number) => {
+    out[o] = ints ? Math.round(v * 255) : v;
+  };
   if (mode === "nearest") {
-    const ys = nearestTaps(H, h), xs = nearestTaps(W, w);
+    const ys = nearestTaps(H, h),
+      xs = nearestTaps(W, w);
     for (let c = 0; c < channels; c++) {
       for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) put((c * h + y) * w + x, data[(ys[y]! * W + xs[x]!) * 4 + c]! / 255);
     }
   } else {
-    const ty = linearTaps(H, h), tx = linearTaps(W, w);
+    const ty = linearTaps(H, h),
+      tx = linearTaps(W, w);
     for (let c = 0; c < channels; c++) {
       const at = (y: number, x: number) => Math.fround(data[(y * W + x) * 4 + c]! / 255);
       for (let y = 0; y < h; y++) {
-        const y0 = ty.i0[y]!, y1 = ty.i1[y]!, wy1 = ty.w1[y]!, wy0 = 1 - wy1;
+        const y0 = ty.i0[y]!,
+          y1 = ty.i1[y]!,
+          wy1 = ty.w1[y]!,
+          wy0 = 1 - wy1;
         for (let x = 0; x < w; x++) {
-          const x0 = tx.i0[x]!, x1 = tx.i1[x]!, wx1 = tx.w1[x]!, wx0 = 1 - wx1;
+          const x0 = tx.i0[x]!,
+            x1 = tx.i1[x]!,
+            wx1 = tx.w1[x]!,
+            wx0 = 1 - wx1;
           put((c * h + y) * w + x, wy0 * (wx0 * at(y0, x0) + wx1 * at(y0, x1)) + wy1 * (wx0 * at(y1, x0) + wx1 * at(y1, x1)));
         }
       }
@@ -253,11 +292,15 @@ export function toPixels(tensor: Tensor, canvas?: CanvasLike): PixelData {
   if (!(tensor instanceof Tensor)) throw new ValueError(`${OP_OUT}: expected a Tensor, got ${tensor === null ? "null" : typeof tensor}.`);
   const shape = tensor.shape;
   if (shape.length !== 2 && shape.length !== 3) {
-    throw new ShapeError(`${OP_OUT}: expected a [C, H, W] or [H, W] tensor, got shape [${shape.join(", ")}] (rank ${shape.length}). Select one image of a batch first (x.select(0, i)).`);
+    throw new ShapeError(
+      `${OP_OUT}: expected a [C, H, W] or [H, W] tensor, got shape [${shape.join(", ")}] (rank ${shape.length}). Select one image of a batch first (x.select(0, i)).`,
+    );
   }
   const [C, H, W] = shape.length === 2 ? [1, shape[0]!, shape[1]!] : [shape[0]!, shape[1]!, shape[2]!];
   if (C !== 1 && C !== 3 && C !== 4) {
-    throw new ShapeError(`${OP_OUT}: the channel dim (dim 0 of [C, H, W]) must be 1, 3 or 4, got ${C} in shape [${shape.join(", ")}]. For an [H, W, C] tensor, permute([2, 0, 1]) first.`);
+    throw new ShapeError(
+      `${OP_OUT}: the channel dim (dim 0 of [C, H, W]) must be 1, 3 or 4, got ${C} in shape [${shape.join(", ")}]. For an [H, W, C] tensor, permute([2, 0, 1]) first.`,
+    );
   }
   if (H === 0 || W === 0) throw new ShapeError(`${OP_OUT}: an image needs at least one pixel, got shape [${shape.join(", ")}].`);
   const s = tensor.storage;
@@ -267,8 +310,11 @@ export function toPixels(tensor: Tensor, canvas?: CanvasLike): PixelData {
   for (let i = 0; i < s.length; i++) {
     const v = s[i]!;
     if (!Number.isFinite(v)) {
-      const c = Math.floor(i / n), p = i % n;
-      throw new ValueError(`${OP_OUT}: the tensor has a non-finite value ${v} at [${shape.length === 3 ? `${c}, ` : ""}${Math.floor(p / W)}, ${p % W}]; pixels must be finite. Replace them first (tl.where(x.isfinite(), x, 0)).`);
+      const c = Math.floor(i / n),
+        p = i % n;
+      throw new ValueError(
+        `${OP_OUT}: the tensor has a non-finite value ${v} at [${shape.length === 3 ? `${c}, ` : ""}${Math.floor(p / W)}, ${p % W}]; pixels must be finite. Replace them first (tl.where(x.isfinite(), x, 0)).`,
+      );
     }
   }
   for (let c = 0; c < 4; c++) {
@@ -282,7 +328,10 @@ export function toPixels(tensor: Tensor, canvas?: CanvasLike): PixelData {
   const g = globalThis as { ImageData?: new (data: Uint8ClampedArray, w: number, h: number) => PixelData };
   const image: PixelData = typeof g.ImageData === "function" ? new g.ImageData(bytes, W, H) : { data: bytes, width: W, height: H };
   if (canvas !== undefined) {
-    if (canvas === null || typeof canvas.getContext !== "function") throw new ValueError(`${OP_OUT}: canvas must be an HTMLCanvasElement or OffscreenCanvas (something with getContext), got ${canvas === null ? "null" : typeof canvas}.`);
+    if (canvas === null || typeof canvas.getContext !== "function")
+      throw new ValueError(
+        `${OP_OUT}: canvas must be an HTMLCanvasElement or OffscreenCanvas (something with getContext), got ${canvas === null ? "null" : typeof canvas}.`,
+      );
     canvas.width = W;
     canvas.height = H;
     const ctx = canvas.getContext("2d") as Context2DLike | null;

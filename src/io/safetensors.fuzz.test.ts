@@ -18,16 +18,47 @@ describe("safetensors fuzzer (subset)", () => {
   before(async () => void (result = await runWatched(SEED, 0, SUBSET, 60_000)));
 
   it(`${SUBSET} mutated files: no input in a failure class, no hang`, () => {
-    const failed = FAILURE_CLASSES.flatMap((c) => [[c, result.counts[c]], [`writer ${c}`, result.writer[c]]] as const).filter(([, n]) => n! > 0);
+    const failed = FAILURE_CLASSES.flatMap(
+      (c) =>
+        [
+          [c, result.counts[c]],
+          [`writer ${c}`, result.writer[c]],
+        ] as const,
+    ).filter(([, n]) => n! > 0);
     assert.deepEqual(failed, [], result.failures.map((f) => `${f.cls} at input ${f.index} (${f.label}): ${f.detail}`).join("\n"));
     assert.deepEqual(result.hangs, []);
   });
 
   it("the subset reaches every rule of the oracle and every mutation, accepting and refusing", () => {
     for (const rule of ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "T1", "T2", "W1", "W2", "W3", "W4", "W5", "W6", "W7"]) {
-      assert.ok(Object.keys(result.rules).some((r) => r.startsWith(rule)), `no input refused by ${rule}: ${JSON.stringify(result.rules)}`);
+      assert.ok(
+        Object.keys(result.rules).some((r) => r.startsWith(rule)),
+        `no input refused by ${rule}: ${JSON.stringify(result.rules)}`,
+      );
     }
-    for (const label of ["valid", "bit-flip", "header-byte", "length-field", "truncate", "trailing-bytes", "utf8", "header-form", "offset", "swap-offsets", "dtype", "shape", "offset-form", "duplicate-name", "dup-field", "drop-field", "extra-field", "entry-form", "metadata", "name", "deep"]) {
+    for (const label of [
+      "valid",
+      "bit-flip",
+      "header-byte",
+      "length-field",
+      "truncate",
+      "trailing-bytes",
+      "utf8",
+      "header-form",
+      "offset",
+      "swap-offsets",
+      "dtype",
+      "shape",
+      "offset-form",
+      "duplicate-name",
+      "dup-field",
+      "drop-field",
+      "extra-field",
+      "entry-form",
+      "metadata",
+      "name",
+      "deep",
+    ]) {
       assert.ok((result.labels[label] ?? 0) > 0, `mutation ${label} never ran`);
     }
     assert.ok(result.counts["ok-accepted"]! > SUBSET / 10, `only ${result.counts["ok-accepted"]} accepted`);
@@ -52,19 +83,42 @@ describe("the fuzzer's check catches each failure class", () => {
   };
 
   it("an exception that is not a library error", () => {
-    const lib = planted({ decodeSafetensors: (b) => { if (b.length % 3 === 0) throw new RangeError("offset out of bounds"); return io.decodeSafetensors(b); } });
+    const lib = planted({
+      decodeSafetensors: (b) => {
+        if (b.length % 3 === 0) throw new RangeError("offset out of bounds");
+        return io.decodeSafetensors(b);
+      },
+    });
     assert.ok(countIn(lib, "non-library-error") > 0);
   });
   it("a silent difference (a tensor lost on load)", () => {
-    const lib = planted({ decodeSafetensors: (b) => { const r = io.decodeSafetensors(b); return { ...r, tensors: dropFirst(r.tensors) }; } });
+    const lib = planted({
+      decodeSafetensors: (b) => {
+        const r = io.decodeSafetensors(b);
+        return { ...r, tensors: dropFirst(r.tensors) };
+      },
+    });
     assert.ok(countIn(lib, "silent-difference") > 0);
   });
   it("a valid input refused (null metadata, as before issue #13)", () => {
-    const lib = planted({ decodeSafetensors: (b) => { if (/"__metadata__":\s*null/.test(new TextDecoder().decode(b))) throw new io.SafetensorsError("decodeSafetensors: planted"); return io.decodeSafetensors(b); } });
+    const lib = planted({
+      decodeSafetensors: (b) => {
+        if (/"__metadata__":\s*null/.test(new TextDecoder().decode(b))) throw new io.SafetensorsError("decodeSafetensors: planted");
+        return io.decodeSafetensors(b);
+      },
+    });
     assert.ok(countIn(lib, "valid-refused") > 0);
   });
   it("an invalid input accepted (a refusal swallowed)", () => {
-    const lib = planted({ decodeSafetensors: (b) => { try { return io.decodeSafetensors(b); } catch { return { tensors: Object.create(null), metadata: Object.create(null) }; } } });
+    const lib = planted({
+      decodeSafetensors: (b) => {
+        try {
+          return io.decodeSafetensors(b);
+        } catch {
+          return { tensors: Object.create(null), metadata: Object.create(null) };
+        }
+      },
+    });
     assert.ok(countIn(lib, "invalid-accepted") > 0);
   });
   it("a round trip that changes data (a tensor lost on save)", () => {
@@ -91,9 +145,15 @@ describe("the fuzzer's check catches each failure class", () => {
       return b;
     };
     // a zero-size tensor listed after another that starts at its offset
-    assert.equal(judge(file('{"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}', 4)).ok, true);
+    assert.equal(
+      judge(file('{"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}', 4)).ok,
+      true,
+    );
     assert.equal(judge(file('{"__metadata__":null}')).ok, true);
-    assert.equal(judge(file('{"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}')).ok, false);
+    assert.equal(
+      judge(file('{"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},"a":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}')).ok,
+      false,
+    );
     assert.equal(check(file('{"__proto__":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}', 2)).cls, "ok-accepted");
   });
 });

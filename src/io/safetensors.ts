@@ -21,8 +21,28 @@ import { TensorloomError } from "../tensor/errors.js";
 
 /** Every dtype of the format, in the reference implementation's enum order (the write order, reversed). */
 export const SAFETENSORS_DTYPES = [
-  "BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ", "F8_E5M2FNUZ",
-  "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64",
+  "BOOL",
+  "F4",
+  "F6_E2M3",
+  "F6_E3M2",
+  "U8",
+  "I8",
+  "F8_E5M2",
+  "F8_E4M3",
+  "F8_E8M0",
+  "F8_E4M3FNUZ",
+  "F8_E5M2FNUZ",
+  "I16",
+  "U16",
+  "F16",
+  "BF16",
+  "I32",
+  "U32",
+  "F32",
+  "C64",
+  "F64",
+  "I64",
+  "U64",
 ] as const;
 
 /** The element types of the safetensors format ("F32", "I64", "BF16"...), as the format's spec spells them. */
@@ -44,8 +64,28 @@ export class SafetensorsError extends TensorloomError {
 
 /** Bits per element (sub-byte dtypes pack; a tensor of them must fill whole bytes). */
 export const BIT_SIZE: Readonly<Record<SafetensorsDType, number>> = Object.freeze({
-  BOOL: 8, F4: 4, F6_E2M3: 6, F6_E3M2: 6, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8, F8_E4M3FNUZ: 8, F8_E5M2FNUZ: 8,
-  I16: 16, U16: 16, F16: 16, BF16: 16, I32: 32, U32: 32, F32: 32, C64: 64, F64: 64, I64: 64, U64: 64,
+  BOOL: 8,
+  F4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  F8_E4M3FNUZ: 8,
+  F8_E5M2FNUZ: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  C64: 64,
+  F64: 64,
+  I64: 64,
+  U64: 64,
 });
 const RANK = new Map<string, number>(SAFETENSORS_DTYPES.map((d, i) => [d, i]));
 const isDType = (d: unknown): d is SafetensorsDType => typeof d === "string" && RANK.has(d);
@@ -63,7 +103,8 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!, y = b.codePointAt(i)!;
+    const x = a.codePointAt(i)!,
+      y = b.codePointAt(i)!;
     if (x !== y) return x - y;
     if (x > 0xffff) i++;
   }
@@ -78,48 +119,77 @@ const describe = (v: unknown): string => {
 };
 
 /** Serialise named tensors (and optional string metadata) to safetensors bytes. */
-export function encodeSafetensors(tensors: Record<string, RawTensor>, metadata?: Record<string, string> | null, op = "encodeSafetensors"): Uint8Array {
+export function encodeSafetensors(
+  tensors: Record<string, RawTensor>,
+  metadata?: Record<string, string> | null,
+  op = "encodeSafetensors",
+): Uint8Array {
   if (!isLittleEndian) throw new SafetensorsError(`${op}: this platform is big-endian; writing little-endian data is not implemented.`);
-  if (typeof tensors !== "object" || tensors === null) throw new SafetensorsError(`${op}: expected an object of named tensors, got ${describe(tensors)}.`);
+  if (typeof tensors !== "object" || tensors === null)
+    throw new SafetensorsError(`${op}: expected an object of named tensors, got ${describe(tensors)}.`);
   const names = Object.keys(tensors);
   for (const name of names) {
     const t = tensors[name];
-    if (name === "__metadata__") throw new SafetensorsError(`${op}: "__metadata__" is reserved for the file's metadata and cannot name a tensor. Rename the tensor.`);
-    if (LONE_SURROGATE.test(name)) throw new SafetensorsError(`${op}: tensor name ${JSON.stringify(name)} has an unpaired UTF-16 surrogate, which UTF-8 cannot store. Rename the tensor.`);
+    if (name === "__metadata__")
+      throw new SafetensorsError(`${op}: "__metadata__" is reserved for the file's metadata and cannot name a tensor. Rename the tensor.`);
+    if (LONE_SURROGATE.test(name))
+      throw new SafetensorsError(
+        `${op}: tensor name ${JSON.stringify(name)} has an unpaired UTF-16 surrogate, which UTF-8 cannot store. Rename the tensor.`,
+      );
     if (typeof t !== "object" || t === null || !isDType(t.dtype) || !Array.isArray(t.shape) || !(t.bytes instanceof Uint8Array)) {
       throw new SafetensorsError(`${op}: entry "${name}" is not a raw tensor { dtype, shape, bytes } (got ${describe(t)}).`);
     }
-    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new SafetensorsError(`${op}: tensor "${name}" has shape ${JSON.stringify(t.shape)}; dims must be non-negative integers.`);
+    if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      throw new SafetensorsError(`${op}: tensor "${name}" has shape ${JSON.stringify(t.shape)}; dims must be non-negative integers.`);
     // the readers' arithmetic: a running element count (a zero dim late does not save an overflow early)
     const numel = runningNumel(t.shape);
-    if (numel === undefined) throw new SafetensorsError(`${op}: tensor "${name}" has shape [${t.shape.join(", ")}], whose running element count overflows 64 bits, so readers refuse it. Put the zero dim first or drop the tensor.`);
+    if (numel === undefined)
+      throw new SafetensorsError(
+        `${op}: tensor "${name}" has shape [${t.shape.join(", ")}], whose running element count overflows 64 bits, so readers refuse it. Put the zero dim first or drop the tensor.`,
+      );
     const bits = mul(numel, BIT_SIZE[t.dtype]);
-    if (typeof bits === "number" && bits % 8 !== 0) throw new SafetensorsError(`${op}: tensor "${name}" is ${t.dtype} [${t.shape.join(", ")}]: ${bits} bits, not a whole number of bytes. Pad the element count.`);
-    if (bits !== t.bytes.length * 8) throw new SafetensorsError(`${op}: tensor "${name}" has ${t.bytes.length} bytes but ${t.dtype} [${t.shape.join(", ")}] needs ${typeof bits === "number" ? bits / 8 : bits / 8n}.`);
+    if (typeof bits === "number" && bits % 8 !== 0)
+      throw new SafetensorsError(
+        `${op}: tensor "${name}" is ${t.dtype} [${t.shape.join(", ")}]: ${bits} bits, not a whole number of bytes. Pad the element count.`,
+      );
+    if (bits !== t.bytes.length * 8)
+      throw new SafetensorsError(
+        `${op}: tensor "${name}" has ${t.bytes.length} bytes but ${t.dtype} [${t.shape.join(", ")}] needs ${typeof bits === "number" ? bits / 8 : bits / 8n}.`,
+      );
   }
   names.sort((a, b) => RANK.get(tensors[b]!.dtype)! - RANK.get(tensors[a]!.dtype)! || compareCodePoints(a, b));
   // Written by hand, not through an object and JSON.stringify: a tensor named "__proto__" would
   // set the object's prototype instead of adding a key.
   const parts: string[] = [];
   if (metadata !== undefined && metadata !== null) {
-    if (typeof metadata !== "object" || Array.isArray(metadata)) throw new SafetensorsError(`${op}: metadata must be an object of strings, got ${describe(metadata)}.`);
+    if (typeof metadata !== "object" || Array.isArray(metadata))
+      throw new SafetensorsError(`${op}: metadata must be an object of strings, got ${describe(metadata)}.`);
     const keys = Object.keys(metadata);
     for (const k of keys) {
       const v = metadata[k];
-      if (typeof v !== "string") throw new SafetensorsError(`${op}: metadata "${k}" is ${describe(v)}; the format stores only strings. Convert it with String() or JSON.stringify().`);
-      if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v)) throw new SafetensorsError(`${op}: metadata "${k}" has an unpaired UTF-16 surrogate, which UTF-8 cannot store.`);
+      if (typeof v !== "string")
+        throw new SafetensorsError(
+          `${op}: metadata "${k}" is ${describe(v)}; the format stores only strings. Convert it with String() or JSON.stringify().`,
+        );
+      if (LONE_SURROGATE.test(k) || LONE_SURROGATE.test(v))
+        throw new SafetensorsError(`${op}: metadata "${k}" has an unpaired UTF-16 surrogate, which UTF-8 cannot store.`);
     }
     if (keys.length > 0) parts.push(`"__metadata__":{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata[k])}`).join(",")}}`);
   }
   let offset = 0;
   for (const name of names) {
     const t = tensors[name]!;
-    parts.push(`${JSON.stringify(name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${offset + t.bytes.length}]}`);
+    parts.push(
+      `${JSON.stringify(name)}:{"dtype":"${t.dtype}","shape":[${t.shape.join(",")}],"data_offsets":[${offset},${offset + t.bytes.length}]}`,
+    );
     offset += t.bytes.length;
   }
   const text = new TextEncoder().encode(`{${parts.join(",")}}`);
   const headerLength = Math.ceil(text.length / 8) * 8;
-  if (headerLength > MAX_HEADER_BYTES) throw new SafetensorsError(`${op}: the header would be ${headerLength} bytes, over the format's ${MAX_HEADER_BYTES}-byte limit (readers refuse it). Use shorter names or less metadata, or split the tensors over several files.`);
+  if (headerLength > MAX_HEADER_BYTES)
+    throw new SafetensorsError(
+      `${op}: the header would be ${headerLength} bytes, over the format's ${MAX_HEADER_BYTES}-byte limit (readers refuse it). Use shorter names or less metadata, or split the tensors over several files.`,
+    );
   const out = new Uint8Array(8 + headerLength + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
   out.set(text, 8);
@@ -156,14 +226,26 @@ class JsonObject {
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const FIELDS = ["dtype", "shape", "data_offsets"];
 const HEX4 = /^[0-9a-fA-F]{4}$/;
-const SIMPLE_ESCAPES = new Map([['"', '"'], ["\\", "\\"], ["/", "/"], ["b", "\b"], ["f", "\f"], ["n", "\n"], ["r", "\r"], ["t", "\t"]]);
+const SIMPLE_ESCAPES = new Map([
+  ['"', '"'],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["b", "\b"],
+  ["f", "\f"],
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "\t"],
+]);
 
 type Json = null | boolean | string | number | JsonNumber | Json[] | JsonObject;
 
 class HeaderParser {
   private i = 0;
   private depth = 0;
-  constructor(private readonly s: string, private readonly op: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly op: string,
+  ) {}
 
   private fail(what: string): never {
     throw new SafetensorsError(`${this.op}: the header is not valid JSON: ${what} at character ${this.i}.`);
@@ -175,7 +257,9 @@ class HeaderParser {
   }
   parseDocument(): JsonObject {
     if (this.s.charCodeAt(0) !== 0x7b) {
-      throw new SafetensorsError(`${this.op}: the header must be a JSON object starting with "{" at its first byte; it starts with ${JSON.stringify(this.s.slice(0, 20))}. The file is corrupt or not a safetensors file.`);
+      throw new SafetensorsError(
+        `${this.op}: the header must be a JSON object starting with "{" at its first byte; it starts with ${JSON.stringify(this.s.slice(0, 20))}. The file is corrupt or not a safetensors file.`,
+      );
     }
     const top = this.value() as JsonObject;
     this.ws();
@@ -193,7 +277,11 @@ class HeaderParser {
     }
     if (c === 0x22) return this.string();
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, v] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (this.s.startsWith(word, this.i)) {
         this.i += word.length;
         return v;
@@ -302,7 +390,8 @@ class HeaderParser {
     }
   }
   private number(): number | JsonNumber {
-    const s = this.s, start = this.i;
+    const s = this.s,
+      start = this.i;
     let i = start;
     const negative = s.charCodeAt(i) === 0x2d;
     if (negative) i++;
@@ -391,14 +480,26 @@ export interface DecodeOptions {
 }
 
 /** Parse safetensors bytes; every structural problem is a SafetensorsError saying what and where. */
-export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): { tensors: Record<string, RawTensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  opts: DecodeOptions = {},
+): { tensors: Record<string, RawTensor>; metadata: Record<string, string> } {
   const op = opts.op ?? "decodeSafetensors";
   if (!(bytes instanceof Uint8Array)) throw new SafetensorsError(`${op}: expected bytes (a Uint8Array), got ${describe(bytes)}.`);
-  if (bytes.length < 8) throw new SafetensorsError(`${op}: the file is ${bytes.length} bytes long, too short for the 8-byte header length. It is truncated or not a safetensors file.`);
+  if (bytes.length < 8)
+    throw new SafetensorsError(
+      `${op}: the file is ${bytes.length} bytes long, too short for the 8-byte header length. It is truncated or not a safetensors file.`,
+    );
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
-  if (n64 > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`${op}: the header claims ${n64} bytes, more than the ${MAX_HEADER_BYTES}-byte limit. The file is corrupt or not a safetensors file.`);
+  if (n64 > BigInt(MAX_HEADER_BYTES))
+    throw new SafetensorsError(
+      `${op}: the header claims ${n64} bytes, more than the ${MAX_HEADER_BYTES}-byte limit. The file is corrupt or not a safetensors file.`,
+    );
   const n = Number(n64);
-  if (8 + n > bytes.length) throw new SafetensorsError(`${op}: the header claims ${n} bytes but only ${bytes.length - 8} follow the length field. The file is truncated.`);
+  if (8 + n > bytes.length)
+    throw new SafetensorsError(
+      `${op}: the header claims ${n} bytes but only ${bytes.length - 8} follow the length field. The file is truncated.`,
+    );
   let text: string;
   try {
     // ignoreBOM keeps a leading byte-order mark, so that it is refused like any other non-"{" start
@@ -414,29 +515,43 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
   const metadata: Record<string, string> = Object.create(null);
   const spans: { name: string; begin: U64; end: U64; dtype: SafetensorsDType; shape: U64[] }[] = [];
   for (let t = 0; t < header.keys.length; t++) {
-    const name = header.keys[t]!, info = header.values[t]!;
+    const name = header.keys[t]!,
+      info = header.values[t]!;
     if (name === "__metadata__") {
       if (info === null) continue; // allowed, as the reference reads it: no metadata
-      if (!(info instanceof JsonObject)) throw new SafetensorsError(`${op}: "__metadata__" is ${jsonText(info)}; it must be null or an object mapping strings to strings.`);
+      if (!(info instanceof JsonObject))
+        throw new SafetensorsError(`${op}: "__metadata__" is ${jsonText(info)}; it must be null or an object mapping strings to strings.`);
       for (let j = 0; j < info.keys.length; j++) {
-        const k = info.keys[j]!, v = info.values[j]!;
-        if (typeof v !== "string") throw new SafetensorsError(`${op}: "__metadata__" entry ${JSON.stringify(k)} is ${jsonText(v)}; the format allows only string values.`);
+        const k = info.keys[j]!,
+          v = info.values[j]!;
+        if (typeof v !== "string")
+          throw new SafetensorsError(
+            `${op}: "__metadata__" entry ${JSON.stringify(k)} is ${jsonText(v)}; the format allows only string values.`,
+          );
         metadata[k] = v;
       }
       continue;
     }
-    if (!(info instanceof JsonObject)) throw new SafetensorsError(`${op}: ${where(name)} is ${jsonText(info)}; it must be an object { "dtype", "shape", "data_offsets" }.`);
+    if (!(info instanceof JsonObject))
+      throw new SafetensorsError(`${op}: ${where(name)} is ${jsonText(info)}; it must be an object { "dtype", "shape", "data_offsets" }.`);
     const dtype = info.get("dtype");
-    if (!isDType(dtype)) throw new SafetensorsError(`${op}: ${where(name)} has ${dtype === undefined ? "no dtype" : `unknown dtype ${jsonText(dtype)}`}; the format's dtypes are ${SAFETENSORS_DTYPES.join(", ")}.`);
+    if (!isDType(dtype))
+      throw new SafetensorsError(
+        `${op}: ${where(name)} has ${dtype === undefined ? "no dtype" : `unknown dtype ${jsonText(dtype)}`}; the format's dtypes are ${SAFETENSORS_DTYPES.join(", ")}.`,
+      );
     const shapeJson = info.get("shape");
     const shape = u64s(shapeJson);
     if (shape === undefined) {
-      throw new SafetensorsError(`${op}: ${where(name)} has ${shapeJson === undefined ? "no shape" : `shape ${jsonText(shapeJson)}`}; a shape is an array of integers in [0, 2^64).`);
+      throw new SafetensorsError(
+        `${op}: ${where(name)} has ${shapeJson === undefined ? "no shape" : `shape ${jsonText(shapeJson)}`}; a shape is an array of integers in [0, 2^64).`,
+      );
     }
     const offJson = info.get("data_offsets");
     const off = Array.isArray(offJson) && offJson.length === 2 ? u64s(offJson) : undefined;
     if (off === undefined) {
-      throw new SafetensorsError(`${op}: ${where(name)} has ${offJson === undefined ? "no data_offsets" : `data_offsets ${jsonText(offJson)}`}; they must be [begin, end], two integers in [0, 2^64).`);
+      throw new SafetensorsError(
+        `${op}: ${where(name)} has ${offJson === undefined ? "no data_offsets" : `data_offsets ${jsonText(offJson)}`}; they must be [begin, end], two integers in [0, 2^64).`,
+      );
     }
     spans.push({ name, begin: off[0]!, end: off[1]!, dtype, shape });
   }
@@ -444,21 +559,37 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
   spans.sort((a, b) => (a.begin < b.begin ? -1 : a.begin > b.begin ? 1 : a.end < b.end ? -1 : a.end > b.end ? 1 : 0));
   let at: U64 = 0;
   for (const { name, begin, end, dtype, shape } of spans) {
-    if (begin !== at) throw new SafetensorsError(`${op}: ${where(name)} starts at byte ${begin} but the data before it ends at ${at}; tensors must tile the data section without gaps or overlaps.`);
+    if (begin !== at)
+      throw new SafetensorsError(
+        `${op}: ${where(name)} starts at byte ${begin} but the data before it ends at ${at}; tensors must tile the data section without gaps or overlaps.`,
+      );
     if (end < begin) throw new SafetensorsError(`${op}: ${where(name)} has data_offsets [${begin}, ${end}] that end before they begin.`);
     const numel = runningNumel(shape);
-    if (numel === undefined) throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
+    if (numel === undefined)
+      throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose element count overflows 64 bits.`);
     const bits = mul(numel, BIT_SIZE[dtype]);
-    if (typeof bits === "bigint" && bits > U64_MAX) throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose size in bits overflows 64 bits.`);
-    if (typeof bits === "number" ? bits % 8 !== 0 : bits % 8n !== 0n) throw new SafetensorsError(`${op}: ${where(name)} is ${dtype} [${shape.join(", ")}]: ${bits} bits, not a whole number of bytes.`);
+    if (typeof bits === "bigint" && bits > U64_MAX)
+      throw new SafetensorsError(`${op}: ${where(name)} has shape [${shape.join(", ")}], whose size in bits overflows 64 bits.`);
+    if (typeof bits === "number" ? bits % 8 !== 0 : bits % 8n !== 0n)
+      throw new SafetensorsError(`${op}: ${where(name)} is ${dtype} [${shape.join(", ")}]: ${bits} bits, not a whole number of bytes.`);
     const bytes = typeof bits === "number" ? bits / 8 : canon(bits / 8n);
-    if (sub(end, begin) !== bytes) throw new SafetensorsError(`${op}: ${where(name)} spans ${sub(end, begin)} bytes but ${dtype} [${shape.join(", ")}] needs ${bytes}.`);
-    if (end > dataLength) throw new SafetensorsError(`${op}: ${where(name)} ends at byte ${end} but the data section has ${dataLength} bytes. The file is truncated.`);
+    if (sub(end, begin) !== bytes)
+      throw new SafetensorsError(`${op}: ${where(name)} spans ${sub(end, begin)} bytes but ${dtype} [${shape.join(", ")}] needs ${bytes}.`);
+    if (end > dataLength)
+      throw new SafetensorsError(
+        `${op}: ${where(name)} ends at byte ${end} but the data section has ${dataLength} bytes. The file is truncated.`,
+      );
     at = end;
   }
-  if (at !== dataLength) throw new SafetensorsError(`${op}: the tensors cover ${at} bytes but the data section has ${dataLength}; the format allows no bytes outside a tensor. The file has trailing bytes or lost a tensor.`);
+  if (at !== dataLength)
+    throw new SafetensorsError(
+      `${op}: the tensors cover ${at} bytes but the data section has ${dataLength}; the format allows no bytes outside a tensor. The file has trailing bytes or lost a tensor.`,
+    );
   for (const { name, begin, end, dtype, shape } of spans) {
-    if (shape.some((d) => typeof d === "bigint")) throw new SafetensorsError(`${op}: tensor ${JSON.stringify(name)} has shape [${shape.join(", ")}] (valid, it holds no elements), but tensorloom's dims are at most 2^53 - 1.`);
+    if (shape.some((d) => typeof d === "bigint"))
+      throw new SafetensorsError(
+        `${op}: tensor ${JSON.stringify(name)} has shape [${shape.join(", ")}] (valid, it holds no elements), but tensorloom's dims are at most 2^53 - 1.`,
+      );
     tensors[name] = { dtype, shape: shape as number[], bytes: data.subarray(begin as number, end as number) };
   }
   return { tensors, metadata };
@@ -466,7 +597,9 @@ export function decodeSafetensors(bytes: Uint8Array, opts: DecodeOptions = {}): 
 
 /** IEEE half precision bits to a number. */
 export function halfToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+  const s = h & 0x8000 ? -1 : 1,
+    e = (h >> 10) & 0x1f,
+    f = h & 0x3ff;
   if (e === 0) return s * f * 2 ** -24;
   if (e === 31) return f ? NaN : s * Infinity;
   return s * (1 + f / 1024) * 2 ** (e - 15);

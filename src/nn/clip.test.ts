@@ -39,13 +39,17 @@ for (const backend of BACKENDS) {
 
 describe("gradient clipping", () => {
   it("skips parameters without a gradient and accepts a single tensor", () => {
-    const a = tl.zeros([2]).requiresGrad_(), b = tl.zeros([2]).requiresGrad_();
+    const a = tl.zeros([2]).requiresGrad_(),
+      b = tl.zeros([2]).requiresGrad_();
     b.grad = tl.tensor([3, 4], { dtype: "float32" });
     assert.equal(clipGradNorm([a, b], 1), 5);
     assert.equal(a.grad, null);
     assert.ok(Math.abs(b.grad.norm().item() - 1) < 1e-6);
     clipGradValue(b, 0.1);
-    assert.deepEqual(Array.from(b.grad.storage).map((v) => Math.round(v * 1e6) / 1e6), [0.1, 0.1]);
+    assert.deepEqual(
+      Array.from(b.grad.storage).map((v) => Math.round(v * 1e6) / 1e6),
+      [0.1, 0.1],
+    );
     assert.equal(clipGradNorm([a], 1), 0);
   });
   it("does not change a gradient tensor it does not own", () => {
@@ -58,7 +62,11 @@ describe("gradient clipping", () => {
   it("errors", () => {
     const p = tl.zeros([1]).requiresGrad_();
     p.grad = tl.tensor([NaN]);
-    throwsWith(() => clipGradNorm([p], 1, 2, { errorIfNonfinite: true }), tl.ValueError, /clipGradNorm: the total norm of order 2 of the gradients is NaN/);
+    throwsWith(
+      () => clipGradNorm([p], 1, 2, { errorIfNonfinite: true }),
+      tl.ValueError,
+      /clipGradNorm: the total norm of order 2 of the gradients is NaN/,
+    );
     throwsWith(() => clipGradNorm([p], 1, 0), tl.ValueError, /clipGradNorm: normType must be a positive number or Infinity, got 0/);
     throwsWith(() => clipGradValue([p], -1), tl.ValueError, /clipGradValue: clipValue must be a non-negative number, got -1/);
   });

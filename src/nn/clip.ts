@@ -36,7 +36,9 @@ export function clipGradNorm(params: Params, maxNorm: number, normType: number =
     const norms = withGrad.map((p) => p.grad!.norm(normType).item());
     const total = normType === Infinity ? Math.max(...norms) : norms.reduce((s, n) => s + n ** normType, 0) ** (1 / normType);
     if (opts.errorIfNonfinite && !Number.isFinite(total)) {
-      throw new ValueError(`clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped. Look for the NaN/inf in the loss or gradients, or pass errorIfNonfinite: false.`);
+      throw new ValueError(
+        `clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped. Look for the NaN/inf in the loss or gradients, or pass errorIfNonfinite: false.`,
+      );
     }
     const coef = Math.min(1, maxNorm / (total + 1e-6));
     for (const p of withGrad) p.grad = mul(p.grad!, coef);

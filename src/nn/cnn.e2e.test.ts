@@ -10,7 +10,10 @@ const { nn, F } = tl;
 class TinyCnn extends nn.Module {
   readonly conv1: tl.nn.Conv2d;
   readonly fc: tl.nn.Linear;
-  constructor(a: { conv1: { in_channels: number; out_channels: number; kernel_size: number }; fc: { in_features: number; out_features: number } }) {
+  constructor(a: {
+    conv1: { in_channels: number; out_channels: number; kernel_size: number };
+    fc: { in_features: number; out_features: number };
+  }) {
     super();
     this.conv1 = this.registerModule("conv1", new nn.Conv2d(a.conv1.in_channels, a.conv1.out_channels, a.conv1.kernel_size));
     this.fc = this.registerModule("fc", new nn.Linear(a.fc.in_features, a.fc.out_features));

@@ -36,11 +36,16 @@ function initParams(m: Module & { weight: Parameter; bias: Parameter | null }): 
 
 function checkGroups(op: string, inChannels: number, outChannels: number, groups: number): void {
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
-  for (const [name, n] of [["in_channels", inChannels], ["out_channels", outChannels]] as const) {
+  for (const [name, n] of [
+    ["in_channels", inChannels],
+    ["out_channels", outChannels],
+  ] as const) {
     if (!Number.isInteger(n) || n < 0) throw new ValueError(`${op}: ${name} must be an integer >= 0, got ${n}.`);
   }
   if (inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new ValueError(`${op}: in_channels (${inChannels}) and out_channels (${outChannels}) must both be divisible by groups (${groups}); groups that divide both: ${commonDivisors(inChannels, outChannels).join(", ")}.`);
+    throw new ValueError(
+      `${op}: in_channels (${inChannels}) and out_channels (${outChannels}) must both be divisible by groups (${groups}); groups that divide both: ${commonDivisors(inChannels, outChannels).join(", ")}.`,
+    );
   }
 }
 
@@ -65,7 +70,13 @@ export class ConvNd extends Module {
   /** How the border is padded ("zeros", "reflect", "replicate", "circular"), as torch.nn.Conv2d.padding_mode. */
   readonly paddingMode: PaddingMode;
 
-  constructor(/** The number of spatial dims (1, 2 or 3). */ readonly nd: number, /** Channels of the input, as torch.nn.Conv2d.in_channels. */ readonly inChannels: number, /** Channels of the output, as torch.nn.Conv2d.out_channels. */ readonly outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
+  constructor(
+    /** The number of spatial dims (1, 2 or 3). */ readonly nd: number,
+    /** Channels of the input, as torch.nn.Conv2d.in_channels. */ readonly inChannels: number,
+    /** Channels of the output, as torch.nn.Conv2d.out_channels. */ readonly outChannels: number,
+    kernelSize: IntOrTuple,
+    opts: ConvModuleOptions = {},
+  ) {
     super();
     const op = `Conv${nd}d`;
     this.groups = opts.groups ?? 1;
@@ -75,10 +86,13 @@ export class ConvNd extends Module {
     this.dilation = perDim(op, "dilation", opts.dilation ?? 1, nd, 1);
     const p = opts.padding ?? 0;
     this.padding = p === "same" || p === "valid" ? p : perDim(op, "padding", p, nd, 0);
-    if (p === "same" && this.stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding="same" is not supported for strided convolutions.`);
+    if (p === "same" && this.stride.some((s) => s !== 1))
+      throw new ValueError(`${op}: padding="same" is not supported for strided convolutions.`);
     this.paddingMode = opts.paddingMode ?? "zeros";
     if (!["zeros", "reflect", "replicate", "circular"].includes(this.paddingMode)) {
-      throw new ValueError(`${op}: paddingMode must be "zeros", "reflect", "replicate" or "circular", got ${JSON.stringify(this.paddingMode)}.`);
+      throw new ValueError(
+        `${op}: paddingMode must be "zeros", "reflect", "replicate" or "circular", got ${JSON.stringify(this.paddingMode)}.`,
+      );
     }
     const dt = opts.dtype ? { dtype: opts.dtype } : {};
     this.weight = this.registerParameter("weight", new Parameter(empty([outChannels, inChannels / this.groups, ...this.kernelSize], dt)));
@@ -107,18 +121,33 @@ export class ConvNd extends Module {
 
   private forwardOf(op: string, x: Tensor): Tensor {
     if (this.paddingMode === "zeros") {
-      return convNd(op.toLowerCase(), this.nd, x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+      return convNd(op.toLowerCase(), this.nd, x, this.weight, this.bias, {
+        stride: this.stride,
+        padding: this.padding,
+        dilation: this.dilation,
+        groups: this.groups,
+      });
     }
     // pad the batched form: the padding modes take [N, C, ...] (an unbatched input gets N = 1 and loses it after)
     return withBatchDim(op.toLowerCase(), this.nd, x, this.inChannels, (xb) => {
       const padded = pad(xb, this.explicitPadding(), this.paddingMode as PadMode);
-      return convNd(op.toLowerCase(), this.nd, padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+      return convNd(op.toLowerCase(), this.nd, padded, this.weight, this.bias, {
+        stride: this.stride,
+        padding: 0,
+        dilation: this.dilation,
+        groups: this.groups,
+      });
     });
   }
 
   protected override extraRepr(): string {
-    const parts = [`${this.inChannels}, ${this.outChannels}`, `kernel_size=${reprTuple(this.kernelSize)}`, `stride=${reprTuple(this.stride)}`];
-    if (this.padding !== "valid" && (this.padding === "same" || this.padding.some((p) => p !== 0))) parts.push(`padding=${typeof this.padding === "string" ? this.padding : reprTuple(this.padding)}`);
+    const parts = [
+      `${this.inChannels}, ${this.outChannels}`,
+      `kernel_size=${reprTuple(this.kernelSize)}`,
+      `stride=${reprTuple(this.stride)}`,
+    ];
+    if (this.padding !== "valid" && (this.padding === "same" || this.padding.some((p) => p !== 0)))
+      parts.push(`padding=${typeof this.padding === "string" ? this.padding : reprTuple(this.padding)}`);
     if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${reprTuple(this.dilation)}`);
     if (this.groups !== 1) parts.push(`groups=${this.groups}`);
     if (!this.bias) parts.push("bias=False");
@@ -174,7 +203,13 @@ export class ConvTransposeNd extends Module {
   /** The kernel size per spatial dim, as torch.nn.ConvTranspose2d.kernel_size. */
   readonly kernelSize: number[];
 
-  constructor(/** The number of spatial dims (1, 2 or 3). */ readonly nd: number, /** Channels of the input, as torch.nn.ConvTranspose2d.in_channels. */ readonly inChannels: number, /** Channels of the output, as torch.nn.ConvTranspose2d.out_channels. */ readonly outChannels: number, kernelSize: IntOrTuple, /** The options given at construction (stride, padding, outputPadding, dilation, groups, bias, dtype). */ readonly opts: ConvTransposeModuleOptions = {}) {
+  constructor(
+    /** The number of spatial dims (1, 2 or 3). */ readonly nd: number,
+    /** Channels of the input, as torch.nn.ConvTranspose2d.in_channels. */ readonly inChannels: number,
+    /** Channels of the output, as torch.nn.ConvTranspose2d.out_channels. */ readonly outChannels: number,
+    kernelSize: IntOrTuple,
+    /** The options given at construction (stride, padding, outputPadding, dilation, groups, bias, dtype). */ readonly opts: ConvTransposeModuleOptions = {},
+  ) {
     super();
     const op = `ConvTranspose${nd}d`;
     const groups = opts.groups ?? 1;
@@ -188,7 +223,15 @@ export class ConvTransposeNd extends Module {
 
   forward(x: Tensor): Tensor {
     const { stride, padding, outputPadding, dilation, groups } = this.opts;
-    return asOp(`ConvTranspose${this.nd}d`, () => convTransposeNd(`convTranspose${this.nd}d`, this.nd, x, this.weight, this.bias, { stride: stride ?? 1, padding: padding ?? 0, outputPadding: outputPadding ?? 0, dilation: dilation ?? 1, groups: groups ?? 1 }));
+    return asOp(`ConvTranspose${this.nd}d`, () =>
+      convTransposeNd(`convTranspose${this.nd}d`, this.nd, x, this.weight, this.bias, {
+        stride: stride ?? 1,
+        padding: padding ?? 0,
+        outputPadding: outputPadding ?? 0,
+        dilation: dilation ?? 1,
+        groups: groups ?? 1,
+      }),
+    );
   }
 
   protected override extraRepr(): string {

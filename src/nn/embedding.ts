@@ -72,17 +72,22 @@ export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions 
 
 function embeddingOf(input: Tensor, weight: Tensor, opts: EmbeddingOptions): Tensor {
   if (input.dtype !== "int32") {
-    throw new DTypeError(`embedding: input must hold int32 indices, got ${input.dtype} ${fmt(input.shape)}. Convert it with input.to("int32").`);
+    throw new DTypeError(
+      `embedding: input must hold int32 indices, got ${input.dtype} ${fmt(input.shape)}. Convert it with input.to("int32").`,
+    );
   }
   if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [numEmbeddings, embeddingDim], got ${fmt(weight.shape)}.`);
   if (!isFloat(weight.dtype)) throw new DTypeError(`embedding: weight must be a float tensor, got ${weight.dtype}.`);
-  if (opts.sparse) throw new ValueError(`embedding: sparse gradients are not supported; pass sparse: false (dense gradients are the same values).`);
+  if (opts.sparse)
+    throw new ValueError(`embedding: sparse gradients are not supported; pass sparse: false (dense gradients are the same values).`);
   const [num, dim] = weight.shape as [number, number];
   const idx = input.storage as Int32Array;
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
     if (v < 0 || v >= num) {
-      throw new IndexError(`embedding: index ${v} (at flat position ${i} of input ${fmt(input.shape)}) is out of range for ${num} embeddings; indices must be in [0, ${num - 1}].`);
+      throw new IndexError(
+        `embedding: index ${v} (at flat position ${i} of input ${fmt(input.shape)}) is out of range for ${num} embeddings; indices must be in [0, ${num - 1}].`,
+      );
     }
   }
   const pad = normPaddingIdx("embedding", opts.paddingIdx, num);
@@ -125,9 +130,16 @@ export class Embedding extends Module {
   /** The row that gets no gradient (normalised to non-negative), or null, as torch.nn.Embedding.padding_idx. */
   readonly paddingIdx: number | null;
 
-  constructor(/** The number of rows (the vocabulary size), as torch.nn.Embedding.num_embeddings. */ readonly numEmbeddings: number, /** The size of each row, as torch.nn.Embedding.embedding_dim. */ readonly embeddingDim: number, /** The options given at construction (paddingIdx, maxNorm, normType, scaleGradByFreq, dtype). */ readonly opts: EmbeddingModuleOptions = {}) {
+  constructor(
+    /** The number of rows (the vocabulary size), as torch.nn.Embedding.num_embeddings. */ readonly numEmbeddings: number,
+    /** The size of each row, as torch.nn.Embedding.embedding_dim. */ readonly embeddingDim: number,
+    /** The options given at construction (paddingIdx, maxNorm, normType, scaleGradByFreq, dtype). */ readonly opts: EmbeddingModuleOptions = {},
+  ) {
     super();
-    for (const [n, v] of [["numEmbeddings", numEmbeddings], ["embeddingDim", embeddingDim]] as const) {
+    for (const [n, v] of [
+      ["numEmbeddings", numEmbeddings],
+      ["embeddingDim", embeddingDim],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0) throw new ValueError(`Embedding: ${n} must be a non-negative integer, got ${v}.`);
     }
     this.paddingIdx = normPaddingIdx("Embedding", opts.paddingIdx, numEmbeddings);
@@ -138,8 +150,10 @@ export class Embedding extends Module {
 
   /** An Embedding holding `embeddings` [num, dim] (copied), frozen unless freeze is false, as Embedding.from_pretrained. */
   static fromPretrained(embeddings: Tensor, opts: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
-    if (embeddings.ndim !== 2) throw new ShapeError(`Embedding.fromPretrained: embeddings must be 2-D [num, dim], got ${fmt(embeddings.shape)}.`);
-    if (!isFloat(embeddings.dtype)) throw new DTypeError(`Embedding.fromPretrained: embeddings must be float32 or float64, got ${embeddings.dtype}.`);
+    if (embeddings.ndim !== 2)
+      throw new ShapeError(`Embedding.fromPretrained: embeddings must be 2-D [num, dim], got ${fmt(embeddings.shape)}.`);
+    if (!isFloat(embeddings.dtype))
+      throw new DTypeError(`Embedding.fromPretrained: embeddings must be float32 or float64, got ${embeddings.dtype}.`);
     const { freeze = true, ...rest } = opts;
     const e = new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, { ...rest, dtype: embeddings.dtype as "float32" | "float64" });
     e.loadStateDict({ weight: embeddings });

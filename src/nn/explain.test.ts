@@ -11,14 +11,27 @@ import { throwsWith } from "../../test/support/check.js";
 
 const F = tl.F;
 
-interface Geo { nd: number; N: number | null; C: number; O: number; groups: number; size: number[]; kernel: number[]; stride: number[]; padding: number[] | "same" | "valid"; dilation: number[]; bias: boolean }
+interface Geo {
+  nd: number;
+  N: number | null;
+  C: number;
+  O: number;
+  groups: number;
+  size: number[];
+  kernel: number[];
+  stride: number[];
+  padding: number[] | "same" | "valid";
+  dilation: number[];
+  bias: boolean;
+}
 
 /** A random valid geometry (the conv output is at least 1 wide in every dim). */
 function randomGeo(rand: () => number, nd: number): Geo {
   const pick = (a: number, b: number) => a + Math.floor(rand() * (b - a + 1));
   for (;;) {
     const groups = pick(1, 2);
-    const C = groups * pick(1, 2), O = groups * pick(1, 2);
+    const C = groups * pick(1, 2),
+      O = groups * pick(1, 2);
     const kernel = Array.from({ length: nd }, () => pick(1, 3));
     const dilation = Array.from({ length: nd }, () => pick(1, 2));
     const size = Array.from({ length: nd }, () => pick(nd === 3 ? 2 : 3, nd === 1 ? 9 : nd === 2 ? 6 : 4));
@@ -62,7 +75,10 @@ function checkGeo(geo: Geo, dtype: "float64" | "float32", label: string): void {
   const readers = new Map<string, Set<string>>();
   ex.cells.forEach((cell, f) => {
     const want = y.storage[f]!;
-    assert.ok(Math.abs(cell.sum - want) <= tol * (1 + Math.abs(want)), `${label} cell ${key(cell.index)}: sum ${cell.sum} vs F.conv ${want}`);
+    assert.ok(
+      Math.abs(cell.sum - want) <= tol * (1 + Math.abs(want)),
+      `${label} cell ${key(cell.index)}: sum ${cell.sum} vs F.conv ${want}`,
+    );
     assert.ok(Math.abs(cell.value - want) <= tol * (1 + Math.abs(want)), `${label} cell ${key(cell.index)}: value`);
     assert.equal(cell.taps.length, (geo.C / geo.groups) * geo.kernel.reduce((a, k) => a * k, 1), `${label} taps`);
     assert.deepEqual(cell.windowShape, [geo.C / geo.groups, ...geo.kernel]);
@@ -93,7 +109,10 @@ function checkGeo(geo: Geo, dtype: "float64" | "float32", label: string): void {
   assert.deepEqual(gx.inputShape, x.shape);
   gx.cells.forEach((cell, f) => {
     const want = xg.grad!.storage[f]!;
-    assert.ok(Math.abs(cell.sum - want) <= tol * (1 + Math.abs(want)), `${label} grad cell ${key(cell.index)}: sum ${cell.sum} vs autograd ${want}`);
+    assert.ok(
+      Math.abs(cell.sum - want) <= tol * (1 + Math.abs(want)),
+      `${label} grad cell ${key(cell.index)}: sum ${cell.sum} vs autograd ${want}`,
+    );
     assert.ok(Math.abs(cell.value - want) <= tol * (1 + Math.abs(want)), `${label} grad cell ${key(cell.index)}: value`);
     const got = new Set(cell.taps.map((t) => `${key(t.output)}|${key(t.weight)}`));
     assert.deepEqual(got, readers.get(key(cell.index)) ?? new Set(), `${label} grad cell ${key(cell.index)}: taps`);
@@ -131,23 +150,72 @@ for (const backend of BACKENDS) {
       const x = tl.arange(16, { dtype: "float64" }).reshape([1, 1, 4, 4]);
       const w = tl.ones([1, 1, 3, 3], { dtype: "float64" });
       const cell = tl.explain.convCell(x, w, [0, 0, 0, 0], { padding: 1, stride: 2 });
-      assert.deepEqual(cell.taps.map((t) => t.input.slice(2)), [[-1, -1], [-1, 0], [-1, 1], [0, -1], [0, 0], [0, 1], [1, -1], [1, 0], [1, 1]]);
-      assert.deepEqual(cell.taps.map((t) => t.padded), [true, true, true, true, false, false, true, false, false]);
+      assert.deepEqual(
+        cell.taps.map((t) => t.input.slice(2)),
+        [
+          [-1, -1],
+          [-1, 0],
+          [-1, 1],
+          [0, -1],
+          [0, 0],
+          [0, 1],
+          [1, -1],
+          [1, 0],
+          [1, 1],
+        ],
+      );
+      assert.deepEqual(
+        cell.taps.map((t) => t.padded),
+        [true, true, true, true, false, false, true, false, false],
+      );
       assert.equal(cell.sum, 0 + 1 + 4 + 5);
       // input cell (1, 1) is read by output (0, 0) at tap (2, 2), (0, 1) at (2, 0), (1, 0) at (0, 2), (1, 1) at (0, 0)
       const g = tl.explain.convInputGradCell(x, w, tl.ones([1, 1, 2, 2], { dtype: "float64" }), [0, 0, 1, 1], { padding: 1, stride: 2 });
-      assert.deepEqual(g.taps.map((t) => [t.output.slice(2), t.weight.slice(2)]), [[[1, 1], [0, 0]], [[1, 0], [0, 2]], [[0, 1], [2, 0]], [[0, 0], [2, 2]]]);
+      assert.deepEqual(
+        g.taps.map((t) => [t.output.slice(2), t.weight.slice(2)]),
+        [
+          [
+            [1, 1],
+            [0, 0],
+          ],
+          [
+            [1, 0],
+            [0, 2],
+          ],
+          [
+            [0, 1],
+            [2, 0],
+          ],
+          [
+            [0, 0],
+            [2, 2],
+          ],
+        ],
+      );
       assert.equal(g.sum, 4);
       assert.equal(g.value, 4);
     });
 
     it("errors name the explainer", () => {
       tl.setBackend(backend);
-      const x = tl.ones([1, 2, 5]), w = tl.ones([3, 2, 3]);
-      throwsWith(() => tl.explain.convCell(x, w, [0, 3, 0]), tl.ValueError, /explain\.convCell: output index \[0,3,0\] is not an index into shape \[1, 3, 3\]/);
-      throwsWith(() => tl.explain.convInputGradCell(x, w, tl.ones([1, 3, 4]), [0, 0, 0]), tl.ShapeError, /explain\.convInputGradCell: dy has shape \[1, 3, 4\] but the conv output is \[1, 3, 3\]/);
+      const x = tl.ones([1, 2, 5]),
+        w = tl.ones([3, 2, 3]);
+      throwsWith(
+        () => tl.explain.convCell(x, w, [0, 3, 0]),
+        tl.ValueError,
+        /explain\.convCell: output index \[0,3,0\] is not an index into shape \[1, 3, 3\]/,
+      );
+      throwsWith(
+        () => tl.explain.convInputGradCell(x, w, tl.ones([1, 3, 4]), [0, 0, 0]),
+        tl.ShapeError,
+        /explain\.convInputGradCell: dy has shape \[1, 3, 4\] but the conv output is \[1, 3, 3\]/,
+      );
       throwsWith(() => tl.explain.conv(x, tl.ones([3, 3, 3])), tl.ShapeError, /explain\.conv: input \[1, 2, 5\] has 2 channels/);
-      throwsWith(() => tl.explain.conv(tl.ones([1, 1, 300, 300]), tl.ones([8, 1, 5, 5]), { padding: 2 }), tl.ValueError, /explain\.conv: 720000 output cells of 25 taps each is more than 1000000 taps/);
+      throwsWith(
+        () => tl.explain.conv(tl.ones([1, 1, 300, 300]), tl.ones([8, 1, 5, 5]), { padding: 2 }),
+        tl.ValueError,
+        /explain\.conv: 720000 output cells of 25 taps each is more than 1000000 taps/,
+      );
     });
   });
 }

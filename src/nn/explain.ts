@@ -128,7 +128,10 @@ const unravel = (flat: number, shape: readonly number[]): number[] => {
 
 function geometryOf(op: string, x: Tensor, weight: Tensor, o: ExplainConvOptions): Geometry {
   const nd = weight.ndim - 2;
-  if (nd < 1 || nd > 3) throw new ShapeError(`${op}: weight must be 3-D, 4-D or 5-D ([C_out, C_in / groups, ...kernel] for 1-D, 2-D, 3-D convolution), got ${fmt(weight.shape)}.`);
+  if (nd < 1 || nd > 3)
+    throw new ShapeError(
+      `${op}: weight must be 3-D, 4-D or 5-D ([C_out, C_in / groups, ...kernel] for 1-D, 2-D, 3-D convolution), got ${fmt(weight.shape)}.`,
+    );
   const batched = x.ndim === nd + 2;
   const xShape = batched ? [...x.shape] : [1, ...x.shape];
   const groups = o.groups ?? 1;
@@ -139,7 +142,22 @@ function geometryOf(op: string, x: Tensor, weight: Tensor, o: ExplainConvOptions
   const spatial = xShape.slice(2);
   const out = spatial.map((n, i) => outputLength(n + extra[i]!, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!));
   const O = weight.shape[0]!;
-  return { nd, batched, xShape, spatial, kernel, stride, padding, dilation, groups, cg: weight.shape[1]!, og: O / groups, out, yShape: [xShape[0]!, O, ...out], wShape: [...weight.shape] };
+  return {
+    nd,
+    batched,
+    xShape,
+    spatial,
+    kernel,
+    stride,
+    padding,
+    dilation,
+    groups,
+    cg: weight.shape[1]!,
+    og: O / groups,
+    out,
+    yShape: [xShape[0]!, O, ...out],
+    wShape: [...weight.shape],
+  };
 }
 
 /** The conv op on the given tensors (checks every argument, words PyTorch's errors), detached. */
@@ -150,7 +168,9 @@ function runConv(op: string, x: Tensor, weight: Tensor, o: ExplainConvOptions): 
 
 function checkIndex(op: string, what: string, index: readonly number[], shape: readonly number[]): void {
   if (!Array.isArray(index) || index.length !== shape.length || index.some((v, i) => !Number.isInteger(v) || v < 0 || v >= shape[i]!)) {
-    throw new ValueError(`${op}: ${what} index ${JSON.stringify(index)} is not an index into shape ${fmt(shape)}; give ${shape.length} integers, each in [0, size).`);
+    throw new ValueError(
+      `${op}: ${what} index ${JSON.stringify(index)} is not an index into shape ${fmt(shape)}; give ${shape.length} integers, each in [0, size).`,
+    );
   }
 }
 
@@ -159,8 +179,10 @@ function explainCell(g: Geometry, x: Tensor, weight: Tensor, bias: Tensor | null
   const [n, oc] = full as [number, number];
   const pos = full.slice(2);
   const group = Math.floor(oc / g.og);
-  const xs = x.storage, ws = weight.storage;
-  const xStr = stridesOf(g.xShape), wStr = stridesOf(g.wShape);
+  const xs = x.storage,
+    ws = weight.storage;
+  const xStr = stridesOf(g.xShape),
+    wStr = stridesOf(g.wShape);
   const windowShape = [g.cg, ...g.kernel];
   const taps: ConvTap[] = [];
   let sum = 0;
@@ -184,9 +206,12 @@ function explainGradCell(g: Geometry, weight: Tensor, dy: Tensor, dx: Tensor, xI
   const full = g.batched ? xIdx : [0, ...xIdx];
   const [n, c] = full as [number, number];
   const pos = full.slice(2);
-  const group = Math.floor(c / g.cg), cgi = c - group * g.cg;
-  const ws = weight.storage, ds = dy.storage;
-  const wStr = stridesOf(g.wShape), yStr = stridesOf(g.yShape);
+  const group = Math.floor(c / g.cg),
+    cgi = c - group * g.cg;
+  const ws = weight.storage,
+    ds = dy.storage;
+  const wStr = stridesOf(g.wShape),
+    yStr = stridesOf(g.yShape);
   const taps: ConvGradTap[] = [];
   let sum = 0;
   for (let oc = group * g.og; oc < (group + 1) * g.og; oc++) {
@@ -197,7 +222,8 @@ function explainGradCell(g: Geometry, weight: Tensor, dy: Tensor, dx: Tensor, xI
       if (o.some((v, i) => !Number.isInteger(v) || v < 0 || v >= g.out[i]!)) continue;
       const yIdx = [n, oc, ...o];
       const wIdx = [oc, cgi, ...k];
-      const dv = Number(ds[offset(yIdx, yStr)]), wv = Number(ws[offset(wIdx, wStr)]);
+      const dv = Number(ds[offset(yIdx, yStr)]),
+        wv = Number(ws[offset(wIdx, wStr)]);
       const product = dv * wv;
       sum += product;
       taps.push({ output: g.batched ? yIdx : yIdx.slice(1), dy: dv, weight: wIdx, w: wv, product });
@@ -209,7 +235,8 @@ function explainGradCell(g: Geometry, weight: Tensor, dy: Tensor, dx: Tensor, xI
 /** Autograd's x.grad of conv(x, weight) for dy, on detached copies (the caller's tensors keep their .grad). */
 function autogradInput(op: string, x: Tensor, weight: Tensor, dy: Tensor, o: ExplainConvOptions, g: Geometry): Tensor {
   const want = g.batched ? g.yShape : g.yShape.slice(1);
-  if (dy.ndim !== want.length || dy.shape.some((d, i) => d !== want[i])) throw new ShapeError(`${op}: dy has shape ${fmt(dy.shape)} but the conv output is ${fmt(want)}; give dL/dy of the output's shape.`);
+  if (dy.ndim !== want.length || dy.shape.some((d, i) => d !== want[i]))
+    throw new ShapeError(`${op}: dy has shape ${fmt(dy.shape)} but the conv output is ${fmt(want)}; give dL/dy of the output's shape.`);
   if (dy.dtype !== x.dtype) throw new ShapeError(`${op}: dy is ${dy.dtype} but x is ${x.dtype}; use one dtype.`);
   return enableGrad(() => {
     const xl = detach(x).requiresGrad_();
@@ -234,8 +261,15 @@ export function conv(x: Tensor, weight: Tensor, opts: ExplainConvOptions = {}): 
   const g = geometryOf(op, x, weight, opts);
   const shape = g.batched ? g.yShape : g.yShape.slice(1);
   const cells = numelOf(shape);
-  if (cells * numelOf([g.cg, ...g.kernel]) > MAX_TAPS) throw new ValueError(`${op}: ${cells} output cells of ${numelOf([g.cg, ...g.kernel])} taps each is more than ${MAX_TAPS} taps; explain single cells with explain.convCell.`);
-  return { outputShape: shape, output: y, cells: Array.from({ length: cells }, (_, f) => explainCell(g, x, weight, opts.bias ?? null, y, unravel(f, shape))) };
+  if (cells * numelOf([g.cg, ...g.kernel]) > MAX_TAPS)
+    throw new ValueError(
+      `${op}: ${cells} output cells of ${numelOf([g.cg, ...g.kernel])} taps each is more than ${MAX_TAPS} taps; explain single cells with explain.convCell.`,
+    );
+  return {
+    outputShape: shape,
+    output: y,
+    cells: Array.from({ length: cells }, (_, f) => explainCell(g, x, weight, opts.bias ?? null, y, unravel(f, shape))),
+  };
 }
 
 /**
@@ -265,8 +299,15 @@ export function convInputGrad(x: Tensor, weight: Tensor, dy: Tensor, opts: Expla
   const g = geometryOf(op, x, weight, opts);
   const dx = autogradInput(op, x, weight, dy, opts, g);
   const shape = [...x.shape];
-  if (numelOf(shape) * g.og * numelOf(g.kernel) > MAX_TAPS) throw new ValueError(`${op}: ${numelOf(shape)} input cells is too many to explain at once (more than ${MAX_TAPS} candidate taps); explain single cells with explain.convInputGradCell.`);
-  return { inputShape: shape, grad: dx, cells: Array.from({ length: numelOf(shape) }, (_, f) => explainGradCell(g, weight, dy, dx, unravel(f, shape))) };
+  if (numelOf(shape) * g.og * numelOf(g.kernel) > MAX_TAPS)
+    throw new ValueError(
+      `${op}: ${numelOf(shape)} input cells is too many to explain at once (more than ${MAX_TAPS} candidate taps); explain single cells with explain.convInputGradCell.`,
+    );
+  return {
+    inputShape: shape,
+    grad: dx,
+    cells: Array.from({ length: numelOf(shape) }, (_, f) => explainGradCell(g, weight, dy, dx, unravel(f, shape))),
+  };
 }
 
 /**
@@ -274,7 +315,13 @@ export function convInputGrad(x: Tensor, weight: Tensor, dy: Tensor, opts: Expla
  * `index` indexes x. No PyTorch counterpart.
  * @example tl.explain.convInputGradCell(tl.tensor([[1, 2, 3]], { dtype: "float64" }), tl.tensor([[[1, 2]]], { dtype: "float64" }), tl.tensor([[1, 1]], { dtype: "float64" }), [0, 1]).taps.length // => 2
  */
-export function convInputGradCell(x: Tensor, weight: Tensor, dy: Tensor, index: readonly number[], opts: ExplainConvOptions = {}): ConvGradCellExplanation {
+export function convInputGradCell(
+  x: Tensor,
+  weight: Tensor,
+  dy: Tensor,
+  index: readonly number[],
+  opts: ExplainConvOptions = {},
+): ConvGradCellExplanation {
   const op = "explain.convInputGradCell";
   runConv(op, x, weight, opts);
   const g = geometryOf(op, x, weight, opts);

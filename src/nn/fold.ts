@@ -16,7 +16,10 @@ function blocksRepr(kernelSize: IntOrTuple, opts: UnfoldOptions): string {
  * @example new tl.nn.Unfold(3, { padding: 1 }).forward(tl.ones([2, 3, 8, 8])) // shape [2, 27, 64]
  */
 export class Unfold extends Module {
-  constructor(/** The sliding block size, as torch.nn.Unfold.kernel_size. */ readonly kernelSize: IntOrTuple, /** dilation, padding and stride, as torch.nn.Unfold's other arguments. */ readonly opts: UnfoldOptions = {}) {
+  constructor(
+    /** The sliding block size, as torch.nn.Unfold.kernel_size. */ readonly kernelSize: IntOrTuple,
+    /** dilation, padding and stride, as torch.nn.Unfold's other arguments. */ readonly opts: UnfoldOptions = {},
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
@@ -32,7 +35,11 @@ export class Unfold extends Module {
  * @example new tl.nn.Fold([4, 4], 2, { stride: 2 }).forward(tl.ones([1, 12, 4])) // shape [1, 3, 4, 4]
  */
 export class Fold extends Module {
-  constructor(/** The spatial size of the output, as torch.nn.Fold.output_size. */ readonly outputSize: IntOrTuple, /** The sliding block size, as torch.nn.Fold.kernel_size. */ readonly kernelSize: IntOrTuple, /** dilation, padding and stride, as torch.nn.Fold's other arguments. */ readonly opts: UnfoldOptions = {}) {
+  constructor(
+    /** The spatial size of the output, as torch.nn.Fold.output_size. */ readonly outputSize: IntOrTuple,
+    /** The sliding block size, as torch.nn.Fold.kernel_size. */ readonly kernelSize: IntOrTuple,
+    /** dilation, padding and stride, as torch.nn.Fold's other arguments. */ readonly opts: UnfoldOptions = {},
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {

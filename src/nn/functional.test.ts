@@ -18,7 +18,10 @@ describe("linear", () => {
     tl.gradCheck((x, w, b) => F.linear(x, w, b), [x, w, b], { name: "linear" });
   });
   it("names the mismatch in its error", () => {
-    assert.throws(() => F.linear(tl.ones([2, 3]), tl.ones([5, 4])), /linear: input \[2, 3\] has 3 features in its last dim but weight \[5, 4\] expects 4/);
+    assert.throws(
+      () => F.linear(tl.ones([2, 3]), tl.ones([5, 4])),
+      /linear: input \[2, 3\] has 3 features in its last dim but weight \[5, 4\] expects 4/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import { rand } from "../tensor/create.js";
-import { add, div, lt, mul } from "../ops/binary.js";
+import { div, lt, mul } from "../ops/binary.js";
 import { mm, mmBias } from "../ops/matmul.js";
 import { reshape } from "../ops/movement.js";
 import { numelOf } from "../tensor/shape.js";
@@ -25,7 +25,9 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out_features, in_features], got ${fmt(weight.shape)}.`);
   const inF = weight.shape[1]!;
   if (input.ndim === 0 || input.shape[input.ndim - 1] !== inF) {
-    throw new ShapeError(`linear: input ${fmt(input.shape)} has ${input.shape[input.ndim - 1] ?? "no"} features in its last dim but weight ${fmt(weight.shape)} expects ${inF}; input.shape[-1] must equal weight.shape[1].`);
+    throw new ShapeError(
+      `linear: input ${fmt(input.shape)} has ${input.shape[input.ndim - 1] ?? "no"} features in its last dim but weight ${fmt(weight.shape)} expects ${inF}; input.shape[-1] must equal weight.shape[1].`,
+    );
   }
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new ShapeError(`linear: bias ${fmt(bias.shape)} must be 1-D with ${weight.shape[0]} entries (weight.shape[0]).`);
@@ -63,7 +65,17 @@ export function dropoutNd(input: Tensor, p = 0.5, training = true): Tensor {
   return p === 1 ? mul(input, 0) : div(mul(input, keep), 1 - p);
 }
 
-export { crossEntropy, nllLoss, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits, type Reduction, type CrossEntropyOptions, type NllOptions } from "./loss.js";
+export {
+  crossEntropy,
+  nllLoss,
+  mseLoss,
+  l1Loss,
+  smoothL1Loss,
+  binaryCrossEntropyWithLogits,
+  type Reduction,
+  type CrossEntropyOptions,
+  type NllOptions,
+} from "./loss.js";
 
 // --- convolution, pooling, normalisation (thin wrappers over src/ops; the N-d logic lives there) ---
 
@@ -72,27 +84,33 @@ export { crossEntropy, nllLoss, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntrop
  * **Shape**: input [N, C_in, L], weight [C_out, C_in / groups, k] -> [N, C_out, L_out].
  * @example F.conv1d(tl.ones([1, 2, 5]), tl.ones([3, 2, 3])) // shape [1, 3, 3]
  */
-export const conv1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd("conv1d", 1, input, weight, bias, opts);
+export const conv1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor =>
+  convNd("conv1d", 1, input, weight, bias, opts);
 /**
  * 2-D convolution over NCHW, as torch.nn.functional.conv2d.
  * **Shape**: input [N, C_in, H, W], weight [C_out, C_in / groups, kH, kW] -> [N, C_out, H_out, W_out].
  * @example F.conv2d(tl.ones([1, 3, 8, 8]), tl.ones([4, 3, 3, 3]), null, { padding: 1, stride: 2 }) // shape [1, 4, 4, 4]
  */
-export const conv2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd("conv2d", 2, input, weight, bias, opts);
+export const conv2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor =>
+  convNd("conv2d", 2, input, weight, bias, opts);
 /** 3-D convolution over NCDHW, as torch.nn.functional.conv3d. */
-export const conv3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor => convNd("conv3d", 3, input, weight, bias, opts);
+export const conv3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor =>
+  convNd("conv3d", 3, input, weight, bias, opts);
 /**
  * Transposed 1-D convolution, as torch.nn.functional.conv_transpose1d.
  * **Shape**: input [N, C_in, L], weight [C_in, C_out / groups, k] -> [N, C_out, (L - 1)s - 2p + d(k - 1) + outputPadding + 1].
  */
-export const convTranspose1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose1d", 1, input, weight, bias, opts);
+export const convTranspose1d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
+  convTransposeNd("convTranspose1d", 1, input, weight, bias, opts);
 /**
  * Transposed 2-D convolution ("deconvolution"), as torch.nn.functional.conv_transpose2d; options `{ stride, padding, outputPadding, dilation, groups }`. Shape: input [N, C_in, H, W], weight [C_in, C_out / groups, kH, kW].
  * @example F.convTranspose2d(tl.ones([1, 2, 4, 4]), tl.ones([2, 3, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 }) // shape [1, 3, 8, 8]
  */
-export const convTranspose2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose2d", 2, input, weight, bias, opts);
+export const convTranspose2d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
+  convTransposeNd("convTranspose2d", 2, input, weight, bias, opts);
 /** Transposed 3-D convolution, as torch.nn.functional.conv_transpose3d; options `{ stride, padding, outputPadding, dilation, groups }`. Shape: input [N, C_in, D, H, W], weight [C_in, C_out / groups, kD, kH, kW]. */
-export const convTranspose3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor => convTransposeNd("convTranspose3d", 3, input, weight, bias, opts);
+export const convTranspose3d = (input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor =>
+  convTransposeNd("convTranspose3d", 3, input, weight, bias, opts);
 
 type WithIndices = MaxPoolOptions & { returnIndices: true };
 type NoIndices = MaxPoolOptions & { returnIndices?: false };
@@ -128,14 +146,17 @@ export const avgPool3d = (input: Tensor, opts: AvgPoolOptions): Tensor => avgPoo
 
 type OutSize = number | readonly (number | null)[];
 /** Average pooling to a fixed output length, as torch.nn.functional.adaptive_avg_pool1d. */
-export const adaptiveAvgPool1d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool1d", 1, input, outputSize);
+export const adaptiveAvgPool1d = (input: Tensor, outputSize: OutSize): Tensor =>
+  adaptiveAvgPoolNd("adaptiveAvgPool1d", 1, input, outputSize);
 /**
  * Average pooling to a fixed [H, W] (a number for both; null keeps a size), as torch.nn.functional.adaptive_avg_pool2d.
  * @example F.adaptiveAvgPool2d(tl.ones([2, 3, 7, 7]), 1) // shape [2, 3, 1, 1]
  */
-export const adaptiveAvgPool2d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool2d", 2, input, outputSize);
+export const adaptiveAvgPool2d = (input: Tensor, outputSize: OutSize): Tensor =>
+  adaptiveAvgPoolNd("adaptiveAvgPool2d", 2, input, outputSize);
 /** Average pooling to a fixed [D, H, W] (a number for all; null keeps a size), as torch.nn.functional.adaptive_avg_pool3d. */
-export const adaptiveAvgPool3d = (input: Tensor, outputSize: OutSize): Tensor => adaptiveAvgPoolNd("adaptiveAvgPool3d", 3, input, outputSize);
+export const adaptiveAvgPool3d = (input: Tensor, outputSize: OutSize): Tensor =>
+  adaptiveAvgPoolNd("adaptiveAvgPool3d", 3, input, outputSize);
 /** Max pooling to a fixed output length, as torch.nn.functional.adaptive_max_pool1d; returnIndices adds the int32 positions as `[output, indices]`. */
 export function adaptiveMaxPool1d(input: Tensor, outputSize: OutSize, returnIndices?: false): Tensor;
 export function adaptiveMaxPool1d(input: Tensor, outputSize: OutSize, returnIndices: true): [Tensor, Tensor];

@@ -37,7 +37,11 @@ describe("GradientTrace", () => {
     assert.ok(trace.hiddenGradNorms(1).every((n) => n > 0));
     // the top layer's reverse direction visits t = 5 first: its later states 0..4 do not feed the loss
     assert.deepEqual(trace.hiddenGradNorms(1, 1).slice(0, 5), [0, 0, 0, 0, 0]);
-    throwsWith(() => trace.hiddenGradNorms(2), tl.ValueError, /GradientTrace: nothing was traced for layer 2; traced: \[l0, l0_reverse, l1, l1_reverse\]/);
+    throwsWith(
+      () => trace.hiddenGradNorms(2),
+      tl.ValueError,
+      /GradientTrace: nothing was traced for layer 2; traced: \[l0, l0_reverse, l1, l1_reverse\]/,
+    );
   });
 
   it("traceGradients reports the loss, per-step norms and per-parameter norms", () => {

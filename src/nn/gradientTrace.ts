@@ -42,7 +42,10 @@ export class GradientTrace {
    * truncatedBptt calls it when given `trace`. No PyTorch counterpart.
    */
   truncate(): void {
-    for (const row of this.rows.values()) row.forEach((_, t) => { row[t] = { norm: null, cut: true }; });
+    for (const row of this.rows.values())
+      row.forEach((_, t) => {
+        row[t] = { norm: null, cut: true };
+      });
   }
 
   /** The traced layers and directions ("l0", "l0_reverse", "l1", ...). */
@@ -52,7 +55,10 @@ export class GradientTrace {
 
   private row(layer: number, direction: 0 | 1): TracedStep[] {
     const row = this.rows.get(traceKey(layer, direction));
-    if (!row) throw new ValueError(`GradientTrace: nothing was traced for layer ${layer}${direction ? " (reverse)" : ""}; traced: [${this.keys().join(", ")}]. Pass trace.onStep to the forward call that builds the loss.`);
+    if (!row)
+      throw new ValueError(
+        `GradientTrace: nothing was traced for layer ${layer}${direction ? " (reverse)" : ""}; traced: [${this.keys().join(", ")}]. Pass trace.onStep to the forward call that builds the loss.`,
+      );
     return row;
   }
 
@@ -114,6 +120,8 @@ export function traceGradients(module: Module, lossOf: (onStep: (s: StepInfo) =>
   module.zeroGrad();
   const loss = lossOf(trace.onStep);
   loss.backward();
-  const hidden = Object.fromEntries(trace.keys().map((k) => [k, trace.hiddenGradNorms(Number(/^l(\d+)/.exec(k)![1]), k.endsWith("_reverse") ? 1 : 0)]));
+  const hidden = Object.fromEntries(
+    trace.keys().map((k) => [k, trace.hiddenGradNorms(Number(/^l(\d+)/.exec(k)![1]), k.endsWith("_reverse") ? 1 : 0)]),
+  );
   return { loss: loss.item(), hidden, params: paramGradNorms(module) };
 }

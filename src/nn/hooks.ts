@@ -41,7 +41,7 @@ let nextId = 0;
 function install(m: Module): HookState {
   const existing = states.get(m);
   if (existing) return existing;
-  const hadOwn = Object.prototype.hasOwnProperty.call(m, "forward");
+  const hadOwn = Object.hasOwn(m, "forward");
   const inner = m.forward as unknown as Fn;
   const pre = new Map<number, ForwardPreHook>();
   const post = new Map<number, ForwardHook>();
@@ -52,7 +52,9 @@ function install(m: Module): HookState {
       const r = h(m, inputs);
       if (r === undefined) continue;
       if (!Array.isArray(r)) {
-        throw new ValueError(`${m.constructor.name}: a forward pre-hook returned ${typeof r}; return undefined to keep the arguments or an array of new arguments.`);
+        throw new ValueError(
+          `${m.constructor.name}: a forward pre-hook returned ${typeof r}; return undefined to keep the arguments or an array of new arguments.`,
+        );
       }
       inputs = r;
     }

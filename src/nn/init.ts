@@ -35,7 +35,10 @@ export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
 
 /** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (PyTorch's rule). */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
-  if (t.ndim < 2) throw new ValueError(`calculateFanInAndFanOut: fan in and fan out cannot be computed for a tensor with fewer than 2 dims, got ${fmt(t.shape)}.`);
+  if (t.ndim < 2)
+    throw new ValueError(
+      `calculateFanInAndFanOut: fan in and fan out cannot be computed for a tensor with fewer than 2 dims, got ${fmt(t.shape)}.`,
+    );
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
 }
@@ -46,14 +49,22 @@ export type Nonlinearity = "linear" | "conv1d" | "conv2d" | "conv3d" | "sigmoid"
 /** The recommended gain for a nonlinearity, as torch.nn.init.calculate_gain. */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
-    case "linear": case "conv1d": case "conv2d": case "conv3d": case "sigmoid": return 1;
-    case "tanh": return 5 / 3;
-    case "relu": return Math.SQRT2;
+    case "linear":
+    case "conv1d":
+    case "conv2d":
+    case "conv3d":
+    case "sigmoid":
+      return 1;
+    case "tanh":
+      return 5 / 3;
+    case "relu":
+      return Math.SQRT2;
     case "leaky_relu": {
       const slope = param ?? 0.01;
       return Math.sqrt(2 / (1 + slope * slope));
     }
-    default: return nonlinearity satisfies never;
+    default:
+      return nonlinearity satisfies never;
   }
 }
 
@@ -61,7 +72,13 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * He/Kaiming uniform: U(-b, b) with b = gain * sqrt(3 / fan). PyTorch's Linear and ConvNd use
  * a = sqrt(5), leaky_relu, fan_in: b = 1 / sqrt(fan_in).
  */
-export function kaimingUniform_(t: Tensor, a = 0, mode: "fan_in" | "fan_out" = "fan_in", nonlinearity: Nonlinearity = "leaky_relu", generator: Generator = defaultGenerator): Tensor {
+export function kaimingUniform_(
+  t: Tensor,
+  a = 0,
+  mode: "fan_in" | "fan_out" = "fan_in",
+  nonlinearity: Nonlinearity = "leaky_relu",
+  generator: Generator = defaultGenerator,
+): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const fan = mode === "fan_in" ? fanIn : fanOut;
   const bound = calculateGain(nonlinearity, a) * Math.sqrt(3 / fan);
@@ -69,7 +86,13 @@ export function kaimingUniform_(t: Tensor, a = 0, mode: "fan_in" | "fan_out" = "
 }
 
 /** He/Kaiming normal in place: N(0, std^2) with std = gain / sqrt(fan), as torch.nn.init.kaiming_normal_ (positional a, mode, nonlinearity, then a Generator). */
-export function kaimingNormal_(t: Tensor, a = 0, mode: "fan_in" | "fan_out" = "fan_in", nonlinearity: Nonlinearity = "leaky_relu", generator: Generator = defaultGenerator): Tensor {
+export function kaimingNormal_(
+  t: Tensor,
+  a = 0,
+  mode: "fan_in" | "fan_out" = "fan_in",
+  nonlinearity: Nonlinearity = "leaky_relu",
+  generator: Generator = defaultGenerator,
+): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const std = calculateGain(nonlinearity, a) / Math.sqrt(mode === "fan_in" ? fanIn : fanOut);
   return normal_(t, 0, std, generator);

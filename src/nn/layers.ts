@@ -27,15 +27,28 @@ export class Linear extends Module {
   /** The bias [outFeatures], or null with `{ bias: false }`, as torch.nn.Linear.bias. */
   readonly bias: Parameter | null;
 
-  constructor(/** Size of each input sample, as torch.nn.Linear.in_features. */ readonly inFeatures: number, /** Size of each output sample, as torch.nn.Linear.out_features. */ readonly outFeatures: number, opts: LinearOptions = {}) {
+  constructor(
+    /** Size of each input sample, as torch.nn.Linear.in_features. */ readonly inFeatures: number,
+    /** Size of each output sample, as torch.nn.Linear.out_features. */ readonly outFeatures: number,
+    opts: LinearOptions = {},
+  ) {
     super();
-    for (const [n, v] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
+    for (const [n, v] of [
+      ["inFeatures", inFeatures],
+      ["outFeatures", outFeatures],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0) throw new ValueError(`Linear: ${n} must be a non-negative integer, got ${v}.`);
     }
     const dtype = opts.dtype;
-    this.weight = this.registerParameter("weight", new Parameter(kaimingUniform_(empty([outFeatures, inFeatures], dtype ? { dtype } : {}), Math.sqrt(5))));
+    this.weight = this.registerParameter(
+      "weight",
+      new Parameter(kaimingUniform_(empty([outFeatures, inFeatures], dtype ? { dtype } : {}), Math.sqrt(5))),
+    );
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-    this.bias = this.registerParameter("bias", opts.bias === false ? null : new Parameter(uniform_(empty([outFeatures], dtype ? { dtype } : {}), -bound, bound)));
+    this.bias = this.registerParameter(
+      "bias",
+      opts.bias === false ? null : new Parameter(uniform_(empty([outFeatures], dtype ? { dtype } : {}), -bound, bound)),
+    );
   }
 
   forward(x: Tensor): Tensor {
@@ -49,7 +62,10 @@ export class Linear extends Module {
 
 /** Flattens dims startDim..endDim (default 1..-1, keeping the batch dim), as nn.Flatten. */
 export class Flatten extends Module {
-  constructor(/** First dim to flatten (default 1, keeping the batch dim), as torch.nn.Flatten's start_dim. */ readonly startDim = 1, /** Last dim to flatten (default -1), as torch.nn.Flatten's end_dim. */ readonly endDim = -1) {
+  constructor(
+    /** First dim to flatten (default 1, keeping the batch dim), as torch.nn.Flatten's start_dim. */ readonly startDim = 1,
+    /** Last dim to flatten (default -1), as torch.nn.Flatten's end_dim. */ readonly endDim = -1,
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
@@ -92,58 +108,93 @@ export class Dropout2d extends Module {
 
 /** max(x, 0), as torch.nn.ReLU (no inplace flag). */
 export class ReLU extends Module {
-  forward(x: Tensor): Tensor { return A.relu(x); }
+  forward(x: Tensor): Tensor {
+    return A.relu(x);
+  }
 }
 
 /** 1 / (1 + e^-x), as torch.nn.Sigmoid. */
 export class Sigmoid extends Module {
-  forward(x: Tensor): Tensor { return A.sigmoid(x); }
+  forward(x: Tensor): Tensor {
+    return A.sigmoid(x);
+  }
 }
 
 /** Hyperbolic tangent, as torch.nn.Tanh. */
 export class Tanh extends Module {
-  forward(x: Tensor): Tensor { return A.tanh(x); }
+  forward(x: Tensor): Tensor {
+    return A.tanh(x);
+  }
 }
 
 /** x * sigmoid(x) (swish), as torch.nn.SiLU. */
 export class SiLU extends Module {
-  forward(x: Tensor): Tensor { return A.silu(x); }
+  forward(x: Tensor): Tensor {
+    return A.silu(x);
+  }
 }
 
 /** x where positive, negativeSlope * x elsewhere (default 0.01), as torch.nn.LeakyReLU. */
 export class LeakyReLU extends Module {
-  constructor(/** Slope for negative inputs (default 0.01), as torch.nn.LeakyReLU.negative_slope. */ readonly negativeSlope = 0.01) { super(); }
-  forward(x: Tensor): Tensor { return A.leakyRelu(x, this.negativeSlope); }
+  constructor(/** Slope for negative inputs (default 0.01), as torch.nn.LeakyReLU.negative_slope. */ readonly negativeSlope = 0.01) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.leakyRelu(x, this.negativeSlope);
+  }
 }
 
 /** x where positive, alpha * (e^x - 1) elsewhere (default alpha 1), as torch.nn.ELU. */
 export class ELU extends Module {
-  constructor(/** Scale of the negative side (default 1), as torch.nn.ELU.alpha. */ readonly alpha = 1) { super(); }
-  forward(x: Tensor): Tensor { return A.elu(x, this.alpha); }
+  constructor(/** Scale of the negative side (default 1), as torch.nn.ELU.alpha. */ readonly alpha = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.elu(x, this.alpha);
+  }
 }
 
 /** Gaussian error linear unit, exact ("none", default) or the "tanh" approximation, as torch.nn.GELU. */
 export class GELU extends Module {
-  constructor(/** "none" (exact, default) or "tanh", as torch.nn.GELU.approximate. */ readonly approximate: "none" | "tanh" = "none") { super(); }
-  forward(x: Tensor): Tensor { return A.gelu(x, this.approximate); }
+  constructor(/** "none" (exact, default) or "tanh", as torch.nn.GELU.approximate. */ readonly approximate: "none" | "tanh" = "none") {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.gelu(x, this.approximate);
+  }
 }
 
 /** log(1 + e^(beta x)) / beta, linear above threshold (defaults 1, 20), as torch.nn.Softplus. */
 export class Softplus extends Module {
-  constructor(/** The beta of log(1 + e^(beta x)) / beta (default 1), as torch.nn.Softplus.beta. */ readonly beta = 1, /** Above beta * x > threshold the output is x (default 20), as torch.nn.Softplus.threshold. */ readonly threshold = 20) { super(); }
-  forward(x: Tensor): Tensor { return A.softplus(x, this.beta, this.threshold); }
+  constructor(
+    /** The beta of log(1 + e^(beta x)) / beta (default 1), as torch.nn.Softplus.beta. */ readonly beta = 1,
+    /** Above beta * x > threshold the output is x (default 20), as torch.nn.Softplus.threshold. */ readonly threshold = 20,
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.softplus(x, this.beta, this.threshold);
+  }
 }
 
 /** Softmax along dim (required here; PyTorch's dim=None is deprecated), as torch.nn.Softmax. */
 export class Softmax extends Module {
-  constructor(/** The dim softmax runs along, as torch.nn.Softmax.dim. */ readonly dim: number) { super(); }
-  forward(x: Tensor): Tensor { return softmax(x, this.dim); }
+  constructor(/** The dim softmax runs along, as torch.nn.Softmax.dim. */ readonly dim: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
+  }
 }
 
 /** log(softmax) along dim (required), as torch.nn.LogSoftmax. */
 export class LogSoftmax extends Module {
-  constructor(/** The dim log-softmax runs along, as torch.nn.LogSoftmax.dim. */ readonly dim: number) { super(); }
-  forward(x: Tensor): Tensor { return logSoftmax(x, this.dim); }
+  constructor(/** The dim log-softmax runs along, as torch.nn.LogSoftmax.dim. */ readonly dim: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return logSoftmax(x, this.dim);
+  }
 }
 
 /** A module that has a one-tensor forward, for chaining in Sequential. */

@@ -23,18 +23,28 @@ function call(c: FixtureCase, ins: Record<string, tl.Tensor>): tl.Tensor {
     case "torch.nn.functional.smooth_l1_loss":
       return F.smoothL1Loss(ins.input!, ins.target!, { reduction: a.reduction, beta: (c.args as { beta: number }).beta });
     case "torch.nn.functional.binary_cross_entropy_with_logits":
-      return F.binaryCrossEntropyWithLogits(ins.input!, ins.target!, { reduction: a.reduction, weight: ins.weight ?? null, posWeight: ins.pos_weight ?? null });
+      return F.binaryCrossEntropyWithLogits(ins.input!, ins.target!, {
+        reduction: a.reduction,
+        weight: ins.weight ?? null,
+        posWeight: ins.pos_weight ?? null,
+      });
     default:
       throw new Error(`no mapping for ${c.call}`);
   }
 }
 
-for (const family of ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy_with_logits"]) describeFixtures(family, call);
+for (const family of ["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy_with_logits"])
+  describeFixtures(family, call);
 
 describe("loss gradcheck (float64)", () => {
   tl.manualSeed(11);
   const x = () => tl.randn([4, 3, 2], { dtype: "float64", requiresGrad: true });
-  const idx = tl.tensor([[0, 2], [1, 1], [2, 0], [1, 2]]);
+  const idx = tl.tensor([
+    [0, 2],
+    [1, 1],
+    [2, 0],
+    [1, 2],
+  ]);
   const probs = tl.randn([4, 3, 2], { dtype: "float64" }).softmax(1);
   const w = tl.tensor([0.2, 1.5, 0.7], { dtype: "float64" });
   const cases: Record<string, [(x: tl.Tensor) => tl.Tensor]> = {
@@ -43,7 +53,9 @@ describe("loss gradcheck (float64)", () => {
     nllLoss: [(x) => F.nllLoss(x.logSoftmax(1), idx, { reduction: "sum" })],
     mseLoss: [(x) => F.mseLoss(x, probs)],
     smoothL1Loss: [(x) => F.smoothL1Loss(x, probs, { beta: 0.7 })],
-    bceWithLogits: [(x) => F.binaryCrossEntropyWithLogits(x, probs, { posWeight: tl.tensor([[2], [0.5], [1]], { dtype: "float64" }), reduction: "sum" })],
+    bceWithLogits: [
+      (x) => F.binaryCrossEntropyWithLogits(x, probs, { posWeight: tl.tensor([[2], [0.5], [1]], { dtype: "float64" }), reduction: "sum" }),
+    ],
   };
   for (const [name, [fn]] of Object.entries(cases)) it(name, () => void tl.gradCheck(fn, [x()], { name }));
 });
@@ -51,7 +63,10 @@ describe("loss gradcheck (float64)", () => {
 describe("loss errors", () => {
   const x = tl.zeros([2, 3]);
   it("out-of-range class", () => {
-    assert.throws(() => F.crossEntropy(x, tl.tensor([0, 3])), /crossEntropy|nllLoss: target 3 at position 1 is out of bounds for 3 classes/);
+    assert.throws(
+      () => F.crossEntropy(x, tl.tensor([0, 3])),
+      /crossEntropy|nllLoss: target 3 at position 1 is out of bounds for 3 classes/,
+    );
   });
   it("float class indices", () => {
     assert.throws(() => F.nllLoss(x, tl.tensor([0.0, 1.5])), /nllLoss: class-index targets must be int32, got float32/);
@@ -65,8 +80,12 @@ describe("loss errors", () => {
     assert.equal(x.grad!.item(), -0.5);
   });
   it("loss modules call the functions", () => {
-    const x = tl.randn([3, 4]), t = tl.tensor([0, 3, 1]);
-    assert.equal(new tl.nn.CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(x, t).item(), F.crossEntropy(x, t, { labelSmoothing: 0.1 }).item());
+    const x = tl.randn([3, 4]),
+      t = tl.tensor([0, 3, 1]);
+    assert.equal(
+      new tl.nn.CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(x, t).item(),
+      F.crossEntropy(x, t, { labelSmoothing: 0.1 }).item(),
+    );
   });
   it("mse shape mismatch is refused rather than broadcast", () => {
     assert.throws(() => F.mseLoss(tl.zeros([4, 1]), tl.zeros([4])), /mseLoss: input \[4, 1\] and target \[4\] differ in shape/);
@@ -83,7 +102,10 @@ describe("every target ignored (PyTorch 1.13's values, gradient 0)", () => {
     ["[C] with a 0-d target", [4], (ig) => tl.tensor(ig)],
     ["an empty batch", [0, 4], () => tl.tensor([], { dtype: "int32" })],
   ];
-  const losses = [["crossEntropy", F.crossEntropy], ["nllLoss", F.nllLoss]] as const;
+  const losses = [
+    ["crossEntropy", F.crossEntropy],
+    ["nllLoss", F.nllLoss],
+  ] as const;
   for (const [loss, fn] of losses) {
     it(`${loss}: shapes x reductions x weight x ignoreIndex${loss === "crossEntropy" ? " x labelSmoothing" : ""} x dtype`, () => {
       let n = 0;
@@ -101,10 +123,17 @@ describe("every target ignored (PyTorch 1.13's values, gradient 0)", () => {
                   const out = fn(x, t, { reduction, weight, ignoreIndex, labelSmoothing } as never);
                   const values = Array.from(out.storage);
                   if (reduction === "mean") assert.ok(values.length === 1 && Number.isNaN(values[0]), `${label}: ${values}`);
-                  else assert.ok(values.every((v) => v === 0), `${label}: ${values}`);
+                  else
+                    assert.ok(
+                      values.every((v) => v === 0),
+                      `${label}: ${values}`,
+                    );
                   assert.deepEqual(out.shape, reduction === "none" ? t.shape : [], `${label}: shape`);
                   out.sum().backward();
-                  assert.ok(Array.from(x.grad!.storage).every((v) => v === 0), `${label}: gradient ${Array.from(x.grad!.storage)}`);
+                  assert.ok(
+                    Array.from(x.grad!.storage).every((v) => v === 0),
+                    `${label}: gradient ${Array.from(x.grad!.storage)}`,
+                  );
                 }
               }
             }
@@ -114,7 +143,15 @@ describe("every target ignored (PyTorch 1.13's values, gradient 0)", () => {
     });
   }
   it("one kept target among ignored ones still divides by the kept weight (no NaN)", () => {
-    const x = tl.tensor([[0.5, -1, 2], [1, 1, 1]], { dtype: "float64" }).requiresGrad_();
+    const x = tl
+      .tensor(
+        [
+          [0.5, -1, 2],
+          [1, 1, 1],
+        ],
+        { dtype: "float64" },
+      )
+      .requiresGrad_();
     const out = F.crossEntropy(x, tl.tensor([-100, 2]));
     // torch: cross_entropy(x, [-100, 2]) = -log_softmax([1, 1, 1])[2] = log(3)
     assert.ok(Math.abs(out.item() - Math.log(3)) < 1e-15);

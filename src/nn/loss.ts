@@ -38,7 +38,8 @@ export interface CrossEntropyOptions extends NllOptions {
 }
 
 function checkReduction(op: string, r: string): Reduction {
-  if (r !== "mean" && r !== "sum" && r !== "none") throw new ValueError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}.`);
+  if (r !== "mean" && r !== "sum" && r !== "none")
+    throw new ValueError(`${op}: reduction must be "mean", "sum" or "none", got ${JSON.stringify(r)}.`);
   return r;
 }
 
@@ -69,18 +70,24 @@ function meanOverKept(lossSum: Tensor, total: Tensor, kept: number): Tensor {
 
 function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number): void {
   if (target.dtype !== "int32") {
-    throw new DTypeError(`${op}: class-index targets must be int32, got ${target.dtype} ${fmt(target.shape)}. Convert with target.to("int32"), or pass float probabilities with the input's shape.`);
+    throw new DTypeError(
+      `${op}: class-index targets must be int32, got ${target.dtype} ${fmt(target.shape)}. Convert with target.to("int32"), or pass float probabilities with the input's shape.`,
+    );
   }
   const expected = input.ndim === 1 ? [] : [input.shape[0]!, ...input.shape.slice(2)];
   if (!shapesEqual(target.shape, expected)) {
-    throw new ShapeError(`${op}: target ${fmt(target.shape)} does not fit input ${fmt(input.shape)}; class-index targets have the input's shape without the class dim (dim ${input.ndim === 1 ? 0 : 1}): ${fmt(expected)}.`);
+    throw new ShapeError(
+      `${op}: target ${fmt(target.shape)} does not fit input ${fmt(input.shape)}; class-index targets have the input's shape without the class dim (dim ${input.ndim === 1 ? 0 : 1}): ${fmt(expected)}.`,
+    );
   }
   const C = input.shape[input.ndim === 1 ? 0 : 1]!;
   const t = target.storage;
   for (let i = 0; i < t.length; i++) {
     const v = t[i]!;
     if (v !== ignoreIndex && (v < 0 || v >= C)) {
-      throw new IndexError(`${op}: target ${v} at position ${i} is out of bounds for ${C} classes; targets must be in [0, ${C - 1}] (or equal ignoreIndex ${ignoreIndex}).`);
+      throw new IndexError(
+        `${op}: target ${v} at position ${i} is out of bounds for ${C} classes; targets must be in [0, ${C - 1}] (or equal ignoreIndex ${ignoreIndex}).`,
+      );
     }
   }
 }
@@ -133,7 +140,8 @@ function crossEntropyOf(input: Tensor, target: Tensor, opts: CrossEntropyOptions
   const { weight = null, ignoreIndex = -100, labelSmoothing = 0 } = opts;
   const reduction = checkReduction("crossEntropy", opts.reduction ?? "mean");
   if (!isFloat(input.dtype)) throw new DTypeError(`crossEntropy: input scores must be float, got ${input.dtype}.`);
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}.`);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+    throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}.`);
   const classDim = input.ndim === 1 ? 0 : 1;
   const C = input.shape[classDim]!;
   checkWeight("crossEntropy", weight, C);
@@ -143,7 +151,9 @@ function crossEntropyOf(input: Tensor, target: Tensor, opts: CrossEntropyOptions
 
   if (isFloat(target.dtype)) {
     if (!shapesEqual(target.shape, input.shape)) {
-      throw new ShapeError(`crossEntropy: probability targets must have the input's shape ${fmt(input.shape)}, got ${fmt(target.shape)}. For class indices pass an int32 target.`);
+      throw new ShapeError(
+        `crossEntropy: probability targets must have the input's shape ${fmt(input.shape)}, got ${fmt(target.shape)}. For class indices pass an int32 target.`,
+      );
     }
     const t = labelSmoothing > 0 ? add(mul(target, 1 - labelSmoothing), labelSmoothing / C) : target;
     const prodT = wView ? mul(mul(logp, t), wView) : mul(logp, t);
@@ -192,7 +202,9 @@ export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduc
 /** mse and smooth L1 have no integer kernels in PyTorch: one operand at least must be float. */
 function requireFloatOperand(op: string, input: Tensor, target: Tensor): void {
   if (!isFloat(resultType(input, target))) {
-    throw new DTypeError(`${op}: input ${input.dtype} and target ${target.dtype} are both integer tensors; ${op} needs float values (as PyTorch). Convert first, e.g. input.to("float32").`);
+    throw new DTypeError(
+      `${op}: input ${input.dtype} and target ${target.dtype} are both integer tensors; ${op} needs float values (as PyTorch). Convert first, e.g. input.to("float32").`,
+    );
   }
 }
 
@@ -203,7 +215,9 @@ function reduce(op: string, losses: Tensor, reduction: Reduction | undefined): T
 
 function sameShape(op: string, input: Tensor, target: Tensor): void {
   if (!shapesEqual(input.shape, target.shape)) {
-    throw new ShapeError(`${op}: input ${fmt(input.shape)} and target ${fmt(target.shape)} differ in shape; broadcasting them would compare every pair. Reshape one to match.`);
+    throw new ShapeError(
+      `${op}: input ${fmt(input.shape)} and target ${fmt(target.shape)} differ in shape; broadcasting them would compare every pair. Reshape one to match.`,
+    );
   }
 }
 
@@ -239,13 +253,24 @@ function smoothL1LossOf(input: Tensor, target: Tensor, opts: { reduction?: Reduc
  * Binary cross-entropy on logits, as torch.nn.functional.binary_cross_entropy_with_logits,
  * in the stable form (1 - y) x + (1 + (posWeight - 1) y) softplus(-x), times weight.
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {},
+): Tensor {
   return asOp("binaryCrossEntropyWithLogits", () => bceWithLogitsOf(input, target, opts));
 }
 
-function bceWithLogitsOf(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction }): Tensor {
+function bceWithLogitsOf(
+  input: Tensor,
+  target: Tensor,
+  opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction },
+): Tensor {
   sameShape("binaryCrossEntropyWithLogits", input, target);
-  if (!isFloat(target.dtype)) throw new DTypeError(`binaryCrossEntropyWithLogits: target must be float (probabilities in [0, 1]), got ${target.dtype}. Convert with target.to("${input.dtype}").`);
+  if (!isFloat(target.dtype))
+    throw new DTypeError(
+      `binaryCrossEntropyWithLogits: target must be float (probabilities in [0, 1]), got ${target.dtype}. Convert with target.to("${input.dtype}").`,
+    );
   const sp = softplus(mul(input, -1));
   const lw = opts.posWeight ? add(mul(sub(opts.posWeight, 1), target), 1) : null;
   let losses = add(mul(sub(1, target), input), lw ? mul(lw, sp) : sp);
@@ -257,31 +282,63 @@ function bceWithLogitsOf(input: Tensor, target: Tensor, opts: { weight?: Tensor 
 
 /** Cross-entropy of logits against int32 class indices (PyTorch: int64) or class probabilities, as torch.nn.CrossEntropyLoss; options `{ weight, ignoreIndex, reduction, labelSmoothing }` at construction; forward(input, target). */
 export class CrossEntropyLoss extends Module {
-  constructor(/** The options given at construction: weight, ignoreIndex, reduction, labelSmoothing. */ readonly opts: CrossEntropyOptions = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return crossEntropy(input, target, this.opts); }
+  constructor(
+    /** The options given at construction: weight, ignoreIndex, reduction, labelSmoothing. */ readonly opts: CrossEntropyOptions = {},
+  ) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return crossEntropy(input, target, this.opts);
+  }
 }
 /** Negative log-likelihood of log-probabilities against int32 class indices, as torch.nn.NLLLoss; options `{ weight, ignoreIndex, reduction }`. */
 export class NLLLoss extends Module {
-  constructor(/** The options given at construction: weight, ignoreIndex, reduction. */ readonly opts: NllOptions = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return nllLoss(input, target, this.opts); }
+  constructor(/** The options given at construction: weight, ignoreIndex, reduction. */ readonly opts: NllOptions = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return nllLoss(input, target, this.opts);
+  }
 }
 /** Mean squared error, as torch.nn.MSELoss; `{ reduction }`. Refuses mismatched shapes instead of broadcasting (PyTorch warns and broadcasts). */
 export class MSELoss extends Module {
-  constructor(/** The options given at construction: reduction. */ readonly opts: { reduction?: Reduction } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, this.opts); }
+  constructor(/** The options given at construction: reduction. */ readonly opts: { reduction?: Reduction } = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, this.opts);
+  }
 }
 /** Mean absolute error, as torch.nn.L1Loss; `{ reduction }`. */
 export class L1Loss extends Module {
-  constructor(/** The options given at construction: reduction. */ readonly opts: { reduction?: Reduction } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, this.opts); }
+  constructor(/** The options given at construction: reduction. */ readonly opts: { reduction?: Reduction } = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, this.opts);
+  }
 }
 /** Huber-like loss, quadratic below beta (default 1) and linear above, as torch.nn.SmoothL1Loss; `{ reduction, beta }`. */
 export class SmoothL1Loss extends Module {
-  constructor(/** The options given at construction: reduction, beta. */ readonly opts: { reduction?: Reduction; beta?: number } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, this.opts); }
+  constructor(/** The options given at construction: reduction, beta. */ readonly opts: { reduction?: Reduction; beta?: number } = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, this.opts);
+  }
 }
 /** Binary cross-entropy on logits (sigmoid fused, numerically stable), as torch.nn.BCEWithLogitsLoss; `{ weight, posWeight, reduction }`. */
 export class BCEWithLogitsLoss extends Module {
-  constructor(/** The options given at construction: weight, posWeight, reduction. */ readonly opts: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) { super(); }
-  forward(input: Tensor, target: Tensor): Tensor { return binaryCrossEntropyWithLogits(input, target, this.opts); }
+  constructor(
+    /** The options given at construction: weight, posWeight, reduction. */ readonly opts: {
+      weight?: Tensor | null;
+      posWeight?: Tensor | null;
+      reduction?: Reduction;
+    } = {},
+  ) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropyWithLogits(input, target, this.opts);
+  }
 }

@@ -46,7 +46,10 @@ describe("e2e_lstm fixture", () => {
         assertClose(x.grad, c.grads!.input!, TOL[dtype], "grad input");
         const params = model.namedParameters();
         for (const [k, p] of params) assertClose(p.grad, c.grads![k]!, TOL[dtype], `grad ${k}`);
-        const sgd = new tl.optim.SGD(params.map(([, p]) => p), { lr: args.sgd.lr });
+        const sgd = new tl.optim.SGD(
+          params.map(([, p]) => p),
+          { lr: args.sgd.lr },
+        );
         sgd.step();
         for (const [k, p] of params) assertClose(p, c.outputs[`after_sgd_step.${k}`]!, TOL[dtype], `after SGD ${k}`);
       });

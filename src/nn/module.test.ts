@@ -13,7 +13,10 @@ class Net extends nn.Module {
   readonly heads = this.registerModule("heads", new nn.ModuleList([new nn.Linear(3, 2), new nn.Linear(3, 1, { bias: false })]));
   forward(x: tl.Tensor): tl.Tensor {
     const h = this.bn.forward(this.body.forward(x));
-    return tl.cat([...this.heads].map((m) => (m as tl.nn.Linear).forward(h)), 1);
+    return tl.cat(
+      [...this.heads].map((m) => (m as tl.nn.Linear).forward(h)),
+      1,
+    );
   }
 }
 
@@ -21,15 +24,24 @@ describe("Module", () => {
   it("names parameters and buffers with PyTorch's dotted keys", () => {
     const m = new Net();
     assert.deepEqual(Object.keys(m.stateDict()), [
-      "body.0.weight", "body.0.bias", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", "bn.num_batches_tracked",
-      "heads.0.weight", "heads.0.bias", "heads.1.weight",
+      "body.0.weight",
+      "body.0.bias",
+      "bn.weight",
+      "bn.bias",
+      "bn.running_mean",
+      "bn.running_var",
+      "bn.num_batches_tracked",
+      "heads.0.weight",
+      "heads.0.bias",
+      "heads.1.weight",
     ]);
     assert.equal(m.parameters().length, 7);
     assert.equal(m.numParameters(), 4 * 3 + 3 + 3 + 3 + 3 * 2 + 2 + 3);
   });
   it("loadStateDict copies values, and in strict mode reports missing and unexpected keys", () => {
     tl.manualSeed(1);
-    const a = new Net(), b = new Net();
+    const a = new Net(),
+      b = new Net();
     b.loadStateDict(a.stateDict());
     assert.deepEqual(b.body.at(0).forward(tl.ones([1, 4])).storage, a.body.at(0).forward(tl.ones([1, 4])).storage);
     const sd = a.stateDict();
@@ -42,8 +54,13 @@ describe("Module", () => {
     // Every name an object literal inherits: a plain {} "has" them all, so each must be missing here.
     for (const name of Object.getOwnPropertyNames(Object.prototype)) {
       class Odd extends nn.Module {
-        constructor() { super(); this.registerParameter(name, new nn.Parameter(tl.ones([2]))); }
-        forward(x: tl.Tensor): tl.Tensor { return x; }
+        constructor() {
+          super();
+          this.registerParameter(name, new nn.Parameter(tl.ones([2])));
+        }
+        forward(x: tl.Tensor): tl.Tensor {
+          return x;
+        }
       }
       const m = new Odd();
       assert.deepEqual(m.loadStateDict({}, { strict: false }), { missingKeys: [name], unexpectedKeys: [] }, name);
@@ -56,7 +73,10 @@ describe("Module", () => {
   });
   it("refuses a state dict with a wrong shape, naming the key", () => {
     const m = new nn.Linear(3, 2);
-    assert.throws(() => m.loadStateDict({ weight: tl.ones([2, 4]), bias: tl.ones([2]) }), /"weight" has shape \[2, 4\] in the state dict but \[2, 3\] in the model/);
+    assert.throws(
+      () => m.loadStateDict({ weight: tl.ones([2, 4]), bias: tl.ones([2]) }),
+      /"weight" has shape \[2, 4\] in the state dict but \[2, 3\] in the model/,
+    );
   });
   it("train/eval reach every submodule; dropout is the identity in eval", () => {
     const m = new Net().eval();
@@ -69,7 +89,9 @@ describe("Module", () => {
   it("zeroGrad clears gradients; to(float64) converts in place, keeping the Parameter objects", () => {
     const m = new Net();
     const before = m.parameters();
-    m.forward(tl.randn([4, 4])).sum().backward();
+    m.forward(tl.randn([4, 4]))
+      .sum()
+      .backward();
     assert.ok(before.every((p) => p.grad !== null));
     m.zeroGrad();
     assert.ok(before.every((p) => p.grad === null));
@@ -80,7 +102,10 @@ describe("Module", () => {
     assert.equal(m.forward(tl.randn([4, 4], { dtype: "float64" })).dtype, "float64");
   });
   it("prints like PyTorch's repr", () => {
-    assert.equal(String(new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU())), "Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): ReLU()\n)");
+    assert.equal(
+      String(new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU())),
+      "Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): ReLU()\n)",
+    );
   });
   it("rejects duplicate names", () => {
     class Bad extends nn.Module {

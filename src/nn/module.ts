@@ -74,9 +74,12 @@ export abstract class Module {
   }
 
   private checkName(name: string): void {
-    if (!name || name.includes(".")) throw new TensorloomError(`${this.constructor.name}: invalid name "${name}": names must be non-empty and contain no ".".`);
+    if (!name || name.includes("."))
+      throw new TensorloomError(`${this.constructor.name}: invalid name "${name}": names must be non-empty and contain no ".".`);
     if (this.params.has(name) || this.buffers_.has(name) || this.children_.has(name)) {
-      throw new TensorloomError(`${this.constructor.name}: "${name}" is already registered; each parameter, buffer and submodule needs its own name.`);
+      throw new TensorloomError(
+        `${this.constructor.name}: "${name}" is already registered; each parameter, buffer and submodule needs its own name.`,
+      );
     }
   }
 
@@ -158,10 +161,14 @@ export abstract class Module {
     for (const [prefix, m] of this.namedModules()) {
       const key = (n: string): string => (prefix ? `${prefix}.${n}` : n);
       for (const [n, p] of m.params) if (p) targets.set(key(n), { t: p, set: (v) => void p.setData_(v) });
-      for (const [n, b] of m.buffers_) if (b.t && b.persistent) { const t = b.t; targets.set(key(n), { t, set: (v) => void t.setData_(v) }); }
+      for (const [n, b] of m.buffers_)
+        if (b.t && b.persistent) {
+          const t = b.t;
+          targets.set(key(n), { t, set: (v) => void t.setData_(v) });
+        }
     }
     // Own keys only: a plain-object dict "has" inherited names such as "constructor".
-    const own = (k: string): Tensor | undefined => (Object.prototype.hasOwnProperty.call(sd, k) ? sd[k] : undefined);
+    const own = (k: string): Tensor | undefined => (Object.hasOwn(sd, k) ? sd[k] : undefined);
     const missingKeys = [...targets.keys()].filter((k) => own(k) === undefined);
     const unexpectedKeys = Object.keys(sd).filter((k) => !targets.has(k));
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {
@@ -173,7 +180,9 @@ export abstract class Module {
     for (const [k, { t }] of targets) {
       const v = own(k);
       if (v && !shapesEqual(v.shape, t.shape)) {
-        throw new ShapeError(`loadStateDict: "${k}" has shape ${fmt(v.shape)} in the state dict but ${fmt(t.shape)} in the model. Load weights saved from a model of the same configuration.`);
+        throw new ShapeError(
+          `loadStateDict: "${k}" has shape ${fmt(v.shape)} in the state dict but ${fmt(t.shape)} in the model. Load weights saved from a model of the same configuration.`,
+        );
       }
     }
     noGrad(() => {
@@ -208,8 +217,10 @@ export abstract class Module {
     assertDType("to", dtype);
     noGrad(() => {
       for (const m of this.modules()) {
-        for (const p of m.params.values()) if (p && p.dtype !== dtype && (p.dtype === "float32" || p.dtype === "float64")) p.setData_(castRaw(p, dtype));
-        for (const b of m.buffers_.values()) if (b.t && b.t.dtype !== dtype && (b.t.dtype === "float32" || b.t.dtype === "float64")) b.t.setData_(castRaw(b.t, dtype));
+        for (const p of m.params.values())
+          if (p && p.dtype !== dtype && (p.dtype === "float32" || p.dtype === "float64")) p.setData_(castRaw(p, dtype));
+        for (const b of m.buffers_.values())
+          if (b.t && b.t.dtype !== dtype && (b.t.dtype === "float32" || b.t.dtype === "float64")) b.t.setData_(castRaw(b.t, dtype));
       }
     });
     return this;
@@ -217,7 +228,9 @@ export abstract class Module {
 
   /** Number of parameter elements (trainable ones only with onlyTrainable). */
   numParameters(onlyTrainable = false): number {
-    return this.parameters().filter((p) => !onlyTrainable || p.requiresGrad).reduce((n, p) => n + p.numel(), 0);
+    return this.parameters()
+      .filter((p) => !onlyTrainable || p.requiresGrad)
+      .reduce((n, p) => n + p.numel(), 0);
   }
 
   /**

@@ -35,9 +35,14 @@ export class BatchNormNd extends Module {
   /** Weight of each new batch in the running statistics (default 0.1; null: cumulative average), as torch.nn.BatchNorm2d.momentum. */
   readonly momentum: number | null;
 
-  constructor(/** The input ranks this layer accepts (BatchNorm1d: 2 or 3; 2d: 4; 3d: 5). */ readonly ranks: readonly number[], /** The number of channels C, as torch.nn.BatchNorm2d.num_features. */ readonly numFeatures: number, opts: BatchNormModuleOptions = {}) {
+  constructor(
+    /** The input ranks this layer accepts (BatchNorm1d: 2 or 3; 2d: 4; 3d: 5). */ readonly ranks: readonly number[],
+    /** The number of channels C, as torch.nn.BatchNorm2d.num_features. */ readonly numFeatures: number,
+    opts: BatchNormModuleOptions = {},
+  ) {
     super();
-    if (!Number.isInteger(numFeatures) || numFeatures <= 0) throw new ValueError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}.`);
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0)
+      throw new ValueError(`${this.constructor.name}: numFeatures must be a positive integer, got ${numFeatures}.`);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
     const dt = opts.dtype ? { dtype: opts.dtype } : {};
@@ -55,7 +60,9 @@ export class BatchNormNd extends Module {
       throw new ShapeError(`${this.constructor.name}: expected a ${this.ranks.join("-D or ")}-D input, got ${fmt(x.shape)}.`);
     }
     if (x.shape[1] !== this.numFeatures) {
-      throw new ShapeError(`${this.constructor.name}: input ${fmt(x.shape)} has ${x.shape[1]} channels (dim 1) but the layer was built for ${this.numFeatures}.`);
+      throw new ShapeError(
+        `${this.constructor.name}: input ${fmt(x.shape)} has ${x.shape[1]} channels (dim 1) but the layer was built for ${this.numFeatures}.`,
+      );
     }
     let momentum = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked) {
@@ -67,7 +74,11 @@ export class BatchNormNd extends Module {
     // with running stats, eval uses them; without, every call normalises by the batch
     const useBatch = this.training || !this.runningMean;
     return batchNorm(x, useBatch && !this.training ? null : this.runningMean, useBatch && !this.training ? null : this.runningVar, {
-      weight: this.weight, bias: this.bias, training: useBatch, momentum, eps: this.eps,
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatch,
+      momentum,
+      eps: this.eps,
     });
   }
 
@@ -78,18 +89,24 @@ export class BatchNormNd extends Module {
 
 /** **Shape**: [N, C] or [N, C, L]. */
 export class BatchNorm1d extends BatchNormNd {
-  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) { super([2, 3], numFeatures, opts); }
+  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
+    super([2, 3], numFeatures, opts);
+  }
 }
 /**
  * **Shape**: [N, C, H, W].
  * @example new tl.nn.BatchNorm2d(3).forward(tl.randn([4, 3, 5, 5])) // shape [4, 3, 5, 5]
  */
 export class BatchNorm2d extends BatchNormNd {
-  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) { super([4], numFeatures, opts); }
+  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
+    super([4], numFeatures, opts);
+  }
 }
 /** **Shape**: [N, C, D, H, W]. */
 export class BatchNorm3d extends BatchNormNd {
-  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) { super([5], numFeatures, opts); }
+  constructor(numFeatures: number, opts: BatchNormModuleOptions = {}) {
+    super([5], numFeatures, opts);
+  }
 }
 
 /** Options of LayerNorm: eps (default 1e-5), elementwiseAffine, dtype; torch.nn.LayerNorm's keyword arguments as an object. */

@@ -11,7 +11,11 @@ type OutSize = number | readonly (number | null)[];
 /** Max pooling; forward returns the pooled tensor (use F.maxPool2d with returnIndices for indices). */
 export class MaxPoolNd extends Module {
   readonly opts: MaxPoolOptions;
-  constructor(readonly nd: number, kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) {
+  constructor(
+    readonly nd: number,
+    kernelSize: IntOrTuple,
+    opts: Omit<MaxPoolOptions, "kernelSize"> = {},
+  ) {
     super();
     this.opts = { ...opts, kernelSize };
   }
@@ -25,23 +29,33 @@ export class MaxPoolNd extends Module {
 
 /** 1-D max pooling over [N, C, L] (or [C, L]), as torch.nn.MaxPool1d; `new MaxPool1d(kernelSize, { stride, padding, dilation, ceilMode })` (no return_indices: use F.maxPool1d). */
 export class MaxPool1d extends MaxPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(1, kernelSize, opts); }
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) {
+    super(1, kernelSize, opts);
+  }
 }
 /**
  * 2-D max pooling over [N, C, H, W] (or [C, H, W]), as torch.nn.MaxPool2d; `new MaxPool2d(kernelSize, { stride, padding, dilation, ceilMode })` (no return_indices: use F.maxPool2d).
  * @example new tl.nn.MaxPool2d(2).forward(tl.ones([1, 3, 8, 8])) // shape [1, 3, 4, 4]
  */
 export class MaxPool2d extends MaxPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(2, kernelSize, opts); }
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) {
+    super(2, kernelSize, opts);
+  }
 }
 /** 3-D max pooling over [N, C, D, H, W], as torch.nn.MaxPool3d; `new MaxPool3d(kernelSize, { stride, padding, dilation, ceilMode })`. */
 export class MaxPool3d extends MaxPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) { super(3, kernelSize, opts); }
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxPoolOptions, "kernelSize"> = {}) {
+    super(3, kernelSize, opts);
+  }
 }
 
 export class AvgPoolNd extends Module {
   readonly opts: AvgPoolOptions;
-  constructor(readonly nd: number, kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) {
+  constructor(
+    readonly nd: number,
+    kernelSize: IntOrTuple,
+    opts: Omit<AvgPoolOptions, "kernelSize"> = {},
+  ) {
     super();
     this.opts = { ...opts, kernelSize };
   }
@@ -52,51 +66,79 @@ export class AvgPoolNd extends Module {
 
 /** 1-D average pooling over [N, C, L], as torch.nn.AvgPool1d; `new AvgPool1d(kernelSize, { stride, padding, ceilMode, countIncludePad })`. */
 export class AvgPool1d extends AvgPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(1, kernelSize, opts); }
+  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) {
+    super(1, kernelSize, opts);
+  }
 }
 /** 2-D average pooling over [N, C, H, W], as torch.nn.AvgPool2d; `new AvgPool2d(kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride })`. */
 export class AvgPool2d extends AvgPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(2, kernelSize, opts); }
+  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) {
+    super(2, kernelSize, opts);
+  }
 }
 /** 3-D average pooling over [N, C, D, H, W], as torch.nn.AvgPool3d; options as AvgPool2d. */
 export class AvgPool3d extends AvgPoolNd {
-  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) { super(3, kernelSize, opts); }
+  constructor(kernelSize: IntOrTuple, opts: Omit<AvgPoolOptions, "kernelSize"> = {}) {
+    super(3, kernelSize, opts);
+  }
 }
 
 export class AdaptiveAvgPoolNd extends Module {
-  constructor(readonly nd: number, readonly outputSize: OutSize) { super(); }
+  constructor(
+    readonly nd: number,
+    readonly outputSize: OutSize,
+  ) {
+    super();
+  }
   forward(x: Tensor): Tensor {
     return adaptiveAvgPoolNd(`adaptiveAvgPool${this.nd}d`, this.nd, x, this.outputSize);
   }
 }
 /** Average pooling to a fixed output length, as torch.nn.AdaptiveAvgPool1d. */
 export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd {
-  constructor(outputSize: OutSize) { super(1, outputSize); }
+  constructor(outputSize: OutSize) {
+    super(1, outputSize);
+  }
 }
 /** Average pooling to a fixed [H, W] (a number for both, null keeps a size), as torch.nn.AdaptiveAvgPool2d. */
 export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd {
-  constructor(outputSize: OutSize) { super(2, outputSize); }
+  constructor(outputSize: OutSize) {
+    super(2, outputSize);
+  }
 }
 /** Average pooling to a fixed [D, H, W], as torch.nn.AdaptiveAvgPool3d. */
 export class AdaptiveAvgPool3d extends AdaptiveAvgPoolNd {
-  constructor(outputSize: OutSize) { super(3, outputSize); }
+  constructor(outputSize: OutSize) {
+    super(3, outputSize);
+  }
 }
 
 export class AdaptiveMaxPoolNd extends Module {
-  constructor(readonly nd: number, readonly outputSize: OutSize) { super(); }
+  constructor(
+    readonly nd: number,
+    readonly outputSize: OutSize,
+  ) {
+    super();
+  }
   forward(x: Tensor): Tensor {
     return adaptiveMaxPoolNd(`adaptiveMaxPool${this.nd}d`, this.nd, x, this.outputSize) as Tensor;
   }
 }
 /** Max pooling to a fixed output length, as torch.nn.AdaptiveMaxPool1d (no return_indices: use F.adaptiveMaxPool1d). */
 export class AdaptiveMaxPool1d extends AdaptiveMaxPoolNd {
-  constructor(outputSize: OutSize) { super(1, outputSize); }
+  constructor(outputSize: OutSize) {
+    super(1, outputSize);
+  }
 }
 /** Max pooling to a fixed [H, W], as torch.nn.AdaptiveMaxPool2d (no return_indices: use F.adaptiveMaxPool2d). */
 export class AdaptiveMaxPool2d extends AdaptiveMaxPoolNd {
-  constructor(outputSize: OutSize) { super(2, outputSize); }
+  constructor(outputSize: OutSize) {
+    super(2, outputSize);
+  }
 }
 /** Max pooling to a fixed [D, H, W], as torch.nn.AdaptiveMaxPool3d. */
 export class AdaptiveMaxPool3d extends AdaptiveMaxPoolNd {
-  constructor(outputSize: OutSize) { super(3, outputSize); }
+  constructor(outputSize: OutSize) {
+    super(3, outputSize);
+  }
 }

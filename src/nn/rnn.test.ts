@@ -8,7 +8,17 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
-import { type FixtureCase, type FloatType, type Tolerance, LOCAL_FIXTURE_DIR, TOL, assertClose, describeFixtureCases, fromFixture, loadFixture } from "../../test/support/fixtures.js";
+import {
+  type FixtureCase,
+  type FloatType,
+  type Tolerance,
+  LOCAL_FIXTURE_DIR,
+  TOL,
+  assertClose,
+  describeFixtureCases,
+  fromFixture,
+  loadFixture,
+} from "../../test/support/fixtures.js";
 import { throwsWith } from "../../test/support/check.js";
 
 const nn = tl.nn;
@@ -17,11 +27,31 @@ type Recurrent = tl.nn.RNN | tl.nn.LSTM | tl.nn.GRU;
 
 /** Build the module a fixture case names, in `dtype`, with the case's parameters loaded. */
 function buildLayer(c: FixtureCase, ins: Record<string, tl.Tensor>, dtype: FloatType): Recurrent {
-  const a = c.args as { input_size: number; hidden_size: number; num_layers: number; bias: boolean; batch_first: boolean; dropout: number; bidirectional: boolean; nonlinearity?: "tanh" | "relu"; proj_size?: number };
-  const common = { numLayers: a.num_layers, bias: a.bias, batchFirst: a.batch_first, dropout: a.dropout, bidirectional: a.bidirectional, dtype };
-  const m = c.call === "torch.nn.RNN" ? new nn.RNN(a.input_size, a.hidden_size, { ...common, nonlinearity: a.nonlinearity! })
-    : c.call === "torch.nn.LSTM" ? new nn.LSTM(a.input_size, a.hidden_size, { ...common, projSize: a.proj_size ?? 0 })
-    : new nn.GRU(a.input_size, a.hidden_size, common);
+  const a = c.args as {
+    input_size: number;
+    hidden_size: number;
+    num_layers: number;
+    bias: boolean;
+    batch_first: boolean;
+    dropout: number;
+    bidirectional: boolean;
+    nonlinearity?: "tanh" | "relu";
+    proj_size?: number;
+  };
+  const common = {
+    numLayers: a.num_layers,
+    bias: a.bias,
+    batchFirst: a.batch_first,
+    dropout: a.dropout,
+    bidirectional: a.bidirectional,
+    dtype,
+  };
+  const m =
+    c.call === "torch.nn.RNN"
+      ? new nn.RNN(a.input_size, a.hidden_size, { ...common, nonlinearity: a.nonlinearity! })
+      : c.call === "torch.nn.LSTM"
+        ? new nn.LSTM(a.input_size, a.hidden_size, { ...common, projSize: a.proj_size ?? 0 })
+        : new nn.GRU(a.input_size, a.hidden_size, common);
   loadParams(m, ins);
   return m;
 }
@@ -29,9 +59,12 @@ function buildLayer(c: FixtureCase, ins: Record<string, tl.Tensor>, dtype: Float
 function buildCell(c: FixtureCase, ins: Record<string, tl.Tensor>, dtype: FloatType): tl.nn.RNNCell | tl.nn.LSTMCell | tl.nn.GRUCell {
   const a = c.args as { input_size: number; hidden_size: number; bias: boolean; nonlinearity?: "tanh" | "relu" };
   const opts = { bias: a.bias, dtype };
-  const m = c.call === "torch.nn.RNNCell" ? new nn.RNNCell(a.input_size, a.hidden_size, { ...opts, nonlinearity: a.nonlinearity! })
-    : c.call === "torch.nn.LSTMCell" ? new nn.LSTMCell(a.input_size, a.hidden_size, opts)
-    : new nn.GRUCell(a.input_size, a.hidden_size, opts);
+  const m =
+    c.call === "torch.nn.RNNCell"
+      ? new nn.RNNCell(a.input_size, a.hidden_size, { ...opts, nonlinearity: a.nonlinearity! })
+      : c.call === "torch.nn.LSTMCell"
+        ? new nn.LSTMCell(a.input_size, a.hidden_size, opts)
+        : new nn.GRUCell(a.input_size, a.hidden_size, opts);
   loadParams(m, ins);
   return m;
 }
@@ -47,12 +80,19 @@ function loadParams(m: tl.nn.Module, ins: Record<string, tl.Tensor>): void {
 /** Inputs of a case: every tensor but the grad_* ones, requiring grad when the fixture has its gradient. */
 function inputsOf(c: FixtureCase, dtype: FloatType): Record<string, tl.Tensor> {
   const ins: Record<string, tl.Tensor> = {};
-  for (const [k, v] of Object.entries(c.inputs)) if (!k.startsWith("grad_")) ins[k] = fromFixture(v, dtype, c.grads !== undefined && k in c.grads);
+  for (const [k, v] of Object.entries(c.inputs))
+    if (!k.startsWith("grad_")) ins[k] = fromFixture(v, dtype, c.grads !== undefined && k in c.grads);
   return ins;
 }
 
 /** Compare every output, then back-propagate sum_X sum(X * grad_X) and compare every gradient. */
-function checkOutputs(c: FixtureCase, dtype: FloatType, ins: Record<string, tl.Tensor>, outs: Record<string, tl.Tensor>, tol: Tolerance): void {
+function checkOutputs(
+  c: FixtureCase,
+  dtype: FloatType,
+  ins: Record<string, tl.Tensor>,
+  outs: Record<string, tl.Tensor>,
+  tol: Tolerance,
+): void {
   let loss: tl.Tensor | null = null;
   for (const [k, t] of Object.entries(outs)) {
     assertClose(t, c.outputs[k]!, tol, `${c.name} [${dtype}] ${k}`);
@@ -90,8 +130,12 @@ function runCellCase(c: FixtureCase, dtype: FloatType): void {
 }
 
 const families: [string, (c: FixtureCase, d: FloatType) => void, string?][] = [
-  ["rnn", runLayerCase], ["lstm", runLayerCase], ["gru", runLayerCase],
-  ["rnn_cell", runCellCase], ["lstm_cell", runCellCase], ["gru_cell", runCellCase],
+  ["rnn", runLayerCase],
+  ["lstm", runLayerCase],
+  ["gru", runLayerCase],
+  ["rnn_cell", runCellCase],
+  ["lstm_cell", runCellCase],
+  ["gru_cell", runCellCase],
   ["rnn_packed", runLayerCase, LOCAL_FIXTURE_DIR],
 ];
 
@@ -114,8 +158,12 @@ describe("recurrent gradcheck (float64)", () => {
   it("RNN tanh, 2 layers, bidirectional, h0, lengths", () => {
     tl.manualSeed(1);
     const m = new nn.RNN(3, 4, { numLayers: 2, bidirectional: true, ...f64 });
-    const x = rand([5, 3, 3]), h0 = rand([4, 3, 4]);
-    gradCheckModule("rnn", m, [x, h0], (x, h0) => { const [o, h] = m.forward(x!, h0!, { lengths: [5, 2, 4] }); return flat(o, h); });
+    const x = rand([5, 3, 3]),
+      h0 = rand([4, 3, 4]);
+    gradCheckModule("rnn", m, [x, h0], (x, h0) => {
+      const [o, h] = m.forward(x!, h0!, { lengths: [5, 2, 4] });
+      return flat(o, h);
+    });
   });
   it("RNN relu, batchFirst, no bias", () => {
     tl.manualSeed(2);
@@ -126,25 +174,36 @@ describe("recurrent gradcheck (float64)", () => {
   it("LSTM, 2 layers, bidirectional, projSize, h0/c0, lengths", () => {
     tl.manualSeed(3);
     const m = new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true, projSize: 2, ...f64 });
-    const x = rand([4, 2, 3]), h0 = rand([4, 2, 2]), c0 = rand([4, 2, 4]);
-    gradCheckModule("lstm", m, [x, h0, c0], (x, h0, c0) => { const [o, [h, c]] = m.forward(x!, [h0!, c0!], { lengths: [4, 3] }); return flat(o, h, c); });
+    const x = rand([4, 2, 3]),
+      h0 = rand([4, 2, 2]),
+      c0 = rand([4, 2, 4]);
+    gradCheckModule("lstm", m, [x, h0, c0], (x, h0, c0) => {
+      const [o, [h, c]] = m.forward(x!, [h0!, c0!], { lengths: [4, 3] });
+      return flat(o, h, c);
+    });
   });
   it("GRU, 2 layers, bidirectional, batchFirst, h0", () => {
     tl.manualSeed(4);
     const m = new nn.GRU(3, 4, { numLayers: 2, bidirectional: true, batchFirst: true, ...f64 });
-    const x = rand([2, 4, 3]), h0 = rand([4, 2, 4]);
+    const x = rand([2, 4, 3]),
+      h0 = rand([4, 2, 4]);
     gradCheckModule("gru", m, [x, h0], (x, h0) => flat(...m.forward(x!, h0!)));
   });
   it("GRU unbatched", () => {
     tl.manualSeed(5);
     const m = new nn.GRU(3, 4, f64);
-    const x = rand([4, 3]), h0 = rand([1, 4]);
+    const x = rand([4, 3]),
+      h0 = rand([1, 4]);
     gradCheckModule("gru unbatched", m, [x, h0], (x, h0) => flat(...m.forward(x!, h0!)));
   });
   it("RNNCell, LSTMCell, GRUCell", () => {
     tl.manualSeed(6);
-    const x = rand([3, 3]), h = rand([3, 4]), c = rand([3, 4]);
-    const rc = new nn.RNNCell(3, 4, f64), lc = new nn.LSTMCell(3, 4, f64), gc = new nn.GRUCell(3, 4, f64);
+    const x = rand([3, 3]),
+      h = rand([3, 4]),
+      c = rand([3, 4]);
+    const rc = new nn.RNNCell(3, 4, f64),
+      lc = new nn.LSTMCell(3, 4, f64),
+      gc = new nn.GRUCell(3, 4, f64);
     gradCheckModule("rnn cell", rc, [x, h], (x, h) => rc.forward(x!, h!));
     gradCheckModule("lstm cell", lc, [x, h, c], (x, h, c) => flat(...lc.forward(x!, [h!, c!])));
     gradCheckModule("gru cell", gc, [x, h], (x, h) => gc.forward(x!, h!));
@@ -178,7 +237,10 @@ describe("recurrent modules", () => {
   });
 
   it("print like PyTorch", () => {
-    assert.equal(String(new nn.LSTM(4, 6, { numLayers: 2, batchFirst: true, bidirectional: true })), "LSTM(4, 6, num_layers=2, batch_first=True, bidirectional=True)");
+    assert.equal(
+      String(new nn.LSTM(4, 6, { numLayers: 2, batchFirst: true, bidirectional: true })),
+      "LSTM(4, 6, num_layers=2, batch_first=True, bidirectional=True)",
+    );
     assert.equal(String(new nn.RNN(4, 6, { nonlinearity: "relu" })), "RNN(4, 6, nonlinearity=relu)");
     assert.equal(String(new nn.GRUCell(4, 6, { bias: false })), "GRUCell(4, 6, bias=False)");
   });
@@ -201,11 +263,22 @@ describe("recurrent modules", () => {
     // sequence 1 alone, truncated to its 3 real steps, gives the same real outputs and state
     const alone = x.detach().narrow(1, 1, 1).narrow(0, 0, 3);
     const [o1, h1] = m.forward(alone);
-    assertClose(out.narrow(1, 1, 1).narrow(0, 0, 3), { shape: [3, 1, 6], dtype: "float64", data: Array.from(o1.storage) }, TOL.float64, "real outputs");
+    assertClose(
+      out.narrow(1, 1, 1).narrow(0, 0, 3),
+      { shape: [3, 1, 6], dtype: "float64", data: Array.from(o1.storage) },
+      TOL.float64,
+      "real outputs",
+    );
     assertClose(hN.narrow(1, 1, 1), { shape: [2, 1, 3], dtype: "float64", data: Array.from(h1.storage) }, TOL.float64, "hN");
-    assert.ok(Array.from(out.narrow(1, 1, 1).narrow(0, 3, 2).storage).every((v) => v === 0), "padded outputs are zero");
+    assert.ok(
+      Array.from(out.narrow(1, 1, 1).narrow(0, 3, 2).storage).every((v) => v === 0),
+      "padded outputs are zero",
+    );
     out.sum().add(hN.sum()).backward();
-    assert.ok(Array.from(x.grad!.narrow(1, 1, 1).narrow(0, 3, 2).storage).every((v) => v === 0), "padded inputs get zero gradient");
+    assert.ok(
+      Array.from(x.grad!.narrow(1, 1, 1).narrow(0, 3, 2).storage).every((v) => v === 0),
+      "padded inputs get zero gradient",
+    );
     assert.ok(Array.from(x.grad!.narrow(1, 1, 1).narrow(0, 0, 3).storage).some((v) => v !== 0));
   });
 
@@ -219,7 +292,13 @@ describe("recurrent modules", () => {
   it("call onStep with every per-step state, in processing order", () => {
     const m = new nn.LSTM(2, 3, { numLayers: 2, bidirectional: true });
     const seen: string[] = [];
-    m.forward(tl.ones([3, 1, 2]), null, { onStep: (s) => { assert.deepEqual(s.h.shape, [1, 3]); assert.ok(s.c); seen.push(`${s.layer}${s.direction}${s.t}`); } });
+    m.forward(tl.ones([3, 1, 2]), null, {
+      onStep: (s) => {
+        assert.deepEqual(s.h.shape, [1, 3]);
+        assert.ok(s.c);
+        seen.push(`${s.layer}${s.direction}${s.t}`);
+      },
+    });
     assert.deepEqual(seen, ["000", "001", "002", "012", "011", "010", "100", "101", "102", "112", "111", "110"]);
   });
 
@@ -235,11 +314,13 @@ describe("recurrent modules", () => {
 
   it("give the same output, state and input gradient as stepping its cell", () => {
     tl.manualSeed(12);
-    const layer = new nn.LSTM(3, 4, { dtype: "float64" }), cell = new nn.LSTMCell(3, 4, { dtype: "float64" });
+    const layer = new nn.LSTM(3, 4, { dtype: "float64" }),
+      cell = new nn.LSTMCell(3, 4, { dtype: "float64" });
     cell.loadStateDict(Object.fromEntries(Object.entries(layer.stateDict()).map(([k, v]) => [k.replace(/_l0$/, ""), v])));
     const x = tl.randn([4, 2, 3], { dtype: "float64" });
     const [out, [hN, cN]] = layer.forward(x);
-    let h = tl.zeros([2, 4], { dtype: "float64" }), c = h;
+    let h = tl.zeros([2, 4], { dtype: "float64" }),
+      c = h;
     const hs: tl.Tensor[] = [];
     for (const xt of x.unbind(0)) {
       [h, c] = cell.forward(xt, [h, c]);
@@ -257,30 +338,75 @@ describe("recurrent modules", () => {
 describe("recurrent errors", () => {
   const lstm = new nn.LSTM(4, 6, { numLayers: 2 });
   it("wrong input size", () => {
-    throwsWith(() => lstm.forward(tl.zeros([5, 3, 5])), tl.ShapeError, /LSTM: input \[5, 3, 5\] has 5 features in its last dim but inputSize is 4/, /\[seq, batch, inputSize\]/);
-    throwsWith(() => new nn.GRUCell(4, 6).forward(tl.zeros([3, 2])), tl.ShapeError, /GRUCell: input \[3, 2\] has 2 features but inputSize is 4/);
+    throwsWith(
+      () => lstm.forward(tl.zeros([5, 3, 5])),
+      tl.ShapeError,
+      /LSTM: input \[5, 3, 5\] has 5 features in its last dim but inputSize is 4/,
+      /\[seq, batch, inputSize\]/,
+    );
+    throwsWith(
+      () => new nn.GRUCell(4, 6).forward(tl.zeros([3, 2])),
+      tl.ShapeError,
+      /GRUCell: input \[3, 2\] has 2 features but inputSize is 4/,
+    );
   });
   it("wrong input rank", () => {
-    throwsWith(() => lstm.forward(tl.zeros([5])), tl.ShapeError, /LSTM: expected input to be 2-D \(unbatched \[seq, feature\]\) or 3-D \(batched\), got 1-D input \[5\]/);
-    throwsWith(() => new nn.RNNCell(4, 6).forward(tl.zeros([1, 2, 4])), tl.ShapeError, /RNNCell: expected input to be 1-D \(unbatched\) or 2-D/);
+    throwsWith(
+      () => lstm.forward(tl.zeros([5])),
+      tl.ShapeError,
+      /LSTM: expected input to be 2-D \(unbatched \[seq, feature\]\) or 3-D \(batched\), got 1-D input \[5\]/,
+    );
+    throwsWith(
+      () => new nn.RNNCell(4, 6).forward(tl.zeros([1, 2, 4])),
+      tl.ShapeError,
+      /RNNCell: expected input to be 1-D \(unbatched\) or 2-D/,
+    );
   });
   it("wrong h0 / c0 shape", () => {
-    throwsWith(() => lstm.forward(tl.zeros([5, 3, 4]), [tl.zeros([1, 3, 6]), tl.zeros([2, 3, 6])]), tl.ShapeError, /LSTM: h0 has shape \[1, 3, 6\] but expected \[2, 3, 6\] \(\[numLayers \* numDirections, batch, hiddenSize\]/);
-    throwsWith(() => lstm.forward(tl.zeros([5, 3, 4]), [tl.zeros([2, 3, 6]), tl.zeros([2, 3, 5])]), tl.ShapeError, /LSTM: c0 has shape \[2, 3, 5\] but expected \[2, 3, 6\]/);
-    throwsWith(() => new nn.GRU(4, 6).forward(tl.zeros([5, 4]), tl.zeros([1, 1, 6])), tl.ShapeError, /GRU: h0 has shape \[1, 1, 6\] but expected \[1, 6\] \(\[numLayers \* numDirections, hiddenSize\] for unbatched input/);
-    throwsWith(() => new nn.LSTMCell(4, 6).forward(tl.zeros([3, 4]), [tl.zeros([3, 6]), tl.zeros([2, 6])]), tl.ShapeError, /LSTMCell: cx has shape \[2, 6\] but expected \[3, 6\]/);
-    throwsWith(() => lstm.forward(tl.zeros([5, 3, 4]), [tl.zeros([2, 3, 6])] as never), tl.ValueError, /LSTM: the state must be a pair \[h0, c0\]/);
+    throwsWith(
+      () => lstm.forward(tl.zeros([5, 3, 4]), [tl.zeros([1, 3, 6]), tl.zeros([2, 3, 6])]),
+      tl.ShapeError,
+      /LSTM: h0 has shape \[1, 3, 6\] but expected \[2, 3, 6\] \(\[numLayers \* numDirections, batch, hiddenSize\]/,
+    );
+    throwsWith(
+      () => lstm.forward(tl.zeros([5, 3, 4]), [tl.zeros([2, 3, 6]), tl.zeros([2, 3, 5])]),
+      tl.ShapeError,
+      /LSTM: c0 has shape \[2, 3, 5\] but expected \[2, 3, 6\]/,
+    );
+    throwsWith(
+      () => new nn.GRU(4, 6).forward(tl.zeros([5, 4]), tl.zeros([1, 1, 6])),
+      tl.ShapeError,
+      /GRU: h0 has shape \[1, 1, 6\] but expected \[1, 6\] \(\[numLayers \* numDirections, hiddenSize\] for unbatched input/,
+    );
+    throwsWith(
+      () => new nn.LSTMCell(4, 6).forward(tl.zeros([3, 4]), [tl.zeros([3, 6]), tl.zeros([2, 6])]),
+      tl.ShapeError,
+      /LSTMCell: cx has shape \[2, 6\] but expected \[3, 6\]/,
+    );
+    throwsWith(
+      () => lstm.forward(tl.zeros([5, 3, 4]), [tl.zeros([2, 3, 6])] as never),
+      tl.ValueError,
+      /LSTM: the state must be a pair \[h0, c0\]/,
+    );
   });
   it("bad lengths", () => {
     const rnn = new nn.RNN(4, 6);
     const x = tl.zeros([5, 3, 4]);
     throwsWith(() => rnn.forward(x, null, { lengths: [5, 2] }), tl.ShapeError, /RNN: lengths has 2 entries but the batch has 3 sequences/);
-    throwsWith(() => rnn.forward(x, null, { lengths: [5, 6, 1] }), tl.ValueError, /RNN: lengths\[1\] = 6 is not valid: each length must be an integer in \[1, 5\]/);
+    throwsWith(
+      () => rnn.forward(x, null, { lengths: [5, 6, 1] }),
+      tl.ValueError,
+      /RNN: lengths\[1\] = 6 is not valid: each length must be an integer in \[1, 5\]/,
+    );
     throwsWith(() => rnn.forward(x, null, { lengths: [5, 0, 1] }), tl.ValueError, /lengths\[1\] = 0 is not valid/);
     throwsWith(() => rnn.forward(x, null, { lengths: [5, 2.5, 1] }), tl.ValueError, /lengths\[1\] = 2.5 is not valid/);
   });
   it("mixed dtypes", () => {
-    throwsWith(() => lstm.forward(tl.zeros([5, 3, 4], { dtype: "float64" })), tl.DTypeError, /LSTM: input is float64 but the parameters are float32. Convert one: x.to\("float32"\) or module.to\("float64"\)/);
+    throwsWith(
+      () => lstm.forward(tl.zeros([5, 3, 4], { dtype: "float64" })),
+      tl.DTypeError,
+      /LSTM: input is float64 but the parameters are float32. Convert one: x.to\("float32"\) or module.to\("float64"\)/,
+    );
   });
   it("bad constructor arguments", () => {
     throwsWith(() => new nn.LSTM(4, 6, { projSize: 6 }), tl.ValueError, /LSTM: projSize \(6\) must be smaller than hiddenSize \(6\)/);

@@ -82,7 +82,14 @@ export type StepGates = LSTMGates | GRUGates;
 class RecurrentStep implements StepInfo {
   readonly c?: Tensor;
   private readonly gatesOnce: () => StepGates | undefined;
-  constructor(readonly layer: number, readonly direction: 0 | 1, readonly t: number, readonly h: Tensor, c: Tensor | null, compute: () => StepGates | undefined) {
+  constructor(
+    readonly layer: number,
+    readonly direction: 0 | 1,
+    readonly t: number,
+    readonly h: Tensor,
+    c: Tensor | null,
+    compute: () => StepGates | undefined,
+  ) {
     if (c) this.c = c;
     this.gatesOnce = lazy(compute);
   }
@@ -174,12 +181,20 @@ const SUFFIXES = ["", "_reverse"] as const;
 /** Register the parameters of a stack of layers under PyTorch's names and draw them from U(-k, k), k = 1/sqrt(hidden). */
 function makeLayerWeights(
   register: (name: string, p: Parameter) => Parameter,
-  mode: Mode, inputSize: number, hiddenSize: number, numLayers: number, directions: number, bias: boolean, projSize: number, dtype?: "float32" | "float64",
+  mode: Mode,
+  inputSize: number,
+  hiddenSize: number,
+  numLayers: number,
+  directions: number,
+  bias: boolean,
+  projSize: number,
+  dtype?: "float32" | "float64",
 ): StepWeights[][] {
   const k = 1 / Math.sqrt(hiddenSize);
   const G = GATES[mode] * hiddenSize;
   const realH = projSize > 0 ? projSize : hiddenSize;
-  const param = (name: string, shape: number[]): Parameter => register(name, new Parameter(uniform_(empty(shape, dtype ? { dtype } : {}), -k, k)));
+  const param = (name: string, shape: number[]): Parameter =>
+    register(name, new Parameter(uniform_(empty(shape, dtype ? { dtype } : {}), -k, k)));
   const layers: StepWeights[][] = [];
   for (let l = 0; l < numLayers; l++) {
     const inF = l === 0 ? inputSize : realH * directions;
@@ -238,15 +253,25 @@ class RecurrentCore {
   readonly stateKeys: string[] = [];
 
   constructor(
-    readonly op: string, readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number,
-    readonly numLayers: number, readonly bias: boolean, readonly batchFirst: boolean, readonly dropoutP: number,
-    readonly bidirectional: boolean, readonly projSize: number, register: (name: string, p: Parameter) => Parameter, dtype?: "float32" | "float64",
+    readonly op: string,
+    readonly mode: Mode,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    readonly numLayers: number,
+    readonly bias: boolean,
+    readonly batchFirst: boolean,
+    readonly dropoutP: number,
+    readonly bidirectional: boolean,
+    readonly projSize: number,
+    register: (name: string, p: Parameter) => Parameter,
+    dtype?: "float32" | "float64",
   ) {
     checkSize(op, "inputSize", inputSize, 0);
     checkSize(op, "hiddenSize", hiddenSize, 1);
     checkSize(op, "numLayers", numLayers, 1);
     checkSize(op, "projSize", projSize, 0);
-    if (projSize >= hiddenSize && projSize > 0) throw new ValueError(`${op}: projSize (${projSize}) must be smaller than hiddenSize (${hiddenSize}).`);
+    if (projSize >= hiddenSize && projSize > 0)
+      throw new ValueError(`${op}: projSize (${projSize}) must be smaller than hiddenSize (${hiddenSize}).`);
     if (!(dropoutP >= 0 && dropoutP <= 1)) throw new ValueError(`${op}: dropout must be a probability in [0, 1], got ${dropoutP}.`);
     this.directions = bidirectional ? 2 : 1;
     this.outSize = projSize > 0 ? projSize : hiddenSize;
@@ -266,29 +291,43 @@ class RecurrentCore {
   private checkState(name: string, s: Tensor, batch: number | null, cell: boolean, x: Tensor): void {
     const want = this.stateShape(batch, cell);
     if (s.ndim !== want.length || s.shape.some((d, i) => d !== want[i])) {
-      const layout = batch === null ? "[numLayers * numDirections, hiddenSize] for unbatched input" : "[numLayers * numDirections, batch, hiddenSize]";
-      throw new ShapeError(`${this.op}: ${name} has shape ${fmt(s.shape)} but expected ${fmt(want)} (${layout}, input ${fmt(x.shape)}). Pass a ${name} of shape ${fmt(want)}.`);
+      const layout =
+        batch === null ? "[numLayers * numDirections, hiddenSize] for unbatched input" : "[numLayers * numDirections, batch, hiddenSize]";
+      throw new ShapeError(
+        `${this.op}: ${name} has shape ${fmt(s.shape)} but expected ${fmt(want)} (${layout}, input ${fmt(x.shape)}). Pass a ${name} of shape ${fmt(want)}.`,
+      );
     }
-    if (s.dtype !== x.dtype) throw new DTypeError(`${this.op}: ${name} is ${s.dtype} but the input is ${x.dtype}. Use one dtype for input, states and parameters.`);
+    if (s.dtype !== x.dtype)
+      throw new DTypeError(
+        `${this.op}: ${name} is ${s.dtype} but the input is ${x.dtype}. Use one dtype for input, states and parameters.`,
+      );
   }
 
   /** Validate the input; returns the input as [T, B, F] and whether it was unbatched. */
   private prepareInput(x: Tensor): { x: Tensor; unbatched: boolean } {
     if (x.ndim !== 2 && x.ndim !== 3) {
-      throw new ShapeError(`${this.op}: expected input to be 2-D (unbatched [seq, feature]) or 3-D (batched), got ${x.ndim}-D input ${fmt(x.shape)}.`);
+      throw new ShapeError(
+        `${this.op}: expected input to be 2-D (unbatched [seq, feature]) or 3-D (batched), got ${x.ndim}-D input ${fmt(x.shape)}.`,
+      );
     }
     const F = x.shape[x.ndim - 1]!;
     if (F !== this.inputSize) {
       const layout = x.ndim === 2 ? "[seq, inputSize]" : this.batchFirst ? "[batch, seq, inputSize]" : "[seq, batch, inputSize]";
-      throw new ShapeError(`${this.op}: input ${fmt(x.shape)} has ${F} features in its last dim but inputSize is ${this.inputSize}. Pass input of shape ${layout} or build the layer with inputSize ${F}.`);
+      throw new ShapeError(
+        `${this.op}: input ${fmt(x.shape)} has ${F} features in its last dim but inputSize is ${this.inputSize}. Pass input of shape ${layout} or build the layer with inputSize ${F}.`,
+      );
     }
     const w = this.layers[0]![0]!.wIh;
     if (x.dtype !== w.dtype) {
-      throw new DTypeError(`${this.op}: input is ${x.dtype} but the parameters are ${w.dtype}. Convert one: x.to("${w.dtype}") or module.to("${x.dtype}").`);
+      throw new DTypeError(
+        `${this.op}: input is ${x.dtype} but the parameters are ${w.dtype}. Convert one: x.to("${w.dtype}") or module.to("${x.dtype}").`,
+      );
     }
     const T = x.shape[x.ndim === 3 && this.batchFirst ? 1 : 0]!;
     if (T === 0) {
-      throw new ShapeError(`${this.op}: input ${fmt(x.shape)} has sequence length 0; a recurrent layer needs at least one time step (as PyTorch). Drop empty sequences before the layer.`);
+      throw new ShapeError(
+        `${this.op}: input ${fmt(x.shape)} has sequence length 0; a recurrent layer needs at least one time step (as PyTorch). Drop empty sequences before the layer.`,
+      );
     }
     if (x.ndim === 2) return { x: unsqueeze(x, 1), unbatched: true };
     return { x: this.batchFirst ? transpose(x, 0, 1) : x, unbatched: false };
@@ -296,12 +335,18 @@ class RecurrentCore {
 
   /** Per time step, a bool [B, 1] mask of the sequences still running (null when all are). */
   private masks(lengths: readonly number[] | Tensor, T: number, B: number): (Tensor | null)[] {
-    if (!Array.isArray(lengths) && (lengths as Tensor).ndim !== 1) throw new ShapeError(`${this.op}: lengths must be 1-D, got shape ${fmt((lengths as Tensor).shape)}.`);
+    if (!Array.isArray(lengths) && (lengths as Tensor).ndim !== 1)
+      throw new ShapeError(`${this.op}: lengths must be 1-D, got shape ${fmt((lengths as Tensor).shape)}.`);
     const lens = Array.isArray(lengths) ? (lengths as readonly number[]) : Array.from((lengths as Tensor).storage);
-    if (lens.length !== B) throw new ShapeError(`${this.op}: lengths has ${lens.length} entries but the batch has ${B} sequences; give one length per sequence.`);
+    if (lens.length !== B)
+      throw new ShapeError(
+        `${this.op}: lengths has ${lens.length} entries but the batch has ${B} sequences; give one length per sequence.`,
+      );
     lens.forEach((n, b) => {
       if (!Number.isInteger(n) || n < 1 || n > T) {
-        throw new ValueError(`${this.op}: lengths[${b}] = ${n} is not valid: each length must be an integer in [1, ${T}] (the padded sequence length). Drop empty sequences from the batch.`);
+        throw new ValueError(
+          `${this.op}: lengths[${b}] = ${n} is not valid: each length must be an integer in [1, ${T}] (the padded sequence length). Drop empty sequences from the batch.`,
+        );
       }
     });
     return Array.from({ length: T }, (_, t) => (lens.every((n) => n > t) ? null : tensor(lens.map((n) => [n > t]))));
@@ -311,12 +356,24 @@ class RecurrentCore {
    * Run every layer and direction. `h0` / `c0` as the user passed them (or null for zeros).
    * Returns output in the caller's layout and the final states [L*D, (B,) H].
    */
-  run(training: boolean, input: Tensor, h0: Tensor | null, c0: Tensor | null, opts: RecurrentForwardOptions): { output: Tensor; hN: Tensor; cN: Tensor | null } {
+  run(
+    training: boolean,
+    input: Tensor,
+    h0: Tensor | null,
+    c0: Tensor | null,
+    opts: RecurrentForwardOptions,
+  ): { output: Tensor; hN: Tensor; cN: Tensor | null } {
     // errors from the ops inside (select, cat, matmul...) name the layer the user called
     return asOp(this.op, () => this.runOf(training, input, h0, c0, opts));
   }
 
-  private runOf(training: boolean, input: Tensor, h0: Tensor | null, c0: Tensor | null, opts: RecurrentForwardOptions): { output: Tensor; hN: Tensor; cN: Tensor | null } {
+  private runOf(
+    training: boolean,
+    input: Tensor,
+    h0: Tensor | null,
+    c0: Tensor | null,
+    opts: RecurrentForwardOptions,
+  ): { output: Tensor; hN: Tensor; cN: Tensor | null } {
     const { x, unbatched } = this.prepareInput(input);
     const [T, B] = x.shape as [number, number];
     const lstm = this.mode === "LSTM";
@@ -326,12 +383,21 @@ class RecurrentCore {
     const init = (s: Tensor | null, k: number, size: number): Tensor =>
       s ? (unbatched ? unsqueeze(select(s, 0, k), 0) : select(s, 0, k)) : zeros([B, size], { dtype: x.dtype });
     let layerInput = x;
-    const hN: Tensor[] = [], cN: Tensor[] = [];
+    const hN: Tensor[] = [],
+      cN: Tensor[] = [];
     for (let l = 0; l < this.numLayers; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < this.directions; d++) {
         const k = l * this.directions + d;
-        const r = this.runDirection(l, d as 0 | 1, layerInput, init(h0, k, this.outSize), lstm ? init(c0, k, this.hiddenSize) : null, masks, opts.onStep);
+        const r = this.runDirection(
+          l,
+          d as 0 | 1,
+          layerInput,
+          init(h0, k, this.outSize),
+          lstm ? init(c0, k, this.hiddenSize) : null,
+          masks,
+          opts.onStep,
+        );
         outs.push(r.output);
         hN.push(r.h);
         if (r.c) cN.push(r.c);
@@ -340,7 +406,8 @@ class RecurrentCore {
       if (l < this.numLayers - 1 && this.dropoutP > 0) layerInput = dropout(layerInput, this.dropoutP, training);
     }
     let output = layerInput;
-    let h = stack(hN, 0), c = lstm ? stack(cN, 0) : null;
+    let h = stack(hN, 0),
+      c = lstm ? stack(cN, 0) : null;
     if (unbatched) {
       output = squeeze(output, 1);
       h = squeeze(h, 1);
@@ -352,7 +419,15 @@ class RecurrentCore {
   }
 
   /** One layer in one direction over x [T, B, F]: output [T, B, H] and the final state. */
-  private runDirection(layer: number, direction: 0 | 1, x: Tensor, h0: Tensor, c0: Tensor | null, masks: (Tensor | null)[] | null, onStep?: (s: StepInfo) => void): { output: Tensor; h: Tensor; c: Tensor | null } {
+  private runDirection(
+    layer: number,
+    direction: 0 | 1,
+    x: Tensor,
+    h0: Tensor,
+    c0: Tensor | null,
+    masks: (Tensor | null)[] | null,
+    onStep?: (s: StepInfo) => void,
+  ): { output: Tensor; h: Tensor; c: Tensor | null } {
     const w = this.layers[layer]![direction]!;
     const [T, B, F] = x.shape as [number, number, number];
     // the input projection of all T steps in one GEMM: [T*B, F] @ W_ih^T (+ biases, fused)
@@ -364,7 +439,8 @@ class RecurrentCore {
     const xg = reshape(proj, [T, B, proj.shape[1]!]);
     if (!masks && !onStep && !w.wHr && (this.mode === "LSTM" || this.mode === "GRU")) {
       // the common case runs as one fused op whose backward is BPTT with one weight-gradient GEMM
-      const reverse = direction === 1, last = reverse ? 0 : T - 1;
+      const reverse = direction === 1,
+        last = reverse ? 0 : T - 1;
       if (this.mode === "GRU") {
         const output = gruSequence(xg, h0, w.wHh, w.bHh, reverse);
         return { output, h: select(output, 0, last), c: null };
@@ -376,7 +452,8 @@ class RecurrentCore {
     }
     const xs = unbindTime(xg);
     const outs = new Array<Tensor>(T);
-    let h = h0, c = c0;
+    let h = h0,
+      c = c0;
     for (let k = 0; k < T; k++) {
       const t = direction === 0 ? k : T - 1 - k;
       const hPrev = h;
@@ -418,15 +495,37 @@ export abstract class RecurrentLayer extends Module {
 
   protected constructor(name: string, mode: Mode, inputSize: number, hiddenSize: number, opts: RNNBaseOptions, projSize: number) {
     super();
-    this.core = new RecurrentCore(name, mode, inputSize, hiddenSize, opts.numLayers ?? 1, opts.bias ?? true, opts.batchFirst ?? false,
-      opts.dropout ?? 0, opts.bidirectional ?? false, projSize, (n, p) => this.registerParameter(n, p), opts.dtype);
+    this.core = new RecurrentCore(
+      name,
+      mode,
+      inputSize,
+      hiddenSize,
+      opts.numLayers ?? 1,
+      opts.bias ?? true,
+      opts.batchFirst ?? false,
+      opts.dropout ?? 0,
+      opts.bidirectional ?? false,
+      projSize,
+      (n, p) => this.registerParameter(n, p),
+      opts.dtype,
+    );
   }
 
-  get inputSize(): number { return this.core.inputSize; }
-  get hiddenSize(): number { return this.core.hiddenSize; }
-  get numLayers(): number { return this.core.numLayers; }
-  get batchFirst(): boolean { return this.core.batchFirst; }
-  get bidirectional(): boolean { return this.core.bidirectional; }
+  get inputSize(): number {
+    return this.core.inputSize;
+  }
+  get hiddenSize(): number {
+    return this.core.hiddenSize;
+  }
+  get numLayers(): number {
+    return this.core.numLayers;
+  }
+  get batchFirst(): boolean {
+    return this.core.batchFirst;
+  }
+  get bidirectional(): boolean {
+    return this.core.bidirectional;
+  }
 
   /** The state-dict keys, in PyTorch's order. */
   stateKeys(): string[] {
@@ -483,17 +582,20 @@ export class LSTM extends RecurrentLayer {
   }
 
   /** The projected hidden size (0: no projection), as torch.nn.LSTM.proj_size. */
-  get projSize(): number { return this.core.projSize; }
+  get projSize(): number {
+    return this.core.projSize;
+  }
 
   /** Returns [output, [hN, cN]]; the state defaults to zeros. */
   forward(x: Tensor, state: readonly [Tensor, Tensor] | null = null, opts: RecurrentForwardOptions = {}): [Tensor, [Tensor, Tensor]] {
     if (state !== null && (!Array.isArray(state) || state.length !== 2)) {
-      throw new ValueError(`LSTM: the state must be a pair [h0, c0] (or null for zeros), got ${Array.isArray(state) ? `an array of ${state.length}` : typeof state}.`);
+      throw new ValueError(
+        `LSTM: the state must be a pair [h0, c0] (or null for zeros), got ${Array.isArray(state) ? `an array of ${state.length}` : typeof state}.`,
+      );
     }
     const r = this.core.run(this.training, x, state?.[0] ?? null, state?.[1] ?? null, opts);
     return [r.output, [r.hN, r.cN!]];
   }
-
 }
 
 /**
@@ -526,12 +628,21 @@ export interface CellOptions {
 class CellCore {
   readonly w: StepWeights;
 
-  constructor(readonly op: string, readonly mode: Mode, readonly inputSize: number, readonly hiddenSize: number, readonly bias: boolean, register: (name: string, p: Parameter) => Parameter, dtype?: "float32" | "float64") {
+  constructor(
+    readonly op: string,
+    readonly mode: Mode,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    readonly bias: boolean,
+    register: (name: string, p: Parameter) => Parameter,
+    dtype?: "float32" | "float64",
+  ) {
     checkSize(op, "inputSize", inputSize, 0);
     checkSize(op, "hiddenSize", hiddenSize, 1);
     const k = 1 / Math.sqrt(hiddenSize);
     const G = GATES[mode] * hiddenSize;
-    const param = (name: string, shape: number[]): Parameter => register(name, new Parameter(uniform_(empty(shape, dtype ? { dtype } : {}), -k, k)));
+    const param = (name: string, shape: number[]): Parameter =>
+      register(name, new Parameter(uniform_(empty(shape, dtype ? { dtype } : {}), -k, k)));
     const wIh = param("weight_ih", [G, inputSize]);
     const wHh = param("weight_hh", [G, hiddenSize]);
     this.w = { wIh, wHh, bIh: bias ? param("bias_ih", [G]) : null, bHh: bias ? param("bias_hh", [G]) : null, wHr: null };
@@ -543,17 +654,27 @@ class CellCore {
   }
 
   private stepOf(x: Tensor, h: Tensor | null, c: Tensor | null): [Tensor, Tensor | null] {
-    if (x.ndim !== 1 && x.ndim !== 2) throw new ShapeError(`${this.op}: expected input to be 1-D (unbatched) or 2-D [batch, inputSize], got ${x.ndim}-D input ${fmt(x.shape)}.`);
+    if (x.ndim !== 1 && x.ndim !== 2)
+      throw new ShapeError(
+        `${this.op}: expected input to be 1-D (unbatched) or 2-D [batch, inputSize], got ${x.ndim}-D input ${fmt(x.shape)}.`,
+      );
     if (x.shape[x.ndim - 1] !== this.inputSize) {
-      throw new ShapeError(`${this.op}: input ${fmt(x.shape)} has ${x.shape[x.ndim - 1]} features but inputSize is ${this.inputSize}. Pass input of shape [batch, ${this.inputSize}].`);
+      throw new ShapeError(
+        `${this.op}: input ${fmt(x.shape)} has ${x.shape[x.ndim - 1]} features but inputSize is ${this.inputSize}. Pass input of shape [batch, ${this.inputSize}].`,
+      );
     }
-    if (x.dtype !== this.w.wIh.dtype) throw new DTypeError(`${this.op}: input is ${x.dtype} but the parameters are ${this.w.wIh.dtype}. Convert one: x.to("${this.w.wIh.dtype}") or cell.to("${x.dtype}").`);
+    if (x.dtype !== this.w.wIh.dtype)
+      throw new DTypeError(
+        `${this.op}: input is ${x.dtype} but the parameters are ${this.w.wIh.dtype}. Convert one: x.to("${this.w.wIh.dtype}") or cell.to("${x.dtype}").`,
+      );
     const unbatched = x.ndim === 1;
     const want = unbatched ? [this.hiddenSize] : [x.shape[0]!, this.hiddenSize];
     const prep = (name: string, s: Tensor | null): Tensor => {
       if (s === null) return zeros(unbatched ? [1, this.hiddenSize] : want, { dtype: x.dtype });
       if (s.ndim !== want.length || s.shape.some((d, i) => d !== want[i])) {
-        throw new ShapeError(`${this.op}: ${name} has shape ${fmt(s.shape)} but expected ${fmt(want)} for input ${fmt(x.shape)} (${unbatched ? "[hiddenSize] for unbatched input" : "[batch, hiddenSize]"}).`);
+        throw new ShapeError(
+          `${this.op}: ${name} has shape ${fmt(s.shape)} but expected ${fmt(want)} for input ${fmt(x.shape)} (${unbatched ? "[hiddenSize] for unbatched input" : "[batch, hiddenSize]"}).`,
+        );
       }
       if (s.dtype !== x.dtype) throw new DTypeError(`${this.op}: ${name} is ${s.dtype} but the input is ${x.dtype}. Use one dtype.`);
       return unbatched ? unsqueeze(s, 0) : s;
@@ -586,13 +707,25 @@ export class RNNCell extends Module {
     if (this.nonlinearity !== "tanh" && this.nonlinearity !== "relu") {
       throw new ValueError(`RNNCell: unknown nonlinearity ${JSON.stringify(this.nonlinearity)}; use "tanh" or "relu".`);
     }
-    this.core = new CellCore("RNNCell", this.nonlinearity === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts.bias ?? true, (n, p) => this.registerParameter(n, p), opts.dtype);
+    this.core = new CellCore(
+      "RNNCell",
+      this.nonlinearity === "tanh" ? "RNN_TANH" : "RNN_RELU",
+      inputSize,
+      hiddenSize,
+      opts.bias ?? true,
+      (n, p) => this.registerParameter(n, p),
+      opts.dtype,
+    );
   }
 
   /** Features per input, as torch.nn.RNNCell.input_size. */
-  get inputSize(): number { return this.core.inputSize; }
+  get inputSize(): number {
+    return this.core.inputSize;
+  }
   /** Features of the hidden state, as torch.nn.RNNCell.hidden_size. */
-  get hiddenSize(): number { return this.core.hiddenSize; }
+  get hiddenSize(): number {
+    return this.core.hiddenSize;
+  }
 
   forward(x: Tensor, hx: Tensor | null = null): Tensor {
     return this.core.step(x, hx, null)[0];
@@ -613,13 +746,25 @@ export class LSTMCell extends Module {
 
   constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
     super();
-    this.core = new CellCore("LSTMCell", "LSTM", inputSize, hiddenSize, opts.bias ?? true, (n, p) => this.registerParameter(n, p), opts.dtype);
+    this.core = new CellCore(
+      "LSTMCell",
+      "LSTM",
+      inputSize,
+      hiddenSize,
+      opts.bias ?? true,
+      (n, p) => this.registerParameter(n, p),
+      opts.dtype,
+    );
   }
 
   /** Features per input, as torch.nn.LSTMCell.input_size. */
-  get inputSize(): number { return this.core.inputSize; }
+  get inputSize(): number {
+    return this.core.inputSize;
+  }
   /** Features of the hidden and cell states, as torch.nn.LSTMCell.hidden_size. */
-  get hiddenSize(): number { return this.core.hiddenSize; }
+  get hiddenSize(): number {
+    return this.core.hiddenSize;
+  }
 
   forward(x: Tensor, state: readonly [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     if (state !== null && (!Array.isArray(state) || state.length !== 2)) {
@@ -644,13 +789,25 @@ export class GRUCell extends Module {
 
   constructor(inputSize: number, hiddenSize: number, opts: CellOptions = {}) {
     super();
-    this.core = new CellCore("GRUCell", "GRU", inputSize, hiddenSize, opts.bias ?? true, (n, p) => this.registerParameter(n, p), opts.dtype);
+    this.core = new CellCore(
+      "GRUCell",
+      "GRU",
+      inputSize,
+      hiddenSize,
+      opts.bias ?? true,
+      (n, p) => this.registerParameter(n, p),
+      opts.dtype,
+    );
   }
 
   /** Features per input, as torch.nn.GRUCell.input_size. */
-  get inputSize(): number { return this.core.inputSize; }
+  get inputSize(): number {
+    return this.core.inputSize;
+  }
   /** Features of the hidden state, as torch.nn.GRUCell.hidden_size. */
-  get hiddenSize(): number { return this.core.hiddenSize; }
+  get hiddenSize(): number {
+    return this.core.hiddenSize;
+  }
 
   forward(x: Tensor, hx: Tensor | null = null): Tensor {
     return this.core.step(x, hx, null)[0];

@@ -7,11 +7,26 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import * as tl from "../index.js";
-import { BACKENDS, type FixtureTensor, type FloatType, LOCAL_FIXTURE_DIR, TOL, assertClose, fromFixture } from "../../test/support/fixtures.js";
+import {
+  BACKENDS,
+  type FixtureTensor,
+  type FloatType,
+  LOCAL_FIXTURE_DIR,
+  TOL,
+  assertClose,
+  fromFixture,
+} from "../../test/support/fixtures.js";
 
 const nn = tl.nn;
 
-interface GateStep { layer: number; direction: 0 | 1; t: number; gates: Record<string, FixtureTensor>; h: FixtureTensor; c?: FixtureTensor }
+interface GateStep {
+  layer: number;
+  direction: 0 | 1;
+  t: number;
+  gates: Record<string, FixtureTensor>;
+  h: FixtureTensor;
+  c?: FixtureTensor;
+}
 interface GateCase {
   name: string;
   mode: "LSTM" | "GRU";
@@ -28,9 +43,17 @@ const fixture = JSON.parse(readFileSync(resolve(LOCAL_FIXTURE_DIR, "rnn_gates.js
 const key = (l: number, d: number, t: number): string => `${l}/${d}/${t}`;
 
 /** Run a layer with onStep, returning the reported steps by layer/direction/time. */
-function collect(m: tl.nn.LSTM | tl.nn.GRU, x: tl.Tensor, h0: tl.Tensor, c0: tl.Tensor | null, opts: tl.nn.RecurrentForwardOptions = {}): { out: tl.Tensor; steps: Map<string, tl.nn.StepInfo> } {
+function collect(
+  m: tl.nn.LSTM | tl.nn.GRU,
+  x: tl.Tensor,
+  h0: tl.Tensor,
+  c0: tl.Tensor | null,
+  opts: tl.nn.RecurrentForwardOptions = {},
+): { out: tl.Tensor; steps: Map<string, tl.nn.StepInfo> } {
   const steps = new Map<string, tl.nn.StepInfo>();
-  const onStep = (s: tl.nn.StepInfo) => { steps.set(key(s.layer, s.direction, s.t), s); };
+  const onStep = (s: tl.nn.StepInfo) => {
+    steps.set(key(s.layer, s.direction, s.t), s);
+  };
   const out = m instanceof nn.LSTM ? m.forward(x, [h0, c0!], { ...opts, onStep })[0] : m.forward(x, h0, { ...opts, onStep })[0];
   return { out, steps };
 }
@@ -41,10 +64,21 @@ const close = (a: tl.Tensor, b: tl.Tensor, tol: number, label: string): void => 
 };
 
 /** Checks every step's gates reproduce its h (and c) from the previous state by the cell equations. */
-function checkEquations(mode: "LSTM" | "GRU", steps: Map<string, tl.nn.StepInfo>, L: number, D: number, T: number, h0: tl.Tensor, c0: tl.Tensor | null, tol: number, wHr?: (l: number, d: number) => tl.Tensor): void {
+function checkEquations(
+  mode: "LSTM" | "GRU",
+  steps: Map<string, tl.nn.StepInfo>,
+  L: number,
+  D: number,
+  T: number,
+  h0: tl.Tensor,
+  c0: tl.Tensor | null,
+  tol: number,
+  wHr?: (l: number, d: number) => tl.Tensor,
+): void {
   for (let l = 0; l < L; l++) {
     for (let d = 0; d < D; d++) {
-      let h = h0.select(0, l * D + d), c = c0?.select(0, l * D + d) ?? null;
+      let h = h0.select(0, l * D + d),
+        c = c0?.select(0, l * D + d) ?? null;
       for (let k = 0; k < T; k++) {
         const t = d === 0 ? k : T - 1 - k;
         const s = steps.get(key(l, d, t))!;
@@ -78,7 +112,9 @@ for (const backend of BACKENDS) {
           const opts = { numLayers: a.num_layers, bidirectional: a.bidirectional, dtype };
           const m = c.mode === "LSTM" ? new nn.LSTM(a.input_size, a.hidden_size, opts) : new nn.GRU(a.input_size, a.hidden_size, opts);
           m.loadStateDict(Object.fromEntries(Object.entries(c.state_dict).map(([k, v]) => [k, fromFixture(v, dtype)])));
-          const x = fromFixture(c.input, dtype), h0 = fromFixture(c.h0, dtype), c0 = c.c0 ? fromFixture(c.c0, dtype) : null;
+          const x = fromFixture(c.input, dtype),
+            h0 = fromFixture(c.h0, dtype),
+            c0 = c.c0 ? fromFixture(c.c0, dtype) : null;
           const { out, steps } = collect(m, x, h0, c0);
           assertClose(out, c.output, TOL[dtype], `${c.name} output`);
           // the fused path (no onStep) gives the same output
@@ -89,7 +125,12 @@ for (const backend of BACKENDS) {
             const s = steps.get(key(ref.layer, ref.direction, ref.t))!;
             const label = `${c.name} [${dtype}] l${ref.layer} d${ref.direction} t${ref.t}`;
             const g = s.gates! as unknown as Record<string, tl.Tensor>;
-            assert.deepEqual(Object.keys(g).filter((k) => k !== "kind").sort(), Object.keys(ref.gates).sort());
+            assert.deepEqual(
+              Object.keys(g)
+                .filter((k) => k !== "kind")
+                .sort(),
+              Object.keys(ref.gates).sort(),
+            );
             for (const [name, want] of Object.entries(ref.gates)) assertClose(g[name], want, TOL[dtype], `${label} gate ${name}`);
             assertClose(s.h, ref.h, TOL[dtype], `${label} h`);
             if (ref.c) assertClose(s.c, ref.c, TOL[dtype], `${label} c`);
@@ -103,13 +144,22 @@ for (const backend of BACKENDS) {
     it("random geometries (batchFirst, projSize, requiresGrad): gates [B, H], detached, cell equations hold", () => {
       tl.setBackend(backend);
       tl.manualSeed(11);
-      for (const [T, B, F, H, L, bi, proj] of [[3, 1, 2, 3, 1, false, 0], [4, 3, 1, 5, 2, true, 2], [2, 2, 3, 2, 3, true, 0]] as [number, number, number, number, number, boolean, number][]) {
-        const D = bi ? 2 : 1, P = proj || H;
+      for (const [T, B, F, H, L, bi, proj] of [
+        [3, 1, 2, 3, 1, false, 0],
+        [4, 3, 1, 5, 2, true, 2],
+        [2, 2, 3, 2, 3, true, 0],
+      ] as [number, number, number, number, number, boolean, number][]) {
+        const D = bi ? 2 : 1,
+          P = proj || H;
         for (const mode of ["LSTM", "GRU"] as const) {
           if (mode === "GRU" && proj) continue;
-          const m = mode === "LSTM" ? new nn.LSTM(F, H, { numLayers: L, bidirectional: bi, batchFirst: true, projSize: proj, dtype: "float64" }) : new nn.GRU(F, H, { numLayers: L, bidirectional: bi, batchFirst: true, dtype: "float64" });
+          const m =
+            mode === "LSTM"
+              ? new nn.LSTM(F, H, { numLayers: L, bidirectional: bi, batchFirst: true, projSize: proj, dtype: "float64" })
+              : new nn.GRU(F, H, { numLayers: L, bidirectional: bi, batchFirst: true, dtype: "float64" });
           const x = tl.randn([B, T, F], { dtype: "float64", requiresGrad: true });
-          const h0 = tl.randn([L * D, B, P], { dtype: "float64" }), c0 = mode === "LSTM" ? tl.randn([L * D, B, H], { dtype: "float64" }) : null;
+          const h0 = tl.randn([L * D, B, P], { dtype: "float64" }),
+            c0 = mode === "LSTM" ? tl.randn([L * D, B, H], { dtype: "float64" }) : null;
           const { out, steps } = collect(m, x, h0, c0);
           assert.equal(steps.size, L * D * T);
           for (const s of steps.values()) {
@@ -130,7 +180,14 @@ describe("gates through truncatedBptt", () => {
     tl.manualSeed(12);
     const m = new nn.GRU(2, 3);
     const seen: [number, readonly number[]][] = [];
-    nn.truncatedBptt(m, tl.randn([5, 1, 2]), { chunkSize: 2, loss: (o) => o.sum(), onStep: (s) => seen.push([s.t, s.gates!.kind === "GRU" ? s.gates!.z.shape : []]) });
-    assert.deepEqual(seen, [0, 1, 2, 3, 4].map((t) => [t, [1, 3]]));
+    nn.truncatedBptt(m, tl.randn([5, 1, 2]), {
+      chunkSize: 2,
+      loss: (o) => o.sum(),
+      onStep: (s) => seen.push([s.t, s.gates!.kind === "GRU" ? s.gates!.z.shape : []]),
+    });
+    assert.deepEqual(
+      seen,
+      [0, 1, 2, 3, 4].map((t) => [t, [1, 3]]),
+    );
   });
 });

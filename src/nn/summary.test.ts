@@ -11,10 +11,18 @@ const { nn, F } = tl;
 type Tensor = tl.Tensor;
 
 class Cnn extends nn.Module {
-  readonly features = this.registerModule("features", new nn.Sequential(
-    new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(4, 6, 3), new nn.ReLU(), new nn.AvgPool2d(2),
-  ));
+  readonly features = this.registerModule(
+    "features",
+    new nn.Sequential(
+      new nn.Conv2d(1, 4, 3, { padding: 1 }),
+      new nn.BatchNorm2d(4),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Conv2d(4, 6, 3),
+      new nn.ReLU(),
+      new nn.AvgPool2d(2),
+    ),
+  );
   readonly flatten = this.registerModule("flatten", new nn.Flatten());
   readonly drop = this.registerModule("drop", new nn.Dropout(0.5));
   readonly fc = this.registerModule("fc", new nn.Linear(6 * 3 * 3, 10));
@@ -85,7 +93,16 @@ describe("forward hooks", () => {
     assert.deepEqual(Object.keys(lin), Object.keys(new nn.Linear(3, 2)), "the hook adds no enumerable property");
     lin.forward(tl.ones([4, 3]));
     seq.forward(tl.ones([5, 3]));
-    assert.deepEqual(seen, [[[4, 3], [4, 2]], [[5, 3], [5, 2]]]);
+    assert.deepEqual(seen, [
+      [
+        [4, 3],
+        [4, 2],
+      ],
+      [
+        [5, 3],
+        [5, 2],
+      ],
+    ]);
 
     const pre = lin.registerForwardPreHook((_m, inputs) => [(inputs[0] as Tensor).mul(0)]);
     const rep = lin.registerForwardHook((_m, _i, out) => (out as Tensor).add(100));
@@ -95,7 +112,7 @@ describe("forward hooks", () => {
     rep.remove();
     h.remove();
     h.remove(); // idempotent
-    assert.equal(Object.prototype.hasOwnProperty.call(lin, "forward"), false, "the original forward is back");
+    assert.equal(Object.hasOwn(lin, "forward"), false, "the original forward is back");
     lin.forward(tl.ones([1, 3]));
     assert.equal(seen.length, 3, "the first hook saw the call with the other two, and none after");
   });
@@ -111,13 +128,19 @@ describe("forward hooks", () => {
     const h = m.registerForwardHook(() => void calls.push("own"));
     const inner = m.lin.registerForwardHook(() => void calls.push("lin"));
     const s = m.summary([3, 2]);
-    assert.deepEqual(s.layers.map((l) => l.outputShape), [[3, 2], [3, 2]]);
+    assert.deepEqual(
+      s.layers.map((l) => l.outputShape),
+      [
+        [3, 2],
+        [3, 2],
+      ],
+    );
     m.forward(tl.ones([1, 2]));
     assert.deepEqual(calls, ["lin", "own", "lin", "own"], "user hooks ran in the summary's pass and after it");
     h.remove();
     inner.remove();
     assert.equal(m.forward, original);
-    assert.equal(Object.prototype.hasOwnProperty.call(m.lin, "forward"), false);
+    assert.equal(Object.hasOwn(m.lin, "forward"), false);
   });
 
   it("refuse a pre-hook that returns something other than an array", () => {
@@ -137,15 +160,33 @@ describe("summary", () => {
     const shapes: number[][] = [];
     let h = tl.zeros([2, 1, 16, 16]);
     for (const l of m.features.layers) shapes.push([...(h = l.forward(h)).shape]);
-    assert.deepEqual(s.layers.filter((l) => l.name.startsWith("features.")).map((l) => l.outputShape), shapes);
+    assert.deepEqual(
+      s.layers.filter((l) => l.name.startsWith("features.")).map((l) => l.outputShape),
+      shapes,
+    );
     assert.deepEqual(layer(s, "flatten").outputShape, [2, 54]);
     assert.deepEqual(layer(s, "").outputShape, [...m.forward(tl.zeros([2, 1, 16, 16])).shape]);
-    assert.deepEqual(s.layers.map((l) => [l.name, l.type, l.depth]), [
-      ["", "Cnn", 0], ["features", "Sequential", 1], ["features.0", "Conv2d", 2], ["features.1", "BatchNorm2d", 2],
-      ["features.2", "ReLU", 2], ["features.3", "MaxPool2d", 2], ["features.4", "Conv2d", 2], ["features.5", "ReLU", 2],
-      ["features.6", "AvgPool2d", 2], ["flatten", "Flatten", 1], ["drop", "Dropout", 1], ["fc", "Linear", 1],
-    ]);
-    assert.deepEqual(s.layers.map((l) => l.params), [0, 0, 4 * 9 + 4, 8, 0, 0, 6 * 4 * 9 + 6, 0, 0, 0, 0, 54 * 10 + 10]);
+    assert.deepEqual(
+      s.layers.map((l) => [l.name, l.type, l.depth]),
+      [
+        ["", "Cnn", 0],
+        ["features", "Sequential", 1],
+        ["features.0", "Conv2d", 2],
+        ["features.1", "BatchNorm2d", 2],
+        ["features.2", "ReLU", 2],
+        ["features.3", "MaxPool2d", 2],
+        ["features.4", "Conv2d", 2],
+        ["features.5", "ReLU", 2],
+        ["features.6", "AvgPool2d", 2],
+        ["flatten", "Flatten", 1],
+        ["drop", "Dropout", 1],
+        ["fc", "Linear", 1],
+      ],
+    );
+    assert.deepEqual(
+      s.layers.map((l) => l.params),
+      [0, 0, 4 * 9 + 4, 8, 0, 0, 6 * 4 * 9 + 6, 0, 0, 0, 0, 54 * 10 + 10],
+    );
     assert.equal(s.totalParams, m.numParameters());
     assert.equal(s.trainableParams, m.numParameters());
     assert.equal(s.nonTrainableParams, 0);
@@ -165,7 +206,9 @@ describe("summary", () => {
     tl.manualSeed(2);
     const m = new Cnn();
     // give the batch norm real statistics and the parameters gradients
-    m.forward(tl.randn([3, 1, 16, 16])).sum().backward();
+    m.forward(tl.randn([3, 1, 16, 16]))
+      .sum()
+      .backward();
     m.train();
     m.features.eval(); // mixed flags must come back as they were, not as one train(mode)
     for (const mode of ["eval", "train"] as const) {
@@ -177,7 +220,11 @@ describe("summary", () => {
       assert.deepEqual(stateOf(m), before, mode);
       assert.equal(bn.numBatchesTracked!.item(), tracked);
       assert.deepEqual(tl.defaultGenerator.getState(), rngBefore, `${mode}: the random stream goes on where it was`);
-      assert.equal(m.modules().some((x) => Object.prototype.hasOwnProperty.call(x, "forward")), false, "no hook left behind");
+      assert.equal(
+        m.modules().some((x) => Object.hasOwn(x, "forward")),
+        false,
+        "no hook left behind",
+      );
     }
   });
 
@@ -199,7 +246,13 @@ describe("summary", () => {
     const s = m.summary([4, 7, 3]);
     const [out, [hN, cN]] = m.lstm.forward(tl.zeros([4, 7, 3]));
     assert.deepEqual(layer(s, "lstm").outputShape, [[...out.shape], [[...hN.shape], [...cN.shape]]]);
-    assert.deepEqual(layer(s, "lstm").outputShape, [[4, 7, 5], [[2, 4, 5], [2, 4, 5]]]);
+    assert.deepEqual(layer(s, "lstm").outputShape, [
+      [4, 7, 5],
+      [
+        [2, 4, 5],
+        [2, 4, 5],
+      ],
+    ]);
     assert.deepEqual(layer(s, "").outputShape, [4, 1]);
     assert.equal(layer(s, "lstm").params, m.lstm.numParameters());
     assert.equal(m.lstm.numParameters(), 4 * 5 * (3 + 5 + 2) + 4 * 5 * (5 + 5 + 2));
@@ -211,13 +264,26 @@ describe("summary", () => {
   it("a Sequential on its own", () => {
     const m = new nn.Sequential(new nn.Linear(4, 8), new nn.Tanh(), new nn.Linear(8, 3), new nn.LogSoftmax(1));
     const s = m.summary([5, 4]);
-    assert.deepEqual(s.layers.map((l) => [l.name, l.outputShape, l.params]), [
-      ["", [5, 3], 0], ["0", [5, 8], 40], ["1", [5, 8], 0], ["2", [5, 3], 27], ["3", [5, 3], 0],
-    ]);
+    assert.deepEqual(
+      s.layers.map((l) => [l.name, l.outputShape, l.params]),
+      [
+        ["", [5, 3], 0],
+        ["0", [5, 8], 40],
+        ["1", [5, 8], 0],
+        ["2", [5, 3], 27],
+        ["3", [5, 3], 0],
+      ],
+    );
     assert.equal(s.totalParams, 67);
     // an output that is the input itself is no new activation
     const id = new nn.Sequential(new nn.Identity()).summary([2, 3]);
-    assert.deepEqual(id.layers.map((l) => l.outputShape), [[2, 3], [2, 3]]);
+    assert.deepEqual(
+      id.layers.map((l) => l.outputShape),
+      [
+        [2, 3],
+        [2, 3],
+      ],
+    );
     assert.equal(id.memory.activationBytes, 0);
     assert.equal(id.memory.totalBytes, id.memory.inputBytes);
   });
@@ -230,12 +296,31 @@ describe("summary", () => {
     assert.equal(s.totalParams, m.numParameters());
     assert.equal(s.trainableParams, m.numParameters(true));
     assert.equal(s.nonTrainableParams, 4 * 6 + 6 + 2);
-    assert.equal(s.layers.reduce((n, l) => n + l.params, 0), s.totalParams);
-    assert.equal(s.layers.reduce((n, l) => n + l.trainable, 0), s.trainableParams);
-    assert.deepEqual(s.layers.map((l) => [l.name, l.depth, l.calls]), [
-      ["", 0, 1], ["embed", 1, 1], ["blocks", 1, 0], ["blocks.0", 2, 1], ["blocks.0.lin", 3, 1], ["blocks.0.norm", 3, 1],
-      ["blocks.1", 2, 1], ["blocks.1.lin", 3, 1], ["blocks.1.norm", 3, 1], ["shared", 1, 2], ["unused", 1, 0], ["out", 1, 1],
-    ]);
+    assert.equal(
+      s.layers.reduce((n, l) => n + l.params, 0),
+      s.totalParams,
+    );
+    assert.equal(
+      s.layers.reduce((n, l) => n + l.trainable, 0),
+      s.trainableParams,
+    );
+    assert.deepEqual(
+      s.layers.map((l) => [l.name, l.depth, l.calls]),
+      [
+        ["", 0, 1],
+        ["embed", 1, 1],
+        ["blocks", 1, 0],
+        ["blocks.0", 2, 1],
+        ["blocks.0.lin", 3, 1],
+        ["blocks.0.norm", 3, 1],
+        ["blocks.1", 2, 1],
+        ["blocks.1.lin", 3, 1],
+        ["blocks.1.norm", 3, 1],
+        ["shared", 1, 2],
+        ["unused", 1, 0],
+        ["out", 1, 1],
+      ],
+    );
     assert.equal(layer(s, "unused").outputShape, null);
     assert.deepEqual(layer(s, "blocks.1").outputShape, [3, 6]);
     assert.equal(layer(s, "blocks").subtreeParams, m.blocks.numParameters());
@@ -285,8 +370,16 @@ describe("summary", () => {
       assert.equal(s.totalParams, model.numParameters(), what);
       assert.equal(s.trainableParams, model.numParameters(true), what);
       assert.equal(s.nonTrainableParams, model.numParameters() - model.numParameters(true), what);
-      assert.equal(s.layers.reduce((a, l) => a + l.params, 0), s.totalParams, what);
-      assert.equal(s.layers.reduce((a, l) => a + l.trainable, 0), s.trainableParams, what);
+      assert.equal(
+        s.layers.reduce((a, l) => a + l.params, 0),
+        s.totalParams,
+        what,
+      );
+      assert.equal(
+        s.layers.reduce((a, l) => a + l.trainable, 0),
+        s.trainableParams,
+        what,
+      );
       const named = new Map(model.namedModules());
       for (const l of s.layers) {
         const mod = named.get(l.name)!;
@@ -315,8 +408,17 @@ describe("summary", () => {
       }
     }
     const m = new TwoInputs();
-    const s = m.summary([[2, 5], [2, 3]], { dtype: ["int32", "float64"], forwardArgs: [2] });
-    assert.deepEqual(s.inputs, [{ shape: [2, 5], dtype: "int32" }, { shape: [2, 3], dtype: "float64" }]);
+    const s = m.summary(
+      [
+        [2, 5],
+        [2, 3],
+      ],
+      { dtype: ["int32", "float64"], forwardArgs: [2] },
+    );
+    assert.deepEqual(s.inputs, [
+      { shape: [2, 5], dtype: "int32" },
+      { shape: [2, 3], dtype: "float64" },
+    ]);
     assert.deepEqual(layer(s, "emb").outputShape, [2, 5, 4]);
     assert.deepEqual(layer(s, "").outputShape, [2, 4]);
     assert.deepEqual(s.memory.paramBytesByDtype, { float32: 40 * 4, float64: 16 * 8 });
@@ -334,15 +436,31 @@ describe("summary", () => {
     const s = m.summary([1, 1, 16, 16]);
     const lines = s.toString().split("\n");
     const rule = lines.find((l) => l.startsWith("="))!;
-    assert.ok(lines.every((l) => l.length <= rule.length), "no line is wider than the rules");
+    assert.ok(
+      lines.every((l) => l.length <= rule.length),
+      "no line is wider than the rules",
+    );
     const header = lines.indexOf(lines.find((l) => l.startsWith("Layer (type)"))!);
     const rows = lines.slice(header + 2, header + 2 + s.layers.length);
     const col = lines[header]!.indexOf("Output shape");
     for (const r of rows) assert.notEqual(r[col], " ", `the shape column starts at ${col}: ${r}`);
-    assert.deepEqual(rows.map((r) => r.slice(0, col).trim()), [
-      "Cnn", "features (Sequential)", "0 (Conv2d)", "1 (BatchNorm2d)", "2 (ReLU)", "3 (MaxPool2d)", "4 (Conv2d)", "5 (ReLU)",
-      "6 (AvgPool2d)", "flatten (Flatten)", "drop (Dropout)", "fc (Linear)",
-    ]);
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, col).trim()),
+      [
+        "Cnn",
+        "features (Sequential)",
+        "0 (Conv2d)",
+        "1 (BatchNorm2d)",
+        "2 (ReLU)",
+        "3 (MaxPool2d)",
+        "4 (Conv2d)",
+        "5 (ReLU)",
+        "6 (AvgPool2d)",
+        "flatten (Flatten)",
+        "drop (Dropout)",
+        "fc (Linear)",
+      ],
+    );
     assert.match(s.toString(), /^Total params: +820$/m);
     // depth 1: the features row carries its subtree's parameters
     const shallow = m.summary([1, 1, 16, 16], { depth: 1 }).toString();
@@ -364,26 +482,47 @@ describe("summary", () => {
     const m = new Cnn();
     m.train();
     const before = stateOf(m);
-    assert.throws(() => m.summary([2, 3, 16, 16]), (e: Error) => {
-      assert.equal(e.name, "ShapeError");
-      assert.match(e.message, /^summary: the forward pass of Cnn on input \[2, 3, 16, 16\] \(float32\) failed in "features\.0" \(Conv2d\), called with \[2, 3, 16, 16\]: Conv2d: /);
-      assert.ok(e.cause instanceof tl.ShapeError);
-      return true;
-    });
+    assert.throws(
+      () => m.summary([2, 3, 16, 16]),
+      (e: Error) => {
+        assert.equal(e.name, "ShapeError");
+        assert.match(
+          e.message,
+          /^summary: the forward pass of Cnn on input \[2, 3, 16, 16\] \(float32\) failed in "features\.0" \(Conv2d\), called with \[2, 3, 16, 16\]: Conv2d: /,
+        );
+        assert.ok(e.cause instanceof tl.ShapeError);
+        return true;
+      },
+    );
     assert.throws(() => m.summary([2, 1, 8, 8]), /failed in "fc" \(Linear\), called with \[2, 6\]: /);
     assert.deepEqual(stateOf(m), before);
-    assert.equal(m.modules().some((x) => Object.prototype.hasOwnProperty.call(x, "forward")), false);
+    assert.equal(
+      m.modules().some((x) => Object.hasOwn(x, "forward")),
+      false,
+    );
     // an error that is not tensorloom's own, from the model's forward itself
     class Broken extends nn.Module {
-      forward(): Tensor { throw new RangeError("boom"); }
+      forward(): Tensor {
+        throw new RangeError("boom");
+      }
     }
-    assert.throws(() => new Broken().summary([1]), { name: "TensorloomError", message: "summary: the forward pass of Broken on input [1] (float32) failed: boom" });
+    assert.throws(() => new Broken().summary([1]), {
+      name: "TensorloomError",
+      message: "summary: the forward pass of Broken on input [1] (float32) failed: boom",
+    });
   });
 
   it("refuses bad arguments with summary's name", () => {
     const m = new nn.Linear(2, 2);
-    assert.throws(() => m.summary([2, -1]), { name: "ValueError", message: /^summary: a shape's sizes must be non-negative integers, got \[2,-1\]/ });
-    assert.throws(() => m.summary([]), /ShapeError: summary: the forward pass of Linear on input \[\] \(float32\) failed: linear: /, "[] is one 0-d input");
+    assert.throws(() => m.summary([2, -1]), {
+      name: "ValueError",
+      message: /^summary: a shape's sizes must be non-negative integers, got \[2,-1\]/,
+    });
+    assert.throws(
+      () => m.summary([]),
+      /ShapeError: summary: the forward pass of Linear on input \[\] \(float32\) failed: linear: /,
+      "[] is one 0-d input",
+    );
     assert.throws(() => m.summary(3 as never), /ValueError: summary: inputShape must be an array, got number/);
     assert.throws(() => m.summary([[1, 2], 3] as never), /summary: mixed shapes and numbers/);
     assert.throws(() => m.summary([1, 2], { dtype: ["float32", "float32"] }), /summary: dtype must be one dtype or a list of 1/);
@@ -395,8 +534,14 @@ describe("summary", () => {
   it("the README's example prints the table the README shows", () => {
     const conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
     conv.weight.requiresGrad = false;
-    const model = new nn.Sequential(conv, new nn.BatchNorm2d(8), new nn.ReLU(), new nn.MaxPool2d(2),
-      new nn.Flatten(), new nn.Linear(8 * 14 * 14, 10));
+    const model = new nn.Sequential(
+      conv,
+      new nn.BatchNorm2d(8),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Flatten(),
+      new nn.Linear(8 * 14 * 14, 10),
+    );
     const s = model.summary([32, 1, 28, 28]);
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     const section = readme.slice(readme.indexOf("### Inspecting a model"));
@@ -408,7 +553,9 @@ describe("summary", () => {
   it("works with a functional model and a 0-d input", () => {
     class Fn extends nn.Module {
       readonly w = this.registerParameter("w", new nn.Parameter(tl.ones([3])));
-      forward(x: Tensor): { y: Tensor; n: number } { return { y: F.relu(this.w.mul(x)), n: 1 }; }
+      forward(x: Tensor): { y: Tensor; n: number } {
+        return { y: F.relu(this.w.mul(x)), n: 1 };
+      }
     }
     const s = new Fn().summary([]);
     assert.deepEqual(s.layers[0]!.outputShape, { y: [3], n: null });

@@ -103,14 +103,18 @@ export class ModelSummary {
 
 function parseShapes(inputShape: unknown): number[][] {
   const bad = (why: string): never => {
-    throw new ValueError(`summary: ${why}. Pass one shape such as [1, 3, 32, 32], or a list of shapes such as [[1, 10], [1, 4]] for a forward of several inputs.`);
+    throw new ValueError(
+      `summary: ${why}. Pass one shape such as [1, 3, 32, 32], or a list of shapes such as [[1, 10], [1, 4]] for a forward of several inputs.`,
+    );
   };
   if (!Array.isArray(inputShape)) bad(`inputShape must be an array, got ${typeof inputShape}`);
   const list = inputShape as unknown[];
   const shapes = list.length > 0 && Array.isArray(list[0]) ? (list as unknown[][]) : [list];
   for (const s of shapes) {
     if (!Array.isArray(s)) bad(`mixed shapes and numbers in inputShape ${JSON.stringify(inputShape)}`);
-    for (const d of s) if (typeof d !== "number" || !Number.isInteger(d) || d < 0) bad(`a shape's sizes must be non-negative integers, got ${JSON.stringify(s)}`);
+    for (const d of s)
+      if (typeof d !== "number" || !Number.isInteger(d) || d < 0)
+        bad(`a shape's sizes must be non-negative integers, got ${JSON.stringify(s)}`);
   }
   return shapes.map((s) => [...(s as number[])]);
 }
@@ -158,7 +162,9 @@ export function formatShapeTree(s: ShapeTree): string {
     if (s.length === 0 || typeof s[0] === "number") return fmt(s as number[]);
     return `(${(s as ShapeTree[]).map(formatShapeTree).join(", ")})`;
   }
-  return `{${Object.entries(s).map(([k, e]) => `${k}: ${formatShapeTree(e)}`).join(", ")}}`;
+  return `{${Object.entries(s)
+    .map(([k, e]) => `${k}: ${formatShapeTree(e)}`)
+    .join(", ")}}`;
 }
 
 // ---------------------------------------------------------------- the pass
@@ -173,7 +179,11 @@ function describeArgs(args: readonly unknown[]): string {
 }
 
 /** Run `model` on zeros of `inputShape` and describe it; see Module.summary. */
-export function summarize(model: Module, inputShape: readonly number[] | readonly (readonly number[])[], opts: SummaryOptions = {}): ModelSummary {
+export function summarize(
+  model: Module,
+  inputShape: readonly number[] | readonly (readonly number[])[],
+  opts: SummaryOptions = {},
+): ModelSummary {
   const shapes = parseShapes(inputShape);
   const dtypes = parseDtypes(opts.dtype, shapes.length);
   const maxDepth = opts.depth ?? Infinity;
@@ -197,21 +207,24 @@ export function summarize(model: Module, inputShape: readonly number[] | readonl
   try {
     for (const m of unique) {
       handles.push(addForwardPreHook(m, (mod, args) => void stack.push({ module: mod, inputs: args })));
-      handles.push(addForwardHook(m, (mod, _args, out) => {
-        // pop down to this module's frame (a child whose error a parent caught left its frame)
-        while (stack.length > 0 && stack.pop()!.module !== mod);
-        const list = outputs.get(mod);
-        if (list) list.push(out);
-        else outputs.set(mod, [out]);
-      }));
+      handles.push(
+        addForwardHook(m, (mod, _args, out) => {
+          // pop down to this module's frame (a child whose error a parent caught left its frame)
+          while (stack.length > 0 && stack.pop()!.module !== mod);
+          const list = outputs.get(mod);
+          if (list) list.push(out);
+          else outputs.set(mod, [out]);
+        }),
+      );
     }
     for (const m of unique) m.training = mode === "train";
     noGrad(() => Reflect.apply(model.forward, model, [...inputs, ...(opts.forwardArgs ?? [])]));
   } catch (e) {
     const inner = stack.at(-1);
-    const where = inner && inner.module !== model
-      ? ` in "${named.find(([, m]) => m === inner.module)?.[0]}" (${inner.module.constructor.name}), called with ${describeArgs(inner.inputs)}`
-      : "";
+    const where =
+      inner && inner.module !== model
+        ? ` in "${named.find(([, m]) => m === inner.module)?.[0]}" (${inner.module.constructor.name}), called with ${describeArgs(inner.inputs)}`
+        : "";
     const msg = e instanceof Error ? e.message : String(e);
     const text = `summary: the forward pass of ${model.constructor.name} on input ${inputText} failed${where}: ${msg}`;
     const Ctor = e instanceof TensorloomError ? (e.constructor as typeof TensorloomError) : TensorloomError;
@@ -248,9 +261,15 @@ export function summarize(model: Module, inputShape: readonly number[] | readonl
     }
     const outs = outputs.get(m) ?? [];
     return {
-      name, type: m.constructor.name, depth: name === "" ? 0 : name.split(".").length,
-      outputShape: outs.length > 0 ? shapeTree(outs[0]) : null, calls: outs.length,
-      params: mine.n, trainable: mine.trainable, subtreeParams, subtreeTrainable,
+      name,
+      type: m.constructor.name,
+      depth: name === "" ? 0 : name.split(".").length,
+      outputShape: outs.length > 0 ? shapeTree(outs[0]) : null,
+      calls: outs.length,
+      params: mine.n,
+      trainable: mine.trainable,
+      subtreeParams,
+      subtreeTrainable,
     };
   });
 
@@ -263,15 +282,25 @@ export function summarize(model: Module, inputShape: readonly number[] | readonl
   const inputBytes = inputs.reduce((n, t) => n + bytesOf(t), 0);
   const bufferBytes = [...new Set(model.buffers())].reduce((n, t) => n + bytesOf(t), 0);
   const memory: SummaryMemory = {
-    inputBytes, activationBytes, paramBytes, paramBytesByDtype, bufferBytes,
+    inputBytes,
+    activationBytes,
+    paramBytes,
+    paramBytesByDtype,
+    bufferBytes,
     totalBytes: inputBytes + activationBytes + paramBytes + bufferBytes,
   };
 
   const totalParams = model.numParameters();
   const trainableParams = model.numParameters(true);
   const s = new ModelSummary(
-    model.constructor.name, shapes.map((shape, i) => ({ shape, dtype: dtypes[i]! })), layers,
-    totalParams, trainableParams, totalParams - trainableParams, memory, maxDepth,
+    model.constructor.name,
+    shapes.map((shape, i) => ({ shape, dtype: dtypes[i]! })),
+    layers,
+    totalParams,
+    trainableParams,
+    totalParams - trainableParams,
+    memory,
+    maxDepth,
   );
   if (opts.print) s.print();
   return s;
@@ -293,8 +322,12 @@ function snapshotBuffers(model: Module): BufferSnap[] {
   return model.namedBuffers().map(([name, t]) => {
     const cut = name.lastIndexOf(".");
     return {
-      owner: byName.get(cut < 0 ? "" : name.slice(0, cut))!, local: name.slice(cut + 1),
-      tensor: t, storage: t.storage, shape: t.shape, copy: t.storage.slice(),
+      owner: byName.get(cut < 0 ? "" : name.slice(0, cut))!,
+      local: name.slice(cut + 1),
+      tensor: t,
+      storage: t.storage,
+      shape: t.shape,
+      copy: t.storage.slice(),
     };
   });
 }
@@ -349,15 +382,25 @@ function formatTable(s: ModelSummary, maxDepth: number): string {
     const [p, t] = childrenShown ? [l.params, l.trainable] : [l.subtreeParams, l.subtreeTrainable];
     const label = l.depth === 0 ? l.type : `${"  ".repeat(l.depth)}${l.name.slice(l.name.lastIndexOf(".") + 1)} (${l.type})`;
     const calls = l.calls > 1 ? ` x${l.calls}` : "";
-    return [label, formatShapeTree(l.outputShape) + calls, p === 0 ? "--" : thousands(p), p === 0 ? "--" : t === p ? "yes" : t === 0 ? "no" : "partial"];
+    return [
+      label,
+      formatShapeTree(l.outputShape) + calls,
+      p === 0 ? "--" : thousands(p),
+      p === 0 ? "--" : t === p ? "yes" : t === 0 ? "no" : "partial",
+    ];
   });
   const head = ["Layer (type)", "Output shape", "Param #", "Trainable"];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (r: string[]): string =>
-    r.map((cell, c) => (c >= 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("   ").trimEnd();
+    r
+      .map((cell, c) => (c >= 2 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join("   ")
+      .trimEnd();
   const width = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1);
   const m = s.memory;
-  const byDtype = Object.entries(m.paramBytesByDtype).map(([d, b]) => `${d} ${formatBytes(b!)}`).join(", ");
+  const byDtype = Object.entries(m.paramBytesByDtype)
+    .map(([d, b]) => `${d} ${formatBytes(b!)}`)
+    .join(", ");
   const kv = (k: string, v: string): string => `${k.padEnd(24)}${v}`;
   return [
     `Model: ${s.model}`,

@@ -11,7 +11,14 @@ import { throwsWith } from "../../test/support/check.js";
 const nn = tl.nn;
 
 function runCase(c: FixtureCase, dtype: FloatType): void {
-  const a = c.args as { input_size: number; hidden_size: number; num_layers: number; bias: boolean; batch_first: boolean; nonlinearity?: "tanh" | "relu" };
+  const a = c.args as {
+    input_size: number;
+    hidden_size: number;
+    num_layers: number;
+    bias: boolean;
+    batch_first: boolean;
+    nonlinearity?: "tanh" | "relu";
+  };
   const opts = { numLayers: a.num_layers, bias: a.bias, batchFirst: a.batch_first, dtype };
   const ins: Record<string, tl.Tensor> = {};
   for (const [k, v] of Object.entries(c.inputs)) if (!k.startsWith("grad_")) ins[k] = fromFixture(v, dtype, k in c.grads!);
@@ -30,7 +37,10 @@ function runCase(c: FixtureCase, dtype: FloatType): void {
     const r = nn.truncatedBptt(m, ins.input!, { chunkSize, state: ins.h_0 ? [ins.h_0, ins.c_0!] : null, loss });
     Object.assign(outs, { output: r.output, h_n: r.state[0], c_n: r.state[1] });
   } else {
-    const m = c.call === "torch.nn.GRU" ? new nn.GRU(a.input_size, a.hidden_size, opts) : new nn.RNN(a.input_size, a.hidden_size, { ...opts, nonlinearity: a.nonlinearity! });
+    const m =
+      c.call === "torch.nn.GRU"
+        ? new nn.GRU(a.input_size, a.hidden_size, opts)
+        : new nn.RNN(a.input_size, a.hidden_size, { ...opts, nonlinearity: a.nonlinearity! });
     load(m);
     const r = nn.truncatedBptt(m, ins.input!, { chunkSize, state: ins.h_0 ?? null, loss });
     Object.assign(outs, { output: r.output, h_n: r.state });
@@ -71,11 +81,22 @@ describe("truncatedBptt", () => {
   it("calls afterBackward once per chunk, the last chunk shorter, and runs unbatched input", () => {
     const m = new nn.LSTM(2, 3);
     const seen: string[] = [];
-    const r = nn.truncatedBptt(m, tl.ones([7, 2]), { chunkSize: 3, loss: (o) => o.sum(), afterBackward: (ch) => { seen.push(`${ch.start}-${ch.end}`); m.zeroGrad(); } });
+    const r = nn.truncatedBptt(m, tl.ones([7, 2]), {
+      chunkSize: 3,
+      loss: (o) => o.sum(),
+      afterBackward: (ch) => {
+        seen.push(`${ch.start}-${ch.end}`);
+        m.zeroGrad();
+      },
+    });
     assert.deepEqual(seen, ["0-3", "3-6", "6-7"]);
     assert.deepEqual(r.state[0].shape, [1, 3]);
   });
   it("errors", () => {
-    throwsWith(() => nn.truncatedBptt(new nn.GRU(2, 3), tl.ones([4, 1, 2]), { chunkSize: 0, loss: (o) => o.sum() }), tl.ValueError, /truncatedBptt: chunkSize must be a positive integer, got 0/);
+    throwsWith(
+      () => nn.truncatedBptt(new nn.GRU(2, 3), tl.ones([4, 1, 2]), { chunkSize: 0, loss: (o) => o.sum() }),
+      tl.ValueError,
+      /truncatedBptt: chunkSize must be a positive integer, got 0/,
+    );
   });
 });

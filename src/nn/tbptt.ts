@@ -79,11 +79,17 @@ export function detachState<S extends RecurrentState>(state: S): S {
  * the initial state's when they require grad), `afterBackward`, then the state is detached.
  * @example tl.nn.truncatedBptt(new tl.nn.GRU(2, 3), tl.ones([10, 1, 2]), { chunkSize: 4, loss: (o) => o.sum() }).output // shape [10, 1, 3]
  */
-export function truncatedBptt<M extends RecurrentModule>(module: M, input: Tensor, opts: TbpttOptions<StateOf<M>>): TbpttResult<StateOf<M>> {
+export function truncatedBptt<M extends RecurrentModule>(
+  module: M,
+  input: Tensor,
+  opts: TbpttOptions<StateOf<M>>,
+): TbpttResult<StateOf<M>> {
   const k = opts.chunkSize;
   if (!Number.isInteger(k) || k < 1) throw new ValueError(`truncatedBptt: chunkSize must be a positive integer, got ${k}.`);
   if (input.ndim !== 2 && input.ndim !== 3) {
-    throw new ValueError(`truncatedBptt: input must be [seq, batch, feature] (or [batch, seq, feature] with batchFirst, or [seq, feature] unbatched), got shape [${input.shape.join(", ")}].`);
+    throw new ValueError(
+      `truncatedBptt: input must be [seq, batch, feature] (or [batch, seq, feature] with batchFirst, or [seq, feature] unbatched), got shape [${input.shape.join(", ")}].`,
+    );
   }
   const timeDim = input.ndim === 3 && module.batchFirst ? 1 : 0;
   const T = input.shape[timeDim]!;
@@ -95,13 +101,16 @@ export function truncatedBptt<M extends RecurrentModule>(module: M, input: Tenso
     const x = narrow(input, timeDim, start, chunk.end - start);
     const watch = [opts.onStep, opts.trace?.onStep].filter((f) => f !== undefined);
     // with nothing to watch, no options: the layer keeps its fused sequence op
-    const [out, next] = watch.length === 0
-      ? module.forward(x, state as never)
-      : module.forward(x, state as never, { onStep: (s: StepInfo) => {
-        // the step with t shifted, its (lazy) gates inherited
-        const shifted = Object.create(s, { t: { value: s.t + start, enumerable: true } }) as StepInfo;
-        for (const f of watch) f(shifted);
-      } });
+    const [out, next] =
+      watch.length === 0
+        ? module.forward(x, state as never)
+        : module.forward(x, state as never, {
+            onStep: (s: StepInfo) => {
+              // the step with t shifted, its (lazy) gates inherited
+              const shifted = Object.create(s, { t: { value: s.t + start, enumerable: true } }) as StepInfo;
+              for (const f of watch) f(shifted);
+            },
+          });
     const loss = opts.loss(out, chunk);
     loss.backward();
     opts.afterBackward?.(chunk, loss);

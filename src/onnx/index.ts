@@ -17,19 +17,28 @@ interface WriteFs {
  * model (opset 17), as torch.onnx.export. Node only; in a browser use toBytes. Resolves to the
  * bytes written.
  */
-async function exportModel(model: Module, exampleInput: Tensor | readonly Tensor[], path: string, opts: OnnxExportOptions = {}): Promise<Uint8Array> {
+async function exportModel(
+  model: Module,
+  exampleInput: Tensor | readonly Tensor[],
+  path: string,
+  opts: OnnxExportOptions = {},
+): Promise<Uint8Array> {
   const bytes = toBytes(model, exampleInput, opts);
   const specifier = "node:fs/promises"; // a variable, so browser bundlers leave it alone
   let fs: WriteFs;
   try {
     fs = (await import(specifier)) as WriteFs;
   } catch {
-    throw new OnnxExportError("onnx.export: writing a file needs Node.js (node:fs); in a browser use tl.onnx.toBytes(model, exampleInput).");
+    throw new OnnxExportError(
+      "onnx.export: writing a file needs Node.js (node:fs); in a browser use tl.onnx.toBytes(model, exampleInput).",
+    );
   }
   try {
     await fs.writeFile(path, bytes);
   } catch (e) {
-    throw new OnnxExportError(`onnx.export: could not write "${path}": ${(e as Error).message}. Check that its folder exists and is writable.`);
+    throw new OnnxExportError(
+      `onnx.export: could not write "${path}": ${(e as Error).message}. Check that its folder exists and is writable.`,
+    );
   }
   return bytes;
 }

@@ -51,17 +51,20 @@ async function roundTrip(label: string, model: tl.nn.Module, example: tl.Tensor[
     const got = await session.run(feeds);
     assert.equal(session.outputNames.length, want.length, `${label}: output count`);
     session.outputNames.forEach((n, i) => {
-      const g = got[n]!, w = want[i]!;
+      const g = got[n]!,
+        w = want[i]!;
       assert.deepEqual([...g.dims], [...w.shape], `${label}: output ${n} shape`);
       const gd = g.data as Float32Array;
       for (let k = 0; k < gd.length; k++) {
         const d = Math.abs(gd[k]! - Number(w.storage[k]));
-        if (!(d <= TOL * (1 + Math.abs(Number(w.storage[k]))))) assert.fail(`${label}: output ${n}[${k}] is ${gd[k]} in onnxruntime, ${w.storage[k]} in tensorloom`);
+        if (!(d <= TOL * (1 + Math.abs(Number(w.storage[k])))))
+          assert.fail(`${label}: output ${n}[${k}] is ${gd[k]} in onnxruntime, ${w.storage[k]} in tensorloom`);
         worst = Math.max(worst, d);
       }
     });
   }
-  if (process.env["TENSORLOOM_ONNX_REPORT"]) console.log(`# ${label}: max abs difference ${worst.toExponential(2)} over ${cases.length} inputs`);
+  if (process.env.TENSORLOOM_ONNX_REPORT)
+    console.log(`# ${label}: max abs difference ${worst.toExponential(2)} over ${cases.length} inputs`);
   return worst;
 }
 
@@ -77,12 +80,25 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
   it("CNN: conv, batchnorm, relu, maxpool, flatten, linear, dropout", async () => {
     tl.manualSeed(1);
     const model = new nn.Sequential(
-      new nn.Conv2d(1, 8, 3, { padding: 1 }), new nn.BatchNorm2d(8), new nn.ReLU(), new nn.MaxPool2d(2),
-      new nn.Conv2d(8, 16, 3), new nn.BatchNorm2d(16), new nn.ReLU(), new nn.MaxPool2d(2),
-      new nn.Flatten(), new nn.Dropout(0.3), new nn.Linear(16 * 2 * 2, 32), new nn.ReLU(), new nn.Dropout(0.3), new nn.Linear(32, 10),
+      new nn.Conv2d(1, 8, 3, { padding: 1 }),
+      new nn.BatchNorm2d(8),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Conv2d(8, 16, 3),
+      new nn.BatchNorm2d(16),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Flatten(),
+      new nn.Dropout(0.3),
+      new nn.Linear(16 * 2 * 2, 32),
+      new nn.ReLU(),
+      new nn.Dropout(0.3),
+      new nn.Linear(32, 10),
     );
     // non-trivial running statistics: a few training-mode forwards
-    tl.noGrad(() => { for (let i = 0; i < 3; i++) model.forward(randn([8, 1, 12, 12]).mul(2).add(0.5)); });
+    tl.noGrad(() => {
+      for (let i = 0; i < 3; i++) model.forward(randn([8, 1, 12, 12]).mul(2).add(0.5));
+    });
     tl.onnx.toBytes(model, randn([4, 1, 12, 12]));
     assert.ok(model.training, "export leaves the training flag as it was");
     const d = await check("CNN", model, () => [randn([4, 1, 12, 12])]);
@@ -117,10 +133,11 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
   });
 
   describe("one test per layer", () => {
-    const layer = (label: string, m: tl.nn.Module, shape: number[]) => it(label, async () => {
-      tl.manualSeed(label.length);
-      await check(label, m, () => [randn(shape)]);
-    });
+    const layer = (label: string, m: tl.nn.Module, shape: number[]) =>
+      it(label, async () => {
+        tl.manualSeed(label.length);
+        await check(label, m, () => [randn(shape)]);
+      });
     layer("Conv1d (stride, dilation, groups)", new nn.Conv1d(4, 6, 3, { stride: 2, dilation: 2, groups: 2, padding: 2 }), [2, 4, 20]);
     layer("Conv2d padding same, reflect", new nn.Conv2d(3, 4, 3, { padding: "same", paddingMode: "reflect" }), [2, 3, 7, 7]);
     layer("Conv2d replicate, no bias", new nn.Conv2d(3, 4, [3, 2], { padding: 1, paddingMode: "replicate", bias: false }), [2, 3, 6, 5]);
@@ -143,9 +160,33 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
     layer("AdaptiveAvgPool3d", new nn.AdaptiveAvgPool3d([1, 2, 2]), [1, 2, 3, 4, 4]);
     layer("Linear 3-D input", new nn.Linear(5, 3), [2, 4, 5]);
     layer("Linear no bias", new nn.Linear(5, 3, { bias: false }), [4, 5]);
-    layer("BatchNorm1d", (() => { const b = new nn.BatchNorm1d(4); tl.noGrad(() => b.forward(randn([16, 4]).mul(3))); return b; })(), [5, 4]);
-    layer("BatchNorm1d 3-D, no affine", (() => { const b = new nn.BatchNorm1d(3, { affine: false }); tl.noGrad(() => b.forward(randn([4, 3, 6]).add(1))); return b; })(), [2, 3, 6]);
-    layer("BatchNorm3d", (() => { const b = new nn.BatchNorm3d(2); tl.noGrad(() => b.forward(randn([2, 2, 3, 3, 3]))); return b; })(), [1, 2, 3, 3, 3]);
+    layer(
+      "BatchNorm1d",
+      (() => {
+        const b = new nn.BatchNorm1d(4);
+        tl.noGrad(() => b.forward(randn([16, 4]).mul(3)));
+        return b;
+      })(),
+      [5, 4],
+    );
+    layer(
+      "BatchNorm1d 3-D, no affine",
+      (() => {
+        const b = new nn.BatchNorm1d(3, { affine: false });
+        tl.noGrad(() => b.forward(randn([4, 3, 6]).add(1)));
+        return b;
+      })(),
+      [2, 3, 6],
+    );
+    layer(
+      "BatchNorm3d",
+      (() => {
+        const b = new nn.BatchNorm3d(2);
+        tl.noGrad(() => b.forward(randn([2, 2, 3, 3, 3])));
+        return b;
+      })(),
+      [1, 2, 3, 3, 3],
+    );
     layer("LayerNorm", new nn.LayerNorm([4, 5]), [3, 4, 5]);
     layer("LayerNorm no affine", new nn.LayerNorm(6, { elementwiseAffine: false, eps: 1e-3 }), [2, 6]);
     layer("Dropout (eval)", new nn.Dropout(0.5), [3, 4]);
@@ -164,7 +205,11 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
     layer("Softmax", new nn.Softmax(1), [3, 7]);
     layer("LogSoftmax dim -1", new nn.LogSoftmax(-1), [2, 3, 7]);
     layer("RNN tanh, 2 layers", new nn.RNN(3, 5, { numLayers: 2 }), [6, 2, 3]);
-    layer("RNN relu, bidirectional, batchFirst", new nn.RNN(3, 5, { nonlinearity: "relu", bidirectional: true, batchFirst: true }), [2, 6, 3]);
+    layer(
+      "RNN relu, bidirectional, batchFirst",
+      new nn.RNN(3, 5, { nonlinearity: "relu", bidirectional: true, batchFirst: true }),
+      [2, 6, 3],
+    );
     layer("LSTM bidirectional, 2 layers", new nn.LSTM(3, 4, { bidirectional: true, numLayers: 2 }), [5, 2, 3]);
     layer("LSTM unbatched, no bias", new nn.LSTM(3, 4, { bias: false }), [5, 3]);
     layer("GRU 2 layers, batchFirst", new nn.GRU(3, 4, { numLayers: 2, batchFirst: true }), [2, 5, 3]);
@@ -203,7 +248,13 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
           const z = tl.sub(1, h.sigmoid()).div(3);
           const p = z.reshape([2, 4, 6]).permute([0, 2, 1]); // [2, 6, 4]
           const q = tl.matmul(p.transpose(1, 2), this.w); // [2, 4, 3]
-          return q.mean(1).add(q.sum([1, 2], true).squeeze(2)).exp().sqrt().neg().tanh();
+          return q
+            .mean(1)
+            .add(q.sum([1, 2], true).squeeze(2))
+            .exp()
+            .sqrt()
+            .neg()
+            .tanh();
         }
       }
       await check("glue: residual block", new Block(), () => [randn([8, 6])]);
@@ -212,7 +263,9 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
     it("a layer subclass that overrides forward is traced op by op; F.linear; a shared layer used twice", async () => {
       tl.manualSeed(14);
       class Scaled extends nn.Linear {
-        override forward(x: tl.Tensor): tl.Tensor { return super.forward(x).mul(2); }
+        override forward(x: tl.Tensor): tl.Tensor {
+          return super.forward(x).mul(2);
+        }
       }
       class Twice extends nn.Module {
         readonly a = this.registerModule("a", new Scaled(4, 4));
@@ -223,7 +276,25 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
         }
       }
       const g = tl.onnx.traceGraph(new Twice(), randn([2, 4]));
-      assert.deepEqual(g.nodes.map((n) => n.op), ["Reshape", "Transpose", "MatMul", "Add", "Reshape", "Mul", "Gemm", "Tanh", "Gemm", "Reshape", "Transpose", "MatMul", "Reshape", "Identity"]);
+      assert.deepEqual(
+        g.nodes.map((n) => n.op),
+        [
+          "Reshape",
+          "Transpose",
+          "MatMul",
+          "Add",
+          "Reshape",
+          "Mul",
+          "Gemm",
+          "Tanh",
+          "Gemm",
+          "Reshape",
+          "Transpose",
+          "MatMul",
+          "Reshape",
+          "Identity",
+        ],
+      );
       await check("glue: overridden forward, F.linear", new Twice(), () => [randn([2, 4])]);
     });
 
@@ -231,10 +302,18 @@ describe("onnx export round trips in onnxruntime", { skip }, () => {
       tl.manualSeed(13);
       class Glue extends nn.Module {
         forward(x: tl.Tensor): tl.Tensor[] {
-          const a = x.narrow(1, 1, 3), b = tl.slice(x, 1, 0, 5, 2);
+          const a = x.narrow(1, 1, 3),
+            b = tl.slice(x, 1, 0, 5, 2);
           const c = tl.cat([a, b], 1).softmax(1);
           const s = tl.stack([tl.silu(a), tl.gelu(b)], 0);
-          return [c, s.unsqueeze(1).expand([2, 5, 4, 3]).mul(tl.leakyRelu(a, 0.1)), tl.elu(x, 0.5).pow(2).maximum(tl.zeros([1, 5]).add(0.25))];
+          return [
+            c,
+            s.unsqueeze(1).expand([2, 5, 4, 3]).mul(tl.leakyRelu(a, 0.1)),
+            tl
+              .elu(x, 0.5)
+              .pow(2)
+              .maximum(tl.zeros([1, 5]).add(0.25)),
+          ];
         }
       }
       await check("glue: slices and friends", new Glue(), () => [randn([4, 5])]);
@@ -258,8 +337,12 @@ describe("onnx export: the file, errors, inspection", () => {
   });
 
   // reads source, not kernels: once, in the default (wasm) configuration, as test/browserBundle.test.ts
-  const once = process.env["TENSORLOOM_BACKEND"] === undefined || (process.env["TENSORLOOM_BACKEND"] === "wasm" && process.env["TENSORLOOM_WASM_FMA"] === undefined);
-  it("toBytes runs from the browser bundle (no Node import reachable) and gives the same bytes", { skip: !once && "runs once, in the wasm configuration" }, async () => {
+  const once =
+    process.env.TENSORLOOM_BACKEND === undefined ||
+    (process.env.TENSORLOOM_BACKEND === "wasm" && process.env.TENSORLOOM_WASM_FMA === undefined);
+  it("toBytes runs from the browser bundle (no Node import reachable) and gives the same bytes", {
+    skip: !once && "runs once, in the wasm configuration",
+  }, async () => {
     const { bundleForBrowser } = await import("../../test/support/bundle.js");
     const mod = await bundleForBrowser("src/index.ts");
     mod.manualSeed(22);
@@ -276,32 +359,61 @@ describe("onnx export: the file, errors, inspection", () => {
     const model = new nn.Sequential(new nn.Conv1d(2, 3, 3), new nn.BatchNorm1d(3), new nn.Flatten(), new nn.Linear(6, 2));
     const g = tl.onnx.traceGraph(model, tl.randn([1, 2, 4]));
     const names = g.initializers.map((t) => t.name);
-    for (const k of ["0.weight", "0.bias", "1.weight", "1.running_mean", "1.running_var", "3.weight", "3.bias"]) assert.ok(names.includes(k), k);
-    assert.deepEqual(g.nodes.map((n) => n.op), ["Conv", "BatchNormalization", "Reshape", "Gemm", "Identity"]);
-    assert.deepEqual(g.inputs.map((v) => [v.name, v.dims]), [["input", [1, 2, 4]]]);
-    assert.deepEqual(g.outputs.map((v) => [v.name, v.dims]), [["output", [1, 2]]]);
+    for (const k of ["0.weight", "0.bias", "1.weight", "1.running_mean", "1.running_var", "3.weight", "3.bias"])
+      assert.ok(names.includes(k), k);
+    assert.deepEqual(
+      g.nodes.map((n) => n.op),
+      ["Conv", "BatchNormalization", "Reshape", "Gemm", "Identity"],
+    );
+    assert.deepEqual(
+      g.inputs.map((v) => [v.name, v.dims]),
+      [["input", [1, 2, 4]]],
+    );
+    assert.deepEqual(
+      g.outputs.map((v) => [v.name, v.dims]),
+      [["output", [1, 2]]],
+    );
   });
 
   it("an unsupported layer or op is named, with what is supported", () => {
-    assert.throws(() => tl.onnx.toBytes(new nn.Conv2d(1, 1, 3, { paddingMode: "circular", padding: 1 }), tl.randn([1, 1, 4, 4])),
-      (e: Error) => e instanceof tl.onnx.OnnxExportError && /Conv2d: paddingMode "circular"/.test(e.message) && /Supported layers: Linear/.test(e.message));
+    assert.throws(
+      () => tl.onnx.toBytes(new nn.Conv2d(1, 1, 3, { paddingMode: "circular", padding: 1 }), tl.randn([1, 1, 4, 4])),
+      (e: Error) =>
+        e instanceof tl.onnx.OnnxExportError &&
+        /Conv2d: paddingMode "circular"/.test(e.message) &&
+        /Supported layers: Linear/.test(e.message),
+    );
     class Sorts extends nn.Module {
-      forward(x: tl.Tensor): tl.Tensor { return tl.cumsum(x, 1); }
+      forward(x: tl.Tensor): tl.Tensor {
+        return tl.cumsum(x, 1);
+      }
     }
-    assert.throws(() => tl.onnx.toBytes(new Sorts(), tl.randn([2, 3])), /the op "cumsum" in the model's forward has no ONNX mapping.*Supported ops in a forward: add/s);
-    assert.throws(() => tl.onnx.toBytes(new nn.AdaptiveAvgPool1d(3), tl.randn([1, 2, 7])), /output size \[3\] does not divide the input size \[7\]/);
+    assert.throws(
+      () => tl.onnx.toBytes(new Sorts(), tl.randn([2, 3])),
+      /the op "cumsum" in the model's forward has no ONNX mapping.*Supported ops in a forward: add/s,
+    );
+    assert.throws(
+      () => tl.onnx.toBytes(new nn.AdaptiveAvgPool1d(3), tl.randn([1, 2, 7])),
+      /output size \[3\] does not divide the input size \[7\]/,
+    );
     assert.throws(() => tl.onnx.toBytes(new nn.LSTM(3, 4, { projSize: 2 }), tl.randn([5, 1, 3])), /projSize/);
   });
 
   it("refuses to freeze values that depend on the input, and value-dependent control flow", () => {
     class Detached extends nn.Module {
-      forward(x: tl.Tensor): tl.Tensor { return x.add(x.detach().mul(2)); }
+      forward(x: tl.Tensor): tl.Tensor {
+        return x.add(x.detach().mul(2));
+      }
     }
     class Masked extends nn.Module {
-      forward(x: tl.Tensor): tl.Tensor { return x.mul(x.gt(0)); }
+      forward(x: tl.Tensor): tl.Tensor {
+        return x.mul(x.gt(0));
+      }
     }
     class Branchy extends nn.Module {
-      forward(x: tl.Tensor): tl.Tensor { return x.sum().item() > 0 ? x.exp() : x.neg(); }
+      forward(x: tl.Tensor): tl.Tensor {
+        return x.sum().item() > 0 ? x.exp() : x.neg();
+      }
     }
     const x = tl.tensor([[0.1, 1, -2]]);
     assert.throws(() => tl.onnx.toBytes(new Detached(), x), /changes with the input: it was computed by an op the tracer does not see/);

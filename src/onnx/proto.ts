@@ -145,7 +145,12 @@ export interface OnnxGraph {
 }
 
 // AttributeProto.AttributeType
-const A_FLOAT = 1, A_INT = 2, A_STRING = 3, A_FLOATS = 6, A_INTS = 7, A_STRINGS = 8;
+const A_FLOAT = 1,
+  A_INT = 2,
+  A_STRING = 3,
+  A_FLOATS = 6,
+  A_INTS = 7,
+  A_STRINGS = 8;
 
 function attribute(name: string, v: AttrValue): PbWriter {
   const w = new PbWriter().string(1, name);

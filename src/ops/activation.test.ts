@@ -11,17 +11,28 @@ const F = tl.F;
 function activation(c: FixtureCase): (x: tl.Tensor) => tl.Tensor {
   const a = c.args as Record<string, number & string>;
   switch (c.call) {
-    case "torch.nn.functional.relu": return (x) => F.relu(x);
-    case "torch.nn.functional.leaky_relu": return (x) => F.leakyRelu(x, a.negative_slope);
-    case "torch.nn.functional.elu": return (x) => F.elu(x, a.alpha);
-    case "torch.nn.functional.gelu": return (x) => F.gelu(x, a.approximate as "none" | "tanh");
-    case "torch.sigmoid": return (x) => x.sigmoid();
-    case "torch.tanh": return (x) => x.tanh();
-    case "torch.nn.functional.softplus": return (x) => F.softplus(x, a.beta, a.threshold);
-    case "torch.nn.functional.silu": return (x) => F.silu(x);
-    case "torch.nn.functional.softmax": return (x) => F.softmax(x, a.dim);
-    case "torch.nn.functional.log_softmax": return (x) => F.logSoftmax(x, a.dim);
-    default: throw new Error(`no mapping for ${c.call}`);
+    case "torch.nn.functional.relu":
+      return (x) => F.relu(x);
+    case "torch.nn.functional.leaky_relu":
+      return (x) => F.leakyRelu(x, a.negative_slope);
+    case "torch.nn.functional.elu":
+      return (x) => F.elu(x, a.alpha);
+    case "torch.nn.functional.gelu":
+      return (x) => F.gelu(x, a.approximate as "none" | "tanh");
+    case "torch.sigmoid":
+      return (x) => x.sigmoid();
+    case "torch.tanh":
+      return (x) => x.tanh();
+    case "torch.nn.functional.softplus":
+      return (x) => F.softplus(x, a.beta, a.threshold);
+    case "torch.nn.functional.silu":
+      return (x) => F.silu(x);
+    case "torch.nn.functional.softmax":
+      return (x) => F.softmax(x, a.dim);
+    case "torch.nn.functional.log_softmax":
+      return (x) => F.logSoftmax(x, a.dim);
+    default:
+      throw new Error(`no mapping for ${c.call}`);
   }
 }
 
@@ -55,7 +66,8 @@ describe("logSoftmax: second derivatives (its backward is built from ops)", () =
   it("gradcheck of d/dx sum(logSoftmax(x)^2)", () => {
     tl.manualSeed(8);
     const x = tl.randn([3, 4], { dtype: "float64" }).requiresGrad_();
-    const df = (v: tl.Tensor): tl.Tensor => tl.enableGrad(() => tl.grad(v.logSoftmax(1).pow(2).sum(), [v], undefined, { createGraph: true })[0]!);
+    const df = (v: tl.Tensor): tl.Tensor =>
+      tl.enableGrad(() => tl.grad(v.logSoftmax(1).pow(2).sum(), [v], undefined, { createGraph: true })[0]!);
     tl.gradCheck(df, [x], { name: "d logSoftmax" });
   });
 });

@@ -15,7 +15,14 @@ import { mapUnary, requireFinite, requireFloat, scalar } from "./op.js";
 export function relu(x: Tensor): Tensor {
   const out = mapUnary("relu", x, x.dtype);
   // the shortcut is one kernel pass (PyTorch's threshold_backward)
-  return recordFused("ReluBackward0", out, [x], (g) => [() => mul(g, gt(out, 0))], (g) => [() => reluGradRaw(g, out)], [out]);
+  return recordFused(
+    "ReluBackward0",
+    out,
+    [x],
+    (g) => [() => mul(g, gt(out, 0))],
+    (g) => [() => reluGradRaw(g, out)],
+    [out],
+  );
 }
 
 /** x > 0 ? x : negativeSlope * x; the derivative at 0 is negativeSlope (PyTorch's choice). */
@@ -76,4 +83,3 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
   }
   throw new ValueError(`gelu: approximate must be "none" or "tanh", got ${JSON.stringify(approximate)}.`);
 }
-

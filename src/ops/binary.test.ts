@@ -31,8 +31,14 @@ describe("binary gradcheck (float64)", () => {
     ["div by number", () => ({ fn: (a) => a.div(4), inputs: [randf64([4], 1)] })],
     ["pow scalar 3", () => ({ fn: (a) => a.pow(3), inputs: [randf64([2, 3], 1)] })],
     ["pow scalar -2", () => ({ fn: (a) => a.pow(-2), inputs: [spread([4], 1, 0.5)] })],
-    ["pow scalar 0.5 (positive base)", () => ({ fn: (a) => a.pow(0.5), inputs: [randf64([4], 1).abs().add(0.5).detach().requiresGrad_()] })],
-    ["pow tensor exponent broadcast", () => ({ fn: (a, b) => a.pow(b), inputs: [randf64([2, 3], 1).abs().add(0.5).detach().requiresGrad_(), randf64([3], 2)] })],
+    [
+      "pow scalar 0.5 (positive base)",
+      () => ({ fn: (a) => a.pow(0.5), inputs: [randf64([4], 1).abs().add(0.5).detach().requiresGrad_()] }),
+    ],
+    [
+      "pow tensor exponent broadcast",
+      () => ({ fn: (a, b) => a.pow(b), inputs: [randf64([2, 3], 1).abs().add(0.5).detach().requiresGrad_(), randf64([3], 2)] }),
+    ],
     ["pow number base", () => ({ fn: (b) => tl.pow(2, b), inputs: [randf64([4], 1)] })],
     ["maximum broadcast", () => ({ fn: (a, b) => a.maximum(b), inputs: [spread([2, 3], 1), spread([3], 2)] })],
     ["maximum number", () => ({ fn: (a) => a.maximum(0.05), inputs: [spread([6], 1)] })],
@@ -102,22 +108,30 @@ describe("binary forward values and dtypes (PyTorch 1.13)", () => {
   it("remainder takes the divisor's sign", () => {
     // torch: torch.remainder(torch.tensor([-3.,3,-3,3,5.5,-5.5]), torch.tensor([2.,-2,-2,2,2,2]))
     //        -> tensor([ 1., -1., -1., 1., 1.5, 0.5])
-    exact(T([-3, 3, -3, 3, 5.5, -5.5], { dtype: "float64" }).remainder(T([2, -2, -2, 2, 2, 2], { dtype: "float64" })), [1, -1, -1, 1, 1.5, 0.5]);
+    exact(
+      T([-3, 3, -3, 3, 5.5, -5.5], { dtype: "float64" }).remainder(T([2, -2, -2, 2, 2, 2], { dtype: "float64" })),
+      [1, -1, -1, 1, 1.5, 0.5],
+    );
     // torch (int64): tensor([ 1, -1, -1,  1])
     exact(T([-3, 3, -3, 3]).remainder(T([2, -2, -2, 2])), [1, -1, -1, 1], "int32");
   });
   it("maximum / minimum propagate NaN", () => {
     // torch: torch.maximum(tensor([1., nan, 3]), tensor([nan, 2., 1])) -> tensor([nan, nan, 3.])
     //        torch.minimum(...) -> tensor([nan, nan, 1.])
-    const a = T([1, NaN, 3]), b = T([NaN, 2, 1]);
+    const a = T([1, NaN, 3]),
+      b = T([NaN, 2, 1]);
     close(a.maximum(b), [NaN, NaN, 3]);
     close(a.minimum(b), [NaN, NaN, 1]);
   });
   it("maximum / minimum split the gradient evenly on ties", () => {
     // torch: x=[1,2,5], y=[1,3,4]; maximum(x,y).sum().backward() -> x.grad [0.5,0,1], y.grad [0.5,1,0]
     //        minimum(x,y).sum().backward() -> x.grad [0.5,1,0], y.grad [0.5,0,1]
-    for (const [op, gx, gy] of [["maximum", [0.5, 0, 1], [0.5, 1, 0]], ["minimum", [0.5, 1, 0], [0.5, 0, 1]]] as const) {
-      const x = f64([1, 2, 5]), y = f64([1, 3, 4]);
+    for (const [op, gx, gy] of [
+      ["maximum", [0.5, 0, 1], [0.5, 1, 0]],
+      ["minimum", [0.5, 1, 0], [0.5, 0, 1]],
+    ] as const) {
+      const x = f64([1, 2, 5]),
+        y = f64([1, 3, 4]);
       (op === "maximum" ? x.maximum(y) : x.minimum(y)).sum().backward();
       exact(x.grad, [...gx]);
       exact(y.grad, [...gy]);
@@ -129,7 +143,8 @@ describe("binary forward values and dtypes (PyTorch 1.13)", () => {
     x.pow(0).sum().backward();
     exact(x.grad, [0, 0, 0]);
     // torch: x=[0.,0,2], e=[0.,2,3]; pow(x,e).sum().backward() -> x.grad [0,0,12], e.grad [0,0,5.5452]
-    const b = f64([0, 0, 2]), e = f64([0, 2, 3]);
+    const b = f64([0, 0, 2]),
+      e = f64([0, 2, 3]);
     b.pow(e).sum().backward();
     exact(b.grad, [0, 0, 12]);
     close(e.grad, [0, 0, 8 * Math.log(2)]); // d/de 2^3 = 2^3 ln 2
@@ -165,14 +180,20 @@ describe("binary forward values and dtypes (PyTorch 1.13)", () => {
   });
   it("remainder gradient with respect to the divisor is -floor(a / b)", () => {
     // torch: x=[5.5,-3.2], y=[2.,1.5]; remainder(x,y).sum().backward() -> x.grad [1,1], y.grad [-2,3]
-    const x = f64([5.5, -3.2]), y = f64([2, 1.5]);
+    const x = f64([5.5, -3.2]),
+      y = f64([2, 1.5]);
     x.remainder(y).sum().backward();
     exact(x.grad, [1, 1]);
     exact(y.grad, [-2, 3]);
   });
   it("atan2 covers all four quadrants", () => {
     // torch: torch.atan2(tensor([1.,-1,0,1]), tensor([1.,-1,-1,0])) -> [0.7854, -2.3562, 3.1416, 1.5708]
-    close(T([1, -1, 0, 1], { dtype: "float64" }).atan2(T([1, -1, -1, 0], { dtype: "float64" })), [Math.PI / 4, (-3 * Math.PI) / 4, Math.PI, Math.PI / 2]);
+    close(T([1, -1, 0, 1], { dtype: "float64" }).atan2(T([1, -1, -1, 0], { dtype: "float64" })), [
+      Math.PI / 4,
+      (-3 * Math.PI) / 4,
+      Math.PI,
+      Math.PI / 2,
+    ]);
   });
   it("comparisons cast to the promoted type first, as PyTorch", () => {
     // torch: torch.tensor([0.1]) == 0.1 -> True (0.1 rounded to float32);
@@ -205,7 +226,11 @@ describe("binary forward values and dtypes (PyTorch 1.13)", () => {
 describe("binary errors", () => {
   it("incompatible broadcasting names the op, both shapes and the dim", () => {
     // torch: "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"
-    throwsWith(() => tl.ones([2, 3]).add(tl.ones([4])), tl.ShapeError, /^add: shapes \[2, 3\] and \[4\] cannot be broadcast: dim -1 is 3 in one and 4 in another/);
+    throwsWith(
+      () => tl.ones([2, 3]).add(tl.ones([4])),
+      tl.ShapeError,
+      /^add: shapes \[2, 3\] and \[4\] cannot be broadcast: dim -1 is 3 in one and 4 in another/,
+    );
     throwsWith(() => tl.ones([2, 3]).mul(tl.ones([2])), tl.ShapeError, /^mul: shapes \[2, 3\] and \[2\]/);
     throwsWith(() => tl.ones([5, 1]).sub(tl.ones([4, 3])), tl.ShapeError, /^sub: shapes \[5, 1\] and \[4, 3\].*dim -2 is 5 in one and 4/);
     throwsWith(() => tl.ones([3]).div(tl.ones([2])), tl.ShapeError, /^div: shapes \[3\] and \[2\]/);
@@ -234,20 +259,20 @@ describe("binary errors", () => {
 });
 
 /** Shapes that broadcast together: a common output shape, each operand dropping leading dims and setting some to 1. */
-const broadcastPair = fc
-  .array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 4 })
-  .chain((out) => {
-    const operand = fc.tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }))
-      .map(([drop, ones]) => out.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
-    return fc.tuple(operand, operand);
-  });
+const broadcastPair = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 4 }).chain((out) => {
+  const operand = fc
+    .tuple(fc.integer({ min: 0, max: out.length }), fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }))
+    .map(([drop, ones]) => out.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
+  return fc.tuple(operand, operand);
+});
 
 /** NumPy's rule, written independently of src/: right-align, each pair equal or one of them 1. */
 function numpyBroadcast(a: number[], b: number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = a[a.length - n + i] ?? 1, y = b[b.length - n + i] ?? 1;
+    const x = a[a.length - n + i] ?? 1,
+      y = b[b.length - n + i] ?? 1;
     out.push(x === 1 ? y : x);
   }
   return out;
@@ -307,9 +332,14 @@ describe("float64 with a JS-number operand stays float64 (bit-exact, forward and
   // b * b in atan2's gradient) shows up as a last-bits difference.
   const pyRem = (x: number, y: number): number => {
     const r = x % y;
-    return r !== 0 && (r < 0) !== (y < 0) ? r + y : r;
+    return r !== 0 && r < 0 !== y < 0 ? r + y : r;
   };
-  type Row = [name: string, op: (x: tl.Tensor, n: number) => tl.Tensor, fwd: (x: number, n: number) => number, grad: ((x: number, n: number) => number) | null];
+  type Row = [
+    name: string,
+    op: (x: tl.Tensor, n: number) => tl.Tensor,
+    fwd: (x: number, n: number) => number,
+    grad: ((x: number, n: number) => number) | null,
+  ];
   const rows: Row[] = [
     ["add", (x, n) => tl.add(x, n), (x, n) => x + n, () => 1],
     ["add alpha", (x, n) => tl.add(x, n, 0.3), (x, n) => x + 0.3 * n, () => 1],
@@ -333,37 +363,54 @@ describe("float64 with a JS-number operand stays float64 (bit-exact, forward and
   ];
 
   it(`${rows.length} ops on random float64 values and numbers that float32 cannot hold`, () => {
-    fc.assert(fc.property(
-      fc.array(fc.double({ min: -5, max: 5, noNaN: true }).filter((v) => Math.abs(v) > 1e-3), { minLength: 1, maxLength: 6 }),
-      fc.constantFrom(0.1, 1 / 3, 1 + 2 ** -40, -2.7182818284590455, 1e-7, 3.141592653589793),
-      (values, n) => {
-        // an element equal to n itself, so that eq/ge see a float64 equality float32 would break
-        const data = [...values, n];
-        for (const [name, op, fwd, grad] of rows) {
-          const x = tl.tensor(Float64Array.from(data)).requiresGrad_();
-          const out = op(x, n);
-          const want = data.map((v) => fwd(v, n));
-          assert.deepEqual(Array.from(out.storage), want, `${name}(x, ${n}) forward`);
-          if (grad === null || !out.requiresGrad) continue;
-          out.sum().backward();
-          assert.equal(x.grad!.dtype, "float64");
-          assert.deepEqual(Array.from(x.grad!.storage), data.map((v) => grad(v, n)), `${name}(x, ${n}) gradient`);
-        }
-      },
-    ), { seed: 13, numRuns: 60 });
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.double({ min: -5, max: 5, noNaN: true }).filter((v) => Math.abs(v) > 1e-3),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.constantFrom(0.1, 1 / 3, 1 + 2 ** -40, -2.7182818284590455, 1e-7, 3.141592653589793),
+        (values, n) => {
+          // an element equal to n itself, so that eq/ge see a float64 equality float32 would break
+          const data = [...values, n];
+          for (const [name, op, fwd, grad] of rows) {
+            const x = tl.tensor(Float64Array.from(data)).requiresGrad_();
+            const out = op(x, n);
+            const want = data.map((v) => fwd(v, n));
+            assert.deepEqual(Array.from(out.storage), want, `${name}(x, ${n}) forward`);
+            if (grad === null || !out.requiresGrad) continue;
+            out.sum().backward();
+            assert.equal(x.grad!.dtype, "float64");
+            assert.deepEqual(
+              Array.from(x.grad!.storage),
+              data.map((v) => grad(v, n)),
+              `${name}(x, ${n}) gradient`,
+            );
+          }
+        },
+      ),
+      { seed: 13, numRuns: 60 },
+    );
   });
 
   it("a number base too small for float32 keeps its float64 gradient (pow(1e-50, x))", () => {
     const x = tl.tensor([0.5, 1, 2], { dtype: "float64" }).requiresGrad_();
     const out = tl.pow(1e-50, x);
     out.sum().backward();
-    assert.deepEqual(Array.from(x.grad!.storage), [0.5, 1, 2].map((v) => 1e-50 ** v * Math.log(1e-50)));
+    assert.deepEqual(
+      Array.from(x.grad!.storage),
+      [0.5, 1, 2].map((v) => 1e-50 ** v * Math.log(1e-50)),
+    );
   });
 
   it("integer tensors refuse a fractional alpha, as PyTorch", () => {
     // torch: "For integral input tensors, argument alpha must not be a floating point number."
     for (const op of [tl.add, tl.sub] as const) {
-      throwsWith(() => op(tl.tensor([1, 2]), tl.tensor([3, 4]), 0.5), tl.DTypeError, new RegExp(`^${op.name}: alpha 0.5 is not an integer, but the operands are int32`));
+      throwsWith(
+        () => op(tl.tensor([1, 2]), tl.tensor([3, 4]), 0.5),
+        tl.DTypeError,
+        new RegExp(`^${op.name}: alpha 0.5 is not an integer, but the operands are int32`),
+      );
       exact(op(tl.tensor([1, 2]), 3, 2), op === tl.add ? [7, 8] : [-5, -4], "int32");
     }
   });

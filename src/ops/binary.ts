@@ -46,7 +46,9 @@ const thunksOf = (a: TensorLike, b: TensorLike, da: () => Tensor, db: () => Tens
 function scaledOperand(op: string, b: TensorLike, alpha: number, dt: DType): TensorLike {
   if (alpha === 1) return b;
   if (!isFloat(dt) && !Number.isInteger(alpha)) {
-    throw new DTypeError(`${op}: alpha ${alpha} is not an integer, but the operands are ${dt}; for integer tensors alpha must be an integer (as in PyTorch). Convert an operand to float first, e.g. x.to("float32").`);
+    throw new DTypeError(
+      `${op}: alpha ${alpha} is not an integer, but the operands are ${dt}; for integer tensors alpha must be an integer (as in PyTorch). Convert an operand to float first, e.g. x.to("float32").`,
+    );
   }
   return noGrad(() => mul(castRaw(asTensor(b, dt), dt), alpha));
 }
@@ -57,16 +59,43 @@ export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const bb = scaledOperand("add", b, alpha, dt);
   const out = compute("add", "add", a, bb, dt, dt);
   // d(a + alpha b) = da + alpha db
-  return record("AddBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => (alpha === 1 ? g : mul(g, alpha))), []);
+  return record(
+    "AddBackward0",
+    out,
+    inputsOf(a, b),
+    (g) =>
+      thunksOf(
+        a,
+        b,
+        () => g,
+        () => (alpha === 1 ? g : mul(g, alpha)),
+      ),
+    [],
+  );
 }
 
 /** a - alpha * b, broadcasting. */
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   const dt = resultType(a, b);
-  if (dt === "bool") throw new DTypeError(`sub: subtracting two bool tensors is not supported (as in PyTorch). Use logicalXor, or convert with .to("int32").`);
+  if (dt === "bool")
+    throw new DTypeError(
+      `sub: subtracting two bool tensors is not supported (as in PyTorch). Use logicalXor, or convert with .to("int32").`,
+    );
   const bb = scaledOperand("sub", b, alpha, dt);
   const out = compute("sub", "sub", a, bb, dt, dt);
-  return record("SubBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => (alpha === 1 ? neg(g) : mul(g, -alpha))), []);
+  return record(
+    "SubBackward0",
+    out,
+    inputsOf(a, b),
+    (g) =>
+      thunksOf(
+        a,
+        b,
+        () => g,
+        () => (alpha === 1 ? neg(g) : mul(g, -alpha)),
+      ),
+    [],
+  );
 }
 
 /** Elementwise a * b with broadcasting and type promotion, as torch.mul. */
@@ -74,7 +103,14 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   const dt = resultType(a, b);
   const out = compute("mul", "mul", a, b, dt, dt);
   // d(ab) = b da + a db
-  return record("MulBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => mul(g, b), () => mul(g, a)));
+  return record("MulBackward0", out, inputsOf(a, b), (g) =>
+    thunksOf(
+      a,
+      b,
+      () => mul(g, b),
+      () => mul(g, a),
+    ),
+  );
 }
 
 /** True division: integer inputs give the default float dtype, as torch.div. */
@@ -83,7 +119,19 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   if (!isFloat(dt)) dt = getDefaultDtype();
   const out = compute("div", "div", a, b, dt, dt);
   // d(a/b) = da / b - a db / b^2 = (da - out db) / b
-  return record("DivBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => div(g, b), () => neg(div(mul(g, out), b))), [...inputsOf(b), out]);
+  return record(
+    "DivBackward0",
+    out,
+    inputsOf(a, b),
+    (g) =>
+      thunksOf(
+        a,
+        b,
+        () => div(g, b),
+        () => neg(div(mul(g, out), b)),
+      ),
+    [...inputsOf(b), out],
+  );
 }
 
 /**
@@ -94,24 +142,35 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   let dt = resultType(a, b);
   if (dt === "bool") dt = "int32";
   if (dt === "int32" && (b instanceof Tensor ? b.storage.some((v) => v < 0) : Number(b) < 0)) {
-    throw new DTypeError(`pow: integers to negative integer powers are not allowed (as in PyTorch), got exponent ${b instanceof Tensor ? "tensor with negative entries" : b}. Convert the base to float first: x.to("float32").pow(${b instanceof Tensor ? "e" : b}).`);
+    throw new DTypeError(
+      `pow: integers to negative integer powers are not allowed (as in PyTorch), got exponent ${b instanceof Tensor ? "tensor with negative entries" : b}. Convert the base to float first: x.to("float32").pow(${b instanceof Tensor ? "e" : b}).`,
+    );
   }
   const out = compute("pow", "pow", a, b, dt, dt);
-  return record("PowBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b,
-    () => {
-      if (typeof b === "number" || typeof b === "boolean") {
-        return Number(b) === 0 ? mul(g, 0) : mul(g, mul(pow(a, Number(b) - 1), Number(b)));
-      }
-      // b * a^(b-1), with 0 where b == 0
-      return mul(g, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))));
-    },
-    // a may be a JS number (tl.pow(2, x)): lifted to dt, as eq(number, 0) would compare in the
-    // default dtype (a float64 base of 1e-50 is 0 in float32)
-    () => {
-      const at = asTensor(a, dt);
-      return mul(g, where(logicalAnd(eq(at, 0), ge(b, 0)), 0, mul(out, log(at))));
-    },
-  ), [...inputsOf(a, b), out]);
+  return record(
+    "PowBackward0",
+    out,
+    inputsOf(a, b),
+    (g) =>
+      thunksOf(
+        a,
+        b,
+        () => {
+          if (typeof b === "number" || typeof b === "boolean") {
+            return Number(b) === 0 ? mul(g, 0) : mul(g, mul(pow(a, Number(b) - 1), Number(b)));
+          }
+          // b * a^(b-1), with 0 where b == 0
+          return mul(g, where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1)))));
+        },
+        // a may be a JS number (tl.pow(2, x)): lifted to dt, as eq(number, 0) would compare in the
+        // default dtype (a float64 base of 1e-50 is 0 in float32)
+        () => {
+          const at = asTensor(a, dt);
+          return mul(g, where(logicalAnd(eq(at, 0), ge(b, 0)), 0, mul(out, log(at))));
+        },
+      ),
+    [...inputsOf(a, b), out],
+  );
 }
 
 /** Elementwise max; on ties the gradient is split evenly, as torch.maximum. */
@@ -130,14 +189,23 @@ function minmax(op: "maximum" | "minimum", a: Tensor, b: TensorLike): Tensor {
   const wins = (x: TensorLike, y: TensorLike): Tensor => (op === "maximum" ? gt(x, y) : lt(x, y));
   // gradient goes to the winner; half to each on a tie
   const share = (x: TensorLike, y: TensorLike): Tensor => add(wins(x, y).to(out.dtype), mul(eq(x, y).to(out.dtype), 0.5));
-  return record(op === "maximum" ? "MaximumBackward0" : "MinimumBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => mul(g, share(a, b)), () => mul(g, share(b, a))));
+  return record(op === "maximum" ? "MaximumBackward0" : "MinimumBackward0", out, inputsOf(a, b), (g) =>
+    thunksOf(
+      a,
+      b,
+      () => mul(g, share(a, b)),
+      () => mul(g, share(b, a)),
+    ),
+  );
 }
 
 /** Integer division by zero has no value: PyTorch raises, and an int32 store would silently hold 0. */
 function checkIntDivisor(op: string, dt: DType, b: TensorLike): void {
   if (isFloat(dt)) return;
   if (b instanceof Tensor ? b.storage.includes(0) : Number(b) === 0) {
-    throw new ValueError(`${op}: integer division by zero (the ${dt} divisor has a 0 entry), as PyTorch's ZeroDivisionError. Convert to float for inf/NaN results, or mask the zeros first.`);
+    throw new ValueError(
+      `${op}: integer division by zero (the ${dt} divisor has a 0 entry), as PyTorch's ZeroDivisionError. Convert to float for inf/NaN results, or mask the zeros first.`,
+    );
   }
 }
 
@@ -146,7 +214,14 @@ export function remainder(a: Tensor, b: TensorLike): Tensor {
   const dt = resultType(a, b);
   checkIntDivisor("remainder", dt, b);
   const out = compute("remainder", "remainder", a, b, dt, dt);
-  return record("RemainderBackward0", out, inputsOf(a, b), (g) => thunksOf(a, b, () => g, () => mul(g, neg(floorDivide(a, b)))));
+  return record("RemainderBackward0", out, inputsOf(a, b), (g) =>
+    thunksOf(
+      a,
+      b,
+      () => g,
+      () => mul(g, neg(floorDivide(a, b))),
+    ),
+  );
 }
 
 /** floor(a / b), as torch.floor_divide (not differentiable). */
@@ -166,7 +241,12 @@ export function atan2(a: Tensor, b: TensorLike): Tensor {
   return record("Atan2Backward0", out, inputsOf(a, b), (g) => {
     const bt = b instanceof Tensor ? b : asTensor(b, dt);
     const r = add(mul(a, a), mul(bt, bt));
-    return thunksOf(a, b, () => mul(g, div(bt, r)), () => mul(g, neg(div(a, r))));
+    return thunksOf(
+      a,
+      b,
+      () => mul(g, div(bt, r)),
+      () => mul(g, neg(div(a, r))),
+    );
   });
 }
 

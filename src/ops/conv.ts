@@ -53,7 +53,14 @@ export function perDim(op: string, name: string, v: IntOrTuple, nd: number, min:
 }
 
 /** The output-size formula without checks, for ops that validate their arguments and word their own errors. */
-export function outputLength(n: number, k: number, s: number, p: number, d: number, o: { transposed?: boolean; outputPadding?: number; ceilMode?: boolean } = {}): number {
+export function outputLength(
+  n: number,
+  k: number,
+  s: number,
+  p: number,
+  d: number,
+  o: { transposed?: boolean; outputPadding?: number; ceilMode?: boolean } = {},
+): number {
   if (o.transposed) return (n - 1) * s - 2 * p + d * (k - 1) + (o.outputPadding ?? 0) + 1;
   const span = n + 2 * p - d * (k - 1) - 1;
   if (!o.ceilMode) return Math.floor(span / s) + 1;
@@ -98,10 +105,12 @@ export interface ConvOutputSizeArgs {
  */
 export function checkedConvOutputSize(a: ConvOutputSizeArgs): number {
   const op = "convOutputSize";
-  if (typeof a !== "object" || a === null) throw new ValueError(`${op}: expected an object such as { inputSize: 32, kernelSize: 3 }, got ${String(a)}.`);
+  if (typeof a !== "object" || a === null)
+    throw new ValueError(`${op}: expected an object such as { inputSize: 32, kernelSize: 3 }, got ${String(a)}.`);
   const { inputSize: n, kernelSize: k, stride: s = 1, padding: p = 0, dilation: d = 1, outputPadding: opad = 0 } = a;
   const need = (name: string, v: unknown, min: number): void => {
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min) throw new ValueError(`${op}: ${name} must be an integer >= ${min}, got ${String(v)}.`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min)
+      throw new ValueError(`${op}: ${name} must be an integer >= ${min}, got ${String(v)}.`);
   };
   need("inputSize", n, 0);
   need("kernelSize", k, 1);
@@ -110,21 +119,30 @@ export function checkedConvOutputSize(a: ConvOutputSizeArgs): number {
   need("dilation", d, 1);
   need("outputPadding", opad, 0);
   if (a.transposed) {
-    if (a.ceilMode || a.exact) throw new ValueError(`${op}: ceilMode and exact apply to convolutions and pooling, not to transposed: true.`);
-    if (opad >= s && opad >= d) throw new ValueError(`${op}: outputPadding ${opad} must be smaller than stride (${s}) or dilation (${d}), as in PyTorch.`);
+    if (a.ceilMode || a.exact)
+      throw new ValueError(`${op}: ceilMode and exact apply to convolutions and pooling, not to transposed: true.`);
+    if (opad >= s && opad >= d)
+      throw new ValueError(`${op}: outputPadding ${opad} must be smaller than stride (${s}) or dilation (${d}), as in PyTorch.`);
     const out = outputLength(n, k, s, p, d, { transposed: true, outputPadding: opad });
-    if (out < 1) throw new ShapeError(`${op}: the transposed output would be ${out} < 1: (${n} - 1)*${s} - 2*${p} + ${d}*(${k} - 1) + ${opad} + 1. Reduce padding (at most ${Math.floor(((n - 1) * s + d * (k - 1) + opad) / 2)} here).`);
+    if (out < 1)
+      throw new ShapeError(
+        `${op}: the transposed output would be ${out} < 1: (${n} - 1)*${s} - 2*${p} + ${d}*(${k} - 1) + ${opad} + 1. Reduce padding (at most ${Math.floor(((n - 1) * s + d * (k - 1) + opad) / 2)} here).`,
+      );
     return out;
   }
   if (opad !== 0) throw new ValueError(`${op}: outputPadding applies to transposed convolutions; pass transposed: true or drop it.`);
   const out = outputLength(n, k, s, p, d, { ceilMode: a.ceilMode });
   if (out < 1) {
-    throw new ShapeError(`${op}: the output would be ${out} < 1: ${formulaText(n, k, s, p, d)}. The dilated kernel (${d * (k - 1) + 1}) is larger than the padded input (${n + 2 * p}); use a smaller kernel or dilation, or more padding.`);
+    throw new ShapeError(
+      `${op}: the output would be ${out} < 1: ${formulaText(n, k, s, p, d)}. The dilated kernel (${d * (k - 1) + 1}) is larger than the padded input (${n + 2 * p}); use a smaller kernel or dilation, or more padding.`,
+    );
   }
   const dropped = ((n + 2 * p - d * (k - 1) - 1) % s) - p;
   if (a.exact && !a.ceilMode && dropped > 0) {
     const fit = n - dropped;
-    throw new ValueError(`${op}: (${n} + 2*${p} - ${d}*(${k} - 1) - 1) / ${s} is not an integer, so the output floors to ${out} and the last ${dropped} input row${dropped === 1 ? " is" : "s are"} never read. Use inputSize ${fit} or ${fit + s}, padding that makes the division exact, or ceilMode for pooling.`);
+    throw new ValueError(
+      `${op}: (${n} + 2*${p} - ${d}*(${k} - 1) - 1) / ${s} is not an integer, so the output floors to ${out} and the last ${dropped} input row${dropped === 1 ? " is" : "s are"} never read. Use inputSize ${fit} or ${fit + s}, padding that makes the division exact, or ceilMode for pooling.`,
+    );
   }
   return out;
 }
@@ -141,7 +159,8 @@ interface Resolved {
 }
 
 /** Divisors shared by a and b, for the groups hints. */
-export const commonDivisors = (a: number, b: number): number[] => Array.from({ length: Math.max(a, b) }, (_, i) => i + 1).filter((g) => a % g === 0 && b % g === 0);
+export const commonDivisors = (a: number, b: number): number[] =>
+  Array.from({ length: Math.max(a, b) }, (_, i) => i + 1).filter((g) => a % g === 0 && b % g === 0);
 
 /**
  * Run `fn` on the batched form of x ([N, C, ...spatial]): an unbatched [C, ...spatial] input gets
@@ -149,7 +168,13 @@ export const commonDivisors = (a: number, b: number): number[] => Array.from({ l
  * `channels` is the weight's input channel count, for the hint when the rank is wrong; `fn` gets
  * the user's shape too, for its messages.
  */
-export function withBatchDim(op: string, nd: number, x: Tensor, channels: number, fn: (xb: Tensor, shown: readonly number[]) => Tensor): Tensor {
+export function withBatchDim(
+  op: string,
+  nd: number,
+  x: Tensor,
+  channels: number,
+  fn: (xb: Tensor, shown: readonly number[]) => Tensor,
+): Tensor {
   if (x.ndim === nd + 2) return fn(x, x.shape);
   if (x.ndim === nd + 1) {
     const y = fn(reshape(x, [1, ...x.shape]), x.shape);
@@ -157,19 +182,32 @@ export function withBatchDim(op: string, nd: number, x: Tensor, channels: number
   }
   const dims = ["L", "H, W", "D, H, W"][nd - 1];
   let hint: string;
-  if (x.ndim === nd && channels === 1) hint = ` The weight expects 1 input channel: x.unsqueeze(0) has shape ${fmt([1, ...x.shape])}, which works.`;
-  else if (x.ndim === nd) hint = ` The weight expects ${channels} input channels: give [${channels}, ${dims}] or [N, ${channels}, ${dims}]${nd > 1 && x.shape[0] === channels ? `; an input [${channels}, ...] with ${nd - 1} spatial dim${nd > 2 ? "s" : ""} is for ${op.replace(String(nd), String(nd - 1))}` : ""}.`;
-  else if (x.ndim > nd + 2) hint = ` To treat the leading dims as one batch, x.reshape(${fmt([numelOf(x.shape.slice(0, x.ndim - nd - 1)), ...x.shape.slice(x.ndim - nd - 1)])}) works.`;
-  else hint = ` The weight expects ${channels} input channel${channels === 1 ? "" : "s"}: give [${channels}, ${dims}] or [N, ${channels}, ${dims}].`;
-  throw new ShapeError(`${op}: expected a ${nd + 1}-D (unbatched [C, ${dims}]) or ${nd + 2}-D (batched [N, C, ${dims}]) input, got ${fmt(x.shape)}.${hint}`);
+  if (x.ndim === nd && channels === 1)
+    hint = ` The weight expects 1 input channel: x.unsqueeze(0) has shape ${fmt([1, ...x.shape])}, which works.`;
+  else if (x.ndim === nd)
+    hint = ` The weight expects ${channels} input channels: give [${channels}, ${dims}] or [N, ${channels}, ${dims}]${nd > 1 && x.shape[0] === channels ? `; an input [${channels}, ...] with ${nd - 1} spatial dim${nd > 2 ? "s" : ""} is for ${op.replace(String(nd), String(nd - 1))}` : ""}.`;
+  else if (x.ndim > nd + 2)
+    hint = ` To treat the leading dims as one batch, x.reshape(${fmt([numelOf(x.shape.slice(0, x.ndim - nd - 1)), ...x.shape.slice(x.ndim - nd - 1)])}) works.`;
+  else
+    hint = ` The weight expects ${channels} input channel${channels === 1 ? "" : "s"}: give [${channels}, ${dims}] or [N, ${channels}, ${dims}].`;
+  throw new ShapeError(
+    `${op}: expected a ${nd + 1}-D (unbatched [C, ${dims}]) or ${nd + 2}-D (batched [N, C, ${dims}]) input, got ${fmt(x.shape)}.${hint}`,
+  );
 }
 
 function checkConvOperands(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined): void {
   requireFloat(op, x);
   if (weight.ndim !== nd + 2) throw new ShapeError(`${op}: weight must be ${nd + 2}-D, got ${fmt(weight.shape)}.`);
-  if (weight.shape.includes(0)) throw new ShapeError(`${op}: weight ${fmt(weight.shape)} has a size-0 dim; channel counts and kernel sizes must be at least 1, as in PyTorch.`);
-  if (weight.dtype !== x.dtype) throw new DTypeError(`${op}: input is ${x.dtype} but weight is ${weight.dtype}; they must match. Convert one, e.g. weight.to("${x.dtype}").`);
-  if (bias && (bias.ndim !== 1 || bias.dtype !== x.dtype)) throw new ShapeError(`${op}: bias must be a 1-D ${x.dtype} tensor, got ${bias.dtype} ${fmt(bias.shape)}.`);
+  if (weight.shape.includes(0))
+    throw new ShapeError(
+      `${op}: weight ${fmt(weight.shape)} has a size-0 dim; channel counts and kernel sizes must be at least 1, as in PyTorch.`,
+    );
+  if (weight.dtype !== x.dtype)
+    throw new DTypeError(
+      `${op}: input is ${x.dtype} but weight is ${weight.dtype}; they must match. Convert one, e.g. weight.to("${x.dtype}").`,
+    );
+  if (bias && (bias.ndim !== 1 || bias.dtype !== x.dtype))
+    throw new ShapeError(`${op}: bias must be a 1-D ${x.dtype} tensor, got ${bias.dtype} ${fmt(bias.shape)}.`);
 }
 
 /** An empty spatial dim is allowed only in an empty batch (then the output is empty too), as in PyTorch. */
@@ -184,11 +222,20 @@ function checkSpatial(op: string, x: Tensor, shown: readonly number[]): void {
  * A conv's padding option as symmetric padding per dim plus extra zeros on the right: "same"
  * splits the total d(k - 1) as left = total // 2 with the odd one on the right (PyTorch's choice).
  */
-export function resolvePadding(op: string, p: IntOrTuple | "same" | "valid", kernel: readonly number[], stride: readonly number[], dilation: readonly number[]): { padding: number[]; extraRight: number[] } {
+export function resolvePadding(
+  op: string,
+  p: IntOrTuple | "same" | "valid",
+  kernel: readonly number[],
+  stride: readonly number[],
+  dilation: readonly number[],
+): { padding: number[]; extraRight: number[] } {
   const nd = kernel.length;
   if (p === "valid") return { padding: new Array<number>(nd).fill(0), extraRight: new Array<number>(nd).fill(0) };
   if (p === "same") {
-    if (stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding="same" is not supported for strided convolutions (stride ${fmt(stride)}), as in PyTorch. Give explicit padding.`);
+    if (stride.some((s) => s !== 1))
+      throw new ValueError(
+        `${op}: padding="same" is not supported for strided convolutions (stride ${fmt(stride)}), as in PyTorch. Give explicit padding.`,
+      );
     return {
       padding: kernel.map((k, i) => Math.floor((dilation[i]! * (k - 1)) / 2)),
       extraRight: kernel.map((k, i) => (dilation[i]! * (k - 1)) % 2),
@@ -198,21 +245,39 @@ export function resolvePadding(op: string, p: IntOrTuple | "same" | "valid", ker
 }
 
 /** Checks and geometry of a conv on a batched input x (the user gave `shown`). */
-function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, o: ConvOptions, shown: readonly number[]): Resolved {
+function resolveConv(
+  op: string,
+  nd: number,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  o: ConvOptions,
+  shown: readonly number[],
+): Resolved {
   checkSpatial(op, x, shown);
   const groups = o.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
-  const C = x.shape[1]!, O = weight.shape[0]!, Cg = weight.shape[1]!;
+  const C = x.shape[1]!,
+    O = weight.shape[0]!,
+    Cg = weight.shape[1]!;
   if (C % groups !== 0 || O % groups !== 0) {
-    throw new ShapeError(`${op}: in channels (${C}) and out channels (${O}) must both be divisible by groups (${groups}); groups that divide both: ${commonDivisors(C, O).join(", ")}.`);
+    throw new ShapeError(
+      `${op}: in channels (${C}) and out channels (${O}) must both be divisible by groups (${groups}); groups that divide both: ${commonDivisors(C, O).join(", ")}.`,
+    );
   }
   if (Cg * groups !== C) {
     // groups = C / weight.shape[1] fits when it is an integer that divides the out channels too
     const g = C / Cg;
-    const fix = Number.isInteger(g) && O % g === 0 ? `Pass groups=${g}, or a weight` : `No groups value fits this weight (${C} / ${Cg}${Number.isInteger(g) ? ` = ${g} does not divide the ${O} out channels` : " is not an integer"}); use a weight`;
-    throw new ShapeError(`${op}: input ${fmt(shown)} has ${C} channels, but weight ${fmt(weight.shape)} with groups=${groups} expects ${Cg * groups} (weight.shape[1] * groups). ${fix} of shape ${fmt([O, C / groups, ...weight.shape.slice(2)])}, or an input with ${Cg * groups} channels.`);
+    const fix =
+      Number.isInteger(g) && O % g === 0
+        ? `Pass groups=${g}, or a weight`
+        : `No groups value fits this weight (${C} / ${Cg}${Number.isInteger(g) ? ` = ${g} does not divide the ${O} out channels` : " is not an integer"}); use a weight`;
+    throw new ShapeError(
+      `${op}: input ${fmt(shown)} has ${C} channels, but weight ${fmt(weight.shape)} with groups=${groups} expects ${Cg * groups} (weight.shape[1] * groups). ${fix} of shape ${fmt([O, C / groups, ...weight.shape.slice(2)])}, or an input with ${Cg * groups} channels.`,
+    );
   }
-  if (bias && bias.shape[0] !== O) throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the weight has ${O} output channels.`);
+  if (bias && bias.shape[0] !== O)
+    throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the weight has ${O} output channels.`);
   const stride = perDim(op, "stride", o.stride ?? 1, nd, 1);
   const dilation = perDim(op, "dilation", o.dilation ?? 1, nd, 1);
   const kernel = weight.shape.slice(2);
@@ -221,7 +286,9 @@ function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Te
   spatial.forEach((n, i) => {
     const out = outputLength(n + extraRight[i]!, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!);
     if (out <= 0) {
-      throw new ShapeError(`${op}: output size along spatial dim ${i} would be ${out} <= 0: ${formulaText(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!)}. The dilated kernel (${dilation[i]! * (kernel[i]! - 1) + 1}) is larger than the padded input (${n + 2 * padding[i]!}); use a smaller kernel or dilation, or more padding.`);
+      throw new ShapeError(
+        `${op}: output size along spatial dim ${i} would be ${out} <= 0: ${formulaText(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!)}. The dilated kernel (${dilation[i]! * (kernel[i]! - 1) + 1}) is larger than the padded input (${n + 2 * padding[i]!}); use a smaller kernel or dilation, or more padding.`,
+      );
     }
   });
   return { nd, stride, padding, dilation, groups, kernel, extraRight };
@@ -229,11 +296,21 @@ function resolveConv(op: string, nd: number, x: Tensor, weight: Tensor, bias: Te
 
 function geometry(img: Tensor | readonly number[], r: Resolved, colSize: readonly number[]): ConvGeometry {
   const shape = Array.isArray(img) ? img : (img as Tensor).shape;
-  return { batch: shape[0]!, channels: shape[1]!, imgSize: shape.slice(2), kernel: r.kernel, stride: r.stride, padding: r.padding, dilation: r.dilation, colSize };
+  return {
+    batch: shape[0]!,
+    channels: shape[1]!,
+    imgSize: shape.slice(2),
+    kernel: r.kernel,
+    stride: r.stride,
+    padding: r.padding,
+    dilation: r.dilation,
+    colSize,
+  };
 }
 
 /** The conv output size of the formula, per spatial dim of x. */
-const convOutSize = (x: Tensor, r: Resolved): number[] => x.shape.slice(2).map((n, i) => outputLength(n, r.kernel[i]!, r.stride[i]!, r.padding[i]!, r.dilation[i]!));
+const convOutSize = (x: Tensor, r: Resolved): number[] =>
+  x.shape.slice(2).map((n, i) => outputLength(n, r.kernel[i]!, r.stride[i]!, r.padding[i]!, r.dilation[i]!));
 
 /**
  * conv forward on resolved geometry (no "same" asymmetry left): per sample, W @ im2col(x) per
@@ -264,7 +341,14 @@ function convTransposeCore(x: Tensor, weight: Tensor, r: Resolved, imgSize: read
  */
 export function convWeightGrad(img: Tensor, colSide: Tensor, r: Resolved, weightShape: readonly number[]): Tensor {
   const dw = empty(img.dtype, weightShape);
-  kernels().convBackwardWeight(img.storage, colSide.storage, dw.storage, geometry(img, r, colSide.shape.slice(2)), r.groups, colSide.shape[1]!);
+  kernels().convBackwardWeight(
+    img.storage,
+    colSide.storage,
+    dw.storage,
+    geometry(img, r, colSide.shape.slice(2)),
+    r.groups,
+    colSide.shape[1]!,
+  );
   // bilinear in img and colSide: each gradient is the other operand convolved with dW
   return record("ConvolutionWeightBackward", dw, [img, colSide], (g) => [
     () => convTranspose(colSide, g, r, img.shape.slice(2)),
@@ -281,7 +365,15 @@ export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: 
     return withBatchDim(op, nd, x, weight.shape[1]! * (opts.groups ?? 1), (xb, shown) => {
       const r = resolveConv(op, nd, xb, weight, bias, opts, shown);
       // F.pad lists (left, right) pairs from the last dim backwards
-      const input = r.extraRight.some((e) => e > 0) ? pad(xb, r.extraRight.slice().reverse().flatMap((e) => [0, e])) : xb;
+      const input = r.extraRight.some((e) => e > 0)
+        ? pad(
+            xb,
+            r.extraRight
+              .slice()
+              .reverse()
+              .flatMap((e) => [0, e]),
+          )
+        : xb;
       return conv(input, weight, r, bias ?? null);
     });
   });
@@ -295,14 +387,35 @@ export function convNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: 
  * outputPadding >= stride (allowed while it is below the dilation).
  */
 function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null, outSize: readonly number[] = convOutSize(x, r)): Tensor {
-  const biasGrad = (g: Tensor) => () => sum(sum(g, Array.from({ length: r.nd }, (_, i) => i + 2)), [0]); // spatial dims first (adjacent: one contiguous pass), then the batch: no permuted copy
-  const rule = (g: Tensor) => [() => convTranspose(g, weight, r, x.shape.slice(2)), () => convWeightGrad(x, g, r, weight.shape), ...(bias ? [biasGrad(g)] : [])];
+  const biasGrad = (g: Tensor) => () =>
+    sum(
+      sum(
+        g,
+        Array.from({ length: r.nd }, (_, i) => i + 2),
+      ),
+      [0],
+    ); // spatial dims first (adjacent: one contiguous pass), then the batch: no permuted copy
+  const rule = (g: Tensor) => [
+    () => convTranspose(g, weight, r, x.shape.slice(2)),
+    () => convWeightGrad(x, g, r, weight.shape),
+    ...(bias ? [biasGrad(g)] : []),
+  ];
   // both gradients from one kernel pass when both are wanted
   const shortcut = (g: Tensor) => {
     if (!(x.requiresGrad && weight.requiresGrad)) return rule(g);
     const both = lazy(() => {
-      const dx = empty(x.dtype, x.shape), dw = empty(x.dtype, weight.shape);
-      kernels().convBackward(x.storage, weight.storage, g.storage, dx.storage, dw.storage, geometry(x, r, g.shape.slice(2)), r.groups, weight.shape[0]!);
+      const dx = empty(x.dtype, x.shape),
+        dw = empty(x.dtype, weight.shape);
+      kernels().convBackward(
+        x.storage,
+        weight.storage,
+        g.storage,
+        dx.storage,
+        dw.storage,
+        geometry(x, r, g.shape.slice(2)),
+        r.groups,
+        weight.shape[0]!,
+      );
       return [dx, dw] as const;
     });
     return [() => both()[0], () => both()[1], ...(bias ? [biasGrad(g)] : [])];
@@ -322,40 +435,69 @@ function convTranspose(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly
 }
 
 /** N-d transposed convolution, the shared implementation of convTranspose1d/2d/3d; x is [N, C, ...] or [C, ...]. */
-export function convTransposeNd(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
+export function convTransposeNd(
+  op: string,
+  nd: number,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  opts: ConvTransposeOptions,
+): Tensor {
   return asOp(op, () => {
     checkConvOperands(op, nd, x, weight, bias);
     return withBatchDim(op, nd, x, weight.shape[0]!, (xb, shown) => convTransposeBatched(op, nd, xb, weight, bias, opts, shown));
   });
 }
 
-function convTransposeBatched(op: string, nd: number, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions, shown: readonly number[]): Tensor {
+function convTransposeBatched(
+  op: string,
+  nd: number,
+  x: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  opts: ConvTransposeOptions,
+  shown: readonly number[],
+): Tensor {
   checkSpatial(op, x, shown);
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(`${op}: groups must be a positive integer, got ${groups}.`);
   const Cin = x.shape[1]!;
   if (weight.shape[0] !== Cin) {
-    throw new ShapeError(`${op}: input ${fmt(shown)} has ${Cin} channels but weight ${fmt(weight.shape)} expects ${weight.shape[0]} (weight.shape[0]); a transposed conv's weight is [in_channels, out_channels / groups, ...kernel].`);
+    throw new ShapeError(
+      `${op}: input ${fmt(shown)} has ${Cin} channels but weight ${fmt(weight.shape)} expects ${weight.shape[0]} (weight.shape[0]); a transposed conv's weight is [in_channels, out_channels / groups, ...kernel].`,
+    );
   }
   if (Cin % groups !== 0) {
-    throw new ShapeError(`${op}: in channels (${Cin}) must be divisible by groups (${groups}); groups that divide it: ${commonDivisors(Cin, Cin).join(", ")}.`);
+    throw new ShapeError(
+      `${op}: in channels (${Cin}) must be divisible by groups (${groups}); groups that divide it: ${commonDivisors(Cin, Cin).join(", ")}.`,
+    );
   }
   const Cout = weight.shape[1]! * groups;
-  if (bias && bias.shape[0] !== Cout) throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the output has ${Cout} channels (weight.shape[1] * groups).`);
+  if (bias && bias.shape[0] !== Cout)
+    throw new ShapeError(`${op}: bias has ${bias.shape[0]} entries but the output has ${Cout} channels (weight.shape[1] * groups).`);
   const stride = perDim(op, "stride", opts.stride ?? 1, nd, 1);
   const padding = perDim(op, "padding", opts.padding ?? 0, nd, 0);
   const dilation = perDim(op, "dilation", opts.dilation ?? 1, nd, 1);
   const outputPadding = perDim(op, "outputPadding", opts.outputPadding ?? 0, nd, 0);
   outputPadding.forEach((p, i) => {
     if (p >= stride[i]! && p >= dilation[i]!) {
-      throw new ValueError(`${op}: outputPadding ${p} must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]}) in dim ${i}.`);
+      throw new ValueError(
+        `${op}: outputPadding ${p} must be smaller than either stride (${stride[i]}) or dilation (${dilation[i]}) in dim ${i}.`,
+      );
     }
   });
   const kernel = weight.shape.slice(2);
-  const imgSize = x.shape.slice(2).map((n, i) => outputLength(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, { transposed: true, outputPadding: outputPadding[i]! }));
+  const imgSize = x.shape
+    .slice(2)
+    .map((n, i) =>
+      outputLength(n, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, { transposed: true, outputPadding: outputPadding[i]! }),
+    );
   // As PyTorch: a 0-size output dim is allowed only in an empty batch (whose output is empty anyway).
   const emptyBatch = x.shape[0] === 0;
-  if (imgSize.some((n) => n < 0 || (n === 0 && !emptyBatch))) throw new ShapeError(`${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(shown)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`);
+  if (imgSize.some((n) => n < 0 || (n === 0 && !emptyBatch)))
+    throw new ShapeError(
+      `${op}: output size ${fmt(imgSize)} is not positive for input ${fmt(shown)}: (n - 1)*stride - 2*padding + dilation*(k - 1) + outputPadding + 1. Reduce padding.`,
+    );
   const r: Resolved = { nd, stride, padding, dilation, groups, kernel, extraRight: new Array<number>(nd).fill(0) };
   const y = convTranspose(x, weight, r, imgSize);
   return bias ? add(y, biasView(bias, nd)) : y;

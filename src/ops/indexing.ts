@@ -18,7 +18,9 @@ function checkedIndices(op: string, idx: Int32Array, size: number, dim: number):
     const v = idx[i]!;
     if (v < 0 || v >= size) {
       const hint = v < 0 && v >= -size ? ` Negative positions do not count from the end here (as PyTorch); add ${size} to them first.` : "";
-      throw new IndexError(`${op}: index ${v} (at position ${i}) is out of range for dim ${dim} of size ${size}; indices must be in [0, ${size - 1}].${hint}`);
+      throw new IndexError(
+        `${op}: index ${v} (at position ${i}) is out of range for dim ${dim} of size ${size}; indices must be in [0, ${size - 1}].${hint}`,
+      );
     }
   }
   return idx;
@@ -27,7 +29,10 @@ function checkedIndices(op: string, idx: Int32Array, size: number, dim: number):
 /** Slices of x at the positions in a 1-D int32 index along dim, as torch.index_select. */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim("indexSelect", dim, x.ndim);
-  if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use gather for element-wise picks.`);
+  if (index.ndim > 1)
+    throw new ShapeError(
+      `indexSelect: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use gather for element-wise picks.`,
+    );
   const idx = checkedIndices("indexSelect", requireIndex("indexSelect", "index", index), x.ndim === 0 ? 1 : x.shape[d]!, d);
   const xs = x.ndim === 0 ? [1] : x.shape;
   const [outer, size, inner] = outerSizeInner(xs, d);
@@ -40,11 +45,16 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 /** x with src's slices added at the index positions along dim, as torch.index_add. */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = normDim("indexAdd", dim, x.ndim);
-  if (index.ndim > 1) throw new ShapeError(`indexAdd: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use scatterAdd for element-wise positions.`);
+  if (index.ndim > 1)
+    throw new ShapeError(
+      `indexAdd: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use scatterAdd for element-wise positions.`,
+    );
   const idx = checkedIndices("indexAdd", requireIndex("indexAdd", "index", index), x.shape[d]!, d);
   const expected = x.shape.map((s, i) => (i === d ? idx.length : s));
   if (numelOf(expected) !== src.numel() || src.ndim !== x.ndim || !src.shape.every((s, i) => s === expected[i])) {
-    throw new ShapeError(`indexAdd: src has shape ${fmt(src.shape)} but must be ${fmt(expected)} (x ${fmt(x.shape)} with dim ${d} sized by the ${idx.length} indices).`);
+    throw new ShapeError(
+      `indexAdd: src has shape ${fmt(src.shape)} but must be ${fmt(expected)} (x ${fmt(x.shape)} with dim ${d} sized by the ${idx.length} indices).`,
+    );
   }
   const dt = promoteTypes(x.dtype, src.dtype);
   const out = x.dtype === dt ? new Tensor(x.storage.slice(), x.shape) : castRaw(x, dt);
@@ -59,7 +69,9 @@ function checkGatherShapes(op: string, x: Tensor, d: number, index: Tensor): voi
   }
   index.shape.forEach((s, i) => {
     if (i !== d && s > x.shape[i]!) {
-      throw new ShapeError(`${op}: index ${fmt(index.shape)} is larger than the input ${fmt(x.shape)} at dim ${i} (${s} > ${x.shape[i]}); index.size(d) <= input.size(d) is required for every d != dim (${d}).`);
+      throw new ShapeError(
+        `${op}: index ${fmt(index.shape)} is larger than the input ${fmt(x.shape)} at dim ${i} (${s} > ${x.shape[i]}); index.size(d) <= input.size(d) is required for every d != dim (${d}).`,
+      );
     }
   });
 }
@@ -82,7 +94,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const d = normDim("scatterAdd", dim, x.ndim);
   checkGatherShapes("scatterAdd", x, d, index);
   if (src.ndim !== index.ndim || index.shape.some((s, i) => s > src.shape[i]!)) {
-    throw new ShapeError(`scatterAdd: src ${fmt(src.shape)} must have index's dims and be at least as large as index ${fmt(index.shape)} in each.`);
+    throw new ShapeError(
+      `scatterAdd: src ${fmt(src.shape)} must have index's dims and be at least as large as index ${fmt(index.shape)} in each.`,
+    );
   }
   const used = index.shape.reduce<Tensor>((t, s, i) => (t.shape[i] === s ? t : narrow(t, i, 0, s)), src);
   const idx = checkedIndices("scatterAdd", requireIndex("scatterAdd", "index", index), x.shape[d]!, d);

@@ -36,18 +36,38 @@ describe("in-place values", () => {
   it("the other operand broadcasts to the tensor's shape", () => {
     const x = tl.zeros([2, 3]);
     x.add_(T([1, 2, 3], { dtype: "float32" }));
-    exact(x, [[1, 2, 3], [1, 2, 3]]);
+    exact(x, [
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
     x.mul_(T([[2], [3]], { dtype: "float32" }));
-    exact(x, [[2, 4, 6], [3, 6, 9]]);
+    exact(x, [
+      [2, 4, 6],
+      [3, 6, 9],
+    ]);
   });
   it("copy_ broadcasts and converts to the destination dtype", () => {
     // torch: zeros(2,3).copy_(tensor([1.7,-2.7,3])) -> rows [1.7,-2.7,3]; int32 destination -> [1,-2,3] (truncation)
     const f = tl.zeros([2, 3], { dtype: "float64" });
     f.copy_(T([1.7, -2.7, 3]));
-    close(f, [[1.7, -2.7, 3], [1.7, -2.7, 3]], { atol: 1e-6 });
+    close(
+      f,
+      [
+        [1.7, -2.7, 3],
+        [1.7, -2.7, 3],
+      ],
+      { atol: 1e-6 },
+    );
     const i = tl.zeros([2, 3], { dtype: "int32" });
     i.copy_(T([1.7, -2.7, 3]));
-    exact(i, [[1, -2, 3], [1, -2, 3]], "int32");
+    exact(
+      i,
+      [
+        [1, -2, 3],
+        [1, -2, 3],
+      ],
+      "int32",
+    );
     const b = tl.zeros([2], { dtype: "bool" });
     b.copy_(T([0, 0.5]));
     exact(b, [false, true], "bool");
@@ -60,7 +80,10 @@ describe("in-place values", () => {
     const x = tl.zeros([2, 2]);
     const v = x.view([4]);
     v.add_(1);
-    exact(x, [[1, 1], [1, 1]]);
+    exact(x, [
+      [1, 1],
+      [1, 1],
+    ]);
     x.mul_(3);
     exact(v, [3, 3, 3, 3]);
     assert.equal(v.version.v, 2);
@@ -79,7 +102,11 @@ describe("in-place and autograd", () => {
   it("refuses a leaf that requires grad", () => {
     // torch: "a leaf Variable that requires grad is being used in an in-place operation."
     const x = f64([1, 2, 3]);
-    throwsWith(() => x.add_(1), tl.AutogradError, /^add_: in-place operation on a tensor that takes part in gradient recording \(shape \[3\], a leaf that requires grad\).*tl\.noGrad.*out-of-place op \(add\)/);
+    throwsWith(
+      () => x.add_(1),
+      tl.AutogradError,
+      /^add_: in-place operation on a tensor that takes part in gradient recording \(shape \[3\], a leaf that requires grad\).*tl\.noGrad.*out-of-place op \(add\)/,
+    );
     throwsWith(() => x.mul_(2), tl.AutogradError, /^mul_: in-place operation/);
     throwsWith(() => x.zero_(), tl.AutogradError, /^fill_: in-place operation/);
     throwsWith(() => x.copy_(T([1, 2, 3])), tl.AutogradError, /^copy_: in-place operation/);
@@ -89,8 +116,16 @@ describe("in-place and autograd", () => {
   });
   it("refuses an operand that requires grad, and a non-leaf (PyTorch would record these; see README)", () => {
     const w = f64([1, 2]);
-    throwsWith(() => tl.zeros([2], { dtype: "float64" }).add_(w), tl.AutogradError, /^add_: in-place operation on a tensor that takes part in gradient recording \(shape \[2\], written from an operand that requires grad\)/);
-    throwsWith(() => w.mul(2).div_(2), tl.AutogradError, /^div_: in-place operation on a tensor that takes part in gradient recording \(shape \[2\]\)\. Wrap/);
+    throwsWith(
+      () => tl.zeros([2], { dtype: "float64" }).add_(w),
+      tl.AutogradError,
+      /^add_: in-place operation on a tensor that takes part in gradient recording \(shape \[2\], written from an operand that requires grad\)/,
+    );
+    throwsWith(
+      () => w.mul(2).div_(2),
+      tl.AutogradError,
+      /^div_: in-place operation on a tensor that takes part in gradient recording \(shape \[2\]\)\. Wrap/,
+    );
   });
   it("detects a saved tensor modified after it was saved", () => {
     // torch: w=ones(3, requires_grad); a=randn(3); y=w*a; a.mul_(2); y.sum().backward() ->
@@ -99,13 +134,21 @@ describe("in-place and autograd", () => {
     const a = T([1, 2, 3], { dtype: "float64" });
     const y = w.mul(a);
     a.mul_(2);
-    throwsWith(() => y.sum().backward(), tl.AutogradError, /^backward: a tensor of shape \[3\] needed by MulBackward0 was modified by an in-place operation after it was saved \(version 1, expected 0\)/);
+    throwsWith(
+      () => y.sum().backward(),
+      tl.AutogradError,
+      /^backward: a tensor of shape \[3\] needed by MulBackward0 was modified by an in-place operation after it was saved \(version 1, expected 0\)/,
+    );
   });
   it("detects a saved output modified under noGrad, and a modification through a view", () => {
     const x = f64([0.5, 1]);
     const e = x.exp(); // exp saves its output
     tl.noGrad(() => e.add_(1));
-    throwsWith(() => e.sum().backward(), tl.AutogradError, /needed by ExpBackward0 was modified by an in-place operation after it was saved \(version 1, expected 0\)/);
+    throwsWith(
+      () => e.sum().backward(),
+      tl.AutogradError,
+      /needed by ExpBackward0 was modified by an in-place operation after it was saved \(version 1, expected 0\)/,
+    );
     const w = f64([1, 2]);
     const a = T([[3, 4]], { dtype: "float64" });
     const y = w.mul(a);
@@ -125,11 +168,19 @@ describe("in-place and autograd", () => {
 describe("in-place errors", () => {
   it("the result must keep the tensor's shape", () => {
     // torch: "output with shape [3] doesn't match the broadcast shape [2, 3]"
-    throwsWith(() => tl.ones([3]).add_(tl.ones([2, 3])), tl.ShapeError, /^add_: the result has shape \[2, 3\] but the tensor written to has \[3\]/);
+    throwsWith(
+      () => tl.ones([3]).add_(tl.ones([2, 3])),
+      tl.ShapeError,
+      /^add_: the result has shape \[2, 3\] but the tensor written to has \[3\]/,
+    );
     throwsWith(() => tl.ones([3]).mul_(tl.ones([2])), tl.ShapeError, /^mul: shapes \[3\] and \[2\] cannot be broadcast/);
     // torch: "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0"
     throwsWith(() => tl.ones([3]).copy_(tl.ones([2])), tl.ShapeError, /^copy_: shapes \[2\] and \[3\] cannot be broadcast/);
-    throwsWith(() => tl.ones([3]).copy_(tl.ones([2, 3])), tl.ShapeError, /^copy_: src of shape \[2, 3\] does not broadcast to the destination's shape \[3\]/);
+    throwsWith(
+      () => tl.ones([3]).copy_(tl.ones([2, 3])),
+      tl.ShapeError,
+      /^copy_: src of shape \[2, 3\] does not broadcast to the destination's shape \[3\]/,
+    );
   });
   it("a float result cannot be written into an int tensor", () => {
     // torch: "result type Float can't be cast to the desired output type Long"

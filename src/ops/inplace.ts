@@ -21,10 +21,14 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
   }
   const r = noGrad(compute);
   if (!shapesEqual(r.shape, x.shape)) {
-    throw new ShapeError(`${op}: the result has shape ${fmt(r.shape)} but the tensor written to has ${fmt(x.shape)}; an in-place op cannot change the shape (the other operand must broadcast to ${fmt(x.shape)}).`);
+    throw new ShapeError(
+      `${op}: the result has shape ${fmt(r.shape)} but the tensor written to has ${fmt(x.shape)}; an in-place op cannot change the shape (the other operand must broadcast to ${fmt(x.shape)}).`,
+    );
   }
   if (r.dtype !== x.dtype && isFloat(r.dtype) && !isFloat(x.dtype)) {
-    throw new DTypeError(`${op}: result type ${r.dtype} can't be cast to the tensor's dtype ${x.dtype} in place. Convert first: x = x.to("${r.dtype}").`);
+    throw new DTypeError(
+      `${op}: result type ${r.dtype} can't be cast to the tensor's dtype ${x.dtype} in place. Convert first: x = x.to("${r.dtype}").`,
+    );
   }
   x.storage.set(castRaw(r, x.dtype).storage);
   x.version.v++;
@@ -36,7 +40,9 @@ export function copy_(x: Tensor, src: Tensor): Tensor {
   return writeInPlace("copy_", x, [src], () => {
     // checked here so that the message names copy_ rather than the expand below
     if (!shapesEqual(broadcastShapes("copy_", src.shape, x.shape), x.shape)) {
-      throw new ShapeError(`copy_: src of shape ${fmt(src.shape)} does not broadcast to the destination's shape ${fmt(x.shape)}. Pass a src of shape ${fmt(x.shape)}, or one that broadcasts to it.`);
+      throw new ShapeError(
+        `copy_: src of shape ${fmt(src.shape)} does not broadcast to the destination's shape ${fmt(x.shape)}. Pass a src of shape ${fmt(x.shape)}, or one that broadcasts to it.`,
+      );
     }
     const s = shapesEqual(src.shape, x.shape) ? src : expand(src, x.shape);
     return castRaw(s, x.dtype);

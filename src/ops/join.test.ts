@@ -10,7 +10,11 @@ import { exact, randf64, throwsWith } from "../../test/support/check.js";
 const T = tl.tensor;
 
 /** Join pieces back with distinct weights, so each piece's gradient is checked separately. */
-const weighted = (pieces: tl.Tensor[], dim: number): tl.Tensor => tl.cat(pieces.map((p, i) => p.mul(i + 1)), dim);
+const weighted = (pieces: tl.Tensor[], dim: number): tl.Tensor =>
+  tl.cat(
+    pieces.map((p, i) => p.mul(i + 1)),
+    dim,
+  );
 
 describe("join gradcheck (float64)", () => {
   const cases: [string, (...x: tl.Tensor[]) => tl.Tensor, () => tl.Tensor[]][] = [
@@ -41,11 +45,45 @@ describe("join values against PyTorch 1.13", () => {
   it("split and chunk piece sizes", () => {
     // torch: chunk(arange(6),4) -> [[0,1],[2,3],[4,5]]; chunk(arange(5),3) -> [[0,1],[2,3],[4]];
     //        split(arange(5),2) -> [[0,1],[2,3],[4]]; chunk(arange(2),4) -> [[0],[1]]
-    assert.deepEqual(tl.arange(6).chunk(4).map((c) => c.toArray()), [[0, 1], [2, 3], [4, 5]]);
-    assert.deepEqual(tl.arange(5).chunk(3).map((c) => c.toArray()), [[0, 1], [2, 3], [4]]);
-    assert.deepEqual(tl.arange(5).split(2).map((c) => c.toArray()), [[0, 1], [2, 3], [4]]);
-    assert.deepEqual(tl.arange(2).chunk(4).map((c) => c.toArray()), [[0], [1]]);
-    assert.deepEqual(tl.arange(5).split([2, 0, 3]).map((c) => c.toArray()), [[0, 1], [], [2, 3, 4]]);
+    assert.deepEqual(
+      tl
+        .arange(6)
+        .chunk(4)
+        .map((c) => c.toArray()),
+      [
+        [0, 1],
+        [2, 3],
+        [4, 5],
+      ],
+    );
+    assert.deepEqual(
+      tl
+        .arange(5)
+        .chunk(3)
+        .map((c) => c.toArray()),
+      [[0, 1], [2, 3], [4]],
+    );
+    assert.deepEqual(
+      tl
+        .arange(5)
+        .split(2)
+        .map((c) => c.toArray()),
+      [[0, 1], [2, 3], [4]],
+    );
+    assert.deepEqual(
+      tl
+        .arange(2)
+        .chunk(4)
+        .map((c) => c.toArray()),
+      [[0], [1]],
+    );
+    assert.deepEqual(
+      tl
+        .arange(5)
+        .split([2, 0, 3])
+        .map((c) => c.toArray()),
+      [[0, 1], [], [2, 3, 4]],
+    );
   });
   it("cat promotes dtypes and skips 1-D empty tensors", () => {
     // torch: cat([tensor([1,2]), tensor([0.5])]) -> [1., 2., 0.5]; cat([tensor([True]), tensor([2])]) -> [1, 2]
@@ -53,18 +91,52 @@ describe("join values against PyTorch 1.13", () => {
     exact(tl.cat([T([true]), T([2])]), [1, 2], "int32");
     // torch: cat([ones(2,3), tensor([])]).shape -> [2, 3]
     assert.deepEqual(tl.cat([tl.ones([2, 3]), T([])]).shape, [2, 3]);
-    exact(tl.cat([T([[1, 2]]), T([[3, 4], [5, 6]])]), [[1, 2], [3, 4], [5, 6]]);
-    exact(tl.cat([T([[1], [2]]), T([[3, 4], [5, 6]])], 1), [[1, 3, 4], [2, 5, 6]]);
+    exact(
+      tl.cat([
+        T([[1, 2]]),
+        T([
+          [3, 4],
+          [5, 6],
+        ]),
+      ]),
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+    );
+    exact(
+      tl.cat(
+        [
+          T([[1], [2]]),
+          T([
+            [3, 4],
+            [5, 6],
+          ]),
+        ],
+        1,
+      ),
+      [
+        [1, 3, 4],
+        [2, 5, 6],
+      ],
+    );
   });
   it("stack along the last dim interleaves", () => {
     // torch: stack([tensor([1,2]), tensor([3,4])], -1) -> [[1,3],[2,4]]
-    exact(tl.stack([T([1, 2]), T([3, 4])], -1), [[1, 3], [2, 4]]);
+    exact(tl.stack([T([1, 2]), T([3, 4])], -1), [
+      [1, 3],
+      [2, 4],
+    ]);
     exact(tl.stack([T(1), T(2)]), [1, 2]);
   });
   it("cat's gradient to an int-promoted float32 input comes back float32", () => {
     const a = T([1, 2], { dtype: "float32", requiresGrad: true });
     const b = T([3], { dtype: "float64", requiresGrad: true });
-    tl.cat([a, b]).mul(T([1, 2, 3], { dtype: "float64" })).sum().backward();
+    tl.cat([a, b])
+      .mul(T([1, 2, 3], { dtype: "float64" }))
+      .sum()
+      .backward();
     exact(a.grad, [1, 2], "float32");
     exact(b.grad, [3], "float64");
   });
@@ -75,7 +147,11 @@ describe("join errors", () => {
     // torch: "torch.cat(): expected a non-empty list of Tensors"
     throwsWith(() => tl.cat([]), tl.ValueError, /^cat: expected a non-empty array of tensors, got \[\]/);
     // torch: "Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor number 1 in the list."
-    throwsWith(() => tl.cat([tl.ones([2, 3]), tl.ones([2, 4])]), tl.ShapeError, /^cat: tensor 1 has shape \[2, 4\] but tensor 0 has \[2, 3\]; all sizes except dim 0 must match/);
+    throwsWith(
+      () => tl.cat([tl.ones([2, 3]), tl.ones([2, 4])]),
+      tl.ShapeError,
+      /^cat: tensor 1 has shape \[2, 4\] but tensor 0 has \[2, 3\]; all sizes except dim 0 must match/,
+    );
     throwsWith(() => tl.cat([tl.ones([2, 3]), tl.ones([2, 3, 1])], 1), tl.ShapeError, /^cat: tensor 1 has shape \[2, 3, 1\]/);
     throwsWith(() => tl.cat([tl.ones([2, 3]), tl.ones([2, 4])], 2), tl.IndexError, /^cat: dim 2 is out of range for a tensor with 2 dims/);
     // torch: "zero-dimensional tensor (at position 0) cannot be concatenated"
@@ -83,7 +159,11 @@ describe("join errors", () => {
   });
   it("stack", () => {
     // torch: "stack expects each tensor to be equal size, but got [2] at entry 0 and [3] at entry 1"
-    throwsWith(() => tl.stack([tl.ones([2]), tl.ones([3])]), tl.ShapeError, /^stack: expects each tensor to be equal size, but tensor 0 has \[2\] and tensor 1 has \[3\]/);
+    throwsWith(
+      () => tl.stack([tl.ones([2]), tl.ones([3])]),
+      tl.ShapeError,
+      /^stack: expects each tensor to be equal size, but tensor 0 has \[2\] and tensor 1 has \[3\]/,
+    );
     throwsWith(() => tl.stack([tl.ones([2])], 2), tl.IndexError, /^stack: dim 2 is out of range for a tensor with 2 dims/);
     throwsWith(() => tl.stack([]), tl.ValueError, /^stack: expected a non-empty array of tensors/);
   });
@@ -100,7 +180,9 @@ describe("join errors", () => {
 });
 
 describe("join properties (fast-check)", () => {
-  const shapeDim = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }).chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 })));
+  const shapeDim = fc
+    .array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 })
+    .chain((s) => fc.tuple(fc.constant(s), fc.integer({ min: 0, max: s.length - 1 })));
   it("cat(split(x)) == x and split(cat(parts)) == parts", () => {
     fc.assert(
       fc.property(shapeDim, fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }), ([s, d], sizes) => {
@@ -108,7 +190,10 @@ describe("join properties (fast-check)", () => {
         const shape = s.map((v, i) => (i === d ? sizes.reduce((a, b) => a + b, 0) : v));
         const x = tl.arange(shape.reduce((a, b) => a * b, 1)).reshape(shape);
         const parts = x.split(sizes, d);
-        assert.deepEqual(parts.map((p) => p.shape[d]), sizes);
+        assert.deepEqual(
+          parts.map((p) => p.shape[d]),
+          sizes,
+        );
         exact(tl.cat(parts, d), x.toArray());
         // the other direction: pieces made independently
         const pieces = [tl.arange(n).reshape(s), tl.arange(n).reshape(s).mul(-1)];

@@ -17,7 +17,8 @@ import { narrow, select, unsqueeze } from "./movement.js";
  */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   return asOp("cat", () => {
-    if (!Array.isArray(tensors as unknown) || tensors.length === 0) throw new ValueError(`cat: expected a non-empty array of tensors, got ${tensors.length === 0 ? "[]" : typeof tensors}.`);
+    if (!Array.isArray(tensors as unknown) || tensors.length === 0)
+      throw new ValueError(`cat: expected a non-empty array of tensors, got ${tensors.length === 0 ? "[]" : typeof tensors}.`);
     // PyTorch lets 1-D empty tensors join anything; skip them
     const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
     if (parts.length === 0) return tensors[0]!;
@@ -27,7 +28,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     let total = 0;
     parts.forEach((t, k) => {
       if (t.ndim !== ref.ndim || t.shape.some((s, i) => i !== d && s !== ref.shape[i])) {
-        throw new ShapeError(`cat: tensor ${k} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(ref.shape)}; all sizes except dim ${d} must match.`);
+        throw new ShapeError(
+          `cat: tensor ${k} has shape ${fmt(t.shape)} but tensor 0 has ${fmt(ref.shape)}; all sizes except dim ${d} must match.`,
+        );
       }
       total += t.shape[d]!;
     });
@@ -38,7 +41,13 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     let at = 0;
     for (const t of parts) {
       const src = castRaw(t, dtype);
-      kernels().copyStrided(src.storage, out.storage, { shape: t.shape, srcOffset: 0, srcStrides: stridesOf(t.shape), dstOffset: at * dst[d]!, dstStrides: dst });
+      kernels().copyStrided(src.storage, out.storage, {
+        shape: t.shape,
+        srcOffset: 0,
+        srcStrides: stridesOf(t.shape),
+        dstOffset: at * dst[d]!,
+        dstStrides: dst,
+      });
       at += t.shape[d]!;
     }
     const starts: number[] = [];
@@ -54,11 +63,16 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
     const ref = tensors[0]!;
     tensors.forEach((t, k) => {
       if (t.ndim !== ref.ndim || t.shape.some((s, i) => s !== ref.shape[i])) {
-        throw new ShapeError(`stack: expects each tensor to be equal size, but tensor 0 has ${fmt(ref.shape)} and tensor ${k} has ${fmt(t.shape)}.`);
+        throw new ShapeError(
+          `stack: expects each tensor to be equal size, but tensor 0 has ${fmt(ref.shape)} and tensor ${k} has ${fmt(t.shape)}.`,
+        );
       }
     });
     const d = normDim("stack", dim, ref.ndim + 1);
-    return cat(tensors.map((t) => unsqueeze(t, d)), d);
+    return cat(
+      tensors.map((t) => unsqueeze(t, d)),
+      d,
+    );
   });
 }
 
@@ -71,7 +85,8 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
   const n = x.shape[d]!;
   let sizes: number[];
   if (typeof sizeOrSections === "number") {
-    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new ValueError(`split: split size must be a positive integer, got ${sizeOrSections}.`);
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0)
+      throw new ValueError(`split: split size must be a positive integer, got ${sizeOrSections}.`);
     sizes = [];
     for (let s = 0; s < n; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - s));
     if (n === 0) sizes = [0];
@@ -79,7 +94,9 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     sizes = sizeOrSections.slice();
     const total = sizes.reduce((a, b) => a + b, 0);
     if (total !== n || sizes.some((s) => !Number.isInteger(s) || s < 0)) {
-      throw new ShapeError(`split: sections [${sizes.join(", ")}] sum to ${total} but dim ${d} has size ${n}; they must be non-negative and sum to ${n}.`);
+      throw new ShapeError(
+        `split: sections [${sizes.join(", ")}] sum to ${total} but dim ${d} has size ${n}; they must be non-negative and sum to ${n}.`,
+      );
     }
   }
   let at = 0;

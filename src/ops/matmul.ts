@@ -17,7 +17,9 @@ import { expand, reshape, squeeze } from "./movement.js";
 
 function checkDtypes(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {
-    throw new DTypeError(`${op}: expected both operands to have the same dtype, but got ${a.dtype} ${fmt(a.shape)} and ${b.dtype} ${fmt(b.shape)} (PyTorch refuses this too). Convert one: b.to("${a.dtype}").`);
+    throw new DTypeError(
+      `${op}: expected both operands to have the same dtype, but got ${a.dtype} ${fmt(a.shape)} and ${b.dtype} ${fmt(b.shape)} (PyTorch refuses this too). Convert one: b.to("${a.dtype}").`,
+    );
   }
   if (a.dtype === "bool") throw new DTypeError(`${op}: not implemented for bool tensors. Convert them: a.to("float32").`);
 }
@@ -26,25 +28,46 @@ function checkDtypes(op: string, a: Tensor, b: Tensor): void {
  * Shape checks and kernel geometry of op(A) @ op(B) (see mm). For mm, dtype and inner-dim errors
  * name matmul (which users reach it through) and the 2-D / batch rules name mm itself.
  */
-function mmGeometry(caller: "mm" | "addmm", a: Tensor, b: Tensor, transA: boolean, transB: boolean): { shape: number[]; geometry: MatmulGeometry } {
+function mmGeometry(
+  caller: "mm" | "addmm",
+  a: Tensor,
+  b: Tensor,
+  transA: boolean,
+  transB: boolean,
+): { shape: number[]; geometry: MatmulGeometry } {
   const op = caller === "mm" ? "matmul" : caller;
   checkDtypes(op, a, b);
-  if (a.ndim < 2 || b.ndim < 2) throw new ShapeError(`${caller}: both operands need at least 2 dims, got ${fmt(a.shape)} and ${fmt(b.shape)}.`);
+  if (a.ndim < 2 || b.ndim < 2)
+    throw new ShapeError(`${caller}: both operands need at least 2 dims, got ${fmt(a.shape)} and ${fmt(b.shape)}.`);
   const [ar, ac] = a.shape.slice(-2) as [number, number];
   const [br, bc] = b.shape.slice(-2) as [number, number];
-  const m = transA ? ac : ar, k = transA ? ar : ac;
-  const k2 = transB ? bc : br, n = transB ? br : bc;
+  const m = transA ? ac : ar,
+    k = transA ? ar : ac;
+  const k2 = transB ? bc : br,
+    n = transB ? br : bc;
   if (k !== k2) {
-    throw new ShapeError(`${op}: shapes ${fmt(a.shape)}${transA ? "^T" : ""} and ${fmt(b.shape)}${transB ? "^T" : ""} cannot be multiplied (${m}x${k} and ${k2}x${n}); the inner dims must match.`);
+    throw new ShapeError(
+      `${op}: shapes ${fmt(a.shape)}${transA ? "^T" : ""} and ${fmt(b.shape)}${transB ? "^T" : ""} cannot be multiplied (${m}x${k} and ${k2}x${n}); the inner dims must match.`,
+    );
   }
-  const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
+  const batchA = a.shape.slice(0, -2),
+    batchB = b.shape.slice(0, -2);
   if (batchA.length > 0 && batchB.length > 0 && !shapesEqual(batchA, batchB)) {
     throw new ShapeError(`${caller}: batch dims ${fmt(batchA)} and ${fmt(batchB)} differ; use matmul, which broadcasts them.`);
   }
   const batchShape = batchA.length > 0 ? batchA : batchB;
   return {
     shape: [...batchShape, m, n],
-    geometry: { batch: numelOf(batchShape), m, k, n, aBatchStride: batchA.length > 0 ? m * k : 0, bBatchStride: batchB.length > 0 ? k * n : 0, transA, transB },
+    geometry: {
+      batch: numelOf(batchShape),
+      m,
+      k,
+      n,
+      aBatchStride: batchA.length > 0 ? m * k : 0,
+      bBatchStride: batchB.length > 0 ? k * n : 0,
+      transA,
+      transB,
+    },
   };
 }
 
@@ -75,7 +98,8 @@ export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor
  */
 export function mmBias(a: Tensor, b: Tensor, bias: Tensor, transA = false, transB = false): Tensor {
   const { shape, geometry } = mmGeometry("addmm", a, b, transA, transB);
-  const oneRow = bias.dtype === a.dtype && bias.storage.length === geometry.n && (bias.ndim === 1 || (bias.ndim === 2 && bias.shape[0] === 1));
+  const oneRow =
+    bias.dtype === a.dtype && bias.storage.length === geometry.n && (bias.ndim === 1 || (bias.ndim === 2 && bias.shape[0] === 1));
   if (!oneRow) return add(bias, mm(a, b, transA, transB));
   const out = empty(a.dtype, shape);
   kernels().matmul(a.storage, b.storage, out.storage, geometry, bias.storage);
@@ -90,7 +114,9 @@ export function mmBias(a: Tensor, b: Tensor, bias: Tensor, transA = false, trans
  */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor): Tensor {
   if (mat1.ndim !== 2 || mat2.ndim !== 2) {
-    throw new ShapeError(`addmm: mat1 and mat2 must be 2-D, got ${fmt(mat1.shape)} and ${fmt(mat2.shape)}; for batches use tl.matmul then tl.add.`);
+    throw new ShapeError(
+      `addmm: mat1 and mat2 must be 2-D, got ${fmt(mat1.shape)} and ${fmt(mat2.shape)}; for batches use tl.matmul then tl.add.`,
+    );
   }
   return mmBias(mat1, mat2, input);
 }
@@ -109,9 +135,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     }
     const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]!]) : a;
     const b2 = b.ndim === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
-    const k = a2.shape[a2.ndim - 1]!, k2 = b2.shape[b2.ndim - 2]!;
+    const k = a2.shape[a2.ndim - 1]!,
+      k2 = b2.shape[b2.ndim - 2]!;
     if (k !== k2) {
-      throw new ShapeError(`matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: a's last dim (${k}) must equal b's ${b.ndim === 1 ? "only" : "second-to-last"} dim (${k2}).`);
+      throw new ShapeError(
+        `matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied: a's last dim (${k}) must equal b's ${b.ndim === 1 ? "only" : "second-to-last"} dim (${k2}).`,
+      );
     }
     let out: Tensor;
     if (b2.ndim === 2 && a2.ndim > 2) {

@@ -288,133 +288,368 @@ declare module "../tensor/tensor.js" {
 }
 
 const methods: TensorMethods & ThisType<Tensor> = {
-  add(o, alpha) { return B.add(this, o, alpha); },
-  sub(o, alpha) { return B.sub(this, o, alpha); },
-  mul(o) { return B.mul(this, o); },
-  div(o) { return B.div(this, o); },
-  pow(e) { return B.pow(this, e); },
-  maximum(o) { return B.maximum(this, o); },
-  minimum(o) { return B.minimum(this, o); },
-  remainder(o) { return B.remainder(this, o); },
-  floorDivide(o) { return B.floorDivide(this, o); },
-  atan2(o) { return B.atan2(this, o); },
-  matmul(o) { return matmul(this, o); },
-  neg() { return U.neg(this); },
-  abs() { return U.abs(this); },
-  sign() { return U.sign(this); },
-  exp() { return U.exp(this); },
-  expm1() { return U.expm1(this); },
-  log() { return U.log(this); },
-  log1p() { return U.log1p(this); },
-  sqrt() { return U.sqrt(this); },
-  rsqrt() { return U.rsqrt(this); },
-  reciprocal() { return U.reciprocal(this); },
-  square() { return U.square(this); },
-  sin() { return U.sin(this); },
-  cos() { return U.cos(this); },
-  erf() { return U.erf(this); },
-  floor() { return U.floor(this); },
-  ceil() { return U.ceil(this); },
-  round() { return U.round(this); },
-  trunc() { return U.trunc(this); },
-  clamp(lo, hi) { return U.clamp(this, lo, hi); },
-  eq(o) { return B.eq(this, o); },
-  ne(o) { return B.ne(this, o); },
-  lt(o) { return B.lt(this, o); },
-  le(o) { return B.le(this, o); },
-  gt(o) { return B.gt(this, o); },
-  ge(o) { return B.ge(this, o); },
-  logicalAnd(o) { return B.logicalAnd(this, o); },
-  logicalOr(o) { return B.logicalOr(this, o); },
-  logicalXor(o) { return B.logicalXor(this, o); },
-  logicalNot() { return U.logicalNot(this); },
-  isnan() { return U.isnan(this); },
-  isinf() { return U.isinf(this); },
-  isfinite() { return U.isfinite(this); },
-  where(cond, other) { return where(cond, this, other); },
-  maskedFill(mask, value) { return maskedFill(this, mask, value); },
-  relu() { return A.relu(this); },
-  sigmoid() { return A.sigmoid(this); },
-  tanh() { return A.tanh(this); },
-  silu() { return A.silu(this); },
-  leakyRelu(s) { return A.leakyRelu(this, s); },
-  elu(a) { return A.elu(this, a); },
-  gelu(a) { return A.gelu(this, a); },
-  softplus(b, th) { return A.softplus(this, b, th); },
-  softmax(d) { return softmax(this, d); },
-  logSoftmax(d) { return logSoftmax(this, d); },
-  sum(d, k) { return R.sum(this, d, k); },
-  mean(d, k) { return R.mean(this, d, k); },
-  prod(d, k) { return R.prod(this, d, k); },
-  max: function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? R.max(this) : R.max(this, d, k); } as TensorMethods["max"],
-  min: function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? R.min(this) : R.min(this, d, k); } as TensorMethods["min"],
-  amax(d, k) { return R.amax(this, d, k); },
-  amin(d, k) { return R.amin(this, d, k); },
-  argmax(d, k) { return R.argmax(this, d, k); },
-  argmin(d, k) { return R.argmin(this, d, k); },
-  var(d, o) { return R.variance(this, d, o); },
-  std(d, o) { return R.std(this, d, o); },
-  logsumexp(d, k) { return R.logsumexp(this, d, k); },
-  norm(p, d, k) { return R.norm(this, p, d, k); },
-  all(d, k) { return R.all(this, d, k); },
-  any(d, k) { return R.any(this, d, k); },
-  sumToSize(s) { return R.sumToSize(this, s); },
-  cumsum(d, o) { return Scan.cumsum(this, d, o); },
-  cumprod(d, o) { return Scan.cumprod(this, d, o); },
-  sort(d, o) { return Sort.sort(this, d, o); },
-  argsort(d, o) { return Sort.argsort(this, d, o); },
-  topk(k, o) { return Sort.topk(this, k, o); },
-  reshape(s) { return M.reshape(this, s); },
-  view(s) { return M.view(this, s); },
-  flatten(a, b) { return M.flatten(this, a, b); },
-  squeeze(d) { return M.squeeze(this, d); },
-  unsqueeze(d) { return M.unsqueeze(this, d); },
-  permute(d) { return M.permute(this, d); },
-  transpose(a, b) { return M.transpose(this, a, b); },
-  t() { return M.t(this); },
-  expand(s) { return M.expand(this, s); },
-  broadcastTo(s) { return M.broadcastTo(this, s); },
-  expandAs(o) { return M.expand(this, o.shape); },
-  narrow(d, s, l) { return M.narrow(this, d, s, l); },
-  slice(d, s, e, st) { return M.slice(this, d, s, e, st); },
-  select(d, i) { return M.select(this, d, i); },
-  flip(d) { return M.flip(this, d); },
-  pad(a, m, v) { return pad(this, a, m, v); },
-  split(s, d) { return J.split(this, s, d); },
-  chunk(c, d) { return J.chunk(this, c, d); },
-  unbind(d) { return J.unbind(this, d); },
-  indexSelect(d, i) { return I.indexSelect(this, d, i); },
-  indexAdd(d, i, s) { return I.indexAdd(this, d, i, s); },
-  gather(d, i) { return I.gather(this, d, i); },
-  scatterAdd(d, i, s) { return I.scatterAdd(this, d, i, s); },
-  contiguous() { return M.contiguous(this); },
-  clone() { return M.clone(this); },
-  detach() { return M.detach(this); },
-  to(d) { return M.to(this, d); },
-  float() { return M.to(this, "float32"); },
-  double() { return M.to(this, "float64"); },
-  int() { return M.to(this, "int32"); },
-  bool() { return M.to(this, "bool"); },
-  backward(g, o) { backward(this, g, o); },
+  add(o, alpha) {
+    return B.add(this, o, alpha);
+  },
+  sub(o, alpha) {
+    return B.sub(this, o, alpha);
+  },
+  mul(o) {
+    return B.mul(this, o);
+  },
+  div(o) {
+    return B.div(this, o);
+  },
+  pow(e) {
+    return B.pow(this, e);
+  },
+  maximum(o) {
+    return B.maximum(this, o);
+  },
+  minimum(o) {
+    return B.minimum(this, o);
+  },
+  remainder(o) {
+    return B.remainder(this, o);
+  },
+  floorDivide(o) {
+    return B.floorDivide(this, o);
+  },
+  atan2(o) {
+    return B.atan2(this, o);
+  },
+  matmul(o) {
+    return matmul(this, o);
+  },
+  neg() {
+    return U.neg(this);
+  },
+  abs() {
+    return U.abs(this);
+  },
+  sign() {
+    return U.sign(this);
+  },
+  exp() {
+    return U.exp(this);
+  },
+  expm1() {
+    return U.expm1(this);
+  },
+  log() {
+    return U.log(this);
+  },
+  log1p() {
+    return U.log1p(this);
+  },
+  sqrt() {
+    return U.sqrt(this);
+  },
+  rsqrt() {
+    return U.rsqrt(this);
+  },
+  reciprocal() {
+    return U.reciprocal(this);
+  },
+  square() {
+    return U.square(this);
+  },
+  sin() {
+    return U.sin(this);
+  },
+  cos() {
+    return U.cos(this);
+  },
+  erf() {
+    return U.erf(this);
+  },
+  floor() {
+    return U.floor(this);
+  },
+  ceil() {
+    return U.ceil(this);
+  },
+  round() {
+    return U.round(this);
+  },
+  trunc() {
+    return U.trunc(this);
+  },
+  clamp(lo, hi) {
+    return U.clamp(this, lo, hi);
+  },
+  eq(o) {
+    return B.eq(this, o);
+  },
+  ne(o) {
+    return B.ne(this, o);
+  },
+  lt(o) {
+    return B.lt(this, o);
+  },
+  le(o) {
+    return B.le(this, o);
+  },
+  gt(o) {
+    return B.gt(this, o);
+  },
+  ge(o) {
+    return B.ge(this, o);
+  },
+  logicalAnd(o) {
+    return B.logicalAnd(this, o);
+  },
+  logicalOr(o) {
+    return B.logicalOr(this, o);
+  },
+  logicalXor(o) {
+    return B.logicalXor(this, o);
+  },
+  logicalNot() {
+    return U.logicalNot(this);
+  },
+  isnan() {
+    return U.isnan(this);
+  },
+  isinf() {
+    return U.isinf(this);
+  },
+  isfinite() {
+    return U.isfinite(this);
+  },
+  where(cond, other) {
+    return where(cond, this, other);
+  },
+  maskedFill(mask, value) {
+    return maskedFill(this, mask, value);
+  },
+  relu() {
+    return A.relu(this);
+  },
+  sigmoid() {
+    return A.sigmoid(this);
+  },
+  tanh() {
+    return A.tanh(this);
+  },
+  silu() {
+    return A.silu(this);
+  },
+  leakyRelu(s) {
+    return A.leakyRelu(this, s);
+  },
+  elu(a) {
+    return A.elu(this, a);
+  },
+  gelu(a) {
+    return A.gelu(this, a);
+  },
+  softplus(b, th) {
+    return A.softplus(this, b, th);
+  },
+  softmax(d) {
+    return softmax(this, d);
+  },
+  logSoftmax(d) {
+    return logSoftmax(this, d);
+  },
+  sum(d, k) {
+    return R.sum(this, d, k);
+  },
+  mean(d, k) {
+    return R.mean(this, d, k);
+  },
+  prod(d, k) {
+    return R.prod(this, d, k);
+  },
+  max: function (this: Tensor, d?: number, k?: boolean) {
+    return d === undefined ? R.max(this) : R.max(this, d, k);
+  } as TensorMethods["max"],
+  min: function (this: Tensor, d?: number, k?: boolean) {
+    return d === undefined ? R.min(this) : R.min(this, d, k);
+  } as TensorMethods["min"],
+  amax(d, k) {
+    return R.amax(this, d, k);
+  },
+  amin(d, k) {
+    return R.amin(this, d, k);
+  },
+  argmax(d, k) {
+    return R.argmax(this, d, k);
+  },
+  argmin(d, k) {
+    return R.argmin(this, d, k);
+  },
+  var(d, o) {
+    return R.variance(this, d, o);
+  },
+  std(d, o) {
+    return R.std(this, d, o);
+  },
+  logsumexp(d, k) {
+    return R.logsumexp(this, d, k);
+  },
+  norm(p, d, k) {
+    return R.norm(this, p, d, k);
+  },
+  all(d, k) {
+    return R.all(this, d, k);
+  },
+  any(d, k) {
+    return R.any(this, d, k);
+  },
+  sumToSize(s) {
+    return R.sumToSize(this, s);
+  },
+  cumsum(d, o) {
+    return Scan.cumsum(this, d, o);
+  },
+  cumprod(d, o) {
+    return Scan.cumprod(this, d, o);
+  },
+  sort(d, o) {
+    return Sort.sort(this, d, o);
+  },
+  argsort(d, o) {
+    return Sort.argsort(this, d, o);
+  },
+  topk(k, o) {
+    return Sort.topk(this, k, o);
+  },
+  reshape(s) {
+    return M.reshape(this, s);
+  },
+  view(s) {
+    return M.view(this, s);
+  },
+  flatten(a, b) {
+    return M.flatten(this, a, b);
+  },
+  squeeze(d) {
+    return M.squeeze(this, d);
+  },
+  unsqueeze(d) {
+    return M.unsqueeze(this, d);
+  },
+  permute(d) {
+    return M.permute(this, d);
+  },
+  transpose(a, b) {
+    return M.transpose(this, a, b);
+  },
+  t() {
+    return M.t(this);
+  },
+  expand(s) {
+    return M.expand(this, s);
+  },
+  broadcastTo(s) {
+    return M.broadcastTo(this, s);
+  },
+  expandAs(o) {
+    return M.expand(this, o.shape);
+  },
+  narrow(d, s, l) {
+    return M.narrow(this, d, s, l);
+  },
+  slice(d, s, e, st) {
+    return M.slice(this, d, s, e, st);
+  },
+  select(d, i) {
+    return M.select(this, d, i);
+  },
+  flip(d) {
+    return M.flip(this, d);
+  },
+  pad(a, m, v) {
+    return pad(this, a, m, v);
+  },
+  split(s, d) {
+    return J.split(this, s, d);
+  },
+  chunk(c, d) {
+    return J.chunk(this, c, d);
+  },
+  unbind(d) {
+    return J.unbind(this, d);
+  },
+  indexSelect(d, i) {
+    return I.indexSelect(this, d, i);
+  },
+  indexAdd(d, i, s) {
+    return I.indexAdd(this, d, i, s);
+  },
+  gather(d, i) {
+    return I.gather(this, d, i);
+  },
+  scatterAdd(d, i, s) {
+    return I.scatterAdd(this, d, i, s);
+  },
+  contiguous() {
+    return M.contiguous(this);
+  },
+  clone() {
+    return M.clone(this);
+  },
+  detach() {
+    return M.detach(this);
+  },
+  to(d) {
+    return M.to(this, d);
+  },
+  float() {
+    return M.to(this, "float32");
+  },
+  double() {
+    return M.to(this, "float64");
+  },
+  int() {
+    return M.to(this, "int32");
+  },
+  bool() {
+    return M.to(this, "bool");
+  },
+  backward(g, o) {
+    backward(this, g, o);
+  },
   retainGrad() {
     if (!this.isLeaf) this.retainsGrad = true;
     return this;
   },
   registerHook(fn) {
-    if (!this.requiresGrad) throw new AutogradError(`registerHook: cannot register a hook on a tensor that doesn't require gradient (shape ${fmt(this.shape)}, ${this.dtype}). Set requiresGrad first.`);
+    if (!this.requiresGrad)
+      throw new AutogradError(
+        `registerHook: cannot register a hook on a tensor that doesn't require gradient (shape ${fmt(this.shape)}, ${this.dtype}). Set requiresGrad first.`,
+      );
     this.hooks.push(fn);
     return () => {
       this.hooks = this.hooks.filter((h) => h !== fn);
     };
   },
-  add_(o, alpha) { return writeInPlace("add_", this, [o], () => B.add(this, o, alpha)); },
-  sub_(o, alpha) { return writeInPlace("sub_", this, [o], () => B.sub(this, o, alpha)); },
-  mul_(o) { return writeInPlace("mul_", this, [o], () => B.mul(this, o)); },
-  div_(o) { return writeInPlace("div_", this, [o], () => B.div(this, o)); },
-  clamp_(lo, hi) { return writeInPlace("clamp_", this, [], () => U.clamp(this, lo, hi)); },
-  copy_(src) { return copy_(this, src); },
-  fill_(v) { return fill_(this, v); },
-  zero_() { return zero_(this); },
+  add_(o, alpha) {
+    return writeInPlace("add_", this, [o], () => B.add(this, o, alpha));
+  },
+  sub_(o, alpha) {
+    return writeInPlace("sub_", this, [o], () => B.sub(this, o, alpha));
+  },
+  mul_(o) {
+    return writeInPlace("mul_", this, [o], () => B.mul(this, o));
+  },
+  div_(o) {
+    return writeInPlace("div_", this, [o], () => B.div(this, o));
+  },
+  clamp_(lo, hi) {
+    return writeInPlace("clamp_", this, [], () => U.clamp(this, lo, hi));
+  },
+  copy_(src) {
+    return copy_(this, src);
+  },
+  fill_(v) {
+    return fill_(this, v);
+  },
+  zero_() {
+    return zero_(this);
+  },
 };
 
 let installed = false;

@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import * as tl from "../index.js";
-import { close, exact, randf64, throwsWith } from "../../test/support/check.js";
+import { exact, randf64, throwsWith } from "../../test/support/check.js";
 
 const T = tl.tensor;
 const x3 = (): tl.Tensor => randf64([2, 3, 4], 1);
@@ -54,7 +54,8 @@ describe("movement gradcheck (float64)", () => {
   it("second derivative through slice (its backward is itself recorded)", () => {
     // f(x) = d/dx sum(slice(x)^3) = 3 x^2 on the sliced positions, 0 elsewhere
     // enableGrad: gradCheck evaluates fn inside noGrad for its finite differences
-    const fn = (x: tl.Tensor): tl.Tensor => tl.enableGrad(() => tl.grad(x.slice(0, 1, 6, 2).pow(3).sum(), [x], undefined, { createGraph: true })[0]!);
+    const fn = (x: tl.Tensor): tl.Tensor =>
+      tl.enableGrad(() => tl.grad(x.slice(0, 1, 6, 2).pow(3).sum(), [x], undefined, { createGraph: true })[0]!);
     tl.gradCheck(fn, [randf64([7], 8)], { name: "grad of slice" });
   });
 });
@@ -73,8 +74,14 @@ describe("movement values", () => {
     for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) assert.equal(tr[k]![j]![i], at(i, j, k));
   });
   it("expand repeats size-1 dims and adds leading dims", () => {
-    exact(T([[1], [2]]).expand([2, 3]), [[1, 1, 1], [2, 2, 2]]);
-    exact(T([1, 2]).expand([2, -1]), [[1, 2], [1, 2]]);
+    exact(T([[1], [2]]).expand([2, 3]), [
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
+    exact(T([1, 2]).expand([2, -1]), [
+      [1, 2],
+      [1, 2],
+    ]);
     // torch: ones(3,1).expand(-1,4).shape -> [3,4]; ones(3,1).expand(2,3,4).shape -> [2,3,4]
     assert.deepEqual(tl.ones([3, 1]).expand([-1, 4]).shape, [3, 4]);
     assert.deepEqual(tl.ones([3, 1]).expand([2, 3, 4]).shape, [2, 3, 4]);
@@ -89,13 +96,23 @@ describe("movement values", () => {
     exact(r.slice(0, 8), [8, 9]);
     // torch: torch.narrow(a, 0, -3, 2) -> [7, 8]
     exact(r.narrow(0, -3, 2), [7, 8]);
-    exact(a.slice(2, 1, 4, 2).select(0, 1), [[13, 15], [17, 19], [21, 23]]);
+    exact(a.slice(2, 1, 4, 2).select(0, 1), [
+      [13, 15],
+      [17, 19],
+      [21, 23],
+    ]);
   });
   it("flip reverses along the given dims", () => {
     // torch: arange(6).reshape(2,3).flip(0,1) -> [[5,4,3],[2,1,0]]; flip(-1) -> [[2,1,0],[5,4,3]]
     const m = tl.arange(6).reshape([2, 3]);
-    exact(m.flip([0, 1]), [[5, 4, 3], [2, 1, 0]]);
-    exact(m.flip(-1), [[2, 1, 0], [5, 4, 3]]);
+    exact(m.flip([0, 1]), [
+      [5, 4, 3],
+      [2, 1, 0],
+    ]);
+    exact(m.flip(-1), [
+      [2, 1, 0],
+      [5, 4, 3],
+    ]);
     exact(tl.zeros([0, 2]).flip(0), []);
   });
   it("squeeze, unsqueeze and flatten shapes follow PyTorch", () => {
@@ -118,13 +135,22 @@ describe("movement values", () => {
     const v = x.reshape([6]);
     const d = x.detach();
     v.add_(1);
-    exact(x, [[1, 1, 1], [1, 1, 1]]);
-    exact(d, [[1, 1, 1], [1, 1, 1]]);
+    exact(x, [
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
+    exact(d, [
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
     assert.equal(x.version, v.version);
     assert.equal(x.version, d.version);
     const c = x.clone();
     c.add_(1);
-    exact(x, [[1, 1, 1], [1, 1, 1]]);
+    exact(x, [
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
     assert.notEqual(c.version, x.version);
   });
   it("detach leaves the graph; clone stays in it", () => {
@@ -152,7 +178,10 @@ describe("movement values", () => {
   });
   it("to() passes gradients between float dtypes and back in the input's dtype", () => {
     const x = T([1, 2], { dtype: "float32", requiresGrad: true });
-    x.to("float64").mul(T([3, 4], { dtype: "float64" })).sum().backward();
+    x.to("float64")
+      .mul(T([3, 4], { dtype: "float64" }))
+      .sum()
+      .backward();
     exact(x.grad, [3, 4], "float32");
     const y = T([1.5, 2], { dtype: "float32", requiresGrad: true });
     assert.equal(y.to("int32").requiresGrad, false);
@@ -162,9 +191,17 @@ describe("movement values", () => {
 describe("movement errors", () => {
   it("reshape: wrong numel, two -1s, bad sizes", () => {
     // torch: "shape '[4, 2]' is invalid for input of size 6"; "only one dimension can be inferred"
-    throwsWith(() => tl.ones([2, 3]).reshape([4, 2]), tl.ShapeError, /^reshape: shape \[4, 2\] holds 8 elements but the input \[2, 3\] has 6/);
+    throwsWith(
+      () => tl.ones([2, 3]).reshape([4, 2]),
+      tl.ShapeError,
+      /^reshape: shape \[4, 2\] holds 8 elements but the input \[2, 3\] has 6/,
+    );
     throwsWith(() => tl.ones([2, 3]).reshape([-1, -1]), tl.ShapeError, /^reshape: only one dim can be -1, got \[-1, -1\]/);
-    throwsWith(() => tl.ones([2, 3]).reshape([-1, 4]), tl.ShapeError, /^reshape: shape \[-1, 4\] is invalid for input of size 6 \(shape \[2, 3\]\)/);
+    throwsWith(
+      () => tl.ones([2, 3]).reshape([-1, 4]),
+      tl.ShapeError,
+      /^reshape: shape \[-1, 4\] is invalid for input of size 6 \(shape \[2, 3\]\)/,
+    );
     throwsWith(() => tl.ones([2, 3]).reshape([-2, -3]), tl.ShapeError, /^reshape: invalid size -2 in \[-2, -3\]/);
     throwsWith(() => tl.ones([2, 3]).view([1.5, 4]), tl.ShapeError, /^reshape: invalid size 1.5/);
     throwsWith(() => tl.zeros([0, 3]).reshape([0, -1]), tl.ShapeError, /^reshape: shape \[0, -1\] is invalid for input of size 0/);
@@ -180,7 +217,11 @@ describe("movement errors", () => {
   });
   it("expand", () => {
     // torch: "The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 0."
-    throwsWith(() => tl.ones([2, 3]).expand([3, 3]), tl.ShapeError, /^expand: the expanded size 3 must match the existing size 2 at dim 0 \(tensor \[2, 3\], target \[3, 3\]\)/);
+    throwsWith(
+      () => tl.ones([2, 3]).expand([3, 3]),
+      tl.ShapeError,
+      /^expand: the expanded size 3 must match the existing size 2 at dim 0 \(tensor \[2, 3\], target \[3, 3\]\)/,
+    );
     // torch: "the number of sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)"
     throwsWith(() => tl.ones([2, 3]).expand([3]), tl.ShapeError, /^expand: the target \[3\] has fewer dims than the tensor \[2, 3\]/);
     throwsWith(() => tl.ones([3]).expand([-1, 3]), tl.ShapeError, /^expand: -1 is not allowed for the new leading dim 0 in \[-1, 3\]/);
@@ -193,9 +234,17 @@ describe("movement errors", () => {
     throwsWith(() => tl.ones([4]).slice(0, 0.5), tl.ValueError, /^slice: start and end must be integers, got start=0.5/);
     throwsWith(() => tl.ones([4]).slice(1), tl.IndexError, /^slice: dim 1 is out of range for a tensor with 1 dims/);
     // torch: "start (2) + length (2) exceeds dimension size (3)."
-    throwsWith(() => tl.ones([2, 3]).narrow(1, 2, 2), tl.IndexError, /^narrow: start 2 \+ length 2 exceeds dim 1 of size 3 \(tensor \[2, 3\]\)/);
+    throwsWith(
+      () => tl.ones([2, 3]).narrow(1, 2, 2),
+      tl.IndexError,
+      /^narrow: start 2 \+ length 2 exceeds dim 1 of size 3 \(tensor \[2, 3\]\)/,
+    );
     // torch: "select(): index 3 out of range for tensor of size [2, 3] at dimension 1"
-    throwsWith(() => tl.ones([2, 3]).select(1, 3), tl.IndexError, /^select: index 3 is out of range for dim 1 of size 3; it must be in \[-3, 2\]/);
+    throwsWith(
+      () => tl.ones([2, 3]).select(1, 3),
+      tl.IndexError,
+      /^select: index 3 is out of range for dim 1 of size 3; it must be in \[-3, 2\]/,
+    );
     throwsWith(() => tl.ones([2, 3]).select(0, -3), tl.IndexError, /^select: index -3 is out of range for dim 0 of size 2/);
     throwsWith(() => tl.ones([2, 3]).flip(2), tl.IndexError, /^flip: dim 2 is out of range/);
     throwsWith(() => tl.ones([2, 3]).flip([1, -1]), tl.IndexError, /^flip: dim 1 appears more than once in \[1, -1\]/);
@@ -204,7 +253,11 @@ describe("movement errors", () => {
     throwsWith(() => tl.ones([2, 3]).squeeze(2), tl.IndexError, /^squeeze: dim 2 is out of range/);
   });
   it("to an unknown dtype", () => {
-    throwsWith(() => tl.ones([2]).to("int64" as tl.DType), tl.DTypeError, /^to: unknown dtype "int64". Use one of float32, float64, int32, bool/);
+    throwsWith(
+      () => tl.ones([2]).to("int64" as tl.DType),
+      tl.DTypeError,
+      /^to: unknown dtype "int64". Use one of float32, float64, int32, bool/,
+    );
   });
 });
 
@@ -220,43 +273,70 @@ describe("movement properties (fast-check)", () => {
         const k = perm.length % s.length;
         const other = [...s.slice(0, k), -1];
         const y = x.reshape(s).reshape(other);
-        exact(y.reshape([n]), Array.from({ length: n }, (_, i) => i));
+        exact(
+          y.reshape([n]),
+          Array.from({ length: n }, (_, i) => i),
+        );
       }),
       { numRuns: 50, seed: 31 },
     );
   });
   it("permute then the inverse permutation is the identity", () => {
     fc.assert(
-      fc.property(shapes.chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length }))), ([s, p]) => {
-        const x = tl.arange(s.reduce((a, b) => a * b, 1)).reshape(s);
-        const inv = new Array<number>(p.length);
-        p.forEach((d, i) => (inv[d] = i));
-        const y = x.permute(p);
-        assert.deepEqual(y.shape, p.map((d) => s[d]));
-        exact(y.permute(inv), x.toArray());
-      }),
+      fc.property(
+        shapes.chain((s) =>
+          fc.tuple(
+            fc.constant(s),
+            fc.shuffledSubarray(
+              s.map((_, i) => i),
+              { minLength: s.length, maxLength: s.length },
+            ),
+          ),
+        ),
+        ([s, p]) => {
+          const x = tl.arange(s.reduce((a, b) => a * b, 1)).reshape(s);
+          const inv = new Array<number>(p.length);
+          p.forEach((d, i) => (inv[d] = i));
+          const y = x.permute(p);
+          assert.deepEqual(
+            y.shape,
+            p.map((d) => s[d]),
+          );
+          exact(y.permute(inv), x.toArray());
+        },
+      ),
       { numRuns: 50, seed: 32 },
     );
   });
   it("flip twice is the identity; transpose twice is the identity", () => {
     fc.assert(
-      fc.property(shapes.chain((s) => fc.tuple(fc.constant(s), fc.subarray(s.map((_, i) => i)), fc.nat(), fc.nat())), ([s, dims, i, j]) => {
-        const x = tl.arange(s.reduce((a, b) => a * b, 1)).reshape(s);
-        exact(x.flip(dims).flip(dims), x.toArray());
-        const a = i % s.length, b = j % s.length;
-        exact(x.transpose(a, b).transpose(a, b), x.toArray());
-      }),
+      fc.property(
+        shapes.chain((s) => fc.tuple(fc.constant(s), fc.subarray(s.map((_, i) => i)), fc.nat(), fc.nat())),
+        ([s, dims, i, j]) => {
+          const x = tl.arange(s.reduce((a, b) => a * b, 1)).reshape(s);
+          exact(x.flip(dims).flip(dims), x.toArray());
+          const a = i % s.length,
+            b = j % s.length;
+          exact(x.transpose(a, b).transpose(a, b), x.toArray());
+        },
+      ),
       { numRuns: 50, seed: 33 },
     );
   });
   it("slice with a step keeps exactly the elements start, start+step, ... < end", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 12 }), fc.integer({ min: -15, max: 15 }), fc.integer({ min: -15, max: 15 }), fc.integer({ min: 1, max: 4 }), (n, start, end, step) => {
-        const want: number[] = [];
-        const norm = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
-        for (let i = norm(start); i < norm(end); i += step) want.push(i);
-        exact(tl.arange(n).slice(0, start, end, step), want);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: -15, max: 15 }),
+        fc.integer({ min: -15, max: 15 }),
+        fc.integer({ min: 1, max: 4 }),
+        (n, start, end, step) => {
+          const want: number[] = [];
+          const norm = (v: number): number => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+          for (let i = norm(start); i < norm(end); i += step) want.push(i);
+          exact(tl.arange(n).slice(0, start, end, step), want);
+        },
+      ),
       { numRuns: 50, seed: 34 },
     );
   });

@@ -16,16 +16,21 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   const free = out.flatMap((d, i) => (d === -1 ? [i] : []));
   if (free.length > 1) throw new ShapeError(`${op}: only one dim can be -1, got ${fmt(shape)}. Give all but one size explicitly.`);
   for (const d of out) {
-    if (!Number.isInteger(d) || d < -1) throw new ShapeError(`${op}: invalid size ${d} in ${fmt(shape)}; sizes are non-negative integers or a single -1.`);
+    if (!Number.isInteger(d) || d < -1)
+      throw new ShapeError(`${op}: invalid size ${d} in ${fmt(shape)}; sizes are non-negative integers or a single -1.`);
   }
   const known = numelOf(out.filter((d) => d !== -1));
   if (free.length === 1) {
     if (known === 0 || x.numel() % known !== 0) {
-      throw new ShapeError(`${op}: shape ${fmt(shape)} is invalid for input of size ${x.numel()} (shape ${fmt(x.shape)}): the -1 dim would be ${x.numel()} / ${known}, not an integer.`);
+      throw new ShapeError(
+        `${op}: shape ${fmt(shape)} is invalid for input of size ${x.numel()} (shape ${fmt(x.shape)}): the -1 dim would be ${x.numel()} / ${known}, not an integer.`,
+      );
     }
     out[free[0]!] = x.numel() / known;
   } else if (known !== x.numel()) {
-    throw new ShapeError(`${op}: shape ${fmt(shape)} holds ${known} elements but the input ${fmt(x.shape)} has ${x.numel()}. The product of sizes must stay the same (use -1 for one dim to infer it).`);
+    throw new ShapeError(
+      `${op}: shape ${fmt(shape)} holds ${known} elements but the input ${fmt(x.shape)} has ${x.numel()}. The product of sizes must stay the same (use -1 for one dim to infer it).`,
+    );
   }
   return out;
 }
@@ -43,7 +48,8 @@ export const view = reshape;
 /** Merge dims startDim..endDim (defaults 0 and -1) into one, as torch.flatten. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (x.ndim === 0) return reshape(x, [1]);
-  const a = normDim("flatten", startDim, x.ndim), b = normDim("flatten", endDim, x.ndim);
+  const a = normDim("flatten", startDim, x.ndim),
+    b = normDim("flatten", endDim, x.ndim);
   if (a > b) throw new IndexError(`flatten: startDim ${startDim} comes after endDim ${endDim}. Pass startDim <= endDim.`);
   return reshape(x, [...x.shape.slice(0, a), numelOf(x.shape.slice(a, b + 1)), ...x.shape.slice(b + 1)]);
 }
@@ -51,7 +57,10 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 /** Drop size-1 dims (all of them, or the ones listed; a listed dim of another size is kept, as PyTorch). */
 export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
   const dims = dim === undefined ? undefined : new Set(normDims("squeeze", dim, x.ndim));
-  return reshape(x, x.shape.filter((d, i) => !(d === 1 && (dims === undefined || dims.has(i)))));
+  return reshape(
+    x,
+    x.shape.filter((d, i) => !(d === 1 && (dims === undefined || dims.has(i)))),
+  );
 }
 
 /** Insert a size-1 dim at dim (negative counts from the end of the result), as torch.unsqueeze. */
@@ -72,13 +81,21 @@ function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOff
  */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   if (!Array.isArray(dims) || dims.length !== x.ndim) {
-    throw new ShapeError(`permute: got dims ${JSON.stringify(dims)} for a tensor with ${x.ndim} dims; pass one entry per dim, a permutation of 0..${x.ndim - 1}.`);
+    throw new ShapeError(
+      `permute: got dims ${JSON.stringify(dims)} for a tensor with ${x.ndim} dims; pass one entry per dim, a permutation of 0..${x.ndim - 1}.`,
+    );
   }
   const p = dims.map((d) => normDim("permute", d, x.ndim));
-  if (new Set(p).size !== p.length) throw new IndexError(`permute: dims ${fmt(dims)} repeat a dim; pass a permutation of 0..${x.ndim - 1}.`);
+  if (new Set(p).size !== p.length)
+    throw new IndexError(`permute: dims ${fmt(dims)} repeat a dim; pass a permutation of 0..${x.ndim - 1}.`);
   if (p.every((d, i) => d === i)) return reshape(x, x.shape);
   const st = stridesOf(x.shape);
-  const out = copyWith(x, p.map((d) => x.shape[d]!), p.map((d) => st[d]!), 0);
+  const out = copyWith(
+    x,
+    p.map((d) => x.shape[d]!),
+    p.map((d) => st[d]!),
+    0,
+  );
   const inverse = new Array<number>(p.length);
   p.forEach((d, i) => (inverse[d] = i));
   return record("PermuteBackward0", out, [x], (g) => [() => permute(g, inverse)], []);
@@ -87,7 +104,8 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 /** Swap dims dim0 and dim1 (a copy: tensors here are always contiguous), as torch.transpose. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const p = Array.from({ length: x.ndim }, (_, i) => i);
-  const a = normDim("transpose", dim0, x.ndim), b = normDim("transpose", dim1, x.ndim);
+  const a = normDim("transpose", dim0, x.ndim),
+    b = normDim("transpose", dim1, x.ndim);
   p[a] = b;
   p[b] = a;
   return permute(x, p);
@@ -106,21 +124,28 @@ export function t(x: Tensor): Tensor {
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return asOp("expand", () => {
     if (shape.length < x.ndim) {
-      throw new ShapeError(`expand: the target ${fmt(shape)} has fewer dims than the tensor ${fmt(x.shape)}. Give at least ${x.ndim} sizes.`);
+      throw new ShapeError(
+        `expand: the target ${fmt(shape)} has fewer dims than the tensor ${fmt(x.shape)}. Give at least ${x.ndim} sizes.`,
+      );
     }
     const off = shape.length - x.ndim;
     const target = shape.map((d, i) => {
       const own = i >= off ? x.shape[i - off]! : undefined;
       // checked before allocating: a size like -2 would otherwise fail deep in the typed-array code
       if (!Number.isInteger(d) || d < -1) {
-        throw new ShapeError(`expand: invalid size ${d} at dim ${i} in ${fmt(shape)}; sizes are non-negative integers, or -1 to keep an existing size.`);
+        throw new ShapeError(
+          `expand: invalid size ${d} at dim ${i} in ${fmt(shape)}; sizes are non-negative integers, or -1 to keep an existing size.`,
+        );
       }
       if (d === -1) {
-        if (own === undefined) throw new ShapeError(`expand: -1 is not allowed for the new leading dim ${i} in ${fmt(shape)}. Give its size.`);
+        if (own === undefined)
+          throw new ShapeError(`expand: -1 is not allowed for the new leading dim ${i} in ${fmt(shape)}. Give its size.`);
         return own;
       }
       if (own !== undefined && own !== d && own !== 1) {
-        throw new ShapeError(`expand: the expanded size ${d} must match the existing size ${own} at dim ${i} (tensor ${fmt(x.shape)}, target ${fmt(shape)}); only size-1 dims can grow.`);
+        throw new ShapeError(
+          `expand: the expanded size ${d} must match the existing size ${own} at dim ${i} (tensor ${fmt(x.shape)}, target ${fmt(shape)}); only size-1 dims can grow.`,
+        );
       }
       return d;
     });
@@ -137,14 +162,16 @@ export const broadcastTo = expand;
 /** Elements start, start+step, ... < end along dim (negative start/end count from the end, clamped as Python slices). */
 export function slice(x: Tensor, dim: number, start = 0, end: number = Infinity, step = 1): Tensor {
   const d = normDim("slice", dim, x.ndim);
-  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${step} (negative steps are not supported; use flip).`);
+  if (!Number.isInteger(step) || step <= 0)
+    throw new ValueError(`slice: step must be a positive integer, got ${step} (negative steps are not supported; use flip).`);
   // a fractional start would become a fractional storage offset (NaN reads), so refuse it
   if (!Number.isInteger(start) || !(Number.isInteger(end) || end === Infinity)) {
     throw new ValueError(`slice: start and end must be integers, got start=${start}, end=${end}.`);
   }
   const n = x.shape[d]!;
   const clampIdx = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
-  const s = clampIdx(start), e = Math.max(clampIdx(end), s);
+  const s = clampIdx(start),
+    e = Math.max(clampIdx(end), s);
   const len = Math.ceil((e - s) / step);
   const shape = x.shape.slice();
   shape[d] = len;
@@ -159,8 +186,11 @@ function sliceBackward(g: Tensor, inputShape: Shape, dim: number, start: number,
   const out = empty(g.dtype, inputShape);
   const st = stridesOf(inputShape);
   kernels().copyStrided(g.storage, out.storage, {
-    shape: g.shape, srcOffset: 0, srcStrides: stridesOf(g.shape),
-    dstOffset: start * st[dim]!, dstStrides: st.map((v, i) => (i === dim ? v * step : v)),
+    shape: g.shape,
+    srcOffset: 0,
+    srcStrides: stridesOf(g.shape),
+    dstOffset: start * st[dim]!,
+    dstStrides: st.map((v, i) => (i === dim ? v * step : v)),
   });
   return record("SliceBackwardBackward0", out, [g], (gg) => [() => slice(gg, dim, start, start + g.shape[dim]! * step, step)], []);
 }
@@ -171,7 +201,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   const n = x.shape[d]!;
   const s = start < 0 ? start + n : start;
   if (!Number.isInteger(start) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n) {
-    throw new IndexError(`narrow: start ${start} + length ${length} exceeds dim ${d} of size ${n} (tensor ${fmt(x.shape)}); need 0 <= start and start + length <= ${n}.`);
+    throw new IndexError(
+      `narrow: start ${start} + length ${length} exceeds dim ${d} of size ${n} (tensor ${fmt(x.shape)}); need 0 <= start and start + length <= ${n}.`,
+    );
   }
   return slice(x, d, s, s + length);
 }

@@ -9,7 +9,8 @@ import { BACKENDS, type FloatType, TOL, assertClose, checkCase, loadFixture } fr
 const F = tl.F;
 
 describe("batch_norm and layer_norm fixtures", () => {
-  const bn = loadFixture("batch_norm"), ln = loadFixture("layer_norm");
+  const bn = loadFixture("batch_norm"),
+    ln = loadFixture("layer_norm");
   for (const backend of BACKENDS) {
     for (const dtype of ["float64", "float32"] as FloatType[]) {
       for (const c of bn.cases) {
@@ -20,7 +21,13 @@ describe("batch_norm and layer_norm fixtures", () => {
           checkCase(c, dtype, (ins) => {
             rm = ins.running_mean;
             rv = ins.running_var;
-            return F.batchNorm(ins.input!, rm ?? null, rv ?? null, { weight: ins.weight ?? null, bias: ins.bias ?? null, training: a.training, momentum: a.momentum, eps: a.eps });
+            return F.batchNorm(ins.input!, rm ?? null, rv ?? null, {
+              weight: ins.weight ?? null,
+              bias: ins.bias ?? null,
+              training: a.training,
+              momentum: a.momentum,
+              eps: a.eps,
+            });
           });
           if (c.outputs.running_mean) assertClose(rm, c.outputs.running_mean, TOL[dtype], `${c.name} running_mean`);
           if (c.outputs.running_var) assertClose(rv, c.outputs.running_var, TOL[dtype], `${c.name} running_var`);
@@ -45,7 +52,8 @@ describe("norm gradcheck (float64)", () => {
   });
   it("batchNorm eval", () => {
     tl.manualSeed(3);
-    const rm = tl.randn([2], { dtype: "float64" }), rv = tl.rand([2], { dtype: "float64" }).add(0.5);
+    const rm = tl.randn([2], { dtype: "float64" }),
+      rv = tl.rand([2], { dtype: "float64" }).add(0.5);
     tl.gradCheck((x, w) => F.batchNorm(x, rm, rv, { weight: w, training: false }), [r([4, 2]), r([2])]);
   });
   it("layerNorm over two dims", () => {

@@ -39,15 +39,24 @@ function batchNormOf(x: Tensor, runningMean: Tensor | null, runningVar: Tensor |
   requireFloat("batchNorm", x);
   if (x.ndim < 2) throw new ShapeError(`batchNorm: expected an input of at least 2 dims [N, C, ...], got ${fmt(x.shape)}.`);
   const C = x.shape[1]!;
-  for (const [name, t] of [["runningMean", runningMean], ["runningVar", runningVar], ["weight", weight], ["bias", bias]] as const) {
-    if (t && (t.ndim !== 1 || t.shape[0] !== C)) throw new ShapeError(`batchNorm: ${name} must have shape [${C}] (one per channel of input ${fmt(x.shape)}), got ${fmt(t.shape)}.`);
+  for (const [name, t] of [
+    ["runningMean", runningMean],
+    ["runningVar", runningVar],
+    ["weight", weight],
+    ["bias", bias],
+  ] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== C))
+      throw new ShapeError(`batchNorm: ${name} must have shape [${C}] (one per channel of input ${fmt(x.shape)}), got ${fmt(t.shape)}.`);
   }
   const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
   const chan = (t: Tensor): Tensor => reshape(t, [C, ...x.shape.slice(2).map(() => 1)]);
   let m: Tensor, v: Tensor;
   if (training) {
     const n = numelOf(dims.map((d) => x.shape[d]!));
-    if (n <= 1) throw new ValueError(`batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}. Use a batch larger than 1, or call eval().`);
+    if (n <= 1)
+      throw new ValueError(
+        `batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}. Use a batch larger than 1, or call eval().`,
+      );
     m = mean(x, dims, true);
     const d = sub(x, m);
     v = mean(mul(d, d), dims, true);
@@ -58,7 +67,10 @@ function batchNormOf(x: Tensor, runningMean: Tensor | null, runningVar: Tensor |
       });
     }
   } else {
-    if (!runningMean || !runningVar) throw new ValueError(`batchNorm: running statistics are needed in eval mode (training=false). Pass runningMean and runningVar, or training: true.`);
+    if (!runningMean || !runningVar)
+      throw new ValueError(
+        `batchNorm: running statistics are needed in eval mode (training=false). Pass runningMean and runningVar, or training: true.`,
+      );
     m = chan(runningMean);
     v = chan(runningVar);
   }
@@ -76,15 +88,25 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
   return asOp("layerNorm", () => layerNormOf(x, normalizedShape, weight, bias, eps));
 }
 
-function layerNormOf(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null | undefined, bias: Tensor | null | undefined, eps: number): Tensor {
+function layerNormOf(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null | undefined,
+  bias: Tensor | null | undefined,
+  eps: number,
+): Tensor {
   requireFloat("layerNorm", x);
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.ndim - k);
   if (k === 0 || k > x.ndim || tail.some((d, i) => d !== normalizedShape[i])) {
     throw new ShapeError(`layerNorm: normalizedShape ${fmt(normalizedShape)} must match the last ${k} dims of the input ${fmt(x.shape)}.`);
   }
-  for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
-    if (t && (t.ndim !== k || t.shape.some((d, i) => d !== normalizedShape[i]))) throw new ShapeError(`layerNorm: ${name} must have shape ${fmt(normalizedShape)}, got ${fmt(t.shape)}.`);
+  for (const [name, t] of [
+    ["weight", weight],
+    ["bias", bias],
+  ] as const) {
+    if (t && (t.ndim !== k || t.shape.some((d, i) => d !== normalizedShape[i])))
+      throw new ShapeError(`layerNorm: ${name} must have shape ${fmt(normalizedShape)}, got ${fmt(t.shape)}.`);
   }
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
   const m = mean(x, dims, true);
@@ -95,4 +117,3 @@ function layerNormOf(x: Tensor, normalizedShape: readonly number[], weight: Tens
   if (bias) y = add(y, bias);
   return y;
 }
-

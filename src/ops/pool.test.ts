@@ -14,9 +14,23 @@ function pool(c: FixtureCase, nd: 1 | 2 | 3, x: tl.Tensor): tl.Tensor | [tl.Tens
   const kind = c.call.replace("torch.nn.functional.", "").replace(/_pool\dd$/, "");
   switch (kind) {
     case "max":
-      return [F.maxPool1d, F.maxPool2d, F.maxPool3d][nd - 1]!(x, { kernelSize: a.kernel_size, stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceil_mode, returnIndices: a.return_indices } as never);
+      return [F.maxPool1d, F.maxPool2d, F.maxPool3d][nd - 1]!(x, {
+        kernelSize: a.kernel_size,
+        stride: a.stride,
+        padding: a.padding,
+        dilation: a.dilation,
+        ceilMode: a.ceil_mode,
+        returnIndices: a.return_indices,
+      } as never);
     case "avg":
-      return [F.avgPool1d, F.avgPool2d, F.avgPool3d][nd - 1]!(x, { kernelSize: a.kernel_size, stride: a.stride, padding: a.padding, ceilMode: a.ceil_mode, countIncludePad: a.count_include_pad, divisorOverride: a.divisor_override });
+      return [F.avgPool1d, F.avgPool2d, F.avgPool3d][nd - 1]!(x, {
+        kernelSize: a.kernel_size,
+        stride: a.stride,
+        padding: a.padding,
+        ceilMode: a.ceil_mode,
+        countIncludePad: a.count_include_pad,
+        divisorOverride: a.divisor_override,
+      });
     case "adaptive_avg":
       return [F.adaptiveAvgPool1d, F.adaptiveAvgPool2d, F.adaptiveAvgPool3d][nd - 1]!(x, a.output_size);
     case "adaptive_max":
@@ -27,8 +41,16 @@ function pool(c: FixtureCase, nd: 1 | 2 | 3, x: tl.Tensor): tl.Tensor | [tl.Tens
 }
 
 const families = [
-  ["max_pool1d", 1], ["max_pool2d", 2], ["max_pool3d", 3], ["avg_pool1d", 1], ["avg_pool2d", 2], ["avg_pool3d", 3],
-  ["adaptive_avg_pool1d", 1], ["adaptive_avg_pool2d", 2], ["adaptive_avg_pool3d", 3], ["adaptive_max_pool2d", 2],
+  ["max_pool1d", 1],
+  ["max_pool2d", 2],
+  ["max_pool3d", 3],
+  ["avg_pool1d", 1],
+  ["avg_pool2d", 2],
+  ["avg_pool3d", 3],
+  ["adaptive_avg_pool1d", 1],
+  ["adaptive_avg_pool2d", 2],
+  ["adaptive_avg_pool3d", 3],
+  ["adaptive_max_pool2d", 2],
 ] as const;
 
 for (const [family, nd] of families) {
@@ -70,11 +92,20 @@ describe("pooling gradcheck (float64)", () => {
 
 describe("pooling errors", () => {
   it("a bare kernel size (PyTorch's positional argument) is refused with the object form to use", () => {
-    assert.throws(() => F.maxPool2d(tl.ones([1, 1, 4, 4]), 2 as never), /maxPool2d: expected an options object such as \{ kernelSize: 2 \}, got 2\. Pass F\.maxPool2d\(x, \{ kernelSize: 2 \}\)/);
-    assert.throws(() => F.avgPool2d(tl.ones([1, 1, 4, 4]), {} as never), /avgPool2d: kernelSize must be an integer >= 1 or a list of 2 of them, got undefined/);
+    assert.throws(
+      () => F.maxPool2d(tl.ones([1, 1, 4, 4]), 2 as never),
+      /maxPool2d: expected an options object such as \{ kernelSize: 2 \}, got 2\. Pass F\.maxPool2d\(x, \{ kernelSize: 2 \}\)/,
+    );
+    assert.throws(
+      () => F.avgPool2d(tl.ones([1, 1, 4, 4]), {} as never),
+      /avgPool2d: kernelSize must be an integer >= 1 or a list of 2 of them, got undefined/,
+    );
   });
   it("padding larger than half the kernel", () => {
-    assert.throws(() => F.maxPool2d(tl.ones([1, 1, 6, 6]), { kernelSize: 2, padding: 2 }), /maxPool2d: padding 2 must be at most half the kernel size \(2\)/);
+    assert.throws(
+      () => F.maxPool2d(tl.ones([1, 1, 6, 6]), { kernelSize: 2, padding: 2 }),
+      /maxPool2d: padding 2 must be at most half the kernel size \(2\)/,
+    );
   });
   it("window larger than the input", () => {
     assert.throws(() => F.avgPool1d(tl.ones([1, 1, 3]), { kernelSize: 5 }), /avgPool1d: output size along spatial dim 0 would be 0 <= 0/);

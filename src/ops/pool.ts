@@ -47,7 +47,9 @@ function poolOutputSize(n: number, k: number, s: number, p: number, d: number, c
 function checkInput(op: string, nd: number, x: Tensor): void {
   requireFloat(op, x);
   if (x.ndim !== nd + 1 && x.ndim !== nd + 2) {
-    throw new ShapeError(`${op}: expected a ${nd + 1}-D or ${nd + 2}-D input ([C, ...] or [N, C, ...] with ${nd} spatial dims), got ${fmt(x.shape)}.`);
+    throw new ShapeError(
+      `${op}: expected a ${nd + 1}-D or ${nd + 2}-D input ([C, ...] or [N, C, ...] with ${nd} spatial dims), got ${fmt(x.shape)}.`,
+    );
   }
 }
 
@@ -59,30 +61,47 @@ interface Windows {
 /** Pooling options come as an object (PyTorch's positional kernel_size is { kernelSize }). */
 function checkOptions(op: string, o: unknown): void {
   if (typeof o !== "object" || o === null || Array.isArray(o)) {
-    throw new ValueError(`${op}: expected an options object such as { kernelSize: 2 }, got ${JSON.stringify(o)}. Pass F.${op}(x, { kernelSize: ${JSON.stringify(o)} }).`);
+    throw new ValueError(
+      `${op}: expected an options object such as { kernelSize: 2 }, got ${JSON.stringify(o)}. Pass F.${op}(x, { kernelSize: ${JSON.stringify(o)} }).`,
+    );
   }
 }
 
 /** Regular (strided) windows: start = o * s - p, k taps dilated by d. */
-function stridedWindows(op: string, nd: number, x: Tensor, kernelSize: IntOrTuple, strideOpt: IntOrTuple | null | undefined, paddingOpt: IntOrTuple, dilationOpt: IntOrTuple, ceil: boolean): Windows & { k: number[]; s: number[]; p: number[] } {
+function stridedWindows(
+  op: string,
+  nd: number,
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  strideOpt: IntOrTuple | null | undefined,
+  paddingOpt: IntOrTuple,
+  dilationOpt: IntOrTuple,
+  ceil: boolean,
+): Windows & { k: number[]; s: number[]; p: number[] } {
   checkInput(op, nd, x);
   // PyTorch's max and avg pools take an empty batch, nothing else empty (unbatched: no empty dim)
   const batched = x.ndim === nd + 2;
   const emptyDim = x.shape.findIndex((n, i) => n === 0 && !(batched && i === 0));
   if (emptyDim >= 0) {
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty dim (${emptyDim}); only the batch dim of ${nd + 2}-D [N, C, ...] input may be 0, as in PyTorch.`);
+    throw new ShapeError(
+      `${op}: input ${fmt(x.shape)} has an empty dim (${emptyDim}); only the batch dim of ${nd + 2}-D [N, C, ...] input may be 0, as in PyTorch.`,
+    );
   }
   const k = perDim(op, "kernelSize", kernelSize, nd, 1);
   const s = strideOpt === null || strideOpt === undefined ? k : perDim(op, "stride", strideOpt, nd, 1);
   const p = perDim(op, "padding", paddingOpt, nd, 0);
   const d = perDim(op, "dilation", dilationOpt, nd, 1);
   p.forEach((pi, i) => {
-    if (pi > Math.floor(k[i]! / 2)) throw new ValueError(`${op}: padding ${pi} must be at most half the kernel size (${k[i]}) in dim ${i}, as in PyTorch.`);
+    if (pi > Math.floor(k[i]! / 2))
+      throw new ValueError(`${op}: padding ${pi} must be at most half the kernel size (${k[i]}) in dim ${i}, as in PyTorch.`);
   });
   const spatial = x.shape.slice(x.ndim - nd);
   const outSize = spatial.map((n, i) => poolOutputSize(n, k[i]!, s[i]!, p[i]!, d[i]!, ceil));
   outSize.forEach((o, i) => {
-    if (o <= 0) throw new ShapeError(`${op}: output size along spatial dim ${i} would be ${o} <= 0 for input ${fmt(x.shape)}: ${formulaText(spatial[i]!, k[i]!, s[i]!, p[i]!, d[i]!)}. Use a smaller kernel or more padding.`);
+    if (o <= 0)
+      throw new ShapeError(
+        `${op}: output size along spatial dim ${i} would be ${o} <= 0 for input ${fmt(x.shape)}: ${formulaText(spatial[i]!, k[i]!, s[i]!, p[i]!, d[i]!)}. Use a smaller kernel or more padding.`,
+      );
   });
   const start = outSize.map((o, i) => Int32Array.from({ length: o }, (_, j) => j * s[i]! - p[i]!));
   const count = outSize.map((o, i) => new Int32Array(o).fill(k[i]!));
@@ -95,18 +114,28 @@ function stridedWindows(op: string, nd: number, x: Tensor, kernelSize: IntOrTupl
  * `spatialOnly`: only the spatial dims must be non-empty (PyTorch's adaptive avg pool in 1-2
  * dims); otherwise every dim but the first (its adaptive max pools and 3-d avg pool).
  */
-function adaptiveWindows(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[], spatialOnly: boolean): Windows {
+function adaptiveWindows(
+  op: string,
+  nd: number,
+  x: Tensor,
+  outputSize: number | readonly (number | null)[],
+  spatialOnly: boolean,
+): Windows {
   checkInput(op, nd, x);
   const spatial = x.shape.slice(x.ndim - nd);
   const from = spatialOnly ? x.ndim - nd : 1;
   const emptyDim = x.shape.findIndex((n, i) => n === 0 && i >= from);
   if (emptyDim >= 0) {
     const which = spatialOnly ? "every spatial dim" : "every dim but the first";
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} has an empty dim (${emptyDim}); ${op} needs ${which} non-empty, as in PyTorch (a window over nothing has no value).`);
+    throw new ShapeError(
+      `${op}: input ${fmt(x.shape)} has an empty dim (${emptyDim}); ${op} needs ${which} non-empty, as in PyTorch (a window over nothing has no value).`,
+    );
   }
   const req = typeof outputSize === "number" ? new Array<number>(nd).fill(outputSize) : outputSize.map((v, i) => v ?? spatial[i]!);
   if (req.length !== nd || req.some((v) => !Number.isInteger(v) || v <= 0)) {
-    throw new ValueError(`${op}: outputSize must be a positive integer or ${nd} of them (null keeps a dim), got ${JSON.stringify(outputSize)}.`);
+    throw new ValueError(
+      `${op}: outputSize must be a positive integer or ${nd} of them (null keeps a dim), got ${JSON.stringify(outputSize)}.`,
+    );
   }
   // the window tables and divisors below are output-sized: check before building them
   const outShape = [...x.shape.slice(0, x.ndim - nd), ...req];
@@ -114,7 +143,10 @@ function adaptiveWindows(op: string, nd: number, x: Tensor, outputSize: number |
   const start = req.map((o, i) => Int32Array.from({ length: o }, (_, j) => Math.floor((j * spatial[i]!) / o)));
   const count = req.map((o, i) => Int32Array.from({ length: o }, (_, j) => Math.ceil(((j + 1) * spatial[i]!) / o) - start[i]![j]!));
   const lead = x.shape.slice(0, x.ndim - nd);
-  return { g: { planes: numelOf(lead), inSize: spatial, outSize: req, start, count, dilation: new Array<number>(nd).fill(1) }, outShape: [...lead, ...req] };
+  return {
+    g: { planes: numelOf(lead), inSize: spatial, outSize: req, start, count, dilation: new Array<number>(nd).fill(1) },
+    outShape: [...lead, ...req],
+  };
 }
 
 /** Max over windows; indices are flat positions in each input plane (PyTorch's return_indices). */
@@ -122,15 +154,28 @@ function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
   const out = empty(x.dtype, w.outShape);
   const indices = empty("int32", w.outShape);
   kernels().maxPool(x.storage, out.storage, indices.storage as Int32Array, w.g);
-  const plane = numelOf(w.g.inSize), P = w.g.planes;
+  const plane = numelOf(w.g.inSize),
+    P = w.g.planes;
   // dy goes to the argmax of each window: a scatter along the flattened plane. The shortcut runs
   // the kernel on the storages directly: the indices came from maxPool itself, so the op's
   // validation and copy are dead weight.
-  recordFused(name, out, [x], (g) => [() => reshape(scatterAdd(empty(g.dtype, [P, plane]), 1, reshape(indices, [P, -1]), reshape(g, [P, -1])), x.shape)], (g) => [() => {
-    const dx = empty(g.dtype, x.shape);
-    kernels().scatterAdd(dx.storage, [P, plane], 1, indices.storage as Int32Array, [P, indices.storage.length / P], g.storage, [P, g.storage.length / P]);
-    return dx;
-  }], []);
+  recordFused(
+    name,
+    out,
+    [x],
+    (g) => [() => reshape(scatterAdd(empty(g.dtype, [P, plane]), 1, reshape(indices, [P, -1]), reshape(g, [P, -1])), x.shape)],
+    (g) => [
+      () => {
+        const dx = empty(g.dtype, x.shape);
+        kernels().scatterAdd(dx.storage, [P, plane], 1, indices.storage as Int32Array, [P, indices.storage.length / P], g.storage, [
+          P,
+          g.storage.length / P,
+        ]);
+        return dx;
+      },
+    ],
+    [],
+  );
   return [out, indices];
 }
 
@@ -144,11 +189,19 @@ function avgPoolWith(name: string, x: Tensor, w: Windows, divisor: Float64Array)
 function avgPoolBackward(dy: Tensor, inShape: readonly number[], w: Windows, divisor: Float64Array): Tensor {
   const dx = empty(dy.dtype, inShape);
   kernels().avgPoolBackward(dy.storage, dx.storage, divisor, w.g);
-  return record("AvgPoolBackwardBackward0", dx, [dy], (gg) => [() => {
-    const out = empty(gg.dtype, w.outShape);
-    kernels().avgPool(gg.storage, out.storage, divisor, w.g);
-    return out;
-  }], []);
+  return record(
+    "AvgPoolBackwardBackward0",
+    dx,
+    [dy],
+    (gg) => [
+      () => {
+        const out = empty(gg.dtype, w.outShape);
+        kernels().avgPool(gg.storage, out.storage, divisor, w.g);
+        return out;
+      },
+    ],
+    [],
+  );
 }
 
 export function maxPoolNd(op: string, nd: number, x: Tensor, o: MaxPoolOptions & { returnIndices?: boolean }): Tensor | [Tensor, Tensor] {
@@ -169,18 +222,23 @@ function avgPoolOf(op: string, nd: number, x: Tensor, o: AvgPoolOptions): Tensor
   const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, 1, o.ceilMode ?? false);
   if (nd === 3 && w.g.inSize.some((n, i) => n < w.k[i]!)) {
     // PyTorch's avg_pool3d (alone among the pools) compares the kernel with the unpadded input
-    throw new ShapeError(`${op}: input ${fmt(x.shape)} is smaller than the kernel ${fmt(w.k)} in its spatial dims ${fmt(w.g.inSize)}; avgPool3d needs every kernel size at most the input's (padding does not count), as PyTorch. Use a smaller kernel.`);
+    throw new ShapeError(
+      `${op}: input ${fmt(x.shape)} is smaller than the kernel ${fmt(w.k)} in its spatial dims ${fmt(w.g.inSize)}; avgPool3d needs every kernel size at most the input's (padding does not count), as PyTorch. Use a smaller kernel.`,
+    );
   }
   const includePad = o.countIncludePad ?? true;
   if (o.divisorOverride !== undefined && o.divisorOverride !== null && !(Number.isInteger(o.divisorOverride) && o.divisorOverride > 0)) {
     throw new ValueError(`${op}: divisorOverride must be a positive integer, got ${o.divisorOverride}.`);
   }
   // PyTorch's divisor: the window clipped to the padded input (count_include_pad) or to the input
-  const perDimCount = w.g.outSize.map((out, d) => Float64Array.from({ length: out }, (_, j) => {
-    const n = w.g.inSize[d]!, start = w.g.start[d]![j]!;
-    const end = Math.min(start + w.k[d]!, n + w.p[d]!);
-    return includePad ? end - start : Math.min(end, n) - Math.max(start, 0);
-  }));
+  const perDimCount = w.g.outSize.map((out, d) =>
+    Float64Array.from({ length: out }, (_, j) => {
+      const n = w.g.inSize[d]!,
+        start = w.g.start[d]![j]!;
+      const end = Math.min(start + w.k[d]!, n + w.p[d]!);
+      return includePad ? end - start : Math.min(end, n) - Math.max(start, 0);
+    }),
+  );
   const divisor = new Float64Array(numelOf(w.g.outSize));
   const oc = new Array<number>(nd).fill(0);
   for (let i = 0; i < divisor.length; i++) {
@@ -205,7 +263,13 @@ function adaptiveAvgPoolOf(op: string, nd: number, x: Tensor, outputSize: number
   return avgPoolWith("AdaptiveAvgPoolBackward0", x, w, divisor);
 }
 
-export function adaptiveMaxPoolNd(op: string, nd: number, x: Tensor, outputSize: number | readonly (number | null)[], returnIndices = false): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPoolNd(
+  op: string,
+  nd: number,
+  x: Tensor,
+  outputSize: number | readonly (number | null)[],
+  returnIndices = false,
+): Tensor | [Tensor, Tensor] {
   return asOp(op, () => {
     const w = adaptiveWindows(op, nd, x, outputSize, false);
     const [out, idx] = maxPoolWith("AdaptiveMaxPoolBackward0", x, w);

@@ -32,12 +32,15 @@ import { mm } from "./matmul.js";
 import { empty, lazy } from "./op.js";
 
 function checkSame(op: string, ref: Tensor, name: string, t: Tensor, shape: readonly number[]): void {
-  if (t.dtype !== ref.dtype) throw new DTypeError(`${op}: ${name} is ${t.dtype} but the gates are ${ref.dtype}; use one dtype (cast with .to("${ref.dtype}")).`);
-  if (t.ndim !== shape.length || t.shape.some((d, i) => d !== shape[i])) throw new ShapeError(`${op}: ${name} must be ${fmt(shape)} to go with gates ${fmt(ref.shape)}, got ${fmt(t.shape)}.`);
+  if (t.dtype !== ref.dtype)
+    throw new DTypeError(`${op}: ${name} is ${t.dtype} but the gates are ${ref.dtype}; use one dtype (cast with .to("${ref.dtype}")).`);
+  if (t.ndim !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+    throw new ShapeError(`${op}: ${name} must be ${fmt(shape)} to go with gates ${fmt(ref.shape)}, got ${fmt(t.shape)}.`);
 }
 
 function gateDims(op: string, gates: Tensor, G: number): [number, number] {
-  if (gates.ndim !== 2 || gates.shape[1]! % G !== 0 || gates.shape[1] === 0) throw new ShapeError(`${op}: gate pre-activations must be [batch, ${G} * hidden], got ${fmt(gates.shape)}.`);
+  if (gates.ndim !== 2 || gates.shape[1]! % G !== 0 || gates.shape[1] === 0)
+    throw new ShapeError(`${op}: gate pre-activations must be [batch, ${G} * hidden], got ${fmt(gates.shape)}.`);
   return [gates.shape[0]!, gates.shape[1]! / G];
 }
 
@@ -50,23 +53,44 @@ export function lstmCell(gates: Tensor, c: Tensor): Tensor {
   const [B, H] = gateDims("lstmCell", gates, 4);
   checkSame("lstmCell", gates, "c", c, [B, H]);
   const hc = empty(gates.dtype, [2, B, H]);
-  const h1 = hc.storage.subarray(0, B * H), c1 = hc.storage.subarray(B * H);
+  const h1 = hc.storage.subarray(0, B * H),
+    c1 = hc.storage.subarray(B * H);
   kernels().lstmCell(gates.storage, c.storage, c1, h1, B, H);
-  return recordFused("LstmCellBackward", hc, [gates, c], (ghc) => {
-    const i = sigmoid(block(gates, 0, H)), f = sigmoid(block(gates, 1, H)), g = tanh(block(gates, 2, H)), o = sigmoid(block(gates, 3, H));
-    const t = tanh(select(hc, 0, 1)), dh = select(ghc, 0, 0);
-    const d = add(select(ghc, 0, 1), mul(mul(dh, o), sub(1, mul(t, t))));
-    const dgates = cat([mul(mul(d, g), mul(i, sub(1, i))), mul(mul(d, c), mul(f, sub(1, f))), mul(mul(d, i), sub(1, mul(g, g))), mul(mul(dh, t), mul(o, sub(1, o)))], 1);
-    return [() => dgates, () => mul(d, f)];
-  }, (ghc) => {
-    const both = lazy(() => {
-      const dgates = empty(gates.dtype, gates.shape), dc = empty(gates.dtype, [B, H]);
-      const s = ghc.storage;
-      kernels().lstmCellBackward(gates.storage, c.storage, c1, s.subarray(0, B * H), s.subarray(B * H), dgates.storage, dc.storage, B, H);
-      return [dgates, dc] as const;
-    });
-    return [() => both()[0], () => both()[1]];
-  }, [gates, c, hc]);
+  return recordFused(
+    "LstmCellBackward",
+    hc,
+    [gates, c],
+    (ghc) => {
+      const i = sigmoid(block(gates, 0, H)),
+        f = sigmoid(block(gates, 1, H)),
+        g = tanh(block(gates, 2, H)),
+        o = sigmoid(block(gates, 3, H));
+      const t = tanh(select(hc, 0, 1)),
+        dh = select(ghc, 0, 0);
+      const d = add(select(ghc, 0, 1), mul(mul(dh, o), sub(1, mul(t, t))));
+      const dgates = cat(
+        [
+          mul(mul(d, g), mul(i, sub(1, i))),
+          mul(mul(d, c), mul(f, sub(1, f))),
+          mul(mul(d, i), sub(1, mul(g, g))),
+          mul(mul(dh, t), mul(o, sub(1, o))),
+        ],
+        1,
+      );
+      return [() => dgates, () => mul(d, f)];
+    },
+    (ghc) => {
+      const both = lazy(() => {
+        const dgates = empty(gates.dtype, gates.shape),
+          dc = empty(gates.dtype, [B, H]);
+        const s = ghc.storage;
+        kernels().lstmCellBackward(gates.storage, c.storage, c1, s.subarray(0, B * H), s.subarray(B * H), dgates.storage, dc.storage, B, H);
+        return [dgates, dc] as const;
+      });
+      return [() => both()[0], () => both()[1]];
+    },
+    [gates, c, hc],
+  );
 }
 
 /** One GRU step's pointwise math: h1 [B, H] from xg, hg [B, 3H] (biases included) and h [B, H]. */
@@ -76,29 +100,38 @@ export function gruCell(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
   checkSame("gruCell", xg, "h", h, [B, H]);
   const h1 = empty(xg.dtype, [B, H]);
   kernels().gruCell(xg.storage, hg.storage, h.storage, h1.storage, B, H);
-  return recordFused("GruCellBackward", h1, [xg, hg, h], (dh1) => {
-    const r = sigmoid(add(block(xg, 0, H), block(hg, 0, H)));
-    const z = sigmoid(add(block(xg, 1, H), block(hg, 1, H)));
-    const hn = block(hg, 2, H);
-    const n = tanh(add(block(xg, 2, H), mul(r, hn)));
-    const dn = mul(mul(dh1, sub(1, z)), sub(1, mul(n, n)));
-    const dr = mul(mul(dn, hn), mul(r, sub(1, r)));
-    const dz = mul(mul(dh1, sub(h, n)), mul(z, sub(1, z)));
-    return [() => cat([dr, dz, dn], 1), () => cat([dr, dz, mul(dn, r)], 1), () => mul(dh1, z)];
-  }, (dh1) => {
-    const all = lazy(() => {
-      const dxg = empty(xg.dtype, xg.shape), dhg = empty(xg.dtype, xg.shape), dh = empty(xg.dtype, [B, H]);
-      kernels().gruCellBackward(xg.storage, hg.storage, h.storage, dh1.storage, dxg.storage, dhg.storage, dh.storage, B, H);
-      return [dxg, dhg, dh] as const;
-    });
-    return [() => all()[0], () => all()[1], () => all()[2]];
-  });
+  return recordFused(
+    "GruCellBackward",
+    h1,
+    [xg, hg, h],
+    (dh1) => {
+      const r = sigmoid(add(block(xg, 0, H), block(hg, 0, H)));
+      const z = sigmoid(add(block(xg, 1, H), block(hg, 1, H)));
+      const hn = block(hg, 2, H);
+      const n = tanh(add(block(xg, 2, H), mul(r, hn)));
+      const dn = mul(mul(dh1, sub(1, z)), sub(1, mul(n, n)));
+      const dr = mul(mul(dn, hn), mul(r, sub(1, r)));
+      const dz = mul(mul(dh1, sub(h, n)), mul(z, sub(1, z)));
+      return [() => cat([dr, dz, dn], 1), () => cat([dr, dz, mul(dn, r)], 1), () => mul(dh1, z)];
+    },
+    (dh1) => {
+      const all = lazy(() => {
+        const dxg = empty(xg.dtype, xg.shape),
+          dhg = empty(xg.dtype, xg.shape),
+          dh = empty(xg.dtype, [B, H]);
+        kernels().gruCellBackward(xg.storage, hg.storage, h.storage, dh1.storage, dxg.storage, dhg.storage, dh.storage, B, H);
+        return [dxg, dhg, dh] as const;
+      });
+      return [() => all()[0], () => all()[1], () => all()[2]];
+    },
+  );
 }
 
 // ---------------------------------------------------------------- a whole layer over a sequence
 
 function checkSequence(op: string, xg: Tensor, G: number, h0: Tensor, wHh: Tensor): [number, number, number] {
-  if (xg.ndim !== 3 || xg.shape[2]! % G !== 0 || xg.shape[2] === 0) throw new ShapeError(`${op}: input gates must be [seq, batch, ${G} * hidden], got ${fmt(xg.shape)}.`);
+  if (xg.ndim !== 3 || xg.shape[2]! % G !== 0 || xg.shape[2] === 0)
+    throw new ShapeError(`${op}: input gates must be [seq, batch, ${G} * hidden], got ${fmt(xg.shape)}.`);
   const [T, B] = xg.shape as [number, number];
   const H = xg.shape[2]! / G;
   checkSame(op, xg, "h0", h0, [B, H]);
@@ -121,14 +154,39 @@ export function lstmSequence(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, re
   const gates = empty(dt, [T, B, 4 * H]); // kept for the backward
   kernels().lstmSequence(xg.storage, h0.storage, c0.storage, wHh.storage, out.storage, gates.storage, T, B, H, reverse);
   // the rule re-runs the sequence with the step ops and differentiates that
-  return recordFused("LstmSequenceBackward", out, [xg, h0, c0, wHh], (gOut) => recomputeGrads(() => lstmSequenceComposite(xg, h0, c0, wHh, reverse), [xg, h0, c0, wHh], gOut), (gOut) => {
-    const all = lazy(() => {
-      const dxg = empty(dt, [T, B, 4 * H]), dh0 = empty(dt, [B, H]), dc0 = empty(dt, [B, H]), dw = empty(dt, [4 * H, H]);
-      kernels().lstmSequenceBackward(wHh.storage, gates.storage, out.storage, h0.storage, c0.storage, gOut.storage, dxg.storage, dh0.storage, dc0.storage, dw.storage, T, B, H, reverse);
-      return [dxg, dh0, dc0, dw];
-    });
-    return [0, 1, 2, 3].map((i) => () => all()[i]!);
-  }, [xg, h0, c0, wHh]);
+  return recordFused(
+    "LstmSequenceBackward",
+    out,
+    [xg, h0, c0, wHh],
+    (gOut) => recomputeGrads(() => lstmSequenceComposite(xg, h0, c0, wHh, reverse), [xg, h0, c0, wHh], gOut),
+    (gOut) => {
+      const all = lazy(() => {
+        const dxg = empty(dt, [T, B, 4 * H]),
+          dh0 = empty(dt, [B, H]),
+          dc0 = empty(dt, [B, H]),
+          dw = empty(dt, [4 * H, H]);
+        kernels().lstmSequenceBackward(
+          wHh.storage,
+          gates.storage,
+          out.storage,
+          h0.storage,
+          c0.storage,
+          gOut.storage,
+          dxg.storage,
+          dh0.storage,
+          dc0.storage,
+          dw.storage,
+          T,
+          B,
+          H,
+          reverse,
+        );
+        return [dxg, dh0, dc0, dw];
+      });
+      return [0, 1, 2, 3].map((i) => () => all()[i]!);
+    },
+    [xg, h0, c0, wHh],
+  );
 }
 
 /**
@@ -143,21 +201,47 @@ export function gruSequence(xg: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor | n
   const hg = empty(dt, [T, B, 3 * H]); // h W_hh^T + b_hh per step, kept for the backward
   kernels().gruSequence(xg.storage, h0.storage, wHh.storage, bHh?.storage ?? null, out.storage, hg.storage, T, B, H, reverse);
   const inputs = bHh ? [xg, h0, wHh, bHh] : [xg, h0, wHh];
-  return recordFused("GruSequenceBackward", out, inputs, (gOut) => recomputeGrads(() => gruSequenceComposite(xg, h0, wHh, bHh, reverse), inputs, gOut), (gOut) => {
-    const all = lazy(() => {
-      const dxg = empty(dt, [T, B, 3 * H]), dh0 = empty(dt, [B, H]), dw = empty(dt, [3 * H, H]), db = bHh ? empty(dt, [3 * H]) : null;
-      kernels().gruSequenceBackward(xg.storage, wHh.storage, hg.storage, out.storage, h0.storage, gOut.storage, dxg.storage, dh0.storage, dw.storage, db?.storage ?? null, T, B, H, reverse);
-      return db ? [dxg, dh0, dw, db] : [dxg, dh0, dw];
-    });
-    return inputs.map((_, i) => () => all()[i]!);
-  });
+  return recordFused(
+    "GruSequenceBackward",
+    out,
+    inputs,
+    (gOut) => recomputeGrads(() => gruSequenceComposite(xg, h0, wHh, bHh, reverse), inputs, gOut),
+    (gOut) => {
+      const all = lazy(() => {
+        const dxg = empty(dt, [T, B, 3 * H]),
+          dh0 = empty(dt, [B, H]),
+          dw = empty(dt, [3 * H, H]),
+          db = bHh ? empty(dt, [3 * H]) : null;
+        kernels().gruSequenceBackward(
+          xg.storage,
+          wHh.storage,
+          hg.storage,
+          out.storage,
+          h0.storage,
+          gOut.storage,
+          dxg.storage,
+          dh0.storage,
+          dw.storage,
+          db?.storage ?? null,
+          T,
+          B,
+          H,
+          reverse,
+        );
+        return db ? [dxg, dh0, dw, db] : [dxg, dh0, dw];
+      });
+      return inputs.map((_, i) => () => all()[i]!);
+    },
+  );
 }
 
 /** The same sequence with the step ops (differentiable backward), for createGraph. */
 function lstmSequenceComposite(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, reverse: boolean): Tensor {
   const T = xg.shape[0]!;
-  const hs = new Array<Tensor>(T), cs = new Array<Tensor>(T);
-  let h = h0, c = c0;
+  const hs = new Array<Tensor>(T),
+    cs = new Array<Tensor>(T);
+  let h = h0,
+    c = c0;
   for (let k = 0; k < T; k++) {
     const t = timeOf(k, T, reverse);
     const hc = lstmCell(add(select(xg, 0, t), mm(h, wHh, false, true)), c);

@@ -29,8 +29,26 @@ describe("reduce gradcheck (float64)", () => {
     ["prod with one zero", (x) => x.prod(), () => f64([1.5, 0, -2, 0.7])],
     ["prod with two zeros", (x) => x.prod(), () => f64([1.5, 0, -2, 0])],
     // rows: no zero, one zero, two zeros
-    ["prod dim 1 with zeros per row", (x) => x.prod(1), () => f64([[1.5, -2, 0.7], [1.5, 0, -2], [0, 3, 0]])],
-    ["prod dim 0 keepdim with zeros", (x) => x.prod(0, true), () => f64([[1.5, 0, 0], [2, 3, 0], [-1, 2, 4]])],
+    [
+      "prod dim 1 with zeros per row",
+      (x) => x.prod(1),
+      () =>
+        f64([
+          [1.5, -2, 0.7],
+          [1.5, 0, -2],
+          [0, 3, 0],
+        ]),
+    ],
+    [
+      "prod dim 0 keepdim with zeros",
+      (x) => x.prod(0, true),
+      () =>
+        f64([
+          [1.5, 0, 0],
+          [2, 3, 0],
+          [-1, 2, 4],
+        ]),
+    ],
     ["max all (no ties)", (x) => x.max(), () => spread([3, 4], 4)],
     ["min all (no ties)", (x) => x.min(), () => spread([3, 4], 4)],
     ["max dim 1", (x) => x.max(1).values, () => spread([3, 4], 5)],
@@ -52,7 +70,15 @@ describe("reduce gradcheck (float64)", () => {
     ["logsumexp all", (x) => x.logsumexp(), x3],
     ["logsumexp dim 1", (x) => x.logsumexp(1), x3],
     ["logsumexp dims [0, 2] keepdim", (x) => x.logsumexp([0, 2], true), x3],
-    ["logsumexp with -Infinity entries", (x) => x.logsumexp(1), () => f64([[0.3, -Infinity, 1.2], [-Infinity, -0.5, 2]])],
+    [
+      "logsumexp with -Infinity entries",
+      (x) => x.logsumexp(1),
+      () =>
+        f64([
+          [0.3, -Infinity, 1.2],
+          [-Infinity, -0.5, 2],
+        ]),
+    ],
     ["logsumexp of large values", (x) => x.logsumexp(0), () => f64([1000.2, 999.7, 1001])],
     ["norm p=2", (x) => x.norm(), x3],
     ["norm fro dim 1", (x) => x.norm("fro", 1), x3],
@@ -79,9 +105,26 @@ describe("reduce values against PyTorch 1.13", () => {
   it("sum of bool and int gives int32 (PyTorch: int64); prod of int too", () => {
     // torch: torch.tensor([True,True,False]).sum() -> tensor(2); int sums and prods -> int64
     exact(T([true, true, false]).sum(), 2, "int32");
-    exact(T([[1, 2], [3, 4]]).sum(0), [4, 6], "int32");
+    exact(
+      T([
+        [1, 2],
+        [3, 4],
+      ]).sum(0),
+      [4, 6],
+      "int32",
+    );
     exact(T([2, 3]).prod(), 6, "int32");
-    exact(T([[1.5, 2], [3, 4]], { dtype: "float64" }).sum(1), [3.5, 7], "float64");
+    exact(
+      T(
+        [
+          [1.5, 2],
+          [3, 4],
+        ],
+        { dtype: "float64" },
+      ).sum(1),
+      [3.5, 7],
+      "float64",
+    );
   });
   it("empty reductions: sum 0, prod 1, mean NaN", () => {
     // torch: torch.tensor([]).sum() -> 0., .prod() -> 1., .mean() -> nan
@@ -105,7 +148,10 @@ describe("reduce values against PyTorch 1.13", () => {
     // torch: tensor([1., nan, 3]).max() -> nan; tensor([[1., nan, 3],[2,5,5]]).max(1) -> values [nan, 5], indices [1, 1]
     close(T([1, NaN, 3]).max(), NaN);
     close(T([1, NaN, 3]).min(), NaN);
-    const [v, i] = T([[1, NaN, 3], [2, 5, 5]]).max(1);
+    const [v, i] = T([
+      [1, NaN, 3],
+      [2, 5, 5],
+    ]).max(1);
     close(v, [NaN, 5]);
     exact(i, [1, 1], "int32");
     // torch: tensor([1., nan, 3]).argmax() -> 1
@@ -116,34 +162,92 @@ describe("reduce values against PyTorch 1.13", () => {
     // torch: tensor([3.,1,3,1]).argmax() -> 0, .argmin() -> 1; tensor([[1.,2],[4,0]]).argmax() -> 2, keepdim -> shape [1,1]
     exact(T([3, 1, 3, 1]).argmax(), 0, "int32");
     exact(T([3, 1, 3, 1]).argmin(), 1);
-    exact(T([[1, 2], [4, 0]]).argmax(), 2);
-    assert.deepEqual(T([[1, 2], [4, 0]]).argmax(undefined, true).shape, [1, 1]);
-    exact(T([[1, 2], [4, 0]]).argmax(1), [1, 0]);
-    exact(T([[1, 2], [4, 0]]).argmin(0, true), [[0, 1]]);
+    exact(
+      T([
+        [1, 2],
+        [4, 0],
+      ]).argmax(),
+      2,
+    );
+    assert.deepEqual(
+      T([
+        [1, 2],
+        [4, 0],
+      ]).argmax(undefined, true).shape,
+      [1, 1],
+    );
+    exact(
+      T([
+        [1, 2],
+        [4, 0],
+      ]).argmax(1),
+      [1, 0],
+    );
+    exact(
+      T([
+        [1, 2],
+        [4, 0],
+      ]).argmin(0, true),
+      [[0, 1]],
+    );
   });
   it("max(dim) sends the whole gradient to the first tie; amax and max() split it evenly", () => {
     // torch: x=[[1.,3,3],[2,2,0]]; x.max(1).values.sum().backward() -> [[0,1,0],[1,0,0]], indices [1, 0]
-    const a = f64([[1, 3, 3], [2, 2, 0]]);
+    const a = f64([
+      [1, 3, 3],
+      [2, 2, 0],
+    ]);
     const r = a.max(1);
     exact(r.indices, [1, 0]);
     r.values.sum().backward();
-    exact(a.grad, [[0, 1, 0], [1, 0, 0]]);
+    exact(a.grad, [
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
     // torch: x.amax(1).sum().backward() -> [[0, .5, .5], [.5, .5, 0]]
-    const b = f64([[1, 3, 3], [2, 2, 0]]);
+    const b = f64([
+      [1, 3, 3],
+      [2, 2, 0],
+    ]);
     b.amax(1).sum().backward();
-    exact(b.grad, [[0, 0.5, 0.5], [0.5, 0.5, 0]]);
+    exact(b.grad, [
+      [0, 0.5, 0.5],
+      [0.5, 0.5, 0],
+    ]);
     // torch: x.max().backward() -> [[0, .5, .5], [0, 0, 0]]
-    const c = f64([[1, 3, 3], [2, 2, 0]]);
+    const c = f64([
+      [1, 3, 3],
+      [2, 2, 0],
+    ]);
     c.max().backward();
-    exact(c.grad, [[0, 0.5, 0.5], [0, 0, 0]]);
+    exact(c.grad, [
+      [0, 0.5, 0.5],
+      [0, 0, 0],
+    ]);
     // torch: x=[[1.,3,3],[0,0,0]]; x.min(1).values.sum().backward() -> [[1,0,0],[1,0,0]], indices [0, 0]
-    const m = f64([[1, 3, 3], [0, 0, 0]]);
+    const m = f64([
+      [1, 3, 3],
+      [0, 0, 0],
+    ]);
     m.min(1).values.sum().backward();
-    exact(m.grad, [[1, 0, 0], [1, 0, 0]]);
+    exact(m.grad, [
+      [1, 0, 0],
+      [1, 0, 0],
+    ]);
     // torch: x.min().backward() -> [[0,0,0],[1/3,1/3,1/3]]
-    const n = f64([[1, 3, 3], [0, 0, 0]]);
+    const n = f64([
+      [1, 3, 3],
+      [0, 0, 0],
+    ]);
     n.min().backward();
-    close(n.grad, [[0, 0, 0], [1 / 3, 1 / 3, 1 / 3]], { atol: 1e-15 });
+    close(
+      n.grad,
+      [
+        [0, 0, 0],
+        [1 / 3, 1 / 3, 1 / 3],
+      ],
+      { atol: 1e-15 },
+    );
   });
   it("prod gradient with zeros is the product of the others", () => {
     // d prod / d x_i = prod_{j != i} x_j
@@ -156,9 +260,17 @@ describe("reduce values against PyTorch 1.13", () => {
     b.prod().backward();
     exact(b.grad, [0, 0, 0, 0]);
     // torch: x=[[2.,0,3],[1,2,3],[0,5,0]]; x.prod(1).sum().backward() -> [[0,6,0],[6,3,2],[0,0,0]]
-    const c = f64([[2, 0, 3], [1, 2, 3], [0, 5, 0]]);
+    const c = f64([
+      [2, 0, 3],
+      [1, 2, 3],
+      [0, 5, 0],
+    ]);
     c.prod(1).sum().backward();
-    exact(c.grad, [[0, 6, 0], [6, 3, 2], [0, 0, 0]]);
+    exact(c.grad, [
+      [0, 6, 0],
+      [6, 3, 2],
+      [0, 0, 0],
+    ]);
   });
   it("prod's second derivative with a zero entry (createGraph)", () => {
     // torch: x=[2.,0,3]; g=grad(x.prod(),x,create_graph=True) -> [0,6,0]; grad(g.sum(),x) -> [3,5,2]
@@ -169,10 +281,19 @@ describe("reduce values against PyTorch 1.13", () => {
     exact(tl.grad(g!.sum(), [x])[0], [3, 5, 2]);
     // torch: x=[[2.,0,3],[1,2,4]]; g=grad(x.prod(1).sum(),x,create_graph=True) -> [[0,6,0],[8,4,2]];
     //        grad(g.sum(),x) -> [[3,5,2],[6,5,3]]
-    const y = f64([[2, 0, 3], [1, 2, 4]]);
+    const y = f64([
+      [2, 0, 3],
+      [1, 2, 4],
+    ]);
     const [gy] = tl.grad(y.prod(1).sum(), [y], undefined, { createGraph: true });
-    exact(gy, [[0, 6, 0], [8, 4, 2]]);
-    exact(tl.grad(gy!.sum(), [y])[0], [[3, 5, 2], [6, 5, 3]]);
+    exact(gy, [
+      [0, 6, 0],
+      [8, 4, 2],
+    ]);
+    exact(tl.grad(gy!.sum(), [y])[0], [
+      [3, 5, 2],
+      [6, 5, 3],
+    ]);
   });
   it("var / std with Bessel's correction by default", () => {
     // torch: tensor([1.,2,3,4]).var() -> 1.6667; unbiased=False -> 1.25; tensor([1.]).var() -> nan
@@ -182,15 +303,35 @@ describe("reduce values against PyTorch 1.13", () => {
     close(d64([1, 2, 3, 4]).var(undefined, { correction: 0 }), 1.25);
     close(d64([1]).var(), NaN);
     // torch: tensor([[1.,2],[3,5]],dtype=float64).std(1) -> [0.7071, 1.4142] = sqrt(0.5), sqrt(2)
-    close(d64([[1, 2], [3, 5]]).std(1), [Math.SQRT1_2, Math.SQRT2], { atol: 1e-15 });
-    close(d64([[1, 2], [3, 5]]).var(0, { keepdim: true }), [[2, 4.5]]);
+    close(
+      d64([
+        [1, 2],
+        [3, 5],
+      ]).std(1),
+      [Math.SQRT1_2, Math.SQRT2],
+      { atol: 1e-15 },
+    );
+    close(
+      d64([
+        [1, 2],
+        [3, 5],
+      ]).var(0, { keepdim: true }),
+      [[2, 4.5]],
+    );
   });
   it("logsumexp handles -Infinity entries and large values", () => {
     // torch: logsumexp([0., -inf, 1.]) -> 1.3133 = log(1 + e); all -inf -> -inf; [1000,1000] -> 1000.6931471805599
     close(d64([0, -Infinity, 1]).logsumexp(0), Math.log(1 + Math.E), { atol: 1e-15 });
     close(d64([-Infinity, -Infinity]).logsumexp(0), -Infinity);
     close(d64([1000, 1000]).logsumexp(0), 1000.6931471805599, { atol: 0, rtol: 1e-15 });
-    close(d64([[0, -Infinity, 1], [-Infinity, -Infinity, -Infinity]]).logsumexp(1, true), [[Math.log(1 + Math.E)], [-Infinity]], { atol: 1e-15 });
+    close(
+      d64([
+        [0, -Infinity, 1],
+        [-Infinity, -Infinity, -Infinity],
+      ]).logsumexp(1, true),
+      [[Math.log(1 + Math.E)], [-Infinity]],
+      { atol: 1e-15 },
+    );
     // torch: x=[0., -inf, 1.]; logsumexp(x,0).backward() -> [0.2689, 0, 0.7311] = softmax
     const x = f64([0, -Infinity, 1]);
     x.logsumexp(0).backward();
@@ -210,7 +351,13 @@ describe("reduce values against PyTorch 1.13", () => {
     close(v.norm(Infinity), 4);
     close(v.norm(-Infinity), 0);
     close(v.norm(0), 2);
-    close(d64([[3, 4], [6, 8]]).norm(2, 1), [5, 10]);
+    close(
+      d64([
+        [3, 4],
+        [6, 8],
+      ]).norm(2, 1),
+      [5, 10],
+    );
   });
   it("norm gradients: 0 at a zero norm, sign at 0 for p=1, split on Infinity ties", () => {
     // torch: x=zeros(3); x.norm().backward() -> [0, 0, 0]
@@ -232,10 +379,36 @@ describe("reduce values against PyTorch 1.13", () => {
   });
   it("all / any", () => {
     // torch: tensor([[True,False],[True,True]]).all(1) -> [False, True]; tensor([[0.,0],[0,2]]).any(1) -> [False, True]
-    exact(T([[true, false], [true, true]]).all(1), [false, true], "bool");
-    exact(T([[0, 0], [0, 2]]).any(1), [false, true], "bool");
-    exact(T([[0, 0], [0, 2]]).any(), true);
-    exact(T([[1, 1], [0, 2]]).all(0, true), [[false, true]]);
+    exact(
+      T([
+        [true, false],
+        [true, true],
+      ]).all(1),
+      [false, true],
+      "bool",
+    );
+    exact(
+      T([
+        [0, 0],
+        [0, 2],
+      ]).any(1),
+      [false, true],
+      "bool",
+    );
+    exact(
+      T([
+        [0, 0],
+        [0, 2],
+      ]).any(),
+      true,
+    );
+    exact(
+      T([
+        [1, 1],
+        [0, 2],
+      ]).all(0, true),
+      [[false, true]],
+    );
     exact(T([]).all(), true);
     exact(T([]).any(), false);
   });
@@ -250,7 +423,11 @@ describe("reduce values against PyTorch 1.13", () => {
 describe("reduce errors", () => {
   it("out-of-range and repeated dims", () => {
     // torch: "Dimension out of range (expected to be in range of [-2, 1], but got 2)"
-    throwsWith(() => tl.ones([2, 3]).sum(2), tl.IndexError, /^sum: dim 2 is out of range for a tensor with 2 dims; it must be in \[-2, 1\]/);
+    throwsWith(
+      () => tl.ones([2, 3]).sum(2),
+      tl.IndexError,
+      /^sum: dim 2 is out of range for a tensor with 2 dims; it must be in \[-2, 1\]/,
+    );
     throwsWith(() => tl.ones([2, 3]).mean(-3), tl.IndexError, /^mean: dim -3 is out of range/);
     throwsWith(() => tl.ones([2, 3]).max(5), tl.IndexError, /^max: dim 5 is out of range/);
     throwsWith(() => tl.ones([2, 3]).argmin(2), tl.IndexError, /^argmin: dim 2 is out of range/);
@@ -269,7 +446,11 @@ describe("reduce errors", () => {
     throwsWith(() => T([1, 2]).norm(), tl.DTypeError, /^norm: expected a float tensor, got int32/);
     // torch: "max(): Expected reduction dim to be specified for input.numel() == 0."
     throwsWith(() => T([]).max(), tl.ShapeError, /^max: cannot reduce over a dim of size 0 \(tensor \[0\]/);
-    throwsWith(() => tl.zeros([2, 0]).argmax(1), tl.ShapeError, /^argmax: cannot reduce over a dim of size 0 \(tensor \[2, 0\], dims \[1\]\)/);
+    throwsWith(
+      () => tl.zeros([2, 0]).argmax(1),
+      tl.ShapeError,
+      /^argmax: cannot reduce over a dim of size 0 \(tensor \[2, 0\], dims \[1\]\)/,
+    );
     throwsWith(() => T([true]).amax(), tl.DTypeError, /^max: not supported for bool tensors/);
   });
   it("sumToSize to a shape that does not broadcast", () => {
@@ -283,7 +464,16 @@ describe("reduce errors", () => {
 
 describe("reduce properties (fast-check)", () => {
   const shapeAndDims = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((s) =>
-    fc.tuple(fc.constant(s), fc.subarray(s.map((_, i) => i), { minLength: 1 }), fc.boolean(), fc.integer()));
+    fc.tuple(
+      fc.constant(s),
+      fc.subarray(
+        s.map((_, i) => i),
+        { minLength: 1 },
+      ),
+      fc.boolean(),
+      fc.integer(),
+    ),
+  );
   it("sum over dims equals summing one dim at a time; keepdim only adds size-1 dims", () => {
     fc.assert(
       fc.property(shapeAndDims, ([s, dims, keepdim, seed]) => {

@@ -21,11 +21,16 @@ function reduce(c: FixtureCase, x: tl.Tensor): tl.Tensor {
     return dim;
   };
   switch (c.call) {
-    case "torch.sum": return tl.sum(x, dim, a.keepdim);
-    case "torch.mean": return x.mean(dim, a.keepdim);
-    case "torch.prod": return x.prod(dim === undefined ? undefined : one(), a.keepdim);
-    case "torch.amax": return x.amax(dim, a.keepdim);
-    case "torch.amin": return x.amin(dim, a.keepdim);
+    case "torch.sum":
+      return tl.sum(x, dim, a.keepdim);
+    case "torch.mean":
+      return x.mean(dim, a.keepdim);
+    case "torch.prod":
+      return x.prod(dim === undefined ? undefined : one(), a.keepdim);
+    case "torch.amax":
+      return x.amax(dim, a.keepdim);
+    case "torch.amin":
+      return x.amin(dim, a.keepdim);
     case "torch.max":
     case "torch.min": {
       const op = c.call === "torch.max" ? "max" : "min";
@@ -34,13 +39,20 @@ function reduce(c: FixtureCase, x: tl.Tensor): tl.Tensor {
       assertClose(indices, c.outputs.indices!, { rtol: 0, atol: 0 }, `${c.name} indices`);
       return values;
     }
-    case "torch.argmax": return x.argmax(dim === undefined ? undefined : one(), a.keepdim);
-    case "torch.argmin": return x.argmin(dim === undefined ? undefined : one(), a.keepdim);
-    case "torch.var": return x.var(dim, { correction: a.correction, keepdim: a.keepdim });
-    case "torch.std": return x.std(dim, { correction: a.correction, keepdim: a.keepdim });
-    case "torch.logsumexp": return x.logsumexp(dim, a.keepdim);
-    case "torch.norm": return x.norm(a.p === "inf" ? Infinity : a.p, dim, a.keepdim);
-    default: throw new Error(`no mapping for ${c.call}`);
+    case "torch.argmax":
+      return x.argmax(dim === undefined ? undefined : one(), a.keepdim);
+    case "torch.argmin":
+      return x.argmin(dim === undefined ? undefined : one(), a.keepdim);
+    case "torch.var":
+      return x.var(dim, { correction: a.correction, keepdim: a.keepdim });
+    case "torch.std":
+      return x.std(dim, { correction: a.correction, keepdim: a.keepdim });
+    case "torch.logsumexp":
+      return x.logsumexp(dim, a.keepdim);
+    case "torch.norm":
+      return x.norm(a.p === "inf" ? Infinity : a.p, dim, a.keepdim);
+    default:
+      throw new Error(`no mapping for ${c.call}`);
   }
 }
 

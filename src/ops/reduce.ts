@@ -40,16 +40,22 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim: bo
     return out;
   }
   const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
-  let src = x, a = dims[0]!, b = dims[dims.length - 1]!;
+  let src = x,
+    a = dims[0]!,
+    b = dims[dims.length - 1]!;
   if (!adjacent) {
     const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
     src = noGrad(() => permute(x, [...kept, ...dims]));
     a = kept.length;
     b = x.ndim - 1;
   }
-  const outer = numelOf(src.shape.slice(0, a)), size = numelOf(src.shape.slice(a, b + 1)), inner = numelOf(src.shape.slice(b + 1));
+  const outer = numelOf(src.shape.slice(0, a)),
+    size = numelOf(src.shape.slice(a, b + 1)),
+    inner = numelOf(src.shape.slice(b + 1));
   if (size === 0 && (op === "max" || op === "min" || op === "argmax" || op === "argmin")) {
-    throw new ShapeError(`${op}: cannot reduce over a dim of size 0 (tensor ${fmt(x.shape)}, dims [${dims.join(", ")}]): there is no identity for ${op}. Select a non-empty dim.`);
+    throw new ShapeError(
+      `${op}: cannot reduce over a dim of size 0 (tensor ${fmt(x.shape)}, dims [${dims.join(", ")}]): there is no identity for ${op}. Select a non-empty dim.`,
+    );
   }
   kernels().reduce(op, src.storage, outer, size, inner, out.storage);
   return out;
@@ -73,7 +79,9 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 /** Mean over dims; float tensors only, as PyTorch. */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   if (!isFloat(x.dtype)) {
-    throw new DTypeError(`mean: could not infer the output dtype: the input is ${x.dtype} and mean needs a float tensor (as PyTorch). Convert first: x.to("float32").mean().`);
+    throw new DTypeError(
+      `mean: could not infer the output dtype: the input is ${x.dtype} and mean needs a float tensor (as PyTorch). Convert first: x.to("float32").mean().`,
+    );
   }
   const dims = reductionDims("mean", dim, x.ndim);
   const n = numelOf(dims.map((d) => x.shape[d] ?? 1)); // a 0-d tensor's dim 0 has size 1
@@ -84,26 +92,33 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   const dims = normDims("prod", dim, x.ndim);
   const out = reduceRaw("prod", x, dims, keepdim, isFloat(x.dtype) ? x.dtype : "int32");
-  return record("ProdBackward0", out, [x], (g) => [() => {
-    // d prod / d x_i = product of the others: out / x_i when the slice has no zero; with one
-    // zero only that position gets the product of the nonzero others; with two or more, 0.
-    const keep = (t: Tensor) => expand(reshape(t, reducedShape(x.shape, dims, true)), x.shape);
-    const isZero = eq(x, 0);
-    const zeros = keep(sum(isZero, dims, false));
-    // prod itself (not a raw kernel call), so that createGraph can differentiate this term too
-    const nonzeroProd = keep(prod(where(isZero, 1, x), dim));
-    const safe = where(isZero, 1, x);
-    const ge = keep(g);
-    const noZero = mul(ge, div(keep(out), safe));
-    // with one zero x_k, the others get x_k * nonzeroProd / x_i: 0 in value, but with the right
-    // derivative in x_k for second-order gradients. (With two zeros the second derivative
-    // between them is still taken as 0; PyTorch's exclusive-cumprod rule gets it.)
-    const zeroEntry = keep(sum(where(isZero, x, 0), dims, false));
-    const oneZero = where(isZero, mul(ge, nonzeroProd), mul(ge, div(mul(zeroEntry, nonzeroProd), safe)));
-    return where(eq(zeros, 0), noZero, where(eq(zeros, 1), oneZero, 0));
-  }], [x, out]);
+  return record(
+    "ProdBackward0",
+    out,
+    [x],
+    (g) => [
+      () => {
+        // d prod / d x_i = product of the others: out / x_i when the slice has no zero; with one
+        // zero only that position gets the product of the nonzero others; with two or more, 0.
+        const keep = (t: Tensor) => expand(reshape(t, reducedShape(x.shape, dims, true)), x.shape);
+        const isZero = eq(x, 0);
+        const zeros = keep(sum(isZero, dims, false));
+        // prod itself (not a raw kernel call), so that createGraph can differentiate this term too
+        const nonzeroProd = keep(prod(where(isZero, 1, x), dim));
+        const safe = where(isZero, 1, x);
+        const ge = keep(g);
+        const noZero = mul(ge, div(keep(out), safe));
+        // with one zero x_k, the others get x_k * nonzeroProd / x_i: 0 in value, but with the right
+        // derivative in x_k for second-order gradients. (With two zeros the second derivative
+        // between them is still taken as 0; PyTorch's exclusive-cumprod rule gets it.)
+        const zeroEntry = keep(sum(where(isZero, x, 0), dims, false));
+        const oneZero = where(isZero, mul(ge, nonzeroProd), mul(ge, div(mul(zeroEntry, nonzeroProd), safe)));
+        return where(eq(zeros, 0), noZero, where(eq(zeros, 1), oneZero, 0));
+      },
+    ],
+    [x, out],
+  );
 }
-
 
 /** Values and indices, usable as `const [v, i] = x.max(1)` or `x.max(1).values`. */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
@@ -116,11 +131,19 @@ function extremeAlong(op: "max" | "min", x: Tensor, dim: number, keepdim: boolea
   const d = normDim(op, dim, x.ndim);
   const indices = reduceRaw(op === "max" ? "argmax" : "argmin", x, [d], keepdim, "int32");
   const values = reduceRaw(op, x, [d], keepdim, x.dtype);
-  record(op === "max" ? "MaxBackward0" : "MinBackward0", values, [x], (g) => [() => {
-    // the whole gradient goes to the selected position (PyTorch's max(dim) convention)
-    const shapeKeep = reducedShape(x.shape, [d], true);
-    return scatterAdd(empty(g.dtype, x.shape), d, reshape(indices, shapeKeep), reshape(g, shapeKeep));
-  }], []);
+  record(
+    op === "max" ? "MaxBackward0" : "MinBackward0",
+    values,
+    [x],
+    (g) => [
+      () => {
+        // the whole gradient goes to the selected position (PyTorch's max(dim) convention)
+        const shapeKeep = reducedShape(x.shape, [d], true);
+        return scatterAdd(empty(g.dtype, x.shape), d, reshape(indices, shapeKeep), reshape(g, shapeKeep));
+      },
+    ],
+    [],
+  );
   return valuesIndices(values, indices);
 }
 
@@ -128,11 +151,19 @@ function extremeAlong(op: "max" | "min", x: Tensor, dim: number, keepdim: boolea
 function extremeDims(op: "max" | "min", x: Tensor, dims: number[], keepdim: boolean): Tensor {
   if (x.dtype === "bool") throw new DTypeError(`${op}: not supported for bool tensors; use any()/all(), or convert with .to("int32").`);
   const out = reduceRaw(op, x, dims, keepdim, x.dtype);
-  return record(op === "max" ? "AmaxBackward0" : "AminBackward0", out, [x], (g) => [() => {
-    const hit = eq(x, expandBack(out, x, dims)).to(g.dtype);
-    const count = expandBack(sum(hit, dims, false), x, dims);
-    return div(mul(expandBack(g, x, dims), hit), count);
-  }], [x, out]);
+  return record(
+    op === "max" ? "AmaxBackward0" : "AminBackward0",
+    out,
+    [x],
+    (g) => [
+      () => {
+        const hit = eq(x, expandBack(out, x, dims)).to(g.dtype);
+        const count = expandBack(sum(hit, dims, false), x, dims);
+        return div(mul(expandBack(g, x, dims), hit), count);
+      },
+    ],
+    [x, out],
+  );
 }
 
 /** max() of all elements, or max(dim, keepdim) giving values and indices, as torch.max. */
@@ -169,7 +200,12 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 function argExtreme(op: "argmax" | "argmin", x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   if (dim === undefined) {
     const r = reduceRaw(op, reshape(x, [x.numel()]), [0], false, "int32");
-    return keepdim ? reshape(r, x.shape.map(() => 1)) : r;
+    return keepdim
+      ? reshape(
+          r,
+          x.shape.map(() => 1),
+        )
+      : r;
   }
   return reduceRaw(op, x, [normDim(op, dim, x.ndim)], keepdim, "int32");
 }
@@ -218,10 +254,18 @@ export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   return asOp("std", () => {
     const v = variance(x, dim, opts);
     const out = noGrad(() => sqrt(v));
-    return record("StdBackward0", out, [v], (g) => [() => {
-      const zero = eq(out, 0);
-      return where(zero, 0, div(g, mul(where(zero, 1, out), 2)));
-    }], [out]);
+    return record(
+      "StdBackward0",
+      out,
+      [v],
+      (g) => [
+        () => {
+          const zero = eq(out, 0);
+          return where(zero, 0, div(g, mul(where(zero, 1, out), 2)));
+        },
+      ],
+      [out],
+    );
   });
 }
 
@@ -254,7 +298,8 @@ function logsumexpOf(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
 export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, keepdim = false): Tensor {
   requireFloat("norm", x);
   const q = p === "fro" ? 2 : p;
-  if (typeof q !== "number" || Number.isNaN(q)) throw new ValueError(`norm: p must be a number, Infinity or "fro", got ${JSON.stringify(p)}.`);
+  if (typeof q !== "number" || Number.isNaN(q))
+    throw new ValueError(`norm: p must be a number, Infinity or "fro", got ${JSON.stringify(p)}.`);
   const dims = reductionDims("norm", dim, x.ndim);
   const ax = () => abs(x);
   const out = noGrad(() => {
@@ -265,20 +310,28 @@ export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, keepdim = fal
     if (q === 2) return sqrt(sum(mul(x, x), dims, keepdim));
     return pow(sum(pow(ax(), q), dims, keepdim), 1 / q);
   });
-  return record("NormBackward1", out, [x], (g) => [() => {
-    const ge = expandBack(keepdim ? reshape(g, reducedShape(x.shape, dims, false)) : g, x, dims);
-    const oe = expandBack(keepdim ? reshape(out, reducedShape(x.shape, dims, false)) : out, x, dims);
-    if (q === 0) return mul(ge, 0);
-    if (q === 1) return mul(ge, sign(x));
-    if (q === Infinity || q === -Infinity) {
-      const hit = eq(abs(x), oe).to(ge.dtype);
-      const count = expandBack(sum(hit, dims, false), x, dims);
-      return div(mul(mul(ge, sign(x)), hit), count);
-    }
-    // d ||x||_p / dx = x |x|^{p-2} / ||x||^{p-1}; 0 where the norm is 0
-    const scale = where(eq(oe, 0), 0, div(ge, q === 2 ? oe : pow(oe, q - 1)));
-    return q === 2 ? mul(x, scale) : mul(mul(x, pow(abs(x), q - 2)), scale);
-  }], [x, out]);
+  return record(
+    "NormBackward1",
+    out,
+    [x],
+    (g) => [
+      () => {
+        const ge = expandBack(keepdim ? reshape(g, reducedShape(x.shape, dims, false)) : g, x, dims);
+        const oe = expandBack(keepdim ? reshape(out, reducedShape(x.shape, dims, false)) : out, x, dims);
+        if (q === 0) return mul(ge, 0);
+        if (q === 1) return mul(ge, sign(x));
+        if (q === Infinity || q === -Infinity) {
+          const hit = eq(abs(x), oe).to(ge.dtype);
+          const count = expandBack(sum(hit, dims, false), x, dims);
+          return div(mul(mul(ge, sign(x)), hit), count);
+        }
+        // d ||x||_p / dx = x |x|^{p-2} / ||x||^{p-1}; 0 where the norm is 0
+        const scale = where(eq(oe, 0), 0, div(ge, q === 2 ? oe : pow(oe, q - 1)));
+        return q === 2 ? mul(x, scale) : mul(mul(x, pow(abs(x), q - 2)), scale);
+      },
+    ],
+    [x, out],
+  );
 }
 
 /** True where every element over dims is nonzero (bool). */
@@ -295,9 +348,9 @@ export function any(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 export function sumToSize(x: Tensor, shape: readonly number[]): Tensor {
   const off = x.ndim - shape.length;
   const ok = off >= 0 && shape.every((d, i) => d === x.shape[off + i] || d === 1);
-  if (!ok) throw new ShapeError(`sumToSize: ${fmt(x.shape)} cannot be summed to ${fmt(shape)}; the target must be a shape that broadcasts to it.`);
+  if (!ok)
+    throw new ShapeError(`sumToSize: ${fmt(x.shape)} cannot be summed to ${fmt(shape)}; the target must be a shape that broadcasts to it.`);
   const dims = x.shape.map((_, i) => i).filter((i) => i < off || (shape[i - off] === 1 && x.shape[i] !== 1));
   const s = dims.length > 0 ? sum(x, dims, true) : x;
   return reshape(s, shape);
 }
-

@@ -9,16 +9,35 @@ import { readFileSync } from "node:fs";
 import * as tl from "../index.js";
 
 /** data is left out for the input of a refused call. */
-interface Enc { shape: number[]; data?: (number | "nan" | "inf" | "-inf")[] }
+interface Enc {
+  shape: number[];
+  data?: (number | "nan" | "inf" | "-inf")[];
+}
 interface RuleCase {
-  x: Enc; w?: Enc; out?: Enc; grad?: Enc | null; error?: string;
+  x: Enc;
+  w?: Enc;
+  out?: Enc;
+  grad?: Enc | null;
+  error?: string;
   // pad
-  mode?: tl.PadMode; amounts?: number[];
+  mode?: tl.PadMode;
+  amounts?: number[];
   // pool
-  kind?: string; nd?: number; outputSize?: number[]; kernelSize?: number[]; stride?: number[]; padding?: number[];
-  dilation?: number[]; ceilMode?: boolean; countIncludePad?: boolean;
+  kind?: string;
+  nd?: number;
+  outputSize?: number[];
+  kernelSize?: number[];
+  stride?: number[];
+  padding?: number[];
+  dilation?: number[];
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
   // reductions
-  call?: string; dim?: number[] | null; unbiased?: boolean; const?: boolean; keepdim?: boolean;
+  call?: string;
+  dim?: number[] | null;
+  unbiased?: boolean;
+  const?: boolean;
+  keepdim?: boolean;
 }
 
 const load = (name: string): RuleCase[] =>
@@ -26,39 +45,70 @@ const load = (name: string): RuleCase[] =>
 
 const F = tl.nn.functional;
 const num = (v: number | string): number => (typeof v === "number" ? v : v === "nan" ? NaN : v === "inf" ? Infinity : -Infinity);
-const of = (e: Enc): tl.Tensor => (e.data ? tl.tensor(Float64Array.from(e.data, num), { shape: e.shape }) : tl.zeros(e.shape, { dtype: "float64" }));
+const of = (e: Enc): tl.Tensor =>
+  e.data ? tl.tensor(Float64Array.from(e.data, num), { shape: e.shape }) : tl.zeros(e.shape, { dtype: "float64" });
 
 function describeCase(c: RuleCase): string {
-  if (c.call) return `${c.call}(${JSON.stringify(c.x.shape)}${c.const ? " constant" : ""}, dim ${JSON.stringify(c.dim)}${c.unbiased === false ? ", unbiased false" : ""}${c.keepdim ? ", keepdim" : ""})`;
+  if (c.call)
+    return `${c.call}(${JSON.stringify(c.x.shape)}${c.const ? " constant" : ""}, dim ${JSON.stringify(c.dim)}${c.unbiased === false ? ", unbiased false" : ""}${c.keepdim ? ", keepdim" : ""})`;
   if (c.mode) return `pad ${c.mode} ${JSON.stringify(c.amounts)} on ${JSON.stringify(c.x.shape)}`;
-  const o = c.outputSize ? `outputSize ${JSON.stringify(c.outputSize)}` : `k ${JSON.stringify(c.kernelSize)} s ${JSON.stringify(c.stride)} p ${JSON.stringify(c.padding)}${c.dilation ? ` d ${JSON.stringify(c.dilation)}` : ""}${c.ceilMode ? " ceil" : ""}${c.countIncludePad === false ? " excludePad" : ""}`;
+  const o = c.outputSize
+    ? `outputSize ${JSON.stringify(c.outputSize)}`
+    : `k ${JSON.stringify(c.kernelSize)} s ${JSON.stringify(c.stride)} p ${JSON.stringify(c.padding)}${c.dilation ? ` d ${JSON.stringify(c.dilation)}` : ""}${c.ceilMode ? " ceil" : ""}${c.countIncludePad === false ? " excludePad" : ""}`;
   return `${c.kind}Pool${c.nd}d ${o} on ${JSON.stringify(c.x.shape)}`;
 }
 
 function call(c: RuleCase, x: tl.Tensor): tl.Tensor {
   if (c.call) {
-    const dim = c.dim ?? undefined, keepdim = c.keepdim ?? false;
+    const dim = c.dim ?? undefined,
+      keepdim = c.keepdim ?? false;
     const input = c.const ? tl.add(tl.mul(x, 0), 1.5) : x;
     switch (c.call) {
-      case "var": return tl.var(input, dim, { unbiased: c.unbiased, keepdim });
-      case "std": return tl.std(input, dim, { unbiased: c.unbiased, keepdim });
-      case "sum": return tl.sum(input, dim, keepdim);
-      case "mean": return tl.mean(input, dim, keepdim);
-      case "amax": return tl.amax(input, dim, keepdim);
-      case "amin": return tl.amin(input, dim, keepdim);
-      case "norm": return tl.norm(input, 2, dim, keepdim);
-      case "logsumexp": return tl.logsumexp(input, dim, keepdim);
-      default: throw new Error(`unknown call ${c.call}`);
+      case "var":
+        return tl.var(input, dim, { unbiased: c.unbiased, keepdim });
+      case "std":
+        return tl.std(input, dim, { unbiased: c.unbiased, keepdim });
+      case "sum":
+        return tl.sum(input, dim, keepdim);
+      case "mean":
+        return tl.mean(input, dim, keepdim);
+      case "amax":
+        return tl.amax(input, dim, keepdim);
+      case "amin":
+        return tl.amin(input, dim, keepdim);
+      case "norm":
+        return tl.norm(input, 2, dim, keepdim);
+      case "logsumexp":
+        return tl.logsumexp(input, dim, keepdim);
+      default:
+        throw new Error(`unknown call ${c.call}`);
     }
   }
   if (c.mode) return tl.pad(x, c.amounts!, c.mode);
   const nd = c.nd as 1 | 2 | 3;
   switch (c.kind) {
-    case "avg": return [F.avgPool1d, F.avgPool2d, F.avgPool3d][nd - 1]!(x, { kernelSize: c.kernelSize!, stride: c.stride!, padding: c.padding!, ceilMode: c.ceilMode!, countIncludePad: c.countIncludePad! });
-    case "max": return [F.maxPool1d, F.maxPool2d, F.maxPool3d][nd - 1]!(x, { kernelSize: c.kernelSize!, stride: c.stride!, padding: c.padding!, dilation: c.dilation!, ceilMode: c.ceilMode! }) as tl.Tensor;
-    case "adaptive_avg": return [F.adaptiveAvgPool1d, F.adaptiveAvgPool2d, F.adaptiveAvgPool3d][nd - 1]!(x, c.outputSize as never);
-    case "adaptive_max": return [F.adaptiveMaxPool1d, F.adaptiveMaxPool2d, F.adaptiveMaxPool3d][nd - 1]!(x, c.outputSize as never) as tl.Tensor;
-    default: throw new Error(`unknown kind ${c.kind}`);
+    case "avg":
+      return [F.avgPool1d, F.avgPool2d, F.avgPool3d][nd - 1]!(x, {
+        kernelSize: c.kernelSize!,
+        stride: c.stride!,
+        padding: c.padding!,
+        ceilMode: c.ceilMode!,
+        countIncludePad: c.countIncludePad!,
+      });
+    case "max":
+      return [F.maxPool1d, F.maxPool2d, F.maxPool3d][nd - 1]!(x, {
+        kernelSize: c.kernelSize!,
+        stride: c.stride!,
+        padding: c.padding!,
+        dilation: c.dilation!,
+        ceilMode: c.ceilMode!,
+      }) as tl.Tensor;
+    case "adaptive_avg":
+      return [F.adaptiveAvgPool1d, F.adaptiveAvgPool2d, F.adaptiveAvgPool3d][nd - 1]!(x, c.outputSize as never);
+    case "adaptive_max":
+      return [F.adaptiveMaxPool1d, F.adaptiveMaxPool2d, F.adaptiveMaxPool3d][nd - 1]!(x, c.outputSize as never) as tl.Tensor;
+    default:
+      throw new Error(`unknown kind ${c.kind}`);
   }
 }
 
@@ -66,8 +116,11 @@ function near(actual: tl.Tensor, e: Enc, what: string): void {
   assert.deepEqual(actual.shape, e.shape, `${what}: shape`);
   const a = actual.storage;
   for (let i = 0; i < e.data!.length; i++) {
-    const want = num(e.data![i]!), got = a[i]!;
-    const ok = Number.isFinite(want) ? Math.abs(got - want) <= 1e-12 * (1 + Math.abs(want)) : Object.is(got, want) || (Number.isNaN(want) && Number.isNaN(got));
+    const want = num(e.data![i]!),
+      got = a[i]!;
+    const ok = Number.isFinite(want)
+      ? Math.abs(got - want) <= 1e-12 * (1 + Math.abs(want))
+      : Object.is(got, want) || (Number.isNaN(want) && Number.isNaN(got));
     assert.ok(ok, `${what}: element ${i} is ${got}, PyTorch ${want}`);
   }
 }
@@ -89,11 +142,15 @@ function check(c: RuleCase, opName: RegExp): void {
   const label = describeCase(c);
   const x = of(c.x).requiresGrad_();
   if (c.error !== undefined) {
-    assert.throws(() => call(c, x), (e: unknown) => {
-      assert.ok(e instanceof tl.TensorloomError, `${label}: PyTorch refuses ("${c.error}"), expected a library error, got ${String(e)}`);
-      assert.match(e.message, opName, `${label}: the message names the op`);
-      return true;
-    }, `${label}: PyTorch refuses it ("${c.error}")`);
+    assert.throws(
+      () => call(c, x),
+      (e: unknown) => {
+        assert.ok(e instanceof tl.TensorloomError, `${label}: PyTorch refuses ("${c.error}"), expected a library error, got ${String(e)}`);
+        assert.match(e.message, opName, `${label}: the message names the op`);
+        return true;
+      },
+      `${label}: PyTorch refuses it ("${c.error}")`,
+    );
     return;
   }
   let out: tl.Tensor;
@@ -132,7 +189,10 @@ describe("pooling rules against PyTorch 1.13 (test/fixtures/rules_pool.json)", (
 describe("reduction rules against PyTorch 1.13 (test/fixtures/rules_reduce.json)", () => {
   const cases = load("rules_reduce");
   const groups: [string, (c: RuleCase) => boolean][] = [
-    ["var/std on 0-d input and on dims of size 0 or 1, constant or not", (c) => (c.call === "var" || c.call === "std") && c.dim?.length !== 0],
+    [
+      "var/std on 0-d input and on dims of size 0 or 1, constant or not",
+      (c) => (c.call === "var" || c.call === "std") && c.dim?.length !== 0,
+    ],
     ["dim=[] reduces every dim", (c) => c.dim?.length === 0],
     ["logsumexp over an empty dim is -inf", (c) => c.call === "logsumexp"],
   ];

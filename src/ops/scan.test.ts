@@ -29,7 +29,13 @@ describe("cumsum / cumprod: position i along dim is the sum / product of positio
       for (let t = 0; t < 200; t++) {
         const { shape, dim } = randomCase();
         const dtype = DTYPES[t % DTYPES.length]!;
-        const x = tl.tensor(randomValues(shape.reduce((a, b) => a * b, 1), dtype), { shape, dtype });
+        const x = tl.tensor(
+          randomValues(
+            shape.reduce((a, b) => a * b, 1),
+            dtype,
+          ),
+          { shape, dtype },
+        );
         const out = op === "cumsum" ? x.cumsum(dim) : x.cumprod(dim);
         const label = `${op} ${dtype} [${shape}] dim ${dim}`;
         assert.deepEqual(out.shape, shape, label);
@@ -60,7 +66,11 @@ describe("cumsum / cumprod: position i along dim is the sum / product of positio
   });
 
   it("int32 results wrap around as int32 arithmetic", () => {
-    assert.deepEqual(Array.from(tl.tensor([2 ** 31 - 1, 1, 1], { dtype: "int32" }).cumsum(0).storage), [2 ** 31 - 1, -(2 ** 31), -(2 ** 31) + 1]);
+    assert.deepEqual(Array.from(tl.tensor([2 ** 31 - 1, 1, 1], { dtype: "int32" }).cumsum(0).storage), [
+      2 ** 31 - 1,
+      -(2 ** 31),
+      -(2 ** 31) + 1,
+    ]);
     assert.deepEqual(Array.from(tl.tensor([65536, 65536, 3], { dtype: "int32" }).cumprod(0).storage), [65536, 0, 0]);
   });
 });
@@ -73,7 +83,10 @@ describe("cumsum / cumprod result dtype", () => {
           const x = tl.tensor([1, 0, 1], { dtype: from });
           const call = () => tl[op](x, 0, to === undefined ? {} : { dtype: to });
           if (to === "bool") {
-            assert.throws(call, (e: Error) => e instanceof tl.DTypeError && e.message.startsWith(`${op}: dtype bool`) && /int32/.test(e.message));
+            assert.throws(
+              call,
+              (e: Error) => e instanceof tl.DTypeError && e.message.startsWith(`${op}: dtype bool`) && /int32/.test(e.message),
+            );
             continue;
           }
           const want = to ?? (from === "float32" || from === "float64" ? from : "int32");
@@ -123,7 +136,10 @@ describe("cumsum / cumprod gradients (float64 gradCheck)", () => {
 
   it("cumprod's gradient is exact with zeros anywhere in a line (all 32 patterns, along dim 1 and dim 0)", () => {
     const x = zeroPatterns();
-    for (const [input, dim] of [[x, 1], [x.t().contiguous(), 0]] as const) {
+    for (const [input, dim] of [
+      [x, 1],
+      [x.t().contiguous(), 0],
+    ] as const) {
       const a = input.detach();
       a.requiresGrad = true;
       tl.gradCheck((t) => t.cumprod(dim), [a], { name: `cumprod zeros dim ${dim}`, maxElementwise: 200 });
@@ -143,13 +159,24 @@ describe("cumsum / cumprod gradients (float64 gradCheck)", () => {
 describe("cumsum / cumprod errors", () => {
   for (const op of ["cumsum", "cumprod"] as const) {
     it(`${op}: a dim out of range names the op, the dim and the valid range`, () => {
-      for (const [shape, dim] of [[[2, 3], 2], [[2, 3], -3], [[], 1], [[4], 0.5]] as [number[], number][]) {
-        assert.throws(() => tl[op](tl.zeros(shape), dim), (e: Error) => e instanceof tl.IndexError && e.message.startsWith(`${op}: dim ${dim} is out of range`));
+      for (const [shape, dim] of [
+        [[2, 3], 2],
+        [[2, 3], -3],
+        [[], 1],
+        [[4], 0.5],
+      ] as [number[], number][]) {
+        assert.throws(
+          () => tl[op](tl.zeros(shape), dim),
+          (e: Error) => e instanceof tl.IndexError && e.message.startsWith(`${op}: dim ${dim} is out of range`),
+        );
       }
     });
 
     it(`${op}: an unknown dtype names the op and the dtypes there are`, () => {
-      assert.throws(() => tl[op](tl.zeros([2]), 0, { dtype: "int64" as tl.DType }), (e: Error) => e instanceof tl.DTypeError && e.message.startsWith(`${op}: unknown dtype "int64"`));
+      assert.throws(
+        () => tl[op](tl.zeros([2]), 0, { dtype: "int64" as tl.DType }),
+        (e: Error) => e instanceof tl.DTypeError && e.message.startsWith(`${op}: unknown dtype "int64"`),
+      );
     });
   }
 });

@@ -38,7 +38,9 @@ function cumsumFrom(x: Tensor, d: number, reverse: boolean): Tensor {
 function castInput(op: string, x: Tensor, opts: CumOptions): Tensor {
   const dtype = opts.dtype === undefined ? (isFloat(x.dtype) ? x.dtype : "int32") : assertDType(op, opts.dtype);
   if (dtype === "bool") {
-    throw new DTypeError(`${op}: dtype bool is not supported (PyTorch: not implemented for 'Bool'); a running ${op === "cumsum" ? "count" : "and"} of bools needs an integer result: pass { dtype: "int32" } or omit dtype.`);
+    throw new DTypeError(
+      `${op}: dtype bool is not supported (PyTorch: not implemented for 'Bool'); a running ${op === "cumsum" ? "count" : "and"} of bools needs an integer result: pass { dtype: "int32" } or omit dtype.`,
+    );
   }
   return to(x, dtype);
 }
@@ -69,7 +71,14 @@ export function cumprod(x: Tensor, dim: number, opts: CumOptions = {}): Tensor {
 
 function cumprodAlong(x: Tensor, d: number): Tensor {
   const out = scanRaw("prod", x, d, false);
-  return recordFused("CumprodBackward0", out, [x], (g) => [() => cumprodGrad(x, out, g, d, true)], (g) => [() => cumprodGrad(x, out, g, d, false)], [x, out]);
+  return recordFused(
+    "CumprodBackward0",
+    out,
+    [x],
+    (g) => [() => cumprodGrad(x, out, g, d, true)],
+    (g) => [() => cumprodGrad(x, out, g, d, false)],
+    [x, out],
+  );
 }
 
 /** g times the Jacobian of out = cumprod(x) along d, without dividing by a zero of x. */

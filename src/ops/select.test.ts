@@ -17,7 +17,18 @@ describe("select gradcheck (float64)", () => {
     ["where number for a", (b) => tl.where(c, -1, b), () => [randf64([3], 4)]],
     ["where method form", (a, b) => a.where(c, b), () => [randf64([3], 5), randf64([], 6)]],
     ["where with the same tensor on both sides", (a) => tl.where(c, a.mul(2), a), () => [randf64([3], 7)]],
-    ["maskedFill", (x) => x.maskedFill(T([[true, false, false], [false, false, true]]), 3), () => [randf64([2, 3], 8)]],
+    [
+      "maskedFill",
+      (x) =>
+        x.maskedFill(
+          T([
+            [true, false, false],
+            [false, false, true],
+          ]),
+          3,
+        ),
+      () => [randf64([2, 3], 8)],
+    ],
     ["maskedFill broadcast mask", (x) => tl.maskedFill(x, T([false, true, false]), -2), () => [randf64([2, 3], 9)]],
   ];
   for (const [name, fn, make] of cases) {
@@ -44,13 +55,24 @@ describe("select values against PyTorch 1.13", () => {
   });
   it("the gradient goes to the chosen side only", () => {
     // torch: a=[1.,2,3]; where(c, a, 0.).sum().backward() -> [1, 0, 1]
-    const a = f64([1, 2, 3]), b = f64([4, 5, 6]);
+    const a = f64([1, 2, 3]),
+      b = f64([4, 5, 6]);
     tl.where(c, a, b).sum().backward();
     exact(a.grad, [1, 0, 1]);
     exact(b.grad, [0, 1, 0]);
     // a broadcast operand receives the sum over the broadcast dim
     const r = f64([1, 2]);
-    tl.where(T([[true, false], [true, true], [false, false]]), r, 0).sum().backward();
+    tl.where(
+      T([
+        [true, false],
+        [true, true],
+        [false, false],
+      ]),
+      r,
+      0,
+    )
+      .sum()
+      .backward();
     exact(r.grad, [2, 1]);
   });
 });
@@ -58,12 +80,28 @@ describe("select values against PyTorch 1.13", () => {
 describe("select errors", () => {
   it("a non-bool condition or mask", () => {
     // torch: "where expected condition to be a boolean tensor, but got a tensor with dtype Float"
-    throwsWith(() => tl.where(T([1, 0]), tl.ones([2]), tl.zeros([2])), tl.DTypeError, /^where: condition must be a bool tensor, got int32 \[2\]/);
-    throwsWith(() => tl.ones([3]).maskedFill(T([1, 0, 1], { dtype: "float32" }), 0), tl.DTypeError, /^maskedFill: mask must be a bool tensor, got float32 \[3\]/);
+    throwsWith(
+      () => tl.where(T([1, 0]), tl.ones([2]), tl.zeros([2])),
+      tl.DTypeError,
+      /^where: condition must be a bool tensor, got int32 \[2\]/,
+    );
+    throwsWith(
+      () => tl.ones([3]).maskedFill(T([1, 0, 1], { dtype: "float32" }), 0),
+      tl.DTypeError,
+      /^maskedFill: mask must be a bool tensor, got float32 \[3\]/,
+    );
   });
   it("shapes that do not broadcast", () => {
     // torch: "The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0"
-    throwsWith(() => tl.where(T([true, false]), tl.ones([3]), 0), tl.ShapeError, /^where: shapes \[2\] and \[3\] and \[\] cannot be broadcast/);
-    throwsWith(() => tl.where(c, tl.ones([2, 3]), tl.ones([3, 3])), tl.ShapeError, /^where: shapes \[3\] and \[2, 3\] and \[3, 3\] cannot be broadcast/);
+    throwsWith(
+      () => tl.where(T([true, false]), tl.ones([3]), 0),
+      tl.ShapeError,
+      /^where: shapes \[2\] and \[3\] and \[\] cannot be broadcast/,
+    );
+    throwsWith(
+      () => tl.where(c, tl.ones([2, 3]), tl.ones([3, 3])),
+      tl.ShapeError,
+      /^where: shapes \[3\] and \[2, 3\] and \[3, 3\] cannot be broadcast/,
+    );
   });
 });

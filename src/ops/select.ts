@@ -16,26 +16,37 @@ import { asOp } from "../tensor/opContext.js";
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (!(cond instanceof Tensor) || cond.dtype !== "bool") {
-    throw new DTypeError(`where: condition must be a bool tensor, got ${cond instanceof Tensor ? `${cond.dtype} ${fmt(cond.shape)}` : typeof cond}. Build it with a comparison, e.g. x.gt(0).`);
+    throw new DTypeError(
+      `where: condition must be a bool tensor, got ${cond instanceof Tensor ? `${cond.dtype} ${fmt(cond.shape)}` : typeof cond}. Build it with a comparison, e.g. x.gt(0).`,
+    );
   }
   const dt = resultType(a, b);
-  const ta = castRaw(asTensor(a, dt), dt), tb = castRaw(asTensor(b, dt), dt);
+  const ta = castRaw(asTensor(a, dt), dt),
+    tb = castRaw(asTensor(b, dt), dt);
   const shape = broadcastShapes("where", cond.shape, ta.shape, tb.shape);
   const out = empty(dt, shape);
   kernels().where(cond.storage as Uint8Array, cond.shape, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
   const inputs = [a, b].filter((x): x is Tensor => x instanceof Tensor);
   const zero = (g: Tensor) => asTensor(0, g.dtype);
-  return record("WhereBackward0", out, inputs, (g) => {
-    const thunks = [() => where(cond, g, zero(g)), () => where(cond, zero(g), g)];
-    return a instanceof Tensor ? (b instanceof Tensor ? thunks : [thunks[0]]) : [thunks[1]];
-  }, [cond]);
+  return record(
+    "WhereBackward0",
+    out,
+    inputs,
+    (g) => {
+      const thunks = [() => where(cond, g, zero(g)), () => where(cond, zero(g), g)];
+      return a instanceof Tensor ? (b instanceof Tensor ? thunks : [thunks[0]]) : [thunks[1]];
+    },
+    [cond],
+  );
 }
 
 /** x with `value` where mask is true, as torch.masked_fill. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   // checked here too, so that the message names maskedFill rather than the where it calls
   if (!(mask instanceof Tensor) || mask.dtype !== "bool") {
-    throw new DTypeError(`maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? `${mask.dtype} ${fmt(mask.shape)}` : typeof mask}. Build it with a comparison, e.g. x.lt(0), or convert with mask.bool().`);
+    throw new DTypeError(
+      `maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? `${mask.dtype} ${fmt(mask.shape)}` : typeof mask}. Build it with a comparison, e.g. x.lt(0), or convert with mask.bool().`,
+    );
   }
   return asOp("maskedFill", () => where(mask, asTensor(value, x.dtype), x));
 }

@@ -28,15 +28,20 @@ describe("signal fixtures", () => {
 describe("signal relations", () => {
   it("convolve(x, k) equals correlate(x, k flipped on every axis), in every mode", () => {
     tl.manualSeed(9);
-    const x = tl.randn([5, 6], { dtype: "float64" }), k = tl.randn([3, 2], { dtype: "float64" });
+    const x = tl.randn([5, 6], { dtype: "float64" }),
+      k = tl.randn([3, 2], { dtype: "float64" });
     for (const mode of ["full", "same", "valid"] as const) {
-      const a = tl.signal.convolve(x, k, mode), b = tl.signal.correlate(x, k.flip([0, 1]), mode);
+      const a = tl.signal.convolve(x, k, mode),
+        b = tl.signal.correlate(x, k.flip([0, 1]), mode);
       assert.deepEqual(a.shape, b.shape);
       a.storage.forEach((v, i) => assert.ok(Math.abs(v - b.storage[i]!) < 1e-12));
     }
   });
   it("rejects mismatched ranks and unknown modes", () => {
-    assert.throws(() => tl.signal.convolve(tl.ones([3]), tl.ones([2, 2])), /convolve: inputs must both be 1-, 2- or 3-D with the same number of dims/);
+    assert.throws(
+      () => tl.signal.convolve(tl.ones([3]), tl.ones([2, 2])),
+      /convolve: inputs must both be 1-, 2- or 3-D with the same number of dims/,
+    );
     assert.throws(() => tl.signal.correlate(tl.ones([3]), tl.ones([2]), "middle" as never), /mode must be "full", "same" or "valid"/);
   });
 });

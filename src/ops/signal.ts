@@ -19,7 +19,8 @@ function checkSignal(op: string, a: Tensor, b: Tensor, mode: string): void {
     throw new ShapeError(`${op}: inputs must both be 1-, 2- or 3-D with the same number of dims, got ${fmt(a.shape)} and ${fmt(b.shape)}.`);
   }
   if (a.numel() === 0 || b.numel() === 0) throw new ShapeError(`${op}: inputs must not be empty, got ${fmt(a.shape)} and ${fmt(b.shape)}.`);
-  if (mode !== "full" && mode !== "same" && mode !== "valid") throw new ValueError(`${op}: mode must be "full", "same" or "valid", got ${JSON.stringify(mode)}.`);
+  if (mode !== "full" && mode !== "same" && mode !== "valid")
+    throw new ValueError(`${op}: mode must be "full", "same" or "valid", got ${JSON.stringify(mode)}.`);
 }
 
 /** The full correlation of a with b: size n1 + n2 - 1 per axis. */
@@ -28,8 +29,17 @@ function fullCorrelation(a: Tensor, b: Tensor): Tensor {
   const dt = floatResult(a.dtype === "float64" || b.dtype === "float64" ? "float64" : a.dtype);
   const x = reshape(to(a, dt), [1, 1, ...a.shape]);
   const w = reshape(to(b, dt), [1, 1, ...b.shape]);
-  const padded = pad(x, b.shape.slice().reverse().flatMap((k) => [k - 1, k - 1]));
-  return reshape(convNd("correlate", nd, padded, w, null, {}), a.shape.map((n, i) => n + b.shape[i]! - 1));
+  const padded = pad(
+    x,
+    b.shape
+      .slice()
+      .reverse()
+      .flatMap((k) => [k - 1, k - 1]),
+  );
+  return reshape(
+    convNd("correlate", nd, padded, w, null, {}),
+    a.shape.map((n, i) => n + b.shape[i]! - 1),
+  );
 }
 
 /** Crop the full result: "same" keeps `sameSize` centred values per axis, "valid" the full overlaps. */
@@ -37,7 +47,8 @@ function crop(full: Tensor, a: Tensor, b: Tensor, mode: SignalMode, sameSize: re
   if (mode === "full") return full;
   let out = full;
   full.shape.forEach((n, d) => {
-    const n1 = a.shape[d]!, n2 = b.shape[d]!;
+    const n1 = a.shape[d]!,
+      n2 = b.shape[d]!;
     const size = mode === "same" ? sameSize[d]! : Math.abs(n1 - n2) + 1;
     const start = mode === "same" ? Math.floor((n - size) / 2) : Math.min(n1, n2) - 1;
     out = narrow(out, d, start, size);
@@ -62,14 +73,18 @@ export function correlate(in1: Tensor, in2: Tensor, mode: SignalMode = "full"): 
  */
 export function convolve(in1: Tensor, in2: Tensor, mode: SignalMode = "full"): Tensor {
   checkSignal("convolve", in1, in2, mode);
-  const flipped = flip(in2, in2.shape.map((_, i) => i));
+  const flipped = flip(
+    in2,
+    in2.shape.map((_, i) => i),
+  );
   return crop(fullCorrelation(in1, flipped), in1, in2, mode, in1.shape);
 }
 
 /** numpy.convolve(a, v, mode) for 1-D inputs: like convolve, but "same" has the longer input's length. */
 export function numpyConvolve(a: Tensor, v: Tensor, mode: SignalMode = "full"): Tensor {
   checkSignal("numpyConvolve", a, v, mode);
-  if (a.ndim !== 1) throw new ShapeError(`numpyConvolve: inputs must be 1-D, got ${fmt(a.shape)} and ${fmt(v.shape)}. Use convolve for N-D.`);
+  if (a.ndim !== 1)
+    throw new ShapeError(`numpyConvolve: inputs must be 1-D, got ${fmt(a.shape)} and ${fmt(v.shape)}. Use convolve for N-D.`);
   const flipped = flip(v, [0]);
   return crop(fullCorrelation(a, flipped), a, v, mode, [Math.max(a.shape[0]!, v.shape[0]!)]);
 }

@@ -20,7 +20,10 @@ function randomCase(): { shape: number[]; dim: number } {
 function randomTensor(shape: number[], dtype: tl.DType): tl.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const pool = dtype === "bool" ? [0, 1] : dtype === "int32" ? [-2, -1, 0, 1, 2, 7] : [NaN, Infinity, -Infinity, -0, 0, 1.5, -1.5, 0.25];
-  return tl.tensor(Array.from({ length: n }, () => pool[gen.int(0, pool.length)]!), { shape, dtype });
+  return tl.tensor(
+    Array.from({ length: n }, () => pool[gen.int(0, pool.length)]!),
+    { shape, dtype },
+  );
 }
 
 /** a before b in ascending order: -1, 0 (equal, -0 == 0), 1; NaN above everything. */
@@ -44,7 +47,9 @@ function split(shape: readonly number[], d: number): [number, number, number] {
 function checkSorted(x: tl.Tensor, d: number, values: tl.Tensor, indices: tl.Tensor, descending: boolean, label: string): void {
   const [outer, size, inner] = split(x.shape, d);
   const k = x.ndim === 0 ? 1 : values.shape[d]!;
-  const xs = x.storage, vs = values.storage, is = indices.storage;
+  const xs = x.storage,
+    vs = values.storage,
+    is = indices.storage;
   const sign = descending ? -1 : 1;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -58,7 +63,10 @@ function checkSorted(x: tl.Tensor, d: number, values: tl.Tensor, indices: tl.Ten
         if (j > 0) {
           const prev = (o * k + j - 1) * inner + i;
           const c = sign * order(vs[prev]!, vs[at]!);
-          assert.ok(c < 0 || (c === 0 && is[prev]! < p), `${label}: line (${o}, ${i}) out of order at ${j}: ${vs[prev]}@${is[prev]} then ${vs[at]}@${p}`);
+          assert.ok(
+            c < 0 || (c === 0 && is[prev]! < p),
+            `${label}: line (${o}, ${i}) out of order at ${j}: ${vs[prev]}@${is[prev]} then ${vs[at]}@${p}`,
+          );
         }
       }
       if (k === 0) continue;
@@ -66,7 +74,10 @@ function checkSorted(x: tl.Tensor, d: number, values: tl.Tensor, indices: tl.Ten
       for (let p = 0; p < size; p++) {
         if (seen.has(p)) continue;
         const c = sign * order(xs[(o * size + p) * inner + i]!, vs[last]!);
-        assert.ok(c > 0 || (c === 0 && p > is[last]!), `${label}: line (${o}, ${i}) left out position ${p}, which comes before the last kept one`);
+        assert.ok(
+          c > 0 || (c === 0 && p > is[last]!),
+          `${label}: line (${o}, ${i}) left out position ${p}, which comes before the last kept one`,
+        );
       }
     }
   }
@@ -113,7 +124,10 @@ describe("topk: the first k of the stable sort (largest first, or smallest first
         const r = t % 2 === 0 ? x.topk(k, { dim, largest }) : tl.topk(x, k, { dim, largest, sorted: false });
         const want = shape.length === 0 ? full : { values: full.values.narrow(d, 0, k), indices: full.indices.narrow(d, 0, k) };
         assert.deepEqual(r.values.shape, want.values.shape, label);
-        assert.ok(Array.from(r.values.storage).every((v, i) => Object.is(v, want.values.storage[i])), `${label}: values`);
+        assert.ok(
+          Array.from(r.values.storage).every((v, i) => Object.is(v, want.values.storage[i])),
+          `${label}: values`,
+        );
         assert.deepEqual(Array.from(r.indices.storage), Array.from(want.indices.storage), `${label}: indices`);
         checkSorted(x, d, r.values, r.indices, largest, label);
       }
@@ -160,7 +174,8 @@ describe("sort / topk gradients", () => {
       const want = new Float64Array(x.numel());
       for (let o = 0; o < outer; o++) {
         for (let j = 0; j < kk; j++) {
-          for (let i = 0; i < inner; i++) want[(o * size + r.indices.storage[(o * kk + j) * inner + i]!) * inner + i] = g.storage[(o * kk + j) * inner + i]!;
+          for (let i = 0; i < inner; i++)
+            want[(o * size + r.indices.storage[(o * kk + j) * inner + i]!) * inner + i] = g.storage[(o * kk + j) * inner + i]!;
         }
       }
       assert.deepEqual(Array.from(x.grad!.storage), Array.from(want), `topk [${shape}] dim ${dim} k ${k}`);
@@ -178,26 +193,56 @@ describe("sort / topk gradients", () => {
 describe("sort / argsort / topk errors", () => {
   it("a dim out of range names the op, the dim and the range", () => {
     const x = tl.zeros([2, 3]);
-    for (const [op, call] of [["sort", () => x.sort(2)], ["argsort", () => x.argsort(-3)], ["topk", () => x.topk(1, { dim: 5 })], ["sort", () => tl.sort(tl.tensor(1), 1)]] as const) {
-      assert.throws(call, (e: Error) => e instanceof tl.IndexError && e.message.startsWith(`${op}: dim `) && /out of range/.test(e.message), op);
+    for (const [op, call] of [
+      ["sort", () => x.sort(2)],
+      ["argsort", () => x.argsort(-3)],
+      ["topk", () => x.topk(1, { dim: 5 })],
+      ["sort", () => tl.sort(tl.tensor(1), 1)],
+    ] as const) {
+      assert.throws(
+        call,
+        (e: Error) => e instanceof tl.IndexError && e.message.startsWith(`${op}: dim `) && /out of range/.test(e.message),
+        op,
+      );
     }
   });
 
   it("topk: k outside [0, size] is an IndexError naming k, the size and the range; a fractional k a ValueError", () => {
     const x = tl.zeros([2, 3]);
-    for (const [k, dim] of [[4, 1], [3, 0], [-1, 1], [2, 0]] as const) {
+    for (const [k, dim] of [
+      [4, 1],
+      [3, 0],
+      [-1, 1],
+      [2, 0],
+    ] as const) {
       const size = x.shape[dim]!;
       if (k >= 0 && k <= size) {
         assert.equal(x.topk(k, { dim }).values.shape[dim], k);
         continue;
       }
-      assert.throws(() => x.topk(k, { dim }), (e: Error) => e instanceof tl.IndexError && e.message.startsWith(`topk: k = ${k} is out of range for dim ${dim} of size ${size}`) && e.message.includes(`[0, ${size}]`));
+      assert.throws(
+        () => x.topk(k, { dim }),
+        (e: Error) =>
+          e instanceof tl.IndexError &&
+          e.message.startsWith(`topk: k = ${k} is out of range for dim ${dim} of size ${size}`) &&
+          e.message.includes(`[0, ${size}]`),
+      );
     }
-    assert.throws(() => tl.topk(tl.tensor(2), 2), (e: Error) => e instanceof tl.IndexError && e.message.includes("[0, 1]"));
-    assert.throws(() => x.topk(1.5), (e: Error) => e instanceof tl.ValueError && e.message.startsWith("topk: k must be an integer, got 1.5"));
+    assert.throws(
+      () => tl.topk(tl.tensor(2), 2),
+      (e: Error) => e instanceof tl.IndexError && e.message.includes("[0, 1]"),
+    );
+    assert.throws(
+      () => x.topk(1.5),
+      (e: Error) => e instanceof tl.ValueError && e.message.startsWith("topk: k must be an integer, got 1.5"),
+    );
   });
 
   it("topk refuses bool tensors (as PyTorch) and says how to convert", () => {
-    assert.throws(() => tl.topk(tl.tensor([true, false]), 1), (e: Error) => e instanceof tl.DTypeError && e.message.startsWith("topk: not supported for bool") && e.message.includes('.to("int32")'));
+    assert.throws(
+      () => tl.topk(tl.tensor([true, false]), 1),
+      (e: Error) =>
+        e instanceof tl.DTypeError && e.message.startsWith("topk: not supported for bool") && e.message.includes('.to("int32")'),
+    );
   });
 });

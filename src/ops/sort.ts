@@ -39,7 +39,8 @@ function sortRaw(x: Tensor, d: number, k: number, descending: boolean): { values
   const shape = x.ndim === 0 ? [1] : x.shape;
   if (x.ndim === 0) k = 1; // a 0-d result holds one value whatever k (PyTorch: topk(0-d, 0) gives the value)
   const outShape = x.shape.map((s, i) => (i === d ? k : s));
-  const values = empty(x.dtype, outShape), indices = empty("int32", outShape);
+  const values = empty(x.dtype, outShape),
+    indices = empty("int32", outShape);
   kernels().sort(x.storage, ...outerSizeInner(shape, d), k, descending, values.storage, indices.storage as Int32Array);
   return { values, indices };
 }
@@ -96,7 +97,9 @@ export function topk(x: Tensor, k: number, opts: TopkOptions = {}): ValuesIndice
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (!Number.isInteger(k)) throw new ValueError(`topk: k must be an integer, got ${k}. Pass a whole number of entries in [0, ${size}].`);
   if (k < 0 || k > size) {
-    throw new IndexError(`topk: k = ${k} is out of range for dim ${d} of size ${size} (tensor ${fmt(x.shape)}); k must be in [0, ${size}]. Ask for at most ${size} entries, or pick another dim.`);
+    throw new IndexError(
+      `topk: k = ${k} is out of range for dim ${d} of size ${size} (tensor ${fmt(x.shape)}); k must be in [0, ${size}]. Ask for at most ${size} entries, or pick another dim.`,
+    );
   }
   const { values, indices } = sortRaw(x, d, k, opts.largest ?? true);
   return withBackward("TopkBackward0", x, d, values, indices);

@@ -4,11 +4,22 @@
 
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
-import { type FixtureCase, type FixtureTensor, type FloatType, LOCAL_FIXTURE_DIR, TOL, type Tolerance, describeFixtureCases, fromFixture } from "../../test/support/fixtures.js";
+import {
+  type FixtureCase,
+  type FixtureTensor,
+  type FloatType,
+  LOCAL_FIXTURE_DIR,
+  TOL,
+  type Tolerance,
+  describeFixtureCases,
+  fromFixture,
+} from "../../test/support/fixtures.js";
 
 /** These fixtures write non-finite values as "nan", "inf", "-inf" (strict JSON). */
 function decode(t: FixtureTensor): FixtureTensor {
-  const data = (t.data as (number | string | boolean)[]).map((v) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(v)));
+  const data = (t.data as (number | string | boolean)[]).map((v) =>
+    v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(v),
+  );
   return { ...t, data };
 }
 
@@ -19,7 +30,9 @@ function expectClose(actual: tl.Tensor | null, expected: FixtureTensor, tol: Tol
   const e = decode(expected).data;
   e.forEach((ev, i) => {
     const av = actual.storage[i]!;
-    const ok = Number.isFinite(ev) ? Math.abs(av - ev) <= tol.atol + tol.rtol * Math.abs(ev) : Object.is(av, ev) || (Number.isNaN(ev) && Number.isNaN(av));
+    const ok = Number.isFinite(ev)
+      ? Math.abs(av - ev) <= tol.atol + tol.rtol * Math.abs(ev)
+      : Object.is(av, ev) || (Number.isNaN(ev) && Number.isNaN(av));
     if (!ok) assert.fail(`${label}: element ${i} is ${av} but PyTorch gives ${ev} (rtol ${tol.rtol}, atol ${tol.atol})`);
   });
 }

@@ -83,7 +83,11 @@ describe("unary values against PyTorch 1.13", () => {
   it("clamp passes the gradient at the bounds themselves", () => {
     // torch: x=[-1.,0,0.5,1,2]; x.clamp(0,1).sum().backward() -> [0, 1, 1, 1, 0]
     //        x.clamp(min=0.5) -> [0, 0, 1, 1, 1]; x.clamp(max=0.5) -> [1, 1, 1, 0, 0]
-    const cases: [number | null, number | null, number[]][] = [[0, 1, [0, 1, 1, 1, 0]], [0.5, null, [0, 0, 1, 1, 1]], [null, 0.5, [1, 1, 1, 0, 0]]];
+    const cases: [number | null, number | null, number[]][] = [
+      [0, 1, [0, 1, 1, 1, 0]],
+      [0.5, null, [0, 0, 1, 1, 1]],
+      [null, 0.5, [1, 1, 1, 0, 0]],
+    ];
     for (const [lo, hi, want] of cases) {
       const x = f64([-1, 0, 0.5, 1, 2]);
       x.clamp(lo, hi).sum().backward();
@@ -102,7 +106,9 @@ describe("unary values against PyTorch 1.13", () => {
   });
   it("erf to float64 precision", () => {
     // torch: torch.erf(tensor([-3,-0.5,0,0.3,1,2.5,4],dtype=float64)).tolist()
-    const want = [-0.9999779095030014, -0.5204998778130465, 0.0, 0.3286267594591274, 0.8427007929497149, 0.999593047982555, 0.9999999845827421];
+    const want = [
+      -0.9999779095030014, -0.5204998778130465, 0.0, 0.3286267594591274, 0.8427007929497149, 0.999593047982555, 0.9999999845827421,
+    ];
     close(T([-3, -0.5, 0, 0.3, 1, 2.5, 4], { dtype: "float64" }).erf(), want, { atol: 0, rtol: 1e-15 });
   });
   it("expm1 and log1p are accurate near 0", () => {

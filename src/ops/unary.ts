@@ -66,10 +66,12 @@ export const log1p = (x: Tensor): Tensor => floatUnary("Log1PBackward0", "log1p"
 export const sqrt = (x: Tensor): Tensor => floatUnary("SqrtBackward0", "sqrt", x, (_x, out, g) => div(g, mul(out, 2)), true);
 // d x^{-1/2} = -1/2 x^{-3/2} dx = -0.5 out^3 dx
 /** 1 / sqrt(x) elementwise, as torch.rsqrt. */
-export const rsqrt = (x: Tensor): Tensor => floatUnary("RsqrtBackward0", "rsqrt", x, (_x, out, g) => mul(g, mul(mul(mul(out, out), out), -0.5)), true);
+export const rsqrt = (x: Tensor): Tensor =>
+  floatUnary("RsqrtBackward0", "rsqrt", x, (_x, out, g) => mul(g, mul(mul(mul(out, out), out), -0.5)), true);
 // d (1/x) = -dx / x^2 = -out^2 dx
 /** 1 / x elementwise, as torch.reciprocal. */
-export const reciprocal = (x: Tensor): Tensor => floatUnary("ReciprocalBackward0", "reciprocal", x, (_x, out, g) => mul(g, mul(mul(out, out), -1)), true);
+export const reciprocal = (x: Tensor): Tensor =>
+  floatUnary("ReciprocalBackward0", "reciprocal", x, (_x, out, g) => mul(g, mul(mul(out, out), -1)), true);
 // d sin(x) = cos(x) dx ; d cos(x) = -sin(x) dx
 /** Sine elementwise, as torch.sin. */
 export const sin = (x: Tensor): Tensor => floatUnary("SinBackward0", "sin", x, (x, _o, g) => mul(g, cos(x)));
@@ -77,7 +79,8 @@ export const sin = (x: Tensor): Tensor => floatUnary("SinBackward0", "sin", x, (
 export const cos = (x: Tensor): Tensor => floatUnary("CosBackward0", "cos", x, (x, _o, g) => mul(g, mul(sin(x), -1)));
 // d erf(x) = 2/sqrt(pi) exp(-x^2) dx
 /** The Gauss error function elementwise, as torch.erf. */
-export const erf = (x: Tensor): Tensor => floatUnary("ErfBackward0", "erf", x, (x, _o, g) => mul(g, mul(exp(mul(mul(x, x), -1)), 2 / Math.sqrt(Math.PI))));
+export const erf = (x: Tensor): Tensor =>
+  floatUnary("ErfBackward0", "erf", x, (x, _o, g) => mul(g, mul(exp(mul(mul(x, x), -1)), 2 / Math.sqrt(Math.PI))));
 
 /** x * x (differentiable; keeps int dtypes). */
 export function square(x: Tensor): Tensor {
@@ -90,13 +93,18 @@ export function square(x: Tensor): Tensor {
  * where min <= x <= max (both ends included, as PyTorch) and is 0 outside.
  */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  const lo = min ?? -Infinity, hi = max ?? Infinity;
+  const lo = min ?? -Infinity,
+    hi = max ?? Infinity;
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new ValueError(`clamp: at least one of min or max must be given. Pass clamp(x, 0) or clamp(x, null, 1).`);
   }
   if (Number.isNaN(lo) || Number.isNaN(hi)) throw new ValueError(`clamp: bounds must not be NaN, got min=${min}, max=${max}.`);
   let dt: DType = x.dtype;
-  if ((dt === "int32" || dt === "bool") && (!Number.isInteger(lo) && Number.isFinite(lo) || !Number.isInteger(hi) && Number.isFinite(hi))) dt = floatResult(dt);
+  if (
+    (dt === "int32" || dt === "bool") &&
+    ((!Number.isInteger(lo) && Number.isFinite(lo)) || (!Number.isInteger(hi) && Number.isFinite(hi)))
+  )
+    dt = floatResult(dt);
   const out = mapUnary("clamp", x, dt, lo, hi);
   return record("ClampBackward1", out, [x], (g) => [() => mul(g, logicalAnd(ge(x, lo), le(x, hi)).to(g.dtype))]);
 }

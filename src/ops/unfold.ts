@@ -44,7 +44,9 @@ function resolveBlocks(op: string, x: Tensor, imgSize: IntOrTuple, kernelSize: I
   colSize.forEach((c, i) => {
     if (c < 1) {
       const what = op === "fold" ? `outputSize ${fmt(g.imgSize)}` : `input ${fmt(x.shape)}`;
-      throw new ShapeError(`${op}: ${what} with kernelSize ${fmt(g.kernel)}, dilation ${fmt(g.dilation)}, padding ${fmt(g.padding)}, stride ${fmt(g.stride)} has ${c} sliding blocks along spatial dim ${i}: ${formulaText(g.imgSize[i]!, g.kernel[i]!, g.stride[i]!, g.padding[i]!, g.dilation[i]!)}; every dim needs at least one. Use a smaller kernel or dilation, or more padding.`);
+      throw new ShapeError(
+        `${op}: ${what} with kernelSize ${fmt(g.kernel)}, dilation ${fmt(g.dilation)}, padding ${fmt(g.padding)}, stride ${fmt(g.stride)} has ${c} sliding blocks along spatial dim ${i}: ${formulaText(g.imgSize[i]!, g.kernel[i]!, g.stride[i]!, g.padding[i]!, g.dilation[i]!)}; every dim needs at least one. Use a smaller kernel or dilation, or more padding.`,
+      );
     }
   });
   return { ...g, colSize };
@@ -55,7 +57,8 @@ const geometry = (b: Blocks, batch: number, channels: number): ConvGeometry => (
 /** Batched primitive: [N, C, H, W] -> [N, C * kH * kW, L]; its backward is fold. */
 function unfoldBatched(x: Tensor, b: Blocks): Tensor {
   const [N, C] = x.shape as [number, number];
-  const K = b.kernel[0]! * b.kernel[1]!, L = b.colSize[0]! * b.colSize[1]!;
+  const K = b.kernel[0]! * b.kernel[1]!,
+    L = b.colSize[0]! * b.colSize[1]!;
   const out = empty(x.dtype, [N, C * K, L]);
   kernels().im2col(x.storage, out.storage, geometry(b, N, C));
   return record("Im2ColBackward0", out, [x], (g) => [() => foldBatched(g, b)], []);
@@ -63,7 +66,8 @@ function unfoldBatched(x: Tensor, b: Blocks): Tensor {
 
 /** Batched primitive: [N, C * kH * kW, L] -> [N, C, ...outputSize]; its backward is unfold. */
 function foldBatched(x: Tensor, b: Blocks): Tensor {
-  const N = x.shape[0]!, C = x.shape[1]! / (b.kernel[0]! * b.kernel[1]!);
+  const N = x.shape[0]!,
+    C = x.shape[1]! / (b.kernel[0]! * b.kernel[1]!);
   const out = empty(x.dtype, [N, C, ...b.imgSize]);
   kernels().col2im(x.storage, out.storage, geometry(b, N, C));
   return record("Col2ImBackward0", out, [x], (g) => [() => unfoldBatched(g, b)], []);
@@ -73,11 +77,17 @@ function foldBatched(x: Tensor, b: Blocks): Tensor {
 function checkRank(op: string, x: Tensor, rank: number, layout: string): void {
   requireFloat(op, x);
   if (x.ndim !== rank && x.ndim !== rank + 1) {
-    const hint = x.ndim === rank + 2 && op === "unfold" ? ` It takes 2 spatial dims; for a [N, C, D, H, W] input, fold D into the batch or the channels first.` : "";
-    throw new ShapeError(`${op}: expected a ${rank}-D (unbatched ${layout.replace("N, ", "")}) or ${rank + 1}-D (batched ${layout}) input, got ${fmt(x.shape)}.${hint}`);
+    const hint =
+      x.ndim === rank + 2 && op === "unfold"
+        ? ` It takes 2 spatial dims; for a [N, C, D, H, W] input, fold D into the batch or the channels first.`
+        : "";
+    throw new ShapeError(
+      `${op}: expected a ${rank}-D (unbatched ${layout.replace("N, ", "")}) or ${rank + 1}-D (batched ${layout}) input, got ${fmt(x.shape)}.${hint}`,
+    );
   }
   const zero = x.shape.findIndex((d, i) => d === 0 && !(x.ndim === rank + 1 && i === 0));
-  if (zero >= 0) throw new ShapeError(`${op}: input ${fmt(x.shape)} has size 0 in dim ${zero}; only the batch dim may be empty, as in PyTorch.`);
+  if (zero >= 0)
+    throw new ShapeError(`${op}: input ${fmt(x.shape)} has size 0 in dim ${zero}; only the batch dim may be empty, as in PyTorch.`);
 }
 
 /**
@@ -114,12 +124,18 @@ function foldOf(input: Tensor, outputSize: IntOrTuple, kernelSize: IntOrTuple, o
   checkRank("fold", input, 2, "[N, C * kH * kW, L]");
   const b = resolveBlocks("fold", input, outputSize, kernelSize, opts);
   const batched = input.ndim === 3 ? input : reshape(input, [1, ...input.shape]);
-  const CK = batched.shape[1]!, L = batched.shape[2]!, K = b.kernel[0]! * b.kernel[1]!;
+  const CK = batched.shape[1]!,
+    L = batched.shape[2]!,
+    K = b.kernel[0]! * b.kernel[1]!;
   if (CK % K !== 0) {
-    throw new ShapeError(`fold: input ${fmt(input.shape)} has ${CK} rows (dim ${input.ndim - 2}), which must be divisible by prod(kernelSize) = ${b.kernel.join(" * ")} = ${K}: the rows are C * kH * kW. Check kernelSize or the input.`);
+    throw new ShapeError(
+      `fold: input ${fmt(input.shape)} has ${CK} rows (dim ${input.ndim - 2}), which must be divisible by prod(kernelSize) = ${b.kernel.join(" * ")} = ${K}: the rows are C * kH * kW. Check kernelSize or the input.`,
+    );
   }
   if (L !== b.colSize[0]! * b.colSize[1]!) {
-    throw new ShapeError(`fold: outputSize ${fmt(b.imgSize)} with kernelSize ${fmt(b.kernel)}, dilation ${fmt(b.dilation)}, padding ${fmt(b.padding)}, stride ${fmt(b.stride)} has ${b.colSize.join(" * ")} = ${b.colSize[0]! * b.colSize[1]!} sliding blocks, but input ${fmt(input.shape)} has ${L} columns (its last dim); the two must match. Use the outputSize and options that unfold was called with.`);
+    throw new ShapeError(
+      `fold: outputSize ${fmt(b.imgSize)} with kernelSize ${fmt(b.kernel)}, dilation ${fmt(b.dilation)}, padding ${fmt(b.padding)}, stride ${fmt(b.stride)} has ${b.colSize.join(" * ")} = ${b.colSize[0]! * b.colSize[1]!} sliding blocks, but input ${fmt(input.shape)} has ${L} columns (its last dim); the two must match. Use the outputSize and options that unfold was called with.`,
+    );
   }
   const y = foldBatched(batched, b);
   return input.ndim === 3 ? y : reshape(y, y.shape.slice(1));

@@ -20,7 +20,8 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
     const o: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...opts };
     if (!(o.lrDecay >= 0)) throw new ValueError(`Adagrad: invalid lrDecay ${o.lrDecay}; it must be >= 0.`);
-    if (!(o.initialAccumulatorValue >= 0)) throw new ValueError(`Adagrad: invalid initialAccumulatorValue ${o.initialAccumulatorValue}; it must be >= 0.`);
+    if (!(o.initialAccumulatorValue >= 0))
+      throw new ValueError(`Adagrad: invalid initialAccumulatorValue ${o.initialAccumulatorValue}; it must be >= 0.`);
     super(params, o);
   }
 

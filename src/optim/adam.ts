@@ -20,7 +20,8 @@ export interface AdamOptions {
 
 function checkAdam(name: string, o: AdamOptions): void {
   const [b1, b2] = o.betas;
-  if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new ValueError(`${name}: invalid betas [${o.betas.join(", ")}]; each must be in [0, 1).`);
+  if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1))
+    throw new ValueError(`${name}: invalid betas [${o.betas.join(", ")}]; each must be in [0, 1).`);
   if (!(o.eps >= 0)) throw new ValueError(`${name}: invalid eps ${o.eps}; it must be >= 0.`);
   if (!(o.weightDecay >= 0)) throw new ValueError(`${name}: invalid weightDecay ${o.weightDecay}; it must be >= 0.`);
 }
@@ -44,15 +45,26 @@ function adamFused(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamOp
   if (p.dtype !== "float32" && p.dtype !== "float64") return false;
   const r = p.dtype === "float32" ? Math.fround : (x: number): number => x;
   const [b1, b2] = g.betas;
-  const m = (st.expAvg as Tensor | undefined) ?? zerosLike(p), v = (st.expAvgSq as Tensor | undefined) ?? zerosLike(p);
+  const m = (st.expAvg as Tensor | undefined) ?? zerosLike(p),
+    v = (st.expAvgSq as Tensor | undefined) ?? zerosLike(p);
   st.expAvg = m;
   st.expAvgSq = v;
-  const bc1 = 1 - b1 ** step, bc2Sqrt = Math.sqrt(1 - b2 ** step);
-  const kb1 = r(b1), ka1 = r(1 - b1), kb2 = r(b2), ka2 = r(1 - b2), kbc2 = r(bc2Sqrt), keps = r(g.eps), kstep = r(g.lr / bc1);
-  const ms = m.storage, vs = v.storage, gs = grad.storage;
+  const bc1 = 1 - b1 ** step,
+    bc2Sqrt = Math.sqrt(1 - b2 ** step);
+  const kb1 = r(b1),
+    ka1 = r(1 - b1),
+    kb2 = r(b2),
+    ka2 = r(1 - b2),
+    kbc2 = r(bc2Sqrt),
+    keps = r(g.eps),
+    kstep = r(g.lr / bc1);
+  const ms = m.storage,
+    vs = v.storage,
+    gs = grad.storage;
   writeInPlace("Adam.step", p, [], () => {
     const next = empty(p.shape, { dtype: p.dtype });
-    const ps = p.storage, out = next.storage;
+    const ps = p.storage,
+      out = next.storage;
     for (let i = 0; i < ps.length; i++) {
       const gi = gs[i]!;
       const mi = r(r(ms[i]! * kb1) + r(gi * ka1));
@@ -85,7 +97,8 @@ export function adamOps(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<A
     second = ((st.maxExpAvgSq as Tensor | undefined) ?? zerosLike(p)).maximum(v);
     st.maxExpAvgSq = second;
   }
-  const bc1 = 1 - b1 ** step, bc2Sqrt = Math.sqrt(1 - b2 ** step);
+  const bc1 = 1 - b1 ** step,
+    bc2Sqrt = Math.sqrt(1 - b2 ** step);
   const denom = second.sqrt().div(bc2Sqrt).add(g.eps);
   p.sub_(m.div(denom), g.lr / bc1);
 }

@@ -8,19 +8,53 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import * as tl from "../index.js";
 import { adamOps } from "./adam.js";
-import { BACKENDS, type FixtureCase, type FloatType, LOCAL_FIXTURE_DIR, TOL, assertClose, fromFixture, loadFixture } from "../../test/support/fixtures.js";
+import {
+  BACKENDS,
+  type FixtureCase,
+  type FloatType,
+  LOCAL_FIXTURE_DIR,
+  TOL,
+  assertClose,
+  fromFixture,
+  loadFixture,
+} from "../../test/support/fixtures.js";
 
 const { optim } = tl;
 type Args = Record<string, any>;
 
 function makeOptimizer(call: string, params: tl.Tensor[], a: Args): tl.optim.Optimizer<{ lr: number }> {
   switch (call) {
-    case "torch.optim.SGD": return new optim.SGD(params, { lr: a.lr, momentum: a.momentum, dampening: a.dampening, weightDecay: a.weight_decay, nesterov: a.nesterov });
-    case "torch.optim.Adam": return new optim.Adam(params, { lr: a.lr, betas: a.betas, eps: a.eps, weightDecay: a.weight_decay, amsgrad: a.amsgrad });
-    case "torch.optim.AdamW": return new optim.AdamW(params, { lr: a.lr, betas: a.betas, eps: a.eps, weightDecay: a.weight_decay, amsgrad: a.amsgrad });
-    case "torch.optim.RMSprop": return new optim.RMSprop(params, { lr: a.lr, alpha: a.alpha, eps: a.eps, weightDecay: a.weight_decay, momentum: a.momentum, centered: a.centered });
-    case "torch.optim.Adagrad": return new optim.Adagrad(params, { lr: a.lr, lrDecay: a.lr_decay, weightDecay: a.weight_decay, initialAccumulatorValue: a.initial_accumulator_value, eps: a.eps });
-    default: throw new Error(`no mapping for ${call}`);
+    case "torch.optim.SGD":
+      return new optim.SGD(params, {
+        lr: a.lr,
+        momentum: a.momentum,
+        dampening: a.dampening,
+        weightDecay: a.weight_decay,
+        nesterov: a.nesterov,
+      });
+    case "torch.optim.Adam":
+      return new optim.Adam(params, { lr: a.lr, betas: a.betas, eps: a.eps, weightDecay: a.weight_decay, amsgrad: a.amsgrad });
+    case "torch.optim.AdamW":
+      return new optim.AdamW(params, { lr: a.lr, betas: a.betas, eps: a.eps, weightDecay: a.weight_decay, amsgrad: a.amsgrad });
+    case "torch.optim.RMSprop":
+      return new optim.RMSprop(params, {
+        lr: a.lr,
+        alpha: a.alpha,
+        eps: a.eps,
+        weightDecay: a.weight_decay,
+        momentum: a.momentum,
+        centered: a.centered,
+      });
+    case "torch.optim.Adagrad":
+      return new optim.Adagrad(params, {
+        lr: a.lr,
+        lrDecay: a.lr_decay,
+        weightDecay: a.weight_decay,
+        initialAccumulatorValue: a.initial_accumulator_value,
+        eps: a.eps,
+      });
+    default:
+      throw new Error(`no mapping for ${call}`);
   }
 }
 
@@ -48,11 +82,16 @@ for (const family of ["optim_sgd", "optim_adam", "optim_adamw", "optim_rmsprop",
 }
 
 describe("optimizer state and groups", () => {
-  const fresh = () => [tl.tensor([1, -2, 3], { dtype: "float64", requiresGrad: true }), tl.tensor([0.5], { dtype: "float64", requiresGrad: true })];
+  const fresh = () => [
+    tl.tensor([1, -2, 3], { dtype: "float64", requiresGrad: true }),
+    tl.tensor([0.5], { dtype: "float64", requiresGrad: true }),
+  ];
   const grads = (s: number) => [tl.tensor([0.1 * s, -0.3, 0.2], { dtype: "float64" }), tl.tensor([s], { dtype: "float64" })];
   it("stateDict uses PyTorch's keys, and resuming from it continues the same trajectory", () => {
-    const a = fresh(), b = fresh();
-    const oa = new optim.Adam(a, { lr: 0.1, amsgrad: true }), ob = new optim.Adam(b, { lr: 0.1, amsgrad: true });
+    const a = fresh(),
+      b = fresh();
+    const oa = new optim.Adam(a, { lr: 0.1, amsgrad: true }),
+      ob = new optim.Adam(b, { lr: 0.1, amsgrad: true });
     for (let s = 1; s <= 3; s++) {
       a.forEach((p, i) => (p.grad = grads(s)[i]!));
       oa.step();
@@ -96,21 +135,43 @@ describe("learning-rate schedulers match torch.optim.lr_scheduler", () => {
     it(c.name, () => {
       const params = [tl.zeros([2], { requiresGrad: true }), tl.zeros([3], { requiresGrad: true })];
       const groups = [{ params: [params[0]!] }, { params: [params[1]!], lr: c.optimizer_args.lr * 0.5 }];
-      const opt = c.optimizer === "SGD" ? new optim.SGD(groups, { lr: c.optimizer_args.lr, momentum: c.optimizer_args.momentum ?? 0 }) : new optim.Adam(groups, { lr: c.optimizer_args.lr });
+      const opt =
+        c.optimizer === "SGD"
+          ? new optim.SGD(groups, { lr: c.optimizer_args.lr, momentum: c.optimizer_args.momentum ?? 0 })
+          : new optim.Adam(groups, { lr: c.optimizer_args.lr });
       const a = c.scheduler_args;
       const S = optim.lrScheduler;
       const sched: { step(m?: number): void } =
-        c.scheduler === "StepLR" ? new S.StepLR(opt, a.step_size, a.gamma)
-        : c.scheduler === "ExponentialLR" ? new S.ExponentialLR(opt, a.gamma)
-        : c.scheduler === "CosineAnnealingLR" ? new S.CosineAnnealingLR(opt, a.T_max, a.eta_min)
-        : c.scheduler === "ReduceLROnPlateau" ? new S.ReduceLROnPlateau(opt, { mode: a.mode, factor: a.factor, patience: a.patience, cooldown: a.cooldown, minLr: a.min_lr, threshold: a.threshold, thresholdMode: a.threshold_mode })
-        : new S.OneCycleLR(opt, { maxLr: a.max_lr, totalSteps: a.total_steps, annealStrategy: a.anneal_strategy, pctStart: a.pct_start, threePhase: a.three_phase });
+        c.scheduler === "StepLR"
+          ? new S.StepLR(opt, a.step_size, a.gamma)
+          : c.scheduler === "ExponentialLR"
+            ? new S.ExponentialLR(opt, a.gamma)
+            : c.scheduler === "CosineAnnealingLR"
+              ? new S.CosineAnnealingLR(opt, a.T_max, a.eta_min)
+              : c.scheduler === "ReduceLROnPlateau"
+                ? new S.ReduceLROnPlateau(opt, {
+                    mode: a.mode,
+                    factor: a.factor,
+                    patience: a.patience,
+                    cooldown: a.cooldown,
+                    minLr: a.min_lr,
+                    threshold: a.threshold,
+                    thresholdMode: a.threshold_mode,
+                  })
+                : new S.OneCycleLR(opt, {
+                    maxLr: a.max_lr,
+                    totalSteps: a.total_steps,
+                    annealStrategy: a.anneal_strategy,
+                    pctStart: a.pct_start,
+                    threePhase: a.three_phase,
+                  });
       const snap = () => ({
         lr: opt.paramGroups.map((g) => g.lr),
         ...("momentum" in opt.paramGroups[0]! ? { momentum: opt.paramGroups.map((g) => (g as any).momentum) } : {}),
         ...("betas" in opt.paramGroups[0]! ? { beta1: opt.paramGroups.map((g) => (g as any).betas[0]) } : {}),
       });
-      const close = (x: number[], y: number[], what: string) => x.forEach((v, i) => assert.ok(Math.abs(v - y[i]!) <= 1e-12 + 1e-12 * Math.abs(y[i]!), `${what}: ${v} vs torch ${y[i]}`));
+      const close = (x: number[], y: number[], what: string) =>
+        x.forEach((v, i) => assert.ok(Math.abs(v - y[i]!) <= 1e-12 + 1e-12 * Math.abs(y[i]!), `${what}: ${v} vs torch ${y[i]}`));
       c.sequence.forEach((expected: Record<string, number[]>, s: number) => {
         if (s > 0) sched.step(c.metrics ? c.metrics[s - 1] : undefined);
         const got = snap() as Record<string, number[]>;

@@ -31,7 +31,10 @@ export abstract class Optimizer<O extends { lr: number }> {
   /** Per-parameter state (momentum buffers, moments, step counts) keyed by the parameter tensor, as Optimizer.state. */
   readonly state = new Map<Tensor, ParamState>();
 
-  constructor(params: ParamsArg<O>, /** The options groups fall back to, as Optimizer.defaults. */ readonly defaults: O) {
+  constructor(
+    params: ParamsArg<O>,
+    /** The options groups fall back to, as Optimizer.defaults. */ readonly defaults: O,
+  ) {
     const name = this.constructor.name;
     if (!(defaults.lr >= 0)) throw new ValueError(`${name}: invalid learning rate ${defaults.lr}; lr must be >= 0.`);
     const list = [...params] as (Tensor | ({ params: readonly Tensor[] } & Partial<O>))[];
@@ -42,8 +45,12 @@ export abstract class Optimizer<O extends { lr: number }> {
       const ps = [...g.params];
       for (const p of ps) {
         if (!(p instanceof Tensor)) throw new ValueError(`${name}: group ${gi} holds a ${typeof p}, not a tensor.`);
-        if (!p.isLeaf) throw new ValueError(`${name}: can't optimize a non-leaf tensor (made by ${p.gradFn?.name}). Optimize parameters or leaves created with { requiresGrad: true }.`);
-        if (seen.has(p)) throw new ValueError(`${name}: a parameter appears in more than one group (or twice in one). List each parameter once.`);
+        if (!p.isLeaf)
+          throw new ValueError(
+            `${name}: can't optimize a non-leaf tensor (made by ${p.gradFn?.name}). Optimize parameters or leaves created with { requiresGrad: true }.`,
+          );
+        if (seen.has(p))
+          throw new ValueError(`${name}: a parameter appears in more than one group (or twice in one). List each parameter once.`);
         seen.add(p);
       }
       return { ...defaults, ...g, params: ps } as ParamGroup<O>;
@@ -52,10 +59,11 @@ export abstract class Optimizer<O extends { lr: number }> {
 
   /** Clear gradients (to null by default, as PyTorch's set_to_none=True). */
   zeroGrad(setToNone = true): void {
-    for (const g of this.paramGroups) for (const p of g.params) {
-      if (setToNone || !p.grad) p.grad = null;
-      else noGrad(() => p.grad!.zero_());
-    }
+    for (const g of this.paramGroups)
+      for (const p of g.params) {
+        if (setToNone || !p.grad) p.grad = null;
+        else noGrad(() => p.grad!.zero_());
+      }
   }
 
   /** One update of every parameter that has a gradient. */
@@ -102,13 +110,18 @@ export abstract class Optimizer<O extends { lr: number }> {
   loadStateDict(sd: OptimizerStateDict): void {
     const name = this.constructor.name;
     if (sd.param_groups.length !== this.paramGroups.length) {
-      throw new TensorloomError(`${name}.loadStateDict: the state dict has ${sd.param_groups.length} parameter groups but this optimizer has ${this.paramGroups.length}.`);
+      throw new TensorloomError(
+        `${name}.loadStateDict: the state dict has ${sd.param_groups.length} parameter groups but this optimizer has ${this.paramGroups.length}.`,
+      );
     }
     const all: Tensor[] = [];
     sd.param_groups.forEach((saved, gi) => {
       const g = this.paramGroups[gi]!;
       const ids = saved.params as number[];
-      if (ids.length !== g.params.length) throw new TensorloomError(`${name}.loadStateDict: group ${gi} has ${ids.length} parameters in the state dict but ${g.params.length} here.`);
+      if (ids.length !== g.params.length)
+        throw new TensorloomError(
+          `${name}.loadStateDict: group ${gi} has ${ids.length} parameters in the state dict but ${g.params.length} here.`,
+        );
       for (const [k, v] of Object.entries(saved)) if (k !== "params") (g as Record<string, unknown>)[camel(k)] = v;
       all.push(...g.params);
     });
@@ -116,7 +129,10 @@ export abstract class Optimizer<O extends { lr: number }> {
     for (const [i, st] of Object.entries(sd.state)) {
       const p = all[Number(i)];
       if (!p) throw new TensorloomError(`${name}.loadStateDict: state for parameter ${i}, but there are only ${all.length} parameters.`);
-      this.state.set(p, Object.fromEntries(Object.entries(st).map(([k, v]) => [camel(k), v instanceof Tensor ? v.clone().to(p.dtype) : v])));
+      this.state.set(
+        p,
+        Object.fromEntries(Object.entries(st).map(([k, v]) => [camel(k), v instanceof Tensor ? v.clone().to(p.dtype) : v])),
+      );
     }
   }
 }

@@ -43,7 +43,11 @@ export abstract class LRScheduler {
 
 /** lr = lr * gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, /** Epochs between decays, as torch.optim.lr_scheduler.StepLR's step_size. */ readonly stepSize: number, /** Factor applied every stepSize epochs (default 0.1), as StepLR's gamma. */ readonly gamma = 0.1) {
+  constructor(
+    optimizer: AnyOptimizer,
+    /** Epochs between decays, as torch.optim.lr_scheduler.StepLR's step_size. */ readonly stepSize: number,
+    /** Factor applied every stepSize epochs (default 0.1), as StepLR's gamma. */ readonly gamma = 0.1,
+  ) {
     super(optimizer);
     if (!Number.isInteger(stepSize) || stepSize < 1) throw new ValueError(`StepLR: stepSize must be a positive integer, got ${stepSize}.`);
     this.init();
@@ -57,7 +61,10 @@ export class StepLR extends LRScheduler {
 
 /** lr = lr * gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, /** Factor applied every epoch, as ExponentialLR's gamma. */ readonly gamma: number) {
+  constructor(
+    optimizer: AnyOptimizer,
+    /** Factor applied every epoch, as ExponentialLR's gamma. */ readonly gamma: number,
+  ) {
     super(optimizer);
     this.init();
   }
@@ -69,7 +76,11 @@ export class ExponentialLR extends LRScheduler {
 
 /** Cosine annealing from the base lr to etaMin over tMax epochs (then back up, periodically). */
 export class CosineAnnealingLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, /** Epochs of one half cosine period, as CosineAnnealingLR's T_max. */ readonly tMax: number, /** The lowest lr (default 0), as CosineAnnealingLR's eta_min. */ readonly etaMin = 0) {
+  constructor(
+    optimizer: AnyOptimizer,
+    /** Epochs of one half cosine period, as CosineAnnealingLR's T_max. */ readonly tMax: number,
+    /** The lowest lr (default 0), as CosineAnnealingLR's eta_min. */ readonly etaMin = 0,
+  ) {
     super(optimizer);
     if (!(tMax > 0)) throw new ValueError(`CosineAnnealingLR: tMax must be positive, got ${tMax}.`);
     this.init();
@@ -124,7 +135,10 @@ export class ReduceLROnPlateau {
   /** The number of step(metric) calls so far, as PyTorch's last_epoch. */
   lastEpoch = 0;
 
-  constructor(/** The optimizer whose groups' lr this scheduler lowers. */ readonly optimizer: AnyOptimizer, opts: ReduceLROnPlateauOptions = {}) {
+  constructor(
+    /** The optimizer whose groups' lr this scheduler lowers. */ readonly optimizer: AnyOptimizer,
+    opts: ReduceLROnPlateauOptions = {},
+  ) {
     this.mode = opts.mode ?? "min";
     this.factor = opts.factor ?? 0.1;
     if (!(this.factor < 1)) throw new ValueError(`ReduceLROnPlateau: factor should be < 1.0, got ${this.factor}.`);
@@ -146,7 +160,8 @@ export class ReduceLROnPlateau {
 
   /** Record this epoch's metric; lower every group's lr by factor after `patience` epochs without improvement, as scheduler.step(metric). */
   step(metric: number): void {
-    if (typeof metric !== "number") throw new ValueError(`ReduceLROnPlateau: step(metric) needs a number (e.g. the validation loss), got ${typeof metric}.`);
+    if (typeof metric !== "number")
+      throw new ValueError(`ReduceLROnPlateau: step(metric) needs a number (e.g. the validation loss), got ${typeof metric}.`);
     this.lastEpoch++;
     if (this.isBetter(metric)) {
       this.best = metric;
@@ -210,7 +225,8 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, o: OneCycleLROptions) {
     super(optimizer);
     const total = o.totalSteps ?? (o.epochs !== undefined && o.stepsPerEpoch !== undefined ? o.epochs * o.stepsPerEpoch : NaN);
-    if (!(Number.isInteger(total) && total > 0)) throw new ValueError(`OneCycleLR: give totalSteps, or epochs and stepsPerEpoch, as positive integers.`);
+    if (!(Number.isInteger(total) && total > 0))
+      throw new ValueError(`OneCycleLR: give totalSteps, or epochs and stepsPerEpoch, as positive integers.`);
     this.totalSteps = total;
     const pct = o.pctStart ?? 0.3;
     if (!(pct >= 0 && pct <= 1)) throw new ValueError(`OneCycleLR: pctStart must be in [0, 1], got ${pct}.`);
@@ -226,7 +242,8 @@ export class OneCycleLR extends LRScheduler {
         ];
     const strategy = o.annealStrategy ?? "cos";
     this.anneal = strategy === "cos" ? (s, e, p) => e + ((s - e) / 2) * (Math.cos(Math.PI * p) + 1) : (s, e, p) => (e - s) * p + s;
-    const div = o.divFactor ?? 25, finalDiv = o.finalDivFactor ?? 1e4;
+    const div = o.divFactor ?? 25,
+      finalDiv = o.finalDivFactor ?? 1e4;
     this.groupLrs = optimizer.paramGroups.map((g, i) => {
       const max = Array.isArray(o.maxLr) ? o.maxLr[i]! : o.maxLr;
       const initial = max / div;
@@ -237,7 +254,10 @@ export class OneCycleLR extends LRScheduler {
     this.momenta = cycle ? { max: o.maxMomentum ?? 0.95, base: o.baseMomentum ?? 0.85 } : null;
     if (this.momenta) {
       for (const g of optimizer.paramGroups as unknown as Record<string, unknown>[]) {
-        if (!("momentum" in g) && !("betas" in g)) throw new ValueError(`OneCycleLR: optimizer has neither momentum nor betas, so momentum cannot be cycled. Pass cycleMomentum: false.`);
+        if (!("momentum" in g) && !("betas" in g))
+          throw new ValueError(
+            `OneCycleLR: optimizer has neither momentum nor betas, so momentum cannot be cycled. Pass cycleMomentum: false.`,
+          );
         setMomentum(g, this.momenta.max);
       }
     }
@@ -247,7 +267,9 @@ export class OneCycleLR extends LRScheduler {
   protected computeLr(): number[] {
     const step = this.lastEpoch;
     if (step > this.totalSteps) {
-      throw new ValueError(`OneCycleLR: tried to step ${step} times, but totalSteps is ${this.totalSteps}. Create the scheduler with the number of optimizer steps you will take.`);
+      throw new ValueError(
+        `OneCycleLR: tried to step ${step} times, but totalSteps is ${this.totalSteps}. Create the scheduler with the number of optimizer steps you will take.`,
+      );
     }
     let start = 0;
     const out: number[] = [];
@@ -257,7 +279,8 @@ export class OneCycleLR extends LRScheduler {
         this.optimizer.paramGroups.forEach((g, gi) => {
           const lrs = this.groupLrs[gi]!;
           out.push(this.anneal(lrs[ph.startLr], lrs[ph.endLr], pct));
-          if (this.momenta) setMomentum(g as unknown as Record<string, unknown>, this.anneal(this.momenta[ph.startM], this.momenta[ph.endM], pct));
+          if (this.momenta)
+            setMomentum(g as unknown as Record<string, unknown>, this.anneal(this.momenta[ph.startM], this.momenta[ph.endM], pct));
         });
         break;
       }

@@ -22,7 +22,10 @@ export class SGD extends Optimizer<SGDOptions> {
     const o: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts };
     if (o.momentum < 0) throw new ValueError(`SGD: invalid momentum ${o.momentum}; it must be >= 0.`);
     if (o.weightDecay < 0) throw new ValueError(`SGD: invalid weightDecay ${o.weightDecay}; it must be >= 0.`);
-    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new ValueError(`SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${o.momentum}, dampening ${o.dampening}).`);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
+      throw new ValueError(
+        `SGD: Nesterov momentum requires a momentum > 0 and zero dampening (got momentum ${o.momentum}, dampening ${o.dampening}).`,
+      );
     super(params, o);
   }
 

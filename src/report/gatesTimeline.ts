@@ -44,7 +44,10 @@ export function checkTimeline(op: string, data: GateTimeline): [number, number] 
   const [T, H] = checkMatrix(`${op}: gate ${names[0]}`, gates[names[0]!]);
   for (const g of names.slice(1)) {
     const [t, h] = checkMatrix(`${op}: gate ${g}`, gates[g]);
-    if (t !== T || h !== H) throw new ShapeError(`${op}: gate ${g} is [${t}, ${h}] (time steps, hidden units) but gate ${names[0]} is [${T}, ${H}]; every gate needs one row per time step and one value per hidden unit.`);
+    if (t !== T || h !== H)
+      throw new ShapeError(
+        `${op}: gate ${g} is [${t}, ${h}] (time steps, hidden units) but gate ${names[0]} is [${T}, ${H}]; every gate needs one row per time step and one value per hidden unit.`,
+      );
   }
   return [T, H];
 }
@@ -58,25 +61,43 @@ export function gatesTimeline(data: GateTimeline, opts: GatesTimelineOptions): s
   const [T, H] = checkTimeline("gatesTimeline", data);
   if (T === 0) return emptyChart(opts.title, 360, 120, "no time steps yet");
   checkLabels("gatesTimeline", "timeLabels", opts.timeLabels, T, "time steps");
-  const names = GATE_NAMES[data.kind], gates = data as unknown as Record<string, number[][]>;
+  const names = GATE_NAMES[data.kind],
+    gates = data as unknown as Record<string, number[][]>;
   // long sequences and many units shrink the cells (to 3 px) so the chart stays about 640 x 320
-  const cw = opts.cellWidth ?? Math.max(3, Math.min(14, Math.floor(640 / T))), ch = opts.cellHeight ?? Math.max(3, Math.min(10, Math.floor(320 / (names.length * H))));
-  const left = 60, top = 30, stripH = H * ch, gap = 18, pw = T * cw;
-  const plotH = names.length * (stripH + gap), raster = names.length * T * H > RASTER_CELLS;
-  const W = left + pw + 16 + 2 * COLOR_BAR_WIDTH, H0 = top + Math.max(plotH, 120) + 30;
+  const cw = opts.cellWidth ?? Math.max(3, Math.min(14, Math.floor(640 / T))),
+    ch = opts.cellHeight ?? Math.max(3, Math.min(10, Math.floor(320 / (names.length * H))));
+  const left = 60,
+    top = 30,
+    stripH = H * ch,
+    gap = 18,
+    pw = T * cw;
+  const plotH = names.length * (stripH + gap),
+    raster = names.length * T * H > RASTER_CELLS;
+  const W = left + pw + 16 + 2 * COLOR_BAR_WIDTH,
+    H0 = top + Math.max(plotH, 120) + 30;
   const out = [svgOpen(W, H0, 11), svgTitle(opts.title, left + pw / 2)];
   names.forEach((g, k) => {
     const y0 = top + k * (stripH + gap);
     // stored [time][unit]; drawn units down, time across
     const unitsByTime = Array.from({ length: H }, (_, u) => gates[g]!.map((step) => step[u]!));
-    out.push(`<g class="gate" data-gate="${g}">`, matrixCells(unitsByTime, isCandidate(g) ? TANH : SIGMOID, left, y0, cw, ch, { raster }), "</g>");
+    out.push(
+      `<g class="gate" data-gate="${g}">`,
+      matrixCells(unitsByTime, isCandidate(g) ? TANH : SIGMOID, left, y0, cw, ch, { raster }),
+      "</g>",
+    );
     out.push(`<text x="${left - 8}" y="${y0 + stripH / 2 + 4}" text-anchor="end" font-weight="bold">${g}</text>`);
   });
-  const step = labelStep(cw, 24), labels = opts.timeLabels ?? Array.from({ length: T }, (_, t) => String(t));
-  labels.forEach((l, t) => { if (t % step === 0) out.push(`<text x="${left + t * cw + cw / 2}" y="${top + plotH + 4}" text-anchor="middle">${esc(l)}</text>`); });
+  const step = labelStep(cw, 24),
+    labels = opts.timeLabels ?? Array.from({ length: T }, (_, t) => String(t));
+  labels.forEach((l, t) => {
+    if (t % step === 0) out.push(`<text x="${left + t * cw + cw / 2}" y="${top + plotH + 4}" text-anchor="middle">${esc(l)}</text>`);
+  });
   out.push(`<text x="${left + pw / 2}" y="${top + plotH + 22}" text-anchor="middle">time step</text>`);
   const barH = Math.max(Math.min(plotH - gap - 20, 160), 80);
-  out.push(colorBar(SIGMOID, left + pw + 16, top, barH, "sigmoid gates"), colorBar(TANH, left + pw + 16 + COLOR_BAR_WIDTH, top, barH, data.kind === "LSTM" ? "g (tanh)" : "n (tanh)"));
+  out.push(
+    colorBar(SIGMOID, left + pw + 16, top, barH, "sigmoid gates"),
+    colorBar(TANH, left + pw + 16 + COLOR_BAR_WIDTH, top, barH, data.kind === "LSTM" ? "g (tanh)" : "n (tanh)"),
+  );
   out.push("</svg>");
   return out.join("\n");
 }
@@ -92,11 +113,14 @@ export interface GateStepFilter {
 /** One step's gates as plain numbers: each gate's [hidden] activations of one batch element. */
 export function stepGateValues(s: StepInfo, batch = 0): { kind: "LSTM" | "GRU"; values: Record<string, number[]> } {
   const gates = s.gates;
-  if (!gates) throw new ValueError(`gatesFromSteps: step t=${s.t} of layer ${s.layer} has no gates; only LSTM and GRU steps do (an RNN has none).`);
+  if (!gates)
+    throw new ValueError(`gatesFromSteps: step t=${s.t} of layer ${s.layer} has no gates; only LSTM and GRU steps do (an RNN has none).`);
   const B = s.h.shape[0]!;
-  if (!(Number.isInteger(batch) && batch >= 0 && batch < B)) throw new ValueError(`gatesFromSteps: batch ${batch} is outside [0, ${B - 1}] (the step's batch has ${B} sequences).`);
+  if (!(Number.isInteger(batch) && batch >= 0 && batch < B))
+    throw new ValueError(`gatesFromSteps: batch ${batch} is outside [0, ${B - 1}] (the step's batch has ${B} sequences).`);
   const values: Record<string, number[]> = {};
-  for (const g of GATE_NAMES[gates.kind]) values[g] = ((gates as unknown as Record<string, { toArray(): unknown }>)[g]!.toArray() as number[][])[batch]!;
+  for (const g of GATE_NAMES[gates.kind])
+    values[g] = ((gates as unknown as Record<string, { toArray(): unknown }>)[g]!.toArray() as number[][])[batch]!;
   return { kind: gates.kind, values };
 }
 
@@ -108,9 +132,15 @@ export function stepGateValues(s: StepInfo, batch = 0): { kind: "LSTM" | "GRU"; 
 export function gatesFromSteps(steps: readonly StepInfo[], filter: GateStepFilter = {}): GateTimeline {
   const { layer = 0, direction = 0, batch = 0 } = filter;
   const kept = steps.filter((s) => s.layer === layer && s.direction === direction).sort((a, b) => a.t - b.t);
-  if (kept.length === 0) throw new ValueError(`gatesFromSteps: no steps of layer ${layer}, direction ${direction} among ${steps.length}. Pass the StepInfo objects the forward's onStep received.`);
+  if (kept.length === 0)
+    throw new ValueError(
+      `gatesFromSteps: no steps of layer ${layer}, direction ${direction} among ${steps.length}. Pass the StepInfo objects the forward's onStep received.`,
+    );
   const twice = kept.find((s, k) => k > 0 && kept[k - 1]!.t === s.t);
-  if (twice) throw new ValueError(`gatesFromSteps: time step ${twice.t} of layer ${layer}, direction ${direction} appears more than once: the steps come from several forward calls. Pass the steps of one forward.`);
+  if (twice)
+    throw new ValueError(
+      `gatesFromSteps: time step ${twice.t} of layer ${layer}, direction ${direction} appears more than once: the steps come from several forward calls. Pass the steps of one forward.`,
+    );
   const per = kept.map((s) => stepGateValues(s, batch));
   const kind = per[0]!.kind;
   const out: Record<string, unknown> = { kind };

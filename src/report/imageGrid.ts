@@ -28,11 +28,14 @@ export interface ImageGridOptions {
 
 /** Checks imageGrid's input (matrices, captions, scaling) without drawing; returns each image's [rows, cols]. */
 export function checkImages(images: readonly Matrix[], opts: ImageGridOptions): [number, number][] {
-  if (!Array.isArray(images)) throw new ValueError(`imageGrid: images must be an array of matrices (rows of numbers), got ${typeof images}.`);
+  if (!Array.isArray(images))
+    throw new ValueError(`imageGrid: images must be an array of matrices (rows of numbers), got ${typeof images}.`);
   const sizes = images.map((img, k) => checkMatrix(`imageGrid: image ${k}`, img));
   // no images yet (a live view's start) leaves captions for later ones
-  if (images.length && opts.captions && opts.captions.length > images.length) checkLabels("imageGrid", "captions", opts.captions, images.length, "images");
-  if (opts.scaling !== undefined && opts.scaling !== "each" && opts.scaling !== "shared") throw new ValueError(`imageGrid: scaling must be "each" or "shared", got ${JSON.stringify(opts.scaling)}.`);
+  if (images.length && opts.captions && opts.captions.length > images.length)
+    checkLabels("imageGrid", "captions", opts.captions, images.length, "images");
+  if (opts.scaling !== undefined && opts.scaling !== "each" && opts.scaling !== "shared")
+    throw new ValueError(`imageGrid: scaling must be "each" or "shared", got ${JSON.stringify(opts.scaling)}.`);
   return sizes;
 }
 
@@ -44,19 +47,40 @@ export function checkImages(images: readonly Matrix[], opts: ImageGridOptions): 
 export function imageGrid(images: readonly Matrix[], opts: ImageGridOptions): string {
   const sizes = checkImages(images, opts);
   if (images.length === 0) return emptyChart(opts.title, 320, 120, "no images");
-  const scaling = opts.scaling ?? "each", colormap = opts.colormap ?? "gray";
-  const px = opts.pixel ?? 10, perRow = Math.max(1, Math.floor(opts.perRow ?? 8));
-  const h = Math.max(...sizes.map((s) => s[0])), w = Math.max(...sizes.map((s) => s[1]));
-  const boxW = w * px + 12, boxH = h * px + 22;
-  const shared: ColorScale | null = scaling === "shared" ? colorScale("imageGrid", images.flatMap((img) => img.flat()), { colormap }) : null;
-  const gridW = Math.min(images.length, perRow) * boxW + 10, gridH = Math.ceil(images.length / perRow) * boxH;
-  const W = gridW + (shared ? COLOR_BAR_WIDTH : 0), H = 30 + Math.max(gridH, shared ? 110 : 0);
+  const scaling = opts.scaling ?? "each",
+    colormap = opts.colormap ?? "gray";
+  const px = opts.pixel ?? 10,
+    perRow = Math.max(1, Math.floor(opts.perRow ?? 8));
+  const h = Math.max(...sizes.map((s) => s[0])),
+    w = Math.max(...sizes.map((s) => s[1]));
+  const boxW = w * px + 12,
+    boxH = h * px + 22;
+  const shared: ColorScale | null =
+    scaling === "shared"
+      ? colorScale(
+          "imageGrid",
+          images.flatMap((img) => img.flat()),
+          { colormap },
+        )
+      : null;
+  const gridW = Math.min(images.length, perRow) * boxW + 10,
+    gridH = Math.ceil(images.length / perRow) * boxH;
+  const W = gridW + (shared ? COLOR_BAR_WIDTH : 0),
+    H = 30 + Math.max(gridH, shared ? 110 : 0);
   const out = [svgOpen(W, H, 10), svgTitle(opts.title, W / 2)];
   const raster = sizes.reduce((n, [h, w]) => n + h * w, 0) > RASTER_CELLS;
   images.forEach((img, k) => {
-    const x0 = 5 + (k % perRow) * boxW, y0 = 28 + Math.floor(k / perRow) * boxH;
-    out.push(`<g class="image">`, matrixCells(img, shared ?? colorScale("imageGrid", img.flat(), { colormap }), x0, y0, px, px, { raster }), "</g>");
-    if (opts.captions?.[k]) out.push(`<text x="${x0 + (img[0]!.length * px) / 2}" y="${y0 + img.length * px + 12}" text-anchor="middle">${esc(opts.captions[k]!)}</text>`);
+    const x0 = 5 + (k % perRow) * boxW,
+      y0 = 28 + Math.floor(k / perRow) * boxH;
+    out.push(
+      `<g class="image">`,
+      matrixCells(img, shared ?? colorScale("imageGrid", img.flat(), { colormap }), x0, y0, px, px, { raster }),
+      "</g>",
+    );
+    if (opts.captions?.[k])
+      out.push(
+        `<text x="${x0 + (img[0]!.length * px) / 2}" y="${y0 + img.length * px + 12}" text-anchor="middle">${esc(opts.captions[k]!)}</text>`,
+      );
   });
   if (shared) out.push(colorBar(shared, gridW + 4, 30, Math.min(Math.max(gridH - 20, 80), 200)));
   out.push("</svg>");

@@ -20,7 +20,28 @@ export { lineChart, seriesColor, type Series, type LineChartOptions } from "./li
 export { heatmap, type HeatmapOptions, type Labels, type Matrix } from "./heatmap.js";
 export { imageGrid, type ImageGridOptions } from "./imageGrid.js";
 export { confusionMatrixChart, rowNormalize, type ConfusionMatrixOptions } from "./confusionMatrix.js";
-export { gatesTimeline, gatesFromSteps, GATE_NAMES, type GateTimeline, type GatesTimelineOptions, type GateStepFilter } from "./gatesTimeline.js";
+export {
+  gatesTimeline,
+  gatesFromSteps,
+  GATE_NAMES,
+  type GateTimeline,
+  type GatesTimelineOptions,
+  type GateStepFilter,
+} from "./gatesTimeline.js";
 export { colorAt, colorScale, scaleColor, MISSING_COLOR, type Colormap, type ColorScale, type ColorScaleOptions } from "./color.js";
-export { lineChartView, heatmapView, confusionMatrixView, imageGridView, gatesTimelineView, type ViewTarget, type LiveView, type LineChartView, type LineChartViewOptions, type HeatmapView, type ConfusionMatrixView, type ImageGridView, type GatesTimelineView } from "./views.js";
+export {
+  lineChartView,
+  heatmapView,
+  confusionMatrixView,
+  imageGridView,
+  gatesTimelineView,
+  type ViewTarget,
+  type LiveView,
+  type LineChartView,
+  type LineChartViewOptions,
+  type HeatmapView,
+  type ConfusionMatrixView,
+  type ImageGridView,
+  type GatesTimelineView,
+} from "./views.js";
 export { htmlReport, type ReportSection } from "./html.js";

@@ -4,7 +4,13 @@ import { lineChart } from "./lineChart.js";
 
 describe("lineChart", () => {
   it("draws one path per series with a legend entry, escaping text", () => {
-    const svg = lineChart([{ name: "a<b", y: [1, 2, 3] }, { name: "c", y: [3, 1, 2] }], { title: "t & u" });
+    const svg = lineChart(
+      [
+        { name: "a<b", y: [1, 2, 3] },
+        { name: "c", y: [3, 1, 2] },
+      ],
+      { title: "t & u" },
+    );
     assert.equal(svg.match(/<path /g)?.length, 2);
     assert.match(svg, /a&lt;b/);
     assert.match(svg, /t &amp; u/);
@@ -23,7 +29,22 @@ describe("lineChart", () => {
 
 describe("lineChart and reports on narrow screens", () => {
   it("labelled x ticks (dates), dashed series, legend below, and an SVG that scales down", () => {
-    const svg = lineChart([{ name: "actual", x: [0, 1, 2], y: [1, 2, 3] }, { name: "naive", x: [1, 2], y: [2, 2], dash: "5 4" }], { title: "t", xTicks: [{ at: 0, label: "1959-01" }, { at: 2, label: "1959-03" }, { at: 9, label: "outside" }], legend: "bottom", width: 400 });
+    const svg = lineChart(
+      [
+        { name: "actual", x: [0, 1, 2], y: [1, 2, 3] },
+        { name: "naive", x: [1, 2], y: [2, 2], dash: "5 4" },
+      ],
+      {
+        title: "t",
+        xTicks: [
+          { at: 0, label: "1959-01" },
+          { at: 2, label: "1959-03" },
+          { at: 9, label: "outside" },
+        ],
+        legend: "bottom",
+        width: 400,
+      },
+    );
     assert.match(svg, /viewBox="0 0 400 \d+"/);
     assert.match(svg, /style="max-width:100%;height:auto"/);
     assert.match(svg, />1959-01<\/text>/);
@@ -32,7 +53,25 @@ describe("lineChart and reports on narrow screens", () => {
   });
   it("heatmaps and image grids scale too; the page has a viewport and splits paragraphs", async () => {
     const { heatmap, imageGrid, htmlReport } = await import("./index.js");
-    for (const svg of [heatmap([[1, 2], [3, 4]], { title: "h" }), imageGrid([[[0, 1], [1, 0]]], { title: "g" })]) assert.match(svg, /viewBox="0 0 \d+ \d+" style="max-width:100%;height:auto"/);
+    for (const svg of [
+      heatmap(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { title: "h" },
+      ),
+      imageGrid(
+        [
+          [
+            [0, 1],
+            [1, 0],
+          ],
+        ],
+        { title: "g" },
+      ),
+    ])
+      assert.match(svg, /viewBox="0 0 \d+ \d+" style="max-width:100%;height:auto"/);
     const html = htmlReport("r", [["k", "v"]], [{ heading: "s", text: "one\n\ntwo", figures: [] }]);
     assert.match(html, /<meta name="viewport" content="width=device-width/);
     assert.match(html, /<p>one<\/p><p>two<\/p>/);

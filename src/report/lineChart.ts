@@ -41,9 +41,14 @@ export const seriesColor = (k: number): string => PALETTE[k % PALETTE.length]!;
 export function checkSeries(series: readonly Series[]): void {
   if (!Array.isArray(series)) throw new ValueError(`lineChart: series must be an array of { name, y, x? }, got ${typeof series}.`);
   series.forEach((s, k) => {
-    if (typeof s?.name !== "string") throw new ValueError(`lineChart: series ${k} needs a name (a string), got ${JSON.stringify(s?.name)}.`);
-    if (!Array.isArray(s.y) && !ArrayBuffer.isView(s.y)) throw new ValueError(`lineChart: series "${s.name}" needs y, an array of numbers, got ${typeof s.y}.`);
-    if (s.x && s.x.length !== s.y.length) throw new ShapeError(`lineChart: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values; pass one x per y, or no x (1, 2, ...).`);
+    if (typeof s?.name !== "string")
+      throw new ValueError(`lineChart: series ${k} needs a name (a string), got ${JSON.stringify(s?.name)}.`);
+    if (!Array.isArray(s.y) && !ArrayBuffer.isView(s.y))
+      throw new ValueError(`lineChart: series "${s.name}" needs y, an array of numbers, got ${typeof s.y}.`);
+    if (s.x && s.x.length !== s.y.length)
+      throw new ShapeError(
+        `lineChart: series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values; pass one x per y, or no x (1, 2, ...).`,
+      );
   });
 }
 
@@ -58,18 +63,26 @@ type Point = readonly [x: number, y: number, gapBefore: boolean];
 function decimate(pts: Point[], x0: number, x1: number, columns: number): Point[] {
   if (pts.length <= 4 * columns) return pts;
   const out: Point[] = [];
-  let col = -1, bucket: Point[] = [];
+  let col = -1,
+    bucket: Point[] = [];
   const flush = (): void => {
     if (!bucket.length) return;
-    let lo = bucket[0]!, hi = bucket[0]!;
-    for (const p of bucket) { if (p[1] < lo[1]) lo = p; if (p[1] > hi[1]) hi = p; }
+    let lo = bucket[0]!,
+      hi = bucket[0]!;
+    for (const p of bucket) {
+      if (p[1] < lo[1]) lo = p;
+      if (p[1] > hi[1]) hi = p;
+    }
     const keep = new Set([bucket[0]!, lo, hi, bucket.at(-1)!]);
     out.push(...bucket.filter((p) => keep.has(p) || p[2]));
     bucket = [];
   };
   for (const p of pts) {
     const c = Math.floor(((p[0] - x0) / (x1 - x0 || 1)) * columns);
-    if (c !== col) { flush(); col = c; }
+    if (c !== col) {
+      flush();
+      col = c;
+    }
     bucket.push(p);
   }
   flush();
@@ -87,7 +100,10 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   if (bottom) {
     let used = 0;
     series.forEach((_, k) => {
-      if (used + entryW[k]! > W - 64 - 20 && legendRows.at(-1)!.length) { legendRows.push([]); used = 0; }
+      if (used + entryW[k]! > W - 64 - 20 && legendRows.at(-1)!.length) {
+        legendRows.push([]);
+        used = 0;
+      }
       legendRows.at(-1)!.push(k);
       used += entryW[k]!;
     });
@@ -95,17 +111,25 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   const legendH = bottom ? 8 + legendRows.length * 18 : 0;
   const H = (opts.height ?? 360) + legendH;
   const m = { l: 64, r: bottom ? 20 : 150, t: 36, b: 48 + legendH };
-  const pw = W - m.l - m.r, ph = H - m.t - m.b;
+  const pw = W - m.l - m.r,
+    ph = H - m.t - m.b;
   const tf = (v: number): number => (opts.logY ? Math.log10(v) : v);
   // NaN and infinite values break the line; on a log axis values <= 0 are left out and the line joins across them
   // points hold y on the axis' scale (log10 y on a log axis); one pass also finds the bounds
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
   const all = series.map((s) => {
     const out: Point[] = [];
     let gap = false;
     for (let i = 0; i < s.y.length; i++) {
-      const x = s.x ? s.x[i]! : i + 1, y = s.y[i]!;
-      if (!Number.isFinite(y) || !Number.isFinite(x)) { gap = out.length > 0; continue; }
+      const x = s.x ? s.x[i]! : i + 1,
+        y = s.y[i]!;
+      if (!Number.isFinite(y) || !Number.isFinite(x)) {
+        gap = out.length > 0;
+        continue;
+      }
       const ty = tf(y);
       if (!Number.isFinite(ty)) continue;
       out.push([x, ty, gap]);
@@ -133,13 +157,22 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
   ];
   const xTicks = opts.xTicks?.filter((t) => t.at >= x0 && t.at <= x1) ?? ticks(x0, x1).map((t) => ({ at: t, label: label(t) }));
   for (const t of xTicks) {
-    out.push(`<line x1="${sx(t.at)}" y1="${m.t + ph}" x2="${sx(t.at)}" y2="${m.t + ph + 4}" stroke="#888"/>`, `<text x="${sx(t.at)}" y="${m.t + ph + 16}" text-anchor="middle">${esc(t.label)}</text>`);
+    out.push(
+      `<line x1="${sx(t.at)}" y1="${m.t + ph}" x2="${sx(t.at)}" y2="${m.t + ph + 4}" stroke="#888"/>`,
+      `<text x="${sx(t.at)}" y="${m.t + ph + 16}" text-anchor="middle">${esc(t.label)}</text>`,
+    );
   }
   for (const t of opts.logY ? logTicks(y0, y1) : ticks(y0, y1)) {
-    out.push(`<line x1="${m.l}" y1="${sy(t)}" x2="${m.l + pw}" y2="${sy(t)}" stroke="#eee"/>`, `<text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${label(opts.logY ? 10 ** t : t)}</text>`);
+    out.push(
+      `<line x1="${m.l}" y1="${sy(t)}" x2="${m.l + pw}" y2="${sy(t)}" stroke="#eee"/>`,
+      `<text x="${m.l - 6}" y="${sy(t) + 4}" text-anchor="end">${label(opts.logY ? 10 ** t : t)}</text>`,
+    );
   }
   if (opts.xLabel) out.push(`<text x="${m.l + pw / 2}" y="${m.t + ph + 38}" text-anchor="middle">${esc(opts.xLabel)}</text>`);
-  if (opts.yLabel) out.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}${opts.logY ? " (log scale)" : ""}</text>`);
+  if (opts.yLabel)
+    out.push(
+      `<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}${opts.logY ? " (log scale)" : ""}</text>`,
+    );
   series.forEach((s, k) => {
     const color = s.color ?? seriesColor(k);
     const dash = s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : "";
@@ -148,7 +181,8 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
     // a point with gaps on both sides draws no line: mark it with a dot
     const p = pts[k]!;
     p.forEach(([x, ty, gap], i) => {
-      if ((i === 0 || gap) && (i === p.length - 1 || p[i + 1]![2])) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(ty).toFixed(1)}" r="2.5" fill="${color}"/>`);
+      if ((i === 0 || gap) && (i === p.length - 1 || p[i + 1]![2]))
+        out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(ty).toFixed(1)}" r="2.5" fill="${color}"/>`);
     });
     let lx: number, ly: number;
     if (bottom) {
@@ -160,7 +194,10 @@ export function lineChart(series: readonly Series[], opts: LineChartOptions): st
       lx = m.l + pw + 12;
       ly = m.t + 10 + k * 18;
     }
-    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`, `<text x="${lx + 26}" y="${ly + 4}">${esc(s.name)}</text>`);
+    out.push(
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 20}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`,
+      `<text x="${lx + 26}" y="${ly + 4}">${esc(s.name)}</text>`,
+    );
   });
   out.push("</svg>");
   return out.join("\n");

@@ -11,10 +11,12 @@ export const RASTER_CELLS = 1024;
 
 /** The bytes of a bottom-up 24-bit BMP with one pixel per cell, coloured by `scale`. */
 export function bmpBytes(values: Matrix, scale: ColorScale): Uint8Array {
-  const rows = values.length, cols = values[0]!.length;
+  const rows = values.length,
+    cols = values[0]!.length;
   const stride = (cols * 3 + 3) & ~3; // rows pad to 4 bytes
   const size = 54 + stride * rows;
-  const bytes = new Uint8Array(size), view = new DataView(bytes.buffer);
+  const bytes = new Uint8Array(size),
+    view = new DataView(bytes.buffer);
   bytes[0] = 0x42; // "BM"
   bytes[1] = 0x4d;
   view.setUint32(2, size, true);
@@ -47,6 +49,7 @@ function base64(bytes: Uint8Array): string {
 
 /** The matrix as an <image> covering (x0, y0) to (x0 + cols * cw, y0 + rows * ch), cells kept sharp. */
 export function matrixImage(values: Matrix, scale: ColorScale, x0: number, y0: number, cw: number, ch: number): string {
-  const w = +(values[0]!.length * cw).toFixed(2), h = +(values.length * ch).toFixed(2);
+  const w = +(values[0]!.length * cw).toFixed(2),
+    h = +(values.length * ch).toFixed(2);
   return `<image class="cells-raster" x="${x0}" y="${y0}" width="${w}" height="${h}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" href="data:image/bmp;base64,${base64(bmpBytes(values, scale))}"/>`;
 }

@@ -13,11 +13,17 @@ export function svgOpen(W: number, H: number, fontSize = 12): string {
 }
 
 /** A bold title centred at x. */
-export const svgTitle = (text: string, x: number, y = 18): string => `<text x="${x}" y="${y}" text-anchor="middle" font-size="13" font-weight="bold">${esc(text)}</text>`;
+export const svgTitle = (text: string, x: number, y = 18): string =>
+  `<text x="${x}" y="${y}" text-anchor="middle" font-size="13" font-weight="bold">${esc(text)}</text>`;
 
 /** A chart with nothing to draw yet (a live view before its first data): its title and a line saying so. */
 export function emptyChart(title: string, W: number, H: number, message = "no data yet"): string {
-  return [svgOpen(W, H), svgTitle(title, W / 2), `<text x="${W / 2}" y="${H / 2}" text-anchor="middle" fill="#888">${esc(message)}</text>`, "</svg>"].join("\n");
+  return [
+    svgOpen(W, H),
+    svgTitle(title, W / 2),
+    `<text x="${W / 2}" y="${H / 2}" text-anchor="middle" fill="#888">${esc(message)}</text>`,
+    "</svg>",
+  ].join("\n");
 }
 
 /** About `n` round tick values (steps of 1, 2 or 5 times a power of ten) covering [lo, hi]. */
@@ -42,8 +48,13 @@ export function logTicks(lo: number, hi: number): number[] {
   if (powers.length >= 3) return powers;
   const few = at([1, 2, 5]);
   // less than a decade between 1-2-5 steps: round values on a linear scale, placed on the log axis
-  return few.length >= 2 ? few : ticks(10 ** lo, 10 ** hi, 4).filter((v) => v > 0).map(Math.log10);
+  return few.length >= 2
+    ? few
+    : ticks(10 ** lo, 10 ** hi, 4)
+        .filter((v) => v > 0)
+        .map(Math.log10);
 }
 
 /** A tick label: 4 significant digits, exponent notation for very large or small magnitudes. */
-export const tickLabel = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : String(Number(v.toPrecision(4))));
+export const tickLabel = (v: number): string =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(0) : String(Number(v.toPrecision(4)));

@@ -42,7 +42,16 @@ describe("lineChartView", () => {
     assert.equal(v.renders, 1, "nothing drawn between frames");
     frame();
     assert.equal(v.renders, 2, "50 appends, one redraw");
-    assert.equal(el.innerHTML, lineChart([{ name: "train", x: v.series()[0]!.x, y: v.series()[0]!.y }, { name: "val", x: v.series()[1]!.x, y: v.series()[1]!.y }], opts));
+    assert.equal(
+      el.innerHTML,
+      lineChart(
+        [
+          { name: "train", x: v.series()[0]!.x, y: v.series()[0]!.y },
+          { name: "val", x: v.series()[1]!.x, y: v.series()[1]!.y },
+        ],
+        opts,
+      ),
+    );
     assert.equal(el.innerHTML.match(/<path /g)?.length, 2);
     frame();
     assert.equal(v.renders, 2, "no change, no redraw");
@@ -64,7 +73,10 @@ describe("lineChartView", () => {
     assert.throws(() => v.append({ a: "0.3" as unknown as number }), /lineChartView: the value of "a" must be a number, got string 0.3/);
     assert.throws(() => v.append({ a: 1 }, NaN), /lineChartView: x must be finite, got NaN/);
     assert.throws(() => v.update([{ name: "a", x: [1], y: [1, 2] }]), /series "a" has 1 x values but 2 y values/);
-    assert.throws(() => lineChartView(null as unknown as { innerHTML: string }, { title: "t" }), /lineChartView: the target must be a DOM element .*got null/);
+    assert.throws(
+      () => lineChartView(null as unknown as { innerHTML: string }, { title: "t" }),
+      /lineChartView: the target must be a DOM element .*got null/,
+    );
     v.destroy();
     frame();
     assert.equal(el.innerHTML, "kept", "a destroyed view draws nothing more");
@@ -89,7 +101,11 @@ describe("heatmapView", () => {
     v.appendColumn([1, 0.1, NaN]);
     v.appendColumn([2, 0.2, 0.02]);
     frame();
-    assert.deepEqual(v.values(), [[1, 2], [0.1, 0.2], [NaN, 0.02]]);
+    assert.deepEqual(v.values(), [
+      [1, 2],
+      [0.1, 0.2],
+      [NaN, 0.02],
+    ]);
     assert.equal(el.innerHTML, heatmap(v.values(), opts));
     assert.throws(() => v.appendColumn([1, 2]), /heatmapView: column has 2 values but the heatmap has 3 rows; pass one value per row/);
     assert.throws(() => v.appendRow([1]), /heatmapView: row has 1 values but the heatmap has 2 columns/);
@@ -97,14 +113,20 @@ describe("heatmapView", () => {
     const fixed = heatmapView({ innerHTML: "" }, { title: "f", colLabels: ["a", "b"] });
     fixed.appendColumn([1]);
     fixed.appendColumn([2]);
-    assert.throws(() => fixed.appendColumn([3]), /heatmapView: colLabels has 2 labels but there are 3 columns; pass at least one per column, or a function of the index for a heatmap that grows/);
+    assert.throws(
+      () => fixed.appendColumn([3]),
+      /heatmapView: colLabels has 2 labels but there are 3 columns; pass at least one per column, or a function of the index for a heatmap that grows/,
+    );
     assert.deepEqual(fixed.values(), [[1, 2]], "a refused column leaves the data as they were");
     const cut = heatmapView({ innerHTML: "" }, { title: "tbptt", scale: "log", hatchLabel: "cut", missingLabel: "not reached" });
     cut.appendColumn([NaN, 0.5, NaN], [true, false, false]);
     cut.appendColumn([0.1, 0.2, 0.3]);
     cut.flush();
     assert.equal(cut.values().length, 3);
-    assert.throws(() => cut.appendColumn([1, 2, 3], [true]), /heatmapView: hatched must be 3 booleans, one per value of the column, got 1 entries/);
+    assert.throws(
+      () => cut.appendColumn([1, 2, 3], [true]),
+      /heatmapView: hatched must be 3 booleans, one per value of the column, got 1 entries/,
+    );
     assert.throws(() => cut.update([[1]], [[1 as unknown as boolean]]), /heatmapView: hatched must be a 1 x 1 matrix of booleans/);
     const w = heatmapView({ innerHTML: "" }, { title: "w", maxColumns: 2 });
     for (const k of [1, 2, 3]) w.appendColumn([k]);
@@ -121,15 +143,48 @@ describe("confusionMatrixView", () => {
     v.add(0, 1, 2);
     v.add(1, 1);
     frame();
-    assert.deepEqual(v.counts(), [[1, 2], [0, 1]]);
-    assert.equal(el.innerHTML, confusionMatrixChart([[1, 2], [0, 1]], opts));
-    v.update(tl.train.confusionMatrix(tl.tensor([0, 1, 1], { dtype: "int32" }), tl.tensor([0, 1, 0], { dtype: "int32" }), 2).toArray() as number[][]);
-    assert.deepEqual(v.counts(), [[1, 1], [0, 1]]);
+    assert.deepEqual(v.counts(), [
+      [1, 2],
+      [0, 1],
+    ]);
+    assert.equal(
+      el.innerHTML,
+      confusionMatrixChart(
+        [
+          [1, 2],
+          [0, 1],
+        ],
+        opts,
+      ),
+    );
+    v.update(
+      tl.train
+        .confusionMatrix(tl.tensor([0, 1, 1], { dtype: "int32" }), tl.tensor([0, 1, 0], { dtype: "int32" }), 2)
+        .toArray() as number[][],
+    );
+    assert.deepEqual(v.counts(), [
+      [1, 1],
+      [0, 1],
+    ]);
     v.reset();
-    assert.deepEqual(v.counts(), [[0, 0], [0, 0]]);
+    assert.deepEqual(v.counts(), [
+      [0, 0],
+      [0, 0],
+    ]);
     assert.throws(() => v.add(2, 0), /confusionMatrixView: trueClass 2 is outside \[0, 1\]/);
-    assert.throws(() => v.update([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), /counts are 3 x 3 but there are 2 labels/);
-    assert.throws(() => confusionMatrixView({ innerHTML: "" }, { title: "c" }).add(0, 0), /add needs the number of classes: pass labels in the options, or call update\(counts\) first/);
+    assert.throws(
+      () =>
+        v.update([
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ]),
+      /counts are 3 x 3 but there are 2 labels/,
+    );
+    assert.throws(
+      () => confusionMatrixView({ innerHTML: "" }, { title: "c" }).add(0, 0),
+      /add needs the number of classes: pass labels in the options, or call update\(counts\) first/,
+    );
   });
 });
 
@@ -155,14 +210,19 @@ describe("gatesTimelineView", () => {
     const lstm = new tl.nn.LSTM(1, 2);
     const x = tl.randn([6, 2, 1]);
     const steps: tl.nn.StepInfo[] = [];
-    lstm.forward(x, null, { onStep: (s) => { steps.push(s); v.onStep(s); } });
+    lstm.forward(x, null, {
+      onStep: (s) => {
+        steps.push(s);
+        v.onStep(s);
+      },
+    });
     frame();
     assert.equal(v.renders, 1);
     const got = v.timeline()!;
     assert.equal(got.kind, "LSTM");
     if (got.kind !== "LSTM") return;
     assert.equal(got.i.length, 6);
-    assert.deepEqual(got.o[4], (((steps[4]!.gates as tl.nn.LSTMGates).o.toArray()) as number[][])[1]);
+    assert.deepEqual(got.o[4], ((steps[4]!.gates as tl.nn.LSTMGates).o.toArray() as number[][])[1]);
     assert.equal(el.innerHTML, gatesTimeline(got, { title: "gates" }));
     lstm.forward(x.narrow(0, 0, 3), null, { onStep: v.onStep });
     assert.equal((v.timeline() as { i: number[][] }).i.length, 3, "the second forward replaced the first");
@@ -171,7 +231,12 @@ describe("gatesTimelineView", () => {
     const v = gatesTimelineView({ innerHTML: "" }, { title: "g", direction: 1 });
     const gru = new tl.nn.GRU(1, 2, { bidirectional: true });
     const seen: number[] = [];
-    gru.forward(tl.ones([4, 1, 1]), null, { onStep: (s) => { v.onStep(s); if (s.direction === 1) seen.push((v.timeline() as { r: number[][] }).r.filter((r) => !Number.isNaN(r[0])).length); } });
+    gru.forward(tl.ones([4, 1, 1]), null, {
+      onStep: (s) => {
+        v.onStep(s);
+        if (s.direction === 1) seen.push((v.timeline() as { r: number[][] }).r.filter((r) => !Number.isNaN(r[0])).length);
+      },
+    });
     assert.deepEqual(seen, [1, 2, 3, 4]);
     assert.equal((v.timeline() as { r: number[][] }).r.length, 4);
     assert.throws(() => v.update({ kind: "GRU", r: [[1]], z: [[1]], n: [[1, 2]] }), /gatesTimelineView: gate n is \[1, 2\]/);

@@ -8,7 +8,15 @@
 import type { StepInfo } from "../nn/rnn.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { checkCounts, confusionMatrixChart, type ConfusionMatrixOptions } from "./confusionMatrix.js";
-import { checkTimeline, GATE_NAMES, gatesTimeline, stepGateValues, type GateStepFilter, type GatesTimelineOptions, type GateTimeline } from "./gatesTimeline.js";
+import {
+  checkTimeline,
+  GATE_NAMES,
+  gatesTimeline,
+  stepGateValues,
+  type GateStepFilter,
+  type GatesTimelineOptions,
+  type GateTimeline,
+} from "./gatesTimeline.js";
 import { checkHatched, checkMatrix, heatmapOrEmpty, type HeatmapOptions, type Labels, type Matrix } from "./heatmap.js";
 import { checkImages, imageGrid, type ImageGridOptions } from "./imageGrid.js";
 import { checkSeries, lineChart, type LineChartOptions, type Series } from "./lineChart.js";
@@ -44,8 +52,13 @@ const nextFrame: Frame = (draw) => {
 
 /** Redraws `target` from `render` on the next frame after a change; every view is built on it. */
 function liveView(op: string, target: ViewTarget, render: () => string): LiveView & { changed(): void; live(): void } {
-  if (!target || typeof target !== "object" || !("innerHTML" in target)) throw new ValueError(`${op}: the target must be a DOM element (or an object with innerHTML), got ${target === null ? "null" : typeof target}. Pass document.getElementById(...) or a <div>.`);
-  let cancel: (() => void) | null = null, destroyed = false, renders = 0;
+  if (!target || typeof target !== "object" || !("innerHTML" in target))
+    throw new ValueError(
+      `${op}: the target must be a DOM element (or an object with innerHTML), got ${target === null ? "null" : typeof target}. Pass document.getElementById(...) or a <div>.`,
+    );
+  let cancel: (() => void) | null = null,
+    destroyed = false,
+    renders = 0;
   const draw = (): void => {
     cancel = null;
     let svg: string;
@@ -76,7 +89,9 @@ function liveView(op: string, target: ViewTarget, render: () => string): LiveVie
       cancel = null;
       destroyed = true;
     },
-    get renders() { return renders; },
+    get renders() {
+      return renders;
+    },
   };
 }
 
@@ -119,13 +134,15 @@ export function lineChartView(target: ViewTarget, opts: LineChartViewOptions): L
   type Data = { name: string; x: number[]; y: number[]; color?: string; dash?: string };
   let data: Data[] = (opts.series ?? []).map((s) => ({ ...s, x: [], y: [] }));
   const max = opts.maxPoints;
-  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) throw new ValueError(`${op}: maxPoints must be an integer >= 1, got ${max}.`);
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1))
+    throw new ValueError(`${op}: maxPoints must be an integer >= 1, got ${max}.`);
   const view = liveView(op, target, () => lineChart(data, opts));
   view.changed();
   return Object.assign(view, {
     append(values: Readonly<Record<string, number>>, x?: number) {
       view.live();
-      if (!values || typeof values !== "object") throw new ValueError(`${op}: append takes an object of series name -> number, e.g. { "train loss": 0.3 }, got ${typeof values}.`);
+      if (!values || typeof values !== "object")
+        throw new ValueError(`${op}: append takes an object of series name -> number, e.g. { "train loss": 0.3 }, got ${typeof values}.`);
       if (x !== undefined && !Number.isFinite(checkValue(op, "x", x))) throw new ValueError(`${op}: x must be finite, got ${x}.`);
       for (const [name, y] of Object.entries(values)) {
         checkValue(op, `the value of "${name}"`, y);
@@ -133,7 +150,10 @@ export function lineChartView(target: ViewTarget, opts: LineChartViewOptions): L
         if (!s) data.push((s = { name, x: [], y: [] }));
         s.x.push(x ?? (s.x.at(-1) ?? 0) + 1);
         s.y.push(y);
-        if (max !== undefined && s.y.length > max) { s.x.splice(0, s.y.length - max); s.y.splice(0, s.y.length - max); }
+        if (max !== undefined && s.y.length > max) {
+          s.x.splice(0, s.y.length - max);
+          s.y.splice(0, s.y.length - max);
+        }
       }
       view.changed();
     },
@@ -173,15 +193,29 @@ export interface HeatmapView extends LiveView {
  */
 export function heatmapView(target: ViewTarget, opts: Omit<HeatmapOptions, "hatched"> & { maxColumns?: number }): HeatmapView {
   const op = "heatmapView";
-  let rows: number[][] = [], marks: boolean[][] = [];
+  let rows: number[][] = [],
+    marks: boolean[][] = [];
   // label lists may be longer than the data so far (labels for the final size): the first ones are drawn
   const first = (l: Labels | undefined, n: number): Labels | undefined => (typeof l === "function" || !l ? l : l.slice(0, n));
-  const view = liveView(op, target, () => heatmapOrEmpty(rows, { ...opts, rowLabels: first(opts.rowLabels, rows.length), colLabels: first(opts.colLabels, rows[0]?.length ?? 0), hatched: marks }));
+  const view = liveView(op, target, () =>
+    heatmapOrEmpty(rows, {
+      ...opts,
+      rowLabels: first(opts.rowLabels, rows.length),
+      colLabels: first(opts.colLabels, rows[0]?.length ?? 0),
+      hatched: marks,
+    }),
+  );
   view.changed();
   /** Label lists must cover the data drawn; checked here, at the call, not in a frame. */
   const fits = (n: number, m: number): void => {
-    for (const [what, l, k, unit] of [["rowLabels", opts.rowLabels, n, "row"], ["colLabels", opts.colLabels, m, "column"]] as const) {
-      if (Array.isArray(l) && l.length < k) throw new ShapeError(`${op}: ${what} has ${l.length} labels but there are ${k} ${unit}s; pass at least one per ${unit}, or a function of the index for a heatmap that grows: ${what}: (k) => String(k + 1).`);
+    for (const [what, l, k, unit] of [
+      ["rowLabels", opts.rowLabels, n, "row"],
+      ["colLabels", opts.colLabels, m, "column"],
+    ] as const) {
+      if (Array.isArray(l) && l.length < k)
+        throw new ShapeError(
+          `${op}: ${what} has ${l.length} labels but there are ${k} ${unit}s; pass at least one per ${unit}, or a function of the index for a heatmap that grows: ${what}: (k) => String(k + 1).`,
+        );
     }
   };
   /** Drop the oldest columns beyond maxColumns, in place, and schedule a redraw. */
@@ -191,12 +225,16 @@ export function heatmapView(target: ViewTarget, opts: Omit<HeatmapOptions, "hatc
     view.changed();
   };
   const checkVector = (what: "column" | "row", v: readonly number[], n: number | null, hatched: readonly boolean[] | undefined): void => {
-    if (!Array.isArray(v) || v.length === 0) throw new ShapeError(`${op}: ${what} must be a non-empty array of numbers, got ${Array.isArray(v) ? "[]" : typeof v}.`);
+    if (!Array.isArray(v) || v.length === 0)
+      throw new ShapeError(`${op}: ${what} must be a non-empty array of numbers, got ${Array.isArray(v) ? "[]" : typeof v}.`);
     const per = what === "column" ? "row" : "column";
-    if (n !== null && v.length !== n) throw new ShapeError(`${op}: ${what} has ${v.length} values but the heatmap has ${n} ${per}s; pass one value per ${per}.`);
+    if (n !== null && v.length !== n)
+      throw new ShapeError(`${op}: ${what} has ${v.length} values but the heatmap has ${n} ${per}s; pass one value per ${per}.`);
     v.forEach((x, i) => checkValue(op, `${what} value ${i}`, x));
     if (hatched !== undefined && !(Array.isArray(hatched) && hatched.length === v.length && hatched.every((b) => typeof b === "boolean"))) {
-      throw new ShapeError(`${op}: hatched must be ${v.length} booleans, one per value of the ${what}, got ${Array.isArray(hatched) ? `${hatched.length} entries` : typeof hatched}.`);
+      throw new ShapeError(
+        `${op}: hatched must be ${v.length} booleans, one per value of the ${what}, got ${Array.isArray(hatched) ? `${hatched.length} entries` : typeof hatched}.`,
+      );
     }
   };
   return Object.assign(view, {
@@ -216,7 +254,10 @@ export function heatmapView(target: ViewTarget, opts: Omit<HeatmapOptions, "hatc
       checkVector("column", column, rows.length ? rows.length : null, hatched);
       fits(column.length, (rows[0]?.length ?? 0) + 1);
       if (!rows.length) [rows, marks] = [column.map(() => []), column.map(() => [])];
-      column.forEach((v, i) => { rows[i]!.push(v); marks[i]!.push(hatched?.[i] ?? false); });
+      column.forEach((v, i) => {
+        rows[i]!.push(v);
+        marks[i]!.push(hatched?.[i] ?? false);
+      });
       trimmed();
     },
     appendRow(row: readonly number[], hatched?: readonly boolean[]) {
@@ -260,16 +301,24 @@ export function confusionMatrixView(target: ViewTarget, opts: ConfusionMatrixOpt
     update(next: Matrix) {
       view.live();
       checkCounts(op, next);
-      if (opts.labels && next.length !== opts.labels.length) throw new ShapeError(`${op}: counts are ${next.length} x ${next.length} but there are ${opts.labels.length} labels; pass one row and column per class.`);
+      if (opts.labels && next.length !== opts.labels.length)
+        throw new ShapeError(
+          `${op}: counts are ${next.length} x ${next.length} but there are ${opts.labels.length} labels; pass one row and column per class.`,
+        );
       counts = next.map((r) => [...r]);
       view.changed();
     },
     add(trueClass: number, predicted: number, n = 1) {
       view.live();
       const C = counts.length;
-      if (C === 0) throw new ValueError(`${op}: add needs the number of classes: pass labels in the options, or call update(counts) first.`);
-      for (const [what, k] of [["trueClass", trueClass], ["predicted", predicted]] as const) {
-        if (!(Number.isInteger(k) && k >= 0 && k < C)) throw new ValueError(`${op}: ${what} ${k} is outside [0, ${C - 1}]; classes are 0 to ${C - 1}.`);
+      if (C === 0)
+        throw new ValueError(`${op}: add needs the number of classes: pass labels in the options, or call update(counts) first.`);
+      for (const [what, k] of [
+        ["trueClass", trueClass],
+        ["predicted", predicted],
+      ] as const) {
+        if (!(Number.isInteger(k) && k >= 0 && k < C))
+          throw new ValueError(`${op}: ${what} ${k} is outside [0, ${C - 1}]; classes are 0 to ${C - 1}.`);
       }
       if (!(Number.isInteger(n) && n >= 0)) throw new ValueError(`${op}: n must be a non-negative integer, got ${n}.`);
       counts[trueClass]![predicted]! += n;
@@ -296,7 +345,8 @@ export interface ImageGridView extends LiveView {
  * mounted in `target`. Plays the role of a live torchvision make_grid (tfjs-vis' image panels).
  */
 export function imageGridView(target: ViewTarget, opts: ImageGridOptions): ImageGridView {
-  let images: readonly Matrix[] = [], captions = opts.captions;
+  let images: readonly Matrix[] = [],
+    captions = opts.captions;
   const view = liveView("imageGridView", target, () => imageGrid(images, { ...opts, ...(captions ? { captions } : {}) }));
   view.changed();
   return Object.assign(view, {
@@ -331,7 +381,8 @@ export interface GatesTimelineView extends LiveView {
 export function gatesTimelineView(target: ViewTarget, opts: GatesTimelineOptions & GateStepFilter): GatesTimelineView {
   const op = "gatesTimelineView";
   const { layer = 0, direction = 0, batch = 0 } = opts;
-  let data: Record<string, unknown> | null = null, lastT: number | null = null;
+  let data: Record<string, unknown> | null = null,
+    lastT: number | null = null;
   const view = liveView(op, target, () => gatesTimeline((data ?? { kind: "LSTM", i: [], f: [], g: [], o: [] }) as GateTimeline, opts));
   view.changed();
   const copy = (d: Record<string, unknown>): GateTimeline => {
@@ -353,10 +404,12 @@ export function gatesTimelineView(target: ViewTarget, opts: GatesTimelineOptions
       // a forward visits t = 0, 1, ... (the reverse direction T-1, T-2, ...): going back means a new run
       const restart = lastT === null || (direction === 0 ? s.t <= lastT : s.t >= lastT);
       lastT = s.t;
-      const d: Record<string, unknown> = !data || data.kind !== kind || restart ? Object.fromEntries([["kind", kind], ...GATE_NAMES[kind].map((g) => [g, []])]) : data;
+      const d: Record<string, unknown> =
+        !data || data.kind !== kind || restart ? Object.fromEntries([["kind", kind], ...GATE_NAMES[kind].map((g) => [g, []])]) : data;
       data = d;
       for (const g of GATE_NAMES[kind]) {
-        const rows = d[g] as number[][], H = values[g]!.length;
+        const rows = d[g] as number[][],
+          H = values[g]!.length;
         // steps not seen yet (the reverse direction fills from the end) are drawn grey
         for (let t = 0; t < s.t; t++) rows[t] ??= new Array<number>(H).fill(NaN);
         rows[s.t] = values[g]!;

@@ -24,7 +24,17 @@ describe("tensor()", () => {
   it("infers bool, int32 or the default float, as torch.tensor", () => {
     // torch: tensor([]).dtype -> float32; tensor([True,2]) -> int64; tensor([True,2.5]) -> float32
     exact(T([true, false]), [true, false], "bool");
-    exact(T([[1, 2], [3, 4]]), [[1, 2], [3, 4]], "int32");
+    exact(
+      T([
+        [1, 2],
+        [3, 4],
+      ]),
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      "int32",
+    );
     exact(T([1, 2.5]), [1, 2.5], "float32");
     exact(T([true, 2]), [1, 2], "int32");
     exact(T([true, 2.5]), [1, 2.5], "float32");
@@ -53,12 +63,19 @@ describe("tensor()", () => {
     exact(T(new Float32Array([1, 2]), { dtype: "float64" }), [1, 2], "float64");
   });
   it("the shape option views flat values", () => {
-    exact(T([1, 2, 3, 4, 5, 6], { shape: [2, 3] }), [[1, 2, 3], [4, 5, 6]]);
+    exact(T([1, 2, 3, 4, 5, 6], { shape: [2, 3] }), [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     exact(T(new Float64Array([1, 2, 3, 4]), { shape: [2, 1, 2] }), [[[1, 2]], [[3, 4]]]);
     exact(T([7], { shape: [] }), 7);
     // torch: "shape '[3]' is invalid for input of size 2"
     throwsWith(() => T([1, 2], { shape: [3] }), tl.ShapeError, /^tensor: shape \[3\] holds 3 elements but 2 values were given/);
-    throwsWith(() => T([1, 2], { shape: [-1, 2] }), tl.ShapeError, /^tensor: shape must be an array of non-negative integers, got \[-1,2\]/);
+    throwsWith(
+      () => T([1, 2], { shape: [-1, 2] }),
+      tl.ShapeError,
+      /^tensor: shape must be an array of non-negative integers, got \[-1,2\]/,
+    );
   });
   it("requiresGrad and copying a tensor", () => {
     const x = T([1.5, 2], { requiresGrad: true });
@@ -71,14 +88,30 @@ describe("tensor()", () => {
   });
   it("ragged arrays are refused with the path and sizes", () => {
     // torch: "expected sequence of length 2 at dim 1 (got 1)"
-    throwsWith(() => T([[1, 2], [3]]), tl.ShapeError, /^tensor: ragged nested array: element \[1\] has length 1 but dim 1 has size 2 \(from the first row\)/);
-    throwsWith(() => T([[1], 2] as tl.NestedArray), tl.ShapeError, /^tensor: ragged nested array: element \[1\] has no length but dim 1 has size 1/);
-    throwsWith(() => T([1, [2]] as tl.NestedArray), tl.ValueError, /^tensor: element \[1\] is an array, but the nesting says a number or boolean belongs there/);
+    throwsWith(
+      () => T([[1, 2], [3]]),
+      tl.ShapeError,
+      /^tensor: ragged nested array: element \[1\] has length 1 but dim 1 has size 2 \(from the first row\)/,
+    );
+    throwsWith(
+      () => T([[1], 2] as tl.NestedArray),
+      tl.ShapeError,
+      /^tensor: ragged nested array: element \[1\] has no length but dim 1 has size 1/,
+    );
+    throwsWith(
+      () => T([1, [2]] as tl.NestedArray),
+      tl.ValueError,
+      /^tensor: element \[1\] is an array, but the nesting says a number or boolean belongs there/,
+    );
     throwsWith(() => T([[1, "a"]] as unknown as tl.NestedArray), tl.ValueError, /^tensor: element \[0\]\[1\] is "a"/);
   });
   it("integers beyond int32 are refused rather than wrapped", () => {
     // torch: tensor([2**31]).dtype -> int64 (holds it); Int32Array would store -2147483648
-    throwsWith(() => T([1, 2 ** 31]), tl.ValueError, /^tensor: value 2147483648 \(element 1\) does not fit in int32.*\{ dtype: "float64" \}/);
+    throwsWith(
+      () => T([1, 2 ** 31]),
+      tl.ValueError,
+      /^tensor: value 2147483648 \(element 1\) does not fit in int32.*\{ dtype: "float64" \}/,
+    );
     throwsWith(() => T([-3e9]), tl.ValueError, /value -3000000000/);
     exact(T([2 ** 31], { dtype: "float64" }), [2147483648], "float64");
     exact(T([2 ** 31 - 1, -(2 ** 31)]), [2147483647, -2147483648], "int32");
@@ -91,7 +124,14 @@ describe("tensor()", () => {
 describe("zeros / ones / full / eye", () => {
   it("fill values and dtypes", () => {
     // torch: full((2,),3).dtype -> int64; full((2,),True) -> bool; full((2,),1.5) -> float32
-    exact(tl.zeros([2, 2]), [[0, 0], [0, 0]], "float32");
+    exact(
+      tl.zeros([2, 2]),
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      "float32",
+    );
     exact(tl.ones([3], { dtype: "int32" }), [1, 1, 1], "int32");
     exact(tl.full([2], 3), [3, 3], "int32");
     exact(tl.full([2], true), [true, true], "bool");
@@ -110,9 +150,27 @@ describe("zeros / ones / full / eye", () => {
   });
   it("eye", () => {
     // torch: eye(2,3) -> [[1,0,0],[0,1,0]]
-    exact(tl.eye(2, 3), [[1, 0, 0], [0, 1, 0]], "float32");
-    exact(tl.eye(3, 2), [[1, 0], [0, 1], [0, 0]]);
-    exact(tl.eye(2, 2, { dtype: "int32" }), [[1, 0], [0, 1]], "int32");
+    exact(
+      tl.eye(2, 3),
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      "float32",
+    );
+    exact(tl.eye(3, 2), [
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ]);
+    exact(
+      tl.eye(2, 2, { dtype: "int32" }),
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      "int32",
+    );
     assert.equal(tl.eye(2, 2, { requiresGrad: true }).requiresGrad, true);
   });
   it("bad shapes and sizes name the function called", () => {
@@ -158,25 +216,46 @@ describe("arange / linspace (against PyTorch 1.13)", () => {
     const s = new Series([1, 2, null]);
     const df = new DataFrame({ a: [1, 2] });
     for (const v of [s, df]) {
-      throwsWith(() => tl.tensor(v as never), tl.ValueError, new RegExp(`^tensor: got a ${v.constructor.name}, but tensor\\(\\) takes .* Call its toTensor\\(\\) method instead`));
+      throwsWith(
+        () => tl.tensor(v as never),
+        tl.ValueError,
+        new RegExp(`^tensor: got a ${v.constructor.name}, but tensor\\(\\) takes .* Call its toTensor\\(\\) method instead`),
+      );
     }
     throwsWith(() => tl.tensor(new Map() as never), tl.ValueError, /^tensor: got a Map, .*Convert it to an array of numbers first/);
     exact(s.toTensor("float64"), [1, 2, NaN]); // the route the message points to
   });
   it("arange with float steps, positive and negative", () => {
     // torch: arange(0,1,0.1).tolist() (float32)
-    exact(tl.arange(0, 1, 0.1), [0.0, 0.10000000149011612, 0.20000000298023224, 0.30000001192092896, 0.4000000059604645, 0.5, 0.6000000238418579, 0.699999988079071, 0.800000011920929, 0.8999999761581421], "float32");
+    exact(
+      tl.arange(0, 1, 0.1),
+      [
+        0.0, 0.10000000149011612, 0.20000000298023224, 0.30000001192092896, 0.4000000059604645, 0.5, 0.6000000238418579, 0.699999988079071,
+        0.800000011920929, 0.8999999761581421,
+      ],
+      "float32",
+    );
     // torch: arange(0,1,0.1,dtype=float64).tolist()
-    exact(tl.arange(0, 1, 0.1, { dtype: "float64" }), [0.0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9]);
+    exact(
+      tl.arange(0, 1, 0.1, { dtype: "float64" }),
+      [0.0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9],
+    );
     // torch: arange(1,0,-0.25) -> [1.0, 0.75, 0.5, 0.25]; arange(-1,1,0.3) -> [-1.0, -0.699999988079071, ...]
     exact(tl.arange(1, 0, -0.25), [1, 0.75, 0.5, 0.25], "float32");
-    exact(tl.arange(-1, 1, 0.3), [-1.0, -0.699999988079071, -0.4000000059604645, -0.10000000149011612, 0.20000000298023224, 0.5, 0.800000011920929]);
+    exact(
+      tl.arange(-1, 1, 0.3),
+      [-1.0, -0.699999988079071, -0.4000000059604645, -0.10000000149011612, 0.20000000298023224, 0.5, 0.800000011920929],
+    );
     // torch: arange(0,1,0.3) -> 4 values
     assert.equal(tl.arange(0, 1, 0.3).numel(), 4);
   });
   it("arange errors: a step going the wrong way, a zero step, non-finite bounds", () => {
     // torch: "upper bound and larger bound inconsistent with step sign"; "step must be nonzero"
-    throwsWith(() => tl.arange(0, 5, -1), tl.ValueError, /^arange: step -1 goes away from end: start=0, end=5. Use a positive step, or swap start and end/);
+    throwsWith(
+      () => tl.arange(0, 5, -1),
+      tl.ValueError,
+      /^arange: step -1 goes away from end: start=0, end=5. Use a positive step, or swap start and end/,
+    );
     throwsWith(() => tl.arange(5, 0, 1), tl.ValueError, /^arange: step 1 goes away from end: start=5, end=0. Use a negative step/);
     throwsWith(() => tl.arange(0, 5, 0), tl.ValueError, /^arange: step must be a finite non-zero number, got 0/);
     throwsWith(() => tl.arange(0, Infinity), tl.ValueError, /^arange: start and end must be finite, got start=0, end=Infinity/);
@@ -191,10 +270,24 @@ describe("arange / linspace (against PyTorch 1.13)", () => {
     // torch: linspace(0.1,0.7,4,dtype=float64) -> [0.1, 0.3, 0.5, 0.7]
     exact(tl.linspace(0.1, 0.7, 4, { dtype: "float64" }), [0.1, 0.3, 0.5, 0.7]);
     // torch: linspace(0,1,10,dtype=float64).tolist()
-    close(tl.linspace(0, 1, 10, { dtype: "float64" }), [0.0, 0.1111111111111111, 0.2222222222222222, 0.3333333333333333, 0.4444444444444444, 0.5555555555555556, 0.6666666666666666, 0.7777777777777777, 0.8888888888888888, 1.0], { atol: 0, rtol: 2.3e-16 });
+    close(
+      tl.linspace(0, 1, 10, { dtype: "float64" }),
+      [
+        0.0, 0.1111111111111111, 0.2222222222222222, 0.3333333333333333, 0.4444444444444444, 0.5555555555555556, 0.6666666666666666,
+        0.7777777777777777, 0.8888888888888888, 1.0,
+      ],
+      { atol: 0, rtol: 2.3e-16 },
+    );
     // torch: linspace(-3.3,7.1,9).tolist() (float32). PyTorch computes step and products in float32,
     // tensorloom in float64 then rounds once, so up to 2 float32 ulps apart (ours nearer 0.6 here).
-    close(tl.linspace(-3.3, 7.1, 9), [-3.299999952316284, -2.0, -0.7000000476837158, 0.5999999046325684, 1.9000000953674316, 3.200000047683716, 4.5, 5.800000190734863, 7.099999904632568], { atol: 0, rtol: 2.5e-7 });
+    close(
+      tl.linspace(-3.3, 7.1, 9),
+      [
+        -3.299999952316284, -2.0, -0.7000000476837158, 0.5999999046325684, 1.9000000953674316, 3.200000047683716, 4.5, 5.800000190734863,
+        7.099999904632568,
+      ],
+      { atol: 0, rtol: 2.5e-7 },
+    );
     // torch: linspace(3,3,1) -> [3.0]; linspace(0,1,0) -> []; linspace(2,-1,4) -> [2, 1, 0, -1]
     exact(tl.linspace(3, 3, 1), [3]);
     exact(tl.linspace(0, 1, 0), []);
@@ -210,7 +303,10 @@ describe("arange / linspace (against PyTorch 1.13)", () => {
 describe("random draws", () => {
   it("manualSeed makes draws reproducible; different seeds differ", () => {
     tl.manualSeed(42);
-    const a = tl.rand([50]), b = tl.randn([50]), c = tl.randint(0, 10, [50]), p = tl.randperm(20);
+    const a = tl.rand([50]),
+      b = tl.randn([50]),
+      c = tl.randint(0, 10, [50]),
+      p = tl.randperm(20);
     tl.manualSeed(42);
     assert.deepEqual(tl.rand([50]).storage, a.storage);
     assert.deepEqual(tl.randn([50]).storage, b.storage);
@@ -223,7 +319,8 @@ describe("random draws", () => {
     assert.notDeepEqual(tl.rand([50]).storage, a.storage);
   });
   it("a Generator passed in is independent of the default one", () => {
-    const g1 = new tl.Generator(5), g2 = new tl.Generator(5);
+    const g1 = new tl.Generator(5),
+      g2 = new tl.Generator(5);
     tl.manualSeed(0);
     const x = tl.randn([10], { generator: g1 });
     tl.rand([7]); // advancing the default generator does not touch g2
@@ -258,7 +355,10 @@ describe("random draws", () => {
     assert.deepEqual([...new Set(r.storage)].sort(), [-1, -2, 0, 1, 2].sort());
     const p = tl.randperm(50);
     assert.equal(p.dtype, "int32");
-    assert.deepEqual([...p.storage].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      [...p.storage].sort((a, b) => a - b),
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     exact(tl.randperm(0), [], "int32");
   });
   it("rand and randn need a float dtype; randint and randperm check their arguments", () => {
@@ -288,7 +388,11 @@ describe("setDefaultDtype", () => {
   });
   it("refuses int32 and bool, as PyTorch", () => {
     // torch: "only floating-point types are supported as the default type"
-    throwsWith(() => tl.setDefaultDtype("int32"), tl.DTypeError, /^setDefaultDtype: got "int32", but only float32 or float64 can be the default/);
+    throwsWith(
+      () => tl.setDefaultDtype("int32"),
+      tl.DTypeError,
+      /^setDefaultDtype: got "int32", but only float32 or float64 can be the default/,
+    );
     throwsWith(() => tl.setDefaultDtype("bool"), tl.DTypeError, /^setDefaultDtype: got "bool"/);
     assert.equal(tl.getDefaultDtype(), "float32");
   });

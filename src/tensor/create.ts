@@ -41,7 +41,9 @@ export function storageFrom(values: ArrayLike<number | boolean>, dtype: DType): 
     for (let i = 0; i < values.length; i++) {
       const v = Number(values[i]);
       if (v > 2147483647 || v < -2147483648) {
-        throw new ValueError(`tensor: value ${v} (element ${i}) does not fit in int32, whose range is [-2147483648, 2147483647] (tensorloom's integers are int32, PyTorch's int64). Pass { dtype: "float64" } to hold it.`);
+        throw new ValueError(
+          `tensor: value ${v} (element ${i}) does not fit in int32, whose range is [-2147483648, 2147483647] (tensorloom's integers are int32, PyTorch's int64). Pass { dtype: "float64" } to hold it.`,
+        );
       }
     }
   }
@@ -59,13 +61,22 @@ export function tensor(values: NestedArray | TypedArray | Tensor, opts: TensorOp
 }
 
 function tensorOf(values: NestedArray | TypedArray | Tensor, opts: TensorOptions): Tensor {
-  if (typeof values === "object" && values !== null && !Array.isArray(values) && !ArrayBuffer.isView(values) && !(values instanceof Tensor)) {
+  if (
+    typeof values === "object" &&
+    values !== null &&
+    !Array.isArray(values) &&
+    !ArrayBuffer.isView(values) &&
+    !(values instanceof Tensor)
+  ) {
     // a frame Series or DataFrame: they know their dtype and missing values, tensor() does not
     const name = (values as object).constructor?.name ?? "object";
-    const hint = typeof (values as { toTensor?: unknown }).toTensor === "function"
-      ? `Call its toTensor() method instead (e.g. series.toTensor("float32")), which converts missing values and checks the column type.`
-      : `Convert it to an array of numbers first.`;
-    throw new ValueError(`tensor: got a ${name}, but tensor() takes a number, a boolean, nested arrays of them, a typed array or a Tensor. ${hint}`);
+    const hint =
+      typeof (values as { toTensor?: unknown }).toTensor === "function"
+        ? `Call its toTensor() method instead (e.g. series.toTensor("float32")), which converts missing values and checks the column type.`
+        : `Convert it to an array of numbers first.`;
+    throw new ValueError(
+      `tensor: got a ${name}, but tensor() takes a number, a boolean, nested arrays of them, a typed array or a Tensor. ${hint}`,
+    );
   }
   if (values instanceof Tensor) return finish(new Tensor(storageFrom(values.storage, opts.dtype ?? values.dtype), values.shape), opts);
   let flat: ArrayLike<number | boolean>;
@@ -84,7 +95,9 @@ function tensorOf(values: NestedArray | TypedArray | Tensor, opts: TensorOptions
   if (opts.shape !== undefined) {
     const s = checkShape("tensor", opts.shape);
     if (numelOf(s) !== flat.length) {
-      throw new ShapeError(`tensor: shape ${fmt(s)} holds ${numelOf(s)} elements but ${flat.length} values were given. Pass a shape whose product is ${flat.length}.`);
+      throw new ShapeError(
+        `tensor: shape ${fmt(s)} holds ${numelOf(s)} elements but ${flat.length} values were given. Pass a shape whose product is ${flat.length}.`,
+      );
     }
     shape = s;
   }
@@ -99,7 +112,8 @@ function flatten(values: NestedArray): { flat: (number | boolean)[]; shape: numb
     if (v.length === 0) break;
   }
   const flat: (number | boolean)[] = [];
-  let allBool = true, allInt = true;
+  let allBool = true,
+    allInt = true;
   const walk = (v: NestedArray, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (typeof v === "boolean") allInt = allInt && true;
@@ -107,13 +121,17 @@ function flatten(values: NestedArray): { flat: (number | boolean)[]; shape: numb
         allBool = false;
         if (!Number.isInteger(v)) allInt = false;
       } else {
-        throw new ValueError(`tensor: element ${path} is ${Array.isArray(v) ? "an array" : JSON.stringify(v)}, but the nesting says a number or boolean belongs there. Make every row the same depth, with numbers or booleans at the bottom.`);
+        throw new ValueError(
+          `tensor: element ${path} is ${Array.isArray(v) ? "an array" : JSON.stringify(v)}, but the nesting says a number or boolean belongs there. Make every row the same depth, with numbers or booleans at the bottom.`,
+        );
       }
       flat.push(v);
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new ShapeError(`tensor: ragged nested array: element ${path || "[]"} has ${Array.isArray(v) ? `length ${v.length}` : "no length"} but dim ${dim} has size ${shape[dim]} (from the first row). Make every row the same length.`);
+      throw new ShapeError(
+        `tensor: ragged nested array: element ${path || "[]"} has ${Array.isArray(v) ? `length ${v.length}` : "no length"} but dim ${dim} has size ${shape[dim]} (from the first row). Make every row the same length.`,
+      );
     }
     for (let i = 0; i < v.length; i++) walk(v[i]!, dim + 1, `${path}[${i}]`);
   };
@@ -139,9 +157,11 @@ export function full(shape: Shape, value: number | boolean, opts: CreateOptions 
 }
 
 /** A tensor of zeros (default dtype float32 unless setDefaultDtype changed it), as torch.zeros; `{ dtype, requiresGrad }` for its keywords. */
-export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("zeros", () => full(checkShape("zeros", shape), 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
+export const zeros = (shape: Shape, opts: CreateOptions = {}): Tensor =>
+  asOp("zeros", () => full(checkShape("zeros", shape), 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
 /** A tensor of ones (default float dtype), as torch.ones; `{ dtype, requiresGrad }` for its keywords. */
-export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("ones", () => full(checkShape("ones", shape), 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
+export const ones = (shape: Shape, opts: CreateOptions = {}): Tensor =>
+  asOp("ones", () => full(checkShape("ones", shape), 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() }));
 /** Uninitialised in PyTorch; zero-filled here, since typed arrays always are. */
 export const empty = (shape: Shape, opts: CreateOptions = {}): Tensor => asOp("empty", () => zeros(shape, opts));
 /** Zeros with t's shape and dtype (options override), as torch.zeros_like. */
@@ -149,7 +169,8 @@ export const zerosLike = (t: Tensor, opts: CreateOptions = {}): Tensor => zeros(
 /** Ones with t's shape and dtype (options override), as torch.ones_like. */
 export const onesLike = (t: Tensor, opts: CreateOptions = {}): Tensor => ones(t.shape, { dtype: t.dtype, ...opts });
 /** `value` everywhere with t's shape and dtype (options override), as torch.full_like. */
-export const fullLike = (t: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor => full(t.shape, value, { dtype: t.dtype, ...opts });
+export const fullLike = (t: Tensor, value: number | boolean, opts: CreateOptions = {}): Tensor =>
+  full(t.shape, value, { dtype: t.dtype, ...opts });
 
 /**
  * Values from start (inclusive) to end (exclusive) by step, as torch.arange. int32 when all
@@ -160,7 +181,12 @@ export const fullLike = (t: Tensor, value: number | boolean, opts: CreateOptions
 export function arange(end: number, opts?: CreateOptions): Tensor;
 export function arange(start: number, end: number, opts?: CreateOptions): Tensor;
 export function arange(start: number, end: number, step?: number, opts?: CreateOptions): Tensor;
-export function arange(startOrEnd: number, endOrOpts?: number | CreateOptions, stepOrOpts?: number | CreateOptions, options: CreateOptions = {}): Tensor {
+export function arange(
+  startOrEnd: number,
+  endOrOpts?: number | CreateOptions,
+  stepOrOpts?: number | CreateOptions,
+  options: CreateOptions = {},
+): Tensor {
   const isOpts = (v: unknown): v is CreateOptions => typeof v === "object" && v !== null;
   const opts = isOpts(endOrOpts) ? endOrOpts : isOpts(stepOrOpts) ? stepOrOpts : options;
   const end = isOpts(endOrOpts) ? undefined : endOrOpts;
@@ -172,9 +198,12 @@ function arangeOf(startOrEnd: number, end: number | undefined, step: number, opt
   const start = end === undefined ? 0 : startOrEnd;
   const stop = end === undefined ? startOrEnd : end;
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a finite non-zero number, got ${step}.`);
-  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError(`arange: start and end must be finite, got start=${start}, end=${stop}.`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop))
+    throw new ValueError(`arange: start and end must be finite, got start=${start}, end=${stop}.`);
   if ((stop - start) / step < 0) {
-    throw new ValueError(`arange: step ${step} goes away from end: start=${start}, end=${stop}. Use a ${step > 0 ? "negative" : "positive"} step, or swap start and end.`);
+    throw new ValueError(
+      `arange: step ${step} goes away from end: start=${start}, end=${stop}. Use a ${step > 0 ? "negative" : "positive"} step, or swap start and end.`,
+    );
   }
   const n = Math.ceil((stop - start) / step);
   const dtype = opts.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int32" : getDefaultDtype());

@@ -52,7 +52,9 @@ let defaultFloat: FloatDType = "float32";
 /** As torch.set_default_dtype: the dtype of float tensors created without an explicit dtype. */
 export function setDefaultDtype(d: DType): void {
   if (d !== "float32" && d !== "float64") {
-    throw new DTypeError(`setDefaultDtype: got ${JSON.stringify(d)}, but only float32 or float64 can be the default (as in PyTorch). Pass "float32" or "float64".`);
+    throw new DTypeError(
+      `setDefaultDtype: got ${JSON.stringify(d)}, but only float32 or float64 can be the default (as in PyTorch). Pass "float32" or "float64".`,
+    );
   }
   defaultFloat = d;
 }

@@ -14,9 +14,10 @@ interface PrintCase {
   outputs: { repr: string };
 }
 
-const cases = (loadFixture("printing", LOCAL_FIXTURE_DIR).cases as unknown as PrintCase[]);
+const cases = loadFixture("printing", LOCAL_FIXTURE_DIR).cases as unknown as PrintCase[];
 
-const decode = (v: number | boolean | string): number | boolean => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number | boolean));
+const decode = (v: number | boolean | string): number | boolean =>
+  v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number | boolean);
 
 const SUFFIX = /(?:, |,\n *)(size=\([^)]*\)|dtype=torch\.\w+|requires_grad=True|grad_fn=<\w+>)$/;
 

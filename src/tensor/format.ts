@@ -74,7 +74,8 @@ function makeFormatter(values: ArrayLike<number>, floating: boolean, isBool: boo
   let sciMode = false;
   let width = 1;
   if (nz.length > 0) {
-    let mn = Infinity, mx = 0;
+    let mn = Infinity,
+      mx = 0;
     for (const v of nz) {
       const a = Math.abs(v);
       mn = Math.min(mn, a);
@@ -138,7 +139,11 @@ function body(storage: ArrayLike<number>, shape: readonly number[], f: Formatter
       return "[" + lines.join(",\n" + " ".repeat(ind + 1)) + "]";
     }
     const parts = cut
-      ? [...range(0, e).map((i) => rec(dim + 1, offset + i * step, ind + 1)), "...", ...range(n - e, n).map((i) => rec(dim + 1, offset + i * step, ind + 1))]
+      ? [
+          ...range(0, e).map((i) => rec(dim + 1, offset + i * step, ind + 1)),
+          "...",
+          ...range(n - e, n).map((i) => rec(dim + 1, offset + i * step, ind + 1)),
+        ]
       : range(0, n).map((i) => rec(dim + 1, offset + i * step, ind + 1));
     return "[" + parts.join("," + "\n".repeat(nd - 1) + " ".repeat(ind + 1)) + "]";
   };

@@ -35,12 +35,21 @@ describe("item", () => {
   });
 
   it("itemBool() on numbers is Python's bool(): 0 and -0 are false, NaN is true", () => {
-    assert.deepEqual([0, -0, 0.5, -3, NaN].map((x) => tl.tensor(x).itemBool()), [false, false, true, true, true]);
+    assert.deepEqual(
+      [0, -0, 0.5, -3, NaN].map((x) => tl.tensor(x).itemBool()),
+      [false, false, true, true, true],
+    );
     assert.equal(tl.tensor(0, { dtype: "int32" }).itemBool(), false);
   });
 
   it("refuses a tensor with more or fewer than one element, naming the call", () => {
-    assert.throws(() => tl.tensor([1, 2]).item(), (e: unknown) => e instanceof tl.ValueError && /^item: .*shape \[2\] \(2 elements\)/.test(e.message));
-    assert.throws(() => tl.zeros([0]).itemBool(), (e: unknown) => e instanceof tl.ValueError && /^itemBool: .*\(0 elements\)/.test(e.message));
+    assert.throws(
+      () => tl.tensor([1, 2]).item(),
+      (e: unknown) => e instanceof tl.ValueError && /^item: .*shape \[2\] \(2 elements\)/.test(e.message),
+    );
+    assert.throws(
+      () => tl.zeros([0]).itemBool(),
+      (e: unknown) => e instanceof tl.ValueError && /^itemBool: .*\(0 elements\)/.test(e.message),
+    );
   });
 });

@@ -38,14 +38,27 @@ describe("sizes above the element limit are refused before allocating", () => {
   for (const [op, run, shape] of huge) {
     it(`${op} ${shape}`, () => {
       const esc = shape.replace(/[[\]]/g, "\\$&");
-      throwsWith(run, tl.ShapeError, new RegExp(`^${op}: shape ${esc} holds [\\d,]+ elements, more than the limit of 268,435,456 per tensor`), /tl\.setMaxElements\(n\)/);
+      throwsWith(
+        run,
+        tl.ShapeError,
+        new RegExp(`^${op}: shape ${esc} holds [\\d,]+ elements, more than the limit of 268,435,456 per tensor`),
+        /tl\.setMaxElements\(n\)/,
+      );
     });
   }
 
   it("above 2^32 elements (what a typed array can hold) the error is the library's, not a RangeError", () => {
     tl.setMaxElements(2 ** 32);
-    for (const [op, run] of [["zeros", () => tl.zeros([2 ** 16, 2 ** 16 + 1])], ["randn", () => tl.randn([65536, 65536, 2])], ["arange", () => tl.arange(0, 2 ** 33)]] as const) {
-      throwsWith(run, tl.ShapeError, new RegExp(`^${op}: shape \\[[\\d, ]+\\] holds [\\d,]+ elements, more than 2\\^32, the most a typed array can hold`));
+    for (const [op, run] of [
+      ["zeros", () => tl.zeros([2 ** 16, 2 ** 16 + 1])],
+      ["randn", () => tl.randn([65536, 65536, 2])],
+      ["arange", () => tl.arange(0, 2 ** 33)],
+    ] as const) {
+      throwsWith(
+        run,
+        tl.ShapeError,
+        new RegExp(`^${op}: shape \\[[\\d, ]+\\] holds [\\d,]+ elements, more than 2\\^32, the most a typed array can hold`),
+      );
     }
   });
 });
@@ -58,7 +71,13 @@ describe("setMaxElements", () => {
       const shapes = (m: number): number[][] => [[m], [1, m], [m, 1]];
       for (const s of shapes(n)) assert.equal(tl.zeros(s).numel(), n);
       for (const s of shapes(n + 1)) {
-        throwsWith(() => tl.zeros(s), tl.ShapeError, new RegExp(`^zeros: shape \\[${s.join(", ")}\\] holds ${(n + 1).toLocaleString("en-US")} elements, more than the limit of ${n.toLocaleString("en-US")}`));
+        throwsWith(
+          () => tl.zeros(s),
+          tl.ShapeError,
+          new RegExp(
+            `^zeros: shape \\[${s.join(", ")}\\] holds ${(n + 1).toLocaleString("en-US")} elements, more than the limit of ${n.toLocaleString("en-US")}`,
+          ),
+        );
       }
       if (n > 1) {
         // an op whose output is larger than its inputs

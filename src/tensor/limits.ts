@@ -49,9 +49,13 @@ export function checkElements(n: number, shape?: Shape): void {
   if (n <= maxElements) return;
   const op = currentOp() ?? "allocate";
   const what = shape ? `shape ${fmt(shape)} holds ${count(n)} elements` : `a tensor of ${count(n)} elements`;
-  const over = n > PLATFORM_MAX
-    ? `more than 2^32, the most a typed array can hold`
-    : `more than the limit of ${count(maxElements)} per tensor that keeps the process from running out of memory`;
-  const fix = n > PLATFORM_MAX ? "Use a smaller shape, or split the work into chunks." : "Use a smaller shape or split the work; if the machine has the memory, raise the limit with tl.setMaxElements(n).";
+  const over =
+    n > PLATFORM_MAX
+      ? `more than 2^32, the most a typed array can hold`
+      : `more than the limit of ${count(maxElements)} per tensor that keeps the process from running out of memory`;
+  const fix =
+    n > PLATFORM_MAX
+      ? "Use a smaller shape, or split the work into chunks."
+      : "Use a smaller shape or split the work; if the machine has the memory, raise the limit with tl.setMaxElements(n).";
   throw new ShapeError(`${op}: ${what}, ${over}. ${fix}`);
 }

@@ -14,7 +14,11 @@ const idx = (v: number[]): tl.Tensor => tl.tensor(v, { dtype: "int32" });
 /** Run fn with the element limit lowered to n (inputs under it, the result over it). */
 function underLimit<T>(n: number, fn: () => T): T {
   const prev = tl.setMaxElements(n);
-  try { return fn(); } finally { tl.setMaxElements(prev); }
+  try {
+    return fn();
+  } finally {
+    tl.setMaxElements(prev);
+  }
 }
 
 // [the op the user called, the call, the inner op whose check fails (null: the op's own check)]
@@ -61,7 +65,10 @@ describe("errors name the op the user called", () => {
         assert.ok(e instanceof tl.TensorloomError, `expected a library error, got ${String(e)}`);
         assert.match(e.message, new RegExp(`^${op}: `), `message: ${e.message}`);
         if (inner) assert.match(e.message, new RegExp(`\\(raised by ${inner} inside ${op}\\)\\.$`), `message: ${e.message}`);
-        assert.ok(String(e.stack).startsWith(`${e.name}: ${e.message}`), `the stack's first line is the rewritten message: ${String(e.stack).split("\n")[0]}`);
+        assert.ok(
+          String(e.stack).startsWith(`${e.name}: ${e.message}`),
+          `the stack's first line is the rewritten message: ${String(e.stack).split("\n")[0]}`,
+        );
         return true;
       });
     });
@@ -74,7 +81,10 @@ describe("asOp", () => {
       throw new tl.ShapeError("inner: bad shape [2].");
     };
     const seen: string[] = [];
-    for (const [outer, middle] of [["a", "b"], ["c", "c"]] as const) {
+    for (const [outer, middle] of [
+      ["a", "b"],
+      ["c", "c"],
+    ] as const) {
       try {
         asOp(outer, () => asOp(middle, inner));
       } catch (e) {
@@ -83,9 +93,21 @@ describe("asOp", () => {
     }
     assert.deepEqual(seen, ["a: bad shape [2] (raised by inner inside a).", "c: bad shape [2] (raised by inner inside c)."]);
     const bug = new TypeError("x is undefined");
-    assert.throws(() => asOp("a", () => { throw bug; }), (e: unknown) => e === bug && bug.message === "x is undefined");
+    assert.throws(
+      () =>
+        asOp("a", () => {
+          throw bug;
+        }),
+      (e: unknown) => e === bug && bug.message === "x is undefined",
+    );
     // a message already naming the op is left alone, and the context is reset after a throw
-    assert.throws(() => asOp("a", () => { throw new tl.ValueError("a: nope."); }), /^ValueError: a: nope\.$/);
+    assert.throws(
+      () =>
+        asOp("a", () => {
+          throw new tl.ValueError("a: nope.");
+        }),
+      /^ValueError: a: nope\.$/,
+    );
     assert.throws(() => asOp("b", inner), /^ShapeError: b: bad shape \[2\] \(raised by inner inside b\)\.$/);
   });
 });

@@ -48,7 +48,9 @@ export class Tensor {
    */
   constructor(storage: Storage, shape: Shape, version?: VersionCounter) {
     if (numelOf(shape) !== storage.length) {
-      throw new ShapeError(`Tensor: shape ${fmt(shape)} holds ${numelOf(shape)} elements but the storage has ${storage.length}. Pass a shape whose product is the storage length.`);
+      throw new ShapeError(
+        `Tensor: shape ${fmt(shape)} holds ${numelOf(shape)} elements but the storage has ${storage.length}. Pass a shape whose product is the storage length.`,
+      );
     }
     const device = isDeviceStorage(storage) ? storage : ownerOf(storage);
     this.storageRef = device ?? storage;
@@ -87,7 +89,9 @@ export class Tensor {
    */
   setData_(other: Tensor): this {
     if (this.gradFn !== null) {
-      throw new AutogradError(`setData_: cannot replace the data of a tensor made by ${this.gradFn.name} (a non-leaf). Only leaves such as parameters can take new data.`);
+      throw new AutogradError(
+        `setData_: cannot replace the data of a tensor made by ${this.gradFn.name} (a non-leaf). Only leaves such as parameters can take new data.`,
+      );
     }
     this.storageRef = other.storageRef;
     this.deviceRef = other.deviceRef;
@@ -105,10 +109,14 @@ export class Tensor {
 
   set requiresGrad(flag: boolean) {
     if (flag && !isFloat(this.dtype)) {
-      throw new AutogradError(`requiresGrad: only float tensors can require gradients, but this tensor is ${this.dtype}. Convert it first, e.g. x.to("float32").`);
+      throw new AutogradError(
+        `requiresGrad: only float tensors can require gradients, but this tensor is ${this.dtype}. Convert it first, e.g. x.to("float32").`,
+      );
     }
     if (!flag && this.gradFn !== null) {
-      throw new AutogradError(`requiresGrad: cannot turn gradients off on a tensor made by ${this.gradFn.name} (a non-leaf). Use x.detach() to get a tensor outside the graph.`);
+      throw new AutogradError(
+        `requiresGrad: cannot turn gradients off on a tensor made by ${this.gradFn.name} (a non-leaf). Use x.detach() to get a tensor outside the graph.`,
+      );
     }
     this.requiresGradFlag = flag;
   }
@@ -178,7 +186,9 @@ export class Tensor {
   /** The one stored value; the error names the caller (item or itemBool). */
   private single(name: string): number {
     if (this.storage.length !== 1) {
-      throw new ValueError(`${name}: only one-element tensors convert to a number, but this one has shape ${fmt(this.shape)} (${this.storage.length} elements). Reduce it first (x.sum(), x.max()) or use toArray().`);
+      throw new ValueError(
+        `${name}: only one-element tensors convert to a number, but this one has shape ${fmt(this.shape)} (${this.storage.length} elements). Reduce it first (x.sum(), x.max()) or use toArray().`,
+      );
     }
     return this.storage[0]!;
   }

@@ -19,7 +19,11 @@ describe("fit", () => {
   it("runs the plain loop: the loss falls, history has one entry per epoch, evaluate feeds metrics", async () => {
     const { x, y, model, loader } = problem();
     const history = await train.fit({
-      model, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), train: loader, val: [[x, y]], epochs: 8,
+      model,
+      optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
+      train: loader,
+      val: [[x, y]],
+      epochs: 8,
       loss: ([xb, yb]: tl.Tensor[]) => F.mseLoss(model.forward(xb!), yb!),
       evaluate: () => ({ mae: tl.metrics.mae(model.forward(x), y) }),
     });
@@ -32,16 +36,41 @@ describe("fit", () => {
     const { x, y, model, loader } = problem();
     const stop = train.earlyStopping({ patience: 2 });
     // lr 0: the loss never improves after the first epoch
-    const history = await train.fit({ model, optimizer: new optim.SGD(model.parameters(), { lr: 0 }), train: loader, val: [[x, y]], epochs: 20, loss: ([xb, yb]: tl.Tensor[]) => F.mseLoss(model.forward(xb!), yb!), callbacks: [stop] });
+    const history = await train.fit({
+      model,
+      optimizer: new optim.SGD(model.parameters(), { lr: 0 }),
+      train: loader,
+      val: [[x, y]],
+      epochs: 20,
+      loss: ([xb, yb]: tl.Tensor[]) => F.mseLoss(model.forward(xb!), yb!),
+      callbacks: [stop],
+    });
     assert.equal(history.length, 3);
     assert.equal(stop.bestEpoch, 1);
   });
   it("checkpoint saves a safetensors file when the monitored value improves; a diverging loss is an error", async () => {
     const { x, y, model, loader } = problem();
     const path = join(mkdtempSync(join(tmpdir(), "tensorloom-fit-")), "best.safetensors");
-    await train.fit({ model, optimizer: new optim.SGD(model.parameters(), { lr: 0.05 }), train: loader, val: [[x, y]], epochs: 2, loss: ([xb, yb]: tl.Tensor[]) => F.mseLoss(model.forward(xb!), yb!), callbacks: [train.checkpoint(path)] });
+    await train.fit({
+      model,
+      optimizer: new optim.SGD(model.parameters(), { lr: 0.05 }),
+      train: loader,
+      val: [[x, y]],
+      epochs: 2,
+      loss: ([xb, yb]: tl.Tensor[]) => F.mseLoss(model.forward(xb!), yb!),
+      callbacks: [train.checkpoint(path)],
+    });
     assert.ok(existsSync(path));
     assert.deepEqual(Object.keys(await tl.io.loadSafetensors(path)).sort(), ["bias", "weight"]);
-    await assert.rejects(train.fit({ model, optimizer: new optim.SGD(model.parameters(), { lr: 1e6 }), train: loader, epochs: 5, loss: ([xb, yb]: tl.Tensor[]) => F.mseLoss(model.forward(xb!), yb!) }), /fit: the loss became (Infinity|NaN) at epoch \d, batch \d+\. Lower the learning rate/);
+    await assert.rejects(
+      train.fit({
+        model,
+        optimizer: new optim.SGD(model.parameters(), { lr: 1e6 }),
+        train: loader,
+        epochs: 5,
+        loss: ([xb, yb]: tl.Tensor[]) => F.mseLoss(model.forward(xb!), yb!),
+      }),
+      /fit: the loss became (Infinity|NaN) at epoch \d, batch \d+\. Lower the learning rate/,
+    );
   });
 });

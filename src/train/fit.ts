@@ -88,7 +88,10 @@ function nextTask(): Promise<void> {
   if (g.MessageChannel) {
     return new Promise((resolve) => {
       const ch = new g.MessageChannel!();
-      ch.port1.onmessage = () => { ch.port1.close(); resolve(); };
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        resolve();
+      };
       ch.port2.postMessage(null);
     });
   }
@@ -112,7 +115,8 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
   for (let epoch = 1; epoch <= o.epochs && !ctx.stop; epoch++) {
     const t0 = Date.now();
     o.model.train();
-    let sum = 0, count = 0;
+    let sum = 0,
+      count = 0;
     // iterate lazily (a DataLoader gathers each batch on demand); its length, when it has one,
     // tells progress callbacks how many batches an epoch has
     const batches = (o.train as { length?: number }).length ?? NaN;
@@ -127,7 +131,10 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
       loss.backward();
       o.optimizer.step();
       const v = loss.item() as number;
-      if (!Number.isFinite(v)) throw new ValueError(`fit: the loss became ${v} at epoch ${epoch}, batch ${i + 1}. Lower the learning rate, or clip gradients (nn.utils.clipGradNorm).`);
+      if (!Number.isFinite(v))
+        throw new ValueError(
+          `fit: the loss became ${v} at epoch ${epoch}, batch ${i + 1}. Lower the learning rate, or clip gradients (nn.utils.clipGradNorm).`,
+        );
       sum += v;
       count++;
       for (const c of callbacks) c.onBatchEnd?.({ epoch, batch: i + 1, batches, loss: v }, ctx);
@@ -138,7 +145,8 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
     const log: EpochLog = { epoch, trainLoss: sum / Math.max(count, 1), metrics: {}, seconds: 0 };
     noGrad(() => {
       if (o.val) {
-        let vs = 0, vc = 0;
+        let vs = 0,
+          vc = 0;
         for (const b of o.val) {
           vs += o.loss(b).item() as number;
           vc++;
@@ -157,14 +165,20 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
 
 const monitored = (log: EpochLog, monitor: string): number => {
   const v = monitor === "valLoss" ? log.valLoss : monitor === "trainLoss" ? log.trainLoss : log.metrics[monitor];
-  if (v === undefined) throw new ValueError(`fit: callback monitors "${monitor}" but the epoch log has no such value (give fit a val set, or an evaluate() returning it).`);
+  if (v === undefined)
+    throw new ValueError(
+      `fit: callback monitors "${monitor}" but the epoch log has no such value (give fit a val set, or an evaluate() returning it).`,
+    );
   return v;
 };
 
 /** Stop when `monitor` has not improved by minDelta for `patience` epochs; optionally restore the best weights. */
-export function earlyStopping(opts: { monitor?: string; mode?: "min" | "max"; patience?: number; minDelta?: number; restoreBest?: boolean } = {}): Callback & { bestEpoch: number } {
+export function earlyStopping(
+  opts: { monitor?: string; mode?: "min" | "max"; patience?: number; minDelta?: number; restoreBest?: boolean } = {},
+): Callback & { bestEpoch: number } {
   const { monitor = "valLoss", mode = "min", patience = 5, minDelta = 0, restoreBest = true } = opts;
-  let best = mode === "min" ? Infinity : -Infinity, bad = 0;
+  let best = mode === "min" ? Infinity : -Infinity,
+    bad = 0;
   let snapshot: Record<string, Tensor> | null = null;
   const cb = {
     bestEpoch: 0,

@@ -4,7 +4,7 @@
 import { noGrad } from "../autograd/graph.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt, shapesEqual } from "../tensor/shape.js";
-import { Tensor, Tensor as TensorClass } from "../tensor/tensor.js";
+import { type Tensor, Tensor as TensorClass } from "../tensor/tensor.js";
 
 /** Predicted classes: argmax over the last dim of scores, or the int32 tensor itself. */
 function classes(op: string, predOrScores: Tensor): Tensor {
@@ -20,7 +20,8 @@ function classes(op: string, predOrScores: Tensor): Tensor {
  */
 export function accuracy(predOrScores: Tensor, target: Tensor): number {
   const p = classes("accuracy", predOrScores);
-  if (!shapesEqual(p.shape, target.shape)) throw new ShapeError(`accuracy: predictions ${fmt(p.shape)} and targets ${fmt(target.shape)} differ in shape.`);
+  if (!shapesEqual(p.shape, target.shape))
+    throw new ShapeError(`accuracy: predictions ${fmt(p.shape)} and targets ${fmt(target.shape)} differ in shape.`);
   if (p.numel() === 0) throw new ValueError("accuracy: no predictions to score.");
   let hit = 0;
   for (let i = 0; i < p.numel(); i++) if (p.storage[i] === target.storage[i]) hit++;
@@ -33,18 +34,23 @@ export function accuracy(predOrScores: Tensor, target: Tensor): number {
  */
 export function confusionMatrix(predOrScores: Tensor, target: Tensor, numClasses?: number): Tensor {
   const p = classes("confusionMatrix", predOrScores);
-  if (!shapesEqual(p.shape, target.shape)) throw new ShapeError(`confusionMatrix: predictions ${fmt(p.shape)} and targets ${fmt(target.shape)} differ in shape.`);
+  if (!shapesEqual(p.shape, target.shape))
+    throw new ShapeError(`confusionMatrix: predictions ${fmt(p.shape)} and targets ${fmt(target.shape)} differ in shape.`);
   const labels = [...p.storage, ...target.storage];
   const C = numClasses ?? Math.max(0, ...labels) + 1;
   const bad = labels.find((v) => v < 0 || v >= C || !Number.isInteger(v));
-  if (bad !== undefined) throw new ValueError(`confusionMatrix: label ${bad} is outside [0, ${C - 1}]. Pass numClasses, or fix the labels.`);
+  if (bad !== undefined)
+    throw new ValueError(`confusionMatrix: label ${bad} is outside [0, ${C - 1}]. Pass numClasses, or fix the labels.`);
   const counts = new Int32Array(C * C);
   for (let i = 0; i < p.numel(); i++) counts[target.storage[i]! * C + p.storage[i]!]!++;
   return new TensorClass(counts, [C, C]);
 }
 
 function pairs(op: string, pred: Tensor, target: Tensor): [ArrayLike<number>, ArrayLike<number>] {
-  if (!shapesEqual(pred.shape, target.shape)) throw new ShapeError(`${op}: predictions ${fmt(pred.shape)} and targets ${fmt(target.shape)} differ in shape; reshape one so they match element for element.`);
+  if (!shapesEqual(pred.shape, target.shape))
+    throw new ShapeError(
+      `${op}: predictions ${fmt(pred.shape)} and targets ${fmt(target.shape)} differ in shape; reshape one so they match element for element.`,
+    );
   if (pred.numel() === 0) throw new ValueError(`${op}: no predictions to score.`);
   return [pred.storage, target.storage];
 }

@@ -16,7 +16,9 @@ type Event = tl.train.TrainingEvent<DigitsJobReport>;
 // Node 20 loads a worker's entry before its --import hooks run: the entry registers tsx first
 const jobUrl = new URL("../../test/browser/trainWorkerJob.ts", import.meta.url).href;
 const boot = (entry: string): URL =>
-  new URL(`data:text/javascript,${encodeURIComponent(`const m = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}); m.register(); await import(${JSON.stringify(entry)});`)}`);
+  new URL(
+    `data:text/javascript,${encodeURIComponent(`const m = await import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}); m.register(); await import(${JSON.stringify(entry)});`)}`,
+  );
 
 function start(config: DigitsJobConfig, opts: tl.train.TrainInWorkerOptions = {}) {
   const job = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(boot(jobUrl), config, opts);
@@ -44,7 +46,9 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     // the wasm kernel threads are workers of the worker: they serve, and getNumThreads counts them
     assert.equal(threads.workersReady, threads.backend === "wasm" ? threads.numThreads - 1 : 0);
 
-    const order = events.filter((e) => e.type !== "report").map((e) => (e.type === "batch" ? `b${e.epoch}.${e.batch}` : e.type === "epoch" ? `e${e.epoch}` : ""));
+    const order = events
+      .filter((e) => e.type !== "report")
+      .map((e) => (e.type === "batch" ? `b${e.epoch}.${e.batch}` : e.type === "epoch" ? `e${e.epoch}` : ""));
     const expected = [1, 2, 3].flatMap((ep) => [1, 2, 3, 4].map((b) => `b${ep}.${b}`).concat(`e${ep}`));
     assert.deepEqual(order, expected, "4 batches then the epoch log, per epoch, in order");
     for (const e of events) {
@@ -81,7 +85,9 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     const extra = new Float32Array(1000);
     const config = { seed: 1, epochs: 1, n: 64, batchSize: 32, extra };
     // a factory: the `new Worker(new URL(...))` form bundlers recognise
-    const job = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(() => new Worker(boot(jobUrl)), config, { transfer: [extra.buffer] });
+    const job = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(() => new Worker(boot(jobUrl)), config, {
+      transfer: [extra.buffer],
+    });
     assert.equal(extra.byteLength, 0);
     config.epochs = 5; // too late: the worker trains the config as it was
     const types: string[] = [];
@@ -92,7 +98,9 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
 
   it("cancel stops fit before the next batch; result resolves with the weights so far", { skip: !RUN_ONCE }, async () => {
     const { job, events } = start({ seed: 3, epochs: 200, n: 128, batchSize: 32 });
-    job.onProgress((e) => { if (e.type === "batch" && e.epoch === 1 && e.batch === 2) job.cancel(); });
+    job.onProgress((e) => {
+      if (e.type === "batch" && e.epoch === 1 && e.batch === 2) job.cancel();
+    });
     const sd = await job.result;
     const done = reports(events).find((r) => r.kind === "done")!;
     assert.ok(done.epochsRun < 200, `stopped after ${done.epochsRun} epochs`);
@@ -105,8 +113,13 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
   });
 
   // the failing jobs run side by side: each costs a worker start (~1-4 s on this host), not a training
-  it("a thrown error rejects with its class, message and stack; a worker that exits, throws outside the function or is terminated rejects; none hangs", { skip: !RUN_ONCE }, async () => {
-    const thrown = start({ seed: 0, epochs: 1, mode: "throw" }).job.result.then(() => null, (err: Error) => err);
+  it("a thrown error rejects with its class, message and stack; a worker that exits, throws outside the function or is terminated rejects; none hangs", {
+    skip: !RUN_ONCE,
+  }, async () => {
+    const thrown = start({ seed: 0, epochs: 1, mode: "throw" }).job.result.then(
+      () => null,
+      (err: Error) => err,
+    );
     const bad = start({ seed: 0, epochs: 1, mode: "badResult" }).job.result;
     const exit = start({ seed: 0, epochs: 1, mode: "exit" }).job.result;
     const uncaught = start({ seed: 0, epochs: 1, mode: "uncaught" }).job.result;
@@ -115,9 +128,12 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
 
     const e = await thrown;
     assert.ok(e instanceof tl.ValueError, `a ValueError, got ${e}`);
-    assert.equal(e.message, "digits job: the config asked for an error (mode \"throw\").");
+    assert.equal(e.message, 'digits job: the config asked for an error (mode "throw").');
     assert.match(e.stack!, /trainWorkerJob\.ts/, "the stack names the worker's frames");
-    await assert.rejects(bad, /serveTraining: entry "weight" of the returned state dict is an array, not a Tensor; return model.stateDict\(\)/);
+    await assert.rejects(
+      bad,
+      /serveTraining: entry "weight" of the returned state dict is an array, not a Tensor; return model.stateDict\(\)/,
+    );
     await assert.rejects(exit, /trainInWorker: the worker exited with code 3 before it sent a result/);
     await assert.rejects(uncaught, (err: Error) => err.name === "RangeError" && /an error outside the training function/.test(err.message));
     await assert.rejects(hung.job.result, /trainInWorker: the job was terminated \(job.terminate\(\)\) before the worker sent a result/);
@@ -127,15 +143,30 @@ describe("trainInWorker (worker_threads)", { timeout: 120_000 }, () => {
     const missing = tl.train.trainInWorker(boot(new URL("./noSuchJob.ts", import.meta.url).href), {});
     await assert.rejects(missing.result, /noSuchJob/);
     const silent = tl.train.trainInWorker(new URL("data:text/javascript,setInterval(() => {}, 1000);"), {}, { startTimeoutMs: 500 });
-    await assert.rejects(silent.result, /trainInWorker: the worker at data:text\/javascript,.* did not call tl.train.serveTraining within 0.5 s/);
+    await assert.rejects(
+      silent.result,
+      /trainInWorker: the worker at data:text\/javascript,.* did not call tl.train.serveTraining within 0.5 s/,
+    );
     assert.throws(() => tl.train.trainInWorker(jobUrl, {}, { startTimeoutMs: 0 }), /startTimeoutMs must be a positive number/);
-    await assert.rejects(tl.train.trainInWorker(() => ({}) as never, {}).result, /trainInWorker: the factory returned object, not a Worker\. Return the started worker: \(\) => new Worker\(/);
-    assert.throws(() => tl.train.trainInWorker(jobUrl, { x: tl.zeros([2]) }), /trainInWorker: the config holds a Tensor \(key "x"\), which does not survive the trip to a worker\. Pass its values and shape instead/);
-    assert.throws(() => tl.train.trainInWorker(jobUrl, { loss: () => 0 }), /trainInWorker: the config cannot be sent to a worker \(DataCloneError/);
+    await assert.rejects(
+      tl.train.trainInWorker(() => ({}) as never, {}).result,
+      /trainInWorker: the factory returned object, not a Worker\. Return the started worker: \(\) => new Worker\(/,
+    );
+    assert.throws(
+      () => tl.train.trainInWorker(jobUrl, { x: tl.zeros([2]) }),
+      /trainInWorker: the config holds a Tensor \(key "x"\), which does not survive the trip to a worker\. Pass its values and shape instead/,
+    );
+    assert.throws(
+      () => tl.train.trainInWorker(jobUrl, { loss: () => 0 }),
+      /trainInWorker: the config cannot be sent to a worker \(DataCloneError/,
+    );
   });
 
   it("serveTraining on a main thread says to start the module with trainInWorker", () => {
-    assert.throws(() => tl.train.serveTraining(() => ({})), /serveTraining: this code runs on a main thread, not in a worker.*trainInWorker/);
+    assert.throws(
+      () => tl.train.serveTraining(() => ({})),
+      /serveTraining: this code runs on a main thread, not in a worker.*trainInWorker/,
+    );
   });
 });
 
@@ -146,7 +177,14 @@ describe("fit's signal", () => {
     let batches = 0;
     const r = await trainDigitsJob(config, {
       signal: controller.signal,
-      callbacks: [{ onBatchEnd: (b) => { batches++; if (b.epoch === 2 && b.batch === 1) controller.abort(); } }],
+      callbacks: [
+        {
+          onBatchEnd: (b) => {
+            batches++;
+            if (b.epoch === 2 && b.batch === 1) controller.abort();
+          },
+        },
+      ],
     });
     // checked before each batch: batch 2 of epoch 2 does not run
     assert.equal(batches, 3);
@@ -174,16 +212,27 @@ describe("the worker protocol's state dicts and errors", () => {
     assert.equal(sd.i!.dtype, "int32");
   });
   it("refuses what is not a state dict, naming the fix", () => {
-    assert.throws(() => packStateDict(new tl.nn.Linear(2, 1) as never, "serveTraining"), /serveTraining: the training function returned a Linear \(a module\); return its state dict instead: model\.stateDict\(\)\./);
-    assert.throws(() => packStateDict(undefined as never, "serveTraining"), /returned undefined \(a missing return\?\); it must return a state dict/);
-    assert.throws(() => packStateDict({ a: 1 } as never, "serveTraining"), /entry "a" of the returned state dict is number 1, not a Tensor/);
+    assert.throws(
+      () => packStateDict(new tl.nn.Linear(2, 1) as never, "serveTraining"),
+      /serveTraining: the training function returned a Linear \(a module\); return its state dict instead: model\.stateDict\(\)\./,
+    );
+    assert.throws(
+      () => packStateDict(undefined as never, "serveTraining"),
+      /returned undefined \(a missing return\?\); it must return a state dict/,
+    );
+    assert.throws(
+      () => packStateDict({ a: 1 } as never, "serveTraining"),
+      /entry "a" of the returned state dict is number 1, not a Tensor/,
+    );
   });
   it("errors cross with their class, name, message and stack", () => {
     const e = unpackError(structuredClone(packError(new tl.ShapeError("conv2d: bad"))));
     assert.ok(e instanceof tl.ShapeError);
     assert.deepEqual([e.name, e.message], ["ShapeError", "conv2d: bad"]);
     assert.match(e.stack!, /worker\.test\.ts/);
-    class CustomError extends Error { override name = "CustomError"; }
+    class CustomError extends Error {
+      override name = "CustomError";
+    }
     const c = unpackError(packError(new CustomError("mine")));
     assert.deepEqual([c.constructor, c.name, c.message], [Error, "CustomError", "mine"]);
     assert.deepEqual(packError("a string"), { name: "Error", message: 'the training function threw the string "a string", not an Error' });

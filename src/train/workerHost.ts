@@ -78,7 +78,13 @@ function watchNode(w: NodeWorker, h: Handlers): WorkerHandle {
   // an exception nothing caught in the worker (outside the training function): it has stopped
   w.on("error", (e: Error) => h.fail(e));
   w.on("messageerror", (e: Error) => h.fail(e));
-  w.on("exit", (code: number) => h.fail(new TensorloomError(`trainInWorker: the worker exited with code ${code} before it sent a result (process.exit, a crash, or terminate()). Its own error output, if any, is on stderr.`)));
+  w.on("exit", (code: number) =>
+    h.fail(
+      new TensorloomError(
+        `trainInWorker: the worker exited with code ${code} before it sent a result (process.exit, a crash, or terminate()). Its own error output, if any, is on stderr.`,
+      ),
+    ),
+  );
   return { post: (m, transfer) => w.postMessage(m, transfer), terminate: () => void w.terminate() };
 }
 
@@ -88,9 +94,17 @@ function watchWeb(w: WebWorker, what: string, h: Handlers): WorkerHandle {
   w.addEventListener("error", (e: { message?: string; filename?: string; lineno?: number; preventDefault?: () => void }) => {
     e.preventDefault?.();
     const where = e.filename ? ` (${e.filename}:${e.lineno})` : "";
-    h.fail(new TensorloomError(e.message ? `trainInWorker: uncaught error in the worker${where}: ${e.message}` : `trainInWorker: ${what} failed to load or crashed (no message; check the URL, that it serves JavaScript, and the worker's console).`));
+    h.fail(
+      new TensorloomError(
+        e.message
+          ? `trainInWorker: uncaught error in the worker${where}: ${e.message}`
+          : `trainInWorker: ${what} failed to load or crashed (no message; check the URL, that it serves JavaScript, and the worker's console).`,
+      ),
+    );
   });
-  w.addEventListener("messageerror", () => h.fail(new TensorloomError("trainInWorker: a message from the worker could not be deserialized (messageerror).")));
+  w.addEventListener("messageerror", () =>
+    h.fail(new TensorloomError("trainInWorker: a message from the worker could not be deserialized (messageerror).")),
+  );
   return { post: (m, transfer) => w.postMessage(m, transfer ?? []), terminate: () => w.terminate() };
 }
 
@@ -100,14 +114,18 @@ function startWorker(source: string | URL | (() => WorkerLike), type: "module" |
     const w = source();
     if (typeof (w as NodeWorker | null)?.on === "function") return watchNode(w as NodeWorker, h);
     if (typeof (w as WebWorker | null)?.addEventListener === "function") return watchWeb(w as WebWorker, "the worker", h);
-    throw new TensorloomError(`trainInWorker: the factory returned ${w === null ? "null" : typeof w}, not a Worker. Return the started worker: () => new Worker(new URL("./train.js", import.meta.url), { type: "module" }).`);
+    throw new TensorloomError(
+      `trainInWorker: the factory returned ${w === null ? "null" : typeof w}, not a Worker. Return the started worker: () => new Worker(new URL("./train.js", import.meta.url), { type: "module" }).`,
+    );
   }
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const NodeW = (p?.getBuiltinModule?.("node:worker_threads") as { Worker?: NodeWorkerCtor } | undefined)?.Worker;
   if (NodeW) return watchNode(new NodeW(source), h);
   const WebW = (globalThis as { Worker?: WebWorkerCtor }).Worker;
   if (WebW) return watchWeb(new WebW(source, { type }), `the worker at ${String(source)}`, h);
-  throw new TensorloomError("trainInWorker: this runtime has neither worker_threads (Node) nor Web Workers; train on this thread with tl.train.fit instead.");
+  throw new TensorloomError(
+    "trainInWorker: this runtime has neither worker_threads (Node) nor Web Workers; train on this thread with tl.train.fit instead.",
+  );
 }
 
 /**
@@ -127,14 +145,24 @@ function startWorker(source: string | URL | (() => WorkerLike), type: "module" |
  * job.onProgress((e) => { if (e.type === "epoch") console.log(e.epoch, e.trainLoss); });
  * model.loadStateDict(await job.result);
  */
-export function trainInWorker<C = unknown, R = unknown>(source: string | URL | (() => WorkerLike), config: C, opts: TrainInWorkerOptions = {}): TrainingJob<R> {
+export function trainInWorker<C = unknown, R = unknown>(
+  source: string | URL | (() => WorkerLike),
+  config: C,
+  opts: TrainInWorkerOptions = {},
+): TrainingJob<R> {
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
-  if (!(startTimeoutMs > 0)) throw new RangeError(`trainInWorker: startTimeoutMs must be a positive number of milliseconds, got ${startTimeoutMs}.`);
+  if (!(startTimeoutMs > 0))
+    throw new RangeError(`trainInWorker: startTimeoutMs must be a positive number of milliseconds, got ${startTimeoutMs}.`);
   const sent = snapshot(config, opts.transfer ?? []);
   const listeners = new Set<(e: TrainingEvent<R>) => void>();
-  let settled = false, cancelled = false, started = false;
+  let settled = false,
+    cancelled = false,
+    started = false;
   let resolveResult!: (sd: Record<string, Tensor>) => void, rejectResult!: (e: Error) => void;
-  const result = new Promise<Record<string, Tensor>>((res, rej) => { resolveResult = res; rejectResult = rej; });
+  const result = new Promise<Record<string, Tensor>>((res, rej) => {
+    resolveResult = res;
+    rejectResult = rej;
+  });
   // a caller that only iterates the events, or only cancels, must not see an unhandled rejection
   result.catch(() => undefined);
   let worker: WorkerHandle | null = null;
@@ -178,7 +206,16 @@ export function trainInWorker<C = unknown, R = unknown>(source: string | URL | (
     },
     fail: (e) => finish(false, e),
   };
-  const startTimer = setTimeout(() => finish(false, new TensorloomError(`trainInWorker: ${typeof source === "function" ? "the worker" : `the worker at ${String(source)}`} did not call tl.train.serveTraining within ${startTimeoutMs / 1000} s. Call serveTraining(fn) at the top level of the worker module, or raise startTimeoutMs if its setup is slow.`)), startTimeoutMs);
+  const startTimer = setTimeout(
+    () =>
+      finish(
+        false,
+        new TensorloomError(
+          `trainInWorker: ${typeof source === "function" ? "the worker" : `the worker at ${String(source)}`} did not call tl.train.serveTraining within ${startTimeoutMs / 1000} s. Call serveTraining(fn) at the top level of the worker module, or raise startTimeoutMs if its setup is slow.`,
+        ),
+      ),
+    startTimeoutMs,
+  );
   try {
     worker = startWorker(source, opts.type ?? "module", handlers);
   } catch (e) {
@@ -200,7 +237,15 @@ export function trainInWorker<C = unknown, R = unknown>(source: string | URL | (
       finish(false, new TensorloomError("trainInWorker: the job was terminated (job.terminate()) before the worker sent a result."));
     },
     [Symbol.asyncIterator]() {
-      return eventIterator(this, result, (l) => { ended.add(l); return () => void ended.delete(l); }, () => settled);
+      return eventIterator(
+        this,
+        result,
+        (l) => {
+          ended.add(l);
+          return () => void ended.delete(l);
+        },
+        () => settled,
+      );
     },
   };
 }
@@ -215,13 +260,17 @@ function snapshot(config: unknown, transfer: Transferable[]): { config: unknown;
   const values = typeof config === "object" && config !== null ? [config, ...Object.values(config)] : [];
   const t = values.find((v) => v instanceof Tensor);
   if (t) {
-    throw new TensorloomError(`trainInWorker: the config holds a Tensor${t === config ? "" : ` (key "${Object.keys(config as object).find((k) => (config as Record<string, unknown>)[k] === t)}")`}, which does not survive the trip to a worker. Pass its values and shape instead ({ data: t.data, shape: t.shape }, and tl.fromStorage(data, shape) in the worker).`);
+    throw new TensorloomError(
+      `trainInWorker: the config holds a Tensor${t === config ? "" : ` (key "${Object.keys(config as object).find((k) => (config as Record<string, unknown>)[k] === t)}")`}, which does not survive the trip to a worker. Pass its values and shape instead ({ data: t.data, shape: t.shape }, and tl.fromStorage(data, shape) in the worker).`,
+    );
   }
   try {
     const c = structuredClone({ config, transfer }, { transfer });
     return { config: c.config, transfer: c.transfer };
   } catch (e) {
-    throw new TensorloomError(`trainInWorker: the config cannot be sent to a worker (${String(e)}). Pass numbers, strings, booleans, arrays, plain objects and typed arrays; functions and class instances do not cross.`);
+    throw new TensorloomError(
+      `trainInWorker: the config cannot be sent to a worker (${String(e)}). Pass numbers, strings, booleans, arrays, plain objects and typed arrays; functions and class instances do not cross.`,
+    );
   }
 }
 
@@ -229,16 +278,33 @@ function snapshot(config: unknown, transfer: Transferable[]): { config: unknown;
  * Events from the iterator's creation on, buffered until read; it ends when the job settles,
  * and throws the job's error when it failed (after the events that came first).
  */
-function eventIterator<R>(job: TrainingJob<R>, result: Promise<unknown>, onEnd: (l: () => void) => () => void, isSettled: () => boolean): AsyncIterator<TrainingEvent<R>> {
+function eventIterator<R>(
+  job: TrainingJob<R>,
+  result: Promise<unknown>,
+  onEnd: (l: () => void) => () => void,
+  isSettled: () => boolean,
+): AsyncIterator<TrainingEvent<R>> {
   const queue: TrainingEvent<R>[] = [];
   let wake: (() => void) | null = null;
   let done = isSettled();
-  const off = job.onProgress((e) => { queue.push(e); wake?.(); });
-  const offEnd = onEnd(() => { done = true; wake?.(); });
-  const close = (): void => { off(); offEnd(); };
+  const off = job.onProgress((e) => {
+    queue.push(e);
+    wake?.();
+  });
+  const offEnd = onEnd(() => {
+    done = true;
+    wake?.();
+  });
+  const close = (): void => {
+    off();
+    offEnd();
+  };
   return {
     async next(): Promise<IteratorResult<TrainingEvent<R>>> {
-      while (queue.length === 0 && !done) await new Promise<void>((r) => { wake = r; });
+      while (queue.length === 0 && !done)
+        await new Promise<void>((r) => {
+          wake = r;
+        });
       wake = null;
       if (queue.length > 0) return { value: queue.shift()!, done: false };
       close();

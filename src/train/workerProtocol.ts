@@ -8,10 +8,7 @@ import * as errors from "../tensor/errors.js";
 import type { BatchLog, EpochLog } from "./fit.js";
 
 /** A progress event from a training worker: fit's batch and epoch logs (via ctx.progressCallback()) or the training function's own ctx.report(data); the logs TF.js passes to onBatchEnd/onEpochEnd, as messages (PyTorch has none). */
-export type TrainingEvent<R = unknown> =
-  | ({ type: "batch" } & BatchLog)
-  | ({ type: "epoch" } & EpochLog)
-  | { type: "report"; data: R };
+export type TrainingEvent<R = unknown> = ({ type: "batch" } & BatchLog) | ({ type: "epoch" } & EpochLog) | { type: "report"; data: R };
 
 /** One state-dict entry as it travels: its typed array keeps the dtype, the shape rides beside it. */
 interface PackedTensor {
@@ -50,16 +47,22 @@ export function isProtocolMessage(m: unknown): m is FromWorker & ToWorker {
  */
 export function packStateDict(sd: Record<string, Tensor>, where: string): { tensors: PackedTensor[]; transfer: ArrayBuffer[] } {
   if (typeof (sd as { stateDict?: unknown } | null)?.stateDict === "function") {
-    throw new errors.ValueError(`${where}: the training function returned ${describe(sd)} (a module); return its state dict instead: model.stateDict().`);
+    throw new errors.ValueError(
+      `${where}: the training function returned ${describe(sd)} (a module); return its state dict instead: model.stateDict().`,
+    );
   }
   if (typeof sd !== "object" || sd === null || Array.isArray(sd)) {
-    throw new errors.ValueError(`${where}: the training function returned ${describe(sd)}; it must return a state dict (an object of tensors), e.g. model.stateDict().`);
+    throw new errors.ValueError(
+      `${where}: the training function returned ${describe(sd)}; it must return a state dict (an object of tensors), e.g. model.stateDict().`,
+    );
   }
   const tensors: PackedTensor[] = [];
   const transfer = new Set<ArrayBuffer>();
   for (const [key, t] of Object.entries(sd)) {
     if (!(t instanceof Tensor)) {
-      throw new errors.ValueError(`${where}: entry "${key}" of the returned state dict is ${describe(t)}, not a Tensor; return model.stateDict(), or an object whose values are tensors.`);
+      throw new errors.ValueError(
+        `${where}: entry "${key}" of the returned state dict is ${describe(t)}, not a Tensor; return model.stateDict(), or an object whose values are tensors.`,
+      );
     }
     const s = t.storage;
     const whole = s.buffer instanceof ArrayBuffer && s.byteOffset === 0 && s.byteLength === s.buffer.byteLength && !transfer.has(s.buffer);
@@ -84,14 +87,26 @@ export function packError(e: unknown): PackedError {
 
 /** Built-in and tensorloom error classes, by name: the host rebuilds the worker's class so instanceof works. */
 const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
-  TensorloomError: errors.TensorloomError, ShapeError: errors.ShapeError, DTypeError: errors.DTypeError, IndexError: errors.IndexError,
-  ValueError: errors.ValueError, AutogradError: errors.AutogradError, UnsupportedKernelError: errors.UnsupportedKernelError, BackendError: errors.BackendError,
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+  TensorloomError: errors.TensorloomError,
+  ShapeError: errors.ShapeError,
+  DTypeError: errors.DTypeError,
+  IndexError: errors.IndexError,
+  ValueError: errors.ValueError,
+  AutogradError: errors.AutogradError,
+  UnsupportedKernelError: errors.UnsupportedKernelError,
+  BackendError: errors.BackendError,
 };
 
 /** The worker's error on this side: its class where known (else Error with its name), message and stack as thrown. */
 export function unpackError(p: PackedError): Error {
-  const Ctor = Object.prototype.hasOwnProperty.call(ERROR_CLASSES, p.name) ? ERROR_CLASSES[p.name]! : Error;
+  const Ctor = Object.hasOwn(ERROR_CLASSES, p.name) ? ERROR_CLASSES[p.name]! : Error;
   const e = new Ctor(p.message);
   e.name = p.name;
   // the worker's stack names the frames where it was thrown, which is what a reader needs

@@ -42,7 +42,11 @@ function nodePort(): Port | null {
 }
 
 function webPort(): Port | null {
-  const g = globalThis as { WorkerGlobalScope?: unknown; postMessage?: (m: unknown, transfer?: ArrayBuffer[]) => void; addEventListener?: (t: string, f: (e: { data: unknown }) => void) => void };
+  const g = globalThis as {
+    WorkerGlobalScope?: unknown;
+    postMessage?: (m: unknown, transfer?: ArrayBuffer[]) => void;
+    addEventListener?: (t: string, f: (e: { data: unknown }) => void) => void;
+  };
   if (typeof g.WorkerGlobalScope !== "function" || !g.postMessage || !g.addEventListener) return null;
   return { post: (m, transfer) => g.postMessage!(m, transfer ?? []), listen: (on) => g.addEventListener!("message", (e) => on(e.data)) };
 }
@@ -68,16 +72,23 @@ let serving = false;
 export function serveTraining<C = unknown, R = unknown>(train: TrainingFunction<C, R>): void {
   const port = nodePort() ?? webPort();
   if (!port) {
-    throw new TensorloomError("serveTraining: this code runs on a main thread, not in a worker (no worker_threads parentPort, no WorkerGlobalScope). Start this module with tl.train.trainInWorker(url, config) instead of importing it.");
+    throw new TensorloomError(
+      "serveTraining: this code runs on a main thread, not in a worker (no worker_threads parentPort, no WorkerGlobalScope). Start this module with tl.train.trainInWorker(url, config) instead of importing it.",
+    );
   }
-  if (serving) throw new TensorloomError("serveTraining: called a second time in this worker; a training worker serves one function. Call it once, at the top level of the worker module.");
+  if (serving)
+    throw new TensorloomError(
+      "serveTraining: called a second time in this worker; a training worker serves one function. Call it once, at the top level of the worker module.",
+    );
   serving = true;
   const controller = new AbortController();
   const send = (event: TrainingEvent<R>): void => {
     try {
       port.post({ tensorloom: "event", event });
     } catch (e) {
-      throw new TensorloomError(`serveTraining: ctx.report could not send its data to the host (${String(e)}). Report structured-cloneable values: numbers, strings, arrays, plain objects, typed arrays (a tensor as t.toArray()).`);
+      throw new TensorloomError(
+        `serveTraining: ctx.report could not send its data to the host (${String(e)}). Report structured-cloneable values: numbers, strings, arrays, plain objects, typed arrays (a tensor as t.toArray()).`,
+      );
     }
   };
   const ctx: TrainingContext<R> = {

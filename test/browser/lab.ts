@@ -26,7 +26,15 @@ async function launch(profile: string): Promise<BrowserContext> {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1000, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }
 
@@ -58,7 +66,9 @@ async function moveFirstControl(page: Page): Promise<string> {
 async function checkPage(context: BrowserContext, base: string, p: LabPage): Promise<void> {
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
   page.on("pageerror", (e) => errors.push(e.message));
   const t0 = Date.now();
   await page.goto(`${base}/pages/${p.slug}/`);
@@ -68,12 +78,16 @@ async function checkPage(context: BrowserContext, base: string, p: LabPage): Pro
   const text = await mainText(page);
   assert.ok((await page.locator("main h1").count()) === 1 && text.length > 200, `${p.slug}: <main> has its heading and content`);
   const moved = await moveFirstControl(page);
-  await page.waitForFunction((before) => document.querySelector("main")!.innerText !== before, text, { timeout: 10_000 })
+  await page
+    .waitForFunction((before) => document.querySelector("main")!.innerText !== before, text, { timeout: 10_000 })
     .catch(() => assert.fail(`${p.slug}: moving the first control (${moved}) changed nothing in <main>`));
 
   await page.setViewportSize({ width: NARROW, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${p.slug}: at ${NARROW} px the page is ${overflow} px wider than the window (something clips or scrolls sideways)`);
+  assert.ok(
+    overflow <= 0,
+    `${p.slug}: at ${NARROW} px the page is ${overflow} px wider than the window (something clips or scrolls sideways)`,
+  );
   await page.screenshot({ path: join(SHOTS, `${p.slug}-390px.png`), fullPage: true });
   await page.setViewportSize({ width: 1000, height: 900 });
 
@@ -82,14 +96,18 @@ async function checkPage(context: BrowserContext, base: string, p: LabPage): Pro
   await page.screenshot({ path: join(SHOTS, `${p.slug}.png`), fullPage: true });
   assert.deepEqual(errors, [], `${p.slug}: console errors`);
   await page.close();
-  console.log(`ok ${p.slug}: first render ${renderedMs} ms after navigation (${readyMs} ms as the test saw it); ${moved} changed the page; ${detail}; screenshot ${join(SHOTS, p.slug + ".png")}`);
+  console.log(
+    `ok ${p.slug}: first render ${renderedMs} ms after navigation (${readyMs} ms as the test saw it); ${moved} changed the page; ${detail}; screenshot ${join(SHOTS, p.slug + ".png")}`,
+  );
 }
 
 /** A page served without COOP/COEP (as a plain static host serves it): it loads and runs single-threaded, with no console error. */
 async function checkPlain(context: BrowserContext, base: string, p: LabPage): Promise<void> {
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") errors.push(`${m.type()}: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") errors.push(`${m.type()}: ${m.text()}`);
+  });
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${base}/pages/${p.slug}/`);
   await page.waitForSelector("html[data-lab-ready]", { timeout: READY_TIMEOUT_MS });
@@ -97,7 +115,11 @@ async function checkPlain(context: BrowserContext, base: string, p: LabPage): Pr
   const footer = await page.locator("footer.status").innerText();
   await page.close();
   assert.equal(isolated, false);
-  assert.match(footer, /1 thread \(the page is not cross-origin isolated, so it runs single-threaded\)/, `${p.slug}: the footer says it runs single-threaded`);
+  assert.match(
+    footer,
+    /1 thread \(the page is not cross-origin isolated, so it runs single-threaded\)/,
+    `${p.slug}: the footer says it runs single-threaded`,
+  );
   assert.deepEqual(errors, [], `${p.slug} without COOP/COEP: console errors or warnings`);
 }
 
@@ -111,7 +133,8 @@ async function main(): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   const { pages, sizes } = await buildLab(dir);
   console.log(`test:lab: built ${pages.length} pages; bundle sizes (each page's script with its chunks, uncompressed):`);
-  for (const [file, size] of Object.entries(sizes)) console.log(`  ${file} ${(size.bytes / 1024).toFixed(0)} KiB (${(size.gzip / 1024).toFixed(0)} KiB gzipped)`);
+  for (const [file, size] of Object.entries(sizes))
+    console.log(`  ${file} ${(size.bytes / 1024).toFixed(0)} KiB (${(size.gzip / 1024).toFixed(0)} KiB gzipped)`);
   // `tsx test/browser/lab.ts 01 07` opens only the pages whose folder name contains an argument
   const only = process.argv.slice(2);
   const chosen = only.length ? pages.filter((p) => only.some((s) => p.slug.includes(s))) : pages;

@@ -14,7 +14,10 @@ describe("lab build", once, () => {
   it("discovers every page folder with its title and description, in number order", () => {
     const pages = listPages();
     assert.ok(pages.length >= 7);
-    assert.deepEqual(pages.map((p) => p.slug), [...pages.map((p) => p.slug)].sort());
+    assert.deepEqual(
+      pages.map((p) => p.slug),
+      [...pages.map((p) => p.slug)].sort(),
+    );
     for (const p of pages) {
       assert.match(p.slug, /^\d\d-[a-z0-9-]+$/);
       assert.ok(p.title.length > 5 && p.description.length > 20, p.slug);
@@ -27,7 +30,10 @@ describe("lab build", once, () => {
     const doc = pageDocument(page, `<title>t</title>\n<meta name="description" content="d">\n<h1>Hello</h1>\n<p>text</p>\n`);
     assert.match(doc, /^<!doctype html>/);
     assert.match(doc, /<head>[\s\S]*<title>t<\/title>[\s\S]*lab\.css[\s\S]*<script type="module" src="main\.js"><\/script>\n<\/head>/);
-    assert.match(doc, /<main>\n  <nav class="crumbs"><a href="\.\.\/\.\.\/">tensorloom Lab<\/a> › 4<\/nav>\n  <h1>Hello<\/h1>\n  <p>text<\/p>\n<\/main>\n<footer class="status"><\/footer>/);
+    assert.match(
+      doc,
+      /<main>\n {2}<nav class="crumbs"><a href="\.\.\/\.\.\/">tensorloom Lab<\/a> › 4<\/nav>\n {2}<h1>Hello<\/h1>\n {2}<p>text<\/p>\n<\/main>\n<footer class="status"><\/footer>/,
+    );
     const whole = "<!doctype html><html><head><title>t</title></head><body><h1>x</h1></body></html>";
     assert.equal(pageDocument(page, whole), whole);
     assert.throws(() => pageDocument(page, "<title>t</title><p>no heading</p>"), /has no <h1>/);
@@ -44,7 +50,8 @@ describe("lab build", once, () => {
     const dir = mkdtempSync(join(tmpdir(), "tensorloom-lab-build-"));
     try {
       const { pages, sizes } = await buildLab(dir);
-      for (const f of ["index.html", "shared/lab.css", "data/digits.csv", "pages/07-digits-cnn/train.worker.js"]) assert.ok(existsSync(join(dir, f)), f);
+      for (const f of ["index.html", "shared/lab.css", "data/digits.csv", "pages/07-digits-cnn/train.worker.js"])
+        assert.ok(existsSync(join(dir, f)), f);
       for (const p of pages) {
         const js = readFileSync(join(dir, "pages", p.slug, "main.js"), "utf8");
         assert.doesNotMatch(js, /from\s*["']node:/, p.slug);

@@ -17,7 +17,13 @@ import { SEQ_CHECKS } from "./labSeqChecks.js";
 const numberOf = async (page: Page, id: string): Promise<number> => Number(await page.locator(`#${id}`).inputValue());
 
 async function slidingKernelPage(page: Page): Promise<string> {
-  const windowCells = (): Promise<string> => page.locator("#input-grid td").evaluateAll((tds) => tds.map((td, i) => (td.classList.contains("win") ? i : -1)).filter((i) => i >= 0).join());
+  const windowCells = (): Promise<string> =>
+    page.locator("#input-grid td").evaluateAll((tds) =>
+      tds
+        .map((td, i) => (td.classList.contains("win") ? i : -1))
+        .filter((i) => i >= 0)
+        .join(),
+    );
   // the first control moved the height; put the default back
   await setSlider(page, "height", 6);
   const before = { window: await windowCells(), sum: await text(page, "#cell-sum") };
@@ -33,9 +39,14 @@ async function slidingKernelPage(page: Page): Promise<string> {
   const formula = await text(page, "#formula");
   assert.notEqual(formula, formulaBefore, "the stride changes the formula's numbers");
   const setup: SlidingKernelSetup = {
-    height: await numberOf(page, "height"), width: await numberOf(page, "width"), kernelSize: await numberOf(page, "kernel-size"),
-    kernel: (await page.locator("#kernel").inputValue()) as KernelName, stride: await numberOf(page, "stride"),
-    padding: await numberOf(page, "padding"), dilation: await numberOf(page, "dilation"), seed: 1,
+    height: await numberOf(page, "height"),
+    width: await numberOf(page, "width"),
+    kernelSize: await numberOf(page, "kernel-size"),
+    kernel: (await page.locator("#kernel").inputValue()) as KernelName,
+    stride: await numberOf(page, "stride"),
+    padding: await numberOf(page, "padding"),
+    dilation: await numberOf(page, "dilation"),
+    seed: 1,
   };
   const node = slidingKernel(setup);
   assert.equal(formula, `${node.rows.text}\n${node.cols.text}`, "the formula equals Node's");
@@ -45,8 +56,14 @@ async function slidingKernelPage(page: Page): Promise<string> {
   // play to the end, then every output cell the page printed equals F.conv2d's in Node
   await page.locator("#play").click();
   await page.waitForFunction(() => document.querySelector("#play")!.textContent!.includes("play"), undefined, { timeout: 20_000 });
-  const shown = await page.locator("#output-grid tr").evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent!)));
-  assert.deepEqual(shown.map((r) => r.map(parse)), node.output, "the output grid equals F.conv2d in Node");
+  const shown = await page
+    .locator("#output-grid tr")
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent!)));
+  assert.deepEqual(
+    shown.map((r) => r.map(parse)),
+    node.output,
+    "the output grid equals F.conv2d in Node",
+  );
   const last = node.cells.at(-1)!;
   assert.match(await text(page, "#cell-sum"), new RegExp(`= ${num(last.sum)}\\n`), "the last cell's sum of products");
   // a kernel larger than the padded input: the library's message in the page, nothing thrown
@@ -61,7 +78,9 @@ async function slidingKernelPage(page: Page): Promise<string> {
 
 /** A grid table's numbers as the page prints them. */
 const gridValues = (page: Page, selector: string): Promise<number[][]> =>
-  page.locator(`${selector} tr`).evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent!.replace("−", "-")))));
+  page
+    .locator(`${selector} tr`)
+    .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent!.replace("−", "-")))));
 
 async function crossCorrelationPage(page: Page): Promise<string> {
   await choose(page, "kernel", "edge");
@@ -83,9 +102,23 @@ async function convDimensionsPage(page: Page): Promise<string> {
   assert.equal(await text(page, "#call"), r.call);
   assert.equal(await text(page, "#formula"), r.axes.map((a) => a.text).join("\n"));
   const cell = r.cells[1]!;
-  assert.ok((await text(page, "#cell-sum")).startsWith(`Y[${cell.index.slice(2).join(", ")}] = `) && (await text(page, "#cell-sum")).includes(`= ${num(cell.sum)}`), "the second 3-D cell");
+  assert.ok(
+    (await text(page, "#cell-sum")).startsWith(`Y[${cell.index.slice(2).join(", ")}] = `) &&
+      (await text(page, "#cell-sum")).includes(`= ${num(cell.sum)}`),
+    "the second 3-D cell",
+  );
   // the window: one marked input cell per tap, spread over the depth slices it reads, and the same cells as Node's taps
-  const marked = await page.locator("#tensors .panel").first().locator("table").evaluateAll((tables) => tables.flatMap((t, z) => [...t.querySelectorAll("tr")].flatMap((tr, i) => [...tr.querySelectorAll("td")].flatMap((td, j) => (td.classList.contains("win") ? [`${z},${i},${j}`] : [])))));
+  const marked = await page
+    .locator("#tensors .panel")
+    .first()
+    .locator("table")
+    .evaluateAll((tables) =>
+      tables.flatMap((t, z) =>
+        [...t.querySelectorAll("tr")].flatMap((tr, i) =>
+          [...tr.querySelectorAll("td")].flatMap((td, j) => (td.classList.contains("win") ? [`${z},${i},${j}`] : [])),
+        ),
+      ),
+    );
   assert.deepEqual(marked.sort(), cell.taps.map((t) => t.input.slice(2).join()).sort(), "the highlighted 3-D window is the cell's taps");
   return `3-D: output ${r.axes.map((a) => a.out).join(" × ")}, the call, the formulas and cell 1 (${num(cell.sum)}) equal Node's`;
 }
@@ -93,10 +126,19 @@ async function convDimensionsPage(page: Page): Promise<string> {
 async function channelsPage(page: Page): Promise<string> {
   await setSlider(page, "kernels", 3);
   await press(page, "step");
-  const r = multiChannel({ channels: await numberOf(page, "channels"), kernels: 3, size: await numberOf(page, "size"), kernelSize: await numberOf(page, "kernel-size"), seed: 5 });
+  const r = multiChannel({
+    channels: await numberOf(page, "channels"),
+    kernels: 3,
+    size: await numberOf(page, "size"),
+    kernelSize: await numberOf(page, "kernel-size"),
+    seed: 5,
+  });
   const cell = r.cells[1]!;
   assert.ok((await text(page, "#shapes")).includes(`[${r.shapes.output.join(", ")}]`), "the output shape");
-  assert.ok((await text(page, "#cell-sum")).includes(`F.conv2d computes Y[${cell.index.join(", ")}] = ${num(cell.value)}`), "the second cell's value");
+  assert.ok(
+    (await text(page, "#cell-sum")).includes(`F.conv2d computes Y[${cell.index.join(", ")}] = ${num(cell.value)}`),
+    "the second cell's value",
+  );
   return `O_c = 3: output [${r.shapes.output.join(", ")}], cell [${cell.index.join(", ")}] = ${num(cell.value)} as in Node`;
 }
 
@@ -108,7 +150,10 @@ async function convBackpropPage(page: Page): Promise<string> {
   assert.deepEqual(await gridValues(page, "#dx-grid"), r.dx, "dX on the page equals Node's autograd");
   assert.deepEqual(await gridValues(page, "#dw-grid"), r.dw, "dW on the page equals Node's autograd");
   const check = await text(page, "#dw-check");
-  assert.ok(check.startsWith(`dW[0, 0] = `) && check.includes(`= ${num(r.dwCells[0]!.sum)}   (autograd: ${num(r.dw[0]![0]!)})`), `dW[0, 0] written out: ${check}`);
+  assert.ok(
+    check.startsWith(`dW[0, 0] = `) && check.includes(`= ${num(r.dwCells[0]!.sum)}   (autograd: ${num(r.dw[0]![0]!)})`),
+    `dW[0, 0] written out: ${check}`,
+  );
   assert.ok(check.endsWith("largest |difference|: dX 0, dW 0"), check);
   return `random dY, k = 3, P = 1: dX and dW equal Node's and the convolutions agree exactly`;
 }
@@ -118,8 +163,16 @@ async function poolingPage6(page: Page): Promise<string> {
   await setSlider(page, "stride", 1);
   await setSlider(page, "kernel-size", 3);
   const r = poolingPage(await numberOf(page, "size"), { mode: "avg", kernelSize: 3, stride: 1, padding: await numberOf(page, "padding") });
-  assert.deepEqual(await gridValues(page, "#output-grid"), r.output.map((row) => row.map((v) => parse(num(v)))), "the pooled output");
-  assert.deepEqual(await gridValues(page, "#dx-grid"), r.dx.map((row) => row.map((v) => parse(num(v)))), "dX with overlapping windows");
+  assert.deepEqual(
+    await gridValues(page, "#output-grid"),
+    r.output.map((row) => row.map((v) => parse(num(v)))),
+    "the pooled output",
+  );
+  assert.deepEqual(
+    await gridValues(page, "#dx-grid"),
+    r.dx.map((row) => row.map((v) => parse(num(v)))),
+    "dX with overlapping windows",
+  );
   await choose(page, "mode", "max");
   return `average pooling 3 × 3, stride 1 (overlapping windows): Y and dX equal Node's`;
 }
@@ -128,7 +181,11 @@ async function poolingPage6(page: Page): Promise<string> {
 export const DIGITS_MIN_ACCURACY = 0.93;
 
 async function digitsPage(page: Page): Promise<string> {
-  const clearMarks = (): Promise<void> => page.evaluate(() => { delete document.querySelector<HTMLElement>("#status")!.dataset.fps; delete document.querySelector<HTMLElement>("#accuracy")!.dataset.accuracy; });
+  const clearMarks = (): Promise<void> =>
+    page.evaluate(() => {
+      delete document.querySelector<HTMLElement>("#status")!.dataset.fps;
+      delete document.querySelector<HTMLElement>("#accuracy")!.dataset.accuracy;
+    });
   // the learner's own CSV: a bad one is refused with the CLI's message, a 4 × 4 one trains
   const file = (name: string, csv: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.locator("#csv-file").setInputFiles(file("bad.csv", "a,b,c,label\n1,2,3,0\n4,5,6,1\n7,8,9,0\n"));
@@ -136,12 +193,22 @@ async function digitsPage(page: Page): Promise<string> {
   assert.match(await text(page, "#error"), /do not form a square image/);
   const header = [...Array.from({ length: 16 }, (_, i) => `p${i}`), "label"].join(",");
   // class 1 lights the left half, class 0 the right half
-  const rows = Array.from({ length: 40 }, (_, r) => [...Array.from({ length: 16 }, (_, i) => (((i % 4) < 2) === (r % 2 === 1) ? 9 : r % 3)), r % 2].join(","));
+  const rows = Array.from({ length: 40 }, (_, r) =>
+    [...Array.from({ length: 16 }, (_, i) => (i % 4 < 2 === (r % 2 === 1) ? 9 : r % 3)), r % 2].join(","),
+  );
   await page.locator("#csv-file").setInputFiles(file("halves.csv", [header, ...rows].join("\n") + "\n"));
-  await page.waitForFunction(() => /^40 images of 4 × 4 pixels, 2 classes, from halves\.csv/.test(document.querySelector("#status")!.textContent!));
+  await page.waitForFunction(() =>
+    /^40 images of 4 × 4 pixels, 2 classes, from halves\.csv/.test(document.querySelector("#status")!.textContent!),
+  );
   await setSlider(page, "epochs", 3);
   await press(page, "train");
-  await page.waitForSelector("#accuracy[data-accuracy]", { timeout: 120_000 }).catch(async () => assert.fail(`the 4 × 4 CSV did not train: status "${await text(page, "#status")}", error "${await page.locator("#error").textContent()}"`));
+  await page
+    .waitForSelector("#accuracy[data-accuracy]", { timeout: 120_000 })
+    .catch(async () =>
+      assert.fail(
+        `the 4 × 4 CSV did not train: status "${await text(page, "#status")}", error "${await page.locator("#error").textContent()}"`,
+      ),
+    );
   assert.match(await text(page, "#accuracy"), /on 8 held-out images of halves\.csv/);
   await page.waitForSelector("#status[data-fps]", { timeout: 30_000 });
   await clearMarks();
@@ -170,7 +237,10 @@ async function digitsPage(page: Page): Promise<string> {
   const wrong: string[] = [];
   for (let i = 0; i < 20; i++) {
     await page.locator("#sample").click();
-    const [predicted, label] = [await page.locator("#prediction").getAttribute("data-predicted"), await page.locator("#pad").getAttribute("data-label")];
+    const [predicted, label] = [
+      await page.locator("#prediction").getAttribute("data-predicted"),
+      await page.locator("#pad").getAttribute("data-label"),
+    ];
     if (predicted === label) right++;
     else wrong.push(`image ${await page.locator("#pad").getAttribute("data-index")}: ${label} read as ${predicted}`);
   }
@@ -185,7 +255,7 @@ async function digitsPage(page: Page): Promise<string> {
   }
   const inked = await page.evaluate(() => {
     const c = document.querySelector<HTMLCanvasElement>("#pad")!.getContext("2d")!;
-    return Array.from({ length: 8 }, (_, r) => c.getImageData(3 * 20 + 10, r * 20 + 10, 1, 1).data[0]! > 127 ? 1 : 0).join("");
+    return Array.from({ length: 8 }, (_, r) => (c.getImageData(3 * 20 + 10, r * 20 + 10, 1, 1).data[0]! > 127 ? 1 : 0)).join("");
   });
   assert.equal(inked, "01111110", "space inked column 3, rows 1 to 6");
   const keyboardDigit = await page.locator("#prediction").getAttribute("data-predicted");

@@ -16,7 +16,8 @@ export async function setSlider(page: Page, id: string, value: number): Promise<
 }
 
 /** Picks an option of select #id. */
-export const choose = async (page: Page, id: string, value: string): Promise<void> => void (await page.locator(`#${id}`).selectOption(value));
+export const choose = async (page: Page, id: string, value: string): Promise<void> =>
+  void (await page.locator(`#${id}`).selectOption(value));
 
 /** Presses button #id by keyboard. */
 export async function press(page: Page, id: string): Promise<void> {
@@ -32,8 +33,19 @@ export const text = (page: Page, selector: string): Promise<string> => page.loca
 
 /** Waits until the text of the element at `selector` matches `pattern`. */
 export const waitText = (page: Page, selector: string, pattern: RegExp, timeout = 60_000): Promise<unknown> =>
-  page.waitForFunction(([s, p]) => new RegExp(p).test((document.querySelector(s) as HTMLElement | null)?.innerText ?? ""), [selector, pattern.source] as const, { timeout });
+  page.waitForFunction(
+    ([s, p]) => new RegExp(p).test((document.querySelector(s) as HTMLElement | null)?.innerText ?? ""),
+    [selector, pattern.source] as const,
+    { timeout },
+  );
 
 /** The values in the tooltips ("row i, column j: v") of row `row` of the heatmap cells matched by `cells` (a selector of their <title>s). */
 export const heatmapRow = (page: Page, cells: string, row: number): Promise<number[]> =>
-  page.locator(cells).evaluateAll((ts, r) => ts.map((t) => /^row (\d+), column \d+: (.*)$/.exec(t.textContent!)!).filter((m) => Number(m[1]) === r).map((m) => Number(m[2])), row);
+  page.locator(cells).evaluateAll(
+    (ts, r) =>
+      ts
+        .map((t) => /^row (\d+), column \d+: (.*)$/.exec(t.textContent!)!)
+        .filter((m) => Number(m[1]) === r)
+        .map((m) => Number(m[2])),
+    row,
+  );

@@ -32,7 +32,12 @@ async function sequencePage(page: Page): Promise<string> {
   const csv = `step,value\n${own.map((v, t) => `${t + 1},${v}`).join("\n")}\n`;
   await page.locator("#csv-file").setInputFiles({ name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   const mine = fitArModel(own, 3, 24);
-  await waitText(page, "#ar-error", new RegExp(`RMSE on the 33 fitted steps: ${num(mine.trainRmse)}\nRMSE on the 24 held-out steps: ${num(mine.testRmse)}$`), 10_000);
+  await waitText(
+    page,
+    "#ar-error",
+    new RegExp(`RMSE on the 33 fitted steps: ${num(mine.trainRmse)}\nRMSE on the 24 held-out steps: ${num(mine.testRmse)}$`),
+    10_000,
+  );
   // a series too short for AR(3) with 24 held-out steps: the library's refusal stays on the page
   await page.locator("#csv-file").setInputFiles({ name: "short.csv", mimeType: "text/csv", buffer: Buffer.from("v\n1\n3\n2\n5\n4\n6\n") });
   await waitText(page, "#error", /fitArModel: tau = 3 needs more than 30 values.*the series has 6/, 10_000);
@@ -47,7 +52,9 @@ async function unrolledPage(page: Page): Promise<string> {
   const want = `nn.RNN's own output at t = 5: [${run.output[4]!.map(num).join(", ")}]`;
   assert.ok((await text(page, "#step-formula")).endsWith(want), `H_5 equals Node's: ${want}`);
   await press(page, "step");
-  await waitText(page, "#step-formula", /output at t = 6:/, 10_000).catch(async () => assert.fail(`step advances to t = 6; the page shows: ${await text(page, "#step-formula")}`));
+  await waitText(page, "#step-formula", /output at t = 6:/, 10_000).catch(async () =>
+    assert.fail(`step advances to t = 6; the page shows: ${await text(page, "#step-formula")}`),
+  );
   return `H_5 = [${run.output[4]!.map(num).join(", ")}] equals Node's; step moved to t = 6`;
 }
 
@@ -69,7 +76,9 @@ async function bpttPage(page: Page): Promise<string> {
     const want = flow.next().norms;
     const shown = await heatmapRow(page, `#maps > div:nth-child(${k + 1}) rect.cell title`, 0);
     assert.equal(shown.length, 12, `${kind}: one cell per time step`);
-    shown.forEach((v, t) => assert.ok(Math.abs(v - want[t]!) <= 1e-4 * want[t]!, `${kind} step 1, t=${t + 1}: page ${v} vs Node ${want[t]}`));
+    shown.forEach((v, t) =>
+      assert.ok(Math.abs(v - want[t]!) <= 1e-4 * want[t]!, `${kind} step 1, t=${t + 1}: page ${v} vs Node ${want[t]}`),
+    );
   }
   const on = await text(page, "#flow-summary");
   assert.match(on, /clipped at \d+ of 40 steps/);
@@ -97,7 +106,8 @@ async function truncatedPage(page: Page): Promise<string> {
   // the first chunk's norms, from the cells' tooltips, are Node's
   const first = r.rows[0]!.cells.flatMap((c, t) => (c.kind === "norm" ? [[t, c.norm] as const] : []));
   const shown = await heatmapRow(page, "#cut-grid g.cells rect.cell title", 0);
-  for (const [t, norm] of first) assert.ok(Math.abs(shown[t]! - norm) <= 1e-3 * norm, `chunk 1, t = ${t + 1}: ${shown[t]} on the page, ${norm} in Node`);
+  for (const [t, norm] of first)
+    assert.ok(Math.abs(shown[t]! - norm) <= 1e-3 * norm, `chunk 1, t = ${t + 1}: ${shown[t]} on the page, ${norm} in Node`);
   return `k = 6: ${cut} cut cells hatched, ${grey - cut} not reached, chunk 1's norms and the cosine ${num(r.cosine)} as in Node`;
 }
 
@@ -121,14 +131,27 @@ async function pandasPage(page: Page): Promise<string> {
   const rows = Number(await page.locator("#rows").inputValue());
   for (const v of VERBS) {
     await press(page, `verb-${v.verb}`);
-    await waitText(page, "#code", new RegExp(v.code.split("\n")[0]!.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), 10_000);
+    await waitText(
+      page,
+      "#code",
+      new RegExp(
+        v.code
+          .split("\n")[0]!
+          .slice(0, 20)
+          .replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+      ),
+      10_000,
+    );
     const shown = await page.locator("#result-table").innerHTML();
     assert.equal(shown, v.run(texts).head(rows).toHtml(), `${v.verb}: the result table equals Node's`);
   }
   const own = "city,temp\nA,10\nB,20\nA,30\nB,40\n";
   await page.locator("#csv-file").setInputFiles({ name: "mine.csv", mimeType: "text/csv", buffer: Buffer.from(own) });
   await page.locator("#verb-groupby").click();
-  const want = ownVerbs(own).find((x) => x.verb === "groupby")!.result.head(rows).toHtml();
+  const want = ownVerbs(own)
+    .find((x) => x.verb === "groupby")!
+    .result.head(rows)
+    .toHtml();
   await page.waitForFunction((w) => document.querySelector("#result-table")?.innerHTML === w, want, { timeout: 10_000 });
   // a malformed file: readCsv's error is shown, not thrown
   await page.locator("#csv-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2,3\n") });

@@ -34,8 +34,11 @@ function time(warm: number, reps: number, f: () => void): { median: number; min:
 }
 
 const g = new tl.Generator(1);
-const a = tl.randn([512, 512], { generator: g }), b = tl.randn([512, 512], { generator: g });
-const x = tl.randn([16, 16, 32, 32], { generator: g }), w = tl.randn([32, 16, 3, 3], { generator: g }), bias = tl.randn([32], { generator: g });
+const a = tl.randn([512, 512], { generator: g }),
+  b = tl.randn([512, 512], { generator: g });
+const x = tl.randn([16, 16, 32, 32], { generator: g }),
+  w = tl.randn([32, 16, 3, 3], { generator: g }),
+  bias = tl.randn([32], { generator: g });
 const dyWeights = tl.randn([16, 32, 32, 32], { generator: g });
 
 function matmul(): Float32Array {
@@ -44,7 +47,9 @@ function matmul(): Float32Array {
 
 /** conv2d forward and backward (input, weight and bias gradients). */
 function conv(): { out: Float32Array; dx: Float32Array; dw: Float32Array } {
-  const xi = x.detach().requiresGrad_(), wi = w.detach().requiresGrad_(), bi = bias.detach().requiresGrad_();
+  const xi = x.detach().requiresGrad_(),
+    wi = w.detach().requiresGrad_(),
+    bi = bias.detach().requiresGrad_();
   const out = tl.F.conv2d(xi, wi, bi, { padding: 1 });
   out.mul(dyWeights).sum().backward();
   return { out: out.storage as Float32Array, dx: xi.grad!.storage as Float32Array, dw: wi.grad!.storage as Float32Array };
@@ -65,7 +70,8 @@ async function withThreads(n: number) {
   await tl.ready();
   const startMs = performance.now() - t0;
   const backend = kernels() as WasmBackend;
-  const mm = matmul(), c = conv();
+  const mm = matmul(),
+    c = conv();
   return {
     beforeReady,
     workersReady: backend.workersReady(),
@@ -104,7 +110,8 @@ function maxAbsDiff(p: ArrayLike<number>, q: ArrayLike<number>): number {
  * toPixels must draw what getImageData reads back.
  */
 async function pixels() {
-  const W = 9, H = 6;
+  const W = 9,
+    H = 6;
   const bytes = new Uint8ClampedArray(W * H * 4);
   for (let i = 0; i < bytes.length; i++) bytes[i] = i % 4 === 3 ? 255 : (i * 37 + 11) % 256;
   const imageData = new ImageData(bytes, W, H);
@@ -172,8 +179,10 @@ async function check() {
     /** Whether the page's thread may Atomics.wait (a browser main thread may not: the pool spins). */
     callerCanWait: typeof SharedArrayBuffer !== "undefined" && canBlock(),
   };
-  const one = await withThreads(1), two = await withThreads(2);
-  const { raw: r1, ...t1 } = one, { raw: r2, ...t2 } = two;
+  const one = await withThreads(1),
+    two = await withThreads(2);
+  const { raw: r1, ...t1 } = one,
+    { raw: r2, ...t2 } = two;
   return {
     ...report,
     one: t1,
@@ -187,4 +196,6 @@ async function check() {
 
 export type PageReport = Awaited<ReturnType<typeof check>>;
 
-(globalThis as { tensorloomCheck?: Promise<PageReport | { error: string }> }).tensorloomCheck = check().catch((e: unknown) => ({ error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) }));
+(globalThis as { tensorloomCheck?: Promise<PageReport | { error: string }> }).tensorloomCheck = check().catch((e: unknown) => ({
+  error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e),
+}));

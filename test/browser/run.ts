@@ -24,7 +24,14 @@ const isolation = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-E
 const html = `<!doctype html><meta charset="utf-8"><title>tensorloom threads</title><script type="module" src="/page.js"></script>`;
 
 async function bundle(): Promise<string> {
-  const r = await build({ entryPoints: ["test/browser/page.ts"], bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent" });
+  const r = await build({
+    entryPoints: ["test/browser/page.ts"],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+  });
   return r.outputFiles[0]!.text;
 }
 
@@ -34,7 +41,8 @@ function serve(js: string): Promise<Server> {
     const isolated = req.url!.startsWith("/isolated/");
     const headers = isolated ? isolation : {};
     if (req.url!.endsWith("/page.js")) res.writeHead(200, { "Content-Type": "text/javascript", ...headers }).end(js);
-    else if (req.url!.endsWith("/")) res.writeHead(200, { "Content-Type": "text/html", ...headers }).end(html.replace("/page.js", req.url + "page.js"));
+    else if (req.url!.endsWith("/"))
+      res.writeHead(200, { "Content-Type": "text/html", ...headers }).end(html.replace("/page.js", req.url + "page.js"));
     else res.writeHead(req.url === "/favicon.ico" ? 204 : 404).end();
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
@@ -42,7 +50,9 @@ function serve(js: string): Promise<Server> {
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`test:browser: ${what} did not finish within ${ms / 1000} s`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`test:browser: ${what} did not finish within ${ms / 1000} s`)), ms);
+  });
   try {
     return await Promise.race([p, timeout]);
   } finally {
@@ -70,7 +80,16 @@ async function main(): Promise<void> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     const open = async (path: string): Promise<PageReport> => {
@@ -79,7 +98,11 @@ async function main(): Promise<void> {
       page.on("pageerror", (e) => console.log(`  [page ${path}] error: ${e.message}`));
       await page.goto(`http://127.0.0.1:${port}${path}`);
       await page.waitForFunction(() => "tensorloomCheck" in globalThis);
-      const r = await withTimeout(page.evaluate(() => (globalThis as unknown as { tensorloomCheck: Promise<PageReport | { error: string }> }).tensorloomCheck), PAGE_TIMEOUT_MS, `the page at ${path}`);
+      const r = await withTimeout(
+        page.evaluate(() => (globalThis as unknown as { tensorloomCheck: Promise<PageReport | { error: string }> }).tensorloomCheck),
+        PAGE_TIMEOUT_MS,
+        `the page at ${path}`,
+      );
       await page.close();
       if ("error" in r) throw new Error(`test:browser: the page at ${path} threw: ${r.error}`);
       return r;
@@ -87,18 +110,28 @@ async function main(): Promise<void> {
 
     console.log(`Chromium ${context.browser()?.version() ?? "(version unknown)"}`);
     const iso = await open("/isolated/");
-    console.log(`isolated page: crossOriginIsolated ${iso.crossOriginIsolated}, backend ${iso.backend}, shared memory ${iso.shared}, relaxed-SIMD (FMA) variant ${iso.relaxed ? "loaded" : "not loaded (plain SIMD)"}, main thread may Atomics.wait: ${iso.callerCanWait}`);
-    console.log(`  2 threads: ${iso.two.beforeReady.workersReady} worker(s) ready right after setNumThreads(2) (that matmul ran on the page's thread: bits ${iso.two.beforeReady.matmul === iso.one.matmul ? "identical" : "DIFFER"}), ${iso.two.workersReady} after await tl.ready() (${fmt(iso.two.startMs)})`);
+    console.log(
+      `isolated page: crossOriginIsolated ${iso.crossOriginIsolated}, backend ${iso.backend}, shared memory ${iso.shared}, relaxed-SIMD (FMA) variant ${iso.relaxed ? "loaded" : "not loaded (plain SIMD)"}, main thread may Atomics.wait: ${iso.callerCanWait}`,
+    );
+    console.log(
+      `  2 threads: ${iso.two.beforeReady.workersReady} worker(s) ready right after setNumThreads(2) (that matmul ran on the page's thread: bits ${iso.two.beforeReady.matmul === iso.one.matmul ? "identical" : "DIFFER"}), ${iso.two.workersReady} after await tl.ready() (${fmt(iso.two.startMs)})`,
+    );
     console.log(`  matmul 512x512x512 float32: ${versus(iso.one.matmulMs, iso.two.matmulMs)}`);
     console.log(`  conv2d fwd+bwd [16,16,32,32] * [32,16,3,3]: ${versus(iso.one.convMs, iso.two.convMs)}`);
-    console.log(`  bits 1 vs 2 threads: matmul ${iso.one.matmul === iso.two.matmul ? "identical" : "DIFFER"}, conv out ${iso.one.convOut === iso.two.convOut ? "identical" : "DIFFER"}, dx ${iso.one.convDx === iso.two.convDx ? "identical" : "DIFFER"}, dw ${iso.one.convDw === iso.two.convDw ? "identical" : `differ by at most ${iso.dwMaxRelDiff.toExponential(2)} relative (per-thread partial sums)`}`);
+    console.log(
+      `  bits 1 vs 2 threads: matmul ${iso.one.matmul === iso.two.matmul ? "identical" : "DIFFER"}, conv out ${iso.one.convOut === iso.two.convOut ? "identical" : "DIFFER"}, dx ${iso.one.convDx === iso.two.convDx ? "identical" : "DIFFER"}, dw ${iso.one.convDw === iso.two.convDw ? "identical" : `differ by at most ${iso.dwMaxRelDiff.toExponential(2)} relative (per-thread partial sums)`}`,
+    );
     assert.equal(iso.crossOriginIsolated, true, "the page served with COOP/COEP is cross-origin isolated");
     assert.equal(iso.backend, "wasm");
     assert.equal(iso.shared, true, "an isolated page gets the shared-memory variant");
     assert.equal(iso.callerCanWait, false, "the probe finds that a browser's main thread may not Atomics.wait");
     assert.equal(iso.one.workersReady, 0);
     assert.equal(iso.two.beforeReady.workersReady, 0, "a Web Worker cannot serve before the page yields");
-    assert.equal(iso.two.beforeReady.matmul, iso.one.matmul, "matmul with the worker not yet serving: its rows run on the page's thread, same bits");
+    assert.equal(
+      iso.two.beforeReady.matmul,
+      iso.one.matmul,
+      "matmul with the worker not yet serving: its rows run on the page's thread, same bits",
+    );
     assert.equal(iso.two.workersReady, 1, "after setNumThreads(2) and await tl.ready(), one worker serves beside the page");
     assert.equal(iso.two.numThreads, 2, "getNumThreads reports the 2 threads that run on an isolated page");
     assert.deepEqual(iso.warnings, [], "an isolated page gets no isolation warning");
@@ -111,13 +144,17 @@ async function main(): Promise<void> {
 
     const px = iso.pixels;
     for (const [name, r] of Object.entries(px.read)) {
-      console.log(`  fromPixels(${name}): shape [${r.shape.join(", ")}], max |difference| from the ImageData-like path ${r.full}; resized to 4x13: ${r.resized}`);
+      console.log(
+        `  fromPixels(${name}): shape [${r.shape.join(", ")}], max |difference| from the ImageData-like path ${r.full}; resized to 4x13: ${r.resized}`,
+      );
       assert.deepEqual(r.shape, [4, 6, 9], `fromPixels(${name}) gives [C, H, W]`);
       assert.equal(r.full, 0, `fromPixels(${name}) reads the same pixels as the ImageData-like object`);
       assert.equal(r.resized, 0, `fromPixels(${name}, { size }) resizes as the ImageData-like path`);
     }
     const tp = px.toPixels;
-    console.log(`  toPixels: returns ImageData ${tp.isImageData}, canvas sized ${tp.canvasSize.join("x")}, getImageData vs returned bytes max |diff| ${tp.drawnVsReturned} (gray [H, W]: ${tp.grayDrawnVsReturned}), fromPixels(canvas) vs the tensor ${tp.roundTrip.toExponential(2)}`);
+    console.log(
+      `  toPixels: returns ImageData ${tp.isImageData}, canvas sized ${tp.canvasSize.join("x")}, getImageData vs returned bytes max |diff| ${tp.drawnVsReturned} (gray [H, W]: ${tp.grayDrawnVsReturned}), fromPixels(canvas) vs the tensor ${tp.roundTrip.toExponential(2)}`,
+    );
     console.log(`  fromPixels(new Image()) before loading: ${px.notLoaded}`);
     assert.equal(tp.isImageData, true);
     assert.deepEqual(tp.canvasSize, [8, 5]);
@@ -127,7 +164,9 @@ async function main(): Promise<void> {
     assert.match(px.notLoaded, /^ValueError: fromPixels: the image or video has no pixels yet/);
 
     const plain = await open("/plain/");
-    console.log(`plain page (no COOP/COEP): crossOriginIsolated ${plain.crossOriginIsolated}, SharedArrayBuffer ${plain.sharedArrayBuffer}, backend ${plain.backend}, shared memory ${plain.shared}; setNumThreads(2) -> ${plain.two.workersReady} workers, matmul ${fmt(plain.two.matmulMs.median)}, conv ${fmt(plain.two.convMs.median)}`);
+    console.log(
+      `plain page (no COOP/COEP): crossOriginIsolated ${plain.crossOriginIsolated}, SharedArrayBuffer ${plain.sharedArrayBuffer}, backend ${plain.backend}, shared memory ${plain.shared}; setNumThreads(2) -> ${plain.two.workersReady} workers, matmul ${fmt(plain.two.matmulMs.median)}, conv ${fmt(plain.two.convMs.median)}`,
+    );
     assert.equal(plain.crossOriginIsolated, false);
     assert.equal(plain.backend, "wasm");
     assert.equal(plain.shared, false, "without isolation the memory is private");

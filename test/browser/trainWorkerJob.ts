@@ -13,15 +13,22 @@ tl.train.serveTraining<DigitsJobConfig, DigitsJobReport>(async (ctx, config) => 
   // one GEMM big enough to split, so the kernel threads (workers of this worker) serve
   tl.matmul(tl.ones([256, 256]), tl.ones([256, 256]));
   const b = kernels();
-  ctx.report({ kind: "threads", numThreads: tl.getNumThreads(), workersReady: b.name === "wasm" ? (b as WasmBackend).workersReady() : 0, backend: b.name });
+  ctx.report({
+    kind: "threads",
+    numThreads: tl.getNumThreads(),
+    workersReady: b.name === "wasm" ? (b as WasmBackend).workersReady() : 0,
+    backend: b.name,
+  });
   switch (config.mode ?? "train") {
     case "throw":
-      throw new tl.ValueError("digits job: the config asked for an error (mode \"throw\").");
+      throw new tl.ValueError('digits job: the config asked for an error (mode "throw").');
     case "exit":
       (globalThis as unknown as { process: { exit(code: number): never } }).process.exit(3);
       break;
     case "uncaught":
-      setTimeout(() => { throw new RangeError("digits job: an error outside the training function"); });
+      setTimeout(() => {
+        throw new RangeError("digits job: an error outside the training function");
+      });
       return new Promise(() => {});
     case "hang":
       return new Promise(() => {});

@@ -45,8 +45,15 @@ export function syntheticDigits(n: number, seed: number): { x: tl.Tensor; y: tl.
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const k = (labels[i] = i % 10);
-    const r = 2 * Math.floor(k / 4), c = 2 * (k % 4);
-    for (const [dr, dc] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) noise[i * 64 + (r + dr) * 8 + c + dc]! += 1;
+    const r = 2 * Math.floor(k / 4),
+      c = 2 * (k % 4);
+    for (const [dr, dc] of [
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ] as const)
+      noise[i * 64 + (r + dr) * 8 + c + dc]! += 1;
   }
   return { x: tl.fromStorage(noise, [n, 1, 8, 8]), y: tl.fromStorage(labels, [n]) };
 }
@@ -55,17 +62,25 @@ export function syntheticDigits(n: number, seed: number): { x: tl.Tensor; y: tl.
  * Train from scratch (seeded: init, data and shuffling), with fit's callbacks and signal; the
  * accuracy is on the training images (these tests check the plumbing, not generalisation).
  */
-export async function trainDigitsJob(config: DigitsJobConfig, hooks: { callbacks?: tl.train.Callback[]; signal?: AbortSignal } = {}): Promise<{ model: SmallDigitsCnn; history: tl.train.EpochLog[]; batchesRun: number; accuracy: number }> {
+export async function trainDigitsJob(
+  config: DigitsJobConfig,
+  hooks: { callbacks?: tl.train.Callback[]; signal?: AbortSignal } = {},
+): Promise<{ model: SmallDigitsCnn; history: tl.train.EpochLog[]; batchesRun: number; accuracy: number }> {
   tl.manualSeed(config.seed);
-  const { x, y } = config.x && config.y
-    ? { x: tl.fromStorage(config.x, [config.y.length, 1, 8, 8]), y: tl.fromStorage(config.y, [config.y.length]) }
-    : syntheticDigits(config.n ?? 256, config.seed);
+  const { x, y } =
+    config.x && config.y
+      ? { x: tl.fromStorage(config.x, [config.y.length, 1, 8, 8]), y: tl.fromStorage(config.y, [config.y.length]) }
+      : syntheticDigits(config.n ?? 256, config.seed);
   const model = new SmallDigitsCnn();
   const optimizer = new tl.optim.Adam(model.parameters(), { lr: 3e-3 });
   const loader = new tl.data.DataLoader(new tl.data.TensorDataset(x, y), { batchSize: config.batchSize ?? 32, shuffle: true });
   let batchesRun = 0;
   const history = await tl.train.fit({
-    model, optimizer, train: loader, epochs: config.epochs, signal: hooks.signal,
+    model,
+    optimizer,
+    train: loader,
+    epochs: config.epochs,
+    signal: hooks.signal,
     loss: ([xb, yb]: tl.Tensor[]) => F.crossEntropy(model.forward(xb!), yb!),
     evaluate: () => ({ accuracy: tl.metrics.accuracy(model.forward(x), y) }),
     callbacks: [{ onBatchEnd: () => void batchesRun++ }, ...(hooks.callbacks ?? [])],

@@ -50,7 +50,8 @@ const EPOCHS = 10;
 
 async function loadDigits(): Promise<{ x: Float32Array; y: Int32Array }> {
   const rows = (await (await fetch("/digits.csv")).text()).trim().split("\n").slice(1);
-  const x = new Float32Array(rows.length * 64), y = new Int32Array(rows.length);
+  const x = new Float32Array(rows.length * 64),
+    y = new Int32Array(rows.length);
   rows.forEach((line, i) => {
     const v = line.split(",").map(Number);
     for (let j = 0; j < 64; j++) x[i * 64 + j] = v[j]! / 16; // pixels are 0..16
@@ -92,11 +93,19 @@ async function check(): Promise<TrainWorkerReport> {
   await new Promise((r) => setTimeout(r, 200)); // frames are flowing
   const job = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(jobUrl, config, { transfer: [config.x!.buffer, config.y!.buffer] });
   const configBytesAfterTransfer = config.x!.byteLength + config.y!.byteLength;
-  let firstBatchAt = NaN, order = "", batchesPerEpoch = 0, firstLoss = NaN, lastLoss = NaN, epochs = 0;
+  let firstBatchAt = NaN,
+    order = "",
+    batchesPerEpoch = 0,
+    firstLoss = NaN,
+    lastLoss = NaN,
+    epochs = 0;
   const reports: DigitsJobReport[] = [];
   job.onProgress((e) => {
     if (e.type === "batch") {
-      if (Number.isNaN(firstBatchAt)) { firstBatchAt = performance.now(); firstLoss = e.loss; }
+      if (Number.isNaN(firstBatchAt)) {
+        firstBatchAt = performance.now();
+        firstLoss = e.loss;
+      }
       order += "b";
       batchesPerEpoch = e.batches;
       lastLoss = e.loss;
@@ -110,7 +119,9 @@ async function check(): Promise<TrainWorkerReport> {
 
   const model = new SmallDigitsCnn();
   model.loadStateDict(sd);
-  const pageAccuracy = tl.noGrad(() => tl.metrics.accuracy(model.eval().forward(tl.fromStorage(data.x, [data.y.length, 1, 8, 8])), tl.fromStorage(data.y, [data.y.length])));
+  const pageAccuracy = tl.noGrad(() =>
+    tl.metrics.accuracy(model.eval().forward(tl.fromStorage(data.x, [data.y.length, 1, 8, 8])), tl.fromStorage(data.y, [data.y.length])),
+  );
 
   // the same training on this thread: the page cannot draw until it ends
   await new Promise((r) => setTimeout(r, 200));
@@ -126,7 +137,12 @@ async function check(): Promise<TrainWorkerReport> {
 
   // cancel: 50 epochs asked, cancelled at the first epoch's end
   // started by a factory, the `new Worker(new URL(...))` form bundlers recognise
-  const second = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(() => new Worker(jobUrl, { type: "module" }), { ...config, epochs: 50, x: data.x, y: data.y });
+  const second = tl.train.trainInWorker<DigitsJobConfig, DigitsJobReport>(() => new Worker(jobUrl, { type: "module" }), {
+    ...config,
+    epochs: 50,
+    x: data.x,
+    y: data.y,
+  });
   let cancelledEpochs = -1;
   second.onProgress((e) => {
     if (e.type === "epoch") second.cancel();
@@ -136,8 +152,16 @@ async function check(): Promise<TrainWorkerReport> {
 
   const thrown = await tl.train.trainInWorker(jobUrl, { seed: 0, epochs: 1, mode: "throw" }).result.then(
     () => ({ isValueError: false, message: "resolved", stackInWorker: false }),
-    (e: Error) => ({ isValueError: e instanceof tl.ValueError, message: e.message, stackInWorker: /trainWorkerJob\.js/.test(e.stack ?? "") }));
-  const missing = await tl.train.trainInWorker(new URL("./noSuchJob.js", import.meta.url), {}).result.then(() => "resolved", (e: Error) => e.message);
+    (e: Error) => ({
+      isValueError: e instanceof tl.ValueError,
+      message: e.message,
+      stackInWorker: /trainWorkerJob\.js/.test(e.stack ?? ""),
+    }),
+  );
+  const missing = await tl.train.trainInWorker(new URL("./noSuchJob.js", import.meta.url), {}).result.then(
+    () => "resolved",
+    (e: Error) => e.message,
+  );
 
   return {
     crossOriginIsolated,
@@ -162,4 +186,6 @@ async function check(): Promise<TrainWorkerReport> {
   };
 }
 
-(globalThis as unknown as { tensorloomTrainCheck: Promise<TrainWorkerReport | { error: string }> }).tensorloomTrainCheck = check().catch((e: Error) => ({ error: `${e.name}: ${e.message}\n${e.stack}` }));
+(globalThis as unknown as { tensorloomTrainCheck: Promise<TrainWorkerReport | { error: string }> }).tensorloomTrainCheck = check().catch(
+  (e: Error) => ({ error: `${e.name}: ${e.message}\n${e.stack}` }),
+);

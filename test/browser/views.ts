@@ -60,10 +60,21 @@ function dom(el: HTMLElement, view: tl.report.LiveView, frames: number, pure: st
 async function run(): Promise<ViewsReport> {
   tl.manualSeed(0);
   const r = tl.report;
-  const lineEl = mount("line"), heatEl = mount("heatmap"), cmEl = mount("confusion"), imgEl = mount("images"), gateEl = mount("gates");
+  const lineEl = mount("line"),
+    heatEl = mount("heatmap"),
+    cmEl = mount("confusion"),
+    imgEl = mount("images"),
+    gateEl = mount("gates");
   const lineOpts = { title: "loss", logY: true, xLabel: "epoch" };
   const line = r.lineChartView(lineEl, lineOpts);
-  const heatOpts = { title: "||dL/dH_t||", scale: "log" as const, xLabel: "training step", yLabel: "t", hatchLabel: "cut", colLabels: (j: number) => String(j + 1) };
+  const heatOpts = {
+    title: "||dL/dH_t||",
+    scale: "log" as const,
+    xLabel: "training step",
+    yLabel: "t",
+    hatchLabel: "cut",
+    colLabels: (j: number) => String(j + 1),
+  };
   const heat = r.heatmapView(heatEl, heatOpts);
   const cmOpts = { title: "confusion", labels: ["a", "b", "c"] };
   const cm = r.confusionMatrixView(cmEl, cmOpts);
@@ -77,7 +88,10 @@ async function run(): Promise<ViewsReport> {
   for (let step = 1; step <= FRAMES; step++) {
     line.append({ train: 1 / step, val: 1.5 / step }, step);
     // from step 5 on, step t = 0 is cut (truncated BPTT): NaN, hatched
-    heat.appendColumn(Array.from({ length: 5 }, (_, t) => (t === 0 && step >= 5 ? NaN : 10 ** (t - 4) * step)), Array.from({ length: 5 }, (_, t) => t === 0 && step >= 5));
+    heat.appendColumn(
+      Array.from({ length: 5 }, (_, t) => (t === 0 && step >= 5 ? NaN : 10 ** (t - 4) * step)),
+      Array.from({ length: 5 }, (_, t) => t === 0 && step >= 5),
+    );
     cm.add(step % 3, (step * 2) % 3);
     images.update(Array.from({ length: 4 }, (_, k) => conv.weight.select(0, k).select(0, 0).mul(step).toArray() as number[][]));
     lstm.forward(tl.randn([6, 1, 1]), null, { onStep: gates.onStep });
@@ -97,10 +111,29 @@ async function run(): Promise<ViewsReport> {
   const gatesDom = dom(gateEl, gates, FRAMES, r.gatesTimeline(tlData, { title: "LSTM gates" }));
   return {
     line: dom(lineEl, line, FRAMES, r.lineChart(lineSeries, lineOpts)),
-    heatmap: { ...dom(heatEl, heat, FRAMES, r.heatmap(heat.values(), { ...heatOpts, hatched: heat.values().map((row, t) => row.map((_, j) => t === 0 && j >= 4)) })), hatched: heatEl.querySelectorAll('rect[fill="url(#tensorloom-hatch)"]').length },
+    heatmap: {
+      ...dom(
+        heatEl,
+        heat,
+        FRAMES,
+        r.heatmap(heat.values(), { ...heatOpts, hatched: heat.values().map((row, t) => row.map((_, j) => t === 0 && j >= 4)) }),
+      ),
+      hatched: heatEl.querySelectorAll('rect[fill="url(#tensorloom-hatch)"]').length,
+    },
     confusion: dom(cmEl, cm, FRAMES, r.confusionMatrixChart(cm.counts(), cmOpts)),
-    images: dom(imgEl, images, FRAMES, r.imageGrid(Array.from({ length: 4 }, (_, k) => conv.weight.select(0, k).select(0, 0).mul(FRAMES).toArray() as number[][]), imgOpts)),
-    gates: { ...gatesDom, gateCells: Object.fromEntries(["i", "f", "g", "o"].map((g) => [g, gateEl.querySelectorAll(`g[data-gate="${g}"] rect.cell`).length])) },
+    images: dom(
+      imgEl,
+      images,
+      FRAMES,
+      r.imageGrid(
+        Array.from({ length: 4 }, (_, k) => conv.weight.select(0, k).select(0, 0).mul(FRAMES).toArray() as number[][]),
+        imgOpts,
+      ),
+    ),
+    gates: {
+      ...gatesDom,
+      gateCells: Object.fromEntries(["i", "f", "g", "o"].map((g) => [g, gateEl.querySelectorAll(`g[data-gate="${g}"] rect.cell`).length])),
+    },
     burstRenders: burst.renders - before,
     redrawMs,
   };
@@ -110,10 +143,31 @@ async function run(): Promise<ViewsReport> {
 async function timeRedraws(): Promise<Record<string, number>> {
   const r = tl.report;
   const cases: Record<string, (el: HTMLElement) => tl.report.LiveView> = {
-    "heatmap 50 x 500 (one image)": (el) => { const v = r.heatmapView(el, { title: "h", scale: "log", width: 600, height: 300 }); v.update(Array.from({ length: 50 }, (_, t) => Array.from({ length: 500 }, (_, s) => 10 ** (-t / 10) * (1 + s / 100)))); return v; },
-    "heatmap 30 x 30 (rects)": (el) => { const v = r.heatmapView(el, { title: "h", scale: "log", width: 600, height: 300 }); v.update(Array.from({ length: 30 }, (_, t) => Array.from({ length: 30 }, (_, s) => 10 ** (-t / 10) * (1 + s / 100)))); return v; },
-    "line 2 x 20,000 points": (el) => { const v = r.lineChartView(el, { title: "l", logY: true }); v.update([0, 1].map((k) => ({ name: `s${k}`, y: Array.from({ length: 20_000 }, (_, i) => Math.exp(-i / 5000) * (1 + k + 0.1 * Math.sin(i))) }))); return v; },
-    "confusion 10 x 10": (el) => { const v = r.confusionMatrixView(el, { title: "c" }); v.update(Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 90 : i + j)))); return v; },
+    "heatmap 50 x 500 (one image)": (el) => {
+      const v = r.heatmapView(el, { title: "h", scale: "log", width: 600, height: 300 });
+      v.update(Array.from({ length: 50 }, (_, t) => Array.from({ length: 500 }, (_, s) => 10 ** (-t / 10) * (1 + s / 100))));
+      return v;
+    },
+    "heatmap 30 x 30 (rects)": (el) => {
+      const v = r.heatmapView(el, { title: "h", scale: "log", width: 600, height: 300 });
+      v.update(Array.from({ length: 30 }, (_, t) => Array.from({ length: 30 }, (_, s) => 10 ** (-t / 10) * (1 + s / 100))));
+      return v;
+    },
+    "line 2 x 20,000 points": (el) => {
+      const v = r.lineChartView(el, { title: "l", logY: true });
+      v.update(
+        [0, 1].map((k) => ({
+          name: `s${k}`,
+          y: Array.from({ length: 20_000 }, (_, i) => Math.exp(-i / 5000) * (1 + k + 0.1 * Math.sin(i))),
+        })),
+      );
+      return v;
+    },
+    "confusion 10 x 10": (el) => {
+      const v = r.confusionMatrixView(el, { title: "c" });
+      v.update(Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 90 : i + j))));
+      return v;
+    },
   };
   const out: Record<string, number> = {};
   for (const [name, make] of Object.entries(cases)) {
@@ -132,4 +186,6 @@ async function timeRedraws(): Promise<Record<string, number>> {
   return out;
 }
 
-(globalThis as unknown as { tensorloomViews: Promise<ViewsReport | { error: string }> }).tensorloomViews = run().catch((e: Error) => ({ error: `${e.name}: ${e.message}\n${e.stack}` }));
+(globalThis as unknown as { tensorloomViews: Promise<ViewsReport | { error: string }> }).tensorloomViews = run().catch((e: Error) => ({
+  error: `${e.name}: ${e.message}\n${e.stack}`,
+}));

@@ -51,8 +51,16 @@ describe("differential data", () => {
     assert.ok(cases.length >= 2000, `only ${cases.length} cases`);
     const ids = new Set(cases.map((c) => c.id));
     assert.equal(ids.size, cases.length, "case ids are unique");
-    assert.deepEqual([...byOp.keys()].filter((op) => !RUNNERS[op]), [], "ops without a runner");
-    assert.deepEqual(known.filter((k) => !ids.has(k.id)).map((k) => k.id), [], "known failures that name no case");
+    assert.deepEqual(
+      [...byOp.keys()].filter((op) => !RUNNERS[op]),
+      [],
+      "ops without a runner",
+    );
+    assert.deepEqual(
+      known.filter((k) => !ids.has(k.id)).map((k) => k.id),
+      [],
+      "known failures that name no case",
+    );
   });
 });
 
@@ -60,27 +68,44 @@ for (const backend of BACKENDS) {
   const config = configName(backend);
   describe(`differential vs PyTorch on ${config}`, () => {
     for (const [op, list] of byOp) {
-      const missing = (() => { try { return !RUNNERS[op]![0](); } catch { return true; } })();
+      const missing = (() => {
+        try {
+          return !RUNNERS[op]![0]();
+        } catch {
+          return true;
+        }
+      })();
       for (const dtype of ["float64", "float32"] as FloatType[]) {
         it(`${op} ${dtype} (${list.length} cases)`, { skip: missing ? `tensorloom has no ${op} yet` : false }, (t) => {
           tl.setBackend(backend);
-          const failed: string[] = [], stale: string[] = [];
-          let knownFailed = 0, rejected = 0;
+          const failed: string[] = [],
+            stale: string[] = [];
+          let knownFailed = 0,
+            rejected = 0;
           for (const c of list) {
             if (c.error !== undefined) rejected++;
             const why = judgeDifferentialCase(c, dtype);
             const k = knownFor(c.id, config, dtype);
             if (why !== null && process.env.TENSORLOOM_DIFF_REPORT) {
-              appendFileSync(process.env.TENSORLOOM_DIFF_REPORT, JSON.stringify({ config, dtype, op, id: c.id, known: !!k, case: describeCase(c), why }) + "\n");
+              appendFileSync(
+                process.env.TENSORLOOM_DIFF_REPORT,
+                JSON.stringify({ config, dtype, op, id: c.id, known: !!k, case: describeCase(c), why }) + "\n",
+              );
             }
             if (why === null && k) stale.push(`${c.id} passes now: remove it from test/differential/known_failures.json ("${k.reason}")`);
             else if (why !== null && k) knownFailed++;
             else if (why !== null) failed.push(`${describeCase(c)}\n      -> ${why}`);
           }
           const passed = list.length - failed.length - knownFailed;
-          t.diagnostic(`${op} ${dtype} on ${config}: ${list.length} cases (${rejected} rejected by PyTorch), ${passed} passed, ${failed.length + knownFailed} failed (${knownFailed} known)`);
+          t.diagnostic(
+            `${op} ${dtype} on ${config}: ${list.length} cases (${rejected} rejected by PyTorch), ${passed} passed, ${failed.length + knownFailed} failed (${knownFailed} known)`,
+          );
           const problems = [
-            ...(failed.length ? [`${failed.length} of ${list.length} cases differ from PyTorch (first ${Math.min(SHOW, failed.length)}):\n    ${failed.slice(0, SHOW).join("\n    ")}`] : []),
+            ...(failed.length
+              ? [
+                  `${failed.length} of ${list.length} cases differ from PyTorch (first ${Math.min(SHOW, failed.length)}):\n    ${failed.slice(0, SHOW).join("\n    ")}`,
+                ]
+              : []),
             ...(stale.length ? [`${stale.length} known failures pass:\n    ${stale.join("\n    ")}`] : []),
           ];
           assert.ok(problems.length === 0, `${op} ${dtype} on ${config}: ${problems.join("\n  ")}`);

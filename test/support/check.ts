@@ -23,7 +23,11 @@ function shapeOf(v: Nested): number[] {
  * `actual` equals `expected` (nested arrays; shape included) within atol + rtol |e|; NaN matches
  * NaN and infinities must match exactly. Pass `dtype` to check that too.
  */
-export function close(actual: tl.Tensor | null | undefined, expected: Nested, opts: { atol?: number; rtol?: number; dtype?: tl.DType; label?: string } = {}): void {
+export function close(
+  actual: tl.Tensor | null | undefined,
+  expected: Nested,
+  opts: { atol?: number; rtol?: number; dtype?: tl.DType; label?: string } = {},
+): void {
   const { atol = 1e-6, rtol = 1e-6, label = "tensor" } = opts;
   assert.ok(actual, `${label}: missing`);
   assert.deepEqual(actual.shape, shapeOf(expected), `${label}: shape`);
@@ -31,13 +35,17 @@ export function close(actual: tl.Tensor | null | undefined, expected: Nested, op
   const e = flat(expected).map(Number);
   const a = Array.from(actual.storage);
   for (let i = 0; i < e.length; i++) {
-    const x = a[i]!, y = e[i]!;
+    const x = a[i]!,
+      y = e[i]!;
     if (Number.isNaN(y)) {
       assert.ok(Number.isNaN(x), `${label}: element ${i} is ${x}, expected NaN (got ${a.join(", ")})`);
     } else if (!Number.isFinite(y)) {
       assert.equal(x, y, `${label}: element ${i} is ${x}, expected ${y} (got ${a.join(", ")})`);
     } else {
-      assert.ok(Math.abs(x - y) <= atol + rtol * Math.abs(y), `${label}: element ${i} is ${x}, expected ${y} (got [${a.join(", ")}], expected [${e.join(", ")}])`);
+      assert.ok(
+        Math.abs(x - y) <= atol + rtol * Math.abs(y),
+        `${label}: element ${i} is ${x}, expected ${y} (got [${a.join(", ")}], expected [${e.join(", ")}])`,
+      );
     }
   }
 }

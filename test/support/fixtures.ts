@@ -72,9 +72,11 @@ export function assertClose(actual: tl.Tensor | null | undefined, expected: Fixt
   assert.ok(actual, `${label}: missing (expected shape [${expected.shape}])`);
   assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
   const a = actual.storage;
-  let worst = 0, at = -1;
+  let worst = 0,
+    at = -1;
   for (let i = 0; i < expected.data.length; i++) {
-    const e = expected.data[i]!, v = a[i]!;
+    const e = expected.data[i]!,
+      v = a[i]!;
     // NaN matches NaN and an infinity matches the same infinity (inf - inf would be NaN).
     if ((Number.isNaN(e) && Number.isNaN(v)) || (e === v && !Number.isFinite(e))) continue;
     const excess = Math.abs(v - e) - (tol.atol + tol.rtol * Math.abs(e));
@@ -84,7 +86,9 @@ export function assertClose(actual: tl.Tensor | null | undefined, expected: Fixt
     }
   }
   if (at >= 0) {
-    assert.fail(`${label}: element ${at} is ${a[at]} but PyTorch gives ${expected.data[at]} (|diff| ${Math.abs(a[at]! - expected.data[at]!)}, rtol ${tol.rtol}, atol ${tol.atol})`);
+    assert.fail(
+      `${label}: element ${at} is ${a[at]} but PyTorch gives ${expected.data[at]} (|diff| ${Math.abs(a[at]! - expected.data[at]!)}, rtol ${tol.rtol}, atol ${tol.atol})`,
+    );
   }
 }
 
@@ -92,7 +96,12 @@ export function assertClose(actual: tl.Tensor | null | undefined, expected: Fixt
  * The common single-call check: build inputs (those with a grad in the fixture require grad),
  * run `fn`, compare `output`, back-propagate `grad_output` and compare every listed grad.
  */
-export function checkCase(c: FixtureCase, dtype: FloatType, fn: (inputs: Record<string, tl.Tensor>) => tl.Tensor, tol: Tolerance = TOL[dtype]): void {
+export function checkCase(
+  c: FixtureCase,
+  dtype: FloatType,
+  fn: (inputs: Record<string, tl.Tensor>) => tl.Tensor,
+  tol: Tolerance = TOL[dtype],
+): void {
   const ins: Record<string, tl.Tensor> = {};
   for (const [k, v] of Object.entries(c.inputs)) {
     if (!k.startsWith("grad_")) ins[k] = fromFixture(v, dtype, c.grads !== undefined && k in c.grads);
@@ -122,7 +131,11 @@ export function describeFixtureCases(family: string, run: (c: FixtureCase, dtype
 }
 
 /** describeFixtureCases for the common single-call case: `call` maps PyTorch's call and args to tensorloom. */
-export function describeFixtures(family: string, call: (c: FixtureCase, inputs: Record<string, tl.Tensor>) => tl.Tensor, dir = FIXTURE_DIR): void {
+export function describeFixtures(
+  family: string,
+  call: (c: FixtureCase, inputs: Record<string, tl.Tensor>) => tl.Tensor,
+  dir = FIXTURE_DIR,
+): void {
   describeFixtureCases(family, (c, dtype) => checkCase(c, dtype, (ins) => call(c, ins)), dir);
 }
 
@@ -131,7 +144,13 @@ export function describeFixtures(family: string, call: (c: FixtureCase, inputs: 
  * loadStateDict), the rest of the inputs are forward arguments. Compares `output`, then the
  * gradients of the forward inputs and of every parameter (by state-dict name).
  */
-export function checkModuleCase(c: FixtureCase, dtype: FloatType, module: tl.nn.Module, forward: (inputs: Record<string, tl.Tensor>) => tl.Tensor, tol: Tolerance = TOL[dtype]): void {
+export function checkModuleCase(
+  c: FixtureCase,
+  dtype: FloatType,
+  module: tl.nn.Module,
+  forward: (inputs: Record<string, tl.Tensor>) => tl.Tensor,
+  tol: Tolerance = TOL[dtype],
+): void {
   module.to(dtype);
   const names = new Set(Object.keys(module.stateDict()));
   const sd: Record<string, tl.Tensor> = {};

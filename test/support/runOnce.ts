@@ -5,4 +5,5 @@
 const env = process.env;
 
 /** True without TENSORLOOM_BACKEND, or in the plain wasm configuration (no TENSORLOOM_WASM_FMA). */
-export const RUN_ONCE = env.TENSORLOOM_BACKEND === undefined || (env.TENSORLOOM_BACKEND === "wasm" && env.TENSORLOOM_WASM_FMA === undefined);
+export const RUN_ONCE =
+  env.TENSORLOOM_BACKEND === undefined || (env.TENSORLOOM_BACKEND === "wasm" && env.TENSORLOOM_WASM_FMA === undefined);

@@ -44,9 +44,28 @@ const pick = <T>(r: Rng, xs: readonly T[]): T => xs[int(r, xs.length)]!;
 // ---------------------------------------------------------------- the oracle
 
 const BITS: Record<string, number> = {
-  BOOL: 8, U8: 8, I8: 8, F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8, F8_E4M3FNUZ: 8, F8_E5M2FNUZ: 8,
-  I16: 16, U16: 16, F16: 16, BF16: 16, I32: 32, U32: 32, F32: 32, I64: 64, U64: 64, F64: 64, C64: 64,
-  F4: 4, F6_E2M3: 6, F6_E3M2: 6,
+  BOOL: 8,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  F8_E4M3FNUZ: 8,
+  F8_E5M2FNUZ: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  I64: 64,
+  U64: 64,
+  F64: 64,
+  C64: 64,
+  F4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
 };
 export const ALL_DTYPES = Object.keys(BITS);
 const TWO64 = 1n << 64n;
@@ -61,11 +80,24 @@ function utf8(b: Uint8Array): number[] | undefined {
   for (let i = 0; i < b.length; ) {
     const c = b[i]!;
     let need: number, cp: number, min: number;
-    if (c < 0x80) { out.push(c); i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; min = 0x10000; }
-    else return undefined;
+    if (c < 0x80) {
+      out.push(c);
+      i++;
+      continue;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      cp = c & 0x1f;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      cp = c & 0x0f;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      cp = c & 0x07;
+      min = 0x10000;
+    } else return undefined;
     for (let k = 1; k <= need; k++) {
       const d = b[i + k];
       if (d === undefined || (d & 0xc0) !== 0x80) return undefined;
@@ -78,7 +110,12 @@ function utf8(b: Uint8Array): number[] | undefined {
   return out;
 }
 
-type JV = { t: "obj"; pairs: [string, JV][] } | { t: "arr"; items: JV[] } | { t: "str"; s: string } | { t: "num"; lex: string } | { t: "lit"; v: string };
+type JV =
+  | { t: "obj"; pairs: [string, JV][] }
+  | { t: "arr"; items: JV[] }
+  | { t: "str"; s: string }
+  | { t: "num"; lex: string }
+  | { t: "lit"; v: string };
 
 /** A refusal, thrown as a plain object: an Error would capture a stack trace per input. */
 class Reject {
@@ -88,7 +125,8 @@ const no = (rule: string): never => {
   throw new Reject(rule);
 };
 
-const TOKEN = /([ \t\n\r]+)|([{}[\],:])|("(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)|(true|false|null)/y;
+const TOKEN =
+  /([ \t\n\r]+)|([{}[\],:])|("(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)|(true|false|null)/y;
 
 function tokenize(text: string): { k: string; v: string }[] {
   const toks: { k: string; v: string }[] = [];
@@ -107,8 +145,13 @@ function tokenize(text: string): { k: string; v: string }[] {
 }
 
 function unquote(lit: string): string {
-  const s = lit.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) =>
-    e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : ({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[e] ?? e);
+  const s = lit
+    .slice(1, -1)
+    .replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) =>
+      e.length === 5
+        ? String.fromCharCode(parseInt(e.slice(1), 16))
+        : (({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[e] ?? e),
+    );
   // an escaped high surrogate must be followed by an escaped low one: what remains unpaired is refused
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -152,7 +195,7 @@ function parseJson(text: string): JV {
     }
     if (tk.k === "str") return { t: "str", s: unquote(tk.v) };
     if (tk.k === "num") {
-      if (!isFinite(parseFloat(tk.v))) no("R3 number out of range");
+      if (!Number.isFinite(parseFloat(tk.v))) no("R3 number out of range");
       return { t: "num", lex: tk.v };
     }
     if (tk.k === "lit") return { t: "lit", v: tk.v };
@@ -227,7 +270,11 @@ export function judge(file: Uint8Array): Verdict {
       cursor = t.e;
     }
     if (cursor !== BigInt(data.length)) no("R7 data not covered exactly");
-    return { ok: true, metadata, tensors: entries.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: data.subarray(Number(t.b), Number(t.e)) })) };
+    return {
+      ok: true,
+      metadata,
+      tensors: entries.map((t) => ({ name: t.name, dtype: t.dtype, shape: t.shape, bytes: data.subarray(Number(t.b), Number(t.e)) })),
+    };
   } catch (e) {
     if (e instanceof Reject) return { ok: false, rule: e.rule };
     throw e;
@@ -235,33 +282,63 @@ export function judge(file: Uint8Array): Verdict {
 }
 
 /** What a state dict holds for one accepted tensor (T2), or why tensorloom refuses it. */
-export function expectedValues(t: { dtype: string; shape: bigint[]; bytes: Uint8Array }): { dtype: string; values: number[] } | { refuse: string } {
+export function expectedValues(t: {
+  dtype: string;
+  shape: bigint[];
+  bytes: Uint8Array;
+}): { dtype: string; values: number[] } | { refuse: string } {
   const v = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
   const n = t.bytes.length / (BITS[t.dtype]! / 8);
   const each = (f: (i: number) => number) => Array.from({ length: Math.floor(n) }, (_, i) => f(i));
   const narrow = (x: bigint | number) => (x >= -2147483648 && x <= 2147483647 ? Number(x) : NaN);
   const half = (h: number) => {
-    const sign = h >> 15 ? -1 : 1, exp = (h >> 10) & 31, man = h & 1023;
-    return exp === 31 ? (man ? NaN : sign * Infinity) : exp === 0 ? sign * man / 16777216 : sign * Math.pow(2, exp - 25) * (1024 + man);
+    const sign = h >> 15 ? -1 : 1,
+      exp = (h >> 10) & 31,
+      man = h & 1023;
+    return exp === 31 ? (man ? NaN : sign * Infinity) : exp === 0 ? (sign * man) / 16777216 : sign * 2 ** (exp - 25) * (1024 + man);
   };
   const f32 = (bits: number) => new Float32Array(new Uint32Array([bits]).buffer)[0]!;
   let out: { dtype: string; values: number[] };
   switch (t.dtype) {
-    case "F64": out = { dtype: "float64", values: each((i) => v.getFloat64(8 * i, true)) }; break;
-    case "F32": out = { dtype: "float32", values: each((i) => v.getFloat32(4 * i, true)) }; break;
-    case "F16": out = { dtype: "float32", values: each((i) => half(v.getUint16(2 * i, true))) }; break;
-    case "BF16": out = { dtype: "float32", values: each((i) => f32(v.getUint16(2 * i, true) * 65536)) }; break;
-    case "BOOL": out = { dtype: "bool", values: each((i) => (v.getUint8(i) === 0 ? 0 : 1)) }; break;
-    case "U8": case "I8": case "U16": case "I16": case "I32": case "U32": case "I64": case "U64": {
+    case "F64":
+      out = { dtype: "float64", values: each((i) => v.getFloat64(8 * i, true)) };
+      break;
+    case "F32":
+      out = { dtype: "float32", values: each((i) => v.getFloat32(4 * i, true)) };
+      break;
+    case "F16":
+      out = { dtype: "float32", values: each((i) => half(v.getUint16(2 * i, true))) };
+      break;
+    case "BF16":
+      out = { dtype: "float32", values: each((i) => f32(v.getUint16(2 * i, true) * 65536)) };
+      break;
+    case "BOOL":
+      out = { dtype: "bool", values: each((i) => (v.getUint8(i) === 0 ? 0 : 1)) };
+      break;
+    case "U8":
+    case "I8":
+    case "U16":
+    case "I16":
+    case "I32":
+    case "U32":
+    case "I64":
+    case "U64": {
       const read = {
-        U8: (i: number) => v.getUint8(i), I8: (i: number) => v.getInt8(i), U16: (i: number) => v.getUint16(2 * i, true), I16: (i: number) => v.getInt16(2 * i, true),
-        I32: (i: number) => v.getInt32(4 * i, true), U32: (i: number) => v.getUint32(4 * i, true), I64: (i: number) => v.getBigInt64(8 * i, true), U64: (i: number) => v.getBigUint64(8 * i, true),
+        U8: (i: number) => v.getUint8(i),
+        I8: (i: number) => v.getInt8(i),
+        U16: (i: number) => v.getUint16(2 * i, true),
+        I16: (i: number) => v.getInt16(2 * i, true),
+        I32: (i: number) => v.getInt32(4 * i, true),
+        U32: (i: number) => v.getUint32(4 * i, true),
+        I64: (i: number) => v.getBigInt64(8 * i, true),
+        U64: (i: number) => v.getBigUint64(8 * i, true),
       }[t.dtype];
       out = { dtype: "int32", values: each((i) => narrow(read(i))) };
       if (out.values.some(Number.isNaN)) return { refuse: "T2 integer outside int32" };
       break;
     }
-    default: return { refuse: "T2 no tensorloom type" };
+    default:
+      return { refuse: "T2 no tensorloom type" };
   }
   return out;
 }
@@ -269,11 +346,39 @@ export function expectedValues(t: { dtype: string; shape: bigint[]; bytes: Uint8
 // ---------------------------------------------------------------- the generator
 
 const NAMES = [
-  "w", "bias", "layer.0.weight", "bn.running_mean", "__proto__", "constructor", "hasOwnProperty", "toString", "valueOf",
-  "prototype", "__defineGetter__", "__metadata__x", "", " ", "0", "9", "10", "1e3", "-1", "é", "日本語", "😀", "a\"b", "a\\b",
-  "line\nbreak", "\u0000", "tab\t", "/slash", "\u007f", "\u2028", "\ufeff",
+  "w",
+  "bias",
+  "layer.0.weight",
+  "bn.running_mean",
+  "__proto__",
+  "constructor",
+  "hasOwnProperty",
+  "toString",
+  "valueOf",
+  "prototype",
+  "__defineGetter__",
+  "__metadata__x",
+  "",
+  " ",
+  "0",
+  "9",
+  "10",
+  "1e3",
+  "-1",
+  "é",
+  "日本語",
+  "😀",
+  'a"b',
+  "a\\b",
+  "line\nbreak",
+  "\u0000",
+  "tab\t",
+  "/slash",
+  "\u007f",
+  "\u2028",
+  "\ufeff",
 ];
-const META_KEYS = ["format", "__proto__", "constructor", "", "note", "😀", "a\"b", "toString"];
+const META_KEYS = ["format", "__proto__", "constructor", "", "note", "😀", 'a"b', "toString"];
 
 /** A header's parts as JSON text, edited by the mutations before they are joined. */
 interface Model {
@@ -293,9 +398,14 @@ function quoteOddly(r: Rng, s: string): string {
     const c = ch.codePointAt(0)!;
     if (ch === '"' || ch === "\\") out += "\\" + ch;
     else if (c < 0x20 || r() < 0.3) {
-      out += c > 0xffff
-        ? [0, 1].map((k) => "\\u" + ch.charCodeAt(k).toString(16).padStart(4, "0")).join("")
-        : "\\u" + c.toString(16).padStart(4, r() < 0.5 ? "0" : "0").replace(/[a-f]/g, (x) => (r() < 0.5 ? x.toUpperCase() : x));
+      out +=
+        c > 0xffff
+          ? [0, 1].map((k) => "\\u" + ch.charCodeAt(k).toString(16).padStart(4, "0")).join("")
+          : "\\u" +
+            c
+              .toString(16)
+              .padStart(4, r() < 0.5 ? "0" : "0")
+              .replace(/[a-f]/g, (x) => (r() < 0.5 ? x.toUpperCase() : x));
     } else if (ch === "/" && r() < 0.5) out += "\\/";
     else out += ch;
   }
@@ -324,7 +434,8 @@ function randomBytes(r: Rng, n: number, dtype: string): Uint8Array {
   const b = new Uint8Array(n);
   const mode = int(r, 3);
   if (mode === 0) for (let i = 0; i < n; i++) b[i] = int(r, 256);
-  else if (mode === 1 && dtype === "F32") for (let i = 0; i + 4 <= n; i += 4) new DataView(b.buffer).setFloat32(i, pick(r, [NaN, -0, Infinity, 1e-45, 3.4e38, 1]), true);
+  else if (mode === 1 && dtype === "F32")
+    for (let i = 0; i + 4 <= n; i += 4) new DataView(b.buffer).setFloat32(i, pick(r, [NaN, -0, Infinity, 1e-45, 3.4e38, 1]), true);
   else for (let i = 0; i < n; i++) b[i] = pick(r, [0, 1, 0x7f, 0x80, 0xff]);
   if (dtype === "BOOL" && r() < 0.7) for (let i = 0; i < n; i++) b[i] &= 1;
   return b;
@@ -353,18 +464,25 @@ function validModel(r: Rng): Model {
   for (const t of byOffset) data.set(t.bytes, offsets.get(t.name)![0]);
   const spaced = r() < 0.2;
   const ws = () => (spaced ? pick(r, ["", " ", "\n", "\t", "\r\n  "]) : "");
-  const entries: [string, string][] = tensors.sort(() => r() - 0.5).map((t) => {
-    const fields: [string, string][] = [
-      [quoteOddly(r, "dtype"), q(t.dtype)],
-      [quoteOddly(r, "shape"), `[${shapeText(r, t.shape).join(`,${ws()}`)}]`],
-      [quoteOddly(r, "data_offsets"), `[${offsets.get(t.name)!.join(",")}]`],
-    ];
-    fields.sort(() => r() - 0.5);
-    return [quoteOddly(r, t.name), `{${fields.map(([k, v]) => `${k}:${ws()}${v}`).join(",")}}`] as [string, string];
-  });
+  const entries: [string, string][] = tensors
+    .sort(() => r() - 0.5)
+    .map((t) => {
+      const fields: [string, string][] = [
+        [quoteOddly(r, "dtype"), q(t.dtype)],
+        [quoteOddly(r, "shape"), `[${shapeText(r, t.shape).join(`,${ws()}`)}]`],
+        [quoteOddly(r, "data_offsets"), `[${offsets.get(t.name)!.join(",")}]`],
+      ];
+      fields.sort(() => r() - 0.5);
+      return [quoteOddly(r, t.name), `{${fields.map(([k, v]) => `${k}:${ws()}${v}`).join(",")}}`] as [string, string];
+    });
   const m = int(r, 5);
   if (m > 0) {
-    const meta = m === 1 ? "null" : m === 2 ? "{}" : `{${[...new Set(Array.from({ length: 1 + int(r, 3) }, () => pick(r, META_KEYS)))].map((k) => `${quoteOddly(r, k)}:${q(pick(r, ["pt", "", "1", "😀", "x\ny"]))}`).join(",")}}`;
+    const meta =
+      m === 1
+        ? "null"
+        : m === 2
+          ? "{}"
+          : `{${[...new Set(Array.from({ length: 1 + int(r, 3) }, () => pick(r, META_KEYS)))].map((k) => `${quoteOddly(r, k)}:${q(pick(r, ["pt", "", "1", "😀", "x\ny"]))}`).join(",")}}`;
     entries.splice(int(r, entries.length + 1), 0, [q("__metadata__"), meta]);
   }
   return { entries, data, ws };
@@ -390,82 +508,144 @@ const BAD_INTS = ["-1", "1.0", "1e0", "-0", '"2"', "null", "true", "01", "1e400"
 
 /** Header edits: each returns a short label. */
 const headerEdits: ((m: Model, r: Rng) => string)[] = [
-  (m, r) => { // an offset moved, swapped or replaced
-    const i = tensorIndex(m, r); if (i < 0) return "none";
+  (m, r) => {
+    // an offset moved, swapped or replaced
+    const i = tensorIndex(m, r);
+    if (i < 0) return "none";
     const kind = int(r, 4);
     m.entries[i]![1] = m.entries[i]![1].replace(/"data_offsets":\s*\[(\d+),(\d+)\]/, (_, b: string, e: string) => {
-      const B = Number(b), E = Number(e);
-      const pair = kind === 0 ? [B + pick(r, [-1, 1, 8]), E] : kind === 1 ? [B, E + pick(r, [-1, 1])] : kind === 2 ? [E, B] : [B, pick(r, HUGE)];
+      const B = Number(b),
+        E = Number(e);
+      const pair =
+        kind === 0 ? [B + pick(r, [-1, 1, 8]), E] : kind === 1 ? [B, E + pick(r, [-1, 1])] : kind === 2 ? [E, B] : [B, pick(r, HUGE)];
       return `"data_offsets":[${pair.join(",")}]`;
     });
     return "offset";
   },
-  (m, r) => { // offsets of two tensors swapped
-    const i = tensorIndex(m, r), j = tensorIndex(m, r); if (i < 0 || j < 0) return "none";
+  (m, r) => {
+    // offsets of two tensors swapped
+    const i = tensorIndex(m, r),
+      j = tensorIndex(m, r);
+    if (i < 0 || j < 0) return "none";
     const re = /"data_offsets":\s*\[[^\]]*\]/;
-    const a = re.exec(m.entries[i]![1])?.[0], b = re.exec(m.entries[j]![1])?.[0];
+    const a = re.exec(m.entries[i]![1])?.[0],
+      b = re.exec(m.entries[j]![1])?.[0];
     if (!a || !b) return "none";
     m.entries[i]![1] = m.entries[i]![1].replace(re, b);
     m.entries[j]![1] = m.entries[j]![1].replace(re, a);
     return "swap-offsets";
   },
-  (m, r) => { // another dtype, valid or not
-    const i = tensorIndex(m, r); if (i < 0) return "none";
+  (m, r) => {
+    // another dtype, valid or not
+    const i = tensorIndex(m, r);
+    if (i < 0) return "none";
     const d = r() < 0.7 ? q(pick(r, ALL_DTYPES)) : pick(r, ['"F8"', '"f32"', '""', "5", "null", '"F32 "', '"U128"', '"F\\u0033\\u0032"']);
     m.entries[i]![1] = m.entries[i]![1].replace(/"dtype":\s*"[^"]*"/, `"dtype":${d}`);
     return "dtype";
   },
-  (m, r) => { // a shape changed
-    const i = tensorIndex(m, r); if (i < 0) return "none";
+  (m, r) => {
+    // a shape changed
+    const i = tensorIndex(m, r);
+    if (i < 0) return "none";
     const s = pick(r, [
-      () => `[${pick(r, BAD_INTS)}]`, () => `[${pick(r, HUGE)},0]`, () => `[0,${pick(r, HUGE)}]`, () => `[${pick(r, HUGE)},${pick(r, HUGE)},0]`,
-      () => "[]", () => "[0]", () => `[${int(r, 9)},${int(r, 3)}]`, () => '"2"', () => "{}", () => "null", () => "[[1]]",
+      () => `[${pick(r, BAD_INTS)}]`,
+      () => `[${pick(r, HUGE)},0]`,
+      () => `[0,${pick(r, HUGE)}]`,
+      () => `[${pick(r, HUGE)},${pick(r, HUGE)},0]`,
+      () => "[]",
+      () => "[0]",
+      () => `[${int(r, 9)},${int(r, 3)}]`,
+      () => '"2"',
+      () => "{}",
+      () => "null",
+      () => "[[1]]",
     ])();
     m.entries[i]![1] = m.entries[i]![1].replace(/"shape":\s*\[[^\]]*\]/, `"shape":${s}`);
     return "shape";
   },
-  (m, r) => { // offsets of another length or type
-    const i = tensorIndex(m, r); if (i < 0) return "none";
+  (m, r) => {
+    // offsets of another length or type
+    const i = tensorIndex(m, r);
+    if (i < 0) return "none";
     const s = pick(r, ["[0]", "[0,0,0]", "[]", '["0","0"]', "[0.0,0]", "null", "{}", "[-0,0]", `[0,${pick(r, BAD_INTS)}]`]);
     m.entries[i]![1] = m.entries[i]![1].replace(/"data_offsets":\s*\[[^\]]*\]/, `"data_offsets":${s}`);
     return "offset-form";
   },
-  (m, r) => { // a duplicate tensor name (same entry or another value)
+  (m, r) => {
+    // a duplicate tensor name (same entry or another value)
     if (m.entries.length === 0) return "none";
     const e = pick(r, m.entries);
     const other = pick(r, m.entries);
     m.entries.splice(int(r, m.entries.length + 1), 0, [e[0], r() < 0.5 ? e[1] : other[1]]);
     return "duplicate-name";
   },
-  (m, r) => { // a field duplicated, removed, or an unknown one added
-    const i = tensorIndex(m, r); if (i < 0) return "none";
+  (m, r) => {
+    // a field duplicated, removed, or an unknown one added
+    const i = tensorIndex(m, r);
+    if (i < 0) return "none";
     const f = pick(r, ["dtype", "shape", "data_offsets"]);
     const kind = int(r, 3);
     const re = new RegExp(`"${f}":\\s*(\\[[^\\]]*\\]|"[^"]*")`);
     if (kind === 0) m.entries[i]![1] = m.entries[i]![1].replace(re, (x) => `${x},${x}`);
     else if (kind === 1) m.entries[i]![1] = m.entries[i]![1].replace(re, '"x":0').replace(/"x":0/, `"${f}x":0`);
-    else m.entries[i]![1] = m.entries[i]![1].replace(/^\{/, `{"extra":${pick(r, ['{"a":[1,2,{"b":null}]}', '"s"', "1e400", "1e308", "[]", '{"k":1,"k":2}', '"\\ud800"', "true"])},`);
+    else
+      m.entries[i]![1] = m.entries[i]![1].replace(
+        /^\{/,
+        `{"extra":${pick(r, ['{"a":[1,2,{"b":null}]}', '"s"', "1e400", "1e308", "[]", '{"k":1,"k":2}', '"\\ud800"', "true"])},`,
+      );
     return ["dup-field", "drop-field", "extra-field"][kind]!;
   },
-  (m, r) => { // a tensor entry that is not an object
-    const i = tensorIndex(m, r); if (i < 0) return "none";
+  (m, r) => {
+    // a tensor entry that is not an object
+    const i = tensorIndex(m, r);
+    if (i < 0) return "none";
     m.entries[i]![1] = pick(r, ['["F32",[1],[0,4]]', "null", '"F32"', "0", "[]", "{}"]);
     return "entry-form";
   },
-  (m, r) => { // metadata variants
-    const v = pick(r, ["null", "{}", '{"a":"b"}', '{"a":1}', '{"a":null}', '{"a":{"b":"c"}}', '{"a":["b"]}', '"text"', "[]", "0", "true", '{"__proto__":"x","constructor":"y"}', '{"a":"b","a":"c"}']);
+  (m, r) => {
+    // metadata variants
+    const v = pick(r, [
+      "null",
+      "{}",
+      '{"a":"b"}',
+      '{"a":1}',
+      '{"a":null}',
+      '{"a":{"b":"c"}}',
+      '{"a":["b"]}',
+      '"text"',
+      "[]",
+      "0",
+      "true",
+      '{"__proto__":"x","constructor":"y"}',
+      '{"a":"b","a":"c"}',
+    ]);
     const at = m.entries.findIndex(([k]) => k === q("__metadata__"));
     if (at >= 0 && r() < 0.7) m.entries[at]![1] = v;
     else m.entries.splice(int(r, m.entries.length + 1), 0, [q("__metadata__"), v]);
     return "metadata";
   },
-  (m, r) => { // a name the writer would escape differently, or cannot write
-    const i = tensorIndex(m, r); if (i < 0) return "none";
-    m.entries[i]![0] = pick(r, ['"\\ud800"', '"\\udc00x"', '"\\ud83d\\ude00"', '"a\u0001"', '"\\x41"', '"\\u00e9"', '"e\\u0301"', "'w'", "w", '"__metadata__"']);
+  (m, r) => {
+    // a name the writer would escape differently, or cannot write
+    const i = tensorIndex(m, r);
+    if (i < 0) return "none";
+    m.entries[i]![0] = pick(r, [
+      '"\\ud800"',
+      '"\\udc00x"',
+      '"\\ud83d\\ude00"',
+      '"a\u0001"',
+      '"\\x41"',
+      '"\\u00e9"',
+      '"e\\u0301"',
+      "'w'",
+      "w",
+      '"__metadata__"',
+    ]);
     return "name";
   },
-  (m, r) => { // nesting near serde_json's limit, inside an ignored field
-    const i = tensorIndex(m, r); if (i < 0) return "none";
+  (m, r) => {
+    // nesting near serde_json's limit, inside an ignored field
+    const i = tensorIndex(m, r);
+    if (i < 0) return "none";
     const depth = pick(r, [124, 125, 126, 127, 200]);
     m.entries[i]![1] = m.entries[i]![1].replace(/^\{/, `{"deep":${"[".repeat(depth)}${"]".repeat(depth)},`);
     return "deep";
@@ -479,22 +659,70 @@ function tensorIndex(m: Model, r: Rng): number {
 
 /** Byte-level edits of an assembled file. */
 const byteEdits: ((b: Uint8Array, r: Rng) => [Uint8Array, string])[] = [
-  (b, r) => { const c = b.slice(); if (c.length) c[int(r, c.length)] ^= 1 << int(r, 8); return [c, "bit-flip"]; },
-  (b, r) => { const c = b.slice(); const n = headerLen(c); if (n > 0 && 8 + n <= c.length) c[8 + int(r, n)] = int(r, 256); return [c, "header-byte"]; },
-  (b, r) => { const c = b.slice(); if (c.length < 8) return [c, "length-field"]; new DataView(c.buffer).setBigUint64(0, pick(r, [0n, 1n, 100_000_000n, 100_000_001n, 2n ** 64n - 1n, 2n ** 63n, BigInt(headerLen(c) + pick(r, [-8, -1, 1, 8]))]) & (2n ** 64n - 1n), true); return [c, "length-field"]; },
+  (b, r) => {
+    const c = b.slice();
+    if (c.length) c[int(r, c.length)] ^= 1 << int(r, 8);
+    return [c, "bit-flip"];
+  },
+  (b, r) => {
+    const c = b.slice();
+    const n = headerLen(c);
+    if (n > 0 && 8 + n <= c.length) c[8 + int(r, n)] = int(r, 256);
+    return [c, "header-byte"];
+  },
+  (b, r) => {
+    const c = b.slice();
+    if (c.length < 8) return [c, "length-field"];
+    new DataView(c.buffer).setBigUint64(
+      0,
+      pick(r, [0n, 1n, 100_000_000n, 100_000_001n, 2n ** 64n - 1n, 2n ** 63n, BigInt(headerLen(c) + pick(r, [-8, -1, 1, 8]))]) &
+        (2n ** 64n - 1n),
+      true,
+    );
+    return [c, "length-field"];
+  },
   (b, r) => [b.slice(0, int(r, b.length + 1)), "truncate"],
-  (b, r) => { const extra = Uint8Array.from({ length: 1 + int(r, 9) }, () => int(r, 256)); const c = new Uint8Array(b.length + extra.length); c.set(b); c.set(extra, b.length); return [c, "trailing-bytes"]; },
-  (b, r) => { // invalid UTF-8 or a BOM inside the header
-    const seq = pick(r, [[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xef, 0xbb, 0xbf], [0xc3, 0xa9]]);
+  (b, r) => {
+    const extra = Uint8Array.from({ length: 1 + int(r, 9) }, () => int(r, 256));
+    const c = new Uint8Array(b.length + extra.length);
+    c.set(b);
+    c.set(extra, b.length);
+    return [c, "trailing-bytes"];
+  },
+  (b, r) => {
+    // invalid UTF-8 or a BOM inside the header
+    const seq = pick(r, [
+      [0xff],
+      [0xc0, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+      [0xef, 0xbb, 0xbf],
+      [0xc3, 0xa9],
+    ]);
     return [spliceHeader(b, int(r, Math.max(1, headerLen(b))), seq, r() < 0.5), "utf8"];
   },
-  (b, r) => { // a header that is not an object, or whitespace/garbage around it
+  (b, r) => {
+    // a header that is not an object, or whitespace/garbage around it
     const n = headerLen(b);
     if (n < 0) return [b.slice(), "header-form"];
     const text = new TextDecoder().decode(b.subarray(8, 8 + n));
     const t = pick(r, [
-      () => "[]", () => '"x"', () => "1", () => "null", () => "{}", () => `  ${text}`, () => `\ufeff${text}`, () => `${text.trimEnd()}x`,
-      () => `${text.trimEnd()}\n\t\r `, () => `${text.trimEnd()},`, () => `${text.trimEnd()}}`, () => `[${text}]`, () => "{", () => "",
+      () => "[]",
+      () => '"x"',
+      () => "1",
+      () => "null",
+      () => "{}",
+      () => `  ${text}`,
+      () => `\ufeff${text}`,
+      () => `${text.trimEnd()}x`,
+      () => `${text.trimEnd()}\n\t\r `,
+      () => `${text.trimEnd()},`,
+      () => `${text.trimEnd()}}`,
+      () => `[${text}]`,
+      () => "{",
+      () => "",
     ])();
     const h = new TextEncoder().encode(t);
     const c = new Uint8Array(8 + h.length + b.length - 8 - n);
@@ -532,14 +760,22 @@ export function generate(seed: number, index: number): { bytes: Uint8Array; labe
   const kinds = Array.from({ length: edits }, () => (r() < 0.6 ? "h" : "b"));
   for (const k of kinds) if (k === "h") labels.push(pick(r, headerEdits)(m, r));
   let bytes = assemble(m, r);
-  for (const k of kinds) if (k === "b") { const [c, l] = pick(r, byteEdits)(bytes, r); bytes = c; labels.push(l); }
+  for (const k of kinds)
+    if (k === "b") {
+      const [c, l] = pick(r, byteEdits)(bytes, r);
+      bytes = c;
+      labels.push(l);
+    }
   return { bytes, label: labels.length ? labels.join("+") : "valid" };
 }
 
 // ---------------------------------------------------------------- the writer side
 
 /** A dict for encodeSafetensors: random names, dtypes, shapes (some only a bigint reader can count), metadata. */
-export function generateDict(seed: number, index: number): { tensors: Record<string, io.RawTensor>; metadata: Record<string, string> | null | undefined } {
+export function generateDict(
+  seed: number,
+  index: number,
+): { tensors: Record<string, io.RawTensor>; metadata: Record<string, string> | null | undefined } {
   const r = rngFor(seed ^ 0x5eed, index);
   const tensors: Record<string, io.RawTensor> = Object.create(null);
   const pool = [...NAMES, "__metadata__", "\ud800", "a\udc00", "😀".slice(0, 1)];
@@ -552,7 +788,17 @@ export function generateDict(seed: number, index: number): { tensors: Record<str
     tensors[r() < 0.9 ? pick(r, pool) : `t${int(r, 100)}`] = { dtype, shape, bytes: randomBytes(r, Math.max(0, len), dtype) };
   }
   const m = int(r, 4);
-  const metadata = m === 0 ? undefined : m === 1 ? null : Object.fromEntries(Array.from({ length: int(r, 3) }, () => [pick(r, [...META_KEYS, "\udfff"]), r() < 0.9 ? pick(r, ["pt", "", "😀"]) : (pick(r, [1, null, "\ud800"]) as string)]));
+  const metadata =
+    m === 0
+      ? undefined
+      : m === 1
+        ? null
+        : Object.fromEntries(
+            Array.from({ length: int(r, 3) }, () => [
+              pick(r, [...META_KEYS, "\udfff"]),
+              r() < 0.9 ? pick(r, ["pt", "", "😀"]) : (pick(r, [1, null, "\ud800"]) as string),
+            ]),
+          );
   return { tensors, metadata };
 }
 
@@ -569,7 +815,8 @@ function unwritable(d: ReturnType<typeof generateDict>): string | undefined {
     if (bits % 8n !== 0n) return "W5 not whole bytes (R6)";
     if (bits / 8n !== BigInt(t.bytes.length)) return "W6 byte length";
   }
-  for (const [k, v] of Object.entries(d.metadata ?? {})) if (typeof v !== "string" || !wellFormed(k) || !wellFormed(v)) return "W7 metadata not strings";
+  for (const [k, v] of Object.entries(d.metadata ?? {}))
+    if (typeof v !== "string" || !wellFormed(k) || !wellFormed(v)) return "W7 metadata not strings";
   return undefined;
 }
 
@@ -591,19 +838,36 @@ export function checkWriter(d: ReturnType<typeof generateDict>, lib: typeof io =
   if (JSON.stringify(v.tensors.map((t) => t.name).sort()) !== JSON.stringify(names)) return fail("round-trip-change", "written names");
   for (const t of v.tensors) {
     const want = d.tensors[t.name]!;
-    if (t.dtype !== want.dtype || t.shape.join() !== want.shape.join() || !bytesEqual(t.bytes, want.bytes)) return fail("round-trip-change", `written tensor ${JSON.stringify(t.name)}`);
+    if (t.dtype !== want.dtype || t.shape.join() !== want.shape.join() || !bytesEqual(t.bytes, want.bytes))
+      return fail("round-trip-change", `written tensor ${JSON.stringify(t.name)}`);
   }
-  if (JSON.stringify(v.metadata.slice().sort()) !== JSON.stringify(Object.entries(d.metadata ?? {}).sort())) return fail("round-trip-change", "written metadata");
+  if (JSON.stringify(v.metadata.slice().sort()) !== JSON.stringify(Object.entries(d.metadata ?? {}).sort()))
+    return fail("round-trip-change", "written metadata");
   return { cls: "ok-accepted" };
 }
 
 // ---------------------------------------------------------------- the check
 
-export const CLASSES = ["ok-accepted", "ok-refused", "ok-type-refused", "non-library-error", "silent-difference", "invalid-accepted", "valid-refused", "round-trip-change"] as const;
+export const CLASSES = [
+  "ok-accepted",
+  "ok-refused",
+  "ok-type-refused",
+  "non-library-error",
+  "silent-difference",
+  "invalid-accepted",
+  "valid-refused",
+  "round-trip-change",
+] as const;
 export type Outcome = { cls: (typeof CLASSES)[number]; detail?: string; rule?: string };
 
 const fail = (cls: Outcome["cls"], detail: string): Outcome => ({ cls, detail });
-export const FAILURE_CLASSES: readonly string[] = ["non-library-error", "silent-difference", "invalid-accepted", "valid-refused", "round-trip-change"];
+export const FAILURE_CLASSES: readonly string[] = [
+  "non-library-error",
+  "silent-difference",
+  "invalid-accepted",
+  "valid-refused",
+  "round-trip-change",
+];
 const libraryError = (e: unknown, op: string): string | undefined =>
   e instanceof TensorloomError && e.message.startsWith(`${op}: `) ? undefined : `${(e as Error)?.name}: ${(e as Error)?.message ?? e}`;
 
@@ -626,14 +890,18 @@ export function check(bytes: Uint8Array, lib: typeof io = io): Outcome {
   if (hugeDim) return fail("invalid-accepted", "T1: a dim above 2^53 - 1");
   // raw tensors and metadata as the oracle reads them
   const names = Object.keys(raw.tensors).sort();
-  if (JSON.stringify(names) !== JSON.stringify(verdict.tensors.map((t) => t.name).sort())) return fail("silent-difference", `names ${JSON.stringify(names)}`);
-  if (Object.getPrototypeOf(raw.tensors) !== null || Object.getPrototypeOf(raw.metadata) !== null) return fail("silent-difference", "records with a prototype");
+  if (JSON.stringify(names) !== JSON.stringify(verdict.tensors.map((t) => t.name).sort()))
+    return fail("silent-difference", `names ${JSON.stringify(names)}`);
+  if (Object.getPrototypeOf(raw.tensors) !== null || Object.getPrototypeOf(raw.metadata) !== null)
+    return fail("silent-difference", "records with a prototype");
   for (const t of verdict.tensors) {
     const got = raw.tensors[t.name]!;
-    if (got.dtype !== t.dtype || got.shape.join() !== t.shape.join() || !bytesEqual(got.bytes, t.bytes)) return fail("silent-difference", `tensor ${JSON.stringify(t.name)}`);
+    if (got.dtype !== t.dtype || got.shape.join() !== t.shape.join() || !bytesEqual(got.bytes, t.bytes))
+      return fail("silent-difference", `tensor ${JSON.stringify(t.name)}`);
   }
   const meta = Object.entries(raw.metadata).sort();
-  if (JSON.stringify(meta) !== JSON.stringify(verdict.metadata.slice().sort())) return fail("silent-difference", `metadata ${JSON.stringify(meta)}`);
+  if (JSON.stringify(meta) !== JSON.stringify(verdict.metadata.slice().sort()))
+    return fail("silent-difference", `metadata ${JSON.stringify(meta)}`);
   // raw round trip: decode(encode(decode(x))) is decode(x), and the layout is a fixed point
   let again: Uint8Array;
   try {
@@ -641,15 +909,21 @@ export function check(bytes: Uint8Array, lib: typeof io = io): Outcome {
     const back = lib.decodeSafetensors(again);
     if (JSON.stringify(Object.keys(back.tensors).sort()) !== JSON.stringify(names)) return fail("round-trip-change", "raw names");
     for (const k of names) {
-      const a = raw.tensors[k]!, b = back.tensors[k]!;
-      if (a.dtype !== b.dtype || a.shape.join() !== b.shape.join() || !bytesEqual(a.bytes, b.bytes)) return fail("round-trip-change", `raw tensor ${JSON.stringify(k)}`);
+      const a = raw.tensors[k]!,
+        b = back.tensors[k]!;
+      if (a.dtype !== b.dtype || a.shape.join() !== b.shape.join() || !bytesEqual(a.bytes, b.bytes))
+        return fail("round-trip-change", `raw tensor ${JSON.stringify(k)}`);
     }
     if (JSON.stringify(Object.entries(back.metadata).sort()) !== JSON.stringify(meta)) return fail("round-trip-change", "raw metadata");
-    if (!bytesEqual(lib.encodeSafetensors(back.tensors, back.metadata), again)) return fail("round-trip-change", "the layout is not a fixed point");
+    if (!bytesEqual(lib.encodeSafetensors(back.tensors, back.metadata), again))
+      return fail("round-trip-change", "the layout is not a fixed point");
     const written = judge(again);
     if (!written.ok) return fail("round-trip-change", `the re-encoded file is refused: ${written.rule}`);
   } catch (e) {
-    return fail(libraryError(e, "encodeSafetensors") ? "non-library-error" : "round-trip-change", `raw round trip: ${(e as Error).message}`);
+    return fail(
+      libraryError(e, "encodeSafetensors") ? "non-library-error" : "round-trip-change",
+      `raw round trip: ${(e as Error).message}`,
+    );
   }
   // the state dict: tensorloom's types, or a refusal the oracle expects
   const expected = verdict.tensors.map((t) => [t.name, expectedValues(t)] as const);
@@ -660,13 +934,21 @@ export function check(bytes: Uint8Array, lib: typeof io = io): Outcome {
   } catch (e) {
     const bad = libraryError(e, "decodeStateDict");
     if (bad) return fail("non-library-error", bad);
-    return refusal ? { cls: "ok-type-refused", rule: (refusal[1] as { refuse: string }).refuse } : fail("valid-refused", `state dict: ${(e as Error).message}`);
+    return refusal
+      ? { cls: "ok-type-refused", rule: (refusal[1] as { refuse: string }).refuse }
+      : fail("valid-refused", `state dict: ${(e as Error).message}`);
   }
-  if (refusal) return fail("invalid-accepted", `state dict: ${refusal[0]} should be refused (${(refusal[1] as { refuse: string }).refuse})`);
+  if (refusal)
+    return fail("invalid-accepted", `state dict: ${refusal[0]} should be refused (${(refusal[1] as { refuse: string }).refuse})`);
   for (const [name, x] of expected) {
     const t = sd[name];
     const want = x as { dtype: string; values: number[] };
-    if (!t || t.dtype !== want.dtype || t.storage.length !== want.values.length || !want.values.every((v, i) => sameBits(v, t.storage[i]!))) {
+    if (
+      !t ||
+      t.dtype !== want.dtype ||
+      t.storage.length !== want.values.length ||
+      !want.values.every((v, i) => sameBits(v, t.storage[i]!))
+    ) {
       return fail("silent-difference", `state dict tensor ${JSON.stringify(name)}`);
     }
   }
@@ -674,12 +956,17 @@ export function check(bytes: Uint8Array, lib: typeof io = io): Outcome {
   try {
     const back = lib.decodeStateDict(lib.encodeStateDict(sd));
     for (const [name] of expected) {
-      const a = sd[name]!, b = back[name];
-      if (!b || a.dtype !== b.dtype || a.shape.join() !== b.shape.join() || !bytesEqual(asBytes(a.storage), asBytes(b.storage))) return fail("round-trip-change", `state dict ${JSON.stringify(name)}`);
+      const a = sd[name]!,
+        b = back[name];
+      if (!b || a.dtype !== b.dtype || a.shape.join() !== b.shape.join() || !bytesEqual(asBytes(a.storage), asBytes(b.storage)))
+        return fail("round-trip-change", `state dict ${JSON.stringify(name)}`);
     }
     if (Object.keys(back).length !== expected.length) return fail("round-trip-change", "state dict names");
   } catch (e) {
-    return fail(libraryError(e, "encodeStateDict") && libraryError(e, "decodeStateDict") ? "non-library-error" : "round-trip-change", `state dict round trip: ${(e as Error).message}`);
+    return fail(
+      libraryError(e, "encodeStateDict") && libraryError(e, "decodeStateDict") ? "non-library-error" : "round-trip-change",
+      `state dict round trip: ${(e as Error).message}`,
+    );
   }
   return { cls: "ok-accepted" };
 }
@@ -723,7 +1010,8 @@ export function run(seed: number, from: number, to: number, onInput?: (i: number
       const w = checkWriter(generateDict(seed, i), lib);
       writer[w.cls]!++;
       if (w.rule) rules[w.rule] = (rules[w.rule] ?? 0) + 1;
-      if (FAILURE_CLASSES.includes(w.cls) && failures.length < 20) failures.push({ index: i, label: "writer", cls: w.cls, detail: w.detail ?? "" });
+      if (FAILURE_CLASSES.includes(w.cls) && failures.length < 20)
+        failures.push({ index: i, label: "writer", cls: w.cls, detail: w.detail ?? "" });
     }
   } finally {
     Error.stackTraceLimit = limit;
@@ -742,7 +1030,14 @@ export interface WatchedResult extends RunResult {
  * it. hangMs is far above any input's time (~1 ms), so a loaded machine does not count as a hang.
  */
 export async function runWatched(seed: number, from: number, count: number, hangMs: number): Promise<WatchedResult> {
-  const total: WatchedResult = { counts: Object.fromEntries(CLASSES.map((c) => [c, 0])), writer: Object.fromEntries(CLASSES.map((c) => [c, 0])), labels: {}, rules: {}, failures: [], hangs: [] };
+  const total: WatchedResult = {
+    counts: Object.fromEntries(CLASSES.map((c) => [c, 0])),
+    writer: Object.fromEntries(CLASSES.map((c) => [c, 0])),
+    labels: {},
+    rules: {},
+    failures: [],
+    hangs: [],
+  };
   const add = (into: Record<string, number>, more: Record<string, number>) => {
     for (const [k, v] of Object.entries(more)) into[k] = (into[k] ?? 0) + v;
   };
@@ -756,7 +1051,8 @@ export async function runWatched(seed: number, from: number, count: number, hang
       const at = new Int32Array(progress);
       at[0] = start - 1;
       const worker = new Worker(boot, { eval: true, workerData: { seed, from: start, to: end, progress } });
-      let last = at[0]!, since = Date.now();
+      let last = at[0]!,
+        since = Date.now();
       const watch = setInterval(() => {
         const now = Atomics.load(at, 0);
         if (now !== last) {

@@ -27,11 +27,22 @@ ThreadPool.prototype.run = function (this: ThreadPool, ...a: Parameters<typeof r
 const g = new tl.Generator(13);
 // 2 m n k >= the 6 MFLOP split threshold; several shapes so the split points vary
 const cases: (() => tl.Tensor)[] = [];
-for (const [m, k, n] of [[160, 160, 160], [96, 200, 176], [200, 128, 136]] as const) {
-  const a = tl.randn([m, k], { generator: g }), w = tl.randn([n, k], { generator: g }), b = tl.randn([n], { generator: g });
-  cases.push(() => tl.F.linear(a, w, b), () => tl.matmul(a, w.t()));
+for (const [m, k, n] of [
+  [160, 160, 160],
+  [96, 200, 176],
+  [200, 128, 136],
+] as const) {
+  const a = tl.randn([m, k], { generator: g }),
+    w = tl.randn([n, k], { generator: g }),
+    b = tl.randn([n], { generator: g });
+  cases.push(
+    () => tl.F.linear(a, w, b),
+    () => tl.matmul(a, w.t()),
+  );
 }
-const x = tl.randn([8, 8, 20, 20], { generator: g }), cw = tl.randn([16, 8, 3, 3], { generator: g }), cb = tl.randn([16], { generator: g });
+const x = tl.randn([8, 8, 20, 20], { generator: g }),
+  cw = tl.randn([16, 8, 3, 3], { generator: g }),
+  cb = tl.randn([16], { generator: g });
 cases.push(() => tl.F.conv2d(x, cw, cb, { padding: 1 }));
 
 tl.setBackend("reference");
@@ -50,7 +61,8 @@ tl.setNumThreads(2);
 
 function same(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
-  const x = new Int32Array(a.buffer, a.byteOffset, a.length), y = new Int32Array(b.buffer, b.byteOffset, b.length);
+  const x = new Int32Array(a.buffer, a.byteOffset, a.length),
+    y = new Int32Array(b.buffer, b.byteOffset, b.length);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }
@@ -87,12 +99,25 @@ const every = Number(env.STRESS_INJECT ?? 4);
 if (every > 0) {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   const realWait = Atomics.wait;
-  const nap = (odds: number): void => { if (Math.random() * odds < 1) realWait(sleeper, 0, 0, 0.2 + Math.random() * 1.8); };
+  const nap = (odds: number): void => {
+    if (Math.random() * odds < 1) realWait(sleeper, 0, 0, 0.2 + Math.random() * 1.8);
+  };
   const At = Atomics as unknown as Record<string, (...a: unknown[]) => unknown>;
   const { notify, add, store } = At;
-  At.notify = (...a: unknown[]) => { nap(every); return notify!(...a); };
-  At.add = (...a: unknown[]) => { const r = add!(...a); nap(4 * every); return r; };
-  At.store = (...a: unknown[]) => { const r = store!(...a); nap(4 * every); return r; };
+  At.notify = (...a: unknown[]) => {
+    nap(every);
+    return notify!(...a);
+  };
+  At.add = (...a: unknown[]) => {
+    const r = add!(...a);
+    nap(4 * every);
+    return r;
+  };
+  At.store = (...a: unknown[]) => {
+    const r = store!(...a);
+    nap(4 * every);
+    return r;
+  };
 }
 
 process.stdout.write("ready\n");
@@ -100,7 +125,8 @@ process.stdin.once("data", async () => {
   process.stdin.pause();
   setPriority(Number(env.STRESS_NICE ?? 15));
   const t0 = performance.now();
-  let reported = 0, reportedAt = t0;
+  let reported = 0,
+    reportedAt = t0;
   for (let i = 0, t = t0; t - t0 < maxSeconds * 1000; i++, t = performance.now()) {
     if (i % 32 === 0) {
       const c = (i / 32) % cases.length;

@@ -33,7 +33,11 @@ if (process.argv[2] === "--worker") {
 } else {
   const seen = new Map<string, { reason: string; where: Set<string> }>();
   for (const [config, env] of Object.entries(CONFIGS)) {
-    const r = spawnSync(process.execPath, ["--import", "tsx", self, "--worker"], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 28 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", self, "--worker"], {
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+    });
     if (r.status !== 0) throw new Error(`${config}: worker failed\n${r.stderr}`);
     const failures = JSON.parse(r.stdout) as [string, string, string][];
     for (const [id, dtype, why] of failures) {
@@ -53,7 +57,11 @@ if (process.argv[2] === "--worker") {
   // an entry already listed keeps its hand-written reason
   const before = new Map((JSON.parse(readFileSync(out, "utf8")).failures as { id: string; reason: string }[]).map((e) => [e.id, e.reason]));
   for (const e of entries) e.reason = before.get(e.id) ?? e.reason;
-  const comment = "Cases of test/fixtures/differential that fail today (test/differential/differential.test.ts). Remove an entry when its fix lands: the test fails while a listed case passes.";
-  writeFileSync(out, `{\n  "comment": ${JSON.stringify(comment)},\n  "failures": [\n${entries.map((e) => `    ${JSON.stringify(e)}`).join(",\n")}\n  ]\n}\n`);
+  const comment =
+    "Cases of test/fixtures/differential that fail today (test/differential/differential.test.ts). Remove an entry when its fix lands: the test fails while a listed case passes.";
+  writeFileSync(
+    out,
+    `{\n  "comment": ${JSON.stringify(comment)},\n  "failures": [\n${entries.map((e) => `    ${JSON.stringify(e)}`).join(",\n")}\n  ]\n}\n`,
+  );
   console.log(`${entries.length} known failures written to ${out}`);
 }

@@ -20,14 +20,25 @@ const p = ui.range({ label: "padding P", min: 0, max: 3, value: d.padding, id: "
 const dil = ui.range({ label: "dilation D", min: 1, max: 3, value: d.dilation, id: "dilation" });
 
 function setup(): SlidingKernelSetup {
-  return { height: h.value, width: w.value, kernelSize: k.value, kernel: kind.value, stride: s.value, padding: p.value, dilation: dil.value, seed: d.seed };
+  return {
+    height: h.value,
+    width: w.value,
+    kernelSize: k.value,
+    kernel: kind.value,
+    stride: s.value,
+    padding: p.value,
+    dilation: dil.value,
+    seed: d.seed,
+  };
 }
 
 const page = stepThrough<SlidingKernel>({
   compute: () => slidingKernel(setup()),
   count: (r) => r.cells.length,
   draw,
-  clear: () => { for (const id of ["grids", "cell-sum", "formula", "unused"]) show($(id)); },
+  clear: () => {
+    for (const id of ["grids", "cell-sum", "formula", "unused"]) show($(id));
+  },
 });
 
 /** Draws the grids with output cell `at` current, its sum of products, and the size formula. */
@@ -37,19 +48,26 @@ function draw(r: SlidingKernel, at: number): void {
   const ow = r.cols.out;
   // tap positions in padded coordinates
   const window = windowKeys(cell, P);
-  const padded = Array.from({ length: r.rows.n + 2 * P }, (_, i) => Array.from({ length: r.cols.n + 2 * P }, (_, j) => r.input[i - P]?.[j - P] ?? 0));
-  const unusedRows = new Set(r.rows.unused), unusedCols = new Set(r.cols.unused);
+  const padded = Array.from({ length: r.rows.n + 2 * P }, (_, i) =>
+    Array.from({ length: r.cols.n + 2 * P }, (_, j) => r.input[i - P]?.[j - P] ?? 0),
+  );
+  const unusedRows = new Set(r.rows.unused),
+    unusedCols = new Set(r.cols.unused);
   const input = grid(padded, {
     id: "input-grid",
     caption: `input ${r.rows.n} × ${r.cols.n}` + (P ? `, padded to ${r.rows.n + 2 * P} × ${r.cols.n + 2 * P}` : ""),
     cellClass: (i, j) => {
       if (window.has(`${i},${j}`)) return "win";
-      const ri = i - P, cj = j - P;
+      const ri = i - P,
+        cj = j - P;
       if (ri < 0 || cj < 0 || ri >= r.rows.n || cj >= r.cols.n) return "pad";
       return unusedRows.has(ri) || unusedCols.has(cj) ? "unused" : "";
     },
   });
-  const kernel = grid(r.kernel, { id: "kernel-grid", caption: `${r.rows.k} × ${r.cols.k}` + (r.rows.d > 1 ? `, taps ${r.rows.d} apart` : "") });
+  const kernel = grid(r.kernel, {
+    id: "kernel-grid",
+    caption: `${r.rows.k} × ${r.cols.k}` + (r.rows.d > 1 ? `, taps ${r.rows.d} apart` : ""),
+  });
   const output = grid(r.output, {
     id: "output-grid",
     caption: `${r.rows.out} × ${ow}`,

@@ -18,7 +18,16 @@ export interface SlidingKernelSetup {
   seed: number;
 }
 
-export const DEFAULT_SETUP: SlidingKernelSetup = { height: 6, width: 6, kernelSize: 3, kernel: "edge", stride: 1, padding: 0, dilation: 1, seed: 1 };
+export const DEFAULT_SETUP: SlidingKernelSetup = {
+  height: 6,
+  width: 6,
+  kernelSize: 3,
+  kernel: "edge",
+  stride: 1,
+  padding: 0,
+  dilation: 1,
+  seed: 1,
+};
 
 export interface SlidingKernel {
   input: number[][];
@@ -37,13 +46,20 @@ export function slidingKernel(s: SlidingKernelSetup): SlidingKernel {
 }
 
 /** One 2-D input and square kernel convolved and explained (the page's numbers for any values). */
-export function explainSliding(input: number[][], kernel: number[][], o: { stride: number; padding: number; dilation: number }): SlidingKernel {
-  const H = input.length, W = input[0]!.length, k = kernel.length;
+export function explainSliding(
+  input: number[][],
+  kernel: number[][],
+  o: { stride: number; padding: number; dilation: number },
+): SlidingKernel {
+  const H = input.length,
+    W = input[0]!.length,
+    k = kernel.length;
   // the formulas first: tl.convOutputSize words the error when the kernel does not fit
   const rows = axisFormula("H", H, k, o.stride, o.padding, o.dilation);
   const cols = axisFormula("W", W, k, o.stride, o.padding, o.dilation);
   // unbatched [C=1, H, W] input and a [C_out=1, C_in=1, FH, FW] weight
-  const x = tl.tensor([input], { dtype: "float64" }), w = tl.tensor([[kernel]], { dtype: "float64" });
+  const x = tl.tensor([input], { dtype: "float64" }),
+    w = tl.tensor([[kernel]], { dtype: "float64" });
   const e = tl.explain.conv(x, w, { stride: o.stride, padding: o.padding, dilation: o.dilation });
   return { input, kernel, output: rows2d(e.output.reshape([rows.out, cols.out])), cells: e.cells, rows, cols };
 }

@@ -21,7 +21,8 @@ export interface CrossVsTrue {
 }
 
 export function crossVsTrue(input: number[][], kernel: number[][]): CrossVsTrue {
-  const x = tl.tensor(input, { dtype: "float64" }), w = tl.tensor(kernel, { dtype: "float64" });
+  const x = tl.tensor(input, { dtype: "float64" }),
+    w = tl.tensor(kernel, { dtype: "float64" });
   // true convolution reads the kernel back to front on every axis: W[FH−1−a, FW−1−b]
   const flipped = tl.flip(w, [0, 1]);
   const side = (k: tl.Tensor, signal: tl.Tensor): Side => {
@@ -42,4 +43,5 @@ export function pageKernel(name: KernelName, k: number): number[][] {
 }
 
 /** What the page computes for its controls: a seeded n × n input and the chosen k × k kernel. */
-export const crossPage = (n: number, kernel: KernelName, k: number): CrossVsTrue => crossVsTrue(rows2d(sampleTensor([n, n], 2)), pageKernel(kernel, k));
+export const crossPage = (n: number, kernel: KernelName, k: number): CrossVsTrue =>
+  crossVsTrue(rows2d(sampleTensor([n, n], 2)), pageKernel(kernel, k));

@@ -46,7 +46,8 @@ export function explainDims(x: tl.Tensor, w: tl.Tensor, stride: number): ConvDim
   const names = AXES[nd];
   const axes = names.map((a, i) => axisFormula(a, x.shape[i]!, w.shape[i]!, stride, 0, 1));
   // batch N = 1 and one channel in and out: [1, 1, ...spatial]
-  const x5 = x.reshape([1, 1, ...x.shape]), w5 = w.reshape([1, 1, ...w.shape]);
+  const x5 = x.reshape([1, 1, ...x.shape]),
+    w5 = w.reshape([1, 1, ...w.shape]);
   const e = tl.explain.conv(x5, w5, { stride });
   const shape = (t: readonly number[]): string => `[${t.join(", ")}]`;
   const call = `${FN[nd]}(input ${shape(x5.shape)}, weight ${shape(w5.shape)}, { stride: ${stride} }) → ${shape(e.outputShape)}   (N, C, ${names.join(", ")})`;

@@ -7,7 +7,16 @@ import { byId, controlBar, el, startPage, stepThrough } from "../../shared/ui.js
 
 const $ = byId;
 const ui = controlBar(() => page.update());
-const dims = ui.select<"1" | "2" | "3">({ label: "dimensions", options: [["1", "1-D (a sequence)"], ["2", "2-D (an image)"], ["3", "3-D (a volume)"]], value: "2", id: "dims" });
+const dims = ui.select<"1" | "2" | "3">({
+  label: "dimensions",
+  options: [
+    ["1", "1-D (a sequence)"],
+    ["2", "2-D (an image)"],
+    ["3", "3-D (a volume)"],
+  ],
+  value: "2",
+  id: "dims",
+});
 const n = ui.range({ label: "input size per axis", min: 3, max: 8, value: 5, id: "size" });
 const k = ui.range({ label: "kernel size per axis", min: 1, max: 3, value: 2, id: "kernel-size" });
 const s = ui.range({ label: "stride S", min: 1, max: 3, value: 1, id: "stride" });
@@ -24,12 +33,23 @@ const page = stepThrough<ConvDimensions>({
 });
 
 /** Slices as grids; mark(slice, i, j) gives each cell's class. */
-function slicesView(values: number[][][], axisName: string, mark: (z: number, i: number, j: number) => string, text?: (v: number, z: number, i: number, j: number) => string): HTMLElement {
-  return el("div", { class: "row" }, ...values.map((sl, z) => grid(sl, {
-    caption: values.length > 1 ? `${axisName} = ${z}` : "",
-    cellClass: (i, j) => mark(z, i, j),
-    ...(text ? { text: (v: number, i: number, j: number) => text(v, z, i, j) } : {}),
-  })));
+function slicesView(
+  values: number[][][],
+  axisName: string,
+  mark: (z: number, i: number, j: number) => string,
+  text?: (v: number, z: number, i: number, j: number) => string,
+): HTMLElement {
+  return el(
+    "div",
+    { class: "row" },
+    ...values.map((sl, z) =>
+      grid(sl, {
+        caption: values.length > 1 ? `${axisName} = ${z}` : "",
+        cellClass: (i, j) => mark(z, i, j),
+        ...(text ? { text: (v: number, i: number, j: number) => text(v, z, i, j) } : {}),
+      }),
+    ),
+  );
 }
 
 function draw(r: ConvDimensions, at: number): void {
@@ -40,11 +60,30 @@ function draw(r: ConvDimensions, at: number): void {
   const outShape = [r.output.length, r.output[0]!.length, r.output[0]![0]!.length];
   const order = (z: number, i: number, j: number): number => (z * outShape[1]! + i) * outShape[2]! + j;
   show($("call"), r.call);
-  show($("tensors"),
-    panel("Input", slicesView(r.input, "depth", (z, i, j) => (win.has([z, i, j].join()) ? "win" : ""))),
-    panel("Kernel", slicesView(r.kernel, "depth", () => "")),
-    panel("Output", slicesView(r.output, "depth", (z, i, j) => ([z, i, j].join() === cur ? "cur" : ""), (v, z, i, j) => (order(z, i, j) <= at ? num(v) : "·"))));
-  show($("cell-sum"), `Y[${cell.index.slice(2).join(", ")}] = ${productsText(cell.taps)}\n        = ${num(cell.sum)}   (${cell.taps.length} taps: ${r.axes.map((a) => a.k).join(" × ")})`);
+  show(
+    $("tensors"),
+    panel(
+      "Input",
+      slicesView(r.input, "depth", (z, i, j) => (win.has([z, i, j].join()) ? "win" : "")),
+    ),
+    panel(
+      "Kernel",
+      slicesView(r.kernel, "depth", () => ""),
+    ),
+    panel(
+      "Output",
+      slicesView(
+        r.output,
+        "depth",
+        (z, i, j) => ([z, i, j].join() === cur ? "cur" : ""),
+        (v, z, i, j) => (order(z, i, j) <= at ? num(v) : "·"),
+      ),
+    ),
+  );
+  show(
+    $("cell-sum"),
+    `Y[${cell.index.slice(2).join(", ")}] = ${productsText(cell.taps)}\n        = ${num(cell.sum)}   (${cell.taps.length} taps: ${r.axes.map((a) => a.k).join(" × ")})`,
+  );
   show($("formula"), r.axes.map((a) => a.text).join("\n"));
 }
 

@@ -36,7 +36,10 @@ export function multiChannel(s: ChannelsSetup): MultiChannel {
 export function explainChannels(x: tl.Tensor, w: tl.Tensor, b: tl.Tensor): MultiChannel {
   const e = tl.explain.conv(x, w, { bias: b });
   return {
-    input: x.toArray() as number[][][], weight: w.toArray() as number[][][][], bias: b.toArray() as number[], output: e.output.toArray() as number[][][],
+    input: x.toArray() as number[][][],
+    weight: w.toArray() as number[][][][],
+    bias: b.toArray() as number[],
+    output: e.output.toArray() as number[][][],
     shapes: { input: [...x.shape], weight: [...w.shape], bias: [...b.shape], output: e.outputShape },
     cells: e.cells,
   };

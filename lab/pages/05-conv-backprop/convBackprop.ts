@@ -32,12 +32,16 @@ export interface ConvBackprop {
 
 export function convBackprop(input: number[][], kernel: number[][], dy: number[][], padding: number): ConvBackprop {
   const k = kernel.length;
-  if (padding > k - 1) throw new tl.ValueError(`convBackprop: padding ${padding} is more than FH − 1 = ${k - 1}; the input gradient's convolution would need negative padding.`);
+  if (padding > k - 1)
+    throw new tl.ValueError(
+      `convBackprop: padding ${padding} is more than FH − 1 = ${k - 1}; the input gradient's convolution would need negative padding.`,
+    );
   const x = tl.tensor([[input]], { dtype: "float64", requiresGrad: true });
   const w = tl.tensor([[kernel]], { dtype: "float64", requiresGrad: true });
   const y = tl.F.conv2d(x, w, null, { padding });
   const g = tl.tensor([[dy]], { dtype: "float64" });
-  if (y.shape.join() !== g.shape.join()) throw new tl.ShapeError(`convBackprop: dY is ${g.shape.slice(2).join(" × ")} but Y is ${y.shape.slice(2).join(" × ")}.`);
+  if (y.shape.join() !== g.shape.join())
+    throw new tl.ShapeError(`convBackprop: dY is ${g.shape.slice(2).join(" × ")} but Y is ${y.shape.slice(2).join(" × ")}.`);
   y.backward(g);
   const flipped = tl.flip(w.detach(), [2, 3]);
   const fullPadding = k - 1 - padding;
@@ -46,10 +50,23 @@ export function convBackprop(input: number[][], kernel: number[][], dy: number[]
   const dwAsConv = tl.explain.conv(x.detach().squeeze(0), g, { padding });
   const explained = tl.explain.convInputGrad(x.detach().squeeze(0), w.detach(), g.squeeze(0), { padding });
   return {
-    input, kernel, flipped: rows2d(flipped.reshape([k, k])), output: rows2d(y.detach().reshape(y.shape.slice(2))), dy,
-    dx: rows2d(x.grad!.reshape([input.length, input[0]!.length])), dw: rows2d(w.grad!.reshape([k, k])),
-    dyPadded: rows2d(tl.pad(g, [fullPadding, fullPadding, fullPadding, fullPadding]).reshape([dy.length + 2 * fullPadding, dy[0]!.length + 2 * fullPadding])),
-    fullPadding, dxAsConv, dwAsConv: rows2d(dwAsConv.output.reshape([k, k])), dwCells: dwAsConv.cells, dxExplained: explained.cells.map((c) => c.sum),
+    input,
+    kernel,
+    flipped: rows2d(flipped.reshape([k, k])),
+    output: rows2d(y.detach().reshape(y.shape.slice(2))),
+    dy,
+    dx: rows2d(x.grad!.reshape([input.length, input[0]!.length])),
+    dw: rows2d(w.grad!.reshape([k, k])),
+    dyPadded: rows2d(
+      tl
+        .pad(g, [fullPadding, fullPadding, fullPadding, fullPadding])
+        .reshape([dy.length + 2 * fullPadding, dy[0]!.length + 2 * fullPadding]),
+    ),
+    fullPadding,
+    dxAsConv,
+    dwAsConv: rows2d(dwAsConv.output.reshape([k, k])),
+    dwCells: dwAsConv.cells,
+    dxExplained: explained.cells.map((c) => c.sum),
   };
 }
 

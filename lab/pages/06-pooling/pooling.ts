@@ -34,17 +34,27 @@ export interface Pooling {
  * Pools `input` and backpropagates dY: given, all ones, or "sequence" (1, 2, 3... row by row,
  * distinct values whose routing a learner can trace).
  */
-export function pooling(input: number[][], dyGiven: number[][] | "ones" | "sequence", o: { mode: PoolMode; kernelSize: number; stride: number; padding: number }): Pooling {
-  const H = input.length, W = input[0]!.length;
+export function pooling(
+  input: number[][],
+  dyGiven: number[][] | "ones" | "sequence",
+  o: { mode: PoolMode; kernelSize: number; stride: number; padding: number },
+): Pooling {
+  const H = input.length,
+    W = input[0]!.length;
   const rows = axisFormula("H", H, o.kernelSize, o.stride, o.padding, 1);
   const cols = axisFormula("W", W, o.kernelSize, o.stride, o.padding, 1);
   const x = tl.tensor([[input]], { dtype: "float64", requiresGrad: true });
   const opts = { kernelSize: o.kernelSize, stride: o.stride, padding: o.padding };
-  let y: tl.Tensor, idx: tl.Tensor | null = null;
+  let y: tl.Tensor,
+    idx: tl.Tensor | null = null;
   if (o.mode === "max") [y, idx] = tl.F.maxPool2d(x, { ...opts, returnIndices: true });
   else y = tl.F.avgPool2d(x, opts);
-  const dy = dyGiven === "ones" ? rows2d(tl.onesLike(y).reshape([rows.out, cols.out]))
-    : dyGiven === "sequence" ? Array.from({ length: rows.out }, (_, i) => Array.from({ length: cols.out }, (_, j) => i * cols.out + j + 1)) : dyGiven;
+  const dy =
+    dyGiven === "ones"
+      ? rows2d(tl.onesLike(y).reshape([rows.out, cols.out]))
+      : dyGiven === "sequence"
+        ? Array.from({ length: rows.out }, (_, i) => Array.from({ length: cols.out }, (_, j) => i * cols.out + j + 1))
+        : dyGiven;
   y.backward(tl.tensor([[dy]], { dtype: "float64" }));
   const out = rows2d(y.detach().reshape([rows.out, cols.out]));
   const flat = idx ? (idx.toArray() as number[][][][])[0]![0]! : null;
@@ -54,7 +64,8 @@ export function pooling(input: number[][], dyGiven: number[][] | "ones" | "seque
       const cells: [number, number][] = [];
       for (let a = 0; a < o.kernelSize; a++) {
         for (let b = 0; b < o.kernelSize; b++) {
-          const r = i * o.stride - o.padding + a, c = j * o.stride - o.padding + b;
+          const r = i * o.stride - o.padding + a,
+            c = j * o.stride - o.padding + b;
           if (r >= 0 && r < H && c >= 0 && c < W) cells.push([r, c]);
         }
       }
@@ -66,4 +77,5 @@ export function pooling(input: number[][], dyGiven: number[][] | "ones" | "seque
 }
 
 /** What the page computes for its controls: a seeded size × size input and the "sequence" dY. */
-export const poolingPage = (size: number, o: { mode: PoolMode; kernelSize: number; stride: number; padding: number }): Pooling => pooling(rows2d(sampleTensor([size, size], 11)), "sequence", o);
+export const poolingPage = (size: number, o: { mode: PoolMode; kernelSize: number; stride: number; padding: number }): Pooling =>
+  pooling(rows2d(sampleTensor([size, size], 11)), "sequence", o);

@@ -9,7 +9,11 @@ import { type DigitsReport, labelColumn, modelFrom, plainState, predict, readDig
 const csv = readFileSync(new URL("../../../data/digits.csv", import.meta.url), "utf8");
 // the first 900 digits keep the run short on the reference backend too (the page trains on all 1797)
 const ROWS = 900;
-const head = csv.split("\n").slice(0, ROWS + 1).join("\n") + "\n";
+const head =
+  csv
+    .split("\n")
+    .slice(0, ROWS + 1)
+    .join("\n") + "\n";
 const EPOCHS = 4;
 // the kernels are checked on every backend elsewhere; this trains the page's pipeline once (wasm)
 const once = { skip: !RUN_ONCE && "trains once, in the wasm configuration" };
@@ -18,7 +22,11 @@ describe("lab page 7: digits CNN", () => {
   it("trains to at least 85% test accuracy on 900 digits in 4 epochs, reporting weights every epoch", once, async () => {
     const reports: DigitsReport[] = [];
     let batches = 0;
-    const ctx = { signal: new AbortController().signal, report: (r: DigitsReport) => void reports.push(r), progressCallback: () => ({ onBatchEnd: () => void batches++ }) };
+    const ctx = {
+      signal: new AbortController().signal,
+      report: (r: DigitsReport) => void reports.push(r),
+      progressCallback: () => ({ onBatchEnd: () => void batches++ }),
+    };
     const sd = await trainForPage(ctx, { csv: head, label: "label", epochs: EPOCHS, seed: 1 });
     const setup = reports[0]!;
     assert.deepEqual(setup, { kind: "setup", side: 8, classes: 10, images: ROWS, scale: 16 });
@@ -27,8 +35,15 @@ describe("lab page 7: digits CNN", () => {
     // 20% held out: 720 training images in batches of 64
     assert.equal(batches, EPOCHS * Math.ceil(720 / 64));
     const done = reports.at(-1)!;
-    assert.ok(done.kind === "done" && done.testAccuracy >= 0.85, `test accuracy ${done.kind === "done" ? done.testAccuracy : "?"} after ${EPOCHS} epochs`);
-    assert.equal(done.kind === "done" && done.confusion.flat().reduce((a, b) => a + b, 0), 180, "the confusion matrix counts every test image");
+    assert.ok(
+      done.kind === "done" && done.testAccuracy >= 0.85,
+      `test accuracy ${done.kind === "done" ? done.testAccuracy : "?"} after ${EPOCHS} epochs`,
+    );
+    assert.equal(
+      done.kind === "done" && done.confusion.flat().reduce((a, b) => a + b, 0),
+      180,
+      "the confusion matrix counts every test image",
+    );
     // the last epoch's reported weights are the returned state dict
     const last = epochs.at(-1)!;
     assert.ok(last.kind === "epoch");
@@ -50,8 +65,15 @@ describe("lab page 7: digits CNN", () => {
     const abort = new AbortController();
     let batches = 0;
     // 720 training images: 12 batches an epoch; cancel after the third
-    const progressCallback = () => ({ onBatchEnd: () => { if (++batches === 3) abort.abort(); } });
-    const sd = await trainForPage({ signal: abort.signal, report: (r) => void reports.push(r), progressCallback }, { csv: head, label: "label", epochs: 5, seed: 1 });
+    const progressCallback = () => ({
+      onBatchEnd: () => {
+        if (++batches === 3) abort.abort();
+      },
+    });
+    const sd = await trainForPage(
+      { signal: abort.signal, report: (r) => void reports.push(r), progressCallback },
+      { csv: head, label: "label", epochs: 5, seed: 1 },
+    );
     assert.equal(batches, 3, "no batch after the cancel");
     assert.equal(reports.filter((r) => r.kind === "epoch").length, 0, "the unfinished epoch is not reported");
     assert.equal(reports.at(-1)!.kind, "done");
@@ -66,7 +88,11 @@ describe("lab page 7: digits CNN", () => {
     assert.equal(p.filters.length, 16);
     assert.deepEqual([p.filters[0]!.length, p.filters[0]![0]!.length], [3, 3]);
     assert.equal(p.featureMaps.length, 16);
-    const want = tl.F.conv2d(x.narrow(0, 0, 1), model.conv1.weight, model.conv1.bias, { padding: 1 }).relu().select(0, 0).select(0, 3).toArray();
+    const want = tl.F.conv2d(x.narrow(0, 0, 1), model.conv1.weight, model.conv1.bias, { padding: 1 })
+      .relu()
+      .select(0, 0)
+      .select(0, 3)
+      .toArray();
     assert.deepEqual(p.featureMaps[3], want);
   });
 

@@ -29,7 +29,11 @@ export type DigitsReport =
 
 /** The label column: "label" when the CSV has one, else the last column. */
 export function labelColumn(csv: string): string {
-  const header = csv.slice(0, csv.indexOf("\n")).trim().split(",").map((s) => s.trim().replace(/^"|"$/g, ""));
+  const header = csv
+    .slice(0, csv.indexOf("\n"))
+    .trim()
+    .split(",")
+    .map((s) => s.trim().replace(/^"|"$/g, ""));
   return header.includes("label") ? "label" : header.at(-1)!;
 }
 
@@ -40,7 +44,8 @@ export function readDigits(csv: string, label = labelColumn(csv)): ReturnType<ty
 
 export function plainState(model: tl.nn.Module): PlainState {
   const out: PlainState = {};
-  for (const [k, t] of Object.entries(model.stateDict())) out[k] = { shape: [...t.shape], data: Float32Array.from(t.storage as Float32Array) };
+  for (const [k, t] of Object.entries(model.stateDict()))
+    out[k] = { shape: [...t.shape], data: Float32Array.from(t.storage as Float32Array) };
   return out;
 }
 
@@ -62,12 +67,25 @@ export async function trainForPage(ctx: tl.train.TrainingContext<DigitsReport>, 
   const { side, classes, scale, x } = digitsTensors(df, config.label);
   ctx.report({ kind: "setup", side, classes, images: x.shape[0]!, scale });
   const result = await trainDigits(df, {
-    label: config.label, epochs: config.epochs, seed: config.seed, signal: ctx.signal,
-    callbacks: [ctx.progressCallback(), {
-      onEpochEnd: (log, fit) => {
-        ctx.report({ kind: "epoch", epoch: log.epoch, trainLoss: log.trainLoss, valLoss: log.valLoss ?? NaN, accuracy: log.metrics.accuracy ?? NaN, state: plainState(fit.model) });
+    label: config.label,
+    epochs: config.epochs,
+    seed: config.seed,
+    signal: ctx.signal,
+    callbacks: [
+      ctx.progressCallback(),
+      {
+        onEpochEnd: (log, fit) => {
+          ctx.report({
+            kind: "epoch",
+            epoch: log.epoch,
+            trainLoss: log.trainLoss,
+            valLoss: log.valLoss ?? NaN,
+            accuracy: log.metrics.accuracy ?? NaN,
+            state: plainState(fit.model),
+          });
+        },
       },
-    }],
+    ],
   });
   ctx.report({ kind: "done", testAccuracy: result.testAccuracy, confusion: result.confusion });
   return result.model.stateDict();

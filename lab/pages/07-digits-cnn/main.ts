@@ -19,8 +19,21 @@ let images: ReturnType<typeof readDigits> | undefined;
 let model: DigitsCnn | undefined;
 let job: tl.train.TrainingJob<DigitsReport> | undefined;
 
-const loss = tl.report.lineChartView($("loss"), { title: "loss", xLabel: "epoch", width: 360, height: 220, legend: "bottom", series: [{ name: "train (per batch)" }, { name: "test (per epoch)", dash: "5 3" }] });
-const filters = tl.report.imageGridView($("filters"), { title: "conv1's 16 filters (3 × 3)", pixel: 12, perRow: 8, colormap: "diverging", scaling: "shared" });
+const loss = tl.report.lineChartView($("loss"), {
+  title: "loss",
+  xLabel: "epoch",
+  width: 360,
+  height: 220,
+  legend: "bottom",
+  series: [{ name: "train (per batch)" }, { name: "test (per epoch)", dash: "5 3" }],
+});
+const filters = tl.report.imageGridView($("filters"), {
+  title: "conv1's 16 filters (3 × 3)",
+  pixel: 12,
+  perRow: 8,
+  colormap: "diverging",
+  scaling: "shared",
+});
 const maps = tl.report.imageGridView($("maps"), { title: "their feature maps on your digit (relu(conv1))", pixel: 5, perRow: 8 });
 // no fixed labels: a dropped CSV may have any number of classes, and update() sizes the matrix
 const confusion = tl.report.confusionMatrixView($("confusion"), { title: "test images: true (rows) vs predicted" });
@@ -46,37 +59,56 @@ function refresh(): void {
   if (!model) return;
   const p = predict(model, drawnImage(model.side));
   const bars = $("prediction");
-  bars.replaceChildren(...p.probabilities.flatMap((v, k) => [
-    el("span", k === p.predicted ? { class: "top" } : {}, String(k)),
-    el("div", { class: "bar", style: `width:${(100 * v).toFixed(1)}%` }),
-    el("span", k === p.predicted ? { class: "top" } : {}, `${(100 * v).toFixed(1)}%`),
-  ]));
+  bars.replaceChildren(
+    ...p.probabilities.flatMap((v, k) => [
+      el("span", k === p.predicted ? { class: "top" } : {}, String(k)),
+      el("div", { class: "bar", style: `width:${(100 * v).toFixed(1)}%` }),
+      el("span", k === p.predicted ? { class: "top" } : {}, `${(100 * v).toFixed(1)}%`),
+    ]),
+  );
   bars.dataset.predicted = String(p.predicted);
-  filters.update(p.filters, p.filters.map((_, k) => `#${k}`));
-  maps.update(p.featureMaps, p.featureMaps.map((_, k) => `#${k}`));
+  filters.update(
+    p.filters,
+    p.filters.map((_, k) => `#${k}`),
+  );
+  maps.update(
+    p.featureMaps,
+    p.featureMaps.map((_, k) => `#${k}`),
+  );
 }
 
 /** Counts animation frames while training runs: the page's own proof that it did not freeze. */
 function frameCounter(): () => number {
-  let frames = 0, on = true;
+  let frames = 0,
+    on = true;
   const t0 = performance.now();
-  const tick = (): void => { frames++; if (on) requestAnimationFrame(tick); };
+  const tick = (): void => {
+    frames++;
+    if (on) requestAnimationFrame(tick);
+  };
   requestAnimationFrame(tick);
-  return () => { on = false; return frames / ((performance.now() - t0) / 1000); };
+  return () => {
+    on = false;
+    return frames / ((performance.now() - t0) / 1000);
+  };
 }
 
 async function train(): Promise<void> {
   errorBox.hidden = true;
   trainButton.disabled = true;
   stopButton.disabled = false;
-  loss.update([{ name: "train (per batch)", y: [], x: [] }, { name: "test (per epoch)", y: [], x: [], dash: "5 3" }]);
+  loss.update([
+    { name: "train (per batch)", y: [], x: [] },
+    { name: "test (per epoch)", y: [], x: [], dash: "5 3" },
+  ]);
   confusion.reset();
   const total = epochs.value;
   // the worker's kernels get every core but one, which stays with the page so it keeps drawing
   const threads = crossOriginIsolated ? Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)) : 1;
   const config: DigitsConfig = { csv, label: labelColumn(csv), epochs: total, seed: 1, threads };
   const fps = frameCounter();
-  let side = 8, classes = 10;
+  let side = 8,
+    classes = 10;
   job = tl.train.trainInWorker<DigitsConfig, DigitsReport>(new URL("./train.worker.js", import.meta.url), config);
   job.onProgress((e) => {
     if (e.type === "batch") loss.append({ "train (per batch)": e.loss }, e.epoch - 1 + e.batch / e.batches);
@@ -87,7 +119,8 @@ async function train(): Promise<void> {
         loss.append({ "test (per epoch)": r.valLoss }, r.epoch);
         model = modelFrom(r.state, side, classes);
         refresh();
-        $("status").textContent = `epoch ${r.epoch} of ${total}: training loss ${num(r.trainLoss)}, test loss ${num(r.valLoss)}, test accuracy ${(100 * r.accuracy).toFixed(1)}%`;
+        $("status").textContent =
+          `epoch ${r.epoch} of ${total}: training loss ${num(r.trainLoss)}, test loss ${num(r.valLoss)}, test accuracy ${(100 * r.accuracy).toFixed(1)}%`;
       } else {
         confusion.update(r.confusion);
         const accuracy = $("accuracy");
@@ -141,7 +174,10 @@ const at = (e: PointerEvent): { x: number; y: number } => {
   const r = pad.getBoundingClientRect();
   return { x: ((e.clientX - r.left) / r.width) * pad.width, y: ((e.clientY - r.top) / r.height) * pad.height };
 };
-pad.addEventListener("pointerdown", (e) => { pad.setPointerCapture(e.pointerId); last = at(e); });
+pad.addEventListener("pointerdown", (e) => {
+  pad.setPointerCapture(e.pointerId);
+  last = at(e);
+});
 pad.addEventListener("pointermove", (e) => {
   if (!last) return;
   const p = at(e);
@@ -155,13 +191,20 @@ pad.addEventListener("pointermove", (e) => {
   last = p;
   refresh();
 });
-pad.addEventListener("pointerup", () => { last = null; });
+pad.addEventListener("pointerup", () => {
+  last = null;
+});
 // the keyboard way to draw: a cursor over the model's pixel grid; space inks or clears its pixel
 const cursor = { row: 0, col: 0 };
 const padCursor = $("pad-cursor");
 function placeCursor(): void {
   const cell = pad.clientWidth / (images?.side ?? 8);
-  Object.assign(padCursor.style, { left: `${cursor.col * cell}px`, top: `${cursor.row * cell}px`, width: `${cell}px`, height: `${cell}px` });
+  Object.assign(padCursor.style, {
+    left: `${cursor.col * cell}px`,
+    top: `${cursor.row * cell}px`,
+    width: `${cell}px`,
+    height: `${cell}px`,
+  });
 }
 pad.addEventListener("keydown", (e) => {
   const side = images?.side ?? 8;
@@ -194,7 +237,8 @@ function useCsv(text: string, name: string): void {
   images = parsed;
   source = name;
   model = undefined;
-  $("status").textContent = `${parsed.x.shape[0]} images of ${parsed.side} × ${parsed.side} pixels, ${parsed.classes} classes, from ${name}. Press "train".`;
+  $("status").textContent =
+    `${parsed.x.shape[0]} images of ${parsed.side} × ${parsed.side} pixels, ${parsed.classes} classes, from ${name}. Press "train".`;
 }
 csvInput($("data"), errorBox, (name, text) => useCsv(text, name));
 

@@ -6,13 +6,27 @@ import { describe, it } from "node:test";
 import { readCsv } from "../../../src/frame/index.js";
 import { arWindows, autocorrelation, fitArModel, shuffled } from "./sequence.js";
 
-interface ArRef { tau: number; intercept: number; coefficients: number[]; train_rmse: number; test_rmse: number; test_predictions: number[] }
+interface ArRef {
+  tau: number;
+  intercept: number;
+  coefficients: number[];
+  train_rmse: number;
+  test_rmse: number;
+  test_predictions: number[];
+}
 const ref = JSON.parse(readFileSync(new URL("../../../test/fixtures/lab_sequence.json", import.meta.url), "utf8")) as {
-  max_lag: number; held_out: number; series: Record<string, { acf: number[]; ar: ArRef[] }>;
+  max_lag: number;
+  held_out: number;
+  series: Record<string, { acf: number[]; ar: ArRef[] }>;
 };
 const column = (file: string, name: string): number[] =>
-  readCsv(readFileSync(new URL(`../../data/${file}`, import.meta.url), "utf8")).col(name).toArray() as number[];
-const series: Record<string, number[]> = { airline: column("airline-passengers.csv", "passengers"), co2: column("co2-mauna-loa.csv", "ppm") };
+  readCsv(readFileSync(new URL(`../../data/${file}`, import.meta.url), "utf8"))
+    .col(name)
+    .toArray() as number[];
+const series: Record<string, number[]> = {
+  airline: column("airline-passengers.csv", "passengers"),
+  co2: column("co2-mauna-loa.csv", "ppm"),
+};
 
 const close = (a: number, b: number, rtol: number, label: string): void =>
   assert.ok(Math.abs(a - b) <= rtol * (1 + Math.abs(b)), `${label}: ${a} vs numpy ${b}`);
@@ -41,14 +55,24 @@ describe("lab 08 sequence data", () => {
   it("shuffling destroys the dependence: the shuffled airline series has |r_k| < 0.3 where the real one has r_1 = 0.95", () => {
     const x = series.airline!;
     const s = shuffled(x, 7);
-    assert.deepEqual([...s].sort((a, b) => a - b), [...x].sort((a, b) => a - b), "the same values");
+    assert.deepEqual(
+      [...s].sort((a, b) => a - b),
+      [...x].sort((a, b) => a - b),
+      "the same values",
+    );
     const r = autocorrelation(s, 12);
-    assert.ok(r.slice(1).every((v) => Math.abs(v) < 0.3), `shuffled r: ${r.map((v) => v.toFixed(2)).join(" ")}`);
+    assert.ok(
+      r.slice(1).every((v) => Math.abs(v) < 0.3),
+      `shuffled r: ${r.map((v) => v.toFixed(2)).join(" ")}`,
+    );
     assert.ok(autocorrelation(x, 1)[1]! > 0.9);
   });
   it("AR(tau) windows: sample i reads x_i..x_{i+tau-1} and targets x_{i+tau}", () => {
     const w = arWindows(series.airline!, 3, 2);
-    assert.deepEqual(w.inputs, [[112, 118, 132], [118, 132, 129]]);
+    assert.deepEqual(w.inputs, [
+      [112, 118, 132],
+      [118, 132, 129],
+    ]);
     assert.deepEqual(w.target, [129, 121]);
   });
   it("refuses a tau the series cannot fit, naming the numbers", () => {

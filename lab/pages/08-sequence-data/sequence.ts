@@ -21,7 +21,14 @@ export function autocorrelation(values: readonly number[], maxLag: number): numb
   const energy = xc.mul(xc).sum().item();
   if (!(energy > 0)) throw new tl.ValueError("autocorrelation: the series is constant, so its autocorrelation is undefined.");
   const r = [1];
-  for (let k = 1; k <= lags; k++) r.push(xc.narrow(0, k, T - k).mul(xc.narrow(0, 0, T - k)).sum().item() / energy);
+  for (let k = 1; k <= lags; k++)
+    r.push(
+      xc
+        .narrow(0, k, T - k)
+        .mul(xc.narrow(0, 0, T - k))
+        .sum()
+        .item() / energy,
+    );
   return r;
 }
 
@@ -65,7 +72,9 @@ const rmse = (p: tl.Tensor, y: tl.Tensor): number => p.sub(y).square().mean().sq
 export function fitArModel(values: readonly number[], tau: number, heldOut: number): ArResult {
   const split = values.length - heldOut;
   if (!Number.isInteger(tau) || tau < 1 || split - tau < tau + 1) {
-    throw new tl.ValueError(`fitArModel: tau = ${tau} needs more than ${2 * tau + heldOut} values (tau + 1 fitted months per coefficient, plus ${heldOut} held out); the series has ${values.length}.`);
+    throw new tl.ValueError(
+      `fitArModel: tau = ${tau} needs more than ${2 * tau + heldOut} values (tau + 1 fitted months per coefficient, plus ${heldOut} held out); the series has ${values.length}.`,
+    );
   }
   // refuses (a ValueError the page shows) a rank-deficient window matrix: a learner's all-zero series, say
   const fit = tl.data.fitAr(values, tau, split);

@@ -24,14 +24,18 @@ export function unrollRnn(values: readonly number[], hidden: number, seed: numbe
   tl.manualSeed(seed);
   const rnn = new tl.nn.RNN(1, hidden);
   const states: number[][] = [];
-  const [out] = tl.noGrad(() => rnn.forward(sequenceInput(values), null, {
-    onStep: (s) => { states[s.t] = (s.h.toArray() as number[][])[0]!; },
-  }));
+  const [out] = tl.noGrad(() =>
+    rnn.forward(sequenceInput(values), null, {
+      onStep: (s) => {
+        states[s.t] = (s.h.toArray() as number[][])[0]!;
+      },
+    }),
+  );
   const sd = rnn.stateDict();
   return {
     x: [...values],
     states,
-    output: (out.squeeze(1).toArray() as number[][]),
+    output: out.squeeze(1).toArray() as number[][],
     wXh: Array.from(sd.weight_ih_l0!.reshape([hidden]).toArray() as number[]),
     wHh: sd.weight_hh_l0!.toArray() as number[][],
     bias: Array.from(sd.bias_ih_l0!.add(sd.bias_hh_l0!).toArray() as number[]),

@@ -18,7 +18,12 @@ describe("lab 10 BPTT gradient flow", () => {
         assert.equal(row.step, step);
         assert.equal(row.norms.length, base.T);
         assert.ok(Math.abs(row.loss - want.loss) < 1e-6 * (1 + want.loss), `loss ${row.loss} vs ${want.loss}`);
-        row.norms.forEach((v, t) => assert.ok(Math.abs(v - want.hidden.l0![t]!) <= 1e-6 * want.hidden.l0![t]!, `step ${step}, t=${t + 1}: ${v} vs ${want.hidden.l0![t]}`));
+        row.norms.forEach((v, t) =>
+          assert.ok(
+            Math.abs(v - want.hidden.l0![t]!) <= 1e-6 * want.hidden.l0![t]!,
+            `step ${step}, t=${t + 1}: ${v} vs ${want.hidden.l0![t]}`,
+          ),
+        );
         const total = Math.hypot(...Object.values(want.params));
         assert.ok(Math.abs(row.gradNorm - total) <= 1e-5 * total, `gradient norm ${row.gradNorm} vs ${total}`);
       }

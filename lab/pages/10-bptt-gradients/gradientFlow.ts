@@ -41,7 +41,10 @@ export class GradientFlow {
   private readonly opt: tl.optim.SGD;
   private step = 0;
 
-  constructor(series: readonly number[], readonly opts: FlowOptions) {
+  constructor(
+    series: readonly number[],
+    readonly opts: FlowOptions,
+  ) {
     this.model = seededForecaster(opts.kind, opts.hidden, opts.seed);
     this.batch = windowBatch(series, opts.T);
     this.opt = new tl.optim.SGD(this.model.parameters(), { lr: opts.lr });
@@ -63,6 +66,12 @@ export class GradientFlow {
     // maxNorm Infinity scales by 1: the same call measures the norm with clipping off
     const gradNorm = tl.nn.utils.clipGradNorm(this.model.parameters(), this.opts.clip ?? Infinity);
     this.opt.step();
-    return { step: this.step++, norms: trace.hiddenGradNorms(), loss: loss.item(), gradNorm, clipped: this.opts.clip !== null && gradNorm > this.opts.clip };
+    return {
+      step: this.step++,
+      norms: trace.hiddenGradNorms(),
+      loss: loss.item(),
+      gradNorm,
+      clipped: this.opts.clip !== null && gradNorm > this.opts.clip,
+    };
   }
 }

@@ -9,7 +9,9 @@ import { RECURRENT_KINDS, standardize, type RecurrentKind } from "../../shared/s
 import { loadShipped, nextFrame, SHIPPED_SERIES } from "../../shared/seqPage.js";
 import { GradientFlow, type FlowRow } from "./gradientFlow.js";
 
-const TRAIN_STEPS = 40, HIDDEN = 12, CLIP = 1;
+const TRAIN_STEPS = 40,
+  HIDDEN = 12,
+  CLIP = 1;
 const NORM_DOMAIN: [number, number] = [1e-8, 10];
 /** A loss above this (or NaN) means SGD has diverged: that model stops, and the page says so. */
 const DIVERGED = 1e6;
@@ -36,10 +38,16 @@ function summary(running: boolean): void {
     // the ratio as a product of T - 1 equal per-step factors q: the geometric mean of the Jacobians' shrinking
     const q = T > 1 ? ratio ** (1 / (T - 1)) : 1;
     const flow = ratio > 0 && Number.isFinite(ratio) ? `= ${big(ratio)} = q^${T - 1}, q = ${num(q)} per step` : "(overflowed: no ratio)";
-    return `${k.padEnd(4)}  step ${r.step + 1}: loss ${big(r.loss)}, ‖∂L/∂H_1‖ / ‖∂L/∂H_${T}‖ = ${big(r.norms[0]!)} / ${big(r.norms[T - 1]!)} ${flow}; ‖∇θ‖ = ${big(r.gradNorm)}` +
-      (clip.checked ? ` (clipped at ${r.clippedSteps} of ${r.step + 1} steps)` : "") + (r.diverged ? `; diverged (loss above ${big(DIVERGED)}), stopped` : "");
+    return (
+      `${k.padEnd(4)}  step ${r.step + 1}: loss ${big(r.loss)}, ‖∂L/∂H_1‖ / ‖∂L/∂H_${T}‖ = ${big(r.norms[0]!)} / ${big(r.norms[T - 1]!)} ${flow}; ‖∇θ‖ = ${big(r.gradNorm)}` +
+      (clip.checked ? ` (clipped at ${r.clippedSteps} of ${r.step + 1} steps)` : "") +
+      (r.diverged ? `; diverged (loss above ${big(DIVERGED)}), stopped` : "")
+    );
   });
-  show(byId("flow-summary"), `T = ${windowT.value}, SGD lr ${lr.value}, clipping ${clip.checked ? `on (max norm ${CLIP})` : "off"}${running ? ", training…" : `, ${TRAIN_STEPS} steps done`}\n${lines.join("\n")}`);
+  show(
+    byId("flow-summary"),
+    `T = ${windowT.value}, SGD lr ${lr.value}, clipping ${clip.checked ? `on (max norm ${CLIP})` : "off"}${running ? ", training…" : `, ${TRAIN_STEPS} steps done`}\n${lines.join("\n")}`,
+  );
 }
 
 async function train(): Promise<void> {
@@ -47,20 +55,38 @@ async function train(): Promise<void> {
   const T = windowT.value;
   let flows: GradientFlow[] = [];
   const ok = guarded(byId("error"), () => {
-    flows = RECURRENT_KINDS.map((kind) => new GradientFlow(series, { kind, T, hidden: HIDDEN, lr: lr.value, clip: clip.checked ? CLIP : null, seed: 1 }));
+    flows = RECURRENT_KINDS.map(
+      (kind) => new GradientFlow(series, { kind, T, hidden: HIDDEN, lr: lr.value, clip: clip.checked ? CLIP : null, seed: 1 }),
+    );
   });
   if (!ok) return;
   for (const k of RECURRENT_KINDS) delete latest[k];
   const maps = RECURRENT_KINDS.map(() => document.createElement("div"));
   byId("maps").replaceChildren(...maps);
-  const views = RECURRENT_KINDS.map((kind, i) => tl.report.heatmapView(maps[i]!, {
-    // one fixed domain for the three models, so that equal colours mean equal norms across them
-    title: `${kind}: ‖∂L/∂H_t‖`, scale: "log", domain: NORM_DOMAIN, width: 300, height: 200, xLabel: "time step t", yLabel: "training step",
-    colLabels: Array.from({ length: T }, (_, t) => String(t + 1)), colorBarLabel: "‖∂L/∂H_t‖",
-  }));
+  const views = RECURRENT_KINDS.map((kind, i) =>
+    tl.report.heatmapView(maps[i]!, {
+      // one fixed domain for the three models, so that equal colours mean equal norms across them
+      title: `${kind}: ‖∂L/∂H_t‖`,
+      scale: "log",
+      domain: NORM_DOMAIN,
+      width: 300,
+      height: 200,
+      xLabel: "time step t",
+      yLabel: "training step",
+      colLabels: Array.from({ length: T }, (_, t) => String(t + 1)),
+      colorBarLabel: "‖∂L/∂H_t‖",
+    }),
+  );
   const chart = document.createElement("div");
   byId("loss-chart").replaceChildren(chart);
-  const losses = tl.report.lineChartView(chart, { title: "training loss (MSE, standardized)", xLabel: "training step", logY: true, width: 520, height: 240, legend: "bottom" });
+  const losses = tl.report.lineChartView(chart, {
+    title: "training loss (MSE, standardized)",
+    xLabel: "training step",
+    logY: true,
+    width: 520,
+    height: 240,
+    legend: "bottom",
+  });
   summary(true);
   await nextFrame(); // the page is drawn and takes input before the first (slowest) step
   for (let step = 0; step < TRAIN_STEPS; step++) {

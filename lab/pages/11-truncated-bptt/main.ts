@@ -8,12 +8,20 @@ import { RECURRENT_KINDS, standardize, type RecurrentKind } from "../../shared/s
 import { loadShipped, SHIPPED_SERIES } from "../../shared/seqPage.js";
 import { fullBpttNorms, truncatedGradients, type TruncationOptions, type TruncationResult } from "./truncation.js";
 
-const MONTHS = 48, HIDDEN = 8;
+const MONTHS = 48,
+  HIDDEN = 8;
 const controls = byId("controls");
 const ui = controlBar(() => update(), controls);
 const chunk = ui.range({ label: "chunk length k", min: 1, max: MONTHS, value: 8, id: "chunk" });
 const kind = ui.select<RecurrentKind>({ label: "model", options: RECURRENT_KINDS.map((k) => [k, k] as const), value: "RNN", id: "kind" });
-const pick = range(controls, { label: "compare chunk j", min: 1, max: 6, value: 3, id: "compare-chunk", onInput: () => guarded(byId("error"), compare) });
+const pick = range(controls, {
+  label: "compare chunk j",
+  min: 1,
+  max: 6,
+  value: 3,
+  id: "compare-chunk",
+  onInput: () => guarded(byId("error"), compare),
+});
 
 let series: number[] = [];
 let result: TruncationResult;
@@ -25,16 +33,29 @@ function update(): void {
     const rows = result.rows;
     const cut = rows.reduce((a, r) => a + r.cells.filter((c) => c.kind === "cut").length, 0);
     const T = rows[0]!.cells.length;
-    show(byId("cut-summary"), `k = ${chunk.value}: ${rows.length} chunk${rows.length > 1 ? "s" : ""} over T = ${T} steps, ${cut} (chunk, step) gradients cut\n` +
-      `summed truncated gradient vs full BPTT's: cosine ${num(result.cosine)}, norm ratio ${num(result.normRatio)}\n` +
-      `chunk losses: ${rows.map((r) => num(r.loss)).join(", ")}`);
+    show(
+      byId("cut-summary"),
+      `k = ${chunk.value}: ${rows.length} chunk${rows.length > 1 ? "s" : ""} over T = ${T} steps, ${cut} (chunk, step) gradients cut\n` +
+        `summed truncated gradient vs full BPTT's: cosine ${num(result.cosine)}, norm ratio ${num(result.normRatio)}\n` +
+        `chunk losses: ${rows.map((r) => num(r.loss)).join(", ")}`,
+    );
     // a norm where the gradient arrived; NaN (grey, "not reached") past the chunk's loss; cut cells NaN and hatched
-    byId("cut-grid").innerHTML = tl.report.heatmap(rows.map((r) => r.cells.map((c) => (c.kind === "norm" ? c.norm : NaN))), {
-      title: `${kind.value}: ‖∂L_j/∂H_t‖ of each chunk's loss`, scale: "log", colorBarLabel: "‖∂L_j/∂H_t‖",
-      rowLabels: rows.map((r) => `chunk ${r.chunk.index + 1}`), colLabels: (t) => String(t + 1), xLabel: "time step t",
-      width: 12 * T, height: Math.max(8, Math.min(18, 240 / rows.length)) * rows.length,
-      hatched: rows.map((r) => r.cells.map((c) => c.kind === "cut")), hatchLabel: "cut (state detached)", missingLabel: "not reached",
-    });
+    byId("cut-grid").innerHTML = tl.report.heatmap(
+      rows.map((r) => r.cells.map((c) => (c.kind === "norm" ? c.norm : NaN))),
+      {
+        title: `${kind.value}: ‖∂L_j/∂H_t‖ of each chunk's loss`,
+        scale: "log",
+        colorBarLabel: "‖∂L_j/∂H_t‖",
+        rowLabels: rows.map((r) => `chunk ${r.chunk.index + 1}`),
+        colLabels: (t) => String(t + 1),
+        xLabel: "time step t",
+        width: 12 * T,
+        height: Math.max(8, Math.min(18, 240 / rows.length)) * rows.length,
+        hatched: rows.map((r) => r.cells.map((c) => c.kind === "cut")),
+        hatchLabel: "cut (state detached)",
+        missingLabel: "not reached",
+      },
+    );
     pick.input.max = String(rows.length);
     if (pick.value > rows.length) pick.value = rows.length;
     compare();
@@ -47,10 +68,25 @@ function compare(): void {
   const full = fullBpttNorms(series, opts(), row.chunk);
   const t = full.map((_, i) => i + 1);
   const truncated = row.cells.slice(0, full.length).map((c) => (c.kind === "norm" ? c.norm : NaN));
-  byId("compare").innerHTML = tl.report.lineChart([
-    { name: "full BPTT", x: t, y: full },
-    { name: `truncated (k = ${chunk.value})`, x: t.filter((_, i) => Number.isFinite(truncated[i])), y: truncated.filter(Number.isFinite), dash: "5 3" },
-  ], { title: `chunk ${row.chunk.index + 1} (steps ${row.chunk.start + 1}–${row.chunk.end}): ‖∂L_j/∂H_t‖`, xLabel: "time step t", logY: true, width: 560, height: 260, legend: "bottom" });
+  byId("compare").innerHTML = tl.report.lineChart(
+    [
+      { name: "full BPTT", x: t, y: full },
+      {
+        name: `truncated (k = ${chunk.value})`,
+        x: t.filter((_, i) => Number.isFinite(truncated[i])),
+        y: truncated.filter(Number.isFinite),
+        dash: "5 3",
+      },
+    ],
+    {
+      title: `chunk ${row.chunk.index + 1} (steps ${row.chunk.start + 1}–${row.chunk.end}): ‖∂L_j/∂H_t‖`,
+      xLabel: "time step t",
+      logY: true,
+      width: 560,
+      height: 260,
+      legend: "bottom",
+    },
+  );
 }
 
 await startPage(async () => {

@@ -38,7 +38,11 @@ export interface TruncationResult {
 
 /** The model, its input x_1..x_{T-1} [T-1, 1, 1] and targets x_2..x_T [T-1, 1, 1]. */
 export function truncationSetup(series: readonly number[], opts: TruncationOptions): { model: Forecaster; x: tl.Tensor; y: tl.Tensor } {
-  return { model: seededForecaster(opts.kind, opts.hidden, opts.seed), x: sequenceInput(series.slice(0, -1)), y: sequenceInput(series.slice(1)) };
+  return {
+    model: seededForecaster(opts.kind, opts.hidden, opts.seed),
+    x: sequenceInput(series.slice(0, -1)),
+    y: sequenceInput(series.slice(1)),
+  };
 }
 
 /** A chunk's loss: the mean squared error of its steps' predictions. */
@@ -72,10 +76,15 @@ export function truncatedGradients(series: readonly number[], opts: TruncationOp
   // full BPTT of the same total loss (the sum of the chunk losses) over one unbroken graph
   model.zeroGrad();
   const h = model.states(x);
-  rows.map((r) => chunkLoss(model, h.narrow(0, r.chunk.start, r.chunk.end - r.chunk.start), y, r.chunk)).reduce((a, b) => a.add(b)).backward();
+  rows
+    .map((r) => chunkLoss(model, h.narrow(0, r.chunk.start, r.chunk.end - r.chunk.start), y, r.chunk))
+    .reduce((a, b) => a.add(b))
+    .backward();
   const full = flatGrad(model);
   model.zeroGrad();
-  const dot = truncated.mul(full).sum().item(), nt = truncated.norm().item(), nf = full.norm().item();
+  const dot = truncated.mul(full).sum().item(),
+    nt = truncated.norm().item(),
+    nf = full.norm().item();
   return { rows, cosine: dot / (nt * nf), normRatio: nt / nf };
 }
 

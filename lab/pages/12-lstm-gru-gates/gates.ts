@@ -31,7 +31,13 @@ export class GateTrainer {
   epoch = 0;
 
   /** `series` standardized; the model reads x_1..x_{T-1} and predicts x_2..x_T. */
-  constructor(series: readonly number[], readonly kind: GatedKind, hidden: number, seed: number, lr = 0.02) {
+  constructor(
+    series: readonly number[],
+    readonly kind: GatedKind,
+    hidden: number,
+    seed: number,
+    lr = 0.02,
+  ) {
     this.model = seededForecaster(kind, hidden, seed);
     this.x = sequenceInput(series.slice(0, -1));
     this.y = sequenceInput(series.slice(1));
@@ -59,6 +65,12 @@ export class GateTrainer {
     const pred = tl.noGrad(() => this.model.forward(this.x, (s) => steps.push(s)));
     const h = steps.map((s) => rows(s.h));
     const c = steps.map((s) => (s.c ? rows(s.c) : []));
-    return { epoch: this.epoch, timeline: tl.report.gatesFromSteps(steps), h, ...(this.kind === "LSTM" ? { c } : {}), predictions: rows(pred) };
+    return {
+      epoch: this.epoch,
+      timeline: tl.report.gatesFromSteps(steps),
+      h,
+      ...(this.kind === "LSTM" ? { c } : {}),
+      predictions: rows(pred),
+    };
   }
 }

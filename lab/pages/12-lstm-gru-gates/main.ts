@@ -10,14 +10,31 @@ import { standardize } from "../../shared/seqModels.js";
 import { csvInput, loadShipped, nextFrame, SHIPPED_SERIES, seriesOf, type LoadedSeries } from "../../shared/seqPage.js";
 import { GateTrainer, type GatedKind, type GateSnapshot } from "./gates.js";
 
-const EPOCHS = 150, EPOCHS_PER_FRAME = 2, SNAPSHOT_EVERY = 10, MAX_STEPS = 144;
+const EPOCHS = 150,
+  EPOCHS_PER_FRAME = 2,
+  SNAPSHOT_EVERY = 10,
+  MAX_STEPS = 144;
 const controls = byId("controls");
 const step = range(controls, { label: "time step t", min: 1, max: MAX_STEPS - 1, value: 12, id: "t", onInput: () => drawStep() });
 const retrain = (): void => void guarded(byId("error"), train);
 const ui = controlBar(retrain, controls);
 const hidden = ui.range({ label: "hidden units", min: 1, max: 8, value: 4, id: "hidden" });
-const kind = ui.select<GatedKind>({ label: "model", options: [["LSTM", "LSTM (i, f, g, o)"], ["GRU", "GRU (r, z, n)"]], value: "LSTM", id: "kind" });
-const which = select(controls, { label: "series", options: SHIPPED_SERIES.filter((s) => s.step === "month").map((s) => [s.id, s.label] as const), value: "airline", id: "series", onChange: () => void loadShippedSeries() });
+const kind = ui.select<GatedKind>({
+  label: "model",
+  options: [
+    ["LSTM", "LSTM (i, f, g, o)"],
+    ["GRU", "GRU (r, z, n)"],
+  ],
+  value: "LSTM",
+  id: "kind",
+});
+const which = select(controls, {
+  label: "series",
+  options: SHIPPED_SERIES.filter((s) => s.step === "month").map((s) => [s.id, s.label] as const),
+  value: "airline",
+  id: "series",
+  onChange: () => void loadShippedSeries(),
+});
 button(controls, "⟲ train again", retrain, "restart");
 csvInput(controls, byId("error"), (name, text) => use(seriesOf(readCsv(text), name)));
 
@@ -25,8 +42,13 @@ let series: LoadedSeries;
 let values: number[] = [];
 let snap: GateSnapshot | undefined;
 let generation = 0;
-const gatesView = tl.report.gatesTimelineView(byId("gates"), { title: "gates over time (hidden units down, time step across from 0)", cellWidth: 5, cellHeight: 12 });
-const fitDiv = document.createElement("div"), lossDiv = document.createElement("div");
+const gatesView = tl.report.gatesTimelineView(byId("gates"), {
+  title: "gates over time (hidden units down, time step across from 0)",
+  cellWidth: 5,
+  cellHeight: 12,
+});
+const fitDiv = document.createElement("div"),
+  lossDiv = document.createElement("div");
 byId("fit").append(fitDiv, lossDiv);
 
 async function loadShippedSeries(): Promise<void> {
@@ -57,18 +79,31 @@ function drawStep(): void {
     return `unit ${j + 1}: H = (1 − ${num(z)})·${term(gl.n![t]![j]!)} + ${num(z)}·${term(hPrev)} = ${num(h)}   (r = ${num(gl.r![t]![j]!)})`;
   });
   const label = series.labels.slice(-values.length)[t] ?? String(t + 1);
-  show(byId("gate-step"), `t = ${t + 1} (input X_t = ${label}), weights after epoch ${snap.epoch}:\n${units.join("\n")}\nprediction of the next value: ${num(snap.predictions[t]!)}, actual ${num(values[t + 1]!)} (standardized)`);
+  show(
+    byId("gate-step"),
+    `t = ${t + 1} (input X_t = ${label}), weights after epoch ${snap.epoch}:\n${units.join("\n")}\nprediction of the next value: ${num(snap.predictions[t]!)}, actual ${num(values[t + 1]!)} (standardized)`,
+  );
 }
 
 function drawSnapshot(trainer: GateTrainer, losses: number[]): void {
   snap = trainer.snapshot();
   gatesView.update(snap.timeline);
   const t = values.slice(1).map((_, i) => i + 2);
-  fitDiv.innerHTML = tl.report.lineChart([
-    { name: "actual", x: t, y: values.slice(1) },
-    { name: `${trainer.kind} one step ahead`, x: t, y: snap.predictions, dash: "5 3" },
-  ], { title: `one step ahead (standardized), epoch ${snap.epoch}`, xLabel: series.step, width: 520, height: 250, legend: "bottom" });
-  lossDiv.innerHTML = tl.report.lineChart([{ name: "MSE", y: losses }], { title: "training loss", xLabel: "epoch", logY: true, width: 360, height: 250, legend: "bottom" });
+  fitDiv.innerHTML = tl.report.lineChart(
+    [
+      { name: "actual", x: t, y: values.slice(1) },
+      { name: `${trainer.kind} one step ahead`, x: t, y: snap.predictions, dash: "5 3" },
+    ],
+    { title: `one step ahead (standardized), epoch ${snap.epoch}`, xLabel: series.step, width: 520, height: 250, legend: "bottom" },
+  );
+  lossDiv.innerHTML = tl.report.lineChart([{ name: "MSE", y: losses }], {
+    title: "training loss",
+    xLabel: "epoch",
+    logY: true,
+    width: 360,
+    height: 250,
+    legend: "bottom",
+  });
   drawStep();
 }
 
@@ -87,7 +122,10 @@ async function run(trainer: GateTrainer, mine: number): Promise<void> {
   while (trainer.epoch < EPOCHS) {
     for (let e = 0; e < EPOCHS_PER_FRAME; e++) losses.push(trainer.train());
     if (trainer.epoch % SNAPSHOT_EVERY === 0 || trainer.epoch >= EPOCHS) drawSnapshot(trainer, losses);
-    show(byId("train-status"), `${trainer.kind}, ${hidden.value} hidden units: epoch ${trainer.epoch} of ${EPOCHS}, MSE ${num(losses.at(-1)!)}${trainer.epoch >= EPOCHS ? " (done)" : ""}`);
+    show(
+      byId("train-status"),
+      `${trainer.kind}, ${hidden.value} hidden units: epoch ${trainer.epoch} of ${EPOCHS}, MSE ${num(losses.at(-1)!)}${trainer.epoch >= EPOCHS ? " (done)" : ""}`,
+    );
     await nextFrame();
     if (mine !== generation) return;
   }

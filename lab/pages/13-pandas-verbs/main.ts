@@ -21,12 +21,26 @@ function table(title: string, df: DataFrame, id: string): HTMLElement {
   const box = el("div", { class: "frame-table", id });
   box.innerHTML = df.head(n).toHtml();
   const dtypes = df.columns.map((c) => `${c}: ${df.col(c).dtype}`).join(", ");
-  return el("div", { class: "panel" }, el("h3", {}, `${title}: ${df.length} rows × ${df.columns.length} columns${df.length > n ? ` (first ${n} shown)` : ""}`), box, el("p", { class: "note" }, `dtypes: ${dtypes}`));
+  return el(
+    "div",
+    { class: "panel" },
+    el("h3", {}, `${title}: ${df.length} rows × ${df.columns.length} columns${df.length > n ? ` (first ${n} shown)` : ""}`),
+    box,
+    el("p", { class: "note" }, `dtypes: ${dtypes}`),
+  );
 }
 
 function rawText(title: string, text: string): HTMLElement {
-  const lines = text.split("\n").slice(0, rowsShown.value + 1).join("\n");
-  return el("div", { class: "panel" }, el("h3", {}, `${title} (the file's first lines)`), el("pre", { class: "code formula", id: "raw-text" }, lines));
+  const lines = text
+    .split("\n")
+    .slice(0, rowsShown.value + 1)
+    .join("\n");
+  return el(
+    "div",
+    { class: "panel" },
+    el("h3", {}, `${title} (the file's first lines)`),
+    el("pre", { class: "code formula", id: "raw-text" }, lines),
+  );
 }
 
 const asName = (k: string): string => k.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()).replace("airlinePassengers", "airline");
@@ -36,7 +50,15 @@ function buttons(): void {
   const bar = byId("verbs");
   bar.replaceChildren();
   names.forEach((name, i) => {
-    const b = button(bar, name, () => { current = i; draw(); }, `verb-${name}`);
+    const b = button(
+      bar,
+      name,
+      () => {
+        current = i;
+        draw();
+      },
+      `verb-${name}`,
+    );
     b.setAttribute("aria-pressed", String(i === current));
   });
 }
@@ -46,18 +68,31 @@ function render(): void {
   buttons();
   if (own) {
     const v = own.verbs[current]!;
-    show(byId("explain"), `Your file ${own.name}: the verbs that fit its columns (the first text column as the key, the first numeric one as the value).`);
+    show(
+      byId("explain"),
+      `Your file ${own.name}: the verbs that fit its columns (the first text column as the key, the first numeric one as the value).`,
+    );
     show(byId("code"), v.code);
     show(byId("pandas"), "(the same verb in pandas; see the shipped examples)");
-    show(byId("tables"), v.verb === "read" ? rawText(own.name, own.text) : table("input", own.verbs[0]!.result, "input-table"), table("result", v.result, "result-table"));
+    show(
+      byId("tables"),
+      v.verb === "read" ? rawText(own.name, own.text) : table("input", own.verbs[0]!.result, "input-table"),
+      table("result", v.result, "result-table"),
+    );
     return;
   }
   const v = VERBS[current]!;
   show(byId("explain"), v.explain);
-  const prelude = v.inputs.filter(() => v.verb !== "read").map((k) => `const ${asName(k)} = readCsv(await (await fetch("data/${k}.csv")).text());`).join("\n");
+  const prelude = v.inputs
+    .filter(() => v.verb !== "read")
+    .map((k) => `const ${asName(k)} = readCsv(await (await fetch("data/${k}.csv")).text());`)
+    .join("\n");
   show(byId("code"), `${prelude}${prelude ? "\n" : ""}${v.code}`);
   show(byId("pandas"), v.pandas);
-  const inputs = v.verb === "read" ? [rawText(`data/${v.inputs[0]}.csv`, texts[v.inputs[0]!])] : v.inputs.map((k, i) => table(`${asName(k)} (input)`, readCsv(texts[k]), `input-table${i ? `-${i + 1}` : ""}`));
+  const inputs =
+    v.verb === "read"
+      ? [rawText(`data/${v.inputs[0]}.csv`, texts[v.inputs[0]!])]
+      : v.inputs.map((k, i) => table(`${asName(k)} (input)`, readCsv(texts[k]), `input-table${i ? `-${i + 1}` : ""}`));
   show(byId("tables"), ...inputs, table("result", v.run(texts), "result-table"));
 }
 

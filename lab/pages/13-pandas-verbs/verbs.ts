@@ -3,7 +3,7 @@
 // beside it so that what the page shows is what it computes (Node tests check every result
 // against pandas on the same CSVs: test/fixtures/lab_pandas_verbs.json).
 
-import { DataFrame, readCsv } from "../../../src/frame/index.js";
+import { type DataFrame, readCsv } from "../../../src/frame/index.js";
 
 /** The CSV files the verbs read, by name (their text as shipped in lab/data). */
 export const VERB_DATA = ["airquality", "iris", "tooth-growth", "supplements", "warpbreaks", "airline-passengers"] as const;
@@ -62,7 +62,8 @@ export const VERBS: readonly VerbExample[] = [
     inputs: ["tooth-growth", "supplements"],
     code: `toothGrowth.groupby(["supp", "dose"]).agg({ len: "mean" })\n  .merge(supplements, { on: "supp", how: "left" })`,
     pandas: `tooth_growth.groupby(["supp", "dose"]).agg({"len": "mean"}).reset_index()\n  .merge(supplements, on="supp", how="left")`,
-    run: (t) => readCsv(t["tooth-growth"]).groupby(["supp", "dose"]).agg({ len: "mean" }).merge(readCsv(t.supplements), { on: "supp", how: "left" }),
+    run: (t) =>
+      readCsv(t["tooth-growth"]).groupby(["supp", "dose"]).agg({ len: "mean" }).merge(readCsv(t.supplements), { on: "supp", how: "left" }),
   },
   {
     verb: "pivot",
@@ -74,7 +75,8 @@ export const VERBS: readonly VerbExample[] = [
   },
   {
     verb: "rolling",
-    explain: "A moving window down the rows: the mean of the last 12 months, which removes the seasonal cycle (missing until 12 months exist).",
+    explain:
+      "A moving window down the rows: the mean of the last 12 months, which removes the seasonal cycle (missing until 12 months exist).",
     inputs: ["airline-passengers"],
     code: `airline.assign({ rolling12: (d) => d.col("passengers").rolling(12).mean() })`,
     pandas: `airline.assign(rolling12=airline.passengers.rolling(12).mean())`,
@@ -97,9 +99,22 @@ export function ownVerbs(text: string): { verb: string; code: string; result: Da
   const v = numeric[0];
   if (v !== undefined) {
     const median = df.col(v).median();
-    out.push({ verb: "filter", code: `df.filter((d) => d.col(${q(v)}).gt(${median}))  // above the median`, result: df.filter((d) => d.col(v).gt(median)) });
-    if (textCol !== undefined) out.push({ verb: "groupby", code: `df.groupby(${q(textCol)}).agg({ ${q(v)}: "mean" })`, result: df.groupby(textCol).agg({ [v]: "mean" }) });
-    out.push({ verb: "rolling", code: `df.assign({ rolling3: (d) => d.col(${q(v)}).rolling(3).mean() })`, result: df.assign({ rolling3: (d) => d.col(v).rolling(3).mean() }) });
+    out.push({
+      verb: "filter",
+      code: `df.filter((d) => d.col(${q(v)}).gt(${median}))  // above the median`,
+      result: df.filter((d) => d.col(v).gt(median)),
+    });
+    if (textCol !== undefined)
+      out.push({
+        verb: "groupby",
+        code: `df.groupby(${q(textCol)}).agg({ ${q(v)}: "mean" })`,
+        result: df.groupby(textCol).agg({ [v]: "mean" }),
+      });
+    out.push({
+      verb: "rolling",
+      code: `df.assign({ rolling3: (d) => d.col(${q(v)}).rolling(3).mean() })`,
+      result: df.assign({ rolling3: (d) => d.col(v).rolling(3).mean() }),
+    });
   }
   return out;
 }

@@ -9,7 +9,15 @@ import { numelOf } from "../../tensor/shape.js";
 import { convSizes, tapTable } from "../geometry.js";
 
 /** out[n, o, l] = bias[o] + sum over the group's channels c and taps k of w[o, c, k] * x[n, c, tap k at l]. */
-export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+export function convForward(
+  x: TypedArray,
+  w: TypedArray,
+  bias: TypedArray | null,
+  out: TypedArray,
+  g: ConvGeometry,
+  groups: number,
+  outChannels: number,
+): void {
   const { C, P, K, L, O, Og, Cg } = convSizes(g, groups, outChannels);
   const taps = tapTable(g);
   for (let n = 0; n < g.batch; n++) {
@@ -18,7 +26,8 @@ export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | nul
       for (let l = 0; l < L; l++) {
         let acc = 0;
         for (let c = 0; c < Cg; c++) {
-          const xc = (n * C + c0 + c) * P, wc = (o * Cg + c) * K;
+          const xc = (n * C + c0 + c) * P,
+            wc = (o * Cg + c) * K;
           for (let k = 0; k < K; k++) {
             const off = taps[k * L + l]!;
             if (off >= 0) acc += w[wc + k]! * x[xc + off]!;
@@ -34,14 +43,22 @@ export function convForward(x: TypedArray, w: TypedArray, bias: TypedArray | nul
 }
 
 /** img[n, c, p] = sum over every (output channel o, position l, tap k) whose tap k at l reads p of w[o, c, k] * dy[n, o, l]. */
-export function convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+export function convBackwardInput(
+  dy: TypedArray,
+  w: TypedArray,
+  img: TypedArray,
+  g: ConvGeometry,
+  groups: number,
+  outChannels: number,
+): void {
   const { C, P, K, L, O, Og, Cg } = convSizes(g, groups, outChannels);
   const taps = tapTable(g);
   const acc = new Float64Array(P);
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < C; c++) {
       acc.fill(0);
-      const q = Math.floor(c / Cg), cc = c - q * Cg;
+      const q = Math.floor(c / Cg),
+        cc = c - q * Cg;
       for (let o = q * Og; o < (q + 1) * Og; o++) {
         const dyo = (n * O + o) * L;
         for (let k = 0; k < K; k++) {
@@ -58,7 +75,14 @@ export function convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray
 }
 
 /** dw[o, c, k] = sum over samples n and positions l of dy[n, o, l] * x[n, c, tap k at l]. */
-export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+export function convBackwardWeight(
+  x: TypedArray,
+  dy: TypedArray,
+  dw: TypedArray,
+  g: ConvGeometry,
+  groups: number,
+  outChannels: number,
+): void {
   const { C, P, K, L, O, Og, Cg } = convSizes(g, groups, outChannels);
   const taps = tapTable(g);
   for (let o = 0; o < O; o++) {
@@ -67,7 +91,8 @@ export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray
       for (let k = 0; k < K; k++) {
         let acc = 0;
         for (let n = 0; n < g.batch; n++) {
-          const xc = (n * C + c0 + c) * P, dyo = (n * O + o) * L;
+          const xc = (n * C + c0 + c) * P,
+            dyo = (n * O + o) * L;
           for (let l = 0; l < L; l++) {
             const off = taps[k * L + l]!;
             if (off >= 0) acc += dy[dyo + l]! * x[xc + off]!;
@@ -79,7 +104,16 @@ export function convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray
   }
 }
 
-export function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+export function convBackward(
+  x: TypedArray,
+  w: TypedArray,
+  dy: TypedArray,
+  dx: TypedArray,
+  dw: TypedArray,
+  g: ConvGeometry,
+  groups: number,
+  outChannels: number,
+): void {
   convBackwardInput(dy, w, dx, g, groups, outChannels);
   convBackwardWeight(x, dy, dw, g, groups, outChannels);
 }
@@ -87,10 +121,12 @@ export function convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: T
 /** cols [N, C, K, L] = the image value each (tap, output position) reads, 0 over padding. */
 export function im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void {
   const table = tapTable(g);
-  const P = numelOf(g.imgSize), KL = table.length;
+  const P = numelOf(g.imgSize),
+    KL = table.length;
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {
-      const src = (n * g.channels + c) * P, dst = (n * g.channels + c) * KL;
+      const src = (n * g.channels + c) * P,
+        dst = (n * g.channels + c) * KL;
       for (let t = 0; t < KL; t++) {
         const off = table[t]!;
         cols[dst + t] = off < 0 ? 0 : img[src + off]!;
@@ -102,11 +138,13 @@ export function im2col(img: TypedArray, cols: TypedArray, g: ConvGeometry): void
 /** The adjoint of im2col: img (overwritten) = every column entry added back at its image offset. */
 export function col2im(cols: TypedArray, img: TypedArray, g: ConvGeometry): void {
   const table = tapTable(g);
-  const P = numelOf(g.imgSize), KL = table.length;
+  const P = numelOf(g.imgSize),
+    KL = table.length;
   img.fill(0, 0, g.batch * g.channels * P);
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.channels; c++) {
-      const dst = (n * g.channels + c) * P, src = (n * g.channels + c) * KL;
+      const dst = (n * g.channels + c) * P,
+        src = (n * g.channels + c) * KL;
       for (let t = 0; t < KL; t++) {
         const off = table[t]!;
         if (off >= 0) img[dst + off]! += cols[src + t]!;

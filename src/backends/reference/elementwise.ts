@@ -41,7 +41,7 @@ const unaryFns: { [K in UnaryOp]: Unary } = {
   elu: (x, a) => (x > 0 ? x : a * Math.expm1(x)),
   softplus: (x, beta, threshold) => (x * beta > threshold ? x : Math.log1p(Math.exp(x * beta)) / beta),
   clamp: (x, lo, hi) => (Number.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)),
-  powScalar: (x, a) => Math.pow(x, a),
+  powScalar: (x, a) => x ** a,
 };
 
 export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, a = 0, b = 0): void {
@@ -61,17 +61,45 @@ export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, a = 0, b = 0)
  */
 function unaryRun(op: UnaryOp, x: TypedArray, out: TypedArray, n: number): boolean {
   switch (op) {
-    case "copy": case "cast": for (let i = 0; i < n; i++) out[i] = x[i]!; return true;
-    case "neg": for (let i = 0; i < n; i++) out[i] = -x[i]!; return true;
-    case "exp": for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); return true;
-    case "log": for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); return true;
-    case "sqrt": for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); return true;
-    case "square": for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * v; } return true;
-    case "abs": for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); return true;
-    case "tanh": for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); return true;
-    case "relu": for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 || v !== v ? v : 0; } return true;
-    case "sigmoid": for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]!); return true;
-    default: return false;
+    case "copy":
+    case "cast":
+      for (let i = 0; i < n; i++) out[i] = x[i]!;
+      return true;
+    case "neg":
+      for (let i = 0; i < n; i++) out[i] = -x[i]!;
+      return true;
+    case "exp":
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
+      return true;
+    case "log":
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!);
+      return true;
+    case "sqrt":
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!);
+      return true;
+    case "square":
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v * v;
+      }
+      return true;
+    case "abs":
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!);
+      return true;
+    case "tanh":
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+      return true;
+    case "relu":
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 || v !== v ? v : 0;
+      }
+      return true;
+    case "sigmoid":
+      for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]!);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -80,13 +108,26 @@ function compareRun(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray,
   if (a.length !== n || (b.length !== n && b.length !== 1)) return false;
   const sb = b.length === n ? 1 : 0;
   switch (op) {
-    case "gt": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! > b[j]!); return true;
-    case "ge": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! >= b[j]!); return true;
-    case "lt": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! < b[j]!); return true;
-    case "le": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! <= b[j]!); return true;
-    case "eq": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! === b[j]!); return true;
-    case "ne": for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! !== b[j]!); return true;
-    default: return false;
+    case "gt":
+      for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! > b[j]!);
+      return true;
+    case "ge":
+      for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! >= b[j]!);
+      return true;
+    case "lt":
+      for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! < b[j]!);
+      return true;
+    case "le":
+      for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! <= b[j]!);
+      return true;
+    case "eq":
+      for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! === b[j]!);
+      return true;
+    case "ne":
+      for (let i = 0, j = 0; i < n; i++, j += sb) out[i] = +(a[i]! !== b[j]!);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -95,7 +136,7 @@ type Binary = (x: number, y: number) => number;
 /** Python-style modulo: the result has the divisor's sign (torch.remainder). */
 const remainder: Binary = (x, y) => {
   const r = x % y;
-  return r !== 0 && (r < 0) !== (y < 0) ? r + y : r;
+  return r !== 0 && r < 0 !== y < 0 ? r + y : r;
 };
 
 const binaryFns: { [K in BinaryOp]: Binary } = {
@@ -122,12 +163,15 @@ const binaryFns: { [K in BinaryOp]: Binary } = {
   logicalXor: (x, y) => ((x !== 0) !== (y !== 0) ? 1 : 0),
 };
 
-
 /**
  * Visit every output position in row-major order with the matching offsets into each operand.
  * The innermost dim runs as a plain loop; the outer dims advance like an odometer.
  */
-function forEachBroadcast(outShape: readonly number[], operandShapes: readonly (readonly number[])[], body: (o: number, offs: number[], innerStrides: number[], len: number) => void): void {
+function forEachBroadcast(
+  outShape: readonly number[],
+  operandShapes: readonly (readonly number[])[],
+  body: (o: number, offs: number[], innerStrides: number[], len: number) => void,
+): void {
   const nd = outShape.length;
   const strides = operandShapes.map((s) => broadcastStrides(s, outShape));
   const len = nd === 0 ? 1 : outShape[nd - 1]!;
@@ -153,24 +197,58 @@ function forEachBroadcast(outShape: readonly number[], operandShapes: readonly (
  * The four arithmetic ops as direct loops over strided runs, without a function call per
  * element: they dominate training time. Same results as the table above.
  */
-function arithRun(op: BinaryOp, a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number, out: TypedArray, o: number, len: number): boolean {
+function arithRun(
+  op: BinaryOp,
+  a: TypedArray,
+  ia: number,
+  sa: number,
+  b: TypedArray,
+  ib: number,
+  sb: number,
+  out: TypedArray,
+  o: number,
+  len: number,
+): boolean {
   switch (op) {
-    case "add": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! + b[ib]!; return true;
-    case "sub": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! - b[ib]!; return true;
-    case "mul": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! * b[ib]!; return true;
-    case "div": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! / b[ib]!; return true;
-    case "reluGrad": for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = b[ib]! <= 0 ? 0 : a[ia]!; return true;
-    default: return false;
+    case "add":
+      for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! + b[ib]!;
+      return true;
+    case "sub":
+      for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! - b[ib]!;
+      return true;
+    case "mul":
+      for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! * b[ib]!;
+      return true;
+    case "div":
+      for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = a[ia]! / b[ib]!;
+      return true;
+    case "reluGrad":
+      for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = b[ib]! <= 0 ? 0 : a[ia]!;
+      return true;
+    default:
+      return false;
   }
 }
 
-export function binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
+export function binary(
+  op: BinaryOp,
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): void {
   const n = out.length;
   if (!(out instanceof Uint8Array)) {
     if (a.length === n && b.length === n && arithRun(op, a, 0, 1, b, 0, 1, out, 0, n)) return;
     if (a.length === n && b.length === 1 && arithRun(op, a, 0, 1, b, 0, 0, out, 0, n)) return;
     if (op === "add" || op === "sub" || op === "mul" || op === "div" || op === "reluGrad") {
-      forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => void arithRun(op, a, offs[0]!, st[0]!, b, offs[1]!, st[1]!, out, o, len));
+      forEachBroadcast(
+        outShape,
+        [aShape, bShape],
+        (o, offs, st, len) => void arithRun(op, a, offs[0]!, st[0]!, b, offs[1]!, st[1]!, out, o, len),
+      );
       return;
     }
   }
@@ -188,16 +266,31 @@ export function binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b
     return;
   }
   forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => {
-    let ia = offs[0]!, ib = offs[1]!;
-    const sa = st[0]!, sb = st[1]!;
+    let ia = offs[0]!,
+      ib = offs[1]!;
+    const sa = st[0]!,
+      sb = st[1]!;
     for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = f(a[ia]!, b[ib]!);
   });
 }
 
-export function where(cond: Uint8Array, condShape: readonly number[], a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
+export function where(
+  cond: Uint8Array,
+  condShape: readonly number[],
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): void {
   forEachBroadcast(outShape, [condShape, aShape, bShape], (o, offs, st, len) => {
-    let ic = offs[0]!, ia = offs[1]!, ib = offs[2]!;
-    const sc = st[0]!, sa = st[1]!, sb = st[2]!;
+    let ic = offs[0]!,
+      ia = offs[1]!,
+      ib = offs[2]!;
+    const sc = st[0]!,
+      sa = st[1]!,
+      sb = st[2]!;
     for (let j = 0; j < len; j++, ic += sc, ia += sa, ib += sb) out[o + j] = cond[ic] ? a[ia]! : b[ib]!;
   });
 }

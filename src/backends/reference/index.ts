@@ -11,7 +11,16 @@ import { scan } from "./scan.js";
 import { sort } from "./sort.js";
 import { col2im, convBackward, convBackwardInput, convBackwardWeight, convForward, im2col } from "./conv.js";
 import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
-import { gruCell, gruCellBackward, gruSequence, gruSequenceBackward, lstmCell, lstmCellBackward, lstmSequence, lstmSequenceBackward } from "./recurrent.js";
+import {
+  gruCell,
+  gruCellBackward,
+  gruSequence,
+  gruSequenceBackward,
+  lstmCell,
+  lstmCellBackward,
+  lstmSequence,
+  lstmSequenceBackward,
+} from "./recurrent.js";
 
 export const referenceBackend: Backend = {
   name: "reference",

@@ -8,10 +8,14 @@ export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulG
   const { batch, m, k, n, aBatchStride, bBatchStride, transA, transB } = g;
   const row = new Float64Array(n);
   // element (i, p) of A and (p, j) of B, honouring the transposed storage layouts
-  const aRow = transA ? 1 : k, aCol = transA ? m : 1;
-  const bRow = transB ? 1 : n, bCol = transB ? k : 1;
+  const aRow = transA ? 1 : k,
+    aCol = transA ? m : 1;
+  const bRow = transB ? 1 : n,
+    bCol = transB ? k : 1;
   for (let bt = 0; bt < batch; bt++) {
-    const ao = bt * aBatchStride, bo = bt * bBatchStride, co = bt * m * n;
+    const ao = bt * aBatchStride,
+      bo = bt * bBatchStride,
+      co = bt * m * n;
     for (let i = 0; i < m; i++) {
       row.fill(0);
       for (let p = 0; p < k; p++) {

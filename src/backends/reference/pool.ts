@@ -9,12 +9,15 @@ import { numelOf } from "../../tensor/shape.js";
 
 export function maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: PoolGeometry): void {
   const { start, offs } = poolWindowsCsr(g);
-  const P = numelOf(g.inSize), O = start.length - 1;
+  const P = numelOf(g.inSize),
+    O = start.length - 1;
   for (let p = 0; p < g.planes; p++) {
     for (let o = 0; o < O; o++) {
-      let best = -Infinity, at = -1;
+      let best = -Infinity,
+        at = -1;
       for (let j = start[o]!; j < start[o + 1]!; j++) {
-        const off = offs[j]!, v = x[p * P + off]!;
+        const off = offs[j]!,
+          v = x[p * P + off]!;
         if (at < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
           best = v;
           at = off;
@@ -28,7 +31,8 @@ export function maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: 
 
 export function avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
   const { start, offs } = poolWindowsCsr(g);
-  const P = numelOf(g.inSize), O = start.length - 1;
+  const P = numelOf(g.inSize),
+    O = start.length - 1;
   for (let p = 0; p < g.planes; p++) {
     for (let o = 0; o < O; o++) {
       let s = 0;
@@ -40,7 +44,8 @@ export function avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g
 
 export function avgPoolBackward(dy: TypedArray, dx: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
   const { start, offs } = poolWindowsCsr(g);
-  const P = numelOf(g.inSize), O = start.length - 1;
+  const P = numelOf(g.inSize),
+    O = start.length - 1;
   for (let p = 0; p < g.planes; p++) {
     for (let o = 0; o < O; o++) {
       const v = dy[p * O + o]! / divisor[o]!;

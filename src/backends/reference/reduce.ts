@@ -34,7 +34,8 @@ function reduceLine(op: ReduceOp, x: TypedArray, base: number, size: number, ste
     case "argmax":
     case "argmin": {
       const wantMax = op === "max" || op === "argmax";
-      let best = x[base]!, at = 0;
+      let best = x[base]!,
+        at = 0;
       for (let j = 1; j < size && !Number.isNaN(best); j++) {
         const v = x[base + j * step]!;
         if (Number.isNaN(v) || (wantMax ? v > best : v < best)) {

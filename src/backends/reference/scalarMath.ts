@@ -14,7 +14,8 @@ export function erf(x: number): number {
   if (ax >= 6) return Math.sign(x); // erfc(6) = 2e-17: erf is +-1 in float64
   if (ax < 2.5) {
     const x2 = x * x;
-    let term = x, sum = x;
+    let term = x,
+      sum = x;
     for (let n = 1; n < 200; n++) {
       term *= (2 * x2) / (2 * n + 1);
       sum += term;

@@ -4,23 +4,36 @@
 
 import type { TypedArray } from "../../tensor/dtype.js";
 
-export function sort(x: TypedArray, outer: number, size: number, inner: number, k: number, descending: boolean, values: TypedArray, indices: Int32Array): void {
+export function sort(
+  x: TypedArray,
+  outer: number,
+  size: number,
+  inner: number,
+  k: number,
+  descending: boolean,
+  values: TypedArray,
+  indices: Int32Array,
+): void {
   const line = new Float64Array(size);
   const perm = new Int32Array(size);
   // NaN compares above every number (PyTorch's order); -0 and 0 are equal
   const ascending = (i: number, j: number): number => {
-    const a = line[i]!, b = line[j]!;
+    const a = line[i]!,
+      b = line[j]!;
     if (a < b) return -1;
     if (a > b) return 1;
-    const na = a !== a, nb = b !== b;
+    const na = a !== a,
+      nb = b !== b;
     if (na !== nb) return na ? 1 : -1;
     return i - j;
   };
   const descendingCmp = (i: number, j: number): number => {
-    const a = line[i]!, b = line[j]!;
+    const a = line[i]!,
+      b = line[j]!;
     if (a > b) return -1;
     if (a < b) return 1;
-    const na = a !== a, nb = b !== b;
+    const na = a !== a,
+      nb = b !== b;
     if (na !== nb) return na ? -1 : 1;
     return i - j;
   };

@@ -38,10 +38,14 @@ export function convRuns(g: ConvGeometry): Int32Array {
 }
 
 function buildRuns(g: ConvGeometry): Int32Array {
-  const table = tapTable(g), L = numelOf(g.colSize);
+  const table = tapTable(g),
+    L = numelOf(g.colSize);
   const out: number[] = [];
-  for (let t = 0; t < table.length;) {
-    if (table[t]! < 0) { t++; continue; }
+  for (let t = 0; t < table.length; ) {
+    if (table[t]! < 0) {
+      t++;
+      continue;
+    }
     const tapEnd = (Math.floor(t / L) + 1) * L;
     let len = 1;
     while (t + len < tapEnd && table[t + len] === table[t]! + len) len++;
@@ -98,12 +102,19 @@ function buildChunkedRuns(g: ConvGeometry, lc: number): ChunkedRuns {
   const perChunk: number[][] = Array.from({ length: nChunks }, () => []);
   for (let r = 0; r < full.length; r += 3) {
     // a run may cross chunks (never taps): cut it where a chunk ends
-    let t = full[r]!, src = full[r + 1]!, left = full[r + 2]!;
+    let t = full[r]!,
+      src = full[r + 1]!,
+      left = full[r + 2]!;
     while (left > 0) {
-      const k = Math.floor(t / L), l = t % L, ch = Math.floor(l / lc), l0 = ch * lc;
+      const k = Math.floor(t / L),
+        l = t % L,
+        ch = Math.floor(l / lc),
+        l0 = ch * lc;
       const len = Math.min(left, Math.min(L, l0 + lc) - l);
       perChunk[ch]!.push(k * Math.min(lc, L - l0) + (l - l0), src, len);
-      t += len; src += len; left -= len;
+      t += len;
+      src += len;
+      left -= len;
     }
   }
   const chunks = new Int32Array(4 * nChunks);
@@ -134,7 +145,9 @@ const directCache = new Map<string, DirectTables>();
 /** Every index of `shape` in row-major order, as a flat offset under `strides`. */
 function offsetsOver(shape: readonly number[], strides: readonly number[]): number[] {
   let out = [0];
-  shape.forEach((n, d) => { out = out.flatMap((o) => Array.from({ length: n }, (_, i) => o + i * strides[d]!)); });
+  shape.forEach((n, d) => {
+    out = out.flatMap((o) => Array.from({ length: n }, (_, i) => o + i * strides[d]!));
+  });
   return out;
 }
 
@@ -147,14 +160,21 @@ export function directTables(g: ConvGeometry, C: number): DirectTables {
 }
 
 function buildDirectTables(g: ConvGeometry, C: number): DirectTables {
-  const nd = g.imgSize.length, last = nd - 1;
-  const padded = g.imgSize.map((n, i) => n + 2 * g.padding[i]!), ps = stridesOf(padded), is = stridesOf(g.imgSize);
+  const nd = g.imgSize.length,
+    last = nd - 1;
+  const padded = g.imgSize.map((n, i) => n + 2 * g.padding[i]!),
+    ps = stridesOf(padded),
+    is = stridesOf(g.imgSize);
   const Pp = numelOf(padded);
   // one image row (the last dim) per run, at its padded place
-  const rowStarts = offsetsOver(g.imgSize.slice(0, last), is), padStarts = offsetsOver(g.imgSize.slice(0, last), ps);
+  const rowStarts = offsetsOver(g.imgSize.slice(0, last), is),
+    padStarts = offsetsOver(g.imgSize.slice(0, last), ps);
   const shift = g.padding.reduce((a, p, i) => a + p * ps[i]!, 0);
   const padRuns = Int32Array.from(rowStarts.flatMap((src, r) => [padStarts[r]! + shift, src, g.imgSize[last]!]));
-  const taps = offsetsOver(g.kernel, g.dilation.map((d, i) => d * ps[i]!));
+  const taps = offsetsOver(
+    g.kernel,
+    g.dilation.map((d, i) => d * ps[i]!),
+  );
   const offs = Int32Array.from(Array.from({ length: C }, (_, c) => taps.map((o) => c * Pp + o)).flat());
   const rowBase = Int32Array.from(offsetsOver(g.colSize.slice(0, last), ps));
   return { Pp, padRuns, offs, rowBase, W: g.colSize[last]! };
@@ -178,7 +198,8 @@ export function inputGradGeometry(g: ConvGeometry): ConvGeometry | null {
 export function flipTranspose(w: Float32Array, O: number, C: number, K: number, out: Float32Array): void {
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
-      const src = (o * C + c) * K, dst = (c * O + o) * K + K - 1;
+      const src = (o * C + c) * K,
+        dst = (c * O + o) * K + K - 1;
       for (let t = 0; t < K; t++) out[dst - t] = w[src + t]!;
     }
   }
@@ -230,11 +251,16 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
    * chunk, its GEMM scratch, the packed weight.
    */
   function gemmLocals(rows: number, colsFloats: number, packedFloats: number): number[][] {
-    return Array.from({ length: threadsFor(rows) }, (_, t) => [arena.alloc(colsFloats * 4), arena.scratch(t), arena.alloc(packedFloats * 4)]);
+    return Array.from({ length: threadsFor(rows) }, (_, t) => [
+      arena.alloc(colsFloats * 4),
+      arena.scratch(t),
+      arena.alloc(packedFloats * 4),
+    ]);
   }
   const [COLS, SCRATCH, PACKED] = [threadLocal(0), threadLocal(1), threadLocal(2)];
 
-  const dispatch = <K extends PoolKernel>(kernel: K, rows: KernelArgs<K>[], locals: number[][] = []): void => runRows(rt, pool, kernel, rows, locals);
+  const dispatch = <K extends PoolKernel>(kernel: K, rows: KernelArgs<K>[], locals: number[][] = []): void =>
+    runRows(rt, pool, kernel, rows, locals);
 
   /**
    * Groups that each read one input channel and write fewer than 4 (depthwise, multiplier 1-3)
@@ -261,7 +287,16 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
    * px, pw in the arena; the weight is packed here once, each thread pads its samples into its
    * own buffer.
    */
-  function direct(px: number, pw: number, pOut: number, g: ConvGeometry, C: number, M: number, pBias: number, rs: [number, number][]): void {
+  function direct(
+    px: number,
+    pw: number,
+    pOut: number,
+    g: ConvGeometry,
+    C: number,
+    M: number,
+    pBias: number,
+    rs: [number, number][],
+  ): void {
     const t = directTables(g, C);
     const Kd = C * numelOf(g.kernel);
     const packed = arena.alloc(rt.exports.packedRowsFloats(M, Kd) * 4);
@@ -269,38 +304,128 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     const [pPad, pOffs, pRows] = tablesIn(t);
     const P = numelOf(g.imgSize);
     const locals = Array.from({ length: threadsFor(rs.length) }, () => [arena.alloc((C * t.Pp + 8) * 4), arena.alloc(32 * 4)]);
-    dispatch("convDirect", rs.map(([n0, n1]) => ({ x: px, n0, n1, C, P, Pp: t.Pp, padRuns: pPad, nPadRuns: t.padRuns.length / 3, xpad: threadLocal(0), packedA: packed, M, Kd, offs: pOffs, rowBase: pRows, rows: t.rowBase.length, W: t.W, out: pOut, bias: pBias, tmp: threadLocal(1) })), locals);
+    dispatch(
+      "convDirect",
+      rs.map(([n0, n1]) => ({
+        x: px,
+        n0,
+        n1,
+        C,
+        P,
+        Pp: t.Pp,
+        padRuns: pPad,
+        nPadRuns: t.padRuns.length / 3,
+        xpad: threadLocal(0),
+        packedA: packed,
+        M,
+        Kd,
+        offs: pOffs,
+        rowBase: pRows,
+        rows: t.rowBase.length,
+        W: t.W,
+        out: pOut,
+        bias: pBias,
+        tmp: threadLocal(1),
+      })),
+      locals,
+    );
   }
 
   /** dw partials (one per row of samples) = dy @ unfold(pad(x))^T with the direct weight kernel. */
   function directWeight(px: number, pdy: number, pdw: number[], g: ConvGeometry, C: number, O: number, rs: [number, number][]): void {
     const t = directTables(g, C);
-    const K = numelOf(g.kernel), L = t.rowBase.length * t.W;
+    const K = numelOf(g.kernel),
+      L = t.rowBase.length * t.W;
     const [pPad, pOffs, pRows] = tablesIn(t);
     const P = numelOf(g.imgSize);
-    const locals = Array.from({ length: threadsFor(rs.length) }, () => [arena.alloc((C * t.Pp + 8) * 4), arena.alloc(Math.ceil(O / 8) * 8 * L * 4), arena.alloc(32 * 4)]);
-    dispatch("convDirectWeight", rs.map(([n0, n1], i) => ({ x: px, dy: pdy, n0, n1, C, P, Pp: t.Pp, padRuns: pPad, nPadRuns: t.padRuns.length / 3, xpad: threadLocal(0), dyT: threadLocal(1), O, Kd: C * K, offs: pOffs, rowBase: pRows, rows: t.rowBase.length, W: t.W, dw: pdw[i]!, tmp: threadLocal(2) })), locals);
+    const locals = Array.from({ length: threadsFor(rs.length) }, () => [
+      arena.alloc((C * t.Pp + 8) * 4),
+      arena.alloc(Math.ceil(O / 8) * 8 * L * 4),
+      arena.alloc(32 * 4),
+    ]);
+    dispatch(
+      "convDirectWeight",
+      rs.map(([n0, n1], i) => ({
+        x: px,
+        dy: pdy,
+        n0,
+        n1,
+        C,
+        P,
+        Pp: t.Pp,
+        padRuns: pPad,
+        nPadRuns: t.padRuns.length / 3,
+        xpad: threadLocal(0),
+        dyT: threadLocal(1),
+        O,
+        Kd: C * K,
+        offs: pOffs,
+        rowBase: pRows,
+        rows: t.rowBase.length,
+        W: t.W,
+        dw: pdw[i]!,
+        tmp: threadLocal(2),
+      })),
+      locals,
+    );
   }
 
   /** The direct kernel's tables, copied into the arena: [padRuns, offs, rowBase]. */
-  const tablesIn = (t: DirectTables): [number, number, number] => [arena.copyIn(t.padRuns, true), arena.copyIn(t.offs, true), arena.copyIn(t.rowBase, true)];
+  const tablesIn = (t: DirectTables): [number, number, number] => [
+    arena.copyIn(t.padRuns, true),
+    arena.copyIn(t.offs, true),
+    arena.copyIn(t.rowBase, true),
+  ];
 
-  function forward(x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array, g: ConvGeometry, groups: number, outChannels: number): void {
-    const s = convSizes(g, groups, outChannels), dims = kernelDims(s);
+  function forward(
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    g: ConvGeometry,
+    groups: number,
+    outChannels: number,
+  ): void {
+    const s = convSizes(g, groups, outChannels),
+      dims = kernelDims(s);
     const rs = ranges(g.batch, 2 * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = arena.input(x), pw = arena.input(w), pBias = bias ? arena.input(bias) : 0;
+    const px = arena.input(x),
+      pw = arena.input(w),
+      pBias = bias ? arena.input(bias) : 0;
     const pOut = arena.output(out);
     if (depthwise(s)) {
       const [pRuns, nRuns] = runsIn(g);
-      dispatch("depthwiseForward", rs.map(([n0, n1]) => ({ x: px, w: pw, out: pOut, n0, n1, ...dims, runs: pRuns, nRuns, bias: pBias })));
+      dispatch(
+        "depthwiseForward",
+        rs.map(([n0, n1]) => ({ x: px, w: pw, out: pOut, n0, n1, ...dims, runs: pRuns, nRuns, bias: pBias })),
+      );
     } else if (useDirect(g, groups, s.O, w.length)) {
       direct(px, pw, pOut, g, s.C, s.O, pBias, rs);
     } else {
       const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
       const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
       const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
-      dispatch("convForward", rs.map(([n0, n1]) => ({ x: px, w: pw, out: pOut, n0, n1, ...dims, groups, runs: pChunkRuns, chunks: pChunks, nChunks, cols: COLS, scratch: SCRATCH, bias: pBias, packedW: PACKED })), locals);
+      dispatch(
+        "convForward",
+        rs.map(([n0, n1]) => ({
+          x: px,
+          w: pw,
+          out: pOut,
+          n0,
+          n1,
+          ...dims,
+          groups,
+          runs: pChunkRuns,
+          chunks: pChunks,
+          nChunks,
+          cols: COLS,
+          scratch: SCRATCH,
+          bias: pBias,
+          packedW: PACKED,
+        })),
+        locals,
+      );
     }
     arena.finish();
   }
@@ -309,18 +434,37 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
    * dx and/or dw (either may be null), each on the direct kernels where they apply, else im2col
    * + GEMM; the weight gradient sums per-row partials in row order.
    */
-  function backward(x: Float32Array | null, w: Float32Array | null, dy: Float32Array, dx: Float32Array | null, dw: Float32Array | null, g: ConvGeometry, groups: number, outChannels: number): void {
+  function backward(
+    x: Float32Array | null,
+    w: Float32Array | null,
+    dy: Float32Array,
+    dx: Float32Array | null,
+    dw: Float32Array | null,
+    g: ConvGeometry,
+    groups: number,
+    outChannels: number,
+  ): void {
     const s = convSizes(g, groups, outChannels);
     const rs = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
     arena.reset();
-    const px = x ? arena.input(x) : 0, pw = w ? arena.input(w) : 0, pdy = arena.input(dy);
+    const px = x ? arena.input(x) : 0,
+      pw = w ? arena.input(w) : 0,
+      pdy = arena.input(dy);
     const pdx = dx ? arena.output(dx) : 0;
     const pdw = rs.map(() => (dw ? arena.alloc(dw.length * 4) : 0));
     if (depthwise(s)) {
       const [pRuns, nRuns] = runsIn(g);
       const dims = kernelDims(s);
-      if (dx) dispatch("depthwiseBackwardInput", rs.map(([n0, n1]) => ({ dy: pdy, w: pw, dx: pdx, n0, n1, ...dims, runs: pRuns, nRuns })));
-      if (dw) dispatch("depthwiseBackwardWeight", rs.map(([n0, n1], i) => ({ x: px, dy: pdy, dw: pdw[i]!, n0, n1, ...dims, runs: pRuns, nRuns, accumulate: 0 })));
+      if (dx)
+        dispatch(
+          "depthwiseBackwardInput",
+          rs.map(([n0, n1]) => ({ dy: pdy, w: pw, dx: pdx, n0, n1, ...dims, runs: pRuns, nRuns })),
+        );
+      if (dw)
+        dispatch(
+          "depthwiseBackwardWeight",
+          rs.map(([n0, n1], i) => ({ x: px, dy: pdy, dw: pdw[i]!, n0, n1, ...dims, runs: pRuns, nRuns, accumulate: 0 })),
+        );
     } else {
       // the input gradient as a direct conv of dy where it can be (stride 1): no columns, no col2im
       const gi = dx && w && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
@@ -331,7 +475,8 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       }
       const dwDirect = dw !== null && x !== null && useDirectWeight(g, groups, s.O);
       if (dwDirect) directWeight(px, pdy, pdw, g, s.C, s.O, rs);
-      const wantDx = dx !== null && gi === null, wantDw = dw !== null && !dwDirect;
+      const wantDx = dx !== null && gi === null,
+        wantDw = dw !== null && !dwDirect;
       if (wantDx || wantDw) gemmBackward(px, pw, pdy, wantDx ? pdx : 0, wantDw ? pdw : null, g, s, groups, rs);
     }
     arena.finish();
@@ -348,27 +493,72 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
    * The im2col + GEMM backward kernels: dx at pdx (0: not wanted) and/or the per-row weight
    * gradient partials at pdw (null: not wanted); both in one pass over the samples when both.
    */
-  function gemmBackward(px: number, pw: number, pdy: number, pdx: number, pdw: number[] | null, g: ConvGeometry, s: ReturnType<typeof convSizes>, groups: number, rs: [number, number][]): void {
+  function gemmBackward(
+    px: number,
+    pw: number,
+    pdy: number,
+    pdx: number,
+    pdw: number[] | null,
+    g: ConvGeometry,
+    s: ReturnType<typeof convSizes>,
+    groups: number,
+    rs: [number, number][],
+  ): void {
     const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
     const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
     const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);
     // the input gradient packs W^T once per call into the thread's block; each row sums its own
     // weight-gradient partial (the same bits whichever thread runs it)
     const common = { ...kernelDims(s), groups, runs: pChunkRuns, chunks: pChunks, nChunks, cols: COLS, scratch: SCRATCH };
-    if (pdx && pdw) dispatch("convBackward", rs.map(([n0, n1], i) => ({ x: px, w: pw, dy: pdy, dx: pdx, dw: pdw[i]!, n0, n1, ...common, accumulate: 0, packedWT: PACKED })), locals);
-    else if (pdx) dispatch("convBackwardInput", rs.map(([n0, n1]) => ({ dy: pdy, w: pw, img: pdx, n0, n1, ...common, packedWT: PACKED })), locals);
-    else dispatch("convBackwardWeight", rs.map(([n0, n1], i) => ({ x: px, dy: pdy, dw: pdw![i]!, n0, n1, ...common, accumulate: 0 })), locals);
+    if (pdx && pdw)
+      dispatch(
+        "convBackward",
+        rs.map(([n0, n1], i) => ({ x: px, w: pw, dy: pdy, dx: pdx, dw: pdw[i]!, n0, n1, ...common, accumulate: 0, packedWT: PACKED })),
+        locals,
+      );
+    else if (pdx)
+      dispatch(
+        "convBackwardInput",
+        rs.map(([n0, n1]) => ({ dy: pdy, w: pw, img: pdx, n0, n1, ...common, packedWT: PACKED })),
+        locals,
+      );
+    else
+      dispatch(
+        "convBackwardWeight",
+        rs.map(([n0, n1], i) => ({ x: px, dy: pdy, dw: pdw![i]!, n0, n1, ...common, accumulate: 0 })),
+        locals,
+      );
   }
 
   return {
-    convForward(x: TypedArray, w: TypedArray, bias: TypedArray | null, out: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+    convForward(
+      x: TypedArray,
+      w: TypedArray,
+      bias: TypedArray | null,
+      out: TypedArray,
+      g: ConvGeometry,
+      groups: number,
+      outChannels: number,
+    ): void {
       if (!f32(x, w, out) || (bias && !f32(bias))) return ref.convForward(x, w, bias, out, g, groups, outChannels);
       if (out.length === 0) return;
       forward(x as Float32Array, w as Float32Array, bias as Float32Array | null, out as Float32Array, g, groups, outChannels);
     },
-    convBackward(x: TypedArray, w: TypedArray, dy: TypedArray, dx: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
+    convBackward(
+      x: TypedArray,
+      w: TypedArray,
+      dy: TypedArray,
+      dx: TypedArray,
+      dw: TypedArray,
+      g: ConvGeometry,
+      groups: number,
+      outChannels: number,
+    ): void {
       if (!f32(x, w, dy, dx, dw)) return ref.convBackward(x, w, dy, dx, dw, g, groups, outChannels);
-      if (g.batch === 0) { dw.fill(0); return; }
+      if (g.batch === 0) {
+        dw.fill(0);
+        return;
+      }
       backward(x as Float32Array, w as Float32Array, dy as Float32Array, dx as Float32Array, dw as Float32Array, g, groups, outChannels);
     },
     convBackwardInput(dy: TypedArray, w: TypedArray, img: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
@@ -378,7 +568,10 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     },
     convBackwardWeight(x: TypedArray, dy: TypedArray, dw: TypedArray, g: ConvGeometry, groups: number, outChannels: number): void {
       if (!f32(x, dy, dw)) return ref.convBackwardWeight(x, dy, dw, g, groups, outChannels);
-      if (g.batch === 0) { dw.fill(0); return; }
+      if (g.batch === 0) {
+        dw.fill(0);
+        return;
+      }
       backward(x as Float32Array, null, dy as Float32Array, null, dw as Float32Array, g, groups, outChannels);
     },
   };

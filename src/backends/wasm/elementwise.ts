@@ -35,13 +35,24 @@ export function makeElementwise(rt: WasmRuntime, arena: Arena) {
       if (op === "relu" && f32(x, out)) return arena.call([F(x)], [F(out)], ([px, po]) => k.relu(px!, po!, x.length));
       ref.unary(op, x, out, a, b);
     },
-    binary(op: BinaryOp, a: TypedArray, aShape: readonly number[], b: TypedArray, bShape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
-      const n = out.length, code = ARITH.indexOf(op);
+    binary(
+      op: BinaryOp,
+      a: TypedArray,
+      aShape: readonly number[],
+      b: TypedArray,
+      bShape: readonly number[],
+      out: TypedArray,
+      outShape: readonly number[],
+    ): void {
+      const n = out.length,
+        code = ARITH.indexOf(op);
       if (f32(a, b, out) && a.length === n) {
         if (op === "reluGrad" && b.length === n) return arena.call([F(a), F(b)], [F(out)], ([pa, pb, po]) => k.reluGrad(pa!, pb!, po!, n));
         if (code >= 0 && n >= WASM_ARITH_MIN) {
-          if (b.length === n || b.length === 1) return arena.call([F(a), F(b)], [F(out)], ([pa, pb, po]) => k.arith(code, pa!, pb!, po!, n, b.length === 1 ? 1 : 0));
-          if (b.length > 1 && b.length < n && isRowBroadcast(bShape, outShape)) return arena.call([F(a), F(b)], [F(out)], ([pa, pb, po]) => k.arithRows(code, pa!, pb!, po!, n / b.length, b.length));
+          if (b.length === n || b.length === 1)
+            return arena.call([F(a), F(b)], [F(out)], ([pa, pb, po]) => k.arith(code, pa!, pb!, po!, n, b.length === 1 ? 1 : 0));
+          if (b.length > 1 && b.length < n && isRowBroadcast(bShape, outShape))
+            return arena.call([F(a), F(b)], [F(out)], ([pa, pb, po]) => k.arithRows(code, pa!, pb!, po!, n / b.length, b.length));
         }
       }
       ref.binary(op, a, aShape, b, bShape, out, outShape);
@@ -50,7 +61,9 @@ export function makeElementwise(rt: WasmRuntime, arena: Arena) {
       if (op === "sum" && inner > 1 && f32(x, out) && x.length >= WASM_ARITH_MIN) {
         // float64 sums in the reference's order, four columns per SIMD step
         arena.reset();
-        const px = arena.input(F(x)), po = arena.output(F(out)), acc = arena.alloc(inner * 8);
+        const px = arena.input(F(x)),
+          po = arena.output(F(out)),
+          acc = arena.alloc(inner * 8);
         k.sumMiddle(px, outer, size, inner, po, acc);
         arena.finish();
         return;

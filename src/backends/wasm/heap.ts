@@ -12,7 +12,7 @@
 // until it yields; `residentBudget` bounds what such a loop can pin, and past it the backend
 // hands out host arrays (its kernels copy those in and out, as for any host operand).
 
-import type { DType, TypedArray } from "../../tensor/dtype.js";
+import type { TypedArray } from "../../tensor/dtype.js";
 import { type DeviceStorage, adoptView } from "../../tensor/storage.js";
 import type { WasmRuntime } from "./runtime.js";
 
@@ -47,7 +47,11 @@ export class WasmHeap {
    * Blocks from `base` up; `guard` unregistered bytes after each block (the checked build: a
    * kernel that runs past an operand's end traps in the gap instead of reaching a neighbour).
    */
-  constructor(private readonly rt: WasmRuntime, base: number, private readonly guard: number) {
+  constructor(
+    private readonly rt: WasmRuntime,
+    base: number,
+    private readonly guard: number,
+  ) {
     this.top = base;
     this.buffers.add(rt.memory.buffer);
     this.ensure(base);
@@ -79,7 +83,8 @@ export class WasmHeap {
    * resident tensors already hold `residentBudget` bytes.
    */
   allocResident(dtype: "float32" | "int32", n: number): WasmBlock | null {
-    const bytes = 4 * n, cls = sizeClass(bytes);
+    const bytes = 4 * n,
+      cls = sizeClass(bytes);
     if (this.residentBytes + cls > this.residentBudget) return null;
     const ptr = this.alloc(bytes);
     this.residentBytes += cls;
@@ -116,7 +121,9 @@ export class WasmHeap {
     if (bytes <= have) return;
     const pages = Math.ceil((bytes - have) / PAGE);
     if (have / PAGE + pages > MAX_PAGES) {
-      throw new RangeError(`wasm backend: a kernel needs ${(bytes / 2 ** 30).toFixed(2)} GiB of operands, more than WebAssembly's 4 GiB address space; use tl.setBackend("reference") for this op or split the batch.`);
+      throw new RangeError(
+        `wasm backend: a kernel needs ${(bytes / 2 ** 30).toFixed(2)} GiB of operands, more than WebAssembly's 4 GiB address space; use tl.setBackend("reference") for this op or split the batch.`,
+      );
     }
     this.buffers.add(this.rt.memory.buffer);
     // grow at least 1.5x so a run of slightly larger calls does not grow page by page
@@ -151,7 +158,12 @@ export class WasmBlock implements DeviceStorage {
    */
   private readonly weight: ArrayBuffer | null;
 
-  constructor(private readonly heap: WasmHeap, readonly ptr: number, readonly dtype: "float32" | "int32", readonly length: number) {
+  constructor(
+    private readonly heap: WasmHeap,
+    readonly ptr: number,
+    readonly dtype: "float32" | "int32",
+    readonly length: number,
+  ) {
     this.view = heap.view(dtype, ptr, length);
     this.weight = gcWeight(this.view.byteLength >> 2);
     adoptView(this.view, this);

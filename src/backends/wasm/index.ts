@@ -38,8 +38,12 @@ export interface WasmBackend extends Backend {
  * to the reference kernel itself, so results follow the same specification.
  */
 function kernelTable(rt: WasmRuntime, arena: Arena, threading: Threading): KernelTable {
-  const el = makeElementwise(rt, arena), conv = makeConv(rt, arena, threading), pool = makePool(rt, arena);
-  const rnn = makeRecurrent(rt, arena, threading), ix = makeIndexing(rt, arena), sm = makeSoftmax(rt, arena);
+  const el = makeElementwise(rt, arena),
+    conv = makeConv(rt, arena, threading),
+    pool = makePool(rt, arena);
+  const rnn = makeRecurrent(rt, arena, threading),
+    ix = makeIndexing(rt, arena),
+    sm = makeSoftmax(rt, arena);
   return {
     unary: el.unary, //                relu
     binary: el.binary, //              + - * / over 4096+ elements (same shape, scalar, bias rows), reluGrad
@@ -77,7 +81,10 @@ function kernelTable(rt: WasmRuntime, arena: Arena, threading: Threading): Kerne
 /** Per kernel, where it runs: "wasm" (a wasm wrapper, for the cases it covers) or "reference". */
 export function wasmCoverage(b: WasmBackend): Record<keyof KernelTable, "wasm" | "reference"> {
   const names = Object.keys(b.kernels) as (keyof KernelTable)[];
-  return Object.fromEntries(names.map((k) => [k, b.kernels[k] === referenceBackend[k] ? "reference" : "wasm"])) as Record<keyof KernelTable, "wasm" | "reference">;
+  return Object.fromEntries(names.map((k) => [k, b.kernels[k] === referenceBackend[k] ? "reference" : "wasm"])) as Record<
+    keyof KernelTable,
+    "wasm" | "reference"
+  >;
 }
 
 /**
@@ -98,7 +105,8 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     ...kernels,
     kernels,
     name: "wasm",
-    allocate: (dtype, n) => (rt.shared && (dtype === "float32" || dtype === "int32") && 4 * n >= RESIDENT_MIN_BYTES ? arena.heap.allocResident(dtype, n) : null),
+    allocate: (dtype, n) =>
+      rt.shared && (dtype === "float32" || dtype === "int32") && 4 * n >= RESIDENT_MIN_BYTES ? arena.heap.allocResident(dtype, n) : null,
     runtime: rt,
     arena,
     setThreads(n: number) {
@@ -107,7 +115,9 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
       if (pool?.startsAsync && threads > 1) starting = pool.start(threads);
     },
     threads: () => threads,
-    closeThreads: async () => { await pool?.close(); },
+    closeThreads: async () => {
+      await pool?.close();
+    },
     threadsStarted: () => starting,
     workersReady: () => pool?.readyWorkers() ?? 0,
   };

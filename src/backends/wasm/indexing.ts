@@ -12,12 +12,30 @@ const sameDims = (a: readonly number[], b: readonly number[]): boolean => a.leng
 
 export function makeIndexing(rt: WasmRuntime, arena: Arena) {
   return {
-    scatterAdd(out: TypedArray, outShape: readonly number[], dim: number, index: Int32Array, indexShape: readonly number[], src: TypedArray, srcShape: readonly number[]): void {
+    scatterAdd(
+      out: TypedArray,
+      outShape: readonly number[],
+      dim: number,
+      index: Int32Array,
+      indexShape: readonly number[],
+      src: TypedArray,
+      srcShape: readonly number[],
+    ): void {
       const last = outShape.length - 1;
       // the last dim, with index and src shaped alike and as out in every other dim: rows
-      if (out instanceof Float32Array && src instanceof Float32Array && last >= 0 && dim === last && index.length > 0 && sameDims(indexShape, srcShape) && sameDims(indexShape.slice(0, last), outShape.slice(0, last))) {
+      if (
+        out instanceof Float32Array &&
+        src instanceof Float32Array &&
+        last >= 0 &&
+        dim === last &&
+        index.length > 0 &&
+        sameDims(indexShape, srcShape) &&
+        sameDims(indexShape.slice(0, last), outShape.slice(0, last))
+      ) {
         arena.reset();
-        const pi = arena.input(index), ps = arena.input(src), po = arena.inout(out);
+        const pi = arena.input(index),
+          ps = arena.input(src),
+          po = arena.inout(out);
         const m = indexShape[last]!;
         rt.exports.scatterAddRows(po, pi, ps, index.length / m, outShape[last]!, m);
         arena.finish();

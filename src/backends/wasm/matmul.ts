@@ -33,22 +33,40 @@ export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, prod
   const { m, n, k, a: A, ars, b: B, bcs, c: C, ldc } = product;
   const whole: KernelArgs<"sgemm"> = { ...product, scratch: arena.scratch(0) };
   const split = p !== null && threads > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
-  const rows: KernelArgs<"sgemm">[] = !split ? [whole] : n >= m
-    ? splitRange(n, threads, 8).map(([j0, j1], i) => ({ ...whole, n: j1 - j0, b: B + 4 * j0 * bcs, c: C + 4 * j0, scratch: arena.scratch(i) }))
-    : splitRange(m, threads, 4).map(([i0, i1], i) => ({ ...whole, m: i1 - i0, a: A + 4 * i0 * ars, c: C + 4 * i0 * ldc, scratch: arena.scratch(i) }));
+  const rows: KernelArgs<"sgemm">[] = !split
+    ? [whole]
+    : n >= m
+      ? splitRange(n, threads, 8).map(([j0, j1], i) => ({
+          ...whole,
+          n: j1 - j0,
+          b: B + 4 * j0 * bcs,
+          c: C + 4 * j0,
+          scratch: arena.scratch(i),
+        }))
+      : splitRange(m, threads, 4).map(([i0, i1], i) => ({
+          ...whole,
+          m: i1 - i0,
+          a: A + 4 * i0 * ars,
+          c: C + 4 * i0 * ldc,
+          scratch: arena.scratch(i),
+        }));
   runRows(rt, threading, "sgemm", rows);
 }
 
 export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) {
   return function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulGeometry, bias?: TypedArray | null): void {
-    if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && (!bias || bias instanceof Float32Array))) {
+    if (
+      !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array && (!bias || bias instanceof Float32Array))
+    ) {
       referenceMatmul(a, b, out, g, bias);
       return;
     }
     const { batch, m, k, n, aBatchStride, bBatchStride, transA, transB } = g;
     if (out.length === 0) return;
     arena.reset();
-    const pa = arena.input(a), pb = arena.input(b), pc = arena.output(out);
+    const pa = arena.input(a),
+      pb = arena.input(b),
+      pc = arena.output(out);
     // a bias is fused: C starts as the bias rows and the GEMM accumulates onto them (for k up to
     // one K block, 256, that is exactly the product then + bias, as the micro-kernel adds its
     // finished tile to C once)
@@ -56,9 +74,25 @@ export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) 
       const c = arena.f32(pc, out.length);
       for (let r = 0; r < batch * m; r++) c.set(bias, r * n);
     }
-    const ars = transA ? 1 : k, acs = transA ? m : 1, brs = transB ? 1 : n, bcs = transB ? k : 1;
+    const ars = transA ? 1 : k,
+      acs = transA ? m : 1,
+      brs = transB ? 1 : n,
+      bcs = transB ? k : 1;
     for (let t = 0; t < batch; t++) {
-      gemmAt(rt, arena, threading, { m, n, k, a: pa + 4 * t * aBatchStride, ars, acs, b: pb + 4 * t * bBatchStride, brs, bcs, c: pc + 4 * t * m * n, ldc: n, accumulate: bias ? 1 : 0 });
+      gemmAt(rt, arena, threading, {
+        m,
+        n,
+        k,
+        a: pa + 4 * t * aBatchStride,
+        ars,
+        acs,
+        b: pb + 4 * t * bBatchStride,
+        brs,
+        bcs,
+        c: pc + 4 * t * m * n,
+        ldc: n,
+        accumulate: bias ? 1 : 0,
+      });
     }
     arena.finish();
   };

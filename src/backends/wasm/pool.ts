@@ -12,7 +12,12 @@ const prod = (a: readonly number[]): number => a.reduce((x, y) => x * y, 1);
 export function makePool(rt: WasmRuntime, arena: Arena) {
   const k = rt.exports;
   /** Run a pooling kernel: operands in, the window tables after them, outputs back. */
-  function pool(g: PoolGeometry, inputs: Float32Array[], outputs: (Float32Array | Int32Array)[], kernel: (p: number[], P: number, O: number) => void): void {
+  function pool(
+    g: PoolGeometry,
+    inputs: Float32Array[],
+    outputs: (Float32Array | Int32Array)[],
+    kernel: (p: number[], P: number, O: number) => void,
+  ): void {
     const { start, offs } = poolWindowsCsr(g);
     arena.call([...inputs, start, offs], outputs, (p) => kernel(p, prod(g.inSize), prod(g.outSize)));
   }
@@ -23,11 +28,15 @@ export function makePool(rt: WasmRuntime, arena: Arena) {
     },
     avgPool(x: TypedArray, out: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
       if (!(x instanceof Float32Array && out instanceof Float32Array) || out.length === 0) return ref.avgPool(x, out, divisor, g);
-      pool(g, [x, Float32Array.from(divisor)], [out], ([px, pd, ps, po, pOut], P, O) => k.avgPool(px!, pOut!, pd!, g.planes, P, O, ps!, po!));
+      pool(g, [x, Float32Array.from(divisor)], [out], ([px, pd, ps, po, pOut], P, O) =>
+        k.avgPool(px!, pOut!, pd!, g.planes, P, O, ps!, po!),
+      );
     },
     avgPoolBackward(dy: TypedArray, dx: TypedArray, divisor: Float64Array, g: PoolGeometry): void {
       if (!(dy instanceof Float32Array && dx instanceof Float32Array) || dx.length === 0) return ref.avgPoolBackward(dy, dx, divisor, g);
-      pool(g, [dy, Float32Array.from(divisor)], [dx], ([pdy, pd, ps, po, pDx], P, O) => k.avgPoolBackward(pdy!, pDx!, pd!, g.planes, P, O, ps!, po!));
+      pool(g, [dy, Float32Array.from(divisor)], [dx], ([pdy, pd, ps, po, pDx], P, O) =>
+        k.avgPoolBackward(pdy!, pDx!, pd!, g.planes, P, O, ps!, po!),
+      );
     },
   };
 }

@@ -53,7 +53,8 @@ describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
     assert.ok(resident(r.wasm.h), "the pooled activations live in wasm memory");
     assert.ok(!resident(r.reference.h), "the reference backend's outputs are host arrays");
     for (const k of ["h", "y", "gw", "gx"] as const) {
-      const a = r.wasm[k].storage, b = r.reference[k].storage;
+      const a = r.wasm[k].storage,
+        b = r.reference[k].storage;
       const diff = Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
       assert.ok(diff < 1e-5, `${k}: max difference ${diff}`);
     }
@@ -62,7 +63,8 @@ describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
   it("views share the block; in-place writes through one are seen by all; data() is a host copy", () => {
     const x = tl.randn([64, 64]).relu();
     assert.ok(resident(x));
-    const v = x.reshape([4096]), d = x.detach();
+    const v = x.reshape([4096]),
+      d = x.detach();
     assert.equal(v.deviceStorage, x.deviceStorage);
     assert.equal(d.deviceStorage, x.deviceStorage);
     const copy = x.data;
@@ -75,7 +77,7 @@ describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
     assert.notEqual(x.storage[0], -100, "writing the copy changes nothing");
   });
 
-  it("after setBackend(\"reference\") the reference kernels read resident tensors; printing and toArray read them too", () => {
+  it('after setBackend("reference") the reference kernels read resident tensors; printing and toArray read them too', () => {
     const x = tl.randn([32, 32]).mul(2);
     assert.ok(resident(x));
     const want = Array.from(x.storage, (v) => Math.tanh(v));
@@ -109,7 +111,8 @@ describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
     const want = Array.from(x.storage, (v) => Math.max(v, 0));
     wasm.unary("relu", x.storage, x.storage);
     assert.deepEqual(Array.from(x.storage), want);
-    const a = tl.randn([96, 96]).mul(1), b = tl.randn([96, 96]).mul(1);
+    const a = tl.randn([96, 96]).mul(1),
+      b = tl.randn([96, 96]).mul(1);
     const prod = a.matmul(b);
     const g = { batch: 1, m: 96, k: 96, n: 96, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false };
     wasm.matmul(a.storage, b.storage, a.storage, g);
@@ -127,9 +130,17 @@ describe("wasm memory in long training runs", { skip: !wasmAvailable || !RUN_ONC
   /** One Adam step of a tiny CNN + MLP (outputs just above the resident minimum, so 10,000 steps stay quick). */
   function trainer(): () => void {
     tl.manualSeed(2);
-    const model = new tl.nn.Sequential(new tl.nn.Conv2d(1, 2, 3, { padding: 1 }), new tl.nn.ReLU(), new tl.nn.Flatten(), new tl.nn.Linear(2 * 8 * 8, 32), new tl.nn.ReLU(), new tl.nn.Linear(32, 3));
+    const model = new tl.nn.Sequential(
+      new tl.nn.Conv2d(1, 2, 3, { padding: 1 }),
+      new tl.nn.ReLU(),
+      new tl.nn.Flatten(),
+      new tl.nn.Linear(2 * 8 * 8, 32),
+      new tl.nn.ReLU(),
+      new tl.nn.Linear(32, 3),
+    );
     const opt = new tl.optim.Adam(model.parameters(), { lr: 1e-3 });
-    const x = tl.randn([32, 1, 8, 8]), y = tl.randint(0, 3, [32]);
+    const x = tl.randn([32, 1, 8, 8]),
+      y = tl.randint(0, 3, [32]);
     return () => {
       const loss = tl.F.crossEntropy(model.forward(x), y);
       opt.zeroGrad();
@@ -156,14 +167,18 @@ describe("wasm memory in long training runs", { skip: !wasmAvailable || !RUN_ONC
       step();
       if (yieldEvery > 0 && i % yieldEvery === yieldEvery - 1) await yieldToEventLoop();
       assert.ok(heap.residentBytes <= heap.residentBudget, "resident tensors stay within the budget");
-      if (i >= warmup) assert.ok(temps() <= TEMPS_BOUND, `step ${i}: ${temps()} bytes of temporaries live between steps (bound ${TEMPS_BOUND})`);
+      if (i >= warmup)
+        assert.ok(temps() <= TEMPS_BOUND, `step ${i}: ${temps()} bytes of temporaries live between steps (bound ${TEMPS_BOUND})`);
       if (i === warmup) memory = wasm.arena.memoryBytes;
     }
     // when the collector runs is not ours to choose: under load it can run late, and the blocks it
     // has not yet released are at most the resident budget (asserted every step above), so memory
     // may grow after warm-up by at most that budget plus the temporaries' bound, never without end
     const bound = memory + heap.residentBudget + 2 * TEMPS_BOUND;
-    assert.ok(wasm.arena.memoryBytes <= bound, `memory ${wasm.arena.memoryBytes} bytes after ${steps} steps, more than ${bound} (at step ${warmup}: ${memory}, plus the resident budget and temporaries)`);
+    assert.ok(
+      wasm.arena.memoryBytes <= bound,
+      `memory ${wasm.arena.memoryBytes} bytes after ${steps} steps, more than ${bound} (at step ${warmup}: ${memory}, plus the resident budget and temporaries)`,
+    );
   }
 
   it("10,000 steps that yield to the event loop: the garbage collector frees blocks, they are reused, memory stays within the resident budget", async () => {

@@ -46,10 +46,34 @@ export interface WasmExports extends PoolKernelFns {
   gruCellBackward(xg: number, hg: number, h: number, dh1: number, dxg: number, dhg: number, dh: number, B: number, H: number): void;
   packedBFloats(k: number, n: number): number;
   packBAll(b: number, brs: number, bcs: number, k: number, n: number, dst: number): void;
-  sgemmPackedB(m: number, n: number, k: number, a: number, ars: number, acs: number, packed: number, c: number, ldc: number, accumulate: number, scratch: number): void;
+  sgemmPackedB(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    packed: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
   packedAFloats(m: number, k: number): number;
   packAAll(a: number, ars: number, acs: number, m: number, k: number, dst: number): void;
-  sgemmPackedA(m: number, n: number, k: number, packed: number, b: number, brs: number, bcs: number, c: number, ldc: number, accumulate: number, scratch: number): void;
+  sgemmPackedA(
+    m: number,
+    n: number,
+    k: number,
+    packed: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
   /** The checked build only: address of its operand range table (assembly/checked.ts). */
   checkedTable?(): number;
 }
@@ -86,7 +110,11 @@ function canShareMemory(): boolean {
   }
 }
 
-interface NodeProcess { env?: Record<string, string | undefined>; versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown }
+interface NodeProcess {
+  env?: Record<string, string | undefined>;
+  versions?: { node?: string };
+  getBuiltinModule?: (id: string) => unknown;
+}
 const nodeProcess = (globalThis as { process?: NodeProcess }).process;
 
 /** TENSORLOOM_WASM_FMA=0 keeps the plain-SIMD kernels (mul then add, the same bits on every machine). */
@@ -124,9 +152,12 @@ function checkedBytes(variant: keyof typeof binaries): Uint8Array<ArrayBuffer> {
   const cp = getModule?.("node:child_process") as typeof import("node:child_process") | undefined;
   const fs = getModule?.("node:fs") as typeof import("node:fs") | undefined;
   const url = getModule?.("node:url") as typeof import("node:url") | undefined;
-  if (!cp || !fs || !url) throw new Error("TENSORLOOM_WASM_CHECKED=1 needs Node (it compiles the kernels with the assemblyscript devDependency)");
+  if (!cp || !fs || !url)
+    throw new Error("TENSORLOOM_WASM_CHECKED=1 needs Node (it compiles the kernels with the assemblyscript devDependency)");
   const script = url.fileURLToPath(new URL("../../../scripts/buildWasm.mjs", import.meta.url));
-  const path = cp.execFileSync((nodeProcess as { execPath: string } & NodeProcess).execPath, [script, `--checked=${variant}`], { encoding: "utf8" }).trim();
+  const path = cp
+    .execFileSync((nodeProcess as { execPath: string } & NodeProcess).execPath, [script, `--checked=${variant}`], { encoding: "utf8" })
+    .trim();
   const file = fs.readFileSync(path);
   return new Uint8Array(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength)) as Uint8Array<ArrayBuffer>;
 }
@@ -134,7 +165,8 @@ function checkedBytes(variant: keyof typeof binaries): Uint8Array<ArrayBuffer> {
 /** The variant this runtime can run, or null when it has no WebAssembly SIMD. */
 export function chooseVariant(): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean; shared: boolean; checked: boolean } | null {
   if (typeof WebAssembly !== "object") return null;
-  const shared = canShareMemory(), checked = checkedWanted();
+  const shared = canShareMemory(),
+    checked = checkedWanted();
   const pick = (relaxed: boolean, bytes: Uint8Array<ArrayBuffer>) => {
     const name = `${relaxed ? "relaxed" : "simd"}${shared ? "Shared" : ""}` as keyof typeof binaries;
     return { bytes: checked ? checkedBytes(name) : bytes, relaxed, shared, checked };
@@ -150,14 +182,47 @@ export function chooseVariant(): { bytes: Uint8Array<ArrayBuffer>; relaxed: bool
 
 /** Every export WasmExports declares; "optional": only some builds have it. */
 const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
-  sgemm: "required", convForward: "required", convBackwardInput: "required", convBackwardWeight: "required", convBackward: "required",
-  lstmSequence: "required", lstmSequenceBackward: "required", gruSequence: "required", gruSequenceBackward: "required",
-  depthwiseForward: "required", depthwiseBackwardInput: "required", depthwiseBackwardWeight: "required", convDirect: "required", convDirectWeight: "required",
-  gemmScratchBytes: "required", lstmCell: "required", lstmCellBackward: "required", gruCell: "required", gruCellBackward: "required",
-  maxPool: "required", scatterAddRows: "required", avgPool: "required", avgPoolBackward: "required", sequencePackBytes: "required",
-  logSoftmax: "required", relu: "required", arithRows: "required", sumMiddle: "required", sumContiguous: "required", arith: "required",
-  reluGrad: "required", convPackedWeightFloats: "required", packRowsFull: "required", packedRowsFloats: "required", sumRows: "required",
-  packedBFloats: "required", packBAll: "required", sgemmPackedB: "required", packedAFloats: "required", packAAll: "required", sgemmPackedA: "required",
+  sgemm: "required",
+  convForward: "required",
+  convBackwardInput: "required",
+  convBackwardWeight: "required",
+  convBackward: "required",
+  lstmSequence: "required",
+  lstmSequenceBackward: "required",
+  gruSequence: "required",
+  gruSequenceBackward: "required",
+  depthwiseForward: "required",
+  depthwiseBackwardInput: "required",
+  depthwiseBackwardWeight: "required",
+  convDirect: "required",
+  convDirectWeight: "required",
+  gemmScratchBytes: "required",
+  lstmCell: "required",
+  lstmCellBackward: "required",
+  gruCell: "required",
+  gruCellBackward: "required",
+  maxPool: "required",
+  scatterAddRows: "required",
+  avgPool: "required",
+  avgPoolBackward: "required",
+  sequencePackBytes: "required",
+  logSoftmax: "required",
+  relu: "required",
+  arithRows: "required",
+  sumMiddle: "required",
+  sumContiguous: "required",
+  arith: "required",
+  reluGrad: "required",
+  convPackedWeightFloats: "required",
+  packRowsFull: "required",
+  packedRowsFloats: "required",
+  sumRows: "required",
+  packedBFloats: "required",
+  packBAll: "required",
+  sgemmPackedB: "required",
+  packedAFloats: "required",
+  packAAll: "required",
+  sgemmPackedA: "required",
   checkedTable: "optional",
 };
 
@@ -177,7 +242,12 @@ function bindExports(raw: WebAssembly.Exports, wrap: (name: string, fn: Function
 }
 
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): WebAssembly.Exports {
-  const env = { memory, abort: () => { throw new Error("wasm kernel aborted"); } };
+  const env = {
+    memory,
+    abort: () => {
+      throw new Error("wasm kernel aborted");
+    },
+  };
   return new WebAssembly.Instance(module, { env }).exports;
 }
 
@@ -195,7 +265,8 @@ export function createRuntime(module: WebAssembly.Module, relaxed: boolean, shar
  */
 function reportStrays(raw: WebAssembly.Exports, memory: WebAssembly.Memory): WasmExports {
   const checkedTable = raw.checkedTable;
-  if (typeof checkedTable !== "function") throw new Error("wasm backend: TENSORLOOM_WASM_CHECKED=1 loaded a module without checkedTable(); rebuild the checked build");
+  if (typeof checkedTable !== "function")
+    throw new Error("wasm backend: TENSORLOOM_WASM_CHECKED=1 loaded a module without checkedTable(); rebuild the checked build");
   const table = checkedTable() as number;
   return bindExports(raw, (name, fn) => (...args: number[]) => {
     new Uint32Array(memory.buffer, table, 4)[2] = 0;
@@ -205,7 +276,9 @@ function reportStrays(raw: WebAssembly.Exports, memory: WebAssembly.Memory): Was
       const t = new Uint32Array(memory.buffer, table, 4 + 3 * new Int32Array(memory.buffer, table, 1)[0]!);
       if (!(e instanceof WebAssembly.RuntimeError) || t[2] === 0) throw e;
       const ranges = Array.from({ length: t[0]! }, (_, i) => `[${t[4 + 3 * i]}, ${t[5 + 3 * i]})${t[6 + 3 * i] ? "" : " read-only"}`);
-      throw new Error(`wasm kernel ${name}(${args.join(", ")}) touched memory outside its operands: a ${t[3] ? "store" : "load"} of ${t[2]} bytes at ${t[1]}; operands: ${ranges.join(", ")}`);
+      throw new Error(
+        `wasm kernel ${name}(${args.join(", ")}) touched memory outside its operands: a ${t[3] ? "store" : "load"} of ${t[2]} bytes at ${t[1]}; operands: ${ranges.join(", ")}`,
+      );
     }
   });
 }
@@ -236,7 +309,8 @@ export class Arena {
     this.scratchBytes = align(rt.exports.gemmScratchBytes());
     this.heap = new WasmHeap(rt, PAGE + MAX_THREADS * this.scratchBytes, rt.checked ? GUARD_BYTES : 0);
     this.table = rt.checked ? rt.exports.checkedTable!() : 0;
-    if (this.table) for (let t = 0; t < MAX_THREADS; t++) this.fixed.push([this.scratch(t), this.scratch(t) + rt.exports.gemmScratchBytes(), true]);
+    if (this.table)
+      for (let t = 0; t < MAX_THREADS; t++) this.fixed.push([this.scratch(t), this.scratch(t) + rt.exports.gemmScratchBytes(), true]);
     this.reset();
   }
 
@@ -276,7 +350,8 @@ export class Arena {
    * input of this call overlaps it), else a temporary that finish() copies into o.
    */
   output(o: Float32Array | Int32Array): number {
-    const s = o.byteOffset, e = s + o.byteLength;
+    const s = o.byteOffset,
+      e = s + o.byteLength;
     if (this.heap.owns(o) && !this.inPlace.some(([a, b]) => a < e && s < b)) {
       this.register(s, o.byteLength, true);
       return s;
@@ -304,7 +379,11 @@ export class Arena {
    * The shape of most kernel calls: reset, place `inputs` and `outputs`, run `body` with the
    * addresses (inputs first, then outputs), copy back the outputs that are not resident.
    */
-  call(inputs: readonly (Float32Array | Int32Array)[], outputs: readonly (Float32Array | Int32Array)[], body: (ptrs: number[]) => void): void {
+  call(
+    inputs: readonly (Float32Array | Int32Array)[],
+    outputs: readonly (Float32Array | Int32Array)[],
+    body: (ptrs: number[]) => void,
+  ): void {
     this.reset();
     const ptrs = inputs.map((x) => this.input(x));
     for (const o of outputs) ptrs.push(this.output(o));

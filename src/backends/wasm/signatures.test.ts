@@ -17,7 +17,14 @@ function assemblySignatures(): Map<string, string[]> {
   for (const file of readdirSync(assemblyDir).filter((f) => f.endsWith(".ts"))) {
     const src = readFileSync(new URL(file, assemblyDir), "utf8");
     for (const m of src.matchAll(/export function (\w+)\s*\(([^)]*)\)/g)) {
-      out.set(m[1]!, m[2]!.split(",").map((p) => p.trim()).filter((p) => p !== "").map((p) => p.split(":")[0]!.trim()));
+      out.set(
+        m[1]!,
+        m[2]!
+          .split(",")
+          .map((p) => p.trim())
+          .filter((p) => p !== "")
+          .map((p) => p.split(":")[0]!.trim()),
+      );
     }
   }
   return out;
@@ -43,7 +50,32 @@ describe("wasm kernel boundary", () => {
     const coverage = wasmCoverage(wasm);
     for (const k of all) assert.equal(wasm[k], wasm.kernels[k], `the backend runs its table's ${k}`);
     // the accelerated families: a change here is a deliberate change of what runs in wasm
-    const accelerated = Object.entries(coverage).filter(([, where]) => where === "wasm").map(([k]) => k).sort();
-    assert.deepEqual(accelerated, ["avgPool", "avgPoolBackward", "binary", "convBackward", "convBackwardInput", "convBackwardWeight", "convForward", "gruCell", "gruCellBackward", "gruSequence", "gruSequenceBackward", "logSoftmax", "lstmCell", "lstmCellBackward", "lstmSequence", "lstmSequenceBackward", "matmul", "maxPool", "reduce", "scatterAdd", "unary"]);
+    const accelerated = Object.entries(coverage)
+      .filter(([, where]) => where === "wasm")
+      .map(([k]) => k)
+      .sort();
+    assert.deepEqual(accelerated, [
+      "avgPool",
+      "avgPoolBackward",
+      "binary",
+      "convBackward",
+      "convBackwardInput",
+      "convBackwardWeight",
+      "convForward",
+      "gruCell",
+      "gruCellBackward",
+      "gruSequence",
+      "gruSequenceBackward",
+      "logSoftmax",
+      "lstmCell",
+      "lstmCellBackward",
+      "lstmSequence",
+      "lstmSequenceBackward",
+      "matmul",
+      "maxPool",
+      "reduce",
+      "scatterAdd",
+      "unary",
+    ]);
   });
 });

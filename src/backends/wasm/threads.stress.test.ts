@@ -26,29 +26,57 @@ const env = process.env;
 const wasm = loadWasmBackend() as WasmBackend | null;
 // The protocol is the same under every backend configuration the runner cycles through: run it
 // once, in the default (wasm) one.
-const skip = env.TENSORLOOM_BACKEND === "reference" || env.TENSORLOOM_WASM_FMA === "0" ? "the pool protocol is tested once, under the default wasm configuration"
-  : !wasm?.runtime.shared ? "this runtime has no shared-memory wasm (no thread pool)" : false;
+const skip =
+  env.TENSORLOOM_BACKEND === "reference" || env.TENSORLOOM_WASM_FMA === "0"
+    ? "the pool protocol is tested once, under the default wasm configuration"
+    : !wasm?.runtime.shared
+      ? "this runtime has no shared-memory wasm (no thread pool)"
+      : false;
 
-interface Outcome { dispatches: number; seconds: number; lines: string[]; stderr: string; code: number | null; hung: string | null }
+interface Outcome {
+  dispatches: number;
+  seconds: number;
+  lines: string[];
+  stderr: string;
+  code: number | null;
+  hung: string | null;
+}
 
 function stress(): Promise<Outcome> {
   return new Promise((resolve) => {
     const busy: ChildProcess[] = [];
     const child = spawn(process.execPath, ["--import", "tsx", "test/support/threadStress.ts"], {
-      env: { ...env, TENSORLOOM_BACKEND: "wasm", STRESS_SECONDS: String(SECONDS), STRESS_NICE: "15", TENSORLOOM_THREAD_WATCHDOG_MS: "5000" },
+      env: {
+        ...env,
+        TENSORLOOM_BACKEND: "wasm",
+        STRESS_SECONDS: String(SECONDS),
+        STRESS_NICE: "15",
+        TENSORLOOM_THREAD_WATCHDOG_MS: "5000",
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const out: Outcome = { dispatches: 0, seconds: 0, lines: [], stderr: "", code: null, hung: null };
-    let last = Date.now(), began = 0, started = false, buffered = "";
+    let last = Date.now(),
+      began = 0,
+      started = false,
+      buffered = "";
     const stop = (hung: string | null): void => {
       if (out.hung === null) out.hung = hung;
       for (const p of [child, ...busy]) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
     };
     const check = setInterval(() => {
-      if (started && Date.now() - last > STALL_MS) stop(`no new dispatch for ${STALL_MS / 1000} s after ${out.dispatches} dispatches (the last ${Math.max(0, (last - began) / 1000).toFixed(1)} s into the run)`);
+      if (started && Date.now() - last > STALL_MS)
+        stop(
+          `no new dispatch for ${STALL_MS / 1000} s after ${out.dispatches} dispatches (the last ${Math.max(0, (last - began) / 1000).toFixed(1)} s into the run)`,
+        );
     }, 250);
-    const deadline = setTimeout(() => stop(`still running at the ${DEADLINE_MS / 1000} s deadline after ${out.dispatches} dispatches`), DEADLINE_MS);
-    child.stderr!.on("data", (d: Buffer) => { out.stderr += d.toString(); });
+    const deadline = setTimeout(
+      () => stop(`still running at the ${DEADLINE_MS / 1000} s deadline after ${out.dispatches} dispatches`),
+      DEADLINE_MS,
+    );
+    child.stderr!.on("data", (d: Buffer) => {
+      out.stderr += d.toString();
+    });
     child.stdout!.on("data", (d: Buffer) => {
       buffered += d.toString();
       const lines = buffered.split("\n");
@@ -84,7 +112,10 @@ function stress(): Promise<Outcome> {
 }
 
 describe("wasm thread pool under CPU contention", () => {
-  it("thousands of dispatches at nice 15 against two busy processes at nice 10: no hang, every result the one-thread bits", { skip, timeout: DEADLINE_MS + 10_000 }, async () => {
+  it("thousands of dispatches at nice 15 against two busy processes at nice 10: no hang, every result the one-thread bits", {
+    skip,
+    timeout: DEADLINE_MS + 10_000,
+  }, async () => {
     const o = await stress();
     const tail = `\nchild stdout (last lines): ${o.lines.slice(-5).join(" | ")}\nchild stderr: ${o.stderr.slice(-2000)}`;
     assert.equal(o.hung, null, `the stressed process hung: ${o.hung} (killed it).${tail}`);

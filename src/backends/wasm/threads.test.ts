@@ -13,7 +13,20 @@ import { loadWasmBackend, type WasmBackend } from "./index.js";
 import { poolRows } from "../../../test/support/poolRows.js";
 import { MAX_THREADS, type WasmRuntime } from "./runtime.js";
 import { BackendError, ValueError } from "../../tensor/errors.js";
-import { type KernelArgs, type Platform, type PoolWorker, ThreadPool, type WebWorkerCtor, type WorkerInit, canBlock, nodeWorkerSource, runRows, threadLocal, webPlatform, webWorkerSource } from "./threads.js";
+import {
+  type KernelArgs,
+  type Platform,
+  type PoolWorker,
+  ThreadPool,
+  type WebWorkerCtor,
+  type WorkerInit,
+  canBlock,
+  nodeWorkerSource,
+  runRows,
+  threadLocal,
+  webPlatform,
+  webWorkerSource,
+} from "./threads.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
 /** Atomics.wait as loaded, for the test's own waits (countingWaits replaces the global). */
@@ -64,23 +77,46 @@ const Refused: WebWorkerCtor = class extends ShimWorker {
  */
 function splitProduct(run: (rows: KernelArgs<"sgemm">[]) => void, m = 128, k = 512, n = 1032): Float32Array {
   const g = new tl.Generator(7);
-  const a = tl.randn([m * k], { generator: g }).storage as Float32Array, b = tl.randn([k * n], { generator: g }).storage as Float32Array;
+  const a = tl.randn([m * k], { generator: g }).storage as Float32Array,
+    b = tl.randn([k * n], { generator: g }).storage as Float32Array;
   wasm.arena.reset();
-  const A = wasm.arena.copyIn(a), B = wasm.arena.copyIn(b), C = wasm.arena.alloc(m * n * 4);
+  const A = wasm.arena.copyIn(a),
+    B = wasm.arena.copyIn(b),
+    C = wasm.arena.alloc(m * n * 4);
   run([
     { m, n: 256, k, a: A, ars: k, acs: 1, b: B, brs: n, bcs: 1, c: C, ldc: n, accumulate: 0, scratch: wasm.arena.scratch(0) },
-    { m, n: n - 256, k, a: A, ars: k, acs: 1, b: B + 4 * 256, brs: n, bcs: 1, c: C + 4 * 256, ldc: n, accumulate: 0, scratch: wasm.arena.scratch(1) },
+    {
+      m,
+      n: n - 256,
+      k,
+      a: A,
+      ars: k,
+      acs: 1,
+      b: B + 4 * 256,
+      brs: n,
+      bcs: 1,
+      c: C + 4 * 256,
+      ldc: n,
+      accumulate: 0,
+      scratch: wasm.arena.scratch(1),
+    },
   ]);
   return wasm.arena.f32(C, m * n).slice();
 }
 
-const oneThread = (): Float32Array => splitProduct((rows) => { for (const r of rows) sgemmOn(r); });
+const oneThread = (): Float32Array =>
+  splitProduct((rows) => {
+    for (const r of rows) sgemmOn(r);
+  });
 
 /** Run `body` with Atomics.wait counted on this (the calling) thread; workers are not affected. */
 async function countingWaits(body: () => Promise<void>): Promise<number> {
   const wait = Atomics.wait;
   let calls = 0;
-  (Atomics as { wait: unknown }).wait = (...a: Parameters<typeof Atomics.wait>) => { calls++; return wait(...a); };
+  (Atomics as { wait: unknown }).wait = (...a: Parameters<typeof Atomics.wait>) => {
+    calls++;
+    return wait(...a);
+  };
   try {
     await body();
   } finally {
@@ -154,13 +190,25 @@ function testPlatform(behaviour: (index: number) => Behaviour, callerCanWait = t
       };
       if (b === "deferred") deferred.push(start);
       else start();
-      return { started: Promise.resolve(), terminate: () => { gone = true; return w?.terminate(); } };
+      return {
+        started: Promise.resolve(),
+        terminate: () => {
+          gone = true;
+          return w?.terminate();
+        },
+      };
     },
   };
 }
 
 /** 6 small GEMM rows accumulated onto a bias (test/support/poolRows.ts), with their one-thread result, for runs on a pool. */
-function rowsAndWant(): { rows: KernelArgs<"sgemm">[]; locals: number[][]; read: () => Float32Array; reset: () => void; want: Float32Array } {
+function rowsAndWant(): {
+  rows: KernelArgs<"sgemm">[];
+  locals: number[][];
+  read: () => Float32Array;
+  reset: () => void;
+  want: Float32Array;
+} {
   const { rows, locals, view, reset } = poolRows(wasm, new tl.Generator(11), MAX_THREADS);
   const read = () => view().slice();
   for (const row of rows) sgemmOn({ ...row, scratch: locals[0]![0]! });
@@ -196,12 +244,17 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
   it("rows of workers that could not start run on the calling thread: same bits, no hang, a warning", async () => {
     const warn = console.warn;
     const warnings: string[] = [];
-    console.warn = (m: string) => { warnings.push(m); };
+    console.warn = (m: string) => {
+      warnings.push(m);
+    };
     try {
       const p = pool(webPlatform(Refused, "blob:unused", false));
       await p.start(2);
       assert.equal(p.readyWorkers(), 0);
-      assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), oneThread());
+      assert.deepEqual(
+        splitProduct((rows) => p.run("sgemm", rows)),
+        oneThread(),
+      );
       await p.close();
     } finally {
       console.warn = warn;
@@ -213,10 +266,16 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
     const p = pool(webPlatform(ShimWorker, webWorkerSource, false));
     const want = oneThread();
     // the first call spawns worker 1, which cannot be serving yet: its row runs here
-    assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);
+    assert.deepEqual(
+      splitProduct((rows) => p.run("sgemm", rows)),
+      want,
+    );
     await p.start(2);
     assert.equal(p.readyWorkers(), 1);
-    assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);
+    assert.deepEqual(
+      splitProduct((rows) => p.run("sgemm", rows)),
+      want,
+    );
     await p.close();
     assert.equal(p.readyWorkers(), 0);
   });
@@ -224,14 +283,36 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
   it("more rows than threads: rows are claimed from a shared counter, every row runs once, same bits", async () => {
     const p = pool(webPlatform(ShimWorker, webWorkerSource, true));
     await p.start(2);
-    const m = 96, k = 300, n = 8 * 40;
+    const m = 96,
+      k = 300,
+      n = 8 * 40;
     const g = new tl.Generator(3);
-    const a = tl.randn([m * k], { generator: g }).storage as Float32Array, b = tl.randn([k * n], { generator: g }).storage as Float32Array;
+    const a = tl.randn([m * k], { generator: g }).storage as Float32Array,
+      b = tl.randn([k * n], { generator: g }).storage as Float32Array;
     wasm.arena.reset();
-    const A = wasm.arena.copyIn(a), B = wasm.arena.copyIn(b), C1 = wasm.arena.alloc(m * n * 4), C2 = wasm.arena.alloc(m * n * 4);
+    const A = wasm.arena.copyIn(a),
+      B = wasm.arena.copyIn(b),
+      C1 = wasm.arena.alloc(m * n * 4),
+      C2 = wasm.arena.alloc(m * n * 4);
     ex.sgemm(m, n, k, A, k, 1, B, n, 1, C1, n, 0, wasm.arena.scratch(0));
     // 5 column blocks on 2 threads (each row its own scratch block)
-    const rows = [0, 1, 2, 3, 4].map((i): KernelArgs<"sgemm"> => ({ m, n: 64, k, a: A, ars: k, acs: 1, b: B + 4 * 64 * i, brs: n, bcs: 1, c: C2 + 4 * 64 * i, ldc: n, accumulate: 0, scratch: wasm.arena.scratch(i) }));
+    const rows = [0, 1, 2, 3, 4].map(
+      (i): KernelArgs<"sgemm"> => ({
+        m,
+        n: 64,
+        k,
+        a: A,
+        ars: k,
+        acs: 1,
+        b: B + 4 * 64 * i,
+        brs: n,
+        bcs: 1,
+        c: C2 + 4 * 64 * i,
+        ldc: n,
+        accumulate: 0,
+        scratch: wasm.arena.scratch(i),
+      }),
+    );
     wasm.arena.f32(C2, m * n).fill(NaN);
     p.run("sgemm", rows, 2);
     assert.deepEqual(wasm.arena.f32(C2, m * n), wasm.arena.f32(C1, m * n));
@@ -241,29 +322,68 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
   it("thread-local arguments: a row's threadLocal(k) is the k-th address of the thread that runs it", async () => {
     const p = pool(webPlatform(ShimWorker, webWorkerSource, true));
     await p.start(2);
-    const m = 32, k = 64, n = 48;
+    const m = 32,
+      k = 64,
+      n = 48;
     const g = new tl.Generator(5);
-    const a = tl.randn([m * k], { generator: g }).storage as Float32Array, b = tl.randn([k * n], { generator: g }).storage as Float32Array;
+    const a = tl.randn([m * k], { generator: g }).storage as Float32Array,
+      b = tl.randn([k * n], { generator: g }).storage as Float32Array;
     wasm.arena.reset();
-    const A = wasm.arena.copyIn(a), B = wasm.arena.copyIn(b), want = wasm.arena.alloc(m * n * 4);
+    const A = wasm.arena.copyIn(a),
+      B = wasm.arena.copyIn(b),
+      want = wasm.arena.alloc(m * n * 4);
     ex.sgemm(m, n, k, A, k, 1, B, n, 1, want, n, 0, wasm.arena.scratch(0));
     const blocks = [wasm.arena.alloc(m * n * 4), wasm.arena.alloc(m * n * 4)];
-    const locals = [[wasm.arena.scratch(0), blocks[0]!], [wasm.arena.scratch(1), blocks[1]!]];
+    const locals = [
+      [wasm.arena.scratch(0), blocks[0]!],
+      [wasm.arena.scratch(1), blocks[1]!],
+    ];
     // row 0 (always the caller's) is a long product to a fixed place; row 1 writes the small
     // product into "its thread's" block (threadLocal(1)): the worker's, unless the caller gets
     // there first. A worker resolving to the caller's addresses would never fill block 1.
-    const big = 256, K = 512, bigA = wasm.arena.alloc(big * K * 4), bigB = wasm.arena.alloc(K * big * 4), bigC = wasm.arena.alloc(big * big * 4);
+    const big = 256,
+      K = 512,
+      bigA = wasm.arena.alloc(big * K * 4),
+      bigB = wasm.arena.alloc(K * big * 4),
+      bigC = wasm.arena.alloc(big * big * 4);
     wasm.arena.f32(bigA, big * K).fill(0.5);
     wasm.arena.f32(bigB, K * big).fill(0.25);
     const same = (x: Float32Array, y: Float32Array) => x.every((v, i) => v === y[i]);
     let workerRan = 0;
     for (let trial = 0; trial < 5; trial++) {
       blocks.forEach((c) => wasm.arena.f32(c, m * n).fill(NaN));
-      p.run("sgemm", [{ m: big, n: big, k: K, a: bigA, ars: K, acs: 1, b: bigB, brs: big, bcs: 1, c: bigC, ldc: big, accumulate: 0, scratch: threadLocal(0) }, { m, n, k, a: A, ars: k, acs: 1, b: B, brs: n, bcs: 1, c: threadLocal(1), ldc: n, accumulate: 0, scratch: threadLocal(0) }], 2, locals);
-      const mine = wasm.arena.f32(blocks[0]!, m * n), theirs = wasm.arena.f32(blocks[1]!, m * n), product = wasm.arena.f32(want, m * n);
+      p.run(
+        "sgemm",
+        [
+          {
+            m: big,
+            n: big,
+            k: K,
+            a: bigA,
+            ars: K,
+            acs: 1,
+            b: bigB,
+            brs: big,
+            bcs: 1,
+            c: bigC,
+            ldc: big,
+            accumulate: 0,
+            scratch: threadLocal(0),
+          },
+          { m, n, k, a: A, ars: k, acs: 1, b: B, brs: n, bcs: 1, c: threadLocal(1), ldc: n, accumulate: 0, scratch: threadLocal(0) },
+        ],
+        2,
+        locals,
+      );
+      const mine = wasm.arena.f32(blocks[0]!, m * n),
+        theirs = wasm.arena.f32(blocks[1]!, m * n),
+        product = wasm.arena.f32(want, m * n);
       if (same(theirs, product)) {
         workerRan++;
-        assert.ok(mine.every((v) => Number.isNaN(v)), "the caller's block is untouched when the worker ran row 1");
+        assert.ok(
+          mine.every((v) => Number.isNaN(v)),
+          "the caller's block is untouched when the worker ran row 1",
+        );
       } else {
         assert.ok(theirs.every((v) => Number.isNaN(v)) && same(mine, product), "row 1 ran on the caller, into the caller's block");
       }
@@ -272,12 +392,37 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
     // 6 column blocks on 2 threads, each thread's own scratch whichever rows it claims: same bits
     const C = wasm.arena.alloc(m * n * 4);
     wasm.arena.f32(C, m * n).fill(NaN);
-    p.run("sgemm", [0, 1, 2, 3, 4, 5].map((i) => ({ m, n: 8, k, a: A, ars: k, acs: 1, b: B + 4 * 8 * i, brs: n, bcs: 1, c: C + 4 * 8 * i, ldc: n, accumulate: 0, scratch: threadLocal(0) })), 2, locals);
+    p.run(
+      "sgemm",
+      [0, 1, 2, 3, 4, 5].map((i) => ({
+        m,
+        n: 8,
+        k,
+        a: A,
+        ars: k,
+        acs: 1,
+        b: B + 4 * 8 * i,
+        brs: n,
+        bcs: 1,
+        c: C + 4 * 8 * i,
+        ldc: n,
+        accumulate: 0,
+        scratch: threadLocal(0),
+      })),
+      2,
+      locals,
+    );
     assert.deepEqual(wasm.arena.f32(C, m * n), wasm.arena.f32(want, m * n));
     await p.close();
     // without a pool (one thread) the caller's addresses stand in
     const D = wasm.arena.alloc(m * n * 4);
-    runRows(wasm.runtime, () => ({ pool: null, threads: 1 }), "sgemm", [{ m, n, k, a: A, ars: k, acs: 1, b: B, brs: n, bcs: 1, c: threadLocal(1), ldc: n, accumulate: 0, scratch: threadLocal(0) }], [[wasm.arena.scratch(0), D]]);
+    runRows(
+      wasm.runtime,
+      () => ({ pool: null, threads: 1 }),
+      "sgemm",
+      [{ m, n, k, a: A, ars: k, acs: 1, b: B, brs: n, bcs: 1, c: threadLocal(1), ldc: n, accumulate: 0, scratch: threadLocal(0) }],
+      [[wasm.arena.scratch(0), D]],
+    );
     assert.deepEqual(wasm.arena.f32(D, m * n), wasm.arena.f32(want, m * n));
   });
 
@@ -287,7 +432,11 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
       const p = pool(webPlatform(ShimWorker, webWorkerSource, false));
       await p.start(2);
       assert.equal(p.readyWorkers(), 1);
-      for (let i = 0; i < 3; i++) assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);
+      for (let i = 0; i < 3; i++)
+        assert.deepEqual(
+          splitProduct((rows) => p.run("sgemm", rows)),
+          want,
+        );
       await p.close();
     });
     assert.equal(waits, 0);
@@ -298,9 +447,16 @@ describe("wasm thread pool, browser paths (Web Worker stand-ins on worker_thread
     const p = pool(platform);
     const wait = Atomics.wait;
     let calls = 0;
-    (Atomics as { wait: unknown }).wait = (...a: Parameters<typeof Atomics.wait>) => { calls++; platform.startDeferred(); return wait(...a); };
+    (Atomics as { wait: unknown }).wait = (...a: Parameters<typeof Atomics.wait>) => {
+      calls++;
+      platform.startDeferred();
+      return wait(...a);
+    };
     try {
-      assert.deepEqual(splitProduct((rows) => p.run("sgemm", rows)), want);
+      assert.deepEqual(
+        splitProduct((rows) => p.run("sgemm", rows)),
+        want,
+      );
     } finally {
       (Atomics as { wait: unknown }).wait = wait;
     }
@@ -330,7 +486,10 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
     await p.close();
   });
 
-  for (const [mode, callerCanWait] of [["a caller that may sleep", true], ["a browser main thread (spins, never Atomics.wait)", false]] as const) {
+  for (const [mode, callerCanWait] of [
+    ["a caller that may sleep", true],
+    ["a browser main thread (spins, never Atomics.wait)", false],
+  ] as const) {
     it(`a worker that never answers: the watchdog names the kernel and the thread, then the pool starts over (${mode})`, async () => {
       let generation = 0;
       // first set of workers: worker 2 never serves (a crashed thread); after the watchdog, all
@@ -349,7 +508,10 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
         }
       });
       assert.ok(err instanceof BackendError, `a BackendError, got ${String(err)}`);
-      assert.match((err as Error).message, /^wasm sgemm: no progress for \d\.\d s: worker thread 2 never took its share \(crashed, or never scheduled\)\. The pool's workers were stopped; fresh ones start on the next parallel call\..*tl\.setNumThreads\(1\).*TENSORLOOM_THREAD_WATCHDOG_MS.*now 1000 ms/);
+      assert.match(
+        (err as Error).message,
+        /^wasm sgemm: no progress for \d\.\d s: worker thread 2 never took its share \(crashed, or never scheduled\)\. The pool's workers were stopped; fresh ones start on the next parallel call\..*tl\.setNumThreads\(1\).*TENSORLOOM_THREAD_WATCHDOG_MS.*now 1000 ms/,
+      );
       assert.doesNotMatch((err as Error).message, /thread 1/, "worker 1 answered");
       if (callerCanWait) assert.ok(waits > 0, "it slept between checks");
       else assert.equal(waits, 0, "a browser main thread never calls Atomics.wait");
@@ -364,7 +526,11 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
         assert.deepEqual(read(), want);
       }
       assert.equal(platform.inits.length, spawned + 2, "two fresh workers");
-      assert.notEqual(platform.inits[spawned]!.ctrl, platform.inits[0]!.ctrl, "on fresh buffers: a late worker of the old set cannot reach them");
+      assert.notEqual(
+        platform.inits[spawned]!.ctrl,
+        platform.inits[0]!.ctrl,
+        "on fresh buffers: a late worker of the old set cannot reach them",
+      );
       await p.close();
     });
   }
@@ -374,11 +540,23 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
     const p = pool(stuck, callerWaitsForWorker(stuck));
     p.watchdogMs = 200;
     const { rows, locals } = rowsAndWant();
-    assert.throws(() => p.run("sgemm", rows, 2, locals), (e: Error) => e instanceof BackendError && /^wasm sgemm: no progress for \d\.\d s: worker thread 1 took its share and has not finished it \(stuck or crashed inside the kernel\)\. The pool's workers were stopped/.test(e.message));
+    assert.throws(
+      () => p.run("sgemm", rows, 2, locals),
+      (e: Error) =>
+        e instanceof BackendError &&
+        /^wasm sgemm: no progress for \d\.\d s: worker thread 1 took its share and has not finished it \(stuck or crashed inside the kernel\)\. The pool's workers were stopped/.test(
+          e.message,
+        ),
+    );
     await p.close();
     const trap = testPlatform(() => "trap");
     const q = pool(trap, callerWaitsForWorker(trap));
-    assert.throws(() => q.run("sgemm", rows, 2, locals), (e: Error) => e instanceof BackendError && /^wasm sgemm: the kernel failed on a worker thread \(a wasm trap there\)\. Run it with tl\.setNumThreads\(1\)/.test(e.message));
+    assert.throws(
+      () => q.run("sgemm", rows, 2, locals),
+      (e: Error) =>
+        e instanceof BackendError &&
+        /^wasm sgemm: the kernel failed on a worker thread \(a wasm trap there\)\. Run it with tl\.setNumThreads\(1\)/.test(e.message),
+    );
     await q.close();
   });
 
@@ -393,9 +571,15 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
       const platform = testPlatform(() => "real");
       const p = pool(platform);
       const { rows, locals } = rowsAndWant();
-      assert.throws(() => p.run("sgemm", rows, 2, locals), (e: Error) => e instanceof ValueError && /TENSORLOOM_THREAD_WATCHDOG_MS is "soon"; set it to a positive number of milliseconds/.test(e.message));
+      assert.throws(
+        () => p.run("sgemm", rows, 2, locals),
+        (e: Error) =>
+          e instanceof ValueError && /TENSORLOOM_THREAD_WATCHDOG_MS is "soon"; set it to a positive number of milliseconds/.test(e.message),
+      );
       assert.equal(platform.inits.length, 0, "no worker was started");
-      assert.throws(() => { p.watchdogMs = 0; }, ValueError);
+      assert.throws(() => {
+        p.watchdogMs = 0;
+      }, ValueError);
     } finally {
       if (saved === undefined) delete process.env.TENSORLOOM_THREAD_WATCHDOG_MS;
       else process.env.TENSORLOOM_THREAD_WATCHDOG_MS = saved;

@@ -61,10 +61,19 @@ import { KERNELS, type KernelArgs, type PoolKernel, rowOf } from "./signatures.j
 
 export type { KernelArgs, PoolKernel } from "./signatures.js";
 
-const KIND = 0, WAKE = 1, ERROR = 2, STOP = 3, NEXT = 4, COUNT = 5, SEQ = 8;
+const KIND = 0,
+  WAKE = 1,
+  ERROR = 2,
+  STOP = 3,
+  NEXT = 4,
+  COUNT = 5,
+  SEQ = 8;
 /** Slots per per-worker section of ctrl (SEQ, READY, ACK, TOOK): more than any pool size. */
 const SLOTS = 64;
-const READY = SEQ + SLOTS, ACK = READY + SLOTS, TOOK = ACK + SLOTS, CTRL_WORDS = TOOK + SLOTS;
+const READY = SEQ + SLOTS,
+  ACK = READY + SLOTS,
+  TOOK = ACK + SLOTS,
+  CTRL_WORDS = TOOK + SLOTS;
 const ARGS = 32;
 /** Rows one run may hand out (the args buffer holds this many). */
 export const MAX_ROWS = 64;
@@ -82,7 +91,6 @@ const START_TIMEOUT_MS = 10000;
 export const DEFAULT_WATCHDOG_MS = 60_000;
 /** Spins between clock reads while the caller waits (a clock read costs far more than a load). */
 const CLOCK_EVERY = 1024;
-
 
 /** What a worker receives: structured-cloneable (Module and shared Memory included). */
 export interface WorkerInit {
@@ -190,15 +198,22 @@ export function webPlatform(Worker: WebWorkerCtor, url: string, callerCanWait: b
         w = new Worker(url);
       } catch (e) {
         // e.g. a Content-Security-Policy without worker-src blob:; this worker's rows stay local
-        console.warn(`tensorloom: wasm worker thread ${init.index} could not start (${String(e)}); its share runs on the calling thread. Allow worker-src blob: to use threads.`);
+        console.warn(
+          `tensorloom: wasm worker thread ${init.index} could not start (${String(e)}); its share runs on the calling thread. Allow worker-src blob: to use threads.`,
+        );
         return { started: Promise.resolve(), terminate() {} };
       }
       const started = new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, START_TIMEOUT_MS);
-        const settle = (): void => { clearTimeout(timer); resolve(); };
+        const settle = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
         w.onmessage = settle;
         w.onerror = (e) => {
-          console.warn(`tensorloom: wasm worker thread ${init.index} failed to start (${String((e as { message?: string }).message ?? e)}); its share runs on the calling thread.`);
+          console.warn(
+            `tensorloom: wasm worker thread ${init.index} failed to start (${String((e as { message?: string }).message ?? e)}); its share runs on the calling thread.`,
+          );
           settle();
         };
       });
@@ -244,7 +259,10 @@ function watchdogFromEnv(): number {
   const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORLOOM_THREAD_WATCHDOG_MS;
   if (v === undefined || v === "") return DEFAULT_WATCHDOG_MS;
   const ms = Number(v);
-  if (!(ms > 0)) throw new ValueError(`wasm thread pool: TENSORLOOM_THREAD_WATCHDOG_MS is "${v}"; set it to a positive number of milliseconds or unset it (default ${DEFAULT_WATCHDOG_MS}).`);
+  if (!(ms > 0))
+    throw new ValueError(
+      `wasm thread pool: TENSORLOOM_THREAD_WATCHDOG_MS is "${v}"; set it to a positive number of milliseconds or unset it (default ${DEFAULT_WATCHDOG_MS}).`,
+    );
   return ms;
 }
 
@@ -267,12 +285,22 @@ export class ThreadPool {
   }
 
   set watchdogMs(ms: number) {
-    if (!(ms > 0)) throw new ValueError(`ThreadPool.watchdogMs: ${ms} is not a positive number of milliseconds; pass one (default ${DEFAULT_WATCHDOG_MS}).`);
+    if (!(ms > 0))
+      throw new ValueError(
+        `ThreadPool.watchdogMs: ${ms} is not a positive number of milliseconds; pass one (default ${DEFAULT_WATCHDOG_MS}).`,
+      );
     this.limit = ms;
   }
 
-  private constructor(private readonly rt: WasmRuntime, private readonly platform: Platform, private readonly maxThreads: number) {
-    if (maxThreads > SLOTS) throw new RangeError(`ThreadPool: maxThreads is ${maxThreads}, above the protocol's ${SLOTS} worker slots; raise SLOTS in threads.ts or ask for fewer threads.`);
+  private constructor(
+    private readonly rt: WasmRuntime,
+    private readonly platform: Platform,
+    private readonly maxThreads: number,
+  ) {
+    if (maxThreads > SLOTS)
+      throw new RangeError(
+        `ThreadPool: maxThreads is ${maxThreads}, above the protocol's ${SLOTS} worker slots; raise SLOTS in threads.ts or ask for fewer threads.`,
+      );
     this.buf = this.freshBuffers();
     this.local = KERNELS.map((k) => positional(rt, k));
   }
@@ -320,7 +348,17 @@ export class ThreadPool {
     const { ctrl, args, locals } = this.buf;
     while (this.workers.length < threads - 1) {
       const index = this.workers.length + 1;
-      this.workers.push(this.platform.spawn({ module: this.rt.module, memory: this.rt.memory, ctrl: ctrl.buffer as SharedArrayBuffer, args: args.buffer as SharedArrayBuffer, locals: locals.buffer as SharedArrayBuffer, index, kernels: KERNELS }));
+      this.workers.push(
+        this.platform.spawn({
+          module: this.rt.module,
+          memory: this.rt.memory,
+          ctrl: ctrl.buffer as SharedArrayBuffer,
+          args: args.buffer as SharedArrayBuffer,
+          locals: locals.buffer as SharedArrayBuffer,
+          index,
+          kernels: KERNELS,
+        }),
+      );
     }
   }
 
@@ -340,7 +378,10 @@ export class ThreadPool {
     const rows = calls.map((a) => rowOf(kernel, a));
     const n = rows.length;
     const kind = KERNELS.indexOf(kernel);
-    if (n > MAX_ROWS) throw new RangeError(`wasm backend: ${n} rows for ${kernel}, above the ${MAX_ROWS} a run holds; split the work into at most ${MAX_ROWS} rows.`);
+    if (n > MAX_ROWS)
+      throw new RangeError(
+        `wasm backend: ${n} rows for ${kernel}, above the ${MAX_ROWS} a run holds; split the work into at most ${MAX_ROWS} rows.`,
+      );
     const helpers = Math.min(threads, n) - 1;
     const mine = (row: number[]) => resolveLocals(row, locals[0] ?? []);
     if (helpers <= 0) {
@@ -370,7 +411,10 @@ export class ThreadPool {
       // even when a row threw here: the workers must finish before anything reuses the buffers
       this.waitDone(kernel, asked, limit);
     }
-    if (Atomics.load(ctrl, ERROR)) throw new BackendError(`wasm ${kernel}: the kernel failed on a worker thread (a wasm trap there). Run it with tl.setNumThreads(1) to see the error on the calling thread.`);
+    if (Atomics.load(ctrl, ERROR))
+      throw new BackendError(
+        `wasm ${kernel}: the kernel failed on a worker thread (a wasm trap there). Run it with tl.setNumThreads(1) to see the error on the calling thread.`,
+      );
   }
 
   /**
@@ -380,14 +424,18 @@ export class ThreadPool {
    */
   private waitDone(kernel: PoolKernel, asked: [number, number][], limit: number): void {
     const ctrl = this.buf.ctrl;
-    let spins = 0, last = -1, next = Atomics.load(ctrl, NEXT), wake = Atomics.load(ctrl, WAKE);
+    let spins = 0,
+      last = -1,
+      next = Atomics.load(ctrl, NEXT),
+      wake = Atomics.load(ctrl, WAKE);
     for (;;) {
       const w = Atomics.load(ctrl, WAKE); // read before the ACKs: a completion after it changes it
       if (asked.every(([t, s]) => Atomics.load(ctrl, ACK + t) === s)) return;
       spins++;
       const sleep = this.platform.callerCanWait && spins > SPIN;
       if (!sleep && spins % CLOCK_EVERY !== 0) continue;
-      const t = now(), nx = Atomics.load(ctrl, NEXT);
+      const t = now(),
+        nx = Atomics.load(ctrl, NEXT);
       if (last < 0 || nx !== next || w !== wake) [last, next, wake] = [t, nx, w];
       else if (t - last >= limit) this.hung(kernel, asked, t - last, limit);
       if (sleep) Atomics.wait(ctrl, WAKE, w, Math.max(1, last + limit - t));
@@ -397,10 +445,17 @@ export class ThreadPool {
   /** The watchdog fired: stop the workers, start over on fresh buffers, and say who did not answer. */
   private hung(kernel: PoolKernel, asked: [number, number][], ms: number, limit: number): never {
     const ctrl = this.buf.ctrl;
-    const silent = asked.filter(([t, s]) => Atomics.load(ctrl, ACK + t) !== s).map(([t, s]) =>
-      Atomics.load(ctrl, TOOK + t) === s ? `worker thread ${t} took its share and has not finished it (stuck or crashed inside the kernel)` : `worker thread ${t} never took its share (crashed, or never scheduled)`);
+    const silent = asked
+      .filter(([t, s]) => Atomics.load(ctrl, ACK + t) !== s)
+      .map(([t, s]) =>
+        Atomics.load(ctrl, TOOK + t) === s
+          ? `worker thread ${t} took its share and has not finished it (stuck or crashed inside the kernel)`
+          : `worker thread ${t} never took its share (crashed, or never scheduled)`,
+      );
     void this.stopWorkers();
-    throw new BackendError(`wasm ${kernel}: no progress for ${(ms / 1000).toFixed(1)} s: ${silent.join("; ")}. The pool's workers were stopped; fresh ones start on the next parallel call. If this repeats, use tl.setNumThreads(1) (everything on the calling thread) and report it; TENSORLOOM_THREAD_WATCHDOG_MS sets this limit (now ${limit} ms).`);
+    throw new BackendError(
+      `wasm ${kernel}: no progress for ${(ms / 1000).toFixed(1)} s: ${silent.join("; ")}. The pool's workers were stopped; fresh ones start on the next parallel call. If this repeats, use tl.setNumThreads(1) (everything on the calling thread) and report it; TENSORLOOM_THREAD_WATCHDOG_MS sets this limit (now ${limit} ms).`,
+    );
   }
 
   /**
@@ -452,7 +507,13 @@ function positional(rt: WasmRuntime, k: PoolKernel): (row: number[]) => void {
  * Run `kernel` once per argument row: across the pool when there is one, else on the calling
  * thread. `locals[t]`: thread t's addresses for threadLocal(k) arguments.
  */
-export function runRows<K extends PoolKernel>(rt: WasmRuntime, threading: Threading, kernel: K, args: readonly KernelArgs<K>[], locals: number[][] = []): void {
+export function runRows<K extends PoolKernel>(
+  rt: WasmRuntime,
+  threading: Threading,
+  kernel: K,
+  args: readonly KernelArgs<K>[],
+  locals: number[][] = [],
+): void {
   const { pool, threads } = threading();
   if (pool) return pool.run(kernel, args, threads, locals);
   const fn = positional(rt, kernel);

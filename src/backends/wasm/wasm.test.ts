@@ -21,7 +21,14 @@ function randomF32(n: number, seed: number): Float32Array {
  * Compare a conv's results with the reference's: 1e-5 relative, plus for weight gradients (which
  * sum batch * L products in float32, with cancellation) 1e-6 of the sum of the terms' magnitudes.
  */
-function convClose(x: Float32Array, dy: Float32Array, g: Parameters<typeof referenceBackend.convBackwardWeight>[3], groups: number, O: number, wLength: number) {
+function convClose(
+  x: Float32Array,
+  dy: Float32Array,
+  g: Parameters<typeof referenceBackend.convBackwardWeight>[3],
+  groups: number,
+  O: number,
+  wLength: number,
+) {
   const dwScale = new Float32Array(wLength);
   referenceBackend.convBackwardWeight(x.map(Math.abs), dy.map(Math.abs), dwScale, g, groups, O);
   return (got: Float32Array, ref: Float32Array, what: string): void =>
@@ -48,11 +55,15 @@ describe("wasm backend", () => {
       const out = new Float32Array(m * n); w.matmul(a, b, out, { batch: 1, m, k, n, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false });
       console.log(JSON.stringify({ relaxed: w.runtime.relaxed, out: Array.from(out) }));`;
     const run = (flag: string) => {
-      const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, TENSORLOOM_WASM_FMA: flag } });
+      const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        encoding: "utf8",
+        env: { ...process.env, TENSORLOOM_WASM_FMA: flag },
+      });
       assert.equal(r.status, 0, r.stderr);
       return JSON.parse(r.stdout) as { relaxed: boolean; out: number[] };
     };
-    const withFma = run("1"), plain = run("0");
+    const withFma = run("1"),
+      plain = run("0");
     assert.equal(withFma.relaxed, true);
     assert.equal(plain.relaxed, false);
     // one rounding per multiply-add instead of two: close, and not always the same bits
@@ -65,14 +76,29 @@ describe("wasm backend", () => {
   });
 
   // sizes straddle the micro-tile (4 x 8) and the K (256), M (128) and N (1024) blocks
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 1], [5, 9, 257], [129, 17, 300], [7, 1030, 33], [64, 64, 0]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 8, 1],
+    [5, 9, 257],
+    [129, 17, 300],
+    [7, 1030, 33],
+    [64, 64, 0],
+  ];
   for (const [m, n, k] of shapes) {
-    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       it(`matmul ${m}x${k} @ ${k}x${n} (transA ${transA}, transB ${transB}) matches the reference within float32 rounding`, () => {
         const batch = 2;
-        const a = randomF32(batch * m * k, m * 7 + k), b = randomF32(k * n, n * 13 + k);
+        const a = randomF32(batch * m * k, m * 7 + k),
+          b = randomF32(k * n, n * 13 + k);
         const g = { batch, m, k, n, aBatchStride: m * k, bBatchStride: 0, transA, transB };
-        const want = new Float32Array(batch * m * n).fill(NaN), got = new Float32Array(batch * m * n).fill(NaN);
+        const want = new Float32Array(batch * m * n).fill(NaN),
+          got = new Float32Array(batch * m * n).fill(NaN);
         referenceBackend.matmul(a, b, want, g);
         wasm.matmul(a, b, got, g);
         for (let i = 0; i < want.length; i++) {
@@ -84,8 +110,10 @@ describe("wasm backend", () => {
   }
 
   it("float64 and integer matmuls take the reference kernel (exact)", () => {
-    const a = tl.randn([3, 4], { dtype: "float64" }), b = tl.randn([4, 2], { dtype: "float64" });
-    const want = new Float64Array(6), got = new Float64Array(6);
+    const a = tl.randn([3, 4], { dtype: "float64" }),
+      b = tl.randn([4, 2], { dtype: "float64" });
+    const want = new Float64Array(6),
+      got = new Float64Array(6);
     const g = { batch: 1, m: 3, k: 4, n: 2, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false };
     referenceBackend.matmul(a.storage, b.storage, want, g);
     wasm.matmul(a.storage, b.storage, got, g);
@@ -97,33 +125,55 @@ describe("wasm fused recurrent cells match the reference kernels", () => {
   // the reference computes in float64 and rounds once; the wasm kernels use f32x4 polynomials
   // (exp, tanh) accurate to a few float32 ulps, so compare within 5e-6 relative to the value's size
   const close = (got: Float32Array, want: Float32Array, what: string): void => {
-    for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) <= 5e-6 * (1 + Math.abs(want[i]!)), `${what}[${i}] = ${got[i]} vs ${want[i]}`);
+    for (let i = 0; i < want.length; i++)
+      assert.ok(Math.abs(got[i]! - want[i]!) <= 5e-6 * (1 + Math.abs(want[i]!)), `${what}[${i}] = ${got[i]} vs ${want[i]}`);
   };
   for (const H of [4, 8, 128]) {
     const B = 3;
     // gate pre-activations across the saturating range (|x| up to 24) and near 0
-    const spread = (n: number, seed: number): Float32Array => randomF32(n, seed).map((v, i) => (i % 3 === 0 ? v * 8 : i % 3 === 1 ? v * 1e-3 : v));
+    const spread = (n: number, seed: number): Float32Array =>
+      randomF32(n, seed).map((v, i) => (i % 3 === 0 ? v * 8 : i % 3 === 1 ? v * 1e-3 : v));
     it(`LSTM cell forward and backward, H = ${H}`, () => {
-      const gates = spread(B * 4 * H, H), c = spread(B * H, H + 1), dh = randomF32(B * H, H + 2), dc = randomF32(B * H, H + 3);
-      const outs = [0, 1].map(() => ({ c1: new Float32Array(B * H), h1: new Float32Array(B * H), dg: new Float32Array(B * 4 * H), dcPrev: new Float32Array(B * H) }));
+      const gates = spread(B * 4 * H, H),
+        c = spread(B * H, H + 1),
+        dh = randomF32(B * H, H + 2),
+        dc = randomF32(B * H, H + 3);
+      const outs = [0, 1].map(() => ({
+        c1: new Float32Array(B * H),
+        h1: new Float32Array(B * H),
+        dg: new Float32Array(B * 4 * H),
+        dcPrev: new Float32Array(B * H),
+      }));
       [referenceBackend, wasm].forEach((k, n) => {
         const o = outs[n]!;
         k.lstmCell(gates, c, o.c1, o.h1, B, H);
         k.lstmCellBackward(gates, c, outs[0]!.c1, dh, dc, o.dg, o.dcPrev, B, H);
       });
-      close(outs[1]!.c1, outs[0]!.c1, "c1"); close(outs[1]!.h1, outs[0]!.h1, "h1");
-      close(outs[1]!.dg, outs[0]!.dg, "dgates"); close(outs[1]!.dcPrev, outs[0]!.dcPrev, "dc");
+      close(outs[1]!.c1, outs[0]!.c1, "c1");
+      close(outs[1]!.h1, outs[0]!.h1, "h1");
+      close(outs[1]!.dg, outs[0]!.dg, "dgates");
+      close(outs[1]!.dcPrev, outs[0]!.dcPrev, "dc");
     });
     it(`GRU cell forward and backward, H = ${H}`, () => {
-      const xg = spread(B * 3 * H, H + 4), hg = spread(B * 3 * H, H + 5), h = randomF32(B * H, H + 6), dh1 = randomF32(B * H, H + 7);
-      const outs = [0, 1].map(() => ({ h1: new Float32Array(B * H), dxg: new Float32Array(B * 3 * H), dhg: new Float32Array(B * 3 * H), dh: new Float32Array(B * H) }));
+      const xg = spread(B * 3 * H, H + 4),
+        hg = spread(B * 3 * H, H + 5),
+        h = randomF32(B * H, H + 6),
+        dh1 = randomF32(B * H, H + 7);
+      const outs = [0, 1].map(() => ({
+        h1: new Float32Array(B * H),
+        dxg: new Float32Array(B * 3 * H),
+        dhg: new Float32Array(B * 3 * H),
+        dh: new Float32Array(B * H),
+      }));
       [referenceBackend, wasm].forEach((k, n) => {
         const o = outs[n]!;
         k.gruCell(xg, hg, h, o.h1, B, H);
         k.gruCellBackward(xg, hg, h, dh1, o.dxg, o.dhg, o.dh, B, H);
       });
-      close(outs[1]!.h1, outs[0]!.h1, "h1"); close(outs[1]!.dxg, outs[0]!.dxg, "dxg");
-      close(outs[1]!.dhg, outs[0]!.dhg, "dhg"); close(outs[1]!.dh, outs[0]!.dh, "dh");
+      close(outs[1]!.h1, outs[0]!.h1, "h1");
+      close(outs[1]!.dxg, outs[0]!.dxg, "dxg");
+      close(outs[1]!.dhg, outs[0]!.dhg, "dhg");
+      close(outs[1]!.dh, outs[0]!.dh, "dh");
     });
   }
 });
@@ -132,8 +182,12 @@ describe("wasm worker threads", () => {
   it("a product split across 2 threads equals the single-thread one bit for bit (each element has one owner)", async () => {
     const run = (threads: number, transB: boolean): Float32Array => {
       wasm.setThreads(threads);
-      const m = 67, k = 300, n = 530;
-      const a = randomF32(m * k, 1), b = randomF32(k * n, 2), out = new Float32Array(m * n);
+      const m = 67,
+        k = 300,
+        n = 530;
+      const a = randomF32(m * k, 1),
+        b = randomF32(k * n, 2),
+        out = new Float32Array(m * n);
       wasm.matmul(a, b, out, { batch: 1, m, k, n, aBatchStride: 0, bBatchStride: 0, transA: false, transB });
       return out;
     };
@@ -142,20 +196,37 @@ describe("wasm worker threads", () => {
   });
   it("convolution forward, input and weight gradients split over samples match one thread", async () => {
     // 2 * N * O * (C/groups * K) * L = 10.6 MFLOP: above the size where the pool is used
-    const g = { batch: 7, channels: 16, imgSize: [24, 24], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], colSize: [24, 24] };
-    const O = 18, groups = 2;
-    const x = randomF32(7 * 16 * 576, 3), w = randomF32(O * 8 * 9, 4), dy = randomF32(7 * O * 576, 5), bias = randomF32(O, 6);
+    const g = {
+      batch: 7,
+      channels: 16,
+      imgSize: [24, 24],
+      kernel: [3, 3],
+      stride: [1, 1],
+      padding: [1, 1],
+      dilation: [1, 1],
+      colSize: [24, 24],
+    };
+    const O = 18,
+      groups = 2;
+    const x = randomF32(7 * 16 * 576, 3),
+      w = randomF32(O * 8 * 9, 4),
+      dy = randomF32(7 * O * 576, 5),
+      bias = randomF32(O, 6);
     const run = (threads: number) => {
       wasm.setThreads(threads);
-      const out = new Float32Array(7 * O * 576), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
+      const out = new Float32Array(7 * O * 576),
+        dx = new Float32Array(x.length),
+        dw = new Float32Array(w.length);
       wasm.convForward(x, w, bias, out, g, groups, O);
       wasm.convBackwardInput(dy, w, dx, g, groups, O);
       wasm.convBackwardWeight(x, dy, dw, g, groups, O);
-      const fdx = new Float32Array(x.length), fdw = new Float32Array(w.length);
+      const fdx = new Float32Array(x.length),
+        fdw = new Float32Array(w.length);
       wasm.convBackward(x, w, dy, fdx, fdw, g, groups, O);
       return { out, dx, dw, fdx, fdw };
     };
-    const one = run(1), two = run(2);
+    const one = run(1),
+      two = run(2);
     // the fused backward is the two kernels in one pass: dx the same bits, dw the same sums
     assert.deepEqual(one.fdx, one.dx);
     assert.deepEqual(one.fdw, one.dw);
@@ -173,23 +244,52 @@ describe("wasm worker threads", () => {
 });
 
 describe("wasm convolutions lowered a chunk of output positions at a time", () => {
-  const geometry = (batch: number, channels: number, img: number[], kernel: number[], stride: number[], padding: number[], dilation: number[]) => ({
-    batch, channels, imgSize: img, kernel, stride, padding, dilation,
+  const geometry = (
+    batch: number,
+    channels: number,
+    img: number[],
+    kernel: number[],
+    stride: number[],
+    padding: number[],
+    dilation: number[],
+  ) => ({
+    batch,
+    channels,
+    imgSize: img,
+    kernel,
+    stride,
+    padding,
+    dilation,
     colSize: img.map((n, i) => Math.floor((n + 2 * padding[i]! - dilation[i]! * (kernel[i]! - 1) - 1) / stride[i]!) + 1),
   });
   const cases = [
     // L = 2 with dilation 2: a tap's last entry and the next tap's first read neighbours, so
     // one run crosses taps and must be cut there
     { name: "1-D, a run across taps", g: geometry(2, 3, [6], [3], [1], [0], [2]), O: 4, groups: 1 },
-    { name: "2-D 13x11, stride 2, padding 1, chunks cut rows", g: geometry(3, 4, [13, 11], [3, 3], [2, 2], [1, 1], [1, 1]), O: 6, groups: 2 },
+    {
+      name: "2-D 13x11, stride 2, padding 1, chunks cut rows",
+      g: geometry(3, 4, [13, 11], [3, 3], [2, 2], [1, 1], [1, 1]),
+      O: 6,
+      groups: 2,
+    },
     // (stride 1 with one group and rows of 8+ would take the direct kernel: two groups keep these on the chunked GEMM path)
-    { name: "2-D 20x20, 2 groups, chunks of 8 of 400 positions", g: geometry(2, 6, [20, 20], [3, 3], [1, 1], [1, 1], [1, 1]), O: 8, groups: 2 },
+    {
+      name: "2-D 20x20, 2 groups, chunks of 8 of 400 positions",
+      g: geometry(2, 6, [20, 20], [3, 3], [1, 1], [1, 1], [1, 1]),
+      O: 8,
+      groups: 2,
+    },
     { name: "3-D, dilation 2, 2 groups", g: geometry(2, 4, [7, 6, 9], [2, 3, 2], [1, 1, 1], [1, 0, 1], [2, 1, 2]), O: 6, groups: 2 },
   ];
   for (const { name, g, O, groups } of cases) {
     it(`${name}: every chunk size gives the reference's results`, () => {
-      const L = g.colSize.reduce((a, b) => a * b, 1), P = g.imgSize.reduce((a, b) => a * b, 1), CKg = (g.channels / groups) * g.kernel.reduce((a, b) => a * b, 1);
-      const x = randomF32(g.batch * g.channels * P, 11), w = randomF32(O * CKg, 12), dy = randomF32(g.batch * O * L, 13), bias = randomF32(O, 14);
+      const L = g.colSize.reduce((a, b) => a * b, 1),
+        P = g.imgSize.reduce((a, b) => a * b, 1),
+        CKg = (g.channels / groups) * g.kernel.reduce((a, b) => a * b, 1);
+      const x = randomF32(g.batch * g.channels * P, 11),
+        w = randomF32(O * CKg, 12),
+        dy = randomF32(g.batch * O * L, 13),
+        bias = randomF32(O, 14);
       const want = { out: new Float32Array(g.batch * O * L), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
       referenceBackend.convForward(x, w, bias, want.out, g, groups, O);
       referenceBackend.convBackwardInput(dy, w, want.dx, g, groups, O);
@@ -200,8 +300,11 @@ describe("wasm convolutions lowered a chunk of output positions at a time", () =
       for (const bytes of [1, 600, 128 * 1024]) {
         const prev = setChunkBytes(bytes);
         try {
-          const out = new Float32Array(want.out.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
-          const fdx = new Float32Array(x.length), fdw = new Float32Array(w.length);
+          const out = new Float32Array(want.out.length),
+            dx = new Float32Array(x.length),
+            dw = new Float32Array(w.length);
+          const fdx = new Float32Array(x.length),
+            fdw = new Float32Array(w.length);
           wasm.convForward(x, w, bias, out, g, groups, O);
           wasm.convBackwardInput(dy, w, dx, g, groups, O);
           wasm.convBackwardWeight(x, dy, dw, g, groups, O);
@@ -235,9 +338,14 @@ describe("wasm convolutions lowered a chunk of output positions at a time", () =
       for (let c = 0; c < chunks.length; c += 4) {
         const [l0, len, first, count] = [chunks[c]!, chunks[c + 1]!, chunks[c + 2]!, chunks[c + 3]!];
         // back from the chunk's [K, len] block to the whole sample's [K, L] block
-        for (const [t, src] of entries(runs.subarray(3 * first, 3 * (first + count)), (t) => Math.floor(t / len) * L + l0 + (t % len))) got.set(t, src);
+        for (const [t, src] of entries(runs.subarray(3 * first, 3 * (first + count)), (t) => Math.floor(t / len) * L + l0 + (t % len)))
+          got.set(t, src);
       }
-      assert.deepEqual([...got].sort((a, b) => a[0] - b[0]), [...want].sort((a, b) => a[0] - b[0]), `lc = ${lc}`);
+      assert.deepEqual(
+        [...got].sort((a, b) => a[0] - b[0]),
+        [...want].sort((a, b) => a[0] - b[0]),
+        `lc = ${lc}`,
+      );
     }
   });
 });
@@ -246,23 +354,46 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
   // which kernels run: forward direct with 4+ outputs; input gradient direct with 4+ inputs and
   // padding <= dilation * (k - 1); weight gradient direct with 8+ outputs (else the GEMM path)
   const geometry = (batch: number, channels: number, img: number[], kernel: number[], padding: number[], dilation: number[]) => ({
-    batch, channels, imgSize: img, kernel, stride: img.map(() => 1), padding, dilation,
+    batch,
+    channels,
+    imgSize: img,
+    kernel,
+    stride: img.map(() => 1),
+    padding,
+    dilation,
     colSize: img.map((n, i) => n + 2 * padding[i]! - dilation[i]! * (kernel[i]! - 1)),
   });
   const cases = [
     { name: "2-D 3x3, padding 1 (the benchmark's shape, smaller)", g: geometry(3, 5, [12, 16], [3, 3], [1, 1], [1, 1]), O: 12 },
-    { name: "2-D rows of 17 outputs (an edge tile of 1), 7 output channels (an edge of 3), dilation 2", g: geometry(2, 3, [9, 17], [3, 3], [2, 2], [2, 2]), O: 7 },
+    {
+      name: "2-D rows of 17 outputs (an edge tile of 1), 7 output channels (an edge of 3), dilation 2",
+      g: geometry(2, 3, [9, 17], [3, 3], [2, 2], [2, 2]),
+      O: 7,
+    },
     { name: "1-D k=5, no padding", g: geometry(2, 4, [40], [5], [0], [1]), O: 9 },
-    { name: "2-D 3x2 kernel, dilation (2, 3), padding (2, 1): every gradient direct", g: geometry(2, 4, [11, 14], [3, 2], [2, 1], [2, 3]), O: 9 },
+    {
+      name: "2-D 3x2 kernel, dilation (2, 3), padding (2, 1): every gradient direct",
+      g: geometry(2, 4, [11, 14], [3, 2], [2, 1], [2, 3]),
+      O: 9,
+    },
     { name: "3-D 3x2x3, mixed padding", g: geometry(2, 2, [5, 6, 10], [3, 2, 3], [1, 0, 1], [1, 1, 1]), O: 8 },
     // padding 3 > dilation * (k - 1) = 2: the input gradient falls back to the GEMM path
-    { name: "2-D padding wider than the kernel (input gradient on the GEMM path)", g: geometry(2, 3, [6, 9], [3, 3], [3, 3], [1, 1]), O: 10 },
+    {
+      name: "2-D padding wider than the kernel (input gradient on the GEMM path)",
+      g: geometry(2, 3, [6, 9], [3, 3], [3, 3], [1, 1]),
+      O: 10,
+    },
   ];
   for (const { name, g, O } of cases) {
     it(`${name}: forward and both gradients match the reference on 1 and 2 threads`, async () => {
-      const L = g.colSize.reduce((a, b) => a * b, 1), P = g.imgSize.reduce((a, b) => a * b, 1), CK = g.channels * g.kernel.reduce((a, b) => a * b, 1);
+      const L = g.colSize.reduce((a, b) => a * b, 1),
+        P = g.imgSize.reduce((a, b) => a * b, 1),
+        CK = g.channels * g.kernel.reduce((a, b) => a * b, 1);
       assert.ok(g.colSize[g.colSize.length - 1]! >= 8, "rows long enough for the direct kernel");
-      const x = randomF32(g.batch * g.channels * P, 21), w = randomF32(O * CK, 22), dy = randomF32(g.batch * O * L, 23), bias = randomF32(O, 24);
+      const x = randomF32(g.batch * g.channels * P, 21),
+        w = randomF32(O * CK, 22),
+        dy = randomF32(g.batch * O * L, 23),
+        bias = randomF32(O, 24);
       const want = { out: new Float32Array(g.batch * O * L), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
       referenceBackend.convForward(x, w, bias, want.out, g, 1, O);
       referenceBackend.convBackwardInput(dy, w, want.dx, g, 1, O);
@@ -271,7 +402,11 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
       const runs: Float32Array[][] = [];
       for (const threads of [1, 2]) {
         wasm.setThreads(threads);
-        const out = new Float32Array(want.out.length), dx = new Float32Array(x.length), dw = new Float32Array(w.length), fdx = new Float32Array(x.length), fdw = new Float32Array(w.length);
+        const out = new Float32Array(want.out.length),
+          dx = new Float32Array(x.length),
+          dw = new Float32Array(w.length),
+          fdx = new Float32Array(x.length),
+          fdw = new Float32Array(w.length);
         wasm.convForward(x, w, bias, out, g, 1, O);
         wasm.convBackwardInput(dy, w, dx, g, 1, O);
         wasm.convBackwardWeight(x, dy, dw, g, 1, O);
@@ -302,15 +437,23 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
   });
 
   it("the forward adds the bias after the sum, as the GEMM path: the same bits", () => {
-    const g = geometry(2, 3, [10, 12], [3, 3], [1, 1], [1, 1]), O = 5;
-    const x = randomF32(2 * 3 * 120, 31), w = randomF32(O * 27, 32), bias = randomF32(O, 33);
-    const direct = new Float32Array(2 * O * 120), gemm = new Float32Array(2 * O * 120);
+    const g = geometry(2, 3, [10, 12], [3, 3], [1, 1], [1, 1]),
+      O = 5;
+    const x = randomF32(2 * 3 * 120, 31),
+      w = randomF32(O * 27, 32),
+      bias = randomF32(O, 33);
+    const direct = new Float32Array(2 * O * 120),
+      gemm = new Float32Array(2 * O * 120);
     wasm.convForward(x, w, bias, direct, g, 1, O);
     // stride 1 in a trailing dim of size 1 is still stride 1; force the GEMM path with groups:
     // the same conv as one group of a 2-group conv whose other group is all zeros
-    const x2 = new Float32Array(2 * 6 * 120), w2 = new Float32Array(2 * O * 27), b2 = new Float32Array(2 * O), out2 = new Float32Array(2 * 2 * O * 120);
+    const x2 = new Float32Array(2 * 6 * 120),
+      w2 = new Float32Array(2 * O * 27),
+      b2 = new Float32Array(2 * O),
+      out2 = new Float32Array(2 * 2 * O * 120);
     for (let n = 0; n < 2; n++) x2.set(x.subarray(n * 360, n * 360 + 360), n * 720);
-    w2.set(w); b2.set(bias);
+    w2.set(w);
+    b2.set(bias);
     wasm.convForward(x2, w2, b2, out2, { ...g, channels: 6 }, 2, 2 * O);
     for (let n = 0; n < 2; n++) gemm.set(out2.subarray(n * 2 * O * 120, n * 2 * O * 120 + O * 120), n * O * 120);
     assert.deepEqual(direct, gemm);
@@ -318,8 +461,22 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
 });
 
 describe("wasm depthwise convolutions (one input channel per group: the direct kernels)", () => {
-  const convGeometry = (batch: number, channels: number, img: number[], kernel: number[], stride: number[], padding: number[], dilation: number[]) => ({
-    batch, channels, imgSize: img, kernel, stride, padding, dilation,
+  const convGeometry = (
+    batch: number,
+    channels: number,
+    img: number[],
+    kernel: number[],
+    stride: number[],
+    padding: number[],
+    dilation: number[],
+  ) => ({
+    batch,
+    channels,
+    imgSize: img,
+    kernel,
+    stride,
+    padding,
+    dilation,
     colSize: img.map((n, d) => Math.floor((n + 2 * padding[d]! - dilation[d]! * (kernel[d]! - 1) - 1) / stride[d]!) + 1),
   });
   const cases = [
@@ -335,25 +492,36 @@ describe("wasm depthwise convolutions (one input channel per group: the direct k
   ];
   it("the runs never cross from one tap's L output positions into the next (every 1-D geometry up to 7 inputs, and 2-D)", () => {
     let checked = 0;
-    for (let n = 1; n <= 7; n++) for (let k = 1; k <= 4; k++) for (let s = 1; s <= 3; s++) for (let d = 1; d <= 4; d++) for (let p = 0; p <= 2; p++) {
-      for (const g of [convGeometry(1, 1, [n], [k], [s], [p], [d]), convGeometry(1, 1, [n, 2], [k, 2], [s, 1], [p, 0], [d, 1])]) {
-        const L = g.colSize.reduce((a, b) => a * b, 1);
-        if (!(L > 0)) continue;
-        const runs = convRuns(g);
-        for (let r = 0; r < runs.length; r += 3) {
-          const first = Math.floor(runs[r]! / L), last = Math.floor((runs[r]! + runs[r + 2]! - 1) / L);
-          assert.equal(last, first, `run (${runs.subarray(r, r + 3)}) crosses taps in ${JSON.stringify(g)}`);
-        }
-        checked++;
-      }
-    }
+    for (let n = 1; n <= 7; n++)
+      for (let k = 1; k <= 4; k++)
+        for (let s = 1; s <= 3; s++)
+          for (let d = 1; d <= 4; d++)
+            for (let p = 0; p <= 2; p++) {
+              for (const g of [convGeometry(1, 1, [n], [k], [s], [p], [d]), convGeometry(1, 1, [n, 2], [k, 2], [s, 1], [p, 0], [d, 1])]) {
+                const L = g.colSize.reduce((a, b) => a * b, 1);
+                if (!(L > 0)) continue;
+                const runs = convRuns(g);
+                for (let r = 0; r < runs.length; r += 3) {
+                  const first = Math.floor(runs[r]! / L),
+                    last = Math.floor((runs[r]! + runs[r + 2]! - 1) / L);
+                  assert.equal(last, first, `run (${runs.subarray(r, r + 3)}) crosses taps in ${JSON.stringify(g)}`);
+                }
+                checked++;
+              }
+            }
     assert.ok(checked > 500);
   });
   for (const { name, g, mult } of cases) {
     it(`${name}: forward, input and weight gradients match the reference kernels, on 1 and 2 threads`, async () => {
-      const C = g.channels, O = C * mult, K = g.kernel.reduce((a, b) => a * b, 1);
-      const P = g.imgSize.reduce((a, b) => a * b, 1), L = g.colSize.reduce((a, b) => a * b, 1);
-      const x = randomF32(g.batch * C * P, 11), w = randomF32(O * K, 12), dy = randomF32(g.batch * O * L, 13), bias = randomF32(O, 14);
+      const C = g.channels,
+        O = C * mult,
+        K = g.kernel.reduce((a, b) => a * b, 1);
+      const P = g.imgSize.reduce((a, b) => a * b, 1),
+        L = g.colSize.reduce((a, b) => a * b, 1);
+      const x = randomF32(g.batch * C * P, 11),
+        w = randomF32(O * K, 12),
+        dy = randomF32(g.batch * O * L, 13),
+        bias = randomF32(O, 14);
       const want = { out: new Float32Array(g.batch * O * L), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
       referenceBackend.convForward(x, w, bias, want.out, g, C, O);
       referenceBackend.convBackwardInput(dy, w, want.dx, g, C, O);
@@ -368,14 +536,17 @@ describe("wasm depthwise convolutions (one input channel per group: the direct k
         });
       for (const threads of [1, 2]) {
         wasm.setThreads(threads);
-        const out = new Float32Array(want.out.length).fill(NaN), dx = new Float32Array(x.length).fill(NaN), dw = new Float32Array(w.length).fill(NaN);
+        const out = new Float32Array(want.out.length).fill(NaN),
+          dx = new Float32Array(x.length).fill(NaN),
+          dw = new Float32Array(w.length).fill(NaN);
         wasm.convForward(x, w, bias, out, g, C, O);
         wasm.convBackwardInput(dy, w, dx, g, C, O);
         wasm.convBackwardWeight(x, dy, dw, g, C, O);
         close(out, want.out, "out");
         close(dx, want.dx, "dx");
         close(dw, want.dw, "dw");
-        const fdx = new Float32Array(x.length), fdw = new Float32Array(w.length);
+        const fdx = new Float32Array(x.length),
+          fdw = new Float32Array(w.length);
         wasm.convBackward(x, w, dy, fdx, fdw, g, C, O);
         assert.deepEqual(fdx, dx);
         close(fdw, want.dw, "fused dw");
@@ -397,11 +568,20 @@ describe("wasm memory in steady-state training", () => {
     active.arena.heap.residentBudget = active.arena.heap.residentBytes + 2 * 2 ** 20;
     try {
       tl.manualSeed(0);
-      const conv = new tl.nn.Sequential(new tl.nn.Conv2d(1, 8, 3, { padding: 1 }), new tl.nn.ReLU(), new tl.nn.MaxPool2d(2), new tl.nn.Flatten(), new tl.nn.Linear(8 * 16, 10));
+      const conv = new tl.nn.Sequential(
+        new tl.nn.Conv2d(1, 8, 3, { padding: 1 }),
+        new tl.nn.ReLU(),
+        new tl.nn.MaxPool2d(2),
+        new tl.nn.Flatten(),
+        new tl.nn.Linear(8 * 16, 10),
+      );
       const lstm = new tl.nn.LSTM(4, 16);
       const head = new tl.nn.Linear(16, 1);
       const opt = new tl.optim.Adam([...conv.parameters(), ...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
-      const x = tl.randn([16, 1, 8, 8]), y = tl.randint(0, 10, [16]), seq = tl.randn([12, 16, 4]), target = tl.randn([16, 1]);
+      const x = tl.randn([16, 1, 8, 8]),
+        y = tl.randint(0, 10, [16]),
+        seq = tl.randn([12, 16, 4]),
+        target = tl.randn([16, 1]);
       let bytesAfterWarmup = 0;
       for (let step = 0; step < 200; step++) {
         const [out] = lstm.forward(seq);
@@ -424,7 +604,9 @@ describe("wasm loading where synchronous compilation is refused (a browser's mai
   it("loadWasmBackend falls back to WebAssembly.compile and resolves to a working backend", async () => {
     const Sync = WebAssembly.Module;
     // Chrome refuses new WebAssembly.Module(bytes) over 4 KiB on the main thread with a RangeError
-    (WebAssembly as { Module: unknown }).Module = function () { throw new RangeError("WebAssembly.Module(): buffer size is larger than 4KB"); };
+    (WebAssembly as { Module: unknown }).Module = () => {
+      throw new RangeError("WebAssembly.Module(): buffer size is larger than 4KB");
+    };
     let pending: ReturnType<typeof loadWasmBackend>;
     try {
       pending = loadWasmBackend();
@@ -434,7 +616,16 @@ describe("wasm loading where synchronous compilation is refused (a browser's mai
     assert.ok(pending instanceof Promise);
     const b = await pending;
     const out = new Float32Array(4);
-    b.matmul(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), out, { batch: 1, m: 2, k: 2, n: 2, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false });
+    b.matmul(Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), out, {
+      batch: 1,
+      m: 2,
+      k: 2,
+      n: 2,
+      aBatchStride: 0,
+      bBatchStride: 0,
+      transA: false,
+      transB: false,
+    });
     assert.deepEqual(Array.from(out), [19, 22, 43, 50]);
   });
 });
@@ -446,8 +637,10 @@ describe("wasm pre-packed GEMM (a recurrent weight per sequence, a conv weight p
     const [ars, acs] = packSide === "A" && trans ? [1, m] : [k, 1];
     const [brs, bcs] = packSide === "B" && trans ? [1, k] : [n, 1];
     wasm.arena.reset();
-    const pa = wasm.arena.copyIn(randomF32(m * k, seed)), pb = wasm.arena.copyIn(randomF32(k * n, seed + 1));
-    const c1 = wasm.arena.alloc(m * n * 4), c2 = wasm.arena.alloc(m * n * 4);
+    const pa = wasm.arena.copyIn(randomF32(m * k, seed)),
+      pb = wasm.arena.copyIn(randomF32(k * n, seed + 1));
+    const c1 = wasm.arena.alloc(m * n * 4),
+      c2 = wasm.arena.alloc(m * n * 4);
     ex.sgemm(m, n, k, pa, ars, acs, pb, brs, bcs, c1, n, 0, wasm.arena.scratch(0));
     if (packSide === "B") {
       const packed = wasm.arena.alloc(ex.packedBFloats(k, n) * 4);
@@ -484,14 +677,16 @@ describe("wasm logSoftmax matches the reference kernel", () => {
   it("ordinary rows (sizes 1, 3, 10, 37) within float32 rounding, and PyTorch's infinities and NaN exactly", () => {
     for (const size of [1, 3, 10, 37]) {
       const x = randomF32(4 * size, size).map((v) => v * 10);
-      const want = new Float32Array(x.length), got = new Float32Array(x.length);
+      const want = new Float32Array(x.length),
+        got = new Float32Array(x.length);
       referenceBackend.logSoftmax(x, want, 4, size, 1);
       wasm.logSoftmax(x, got, 4, size, 1);
       want.forEach((v, i) => assert.ok(Math.abs(got[i]! - v) <= 2e-6 * (1 + Math.abs(v)), `size ${size} [${i}]: ${got[i]} vs ${v}`));
     }
     // rows: [inf, 1, 2] -> [nan, -inf, -inf]; all -inf -> nan; a NaN -> nan; huge finite values stay finite
     const x = Float32Array.of(Infinity, 1, 2, -Infinity, -Infinity, -Infinity, 0, NaN, 1, 3e38, -3e38, 0);
-    const want = new Float32Array(12), got = new Float32Array(12);
+    const want = new Float32Array(12),
+      got = new Float32Array(12);
     referenceBackend.logSoftmax(x, want, 4, 3, 1);
     wasm.logSoftmax(x, got, 4, 3, 1);
     assert.deepEqual(Array.from(got), Array.from(want));
@@ -503,17 +698,25 @@ describe("wasm elementwise paths equal the reference kernels bit for bit", () =>
   const special = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38];
   const data = (n: number, seed: number): Float32Array => {
     const x = randomF32(n, seed);
-    special.forEach((v, i) => { x[(i * 7919) % n] = v; });
+    special.forEach((v, i) => {
+      x[(i * 7919) % n] = v;
+    });
     return x;
   };
   for (const n of [10, 4099, 65536]) {
     it(`relu, relu's gradient and + - * / (tensor and scalar operands), ${n} elements`, () => {
-      const a = data(n, n), b = data(n, n + 1), s = Float32Array.of(-1.5);
+      const a = data(n, n),
+        b = data(n, n + 1),
+        s = Float32Array.of(-1.5);
       const same = (f: (k: typeof wasm | typeof referenceBackend, out: Float32Array) => void): void => {
-        const want = new Float32Array(n), got = new Float32Array(n);
+        const want = new Float32Array(n),
+          got = new Float32Array(n);
         f(referenceBackend, want);
         f(wasm, got);
-        assert.deepEqual(Array.from(got, (v) => Object.is(v, -0) ? "-0" : v), Array.from(want, (v) => Object.is(v, -0) ? "-0" : v));
+        assert.deepEqual(
+          Array.from(got, (v) => (Object.is(v, -0) ? "-0" : v)),
+          Array.from(want, (v) => (Object.is(v, -0) ? "-0" : v)),
+        );
       };
       same((k, out) => k.unary("relu", a, out));
       same((k, out) => k.binary("reluGrad", a, [n], b, [n], out, [n]));
@@ -523,20 +726,33 @@ describe("wasm elementwise paths equal the reference kernels bit for bit", () =>
       }
       if (n % 4099 === 0 || n % 64 === 0) {
         // a bias broadcast over rows ([rows, cols] + [cols] and + [1, cols]), and sums over rows
-        const cols = n % 64 === 0 ? 64 : 4099, rows = n / cols, bias = data(cols, 7);
+        const cols = n % 64 === 0 ? 64 : 4099,
+          rows = n / cols,
+          bias = data(cols, 7);
         for (const op of ["add", "sub", "mul", "div"] as const) {
           same((k, out) => k.binary(op, a, [rows, cols], bias, [cols], out, [rows, cols]));
           same((k, out) => k.binary(op, a, [rows, cols], bias, [1, cols], out, [rows, cols]));
         }
         const finite = a.map((v) => (Number.isFinite(v) ? v : 1));
-        const want = new Float32Array(cols), got = new Float32Array(cols);
+        const want = new Float32Array(cols),
+          got = new Float32Array(cols);
         referenceBackend.reduce("sum", finite, 1, rows, cols, want);
         wasm.reduce("sum", finite, 1, rows, cols, got);
         assert.deepEqual(got, want);
         // contiguous rows (last-axis and full sums): float64 partial sums, the same float32 results
         // (short rows too: a conv bias gradient over 4x4 outputs sums rows of 16)
-        for (const [outer, size] of [[rows, cols], [1, n], ...(n % 16 === 0 ? [[n / 16, 16], [n / 8, 8]] : [])] as [number, number][]) {
-          const w = new Float32Array(outer), g = new Float32Array(outer);
+        for (const [outer, size] of [
+          [rows, cols],
+          [1, n],
+          ...(n % 16 === 0
+            ? [
+                [n / 16, 16],
+                [n / 8, 8],
+              ]
+            : []),
+        ] as [number, number][]) {
+          const w = new Float32Array(outer),
+            g = new Float32Array(outer);
           referenceBackend.reduce("sum", finite, outer, size, 1, w);
           wasm.reduce("sum", finite, outer, size, 1, g);
           assert.deepEqual(g, w);
@@ -549,31 +765,68 @@ describe("wasm elementwise paths equal the reference kernels bit for bit", () =>
 describe("wasm maxPool matches the reference kernel exactly", () => {
   it("values and indices with ties, NaN, -0/+0 and infinities, overlapping and padded windows", () => {
     // planes of 5x5, 3x3 windows, stride 2, padding 1 (windows cut by the padding)
-    const g = { planes: 6, inSize: [5, 5], outSize: [3, 3], start: [Int32Array.of(-1, 1, 3), Int32Array.of(-1, 1, 3)], count: [Int32Array.of(3, 3, 3), Int32Array.of(3, 3, 3)], dilation: [1, 1] };
+    const g = {
+      planes: 6,
+      inSize: [5, 5],
+      outSize: [3, 3],
+      start: [Int32Array.of(-1, 1, 3), Int32Array.of(-1, 1, 3)],
+      count: [Int32Array.of(3, 3, 3), Int32Array.of(3, 3, 3)],
+      dilation: [1, 1],
+    };
     const x = randomF32(6 * 25, 40).map((v) => Math.round(v * 2) / 2); // many ties
-    [[3, NaN], [30, -0], [31, 0], [60, Infinity], [61, -Infinity], [90, NaN], [91, NaN], [120, -0]].forEach(([i, v]) => { x[i!] = v!; });
-    const want = new Float32Array(54), got = new Float32Array(54), wi = new Int32Array(54), gi = new Int32Array(54);
+    [
+      [3, NaN],
+      [30, -0],
+      [31, 0],
+      [60, Infinity],
+      [61, -Infinity],
+      [90, NaN],
+      [91, NaN],
+      [120, -0],
+    ].forEach(([i, v]) => {
+      x[i!] = v!;
+    });
+    const want = new Float32Array(54),
+      got = new Float32Array(54),
+      wi = new Int32Array(54),
+      gi = new Int32Array(54);
     referenceBackend.maxPool(x, want, wi, g);
     wasm.maxPool(x, got, gi, g);
     assert.deepEqual(Array.from(gi), Array.from(wi));
-    assert.deepEqual(Array.from(got, (v) => Object.is(v, -0) ? "-0" : v), Array.from(want, (v) => Object.is(v, -0) ? "-0" : v));
+    assert.deepEqual(
+      Array.from(got, (v) => (Object.is(v, -0) ? "-0" : v)),
+      Array.from(want, (v) => (Object.is(v, -0) ? "-0" : v)),
+    );
   });
   it("the backward scatter (scatterAdd along the last dim): the reference's bits, with windows whose maxima share a position", () => {
-    const g = { planes: 6, inSize: [5, 5], outSize: [3, 3], start: [Int32Array.of(-1, 1, 3), Int32Array.of(-1, 1, 3)], count: [Int32Array.of(3, 3, 3), Int32Array.of(3, 3, 3)], dilation: [1, 1] };
-    const x = randomF32(6 * 25, 41).map((v) => Math.round(v)), out = new Float32Array(54), idx = new Int32Array(54);
+    const g = {
+      planes: 6,
+      inSize: [5, 5],
+      outSize: [3, 3],
+      start: [Int32Array.of(-1, 1, 3), Int32Array.of(-1, 1, 3)],
+      count: [Int32Array.of(3, 3, 3), Int32Array.of(3, 3, 3)],
+      dilation: [1, 1],
+    };
+    const x = randomF32(6 * 25, 41).map((v) => Math.round(v)),
+      out = new Float32Array(54),
+      idx = new Int32Array(54);
     referenceBackend.maxPool(x, out, idx, g);
     // overlapping windows picking one position: the scatter must add, not overwrite
     assert.ok(new Set(idx.subarray(0, 9)).size < 9 || new Set(idx.subarray(9, 18)).size < 9);
     // onto zeros (maxPool's backward) and onto values already there (scatterAdd accumulates)
     for (const start of [0, 7]) {
-      const dy = randomF32(54, 42), want = new Float32Array(150).fill(start), got = new Float32Array(150).fill(start);
+      const dy = randomF32(54, 42),
+        want = new Float32Array(150).fill(start),
+        got = new Float32Array(150).fill(start);
       referenceBackend.scatterAdd(want, [6, 25], 1, idx, [6, 9], dy, [6, 9]);
       wasm.scatterAdd(got, [6, 25], 1, idx, [6, 9], dy, [6, 9]);
       assert.deepEqual(got, want);
     }
     // another layout (along dim 0) takes the reference kernel: the same results
-    const idx0 = Int32Array.from({ length: 12 }, (_, i) => (i * 7) % 5), src0 = randomF32(12, 43);
-    const want0 = new Float32Array(15), got0 = new Float32Array(15);
+    const idx0 = Int32Array.from({ length: 12 }, (_, i) => (i * 7) % 5),
+      src0 = randomF32(12, 43);
+    const want0 = new Float32Array(15),
+      got0 = new Float32Array(15);
     referenceBackend.scatterAdd(want0, [5, 3], 0, idx0, [4, 3], src0, [4, 3]);
     wasm.scatterAdd(got0, [5, 3], 0, idx0, [4, 3], src0, [4, 3]);
     assert.deepEqual(got0, want0);
@@ -582,14 +835,25 @@ describe("wasm maxPool matches the reference kernel exactly", () => {
 
 describe("wasm whole-sequence LSTM/GRU split over threads by batch rows", () => {
   // T = 20, B = 15 (split 8 + 7), H = 64: above the size where the pool is used
-  const T = 20, B = 15, H = 64;
+  const T = 20,
+    B = 15,
+    H = 64;
   const run = (kind: "lstm" | "gru", threads: number, reverse: boolean) => {
     wasm.setThreads(threads);
     const G = (kind === "lstm" ? 4 : 3) * H;
-    const xg = randomF32(T * B * G, 50), h0 = randomF32(B * H, 51), c0 = randomF32(B * H, 52), w = randomF32(G * H, 53).map((v) => v * 0.1), b = randomF32(G, 54);
+    const xg = randomF32(T * B * G, 50),
+      h0 = randomF32(B * H, 51),
+      c0 = randomF32(B * H, 52),
+      w = randomF32(G * H, 53).map((v) => v * 0.1),
+      b = randomF32(G, 54);
     const gOut = randomF32((kind === "lstm" ? 2 : 1) * T * B * H, 55);
-    const out = new Float32Array(gOut.length), saved = new Float32Array(T * B * G);
-    const dxg = new Float32Array(T * B * G), dh0 = new Float32Array(B * H), dc0 = new Float32Array(B * H), dw = new Float32Array(G * H), db = new Float32Array(G);
+    const out = new Float32Array(gOut.length),
+      saved = new Float32Array(T * B * G);
+    const dxg = new Float32Array(T * B * G),
+      dh0 = new Float32Array(B * H),
+      dc0 = new Float32Array(B * H),
+      dw = new Float32Array(G * H),
+      db = new Float32Array(G);
     if (kind === "lstm") {
       wasm.lstmSequence(xg, h0, c0, w, out, saved, T, B, H, reverse);
       wasm.lstmSequenceBackward(w, saved, out, h0, c0, gOut, dxg, dh0, dc0, dw, T, B, H, reverse);

@@ -10,7 +10,10 @@ import { frameClass, seriesClass } from "../frames.js";
 export class StringAccessor {
   private readonly c: StrColumn;
   constructor(private readonly s: Series) {
-    if (!isStringLike(s.col)) throw new FrameError(`str: column ${quote(s.name)} is ${s.col.dtype}; the str accessor needs a string column. Convert with astype("string") first.`);
+    if (!isStringLike(s.col))
+      throw new FrameError(
+        `str: column ${quote(s.name)} is ${s.col.dtype}; the str accessor needs a string column. Convert with astype("string") first.`,
+      );
     this.c = s.col;
   }
   private mapStr(fn: (v: string) => string): Series {
@@ -23,26 +26,49 @@ export class StringAccessor {
   private mapBool(fn: (v: string) => boolean): Series {
     const table = Uint8Array.from(this.c.dict, (v) => (fn(v) ? 1 : 0));
     const valid = Uint8Array.from(this.c.codes, (k) => (k < 0 ? 0 : 1));
-    return this.out(boolCol(Uint8Array.from(this.c.codes, (k) => (k < 0 ? 0 : table[k])), valid));
+    return this.out(
+      boolCol(
+        Uint8Array.from(this.c.codes, (k) => (k < 0 ? 0 : table[k])),
+        valid,
+      ),
+    );
   }
   private mapNum(fn: (v: string) => number): Series {
     const table = Float64Array.from(this.c.dict, fn);
     const vals = Float64Array.from(this.c.codes, (k) => (k < 0 ? NaN : table[k]));
     return this.out(vals.some((x) => x !== x) ? floatCol(vals) : intCol(vals));
   }
-  private out(col: Column): Series { return seriesClass().fromColumn(col, this.s.name, this.s.index); }
+  private out(col: Column): Series {
+    return seriesClass().fromColumn(col, this.s.name, this.s.index);
+  }
 
-  lower(): Series { return this.mapStr((v) => v.toLowerCase()); }
-  upper(): Series { return this.mapStr((v) => v.toUpperCase()); }
+  lower(): Series {
+    return this.mapStr((v) => v.toLowerCase());
+  }
+  upper(): Series {
+    return this.mapStr((v) => v.toUpperCase());
+  }
   /** Python's str.title / capitalize. */
-  title(): Series { return this.mapStr((v) => v.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_, p: string, c: string) => p + c.toUpperCase())); }
-  capitalize(): Series { return this.mapStr((v) => v.charAt(0).toUpperCase() + v.slice(1).toLowerCase()); }
+  title(): Series {
+    return this.mapStr((v) => v.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_, p: string, c: string) => p + c.toUpperCase()));
+  }
+  capitalize(): Series {
+    return this.mapStr((v) => v.charAt(0).toUpperCase() + v.slice(1).toLowerCase());
+  }
   /** Remove whitespace (or the given characters) at both ends. */
-  strip(chars?: string): Series { return this.mapStr((v) => stripChars(v, chars, true, true)); }
-  lstrip(chars?: string): Series { return this.mapStr((v) => stripChars(v, chars, true, false)); }
-  rstrip(chars?: string): Series { return this.mapStr((v) => stripChars(v, chars, false, true)); }
+  strip(chars?: string): Series {
+    return this.mapStr((v) => stripChars(v, chars, true, true));
+  }
+  lstrip(chars?: string): Series {
+    return this.mapStr((v) => stripChars(v, chars, true, false));
+  }
+  rstrip(chars?: string): Series {
+    return this.mapStr((v) => stripChars(v, chars, false, true));
+  }
   /** Length in characters (missing stays missing, so the result is float64 then, as pandas). */
-  len(): Series { return this.mapNum((v) => [...v].length); }
+  len(): Series {
+    return this.mapNum((v) => [...v].length);
+  }
   /**
    * Whether each value contains the pattern, as pd.Series.str.contains (pandas 1.5 defaults): a
    * string pattern is a regular expression unless `regex: false` (literal text, so "a.c" or "x|y"
@@ -61,15 +87,21 @@ export class StringAccessor {
     const c = out.col as { values: Uint8Array };
     return this.out(boolCol(Uint8Array.from(this.c.codes, (k, i) => (k < 0 ? na : c.values[i]!))));
   }
-  startsWith(prefix: string): Series { return this.mapBool((v) => v.startsWith(prefix)); }
-  endsWith(suffix: string): Series { return this.mapBool((v) => v.endsWith(suffix)); }
+  startsWith(prefix: string): Series {
+    return this.mapBool((v) => v.startsWith(prefix));
+  }
+  endsWith(suffix: string): Series {
+    return this.mapBool((v) => v.endsWith(suffix));
+  }
   /** Replace every occurrence; a string pattern is literal unless regex: true. */
   replace(pat: string | RegExp, repl: string, opts: { regex?: boolean; case?: boolean } = {}): Series {
     const re = toRegExp(pat, opts.regex ?? false, opts.case ?? true, true);
     return this.mapStr((v) => v.replace(re, repl));
   }
   /** Characters [start, end), as Python slicing (negative counts from the end). */
-  slice(start?: number, end?: number): Series { return this.mapStr((v) => v.slice(start, end)); }
+  slice(start?: number, end?: number): Series {
+    return this.mapStr((v) => v.slice(start, end));
+  }
   /** The i-th character (missing when out of range). */
   get(i: number): Series {
     const dict = this.c.dict.map((v) => (i < 0 ? v[v.length + i] : v[i]) ?? null);
@@ -85,7 +117,7 @@ export class StringAccessor {
     const parts = this.c.dict.map((v) => splitPython(v, sep, n));
     const width = parts.reduce((m, p) => Math.max(m, p.length), 0);
     const cols: Record<string, (string | null)[]> = {};
-    for (let j = 0; j < width; j++) cols[String(j)] = Array.from(this.c.codes, (k) => (k < 0 ? null : parts[k]![j] ?? null));
+    for (let j = 0; j < width; j++) cols[String(j)] = Array.from(this.c.codes, (k) => (k < 0 ? null : (parts[k]![j] ?? null)));
     return new (frameClass())(cols, { index: this.s.index });
   }
   /** Join with another string Series or a string, as `+`. */
@@ -96,7 +128,8 @@ export class StringAccessor {
 
 function stripChars(v: string, chars: string | undefined, left: boolean, right: boolean): string {
   if (chars === undefined) return left && right ? v.trim() : left ? v.trimStart() : v.trimEnd();
-  let a = 0, b = v.length;
+  let a = 0,
+    b = v.length;
   if (left) while (a < b && chars.includes(v[a]!)) a++;
   if (right) while (b > a && chars.includes(v[b - 1]!)) b--;
   return v.slice(a, b);
@@ -105,19 +138,25 @@ function stripChars(v: string, chars: string | undefined, left: boolean, right: 
 function toRegExp(pat: string | RegExp, regex: boolean, caseSensitive: boolean, global = false): RegExp {
   const flags = (caseSensitive ? "" : "i") + (global ? "g" : "");
   // a test is one match per value: "g"/"y" would make RegExp.test stateful between values
-  if (pat instanceof RegExp) return new RegExp(pat.source, [...new Set((global ? pat.flags : pat.flags.replace(/[gy]/g, "")) + flags)].join(""));
+  if (pat instanceof RegExp)
+    return new RegExp(pat.source, [...new Set((global ? pat.flags : pat.flags.replace(/[gy]/g, "")) + flags)].join(""));
   if (!regex) return new RegExp(pat.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags);
   try {
     return new RegExp(pat, flags);
   } catch (e) {
-    throw new FrameError(`str: ${JSON.stringify(pat)} is not a valid regular expression (${(e as Error).message}). Pass regex: false to match the text literally.`);
+    throw new FrameError(
+      `str: ${JSON.stringify(pat)} is not a valid regular expression (${(e as Error).message}). Pass regex: false to match the text literally.`,
+    );
   }
 }
 
 /** Python's str.split(sep, maxsplit). */
 function splitPython(v: string, sep: string | undefined, n: number): string[] {
   if (sep === undefined) {
-    const words = v.trim().split(/\s+/).filter((w) => w !== "");
+    const words = v
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== "");
     if (n < 0 || words.length <= n + 1) return words;
     const head = words.slice(0, n);
     let rest = v.trimStart();

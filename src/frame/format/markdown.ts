@@ -27,32 +27,60 @@ export function pyG(v: number): string {
 function cells(c: Column): { strs: string[]; numeric: boolean } {
   const n = colLength(c);
   if (c.dtype === "float64" || c.dtype === "int64") {
-    return { strs: Array.from({ length: n }, (_, i) => { const v = cell(c, i); return v === null ? "nan" : c.dtype === "int64" ? String(v) : pyG(v as number); }), numeric: true };
+    return {
+      strs: Array.from({ length: n }, (_, i) => {
+        const v = cell(c, i);
+        return v === null ? "nan" : c.dtype === "int64" ? String(v) : pyG(v as number);
+      }),
+      numeric: true,
+    };
   }
   const strs = Array.from({ length: n }, (_, i) => {
     const v = cell(c, i);
-    return v === null ? (isStringLike(c) ? "nan" : "") : v instanceof Date ? formatDate(v.getTime()) : typeof v === "boolean" ? (v ? "True" : "False") : String(v);
+    return v === null
+      ? isStringLike(c)
+        ? "nan"
+        : ""
+      : v instanceof Date
+        ? formatDate(v.getTime())
+        : typeof v === "boolean"
+          ? v
+            ? "True"
+            : "False"
+          : String(v);
   });
   return { strs, numeric: false };
 }
 
 /** Decimal alignment: integer parts right-aligned, fractions left-aligned. */
 function alignDecimal(strs: string[]): string[] {
-  const parts = strs.map((s) => { const k = s.indexOf("."); return k < 0 ? [s, ""] : [s.slice(0, k), s.slice(k)]; });
-  const wi = Math.max(...parts.map((p) => p[0]!.length)), wf = Math.max(...parts.map((p) => p[1]!.length));
+  const parts = strs.map((s) => {
+    const k = s.indexOf(".");
+    return k < 0 ? [s, ""] : [s.slice(0, k), s.slice(k)];
+  });
+  const wi = Math.max(...parts.map((p) => p[0]!.length)),
+    wf = Math.max(...parts.map((p) => p[1]!.length));
   return parts.map(([a, b]) => a!.padStart(wi) + b!.padEnd(wf));
 }
 
 /** Each entry of a MultiIndex as Python writes a tuple: strings quoted, numbers as str() writes them. */
 function pyTuples(ix: Index): string[] {
   const levels = indexLevels(ix);
-  return Array.from({ length: indexLength(ix) }, (_, i) => `(${levels.map((c) => (isStringLike(c) && cell(c, i) !== null ? `'${cell(c, i)}'` : labelName(c, i))).join(", ")})`);
+  return Array.from(
+    { length: indexLength(ix) },
+    (_, i) => `(${levels.map((c) => (isStringLike(c) && cell(c, i) !== null ? `'${cell(c, i)}'` : labelName(c, i))).join(", ")})`,
+  );
 }
 
 export function toMarkdown(df: DataFrame, opts: { index?: boolean } = {}): string {
   const showIndex = opts.index ?? true;
   const cols: { head: string; strs: string[]; numeric: boolean }[] = [];
-  if (showIndex) cols.push(df.index.kind === "multi" ? { head: "", strs: pyTuples(df.index), numeric: false } : { head: df.index.name ?? "", ...cells(take(indexColumn(df.index), range(0, df.length), true)) });
+  if (showIndex)
+    cols.push(
+      df.index.kind === "multi"
+        ? { head: "", strs: pyTuples(df.index), numeric: false }
+        : { head: df.index.name ?? "", ...cells(take(indexColumn(df.index), range(0, df.length), true)) },
+    );
   const heads = df.columnIndex?.kind === "multi" ? pyTuples(df.columnIndex) : df.names;
   df.names.forEach((_, j) => cols.push({ head: heads[j]!, ...cells(df.data[j]!) }));
   const laid = cols.map((c) => {

@@ -50,20 +50,36 @@ export function formatValues(c: Column, lead = " ", naRep = "NaN"): string[] {
       const digits = 6;
       const fixed = trimZeros(Array.from(c.values, (v) => pyFloat(v, digits, false, lead)));
       const maxlen = fixed.reduce((m, s) => Math.max(m, s.length), 0);
-      let large = false, small = false;
-      for (const v of c.values) { const a = Math.abs(v); if (a > 1e6) large = true; if (a < 10 ** -digits && a > 0) small = true; }
+      let large = false,
+        small = false;
+      for (const v of c.values) {
+        const a = Math.abs(v);
+        if (a > 1e6) large = true;
+        if (a < 10 ** -digits && a > 0) small = true;
+      }
       const strs = small || (maxlen > digits + 6 && large) ? Array.from(c.values, (v) => pyFloat(v, digits, true, lead)) : fixed;
       return strs.map((s) => (s === "NaN" ? naRep : s));
     }
-    case "int64": for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : (c.values[i] < 0 ? "" : lead) + String(c.values[i]); return out;
-    case "bool": for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : lead + (c.values[i] ? "True" : "False"); return out;
+    case "int64":
+      for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : (c.values[i] < 0 ? "" : lead) + String(c.values[i]);
+      return out;
+    case "bool":
+      for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : lead + (c.values[i] ? "True" : "False");
+      return out;
     case "datetime": {
       const dateOnly = Array.from(c.values).every((v) => v !== v || v % 86400000 === 0);
       for (let i = 0; i < n; i++) out[i] = formatDate(c.values[i], dateOnly);
       return out;
     }
-    case "string": case "category": for (let i = 0; i < n; i++) { const k = c.codes[i]; out[i] = k < 0 ? (c.dtype === "string" ? "NaN" : "NaN") : lead + c.dict[k]; } return out;
-    default: return c satisfies never;
+    case "string":
+    case "category":
+      for (let i = 0; i < n; i++) {
+        const k = c.codes[i];
+        out[i] = k < 0 ? (c.dtype === "string" ? "NaN" : "NaN") : lead + c.dict[k];
+      }
+      return out;
+    default:
+      return c satisfies never;
   }
 }
 
@@ -93,7 +109,9 @@ export function levelSpans(levels: readonly string[][]): number[][] {
   for (const sp of spans) {
     let start = 0;
     for (let i = 1; i < n; i++) {
-      if (sp[i] === 0) { sp[start]!++; } else start = i;
+      if (sp[i] === 0) {
+        sp[start]!++;
+      } else start = i;
     }
   }
   return spans;
@@ -113,7 +131,10 @@ function shownRows(n: number): { rows: Int32Array; cut: number } {
   if (n <= displayOptions.maxRows) return { rows: range(0, n), cut: -1 };
   const h = Math.floor(displayOptions.minRows / 2);
   const rows = new Int32Array(2 * h);
-  for (let i = 0; i < h; i++) { rows[i] = i; rows[h + i] = n - h + i; }
+  for (let i = 0; i < h; i++) {
+    rows[i] = i;
+    rows[h + i] = n - h + i;
+  }
   return { rows, cut: h };
 }
 
@@ -166,7 +187,13 @@ export function formatFrame(df: DataFrame): string {
     blocks.push(padCol([...head, ...under.map(() => ""), ...vals]));
   });
   const lines: string[] = [];
-  for (let r = 0; r < blocks[0]!.length; r++) lines.push(blocks.map((b) => b[r]!).join(" ").trimEnd());
+  for (let r = 0; r < blocks[0]!.length; r++)
+    lines.push(
+      blocks
+        .map((b) => b[r]!)
+        .join(" ")
+        .trimEnd(),
+    );
   // pandas keeps trailing spaces on the header lines only when values are shorter; trimmed lines match its output after rstrip
   let text = lines.join("\n");
   if (cut >= 0 || colCut >= 0) text += `\n\n[${nr} rows x ${nc} columns]`;
@@ -193,7 +220,13 @@ export function formatSeries(s: Series): string {
   // pandas' SeriesFormatter adjoins a MultiIndex's levels two spaces apart, names on the first line
   const names = indexNames(s.index);
   const levels = formatIndexLevels(s.index, rows);
-  const named = s.index.kind === "multi" ? adjoin(levels.map((l, k) => [names[k] ?? "", ...l]), 2) : [names[0] ?? "", ...levels[0]!];
+  const named =
+    s.index.kind === "multi"
+      ? adjoin(
+          levels.map((l, k) => [names[k] ?? "", ...l]),
+          2,
+        )
+      : [names[0] ?? "", ...levels[0]!];
   const idx = insertAt(named.slice(1), cut, "");
   const shown = formatValues(take(s.col, rows, true));
   const vw = Math.max(0, ...shown.map((x) => x.length));
@@ -207,13 +240,18 @@ export function formatSeries(s: Series): string {
   if (cut >= 0) footer.push(`Length: ${n}`);
   footer.push(`dtype: ${pandasDtype(s.col)}`);
   if (s.col.dtype === "category") {
-    return [...lines, footer.join(", ").replace(/dtype: category$/, "dtype: category"), `Categories (${s.col.dict.length}, object): [${s.col.dict.join(", ")}]`].join("\n");
+    return [
+      ...lines,
+      footer.join(", ").replace(/dtype: category$/, "dtype: category"),
+      `Categories (${s.col.dict.length}, object): [${s.col.dict.join(", ")}]`,
+    ].join("\n");
   }
-  return (n === 0 ? `Series([], ${footer.join(", ")})` : [...lines, footer.join(", ")].join("\n"));
+  return n === 0 ? `Series([], ${footer.join(", ")})` : [...lines, footer.join(", ")].join("\n");
 }
 
 /** Plain text of one cell for markdown/html/csv writers: no sign space. */
 export function plainValues(c: Column, naRep = ""): string[] {
-  return formatValues(c, "", naRep).map((s, i) => (cell(c, i) === null || (c.dtype === "float64" && Number.isNaN(c.values[i])) ? naRep : s));
+  return formatValues(c, "", naRep).map((s, i) =>
+    cell(c, i) === null || (c.dtype === "float64" && Number.isNaN(c.values[i])) ? naRep : s,
+  );
 }
-

@@ -3,7 +3,27 @@
 // become dictionary-encoded Utf8 (their layout here), ints Int64, dates Timestamp[ms].
 // Loaded only through "tensorloom/frame/arrow", so the core frame entry does not pull it in.
 
-import { Bool, type Data, DateMillisecond, Dictionary, Float64, Int32, Int64, RecordBatch, RecordBatchReader, Schema, RecordBatchStreamWriter, Table, TimestampMillisecond, Type, Utf8, type Vector, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
+import {
+  Bool,
+  type Data,
+  DateMillisecond,
+  Dictionary,
+  Float64,
+  Int32,
+  Int64,
+  RecordBatch,
+  RecordBatchReader,
+  Schema,
+  RecordBatchStreamWriter,
+  Table,
+  TimestampMillisecond,
+  Type,
+  Utf8,
+  type Vector,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+} from "apache-arrow";
 import { type Column, boolCol, colLength, dateCol, encodeStrings, floatCol, intCol, strCol, toCategory } from "../column.js";
 import { FrameError } from "../errors.js";
 import { DataFrame } from "../table.js";
@@ -12,13 +32,33 @@ import { DataFrame } from "../table.js";
 function toVector(c: Column, textAs: "dictionary" | "utf8" = "dictionary"): Vector {
   const n = colLength(c);
   switch (c.dtype) {
-    case "float64": return vectorFromArray(Array.from(c.values, (x) => (x !== x ? null : x)), new Float64());
-    case "int64": return vectorFromArray(Array.from(c.values, (x, i) => (c.valid && !c.valid[i] ? null : BigInt(x))), new Int64());
-    case "bool": return vectorFromArray(Array.from(c.values, (x, i) => (c.valid && !c.valid[i] ? null : x === 1)), new Bool());
-    case "datetime": return vectorFromArray(Array.from(c.values, (x) => (x !== x ? null : x)), new TimestampMillisecond());
-    case "string": case "category": {
+    case "float64":
+      return vectorFromArray(
+        Array.from(c.values, (x) => (x !== x ? null : x)),
+        new Float64(),
+      );
+    case "int64":
+      return vectorFromArray(
+        Array.from(c.values, (x, i) => (c.valid && !c.valid[i] ? null : BigInt(x))),
+        new Int64(),
+      );
+    case "bool":
+      return vectorFromArray(
+        Array.from(c.values, (x, i) => (c.valid && !c.valid[i] ? null : x === 1)),
+        new Bool(),
+      );
+    case "datetime":
+      return vectorFromArray(
+        Array.from(c.values, (x) => (x !== x ? null : x)),
+        new TimestampMillisecond(),
+      );
+    case "string":
+    case "category": {
       const vals = new Array<string | null>(n);
-      for (let i = 0; i < n; i++) { const k = c.codes[i]!; vals[i] = k < 0 ? null : c.dict[k]!; }
+      for (let i = 0; i < n; i++) {
+        const k = c.codes[i]!;
+        vals[i] = k < 0 ? null : c.dict[k]!;
+      }
       return textAs === "utf8" ? vectorFromArray(vals, new Utf8()) : vectorFromArray(vals, new Dictionary(new Utf8(), new Int32()));
     }
   }
@@ -57,25 +97,35 @@ function fastColumn(v: Vector, name: string): Column | null {
     return floatCol(out);
   }
   if (v.type.typeId === Type.Int) {
-    const out = new Float64Array(n), valid = new Uint8Array(n);
+    const out = new Float64Array(n),
+      valid = new Uint8Array(n);
     let at = 0;
     for (const d of chunks) {
       const vals = d.values as ArrayLike<number | bigint>;
       for (let i = 0; i < d.length; i++, at++) {
         if (!validAt(d, i)) continue;
         const x = Number(vals[i]!);
-        if (!Number.isSafeInteger(x)) throw new FrameError(`fromArrow: column ${JSON.stringify(name)} row ${at} holds ${String(vals[i])}, beyond the 2^53 integers a float64 holds exactly. Cast it to float64 in Arrow first.`);
-        out[at] = x; valid[at] = 1;
+        if (!Number.isSafeInteger(x))
+          throw new FrameError(
+            `fromArrow: column ${JSON.stringify(name)} row ${at} holds ${String(vals[i])}, beyond the 2^53 integers a float64 holds exactly. Cast it to float64 in Arrow first.`,
+          );
+        out[at] = x;
+        valid[at] = 1;
       }
     }
     return intCol(out, valid);
   }
   if (v.type.typeId === Type.Bool) {
-    const out = new Uint8Array(n), valid = new Uint8Array(n);
+    const out = new Uint8Array(n),
+      valid = new Uint8Array(n);
     let at = 0;
     for (const d of chunks) {
       const bits = d.values as Uint8Array;
-      for (let i = 0; i < d.length; i++, at++) if (validAt(d, i)) { out[at] = (bits[i >> 3]! >> (i & 7)) & 1; valid[at] = 1; }
+      for (let i = 0; i < d.length; i++, at++)
+        if (validAt(d, i)) {
+          out[at] = (bits[i >> 3]! >> (i & 7)) & 1;
+          valid[at] = 1;
+        }
     }
     return boolCol(out, valid);
   }
@@ -92,18 +142,24 @@ function fastColumn(v: Vector, name: string): Column | null {
   }
   if (v.type.typeId === Type.Dictionary && (v.type as Dictionary).dictionary.typeId === Type.Utf8) {
     // chunks may carry different dictionaries (a stream's replacements): one frame dictionary for all
-    const codes = new Int32Array(n), dict: string[] = [], seen = new Map<string, number>();
+    const codes = new Int32Array(n),
+      dict: string[] = [],
+      seen = new Map<string, number>();
     let at = 0;
     for (const d of chunks) {
       const words = d.dictionary ? (d.dictionary.toArray() as (string | null)[]) : [];
       const remap = Int32Array.from(words, (w) => {
         if (w === null) return -1;
         let k = seen.get(w);
-        if (k === undefined) { k = dict.length; seen.set(w, k); dict.push(w); }
+        if (k === undefined) {
+          k = dict.length;
+          seen.set(w, k);
+          dict.push(w);
+        }
         return k;
       });
       const idx = d.values as ArrayLike<number>;
-      for (let i = 0; i < d.length; i++) codes[at++] = validAt(d, i) ? remap[Number(idx[i])] ?? -1 : -1;
+      for (let i = 0; i < d.length; i++) codes[at++] = validAt(d, i) ? (remap[Number(idx[i])] ?? -1) : -1;
     }
     return toCategory(strCol(codes, dict));
   }
@@ -120,31 +176,78 @@ export function fromArrow(table: Table): DataFrame {
     const get = (i: number): unknown => (v.isValid(i) ? v.get(i) : null);
     let col: Column;
     const fast = fastColumn(v, field.name);
-    if (fast) { names.push(field.name); cols.push(fast); continue; }
+    if (fast) {
+      names.push(field.name);
+      cols.push(fast);
+      continue;
+    }
     switch (field.type.typeId) {
-      case Type.Float: case Type.Decimal: col = floatCol(Float64Array.from({ length: n }, (_, i) => { const x = get(i); return x === null ? NaN : Number(x); })); break;
+      case Type.Float:
+      case Type.Decimal:
+        col = floatCol(
+          Float64Array.from({ length: n }, (_, i) => {
+            const x = get(i);
+            return x === null ? NaN : Number(x);
+          }),
+        );
+        break;
       case Type.Int: {
-        const out = new Float64Array(n), valid = new Uint8Array(n);
+        const out = new Float64Array(n),
+          valid = new Uint8Array(n);
         for (let i = 0; i < n; i++) {
           const x = get(i);
           if (x === null) continue;
           const num = Number(x as number | bigint);
-          if (!Number.isSafeInteger(num)) throw new FrameError(`fromArrow: column ${JSON.stringify(field.name)} row ${i} holds ${String(x)}, beyond the 2^53 integers a float64 holds exactly. Cast it to float64 in Arrow first.`);
-          out[i] = num; valid[i] = 1;
+          if (!Number.isSafeInteger(num))
+            throw new FrameError(
+              `fromArrow: column ${JSON.stringify(field.name)} row ${i} holds ${String(x)}, beyond the 2^53 integers a float64 holds exactly. Cast it to float64 in Arrow first.`,
+            );
+          out[i] = num;
+          valid[i] = 1;
         }
         col = intCol(out, valid);
         break;
       }
       case Type.Bool: {
-        const out = new Uint8Array(n), valid = new Uint8Array(n);
-        for (let i = 0; i < n; i++) { const x = get(i); if (x !== null) { out[i] = x ? 1 : 0; valid[i] = 1; } }
+        const out = new Uint8Array(n),
+          valid = new Uint8Array(n);
+        for (let i = 0; i < n; i++) {
+          const x = get(i);
+          if (x !== null) {
+            out[i] = x ? 1 : 0;
+            valid[i] = 1;
+          }
+        }
         col = boolCol(out, valid);
         break;
       }
-      case Type.Utf8: case Type.LargeUtf8: col = encodeStrings(Array.from({ length: n }, (_, i) => get(i) as string | null)); break;
-      case Type.Dictionary: col = toCategory(encodeStrings(Array.from({ length: n }, (_, i) => { const x = get(i); return x === null ? null : String(x); }))); break;
-      case Type.Timestamp: case Type.Date: col = dateCol(Float64Array.from({ length: n }, (_, i) => { const x = get(i); return x === null ? NaN : x instanceof Date ? x.getTime() : Number(x); })); break;
-      default: throw new FrameError(`fromArrow: column ${JSON.stringify(field.name)} has Arrow type ${String(field.type)}, which has no frame dtype. Cast it to a number, string, bool or timestamp column first.`);
+      case Type.Utf8:
+      case Type.LargeUtf8:
+        col = encodeStrings(Array.from({ length: n }, (_, i) => get(i) as string | null));
+        break;
+      case Type.Dictionary:
+        col = toCategory(
+          encodeStrings(
+            Array.from({ length: n }, (_, i) => {
+              const x = get(i);
+              return x === null ? null : String(x);
+            }),
+          ),
+        );
+        break;
+      case Type.Timestamp:
+      case Type.Date:
+        col = dateCol(
+          Float64Array.from({ length: n }, (_, i) => {
+            const x = get(i);
+            return x === null ? NaN : x instanceof Date ? x.getTime() : Number(x);
+          }),
+        );
+        break;
+      default:
+        throw new FrameError(
+          `fromArrow: column ${JSON.stringify(field.name)} has Arrow type ${String(field.type)}, which has no frame dtype. Cast it to a number, string, bool or timestamp column first.`,
+        );
     }
     names.push(field.name);
     cols.push(col);
@@ -169,14 +272,27 @@ export function readArrowIPC(bytes: Uint8Array): DataFrame {
  * columns come back as category, as readArrowIPC.
  * @param source the stream's bytes: pieces (sync or async: a Node readable stream, a fetch body) or one buffer
  */
-export async function* readArrowIPCStream(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array): AsyncGenerator<DataFrame> {
-  const refuse = (e: unknown) => new FrameError(`readArrowIPCStream: the input is not an Arrow IPC stream (${(e as Error).message}). Pass the bytes of an IPC stream or file (Feather v2); for Parquet use readParquet.`);
+export async function* readArrowIPCStream(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array,
+): AsyncGenerator<DataFrame> {
+  const refuse = (e: unknown) =>
+    new FrameError(
+      `readArrowIPCStream: the input is not an Arrow IPC stream (${(e as Error).message}). Pass the bytes of an IPC stream or file (Feather v2); for Parquet use readParquet.`,
+    );
   let reader: RecordBatchReader;
-  try { reader = await RecordBatchReader.from(source as unknown as AsyncIterable<Uint8Array>); } catch (e) { throw refuse(e); }
+  try {
+    reader = await RecordBatchReader.from(source as unknown as AsyncIterable<Uint8Array>);
+  } catch (e) {
+    throw refuse(e);
+  }
   const batches = reader[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<RecordBatch>;
-    try { next = await batches.next(); } catch (e) { throw refuse(e); }
+    try {
+      next = await batches.next();
+    } catch (e) {
+      throw refuse(e);
+    }
     if (next.done) return;
     yield fromArrow(new Table(next.value));
   }
@@ -194,14 +310,21 @@ export async function* toArrowIPCStream(frames: AsyncIterable<DataFrame> | Itera
   const pending: Uint8Array[] = [];
   // the writer queues its bytes; this reader moves them to `pending` on the microtask queue, so
   // after a macrotask turn every byte written so far is there to hand out
-  const pump = (async () => { for await (const piece of writer) pending.push(piece); })();
+  const pump = (async () => {
+    for await (const piece of writer) pending.push(piece);
+  })();
   const settle = () => new Promise<void>((ok) => setTimeout(ok, 0));
-  let first: string | null = null, k = 0, schema: Schema | null = null;
+  let first: string | null = null,
+    k = 0,
+    schema: Schema | null = null;
   try {
     for await (const df of frames as AsyncIterable<DataFrame>) {
       const layout = df.names.map((n, j) => `${n}: ${df.data[j]!.dtype}`).join(", ");
       first ??= layout;
-      if (layout !== first) throw new FrameError(`toArrowIPCStream: frame ${k} has columns (${layout}), but the stream was started with (${first}). Give every frame the same columns and dtypes (astype), e.g. by passing dtype to readCsvChunks.`);
+      if (layout !== first)
+        throw new FrameError(
+          `toArrowIPCStream: frame ${k} has columns (${layout}), but the stream was started with (${first}). Give every frame the same columns and dtypes (astype), e.g. by passing dtype to readCsvChunks.`,
+        );
       // text as plain Utf8: a dictionary column would give each batch its own dictionary type, and the writer takes a new schema as the end of the stream
       const table = new Table(Object.fromEntries(df.names.map((name, j) => [name, toVector(df.data[j]!, "utf8")])));
       // every batch under the first frame's schema, all fields nullable (a Table marks a field

@@ -4,14 +4,28 @@
 // numeric re-reads only its own earlier fields. Browser-safe: no Node APIs (files: io/node.ts).
 // Chosen over papaparse by measurement; see docs/FRAME.md.
 
-import { type Column, type FrameDType, FRAME_DTYPES, boolCol, floatCol, intCol, strCol, toCategory, parseDate, dateCol } from "../column.js";
+import {
+  type Column,
+  type FrameDType,
+  FRAME_DTYPES,
+  boolCol,
+  floatCol,
+  intCol,
+  strCol,
+  toCategory,
+  parseDate,
+  dateCol,
+} from "../column.js";
 import { FrameError } from "../errors.js";
 import { labelIndex } from "../labels.js";
 import { DataFrame } from "../table.js";
 import { StringTable, fastDate, lastWasInt, parseNumber } from "./csvFields.js";
 
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
-declare const TextDecoder: new (label?: string, opts?: { fatal?: boolean; ignoreBOM?: boolean }) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string };
+declare const TextDecoder: new (
+  label?: string,
+  opts?: { fatal?: boolean; ignoreBOM?: boolean },
+) => { decode(b?: Uint8Array, o?: { stream?: boolean }): string };
 
 /** Options of readCsv: sep, header, names, naValues, dtype, parseDates, nrows, skipRows, usecols, indexCol, quoteChar, comment, onBadLines...: pd.read_csv's keyword arguments in camelCase. */
 export interface ReadCsvOptions {
@@ -52,7 +66,26 @@ export interface ReadCsvOptions {
 }
 
 /** pandas 1.5's default NA markers ("None" joined them in pandas 2.0). */
-export const DEFAULT_NA = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"];
+export const DEFAULT_NA = [
+  "",
+  "#N/A",
+  "#N/A N/A",
+  "#NA",
+  "-1.#IND",
+  "-1.#QNAN",
+  "-NaN",
+  "-nan",
+  "1.#IND",
+  "1.#QNAN",
+  "<NA>",
+  "N/A",
+  "NA",
+  "NULL",
+  "NaN",
+  "n/a",
+  "nan",
+  "null",
+];
 
 /** 1 or 0 for the bool words pandas reads (True, TRUE, true, False, FALSE, false) at text[s, e), read from the characters (no substring); -1 for any other text. */
 function boolAt(t: string, s: number, e: number): number {
@@ -77,7 +110,9 @@ export function decodeUtf8(bytes: Uint8Array, op = "readCsv"): string {
     const at = firstInvalidUtf8(bytes);
     let line = 1;
     for (let i = 0; i < at; i++) if (bytes[i] === 10) line++;
-    throw new FrameError(`${op}: the input is not valid UTF-8: byte ${at} (line ${line}) is 0x${bytes[at]?.toString(16).padStart(2, "0")}. Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or decode it yourself and pass a string.`);
+    throw new FrameError(
+      `${op}: the input is not valid UTF-8: byte ${at} (line ${line}) is 0x${bytes[at]?.toString(16).padStart(2, "0")}. Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or decode it yourself and pass a string.`,
+    );
   }
 }
 
@@ -107,17 +142,41 @@ class Builder {
   na: Uint8Array | null = null;
   codes: Int32Array | null = null;
   table: StringTable | null = null;
-  constructor(readonly name: string, readonly col: number, readonly forced: FrameDType | undefined, readonly ctx: ParseContext) {
+  constructor(
+    readonly name: string,
+    readonly col: number,
+    readonly forced: FrameDType | undefined,
+    readonly ctx: ParseContext,
+  ) {
     this.nums = new Float64Array(ctx.capacity);
-    this.mode = forced === "string" || forced === "category" ? "string" : forced === "datetime" ? "date" : forced === "float64" ? "float" : forced === "bool" ? "bool" : "int";
+    this.mode =
+      forced === "string" || forced === "category"
+        ? "string"
+        : forced === "datetime"
+          ? "date"
+          : forced === "float64"
+            ? "float"
+            : forced === "bool"
+              ? "bool"
+              : "int";
     if (this.mode === "string") this.toStringMode(null);
   }
 
   private grow(): void {
     const cap = this.nums.length * 2;
-    const a = new Float64Array(cap); a.set(this.nums); this.nums = a;
-    if (this.na) { const m = new Uint8Array(cap); m.set(this.na); this.na = m; }
-    if (this.codes) { const k = new Int32Array(cap); k.set(this.codes); this.codes = k; }
+    const a = new Float64Array(cap);
+    a.set(this.nums);
+    this.nums = a;
+    if (this.na) {
+      const m = new Uint8Array(cap);
+      m.set(this.na);
+      this.na = m;
+    }
+    if (this.codes) {
+      const k = new Int32Array(cap);
+      k.set(this.codes);
+      this.codes = k;
+    }
   }
 
   /** Drop the cells from row n on (a skipped row's), with their missing flags. */
@@ -130,32 +189,58 @@ class Builder {
     const i = this.n;
     if (this.mode === "string") this.codes![i] = -1;
     else if (this.mode === "float" || this.mode === "date") this.nums[i] = NaN;
-    else { if (!this.na) this.na = new Uint8Array(this.nums.length); this.na[i] = 1; }
+    else {
+      if (!this.na) this.na = new Uint8Array(this.nums.length);
+      this.na[i] = 1;
+    }
   }
 
   /** A field given as a range of the text (unquoted) or as a decoded string. */
   push(t: string, s: number, e: number, decoded: string | null, line: number): void {
-    if (decoded !== null) { t = decoded; s = 0; e = decoded.length; }
+    if (decoded !== null) {
+      t = decoded;
+      s = 0;
+      e = decoded.length;
+    }
     if (this.n === this.nums.length) this.grow();
     const ctx = this.ctx;
-    if (s === e && ctx.emptyIsNA) { this.missing(); this.n++; return; }
+    if (s === e && ctx.emptyIsNA) {
+      this.missing();
+      this.n++;
+      return;
+    }
     // NA markers that look like numbers ("-999") must be caught before parsing; others only
     // need a look when the text is not a value, so most fields never become a substring
-    if (ctx.numericNa && e - s <= ctx.naMaxLen && ctx.na.has(t.slice(s, e))) { this.missing(); this.n++; return; }
+    if (ctx.numericNa && e - s <= ctx.naMaxLen && ctx.na.has(t.slice(s, e))) {
+      this.missing();
+      this.n++;
+      return;
+    }
     switch (this.mode) {
-      case "int": case "float": {
+      case "int":
+      case "float": {
         const v = parseNumber(t, s, e);
         if (v === v) {
           if (this.mode === "int" && !lastWasInt) {
-            if (this.forced === "int64") { this.coerce(t.slice(s, e), line); return; }
+            if (this.forced === "int64") {
+              this.coerce(t.slice(s, e), line);
+              return;
+            }
             this.toFloatMode();
           }
           this.nums[this.n++] = v;
           return;
         }
         const text = t.slice(s, e);
-        if (ctx.na.has(text)) { this.missing(); this.n++; return; }
-        if (this.forced === "int64" || this.forced === "float64") { this.coerce(text, line); return; }
+        if (ctx.na.has(text)) {
+          this.missing();
+          this.n++;
+          return;
+        }
+        if (this.forced === "int64" || this.forced === "float64") {
+          this.coerce(text, line);
+          return;
+        }
         const b = this.mode === "int" ? boolAt(t, s, e) : -1;
         if (b >= 0 && this.n === this.countNA()) {
           this.mode = "bool";
@@ -168,10 +253,20 @@ class Builder {
       }
       case "bool": {
         const b = boolAt(t, s, e);
-        if (b >= 0) { this.nums[this.n++] = b; return; }
+        if (b >= 0) {
+          this.nums[this.n++] = b;
+          return;
+        }
         const text = t.slice(s, e);
-        if (ctx.na.has(text)) { this.missing(); this.n++; return; }
-        if (this.forced === "bool") { this.coerce(text, line); return; }
+        if (ctx.na.has(text)) {
+          this.missing();
+          this.n++;
+          return;
+        }
+        if (this.forced === "bool") {
+          this.coerce(text, line);
+          return;
+        }
         this.toStringMode(text);
         return;
       }
@@ -179,15 +274,26 @@ class Builder {
         let v = fastDate(t, s, e);
         if (v !== v) {
           const text = t.slice(s, e);
-          if (ctx.na.has(text)) { this.missing(); this.n++; return; }
+          if (ctx.na.has(text)) {
+            this.missing();
+            this.n++;
+            return;
+          }
           v = parseDate(text);
-          if (v !== v) { this.coerce(text, line); return; }
+          if (v !== v) {
+            this.coerce(text, line);
+            return;
+          }
         }
         this.nums[this.n++] = v;
         return;
       }
       case "string": {
-        if (e - s <= ctx.naMaxLen && ctx.naFirst[t.charCodeAt(s)] === 1 && ctx.na.has(t.slice(s, e))) { this.missing(); this.n++; return; }
+        if (e - s <= ctx.naMaxLen && ctx.naFirst[t.charCodeAt(s)] === 1 && ctx.na.has(t.slice(s, e))) {
+          this.missing();
+          this.n++;
+          return;
+        }
         this.codes![this.n++] = this.table!.lookup(t, s, e);
         return;
       }
@@ -218,7 +324,9 @@ class Builder {
   private coerce(text: string, line: number): void {
     if (this.ctx.errors !== "coerce") {
       const want = this.forced ?? (this.mode === "date" ? "datetime" : this.mode);
-      throw new FrameError(`readCsv: column ${JSON.stringify(this.name)}, line ${line}: ${JSON.stringify(text)} is not a valid ${want}. Fix the value, choose another dtype for the column, or pass errors: "coerce" to read it as missing.`);
+      throw new FrameError(
+        `readCsv: column ${JSON.stringify(this.name)}, line ${line}: ${JSON.stringify(text)} is not a valid ${want}. Fix the value, choose another dtype for the column, or pass errors: "coerce" to read it as missing.`,
+      );
     }
     this.ctx.onCoerce?.({ column: this.name, line, text });
     if (this.mode === "int" && !this.na) this.na = new Uint8Array(this.nums.length);
@@ -251,12 +359,15 @@ class Builder {
         const col = strCol(this.codes!.slice(0, n), this.table!.dict);
         return this.forced === "category" ? toCategory(col) : col;
       }
-      case "date": return dateCol(this.nums.slice(0, n));
-      case "float": return floatCol(this.nums.slice(0, n));
-      case "bool": case "int": {
+      case "date":
+        return dateCol(this.nums.slice(0, n));
+      case "float":
+        return floatCol(this.nums.slice(0, n));
+      case "bool":
+      case "int": {
         const v = this.nums.slice(0, n);
         const valid = this.na ? Uint8Array.from(this.na.subarray(0, n), (x) => 1 - x) : null;
-        const anyNA = valid !== null && valid.some((x) => x === 0);
+        const anyNA = valid?.some((x) => x === 0);
         if (this.mode === "bool") return boolCol(Uint8Array.from(v), valid);
         if (anyNA && this.forced !== "int64") {
           // pandas' default: an int column with missing values is float64
@@ -272,7 +383,8 @@ class Builder {
 
 // ---------------------------------------------------------------- the record loop
 
-const MARK_SHIFT = 4, MARK_EVERY = 1 << MARK_SHIFT;
+const MARK_SHIFT = 4,
+  MARK_EVERY = 1 << MARK_SHIFT;
 
 /**
  * Work counters for tests that guard the reader's complexity without timing it: rereadFields
@@ -298,7 +410,11 @@ interface ParseContext {
   promoted(b: Builder): void;
 }
 
-interface Dialect { sep: number; quote: number; comment: number }
+interface Dialect {
+  sep: number;
+  quote: number;
+  comment: number;
+}
 
 /** The text of the last quoted field read by readQuoted, and the newlines inside it. */
 let quotedText = "";
@@ -312,12 +428,22 @@ let quotedNewlines = 0;
 function readQuoted(t: string, i: number, to: number, d: Dialect, line: number, col: number): number {
   const { sep, quote } = d;
   i++;
-  let piece = "", runStart = i, newlines = 0;
+  let piece = "",
+    runStart = i,
+    newlines = 0;
   for (;;) {
-    if (i >= to) throw new FrameError(`readCsv: the quoted field starting on line ${line} (column ${col + 1}) is never closed: the input ends inside quotes. Close the quote, or pass quoteChar: "" style cleanup before reading.`);
+    if (i >= to)
+      throw new FrameError(
+        `readCsv: the quoted field starting on line ${line} (column ${col + 1}) is never closed: the input ends inside quotes. Close the quote, or pass quoteChar: "" style cleanup before reading.`,
+      );
     const q = t.charCodeAt(i);
     if (q === quote) {
-      if (t.charCodeAt(i + 1) === quote) { piece += t.slice(runStart, i + 1); i += 2; runStart = i; continue; }
+      if (t.charCodeAt(i + 1) === quote) {
+        piece += t.slice(runStart, i + 1);
+        i += 2;
+        runStart = i;
+        continue;
+      }
       piece += t.slice(runStart, i);
       i++;
       break;
@@ -335,7 +461,11 @@ function readQuoted(t: string, i: number, to: number, d: Dialect, line: number, 
 
 /** Offset of the end of the unquoted field starting at i (its separator, line end, or `to`). */
 function unquotedEnd(t: string, i: number, to: number, sep: number): number {
-  while (i < to) { const q = t.charCodeAt(i); if (q === sep || q === 10 || q === 13) break; i++; }
+  while (i < to) {
+    const q = t.charCodeAt(i);
+    if (q === sep || q === 10 || q === 13) break;
+    i++;
+  }
   return i;
 }
 
@@ -344,21 +474,48 @@ function unquotedEnd(t: string, i: number, to: number, sep: number): number {
  * `at` is the field's first character in the text (its opening quote when quoted); onEnd(fields,
  * line) closes a record and returns false to stop. Returns the offset after the last record read.
  */
-function scan(t: string, from: number, to: number, d: Dialect, startLine: number, onField: (j: number, s: number, e: number, decoded: string | null, line: number, at: number) => void, onEnd: (fields: number, line: number, start: number) => boolean): { pos: number; line: number } {
-  let i = from, line = startLine;
+function scan(
+  t: string,
+  from: number,
+  to: number,
+  d: Dialect,
+  startLine: number,
+  onField: (j: number, s: number, e: number, decoded: string | null, line: number, at: number) => void,
+  onEnd: (fields: number, line: number, start: number) => boolean,
+): { pos: number; line: number } {
+  let i = from,
+    line = startLine;
   const { sep, quote, comment } = d;
   while (i < to) {
-    const recStart = i, recLine = line;
+    const recStart = i,
+      recLine = line;
     let c = t.charCodeAt(i);
     // blank lines (also of spaces and tabs other than the separator, as pandas) and comments are skipped
     if ((c === 32 || c === 9) && c !== sep) {
       let k = i + 1;
-      while (k < to) { const q = t.charCodeAt(k); if ((q !== 32 && q !== 9) || q === sep) break; k++; }
+      while (k < to) {
+        const q = t.charCodeAt(k);
+        if ((q !== 32 && q !== 9) || q === sep) break;
+        k++;
+      }
       const q = k < to ? t.charCodeAt(k) : 10;
-      if (q === 10 || q === 13) { i = k; c = q; if (i >= to) break; }
+      if (q === 10 || q === 13) {
+        i = k;
+        c = q;
+        if (i >= to) break;
+      }
     }
-    if (c === 10 || c === 13) { i += c === 13 && t.charCodeAt(i + 1) === 10 ? 2 : 1; line++; continue; }
-    if (c === comment) { while (i < to && t.charCodeAt(i) !== 10) i++; i++; line++; continue; }
+    if (c === 10 || c === 13) {
+      i += c === 13 && t.charCodeAt(i + 1) === 10 ? 2 : 1;
+      line++;
+      continue;
+    }
+    if (c === comment) {
+      while (i < to && t.charCodeAt(i) !== 10) i++;
+      i++;
+      line++;
+      continue;
+    }
     let j = 0;
     for (;;) {
       c = i < to ? t.charCodeAt(i) : -1;
@@ -374,7 +531,10 @@ function scan(t: string, from: number, to: number, d: Dialect, startLine: number
       j++;
       c = i < to ? t.charCodeAt(i) : -1;
       // a separator always opens one more field, also at the end of the input ("1,2," has three)
-      if (c === sep) { i++; continue; }
+      if (c === sep) {
+        i++;
+        continue;
+      }
       if (c === 13) i++;
       if (i < to && t.charCodeAt(i) === 10) i++;
       line++;
@@ -398,31 +558,48 @@ function cleanNames(raw: string[]): string[] {
   const order = [...raw.keys()].filter((j) => raw[j] !== "").concat([...raw.keys()].filter((j) => raw[j] === ""));
   for (const j of order) {
     const base = names[j]!;
-    let name = base, k = counts.get(base) ?? 0;
+    let name = base,
+      k = counts.get(base) ?? 0;
     while (k > 0) {
       counts.set(base, k + 1);
       name = `${base}.${k}`;
-      k = inHeader.has(name) ? k + 1 : counts.get(name) ?? 0;
+      k = inHeader.has(name) ? k + 1 : (counts.get(name) ?? 0);
     }
-    if (name !== base) { names[j] = name; inHeader.add(name); }
+    if (name !== base) {
+      names[j] = name;
+      inHeader.add(name);
+    }
     counts.set(name, k + 1);
   }
   return names;
 }
 
 /** What readRecords read: a frame, where the read stopped, and whether the text is used up. */
-export interface RecordsRead { df: DataFrame; cursor: CsvCursor; done: boolean }
+export interface RecordsRead {
+  df: DataFrame;
+  cursor: CsvCursor;
+  done: boolean;
+}
 
 /** Where a chunked read stands. */
-export interface CsvCursor { pos: number; line: number; names: string[] }
+export interface CsvCursor {
+  pos: number;
+  line: number;
+  names: string[];
+}
 
 /** Read the header of `text`; returns the column names and where the data starts. */
 export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
   const d = dialect(opts);
-  let pos = 0, line = 1;
+  let pos = 0,
+    line = 1;
   if ((opts.skipBom ?? true) && text.charCodeAt(0) === 0xfeff) pos = 1;
   const skipLines = (count: number) => {
-    for (let k = 0; k < count && pos < text.length; k++) { const nl = text.indexOf("\n", pos); pos = nl < 0 ? text.length : nl + 1; line++; }
+    for (let k = 0; k < count && pos < text.length; k++) {
+      const nl = text.indexOf("\n", pos);
+      pos = nl < 0 ? text.length : nl + 1;
+      line++;
+    }
   };
   skipLines(opts.skipRows ?? 0);
   const header = opts.header === undefined ? 0 : opts.header;
@@ -430,12 +607,24 @@ export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
   if (header !== null) {
     skipLines(header);
     const raw: string[] = [];
-    const r = scan(text, pos, text.length, d, line, (_j, s, e, dec) => raw.push(dec ?? text.slice(s, e)), () => false);
-    pos = r.pos; line = r.line;
+    const r = scan(
+      text,
+      pos,
+      text.length,
+      d,
+      line,
+      (_j, s, e, dec) => raw.push(dec ?? text.slice(s, e)),
+      () => false,
+    );
+    pos = r.pos;
+    line = r.line;
     names = cleanNames(raw);
   }
   if (opts.names) {
-    if (header !== null && opts.names.length !== names.length) throw new FrameError(`readCsv: ${opts.names.length} names given but the header has ${names.length} columns (${names.join(", ")}). Pass one name per column.`);
+    if (header !== null && opts.names.length !== names.length)
+      throw new FrameError(
+        `readCsv: ${opts.names.length} names given but the header has ${names.length} columns (${names.join(", ")}). Pass one name per column.`,
+      );
     names = opts.names.slice();
   }
   return { pos, line, names };
@@ -443,7 +632,10 @@ export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
 
 function dialect(opts: ReadCsvOptions): Dialect {
   const sep = opts.sep ?? ",";
-  if (sep.length !== 1) throw new FrameError(`readCsv: sep must be one character, got ${JSON.stringify(sep)}. Regular-expression separators are not supported.`);
+  if (sep.length !== 1)
+    throw new FrameError(
+      `readCsv: sep must be one character, got ${JSON.stringify(sep)}. Regular-expression separators are not supported.`,
+    );
   const q = opts.quoteChar ?? '"';
   return { sep: sep.charCodeAt(0), quote: q ? q.charCodeAt(0) : -2, comment: opts.comment ? opts.comment.charCodeAt(0) : -2 };
 }
@@ -473,40 +665,76 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
   const headerless = names.length === 0;
   const dtypeOf = (k: string): FrameDType | undefined => {
     const dt = typeof opts.dtype === "string" ? opts.dtype : opts.dtype?.[k];
-    if (dt !== undefined && !FRAME_DTYPES.includes(dt)) throw new FrameError(`readCsv: unknown dtype ${JSON.stringify(dt)} for column ${JSON.stringify(k)}. Use one of ${FRAME_DTYPES.join(", ")}.`);
+    if (dt !== undefined && !FRAME_DTYPES.includes(dt))
+      throw new FrameError(
+        `readCsv: unknown dtype ${JSON.stringify(dt)} for column ${JSON.stringify(k)}. Use one of ${FRAME_DTYPES.join(", ")}.`,
+      );
     return opts.parseDates?.includes(k) ? "datetime" : dt;
   };
   if (!headerless) {
     const known = new Set(names);
-    for (const k of [...(opts.parseDates ?? []), ...(opts.usecols ?? []), ...(typeof opts.dtype === "object" ? Object.keys(opts.dtype) : []), ...(opts.indexCol !== undefined ? [opts.indexCol] : [])]) {
-      if (!known.has(k)) throw new FrameError(`readCsv: no column named ${JSON.stringify(k)} in the header (${names.slice(0, 12).join(", ")}${names.length > 12 ? `, ... (${names.length} in all)` : ""}). Check the name, or the sep and header options.`);
+    for (const k of [
+      ...(opts.parseDates ?? []),
+      ...(opts.usecols ?? []),
+      ...(typeof opts.dtype === "object" ? Object.keys(opts.dtype) : []),
+      ...(opts.indexCol !== undefined ? [opts.indexCol] : []),
+    ]) {
+      if (!known.has(k))
+        throw new FrameError(
+          `readCsv: no column named ${JSON.stringify(k)} in the header (${names.slice(0, 12).join(", ")}${names.length > 12 ? `, ... (${names.length} in all)` : ""}). Check the name, or the sep and header options.`,
+        );
     }
   }
   // Offsets of every MARK_EVERY-th field of each row read, so that a column turning to text
   // re-reads its earlier fields by skipping at most MARK_EVERY - 1 fields per row: the work stays
   // linear in the cells however many columns turn (4 bytes per 16 cells).
-  let marks = new Uint32Array(64), markLen = 0;
-  let rowMark = new Uint32Array(64), rowFields = new Uint32Array(64);
+  let marks = new Uint32Array(64),
+    markLen = 0;
+  let rowMark = new Uint32Array(64),
+    rowFields = new Uint32Array(64);
   // the field (row, col) as locate() finds it: text[fieldS, fieldE), or fieldText when quoted
-  let fieldS = 0, fieldE = 0, fieldText: string | null = null;
+  let fieldS = 0,
+    fieldE = 0,
+    fieldText: string | null = null;
   const locate = (row: number, col: number): void => {
     let pos = marks[rowMark[row]! + (col >> MARK_SHIFT)]!;
     const skip = col & (MARK_EVERY - 1);
     readCsvWork.rereadFields += skip + 1;
-    for (let k = 0; k < skip; k++) pos = (text.charCodeAt(pos) === d.quote ? readQuoted(text, pos, text.length, d, 0, 0) : unquotedEnd(text, pos, text.length, d.sep)) + 1;
-    if (text.charCodeAt(pos) === d.quote) { readQuoted(text, pos, text.length, d, 0, 0); fieldText = quotedText; fieldS = 0; fieldE = quotedText.length; }
-    else { fieldText = null; fieldS = pos; fieldE = unquotedEnd(text, pos, text.length, d.sep); }
+    for (let k = 0; k < skip; k++)
+      pos =
+        (text.charCodeAt(pos) === d.quote ? readQuoted(text, pos, text.length, d, 0, 0) : unquotedEnd(text, pos, text.length, d.sep)) + 1;
+    if (text.charCodeAt(pos) === d.quote) {
+      readQuoted(text, pos, text.length, d, 0, 0);
+      fieldText = quotedText;
+      fieldS = 0;
+      fieldE = quotedText.length;
+    } else {
+      fieldText = null;
+      fieldS = pos;
+      fieldE = unquotedEnd(text, pos, text.length, d.sep);
+    }
   };
   let promotedInRow: Builder[] = [];
   const ctx: ParseContext = {
     capacity: expectedRows(text, cursor.pos, Math.min(limit, opts.nrows ?? Infinity)),
-    na, naMaxLen: Math.max(...[...na].map((s) => s.length)), emptyIsNA: na.has(""), numericNa: [...na].some((x) => x.trim() !== "" && !Number.isNaN(Number(x))),
-    naFirst: (() => { const f = new Uint8Array(65536); for (const x of na) if (x.length) f[x.charCodeAt(0)] = 1; return f; })(), errors: opts.errors ?? "raise", onCoerce: opts.onCoerce,
+    na,
+    naMaxLen: Math.max(...[...na].map((s) => s.length)),
+    emptyIsNA: na.has(""),
+    numericNa: [...na].some((x) => x.trim() !== "" && !Number.isNaN(Number(x))),
+    naFirst: (() => {
+      const f = new Uint8Array(65536);
+      for (const x of na) if (x.length) f[x.charCodeAt(0)] = 1;
+      return f;
+    })(),
+    errors: opts.errors ?? "raise",
+    onCoerce: opts.onCoerce,
     relookup: (row, col, table) => {
       locate(row, col);
       return fieldText !== null ? table.lookup(fieldText, 0, fieldE) : table.lookup(text, fieldS, fieldE);
     },
-    promoted: (b) => { promotedInRow.push(b); },
+    promoted: (b) => {
+      promotedInRow.push(b);
+    },
   };
   let builders: Builder[] = names.map((k, j) => new Builder(k, j, dtypeOf(k), ctx));
   // columns left out by usecols are walked over but never parsed or stored (a file with a
@@ -518,60 +746,101 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
   // nrows: 0 (or a chunk of 0) reads no record (the scan's stop test comes after a record); a
   // file without a header still takes its columns from the first record
   const none = Math.min(limit, opts.nrows ?? Infinity) <= 0;
-  if (none && headerless) scan(text, cursor.pos, text.length, d, cursor.line, (j) => { names.push(String(j)); builders.push(new Builder(String(j), j, dtypeOf(String(j)), ctx)); }, () => false);
-  const r = none ? { pos: cursor.pos, line: cursor.line } : scan(text, cursor.pos, text.length, d, cursor.line, (j, s, e, dec, line, at) => {
-    if (j >= builders.length) {
-      if (headerless && rows === 0) { names.push(String(j)); builders.push(new Builder(String(j), j, dtypeOf(String(j)), ctx)); }
-      else { pendingBad = true; return; }
-    }
-    if (pendingBad) return;
-    if ((j & (MARK_EVERY - 1)) === 0) {
-      if (j === 0) {
-        if (rows === rowMark.length) {
-          const m = new Uint32Array(rows * 2); m.set(rowMark); rowMark = m;
-          const f = new Uint32Array(rows * 2); f.set(rowFields); rowFields = f;
-        }
-        rowMark[rows] = markLen;
-      }
-      if (markLen === marks.length) { const m = new Uint32Array(markLen * 2); m.set(marks); marks = m; }
-      marks[markLen++] = at;
-    }
-    if (keep === null || keep[j] === 1) builders[j]!.push(text, s, e, dec, line);
-  }, (fields, line) => {
-    readCsvWork.records++;
-    if (pendingBad || fields > builders.length) {
-      pendingBad = false;
-      if (onBad === "error") throw new FrameError(`readCsv: line ${line} has ${fields} fields but the header has ${builders.length} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}). Fix the row (an unquoted separator?), or pass onBadLines: "skip".`);
-      if (typeof onBad === "function") onBad({ line, fields, expected: builders.length });
-      // roll back the fields (and field offsets) this row already wrote; a column whose type this
-      // row changed is read again from the kept rows, so a skipped row leaves no trace
-      for (const b of builders) if (b.n > rows) b.truncate(rows);
-      markLen = rowMark[rows]!;
-      const changed = [...new Set(promotedInRow)];
-      promotedInRow = [];
-      for (const b of changed) {
-        const fresh = new Builder(b.name, b.col, b.forced, ctx);
-        for (let i = 0; i < rows; i++) {
-          if (b.col >= rowFields[i]!) { fresh.push("", 0, 0, "", 0); continue; }
-          locate(i, b.col);
-          fresh.push(text, fieldS, fieldE, fieldText, 0);
-        }
-        builders[b.col] = fresh;
-      }
-      promotedInRow = [];
-      return rows < limit;
-    }
-    // a short row: the absent trailing fields read as empty fields, as pandas (missing under the
-    // default NA markers, "" with keepDefaultNa: false); onShortRow sees each such row
-    if (fields < builders.length) {
-      opts.onShortRow?.({ line, fields, expected: builders.length });
-      for (let j = fields; j < builders.length; j++) if (keep === null || keep[j] === 1) builders[j]!.push("", 0, 0, "", line);
-    }
-    rowFields[rows] = fields;
-    promotedInRow.length = 0;
-    rows++;
-    return rows < limit && rows < (opts.nrows ?? Infinity);
-  });
+  if (none && headerless)
+    scan(
+      text,
+      cursor.pos,
+      text.length,
+      d,
+      cursor.line,
+      (j) => {
+        names.push(String(j));
+        builders.push(new Builder(String(j), j, dtypeOf(String(j)), ctx));
+      },
+      () => false,
+    );
+  const r = none
+    ? { pos: cursor.pos, line: cursor.line }
+    : scan(
+        text,
+        cursor.pos,
+        text.length,
+        d,
+        cursor.line,
+        (j, s, e, dec, line, at) => {
+          if (j >= builders.length) {
+            if (headerless && rows === 0) {
+              names.push(String(j));
+              builders.push(new Builder(String(j), j, dtypeOf(String(j)), ctx));
+            } else {
+              pendingBad = true;
+              return;
+            }
+          }
+          if (pendingBad) return;
+          if ((j & (MARK_EVERY - 1)) === 0) {
+            if (j === 0) {
+              if (rows === rowMark.length) {
+                const m = new Uint32Array(rows * 2);
+                m.set(rowMark);
+                rowMark = m;
+                const f = new Uint32Array(rows * 2);
+                f.set(rowFields);
+                rowFields = f;
+              }
+              rowMark[rows] = markLen;
+            }
+            if (markLen === marks.length) {
+              const m = new Uint32Array(markLen * 2);
+              m.set(marks);
+              marks = m;
+            }
+            marks[markLen++] = at;
+          }
+          if (keep === null || keep[j] === 1) builders[j]!.push(text, s, e, dec, line);
+        },
+        (fields, line) => {
+          readCsvWork.records++;
+          if (pendingBad || fields > builders.length) {
+            pendingBad = false;
+            if (onBad === "error")
+              throw new FrameError(
+                `readCsv: line ${line} has ${fields} fields but the header has ${builders.length} (${names.slice(0, 8).join(", ")}${names.length > 8 ? ", ..." : ""}). Fix the row (an unquoted separator?), or pass onBadLines: "skip".`,
+              );
+            if (typeof onBad === "function") onBad({ line, fields, expected: builders.length });
+            // roll back the fields (and field offsets) this row already wrote; a column whose type this
+            // row changed is read again from the kept rows, so a skipped row leaves no trace
+            for (const b of builders) if (b.n > rows) b.truncate(rows);
+            markLen = rowMark[rows]!;
+            const changed = [...new Set(promotedInRow)];
+            promotedInRow = [];
+            for (const b of changed) {
+              const fresh = new Builder(b.name, b.col, b.forced, ctx);
+              for (let i = 0; i < rows; i++) {
+                if (b.col >= rowFields[i]!) {
+                  fresh.push("", 0, 0, "", 0);
+                  continue;
+                }
+                locate(i, b.col);
+                fresh.push(text, fieldS, fieldE, fieldText, 0);
+              }
+              builders[b.col] = fresh;
+            }
+            promotedInRow = [];
+            return rows < limit;
+          }
+          // a short row: the absent trailing fields read as empty fields, as pandas (missing under the
+          // default NA markers, "" with keepDefaultNa: false); onShortRow sees each such row
+          if (fields < builders.length) {
+            opts.onShortRow?.({ line, fields, expected: builders.length });
+            for (let j = fields; j < builders.length; j++) if (keep === null || keep[j] === 1) builders[j]!.push("", 0, 0, "", line);
+          }
+          rowFields[rows] = fields;
+          promotedInRow.length = 0;
+          rows++;
+          return rows < limit && rows < (opts.nrows ?? Infinity);
+        },
+      );
   let cols = builders.map((b) => b.finish());
   if (opts.usecols) {
     // in the file's order, whatever the order asked, as pandas
@@ -580,7 +849,12 @@ export function readRecords(text: string, cursor: CsvCursor, opts: ReadCsvOption
     names = names.filter((k) => keep.has(k));
   }
   let df = DataFrame.fromColumns(names, cols);
-  if (opts.indexCol !== undefined) df = DataFrame.fromColumns(names.filter((k) => k !== opts.indexCol), cols.filter((_, j) => names[j] !== opts.indexCol), labelIndex(cols[names.indexOf(opts.indexCol)]!, opts.indexCol));
+  if (opts.indexCol !== undefined)
+    df = DataFrame.fromColumns(
+      names.filter((k) => k !== opts.indexCol),
+      cols.filter((_, j) => names[j] !== opts.indexCol),
+      labelIndex(cols[names.indexOf(opts.indexCol)]!, opts.indexCol),
+    );
   builders = [];
   const done = r.pos >= text.length;
   return { df, cursor: { pos: r.pos, line: r.line, names: cursor.names.length ? cursor.names : names }, done };
@@ -608,7 +882,9 @@ export function readCsv(input: string | Uint8Array, opts: ReadCsvOptions = {}): 
 function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame): ReadCsvOptions {
   if (typeof opts.dtype === "string") return opts; // one dtype for every column: already the same in each chunk
   const dtype: Record<string, FrameDType> = {};
-  first.names.forEach((k, j) => { dtype[k] = first.data[j]!.dtype; });
+  first.names.forEach((k, j) => {
+    dtype[k] = first.data[j]!.dtype;
+  });
   if (opts.indexCol !== undefined && first.index.kind === "labels") dtype[opts.indexCol] = first.index.col.dtype;
   return { ...opts, dtype: { ...dtype, ...opts.dtype } };
 }
@@ -618,7 +894,10 @@ function readLaterChunk(text: string, cursor: CsvCursor, opts: ReadCsvOptions, l
   try {
     return readRecords(text, cursor, opts, limit);
   } catch (e) {
-    if (e instanceof FrameError && / is not a valid /.test(e.message)) throw new FrameError(`${e.message} In a chunked read every chunk keeps the dtypes of the first chunk: pass dtype for this column (e.g. "float64" or "string") to fix it from the start.`);
+    if (e instanceof FrameError && / is not a valid /.test(e.message))
+      throw new FrameError(
+        `${e.message} In a chunked read every chunk keeps the dtypes of the first chunk: pass dtype for this column (e.g. "float64" or "string") to fix it from the start.`,
+      );
     throw e;
   }
 }
@@ -635,7 +914,9 @@ export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions 
   let chunkOpts: ReadCsvOptions | null = null;
   while (cursor.pos < text.length && left > 0) {
     const limit = Math.min(opts.chunkSize, left);
-    const r: RecordsRead = chunkOpts ? readLaterChunk(text, cursor, chunkOpts, limit) : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
+    const r: RecordsRead = chunkOpts
+      ? readLaterChunk(text, cursor, chunkOpts, limit)
+      : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
     if (r.df.length === 0) break;
     chunkOpts ??= { ...laterChunkOptions(opts, r.df), nrows: undefined };
     left -= r.df.length;
@@ -650,20 +931,29 @@ export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions 
  * header is read once and every chunk has the first chunk's dtypes; records split across pieces
  * (inside quotes too) are reassembled.
  */
-export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, opts: ReadCsvOptions & { chunkSize: number }): AsyncGenerator<DataFrame> {
+export async function* readCsvStream(
+  source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  opts: ReadCsvOptions & { chunkSize: number },
+): AsyncGenerator<DataFrame> {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const quote = (opts.quoteChar ?? '"').charCodeAt(0);
   // Text not parsed yet, kept as pieces and joined only when a chunk is parsed: appending to one
   // string and reading it would flatten the whole rope on every piece (quadratic for small pieces).
   // Each piece is scanned once for newlines outside quotes, so a parse starts only when the text
   // holds a whole chunk of records and never parses the same records twice.
-  let parts: string[] = [], partsLen = 0;
-  let inQuote = false, records = 0, cutAt = -1;
+  let parts: string[] = [],
+    partsLen = 0;
+  let inQuote = false,
+    records = 0,
+    cutAt = -1;
   const quoteText = opts.quoteChar ?? '"';
   const note = (piece: string): void => {
     // most pieces hold no quote: their newlines are found by the native indexOf
     if (!inQuote && (quoteText === "" || piece.indexOf(quoteText) < 0)) {
-      for (let i = piece.indexOf("\n"); i >= 0; i = piece.indexOf("\n", i + 1)) { records++; cutAt = partsLen + i + 1; }
+      for (let i = piece.indexOf("\n"); i >= 0; i = piece.indexOf("\n", i + 1)) {
+        records++;
+        cutAt = partsLen + i + 1;
+      }
       parts.push(piece);
       partsLen += piece.length;
       return;
@@ -671,7 +961,10 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
     for (let i = 0; i < piece.length; i++) {
       const c = piece.charCodeAt(i);
       if (c === quote) inQuote = !inQuote;
-      else if (c === 10 && !inQuote) { records++; cutAt = partsLen + i + 1; }
+      else if (c === 10 && !inQuote) {
+        records++;
+        cutAt = partsLen + i + 1;
+      }
     }
     parts.push(piece);
     partsLen += piece.length;
@@ -692,8 +985,13 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
     let yielded = false;
     while (left > 0 && cursor.pos < text.length) {
       const limit = Math.min(opts.chunkSize, left);
-      const r: RecordsRead = chunkOpts ? readLaterChunk(text, cursor, chunkOpts, limit) : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
-      if (r.df.length === 0) { cursor = r.cursor; break; }
+      const r: RecordsRead = chunkOpts
+        ? readLaterChunk(text, cursor, chunkOpts, limit)
+        : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
+      if (r.df.length === 0) {
+        cursor = r.cursor;
+        break;
+      }
       // a chunk that ends before the text does is full; a short one waits for more text unless final
       if (r.df.length < limit && !final && r.cursor.pos >= text.length) break;
       left -= r.df.length;
@@ -705,7 +1003,11 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
     // keep what was not read (less than a chunk, whole records) and count its records again
     const rest = buf.slice(cursor.pos);
     cursor = { pos: 0, line: cursor.line, names: cursor.names };
-    parts = []; partsLen = 0; inQuote = false; records = 0; cutAt = -1;
+    parts = [];
+    partsLen = 0;
+    inQuote = false;
+    records = 0;
+    cutAt = -1;
     if (rest.length) note(rest);
     wait = yielded ? 0 : 2 * records;
   };
@@ -714,7 +1016,9 @@ export async function* readCsvStream(source: AsyncIterable<string | Uint8Array> 
     try {
       return decoder.decode(piece, { stream: piece !== undefined });
     } catch {
-      throw new FrameError(`readCsvStream: the input is not valid UTF-8 (within bytes ${Math.max(0, bytesRead - 3)}..${bytesRead + (piece?.length ?? 0)} of the stream). Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or decode it yourself and pass strings.`);
+      throw new FrameError(
+        `readCsvStream: the input is not valid UTF-8 (within bytes ${Math.max(0, bytesRead - 3)}..${bytesRead + (piece?.length ?? 0)} of the stream). Convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8), or decode it yourself and pass strings.`,
+      );
     } finally {
       bytesRead += piece?.length ?? 0;
     }

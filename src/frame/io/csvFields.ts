@@ -17,15 +17,26 @@ export function parseNumber(t: string, s: number, e: number): number {
   while (s < e && t.charCodeAt(s) === 32) s++;
   while (e > s && t.charCodeAt(e - 1) === 32) e--;
   if (s === e) return NaN;
-  let i = s, neg = false;
+  let i = s,
+    neg = false;
   let c = t.charCodeAt(i);
-  if (c === 45 || c === 43) { neg = c === 45; i++; }
-  let mant = 0, digits = 0, scale = 0, any = false, isInt = true;
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i++;
+  }
+  let mant = 0,
+    digits = 0,
+    scale = 0,
+    any = false,
+    isInt = true;
   while (i < e) {
     c = t.charCodeAt(i);
     if (c < 48 || c > 57) break;
     any = true;
-    if (digits < 15) { mant = mant * 10 + (c - 48); if (mant !== 0) digits++; } else scale++;
+    if (digits < 15) {
+      mant = mant * 10 + (c - 48);
+      if (mant !== 0) digits++;
+    } else scale++;
     i++;
   }
   if (i < e && c === 46) {
@@ -35,7 +46,11 @@ export function parseNumber(t: string, s: number, e: number): number {
       c = t.charCodeAt(i);
       if (c < 48 || c > 57) break;
       any = true;
-      if (digits < 15) { mant = mant * 10 + (c - 48); scale--; if (mant !== 0) digits++; }
+      if (digits < 15) {
+        mant = mant * 10 + (c - 48);
+        scale--;
+        if (mant !== 0) digits++;
+      }
       i++;
     }
   }
@@ -43,10 +58,21 @@ export function parseNumber(t: string, s: number, e: number): number {
   if (i < e && (c === 101 || c === 69)) {
     isInt = false;
     i++;
-    let eneg = false, ex = 0, edig = 0;
+    let eneg = false,
+      ex = 0,
+      edig = 0;
     c = t.charCodeAt(i);
-    if (c === 45 || c === 43) { eneg = c === 45; i++; }
-    while (i < e) { c = t.charCodeAt(i); if (c < 48 || c > 57) break; ex = ex * 10 + (c - 48); edig++; i++; }
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      i++;
+    }
+    while (i < e) {
+      c = t.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      ex = ex * 10 + (c - 48);
+      edig++;
+      i++;
+    }
     if (!edig) return NaN;
     scale += eneg ? -ex : ex;
   }
@@ -96,7 +122,11 @@ export class StringTable {
         const d = this.dict[k]!;
         if (d.length === e - s) {
           let same = true;
-          for (let i = 0; i < d.length; i++) if (d.charCodeAt(i) !== t.charCodeAt(s + i)) { same = false; break; }
+          for (let i = 0; i < d.length; i++)
+            if (d.charCodeAt(i) !== t.charCodeAt(s + i)) {
+              same = false;
+              break;
+            }
           if (same) return k;
         }
       }
@@ -104,7 +134,11 @@ export class StringTable {
     }
     const k = this.dict.length;
     this.dict.push(t.slice(s, e));
-    if (k === this.hashes.length) { const g = new Int32Array(2 * k); g.set(this.hashes); this.hashes = g; }
+    if (k === this.hashes.length) {
+      const g = new Int32Array(2 * k);
+      g.set(this.hashes);
+      this.hashes = g;
+    }
     this.hashes[k] = h;
     slots[2 * p] = h;
     slots[2 * p + 1] = k + 1;
@@ -160,7 +194,9 @@ export function fastDate(t: string, s: number, e: number): number {
   if (len === 10) return day;
   const sp = t.charCodeAt(s + 10);
   if ((sp !== 32 && sp !== 84) || t.charCodeAt(s + 13) !== 58 || t.charCodeAt(s + 16) !== 58) return NaN;
-  const hh = digitAt(t, s + 11) * 10 + digitAt(t, s + 12), mi = digitAt(t, s + 14) * 10 + digitAt(t, s + 15), ss = digitAt(t, s + 17) * 10 + digitAt(t, s + 18);
+  const hh = digitAt(t, s + 11) * 10 + digitAt(t, s + 12),
+    mi = digitAt(t, s + 14) * 10 + digitAt(t, s + 15),
+    ss = digitAt(t, s + 17) * 10 + digitAt(t, s + 18);
   if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return NaN;
   return day + ((hh * 60 + mi) * 60 + ss) * 1000;
 }

@@ -4,7 +4,7 @@
 // csv.fuzz.test.ts (a subset in npm test) and scripts/fuzzCsv.ts (the full run, `npm run
 // fuzz:csv`). Named *.test.ts so the build leaves it out.
 
-import { readCsv, readCsvStream, toCsv, DataFrame, type ReadCsvOptions } from "../index.js";
+import { readCsv, readCsvStream, toCsv, type DataFrame, type ReadCsvOptions } from "../index.js";
 import { cell } from "../column.js";
 import { TensorloomError } from "../../tensor/errors.js";
 import { rng } from "../../../test/support/rng.js";
@@ -31,24 +31,42 @@ const NAMES = ["a", "b", "c", "a.1", "x y", "", "val", "a", "Unnamed: 0", "ÂêçÂâ
 type ColKind = "int" | "float" | "bool" | "text" | "date" | "intFloat" | "numText" | "boolText" | "na" | "bigInt";
 const KINDS: ColKind[] = ["int", "float", "bool", "text", "date", "intFloat", "numText", "boolText", "na", "bigInt"];
 
-function pick<T>(r: () => number, xs: readonly T[]): T { return xs[Math.floor(r() * xs.length)]!; }
+function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)]!;
+}
 
 function valueText(r: () => number, kind: ColKind, row: number, rows: number): string {
   const late = row >= rows / 2;
   switch (kind) {
-    case "int": return String(Math.floor((r() - 0.5) * (r() < 0.2 ? 1e12 : 2000)));
-    case "bigInt": return r() < 0.5 ? String(2 ** 53 + Math.floor(r() * 1000) * 2) : String(Math.floor(r() * 100));
+    case "int":
+      return String(Math.floor((r() - 0.5) * (r() < 0.2 ? 1e12 : 2000)));
+    case "bigInt":
+      return r() < 0.5 ? String(2 ** 53 + Math.floor(r() * 1000) * 2) : String(Math.floor(r() * 100));
     case "float": {
       const v = (r() - 0.5) * 10 ** Math.floor(r() * 12 - 6);
       const f = r();
-      return f < 0.3 ? String(v) : f < 0.5 ? v.toExponential(Math.floor(r() * 8)) : f < 0.7 ? v.toFixed(Math.floor(r() * 4)) : f < 0.75 ? pick(r, ["inf", "-inf", "Infinity", "+inf", "-Infinity", ".5", "5.", "-0.0", "1E+05"]) : v.toPrecision(1 + Math.floor(r() * 16));
+      return f < 0.3
+        ? String(v)
+        : f < 0.5
+          ? v.toExponential(Math.floor(r() * 8))
+          : f < 0.7
+            ? v.toFixed(Math.floor(r() * 4))
+            : f < 0.75
+              ? pick(r, ["inf", "-inf", "Infinity", "+inf", "-Infinity", ".5", "5.", "-0.0", "1E+05"])
+              : v.toPrecision(1 + Math.floor(r() * 16));
     }
-    case "intFloat": return late && r() < 0.5 ? (r() * 100).toFixed(2) : String(Math.floor(r() * 100));
-    case "bool": return pick(r, ["True", "False", "TRUE", "FALSE", "true", "false"]);
-    case "boolText": return late && r() < 0.3 ? "maybe" : pick(r, ["True", "false"]);
-    case "numText": return late && r() < 0.3 ? pick(r, ["x", "1x", "-", ".", "1,5", "e5"]) : String(Math.floor(r() * 50));
-    case "date": return `20${10 + Math.floor(r() * 20)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}${r() < 0.3 ? " 12:30:00" : ""}`;
-    case "na": return "";
+    case "intFloat":
+      return late && r() < 0.5 ? (r() * 100).toFixed(2) : String(Math.floor(r() * 100));
+    case "bool":
+      return pick(r, ["True", "False", "TRUE", "FALSE", "true", "false"]);
+    case "boolText":
+      return late && r() < 0.3 ? "maybe" : pick(r, ["True", "false"]);
+    case "numText":
+      return late && r() < 0.3 ? pick(r, ["x", "1x", "-", ".", "1,5", "e5"]) : String(Math.floor(r() * 50));
+    case "date":
+      return `20${10 + Math.floor(r() * 20)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}${r() < 0.3 ? " 12:30:00" : ""}`;
+    case "na":
+      return "";
     case "text": {
       const n = Math.floor(r() * 6);
       let s = "";
@@ -70,7 +88,8 @@ export function makeCase(seed: number, i: number): FuzzCase {
   const roll = r();
   if (roll < 0.06) return noiseCase(r);
   const sep = pick(r, SEPS);
-  const wide = r() < 0.02, tall = r() < 0.03;
+  const wide = r() < 0.02,
+    tall = r() < 0.03;
   const cols = wide ? 50 + Math.floor(r() * 400) : 1 + Math.floor(r() * 6);
   const rows = tall ? 200 + Math.floor(r() * 1500) : Math.floor(r() * 12);
   const kinds = Array.from({ length: cols }, () => pick(r, KINDS));
@@ -92,7 +111,10 @@ export function makeCase(seed: number, i: number): FuzzCase {
     const short = r() < 0.04 && fields.length > 1;
     if (short) fields = fields.slice(0, 1 + Math.floor(r() * (fields.length - 1)));
     let text = line(fields);
-    if (i === extraRow && !short) { text += sep + "extra"; bad = true; }
+    if (i === extraRow && !short) {
+      text += sep + "extra";
+      bad = true;
+    }
     lines.push(text);
     if (r() < 0.05) lines.push(r() < 0.7 ? "" : "  ");
   }
@@ -101,7 +123,10 @@ export function makeCase(seed: number, i: number): FuzzCase {
   if (r() < 0.7) text += breaks();
   if (r() < 0.05) text = "\ufeff" + text;
   let unclosed = false;
-  if (r() < 0.01) { text += (/[\r\n]$/.test(text) ? "" : "\n") + '"unclosed'; unclosed = true; }
+  if (r() < 0.01) {
+    text += (/[\r\n]$/.test(text) ? "" : "\n") + '"unclosed';
+    unclosed = true;
+  }
   const asBytes = r() < 0.1;
   const shape = `${wide ? "wide" : tall ? "tall" : "small"}`;
   // a quarter of the cases read with options, each drawn on its own
@@ -119,7 +144,13 @@ export function makeCase(seed: number, i: number): FuzzCase {
     // (with nrows an unclosed quote at the end may never be reached: not drawn together)
     else if (r() < 0.3 && !unclosed) opts.nrows = Math.floor(r() * (rows + 1));
   }
-  return { input: asBytes ? new TextEncoder().encode(text) : text, sep, opts, kind: unclosed || (bad && opts.onBadLines !== "skip") ? "bad" : "valid", shape };
+  return {
+    input: asBytes ? new TextEncoder().encode(text) : text,
+    sep,
+    opts,
+    kind: unclosed || (bad && opts.onBadLines !== "skip") ? "bad" : "valid",
+    shape,
+  };
 }
 
 /** Random characters from CSV's alphabet (quotes, separators, breaks, NA words), sometimes as broken UTF-8. */
@@ -140,7 +171,9 @@ function noiseCase(r: () => number): FuzzCase {
 
 // ---------------------------------------------------------------- reference splitter
 
-export interface Split { rows: { cells: string[] }[] }
+export interface Split {
+  rows: { cells: string[] }[];
+}
 
 /**
  * RFC 4180, character by character: a field is quoted (`""` inside is a quote, and the closing
@@ -172,7 +205,11 @@ export function splitRfc4180(text: string, sep: string): Split | string {
         for (;;) {
           if (i >= n) return "a quoted field is never closed";
           if (t[i] === '"') {
-            if (t[i + 1] === '"') { value += '"'; i += 2; continue; }
+            if (t[i + 1] === '"') {
+              value += '"';
+              i += 2;
+              continue;
+            }
             i++;
             break;
           }
@@ -188,8 +225,14 @@ export function splitRfc4180(text: string, sep: string): Split | string {
         }
       }
       cells.push(value);
-      if (i < n && t[i] === sep) { i++; continue; }
-      if (t[i] === "\r") { i++; if (t[i] === "\n") i++; } else if (t[i] === "\n") i++;
+      if (i < n && t[i] === sep) {
+        i++;
+        continue;
+      }
+      if (t[i] === "\r") {
+        i++;
+        if (t[i] === "\n") i++;
+      } else if (t[i] === "\n") i++;
       break;
     }
     rows.push({ cells });
@@ -200,26 +243,51 @@ export function splitRfc4180(text: string, sep: string): Split | string {
 // ---------------------------------------------------------------- the typing model
 
 /** pandas 1.5's STR_NA_VALUES. */
-export const MODEL_NA = new Set(["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"]);
+export const MODEL_NA = new Set([
+  "",
+  "#N/A",
+  "#N/A N/A",
+  "#NA",
+  "-1.#IND",
+  "-1.#QNAN",
+  "-NaN",
+  "-nan",
+  "1.#IND",
+  "1.#QNAN",
+  "<NA>",
+  "N/A",
+  "NA",
+  "NULL",
+  "NaN",
+  "n/a",
+  "nan",
+  "null",
+]);
 const INT_RE = /^ *[+-]?[0-9]+ *$/;
 const FLOAT_RE = /^ *[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)? *$/;
 const INF_RE = /^[+-]?(inf|infinity)$/i;
 const BOOLS: Record<string, boolean> = { True: true, TRUE: true, true: true, False: false, FALSE: false, false: false };
 
-export interface ModelFrame { names: string[]; dtypes: string[]; values: unknown[][] }
+export interface ModelFrame {
+  names: string[];
+  dtypes: string[];
+  values: unknown[][];
+}
 
 /** pandas 1.5's header names: "Unnamed: j" for blanks, repeats numbered past names already in the header, given names before blanks. */
 export function modelNames(raw: string[]): string[] {
   const out = raw.map((r, j) => (r === "" ? `Unnamed: ${j}` : r));
   const counts: Record<string, number> = Object.create(null) as Record<string, number>;
-  const named = raw.flatMap((r, j) => (r === "" ? [] : [j])), blank = raw.flatMap((r, j) => (r === "" ? [j] : []));
+  const named = raw.flatMap((r, j) => (r === "" ? [] : [j])),
+    blank = raw.flatMap((r, j) => (r === "" ? [j] : []));
   for (const j of [...named, ...blank]) {
     const orig = out[j]!;
-    let col = orig, cur = counts[orig] ?? 0;
+    let col = orig,
+      cur = counts[orig] ?? 0;
     while (cur > 0) {
       counts[orig] = cur + 1;
       col = `${orig}.${cur}`;
-      cur = out.includes(col) ? cur + 1 : counts[col] ?? 0;
+      cur = out.includes(col) ? cur + 1 : (counts[col] ?? 0);
     }
     out[j] = col;
     counts[col] = cur + 1;
@@ -264,14 +332,38 @@ export function model(split: Split, opts: ReadCsvOptions = {}): ModelFrame | str
   const keep = head.map((k) => !opts.usecols || opts.usecols.includes(k));
   const names = head.filter((_, j) => keep[j]);
   // an absent trailing field reads as an empty one, as pandas
-  const cols = head.flatMap((_, j) => (keep[j] ? [modelColumn(body.map((r) => (j < r.cells.length ? r.cells[j]! : "")), naSet)] : []));
+  const cols = head.flatMap((_, j) =>
+    keep[j]
+      ? [
+          modelColumn(
+            body.map((r) => (j < r.cells.length ? r.cells[j]! : "")),
+            naSet,
+          ),
+        ]
+      : [],
+  );
   return { names, dtypes: cols.map((c) => c.dtype), values: cols.map((c) => c.values) };
 }
 
 // ---------------------------------------------------------------- the judge
 
-export type FuzzClass = "ok" | "refused invalid" | "not a library error" | "silent difference" | "valid input refused" | "round trip changed data" | "hang";
-export const CLASSES: FuzzClass[] = ["ok", "refused invalid", "not a library error", "silent difference", "valid input refused", "round trip changed data", "hang"];
+export type FuzzClass =
+  | "ok"
+  | "refused invalid"
+  | "not a library error"
+  | "silent difference"
+  | "valid input refused"
+  | "round trip changed data"
+  | "hang";
+export const CLASSES: FuzzClass[] = [
+  "ok",
+  "refused invalid",
+  "not a library error",
+  "silent difference",
+  "valid input refused",
+  "round trip changed data",
+  "hang",
+];
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === "number" && typeof b === "number") return Object.is(a, b) || (a !== a && b !== b) || (a === 0 && b === 0);
@@ -281,7 +373,8 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** The first difference between a frame and a model frame, or null. */
 export function frameDiff(df: DataFrame, m: ModelFrame): string | null {
   const names = df.columns;
-  if (names.length !== m.names.length || names.some((k, j) => k !== m.names[j])) return `columns ${JSON.stringify(names.slice(0, 10))} != ${JSON.stringify(m.names.slice(0, 10))}`;
+  if (names.length !== m.names.length || names.some((k, j) => k !== m.names[j]))
+    return `columns ${JSON.stringify(names.slice(0, 10))} != ${JSON.stringify(m.names.slice(0, 10))}`;
   const rows = m.values[0]?.length ?? 0;
   if (names.length && df.length !== rows) return `rows ${df.length} != ${rows}`;
   const data = df.data;
@@ -291,7 +384,8 @@ export function frameDiff(df: DataFrame, m: ModelFrame): string | null {
     const want = m.values[j]!;
     for (let i = 0; i < rows; i++) {
       const got = cell(c, i);
-      if (!sameValue(got, want[i])) return `column ${JSON.stringify(names[j])} row ${i}: ${JSON.stringify(got)} != ${JSON.stringify(want[i])}`;
+      if (!sameValue(got, want[i]))
+        return `column ${JSON.stringify(names[j])} row ${i}: ${JSON.stringify(got)} != ${JSON.stringify(want[i])}`;
     }
   }
   return null;
@@ -299,11 +393,18 @@ export function frameDiff(df: DataFrame, m: ModelFrame): string | null {
 
 /** Two frames hold the same names, dtypes and cells. */
 export function framesDiff(a: DataFrame, b: DataFrame): string | null {
-  const m: ModelFrame = { names: a.columns, dtypes: a.data.map((c) => c.dtype), values: a.data.map((c) => Array.from({ length: a.length }, (_, i) => cell(c, i))) };
+  const m: ModelFrame = {
+    names: a.columns,
+    dtypes: a.data.map((c) => c.dtype),
+    values: a.data.map((c) => Array.from({ length: a.length }, (_, i) => cell(c, i))),
+  };
   return frameDiff(b, m);
 }
 
-export interface Verdict { cls: FuzzClass; detail?: string }
+export interface Verdict {
+  cls: FuzzClass;
+  detail?: string;
+}
 
 /** Drain readCsvStream synchronously (its source here is an array, so every step resolves at once). */
 async function streamFrames(pieces: Uint8Array[]): Promise<DataFrame[]> {
@@ -321,26 +422,48 @@ export async function judgeStream(c: FuzzCase, seed: number): Promise<Verdict> {
   const bytes = typeof c.input === "string" ? new TextEncoder().encode(c.input) : c.input;
   const r = rng(seed);
   const pieces: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length;) { const n = 1 + Math.floor(r() * 7); pieces.push(bytes.subarray(at, at + n)); at += n; }
+  for (let at = 0; at < bytes.length; ) {
+    const n = 1 + Math.floor(r() * 7);
+    pieces.push(bytes.subarray(at, at + n));
+    at += n;
+  }
   let whole: DataFrame | null = null;
-  try { whole = readCsv(bytes); } catch { /* judged by judge() */ }
+  try {
+    whole = readCsv(bytes);
+  } catch {
+    /* judged by judge() */
+  }
   let frames: DataFrame[];
   try {
     frames = await streamFrames(pieces);
   } catch (e) {
-    if (!(e instanceof TensorloomError)) return { cls: "not a library error", detail: `readCsvStream: ${String((e as Error)?.stack ?? e)}` };
-    return whole ? { cls: "valid input refused", detail: `readCsvStream refused what readCsv reads: ${(e as Error).message}` } : { cls: "ok" };
+    if (!(e instanceof TensorloomError))
+      return { cls: "not a library error", detail: `readCsvStream: ${String((e as Error)?.stack ?? e)}` };
+    return whole
+      ? { cls: "valid input refused", detail: `readCsvStream refused what readCsv reads: ${(e as Error).message}` }
+      : { cls: "ok" };
   }
   if (!whole) return frames.length ? { cls: "silent difference", detail: "readCsvStream read what readCsv refuses" } : { cls: "ok" };
-  if (whole.length === 0) return frames.length <= 1 ? { cls: "ok" } : { cls: "silent difference", detail: `readCsvStream gave ${frames.length} frames` };
-  if (frames.length !== 1) return { cls: "silent difference", detail: `readCsvStream gave ${frames.length} frames for ${whole.length} rows` };
+  if (whole.length === 0)
+    return frames.length <= 1 ? { cls: "ok" } : { cls: "silent difference", detail: `readCsvStream gave ${frames.length} frames` };
+  if (frames.length !== 1)
+    return { cls: "silent difference", detail: `readCsvStream gave ${frames.length} frames for ${whole.length} rows` };
   const d = framesDiff(whole, frames[0]!);
   return d ? { cls: "silent difference", detail: `readCsvStream: ${d}` } : { cls: "ok" };
 }
 
 /** Read one case and judge it. */
 export function judge(c: FuzzCase): Verdict {
-  const text = typeof c.input === "string" ? c.input : (() => { try { return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(c.input); } catch { return null; } })();
+  const text =
+    typeof c.input === "string"
+      ? c.input
+      : (() => {
+          try {
+            return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(c.input);
+          } catch {
+            return null;
+          }
+        })();
   let df: DataFrame;
   try {
     df = readCsv(c.input, { ...c.opts, sep: c.sep });
@@ -353,7 +476,10 @@ export function judge(c: FuzzCase): Verdict {
   if (c.kind !== "noise") {
     const split = splitRfc4180(text, c.sep);
     const m = typeof split === "string" ? split : model(split, c.opts);
-    if (typeof m === "string") return c.kind === "bad" ? { cls: "silent difference", detail: `read a text that should be refused (${m})` } : { cls: "silent difference", detail: `the generator made a text the model refuses (${m})` };
+    if (typeof m === "string")
+      return c.kind === "bad"
+        ? { cls: "silent difference", detail: `read a text that should be refused (${m})` }
+        : { cls: "silent difference", detail: `the generator made a text the model refuses (${m})` };
     const d = frameDiff(df, m);
     if (d) return { cls: "silent difference", detail: d };
   }
@@ -371,7 +497,14 @@ export function judge(c: FuzzCase): Verdict {
   return { cls: "ok" };
 }
 
-export interface FuzzSummary { seed: number; from: number; count: number; counts: Record<FuzzClass, number>; shapes: Record<string, number>; failures: { i: number; cls: FuzzClass; detail: string; input: string }[] }
+export interface FuzzSummary {
+  seed: number;
+  from: number;
+  count: number;
+  counts: Record<FuzzClass, number>;
+  shapes: Record<string, number>;
+  failures: { i: number; cls: FuzzClass; detail: string; input: string }[];
+}
 
 /** Run cases [from, from + count) in this process; `progress(i)` is told before each case. */
 export async function runCases(seed: number, from: number, count: number, progress?: (i: number) => void): Promise<FuzzSummary> {
@@ -390,7 +523,12 @@ export async function runCases(seed: number, from: number, count: number, progre
     }
     counts[v.cls]++;
     if (v.cls !== "ok" && v.cls !== "refused invalid" && failures.length < 20) {
-      failures.push({ i, cls: v.cls, detail: v.detail ?? "", input: typeof c.input === "string" ? c.input.slice(0, 400) : `bytes ${Array.from(c.input.slice(0, 100)).join(",")}` });
+      failures.push({
+        i,
+        cls: v.cls,
+        detail: v.detail ?? "",
+        input: typeof c.input === "string" ? c.input.slice(0, 400) : `bytes ${Array.from(c.input.slice(0, 100)).join(",")}`,
+      });
     }
   }
   return { seed, from, count, counts, shapes, failures };
@@ -403,16 +541,35 @@ export async function runCases(seed: number, from: number, count: number, progre
  * watchdog: a case that makes no progress for `hangMs` is counted as a hang, recorded, and the
  * run goes on from the next case in a fresh child. (A hang cannot be caught in-process.)
  */
-export async function runWithWatchdog(seed: number, from: number, count: number, hangMs = 20_000, childArgs: string[] = []): Promise<FuzzSummary> {
+export async function runWithWatchdog(
+  seed: number,
+  from: number,
+  count: number,
+  hangMs = 20_000,
+  childArgs: string[] = [],
+): Promise<FuzzSummary> {
   const { spawn } = await import("node:child_process");
   const script = new URL("../../../scripts/fuzzCsv.ts", import.meta.url).pathname;
-  const total: FuzzSummary = { seed, from, count, counts: Object.fromEntries(CLASSES.map((k) => [k, 0])) as Record<FuzzClass, number>, shapes: {}, failures: [] };
+  const total: FuzzSummary = {
+    seed,
+    from,
+    count,
+    counts: Object.fromEntries(CLASSES.map((k) => [k, 0])) as Record<FuzzClass, number>,
+    shapes: {},
+    failures: [],
+  };
   let next = from;
   const end = from + count;
   while (next < end) {
     const result = await new Promise<{ summary: FuzzSummary | null; last: number }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", script, "--child", "--seed", String(seed), "--from", String(next), "--count", String(end - next), ...childArgs], { stdio: ["ignore", "pipe", "inherit"] });
-      let last = next - 1, buf = "", summary: FuzzSummary | null = null;
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", script, "--child", "--seed", String(seed), "--from", String(next), "--count", String(end - next), ...childArgs],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let last = next - 1,
+        buf = "",
+        summary: FuzzSummary | null = null;
       let timer = setTimeout(() => child.kill("SIGKILL"), Math.max(60_000, hangMs)); // start-up (tsx) is slow on a busy machine
       child.stdout.setEncoding("utf8");
       child.stdout.on("data", (d: string) => {
@@ -429,7 +586,10 @@ export async function runWithWatchdog(seed: number, from: number, count: number,
           }
         }
       });
-      child.on("close", () => { clearTimeout(timer); resolve({ summary, last }); });
+      child.on("close", () => {
+        clearTimeout(timer);
+        resolve({ summary, last });
+      });
     });
     if (result.summary) {
       for (const k of CLASSES) total.counts[k] += result.summary.counts[k];
@@ -449,7 +609,12 @@ export async function runWithWatchdog(seed: number, from: number, count: number,
     const c = makeCase(seed, hung);
     total.counts.hang++;
     total.shapes[c.shape] = (total.shapes[c.shape] ?? 0) + 1;
-    total.failures.push({ i: hung, cls: "hang", detail: `no answer within ${hangMs} ms`, input: typeof c.input === "string" ? c.input.slice(0, 400) : "bytes" });
+    total.failures.push({
+      i: hung,
+      cls: "hang",
+      detail: `no answer within ${hangMs} ms`,
+      input: typeof c.input === "string" ? c.input.slice(0, 400) : "bytes",
+    });
     next = hung + 1;
   }
   return total;

@@ -27,20 +27,29 @@ export interface ToCsvOptions {
 
 function quoter(sep: string): (s: string) => string {
   // a leading U+FEFF is quoted too: at the start of a file, readers would drop it as a byte-order mark
-  return (s) => (s.includes(sep) || s.includes('"') || s.includes("\n") || s.includes("\r") || s.charCodeAt(0) === 0xfeff ? `"${s.replace(/"/g, '""')}"` : s);
+  return (s) =>
+    s.includes(sep) || s.includes('"') || s.includes("\n") || s.includes("\r") || s.charCodeAt(0) === 0xfeff
+      ? `"${s.replace(/"/g, '""')}"`
+      : s;
 }
 
 class ByteWriter {
   buf: Uint8Array;
   len = 0;
-  constructor(capacity: number) { this.buf = new Uint8Array(Math.max(1024, capacity)); }
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(Math.max(1024, capacity));
+  }
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
     const b = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
   }
-  bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.len); this.len += b.length; }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
   /**
    * |m| / 10^k as decimal text with a sign: m = 12345, k = 2 gives "123.45"; k = 0 gives "12345.0"
    * when asFloat (Python writes floats with a ".0").
@@ -52,14 +61,25 @@ class ByteWriter {
     const start = this.len;
     let digits = 0;
     // digits backwards, then reversed in place
-    do { b[this.len++] = 48 + (m % 10); m = Math.floor(m / 10); digits++; } while (m > 0 || digits <= k);
-    for (let x = start, y = this.len - 1; x < y; x++, y--) { const t = b[x]!; b[x] = b[y]!; b[y] = t; }
+    do {
+      b[this.len++] = 48 + (m % 10);
+      m = Math.floor(m / 10);
+      digits++;
+    } while (m > 0 || digits <= k);
+    for (let x = start, y = this.len - 1; x < y; x++, y--) {
+      const t = b[x]!;
+      b[x] = b[y]!;
+      b[y] = t;
+    }
     if (k > 0) {
       // open a gap for the point before the last k digits
       for (let p = this.len; p > this.len - k; p--) b[p] = b[p - 1]!;
       b[this.len - k] = 46;
       this.len++;
-    } else if (asFloat) { b[this.len++] = 46; b[this.len++] = 48; }
+    } else if (asFloat) {
+      b[this.len++] = 46;
+      b[this.len++] = 48;
+    }
   }
   /** An ASCII string (numbers, dates). */
   ascii(s: string): void {
@@ -81,7 +101,10 @@ function writeFloat(w: ByteWriter, x: number): void {
     for (let k = 0; k <= 6; k++) {
       const p = POW10[k]!;
       const m = Math.round(a * p);
-      if (m / p === a) { w.fixed(x < 0 || Object.is(x, -0), m, k, true); return; }
+      if (m / p === a) {
+        w.fixed(x < 0 || Object.is(x, -0), m, k, true);
+        return;
+      }
     }
   }
   w.ascii(formatNumberPlain(x, true));
@@ -94,20 +117,51 @@ function cellWriter(c: Column, naRep: Uint8Array, q: (s: string) => string, enc:
   if (isStringLike(c)) {
     const dict = c.dict.map((s) => enc.encode(q(s)));
     const codes = c.codes;
-    return (w, i) => { const k = codes[i]!; w.bytes(k < 0 ? naRep : dict[k]!); };
+    return (w, i) => {
+      const k = codes[i]!;
+      w.bytes(k < 0 ? naRep : dict[k]!);
+    };
   }
   switch (c.dtype) {
-    case "float64": { const v = c.values; return (w, i) => { const x = v[i]!; if (x !== x) w.bytes(naRep); else writeFloat(w, x); }; }
-    case "int64": {
-      const v = c.values, m = c.valid;
-      return (w, i) => { const x = v[i]!; if (m && !m[i]) w.bytes(naRep); else if (Math.abs(x) < 2 ** 53) w.fixed(x < 0, Math.abs(x), 0, false); else w.ascii(String(x)); };
+    case "float64": {
+      const v = c.values;
+      return (w, i) => {
+        const x = v[i]!;
+        if (x !== x) w.bytes(naRep);
+        else writeFloat(w, x);
+      };
     }
-    case "bool": { const v = c.values, m = c.valid; return (w, i) => { if (m && !m[i]) w.bytes(naRep); else w.ascii(v[i] ? "True" : "False"); }; }
+    case "int64": {
+      const v = c.values,
+        m = c.valid;
+      return (w, i) => {
+        const x = v[i]!;
+        if (m && !m[i]) w.bytes(naRep);
+        else if (Math.abs(x) < 2 ** 53) w.fixed(x < 0, Math.abs(x), 0, false);
+        else w.ascii(String(x));
+      };
+    }
+    case "bool": {
+      const v = c.values,
+        m = c.valid;
+      return (w, i) => {
+        if (m && !m[i]) w.bytes(naRep);
+        else w.ascii(v[i] ? "True" : "False");
+      };
+    }
     case "datetime": {
       const v = c.values;
       let dateOnly = true;
-      for (let i = 0; i < v.length; i++) if (v[i] === v[i] && v[i]! % 86400000 !== 0) { dateOnly = false; break; }
-      return (w, i) => { const x = v[i]!; if (x !== x) w.bytes(naRep); else w.ascii(formatDate(x, dateOnly)); };
+      for (let i = 0; i < v.length; i++)
+        if (v[i] === v[i] && v[i]! % 86400000 !== 0) {
+          dateOnly = false;
+          break;
+        }
+      return (w, i) => {
+        const x = v[i]!;
+        if (x !== x) w.bytes(naRep);
+        else w.ascii(formatDate(x, dateOnly));
+      };
     }
   }
 }
@@ -133,7 +187,9 @@ export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
     for (let k = start; k < w.len; k++) if (b[k] !== 32 && b[k] !== 9) return;
     const blank = b.slice(start, w.len);
     w.len = start;
-    w.ascii('"'); w.bytes(blank); w.ascii('"');
+    w.ascii('"');
+    w.bytes(blank);
+    w.ascii('"');
   };
   if (opts.header ?? true) {
     const start = w.len;

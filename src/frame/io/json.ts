@@ -18,19 +18,35 @@ const jsonValue = (v: Scalar): unknown => (v instanceof Date ? v.getTime() : typ
 /** The frame as JSON text in the given orient (default "records"), or JSON Lines with lines true, as pd.DataFrame.to_json (datetimes as epoch ms; NaN as null). */
 export function toJson(df: DataFrame, orient: JsonOrient = "records", lines = false): string {
   const n = df.length;
-  const label = (i: number) => { const v = indexLabel(df.index, i); return v instanceof Date ? String(v.getTime()) : String(v); };
+  const label = (i: number) => {
+    const v = indexLabel(df.index, i);
+    return v instanceof Date ? String(v.getTime()) : String(v);
+  };
   switch (orient) {
     case "records": {
       const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(df.names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))])));
       return lines ? rows.map((r) => JSON.stringify(r)).join("\n") + "\n" : JSON.stringify(rows);
     }
     case "columns":
-      return JSON.stringify(Object.fromEntries(df.names.map((k, j) => [k, Object.fromEntries(Array.from({ length: n }, (_, i) => [label(i), jsonValue(cell(df.data[j]!, i))]))])));
+      return JSON.stringify(
+        Object.fromEntries(
+          df.names.map((k, j) => [k, Object.fromEntries(Array.from({ length: n }, (_, i) => [label(i), jsonValue(cell(df.data[j]!, i))]))]),
+        ),
+      );
     case "index":
-      return JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [label(i), Object.fromEntries(df.names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))]))])));
+      return JSON.stringify(
+        Object.fromEntries(
+          Array.from({ length: n }, (_, i) => [label(i), Object.fromEntries(df.names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))]))]),
+        ),
+      );
     case "split":
-      return JSON.stringify({ columns: df.names, index: Array.from({ length: n }, (_, i) => jsonValue(indexLabel(df.index, i))), data: Array.from({ length: n }, (_, i) => df.data.map((c) => jsonValue(cell(c, i)))) });
-    default: throw new FrameError(`toJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index or split.`);
+      return JSON.stringify({
+        columns: df.names,
+        index: Array.from({ length: n }, (_, i) => jsonValue(indexLabel(df.index, i))),
+        data: Array.from({ length: n }, (_, i) => df.data.map((c) => jsonValue(cell(c, i)))),
+      });
+    default:
+      throw new FrameError(`toJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index or split.`);
   }
 }
 
@@ -52,9 +68,18 @@ function labelsOf(keys: string[]): Scalar[] {
 export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
   let parsed: unknown;
   try {
-    parsed = opts.lines ? text.split(/\r?\n/).filter((l) => l.trim() !== "").map((l, i) => {
-      try { return JSON.parse(l) as unknown; } catch (e) { throw new FrameError(`readJson: line ${i + 1} is not valid JSON (${(e as Error).message}).`); }
-    }) : JSON.parse(text);
+    parsed = opts.lines
+      ? text
+          .split(/\r?\n/)
+          .filter((l) => l.trim() !== "")
+          .map((l, i) => {
+            try {
+              return JSON.parse(l) as unknown;
+            } catch (e) {
+              throw new FrameError(`readJson: line ${i + 1} is not valid JSON (${(e as Error).message}).`);
+            }
+          })
+      : JSON.parse(text);
   } catch (e) {
     if (e instanceof FrameError) throw e;
     throw new FrameError(`readJson: the input is not valid JSON (${(e as Error).message}).`);
@@ -62,14 +87,17 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
   const orient = opts.orient ?? (Array.isArray(parsed) ? "records" : "columns");
   const dtypes = Object.fromEntries((opts.parseDates ?? []).map((k) => [k, "datetime" as const]));
   if (orient === "records") {
-    if (!Array.isArray(parsed) || !parsed.every((r) => r !== null && typeof r === "object" && !Array.isArray(r))) throw new FrameError(`readJson: orient "records" needs an array of objects.`);
+    if (!Array.isArray(parsed) || !parsed.every((r) => r !== null && typeof r === "object" && !Array.isArray(r)))
+      throw new FrameError(`readJson: orient "records" needs an array of objects.`);
     return frameClass().fromRecords(parsed as Record<string, unknown>[], { dtypes });
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new FrameError(`readJson: orient "${orient}" needs a JSON object.`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new FrameError(`readJson: orient "${orient}" needs a JSON object.`);
   const obj = parsed as Record<string, unknown>;
   if (orient === "split") {
     const { columns, index, data } = obj as { columns?: string[]; index?: Scalar[]; data?: unknown[][] };
-    if (!Array.isArray(columns) || !Array.isArray(data)) throw new FrameError(`readJson: orient "split" needs "columns" and "data" arrays.`);
+    if (!Array.isArray(columns) || !Array.isArray(data))
+      throw new FrameError(`readJson: orient "split" needs "columns" and "data" arrays.`);
     const cols = Object.fromEntries(columns.map((k, j) => [k, data.map((r) => r[j])]));
     return new (frameClass())(cols, { index: index ?? undefined, dtypes });
   }
@@ -83,6 +111,8 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
     const cols = Object.fromEntries(inner.map((k) => [k, outer.map((l) => (obj[l] as Record<string, unknown>)[k] ?? null)]));
     return new (frameClass())(cols, { index: labelsOf(outer), dtypes });
   }
-  void colLength; void labelIndex; void columnFromValues;
+  void colLength;
+  void labelIndex;
+  void columnFromValues;
   throw new FrameError(`readJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index or split.`);
 }

@@ -28,7 +28,10 @@ it("readCsvFile equals pandas; writeCsvFile / JSON files round-trip", () => {
 it("readCsvFileChunks streams the file in frames", async () => {
   const sizes: number[] = [];
   let ozone = 0;
-  for await (const df of readCsvFileChunks(file, { chunkSize: 40 })) { sizes.push(df.length); ozone += df.col("Ozone").count(); }
+  for await (const df of readCsvFileChunks(file, { chunkSize: 40 })) {
+    sizes.push(df.length);
+    ozone += df.col("Ozone").count();
+  }
   assert.deepEqual(sizes, [40, 40, 40, 33]);
   assert.equal(ozone, 116);
 });

@@ -4,7 +4,16 @@
 // entry does not pull the libraries in. Not here: nested (list/struct) columns, writing to paths
 // in a browser.
 
-import { parquetMetadata, parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type Compressors, type FileMetaData, type SchemaElement } from "hyparquet";
+import {
+  parquetMetadata,
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+  type AsyncBuffer,
+  type Compressors,
+  type FileMetaData,
+  type SchemaElement,
+} from "hyparquet";
 import { ByteWriter, ParquetWriter, type ColumnSource } from "hyparquet-writer";
 import { type Column, type FrameDType, type Scalar, boolCol, colLength, dateCol, floatCol, intCol, strCol, toCategory } from "../column.js";
 import { FrameError } from "../errors.js";
@@ -15,10 +24,18 @@ import { DataFrame } from "../table.js";
 export type ParquetSource = Uint8Array | ArrayBuffer | string | AsyncBuffer;
 
 /** One column's statistics in one row group, as the writer stored them (undefined where it stored none). Values are frame scalars: numbers, strings, booleans, Dates. */
-export interface ParquetColumnStats { min: Scalar | undefined; max: Scalar | undefined; nullCount: number | undefined }
+export interface ParquetColumnStats {
+  min: Scalar | undefined;
+  max: Scalar | undefined;
+  nullCount: number | undefined;
+}
 
 /** A row group: its position, rows and per-column statistics, as pyarrow's `ParquetFile.metadata.row_group(i)`. */
-export interface ParquetRowGroup { index: number; numRows: number; columns: Record<string, ParquetColumnStats> }
+export interface ParquetRowGroup {
+  index: number;
+  numRows: number;
+  columns: Record<string, ParquetColumnStats>;
+}
 
 /** What a Parquet file holds without reading its data, as pyarrow's `ParquetFile.metadata` / `schema_arrow`. */
 export interface ParquetInfo {
@@ -54,7 +71,8 @@ export interface ToParquetOptions {
   compression?: "snappy" | "uncompressed";
 }
 
-const OP_READ = "readParquet", OP_WRITE = "toParquet";
+const OP_READ = "readParquet",
+  OP_WRITE = "toParquet";
 
 // ---------------------------------------------------------------- sources
 
@@ -65,8 +83,13 @@ async function openSource(op: string, src: ParquetSource): Promise<{ file: Async
   if (typeof src === "string") {
     const fs = (await import(NODE_FS)) as typeof import("node:fs/promises");
     let fh: Awaited<ReturnType<typeof fs.open>>;
-    try { fh = await fs.open(src, "r"); }
-    catch (e) { throw new FrameError(`${op}: cannot open ${JSON.stringify(src)}: ${(e as Error).message}. Pass an existing file's path, or its bytes.`); }
+    try {
+      fh = await fs.open(src, "r");
+    } catch (e) {
+      throw new FrameError(
+        `${op}: cannot open ${JSON.stringify(src)}: ${(e as Error).message}. Pass an existing file's path, or its bytes.`,
+      );
+    }
     const size = (await fh.stat()).size;
     const file: AsyncBuffer = {
       byteLength: size,
@@ -84,7 +107,7 @@ async function openSource(op: string, src: ParquetSource): Promise<{ file: Async
     return { file, close: () => fh.close() };
   }
   if (src instanceof Uint8Array) {
-    const buf = src.byteOffset === 0 && src.byteLength === src.buffer.byteLength ? src.buffer as ArrayBuffer : src.slice().buffer;
+    const buf = src.byteOffset === 0 && src.byteLength === src.buffer.byteLength ? (src.buffer as ArrayBuffer) : src.slice().buffer;
     return { file: buf, close: async () => {} };
   }
   return { file: src, close: async () => {} };
@@ -92,11 +115,16 @@ async function openSource(op: string, src: ParquetSource): Promise<{ file: Async
 
 /** The footer, with hyparquet's own message wrapped in one that names the op and the fix. */
 async function readFooter(op: string, file: AsyncBuffer): Promise<FileMetaData> {
-  if (file.byteLength < 12) throw new FrameError(`${op}: the input has ${file.byteLength} bytes, fewer than a Parquet file's header and footer (12). Pass a whole Parquet file.`);
+  if (file.byteLength < 12)
+    throw new FrameError(
+      `${op}: the input has ${file.byteLength} bytes, fewer than a Parquet file's header and footer (12). Pass a whole Parquet file.`,
+    );
   try {
     return file instanceof ArrayBuffer ? parquetMetadata(file) : await parquetMetadataAsync(file);
   } catch (e) {
-    throw new FrameError(`${op}: the input is not a readable Parquet file (${(e as Error).message}). Check that the file is complete (not truncated) and is Parquet, not CSV or Arrow IPC.`);
+    throw new FrameError(
+      `${op}: the input is not a readable Parquet file (${(e as Error).message}). Check that the file is complete (not truncated) and is Parquet, not CSV or Arrow IPC.`,
+    );
   }
 }
 
@@ -105,36 +133,60 @@ async function readFooter(op: string, file: AsyncBuffer): Promise<FileMetaData> 
 /** The frame dtype a top-level Parquet column reads as, or why it is refused. */
 function dtypeOf(el: SchemaElement, nested: boolean): FrameDType | string {
   if (nested) return "a nested (list, map or struct) column";
-  const lt = el.logical_type?.type, ct = el.converted_type;
+  const lt = el.logical_type?.type,
+    ct = el.converted_type;
   if (ct === "DECIMAL" || lt === "DECIMAL" || lt === "FLOAT16") return "float64";
   switch (el.type) {
-    case "BOOLEAN": return "bool";
-    case "INT32": case "INT64":
+    case "BOOLEAN":
+      return "bool";
+    case "INT32":
+    case "INT64":
       if (ct === "DATE" || lt === "DATE" || lt === "TIMESTAMP" || ct === "TIMESTAMP_MILLIS" || ct === "TIMESTAMP_MICROS") return "datetime";
       if (lt === "TIME" || ct === "TIME_MILLIS" || ct === "TIME_MICROS") return "a time-of-day column";
       return "int64";
-    case "INT96": return "datetime";
-    case "FLOAT": case "DOUBLE": return "float64";
+    case "INT96":
+      return "datetime";
+    case "FLOAT":
+    case "DOUBLE":
+      return "float64";
     case "BYTE_ARRAY":
       if (ct === "BSON" || lt === "BSON" || lt === "GEOMETRY" || lt === "GEOGRAPHY" || lt === "VARIANT") return `a ${lt ?? ct} column`;
       return "string";
-    default: return `a ${el.type ?? "group"} column`;
+    default:
+      return `a ${el.type ?? "group"} column`;
   }
 }
 
-interface Plan { names: string[]; dtypes: FrameDType[]; scales: number[]; categories: Map<string, string[] | null>; indexName: { column: string; name: string | null } | null; range: { start: number; step: number; name: string | null } | null }
+interface Plan {
+  names: string[];
+  dtypes: FrameDType[];
+  scales: number[];
+  categories: Map<string, string[] | null>;
+  indexName: { column: string; name: string | null } | null;
+  range: { start: number; step: number; name: string | null } | null;
+}
 
 /** The pandas metadata pyarrow writes (key "pandas"), when present and well formed. */
-function pandasMeta(md: FileMetaData): { index_columns?: unknown[]; columns?: { name: string | null; field_name?: string; pandas_type?: string }[] } | null {
+function pandasMeta(
+  md: FileMetaData,
+): { index_columns?: unknown[]; columns?: { name: string | null; field_name?: string; pandas_type?: string }[] } | null {
   const kv = md.key_value_metadata?.find((x) => x.key === "pandas");
   if (!kv?.value) return null;
-  try { return JSON.parse(kv.value) as ReturnType<typeof pandasMeta>; } catch { return null; }
+  try {
+    return JSON.parse(kv.value) as ReturnType<typeof pandasMeta>;
+  } catch {
+    return null;
+  }
 }
 
 function tensorloomMeta(md: FileMetaData): { categories?: Record<string, string[]> } {
   const kv = md.key_value_metadata?.find((x) => x.key === TL_META);
   if (!kv?.value) return {};
-  try { return JSON.parse(kv.value) as { categories?: Record<string, string[]> }; } catch { return {}; }
+  try {
+    return JSON.parse(kv.value) as { categories?: Record<string, string[]> };
+  } catch {
+    return {};
+  }
 }
 
 function topColumns(md: FileMetaData): { name: string; element: SchemaElement; refused: string | null; dtype: FrameDType | null }[] {
@@ -150,7 +202,8 @@ function plan(op: string, md: FileMetaData, opts: ReadParquetOptions): Plan {
   const byName = new Map(cols.map((c) => [c.name, c]));
   const pandas = opts.index === false ? null : pandasMeta(md);
   // pandas stores a label index as a column named in index_columns, a RangeIndex as a dict
-  let indexName: Plan["indexName"] = null, range: Plan["range"] = null;
+  let indexName: Plan["indexName"] = null,
+    range: Plan["range"] = null;
   const ix = pandas?.index_columns ?? [];
   if (ix.length === 1 && typeof ix[0] === "string" && byName.has(ix[0])) {
     const field = ix[0];
@@ -162,16 +215,33 @@ function plan(op: string, md: FileMetaData, opts: ReadParquetOptions): Plan {
   }
   const wanted = opts.columns ?? cols.map((c) => c.name).filter((k) => k !== indexName?.column);
   for (const k of wanted) {
-    if (!byName.has(k)) throw new FrameError(`${op}: no column named ${JSON.stringify(k)} in the file (${cols.slice(0, 12).map((c) => c.name).join(", ")}${cols.length > 12 ? `, ... (${cols.length} in all)` : ""}). Check the name, or leave it out of columns.`);
+    if (!byName.has(k))
+      throw new FrameError(
+        `${op}: no column named ${JSON.stringify(k)} in the file (${cols
+          .slice(0, 12)
+          .map((c) => c.name)
+          .join(", ")}${cols.length > 12 ? `, ... (${cols.length} in all)` : ""}). Check the name, or leave it out of columns.`,
+      );
     const c = byName.get(k)!;
-    if (c.refused) throw new FrameError(`${op}: column ${JSON.stringify(k)} is ${c.refused} (Parquet type ${describeType(c.element)}), which has no frame dtype. Leave it out with the columns option, or flatten it before writing.`);
+    if (c.refused)
+      throw new FrameError(
+        `${op}: column ${JSON.stringify(k)} is ${c.refused} (Parquet type ${describeType(c.element)}), which has no frame dtype. Leave it out with the columns option, or flatten it before writing.`,
+      );
   }
   const names = indexName ? [...wanted, indexName.column] : wanted;
   const declared = categoryColumns(md);
   const categories = new Map<string, string[] | null>();
   for (const k of names) if (declared.has(k)) categories.set(k, declared.get(k)!);
-  const decimalScale = (el: SchemaElement) => (el.converted_type === "DECIMAL" || el.logical_type?.type === "DECIMAL" ? el.scale ?? 0 : 0);
-  return { names, dtypes: names.map((k) => byName.get(k)!.dtype!), scales: names.map((k) => decimalScale(byName.get(k)!.element)), categories, indexName, range };
+  const decimalScale = (el: SchemaElement) =>
+    el.converted_type === "DECIMAL" || el.logical_type?.type === "DECIMAL" ? (el.scale ?? 0) : 0;
+  return {
+    names,
+    dtypes: names.map((k) => byName.get(k)!.dtype!),
+    scales: names.map((k) => decimalScale(byName.get(k)!.element)),
+    categories,
+    indexName,
+    range,
+  };
 }
 
 /** Text columns stored as categories: by tensorloom (with their declared categories) or by pandas ("categorical"; categories inferred). */
@@ -203,9 +273,15 @@ function rowGroups(md: FileMetaData): ParquetRowGroup[] {
     const columns: Record<string, ParquetColumnStats> = {};
     for (const ch of rg.columns) {
       const m = ch.meta_data;
-      if (!m || m.path_in_schema.length !== 1) continue;
-      const name = m.path_in_schema[0]!, s = m.statistics, dt = dtypeByPath.get(name) ?? null;
-      columns[name] = { min: statScalar(s?.min_value ?? s?.min, dt), max: statScalar(s?.max_value ?? s?.max, dt), nullCount: s?.null_count === undefined ? undefined : Number(s.null_count) };
+      if (m?.path_in_schema.length !== 1) continue;
+      const name = m.path_in_schema[0]!,
+        s = m.statistics,
+        dt = dtypeByPath.get(name) ?? null;
+      columns[name] = {
+        min: statScalar(s?.min_value ?? s?.min, dt),
+        max: statScalar(s?.max_value ?? s?.max, dt),
+        nullCount: s?.null_count === undefined ? undefined : Number(s.null_count),
+      };
     }
     return { index, numRows: Number(rg.num_rows), columns };
   });
@@ -217,8 +293,19 @@ export async function readParquetInfo(src: ParquetSource): Promise<ParquetInfo> 
   try {
     const md = await readFooter("readParquetInfo", file);
     const cats = categoryColumns(md);
-    return { numRows: Number(md.num_rows), columns: topColumns(md).map((c) => ({ name: c.name, dtype: c.dtype === "string" && cats.has(c.name) ? "category" : c.dtype, parquetType: describeType(c.element) })), rowGroups: rowGroups(md), createdBy: md.created_by };
-  } finally { await close(); }
+    return {
+      numRows: Number(md.num_rows),
+      columns: topColumns(md).map((c) => ({
+        name: c.name,
+        dtype: c.dtype === "string" && cats.has(c.name) ? "category" : c.dtype,
+        parquetType: describeType(c.element),
+      })),
+      rowGroups: rowGroups(md),
+      createdBy: md.created_by,
+    };
+  } finally {
+    await close();
+  }
 }
 
 // ---------------------------------------------------------------- reading values into columns
@@ -230,7 +317,12 @@ class Sink {
   private codes: Int32Array | null = null;
   private dict: string[] = [];
   private lookup = new Map<string, number>();
-  constructor(readonly name: string, readonly dtype: FrameDType, readonly n: number, readonly scale = 0) {
+  constructor(
+    readonly name: string,
+    readonly dtype: FrameDType,
+    readonly n: number,
+    readonly scale = 0,
+  ) {
     this.nums = new Float64Array(dtype === "string" ? 0 : n);
     if (dtype === "string") this.codes = new Int32Array(n);
   }
@@ -240,12 +332,18 @@ class Sink {
     const nums = this.nums;
     switch (this.dtype) {
       case "float64": {
-        for (let i = from; i < to; i++) { const v = values[i]; nums[at++] = v === null || v === undefined ? NaN : Number(v); }
+        for (let i = from; i < to; i++) {
+          const v = values[i];
+          nums[at++] = v === null || v === undefined ? NaN : Number(v);
+        }
         // hyparquet gives a decimal as unscaled * 10^-scale, off by an ulp; unscaled / 10^scale is
         // the correctly rounded double (as DuckDB's and pyarrow's casts)
         if (this.scale > 0) {
           const p = 10 ** this.scale;
-          for (let i = at - (to - from); i < at; i++) { const v = nums[i]!; if (Math.abs(v * p) < 2 ** 53) nums[i] = Math.round(v * p) / p; }
+          for (let i = at - (to - from); i < at; i++) {
+            const v = nums[i]!;
+            if (Math.abs(v * p) < 2 ** 53) nums[i] = Math.round(v * p) / p;
+          }
         }
         return;
       }
@@ -255,43 +353,69 @@ class Sink {
           nums[at++] = v === null || v === undefined ? NaN : v instanceof Date ? v.getTime() : this.bad(v, fileRow + i - from, "a date");
         }
         return;
-      case "int64": case "bool": {
+      case "int64":
+      case "bool": {
         for (let i = from; i < to; i++, at++) {
           const v = values[i];
-          if (v === null || v === undefined) { (this.valid ??= new Uint8Array(this.n).fill(1))[at] = 0; continue; }
-          if (this.dtype === "bool") { nums[at] = v ? 1 : 0; continue; }
+          if (v === null || v === undefined) {
+            (this.valid ??= new Uint8Array(this.n).fill(1))[at] = 0;
+            continue;
+          }
+          if (this.dtype === "bool") {
+            nums[at] = v ? 1 : 0;
+            continue;
+          }
           const x = Number(v as number | bigint);
-          if (!Number.isSafeInteger(x)) throw new FrameError(`${OP_READ}: column ${JSON.stringify(this.name)} row ${fileRow + i - from} holds ${String(v)}, beyond the 2^53 integers a float64 holds exactly. Cast the column to double before writing the file, or leave it out with the columns option.`);
+          if (!Number.isSafeInteger(x))
+            throw new FrameError(
+              `${OP_READ}: column ${JSON.stringify(this.name)} row ${fileRow + i - from} holds ${String(v)}, beyond the 2^53 integers a float64 holds exactly. Cast the column to double before writing the file, or leave it out with the columns option.`,
+            );
           nums[at] = x;
         }
         return;
       }
       case "string": {
-        const codes = this.codes!, lookup = this.lookup, dict = this.dict;
+        const codes = this.codes!,
+          lookup = this.lookup,
+          dict = this.dict;
         for (let i = from; i < to; i++) {
           const v = values[i];
-          if (v === null || v === undefined) { codes[at++] = -1; continue; }
+          if (v === null || v === undefined) {
+            codes[at++] = -1;
+            continue;
+          }
           const s = typeof v === "string" ? v : this.bad(v, fileRow + i - from, "text");
           let k = lookup.get(s);
-          if (k === undefined) { k = dict.length; lookup.set(s, k); dict.push(s); }
+          if (k === undefined) {
+            k = dict.length;
+            lookup.set(s, k);
+            dict.push(s);
+          }
           codes[at++] = k;
         }
         return;
       }
-      case "category": return;
+      case "category":
+        return;
     }
   }
 
   private bad(v: unknown, row: number, want: string): never {
-    throw new FrameError(`${OP_READ}: column ${JSON.stringify(this.name)} row ${row} holds ${Object.prototype.toString.call(v)}, where ${want} was expected. Leave the column out with the columns option and report the file to tensorloom.`);
+    throw new FrameError(
+      `${OP_READ}: column ${JSON.stringify(this.name)} row ${row} holds ${Object.prototype.toString.call(v)}, where ${want} was expected. Leave the column out with the columns option and report the file to tensorloom.`,
+    );
   }
 
   finish(categories: string[] | null | undefined): Column {
     switch (this.dtype) {
-      case "float64": return floatCol(this.nums);
-      case "datetime": return dateCol(this.nums);
-      case "int64": return intCol(this.nums, this.valid);
-      case "bool": return boolCol(Uint8Array.from(this.nums), this.valid);
+      case "float64":
+        return floatCol(this.nums);
+      case "datetime":
+        return dateCol(this.nums);
+      case "int64":
+        return intCol(this.nums, this.valid);
+      case "bool":
+        return boolCol(Uint8Array.from(this.nums), this.valid);
       default: {
         const col = strCol(this.codes!, this.dict);
         return categories !== undefined ? toCategory(col, categories ?? undefined) : col;
@@ -300,7 +424,14 @@ class Sink {
   }
 }
 
-interface Opened { file: AsyncBuffer; md: FileMetaData; plan: Plan; groups: ParquetRowGroup[]; starts: number[]; close(): Promise<void> }
+interface Opened {
+  file: AsyncBuffer;
+  md: FileMetaData;
+  plan: Plan;
+  groups: ParquetRowGroup[];
+  starts: number[];
+  close(): Promise<void>;
+}
 
 async function open(op: string, src: ParquetSource, opts: ReadParquetOptions): Promise<Opened> {
   const { file, close } = await openSource(op, src);
@@ -310,14 +441,23 @@ async function open(op: string, src: ParquetSource, opts: ReadParquetOptions): P
     const all = rowGroups(md);
     const starts: number[] = [];
     let s = 0;
-    for (const g of all) { starts.push(s); s += g.numRows; }
+    for (const g of all) {
+      starts.push(s);
+      s += g.numRows;
+    }
     for (const i of opts.rowGroups ?? []) {
-      if (!Number.isInteger(i) || i < 0 || i >= all.length) throw new FrameError(`${op}: rowGroups holds ${i}, but the file has ${all.length} row group${all.length === 1 ? "" : "s"} (0 to ${all.length - 1}). Pass positions in that range; readParquetInfo lists them.`);
+      if (!Number.isInteger(i) || i < 0 || i >= all.length)
+        throw new FrameError(
+          `${op}: rowGroups holds ${i}, but the file has ${all.length} row group${all.length === 1 ? "" : "s"} (0 to ${all.length - 1}). Pass positions in that range; readParquetInfo lists them.`,
+        );
     }
     let groups = opts.rowGroups ? [...new Set(opts.rowGroups)].sort((a, b) => a - b).map((i) => all[i]!) : all;
     if (opts.rowGroupFilter) groups = groups.filter(opts.rowGroupFilter);
     return { file, md, plan: p, groups, starts, close };
-  } catch (e) { await close(); throw e; }
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }
 
 /** Read the row groups `groups` (in order) into one frame. */
@@ -329,25 +469,38 @@ async function readGroups(o: Opened, groups: ParquetRowGroup[], compressors: Com
   let base = 0;
   let failure: Error | null = null;
   for (const g of groups) {
-    const start = o.starts[g.index]!, end = start + g.numRows, at = base;
+    const start = o.starts[g.index]!,
+      end = start + g.numRows,
+      at = base;
     if (g.numRows > 0 && p.names.length > 0) {
       try {
         await parquetRead({
-          file: o.file, metadata: o.md, columns: p.names, rowStart: start, rowEnd: end, compressors,
+          file: o.file,
+          metadata: o.md,
+          columns: p.names,
+          rowStart: start,
+          rowEnd: end,
+          compressors,
           onChunk: (c) => {
             // hyparquet does not pass on an error thrown here: keep the first and throw it below
             if (failure) return;
             // a chunk may reach outside the group: keep its overlap with [start, end)
-            const lo = Math.max(start, c.rowStart), hi = Math.min(end, c.rowEnd);
-            try { if (hi > lo) sinkOf.get(c.columnName)?.put(c.columnData, lo - c.rowStart, hi - c.rowStart, at + lo - start, lo); }
-            catch (e) { failure = e as Error; }
+            const lo = Math.max(start, c.rowStart),
+              hi = Math.min(end, c.rowEnd);
+            try {
+              if (hi > lo) sinkOf.get(c.columnName)?.put(c.columnData, lo - c.rowStart, hi - c.rowStart, at + lo - start, lo);
+            } catch (e) {
+              failure = e as Error;
+            }
           },
         });
         if (failure) throw failure;
       } catch (e) {
         if (e instanceof FrameError) throw e;
         const msg = (e as Error).message;
-        const fix = /compress|codec/i.test(msg) ? "Pass compressors from the hyparquet-compressors package (gzip, zstd, brotli, lz4), or rewrite the file with snappy." : "Check that the file is complete (not truncated) and was written by a Parquet writer.";
+        const fix = /compress|codec/i.test(msg)
+          ? "Pass compressors from the hyparquet-compressors package (gzip, zstd, brotli, lz4), or rewrite the file with snappy."
+          : "Check that the file is complete (not truncated) and was written by a Parquet writer.";
         throw new FrameError(`${OP_READ}: row group ${g.index} could not be read (${msg}). ${fix}`);
       }
     }
@@ -359,7 +512,8 @@ async function readGroups(o: Opened, groups: ParquetRowGroup[], compressors: Com
   if (p.indexName) {
     const j = names.length - 1;
     index = labelIndex(cols[j]!, p.indexName.name);
-    cols = cols.slice(0, j); names = names.slice(0, j);
+    cols = cols.slice(0, j);
+    names = names.slice(0, j);
   } else if (p.range && p.range.step === 1 && groups.length === o.md.row_groups.length) {
     index = rangeIndex(n, p.range.start, p.range.name);
   }
@@ -380,8 +534,11 @@ async function readGroups(o: Opened, groups: ParquetRowGroup[], compressors: Com
  */
 export async function readParquet(src: ParquetSource, opts: ReadParquetOptions = {}): Promise<DataFrame> {
   const o = await open(OP_READ, src, opts);
-  try { return await readGroups(o, o.groups, opts.compressors); }
-  finally { await o.close(); }
+  try {
+    return await readGroups(o, o.groups, opts.compressors);
+  } finally {
+    await o.close();
+  }
 }
 
 /**
@@ -395,7 +552,9 @@ export async function* readParquetRowGroups(src: ParquetSource, opts: ReadParque
   try {
     // each group keeps its rows' positions in the file as its index, as pandas' chunked readers number rows on
     for (const g of o.groups) yield await readGroups(o, [g], opts.compressors, o.starts[g.index]!);
-  } finally { await o.close(); }
+  } finally {
+    await o.close();
+  }
 }
 
 // ---------------------------------------------------------------- writing
@@ -403,18 +562,29 @@ export async function* readParquetRowGroups(src: ParquetSource, opts: ReadParque
 /** Key of the small JSON tensorloom adds to the footer (declared categories); pandas' own metadata sits under "pandas". */
 const TL_META = "tensorloom";
 
-interface Prepared { names: string[]; cols: Column[]; schema: SchemaElement[]; kv: { key: string; value: string }[] }
+interface Prepared {
+  names: string[];
+  cols: Column[];
+  schema: SchemaElement[];
+  kv: { key: string; value: string }[];
+}
 
 const STRING_ELEMENT = { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } } as const;
 
 function element(name: string, c: Column): SchemaElement {
   const base = { name, repetition_type: "OPTIONAL" } as const;
   switch (c.dtype) {
-    case "float64": return { ...base, type: "DOUBLE" };
-    case "int64": return { ...base, type: "INT64" };
-    case "bool": return { ...base, type: "BOOLEAN" };
-    case "datetime": return { ...base, type: "INT64", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: false, unit: "MILLIS" } };
-    case "string": case "category": return { ...base, ...STRING_ELEMENT };
+    case "float64":
+      return { ...base, type: "DOUBLE" };
+    case "int64":
+      return { ...base, type: "INT64" };
+    case "bool":
+      return { ...base, type: "BOOLEAN" };
+    case "datetime":
+      return { ...base, type: "INT64", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: false, unit: "MILLIS" } };
+    case "string":
+    case "category":
+      return { ...base, ...STRING_ELEMENT };
   }
 }
 
@@ -422,38 +592,81 @@ function element(name: string, c: Column): SchemaElement {
 function pandasMetaFor(df: DataFrame, names: string[], cols: Column[], indexCol: string | null): string {
   const entry = (name: string | null, field: string, c: Column) => {
     const masked = (c.dtype === "int64" || c.dtype === "bool") && c.valid !== null;
-    const [pt, nt] = c.dtype === "float64" ? ["float64", "float64"] : c.dtype === "int64" ? ["int64", masked ? "Int64" : "int64"] : c.dtype === "bool" ? ["bool", masked ? "boolean" : "bool"] : c.dtype === "datetime" ? ["datetime", "datetime64[ns]"] : c.dtype === "category" ? ["categorical", "int32"] : ["unicode", "object"];
-    return { name, field_name: field, pandas_type: pt, numpy_type: nt, metadata: c.dtype === "category" ? { num_categories: (c as { dict: readonly string[] }).dict.length, ordered: false } : null };
+    const [pt, nt] =
+      c.dtype === "float64"
+        ? ["float64", "float64"]
+        : c.dtype === "int64"
+          ? ["int64", masked ? "Int64" : "int64"]
+          : c.dtype === "bool"
+            ? ["bool", masked ? "boolean" : "bool"]
+            : c.dtype === "datetime"
+              ? ["datetime", "datetime64[ns]"]
+              : c.dtype === "category"
+                ? ["categorical", "int32"]
+                : ["unicode", "object"];
+    return {
+      name,
+      field_name: field,
+      pandas_type: pt,
+      numpy_type: nt,
+      metadata: c.dtype === "category" ? { num_categories: (c as { dict: readonly string[] }).dict.length, ordered: false } : null,
+    };
   };
   const ix = df.index;
   const columns = names.map((k, j) => (k === indexCol ? entry(ix.kind === "labels" ? ix.name : null, k, cols[j]!) : entry(k, k, cols[j]!)));
-  const index_columns = indexCol !== null ? [indexCol] : ix.kind === "range" ? [{ kind: "range", name: ix.name, start: ix.start, stop: ix.start + ix.n, step: 1 }] : [];
-  return JSON.stringify({ index_columns, column_indexes: [{ name: null, field_name: null, pandas_type: "unicode", numpy_type: "object", metadata: { encoding: "UTF-8" } }], columns, creator: { library: "tensorloom", version: "0.1.0" }, pandas_version: "1.5.3" });
+  const index_columns =
+    indexCol !== null
+      ? [indexCol]
+      : ix.kind === "range"
+        ? [{ kind: "range", name: ix.name, start: ix.start, stop: ix.start + ix.n, step: 1 }]
+        : [];
+  return JSON.stringify({
+    index_columns,
+    column_indexes: [{ name: null, field_name: null, pandas_type: "unicode", numpy_type: "object", metadata: { encoding: "UTF-8" } }],
+    columns,
+    creator: { library: "tensorloom", version: "0.1.0" },
+    pandas_version: "1.5.3",
+  });
 }
 
 function prepare(df: DataFrame, opts: ToParquetOptions): Prepared {
   const ix = df.index;
-  if (ix.kind !== "range" && ix.kind !== "labels") throw new FrameError(`${OP_WRITE}: the frame has an index of several levels, which this writer does not store. Call resetIndex() first to keep the levels as columns.`);
+  if (ix.kind !== "range" && ix.kind !== "labels")
+    throw new FrameError(
+      `${OP_WRITE}: the frame has an index of several levels, which this writer does not store. Call resetIndex() first to keep the levels as columns.`,
+    );
   const writeIndex = opts.index ?? ix.kind === "labels";
-  let names = [...df.names], cols = [...df.data];
+  let names = [...df.names],
+    cols = [...df.data];
   let indexCol: string | null = null;
   if (writeIndex) {
     indexCol = ix.name ?? "__index_level_0__";
-    if (names.includes(indexCol)) throw new FrameError(`${OP_WRITE}: the index is named ${JSON.stringify(indexCol)}, as a column is. Rename the index or the column, or pass index: false.`);
+    if (names.includes(indexCol))
+      throw new FrameError(
+        `${OP_WRITE}: the index is named ${JSON.stringify(indexCol)}, as a column is. Rename the index or the column, or pass index: false.`,
+      );
     const c = indexColumn(ix);
-    names = [...names, indexCol]; cols = [...cols, c];
+    names = [...names, indexCol];
+    cols = [...cols, c];
   }
   const schema: SchemaElement[] = [{ name: "root", num_children: names.length }, ...names.map((k, j) => element(k, cols[j]!))];
   const categories: Record<string, string[]> = {};
-  names.forEach((k, j) => { const c = cols[j]!; if (c.dtype === "category") categories[k] = [...c.dict]; });
-  const kv = [{ key: "pandas", value: pandasMetaFor(df, names, cols, indexCol) }, { key: TL_META, value: JSON.stringify({ categories }) }];
+  names.forEach((k, j) => {
+    const c = cols[j]!;
+    if (c.dtype === "category") categories[k] = [...c.dict];
+  });
+  const kv = [
+    { key: "pandas", value: pandasMetaFor(df, names, cols, indexCol) },
+    { key: TL_META, value: JSON.stringify({ categories }) },
+  ];
   return { names, cols, schema, kv };
 }
 
 const encoder = new TextEncoder();
 
 /** Each distinct text of a string or category column as UTF-8 (null for other dtypes): encoded once per frame, shared by its row groups. */
-const dictBytes = (c: Column): Uint8Array[] | null => (c.dtype === "string" || c.dtype === "category" ? c.dict.map((s) => encoder.encode(s)) : null);
+const dictBytes = (c: Column): Uint8Array[] | null =>
+  c.dtype === "string" || c.dtype === "category" ? c.dict.map((s) => encoder.encode(s)) : null;
 
 /** Rows [from, to) of a column as hyparquet-writer's values: typed arrays where nothing is missing, else arrays with null; `bytes`: the column's dictBytes. */
 function values(c: Column, from: number, to: number, bytes: readonly Uint8Array[] | null): ColumnSource["data"] {
@@ -462,16 +675,25 @@ function values(c: Column, from: number, to: number, bytes: readonly Uint8Array[
     case "float64": {
       const v = c.values.subarray(from, to);
       let nan = false;
-      for (let i = 0; i < n; i++) if (v[i] !== v[i]) { nan = true; break; }
+      for (let i = 0; i < n; i++)
+        if (v[i] !== v[i]) {
+          nan = true;
+          break;
+        }
       return nan ? Array.from(v, (x) => (x !== x ? null : x)) : v;
     }
-    case "datetime": case "int64": {
+    case "datetime":
+    case "int64": {
       // without missing values a BigInt64Array: no object per value for the collector to trace
       const v = c.values.subarray(from, to);
       const missing = c.dtype === "int64" ? (i: number) => c.valid !== null && !c.valid[from + i] : (i: number) => v[i] !== v[i];
       let any = false;
       for (let i = 0; i < n && !any; i++) any = missing(i);
-      if (!any) { const out = new BigInt64Array(n); for (let i = 0; i < n; i++) out[i] = BigInt(v[i]!); return out; }
+      if (!any) {
+        const out = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) out[i] = BigInt(v[i]!);
+        return out;
+      }
       const out = new Array<bigint | null>(n);
       for (let i = 0; i < n; i++) out[i] = missing(i) ? null : BigInt(v[i]!);
       return out;
@@ -481,10 +703,14 @@ function values(c: Column, from: number, to: number, bytes: readonly Uint8Array[
       for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[from + i] ? null : c.values[from + i] === 1;
       return out;
     }
-    case "string": case "category": {
+    case "string":
+    case "category": {
       // rows share their text's bytes
       const out = new Array<Uint8Array | null>(n);
-      for (let i = 0; i < n; i++) { const k = c.codes[from + i]!; out[i] = k < 0 ? null : bytes![k]!; }
+      for (let i = 0; i < n; i++) {
+        const k = c.codes[from + i]!;
+        out[i] = k < 0 ? null : bytes![k]!;
+      }
       return out;
     }
   }
@@ -497,11 +723,22 @@ class FrameWriter {
   private readonly pw: ParquetWriter;
   private readonly first: Prepared;
   private frames = 0;
-  constructor(writer: HyWriter, first: DataFrame, private readonly opts: ToParquetOptions) {
+  constructor(
+    writer: HyWriter,
+    first: DataFrame,
+    private readonly opts: ToParquetOptions,
+  ) {
     const size = opts.rowGroupSize ?? 100_000;
-    if (!Number.isInteger(size) || size < 1) throw new FrameError(`${OP_WRITE}: rowGroupSize must be a positive integer, got ${size}. Pass e.g. 100000.`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new FrameError(`${OP_WRITE}: rowGroupSize must be a positive integer, got ${size}. Pass e.g. 100000.`);
     this.first = prepare(first, opts);
-    this.pw = new ParquetWriter({ writer, schema: this.first.schema, codec: opts.compression === "uncompressed" ? "UNCOMPRESSED" : "SNAPPY", kvMetadata: this.first.kv, createdBy: "tensorloom 0.1.0 (hyparquet-writer)" });
+    this.pw = new ParquetWriter({
+      writer,
+      schema: this.first.schema,
+      codec: opts.compression === "uncompressed" ? "UNCOMPRESSED" : "SNAPPY",
+      kvMetadata: this.first.kv,
+      createdBy: "tensorloom 0.1.0 (hyparquet-writer)",
+    });
   }
 
   /** Writes df's rows as row groups; the promise (none with a ByteWriter) waits for the writer's flushes. */
@@ -510,7 +747,10 @@ class FrameWriter {
     if (this.frames > 0) {
       const want = this.first.names.map((k, j) => `${k}: ${this.first.cols[j]!.dtype}`).join(", ");
       const got = p.names.map((k, j) => `${k}: ${p.cols[j]!.dtype}`).join(", ");
-      if (want !== got) throw new FrameError(`writeParquet: frame ${this.frames} has columns (${got}), but the file was started with (${want}). Give every frame the same columns and dtypes (astype), e.g. by passing dtype to readCsvChunks.`);
+      if (want !== got)
+        throw new FrameError(
+          `writeParquet: frame ${this.frames} has columns (${got}), but the file was started with (${want}). Give every frame the same columns and dtypes (astype), e.g. by passing dtype to readCsvChunks.`,
+        );
     }
     this.frames++;
     const n = p.cols.length ? colLength(p.cols[0]!) : 0;
@@ -520,13 +760,19 @@ class FrameWriter {
     for (let from = 0; from < n; from += size) {
       const to = Math.min(n, from + size);
       // values are made per group, so only one group's converted values exist at a time
-      const group = () => this.pw.write({ columnData: p.names.map((k, j) => ({ name: k, data: values(p.cols[j]!, from, to, texts[j] ?? null) })), rowGroupSize: to - from });
+      const group = () =>
+        this.pw.write({
+          columnData: p.names.map((k, j) => ({ name: k, data: values(p.cols[j]!, from, to, texts[j] ?? null) })),
+          rowGroupSize: to - from,
+        });
       pending = (pending ? pending.then(group) : group()) as Promise<void> | undefined;
     }
     return pending;
   }
 
-  finish(): Promise<void> | undefined { return this.pw.finish() as Promise<void> | undefined; }
+  finish(): Promise<void> | undefined {
+    return this.pw.finish() as Promise<void> | undefined;
+  }
 }
 
 /**
@@ -542,7 +788,8 @@ export function toParquet(df: DataFrame, opts: ToParquetOptions = {}): Uint8Arra
   const fw = new FrameWriter(writer, df, opts);
   // a ByteWriter has no flush, so writing completes synchronously: no promise comes back
   const pending = [fw.write(df), fw.finish()];
-  if (pending.some((p) => p !== undefined)) throw new FrameError(`${OP_WRITE}: the writer did not finish synchronously. Report this to tensorloom.`);
+  if (pending.some((p) => p !== undefined))
+    throw new FrameError(`${OP_WRITE}: the writer did not finish synchronously. Report this to tensorloom.`);
   return writer.getBytes().slice();
 }
 
@@ -553,19 +800,32 @@ export function toParquet(df: DataFrame, opts: ToParquetOptions = {}): Uint8Arra
  * Every frame must have the first one's columns and dtypes.
  * @returns the number of rows written
  */
-export async function writeParquet(frames: DataFrame | Iterable<DataFrame> | AsyncIterable<DataFrame>, path: string, opts: ToParquetOptions = {}): Promise<number> {
+export async function writeParquet(
+  frames: DataFrame | Iterable<DataFrame> | AsyncIterable<DataFrame>,
+  path: string,
+  opts: ToParquetOptions = {},
+): Promise<number> {
   const fs = (await import(NODE_FS)) as typeof import("node:fs/promises");
   let fh: Awaited<ReturnType<typeof fs.open>>;
-  try { fh = await fs.open(path, "w"); }
-  catch (e) { throw new FrameError(`writeParquet: cannot open ${JSON.stringify(path)} for writing: ${(e as Error).message}. Check that the folder exists and is writable.`); }
-  let fw: FrameWriter | null = null, rows = 0, ok = false;
+  try {
+    fh = await fs.open(path, "w");
+  } catch (e) {
+    throw new FrameError(
+      `writeParquet: cannot open ${JSON.stringify(path)} for writing: ${(e as Error).message}. Check that the folder exists and is writable.`,
+    );
+  }
+  let fw: FrameWriter | null = null,
+    rows = 0,
+    ok = false;
   // hyparquet-writer appends into a ByteWriter; flush() hands its bytes to the file after each row group
   const writer = new ByteWriter() as HyWriter & { index: number };
   let written = Promise.resolve();
   writer.flush = () => {
     const chunk = new Uint8Array(writer.buffer, 0, writer.index).slice();
     writer.index = 0;
-    written = written.then(async () => { await fh.write(chunk); });
+    written = written.then(async () => {
+      await fh.write(chunk);
+    });
     return written;
   };
   try {
@@ -575,7 +835,10 @@ export async function writeParquet(frames: DataFrame | Iterable<DataFrame> | Asy
       await fw.write(df);
       rows += df.length;
     }
-    if (!fw) throw new FrameError(`writeParquet: no frames were given, so there is no schema to write. Pass at least one frame (it may have no rows).`);
+    if (!fw)
+      throw new FrameError(
+        `writeParquet: no frames were given, so there is no schema to write. Pass at least one frame (it may have no rows).`,
+      );
     await fw.finish();
     await writer.flush!();
     await written;

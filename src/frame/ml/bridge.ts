@@ -14,11 +14,15 @@ export type MakeTensor = (values: Float64Array, shape: number[], dtype: DType) =
 let make: MakeTensor | undefined;
 
 /** Called by the core when it loads; the frame never imports the core itself. */
-export function provideTensor(fn: MakeTensor): void { make = fn; }
+export function provideTensor(fn: MakeTensor): void {
+  make = fn;
+}
 
 export function makeTensor(op: string, values: Float64Array, shape: number[], dtype: DType): Tensor {
   if (make === undefined) {
-    throw new FrameError(`${op}: the tensor core is not loaded; tensorloom/frame alone carries no tensors (so a frame-only bundle has no wasm). Use toTensor from "tensorloom/frame/ml" (toTensor(df, columns)), or import "tensorloom" once, which makes df.toTensor() work.`);
+    throw new FrameError(
+      `${op}: the tensor core is not loaded; tensorloom/frame alone carries no tensors (so a frame-only bundle has no wasm). Use toTensor from "tensorloom/frame/ml" (toTensor(df, columns)), or import "tensorloom" once, which makes df.toTensor() work.`,
+    );
   }
   return make(values, shape, dtype);
 }

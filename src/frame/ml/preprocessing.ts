@@ -40,7 +40,8 @@ export function getDummies(data: DataFrame | Series, opts: GetDummiesOptions = {
     const c = df.data[df.colIndex("getDummies", k)]!;
     const { groups, keys } = sortedGroups([c], groupIds([c], true), true);
     const levels = c.dtype === "category" ? c.dict.map((_, i) => i) : Array.from({ length: groups.n }, (_, g) => g);
-    const prefix = data instanceof Series && opts.prefix === undefined ? "" : typeof opts.prefix === "string" ? opts.prefix : opts.prefix?.[k] ?? k;
+    const prefix =
+      data instanceof Series && opts.prefix === undefined ? "" : typeof opts.prefix === "string" ? opts.prefix : (opts.prefix?.[k] ?? k);
     const label = (g: number) => (c.dtype === "category" ? c.dict[g]! : labelName(keys[0]!, g));
     const id = (i: number) => (c.dtype === "category" ? (c as { codes: Int32Array }).codes[i]! : groups.ids[i]!);
     levels.forEach((g, p) => {
@@ -72,8 +73,14 @@ abstract class Scaler {
   protected b = new Float64Array(0);
   /** Learn the parameters of `columns` (default: every numeric column) from this frame. */
   fit(df: DataFrame, columns?: string[]): this {
-    this.cols = columns ?? df.names.filter((_, j) => !isStringLike(df.data[j]!) && df.data[j]!.dtype !== "datetime" && df.data[j]!.dtype !== "bool");
-    const ps = this.cols.map((k) => this.params(numericView("fit", df.data[df.colIndex("fit", k)]!, k).filter((x) => x === x), k));
+    this.cols =
+      columns ?? df.names.filter((_, j) => !isStringLike(df.data[j]!) && df.data[j]!.dtype !== "datetime" && df.data[j]!.dtype !== "bool");
+    const ps = this.cols.map((k) =>
+      this.params(
+        numericView("fit", df.data[df.colIndex("fit", k)]!, k).filter((x) => x === x),
+        k,
+      ),
+    );
     this.a = Float64Array.from(ps, (p) => p[0]);
     this.b = Float64Array.from(ps, (p) => p[1]);
     return this;
@@ -81,7 +88,8 @@ abstract class Scaler {
   protected abstract params(v: Float64Array, name: string): [number, number];
   /** (x - a) / b per fitted column, with the fitted a and b; other columns pass through. */
   transform(df: DataFrame): DataFrame {
-    if (this.cols.length === 0 && this.a.length === 0) throw new FrameError(`transform: the scaler is not fitted. Call fit(trainFrame) first.`);
+    if (this.cols.length === 0 && this.a.length === 0)
+      throw new FrameError(`transform: the scaler is not fitted. Call fit(trainFrame) first.`);
     this.cols.forEach((k) => df.colIndex("transform", k));
     return df.mapColumns((c, k) => {
       const j = this.cols.indexOf(k);
@@ -90,7 +98,9 @@ abstract class Scaler {
       return floatCol(v.map((x) => (x - this.a[j]!) / this.b[j]!));
     });
   }
-  fitTransform(df: DataFrame, columns?: string[]): DataFrame { return this.fit(df, columns).transform(df); }
+  fitTransform(df: DataFrame, columns?: string[]): DataFrame {
+    return this.fit(df, columns).transform(df);
+  }
   /** Back to the original units. */
   inverseTransform(df: DataFrame): DataFrame {
     return df.mapColumns((c, k) => {
@@ -106,13 +116,20 @@ abstract class Scaler {
 
 /** (x - mean) / std with the population std (ddof 0, as scikit-learn's StandardScaler). */
 export class StandardScaler extends Scaler {
-  constructor(private readonly ddof = 0) { super(); }
+  constructor(private readonly ddof = 0) {
+    super();
+  }
   /** Each fitted column's mean, as scikit-learn's StandardScaler.mean_ (by column name). */
-  get mean(): Record<string, number> { return Object.fromEntries(this.cols.map((k, j) => [k, this.a[j]!])); }
+  get mean(): Record<string, number> {
+    return Object.fromEntries(this.cols.map((k, j) => [k, this.a[j]!]));
+  }
   /** Each fitted column's standard deviation (ddof 0 unless the constructor says otherwise), as StandardScaler.scale_ (by column name). */
-  get scale(): Record<string, number> { return Object.fromEntries(this.cols.map((k, j) => [k, this.b[j]!])); }
+  get scale(): Record<string, number> {
+    return Object.fromEntries(this.cols.map((k, j) => [k, this.b[j]!]));
+  }
   protected params(v: Float64Array, name: string): [number, number] {
-    if (v.length <= this.ddof) throw new FrameError(`StandardScaler: column ${quote(name)} has ${v.length} values; it needs more than ddof=${this.ddof}.`);
+    if (v.length <= this.ddof)
+      throw new FrameError(`StandardScaler: column ${quote(name)} has ${v.length} values; it needs more than ddof=${this.ddof}.`);
     const m = v.reduce((s, x) => s + x, 0) / v.length;
     const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) * (x - m), 0) / (v.length - this.ddof));
     return [m, sd === 0 ? 1 : sd]; // a constant column is centred, not divided by 0 (as scikit-learn)
@@ -122,11 +139,17 @@ export class StandardScaler extends Scaler {
 /** (x - min) / (max - min): values of the fitted data land in [0, 1]. */
 export class MinMaxScaler extends Scaler {
   /** Each fitted column's minimum, as scikit-learn's MinMaxScaler.data_min_ (by column name). */
-  get min(): Record<string, number> { return Object.fromEntries(this.cols.map((k, j) => [k, this.a[j]!])); }
+  get min(): Record<string, number> {
+    return Object.fromEntries(this.cols.map((k, j) => [k, this.a[j]!]));
+  }
   protected params(v: Float64Array, name: string): [number, number] {
     if (v.length === 0) throw new FrameError(`MinMaxScaler: column ${quote(name)} has no values to fit.`);
-    let lo = Infinity, hi = -Infinity;
-    for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; }
+    let lo = Infinity,
+      hi = -Infinity;
+    for (const x of v) {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
     return [lo, hi - lo === 0 ? 1 : hi - lo];
   }
 }
@@ -146,11 +169,17 @@ export function trainTestSplit(df: DataFrame, opts: SplitOptions = {}): [DataFra
   const n = df.length;
   const ts = opts.testSize ?? 0.25;
   const nTest = ts < 1 ? Math.ceil(ts * n) : ts;
-  if (!Number.isInteger(nTest) || nTest <= 0 || nTest >= n) throw new FrameError(`trainTestSplit: testSize ${ts} gives ${nTest} test rows out of ${n}; both parts need at least one row.`);
+  if (!Number.isInteger(nTest) || nTest <= 0 || nTest >= n)
+    throw new FrameError(`trainTestSplit: testSize ${ts} gives ${nTest} test rows out of ${n}; both parts need at least one row.`);
   const g = new Generator(opts.seed ?? 0);
   const shuffle = (a: Int32Array) => {
     if (opts.shuffle === false) return a;
-    for (let i = a.length - 1; i > 0; i--) { const j = g.int(0, i + 1); const t = a[i]!; a[i] = a[j]!; a[j] = t; }
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = g.int(0, i + 1);
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
     return a;
   };
   if (opts.stratify === undefined) {
@@ -166,8 +195,17 @@ export function trainTestSplit(df: DataFrame, opts: SplitOptions = {}): [DataFra
   const exact = rows.map((r) => (r.length * nTest) / n);
   const take0 = exact.map(Math.floor);
   let left = nTest - take0.reduce((s, x) => s + x, 0);
-  exact.map((x, k) => [x - Math.floor(x), k] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).forEach(([, k]) => { if (left > 0) { take0[k]!++; left--; } });
-  const test: number[] = [], train: number[] = [];
+  exact
+    .map((x, k) => [x - Math.floor(x), k] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .forEach(([, k]) => {
+      if (left > 0) {
+        take0[k]!++;
+        left--;
+      }
+    });
+  const test: number[] = [],
+    train: number[] = [];
   rows.forEach((r, k) => {
     const p = shuffle(Int32Array.from(r));
     test.push(...p.slice(0, take0[k]));

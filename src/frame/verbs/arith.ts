@@ -3,7 +3,26 @@
 // (align.ts), so row i of one operand meets row i of the other here.
 // Missing values propagate through arithmetic and compare false (ne: true), as numpy's NaN.
 
-import { type Column, type Scalar, boolCol, colLength, compareStrings, floatCol, intCol, isStringLike, numericView, parseDate, quote, encodeStrings, cell, type StrColumn, naMask, concatColumns, columnFromValues, take } from "../column.js";
+import {
+  type Column,
+  type Scalar,
+  boolCol,
+  colLength,
+  compareStrings,
+  floatCol,
+  intCol,
+  isStringLike,
+  numericView,
+  parseDate,
+  quote,
+  encodeStrings,
+  cell,
+  type StrColumn,
+  naMask,
+  concatColumns,
+  columnFromValues,
+  take,
+} from "../column.js";
 import { FrameError } from "../errors.js";
 import { fillColumn } from "./missing.js";
 
@@ -11,14 +30,35 @@ export type ArithOp = "add" | "sub" | "mul" | "div" | "mod" | "pow" | "floordiv"
 export type CompareOp = "eq" | "ne" | "gt" | "ge" | "lt" | "le";
 export type LogicOp = "and" | "or" | "xor";
 
-export interface Operand { col: Column; name: string | null }
+export interface Operand {
+  col: Column;
+  name: string | null;
+}
 export type Other = Operand | number | string | boolean | Date | null;
 
-const symbol: Record<ArithOp | CompareOp, string> = { add: "+", sub: "-", mul: "*", div: "/", mod: "%", pow: "**", floordiv: "//", eq: "==", ne: "!=", gt: ">", ge: ">=", lt: "<", le: "<=" };
+const symbol: Record<ArithOp | CompareOp, string> = {
+  add: "+",
+  sub: "-",
+  mul: "*",
+  div: "/",
+  mod: "%",
+  pow: "**",
+  floordiv: "//",
+  eq: "==",
+  ne: "!=",
+  gt: ">",
+  ge: ">=",
+  lt: "<",
+  le: "<=",
+};
 
 function lengthCheck(op: string, a: Operand, b: Operand): void {
-  const na = colLength(a.col), nb = colLength(b.col);
-  if (na !== nb) throw new FrameError(`${op}: ${quote(a.name)} has ${na} rows but ${quote(b.name)} has ${nb}; values combined row by row need the same length. Combine Series (they align by label), or pass as many values as rows.`);
+  const na = colLength(a.col),
+    nb = colLength(b.col);
+  if (na !== nb)
+    throw new FrameError(
+      `${op}: ${quote(a.name)} has ${na} rows but ${quote(b.name)} has ${nb}; values combined row by row need the same length. Combine Series (they align by label), or pass as many values as rows.`,
+    );
 }
 
 /** Options of Series and DataFrame arithmetic: `fillValue`, as pandas' fill_value= of Series.add / DataFrame.add. */
@@ -32,7 +72,8 @@ export interface ArithOptions {
 
 /** pandas' fill_value between two aligned operands: a value missing on one side only becomes `fill`. */
 export function fillOneSided(op: string, a: Operand, b: Operand, fill: Scalar): [Operand, Operand] {
-  const ma = naMask(a.col), mb = naMask(b.col);
+  const ma = naMask(a.col),
+    mb = naMask(b.col);
   return [fillWhereOtherPresent(op, a, ma, mb, fill), fillWhereOtherPresent(op, b, mb, ma, fill)];
 }
 
@@ -41,7 +82,10 @@ function fillWhereOtherPresent(op: string, x: Operand, own: Uint8Array, other: U
   const rows = new Int32Array(n);
   let filled = false;
   for (let i = 0; i < n; i++) {
-    if (own[i] && !other[i]) { rows[i] = n; filled = true; } else rows[i] = i;
+    if (own[i] && !other[i]) {
+      rows[i] = n;
+      filled = true;
+    } else rows[i] = i;
   }
   if (!filled) return x;
   // row n is the fill value appended to the column, so the dtype follows concat's rules
@@ -51,9 +95,12 @@ function fillWhereOtherPresent(op: string, x: Operand, own: Uint8Array, other: U
 }
 
 function fillCell(op: string, x: Operand, fill: Scalar): Column {
-  const text = isStringLike(x.col), fillText = typeof fill === "string";
-  if (text !== fillText || fill === null || (x.col.dtype === "datetime") !== (fill instanceof Date)) {
-    throw new FrameError(`${op}: fillValue ${JSON.stringify(fill)} cannot stand in for a missing value of ${quote(x.name)} (${x.col.dtype}). Pass a ${text ? "string" : x.col.dtype === "datetime" ? "Date" : "number"}.`);
+  const text = isStringLike(x.col),
+    fillText = typeof fill === "string";
+  if (text !== fillText || fill === null || (x.col.dtype === "datetime") !== fill instanceof Date) {
+    throw new FrameError(
+      `${op}: fillValue ${JSON.stringify(fill)} cannot stand in for a missing value of ${quote(x.name)} (${x.col.dtype}). Pass a ${text ? "string" : x.col.dtype === "datetime" ? "Date" : "number"}.`,
+    );
   }
   return columnFromValues(op, x.name, [fill]);
 }
@@ -67,11 +114,14 @@ const isOperand = (o: Other): o is Operand => o !== null && typeof o === "object
 
 export function arith(op: ArithOp, a: Operand, b: Other, reverse = false): Column {
   if (isOperand(b)) lengthCheck(op, a, b);
-  const aStr = isStringLike(a.col), bStr = isOperand(b) ? isStringLike(b.col) : typeof b === "string";
+  const aStr = isStringLike(a.col),
+    bStr = isOperand(b) ? isStringLike(b.col) : typeof b === "string";
   if (aStr || bStr) {
     if (op === "add" && aStr && bStr) return concatStrings(a, b as Operand | string, reverse);
     const other = isOperand(b) ? `column ${quote(b.name)} (${b.col.dtype})` : JSON.stringify(b);
-    throw new FrameError(`${op}: cannot compute ${quote(a.name)} (${a.col.dtype}) ${symbol[op]} ${other}: arithmetic needs numeric columns${op === "add" ? " (or two string columns to concatenate)" : ""}. Convert with astype({ ${a.name ?? "col"}: "float64" }) or str accessors first.`);
+    throw new FrameError(
+      `${op}: cannot compute ${quote(a.name)} (${a.col.dtype}) ${symbol[op]} ${other}: arithmetic needs numeric columns${op === "add" ? " (or two string columns to concatenate)" : ""}. Convert with astype({ ${a.name ?? "col"}: "float64" }) or str accessors first.`,
+    );
   }
   if (a.col.dtype === "datetime" || (isOperand(b) && b.col.dtype === "datetime") || b instanceof Date) return dateArith(op, a, b, reverse);
   if (typeof b === "boolean") b = b ? 1 : 0;
@@ -89,13 +139,19 @@ export function arith(op: ArithOp, a: Operand, b: Other, reverse = false): Colum
   }
   const intIn = (c: Column) => c.dtype === "int64" || c.dtype === "bool";
   const bothInt = intIn(a.col) && (isOperand(b) ? intIn(b.col) : Number.isInteger(s));
-  if (bothInt && (op === "add" || op === "sub" || op === "mul" || op === "mod" || op === "floordiv" || (op === "pow" && (isOperand(b) || s >= 0)))) {
+  if (
+    bothInt &&
+    (op === "add" || op === "sub" || op === "mul" || op === "mod" || op === "floordiv" || (op === "pow" && (isOperand(b) || s >= 0)))
+  ) {
     // int op int stays int64 unless a division by zero made inf/NaN (pandas gives float then)
     let valid: Uint8Array | null = null;
     let allFinite = true;
     for (let i = 0; i < n; i++) {
-      if (x[i] !== x[i] || (y && y[i] !== y[i])) { valid ??= new Uint8Array(n).fill(1); valid[i] = 0; out[i] = 0; }
-      else if (!Number.isFinite(out[i])) allFinite = false;
+      if (x[i] !== x[i] || (y && y[i] !== y[i])) {
+        valid ??= new Uint8Array(n).fill(1);
+        valid[i] = 0;
+        out[i] = 0;
+      } else if (!Number.isFinite(out[i])) allFinite = false;
     }
     if (allFinite) return intCol(out, valid);
     if (valid) for (let i = 0; i < n; i++) if (!valid[i]) out[i] = NaN;
@@ -110,26 +166,50 @@ export function arith(op: ArithOp, a: Operand, b: Other, reverse = false): Colum
 function fastArith(op: ArithOp, x: Float64Array, y: Float64Array | null, s: number, out: Float64Array): boolean {
   const n = out.length;
   switch (op) {
-    case "add": if (y) for (let i = 0; i < n; i++) out[i] = x[i]! + y[i]!; else for (let i = 0; i < n; i++) out[i] = x[i]! + s; return true;
-    case "sub": if (y) for (let i = 0; i < n; i++) out[i] = x[i]! - y[i]!; else for (let i = 0; i < n; i++) out[i] = x[i]! - s; return true;
-    case "mul": if (y) for (let i = 0; i < n; i++) out[i] = x[i]! * y[i]!; else for (let i = 0; i < n; i++) out[i] = x[i]! * s; return true;
-    case "div": if (y) for (let i = 0; i < n; i++) out[i] = x[i]! / y[i]!; else for (let i = 0; i < n; i++) out[i] = x[i]! / s; return true;
-    default: return false;
+    case "add":
+      if (y) for (let i = 0; i < n; i++) out[i] = x[i]! + y[i]!;
+      else for (let i = 0; i < n; i++) out[i] = x[i]! + s;
+      return true;
+    case "sub":
+      if (y) for (let i = 0; i < n; i++) out[i] = x[i]! - y[i]!;
+      else for (let i = 0; i < n; i++) out[i] = x[i]! - s;
+      return true;
+    case "mul":
+      if (y) for (let i = 0; i < n; i++) out[i] = x[i]! * y[i]!;
+      else for (let i = 0; i < n; i++) out[i] = x[i]! * s;
+      return true;
+    case "div":
+      if (y) for (let i = 0; i < n; i++) out[i] = x[i]! / y[i]!;
+      else for (let i = 0; i < n; i++) out[i] = x[i]! / s;
+      return true;
+    default:
+      return false;
   }
 }
 
 function kernel(op: ArithOp): (p: number, q: number) => number {
   switch (op) {
-    case "add": return (p, q) => p + q;
-    case "sub": return (p, q) => p - q;
-    case "mul": return (p, q) => p * q;
-    case "div": return (p, q) => p / q;
+    case "add":
+      return (p, q) => p + q;
+    case "sub":
+      return (p, q) => p - q;
+    case "mul":
+      return (p, q) => p * q;
+    case "div":
+      return (p, q) => p / q;
     // IEEE pow, as numpy: 1 ** NaN and (+-1) ** +-inf are 1 (JS's ** gives NaN)
-    case "pow": return (p, q) => (p === 1 || (p === -1 && (q === Infinity || q === -Infinity)) ? 1 : p ** q);
+    case "pow":
+      return (p, q) => (p === 1 || (p === -1 && (q === Infinity || q === -Infinity)) ? 1 : p ** q);
     // Python's modulo and floor division: the result takes the divisor's sign
-    case "mod": return (p, q) => { const r = p % q; return r !== 0 && (r < 0) !== (q < 0) ? r + q : r; };
-    case "floordiv": return (p, q) => Math.floor(p / q);
-    default: return op satisfies never;
+    case "mod":
+      return (p, q) => {
+        const r = p % q;
+        return r !== 0 && r < 0 !== q < 0 ? r + q : r;
+      };
+    case "floordiv":
+      return (p, q) => Math.floor(p / q);
+    default:
+      return op satisfies never;
   }
 }
 
@@ -161,7 +241,9 @@ function dateArith(op: ArithOp, a: Operand, b: Other, reverse: boolean): Column 
     for (let i = 0; i < x.length; i++) out[i] = op === "add" ? x[i] + (y ? y[i] : s) : x[i] - (y ? y[i] : s);
     return { dtype: "datetime", values: out };
   }
-  throw new FrameError(`${op}: cannot compute ${quote(a.name)} (${a.col.dtype}) ${symbol[op]} a ${bDate ? "datetime" : "number"}. Datetimes support datetime - datetime (milliseconds) and datetime +/- milliseconds.`);
+  throw new FrameError(
+    `${op}: cannot compute ${quote(a.name)} (${a.col.dtype}) ${symbol[op]} a ${bDate ? "datetime" : "number"}. Datetimes support datetime - datetime (milliseconds) and datetime +/- milliseconds.`,
+  );
 }
 
 /** Comparisons give a bool column; a missing cell compares false (true for ne). */
@@ -177,13 +259,19 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
     if (!isOperand(b)) {
       // one comparison per dictionary entry, then a table lookup per row
       const table = new Uint8Array(c.dict.length);
-      c.dict.forEach((s, k) => { table[k] = b === null ? 0 : test(compareStrings(s, b), 0) ? 1 : 0; });
-      for (let i = 0; i < n; i++) { const k = c.codes[i]; out[i] = k < 0 ? (op === "ne" ? 1 : 0) : table[k]; }
+      c.dict.forEach((s, k) => {
+        table[k] = b === null ? 0 : test(compareStrings(s, b), 0) ? 1 : 0;
+      });
+      for (let i = 0; i < n; i++) {
+        const k = c.codes[i];
+        out[i] = k < 0 ? (op === "ne" ? 1 : 0) : table[k];
+      }
       return boolCol(out);
     }
     const d = b.col as StrColumn;
     for (let i = 0; i < n; i++) {
-      const p = c.codes[i], q = d.codes[i];
+      const p = c.codes[i],
+        q = d.codes[i];
       out[i] = p < 0 || q < 0 ? (op === "ne" ? 1 : 0) : test(compareStrings(c.dict[p]!, d.dict[q]!), 0) ? 1 : 0;
     }
     return boolCol(out);
@@ -194,7 +282,10 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
     if (typeof b === "string") {
       if (a.col.dtype !== "datetime") throw mismatch(op, a, JSON.stringify(b));
       s = parseDate(b);
-      if (Number.isNaN(s)) throw new FrameError(`${op}: ${JSON.stringify(b)} is not a date, so it cannot be compared with datetime column ${quote(a.name)}. Use "YYYY-MM-DD" or a Date.`);
+      if (Number.isNaN(s))
+        throw new FrameError(
+          `${op}: ${JSON.stringify(b)} is not a date, so it cannot be compared with datetime column ${quote(a.name)}. Use "YYYY-MM-DD" or a Date.`,
+        );
     } else s = b instanceof Date ? b.getTime() : b === null ? NaN : Number(b);
   }
   const x = numericView(op, a.col, a.name);
@@ -202,16 +293,27 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
   if (!y && s === s && op !== "ne") {
     // a column against a constant: NaN compares false by itself, one loop per op (see fastArith)
     switch (op) {
-      case "gt": for (let i = 0; i < n; i++) out[i] = x[i]! > s ? 1 : 0; break;
-      case "ge": for (let i = 0; i < n; i++) out[i] = x[i]! >= s ? 1 : 0; break;
-      case "lt": for (let i = 0; i < n; i++) out[i] = x[i]! < s ? 1 : 0; break;
-      case "le": for (let i = 0; i < n; i++) out[i] = x[i]! <= s ? 1 : 0; break;
-      case "eq": for (let i = 0; i < n; i++) out[i] = x[i] === s ? 1 : 0; break;
+      case "gt":
+        for (let i = 0; i < n; i++) out[i] = x[i]! > s ? 1 : 0;
+        break;
+      case "ge":
+        for (let i = 0; i < n; i++) out[i] = x[i]! >= s ? 1 : 0;
+        break;
+      case "lt":
+        for (let i = 0; i < n; i++) out[i] = x[i]! < s ? 1 : 0;
+        break;
+      case "le":
+        for (let i = 0; i < n; i++) out[i] = x[i]! <= s ? 1 : 0;
+        break;
+      case "eq":
+        for (let i = 0; i < n; i++) out[i] = x[i] === s ? 1 : 0;
+        break;
     }
     return boolCol(out);
   }
   for (let i = 0; i < n; i++) {
-    const p = x[i], q = y ? y[i] : s;
+    const p = x[i],
+      q = y ? y[i] : s;
     out[i] = p !== p || q !== q ? (op === "ne" ? 1 : 0) : test(p, q) ? 1 : 0;
   }
   return boolCol(out);
@@ -219,23 +321,35 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
 
 function comparer(op: CompareOp): (p: number, q: number) => boolean {
   switch (op) {
-    case "eq": return (p, q) => p === q;
-    case "ne": return (p, q) => p !== q;
-    case "gt": return (p, q) => p > q;
-    case "ge": return (p, q) => p >= q;
-    case "lt": return (p, q) => p < q;
-    case "le": return (p, q) => p <= q;
-    default: return op satisfies never;
+    case "eq":
+      return (p, q) => p === q;
+    case "ne":
+      return (p, q) => p !== q;
+    case "gt":
+      return (p, q) => p > q;
+    case "ge":
+      return (p, q) => p >= q;
+    case "lt":
+      return (p, q) => p < q;
+    case "le":
+      return (p, q) => p <= q;
+    default:
+      return op satisfies never;
   }
 }
 
 function mismatch(op: CompareOp, a: Operand, other: string): FrameError {
-  return new FrameError(`${op}: cannot compare ${quote(a.name)} (${a.col.dtype}) ${symbol[op]} ${other}: the types differ. Compare strings with strings and numbers with numbers, or convert with astype first.`);
+  return new FrameError(
+    `${op}: cannot compare ${quote(a.name)} (${a.col.dtype}) ${symbol[op]} ${other}: the types differ. Compare strings with strings and numbers with numbers, or convert with astype first.`,
+  );
 }
 
 /** The bool values of a column for masks; missing counts as false. */
 export function boolValues(op: string, o: Operand): Uint8Array {
-  if (o.col.dtype !== "bool") throw new FrameError(`${op}: ${quote(o.name)} is ${o.col.dtype}, but a mask must be bool. Build it with a comparison such as col("qty").gt(50).`);
+  if (o.col.dtype !== "bool")
+    throw new FrameError(
+      `${op}: ${quote(o.name)} is ${o.col.dtype}, but a mask must be bool. Build it with a comparison such as col("qty").gt(50).`,
+    );
   if (!o.col.valid) return o.col.values;
   const out = new Uint8Array(o.col.values.length);
   for (let i = 0; i < out.length; i++) out[i] = o.col.valid[i] ? o.col.values[i] : 0;
@@ -271,7 +385,10 @@ export function isin(a: Operand, values: readonly Scalar[]): Column {
   if (isStringLike(a.col)) {
     const want = new Set(values.filter((v): v is string => typeof v === "string"));
     const table = Uint8Array.from(a.col.dict, (s) => (want.has(s) ? 1 : 0));
-    for (let i = 0; i < n; i++) { const k = a.col.codes[i]; out[i] = k < 0 ? 0 : table[k]; }
+    for (let i = 0; i < n; i++) {
+      const k = a.col.codes[i];
+      out[i] = k < 0 ? 0 : table[k];
+    }
     return boolCol(out);
   }
   const want = new Set(values.map((v) => (v instanceof Date ? v.getTime() : typeof v === "boolean" ? Number(v) : v)));

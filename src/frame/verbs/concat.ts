@@ -36,7 +36,11 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   const cols = names.map((k) => {
     const parts = frames.map((f) => (f.has(k) ? f.data[f.colIndex("concat", k)]! : null));
     const like = parts.find((p): p is Column => p !== null)!;
-    return concatColumns("concat", k, parts.map((p, i) => p ?? missingColumn(like, frames[i]!.length)));
+    return concatColumns(
+      "concat",
+      k,
+      parts.map((p, i) => p ?? missingColumn(like, frames[i]!.length)),
+    );
   });
   const n = frames.reduce((s, f) => s + f.length, 0);
   const index = opts.ignoreIndex ? rangeIndex(n) : stackIndex(frames.map((f) => f.index));
@@ -45,7 +49,14 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
 
 function stackIndex(ixs: Index[]): Index {
   let next = 0;
-  if (ixs.every((ix) => { const ok = ix.kind === "range" && ix.start === next; next += indexLength(ix); return ok; })) return rangeIndex(next);
+  if (
+    ixs.every((ix) => {
+      const ok = ix.kind === "range" && ix.start === next;
+      next += indexLength(ix);
+      return ok;
+    })
+  )
+    return rangeIndex(next);
   return labelIndex(concatColumns("concat", "index", ixs.map(indexColumn)), ixs[0]!.name);
 }
 
@@ -53,7 +64,12 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   const names = frames.flatMap((f) => f.names);
   const first = frames[0]!;
   const same = frames.every((f) => f.length === first.length && sameLabels(f.index, first.index));
-  if (same) return frameClass().fromColumns(names, frames.flatMap((f) => f.data), first.index);
+  if (same)
+    return frameClass().fromColumns(
+      names,
+      frames.flatMap((f) => f.data),
+      first.index,
+    );
   // align on labels: the union (outer) or intersection (inner) in order of appearance
   const keys: (string | number | boolean | null)[] = [];
   const pos = new Map<unknown, number>();
@@ -61,7 +77,10 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   labelCols.forEach((lc) => {
     for (let i = 0; i < colLength(lc); i++) {
       const k = labelKey(cell(lc, i));
-      if (!pos.has(k)) { pos.set(k, keys.length); keys.push(k); }
+      if (!pos.has(k)) {
+        pos.set(k, keys.length);
+        keys.push(k);
+      }
     }
   });
   let wanted = keys.map((_, p) => p);
@@ -75,7 +94,10 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
     const lc = labelCols[fi]!;
     for (let i = 0; i < colLength(lc); i++) {
       const k = labelKey(cell(lc, i));
-      if (where.has(k)) throw new FrameError(`concat: the index of input ${fi} repeats the label ${JSON.stringify(k)}; side-by-side concat needs unique labels. Use resetIndex or merge.`);
+      if (where.has(k))
+        throw new FrameError(
+          `concat: the index of input ${fi} repeats the label ${JSON.stringify(k)}; side-by-side concat needs unique labels. Use resetIndex or merge.`,
+        );
       where.set(k, i);
     }
     const idx = Int32Array.from(wanted, (p) => where.get(keys[p]) ?? -1);
@@ -97,7 +119,8 @@ function sameLabels(a: Index, b: Index): boolean {
   if (a.kind === "range" && b.kind === "range") return a.start === b.start && a.n === b.n;
   const n = indexLength(a);
   if (n !== indexLength(b)) return false;
-  const ca = indexColumn(a), cb = indexColumn(b);
+  const ca = indexColumn(a),
+    cb = indexColumn(b);
   for (let i = 0; i < n; i++) if (labelKey(cell(ca, i)) !== labelKey(cell(cb, i))) return false;
   return true;
 }

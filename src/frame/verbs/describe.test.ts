@@ -7,11 +7,18 @@ import { dataset, frameEqual, seriesEqual, pandasCase, cellEqual, throwsFrame, t
 
 const F = (n: string) => pandasCase<EncFrame>("look", n);
 const S = (n: string) => pandasCase<EncSeries>("look", n);
-const iris = dataset("iris"), mt = dataset("mtcars"), aq = dataset("airquality"), wb = dataset("warpbreaks");
+const iris = dataset("iris"),
+  mt = dataset("mtcars"),
+  aq = dataset("airquality"),
+  wb = dataset("warpbreaks");
 
 describe("looking at a frame matches pandas", () => {
   it("shape", () => assert.deepEqual(iris.shape, pandasCase("look", "shape_iris")));
-  it("dtypes", () => assert.deepEqual(mt.dtypes.toArray().map((d) => (d === "string" ? "object" : d)), pandasCase("look", "dtypes_mtcars")));
+  it("dtypes", () =>
+    assert.deepEqual(
+      mt.dtypes.toArray().map((d) => (d === "string" ? "object" : d)),
+      pandasCase("look", "dtypes_mtcars"),
+    ));
   it("head", () => frameEqual(iris.head(3), F("head_iris_3")));
   it("tail", () => frameEqual(mt.tail(4), F("tail_mtcars_4")));
   it("head with a negative count", () => frameEqual(mt.head(-29), F("head_negative")));
@@ -22,13 +29,15 @@ describe("looking at a frame matches pandas", () => {
     const e = F("describe_warpbreaks_object");
     frameEqual(wb.describe({ include: "object" }), { ...e, data: e.data.map((c) => c.map((v) => String(v))) }, { dtypes: false });
   });
-  it("describe with percentiles", () => frameEqual(mt.select("mpg", "hp").describe({ percentiles: [0.1, 0.9] }), F("describe_percentiles")));
+  it("describe with percentiles", () =>
+    frameEqual(mt.select("mpg", "hp").describe({ percentiles: [0.1, 0.9] }), F("describe_percentiles")));
   it("Series.describe", () => seriesEqual(mt.col("mpg").describe(), S("series_describe_mpg")));
   it("valueCounts of text", () => seriesEqual(wb.col("tension").valueCounts(), S("value_counts_tension")));
   it("valueCounts of ints", () => seriesEqual(mt.col("cyl").valueCounts(), S("value_counts_cyl")));
   it("valueCounts normalize", () => seriesEqual(mt.col("cyl").valueCounts({ normalize: true }), S("value_counts_cyl_normalize")));
   it("valueCounts ascending", () => seriesEqual(mt.col("cyl").valueCounts({ ascending: true }), S("value_counts_cyl_ascending")));
-  it("valueCounts unsorted keeps first appearance", () => seriesEqual(aq.col("Month").valueCounts({ sort: false }), S("value_counts_ozone_dropna_false")));
+  it("valueCounts unsorted keeps first appearance", () =>
+    seriesEqual(aq.col("Month").valueCounts({ sort: false }), S("value_counts_ozone_dropna_false")));
   it("unique", () => assert.deepEqual(mt.col("gear").unique(), pandasCase("look", "unique_gear")));
   it("unique keeps one NaN", () => {
     const exp = pandasCase<unknown[]>("look", "unique_ozone_head");
@@ -44,7 +53,10 @@ describe("looking at a frame matches pandas", () => {
     const s = aq.col("Ozone");
     for (const [k, v] of Object.entries(exp)) cellEqual((s as unknown as Record<string, () => number>)[k]!.call(s), v, k, 1e-12);
   });
-  it("quantile (linear)", () => pandasCase<number[]>("look", "quantile_ozone").forEach((v, i) => cellEqual(aq.col("Ozone").quantile([0, 0.1, 0.25, 0.5, 0.9, 1][i]!), v, `q${i}`)));
+  it("quantile (linear)", () =>
+    pandasCase<number[]>("look", "quantile_ozone").forEach((v, i) =>
+      cellEqual(aq.col("Ozone").quantile([0, 0.1, 0.25, 0.5, 0.9, 1][i]!), v, `q${i}`),
+    ));
   it("idxmax / idxmin", () => {
     assert.equal(mt.col("mpg").idxmax(), pandasCase("look", "idxmax_mpg"));
     assert.equal(aq.col("Ozone").idxmin(), pandasCase("look", "idxmin_ozone"));
@@ -52,7 +64,9 @@ describe("looking at a frame matches pandas", () => {
 });
 
 describe("looking: errors", () => {
-  it("an unknown column suggests the closest name", () => throwsFrame(() => mt.col("mgp"), /no column named "mgp"/, /Did you mean "mpg"\?/));
+  it("an unknown column suggests the closest name", () =>
+    throwsFrame(() => mt.col("mgp"), /no column named "mgp"/, /Did you mean "mpg"\?/));
   it("mean of a text column", () => throwsFrame(() => iris.col("Species").mean(), /cannot take mean of column "Species", which is string/));
-  it("describe of a frame without such columns", () => throwsFrame(() => iris.select("Species").describe({ include: "number" }), /no numeric columns/));
+  it("describe of a frame without such columns", () =>
+    throwsFrame(() => iris.select("Species").describe({ include: "number" }), /no numeric columns/));
 });

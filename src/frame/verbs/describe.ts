@@ -1,11 +1,21 @@
 // Summaries: describe (numeric and text), info (pandas' text, with our memory estimate), corr.
 
-import { type Column, type FrameDType, cell, colLength, countNA, floatCol, isStringLike, numericView, encodeStrings, intCol } from "../column.js";
+import {
+  type Column,
+  type FrameDType,
+  cell,
+  colLength,
+  countNA,
+  floatCol,
+  isStringLike,
+  numericView,
+  encodeStrings,
+  intCol,
+} from "../column.js";
 import { quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, indexLabel, indexLength, labelIndex, indexLevels } from "../labels.js";
 import type { DataFrame } from "../table.js";
-import type { Series } from "../series.js";
 import { frameClass, seriesClass } from "../frames.js";
 
 export interface DescribeOptions {
@@ -27,9 +37,18 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
   const include = opts.include ?? (numeric.length ? "number" : "object");
   const numStats = ["count", "mean", "std", "min", ...qs.map(pct), "max"];
   const txtStats = ["count", "unique", "top", "freq"];
-  const names = include === "number" ? numeric : include === "object" ? text : df.names.filter((k) => numeric.includes(k) || text.includes(k));
-  if (names.length === 0) throw new FrameError(`describe: the frame has no ${include === "object" ? "text" : "numeric"} columns to describe. Try include: "all".`);
-  const rows = include === "number" ? numStats : include === "object" ? txtStats : [...txtStats.slice(0, 1), ...txtStats.slice(1), ...numStats.slice(1)];
+  const names =
+    include === "number" ? numeric : include === "object" ? text : df.names.filter((k) => numeric.includes(k) || text.includes(k));
+  if (names.length === 0)
+    throw new FrameError(
+      `describe: the frame has no ${include === "object" ? "text" : "numeric"} columns to describe. Try include: "all".`,
+    );
+  const rows =
+    include === "number"
+      ? numStats
+      : include === "object"
+        ? txtStats
+        : [...txtStats.slice(0, 1), ...txtStats.slice(1), ...numStats.slice(1)];
   const cols = names.map((k) => {
     const c = df.data[df.colIndex("describe", k)]!;
     const s = seriesClass().fromColumn(c, k);
@@ -38,15 +57,27 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
       const v = numericView("describe", c, k);
       const [lo, ...rest] = quantiles(v, [0, ...qs, 1]);
       Object.assign(stats, { count: s.count(), mean: s.mean(), std: s.std(), min: lo!, max: rest[rest.length - 1]! });
-      qs.forEach((q, p) => { stats[pct(q)] = rest[p]!; });
+      qs.forEach((q, p) => {
+        stats[pct(q)] = rest[p]!;
+      });
     } else {
       const vc = s.valueCounts();
-      Object.assign(stats, { count: s.count(), unique: s.nunique(), top: vc.length ? String(labelText(vc.index, 0)) : null, freq: vc.length ? (vc.iat(0) as number) : null });
+      Object.assign(stats, {
+        count: s.count(),
+        unique: s.nunique(),
+        top: vc.length ? String(labelText(vc.index, 0)) : null,
+        freq: vc.length ? (vc.iat(0) as number) : null,
+      });
     }
     const vals = rows.map((r) => (r in stats ? stats[r]! : null));
     if (include === "number") return floatCol(Float64Array.from(vals as number[]));
-    if (vals.every((v) => v === null || typeof v === "number")) return floatCol(Float64Array.from(vals, (v) => (v === null ? NaN : (v as number))));
-    return encodeStrings(vals.map((v) => (v === null || (typeof v === "number" && Number.isNaN(v)) ? null : typeof v === "number" ? String(Number.isInteger(v) ? v : v) : v)));
+    if (vals.every((v) => v === null || typeof v === "number"))
+      return floatCol(Float64Array.from(vals, (v) => (v === null ? NaN : (v as number))));
+    return encodeStrings(
+      vals.map((v) =>
+        v === null || (typeof v === "number" && Number.isNaN(v)) ? null : typeof v === "number" ? String(Number.isInteger(v) ? v : v) : v,
+      ),
+    );
   });
   return frameClass().fromColumns(names, cols, labelIndex(encodeStrings(rows)));
 }
@@ -59,11 +90,16 @@ function labelText(ix: Index, i: number): string {
 /** The name pandas prints for a column's dtype. */
 export function pandasDtype(c: Column): string {
   switch (c.dtype) {
-    case "string": return "object";
-    case "datetime": return "datetime64[ns]";
-    case "int64": return c.valid ? "Int64" : "int64";
-    case "bool": return c.valid ? "boolean" : "bool";
-    default: return c.dtype;
+    case "string":
+      return "object";
+    case "datetime":
+      return "datetime64[ns]";
+    case "int64":
+      return c.valid ? "Int64" : "int64";
+    case "bool":
+      return c.valid ? "boolean" : "bool";
+    default:
+      return c.dtype;
   }
 }
 
@@ -87,8 +123,14 @@ export function info(df: DataFrame): string {
   const ix = df.index;
   const lines = ["<class 'tensorloom.frame.DataFrame'>"];
   if (ix.kind === "range") lines.push(`RangeIndex: ${n} entries, ${ix.start} to ${ix.start + n - 1}`);
-  else lines.push(`${ix.kind === "multi" ? "MultiIndex" : "Index"}: ${n} entries, ${n ? String(indexLabel(ix, 0)) : ""} to ${n ? String(indexLabel(ix, n - 1)) : ""}`);
-  if (df.names.length === 0) { lines.push("Empty DataFrame"); return lines.join("\n"); }
+  else
+    lines.push(
+      `${ix.kind === "multi" ? "MultiIndex" : "Index"}: ${n} entries, ${n ? String(indexLabel(ix, 0)) : ""} to ${n ? String(indexLabel(ix, n - 1)) : ""}`,
+    );
+  if (df.names.length === 0) {
+    lines.push("Empty DataFrame");
+    return lines.join("\n");
+  }
   lines.push(`Data columns (total ${df.names.length} columns):`);
   const dtypes = df.data.map(pandasDtype);
   const counts = df.data.map((c) => `${colLength(c) - countNA(c)} non-null`);
@@ -103,31 +145,57 @@ export function info(df: DataFrame): string {
   df.names.forEach((_, j) => lines.push(row(body.map((col) => col[j]!))));
   const tally = new Map<string, number>();
   dtypes.forEach((d) => tally.set(d, (tally.get(d) ?? 0) + 1));
-  lines.push(`dtypes: ${[...tally.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([d, c]) => `${d}(${c})`).join(", ")}`);
-  const bytes = df.data.reduce((s, c) => s + columnBytes(c), ix.kind === "range" ? 128 : indexLevels(ix).reduce((b, c) => b + columnBytes(c), 0));
+  lines.push(
+    `dtypes: ${[...tally.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .map(([d, c]) => `${d}(${c})`)
+      .join(", ")}`,
+  );
+  const bytes = df.data.reduce(
+    (s, c) => s + columnBytes(c),
+    ix.kind === "range" ? 128 : indexLevels(ix).reduce((b, c) => b + columnBytes(c), 0),
+  );
   lines.push(`memory usage: ${sizeFmt(bytes, df.data.some((c) => c.dtype === "string") ? "+" : "")}`);
   return lines.join("\n");
 }
 
 /** Pearson correlations between numeric columns over the rows where both are present. */
 export function corr(df: DataFrame): DataFrame {
-  const names = df.names.filter((_, j) => { const d: FrameDType = df.data[j]!.dtype; return d === "float64" || d === "int64" || d === "bool"; });
+  const names = df.names.filter((_, j) => {
+    const d: FrameDType = df.data[j]!.dtype;
+    return d === "float64" || d === "int64" || d === "bool";
+  });
   const v = names.map((k) => df.numbers("corr", k));
   const cols = v.map((x) => floatCol(Float64Array.from(v, (y) => pearson(y, x))));
-  void cell; void intCol; void indexLength;
+  void cell;
+  void intCol;
+  void indexLength;
   return frameClass().fromColumns(names, cols, labelIndex(encodeStrings(names)));
 }
 
 /** Pearson correlation over the rows where both are present (NaN under two such rows), as pandas' corr. */
 export function pearson(x: Float64Array, y: Float64Array): number {
-  let n = 0, sx = 0, sy = 0;
-  for (let i = 0; i < x.length; i++) if (x[i] === x[i] && y[i] === y[i]) { n++; sx += x[i]; sy += y[i]; }
-  const mx = sx / n, my = sy / n;
-  let sxy = 0, sxx = 0, syy = 0;
+  let n = 0,
+    sx = 0,
+    sy = 0;
+  for (let i = 0; i < x.length; i++)
+    if (x[i] === x[i] && y[i] === y[i]) {
+      n++;
+      sx += x[i];
+      sy += y[i];
+    }
+  const mx = sx / n,
+    my = sy / n;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < x.length; i++) {
     if (x[i] !== x[i] || y[i] !== y[i]) continue;
-    const dx = x[i] - mx, dy = y[i] - my;
-    sxy += dx * dy; sxx += dx * dx; syy += dy * dy;
+    const dx = x[i] - mx,
+      dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
   }
   return n < 2 ? NaN : sxy / Math.sqrt(sxx * syy);
 }

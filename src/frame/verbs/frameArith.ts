@@ -22,7 +22,9 @@ export type FrameOperand = number | boolean | null | Series | DataFrame;
  * frame's index), and `fillValue` (pandas' fill_value) with a frame or a number: a cell missing
  * on one side only (a label on one side only included) becomes fillValue before the operation.
  */
-export interface FrameArithOptions extends ArithOptions { axis?: 0 | 1 | "index" | "columns" }
+export interface FrameArithOptions extends ArithOptions {
+  axis?: 0 | 1 | "index" | "columns";
+}
 
 const missing = (n: number): Column => floatCol(new Float64Array(n).fill(NaN));
 
@@ -38,20 +40,29 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
   const at = (name: string) => df.names.indexOf(name);
   const axis = opts.axis ?? "columns";
   const fill = opts.fillValue ?? null;
-  if (axis !== 0 && axis !== 1 && axis !== "index" && axis !== "columns") throw new FrameError(`${op}: axis must be "columns" (1) or "index" (0), got ${JSON.stringify(axis)}.`);
-  if (fill !== null && other instanceof seriesClass()) throw new FrameError(`${op}: fillValue works with a frame or a number, not with a Series (pandas: "fill_value ${String(fill)} not supported"). Fill the missing values first (fillna), then combine.`);
+  if (axis !== 0 && axis !== 1 && axis !== "index" && axis !== "columns")
+    throw new FrameError(`${op}: axis must be "columns" (1) or "index" (0), got ${JSON.stringify(axis)}.`);
+  if (fill !== null && other instanceof seriesClass())
+    throw new FrameError(
+      `${op}: fillValue works with a frame or a number, not with a Series (pandas: "fill_value ${String(fill)} not supported"). Fill the missing values first (fillna), then combine.`,
+    );
   if ((axis === 0 || axis === "index") && other instanceof seriesClass()) {
     // one value per row label: the Series aligns with the frame's index, as pandas' axis=0
     const al = alignIndexes(op, df.index, other.index);
     const b: Operand = { col: takeRows(other.col, al.right), name: other.name };
-    return frameClass().fromColumns(df.names, df.data.map((c, j) => arith(op, { col: takeRows(c, al.left), name: df.names[j]! }, b, reverse)), al.index);
+    return frameClass().fromColumns(
+      df.names,
+      df.data.map((c, j) => arith(op, { col: takeRows(c, al.left), name: df.names[j]! }, b, reverse)),
+      al.index,
+    );
   }
   if (other instanceof frameClass()) {
     const al = alignIndexes(op, df.index, other.index);
     const rows = indexLength(al.index);
     const names = unionLabels(df.names, other.names);
     const data = names.map((k) => {
-      const i = at(k), j = other.names.indexOf(k);
+      const i = at(k),
+        j = other.names.indexOf(k);
       if ((i < 0 || j < 0) && fill === null) return missing(rows);
       let a: Operand = { col: i < 0 ? missing(rows) : takeRows(df.data[i]!, al.left), name: k };
       let b: Operand = { col: j < 0 ? missing(rows) : takeRows(other.data[j]!, al.right), name: k };
@@ -67,7 +78,10 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
     const byName = new Map<string, Scalar>();
     labels.forEach((l, i) => {
       const key = String(l);
-      if (byName.has(key)) throw new FrameError(`${op}: the Series' index repeats the label ${quote(key)}; its labels are matched with column names, so they must be unique.`);
+      if (byName.has(key))
+        throw new FrameError(
+          `${op}: the Series' index repeats the label ${quote(key)}; its labels are matched with column names, so they must be unique.`,
+        );
       byName.set(key, cell(other.col, i));
     });
     const names = unionLabels(df.names, labels.map(String));
@@ -75,14 +89,26 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       const i = at(k);
       if (i < 0 || !byName.has(k)) return missing(n);
       const v = byName.get(k)!;
-      if (v instanceof Date || typeof v === "string") throw new FrameError(`${op}: the Series value for column ${quote(k)} is ${JSON.stringify(v)}; frame arithmetic with a Series needs numbers.`);
+      if (v instanceof Date || typeof v === "string")
+        throw new FrameError(
+          `${op}: the Series value for column ${quote(k)} is ${JSON.stringify(v)}; frame arithmetic with a Series needs numbers.`,
+        );
       const out = arith(op, { col: df.data[i]!, name: k }, v, reverse);
       // a float64 Series' 2.0 is a float, as in pandas (a plain JS number cannot say so)
       return out.dtype === "int64" && other.dtype === "float64" ? castColumn(op, out, "float64", k) : out;
     });
     return frameClass().fromColumns(names, data, df.index);
   }
-  if (other !== null && typeof other !== "number" && typeof other !== "boolean") throw new FrameError(`${op}: cannot combine a DataFrame with ${typeof other}; use a number, a Series indexed by column names, or a DataFrame.`);
+  if (other !== null && typeof other !== "number" && typeof other !== "boolean")
+    throw new FrameError(
+      `${op}: cannot combine a DataFrame with ${typeof other}; use a number, a Series indexed by column names, or a DataFrame.`,
+    );
   // pandas fills the frame's missing cells first when the other side is a number
-  return frameClass().fromColumns(df.names, df.data.map((c, j) => arith(op, fill === null ? { col: c, name: df.names[j]! } : fillScalarSide(op, { col: c, name: df.names[j]! }, fill), other, reverse)), df.index);
+  return frameClass().fromColumns(
+    df.names,
+    df.data.map((c, j) =>
+      arith(op, fill === null ? { col: c, name: df.names[j]! } : fillScalarSide(op, { col: c, name: df.names[j]! }, fill), other, reverse),
+    ),
+    df.index,
+  );
 }

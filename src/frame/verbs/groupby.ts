@@ -16,7 +16,10 @@ import { SeriesGroupBy } from "./seriesGroupby.js";
 import { frameClass, seriesClass } from "../frames.js";
 
 /** pd.NamedAgg: an output column computed from one input column. */
-export interface NamedAgg { column: string; aggfunc: AggSpec }
+export interface NamedAgg {
+  column: string;
+  aggfunc: AggSpec;
+}
 /** What agg accepts per output: one aggregate for every column, a list, per column, or named. */
 export type AggInput = AggSpec | AggSpec[] | Record<string, AggSpec | AggSpec[] | NamedAgg>;
 
@@ -26,7 +29,11 @@ export type AggInput = AggSpec | AggSpec[] | Record<string, AggSpec | AggSpec[] 
  * leading columns and flat "col_agg" names; true: pandas' default, keys as the row index (a
  * MultiIndex for several keys) and (column, function) column levels for several functions).
  */
-export interface GroupByOptions { sort?: boolean; dropna?: boolean; asIndex?: boolean }
+export interface GroupByOptions {
+  sort?: boolean;
+  dropna?: boolean;
+  asIndex?: boolean;
+}
 
 const NUMERIC_ONLY = new Set(["sum", "mean", "std", "var", "median", "prod"]);
 
@@ -35,7 +42,12 @@ export class GroupBy {
   private cache: { groups: Groups; keys: Column[] } | null = null;
   private readonly valueNames: string[];
 
-  constructor(/** The frame being grouped. */ readonly df: DataFrame, /** The key column names, as pandas' groupby keys. */ readonly keys: string[], private readonly opts: GroupByOptions = {}, values?: string[]) {
+  constructor(
+    /** The frame being grouped. */ readonly df: DataFrame,
+    /** The key column names, as pandas' groupby keys. */ readonly keys: string[],
+    private readonly opts: GroupByOptions = {},
+    values?: string[],
+  ) {
     if (keys.length === 0) throw new FrameError(`groupby: no key columns given. Pass a column name or a list of them.`);
     keys.forEach((k) => df.colIndex("groupby", k));
     this.valueNames = values ?? df.names.filter((k) => !keys.includes(k));
@@ -51,7 +63,9 @@ export class GroupBy {
     return this.cache;
   }
   /** The number of groups, as pandas' GroupBy.ngroups. */
-  get ngroups(): number { return this.groups.groups.n; }
+  get ngroups(): number {
+    return this.groups.groups.n;
+  }
 
   /** Restrict the value columns, as df.groupby(k)[cols]. */
   select(...cols: string[]): GroupBy {
@@ -73,11 +87,14 @@ export class GroupBy {
     return g;
   }
   /** Alias of col, as df.groupby(k)[name]. */
-  get(name: string): SeriesGroupBy { return this.col(name); }
+  get(name: string): SeriesGroupBy {
+    return this.col(name);
+  }
 
   /** The aggregated columns with the keys: leading columns, or the index (asIndex) with column levels when `tuples` are given. */
   private result(names: string[], cols: Column[], tuples: Scalar[][] | null = null): DataFrame {
-    if (this.opts.asIndex) return frameClass().fromColumns(names, cols, multiIndex(this.groups.keys, this.keys), tuples && columnLevels(tuples, [null, null]));
+    if (this.opts.asIndex)
+      return frameClass().fromColumns(names, cols, multiIndex(this.groups.keys, this.keys), tuples && columnLevels(tuples, [null, null]));
     return frameClass().fromColumns([...this.keys, ...names], [...this.groups.keys, ...cols]);
   }
 
@@ -110,7 +127,10 @@ export class GroupBy {
       }
     } else {
       for (const [out, v] of Object.entries(spec)) {
-        if (typeof v === "object" && !Array.isArray(v)) { run(v.column, v.aggfunc, out); continue; }
+        if (typeof v === "object" && !Array.isArray(v)) {
+          run(v.column, v.aggfunc, out);
+          continue;
+        }
         const list = Array.isArray(v) ? v : [v];
         for (const f of list) run(out, f, Array.isArray(v) ? `${out}_${aggLabel(f, "fn")}` : out);
       }
@@ -120,29 +140,53 @@ export class GroupBy {
   }
 
   /** Sum of each value column per group, as pandas' GroupBy.sum (keys as leading columns). */
-  sum(): DataFrame { return this.agg("sum"); }
+  sum(): DataFrame {
+    return this.agg("sum");
+  }
   /** Mean of each numeric value column per group, as pandas' GroupBy.mean. */
-  mean(): DataFrame { return this.agg("mean"); }
+  mean(): DataFrame {
+    return this.agg("mean");
+  }
   /** Median of each numeric value column per group, as pandas' GroupBy.median. */
-  median(): DataFrame { return this.agg("median"); }
+  median(): DataFrame {
+    return this.agg("median");
+  }
   /** Smallest value of each column per group, as pandas' GroupBy.min. */
-  min(): DataFrame { return this.agg("min"); }
+  min(): DataFrame {
+    return this.agg("min");
+  }
   /** Largest value of each column per group, as pandas' GroupBy.max. */
-  max(): DataFrame { return this.agg("max"); }
+  max(): DataFrame {
+    return this.agg("max");
+  }
   /** Sample standard deviation (ddof 1) per group, as pandas' GroupBy.std. */
-  std(): DataFrame { return this.agg("std"); }
+  std(): DataFrame {
+    return this.agg("std");
+  }
   /** Sample variance (ddof 1) per group, as pandas' GroupBy.var. */
-  var(): DataFrame { return this.agg("var"); }
+  var(): DataFrame {
+    return this.agg("var");
+  }
   /** Product of each numeric value column per group, as pandas' GroupBy.prod. */
-  prod(): DataFrame { return this.agg("prod"); }
+  prod(): DataFrame {
+    return this.agg("prod");
+  }
   /** The first present value of each column per group, as pandas' GroupBy.first. */
-  first(): DataFrame { return this.agg("first"); }
+  first(): DataFrame {
+    return this.agg("first");
+  }
   /** The last present value of each column per group, as pandas' GroupBy.last. */
-  last(): DataFrame { return this.agg("last"); }
+  last(): DataFrame {
+    return this.agg("last");
+  }
   /** Distinct present values of each column per group, as pandas' GroupBy.nunique. */
-  nunique(): DataFrame { return this.agg("nunique"); }
+  nunique(): DataFrame {
+    return this.agg("nunique");
+  }
   /** Non-missing values per column and group. */
-  count(): DataFrame { return this.agg("count"); }
+  count(): DataFrame {
+    return this.agg("count");
+  }
   /** Rows per group, in a column named "size". */
   size(): DataFrame {
     const c = this.df.data[this.df.colIndex("size", this.keys[0]!)]!;
@@ -176,7 +220,9 @@ export class GroupBy {
     const out = new Array<Scalar>(colLength(c)).fill(null);
     rows.forEach((idx) => {
       const r = fn(seriesClass().fromColumn(take(c, idx, true), name));
-      idx.forEach((i, p) => { out[i] = r instanceof seriesClass() ? r.iat(p) : r; });
+      idx.forEach((i, p) => {
+        out[i] = r instanceof seriesClass() ? r.iat(p) : r;
+      });
     });
     return columnFromValues("transform", name, out);
   }
@@ -188,7 +234,9 @@ export class GroupBy {
     for (const g of groups.ids) if (g >= 0) counts[g]++;
     const lists = Array.from(counts, (c) => new Int32Array(c));
     const fill = new Int32Array(groups.n);
-    groups.ids.forEach((g, i) => { if (g >= 0) lists[g]![fill[g]++] = i; });
+    groups.ids.forEach((g, i) => {
+      if (g >= 0) lists[g]![fill[g]++] = i;
+    });
     return lists;
   }
 
@@ -217,10 +265,17 @@ export class GroupBy {
     if (results.every((r) => r instanceof frameClass())) return concat(results as DataFrame[]);
     if (results.every((r) => r instanceof seriesClass())) {
       const labels = (results[0] as Series).indexValues().map(String);
-      const cols = labels.map((_, p) => columnFromValues("apply", labels[p]!, results.map((r) => (r as Series).iat(p))));
+      const cols = labels.map((_, p) =>
+        columnFromValues(
+          "apply",
+          labels[p]!,
+          results.map((r) => (r as Series).iat(p)),
+        ),
+      );
       return this.result(labels, cols);
     }
-    if (results.some((r) => r instanceof frameClass() || r instanceof seriesClass())) throw new FrameError(`groupby.apply: the function returned frames for some groups and values for others; return one kind.`);
+    if (results.some((r) => r instanceof frameClass() || r instanceof seriesClass()))
+      throw new FrameError(`groupby.apply: the function returned frames for some groups and values for others; return one kind.`);
     return this.result(["value"], [columnFromValues("apply", "value", results)]);
   }
 

@@ -13,5 +13,6 @@ describe("merge row order matches pandas 1.5", () => {
   for (const how of ["inner", "left", "right", "outer"] as const) {
     it(how, () => frameEqual(l.merge(r, { on: "k", how }), pandasCase<EncFrame>("rank", `merge_order_${how}`)));
   }
-  it("outer, sort: true", () => frameEqual(l.merge(r, { on: "k", how: "outer", sort: true }), pandasCase<EncFrame>("rank", "merge_order_outer_sort")));
+  it("outer, sort: true", () =>
+    frameEqual(l.merge(r, { on: "k", how: "outer", sort: true }), pandasCase<EncFrame>("rank", "merge_order_outer_sort")));
 });

@@ -11,7 +11,10 @@ const aq = dataset("airquality");
 
 describe("missing data matches pandas", () => {
   it("isna().sum() per column", () => {
-    const sums = new Series(aq.columns.map((k) => aq.col(k).isna().sum()), { index: aq.columns, dtype: "int64" });
+    const sums = new Series(
+      aq.columns.map((k) => aq.col(k).isna().sum()),
+      { index: aq.columns, dtype: "int64" },
+    );
     seriesEqual(sums, S("isna_sum"));
   });
   it("notna", () => frameEqual(aq.notna().head(6), F("notna_head")));
@@ -31,7 +34,8 @@ describe("missing data matches pandas", () => {
 });
 
 describe("missing data: errors", () => {
-  it("a fill value of the wrong type names the column", () => throwsFrame(() => aq.fillna({ Ozone: "none" }), /cannot fill column "Ozone" \(float64\) with "none"/));
+  it("a fill value of the wrong type names the column", () =>
+    throwsFrame(() => aq.fillna({ Ozone: "none" }), /cannot fill column "Ozone" \(float64\) with "none"/));
   it("an unknown column in fillna / dropna", () => {
     throwsFrame(() => aq.fillna({ ozone: 0 }), /fillna: no column named "ozone"/, /Did you mean "Ozone"/);
     throwsFrame(() => aq.dropna({ subset: ["solar"] }), /dropna: no column named "solar"/);

@@ -1,20 +1,41 @@
 // Missing data on one column: fill with a value, fill forward/backward, interpolate linearly.
 // DataFrame.fillna/ffill/bfill/dropna/interpolate apply these per column (see table.ts).
 
-import { type Column, type Scalar, boolCol, colLength, floatCol, intCol, isStringLike, naMask, numericView, parseDate, quote, strCol, take } from "../column.js";
+import {
+  type Column,
+  type Scalar,
+  boolCol,
+  colLength,
+  floatCol,
+  intCol,
+  isStringLike,
+  naMask,
+  numericView,
+  parseDate,
+  quote,
+  strCol,
+  take,
+} from "../column.js";
 import { FrameError } from "../errors.js";
 
 /** Missing cells of `c` replaced by `value`, which must suit the column's dtype. */
 export function fillColumn(op: string, c: Column, name: string | null, value: Scalar): Column {
   if (value === null) return c;
   const bad = (): never => {
-    throw new FrameError(`${op}: cannot fill column ${quote(name)} (${c.dtype}) with ${JSON.stringify(value)}: the value's type does not match. Pass a ${c.dtype === "string" || c.dtype === "category" ? "string" : c.dtype === "bool" ? "boolean" : c.dtype === "datetime" ? "Date" : "number"}, or fill per column with an object.`);
+    throw new FrameError(
+      `${op}: cannot fill column ${quote(name)} (${c.dtype}) with ${JSON.stringify(value)}: the value's type does not match. Pass a ${c.dtype === "string" || c.dtype === "category" ? "string" : c.dtype === "bool" ? "boolean" : c.dtype === "datetime" ? "Date" : "number"}, or fill per column with an object.`,
+    );
   };
   switch (c.dtype) {
     case "float64": {
       if (typeof value !== "number") bad();
-      const out = new Float64Array(c.values.length), v = c.values, f = value as number;
-      for (let i = 0; i < out.length; i++) { const x = v[i]!; out[i] = x !== x ? f : x; }
+      const out = new Float64Array(c.values.length),
+        v = c.values,
+        f = value as number;
+      for (let i = 0; i < out.length; i++) {
+        const x = v[i]!;
+        out[i] = x !== x ? f : x;
+      }
       return floatCol(out);
     }
     case "datetime": {
@@ -36,18 +57,27 @@ export function fillColumn(op: string, c: Column, name: string | null, value: Sc
       for (let i = 0; i < out.length; i++) if (!c.valid[i]) out[i] = value ? 1 : 0;
       return boolCol(out);
     }
-    case "string": case "category": {
+    case "string":
+    case "category": {
       if (typeof value !== "string") bad();
       let k = c.dict.indexOf(value as string);
       let dict = c.dict;
       if (k < 0) {
-        if (c.dtype === "category") throw new FrameError(`${op}: ${JSON.stringify(value)} is not a category of column ${quote(name)} (${c.dict.join(", ")}). Add it to the categories first, or fill with one of them.`);
+        if (c.dtype === "category")
+          throw new FrameError(
+            `${op}: ${JSON.stringify(value)} is not a category of column ${quote(name)} (${c.dict.join(", ")}). Add it to the categories first, or fill with one of them.`,
+          );
         dict = [...c.dict, value as string];
         k = dict.length - 1;
       }
-      return strCol(c.codes.map((x) => (x < 0 ? k : x)), dict, c.dtype);
+      return strCol(
+        c.codes.map((x) => (x < 0 ? k : x)),
+        dict,
+        c.dtype,
+      );
     }
-    default: return c satisfies never;
+    default:
+      return c satisfies never;
   }
 }
 
@@ -56,10 +86,16 @@ export function fillDirection(c: Column, method: "ffill" | "bfill", limit = Infi
   const na = naMask(c);
   const n = na.length;
   const idx = new Int32Array(n);
-  let src = -1, run = 0;
+  let src = -1,
+    run = 0;
   for (let s = 0; s < n; s++) {
     const i = method === "ffill" ? s : n - 1 - s;
-    if (!na[i]) { src = i; run = 0; idx[i] = i; continue; }
+    if (!na[i]) {
+      src = i;
+      run = 0;
+      idx[i] = i;
+      continue;
+    }
     run++;
     idx[i] = src >= 0 && run <= limit ? src : -1;
   }

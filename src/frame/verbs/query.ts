@@ -7,7 +7,7 @@
 //   sum  := prod (("+" | "-") prod)*;  prod := unary (("*" | "/" | "%") unary)*
 //   unary := "-" unary | atom;  atom := number | 'text' | "text" | name | `any name` | true | false | ( expr )
 
-import { type Scalar } from "../column.js";
+import type { Scalar } from "../column.js";
 import { FrameError } from "../errors.js";
 import type { Series } from "../series.js";
 import type { DataFrame } from "../table.js";
@@ -19,10 +19,15 @@ type Val = Series | Scalar | Scalar[];
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
-  const fail = (msg: string): never => { throw new FrameError(`query: ${msg} at position ${i} of ${JSON.stringify(src)}.`); };
+  const fail = (msg: string): never => {
+    throw new FrameError(`query: ${msg} at position ${i} of ${JSON.stringify(src)}.`);
+  };
   while (i < src.length) {
     const c = src[i]!;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const at = i;
     if (/[0-9.]/.test(c)) {
       const m = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(src.slice(i));
@@ -58,7 +63,9 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
   const peek = () => toks[p]!;
   const isWord = (w: string) => peek().kind === "name" && peek().text === w;
   const isOp = (o: string) => peek().kind === "op" && peek().text === o;
-  const fail = (msg: string): never => { throw new FrameError(`query: ${msg} at position ${peek().at} of ${JSON.stringify(src)}.`); };
+  const fail = (msg: string): never => {
+    throw new FrameError(`query: ${msg} at position ${peek().at} of ${JSON.stringify(src)}.`);
+  };
   const series = (v: Val, what: string): Series => {
     if (v instanceof seriesClass()) return v;
     return fail(`${what} needs a column on one side, got the constant ${JSON.stringify(v)}`);
@@ -71,8 +78,17 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
 
   const atom = (): Val => {
     const t = peek();
-    if (t.kind === "num" || t.kind === "str") { p++; return t.value as Scalar; }
-    if (isOp("(")) { p++; const v = or(); if (!isOp(")")) fail("a missing )"); p++; return v; }
+    if (t.kind === "num" || t.kind === "str") {
+      p++;
+      return t.value as Scalar;
+    }
+    if (isOp("(")) {
+      p++;
+      const v = or();
+      if (!isOp(")")) fail("a missing )");
+      p++;
+      return v;
+    }
     if (t.kind === "name") {
       p++;
       if (t.text === "true" || t.text === "True") return true;
@@ -82,29 +98,68 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
     return fail(t.kind === "end" ? "the expression ends too early" : `unexpected ${JSON.stringify(t.text)}`);
   };
   const unary = (): Val => {
-    if (isOp("-")) { p++; const v = unary(); return v instanceof seriesClass() ? v.neg() : -(v as number); }
+    if (isOp("-")) {
+      p++;
+      const v = unary();
+      return v instanceof seriesClass() ? v.neg() : -(v as number);
+    }
     return atom();
   };
   const prod = (): Val => {
     let v = unary();
     while (isOp("*") || isOp("/") || isOp("%")) {
-      const op = peek().text; p++;
+      const op = peek().text;
+      p++;
       const r = unary();
-      v = op === "*" ? num(v, r, (s, o) => s.mul(o), (x, y) => x * y) : op === "/" ? num(v, r, (s, o) => s.div(o), (x, y) => x / y) : num(v, r, (s, o) => s.mod(o), (x, y) => x % y);
+      v =
+        op === "*"
+          ? num(
+              v,
+              r,
+              (s, o) => s.mul(o),
+              (x, y) => x * y,
+            )
+          : op === "/"
+            ? num(
+                v,
+                r,
+                (s, o) => s.div(o),
+                (x, y) => x / y,
+              )
+            : num(
+                v,
+                r,
+                (s, o) => s.mod(o),
+                (x, y) => x % y,
+              );
     }
     return v;
   };
   const sum = (): Val => {
     let v = prod();
     while (isOp("+") || isOp("-")) {
-      const op = peek().text; p++;
+      const op = peek().text;
+      p++;
       const r = prod();
-      v = op === "+" ? num(v, r, (s, o) => s.add(o as Series), (x, y) => x + y) : num(v, r, (s, o) => s.sub(o as Series), (x, y) => x - y);
+      v =
+        op === "+"
+          ? num(
+              v,
+              r,
+              (s, o) => s.add(o as Series),
+              (x, y) => x + y,
+            )
+          : num(
+              v,
+              r,
+              (s, o) => s.sub(o as Series),
+              (x, y) => x - y,
+            );
     }
     return v;
   };
   const list = (): Scalar[] => {
-    if (!isOp("[") && !isOp("(")) fail("\"in\" needs a list such as [1, 2]");
+    if (!isOp("[") && !isOp("(")) fail('"in" needs a list such as [1, 2]');
     const close = peek().text === "[" ? "]" : ")";
     p++;
     const out: Scalar[] = [];
@@ -112,7 +167,8 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
       const v = unary();
       if (v instanceof seriesClass() || Array.isArray(v)) fail("a list holds constants only");
       out.push(v as Scalar);
-      if (isOp(",")) p++; else if (!isOp(close)) fail(`a missing ${close}`);
+      if (isOp(",")) p++;
+      else if (!isOp(close)) fail(`a missing ${close}`);
     }
     p++;
     return out;
@@ -125,10 +181,18 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
       const m = series(a, "in").isin(list());
       return negate ? m.not() : m;
     }
-    const ops: Record<string, "eq" | "ne" | "lt" | "le" | "gt" | "ge"> = { "==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge" };
+    const ops: Record<string, "eq" | "ne" | "lt" | "le" | "gt" | "ge"> = {
+      "==": "eq",
+      "!=": "ne",
+      "<": "lt",
+      "<=": "le",
+      ">": "gt",
+      ">=": "ge",
+    };
     const flip: Record<string, "eq" | "ne" | "lt" | "le" | "gt" | "ge"> = { eq: "eq", ne: "ne", lt: "gt", le: "ge", gt: "lt", ge: "le" };
     if (peek().kind === "op" && peek().text in ops) {
-      const op = ops[peek().text]!; p++;
+      const op = ops[peek().text]!;
+      p++;
       const b = sum();
       if (a instanceof seriesClass()) return a[op](b as Series | Scalar);
       return series(b, `${op}`)[flip[op]!](a as Scalar);
@@ -136,21 +200,33 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
     return a;
   };
   const not = (): Val => {
-    if (isWord("not") || isOp("~")) { p++; return series(not(), "not").not(); }
+    if (isWord("not") || isOp("~")) {
+      p++;
+      return series(not(), "not").not();
+    }
     return cmp();
   };
   const and = (): Val => {
     let v = not();
-    while (isWord("and") || isOp("&")) { p++; v = series(v, "and").and(series(not(), "and")); }
+    while (isWord("and") || isOp("&")) {
+      p++;
+      v = series(v, "and").and(series(not(), "and"));
+    }
     return v;
   };
   const or = (): Val => {
     let v = and();
-    while (isWord("or") || isOp("|")) { p++; v = series(v, "or").or(series(and(), "or")); }
+    while (isWord("or") || isOp("|")) {
+      p++;
+      v = series(v, "or").or(series(and(), "or"));
+    }
     return v;
   };
   const result = or();
   if (peek().kind !== "end") fail(`unexpected ${JSON.stringify(peek().text)}`);
-  if (!(result instanceof seriesClass()) || result.dtype !== "bool") throw new FrameError(`query: ${JSON.stringify(src)} is not a condition (it gives ${result instanceof seriesClass() ? `a ${result.dtype} column` : "a constant"}). Compare something, e.g. "qty > 50".`);
+  if (!(result instanceof seriesClass()) || result.dtype !== "bool")
+    throw new FrameError(
+      `query: ${JSON.stringify(src)} is not a condition (it gives ${result instanceof seriesClass() ? `a ${result.dtype} column` : "a constant"}). Compare something, e.g. "qty > 50".`,
+    );
   return result;
 }

@@ -30,8 +30,10 @@ const METHODS: readonly string[] = ["average", "min", "max", "dense", "first"];
 export function rankColumn(op: string, c: Column, name: string | null, opts: RankOptions = {}): Column {
   const method = opts.method ?? "average";
   const naOption = opts.naOption ?? "keep";
-  if (!METHODS.includes(method)) throw new FrameError(`${op}: unknown method ${JSON.stringify(method)}. Use "average", "min", "max", "dense" or "first".`);
-  if (!["keep", "top", "bottom"].includes(naOption)) throw new FrameError(`${op}: unknown naOption ${JSON.stringify(naOption)}. Use "keep", "top" or "bottom".`);
+  if (!METHODS.includes(method))
+    throw new FrameError(`${op}: unknown method ${JSON.stringify(method)}. Use "average", "min", "max", "dense" or "first".`);
+  if (!["keep", "top", "bottom"].includes(naOption))
+    throw new FrameError(`${op}: unknown naOption ${JSON.stringify(naOption)}. Use "keep", "top" or "bottom".`);
   const asc = opts.ascending ?? true;
   const na = naMask(c);
   const n = na.length;
@@ -45,13 +47,14 @@ export function rankColumn(op: string, c: Column, name: string | null, opts: Ran
   // ranks of the present values; missing ones sit at the end of `order`
   const offset = naOption === "top" ? k : 0;
   let dense = 0;
-  for (let a = 0; a < m;) {
+  for (let a = 0; a < m; ) {
     let b = a + 1;
     const v = key[order[a]!]!;
     while (b < m && key[order[b]!] === v) b++;
     dense++;
     for (let p = a; p < b; p++) {
-      const r = method === "average" ? (a + 1 + b) / 2 : method === "min" ? a + 1 : method === "max" ? b : method === "dense" ? dense : p + 1;
+      const r =
+        method === "average" ? (a + 1 + b) / 2 : method === "min" ? a + 1 : method === "max" ? b : method === "dense" ? dense : p + 1;
       out[order[p]!] = method === "dense" ? r + (naOption === "top" && k > 0 ? 1 : 0) : r + offset;
     }
     a = b;
@@ -66,7 +69,16 @@ export function rankColumn(op: string, c: Column, name: string | null, opts: Ran
       denseMax = dense + 1;
       for (let p = m; p < n; p++) {
         const q = p - m;
-        out[order[p]!] = method === "average" ? base + (k + 1) / 2 : method === "min" ? base + 1 : method === "max" ? base + k : method === "dense" ? denseRank : base + q + 1;
+        out[order[p]!] =
+          method === "average"
+            ? base + (k + 1) / 2
+            : method === "min"
+              ? base + 1
+              : method === "max"
+                ? base + k
+                : method === "dense"
+                  ? denseRank
+                  : base + q + 1;
       }
     }
   }

@@ -4,7 +4,19 @@
 // count counts every column, as pandas' count. The per-value work is aggregates.ts's, so
 // df.sum() and df.col(k).sum() agree: axis 1 is the same aggregate over row groups.
 
-import { type Column, type FrameDType, boolCol, cell, colLength, floatCol, intCol, isNumericDType, naMask, numericView, columnFromValues } from "../column.js";
+import {
+  type Column,
+  type FrameDType,
+  boolCol,
+  cell,
+  colLength,
+  floatCol,
+  intCol,
+  isNumericDType,
+  naMask,
+  numericView,
+  columnFromValues,
+} from "../column.js";
 import { aggregate, numericResult, oneGroup, quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { labelIndex, indexLabel } from "../labels.js";
@@ -24,7 +36,9 @@ export interface ReduceOptions {
 }
 
 /** Options of DataFrame.quantile: `axis` as the reductions (quantiles skip missing values, as pandas). */
-export interface QuantileOptions { axis?: 0 | 1 | "index" | "columns" }
+export interface QuantileOptions {
+  axis?: 0 | 1 | "index" | "columns";
+}
 
 function axisOf(op: string, axis: ReduceOptions["axis"]): 0 | 1 {
   if (axis === undefined || axis === 0 || axis === "index") return 0;
@@ -34,8 +48,14 @@ function axisOf(op: string, axis: ReduceOptions["axis"]): 0 | 1 {
 
 /** The columns a reduction uses: numeric ones (count: all). */
 function columnsFor(df: DataFrame, spec: FrameReduction | "quantile"): { names: string[]; cols: Column[] } {
-  const names: string[] = [], cols: Column[] = [];
-  df.data.forEach((c, j) => { if (spec === "count" || isNumericDType(c.dtype)) { names.push(df.names[j]!); cols.push(c); } });
+  const names: string[] = [],
+    cols: Column[] = [];
+  df.data.forEach((c, j) => {
+    if (spec === "count" || isNumericDType(c.dtype)) {
+      names.push(df.names[j]!);
+      cols.push(c);
+    }
+  });
   return { names, cols };
 }
 
@@ -48,7 +68,8 @@ function resultDType(spec: FrameReduction, cols: readonly Column[]): FrameDType 
   if (cols.length === 0) return "float64"; // pandas: no numeric columns give float64 (0.0 sums)
   const intLike = cols.every((c) => (c.dtype === "int64" || c.dtype === "bool") && !c.valid);
   if (spec === "sum") return intLike ? "int64" : "float64";
-  if (spec === "min" || spec === "max") return cols.length && cols.every((c) => c.dtype === "bool" && !c.valid) ? "bool" : intLike ? "int64" : "float64";
+  if (spec === "min" || spec === "max")
+    return cols.length && cols.every((c) => c.dtype === "bool" && !c.valid) ? "bool" : intLike ? "int64" : "float64";
   return "float64";
 }
 
@@ -62,15 +83,20 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
     const out = new Float64Array(cols.length);
     cols.forEach((c, j) => {
       const n = colLength(c);
-      if (!skipna && spec !== "count" && naMask(c).some((m) => m === 1)) { out[j] = NaN; return; }
+      if (!skipna && spec !== "count" && naMask(c).some((m) => m === 1)) {
+        out[j] = NaN;
+        return;
+      }
       const v = cell(aggregate(spec, spec, c, names[j]!, oneGroup(n)), 0);
       out[j] = v === null ? NaN : Number(v);
     });
     return seriesClass().fromColumn(numericResult(out, dtype), null, labelIndex(columnFromValues(spec, null, names, "string")));
   }
   // axis 1: every value of the used columns in one column, grouped by row
-  const rows = df.length, k = cols.length;
-  const vals = new Float64Array(rows * k), ids = new Int32Array(rows * k);
+  const rows = df.length,
+    k = cols.length;
+  const vals = new Float64Array(rows * k),
+    ids = new Int32Array(rows * k);
   const rowHasNA = new Uint8Array(rows);
   cols.forEach((c, j) => {
     if (spec === "count") {
@@ -86,7 +112,8 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
   let out: Float64Array;
   if (spec === "median") out = rowQuantiles(vals, rows, k, [0.5], true)[0]!;
   else {
-    const long: Column = dtype === "int64" && spec !== "count" ? intCol(vals) : dtype === "bool" ? boolCol(Uint8Array.from(vals)) : floatCol(vals);
+    const long: Column =
+      dtype === "int64" && spec !== "count" ? intCol(vals) : dtype === "bool" ? boolCol(Uint8Array.from(vals)) : floatCol(vals);
     out = Float64Array.from(numericView(spec, aggregate(spec, spec, long, null, { ids, n: rows }), null));
   }
   if (!skipna && spec !== "count") for (let i = 0; i < rows; i++) if (rowHasNA[i]) out[i] = NaN;
@@ -101,15 +128,24 @@ export function quantileFrame(df: DataFrame, q: number | readonly number[], opts
   let byQ: Float64Array[]; // byQ[t][j] = quantile qs[t] of result position j (a column, or a row)
   if (axis === 0) {
     byQ = qs.map(() => new Float64Array(cols.length));
-    cols.forEach((c, j) => quantiles(numericView("quantile", c, names[j]!), qs).forEach((x, t) => { byQ[t]![j] = x; }));
+    cols.forEach((c, j) =>
+      quantiles(numericView("quantile", c, names[j]!), qs).forEach((x, t) => {
+        byQ[t]![j] = x;
+      }),
+    );
   } else {
-    const rows = df.length, k = cols.length;
+    const rows = df.length,
+      k = cols.length;
     const vals = new Float64Array(rows * k);
     cols.forEach((c, j) => vals.set(numericView("quantile", c, names[j]!), j * rows));
     byQ = rowQuantiles(vals, rows, k, qs, false);
   }
   if (typeof q === "number") {
-    return seriesClass().fromColumn(floatCol(byQ[0]!), String(q), axis === 0 ? labelIndex(columnFromValues("quantile", null, names, "string")) : df.index);
+    return seriesClass().fromColumn(
+      floatCol(byQ[0]!),
+      String(q),
+      axis === 0 ? labelIndex(columnFromValues("quantile", null, names, "string")) : df.index,
+    );
   }
   const labels = axis === 0 ? names : Array.from({ length: df.length }, (_, i) => String(indexLabel(df.index, i)));
   const data = labels.map((_, j) => floatCol(Float64Array.from(byQ, (o) => o[j]!)));
@@ -131,13 +167,25 @@ function rowQuantiles(vals: Float64Array, rows: number, k: number, qs: readonly 
       const x = vals[j * rows + i]!;
       if (x !== x) continue;
       let p = n++;
-      while (p > 0 && a[p - 1]! > x) { a[p] = a[p - 1]!; p--; }
+      while (p > 0 && a[p - 1]! > x) {
+        a[p] = a[p - 1]!;
+        p--;
+      }
       a[p] = x;
     }
     for (let t = 0; t < qs.length; t++) {
-      if (n === 0) { outs[t]![i] = NaN; continue; }
-      if (median) { const m = n >> 1; outs[t]![i] = n % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2; continue; }
-      const pos = (n - 1) * qs[t]!, lo = Math.floor(pos), hi = Math.ceil(pos);
+      if (n === 0) {
+        outs[t]![i] = NaN;
+        continue;
+      }
+      if (median) {
+        const m = n >> 1;
+        outs[t]![i] = n % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
+        continue;
+      }
+      const pos = (n - 1) * qs[t]!,
+        lo = Math.floor(pos),
+        hi = Math.ceil(pos);
       outs[t]![i] = a[lo]! + (a[hi]! - a[lo]!) * (pos - lo);
     }
   }
@@ -147,6 +195,8 @@ function rowQuantiles(vals: Float64Array, rows: number, k: number, qs: readonly 
 /** q as a list, each in [0, 1]. */
 export function checkQuantiles(op: string, q: number | readonly number[]): number[] {
   const qs = typeof q === "number" ? [q] : [...q];
-  for (const x of qs) if (!(typeof x === "number" && x >= 0 && x <= 1)) throw new FrameError(`${op}: q must be in [0, 1], got ${String(x)}. Pass a number or a list of numbers such as [0.25, 0.5, 0.75].`);
+  for (const x of qs)
+    if (!(typeof x === "number" && x >= 0 && x <= 1))
+      throw new FrameError(`${op}: q must be in [0, 1], got ${String(x)}. Pass a number or a list of numbers such as [0.25, 0.5, 0.75].`);
   return qs;
 }

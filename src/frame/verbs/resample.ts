@@ -21,31 +21,60 @@ const rightEdged = (rule: string): boolean => rule === "W" || rule === "M" || ru
 
 function binLabel(rule: string, t: number): number {
   const d = new Date(t);
-  const y = d.getUTCFullYear(), m = d.getUTCMonth();
+  const y = d.getUTCFullYear(),
+    m = d.getUTCMonth();
   switch (rule) {
-    case "H": return Math.floor(t / 3600000) * 3600000;
-    case "D": return Math.floor(t / DAY) * DAY;
-    case "W": { const day = Math.floor(t / DAY) * DAY; const dow = (new Date(day).getUTCDay() + 6) % 7; return day + (6 - dow) * DAY; }
-    case "M": return Date.UTC(y, m + 1, 0);
-    case "MS": return Date.UTC(y, m, 1);
-    case "Q": return Date.UTC(y, Math.floor(m / 3) * 3 + 3, 0);
-    case "Y": case "A": return Date.UTC(y, 12, 0);
-    default: throw new Error(`unknown rule ${rule}`);
+    case "H":
+      return Math.floor(t / 3600000) * 3600000;
+    case "D":
+      return Math.floor(t / DAY) * DAY;
+    case "W": {
+      const day = Math.floor(t / DAY) * DAY;
+      const dow = (new Date(day).getUTCDay() + 6) % 7;
+      return day + (6 - dow) * DAY;
+    }
+    case "M":
+      return Date.UTC(y, m + 1, 0);
+    case "MS":
+      return Date.UTC(y, m, 1);
+    case "Q":
+      return Date.UTC(y, Math.floor(m / 3) * 3 + 3, 0);
+    case "Y":
+    case "A":
+      return Date.UTC(y, 12, 0);
+    default:
+      throw new Error(`unknown rule ${rule}`);
   }
 }
 
 function checkRule(op: string, rule: unknown): asserts rule is string {
-  if (typeof rule === "string") { try { binLabel(rule, 0); return; } catch { /* below */ } }
-  throw new FrameError(`${op}: unknown rule ${JSON.stringify(rule)}. Use ${RULES}; multiples ("2D"), other offsets and anchors ("W-MON") are not supported.`);
+  if (typeof rule === "string") {
+    try {
+      binLabel(rule, 0);
+      return;
+    } catch {
+      /* below */
+    }
+  }
+  throw new FrameError(
+    `${op}: unknown rule ${JSON.stringify(rule)}. Use ${RULES}; multiples ("2D"), other offsets and anchors ("W-MON") are not supported.`,
+  );
 }
 
 function nextLabel(rule: string, t: number): number {
   switch (rule) {
-    case "H": return t + 3600000;
-    case "D": return t + DAY;
-    case "W": return t + 7 * DAY;
-    case "MS": { const d = new Date(t); return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1); }
-    default: return binLabel(rule, t + DAY); // month/quarter/year ends: the end of the next period
+    case "H":
+      return t + 3600000;
+    case "D":
+      return t + DAY;
+    case "W":
+      return t + 7 * DAY;
+    case "MS": {
+      const d = new Date(t);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    }
+    default:
+      return binLabel(rule, t + DAY); // month/quarter/year ends: the end of the next period
   }
 }
 
@@ -53,10 +82,14 @@ function nextLabel(rule: string, t: number): number {
 function timeBins(rule: string, times: Float64Array): { groups: Groups; labels: Float64Array } {
   const n = times.length;
   const labels = new Float64Array(n);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < n; i++) {
     const t = times[i]!;
-    if (t !== t) { labels[i] = NaN; continue; }
+    if (t !== t) {
+      labels[i] = NaN;
+      continue;
+    }
     const b = binLabel(rule, t);
     labels[i] = b;
     if (b < lo) lo = b;
@@ -71,16 +104,27 @@ function timeBins(rule: string, times: Float64Array): { groups: Groups; labels: 
 
 /** A stable order of the rows by time (missing times last), or null when they are in order already. */
 function timeOrder(times: Float64Array): Int32Array | null {
-  let prev = -Infinity, sorted = true;
-  for (let i = 0; i < times.length && sorted; i++) { const t = times[i]!; if (t === t) { if (t < prev) sorted = false; prev = t; } }
+  let prev = -Infinity,
+    sorted = true;
+  for (let i = 0; i < times.length && sorted; i++) {
+    const t = times[i]!;
+    if (t === t) {
+      if (t < prev) sorted = false;
+      prev = t;
+    }
+  }
   if (sorted) return null;
-  const key = (i: number) => { const t = times[i]!; return t === t ? t : Infinity; };
+  const key = (i: number) => {
+    const t = times[i]!;
+    return t === t ? t : Infinity;
+  };
   return Int32Array.from(times.keys()).sort((a, b) => key(a) - key(b) || a - b);
 }
 
 /** An int64/bool result with a missing bin (first/last of an empty bin) as float64 NaN, as pandas. */
 function floatIfMissing(c: Column): Column {
-  if ((c.dtype === "int64" || c.dtype === "bool") && c.valid !== null && c.valid.includes(0)) return floatCol(numericView("resample", c, null));
+  if ((c.dtype === "int64" || c.dtype === "bool") && c.valid !== null && c.valid.includes(0))
+    return floatCol(numericView("resample", c, null));
   return c;
 }
 
@@ -102,7 +146,15 @@ export class Resampler<T = DataFrame> {
   protected readonly cols: readonly Column[];
 
   /** @internal use df.resample or s.resample. */
-  constructor(times: Float64Array, rule: string, indexName: string | null, protected readonly names: readonly (string | null)[], cols: readonly Column[], private readonly wrap: Wrap<T>, private readonly isSeries: boolean) {
+  constructor(
+    times: Float64Array,
+    rule: string,
+    indexName: string | null,
+    protected readonly names: readonly (string | null)[],
+    cols: readonly Column[],
+    private readonly wrap: Wrap<T>,
+    private readonly isSeries: boolean,
+  ) {
     const order = timeOrder(times);
     if (order !== null) {
       times = Float64Array.from(order, (i) => times[i]!);
@@ -119,41 +171,73 @@ export class Resampler<T = DataFrame> {
     const names: (string | null)[] = [];
     const cols: Column[] = [];
     this.cols.forEach((c, j) => {
-      if (!this.isSeries && isStringLike(c) && typeof spec === "string" && !["count", "first", "last", "nunique", "size", "min", "max"].includes(spec)) return;
+      if (
+        !this.isSeries &&
+        isStringLike(c) &&
+        typeof spec === "string" &&
+        !["count", "first", "last", "nunique", "size", "min", "max"].includes(spec)
+      )
+        return;
       names.push(this.names[j]!);
       cols.push(floatIfMissing(aggregate("resample", spec, c, this.names[j]!, this.groups)));
     });
     return this.wrap(names, cols, this.binIndex);
   }
   /** Sum per time bin of every numeric column (0 for an empty bin), as pandas' Resampler.sum. */
-  sum(): T { return this.agg("sum"); }
+  sum(): T {
+    return this.agg("sum");
+  }
   /** Mean per time bin (missing for an empty bin), as pandas' Resampler.mean. */
-  mean(): T { return this.agg("mean"); }
+  mean(): T {
+    return this.agg("mean");
+  }
   /** Smallest value per time bin, as pandas' Resampler.min. */
-  min(): T { return this.agg("min"); }
+  min(): T {
+    return this.agg("min");
+  }
   /** Largest value per time bin, as pandas' Resampler.max. */
-  max(): T { return this.agg("max"); }
+  max(): T {
+    return this.agg("max");
+  }
   /** Median per time bin, as pandas' Resampler.median. */
-  median(): T { return this.agg("median"); }
+  median(): T {
+    return this.agg("median");
+  }
   /** Present values per time bin (0 for an empty bin), as pandas' Resampler.count. */
-  count(): T { return this.agg("count"); }
+  count(): T {
+    return this.agg("count");
+  }
   /** First present value per time bin, as pandas' Resampler.first. */
-  first(): T { return this.agg("first"); }
+  first(): T {
+    return this.agg("first");
+  }
   /** Last present value per time bin, as pandas' Resampler.last. */
-  last(): T { return this.agg("last"); }
+  last(): T {
+    return this.agg("last");
+  }
   /** Sample standard deviation (ddof 1) per time bin, as pandas' Resampler.std. */
-  std(): T { return this.agg("std"); }
+  std(): T {
+    return this.agg("std");
+  }
   /** Sample variance (ddof 1) per time bin, as pandas' Resampler.var. */
-  var(): T { return this.agg("var"); }
+  var(): T {
+    return this.agg("var");
+  }
   /** Distinct present values per time bin, as pandas' Resampler.nunique. */
-  nunique(): T { return this.agg("nunique"); }
+  nunique(): T {
+    return this.agg("nunique");
+  }
   /**
    * Rows per time bin, missing values included (0 for an empty bin), as pandas' Resampler.size:
    * an int64 Series on the bins, named as the Series resampled (unnamed for a frame, as pandas).
    */
   size(): Series {
-    const name = this.isSeries ? this.names[0] ?? null : null;
-    return seriesClass().fromColumn(aggregate("resample", "size", floatCol(new Float64Array(this.groups.ids.length)), name, this.groups), name, this.binIndex);
+    const name = this.isSeries ? (this.names[0] ?? null) : null;
+    return seriesClass().fromColumn(
+      aggregate("resample", "size", floatCol(new Float64Array(this.groups.ids.length)), name, this.groups),
+      name,
+      this.binIndex,
+    );
   }
 }
 
@@ -174,22 +258,36 @@ export class SeriesResampler extends Resampler<Series> {
     const entries: [string, AggSpec][] = Array.isArray(spec)
       ? (spec as readonly AggSpec[]).map((f) => [aggLabel(f, "<lambda>"), f])
       : Object.entries(spec as Readonly<Record<string, AggSpec>>);
-    if (entries.length === 0) throw new FrameError(`resample: agg got an empty ${Array.isArray(spec) ? "list" : "dict"}; give at least one aggregate, e.g. agg(["sum", "mean"]).`);
+    if (entries.length === 0)
+      throw new FrameError(
+        `resample: agg got an empty ${Array.isArray(spec) ? "list" : "dict"}; give at least one aggregate, e.g. agg(["sum", "mean"]).`,
+      );
     for (const [, f] of entries) checkAggName("resample", f);
-    return frameClass().fromColumns(entries.map(([k]) => k), entries.map(([, f]) => floatIfMissing(aggregate("resample", f, this.cols[0]!, this.names[0]!, this.groups))), this.binIndex);
+    return frameClass().fromColumns(
+      entries.map(([k]) => k),
+      entries.map(([, f]) => floatIfMissing(aggregate("resample", f, this.cols[0]!, this.names[0]!, this.groups))),
+      this.binIndex,
+    );
   }
   /** Alias of agg, as pandas' Resampler.aggregate. */
   aggregate(spec: AggSpec): Series;
   aggregate(spec: readonly AggSpec[] | Readonly<Record<string, AggSpec>>): DataFrame;
-  aggregate(spec: AggSpec | readonly AggSpec[] | Readonly<Record<string, AggSpec>>): Series | DataFrame { return this.agg(spec as AggSpec); }
+  aggregate(spec: AggSpec | readonly AggSpec[] | Readonly<Record<string, AggSpec>>): Series | DataFrame {
+    return this.agg(spec as AggSpec);
+  }
   /**
    * Open (first), high (max), low (min) and close (last) present value per bin, as pandas'
    * Resampler.ohlc: a DataFrame with those four columns on the bins (float64 when a bin is empty).
    */
   ohlc(): DataFrame {
     const c = this.cols[0]!;
-    if (isStringLike(c) || c.dtype === "datetime") throw new FrameError(`resample: ohlc needs numbers, but Series ${quote(this.names[0] ?? null)} is ${c.dtype}. Convert it first (astype("float64")) or use first/last/min/max.`);
-    const cols = (["first", "max", "min", "last"] as const).map((f) => floatIfMissing(aggregate("resample", f, c, this.names[0]!, this.groups)));
+    if (isStringLike(c) || c.dtype === "datetime")
+      throw new FrameError(
+        `resample: ohlc needs numbers, but Series ${quote(this.names[0] ?? null)} is ${c.dtype}. Convert it first (astype("float64")) or use first/last/min/max.`,
+      );
+    const cols = (["first", "max", "min", "last"] as const).map((f) =>
+      floatIfMissing(aggregate("resample", f, c, this.names[0]!, this.groups)),
+    );
     return frameClass().fromColumns(["open", "high", "low", "close"], cols, this.binIndex);
   }
 }
@@ -197,14 +295,28 @@ export class SeriesResampler extends Resampler<Series> {
 export function resample(df: DataFrame, rule: string, opts: { on?: string } = {}): Resampler {
   checkRule("resample", rule);
   const c = opts.on !== undefined ? df.data[df.colIndex("resample", opts.on)]! : indexColumn(df.index);
-  if (c.dtype !== "datetime") throw new FrameError(`resample: ${opts.on !== undefined ? `column ${JSON.stringify(opts.on)}` : "the index"} is ${c.dtype}, but resample needs datetimes (rule ${JSON.stringify(rule)}). Parse it first (readCsv parseDates, or astype("datetime")).`);
+  if (c.dtype !== "datetime")
+    throw new FrameError(
+      `resample: ${opts.on !== undefined ? `column ${JSON.stringify(opts.on)}` : "the index"} is ${c.dtype}, but resample needs datetimes (rule ${JSON.stringify(rule)}). Parse it first (readCsv parseDates, or astype("datetime")).`,
+    );
   const names = df.names.filter((k) => k !== opts.on);
   const cols = names.map((k) => df.data[df.colIndex("resample", k)]!);
-  return new Resampler<DataFrame>(c.values, rule, opts.on ?? df.index.name, names, cols, (ns, cs, ix) => frameClass().fromColumns(ns as string[], cs, ix), false);
+  return new Resampler<DataFrame>(
+    c.values,
+    rule,
+    opts.on ?? df.index.name,
+    names,
+    cols,
+    (ns, cs, ix) => frameClass().fromColumns(ns as string[], cs, ix),
+    false,
+  );
 }
 
 /** Options of Series.resample: pandas' closed and label, accepted at each rule's default only. */
-export interface SeriesResampleOptions { closed?: "left" | "right"; label?: "left" | "right" }
+export interface SeriesResampleOptions {
+  closed?: "left" | "right";
+  label?: "left" | "right";
+}
 
 export function resampleSeries(s: Series, rule: string, opts: SeriesResampleOptions = {}): SeriesResampler {
   const op = "Series.resample";
@@ -212,12 +324,26 @@ export function resampleSeries(s: Series, rule: string, opts: SeriesResampleOpti
   const edge = rightEdged(rule) ? "right" : "left";
   for (const k of ["closed", "label"] as const) {
     const v = opts[k];
-    if (v !== undefined && v !== edge) throw new FrameError(`${op}: ${k}=${JSON.stringify(v)} is not supported for rule ${JSON.stringify(rule)}; only pandas' default for that rule (${k}=${JSON.stringify(edge)}) is. Leave ${k} out.`);
+    if (v !== undefined && v !== edge)
+      throw new FrameError(
+        `${op}: ${k}=${JSON.stringify(v)} is not supported for rule ${JSON.stringify(rule)}; only pandas' default for that rule (${k}=${JSON.stringify(edge)}) is. Leave ${k} out.`,
+      );
   }
   const ix = s.index;
   if (ix.kind !== "labels" || ix.col.dtype !== "datetime") {
-    const what = ix.kind === "range" ? "a RangeIndex (positions 0..n-1)" : ix.kind === "multi" ? "a MultiIndex" : `an index of ${ix.col.dtype}`;
-    throw new FrameError(`${op}: got rule ${JSON.stringify(rule)} on Series ${quote(s.name)} with ${what}, but resample needs a datetime index. Give the Series dates as its index (new (seriesClass())(values, { index: dates }), or df.setIndex("date").col(name)), or resample the frame: df.resample(${JSON.stringify(rule)}, { on: "date" }).`);
+    const what =
+      ix.kind === "range" ? "a RangeIndex (positions 0..n-1)" : ix.kind === "multi" ? "a MultiIndex" : `an index of ${ix.col.dtype}`;
+    throw new FrameError(
+      `${op}: got rule ${JSON.stringify(rule)} on Series ${quote(s.name)} with ${what}, but resample needs a datetime index. Give the Series dates as its index (new (seriesClass())(values, { index: dates }), or df.setIndex("date").col(name)), or resample the frame: df.resample(${JSON.stringify(rule)}, { on: "date" }).`,
+    );
   }
-  return new SeriesResampler(ix.col.values, rule, ix.name, [s.name], [s.col], (_, cs, index) => seriesClass().fromColumn(cs[0]!, s.name, index), true);
+  return new SeriesResampler(
+    ix.col.values,
+    rule,
+    ix.name,
+    [s.name],
+    [s.col],
+    (_, cs, index) => seriesClass().fromColumn(cs[0]!, s.name, index),
+    true,
+  );
 }

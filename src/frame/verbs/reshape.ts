@@ -3,7 +3,20 @@
 // spread labels as column names (String(label), or "value_label" for several value columns),
 // unless asIndex asks for pandas' form (keys as the index, labels as column levels).
 
-import { type Column, type Scalar, type StrColumn, cell, castColumn, colLength, concatColumns, encodeStrings, isStringLike, take, floatCol, usedDict } from "../column.js";
+import {
+  type Column,
+  type Scalar,
+  type StrColumn,
+  cell,
+  castColumn,
+  colLength,
+  concatColumns,
+  encodeStrings,
+  isStringLike,
+  take,
+  floatCol,
+  usedDict,
+} from "../column.js";
 import { type AggSpec, aggregate } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
@@ -54,7 +67,17 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   const used = new Set([...index, ...colKeys]);
   // pandas' form sorts the value columns (pivot_table's sort=True)
   const given = opts.values ? asList(opts.values) : null;
-  const values = given ? (opts.asIndex ? [...given].sort() : given) : df.names.filter((k) => !used.has(k) && (!isStringLike(df.data[df.colIndex("pivotTable", k)]!) || typeof aggfunc !== "string" || !["mean", "sum", "std", "var", "median", "prod"].includes(aggfunc)));
+  const values = given
+    ? opts.asIndex
+      ? [...given].sort()
+      : given
+    : df.names.filter(
+        (k) =>
+          !used.has(k) &&
+          (!isStringLike(df.data[df.colIndex("pivotTable", k)]!) ||
+            typeof aggfunc !== "string" ||
+            !["mean", "sum", "std", "var", "median", "prod"].includes(aggfunc)),
+      );
   [...used, ...values].forEach((k) => df.colIndex("pivotTable", k));
   const rowCols = index.map((k) => df.data[df.colIndex("pivotTable", k)]!);
   // rows with a missing index or column key are left out, as pandas does
@@ -63,10 +86,12 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   const present = groupIds(keyCols, true).ids;
   const R = sortedGroups(rowCols, groupIds(rowCols, true), true);
   const C = colCols.length ? sortedGroups(colCols, groupIds(colCols, true), true) : null;
-  const nR = R.groups.n, nC = C ? C.groups.n : 1;
+  const nR = R.groups.n,
+    nC = C ? C.groups.n : 1;
   const cellIds = new Int32Array(df.length);
   for (let i = 0; i < cellIds.length; i++) {
-    const r = R.groups.ids[i], c = C ? C.groups.ids[i] : 0;
+    const r = R.groups.ids[i],
+      c = C ? C.groups.ids[i] : 0;
     cellIds[i] = present[i] < 0 || r < 0 || c < 0 ? -1 : r * nC + c;
   }
   const cells = { ids: cellIds, n: nR * nC };
@@ -75,7 +100,10 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   const marginName = opts.marginsName ?? "All";
   // column levels (asIndex): the value name when values is a list, then one label per column key
   const valueLevel = Array.isArray(opts.values) || (values.length > 1 && C !== null);
-  const tupleOf = (v: string, c: number): Scalar[] => [...(valueLevel || !C ? [v] : []), ...(C ? (c < 0 ? colKeys.map((_, k) => (k === 0 ? marginName : "")) : C.keys.map((k) => cell(k, c))) : [])];
+  const tupleOf = (v: string, c: number): Scalar[] => [
+    ...(valueLevel || !C ? [v] : []),
+    ...(C ? (c < 0 ? colKeys.map((_, k) => (k === 0 ? marginName : "")) : C.keys.map((k) => cell(k, c))) : []),
+  ];
   const outs: { name: string; col: Column; v: string; c: number }[] = [];
   let intAgg = false;
   for (const v of values) {
@@ -90,7 +118,12 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     if (opts.margins && C) {
       // the All column: each row key's rows across every column label
       const rowIds = Int32Array.from(R.groups.ids, (r, i) => (present[i] < 0 ? -1 : r));
-      outs.push({ name: values.length > 1 ? `${v}_${marginName}` : marginName, col: aggregate("pivotTable", aggfunc, vc, v, { ids: rowIds, n: nR }), v, c: -1 });
+      outs.push({
+        name: values.length > 1 ? `${v}_${marginName}` : marginName,
+        col: aggregate("pivotTable", aggfunc, vc, v, { ids: rowIds, n: nR }),
+        v,
+        c: -1,
+      });
     }
   }
   let keyOut: Column[] = R.keys;
@@ -99,14 +132,20 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     // text so that "All" fits beside them (pandas: an object index mixing the keys and "All")
     const textKeys = R.keys.map((k, j) => (isStringLike(k) ? k : castColumn("pivotTable", k, "string", index[j]!)));
     textKeys.forEach((k, j) => {
-      if (usedDict(k as StrColumn).includes(marginName)) throw new FrameError(`pivotTable: the index column ${JSON.stringify(index[j])} holds the label ${JSON.stringify(marginName)}, which is also the margins' name (pandas: Conflicting name "${marginName}" in margins). Pass another marginsName.`);
+      if (usedDict(k as StrColumn).includes(marginName))
+        throw new FrameError(
+          `pivotTable: the index column ${JSON.stringify(index[j])} holds the label ${JSON.stringify(marginName)}, which is also the margins' name (pandas: Conflicting name "${marginName}" in margins). Pass another marginsName.`,
+        );
     });
     keyOut = textKeys.map((k, j) => concatColumns("pivotTable", index[j]!, [k, encodeStrings([j === 0 ? marginName : ""])]));
     const colIds = Int32Array.from(present, (q, i) => (q < 0 ? -1 : C ? C.groups.ids[i] : 0));
     const allIds = Int32Array.from(present, (q) => (q < 0 ? -1 : 0));
     for (const o of outs) {
       const vc = df.data[df.colIndex("pivotTable", o.v)]!;
-      const extra = o.c >= 0 ? take(aggregate("pivotTable", aggfunc, vc, o.v, { ids: colIds, n: nC }), Int32Array.of(o.c)) : aggregate("pivotTable", aggfunc, vc, o.v, { ids: allIds, n: 1 });
+      const extra =
+        o.c >= 0
+          ? take(aggregate("pivotTable", aggfunc, vc, o.v, { ids: colIds, n: nC }), Int32Array.of(o.c))
+          : aggregate("pivotTable", aggfunc, vc, o.v, { ids: allIds, n: 1 });
       o.col = concatColumns("pivotTable", o.name, [o.col, extra]);
     }
   }
@@ -117,11 +156,22 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     const fv = opts.fillValue;
     outCols = outCols.map((c, j) => {
       const filled = fillColumn("pivotTable", c, names[j]!, fv);
-      return intAgg && typeof fv === "number" && Number.isInteger(fv) && filled.dtype === "float64" && filled.values.every((x) => Number.isInteger(x)) ? castColumn("pivotTable", filled, "int64", names[j]!) : filled;
+      return intAgg &&
+        typeof fv === "number" &&
+        Number.isInteger(fv) &&
+        filled.dtype === "float64" &&
+        filled.values.every((x) => Number.isInteger(x))
+        ? castColumn("pivotTable", filled, "int64", names[j]!)
+        : filled;
     });
   }
   if (opts.asIndex) {
-    const levels = C ? columnLevels(outs.map((o) => tupleOf(o.v, o.c)), [...(valueLevel ? [null] : []), ...colKeys]) : null;
+    const levels = C
+      ? columnLevels(
+          outs.map((o) => tupleOf(o.v, o.c)),
+          [...(valueLevel ? [null] : []), ...colKeys],
+        )
+      : null;
     return frameClass().fromColumns(names, outCols, multiIndex(keyOut, index), levels);
   }
   return frameClass().fromColumns([...index, ...names], [...keyOut, ...outCols]);
@@ -132,17 +182,26 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
  * column), and asIndex for pandas' shape (the index key as the index, the labels as columns named
  * after the column key, under the value names when values is not given), as pivotTable.
  */
-export interface PivotOptions { index: string; columns: string; values?: string; asIndex?: boolean }
+export interface PivotOptions {
+  index: string;
+  columns: string;
+  values?: string;
+  asIndex?: boolean;
+}
 
 /** pandas pivot: reshape without aggregating; a repeated (index, column) pair is an error. */
 export function pivot(df: DataFrame, opts: PivotOptions): DataFrame {
-  const ic = df.data[df.colIndex("pivot", opts.index)]!, cc = df.data[df.colIndex("pivot", opts.columns)]!;
+  const ic = df.data[df.colIndex("pivot", opts.index)]!,
+    cc = df.data[df.colIndex("pivot", opts.columns)]!;
   const pairs = groupIds([ic, cc], false);
   if (pairs.n < df.length) {
     const seen = new Int32Array(pairs.n).fill(-1);
     for (let i = 0; i < df.length; i++) {
       const g = pairs.ids[i];
-      if (seen[g] >= 0) throw new FrameError(`pivot: index ${JSON.stringify(labelName(ic, i))} and column ${JSON.stringify(labelName(cc, i))} appear together in rows ${seen[g]} and ${i}; pivot needs unique pairs. Use pivotTable with an aggfunc.`);
+      if (seen[g] >= 0)
+        throw new FrameError(
+          `pivot: index ${JSON.stringify(labelName(ic, i))} and column ${JSON.stringify(labelName(cc, i))} appear together in rows ${seen[g]} and ${i}; pivot needs unique pairs. Use pivotTable with an aggfunc.`,
+        );
       seen[g] = i;
     }
   }
@@ -151,7 +210,9 @@ export function pivot(df: DataFrame, opts: PivotOptions): DataFrame {
   if (!opts.asIndex || !Array.isArray(values)) return out;
   // pivot keeps the value columns in the frame's order (pivotTable's pandas form sorts them)
   const outer = indexLevels(out.columnIndex!)[0]!;
-  const order = out.names.map((_, j) => j).sort((a, b) => values.indexOf(String(cell(outer, a))) - values.indexOf(String(cell(outer, b))) || a - b);
+  const order = out.names
+    .map((_, j) => j)
+    .sort((a, b) => values.indexOf(String(cell(outer, a))) - values.indexOf(String(cell(outer, b))) || a - b);
   return out.select(...order.map((j) => out.names[j]!));
 }
 
@@ -180,7 +241,11 @@ export function melt(df: DataFrame, opts: MeltOptions = {}): DataFrame {
   try {
     valueCol = parts.length ? concatColumns("melt", opts.valueName ?? "value", parts) : floatCol(new Float64Array(0));
   } catch {
-    valueCol = concatColumns("melt", opts.valueName ?? "value", parts.map((c, j) => castColumn("melt", c, "string", vars[j]!)));
+    valueCol = concatColumns(
+      "melt",
+      opts.valueName ?? "value",
+      parts.map((c, j) => castColumn("melt", c, "string", vars[j]!)),
+    );
   }
   return frameClass().fromColumns([...ids, opts.varName ?? "variable", opts.valueName ?? "value"], [...idCols, varCol, valueCol]);
 }
@@ -189,7 +254,13 @@ export function melt(df: DataFrame, opts: MeltOptions = {}): DataFrame {
  * Options of crosstab, as pd.crosstab's keywords: values with aggfunc, margins, normalize, and
  * asIndex for pandas' shape (the row keys as the index, the column axis named), as pivotTable.
  */
-export interface CrosstabOptions { values?: Series; aggfunc?: AggSpec; margins?: boolean; normalize?: boolean | "all" | "index" | "columns"; asIndex?: boolean }
+export interface CrosstabOptions {
+  values?: Series;
+  aggfunc?: AggSpec;
+  margins?: boolean;
+  normalize?: boolean | "all" | "index" | "columns";
+  asIndex?: boolean;
+}
 
 /**
  * pandas crosstab: counts (or aggfunc of values) of each (index, column) pair, 0 where a pair
@@ -200,15 +271,35 @@ export function crosstab(index: Series | Series[], columns: Series, opts: Crosst
   const names = idx.map((s, i) => s.name ?? `row_${i}`);
   const colName = columns.name ?? "col_0";
   const data: Record<string, Series> = {};
-  idx.forEach((s, i) => { data[names[i]!] = s; });
+  idx.forEach((s, i) => {
+    data[names[i]!] = s;
+  });
   data[colName] = columns;
-  if (opts.values) data["__values"] = opts.values;
+  if (opts.values) data.__values = opts.values;
   const n = columns.length;
-  [...idx, ...(opts.values ? [opts.values] : [])].forEach((s) => { if (s.length !== n) throw new FrameError(`crosstab: ${JSON.stringify(s.name)} has ${s.length} rows but ${JSON.stringify(colName)} has ${n}.`); });
+  [...idx, ...(opts.values ? [opts.values] : [])].forEach((s) => {
+    if (s.length !== n)
+      throw new FrameError(`crosstab: ${JSON.stringify(s.name)} has ${s.length} rows but ${JSON.stringify(colName)} has ${n}.`);
+  });
   const df = new (frameClass())(data);
   let out = opts.values
-    ? pivotTable(df, { index: names, columns: colName, values: "__values", aggfunc: opts.aggfunc ?? "mean", margins: opts.margins, asIndex: opts.asIndex })
-    : pivotTable(df.assign({ __one: 1 }), { index: names, columns: colName, values: "__one", aggfunc: "size", fillValue: 0, margins: opts.margins, asIndex: opts.asIndex });
+    ? pivotTable(df, {
+        index: names,
+        columns: colName,
+        values: "__values",
+        aggfunc: opts.aggfunc ?? "mean",
+        margins: opts.margins,
+        asIndex: opts.asIndex,
+      })
+    : pivotTable(df.assign({ __one: 1 }), {
+        index: names,
+        columns: colName,
+        values: "__one",
+        aggfunc: "size",
+        fillValue: 0,
+        margins: opts.margins,
+        asIndex: opts.asIndex,
+      });
   if (opts.normalize) {
     const keys = opts.asIndex ? 0 : names.length;
     const valueNames = out.names.slice(keys);

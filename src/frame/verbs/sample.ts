@@ -20,9 +20,10 @@ export interface SampleOptions {
 export function sample(df: DataFrame, opts: SampleOptions = {}): DataFrame {
   if (opts.n !== undefined && opts.frac !== undefined) throw new FrameError(`sample: pass n or frac, not both.`);
   const rows = df.length;
-  const n = opts.frac !== undefined ? Math.round(opts.frac * rows) : opts.n ?? 1;
+  const n = opts.frac !== undefined ? Math.round(opts.frac * rows) : (opts.n ?? 1);
   if (!Number.isInteger(n) || n < 0) throw new FrameError(`sample: the number of rows must be a non-negative integer, got ${n}.`);
-  if (n > rows && !opts.replace) throw new FrameError(`sample: cannot take ${n} rows from ${rows} without replacement. Pass replace: true or a smaller n.`);
+  if (n > rows && !opts.replace)
+    throw new FrameError(`sample: cannot take ${n} rows from ${rows} without replacement. Pass replace: true or a smaller n.`);
   const g = opts.seed === undefined ? defaultGenerator : new Generator(opts.seed);
   const idx = new Int32Array(n);
   if (opts.weights !== undefined) {
@@ -31,9 +32,14 @@ export function sample(df: DataFrame, opts: SampleOptions = {}): DataFrame {
     const live = Float64Array.from(w);
     for (let k = 0; k < n; k++) {
       const total = live.reduce((s, x) => s + x, 0);
-      if (!(total > 0)) throw new FrameError(`sample: weights column ${JSON.stringify(opts.weights)} has too few positive weights for ${n} rows.`);
-      let u = g.uniform() * total, i = 0;
-      while (i < rows - 1 && u >= live[i]!) { u -= live[i]!; i++; }
+      if (!(total > 0))
+        throw new FrameError(`sample: weights column ${JSON.stringify(opts.weights)} has too few positive weights for ${n} rows.`);
+      let u = g.uniform() * total,
+        i = 0;
+      while (i < rows - 1 && u >= live[i]!) {
+        u -= live[i]!;
+        i++;
+      }
       idx[k] = i;
       if (!opts.replace) live[i] = 0;
     }
@@ -44,7 +50,9 @@ export function sample(df: DataFrame, opts: SampleOptions = {}): DataFrame {
     const perm = Int32Array.from({ length: rows }, (_, i) => i);
     for (let k = 0; k < n; k++) {
       const j = k + g.int(0, rows - k);
-      const t = perm[k]!; perm[k] = perm[j]!; perm[j] = t;
+      const t = perm[k]!;
+      perm[k] = perm[j]!;
+      perm[j] = t;
       idx[k] = perm[k]!;
     }
   }

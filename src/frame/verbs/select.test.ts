@@ -8,7 +8,10 @@ import { dataset, frameEqual, seriesEqual, pandasCase, throwsFrame, type EncFram
 
 const F = (n: string) => pandasCase<EncFrame>("select", n);
 const S = (n: string) => pandasCase<EncSeries>("select", n);
-const mt = dataset("mtcars"), aq = dataset("airquality"), wb = dataset("warpbreaks"), titanic = dataset("titanic-counts");
+const mt = dataset("mtcars"),
+  aq = dataset("airquality"),
+  wb = dataset("warpbreaks"),
+  titanic = dataset("titanic-counts");
 const m = mt.setIndex("model");
 
 describe("loc and iloc match pandas", () => {
@@ -22,21 +25,41 @@ describe("loc and iloc match pandas", () => {
 describe("filter expressions match pandas boolean indexing", () => {
   it("gt and eq", () => frameEqual(mt.filter(mt.col("mpg").gt(25).and(mt.col("am").eq(1))), F("filter_expr")));
   it("or and not", () => frameEqual(mt.filter(mt.col("cyl").eq(6).or(mt.col("hp").lt(250).not())), F("filter_or_not")));
-  it("string comparisons", () => frameEqual(wb.filter((d) => d.col("wool").eq("A").and(d.col("tension").ne("M"))), F("filter_string_eq")));
-  it("isin and between", () => frameEqual(mt.filter(mt.col("gear").isin([3, 5]).and(mt.col("mpg").between(15, 20))), F("filter_isin_between")));
+  it("string comparisons", () =>
+    frameEqual(
+      wb.filter((d) => d.col("wool").eq("A").and(d.col("tension").ne("M"))),
+      F("filter_string_eq"),
+    ));
+  it("isin and between", () =>
+    frameEqual(mt.filter(mt.col("gear").isin([3, 5]).and(mt.col("mpg").between(15, 20))), F("filter_isin_between")));
   it("isna", () => frameEqual(aq.filter(aq.col("Ozone").isna()).head(5), F("filter_na")));
   it("comparisons", () => {
     const c = (k: string) => mt.col(k);
-    const df = new DataFrame({ gt: c("mpg").gt(21), ge: c("mpg").ge(21), lt: c("hp").lt(110), le: c("hp").le(110), eq: c("cyl").eq(6), ne: c("cyl").ne(6), str_lt: c("model").lt("Ford"), xor: c("am").eq(1).xor(c("vs").eq(1)) });
+    const df = new DataFrame({
+      gt: c("mpg").gt(21),
+      ge: c("mpg").ge(21),
+      lt: c("hp").lt(110),
+      le: c("hp").le(110),
+      eq: c("cyl").eq(6),
+      ne: c("cyl").ne(6),
+      str_lt: c("model").lt("Ford"),
+      xor: c("am").eq(1).xor(c("vs").eq(1)),
+    });
     frameEqual(df.head(10), F("comparisons"));
   });
-  it("comparisons with NaN are false (ne true)", () => frameEqual(new DataFrame({ gt: aq.col("Ozone").gt(30), ne: aq.col("Ozone").ne(41) }).head(6), F("compare_na")));
+  it("comparisons with NaN are false (ne true)", () =>
+    frameEqual(new DataFrame({ gt: aq.col("Ozone").gt(30), ne: aq.col("Ozone").ne(41) }).head(6), F("compare_na")));
 });
 
 describe("query strings match pandas' query", () => {
   it("in, and, or, text", () => frameEqual(mt.query("(cyl in [4, 6] and hp < 100) or model == 'Valiant'"), F("query")));
-  it("arithmetic, not, a constant on the left", () => frameEqual(mt.query("hp / wt > 60 and not (gear == 4) and 20 <= mpg"), F("query_arith")));
-  it("backtick names and not in", () => frameEqual(dataset("iris").query("`Sepal.Length` > 7.5 or Species not in ['setosa', 'versicolor'] and `Petal.Width` < 1.6"), F("query_backticks")));
+  it("arithmetic, not, a constant on the left", () =>
+    frameEqual(mt.query("hp / wt > 60 and not (gear == 4) and 20 <= mpg"), F("query_arith")));
+  it("backtick names and not in", () =>
+    frameEqual(
+      dataset("iris").query("`Sepal.Length` > 7.5 or Species not in ['setosa', 'versicolor'] and `Petal.Width` < 1.6"),
+      F("query_backticks"),
+    ));
   it("errors: unknown column, not a condition, junk, no code runs", () => {
     throwsFrame(() => mt.query("mgp > 3"), /no column named "mgp"/, /Did you mean "mpg"/);
     throwsFrame(() => mt.query("hp + 1"), /is not a condition \(it gives a int64 column\)/);
@@ -56,11 +79,26 @@ describe("columns: select, drop, rename, assign, arithmetic", () => {
   });
   it("arithmetic keeps int64 where pandas does; Python modulo and floor division", () => {
     const c = (k: string) => mt.col(k);
-    const df = new DataFrame({ add: c("mpg").add(c("cyl")), sub: c("hp").sub(100), mul: c("cyl").mul(c("gear")), div: c("hp").div(c("cyl")), mod: c("hp").mod(7), floordiv: c("hp").floordiv(7), pow: c("cyl").pow(2), neg_mod: c("hp").neg().mod(7), rsub: c("mpg").rsub(100) });
+    const df = new DataFrame({
+      add: c("mpg").add(c("cyl")),
+      sub: c("hp").sub(100),
+      mul: c("cyl").mul(c("gear")),
+      div: c("hp").div(c("cyl")),
+      mod: c("hp").mod(7),
+      floordiv: c("hp").floordiv(7),
+      pow: c("cyl").pow(2),
+      neg_mod: c("hp").neg().mod(7),
+      rsub: c("mpg").rsub(100),
+    });
     frameEqual(df.head(8), F("arith"));
   });
-  it("arithmetic propagates NaN", () => frameEqual(new DataFrame({ sum: aq.col("Ozone").add(aq.col("Solar.R")), ratio: aq.col("Ozone").div(aq.col("Wind")) }).head(8), F("arith_na")));
-  it("string + string concatenates", () => seriesEqual(wb.col("wool").add("-").add(wb.col("tension")).head(4), S("string_concat"), { name: false }));
+  it("arithmetic propagates NaN", () =>
+    frameEqual(
+      new DataFrame({ sum: aq.col("Ozone").add(aq.col("Solar.R")), ratio: aq.col("Ozone").div(aq.col("Wind")) }).head(8),
+      F("arith_na"),
+    ));
+  it("string + string concatenates", () =>
+    seriesEqual(wb.col("wool").add("-").add(wb.col("tension")).head(4), S("string_concat"), { name: false }));
   it("round half to even", () => seriesEqual(mt.col("wt").mul(1.2345).round(2).head(6), S("round")));
   it("astype", () => frameEqual(mt.astype({ cyl: "float64", hp: "string", am: "bool" }).select("cyl", "hp", "am").head(4), F("astype")));
   it("astype category", () => seriesEqual(wb.col("tension").astype("category").head(4), S("astype_category")));
@@ -68,10 +106,28 @@ describe("columns: select, drop, rename, assign, arithmetic", () => {
 
 describe("apply, map, where, mask", () => {
   it("apply row-wise", () => seriesEqual(mt.apply((r) => (r.hp as number) / (r.wt as number), { axis: 1 }).head(6), S("apply_rows")));
-  it("apply column-wise", () => seriesEqual(mt.select("mpg", "hp", "wt").apply((c) => (c.max() as number) - (c.min() as number)), S("apply_cols")));
+  it("apply column-wise", () =>
+    seriesEqual(
+      mt.select("mpg", "hp", "wt").apply((c) => (c.max() as number) - (c.min() as number)),
+      S("apply_cols"),
+    ));
   it("map with a lookup", () => seriesEqual(wb.col("tension").map({ L: "low", M: "medium", H: "high" }).head(6), S("map_series")));
-  it("map with a function", () => seriesEqual(mt.col("mpg").map((v) => (v as number) * 2).head(4), S("map_fn")));
-  it("element-wise map of a frame", () => frameEqual(mt.select("mpg", "wt").head(3).map((v) => (v as number) * 10), F("applymap")));
+  it("map with a function", () =>
+    seriesEqual(
+      mt
+        .col("mpg")
+        .map((v) => (v as number) * 2)
+        .head(4),
+      S("map_fn"),
+    ));
+  it("element-wise map of a frame", () =>
+    frameEqual(
+      mt
+        .select("mpg", "wt")
+        .head(3)
+        .map((v) => (v as number) * 10),
+      F("applymap"),
+    ));
   it("where", () => seriesEqual(mt.col("mpg").where(mt.col("mpg").gt(20)).head(8), S("where")));
   it("where with other", () => seriesEqual(mt.col("mpg").where(mt.col("mpg").gt(20), 0).head(8), S("where_other")));
   it("mask", () => seriesEqual(mt.col("hp").mask(mt.col("hp").gt(150), -1).head(8), S("mask")));
@@ -82,7 +138,8 @@ describe("apply, map, where, mask", () => {
 });
 
 describe("sorting matches pandas (stable)", () => {
-  it("several keys, ascending per key", () => frameEqual(mt.sortValues(["cyl", "mpg"], { ascending: [true, false] }).select("model", "cyl", "mpg"), F("sort_multi")));
+  it("several keys, ascending per key", () =>
+    frameEqual(mt.sortValues(["cyl", "mpg"], { ascending: [true, false] }).select("model", "cyl", "mpg"), F("sort_multi")));
   it("descending", () => frameEqual(mt.sortValues("hp", { ascending: false }).select("model", "hp").head(10), F("sort_desc")));
   it("NaN last", () => frameEqual(aq.sortValues("Ozone"), F("sort_na_last")));
   it("NaN first, two keys", () => frameEqual(aq.sortValues(["Solar.R", "Day"], { naPosition: "first" }).head(10), F("sort_na_first")));
@@ -102,7 +159,8 @@ describe("duplicates and sampling", () => {
   it("dropDuplicates keep last", () => frameEqual(titanic.dropDuplicates(["Class", "Survived"], "last"), F("drop_duplicates_rows")));
   it("sample: seeded, without repeats, rows unchanged (checked against pandas' rows)", () => {
     const all = F("sample_rows");
-    const a = mt.sample({ n: 8, seed: 42 }), b = mt.sample({ n: 8, seed: 42 });
+    const a = mt.sample({ n: 8, seed: 42 }),
+      b = mt.sample({ n: 8, seed: 42 });
     assert.deepEqual(a.indexValues(), b.indexValues());
     const idx = a.indexValues() as number[];
     assert.equal(new Set(idx).size, 8);
@@ -119,7 +177,8 @@ describe("selecting: errors", () => {
     throwsFrame(() => mt.rename({ nope: "x" }), /rename: no column named "nope"/);
     throwsFrame(() => mt.sortValues("nope"), /sortValues: no column named "nope"/);
   });
-  it("arithmetic on text names both sides", () => throwsFrame(() => mt.col("model").mul(mt.col("mpg")), /mul: cannot compute "model" \(string\) \* column "mpg" \(float64\)/));
+  it("arithmetic on text names both sides", () =>
+    throwsFrame(() => mt.col("model").mul(mt.col("mpg")), /mul: cannot compute "model" \(string\) \* column "mpg" \(float64\)/));
   it("comparing text with a number", () => throwsFrame(() => mt.col("model").gt(3), /cannot compare "model" \(string\) > 3/));
   it("a mask of the wrong length", () => throwsFrame(() => mt.filter([true, false]), /the mask has 2 rows but the frame has 32/));
   it("a mask that is not bool", () => throwsFrame(() => mt.filter(mt.col("mpg")), /"mpg" is float64, but a mask must be bool/));
@@ -131,9 +190,11 @@ describe("selecting: errors", () => {
   });
   it("an unknown label", () => throwsFrame(() => m.loc("Batmobile"), /label "Batmobile" is not in the index/));
   it("iloc out of range", () => throwsFrame(() => mt.iloc([40]), /position 40 is out of range for 32 rows/));
-  it("astype of bad text names the row", () => throwsFrame(() => mt.astype({ model: "float64" }), /column "model" row 0: cannot convert "Mazda RX4" to float64/));
+  it("astype of bad text names the row", () =>
+    throwsFrame(() => mt.astype({ model: "float64" }), /column "model" row 0: cannot convert "Mazda RX4" to float64/));
   it("duplicate column names", () => throwsFrame(() => mt.rename({ hp: "mpg" }), /column name "mpg" appears twice/));
   it("sample more rows than exist", () => throwsFrame(() => mt.sample({ n: 40 }), /cannot take 40 rows from 32 without replacement/));
-  it("constructor with ragged columns", () => throwsFrame(() => new DataFrame({ a: [1, 2], b: [1] }), /column "b" has 1 rows but "a" has 2/));
+  it("constructor with ragged columns", () =>
+    throwsFrame(() => new DataFrame({ a: [1, 2], b: [1] }), /column "b" has 1 rows but "a" has 2/));
   it("a column mixing types", () => throwsFrame(() => new Series([1, "a"], { name: "x" }), /column "x" mixes numbers and strings/));
 });

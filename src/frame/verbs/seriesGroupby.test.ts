@@ -4,12 +4,15 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { DataFrame, Series } from "../index.js";
+import { DataFrame, type Series } from "../index.js";
 import { dataset, frameEqual, seriesEqual, pandasCase, throwsFrame, type EncFrame, type EncSeries } from "../testing.test.js";
 
 const F = (n: string) => pandasCase<EncFrame>("rank", n);
 const S = (n: string) => pandasCase<EncSeries>("rank", n);
-const mt = dataset("mtcars"), aq = dataset("airquality"), wb = dataset("warpbreaks"), iris = dataset("iris");
+const mt = dataset("mtcars"),
+  aq = dataset("airquality"),
+  wb = dataset("warpbreaks"),
+  iris = dataset("iris");
 
 function keyed(s: Series, key: string, e: EncSeries): void {
   seriesEqual(s, e);
@@ -27,7 +30,11 @@ describe("SeriesGroupBy matches pandas", () => {
   it("size", () => keyed(g.size(), "cyl", S("sgb_mtcars_size")));
   it("a list of aggregates names columns by function", () => frameEqual(g.agg(["mean", "max", "count"]), F("sgb_mtcars_list")));
   it("transform with an aggregate is aligned to the rows", () => seriesEqual(g.transform("mean"), S("sgb_mtcars_transform_mean")));
-  it("transform with a function", () => seriesEqual(g.transform((s) => s.sub(s.mean())), S("sgb_mtcars_transform_fn")));
+  it("transform with a function", () =>
+    seriesEqual(
+      g.transform((s) => s.sub(s.mean())),
+      S("sgb_mtcars_transform_fn"),
+    ));
   it("missing values: mean", () => keyed(aq.groupby("Month").col("Ozone").mean(), "Month", S("sgb_aq_mean")));
   it("missing values: count", () => keyed(aq.groupby("Month").col("Ozone").count(), "Month", S("sgb_aq_count")));
   it("missing values: size counts them", () => keyed(aq.groupby("Month").col("Ozone").size(), "Month", S("sgb_aq_size")));
@@ -44,7 +51,8 @@ describe("SeriesGroupBy, beyond pandas' cases", () => {
     assert.deepEqual(s.toArray(), [3, 8, 4, 3, 12, 2]);
   });
   it("an unknown column is named", () => throwsFrame(() => mt.groupby("cyl").col("mgp"), /mgp/));
-  it("transform of a numeric aggregate on text says so", () => throwsFrame(() => wb.groupby("wool").col("tension").transform("mean"), /text/));
+  it("transform of a numeric aggregate on text says so", () =>
+    throwsFrame(() => wb.groupby("wool").col("tension").transform("mean"), /text/));
   it("a repeated function name is refused", () => throwsFrame(() => mt.groupby("cyl").col("mpg").agg(["mean", "mean"]), /twice/));
   it("the frame form stays available through select", () => assert.ok(mt.groupby("cyl").select("mpg").mean() instanceof DataFrame));
 });

@@ -4,7 +4,7 @@
 // transform a Series aligned to the original rows. With several keys the index is a MultiIndex,
 // as pandas.
 
-import { type Column, type Scalar } from "../column.js";
+import type { Column, Scalar } from "../column.js";
 import { type AggName, type AggSpec, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, multiIndex } from "../labels.js";
@@ -15,7 +15,10 @@ import { frameClass, seriesClass } from "../frames.js";
 
 /** One column of a groupby, as pandas' SeriesGroupBy: aggregates give a Series indexed by the group keys (a MultiIndex for several keys), a list of aggregates a DataFrame with columns named by function, transform a Series aligned to the rows. */
 export class SeriesGroupBy {
-  constructor(/** The grouping of the frame. */ readonly by: GroupBy, /** The value column. */ readonly name: string) {
+  constructor(
+    /** The grouping of the frame. */ readonly by: GroupBy,
+    /** The value column. */ readonly name: string,
+  ) {
     by.df.colIndex("groupby.col", name);
   }
 
@@ -46,41 +49,72 @@ export class SeriesGroupBy {
     spec.forEach((f) => checkAggName("groupby.agg", f));
     const names = spec.map((f) => aggLabel(f, "fn"));
     const dup = names.find((k, i) => names.indexOf(k) !== i);
-    if (dup !== undefined) throw new FrameError(`groupby.agg: the function name ${JSON.stringify(dup)} appears twice; name the functions apart.`);
-    return frameClass().fromColumns(names, spec.map((f) => this.column("agg", f)), this.keyIndex());
+    if (dup !== undefined)
+      throw new FrameError(`groupby.agg: the function name ${JSON.stringify(dup)} appears twice; name the functions apart.`);
+    return frameClass().fromColumns(
+      names,
+      spec.map((f) => this.column("agg", f)),
+      this.keyIndex(),
+    );
   }
 
   /** Sum per group, as pandas' SeriesGroupBy.sum. */
-  sum(): Series { return this.agg("sum"); }
+  sum(): Series {
+    return this.agg("sum");
+  }
   /** Mean per group, as pandas' SeriesGroupBy.mean. */
-  mean(): Series { return this.agg("mean"); }
+  mean(): Series {
+    return this.agg("mean");
+  }
   /** Median per group, as pandas' SeriesGroupBy.median. */
-  median(): Series { return this.agg("median"); }
+  median(): Series {
+    return this.agg("median");
+  }
   /** Smallest value per group, as pandas' SeriesGroupBy.min. */
-  min(): Series { return this.agg("min"); }
+  min(): Series {
+    return this.agg("min");
+  }
   /** Largest value per group, as pandas' SeriesGroupBy.max. */
-  max(): Series { return this.agg("max"); }
+  max(): Series {
+    return this.agg("max");
+  }
   /** Sample standard deviation (ddof 1) per group, as pandas' SeriesGroupBy.std. */
-  std(): Series { return this.agg("std"); }
+  std(): Series {
+    return this.agg("std");
+  }
   /** Sample variance (ddof 1) per group, as pandas' SeriesGroupBy.var. */
-  var(): Series { return this.agg("var"); }
+  var(): Series {
+    return this.agg("var");
+  }
   /** Product per group, as pandas' SeriesGroupBy.prod (float, so no int64 wrap-around as numpy's). */
-  prod(): Series { return this.agg("prod"); }
+  prod(): Series {
+    return this.agg("prod");
+  }
   /** First present value per group, as pandas' SeriesGroupBy.first. */
-  first(): Series { return this.agg("first"); }
+  first(): Series {
+    return this.agg("first");
+  }
   /** Last present value per group, as pandas' SeriesGroupBy.last. */
-  last(): Series { return this.agg("last"); }
+  last(): Series {
+    return this.agg("last");
+  }
   /** Present values per group, as pandas' SeriesGroupBy.count (int64). */
-  count(): Series { return this.agg("count"); }
+  count(): Series {
+    return this.agg("count");
+  }
   /** Distinct present values per group, as pandas' SeriesGroupBy.nunique (int64). */
-  nunique(): Series { return this.agg("nunique"); }
+  nunique(): Series {
+    return this.agg("nunique");
+  }
   /**
    * Rows per group (missing values counted), a Series named after the column, as pandas'
    * SeriesGroupBy.size.
    * @example
    * mtcars.groupby("cyl").col("mpg").size().toArray() // [11, 7, 14]
    */
-  size(): Series { return this.agg("size"); }
+  size(): Series {
+    return this.agg("size");
+  }
 
   /**
    * A value per row, in the original row order and index: the group's aggregate broadcast to its
@@ -90,7 +124,8 @@ export class SeriesGroupBy {
    */
   transform(spec: AggName | ((values: Series) => Series | Scalar)): Series {
     const out = this.by.select(this.name).transform(spec);
-    if (!out.has(this.name)) throw new FrameError(`groupby.transform: ${JSON.stringify(spec)} needs numbers, but column ${JSON.stringify(this.name)} is text.`);
+    if (!out.has(this.name))
+      throw new FrameError(`groupby.transform: ${JSON.stringify(spec)} needs numbers, but column ${JSON.stringify(this.name)} is text.`);
     return out.col(this.name);
   }
 }

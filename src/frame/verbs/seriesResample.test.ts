@@ -15,9 +15,25 @@ import { pandasDtype } from "./describe.js";
 import { dataset, frameEqual, seriesEqual, throwsFrame } from "../testing.test.js";
 import type { SeriesResampler } from "./resample.js";
 
-interface Ix { name: string | null; dtype: string; labels: (number | null)[] }
-interface ES { kind: "series"; name: string | null; dtype: string; index: Ix; values: unknown[] }
-interface EF { kind: "frame"; columns: string[]; dtypes: string[]; index: Ix; data: unknown[][] }
+interface Ix {
+  name: string | null;
+  dtype: string;
+  labels: (number | null)[];
+}
+interface ES {
+  kind: "series";
+  name: string | null;
+  dtype: string;
+  index: Ix;
+  values: unknown[];
+}
+interface EF {
+  kind: "frame";
+  columns: string[];
+  dtypes: string[];
+  index: Ix;
+  data: unknown[][];
+}
 interface Case {
   data?: "airline" | "co2" | "airquality";
   column?: string;
@@ -26,15 +42,31 @@ interface Case {
   results: Record<string, ES | EF>;
 }
 
-const fixture = JSON.parse(readFileSync(new URL("../../../test/fixtures/frame_series_resample.json", import.meta.url), "utf8")) as { pandas: string; cases: Record<string, Case>; frame: { input: { when: number[]; v: (number | null)[]; k: number[] }; rule: string; results: Record<string, EF> } };
+const fixture = JSON.parse(readFileSync(new URL("../../../test/fixtures/frame_series_resample.json", import.meta.url), "utf8")) as {
+  pandas: string;
+  cases: Record<string, Case>;
+  frame: { input: { when: number[]; v: (number | null)[]; k: number[] }; rule: string; results: Record<string, EF> };
+};
 
-const air = dataset("airline-passengers", { parseDates: ["month"] }).setIndex("month").col("passengers");
-const co2 = dataset("co2-mauna-loa", { parseDates: ["month"] }).setIndex("month").col("ppm");
+const air = dataset("airline-passengers", { parseDates: ["month"] })
+  .setIndex("month")
+  .col("passengers");
+const co2 = dataset("co2-mauna-loa", { parseDates: ["month"] })
+  .setIndex("month")
+  .col("ppm");
 const aqFrame = (() => {
   const aq = dataset("airquality");
-  const m = aq.col("Month").toArray() as number[], d = aq.col("Day").toArray() as number[];
+  const m = aq.col("Month").toArray() as number[],
+    d = aq.col("Day").toArray() as number[];
   // R's airquality is May-September 1973
-  return aq.assign({ date: new Series(m.map((mm, i) => new Date(Date.UTC(1973, mm - 1, d[i]!))), { dtype: "datetime" }) }).setIndex("date");
+  return aq
+    .assign({
+      date: new Series(
+        m.map((mm, i) => new Date(Date.UTC(1973, mm - 1, d[i]!))),
+        { dtype: "datetime" },
+      ),
+    })
+    .setIndex("date");
 })();
 
 function input(c: Case): Series {
@@ -42,18 +74,27 @@ function input(c: Case): Series {
   if (c.data === "co2") return co2;
   if (c.data === "airquality") return aqFrame.col(c.column!);
   const { times, values, dtype, name, index_name } = c.input!;
-  const col = new Series(values.map((v) => v ?? NaN), { dtype: dtype as "float64" | "int64" }).col;
+  const col = new Series(
+    values.map((v) => v ?? NaN),
+    { dtype: dtype as "float64" | "int64" },
+  ).col;
   return Series.fromColumn(col, name, labelIndex(dateCol(Float64Array.from(times, (t) => t ?? NaN)), index_name));
 }
 
 function run(r: SeriesResampler, what: string): Series | DataFrame {
   switch (what) {
-    case "ohlc": return r.ohlc();
-    case "size": return r.size();
-    case "agg_list": return r.agg(["sum", "mean", "max"]);
-    case "agg_dict": return r.agg({ total: "sum", n: "count", top: "max" });
-    case "agg_one": return r.agg("mean");
-    default: return (r[what as "sum"] as () => Series).call(r);
+    case "ohlc":
+      return r.ohlc();
+    case "size":
+      return r.size();
+    case "agg_list":
+      return r.agg(["sum", "mean", "max"]);
+    case "agg_dict":
+      return r.agg({ total: "sum", n: "count", top: "max" });
+    case "agg_one":
+      return r.agg("mean");
+    default:
+      return (r[what as "sum"] as () => Series).call(r);
   }
 }
 
@@ -63,7 +104,11 @@ function indexEqual(actual: Series | DataFrame, e: Ix, label: string): void {
   if (ix.kind !== "labels") return;
   assert.equal(ix.col.dtype, "datetime", `${label}: a datetime index (pandas ${e.dtype})`);
   assert.equal(ix.name, e.name, `${label}: index name`);
-  assert.deepEqual(Array.from(ix.col.values), e.labels.map((t) => t ?? NaN), `${label}: bin labels`);
+  assert.deepEqual(
+    Array.from(ix.col.values),
+    e.labels.map((t) => t ?? NaN),
+    `${label}: bin labels`,
+  );
 }
 
 function check(actual: Series | DataFrame, e: ES | EF, label: string): void {
@@ -89,7 +134,25 @@ describe(`Series.resample matches pandas ${fixture.pandas} (frame_series_resampl
     assert.deepEqual(new Set(cs.map((c) => c.data).filter(Boolean)), new Set(["airline", "co2", "airquality"]));
     assert.deepEqual(new Set(cs.map((c) => c.rule)), new Set(["H", "D", "W", "M", "MS", "Q", "Y", "A"]));
     const aggs = new Set(cs.flatMap((c) => Object.keys(c.results)));
-    for (const a of ["sum", "mean", "min", "max", "count", "first", "last", "median", "std", "var", "nunique", "size", "ohlc", "agg_list", "agg_dict", "agg_one"]) assert.ok(aggs.has(a), a);
+    for (const a of [
+      "sum",
+      "mean",
+      "min",
+      "max",
+      "count",
+      "first",
+      "last",
+      "median",
+      "std",
+      "var",
+      "nunique",
+      "size",
+      "ohlc",
+      "agg_list",
+      "agg_dict",
+      "agg_one",
+    ])
+      assert.ok(aggs.has(a), a);
   });
 });
 
@@ -104,12 +167,12 @@ describe("Series.resample and DataFrame.resample share one machinery", () => {
     }
   });
   it("the frame resampler gains var and size (pandas' DataFrame.resample(...).var() / .size())", () => {
-    const e = fixture.cases["airline_Q"]!.results;
+    const e = fixture.cases.airline_Q!.results;
     const v = frame.resample("Q", { on: "month" }).var().col("passengers");
-    seriesEqual(v, { ...(e["var"] as ES), index: (e["var"] as ES).index.labels }, { name: false, rtol: 1e-12 });
+    seriesEqual(v, { ...(e.var as ES), index: (e.var as ES).index.labels }, { name: false, rtol: 1e-12 });
     const size = frame.resample("Q", { on: "month" }).size();
     assert.equal(size.name, null, "pandas leaves a frame's size unnamed");
-    assert.deepEqual(size.toArray(), (e["size"] as ES).values);
+    assert.deepEqual(size.toArray(), (e.size as ES).values);
     assert.equal(pandasDtype(size.col), "int64");
   });
   it("a frame with unsorted times aggregates in time order, as pandas (first, last, sum, var)", () => {
@@ -118,24 +181,50 @@ describe("Series.resample and DataFrame.resample share one machinery", () => {
     for (const [what, e] of Object.entries(results)) {
       const got = (df.resample(rule, { on: "when" })[what as "sum"] as () => DataFrame)();
       indexEqual(got, e.index, `frame.${what}`);
-      frameEqual(got, { columns: e.columns, dtypes: e.dtypes, index: e.index.labels, data: e.data }, { label: `frame.${what}`, rtol: 1e-12 });
+      frameEqual(
+        got,
+        { columns: e.columns, dtypes: e.dtypes, index: e.index.labels, data: e.data },
+        { label: `frame.${what}`, rtol: 1e-12 },
+      );
     }
   });
   it("first/last of an empty int bin are float64 NaN in the frame too, as pandas", () => {
-    const c = fixture.cases["ints_gaps_M"]!;
+    const c = fixture.cases.ints_gaps_M!;
     const s = input(c);
     const df = new DataFrame({ t: s.indexValues() as Date[], count: s.toArray() as number[] });
-    frameEqual(df.resample("M", { on: "t" }).first(), (() => { const e = c.results["first"] as ES; return { columns: ["count"], dtypes: [e.dtype], index: e.index.labels, data: [e.values] }; })());
+    frameEqual(
+      df.resample("M", { on: "t" }).first(),
+      (() => {
+        const e = c.results.first as ES;
+        return { columns: ["count"], dtypes: [e.dtype], index: e.index.labels, data: [e.values] };
+      })(),
+    );
   });
 });
 
 describe("Series.resample refuses bad input, naming the op, the input, the rule and the fix", () => {
   const dates = [new Date("2024-01-03"), new Date("2024-02-10")];
-  it("a RangeIndex", () => throwsFrame(() => new Series([1, 2], { name: "v" }).resample("M"), /^Series\.resample: /, /rule "M"/, /Series "v" with a RangeIndex/, /needs a datetime index/, /\{ index: dates \}/));
-  it("a text index", () => throwsFrame(() => new Series([1, 2], { index: ["a", "b"] }).resample("D"), /rule "D"/, /an index of string/, /needs a datetime index/));
-  it("a numeric index", () => throwsFrame(() => dataset("mtcars").setIndex("mpg").col("hp").resample("Q"), /Series "hp" with an index of float64/));
-  it("an unknown rule", () => throwsFrame(() => new Series([1, 2], { index: dates }).resample("fortnight"), /^Series\.resample: unknown rule "fortnight"/, /Use "H", "D", "W", "M", "MS", "Q" or "Y"/));
-  it("a multiple of a rule", () => throwsFrame(() => new Series([1, 2], { index: dates }).resample("2D"), /unknown rule "2D"/, /multiples \("2D"\)/));
+  it("a RangeIndex", () =>
+    throwsFrame(
+      () => new Series([1, 2], { name: "v" }).resample("M"),
+      /^Series\.resample: /,
+      /rule "M"/,
+      /Series "v" with a RangeIndex/,
+      /needs a datetime index/,
+      /\{ index: dates \}/,
+    ));
+  it("a text index", () =>
+    throwsFrame(() => new Series([1, 2], { index: ["a", "b"] }).resample("D"), /rule "D"/, /an index of string/, /needs a datetime index/));
+  it("a numeric index", () =>
+    throwsFrame(() => dataset("mtcars").setIndex("mpg").col("hp").resample("Q"), /Series "hp" with an index of float64/));
+  it("an unknown rule", () =>
+    throwsFrame(
+      () => new Series([1, 2], { index: dates }).resample("fortnight"),
+      /^Series\.resample: unknown rule "fortnight"/,
+      /Use "H", "D", "W", "M", "MS", "Q" or "Y"/,
+    ));
+  it("a multiple of a rule", () =>
+    throwsFrame(() => new Series([1, 2], { index: dates }).resample("2D"), /unknown rule "2D"/, /multiples \("2D"\)/));
   it("an anchored week", () => throwsFrame(() => new Series([1, 2], { index: dates }).resample("W-MON"), /unknown rule "W-MON"/));
   it("the rule is checked before the index", () => throwsFrame(() => new Series([1, 2]).resample("X"), /unknown rule "X"/));
   it("closed/label other than the rule's default", () => {
@@ -143,9 +232,21 @@ describe("Series.resample refuses bad input, naming the op, the input, the rule 
     throwsFrame(() => air.resample("D", { label: "right" }), /label="right" is not supported for rule "D"/, /label="left"/);
     assert.deepEqual(air.resample("M", { closed: "right", label: "right" }).sum().toArray(), air.resample("M").sum().toArray());
   });
-  it("a numeric aggregate of text", () => throwsFrame(() => new Series(["a", "b"], { index: dates, name: "w" }).resample("M").mean(), /cannot take mean of column "w", which is string/));
-  it("text keeps count/first/last", () => assert.deepEqual(new Series(["a", null, "b"], { index: [...dates, new Date("2024-02-11")] }).resample("M").last().toArray(), ["a", "b"]));
-  it("ohlc of text", () => throwsFrame(() => new Series(["a", "b"], { index: dates, name: "w" }).resample("M").ohlc(), /ohlc needs numbers, but Series "w" is string/));
+  it("a numeric aggregate of text", () =>
+    throwsFrame(
+      () => new Series(["a", "b"], { index: dates, name: "w" }).resample("M").mean(),
+      /cannot take mean of column "w", which is string/,
+    ));
+  it("text keeps count/first/last", () =>
+    assert.deepEqual(new Series(["a", null, "b"], { index: [...dates, new Date("2024-02-11")] }).resample("M").last().toArray(), [
+      "a",
+      "b",
+    ]));
+  it("ohlc of text", () =>
+    throwsFrame(
+      () => new Series(["a", "b"], { index: dates, name: "w" }).resample("M").ohlc(),
+      /ohlc needs numbers, but Series "w" is string/,
+    ));
   it("an unknown aggregate name, alone or in a list", () => {
     throwsFrame(() => air.resample("Y").agg("average" as "mean"), /unknown aggregation "average"/);
     throwsFrame(() => air.resample("Y").agg(["sum", "average" as "mean"]), /unknown aggregation "average"/);

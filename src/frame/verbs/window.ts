@@ -2,7 +2,18 @@
 // window objects (rolling, expanding, ewm) shared by Series and DataFrame. Each result builder
 // gets the computed columns and wraps them back into the caller's type.
 
-import { type Column, type Scalar, colLength, floatCol, intCol, isStringLike, numericView, quote, take, columnFromValues } from "../column.js";
+import {
+  type Column,
+  type Scalar,
+  colLength,
+  floatCol,
+  intCol,
+  isStringLike,
+  numericView,
+  quote,
+  take,
+  columnFromValues,
+} from "../column.js";
 import { FrameError } from "../errors.js";
 import { fillDirection } from "./missing.js";
 
@@ -10,7 +21,10 @@ export function shiftColumn(c: Column, periods: number, fillValue: Scalar | unde
   if (!Number.isInteger(periods)) throw new FrameError(`shift: periods must be an integer, got ${periods}.`);
   const n = colLength(c);
   const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) { const j = i - periods; idx[i] = j >= 0 && j < n ? j : -1; }
+  for (let i = 0; i < n; i++) {
+    const j = i - periods;
+    idx[i] = j >= 0 && j < n ? j : -1;
+  }
   if (fillValue === undefined || fillValue === null) return take(c, idx);
   return mergeFill(take(c, idx, true), idx, fillValue, name);
 }
@@ -34,7 +48,10 @@ export function diffColumn(c: Column, periods: number, name: string | null): Col
   const v = numericView("diff", c, name);
   const n = v.length;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) { const j = i - periods; out[i] = j >= 0 && j < n ? v[i] - v[j] : NaN; }
+  for (let i = 0; i < n; i++) {
+    const j = i - periods;
+    out[i] = j >= 0 && j < n ? v[i] - v[j] : NaN;
+  }
   return floatCol(out);
 }
 
@@ -43,7 +60,10 @@ export function pctChangeColumn(c: Column, periods: number, name: string | null)
   const v = numericView("pctChange", fillDirection(c, "ffill"), name);
   const n = v.length;
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) { const j = i - periods; out[i] = j >= 0 && j < n ? v[i] / v[j] - 1 : NaN; }
+  for (let i = 0; i < n; i++) {
+    const j = i - periods;
+    out[i] = j >= 0 && j < n ? v[i] / v[j] - 1 : NaN;
+  }
   return floatCol(out);
 }
 
@@ -57,7 +77,10 @@ export function cumulative(op: CumOp, c: Column, name: string | null): Column {
   let acc = op === "cumsum" ? 0 : op === "cumprod" ? 1 : NaN;
   for (let i = 0; i < n; i++) {
     const x = v[i];
-    if (x !== x) { out[i] = NaN; continue; }
+    if (x !== x) {
+      out[i] = NaN;
+      continue;
+    }
     if (op === "cumsum") acc += x;
     else if (op === "cumprod") acc *= x;
     else if (op === "cummax") acc = acc !== acc || x > acc ? x : acc;
@@ -84,73 +107,140 @@ export interface RollingOptions {
   center?: boolean;
 }
 
-function windowReduce(agg: WindowAgg, v: Float64Array, start: (i: number) => number, end: (i: number) => number, minPeriods: number): Float64Array {
+function windowReduce(
+  agg: WindowAgg,
+  v: Float64Array,
+  start: (i: number) => number,
+  end: (i: number) => number,
+  minPeriods: number,
+): Float64Array {
   const n = v.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const s = Math.max(0, start(i)), e = Math.min(n - 1, end(i));
-    let cnt = 0, sum = 0, mn = Infinity, mx = -Infinity;
+    const s = Math.max(0, start(i)),
+      e = Math.min(n - 1, end(i));
+    let cnt = 0,
+      sum = 0,
+      mn = Infinity,
+      mx = -Infinity;
     for (let j = s; j <= e; j++) {
       const x = v[j];
       if (x !== x) continue;
-      cnt++; sum += x;
+      cnt++;
+      sum += x;
       if (x < mn) mn = x;
       if (x > mx) mx = x;
     }
-    if (agg === "count") { out[i] = cnt; continue; }
-    if (cnt < minPeriods || cnt === 0) { out[i] = NaN; continue; }
+    if (agg === "count") {
+      out[i] = cnt;
+      continue;
+    }
+    if (cnt < minPeriods || cnt === 0) {
+      out[i] = NaN;
+      continue;
+    }
     switch (agg) {
-      case "sum": out[i] = sum; break;
-      case "mean": out[i] = sum / cnt; break;
-      case "min": out[i] = mn; break;
-      case "max": out[i] = mx; break;
-      case "var": case "std": {
-        if (cnt < 2) { out[i] = NaN; break; }
+      case "sum":
+        out[i] = sum;
+        break;
+      case "mean":
+        out[i] = sum / cnt;
+        break;
+      case "min":
+        out[i] = mn;
+        break;
+      case "max":
+        out[i] = mx;
+        break;
+      case "var":
+      case "std": {
+        if (cnt < 2) {
+          out[i] = NaN;
+          break;
+        }
         const m = sum / cnt;
         let ss = 0;
-        for (let j = s; j <= e; j++) { const x = v[j]; if (x === x) ss += (x - m) * (x - m); }
+        for (let j = s; j <= e; j++) {
+          const x = v[j];
+          if (x === x) ss += (x - m) * (x - m);
+        }
         out[i] = agg === "std" ? Math.sqrt(ss / (cnt - 1)) : ss / (cnt - 1);
         break;
       }
       case "median": {
-        const w = Array.from(v.subarray(s, e + 1)).filter((x) => x === x).sort((a, b) => a - b);
+        const w = Array.from(v.subarray(s, e + 1))
+          .filter((x) => x === x)
+          .sort((a, b) => a - b);
         const m = w.length >> 1;
         out[i] = w.length % 2 ? w[m]! : (w[m - 1]! + w[m]!) / 2;
         break;
       }
-      default: agg satisfies never;
+      default:
+        agg satisfies never;
     }
   }
   return out;
 }
 
 abstract class WindowBase<T> {
-  constructor(protected readonly cols: Column[], protected readonly names: (string | null)[], protected readonly build: (cols: Column[]) => T) {}
+  constructor(
+    protected readonly cols: Column[],
+    protected readonly names: (string | null)[],
+    protected readonly build: (cols: Column[]) => T,
+  ) {}
   protected abstract bounds(): { start: (i: number) => number; end: (i: number) => number; minPeriods: number };
   protected run(agg: WindowAgg): T {
     const b = this.bounds();
-    return this.build(this.cols.map((c, k) => {
-      if (isStringLike(c)) throw new FrameError(`${agg}: column ${quote(this.names[k]!)} is ${c.dtype}; window aggregates need numbers. Select numeric columns first.`);
-      return floatCol(windowReduce(agg, numericView(agg, c, this.names[k]!), b.start, b.end, b.minPeriods));
-    }));
+    return this.build(
+      this.cols.map((c, k) => {
+        if (isStringLike(c))
+          throw new FrameError(
+            `${agg}: column ${quote(this.names[k]!)} is ${c.dtype}; window aggregates need numbers. Select numeric columns first.`,
+          );
+        return floatCol(windowReduce(agg, numericView(agg, c, this.names[k]!), b.start, b.end, b.minPeriods));
+      }),
+    );
   }
-  mean(): T { return this.run("mean"); }
-  sum(): T { return this.run("sum"); }
-  std(): T { return this.run("std"); }
-  var(): T { return this.run("var"); }
-  min(): T { return this.run("min"); }
-  max(): T { return this.run("max"); }
-  count(): T { return this.run("count"); }
-  median(): T { return this.run("median"); }
+  mean(): T {
+    return this.run("mean");
+  }
+  sum(): T {
+    return this.run("sum");
+  }
+  std(): T {
+    return this.run("std");
+  }
+  var(): T {
+    return this.run("var");
+  }
+  min(): T {
+    return this.run("min");
+  }
+  max(): T {
+    return this.run("max");
+  }
+  count(): T {
+    return this.run("count");
+  }
+  median(): T {
+    return this.run("median");
+  }
 }
 
 /** Fixed-size moving windows (pandas rolling). */
 export class Rolling<T> extends WindowBase<T> {
-  constructor(private readonly window: number, private readonly opts: RollingOptions, cols: Column[], names: (string | null)[], build: (cols: Column[]) => T) {
+  constructor(
+    private readonly window: number,
+    private readonly opts: RollingOptions,
+    cols: Column[],
+    names: (string | null)[],
+    build: (cols: Column[]) => T,
+  ) {
     super(cols, names, build);
     if (!Number.isInteger(window) || window < 1) throw new FrameError(`rolling: window must be a positive integer, got ${window}.`);
     const mp = opts.minPeriods ?? window;
-    if (!Number.isInteger(mp) || mp < 0 || mp > window) throw new FrameError(`rolling: minPeriods ${mp} must be an integer in [0, window=${window}].`);
+    if (!Number.isInteger(mp) || mp < 0 || mp > window)
+      throw new FrameError(`rolling: minPeriods ${mp} must be an integer in [0, window=${window}].`);
   }
   protected bounds() {
     const w = this.window;
@@ -161,7 +251,12 @@ export class Rolling<T> extends WindowBase<T> {
 
 /** Windows from the first row to each row (pandas expanding). */
 export class Expanding<T> extends WindowBase<T> {
-  constructor(private readonly minPeriods: number, cols: Column[], names: (string | null)[], build: (cols: Column[]) => T) {
+  constructor(
+    private readonly minPeriods: number,
+    cols: Column[],
+    names: (string | null)[],
+    build: (cols: Column[]) => T,
+  ) {
     super(cols, names, build);
   }
   protected bounds() {
@@ -172,7 +267,10 @@ export class Expanding<T> extends WindowBase<T> {
 /** Options of ewm: exactly one of span, com, halflife or alpha, plus adjust, ignoreNa, minPeriods, as pandas' ewm keywords. */
 export interface EwmOptions {
   /** Give exactly one of span (alpha = 2/(span+1)), com (alpha = 1/(1+com)), halflife or alpha. */
-  span?: number; com?: number; halflife?: number; alpha?: number;
+  span?: number;
+  com?: number;
+  halflife?: number;
+  alpha?: number;
   /** Weights over all past values (true, pandas' default) or the recursive form. */
   adjust?: boolean;
   ignoreNa?: boolean;
@@ -182,10 +280,22 @@ export interface EwmOptions {
 /** Exponentially weighted windows (pandas ewm): mean. */
 export class Ewm<T> {
   private readonly alpha: number;
-  constructor(private readonly opts: EwmOptions, private readonly cols: Column[], private readonly names: (string | null)[], private readonly build: (cols: Column[]) => T) {
+  constructor(
+    private readonly opts: EwmOptions,
+    private readonly cols: Column[],
+    private readonly names: (string | null)[],
+    private readonly build: (cols: Column[]) => T,
+  ) {
     const given = (["span", "com", "halflife", "alpha"] as const).filter((k) => opts[k] !== undefined);
-    if (given.length !== 1) throw new FrameError(`ewm: pass exactly one of span, com, halflife or alpha (got ${given.length ? given.join(", ") : "none"}).`);
-    const a = opts.alpha ?? (opts.span !== undefined ? 2 / (opts.span + 1) : opts.com !== undefined ? 1 / (1 + opts.com) : 1 - Math.exp(Math.log(0.5) / opts.halflife!));
+    if (given.length !== 1)
+      throw new FrameError(`ewm: pass exactly one of span, com, halflife or alpha (got ${given.length ? given.join(", ") : "none"}).`);
+    const a =
+      opts.alpha ??
+      (opts.span !== undefined
+        ? 2 / (opts.span + 1)
+        : opts.com !== undefined
+          ? 1 / (1 + opts.com)
+          : 1 - Math.exp(Math.log(0.5) / opts.halflife!));
     if (!(a > 0 && a <= 1)) throw new FrameError(`ewm: alpha must be in (0, 1], got ${a} from ${given[0]}=${opts[given[0]!]}.`);
     this.alpha = a;
   }
@@ -194,28 +304,34 @@ export class Ewm<T> {
     const { adjust = true, ignoreNa = false, minPeriods = 0 } = this.opts;
     const alpha = this.alpha;
     const minp = Math.max(minPeriods, 1);
-    return this.build(this.cols.map((c, k) => {
-      const v = numericView("ewm", c, this.names[k]!);
-      const n = v.length;
-      const out = new Float64Array(n);
-      const oldWtFactor = 1 - alpha, newWt = adjust ? 1 : alpha;
-      let avg = v[0] ?? NaN, oldWt = 1, nobs = avg === avg ? 1 : 0;
-      if (n) out[0] = nobs >= minp ? avg : NaN;
-      for (let i = 1; i < n; i++) {
-        const cur = v[i], isObs = cur === cur;
-        if (isObs) nobs++;
-        if (avg === avg) {
-          if (isObs || !ignoreNa) {
-            oldWt *= oldWtFactor;
-            if (isObs) {
-              if (avg !== cur) avg = (oldWt * avg + newWt * cur) / (oldWt + newWt);
-              oldWt = adjust ? oldWt + newWt : 1;
+    return this.build(
+      this.cols.map((c, k) => {
+        const v = numericView("ewm", c, this.names[k]!);
+        const n = v.length;
+        const out = new Float64Array(n);
+        const oldWtFactor = 1 - alpha,
+          newWt = adjust ? 1 : alpha;
+        let avg = v[0] ?? NaN,
+          oldWt = 1,
+          nobs = avg === avg ? 1 : 0;
+        if (n) out[0] = nobs >= minp ? avg : NaN;
+        for (let i = 1; i < n; i++) {
+          const cur = v[i],
+            isObs = cur === cur;
+          if (isObs) nobs++;
+          if (avg === avg) {
+            if (isObs || !ignoreNa) {
+              oldWt *= oldWtFactor;
+              if (isObs) {
+                if (avg !== cur) avg = (oldWt * avg + newWt * cur) / (oldWt + newWt);
+                oldWt = adjust ? oldWt + newWt : 1;
+              }
             }
-          }
-        } else if (isObs) avg = cur;
-        out[i] = nobs >= minp ? avg : NaN;
-      }
-      return floatCol(out);
-    }));
+          } else if (isObs) avg = cur;
+          out[i] = nobs >= minp ? avg : NaN;
+        }
+        return floatCol(out);
+      }),
+    );
   }
 }
