@@ -77,7 +77,7 @@ for (const s of snippets.filter((b) => b.lang === "ts")) {
     try {
       const code = s.code.replace(
         /from "(tensorloom(?:\/frame(?:\/node|\/arrow|\/ml)?)?)"/g,
-        (all, spec: string) => `from ${JSON.stringify(pathToFileURL(join(ROOT, ENTRY_SOURCES[spec]!)).href)}`,
+        (_, spec: string) => `from ${JSON.stringify(pathToFileURL(join(ROOT, ENTRY_SOURCES[spec]!)).href)}`,
       );
       assert.ok(!/from "tensorloom/.test(code), "a README import names an entry point the test does not map");
       const file = join(dir, "snippet.mts");

@@ -46,7 +46,7 @@ async function child(mode: string): Promise<void> {
   const parquet = join(DIR, `sales-${ROWS}.parquet`);
   const spec = SPEC as unknown as Record<string, ("sum" | "mean" | "min" | "max" | "count")[] | "count">;
   const t = performance.now();
-  let result;
+  let result: Awaited<ReturnType<typeof groupbyChunks>> | null;
   if (mode === "csv") result = await groupbyChunks(readCsvFileChunks(sales, { chunkSize: CHUNK, dtype: { ...DTYPE } }), "city", spec);
   else if (mode === "toParquet") {
     await writeParquet(readCsvFileChunks(sales, { chunkSize: CHUNK, dtype: { ...DTYPE } }), parquet, { rowGroupSize: CHUNK });

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: each peer library (polars, Arquero, Danfo.js, papaparse) is imported untyped and driven through its own API
 // DataFrame benchmark (issue #5): a generated 1M-row sales table and a 2,000-row cities table,
 // the same tasks in tensorloom/frame, nodejs-polars, Arquero and Danfo.js, each library in its own
 // process (so memory after readCsv is its own), medians of several runs, ratios to nodejs-polars.

@@ -277,7 +277,7 @@ function select(a: Float64Array, k: number): number {
     const x0 = a[l]!,
       x1 = a[m]!,
       x2 = a[r]!;
-    const pivot = x0 < x1 ? (x1 < x2 ? x1 : Math.max(x0 , x2)) : x0 < x2 ? x0 : Math.max(x1 , x2);
+    const pivot = x0 < x1 ? (x1 < x2 ? x1 : Math.max(x0, x2)) : x0 < x2 ? x0 : Math.max(x1, x2);
     let i = l,
       j = r;
     while (i <= j) {

@@ -838,7 +838,7 @@ export class DataFrame {
     const names = opts.subset ?? this.names;
     const masks = names.map((k) => naMask(this.data[this.colIndex("dropna", k)]!));
     if (opts.axis === 1) {
-      const keep = this.names.filter((k, j) => {
+      const keep = this.names.filter((_, j) => {
         const m = naMask(this.data[j]!);
         const present = m.length - m.reduce((s, v) => s + v, 0);
         return opts.thresh !== undefined ? present >= opts.thresh : opts.how === "all" ? present > 0 : present === m.length;

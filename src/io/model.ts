@@ -7,7 +7,7 @@
 
 import * as nn from "../nn/index.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { SafetensorsError, } from "./safetensors.js";
+import { SafetensorsError } from "./safetensors.js";
 
 /**
  * One layer of an architecture: a tensorloom/PyTorch layer type, its constructor arguments as
@@ -157,7 +157,8 @@ function describeLayer(m: nn.Module, name: string): LayerSpec {
   if (m instanceof nn.GELU) return spec("GELU", [m.approximate]);
   if (m instanceof nn.Softmax) return spec("Softmax", [m.dim]);
   if (m instanceof nn.LogSoftmax) return spec("LogSoftmax", [m.dim]);
-  for (const t of ["ReLU", "Sigmoid", "Tanh", "SiLU", "Identity"] as const) if (m.constructor === nn[t]) return spec(t);
+  const plain = { ReLU: nn.ReLU, Sigmoid: nn.Sigmoid, Tanh: nn.Tanh, SiLU: nn.SiLU, Identity: nn.Identity };
+  for (const [t, cls] of Object.entries(plain)) if (m.constructor === cls) return spec(t);
   if (m instanceof LastStep) return spec("LastStep");
   throw new SafetensorsError(
     `describeModel: layer "${name}" is a ${m.constructor.name}, which describeModel cannot describe from the instance. Pass { architecture } to saveModel (see tl.io.KNOWN_LAYERS), or build the model with tl.io.buildModel.`,

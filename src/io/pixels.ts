@@ -26,8 +26,8 @@ export interface PixelData {
 /** The 2D context calls fromPixels and toPixels make (a CanvasRenderingContext2D has them). */
 interface Context2DLike {
   getImageData(sx: number, sy: number, sw: number, sh: number): PixelData;
-  putImageData(data: any, dx: number, dy: number): void;
-  drawImage(image: any, dx: number, dy: number): void;
+  putImageData(data: unknown, dx: number, dy: number): void;
+  drawImage(image: unknown, dx: number, dy: number): void;
 }
 
 /**
@@ -40,7 +40,7 @@ export interface CanvasLike {
   /** Rows (toPixels sets it to the tensor's height). */
   height: number;
   /** The DOM's getContext: fromPixels asks for "2d" with `{ willReadFrequently: true }`. */
-  getContext(contextId: "2d", options?: any): any;
+  getContext(contextId: "2d", options?: unknown): unknown;
 }
 
 /**

@@ -25,7 +25,7 @@ class TinyCnn extends nn.Module {
 
 describe("e2e_cnn fixture", () => {
   const c = loadFixture("e2e_cnn").cases[0]!;
-  const args = c.args as any;
+  const args = c.args as ConstructorParameters<typeof TinyCnn>[0] & { max_pool2d: { kernel_size: number }; sgd: { lr: number } };
   for (const backend of BACKENDS) {
     for (const dtype of ["float64", "float32"] as FloatType[]) {
       it(`${c.name} ${dtype} on ${backend}`, () => {

@@ -17,6 +17,7 @@ export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) =
  * Called before `module.forward(...inputs)`. Return undefined to keep the arguments, or an array
  * that replaces the whole argument list.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is any function returning void, as in PyTorch
 export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | void;
 
 /** What registerForwardHook / registerForwardPreHook return: `remove()` detaches the hook (idempotent). */

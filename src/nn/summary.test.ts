@@ -545,7 +545,7 @@ describe("summary", () => {
     const s = model.summary([32, 1, 28, 28]);
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
     const section = readme.slice(readme.indexOf("### Inspecting a model"));
-    const shown = /```text\n([^]*?)\n```/.exec(section)?.[1];
+    const shown = /```text\n([\s\S]*?)\n```/.exec(section)?.[1];
     assert.equal(shown, s.toString());
     assert.ok(section.includes(`// ${s.totalParams} ${s.trainableParams} [ 32, 8, 28, 28 ] ${s.memory.activationBytes}\n`));
   });

@@ -493,9 +493,8 @@ class Tracer {
             return bind(this.one(isElu ? "Elu" : "LeakyRelu", [this.nameOf(x!)], opName(name), { alpha: { float: c } }));
           }
         }
-        this.unsupportedOp(name, "its parameter could not be recovered (use nn.LeakyReLU / nn.ELU)");
+        return this.unsupportedOp(name, "its parameter could not be recovered (use nn.LeakyReLU / nn.ELU)");
       }
-      // fallthrough is impossible: unsupportedOp throws
       case "AddBackward0":
       case "SubBackward0":
       case "MulBackward0":

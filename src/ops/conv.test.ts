@@ -16,6 +16,7 @@ import {
 } from "../../test/support/fixtures.js";
 
 const F = tl.F;
+// biome-ignore lint/suspicious/noExplicitAny: PyTorch's keyword arguments from the fixture JSON, each passed on to the option it names
 type Args = Record<string, any>;
 
 const convFns = { 1: F.conv1d, 2: F.conv2d, 3: F.conv3d } as const;

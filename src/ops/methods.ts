@@ -263,6 +263,7 @@ export interface TensorMethods {
   /** Keep .grad on this non-leaf after backward, as torch.Tensor.retain_grad; returns this. */
   retainGrad(): Tensor;
   /** Call fn with the gradient flowing into this tensor; a returned tensor replaces it, as torch.Tensor.register_hook. Returns a remover (PyTorch: a handle with .remove()). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is any function returning void, as in PyTorch
   registerHook(fn: (grad: Tensor) => Tensor | void): () => void;
   // in place
   /** In-place add (this += alpha * other), as torch.Tensor.add_; refused on tensors that take part in recording (use noGrad). */

@@ -7,6 +7,7 @@ import * as tl from "../index.js";
 import { type FixtureCase, assertClose, checkCase, describeFixtureCases } from "../../test/support/fixtures.js";
 
 const F = tl.F;
+// biome-ignore lint/suspicious/noExplicitAny: PyTorch's keyword arguments from the fixture JSON, each passed on to the option it names
 type Args = Record<string, any>;
 
 function pool(c: FixtureCase, nd: 1 | 2 | 3, x: tl.Tensor): tl.Tensor | [tl.Tensor, tl.Tensor] {

@@ -9,6 +9,7 @@ import * as tl from "../index.js";
 import { BACKENDS, LOCAL_FIXTURE_DIR, describeFixtures } from "../../test/support/fixtures.js";
 
 const F = tl.F;
+// biome-ignore lint/suspicious/noExplicitAny: PyTorch's keyword arguments from the fixture JSON, each passed on to the option it names
 type Args = Record<string, any>;
 const opts = (a: Args) => ({ dilation: a.dilation, padding: a.padding, stride: a.stride });
 

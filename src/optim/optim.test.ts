@@ -20,6 +20,7 @@ import {
 } from "../../test/support/fixtures.js";
 
 const { optim } = tl;
+// biome-ignore lint/suspicious/noExplicitAny: PyTorch's keyword arguments from the fixture JSON, each passed on to the option it names
 type Args = Record<string, any>;
 
 function makeOptimizer(call: string, params: tl.Tensor[], a: Args): tl.optim.Optimizer<{ lr: number }> {
@@ -130,6 +131,7 @@ describe("optimizer state and groups", () => {
 });
 
 describe("learning-rate schedulers match torch.optim.lr_scheduler", () => {
+  // biome-ignore lint/suspicious/noExplicitAny: PyTorch's optimizer and scheduler arguments from the fixture JSON
   const file = JSON.parse(readFileSync(resolve(LOCAL_FIXTURE_DIR, "schedulers.json"), "utf8")) as { cases: any[] };
   for (const c of file.cases) {
     it(c.name, () => {
@@ -167,8 +169,8 @@ describe("learning-rate schedulers match torch.optim.lr_scheduler", () => {
                   });
       const snap = () => ({
         lr: opt.paramGroups.map((g) => g.lr),
-        ...("momentum" in opt.paramGroups[0]! ? { momentum: opt.paramGroups.map((g) => (g as any).momentum) } : {}),
-        ...("betas" in opt.paramGroups[0]! ? { beta1: opt.paramGroups.map((g) => (g as any).betas[0]) } : {}),
+        ...("momentum" in opt.paramGroups[0]! ? { momentum: opt.paramGroups.map((g) => (g as { momentum?: number }).momentum) } : {}),
+        ...("betas" in opt.paramGroups[0]! ? { beta1: opt.paramGroups.map((g) => (g as { betas: [number, number] }).betas[0]) } : {}),
       });
       const close = (x: number[], y: number[], what: string) =>
         x.forEach((v, i) => assert.ok(Math.abs(v - y[i]!) <= 1e-12 + 1e-12 * Math.abs(y[i]!), `${what}: ${v} vs torch ${y[i]}`));

@@ -219,7 +219,7 @@ export function heatmap(values: Matrix, opts: HeatmapOptions): string {
     // a grey or hatched cell must not be read as a value: say what it means
     const at = positioner(scale);
     let keyY = top + barH + 24;
-    if (values.some((row, i) => row.some((v, j) => at(v) === null && !hatched?.[i]![j]))) {
+    if (values.some((row, i) => row.some((v, j) => at(v) === null && !hatched?.[i]?.[j]))) {
       out.push(
         `<rect x="${barX}" y="${keyY}" width="14" height="10" fill="${MISSING_COLOR}" stroke="#888"/>`,
         `<text x="${barX + 18}" y="${keyY + 9}">${esc(opts.missingLabel ?? "no value")}</text>`,

@@ -39,6 +39,7 @@ export class Tensor {
   /** Set by retainGrad(): keep .grad on a non-leaf. */
   retainsGrad = false;
   /** Functions called with the gradient flowing into this tensor during backward (registerHook). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is any function returning void, as in PyTorch
   hooks: ((grad: Tensor) => Tensor | void)[] = [];
   private requiresGradFlag = false;
 

@@ -58,7 +58,7 @@ interface Handlers {
 type NodeWorker = {
   postMessage(m: unknown, transfer?: readonly Transferable[]): void;
   terminate(): unknown;
-  on(ev: string, f: (...args: any[]) => void): unknown;
+  on(ev: string, f: (...args: never[]) => void): unknown;
 };
 type NodeWorkerCtor = new (url: string | URL) => NodeWorker;
 
@@ -66,6 +66,7 @@ type NodeWorkerCtor = new (url: string | URL) => NodeWorker;
 type WebWorker = {
   postMessage(m: unknown, transfer: Transferable[]): void;
   terminate(): void;
+  // biome-ignore lint/suspicious/noExplicitAny: the DOM's listener takes an Event subtype per name (see above)
   addEventListener(ev: string, f: (e: any) => void): void;
 };
 type WebWorkerCtor = new (url: string | URL, opts?: { type?: "module" | "classic" }) => WebWorker;

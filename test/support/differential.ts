@@ -24,6 +24,7 @@ export interface DiffTensor {
 export interface DiffCase {
   id: string;
   op: string;
+  // biome-ignore lint/suspicious/noExplicitAny: PyTorch's keyword arguments from the generated JSON, read per op
   args: Record<string, any>;
   inputs: Record<string, DiffTensor>;
   error?: string;
@@ -57,8 +58,11 @@ function build(t: DiffTensor, dtype: FloatType, requiresGrad: boolean): tl.Tenso
 
 type Ins = Record<string, tl.Tensor>;
 type Outs = Record<string, tl.Tensor>;
+// biome-ignore lint/suspicious/noExplicitAny: PyTorch's keyword arguments from the generated JSON, read per op
 type Runner = (ins: Ins, a: Record<string, any>, dtype: FloatType) => Outs;
+// biome-ignore lint/suspicious/noExplicitAny: ops looked up by the name the case gives
 const F = tl.F as unknown as Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: ops looked up by the name the case gives
 const TL = tl as unknown as Record<string, any>;
 
 const out = (t: tl.Tensor): Outs => ({ output: t });
@@ -153,6 +157,7 @@ const binary =
 
 const dims = (d: unknown): tl.Dims => (d === null ? undefined : (d as tl.Dims));
 
+// biome-ignore lint/suspicious/noExplicitAny: PyTorch's keyword arguments from the generated JSON, read per op
 function varOpts(a: Record<string, any>): tl.VarOptions {
   const c = a.correction;
   return { keepdim: a.keepdim, ...(c === "unbiased_false" ? { unbiased: false } : c === null || c === undefined ? {} : { correction: c }) };

@@ -126,6 +126,7 @@ const no = (rule: string): never => {
 };
 
 const TOKEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON's grammar refuses raw U+0000-U+001F inside a string
   /([ \t\n\r]+)|([{}[\],:])|("(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)|(true|false|null)/y;
 
 function tokenize(text: string): { k: string; v: string }[] {

@@ -69,7 +69,7 @@ export function pooling(
           if (r >= 0 && r < H && c >= 0 && c < W) cells.push([r, c]);
         }
       }
-      const f = flat?.[i]![j];
+      const f = flat?.[i]?.[j];
       windows.push({ index: [i, j], cells, winner: f === undefined ? null : [Math.floor(f / W), f % W], value: out[i]![j]! });
     }
   }

@@ -156,6 +156,7 @@ export class WasmBlock implements DeviceStorage {
    * resident budget is spent. A quarter, not the full size: that collects more often than needed
    * (numbers in BENCHMARKS.md).
    */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held, never read: the block's weight in the collector's accounting
   private readonly weight: ArrayBuffer | null;
 
   constructor(

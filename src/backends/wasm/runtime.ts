@@ -226,16 +226,19 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   checkedTable: "optional",
 };
 
+/** A wasm export as JavaScript calls it: numbers in, a number (or nothing) out. */
+type Export = (...args: number[]) => unknown;
+
 /**
  * The declared exports of an instance, each checked to be a function (a module built from other
  * sources fails here, naming what it lacks, rather than at a kernel call), each passed through
  * `wrap` (the checked build's error reporting).
  */
-function bindExports(raw: WebAssembly.Exports, wrap: (name: string, fn: Function) => Function = (_, fn) => fn): WasmExports {
-  const bound: Partial<Record<keyof WasmExports, Function>> = {};
+function bindExports(raw: WebAssembly.Exports, wrap: (name: string, fn: Export) => Export = (_, fn) => fn): WasmExports {
+  const bound: Partial<Record<keyof WasmExports, Export>> = {};
   for (const [name, need] of Object.entries(EXPORTS) as [keyof WasmExports, string][]) {
     const fn = raw[name];
-    if (typeof fn === "function") bound[name] = wrap(name, fn);
+    if (typeof fn === "function") bound[name] = wrap(name, fn as Export);
     else if (need === "required") throw new Error(`wasm backend: the module does not export ${name}; rebuild it with npm run build:wasm`);
   }
   return bound as WasmExports;

@@ -103,7 +103,7 @@ describe("readCsv against pandas 1.5 on the committed fuzz sample", () => {
       withOptions = 0;
     const diffs: string[] = [];
     for (const [k, c] of sample.cases.entries()) {
-      let df;
+      let df: ReturnType<typeof readCsv>;
       try {
         df = readCsv(c.text, optionsOf(c));
       } catch (e) {
@@ -139,8 +139,7 @@ describe("readCsv against pandas 1.5 on the committed fuzz sample", () => {
         const pd = p.dtypes[j]!,
           vals = p.values?.[j];
         // documented difference: a bool column with missing values stays bool with a mask (pandas: object)
-        const boolObject =
-          pd === "object" && col.dtype === "bool" && vals?.every((v) => v === null || typeof v === "boolean");
+        const boolObject = pd === "object" && col.dtype === "bool" && vals?.every((v) => v === null || typeof v === "boolean");
         if (boolObject) boolWithMissing++;
         const same = pd === col.dtype || (pd === "object" && col.dtype === "string") || boolObject;
         if (!same) {

@@ -142,6 +142,7 @@ export function makeCase(seed: number, i: number): FuzzCase {
     }
     if (r() < 0.3) opts.onBadLines = "skip";
     // (with nrows an unclosed quote at the end may never be reached: not drawn together)
+    // biome-ignore lint/suspicious/noDuplicateElseIf: each r() is a fresh draw, not the condition above again
     else if (r() < 0.3 && !unclosed) opts.nrows = Math.floor(r() * (rows + 1));
   }
   return {

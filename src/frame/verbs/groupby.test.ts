@@ -36,13 +36,11 @@ describe("groupby aggregates match pandas", () => {
   it("per-column aggregates", () => frameEqual(mt.groupby("gear").agg({ mpg: "mean", hp: ["min", "max"] }), F("mtcars_agg_dict")));
   it("named aggregations", () =>
     frameEqual(
-      mt
-        .groupby("cyl")
-        .agg({
-          avg_mpg: { column: "mpg", aggfunc: "mean" },
-          n: { column: "model", aggfunc: "count" },
-          top_hp: { column: "hp", aggfunc: "max" },
-        }),
+      mt.groupby("cyl").agg({
+        avg_mpg: { column: "mpg", aggfunc: "mean" },
+        n: { column: "model", aggfunc: "count" },
+        top_hp: { column: "hp", aggfunc: "max" },
+      }),
       F("mtcars_named_agg"),
     ));
   it("a list for every column", () => frameEqual(mt.select("cyl", "mpg", "wt").groupby("cyl").agg(["mean", "std"]), F("mtcars_agg_list")));
