@@ -10,10 +10,14 @@
 // number; the new value is request s) and notifies, and runs row 0. Every participant, the caller
 // too, then claims rows with Atomics.add on ctrl[NEXT] and runs kernel ctrl[KIND] on them until
 // none are left. Worker t remembers the last request it served; when it sees a different
-// ctrl[SEQ + t] it stores s in ctrl[TOOK + t], serves, stores s in ctrl[ACK + t], then adds 1 to
-// ctrl[WAKE] and notifies it. The caller is done when ctrl[ACK + t] holds its s for every worker
-// it asked. Both sides spin briefly before sleeping in Atomics.wait: a sleeping worker costs a
-// wake-up of tens of microseconds, an unbounded spin starves other processes.
+// ctrl[SEQ + t] it takes request s by a compare-exchange of ctrl[TOOK + t] to s, serves, stores s
+// in ctrl[ACK + t], then adds 1 to ctrl[WAKE] and notifies it. Once no row is left to claim, the
+// caller withdraws every request not yet taken (a compare-exchange of ctrl[TOOK + t] to W(s) =
+// s ^ 2^30) and is done when ctrl[ACK + t] holds s for every worker that took its request. So a
+// worker that wakes late (a busy host deschedules it) costs the caller nothing: it does the rows
+// itself and returns, instead of waiting for a wake-up that would find no rows. Both sides spin
+// briefly before sleeping in Atomics.wait: a sleeping worker costs a wake-up of tens of
+// microseconds, an unbounded spin starves other processes.
 //
 // Invariant: worker t runs request s at most once, only while the caller waits for it, and the
 // caller returns only after every row of its dispatch ran to the end. Why, for any interleaving
@@ -29,17 +33,25 @@
 //   so it can neither satisfy nor spoil a later dispatch; ctrl[WAKE] only says "look again"
 //   (the caller reads it before checking the ACKs and sleeps only while it is unchanged, so no
 //   completion is missed).
+// - Taking and withdrawing exclude each other: ctrl[TOOK + t] is written only by worker t (to the
+//   request s it read from ctrl[SEQ + t]) and by the caller (to W(s), while s is its current
+//   request), each by a compare-exchange from the value it read, which is s - 1 or W(s - 1) (or
+//   older). The first exchange wins; the other side sees the changed word: a worker that finds
+//   W(s), or loses the exchange, serves nothing for s; a caller that finds s waits for ACK s. A
+//   worker's stale exchange to an older request s' fails: s' was either withdrawn (the word is
+//   W(s') or later) or acknowledged before the caller published s. W(s) never equals s - 1.
 // - The caller writes a dispatch's rows, KIND, COUNT and NEXT only after every worker it asked
-//   before has acknowledged (or after a watchdog stop, on fresh buffers), so a worker reads the
-//   fields of the request it took, and claims from ctrl[NEXT] end when the rows do. A worker not
-//   asked (not serving yet, or beyond `threads`) never reads them.
+//   before has acknowledged or been withdrawn (or after a watchdog stop, on fresh buffers), so a
+//   worker reads the fields of the request it took, and claims from ctrl[NEXT] end when the rows
+//   do. A worker not asked (not serving yet, or beyond `threads`), or withdrawn, never reads them.
 // - On a browser's main thread the caller spins on the same checks instead of sleeping; the
 //   argument is unchanged.
 //
 // Watchdog: a dispatch that sees no progress (no row claimed, no worker finishing) for
 // watchdogMs (default 60 s; TENSORLOOM_THREAD_WATCHDOG_MS in Node) throws a BackendError naming
-// the kernel and the workers that did not answer, whether each took its share (stuck or crashed
-// inside the kernel) or never did. The workers are then stopped and the pool starts over on fresh
+// the kernel and the workers that took their share and did not finish it (stuck or crashed inside
+// the kernel; a worker that never takes its share is withdrawn, and its rows run on the caller).
+// The workers are then stopped and the pool starts over on fresh
 // buffers, so a worker that wakes later cannot touch the next dispatch's control words; new
 // workers start on the next parallel call.
 //
@@ -75,6 +87,8 @@ const READY = SEQ + SLOTS,
   TOOK = ACK + SLOTS,
   CTRL_WORDS = TOOK + SLOTS;
 const ARGS = 32;
+/** W(s) = s ^ WITHDRAWN marks request s withdrawn in ctrl[TOOK + t] (never equal to s or s - 1). */
+const WITHDRAWN = 1 << 30;
 /** Rows one run may hand out (the args buffer holds this many). */
 export const MAX_ROWS = 64;
 /** Thread-local addresses per thread (threadLocal(k), k < LOCALS). */
@@ -127,19 +141,23 @@ function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, locals: localsBuf
       seq = Atomics.load(ctrl, ${SEQ} + index);
     }
     if (Atomics.load(ctrl, ${STOP})) break;
-    Atomics.store(ctrl, ${TOOK} + index, seq);
-    try {
-      const fn = fns[ctrl[${KIND}]], count = ctrl[${COUNT}];
-      for (let i = Atomics.add(ctrl, ${NEXT}, 1); i < count; i = Atomics.add(ctrl, ${NEXT}, 1)) {
-        fn(...Array.from(args.subarray(i * ${ARGS}, i * ${ARGS} + fn.length), own));
+    // take the request unless the caller withdrew it (it ran out of rows before this woke)
+    const took = Atomics.load(ctrl, ${TOOK} + index);
+    if (took !== (seq ^ ${WITHDRAWN}) && Atomics.compareExchange(ctrl, ${TOOK} + index, took, seq) === took) {
+      try {
+        const fn = fns[ctrl[${KIND}]], count = ctrl[${COUNT}];
+        for (let i = Atomics.add(ctrl, ${NEXT}, 1); i < count; i = Atomics.add(ctrl, ${NEXT}, 1)) {
+          fn(...Array.from(args.subarray(i * ${ARGS}, i * ${ARGS} + fn.length), own));
+        }
+      } catch (e) {
+        Atomics.store(ctrl, ${ERROR}, 1);
       }
-    } catch (e) {
-      Atomics.store(ctrl, ${ERROR}, 1);
+      Atomics.store(ctrl, ${ACK} + index, seq);
+      Atomics.add(ctrl, ${WAKE}, 1);
+      Atomics.notify(ctrl, ${WAKE});
     }
+    // a withdrawn request is over without a word written: the caller no longer waits for it
     served = seq;
-    Atomics.store(ctrl, ${ACK} + index, seq);
-    Atomics.add(ctrl, ${WAKE}, 1);
-    Atomics.notify(ctrl, ${WAKE});
   }
 }
 `;
@@ -408,13 +426,24 @@ export class ThreadPool {
       this.local[kind]!(mine(rows[0]!));
       for (let i = Atomics.add(ctrl, NEXT, 1); i < n; i = Atomics.add(ctrl, NEXT, 1)) this.local[kind]!(mine(rows[i]!));
     } finally {
-      // even when a row threw here: the workers must finish before anything reuses the buffers
-      this.waitDone(kernel, asked, limit);
+      // no row is left to claim: a worker that has not taken its request yet would find none, so
+      // withdraw it; wait only for those that took theirs (even when a row threw here: they must
+      // finish before anything reuses the buffers)
+      this.waitDone(kernel, this.withdraw(asked), limit);
     }
     if (Atomics.load(ctrl, ERROR))
       throw new BackendError(
         `wasm ${kernel}: the kernel failed on a worker thread (a wasm trap there). Run it with tl.setNumThreads(1) to see the error on the calling thread.`,
       );
+  }
+
+  /** The asked workers that took their request; the others' requests are withdrawn here. */
+  private withdraw(asked: [number, number][]): [number, number][] {
+    const ctrl = this.buf.ctrl;
+    return asked.filter(([t, s]) => {
+      const took = Atomics.load(ctrl, TOOK + t);
+      return took === s || Atomics.compareExchange(ctrl, TOOK + t, took, s ^ WITHDRAWN) !== took;
+    });
   }
 
   /**
@@ -445,13 +474,10 @@ export class ThreadPool {
   /** The watchdog fired: stop the workers, start over on fresh buffers, and say who did not answer. */
   private hung(kernel: PoolKernel, asked: [number, number][], ms: number, limit: number): never {
     const ctrl = this.buf.ctrl;
+    // only workers that took their request are waited for (the others were withdrawn)
     const silent = asked
       .filter(([t, s]) => Atomics.load(ctrl, ACK + t) !== s)
-      .map(([t, s]) =>
-        Atomics.load(ctrl, TOOK + t) === s
-          ? `worker thread ${t} took its share and has not finished it (stuck or crashed inside the kernel)`
-          : `worker thread ${t} never took its share (crashed, or never scheduled)`,
-      );
+      .map(([t]) => `worker thread ${t} took its share and has not finished it (stuck or crashed inside the kernel)`);
     void this.stopWorkers();
     throw new BackendError(
       `wasm ${kernel}: no progress for ${(ms / 1000).toFixed(1)} s: ${silent.join("; ")}. The pool's workers were stopped; fresh ones start on the next parallel call. If this repeats, use tl.setNumThreads(1) (everything on the calling thread) and report it; TENSORLOOM_THREAD_WATCHDOG_MS sets this limit (now ${limit} ms).`,
