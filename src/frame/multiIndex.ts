@@ -192,27 +192,149 @@ export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
   return frameClass().fromColumns([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
 }
 
+/** Which axis a level verb works on: 0 / "index" (the rows, default) or 1 / "columns" (the column levels), as pandas' axis. */
+export type LevelAxis = 0 | 1 | "index" | "columns";
+
+function axisNumber(op: string, axis: LevelAxis | undefined): 0 | 1 {
+  if (axis === undefined || axis === 0 || axis === "index") return 0;
+  if (axis === 1 || axis === "columns") return 1;
+  throw new FrameError(`${op}: axis must be 0 ("index") or 1 ("columns"), got ${JSON.stringify(axis)}.`);
+}
+
+/** The frame with its row index (axis 0) or its column labels (axis 1) replaced; column labels give the flat names (their labels joined by "_"). */
+function withAxisIndex(df: DataFrame, axis: 0 | 1, ix: Index | null): DataFrame {
+  if (axis === 0) return frameClass().fromColumns(df.names, df.data, ix!, df.columnIndex);
+  const ci = ix as ColumnIndex | null;
+  if (!ci) return frameClass().fromColumns(df.names, df.data, df.index);
+  return frameClass().fromColumns(flatNames(ci), df.data, df.index, ci.kind === "multi" || ci.name !== null ? ci : null);
+}
+
+/** The column labels as an index: the column levels, or the names as one text level. */
+function columnAxis(df: DataFrame): ColumnIndex {
+  return df.columnIndex ?? (multiIndex([namesLevel(df.names)], [null]) as ColumnIndex);
+}
+
+/** The index without some levels (numbers or names), as pd.MultiIndex.droplevel; one level left gives a plain label index. */
+export function dropLevels(op: string, ix: Index, level: number | string | readonly (number | string)[], what = "index has"): Index {
+  if (ix.kind !== "multi") throw new FrameError(`${op}: the ${what} one level; ${op} needs several (a MultiIndex).`);
+  const drop = (Array.isArray(level) ? level : [level]).map((l) => levelPosition(op, ix.names, l));
+  const keep = ix.names.map((_, l) => l).filter((l) => !drop.includes(l));
+  if (keep.length === 0)
+    throw new FrameError(
+      `${op}: dropping ${drop.length} of ${ix.names.length} levels leaves none. Keep at least one level (resetIndex removes them all).`,
+    );
+  return multiIndex(
+    keep.map((l) => ix.cols[l]!),
+    keep.map((l) => ix.names[l]!),
+  );
+}
+
 /**
  * The frame without some levels of its row index (axis 0) or of its column levels (axis 1), as
  * pd.DataFrame.droplevel; columns left with one level get the remaining labels as flat names.
  */
-export function droplevel(df: DataFrame, level: number | string | readonly (number | string)[], axis: 0 | 1 = 0): DataFrame {
-  const ix: Index | null = axis === 1 ? df.columnIndex : df.index;
+export function droplevel(df: DataFrame, level: number | string | readonly (number | string)[], axis: LevelAxis = 0): DataFrame {
+  const a = axisNumber("droplevel", axis);
+  const ix: Index | null = a === 1 ? df.columnIndex : df.index;
   if (ix?.kind !== "multi")
-    throw new FrameError(`droplevel: the ${axis === 1 ? "columns have" : "index has"} one level; droplevel needs several (a MultiIndex).`);
-  const drop = (Array.isArray(level) ? level : [level]).map((l) => levelPosition("droplevel", ix.names, l));
-  const keep = ix.names.map((_, l) => l).filter((l) => !drop.includes(l));
-  if (keep.length === 0)
+    throw new FrameError(`droplevel: the ${a === 1 ? "columns have" : "index has"} one level; droplevel needs several (a MultiIndex).`);
+  return withAxisIndex(df, a, dropLevels("droplevel", ix, level));
+}
+
+/** The levels of a MultiIndex in a new order (every level once, by number or name), as pd.MultiIndex.reorder_levels. */
+export function reorderLevels(op: string, ix: Index, order: readonly (number | string)[]): Index {
+  if (ix.kind !== "multi")
     throw new FrameError(
-      `droplevel: dropping ${drop.length} of ${ix.names.length} levels leaves none. Keep at least one level (resetIndex removes them all).`,
+      `${op}: the index has one level; ${op} needs several levels (a MultiIndex: setIndex([a, b]) or groupby(keys, { asIndex: true })).`,
     );
-  const rest = multiIndex(
-    keep.map((l) => ix.cols[l]!),
-    keep.map((l) => ix.names[l]!),
+  const at = order.map((l) => levelPosition(op, ix.names, l));
+  if (at.length !== ix.cols.length || new Set(at).size !== at.length)
+    throw new FrameError(
+      `${op}: the order ${JSON.stringify(order)} names ${at.length} level${at.length === 1 ? "" : "s"}${new Set(at).size !== at.length ? " with repeats" : ""}, but the index has ${ix.cols.length} (${ix.names.map((k) => k ?? "None").join(", ")}). Name every level once.`,
+    );
+  return multiIndex(
+    at.map((l) => ix.cols[l]!),
+    at.map((l) => ix.names[l]!),
   );
-  if (axis === 0) return frameClass().fromColumns(df.names, df.data, rest, df.columnIndex);
-  const levels = rest as ColumnIndex;
-  return frameClass().fromColumns(flatNames(levels), df.data, df.index, levels.kind === "multi" || levels.name !== null ? levels : null);
+}
+
+/** Levels i and j of a MultiIndex swapped (default the last two), as pd.MultiIndex.swaplevel; the entries keep their order. */
+export function swapLevels(op: string, ix: Index, i: number | string = -2, j: number | string = -1): Index {
+  if (ix.kind !== "multi")
+    throw new FrameError(
+      `${op}: the index has one level; ${op} needs several levels (a MultiIndex: setIndex([a, b]) or groupby(keys, { asIndex: true })).`,
+    );
+  const a = levelPosition(op, ix.names, i),
+    b = levelPosition(op, ix.names, j);
+  const order = ix.names.map((_, l) => (l === a ? b : l === b ? a : l));
+  return reorderLevels(op, ix, order);
+}
+
+/** New names for the levels of an axis: one name (one level), a name per level, or a map from old names to new ones (pandas' rename_axis mapper). */
+export type AxisNames = string | null | readonly (string | null)[] | Readonly<Record<string, string | null>>;
+
+/** The index with its level names replaced, as pd.Index.set_names / rename_axis. */
+export function renameLevels(op: string, ix: Index, names: AxisNames): Index {
+  const old = indexNames(ix);
+  let next: (string | null)[];
+  if (names === null || typeof names === "string") {
+    if (old.length !== 1)
+      throw new FrameError(
+        `${op}: one name ${JSON.stringify(names)} given for ${old.length} levels (${old.map((k) => k ?? "None").join(", ")}). Pass a list with one name per level, or a map from old names to new ones.`,
+      );
+    next = [names];
+  } else if (Array.isArray(names)) {
+    if (names.length !== old.length)
+      throw new FrameError(
+        `${op}: ${names.length} names given for ${old.length} level${old.length === 1 ? "" : "s"} (${old.map((k) => k ?? "None").join(", ")}). Pass one name per level.`,
+      );
+    next = names.slice();
+  } else {
+    const map = names as Readonly<Record<string, string | null>>;
+    next = old.map((k) => (k !== null && Object.hasOwn(map, k) ? map[k]! : k));
+  }
+  if (ix.kind === "range") return { ...ix, name: next[0]! };
+  if (ix.kind === "labels") return { ...ix, name: next[0]! };
+  return multiIndex(ix.cols, next);
+}
+
+/** Options of DataFrame.renameAxis: names for the row levels (`index`) and the column levels (`columns`), as pd.DataFrame.rename_axis's keywords. */
+export interface RenameAxisOptions {
+  index?: AxisNames;
+  columns?: AxisNames;
+}
+
+/** See DataFrame.renameAxis. */
+export function renameAxis(df: DataFrame, mapper: AxisNames | RenameAxisOptions | undefined, axis: LevelAxis = 0): DataFrame {
+  const isOptions =
+    mapper !== null &&
+    typeof mapper === "object" &&
+    !Array.isArray(mapper) &&
+    Object.keys(mapper).every((k) => k === "index" || k === "columns") &&
+    Object.keys(mapper).length > 0;
+  const opts: RenameAxisOptions = isOptions
+    ? (mapper as RenameAxisOptions)
+    : axisNumber("renameAxis", axis) === 1
+      ? { columns: mapper as AxisNames }
+      : { index: mapper as AxisNames };
+  let out = df;
+  if (opts.index !== undefined) out = withAxisIndex(out, 0, renameLevels("renameAxis", out.index, opts.index));
+  if (opts.columns !== undefined) {
+    const ci = renameLevels("renameAxis", columnAxis(out), opts.columns) as ColumnIndex;
+    out = withAxisIndex(out, 1, ci.kind === "labels" && ci.name === null && !out.columnIndex ? null : ci);
+  }
+  return out;
+}
+
+/** See DataFrame.swaplevel and reorderLevels: a new order for the row levels (axis 0) or the column levels (axis 1). */
+export function reorderAxis(df: DataFrame, op: string, axis: LevelAxis, fn: (ix: Index) => Index): DataFrame {
+  const a = axisNumber(op, axis);
+  const ix = a === 1 ? df.columnIndex : df.index;
+  if (ix?.kind !== "multi")
+    throw new FrameError(
+      `${op}: the ${a === 1 ? "columns have" : "index has"} one level; ${op} needs several (a MultiIndex${a === 1 ? " over the columns" : ""}).`,
+    );
+  return withAxisIndex(df, a, fn(ix));
 }
 
 /** Options of xs: which level the key is for, which axis, and whether the matched levels are dropped, as pd.DataFrame.xs's keywords. */

@@ -38,7 +38,16 @@ import {
   indexLevels,
   sameLength,
 } from "./labels.js";
-import { unstackSeries, xsRows, type XsOptions } from "./multiIndex.js";
+import {
+  type AxisNames,
+  dropLevels,
+  renameLevels,
+  reorderLevels,
+  swapLevels,
+  unstackSeries,
+  xsRows,
+  type XsOptions,
+} from "./multiIndex.js";
 import type { DataFrame } from "./table.js";
 import { type AggSpec, aggregate, oneGroup, quantileSorted } from "./aggregates.js";
 import {
@@ -212,6 +221,42 @@ export class Series {
   xs(key: LabelKey, opts: Omit<XsOptions, "axis"> = {}): Series {
     const { rows, index } = xsRows(this.index, key, opts);
     return this.with(take(this.col, rows, true), this.name, index);
+  }
+  /**
+   * Without some levels (numbers or names) of the MultiIndex, as pd.Series.droplevel; one level
+   * left gives a plain label index.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().droplevel("wool").index.name // "tension"
+   */
+  droplevel(level: number | string | (number | string)[]): Series {
+    return this.with(this.col, this.name, dropLevels("droplevel", this.index, level));
+  }
+  /**
+   * Levels i and j of the MultiIndex swapped (numbers or names; default the last two), as
+   * pd.Series.swaplevel: the values keep their order (sortIndex() sorts by the new levels).
+   * @example
+   * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().swaplevel().index.names // ["tension", "wool"]
+   */
+  swaplevel(i: number | string = -2, j: number | string = -1): Series {
+    return this.with(this.col, this.name, swapLevels("swaplevel", this.index, i, j));
+  }
+  /**
+   * The MultiIndex levels in a new order (every level once, by number or name), as
+   * pd.Series.reorder_levels.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().reorderLevels(["tension", "wool"]).index.names // ["tension", "wool"]
+   */
+  reorderLevels(order: (number | string)[]): Series {
+    return this.with(this.col, this.name, reorderLevels("reorderLevels", this.index, order));
+  }
+  /**
+   * The index with new level names, as pd.Series.rename_axis: one name, a list (one per level),
+   * or a map from old names to new ones; null removes a name.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().renameAxis({ wool: "w" }).index.names // ["w", "tension"]
+   */
+  renameAxis(names: AxisNames): Series {
+    return this.with(this.col, this.name, renameLevels("renameAxis", this.index, names));
   }
   /** A copy with another name, as pd.Series.rename(name). */
   rename(name: string | null): Series {

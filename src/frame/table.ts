@@ -37,7 +37,24 @@ import {
   sameLength,
   multiIndex,
 } from "./labels.js";
-import { columnPosition, selectColumnIndex, setIndex, resetIndex, xs, stack, unstack, droplevel, type XsOptions } from "./multiIndex.js";
+import {
+  type AxisNames,
+  type LevelAxis,
+  type RenameAxisOptions,
+  columnPosition,
+  droplevel,
+  renameAxis,
+  reorderAxis,
+  reorderLevels,
+  resetIndex,
+  selectColumnIndex,
+  setIndex,
+  stack,
+  swapLevels,
+  unstack,
+  xs,
+  type XsOptions,
+} from "./multiIndex.js";
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
@@ -576,8 +593,42 @@ export class DataFrame {
    * @example
    * mtcars.groupby("cyl", { asIndex: true }).agg({ mpg: ["mean", "max"] }).droplevel(0, { axis: 1 }).columns // ["mean", "max"]
    */
-  droplevel(level: number | string | (number | string)[], opts: { axis?: 0 | 1 } = {}): DataFrame {
+  droplevel(level: number | string | (number | string)[], opts: { axis?: LevelAxis } = {}): DataFrame {
     return droplevel(this, level, opts.axis ?? 0);
+  }
+  /**
+   * Levels i and j (numbers or names; default the last two) of the row MultiIndex, or of the
+   * column levels with `{ axis: 1 }`, swapped, as pd.DataFrame.swaplevel: rows and columns keep
+   * their order (sortIndex() sorts rows by the new levels); column levels give new flat names.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().swaplevel().index.names // ["tension", "wool"]
+   * @example
+   * mtcars.groupby("cyl", { asIndex: true }).agg({ mpg: ["mean", "max"] }).swaplevel(0, 1, { axis: 1 }).columns // ["mean_mpg", "max_mpg"]
+   */
+  swaplevel(i: number | string = -2, j: number | string = -1, opts: { axis?: LevelAxis } = {}): DataFrame {
+    return reorderAxis(this, "swaplevel", opts.axis ?? 0, (ix) => swapLevels("swaplevel", ix, i, j));
+  }
+  /**
+   * The row levels (or the column levels with `{ axis: 1 }`) in a new order, every level once by
+   * number or name, as pd.DataFrame.reorder_levels.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().reorderLevels(["tension", "wool"]).index.names // ["tension", "wool"]
+   */
+  reorderLevels(order: (number | string)[], opts: { axis?: LevelAxis } = {}): DataFrame {
+    return reorderAxis(this, "reorderLevels", opts.axis ?? 0, (ix) => reorderLevels("reorderLevels", ix, order));
+  }
+  /**
+   * New names for the row levels (or the column levels with `{ axis: 1 }`), as
+   * pd.DataFrame.rename_axis: one name, a list (one per level), a map from old names to new
+   * ones, or `{ index, columns }` for both axes; null removes a name. Naming plain columns gives
+   * them pandas' `columns.name`.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().renameAxis(["w", "t"]).index.names // ["w", "t"]
+   * @example
+   * mtcars.groupby("cyl", { asIndex: true }).agg({ mpg: ["mean", "max"] }).renameAxis({ columns: ["col", "fn"] }).columnIndex.names // ["col", "fn"]
+   */
+  renameAxis(mapper: AxisNames | RenameAxisOptions, opts: { axis?: LevelAxis } = {}): DataFrame {
+    return renameAxis(this, mapper, opts.axis ?? 0);
   }
 
   /** Row-wise (axis 1: fn gets each row as an object) or column-wise (axis 0: fn gets each column). */
@@ -888,6 +939,9 @@ export class DataFrame {
    * @example
    * mtcars.groupby("cyl").agg({ mpg: "mean", hp: ["min", "max"] }) // shape [3, 4]
    */
+  groupby(keys: string | string[], opts: GroupByOptions & { asIndex: true }): GroupBy<true>;
+  groupby(keys: string | string[], opts?: GroupByOptions & { asIndex?: false }): GroupBy<false>;
+  groupby(keys: string | string[], opts?: GroupByOptions): GroupBy;
   groupby(keys: string | string[], opts: GroupByOptions = {}): GroupBy {
     return new GroupBy(this, Array.isArray(keys) ? keys : [keys], opts);
   }

@@ -4,7 +4,9 @@
 // million short-lived JS strings; toCsv decodes the buffer once at the end.
 
 import { type Column, colLength, formatDate, formatNumberPlain, isStringLike, take, range } from "../column.js";
-import { indexColumn } from "../labels.js";
+import { FrameError } from "../errors.js";
+import { indexLevels, indexNames } from "../labels.js";
+import { labelName } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 
 declare const TextEncoder: new () => { encode(s: string): Uint8Array };
@@ -15,8 +17,8 @@ export interface ToCsvOptions {
   sep?: string;
   /** Write the index as the first column (default true, as pandas). */
   index?: boolean;
-  /** Header name of the index column (default: the index's name, or empty). */
-  indexLabel?: string;
+  /** Header name of the index column, or one per level of a MultiIndex (default: the index's names, empty where unnamed). */
+  indexLabel?: string | string[];
   header?: boolean;
   /** Text for missing values (default ""). */
   naRep?: string;
@@ -166,6 +168,18 @@ function cellWriter(c: Column, naRep: Uint8Array, q: (s: string) => string, enc:
   }
 }
 
+/** The header cells of the index columns: indexLabel (one per level), else the level names ("" where unnamed). */
+function indexHeader(df: DataFrame, label: string | string[] | undefined): string[] {
+  const names = indexNames(df.index);
+  if (label === undefined) return names.map((k) => k ?? "");
+  const labels = Array.isArray(label) ? label : [label];
+  if (labels.length !== names.length)
+    throw new FrameError(
+      `toCsv: indexLabel has ${labels.length} name${labels.length === 1 ? "" : "s"} but the index has ${names.length} level${names.length === 1 ? "" : "s"}. Pass one name per level (pandas: index_label as a list).`,
+    );
+  return labels;
+}
+
 /** The CSV as UTF-8 bytes (what a file writer wants). */
 export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
   const sep = opts.sep ?? ",";
@@ -176,7 +190,10 @@ export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
   const q = quoter(sep);
   const frame = opts.columns ? df.select(...opts.columns) : df;
   const withIndex = opts.index ?? true;
-  const cols: Column[] = [...(withIndex ? [take(indexColumn(frame.index), range(0, frame.length), true)] : []), ...frame.data];
+  // one column per index level (a MultiIndex writes each level, as pandas)
+  const idxCols = withIndex ? indexLevels(frame.index).map((c) => take(c, range(0, frame.length), true)) : [];
+  const idxNames = withIndex ? indexHeader(frame, opts.indexLabel) : [];
+  const cols: Column[] = [...idxCols, ...frame.data];
   const writers = cols.map((c) => cellWriter(c, naRep, q, enc));
   const w = new ByteWriter(frame.length * cols.length * 8);
   // Readers (pandas, readCsv) skip lines that are empty or only spaces and tabs, so a one-column
@@ -192,10 +209,24 @@ export function toCsvBytes(df: DataFrame, opts: ToCsvOptions = {}): Uint8Array {
     w.ascii('"');
   };
   if (opts.header ?? true) {
-    const start = w.len;
-    w.bytes(enc.encode([...(withIndex ? [q(opts.indexLabel ?? frame.index.name ?? "")] : []), ...frame.names.map(q)].join(sep)));
-    quoteBlank(start);
-    w.bytes(nl);
+    const line = (cells: string[]): void => {
+      const start = w.len;
+      w.bytes(enc.encode(cells.map(q).join(sep)));
+      quoteBlank(start);
+      w.bytes(nl);
+    };
+    const ci = frame.columnIndex;
+    if (ci?.kind === "multi") {
+      // pandas: a header row per column level (the level's name in the first index cell), then
+      // the index names on a row of their own when any level is named
+      ci.cols.forEach((level, l) =>
+        line([
+          ...idxNames.map((_, k) => (k === 0 ? (ci.names[l] ?? "") : "")),
+          ...Array.from({ length: frame.names.length }, (_, j) => labelName(level, j)),
+        ]),
+      );
+      if (idxNames.some((k) => k !== "")) line([...idxNames, ...frame.names.map(() => "")]);
+    } else line([...idxNames, ...frame.names]);
   }
   const n = cols.length ? colLength(cols[0]!) : 0;
   for (let i = 0; i < n; i++) {

@@ -1,11 +1,13 @@
 // JSON in and out: "records" ([{col: value}, ...]), "columns" ({col: {label: value}}), "split"
 // ({columns, index, data}); and JSON Lines (one record per line). Missing values are null, dates
 // milliseconds since the epoch (pandas' date_format="epoch"). Floats keep full precision
-// (pandas rounds to 10 significant digits by default).
+// (pandas rounds to 10 significant digits by default). A MultiIndex (rows or column levels) is
+// written as pandas 1.5 writes it: object keys are the tuples' Python repr ("(4, 'a')"), "split"
+// gives each entry as a list of its labels.
 
-import { type Scalar, cell, colLength } from "../column.js";
+import { type Column, type Scalar, cell, colLength, formatDate, formatNumberPlain } from "../column.js";
 import { FrameError } from "../errors.js";
-import { indexLabel, labelIndex } from "../labels.js";
+import { type Index, indexLabel, indexLength, labelIndex } from "../labels.js";
 import { columnFromValues } from "../column.js";
 import type { DataFrame } from "../table.js";
 import { frameClass } from "../frames.js";
@@ -15,34 +17,80 @@ export type JsonOrient = "records" | "columns" | "split" | "index";
 
 const jsonValue = (v: Scalar): unknown => (v instanceof Date ? v.getTime() : typeof v === "number" && !Number.isFinite(v) ? null : v);
 
-/** The frame as JSON text in the given orient (default "records"), or JSON Lines with lines true, as pd.DataFrame.to_json (datetimes as epoch ms; NaN as null). */
+/** A Python string literal, as repr(str): single quotes unless the text has one and no double quote. */
+function pyStr(s: string): string {
+  const qc = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = qc;
+  for (const ch of s) {
+    if (ch === "\\") out += "\\\\";
+    else if (ch === qc) out += `\\${qc}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else out += ch;
+  }
+  return out + qc;
+}
+
+/** Cell i of a label column as Python's repr shows it inside a tuple: 4, 1.5, 'a', True, nan, Timestamp('2020-01-01 00:00:00'). */
+function pyRepr(c: Column, i: number): string {
+  const v = cell(c, i);
+  if (v === null) return "nan";
+  if (v instanceof Date) return `Timestamp('${formatDate(v.getTime(), false)}')`;
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number") return formatNumberPlain(v, c.dtype === "float64");
+  return pyStr(v);
+}
+
+/** Entry i of a MultiIndex as the text of its Python tuple, as pandas 1.5 writes it for an object key: "(4, 'a')". */
+function tupleRepr(levels: readonly Column[], i: number): string {
+  return `(${levels.map((c) => pyRepr(c, i)).join(", ")})`;
+}
+
+/** Entry i of an index as a JSON object key: its label as text, a MultiIndex entry as its tuple's repr. */
+function keyOf(ix: Index, i: number): string {
+  if (ix.kind === "multi") return tupleRepr(ix.cols, i);
+  const v = indexLabel(ix, i);
+  return v instanceof Date ? String(v.getTime()) : String(v);
+}
+
+/** Entry i of an index as a JSON value: its label, a MultiIndex entry as a list of labels (pandas' "split"). */
+function entryOf(ix: Index, i: number): unknown {
+  return ix.kind === "multi" ? ix.cols.map((c) => jsonValue(cell(c, i))) : jsonValue(indexLabel(ix, i));
+}
+
+/**
+ * The frame as JSON text in the given orient (default "records"), or JSON Lines with lines true,
+ * as pd.DataFrame.to_json (datetimes as epoch ms; NaN as null). Row MultiIndexes and column
+ * levels follow pandas 1.5: object keys are the tuples' repr ("(4, 'a')"), "split" writes each
+ * entry as a list of labels.
+ */
 export function toJson(df: DataFrame, orient: JsonOrient = "records", lines = false): string {
   const n = df.length;
-  const label = (i: number) => {
-    const v = indexLabel(df.index, i);
-    return v instanceof Date ? String(v.getTime()) : String(v);
-  };
+  const label = (i: number) => keyOf(df.index, i);
+  const ci = df.columnIndex;
+  const names = ci?.kind === "multi" ? Array.from({ length: indexLength(ci) }, (_, j) => keyOf(ci, j)) : df.names;
   switch (orient) {
     case "records": {
-      const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(df.names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))])));
+      const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))])));
       return lines ? rows.map((r) => JSON.stringify(r)).join("\n") + "\n" : JSON.stringify(rows);
     }
     case "columns":
       return JSON.stringify(
         Object.fromEntries(
-          df.names.map((k, j) => [k, Object.fromEntries(Array.from({ length: n }, (_, i) => [label(i), jsonValue(cell(df.data[j]!, i))]))]),
+          names.map((k, j) => [k, Object.fromEntries(Array.from({ length: n }, (_, i) => [label(i), jsonValue(cell(df.data[j]!, i))]))]),
         ),
       );
     case "index":
       return JSON.stringify(
         Object.fromEntries(
-          Array.from({ length: n }, (_, i) => [label(i), Object.fromEntries(df.names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))]))]),
+          Array.from({ length: n }, (_, i) => [label(i), Object.fromEntries(names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))]))]),
         ),
       );
     case "split":
       return JSON.stringify({
-        columns: df.names,
-        index: Array.from({ length: n }, (_, i) => jsonValue(indexLabel(df.index, i))),
+        columns: ci?.kind === "multi" ? Array.from({ length: indexLength(ci) }, (_, j) => entryOf(ci, j)) : df.names,
+        index: Array.from({ length: n }, (_, i) => entryOf(df.index, i)),
         data: Array.from({ length: n }, (_, i) => df.data.map((c) => jsonValue(cell(c, i)))),
       });
     default:

@@ -1,9 +1,26 @@
 // concat: stack frames by rows (columns matched by name, outer or inner) or place them side by
-// side (rows matched by index label, outer or inner), as pd.concat.
+// side (rows matched by index label, outer or inner), as pd.concat. A MultiIndex on the rows
+// stays one (its levels stacked, or its tuples matched side by side), and column levels stay
+// levels (columns matched by their tuples), when every input has the same number of levels.
 
-import { type Column, concatColumns, missingColumn, take, colLength, cell } from "../column.js";
+import { type Column, type Scalar, concatColumns, missingColumn, take, cell } from "../column.js";
 import { FrameError } from "../errors.js";
-import { type Index, indexColumn, indexLength, labelIndex, rangeIndex, labelKey } from "../labels.js";
+import {
+  type ColumnIndex,
+  type Index,
+  indexColumn,
+  indexDepth,
+  indexLength,
+  indexLevels,
+  indexNames,
+  indexTuple,
+  labelIndex,
+  labelKey,
+  multiIndex,
+  rangeIndex,
+  tupleKey,
+} from "../labels.js";
+import { columnLevels, columnTuples } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { frameClass, seriesClass } from "../frames.js";
@@ -19,9 +36,13 @@ export interface ConcatOptions {
 }
 
 /**
- * Stack frames by rows or side by side, as pd.concat.
+ * Stack frames by rows or side by side, as pd.concat. Row MultiIndexes and column levels are
+ * kept when every input has the same number of levels (columns and rows are then matched by
+ * their tuples); inputs with different numbers of levels are refused.
  * @example
  * concat([iris.head(2), mtcars.head(2)], { join: "inner" }) // shape [4, 0]
+ * @example
+ * concat([warpbreaks.setIndex(["wool", "tension"]).head(2), warpbreaks.setIndex(["wool", "tension"]).tail(2)]).index.kind // "multi"
  */
 export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptions = {}): DataFrame {
   if (items.length === 0) throw new FrameError(`concat: no frames to concatenate. Pass a non-empty array.`);
@@ -29,22 +50,76 @@ export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptio
   return opts.axis === 1 ? concatCols(frames, opts) : concatRows(frames, opts);
 }
 
+/** The number of levels of an index, or an error naming the inputs whose counts differ (pandas would make an index of tuples). */
+function sameDepth(what: "index" | "columns", depths: readonly number[]): number {
+  const d = depths[0]!;
+  const k = depths.findIndex((x) => x !== d);
+  if (k >= 0)
+    throw new FrameError(
+      `concat: input 0 has ${d} ${what} level${d === 1 ? "" : "s"} but input ${k} has ${depths[k]}; concat keeps ${what === "index" ? "a MultiIndex" : "column levels"} only when every input has the same number of levels. ${
+        what === "index"
+          ? "resetIndex() the inputs, or setIndex them to the same levels"
+          : "droplevel or resetIndex to make the column levels agree"
+      }.`,
+    );
+  return d;
+}
+
+/** Each column's key (its tuple under column levels, else its name) and, under column levels, its labels. */
+function columnKeys(f: DataFrame, multi: boolean): { keys: string[]; tuples: Scalar[][] | null } {
+  if (!multi) return { keys: f.names.slice(), tuples: null };
+  const tuples = columnTuples(f.columnIndex!);
+  return { keys: tuples.map(tupleKey), tuples };
+}
+
+/** The column levels of the inputs when any has several, checked to agree in number; null when none has. */
+function multiColumns(frames: readonly DataFrame[]): ColumnIndex[] | null {
+  if (!frames.some((f) => f.columnIndex?.kind === "multi")) return null;
+  sameDepth(
+    "columns",
+    frames.map((f) => (f.columnIndex ? indexDepth(f.columnIndex) : 1)),
+  );
+  return frames.map((f) => f.columnIndex!);
+}
+
 function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
-  let names: string[];
-  if (opts.join === "inner") names = frames[0]!.names.filter((k) => frames.every((f) => f.names.includes(k)));
-  else names = [...new Set(frames.flatMap((f) => f.names))];
-  const cols = names.map((k) => {
-    const parts = frames.map((f) => (f.has(k) ? f.data[f.colIndex("concat", k)]! : null));
+  const cis = multiColumns(frames);
+  const per = frames.map((f) => columnKeys(f, cis !== null));
+  const where = per.map(({ keys }) => new Map(keys.map((k, j) => [k, j])));
+  let keys: string[];
+  if (opts.join === "inner") keys = per[0]!.keys.filter((k) => where.every((w) => w.has(k)));
+  else keys = [...new Set(per.flatMap((p) => p.keys))];
+  const label = new Map<string, { name: string; tuple: Scalar[] | null }>();
+  per.forEach((p, fi) =>
+    p.keys.forEach((k, j) => {
+      if (!label.has(k)) label.set(k, { name: frames[fi]!.names[j]!, tuple: p.tuples?.[j] ?? null });
+    }),
+  );
+  const cols = keys.map((k) => {
+    const parts = frames.map((f, fi) => {
+      const j = where[fi]!.get(k);
+      return j === undefined ? null : f.data[j]!;
+    });
     const like = parts.find((p): p is Column => p !== null)!;
     return concatColumns(
       "concat",
-      k,
+      label.get(k)!.name,
       parts.map((p, i) => p ?? missingColumn(like, frames[i]!.length)),
     );
   });
   const n = frames.reduce((s, f) => s + f.length, 0);
   const index = opts.ignoreIndex ? rangeIndex(n) : stackIndex(frames.map((f) => f.index));
-  return frameClass().fromColumns(names, cols, index);
+  if (!cis) return frameClass().fromColumns(keys, cols, index);
+  const levels = columnLevels(
+    keys.map((k) => label.get(k)!.tuple!),
+    indexNames(cis[0]!),
+  );
+  return frameClass().fromColumns(
+    keys.map((k) => label.get(k)!.name),
+    cols,
+    index,
+    levels,
+  );
 }
 
 function stackIndex(ixs: Index[]): Index {
@@ -57,70 +132,113 @@ function stackIndex(ixs: Index[]): Index {
     })
   )
     return rangeIndex(next);
-  return labelIndex(concatColumns("concat", "index", ixs.map(indexColumn)), ixs[0]!.name);
+  if (ixs.some((ix) => ix.kind === "multi")) {
+    const depth = sameDepth("index", ixs.map(indexDepth));
+    const levels = ixs.map(indexLevels);
+    return multiIndex(
+      Array.from({ length: depth }, (_, l) =>
+        concatColumns(
+          "concat",
+          `index level ${l}`,
+          levels.map((ls) => ls[l]!),
+        ),
+      ),
+      indexNames(ixs[0]!),
+    );
+  }
+  // pandas keeps the name when every input has it (a MultiIndex keeps the first input's names)
+  const name = ixs.every((ix) => ix.name === ixs[0]!.name) ? ixs[0]!.name : null;
+  return labelIndex(concatColumns("concat", "index", ixs.map(indexColumn)), name);
+}
+
+/** A lookup key per row: its label, or its tuple on a MultiIndex. */
+function rowKeys(ix: Index): (string | number | boolean | null)[] {
+  const n = indexLength(ix);
+  if (ix.kind === "multi") return Array.from({ length: n }, (_, i) => tupleKey(indexTuple(ix, i)));
+  const lc = indexColumn(ix);
+  return Array.from({ length: n }, (_, i) => labelKey(cell(lc, i)));
 }
 
 function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   const names = frames.flatMap((f) => f.names);
+  const cis = multiColumns(frames);
+  const levels =
+    cis &&
+    columnLevels(
+      cis.flatMap((ci) => columnTuples(ci)),
+      indexNames(cis[0]!),
+    );
   const first = frames[0]!;
-  const same = frames.every((f) => f.length === first.length && sameLabels(f.index, first.index));
+  if (frames.some((f) => f.index.kind === "multi"))
+    sameDepth(
+      "index",
+      frames.map((f) => indexDepth(f.index)),
+    );
+  const rowKeyLists = frames.map((f) => rowKeys(f.index));
+  const same = frames.every((f, fi) => f.length === first.length && sameLabels(f.index, first.index, rowKeyLists[fi]!, rowKeyLists[0]!));
   if (same)
     return frameClass().fromColumns(
       names,
       frames.flatMap((f) => f.data),
       first.index,
+      levels,
     );
-  // align on labels: the union (outer) or intersection (inner) in order of appearance
+  // align on labels (tuples on a MultiIndex): the union (outer) or intersection (inner) in order of appearance
   const keys: (string | number | boolean | null)[] = [];
   const pos = new Map<unknown, number>();
-  const labelCols = frames.map((f) => indexColumn(f.index));
-  labelCols.forEach((lc) => {
-    for (let i = 0; i < colLength(lc); i++) {
-      const k = labelKey(cell(lc, i));
+  const firstRowOf: number[] = [];
+  let off = 0;
+  rowKeyLists.forEach((ks) => {
+    ks.forEach((k, i) => {
       if (!pos.has(k)) {
         pos.set(k, keys.length);
         keys.push(k);
+        firstRowOf.push(off + i);
       }
-    }
+    });
+    off += ks.length;
   });
   let wanted = keys.map((_, p) => p);
   if (opts.join === "inner") {
-    const sets = labelCols.map((lc) => new Set(Array.from({ length: colLength(lc) }, (_, i) => labelKey(cell(lc, i)))));
+    const sets = rowKeyLists.map((ks) => new Set(ks));
     wanted = wanted.filter((p) => sets.every((s) => s.has(keys[p]!)));
   }
   const cols: Column[] = [];
   frames.forEach((f, fi) => {
     const where = new Map<unknown, number>();
-    const lc = labelCols[fi]!;
-    for (let i = 0; i < colLength(lc); i++) {
-      const k = labelKey(cell(lc, i));
+    rowKeyLists[fi]!.forEach((k, i) => {
       if (where.has(k))
         throw new FrameError(
-          `concat: the index of input ${fi} repeats the label ${JSON.stringify(k)}; side-by-side concat needs unique labels. Use resetIndex or merge.`,
+          `concat: the index of input ${fi} repeats the label ${typeof k === "string" && f.index.kind === "multi" ? k : JSON.stringify(k)}; side-by-side concat needs unique labels. Use resetIndex or merge.`,
         );
       where.set(k, i);
-    }
+    });
     const idx = Int32Array.from(wanted, (p) => where.get(keys[p]) ?? -1);
     f.data.forEach((c) => cols.push(take(c, idx)));
   });
-  const allLabels = concatColumns("concat", "index", labelCols);
-  const firstRow = Int32Array.from(wanted, (p) => {
-    let off = 0;
-    for (const lc of labelCols) {
-      for (let i = 0; i < colLength(lc); i++) if (labelKey(cell(lc, i)) === keys[p]) return off + i;
-      off += colLength(lc);
-    }
-    return -1;
-  });
-  return frameClass().fromColumns(names, cols, labelIndex(take(allLabels, firstRow, true), first.index.name));
+  const firstRow = Int32Array.from(wanted, (p) => firstRowOf[p]!);
+  const depth = indexDepth(first.index);
+  const allLevels = frames.map((f) => indexLevels(f.index));
+  const index = multiIndex(
+    Array.from({ length: depth }, (_, l) =>
+      take(
+        concatColumns(
+          "concat",
+          depth === 1 ? "index" : `index level ${l}`,
+          allLevels.map((ls) => ls[l]!),
+        ),
+        firstRow,
+        true,
+      ),
+    ),
+    indexNames(first.index),
+  );
+  return frameClass().fromColumns(names, cols, index, levels);
 }
 
-function sameLabels(a: Index, b: Index): boolean {
+function sameLabels(a: Index, b: Index, ka: readonly unknown[], kb: readonly unknown[]): boolean {
   if (a.kind === "range" && b.kind === "range") return a.start === b.start && a.n === b.n;
-  const n = indexLength(a);
-  if (n !== indexLength(b)) return false;
-  const ca = indexColumn(a),
-    cb = indexColumn(b);
-  for (let i = 0; i < n; i++) if (labelKey(cell(ca, i)) !== labelKey(cell(cb, i))) return false;
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
   return true;
 }

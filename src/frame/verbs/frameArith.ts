@@ -3,12 +3,14 @@
 // are matched by label as pandas does. Columns: the same labels in the same order pair up
 // directly; otherwise the result has the sorted union of the labels (pandas' outer join) and a
 // label on one side only gives an all-missing float64 column. Rows: aligned by label
-// (align.ts), with the positional fast path when the indexes are equal.
+// (align.ts), with the positional fast path when the indexes are equal. Under column levels the
+// columns (and a Series' MultiIndex) are matched by their tuples, and the union is sorted by them.
 
 import { type Column, type Scalar, castColumn, cell, compareStrings, floatCol, quote } from "../column.js";
 import { type ArithOp, type ArithOptions, type Operand, arith, fillOneSided, fillScalarSide } from "./arith.js";
 import { FrameError } from "../errors.js";
-import { indexLabel, indexLength } from "../labels.js";
+import { type ColumnIndex, indexDepth, indexLabel, indexLength, indexNames, indexTuple, tupleKey } from "../labels.js";
+import { columnLevels, columnTuples, flatNames } from "../multiIndex.js";
 import { alignIndexes, takeRows } from "../align.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
@@ -34,6 +36,59 @@ function unionLabels(a: readonly string[], b: readonly string[]): string[] {
   return [...new Set([...a, ...b])].sort(compareStrings);
 }
 
+/** A label's sort order within a level: numbers, dates and bools by value, text by code units; missing last. */
+function compareLabels(a: Scalar, b: Scalar): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  const x = a instanceof Date ? a.getTime() : a,
+    y = b instanceof Date ? b.getTime() : b;
+  if (typeof x === typeof y) return x < y ? -1 : x > y ? 1 : 0;
+  return compareStrings(String(x), String(y));
+}
+
+/** The columns of a result under column levels: the same tuples in the same order stay, else their sorted union (pandas' outer join of the column MultiIndexes). */
+interface TupleColumns {
+  keys: string[];
+  names: string[];
+  levels: ColumnIndex;
+}
+function tupleUnion(
+  op: string,
+  ci: ColumnIndex,
+  names: readonly string[],
+  other: readonly Scalar[][],
+  otherNames: readonly (string | null)[],
+): TupleColumns {
+  const mine = columnTuples(ci);
+  const depth = indexDepth(ci);
+  if (other.some((t) => t.length !== depth))
+    throw new FrameError(
+      `${op}: the frame has ${depth} column levels but the other operand's labels have ${other.find((t) => t.length !== depth)!.length}; column levels are matched by their tuples, so both need the same number of levels. Use droplevel or resetIndex to make them agree.`,
+    );
+  const keys = mine.map(tupleKey),
+    otherKeys = other.map(tupleKey);
+  if (keys.length === otherKeys.length && keys.every((k, j) => k === otherKeys[j])) return { keys, names: names.slice(), levels: ci };
+  const byKey = new Map<string, Scalar[]>();
+  [...mine, ...other].forEach((t) => {
+    const k = tupleKey(t);
+    if (!byKey.has(k)) byKey.set(k, t);
+  });
+  const tuples = [...byKey.values()].sort((a, b) => {
+    for (let l = 0; l < depth; l++) {
+      const c = compareLabels(a[l]!, b[l]!);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  const myNames = indexNames(ci);
+  const levels = columnLevels(
+    tuples,
+    myNames.map((k, l) => (k === otherNames[l] ? k : null)),
+  );
+  return { keys: tuples.map(tupleKey), names: flatNames(levels), levels };
+}
+
 /** df <op> other, element by element; `reverse` computes other <op> df. */
 export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reverse = false, opts: FrameArithOptions = {}): DataFrame {
   const n = df.length;
@@ -54,7 +109,32 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       df.names,
       df.data.map((c, j) => arith(op, { col: takeRows(c, al.left), name: df.names[j]! }, b, reverse)),
       al.index,
+      df.columnIndex,
     );
+  }
+  const levels = df.columnIndex?.kind === "multi" ? df.columnIndex : null;
+  if (other instanceof frameClass() && (levels || other.columnIndex?.kind === "multi")) {
+    // column levels: columns pair up by their tuples
+    if (!levels || other.columnIndex?.kind !== "multi")
+      throw new FrameError(
+        `${op}: one frame has column levels and the other has plain columns; columns are matched by their labels, so both need the same number of column levels. Use droplevel or resetIndex to make them agree.`,
+      );
+    const al = alignIndexes(op, df.index, other.index);
+    const rows = indexLength(al.index);
+    const u = tupleUnion(op, levels, df.names, columnTuples(other.columnIndex), indexNames(other.columnIndex));
+    const mine = new Map(columnTuples(levels).map((t, j) => [tupleKey(t), j]));
+    const theirs = new Map(columnTuples(other.columnIndex).map((t, j) => [tupleKey(t), j]));
+    const data = u.keys.map((key, p) => {
+      const i = mine.get(key) ?? -1,
+        j = theirs.get(key) ?? -1;
+      const k = u.names[p]!;
+      if ((i < 0 || j < 0) && fill === null) return missing(rows);
+      let a: Operand = { col: i < 0 ? missing(rows) : takeRows(df.data[i]!, al.left), name: k };
+      let b: Operand = { col: j < 0 ? missing(rows) : takeRows(other.data[j]!, al.right), name: k };
+      if (fill !== null) [a, b] = fillOneSided(op, a, b, fill);
+      return arith(op, a, b, reverse);
+    });
+    return frameClass().fromColumns(u.names, data, al.index, u.levels);
   }
   if (other instanceof frameClass()) {
     const al = alignIndexes(op, df.index, other.index);
@@ -69,7 +149,33 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       if (fill !== null) [a, b] = fillOneSided(op, a, b, fill);
       return arith(op, a, b, reverse);
     });
-    return frameClass().fromColumns(names, data, al.index);
+    const ci = df.columnIndex,
+      oci = other.columnIndex;
+    // a named column axis stays when both sides have it and the labels pair up in order (pandas keeps an equal name)
+    const keep = ci && oci && names.length === df.names.length && names.every((k, j) => k === df.names[j]) && ci.name === oci.name;
+    return frameClass().fromColumns(names, data, al.index, keep ? ci : null);
+  }
+  if (other instanceof seriesClass() && levels) {
+    // column levels: the Series' MultiIndex entries are matched with the column tuples
+    const m = indexLength(other.index);
+    const tuples = Array.from({ length: m }, (_, i) => indexTuple(other.index, i));
+    const byKey = new Map<string, Scalar>();
+    tuples.forEach((t, i) => {
+      const key = tupleKey(t);
+      if (byKey.has(key))
+        throw new FrameError(
+          `${op}: the Series' index repeats the entry ${JSON.stringify(t)}; its entries are matched with the column tuples, so they must be unique.`,
+        );
+      byKey.set(key, cell(other.col, i));
+    });
+    const u = tupleUnion(op, levels, df.names, tuples, indexNames(other.index));
+    const mine = new Map(columnTuples(levels).map((t, j) => [tupleKey(t), j]));
+    const data = u.keys.map((key, p) => {
+      const i = mine.get(key) ?? -1;
+      if (i < 0 || !byKey.has(key)) return missing(n);
+      return seriesCell(op, df.data[i]!, u.names[p]!, byKey.get(key)!, other, reverse);
+    });
+    return frameClass().fromColumns(u.names, data, df.index, u.levels);
   }
   if (other instanceof seriesClass()) {
     // a Series' labels are column names: one scalar per column
@@ -88,16 +194,11 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
     const data = names.map((k) => {
       const i = at(k);
       if (i < 0 || !byName.has(k)) return missing(n);
-      const v = byName.get(k)!;
-      if (v instanceof Date || typeof v === "string")
-        throw new FrameError(
-          `${op}: the Series value for column ${quote(k)} is ${JSON.stringify(v)}; frame arithmetic with a Series needs numbers.`,
-        );
-      const out = arith(op, { col: df.data[i]!, name: k }, v, reverse);
-      // a float64 Series' 2.0 is a float, as in pandas (a plain JS number cannot say so)
-      return out.dtype === "int64" && other.dtype === "float64" ? castColumn(op, out, "float64", k) : out;
+      return seriesCell(op, df.data[i]!, k, byName.get(k)!, other, reverse);
     });
-    return frameClass().fromColumns(names, data, df.index);
+    const ci = df.columnIndex;
+    const same = names.length === df.names.length && names.every((k, j) => k === df.names[j]);
+    return frameClass().fromColumns(names, data, df.index, same && ci && ci.name === other.index.name ? ci : null);
   }
   if (other !== null && typeof other !== "number" && typeof other !== "boolean")
     throw new FrameError(
@@ -110,5 +211,17 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       arith(op, fill === null ? { col: c, name: df.names[j]! } : fillScalarSide(op, { col: c, name: df.names[j]! }, fill), other, reverse),
     ),
     df.index,
+    df.columnIndex,
   );
+}
+
+/** A column combined with one value of a Series (df - df.mean()). */
+function seriesCell(op: ArithOp, col: Column, k: string, v: Scalar, other: Series, reverse: boolean): Column {
+  if (v instanceof Date || typeof v === "string")
+    throw new FrameError(
+      `${op}: the Series value for column ${quote(k)} is ${JSON.stringify(v)}; frame arithmetic with a Series needs numbers.`,
+    );
+  const out = arith(op, { col, name: k }, v, reverse);
+  // a float64 Series' 2.0 is a float, as in pandas (a plain JS number cannot say so)
+  return out.dtype === "int64" && other.dtype === "float64" ? castColumn(op, out, "float64", k) : out;
 }

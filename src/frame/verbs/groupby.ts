@@ -37,8 +37,15 @@ export interface GroupByOptions {
 
 const NUMERIC_ONLY = new Set(["sum", "mean", "std", "var", "median", "prod"]);
 
-/** Rows split by key columns, then aggregated per group, as pandas' DataFrameGroupBy; keys come back as leading columns with flat "col_agg" names (as_index=False form), or as the index with column levels under asIndex: true (pandas' default). */
-export class GroupBy {
+/** What GroupBy.size returns: a Series on the group keys under asIndex: true (pandas' default), else a frame with a "size" column (pandas' as_index=False). */
+export type GroupSize<AsIndex extends boolean> = AsIndex extends true ? Series : DataFrame;
+
+/**
+ * Rows split by key columns, then aggregated per group, as pandas' DataFrameGroupBy; keys come
+ * back as leading columns with flat "col_agg" names (as_index=False form), or as the index with
+ * column levels under asIndex: true (pandas' default). `AsIndex` records which, for size().
+ */
+export class GroupBy<AsIndex extends boolean = boolean> {
   private cache: { groups: Groups; keys: Column[] } | null = null;
   private readonly valueNames: string[];
 
@@ -68,9 +75,9 @@ export class GroupBy {
   }
 
   /** Restrict the value columns, as df.groupby(k)[cols]. */
-  select(...cols: string[]): GroupBy {
+  select(...cols: string[]): GroupBy<AsIndex> {
     cols.forEach((k) => this.df.colIndex("groupby.select", k));
-    const g = new GroupBy(this.df, this.keys, this.opts, cols);
+    const g = new GroupBy<AsIndex>(this.df, this.keys, this.opts, cols);
     g.cache = this.cache;
     return g;
   }
@@ -187,10 +194,20 @@ export class GroupBy {
   count(): DataFrame {
     return this.agg("count");
   }
-  /** Rows per group, in a column named "size". */
-  size(): DataFrame {
+  /**
+   * Rows per group (int64): a frame with the keys and a "size" column (pandas' as_index=False
+   * form), or under asIndex: true an unnamed Series on the keys (a MultiIndex for several), as
+   * pandas' GroupBy.size.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"]).size().columns // ["wool", "tension", "size"]
+   * @example
+   * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).size().index.kind // "multi"
+   */
+  size(): GroupSize<AsIndex> {
     const c = this.df.data[this.df.colIndex("size", this.keys[0]!)]!;
-    return this.result(["size"], [aggregate("size", "size", c, null, this.groups.groups)]);
+    const counts = aggregate("size", "size", c, null, this.groups.groups);
+    if (this.opts.asIndex) return seriesClass().fromColumn(counts, null, multiIndex(this.groups.keys, this.keys)) as GroupSize<AsIndex>;
+    return this.result(["size"], [counts]) as GroupSize<AsIndex>;
   }
 
   /**

@@ -1,6 +1,6 @@
 // Whole-frame reductions behind df.sum(), df.mean(), ..., df.quantile(): one value per column
-// (axis 0, a Series indexed by column name) or one per row (axis 1, a Series on the frame's
-// index). Only numeric columns take part (float64, int64, bool), as pandas' numeric_only=True;
+// (axis 0, a Series indexed by column name, or by the column tuples under column levels) or one
+// per row (axis 1, a Series on the frame's index). Only numeric columns take part (float64, int64, bool), as pandas' numeric_only=True;
 // count counts every column, as pandas' count. The per-value work is aggregates.ts's, so
 // df.sum() and df.col(k).sum() agree: axis 1 is the same aggregate over row groups.
 
@@ -19,7 +19,8 @@ import {
 } from "../column.js";
 import { aggregate, numericResult, oneGroup, quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
-import { labelIndex, indexLabel } from "../labels.js";
+import { type Index, labelIndex, indexLabel, takeIndex } from "../labels.js";
+import { selectColumnIndex } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { frameClass, seriesClass } from "../frames.js";
@@ -46,17 +47,25 @@ function axisOf(op: string, axis: ReduceOptions["axis"]): 0 | 1 {
   throw new FrameError(`${op}: axis must be 0 ("index") or 1 ("columns"), got ${JSON.stringify(axis)}.`);
 }
 
-/** The columns a reduction uses: numeric ones (count: all). */
-function columnsFor(df: DataFrame, spec: FrameReduction | "quantile"): { names: string[]; cols: Column[] } {
+/** The columns a reduction uses: numeric ones (count: all), with their positions. */
+function columnsFor(df: DataFrame, spec: FrameReduction | "quantile"): { names: string[]; cols: Column[]; at: number[] } {
   const names: string[] = [],
-    cols: Column[] = [];
+    cols: Column[] = [],
+    at: number[] = [];
   df.data.forEach((c, j) => {
     if (spec === "count" || isNumericDType(c.dtype)) {
       names.push(df.names[j]!);
       cols.push(c);
+      at.push(j);
     }
   });
-  return { names, cols };
+  return { names, cols, at };
+}
+
+/** The index of a per-column result: the columns' labels (their tuples under column levels, with the level names, as pandas), else their names. */
+function columnLabels(op: string, df: DataFrame, names: readonly string[], at: readonly number[]): Index {
+  const ci = df.columnIndex;
+  return ci ? takeIndex(ci, Int32Array.from(at)) : labelIndex(columnFromValues(op, null, names, "string"));
 }
 
 /**
@@ -77,7 +86,7 @@ function resultDType(spec: FrameReduction, cols: readonly Column[]): FrameDType 
 export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOptions = {}): Series {
   const axis = axisOf(spec, opts.axis);
   const skipna = opts.skipna ?? true;
-  const { names, cols } = columnsFor(df, spec);
+  const { names, cols, at } = columnsFor(df, spec);
   const dtype = resultDType(spec, cols);
   if (axis === 0) {
     const out = new Float64Array(cols.length);
@@ -90,7 +99,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
       const v = cell(aggregate(spec, spec, c, names[j]!, oneGroup(n)), 0);
       out[j] = v === null ? NaN : Number(v);
     });
-    return seriesClass().fromColumn(numericResult(out, dtype), null, labelIndex(columnFromValues(spec, null, names, "string")));
+    return seriesClass().fromColumn(numericResult(out, dtype), null, columnLabels(spec, df, names, at));
   }
   // axis 1: every value of the used columns in one column, grouped by row
   const rows = df.length,
@@ -124,7 +133,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
 export function quantileFrame(df: DataFrame, q: number | readonly number[], opts: QuantileOptions = {}): Series | DataFrame {
   const axis = axisOf("quantile", opts.axis);
   const qs = checkQuantiles("quantile", q);
-  const { names, cols } = columnsFor(df, "quantile");
+  const { names, cols, at } = columnsFor(df, "quantile");
   let byQ: Float64Array[]; // byQ[t][j] = quantile qs[t] of result position j (a column, or a row)
   if (axis === 0) {
     byQ = qs.map(() => new Float64Array(cols.length));
@@ -141,15 +150,16 @@ export function quantileFrame(df: DataFrame, q: number | readonly number[], opts
     byQ = rowQuantiles(vals, rows, k, qs, false);
   }
   if (typeof q === "number") {
-    return seriesClass().fromColumn(
-      floatCol(byQ[0]!),
-      String(q),
-      axis === 0 ? labelIndex(columnFromValues("quantile", null, names, "string")) : df.index,
-    );
+    return seriesClass().fromColumn(floatCol(byQ[0]!), String(q), axis === 0 ? columnLabels("quantile", df, names, at) : df.index);
   }
   const labels = axis === 0 ? names : Array.from({ length: df.length }, (_, i) => String(indexLabel(df.index, i)));
   const data = labels.map((_, j) => floatCol(Float64Array.from(byQ, (o) => o[j]!)));
-  return frameClass().fromColumns(labels, data, labelIndex(floatCol(Float64Array.from(qs))));
+  return frameClass().fromColumns(
+    labels,
+    data,
+    labelIndex(floatCol(Float64Array.from(qs))),
+    axis === 0 ? selectColumnIndex(df.columnIndex, at) : null,
+  );
 }
 
 /**
