@@ -256,6 +256,14 @@ describe("arithmetic and reductions keep column levels, as pandas", () => {
   it("quantile(q)", () => mseriesEqual(lv().quantile(0.5) as Series, ref("reduce_levels_quantile")));
   it("quantile([q...]) keeps the column levels", () =>
     mframeEqual(lv().quantile([0.25, 0.75]) as DataFrame, ref("reduce_levels_quantiles")));
+  it("describe keeps the column levels", () => mframeEqual(lv().describe(), ref("describe_levels")));
+  it("describe keeps a named column axis", () => mframeEqual(pivot().describe(), ref("describe_named_axis")));
+  it("apply per column is indexed by the column tuples", () =>
+    mseriesEqual(
+      lv().apply((c) => (c.max() as number) - (c.min() as number)),
+      ref("apply_levels"),
+    ));
+  it("isna().sum()", () => mseriesEqual(lv().isna().sum(), ref("isna_sum_levels")));
   it("plain columns against column levels are refused", () =>
     throwsFrame(() => lv().add(mt.groupby("cyl", asIndex).select("mpg").mean()), /column levels and the other has plain columns/));
 });

@@ -641,10 +641,10 @@ export class DataFrame {
       return Series.fromColumn(columnFromValues("apply", null, out), null, this.index);
     }
     const f = fn as (col: Series) => unknown;
-    return new Series(
-      this.names.map((k) => f(this.col(k))),
-      { index: this.names },
-    );
+    const values = this.names.map((k) => f(this.col(k)));
+    // under column levels the result is indexed by the column tuples (a named column axis: its labels), as pandas
+    if (this.columnIndex) return Series.fromColumn(columnFromValues("apply", null, values), null, this.columnIndex);
+    return new Series(values, { index: this.names });
   }
   /** Element-wise function over every cell (pandas applymap); missing cells stay missing. */
   map(fn: (v: Scalar) => unknown): DataFrame {
@@ -900,7 +900,7 @@ export class DataFrame {
     const keep = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       let missing = 0;
-      for (const m of masks) missing += m[i];
+      for (const m of masks) missing += m[i]!;
       const present = masks.length - missing;
       keep[i] =
         opts.thresh !== undefined

@@ -16,6 +16,7 @@ import { quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, indexLabel, indexLength, labelIndex, indexLevels } from "../labels.js";
 import type { DataFrame } from "../table.js";
+import { selectColumnIndex } from "../multiIndex.js";
 import { frameClass, seriesClass } from "../frames.js";
 
 export interface DescribeOptions {
@@ -79,7 +80,12 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
       ),
     );
   });
-  return frameClass().fromColumns(names, cols, labelIndex(encodeStrings(rows)));
+  // column levels (and a named column axis) stay, as pandas
+  const levels = selectColumnIndex(
+    df.columnIndex,
+    names.map((k) => df.names.indexOf(k)),
+  );
+  return frameClass().fromColumns(names, cols, labelIndex(encodeStrings(rows)), levels);
 }
 
 function labelText(ix: Index, i: number): string {
@@ -181,8 +187,8 @@ export function pearson(x: Float64Array, y: Float64Array): number {
   for (let i = 0; i < x.length; i++)
     if (x[i] === x[i] && y[i] === y[i]) {
       n++;
-      sx += x[i];
-      sy += y[i];
+      sx += x[i]!;
+      sy += y[i]!;
     }
   const mx = sx / n,
     my = sy / n;
@@ -191,8 +197,8 @@ export function pearson(x: Float64Array, y: Float64Array): number {
     syy = 0;
   for (let i = 0; i < x.length; i++) {
     if (x[i] !== x[i] || y[i] !== y[i]) continue;
-    const dx = x[i] - mx,
-      dy = y[i] - my;
+    const dx = x[i]! - mx,
+      dy = y[i]! - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
