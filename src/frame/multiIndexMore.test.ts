@@ -231,6 +231,17 @@ describe("toJson writes MultiIndex keys as pandas 1.5 does", () => {
     for (const orient of ["records", "columns", "index", "split"] as const)
       it(`${name}, orient ${orient}`, () =>
         jsonEqual(JSON.parse(make().toJson({ orient })), ref<{ json: unknown }>(`json_${name}_${orient}`).json));
+  it("repeated MultiIndex entries: split writes them, columns and index are refused as pandas", () => {
+    const rep = wbi().head(3);
+    jsonEqual(JSON.parse(rep.toJson({ orient: "split" })), ref<{ json: unknown }>("json_repeated_entries_split").json);
+    for (const orient of ["columns", "index"] as const) {
+      assert.equal(
+        ref<{ message: string }>(`json_repeated_entries_${orient}_error`).message,
+        `DataFrame index must be unique for orient='${orient}'.`,
+      );
+      throwsFrame(() => rep.toJson({ orient }), new RegExp(`orient "${orient}".*rows 0 and 1 both have the entry \\('A', 'L'\\)`));
+    }
+  });
 });
 
 describe("arithmetic and reductions keep column levels, as pandas", () => {

@@ -70,6 +70,19 @@ export function toJson(df: DataFrame, orient: JsonOrient = "records", lines = fa
   const label = (i: number) => keyOf(df.index, i);
   const ci = df.columnIndex;
   const names = ci?.kind === "multi" ? Array.from({ length: indexLength(ci) }, (_, j) => keyOf(ci, j)) : df.names;
+  if (orient === "columns" || orient === "index") {
+    // object keys must differ, or a row would overwrite another (pandas refuses these orients then)
+    const seen = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const k = label(i),
+        first = seen.get(k);
+      if (first !== undefined)
+        throw new FrameError(
+          `toJson: orient "${orient}" writes the index labels as object keys, but rows ${first} and ${i} both have ${df.index.kind === "multi" ? "the entry" : "the label"} ${k} (pandas: DataFrame index must be unique for orient='${orient}'). Use orient "split" or "records", or make the index unique (groupby, resetIndex).`,
+        );
+      seen.set(k, i);
+    }
+  }
   switch (orient) {
     case "records": {
       const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))])));
