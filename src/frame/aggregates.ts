@@ -72,14 +72,14 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
     const out = new Float64Array(n);
     if (spec === "size") {
       for (let i = 0; i < rows; i++) {
-        const k = ids[i];
-        if (k >= 0) out[k]++;
+        const k = ids[i]!;
+        if (k >= 0) out[k]!++;
       }
     } else {
       const present = presentMask(col);
       for (let i = 0; i < rows; i++) {
-        const k = ids[i];
-        if (k >= 0 && present[i]) out[k]++;
+        const k = ids[i]!;
+        if (k >= 0 && present[i]) out[k]!++;
       }
     }
     return intCol(out);
@@ -105,15 +105,15 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
       const out = new Float64Array(n).fill(spec === "sum" ? 0 : 1);
       if (spec === "sum") {
         for (let i = 0; i < rows; i++) {
-          const k = ids[i],
-            x = v[i];
-          if (k >= 0 && x === x) out[k] += x;
+          const k = ids[i]!,
+            x = v[i]!;
+          if (k >= 0 && x === x) out[k]! += x;
         }
       } else
         for (let i = 0; i < rows; i++) {
-          const k = ids[i],
-            x = v[i];
-          if (k >= 0 && x === x) out[k] *= x;
+          const k = ids[i]!,
+            x = v[i]!;
+          if (k >= 0 && x === x) out[k]! *= x;
         }
       return isInt ? intCol(out) : floatCol(out);
     }
@@ -121,14 +121,14 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
       const s = new Float64Array(n),
         c = new Float64Array(n);
       for (let i = 0; i < rows; i++) {
-        const k = ids[i],
-          x = v[i];
+        const k = ids[i]!,
+          x = v[i]!;
         if (k >= 0 && x === x) {
-          s[k] += x;
-          c[k]++;
+          s[k]! += x;
+          c[k]!++;
         }
       }
-      for (let k = 0; k < n; k++) s[k] = c[k] > 0 ? s[k] / c[k] : NaN;
+      for (let k = 0; k < n; k++) s[k] = c[k]! > 0 ? s[k]! / c[k]! : NaN;
       return floatCol(s);
     }
     case "min":
@@ -136,10 +136,10 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
       const out = new Float64Array(n).fill(NaN);
       const isMax = spec === "max";
       for (let i = 0; i < rows; i++) {
-        const k = ids[i],
-          x = v[i];
+        const k = ids[i]!,
+          x = v[i]!;
         if (k < 0 || x !== x) continue;
-        const cur = out[k];
+        const cur = out[k]!;
         if (cur !== cur || (isMax ? x > cur : x < cur)) out[k] = x;
       }
       return numericResult(out, col.dtype);
@@ -150,25 +150,25 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
       const s = new Float64Array(n),
         c = new Float64Array(n);
       for (let i = 0; i < rows; i++) {
-        const k = ids[i],
-          x = v[i];
+        const k = ids[i]!,
+          x = v[i]!;
         if (k >= 0 && x === x) {
-          s[k] += x;
-          c[k]++;
+          s[k]! += x;
+          c[k]!++;
         }
       }
-      for (let k = 0; k < n; k++) s[k] /= c[k];
+      for (let k = 0; k < n; k++) s[k]! /= c[k]!;
       const ss = new Float64Array(n);
       for (let i = 0; i < rows; i++) {
-        const k = ids[i],
-          x = v[i];
+        const k = ids[i]!,
+          x = v[i]!;
         if (k >= 0 && x === x) {
-          const d = x - s[k];
-          ss[k] += d * d;
+          const d = x - s[k]!;
+          ss[k]! += d * d;
         }
       }
       for (let k = 0; k < n; k++) {
-        const r = c[k] > 1 ? ss[k] / (c[k] - 1) : NaN;
+        const r = c[k]! > 1 ? ss[k]! / (c[k]! - 1) : NaN;
         ss[k] = spec === "std" ? Math.sqrt(r) : r;
       }
       return floatCol(ss);
@@ -212,7 +212,7 @@ function presentMask(col: Column): Uint8Array {
       else out.fill(1);
       break;
     default:
-      for (let i = 0; i < n; i++) out[i] = col.codes[i] >= 0 ? 1 : 0;
+      for (let i = 0; i < n; i++) out[i] = col.codes[i]! >= 0 ? 1 : 0;
   }
   return out;
 }
@@ -220,14 +220,14 @@ function presentMask(col: Column): Uint8Array {
 function groupValues(v: Float64Array, g: Groups): Float64Array[] {
   const counts = new Int32Array(g.n);
   for (let i = 0; i < v.length; i++) {
-    const k = g.ids[i];
-    if (k >= 0 && v[i] === v[i]) counts[k]++;
+    const k = g.ids[i]!;
+    if (k >= 0 && v[i] === v[i]) counts[k]!++;
   }
   const lists = Array.from(counts, (c) => new Float64Array(c));
   const fill = new Int32Array(g.n);
   for (let i = 0; i < v.length; i++) {
-    const k = g.ids[i];
-    if (k >= 0 && v[i] === v[i]) lists[k]![fill[k]++] = v[i];
+    const k = g.ids[i]!;
+    if (k >= 0 && v[i] === v[i]) lists[k]![fill[k]!++] = v[i]!;
   }
   return lists;
 }
@@ -237,7 +237,7 @@ export function median(a: Float64Array): number {
   if (a.length === 0) return NaN;
   a.sort();
   const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+  return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
 }
 
 /**
@@ -304,7 +304,7 @@ export function quantileSorted(a: Float64Array, q: number): number {
   const pos = (a.length - 1) * q;
   const lo = Math.floor(pos),
     hi = Math.ceil(pos);
-  return a[lo] + (a[hi] - a[lo]) * (pos - lo);
+  return a[lo]! + (a[hi]! - a[lo]!) * (pos - lo);
 }
 
 function firstLast(col: Column, g: Groups, last: boolean): Column {
@@ -313,8 +313,8 @@ function firstLast(col: Column, g: Groups, last: boolean): Column {
   const rows = g.ids.length;
   for (let s = 0; s < rows; s++) {
     const i = last ? rows - 1 - s : s;
-    const k = g.ids[i];
-    if (k >= 0 && present[i] && pick[k] < 0) pick[k] = i;
+    const k = g.ids[i]!;
+    if (k >= 0 && present[i] && pick[k]! < 0) pick[k] = i;
   }
   return take(col, pick);
 }
@@ -327,11 +327,11 @@ function stringMinMax(col: Extract<Column, { codes: Int32Array }>, g: Groups, is
   });
   const best = new Int32Array(g.n).fill(-1);
   for (let i = 0; i < col.codes.length; i++) {
-    const k = g.ids[i],
-      c = col.codes[i];
+    const k = g.ids[i]!,
+      c = col.codes[i]!;
     if (k < 0 || c < 0) continue;
-    const b = best[k];
-    if (b < 0 || (isMax ? rank[c] > rank[b] : rank[c] < rank[b])) best[k] = c;
+    const b = best[k]!;
+    if (b < 0 || (isMax ? rank[c]! > rank[b]! : rank[c]! < rank[b]!)) best[k] = c;
   }
   return strCol(best, col.dict, col.dtype);
 }
@@ -343,8 +343,8 @@ function nunique(col: Column, g: Groups): Column {
   const v = isStringLike(col) ? col.codes : numericView("nunique", col, null);
   for (let k = 0; k < g.n; k++) seen.set(k, new Set());
   for (let i = 0; i < rows; i++) {
-    const k = g.ids[i],
-      x = v[i];
+    const k = g.ids[i]!,
+      x = v[i]!;
     if (k < 0 || x !== x || (isStringLike(col) && x < 0)) continue;
     seen.get(k)!.add(x);
   }
@@ -356,15 +356,15 @@ function custom(fn: AggFn, col: Column, name: string | null, g: Groups): Column 
   const lists: (number | string)[][] = Array.from({ length: g.n }, () => []);
   if (isStringLike(col)) {
     for (let i = 0; i < col.codes.length; i++) {
-      const k = g.ids[i],
-        c = col.codes[i];
+      const k = g.ids[i]!,
+        c = col.codes[i]!;
       if (k >= 0 && c >= 0) lists[k]!.push(col.dict[c]!);
     }
   } else {
     const v = numericView("agg", col, name);
     for (let i = 0; i < v.length; i++) {
-      const k = g.ids[i];
-      if (k >= 0 && v[i] === v[i]) lists[k]!.push(v[i]);
+      const k = g.ids[i]!;
+      if (k >= 0 && v[i] === v[i]) lists[k]!.push(v[i]!);
     }
   }
   const results = lists.map((l) => fn(l));

@@ -74,7 +74,7 @@ export function naMask(c: Column): Uint8Array {
     case "string":
     case "category": {
       const k = c.codes;
-      for (let i = 0; i < n; i++) if (k[i] < 0) out[i] = 1;
+      for (let i = 0; i < n; i++) if (k[i]! < 0) out[i] = 1;
       break;
     }
     default:
@@ -93,7 +93,7 @@ export function isNA(c: Column, i: number): boolean {
       return c.valid !== null && c.valid[i] === 0;
     case "string":
     case "category":
-      return c.codes[i] < 0;
+      return c.codes[i]! < 0;
     default:
       return c satisfies never;
   }
@@ -102,7 +102,7 @@ export function isNA(c: Column, i: number): boolean {
 export function countNA(c: Column): number {
   const m = naMask(c);
   let k = 0;
-  for (let i = 0; i < m.length; i++) k += m[i];
+  for (let i = 0; i < m.length; i++) k += m[i]!;
   return k;
 }
 
@@ -110,19 +110,19 @@ export function countNA(c: Column): number {
 export function cell(c: Column, i: number): Scalar {
   switch (c.dtype) {
     case "float64":
-      return c.values[i];
+      return c.values[i]!;
     case "datetime": {
-      const v = c.values[i];
+      const v = c.values[i]!;
       return v !== v ? null : new Date(v);
     }
     case "int64":
-      return c.valid && !c.valid[i] ? null : c.values[i];
+      return c.valid && !c.valid[i] ? null : c.values[i]!;
     case "bool":
       return c.valid && !c.valid[i] ? null : c.values[i] === 1;
     case "string":
     case "category": {
-      const k = c.codes[i];
-      return k < 0 ? null : c.dict[k];
+      const k = c.codes[i]!;
+      return k < 0 ? null : c.dict[k]!;
     }
     default:
       return c satisfies never;
@@ -208,8 +208,8 @@ export function toCategory(c: StrColumn, categories?: readonly string[]): StrCol
   });
   const codes = new Int32Array(c.codes.length);
   for (let i = 0; i < codes.length; i++) {
-    const k = c.codes[i];
-    codes[i] = k < 0 ? -1 : remap[k];
+    const k = c.codes[i]!;
+    codes[i] = k < 0 ? -1 : remap[k]!;
   }
   return strCol(codes, cats, "category");
 }
@@ -218,7 +218,7 @@ export function toCategory(c: StrColumn, categories?: readonly string[]): StrCol
 export function usedDict(c: StrColumn): string[] {
   const seen = new Uint8Array(c.dict.length);
   for (let i = 0; i < c.codes.length; i++) {
-    const k = c.codes[i];
+    const k = c.codes[i]!;
     if (k >= 0) seen[k] = 1;
   }
   return c.dict.filter((_, i) => seen[i] === 1);
@@ -437,8 +437,8 @@ export function take(c: Column, idx: Int32Array, keepInt = false): Column {
       const out = new Float64Array(n),
         v = c.values;
       for (let i = 0; i < n; i++) {
-        const j = idx[i];
-        out[i] = j < 0 ? NaN : v[j];
+        const j = idx[i]!;
+        out[i] = j < 0 ? NaN : v[j]!;
       }
       return { dtype: c.dtype, values: out };
     }
@@ -448,22 +448,22 @@ export function take(c: Column, idx: Int32Array, keepInt = false): Column {
         m = c.valid;
       let anyMissing = false;
       for (let i = 0; i < n; i++) {
-        const j = idx[i];
+        const j = idx[i]!;
         if (j < 0) anyMissing = true;
-        else out[i] = v[j];
+        else out[i] = v[j]!;
       }
       if (!anyMissing && !m) return intCol(out);
       if (anyMissing && !keepInt) {
         for (let i = 0; i < n; i++) {
-          const j = idx[i];
+          const j = idx[i]!;
           if (j < 0 || (m && !m[j])) out[i] = NaN;
         }
         return floatCol(out);
       }
       const valid = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
-        const j = idx[i];
-        valid[i] = j < 0 ? 0 : m ? m[j] : 1;
+        const j = idx[i]!;
+        valid[i] = j < 0 ? 0 : m ? m[j]! : 1;
       }
       return intCol(out, valid);
     }
@@ -473,11 +473,11 @@ export function take(c: Column, idx: Int32Array, keepInt = false): Column {
         m = c.valid;
       let valid: Uint8Array | null = null;
       for (let i = 0; i < n; i++) {
-        const j = idx[i];
+        const j = idx[i]!;
         if (j < 0 || (m && !m[j])) {
           valid ??= new Uint8Array(n).fill(1);
           valid[i] = 0;
-        } else out[i] = v[j];
+        } else out[i] = v[j]!;
       }
       return boolCol(out, valid);
     }
@@ -486,8 +486,8 @@ export function take(c: Column, idx: Int32Array, keepInt = false): Column {
       const out = new Int32Array(n),
         k = c.codes;
       for (let i = 0; i < n; i++) {
-        const j = idx[i];
-        out[i] = j < 0 ? -1 : k[j];
+        const j = idx[i]!;
+        out[i] = j < 0 ? -1 : k[j]!;
       }
       return strCol(out, c.dict, c.dtype);
     }
@@ -584,7 +584,7 @@ export function concatColumns(op: string, name: string | null, cols: Column[]): 
               return k;
             });
         for (let i = 0; i < p.codes.length; i++) {
-          const k = p.codes[i];
+          const k = p.codes[i]!;
           codes[o + i] = k < 0 ? -1 : remap ? remap[k]! : k;
         }
         o += p.codes.length;
@@ -630,7 +630,7 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
   if (isStringLike(c)) {
     const parsed: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const k = c.codes[i];
+      const k = c.codes[i]!;
       if (k < 0) {
         parsed[i] = null;
         continue;
@@ -667,7 +667,7 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
     case "int64": {
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        const x = num[i];
+        const x = num[i]!;
         if (Number.isNaN(x)) {
           if (c.dtype === "float64")
             throw new FrameError(

@@ -43,12 +43,12 @@ export function groupIds(cols: readonly Column[], dropNA: boolean): KeyGroups {
       ids[i] = -1;
       continue;
     }
-    const g = acc.ids[i];
-    if (remap[g] < 0) {
+    const g = acc.ids[i]!;
+    if (remap[g]! < 0) {
       remap[g] = first.length;
       first.push(i);
     }
-    ids[i] = remap[g];
+    ids[i] = remap[g]!;
   }
   return { ids, n: first.length, firstRow: Int32Array.from(first) };
 }
@@ -59,7 +59,7 @@ function naAny(cols: readonly Column[]): Uint8Array | null {
   for (const c of cols) {
     const v = isStringLike(c) ? null : numericView("groupby", c, null);
     for (let i = 0; i < n; i++) {
-      const missing = v ? v[i] !== v[i] : (c as { codes: Int32Array }).codes[i] < 0;
+      const missing = v ? v[i] !== v[i] : (c as { codes: Int32Array }).codes[i]! < 0;
       if (missing) {
         out ??= new Uint8Array(n);
         out[i] = 1;
@@ -78,7 +78,7 @@ function single(c: Column, dropNA: boolean): KeyGroups {
     const remap = new Int32Array(c.dict.length).fill(-1);
     const codes = c.codes;
     for (let i = 0; i < n; i++) {
-      const k = codes[i];
+      const k = codes[i]!;
       if (k < 0) {
         if (dropNA) {
           ids[i] = -1;
@@ -91,7 +91,7 @@ function single(c: Column, dropNA: boolean): KeyGroups {
         ids[i] = naId;
         continue;
       }
-      let r = remap[k];
+      let r = remap[k]!;
       if (r < 0) {
         r = remap[k] = first.length;
         first.push(i);
@@ -140,7 +140,7 @@ function single(c: Column, dropNA: boolean): KeyGroups {
     const v = numericView("groupby", c, null);
     const map = new Map<number, number>();
     for (let i = 0; i < n; i++) {
-      const x = v[i];
+      const x = v[i]!;
       if (x !== x) {
         if (dropNA) {
           ids[i] = -1;
@@ -187,8 +187,8 @@ function combine(a: KeyGroups, b: KeyGroups): KeyGroups {
   if (span <= Math.max(1 << 16, 4 * n)) {
     const remap = new Int32Array(span).fill(-1);
     for (let i = 0; i < n; i++) {
-      const key = a.ids[i] * b.n + b.ids[i];
-      let r = remap[key];
+      const key = a.ids[i]! * b.n + b.ids[i]!;
+      let r = remap[key]!;
       if (r < 0) {
         r = remap[key] = first.length;
         first.push(i);
@@ -198,7 +198,7 @@ function combine(a: KeyGroups, b: KeyGroups): KeyGroups {
   } else {
     const map = new Map<number, number>();
     for (let i = 0; i < n; i++) {
-      const key = a.ids[i] * b.n + b.ids[i];
+      const key = a.ids[i]! * b.n + b.ids[i]!;
       let r = map.get(key);
       if (r === undefined) {
         r = first.length;
@@ -226,12 +226,12 @@ export function sortedGroups(cols: readonly Column[], kg: KeyGroups, sort: boole
     );
   }
   const rank = new Int32Array(kg.n);
-  for (let r = 0; r < order.length; r++) rank[order[r]] = r;
+  for (let r = 0; r < order.length; r++) rank[order[r]!] = r;
   const ids = new Int32Array(kg.ids.length);
   for (let i = 0; i < ids.length; i++) {
-    const g = kg.ids[i];
-    ids[i] = g < 0 ? -1 : rank[g];
+    const g = kg.ids[i]!;
+    ids[i] = g < 0 ? -1 : rank[g]!;
   }
-  const firstRow = Int32Array.from(order, (g) => kg.firstRow[g]);
+  const firstRow = Int32Array.from(order, (g) => kg.firstRow[g]!);
   return { groups: { ids, n: kg.n, firstRow }, keys: cols.map((c) => take(c, firstRow, true)) };
 }

@@ -105,16 +105,16 @@ export function takeIndex(ix: Index, idx: Int32Array): Index {
   if (ix.kind === "range") {
     let run = true;
     for (let i = 1; i < idx.length; i++)
-      if (idx[i] !== idx[i - 1] + 1) {
+      if (idx[i] !== idx[i - 1]! + 1) {
         run = false;
         break;
       }
-    if (run && (idx.length === 0 || idx[0] >= 0)) return rangeIndex(idx.length, idx.length ? ix.start + idx[0] : 0, ix.name);
+    if (run && (idx.length === 0 || idx[0]! >= 0)) return rangeIndex(idx.length, idx.length ? ix.start + idx[0]! : 0, ix.name);
     // the labels of the chosen rows, without materialising the whole range first
     let missing = false;
     const v = new Float64Array(idx.length);
     for (let i = 0; i < idx.length; i++) {
-      const j = idx[i];
+      const j = idx[i]!;
       if (j < 0) missing = true;
       v[i] = ix.start + j;
     }

@@ -607,7 +607,7 @@ export class Series {
     if (order.length === 0 || countNA(this.col) === this.length)
       throw new FrameError(`idx${asc ? "min" : "max"}: Series ${quote(this.name)} has no values.`);
     // argsort is stable, so the first of equal extremes wins, as pandas
-    return indexLabel(this.index, order[0]);
+    return indexLabel(this.index, order[0]!);
   }
   /** Pearson correlation with another Series, as pd.Series.corr: values pair by index label (pandas' inner join; a label on one side only, or a pair with a missing value, is skipped). */
   corr(other: Series): number {
@@ -628,8 +628,8 @@ export class Series {
       const cats = this.col.dict;
       const full = new Float64Array(cats.length);
       for (let g = 0; g < kg.n; g++) {
-        const code = this.col.codes[kg.firstRow[g]];
-        if (code >= 0) full[code] = values.values[g];
+        const code = this.col.codes[kg.firstRow[g]!]!;
+        if (code >= 0) full[code] = values.values[g]!;
       }
       values = intCol(full) as typeof values;
       keys = { dtype: "category", codes: range(0, cats.length), dict: cats };
@@ -637,7 +637,7 @@ export class Series {
     }
     if (sort) order = argsort([values], [ascending], "last");
     const total = values.values.reduce((s, v) => s + v, 0);
-    const outCol: Column = normalize ? floatCol(Float64Array.from(order, (g) => values.values[g] / total)) : take(values, order);
+    const outCol: Column = normalize ? floatCol(Float64Array.from(order, (g) => values.values[g]! / total)) : take(values, order);
     // pandas 1.5 names the result after the column and leaves the index unnamed (2.0 changed both)
     return Series.fromColumn(outCol, this.name, labelIndex(take(keys, order, true)));
   }
@@ -847,14 +847,14 @@ export function duplicatedRows(cols: readonly Column[], keep: "first" | "last" |
   const out = new Uint8Array(n);
   if (keep === false) {
     const count = new Int32Array(kg.n);
-    for (let i = 0; i < n; i++) count[kg.ids[i]]++;
-    for (let i = 0; i < n; i++) out[i] = count[kg.ids[i]] > 1 ? 1 : 0;
+    for (let i = 0; i < n; i++) count[kg.ids[i]!]!++;
+    for (let i = 0; i < n; i++) out[i] = count[kg.ids[i]!]! > 1 ? 1 : 0;
     return out;
   }
   const seen = new Uint8Array(kg.n);
   for (let s = 0; s < n; s++) {
     const i = keep === "first" ? s : n - 1 - s;
-    const g = kg.ids[i];
+    const g = kg.ids[i]!;
     if (seen[g]) out[i] = 1;
     else seen[g] = 1;
   }

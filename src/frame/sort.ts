@@ -56,16 +56,16 @@ function sortKeys(col: Column, asc: boolean, na: NaPosition, hi: Uint32Array, lo
     }); // 0 kept for NA first
     const codes = col.codes;
     for (let i = 0; i < n; i++) {
-      const k = codes[i];
+      const k = codes[i]!;
       hi[i] = 0;
-      lo[i] = k < 0 ? naLo : rank[k];
+      lo[i] = k < 0 ? naLo : rank[k]!;
       if (k < 0) hi[i] = naHi;
     }
     return;
   }
   const v = numericView("sortValues", col, null);
   for (let i = 0; i < n; i++) {
-    let x = v[i];
+    let x = v[i]!;
     if (x !== x) {
       hi[i] = naHi;
       lo[i] = naLo;
@@ -73,8 +73,8 @@ function sortKeys(col: Column, asc: boolean, na: NaPosition, hi: Uint32Array, lo
     }
     if (x === 0) x = 0; // -0 sorts with 0
     f64[0] = x;
-    let h = u32[HI],
-      l = u32[LO];
+    let h = u32[HI]!,
+      l = u32[LO]!;
     if (h & 0x80000000) {
       h = ~h >>> 0;
       l = ~l >>> 0;
@@ -96,12 +96,12 @@ function radixPass(perm: Int32Array, keys: Uint32Array, shift: number, out: Int3
   const n = perm.length;
   if (n < 2) return false;
   counts.fill(0);
-  for (let i = 0; i < n; i++) counts[((keys[perm[i]] >>> shift) & 0xffff) + 1]++;
+  for (let i = 0; i < n; i++) counts[((keys[perm[i]!]! >>> shift) & 0xffff) + 1]!++;
   for (let d = 1; d <= 65536; d++) if (counts[d] === n) return false;
-  for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
+  for (let d = 1; d <= 65536; d++) counts[d]! += counts[d - 1]!;
   for (let i = 0; i < n; i++) {
-    const p = perm[i];
-    out[counts[(keys[p] >>> shift) & 0xffff]++] = p;
+    const p = perm[i]!;
+    out[counts[(keys[p]! >>> shift) & 0xffff]!++] = p;
   }
   return true;
 }

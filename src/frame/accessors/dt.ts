@@ -19,7 +19,7 @@ export class DateAccessor {
     const out = new Float64Array(this.v.length);
     let missing = false;
     for (let i = 0; i < out.length; i++) {
-      const t = this.v[i];
+      const t = this.v[i]!;
       if (t !== t) {
         out[i] = NaN;
         missing = true;

@@ -20,7 +20,7 @@ export class StringAccessor {
     const dict = this.c.dict.map(fn);
     // re-encode so the dictionary stays free of duplicates ("A" and "a" both lower to "a")
     const uniq = encodeStrings(dict);
-    const codes = this.c.codes.map((k) => (k < 0 ? -1 : uniq.codes[k]));
+    const codes = this.c.codes.map((k) => (k < 0 ? -1 : uniq.codes[k]!));
     return this.out(strCol(codes, uniq.dict));
   }
   private mapBool(fn: (v: string) => boolean): Series {
@@ -28,14 +28,14 @@ export class StringAccessor {
     const valid = Uint8Array.from(this.c.codes, (k) => (k < 0 ? 0 : 1));
     return this.out(
       boolCol(
-        Uint8Array.from(this.c.codes, (k) => (k < 0 ? 0 : table[k])),
+        Uint8Array.from(this.c.codes, (k) => (k < 0 ? 0 : table[k]!)),
         valid,
       ),
     );
   }
   private mapNum(fn: (v: string) => number): Series {
     const table = Float64Array.from(this.c.dict, fn);
-    const vals = Float64Array.from(this.c.codes, (k) => (k < 0 ? NaN : table[k]));
+    const vals = Float64Array.from(this.c.codes, (k) => (k < 0 ? NaN : table[k]!));
     return this.out(vals.some((x) => x !== x) ? floatCol(vals) : intCol(vals));
   }
   private out(col: Column): Series {

@@ -61,20 +61,20 @@ export function formatValues(c: Column, lead = " ", naRep = "NaN"): string[] {
       return strs.map((s) => (s === "NaN" ? naRep : s));
     }
     case "int64":
-      for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : (c.values[i] < 0 ? "" : lead) + String(c.values[i]);
+      for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : (c.values[i]! < 0 ? "" : lead) + String(c.values[i]);
       return out;
     case "bool":
       for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : lead + (c.values[i] ? "True" : "False");
       return out;
     case "datetime": {
       const dateOnly = Array.from(c.values).every((v) => v !== v || v % 86400000 === 0);
-      for (let i = 0; i < n; i++) out[i] = formatDate(c.values[i], dateOnly);
+      for (let i = 0; i < n; i++) out[i] = formatDate(c.values[i]!, dateOnly);
       return out;
     }
     case "string":
     case "category":
       for (let i = 0; i < n; i++) {
-        const k = c.codes[i];
+        const k = c.codes[i]!;
         out[i] = k < 0 ? (c.dtype === "string" ? "NaN" : "NaN") : lead + c.dict[k];
       }
       return out;

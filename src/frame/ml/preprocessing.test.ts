@@ -87,7 +87,7 @@ describe("to the model, checked against pandas", () => {
     frameEqual(mm.transform(test), F("minmax_train_test"));
     assert.deepEqual(
       mm.inverseTransform(mm.transform(test)).toColumns().hp,
-      test.toColumns().hp.map((v) => v),
+      test.toColumns().hp!.map((v) => v),
     );
     assert.deepEqual(Object.keys(mm.toJSON()), cols);
   });

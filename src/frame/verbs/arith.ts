@@ -132,10 +132,10 @@ export function arith(op: ArithOp, a: Operand, b: Other, reverse = false): Colum
   const out = new Float64Array(n);
   if (!reverse && !fastArith(op, x, y, s, out)) {
     const f = kernel(op);
-    for (let i = 0; i < n; i++) out[i] = f(x[i], y ? y[i] : s);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]!, y ? y[i]! : s);
   } else if (reverse) {
     const f = kernel(op);
-    for (let i = 0; i < n; i++) out[i] = f(y ? y[i] : s, x[i]);
+    for (let i = 0; i < n; i++) out[i] = f(y ? y[i]! : s, x[i]!);
   }
   const intIn = (c: Column) => c.dtype === "int64" || c.dtype === "bool";
   const bothInt = intIn(a.col) && (isOperand(b) ? intIn(b.col) : Number.isInteger(s));
@@ -233,12 +233,12 @@ function dateArith(op: ArithOp, a: Operand, b: Other, reverse: boolean): Column 
   const aDate = a.col.dtype === "datetime";
   if (op === "sub" && aDate && bDate) {
     const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = reverse ? (y ? y[i] : s) - x[i] : x[i] - (y ? y[i] : s);
+    for (let i = 0; i < x.length; i++) out[i] = reverse ? (y ? y[i]! : s) - x[i]! : x[i]! - (y ? y[i]! : s);
     return floatCol(out);
   }
   if ((op === "add" || (op === "sub" && !reverse)) && aDate !== bDate) {
     const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = op === "add" ? x[i] + (y ? y[i] : s) : x[i] - (y ? y[i] : s);
+    for (let i = 0; i < x.length; i++) out[i] = op === "add" ? x[i]! + (y ? y[i]! : s) : x[i]! - (y ? y[i]! : s);
     return { dtype: "datetime", values: out };
   }
   throw new FrameError(
@@ -263,15 +263,15 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
         table[k] = b === null ? 0 : test(compareStrings(s, b), 0) ? 1 : 0;
       });
       for (let i = 0; i < n; i++) {
-        const k = c.codes[i];
-        out[i] = k < 0 ? (op === "ne" ? 1 : 0) : table[k];
+        const k = c.codes[i]!;
+        out[i] = k < 0 ? (op === "ne" ? 1 : 0) : table[k]!;
       }
       return boolCol(out);
     }
     const d = b.col as StrColumn;
     for (let i = 0; i < n; i++) {
-      const p = c.codes[i],
-        q = d.codes[i];
+      const p = c.codes[i]!,
+        q = d.codes[i]!;
       out[i] = p < 0 || q < 0 ? (op === "ne" ? 1 : 0) : test(compareStrings(c.dict[p]!, d.dict[q]!), 0) ? 1 : 0;
     }
     return boolCol(out);
@@ -312,8 +312,8 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
     return boolCol(out);
   }
   for (let i = 0; i < n; i++) {
-    const p = x[i],
-      q = y ? y[i] : s;
+    const p = x[i]!,
+      q = y ? y[i]! : s;
     out[i] = p !== p || q !== q ? (op === "ne" ? 1 : 0) : test(p, q) ? 1 : 0;
   }
   return boolCol(out);
@@ -352,7 +352,7 @@ export function boolValues(op: string, o: Operand): Uint8Array {
     );
   if (!o.col.valid) return o.col.values;
   const out = new Uint8Array(o.col.values.length);
-  for (let i = 0; i < out.length; i++) out[i] = o.col.valid[i] ? o.col.values[i] : 0;
+  for (let i = 0; i < out.length; i++) out[i] = o.col.valid[i] ? o.col.values[i]! : 0;
   return out;
 }
 
@@ -386,13 +386,13 @@ export function isin(a: Operand, values: readonly Scalar[]): Column {
     const want = new Set(values.filter((v): v is string => typeof v === "string"));
     const table = Uint8Array.from(a.col.dict, (s) => (want.has(s) ? 1 : 0));
     for (let i = 0; i < n; i++) {
-      const k = a.col.codes[i];
-      out[i] = k < 0 ? 0 : table[k];
+      const k = a.col.codes[i]!;
+      out[i] = k < 0 ? 0 : table[k]!;
     }
     return boolCol(out);
   }
   const want = new Set(values.map((v) => (v instanceof Date ? v.getTime() : typeof v === "boolean" ? Number(v) : v)));
   const x = numericView("isin", a.col, a.name);
-  for (let i = 0; i < n; i++) out[i] = want.has(x[i]) ? 1 : 0;
+  for (let i = 0; i < n; i++) out[i] = want.has(x[i]!) ? 1 : 0;
   return boolCol(out);
 }

@@ -248,11 +248,11 @@ export class GroupBy<AsIndex extends boolean = boolean> {
   rowsPerGroup(): Int32Array[] {
     const { groups } = this.groups;
     const counts = new Int32Array(groups.n);
-    for (const g of groups.ids) if (g >= 0) counts[g]++;
+    for (const g of groups.ids) if (g >= 0) counts[g]!++;
     const lists = Array.from(counts, (c) => new Int32Array(c));
     const fill = new Int32Array(groups.n);
     groups.ids.forEach((g, i) => {
-      if (g >= 0) lists[g]![fill[g]++] = i;
+      if (g >= 0) lists[g]![fill[g]!++] = i;
     });
     return lists;
   }

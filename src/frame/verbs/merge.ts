@@ -68,12 +68,12 @@ export function joinPairs(
   if (validate) checkValidate(op, validate, lid, rid, joint.n);
   const csr = (ids: Int32Array) => {
     const start = new Int32Array(joint.n + 1);
-    for (const g of ids) start[g + 1]++;
-    for (let g = 0; g < joint.n; g++) start[g + 1] += start[g];
+    for (const g of ids) start[g + 1]!++;
+    for (let g = 0; g < joint.n; g++) start[g + 1]! += start[g]!;
     const rows = new Int32Array(ids.length);
     const fill = start.slice(0, joint.n);
     ids.forEach((g, i) => {
-      rows[fill[g]++] = i;
+      rows[fill[g]!++] = i;
     });
     return { start, rows };
   };
@@ -82,31 +82,31 @@ export function joinPairs(
   if (how === "right") {
     const L = csr(lid);
     for (let r = 0; r < nr; r++) {
-      const g = rid[r];
-      const a = L.start[g],
-        b = L.start[g + 1];
+      const g = rid[r]!;
+      const a = L.start[g]!,
+        b = L.start[g + 1]!;
       if (a === b) {
         li.push(-1);
         ri.push(r);
       }
       for (let p = a; p < b; p++) {
-        li.push(L.rows[p]);
+        li.push(L.rows[p]!);
         ri.push(r);
       }
     }
   } else if (how === "left") {
     const R = csr(rid);
     for (let l = 0; l < nl; l++) {
-      const g = lid[l];
-      const a = R.start[g],
-        b = R.start[g + 1];
+      const g = lid[l]!;
+      const a = R.start[g]!,
+        b = R.start[g + 1]!;
       if (a === b) {
         li.push(l);
         ri.push(-1);
       }
       for (let p = a; p < b; p++) {
         li.push(l);
-        ri.push(R.rows[p]);
+        ri.push(R.rows[p]!);
       }
     }
   } else {
@@ -115,24 +115,24 @@ export function joinPairs(
     const L = csr(lid),
       R = csr(rid);
     for (let g = 0; g < joint.n; g++) {
-      const la = L.start[g],
-        lb = L.start[g + 1],
-        ra = R.start[g],
-        rb = R.start[g + 1];
+      const la = L.start[g]!,
+        lb = L.start[g + 1]!,
+        ra = R.start[g]!,
+        rb = R.start[g + 1]!;
       for (let p = la; p < lb; p++) {
         if (ra === rb && how === "outer") {
-          li.push(L.rows[p]);
+          li.push(L.rows[p]!);
           ri.push(-1);
         }
         for (let q = ra; q < rb; q++) {
-          li.push(L.rows[p]);
-          ri.push(R.rows[q]);
+          li.push(L.rows[p]!);
+          ri.push(R.rows[q]!);
         }
       }
     }
     if (how === "outer")
       for (let r = 0; r < nr; r++)
-        if (L.start[rid[r] + 1] === L.start[rid[r]]) {
+        if (L.start[rid[r]! + 1] === L.start[rid[r]!]) {
           li.push(-1);
           ri.push(r);
         }
@@ -146,8 +146,8 @@ function checkValidate(op: string, v: Validate, lid: Int32Array, rid: Int32Array
   const check = (ids: Int32Array, side: string) => {
     const seen = new Int32Array(n).fill(-1);
     for (let i = 0; i < ids.length; i++) {
-      const g = ids[i];
-      if (seen[g] >= 0)
+      const g = ids[i]!;
+      if (seen[g]! >= 0)
         throw new FrameError(
           `${op}: validate "${v}" failed: the ${side} keys are not unique (${side} rows ${seen[g]} and ${i} have the same key). Deduplicate the ${side} frame or use validate "${side === "left" ? "many_to_one" : "one_to_many"}".`,
         );
@@ -217,7 +217,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
       const both = concatColumns("merge", k, [left.data[j]!, right.data[right.colIndex("merge", k)]!]);
       c = take(
         both,
-        Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p] : l)),
+        Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p]! : l)),
       );
     }
     names.push(overlap.has(k) ? k + sx : k);
@@ -228,7 +228,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     cols.push(take(right.data[right.colIndex("merge", k)]!, ri));
   });
   if (opts.indicator) {
-    const codes = Int32Array.from(li, (l, p) => (l < 0 ? 1 : ri[p] < 0 ? 0 : 2));
+    const codes = Int32Array.from(li, (l, p) => (l < 0 ? 1 : ri[p]! < 0 ? 0 : 2));
     names.push(typeof opts.indicator === "string" ? opts.indicator : "_merge");
     cols.push(strCol(codes, ["left_only", "right_only", "both"], "category"));
   }
@@ -285,7 +285,7 @@ export function join(left: DataFrame, other: DataFrame, opts: JoinOptions = {}):
     const both = concatColumns("join", "index", [lk, rk]);
     index = take(
       both,
-      Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p] : l)),
+      Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p]! : l)),
       true,
     );
   }

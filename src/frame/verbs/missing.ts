@@ -110,9 +110,9 @@ export function interpolateColumn(op: string, c: Column, name: string | null): C
   let prev = -1;
   for (let i = 0; i < n; i++) {
     if (v[i] !== v[i]) continue;
-    if (prev >= 0 && i - prev > 1) for (let j = prev + 1; j < i; j++) v[j] = v[prev] + ((v[i] - v[prev]) * (j - prev)) / (i - prev);
+    if (prev >= 0 && i - prev > 1) for (let j = prev + 1; j < i; j++) v[j] = v[prev]! + ((v[i]! - v[prev]!) * (j - prev)) / (i - prev);
     prev = i;
   }
-  if (prev >= 0) for (let j = prev + 1; j < n; j++) v[j] = v[prev]; // limit_direction="forward" fills the tail
+  if (prev >= 0) for (let j = prev + 1; j < n; j++) v[j] = v[prev]!; // limit_direction="forward" fills the tail
   return c.dtype === "datetime" ? { dtype: "datetime", values: v } : floatCol(v);
 }

@@ -90,9 +90,9 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     nC = C ? C.groups.n : 1;
   const cellIds = new Int32Array(df.length);
   for (let i = 0; i < cellIds.length; i++) {
-    const r = R.groups.ids[i],
-      c = C ? C.groups.ids[i] : 0;
-    cellIds[i] = present[i] < 0 || r < 0 || c < 0 ? -1 : r * nC + c;
+    const r = R.groups.ids[i]!,
+      c = C ? C.groups.ids[i]! : 0;
+    cellIds[i] = present[i]! < 0 || r < 0 || c < 0 ? -1 : r * nC + c;
   }
   const cells = { ids: cellIds, n: nR * nC };
   const size = aggregate("pivotTable", "size", rowCols[0]!, null, cells) as { values: Float64Array };
@@ -111,13 +111,13 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     const per = aggregate("pivotTable", aggfunc, vc, v, cells);
     if (per.dtype === "int64") intAgg = true;
     for (let c = 0; c < nC; c++) {
-      const idx = Int32Array.from({ length: nR }, (_, r) => (size.values[r * nC + c] > 0 ? r * nC + c : -1));
+      const idx = Int32Array.from({ length: nR }, (_, r) => (size.values[r * nC + c]! > 0 ? r * nC + c : -1));
       if (opts.dropna !== false && idx.every((x) => x < 0)) continue;
       outs.push({ name: C ? (values.length > 1 ? `${v}_${colLabels[c]}` : colLabels[c]!) : v, col: take(per, idx), v, c });
     }
     if (opts.margins && C) {
       // the All column: each row key's rows across every column label
-      const rowIds = Int32Array.from(R.groups.ids, (r, i) => (present[i] < 0 ? -1 : r));
+      const rowIds = Int32Array.from(R.groups.ids, (r, i) => (present[i]! < 0 ? -1 : r));
       outs.push({
         name: values.length > 1 ? `${v}_${marginName}` : marginName,
         col: aggregate("pivotTable", aggfunc, vc, v, { ids: rowIds, n: nR }),
@@ -138,7 +138,7 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
         );
     });
     keyOut = textKeys.map((k, j) => concatColumns("pivotTable", index[j]!, [k, encodeStrings([j === 0 ? marginName : ""])]));
-    const colIds = Int32Array.from(present, (q, i) => (q < 0 ? -1 : C ? C.groups.ids[i] : 0));
+    const colIds = Int32Array.from(present, (q, i) => (q < 0 ? -1 : C ? C.groups.ids[i]! : 0));
     const allIds = Int32Array.from(present, (q) => (q < 0 ? -1 : 0));
     for (const o of outs) {
       const vc = df.data[df.colIndex("pivotTable", o.v)]!;
@@ -197,8 +197,8 @@ export function pivot(df: DataFrame, opts: PivotOptions): DataFrame {
   if (pairs.n < df.length) {
     const seen = new Int32Array(pairs.n).fill(-1);
     for (let i = 0; i < df.length; i++) {
-      const g = pairs.ids[i];
-      if (seen[g] >= 0)
+      const g = pairs.ids[i]!;
+      if (seen[g]! >= 0)
         throw new FrameError(
           `pivot: index ${JSON.stringify(labelName(ic, i))} and column ${JSON.stringify(labelName(cc, i))} appear together in rows ${seen[g]} and ${i}; pivot needs unique pairs. Use pivotTable with an aggfunc.`,
         );

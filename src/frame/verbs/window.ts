@@ -32,15 +32,15 @@ export function shiftColumn(c: Column, periods: number, fillValue: Scalar | unde
 function mergeFill(out: Column, idx: Int32Array, fillValue: Scalar, name: string | null): Column {
   const n = idx.length;
   const vals: Scalar[] = new Array(n);
-  for (let i = 0; i < n; i++) vals[i] = idx[i] < 0 ? fillValue : cellOf(out, i);
+  for (let i = 0; i < n; i++) vals[i] = idx[i]! < 0 ? fillValue : cellOf(out, i);
   return columnFromValues("shift", name, vals, out.dtype);
 }
 
 function cellOf(c: Column, i: number): Scalar {
-  if (isStringLike(c)) return c.codes[i] < 0 ? null : c.dict[c.codes[i]]!;
+  if (isStringLike(c)) return c.codes[i]! < 0 ? null : c.dict[c.codes[i]!]!;
   if (c.dtype === "bool") return c.valid && !c.valid[i] ? null : c.values[i] === 1;
-  if (c.dtype === "int64") return c.valid && !c.valid[i] ? null : c.values[i];
-  return c.dtype === "datetime" ? (c.values[i] !== c.values[i] ? null : new Date(c.values[i])) : c.values[i];
+  if (c.dtype === "int64") return c.valid && !c.valid[i] ? null : c.values[i]!;
+  return c.dtype === "datetime" ? (c.values[i] !== c.values[i] ? null : new Date(c.values[i]!)) : c.values[i]!;
 }
 
 /** x[i] - x[i - periods], float64 (datetime: milliseconds). */
@@ -50,7 +50,7 @@ export function diffColumn(c: Column, periods: number, name: string | null): Col
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const j = i - periods;
-    out[i] = j >= 0 && j < n ? v[i] - v[j] : NaN;
+    out[i] = j >= 0 && j < n ? v[i]! - v[j]! : NaN;
   }
   return floatCol(out);
 }
@@ -62,7 +62,7 @@ export function pctChangeColumn(c: Column, periods: number, name: string | null)
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const j = i - periods;
-    out[i] = j >= 0 && j < n ? v[i] / v[j] - 1 : NaN;
+    out[i] = j >= 0 && j < n ? v[i]! / v[j]! - 1 : NaN;
   }
   return floatCol(out);
 }
@@ -76,7 +76,7 @@ export function cumulative(op: CumOp, c: Column, name: string | null): Column {
   const out = new Float64Array(n);
   let acc = op === "cumsum" ? 0 : op === "cumprod" ? 1 : NaN;
   for (let i = 0; i < n; i++) {
-    const x = v[i];
+    const x = v[i]!;
     if (x !== x) {
       out[i] = NaN;
       continue;
@@ -124,7 +124,7 @@ function windowReduce(
       mn = Infinity,
       mx = -Infinity;
     for (let j = s; j <= e; j++) {
-      const x = v[j];
+      const x = v[j]!;
       if (x !== x) continue;
       cnt++;
       sum += x;
@@ -161,7 +161,7 @@ function windowReduce(
         const m = sum / cnt;
         let ss = 0;
         for (let j = s; j <= e; j++) {
-          const x = v[j];
+          const x = v[j]!;
           if (x === x) ss += (x - m) * (x - m);
         }
         out[i] = agg === "std" ? Math.sqrt(ss / (cnt - 1)) : ss / (cnt - 1);
@@ -316,7 +316,7 @@ export class Ewm<T> {
           nobs = avg === avg ? 1 : 0;
         if (n) out[0] = nobs >= minp ? avg : NaN;
         for (let i = 1; i < n; i++) {
-          const cur = v[i],
+          const cur = v[i]!,
             isObs = cur === cur;
           if (isObs) nobs++;
           if (avg === avg) {
