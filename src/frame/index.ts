@@ -12,7 +12,7 @@ export { Series, type SeriesOptions, type ValueCountsOptions } from "./series.js
 export { type FrameDType, type AstypeDType, type Scalar, FRAME_DTYPES, parseDate } from "./column.js";
 export { FrameError } from "./errors.js";
 export type { Index, MultiIndex, ColumnIndex, LabelKey } from "./labels.js";
-export type { XsOptions, AxisNames, LevelAxis, RenameAxisOptions } from "./multiIndex.js";
+export type { XsOptions, AxisNames, LevelAxis, RenameAxisOptions, SortIndexOptions } from "./multiIndex.js";
 export { slice, type Slice } from "./slice.js";
 export { GroupBy, type AggInput, type NamedAgg, type GroupByOptions, type GroupSize } from "./verbs/groupby.js";
 export { SeriesGroupBy } from "./verbs/seriesGroupby.js";

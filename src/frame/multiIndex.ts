@@ -35,6 +35,7 @@ import {
   tupleKey,
 } from "./labels.js";
 import { groupIds, sortedGroups } from "./keys.js";
+import { argsort } from "./sort.js";
 import type { DataFrame } from "./table.js";
 import type { Series } from "./series.js";
 import { frameClass, seriesClass } from "./frames.js";
@@ -335,6 +336,56 @@ export function reorderAxis(df: DataFrame, op: string, axis: LevelAxis, fn: (ix:
       `${op}: the ${a === 1 ? "columns have" : "index has"} one level; ${op} needs several (a MultiIndex${a === 1 ? " over the columns" : ""}).`,
     );
   return withAxisIndex(df, a, fn(ix));
+}
+
+/**
+ * Options of sortIndex, as pd.DataFrame.sort_index's keywords: `ascending` (one flag, or one per
+ * level: per level given, or per index level without `level`), `level` (sort by these levels
+ * first, by number or name) and `sortRemaining` (then by the other levels, default true).
+ */
+export interface SortIndexOptions {
+  ascending?: boolean | boolean[];
+  level?: number | string | (number | string)[];
+  sortRemaining?: boolean;
+}
+
+/**
+ * The row order of sortIndex, as pandas 1.5: without `level` every level in turn (stable); with
+ * `level` those levels first, then (sortRemaining) the others; one descending flag reverses the
+ * whole order (as pandas' sortlevel), a list of flags sorts by the given levels only (stable).
+ */
+export function sortIndexOrder(op: string, ix: Index, opts: SortIndexOptions = {}): Int32Array {
+  const levels = indexLevels(ix),
+    names = indexNames(ix);
+  const asc = opts.ascending ?? true;
+  const lengthError = (what: string, k: number) =>
+    new FrameError(
+      `${op}: ascending has ${(asc as boolean[]).length} flags for ${k} ${what}. Pass one flag per ${what === "levels" ? "level" : "level given"} (pandas: level must have same length as ascending), or one flag.`,
+    );
+  if (opts.level === undefined) {
+    if (Array.isArray(asc) && asc.length !== levels.length) throw lengthError("levels", levels.length);
+    return argsort(
+      levels,
+      levels.map((_, l) => (Array.isArray(asc) ? asc[l]! : asc)),
+      "last",
+    );
+  }
+  const given = (Array.isArray(opts.level) ? opts.level : [opts.level]).map((l) => levelPosition(op, names, l));
+  if (Array.isArray(asc)) {
+    if (asc.length !== given.length) throw lengthError("levels given", given.length);
+    return argsort(
+      given.map((l) => levels[l]!),
+      asc,
+      "last",
+    );
+  }
+  const keys = [...given, ...(opts.sortRemaining === false ? [] : levels.map((_, l) => l).filter((l) => !given.includes(l)))];
+  const order = argsort(
+    keys.map((l) => levels[l]!),
+    keys.map(() => true),
+    "last",
+  );
+  return asc ? order : order.reverse();
 }
 
 /** Options of xs: which level the key is for, which axis, and whether the matched levels are dropped, as pd.DataFrame.xs's keywords. */

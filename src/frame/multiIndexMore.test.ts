@@ -329,6 +329,19 @@ describe("swaplevel, reorderLevels, renameAxis and droplevel match pandas", () =
   it("Series.droplevel with a list", () => mseriesEqual(st().droplevel([0, 1]), ref("series_droplevel_list")));
   it("Series.renameAxis", () => mseriesEqual(sm().renameAxis(["w", "t"]), ref("series_rename_axis")));
   it("Series.renameAxis with a map", () => mseriesEqual(sm().renameAxis({ wool: "w" }), ref("series_rename_axis_dict")));
+  it("sortIndex by one level, then the others", () => mframeEqual(g2().sortIndex({ level: 1 }), ref("sort_index_level")));
+  it("sortIndex by a named level, descending (the whole order reversed, as pandas)", () =>
+    mframeEqual(g2().sortIndex({ level: "am", ascending: false }), ref("sort_index_level_name_desc")));
+  it("sortIndex by two levels", () => mframeEqual(t3().sortIndex({ level: [2, 1] }), ref("sort_index_levels")));
+  it("sortIndex without sorting the remaining levels", () =>
+    mframeEqual(t3().swaplevel(0, 1).sortIndex({ level: 2, sortRemaining: false }), ref("sort_index_no_remaining")));
+  it("sortIndex with a flag per level given", () =>
+    mframeEqual(t3().sortIndex({ level: [2, 0], ascending: [false, true] }), ref("sort_index_level_flags")));
+  it("sortIndex with a flag per level", () => mframeEqual(t3().sortIndex({ ascending: [true, false, true] }), ref("sort_index_flags")));
+  it("Series.sortIndex by level", () => {
+    mseriesEqual(sm().swaplevel().sortIndex({ level: 1 }), ref("series_sort_index_level"));
+    mseriesEqual(sm().sortIndex({ level: "tension", ascending: false }), ref("series_sort_index_level_desc"));
+  });
   it("errors where pandas raises", () => {
     assert.equal(ref<{ message: string }>("swaplevel_flat_error").message, "Can only swap levels on a hierarchical axis.");
     throwsFrame(() => mt.swaplevel(), /swaplevel: the index has one level/);
@@ -343,5 +356,7 @@ describe("swaplevel, reorderLevels, renameAxis and droplevel match pandas", () =
     throwsFrame(() => g2().renameAxis("a"), /one name "a" given for 2 levels/);
     throwsFrame(() => lv().swaplevel(0, 1, { axis: 0 }), /the index has one level/);
     throwsFrame(() => g2().swaplevel(0, 5), /level 5 is out of range for 2 levels/);
+    assert.equal(ref<{ message: string }>("sort_index_flags_error").message, "level must have same length as ascending");
+    throwsFrame(() => t3().sortIndex({ level: [0, 1], ascending: [false] }), /ascending has 1 flags for 2 levels given/);
   });
 });

@@ -35,14 +35,15 @@ import {
   positionsOf,
   rangeIndex,
   takeIndex,
-  indexLevels,
   sameLength,
 } from "./labels.js";
 import {
   type AxisNames,
+  type SortIndexOptions,
   dropLevels,
   renameLevels,
   reorderLevels,
+  sortIndexOrder,
   swapLevels,
   unstackSeries,
   xsRows,
@@ -676,14 +677,14 @@ export class Series {
     const idx = argsort([this.col], [opts.ascending ?? true], opts.naPosition ?? "last");
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
-  /** Sorted by index label, as pd.Series.sort_index. */
-  sortIndex(opts: { ascending?: boolean } = {}): Series {
-    const levels = indexLevels(this.index);
-    const idx = argsort(
-      levels,
-      levels.map(() => opts.ascending ?? true),
-      "last",
-    );
+  /**
+   * Sorted by index label, as pd.Series.sort_index; on a MultiIndex every level in turn, or
+   * `level` first and then the others (sortRemaining); `ascending` one flag or one per level.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"]).col("breaks").mean().sortIndex({ level: 1 }).index.kind // "multi"
+   */
+  sortIndex(opts: SortIndexOptions = {}): Series {
+    const idx = sortIndexOrder("sortIndex", this.index, opts);
     return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
   }
   /** The n largest values (default 5), largest first, as pd.Series.nlargest. */

@@ -32,7 +32,6 @@ import {
   takeIndex,
   rangeIndex,
   labelIndex,
-  indexLevels,
   positionsOf,
   sameLength,
   multiIndex,
@@ -41,6 +40,7 @@ import {
   type AxisNames,
   type LevelAxis,
   type RenameAxisOptions,
+  type SortIndexOptions,
   columnPosition,
   droplevel,
   renameAxis,
@@ -49,6 +49,7 @@ import {
   resetIndex,
   selectColumnIndex,
   setIndex,
+  sortIndexOrder,
   stack,
   swapLevels,
   unstack,
@@ -686,16 +687,15 @@ export class DataFrame {
       ),
     );
   }
-  /** Rows sorted by index label, as pd.DataFrame.sort_index. */
-  sortIndex(opts: { ascending?: boolean } = {}): DataFrame {
-    const levels = indexLevels(this.index);
-    return this.take(
-      argsort(
-        levels,
-        levels.map(() => opts.ascending ?? true),
-        "last",
-      ),
-    );
+  /**
+   * Rows sorted by index label, as pd.DataFrame.sort_index; on a MultiIndex every level in turn,
+   * or `level` (numbers or names) first and then the others (sortRemaining, default true).
+   * `ascending` is one flag or one per level.
+   * @example
+   * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).mean().sortIndex({ level: "tension" }) // shape [6, 1]
+   */
+  sortIndex(opts: SortIndexOptions = {}): DataFrame {
+    return this.take(sortIndexOrder("sortIndex", this.index, opts));
   }
   /** The n rows with the largest values of `columns` (ties keep the first), as pandas nlargest. */
   nlargest(n: number, columns: string | string[]): DataFrame {
