@@ -231,6 +231,19 @@ describe("toJson writes MultiIndex keys as pandas 1.5 does", () => {
     for (const orient of ["records", "columns", "index", "split"] as const)
       it(`${name}, orient ${orient}`, () =>
         jsonEqual(JSON.parse(make().toJson({ orient })), ref<{ json: unknown }>(`json_${name}_${orient}`).json));
+  it("date and float levels", () => {
+    const air = dataset("airline-passengers", { parseDates: ["month"] })
+      .head(4)
+      .assign({ q: [1, 1, 2, 2], f: [0.5, 1.0, 1.5, 2.0] });
+    jsonEqual(
+      JSON.parse(air.setIndex(["month", "q"]).toJson({ orient: "columns" })),
+      ref<{ json: unknown }>("json_date_level_columns").json,
+    );
+    jsonEqual(JSON.parse(air.setIndex(["month", "q"]).toJson({ orient: "split" })), ref<{ json: unknown }>("json_date_level_split").json);
+    jsonEqual(JSON.parse(air.setIndex(["q", "f"]).toJson({ orient: "index" })), ref<{ json: unknown }>("json_float_level_index").json);
+    assert.equal(air.setIndex(["month", "q"]).toCsv(), ref<{ csv: string }>("csv_date_level").csv);
+    assert.equal(air.setIndex(["q", "f"]).toCsv(), ref<{ csv: string }>("csv_float_level").csv);
+  });
   it("repeated MultiIndex entries: split writes them, columns and index are refused as pandas", () => {
     const rep = wbi().head(3);
     jsonEqual(JSON.parse(rep.toJson({ orient: "split" })), ref<{ json: unknown }>("json_repeated_entries_split").json);
