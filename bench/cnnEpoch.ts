@@ -21,7 +21,7 @@ interface Digits {
 }
 
 let cache: Digits | undefined;
-function digits(): Digits {
+export function digits(): Digits {
   if (cache) return cache;
   const rows = readFileSync(new URL("../data/digits.csv", import.meta.url), "utf8")
     .trim()
