@@ -13,7 +13,7 @@ import * as tl from "../src/index.js";
 import * as tf from "@tensorflow/tfjs";
 import { DigitsCnn } from "../src/cli/digits.js";
 import { digits } from "./cnnEpoch.js";
-import { type Cell, type Impl, type Workload, gflopsTable, measureAll, parseArgs, printTable } from "./harness.js";
+import { type Impl, type Workload, gflopsTable, measureAll, parseArgs, printTable } from "./harness.js";
 
 const swiftshader = process.argv.includes("--swiftshader");
 const outArg = process.argv.find((a) => a.startsWith("--json="));
