@@ -46,7 +46,7 @@ function addingBatch(batch: number, gen: tl.Generator): { x: tl.Tensor; y: tl.Te
       x[(t * batch + b) * 2] = v;
       if (t === first || t === second) {
         x[(t * batch + b) * 2 + 1] = 1;
-        y[b] += v;
+        y[b]! += v;
       }
     }
   }

@@ -9,7 +9,7 @@ const F = tl.F;
 
 /** The fixture's `call` and `args`, as a tensorloom call. */
 function activation(c: FixtureCase): (x: tl.Tensor) => tl.Tensor {
-  const a = c.args as Record<string, number & string>;
+  const a = c.args as { negative_slope?: number; alpha?: number; approximate?: string; beta?: number; threshold?: number; dim: number };
   switch (c.call) {
     case "torch.nn.functional.relu":
       return (x) => F.relu(x);

@@ -387,7 +387,7 @@ export function runDifferentialCase(c: DiffCase, dtype: FloatType, tol: Tol = DI
     return `backward threw ${describeError(e)}`;
   }
   for (const [k, g] of Object.entries(c.grads)) {
-    const d = compareGrad(`grad ${k}`, ins[k]!.grad, g, c.inputs[k]?.shape ?? leaves[k]!.shape, tol, dtype);
+    const d = compareGrad(`grad ${k}`, ins[k]!.grad, g, c.inputs[k]?.shape ?? [...leaves[k]!.shape], tol, dtype);
     if (d) return d;
   }
   return null;

@@ -438,7 +438,7 @@ function randomBytes(r: Rng, n: number, dtype: string): Uint8Array {
   else if (mode === 1 && dtype === "F32")
     for (let i = 0; i + 4 <= n; i += 4) new DataView(b.buffer).setFloat32(i, pick(r, [NaN, -0, Infinity, 1e-45, 3.4e38, 1]), true);
   else for (let i = 0; i < n; i++) b[i] = pick(r, [0, 1, 0x7f, 0x80, 0xff]);
-  if (dtype === "BOOL" && r() < 0.7) for (let i = 0; i < n; i++) b[i] &= 1;
+  if (dtype === "BOOL" && r() < 0.7) for (let i = 0; i < n; i++) b[i]! &= 1;
   return b;
 }
 
@@ -662,7 +662,7 @@ function tensorIndex(m: Model, r: Rng): number {
 const byteEdits: ((b: Uint8Array, r: Rng) => [Uint8Array, string])[] = [
   (b, r) => {
     const c = b.slice();
-    if (c.length) c[int(r, c.length)] ^= 1 << int(r, 8);
+    if (c.length) c[int(r, c.length)]! ^= 1 << int(r, 8);
     return [c, "bit-flip"];
   },
   (b, r) => {

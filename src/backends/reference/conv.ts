@@ -65,7 +65,7 @@ export function convBackwardInput(
           const wv = w[(o * Cg + cc) * K + k]!;
           for (let l = 0; l < L; l++) {
             const off = taps[k * L + l]!;
-            if (off >= 0) acc[off] += wv * dy[dyo + l]!;
+            if (off >= 0) acc[off]! += wv * dy[dyo + l]!;
           }
         }
       }

@@ -108,7 +108,7 @@ function gemm(a: TypedArray, b: TypedArray, c: TypedArray, m: number, k: number,
 }
 
 function addInto(out: TypedArray, a: TypedArray): void {
-  for (let i = 0; i < out.length; i++) out[i] += a[i]!;
+  for (let i = 0; i < out.length; i++) out[i]! += a[i]!;
 }
 
 const timeOf = (k: number, T: number, reverse: boolean): number => (reverse ? T - 1 - k : k);

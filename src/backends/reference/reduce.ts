@@ -69,7 +69,7 @@ function sumRows(x: TypedArray, outer: number, size: number, inner: number, out:
     acc.fill(0);
     for (let j = 0; j < size; j++) {
       const base = (o * size + j) * inner;
-      for (let i = 0; i < inner; i++) acc[i] += x[base + i]!;
+      for (let i = 0; i < inner; i++) acc[i]! += x[base + i]!;
     }
     for (let i = 0; i < inner; i++) out[o * inner + i] = acc[i]!;
   }

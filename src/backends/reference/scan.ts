@@ -14,10 +14,10 @@ export function scan(op: ScanOp, x: TypedArray, outer: number, size: number, inn
       const base = (o * size + (reverse ? size - 1 - s : s)) * inner;
       if (op === "sum") {
         if (wrap) for (let i = 0; i < inner; i++) acc[i] = (acc[i]! + x[base + i]!) | 0;
-        else for (let i = 0; i < inner; i++) acc[i] += x[base + i]!;
+        else for (let i = 0; i < inner; i++) acc[i]! += x[base + i]!;
       } else {
         if (wrap) for (let i = 0; i < inner; i++) acc[i] = Math.imul(acc[i]!, x[base + i]!);
-        else for (let i = 0; i < inner; i++) acc[i] *= x[base + i]!;
+        else for (let i = 0; i < inner; i++) acc[i]! *= x[base + i]!;
       }
       for (let i = 0; i < inner; i++) out[base + i] = acc[i]!;
     }

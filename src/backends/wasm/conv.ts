@@ -484,7 +484,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       dw.set(arena.f32(pdw[0]!, dw.length));
       for (let i = 1; i < pdw.length; i++) {
         const part = arena.f32(pdw[i]!, dw.length);
-        for (let j = 0; j < dw.length; j++) dw[j] += part[j]!;
+        for (let j = 0; j < dw.length; j++) dw[j]! += part[j]!;
       }
     }
   }

@@ -133,7 +133,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
         G = 4 * H;
       arena.reset();
       const [pw, pGates, pOut, ph0, pc0, pg] = [w, gates, out, h0, c0, gOut].map((x) => arena.input(x as Float32Array));
-      const [pdxg, pdh0, pdc0, pdw] = [dxg, dh0, dc0, dw].map((x) => arena.output(x as Float32Array));
+      const [pdxg, pdh0, pdc0, pdw] = [dxg, dh0, dc0, dw].map((x) => arena.output(x as Float32Array)) as [number, number, number, number];
       const hPrev = arena.alloc(T * S * 4);
       run("lstmSequenceBackward", T, B, H, G, (i, b0, nb) => ({
         w: pw!,
@@ -235,7 +235,7 @@ export function makeRecurrent(rt: WasmRuntime, arena: Arena, threading: Threadin
         G = 3 * H;
       arena.reset();
       const [pxg, pw, pHg, pOut, ph0, pg] = [xg, w, hg, out, h0, gOut].map((x) => arena.input(x as Float32Array));
-      const [pdxg, pdh0, pdw] = [dxg, dh0, dw].map((x) => arena.output(x as Float32Array));
+      const [pdxg, pdh0, pdw] = [dxg, dh0, dw].map((x) => arena.output(x as Float32Array)) as [number, number, number];
       const pdhg = arena.alloc(T * B * G * 4);
       const hPrev = arena.alloc(T * S * 4);
       run("gruSequenceBackward", T, B, H, G, (i, b0, nb) => ({
