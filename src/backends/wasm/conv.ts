@@ -126,6 +126,48 @@ function buildChunkedRuns(g: ConvGeometry, lc: number): ChunkedRuns {
   return { runs: Int32Array.from(perChunk.flat()), chunks, longest: Math.min(lc, L) };
 }
 
+/**
+ * Outputs per sample below which samples are lowered together (convForwardSamples,
+ * convBackwardSamples): a per-sample product then has fewer than 8 tiles of 8 positions, and the
+ * weight gradient's reduction is only that many deep.
+ */
+const SAMPLES_BELOW_L = 64;
+
+/**
+ * Samples per product for a GEMM-lowered conv with C*K column rows, L outputs per sample and at
+ * most `rowSamples` samples per row of work: as many as fit the chunk size (their columns in L2),
+ * or 1 (the per-sample kernels) where L is long enough or two samples do not fit.
+ */
+export function samplesPerProduct(CK: number, L: number, rowSamples: number): number {
+  if (L >= SAMPLES_BELOW_L) return 1;
+  const G = Math.min(rowSamples, Math.floor(chunkBytes / (4 * CK * L)));
+  return G >= 2 ? G : 1;
+}
+
+const sampleRunsCache = new Map<string, Int32Array>();
+
+/**
+ * The geometry's runs for G samples unfolded side by side into one [K, G*L] block per channel:
+ * sample s's runs (dst k*G*L + s*L + l, src s*C*P + its plane offset), sample after sample.
+ */
+export function sampleRuns(g: ConvGeometry, G: number, CP: number): Int32Array {
+  return cachedBy(sampleRunsCache, `${convGeometryKey(g)}|${G}|${CP}`, () => {
+    const full = convRuns(g),
+      L = numelOf(g.colSize);
+    const out = new Int32Array(G * full.length);
+    for (let sm = 0; sm < G; sm++) {
+      for (let r = 0; r < full.length; r += 3) {
+        const t = full[r]!,
+          o = sm * full.length + r;
+        out[o] = Math.floor(t / L) * G * L + sm * L + (t % L);
+        out[o + 1] = sm * CP + full[r + 1]!;
+        out[o + 2] = full[r + 2]!;
+      }
+    }
+    return out;
+  });
+}
+
 /** The tables of the direct (stride-1, no im2col) kernel for one geometry and channel count. */
 export interface DirectTables {
   /** Floats in one padded channel plane. */
@@ -257,7 +299,37 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       arena.alloc(packedFloats * 4),
     ]);
   }
-  const [COLS, SCRATCH, PACKED] = [threadLocal(0), threadLocal(1), threadLocal(2)];
+  const [COLS, SCRATCH, PACKED, EXTRA] = [threadLocal(0), threadLocal(1), threadLocal(2), threadLocal(3)];
+
+  /** The longest row's sample count. */
+  const longestRow = (rs: [number, number][]): number => Math.max(...rs.map(([n0, n1]) => n1 - n0));
+
+  /**
+   * The sample-grouped kernels' common rows and each thread's buffers (columns, GEMM scratch,
+   * packed weight, then `extraFloats`: the forward's product block or the backward's gathered dy).
+   */
+  function samplesSetup(
+    g: ConvGeometry,
+    s: ReturnType<typeof convSizes>,
+    groups: number,
+    G: number,
+    rs: [number, number][],
+    extraFloats: number,
+  ) {
+    const runs = sampleRuns(g, G, s.C * s.P);
+    const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
+    const locals = gemmLocals(rs.length, s.C * s.K * G * s.L, packedW).map((ls) => [...ls, arena.alloc(extraFloats * 4)]);
+    const common = {
+      ...kernelDims(s),
+      groups,
+      G,
+      runs: arena.copyIn(runs, true),
+      nRuns: runs.length / 3 / G,
+      cols: COLS,
+      scratch: SCRATCH,
+    };
+    return { locals, common };
+  }
 
   const dispatch = <K extends PoolKernel>(kernel: K, rows: KernelArgs<K>[], locals: number[][] = []): void =>
     runRows(rt, pool, kernel, rows, locals);
@@ -402,6 +474,14 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       );
     } else if (useDirect(g, groups, s.O, w.length)) {
       direct(px, pw, pOut, g, s.C, s.O, pBias, rs);
+    } else if (samplesPerProduct(s.C * s.K, s.L, longestRow(rs)) > 1) {
+      const G = samplesPerProduct(s.C * s.K, s.L, longestRow(rs));
+      const { locals, common } = samplesSetup(g, s, groups, G, rs, s.O * G * s.L);
+      dispatch(
+        "convForwardSamples",
+        rs.map(([n0, n1]) => ({ x: px, w: pw, out: pOut, n0, n1, ...common, tmp: EXTRA, bias: pBias, packedW: PACKED })),
+        locals,
+      );
     } else {
       const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
       const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
@@ -504,6 +584,28 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     groups: number,
     rs: [number, number][],
   ): void {
+    const G = samplesPerProduct(s.C * s.K, s.L, longestRow(rs));
+    if (G > 1) {
+      const { locals, common } = samplesSetup(g, s, groups, G, rs, s.O * G * s.L);
+      dispatch(
+        "convBackwardSamples",
+        rs.map(([n0, n1], i) => ({
+          x: px,
+          w: pw,
+          dy: pdy,
+          dx: pdx,
+          dw: pdw ? pdw[i]! : 0,
+          n0,
+          n1,
+          ...common,
+          dyG: EXTRA,
+          accumulate: 0,
+          packedWT: PACKED,
+        })),
+        locals,
+      );
+      return;
+    }
     const packedW = rt.exports.convPackedWeightFloats(s.O, s.CKg, groups);
     const [pChunkRuns, pChunks, nChunks, longest] = chunksIn(g, s.C * s.K, s.L);
     const locals = gemmLocals(rs.length, s.C * s.K * longest, packedW);

@@ -187,6 +187,8 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   convBackwardInput: "required",
   convBackwardWeight: "required",
   convBackward: "required",
+  convForwardSamples: "required",
+  convBackwardSamples: "required",
   lstmSequence: "required",
   lstmSequenceBackward: "required",
   gruSequence: "required",

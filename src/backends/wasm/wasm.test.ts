@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import * as tl from "../../index.js";
 import { referenceBackend } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
-import { chunkedRuns, convRuns, setChunkBytes, useDirect, useDirectWeight } from "./conv.js";
+import { chunkedRuns, convRuns, samplesPerProduct, setChunkBytes, useDirect, useDirectWeight } from "./conv.js";
 import { kernels } from "../index.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
@@ -869,4 +869,79 @@ describe("wasm whole-sequence LSTM/GRU split over threads by batch rows", () => 
       await wasm.closeThreads();
     });
   }
+});
+
+describe("wasm convolutions with short output maps: samples lowered together", () => {
+  // [name, geometry, groups, O, bias]: the digits CNN's second conv (4x4 maps; 9.4 MFLOP, so 2
+  // threads split it) with a batch that leaves a partial last group, and a strided, grouped one
+  const cases = [
+    {
+      name: "4x4 maps, 16 -> 32 channels, batch 61",
+      g: { batch: 61, channels: 16, imgSize: [4, 4], kernel: [3, 3], stride: [1, 1], padding: [1, 1], dilation: [1, 1], colSize: [4, 4] },
+      groups: 1,
+      O: 32,
+    },
+    {
+      name: "stride 2, 2 groups, 5x5 maps, batch 13",
+      g: { batch: 13, channels: 6, imgSize: [9, 9], kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], colSize: [5, 5] },
+      groups: 2,
+      O: 8,
+    },
+  ];
+  for (const { name, g, groups, O } of cases) {
+    it(`${name}: forward and input gradient the per-sample kernels' bits, weight gradient close, on 1 and 2 threads`, async () => {
+      const P = g.imgSize.reduce((a, b) => a * b, 1),
+        L = g.colSize.reduce((a, b) => a * b, 1),
+        CKg = (g.channels / groups) * 9;
+      const x = randomF32(g.batch * g.channels * P, 41),
+        w = randomF32(O * CKg, 42),
+        dy = randomF32(g.batch * O * L, 43),
+        bias = randomF32(O, 44);
+      assert.ok(samplesPerProduct(g.channels * 9, L, g.batch) > 1, "lowered together at the default chunk size");
+      const want = { dw: new Float32Array(w.length) };
+      referenceBackend.convBackwardWeight(x, dy, want.dw, g, groups, O);
+      const close = convClose(x, dy, g, groups, O, w.length);
+      const run = (threads: number, perSample: boolean) => {
+        wasm.setThreads(threads);
+        // one sample's columns (L rounded up to the tile width) per chunk: samplesPerProduct gives
+        // 1 and the per-sample kernels run, each sample in one chunk, as they do by default
+        // wherever two samples' columns fit a chunk (a sample cut into chunks sums dx in another order)
+        const prev = perSample ? setChunkBytes(4 * g.channels * 9 * Math.ceil(L / 8) * 8) : null;
+        try {
+          if (perSample) assert.equal(samplesPerProduct(g.channels * 9, L, g.batch), 1);
+          const out = new Float32Array(g.batch * O * L),
+            dx = new Float32Array(x.length),
+            dw = new Float32Array(w.length),
+            fdx = new Float32Array(x.length),
+            fdw = new Float32Array(w.length);
+          wasm.convForward(x, w, bias, out, g, groups, O);
+          wasm.convBackwardInput(dy, w, dx, g, groups, O);
+          wasm.convBackwardWeight(x, dy, dw, g, groups, O);
+          wasm.convBackward(x, w, dy, fdx, fdw, g, groups, O);
+          return { out, dx, dw, fdx, fdw };
+        } finally {
+          if (prev !== null) setChunkBytes(prev);
+        }
+      };
+      const base = run(1, true);
+      for (const threads of [1, 2]) {
+        const got = run(threads, false);
+        assert.deepEqual(got.out, base.out, `out, ${threads} thread(s)`);
+        assert.deepEqual(got.dx, base.dx, `dx, ${threads} thread(s)`);
+        assert.deepEqual(got.fdx, base.dx, `fused dx, ${threads} thread(s)`);
+        // the weight gradient sums a group's positions in one product: the same terms, another order
+        close(got.dw, want.dw, `dw, ${threads} thread(s)`);
+        close(got.fdw, want.dw, `fused dw, ${threads} thread(s)`);
+        if (threads === 1) assert.deepEqual(got.fdw, got.dw, "fused and separate: the same sums");
+      }
+      await wasm.closeThreads();
+    });
+  }
+
+  it("the rule: maps of 64+ outputs, or columns of one sample over the chunk, keep the per-sample kernels", () => {
+    assert.equal(samplesPerProduct(144, 16, 8), 8, "at most a row's samples");
+    assert.equal(samplesPerProduct(144, 16, 64), 14, "as many as fit 128 KiB of columns");
+    assert.equal(samplesPerProduct(144, 64, 64), 1, "64 outputs: wide enough alone");
+    assert.equal(samplesPerProduct(4096, 16, 64), 1, "two samples' columns do not fit");
+  });
 });

@@ -145,3 +145,77 @@ export function convPackedWeightFloats(O: i32, CKg: i32, groups: i32): i32 {
   const Og = O / groups;
   return groups * max(packedAFloats(Og, CKg), packedAFloats(CKg, Og));
 }
+
+// Samples lowered together. Where a sample has few output positions (the 4x4 maps of a small
+// CNN), a per-sample GEMM is a few 8-wide tiles deep and the weight gradient's reduction only L
+// long, so each product is mostly packing and loop overhead. These kernels unfold G samples into
+// one column block [C*K, G*L] (column s*L + l is sample s's position l; `runs` are the per-sample
+// runs rebased to that layout, sample after sample, nRuns per sample), so each product is G times
+// wider (forward, input gradient) or G times deeper (weight gradient). The forward and input
+// gradient give the per-sample kernels' bits (every element is the same sum in the same order);
+// the weight gradient sums each group's positions inside one product.
+
+/** cols [C, K*G*L] = the columns of samples [n, n + g) of x [N, C, P], along the rebased runs. */
+function im2colSamples(x: usize, n: i32, g: i32, C: i32, P: i32, cols: usize, KGL: i32, runs: usize, nRuns: i32): void {
+  im2col(at(x, n * C * P), C, P, cols, KGL, runs, g * nRuns);
+}
+
+/**
+ * out[n] = W @ im2col(x[n]) (+ bias) for samples [n0, n1), G samples per product. tmp holds O *
+ * G * L floats, cols C * K * G * L, packedW as convForward's.
+ */
+export function convForwardSamples(x: usize, w: usize, out: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, G: i32, runs: usize, nRuns: i32, cols: usize, tmp: usize, scratch: usize, bias: usize, packedW: usize): void {
+  const Cg = C / groups, Og = O / groups, CKg = Cg * K, wg = packedAFloats(Og, CKg), GL = G * L;
+  for (let g = 0; g < groups; g++) packAAll(at(w, g * Og * CKg), CKg, 1, Og, CKg, at(packedW, g * wg));
+  for (let n = n0; n < n1; n += G) {
+    const s1 = min(G, n1 - n);
+    im2colSamples(x, n, s1, C, P, cols, K * GL, runs, nRuns);
+    for (let g = 0; g < groups; g++) {
+      sgemmPackedA(Og, s1 * L, CKg, at(packedW, g * wg), at(cols, g * CKg * GL), GL, 1, at(tmp, g * Og * GL), GL, false, scratch);
+    }
+    // tmp [O, G*L] -> out[n + s] [O, L], adding the bias after the sum (as convForward)
+    for (let s = 0; s < s1; s++) {
+      for (let o = 0; o < O; o++) {
+        const src = at(tmp, o * GL + s * L), dst = at(out, ((n + s) * O + o) * L);
+        const b = bias ? load<f32>(at(bias, o)) : <f32>0, bv = f32x4.splat(b);
+        let l = 0;
+        if (bias) {
+          for (; l + 4 <= L; l += 4) v128.store(at(dst, l), f32x4.add(v128.load(at(src, l)), bv));
+          for (; l < L; l++) store<f32>(at(dst, l), load<f32>(at(src, l)) + b);
+        } else {
+          for (; l + 4 <= L; l += 4) v128.store(at(dst, l), v128.load(at(src, l)));
+          for (; l < L; l++) store<f32>(at(dst, l), load<f32>(at(src, l)));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dx and/or dw (either address 0: not wanted) for samples [n0, n1), G samples per product: dyG
+ * [O, G*L] gathers the group's dy, then dw (+)= dyG @ cols^T and cols = W^T @ dyG, folded into
+ * dx (overwritten). cols holds C * K * G * L floats, dyG O * G * L, packedWT as convBackward's.
+ */
+export function convBackwardSamples(x: usize, w: usize, dy: usize, dx: usize, dw: usize, n0: i32, n1: i32, C: i32, P: i32, O: i32, K: i32, L: i32, groups: i32, G: i32, runs: usize, nRuns: i32, cols: usize, dyG: usize, scratch: usize, accumulate: bool, packedWT: usize): void {
+  const Og = O / groups, CKg = C / groups * K, GL = G * L, wg = packedAFloats(CKg, Og);
+  if (dx) packWeightT(w, Og, CKg, groups, packedWT);
+  for (let n = n0; n < n1; n += G) {
+    const s1 = min(G, n1 - n);
+    for (let s = 0; s < s1; s++) {
+      for (let o = 0; o < O; o++) memory.copy(at(dyG, o * GL + s * L), at(dy, ((n + s) * O + o) * L), <usize>L << 2);
+    }
+    if (dw) {
+      im2colSamples(x, n, s1, C, P, cols, K * GL, runs, nRuns);
+      for (let g = 0; g < groups; g++) {
+        sgemm(Og, CKg, s1 * L, at(dyG, g * Og * GL), GL, 1, at(cols, g * CKg * GL), 1, GL, at(dw, g * Og * CKg), CKg, accumulate || n > n0, scratch);
+      }
+    }
+    if (dx) {
+      for (let g = 0; g < groups; g++) {
+        sgemmPackedA(CKg, s1 * L, Og, at(packedWT, g * wg), at(dyG, g * Og * GL), GL, 1, at(cols, g * CKg * GL), GL, false, scratch);
+      }
+      memory.fill(at(dx, n * C * P), 0, <usize>s1 * C * P * 4);
+      col2im(cols, C, P, at(dx, n * C * P), K * GL, runs, s1 * nRuns);
+    }
+  }
+}

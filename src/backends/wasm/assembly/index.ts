@@ -2,7 +2,7 @@
 // kernel takes byte addresses into the module's linear memory, which JS fills and reads back.
 export { sgemm, gemmScratchBytes } from "./gemm";
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from "./recurrent";
-export { convForward, convBackwardInput, convBackwardWeight, convBackward, convPackedWeightFloats } from "./conv";
+export { convForward, convBackwardInput, convBackwardWeight, convBackward, convPackedWeightFloats, convForwardSamples, convBackwardSamples } from "./conv";
 export { maxPool, avgPool, avgPoolBackward } from "./pool";
 export { scatterAddRows } from "./indexing";
 export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, sumRows, sequencePackBytes } from "./sequence";
