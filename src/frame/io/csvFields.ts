@@ -4,7 +4,8 @@
 
 // ---------------------------------------------------------------- numbers from characters
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** 10^0 ... 10^22, each exact in float64. */
+export const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 /** Set by parseNumber: the text was an integer literal. */
 export let lastWasInt = false;
 
@@ -108,6 +109,14 @@ export class StringTable {
   // column; wide files have thousands), doubled as values come.
   private slots = new Int32Array(32);
   private hashes = new Int32Array(16);
+  /** Per value: where its bytes start in keys (-1: added from text), and its length. */
+  private starts = new Int32Array(16);
+  private lens = new Int32Array(16);
+  /** The bytes of the values lookupBytes added, one after another. */
+  private keys = new Uint8Array(64);
+  private keysLen = 0;
+  /** The free slot where findBytes stopped. */
+  private probe = 0;
 
   lookup(t: string, s: number, e: number): number {
     let h = 0x811c9dc5;
@@ -132,22 +141,103 @@ export class StringTable {
       }
       p = (p + 1) & mask;
     }
+    return this.add(t.slice(s, e), h, p, -1);
+  }
+
+  /**
+   * lookup for the field at bytes b[s, e) of ASCII text `t` (the same offsets): hashed and
+   * compared as bytes against a copy of each value's bytes kept together in the table (one
+   * cache-friendly place, not the scattered first occurrences); a new value becomes t.slice(s, e).
+   */
+  lookupBytes(b: Uint8Array, t: string, s: number, e: number): number {
+    const h = hashBytes(b, s, e);
+    const k = this.findBytes(b, s, e, h);
+    return k >= 0 ? k : this.insertBytes(b, t, s, e, h);
+  }
+
+  /** The code of the value at bytes b[s, e) whose hashBytes is h, or -1 when the table lacks it (insertBytes then adds it). */
+  findBytes(b: Uint8Array, s: number, e: number, h: number): number {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    const n = e - s;
+    let p = h & mask;
+    for (;;) {
+      const k = slots[2 * p + 1]! - 1;
+      if (k < 0) break;
+      if (slots[2 * p] === h && this.lens[k] === n) {
+        const at = this.starts[k]!;
+        let same = true;
+        if (at >= 0) {
+          const keys = this.keys;
+          for (let i = 0; i < n; i++)
+            if (keys[at + i] !== b[s + i]) {
+              same = false;
+              break;
+            }
+        } else {
+          const d = this.dict[k]!;
+          for (let i = 0; i < n; i++)
+            if (d.charCodeAt(i) !== b[s + i]) {
+              same = false;
+              break;
+            }
+        }
+        if (same) return k;
+      }
+      p = (p + 1) & mask;
+    }
+    this.probe = p;
+    return -1;
+  }
+
+  /** Add the value at bytes b[s, e) (hash h) that findBytes just failed to find. */
+  insertBytes(b: Uint8Array, t: string, s: number, e: number, h: number): number {
+    const n = e - s;
+    const at = this.keysLen;
+    if (at + n > this.keys.length) {
+      const g = new Uint8Array(Math.max(2 * this.keys.length, at + n));
+      g.set(this.keys);
+      this.keys = g;
+    }
+    const keys = this.keys;
+    for (let i = 0; i < n; i++) keys[at + i] = b[s + i]!;
+    this.keysLen = at + n;
+    return this.add(t.slice(s, e), h, this.probe, at);
+  }
+
+  /** Distinct values so far. */
+  get size(): number {
+    return this.dict.length;
+  }
+
+  /** A new value at free slot p; `at`: where its bytes start in keys (-1: added from text). */
+  private add(value: string, h: number, p: number, at: number): number {
     const k = this.dict.length;
-    this.dict.push(t.slice(s, e));
+    this.dict.push(value);
     if (k === this.hashes.length) {
       const g = new Int32Array(2 * k);
       g.set(this.hashes);
       this.hashes = g;
+      const st = new Int32Array(2 * k);
+      st.set(this.starts);
+      this.starts = st;
+      const ln = new Int32Array(2 * k);
+      ln.set(this.lens);
+      this.lens = ln;
     }
     this.hashes[k] = h;
+    this.starts[k] = at;
+    this.lens[k] = value.length;
+    const slots = this.slots;
     slots[2 * p] = h;
     slots[2 * p + 1] = k + 1;
-    if ((k + 1) * 2 > mask + 1) this.rehash();
+    if ((k + 1) * 2 > slots.length >> 1) this.rehash(slots.length);
     return k;
   }
 
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
+  /** Rebuild the slots with room for `cap` (a power of two) entries. */
+  private rehash(cap: number): void {
+    const slots = new Int32Array(cap * 2);
     const mask = (slots.length >> 1) - 1;
     const hashes = this.hashes;
     for (let k = 0; k < this.dict.length; k++) {
@@ -159,6 +249,91 @@ export class StringTable {
     }
     this.slots = slots;
   }
+}
+
+/** FNV-1a of the bytes b[s, e): for ASCII the same hash StringTable.lookup gives the characters. */
+export function hashBytes(b: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 16777619);
+  return h;
+}
+
+/**
+ * Group equal values among `count` byte ranges b[starts[i], ends[i]) with hashes[i] (hashBytes),
+ * without one big hash table: the values are first split by the top bits of their hash into
+ * parts of a few thousand, each deduplicated with a small table that stays in cache. Returns
+ * rep: rep[i] is the first i' <= i holding the same value (rep[i] === i for a first occurrence).
+ */
+export function groupByBytes(b: Uint8Array, count: number, starts: Int32Array, ends: Int32Array, hashes: Int32Array): Int32Array {
+  const rep = new Int32Array(count);
+  let bits = 0;
+  while (bits < 12 && count >> (bits + 12) > 0) bits++;
+  const parts = 1 << bits;
+  // a stable scatter by the top bits: each part keeps its values in order
+  const partOf = (h: number): number => (bits === 0 ? 0 : h >>> (32 - bits));
+  const firstOf = new Int32Array(parts + 1);
+  for (let i = 0; i < count; i++) firstOf[partOf(hashes[i]!) + 1]!++;
+  let largest = 0;
+  for (let q = 0; q < parts; q++) {
+    largest = Math.max(largest, firstOf[q + 1]!);
+    firstOf[q + 1]! += firstOf[q]!;
+  }
+  // the values themselves are scattered (not only their indices), so each part is read in sequence
+  const oi = new Int32Array(count),
+    oh = new Int32Array(count),
+    os = new Int32Array(count),
+    oe = new Int32Array(count);
+  const fill = firstOf.slice(0, parts);
+  for (let i = 0; i < count; i++) {
+    const h = hashes[i]!;
+    const o = fill[partOf(h)]!++;
+    oi[o] = i;
+    oh[o] = h;
+    os[o] = starts[i]!;
+    oe[o] = ends[i]!;
+  }
+  let cap = 16;
+  while (cap < 2 * largest) cap *= 2;
+  const slots = new Int32Array(cap);
+  for (let q = 0; q < parts; q++) {
+    const from = firstOf[q]!,
+      to = firstOf[q + 1]!;
+    let size = 16;
+    while (size < 2 * (to - from)) size *= 2;
+    const mask = size - 1;
+    slots.fill(0, 0, size);
+    for (let o = from; o < to; o++) {
+      const h = oh[o]!,
+        s = os[o]!,
+        n = oe[o]! - s;
+      let p = h & mask,
+        found = -1;
+      for (;;) {
+        const k = slots[p]! - 1;
+        if (k < 0) break;
+        if (oh[k] === h && oe[k]! - os[k]! === n) {
+          const sk = os[k]!;
+          let same = true;
+          for (let x = 0; x < n; x++)
+            if (b[sk + x] !== b[s + x]) {
+              same = false;
+              break;
+            }
+          if (same) {
+            found = k;
+            break;
+          }
+        }
+        p = (p + 1) & mask;
+      }
+      if (found >= 0) rep[oi[o]!] = oi[found]!;
+      else {
+        rep[oi[o]!] = oi[o]!;
+        slots[p] = o + 1;
+      }
+    }
+  }
+  return rep;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
@@ -197,6 +372,34 @@ export function fastDate(t: string, s: number, e: number): number {
   const hh = digitAt(t, s + 11) * 10 + digitAt(t, s + 12),
     mi = digitAt(t, s + 14) * 10 + digitAt(t, s + 15),
     ss = digitAt(t, s + 17) * 10 + digitAt(t, s + 18);
+  if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return NaN;
+  return day + ((hh * 60 + mi) * 60 + ss) * 1000;
+}
+
+function digitAtBytes(b: Uint8Array, i: number): number {
+  const c = b[i]! - 48;
+  return c >= 0 && c <= 9 ? c : -100000;
+}
+
+/** fastDate over the bytes b[s, e) of ASCII text (the same dates, the same NaN for anything else). */
+export function fastDateBytes(b: Uint8Array, s: number, e: number): number {
+  const len = e - s;
+  if (len !== 7 && len !== 10 && len !== 19) return NaN;
+  if (b[s + 4] !== 45) return NaN;
+  const y = digitAtBytes(b, s) * 1000 + digitAtBytes(b, s + 1) * 100 + digitAtBytes(b, s + 2) * 10 + digitAtBytes(b, s + 3);
+  const m = digitAtBytes(b, s + 5) * 10 + digitAtBytes(b, s + 6);
+  if (y < 0 || m < 1 || m > 12) return NaN;
+  if (len === 7) return daysFromCivil(y, m, 1) * 86400000;
+  if (b[s + 7] !== 45) return NaN;
+  const d = digitAtBytes(b, s + 8) * 10 + digitAtBytes(b, s + 9);
+  if (d < 1 || d > DAYS_IN_MONTH[m - 1]! || (m === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)))) return NaN;
+  const day = daysFromCivil(y, m, d) * 86400000;
+  if (len === 10) return day;
+  const sp = b[s + 10];
+  if ((sp !== 32 && sp !== 84) || b[s + 13] !== 58 || b[s + 16] !== 58) return NaN;
+  const hh = digitAtBytes(b, s + 11) * 10 + digitAtBytes(b, s + 12),
+    mi = digitAtBytes(b, s + 14) * 10 + digitAtBytes(b, s + 15),
+    ss = digitAtBytes(b, s + 17) * 10 + digitAtBytes(b, s + 18);
   if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return NaN;
   return day + ((hh * 60 + mi) * 60 + ss) * 1000;
 }

@@ -1,0 +1,106 @@
+// readCsv's byte path (ASCII input: whole blocks of simple records read column by column, text
+// columns of mostly distinct values grouped at the end) against its text path (readRecords
+// without bytes, the reader every non-ASCII input takes), on seeded random texts built to reach
+// every switch: NA markers, empty fields, type changes late in a column, quoted fields, blank and
+// comment lines, short and bad rows, CRLF, and text columns past the distinct-value threshold.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readCsv, type ReadCsvOptions } from "../index.js";
+import { type Column, cell, colLength, isStringLike, usedDict } from "../column.js";
+import { readHeader, readRecords } from "./csv.js";
+import type { DataFrame } from "../table.js";
+
+function textPath(text: string, opts: ReadCsvOptions): DataFrame {
+  return readRecords(text, readHeader(text, opts), opts).df;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
+}
+
+/** A random CSV of `rows` rows; `rare` is the chance of an unusual field or line. */
+function makeText(seed: number, rows: number, rare: number): string {
+  const r = rng(seed);
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)]!;
+  const lines = ["id,ts,cat,num,flag,late,mixed"];
+  for (let i = 0; i < rows; i++) {
+    const odd = () => r() < rare;
+    if (odd()) lines.push(pick(["", "   ", "#a comment", "1,2,3,4,5,6,7,8", "9,9"]));
+    const ts = odd() ? pick(["", "NA", '"2023-01-01 00:00:00"', "n/a", "null"]) : `2023-${1 + (i % 12)}-${Math.floor(r() * 1e6)}`;
+    const cat = odd() ? pick(["", "NA", '"c,1"', '"c1"', "NaN"]) : `c${Math.floor(r() * 20)}`;
+    const num = odd() ? pick(["", "NA", "1e3", "-0", "+5", " 7 ", "12345678901234567", "inf", "x"]) : (r() * 1000).toFixed(2);
+    const flag = odd() ? pick(["", "TRUE", "false", "maybe"]) : pick(["True", "False"]);
+    const late = i > rows * 0.9 && odd() ? "text" : String(Math.floor(r() * 100));
+    const mixed = odd() ? pick(["", "NA", "1.5", "abc"]) : String(i);
+    lines.push([i, ts, cat, num, flag, late, mixed].join(","));
+  }
+  return lines.join(r() < 0.5 ? "\n" : "\r\n") + (r() < 0.5 ? "\n" : "");
+}
+
+function sameColumn(a: Column, b: Column, label: string): void {
+  assert.equal(a.dtype, b.dtype, `${label}: dtype`);
+  const n = colLength(a);
+  for (let i = 0; i < n; i++) {
+    const x = cell(a, i),
+      y = cell(b, i);
+    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) assert.fail(`${label}, row ${i}: ${String(x)} vs ${String(y)}`);
+  }
+  if (isStringLike(a) && isStringLike(b)) assert.deepEqual(usedDict(a), usedDict(b), `${label}: dictionary order`);
+}
+
+function same(text: string, opts: ReadCsvOptions, label: string): DataFrame {
+  const fast = readCsv(text, opts),
+    slow = textPath(text, opts);
+  assert.deepEqual(fast.names, slow.names, `${label}: names`);
+  assert.equal(fast.length, slow.length, `${label}: rows`);
+  fast.names.forEach((k, j) => sameColumn(fast.data[j]!, slow.data[j]!, `${label} ${k}`));
+  return fast;
+}
+
+describe("readCsv's byte path reads as its text path", () => {
+  it("plain texts: every column type, past the distinct-value threshold", () => {
+    const df = same(makeText(1, 20_000, 0), {}, "plain");
+    assert.equal(df.length, 20_000);
+    const ts = df.data[1]!;
+    assert.ok(isStringLike(ts) && ts.dict.length > 15_000, "ts is a text column of mostly distinct values");
+  });
+  for (const [seed, rare] of [
+    [2, 0.001],
+    [3, 0.01],
+    [4, 0.05],
+    [5, 0.2],
+  ] as const) {
+    it(`texts with unusual fields (seed ${seed}, ${rare * 100}% of fields)`, () => {
+      const text = makeText(seed, 12_000, rare);
+      const skipped: number[] = [];
+      same(text, { onBadLines: (b) => skipped.push(b.line), comment: "#" }, `seed ${seed}`);
+      assert.ok(rare < 0.01 || skipped.length > 0, "bad rows were met");
+      same(text, { onBadLines: "skip", keepDefaultNa: false }, `seed ${seed} keepDefaultNa false`);
+      same(text, { onBadLines: "skip", naValues: ["7", "c3"], nrows: 9_000 }, `seed ${seed} numeric NA, nrows`);
+      same(text, { onBadLines: "skip", usecols: ["ts", "num", "late"], dtype: { late: "string" } }, `seed ${seed} usecols`);
+      same(text, { onBadLines: "skip", parseDates: ["id"], errors: "coerce" }, `seed ${seed} dates coerced`);
+    });
+  }
+  it("a bad row is still refused on the right line", () => {
+    const text = `${makeText(6, 5_000, 0)}\n1,2,3,4,5,6,7,8\n`;
+    assert.throws(() => readCsv(text), /line 5002 has 8 fields but the header has 7/);
+  });
+  it("an int column that meets text reads all of it again", () => {
+    const rows = Array.from({ length: 9_000 }, (_, i) => `${i},${i === 8_500 ? "x" : i % 7}`);
+    const df = same(`a,b\n${rows.join("\n")}\n`, {}, "late text");
+    assert.equal(df.data[1]!.dtype, "string");
+    assert.equal(cell(df.data[1]!, 8_500), "x");
+    assert.equal(cell(df.data[1]!, 8_499), String(8_499 % 7));
+  });
+  it("a text column of mostly distinct values with a repeat after the switch keeps one code per value", () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => `v${i < 9_000 ? i : i - 4_000},"q${i % 5_000}"`);
+    const df = same(`a,b\n${rows.join("\n")}\n${'"v1",v7000\n'}`, {}, "repeats");
+    const a = df.data[0]!;
+    assert.ok(isStringLike(a));
+    assert.equal(new Set(a.dict).size, a.dict.length, "no value twice in the dictionary");
+    assert.equal(a.codes[9_500], a.codes[5_500]);
+    assert.equal(cell(a, 10_000), "v1");
+  });
+});
