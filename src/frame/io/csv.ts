@@ -672,16 +672,16 @@ class Builder {
     switch (this.mode) {
       case "string": {
         if (this.pendH) this.resolvePending();
-        const col = strCol(this.codes!.slice(0, n), this.table!.dict);
+        const col = strCol(fit(this.codes!, n), this.table!.dict);
         return this.forced === "category" ? toCategory(col) : col;
       }
       case "date":
-        return dateCol(this.nums.slice(0, n));
+        return dateCol(fit(this.nums, n));
       case "float":
-        return floatCol(this.nums.slice(0, n));
+        return floatCol(fit(this.nums, n));
       case "bool":
       case "int": {
-        const v = this.nums.slice(0, n);
+        const v = fit(this.nums, n);
         const valid = this.na ? Uint8Array.from(this.na.subarray(0, n), (x) => 1 - x) : null;
         const anyNA = valid?.some((x) => x === 0);
         if (this.mode === "bool") return boolCol(Uint8Array.from(v), valid);
@@ -695,6 +695,15 @@ class Builder {
       }
     }
   }
+}
+
+/**
+ * The first n cells of a builder's array: a view when the array is (nearly) full, as it is when
+ * the row estimate was right, so a million-row column is not copied once more; else a copy.
+ */
+function fit<A extends Float64Array | Int32Array>(a: A, n: number): A {
+  if (n === a.length) return a;
+  return (n >= a.length - (a.length >> 3) ? a.subarray(0, n) : a.slice(0, n)) as A;
 }
 
 // ---------------------------------------------------------------- the record loop
@@ -1233,8 +1242,25 @@ export function readRecords(
         const count = cutBlock(b, i, to, d, nb, se, Math.min(blockRows, stopAt - rows));
         if (count > 0) {
           // the rows' field offsets (every MARK_EVERY-th field), as mark() keeps them
+          const perRow = (nb + MARK_EVERY - 1) >> MARK_SHIFT;
+          if (rows + count > rowMark.length || markLen + count * perRow > marks.length) {
+            while (rows + count > rowMark.length) {
+              const m = new Uint32Array(rowMark.length * 2);
+              m.set(rowMark);
+              rowMark = m;
+              const f = new Uint32Array(rowFields.length * 2);
+              f.set(rowFields);
+              rowFields = f;
+            }
+            while (markLen + count * perRow > marks.length) {
+              const m = new Uint32Array(marks.length * 2);
+              m.set(marks);
+              marks = m;
+            }
+          }
           for (let r = 0; r < count; r++) {
-            for (let j = 0; j < nb; j += MARK_EVERY) mark(j, se[2 * (r * nb + j)]!);
+            rowMark[rows] = markLen;
+            for (let j = 0, o = 2 * r * nb; j < nb; j += MARK_EVERY, o += 2 * MARK_EVERY) marks[markLen++] = se[o]!;
             rowFields[rows++] = nb;
           }
           readCsvWork.records += count;
