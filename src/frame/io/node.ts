@@ -8,14 +8,15 @@
  */
 
 import { createReadStream, readFileSync, writeFileSync } from "node:fs";
-import { type ReadCsvOptions, readCsv, readCsvStream, decodeUtf8 } from "./csv.js";
+import { type ReadCsvOptions, readCsv, readCsvStream } from "./csv.js";
 import { type ToCsvOptions, toCsv } from "./csvWrite.js";
 import { type ReadJsonOptions, readJson, toJson, type JsonOrient } from "./json.js";
 import type { DataFrame } from "../table.js";
 
 /** Read a CSV file into a frame, as pd.read_csv(path) (Node only; the file is read whole, see readCsvFileChunks for larger files). */
 export function readCsvFile(path: string, opts: ReadCsvOptions = {}): DataFrame {
-  return readCsv(decodeUtf8(readFileSync(path)), opts);
+  // the bytes go to readCsv as they are: it decodes them once and scans ASCII files as bytes
+  return readCsv(readFileSync(path), opts);
 }
 
 /** Frames of at most chunkSize rows from a CSV file, reading it in pieces (for files larger than memory). */
