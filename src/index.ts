@@ -47,7 +47,17 @@ export { printOptions } from "./tensor/format.js";
 export { noGrad, enableGrad, isGradEnabled } from "./autograd/graph.js";
 export { backward, grad, type BackwardOptions } from "./autograd/backward.js";
 export { gradCheck, type GradCheckOptions } from "./autograd/gradCheck.js";
-export { setBackend, getBackend, availableBackends, setNumThreads, getNumThreads, ready, type BackendName } from "./backends/index.js";
+export {
+  setBackend,
+  getBackend,
+  availableBackends,
+  setNumThreads,
+  getNumThreads,
+  ready,
+  initWebGpu,
+  type BackendName,
+  type WebGpuOptions,
+} from "./backends/index.js";
 
 export {
   add,

@@ -1,12 +1,14 @@
-// The backend contract: the few kernels every op is built from. Kernels take typed arrays and
-// plain geometry, write into a preallocated `out`, and never allocate tensors or know autograd.
-// Shapes arrive already checked by the op's shape rule.
+// The backend contract: the few kernels every op is built from. Kernels take operands (a host
+// typed array or a backend's device storage) and plain geometry, write into a preallocated `out`,
+// and never allocate tensors or know autograd. Shapes arrive already checked by the op's shape
+// rule. Host backends (reference, wasm) are written against typed arrays (HostBackend) and reach
+// ops through hostKernels (./host.ts), which hands them a device storage's host view.
 
 import type { DType, TypedArray } from "../tensor/dtype.js";
 import type { DeviceStorage } from "../tensor/storage.js";
 
-/** The kernel backends: "wasm" (SIMD WebAssembly, the default where available) and "reference" (plain TypeScript, the specification). PyTorch's nearest notion is the device. */
-export type BackendName = "reference" | "wasm";
+/** The kernel backends: "wasm" (SIMD WebAssembly, the default where available), "reference" (plain TypeScript, the specification) and "webgpu" (GPU compute shaders, after `await tl.initWebGpu()`). PyTorch's nearest notion is the device. */
+export type BackendName = "reference" | "wasm" | "webgpu";
 
 /** Elementwise maps. Values are read as JS numbers, computed in float64, and stored in out's type. */
 export type UnaryOp =
@@ -129,7 +131,8 @@ export interface PoolGeometry {
   dilation: readonly number[];
 }
 
-export interface Backend {
+/** A backend written against host typed arrays (reference, wasm): the kernel signatures below. */
+export interface HostBackend {
   readonly name: BackendName;
   /**
    * Storage for an op's output of `n` elements in the backend's own memory, zero-filled, so the
@@ -351,5 +354,21 @@ export interface Backend {
   ): void;
 }
 
-/** A backend's kernels by name: everything but its name and allocator. A backend lists every one (a kernel it does not accelerate is the reference kernel), so the compiler checks the table is complete. */
-export type KernelTable = Omit<Backend, "name" | "allocate">;
+/** A host backend's kernels by name: everything but its name and allocator. A backend lists every one (a kernel it does not accelerate is the reference kernel), so the compiler checks the table is complete. */
+export type KernelTable = Omit<HostBackend, "name" | "allocate">;
+
+/** A kernel operand: a host typed array, or a tensor's storage in a backend's memory (a wasm block, a GPU buffer). */
+export type Operand = TypedArray | DeviceStorage;
+
+/** A host kernel's parameter as the op boundary sees it: every typed array may be an Operand. */
+type OperandParam<P> = P extends TypedArray ? Operand : P;
+
+/** A host kernel signature with its typed-array parameters widened to Operand. */
+export type OperandKernel<F> = F extends (...args: infer A) => infer R ? (...args: { [I in keyof A]: OperandParam<A[I]> }) => R : F;
+
+/** The kernels ops call (`kernels()`): HostBackend's signatures over operands, so one op serves host and device storage. */
+export type Backend = { readonly [K in keyof KernelTable]: OperandKernel<KernelTable[K]> } & {
+  readonly name: BackendName;
+  /** As HostBackend.allocate: an output in the backend's own memory, or null for a host array. */
+  allocate?(dtype: DType, n: number): DeviceStorage | null;
+};

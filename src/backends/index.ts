@@ -7,12 +7,21 @@
 
 import { UnsupportedKernelError } from "../tensor/errors.js";
 import type { Backend, BackendName } from "./backend.js";
+import { hostKernels } from "./host.js";
 import { referenceBackend } from "./reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./wasm/index.js";
+import { type WebGpuOptions, createWebGpuBackend } from "./webgpu/index.js";
 import { WarnOnce, detectIsolation, effectiveThreads, isolationWarning } from "./threadSupport.js";
 
-const available: Partial<Record<BackendName, Backend>> = { reference: referenceBackend };
-let current: Backend = referenceBackend;
+const reference = hostKernels(referenceBackend);
+const available: Partial<Record<BackendName, Backend>> = { reference };
+let current: Backend = reference;
+/** The wasm backend itself (thread controls), once loaded; available.wasm is its kernels over operands. */
+let wasmBackend: WasmBackend | undefined;
+/** The webgpu backend's initialisation, once asked for (initWebGpu, or setBackend("webgpu")). */
+let webgpuInit: Promise<void> | null = null;
+/** setBackend("webgpu") before initWebGpu resolved: switch when it does (ready() awaits it). */
+let webgpuWanted = false;
 /** Default threads: the machine's cores in Node (capped by the pool's size), 1 elsewhere. */
 let numThreads = ((): number => {
   const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:os") as
@@ -31,9 +40,11 @@ if (requested !== undefined && requested !== "reference" && requested !== "wasm"
 }
 
 function adoptWasm(b: WasmBackend): void {
-  available.wasm = b;
+  wasmBackend = b;
+  const k = hostKernels(b);
+  available.wasm = k;
   b.setThreads(numThreads);
-  if (!chosenByUser && requested !== "reference") current = b;
+  if (!chosenByUser && requested !== "reference") current = k;
 }
 
 const loading = ((): Promise<void> => {
@@ -64,8 +75,30 @@ if (requested === "wasm" && !available.wasm) {
  */
 export async function ready(): Promise<BackendName> {
   await loading;
-  await (available.wasm as WasmBackend | undefined)?.threadsStarted();
+  await wasmBackend?.threadsStarted();
+  if (webgpuWanted && webgpuInit) await webgpuInit;
   return current.name;
+}
+
+/**
+ * Start the WebGPU backend: request an adapter and a device from `options.gpu` (default
+ * `navigator.gpu`; in Node pass the `webgpu` npm package's `create([])`), then `tl.setBackend("webgpu")`.
+ * Rejects with an error naming what is missing where no adapter exists. Calling it again returns
+ * the same initialisation. `tl.setBackend("webgpu")` alone starts it too (then `await tl.ready()`).
+ */
+export function initWebGpu(options: WebGpuOptions = {}): Promise<void> {
+  webgpuInit ??= createWebGpuBackend(options, () => available.wasm ?? reference).then(
+    (b) => {
+      available.webgpu = b;
+      if (webgpuWanted) current = b;
+    },
+    (e: unknown) => {
+      webgpuInit = null;
+      webgpuWanted = false;
+      throw e;
+    },
+  );
+  return webgpuInit;
 }
 
 /** The active backend's kernels. */
@@ -73,9 +106,20 @@ export function kernels(): Backend {
   return current;
 }
 
-/** Switch backend for all following ops: "wasm" (WebAssembly SIMD, the default) or "reference" (plain TypeScript). */
+/**
+ * Switch backend for all following ops: "wasm" (WebAssembly SIMD, the default), "reference" (plain
+ * TypeScript) or "webgpu" (a GPU; its set-up is asynchronous: `tl.setBackend("webgpu"); await tl.ready()`,
+ * or `await tl.initWebGpu()` first). Tensors on the GPU are read with `await t.dataAsync()`, `await t.array()`.
+ */
 export function setBackend(name: BackendName): void {
   const b = available[name];
+  if (!b && name === "webgpu") {
+    // asynchronous: ops run on the current backend until `await tl.ready()` (which rethrows a failure)
+    chosenByUser = true;
+    webgpuWanted = true;
+    initWebGpu().catch(() => {});
+    return;
+  }
   if (!b) {
     const names = Object.keys(available).join(", ");
     if (name === "wasm") {
@@ -86,6 +130,7 @@ export function setBackend(name: BackendName): void {
     throw new UnsupportedKernelError(`setBackend: unknown backend "${name}" (available: ${names}).`);
   }
   chosenByUser = true;
+  webgpuWanted = name === "webgpu";
   current = b;
 }
 
@@ -111,7 +156,7 @@ export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: n must be a positive integer, got ${n}.`);
   numThreads = n;
   isolationNotice.maybe(isolationWarning(n, detectIsolation()));
-  (available.wasm as WasmBackend | undefined)?.setThreads(n);
+  wasmBackend?.setThreads(n);
 }
 
 /** One isolation warning per page. */
@@ -125,8 +170,8 @@ const isolationNotice = new WarnOnce();
  * until then their share runs on the calling thread.
  */
 export function getNumThreads(): number {
-  const wasm = available.wasm as WasmBackend | undefined;
-  return effectiveThreads({ backend: current.name, wasmThreads: wasm?.threads() ?? 1, ...detectIsolation() });
+  return effectiveThreads({ backend: current.name, wasmThreads: wasmBackend?.threads() ?? 1, ...detectIsolation() });
 }
 
-export type { Backend, BackendName } from "./backend.js";
+export type { Backend, BackendName, HostBackend, Operand } from "./backend.js";
+export type { WebGpuOptions } from "./webgpu/index.js";

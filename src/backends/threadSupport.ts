@@ -5,7 +5,7 @@
 /** What decides how many threads the wasm backend can run here. */
 export interface ThreadEnvironment {
   /** The backend running kernels now; the reference backend is single-threaded. */
-  backend: "wasm" | "reference";
+  backend: "wasm" | "reference" | "webgpu";
   /** Whether the runtime has SharedArrayBuffer (worker threads need shared wasm memory). */
   sharedArrayBuffer: boolean;
   /** A browser's `crossOriginIsolated` (undefined outside browsers, e.g. Node). */

@@ -22,7 +22,7 @@ function compute(name: string, op: BinaryOp, a: TensorLike, b: TensorLike, compu
     const tb = castRaw(asTensor(b, computeDtype), computeDtype);
     const shape = broadcastShapes(name, ta.shape, tb.shape);
     const out = empty(outDtype, shape);
-    kernels().binary(op, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
+    kernels().binary(op, ta.operand, ta.shape, tb.operand, tb.shape, out.operand, shape);
     return out;
   });
 }

@@ -319,7 +319,7 @@ const convOutSize = (x: Tensor, r: Resolved): number[] =>
 function convCore(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null, outSize: readonly number[]): Tensor {
   const O = weight.shape[0]!;
   const out = empty(x.dtype, [x.shape[0]!, O, ...outSize]);
-  kernels().convForward(x.storage, weight.storage, bias?.storage ?? null, out.storage, geometry(x, r, outSize), r.groups, O);
+  kernels().convForward(x.operand, weight.operand, bias?.operand ?? null, out.operand, geometry(x, r, outSize), r.groups, O);
   return out;
 }
 
@@ -330,7 +330,7 @@ function convCore(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null, o
 function convTransposeCore(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly number[]): Tensor {
   const Cout = weight.shape[1]! * r.groups;
   const img = empty(x.dtype, [x.shape[0]!, Cout, ...imgSize]);
-  kernels().convBackwardInput(x.storage, weight.storage, img.storage, geometry(img, r, x.shape.slice(2)), r.groups, x.shape[1]!);
+  kernels().convBackwardInput(x.operand, weight.operand, img.operand, geometry(img, r, x.shape.slice(2)), r.groups, x.shape[1]!);
   return img;
 }
 
@@ -342,9 +342,9 @@ function convTransposeCore(x: Tensor, weight: Tensor, r: Resolved, imgSize: read
 export function convWeightGrad(img: Tensor, colSide: Tensor, r: Resolved, weightShape: readonly number[]): Tensor {
   const dw = empty(img.dtype, weightShape);
   kernels().convBackwardWeight(
-    img.storage,
-    colSide.storage,
-    dw.storage,
+    img.operand,
+    colSide.operand,
+    dw.operand,
     geometry(img, r, colSide.shape.slice(2)),
     r.groups,
     colSide.shape[1]!,
@@ -407,11 +407,11 @@ function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null
       const dx = empty(x.dtype, x.shape),
         dw = empty(x.dtype, weight.shape);
       kernels().convBackward(
-        x.storage,
-        weight.storage,
-        g.storage,
-        dx.storage,
-        dw.storage,
+        x.operand,
+        weight.operand,
+        g.operand,
+        dx.operand,
+        dw.operand,
         geometry(x, r, g.shape.slice(2)),
         r.groups,
         weight.shape[0]!,

@@ -38,7 +38,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const [outer, size, inner] = outerSizeInner(xs, d);
   const shape = x.ndim === 0 ? (index.ndim === 0 ? [] : [idx.length]) : xs.map((s, i) => (i === d ? idx.length : s));
   const out = empty(x.dtype, shape);
-  kernels().indexSelect(x.storage, outer, size, inner, idx, out.storage);
+  kernels().indexSelect(x.operand, outer, size, inner, idx, out.operand);
   return record("IndexSelectBackward0", out, [x], (g) => [() => indexAdd(empty(g.dtype, x.shape), d, index, g)], []);
 }
 
@@ -59,7 +59,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
   const dt = promoteTypes(x.dtype, src.dtype);
   const out = x.dtype === dt ? new Tensor(x.storage.slice(), x.shape) : castRaw(x, dt);
   const [outer, size, inner] = outerSizeInner(x.shape, d);
-  kernels().indexAdd(out.storage, outer, size, inner, idx, castRaw(src, dt).storage);
+  kernels().indexAdd(out.operand, outer, size, inner, idx, castRaw(src, dt).operand);
   return record("IndexAddBackward0", out, [x, src], (g) => [() => g, () => indexSelect(g, d, index)], []);
 }
 
@@ -82,7 +82,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkGatherShapes("gather", x, d, index);
   const idx = checkedIndices("gather", requireIndex("gather", "index", index), x.shape[d]!, d);
   const out = empty(x.dtype, index.shape);
-  kernels().gather(x.storage, x.shape, d, idx, index.shape, out.storage);
+  kernels().gather(x.operand, x.shape, d, idx, index.shape, out.operand);
   return record("GatherBackward0", out, [x], (g) => [() => scatterAdd(empty(g.dtype, x.shape), d, index, g)], []);
 }
 
@@ -102,6 +102,6 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const idx = checkedIndices("scatterAdd", requireIndex("scatterAdd", "index", index), x.shape[d]!, d);
   const dt = promoteTypes(x.dtype, src.dtype);
   const out = x.dtype === dt ? new Tensor(x.storage.slice(), x.shape) : castRaw(x, dt);
-  kernels().scatterAdd(out.storage, out.shape, d, idx, index.shape, castRaw(used, dt).storage, used.shape);
+  kernels().scatterAdd(out.operand, out.shape, d, idx, index.shape, castRaw(used, dt).operand, used.shape);
   return record("ScatterAddBackward0", out, [x, used], (g) => [() => g, () => gather(g, d, index)], []);
 }

@@ -4,11 +4,12 @@
 // tensors that take part in gradient recording are refused, as PyTorch refuses them on leaves.
 
 import { isGradEnabled, noGrad } from "../autograd/graph.js";
-import { isFloat } from "../tensor/dtype.js";
+import { kernels } from "../backends/index.js";
+import { allocStorage, isFloat } from "../tensor/dtype.js";
 import { AutogradError, DTypeError, ShapeError } from "../tensor/errors.js";
 import { broadcastShapes, fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, castRaw } from "./op.js";
+import { type TensorLike, castRaw, mapUnary } from "./op.js";
 import { expand } from "./movement.js";
 
 /** Write `compute()`'s result into x. */
@@ -30,7 +31,15 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
       `${op}: result type ${r.dtype} can't be cast to the tensor's dtype ${x.dtype} in place. Convert first: x = x.to("${r.dtype}").`,
     );
   }
-  x.storage.set(castRaw(r, x.dtype).storage);
+  const src = castRaw(r, x.dtype);
+  const onGpu = (t: Tensor): boolean => t.deviceStorage?.hostAddressable === false;
+  if (onGpu(x))
+    kernels().unary("copy", src.operand, x.operand); // the backend's copy kernel writes its own memory
+  else if (onGpu(src)) {
+    // a host tensor written from a value the host cannot read synchronously moves to the GPU
+    const moved = src === r ? mapUnary("copy", src, src.dtype) : src;
+    x.moveTo_(moved.deviceStorage!);
+  } else x.storage.set(src.storage);
   x.version.v++;
   return x;
 }
@@ -51,7 +60,7 @@ export function copy_(x: Tensor, src: Tensor): Tensor {
 
 export function fill_(x: Tensor, value: number | boolean): Tensor {
   return writeInPlace("fill_", x, [], () => {
-    const t = new Tensor(x.storage.slice(), x.shape);
+    const t = new Tensor(allocStorage(x.dtype, x.numel()), x.shape);
     t.storage.fill(typeof value === "boolean" ? (value ? 1 : 0) : value);
     return t;
   });

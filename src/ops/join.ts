@@ -41,7 +41,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     let at = 0;
     for (const t of parts) {
       const src = castRaw(t, dtype);
-      kernels().copyStrided(src.storage, out.storage, {
+      kernels().copyStrided(src.operand, out.operand, {
         shape: t.shape,
         srcOffset: 0,
         srcStrides: stridesOf(t.shape),

@@ -86,7 +86,7 @@ function mmGrads(g: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boole
 export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
   const { shape, geometry } = mmGeometry("mm", a, b, transA, transB);
   const out = empty(a.dtype, shape);
-  kernels().matmul(a.storage, b.storage, out.storage, geometry);
+  kernels().matmul(a.operand, b.operand, out.operand, geometry);
   return record("MmBackward0", out, [a, b], (g) => mmGrads(g, a, b, transA, transB));
 }
 
@@ -98,11 +98,10 @@ export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor
  */
 export function mmBias(a: Tensor, b: Tensor, bias: Tensor, transA = false, transB = false): Tensor {
   const { shape, geometry } = mmGeometry("addmm", a, b, transA, transB);
-  const oneRow =
-    bias.dtype === a.dtype && bias.storage.length === geometry.n && (bias.ndim === 1 || (bias.ndim === 2 && bias.shape[0] === 1));
+  const oneRow = bias.dtype === a.dtype && bias.numel() === geometry.n && (bias.ndim === 1 || (bias.ndim === 2 && bias.shape[0] === 1));
   if (!oneRow) return add(bias, mm(a, b, transA, transB));
   const out = empty(a.dtype, shape);
-  kernels().matmul(a.storage, b.storage, out.storage, geometry, bias.storage);
+  kernels().matmul(a.operand, b.operand, out.operand, geometry, bias.operand);
   return record("AddmmBackward0", out, [bias, a, b], (g) => [() => sumToSize(g, bias.shape), ...mmGrads(g, a, b, transA, transB)]);
 }
 

@@ -8,7 +8,7 @@ import { type DType, assertDType, isFloat } from "../tensor/dtype.js";
 import { IndexError, ShapeError, ValueError } from "../tensor/errors.js";
 import { type Shape, fmt, normDim, normDims, numelOf, stridesOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { castRaw, empty } from "./op.js";
+import { castRaw, empty, mapUnary } from "./op.js";
 
 /** Resolve one -1 in a requested shape against numel. */
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
@@ -38,7 +38,7 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 /** Same data, new shape; shares storage (a view), as torch.reshape on a contiguous tensor. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape("reshape", x, shape);
-  const out = new Tensor(x.storage, s, x.version);
+  const out = new Tensor(x.operand, s, x.version);
   return record("ViewBackward0", out, [x], (g) => [() => reshape(g, x.shape)], []);
 }
 
@@ -71,7 +71,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOffset: number): Tensor {
   const out = empty(x.dtype, shape);
-  kernels().copyStrided(x.storage, out.storage, { shape, srcOffset, srcStrides, dstOffset: 0, dstStrides: stridesOf(shape) });
+  kernels().copyStrided(x.operand, out.operand, { shape, srcOffset, srcStrides, dstOffset: 0, dstStrides: stridesOf(shape) });
   return out;
 }
 
@@ -185,7 +185,7 @@ export function slice(x: Tensor, dim: number, start = 0, end: number = Infinity,
 function sliceBackward(g: Tensor, inputShape: Shape, dim: number, start: number, step: number): Tensor {
   const out = empty(g.dtype, inputShape);
   const st = stridesOf(inputShape);
-  kernels().copyStrided(g.storage, out.storage, {
+  kernels().copyStrided(g.operand, out.operand, {
     shape: g.shape,
     srcOffset: 0,
     srcStrides: stridesOf(g.shape),
@@ -236,13 +236,14 @@ export function contiguous(x: Tensor): Tensor {
 
 /** A copy with its own storage; gradients flow through. */
 export function clone(x: Tensor): Tensor {
-  const out = new Tensor(x.storage.slice(), x.shape);
+  // a storage the host cannot address (a GPU buffer) is copied by a kernel
+  const out = x.deviceStorage?.hostAddressable === false ? mapUnary("copy", x, x.dtype) : new Tensor(x.storage.slice(), x.shape);
   return record("CloneBackward0", out, [x], (g) => [() => g], []);
 }
 
 /** Same storage, outside the graph (requiresGrad false), as torch.detach. */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.storage, x.shape, x.version);
+  return new Tensor(x.operand, x.shape, x.version);
 }
 
 /** Convert to `dtype` (a copy unless it already matches). Float-to-float conversions pass gradients. */

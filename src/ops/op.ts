@@ -40,7 +40,7 @@ export function asTensor(v: TensorLike, dtype: DType): Tensor {
 /** Apply an elementwise kernel into a new tensor of `dtype` (no graph). */
 export function mapUnary(op: UnaryOp, x: Tensor, dtype: DType, a?: number, b?: number): Tensor {
   const out = empty(dtype, x.shape);
-  kernels().unary(op, x.storage, out.storage, a, b);
+  kernels().unary(op, x.operand, out.operand, a, b);
   return out;
 }
 

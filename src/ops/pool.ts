@@ -153,7 +153,7 @@ function adaptiveWindows(
 function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
   const out = empty(x.dtype, w.outShape);
   const indices = empty("int32", w.outShape);
-  kernels().maxPool(x.storage, out.storage, indices.storage as Int32Array, w.g);
+  kernels().maxPool(x.operand, out.operand, indices.operand, w.g);
   const plane = numelOf(w.g.inSize),
     P = w.g.planes;
   // dy goes to the argmax of each window: a scatter along the flattened plane. The shortcut runs
@@ -167,9 +167,9 @@ function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
     (g) => [
       () => {
         const dx = empty(g.dtype, x.shape);
-        kernels().scatterAdd(dx.storage, [P, plane], 1, indices.storage as Int32Array, [P, indices.storage.length / P], g.storage, [
+        kernels().scatterAdd(dx.operand, [P, plane], 1, indices.operand, [P, indices.operand.length / P], g.operand, [
           P,
-          g.storage.length / P,
+          g.operand.length / P,
         ]);
         return dx;
       },
@@ -181,14 +181,14 @@ function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
 
 function avgPoolWith(name: string, x: Tensor, w: Windows, divisor: Float64Array): Tensor {
   const out = empty(x.dtype, w.outShape);
-  kernels().avgPool(x.storage, out.storage, divisor, w.g);
+  kernels().avgPool(x.operand, out.operand, divisor, w.g);
   return record(name, out, [x], (g) => [() => avgPoolBackward(g, x.shape, w, divisor)], []);
 }
 
 /** The gradient of average pooling, itself differentiable (its adjoint is average pooling). */
 function avgPoolBackward(dy: Tensor, inShape: readonly number[], w: Windows, divisor: Float64Array): Tensor {
   const dx = empty(dy.dtype, inShape);
-  kernels().avgPoolBackward(dy.storage, dx.storage, divisor, w.g);
+  kernels().avgPoolBackward(dy.operand, dx.operand, divisor, w.g);
   return record(
     "AvgPoolBackwardBackward0",
     dx,
@@ -196,7 +196,7 @@ function avgPoolBackward(dy: Tensor, inShape: readonly number[], w: Windows, div
     (gg) => [
       () => {
         const out = empty(gg.dtype, w.outShape);
-        kernels().avgPool(gg.storage, out.storage, divisor, w.g);
+        kernels().avgPool(gg.operand, out.operand, divisor, w.g);
         return out;
       },
     ],

@@ -52,10 +52,11 @@ const block = (t: Tensor, k: number, H: number): Tensor => narrow(t, 1, k * H, H
 export function lstmCell(gates: Tensor, c: Tensor): Tensor {
   const [B, H] = gateDims("lstmCell", gates, 4);
   checkSame("lstmCell", gates, "c", c, [B, H]);
-  const hc = empty(gates.dtype, [2, B, H]);
-  const h1 = hc.storage.subarray(0, B * H),
-    c1 = hc.storage.subarray(B * H);
-  kernels().lstmCell(gates.storage, c.storage, c1, h1, B, H);
+  // h1 and c1 as two tensors, then stacked: a GPU storage has no host subarrays to write into
+  const h1 = empty(gates.dtype, [B, H]),
+    c1 = empty(gates.dtype, [B, H]);
+  kernels().lstmCell(gates.operand, c.operand, c1.operand, h1.operand, B, H);
+  const hc = stack([h1, c1]);
   return recordFused(
     "LstmCellBackward",
     hc,
@@ -83,8 +84,9 @@ export function lstmCell(gates: Tensor, c: Tensor): Tensor {
       const both = lazy(() => {
         const dgates = empty(gates.dtype, gates.shape),
           dc = empty(gates.dtype, [B, H]);
-        const s = ghc.storage;
-        kernels().lstmCellBackward(gates.storage, c.storage, c1, s.subarray(0, B * H), s.subarray(B * H), dgates.storage, dc.storage, B, H);
+        const dh1 = select(ghc, 0, 0),
+          dc1 = select(ghc, 0, 1);
+        kernels().lstmCellBackward(gates.operand, c.operand, c1.operand, dh1.operand, dc1.operand, dgates.operand, dc.operand, B, H);
         return [dgates, dc] as const;
       });
       return [() => both()[0], () => both()[1]];
@@ -99,7 +101,7 @@ export function gruCell(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
   checkSame("gruCell", xg, "hg", hg, [B, 3 * H]);
   checkSame("gruCell", xg, "h", h, [B, H]);
   const h1 = empty(xg.dtype, [B, H]);
-  kernels().gruCell(xg.storage, hg.storage, h.storage, h1.storage, B, H);
+  kernels().gruCell(xg.operand, hg.operand, h.operand, h1.operand, B, H);
   return recordFused(
     "GruCellBackward",
     h1,
@@ -119,7 +121,7 @@ export function gruCell(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
         const dxg = empty(xg.dtype, xg.shape),
           dhg = empty(xg.dtype, xg.shape),
           dh = empty(xg.dtype, [B, H]);
-        kernels().gruCellBackward(xg.storage, hg.storage, h.storage, dh1.storage, dxg.storage, dhg.storage, dh.storage, B, H);
+        kernels().gruCellBackward(xg.operand, hg.operand, h.operand, dh1.operand, dxg.operand, dhg.operand, dh.operand, B, H);
         return [dxg, dhg, dh] as const;
       });
       return [() => all()[0], () => all()[1], () => all()[2]];
@@ -152,7 +154,7 @@ export function lstmSequence(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, re
   const dt = xg.dtype;
   const out = empty(dt, [2, T, B, H]);
   const gates = empty(dt, [T, B, 4 * H]); // kept for the backward
-  kernels().lstmSequence(xg.storage, h0.storage, c0.storage, wHh.storage, out.storage, gates.storage, T, B, H, reverse);
+  kernels().lstmSequence(xg.operand, h0.operand, c0.operand, wHh.operand, out.operand, gates.operand, T, B, H, reverse);
   // the rule re-runs the sequence with the step ops and differentiates that
   return recordFused(
     "LstmSequenceBackward",
@@ -166,16 +168,16 @@ export function lstmSequence(xg: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, re
           dc0 = empty(dt, [B, H]),
           dw = empty(dt, [4 * H, H]);
         kernels().lstmSequenceBackward(
-          wHh.storage,
-          gates.storage,
-          out.storage,
-          h0.storage,
-          c0.storage,
-          gOut.storage,
-          dxg.storage,
-          dh0.storage,
-          dc0.storage,
-          dw.storage,
+          wHh.operand,
+          gates.operand,
+          out.operand,
+          h0.operand,
+          c0.operand,
+          gOut.operand,
+          dxg.operand,
+          dh0.operand,
+          dc0.operand,
+          dw.operand,
           T,
           B,
           H,
@@ -199,7 +201,7 @@ export function gruSequence(xg: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor | n
   const dt = xg.dtype;
   const out = empty(dt, [T, B, H]);
   const hg = empty(dt, [T, B, 3 * H]); // h W_hh^T + b_hh per step, kept for the backward
-  kernels().gruSequence(xg.storage, h0.storage, wHh.storage, bHh?.storage ?? null, out.storage, hg.storage, T, B, H, reverse);
+  kernels().gruSequence(xg.operand, h0.operand, wHh.operand, bHh?.operand ?? null, out.operand, hg.operand, T, B, H, reverse);
   const inputs = bHh ? [xg, h0, wHh, bHh] : [xg, h0, wHh];
   return recordFused(
     "GruSequenceBackward",
@@ -213,16 +215,16 @@ export function gruSequence(xg: Tensor, h0: Tensor, wHh: Tensor, bHh: Tensor | n
           dw = empty(dt, [3 * H, H]),
           db = bHh ? empty(dt, [3 * H]) : null;
         kernels().gruSequenceBackward(
-          xg.storage,
-          wHh.storage,
-          hg.storage,
-          out.storage,
-          h0.storage,
-          gOut.storage,
-          dxg.storage,
-          dh0.storage,
-          dw.storage,
-          db?.storage ?? null,
+          xg.operand,
+          wHh.operand,
+          hg.operand,
+          out.operand,
+          h0.operand,
+          gOut.operand,
+          dxg.operand,
+          dh0.operand,
+          dw.operand,
+          db?.operand ?? null,
           T,
           B,
           H,

@@ -36,7 +36,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim: bo
   const outShape = reducedShape(x.shape, dims, keepdim);
   const out = empty(dtype, outShape);
   if (dims.length === 0) {
-    kernels().reduce(op, x.storage, x.numel(), 1, 1, out.storage);
+    kernels().reduce(op, x.operand, x.numel(), 1, 1, out.operand);
     return out;
   }
   const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
@@ -57,7 +57,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim: bo
       `${op}: cannot reduce over a dim of size 0 (tensor ${fmt(x.shape)}, dims [${dims.join(", ")}]): there is no identity for ${op}. Select a non-empty dim.`,
     );
   }
-  kernels().reduce(op, src.storage, outer, size, inner, out.storage);
+  kernels().reduce(op, src.operand, outer, size, inner, out.operand);
   return out;
 }
 

@@ -24,7 +24,7 @@ export interface CumOptions {
 function scanRaw(op: ScanOp, x: Tensor, d: number, reverse: boolean): Tensor {
   const shape = x.ndim === 0 ? [1] : x.shape;
   const out = empty(x.dtype, x.shape);
-  kernels().scan(op, x.storage, ...outerSizeInner(shape, d), reverse, out.storage);
+  kernels().scan(op, x.operand, ...outerSizeInner(shape, d), reverse, out.operand);
   return out;
 }
 

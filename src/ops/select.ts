@@ -25,7 +25,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     tb = castRaw(asTensor(b, dt), dt);
   const shape = broadcastShapes("where", cond.shape, ta.shape, tb.shape);
   const out = empty(dt, shape);
-  kernels().where(cond.storage as Uint8Array, cond.shape, ta.storage, ta.shape, tb.storage, tb.shape, out.storage, shape);
+  kernels().where(cond.operand, cond.shape, ta.operand, ta.shape, tb.operand, tb.shape, out.operand, shape);
   const inputs = [a, b].filter((x): x is Tensor => x instanceof Tensor);
   const zero = (g: Tensor) => asTensor(0, g.dtype);
   return record(

@@ -29,6 +29,6 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const outer = x.shape.slice(0, d).reduce((a, b) => a * b, 1),
     inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
   const out = empty(x.dtype, x.shape);
-  kernels().logSoftmax(x.storage, out.storage, outer, size, inner);
+  kernels().logSoftmax(x.operand, out.operand, outer, size, inner);
   return record("LogSoftmaxBackward0", out, [x], (g) => [() => sub(g, mul(exp(out), sum(g, x.ndim === 0 ? [] : [d], true)))], [out]);
 }

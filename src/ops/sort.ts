@@ -41,7 +41,7 @@ function sortRaw(x: Tensor, d: number, k: number, descending: boolean): { values
   const outShape = x.shape.map((s, i) => (i === d ? k : s));
   const values = empty(x.dtype, outShape),
     indices = empty("int32", outShape);
-  kernels().sort(x.storage, ...outerSizeInner(shape, d), k, descending, values.storage, indices.storage as Int32Array);
+  kernels().sort(x.operand, ...outerSizeInner(shape, d), k, descending, values.operand, indices.operand);
   return { values, indices };
 }
 

@@ -60,7 +60,7 @@ function unfoldBatched(x: Tensor, b: Blocks): Tensor {
   const K = b.kernel[0]! * b.kernel[1]!,
     L = b.colSize[0]! * b.colSize[1]!;
   const out = empty(x.dtype, [N, C * K, L]);
-  kernels().im2col(x.storage, out.storage, geometry(b, N, C));
+  kernels().im2col(x.operand, out.operand, geometry(b, N, C));
   return record("Im2ColBackward0", out, [x], (g) => [() => foldBatched(g, b)], []);
 }
 
@@ -69,7 +69,7 @@ function foldBatched(x: Tensor, b: Blocks): Tensor {
   const N = x.shape[0]!,
     C = x.shape[1]! / (b.kernel[0]! * b.kernel[1]!);
   const out = empty(x.dtype, [N, C, ...b.imgSize]);
-  kernels().col2im(x.storage, out.storage, geometry(b, N, C));
+  kernels().col2im(x.operand, out.operand, geometry(b, N, C));
   return record("Col2ImBackward0", out, [x], (g) => [() => unfoldBatched(g, b)], []);
 }
 

@@ -41,6 +41,7 @@ function adamUpdate(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamO
  * are updated in place, as PyTorch does.
  */
 function adamFused(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamOptions>, step: number): boolean {
+  if (p.deviceStorage?.hostAddressable === false || grad.deviceStorage?.hostAddressable === false) return false; // GPU: tensor ops
   if (g.amsgrad || g.weightDecay !== 0 || grad.dtype !== p.dtype || grad.storage.length !== p.storage.length) return false;
   if (p.dtype !== "float32" && p.dtype !== "float64") return false;
   const r = p.dtype === "float32" ? Math.fround : (x: number): number => x;

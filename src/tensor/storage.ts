@@ -21,10 +21,14 @@ export interface DeviceStorage {
   readonly length: number;
   /**
    * The values as a typed array the host reads and writes synchronously, in place (wasm: a view
-   * of its linear memory). A backend whose memory the host cannot address (a GPU) will copy here;
-   * its reads become asynchronous then.
+   * of its linear memory). A storage the host cannot address (a GPU buffer, `hostAddressable`
+   * false) throws here, naming the asynchronous read to use (`await t.dataAsync()`).
    */
   hostView(): TypedArray;
+  /** False where hostView() throws because the host cannot address the memory (a GPU buffer); absent means true. */
+  readonly hostAddressable?: boolean;
+  /** A copy of the values, read asynchronously (a GPU: through a mapped staging buffer). Absent: a copy of hostView(). */
+  read?(): Promise<TypedArray>;
   /** Bytes it holds (at least length times the element size). */
   readonly byteLength: number;
   /**

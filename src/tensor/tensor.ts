@@ -69,6 +69,14 @@ export class Tensor {
     return this.deviceRef === null ? (this.storageRef as TypedArray) : this.deviceRef.hostView();
   }
 
+  /**
+   * What kernels take (backends/backend.ts Operand): the device storage when the values live in a
+   * backend's memory, else the host typed array. Internal: ops pass it to kernels().
+   */
+  get operand(): Storage {
+    return this.storageRef;
+  }
+
   /** The device storage holding the values (a block of a backend's memory), or null when they are a host typed array. Internal: backends look here. */
   get deviceStorage(): DeviceStorage | null {
     return this.deviceRef;
@@ -101,6 +109,22 @@ export class Tensor {
     this.version = other.version;
     if (this.requiresGrad && !isFloat(other.dtype)) this.requiresGrad = false;
     return this;
+  }
+
+  /**
+   * Point this tensor at `storage` (same dtype and length), keeping everything else: an in-place
+   * write of a value the host cannot read synchronously (a GPU buffer) into a host tensor moves
+   * the tensor into that storage (ops/inplace.ts). Views taken before keep the old storage.
+   * Internal.
+   */
+  moveTo_(storage: DeviceStorage): void {
+    if (storage.dtype !== this.dtypeRef || storage.length !== this.numel()) {
+      throw new ValueError(
+        `moveTo_: a ${storage.dtype} storage of ${storage.length} elements cannot hold this ${this.dtypeRef} tensor of ${this.numel()}.`,
+      );
+    }
+    this.storageRef = storage;
+    this.deviceRef = storage;
   }
 
   /** Whether autograd records ops on this tensor and accumulates its .grad, as torch.Tensor.requires_grad; only float tensors may set it. */
@@ -162,7 +186,7 @@ export class Tensor {
     return stridesOf(this.shape);
   }
 
-  /** A copy of the values as a flat typed array of the tensor's dtype. */
+  /** A copy of the values as a flat typed array of the tensor's dtype. A GPU tensor's values are read asynchronously: `await t.dataAsync()`. */
   get data(): TypedArray {
     return this.storage.slice();
   }
@@ -186,17 +210,43 @@ export class Tensor {
 
   /** The one stored value; the error names the caller (item or itemBool). */
   private single(name: string): number {
-    if (this.storage.length !== 1) {
+    if (this.numel() !== 1) {
       throw new ValueError(
-        `${name}: only one-element tensors convert to a number, but this one has shape ${fmt(this.shape)} (${this.storage.length} elements). Reduce it first (x.sum(), x.max()) or use toArray().`,
+        `${name}: only one-element tensors convert to a number, but this one has shape ${fmt(this.shape)} (${this.numel()} elements). Reduce it first (x.sum(), x.max()) or use toArray().`,
       );
     }
     return this.storage[0]!;
   }
 
-  /** Nested JS arrays in the tensor's shape; bool tensors give booleans. A 0-d tensor gives its value. */
+  /**
+   * A copy of the values as a flat typed array of the tensor's dtype, read asynchronously: the
+   * read that works on every backend (a GPU tensor's values arrive through a staging buffer; host
+   * and wasm tensors resolve at once). `data` is its synchronous form for host-readable tensors.
+   */
+  async dataAsync(): Promise<TypedArray> {
+    const d = this.deviceRef;
+    if (d?.read) return d.read();
+    return this.data;
+  }
+
+  /** As toArray(), read asynchronously (TF.js's `array()`): works on every backend, GPU included. */
+  async array(): Promise<NestedArray> {
+    return this.nested(await this.dataAsync());
+  }
+
+  /** As item(), read asynchronously: works on every backend, GPU included. */
+  async itemAsync(): Promise<number> {
+    if (this.numel() !== 1) return this.single("itemAsync");
+    return (await this.dataAsync())[0]!;
+  }
+
+  /** Nested JS arrays in the tensor's shape; bool tensors give booleans. A 0-d tensor gives its value. GPU tensors: `await t.array()`. */
   toArray(): NestedArray {
-    const s = this.storage;
+    return this.nested(this.storage);
+  }
+
+  /** The values of `s` (this tensor's, row-major) nested in its shape. */
+  private nested(s: TypedArray): NestedArray {
     const asBool = this.dtype === "bool";
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.ndim) return asBool ? s[offset] !== 0 : s[offset]!;

@@ -46,7 +46,8 @@ export function loadFixture(op: string, dir = FIXTURE_DIR): FixtureFile {
  * The backends every fixture runs on: the one the test runner chose (it runs the whole suite once
  * per backend with TENSORLOOM_BACKEND set), or every available one when a file is run by hand.
  */
-export const BACKENDS: tl.BackendName[] = process.env.TENSORLOOM_BACKEND ? [tl.getBackend()] : tl.availableBackends();
+export const BACKENDS: tl.BackendName[] =
+  process.env.TENSORLOOM_BACKEND || tl.getBackend() === "webgpu" ? [tl.getBackend()] : tl.availableBackends();
 
 export type FloatType = "float32" | "float64";
 
@@ -67,11 +68,28 @@ export const TOL: Record<FloatType, Tolerance> = {
   float32: { rtol: 1e-4, atol: 1e-5 },
 };
 
+/**
+ * Where assertClose sends the value checks of tensors the host cannot read synchronously (a GPU
+ * backend's): a harness that runs fixtures there (test/browser/webgpuPage.ts) sets `sink`,
+ * awaits what it collected after each case, and so reuses every fixture mapping unchanged.
+ */
+export const deferredChecks: { sink: ((check: () => Promise<void>) => void) | null } = { sink: null };
+
 /** |actual - expected| <= atol + rtol |expected| everywhere, shapes equal; NaN matches NaN. */
 export function assertClose(actual: tl.Tensor | null | undefined, expected: FixtureTensor, tol: Tolerance, label: string): void {
   assert.ok(actual, `${label}: missing (expected shape [${expected.shape}])`);
   assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
-  const a = actual.storage;
+  if (actual.deviceStorage?.hostAddressable === false) {
+    const { sink } = deferredChecks;
+    assert.ok(sink, `${label}: the tensor is on the GPU; set deferredChecks.sink to check it after an await`);
+    sink(async () => assertValuesClose(await actual.dataAsync(), expected, tol, label));
+    return;
+  }
+  assertValuesClose(actual.storage, expected, tol, label);
+}
+
+/** assertClose's value check on values already on the host. */
+function assertValuesClose(a: ArrayLike<number>, expected: FixtureTensor, tol: Tolerance, label: string): void {
   let worst = 0,
     at = -1;
   for (let i = 0; i < expected.data.length; i++) {

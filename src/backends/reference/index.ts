@@ -1,7 +1,7 @@
 // The reference backend: plain TypeScript loops over typed arrays, written to be read. It is
 // the specification every other backend is tested against.
 
-import type { Backend } from "../backend.js";
+import type { HostBackend } from "../backend.js";
 import { binary, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { logSoftmax } from "./softmax.js";
@@ -22,7 +22,7 @@ import {
   lstmSequenceBackward,
 } from "./recurrent.js";
 
-export const referenceBackend: Backend = {
+export const referenceBackend: HostBackend = {
   name: "reference",
   unary,
   binary,

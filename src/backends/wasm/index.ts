@@ -3,7 +3,7 @@
 // in one table (kernelTable), so what is accelerated is visible in one place and the compiler
 // checks the table is complete.
 
-import type { Backend, KernelTable } from "../backend.js";
+import type { HostBackend, KernelTable } from "../backend.js";
 import { referenceBackend } from "../reference/index.js";
 import { makeConv } from "./conv.js";
 import { makeElementwise } from "./elementwise.js";
@@ -15,7 +15,7 @@ import { makeSoftmax } from "./softmax.js";
 import { Arena, MAX_THREADS, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
 import { type Threading, ThreadPool } from "./threads.js";
 
-export interface WasmBackend extends Backend {
+export interface WasmBackend extends HostBackend {
   /** The kernel table alone (the backend is this table plus its name and thread controls). */
   readonly kernels: KernelTable;
   readonly runtime: WasmRuntime;

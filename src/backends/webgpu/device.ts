@@ -1,0 +1,361 @@
+// The WebGPU device as the kernels see it: tensor storage in GPU buffers (GpuStorage), a
+// size-class buffer pool released by garbage collection, uploads of host operands, one command
+// encoder that batches the dispatches of a synchronous run of ops, a pipeline cache, and the
+// asynchronous read of a buffer. Kernels (./kernels/*.ts) call `dispatch` and nothing else.
+
+import { type DType, type TypedArray, allocStorage } from "../../tensor/dtype.js";
+import { BackendError } from "../../tensor/errors.js";
+import { type DeviceStorage, adoptView } from "../../tensor/storage.js";
+import type { Operand } from "../backend.js";
+
+/** The WGSL element type of a dtype on the GPU: bool is stored as u32 (0 or 1); float64 stays on the host (null). */
+export type GpuType = "f32" | "i32" | "u32";
+
+export function gpuTypeOf(dtype: DType): GpuType | null {
+  return dtype === "float32" ? "f32" : dtype === "int32" ? "i32" : dtype === "bool" ? "u32" : null;
+}
+
+/** The GPU type a host typed array uploads as (float64 converts to f32: only a cast reads one). */
+function gpuTypeOfHost(x: TypedArray): GpuType {
+  return x instanceof Int32Array ? "i32" : x instanceof Uint8Array ? "u32" : "f32";
+}
+
+/** The WGSL type a kernel will bind `v` as (before binding it, which may upload). */
+export function operandType(v: Operand): GpuType {
+  if (v instanceof GpuStorage) return v.type;
+  return ArrayBuffer.isView(v) ? gpuTypeOfHost(v) : (gpuTypeOf(v.dtype) ?? "f32");
+}
+
+/** The thrown error of a synchronous read of a GPU tensor. */
+export function syncReadError(): BackendError {
+  return new BackendError(
+    "This tensor lives on the GPU (webgpu backend) and cannot be read synchronously: use `await t.dataAsync()` (a typed array), `await t.array()` (nested arrays) or `await t.itemAsync()` instead of `t.data`, `t.toArray()`, `t.item()` or printing.",
+  );
+}
+
+/** Buffer sizes: four classes per power of two (at most 25% slack), at least 16 bytes. */
+export function sizeClass(bytes: number): number {
+  const b = Math.max(16, bytes);
+  const step = Math.max(4, 2 ** Math.floor(Math.log2(b)) / 4);
+  return Math.ceil(b / step) * step;
+}
+
+/**
+ * A tensor's values in a GPU buffer. The host cannot address it: hostView() throws (naming the
+ * asynchronous reads), read() copies it back through a staging buffer. Its buffer returns to
+ * the pool when the storage is garbage-collected (or release()d by autograd).
+ */
+export class GpuStorage implements DeviceStorage {
+  readonly device = "webgpu";
+  /** Still all zeros as allocated: no kernel has written it yet. */
+  pristine = true;
+  /**
+   * The values on the host while they are there: a CPU kernel computed them (all its operands were
+   * on the host) and no GPU kernel has needed them yet; the first one uploads them. Null while
+   * the buffer holds the values.
+   */
+  host: TypedArray | null = null;
+  constructor(
+    readonly ctx: GpuContext,
+    readonly buffer: GPUBuffer,
+    readonly dtype: DType,
+    readonly length: number,
+    readonly byteLength: number,
+  ) {}
+  get type(): GpuType {
+    return gpuTypeOf(this.dtype)!;
+  }
+  /** Host-readable while the values are on the host (see `host`). */
+  get hostAddressable(): boolean {
+    return this.host !== null;
+  }
+  hostView(): TypedArray {
+    if (this.host) return this.host;
+    throw syncReadError();
+  }
+  /** The values on the host for a CPU kernel: zeros for a pristine storage; throws when they are on the GPU. */
+  hostValues(): TypedArray {
+    if (!this.host) {
+      if (!this.pristine) throw syncReadError();
+      this.host = adoptView(allocStorage(this.dtype, this.length), this);
+    }
+    return this.host;
+  }
+  /** Where the values are: the host (or nowhere yet: pristine zeros), or the GPU buffer. */
+  get onGpu(): boolean {
+    return this.host === null && !this.pristine;
+  }
+  read(): Promise<TypedArray> {
+    if (this.host) return Promise.resolve(this.host.slice());
+    return this.ctx.read(this);
+  }
+  release(): void {
+    this.ctx.releaseNow(this);
+  }
+}
+
+export function isGpuStorage(v: unknown): v is GpuStorage {
+  return v instanceof GpuStorage;
+}
+
+/** One buffer a dispatch binds: a GPU buffer and the WGSL element type the shader reads it as. */
+export interface Bound {
+  buffer: GPUBuffer;
+  type: GpuType;
+}
+
+const STORAGE_USAGE = 0x80 | 0x4 | 0x8; // STORAGE | COPY_SRC | COPY_DST (GPUBufferUsage, not a global in Node)
+const MAP_READ = 0x1,
+  COPY_DST = 0x8,
+  MAP_MODE_READ = 0x1;
+
+/** How many dispatches one command encoder batches before it is submitted. */
+const BATCH = 64;
+
+export class GpuContext {
+  private readonly pool = new Map<number, GPUBuffer[]>();
+  /** Bytes in buffers tensors hold, and in buffers waiting in the pool. */
+  liveBytes = 0;
+  pooledBytes = 0;
+  /** Buffers the collector gave back so far (tests, the memory trace). */
+  finalized = 0;
+  /** What live and pooled buffers may hold before allocation empties the pool (a soft cap; see allocate). */
+  budgetBytes: number;
+  private readonly registry = new FinalizationRegistry<{ buffer: GPUBuffer; cls: number }>(({ buffer, cls }) => {
+    this.finalized++;
+    this.giveBack(buffer, cls);
+  });
+  private encoder: GPUCommandEncoder | null = null;
+  private passes = 0;
+  private temps: GPUBuffer[] = [];
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private flushQueued = false;
+  /** The first out-of-memory or validation error the device reported asynchronously, thrown by the next read. */
+  private deviceError: string | null = null;
+
+  constructor(readonly device: GPUDevice) {
+    this.budgetBytes = Math.min(2 ** 31, Number(device.limits.maxBufferSize) * 4);
+    device.addEventListener?.("uncapturederror", (e) => {
+      this.deviceError ??= String((e as GPUUncapturedErrorEvent).error?.message ?? e);
+    });
+  }
+
+  /**
+   * A zero-filled buffer for `n` elements of `dtype` (float32, int32 or bool). From the pool when
+   * a buffer of its size class waits there (cleared on the GPU), else new. Past the budget the
+   * pool is emptied first (buffers the collector already gave back); JS cannot run the collector
+   * on demand, so what unreachable tensors still hold is freed only when it next runs (between
+   * tasks): a loop that allocates faster than that should yield (`await` anything) now and then.
+   */
+  allocate(dtype: DType, n: number): GpuStorage {
+    const bytes = 4 * n,
+      cls = sizeClass(bytes);
+    let buffer = this.pool.get(cls)?.pop();
+    if (buffer) {
+      this.pooledBytes -= cls;
+      this.commands().clearBuffer(buffer);
+    } else {
+      if (this.liveBytes + this.pooledBytes + cls > this.budgetBytes) this.trimPool();
+      buffer = this.createBuffer(cls);
+    }
+    this.liveBytes += cls;
+    const s = new GpuStorage(this, buffer, dtype, n, cls);
+    this.registry.register(s, { buffer, cls }, s);
+    return s;
+  }
+
+  /** A new storage buffer; an allocation the device refuses is retried once after emptying the pool. */
+  private createBuffer(size: number): GPUBuffer {
+    try {
+      return this.device.createBuffer({ size, usage: STORAGE_USAGE });
+    } catch (e) {
+      this.trimPool();
+      try {
+        return this.device.createBuffer({ size, usage: STORAGE_USAGE });
+      } catch {
+        throw new BackendError(
+          `webgpu: allocating ${size} bytes failed (${String(e)}) with ${this.liveBytes} bytes held by live tensors; free references to tensors you no longer need, or use smaller batches.`,
+        );
+      }
+    }
+  }
+
+  /** Destroy every pooled buffer (after submitting what may still use them). */
+  trimPool(): void {
+    this.flush();
+    for (const list of this.pool.values()) for (const b of list) b.destroy();
+    this.pool.clear();
+    this.pooledBytes = 0;
+  }
+
+  releaseNow(s: GpuStorage): void {
+    if (this.registry.unregister(s)) this.giveBack(s.buffer, s.byteLength);
+  }
+
+  private giveBack(buffer: GPUBuffer, cls: number): void {
+    this.liveBytes -= cls;
+    this.pooledBytes += cls;
+    let list = this.pool.get(cls);
+    if (!list) this.pool.set(cls, (list = []));
+    list.push(buffer);
+  }
+
+  /** The buffer a kernel binds for `v`: a GPU storage's own, or a host array uploaded to a temporary buffer. */
+  bind(v: Operand): Bound {
+    if (v instanceof GpuStorage) {
+      if (v.host) {
+        const h = v.host;
+        v.host = null;
+        this.write(v, h);
+      }
+      return { buffer: v.buffer, type: v.type };
+    }
+    if (!ArrayBuffer.isView(v)) throw new BackendError(`webgpu: a kernel got a ${v.device} storage; move it to the host first.`);
+    return this.upload(v);
+  }
+
+  /** A host array in a new temporary buffer, converted to its GPU type (bool to u32, float64 to f32). */
+  upload(x: TypedArray, type: GpuType = gpuTypeOfHost(x)): Bound {
+    const size = sizeClass(4 * x.length);
+    const buffer = this.device.createBuffer({ size, usage: STORAGE_USAGE, mappedAtCreation: true });
+    const range = buffer.getMappedRange();
+    if (type === "f32") new Float32Array(range, 0, x.length).set(x);
+    else if (type === "i32") new Int32Array(range, 0, x.length).set(x);
+    else new Uint32Array(range, 0, x.length).set(x);
+    buffer.unmap();
+    this.temps.push(buffer);
+    return { buffer, type };
+  }
+
+  /** A small temporary buffer of u32 (and bit-cast f32) parameters. */
+  params(words: readonly number[], floats: readonly number[] = []): GPUBuffer {
+    const n = Math.max(4, words.length + floats.length);
+    const buffer = this.device.createBuffer({ size: 4 * n, usage: STORAGE_USAGE, mappedAtCreation: true });
+    const range = buffer.getMappedRange();
+    new Uint32Array(range).set(words);
+    new Float32Array(range).set(floats, words.length);
+    buffer.unmap();
+    this.temps.push(buffer);
+    return buffer;
+  }
+
+  /** The open command encoder; submitted in a microtask, on a read, or every BATCH dispatches. */
+  private commands(): GPUCommandEncoder {
+    if (!this.encoder) {
+      this.encoder = this.device.createCommandEncoder();
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        queueMicrotask(() => {
+          this.flushQueued = false;
+          this.flush();
+        });
+      }
+    }
+    return this.encoder;
+  }
+
+  /** Submit what was recorded, and destroy the temporaries it used (WebGPU frees them once the work is done). */
+  flush(): void {
+    if (this.encoder) {
+      this.device.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+      this.passes = 0;
+    }
+    for (const t of this.temps) t.destroy();
+    this.temps = [];
+  }
+
+  /** The compute pipeline of `code` (entry point main), compiled once per key. */
+  pipeline(key: string, code: () => string): GPUComputePipeline {
+    let p = this.pipelines.get(key);
+    if (!p) {
+      const module = this.device.createShaderModule({ code: code() });
+      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  /**
+   * Record one dispatch of `pipeline` with `buffers` bound at 0, 1, ... in order, over `threads`
+   * invocations of a 1-D kernel (workgroups of 64, spread over x and y past 65535 groups), or
+   * over explicit `groups`. Storages written (`outs`) stop being pristine.
+   */
+  dispatch(
+    pipeline: GPUComputePipeline,
+    buffers: readonly GPUBuffer[],
+    size: { threads: number } | { groups: [number, number, number] },
+    outs: readonly Operand[] = [],
+  ): void {
+    for (const o of outs) {
+      if (o instanceof GpuStorage) {
+        o.pristine = false;
+        o.host = null;
+      }
+    }
+    let g: [number, number, number];
+    if ("threads" in size) {
+      if (size.threads === 0) return;
+      const groups = Math.ceil(size.threads / 64);
+      g = groups <= 65535 ? [groups, 1, 1] : [65535, Math.ceil(groups / 65535), 1];
+    } else {
+      g = size.groups;
+      if (g[0] === 0 || g[1] === 0 || g[2] === 0) return;
+    }
+    const bindGroup = this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    const pass = this.commands().beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(g[0], g[1], g[2]);
+    pass.end();
+    if (++this.passes >= BATCH) this.flush();
+  }
+
+  /** Copy `src` into `dst` on the GPU (both storages of the same byte length or dst larger). */
+  copyBuffer(src: GPUBuffer, dst: GpuStorage, bytes: number): void {
+    dst.pristine = false;
+    dst.host = null;
+    if (bytes > 0) this.commands().copyBufferToBuffer(src, 0, dst.buffer, 0, bytes);
+  }
+
+  /** Overwrite a storage with host values (after what was recorded before: it flushes first). */
+  write(dst: GpuStorage, x: TypedArray): void {
+    this.flush();
+    dst.pristine = false;
+    dst.host = null;
+    const type = dst.type;
+    const data = type === "f32" ? Float32Array.from(x) : type === "i32" ? Int32Array.from(x) : Uint32Array.from(x);
+    if (data.length > 0) this.device.queue.writeBuffer(dst.buffer, 0, data);
+  }
+
+  /** The values of `s` on the host: submit, copy to a staging buffer, map it. */
+  async read(s: GpuStorage): Promise<TypedArray> {
+    const bytes = 4 * s.length;
+    if (bytes === 0) return allocStorage(s.dtype, 0);
+    const staging = this.device.createBuffer({ size: sizeClass(bytes), usage: MAP_READ | COPY_DST });
+    this.commands().copyBufferToBuffer(s.buffer, 0, staging, 0, bytes);
+    this.flush();
+    try {
+      await staging.mapAsync(MAP_MODE_READ, 0, sizeClass(bytes));
+    } catch (e) {
+      throw new BackendError(
+        `webgpu: reading a tensor back failed (${String(e)})${this.deviceError ? `; the device reported: ${this.deviceError}` : ""}.`,
+      );
+    }
+    const raw = staging.getMappedRange(0, bytes);
+    const out = allocStorage(s.dtype, s.length);
+    if (s.dtype === "bool") (out as Uint8Array).set(new Uint32Array(raw));
+    else out.set(s.dtype === "float32" ? new Float32Array(raw) : new Int32Array(raw));
+    staging.unmap();
+    staging.destroy();
+    if (this.deviceError) {
+      const e = this.deviceError;
+      this.deviceError = null;
+      throw new BackendError(`webgpu: the device reported an error while computing this tensor: ${e}`);
+    }
+    return out;
+  }
+}
