@@ -180,6 +180,11 @@ function boolAtBytes(b: Uint8Array, s: number, e: number): number {
 const TRUE_BYTES = Uint8Array.from("true", (c) => c.charCodeAt(0));
 const FALSE_BYTES = Uint8Array.from("false", (c) => c.charCodeAt(0));
 
+/** ASCII bytes as text (UTF-8 decoding reads them as they are). */
+export function decodeAscii(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+}
+
 /** Bytes as UTF-8 text; invalid bytes are an error naming the line and byte. */
 export function decodeUtf8(bytes: Uint8Array, op = "readCsv"): string {
   try {
@@ -228,10 +233,9 @@ class Builder {
   pendS: Int32Array | null = null;
   pendE: Int32Array | null = null;
   pendN = 0;
-  /** The table's size when values started to wait, the bytes and text they are read from. */
+  /** The table's size when values started to wait, and the bytes they are read from. */
   private pendFrom = 0;
   private pendBytes: Uint8Array | null = null;
-  private pendText = "";
   constructor(
     readonly name: string,
     readonly col: number,
@@ -276,10 +280,9 @@ class Builder {
     this.n = n;
   }
 
-  private startPending(b: Uint8Array, t: string): void {
+  private startPending(b: Uint8Array): void {
     this.pendFrom = this.table!.size;
     this.pendBytes = b;
-    this.pendText = t;
     this.pendH = new Int32Array(0);
     this.growPending(1 << 16);
   }
@@ -312,25 +315,44 @@ class Builder {
       starts = this.pendS!,
       ends = this.pendE!,
       hashes = this.pendH!;
-    const b = this.pendBytes!,
-      t = this.pendText;
+    const b = this.pendBytes!;
     // values the text path added to the table after the cells started to wait (rare: a field
     // pushBytes handed to push) may equal waiting ones: those take the table's code
     const grew = table.size !== this.pendFrom;
     const rep = groupByBytes(b, pn, starts, ends, hashes);
     const codeOf = new Int32Array(pn);
+    // the new values, in order of first appearance: which cell holds each, and their bytes' total
+    const firsts = new Int32Array(pn);
+    let nNew = 0,
+      total = 0;
+    const base = dict.length;
     for (let i = 0; i < pn; i++) {
       const f = rep[i]!;
       if (f === i) {
         const k = grew ? table.findBytes(b, starts[i]!, ends[i]!, hashes[i]!) : -1;
         if (k >= 0) codeOf[i] = k;
         else {
-          codeOf[i] = dict.length;
-          dict.push(t.slice(starts[i]!, ends[i]!));
+          codeOf[i] = base + nNew;
+          firsts[nNew++] = i;
+          total += ends[i]! - starts[i]!;
         }
       } else codeOf[i] = codeOf[f]!;
       codes[rows[i]!] = codeOf[i]!;
     }
+    // their text is decoded from one copy of their bytes: the strings slice that copy, not the
+    // whole input, so the input text is not kept alive by the column
+    const own = new Uint8Array(total);
+    const at = new Int32Array(nNew + 1);
+    for (let q = 0, o = 0; q < nNew; q++) {
+      const i = firsts[q]!,
+        s = starts[i]!,
+        n = ends[i]! - s;
+      for (let x = 0; x < n; x++) own[o + x] = b[s + x]!;
+      o += n;
+      at[q + 1] = o;
+    }
+    const text = decodeAscii(own);
+    for (let q = 0; q < nNew; q++) dict.push(text.slice(at[q]!, at[q + 1]!));
     if (grew) {
       // number the dictionary again in order of first appearance
       const n = this.n,
@@ -347,7 +369,7 @@ class Builder {
       }
       table.dict = ordered;
     }
-    this.pendH = this.pendRows = this.pendS = this.pendE = null;
+    this.pendH = this.pendRows = this.pendS = this.pendE = this.pendBytes = null;
     this.pendN = 0;
   }
 
@@ -564,7 +586,7 @@ class Builder {
           }
           // mostly distinct values (ids, timestamps): from here on new values are only listed, and
           // grouped by finish (a table of a million values misses the cache on every probe)
-          if (table.size >= PENDING_FROM && 2 * table.size > n) this.startPending(b, t);
+          if (table.size >= PENDING_FROM && 2 * table.size > n) this.startPending(b);
         } else {
           // values already in the (now fixed) table get their code; new ones wait for finish
           if (this.pendN + count - r > this.pendH.length) this.growPending(this.pendN + count - r);
@@ -671,6 +693,7 @@ class Builder {
     if (n === 0 && this.forced === undefined) return strCol(new Int32Array(0), []);
     switch (this.mode) {
       case "string": {
+        this.table!.detach();
         if (this.pendH) this.resolvePending();
         const col = strCol(fit(this.codes!, n), this.table!.dict);
         return this.forced === "category" ? toCategory(col) : col;

@@ -2,6 +2,9 @@
 // numbers (exact fast path), ISO dates, and a dictionary of distinct strings found by hashing the
 // characters in place. Used by csv.ts's column builders; browser-safe.
 
+// TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
+declare const TextDecoder: new (label?: string, opts?: { ignoreBOM?: boolean }) => { decode(b?: Uint8Array): string };
+
 // ---------------------------------------------------------------- numbers from characters
 
 /** 10^0 ... 10^22, each exact in float64. */
@@ -115,6 +118,8 @@ export class StringTable {
   /** The bytes of the values lookupBytes added, one after another. */
   private keys = new Uint8Array(64);
   private keysLen = 0;
+  /** Values the table added (the dictionary's first entries; its owner may append more). */
+  private added = 0;
   /** The free slot where findBytes stopped. */
   private probe = 0;
 
@@ -205,6 +210,23 @@ export class StringTable {
     return this.add(t.slice(s, e), h, this.probe, at);
   }
 
+  /**
+   * Let the dictionary go of the input text: each value read from bytes and long enough for V8 to
+   * keep it as a slice of the whole input (13 characters or more) becomes a slice of one string
+   * decoded from the table's own copy of the values' bytes. Called once the column is read.
+   */
+  detach(): void {
+    const dict = this.dict,
+      starts = this.starts,
+      lens = this.lens;
+    const n = Math.min(dict.length, this.added);
+    let any = false;
+    for (let k = 0; k < n && !any; k++) any = starts[k]! >= 0 && lens[k]! >= 13;
+    if (!any) return;
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(this.keys.subarray(0, this.keysLen));
+    for (let k = 0; k < n; k++) if (starts[k]! >= 0 && lens[k]! >= 13) dict[k] = text.slice(starts[k], starts[k]! + lens[k]!);
+  }
+
   /** Distinct values so far. */
   get size(): number {
     return this.dict.length;
@@ -214,6 +236,7 @@ export class StringTable {
   private add(value: string, h: number, p: number, at: number): number {
     const k = this.dict.length;
     this.dict.push(value);
+    this.added = k + 1;
     if (k === this.hashes.length) {
       const g = new Int32Array(2 * k);
       g.set(this.hashes);
