@@ -10,13 +10,17 @@ import { type DigitsJobConfig, type DigitsJobReport, trainDigitsJob } from "./tr
 tl.train.serveTraining<DigitsJobConfig, DigitsJobReport>(async (ctx, config) => {
   if (config.threads !== undefined) tl.setNumThreads(config.threads);
   await tl.ready();
-  // one GEMM big enough to split, so the kernel threads (workers of this worker) serve
+  // one GEMM big enough to split, so the kernel threads (workers of this worker) start; a call
+  // does not wait for a worker still starting (its rows run here), so wait until they serve
   tl.matmul(tl.ones([256, 256]), tl.ones([256, 256]));
   const b = kernels();
+  const serving = () => (b.name === "wasm" ? (b as WasmBackend).workersReady() : 0);
+  for (let waited = 0; b.name === "wasm" && serving() < tl.getNumThreads() - 1 && waited < 10_000; waited += 5)
+    await new Promise((r) => setTimeout(r, 5));
   ctx.report({
     kind: "threads",
     numThreads: tl.getNumThreads(),
-    workersReady: b.name === "wasm" ? (b as WasmBackend).workersReady() : 0,
+    workersReady: serving(),
     backend: b.name,
   });
   switch (config.mode ?? "train") {

@@ -14,7 +14,7 @@ import { numelOf, stridesOf } from "../../tensor/shape.js";
 import * as ref from "../reference/conv.js";
 import { cachedBy, convGeometryKey, convSizes, tapTable } from "../geometry.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
-import { PARALLEL_FLOPS, splitRange } from "./matmul.js";
+import { PARALLEL_FLOPS, WAKE_FLOPS, splitRange } from "./matmul.js";
 import { type KernelArgs, type PoolKernel, type Threading, runRows, threadLocal } from "./threads.js";
 
 /**
@@ -276,8 +276,15 @@ const kernelDims = (s: ReturnType<typeof convSizes>) => ({ C: s.C, P: s.P, O: s.
 export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
 
-  /** Sample ranges, ROWS_PER_THREAD per thread (one range when the work is too small to split). */
+  /** Whether this call's dispatches may wake a sleeping worker (set with its ranges). */
+  let wake = true;
+
+  /**
+   * Sample ranges, ROWS_PER_THREAD per thread (one range when the work is too small to split);
+   * sets whether the call is big enough to wake a sleeping worker (WAKE_FLOPS).
+   */
   function ranges(batch: number, flops: number): [number, number][] {
+    wake = flops >= WAKE_FLOPS;
     const { pool: p, threads } = pool();
     return p && threads > 1 && flops >= PARALLEL_FLOPS ? splitRange(batch, ROWS_PER_THREAD * threads, 1) : [[0, batch]];
   }
@@ -332,7 +339,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
   }
 
   const dispatch = <K extends PoolKernel>(kernel: K, rows: KernelArgs<K>[], locals: number[][] = []): void =>
-    runRows(rt, pool, kernel, rows, locals);
+    runRows(rt, pool, kernel, rows, locals, wake);
 
   /**
    * Groups that each read one input channel and write fewer than 4 (depthwise, multiplier 1-3)

@@ -16,6 +16,15 @@ import type { KernelArgs } from "./signatures.js";
  */
 export const PARALLEL_FLOPS = 6e6;
 
+/**
+ * Below this many flops a split goes only to workers still awake (spinning after a previous
+ * request): waking a sleeping one costs tens of microseconds on a quiet host and up to a
+ * scheduler slice on a busy one, more than half of such a product saves. The digits CNN's 4x4
+ * conv (9.4 MFLOP forward, 19 backward, between stretches of JS work that outlast a worker's
+ * spin) ran its epoch ~20-30% slower on 2 threads than on 1 while every split woke the worker.
+ */
+export const WAKE_FLOPS = 5e7;
+
 /** Split [0, total) into `parts` ranges aligned to `align`, dropping empty ones. */
 export function splitRange(total: number, parts: number, align: number): [number, number][] {
   const chunk = Math.ceil(total / parts / align) * align;
@@ -32,7 +41,8 @@ export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, prod
   const { pool: p, threads } = threading();
   const { m, n, k, a: A, ars, b: B, bcs, c: C, ldc } = product;
   const whole: KernelArgs<"sgemm"> = { ...product, scratch: arena.scratch(0) };
-  const split = p !== null && threads > 1 && 2 * m * n * k >= PARALLEL_FLOPS;
+  const flops = 2 * m * n * k;
+  const split = p !== null && threads > 1 && flops >= PARALLEL_FLOPS;
   const rows: KernelArgs<"sgemm">[] = !split
     ? [whole]
     : n >= m
@@ -50,7 +60,7 @@ export function gemmAt(rt: WasmRuntime, arena: Arena, threading: Threading, prod
           c: C + 4 * i0 * ldc,
           scratch: arena.scratch(i),
         }));
-  runRows(rt, threading, "sgemm", rows);
+  runRows(rt, threading, "sgemm", rows, [], flops >= WAKE_FLOPS);
 }
 
 export function makeMatmul(rt: WasmRuntime, arena: Arena, threading: Threading) {

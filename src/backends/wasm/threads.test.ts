@@ -483,7 +483,9 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
       p.run("sgemm", rows, 3, locals);
       assert.deepEqual(read(), want, `round ${round}: every row once`);
       // a late notify, and spurious ones, on every word of the control block while both workers
-      // are idle: they must go back to sleep without claiming, acknowledging or waking anything
+      // are idle (asleep, past their spin): they must go back to sleep without claiming,
+      // acknowledging or waking anything
+      while (p.sleepingWorkers() < 2) await new Promise((r) => setTimeout(r, 1));
       await new Promise((r) => setTimeout(r, 2));
       const ctrl = new Int32Array(platform.inits[0]!.ctrl);
       const before = ctrl.slice();
@@ -493,6 +495,33 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
       const changed = [...after.keys()].filter((i) => after[i] !== before[i]).map((i) => `word ${i}: ${before[i]} -> ${after[i]}`);
       assert.deepEqual(changed, [], `round ${round}: the control words after stray wake-ups`);
     }
+    await p.close();
+  });
+
+  it("small work (wake false) never wakes a sleeping worker: its rows run on the caller, same bits; big work wakes it", async () => {
+    const platform = testPlatform(() => "real");
+    // while `gate` is set the caller's kernel calls wait until a worker entered a kernel
+    let gate = true;
+    const sgemm = ((...a: Parameters<typeof ex.sgemm>) => {
+      if (gate) realWait(platform.signal, 0, 0, 60_000);
+      ex.sgemm(...a);
+    }) as typeof ex.sgemm;
+    const p = pool(platform, { ...wasm.runtime, exports: { ...ex, sgemm } });
+    const { rows, locals, read, reset, want } = rowsAndWant();
+    p.run("sgemm", rows, 2, locals); // the worker started and served
+    while (p.sleepingWorkers() < 1) await new Promise((r) => setTimeout(r, 1));
+    Atomics.store(platform.signal, 0, 0);
+    gate = false;
+    reset();
+    p.run("sgemm", rows, 2, locals, false);
+    assert.deepEqual(read(), want, "every row once, on the caller");
+    assert.equal(Atomics.load(platform.signal, 0), 0, "the sleeping worker ran no kernel");
+    assert.equal(p.sleepingWorkers(), 1, "and still sleeps");
+    gate = true;
+    reset();
+    p.run("sgemm", rows, 2, locals, true); // the caller's first row waits until the worker runs one
+    assert.deepEqual(read(), want);
+    assert.equal(Atomics.load(platform.signal, 0), 1, "woken for big work");
     await p.close();
   });
 

@@ -17,7 +17,13 @@
 // worker that wakes late (a busy host deschedules it) costs the caller nothing: it does the rows
 // itself and returns, instead of waiting for a wake-up that would find no rows. Both sides spin
 // briefly before sleeping in Atomics.wait: a sleeping worker costs a wake-up of tens of
-// microseconds, an unbounded spin starves other processes.
+// microseconds, an unbounded spin starves other processes. A worker sets ctrl[SLEEP + t] before
+// it sleeps and clears it when it takes a request: the caller notifies only a sleeping worker, and
+// a dispatch of small work (`wake` false) asks only the workers still spinning, so a small
+// product between stretches of JS work never pays for a wake-up (on a busy host that can be a
+// scheduler slice, and 2 threads were slower than 1 on the digits CNN). A request made while
+// SLEEP reads 0 is never missed: the worker's Atomics.wait returns at once when ctrl[SEQ + t] no
+// longer holds the request it served.
 //
 // Invariant: worker t runs request s at most once, only while the caller waits for it, and the
 // caller returns only after every row of its dispatch ran to the end. Why, for any interleaving
@@ -80,12 +86,13 @@ const KIND = 0,
   NEXT = 4,
   COUNT = 5,
   SEQ = 8;
-/** Slots per per-worker section of ctrl (SEQ, READY, ACK, TOOK): more than any pool size. */
+/** Slots per per-worker section of ctrl (SEQ, READY, ACK, TOOK, SLEEP): more than any pool size. */
 const SLOTS = 64;
 const READY = SEQ + SLOTS,
   ACK = READY + SLOTS,
   TOOK = ACK + SLOTS,
-  CTRL_WORDS = TOOK + SLOTS;
+  SLEEP = TOOK + SLOTS,
+  CTRL_WORDS = SLEEP + SLOTS;
 const ARGS = 32;
 /** W(s) = s ^ WITHDRAWN marks request s withdrawn in ctrl[TOOK + t] (never equal to s or s - 1). */
 const WITHDRAWN = 1 << 30;
@@ -131,19 +138,29 @@ function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, locals: localsBuf
   const fns = kernels.map((k) => inst.exports[k]);
   Atomics.store(ctrl, ${READY} + index, 1);
   onReady();
-  let served = 0;
+  let served = 0, asleep = false;
   for (;;) {
     let seq = Atomics.load(ctrl, ${SEQ} + index);
-    for (let spins = 0; seq === served && spins < ${SPIN}; spins++) seq = Atomics.load(ctrl, ${SEQ} + index);
-    // whatever woke it, only a request number it has not served is work
+    if (!asleep) for (let spins = 0; seq === served && spins < ${SPIN}; spins++) seq = Atomics.load(ctrl, ${SEQ} + index);
+    // whatever woke it, only a request number it has not served is work; SLEEP says it may need
+    // a notify (a request made while it is 0 is seen by the spin or by Atomics.wait's own check)
+    if (seq === served && !asleep) {
+      Atomics.store(ctrl, ${SLEEP} + index, 1);
+      asleep = true;
+    }
     while (seq === served) {
       Atomics.wait(ctrl, ${SEQ} + index, served);
       seq = Atomics.load(ctrl, ${SEQ} + index);
     }
     if (Atomics.load(ctrl, ${STOP})) break;
-    // take the request unless the caller withdrew it (it ran out of rows before this woke)
+    // take the request unless the caller withdrew it (it ran out of rows before this woke); a
+    // worker woken for a withdrawn request goes back to sleep at once, still marked asleep
     const took = Atomics.load(ctrl, ${TOOK} + index);
     if (took !== (seq ^ ${WITHDRAWN}) && Atomics.compareExchange(ctrl, ${TOOK} + index, took, seq) === took) {
+      if (asleep) {
+        Atomics.store(ctrl, ${SLEEP} + index, 0);
+        asleep = false;
+      }
       try {
         const fn = fns[ctrl[${KIND}]], count = ctrl[${COUNT}];
         for (let i = Atomics.add(ctrl, ${NEXT}, 1); i < count; i = Atomics.add(ctrl, ${NEXT}, 1)) {
@@ -380,6 +397,13 @@ export class ThreadPool {
     }
   }
 
+  /** Workers asleep in Atomics.wait now (tests: the control words are quiet then). */
+  sleepingWorkers(): number {
+    let n = 0;
+    for (let t = 1; t <= this.workers.length; t++) if (Atomics.load(this.buf.ctrl, SLEEP + t) === 1) n++;
+    return n;
+  }
+
   /** Whether row t can be handed to worker t now. */
   private serves(t: number): boolean {
     return this.platform.startsSync || Atomics.load(this.buf.ctrl, READY + t) === 1;
@@ -391,8 +415,15 @@ export class ThreadPool {
    * takes row 0 first), so a worker that wakes late or runs slow (this host's second vCPU is at
    * times shared: a worker measured 2x slower than the caller on the same rows) claims fewer.
    * `locals[t]` are thread t's addresses for threadLocal(k) arguments (t = 0: the caller).
+   * `wake` false: small work, asked only of workers not asleep (the caller runs the rest).
    */
-  run<K extends PoolKernel>(kernel: K, calls: readonly KernelArgs<K>[], threads = calls.length, locals: number[][] = []): void {
+  run<K extends PoolKernel>(
+    kernel: K,
+    calls: readonly KernelArgs<K>[],
+    threads = calls.length,
+    locals: number[][] = [],
+    wake = true,
+  ): void {
     const rows = calls.map((a) => rowOf(kernel, a));
     const n = rows.length;
     const kind = KERNELS.indexOf(kernel);
@@ -419,8 +450,12 @@ export class ThreadPool {
     const asked: [number, number][] = [];
     for (let t = 1; t <= helpers; t++) {
       if (!this.serves(t)) continue; // not started yet (web): its share is claimed by the others
+      // a sleeping worker costs a wake-up (a futex call here, tens of microseconds to a scheduler
+      // slice on a busy host): small work goes only to workers still spinning from a last request
+      const asleep = Atomics.load(ctrl, SLEEP + t) === 1;
+      if (asleep && !wake) continue;
       asked.push([t, (Atomics.add(ctrl, SEQ + t, 1) + 1) | 0]);
-      Atomics.notify(ctrl, SEQ + t);
+      if (asleep) Atomics.notify(ctrl, SEQ + t);
     }
     try {
       this.local[kind]!(mine(rows[0]!));
@@ -531,7 +566,8 @@ function positional(rt: WasmRuntime, k: PoolKernel): (row: number[]) => void {
 
 /**
  * Run `kernel` once per argument row: across the pool when there is one, else on the calling
- * thread. `locals[t]`: thread t's addresses for threadLocal(k) arguments.
+ * thread. `locals[t]`: thread t's addresses for threadLocal(k) arguments. `wake` false: work too
+ * small to be worth waking a sleeping worker (the rows run on the threads already awake).
  */
 export function runRows<K extends PoolKernel>(
   rt: WasmRuntime,
@@ -539,9 +575,10 @@ export function runRows<K extends PoolKernel>(
   kernel: K,
   args: readonly KernelArgs<K>[],
   locals: number[][] = [],
+  wake = true,
 ): void {
   const { pool, threads } = threading();
-  if (pool) return pool.run(kernel, args, threads, locals);
+  if (pool) return pool.run(kernel, args, threads, locals, wake);
   const fn = positional(rt, kernel);
   for (const a of args) fn(resolveLocals(rowOf(kernel, a), locals[0] ?? []));
 }
