@@ -6,7 +6,9 @@
 //   npm run bench                         (full: medians of 5 runs; TF.js-cpu's slow cells once)
 //   npm run bench -- --quick              (one run per cell after the warm-ups)
 //   npm run bench -- --skip-slow          (skip the cells known to take > 5 s: "skipped")
-//   npm run bench -- --only conv          (only the workloads whose name contains "conv")
+//   npm run bench -- --only conv          (only the workloads whose name contains "conv"; several:
+//                                          --only "conv2d forward+backward,digits")
+//   npm run bench -- --lean               (only tensorloom-wasm, tensorloom-wasm-1t and PyTorch if asked)
 //   npm run bench -- --pytorch            (add PyTorch: /usr/bin/python3 bench/pytorch.py --serve, or the
 //                                          python in TENSORLOOM_BENCH_PYTHON; without torch: a note)
 //   npm run bench -- --rounds 3           (measure everything 3 times, PyTorch too, in one process:
@@ -45,17 +47,19 @@ const hasWasm = tl.availableBackends().includes("wasm");
 const base = hasWasm ? "tensorloom-wasm" : "tensorloom-reference";
 
 const matmuls = matmulWorkloads();
-const onlyAt = process.argv.indexOf("--only"); // --only <text>: the workloads whose key contains it
-const only = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? "") : "";
+// --only <text>[,<text>...]: the workloads whose key contains one of them
+const onlyAt = process.argv.indexOf("--only");
+const only = (onlyAt > 0 ? (process.argv[onlyAt + 1] ?? "") : "").split(",");
 const ws: Workload[] = [...matmuls, ...convWorkloads(), ...rnnWorkloads({ trainingOnly: true }), digitsEpochWorkload()].filter((w) =>
-  w.key.includes(only),
+  only.some((o) => w.key.includes(o)),
 );
+// --lean: only tensorloom-wasm, its one-thread column and PyTorch (when asked): before/after runs
+const lean = process.argv.includes("--lean");
 const impls: Impl[] = [
   ...(hasWasm ? [tensorloomImpl("wasm")] : []),
-  ...wasmOneThread(matmuls.map((w) => w.key)),
-  tensorloomImpl("reference"),
-  tfjsImpl("cpu"),
-  tfjsImpl("wasm"),
+  // one thread on every workload: "2 threads never slower than one thread" (issue #17)
+  ...wasmOneThread(),
+  ...(lean ? [] : [tensorloomImpl("reference"), tfjsImpl("cpu"), tfjsImpl("wasm")]),
 ];
 
 const roundsAt = process.argv.indexOf("--rounds");
@@ -96,7 +100,7 @@ try {
 const rows = nRounds > 1 ? medianRows(rounds) : rounds[0]!;
 const columns = impls.map((i) => i.column);
 
-const names = columns.filter((c) => c !== "tensorloom-wasm-1t");
+const names = columns;
 const out: string[] = [];
 const say = (s: string) => {
   console.log(s);
