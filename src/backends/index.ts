@@ -20,8 +20,10 @@ let current: Backend = reference;
 let wasmBackend: WasmBackend | undefined;
 /** The webgpu backend's initialisation, once asked for (initWebGpu, or setBackend("webgpu")). */
 let webgpuInit: Promise<void> | null = null;
-/** setBackend("webgpu") before initWebGpu resolved: switch when it does (ready() awaits it). */
+/** setBackend("webgpu") before initWebGpu resolved: switch when it does. */
 let webgpuWanted = false;
+/** The set-up setBackend("webgpu") started, until ready() awaits it (and rethrows its failure). */
+let webgpuPending: Promise<void> | null = null;
 /** Default threads: the machine's cores in Node (capped by the pool's size), 1 elsewhere. */
 let numThreads = ((): number => {
   const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:os") as
@@ -71,12 +73,17 @@ if (requested === "wasm" && !available.wasm) {
  * setNumThreads serve. In Node the wasm backend loads synchronously at import; a browser's main
  * thread compiles it asynchronously, and ops run on the reference backend until then. Web Workers
  * start only once the page yields; until they serve, their share runs on the calling thread.
- * Returns the active backend's name.
+ * After `setBackend("webgpu")`, also awaits the GPU set-up and rejects with its error (no
+ * adapter, no navigator.gpu). Returns the active backend's name.
  */
 export async function ready(): Promise<BackendName> {
   await loading;
   await wasmBackend?.threadsStarted();
-  if (webgpuWanted && webgpuInit) await webgpuInit;
+  if (webgpuPending) {
+    const p = webgpuPending;
+    webgpuPending = null;
+    await p;
+  }
   return current.name;
 }
 
@@ -117,7 +124,8 @@ export function setBackend(name: BackendName): void {
     // asynchronous: ops run on the current backend until `await tl.ready()` (which rethrows a failure)
     chosenByUser = true;
     webgpuWanted = true;
-    initWebGpu().catch(() => {});
+    webgpuPending = initWebGpu();
+    webgpuPending.catch(() => {}); // reported by ready()
     return;
   }
   if (!b) {

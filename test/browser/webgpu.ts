@@ -81,7 +81,7 @@ function serve(js: string): Promise<Server> {
   const html = `<!doctype html><meta charset="utf-8"><title>tensorloom webgpu</title><script type="module" src="/page.js"></script>`;
   const server = createServer((req, res) => {
     if (req.url === "/page.js") res.writeHead(200, { "Content-Type": "text/javascript" }).end(js);
-    else if (req.url === "/") res.writeHead(200, { "Content-Type": "text/html" }).end(html);
+    else if (req.url?.split("?")[0] === "/") res.writeHead(200, { "Content-Type": "text/html" }).end(html);
     else res.writeHead(req.url === "/favicon.ico" ? 204 : 404).end();
   });
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));

@@ -164,20 +164,39 @@ export class GpuContext {
     return s;
   }
 
-  /** A new storage buffer; an allocation the device refuses is retried once after emptying the pool. */
+  /**
+   * A new storage buffer; an allocation the device refuses at once is retried after emptying the
+   * pool. WebGPU reports running out of memory asynchronously (an error scope): that error is
+   * kept and thrown by the next read, naming the allocation.
+   */
   private createBuffer(size: number): GPUBuffer {
+    const first = this.tryCreate(size);
+    if (!(first instanceof Error)) return first;
+    this.trimPool();
+    const second = this.tryCreate(size);
+    if (!(second instanceof Error)) return second;
+    throw new BackendError(
+      `webgpu: allocating ${size} bytes failed (${first.message}) with ${this.liveBytes} bytes held by live tensors; drop references to tensors you no longer need, or use smaller batches.`,
+    );
+  }
+
+  private tryCreate(size: number): GPUBuffer | Error {
+    const d = this.device;
+    d.pushErrorScope("out-of-memory");
+    let result: GPUBuffer | Error;
     try {
-      return this.device.createBuffer({ size, usage: STORAGE_USAGE });
+      result = d.createBuffer({ size, usage: STORAGE_USAGE });
     } catch (e) {
-      this.trimPool();
-      try {
-        return this.device.createBuffer({ size, usage: STORAGE_USAGE });
-      } catch {
-        throw new BackendError(
-          `webgpu: allocating ${size} bytes failed (${String(e)}) with ${this.liveBytes} bytes held by live tensors; free references to tensors you no longer need, or use smaller batches.`,
-        );
-      }
+      result = e instanceof Error ? e : new Error(String(e));
     }
+    d.popErrorScope().then(
+      (e) => {
+        if (e)
+          this.deviceError ??= `out of GPU memory allocating ${size} bytes (${e.message}); ${this.liveBytes} bytes are held by live tensors`;
+      },
+      () => {},
+    );
+    return result;
   }
 
   /** Destroy every pooled buffer (after submitting what may still use them). */
