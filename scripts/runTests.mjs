@@ -1,10 +1,12 @@
 // Runs every *.test.ts under src/, test/, examples/ and lab/ with Node's built-in test runner through tsx, once per
 // backend configuration (wasm with and without fused multiply-add, then reference): every test
-// must pass on each on its own.
+// that runs kernels must pass on each on its own. Files that never load a backend run once (see
+// BACKEND_FREE), and on a machine with more than two cores the configurations run side by side.
 // (Node 20's --test does not expand globs or pick up .ts files on its own.)
 //   node scripts/runTests.mjs [path filters...] [--backend=wasm|wasm-nofma|reference]
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 function find(dir, out = []) {
@@ -32,6 +34,25 @@ if (unknown.length) {
   console.error(`runTests: unknown --backend ${unknown.join(", ")}; use one of ${Object.keys(configs).join(", ")}.`);
   process.exit(2);
 }
+
+// Files that never load src/backends (the DataFrame, the lab's pandas page, the import-graph
+// check): no configuration can change what they test, so they run once, not
+// once per backend. They run in a group of their own whose TENSORLOOM_BACKEND names no backend,
+// so a file here that starts to load the backends (directly, through an import, or in a child
+// process) fails with an error quoting this note, rather than quietly running on one backend
+// only: take it off the list then. A directory entry covers the files under it; EXCEPT lists
+// the files under those directories that do load a backend (tensors to and from frames).
+const BACKEND_FREE = ["src/frame/", "lab/pages/13-pandas-verbs/", "test/importCycles.test.ts"];
+const EXCEPT = ["src/frame/table.test.ts", "src/frame/ml/preprocessing.test.ts"];
+// Files whose every test is skipped unless RUN_ONCE (test/support/runOnce.ts: the plain wasm
+// configuration), because what they check (documentation, the packed tarball, the lab's build)
+// is the same on every backend: they start only in that configuration.
+const ONCE_GATED = ["test/docs.test.ts", "test/package.test.ts", "test/browser/labBuild.test.ts"];
+const NO_BACKEND = {
+  TENSORLOOM_BACKEND:
+    "none (scripts/runTests.mjs runs this file once, as one that never loads a backend; it did: take it off BACKEND_FREE)",
+};
+
 const filter = args.filter((a) => !a.startsWith("--"));
 const roots = ["src", "test", "examples", "lab"].filter((d) => {
   try {
@@ -42,14 +63,61 @@ const roots = ["src", "test", "examples", "lab"].filter((d) => {
 });
 const files = roots.flatMap((d) => find(d)).sort();
 const chosen = filter.length ? files.filter((f) => filter.some((s) => f.includes(s))) : files;
-let failed = 0;
-for (const backend of backends) {
-  console.log(`\n# backend: ${backend}`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...chosen], {
-    stdio: "inherit",
-    env: { ...process.env, ...configs[backend] },
+const posix = (f) => f.split("\\").join("/");
+const isFree = (f) => !EXCEPT.includes(posix(f)) && BACKEND_FREE.some((p) => (p.endsWith("/") ? posix(f).startsWith(p) : posix(f) === p));
+const onceGated = (f) => ONCE_GATED.includes(posix(f));
+
+// One `node --test` run per configuration, the backend-free files as one more.
+const runs = backends.map((backend) => ({
+  name: `backend: ${backend}`,
+  env: configs[backend],
+  files: chosen.filter((f) => !isFree(f) && (backend === "wasm" || !onceGated(f))),
+}));
+const free = chosen.filter(isFree);
+if (free.length) runs.push({ name: "backend-free files, once", env: NO_BACKEND, files: free });
+
+// More than two cores: the runs go side by side, each with its share of the cores for its test
+// files, and each run's report is printed whole as it finishes. Two cores or fewer: one after
+// another, as before (the wasm kernels already use both cores).
+const cores = availableParallelism();
+const parallel = cores > 2 && runs.length > 1;
+const concurrency = Math.max(1, Math.floor((cores - 1) / runs.length));
+
+function run({ name, env, files }) {
+  if (!files.length) return Promise.resolve({ name, ok: true, out: "" });
+  const argv = ["--import", "tsx", "--test", "--test-reporter=spec"];
+  if (parallel) argv.push(`--test-concurrency=${concurrency}`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...argv, ...files], {
+      stdio: parallel ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...process.env, ...env },
+    });
+    const chunks = [];
+    if (parallel) {
+      child.stdout.on("data", (d) => chunks.push(d));
+      child.stderr.on("data", (d) => chunks.push(d));
+    }
+    child.on("close", (code) => resolve({ name, ok: code === 0, out: Buffer.concat(chunks).toString() }));
   });
-  if (r.status !== 0) failed++;
 }
-console.log(failed ? `\n# FAILED on ${failed} of ${backends.length} backends` : `\n# passed on every backend: ${backends.join(", ")}`);
-process.exit(failed ? 1 : 0);
+
+const results = [];
+if (parallel) {
+  console.log(`# ${runs.length} runs side by side (${cores} cores, ${concurrency} test files at a time in each)`);
+  await Promise.all(
+    runs.map((r) =>
+      run(r).then((res) => {
+        process.stdout.write(`\n# ${res.name}\n${res.out}`);
+        results.push(res);
+      }),
+    ),
+  );
+} else {
+  for (const r of runs) {
+    console.log(`\n# ${r.name}`);
+    results.push(await run(r));
+  }
+}
+const failed = results.filter((r) => !r.ok).map((r) => r.name);
+console.log(failed.length ? `\n# FAILED: ${failed.join("; ")}` : `\n# passed: ${results.map((r) => r.name).join("; ")}`);
+process.exit(failed.length ? 1 : 0);
