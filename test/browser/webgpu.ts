@@ -31,12 +31,14 @@ const REQUIRED = [
   "l1_loss",
   "smooth_l1_loss",
   "binary_cross_entropy_with_logits",
+  "reductions",
+  "shape_ops",
 ];
 /**
- * Families with cases that need kernels not on webgpu yet (gather, scatterAdd: max along a dim,
+ * Families with cases that need kernels not on webgpu yet (gather and scatterAdd of GPU values:
  * nll/cross-entropy): float64 (the CPU fallback) must pass; float32 is reported.
  */
-const PARTIAL = ["reductions", "shape_ops", "cross_entropy", "nll_loss"];
+const PARTIAL = ["cross_entropy", "nll_loss"];
 
 function embedFixtures(): string {
   const files: Record<string, string> = {};

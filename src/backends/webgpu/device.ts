@@ -65,12 +65,12 @@ export class GpuStorage implements DeviceStorage {
   get type(): GpuType {
     return gpuTypeOf(this.dtype)!;
   }
-  /** Host-readable while the values are on the host (see `host`). */
+  /** Host-readable while the values are on the host (see `host`), or still the zeros it was allocated with. */
   get hostAddressable(): boolean {
-    return this.host !== null;
+    return this.host !== null || this.pristine;
   }
   hostView(): TypedArray {
-    if (this.host) return this.host;
+    if (this.host || this.pristine) return this.hostValues();
     throw syncReadError();
   }
   /** The values on the host for a CPU kernel: zeros for a pristine storage; throws when they are on the GPU. */
