@@ -36,6 +36,7 @@ import { GpuContext, GpuStorage, gpuTypeOf } from "./device.js";
 import { binary, copyStrided, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { logSoftmax, reduce } from "./reduce.js";
+import { col2im, convBackward, convBackwardInput, convBackwardWeight, convForward, im2col } from "./conv.js";
 
 export { GpuContext, GpuStorage } from "./device.js";
 
@@ -62,6 +63,12 @@ const GPU_KERNELS: Partial<Record<keyof KernelTable, { run: GpuKernel; out: numb
   matmul: { run: matmul, out: 2 },
   copyStrided: { run: copyStrided, out: 1 },
   logSoftmax: { run: logSoftmax, out: 1 },
+  convForward: { run: convForward, out: 3 },
+  convBackwardInput: { run: convBackwardInput, out: 2 },
+  convBackwardWeight: { run: convBackwardWeight, out: 2 },
+  convBackward: { run: convBackward, out: 3 },
+  im2col: { run: im2col, out: 1 },
+  col2im: { run: col2im, out: 1 },
 };
 
 export interface WebGpuBackend extends Backend {
@@ -88,7 +95,11 @@ export async function createWebGpuBackend(options: WebGpuOptions, fallback: () =
       maxBufferSize: adapter.limits.maxBufferSize,
     },
   });
-  return webGpuBackend(new GpuContext(device), fallback);
+  const backend = webGpuBackend(new GpuContext(device), fallback);
+  // Dawn (Node's webgpu package): the instance must outlive its devices; collected, it frees state
+  // the device's event processing still locks (the process aborts in InstanceBase::ProcessEvents)
+  Object.defineProperty(backend, "gpu", { value: gpu });
+  return backend;
 }
 
 function isGpu(v: unknown): v is GpuStorage {

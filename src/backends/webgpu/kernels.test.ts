@@ -1,0 +1,206 @@
+// The webgpu backend's conv, pooling, indexing, recurrent, scan and sort kernels against the
+// reference backend (the specification), kernel by kernel on random inputs of awkward shapes, then
+// the PyTorch fixture families those kernels serve, run through their own test files with the
+// webgpu backend active. Runs in Node through the `webgpu` package (Dawn); without a GPU, Dawn
+// finds Chromium's SwiftShader Vulkan driver (a CPU implementation) when VK_ICD_FILENAMES names it,
+// which this file sets when unset and the driver is installed. No adapter: every test skips.
+
+import { existsSync } from "node:fs";
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import * as tl from "../../index.js";
+import { kernels } from "../index.js";
+import type { Backend, ConvGeometry, HostBackend, PoolGeometry } from "../backend.js";
+import { referenceBackend } from "../reference/index.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+import { GpuStorage, type GpuContext } from "./device.js";
+
+const SWIFTSHADER = "/usr/lib/chromium/vk_swiftshader_icd.json";
+if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+process.env.XDG_RUNTIME_DIR ??= "/tmp";
+
+/** Why the tests skip (no webgpu package, no adapter), or null once the backend is up. */
+let skip: string | null = "not initialised";
+let ctx: GpuContext;
+/** The Dawn instance: it must outlive the device (collected, it frees what the device's event loop still uses). */
+let instance: GPU | null = null;
+let gpu: Backend;
+
+before(async () => {
+  try {
+    const { create, globals } = (await import("webgpu")) as { create: (o: string[]) => GPU; globals: object };
+    Object.assign(globalThis, globals);
+    await tl.ready();
+    instance = create([]);
+    await tl.initWebGpu({ gpu: instance });
+    tl.setBackend("webgpu");
+    gpu = kernels();
+    ctx = (gpu as unknown as { context: GpuContext }).context;
+    skip = null;
+  } catch (e) {
+    skip = `webgpu unavailable here (${String((e as Error)?.message ?? e).split("\n")[0]}); set VK_ICD_FILENAMES to a Vulkan driver (e.g. ${SWIFTSHADER} from Debian's chromium)`;
+    console.log(`# SKIP: ${skip}`);
+  }
+});
+
+after(() => {
+  if (skip) return;
+  tl.setBackend("wasm");
+  // Dawn aborts when Node tears down its event loop normally; exiting explicitly is clean
+  process.once("beforeExit", () => process.exit(process.exitCode ?? 0));
+});
+
+/** Deterministic random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const rand = (n: number, seed: number, scale = 1): Float32Array => {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => (r() * 2 - 1) * scale);
+};
+const randInt = (n: number, hi: number, seed: number): Int32Array => {
+  const r = rng(seed);
+  return Int32Array.from({ length: n }, () => Math.floor(r() * hi));
+};
+
+/** A GPU storage holding `x` (its values uploaded, as a kernel's earlier output would be). */
+function onGpu(x: TypedArray): GpuStorage {
+  const s = ctx.allocate(x instanceof Int32Array ? "int32" : x instanceof Uint8Array ? "bool" : "float32", x.length);
+  ctx.write(s, x);
+  return s;
+}
+
+const isArray = (a: unknown): a is TypedArray => ArrayBuffer.isView(a);
+
+/**
+ * Run kernel `name` on the reference backend over host copies of `args` and on the webgpu
+ * backend over GPU copies, and compare the arguments at `outs` (|a - e| <= atol + rtol |e|; NaN
+ * matches NaN; int32 outputs exactly). Arguments at `host` stay host arrays on the GPU side too
+ * (geometry tables, divisors). Returns the worst excess for the log.
+ */
+async function compare(
+  name: keyof HostBackend,
+  args: unknown[],
+  outs: number[],
+  label: string,
+  tol = { rtol: 1e-4, atol: 1e-5 },
+  host: number[] = [],
+): Promise<void> {
+  const ref = args.map((a) => (isArray(a) ? a.slice() : a));
+  (referenceBackend[name] as (...a: unknown[]) => void)(...ref);
+  const dev = args.map((a, i) => (isArray(a) && !host.includes(i) ? onGpu(a) : a));
+  (gpu[name] as (...a: unknown[]) => void)(...dev);
+  for (const o of outs) {
+    const d = dev[o];
+    assert.ok(d instanceof GpuStorage, `${label}: output ${o} is not a GPU storage`);
+    assert.ok(d.onGpu || d.pristine === false, `${label}: output ${o} was not written on the GPU`);
+    const got = await d.read();
+    const want = ref[o] as TypedArray;
+    assert.equal(got.length, want.length, `${label}: output ${o} length`);
+    for (let i = 0; i < want.length; i++) {
+      const e = want[i]!,
+        v = got[i]!;
+      if (Number.isNaN(e) && Number.isNaN(v)) continue;
+      if (want instanceof Int32Array) {
+        assert.equal(v, e, `${label}: output ${o}[${i}] is ${v}, the reference gives ${e}`);
+        continue;
+      }
+      if (e === v) continue;
+      const ok = Math.abs(v - e) <= tol.atol + tol.rtol * Math.abs(e);
+      assert.ok(ok, `${label}: output ${o}[${i}] is ${v}, the reference gives ${e} (|diff| ${Math.abs(v - e)})`);
+    }
+  }
+}
+
+function gpuIt(name: string, fn: () => Promise<void>): void {
+  it(name, async (t) => {
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    await fn();
+  });
+}
+
+// ------------------------------------------------------------------------------------------ conv
+
+interface ConvCase {
+  batch: number;
+  channels: number;
+  out: number;
+  groups: number;
+  img: number[];
+  kernel: number[];
+  stride?: number[];
+  padding?: number[];
+  dilation?: number[];
+  bias?: boolean;
+}
+
+function convGeometry(c: ConvCase): ConvGeometry {
+  const nd = c.img.length;
+  const stride = c.stride ?? new Array<number>(nd).fill(1),
+    padding = c.padding ?? new Array<number>(nd).fill(0),
+    dilation = c.dilation ?? new Array<number>(nd).fill(1);
+  const colSize = c.img.map((n, d) => Math.floor((n + 2 * padding[d]! - dilation[d]! * (c.kernel[d]! - 1) - 1) / stride[d]!) + 1);
+  return { batch: c.batch, channels: c.channels, imgSize: c.img, kernel: c.kernel, stride, padding, dilation, colSize };
+}
+
+const CONV_CASES: ConvCase[] = [
+  { batch: 2, channels: 3, out: 5, groups: 1, img: [11], kernel: [3], bias: true },
+  { batch: 1, channels: 4, out: 6, groups: 2, img: [13], kernel: [4], stride: [2], padding: [2], dilation: [2] },
+  { batch: 2, channels: 3, out: 4, groups: 1, img: [7, 9], kernel: [3, 2], stride: [2, 1], padding: [1, 0], bias: true },
+  { batch: 3, channels: 6, out: 6, groups: 6, img: [5, 6], kernel: [3, 3], padding: [1, 1], bias: true }, // depthwise
+  { batch: 1, channels: 4, out: 8, groups: 2, img: [9, 8], kernel: [3, 3], stride: [2, 2], dilation: [2, 1], padding: [2, 1] },
+  { batch: 2, channels: 35, out: 70, groups: 1, img: [6, 5], kernel: [2, 2], bias: true }, // past one 64 x 64 tile
+  { batch: 1, channels: 2, out: 3, groups: 1, img: [4, 5, 3], kernel: [2, 3, 2], padding: [1, 1, 0], stride: [1, 2, 1] },
+  { batch: 2, channels: 2, out: 2, groups: 2, img: [3, 4, 4], kernel: [2, 2, 2], dilation: [1, 2, 1], bias: true },
+  { batch: 1, channels: 1, out: 1, groups: 1, img: [3, 3], kernel: [3, 3] }, // one output position
+];
+
+const convLabel = (c: ConvCase): string =>
+  `${c.img.length}-d N${c.batch} C${c.channels} O${c.out} g${c.groups} img ${c.img} k ${c.kernel} s ${c.stride ?? 1} p ${c.padding ?? 0} d ${c.dilation ?? 1}${c.bias ? " bias" : ""}`;
+
+describe("webgpu conv kernels against the reference", () => {
+  CONV_CASES.forEach((c, i) => {
+    const g = convGeometry(c);
+    const P = g.imgSize.reduce((a, b) => a * b, 1),
+      K = g.kernel.reduce((a, b) => a * b, 1),
+      L = g.colSize.reduce((a, b) => a * b, 1);
+    const x = rand(c.batch * c.channels * P, 10 + i),
+      w = rand((c.out * c.channels * K) / c.groups, 20 + i),
+      b = c.bias ? rand(c.out, 30 + i) : null,
+      dy = rand(c.batch * c.out * L, 40 + i),
+      cols = rand(c.batch * c.channels * K * L, 50 + i);
+    const label = convLabel(c);
+    gpuIt(`convForward ${label}`, () =>
+      compare("convForward", [x, w, b, new Float32Array(c.batch * c.out * L), g, c.groups, c.out], [3], label),
+    );
+    gpuIt(`convBackwardInput ${label}`, () =>
+      compare("convBackwardInput", [dy, w, new Float32Array(x.length), g, c.groups, c.out], [2], label),
+    );
+    gpuIt(`convBackwardWeight ${label}`, () =>
+      compare("convBackwardWeight", [x, dy, new Float32Array(w.length), g, c.groups, c.out], [2], label),
+    );
+    gpuIt(`convBackward ${label}`, () =>
+      compare("convBackward", [x, w, dy, new Float32Array(x.length), new Float32Array(w.length), g, c.groups, c.out], [3, 4], label),
+    );
+    gpuIt(`im2col, col2im ${label}`, async () => {
+      await compare("im2col", [x, new Float32Array(cols.length), g], [1], label);
+      await compare("col2im", [cols, new Float32Array(x.length), g], [1], label);
+    });
+  });
+  gpuIt("convForward with a transposed conv's larger image (outputPadding): col2im writes zeros where no column reaches", async () => {
+    const g: ConvGeometry = { batch: 1, channels: 2, imgSize: [8], kernel: [3], stride: [2], padding: [1], dilation: [1], colSize: [3] };
+    await compare("col2im", [rand(2 * 3 * 3, 5), new Float32Array(16), g], [1], "outputPadding");
+    await compare("convBackwardInput", [rand(3 * 3, 6), rand(3 * 2 * 3, 7), new Float32Array(16), g, 1, 3], [2], "outputPadding");
+  });
+});
