@@ -37,6 +37,8 @@ import { binary, copyStrided, unary, where } from "./elementwise.js";
 import { matmul } from "./matmul.js";
 import { logSoftmax, reduce } from "./reduce.js";
 import { col2im, convBackward, convBackwardInput, convBackwardWeight, convForward, im2col } from "./conv.js";
+import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
+import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
 
 export { GpuContext, GpuStorage } from "./device.js";
 
@@ -69,6 +71,13 @@ const GPU_KERNELS: Partial<Record<keyof KernelTable, { run: GpuKernel; out: numb
   convBackward: { run: convBackward, out: 3 },
   im2col: { run: im2col, out: 1 },
   col2im: { run: col2im, out: 1 },
+  maxPool: { run: maxPool, out: 1 },
+  avgPool: { run: avgPool, out: 1 },
+  avgPoolBackward: { run: avgPoolBackward, out: 1 },
+  indexSelect: { run: indexSelect, out: 5 },
+  indexAdd: { run: indexAdd, out: 0 },
+  gather: { run: gather, out: 5 },
+  scatterAdd: { run: scatterAdd, out: 0 },
 };
 
 export interface WebGpuBackend extends Backend {

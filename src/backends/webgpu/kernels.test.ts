@@ -204,3 +204,122 @@ describe("webgpu conv kernels against the reference", () => {
     await compare("convBackwardInput", [rand(3 * 3, 6), rand(3 * 2 * 3, 7), new Float32Array(16), g, 1, 3], [2], "outputPadding");
   });
 });
+
+// --------------------------------------------------------------------------------------- pooling
+
+/** Windows as the pooling ops build them: size k, stride s, padding p, dilation d per dim (floor mode). */
+function poolGeometry(planes: number, inSize: number[], k: number[], s: number[], p: number[], d: number[]): PoolGeometry {
+  const outSize = inSize.map((n, i) => Math.floor((n + 2 * p[i]! - d[i]! * (k[i]! - 1) - 1) / s[i]!) + 1);
+  return {
+    planes,
+    inSize,
+    outSize,
+    start: outSize.map((o, i) => Int32Array.from({ length: o }, (_, j) => j * s[i]! - p[i]!)),
+    count: outSize.map((o, i) => new Int32Array(o).fill(k[i]!)),
+    dilation: d,
+  };
+}
+
+const POOL_CASES: [number, number[], number[], number[], number[], number[]][] = [
+  [3, [10], [3], [2], [1], [1]],
+  [2, [7, 9], [3, 2], [2, 2], [1, 0], [1, 2]],
+  [1, [5, 6], [2, 2], [1, 1], [0, 0], [1, 1]],
+  [2, [4, 5, 3], [2, 3, 2], [1, 2, 1], [1, 1, 0], [1, 1, 1]],
+];
+
+describe("webgpu pooling kernels against the reference", () => {
+  POOL_CASES.forEach(([planes, inSize, k, s, p, d], i) => {
+    const g = poolGeometry(planes, inSize, k, s, p, d);
+    const P = inSize.reduce((a, b) => a * b, 1),
+      O = g.outSize.reduce((a, b) => a * b, 1);
+    const label = `planes ${planes} in ${inSize} k ${k} s ${s} p ${p} d ${d}`;
+    const x = rand(planes * P, 60 + i);
+    // ties and NaN: a run of equal values and a NaN
+    x[1] = x[2] = x[3] = 0.75;
+    x[Math.min(5, x.length - 1)] = Number.NaN;
+    const divisor = Float64Array.from({ length: O }, (_, o) => 1 + (o % 4));
+    gpuIt(`maxPool ${label}`, () => compare("maxPool", [x, new Float32Array(planes * O), new Int32Array(planes * O), g], [1, 2], label));
+    gpuIt(`avgPool ${label}`, () => compare("avgPool", [x, new Float32Array(planes * O), divisor, g], [1], label, undefined, [2]));
+    gpuIt(`avgPoolBackward ${label}`, () =>
+      compare("avgPoolBackward", [rand(planes * O, 70 + i), rand(planes * P, 80 + i), divisor, g], [1], label, undefined, [2]),
+    );
+  });
+});
+
+// -------------------------------------------------------------------------------------- indexing
+
+describe("webgpu index kernels against the reference", () => {
+  const shapes: [number, number, number, number][] = [
+    [1, 7, 1, 12],
+    [3, 5, 4, 9],
+    [2, 1, 3, 4],
+    [1, 6, 5, 0],
+  ];
+  shapes.forEach(([outer, size, inner, m], i) => {
+    const label = `[${outer}, ${size}, ${inner}] index ${m}`;
+    const index = randInt(m, size, 90 + i); // repeats: m > size
+    gpuIt(`indexSelect ${label} (float32 and int32)`, async () => {
+      await compare(
+        "indexSelect",
+        [rand(outer * size * inner, 100 + i), outer, size, inner, index, new Float32Array(outer * m * inner)],
+        [5],
+        label,
+      );
+      await compare(
+        "indexSelect",
+        [randInt(outer * size * inner, 1000, 5), outer, size, inner, index, new Int32Array(outer * m * inner)],
+        [5],
+        label,
+      );
+    });
+    gpuIt(`indexAdd ${label}: repeated indices sum in order (exact)`, () =>
+      compare("indexAdd", [rand(outer * size * inner, 110 + i), outer, size, inner, index, rand(outer * m * inner, 120 + i)], [0], label, {
+        rtol: 0,
+        atol: 0,
+      }),
+    );
+  });
+  const gathers: [number[], number, number[]][] = [
+    [[5], 0, [8]],
+    [[4, 6], 1, [4, 3]],
+    [[4, 6], 0, [7, 5]],
+    [[3, 4, 5], 1, [2, 6, 3]],
+    [[3, 4, 5], 2, [3, 4, 7]],
+    [[], 0, []],
+  ];
+  gathers.forEach(([xShape, dim, indexShape], i) => {
+    const label = `x [${xShape}] dim ${dim} index [${indexShape}]`;
+    const nx = xShape.reduce((a, b) => a * b, 1),
+      ni = indexShape.reduce((a, b) => a * b, 1);
+    const index = randInt(ni, xShape[dim] ?? 1, 130 + i);
+    gpuIt(`gather ${label}`, () =>
+      compare("gather", [rand(nx, 140 + i), xShape, dim, index, indexShape, new Float32Array(ni)], [5], label),
+    );
+    // scatterAdd into out of xShape from src of indexShape (src may be larger: index covers a prefix)
+    gpuIt(`scatterAdd ${label}: repeated targets sum in order (exact)`, async () => {
+      await compare("scatterAdd", [rand(nx, 150 + i), xShape, dim, index, indexShape, rand(ni, 160 + i), indexShape], [0], label, {
+        rtol: 0,
+        atol: 0,
+      });
+      const big = indexShape.map((n) => n + 1);
+      await compare(
+        "scatterAdd",
+        [
+          randInt(nx, 50, 3),
+          xShape,
+          dim,
+          index,
+          indexShape,
+          randInt(
+            big.reduce((a, b) => a * b, 1),
+            50,
+            4,
+          ),
+          big,
+        ],
+        [0],
+        `${label} int32, larger src`,
+      );
+    });
+  });
+});
