@@ -4,7 +4,7 @@
 
 import { type Column, cell, colLength, isStringLike, numericView, take } from "./column.js";
 import { type Index, indexLabel, labelKey, tupleKey } from "./labels.js";
-import { argsort } from "./sort.js";
+import { type NaPosition, argsort } from "./sort.js";
 
 /**
  * The lookup key of each row label of an index, for Maps that pair labels across indexes (label
@@ -215,14 +215,19 @@ function combine(a: KeyGroups, b: KeyGroups): KeyGroups {
  * Renumber groups so that ids follow the sorted order of their keys (pandas' groupby sort=True).
  * Returns the new groups and the key columns, one row per group.
  */
-export function sortedGroups(cols: readonly Column[], kg: KeyGroups, sort: boolean): { groups: KeyGroups; keys: Column[] } {
+export function sortedGroups(
+  cols: readonly Column[],
+  kg: KeyGroups,
+  sort: boolean,
+  naPosition: NaPosition = "last",
+): { groups: KeyGroups; keys: Column[] } {
   let order: Int32Array = new Int32Array(kg.n).map((_, i) => i);
   if (sort && kg.n > 1) {
     const keyRows = cols.map((c) => take(c, kg.firstRow, true));
     order = argsort(
       keyRows,
       cols.map(() => true),
-      "last",
+      naPosition,
     );
   }
   const rank = new Int32Array(kg.n);

@@ -28,6 +28,12 @@ export interface MultiIndex {
   readonly cols: readonly Column[];
   readonly names: readonly (string | null)[];
   readonly name: null;
+  /**
+   * Missing labels are level values sorted last, as in the levels of pandas' groupby(dropna=False)
+   * result; otherwise (set_index, concat...) they are pandas' code -1, which unstack and
+   * sortIndex({ level }) put first.
+   */
+  readonly missingLast?: boolean;
 }
 /** The row labels of a frame or series: a RangeIndex (0..n-1), labels held in one column, or several levels, as pd.RangeIndex / pd.Index / pd.MultiIndex. */
 export type Index = RangeIndex | LabelIndex | MultiIndex;

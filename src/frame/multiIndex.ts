@@ -6,6 +6,7 @@
 import {
   type Column,
   type Scalar,
+  castColumn,
   cell,
   colLength,
   columnFromValues,
@@ -35,7 +36,7 @@ import {
   tupleKey,
 } from "./labels.js";
 import { groupIds, sortedGroups } from "./keys.js";
-import { argsort } from "./sort.js";
+import { argsort, identity } from "./sort.js";
 import type { DataFrame } from "./table.js";
 import type { Series } from "./series.js";
 import { frameClass, seriesClass } from "./frames.js";
@@ -370,20 +371,23 @@ export function sortIndexOrder(op: string, ix: Index, opts: SortIndexOptions = {
       "last",
     );
   }
+  // with `level`, pandas 1.5 sorts by the levels' codes, where a missing label's code (-1) is the
+  // lowest: missing labels come first ascending and last descending (without `level`: last;
+  // groupby dropna: false makes them level values, sorted last)
   const given = (Array.isArray(opts.level) ? opts.level : [opts.level]).map((l) => levelPosition(op, names, l));
   if (Array.isArray(asc)) {
     if (asc.length !== given.length) throw lengthError("levels given", given.length);
-    return argsort(
-      given.map((l) => levels[l]!),
-      asc,
-      "last",
-    );
+    let order: Int32Array | undefined;
+    const low = ix.kind === "multi" && ix.missingLast ? "last" : "first";
+    for (let k = given.length - 1; k >= 0; k--)
+      order = argsort([levels[given[k]!]!], [asc[k]!], asc[k] ? low : low === "first" ? "last" : "first", order);
+    return order ?? identity(indexLength(ix));
   }
   const keys = [...given, ...(opts.sortRemaining === false ? [] : levels.map((_, l) => l).filter((l) => !given.includes(l)))];
   const order = argsort(
     keys.map((l) => levels[l]!),
     keys.map(() => true),
-    "last",
+    ix.kind === "multi" && ix.missingLast ? "last" : "first",
   );
   return asc ? order : order.reverse();
 }
@@ -492,8 +496,11 @@ function unstackPlan(
   const L = levelPosition(op, ix.names, level);
   const rest = ix.cols.filter((_, l) => l !== L),
     restNames = ix.names.filter((_, l) => l !== L);
-  const R = sortedGroups(rest, groupIds(rest, false), true);
-  const C = sortedGroups([ix.cols[L]!], groupIds([ix.cols[L]!], false), true);
+  // pandas orders an unstacked level by its codes: a missing label (code -1) comes first, unless
+  // it is a level value (groupby dropna: false), sorted last
+  const na = ix.missingLast ? "last" : "first";
+  const R = sortedGroups(rest, groupIds(rest, false), true, na);
+  const C = sortedGroups([ix.cols[L]!], groupIds([ix.cols[L]!], false), true, na);
   const nR = R.groups.n,
     nC = C.groups.n;
   const source = new Int32Array(nR * nC).fill(-1);
@@ -509,10 +516,12 @@ function unstackPlan(
   return { index: multiIndex(R.keys, restNames), labels: C.keys[0]!, name: ix.names[L]!, source, nR, nC };
 }
 
+/** The cells of label c; an int column becomes float64 when any cell of the result is missing (the same cells for every column), as pandas. */
 function unstackCells(plan: ReturnType<typeof unstackPlan>, col: Column, c: number): Column {
   const idx = new Int32Array(plan.nR);
   for (let r = 0; r < plan.nR; r++) idx[r] = plan.source[r * plan.nC + c]!;
-  return take(col, idx);
+  const out = take(col, idx);
+  return out.dtype === "int64" && plan.source.includes(-1) ? castColumn("unstack", out, "float64", null) : out;
 }
 
 /**

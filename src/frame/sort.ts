@@ -18,6 +18,11 @@ export function argsort(cols: readonly Column[], ascending: readonly boolean[], 
     lo = new Uint32Array(n);
   for (let c = cols.length - 1; c >= 0; c--) {
     sortKeys(cols[c]!, ascending[c] ?? true, naPosition, hi, lo);
+    if (perm.length < SMALL) {
+      // a few rows: a stable comparison sort on the same keys (each radix pass scans 65,536 counts)
+      perm = Int32Array.from(Array.from(perm).sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]!));
+      continue;
+    }
     for (const [keys, shift] of [
       [lo, 0],
       [lo, 16],
@@ -29,6 +34,9 @@ export function argsort(cols: readonly Column[], ascending: readonly boolean[], 
   }
   return perm;
 }
+
+/** Below this many rows argsort compares keys instead of making radix passes. */
+const SMALL = 256;
 
 export function identity(n: number): Int32Array {
   const p = new Int32Array(n);

@@ -9,9 +9,10 @@
 import { type Column, type Scalar, castColumn, cell, compareStrings, floatCol, quote } from "../column.js";
 import { type ArithOp, type ArithOptions, type Operand, arith, fillOneSided, fillScalarSide } from "./arith.js";
 import { FrameError } from "../errors.js";
-import { type ColumnIndex, indexDepth, indexLabel, indexLength, indexNames, indexTuple, tupleKey } from "../labels.js";
+import { type ColumnIndex, indexDepth, indexLabel, indexLength, indexLevels, indexNames, indexTuple, tupleKey } from "../labels.js";
+import { groupIds } from "../keys.js";
 import { columnLevels, columnTuples, flatNames } from "../multiIndex.js";
-import { alignIndexes, takeRows } from "../align.js";
+import { alignIndexes, indexesEqual, takeRows } from "../align.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { frameClass, seriesClass } from "../frames.js";
@@ -102,7 +103,15 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       `${op}: fillValue works with a frame or a number, not with a Series (pandas: "fill_value ${String(fill)} not supported"). Fill the missing values first (fillna), then combine.`,
     );
   if ((axis === 0 || axis === "index") && other instanceof seriesClass()) {
-    // one value per row label: the Series aligns with the frame's index, as pandas' axis=0
+    // one value per row label: the Series aligns with the frame's index, as pandas' axis=0; the
+    // frame is reindexed to the union, so (as pandas) its labels must be unique unless equal
+    if (!indexesEqual(df.index, other.index)) {
+      const levels = indexLevels(df.index);
+      if (levels.length > 0 && groupIds(levels, false).n < df.length)
+        throw new FrameError(
+          `${op}: the frame's index repeats a row label and differs from the Series' index; with axis "index" each value of the Series goes to the frame's rows by label, which needs every row label once (pandas: "cannot reindex on an axis with duplicate labels"). Remove the repeated labels first (e.g. groupby(..., { asIndex: true }).first()), or pass a Series whose index equals the frame's.`,
+        );
+    }
     const al = alignIndexes(op, df.index, other.index);
     const b: Operand = { col: takeRows(other.col, al.right), name: other.name };
     return frameClass().fromColumns(

@@ -7,7 +7,7 @@ import { type Column, type Scalar, cell, isStringLike, take, columnFromValues, c
 import { type AggName, type AggSpec, type Groups, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
-import { multiIndex } from "../labels.js";
+import { type Index, multiIndex } from "../labels.js";
 import { columnLevels } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
@@ -98,10 +98,15 @@ export class GroupBy<AsIndex extends boolean = boolean> {
     return this.col(name);
   }
 
+  /** The group keys as a row index named after them (a MultiIndex for several keys; with dropna: false its missing labels sort last, as pandas' levels). */
+  keyIndex(): Index {
+    const ix = multiIndex(this.groups.keys, this.keys);
+    return ix.kind === "multi" && this.opts.dropna === false ? { ...ix, missingLast: true } : ix;
+  }
+
   /** The aggregated columns with the keys: leading columns, or the index (asIndex) with column levels when `tuples` are given. */
   private result(names: string[], cols: Column[], tuples: Scalar[][] | null = null): DataFrame {
-    if (this.opts.asIndex)
-      return frameClass().fromColumns(names, cols, multiIndex(this.groups.keys, this.keys), tuples && columnLevels(tuples, [null, null]));
+    if (this.opts.asIndex) return frameClass().fromColumns(names, cols, this.keyIndex(), tuples && columnLevels(tuples, [null, null]));
     return frameClass().fromColumns([...this.keys, ...names], [...this.groups.keys, ...cols]);
   }
 
@@ -206,7 +211,7 @@ export class GroupBy<AsIndex extends boolean = boolean> {
   size(): GroupSize<AsIndex> {
     const c = this.df.data[this.df.colIndex("size", this.keys[0]!)]!;
     const counts = aggregate("size", "size", c, null, this.groups.groups);
-    if (this.opts.asIndex) return seriesClass().fromColumn(counts, null, multiIndex(this.groups.keys, this.keys)) as GroupSize<AsIndex>;
+    if (this.opts.asIndex) return seriesClass().fromColumn(counts, null, this.keyIndex()) as GroupSize<AsIndex>;
     return this.result(["size"], [counts]) as GroupSize<AsIndex>;
   }
 

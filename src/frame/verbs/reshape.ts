@@ -15,6 +15,7 @@ import {
   isStringLike,
   take,
   floatCol,
+  naMask,
   usedDict,
 } from "../column.js";
 import { type AggSpec, aggregate } from "../aggregates.js";
@@ -100,37 +101,72 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   const marginName = opts.marginsName ?? "All";
   // column levels (asIndex): the value name when values is a list, then one label per column key
   const valueLevel = Array.isArray(opts.values) || (values.length > 1 && C !== null);
+  // with margins the column keys become text beside "All", as the row keys do
+  const colKeyLabels =
+    C && opts.margins ? C.keys.map((k, j) => (isStringLike(k) ? k : castColumn("pivotTable", k, "string", colKeys[j]!))) : C?.keys;
   const tupleOf = (v: string, c: number): Scalar[] => [
     ...(valueLevel || !C ? [v] : []),
-    ...(C ? (c < 0 ? colKeys.map((_, k) => (k === 0 ? marginName : "")) : C.keys.map((k) => cell(k, c))) : []),
+    ...(colKeyLabels ? (c < 0 ? colKeys.map((_, k) => (k === 0 ? marginName : "")) : colKeyLabels.map((k) => cell(k, c))) : []),
   ];
   const outs: { name: string; col: Column; v: string; c: number }[] = [];
   let intAgg = false;
-  for (const v of values) {
+  const pers = values.map((v) => aggregate("pivotTable", aggfunc, df.data[df.colIndex("pivotTable", v)]!, v, cells));
+  // pandas (dropna=True) drops the (row, column) groups whose aggregates are all missing, so a
+  // row key or a column label left with no value is not shown; dropna: false keeps every cell
+  const dropna = opts.dropna !== false;
+  const nas = pers.map(naMask);
+  const cellOk = Uint8Array.from({ length: nR * nC }, (_, p) =>
+    Number(size.values[p]! > 0 && (!dropna || nas.length === 0 || nas.some((m) => !m[p]))),
+  );
+  const rowsKept = Int32Array.from({ length: nR }, (_, r) => r).filter((r) => !dropna || cellOk.subarray(r * nC, (r + 1) * nC).includes(1));
+  // int aggregates become float64 when the grid has an empty cell (pandas' unstack upcasts)
+  const colSeen = Uint8Array.from({ length: nC }, (_, c) => Number(rowsKept.some((r) => cellOk[r * nC + c] === 1)));
+  const gridHasHoles = C !== null && rowsKept.some((r) => colSeen.some((seen, c) => seen === 1 && cellOk[r * nC + c] === 0));
+  // margins aggregate the rows with no missing key or value (pandas' dropna=True filters the data
+  // first); a margin cell with no such row is missing
+  const valueNas = values.map((v) => naMask(df.data[df.colIndex("pivotTable", v)]!));
+  const inMargins = (i: number) => present[i]! >= 0 && (!dropna || valueNas.every((m) => !m[i]));
+  const margin = (vc: Column, v: string, ids: Int32Array, n: number): Column => {
+    const got = aggregate("pivotTable", aggfunc, vc, v, { ids, n });
+    const count = aggregate("pivotTable", "size", vc, null, { ids, n }) as { values: Float64Array };
+    return count.values.every((x) => x > 0)
+      ? got
+      : take(
+          got,
+          Int32Array.from(count.values, (x, g) => (x > 0 ? g : -1)),
+        );
+  };
+  values.forEach((v, j) => {
     const vc = df.data[df.colIndex("pivotTable", v)]!;
-    const per = aggregate("pivotTable", aggfunc, vc, v, cells);
+    const per = pers[j]!;
     if (per.dtype === "int64") intAgg = true;
     for (let c = 0; c < nC; c++) {
-      const idx = Int32Array.from({ length: nR }, (_, r) => (size.values[r * nC + c]! > 0 ? r * nC + c : -1));
-      if (opts.dropna !== false && idx.every((x) => x < 0)) continue;
-      outs.push({ name: C ? (values.length > 1 ? `${v}_${colLabels[c]}` : colLabels[c]!) : v, col: take(per, idx), v, c });
+      const idx = Int32Array.from(rowsKept, (r) => (cellOk[r * nC + c] ? r * nC + c : -1));
+      if (dropna && Array.from(idx).every((x) => x < 0 || nas[j]![x])) continue;
+      const col = take(per, idx);
+      outs.push({
+        name: C ? (values.length > 1 ? `${v}_${colLabels[c]}` : colLabels[c]!) : v,
+        col: gridHasHoles && col.dtype === "int64" ? castColumn("pivotTable", col, "float64", v) : col,
+        v,
+        c,
+      });
     }
     if (opts.margins && C) {
       // the All column: each row key's rows across every column label
-      const rowIds = Int32Array.from(R.groups.ids, (r, i) => (present[i]! < 0 ? -1 : r));
+      const rowIds = Int32Array.from(R.groups.ids, (r, i) => (inMargins(i) ? r : -1));
       outs.push({
         name: values.length > 1 ? `${v}_${marginName}` : marginName,
-        col: aggregate("pivotTable", aggfunc, vc, v, { ids: rowIds, n: nR }),
+        col: take(margin(vc, v, rowIds, nR), rowsKept),
         v,
         c: -1,
       });
     }
-  }
-  let keyOut: Column[] = R.keys;
+  });
+  let keyOut: Column[] = rowsKept.length === nR ? R.keys : R.keys.map((k) => take(k, rowsKept, true));
   if (opts.margins) {
     // the All row: each column label's rows across every row key (-1: all rows); the keys become
     // text so that "All" fits beside them (pandas: an object index mixing the keys and "All")
-    const textKeys = R.keys.map((k, j) => (isStringLike(k) ? k : castColumn("pivotTable", k, "string", index[j]!)));
+    const textKeys = keyOut.map((k, j) => (isStringLike(k) ? k : castColumn("pivotTable", k, "string", index[j]!)));
     textKeys.forEach((k, j) => {
       if (usedDict(k as StrColumn).includes(marginName))
         throw new FrameError(
@@ -138,14 +174,11 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
         );
     });
     keyOut = textKeys.map((k, j) => concatColumns("pivotTable", index[j]!, [k, encodeStrings([j === 0 ? marginName : ""])]));
-    const colIds = Int32Array.from(present, (q, i) => (q < 0 ? -1 : C ? C.groups.ids[i]! : 0));
-    const allIds = Int32Array.from(present, (q) => (q < 0 ? -1 : 0));
+    const colIds = Int32Array.from(present, (_, i) => (!inMargins(i) ? -1 : C ? C.groups.ids[i]! : 0));
+    const allIds = Int32Array.from(present, (_, i) => (inMargins(i) ? 0 : -1));
     for (const o of outs) {
       const vc = df.data[df.colIndex("pivotTable", o.v)]!;
-      const extra =
-        o.c >= 0
-          ? take(aggregate("pivotTable", aggfunc, vc, o.v, { ids: colIds, n: nC }), Int32Array.of(o.c))
-          : aggregate("pivotTable", aggfunc, vc, o.v, { ids: allIds, n: 1 });
+      const extra = o.c >= 0 ? take(margin(vc, o.v, colIds, nC), Int32Array.of(o.c)) : margin(vc, o.v, allIds, 1);
       o.col = concatColumns("pivotTable", o.name, [o.col, extra]);
     }
   }

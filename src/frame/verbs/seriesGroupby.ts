@@ -7,7 +7,7 @@
 import type { Column, Scalar } from "../column.js";
 import { type AggName, type AggSpec, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
-import { type Index, multiIndex } from "../labels.js";
+import type { Index } from "../labels.js";
 import type { Series } from "../series.js";
 import type { DataFrame } from "../table.js";
 import type { GroupBy } from "./groupby.js";
@@ -24,7 +24,7 @@ export class SeriesGroupBy {
 
   /** The group keys as a row index named after them: the key column, or a MultiIndex for several keys. */
   private keyIndex(): Index {
-    return multiIndex(this.by.groups.keys, this.by.keys);
+    return this.by.keyIndex();
   }
 
   private column(op: string, fn: AggSpec): Column {
