@@ -54,10 +54,12 @@ async function impl(lib: string): Promise<Impl> {
   const text = () => readFileSync(SALES, "utf8");
   if (lib === "tensorloom") {
     const { readCsv } = await import("../../src/frame/index.js");
+    const { readCsvFile } = await import("../../src/frame/io/node.js");
     const cities = readCsv(readFileSync(CITIES, "utf8"));
+    // from the path, as polars reads it (readCsvFile hands the bytes to readCsv)
     return {
-      read: () => readCsv(text(), { parseDates: ["ts"] }),
-      readText: () => readCsv(text()),
+      read: () => readCsvFile(SALES, { parseDates: ["ts"] }),
+      readText: () => readCsvFile(SALES),
       tasks: {
         filter: (df) => df.filter(df.col("qty").gt(50).and(df.col("category").eq("c3"))).length,
         groupby1: (df) => df.groupby("category").agg({ qty: "sum", price: "mean" }).length,

@@ -1,8 +1,12 @@
 // readCsv: a one-pass CSV reader over a string (or UTF-8 bytes) that types columns while it reads.
-// Each field goes straight into its column's builder: numbers are parsed from the characters
-// without making a substring, text is dictionary-encoded, and a column that turns out not to be
-// numeric re-reads only its own earlier fields. Browser-safe: no Node APIs (files: io/node.ts).
-// Chosen over papaparse by measurement; see docs/FRAME.md.
+// ASCII input (most files) is scanned as bytes: runs of simple records (unquoted fields, one line
+// each) are cut into blocks of field offsets and each column reads its block in one loop, numbers,
+// bools and dates parsed from the bytes, text dictionary-encoded through a byte-keyed table (a
+// column of mostly distinct values, such as timestamps, groups its values once at the end instead
+// of probing a table of a million entries). Every other record, and all non-ASCII input, goes field
+// by field through the text path: numbers parsed from the characters without making a substring.
+// A column that turns out not to be numeric re-reads only its own earlier fields. Browser-safe: no
+// Node APIs (files: io/node.ts). Chosen over papaparse by measurement; see docs/FRAME.md.
 
 import {
   type Column,
@@ -1056,7 +1060,8 @@ function expectedRows(text: string, from: number, limit: number): number {
 
 /**
  * Read records from `cursor` (at most `limit`) into a frame. Shared by readCsv and the chunked
- * readers, which call it repeatedly with the same names.
+ * readers, which call it repeatedly with the same names. `bytes`: the bytes of `text` when it is
+ * all ASCII (asciiBytes), so the records are scanned as bytes; null: scanned as text.
  */
 export function readRecords(
   text: string,
@@ -1423,9 +1428,15 @@ function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame): ReadCsvOptio
 }
 
 /** readRecords for a chunk after the first, whose refusals say where the dtype came from. */
-function readLaterChunk(text: string, cursor: CsvCursor, opts: ReadCsvOptions, limit: number): RecordsRead {
+function readLaterChunk(
+  text: string,
+  cursor: CsvCursor,
+  opts: ReadCsvOptions,
+  limit: number,
+  bytes: Uint8Array | null = null,
+): RecordsRead {
   try {
-    return readRecords(text, cursor, opts, limit);
+    return readRecords(text, cursor, opts, limit, bytes);
   } catch (e) {
     if (e instanceof FrameError && / is not a valid /.test(e.message))
       throw new FrameError(
@@ -1442,14 +1453,15 @@ function readLaterChunk(text: string, cursor: CsvCursor, opts: ReadCsvOptions, l
  */
 export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions & { chunkSize: number }): Generator<DataFrame> {
   const text = typeof input === "string" ? input : decodeUtf8(input);
+  const bytes = asciiBytes(input, text);
   let cursor = readHeader(text, opts);
   let left = opts.nrows ?? Infinity;
   let chunkOpts: ReadCsvOptions | null = null;
   while (cursor.pos < text.length && left > 0) {
     const limit = Math.min(opts.chunkSize, left);
     const r: RecordsRead = chunkOpts
-      ? readLaterChunk(text, cursor, chunkOpts, limit)
-      : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
+      ? readLaterChunk(text, cursor, chunkOpts, limit, bytes)
+      : readRecords(text, cursor, { ...opts, nrows: undefined }, limit, bytes);
     if (r.df.length === 0) break;
     chunkOpts ??= { ...laterChunkOptions(opts, r.df), nrows: undefined };
     left -= r.df.length;
