@@ -8,8 +8,8 @@ import { kernels } from "../backends/index.js";
 import { promoteTypes } from "../tensor/dtype.js";
 import { IndexError, ShapeError } from "../tensor/errors.js";
 import { fmt, normDim, numelOf, outerSizeInner } from "../tensor/shape.js";
-import { Tensor } from "../tensor/tensor.js";
-import { castRaw, empty, requireIndex } from "./op.js";
+import type { Tensor } from "../tensor/tensor.js";
+import { castRaw, copyOf, empty, requireIndex } from "./op.js";
 import { narrow } from "./movement.js";
 
 /** Positions must lie in [0, size). */
@@ -57,7 +57,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
     );
   }
   const dt = promoteTypes(x.dtype, src.dtype);
-  const out = x.dtype === dt ? new Tensor(x.storage.slice(), x.shape) : castRaw(x, dt);
+  const out = x.dtype === dt ? copyOf(x) : castRaw(x, dt);
   const [outer, size, inner] = outerSizeInner(x.shape, d);
   kernels().indexAdd(out.operand, outer, size, inner, idx, castRaw(src, dt).operand);
   return record("IndexAddBackward0", out, [x, src], (g) => [() => g, () => indexSelect(g, d, index)], []);
@@ -101,7 +101,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const used = index.shape.reduce<Tensor>((t, s, i) => (t.shape[i] === s ? t : narrow(t, i, 0, s)), src);
   const idx = checkedIndices("scatterAdd", requireIndex("scatterAdd", "index", index), x.shape[d]!, d);
   const dt = promoteTypes(x.dtype, src.dtype);
-  const out = x.dtype === dt ? new Tensor(x.storage.slice(), x.shape) : castRaw(x, dt);
+  const out = x.dtype === dt ? copyOf(x) : castRaw(x, dt);
   kernels().scatterAdd(out.operand, out.shape, d, idx, index.shape, castRaw(used, dt).operand, used.shape);
   return record("ScatterAddBackward0", out, [x, used], (g) => [() => g, () => gather(g, d, index)], []);
 }

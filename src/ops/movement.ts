@@ -8,7 +8,7 @@ import { type DType, assertDType, isFloat } from "../tensor/dtype.js";
 import { IndexError, ShapeError, ValueError } from "../tensor/errors.js";
 import { type Shape, fmt, normDim, normDims, numelOf, stridesOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { castRaw, empty, mapUnary } from "./op.js";
+import { castRaw, copyOf, empty } from "./op.js";
 
 /** Resolve one -1 in a requested shape against numel. */
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
@@ -236,8 +236,7 @@ export function contiguous(x: Tensor): Tensor {
 
 /** A copy with its own storage; gradients flow through. */
 export function clone(x: Tensor): Tensor {
-  // a storage the host cannot address (a GPU buffer) is copied by a kernel
-  const out = x.deviceStorage?.hostAddressable === false ? mapUnary("copy", x, x.dtype) : new Tensor(x.storage.slice(), x.shape);
+  const out = copyOf(x);
   return record("CloneBackward0", out, [x], (g) => [() => g], []);
 }
 

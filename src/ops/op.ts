@@ -44,6 +44,14 @@ export function mapUnary(op: UnaryOp, x: Tensor, dtype: DType, a?: number, b?: n
   return out;
 }
 
+/**
+ * A copy of x's values in storage of its own (no graph): a host slice where the host can read
+ * them (host arrays, wasm memory), else the active backend's copy kernel (a GPU's values stay there).
+ */
+export function copyOf(x: Tensor): Tensor {
+  return x.deviceStorage?.hostAddressable === false ? mapUnary("copy", x, x.dtype) : new Tensor(x.storage.slice(), x.shape);
+}
+
 /** A converted copy (no graph); the same tensor when the dtype already matches. */
 export function castRaw(x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : mapUnary("cast", x, dtype);
