@@ -39,6 +39,16 @@ import { logSoftmax, reduce } from "./reduce.js";
 import { col2im, convBackward, convBackwardInput, convBackwardWeight, convForward, im2col } from "./conv.js";
 import { avgPool, avgPoolBackward, maxPool } from "./pool.js";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.js";
+import {
+  gruCell,
+  gruCellBackward,
+  gruSequence,
+  gruSequenceBackward,
+  lstmCell,
+  lstmCellBackward,
+  lstmSequence,
+  lstmSequenceBackward,
+} from "./recurrent.js";
 
 export { GpuContext, GpuStorage } from "./device.js";
 
@@ -78,6 +88,14 @@ const GPU_KERNELS: Partial<Record<keyof KernelTable, { run: GpuKernel; out: numb
   indexAdd: { run: indexAdd, out: 0 },
   gather: { run: gather, out: 5 },
   scatterAdd: { run: scatterAdd, out: 0 },
+  lstmCell: { run: lstmCell, out: 2 },
+  lstmCellBackward: { run: lstmCellBackward, out: 5 },
+  gruCell: { run: gruCell, out: 3 },
+  gruCellBackward: { run: gruCellBackward, out: 4 },
+  lstmSequence: { run: lstmSequence, out: 4 },
+  lstmSequenceBackward: { run: lstmSequenceBackward, out: 6 },
+  gruSequence: { run: gruSequence, out: 4 },
+  gruSequenceBackward: { run: gruSequenceBackward, out: 6 },
 };
 
 export interface WebGpuBackend extends Backend {

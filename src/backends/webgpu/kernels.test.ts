@@ -323,3 +323,136 @@ describe("webgpu index kernels against the reference", () => {
     });
   });
 });
+
+// ------------------------------------------------------------------------------------- recurrent
+
+describe("webgpu recurrent kernels against the reference", () => {
+  const dims: [number, number][] = [
+    [1, 3],
+    [4, 5],
+    [3, 17],
+  ];
+  dims.forEach(([B, H], i) => {
+    const label = `B ${B} H ${H}`;
+    const S = B * H;
+    gpuIt(`lstmCell, lstmCellBackward ${label}`, async () => {
+      const gates = rand(4 * S, 200 + i, 3),
+        c = rand(S, 210 + i);
+      await compare("lstmCell", [gates, c, new Float32Array(S), new Float32Array(S), B, H], [2, 3], label);
+      const c1 = new Float32Array(S),
+        h1 = new Float32Array(S);
+      referenceBackend.lstmCell(gates, c, c1, h1, B, H);
+      await compare(
+        "lstmCellBackward",
+        [gates, c, c1, rand(S, 220 + i), rand(S, 230 + i), new Float32Array(4 * S), new Float32Array(S), B, H],
+        [5, 6],
+        label,
+      );
+    });
+    gpuIt(`gruCell, gruCellBackward ${label}`, async () => {
+      const xg = rand(3 * S, 240 + i, 2),
+        hg = rand(3 * S, 250 + i, 2),
+        h = rand(S, 260 + i);
+      await compare("gruCell", [xg, hg, h, new Float32Array(S), B, H], [3], label);
+      await compare(
+        "gruCellBackward",
+        [xg, hg, h, rand(S, 270 + i), new Float32Array(3 * S), new Float32Array(3 * S), new Float32Array(S), B, H],
+        [4, 5, 6],
+        label,
+      );
+    });
+  });
+  const seqs: [number, number, number][] = [
+    [5, 2, 3],
+    [1, 1, 4],
+    [4, 3, 9],
+    [0, 2, 3],
+  ];
+  const tol = { rtol: 1e-4, atol: 5e-5 };
+  for (const [T, B, H] of seqs) {
+    for (const reverse of [false, true]) {
+      const label = `T ${T} B ${B} H ${H}${reverse ? " reverse" : ""}`;
+      const S = B * H,
+        seed = 300 + T * 7 + B * 3 + H + (reverse ? 1 : 0);
+      gpuIt(`lstmSequence, lstmSequenceBackward ${label}`, async () => {
+        const xg = rand(T * 4 * S, seed),
+          h0 = rand(S, seed + 1),
+          c0 = rand(S, seed + 2),
+          w = rand(4 * H * H, seed + 3, 0.5);
+        await compare(
+          "lstmSequence",
+          [xg, h0, c0, w, new Float32Array(2 * T * S), new Float32Array(T * 4 * S), T, B, H, reverse],
+          [4, 5],
+          label,
+          tol,
+        );
+        const out = new Float32Array(2 * T * S),
+          gates = new Float32Array(T * 4 * S);
+        referenceBackend.lstmSequence(xg, h0, c0, w, out, gates, T, B, H, reverse);
+        const gOut = rand(2 * T * S, seed + 4);
+        await compare(
+          "lstmSequenceBackward",
+          [
+            w,
+            gates,
+            out,
+            h0,
+            c0,
+            gOut,
+            new Float32Array(T * 4 * S),
+            new Float32Array(S),
+            new Float32Array(S),
+            new Float32Array(4 * H * H),
+            T,
+            B,
+            H,
+            reverse,
+          ],
+          [6, 7, 8, 9],
+          label,
+          tol,
+        );
+      });
+      for (const bias of [true, false]) {
+        gpuIt(`gruSequence, gruSequenceBackward ${label}${bias ? " bias" : ""}`, async () => {
+          const xg = rand(T * 3 * S, seed + 5),
+            h0 = rand(S, seed + 6),
+            w = rand(3 * H * H, seed + 7, 0.5),
+            b = bias ? rand(3 * H, seed + 8) : null;
+          await compare(
+            "gruSequence",
+            [xg, h0, w, b, new Float32Array(T * S), new Float32Array(T * 3 * S), T, B, H, reverse],
+            [4, 5],
+            label,
+            tol,
+          );
+          const out = new Float32Array(T * S),
+            hg = new Float32Array(T * 3 * S);
+          referenceBackend.gruSequence(xg, h0, w, b, out, hg, T, B, H, reverse);
+          await compare(
+            "gruSequenceBackward",
+            [
+              xg,
+              w,
+              hg,
+              out,
+              h0,
+              rand(T * S, seed + 9),
+              new Float32Array(T * 3 * S),
+              new Float32Array(S),
+              new Float32Array(3 * H * H),
+              bias ? new Float32Array(3 * H) : null,
+              T,
+              B,
+              H,
+              reverse,
+            ],
+            bias ? [6, 7, 8, 9] : [6, 7, 8],
+            label,
+            tol,
+          );
+        });
+      }
+    }
+  }
+});
