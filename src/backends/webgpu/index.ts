@@ -49,6 +49,7 @@ import {
   lstmSequence,
   lstmSequenceBackward,
 } from "./recurrent.js";
+import { scan, sort } from "./sort.js";
 
 export { GpuContext, GpuStorage } from "./device.js";
 
@@ -96,6 +97,8 @@ const GPU_KERNELS: Partial<Record<keyof KernelTable, { run: GpuKernel; out: numb
   lstmSequenceBackward: { run: lstmSequenceBackward, out: 6 },
   gruSequence: { run: gruSequence, out: 4 },
   gruSequenceBackward: { run: gruSequenceBackward, out: 6 },
+  scan: { run: scan, out: 6 },
+  sort: { run: sort, out: 6 },
 };
 
 export interface WebGpuBackend extends Backend {

@@ -456,3 +456,53 @@ describe("webgpu recurrent kernels against the reference", () => {
     }
   }
 });
+
+// ---------------------------------------------------------------------------------- scan, sort
+
+describe("webgpu scan and sort kernels against the reference", () => {
+  const views: [number, number, number][] = [
+    [1, 37, 1],
+    [3, 9, 4],
+    [2, 1, 5],
+    [1, 100, 2],
+  ];
+  views.forEach(([outer, size, inner], i) => {
+    const n = outer * size * inner,
+      label = `[${outer}, ${size}, ${inner}]`;
+    gpuIt(`scan sum, prod (float32 and int32, both directions) ${label}`, async () => {
+      const x = rand(n, 400 + i, 2);
+      const near1 = Float32Array.from(rand(n, 410 + i, 0.2), (v) => 1 + v);
+      for (const reverse of [false, true]) {
+        await compare("scan", ["sum", x, outer, size, inner, reverse, new Float32Array(n)], [6], `${label} sum`, {
+          rtol: 1e-6,
+          atol: 1e-6,
+        });
+        await compare("scan", ["prod", near1, outer, size, inner, reverse, new Float32Array(n)], [6], `${label} prod`, {
+          rtol: 1e-6,
+          atol: 1e-30,
+        });
+        await compare("scan", ["sum", randInt(n, 2 ** 30, 5), outer, size, inner, reverse, new Int32Array(n)], [6], `${label} int sum`);
+        await compare("scan", ["prod", randInt(n, 7, 6), outer, size, inner, reverse, new Int32Array(n)], [6], `${label} int prod`);
+      }
+    });
+    gpuIt(`sort, top-k (ties, NaN, ±0; float32 and int32) ${label}`, async () => {
+      const x = Float32Array.from(randInt(n, 6, 420 + i), (v) => v / 2 - 1); // many ties
+      x[0] = Number.NaN;
+      if (n > 3) x[3] = -0;
+      if (n > 7) x[7] = Number.NaN;
+      for (const descending of [false, true]) {
+        for (const k of new Set([size, Math.min(3, size), 1])) {
+          const args = [x, outer, size, inner, k, descending, new Float32Array(outer * k * inner), new Int32Array(outer * k * inner)];
+          await compare("sort", args, [6, 7], `${label} k ${k}${descending ? " desc" : ""}`, { rtol: 0, atol: 0 });
+          const xi = randInt(n, 5, 430 + i);
+          await compare(
+            "sort",
+            [xi, outer, size, inner, k, descending, new Int32Array(outer * k * inner), new Int32Array(outer * k * inner)],
+            [6, 7],
+            `${label} int32`,
+          );
+        }
+      }
+    });
+  });
+});

@@ -512,7 +512,16 @@ export function gruSequenceBackward(
   if (!f32Ok(xg, w, hg, out, h0, gOut, dxg, dh0, dw, db) || !gpuOuts(dxg, dh0, dw, db)) return false;
   const S = B * H,
     G = 3 * H;
-  const [X, W, HG, O, H0, GO, DX, DH, DW] = [xg, w, hg, out, h0, gOut, dxg, dh0, dw].map((v) => ctx.bind(v).buffer) as GPUBuffer[];
+  const b = (v: Operand): GPUBuffer => ctx.bind(v).buffer;
+  const X = b(xg),
+    W = b(w),
+    HG = b(hg),
+    O = b(out),
+    H0 = b(h0),
+    GO = b(gOut),
+    DX = b(dxg),
+    DH = b(dh0),
+    DW = b(dw);
   const dhg = ctx.allocate("float32", T * B * G);
   const DHG = ctx.bind(dhg).buffer;
   if (T === 0) zero(ctx, dh0, S);
