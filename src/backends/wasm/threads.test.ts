@@ -485,7 +485,7 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
       // a late notify, and spurious ones, on every word of the control block while both workers
       // are idle (asleep, past their spin): they must go back to sleep without claiming,
       // acknowledging or waking anything
-      while (p.sleepingWorkers() < 2) await new Promise((r) => setTimeout(r, 1));
+      while (p.idleWorkers() < 2) await new Promise((r) => setTimeout(r, 1));
       await new Promise((r) => setTimeout(r, 2));
       const ctrl = new Int32Array(platform.inits[0]!.ctrl);
       const before = ctrl.slice();
@@ -509,14 +509,14 @@ describe("wasm thread pool protocol: stale wake-ups, stuck workers, the watchdog
     const p = pool(platform, { ...wasm.runtime, exports: { ...ex, sgemm } });
     const { rows, locals, read, reset, want } = rowsAndWant();
     p.run("sgemm", rows, 2, locals); // the worker started and served
-    while (p.sleepingWorkers() < 1) await new Promise((r) => setTimeout(r, 1));
+    while (p.idleWorkers() < 1) await new Promise((r) => setTimeout(r, 1));
     Atomics.store(platform.signal, 0, 0);
     gate = false;
     reset();
     p.run("sgemm", rows, 2, locals, false);
     assert.deepEqual(read(), want, "every row once, on the caller");
     assert.equal(Atomics.load(platform.signal, 0), 0, "the sleeping worker ran no kernel");
-    assert.equal(p.sleepingWorkers(), 1, "and still sleeps");
+    assert.equal(p.idleWorkers(), 1, "and still sleeps");
     gate = true;
     reset();
     p.run("sgemm", rows, 2, locals, true); // the caller's first row waits until the worker runs one

@@ -18,7 +18,7 @@
 // itself and returns, instead of waiting for a wake-up that would find no rows. Both sides spin
 // briefly before sleeping in Atomics.wait: a sleeping worker costs a wake-up of tens of
 // microseconds, an unbounded spin starves other processes. A worker sets ctrl[SLEEP + t] before
-// it sleeps and clears it when it takes a request: the caller notifies only a sleeping worker, and
+// it sleeps and clears it when woken with a request: the caller notifies only a sleeping worker, and
 // a dispatch of small work (`wake` false) asks only the workers still spinning, so a small
 // product between stretches of JS work never pays for a wake-up (on a busy host that can be a
 // scheduler slice, and 2 threads were slower than 1 on the digits CNN). A request made while
@@ -138,29 +138,24 @@ function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, locals: localsBuf
   const fns = kernels.map((k) => inst.exports[k]);
   Atomics.store(ctrl, ${READY} + index, 1);
   onReady();
-  let served = 0, asleep = false;
+  let served = 0;
   for (;;) {
     let seq = Atomics.load(ctrl, ${SEQ} + index);
-    if (!asleep) for (let spins = 0; seq === served && spins < ${SPIN}; spins++) seq = Atomics.load(ctrl, ${SEQ} + index);
+    for (let spins = 0; seq === served && spins < ${SPIN}; spins++) seq = Atomics.load(ctrl, ${SEQ} + index);
     // whatever woke it, only a request number it has not served is work; SLEEP says it may need
     // a notify (a request made while it is 0 is seen by the spin or by Atomics.wait's own check)
-    if (seq === served && !asleep) {
+    if (seq === served) {
       Atomics.store(ctrl, ${SLEEP} + index, 1);
-      asleep = true;
-    }
-    while (seq === served) {
-      Atomics.wait(ctrl, ${SEQ} + index, served);
-      seq = Atomics.load(ctrl, ${SEQ} + index);
+      while (seq === served) {
+        Atomics.wait(ctrl, ${SEQ} + index, served);
+        seq = Atomics.load(ctrl, ${SEQ} + index);
+      }
+      Atomics.store(ctrl, ${SLEEP} + index, 0);
     }
     if (Atomics.load(ctrl, ${STOP})) break;
-    // take the request unless the caller withdrew it (it ran out of rows before this woke); a
-    // worker woken for a withdrawn request goes back to sleep at once, still marked asleep
+    // take the request unless the caller withdrew it (it ran out of rows before this woke)
     const took = Atomics.load(ctrl, ${TOOK} + index);
     if (took !== (seq ^ ${WITHDRAWN}) && Atomics.compareExchange(ctrl, ${TOOK} + index, took, seq) === took) {
-      if (asleep) {
-        Atomics.store(ctrl, ${SLEEP} + index, 0);
-        asleep = false;
-      }
       try {
         const fn = fns[ctrl[${KIND}]], count = ctrl[${COUNT}];
         for (let i = Atomics.add(ctrl, ${NEXT}, 1); i < count; i = Atomics.add(ctrl, ${NEXT}, 1)) {
@@ -172,8 +167,12 @@ function serve({ module, memory, ctrl: ctrlBuf, args: argsBuf, locals: localsBuf
       Atomics.store(ctrl, ${ACK} + index, seq);
       Atomics.add(ctrl, ${WAKE}, 1);
       Atomics.notify(ctrl, ${WAKE});
+    } else {
+      // withdrawn: nothing ran; the acknowledgement only tells an observer it was seen (the
+      // caller no longer waits for it). Then it spins like any worker just woken: requests
+      // come in bursts, and one that went back to sleep at once would miss each next one too
+      Atomics.store(ctrl, ${ACK} + index, seq);
     }
-    // a withdrawn request is over without a word written: the caller no longer waits for it
     served = seq;
   }
 }
@@ -397,10 +396,15 @@ export class ThreadPool {
     }
   }
 
-  /** Workers asleep in Atomics.wait now (tests: the control words are quiet then). */
-  sleepingWorkers(): number {
+  /**
+   * Workers asleep in Atomics.wait that have seen every request sent to them (tests: the
+   * control words stay quiet then).
+   */
+  idleWorkers(): number {
+    const ctrl = this.buf.ctrl;
     let n = 0;
-    for (let t = 1; t <= this.workers.length; t++) if (Atomics.load(this.buf.ctrl, SLEEP + t) === 1) n++;
+    for (let t = 1; t <= this.workers.length; t++)
+      if (Atomics.load(ctrl, SLEEP + t) === 1 && Atomics.load(ctrl, ACK + t) === Atomics.load(ctrl, SEQ + t)) n++;
     return n;
   }
 
