@@ -65,9 +65,13 @@ export class GpuStorage implements DeviceStorage {
   get type(): GpuType {
     return gpuTypeOf(this.dtype)!;
   }
-  /** Host-readable while the values are on the host (see `host`), or still the zeros it was allocated with. */
+  /**
+   * Whether the values are on the host (see `host`). A pristine storage is not (its values are
+   * nowhere yet, so copies and in-place writes go through GPU kernels), but hostView() still
+   * reads its zeros.
+   */
   get hostAddressable(): boolean {
-    return this.host !== null || this.pristine;
+    return this.host !== null;
   }
   hostView(): TypedArray {
     if (this.host || this.pristine) return this.hostValues();
