@@ -5,11 +5,12 @@
 
 import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
-import { promoteTypes } from "../tensor/dtype.js";
+import { type DType, promoteTypes } from "../tensor/dtype.js";
 import { IndexError, ShapeError } from "../tensor/errors.js";
 import { fmt, normDim, numelOf, outerSizeInner } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { castRaw, copyOf, empty, requireIndex } from "./op.js";
+import type { Operand } from "../backends/backend.js";
+import { castRaw, copyOf, empty, mapUnary, requireIndex } from "./op.js";
 import { narrow } from "./movement.js";
 
 /** Positions must lie in [0, size). */
@@ -26,6 +27,22 @@ function checkedIndices(op: string, idx: Int32Array, size: number, dim: number):
   return idx;
 }
 
+/**
+ * The index operand for a kernel, range-checked on the host. Indices a GPU kernel computed (sort's,
+ * maxPool's) stay on the GPU unchecked: reading them back would stall, and they are in range by
+ * construction.
+ */
+function checkedIndex(op: string, index: Tensor, size: number, dim: number): Operand {
+  if (index.dtype === "int32" && index.deviceStorage?.hostAddressable === false) return index.operand;
+  return checkedIndices(op, requireIndex(op, "index", index), size, dim);
+}
+
+/** x's values as dt in storage of their own for an in-place add: on the device when the index is there. */
+function addTarget(x: Tensor, dt: DType, idx: Operand): Tensor {
+  if (x.dtype !== dt) return castRaw(x, dt);
+  return ArrayBuffer.isView(idx) ? copyOf(x) : mapUnary("copy", x, dt);
+}
+
 /** Slices of x at the positions in a 1-D int32 index along dim, as torch.index_select. */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim("indexSelect", dim, x.ndim);
@@ -33,10 +50,11 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new ShapeError(
       `indexSelect: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use gather for element-wise picks.`,
     );
-  const idx = checkedIndices("indexSelect", requireIndex("indexSelect", "index", index), x.ndim === 0 ? 1 : x.shape[d]!, d);
+  const idx = checkedIndex("indexSelect", index, x.ndim === 0 ? 1 : x.shape[d]!, d);
   const xs = x.ndim === 0 ? [1] : x.shape;
   const [outer, size, inner] = outerSizeInner(xs, d);
-  const shape = x.ndim === 0 ? (index.ndim === 0 ? [] : [idx.length]) : xs.map((s, i) => (i === d ? idx.length : s));
+  const m = index.numel();
+  const shape = x.ndim === 0 ? (index.ndim === 0 ? [] : [m]) : xs.map((s, i) => (i === d ? m : s));
   const out = empty(x.dtype, shape);
   kernels().indexSelect(x.operand, outer, size, inner, idx, out.operand);
   return record("IndexSelectBackward0", out, [x], (g) => [() => indexAdd(empty(g.dtype, x.shape), d, index, g)], []);
@@ -49,15 +67,15 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
     throw new ShapeError(
       `indexAdd: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use scatterAdd for element-wise positions.`,
     );
-  const idx = checkedIndices("indexAdd", requireIndex("indexAdd", "index", index), x.shape[d]!, d);
-  const expected = x.shape.map((s, i) => (i === d ? idx.length : s));
+  const idx = checkedIndex("indexAdd", index, x.shape[d]!, d);
+  const expected = x.shape.map((s, i) => (i === d ? index.numel() : s));
   if (numelOf(expected) !== src.numel() || src.ndim !== x.ndim || !src.shape.every((s, i) => s === expected[i])) {
     throw new ShapeError(
-      `indexAdd: src has shape ${fmt(src.shape)} but must be ${fmt(expected)} (x ${fmt(x.shape)} with dim ${d} sized by the ${idx.length} indices).`,
+      `indexAdd: src has shape ${fmt(src.shape)} but must be ${fmt(expected)} (x ${fmt(x.shape)} with dim ${d} sized by the ${index.numel()} indices).`,
     );
   }
   const dt = promoteTypes(x.dtype, src.dtype);
-  const out = x.dtype === dt ? copyOf(x) : castRaw(x, dt);
+  const out = addTarget(x, dt, idx);
   const [outer, size, inner] = outerSizeInner(x.shape, d);
   kernels().indexAdd(out.operand, outer, size, inner, idx, castRaw(src, dt).operand);
   return record("IndexAddBackward0", out, [x, src], (g) => [() => g, () => indexSelect(g, d, index)], []);
@@ -80,7 +98,7 @@ function checkGatherShapes(op: string, x: Tensor, d: number, index: Tensor): voi
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim("gather", dim, x.ndim);
   checkGatherShapes("gather", x, d, index);
-  const idx = checkedIndices("gather", requireIndex("gather", "index", index), x.shape[d]!, d);
+  const idx = checkedIndex("gather", index, x.shape[d]!, d);
   const out = empty(x.dtype, index.shape);
   kernels().gather(x.operand, x.shape, d, idx, index.shape, out.operand);
   return record("GatherBackward0", out, [x], (g) => [() => scatterAdd(empty(g.dtype, x.shape), d, index, g)], []);
@@ -99,9 +117,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     );
   }
   const used = index.shape.reduce<Tensor>((t, s, i) => (t.shape[i] === s ? t : narrow(t, i, 0, s)), src);
-  const idx = checkedIndices("scatterAdd", requireIndex("scatterAdd", "index", index), x.shape[d]!, d);
+  const idx = checkedIndex("scatterAdd", index, x.shape[d]!, d);
   const dt = promoteTypes(x.dtype, src.dtype);
-  const out = x.dtype === dt ? copyOf(x) : castRaw(x, dt);
+  const out = addTarget(x, dt, idx);
   kernels().scatterAdd(out.operand, out.shape, d, idx, index.shape, castRaw(used, dt).operand, used.shape);
   return record("ScatterAddBackward0", out, [x, used], (g) => [() => g, () => gather(g, d, index)], []);
 }

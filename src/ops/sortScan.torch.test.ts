@@ -11,6 +11,7 @@ import {
   LOCAL_FIXTURE_DIR,
   TOL,
   type Tolerance,
+  deferredChecks,
   describeFixtureCases,
   fromFixture,
 } from "../../test/support/fixtures.js";
@@ -28,13 +29,22 @@ function expectClose(actual: tl.Tensor | null, expected: FixtureTensor, tol: Tol
   assert.ok(actual, `${label}: missing`);
   assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
   const e = decode(expected).data;
-  e.forEach((ev, i) => {
-    const av = actual.storage[i]!;
-    const ok = Number.isFinite(ev)
-      ? Math.abs(av - ev) <= tol.atol + tol.rtol * Math.abs(ev)
-      : Object.is(av, ev) || (Number.isNaN(ev) && Number.isNaN(av));
-    if (!ok) assert.fail(`${label}: element ${i} is ${av} but PyTorch gives ${ev} (rtol ${tol.rtol}, atol ${tol.atol})`);
-  });
+  const check = (a: ArrayLike<number>): void =>
+    e.forEach((ev, i) => {
+      const av = a[i]!;
+      const ok = Number.isFinite(ev)
+        ? Math.abs(av - ev) <= tol.atol + tol.rtol * Math.abs(ev)
+        : Object.is(av, ev) || (Number.isNaN(ev) && Number.isNaN(av));
+      if (!ok) assert.fail(`${label}: element ${i} is ${av} but PyTorch gives ${ev} (rtol ${tol.rtol}, atol ${tol.atol})`);
+    });
+  // a GPU tensor (webgpu backend) is read asynchronously by the harness that set the sink
+  if (actual.deviceStorage?.hostAddressable === false) {
+    const { sink } = deferredChecks;
+    assert.ok(sink, `${label}: the tensor is on the GPU; set deferredChecks.sink to check it after an await`);
+    sink(async () => check(await actual.dataAsync()));
+    return;
+  }
+  check(actual.storage);
 }
 
 const EXACT: Tolerance = { rtol: 0, atol: 0 };

@@ -6,6 +6,7 @@
 // which this file sets when unset and the driver is installed. No adapter: every test skips.
 
 import { existsSync } from "node:fs";
+import { register } from "node:module";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as tl from "../../index.js";
@@ -504,5 +505,78 @@ describe("webgpu scan and sort kernels against the reference", () => {
         }
       }
     });
+  });
+});
+
+// ------------------------------------------------------------------------- PyTorch fixtures
+
+/**
+ * The test files whose fixture families these kernels serve. They are imported with node:test
+ * replaced by the browser harness's shim (test/browser/shims/nodeTest.ts: describe runs at once,
+ * it() registers), so each family's own mapping runs here, on webgpu, case by case.
+ */
+const FIXTURE_FILES = [
+  "../../ops/conv.test.ts",
+  "../../ops/pool.test.ts",
+  "../../ops/unfold.test.ts",
+  "../../ops/sortScan.torch.test.ts",
+  "../../nn/rnn.test.ts",
+  "../../nn/embedding.test.ts",
+];
+
+/** Resolve node:test to the shim for the fixture files and the fixture support they import. */
+function shimNodeTest(): void {
+  const shim = new URL("../../../test/browser/shims/nodeTest.ts", import.meta.url).href;
+  const parents = [
+    ...FIXTURE_FILES.map((f) => new URL(f, import.meta.url).href),
+    new URL("../../../test/support/fixtures.ts", import.meta.url).href,
+  ];
+  const hook = `const parents = ${JSON.stringify(parents)};
+export async function resolve(specifier, context, next) {
+  if (specifier === "node:test" && parents.some((p) => context.parentURL?.startsWith(p))) return next(${JSON.stringify(shim)}, context);
+  return next(specifier, context);
+}`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+}
+
+describe("PyTorch fixture families on webgpu", () => {
+  gpuIt("every case of the conv, pooling, unfold, scan, sort, recurrent and embedding families", async () => {
+    shimNodeTest();
+    tl.setBackend("webgpu");
+    const fixtures = await import("../../../test/support/fixtures.js");
+    assert.deepEqual(fixtures.BACKENDS, ["webgpu"], "the fixture support must pick the webgpu backend");
+    for (const f of FIXTURE_FILES) await import(f);
+    const { registered } = (await import("../../../test/browser/shims/nodeTest.js")) as {
+      registered: { suite: string[]; name: string; fn: () => unknown }[];
+    };
+    const report = new Map<string, { passed: number; total: number; failures: string[] }>();
+    for (const c of registered) {
+      const m = /^(.*) fixtures on webgpu$/.exec(c.suite[c.suite.length - 1] ?? "");
+      if (!m) continue;
+      const key = `${m[1]} ${c.name.endsWith("float64") ? "float64" : "float32"}`;
+      let r = report.get(key);
+      if (!r) report.set(key, (r = { passed: 0, total: 0, failures: [] }));
+      r.total++;
+      const pending: (() => Promise<void>)[] = [];
+      fixtures.deferredChecks.sink = (check) => pending.push(check);
+      try {
+        await c.fn();
+        for (const p of pending) await p();
+        r.passed++;
+      } catch (e) {
+        r.failures.push(`${c.name}: ${String((e as Error)?.message ?? e).slice(0, 300)}`);
+      } finally {
+        fixtures.deferredChecks.sink = null;
+        tl.setBackend("webgpu");
+      }
+    }
+    let failed = 0;
+    for (const [key, r] of [...report].sort()) {
+      console.log(`# webgpu fixtures ${key}: ${r.passed}/${r.total}`);
+      for (const f of r.failures.slice(0, 3)) console.log(`#   ${f}`);
+      failed += r.total - r.passed;
+    }
+    assert.ok(report.size > 0, "no fixture cases registered");
+    assert.equal(failed, 0, "fixture cases failed on webgpu (listed above)");
   });
 });

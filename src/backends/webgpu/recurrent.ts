@@ -199,6 +199,18 @@ export function gruCellBackward(
 const timeOf = (k: number, T: number, reverse: boolean): number => (reverse ? T - 1 - k : k);
 
 /**
+ * `v`'s buffer for a loop of dispatches: a host operand goes into a storage of its own first
+ * (an upload is a temporary, destroyed when the context submits, every 64 dispatches).
+ */
+function resident(ctx: GpuContext, v: Operand): GPUBuffer {
+  if (v instanceof GpuStorage) return ctx.bind(v).buffer;
+  const a = v as Float32Array;
+  const s = ctx.allocate("float32", a.length);
+  ctx.write(s, a);
+  return ctx.bind(s).buffer;
+}
+
+/**
  * The recurrent GEMM of a forward step: rows of the previous h (h0 at the first step, else out at
  * p[4]) times W^T ([G, H]), stored at p[5] in `acc` plus, per p[7], xg at p[6] (LSTM) or bias (GRU).
  * p[3] = G, p[8] = H, p[9] = first step.
@@ -269,12 +281,12 @@ export function lstmSequence(
   if (!f32Ok(xg, h0, c0, w, out, gates) || !gpuOuts(out, gates)) return false;
   const S = B * H,
     G = 4 * H;
-  const X = ctx.bind(xg).buffer,
-    H0 = ctx.bind(h0).buffer,
-    C0 = ctx.bind(c0).buffer,
-    W = ctx.bind(w).buffer,
-    O = ctx.bind(out).buffer,
-    Gt = ctx.bind(gates).buffer;
+  const X = resident(ctx, xg),
+    H0 = resident(ctx, h0),
+    C0 = resident(ctx, c0),
+    W = resident(ctx, w),
+    O = resident(ctx, out),
+    Gt = resident(ctx, gates);
   const cell = ctx.pipeline("lstmSequenceCell", () => LSTM_SEQ_CELL);
   for (let k = 0; k < T; k++) {
     const t = timeOf(k, T, reverse),
@@ -362,7 +374,7 @@ export function lstmSequenceBackward(
   if (!f32Ok(w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw) || !gpuOuts(dxg, dh0, dc0, dw)) return false;
   const S = B * H,
     G = 4 * H;
-  const [W, Gt, O, H0, C0, GO, DX, DH, DC, DW] = [w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw].map((v) => ctx.bind(v).buffer) as [
+  const [W, Gt, O, H0, C0, GO, DX, DH, DC, DW] = [w, gates, out, h0, c0, gOut, dxg, dh0, dc0, dw].map((v) => resident(ctx, v)) as [
     GPUBuffer,
     GPUBuffer,
     GPUBuffer,
@@ -435,12 +447,12 @@ export function gruSequence(
   if (!f32Ok(xg, h0, w, b, out, hg) || !gpuOuts(out, hg)) return false;
   const S = B * H,
     G = 3 * H;
-  const X = ctx.bind(xg).buffer,
-    H0 = ctx.bind(h0).buffer,
-    W = ctx.bind(w).buffer,
-    Bias = b ? ctx.bind(b).buffer : W,
-    O = ctx.bind(out).buffer,
-    HG = ctx.bind(hg).buffer;
+  const X = resident(ctx, xg),
+    H0 = resident(ctx, h0),
+    W = resident(ctx, w),
+    Bias = b ? resident(ctx, b) : W,
+    O = resident(ctx, out),
+    HG = resident(ctx, hg);
   const cell = ctx.pipeline("gruSequenceCell", () => GRU_SEQ_CELL);
   for (let k = 0; k < T; k++) {
     const t = timeOf(k, T, reverse),
@@ -512,7 +524,7 @@ export function gruSequenceBackward(
   if (!f32Ok(xg, w, hg, out, h0, gOut, dxg, dh0, dw, db) || !gpuOuts(dxg, dh0, dw, db)) return false;
   const S = B * H,
     G = 3 * H;
-  const b = (v: Operand): GPUBuffer => ctx.bind(v).buffer;
+  const b = (v: Operand): GPUBuffer => resident(ctx, v);
   const X = b(xg),
     W = b(w),
     HG = b(hg),
@@ -523,7 +535,7 @@ export function gruSequenceBackward(
     DH = b(dh0),
     DW = b(dw);
   const dhg = ctx.allocate("float32", T * B * G);
-  const DHG = ctx.bind(dhg).buffer;
+  const DHG = resident(ctx, dhg);
   if (T === 0) zero(ctx, dh0, S);
   const cell = ctx.pipeline("gruSequenceCellBackward", () => GRU_SEQ_CELL_BACKWARD);
   for (let k = T - 1; k >= 0; k--) {
@@ -535,7 +547,7 @@ export function gruSequenceBackward(
   }
   gemm(ctx, "weightGrad", WEIGHT_GEMM, { M: G, N: H, K: T * B, batch: 1 }, [G, H, B, T, reverse ? 1 : 0], [DHG, H0, O, DW], [dw]);
   if (db) {
-    const bufs = [ctx.params([G, T * B]), DHG, ctx.bind(db).buffer];
+    const bufs = [ctx.params([G, T * B]), DHG, resident(ctx, db)];
     ctx.dispatch(
       ctx.pipeline("columnSums", () => COLUMN_SUMS),
       bufs,

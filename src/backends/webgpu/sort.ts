@@ -61,7 +61,7 @@ export function scan(
       hi = n.x; lo = n.y + q.y;
     }`
         : `let r = twoProd(hi, v);
-    if (isnanf(r.x) || isinff(r.x) || isnanf(r.y) || isinff(r.y)) { hi = hi * v + lo * v; lo = 0.0; } else {
+    if (isnanf(r.x) || isinff(r.x)) { hi = r.x; lo = 0.0; } else if (isnanf(r.y) || isinff(r.y)) { hi = hi * v + lo * v; lo = 0.0; } else {
       let n = twoSum(r.x, r.y + lo * v);
       hi = n.x; lo = n.y;
     }`
