@@ -4,6 +4,8 @@
 // - input gradient, per (sample, group): dx[c, p] = sum_(o,k) w[o, c, k] * dy[o, the l whose tap
 //   k reads p]: a gather over image positions (each output written once, no atomics);
 // - weight gradient, per group: dw[o, (c,k)] = sum_(n,l) dy[n, o, l] * x[n, c, tap k at l].
+// Depthwise convs (one input channel per group) run forward and input gradient as direct
+// kernels instead, one thread per output (no 65535 limit on samples x groups, no idle tile rows).
 // im2col is a gather; col2im sums, per image position, the column entries that read it in tap
 // order (the reference's order, so the result is the same to the bit).
 // Geometry (geometry.ts) is computed in the shader from sizes padded to 3 dims.
@@ -97,6 +99,55 @@ fn store(z: u32, r: u32, c: u32, v: f32) {
   out[(n * p[29] + o) * p[8] + c] = s;
 }`;
 
+/** Depthwise forward: out[n, o, l] = sum_k w[o, k] * x[n, o / Og, tap k at l] (+ bias[o]). p[0] = outputs. */
+const DEPTHWISE_FORWARD = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+${GEOMETRY}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let i = gid.x + gid.y * nw.x * 64u;
+  if (i >= p[0]) { return; }
+  let L = p[8]; let Kt = p[6];
+  let l = i % L; let no = i / L; let o = no % p[29]; let n = no / p[29];
+  let xc = (n * p[28] + o / p[5]) * p[7];
+  var acc = 0.0;
+  for (var k = 0u; k < Kt; k++) {
+    let off = tapOff(k, l);
+    if (off >= 0) { acc = fma(w[o * Kt + k], x[xc + u32(off)], acc); }
+  }
+  if (p[9] != 0u) { acc = acc + bias[o]; }
+  out[i] = acc;
+}`;
+
+/** Depthwise input gradient: dx[n, c, pos] = sum over the group's o and taps k of w[o, k] * dy[n, o, the l whose tap k reads pos]. */
+const DEPTHWISE_BACKWARD_INPUT = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read_write> img: array<f32>;
+${GEOMETRY}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let i = gid.x + gid.y * nw.x * 64u;
+  if (i >= p[0]) { return; }
+  let P = p[7]; let Kt = p[6]; let Og = p[5];
+  let pos = i % P; let nc = i / P; let c = nc % p[28]; let n = nc / p[28];
+  var acc = 0.0;
+  for (var j = 0u; j < Og; j++) {
+    let o = c * Og + j;
+    let dyo = (n * p[29] + o) * p[8];
+    for (var k = 0u; k < Kt; k++) {
+      let l = tapCol(k, pos);
+      if (l >= 0) { acc = fma(w[o * Kt + k], dy[dyo + u32(l)], acc); }
+    }
+  }
+  img[i] = acc;
+}`;
+
 export function convForward(
   ctx: GpuContext,
   x: Operand,
@@ -113,6 +164,17 @@ export function convForward(
     W = ctx.bind(w),
     O = ctx.bind(out);
   const Bias = bias ? ctx.bind(bias).buffer : W.buffer;
+  if (groups === g.channels) {
+    const n = g.batch * outChannels * numelOf(g.colSize);
+    words.unshift(n, 0, 0);
+    ctx.dispatch(
+      ctx.pipeline("convDepthwise", () => DEPTHWISE_FORWARD),
+      [ctx.params(words), X.buffer, W.buffer, O.buffer, Bias],
+      { threads: n },
+      [out],
+    );
+    return true;
+  }
   const dims = { M: outChannels / groups, N: numelOf(g.colSize), K: (g.channels / groups) * numelOf(g.kernel), batch: g.batch * groups };
   return gemm(ctx, "convForward", FORWARD, dims, words, [X.buffer, W.buffer, O.buffer, Bias], [out]);
 }
@@ -153,6 +215,13 @@ export function convBackwardInput(
   const D = ctx.bind(dy),
     W = ctx.bind(w),
     I = ctx.bind(img);
+  if (groups === g.channels) {
+    const n = g.batch * g.channels * numelOf(g.imgSize);
+    words.unshift(n, 0, 0);
+    const p = ctx.pipeline("convDepthwiseBackwardInput", () => DEPTHWISE_BACKWARD_INPUT);
+    ctx.dispatch(p, [ctx.params(words), D.buffer, W.buffer, I.buffer], { threads: n }, [img]);
+    return true;
+  }
   const dims = { M: g.channels / groups, N: numelOf(g.imgSize), K: (outChannels / groups) * numelOf(g.kernel), batch: g.batch * groups };
   return gemm(ctx, "convBackwardInput", BACKWARD_INPUT, dims, words, [D.buffer, W.buffer, I.buffer], [img]);
 }
@@ -211,7 +280,7 @@ export function convBackward(
   groups: number,
   outChannels: number,
 ): boolean {
-  if (!allF32(x, w, dy, dx, dw) || g.batch * groups > 65535) return false;
+  if (!allF32(x, w, dy, dx, dw) || (groups !== g.channels && g.batch * groups > 65535) || groups > 65535) return false;
   return convBackwardInput(ctx, dy, w, dx, g, groups, outChannels) && convBackwardWeight(ctx, x, dy, dw, g, groups, outChannels);
 }
 

@@ -165,6 +165,8 @@ const CONV_CASES: ConvCase[] = [
   { batch: 1, channels: 2, out: 3, groups: 1, img: [4, 5, 3], kernel: [2, 3, 2], padding: [1, 1, 0], stride: [1, 2, 1] },
   { batch: 2, channels: 2, out: 2, groups: 2, img: [3, 4, 4], kernel: [2, 2, 2], dilation: [1, 2, 1], bias: true },
   { batch: 1, channels: 1, out: 1, groups: 1, img: [3, 3], kernel: [3, 3] }, // one output position
+  { batch: 2, channels: 4, out: 8, groups: 4, img: [6, 7], kernel: [3, 2], stride: [2, 1], padding: [1, 1], bias: true }, // depthwise, multiplier 2
+  { batch: 1, channels: 3, out: 3, groups: 3, img: [9], kernel: [3], dilation: [2], padding: [2] }, // depthwise 1-d
 ];
 
 const convLabel = (c: ConvCase): string =>
