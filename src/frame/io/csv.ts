@@ -237,6 +237,8 @@ class Builder {
   pendS: Int32Array | null = null;
   pendE: Int32Array | null = null;
   pendN = 0;
+  /** Read (also) from ASCII bytes: finish may then copy its text values out of the input. */
+  private fromBytes = false;
   /** The table's size when values started to wait, and the bytes they are read from. */
   private pendFrom = 0;
   private pendBytes: Uint8Array | null = null;
@@ -542,6 +544,7 @@ class Builder {
    */
   pushBlock(b: Uint8Array, t: string, se: Int32Array, stride: number, j: number, count: number, line0: number): void {
     const ctx = this.ctx;
+    this.fromBytes = true;
     while (this.n + count > this.nums.length) this.grow();
     let r = 0;
     if (ctx.numericNa) {
@@ -697,7 +700,7 @@ class Builder {
     if (n === 0 && this.forced === undefined) return strCol(new Int32Array(0), []);
     switch (this.mode) {
       case "string": {
-        this.table!.detach();
+        if (this.fromBytes) this.table!.detach();
         if (this.pendH) this.resolvePending();
         const col = strCol(fit(this.codes!, n), this.table!.dict);
         return this.forced === "category" ? toCategory(col) : col;

@@ -211,9 +211,11 @@ export class StringTable {
   }
 
   /**
-   * Let the dictionary go of the input text: each value read from bytes and long enough for V8 to
-   * keep it as a slice of the whole input (13 characters or more) becomes a slice of one string
-   * decoded from the table's own copy of the values' bytes. Called once the column is read.
+   * Let the dictionary go of the input text, for a table filled from ASCII input: each value long
+   * enough for V8 to keep it as a slice of the whole input (13 characters or more) becomes a
+   * slice of one string decoded from the table's own copy of the values' bytes (values the text
+   * path added, such as a column's first value, are copied there first). Called once the column
+   * is read; a single such value would otherwise keep the whole input alive.
    */
   detach(): void {
     const dict = this.dict,
@@ -221,10 +223,24 @@ export class StringTable {
       lens = this.lens;
     const n = Math.min(dict.length, this.added);
     let any = false;
-    for (let k = 0; k < n && !any; k++) any = starts[k]! >= 0 && lens[k]! >= 13;
+    for (let k = 0; k < n && !any; k++) any = lens[k]! >= 13;
     if (!any) return;
+    for (let k = 0; k < n; k++) {
+      const d = dict[k]!;
+      if (starts[k]! >= 0 || d.length < 13) continue;
+      // a value of ASCII input, added as text: its characters are its bytes
+      const at = this.keysLen;
+      if (at + d.length > this.keys.length) {
+        const g = new Uint8Array(Math.max(2 * this.keys.length, at + d.length));
+        g.set(this.keys);
+        this.keys = g;
+      }
+      for (let i = 0; i < d.length; i++) this.keys[at + i] = d.charCodeAt(i);
+      this.keysLen = at + d.length;
+      starts[k] = at;
+    }
     const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(this.keys.subarray(0, this.keysLen));
-    for (let k = 0; k < n; k++) if (starts[k]! >= 0 && lens[k]! >= 13) dict[k] = text.slice(starts[k], starts[k]! + lens[k]!);
+    for (let k = 0; k < n; k++) if (lens[k]! >= 13) dict[k] = text.slice(starts[k], starts[k]! + lens[k]!);
   }
 
   /** Distinct values so far. */
