@@ -21,9 +21,10 @@
 // it sleeps and clears it when woken with a request: the caller notifies only a sleeping worker, and
 // a dispatch of small work (`wake` false) asks only the workers still spinning, so a small
 // product between stretches of JS work never pays for a wake-up (on a busy host that can be a
-// scheduler slice, and 2 threads were slower than 1 on the digits CNN). A request made while
-// SLEEP reads 0 is never missed: the worker's Atomics.wait returns at once when ctrl[SEQ + t] no
-// longer holds the request it served.
+// scheduler slice, and 2 threads were slower than 1 on the digits CNN). No wake-up is lost: the
+// caller reads SLEEP after it published the request, the worker sets SLEEP before it waits, so
+// either the caller sees 1 and notifies, or the worker's Atomics.wait finds ctrl[SEQ + t] changed
+// and returns at once.
 //
 // Invariant: worker t runs request s at most once, only while the caller waits for it, and the
 // caller returns only after every row of its dispatch ran to the end. Why, for any interleaving
@@ -456,10 +457,11 @@ export class ThreadPool {
       if (!this.serves(t)) continue; // not started yet (web): its share is claimed by the others
       // a sleeping worker costs a wake-up (a futex call here, tens of microseconds to a scheduler
       // slice on a busy host): small work goes only to workers still spinning from a last request
-      const asleep = Atomics.load(ctrl, SLEEP + t) === 1;
-      if (asleep && !wake) continue;
+      if (!wake && Atomics.load(ctrl, SLEEP + t) === 1) continue;
       asked.push([t, (Atomics.add(ctrl, SEQ + t, 1) + 1) | 0]);
-      if (asleep) Atomics.notify(ctrl, SEQ + t);
+      // SLEEP read after the request is published: a worker that set it before this read gets
+      // the notify; one that sets it after sees the new request in Atomics.wait's own check
+      if (Atomics.load(ctrl, SLEEP + t) === 1) Atomics.notify(ctrl, SEQ + t);
     }
     try {
       this.local[kind]!(mine(rows[0]!));
