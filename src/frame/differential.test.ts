@@ -162,13 +162,21 @@ function replay(c: Case): Out {
   const df = inputFrame(c.frame);
   switch (c.verb) {
     case "groupby": {
-      const g = df.groupby(a.by, { asIndex: a.asIndex });
+      const g = df.groupby(a.by, { asIndex: a.asIndex, sort: a.sort ?? true });
       if (a.fn === "size") return g.size();
       const s = g.select(...a.values);
       return (s[a.fn as "sum"] as () => DataFrame).call(s);
     }
     case "pivot_table":
-      return df.pivotTable({ values: a.values, index: a.index, columns: a.columns, aggfunc: a.fn, margins: a.margins, asIndex: true });
+      return df.pivotTable({
+        values: a.values,
+        index: a.index,
+        columns: a.columns,
+        aggfunc: a.fn,
+        margins: a.margins,
+        asIndex: true,
+        ...(a.fillValue === undefined ? {} : { fillValue: a.fillValue }),
+      });
     case "set_index":
       return multi(c);
     case "reset_index":
@@ -176,6 +184,7 @@ function replay(c: Case): Out {
     case "stack":
       return multi(c).stack();
     case "unstack":
+      if (a.series) return firstOccurrences(multi(c)).col(a.series).unstack(a.level);
       return (a.unique ? firstOccurrences(multi(c)) : multi(c)).unstack(a.level);
     case "xs":
       return multi(c).xs(labelOf(c.frame, a.keys[a.level], a.key), { level: a.level });

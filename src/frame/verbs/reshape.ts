@@ -109,11 +109,11 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     ...(colKeyLabels ? (c < 0 ? colKeys.map((_, k) => (k === 0 ? marginName : "")) : colKeyLabels.map((k) => cell(k, c))) : []),
   ];
   const outs: { name: string; col: Column; v: string; c: number }[] = [];
-  let intAgg = false;
   const pers = values.map((v) => aggregate("pivotTable", aggfunc, df.data[df.colIndex("pivotTable", v)]!, v, cells));
   // pandas (dropna=True) drops the (row, column) groups whose aggregates are all missing, so a
   // row key or a column label left with no value is not shown; dropna: false keeps every cell
   const dropna = opts.dropna !== false;
+  const filling = opts.fillValue !== undefined && opts.fillValue !== null;
   const nas = pers.map(naMask);
   const cellOk = Uint8Array.from({ length: nR * nC }, (_, p) =>
     Number(size.values[p]! > 0 && (!dropna || nas.length === 0 || nas.some((m) => !m[p]))),
@@ -139,10 +139,11 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   values.forEach((v, j) => {
     const vc = df.data[df.colIndex("pivotTable", v)]!;
     const per = pers[j]!;
-    if (per.dtype === "int64") intAgg = true;
     for (let c = 0; c < nC; c++) {
       const idx = Int32Array.from(rowsKept, (r) => (cellOk[r * nC + c] ? r * nC + c : -1));
-      if (dropna && Array.from(idx).every((x) => x < 0 || nas[j]![x])) continue;
+      // (dropna) a label no kept row has is not a column; an all-missing column is dropped unless
+      // fillValue fills it (pandas drops all-missing columns after filling)
+      if (dropna && (!colSeen[c] || (!filling && Array.from(idx).every((x) => x < 0 || nas[j]![x])))) continue;
       const col = take(per, idx);
       outs.push({
         name: C ? (values.length > 1 ? `${v}_${colLabels[c]}` : colLabels[c]!) : v,
@@ -185,15 +186,12 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   const names = outs.map((o) => o.name);
   let outCols = outs.map((o) => o.col);
   if (opts.fillValue !== undefined && opts.fillValue !== null) {
-    // an int aggregate that only became float through empty cells is int again once they are filled
+    // pandas fills with downcast="infer": each float column whose values are all whole numbers
+    // once filled becomes int64
     const fv = opts.fillValue;
     outCols = outCols.map((c, j) => {
       const filled = fillColumn("pivotTable", c, names[j]!, fv);
-      return intAgg &&
-        typeof fv === "number" &&
-        Number.isInteger(fv) &&
-        filled.dtype === "float64" &&
-        filled.values.every((x) => Number.isInteger(x))
+      return filled.dtype === "float64" && filled.values.every((x) => Number.isInteger(x))
         ? castColumn("pivotTable", filled, "int64", names[j]!)
         : filled;
     });
