@@ -15,6 +15,7 @@ import type { Backend, ConvGeometry, HostBackend, PoolGeometry } from "../backen
 import { referenceBackend } from "../reference/index.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { GpuStorage, type GpuContext } from "./device.js";
+import { RUN_ONCE } from "../../../test/support/runOnce.js";
 
 const SWIFTSHADER = "/usr/lib/chromium/vk_swiftshader_icd.json";
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
@@ -28,6 +29,10 @@ let instance: GPU | null = null;
 let gpu: Backend;
 
 before(async () => {
+  if (!RUN_ONCE) {
+    skip = "the webgpu kernels do not depend on the CPU configuration: this file runs once, in the plain wasm one";
+    return;
+  }
   try {
     const { create, globals } = (await import("webgpu")) as { create: (o: string[]) => GPU; globals: object };
     Object.assign(globalThis, globals);
@@ -45,10 +50,7 @@ before(async () => {
 });
 
 after(() => {
-  if (skip) return;
-  tl.setBackend("wasm");
-  // Dawn aborts when Node tears down its event loop normally; exiting explicitly is clean
-  process.once("beforeExit", () => process.exit(process.exitCode ?? 0));
+  if (!skip) tl.setBackend("wasm");
 });
 
 /** Deterministic random numbers (mulberry32). */
