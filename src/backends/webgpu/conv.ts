@@ -246,6 +246,54 @@ fn store(z: u32, r: u32, c: u32, v: f32) {
   dw[(z * p[5] + r) * p[4] * p[6] + c] = v;
 }`;
 
+/**
+ * The weight gradient split over its long depth (samples x positions) when that leaves the GPU
+ * idle otherwise: z = group * splits + split computes a partial product over its chunk of the
+ * depth into `part`; a second kernel sums the partials in split order. p[30] = splits, p[31] =
+ * chunk, p[32] = the whole depth.
+ */
+const BACKWARD_WEIGHT_SPLIT = /* wgsl */ `
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> part: array<f32>;
+${GEOMETRY}
+fn loadA(z: u32, r: u32, kk: u32) -> f32 {
+  let q = z / p[30]; let kg = (z % p[30]) * p[31] + kk;
+  if (kg >= p[32]) { return 0.0; }
+  let n = kg / p[8]; let l = kg % p[8];
+  return dy[(n * p[29] + q * p[5] + r) * p[8] + l];
+}
+fn loadB(z: u32, kk: u32, c: u32) -> f32 {
+  let q = z / p[30]; let kg = (z % p[30]) * p[31] + kk;
+  if (kg >= p[32]) { return 0.0; }
+  let n = kg / p[8]; let l = kg % p[8];
+  let off = tapOff(c % p[6], l);
+  if (off < 0) { return 0.0; }
+  return x[(n * p[28] + q * p[4] + c / p[6]) * p[7] + u32(off)];
+}
+fn store(z: u32, r: u32, c: u32, v: f32) {
+  part[(z * p[5] + r) * p[4] * p[6] + c] = v;
+}`;
+
+/** dw[q, e] = sum over splits s of part[q * splits + s, e], e < per-group size. p: total, per-group size, splits. */
+const SUM_SPLITS = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> p: array<u32>;
+@group(0) @binding(1) var<storage, read> part: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dw: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let i = gid.x + gid.y * nw.x * 64u;
+  if (i >= p[0]) { return; }
+  let E = p[1]; let S = p[2];
+  let q = i / E; let e = i % E;
+  var acc = 0.0;
+  for (var s = 0u; s < S; s++) { acc = acc + part[(q * S + s) * E + e]; }
+  dw[i] = acc;
+}`;
+
+/** Depth per split: enough work per workgroup to pay for the second pass. */
+const SPLIT_DEPTH = 1024;
+
 export function convBackwardWeight(
   ctx: GpuContext,
   x: Operand,
@@ -260,13 +308,32 @@ export function convBackwardWeight(
   const X = ctx.bind(x),
     D = ctx.bind(dy),
     W = ctx.bind(dw);
-  const dims = {
-    M: outChannels / groups,
-    N: (g.channels / groups) * numelOf(g.kernel),
-    K: g.batch * numelOf(g.colSize),
-    batch: groups,
-  };
-  return gemm(ctx, "convBackwardWeight", BACKWARD_WEIGHT, dims, words, [X.buffer, D.buffer, W.buffer], [dw]);
+  const M = outChannels / groups,
+    N = (g.channels / groups) * numelOf(g.kernel),
+    depth = g.batch * numelOf(g.colSize);
+  // few output tiles and a long depth: split the depth so more workgroups share it
+  const tiles = groups * Math.ceil(M / 32) * Math.ceil(N / 32);
+  const splits = Math.min(64, Math.ceil(depth / SPLIT_DEPTH), Math.floor(65535 / groups));
+  if (tiles < 64 && splits > 1) {
+    const chunk = Math.ceil(depth / splits);
+    const part = ctx.allocate("float32", groups * splits * M * N);
+    words.push(splits, chunk, depth);
+    const ok = gemm(
+      ctx,
+      "convBackwardWeightSplit",
+      BACKWARD_WEIGHT_SPLIT,
+      { M, N, K: chunk, batch: groups * splits },
+      words,
+      [X.buffer, D.buffer, ctx.bind(part).buffer],
+      [part],
+    );
+    if (!ok) return false;
+    const n = groups * M * N;
+    const sum = ctx.pipeline("convSumSplits", () => SUM_SPLITS);
+    ctx.dispatch(sum, [ctx.params([n, M * N, splits]), ctx.bind(part).buffer, W.buffer], { threads: n }, [dw]);
+    return true;
+  }
+  return gemm(ctx, "convBackwardWeight", BACKWARD_WEIGHT, { M, N, K: depth, batch: groups }, words, [X.buffer, D.buffer, W.buffer], [dw]);
 }
 
 export function convBackward(

@@ -169,6 +169,7 @@ const CONV_CASES: ConvCase[] = [
   { batch: 1, channels: 1, out: 1, groups: 1, img: [3, 3], kernel: [3, 3] }, // one output position
   { batch: 2, channels: 4, out: 8, groups: 4, img: [6, 7], kernel: [3, 2], stride: [2, 1], padding: [1, 1], bias: true }, // depthwise, multiplier 2
   { batch: 1, channels: 3, out: 3, groups: 3, img: [9], kernel: [3], dilation: [2], padding: [2] }, // depthwise 1-d
+  { batch: 3, channels: 2, out: 4, groups: 2, img: [40, 30], kernel: [3, 3], padding: [1, 1], bias: true }, // weight gradient split over its depth
 ];
 
 const convLabel = (c: ConvCase): string =>
