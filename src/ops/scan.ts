@@ -84,8 +84,8 @@ function cumprodAlong(x: Tensor, d: number): Tensor {
 /** g times the Jacobian of out = cumprod(x) along d, without dividing by a zero of x. */
 function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, d: number, differentiable: boolean): Tensor {
   const reversedSum = (t: Tensor) => cumsumFrom(t, d, true);
-  // includes(0) also finds -0
-  if (!x.storage.includes(0)) return div(reversedSum(mul(g, out)), x);
+  // includes(0) also finds -0; values on a GPU are not read back: the general path serves any x
+  if (x.deviceStorage?.hostAddressable !== false && !x.storage.includes(0)) return div(reversedSum(mul(g, out)), x);
   const zero = eq(x, 0);
   const zerosSoFar = scanRaw("sum", castRaw(zero, "int32"), d, false);
   const before = eq(zerosSoFar, 0);

@@ -585,3 +585,54 @@ describe("PyTorch fixture families on webgpu", () => {
     assert.equal(failed, 0, "fixture cases failed on webgpu (listed above)");
   });
 });
+
+// ------------------------------------------------------------------- ops over GPU-resident values
+
+describe("ops over values already on the GPU match wasm", () => {
+  /** Run `f` on wasm and on webgpu (its inputs computed on the GPU there: x * 2) and compare. */
+  async function same(label: string, f: (x: tl.Tensor) => tl.Tensor[]): Promise<void> {
+    const data = [1.5, 2, -0.5, 0.25, 3, 1.2, -2, 0.75, 1.1, 0.6, -1.3, 2.2];
+    const results: Float32Array[][] = [];
+    for (const be of ["wasm", "webgpu"] as const) {
+      tl.setBackend(be);
+      const x0 = tl.tensor(data, { shape: [3, 4], dtype: "float32", requiresGrad: true });
+      const outs = f(x0.mul(2));
+      const got: Float32Array[] = [];
+      for (const o of outs) got.push(Float32Array.from(await o.dataAsync()));
+      got.push(Float32Array.from(await x0.grad!.dataAsync()));
+      results.push(got);
+    }
+    tl.setBackend("webgpu");
+    const [want, got] = results as [Float32Array[], Float32Array[]];
+    want.forEach((w, j) => {
+      w.forEach((e, i) => {
+        const v = got[j]![i]!;
+        assert.ok(Math.abs(v - e) <= 1e-5 + 1e-5 * Math.abs(e), `${label}: result ${j}[${i}] is ${v} on webgpu, ${e} on wasm`);
+      });
+    });
+  }
+  const seed = tl.tensor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], { shape: [3, 4], dtype: "float32" });
+  gpuIt("cumprod's backward does not read x back", () =>
+    same("cumprod", (x) => {
+      const y = tl.cumprod(x, 1);
+      y.backward(seed);
+      return [y];
+    }),
+  );
+  gpuIt("sort's backward scatters through indices that stay on the GPU", () =>
+    same("sort", (x) => {
+      const r = x.sort(1, { descending: true });
+      r.values.backward(seed);
+      return [r.values, r.indices.to("float32")];
+    }),
+  );
+  gpuIt("indexSelect and gather by GPU-made indices", () =>
+    same("index", (x) => {
+      const idx = tl.argsort(x, 1);
+      const g = tl.gather(x, 1, idx);
+      const s = tl.indexSelect(x, 0, tl.argsort(x.sum(1), 0));
+      g.mul(s).sum().backward();
+      return [g, s];
+    }),
+  );
+});
