@@ -352,7 +352,35 @@ export interface HostBackend {
     H: number,
     reverse: boolean,
   ): void;
+  /**
+   * One optimizer update of a parameter, in place: p, and the state s0 (SGD's momentum buffer;
+   * Adam's m), s1 (Adam's v), s2 (Adam's vmax with amsgrad); null where the rule has none. Every
+   * intermediate is rounded to p's dtype where the tensor-op chain of src/optim rounds it.
+   */
+  optimStep(h: OptimStep, p: TypedArray, grad: TypedArray, s0: TypedArray | null, s1: TypedArray | null, s2: TypedArray | null): void;
 }
+
+/**
+ * One optimizer update (the optimStep kernel), torch.optim's single-tensor rules:
+ * - "sgd": g = grad + weightDecay p; buf = first ? g : momentum buf + (1 - dampening) g (when
+ *   momentum != 0); g = nesterov ? g + momentum buf : buf; p -= lr g.
+ * - "adam": (decoupled: p *= 1 - lr weightDecay; else g = grad + weightDecay p);
+ *   m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; (amsgrad: vmax = max(vmax, v));
+ *   p -= lr / (1 - b1^step) * m / (sqrt(v or vmax) / sqrt(1 - b2^step) + eps).
+ */
+export type OptimStep =
+  | { rule: "sgd"; lr: number; weightDecay: number; momentum: number; dampening: number; nesterov: boolean; first: boolean }
+  | {
+      rule: "adam";
+      lr: number;
+      weightDecay: number;
+      beta1: number;
+      beta2: number;
+      eps: number;
+      step: number;
+      decoupled: boolean;
+      amsgrad: boolean;
+    };
 
 /** A host backend's kernels by name: everything but its name and allocator. A backend lists every one (a kernel it does not accelerate is the reference kernel), so the compiler checks the table is complete. */
 export type KernelTable = Omit<HostBackend, "name" | "allocate">;

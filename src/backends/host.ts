@@ -40,6 +40,7 @@ const ARITY = {
   lstmSequenceBackward: 14,
   gruSequence: 10,
   gruSequenceBackward: 14,
+  optimStep: 6,
 } as const satisfies { [K in keyof KernelTable]: Required<Parameters<KernelTable[K]>>["length"] };
 
 /** `v`'s host view when it is a device storage; anything else unchanged (typed arrays and arrays are tested first: cheap). */

@@ -7,6 +7,7 @@ import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { empty, zerosLike } from "../tensor/create.js";
 import { writeInPlace } from "../ops/inplace.js";
+import { fusedStep } from "./fused.js";
 import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
 
 /** Options of Adam and AdamW: lr (default 1e-3), betas, eps, weightDecay, amsgrad; torch.optim.Adam's keyword arguments, camelCase. */
@@ -30,6 +31,9 @@ function checkAdam(name: string, o: AdamOptions): void {
 function adamUpdate(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamOptions>, decoupled: boolean): void {
   const step = ((st.step as number | undefined) ?? 0) + 1;
   st.step = step;
+  const { lr, weightDecay, eps, amsgrad } = g;
+  const h = { rule: "adam", lr, weightDecay, beta1: g.betas[0], beta2: g.betas[1], eps, step, decoupled, amsgrad } as const;
+  if (fusedStep(h, p, grad, st, amsgrad ? ["expAvg", "expAvgSq", "maxExpAvgSq"] : ["expAvg", "expAvgSq"])) return;
   if (adamFused(p, grad, st, g, step)) return;
   adamOps(p, grad, st, g, decoupled, step);
 }

@@ -5,6 +5,7 @@
 
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { fusedStep } from "./fused.js";
 import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
 
 /** Options of SGD: lr (required), momentum, dampening, weightDecay, nesterov; torch.optim.SGD's keyword arguments, camelCase. */
@@ -30,6 +31,18 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<SGDOptions>): void {
+    const { lr, weightDecay, momentum, dampening, nesterov } = g;
+    const first = st.momentumBuffer === undefined;
+    if (
+      fusedStep(
+        { rule: "sgd", lr, weightDecay, momentum, dampening, nesterov, first },
+        p,
+        grad,
+        st,
+        momentum !== 0 ? ["momentumBuffer"] : [],
+      )
+    )
+      return;
     let d = g.weightDecay !== 0 ? grad.add(p, g.weightDecay) : grad;
     if (g.momentum !== 0) {
       const prev = st.momentumBuffer as Tensor | undefined;

@@ -82,7 +82,8 @@ export function assertClose(actual: tl.Tensor | null | undefined, expected: Fixt
   if (actual.deviceStorage?.hostAddressable === false) {
     const { sink } = deferredChecks;
     assert.ok(sink, `${label}: the tensor is on the GPU; set deferredChecks.sink to check it after an await`);
-    sink(async () => assertValuesClose(await actual.dataAsync(), expected, tol, label));
+    const values = actual.dataAsync(); // read now: the tensor may be updated in place before the check runs
+    sink(async () => assertValuesClose(await values, expected, tol, label));
     return;
   }
   assertValuesClose(actual.storage, expected, tol, label);

@@ -7,6 +7,7 @@ import { matmul } from "./matmul.js";
 import { logSoftmax } from "./softmax.js";
 import { copyStrided, gather, indexAdd, indexSelect, scatterAdd } from "./movement.js";
 import { reduce } from "./reduce.js";
+import { optimStep } from "./optim.js";
 import { scan } from "./scan.js";
 import { sort } from "./sort.js";
 import { col2im, convBackward, convBackwardInput, convBackwardWeight, convForward, im2col } from "./conv.js";
@@ -54,4 +55,5 @@ export const referenceBackend: HostBackend = {
   gruSequenceBackward,
   gruCell,
   gruCellBackward,
+  optimStep,
 };

@@ -75,6 +75,7 @@ function kernelTable(rt: WasmRuntime, arena: Arena, threading: Threading): Kerne
     gruCellBackward: rnn.gruCellBackward,
     gruSequence: rnn.gruSequence,
     gruSequenceBackward: rnn.gruSequenceBackward,
+    optimStep: referenceBackend.optimStep,
   };
 }
 

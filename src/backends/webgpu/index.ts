@@ -50,6 +50,7 @@ import {
   lstmSequenceBackward,
 } from "./recurrent.js";
 import { scan, sort } from "./sort.js";
+import { optimStep } from "./optim.js";
 
 export { GpuContext, GpuStorage } from "./device.js";
 
@@ -99,6 +100,7 @@ const GPU_KERNELS: Partial<Record<keyof KernelTable, { run: GpuKernel; out: numb
   gruSequenceBackward: { run: gruSequenceBackward, out: 6 },
   scan: { run: scan, out: 6 },
   sort: { run: sort, out: 6 },
+  optimStep: { run: optimStep, out: 1 },
 };
 
 export interface WebGpuBackend extends Backend {
