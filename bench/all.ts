@@ -86,7 +86,12 @@ try {
   for (let r = 0; r < nRounds; r++) {
     if (nRounds > 1) process.stderr.write(`round ${r + 1} of ${nRounds}\n`);
     // the cells known to take > 5 s run in the first round only; later rounds reuse that time
-    const m = await measureAll(ws, impls, { ...o, skipSlow: o.skipSlow || r > 0 });
+    const m = await measureAll(ws, impls, {
+      ...o,
+      skipSlow: o.skipSlow || r > 0,
+      alternate: ["tensorloom-wasm", "tensorloom-wasm-1t"],
+      round: r,
+    });
     if (r === 0) counts = m.counts;
     else
       m.rows.forEach((row, i) => {

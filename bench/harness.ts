@@ -94,6 +94,26 @@ export interface BenchOptions {
   slowMs?: number;
   /** Time budget for a cell's timed runs after the warm-up. */
   maxMs?: number;
+  /**
+   * Two columns measured in turn: on every other workload (shifted by `round`) the second runs
+   * first, so neither always gets the process warmed by the other (the 2-thread and 1-thread
+   * cells: whichever ran second measured up to ~20% faster).
+   */
+  alternate?: readonly [string, string];
+  /** The round number (see `alternate`). */
+  round?: number;
+}
+
+/** `impls` with the two `alternate` columns' places exchanged on every other workload. */
+function orderFor(impls: Impl[], o: BenchOptions, i: number): Impl[] {
+  if (!o.alternate || (i + (o.round ?? 0)) % 2 === 0) return impls;
+  const [a, b] = o.alternate;
+  const ia = impls.findIndex((x) => x.column === a),
+    ib = impls.findIndex((x) => x.column === b);
+  if (ia < 0 || ib < 0) return impls;
+  const out = [...impls];
+  [out[ia], out[ib]] = [impls[ib]!, impls[ia]!];
+  return out;
 }
 
 export function parseArgs(defaultRuns: number): BenchOptions & { quick: boolean; pytorch: boolean } {
@@ -182,7 +202,7 @@ export async function measureAll(ws: Workload[], impls: Impl[], o: BenchOptions)
   const rows: Row[] = ws.map((w) => ({ workload: w.label, times: {} }));
   const counts: Record<string, Record<string, number>> = {};
   for (const [i, w] of ws.entries()) {
-    for (const impl of impls) {
+    for (const impl of orderFor(impls, o, i)) {
       if (impl.only && !impl.only.includes(w.key)) continue;
       if (impl.lib === "external") {
         process.stderr.write(`  ${impl.column}: ${w.key} ... `);
