@@ -23,7 +23,7 @@ import {
 import { FrameError } from "../errors.js";
 import { labelIndex } from "../labels.js";
 import { DataFrame } from "../table.js";
-import { POW10, StringTable, fastDate, fastDateBytes, groupByBytes, hashBytes, lastWasInt, parseNumber } from "./csvFields.js";
+import { POW10, StringTable, asciiAt, fastDate, fastDateBytes, groupByBytes, hashBytes, scratch } from "./csvFields.js";
 
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
 declare const TextEncoder: new () => { encode(s: string): Uint8Array };
@@ -92,38 +92,31 @@ export const DEFAULT_NA = [
   "null",
 ];
 
-/** 1 or 0 for the bool words pandas reads (True, TRUE, true, False, FALSE, false) at text[s, e), read from the characters (no substring); -1 for any other text. */
+/** 1 or 0 for the bool words pandas reads (True, TRUE, true, False, FALSE, false) at text[s, e), read as boolAtBytes reads bytes (no substring); -1 for any other text. */
 function boolAt(t: string, s: number, e: number): number {
   const n = e - s;
-  if (n !== 4 && n !== 5) return -1;
-  const word = n === 4 ? "true" : "false";
-  // the first letter in either case, the rest all lower or all upper case: True, TRUE, true
-  const c0 = t.charCodeAt(s) | 32;
-  if (c0 !== word.charCodeAt(0)) return -1;
-  const upper = t.charCodeAt(s + 1) < 97;
-  if (upper && t.charCodeAt(s) >= 97) return -1; // tRUE
-  for (let i = 1; i < n; i++) if (t.charCodeAt(s + i) !== word.charCodeAt(i) - (upper ? 32 : 0)) return -1;
-  return n === 4 ? 1 : 0;
+  return (n === 4 || n === 5) && asciiAt(t, s, e) ? boolAtBytes(scratch, 0, n) : -1;
 }
 
-/** Set by parseNumberBytes: the field was an integer literal. */
+/**
+ * Set by parseNumberBytes: the field was an integer literal (a module-local flag: a binding
+ * imported from another module can cost a getter call per field under some loaders).
+ */
 let bytesWereInt = false;
 
 /**
- * parseNumber over UTF-8 bytes b[s, e) of ASCII text `t` (the same offsets): the common literals
- * are read from the bytes; the rare ones (inf, more than 15 digits, large exponents) go to
- * parseNumber on the text, so both read every literal alike. Sets bytesWereInt as parseNumber sets lastWasInt (a module-local flag: a
- * binding imported from another module can cost a getter call per field under some loaders).
+ * The number written in the bytes b[s, e) of ASCII text (spaces around it allowed), or NaN when
+ * it is not a number. Exact (correctly rounded) for up to 15 significant digits and exponents
+ * within 10^±22 (both operands exact, one rounding); longer literals go through Number(). Sets
+ * bytesWereInt.
  */
-function parseNumberBytes(b: Uint8Array, t: string, s: number, e: number): number {
+function parseNumberBytes(b: Uint8Array, s: number, e: number): number {
+  while (s < e && b[s] === 32) s++;
+  while (e > s && b[e - 1] === 32) e--;
+  if (s === e) return NaN;
   let i = s,
     neg = false;
   let c = b[i]!;
-  if (c === 32 || b[e - 1] === 32) {
-    const v = parseNumber(t, s, e);
-    bytesWereInt = lastWasInt;
-    return v;
-  }
   if (c === 45 || c === 43) {
     neg = c === 45;
     i++;
@@ -158,17 +151,59 @@ function parseNumberBytes(b: Uint8Array, t: string, s: number, e: number): numbe
       i++;
     }
   }
-  if (!any || i !== e || digits >= 15 || scale > 22 || scale < -22) {
-    const v = parseNumber(t, s, e);
-    bytesWereInt = lastWasInt;
+  if (!any) {
+    // inf, +inf, -inf, infinity, +infinity, -infinity in any case
+    if (e - s > 9) return NaN;
+    const x = String.fromCharCode(...b.subarray(s, e)).toLowerCase();
+    bytesWereInt = false;
+    if (x === "inf" || x === "+inf" || x === "infinity" || x === "+infinity") return Infinity;
+    return x === "-inf" || x === "-infinity" ? -Infinity : NaN;
+  }
+  if (i < e && (c === 101 || c === 69)) {
+    isInt = false;
+    i++;
+    let eneg = false,
+      ex = 0,
+      edig = 0;
+    c = b[i]!;
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      i++;
+    }
+    while (i < e) {
+      c = b[i]!;
+      if (c < 48 || c > 57) break;
+      ex = ex * 10 + (c - 48);
+      edig++;
+      i++;
+    }
+    if (!edig) return NaN;
+    scale += eneg ? -ex : ex;
+  }
+  if (i !== e) return NaN;
+  bytesWereInt = isInt;
+  if (digits >= 15 || scale > 22 || scale < -22) {
+    const v = Number(decodeAscii(b.subarray(s, e)));
+    if (isInt && !Number.isSafeInteger(v)) bytesWereInt = false; // beyond 2^53: kept as float64
     return v;
   }
-  bytesWereInt = isInt;
   const v = scale >= 0 ? mant * POW10[scale]! : mant / POW10[-scale]!;
   return neg ? -v : v;
 }
 
-/** boolAt over the bytes b[s, e) of ASCII text. */
+/** parseNumberBytes for text[s, e): its characters are read as bytes (any other than ASCII: NaN). */
+function parseNumber(t: string, s: number, e: number): number {
+  const n = e - s;
+  const b = n <= scratch.length ? scratch : new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(s + i);
+    if (c > 127) return NaN;
+    b[i] = c;
+  }
+  return parseNumberBytes(b, 0, n);
+}
+
+/** 1 or 0 for the bool words pandas reads at the bytes b[s, e) of ASCII text; -1 for any other text. */
 function boolAtBytes(b: Uint8Array, s: number, e: number): number {
   const n = e - s;
   if (n !== 4 && n !== 5) return -1;
@@ -379,8 +414,9 @@ class Builder {
     this.pendN = 0;
   }
 
+  /** A missing cell, the next one. */
   private missing(): void {
-    const i = this.n;
+    const i = this.n++;
     if (this.mode === "string") this.codes![i] = -1;
     else if (this.mode === "float" || this.mode === "date") this.nums[i] = NaN;
     else {
@@ -399,23 +435,19 @@ class Builder {
     if (this.n === this.nums.length) this.grow();
     const ctx = this.ctx;
     if (s === e && ctx.emptyIsNA) {
-      this.missing();
-      this.n++;
-      return;
+      return this.missing();
     }
     // NA markers that look like numbers ("-999") must be caught before parsing; others only
     // need a look when the text is not a value, so most fields never become a substring
     if (ctx.numericNa && e - s <= ctx.naMaxLen && ctx.na.has(t.slice(s, e))) {
-      this.missing();
-      this.n++;
-      return;
+      return this.missing();
     }
     switch (this.mode) {
       case "int":
       case "float": {
         const v = parseNumber(t, s, e);
         if (v === v) {
-          if (this.mode === "int" && !lastWasInt) {
+          if (this.mode === "int" && !bytesWereInt) {
             if (this.forced === "int64") {
               this.coerce(t.slice(s, e), line);
               return;
@@ -427,9 +459,7 @@ class Builder {
         }
         const text = t.slice(s, e);
         if (ctx.na.has(text)) {
-          this.missing();
-          this.n++;
-          return;
+          return this.missing();
         }
         if (this.forced === "int64" || this.forced === "float64") {
           this.coerce(text, line);
@@ -453,9 +483,7 @@ class Builder {
         }
         const text = t.slice(s, e);
         if (ctx.na.has(text)) {
-          this.missing();
-          this.n++;
-          return;
+          return this.missing();
         }
         if (this.forced === "bool") {
           this.coerce(text, line);
@@ -469,9 +497,7 @@ class Builder {
         if (v !== v) {
           const text = t.slice(s, e);
           if (ctx.na.has(text)) {
-            this.missing();
-            this.n++;
-            return;
+            return this.missing();
           }
           v = parseDate(text);
           if (v !== v) {
@@ -484,9 +510,7 @@ class Builder {
       }
       case "string": {
         if (e - s <= ctx.naMaxLen && ctx.naFirst[t.charCodeAt(s)] === 1 && ctx.na.has(t.slice(s, e))) {
-          this.missing();
-          this.n++;
-          return;
+          return this.missing();
         }
         this.codes![this.n++] = this.table!.lookup(t, s, e);
         return;
@@ -509,7 +533,6 @@ class Builder {
     if (s === e) {
       if (ctx.emptyIsNA) {
         this.missing();
-        this.n++;
       } else this.push(t, s, e, null, line);
       return;
     }
@@ -520,7 +543,7 @@ class Builder {
       return;
     }
     if (mode === "float" || mode === "int") {
-      const v = parseNumberBytes(b, t, s, e);
+      const v = parseNumberBytes(b, s, e);
       if (v === v && (mode === "float" || bytesWereInt)) this.nums[this.n++] = v;
       else this.push(t, s, e, null, line);
       return;
@@ -568,7 +591,7 @@ class Builder {
           const s = se[o]!,
             e = se[o + 1]!;
           if (s !== e) {
-            const v = parseNumberBytes(b, t, s, e);
+            const v = parseNumberBytes(b, s, e);
             if (v === v && (isFloat || bytesWereInt)) {
               nums[n++] = v;
               continue;
@@ -675,7 +698,6 @@ class Builder {
     this.ctx.onCoerce?.({ column: this.name, line, text });
     if (this.mode === "int" && !this.na) this.na = new Uint8Array(this.nums.length);
     this.missing();
-    this.n++;
   }
 
   /**
@@ -1205,7 +1227,10 @@ export function readRecords(
     }
     if (pendingBad) return;
     if ((j & (MARK_EVERY - 1)) === 0) mark(j, at);
-    if (keep === null || keep[j] === 1) builders[j]!.push(text, s, e, dec, line);
+    if (keep === null || keep[j] === 1) {
+      if (dec === null && bytes) builders[j]!.pushBytes(bytes, text, s, e, line);
+      else builders[j]!.push(text, s, e, dec, line);
+    }
   };
   const onEnd = (fields: number, line: number): boolean => {
     readCsvWork.records++;
@@ -1248,21 +1273,26 @@ export function readRecords(
     rows++;
     return rows < limit && rows < (opts.nrows ?? Infinity);
   };
+  // scanBytes hands scan one record at a time; `more`: onEnd's answer for it
+  let more = true;
+  const oneRecord = (fields: number, line: number): boolean => {
+    more = onEnd(fields, line);
+    return false;
+  };
   /**
-   * scan() over the bytes of ASCII text (the same offsets), with the common field inlined: an
-   * unquoted field of a known column goes straight to its builder's pushBytes; quoted fields,
-   * extra fields and skipped rows go through onField as in scan.
+   * scan() over the bytes of ASCII text (the same offsets): blocks of simple records are read
+   * column by column; any other record goes through scan, whose onField hands an unquoted field
+   * of a known column to its builder's pushBytes.
    */
   const scanBytes = (b: Uint8Array, from: number, startLine: number): { pos: number; line: number } => {
     const t = text,
       to = text.length;
-    const { sep, quote, comment } = d;
     let i = from,
       line = startLine;
     // Simple records (unquoted fields, as many as the header, one line each) are cut into a block
     // of field offsets first (cutBlock), then each column reads its fields of the block in one
     // loop (pushBlock): one type test per column and block instead of one per field. Any other
-    // record ends the block and goes through the field-by-field path below.
+    // record ends the block and goes through scan, field by field.
     const nb = builders.length;
     const stopAt = Math.min(limit, opts.nrows ?? Infinity);
     const blockRows = Math.max(1, Math.min(4096, Math.floor((1 << 15) / Math.max(1, nb))));
@@ -1303,66 +1333,9 @@ export function readRecords(
           continue;
         }
       }
-      const recLine = line;
-      let c = b[i]!;
-      if ((c === 32 || c === 9) && c !== sep) {
-        let k = i + 1;
-        while (k < to) {
-          const q = b[k]!;
-          if ((q !== 32 && q !== 9) || q === sep) break;
-          k++;
-        }
-        const q = k < to ? b[k]! : 10;
-        if (q === 10 || q === 13) {
-          i = k;
-          c = q;
-          if (i >= to) break;
-        }
-      }
-      if (c === 10 || c === 13) {
-        i += c === 13 && b[i + 1] === 10 ? 2 : 1;
-        line++;
-        continue;
-      }
-      if (c === comment) {
-        while (i < to && b[i] !== 10) i++;
-        i++;
-        line++;
-        continue;
-      }
-      let j = 0;
-      for (;;) {
-        c = i < to ? b[i]! : -1;
-        const at = i;
-        if (c === quote) {
-          i = readQuoted(t, i, to, d, line, j);
-          line += quotedNewlines;
-          onField(j, 0, quotedText.length, quotedText, recLine, at);
-        } else {
-          let k = i;
-          while (k < to) {
-            const q = b[k]!;
-            if (q === sep || q === 10 || q === 13) break;
-            k++;
-          }
-          if (j < builders.length && !pendingBad) {
-            if ((j & (MARK_EVERY - 1)) === 0) mark(j, at);
-            if (keep === null || keep[j] === 1) builders[j]!.pushBytes(b, t, i, k, recLine);
-          } else onField(j, i, k, null, recLine, at);
-          i = k;
-        }
-        j++;
-        c = i < to ? b[i]! : -1;
-        if (c === sep) {
-          i++;
-          continue;
-        }
-        if (c === 13) i++;
-        if (i < to && b[i] === 10) i++;
-        line++;
-        break;
-      }
-      if (!onEnd(j, recLine)) return { pos: i, line };
+      // any other record: scan reads it (and the blank or comment lines before it)
+      ({ pos: i, line } = scan(t, i, to, d, line, onField, oneRecord));
+      if (!more) return { pos: i, line };
     }
     return { pos: i, line };
   };

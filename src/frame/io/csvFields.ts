@@ -1,5 +1,5 @@
 // Reading single values straight from the characters of CSV text, without making substrings:
-// numbers (exact fast path), ISO dates, and a dictionary of distinct strings found by hashing the
+// ISO dates and a dictionary of distinct strings found by hashing the
 // characters in place. Used by csv.ts's column builders; browser-safe.
 
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
@@ -9,95 +9,6 @@ declare const TextDecoder: new (label?: string, opts?: { ignoreBOM?: boolean }) 
 
 /** 10^0 ... 10^22, each exact in float64. */
 export const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
-/** Set by parseNumber: the text was an integer literal. */
-export let lastWasInt = false;
-
-/**
- * The number written in text[s, e), or NaN when it is not a number. Exact (correctly rounded)
- * for up to 15 significant digits and exponents within 10^±22 (both operands exact, one rounding);
- * longer literals go through Number().
- */
-export function parseNumber(t: string, s: number, e: number): number {
-  while (s < e && t.charCodeAt(s) === 32) s++;
-  while (e > s && t.charCodeAt(e - 1) === 32) e--;
-  if (s === e) return NaN;
-  let i = s,
-    neg = false;
-  let c = t.charCodeAt(i);
-  if (c === 45 || c === 43) {
-    neg = c === 45;
-    i++;
-  }
-  let mant = 0,
-    digits = 0,
-    scale = 0,
-    any = false,
-    isInt = true;
-  while (i < e) {
-    c = t.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    any = true;
-    if (digits < 15) {
-      mant = mant * 10 + (c - 48);
-      if (mant !== 0) digits++;
-    } else scale++;
-    i++;
-  }
-  if (i < e && c === 46) {
-    isInt = false;
-    i++;
-    while (i < e) {
-      c = t.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      any = true;
-      if (digits < 15) {
-        mant = mant * 10 + (c - 48);
-        scale--;
-        if (mant !== 0) digits++;
-      }
-      i++;
-    }
-  }
-  if (!any) return slowNumber(t, s, e);
-  if (i < e && (c === 101 || c === 69)) {
-    isInt = false;
-    i++;
-    let eneg = false,
-      ex = 0,
-      edig = 0;
-    c = t.charCodeAt(i);
-    if (c === 45 || c === 43) {
-      eneg = c === 45;
-      i++;
-    }
-    while (i < e) {
-      c = t.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      ex = ex * 10 + (c - 48);
-      edig++;
-      i++;
-    }
-    if (!edig) return NaN;
-    scale += eneg ? -ex : ex;
-  }
-  if (i !== e) return NaN;
-  lastWasInt = isInt;
-  if (digits >= 15 || scale > 22 || scale < -22) {
-    const v = Number(t.slice(s, e));
-    if (isInt && !Number.isSafeInteger(v)) lastWasInt = false; // beyond 2^53: kept as float64
-    return v;
-  }
-  const v = scale >= 0 ? mant * POW10[scale]! : mant / POW10[-scale]!;
-  return neg ? -v : v;
-}
-
-function slowNumber(t: string, s: number, e: number): number {
-  const x = t.slice(s, e).toLowerCase();
-  lastWasInt = false;
-  if (x === "inf" || x === "+inf" || x === "infinity" || x === "+infinity") return Infinity;
-  if (x === "-inf" || x === "-infinity") return -Infinity;
-  return NaN;
-}
 
 // ---------------------------------------------------------------- text and dates from characters
 
@@ -387,32 +298,23 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function digitAt(t: string, i: number): number {
-  const c = t.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : -100000;
+/** Room for a short field's characters as bytes (asciiAt), so text fields share the byte readers. */
+export const scratch = new Uint8Array(32);
+
+/** Copy the ASCII characters t[s, e) (at most 32) to scratch from 0; false when one is not ASCII. */
+export function asciiAt(t: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = t.charCodeAt(i);
+    if (c > 127) return false;
+    scratch[i - s] = c;
+  }
+  return true;
 }
 
-/** "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" (or T) read from the characters; NaN for anything else. */
+/** "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" (or T) read from the characters (as fastDateBytes); NaN for anything else. */
 export function fastDate(t: string, s: number, e: number): number {
   const len = e - s;
-  if (len !== 7 && len !== 10 && len !== 19) return NaN;
-  if (t.charCodeAt(s + 4) !== 45) return NaN;
-  const y = digitAt(t, s + 0) * 1000 + digitAt(t, s + 1) * 100 + digitAt(t, s + 2) * 10 + digitAt(t, s + 3);
-  const m = digitAt(t, s + 5) * 10 + digitAt(t, s + 6);
-  if (y < 0 || m < 1 || m > 12) return NaN;
-  if (len === 7) return daysFromCivil(y, m, 1) * 86400000;
-  if (t.charCodeAt(s + 7) !== 45) return NaN;
-  const d = digitAt(t, s + 8) * 10 + digitAt(t, s + 9);
-  if (d < 1 || d > DAYS_IN_MONTH[m - 1]! || (m === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)))) return NaN;
-  const day = daysFromCivil(y, m, d) * 86400000;
-  if (len === 10) return day;
-  const sp = t.charCodeAt(s + 10);
-  if ((sp !== 32 && sp !== 84) || t.charCodeAt(s + 13) !== 58 || t.charCodeAt(s + 16) !== 58) return NaN;
-  const hh = digitAt(t, s + 11) * 10 + digitAt(t, s + 12),
-    mi = digitAt(t, s + 14) * 10 + digitAt(t, s + 15),
-    ss = digitAt(t, s + 17) * 10 + digitAt(t, s + 18);
-  if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return NaN;
-  return day + ((hh * 60 + mi) * 60 + ss) * 1000;
+  return (len === 7 || len === 10 || len === 19) && asciiAt(t, s, e) ? fastDateBytes(scratch, 0, len) : NaN;
 }
 
 function digitAtBytes(b: Uint8Array, i: number): number {
@@ -420,7 +322,7 @@ function digitAtBytes(b: Uint8Array, i: number): number {
   return c >= 0 && c <= 9 ? c : -100000;
 }
 
-/** fastDate over the bytes b[s, e) of ASCII text (the same dates, the same NaN for anything else). */
+/** "YYYY-MM", "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" (or T) read from the bytes b[s, e) of ASCII text; NaN for anything else. */
 export function fastDateBytes(b: Uint8Array, s: number, e: number): number {
   const len = e - s;
   if (len !== 7 && len !== 10 && len !== 19) return NaN;
