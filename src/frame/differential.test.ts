@@ -162,7 +162,7 @@ function replay(c: Case): Out {
   const df = inputFrame(c.frame);
   switch (c.verb) {
     case "groupby": {
-      const g = df.groupby(a.by, { asIndex: a.asIndex, sort: a.sort ?? true });
+      const g = df.groupby(a.by, { asIndex: a.asIndex, sort: a.sort ?? true, dropna: a.dropna ?? true });
       if (a.fn === "size") return g.size();
       const s = g.select(...a.values);
       return (s[a.fn as "sum"] as () => DataFrame).call(s);
@@ -182,13 +182,23 @@ function replay(c: Case): Out {
     case "reset_index":
       return multi(c).resetIndex();
     case "stack":
-      return multi(c).stack();
+      return a.unstackFirst ? firstOccurrences(multi(c)).unstack().stack() : multi(c).stack();
     case "unstack":
       if (a.series) return firstOccurrences(multi(c)).col(a.series).unstack(a.level);
+      if (a.dropnaGroups)
+        return df
+          .groupby(a.by, { asIndex: true, dropna: false })
+          .select(...a.values)
+          .sum()
+          .unstack(a.level);
       return (a.unique ? firstOccurrences(multi(c)) : multi(c)).unstack(a.level);
     case "xs":
-      return multi(c).xs(labelOf(c.frame, a.keys[a.level], a.key), { level: a.level });
+      return multi(c).xs(labelOf(c.frame, a.keys[a.level], a.key), {
+        level: a.level,
+        ...(a.dropLevel === false ? { dropLevel: false } : {}),
+      });
     case "loc":
+      if (a.firsts) return multi(c).loc((a.firsts as Enc[]).map((x) => [labelOf(c.frame, a.keys[0], x)]));
       return multi(c).loc([[labelOf(c.frame, a.keys[0], a.key[0]), labelOf(c.frame, a.keys[1], a.key[1])]]);
     case "sort_index":
       return multi(c).sortIndex({ level: a.level, ascending: a.ascending });
@@ -210,7 +220,8 @@ function replay(c: Case): Out {
     }
     case "reduce": {
       const lvl = df.groupby(a.by, { asIndex: true }).agg(Object.fromEntries((a.values as string[]).map((v) => [v, a.fns])));
-      return (lvl[a.fn as "sum"] as (o: { axis: 0 | 1 }) => Series).call(lvl, { axis: a.axis });
+      const opts = a.skipna === false ? { axis: a.axis, skipna: false } : { axis: a.axis };
+      return (lvl[a.fn as "sum"] as (o: { axis: 0 | 1; skipna?: boolean }) => Series).call(lvl, opts);
     }
     case "frame_arith": {
       const fa = df
@@ -221,7 +232,7 @@ function replay(c: Case): Out {
         .take(Int32Array.from(a.rows[1]))
         .setIndex(a.key)
         .select(...a.cols[1]);
-      return fa[a.op as ArithOp](fb);
+      return fa[a.op as ArithOp](fb, a.fillValue === undefined ? {} : { fillValue: a.fillValue });
     }
     case "frame_series_arith": {
       const fa = df

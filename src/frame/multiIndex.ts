@@ -483,6 +483,11 @@ export function xsRows(ix: Index, key: LabelKey, opts: XsOptions = {}): { rows: 
   };
 }
 
+/** `ix` with the missingLast mark of `from` (groupby dropna: false levels keep it through unstack). */
+function keepMissingLast<T extends Index>(ix: T, from: Index): T {
+  return from.kind === "multi" && from.missingLast && ix.kind === "multi" ? { ...ix, missingLast: true } : ix;
+}
+
 /** Where each row lands when `level` moves to the columns: the new index, the column labels and, per (row, label) cell, the source row or -1. */
 function unstackPlan(
   op: string,
@@ -513,7 +518,7 @@ function unstackPlan(
       );
     source[p] = i;
   }
-  return { index: multiIndex(R.keys, restNames), labels: C.keys[0]!, name: ix.names[L]!, source, nR, nC };
+  return { index: keepMissingLast(multiIndex(R.keys, restNames), ix), labels: C.keys[0]!, name: ix.names[L]!, source, nR, nC };
 }
 
 /** The cells of label c; an int column becomes float64 when any cell of the result is missing (the same cells for every column), as pandas. */
@@ -542,9 +547,12 @@ export function unstack(df: DataFrame, level: number | string = -1): DataFrame {
   const outer = Int32Array.from({ length: m * nC }, (_, p) => Math.floor(p / nC)),
     inner = Int32Array.from({ length: m * nC }, (_, p) => p % nC);
   const oldLevels = ci ? indexLevels(ci) : [namesLevel(df.names)];
-  const levels = multiIndex(
-    [...oldLevels.map((c) => take(c, outer, true)), take(plan.labels, inner, true)],
-    [...(ci ? indexNames(ci) : [null]), plan.name],
+  const levels = keepMissingLast(
+    multiIndex(
+      [...oldLevels.map((c) => take(c, outer, true)), take(plan.labels, inner, true)],
+      [...(ci ? indexNames(ci) : [null]), plan.name],
+    ),
+    df.index,
   ) as ColumnIndex;
   return frameClass().fromColumns(flatNames(levels), cols, plan.index, levels);
 }
@@ -596,8 +604,10 @@ export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | 
   const depth = ci.cols.length;
   const outerLevels = ci.cols.slice(0, depth - 1),
     innerCol = ci.cols[depth - 1]!;
-  const O = sortedGroups(outerLevels, groupIds(outerLevels, false), true);
-  const I = sortedGroups([innerCol], groupIds([innerCol], false), true);
+  // pandas sorts the column levels first: missing labels (code -1) first, unless they are level values
+  const na = ci.missingLast ? "last" : "first";
+  const O = sortedGroups(outerLevels, groupIds(outerLevels, false), true, na);
+  const I = sortedGroups([innerCol], groupIds([innerCol], false), true, na);
   const nO = O.groups.n,
     nI = I.groups.n;
   const slot = new Int32Array(nO * nI).fill(-1); // (outer tuple, inner label) -> column position
