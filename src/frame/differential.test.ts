@@ -3,8 +3,9 @@
 // and records pandas' results (test/fixtures/frame_differential.json.gz); every case is replayed
 // here on tensorloom's DataFrame and compared: values (ints, text and dates exactly, floats within
 // 1e-12 relative), row and column labels in order with their level names, and the dtype category.
-// Where pandas raises, tensorloom must throw a FrameError. Deliberate differences (docs/FRAME.md,
-// "Deliberate differences from pandas") are skipped by rule, never by case id, and counted.
+// Where pandas raises, tensorloom must throw a FrameError that names the operation and the fix.
+// Deliberate differences (docs/FRAME.md, "Deliberate differences from pandas") are skipped or
+// compared without row order by rule, never by case id, and counted in the printed pass counts.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
