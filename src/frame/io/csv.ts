@@ -23,7 +23,7 @@ import {
 import { FrameError } from "../errors.js";
 import { labelIndex } from "../labels.js";
 import { DataFrame } from "../table.js";
-import { POW10, StringTable, asciiAt, fastDate, fastDateBytes, groupByBytes, hashBytes, scratch } from "./csvFields.js";
+import { POW10, StringTable, asciiAt, grown, fastDate, fastDateBytes, groupByBytes, hashBytes, scratch } from "./csvFields.js";
 
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
 declare const TextEncoder: new () => { encode(s: string): Uint8Array };
@@ -299,19 +299,9 @@ class Builder {
 
   private grow(): void {
     const cap = this.nums.length * 2;
-    const a = new Float64Array(cap);
-    a.set(this.nums);
-    this.nums = a;
-    if (this.na) {
-      const m = new Uint8Array(cap);
-      m.set(this.na);
-      this.na = m;
-    }
-    if (this.codes) {
-      const k = new Int32Array(cap);
-      k.set(this.codes);
-      this.codes = k;
-    }
+    this.nums = grown(this.nums, cap);
+    if (this.na) this.na = grown(this.na, cap);
+    if (this.codes) this.codes = grown(this.codes, cap);
   }
 
   /** Drop the cells from row n on (a skipped row's), with their missing flags. */
@@ -331,11 +321,7 @@ class Builder {
   private growPending(need: number): void {
     let cap = Math.max(16, this.pendH!.length);
     while (cap < need) cap *= 2;
-    const grow = (a: Int32Array | null): Int32Array => {
-      const g = new Int32Array(cap);
-      if (a) g.set(a.subarray(0, this.pendN));
-      return g;
-    };
+    const grow = (a: Int32Array | null): Int32Array => (a ? grown(a, cap) : new Int32Array(cap));
     this.pendRows = grow(this.pendRows);
     this.pendS = grow(this.pendS);
     this.pendE = grow(this.pendE);
@@ -1150,24 +1136,17 @@ export function readRecords(
       fieldE = unquotedEnd(text, pos, text.length, d.sep);
     }
   };
+  const growRows = (): void => {
+    rowMark = grown(rowMark, rowMark.length * 2);
+    rowFields = grown(rowFields, rowFields.length * 2);
+  };
   /** Keep the offset of field j (a multiple of MARK_EVERY) of the current row. */
   const mark = (j: number, at: number): void => {
     if (j === 0) {
-      if (rows === rowMark.length) {
-        const m = new Uint32Array(rows * 2);
-        m.set(rowMark);
-        rowMark = m;
-        const f = new Uint32Array(rows * 2);
-        f.set(rowFields);
-        rowFields = f;
-      }
+      if (rows === rowMark.length) growRows();
       rowMark[rows] = markLen;
     }
-    if (markLen === marks.length) {
-      const m = new Uint32Array(markLen * 2);
-      m.set(marks);
-      marks = m;
-    }
+    if (markLen === marks.length) marks = grown(marks, markLen * 2);
     marks[markLen++] = at;
   };
   let promotedInRow: Builder[] = [];
@@ -1304,21 +1283,8 @@ export function readRecords(
         if (count > 0) {
           // the rows' field offsets (every MARK_EVERY-th field), as mark() keeps them
           const perRow = (nb + MARK_EVERY - 1) >> MARK_SHIFT;
-          if (rows + count > rowMark.length || markLen + count * perRow > marks.length) {
-            while (rows + count > rowMark.length) {
-              const m = new Uint32Array(rowMark.length * 2);
-              m.set(rowMark);
-              rowMark = m;
-              const f = new Uint32Array(rowFields.length * 2);
-              f.set(rowFields);
-              rowFields = f;
-            }
-            while (markLen + count * perRow > marks.length) {
-              const m = new Uint32Array(marks.length * 2);
-              m.set(marks);
-              marks = m;
-            }
-          }
+          while (rows + count > rowMark.length) growRows();
+          while (markLen + count * perRow > marks.length) marks = grown(marks, marks.length * 2);
           for (let r = 0; r < count; r++) {
             rowMark[rows] = markLen;
             for (let j = 0, o = 2 * r * nb; j < nb; j += MARK_EVERY, o += 2 * MARK_EVERY) marks[markLen++] = se[o]!;

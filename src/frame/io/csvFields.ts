@@ -12,6 +12,13 @@ export const POW10 = Float64Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 // ---------------------------------------------------------------- text and dates from characters
 
+/** A copy of `a` with room for `cap` (>= a.length) elements, the new ones 0. */
+export function grown<A extends Uint8Array | Int32Array | Uint32Array | Float64Array>(a: A, cap: number): A {
+  const g = new (a.constructor as new (n: number) => A)(cap);
+  g.set(a);
+  return g;
+}
+
 /**
  * Dictionary of distinct strings keyed by the characters of a text range: a repeated value is
  * found by hashing and comparing characters in place, so only new values become JS strings.
@@ -109,12 +116,7 @@ export class StringTable {
   /** Add the value at bytes b[s, e) (hash h) that findBytes just failed to find. */
   insertBytes(b: Uint8Array, t: string, s: number, e: number, h: number): number {
     const n = e - s;
-    const at = this.keysLen;
-    if (at + n > this.keys.length) {
-      const g = new Uint8Array(Math.max(2 * this.keys.length, at + n));
-      g.set(this.keys);
-      this.keys = g;
-    }
+    const at = this.room(n);
     const keys = this.keys;
     for (let i = 0; i < n; i++) keys[at + i] = b[s + i]!;
     this.keysLen = at + n;
@@ -140,18 +142,20 @@ export class StringTable {
       const d = dict[k]!;
       if (starts[k]! >= 0 || d.length < 13) continue;
       // a value of ASCII input, added as text: its characters are its bytes
-      const at = this.keysLen;
-      if (at + d.length > this.keys.length) {
-        const g = new Uint8Array(Math.max(2 * this.keys.length, at + d.length));
-        g.set(this.keys);
-        this.keys = g;
-      }
+      const at = this.room(d.length);
       for (let i = 0; i < d.length; i++) this.keys[at + i] = d.charCodeAt(i);
       this.keysLen = at + d.length;
       starts[k] = at;
     }
     const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(this.keys.subarray(0, this.keysLen));
     for (let k = 0; k < n; k++) if (lens[k]! >= 13) dict[k] = text.slice(starts[k], starts[k]! + lens[k]!);
+  }
+
+  /** Where n more bytes go in keys (made room for). */
+  private room(n: number): number {
+    const at = this.keysLen;
+    if (at + n > this.keys.length) this.keys = grown(this.keys, Math.max(2 * this.keys.length, at + n));
+    return at;
   }
 
   /** Distinct values so far. */
@@ -165,15 +169,9 @@ export class StringTable {
     this.dict.push(value);
     this.added = k + 1;
     if (k === this.hashes.length) {
-      const g = new Int32Array(2 * k);
-      g.set(this.hashes);
-      this.hashes = g;
-      const st = new Int32Array(2 * k);
-      st.set(this.starts);
-      this.starts = st;
-      const ln = new Int32Array(2 * k);
-      ln.set(this.lens);
-      this.lens = ln;
+      this.hashes = grown(this.hashes, 2 * k);
+      this.starts = grown(this.starts, 2 * k);
+      this.lens = grown(this.lens, 2 * k);
     }
     this.hashes[k] = h;
     this.starts[k] = at;
