@@ -8,30 +8,11 @@
 // TF.js's wasm backend has no Conv2DBackpropFilter kernel, so CNN training is unsupported there.
 // The workload is exported for bench/all.ts; bench/pytorch.py replicates it.
 
-import { readFileSync } from "node:fs";
 import * as tl from "../src/index.js";
 import * as tf from "@tensorflow/tfjs";
 import { DigitsCnn } from "../src/cli/digits.js";
+import { type Digits, digits } from "./digits.js";
 import { type Workload, context, defaultImpls, footnotes, isMain, measureAll, parseArgs, printTable } from "./harness.js";
-
-interface Digits {
-  n: number;
-  pixels: number[];
-  labels: number[];
-}
-
-let cache: Digits | undefined;
-export function digits(): Digits {
-  if (cache) return cache;
-  const rows = readFileSync(new URL("../data/digits.csv", import.meta.url), "utf8")
-    .trim()
-    .split("\n")
-    .slice(1)
-    .map((l) => l.split(",").map(Number));
-  const n = Math.round(rows.length * 0.8);
-  cache = { n, pixels: rows.slice(0, n).flatMap((r) => r.slice(0, 64).map((v) => v / 16)), labels: rows.slice(0, n).map((r) => r[64]!) };
-  return cache;
-}
 
 function tensorloomEpoch({ n, pixels, labels }: Digits): void {
   tl.manualSeed(0);

@@ -12,7 +12,7 @@ import { writeFileSync } from "node:fs";
 import * as tl from "../src/index.js";
 import * as tf from "@tensorflow/tfjs";
 import { DigitsCnn } from "../src/cli/digits.js";
-import { digits } from "./cnnEpoch.js";
+import { digits } from "./digits.js";
 import { type Impl, type Workload, gflopsTable, measureAll, parseArgs, printTable } from "./harness.js";
 
 const swiftshader = process.argv.includes("--swiftshader");

@@ -4,7 +4,7 @@
 #   bash scripts/gpuBench.sh prepare   here: packs everything into .gpu/ (git-ignored through .git/info/exclude):
 #                                      the benchmark bundled into one file, Dawn's Node binding (linux-x64 only),
 #                                      this machine's node binary (xz), and the Vulkan loader's Debian packages
-#   bash scripts/gpuBench.sh device    there (the device tool's `run`, carry [".gpu"]): unpacks them, records
+#   bash scripts/gpuBench.sh device [bench args]  there (the device tool's `run`, carry [".gpu"]): unpacks them, records
 #                                      nvidia-smi, and runs the benchmark; results land in $OUT (or out/gpu/)
 # Without a GPU, `npm run bench:gpu -- --swiftshader` runs the same file at small sizes on SwiftShader.
 set -euo pipefail
@@ -41,7 +41,8 @@ device)
   export XDG_RUNTIME_DIR=/tmp
   xz -dc .gpu/node.xz >/tmp/node && chmod +x /tmp/node
   (nvidia-smi || true) >"$out/nvidia-smi.txt" 2>&1
-  cd .gpu && /tmp/node bench.mjs --json="$out/gpu.json" 2>&1 | tee "$out/gpu.txt"
+  shift
+  cd .gpu && /tmp/node bench.mjs --json="$out/gpu.json" "$@" 2>&1 | tee "$out/gpu.txt"
   ;;
 *)
   echo "usage: bash scripts/gpuBench.sh prepare|device" >&2
