@@ -1369,16 +1369,21 @@ function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame): ReadCsvOptio
   return { ...opts, dtype: { ...dtype, ...opts.dtype } };
 }
 
-/** readRecords for a chunk after the first, whose refusals say where the dtype came from. */
-function readLaterChunk(
+/**
+ * readRecords for a chunk: the first (later: null) reads with opts; a later one with `later`
+ * (laterChunkOptions), and its refusals say where the dtype came from.
+ */
+function readChunk(
   text: string,
   cursor: CsvCursor,
   opts: ReadCsvOptions,
+  later: ReadCsvOptions | null,
   limit: number,
   bytes: Uint8Array | null = null,
 ): RecordsRead {
+  if (!later) return readRecords(text, cursor, { ...opts, nrows: undefined }, limit, bytes);
   try {
-    return readRecords(text, cursor, opts, limit, bytes);
+    return readRecords(text, cursor, later, limit, bytes);
   } catch (e) {
     if (e instanceof FrameError && / is not a valid /.test(e.message))
       throw new FrameError(
@@ -1401,9 +1406,7 @@ export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions 
   let chunkOpts: ReadCsvOptions | null = null;
   while (cursor.pos < text.length && left > 0) {
     const limit = Math.min(opts.chunkSize, left);
-    const r: RecordsRead = chunkOpts
-      ? readLaterChunk(text, cursor, chunkOpts, limit, bytes)
-      : readRecords(text, cursor, { ...opts, nrows: undefined }, limit, bytes);
+    const r = readChunk(text, cursor, opts, chunkOpts, limit, bytes);
     if (r.df.length === 0) break;
     chunkOpts ??= { ...laterChunkOptions(opts, r.df), nrows: undefined };
     left -= r.df.length;
@@ -1441,18 +1444,15 @@ export async function* readCsvStream(
         records++;
         cutAt = partsLen + i + 1;
       }
-      parts.push(piece);
-      partsLen += piece.length;
-      return;
-    }
-    for (let i = 0; i < piece.length; i++) {
-      const c = piece.charCodeAt(i);
-      if (c === quote) inQuote = !inQuote;
-      else if (c === 10 && !inQuote) {
-        records++;
-        cutAt = partsLen + i + 1;
+    } else
+      for (let i = 0; i < piece.length; i++) {
+        const c = piece.charCodeAt(i);
+        if (c === quote) inQuote = !inQuote;
+        else if (c === 10 && !inQuote) {
+          records++;
+          cutAt = partsLen + i + 1;
+        }
       }
-    }
     parts.push(piece);
     partsLen += piece.length;
   };
@@ -1472,9 +1472,7 @@ export async function* readCsvStream(
     let yielded = false;
     while (left > 0 && cursor.pos < text.length) {
       const limit = Math.min(opts.chunkSize, left);
-      const r: RecordsRead = chunkOpts
-        ? readLaterChunk(text, cursor, chunkOpts, limit)
-        : readRecords(text, cursor, { ...opts, nrows: undefined }, limit);
+      const r = readChunk(text, cursor, opts, chunkOpts, limit);
       if (r.df.length === 0) {
         cursor = r.cursor;
         break;
