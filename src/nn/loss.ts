@@ -51,8 +51,12 @@ function rowsOf(input: Tensor): Tensor {
   return reshape(moved, [-1, C]);
 }
 
-/** How many targets are not ignoreIndex. */
-function countKept(target: Tensor, ignoreIndex: number): number {
+/** Whether `t`'s values are in device memory the host cannot read synchronously (a webgpu tensor). */
+const onDevice = (t: Tensor): boolean => t.deviceStorage !== null && t.deviceStorage.hostAddressable === false;
+
+/** How many targets are not ignoreIndex; null for a target on the GPU (meanOverKept decides there). */
+function countKept(target: Tensor, ignoreIndex: number): number | null {
+  if (onDevice(target)) return null;
   let n = 0;
   for (const v of target.storage) if (v !== ignoreIndex) n++;
   return n;
@@ -64,7 +68,13 @@ function countKept(target: Tensor, ignoreIndex: number): number {
  * contributes); dividing by the zero total would make the gradient NaN too, so the NaN is added
  * instead (the sum's gradient reaches only the zero-weighted positions).
  */
-function meanOverKept(lossSum: Tensor, total: Tensor, kept: number): Tensor {
+function meanOverKept(lossSum: Tensor, total: Tensor, kept: number | null): Tensor {
+  if (kept === null) {
+    // a GPU target: the same choice made on the device, from the total (zero only when no target is kept,
+    // or all kept ones weigh 0, where PyTorch's 0/0 is NaN too), dividing by 1 where it is 0 so no NaN gradient flows
+    const none = total.eq(0);
+    return where(none, add(lossSum, NaN), div(lossSum, where(none, scalar(1, total.dtype), total)));
+  }
   return kept === 0 ? add(lossSum, NaN) : div(lossSum, total);
 }
 
@@ -81,6 +91,7 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
     );
   }
   const C = input.shape[input.ndim === 1 ? 0 : 1]!;
+  if (onDevice(target)) return; // values on the GPU: not readable synchronously, so not bounds-checked here
   const t = target.storage;
   for (let i = 0; i < t.length; i++) {
     const v = t[i]!;

@@ -123,6 +123,37 @@ describe("optimizer and loss fixture families on webgpu", () => {
   });
 });
 
+describe("cross-entropy with a target on the GPU", () => {
+  gpuIt("class weights, label smoothing, ignoreIndex: wasm's loss and gradient, no synchronous read", async () => {
+    const run = async (backend: "wasm" | "webgpu") => {
+      tl.setBackend(backend);
+      const x = tl
+        .tensor([
+          [0.1, 2, -1, 0.5, 0.3],
+          [1, 0.2, 0.3, -2, 0.1],
+          [0.5, 0.5, 1.5, 0, 1],
+          [2, 1, 0, -1, -2],
+        ])
+        .requiresGrad_();
+      // on webgpu the int32 target is made by GPU kernels, so its values are not on the host
+      const target = tl.tensor([1, 0, 4, 2], { dtype: "float32" }).mul(1).to("int32");
+      if (backend === "webgpu") assert.equal(target.deviceStorage?.hostAddressable, false, "the target is on the GPU");
+      const weight = tl.tensor([0.5, 1, 2, 1.5, 0.7]);
+      const out: number[] = [];
+      for (const opts of [{ weight, labelSmoothing: 0.2 }, { weight, labelSmoothing: 0.2, ignoreIndex: 2 }, { labelSmoothing: 0.1 }, {}]) {
+        const l = tl.F.crossEntropy(x, target, opts);
+        l.backward();
+        out.push(await l.itemAsync(), ...(await x.grad!.dataAsync()));
+        x.grad = null;
+      }
+      return out;
+    };
+    const cpu = await run("wasm");
+    const gpu = await run("webgpu");
+    assertLossesClose(gpu, cpu, "crossEntropy", 1e-5);
+  });
+});
+
 // ------------------------------------------------------------------------- training vs wasm
 
 /** Losses of `steps` training steps of `build` on `backend`, the model built from seed 7. */
