@@ -252,6 +252,8 @@ await tl.initWebGpu({ gpu });
 await import("@tensorflow/tfjs-backend-webgpu");
 
 const small = swiftshader;
+/** Images in the 32×32×64 CNN's epoch: SwiftShader runs it at a few images a second, so --quick trains one batch. */
+const bigN = small ? (o.quick ? 64 : 256) : 4096;
 const ws: Workload[] = [
   matmul(small ? 128 : 1024),
   matmul(small ? 256 : 4096),
@@ -260,8 +262,8 @@ const ws: Workload[] = [
   cnnEpoch("digits CNN epoch", `digits CNN, one epoch (${digitsData().n} 8×8 images, batch 64, Adam)`, digitsData, 16),
   cnnEpoch(
     "CNN 32×32×64 epoch",
-    `CNN epoch: ${small ? 256 : 4096} images 3×32×32, two 3×3 conv blocks of 64 channels, batch 64, Adam`,
-    () => syntheticImages(small ? 256 : 4096, 32, 3),
+    `CNN epoch: ${bigN} images 3×32×32, two 3×3 conv blocks of 64 channels, batch 64, Adam`,
+    () => syntheticImages(bigN, 32, 3),
     64,
   ),
 ];
