@@ -47,7 +47,14 @@ const EXCEPT = ["src/frame/table.test.ts", "src/frame/ml/preprocessing.test.ts",
 // Files whose every test is skipped unless RUN_ONCE (test/support/runOnce.ts: the plain wasm
 // configuration), because what they check (documentation, the packed tarball, the lab's build)
 // is the same on every backend: they start only in that configuration.
-const ONCE_GATED = ["test/docs.test.ts", "test/package.test.ts", "test/browser/labBuild.test.ts", "src/backends/webgpu/kernels.test.ts"];
+const ONCE_GATED = [
+  "test/docs.test.ts",
+  "test/package.test.ts",
+  "test/browser/labBuild.test.ts",
+  "src/backends/webgpu/kernels.test.ts",
+  "src/backends/webgpu/training.test.ts",
+  "src/backends/webgpu/memory.test.ts",
+];
 const NO_BACKEND = {
   TENSORLOOM_BACKEND:
     "none (scripts/runTests.mjs runs this file once, as one that never loads a backend; it did: take it off BACKEND_FREE)",

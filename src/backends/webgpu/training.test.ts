@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as tl from "../../index.js";
 import { DigitsCnn } from "../../cli/digits.js";
+import { RUN_ONCE } from "../../../test/support/runOnce.js";
 
 const SWIFTSHADER = "/usr/lib/chromium/vk_swiftshader_icd.json";
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
@@ -20,6 +21,10 @@ let skip: string | null = "not initialised";
 let instance: GPU | null = null;
 
 before(async () => {
+  if (!RUN_ONCE) {
+    skip = "the webgpu backend does not depend on the CPU configuration: this file runs once, in the plain wasm one";
+    return;
+  }
   try {
     const { create, globals } = (await import("webgpu")) as { create: (o: string[]) => GPU; globals: object };
     Object.assign(globalThis, globals);
