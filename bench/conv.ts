@@ -30,7 +30,10 @@ export function convWorkloads(): Workload[] {
           w = tf.randomNormal([3, 3, 16, 32]).mul(0.1) as tf.Tensor4D,
           b = tf.zeros([32]);
         return {
-          run: () => void tf.tidy(() => tf.fused.conv2d({ x, filter: w, strides: 1, pad: "same", bias: b }).dataSync()),
+          run: () =>
+            tf.tidy(() => {
+              tf.fused.conv2d({ x, filter: w, strides: 1, pad: "same", bias: b }).dataSync();
+            }),
           dispose: disposing([x, w, b]),
         };
       },
@@ -54,7 +57,13 @@ export function convWorkloads(): Workload[] {
         const x = tf.randomNormal([32, 32, 32, 16]) as tf.Tensor4D,
           w = tf.randomNormal([3, 3, 16, 32]).mul(0.1) as tf.Tensor4D;
         const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum());
-        return { run: () => void tf.tidy(() => grads([x, w]).forEach((g) => g.dataSync())), dispose: disposing([x, w]) };
+        return {
+          run: () =>
+            tf.tidy(() => {
+              for (const g of grads([x, w])) g.dataSync();
+            }),
+          dispose: disposing([x, w]),
+        };
       },
       slow: ["tfjs-cpu"], // about 25 s: TF.js-cpu's Conv2DBackpropFilter is a naive loop
     },
@@ -77,7 +86,13 @@ export function convWorkloads(): Workload[] {
         const x = tf.randomNormal([32, 32, 32, 64]) as tf.Tensor4D,
           w = tf.randomNormal([3, 3, 64, 1]).mul(0.1) as tf.Tensor4D;
         const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum());
-        return { run: () => void tf.tidy(() => grads([x, w]).forEach((g) => g.dataSync())), dispose: disposing([x, w]) };
+        return {
+          run: () =>
+            tf.tidy(() => {
+              for (const g of grads([x, w])) g.dataSync();
+            }),
+          dispose: disposing([x, w]),
+        };
       },
       slow: ["tfjs-cpu"],
     },
@@ -93,7 +108,13 @@ export function convWorkloads(): Workload[] {
       tfjs: () => {
         const x = tf.randomNormal([32, 256, 64]) as tf.Tensor3D,
           w = tf.randomNormal([5, 64, 64]).mul(0.05) as tf.Tensor3D;
-        return { run: () => void tf.tidy(() => tf.conv1d(x, w, 1, "valid").dataSync()), dispose: disposing([x, w]) };
+        return {
+          run: () =>
+            tf.tidy(() => {
+              tf.conv1d(x, w, 1, "valid").dataSync();
+            }),
+          dispose: disposing([x, w]),
+        };
       },
     },
     {
@@ -108,7 +129,13 @@ export function convWorkloads(): Workload[] {
       tfjs: () => {
         const x = tf.randomNormal([4, 16, 16, 16, 8]) as tf.Tensor5D,
           w = tf.randomNormal([3, 3, 3, 8, 16]).mul(0.1) as tf.Tensor5D;
-        return { run: () => void tf.tidy(() => tf.conv3d(x, w, 1, "valid").dataSync()), dispose: disposing([x, w]) };
+        return {
+          run: () =>
+            tf.tidy(() => {
+              tf.conv3d(x, w, 1, "valid").dataSync();
+            }),
+          dispose: disposing([x, w]),
+        };
       },
     },
   ];
