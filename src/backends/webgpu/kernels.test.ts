@@ -3,67 +3,21 @@
 // the PyTorch fixture families those kernels serve, run through their own test files with the
 // webgpu backend active. Runs in Node through the `webgpu` package (Dawn); without a GPU, Dawn
 // finds Chromium's SwiftShader Vulkan driver (a CPU implementation) when VK_ICD_FILENAMES names it,
-// which this file sets when unset and the driver is installed. No adapter: every test skips.
+// which test/support/webgpuNode.ts sets when unset and the driver is installed. No adapter: every
+// test skips.
 
-import { existsSync } from "node:fs";
-import { register } from "node:module";
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe } from "node:test";
 import * as tl from "../../index.js";
-import { kernels } from "../index.js";
-import type { Backend, ConvGeometry, HostBackend, PoolGeometry } from "../backend.js";
+import type { ConvGeometry, HostBackend, PoolGeometry } from "../backend.js";
 import { referenceBackend } from "../reference/index.js";
 import type { TypedArray } from "../../tensor/dtype.js";
-import { GpuStorage, type GpuContext } from "./device.js";
-import { RUN_ONCE } from "../../../test/support/runOnce.js";
+import { GpuStorage } from "./device.js";
+import { rng } from "../../../test/support/rng.js";
+import { gpuIt as gpuItIn, runFixtureFilesOnWebGpu, useWebGpu } from "../../../test/support/webgpuNode.js";
 
-const SWIFTSHADER = "/usr/lib/chromium/vk_swiftshader_icd.json";
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-process.env.XDG_RUNTIME_DIR ??= "/tmp";
-
-/** Why the tests skip (no webgpu package, no adapter), or null once the backend is up. */
-let skip: string | null = "not initialised";
-let ctx: GpuContext;
-/** The Dawn instance: it must outlive the device (collected, it frees what the device's event loop still uses). */
-let instance: GPU | null = null;
-let gpu: Backend;
-
-before(async () => {
-  if (!RUN_ONCE) {
-    skip = "the webgpu kernels do not depend on the CPU configuration: this file runs once, in the plain wasm one";
-    return;
-  }
-  try {
-    const { create, globals } = (await import("webgpu")) as { create: (o: string[]) => GPU; globals: object };
-    Object.assign(globalThis, globals);
-    await tl.ready();
-    instance = create([]);
-    await tl.initWebGpu({ gpu: instance });
-    tl.setBackend("webgpu");
-    gpu = kernels();
-    ctx = (gpu as unknown as { context: GpuContext }).context;
-    skip = null;
-  } catch (e) {
-    skip = `webgpu unavailable here (${String((e as Error)?.message ?? e).split("\n")[0]}); set VK_ICD_FILENAMES to a Vulkan driver (e.g. ${SWIFTSHADER} from Debian's chromium)`;
-    console.log(`# SKIP: ${skip}`);
-  }
-});
-
-after(() => {
-  if (!skip) tl.setBackend("wasm");
-});
-
-/** Deterministic random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const env = useWebGpu();
+const gpuIt = (name: string, fn: () => Promise<void>): void => gpuItIn(env, name, fn);
 
 const rand = (n: number, seed: number, scale = 1): Float32Array => {
   const r = rng(seed);
@@ -76,8 +30,8 @@ const randInt = (n: number, hi: number, seed: number): Int32Array => {
 
 /** A GPU storage holding `x` (its values uploaded, as a kernel's earlier output would be). */
 function onGpu(x: TypedArray): GpuStorage {
-  const s = ctx.allocate(x instanceof Int32Array ? "int32" : x instanceof Uint8Array ? "bool" : "float32", x.length);
-  ctx.write(s, x);
+  const s = env.ctx.allocate(x instanceof Int32Array ? "int32" : x instanceof Uint8Array ? "bool" : "float32", x.length);
+  env.ctx.write(s, x);
   return s;
 }
 
@@ -100,7 +54,7 @@ async function compare(
   const ref = args.map((a) => (isArray(a) ? a.slice() : a));
   (referenceBackend[name] as (...a: unknown[]) => void)(...ref);
   const dev = args.map((a, i) => (isArray(a) && !host.includes(i) ? onGpu(a) : a));
-  (gpu[name] as (...a: unknown[]) => void)(...dev);
+  (env.gpu[name] as (...a: unknown[]) => void)(...dev);
   for (const o of outs) {
     const d = dev[o];
     assert.ok(d instanceof GpuStorage, `${label}: output ${o} is not a GPU storage`);
@@ -121,16 +75,6 @@ async function compare(
       assert.ok(ok, `${label}: output ${o}[${i}] is ${v}, the reference gives ${e} (|diff| ${Math.abs(v - e)})`);
     }
   }
-}
-
-function gpuIt(name: string, fn: () => Promise<void>): void {
-  it(name, async (t) => {
-    if (skip) {
-      t.skip(skip);
-      return;
-    }
-    await fn();
-  });
 }
 
 // ------------------------------------------------------------------------------------------ conv
@@ -527,62 +471,11 @@ const FIXTURE_FILES = [
   "../../ops/sortScan.torch.test.ts",
   "../../nn/rnn.test.ts",
   "../../nn/embedding.test.ts",
-];
-
-/** Resolve node:test to the shim for the fixture files and the fixture support they import. */
-function shimNodeTest(): void {
-  const shim = new URL("../../../test/browser/shims/nodeTest.ts", import.meta.url).href;
-  const parents = [
-    ...FIXTURE_FILES.map((f) => new URL(f, import.meta.url).href),
-    new URL("../../../test/support/fixtures.ts", import.meta.url).href,
-  ];
-  const hook = `const parents = ${JSON.stringify(parents)};
-export async function resolve(specifier, context, next) {
-  if (specifier === "node:test" && parents.some((p) => context.parentURL?.startsWith(p))) return next(${JSON.stringify(shim)}, context);
-  return next(specifier, context);
-}`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-}
+].map((f) => new URL(f, import.meta.url));
 
 describe("PyTorch fixture families on webgpu", () => {
   gpuIt("every case of the conv, pooling, unfold, scan, sort, recurrent and embedding families", async () => {
-    shimNodeTest();
-    tl.setBackend("webgpu");
-    const fixtures = await import("../../../test/support/fixtures.js");
-    assert.deepEqual(fixtures.BACKENDS, ["webgpu"], "the fixture support must pick the webgpu backend");
-    for (const f of FIXTURE_FILES) await import(f);
-    const { registered } = (await import("../../../test/browser/shims/nodeTest.js")) as {
-      registered: { suite: string[]; name: string; fn: () => unknown }[];
-    };
-    const report = new Map<string, { passed: number; total: number; failures: string[] }>();
-    for (const c of registered) {
-      const m = /^(.*) fixtures on webgpu$/.exec(c.suite[c.suite.length - 1] ?? "");
-      if (!m) continue;
-      const key = `${m[1]} ${c.name.endsWith("float64") ? "float64" : "float32"}`;
-      let r = report.get(key);
-      if (!r) report.set(key, (r = { passed: 0, total: 0, failures: [] }));
-      r.total++;
-      const pending: (() => Promise<void>)[] = [];
-      fixtures.deferredChecks.sink = (check) => pending.push(check);
-      try {
-        await c.fn();
-        for (const p of pending) await p();
-        r.passed++;
-      } catch (e) {
-        r.failures.push(`${c.name}: ${String((e as Error)?.message ?? e).slice(0, 300)}`);
-      } finally {
-        fixtures.deferredChecks.sink = null;
-        tl.setBackend("webgpu");
-      }
-    }
-    let failed = 0;
-    for (const [key, r] of [...report].sort()) {
-      console.log(`# webgpu fixtures ${key}: ${r.passed}/${r.total}`);
-      for (const f of r.failures.slice(0, 3)) console.log(`#   ${f}`);
-      failed += r.total - r.passed;
-    }
-    assert.ok(report.size > 0, "no fixture cases registered");
-    assert.equal(failed, 0, "fixture cases failed on webgpu (listed above)");
+    await runFixtureFilesOnWebGpu(FIXTURE_FILES);
   });
 });
 

@@ -1,60 +1,17 @@
 // Training on webgpu in Node, end to end: the optimizer and loss fixture families on webgpu (the
 // fused optimStep kernel), the digits CNN and an LSTM giving wasm's losses within float32
-// tolerance (GPU memory over 2,000 steps: memory.test.ts). Runs through the `webgpu`
-// package (Dawn); without a GPU, on Chromium's SwiftShader Vulkan driver (set here when unset, as
-// kernels.test.ts does). No adapter: every test skips, saying why.
+// tolerance (GPU memory over 2,000 steps: memory.test.ts). Runs through the `webgpu` package
+// (Dawn); without a GPU, on Chromium's SwiftShader Vulkan driver (test/support/webgpuNode.ts).
+// No adapter: every test skips, saying why.
 
-import { existsSync } from "node:fs";
-import { register } from "node:module";
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe } from "node:test";
 import * as tl from "../../index.js";
 import { DigitsCnn } from "../../cli/digits.js";
-import { RUN_ONCE } from "../../../test/support/runOnce.js";
+import { gpuIt as gpuItIn, runFixtureFilesOnWebGpu, useWebGpu } from "../../../test/support/webgpuNode.js";
 
-const SWIFTSHADER = "/usr/lib/chromium/vk_swiftshader_icd.json";
-if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
-process.env.XDG_RUNTIME_DIR ??= "/tmp";
-
-let skip: string | null = "not initialised";
-/** The Dawn instance: it must outlive the device. */
-let instance: GPU | null = null;
-
-before(async () => {
-  if (!RUN_ONCE) {
-    skip = "the webgpu backend does not depend on the CPU configuration: this file runs once, in the plain wasm one";
-    return;
-  }
-  try {
-    const { create, globals } = (await import("webgpu")) as { create: (o: string[]) => GPU; globals: object };
-    Object.assign(globalThis, globals);
-    await tl.ready();
-    instance = create([]);
-    await tl.initWebGpu({ gpu: instance });
-    tl.setBackend("webgpu");
-    skip = null;
-  } catch (e) {
-    skip = `webgpu unavailable here (${String((e as Error)?.message ?? e).split("\n")[0]}); set VK_ICD_FILENAMES to a Vulkan driver (e.g. ${SWIFTSHADER} from Debian's chromium)`;
-    console.log(`# SKIP: ${skip}`);
-  }
-});
-
-after(() => {
-  if (skip) return;
-  tl.setBackend("wasm");
-  // Dawn aborts when Node tears down its event loop normally; exiting explicitly is clean
-  process.once("beforeExit", () => process.exit(process.exitCode ?? 0));
-});
-
-function gpuIt(name: string, fn: () => Promise<void>): void {
-  it(name, async (t) => {
-    if (skip) {
-      t.skip(skip);
-      return;
-    }
-    await fn();
-  });
-}
+const env = useWebGpu();
+const gpuIt = (name: string, fn: () => Promise<void>): void => gpuItIn(env, name, fn);
 
 /** Relative closeness at float32 tolerance. */
 function assertLossesClose(gpu: number[], cpu: number[], label: string, tol = 2e-4): void {
@@ -67,64 +24,12 @@ function assertLossesClose(gpu: number[], cpu: number[], label: string, tol = 2e
 
 // ------------------------------------------------------------------------- PyTorch fixtures
 
-const FIXTURE_FILES = ["../../optim/optim.test.ts", "../../nn/loss.test.ts"];
-
-function shimNodeTest(): void {
-  const shim = new URL("../../../test/browser/shims/nodeTest.ts", import.meta.url).href;
-  const parents = [
-    ...FIXTURE_FILES.map((f) => new URL(f, import.meta.url).href),
-    new URL("../../../test/support/fixtures.ts", import.meta.url).href,
-  ];
-  const hook = `const parents = ${JSON.stringify(parents)};
-export async function resolve(specifier, context, next) {
-  if (specifier === "node:test" && parents.some((p) => context.parentURL?.startsWith(p))) return next(${JSON.stringify(shim)}, context);
-  return next(specifier, context);
-}`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-}
+const FIXTURE_FILES = ["../../optim/optim.test.ts", "../../nn/loss.test.ts"].map((f) => new URL(f, import.meta.url));
 
 describe("optimizer and loss fixture families on webgpu", () => {
   gpuIt("every case of optim_* and the loss families, float32 and float64", async () => {
-    shimNodeTest();
-    tl.setBackend("webgpu");
-    const fixtures = await import("../../../test/support/fixtures.js");
-    assert.deepEqual(fixtures.BACKENDS, ["webgpu"], "the fixture support must pick the webgpu backend");
-    for (const f of FIXTURE_FILES) await import(f);
-    const { registered } = (await import("../../../test/browser/shims/nodeTest.js")) as {
-      registered: { suite: string[]; name: string; fn: () => unknown }[];
-    };
-    const report = new Map<string, { passed: number; total: number; failures: string[] }>();
-    for (const c of registered) {
-      const m = /^(.*) fixtures on webgpu$/.exec(c.suite[c.suite.length - 1] ?? "");
-      if (!m) continue;
-      const key = `${m[1]} ${c.name.endsWith("float64") ? "float64" : "float32"}`;
-      let r = report.get(key);
-      if (!r) report.set(key, (r = { passed: 0, total: 0, failures: [] }));
-      r.total++;
-      const pending: (() => Promise<void>)[] = [];
-      fixtures.deferredChecks.sink = (check) => pending.push(check);
-      try {
-        await c.fn();
-        for (const p of pending) await p();
-        r.passed++;
-      } catch (e) {
-        r.failures.push(`${c.name}: ${String((e as Error)?.message ?? e).slice(0, 300)}`);
-      } finally {
-        fixtures.deferredChecks.sink = null;
-        tl.setBackend("webgpu");
-      }
-    }
-    let failed = 0;
-    for (const [key, r] of [...report].sort()) {
-      console.log(`# webgpu fixtures ${key}: ${r.passed}/${r.total}`);
-      for (const f of r.failures.slice(0, 3)) console.log(`#   ${f}`);
-      failed += r.total - r.passed;
-    }
-    assert.ok(
-      [...report.keys()].some((k) => k.startsWith("optim_adam ")),
-      "the optim families ran",
-    );
-    assert.equal(failed, 0, "fixture cases failed on webgpu (listed above)");
+    const families = await runFixtureFilesOnWebGpu(FIXTURE_FILES);
+    assert.ok(families.includes("optim_adam"), "the optim families ran");
   });
 });
 
