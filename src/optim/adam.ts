@@ -5,8 +5,7 @@
 
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { empty, zerosLike } from "../tensor/create.js";
-import { writeInPlace } from "../ops/inplace.js";
+import { zerosLike } from "../tensor/create.js";
 import { fusedStep } from "./fused.js";
 import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
 
@@ -33,60 +32,14 @@ function adamUpdate(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamO
   st.step = step;
   const { lr, weightDecay, eps, amsgrad } = g;
   const h = { rule: "adam", lr, weightDecay, beta1: g.betas[0], beta2: g.betas[1], eps, step, decoupled, amsgrad } as const;
-  if (fusedStep(h, p, grad, st, amsgrad ? ["expAvg", "expAvgSq", "maxExpAvgSq"] : ["expAvg", "expAvgSq"])) return;
-  if (adamFused(p, grad, st, g, step)) return;
+  // on the CPU, the common case (no weight decay, no amsgrad) runs the kernel too: one loop per
+  // parameter, every intermediate rounded where adamOps rounds it (the same bits, tested)
+  const keys = amsgrad ? ["expAvg", "expAvgSq", "maxExpAvgSq"] : ["expAvg", "expAvgSq"];
+  if (fusedStep(h, p, grad, st, keys, !amsgrad && weightDecay === 0)) return;
   adamOps(p, grad, st, g, decoupled, step);
 }
 
-/**
- * The common case (no weight decay, no amsgrad) as one loop per parameter instead of a dozen
- * tensor ops: every intermediate is rounded to the parameter's dtype exactly where the op chain
- * of adamOps rounds it (scalars too), so the results are the same bits (tested). The moments
- * are updated in place, as PyTorch does.
- */
-function adamFused(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamOptions>, step: number): boolean {
-  if (p.deviceStorage?.hostAddressable === false || grad.deviceStorage?.hostAddressable === false) return false; // GPU: tensor ops
-  if (g.amsgrad || g.weightDecay !== 0 || grad.dtype !== p.dtype || grad.storage.length !== p.storage.length) return false;
-  if (p.dtype !== "float32" && p.dtype !== "float64") return false;
-  const r = p.dtype === "float32" ? Math.fround : (x: number): number => x;
-  const [b1, b2] = g.betas;
-  const m = (st.expAvg as Tensor | undefined) ?? zerosLike(p),
-    v = (st.expAvgSq as Tensor | undefined) ?? zerosLike(p);
-  st.expAvg = m;
-  st.expAvgSq = v;
-  const bc1 = 1 - b1 ** step,
-    bc2Sqrt = Math.sqrt(1 - b2 ** step);
-  const kb1 = r(b1),
-    ka1 = r(1 - b1),
-    kb2 = r(b2),
-    ka2 = r(1 - b2),
-    kbc2 = r(bc2Sqrt),
-    keps = r(g.eps),
-    kstep = r(g.lr / bc1);
-  const ms = m.storage,
-    vs = v.storage,
-    gs = grad.storage;
-  writeInPlace("Adam.step", p, [], () => {
-    const next = empty(p.shape, { dtype: p.dtype });
-    const ps = p.storage,
-      out = next.storage;
-    for (let i = 0; i < ps.length; i++) {
-      const gi = gs[i]!;
-      const mi = r(r(ms[i]! * kb1) + r(gi * ka1));
-      const vi = r(r(vs[i]! * kb2) + r(r(gi * gi) * ka2));
-      ms[i] = mi;
-      vs[i] = vi;
-      const denom = r(r(r(Math.sqrt(vi)) / kbc2) + keps);
-      out[i] = r(ps[i]! - r(r(mi / denom) * kstep));
-    }
-    return next;
-  });
-  m.version.v++;
-  v.version.v++;
-  return true;
-}
-
-/** The update as tensor ops (weight decay, amsgrad, and the specification adamFused follows). */
+/** The update as tensor ops (weight decay, amsgrad, and the specification the optimStep kernel follows). */
 export function adamOps(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamOptions>, decoupled: boolean, step: number): void {
   const [b1, b2] = g.betas;
   if (g.weightDecay !== 0) {
