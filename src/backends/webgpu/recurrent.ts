@@ -14,7 +14,18 @@ const f32Ok = (...vs: (Operand | null)[]): boolean => vs.every((v) => v === null
 /** Every output must be a GPU storage: a host output would be an upload whose result is lost. */
 const gpuOuts = (...vs: (Operand | null)[]): boolean => vs.every((v) => v === null || v instanceof GpuStorage);
 
+/** The LSTM cell at one (row, unit) from its four gate pre-activations at g0, g0 + H, ... and the previous c: writes c1 and returns h1. */
+const LSTM_FN = /* wgsl */ `
+fn lstmForward(i: f32, f: f32, g: f32, o: f32, cp: f32, c1: ptr<function, f32>) -> f32 {
+  let ig = sigmoidf(i); let fg = sigmoidf(f);
+  let gg = tanhf(g); let og = sigmoidf(o);
+  let cn = fg * cp + ig * gg;
+  *c1 = cn;
+  return og * tanhf(cn);
+}`;
+
 const LSTM_CELL = /* wgsl */ `${MATH}
+${LSTM_FN}
 @group(0) @binding(0) var<storage, read> p: array<u32>;
 @group(0) @binding(1) var<storage, read> gates: array<f32>;
 @group(0) @binding(2) var<storage, read> c: array<f32>;
@@ -24,11 +35,9 @@ ${main1d(
   "p[0]",
   `  let H = p[1];
   let g0 = (i / H) * 4u * H + i % H;
-  let ig = sigmoidf(gates[g0]); let fg = sigmoidf(gates[g0 + H]);
-  let gg = tanhf(gates[g0 + 2u * H]); let og = sigmoidf(gates[g0 + 3u * H]);
-  let cn = fg * c[i] + ig * gg;
-  c1[i] = cn;
-  h1[i] = og * tanhf(cn);`,
+  var cn = 0.0;
+  h1[i] = lstmForward(gates[g0], gates[g0 + H], gates[g0 + 2u * H], gates[g0 + 3u * H], c[i], &cn);
+  c1[i] = cn;`,
 )}`;
 
 export function lstmCell(ctx: GpuContext, gates: Operand, c: Operand, c1: Operand, h1: Operand, B: number, H: number): boolean {
@@ -248,6 +257,7 @@ ${main1d("p[0]", "  x[i] = 0.0;")}`;
 }
 
 const LSTM_SEQ_CELL = /* wgsl */ `${MATH}
+${LSTM_FN}
 @group(0) @binding(0) var<storage, read> p: array<u32>;
 @group(0) @binding(1) var<storage, read> gates: array<f32>;
 @group(0) @binding(2) var<storage, read> c0: array<f32>;
@@ -256,13 +266,11 @@ ${main1d(
   "p[0]",
   `  let H = p[1];
   let g0 = p[2] + (i / H) * 4u * H + i % H;
-  let ig = sigmoidf(gates[g0]); let fg = sigmoidf(gates[g0 + H]);
-  let gg = tanhf(gates[g0 + 2u * H]); let og = sigmoidf(gates[g0 + 3u * H]);
   var cp = 0.0;
   if (p[3] != 0u) { cp = c0[i]; } else { cp = out[p[4] + i]; }
-  let cn = fg * cp + ig * gg;
-  out[p[6] + i] = cn;
-  out[p[5] + i] = og * tanhf(cn);`,
+  var cn = 0.0;
+  out[p[5] + i] = lstmForward(gates[g0], gates[g0 + H], gates[g0 + 2u * H], gates[g0 + 3u * H], cp, &cn);
+  out[p[6] + i] = cn;`,
 )}`;
 
 export function lstmSequence(
@@ -291,8 +299,7 @@ export function lstmSequence(
   for (let k = 0; k < T; k++) {
     const t = timeOf(k, T, reverse),
       tp = k > 0 ? timeOf(k - 1, T, reverse) : -1;
-    const words = [G, 0, k * B * G, t * B * G, 1, H, k === 0 ? 1 : 0];
-    words[1] = tp < 0 ? 0 : tp * S;
+    const words = [G, tp < 0 ? 0 : tp * S, k * B * G, t * B * G, 1, H, k === 0 ? 1 : 0];
     gemm(ctx, "lstmStep", STEP_GEMM, { M: B, N: G, K: H, batch: 1 }, words, [H0, O, W, Gt, X], [gates]);
     const cw = [S, H, k * B * G, tp < 0 ? 1 : 0, tp < 0 ? 0 : (T + tp) * S, t * S, (T + t) * S];
     ctx.dispatch(cell, [ctx.params(cw), Gt, C0, O], { threads: S }, [out]);
