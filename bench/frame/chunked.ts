@@ -7,7 +7,7 @@
 //
 //   node --import tsx bench/frame/chunked.ts [--rows 4000000] [--heap 64] [--chunk 100000]
 
-import { spawnSync } from "node:child_process";
+import { arg, args, report, resultOf, runScript } from "./child.js";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -15,11 +15,6 @@ import { fileURLToPath } from "node:url";
 import { salesCsv } from "./salesData.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const arg = (k: string, d: string) => {
-  const i = args.indexOf(k);
-  return i >= 0 ? args[i + 1]! : d;
-};
 const ROWS = Number(arg("--rows", "4000000"));
 const HEAP = Number(arg("--heap", "64"));
 const CHUNK = Number(arg("--chunk", "100000"));
@@ -67,7 +62,7 @@ async function child(mode: string): Promise<void> {
     check: result ? result.col("qty_sum").sum() + result.col("price_max").sum() : 0,
     parquetMB: mode === "toParquet" ? +(statSync(parquet).size / 2 ** 20).toFixed(1) : undefined,
   };
-  process.stdout.write("RESULT " + JSON.stringify(out) + "\n");
+  report(out);
 }
 
 async function main(): Promise<void> {
@@ -82,26 +77,12 @@ async function main(): Promise<void> {
     ["parquet", HEAP],
     ["inMemory", 16384],
   ] as const) {
-    const r = spawnSync(
-      process.execPath,
-      [
-        `--max-old-space-size=${heap}`,
-        "--import",
-        "tsx",
-        fileURLToPath(import.meta.url),
-        "--child",
-        mode,
-        "--rows",
-        String(ROWS),
-        "--chunk",
-        String(CHUNK),
-        "--dir",
-        DIR,
-      ],
-      { cwd: here, encoding: "utf8", maxBuffer: 1 << 24 },
-    );
-    const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
-    rows.push(line ? JSON.parse(line.slice(7)) : { mode, error: (r.stderr ?? "").slice(-600) });
+    const r = runScript(import.meta.url, ["--child", mode, "--rows", String(ROWS), "--chunk", String(CHUNK), "--dir", DIR], {
+      heapMB: heap,
+      exposeGc: false,
+      cwd: here,
+    });
+    rows.push(resultOf<Record<string, unknown>>(r) ?? { mode, error: (r.stderr ?? "").slice(-600) });
     console.error(rows.at(-1));
   }
   const checks = rows.filter((r) => typeof r.groups === "number" && r.groups > 0).map((r) => r.check as number);

@@ -7,18 +7,13 @@
 //   cd bench/frame && npm install && npm run bench            (or: npm run bench:frame at the root)
 //   node --import tsx frame.ts --rows 200000 --libs tensorloom,polars   (a quicker run)
 
-import { spawnSync } from "node:child_process";
+import { arg, args, childError, median, report, resultOf, runScript } from "./child.js";
 import { readFileSync, writeFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { salesCsv } from "./salesData.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const arg = (k: string, d: string) => {
-  const i = args.indexOf(k);
-  return i >= 0 ? args[i + 1]! : d;
-};
 const ROWS = Number(arg("--rows", "1000000"));
 const OUT = join(here, "out");
 const POLARS_THREADS = arg("--polars-threads", "1");
@@ -204,11 +199,6 @@ async function impl(lib: string): Promise<Impl> {
   throw new Error(`unknown library ${lib}`);
 }
 
-function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
 async function runChild(lib: string, reps: number): Promise<void> {
   const im = await impl(lib);
   const result: Record<string, number | string> = {};
@@ -233,16 +223,12 @@ async function runChild(lib: string, reps: number): Promise<void> {
       }
     }
     (globalThis as { gc?: () => void }).gc?.();
-    process.stdout.write(
-      "RESULT " +
-        JSON.stringify({
-          readCsvText: median(times),
-          readCsvTextCpu: median(cpu),
-          rssAfterTextReadMB: Math.round(process.memoryUsage().rss / 2 ** 20),
-          rows: df ? 1 : 0,
-        }) +
-        "\n",
-    );
+    report({
+      readCsvText: median(times),
+      readCsvTextCpu: median(cpu),
+      rssAfterTextReadMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+      rows: df ? 1 : 0,
+    });
     return;
   }
   const readAsync = (im as unknown as { readAsync?: () => Promise<unknown> }).readAsync;
@@ -285,7 +271,7 @@ async function runChild(lib: string, reps: number): Promise<void> {
       }
     }
   }
-  process.stdout.write("RESULT " + JSON.stringify(result) + "\n");
+  report(result);
 }
 
 // ---------------------------------------------------------------- the parent: run each library, report ratios
@@ -299,65 +285,18 @@ async function main(): Promise<void> {
   for (const lib of libs) {
     const t = performance.now();
     // polars' threads are pinned (POLARS_MAX_THREADS) so the ratio compares equal threads: tensorloom reads on one
-    const r = spawnSync(
-      process.execPath,
-      [
-        "--expose-gc",
-        "--max-old-space-size=16384",
-        "--import",
-        "tsx",
-        fileURLToPath(import.meta.url),
-        "--child",
-        lib,
-        "--reps",
-        String(reps),
-        "--rows",
-        String(ROWS),
-        "--warmup",
-        arg("--warmup", "3"),
-      ],
-      {
-        cwd: here,
-        encoding: "utf8",
-        timeout: Number(arg("--timeout", "900")) * 1000,
-        maxBuffer: 1 << 24,
-        env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS },
-      },
-    );
-    const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
-    results[lib] = line
-      ? JSON.parse(line.slice(7))
-      : { error: `${r.error?.message ?? `exit ${r.status}`}: ${(r.stderr ?? "").slice(-400)}` };
+    const common = ["--reps", String(reps), "--rows", String(ROWS), "--warmup", arg("--warmup", "3")];
+    const options = {
+      heapMB: 16384,
+      cwd: here,
+      timeoutMs: Number(arg("--timeout", "900")) * 1000,
+      env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS },
+    };
+    const r = runScript(import.meta.url, ["--child", lib, ...common], options);
+    results[lib] = resultOf<Record<string, number | string>>(r) ?? { error: childError(r) };
     if (lib === "tensorloom" || lib === "polars") {
-      const rt = spawnSync(
-        process.execPath,
-        [
-          "--expose-gc",
-          "--max-old-space-size=16384",
-          "--import",
-          "tsx",
-          fileURLToPath(import.meta.url),
-          "--child",
-          lib,
-          "--mode",
-          "text",
-          "--reps",
-          String(reps),
-          "--rows",
-          String(ROWS),
-          "--warmup",
-          arg("--warmup", "3"),
-        ],
-        {
-          cwd: here,
-          encoding: "utf8",
-          timeout: Number(arg("--timeout", "900")) * 1000,
-          maxBuffer: 1 << 24,
-          env: { ...process.env, POLARS_MAX_THREADS: POLARS_THREADS },
-        },
-      );
-      const tl = (rt.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
-      Object.assign(results[lib]!, tl ? JSON.parse(tl.slice(7)) : { readCsvText: `error: ${(rt.stderr ?? "").slice(-200)}` });
+      const rt = runScript(import.meta.url, ["--child", lib, "--mode", "text", ...common], options);
+      Object.assign(results[lib]!, resultOf(rt) ?? { readCsvText: `error: ${(rt.stderr ?? "").slice(-200)}` });
     }
     console.error(`${lib}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }

@@ -7,28 +7,19 @@
 //
 //   node --import tsx bench/frame/parquet.ts [--rows 1000000] [--reps 5]
 
-import { spawnSync } from "node:child_process";
+import { arg, args, median, report, resultOf, runScript } from "./child.js";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { salesCsv } from "./salesData.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const arg = (k: string, d: string) => {
-  const i = args.indexOf(k);
-  return i >= 0 ? args[i + 1]! : d;
-};
 const ROWS = Number(arg("--rows", "1000000"));
 const REPS = Number(arg("--reps", "5"));
 const OUT = join(here, "out");
 const LIBS = ["hyparquet", "parquet-wasm"] as const;
 const fileOf = (lib: string) => join(OUT, `sales-${ROWS}.${lib}.parquet`);
 
-const median = (a: number[]) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const peakMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -105,7 +96,7 @@ async function child(lib: string, mode: "write" | "read"): Promise<void> {
     if (c.lib) result.libReadMs = timeIt(c.lib.read(bytes));
   }
   result.peakRssMB = peakMB();
-  process.stdout.write("RESULT " + JSON.stringify(result) + "\n");
+  report(result);
 }
 
 async function main(): Promise<void> {
@@ -114,28 +105,12 @@ async function main(): Promise<void> {
   const results: Record<string, Record<string, number | string>> = {};
   for (const lib of LIBS) {
     for (const mode of ["write", "read"] as const) {
-      const r = spawnSync(
-        process.execPath,
-        [
-          "--expose-gc",
-          "--max-old-space-size=16384",
-          "--import",
-          "tsx",
-          fileURLToPath(import.meta.url),
-          "--child",
-          lib,
-          "--mode",
-          mode,
-          "--rows",
-          String(ROWS),
-          "--reps",
-          String(REPS),
-        ],
-        { cwd: here, encoding: "utf8", maxBuffer: 1 << 24 },
-      );
-      const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
-      if (!line) throw new Error(`${lib} ${mode}: ${r.stderr?.slice(-800)}`);
-      const got = JSON.parse(line.slice(7)) as Record<string, number | string>;
+      const r = runScript(import.meta.url, ["--child", lib, "--mode", mode, "--rows", String(ROWS), "--reps", String(REPS)], {
+        heapMB: 16384,
+        cwd: here,
+      });
+      const got = resultOf<Record<string, number | string>>(r);
+      if (!got) throw new Error(`${lib} ${mode}: ${r.stderr?.slice(-800)}`);
       results[lib] = {
         ...results[lib],
         ...Object.fromEntries(Object.entries(got).map(([k, v]) => [k === "rssBeforeMB" || k === "peakRssMB" ? `${mode}_${k}` : k, v])),

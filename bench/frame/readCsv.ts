@@ -9,17 +9,13 @@
 //        [--before <dir holding another checkout's src/frame>] [--only tensorloom,polars,pandas]
 
 import { spawnSync } from "node:child_process";
+import { arg, args, median, report, resultOf, runScript } from "./child.js";
 import { readFileSync, writeFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { salesCsv } from "./salesData.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const args = process.argv.slice(2);
-const arg = (k: string, d: string) => {
-  const i = args.indexOf(k);
-  return i >= 0 ? args[i + 1]! : d;
-};
 const ROWS = Number(arg("--rows", "1000000"));
 const WARMUP = Number(arg("--warmup", "8"));
 const REPS = Number(arg("--reps", "7"));
@@ -27,11 +23,6 @@ const OUT = join(here, "out");
 const SALES = join(OUT, `sales-${ROWS}.csv`);
 
 type Result = { cpu: number[]; wall: number[]; rssMB: number };
-
-const median = (a: number[]) => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function child(lib: string, mode: string): Promise<void> {
   const dates = mode === "dates";
@@ -66,7 +57,7 @@ async function child(lib: string, mode: string): Promise<void> {
   gc();
   res.rssMB = Math.round(process.memoryUsage().rss / 2 ** 20);
   if (!df) throw new Error("no frame");
-  process.stdout.write(`RESULT ${JSON.stringify(res)}\n`);
+  report(res);
 }
 
 const PANDAS = `
@@ -94,24 +85,8 @@ function run(lib: string, mode: string): Result | string {
   const r =
     lib === "pandas"
       ? spawnSync("/usr/bin/python3", ["-c", PANDAS, SALES, mode, String(Math.min(WARMUP, 3)), String(REPS)], { encoding: "utf8", env })
-      : spawnSync(
-          process.execPath,
-          [
-            "--expose-gc",
-            "--max-old-space-size=8192",
-            "--import",
-            "tsx",
-            fileURLToPath(import.meta.url),
-            "--child",
-            lib,
-            "--mode",
-            mode,
-            ...args,
-          ],
-          { cwd: here, encoding: "utf8", env, maxBuffer: 1 << 24 },
-        );
-  const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith("RESULT "));
-  return line ? (JSON.parse(line.slice(7)) as Result) : `error: ${(r.stderr ?? "").slice(-300)}`;
+      : runScript(import.meta.url, ["--child", lib, "--mode", mode, ...args], { heapMB: 8192, env, cwd: here });
+  return resultOf<Result>(r) ?? `error: ${(r.stderr ?? "").slice(-300)}`;
 }
 
 async function main(): Promise<void> {
