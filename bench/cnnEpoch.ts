@@ -12,6 +12,7 @@ import * as tl from "../src/index.js";
 import * as tf from "@tensorflow/tfjs";
 import { DigitsCnn } from "../src/cli/digits.js";
 import { type Digits, digits } from "./digits.js";
+import { tfjsCnn } from "./tfjsCnn.js";
 import { type Workload, context, defaultImpls, footnotes, isMain, measureAll, parseArgs, printTable } from "./harness.js";
 
 function tensorloomEpoch({ n, pixels, labels }: Digits): void {
@@ -29,17 +30,7 @@ function tensorloomEpoch({ n, pixels, labels }: Digits): void {
 }
 
 async function tfjsEpoch({ n, pixels, labels }: Digits): Promise<void> {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 16, kernelSize: 3, padding: "same", activation: "relu" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: "same", activation: "relu" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 10 }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(3e-3), loss: (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp) });
+  const model = tfjsCnn(8, 1, [16, 32]);
   const x = tf.tensor4d(pixels, [n, 8, 8, 1]),
     y = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
   try {

@@ -13,6 +13,7 @@ import * as tl from "../src/index.js";
 import * as tf from "@tensorflow/tfjs";
 import { DigitsCnn } from "../src/cli/digits.js";
 import { digits } from "./digits.js";
+import { tfjsCnn } from "./tfjsCnn.js";
 import { type Impl, type Workload, gflopsTable, measureAll, parseArgs, printTable } from "./harness.js";
 
 const swiftshader = process.argv.includes("--swiftshader");
@@ -203,26 +204,10 @@ function cnnEpoch(
         for (let c = 0; c < d.inC; c++) for (let p = 0; p < hw; p++) nhwc[(i * hw + p) * d.inC + c] = d.pixels[(i * d.inC + c) * hw + p]!;
       const x = tf.tensor4d(nhwc, [d.n, d.side, d.side, d.inC]),
         y = tf.oneHot(tf.tensor1d(d.labels, "int32"), 10);
-      const width = key === "digits CNN epoch" ? [16, 32] : [ch, ch];
+      const width: [number, number] = key === "digits CNN epoch" ? [16, 32] : [ch, ch];
       return {
         run: async () => {
-          const model = tf.sequential({
-            layers: [
-              tf.layers.conv2d({
-                inputShape: [d.side, d.side, d.inC],
-                filters: width[0]!,
-                kernelSize: 3,
-                padding: "same",
-                activation: "relu",
-              }),
-              tf.layers.maxPooling2d({ poolSize: 2 }),
-              tf.layers.conv2d({ filters: width[1]!, kernelSize: 3, padding: "same", activation: "relu" }),
-              tf.layers.maxPooling2d({ poolSize: 2 }),
-              tf.layers.flatten(),
-              tf.layers.dense({ units: 10 }),
-            ],
-          });
-          model.compile({ optimizer: tf.train.adam(3e-3), loss: (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp) });
+          const model = tfjsCnn(d.side, d.inC, width);
           await model.fit(x, y, { batchSize: 64, epochs: 1, shuffle: true, verbose: 0 });
           await settleTf(model.predict(x.slice([0, 0, 0, 0], [1, d.side, d.side, d.inC])) as tf.Tensor);
           model.dispose();
