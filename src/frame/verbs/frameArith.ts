@@ -90,10 +90,42 @@ function tupleUnion(
   return { keys: tuples.map(tupleKey), names: flatNames(levels), levels };
 }
 
+/**
+ * The result's columns and, for each, its position in the frame and in the other operand's labels
+ * (-1: absent): flat names pair by name, column levels by tuple. A named column axis stays when
+ * the flat names pair up in order and the other side's axis has the same name (pandas keeps an
+ * equal name); `otherNames` is undefined when the other side has no column axis of its own.
+ */
+function pairColumns(
+  op: string,
+  df: DataFrame,
+  other: readonly string[] | readonly Scalar[][],
+  otherNames: readonly (string | null)[] | undefined,
+): { names: string[]; levels: ColumnIndex | null; left: number[]; right: number[] } {
+  const ci = df.columnIndex;
+  if (ci?.kind === "multi") {
+    const tuples = other as Scalar[][];
+    const u = tupleUnion(op, ci, df.names, tuples, otherNames ?? []);
+    const position = (ts: readonly Scalar[][]) => {
+      const at = new Map(ts.map((t, j) => [tupleKey(t), j]));
+      return u.keys.map((key) => at.get(key) ?? -1);
+    };
+    return { names: u.names, levels: u.levels, left: position(columnTuples(ci)), right: position(tuples) };
+  }
+  const theirs = other as string[];
+  const names = unionLabels(df.names, theirs);
+  const same = names.length === df.names.length && names.every((k, j) => k === df.names[j]);
+  return {
+    names,
+    levels: same && ci && otherNames && ci.name === otherNames[0] ? ci : null,
+    left: names.map((k) => df.names.indexOf(k)),
+    right: names.map((k) => theirs.indexOf(k)),
+  };
+}
+
 /** df <op> other, element by element; `reverse` computes other <op> df. */
 export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reverse = false, opts: FrameArithOptions = {}): DataFrame {
   const n = df.length;
-  const at = (name: string) => df.names.indexOf(name);
   const axis = opts.axis ?? "columns";
   const fill = opts.fillValue ?? null;
   if (axis !== 0 && axis !== 1 && axis !== "index" && axis !== "columns")
@@ -122,92 +154,54 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
     );
   }
   const levels = df.columnIndex?.kind === "multi" ? df.columnIndex : null;
-  if (other instanceof frameClass() && (levels || other.columnIndex?.kind === "multi")) {
-    // column levels: columns pair up by their tuples
-    if (!levels || other.columnIndex?.kind !== "multi")
+  if (other instanceof frameClass()) {
+    if (!levels !== (other.columnIndex?.kind !== "multi"))
       throw new FrameError(
         `${op}: one frame has column levels and the other has plain columns; columns are matched by their labels, so both need the same number of column levels. Use droplevel or resetIndex to make them agree.`,
       );
     const al = alignIndexes(op, df.index, other.index);
     const rows = indexLength(al.index);
-    const u = tupleUnion(op, levels, df.names, columnTuples(other.columnIndex), indexNames(other.columnIndex));
-    const mine = new Map(columnTuples(levels).map((t, j) => [tupleKey(t), j]));
-    const theirs = new Map(columnTuples(other.columnIndex).map((t, j) => [tupleKey(t), j]));
-    const data = u.keys.map((key, p) => {
-      const i = mine.get(key) ?? -1,
-        j = theirs.get(key) ?? -1;
-      const k = u.names[p]!;
+    const oci = other.columnIndex;
+    const p = pairColumns(op, df, levels ? columnTuples(oci!) : other.names, oci ? indexNames(oci) : undefined);
+    const data = p.names.map((k, q) => {
+      const i = p.left[q]!,
+        j = p.right[q]!;
       if ((i < 0 || j < 0) && fill === null) return missing(rows);
       let a: Operand = { col: i < 0 ? missing(rows) : takeRows(df.data[i]!, al.left), name: k };
       let b: Operand = { col: j < 0 ? missing(rows) : takeRows(other.data[j]!, al.right), name: k };
       if (fill !== null) [a, b] = fillOneSided(op, a, b, fill);
       return arith(op, a, b, reverse);
     });
-    return frameClass().fromColumns(u.names, data, al.index, u.levels);
-  }
-  if (other instanceof frameClass()) {
-    const al = alignIndexes(op, df.index, other.index);
-    const rows = indexLength(al.index);
-    const names = unionLabels(df.names, other.names);
-    const data = names.map((k) => {
-      const i = at(k),
-        j = other.names.indexOf(k);
-      if ((i < 0 || j < 0) && fill === null) return missing(rows);
-      let a: Operand = { col: i < 0 ? missing(rows) : takeRows(df.data[i]!, al.left), name: k };
-      let b: Operand = { col: j < 0 ? missing(rows) : takeRows(other.data[j]!, al.right), name: k };
-      if (fill !== null) [a, b] = fillOneSided(op, a, b, fill);
-      return arith(op, a, b, reverse);
-    });
-    const ci = df.columnIndex,
-      oci = other.columnIndex;
-    // a named column axis stays when both sides have it and the labels pair up in order (pandas keeps an equal name)
-    const keep = ci && oci && names.length === df.names.length && names.every((k, j) => k === df.names[j]) && ci.name === oci.name;
-    return frameClass().fromColumns(names, data, al.index, keep ? ci : null);
-  }
-  if (other instanceof seriesClass() && levels) {
-    // column levels: the Series' MultiIndex entries are matched with the column tuples
-    const m = indexLength(other.index);
-    const tuples = Array.from({ length: m }, (_, i) => indexTuple(other.index, i));
-    const byKey = new Map<string, Scalar>();
-    tuples.forEach((t, i) => {
-      const key = tupleKey(t);
-      if (byKey.has(key))
-        throw new FrameError(
-          `${op}: the Series' index repeats the entry ${JSON.stringify(t)}; its entries are matched with the column tuples, so they must be unique.`,
-        );
-      byKey.set(key, cell(other.col, i));
-    });
-    const u = tupleUnion(op, levels, df.names, tuples, indexNames(other.index));
-    const mine = new Map(columnTuples(levels).map((t, j) => [tupleKey(t), j]));
-    const data = u.keys.map((key, p) => {
-      const i = mine.get(key) ?? -1;
-      if (i < 0 || !byKey.has(key)) return missing(n);
-      return seriesCell(op, df.data[i]!, u.names[p]!, byKey.get(key)!, other, reverse);
-    });
-    return frameClass().fromColumns(u.names, data, df.index, u.levels);
+    return frameClass().fromColumns(p.names, data, al.index, p.levels);
   }
   if (other instanceof seriesClass()) {
-    // a Series' labels are column names: one scalar per column
+    // a Series' labels are column names (its MultiIndex entries the column tuples): one scalar per column
     const m = indexLength(other.index);
-    const labels = Array.from({ length: m }, (_, i) => indexLabel(other.index, i));
-    const byName = new Map<string, Scalar>();
-    labels.forEach((l, i) => {
-      const key = String(l);
-      if (byName.has(key))
+    const labels = Array.from({ length: m }, (_, i) => (levels ? indexTuple(other.index, i) : indexLabel(other.index, i)));
+    const seen = new Set<string>();
+    labels.forEach((l) => {
+      const key = levels ? tupleKey(l as Scalar[]) : String(l);
+      if (seen.has(key))
         throw new FrameError(
-          `${op}: the Series' index repeats the label ${quote(key)}; its labels are matched with column names, so they must be unique.`,
+          levels
+            ? `${op}: the Series' index repeats the entry ${JSON.stringify(l)}; its entries are matched with the column tuples, so they must be unique.`
+            : `${op}: the Series' index repeats the label ${quote(key)}; its labels are matched with column names, so they must be unique.`,
         );
-      byName.set(key, cell(other.col, i));
+      seen.add(key);
     });
-    const names = unionLabels(df.names, labels.map(String));
-    const data = names.map((k) => {
-      const i = at(k);
-      if (i < 0 || !byName.has(k)) return missing(n);
-      return seriesCell(op, df.data[i]!, k, byName.get(k)!, other, reverse);
+    const p = pairColumns(
+      op,
+      df,
+      levels ? (labels as Scalar[][]) : labels.map(String),
+      levels ? indexNames(other.index) : [other.index.name],
+    );
+    const data = p.names.map((k, q) => {
+      const i = p.left[q]!,
+        j = p.right[q]!;
+      if (i < 0 || j < 0) return missing(n);
+      return seriesCell(op, df.data[i]!, k, cell(other.col, j), other, reverse);
     });
-    const ci = df.columnIndex;
-    const same = names.length === df.names.length && names.every((k, j) => k === df.names[j]);
-    return frameClass().fromColumns(names, data, df.index, same && ci && ci.name === other.index.name ? ci : null);
+    return frameClass().fromColumns(p.names, data, df.index, p.levels);
   }
   if (other !== null && typeof other !== "number" && typeof other !== "boolean")
     throw new FrameError(
