@@ -38,15 +38,43 @@ export interface ConcatOptions {
 /**
  * Stack frames by rows or side by side, as pd.concat. Row MultiIndexes and column levels are
  * kept when every input has the same number of levels (columns and rows are then matched by
- * their tuples); inputs with different numbers of levels are refused.
+ * their tuples); inputs with different numbers of levels are refused. Series stacked by rows give
+ * a Series (named when every name agrees); side by side each Series is a column named after it
+ * (unnamed ones 0, 1, ...).
  * @example
  * concat([iris.head(2), mtcars.head(2)], { join: "inner" }) // shape [4, 0]
  * @example
  * concat([warpbreaks.setIndex(["wool", "tension"]).head(2), warpbreaks.setIndex(["wool", "tension"]).tail(2)]).index.kind // "multi"
+ * @example
+ * concat([mtcars.col("mpg").head(2), mtcars.col("hp").tail(1)]).length // 3
  */
-export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptions = {}): DataFrame {
+export function concat(items: readonly Series[], opts?: ConcatOptions & { axis?: 0 }): Series;
+export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptions & { axis: 1 }): DataFrame;
+export function concat(items: readonly DataFrame[], opts?: ConcatOptions): DataFrame;
+export function concat(items: readonly (DataFrame | Series)[], opts?: ConcatOptions): DataFrame | Series;
+export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptions = {}): DataFrame | Series {
   if (items.length === 0) throw new FrameError(`concat: no frames to concatenate. Pass a non-empty array.`);
-  const frames = items.map((x, i) => (x instanceof seriesClass() ? frameClass().fromColumns([x.name ?? String(i)], [x.col], x.index) : x));
+  const S = seriesClass();
+  if (opts.axis !== 1 && items.every((x) => x instanceof S)) {
+    const ss = items as readonly Series[];
+    const name = ss.every((s) => s.name === ss[0]!.name) ? ss[0]!.name : null;
+    const col = concatColumns(
+      "concat",
+      name,
+      ss.map((s) => s.col),
+    );
+    return S.fromColumn(
+      col,
+      name,
+      opts.ignoreIndex ? rangeIndex(ss.reduce((n, s) => n + s.length, 0)) : stackIndex(ss.map((s) => s.index)),
+    );
+  }
+  let unnamed = 0;
+  const frames = items.map((x, i) =>
+    x instanceof S
+      ? frameClass().fromColumns([opts.ignoreIndex && opts.axis === 1 ? String(i) : (x.name ?? String(unnamed++))], [x.col], x.index)
+      : x,
+  );
   return opts.axis === 1 ? concatCols(frames, opts) : concatRows(frames, opts);
 }
 

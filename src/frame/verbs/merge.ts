@@ -6,10 +6,10 @@
 // adds the right rows whose key is not on the left, in right row order; cross is left-major.
 // sort: true sorts the result by the keys. (Joins on the index: outer sorts by label.)
 
-import { type Column, type FrameDType, colLength, concatColumns, take, strCol, quote } from "../column.js";
+import { type Column, type FrameDType, colLength, concatColumns, take, strCol, quote, naMask, intCol } from "../column.js";
 import { FrameError } from "../errors.js";
 import { groupIds } from "../keys.js";
-import { indexColumn, labelIndex } from "../labels.js";
+import { type Index, indexColumn, indexLength, indexLevels, indexNames, multiIndex, takeIndex } from "../labels.js";
 import { argsort } from "../sort.js";
 import type { DataFrame } from "../table.js";
 import { frameClass } from "../frames.js";
@@ -33,6 +33,10 @@ export interface MergeOptions {
   indicator?: boolean | string;
   /** Sort the result by the keys. */
   sort?: boolean;
+  /** Join on the left's index (with rightIndex: index on index, as join; a MultiIndex joins by level names). */
+  leftIndex?: boolean;
+  /** Join on the right's index: with leftIndex, index on index; with leftOn, those columns on its levels (as join's `on`). */
+  rightIndex?: boolean;
 }
 
 const list = (x: string | string[] | undefined): string[] | undefined => (x === undefined ? undefined : Array.isArray(x) ? x : [x]);
@@ -48,7 +52,7 @@ export function joinPairs(
   rNames: readonly string[],
   how: Exclude<How, "cross">,
   validate?: Validate,
-): { li: Int32Array; ri: Int32Array; keyOrder?: Int32Array } {
+): { li: Int32Array; ri: Int32Array; ids: Int32Array } {
   lk.forEach((c, j) => {
     const r = rk[j]!;
     if (family(c.dtype) !== family(r.dtype)) {
@@ -137,7 +141,7 @@ export function joinPairs(
           ri.push(r);
         }
   }
-  return { li: Int32Array.from(li), ri: Int32Array.from(ri) };
+  return { li: Int32Array.from(li), ri: Int32Array.from(ri), ids: joint.ids };
 }
 
 function checkValidate(op: string, v: Validate, lid: Int32Array, rid: Int32Array, n: number): void {
@@ -169,6 +173,14 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
   if (!["inner", "left", "right", "outer", "cross"].includes(how))
     throw new FrameError(`merge: unknown how ${JSON.stringify(how)}. Use inner, left, right, outer or cross.`);
   const [sx, sy] = opts.suffixes ?? ["_x", "_y"];
+  if (opts.leftIndex || opts.rightIndex) {
+    if (!opts.rightIndex || how === "cross" || (!opts.leftIndex && !opts.leftOn) || opts.on || opts.rightOn)
+      throw new FrameError(
+        `merge: leftIndex/rightIndex are taken as rightIndex with leftIndex (index on index) or with leftOn (columns on the right's index), got ${JSON.stringify({ leftIndex: opts.leftIndex, rightIndex: opts.rightIndex, on: opts.on, leftOn: opts.leftOn, rightOn: opts.rightOn, how })}. Swap the frames for leftIndex with rightOn.`,
+      );
+    const out = join(left, right, { how, on: opts.leftIndex ? undefined : opts.leftOn, lsuffix: sx, rsuffix: sy, validate: opts.validate });
+    return opts.sort ? out.sortIndex() : out;
+  }
   let li: Int32Array, ri: Int32Array;
   let lOn: string[] = [],
     rOn: string[] = [];
@@ -249,47 +261,142 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
 
 /** Options of DataFrame.join: on, how, lsuffix, rsuffix, validate, as pd.DataFrame.join's keyword arguments. */
 export interface JoinOptions {
-  /** Column(s) of the calling frame to match against `other`'s index (default: its index). */
-  on?: string;
+  /** Column(s) of the calling frame to match against `other`'s index, one per level (default: its index). */
+  on?: string | string[];
   how?: Exclude<How, "cross">;
   lsuffix?: string;
   rsuffix?: string;
   validate?: Validate;
 }
 
-/** pandas DataFrame.join: on the index of `other`; the result keeps the calling frame's labels. */
+/**
+ * pandas DataFrame.join: on the index of `other`. Index on index follows pandas 1.5's Index.join:
+ * two MultiIndexes join on the level names they share (all of them, in any order; the result has
+ * the shared levels, then the left's others, then the right's), a MultiIndex and a flat index on
+ * the level named like the flat index (the MultiIndex keeps its rows and their order).
+ * @example
+ * mtcars.groupby(["cyl", "gear"], { asIndex: true }).mean().select("mpg").join(mtcars.groupby(["gear", "cyl"], { asIndex: true }).max().select("hp")).shape // [8, 2]
+ */
 export function join(left: DataFrame, other: DataFrame, opts: JoinOptions = {}): DataFrame {
   const how = opts.how ?? "left";
-  const lk = opts.on ? left.data[left.colIndex("join", opts.on)]! : indexColumn(left.index);
-  const rk = indexColumn(other.index);
   const overlap = left.names.filter((k) => other.names.includes(k));
   if (overlap.length && !opts.lsuffix && !opts.rsuffix)
     throw new FrameError(`join: columns overlap but no suffix was given: ${overlap.join(", ")}. Pass lsuffix and/or rsuffix.`);
-  const { li, ri } = joinPairs(
-    "join",
-    [lk],
-    [rk],
-    [opts.on ?? left.index.name ?? "index"],
-    [other.index.name ?? "index"],
-    how,
-    opts.validate,
-  );
+  const on = list(opts.on);
+  let li: Int32Array, ri: Int32Array, index: Index;
+  if (on) {
+    const rk = indexLevels(other.index);
+    if (on.length !== rk.length)
+      throw new FrameError(
+        `join: on names ${on.length} column(s) (${on.join(", ")}) but the other frame's index has ${rk.length} level(s); each level matches one column. Pass one column per level.`,
+      );
+    ({ li, ri } = joinPairs(
+      "join",
+      on.map((k) => left.data[left.colIndex("join", k)]!),
+      rk,
+      on,
+      indexNames(other.index).map((n) => n ?? "index"),
+      how,
+      opts.validate,
+    ));
+    index = takeIndex(left.index, li);
+  } else ({ li, ri, index } = joinIndexes(left.index, other.index, how, opts.validate));
   const names = [
     ...left.names.map((k) => (overlap.includes(k) ? k + (opts.lsuffix ?? "") : k)),
     ...other.names.map((k) => (overlap.includes(k) ? k + (opts.rsuffix ?? "") : k)),
   ];
   const cols = [...left.data.map((c) => take(c, li)), ...other.data.map((c) => take(c, ri))];
-  let index: Column;
-  if (opts.on) index = take(indexColumn(left.index), li, true);
-  else {
-    const both = concatColumns("join", "index", [lk, rk]);
-    index = take(
-      both,
-      Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p]! : l)),
-      true,
-    );
+  return frameClass().fromColumns(names, cols, index);
+}
+
+const flip = (how: Exclude<How, "cross">) => (how === "left" ? "right" : how === "right" ? "left" : how);
+const unique = (ids: Int32Array) => new Set(ids).size === ids.length;
+
+/** Row pairs and the result's index of an index-on-index join, in pandas 1.5's row order. */
+function joinIndexes(
+  L: Index,
+  R: Index,
+  how: Exclude<How, "cross">,
+  validate?: Validate,
+): { li: Int32Array; ri: Int32Array; index: Index } {
+  const ln = indexNames(L),
+    rn = indexNames(R);
+  const lv = indexLevels(L),
+    rv = indexLevels(R);
+  const nl = indexLength(L);
+  const nameList = (ns: (string | null)[]) => ns.map((n) => n ?? "None").join(", ");
+  if ((L.kind === "multi") !== (R.kind === "multi")) {
+    // the flat index joins the MultiIndex's level of the same name; the MultiIndex keeps its rows in order
+    const [M, F, mHow] = L.kind === "multi" ? [L, R, how] : [R, L, flip(how)];
+    const mn = indexNames(M);
+    const lvl = F.name === null ? -1 : mn.indexOf(F.name);
+    if (lvl < 0)
+      throw new FrameError(
+        `join: a MultiIndex (levels ${nameList(mn)}) meets a flat index named ${F.name ?? "None"}; pandas joins them on the level named like the flat index, and none is. Name the flat index after a level (renameAxis), or resetIndex and merge on columns.`,
+      );
+    const p = joinPairs("join", [indexLevels(M)[lvl]!], [indexColumn(F)], [F.name!], [F.name!], "left", validate);
+    if (!unique(p.ids.subarray(indexLength(M))))
+      throw new FrameError(
+        `join: the flat index ${F.name} repeats a label; joining it with a MultiIndex level needs unique labels (pandas: "not implemented"). Deduplicate it, or resetIndex both and merge on columns.`,
+      );
+    const keep = mHow === "inner" || mHow === "right" ? p.ri.map((r) => (r < 0 ? 0 : 1)) : null;
+    const mi = keep ? p.li.filter((_, i) => keep[i]) : p.li,
+      fi = keep ? p.ri.filter((_, i) => keep[i]) : p.ri;
+    return L === M ? { li: mi, ri: fi, index: takeIndex(M, mi) } : { li: fi, ri: mi, index: takeIndex(M, mi) };
   }
-  const out = frameClass().fromColumns(names, cols, labelIndex(index, left.index.name));
-  // pandas sorts the labels of an outer index join
-  return how === "outer" && !opts.on ? out.take(argsort([index], [true], "last")) : out;
+  // both flat, or both MultiIndexes: join on the shared level names (all levels when the names agree)
+  let lc = lv.map((_, j) => j),
+    rc = lc;
+  if (L.kind === "multi" && ln.join("\0") !== rn.join("\0")) {
+    if (ln.includes(null) || rn.includes(null))
+      throw new FrameError(
+        `join: MultiIndexes with different level names (${nameList(ln)} and ${nameList(rn)}) join on the names they share, and some levels are unnamed. Name them with renameAxis.`,
+      );
+    lc = lc.filter((j) => rn.includes(ln[j]!));
+    rc = lc.map((j) => rn.indexOf(ln[j]!));
+    if (!lc.length)
+      throw new FrameError(
+        `join: the MultiIndexes share no level name (left ${nameList(ln)}, right ${nameList(rn)}); pandas joins them on the names they share. Rename levels with renameAxis, or resetIndex both and merge on columns.`,
+      );
+  }
+  const ld = lv.map((_, j) => j).filter((j) => !lc.includes(j)),
+    rd = rv.map((_, j) => j).filter((j) => !rc.includes(j));
+  let { li, ri, ids } = joinPairs(
+    "join",
+    lc.map((j) => lv[j]!),
+    rc.map((j) => rv[j]!),
+    lc.map((j) => ln[j] ?? "index"),
+    rc.map((j) => rn[j] ?? "index"),
+    how,
+    validate,
+  );
+  const either = Int32Array.from(li, (l, p) => (l < 0 ? nl + ri[p]! : l));
+  let levels = [
+    ...lc.map((j, c) => take(concatColumns("join", ln[j] ?? "index", [lv[j]!, rv[rc[c]!]!]), either)),
+    ...ld.map((j) => take(lv[j]!, li)),
+    ...rd.map((j) => take(rv[j]!, ri)),
+  ];
+  // pandas sorts by the keys when a side repeats a key, and an outer join of indexes that differ;
+  // its sort of MultiIndex entries with a missing label fails and groups keys by first appearance
+  const lid = ids.subarray(0, nl),
+    rid = ids.subarray(nl);
+  const lu = unique(lid),
+    ru = unique(rid);
+  const equal = lu && ru && lid.length === rid.length && lid.every((g, i) => g === rid[i]);
+  let keys = levels.slice(0, lc.length);
+  if (nl && rid.length && (!lu || !ru || (how === "outer" && !equal))) {
+    if (L.kind === "multi" && keys.some((c) => naMask(c).includes(1)))
+      keys = [intCol(Float64Array.from(li, (l, p) => (l < 0 ? rid[ri[p]!]! : lid[l]!)))];
+    const perm = argsort(
+      keys,
+      keys.map(() => true),
+      "last",
+    );
+    const pl = li,
+      pr = ri;
+    li = perm.map((p) => pl[p]!);
+    ri = perm.map((p) => pr[p]!);
+    levels = levels.map((c) => take(c, perm));
+  }
+  return { li, ri, index: multiIndex(levels, [...lc.map((j) => ln[j]!), ...ld.map((j) => ln[j]!), ...rd.map((j) => rn[j]!)]) };
 }
