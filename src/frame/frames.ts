@@ -26,6 +26,14 @@ export function frameClass(): typeof DataFrame {
   if (frameCtor === undefined) throw new Error('tensorloom/frame: the DataFrame class has not loaded (import from "tensorloom/frame").');
   return frameCtor;
 }
+/** A frame over existing columns, as DataFrame.fromColumns: how verbs return their results. */
+export function newFrame(...args: Parameters<typeof DataFrame.fromColumns>): DataFrame {
+  return frameClass().fromColumns(...args);
+}
+/** A Series over an existing column, as Series.fromColumn. */
+export function newSeries(...args: Parameters<typeof Series.fromColumn>): Series {
+  return seriesClass().fromColumn(...args);
+}
 /** The Series class: `seriesClass().fromColumn(...)`, `x instanceof seriesClass()`. */
 export function seriesClass(): typeof Series {
   if (seriesCtor === undefined) throw new Error('tensorloom/frame: the Series class has not loaded (import from "tensorloom/frame").');

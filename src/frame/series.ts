@@ -160,6 +160,11 @@ export class Series {
     return Series.fromColumn(col, name, index);
   }
 
+  /** The values and labels at these positions, in this order. */
+  private takeRows(idx: Int32Array): Series {
+    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+  }
+
   /** The number of values, as len(s). */
   get length(): number {
     return colLength(this.col);
@@ -277,7 +282,7 @@ export class Series {
   /** Rows at positions, or a slice { start, stop, step } with Python's rules (stop excluded, negative step backwards; `end` is stop's older name), as pd.Series.iloc. */
   iloc(rows: number[] | Int32Array | Slice<number>): Series {
     const idx = positionsFrom("iloc", rows, this.length);
-    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+    return this.takeRows(idx);
   }
   /** The first n values (default 5; negative n: all but the last -n), as pd.Series.head. */
   head(n = 5): Series {
@@ -292,7 +297,7 @@ export class Series {
   filter(mask: Series | ArrayLike<boolean>): Series {
     const m = maskOf("filter", mask, this.length, this.index);
     const idx = maskToIndex(m);
-    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+    return this.takeRows(idx);
   }
 
   // ---------------------------------------------------------------- arithmetic and logic
@@ -675,7 +680,7 @@ export class Series {
   /** Sorted by value (stable; `{ ascending, naPosition }`), as pd.Series.sort_values. */
   sortValues(opts: { ascending?: boolean; naPosition?: NaPosition } = {}): Series {
     const idx = argsort([this.col], [opts.ascending ?? true], opts.naPosition ?? "last");
-    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+    return this.takeRows(idx);
   }
   /**
    * Sorted by index label, as pd.Series.sort_index; on a MultiIndex every level in turn, or
@@ -685,7 +690,7 @@ export class Series {
    */
   sortIndex(opts: SortIndexOptions = {}): Series {
     const idx = sortIndexOrder("sortIndex", this.index, opts);
-    return this.with(take(this.col, idx, true), this.name, takeIndex(this.index, idx));
+    return this.takeRows(idx);
   }
   /** The n largest values (default 5), largest first, as pd.Series.nlargest. */
   nlargest(n = 5): Series {

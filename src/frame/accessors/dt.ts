@@ -4,7 +4,7 @@
 import { floatCol, intCol, quote, formatDate, encodeStrings, type FloatColumn } from "../column.js";
 import { FrameError } from "../errors.js";
 import type { Series } from "../series.js";
-import { seriesClass } from "../frames.js";
+import { newSeries } from "../frames.js";
 
 export class DateAccessor {
   private readonly v: Float64Array;
@@ -25,7 +25,7 @@ export class DateAccessor {
         missing = true;
       } else out[i] = fn(new Date(t));
     }
-    return seriesClass().fromColumn(missing ? floatCol(out) : intCol(out), this.s.name, this.s.index);
+    return newSeries(missing ? floatCol(out) : intCol(out), this.s.name, this.s.index);
   }
   get year(): Series {
     return this.part((d) => d.getUTCFullYear());
@@ -57,11 +57,7 @@ export class DateAccessor {
   }
   /** The time at midnight of the same day. */
   normalize(): Series {
-    return seriesClass().fromColumn(
-      { dtype: "datetime", values: this.v.map((t) => Math.floor(t / 86400000) * 86400000) },
-      this.s.name,
-      this.s.index,
-    );
+    return newSeries({ dtype: "datetime", values: this.v.map((t) => Math.floor(t / 86400000) * 86400000) }, this.s.name, this.s.index);
   }
   /** Formatted text; supports %Y %m %d %H %M %S. */
   strftime(fmt: string): Series {
@@ -82,10 +78,10 @@ export class DateAccessor {
           })[k]!,
       );
     });
-    return seriesClass().fromColumn(encodeStrings(strs), this.s.name, this.s.index);
+    return newSeries(encodeStrings(strs), this.s.name, this.s.index);
   }
   /** As text the way pandas prints dates. */
   toStrings(): Series {
-    return seriesClass().fromColumn(encodeStrings(Array.from(this.v, (t) => (t !== t ? null : formatDate(t)))), this.s.name, this.s.index);
+    return newSeries(encodeStrings(Array.from(this.v, (t) => (t !== t ? null : formatDate(t)))), this.s.name, this.s.index);
   }
 }

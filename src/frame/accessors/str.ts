@@ -5,7 +5,7 @@ import { type Column, type StrColumn, boolCol, floatCol, intCol, isStringLike, q
 import { FrameError } from "../errors.js";
 import type { Series } from "../series.js";
 import type { DataFrame } from "../table.js";
-import { frameClass, seriesClass } from "../frames.js";
+import { frameClass, seriesClass, newSeries } from "../frames.js";
 
 export class StringAccessor {
   private readonly c: StrColumn;
@@ -39,7 +39,7 @@ export class StringAccessor {
     return this.out(vals.some((x) => x !== x) ? floatCol(vals) : intCol(vals));
   }
   private out(col: Column): Series {
-    return seriesClass().fromColumn(col, this.s.name, this.s.index);
+    return newSeries(col, this.s.name, this.s.index);
   }
 
   lower(): Series {

@@ -17,7 +17,7 @@ import { FrameError } from "../errors.js";
 import { type Index, indexLabel, indexLength, labelIndex, indexLevels } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import { selectColumnIndex } from "../multiIndex.js";
-import { frameClass, seriesClass } from "../frames.js";
+import { newFrame, newSeries } from "../frames.js";
 
 export interface DescribeOptions {
   /** "number" (default when there are numeric columns), "object" (text columns) or "all". */
@@ -52,7 +52,7 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
         : [...txtStats.slice(0, 1), ...txtStats.slice(1), ...numStats.slice(1)];
   const cols = names.map((k) => {
     const c = df.data[df.colIndex("describe", k)]!;
-    const s = seriesClass().fromColumn(c, k);
+    const s = newSeries(c, k);
     const stats: Record<string, number | string | null> = {};
     if (numeric.includes(k)) {
       const v = numericView("describe", c, k);
@@ -85,7 +85,7 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
     df.columnIndex,
     names.map((k) => df.names.indexOf(k)),
   );
-  return frameClass().fromColumns(names, cols, labelIndex(encodeStrings(rows)), levels);
+  return newFrame(names, cols, labelIndex(encodeStrings(rows)), levels);
 }
 
 function labelText(ix: Index, i: number): string {
@@ -176,7 +176,7 @@ export function corr(df: DataFrame): DataFrame {
   void cell;
   void intCol;
   void indexLength;
-  return frameClass().fromColumns(names, cols, labelIndex(encodeStrings(names)));
+  return newFrame(names, cols, labelIndex(encodeStrings(names)));
 }
 
 /** Pearson correlation over the rows where both are present (NaN under two such rows), as pandas' corr. */

@@ -15,7 +15,7 @@ import { columnLevels, columnTuples, flatNames } from "../multiIndex.js";
 import { alignIndexes, indexesEqual, takeRows } from "../align.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
-import { frameClass, seriesClass } from "../frames.js";
+import { frameClass, seriesClass, newFrame } from "../frames.js";
 
 /** The right operand of DataFrame arithmetic: a number (or bool/null), a Series indexed by column names, or a DataFrame. */
 export type FrameOperand = number | boolean | null | Series | DataFrame;
@@ -146,7 +146,7 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
     }
     const al = alignIndexes(op, df.index, other.index);
     const b: Operand = { col: takeRows(other.col, al.right), name: other.name };
-    return frameClass().fromColumns(
+    return newFrame(
       df.names,
       df.data.map((c, j) => arith(op, { col: takeRows(c, al.left), name: df.names[j]! }, b, reverse)),
       al.index,
@@ -172,7 +172,7 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       if (fill !== null) [a, b] = fillOneSided(op, a, b, fill);
       return arith(op, a, b, reverse);
     });
-    return frameClass().fromColumns(p.names, data, al.index, p.levels);
+    return newFrame(p.names, data, al.index, p.levels);
   }
   if (other instanceof seriesClass()) {
     // a Series' labels are column names (its MultiIndex entries the column tuples): one scalar per column
@@ -201,14 +201,14 @@ export function frameArith(op: ArithOp, df: DataFrame, other: FrameOperand, reve
       if (i < 0 || j < 0) return missing(n);
       return seriesCell(op, df.data[i]!, k, cell(other.col, j), other, reverse);
     });
-    return frameClass().fromColumns(p.names, data, df.index, p.levels);
+    return newFrame(p.names, data, df.index, p.levels);
   }
   if (other !== null && typeof other !== "number" && typeof other !== "boolean")
     throw new FrameError(
       `${op}: cannot combine a DataFrame with ${typeof other}; use a number, a Series indexed by column names, or a DataFrame.`,
     );
   // pandas fills the frame's missing cells first when the other side is a number
-  return frameClass().fromColumns(
+  return newFrame(
     df.names,
     df.data.map((c, j) =>
       arith(op, fill === null ? { col: c, name: df.names[j]! } : fillScalarSide(op, { col: c, name: df.names[j]! }, fill), other, reverse),

@@ -13,7 +13,7 @@ import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { concat } from "./concat.js";
 import { SeriesGroupBy } from "./seriesGroupby.js";
-import { frameClass, seriesClass } from "../frames.js";
+import { frameClass, seriesClass, newFrame, newSeries } from "../frames.js";
 
 /** pd.NamedAgg: an output column computed from one input column. */
 export interface NamedAgg {
@@ -106,8 +106,8 @@ export class GroupBy<AsIndex extends boolean = boolean> {
 
   /** The aggregated columns with the keys: leading columns, or the index (asIndex) with column levels when `tuples` are given. */
   private result(names: string[], cols: Column[], tuples: Scalar[][] | null = null): DataFrame {
-    if (this.opts.asIndex) return frameClass().fromColumns(names, cols, this.keyIndex(), tuples && columnLevels(tuples, [null, null]));
-    return frameClass().fromColumns([...this.keys, ...names], [...this.groups.keys, ...cols]);
+    if (this.opts.asIndex) return newFrame(names, cols, this.keyIndex(), tuples && columnLevels(tuples, [null, null]));
+    return newFrame([...this.keys, ...names], [...this.groups.keys, ...cols]);
   }
 
   /**
@@ -211,7 +211,7 @@ export class GroupBy<AsIndex extends boolean = boolean> {
   size(): GroupSize<AsIndex> {
     const c = this.df.data[this.df.colIndex("size", this.keys[0]!)]!;
     const counts = aggregate("size", "size", c, null, this.groups.groups);
-    if (this.opts.asIndex) return seriesClass().fromColumn(counts, null, this.keyIndex()) as GroupSize<AsIndex>;
+    if (this.opts.asIndex) return newSeries(counts, null, this.keyIndex()) as GroupSize<AsIndex>;
     return this.result(["size"], [counts]) as GroupSize<AsIndex>;
   }
 
@@ -234,14 +234,14 @@ export class GroupBy<AsIndex extends boolean = boolean> {
       }
       names.push(src);
     }
-    return frameClass().fromColumns(names, cols, this.df.index);
+    return newFrame(names, cols, this.df.index);
   }
 
   private transformFn(c: Column, name: string, fn: (values: Series) => Series | Scalar): Column {
     const rows = this.rowsPerGroup();
     const out = new Array<Scalar>(colLength(c)).fill(null);
     rows.forEach((idx) => {
-      const r = fn(seriesClass().fromColumn(take(c, idx, true), name));
+      const r = fn(newSeries(take(c, idx, true), name));
       idx.forEach((i, p) => {
         out[i] = r instanceof seriesClass() ? r.iat(p) : r;
       });

@@ -16,6 +16,15 @@ import { seriesClass } from "../frames.js";
 type Tok = { kind: "num" | "str" | "name" | "op" | "end"; text: string; value?: number | string; at: number };
 type Val = Series | Scalar | Scalar[];
 
+/** Each arithmetic operator as a Series method, and its value between two constants. */
+const ARITH: Record<string, readonly ["add" | "sub" | "mul" | "div" | "mod", (x: number, y: number) => number]> = {
+  "+": ["add", (x, y) => x + y],
+  "-": ["sub", (x, y) => x - y],
+  "*": ["mul", (x, y) => x * y],
+  "/": ["div", (x, y) => x / y],
+  "%": ["mod", (x, y) => x % y],
+};
+
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
@@ -70,10 +79,16 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
     if (v instanceof seriesClass()) return v;
     return fail(`${what} needs a column on one side, got the constant ${JSON.stringify(v)}`);
   };
-  const num = (a: Val, b: Val, f: (s: Series, o: Series | number) => Series, fn: (x: number, y: number) => number): Val => {
-    if (a instanceof seriesClass()) return f(a, b as Series | number);
-    if (b instanceof seriesClass()) return f(b.mul(0).add(a as number), b);
-    return fn(a as number, b as number);
+  // a constant on the left becomes a column of it first (b * 0 + a), so the Series method applies
+  const arith = (op: string, a: Val, b: Val): Val => {
+    const [method, fold] = ARITH[op]!;
+    if (a instanceof seriesClass()) return a[method](b as Series | number);
+    if (b instanceof seriesClass())
+      return b
+        .mul(0)
+        .add(a as number)
+        [method](b);
+    return fold(a as number, b as number);
   };
 
   const atom = (): Val => {
@@ -110,28 +125,7 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
     while (isOp("*") || isOp("/") || isOp("%")) {
       const op = peek().text;
       p++;
-      const r = unary();
-      v =
-        op === "*"
-          ? num(
-              v,
-              r,
-              (s, o) => s.mul(o),
-              (x, y) => x * y,
-            )
-          : op === "/"
-            ? num(
-                v,
-                r,
-                (s, o) => s.div(o),
-                (x, y) => x / y,
-              )
-            : num(
-                v,
-                r,
-                (s, o) => s.mod(o),
-                (x, y) => x % y,
-              );
+      v = arith(op, v, unary());
     }
     return v;
   };
@@ -140,21 +134,7 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
     while (isOp("+") || isOp("-")) {
       const op = peek().text;
       p++;
-      const r = prod();
-      v =
-        op === "+"
-          ? num(
-              v,
-              r,
-              (s, o) => s.add(o as Series),
-              (x, y) => x + y,
-            )
-          : num(
-              v,
-              r,
-              (s, o) => s.sub(o as Series),
-              (x, y) => x - y,
-            );
+      v = arith(op, v, prod());
     }
     return v;
   };

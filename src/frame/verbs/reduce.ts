@@ -23,7 +23,7 @@ import { type Index, labelIndex, indexLabel, takeIndex } from "../labels.js";
 import { selectColumnIndex } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
-import { frameClass, seriesClass } from "../frames.js";
+import { newFrame, newSeries } from "../frames.js";
 
 /** The reductions of DataFrame.sum/mean/std/var/min/max/count/median. */
 export type FrameReduction = "sum" | "mean" | "std" | "var" | "min" | "max" | "count" | "median";
@@ -99,7 +99,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
       const v = cell(aggregate(spec, spec, c, names[j]!, oneGroup(n)), 0);
       out[j] = v === null ? NaN : Number(v);
     });
-    return seriesClass().fromColumn(numericResult(out, dtype), null, columnLabels(spec, df, names, at));
+    return newSeries(numericResult(out, dtype), null, columnLabels(spec, df, names, at));
   }
   // axis 1: every value of the used columns in one column, grouped by row
   const rows = df.length,
@@ -126,7 +126,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
     out = Float64Array.from(numericView(spec, aggregate(spec, spec, long, null, { ids, n: rows }), null));
   }
   if (!skipna && spec !== "count") for (let i = 0; i < rows; i++) if (rowHasNA[i]) out[i] = NaN;
-  return seriesClass().fromColumn(numericResult(out, dtype), null, df.index);
+  return newSeries(numericResult(out, dtype), null, df.index);
 }
 
 /** df.quantile(q) / df.quantile([q...]): see DataFrame.quantile. */
@@ -150,16 +150,11 @@ export function quantileFrame(df: DataFrame, q: number | readonly number[], opts
     byQ = rowQuantiles(vals, rows, k, qs, false);
   }
   if (typeof q === "number") {
-    return seriesClass().fromColumn(floatCol(byQ[0]!), String(q), axis === 0 ? columnLabels("quantile", df, names, at) : df.index);
+    return newSeries(floatCol(byQ[0]!), String(q), axis === 0 ? columnLabels("quantile", df, names, at) : df.index);
   }
   const labels = axis === 0 ? names : Array.from({ length: df.length }, (_, i) => String(indexLabel(df.index, i)));
   const data = labels.map((_, j) => floatCol(Float64Array.from(byQ, (o) => o[j]!)));
-  return frameClass().fromColumns(
-    labels,
-    data,
-    labelIndex(floatCol(Float64Array.from(qs))),
-    axis === 0 ? selectColumnIndex(df.columnIndex, at) : null,
-  );
+  return newFrame(labels, data, labelIndex(floatCol(Float64Array.from(qs))), axis === 0 ? selectColumnIndex(df.columnIndex, at) : null);
 }
 
 /**

@@ -12,7 +12,7 @@ import { FrameError } from "../errors.js";
 import { type Index, indexColumn, labelIndex } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
-import { frameClass, seriesClass } from "../frames.js";
+import { newFrame, newSeries } from "../frames.js";
 
 const DAY = 86400000;
 const RULES = `"H", "D", "W", "M", "MS", "Q" or "Y" ("A")`;
@@ -233,7 +233,7 @@ export class Resampler<T = DataFrame> {
    */
   size(): Series {
     const name = this.isSeries ? (this.names[0] ?? null) : null;
-    return seriesClass().fromColumn(
+    return newSeries(
       aggregate("resample", "size", floatCol(new Float64Array(this.groups.ids.length)), name, this.groups),
       name,
       this.binIndex,
@@ -263,7 +263,7 @@ export class SeriesResampler extends Resampler<Series> {
         `resample: agg got an empty ${Array.isArray(spec) ? "list" : "dict"}; give at least one aggregate, e.g. agg(["sum", "mean"]).`,
       );
     for (const [, f] of entries) checkAggName("resample", f);
-    return frameClass().fromColumns(
+    return newFrame(
       entries.map(([k]) => k),
       entries.map(([, f]) => floatIfMissing(aggregate("resample", f, this.cols[0]!, this.names[0]!, this.groups))),
       this.binIndex,
@@ -288,7 +288,7 @@ export class SeriesResampler extends Resampler<Series> {
     const cols = (["first", "max", "min", "last"] as const).map((f) =>
       floatIfMissing(aggregate("resample", f, c, this.names[0]!, this.groups)),
     );
-    return frameClass().fromColumns(["open", "high", "low", "close"], cols, this.binIndex);
+    return newFrame(["open", "high", "low", "close"], cols, this.binIndex);
   }
 }
 
@@ -307,7 +307,7 @@ export function resample(df: DataFrame, rule: string, opts: { on?: string } = {}
     opts.on ?? df.index.name,
     names,
     cols,
-    (ns, cs, ix) => frameClass().fromColumns(ns as string[], cs, ix),
+    (ns, cs, ix) => newFrame(ns as string[], cs, ix),
     false,
   );
 }
@@ -334,16 +334,8 @@ export function resampleSeries(s: Series, rule: string, opts: SeriesResampleOpti
     const what =
       ix.kind === "range" ? "a RangeIndex (positions 0..n-1)" : ix.kind === "multi" ? "a MultiIndex" : `an index of ${ix.col.dtype}`;
     throw new FrameError(
-      `${op}: got rule ${JSON.stringify(rule)} on Series ${quote(s.name)} with ${what}, but resample needs a datetime index. Give the Series dates as its index (new (seriesClass())(values, { index: dates }), or df.setIndex("date").col(name)), or resample the frame: df.resample(${JSON.stringify(rule)}, { on: "date" }).`,
+      `${op}: got rule ${JSON.stringify(rule)} on Series ${quote(s.name)} with ${what}, but resample needs a datetime index. Give the Series dates as its index (new Series(values, { index: dates }), or df.setIndex("date").col(name)), or resample the frame: df.resample(${JSON.stringify(rule)}, { on: "date" }).`,
     );
   }
-  return new SeriesResampler(
-    ix.col.values,
-    rule,
-    ix.name,
-    [s.name],
-    [s.col],
-    (_, cs, index) => seriesClass().fromColumn(cs[0]!, s.name, index),
-    true,
-  );
+  return new SeriesResampler(ix.col.values, rule, ix.name, [s.name], [s.col], (_, cs, index) => newSeries(cs[0]!, s.name, index), true);
 }

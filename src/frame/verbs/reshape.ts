@@ -26,7 +26,7 @@ import { columnLevels, labelName } from "../multiIndex.js";
 import { fillColumn } from "./missing.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
-import { frameClass } from "../frames.js";
+import { frameClass, newFrame } from "../frames.js";
 
 /** Options of pivotTable: values, index, columns, aggfunc, fillValue, margins..., pd.pivot_table's keyword arguments in camelCase (index keys come back as columns, or as the index under asIndex). */
 export interface PivotTableOptions {
@@ -203,9 +203,9 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
           [...(valueLevel ? [null] : []), ...colKeys],
         )
       : null;
-    return frameClass().fromColumns(names, outCols, multiIndex(keyOut, index), levels);
+    return newFrame(names, outCols, multiIndex(keyOut, index), levels);
   }
-  return frameClass().fromColumns([...index, ...names], [...keyOut, ...outCols]);
+  return newFrame([...index, ...names], [...keyOut, ...outCols]);
 }
 
 /**
@@ -278,7 +278,7 @@ export function melt(df: DataFrame, opts: MeltOptions = {}): DataFrame {
       parts.map((c, j) => castColumn("melt", c, "string", vars[j]!)),
     );
   }
-  return frameClass().fromColumns([...ids, opts.varName ?? "variable", opts.valueName ?? "value"], [...idCols, varCol, valueCol]);
+  return newFrame([...ids, opts.varName ?? "variable", opts.valueName ?? "value"], [...idCols, varCol, valueCol]);
 }
 
 /**
@@ -343,7 +343,7 @@ export function crosstab(index: Series | Series[], columns: Series, opts: Crosst
       return floatCol(c.map((x, r) => x / (how === "all" ? total : how === "columns" ? colSum : m.reduce((s, cc) => s + cc[r]!, 0))));
     });
     void rows;
-    out = frameClass().fromColumns(out.names, [...out.data.slice(0, keys), ...normed], out.index, out.columnIndex);
+    out = newFrame(out.names, [...out.data.slice(0, keys), ...normed], out.index, out.columnIndex);
   }
   void colLength;
   return out;

@@ -11,7 +11,7 @@ import type { Index } from "../labels.js";
 import type { Series } from "../series.js";
 import type { DataFrame } from "../table.js";
 import type { GroupBy } from "./groupby.js";
-import { frameClass, seriesClass } from "../frames.js";
+import { newFrame, newSeries } from "../frames.js";
 
 /** One column of a groupby, as pandas' SeriesGroupBy: aggregates give a Series indexed by the group keys (a MultiIndex for several keys), a list of aggregates a DataFrame with columns named by function, transform a Series aligned to the rows. */
 export class SeriesGroupBy {
@@ -44,14 +44,14 @@ export class SeriesGroupBy {
   agg(spec: AggSpec | AggSpec[]): Series | DataFrame {
     if (!Array.isArray(spec)) {
       checkAggName("groupby.agg", spec);
-      return seriesClass().fromColumn(this.column("agg", spec), this.name, this.keyIndex());
+      return newSeries(this.column("agg", spec), this.name, this.keyIndex());
     }
     spec.forEach((f) => checkAggName("groupby.agg", f));
     const names = spec.map((f) => aggLabel(f, "fn"));
     const dup = names.find((k, i) => names.indexOf(k) !== i);
     if (dup !== undefined)
       throw new FrameError(`groupby.agg: the function name ${JSON.stringify(dup)} appears twice; name the functions apart.`);
-    return frameClass().fromColumns(
+    return newFrame(
       names,
       spec.map((f) => this.column("agg", f)),
       this.keyIndex(),

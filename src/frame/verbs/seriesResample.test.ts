@@ -211,7 +211,7 @@ describe("Series.resample refuses bad input, naming the op, the input, the rule 
       /rule "M"/,
       /Series "v" with a RangeIndex/,
       /needs a datetime index/,
-      /\{ index: dates \}/,
+      /new Series\(values, \{ index: dates \}\)/,
     ));
   it("a text index", () =>
     throwsFrame(() => new Series([1, 2], { index: ["a", "b"] }).resample("D"), /rule "D"/, /an index of string/, /needs a datetime index/));

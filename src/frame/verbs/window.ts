@@ -9,6 +9,7 @@ import {
   floatCol,
   intCol,
   isStringLike,
+  cell,
   numericView,
   quote,
   take,
@@ -32,37 +33,27 @@ export function shiftColumn(c: Column, periods: number, fillValue: Scalar | unde
 function mergeFill(out: Column, idx: Int32Array, fillValue: Scalar, name: string | null): Column {
   const n = idx.length;
   const vals: Scalar[] = new Array(n);
-  for (let i = 0; i < n; i++) vals[i] = idx[i]! < 0 ? fillValue : cellOf(out, i);
+  for (let i = 0; i < n; i++) vals[i] = idx[i]! < 0 ? fillValue : cell(out, i);
   return columnFromValues("shift", name, vals, out.dtype);
-}
-
-function cellOf(c: Column, i: number): Scalar {
-  if (isStringLike(c)) return c.codes[i]! < 0 ? null : c.dict[c.codes[i]!]!;
-  if (c.dtype === "bool") return c.valid && !c.valid[i] ? null : c.values[i] === 1;
-  if (c.dtype === "int64") return c.valid && !c.valid[i] ? null : c.values[i]!;
-  return c.dtype === "datetime" ? (c.values[i] !== c.values[i] ? null : new Date(c.values[i]!)) : c.values[i]!;
 }
 
 /** x[i] - x[i - periods], float64 (datetime: milliseconds). */
 export function diffColumn(c: Column, periods: number, name: string | null): Column {
-  const v = numericView("diff", c, name);
-  const n = v.length;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const j = i - periods;
-    out[i] = j >= 0 && j < n ? v[i]! - v[j]! : NaN;
-  }
-  return floatCol(out);
+  return lagged(numericView("diff", c, name), periods, false);
 }
 
 /** x[i] / x[i - periods] - 1 after forward-filling missing values (pandas 1.x fill_method="pad"). */
 export function pctChangeColumn(c: Column, periods: number, name: string | null): Column {
-  const v = numericView("pctChange", fillDirection(c, "ffill"), name);
+  return lagged(numericView("pctChange", fillDirection(c, "ffill"), name), periods, true);
+}
+
+/** Each value against the one `periods` rows before it (NaN where there is none): the difference, or the relative change. */
+function lagged(v: Float64Array, periods: number, relative: boolean): Column {
   const n = v.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const j = i - periods;
-    out[i] = j >= 0 && j < n ? v[i]! / v[j]! - 1 : NaN;
+    out[i] = j >= 0 && j < n ? (relative ? v[i]! / v[j]! - 1 : v[i]! - v[j]!) : NaN;
   }
   return floatCol(out);
 }
