@@ -176,7 +176,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
   if (opts.leftIndex || opts.rightIndex) {
     if (!opts.rightIndex || how === "cross" || (!opts.leftIndex && !opts.leftOn) || opts.on || opts.rightOn)
       throw new FrameError(
-        `merge: leftIndex/rightIndex are taken as rightIndex with leftIndex (index on index) or with leftOn (columns on the right's index), got ${JSON.stringify({ leftIndex: opts.leftIndex, rightIndex: opts.rightIndex, on: opts.on, leftOn: opts.leftOn, rightOn: opts.rightOn, how })}. Swap the frames for leftIndex with rightOn.`,
+        `merge: rightIndex pairs with leftIndex or leftOn; got leftIndex ${!!opts.leftIndex}, rightIndex ${!!opts.rightIndex}, how ${how}. Swap the frames for leftIndex with rightOn.`,
       );
     const out = join(left, right, { how, on: opts.leftIndex ? undefined : opts.leftOn, lsuffix: sx, rsuffix: sy, validate: opts.validate });
     return opts.sort ? out.sortIndex() : out;
@@ -288,7 +288,7 @@ export function join(left: DataFrame, other: DataFrame, opts: JoinOptions = {}):
     const rk = indexLevels(other.index);
     if (on.length !== rk.length)
       throw new FrameError(
-        `join: on names ${on.length} column(s) (${on.join(", ")}) but the other frame's index has ${rk.length} level(s); each level matches one column. Pass one column per level.`,
+        `join: on names ${on.length} column(s) but the other's index has ${rk.length} level(s). Pass one column per level.`,
       );
     ({ li, ri } = joinPairs(
       "join",
@@ -324,40 +324,33 @@ function joinIndexes(
   const lv = indexLevels(L),
     rv = indexLevels(R);
   const nl = indexLength(L);
-  const nameList = (ns: (string | null)[]) => ns.map((n) => n ?? "None").join(", ");
+  const noMatch = () =>
+    new FrameError(
+      `join: index levels (${ln}) and (${rn}) share no name; pandas joins on named levels both have. Rename with renameAxis, or resetIndex and merge.`,
+    );
   if ((L.kind === "multi") !== (R.kind === "multi")) {
     // the flat index joins the MultiIndex's level of the same name; the MultiIndex keeps its rows in order
     const [M, F, mHow] = L.kind === "multi" ? [L, R, how] : [R, L, flip(how)];
     const mn = indexNames(M);
     const lvl = F.name === null ? -1 : mn.indexOf(F.name);
-    if (lvl < 0)
-      throw new FrameError(
-        `join: a MultiIndex (levels ${nameList(mn)}) meets a flat index named ${F.name ?? "None"}; pandas joins them on the level named like the flat index, and none is. Name the flat index after a level (renameAxis), or resetIndex and merge on columns.`,
-      );
+    if (lvl < 0) throw noMatch();
     const p = joinPairs("join", [indexLevels(M)[lvl]!], [indexColumn(F)], [F.name!], [F.name!], "left", validate);
     if (!unique(p.ids.subarray(indexLength(M))))
       throw new FrameError(
-        `join: the flat index ${F.name} repeats a label; joining it with a MultiIndex level needs unique labels (pandas: "not implemented"). Deduplicate it, or resetIndex both and merge on columns.`,
+        `join: index ${F.name} repeats a label; a MultiIndex level joins unique labels only. Deduplicate it, or resetIndex and merge.`,
       );
     const keep = mHow === "inner" || mHow === "right" ? p.ri.map((r) => (r < 0 ? 0 : 1)) : null;
     const mi = keep ? p.li.filter((_, i) => keep[i]) : p.li,
       fi = keep ? p.ri.filter((_, i) => keep[i]) : p.ri;
-    return L === M ? { li: mi, ri: fi, index: takeIndex(M, mi) } : { li: fi, ri: mi, index: takeIndex(M, mi) };
+    return { li: L === M ? mi : fi, ri: L === M ? fi : mi, index: takeIndex(M, mi) };
   }
   // both flat, or both MultiIndexes: join on the shared level names (all levels when the names agree)
   let lc = lv.map((_, j) => j),
     rc = lc;
   if (L.kind === "multi" && ln.join("\0") !== rn.join("\0")) {
-    if (ln.includes(null) || rn.includes(null))
-      throw new FrameError(
-        `join: MultiIndexes with different level names (${nameList(ln)} and ${nameList(rn)}) join on the names they share, and some levels are unnamed. Name them with renameAxis.`,
-      );
     lc = lc.filter((j) => rn.includes(ln[j]!));
     rc = lc.map((j) => rn.indexOf(ln[j]!));
-    if (!lc.length)
-      throw new FrameError(
-        `join: the MultiIndexes share no level name (left ${nameList(ln)}, right ${nameList(rn)}); pandas joins them on the names they share. Rename levels with renameAxis, or resetIndex both and merge on columns.`,
-      );
+    if (!lc.length || ln.includes(null) || rn.includes(null)) throw noMatch();
   }
   const ld = lv.map((_, j) => j).filter((j) => !lc.includes(j)),
     rd = rv.map((_, j) => j).filter((j) => !rc.includes(j));
