@@ -12,6 +12,7 @@ import { makeIndexing } from "./indexing.js";
 import { makePool } from "./pool.js";
 import { makeRecurrent } from "./recurrent.js";
 import { makeSoftmax } from "./softmax.js";
+import { makeOptim } from "./optim.js";
 import { Arena, MAX_THREADS, chooseVariant, createRuntime, type WasmRuntime } from "./runtime.js";
 import { type Threading, ThreadPool } from "./threads.js";
 
@@ -43,7 +44,8 @@ function kernelTable(rt: WasmRuntime, arena: Arena, threading: Threading): Kerne
     pool = makePool(rt, arena);
   const rnn = makeRecurrent(rt, arena, threading),
     ix = makeIndexing(rt, arena),
-    sm = makeSoftmax(rt, arena);
+    sm = makeSoftmax(rt, arena),
+    opt = makeOptim(rt, arena);
   return {
     unary: el.unary, //                relu
     binary: el.binary, //              + - * / over 4096+ elements (same shape, scalar, bias rows), reluGrad
@@ -75,7 +77,7 @@ function kernelTable(rt: WasmRuntime, arena: Arena, threading: Threading): Kerne
     gruCellBackward: rnn.gruCellBackward,
     gruSequence: rnn.gruSequence,
     gruSequenceBackward: rnn.gruSequenceBackward,
-    optimStep: referenceBackend.optimStep,
+    optimStep: opt.optimStep, //      float32 SGD and Adam
   };
 }
 

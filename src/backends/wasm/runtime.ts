@@ -34,6 +34,25 @@ export interface WasmExports extends PoolKernelFns {
   sequencePackBytes(G: number, H: number): number;
   logSoftmax(x: number, out: number, rows: number, size: number): void;
   relu(x: number, out: number, n: number): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    vmax: number,
+    n: number,
+    b1: number,
+    a1: number,
+    b2: number,
+    a2: number,
+    wd: number,
+    decay: number,
+    bc2: number,
+    eps: number,
+    stepSize: number,
+    flags: number,
+  ): void;
+  sgdStep(p: number, g: number, buf: number, n: number, wd: number, mom: number, keep: number, lr: number, flags: number): void;
   arithRows(op: number, a: number, b: number, out: number, rows: number, cols: number): void;
   sumMiddle(x: number, outer: number, size: number, inner: number, out: number, acc: number): void;
   sumContiguous(x: number, outer: number, size: number, out: number): void;
@@ -210,6 +229,8 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   sequencePackBytes: "required",
   logSoftmax: "required",
   relu: "required",
+  adamStep: "required",
+  sgdStep: "required",
   arithRows: "required",
   sumMiddle: "required",
   sumContiguous: "required",

@@ -73,6 +73,7 @@ describe("wasm kernel boundary", () => {
       "lstmSequenceBackward",
       "matmul",
       "maxPool",
+      "optimStep",
       "reduce",
       "scatterAdd",
       "unary",

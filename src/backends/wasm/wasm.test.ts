@@ -9,6 +9,7 @@ import { referenceBackend } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
 import { chunkedRuns, convRuns, samplesPerProduct, setChunkBytes, useDirect, useDirectWeight } from "./conv.js";
 import { kernels } from "../index.js";
+import type { OptimStep } from "../backend.js";
 
 const wasm = loadWasmBackend() as WasmBackend;
 
@@ -943,5 +944,89 @@ describe("wasm convolutions with short output maps: samples lowered together", (
     assert.equal(samplesPerProduct(144, 16, 64), 14, "as many as fit 128 KiB of columns");
     assert.equal(samplesPerProduct(144, 64, 64), 1, "64 outputs: wide enough alone");
     assert.equal(samplesPerProduct(4096, 16, 64), 1, "two samples' columns do not fit");
+  });
+});
+
+describe("wasm optimStep equals the reference kernel bit for bit", () => {
+  const special = [NaN, -0, 0, Infinity, -Infinity, 1e-45, -3.4e38, 3.4e38];
+  /** n values, a few of them special (every 7th), seeded. */
+  const values = (n: number, seed: number, positive = false): Float32Array => {
+    const x = randomF32(n, seed);
+    for (let i = seed % 7; i < n; i += 7) x[i] = special[(i + seed) % special.length]!;
+    return positive ? x.map(Math.abs) : x;
+  };
+  /** A copy of x as a host array, or in wasm memory (a resident block's view) when `resident`. */
+  const place = (x: Float32Array, resident: boolean): Float32Array => {
+    const block = resident ? wasm.allocate!("float32", x.length) : null;
+    const out = block ? (block.hostView() as Float32Array) : new Float32Array(x.length);
+    out.set(x);
+    return out;
+  };
+  const sgd = (o: Partial<Extract<OptimStep, { rule: "sgd" }>>): OptimStep => ({
+    rule: "sgd",
+    lr: 0.1,
+    weightDecay: 0,
+    momentum: 0,
+    dampening: 0,
+    nesterov: false,
+    first: false,
+    ...o,
+  });
+  const adam = (o: Partial<Extract<OptimStep, { rule: "adam" }>>): OptimStep => ({
+    rule: "adam",
+    lr: 1e-3,
+    weightDecay: 0,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    step: 1,
+    decoupled: false,
+    amsgrad: false,
+    ...o,
+  });
+  const cases: [string, OptimStep, number][] = [
+    ["sgd", sgd({}), 0],
+    ["sgd weight decay", sgd({ weightDecay: 0.01 }), 1],
+    ["sgd momentum, first step", sgd({ momentum: 0.9, first: true }), 1],
+    ["sgd momentum", sgd({ momentum: 0.9 }), 1],
+    ["sgd momentum, dampening, weight decay", sgd({ momentum: 0.8, dampening: 0.3, weightDecay: 0.05 }), 1],
+    ["sgd nesterov", sgd({ momentum: 0.9, nesterov: true, lr: 0.37 }), 1],
+    ["adam", adam({}), 2],
+    ["adam step 7, weight decay", adam({ step: 7, weightDecay: 0.1, lr: 3e-3 }), 2],
+    ["adamw", adam({ step: 3, weightDecay: 0.01, decoupled: true }), 2],
+    ["adam amsgrad", adam({ step: 12, amsgrad: true, beta1: 0.5, beta2: 0.75, eps: 1e-3 }), 3],
+    ["adam amsgrad without a vmax buffer", adam({ step: 2, amsgrad: true }), 2],
+  ];
+  for (const [name, h, nState] of cases) {
+    it(`${name}: host operands, operands in wasm memory, and mixed`, () => {
+      for (const [n, layout] of [
+        [1, "host"],
+        [13, "host"],
+        [1500, "host"],
+        [1500, "resident"],
+        [2049, "mixed"],
+      ] as const) {
+        const p0 = values(n, 1),
+          g0 = values(n, 2),
+          st0 = [values(n, 3), values(n, 4, true), values(n, 5, true)].slice(0, nState);
+        const want = [p0, ...st0].map((x) => x.slice());
+        referenceBackend.optimStep(h, want[0]!, g0, want[1] ?? null, want[2] ?? null, want[3] ?? null);
+        const got = [p0, ...st0].map((x, i) => place(x, layout === "resident" || (layout === "mixed" && i % 2 === 0)));
+        const g = place(g0, layout !== "host");
+        wasm.optimStep(h, got[0]!, g, got[1] ?? null, got[2] ?? null, got[3] ?? null);
+        got.forEach((x, i) => assert.deepEqual(Array.from(x), Array.from(want[i]!), `${name}, n ${n} ${layout}: operand ${i}`));
+        assert.deepEqual(Array.from(g), Array.from(g0), "the gradient is not written");
+      }
+    });
+  }
+
+  it("float64 parameters take the reference kernel (same values)", () => {
+    const p = Float64Array.from([1, -2, 3]),
+      want = p.slice();
+    const m = new Float64Array(3),
+      v = new Float64Array(3);
+    referenceBackend.optimStep(adam({}), want, Float64Array.from([0.5, 0.5, 0.5]), new Float64Array(3), new Float64Array(3), null);
+    wasm.optimStep(adam({}), p, Float64Array.from([0.5, 0.5, 0.5]), m, v, null);
+    assert.deepEqual(Array.from(p), Array.from(want));
   });
 });

@@ -11,3 +11,4 @@ export { logSoftmax } from "./softmax";
 export { relu, reluGrad, arith, arithRows, sumMiddle, sumContiguous } from "./elementwise";
 export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardWeight } from "./depthwise";
 export { convDirect, convDirectWeight, packRowsFull, packedRowsFloats } from "./direct";
+export { adamStep, sgdStep } from "./optim";
