@@ -118,16 +118,7 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
       return isInt ? intCol(out) : floatCol(out);
     }
     case "mean": {
-      const s = new Float64Array(n),
-        c = new Float64Array(n);
-      for (let i = 0; i < rows; i++) {
-        const k = ids[i]!,
-          x = v[i]!;
-        if (k >= 0 && x === x) {
-          s[k]! += x;
-          c[k]!++;
-        }
-      }
+      const [s, c] = sumsAndCounts(v, ids, n);
       for (let k = 0; k < n; k++) s[k] = c[k]! > 0 ? s[k]! / c[k]! : NaN;
       return floatCol(s);
     }
@@ -147,16 +138,7 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
     case "var":
     case "std": {
       // two passes (mean, then squared deviations) as numpy/pandas, for the same rounding
-      const s = new Float64Array(n),
-        c = new Float64Array(n);
-      for (let i = 0; i < rows; i++) {
-        const k = ids[i]!,
-          x = v[i]!;
-        if (k >= 0 && x === x) {
-          s[k]! += x;
-          c[k]!++;
-        }
-      }
+      const [s, c] = sumsAndCounts(v, ids, n);
       for (let k = 0; k < n; k++) s[k]! /= c[k]!;
       const ss = new Float64Array(n);
       for (let i = 0; i < rows; i++) {
@@ -230,6 +212,21 @@ function groupValues(v: Float64Array, g: Groups): Float64Array[] {
     if (k >= 0 && v[i] === v[i]) lists[k]![fill[k]!++] = v[i]!;
   }
   return lists;
+}
+
+/** Per group, the sum and the number of the present (non-NaN) values. */
+function sumsAndCounts(v: Float64Array, ids: Int32Array, n: number): [Float64Array, Float64Array] {
+  const s = new Float64Array(n),
+    c = new Float64Array(n);
+  for (let i = 0; i < ids.length; i++) {
+    const k = ids[i]!,
+      x = v[i]!;
+    if (k >= 0 && x === x) {
+      s[k]! += x;
+      c[k]!++;
+    }
+  }
+  return [s, c];
 }
 
 /** Median of the values (sorted in place); NaN when empty. */

@@ -9,6 +9,7 @@
 
 import type { DataFrame } from "./table.js";
 import type { Series } from "./series.js";
+import type { Column } from "./column.js";
 
 let frameCtor: typeof DataFrame | undefined;
 let seriesCtor: typeof Series | undefined;
@@ -29,6 +30,10 @@ export function frameClass(): typeof DataFrame {
 /** A frame over existing columns, as DataFrame.fromColumns: how verbs return their results. */
 export function newFrame(...args: Parameters<typeof DataFrame.fromColumns>): DataFrame {
   return frameClass().fromColumns(...args);
+}
+/** A frame's column by name, or the error of `op` listing the columns. */
+export function columnOf(df: Pick<DataFrame, "data" | "colIndex">, op: string, name: string): Column {
+  return df.data[df.colIndex(op, name)]!;
 }
 /** A Series over an existing column, as Series.fromColumn. */
 export function newSeries(...args: Parameters<typeof Series.fromColumn>): Series {

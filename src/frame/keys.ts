@@ -74,21 +74,22 @@ function single(c: Column, dropNA: boolean): KeyGroups {
   const ids = new Int32Array(n);
   const first: number[] = [];
   let naId = -1;
+  // a missing key: no group (dropna), else one group of its own, placed at its first row
+  const missingId = (i: number): number => {
+    if (dropNA) return -1;
+    if (naId < 0) {
+      naId = first.length;
+      first.push(i);
+    }
+    return naId;
+  };
   if (isStringLike(c)) {
     const remap = new Int32Array(c.dict.length).fill(-1);
     const codes = c.codes;
     for (let i = 0; i < n; i++) {
       const k = codes[i]!;
       if (k < 0) {
-        if (dropNA) {
-          ids[i] = -1;
-          continue;
-        }
-        if (naId < 0) {
-          naId = first.length;
-          first.push(i);
-        }
-        ids[i] = naId;
+        ids[i] = missingId(i);
         continue;
       }
       let r = remap[k]!;
@@ -117,15 +118,7 @@ function single(c: Column, dropNA: boolean): KeyGroups {
     const remap = new Int32Array(Math.max(0, hi - lo + 1)).fill(-1);
     for (let i = 0; i < n; i++) {
       if (valid && !valid[i]) {
-        if (dropNA) {
-          ids[i] = -1;
-          continue;
-        }
-        if (naId < 0) {
-          naId = first.length;
-          first.push(i);
-        }
-        ids[i] = naId;
+        ids[i] = missingId(i);
         continue;
       }
       const k = v[i]! - lo;
@@ -142,15 +135,7 @@ function single(c: Column, dropNA: boolean): KeyGroups {
     for (let i = 0; i < n; i++) {
       const x = v[i]!;
       if (x !== x) {
-        if (dropNA) {
-          ids[i] = -1;
-          continue;
-        }
-        if (naId < 0) {
-          naId = first.length;
-          first.push(i);
-        }
-        ids[i] = naId;
+        ids[i] = missingId(i);
         continue;
       }
       let r = map.get(x);

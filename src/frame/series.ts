@@ -87,7 +87,7 @@ import {
 } from "./verbs/window.js";
 import { type SeriesResampleOptions, type SeriesResampler, resampleSeries } from "./verbs/resample.js";
 import { StringAccessor } from "./accessors/str.js";
-import { type Slice, slicePositions } from "./slice.js";
+import { type Slice, headSlice, tailSlice, slicePositions } from "./slice.js";
 import { rankColumn, type RankOptions } from "./verbs/rank.js";
 import { DateAccessor } from "./accessors/dt.js";
 import { formatSeries } from "./format/text.js";
@@ -286,11 +286,11 @@ export class Series {
   }
   /** The first n values (default 5; negative n: all but the last -n), as pd.Series.head. */
   head(n = 5): Series {
-    return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) });
+    return this.iloc(headSlice(n, this.length));
   }
   /** The last n values (default 5; negative n: all but the first -n), as pd.Series.tail. */
   tail(n = 5): Series {
-    return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) });
+    return this.iloc(tailSlice(n, this.length));
   }
 
   /** Rows where `mask` is true, as pandas' s[mask]: a bool Series is placed by label when its index differs (a label it lacks is an error); booleans go by position. */

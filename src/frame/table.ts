@@ -76,7 +76,7 @@ import { merge, join, type MergeOptions, type JoinOptions } from "./verbs/merge.
 import { pivot, pivotTable, melt, type PivotTableOptions, type PivotOptions, type MeltOptions } from "./verbs/reshape.js";
 import { describe, info, corr, type DescribeOptions } from "./verbs/describe.js";
 import { sample, type SampleOptions } from "./verbs/sample.js";
-import { type Slice, isSlice, slicePositions, labelSlicePositions } from "./slice.js";
+import { type Slice, headSlice, tailSlice, isSlice, slicePositions, labelSlicePositions } from "./slice.js";
 import { rankColumn, type RankOptions } from "./verbs/rank.js";
 import { resample, type Resampler } from "./verbs/resample.js";
 import { formatFrame } from "./format/text.js";
@@ -286,11 +286,11 @@ export class DataFrame {
 
   /** The first n rows (default 5; negative n: all but the last -n), as pd.DataFrame.head. */
   head(n = 5): DataFrame {
-    return this.iloc({ end: n >= 0 ? Math.min(n, this.length) : Math.max(0, this.length + n) });
+    return this.iloc(headSlice(n, this.length));
   }
   /** The last n rows (default 5; negative n: all but the first -n), as pd.DataFrame.tail. */
   tail(n = 5): DataFrame {
-    return this.iloc({ start: n >= 0 ? Math.max(0, this.length - n) : Math.min(this.length, -n) });
+    return this.iloc(tailSlice(n, this.length));
   }
 
   /** Summary statistics per column (count, mean, std, min, quartiles, max; count/unique/top/freq for text), as pd.DataFrame.describe. */

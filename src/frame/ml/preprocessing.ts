@@ -8,6 +8,7 @@ import { labelName } from "../multiIndex.js";
 import { Generator } from "../../tensor/random.js";
 import { DataFrame } from "../table.js";
 import { Series } from "../series.js";
+import { columnOf } from "../frames.js";
 
 /** Options of getDummies: columns, prefix, prefixSep, dropFirst..., pd.get_dummies's keyword arguments in camelCase. */
 export interface GetDummiesOptions {
@@ -35,9 +36,9 @@ export function getDummies(data: DataFrame | Series, opts: GetDummiesOptions = {
   const sep = opts.prefixSep ?? "_";
   const keepNames = df.names.filter((k) => !cols.includes(k));
   const names = [...keepNames];
-  const out = keepNames.map((k) => df.data[df.colIndex("getDummies", k)]!);
+  const out = keepNames.map((k) => columnOf(df, "getDummies", k));
   for (const k of cols) {
-    const c = df.data[df.colIndex("getDummies", k)]!;
+    const c = columnOf(df, "getDummies", k);
     const { groups, keys } = sortedGroups([c], groupIds([c], true), true);
     const levels = c.dtype === "category" ? c.dict.map((_, i) => i) : Array.from({ length: groups.n }, (_, g) => g);
     const prefix =
@@ -77,7 +78,7 @@ abstract class Scaler {
       columns ?? df.names.filter((_, j) => !isStringLike(df.data[j]!) && df.data[j]!.dtype !== "datetime" && df.data[j]!.dtype !== "bool");
     const ps = this.cols.map((k) =>
       this.params(
-        numericView("fit", df.data[df.colIndex("fit", k)]!, k).filter((x) => x === x),
+        numericView("fit", columnOf(df, "fit", k), k).filter((x) => x === x),
         k,
       ),
     );
@@ -187,7 +188,7 @@ export function trainTestSplit(df: DataFrame, opts: SplitOptions = {}): [DataFra
     return [df.take(perm.slice(nTest)), df.take(perm.slice(0, nTest))];
   }
   if (opts.shuffle === false) throw new FrameError(`trainTestSplit: stratify needs shuffle; pass shuffle: true.`);
-  const c = df.data[df.colIndex("trainTestSplit", opts.stratify)]!;
+  const c = columnOf(df, "trainTestSplit", opts.stratify);
   const kg = groupIds([c], false);
   const rows = Array.from({ length: kg.n }, () => [] as number[]);
   kg.ids.forEach((k, i) => rows[k]!.push(i));

@@ -7,6 +7,7 @@ import { FrameError } from "../errors.js";
 import { makeTensor } from "./bridge.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { DType } from "../../tensor/dtype.js";
+import { columnOf } from "../frames.js";
 
 /** The columns of a frame (the fields toTensor reads; a DataFrame has them). */
 interface Columns {
@@ -16,7 +17,7 @@ interface Columns {
 }
 
 export function frameToTensor(df: Columns, columns: string[], dtype: DType): Tensor {
-  const text = columns.filter((k) => isStringLike(df.data[df.colIndex("toTensor", k)]!));
+  const text = columns.filter((k) => isStringLike(columnOf(df, "toTensor", k)));
   if (text.length)
     throw new FrameError(
       `toTensor: column${text.length > 1 ? "s" : ""} ${text.map((k) => quote(k)).join(", ")} hold${text.length > 1 ? "" : "s"} text; tensors hold numbers. Encode with getDummies()/factorize(), or pass the numeric columns.`,
@@ -25,7 +26,7 @@ export function frameToTensor(df: Columns, columns: string[], dtype: DType): Ten
     width = columns.length;
   const flat = new Float64Array(rows * width);
   columns.forEach((k, j) => {
-    const v = numericView("toTensor", df.data[df.colIndex("toTensor", k)]!, k);
+    const v = numericView("toTensor", columnOf(df, "toTensor", k), k);
     for (let i = 0; i < rows; i++) {
       if ((dtype === "int32" || dtype === "bool") && v[i] !== v[i])
         throw new FrameError(

@@ -17,7 +17,7 @@ import { FrameError } from "../errors.js";
 import { type Index, indexLabel, indexLength, labelIndex, indexLevels } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import { selectColumnIndex } from "../multiIndex.js";
-import { newFrame, newSeries } from "../frames.js";
+import { newFrame, newSeries, columnOf } from "../frames.js";
 
 export interface DescribeOptions {
   /** "number" (default when there are numeric columns), "object" (text columns) or "all". */
@@ -51,7 +51,7 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
         ? txtStats
         : [...txtStats.slice(0, 1), ...txtStats.slice(1), ...numStats.slice(1)];
   const cols = names.map((k) => {
-    const c = df.data[df.colIndex("describe", k)]!;
+    const c = columnOf(df, "describe", k);
     const s = newSeries(c, k);
     const stats: Record<string, number | string | null> = {};
     if (numeric.includes(k)) {

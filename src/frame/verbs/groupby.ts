@@ -13,7 +13,7 @@ import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { concat } from "./concat.js";
 import { SeriesGroupBy } from "./seriesGroupby.js";
-import { frameClass, seriesClass, newFrame, newSeries } from "../frames.js";
+import { frameClass, seriesClass, newFrame, newSeries, columnOf } from "../frames.js";
 
 /** pd.NamedAgg: an output column computed from one input column. */
 export interface NamedAgg {
@@ -63,7 +63,7 @@ export class GroupBy<AsIndex extends boolean = boolean> {
   /** The groups: row -> group id, in sorted key order unless sort: false. */
   get groups(): { groups: Groups; keys: Column[] } {
     if (!this.cache) {
-      const cols = this.keys.map((k) => this.df.data[this.df.colIndex("groupby", k)]!);
+      const cols = this.keys.map((k) => columnOf(this.df, "groupby", k));
       const kg = groupIds(cols, this.opts.dropna ?? true);
       this.cache = sortedGroups(cols, kg, this.opts.sort ?? true);
     }
@@ -122,7 +122,7 @@ export class GroupBy<AsIndex extends boolean = boolean> {
     const cols: Column[] = [];
     const tuples: Scalar[][] = [];
     const run = (src: string, fn: AggSpec, out: string) => {
-      const c = this.df.data[this.df.colIndex("agg", src)]!;
+      const c = columnOf(this.df, "agg", src);
       names.push(out);
       tuples.push([src, aggLabel(fn, "<lambda>")]);
       cols.push(aggregate(`groupby.agg`, fn, c, src, groups));
@@ -131,7 +131,7 @@ export class GroupBy<AsIndex extends boolean = boolean> {
       const list = Array.isArray(spec) ? spec : [spec];
       list.forEach((f) => checkAggName("groupby.agg", f));
       for (const src of this.valueNames) {
-        const c = this.df.data[this.df.colIndex("agg", src)]!;
+        const c = columnOf(this.df, "agg", src);
         for (const f of list) {
           if (typeof f === "string" && NUMERIC_ONLY.has(f) && isStringLike(c)) continue;
           run(src, f, Array.isArray(spec) ? `${src}_${aggLabel(f, "fn")}` : src);
@@ -209,7 +209,7 @@ export class GroupBy<AsIndex extends boolean = boolean> {
    * warpbreaks.groupby(["wool", "tension"], { asIndex: true }).size().index.kind // "multi"
    */
   size(): GroupSize<AsIndex> {
-    const c = this.df.data[this.df.colIndex("size", this.keys[0]!)]!;
+    const c = columnOf(this.df, "size", this.keys[0]!);
     const counts = aggregate("size", "size", c, null, this.groups.groups);
     if (this.opts.asIndex) return newSeries(counts, null, this.keyIndex()) as GroupSize<AsIndex>;
     return this.result(["size"], [counts]) as GroupSize<AsIndex>;
@@ -224,7 +224,7 @@ export class GroupBy<AsIndex extends boolean = boolean> {
     const names: string[] = [];
     const cols: Column[] = [];
     for (const src of this.valueNames) {
-      const c = this.df.data[this.df.colIndex("transform", src)]!;
+      const c = columnOf(this.df, "transform", src);
       if (typeof spec === "string" && NUMERIC_ONLY.has(spec) && isStringLike(c)) continue;
       if (typeof spec === "function") {
         cols.push(this.transformFn(c, src, spec));

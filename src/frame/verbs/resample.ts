@@ -12,7 +12,7 @@ import { FrameError } from "../errors.js";
 import { type Index, indexColumn, labelIndex } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
-import { newFrame, newSeries } from "../frames.js";
+import { newFrame, newSeries, columnOf } from "../frames.js";
 
 const DAY = 86400000;
 const RULES = `"H", "D", "W", "M", "MS", "Q" or "Y" ("A")`;
@@ -294,13 +294,13 @@ export class SeriesResampler extends Resampler<Series> {
 
 export function resample(df: DataFrame, rule: string, opts: { on?: string } = {}): Resampler {
   checkRule("resample", rule);
-  const c = opts.on !== undefined ? df.data[df.colIndex("resample", opts.on)]! : indexColumn(df.index);
+  const c = opts.on !== undefined ? columnOf(df, "resample", opts.on) : indexColumn(df.index);
   if (c.dtype !== "datetime")
     throw new FrameError(
       `resample: ${opts.on !== undefined ? `column ${JSON.stringify(opts.on)}` : "the index"} is ${c.dtype}, but resample needs datetimes (rule ${JSON.stringify(rule)}). Parse it first (readCsv parseDates, or astype("datetime")).`,
     );
   const names = df.names.filter((k) => k !== opts.on);
-  const cols = names.map((k) => df.data[df.colIndex("resample", k)]!);
+  const cols = names.map((k) => columnOf(df, "resample", k));
   return new Resampler<DataFrame>(
     c.values,
     rule,

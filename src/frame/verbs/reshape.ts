@@ -26,7 +26,7 @@ import { columnLevels, labelName } from "../multiIndex.js";
 import { fillColumn } from "./missing.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
-import { frameClass, newFrame } from "../frames.js";
+import { frameClass, newFrame, columnOf } from "../frames.js";
 
 /** Options of pivotTable: values, index, columns, aggfunc, fillValue, margins..., pd.pivot_table's keyword arguments in camelCase (index keys come back as columns, or as the index under asIndex). */
 export interface PivotTableOptions {
@@ -75,14 +75,14 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     : df.names.filter(
         (k) =>
           !used.has(k) &&
-          (!isStringLike(df.data[df.colIndex("pivotTable", k)]!) ||
+          (!isStringLike(columnOf(df, "pivotTable", k)) ||
             typeof aggfunc !== "string" ||
             !["mean", "sum", "std", "var", "median", "prod"].includes(aggfunc)),
       );
   [...used, ...values].forEach((k) => df.colIndex("pivotTable", k));
-  const rowCols = index.map((k) => df.data[df.colIndex("pivotTable", k)]!);
+  const rowCols = index.map((k) => columnOf(df, "pivotTable", k));
   // rows with a missing index or column key are left out, as pandas does
-  const colCols = colKeys.map((k) => df.data[df.colIndex("pivotTable", k)]!);
+  const colCols = colKeys.map((k) => columnOf(df, "pivotTable", k));
   const keyCols = [...rowCols, ...colCols];
   const present = groupIds(keyCols, true).ids;
   const R = sortedGroups(rowCols, groupIds(rowCols, true), true);
@@ -109,7 +109,7 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     ...(colKeyLabels ? (c < 0 ? colKeys.map((_, k) => (k === 0 ? marginName : "")) : colKeyLabels.map((k) => cell(k, c))) : []),
   ];
   const outs: { name: string; col: Column; v: string; c: number }[] = [];
-  const pers = values.map((v) => aggregate("pivotTable", aggfunc, df.data[df.colIndex("pivotTable", v)]!, v, cells));
+  const pers = values.map((v) => aggregate("pivotTable", aggfunc, columnOf(df, "pivotTable", v), v, cells));
   // pandas (dropna=True) drops the (row, column) groups whose aggregates are all missing, so a
   // row key or a column label left with no value is not shown; dropna: false keeps every cell
   const dropna = opts.dropna !== false;
@@ -124,7 +124,7 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
   const gridHasHoles = C !== null && rowsKept.some((r) => colSeen.some((seen, c) => seen === 1 && cellOk[r * nC + c] === 0));
   // margins aggregate the rows with no missing key or value (pandas' dropna=True filters the data
   // first); a margin cell with no such row is missing
-  const valueNas = values.map((v) => naMask(df.data[df.colIndex("pivotTable", v)]!));
+  const valueNas = values.map((v) => naMask(columnOf(df, "pivotTable", v)));
   const inMargins = (i: number) => present[i]! >= 0 && (!dropna || valueNas.every((m) => !m[i]));
   const margin = (vc: Column, v: string, ids: Int32Array, n: number): Column => {
     const got = aggregate("pivotTable", aggfunc, vc, v, { ids, n });
@@ -137,7 +137,7 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
         );
   };
   values.forEach((v, j) => {
-    const vc = df.data[df.colIndex("pivotTable", v)]!;
+    const vc = columnOf(df, "pivotTable", v);
     const per = pers[j]!;
     for (let c = 0; c < nC; c++) {
       const idx = Int32Array.from(rowsKept, (r) => (cellOk[r * nC + c] ? r * nC + c : -1));
@@ -178,7 +178,7 @@ export function pivotTable(df: DataFrame, opts: PivotTableOptions): DataFrame {
     const colIds = Int32Array.from(present, (_, i) => (!inMargins(i) ? -1 : C ? C.groups.ids[i]! : 0));
     const allIds = Int32Array.from(present, (_, i) => (inMargins(i) ? 0 : -1));
     for (const o of outs) {
-      const vc = df.data[df.colIndex("pivotTable", o.v)]!;
+      const vc = columnOf(df, "pivotTable", o.v);
       const extra = o.c >= 0 ? take(margin(vc, o.v, colIds, nC), Int32Array.of(o.c)) : margin(vc, o.v, allIds, 1);
       o.col = concatColumns("pivotTable", o.name, [o.col, extra]);
     }
@@ -222,8 +222,8 @@ export interface PivotOptions {
 
 /** pandas pivot: reshape without aggregating; a repeated (index, column) pair is an error. */
 export function pivot(df: DataFrame, opts: PivotOptions): DataFrame {
-  const ic = df.data[df.colIndex("pivot", opts.index)]!,
-    cc = df.data[df.colIndex("pivot", opts.columns)]!;
+  const ic = columnOf(df, "pivot", opts.index),
+    cc = columnOf(df, "pivot", opts.columns);
   const pairs = groupIds([ic, cc], false);
   if (pairs.n < df.length) {
     const seen = new Int32Array(pairs.n).fill(-1);
@@ -265,9 +265,9 @@ export function melt(df: DataFrame, opts: MeltOptions = {}): DataFrame {
   const n = df.length;
   const rep = new Int32Array(n * vars.length);
   for (let v = 0; v < vars.length; v++) for (let i = 0; i < n; i++) rep[v * n + i] = i;
-  const idCols = ids.map((k) => take(df.data[df.colIndex("melt", k)]!, rep, true));
+  const idCols = ids.map((k) => take(columnOf(df, "melt", k), rep, true));
   const varCol = encodeStrings(Array.from(rep, (_, p) => vars[Math.floor(p / n)]!));
-  const parts = vars.map((k) => df.data[df.colIndex("melt", k)]!);
+  const parts = vars.map((k) => columnOf(df, "melt", k));
   let valueCol: Column;
   try {
     valueCol = parts.length ? concatColumns("melt", opts.valueName ?? "value", parts) : floatCol(new Float64Array(0));

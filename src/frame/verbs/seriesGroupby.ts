@@ -11,7 +11,7 @@ import type { Index } from "../labels.js";
 import type { Series } from "../series.js";
 import type { DataFrame } from "../table.js";
 import type { GroupBy } from "./groupby.js";
-import { newFrame, newSeries } from "../frames.js";
+import { newFrame, newSeries, columnOf } from "../frames.js";
 
 /** One column of a groupby, as pandas' SeriesGroupBy: aggregates give a Series indexed by the group keys (a MultiIndex for several keys), a list of aggregates a DataFrame with columns named by function, transform a Series aligned to the rows. */
 export class SeriesGroupBy {
@@ -28,7 +28,7 @@ export class SeriesGroupBy {
   }
 
   private column(op: string, fn: AggSpec): Column {
-    const c = this.by.df.data[this.by.df.colIndex(op, this.name)]!;
+    const c = columnOf(this.by.df, op, this.name);
     return aggregate(`groupby.${op}`, fn, c, this.name, this.by.groups.groups);
   }
 
