@@ -306,6 +306,15 @@ export function join(left: DataFrame, other: DataFrame, opts: JoinOptions = {}):
     ...other.names.map((k) => (overlap.includes(k) ? k + (opts.rsuffix ?? "") : k)),
   ];
   const cols = [...left.data.map((c) => take(c, li)), ...other.data.map((c) => take(c, ri))];
+  // a row from the other frame only takes its index labels into the `on` columns, as pandas
+  if (on && (how === "right" || how === "outer"))
+    on.forEach((k, j) => {
+      const c = left.colIndex("join", k);
+      cols[c] = take(
+        concatColumns("join", k, [left.data[c]!, indexLevels(other.index)[j]!]),
+        Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p]! : l)),
+      );
+    });
   return frameClass().fromColumns(names, cols, index);
 }
 
