@@ -2,7 +2,7 @@
 // duplicated, valueCounts, unique, pivot and crosstab all start here, so equal keys mean the
 // same thing everywhere (strings by text, numbers by value, int 3 equal to float 3.0).
 
-import { type Column, cell, colLength, isStringLike, numericView, take } from "./column.js";
+import { type Column, cell, colLength, isStringLike, numericView, range, take } from "./column.js";
 import { type Index, indexLabel, labelKey, tupleKey } from "./labels.js";
 import { type NaPosition, argsort } from "./sort.js";
 
@@ -74,6 +74,7 @@ function single(c: Column, dropNA: boolean): KeyGroups {
   const ids = new Int32Array(n);
   const first: number[] = [];
   let naId = -1;
+  const range: [number, number] | null = c.dtype === "bool" ? [0, 1] : denseIntRange(c, n);
   // a missing key: no group (dropna), else one group of its own, placed at its first row
   const missingId = (i: number): number => {
     if (dropNA) return -1;
@@ -99,22 +100,11 @@ function single(c: Column, dropNA: boolean): KeyGroups {
       }
       ids[i] = r;
     }
-  } else if (c.dtype === "bool" || isSmallIntRange(c, n)) {
+  } else if (range && (c.dtype === "bool" || c.dtype === "int64")) {
     // bools and integers in a narrow range: a dense table instead of a hash map
-    const v = c.dtype === "bool" ? c.values : c.values;
+    const v = c.values;
     const valid = c.valid;
-    let lo = 0;
-    let hi = 1;
-    if (c.dtype === "int64") {
-      lo = Infinity;
-      hi = -Infinity;
-      for (let i = 0; i < n; i++) {
-        if (valid && !valid[i]) continue;
-        const x = v[i]!;
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-      }
-    }
+    const [lo, hi] = range;
     const remap = new Int32Array(Math.max(0, hi - lo + 1)).fill(-1);
     for (let i = 0; i < n; i++) {
       if (valid && !valid[i]) {
@@ -150,8 +140,9 @@ function single(c: Column, dropNA: boolean): KeyGroups {
   return { ids, n: first.length, firstRow: Int32Array.from(first) };
 }
 
-function isSmallIntRange(c: Column, n: number): c is Extract<Column, { dtype: "int64" }> {
-  if (c.dtype !== "int64") return false;
+/** [smallest, largest] of an int64 column's present values when the span is small enough for a dense table (at most 65,536 or twice the rows), else null. */
+function denseIntRange(c: Column, n: number): [number, number] | null {
+  if (c.dtype !== "int64") return null;
   let lo = Infinity,
     hi = -Infinity;
   const v = c.values;
@@ -161,7 +152,7 @@ function isSmallIntRange(c: Column, n: number): c is Extract<Column, { dtype: "i
     if (x < lo) lo = x;
     if (x > hi) hi = x;
   }
-  return hi - lo <= Math.max(1 << 16, 2 * n);
+  return hi - lo <= Math.max(1 << 16, 2 * n) ? [lo, hi] : null;
 }
 
 function combine(a: KeyGroups, b: KeyGroups): KeyGroups {
@@ -206,7 +197,7 @@ export function sortedGroups(
   sort: boolean,
   naPosition: NaPosition = "last",
 ): { groups: KeyGroups; keys: Column[] } {
-  let order: Int32Array = new Int32Array(kg.n).map((_, i) => i);
+  let order: Int32Array = range(0, kg.n);
   if (sort && kg.n > 1) {
     const keyRows = cols.map((c) => take(c, kg.firstRow, true));
     order = argsort(

@@ -81,9 +81,13 @@ export function slicePositions(op: string, s: Slice<number>, n: number): Int32Ar
     v === undefined || v === null ? dflt : Math.min(hi, Math.max(lo, v < 0 ? v + n : v));
   const start = norm(s.start, step > 0 ? 0 : n - 1);
   const stop = norm(stop0, step > 0 ? n : -1);
-  const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
-  const out = new Int32Array(count);
-  for (let i = 0, p = start; i < count; i++, p += step) out[i] = p;
+  return walk(start, Math.ceil((stop - start) / step), step);
+}
+
+/** `count` positions from `start` by `step` (none when count is not positive). */
+function walk(start: number, count: number, step: number): Int32Array {
+  const out = new Int32Array(Math.max(0, count));
+  for (let i = 0, p = start; i < out.length; i++, p += step) out[i] = p;
   return out;
 }
 
@@ -101,8 +105,5 @@ export function labelSlicePositions(op: string, ix: Index, s: Slice<LabelKey>): 
     last = (l: LabelKey) => positionsOf(op, ix, l).at(-1)!;
   const a = start === undefined ? (step > 0 ? 0 : n - 1) : step > 0 ? first(start) : last(start);
   const b = stop === undefined ? (step > 0 ? n - 1 : 0) : step > 0 ? last(stop) : first(stop);
-  const count = step > 0 ? Math.max(0, Math.floor((b - a) / step) + 1) : Math.max(0, Math.floor((a - b) / -step) + 1);
-  const out = new Int32Array(count);
-  for (let i = 0, p = a; i < count; i++, p += step) out[i] = p;
-  return out;
+  return walk(a, Math.floor((b - a) / step) + 1, step);
 }

@@ -5,7 +5,7 @@
 // Readable version of what it computes, for one key:
 //   perm.sort((a, b) => compare(key[a], key[b]) || a - b)   with NA first or last
 
-import { type Column, colLength, compareStrings, isStringLike, numericView } from "./column.js";
+import { type Column, colLength, compareStrings, isStringLike, numericView, range } from "./column.js";
 
 export type NaPosition = "first" | "last";
 
@@ -38,11 +38,8 @@ export function argsort(cols: readonly Column[], ascending: readonly boolean[], 
 /** Below this many rows argsort compares keys instead of making radix passes. */
 const SMALL = 256;
 
-export function identity(n: number): Int32Array {
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  return p;
-}
+/** The positions 0..n-1. */
+export const identity = (n: number): Int32Array => range(0, n);
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);

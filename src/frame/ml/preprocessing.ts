@@ -1,7 +1,7 @@
 // To the model: one-hot encoding, integer codes, scalers that remember their parameters (fit on
 // training data, transform test data with the same numbers), and a seeded train/test split.
 
-import { type Scalar, cell, colLength, isStringLike, floatCol, intCol, numericView, take, quote } from "../column.js";
+import { type Scalar, cell, colLength, isStringLike, floatCol, intCol, numericView, range, take, quote } from "../column.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
 import { labelName } from "../multiIndex.js";
@@ -184,7 +184,7 @@ export function trainTestSplit(df: DataFrame, opts: SplitOptions = {}): [DataFra
     return a;
   };
   if (opts.stratify === undefined) {
-    const perm = shuffle(Int32Array.from({ length: n }, (_, i) => i));
+    const perm = shuffle(range(0, n));
     return [df.take(perm.slice(nTest)), df.take(perm.slice(0, nTest))];
   }
   if (opts.shuffle === false) throw new FrameError(`trainTestSplit: stratify needs shuffle; pass shuffle: true.`);

@@ -1,6 +1,7 @@
 // sample: random rows, reproducible through a seed (tensorloom's xoshiro generator, so the rows
 // differ from numpy's for the same seed; the distribution is the same).
 
+import { range } from "../column.js";
 import { FrameError } from "../errors.js";
 import { Generator, defaultGenerator } from "../../tensor/random.js";
 import type { DataFrame } from "../table.js";
@@ -47,7 +48,7 @@ export function sample(df: DataFrame, opts: SampleOptions = {}): DataFrame {
     for (let k = 0; k < n; k++) idx[k] = g.int(0, rows);
   } else {
     // partial Fisher-Yates: the first n of a random permutation
-    const perm = Int32Array.from({ length: rows }, (_, i) => i);
+    const perm = range(0, rows);
     for (let k = 0; k < n; k++) {
       const j = k + g.int(0, rows - k);
       const t = perm[k]!;
