@@ -175,6 +175,56 @@ export function strCol(codes: Int32Array, dict: readonly string[], dtype: "strin
   return { dtype, codes, dict };
 }
 
+// TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
+declare const TextDecoder: new (label?: string, opts?: { ignoreBOM?: boolean }) => { decode(b?: Uint8Array): string };
+
+/**
+ * A dictionary kept as UTF-8 bytes: value k is bytes[at[k], at[k + 1]). readCsv gives a column of
+ * mostly distinct text (timestamps, ids) one of these instead of a million JS strings; the
+ * strings are decoded once, when a verb first reads the column's `dict`, and the bytes are then let go.
+ */
+export class Utf8Dict {
+  private strs: string[] | null = null;
+  constructor(
+    private bytes: Uint8Array | null,
+    private at: Int32Array | null,
+  ) {}
+  get length(): number {
+    return this.strs ? this.strs.length : this.at!.length - 1;
+  }
+  /** The values as JS strings (decoded on the first call, the same array after). */
+  strings(): string[] {
+    if (this.strs) return this.strs;
+    const at = this.at!,
+      n = at.length - 1;
+    // one decode, then slices of it: cheaper than a decode per value
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(this.bytes!);
+    const strs = new Array<string>(n);
+    if (text.length === this.bytes!.length) for (let k = 0; k < n; k++) strs[k] = text.slice(at[k], at[k + 1]);
+    else {
+      const d = new TextDecoder("utf-8", { ignoreBOM: true });
+      for (let k = 0; k < n; k++) strs[k] = d.decode(this.bytes!.subarray(at[k], at[k + 1]));
+    }
+    this.bytes = this.at = null;
+    return (this.strs = strs);
+  }
+}
+
+const utf8Dicts = new WeakMap<StrColumn, Utf8Dict>();
+
+/** A text column whose dictionary stays as bytes until read (Utf8Dict); take() keeps it so. */
+export function utf8StrCol(codes: Int32Array, values: Utf8Dict, dtype: "string" | "category" = "string"): StrColumn {
+  const col: StrColumn = {
+    dtype,
+    codes,
+    get dict() {
+      return values.strings();
+    },
+  };
+  utf8Dicts.set(col, values);
+  return col;
+}
+
 /** Dictionary-encode strings (null/undefined are missing). */
 export function encodeStrings(values: ArrayLike<string | null | undefined>, dtype: "string" | "category" = "string"): StrColumn {
   const codes = new Int32Array(values.length);
@@ -489,7 +539,8 @@ export function take(c: Column, idx: Int32Array, keepInt = false): Column {
         const j = idx[i]!;
         out[i] = j < 0 ? -1 : k[j]!;
       }
-      return strCol(out, c.dict, c.dtype);
+      const lazy = utf8Dicts.get(c);
+      return lazy ? utf8StrCol(out, lazy, c.dtype) : strCol(out, c.dict, c.dtype);
     }
     default:
       return c satisfies never;

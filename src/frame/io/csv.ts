@@ -17,13 +17,15 @@ import {
   intCol,
   strCol,
   toCategory,
+  Utf8Dict,
+  utf8StrCol,
   parseDate,
   dateCol,
 } from "../column.js";
 import { FrameError } from "../errors.js";
 import { labelIndex } from "../labels.js";
 import { DataFrame } from "../table.js";
-import { POW10, StringTable, asciiAt, grown, fastDate, fastDateBytes, groupByBytes, hashBytes, scratch } from "./csvFields.js";
+import { POW10, StringTable, asciiAt, grown, fastDate, fastDateBytes, groupByBytes, scratch } from "./csvFields.js";
 
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
 declare const TextEncoder: new () => { encode(s: string): Uint8Array };
@@ -266,17 +268,19 @@ class Builder {
   codes: Int32Array | null = null;
   table: StringTable | null = null;
   // a text column of mostly distinct values: the cells whose value was not in the table yet
-  // (row, bytes, hash), grouped once by finish; null until then
+  // (row, hash, and the value's bytes, copied to pendBuf[pendS[i], pendS[i + 1]) while hashed,
+  // so grouping reads them together and the column never points into the input), grouped once
+  // by finish; null until then
   pendH: Int32Array | null = null;
   pendRows: Int32Array | null = null;
   pendS: Int32Array | null = null;
-  pendE: Int32Array | null = null;
+  pendBuf: Uint8Array | null = null;
   pendN = 0;
   /** Read (also) from ASCII bytes: finish may then copy its text values out of the input. */
   private fromBytes = false;
-  /** The table's size when values started to wait, and the bytes they are read from. */
+  /** The table's size when values started to wait, and its values' bytes at pendBuf's start (-1: not ASCII). */
   private pendFrom = 0;
-  private pendBytes: Uint8Array | null = null;
+  private pendHead = 0;
   constructor(
     readonly name: string,
     readonly col: number,
@@ -311,75 +315,95 @@ class Builder {
     this.n = n;
   }
 
-  private startPending(b: Uint8Array): void {
-    this.pendFrom = this.table!.size;
-    this.pendBytes = b;
+  /**
+   * Start listing new values (at row n of an expected ctx.capacity): pendBuf gets room for the
+   * rows left at the values' length so far, and starts with the table's values (ASCII; pendHead
+   * bytes, -1 when one is not), so that it can become the column's whole dictionary as it is.
+   */
+  private startPending(): void {
+    const dict = this.table!.dict;
+    let head = 0,
+      ascii = true;
+    for (const d of dict) head += d.length;
+    const left = Math.max(1 << 12, this.ctx.capacity - this.n);
+    const buf = new Uint8Array(head + Math.ceil(((left * head) / dict.length) * 1.1) + 64);
+    let o = 0;
+    for (const d of dict)
+      for (let x = 0; x < d.length; x++) {
+        const c = d.charCodeAt(x);
+        if (c > 127) ascii = false;
+        buf[o++] = c;
+      }
+    this.pendFrom = dict.length;
+    this.pendHead = ascii ? head : -1;
+    this.pendBuf = buf;
     this.pendH = new Int32Array(0);
-    this.growPending(1 << 16);
+    this.growPending(left);
+    this.pendS![0] = head;
   }
 
   private growPending(need: number): void {
     let cap = Math.max(16, this.pendH!.length);
     while (cap < need) cap *= 2;
-    const grow = (a: Int32Array | null): Int32Array => (a ? grown(a, cap) : new Int32Array(cap));
-    this.pendRows = grow(this.pendRows);
-    this.pendS = grow(this.pendS);
-    this.pendE = grow(this.pendE);
-    this.pendH = grow(this.pendH);
+    const grow = (a: Int32Array | null, c: number): Int32Array => (a ? grown(a, c) : new Int32Array(c));
+    this.pendRows = grow(this.pendRows, cap);
+    this.pendS = grow(this.pendS, cap + 1);
+    this.pendH = grow(this.pendH, cap);
   }
 
   /**
    * Give the waiting cells their codes: equal values are grouped (groupByBytes) and each new value
    * joins the dictionary at its first row, so the dictionary keeps the order of first appearance
-   * as when every value went through the table.
+   * as when every value went through the table. Returns the whole dictionary as bytes (Utf8Dict:
+   * no JS string until a verb asks) when the table's values are all ASCII and none came after the
+   * cells started to wait; else the new values join table.dict as strings and it returns null.
    */
-  private resolvePending(): void {
+  private resolvePending(): Utf8Dict | null {
     const table = this.table!,
       dict = table.dict,
       codes = this.codes!;
     const pn = this.pendN,
       rows = this.pendRows!,
       starts = this.pendS!,
-      ends = this.pendE!,
-      hashes = this.pendH!;
-    const b = this.pendBytes!;
+      hashes = this.pendH!,
+      buf = this.pendBuf!;
+    this.pendH = this.pendRows = this.pendS = this.pendBuf = null;
+    this.pendN = 0;
     // values the text path added to the table after the cells started to wait (rare: a field
     // pushBytes handed to push) may equal waiting ones: those take the table's code
     const grew = table.size !== this.pendFrom;
-    const rep = groupByBytes(b, pn, starts, ends, hashes);
-    const codeOf = new Int32Array(pn);
-    // the new values, in order of first appearance: which cell holds each, and their bytes' total
-    const firsts = new Int32Array(pn);
+    // codeOf[i] overwrites rep[i]: rep[i] <= i, so rep[rep[i]] already holds its code
+    const codeOf = groupByBytes(buf, pn, starts, starts.subarray(1), hashes);
+    const base = dict.length,
+      head = starts[0]!;
+    // the dictionary's offsets in buf: the table's values, then the new values in order of first
+    // appearance, moved down to follow them (w <= s: in place)
+    const at = new Int32Array(base + pn + 1);
+    for (let k = 0; k < this.pendFrom; k++) at[k + 1] = at[k]! + dict[k]!.length;
+    at[base] = head;
     let nNew = 0,
-      total = 0;
-    const base = dict.length;
+      w = head;
     for (let i = 0; i < pn; i++) {
-      const f = rep[i]!;
+      const f = codeOf[i]!;
       if (f === i) {
-        const k = grew ? table.findBytes(b, starts[i]!, ends[i]!, hashes[i]!) : -1;
+        const s = starts[i]!,
+          e = starts[i + 1]!;
+        const k = grew ? table.findBytes(buf, s, e, hashes[i]!) : -1;
         if (k >= 0) codeOf[i] = k;
         else {
-          codeOf[i] = base + nNew;
-          firsts[nNew++] = i;
-          total += ends[i]! - starts[i]!;
+          codeOf[i] = base + nNew++;
+          if (w === s) w = e;
+          else for (let x = s; x < e; x++) buf[w++] = buf[x]!;
+          at[base + nNew] = w;
         }
       } else codeOf[i] = codeOf[f]!;
       codes[rows[i]!] = codeOf[i]!;
     }
+    if (!grew && this.pendHead >= 0) return new Utf8Dict(fit(buf, w), fit(at, base + nNew + 1));
     // their text is decoded from one copy of their bytes: the strings slice that copy, not the
     // whole input, so the input text is not kept alive by the column
-    const own = new Uint8Array(total);
-    const at = new Int32Array(nNew + 1);
-    for (let q = 0, o = 0; q < nNew; q++) {
-      const i = firsts[q]!,
-        s = starts[i]!,
-        n = ends[i]! - s;
-      for (let x = 0; x < n; x++) own[o + x] = b[s + x]!;
-      o += n;
-      at[q + 1] = o;
-    }
-    const text = decodeAscii(own);
-    for (let q = 0; q < nNew; q++) dict.push(text.slice(at[q]!, at[q + 1]!));
+    const text = decodeAscii(buf.subarray(head, w));
+    for (let q = base; q < base + nNew; q++) dict.push(text.slice(at[q]! - head, at[q + 1]! - head));
     if (grew) {
       // number the dictionary again in order of first appearance
       const n = this.n,
@@ -396,8 +420,7 @@ class Builder {
       }
       table.dict = ordered;
     }
-    this.pendH = this.pendRows = this.pendS = this.pendE = this.pendBytes = null;
-    this.pendN = 0;
+    return null;
   }
 
   /** A missing cell, the next one. */
@@ -602,28 +625,36 @@ class Builder {
           }
           // mostly distinct values (ids, timestamps): from here on new values are only listed, and
           // grouped by finish (a table of a million values misses the cache on every probe)
-          if (table.size >= PENDING_FROM && 2 * table.size > n) this.startPending(b);
+          if (table.size >= PENDING_FROM && 2 * table.size > n) this.startPending();
         } else {
           // values already in the (now fixed) table get their code; new ones wait for finish
           if (this.pendN + count - r > this.pendH.length) this.growPending(this.pendN + count - r);
           const rows = this.pendRows!,
             starts = this.pendS!,
-            ends = this.pendE!,
             hashes = this.pendH;
-          let pn = this.pendN;
+          let pn = this.pendN,
+            buf = this.pendBuf!,
+            w = starts[pn]!;
           for (; r < count; r++, o += step) {
             const s = se[o]!,
               e = se[o + 1]!;
             if (s === e || (e - s <= naMaxLen && naFirst[b[s]!] === 1)) break;
-            const h = hashBytes(b, s, e);
+            if (w + e - s > buf.length) buf = this.pendBuf = grown(buf, 2 * buf.length + e - s);
+            // hashBytes, copying the bytes on the way (kept only when the value is new)
+            let h = 0x811c9dc5;
+            for (let i = s, x = w; i < e; i++, x++) {
+              const c = b[i]!;
+              h = Math.imul(h ^ c, 16777619);
+              buf[x] = c;
+            }
             const k = table.findBytes(b, s, e, h);
             if (k >= 0) codes[n] = k;
             else {
               codes[n] = -1;
               rows[pn] = n;
-              starts[pn] = s;
-              ends[pn] = e;
               hashes[pn++] = h;
+              w += e - s;
+              starts[pn] = w;
             }
             n++;
           }
@@ -708,9 +739,12 @@ class Builder {
     if (n === 0 && this.forced === undefined) return strCol(new Int32Array(0), []);
     switch (this.mode) {
       case "string": {
-        if (this.fromBytes) this.table!.detach();
-        if (this.pendH) this.resolvePending();
-        const col = strCol(fit(this.codes!, n), this.table!.dict);
+        const table = this.table!;
+        // a dictionary that resolvePending gives as bytes holds no string of the input
+        if (this.fromBytes && (this.pendH === null || table.size !== this.pendFrom)) table.detach();
+        const values = this.pendH ? this.resolvePending() : null;
+        const codes = fit(this.codes!, n);
+        const col = values ? utf8StrCol(codes, values) : strCol(codes, table.dict);
         return this.forced === "category" ? toCategory(col) : col;
       }
       case "date":
@@ -739,7 +773,7 @@ class Builder {
  * The first n cells of a builder's array: a view when the array is (nearly) full, as it is when
  * the row estimate was right, so a million-row column is not copied once more; else a copy.
  */
-function fit<A extends Float64Array | Int32Array>(a: A, n: number): A {
+function fit<A extends Float64Array | Int32Array | Uint8Array>(a: A, n: number): A {
   if (n === a.length) return a;
   return (n >= a.length - (a.length >> 3) ? a.subarray(0, n) : a.slice(0, n)) as A;
 }
