@@ -5,10 +5,9 @@
 // written as pandas 1.5 writes it: object keys are the tuples' Python repr ("(4, 'a')"), "split"
 // gives each entry as a list of its labels.
 
-import { type Column, type Scalar, cell, colLength, formatDate, formatNumberPlain } from "../column.js";
+import { type Column, type Scalar, cell, formatDate, formatNumberPlain } from "../column.js";
 import { FrameError } from "../errors.js";
-import { type Index, indexLabel, indexLength, labelIndex } from "../labels.js";
-import { columnFromValues } from "../column.js";
+import { type Index, indexLabel, indexLength } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import { frameClass } from "../frames.js";
 
@@ -59,6 +58,11 @@ function entryOf(ix: Index, i: number): unknown {
   return ix.kind === "multi" ? ix.cols.map((c) => jsonValue(cell(c, i))) : jsonValue(indexLabel(ix, i));
 }
 
+/** An object of objects as JSON text: outer key -> inner key -> value(outer position, inner position). */
+function nestedJson(outer: readonly string[], inner: readonly string[], value: (o: number, i: number) => unknown): string {
+  return JSON.stringify(Object.fromEntries(outer.map((k, o) => [k, Object.fromEntries(inner.map((l, i) => [l, value(o, i)]))])));
+}
+
 /**
  * The frame as JSON text in the given orient (default "records"), or JSON Lines with lines true,
  * as pd.DataFrame.to_json (datetimes as epoch ms; NaN as null). Row MultiIndexes and column
@@ -70,41 +74,35 @@ export function toJson(df: DataFrame, orient: JsonOrient = "records", lines = fa
   const label = (i: number) => keyOf(df.index, i);
   const ci = df.columnIndex;
   const names = ci?.kind === "multi" ? Array.from({ length: indexLength(ci) }, (_, j) => keyOf(ci, j)) : df.names;
+  const labels = Array.from({ length: n }, (_, i) => label(i));
+  const value = (j: number, i: number) => jsonValue(cell(df.data[j]!, i));
   if (orient === "columns" || orient === "index") {
     // object keys must differ, or a row would overwrite another (pandas refuses these orients then)
     const seen = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      const k = label(i),
-        first = seen.get(k);
+    labels.forEach((k, i) => {
+      const first = seen.get(k);
       if (first !== undefined)
         throw new FrameError(
           `toJson: orient "${orient}" writes the index labels as object keys, but rows ${first} and ${i} both have ${df.index.kind === "multi" ? "the entry" : "the label"} ${k} (pandas: DataFrame index must be unique for orient='${orient}'). Use orient "split" or "records", or make the index unique (groupby, resetIndex).`,
         );
       seen.set(k, i);
-    }
+    });
   }
   switch (orient) {
     case "records": {
-      const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))])));
+      const rows = Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k, j) => [k, value(j, i)])));
       return lines ? rows.map((r) => JSON.stringify(r)).join("\n") + "\n" : JSON.stringify(rows);
     }
+    // {column: {label: value}} and {label: {column: value}}
     case "columns":
-      return JSON.stringify(
-        Object.fromEntries(
-          names.map((k, j) => [k, Object.fromEntries(Array.from({ length: n }, (_, i) => [label(i), jsonValue(cell(df.data[j]!, i))]))]),
-        ),
-      );
+      return nestedJson(names, labels, value);
     case "index":
-      return JSON.stringify(
-        Object.fromEntries(
-          Array.from({ length: n }, (_, i) => [label(i), Object.fromEntries(names.map((k, j) => [k, jsonValue(cell(df.data[j]!, i))]))]),
-        ),
-      );
+      return nestedJson(labels, names, (i, j) => value(j, i));
     case "split":
       return JSON.stringify({
         columns: ci?.kind === "multi" ? Array.from({ length: indexLength(ci) }, (_, j) => entryOf(ci, j)) : df.names,
         index: Array.from({ length: n }, (_, i) => entryOf(df.index, i)),
-        data: Array.from({ length: n }, (_, i) => df.data.map((c) => jsonValue(cell(c, i)))),
+        data: Array.from({ length: n }, (_, i) => df.data.map((_, j) => value(j, i))),
       });
     default:
       throw new FrameError(`toJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index or split.`);
@@ -164,16 +162,13 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
   }
   const outer = Object.keys(obj);
   const inner = [...new Set(outer.flatMap((k) => Object.keys((obj[k] ?? {}) as object)))];
-  if (orient === "columns") {
-    const cols = Object.fromEntries(outer.map((k) => [k, inner.map((l) => (obj[k] as Record<string, unknown>)[l] ?? null)]));
-    return new (frameClass())(cols, { index: labelsOf(inner), dtypes });
+  if (orient === "columns" || orient === "index") {
+    // "columns" nests {column: {label: value}}, "index" {label: {column: value}}
+    const [names, labels] = orient === "columns" ? [outer, inner] : [inner, outer];
+    const at = (k: string, l: string) =>
+      orient === "columns" ? (obj[k] as Record<string, unknown>)[l] : (obj[l] as Record<string, unknown>)[k];
+    const cols = Object.fromEntries(names.map((k) => [k, labels.map((l) => at(k, l) ?? null)]));
+    return new (frameClass())(cols, { index: labelsOf(labels), dtypes });
   }
-  if (orient === "index") {
-    const cols = Object.fromEntries(inner.map((k) => [k, outer.map((l) => (obj[l] as Record<string, unknown>)[k] ?? null)]));
-    return new (frameClass())(cols, { index: labelsOf(outer), dtypes });
-  }
-  void colLength;
-  void labelIndex;
-  void columnFromValues;
   throw new FrameError(`readJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index or split.`);
 }

@@ -109,6 +109,10 @@ abstract class Scaler {
       return j < 0 ? c : floatCol(numericView("inverseTransform", c, k).map((x) => x * this.b[j]! + this.a[j]!));
     });
   }
+  /** One fitted parameter by column name. */
+  protected byColumn(p: Float64Array): Record<string, number> {
+    return Object.fromEntries(this.cols.map((k, j) => [k, p[j]!]));
+  }
   /** The fitted parameters per column, to save and restore. */
   toJSON(): Record<string, [number, number]> {
     return Object.fromEntries(this.cols.map((k, j) => [k, [this.a[j]!, this.b[j]!]]));
@@ -122,11 +126,11 @@ export class StandardScaler extends Scaler {
   }
   /** Each fitted column's mean, as scikit-learn's StandardScaler.mean_ (by column name). */
   get mean(): Record<string, number> {
-    return Object.fromEntries(this.cols.map((k, j) => [k, this.a[j]!]));
+    return this.byColumn(this.a);
   }
   /** Each fitted column's standard deviation (ddof 0 unless the constructor says otherwise), as StandardScaler.scale_ (by column name). */
   get scale(): Record<string, number> {
-    return Object.fromEntries(this.cols.map((k, j) => [k, this.b[j]!]));
+    return this.byColumn(this.b);
   }
   protected params(v: Float64Array, name: string): [number, number] {
     if (v.length <= this.ddof)
@@ -141,7 +145,7 @@ export class StandardScaler extends Scaler {
 export class MinMaxScaler extends Scaler {
   /** Each fitted column's minimum, as scikit-learn's MinMaxScaler.data_min_ (by column name). */
   get min(): Record<string, number> {
-    return Object.fromEntries(this.cols.map((k, j) => [k, this.a[j]!]));
+    return this.byColumn(this.a);
   }
   protected params(v: Float64Array, name: string): [number, number] {
     if (v.length === 0) throw new FrameError(`MinMaxScaler: column ${quote(name)} has no values to fit.`);
