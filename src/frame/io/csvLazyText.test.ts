@@ -129,6 +129,7 @@ describe("a text column kept as bytes", () => {
       ["日本語", null, "héllo", "", "😀x", 'a"b', "plain"],
     );
     assert.deepEqual([cell(taken, 0), cell(taken, 1), cell(taken, 2)], ["日本語", "😀x", null]);
+    assert.ok(isStringLike(taken));
     assert.equal(col.dict, taken.dict, "one array of strings for both");
     assert.equal(d.length, vals.length);
   });
