@@ -10,6 +10,7 @@ import {
   floatCol,
   intCol,
   isStringLike,
+  naMask,
   numericView,
   quote,
   strCol,
@@ -76,10 +77,10 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
         if (k >= 0) out[k]!++;
       }
     } else {
-      const present = presentMask(col);
+      const missing = naMask(col);
       for (let i = 0; i < rows; i++) {
         const k = ids[i]!;
-        if (k >= 0 && present[i]) out[k]!++;
+        if (k >= 0 && !missing[i]) out[k]!++;
       }
     }
     return intCol(out);
@@ -178,25 +179,6 @@ export function numericResult(out: Float64Array, dtype: FrameDType): Column {
   if (anyMissing) return floatCol(out); // pandas: an empty int group gives NaN (float64)
   if (dtype === "bool") return boolCol(Uint8Array.from(out));
   return intCol(out);
-}
-
-function presentMask(col: Column): Uint8Array {
-  const n = isStringLike(col) ? col.codes.length : col.values.length;
-  const out = new Uint8Array(n);
-  switch (col.dtype) {
-    case "float64":
-    case "datetime":
-      for (let i = 0; i < n; i++) out[i] = col.values[i] === col.values[i] ? 1 : 0;
-      break;
-    case "int64":
-    case "bool":
-      if (col.valid) out.set(col.valid);
-      else out.fill(1);
-      break;
-    default:
-      for (let i = 0; i < n; i++) out[i] = col.codes[i]! >= 0 ? 1 : 0;
-  }
-  return out;
 }
 
 function groupValues(v: Float64Array, g: Groups): Float64Array[] {
@@ -306,12 +288,12 @@ export function quantileSorted(a: Float64Array, q: number): number {
 
 function firstLast(col: Column, g: Groups, last: boolean): Column {
   const pick = new Int32Array(g.n).fill(-1);
-  const present = presentMask(col);
+  const missing = naMask(col);
   const rows = g.ids.length;
   for (let s = 0; s < rows; s++) {
     const i = last ? rows - 1 - s : s;
     const k = g.ids[i]!;
-    if (k >= 0 && present[i] && pick[k]! < 0) pick[k] = i;
+    if (k >= 0 && !missing[i] && pick[k]! < 0) pick[k] = i;
   }
   return take(col, pick);
 }

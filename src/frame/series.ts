@@ -742,15 +742,19 @@ export class Series {
   }
   /** Moving windows of `window` rows, as pd.Series.rolling (row counts only, no time offsets); then .mean(), .sum()... */
   rolling(window: number, opts: RollingOptions = {}): Rolling<Series> {
-    return new Rolling(window, opts, [this.col], [this.name], (cols) => this.with(cols[0]!));
+    return new Rolling(window, opts, ...this.windowParts());
+  }
+  /** What a window object computes over: this column, its name, and how a result becomes a Series. */
+  private windowParts(): [Column[], (string | null)[], (cols: Column[]) => Series] {
+    return [[this.col], [this.name], (cols) => this.with(cols[0]!)];
   }
   /** Windows from the first row to each row, as pd.Series.expanding. */
   expanding(minPeriods = 1): Expanding<Series> {
-    return new Expanding(minPeriods, [this.col], [this.name], (cols) => this.with(cols[0]!));
+    return new Expanding(minPeriods, ...this.windowParts());
   }
   /** Exponentially weighted windows, as pd.Series.ewm; give one of span, com, halflife or alpha. */
   ewm(opts: EwmOptions): Ewm<Series> {
-    return new Ewm(opts, [this.col], [this.name], (cols) => this.with(cols[0]!));
+    return new Ewm(opts, ...this.windowParts());
   }
   /**
    * Values binned by calendar time on the datetime index, as pd.Series.resample: the rules "H",

@@ -993,18 +993,20 @@ export class DataFrame {
   }
   /** Moving windows of `window` rows over every non-text column, as pd.DataFrame.rolling (row counts only, no time offsets). */
   rolling(window: number, opts: RollingOptions = {}): Rolling<DataFrame> {
-    const df = this.numericColumns("rolling");
-    return new Rolling(window, opts, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
+    return new Rolling(window, opts, ...this.windowParts("rolling"));
   }
   /** Windows from the first row to each row, as pd.DataFrame.expanding. */
   expanding(minPeriods = 1): Expanding<DataFrame> {
-    const df = this.numericColumns("expanding");
-    return new Expanding(minPeriods, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
+    return new Expanding(minPeriods, ...this.windowParts("expanding"));
   }
   /** Exponentially weighted windows, as pd.DataFrame.ewm. */
   ewm(opts: EwmOptions): Ewm<DataFrame> {
-    const df = this.numericColumns("ewm");
-    return new Ewm(opts, [...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index));
+    return new Ewm(opts, ...this.windowParts("ewm"));
+  }
+  /** What a window object computes over: the numeric columns, their names, and how its results become a frame. */
+  private windowParts(op: string): [Column[], string[], (cols: Column[]) => DataFrame] {
+    const df = this.numericColumns(op);
+    return [[...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index)];
   }
   /** Bucket rows by time: rule "D" (day), "W" (week ending Sunday), "M" (month end), "MS", "Q", "Y", "H". */
   resample(rule: string, opts: { on?: string } = {}): Resampler {
