@@ -6,8 +6,9 @@
 // contiguous sums: float64 partial sums in another order, the same float32 result).
 
 import type { TypedArray } from "../../tensor/dtype.js";
-import type { BinaryOp, ReduceOp, UnaryOp } from "../backend.js";
+import type { BinaryOp, CopyGeometry, ReduceOp, UnaryOp } from "../backend.js";
 import { reduce as referenceReduce } from "../reference/reduce.js";
+import { copyStrided as referenceCopyStrided } from "../reference/movement.js";
 import * as ref from "../reference/elementwise.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 
@@ -26,6 +27,23 @@ function isRowBroadcast(bShape: readonly number[], outShape: readonly number[]):
 }
 
 const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
+
+/** Whether `strides` lay `shape` out row-major (size-1 dims take any stride), as the reference's fill rule. */
+function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
+  let expect = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== expect) return false;
+    expect *= shape[d]!;
+  }
+  return true;
+}
+
+/** Below this many elements a JS fill costs less than the call. */
+const WASM_FILL_MIN = 1024;
+
+/** A float32 through the conversion JS's fill applies, read back as its bits (fill32's operand). */
+const fillWord = new Float32Array(1),
+  fillBits = new Int32Array(fillWord.buffer);
 const F = (x: TypedArray): Float32Array => x as Float32Array;
 
 export function makeElementwise(rt: WasmRuntime, arena: Arena) {
@@ -56,6 +74,36 @@ export function makeElementwise(rt: WasmRuntime, arena: Arena) {
         }
       }
       ref.binary(op, a, aShape, b, bShape, out, outShape);
+    },
+    /**
+     * One value broadcast over a contiguous output (a sum's gradient, expand of a scalar) filled
+     * in wasm when the output lives there; everything else is the reference kernel.
+     */
+    copyStrided(x: TypedArray, out: TypedArray, g: CopyGeometry): void {
+      const n = out.length;
+      if (
+        (out instanceof Float32Array || out instanceof Int32Array) &&
+        x.constructor === out.constructor &&
+        g.shape.length > 0 &&
+        arena.heap.owns(out) &&
+        g.srcStrides.every((st) => st === 0) &&
+        isRowMajor(g.shape, g.dstStrides)
+      ) {
+        const total = g.shape.reduce((a, b) => a * b, 1);
+        if (total >= WASM_FILL_MIN && g.dstOffset + total <= n) {
+          let bits: number;
+          if (out instanceof Int32Array) bits = x[g.srcOffset]!;
+          else {
+            fillWord[0] = x[g.srcOffset]!;
+            bits = fillBits[0]!;
+          }
+          arena.reset();
+          k.fill32(arena.output(out) + 4 * g.dstOffset, total, bits);
+          arena.finish();
+          return;
+        }
+      }
+      referenceCopyStrided(x, out, g);
     },
     reduce(op: ReduceOp, x: TypedArray, outer: number, size: number, inner: number, out: TypedArray): void {
       if (op === "sum" && inner > 1 && f32(x, out) && x.length >= WASM_ARITH_MIN) {

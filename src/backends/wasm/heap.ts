@@ -89,7 +89,10 @@ export class WasmHeap {
     const ptr = this.alloc(bytes);
     this.residentBytes += cls;
     const block = new WasmBlock(this, ptr, dtype, n);
-    block.hostView().fill(0);
+    // memset in wasm: JS's fill on a view of shared memory is several times slower (BENCHMARKS.md);
+    // the checked build traps on any store outside a call's registered operands, so JS fills there
+    if (this.rt.checked) block.hostView().fill(0);
+    else this.rt.exports.fill32(ptr, n, 0);
     this.registry.register(block, { ptr, cls }, block);
     return block;
   }

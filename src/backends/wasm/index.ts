@@ -53,7 +53,7 @@ function kernelTable(rt: WasmRuntime, arena: Arena, threading: Threading): Kerne
     reduce: el.reduce, //              sums over a middle axis, contiguous row sums
     matmul: makeMatmul(rt, arena, threading),
     logSoftmax: sm.logSoftmax, //      over the last dim
-    copyStrided: referenceBackend.copyStrided,
+    copyStrided: el.copyStrided, //    a broadcast value filling an output in wasm memory
     indexSelect: referenceBackend.indexSelect,
     indexAdd: referenceBackend.indexAdd,
     gather: referenceBackend.gather,

@@ -34,6 +34,7 @@ export interface WasmExports extends PoolKernelFns {
   sequencePackBytes(G: number, H: number): number;
   logSoftmax(x: number, out: number, rows: number, size: number): void;
   relu(x: number, out: number, n: number): void;
+  fill32(p: number, n: number, bits: number): void;
   adamStep(
     p: number,
     g: number,
@@ -229,6 +230,7 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   sequencePackBytes: "required",
   logSoftmax: "required",
   relu: "required",
+  fill32: "required",
   adamStep: "required",
   sgdStep: "required",
   arithRows: "required",

@@ -62,6 +62,7 @@ describe("wasm kernel boundary", () => {
       "convBackwardInput",
       "convBackwardWeight",
       "convForward",
+      "copyStrided",
       "gruCell",
       "gruCellBackward",
       "gruSequence",

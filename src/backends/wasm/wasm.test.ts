@@ -1030,3 +1030,49 @@ describe("wasm optimStep equals the reference kernel bit for bit", () => {
     assert.deepEqual(Array.from(p), Array.from(want));
   });
 });
+
+describe("wasm fills of memory it owns", () => {
+  it("allocate hands out zeros, also a block reused after holding values", () => {
+    for (const n of [1024, 4099]) {
+      const a = wasm.allocate!("float32", n)!;
+      (a.hostView() as Float32Array).fill(Number.NaN);
+      a.release?.();
+      const b = wasm.allocate!("float32", n)!;
+      assert.equal(b.hostView().byteOffset, a.hostView().byteOffset, "the freed block is reused");
+      assert.ok(
+        (b.hostView() as Float32Array).every((v) => Object.is(v, 0)),
+        `allocate(${n}) is all +0`,
+      );
+    }
+  });
+
+  it("copyStrided broadcasting one value over a contiguous output equals the reference, bit for bit", () => {
+    const f32Values = [1.5, -0, Number.NaN, -Infinity, 1e-45, 0];
+    const cases: [Float32Array | Int32Array, number, number[], number][] = [
+      ...f32Values.map((v): [Float32Array, number, number[], number] => [Float32Array.of(7, v), 1, [32, 64], 0]),
+      [Int32Array.of(-5, 123456789), 1, [2, 700], 3],
+      [Float32Array.of(2.25), 0, [1, 3, 1, 1100], 17],
+      [Float32Array.of(4), 0, [5], 0], // under the wasm threshold: the reference's fill
+    ];
+    for (const [x, srcOffset, shape, dstOffset] of cases) {
+      const total = shape.reduce((a, b) => a * b, 1),
+        n = total + dstOffset + 5;
+      const g = {
+        shape,
+        srcOffset,
+        srcStrides: shape.map(() => 0),
+        dstOffset,
+        dstStrides: shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1)),
+      };
+      const Ctor = x.constructor as Float32ArrayConstructor | Int32ArrayConstructor;
+      const want = new Ctor(n).fill(9);
+      referenceBackend.copyStrided(x, want, g);
+      for (const resident of n >= 1024 ? [false, true] : [false]) {
+        const out = resident ? (wasm.allocate!(x instanceof Int32Array ? "int32" : "float32", n)!.hostView() as typeof want) : new Ctor(n);
+        out.fill(9);
+        wasm.copyStrided(x, out, g);
+        assert.deepEqual(Array.from(out), Array.from(want), `${Ctor.name} ${String(x[srcOffset])} over ${shape}, resident ${resident}`);
+      }
+    }
+  });
+});

@@ -90,3 +90,19 @@ export function sumContiguous(x: usize, outer: i32, size: i32, out: usize): void
     store<f32>(at(out, o), <f32>total);
   }
 }
+
+/**
+ * n 32-bit words at p set to `bits` (a float32's or int32's bits): bulk memory.fill for zeros,
+ * else one vector store per 4. JS's TypedArray fill on a view of shared memory runs several
+ * times slower than memset (element by element, as shared memory asks of JS).
+ */
+export function fill32(p: usize, n: i32, bits: i32): void {
+  if (bits == 0) {
+    memory.fill(p, 0, <usize>n << 2);
+    return;
+  }
+  const v = i32x4.splat(bits);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(p, i), v);
+  for (; i < n; i++) store<i32>(at(p, i), bits);
+}
