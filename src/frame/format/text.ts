@@ -6,7 +6,7 @@
 // A MultiIndex prints one column per level with repeated outer labels blanked (pandas' sparsify),
 // column levels one header row each, and level names where pandas puts them.
 
-import { type Column, cell, colLength, formatDate, take, range } from "../column.js";
+import { type Column, cell, colLength, formatDate, isNumericDType, take, range } from "../column.js";
 import { type Index, indexLevels, indexNames } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
@@ -75,7 +75,7 @@ export function formatValues(c: Column, lead = " ", naRep = "NaN"): string[] {
     case "category":
       for (let i = 0; i < n; i++) {
         const k = c.codes[i]!;
-        out[i] = k < 0 ? (c.dtype === "string" ? "NaN" : "NaN") : lead + c.dict[k];
+        out[i] = k < 0 ? "NaN" : lead + c.dict[k];
       }
       return out;
     default:
@@ -180,7 +180,7 @@ export function formatFrame(df: DataFrame): string {
     const c = take(df.data[j]!, rows, true);
     const formatted = formatValues(c);
     // pandas puts a sign space before numeric headers (format.py _get_formatted_column_labels), not before column levels
-    const numeric = c.dtype === "float64" || c.dtype === "int64" || c.dtype === "bool";
+    const numeric = isNumericDType(c.dtype);
     const head = colLevels ? colLevels.map((l) => l[p]!) : [(numeric ? " " : "") + df.names[j]!];
     const width = Math.max(...head.map((s) => s.length), ...formatted.map((s) => s.length));
     const vals = insertAt(formatted, cut, width > 3 ? "..." : "..");

@@ -1,7 +1,7 @@
 // To the model: one-hot encoding, integer codes, scalers that remember their parameters (fit on
 // training data, transform test data with the same numbers), and a seeded train/test split.
 
-import { type Scalar, cell, colLength, isStringLike, floatCol, intCol, numericView, range, take, quote } from "../column.js";
+import { type Scalar, cell, colLength, isStringLike, floatCol, intCol, numericView, range, quote } from "../column.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
 import { labelName } from "../multiIndex.js";
@@ -216,6 +216,5 @@ export function trainTestSplit(df: DataFrame, opts: SplitOptions = {}): [DataFra
     test.push(...p.slice(0, take0[k]));
     train.push(...p.slice(take0[k]));
   });
-  void take;
   return [df.take(shuffle(Int32Array.from(train))), df.take(shuffle(Int32Array.from(test)))];
 }

@@ -1,20 +1,9 @@
 // Summaries: describe (numeric and text), info (pandas' text, with our memory estimate), corr.
 
-import {
-  type Column,
-  type FrameDType,
-  cell,
-  colLength,
-  countNA,
-  floatCol,
-  isStringLike,
-  numericView,
-  encodeStrings,
-  intCol,
-} from "../column.js";
+import { type Column, colLength, countNA, floatCol, isNumericDType, isStringLike, numericView, encodeStrings } from "../column.js";
 import { quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
-import { type Index, indexLabel, indexLength, labelIndex, indexLevels } from "../labels.js";
+import { type Index, indexLabel, labelIndex, indexLevels } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import { selectColumnIndex } from "../multiIndex.js";
 import { newFrame, newSeries, columnOf } from "../frames.js";
@@ -167,15 +156,9 @@ export function info(df: DataFrame): string {
 
 /** Pearson correlations between numeric columns over the rows where both are present. */
 export function corr(df: DataFrame): DataFrame {
-  const names = df.names.filter((_, j) => {
-    const d: FrameDType = df.data[j]!.dtype;
-    return d === "float64" || d === "int64" || d === "bool";
-  });
+  const names = df.names.filter((_, j) => isNumericDType(df.data[j]!.dtype));
   const v = names.map((k) => df.numbers("corr", k));
   const cols = v.map((x) => floatCol(Float64Array.from(v, (y) => pearson(y, x))));
-  void cell;
-  void intCol;
-  void indexLength;
   return newFrame(names, cols, labelIndex(encodeStrings(names)));
 }
 

@@ -9,7 +9,6 @@ import {
   type StrColumn,
   cell,
   castColumn,
-  colLength,
   concatColumns,
   encodeStrings,
   isStringLike,
@@ -336,15 +335,12 @@ export function crosstab(index: Series | Series[], columns: Series, opts: Crosst
     const valueNames = out.names.slice(keys);
     const how = opts.normalize === true ? "all" : opts.normalize;
     const m = valueNames.map((k) => out.numbers("crosstab", k));
-    const rows = out.length;
     const total = m.reduce((s, c) => s + c.reduce((a, b) => a + b, 0), 0);
     const normed = m.map((c) => {
       const colSum = c.reduce((a, b) => a + b, 0);
       return floatCol(c.map((x, r) => x / (how === "all" ? total : how === "columns" ? colSum : m.reduce((s, cc) => s + cc[r]!, 0))));
     });
-    void rows;
     out = newFrame(out.names, [...out.data.slice(0, keys), ...normed], out.index, out.columnIndex);
   }
-  void colLength;
   return out;
 }
