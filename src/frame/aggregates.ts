@@ -16,9 +16,9 @@ import {
   strCol,
   take,
   dateCol,
-  compareStrings,
 } from "./column.js";
 import { FrameError } from "./errors.js";
+import { textRanks } from "./sort.js";
 
 /** The built-in aggregate names, as pandas' strings for agg ("sum", "mean", "count", "size", "nunique"...). */
 export type AggName = "sum" | "mean" | "count" | "size" | "min" | "max" | "std" | "var" | "median" | "first" | "last" | "nunique" | "prod";
@@ -299,11 +299,7 @@ function firstLast(col: Column, g: Groups, last: boolean): Column {
 }
 
 function stringMinMax(col: Extract<Column, { codes: Int32Array }>, g: Groups, isMax: boolean): Column {
-  const order = col.dict.map((_, i) => i).sort((a, b) => compareStrings(col.dict[a]!, col.dict[b]!));
-  const rank = new Int32Array(col.dict.length);
-  order.forEach((code, r) => {
-    rank[code] = r;
-  });
+  const rank = textRanks(col.dict);
   const best = new Int32Array(g.n).fill(-1);
   for (let i = 0; i < col.codes.length; i++) {
     const k = g.ids[i]!,

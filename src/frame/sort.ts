@@ -38,6 +38,18 @@ export function argsort(cols: readonly Column[], ascending: readonly boolean[], 
 /** Below this many rows argsort compares keys instead of making radix passes. */
 const SMALL = 256;
 
+/** Each entry's rank in text order (compareStrings), as a code -> rank table. */
+export function textRanks(dict: readonly string[]): Int32Array {
+  const rank = new Int32Array(dict.length);
+  dict
+    .map((_, i) => i)
+    .sort((a, b) => compareStrings(dict[a]!, dict[b]!))
+    .forEach((code, r) => {
+      rank[code] = r;
+    });
+  return rank;
+}
+
 /** The positions 0..n-1. */
 export const identity = (n: number): Int32Array => range(0, n);
 
@@ -52,13 +64,9 @@ function sortKeys(col: Column, asc: boolean, na: NaPosition, hi: Uint32Array, lo
     naLo = naHi;
   if (isStringLike(col)) {
     // a category sorts in its categories' order, a string column in text order
-    const order = col.dict.map((_, i) => i);
-    if (col.dtype === "string") order.sort((a, b) => compareStrings(col.dict[a]!, col.dict[b]!));
-    const rank = new Uint32Array(col.dict.length);
     const m = col.dict.length;
-    order.forEach((code, r) => {
-      rank[code] = (asc ? r : m - 1 - r) + 1;
-    }); // 0 kept for NA first
+    const order = col.dtype === "string" ? textRanks(col.dict) : range(0, m);
+    const rank = order.map((r) => (asc ? r : m - 1 - r) + 1); // 0 kept for NA first
     const codes = col.codes;
     for (let i = 0; i < n; i++) {
       const k = codes[i]!;
