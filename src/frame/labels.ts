@@ -142,6 +142,18 @@ export function tupleKey(values: readonly Scalar[]): string {
 const lookupCache = new WeakMap<Column, Map<unknown, number[]>>();
 const prefixCache = new WeakMap<MultiIndex, Map<number, Map<string, number[]>>>();
 
+/** The rows of each key, in row order. */
+function rowsByKey<K>(n: number, keyOf: (i: number) => K): Map<K, number[]> {
+  const map = new Map<K, number[]>();
+  for (let i = 0; i < n; i++) {
+    const k = keyOf(i);
+    const list = map.get(k);
+    if (list) list.push(i);
+    else map.set(k, [i]);
+  }
+  return map;
+}
+
 /** A row key for loc/xs/at, as pandas' df.loc[key]: one label, or on a MultiIndex a tuple of leading-level labels (all levels, or a prefix). */
 export type LabelKey = Scalar | readonly Scalar[];
 
@@ -161,16 +173,8 @@ export function positionsOf(op: string, ix: Index, label: LabelKey): number[] {
     if (!byDepth) prefixCache.set(ix, (byDepth = new Map()));
     let map = byDepth.get(key.length);
     if (!map) {
-      map = new Map();
-      const n = indexLength(ix),
-        lv = ix.cols.slice(0, key.length);
-      for (let i = 0; i < n; i++) {
-        const k = tupleKey(lv.map((c) => cell(c, i)));
-        const list = map.get(k);
-        if (list) list.push(i);
-        else map.set(k, [i]);
-      }
-      byDepth.set(key.length, map);
+      const lv = ix.cols.slice(0, key.length);
+      byDepth.set(key.length, (map = rowsByKey(indexLength(ix), (i) => tupleKey(lv.map((c) => cell(c, i))))));
     }
     const hit = map.get(tupleKey(key));
     if (hit) return hit;
@@ -186,18 +190,9 @@ export function positionsOf(op: string, ix: Index, label: LabelKey): number[] {
     const p = typeof label === "number" ? label - ix.start : NaN;
     if (Number.isInteger(p) && p >= 0 && p < ix.n) return [p];
   } else {
-    let map = lookupCache.get(ix.col);
-    if (!map) {
-      map = new Map();
-      const n = colLength(ix.col);
-      for (let i = 0; i < n; i++) {
-        const k = labelKey(cell(ix.col, i));
-        const list = map.get(k);
-        if (list) list.push(i);
-        else map.set(k, [i]);
-      }
-      lookupCache.set(ix.col, map);
-    }
+    const col = ix.col;
+    let map = lookupCache.get(col);
+    if (!map) lookupCache.set(col, (map = rowsByKey(colLength(col), (i) => labelKey(cell(col, i)))));
     const hit = map.get(labelKey(label as Scalar));
     if (hit) return hit;
   }
