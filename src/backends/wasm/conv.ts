@@ -538,7 +538,9 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       pw = w ? arena.input(w) : 0,
       pdy = arena.input(dy);
     const pdx = dx ? arena.output(dx) : 0;
-    const pdw = rs.map(() => (dw ? arena.alloc(dw.length * 4) : 0));
+    // one block of per-row weight-gradient partials, summed in row order by sumPartials
+    const partials = dw ? arena.alloc(rs.length * dw.length * 4) : 0;
+    const pdw = rs.map((_, i) => (dw ? partials + i * dw.length * 4 : 0));
     if (depthwise(s)) {
       const [pRuns, nRuns] = runsIn(g);
       const dims = kernelDims(s);
@@ -566,14 +568,8 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
         wantDw = dw !== null && !dwDirect;
       if (wantDx || wantDw) gemmBackward(px, pw, pdy, wantDx ? pdx : 0, wantDw ? pdw : null, g, s, groups, rs);
     }
+    if (dw) rt.exports.sumPartials(partials, rs.length, dw.length, arena.output(dw));
     arena.finish();
-    if (dw) {
-      dw.set(arena.f32(pdw[0]!, dw.length));
-      for (let i = 1; i < pdw.length; i++) {
-        const part = arena.f32(pdw[i]!, dw.length);
-        for (let j = 0; j < dw.length; j++) dw[j]! += part[j]!;
-      }
-    }
   }
 
   /**

@@ -35,6 +35,7 @@ export interface WasmExports extends PoolKernelFns {
   logSoftmax(x: number, out: number, rows: number, size: number): void;
   relu(x: number, out: number, n: number): void;
   fill32(p: number, n: number, bits: number): void;
+  sumPartials(src: number, rows: number, cols: number, dst: number): void;
   adamStep(
     p: number,
     g: number,
@@ -231,6 +232,7 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   logSoftmax: "required",
   relu: "required",
   fill32: "required",
+  sumPartials: "required",
   adamStep: "required",
   sgdStep: "required",
   arithRows: "required",

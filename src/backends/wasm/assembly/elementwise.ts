@@ -106,3 +106,18 @@ export function fill32(p: usize, n: i32, bits: i32): void {
   for (; i + 4 <= n; i += 4) v128.store(at(p, i), v);
   for (; i < n; i++) store<i32>(at(p, i), bits);
 }
+
+/**
+ * dst = src[0] + src[1] + ... + src[rows - 1] (rows of `cols` floats), added in row order with
+ * each sum rounded to float32: the per-row weight-gradient partials of a conv, summed as JS's
+ * `dst[j] += part[j]` would (the first row copied, so -0 stays -0).
+ */
+export function sumPartials(src: usize, rows: i32, cols: i32, dst: usize): void {
+  memory.copy(dst, src, <usize>cols << 2);
+  for (let r = 1; r < rows; r++) {
+    const row = at(src, r * cols);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) v128.store(at(dst, j), f32x4.add(v128.load(at(dst, j)), v128.load(at(row, j))));
+    for (; j < cols; j++) store<f32>(at(dst, j), load<f32>(at(dst, j)) + load<f32>(at(row, j)));
+  }
+}

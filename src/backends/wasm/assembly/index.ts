@@ -8,7 +8,7 @@ export { scatterAddRows } from "./indexing";
 export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, sumRows, sequencePackBytes } from "./sequence";
 export { packBAll, packedBFloats, sgemmPackedB, packAAll, packedAFloats, sgemmPackedA } from "./gemm";
 export { logSoftmax } from "./softmax";
-export { relu, reluGrad, arith, arithRows, sumMiddle, sumContiguous, fill32 } from "./elementwise";
+export { relu, reluGrad, arith, arithRows, sumMiddle, sumContiguous, fill32, sumPartials } from "./elementwise";
 export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardWeight } from "./depthwise";
 export { convDirect, convDirectWeight, packRowsFull, packedRowsFloats } from "./direct";
 export { adamStep, sgdStep } from "./optim";
