@@ -653,15 +653,17 @@ export class DataFrame {
   }
   /** Keep cells where cond holds, else `other` (missing by default). cond: a bool frame or a row mask. */
   where(cond: DataFrame | Series | ArrayLike<boolean>, other: Scalar = null): DataFrame {
-    // a row mask is placed on the rows once; each column is a Series on this frame's index, so a
-    // bool Series or frame cond lines up by label
-    const rows = cond instanceof DataFrame ? null : maskOf("where", cond, this.length, this.index, 0);
-    return this.mapColumns((c, k) => Series.fromColumn(c, k, this.index).where(rows ?? (cond as DataFrame).col(k), other).col);
+    return this.keepWhere("where", cond, other);
   }
   /** Replace cells where cond holds with `other` (the opposite of where). */
   mask(cond: DataFrame | Series | ArrayLike<boolean>, other: Scalar = null): DataFrame {
-    const rows = cond instanceof DataFrame ? null : maskOf("mask", cond, this.length, this.index, 1);
-    return this.mapColumns((c, k) => Series.fromColumn(c, k, this.index).mask(rows ?? (cond as DataFrame).col(k), other).col);
+    return this.keepWhere("mask", cond, other);
+  }
+  private keepWhere(op: "where" | "mask", cond: DataFrame | Series | ArrayLike<boolean>, other: Scalar): DataFrame {
+    // a row mask is placed on the rows once; each column is a Series on this frame's index, so a
+    // bool Series or frame cond lines up by label
+    const rows = cond instanceof DataFrame ? null : maskOf(op, cond, this.length, this.index, op === "where" ? 0 : 1);
+    return this.mapColumns((c, k) => Series.fromColumn(c, k, this.index)[op](rows ?? (cond as DataFrame).col(k), other).col);
   }
   /** Random rows, reproducible through `seed`. */
   sample(opts: SampleOptions = {}): DataFrame {
