@@ -399,4 +399,10 @@ export type Backend = { readonly [K in keyof KernelTable]: OperandKernel<KernelT
   readonly name: BackendName;
   /** As HostBackend.allocate: an output in the backend's own memory, or null for a host array. */
   allocate?(dtype: DType, n: number): DeviceStorage | null;
+  /**
+   * Range-check int32 indices in the backend's memory that the host cannot read synchronously (a
+   * GPU's): every value must lie in [lo, hi) or equal `skip`. The first one that does not makes
+   * the next read throw `fail(position, value)`. Host indices are checked by the ops themselves.
+   */
+  checkIndices?(index: DeviceStorage, lo: number, hi: number, skip: number | null, fail: (position: number, value: number) => Error): void;
 };

@@ -12,7 +12,7 @@ import { add, div, lt, mul, ne, sub } from "../ops/binary.js";
 import { abs } from "../ops/unary.js";
 import { softplus } from "../ops/activation.js";
 import { Module } from "./module.js";
-import { gather, indexSelect } from "../ops/indexing.js";
+import { checkIndexValues, gather, indexSelect } from "../ops/indexing.js";
 import { permute, reshape, squeeze, unsqueeze } from "../ops/movement.js";
 import { mean, sum } from "../ops/reduce.js";
 import { where } from "../ops/select.js";
@@ -91,16 +91,15 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
     );
   }
   const C = input.shape[input.ndim === 1 ? 0 : 1]!;
-  if (onDevice(target)) return; // values on the GPU: not readable synchronously, so not bounds-checked here
-  const t = target.storage;
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!;
-    if (v !== ignoreIndex && (v < 0 || v >= C)) {
-      throw new IndexError(
+  checkIndexValues(
+    target,
+    C,
+    ignoreIndex,
+    (v, i) =>
+      new IndexError(
         `${op}: target ${v} at position ${i} is out of bounds for ${C} classes; targets must be in [0, ${C - 1}] (or equal ignoreIndex ${ignoreIndex}).`,
-      );
-    }
-  }
+      ),
+  );
 }
 
 function checkWeight(op: string, weight: Tensor | null | undefined, C: number): void {

@@ -13,28 +13,38 @@ import type { Operand } from "../backends/backend.js";
 import { castRaw, copyOf, empty, mapUnary, requireIndex } from "./op.js";
 import { narrow } from "./movement.js";
 
-/** Positions must lie in [0, size). */
-function checkedIndices(op: string, idx: Int32Array, size: number, dim: number): Int32Array {
-  for (let i = 0; i < idx.length; i++) {
-    const v = idx[i]!;
-    if (v < 0 || v >= size) {
-      const hint = v < 0 && v >= -size ? ` Negative positions do not count from the end here (as PyTorch); add ${size} to them first.` : "";
-      throw new IndexError(
-        `${op}: index ${v} (at position ${i}) is out of range for dim ${dim} of size ${size}; indices must be in [0, ${size - 1}].${hint}`,
-      );
-    }
-  }
-  return idx;
+/** The error of an index v at position i outside [0, size). */
+function indexRangeError(op: string, v: number, i: number, size: number, dim: number): IndexError {
+  const hint = v < 0 && v >= -size ? ` Negative positions do not count from the end here (as PyTorch); add ${size} to them first.` : "";
+  return new IndexError(
+    `${op}: index ${v} (at position ${i}) is out of range for dim ${dim} of size ${size}; indices must be in [0, ${size - 1}].${hint}`,
+  );
 }
 
 /**
- * The index operand for a kernel, range-checked on the host. Indices a GPU kernel computed (sort's,
- * maxPool's) stay on the GPU unchecked: reading them back would stall, and they are in range by
- * construction.
+ * Every value of an int32 tensor in [0, size) or equal to `skip`, else `error(value, position)`.
+ * Host values are checked here and the error thrown at once. Values on the GPU stay there
+ * (reading them back would stall): a kernel checks them and the next read throws the error
+ * (Backend.checkIndices), as a CUDA device-side assert surfaces at the next synchronization.
  */
+export function checkIndexValues(index: Tensor, size: number, skip: number | null, error: (v: number, i: number) => Error): void {
+  const device = index.deviceStorage;
+  if (device?.hostAddressable === false) {
+    kernels().checkIndices?.(device, 0, size, skip, (i, v) => error(v, i));
+    return;
+  }
+  const idx = index.storage as Int32Array;
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]!;
+    if (v !== skip && (v < 0 || v >= size)) throw error(v, i);
+  }
+}
+
+/** The index operand for a kernel, every position checked to lie in [0, size). */
 function checkedIndex(op: string, index: Tensor, size: number, dim: number): Operand {
-  if (index.dtype === "int32" && index.deviceStorage?.hostAddressable === false) return index.operand;
-  return checkedIndices(op, requireIndex(op, "index", index), size, dim);
+  if (index.dtype !== "int32") requireIndex(op, "index", index); // throws, naming the dtype
+  checkIndexValues(index, size, null, (v, i) => indexRangeError(op, v, i, size, dim));
+  return index.operand;
 }
 
 /** x's values as dt in storage of their own for an in-place add: on the device when the index is there. */

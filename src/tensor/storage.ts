@@ -58,3 +58,19 @@ export function ownerOf(view: TypedArray): DeviceStorage | null {
 export function isDeviceStorage(s: Storage): s is DeviceStorage {
   return !ArrayBuffer.isView(s);
 }
+
+/**
+ * An untouched ArrayBuffer of `bytes` bytes, or null where the engine refuses one (it is only a
+ * hint): a device storage holds one as its weight in the garbage collector's accounting. Engines
+ * count ArrayBuffers as external memory and collect sooner as it grows, while the storage object
+ * alone weighs a few words, so without it the collector, seeing little garbage, runs too rarely
+ * to free backend memory held by unreachable tensors. Never written, so the OS maps no pages
+ * for a large one.
+ */
+export function gcWeight(bytes: number): ArrayBuffer | null {
+  try {
+    return new ArrayBuffer(bytes);
+  } catch {
+    return null;
+  }
+}

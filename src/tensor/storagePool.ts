@@ -49,7 +49,8 @@ export function takeStorage(ctor: string, n: number): TypedArray | null {
 
 /** allocStorage (and a backend's allocate) report every storage they return: inside a backward pass it becomes a candidate. */
 export function noteAllocated(s: Storage): void {
-  if (passes.length > 0 && s.byteLength >= MIN_BYTES) passes[passes.length - 1]!.add(storageKey(s));
+  // a device storage of any size: giving it back early keeps backend memory from waiting for the collector
+  if (passes.length > 0 && (s.byteLength >= MIN_BYTES || isDeviceStorage(s))) passes[passes.length - 1]!.add(storageKey(s));
 }
 
 /** Start tracking allocations for one backward pass; returns the set to test candidates against. */

@@ -524,29 +524,6 @@ async function trainingCheck(out: CheckResult[]): Promise<{ wasm: number[]; webg
  * GPU memory over a long training loop (the MLP above, webgpu): bytes in live and pooled buffers
  * every `every` steps. The loop awaits a loss read every 10 steps, which lets the collector run.
  */
-export async function memoryTrace(steps: number, every = 1000): Promise<{ step: number; liveBytes: number; pooledBytes: number }[]> {
-  tl.setBackend("webgpu");
-  const ctx = (kernels() as WebGpuBackend).context;
-  const g = new tl.Generator(3);
-  const X = tl.randn([64, 8], { generator: g }),
-    Y = tl.randn([64, 3], { generator: g });
-  const w1 = tl.randn([8, 16], { generator: g }).mul(0.3).requiresGrad_(),
-    b1 = tl.zeros([16]).requiresGrad_(),
-    w2 = tl.randn([16, 3], { generator: g }).mul(0.3).requiresGrad_(),
-    b2 = tl.zeros([3]).requiresGrad_();
-  const opt = new tl.optim.SGD([w1, b1, w2, b2], { lr: 0.05, momentum: 0.9 });
-  const trace: { step: number; liveBytes: number; pooledBytes: number }[] = [];
-  for (let s = 1; s <= steps; s++) {
-    opt.zeroGrad();
-    const loss = tl.nn.functional.mseLoss(X.matmul(w1).add(b1).relu().matmul(w2).add(b2), Y);
-    loss.backward();
-    opt.step();
-    if (s % 10 === 0) await loss.itemAsync();
-    if (s % every === 0) trace.push({ step: s, liveBytes: ctx.liveBytes, pooledBytes: ctx.pooledBytes });
-  }
-  return trace;
-}
-
 export async function runChecks(): Promise<{
   results: CheckResult[];
   memory: { liveBytes: number; pooledBytes: number; finalized: number };

@@ -10,7 +10,9 @@ import "../../src/ops/reduce.torch.test.js";
 import "../../src/ops/shape.torch.test.js";
 import "../../src/nn/functional.test.js";
 import "../../src/nn/loss.test.js";
-import { type CheckResult, memoryTrace, runChecks } from "./webgpuChecks.js";
+import { type CheckResult, runChecks } from "./webgpuChecks.js";
+import type { MemorySample } from "../support/memoryFlat.js";
+import { memoryTrace } from "../support/memoryTrace.js";
 import { type FamilyReport, runFixtureCases } from "../support/webgpuFixtures.js";
 
 export interface WebGpuPageReport {
@@ -18,8 +20,8 @@ export interface WebGpuPageReport {
   families: FamilyReport[];
   checks: CheckResult[];
   memory: { liveBytes: number; pooledBytes: number; finalized: number };
-  /** With ?steps=N: GPU bytes (live, pooled) every 1000 steps of an N-step training loop. */
-  trace: { step: number; liveBytes: number; pooledBytes: number }[];
+  /** With ?steps=N: GPU memory every `every` (1000) steps of an N-step training loop (test/support/memoryTrace.ts). */
+  trace: MemorySample[];
   ms: { fixtures: number; checks: number; trace: number };
 }
 
@@ -28,13 +30,17 @@ async function main(): Promise<WebGpuPageReport | { error: string }> {
   const gpu = (navigator as unknown as { gpu: GPU }).gpu;
   const adapter = await gpu.requestAdapter();
   const info = adapter?.info;
+  const query = new URLSearchParams(location.search);
+  const steps = Number(query.get("steps") ?? 0);
+  const traceOnly = query.has("traceOnly");
   const t0 = performance.now();
-  const families = await runFixtureCases(registered, deferredChecks);
+  const families = traceOnly ? [] : await runFixtureCases(registered, deferredChecks);
   const t1 = performance.now();
-  const { results, memory } = await runChecks();
+  const { results, memory } = traceOnly ? { results: [], memory: { liveBytes: 0, pooledBytes: 0, finalized: 0 } } : await runChecks();
   const t2 = performance.now();
-  const steps = Number(new URLSearchParams(location.search).get("steps") ?? 0);
-  const trace = steps > 0 ? await memoryTrace(steps) : [];
+  const every = Number(query.get("every") ?? 1000);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const trace = steps > 0 ? (await memoryTrace({ steps, every, optimizer: "sgd", gc })).trace : [];
   const t3 = performance.now();
   return {
     adapter: info ? `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.trim() : "unknown",

@@ -4,8 +4,8 @@
 // asynchronous read of a buffer. Kernels (./kernels/*.ts) call `dispatch` and nothing else.
 
 import { type DType, type TypedArray, allocStorage } from "../../tensor/dtype.js";
-import { BackendError } from "../../tensor/errors.js";
-import { type DeviceStorage, adoptView } from "../../tensor/storage.js";
+import { BackendError, IndexError } from "../../tensor/errors.js";
+import { type DeviceStorage, adoptView, gcWeight } from "../../tensor/storage.js";
 import type { Operand } from "../backend.js";
 
 /** The WGSL element type of a dtype on the GPU: bool is stored as u32 (0 or 1); float64 stays on the host (null). */
@@ -55,13 +55,18 @@ export class GpuStorage implements DeviceStorage {
    * the buffer holds the values.
    */
   host: TypedArray | null = null;
+  /** Its weight in the collector's accounting (gcWeight): a quarter of its bytes, as wasm blocks. */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held, never read: the storage's weight in the collector's accounting
+  private readonly weight: ArrayBuffer | null;
   constructor(
     readonly ctx: GpuContext,
     readonly buffer: GPUBuffer,
     readonly dtype: DType,
     readonly length: number,
     readonly byteLength: number,
-  ) {}
+  ) {
+    this.weight = gcWeight(byteLength >> 2);
+  }
   get type(): GpuType {
     return gpuTypeOf(this.dtype)!;
   }
@@ -115,6 +120,12 @@ const MAP_READ = 0x1,
 
 /** How many dispatches one command encoder batches before it is submitted. */
 const BATCH = 64;
+/** The check flags' words when no check has failed: [id, position, value, unused]. */
+const NO_FAILED_CHECK = [0, 0xffffffff, 0, 0];
+/** Index checks whose error message is kept until a read reports them. */
+const MAX_PENDING_CHECKS = 4096;
+/** Allocations (and at least two collections) between two decays of the pool (see decay). */
+const DECAY_EVERY = 4096;
 
 export class GpuContext {
   private readonly pool = new Map<number, GPUBuffer[]>();
@@ -123,12 +134,28 @@ export class GpuContext {
   pooledBytes = 0;
   /** Buffers the collector gave back so far (tests, the memory trace). */
   finalized = 0;
+  /** The most bytes live and pooled buffers held at once since resetPeak() (tests, the memory trace). */
+  peakBytes = 0;
   /** What live and pooled buffers may hold before allocation empties the pool (a soft cap; see allocate). */
   budgetBytes: number;
   private readonly registry = new FinalizationRegistry<{ buffer: GPUBuffer; cls: number }>(({ buffer, cls }) => {
     this.finalized++;
+    if (!this.inCollection) {
+      this.inCollection = true;
+      this.collections++;
+      queueMicrotask(() => {
+        this.inCollection = false;
+      });
+    }
     this.giveBack(buffer, cls);
   });
+  /** Collector runs that gave buffers back (one task of callbacks each) since the last decay. */
+  private collections = 0;
+  private inCollection = false;
+  /** Allocations since the last decay. */
+  private allocations = 0;
+  /** Per size class, the fewest buffers its pool list held since the last decay: those were never needed. */
+  private readonly lowWater = new Map<number, number>();
   private encoder: GPUCommandEncoder | null = null;
   private passes = 0;
   private temps: GPUBuffer[] = [];
@@ -136,6 +163,14 @@ export class GpuContext {
   private flushQueued = false;
   /** The first out-of-memory or validation error the device reported asynchronously, thrown by the next read. */
   private deviceError: string | null = null;
+  /**
+   * Index checks of values on the GPU (checkIndices.ts), reported by the next read as the device's
+   * own errors are: a 16-byte buffer the check kernels write [check id, first bad position, its
+   * value, 0] into (id 0: none failed yet), and per pending check id the error it throws.
+   */
+  private checkFlags: GPUBuffer | null = null;
+  private readonly checks = new Map<number, (position: number, value: number) => Error>();
+  private nextCheck = 1;
 
   constructor(readonly device: GPUDevice) {
     this.budgetBytes = Math.min(2 ** 31, Number(device.limits.maxBufferSize) * 4);
@@ -154,15 +189,19 @@ export class GpuContext {
   allocate(dtype: DType, n: number): GpuStorage {
     const bytes = 4 * n,
       cls = sizeClass(bytes);
-    let buffer = this.pool.get(cls)?.pop();
+    const list = this.pool.get(cls);
+    let buffer = list?.pop();
+    this.allocations++;
     if (buffer) {
       this.pooledBytes -= cls;
+      if (list!.length < (this.lowWater.get(cls) ?? Number.POSITIVE_INFINITY)) this.lowWater.set(cls, list!.length);
       this.commands().clearBuffer(buffer);
     } else {
       if (this.liveBytes + this.pooledBytes + cls > this.budgetBytes) this.trimPool();
       buffer = this.createBuffer(cls);
     }
     this.liveBytes += cls;
+    if (this.liveBytes + this.pooledBytes > this.peakBytes) this.peakBytes = this.liveBytes + this.pooledBytes;
     const s = new GpuStorage(this, buffer, dtype, n, cls);
     this.registry.register(s, { buffer, cls }, s);
     return s;
@@ -203,12 +242,42 @@ export class GpuContext {
     return result;
   }
 
-  /** Destroy every pooled buffer (after submitting what may still use them). */
+  /**
+   * Destroy every pooled buffer, after submitting what may still use them (a storage autograd
+   * released early). Only a submit: allocation may run inside a kernel, whose temporaries must live.
+   */
   trimPool(): void {
-    this.flush();
+    this.submit();
     for (const list of this.pool.values()) for (const b of list) b.destroy();
     this.pool.clear();
+    this.lowWater.clear();
     this.pooledBytes = 0;
+  }
+
+  /**
+   * Destroy the pooled buffers no allocation needed since the last decay (each size class's
+   * low-water mark), once DECAY_EVERY allocations and two collections have passed. The pool then
+   * holds what the loop reuses between collections, not the most the collector ever ran late:
+   * without it live + pooled bytes only rise, ratcheting up with every unusually late collection.
+   * Runs after a submit, so no recorded command still names a destroyed buffer.
+   */
+  private decay(): void {
+    if (this.allocations < DECAY_EVERY || this.collections < 2) return;
+    for (const [cls, list] of this.pool) {
+      const idle = Math.min(this.lowWater.get(cls) ?? 0, list.length);
+      for (const b of list.splice(0, idle)) b.destroy();
+      this.pooledBytes -= idle * cls;
+      if (list.length === 0) this.pool.delete(cls);
+      else this.lowWater.set(cls, list.length);
+    }
+    for (const cls of this.lowWater.keys()) if (!this.pool.has(cls)) this.lowWater.delete(cls);
+    this.allocations = 0;
+    this.collections = 0;
+  }
+
+  /** Start a new peakBytes window at the bytes held now. */
+  resetPeak(): void {
+    this.peakBytes = this.liveBytes + this.pooledBytes;
   }
 
   releaseNow(s: GpuStorage): void {
@@ -220,6 +289,8 @@ export class GpuContext {
     this.pooledBytes += cls;
     let list = this.pool.get(cls);
     if (!list) this.pool.set(cls, (list = []));
+    // a class new to this window: the buffers arriving now are kept at least one whole window
+    if (!this.lowWater.has(cls)) this.lowWater.set(cls, 0);
     list.push(buffer);
   }
 
@@ -277,15 +348,20 @@ export class GpuContext {
     return this.encoder;
   }
 
-  /** Submit what was recorded, and destroy the temporaries it used (WebGPU frees them once the work is done). */
-  flush(): void {
+  private submit(): void {
     if (this.encoder) {
       this.device.queue.submit([this.encoder.finish()]);
       this.encoder = null;
       this.passes = 0;
     }
+  }
+
+  /** Submit what was recorded, and destroy the temporaries it used (WebGPU frees them once the work is done). */
+  flush(): void {
+    this.submit();
     for (const t of this.temps) t.destroy();
     this.temps = [];
+    this.decay();
   }
 
   /** The compute pipeline of `code` (entry point main), compiled once per key. */
@@ -334,7 +410,16 @@ export class GpuContext {
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(g[0], g[1], g[2]);
     pass.end();
-    if (++this.passes >= BATCH) this.flush();
+    this.passes++;
+  }
+
+  /**
+   * Submit the recorded work once BATCH dispatches wait. Called between kernels (backend.ts's
+   * route, checkIndices), never inside one: a submit destroys the temporaries (uploads, params),
+   * which a kernel of several dispatches still binds after its first.
+   */
+  betweenKernels(): void {
+    if (this.passes >= BATCH) this.flush();
   }
 
   /** Copy `src` into `dst` on the GPU (both storages of the same byte length or dst larger). */
@@ -344,34 +429,64 @@ export class GpuContext {
     if (bytes > 0) this.commands().copyBufferToBuffer(src, 0, dst.buffer, 0, bytes);
   }
 
-  /** Overwrite a storage with host values (after what was recorded before: it flushes first). */
+  /**
+   * Overwrite a storage with host values, after what was recorded before: a copy from an upload,
+   * recorded in order. Not a queue write, which would run before the recorded commands and so
+   * need a submit first, and a submit in the middle of a kernel's binding destroys the
+   * temporaries it already made.
+   */
   write(dst: GpuStorage, x: TypedArray): void {
-    this.flush();
     dst.pristine = false;
     dst.host = null;
-    const type = dst.type;
-    const data = type === "f32" ? Float32Array.from(x) : type === "i32" ? Int32Array.from(x) : Uint32Array.from(x);
-    if (data.length > 0) this.device.queue.writeBuffer(dst.buffer, 0, data);
+    if (x.length === 0) return;
+    const src = this.upload(x, dst.type);
+    this.commands().copyBufferToBuffer(src.buffer, 0, dst.buffer, 0, 4 * x.length);
   }
 
-  /** The values of `s` on the host: submit, copy to a staging buffer, map it. */
+  /**
+   * The buffer the index checks flag a failure in, and the id of a new check whose error `fail`
+   * makes. Ids wrap at 2^31; at most MAX_PENDING_CHECKS wait for a read (older ones forget their
+   * message, not their failure: see failedCheck).
+   */
+  registerCheck(fail: (position: number, value: number) => Error): { flags: GPUBuffer; id: number } {
+    if (!this.checkFlags) {
+      this.checkFlags = this.device.createBuffer({ size: 16, usage: STORAGE_USAGE, mappedAtCreation: true });
+      new Uint32Array(this.checkFlags.getMappedRange()).set(NO_FAILED_CHECK);
+      this.checkFlags.unmap();
+    }
+    const id = this.nextCheck;
+    this.nextCheck = id >= 2 ** 31 - 1 ? 1 : id + 1;
+    this.checks.set(id, fail);
+    if (this.checks.size > MAX_PENDING_CHECKS) this.checks.delete(this.checks.keys().next().value!);
+    return { flags: this.checkFlags, id };
+  }
+
+  /** The values of `s` on the host: submit, copy to a staging buffer, map it. Throws what the device or an index check reported since the last read. */
   async read(s: GpuStorage): Promise<TypedArray> {
     const bytes = 4 * s.length;
-    if (bytes === 0) return allocStorage(s.dtype, 0);
-    const staging = this.device.createBuffer({ size: sizeClass(bytes), usage: MAP_READ | COPY_DST });
-    this.commands().copyBufferToBuffer(s.buffer, 0, staging, 0, bytes);
+    if (bytes === 0 && this.checks.size === 0) return allocStorage(s.dtype, 0);
+    // the check flags ride along after the values (16-byte aligned), read in the same map
+    const flagsAt = this.checks.size > 0 ? Math.ceil(bytes / 16) * 16 : -1;
+    const size = flagsAt >= 0 ? flagsAt + 16 : sizeClass(bytes);
+    const staging = this.device.createBuffer({ size, usage: MAP_READ | COPY_DST });
+    if (bytes > 0) this.commands().copyBufferToBuffer(s.buffer, 0, staging, 0, bytes);
+    if (flagsAt >= 0) this.commands().copyBufferToBuffer(this.checkFlags!, 0, staging, flagsAt, 16);
+    const checked = [...this.checks];
     this.flush();
     try {
-      await staging.mapAsync(MAP_MODE_READ, 0, sizeClass(bytes));
+      await staging.mapAsync(MAP_MODE_READ, 0, size);
     } catch (e) {
       throw new BackendError(
         `webgpu: reading a tensor back failed (${String(e)})${this.deviceError ? `; the device reported: ${this.deviceError}` : ""}.`,
       );
     }
-    const raw = staging.getMappedRange(0, bytes);
     const out = allocStorage(s.dtype, s.length);
-    if (s.dtype === "bool") (out as Uint8Array).set(new Uint32Array(raw));
-    else out.set(s.dtype === "float32" ? new Float32Array(raw) : new Int32Array(raw));
+    if (bytes > 0) {
+      const raw = staging.getMappedRange(0, bytes);
+      if (s.dtype === "bool") (out as Uint8Array).set(new Uint32Array(raw));
+      else out.set(s.dtype === "float32" ? new Float32Array(raw) : new Int32Array(raw));
+    }
+    const flags = flagsAt >= 0 ? Array.from(new Uint32Array(staging.getMappedRange(flagsAt, 16))) : null;
     staging.unmap();
     staging.destroy();
     if (this.deviceError) {
@@ -379,6 +494,23 @@ export class GpuContext {
       this.deviceError = null;
       throw new BackendError(`webgpu: the device reported an error while computing this tensor: ${e}`);
     }
+    if (flags) {
+      // the checks this read covered are done: forget them (later ones wait for the next read)
+      for (const [id] of checked) this.checks.delete(id);
+      if (flags[0] !== 0) throw this.failedCheck(flags, new Map(checked));
+    }
     return out;
+  }
+
+  /** The error of the check that flagged a failure; the flags are reset for the next ones. */
+  private failedCheck(flags: number[], checked: Map<number, (position: number, value: number) => Error>): Error {
+    this.device.queue.writeBuffer(this.checkFlags!, 0, new Uint32Array(NO_FAILED_CHECK));
+    const [id, position, value] = [flags[0]!, flags[1]!, flags[2]! | 0];
+    const fail = checked.get(id);
+    return fail
+      ? fail(position, value)
+      : new IndexError(
+          `webgpu: an index or class target on the GPU was out of range (value ${value} at position ${position}) in an op more than ${MAX_PENDING_CHECKS} index checks before this read, so its name is no longer known. Read values (await t.dataAsync()) more often to find it.`,
+        );
   }
 }

@@ -51,6 +51,7 @@ import {
 } from "./recurrent.js";
 import { scan, sort } from "./sort.js";
 import { optimStep } from "./optim.js";
+import { checkIndices } from "./checkIndices.js";
 
 export { GpuContext, GpuStorage } from "./device.js";
 
@@ -144,6 +145,7 @@ export function webGpuBackend(ctx: GpuContext, fallback: () => Backend): WebGpuB
     name: "webgpu",
     context: ctx,
     allocate: (dtype: Parameters<typeof gpuTypeOf>[0], n: number) => (gpuTypeOf(dtype) ? ctx.allocate(dtype, n) : null),
+    checkIndices: (...args: Parameters<NonNullable<Backend["checkIndices"]>>) => checkIndices(ctx, ...args),
   };
   for (const name of KERNEL_NAMES) out[name] = route(ctx, name, fallback);
   return out as unknown as WebGpuBackend;
@@ -161,6 +163,7 @@ function route(ctx: GpuContext, name: keyof KernelTable, fallback: () => Backend
           `webgpu: ${name} reads a GPU tensor into a host output (a float64 result, e.g. x.to("float64")): the GPU cannot write host memory synchronously. Read the values with \`await t.dataAsync()\` and build the float64 tensor from them.`,
         );
       }
+      ctx.betweenKernels();
       if (gpu(ctx, ...args)) return;
     }
     if (args.some((a) => isGpu(a) && a.onGpu)) {

@@ -528,4 +528,52 @@ describe("ops over values already on the GPU match wasm", () => {
       return [g, s];
     }),
   );
+
+  /** int32 values computed on the GPU (a float op, then a cast there), as a model's targets would be. */
+  const gpuInts = (v: number[], shape = [v.length]): tl.Tensor => tl.tensor(v, { shape, dtype: "float32" }).add(0).to("int32");
+  const rejects = async (p: Promise<unknown>, pattern: RegExp): Promise<void> => {
+    await assert.rejects(p, (e: Error) => {
+      assert.match(e.message, pattern);
+      return true;
+    });
+  };
+  gpuIt("class targets out of range on the GPU: the next read throws the loss's error, then reads work again", async () => {
+    tl.setBackend("webgpu");
+    const scores = tl.tensor(Array.from(rand(4 * 5, 71)), { shape: [4, 5], dtype: "float32" }).add(0);
+    const bad = gpuInts([1, 0, 9, 7]);
+    assert.equal(bad.deviceStorage?.hostAddressable, false, "the targets live on the GPU");
+    const loss = tl.nn.functional.crossEntropy(scores, bad);
+    // the lowest bad position is reported, whichever thread found it first; crossEntropy checks through nllLoss, as on the host
+    await rejects(loss.itemAsync(), /nllLoss: target 9 at position 2 is out of bounds for 5 classes; targets must be in \[0, 4\]/);
+    const ok = tl.nn.functional.crossEntropy(scores, gpuInts([1, 0, 4, -100]));
+    const host = tl.nn.functional.crossEntropy(
+      tl.tensor(Array.from(rand(4 * 5, 71)), { shape: [4, 5], dtype: "float32" }),
+      tl.tensor([1, 0, 4, -100], { dtype: "int32" }),
+    );
+    assert.ok(Math.abs((await ok.itemAsync()) - (await host.itemAsync())) < 1e-6, "ignoreIndex passes the check, and the loss is right");
+    await rejects(
+      tl.nn.functional.nllLoss(scores, gpuInts([0, -1, 0, 0])).itemAsync(),
+      /nllLoss: target -1 at position 1 is out of bounds/,
+    );
+  });
+  gpuIt(
+    "indices out of range on the GPU: gather and indexSelect report theirs at the next read, which may read another tensor",
+    async () => {
+      tl.setBackend("webgpu");
+      const x = tl.tensor(Array.from(rand(3 * 4, 72)), { shape: [3, 4], dtype: "float32" }).add(0);
+      tl.indexSelect(x, 0, gpuInts([0, 2, -1]));
+      const other = x.mul(2);
+      await rejects(
+        other.dataAsync(),
+        /indexSelect: index -1 \(at position 2\) is out of range for dim 0 of size 3; .*add 3 to them first/,
+      );
+      tl.gather(x, 1, gpuInts([0, 1, 2, 3, 4, 0], [3, 2]));
+      await rejects(x.dataAsync(), /gather: index 4 \(at position 4\) is out of range for dim 1 of size 4/);
+      // in range: no error, the values as on the host
+      const idx = gpuInts([3, 0, 1, 1, 2, 3], [3, 2]);
+      const xs = await x.dataAsync();
+      const want = [0 * 4 + 3, 0 * 4 + 0, 1 * 4 + 1, 1 * 4 + 1, 2 * 4 + 2, 2 * 4 + 3].map((k) => xs[k]!);
+      assert.deepEqual(Array.from(await tl.gather(x, 1, idx).dataAsync()), want);
+    },
+  );
 });

@@ -209,7 +209,7 @@ const timeOf = (k: number, T: number, reverse: boolean): number => (reverse ? T 
 
 /**
  * `v`'s buffer for a loop of dispatches: a host operand goes into a storage of its own first
- * (an upload is a temporary, destroyed when the context submits, every 64 dispatches).
+ * (an upload is a temporary, destroyed at the first submit after this kernel).
  */
 function resident(ctx: GpuContext, v: Operand): GPUBuffer {
   if (v instanceof GpuStorage) return ctx.bind(v).buffer;
