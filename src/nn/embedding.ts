@@ -3,14 +3,14 @@
 // gradient is indexAdd; no sparse gradients.
 
 import type { Tensor } from "../tensor/tensor.js";
-import { DTypeError, IndexError, ShapeError, ValueError } from "../tensor/errors.js";
+import { DTypeError, IndexError, ShapeError, UnsupportedKernelError, ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import { isFloat } from "../tensor/dtype.js";
-import { empty, tensor } from "../tensor/create.js";
+import { empty, ones, tensor, zeros } from "../tensor/create.js";
 import { noGrad } from "../autograd/graph.js";
 import { asOp } from "../tensor/opContext.js";
-import { add, mul, sub } from "../ops/binary.js";
-import { indexSelect } from "../ops/indexing.js";
+import { add, div, mul, ne, sub } from "../ops/binary.js";
+import { checkIndexValues, indexAdd, indexSelect } from "../ops/indexing.js";
 import { detach, reshape } from "../ops/movement.js";
 import { normal_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
@@ -81,23 +81,26 @@ function embeddingOf(input: Tensor, weight: Tensor, opts: EmbeddingOptions): Ten
   if (opts.sparse)
     throw new ValueError(`embedding: sparse gradients are not supported; pass sparse: false (dense gradients are the same values).`);
   const [num, dim] = weight.shape as [number, number];
-  const idx = input.storage as Int32Array;
-  for (let i = 0; i < idx.length; i++) {
-    const v = idx[i]!;
-    if (v < 0 || v >= num) {
-      throw new IndexError(
+  checkIndexValues(
+    input,
+    num,
+    null,
+    (v, i) =>
+      new IndexError(
         `embedding: index ${v} (at flat position ${i} of input ${fmt(input.shape)}) is out of range for ${num} embeddings; indices must be in [0, ${num - 1}].`,
-      );
-    }
-  }
+      ),
+  );
   const pad = normPaddingIdx("embedding", opts.paddingIdx, num);
+  const n = input.numel();
+  const flatIdx = input.ndim === 1 ? input : reshape(input, [n]);
+  if (input.deviceStorage?.hostAddressable === false) return embeddingOnDevice(flatIdx, weight, pad, input.shape, opts);
+  const idx = input.storage as Int32Array;
   if (opts.maxNorm !== null && opts.maxNorm !== undefined) {
     const normType = opts.normType ?? 2;
     if (!(opts.maxNorm > 0)) throw new ValueError(`embedding: maxNorm must be positive, got ${opts.maxNorm}.`);
     if (!(normType > 0)) throw new ValueError(`embedding: normType must be positive, got ${normType}.`);
     noGrad(() => renorm_(weight, idx, opts.maxNorm!, normType));
   }
-  const flatIdx = input.ndim === 1 ? input : reshape(input, [idx.length]);
   let rows = indexSelect(weight, 0, flatIdx); // [N, dim]
   if ((pad !== null || opts.scaleGradByFreq) && rows.requiresGrad) {
     // Scale the gradient reaching each looked-up row by s (0 at padding, 1/count with
@@ -111,6 +114,32 @@ function embeddingOf(input: Tensor, weight: Tensor, opts: EmbeddingOptions): Ten
     rows = add(fixed, mul(sub(rows, fixed), tensor(s, { dtype: weight.dtype, shape: [idx.length, 1] })));
   }
   return reshape(rows, [...input.shape, dim]);
+}
+
+/**
+ * embedding with indices on the GPU (a GPU op made them, e.g. the argmax of a sampling step): the
+ * same rows and gradients with every step a tensor op, since the indices cannot be read here.
+ * The gradient factor per looked-up row (0 at padding, 1/count with scaleGradByFreq) divides
+ * in the weight's dtype.
+ */
+function embeddingOnDevice(flatIdx: Tensor, weight: Tensor, pad: number | null, shape: readonly number[], opts: EmbeddingOptions): Tensor {
+  const dim = weight.shape[1]!;
+  if (opts.maxNorm !== null && opts.maxNorm !== undefined)
+    throw new UnsupportedKernelError(
+      `embedding: maxNorm renormalizes the looked-up rows of weight in place, which reads the indices on the host, and these indices are on the GPU. Read them first (tl.tensor(await input.array(), { dtype: "int32" })), or renormalize the weight yourself.`,
+    );
+  let rows = indexSelect(weight, 0, flatIdx);
+  if ((pad !== null || opts.scaleGradByFreq) && rows.requiresGrad) {
+    const n = flatIdx.numel();
+    let s = pad === null ? ones([n], { dtype: weight.dtype }) : ne(flatIdx, pad).to(weight.dtype);
+    if (opts.scaleGradByFreq) {
+      const counts = indexAdd(zeros([weight.shape[0]!], { dtype: weight.dtype }), 0, flatIdx, ones([n], { dtype: weight.dtype }));
+      s = div(s, indexSelect(counts, 0, flatIdx));
+    }
+    const fixed = detach(rows);
+    rows = add(fixed, mul(sub(rows, fixed), reshape(s, [n, 1])));
+  }
+  return reshape(rows, [...shape, dim]);
 }
 
 /** Options of nn.Embedding: F.embedding's (paddingIdx, maxNorm, normType, scaleGradByFreq) plus dtype; torch.nn.Embedding's keyword arguments as an object. */

@@ -576,4 +576,34 @@ describe("ops over values already on the GPU match wasm", () => {
       assert.deepEqual(Array.from(await tl.gather(x, 1, idx).dataAsync()), want);
     },
   );
+  gpuIt("embedding by indices made on the GPU: rows and gradients (paddingIdx, scaleGradByFreq) as with host indices", async () => {
+    tl.setBackend("webgpu");
+    const ids = [2, 0, 2, 3, 1, 2];
+    for (const opts of [{}, { paddingIdx: 2 }, { scaleGradByFreq: true }, { paddingIdx: 0, scaleGradByFreq: true }]) {
+      const run = async (idx: tl.Tensor): Promise<number[][]> => {
+        const w = tl.tensor(Array.from(rand(4 * 3, 73)), { shape: [4, 3], dtype: "float32" }).requiresGrad_();
+        const y = tl.nn.functional.embedding(idx, w, opts);
+        y.mul(tl.tensor(Array.from(rand(6 * 3, 74)), { shape: [2, 3, 3], dtype: "float32" }))
+          .sum()
+          .backward();
+        return [Array.from(await y.dataAsync()), Array.from(await w.grad!.dataAsync())];
+      };
+      const onDevice = gpuInts(ids, [2, 3]);
+      assert.equal(onDevice.deviceStorage?.hostAddressable, false);
+      const [yd, gd] = await run(onDevice);
+      const [yh, gh] = await run(tl.tensor(ids, { shape: [2, 3], dtype: "int32" }));
+      assert.deepEqual(yd, yh, `rows ${JSON.stringify(opts)}`);
+      gd!.forEach((v, i) =>
+        assert.ok(Math.abs(v - gh![i]!) <= 1e-6 * Math.max(1, Math.abs(v)), `grad ${i} ${JSON.stringify(opts)}: ${v} vs ${gh![i]}`),
+      );
+    }
+    await rejects(
+      tl.nn.functional.embedding(gpuInts([0, 4]), tl.ones([4, 2])).dataAsync(),
+      /embedding: index 4 \(at flat position 1 of input \[2\]\) is out of range for 4 embeddings/,
+    );
+    assert.throws(
+      () => tl.nn.functional.embedding(gpuInts([0, 1]), tl.ones([4, 2]), { maxNorm: 1 }),
+      /embedding: maxNorm .* these indices are on the GPU/,
+    );
+  });
 });
