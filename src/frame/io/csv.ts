@@ -25,7 +25,7 @@ import {
 import { FrameError } from "../errors.js";
 import { labelIndex } from "../labels.js";
 import { DataFrame } from "../table.js";
-import { POW10, StringTable, asciiAt, grown, fastDate, fastDateBytes, groupByBytes, scratch } from "./csvFields.js";
+import { POW10, StringTable, asciiAt, grown, fastDate, fastDateBytes, groupByBytes, hashBytes, scratch } from "./csvFields.js";
 
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
 declare const TextEncoder: new () => { encode(s: string): Uint8Array };
@@ -263,6 +263,8 @@ class Builder {
   // sized from the expected rows (ctx.capacity: small for a 20,000-column file of a few rows);
   // columns double if the estimate falls short
   nums: Float64Array;
+  /** Rows the arrays have room for (nums is empty in string mode: text needs only codes). */
+  cap: number;
   /** 1 = missing, for int/bool columns. */
   na: Uint8Array | null = null;
   codes: Int32Array | null = null;
@@ -278,16 +280,15 @@ class Builder {
   pendN = 0;
   /** Read (also) from ASCII bytes: finish may then copy its text values out of the input. */
   private fromBytes = false;
-  /** The table's size when values started to wait, and its values' bytes at pendBuf's start (-1: not ASCII). */
+  /** The table's size when values started to wait (its values are the first entries). */
   private pendFrom = 0;
-  private pendHead = 0;
   constructor(
     readonly name: string,
     readonly col: number,
     readonly forced: FrameDType | undefined,
     readonly ctx: ParseContext,
   ) {
-    this.nums = new Float64Array(ctx.capacity);
+    this.cap = ctx.capacity;
     this.mode =
       forced === "string" || forced === "category"
         ? "string"
@@ -298,12 +299,13 @@ class Builder {
             : forced === "bool"
               ? "bool"
               : "int";
+    this.nums = this.mode === "string" ? NO_NUMS : new Float64Array(this.cap);
     if (this.mode === "string") this.toStringMode(null);
   }
 
   private grow(): void {
-    const cap = this.nums.length * 2;
-    this.nums = grown(this.nums, cap);
+    const cap = (this.cap *= 2);
+    if (this.mode !== "string") this.nums = grown(this.nums, cap);
     if (this.na) this.na = grown(this.na, cap);
     if (this.codes) this.codes = grown(this.codes, cap);
   }
@@ -316,30 +318,30 @@ class Builder {
   }
 
   /**
-   * Start listing new values (at row n of an expected ctx.capacity): pendBuf gets room for the
-   * rows left at the values' length so far, and starts with the table's values (ASCII; pendHead
-   * bytes, -1 when one is not), so that it can become the column's whole dictionary as it is.
+   * Start listing the values (at row n of an expected ctx.capacity): the table's values come
+   * first (row -1; ASCII input: each character one byte), so grouping finds a cell equal to one of
+   * them without a probe per cell, and pendBuf can become the column's dictionary as it is. It
+   * gets room for the rows left at the values' length so far.
    */
   private startPending(): void {
-    const dict = this.table!.dict;
-    let head = 0,
-      ascii = true;
+    const dict = this.table!.dict,
+      nt = dict.length;
+    let head = 0;
     for (const d of dict) head += d.length;
     const left = Math.max(1 << 12, this.ctx.capacity - this.n);
-    const buf = new Uint8Array(head + Math.ceil(((left * head) / dict.length) * 1.1) + 64);
-    let o = 0;
-    for (const d of dict)
-      for (let x = 0; x < d.length; x++) {
-        const c = d.charCodeAt(x);
-        if (c > 127) ascii = false;
-        buf[o++] = c;
-      }
-    this.pendFrom = dict.length;
-    this.pendHead = ascii ? head : -1;
-    this.pendBuf = buf;
+    const buf = new Uint8Array(head + Math.ceil(((left * head) / nt) * 1.1) + 64);
     this.pendH = new Int32Array(0);
-    this.growPending(left);
-    this.pendS![0] = head;
+    this.growPending(nt + left);
+    const starts = this.pendS!;
+    for (let k = 0, o = 0; k < nt; k++) {
+      const d = dict[k]!;
+      for (let x = 0; x < d.length; x++) buf[o++] = d.charCodeAt(x);
+      starts[k + 1] = o;
+      this.pendH[k] = hashBytes(buf, starts[k]!, o);
+      this.pendRows![k] = -1;
+    }
+    this.pendFrom = this.pendN = nt;
+    this.pendBuf = buf;
   }
 
   private growPending(need: number): void {
@@ -371,19 +373,21 @@ class Builder {
     this.pendN = 0;
     // values the text path added to the table after the cells started to wait (rare: a field
     // pushBytes handed to push) may equal waiting ones: those take the table's code
-    const grew = table.size !== this.pendFrom;
-    // codeOf[i] overwrites rep[i]: rep[i] <= i, so rep[rep[i]] already holds its code
+    const nt = this.pendFrom,
+      grew = table.size !== nt;
+    // codeOf[i] overwrites rep[i] from nt on: rep[i] <= i, so codeOf[rep[i]] is known, and the
+    // table's values (i < nt, distinct) keep rep[i] = i, their code
     const codeOf = groupByBytes(buf, pn, starts, starts.subarray(1), hashes);
     const base = dict.length,
-      head = starts[0]!;
+      head = starts[nt]!;
     // the dictionary's offsets in buf: the table's values, then the new values in order of first
     // appearance, moved down to follow them (w <= s: in place)
-    const at = new Int32Array(base + pn + 1);
-    for (let k = 0; k < this.pendFrom; k++) at[k + 1] = at[k]! + dict[k]!.length;
+    const at = new Int32Array(base + pn - nt + 1);
+    at.set(starts.subarray(0, nt + 1));
     at[base] = head;
     let nNew = 0,
       w = head;
-    for (let i = 0; i < pn; i++) {
+    for (let i = nt; i < pn; i++) {
       const f = codeOf[i]!;
       if (f === i) {
         const s = starts[i]!,
@@ -399,7 +403,7 @@ class Builder {
       } else codeOf[i] = codeOf[f]!;
       codes[rows[i]!] = codeOf[i]!;
     }
-    if (!grew && this.pendHead >= 0) return new Utf8Dict(fit(buf, w), fit(at, base + nNew + 1));
+    if (!grew) return new Utf8Dict(fit(buf, w), fit(at, base + nNew + 1));
     // their text is decoded from one copy of their bytes: the strings slice that copy, not the
     // whole input, so the input text is not kept alive by the column
     const text = decodeAscii(buf.subarray(head, w));
@@ -429,7 +433,7 @@ class Builder {
     if (this.mode === "string") this.codes![i] = -1;
     else if (this.mode === "float" || this.mode === "date") this.nums[i] = NaN;
     else {
-      if (!this.na) this.na = new Uint8Array(this.nums.length);
+      if (!this.na) this.na = new Uint8Array(this.cap);
       this.na[i] = 1;
     }
   }
@@ -441,7 +445,7 @@ class Builder {
       s = 0;
       e = decoded.length;
     }
-    if (this.n === this.nums.length) this.grow();
+    if (this.n === this.cap) this.grow();
     const ctx = this.ctx;
     if (s === e && ctx.emptyIsNA) {
       return this.missing();
@@ -535,7 +539,7 @@ class Builder {
    */
   pushBytes(b: Uint8Array, t: string, s: number, e: number, line: number): void {
     const ctx = this.ctx;
-    if (this.n === this.nums.length || ctx.numericNa) {
+    if (this.n === this.cap || ctx.numericNa) {
       this.push(t, s, e, null, line);
       return;
     }
@@ -577,7 +581,7 @@ class Builder {
   pushBlock(b: Uint8Array, t: string, se: Int32Array, stride: number, j: number, count: number, line0: number): void {
     const ctx = this.ctx;
     this.fromBytes = true;
-    while (this.n + count > this.nums.length) this.grow();
+    while (this.n + count > this.cap) this.grow();
     let r = 0;
     if (ctx.numericNa) {
       for (; r < count; r++) {
@@ -599,6 +603,32 @@ class Builder {
         for (; r < count; r++, o += step) {
           const s = se[o]!,
             e = se[o + 1]!;
+          if (s !== e && e - s < 16) {
+            // the common literal, [-]digits[.digits] (at most 15 digits: exact), read here; any
+            // other goes through parseNumberBytes, which gives the same value
+            let i = s,
+              m = 0,
+              dot = -1;
+            const neg = b[i] === 45;
+            if (neg) i++;
+            for (; i < e; i++) {
+              const c = b[i]!;
+              if (c >= 48 && c <= 57) m = m * 10 + (c - 48);
+              else if (c === 46 && dot < 0) dot = i;
+              else break;
+            }
+            if (i === e && e - s > (neg ? 1 : 0) + (dot < 0 ? 0 : 1)) {
+              if (dot < 0) {
+                nums[n++] = neg ? -m : m;
+                continue;
+              }
+              if (isFloat) {
+                const v = m / POW10[e - dot - 1]!;
+                nums[n++] = neg ? -v : v;
+                continue;
+              }
+            }
+          }
           if (s !== e) {
             const v = parseNumberBytes(b, s, e);
             if (v === v && (isFloat || bytesWereInt)) {
@@ -627,7 +657,7 @@ class Builder {
           // grouped by finish (a table of a million values misses the cache on every probe)
           if (table.size >= PENDING_FROM && 2 * table.size > n) this.startPending();
         } else {
-          // values already in the (now fixed) table get their code; new ones wait for finish
+          // every value waits for finish (grouped with the table's values there)
           if (this.pendN + count - r > this.pendH.length) this.growPending(this.pendN + count - r);
           const rows = this.pendRows!,
             starts = this.pendS!,
@@ -640,23 +670,17 @@ class Builder {
               e = se[o + 1]!;
             if (s === e || (e - s <= naMaxLen && naFirst[b[s]!] === 1)) break;
             if (w + e - s > buf.length) buf = this.pendBuf = grown(buf, 2 * buf.length + e - s);
-            // hashBytes, copying the bytes on the way (kept only when the value is new)
+            // hashBytes, copying the bytes on the way
             let h = 0x811c9dc5;
             for (let i = s, x = w; i < e; i++, x++) {
               const c = b[i]!;
               h = Math.imul(h ^ c, 16777619);
               buf[x] = c;
             }
-            const k = table.findBytes(b, s, e, h);
-            if (k >= 0) codes[n] = k;
-            else {
-              codes[n] = -1;
-              rows[pn] = n;
-              hashes[pn++] = h;
-              w += e - s;
-              starts[pn] = w;
-            }
-            n++;
+            rows[pn] = n++;
+            hashes[pn++] = h;
+            w += e - s;
+            starts[pn] = w;
           }
           this.pendN = pn;
         }
@@ -713,7 +737,7 @@ class Builder {
       );
     }
     this.ctx.onCoerce?.({ column: this.name, line, text });
-    if (this.mode === "int" && !this.na) this.na = new Uint8Array(this.nums.length);
+    if (this.mode === "int" && !this.na) this.na = new Uint8Array(this.cap);
     this.missing();
   }
 
@@ -723,10 +747,11 @@ class Builder {
    */
   private toStringMode(current: string | null): void {
     const n = this.n;
-    const codes = new Int32Array(this.nums.length);
+    const codes = new Int32Array(this.cap);
     const table = new StringTable();
     for (let i = 0; i < n; i++) codes[i] = this.isMissing(i) ? -1 : this.ctx.relookup(i, this.col, table);
     this.mode = "string";
+    this.nums = NO_NUMS;
     this.table = table;
     this.codes = codes;
     this.ctx.promoted(this);
@@ -779,6 +804,8 @@ function fit<A extends Float64Array | Int32Array | Uint8Array>(a: A, n: number):
 }
 
 // ---------------------------------------------------------------- the record loop
+
+const NO_NUMS = new Float64Array(0);
 
 /** Distinct values a text column's table holds before, if most of its cells are distinct, new values wait for finish. */
 const PENDING_FROM = 1 << 12;
@@ -956,6 +983,8 @@ let cutEnd = 0;
  */
 function cutBlock(b: Uint8Array, i: number, to: number, d: Dialect, nb: number, se: Int32Array, maxRows: number): number {
   const { sep, quote, comment } = d;
+  // most bytes are above every byte that ends a field (with ",": digits, letters): one test each
+  const top = Math.max(sep, 13);
   let rows = 0;
   cutEnd = i;
   while (rows < maxRows && i < to) {
@@ -969,7 +998,7 @@ function cutBlock(b: Uint8Array, i: number, to: number, d: Dialect, nb: number, 
       se[o] = k;
       while (k < to) {
         const q = b[k]!;
-        if (q === sep || q === 10 || q === 13) break;
+        if (q <= top && (q === sep || q === 10 || q === 13)) break;
         k++;
       }
       se[o + 1] = k;
@@ -1144,10 +1173,11 @@ export function readRecords(
   // Offsets of every MARK_EVERY-th field of each row read, so that a column turning to text
   // re-reads its earlier fields by skipping at most MARK_EVERY - 1 fields per row: the work stays
   // linear in the cells however many columns turn (4 bytes per 16 cells).
-  let marks = new Uint32Array(64),
+  const capacity = expectedRows(text, cursor.pos, Math.min(limit, opts.nrows ?? Infinity));
+  let marks = new Uint32Array(capacity * ((names.length >> MARK_SHIFT) + 1)),
     markLen = 0;
-  let rowMark = new Uint32Array(64),
-    rowFields = new Uint32Array(64);
+  let rowMark = new Uint32Array(capacity),
+    rowFields = new Uint32Array(capacity);
   // the field (row, col) as locate() finds it: text[fieldS, fieldE), or fieldText when quoted
   let fieldS = 0,
     fieldE = 0,
@@ -1185,7 +1215,7 @@ export function readRecords(
   };
   let promotedInRow: Builder[] = [];
   const ctx: ParseContext = {
-    capacity: expectedRows(text, cursor.pos, Math.min(limit, opts.nrows ?? Infinity)),
+    capacity,
     na,
     naMaxLen: Math.max(...[...na].map((s) => s.length)),
     emptyIsNA: na.has(""),
