@@ -13,7 +13,7 @@
 // hands out host arrays (its kernels copy those in and out, as for any host operand).
 
 import type { TypedArray } from "../../tensor/dtype.js";
-import { type DeviceStorage, adoptView } from "../../tensor/storage.js";
+import { type DeviceStorage, adoptView, gcWeight } from "../../tensor/storage.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /** WebAssembly's page, and the most pages a 32-bit memory can have (4 GiB). */
@@ -132,15 +132,6 @@ export class WasmHeap {
     // grow at least 1.5x so a run of slightly larger calls does not grow page by page
     this.rt.memory.grow(Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 2))));
     this.buffers.add(this.rt.memory.buffer);
-  }
-}
-
-/** An untouched ArrayBuffer of `bytes` bytes, or null where the engine refuses one (it is only a hint). */
-function gcWeight(bytes: number): ArrayBuffer | null {
-  try {
-    return new ArrayBuffer(bytes);
-  } catch {
-    return null;
   }
 }
 
