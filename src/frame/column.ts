@@ -180,45 +180,36 @@ declare const TextDecoder: new (label?: string, opts?: { ignoreBOM?: boolean }) 
 
 /**
  * A dictionary kept as UTF-8 bytes: value k is bytes[at[k], at[k + 1]). readCsv gives a column of
- * mostly distinct text (timestamps, ids) one of these instead of a million JS strings; the
- * strings are decoded once, when a verb first reads the column's `dict`, and the bytes are then let go.
+ * mostly distinct text (timestamps, ids) one of these instead of a million JS strings. Returns the
+ * values as JS strings, decoded on the first call (the same array after; the bytes are let go).
  */
-export class Utf8Dict {
-  private strs: string[] | null = null;
-  constructor(
-    private bytes: Uint8Array | null,
-    private at: Int32Array | null,
-  ) {}
-  get length(): number {
-    return this.strs ? this.strs.length : this.at!.length - 1;
-  }
-  /** The values as JS strings (decoded on the first call, the same array after). */
-  strings(): string[] {
-    if (this.strs) return this.strs;
-    const at = this.at!,
-      n = at.length - 1;
-    // one decode, then slices of it: cheaper than a decode per value
-    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(this.bytes!);
-    const strs = new Array<string>(n);
-    if (text.length === this.bytes!.length) for (let k = 0; k < n; k++) strs[k] = text.slice(at[k], at[k + 1]);
-    else {
+export function utf8Dict(bytes: Uint8Array, at: Int32Array): () => string[] {
+  let strs: string[] | null = null,
+    b: Uint8Array | null = bytes,
+    a: Int32Array | null = at;
+  return () => {
+    if (b && a) {
       const d = new TextDecoder("utf-8", { ignoreBOM: true });
-      for (let k = 0; k < n; k++) strs[k] = d.decode(this.bytes!.subarray(at[k], at[k + 1]));
+      // one decode, then slices of it (ASCII: byte and character offsets agree); else one per value
+      const text = d.decode(b),
+        ascii = text.length === b.length;
+      strs = new Array<string>(a.length - 1);
+      for (let k = 0; k < strs.length; k++) strs[k] = ascii ? text.slice(a[k], a[k + 1]) : d.decode(b.subarray(a[k], a[k + 1]));
+      b = a = null;
     }
-    this.bytes = this.at = null;
-    return (this.strs = strs);
-  }
+    return strs!;
+  };
 }
 
-const utf8Dicts = new WeakMap<StrColumn, Utf8Dict>();
+const utf8Dicts = new WeakMap<StrColumn, () => string[]>();
 
-/** A text column whose dictionary stays as bytes until read (Utf8Dict); take() keeps it so. */
-export function utf8StrCol(codes: Int32Array, values: Utf8Dict, dtype: "string" | "category" = "string"): StrColumn {
+/** A text column whose dictionary stays as bytes until read (utf8Dict); take() keeps it so. */
+export function utf8StrCol(codes: Int32Array, values: () => string[], dtype: "string" | "category" = "string"): StrColumn {
   const col: StrColumn = {
     dtype,
     codes,
     get dict() {
-      return values.strings();
+      return values();
     },
   };
   utf8Dicts.set(col, values);

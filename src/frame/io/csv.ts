@@ -17,7 +17,7 @@ import {
   intCol,
   strCol,
   toCategory,
-  Utf8Dict,
+  utf8Dict,
   utf8StrCol,
   parseDate,
   dateCol,
@@ -356,11 +356,11 @@ class Builder {
   /**
    * Give the waiting cells their codes: equal values are grouped (groupByBytes) and each new value
    * joins the dictionary at its first row, so the dictionary keeps the order of first appearance
-   * as when every value went through the table. Returns the whole dictionary as bytes (Utf8Dict:
+   * as when every value went through the table. Returns the whole dictionary as bytes (utf8Dict:
    * no JS string until a verb asks) when the table's values are all ASCII and none came after the
    * cells started to wait; else the new values join table.dict as strings and it returns null.
    */
-  private resolvePending(): Utf8Dict | null {
+  private resolvePending(): (() => string[]) | null {
     const table = this.table!,
       dict = table.dict,
       codes = this.codes!;
@@ -403,7 +403,7 @@ class Builder {
       } else codeOf[i] = codeOf[f]!;
       codes[rows[i]!] = codeOf[i]!;
     }
-    if (!grew) return new Utf8Dict(fit(buf, w), fit(at, base + nNew + 1));
+    if (!grew) return utf8Dict(fit(buf, w), fit(at, base + nNew + 1));
     // their text is decoded from one copy of their bytes: the strings slice that copy, not the
     // whole input, so the input text is not kept alive by the column
     const text = decodeAscii(buf.subarray(head, w));
