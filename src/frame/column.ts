@@ -11,7 +11,8 @@ import { FrameError } from "./errors.js";
  *   with an optional validity mask (1 = present): pandas' nullable Int64.
  * - bool: Uint8Array 0/1 with an optional validity mask.
  * - string: dictionary-encoded: Int32Array codes into a dictionary of distinct strings, -1 is
- *   missing. Filtering and sorting move 4-byte codes and never copy strings.
+ *   missing. Filtering and sorting move 4-byte codes and never copy strings. A dictionary may
+ *   stay UTF-8 bytes until `dict` is first read (utf8StrCol: readCsv's mostly distinct text).
  * - category: the same layout, but the dictionary is the declared categories (sorted when
  *   inferred from data, as pandas does), kept through filters and shown by valueCounts.
  * - datetime: Float64Array of milliseconds since 1970-01-01 (timezone-naive, read as UTC), NaN

@@ -110,6 +110,17 @@ describe("a text column kept as bytes", () => {
     sameValues(readCsv(text).data[0]!, textPath(text).data[0]!, "late quotes");
   });
 
+  it("reads a non-ASCII text through the text path, with the same values", () => {
+    for (const odd of ["é", "日本", "\ud800"]) {
+      const text = `${makeText(4, 9_000, false)}w${odd}x,c1,5\n`;
+      const fast = readCsv(text),
+        slow = textPath(text);
+      assert.ok(!isLazy(fast.data[0]!), `${JSON.stringify(odd)}: not read as bytes`);
+      sameValues(fast.data[0]!, slow.data[0]!, JSON.stringify(odd));
+      assert.ok((fast.col("v").toArray() as string[]).some((v) => v?.includes(odd)));
+    }
+  });
+
   it("decodes non-ASCII and empty values (utf8Dict)", () => {
     const vals = ["héllo", "", "日本語", 'a"b', "😀x", "plain"];
     const enc = new TextEncoder();
