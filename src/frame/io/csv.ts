@@ -23,7 +23,8 @@ import {
   dateCol,
 } from "../column.js";
 import { FrameError } from "../errors.js";
-import { labelIndex } from "../labels.js";
+import { indexLevels, multiIndex } from "../labels.js";
+import { columnLevels } from "../multiIndex.js";
 import { DataFrame } from "../table.js";
 import { POW10, StringTable, asciiAt, grown, fastDate, fastDateBytes, groupByBytes, hashBytes, scratch } from "./csvFields.js";
 
@@ -38,8 +39,11 @@ declare const TextDecoder: new (
 export interface ReadCsvOptions {
   /** Field separator, one character (default ","). */
   sep?: string;
-  /** Row number of the header (default 0), or null when the file has none (columns 0, 1, ...). */
-  header?: number | null;
+  /**
+   * Row number of the header (default 0), null when the file has none (columns 0, 1, ...), or
+   * several rows (increasing) whose cells make column levels, as pandas' header=[0, 1].
+   */
+  header?: number | readonly number[] | null;
   /** Column names to use (replacing the header row when there is one). */
   names?: string[];
   /** Extra strings read as missing. */
@@ -56,8 +60,8 @@ export interface ReadCsvOptions {
   skipRows?: number;
   /** Keep only these columns. */
   usecols?: string[];
-  /** Use this column as the row index. */
-  indexCol?: string;
+  /** Use this column (a name or a position) as the row index; several make a MultiIndex, as pandas' index_col=[0, 1]. */
+  indexCol?: string | number | readonly (string | number)[];
   quoteChar?: string;
   /** Lines starting with this character are skipped. */
   comment?: string;
@@ -1064,6 +1068,27 @@ export interface CsvCursor {
   pos: number;
   line: number;
   names: string[];
+  /** Per column: its name as an index level (null where the header cell is blank), when it differs from names. */
+  indexNames?: (string | null)[];
+  /** Under a header of several rows: each column's labels (one per row) and the column levels' names. */
+  tuples?: string[][];
+  levelNames?: (string | null)[];
+}
+
+/**
+ * The positions of the index columns among `names` (pandas' index_col: names or positions, in the
+ * order given, which is the levels' order).
+ */
+function indexPositions(ic: ReadCsvOptions["indexCol"], names: readonly string[]): number[] {
+  const ps = ic === undefined ? [] : [ic].flat();
+  return ps.map((k, i) => {
+    const p = typeof k === "number" ? k : names.indexOf(k);
+    if (!Number.isInteger(p) || p < 0 || p >= names.length || ps.indexOf(k) !== i)
+      throw new FrameError(
+        `readCsv: indexCol ${JSON.stringify(ic)} has ${JSON.stringify(k)}${ps.indexOf(k) !== i ? " twice" : `, not a column read (${names.slice(0, 8).join(", ")})`}. Pass each index column once, by name or position 0..${names.length - 1}.`,
+      );
+    return p;
+  });
 }
 
 /** Read the header of `text`; returns the column names and where the data starts. */
@@ -1079,11 +1104,8 @@ export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
       line++;
     }
   };
-  skipLines(opts.skipRows ?? 0);
-  const header = opts.header === undefined ? 0 : opts.header;
-  let names: string[] = [];
-  if (header !== null) {
-    skipLines(header);
+  /** The fields of the next record. */
+  const row = (): string[] => {
     const raw: string[] = [];
     const r = scan(
       text,
@@ -1096,16 +1118,68 @@ export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
     );
     pos = r.pos;
     line = r.line;
-    names = cleanNames(raw);
+    return raw;
+  };
+  skipLines(opts.skipRows ?? 0);
+  const header = opts.header === undefined ? 0 : opts.header;
+  const rows = header === null ? [] : [header].flat();
+  const cursor: CsvCursor = { pos, line, names: [] };
+  const raws = rows.map((h, l) => {
+    if (!Number.isInteger(h) || h < (rows[l - 1] ?? -1) + 1)
+      throw new FrameError(
+        `readCsv: header ${JSON.stringify(header)} is not a row number or increasing row numbers. Pass e.g. 0, or [0, 1] for two rows of column levels.`,
+      );
+    skipLines(h - (rows[l - 1] ?? -1) - 1);
+    return row();
+  });
+  if (raws.length === 1) {
+    cursor.names = cleanNames(raws[0]!);
+    cursor.indexNames = raws[0]!.map((r, j) => (r === "" ? null : cursor.names[j]!));
+  } else if (raws.length) {
+    // pandas' header=[0, 1]: the first index column's cell in each row names that column level;
+    // the row after them holds the index names when every other cell is blank
+    const ic = [opts.indexCol ?? []].flat();
+    if (raws.some((r) => r.length !== raws[0]!.length))
+      throw new FrameError(
+        `readCsv: the header rows ${JSON.stringify(header)} have ${raws.map((r) => r.length)} fields: each needs a field per column. Fix the file, or pass fewer header rows.`,
+      );
+    if (ic.some((k) => typeof k !== "number"))
+      throw new FrameError(
+        `readCsv: indexCol ${JSON.stringify(opts.indexCol)} has names, but under a header list columns have none (pandas: index_col must only contain row numbers). Pass positions, e.g. [0, 1].`,
+      );
+    const first = ic[0] as number | undefined;
+    cursor.levelNames = raws.map((r) => (first !== undefined && r[first] ? r[first]! : null));
+    const at = { pos, line };
+    const names = ic.length ? row() : [];
+    const named = names.filter((x) => x === "").length >= names.length - ic.length;
+    if (!named) ({ pos, line } = at);
+    cursor.indexNames = named ? names.map((x) => x || null) : [];
+    // blank labels get pandas' placeholders; a repeated column gets ".k" on its last label, as pandas
+    const seen = new Map<string, number>();
+    cursor.tuples = raws[0]!.map((_, j) => {
+      const t = raws.map((r, l) => r[j] || `Unnamed: ${j}_level_${l}`);
+      let key = t.join("\0"),
+        k = seen.get(key) ?? 0;
+      while (k > 0) {
+        seen.set(key, k + 1);
+        t[t.length - 1] += `.${k}`;
+        key = t.join("\0");
+        k = seen.get(key) ?? 0;
+      }
+      seen.set(key, 1);
+      return t;
+    });
+    cursor.names = cursor.tuples.map((t) => t.join("_"));
   }
   if (opts.names) {
-    if (header !== null && opts.names.length !== names.length)
+    if (header !== null && opts.names.length !== cursor.names.length)
       throw new FrameError(
-        `readCsv: ${opts.names.length} names given but the header has ${names.length} columns (${names.join(", ")}). Pass one name per column.`,
+        `readCsv: ${opts.names.length} names given but the header has ${cursor.names.length} columns (${cursor.names.join(", ")}). Pass one name per column.`,
       );
-    names = opts.names.slice();
+    cursor.names = opts.names.slice();
+    cursor.indexNames = undefined;
   }
-  return { pos, line, names };
+  return { ...cursor, pos, line };
 }
 
 function dialect(opts: ReadCsvOptions): Dialect {
@@ -1146,7 +1220,7 @@ export function readRecords(
 ): RecordsRead {
   const d = dialect(opts);
   const na = new Set([...((opts.keepDefaultNa ?? true) ? DEFAULT_NA : []), ...(opts.naValues ?? [])]);
-  let names = cursor.names.slice();
+  const names = cursor.names.slice();
   const headerless = names.length === 0;
   const dtypeOf = (k: string): FrameDType | undefined => {
     const dt = typeof opts.dtype === "string" ? opts.dtype : opts.dtype?.[k];
@@ -1162,7 +1236,7 @@ export function readRecords(
       ...(opts.parseDates ?? []),
       ...(opts.usecols ?? []),
       ...(typeof opts.dtype === "object" ? Object.keys(opts.dtype) : []),
-      ...(opts.indexCol !== undefined ? [opts.indexCol] : []),
+      ...[opts.indexCol ?? []].flat().filter((k) => typeof k === "string"),
     ]) {
       if (!known.has(k))
         throw new FrameError(
@@ -1374,23 +1448,35 @@ export function readRecords(
     : bytes
       ? scanBytes(bytes, cursor.pos, cursor.line)
       : scan(text, cursor.pos, text.length, d, cursor.line, onField, onEnd);
-  let cols = builders.map((b) => b.finish());
-  if (opts.usecols) {
-    // in the file's order, whatever the order asked, as pandas
-    const keep = new Set(opts.usecols);
-    cols = cols.filter((_, j) => keep.has(names[j]!));
-    names = names.filter((k) => keep.has(k));
-  }
-  let df = DataFrame.fromColumns(names, cols);
-  if (opts.indexCol !== undefined)
-    df = DataFrame.fromColumns(
-      names.filter((k) => k !== opts.indexCol),
-      cols.filter((_, j) => names[j] !== opts.indexCol),
-      labelIndex(cols[names.indexOf(opts.indexCol)]!, opts.indexCol),
-    );
+  const cols = builders.map((b) => b.finish());
+  // the columns kept (usecols: in the file's order, whatever the order asked, as pandas), then
+  // the index columns among them
+  const js = names.map((_, j) => j).filter((j) => !opts.usecols || opts.usecols.includes(names[j]!));
+  const ic = indexPositions(
+    opts.indexCol,
+    js.map((j) => names[j]!),
+  ).map((p) => js[p]!);
+  const data = js.filter((j) => !ic.includes(j));
+  const { indexNames, tuples, levelNames } = cursor;
+  const df = DataFrame.fromColumns(
+    data.map((j) => names[j]!),
+    data.map((j) => cols[j]!),
+    ic.length
+      ? multiIndex(
+          ic.map((j) => cols[j]!),
+          ic.map((j) => (indexNames ? indexNames[j]! : names[j]!)),
+        )
+      : undefined,
+    tuples
+      ? columnLevels(
+          data.map((j) => tuples[j]!),
+          levelNames!,
+        )
+      : null,
+  );
   builders = [];
   const done = r.pos >= text.length;
-  return { df, cursor: { pos: r.pos, line: r.line, names: cursor.names.length ? cursor.names : names }, done };
+  return { df, cursor: { ...cursor, pos: r.pos, line: r.line, names: cursor.names.length ? cursor.names : names }, done };
 }
 
 /**
@@ -1426,13 +1512,17 @@ function asciiBytes(input: string | Uint8Array, text: string): Uint8Array | null
  * its own, so an int column can turn float64 in the one chunk with a missing value; here a
  * missing value in a later chunk stays missing in an int64 column instead.
  */
-function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame): ReadCsvOptions {
+function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame, names: readonly string[]): ReadCsvOptions {
   if (typeof opts.dtype === "string") return opts; // one dtype for every column: already the same in each chunk
   const dtype: Record<string, FrameDType> = {};
   first.names.forEach((k, j) => {
     dtype[k] = first.data[j]!.dtype;
   });
-  if (opts.indexCol !== undefined && first.index.kind === "labels") dtype[opts.indexCol] = first.index.col.dtype;
+  const read = names.filter((k) => !opts.usecols || opts.usecols.includes(k));
+  if (opts.indexCol !== undefined)
+    indexPositions(opts.indexCol, read).forEach((p, l) => {
+      dtype[read[p]!] = indexLevels(first.index)[l]!.dtype;
+    });
   return { ...opts, dtype: { ...dtype, ...opts.dtype } };
 }
 
@@ -1475,7 +1565,7 @@ export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions 
     const limit = Math.min(opts.chunkSize, left);
     const r = readChunk(text, cursor, opts, chunkOpts, limit, bytes);
     if (r.df.length === 0) break;
-    chunkOpts ??= { ...laterChunkOptions(opts, r.df), nrows: undefined };
+    chunkOpts ??= { ...laterChunkOptions(opts, r.df, r.cursor.names), nrows: undefined };
     left -= r.df.length;
     yield r.df;
     cursor = r.cursor;
@@ -1526,7 +1616,9 @@ export async function* readCsvStream(
   let cursor: CsvCursor | null = null;
   let left = opts.nrows ?? Infinity;
   let chunkOpts: ReadCsvOptions | null = null;
-  const headerLines = (opts.skipRows ?? 0) + (opts.header === null ? 0 : (opts.header ?? 0) + 1);
+  // (a header of several rows may be followed by a row of index names)
+  const headerLines =
+    (opts.skipRows ?? 0) + (opts.header === null ? 0 : Math.max(...[opts.header ?? 0].flat()) + (Array.isArray(opts.header) ? 2 : 1));
   // newlines can outnumber records (blank or comment lines): a parse that could not fill a chunk
   // waits for twice the records before trying again, so such text is not re-read on every piece
   let wait = 0;
@@ -1548,13 +1640,13 @@ export async function* readCsvStream(
       if (r.df.length < limit && !final && r.cursor.pos >= text.length) break;
       left -= r.df.length;
       cursor = r.cursor;
-      chunkOpts ??= { ...laterChunkOptions(opts, r.df), nrows: undefined };
+      chunkOpts ??= { ...laterChunkOptions(opts, r.df, r.cursor.names), nrows: undefined };
       yielded = true;
       yield r.df;
     }
     // keep what was not read (less than a chunk, whole records) and count its records again
     const rest = buf.slice(cursor.pos);
-    cursor = { pos: 0, line: cursor.line, names: cursor.names };
+    cursor = { ...cursor, pos: 0 };
     parts = [];
     partsLen = 0;
     inQuote = false;

@@ -5,9 +5,10 @@
 // written as pandas 1.5 writes it: object keys are the tuples' Python repr ("(4, 'a')"), "split"
 // gives each entry as a list of its labels.
 
-import { type Column, type Scalar, cell, formatDate, formatNumberPlain } from "../column.js";
+import { type Column, type Scalar, cell, columnFromValues, formatDate, formatNumberPlain } from "../column.js";
 import { FrameError } from "../errors.js";
-import { type Index, indexLabel, indexLength } from "../labels.js";
+import { type Index, indexLabel, indexLength, multiIndex } from "../labels.js";
+import { columnLevels, flatNames } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import { frameClass } from "../frames.js";
 
@@ -157,8 +158,32 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
     const { columns, index, data } = obj as { columns?: string[]; index?: Scalar[]; data?: unknown[][] };
     if (!Array.isArray(columns) || !Array.isArray(data))
       throw new FrameError(`readJson: orient "split" needs "columns" and "data" arrays.`);
-    const cols = Object.fromEntries(columns.map((k, j) => [k, data.map((r) => r[j])]));
-    return new (frameClass())(cols, { index: index ?? undefined, dtypes });
+    // MultiIndex entries are lists of labels (what toJson and pandas write); pandas 1.5 cannot
+    // read them back (it takes the lists as levels), so this rebuilds the levels instead
+    const tuples = (xs: unknown[]) => xs.length > 0 && xs.every((x) => Array.isArray(x));
+    const levels = tuples(columns)
+      ? columnLevels(
+          columns as unknown as Scalar[][],
+          (columns[0] as unknown as Scalar[]).map(() => null),
+        )
+      : null;
+    const names = levels ? flatNames(levels) : columns;
+    const cols = Object.fromEntries(names.map((k, j) => [k, data.map((r) => r[j])]));
+    const ix =
+      index && tuples(index)
+        ? multiIndex(
+            (index[0] as unknown as Scalar[]).map((_, l) =>
+              columnFromValues(
+                "readJson",
+                null,
+                index.map((t) => (t as unknown as Scalar[])[l]),
+              ),
+            ),
+            [],
+          )
+        : (index ?? undefined);
+    const df = new (frameClass())(cols, { index: ix, dtypes });
+    return levels ? frameClass().fromColumns(df.names, df.data, df.index, levels) : df;
   }
   const outer = Object.keys(obj);
   const inner = [...new Set(outer.flatMap((k) => Object.keys((obj[k] ?? {}) as object)))];
