@@ -1070,8 +1070,9 @@ export interface CsvCursor {
   names: string[];
   /** Per column: its name as an index level (null where the header cell is blank), when it differs from names. */
   indexNames?: (string | null)[];
-  /** Under a header of several rows: each column's labels (one per row) and the column levels' names. */
+  /** Under a header of several rows: each column's labels, one per row. */
   tuples?: string[][];
+  /** Under a header of several rows: the column levels' names. */
   levelNames?: (string | null)[];
 }
 
