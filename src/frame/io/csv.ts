@@ -1142,11 +1142,15 @@ export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
     const ic = [opts.indexCol ?? []].flat();
     if (raws.some((r) => r.length !== raws[0]!.length))
       throw new FrameError(
-        `readCsv: the header rows ${JSON.stringify(header)} have ${raws.map((r) => r.length)} fields: each needs a field per column. Fix the file, or pass fewer header rows.`,
+        `readCsv: header rows ${JSON.stringify(header)} have ${raws.map((r) => r.length)} fields, not one per column each. Fix the file, or pass fewer rows.`,
+      );
+    if (opts.usecols)
+      throw new FrameError(
+        `readCsv: usecols under a header list is refused, as pandas. Read all columns, then select(...) flat names ("a_x").`,
       );
     if (ic.some((k) => typeof k !== "number"))
       throw new FrameError(
-        `readCsv: indexCol ${JSON.stringify(opts.indexCol)} has names, but under a header list columns have none (pandas: index_col must only contain row numbers). Pass positions, e.g. [0, 1].`,
+        `readCsv: indexCol ${JSON.stringify(opts.indexCol)} has names: under a header list pass positions, e.g. [0, 1] (pandas: index_col must only contain row numbers).`,
       );
     const first = ic[0] as number | undefined;
     cursor.levelNames = raws.map((r) => (first !== undefined && r[first] ? r[first]! : null));
