@@ -1146,7 +1146,7 @@ export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
       );
     if (opts.usecols)
       throw new FrameError(
-        `readCsv: usecols under a header list is refused, as pandas. Read all columns, then select(...) flat names ("a_x").`,
+        `readCsv: usecols under a header list is refused, as pandas. Read all columns, then pass flat names ("a_x") to select.`,
       );
     if (ic.some((k) => typeof k !== "number"))
       throw new FrameError(
