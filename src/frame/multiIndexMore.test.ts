@@ -209,7 +209,7 @@ describe("toCsv writes a column per index level and a header row per column leve
   it("a partly named MultiIndex", () => csvEqual(g2().renameAxis(["cyl", null]).toCsv(), csv("csv_partly_named")));
   it("a named column axis writes one header row", () => csvEqual(pivot().toCsv(), csv("csv_named_column_axis")));
   it("sep", () => csvEqual(g2().unstack().toCsv({ sep: ";" }), csv("csv_sep"), ";"));
-  it("reads back: readCsv then setIndex gives the levels (readCsv takes one indexCol)", () => {
+  it("reads back: readCsv then setIndex gives the levels (or indexCol with a list, multiIndexIo.test.ts)", () => {
     const back = readCsv(g2().toCsv()).setIndex(["cyl", "am"]);
     assert.deepEqual(indexNames(back.index), ["cyl", "am"]);
     assert.deepEqual(indexTuple(back.index, 5), [8, 1]);
