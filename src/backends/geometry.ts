@@ -1,5 +1,6 @@
 // Convolution and pooling geometry shared by every backend: which input position each kernel
-// tap reads at each output position, the sizes a conv kernel works with, and the pooling windows.
+// tap reads at each output position, the sizes a conv kernel works with, the pooling windows, and
+// when a strided copy is a contiguous fill.
 // Kernels differ in how they compute; they must not differ in what they read.
 
 import { numelOf, stridesOf } from "../tensor/shape.js";
@@ -127,4 +128,14 @@ export function poolWindowsCsr(g: PoolGeometry): { start: Int32Array; offs: Int3
     win.forEach((w, o) => offs.set(w, start[o]!));
     return { start, offs };
   });
+}
+
+/** Whether `strides` are the contiguous row-major strides of `shape` (size-1 dims may have any stride). */
+export function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
+  let expect = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== expect) return false;
+    expect *= shape[d]!;
+  }
+  return true;
 }

@@ -4,16 +4,7 @@
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { CopyGeometry } from "../backend.js";
 import { stridesOf } from "../../tensor/shape.js";
-
-/** Whether `strides` are the contiguous row-major strides of `shape` (size-1 dims may have any stride). */
-function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
-  let expect = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && strides[d] !== expect) return false;
-    expect *= shape[d]!;
-  }
-  return true;
-}
+import { isRowMajor } from "../geometry.js";
 
 export function copyStrided(x: TypedArray, out: TypedArray, g: CopyGeometry): void {
   const { shape, srcStrides, dstStrides } = g;

@@ -11,6 +11,7 @@ import { reduce as referenceReduce } from "../reference/reduce.js";
 import { copyStrided as referenceCopyStrided } from "../reference/movement.js";
 import * as ref from "../reference/elementwise.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
+import { isRowMajor } from "../geometry.js";
 
 const ARITH: readonly BinaryOp[] = ["add", "sub", "mul", "div"];
 /** Below this many elements the JS loops win (no copies). */
@@ -27,16 +28,6 @@ function isRowBroadcast(bShape: readonly number[], outShape: readonly number[]):
 }
 
 const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
-
-/** Whether `strides` lay `shape` out row-major (size-1 dims take any stride), as the reference's fill rule. */
-function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
-  let expect = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && strides[d] !== expect) return false;
-    expect *= shape[d]!;
-  }
-  return true;
-}
 
 /** Below this many elements a JS fill costs less than the call. */
 const WASM_FILL_MIN = 1024;
