@@ -6,11 +6,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { DataFrame, Series, crosstab, displayOptions, type Scalar } from "./index.js";
+import { DataFrame, Series, crosstab, displayOptions } from "./index.js";
 import { indexNames, indexTuple, indexLength, indexLevels, multiIndex } from "./labels.js";
 import { columnTuples } from "./multiIndex.js";
 import { pandasDtype } from "./verbs/describe.js";
-import { dataset, cellEqual, throwsFrame } from "./testing.test.js";
+import { dataset, cellEqual, labelsEqual, rstrip, throwsFrame } from "./testing.test.js";
 
 interface MFrame {
   columns: unknown[][];
@@ -44,21 +44,6 @@ const ref = <T>(name: string): T => {
   return cases[name] as T;
 };
 const DTYPES: Record<string, string[]> = { object: ["object"], int64: ["int64", "Int64"], float64: ["float64"] };
-const rstrip = (text: string) =>
-  text
-    .split("\n")
-    .map((l) => l.trimEnd())
-    .join("\n");
-
-/** `textLevels`: a level where pandas mixes numbers with "All" holds text here (a column has one type), compared as pandas prints it. */
-function labelsEqual(actual: Scalar[][], expected: unknown[][], what: string, textLevels = false): void {
-  assert.equal(actual.length, expected.length, `${what}: entries`);
-  expected.forEach((t, i) => {
-    assert.equal(actual[i]!.length, t.length, `${what}[${i}]: levels`);
-    t.forEach((v, l) => cellEqual(actual[i]![l]!, textLevels && typeof v === "number" ? String(v) : v, `${what}[${i}][${l}]`));
-  });
-}
-
 /** Compare a frame with pandas' result: row and column levels with their names, dtypes, values, and the printed text. */
 function mframeEqual(df: DataFrame, e: MFrame, opts: { textLevels?: boolean } = {}): void {
   const ci = df.columnIndex;

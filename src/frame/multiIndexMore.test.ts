@@ -6,11 +6,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { DataFrame, Series, concat, readCsv, type Scalar } from "./index.js";
+import { DataFrame, Series, concat, readCsv } from "./index.js";
 import { indexNames, indexTuple, indexLength } from "./labels.js";
 import { columnTuples } from "./multiIndex.js";
 import { pandasDtype } from "./verbs/describe.js";
-import { dataset, cellEqual, throwsFrame } from "./testing.test.js";
+import { dataset, cellEqual, labelsEqual, rstrip, throwsFrame } from "./testing.test.js";
 
 interface MFrame {
   columns: unknown[][];
@@ -40,20 +40,6 @@ const ref = <T>(name: string): T => {
   return cases[name] as T;
 };
 const DTYPES: Record<string, string[]> = { object: ["object"], int64: ["int64", "Int64"], float64: ["float64"] };
-const rstrip = (text: string) =>
-  text
-    .split("\n")
-    .map((l) => l.trimEnd())
-    .join("\n");
-
-function labelsEqual(actual: Scalar[][], expected: unknown[][], what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: entries`);
-  expected.forEach((t, i) => {
-    assert.equal(actual[i]!.length, t.length, `${what}[${i}]: levels`);
-    t.forEach((v, l) => cellEqual(actual[i]![l]!, v, `${what}[${i}][${l}]`));
-  });
-}
-
 /** Row and column levels with their names, dtypes, values and the printed text, against pandas. */
 function mframeEqual(df: DataFrame, e: MFrame): void {
   const ci = df.columnIndex;

@@ -63,6 +63,25 @@ const DTYPE_ALIASES: Record<string, string[]> = {
   Int64: ["Int64", "int64"],
 };
 
+/** Text with each line's trailing spaces removed (pandas pads printed columns). */
+export const rstrip = (text: string): string =>
+  text
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .join("\n");
+
+/**
+ * MultiIndex labels (one tuple per entry) against pandas'. `textLevels`: a level where pandas
+ * mixes numbers with "All" holds text here (a column has one type), compared as pandas prints it.
+ */
+export function labelsEqual(actual: Scalar[][], expected: unknown[][], what: string, textLevels = false): void {
+  assert.equal(actual.length, expected.length, `${what}: entries`);
+  expected.forEach((t, i) => {
+    assert.equal(actual[i]!.length, t.length, `${what}[${i}]: levels`);
+    t.forEach((v, l) => cellEqual(actual[i]![l]!, textLevels && typeof v === "number" ? String(v) : v, `${what}[${i}][${l}]`));
+  });
+}
+
 export function cellEqual(actual: Scalar, expected: unknown, label: string, rtol = 1e-9, atol = 1e-12): void {
   if (expected === null) {
     assert.ok(actual === null || (typeof actual === "number" && Number.isNaN(actual)), `${label}: expected missing, got ${String(actual)}`);

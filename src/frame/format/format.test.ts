@@ -3,13 +3,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DataFrame, displayOptions } from "../index.js";
-import { dataset, pandasCase } from "../testing.test.js";
+import { dataset, pandasCase, rstrip } from "../testing.test.js";
 
-const rstrip = (s: string) =>
-  s
-    .split("\n")
-    .map((l) => l.trimEnd())
-    .join("\n");
 const look = (name: string) => rstrip(pandasCase<string>("look", name));
 
 describe("printing matches pandas' repr", () => {

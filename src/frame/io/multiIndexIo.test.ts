@@ -6,21 +6,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import {
-  type DataFrame,
-  type ReadCsvOptions,
-  Series,
-  readCsv,
-  readCsvChunks,
-  readCsvStream,
-  readJson,
-  type JsonOrient,
-  type Scalar,
-} from "../index.js";
+import { type DataFrame, type ReadCsvOptions, Series, readCsv, readCsvChunks, readCsvStream, readJson, type JsonOrient } from "../index.js";
 import { indexLength, indexLevels, indexNames, indexTuple } from "../labels.js";
 import { columnTuples } from "../multiIndex.js";
 import { pandasDtype } from "../verbs/describe.js";
-import { cellEqual, throwsFrame } from "../testing.test.js";
+import { cellEqual, labelsEqual, rstrip, throwsFrame } from "../testing.test.js";
 
 interface MFrame {
   columns: unknown[][];
@@ -53,20 +43,6 @@ const cases = (
     cases: Record<string, unknown>;
   }
 ).cases;
-const rstrip = (text: string) =>
-  text
-    .split("\n")
-    .map((l) => l.trimEnd())
-    .join("\n");
-
-function labelsEqual(actual: Scalar[][], expected: unknown[][], what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: entries`);
-  expected.forEach((t, i) => {
-    assert.equal(actual[i]!.length, t.length, `${what}[${i}]: levels`);
-    t.forEach((v, l) => cellEqual(actual[i]![l]!, v, `${what}[${i}][${l}]`));
-  });
-}
-
 /** Row and column levels (labels with their types, names), row level and column dtypes, values, the printed form. */
 function mframeEqual(df: DataFrame, e: MFrame, opts: { text?: boolean } = {}): void {
   const ci = df.columnIndex;
