@@ -130,12 +130,10 @@ export function arith(op: ArithOp, a: Operand, b: Other, reverse = false): Colum
   const y = isOperand(b) ? numericView(op, b.col, b.name) : null;
   const s = b === null ? NaN : (b as number);
   const out = new Float64Array(n);
-  if (!reverse && !fastArith(op, x, y, s, out)) {
+  if (!fastArith(op, x, y, s, out, reverse)) {
     const f = kernel(op);
-    for (let i = 0; i < n; i++) out[i] = f(x[i]!, y ? y[i]! : s);
-  } else if (reverse) {
-    const f = kernel(op);
-    for (let i = 0; i < n; i++) out[i] = f(y ? y[i]! : s, x[i]!);
+    if (reverse) for (let i = 0; i < n; i++) out[i] = f(y ? y[i]! : s, x[i]!);
+    else for (let i = 0; i < n; i++) out[i] = f(x[i]!, y ? y[i]! : s);
   }
   const intIn = (c: Column) => c.dtype === "int64" || c.dtype === "bool";
   const bothInt = intIn(a.col) && (isOperand(b) ? intIn(b.col) : Number.isInteger(s));
@@ -163,15 +161,18 @@ export function arith(op: ArithOp, a: Operand, b: Other, reverse = false): Colum
  * The common ops as their own loops: one shared loop calling a kernel closure per element is
  * megamorphic (every op's closure passes through it) and several times slower on a million rows.
  */
-function fastArith(op: ArithOp, x: Float64Array, y: Float64Array | null, s: number, out: Float64Array): boolean {
+function fastArith(op: ArithOp, x: Float64Array, y: Float64Array | null, s: number, out: Float64Array, reverse: boolean): boolean {
   const n = out.length;
   switch (op) {
-    case "add":
+    case "add": // x + y = y + x, NaN included
       if (y) for (let i = 0; i < n; i++) out[i] = x[i]! + y[i]!;
       else for (let i = 0; i < n; i++) out[i] = x[i]! + s;
       return true;
     case "sub":
-      if (y) for (let i = 0; i < n; i++) out[i] = x[i]! - y[i]!;
+      if (y) {
+        if (reverse) for (let i = 0; i < n; i++) out[i] = y[i]! - x[i]!;
+        else for (let i = 0; i < n; i++) out[i] = x[i]! - y[i]!;
+      } else if (reverse) for (let i = 0; i < n; i++) out[i] = s - x[i]!;
       else for (let i = 0; i < n; i++) out[i] = x[i]! - s;
       return true;
     case "mul":
@@ -179,7 +180,10 @@ function fastArith(op: ArithOp, x: Float64Array, y: Float64Array | null, s: numb
       else for (let i = 0; i < n; i++) out[i] = x[i]! * s;
       return true;
     case "div":
-      if (y) for (let i = 0; i < n; i++) out[i] = x[i]! / y[i]!;
+      if (y) {
+        if (reverse) for (let i = 0; i < n; i++) out[i] = y[i]! / x[i]!;
+        else for (let i = 0; i < n; i++) out[i] = x[i]! / y[i]!;
+      } else if (reverse) for (let i = 0; i < n; i++) out[i] = s / x[i]!;
       else for (let i = 0; i < n; i++) out[i] = x[i]! / s;
       return true;
     default:
