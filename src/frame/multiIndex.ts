@@ -39,7 +39,7 @@ import { groupIds, sortedGroups } from "./keys.js";
 import { argsort, identity } from "./sort.js";
 import type { DataFrame } from "./table.js";
 import type { Series } from "./series.js";
-import { frameClass, seriesClass } from "./frames.js";
+import { newFrame, newSeries } from "./frames.js";
 
 /** A label as column-name text: "4", "1.5" (a float label), "setosa", "1949-01-01", "True", "NaN". */
 export function labelText(v: Scalar, isFloat = false): string {
@@ -151,7 +151,7 @@ export function setIndex(df: DataFrame, keys: readonly string[], drop: boolean):
   if (keys.length === 0) throw new FrameError(`setIndex: no columns given. Pass a column name or a list of them.`);
   const js = keys.map((k) => df.colIndex("setIndex", k));
   const keep = drop ? df.names.map((_, j) => j).filter((j) => !js.includes(j)) : df.names.map((_, j) => j);
-  return frameClass().fromColumns(
+  return newFrame(
     keep.map((j) => df.names[j]!),
     keep.map((j) => df.data[j]!),
     multiIndex(
@@ -169,7 +169,7 @@ export function setIndex(df: DataFrame, keys: readonly string[], drop: boolean):
  */
 export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
   const ci = df.columnIndex;
-  if (drop) return frameClass().fromColumns(df.names, df.data, undefined, ci);
+  if (drop) return newFrame(df.names, df.data, undefined, ci);
   const ix = df.index;
   const names = indexNames(ix).map((k, j) => k ?? (ix.kind === "multi" ? `level_${j}` : df.names.includes("index") ? "level_0" : "index"));
   const taken = names.find((k) => df.names.includes(k));
@@ -191,7 +191,7 @@ export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
       ],
       indexNames(ci),
     );
-  return frameClass().fromColumns([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
+  return newFrame([...names, ...df.names], [...indexLevels(ix), ...df.data], undefined, levels);
 }
 
 /** Which axis a level verb works on: 0 / "index" (the rows, default) or 1 / "columns" (the column levels), as pandas' axis. */
@@ -205,10 +205,10 @@ function axisNumber(op: string, axis: LevelAxis | undefined): 0 | 1 {
 
 /** The frame with its row index (axis 0) or its column labels (axis 1) replaced; column labels give the flat names (their labels joined by "_"). */
 function withAxisIndex(df: DataFrame, axis: 0 | 1, ix: Index | null): DataFrame {
-  if (axis === 0) return frameClass().fromColumns(df.names, df.data, ix!, df.columnIndex);
+  if (axis === 0) return newFrame(df.names, df.data, ix!, df.columnIndex);
   const ci = ix as ColumnIndex | null;
-  if (!ci) return frameClass().fromColumns(df.names, df.data, df.index);
-  return frameClass().fromColumns(flatNames(ci), df.data, df.index, ci.kind === "multi" || ci.name !== null ? ci : null);
+  if (!ci) return newFrame(df.names, df.data, df.index);
+  return newFrame(flatNames(ci), df.data, df.index, ci.kind === "multi" || ci.name !== null ? ci : null);
 }
 
 /** The column labels as an index: the column levels, or the names as one text level. */
@@ -447,7 +447,7 @@ export function xs(df: DataFrame, key: LabelKey, opts: XsOptions = {}): DataFram
       keepLevels.map((l) => take(levels[l]!, at, true)),
       keepLevels.map((l) => names[l]!),
     ) as ColumnIndex;
-    return frameClass().fromColumns(
+    return newFrame(
       drop ? flatNames(kept) : cols.map((j) => df.names[j]!),
       cols.map((j) => df.data[j]!),
       df.index,
@@ -455,7 +455,7 @@ export function xs(df: DataFrame, key: LabelKey, opts: XsOptions = {}): DataFram
     );
   }
   const { rows, index } = xsRows(df.index, key, opts);
-  return frameClass().fromColumns(
+  return newFrame(
     df.names,
     df.data.map((c) => take(c, rows, true)),
     index,
@@ -554,14 +554,14 @@ export function unstack(df: DataFrame, level: number | string = -1): DataFrame {
     ),
     df.index,
   ) as ColumnIndex;
-  return frameClass().fromColumns(flatNames(levels), cols, plan.index, levels);
+  return newFrame(flatNames(levels), cols, plan.index, levels);
 }
 
 /** A Series on a MultiIndex with one level moved to the columns, as pd.Series.unstack: one column per label of the level (columns.name: the level's name). */
 export function unstackSeries(s: Series, level: number | string = -1): DataFrame {
   const plan = unstackPlan("unstack", s.index, level);
   const levels = multiIndex([plan.labels], [plan.name]) as ColumnIndex;
-  return frameClass().fromColumns(
+  return newFrame(
     flatNames(levels),
     Array.from({ length: plan.nC }, (_, c) => unstackCells(plan, s.col, c)),
     plan.index,
@@ -599,7 +599,7 @@ export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | 
       [...rowLevels.map((c) => take(c, rows, true)), take(labelCol, cols, true)],
       [...rowNames, ci ? ci.name : null],
     );
-    return seriesClass().fromColumn(take(values, at, true), null, index);
+    return newSeries(take(values, at, true), null, index);
   }
   const depth = ci.cols.length;
   const outerLevels = ci.cols.slice(0, depth - 1),
@@ -641,7 +641,7 @@ export function stack(df: DataFrame, opts: { dropna?: boolean } = {}): Series | 
     [...rowNames, ci.names[depth - 1]!],
   );
   const levels = multiIndex(O.keys, ci.names.slice(0, depth - 1)) as ColumnIndex;
-  return frameClass().fromColumns(
+  return newFrame(
     flatNames(levels),
     outCols.map((c) => take(c, keep, true)),
     index,

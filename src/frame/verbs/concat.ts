@@ -23,7 +23,7 @@ import {
 import { columnLevels, columnTuples } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
-import { frameClass, seriesClass } from "../frames.js";
+import { newFrame, newSeries, seriesClass } from "../frames.js";
 
 /** Options of concat: axis (0 rows, 1 columns), join ("outer" or "inner"), ignoreIndex, as pd.concat's keyword arguments. */
 export interface ConcatOptions {
@@ -63,17 +63,11 @@ export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptio
       name,
       ss.map((s) => s.col),
     );
-    return S.fromColumn(
-      col,
-      name,
-      opts.ignoreIndex ? rangeIndex(ss.reduce((n, s) => n + s.length, 0)) : stackIndex(ss.map((s) => s.index)),
-    );
+    return newSeries(col, name, opts.ignoreIndex ? rangeIndex(ss.reduce((n, s) => n + s.length, 0)) : stackIndex(ss.map((s) => s.index)));
   }
   let unnamed = 0;
   const frames = items.map((x, i) =>
-    x instanceof S
-      ? frameClass().fromColumns([opts.ignoreIndex && opts.axis === 1 ? String(i) : (x.name ?? String(unnamed++))], [x.col], x.index)
-      : x,
+    x instanceof S ? newFrame([opts.ignoreIndex && opts.axis === 1 ? String(i) : (x.name ?? String(unnamed++))], [x.col], x.index) : x,
   );
   return opts.axis === 1 ? concatCols(frames, opts) : concatRows(frames, opts);
 }
@@ -137,12 +131,12 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   });
   const n = frames.reduce((s, f) => s + f.length, 0);
   const index = opts.ignoreIndex ? rangeIndex(n) : stackIndex(frames.map((f) => f.index));
-  if (!cis) return frameClass().fromColumns(keys, cols, index);
+  if (!cis) return newFrame(keys, cols, index);
   const levels = columnLevels(
     keys.map((k) => label.get(k)!.tuple!),
     indexNames(cis[0]!),
   );
-  return frameClass().fromColumns(
+  return newFrame(
     keys.map((k) => label.get(k)!.name),
     cols,
     index,
@@ -205,7 +199,7 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   const rowKeyLists = frames.map((f) => rowKeys(f.index));
   const same = frames.every((f, fi) => f.length === first.length && sameLabels(f.index, first.index, rowKeyLists[fi]!, rowKeyLists[0]!));
   if (same)
-    return frameClass().fromColumns(
+    return newFrame(
       names,
       frames.flatMap((f) => f.data),
       first.index,
@@ -261,7 +255,7 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
     ),
     indexNames(first.index),
   );
-  return frameClass().fromColumns(names, cols, index, levels);
+  return newFrame(names, cols, index, levels);
 }
 
 function sameLabels(a: Index, b: Index, ka: readonly unknown[], kb: readonly unknown[]): boolean {

@@ -12,7 +12,7 @@ import { groupIds } from "../keys.js";
 import { type Index, indexColumn, indexLength, indexLevels, indexNames, multiIndex, takeIndex } from "../labels.js";
 import { argsort } from "../sort.js";
 import type { DataFrame } from "../table.js";
-import { frameClass } from "../frames.js";
+import { newFrame } from "../frames.js";
 
 /** The join type of merge and join: "inner", "left", "right", "outer" or "cross", as pandas' how=. */
 export type How = "inner" | "left" | "right" | "outer" | "cross";
@@ -244,7 +244,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     names.push(typeof opts.indicator === "string" ? opts.indicator : "_merge");
     cols.push(strCol(codes, ["left_only", "right_only", "both"], "category"));
   }
-  let out = frameClass().fromColumns(names, cols);
+  let out = newFrame(names, cols);
   if (opts.sort && lOn.length) {
     const keyNames = lOn.map((k) => (overlap.has(k) ? k + sx : k));
     out = out.take(
@@ -254,7 +254,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
         "last",
       ),
     );
-    out = frameClass().fromColumns(out.names, out.data);
+    out = newFrame(out.names, out.data);
   }
   return out;
 }
@@ -315,7 +315,7 @@ export function join(left: DataFrame, other: DataFrame, opts: JoinOptions = {}):
         Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p]! : l)),
       );
     });
-  return frameClass().fromColumns(names, cols, index);
+  return newFrame(names, cols, index);
 }
 
 const flip = (how: Exclude<How, "cross">) => (how === "left" ? "right" : how === "right" ? "left" : how);
