@@ -5,12 +5,10 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { DataFrame, Series, concat, readCsv } from "./index.js";
-import { indexNames, indexTuple, indexLength } from "./labels.js";
-import { columnTuples } from "./multiIndex.js";
+import { DataFrame, type Series, concat, readCsv } from "./index.js";
+import { indexNames, indexTuple } from "./labels.js";
 import { pandasDtype } from "./verbs/describe.js";
-import { dataset, cellEqual, labelsEqual, rstrip, throwsFrame } from "./testing.test.js";
+import { dataset, columnValuesEqual, fixtureCases, frameLevelsEqual, cellEqual, labelsEqual, rstrip, throwsFrame } from "./testing.test.js";
 
 interface MFrame {
   columns: unknown[][];
@@ -30,11 +28,7 @@ interface MSeries {
   text: string;
 }
 
-const cases = (
-  JSON.parse(readFileSync(new URL("../../test/fixtures/frame_multiindex_more.json", import.meta.url), "utf8")) as {
-    cases: Record<string, unknown>;
-  }
-).cases;
+const cases = fixtureCases("frame_multiindex_more.json");
 const ref = <T>(name: string): T => {
   assert.ok(cases[name] !== undefined, `no case ${name}; rerun scripts/fixtures/frame_multiindex_more.py`);
   return cases[name] as T;
@@ -42,22 +36,11 @@ const ref = <T>(name: string): T => {
 const DTYPES: Record<string, string[]> = { object: ["object"], int64: ["int64", "Int64"], float64: ["float64"] };
 /** Row and column levels with their names, dtypes, values and the printed text, against pandas. */
 function mframeEqual(df: DataFrame, e: MFrame): void {
-  const ci = df.columnIndex;
-  labelsEqual(ci ? columnTuples(ci) : df.names.map((k) => [k]), e.columns, "columns");
-  assert.deepEqual(ci ? indexNames(ci) : [null], e.column_names, "column level names");
-  labelsEqual(
-    Array.from({ length: indexLength(df.index) }, (_, i) => indexTuple(df.index, i)),
-    e.index,
-    "index",
-  );
-  assert.deepEqual(indexNames(df.index), e.index_names, "index names");
+  frameLevelsEqual(df, e);
   e.dtypes.forEach((d, j) =>
     assert.ok((DTYPES[d] ?? [d]).includes(pandasDtype(df.data[j]!)), `dtype of column ${j}: ${pandasDtype(df.data[j]!)}, pandas ${d}`),
   );
-  e.data.forEach((col, j) => {
-    const vals = Series.fromColumn(df.data[j]!).toArray();
-    col.forEach((v, i) => cellEqual(vals[i]!, v, `column ${j} row ${i}`));
-  });
+  columnValuesEqual(df, e.data);
   assert.equal(rstrip(df.toString()), rstrip(e.text), "printed form");
 }
 

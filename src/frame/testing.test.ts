@@ -6,6 +6,8 @@ import { it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { DataFrame, Series, readCsv, type Scalar } from "./index.js";
+import { indexLength, indexNames, indexTuple } from "./labels.js";
+import { columnTuples } from "./multiIndex.js";
 import { pandasDtype } from "./verbs/describe.js";
 
 export interface EncFrame {
@@ -79,6 +81,42 @@ export function labelsEqual(actual: Scalar[][], expected: unknown[][], what: str
   expected.forEach((t, i) => {
     assert.equal(actual[i]!.length, t.length, `${what}[${i}]: levels`);
     t.forEach((v, l) => cellEqual(actual[i]![l]!, textLevels && typeof v === "number" ? String(v) : v, `${what}[${i}][${l}]`));
+  });
+}
+
+/** The cases of test/fixtures/<file> (one of the scripts/fixtures/frame_*.py outputs). */
+export function fixtureCases(file: string): Record<string, unknown> {
+  const url = new URL(`../../test/fixtures/${file}`, import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { cases: Record<string, unknown> }).cases;
+}
+
+/** A frame's levels as scripts/fixtures/_frame_cases.py encodes them. */
+export interface EncLevels {
+  columns: unknown[][];
+  column_names: (string | null)[];
+  index: unknown[][];
+  index_names: (string | null)[];
+}
+
+/** Row and column levels (labels with their types, level names) against pandas'; `textLevels` as labelsEqual. */
+export function frameLevelsEqual(df: DataFrame, e: EncLevels, textLevels?: boolean): void {
+  const ci = df.columnIndex;
+  labelsEqual(ci ? columnTuples(ci) : df.names.map((k) => [k]), e.columns, "columns", textLevels);
+  assert.deepEqual(ci ? indexNames(ci) : [null], e.column_names, "column level names");
+  labelsEqual(
+    Array.from({ length: indexLength(df.index) }, (_, i) => indexTuple(df.index, i)),
+    e.index,
+    "index",
+    textLevels,
+  );
+  assert.deepEqual(indexNames(df.index), e.index_names, "index names");
+}
+
+/** Each column's values, by position, against pandas' (one list per column). */
+export function columnValuesEqual(df: DataFrame, data: unknown[][]): void {
+  data.forEach((col, j) => {
+    const vals = Series.fromColumn(df.data[j]!).toArray();
+    col.forEach((v, i) => cellEqual(vals[i]!, v, `column ${j} row ${i}`));
   });
 }
 

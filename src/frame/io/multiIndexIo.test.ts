@@ -5,12 +5,11 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { type DataFrame, type ReadCsvOptions, Series, readCsv, readCsvChunks, readCsvStream, readJson, type JsonOrient } from "../index.js";
-import { indexLength, indexLevels, indexNames, indexTuple } from "../labels.js";
+import { type DataFrame, type ReadCsvOptions, readCsv, readCsvChunks, readCsvStream, readJson, type JsonOrient } from "../index.js";
+import { indexLevels, indexNames } from "../labels.js";
 import { columnTuples } from "../multiIndex.js";
 import { pandasDtype } from "../verbs/describe.js";
-import { cellEqual, labelsEqual, rstrip, throwsFrame } from "../testing.test.js";
+import { columnValuesEqual, fixtureCases, frameLevelsEqual, rstrip, throwsFrame } from "../testing.test.js";
 
 interface MFrame {
   columns: unknown[][];
@@ -38,28 +37,13 @@ interface JsonCase extends Outcome {
   original: MFrame;
 }
 
-const cases = (
-  JSON.parse(readFileSync(new URL("../../../test/fixtures/frame_multiindex_io.json", import.meta.url), "utf8")) as {
-    cases: Record<string, unknown>;
-  }
-).cases;
+const cases = fixtureCases("frame_multiindex_io.json");
 /** Row and column levels (labels with their types, names), row level and column dtypes, values, the printed form. */
 function mframeEqual(df: DataFrame, e: MFrame, opts: { text?: boolean } = {}): void {
-  const ci = df.columnIndex;
-  labelsEqual(ci ? columnTuples(ci) : df.names.map((k) => [k]), e.columns, "columns");
-  assert.deepEqual(ci ? indexNames(ci) : [null], e.column_names, "column level names");
-  labelsEqual(
-    Array.from({ length: indexLength(df.index) }, (_, i) => indexTuple(df.index, i)),
-    e.index,
-    "index",
-  );
-  assert.deepEqual(indexNames(df.index), e.index_names, "index names");
+  frameLevelsEqual(df, e);
   assert.deepEqual(indexLevels(df.index).map(pandasDtype), e.index_dtypes, "index level dtypes");
   assert.deepEqual(df.data.map(pandasDtype), e.dtypes, "column dtypes");
-  e.data.forEach((col, j) => {
-    const vals = Series.fromColumn(df.data[j]!).toArray();
-    col.forEach((v, i) => cellEqual(vals[i]!, v, `column ${j} row ${i}`));
-  });
+  columnValuesEqual(df, e.data);
   if (opts.text ?? true) assert.equal(rstrip(df.toString()), rstrip(e.text), "printed form");
 }
 
