@@ -6,6 +6,32 @@
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { OptimStep } from "../backend.js";
 
+type Round = (x: number) => number;
+
+/** SGD's scalars converted by `r` to the parameter's dtype (keep = 1 - dampening): every kernel's operands. */
+export function sgdScalars(h: Extract<OptimStep, { rule: "sgd" }>, r: Round) {
+  return { wd: r(h.weightDecay), mom: r(h.momentum), keep: r(1 - h.dampening), lr: r(h.lr) };
+}
+
+/**
+ * Adam's scalars converted by `r` to the parameter's dtype, the bias corrections computed in
+ * double first: a1 = 1 - beta1, a2 = 1 - beta2, decay = 1 - lr * wd (AdamW),
+ * bc2 = sqrt(1 - beta2^step), stepSize = lr / (1 - beta1^step).
+ */
+export function adamScalars(h: Extract<OptimStep, { rule: "adam" }>, r: Round) {
+  return {
+    b1: r(h.beta1),
+    a1: r(1 - h.beta1),
+    b2: r(h.beta2),
+    a2: r(1 - h.beta2),
+    wd: r(h.weightDecay),
+    decay: r(1 - h.lr * h.weightDecay),
+    bc2: r(Math.sqrt(1 - h.beta2 ** h.step)),
+    eps: r(h.eps),
+    stepSize: r(h.lr / (1 - h.beta1 ** h.step)),
+  };
+}
+
 export function optimStep(
   h: OptimStep,
   p: TypedArray,
@@ -17,10 +43,7 @@ export function optimStep(
   const r = p instanceof Float32Array ? Math.fround : (x: number): number => x;
   const n = p.length;
   if (h.rule === "sgd") {
-    const wd = r(h.weightDecay),
-      mom = r(h.momentum),
-      keep = r(1 - h.dampening),
-      lr = r(h.lr);
+    const { wd, mom, keep, lr } = sgdScalars(h, r);
     for (let i = 0; i < n; i++) {
       let d = grad[i]!;
       if (h.weightDecay !== 0) d = r(d + r(wd * p[i]!));
@@ -33,15 +56,7 @@ export function optimStep(
     }
     return;
   }
-  const b1 = r(h.beta1),
-    a1 = r(1 - h.beta1),
-    b2 = r(h.beta2),
-    a2 = r(1 - h.beta2),
-    wd = r(h.weightDecay),
-    decay = r(1 - h.lr * h.weightDecay),
-    bc2 = r(Math.sqrt(1 - h.beta2 ** h.step)),
-    eps = r(h.eps),
-    stepSize = r(h.lr / (1 - h.beta1 ** h.step));
+  const { b1, a1, b2, a2, wd, decay, bc2, eps, stepSize } = adamScalars(h, r);
   const m = s0!,
     v = s1!;
   for (let i = 0; i < n; i++) {

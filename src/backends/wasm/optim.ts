@@ -1,15 +1,13 @@
 // optimStep on the wasm kernels (assembly/optim.ts) for float32 parameters: the reference kernel's
 // loop in JS cost ~100 ns per element here (a fround per operation, polymorphic over host arrays
 // and views of wasm memory), a whole optimizer step of a small CNN took longer than its
-// forward. The scalars are computed here exactly as the reference computes them, so the update
-// has the reference's bits (tested against it in wasm.test.ts). float64 takes the reference.
+// forward. The scalars are the reference's own (sgdScalars, adamScalars), so the update has the
+// reference's bits (tested against it in wasm.test.ts). float64 takes the reference.
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import type { OptimStep } from "../backend.js";
-import { optimStep as referenceOptimStep } from "../reference/optim.js";
+import { adamScalars, optimStep as referenceOptimStep, sgdScalars } from "../reference/optim.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
-
-const r = Math.fround;
 
 export function makeOptim(rt: WasmRuntime, arena: Arena) {
   const k = rt.exports;
@@ -29,30 +27,15 @@ export function makeOptim(rt: WasmRuntime, arena: Arena) {
         const flags =
           (h.weightDecay !== 0 ? 1 : 0) | (momentum ? 2 : 0) | (h.first ? 4 : 0) | (h.dampening === 0 ? 8 : 0) | (h.nesterov ? 16 : 0);
         const pb = momentum ? arena.inout(s0 as Float32Array) : 0;
-        k.sgdStep(pp, pg, pb, n, r(h.weightDecay), r(h.momentum), r(1 - h.dampening), r(h.lr), flags);
+        const { wd, mom, keep, lr } = sgdScalars(h, Math.fround);
+        k.sgdStep(pp, pg, pb, n, wd, mom, keep, lr, flags);
       } else {
         const pm = arena.inout(s0 as Float32Array),
           pv = arena.inout(s1 as Float32Array),
           pmax = ams ? arena.inout(s2 as Float32Array) : 0;
         const flags = (h.weightDecay !== 0 ? 1 : 0) | (h.decoupled ? 2 : 0) | (ams ? 4 : 0);
-        k.adamStep(
-          pp,
-          pg,
-          pm,
-          pv,
-          pmax,
-          n,
-          r(h.beta1),
-          r(1 - h.beta1),
-          r(h.beta2),
-          r(1 - h.beta2),
-          r(h.weightDecay),
-          r(1 - h.lr * h.weightDecay),
-          r(Math.sqrt(1 - h.beta2 ** h.step)),
-          r(h.eps),
-          r(h.lr / (1 - h.beta1 ** h.step)),
-          flags,
-        );
+        const { b1, a1, b2, a2, wd, decay, bc2, eps, stepSize } = adamScalars(h, Math.fround);
+        k.adamStep(pp, pg, pm, pv, pmax, n, b1, a1, b2, a2, wd, decay, bc2, eps, stepSize, flags);
       }
       arena.finish();
     },
