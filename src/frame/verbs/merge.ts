@@ -12,7 +12,7 @@ import { groupIds } from "../keys.js";
 import { type Index, indexColumn, indexLength, indexLevels, indexNames, multiIndex, takeIndex } from "../labels.js";
 import { argsort } from "../sort.js";
 import type { DataFrame } from "../table.js";
-import { newFrame } from "../frames.js";
+import { columnOf, newFrame } from "../frames.js";
 
 /** The join type of merge and join: "inner", "left", "right", "outer" or "cross", as pandas' how=. */
 export type How = "inner" | "left" | "right" | "outer" | "cross";
@@ -213,8 +213,8 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
           `merge: the frames share no column to join on (left: ${left.names.join(", ")}; right: ${right.names.join(", ")}). Pass on, or leftOn and rightOn.`,
         );
     }
-    const lk = lOn.map((k) => left.data[left.colIndex("merge (left)", k)]!);
-    const rk = rOn.map((k) => right.data[right.colIndex("merge (right)", k)]!);
+    const lk = lOn.map((k) => columnOf(left, "merge (left)", k));
+    const rk = rOn.map((k) => columnOf(right, "merge (right)", k));
     ({ li, ri } = joinPairs("merge", lk, rk, lOn, rOn, how, opts.validate));
   }
   const sharedKeys = new Set(lOn.filter((k, j) => rOn[j] === k));
@@ -222,22 +222,14 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
   const overlap = new Set(left.names.filter((k) => rightKeep.includes(k)));
   const names: string[] = [];
   const cols: Column[] = [];
+  const at = how === "right" || how === "outer" ? eitherRow(li, ri, left.length) : null;
   left.names.forEach((k, j) => {
-    let c = take(left.data[j]!, li);
-    if (sharedKeys.has(k) && (how === "right" || how === "outer")) {
-      // a shared key takes the right value where the left row is missing (and stays int64)
-      const both = concatColumns("merge", k, [left.data[j]!, right.data[right.colIndex("merge", k)]!]);
-      c = take(
-        both,
-        Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p]! : l)),
-      );
-    }
     names.push(overlap.has(k) ? k + sx : k);
-    cols.push(c);
+    cols.push(at && sharedKeys.has(k) ? keyColumn("merge", k, left.data[j]!, columnOf(right, "merge", k), at) : take(left.data[j]!, li));
   });
   rightKeep.forEach((k) => {
     names.push(overlap.has(k) ? k + sy : k);
-    cols.push(take(right.data[right.colIndex("merge", k)]!, ri));
+    cols.push(take(columnOf(right, "merge", k), ri));
   });
   if (opts.indicator) {
     const codes = Int32Array.from(li, (l, p) => (l < 0 ? 1 : ri[p]! < 0 ? 0 : 2));
@@ -249,7 +241,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     const keyNames = lOn.map((k) => (overlap.has(k) ? k + sx : k));
     out = out.take(
       argsort(
-        keyNames.map((k) => out.data[out.colIndex("merge", k)]!),
+        keyNames.map((k) => columnOf(out, "merge", k)),
         keyNames.map(() => true),
         "last",
       ),
@@ -283,16 +275,16 @@ export function join(left: DataFrame, other: DataFrame, opts: JoinOptions = {}):
   if (overlap.length && !opts.lsuffix && !opts.rsuffix)
     throw new FrameError(`join: columns overlap but no suffix was given: ${overlap.join(", ")}. Pass lsuffix and/or rsuffix.`);
   const on = list(opts.on);
+  const rk = on ? indexLevels(other.index) : [];
   let li: Int32Array, ri: Int32Array, index: Index;
   if (on) {
-    const rk = indexLevels(other.index);
     if (on.length !== rk.length)
       throw new FrameError(
         `join: on names ${on.length} column(s) but the other's index has ${rk.length} level(s). Pass one column per level.`,
       );
     ({ li, ri } = joinPairs(
       "join",
-      on.map((k) => left.data[left.colIndex("join", k)]!),
+      on.map((k) => columnOf(left, "join", k)),
       rk,
       on,
       indexNames(other.index).map((n) => n ?? "index"),
@@ -307,16 +299,20 @@ export function join(left: DataFrame, other: DataFrame, opts: JoinOptions = {}):
   ];
   const cols = [...left.data.map((c) => take(c, li)), ...other.data.map((c) => take(c, ri))];
   // a row from the other frame only takes its index labels into the `on` columns, as pandas
-  if (on && (how === "right" || how === "outer"))
+  if (on && (how === "right" || how === "outer")) {
+    const at = eitherRow(li, ri, left.length);
     on.forEach((k, j) => {
       const c = left.colIndex("join", k);
-      cols[c] = take(
-        concatColumns("join", k, [left.data[c]!, indexLevels(other.index)[j]!]),
-        Int32Array.from(li, (l, p) => (l < 0 ? left.length + ri[p]! : l)),
-      );
+      cols[c] = keyColumn("join", k, left.data[c]!, rk[j]!, at);
     });
+  }
   return newFrame(names, cols, index);
 }
+
+/** Each joined row's place among the left rows then the right ones: its left row, else its right row. */
+const eitherRow = (li: Int32Array, ri: Int32Array, nl: number): Int32Array => Int32Array.from(li, (l, p) => (l < 0 ? nl + ri[p]! : l));
+/** A key of the joined rows: the left's, the right's where a row has no left (an int64 key stays int64). */
+const keyColumn = (op: string, name: string, l: Column, r: Column, at: Int32Array): Column => take(concatColumns(op, name, [l, r]), at);
 
 const flip = (how: Exclude<How, "cross">) => (how === "left" ? "right" : how === "right" ? "left" : how);
 const unique = (ids: Int32Array) => new Set(ids).size === ids.length;
@@ -372,9 +368,9 @@ function joinIndexes(
     how,
     validate,
   );
-  const either = Int32Array.from(li, (l, p) => (l < 0 ? nl + ri[p]! : l));
+  const either = eitherRow(li, ri, nl);
   let levels = [
-    ...lc.map((j, c) => take(concatColumns("join", ln[j] ?? "index", [lv[j]!, rv[rc[c]!]!]), either)),
+    ...lc.map((j, c) => keyColumn("join", ln[j] ?? "index", lv[j]!, rv[rc[c]!]!, either)),
     ...ld.map((j) => take(lv[j]!, li)),
     ...rd.map((j) => take(rv[j]!, ri)),
   ];
