@@ -379,6 +379,8 @@ class Builder {
     // pushBytes handed to push) may equal waiting ones: those take the table's code
     const nt = this.pendFrom,
       grew = table.size !== nt;
+    // the table keeps its strings (grew): they must not hold the input (pushBlock read it as bytes)
+    if (grew) table.detach();
     // codeOf[i] overwrites rep[i] from nt on: rep[i] <= i, so codeOf[rep[i]] is known, and the
     // table's values (i < nt, distinct) keep rep[i] = i, their code
     const codeOf = groupByBytes(buf, pn, starts, starts.subarray(1), hashes);
@@ -408,26 +410,23 @@ class Builder {
       codes[rows[i]!] = codeOf[i]!;
     }
     if (!grew) return utf8Dict(fit(buf, w), fit(at, base + nNew + 1));
-    // their text is decoded from one copy of their bytes: the strings slice that copy, not the
-    // whole input, so the input text is not kept alive by the column
+    // the new values' strings slice one decode of their bytes (a copy, not the input)
     const text = decodeAscii(buf.subarray(head, w));
     for (let q = base; q < base + nNew; q++) dict.push(text.slice(at[q]! - head, at[q + 1]! - head));
-    if (grew) {
-      // number the dictionary again in order of first appearance
-      const n = this.n,
-        remap = new Int32Array(dict.length).fill(-1),
-        ordered: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const k = codes[i]!;
-        if (k < 0) continue;
-        if (remap[k]! < 0) {
-          remap[k] = ordered.length;
-          ordered.push(dict[k]!);
-        }
-        codes[i] = remap[k]!;
+    // number the dictionary again in order of first appearance
+    const n = this.n,
+      remap = new Int32Array(dict.length).fill(-1),
+      ordered: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const k = codes[i]!;
+      if (k < 0) continue;
+      if (remap[k]! < 0) {
+        remap[k] = ordered.length;
+        ordered.push(dict[k]!);
       }
-      table.dict = ordered;
+      codes[i] = remap[k]!;
     }
+    table.dict = ordered;
     return null;
   }
 
@@ -769,9 +768,10 @@ class Builder {
     switch (this.mode) {
       case "string": {
         const table = this.table!;
-        // a dictionary that resolvePending gives as bytes holds no string of the input
-        if (this.fromBytes && (this.pendH === null || table.size !== this.pendFrom)) table.detach();
-        const values = this.pendH ? this.resolvePending() : null;
+        // (resolvePending detaches the table itself where it keeps the table's strings)
+        let values: (() => string[]) | null = null;
+        if (this.pendH) values = this.resolvePending();
+        else if (this.fromBytes) table.detach();
         const codes = fit(this.codes!, n);
         const col = values ? utf8StrCol(codes, values) : strCol(codes, table.dict);
         return this.forced === "category" ? toCategory(col) : col;
