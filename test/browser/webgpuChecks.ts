@@ -281,6 +281,8 @@ async function kernelChecks(out: CheckResult[]): Promise<void> {
     { batch: 3, m: 20, k: 9, n: 11, aBatchStride: 180, bBatchStride: 0, transA: true, transB: true },
     { batch: 4, m: 5, k: 130, n: 7, aBatchStride: 650, bBatchStride: 910, transA: false, transB: false, bias: true },
     { batch: 1, m: 1, k: 1, n: 1, aBatchStride: 0, bBatchStride: 0, transA: false, transB: false },
+    // vec4 loads along the depth of both operands (A untransposed, B transposed; k % 4 == 0)
+    { batch: 2, m: 36, k: 20, n: 44, aBatchStride: 720, bBatchStride: 880, transA: false, transB: true, bias: true },
   ];
   for (const g of geoms) {
     const a = floats(g.aBatchStride ? g.aBatchStride * g.batch : g.m * g.k),

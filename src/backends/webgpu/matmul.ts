@@ -11,50 +11,37 @@ const TILE = 64,
   KT = 16;
 
 /**
- * The loads of one operand's panel: scalar (4 per thread), or, where the operand's contiguous
- * direction has a length and batch stride divisible by 4, one vec4 per thread (4 values along that
- * direction; with those lengths a vec4 is wholly in range or wholly out). The panels hold the same
- * values either way, so the products are the same bits.
+ * The load of one operand's 16 x 64 panel `S[depth][outer]` at depth offset t (op(A)'s rows or
+ * op(B)'s columns are the outer direction). `depthContiguous` (WGSL) says whether X is stored
+ * [outer, k] (A untransposed, B transposed) or [k, outer]. Scalar: 4 values per thread, consecutive
+ * threads along the stored rows. vec4, where the stored rows' length and the batch stride are
+ * divisible by 4 (so a vec4 is wholly in range or wholly out): one vec4 per thread along them. The
+ * panel holds the same values either way, so the products are the same bits.
  */
-function loads(vecA: boolean, vecB: boolean): string {
-  const a = vecA
-    ? `{
-      // op(A) is 64 rows x 16 deep: 256 vec4 along A's stored rows (k) or, transposed, along m
-      var r = 0u; var kk = 0u;
-      if (transA) { kk = tid / 16u; r = (tid % 16u) * 4u; } else { r = tid / 4u; kk = (tid % 4u) * 4u; }
-      let gr = row0 + r; let gk = t + kk;
-      var va = vec4<f32>(0.0);
-      if (transA) { if (gr < m && gk < k) { va = A[(aOff + gk * m + gr) / 4u]; } As[kk][r] = va.x; As[kk][r + 1u] = va.y; As[kk][r + 2u] = va.z; As[kk][r + 3u] = va.w; }
-      else { if (gr < m && gk < k) { va = A[(aOff + gr * k + gk) / 4u]; } As[kk][r] = va.x; As[kk + 1u][r] = va.y; As[kk + 2u][r] = va.z; As[kk + 3u][r] = va.w; }
-    }`
-    : `for (var q = 0u; q < 4u; q++) {
+function panel(S: string, X: string, outer: string, o0: string, off: string, depthContiguous: string, vec: boolean): string {
+  if (!vec)
+    return `for (var q = 0u; q < 4u; q++) {
       let e = tid + q * 256u;
-      let r = e / ${KT}u; let kk = e % ${KT}u;
-      let gr = row0 + r; let gk = t + kk;
-      var va = 0.0;
-      if (gr < m && gk < k) { va = select(A[aOff + gr * k + gk], A[aOff + gk * m + gr], transA); }
-      As[kk][r] = va;
+      var o = e % ${TILE}u; var d = e / ${TILE}u;
+      if (${depthContiguous}) { o = e / ${KT}u; d = e % ${KT}u; }
+      let go = ${o0} + o; let gd = t + d;
+      var v = 0.0;
+      if (go < ${outer} && gd < k) { v = select(${X}[${off} + gd * ${outer} + go], ${X}[${off} + go * k + gd], ${depthContiguous}); }
+      ${S}[d][o] = v;
     }`;
-  const b = vecB
-    ? `{
-      // op(B) is 16 deep x 64 columns: 256 vec4 along B's stored rows (n) or, transposed, along k
-      var kb = 0u; var c = 0u;
-      if (transB) { c = tid / 4u; kb = (tid % 4u) * 4u; } else { kb = tid / 16u; c = (tid % 16u) * 4u; }
-      let gc = col0 + c; let gkb = t + kb;
-      var vb = vec4<f32>(0.0);
-      if (transB) { if (gc < n && gkb < k) { vb = B[(bOff + gc * k + gkb) / 4u]; } Bs[kb][c] = vb.x; Bs[kb + 1u][c] = vb.y; Bs[kb + 2u][c] = vb.z; Bs[kb + 3u][c] = vb.w; }
-      else { if (gc < n && gkb < k) { vb = B[(bOff + gkb * n + gc) / 4u]; } Bs[kb][c] = vb.x; Bs[kb][c + 1u] = vb.y; Bs[kb][c + 2u] = vb.z; Bs[kb][c + 3u] = vb.w; }
-    }`
-    : `for (var q = 0u; q < 4u; q++) {
-      let e = tid + q * 256u;
-      let kb = e / ${TILE}u; let c = e % ${TILE}u;
-      let gc = col0 + c; let gkb = t + kb;
-      var vb = 0.0;
-      if (gc < n && gkb < k) { vb = select(B[bOff + gkb * n + gc], B[bOff + gc * k + gkb], transB); }
-      Bs[kb][c] = vb;
+  return `{
+      var o = (tid % 16u) * 4u; var d = tid / 16u;
+      if (${depthContiguous}) { o = tid / 4u; d = (tid % 4u) * 4u; }
+      let go = ${o0} + o; let gd = t + d;
+      var v = vec4<f32>(0.0);
+      if (${depthContiguous}) {
+        if (go < ${outer} && gd < k) { v = ${X}[(${off} + go * k + gd) / 4u]; }
+        ${S}[d][o] = v.x; ${S}[d + 1u][o] = v.y; ${S}[d + 2u][o] = v.z; ${S}[d + 3u][o] = v.w;
+      } else {
+        if (go < ${outer} && gd < k) { v = ${X}[(${off} + gd * ${outer} + go) / 4u]; }
+        ${S}[d][o] = v.x; ${S}[d][o + 1u] = v.y; ${S}[d][o + 2u] = v.z; ${S}[d][o + 3u] = v.w;
+      }
     }`;
-  return `${a}
-    ${b}`;
 }
 
 const shader = (vecA: boolean, vecB: boolean): string => /* wgsl */ `
@@ -77,7 +64,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   var acc: array<array<f32, 4>, 4>;
   for (var t = 0u; t < k; t += ${KT}u) {
     // 64 x 16 of op(A) and 16 x 64 of op(B): 1024 values each
-    ${loads(vecA, vecB)}
+    ${panel("As", "A", "m", "row0", "aOff", "!transA", vecA)}
+    ${panel("Bs", "B", "n", "col0", "bOff", "transB", vecB)}
     workgroupBarrier();
     for (var kk = 0u; kk < ${KT}u; kk++) {
       var a: array<f32, 4>; var b: array<f32, 4>;
