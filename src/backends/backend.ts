@@ -401,8 +401,9 @@ export type Backend = { readonly [K in keyof KernelTable]: OperandKernel<KernelT
   allocate?(dtype: DType, n: number): DeviceStorage | null;
   /**
    * Range-check int32 indices in the backend's memory that the host cannot read synchronously (a
-   * GPU's): every value must lie in [lo, hi) or equal `skip`. The first one that does not makes
-   * the next read throw `fail(position, value)`. Host indices are checked by the ops themselves.
+   * GPU's): every value must lie in [0, size) or equal `skip`. The first one that does not makes
+   * the next read throw `fail(value, position)`. Host indices are checked by the ops themselves
+   * (ops/indexing.ts checkIndexValues, the one caller).
    */
-  checkIndices?(index: DeviceStorage, lo: number, hi: number, skip: number | null, fail: (position: number, value: number) => Error): void;
+  checkIndices?(index: DeviceStorage, size: number, skip: number | null, fail: (value: number, position: number) => Error): void;
 };

@@ -30,7 +30,7 @@ function indexRangeError(op: string, v: number, i: number, size: number, dim: nu
 export function checkIndexValues(index: Tensor, size: number, skip: number | null, error: (v: number, i: number) => Error): void {
   const device = index.deviceStorage;
   if (device?.hostAddressable === false) {
-    kernels().checkIndices?.(device, 0, size, skip, (i, v) => error(v, i));
+    kernels().checkIndices?.(device, size, skip, error);
     return;
   }
   const idx = index.storage as Int32Array;

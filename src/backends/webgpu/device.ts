@@ -169,7 +169,7 @@ export class GpuContext {
    * value, 0] into (id 0: none failed yet), and per pending check id the error it throws.
    */
   private checkFlags: GPUBuffer | null = null;
-  private readonly checks = new Map<number, (position: number, value: number) => Error>();
+  private readonly checks = new Map<number, (value: number, position: number) => Error>();
   private nextCheck = 1;
 
   constructor(readonly device: GPUDevice) {
@@ -448,7 +448,7 @@ export class GpuContext {
    * makes. Ids wrap at 2^31; at most MAX_PENDING_CHECKS wait for a read (older ones forget their
    * message, not their failure: see failedCheck).
    */
-  registerCheck(fail: (position: number, value: number) => Error): { flags: GPUBuffer; id: number } {
+  registerCheck(fail: (value: number, position: number) => Error): { flags: GPUBuffer; id: number } {
     if (!this.checkFlags) {
       this.checkFlags = this.device.createBuffer({ size: 16, usage: STORAGE_USAGE, mappedAtCreation: true });
       new Uint32Array(this.checkFlags.getMappedRange()).set(NO_FAILED_CHECK);
@@ -471,7 +471,7 @@ export class GpuContext {
     const staging = this.device.createBuffer({ size, usage: MAP_READ | COPY_DST });
     if (bytes > 0) this.commands().copyBufferToBuffer(s.buffer, 0, staging, 0, bytes);
     if (flagsAt >= 0) this.commands().copyBufferToBuffer(this.checkFlags!, 0, staging, flagsAt, 16);
-    const checked = [...this.checks];
+    const checked = new Map(this.checks);
     this.flush();
     try {
       await staging.mapAsync(MAP_MODE_READ, 0, size);
@@ -496,19 +496,19 @@ export class GpuContext {
     }
     if (flags) {
       // the checks this read covered are done: forget them (later ones wait for the next read)
-      for (const [id] of checked) this.checks.delete(id);
-      if (flags[0] !== 0) throw this.failedCheck(flags, new Map(checked));
+      for (const id of checked.keys()) this.checks.delete(id);
+      if (flags[0] !== 0) throw this.failedCheck(flags, checked);
     }
     return out;
   }
 
   /** The error of the check that flagged a failure; the flags are reset for the next ones. */
-  private failedCheck(flags: number[], checked: Map<number, (position: number, value: number) => Error>): Error {
+  private failedCheck(flags: number[], checked: Map<number, (value: number, position: number) => Error>): Error {
     this.device.queue.writeBuffer(this.checkFlags!, 0, new Uint32Array(NO_FAILED_CHECK));
     const [id, position, value] = [flags[0]!, flags[1]!, flags[2]! | 0];
     const fail = checked.get(id);
     return fail
-      ? fail(position, value)
+      ? fail(value, position)
       : new IndexError(
           `webgpu: an index or class target on the GPU was out of range (value ${value} at position ${position}) in an op more than ${MAX_PENDING_CHECKS} index checks before this read, so its name is no longer known. Read values (await t.dataAsync()) more often to find it.`,
         );
