@@ -91,55 +91,50 @@ function embeddingOf(input: Tensor, weight: Tensor, opts: EmbeddingOptions): Ten
       ),
   );
   const pad = normPaddingIdx("embedding", opts.paddingIdx, num);
-  const n = input.numel();
-  const flatIdx = input.ndim === 1 ? input : reshape(input, [n]);
-  if (input.deviceStorage?.hostAddressable === false) return embeddingOnDevice(flatIdx, weight, pad, input.shape, opts);
-  const idx = input.storage as Int32Array;
+  const onDevice = input.deviceStorage?.hostAddressable === false;
   if (opts.maxNorm !== null && opts.maxNorm !== undefined) {
+    if (onDevice)
+      throw new UnsupportedKernelError(
+        `embedding: maxNorm renormalizes the looked-up rows of weight in place, which reads the indices on the host, and these indices are on the GPU. Read them first (tl.tensor(await input.array(), { dtype: "int32" })), or renormalize the weight yourself.`,
+      );
     const normType = opts.normType ?? 2;
     if (!(opts.maxNorm > 0)) throw new ValueError(`embedding: maxNorm must be positive, got ${opts.maxNorm}.`);
     if (!(normType > 0)) throw new ValueError(`embedding: normType must be positive, got ${normType}.`);
-    noGrad(() => renorm_(weight, idx, opts.maxNorm!, normType));
+    noGrad(() => renorm_(weight, input.storage as Int32Array, opts.maxNorm!, normType));
   }
+  const flatIdx = input.ndim === 1 ? input : reshape(input, [input.numel()]);
   let rows = indexSelect(weight, 0, flatIdx); // [N, dim]
   if ((pad !== null || opts.scaleGradByFreq) && rows.requiresGrad) {
     // Scale the gradient reaching each looked-up row by s (0 at padding, 1/count with
     // scaleGradByFreq) while keeping the values exact: rows - detach(rows) is exactly 0, so
     // detach(rows) + (rows - detach(rows)) * s == rows, and d/d rows = s.
-    const count = new Map<number, number>();
-    for (const v of idx) count.set(v, (count.get(v) ?? 0) + 1);
-    const s = Array.from(idx, (v) => (v === pad ? 0 : opts.scaleGradByFreq ? 1 / count.get(v)! : 1));
     const fixed = detach(rows);
-    // one factor per looked-up row, [N, 1] (stated, since N may be 0)
-    rows = add(fixed, mul(sub(rows, fixed), tensor(s, { dtype: weight.dtype, shape: [idx.length, 1] })));
+    rows = add(fixed, mul(sub(rows, fixed), rowFactors(flatIdx, weight, pad, opts.scaleGradByFreq ?? false, onDevice)));
   }
   return reshape(rows, [...input.shape, dim]);
 }
 
 /**
- * embedding with indices on the GPU (a GPU op made them, e.g. the argmax of a sampling step): the
- * same rows and gradients with every step a tensor op, since the indices cannot be read here.
- * The gradient factor per looked-up row (0 at padding, 1/count with scaleGradByFreq) divides
- * in the weight's dtype.
+ * The gradient factor of each looked-up row, [N, 1] (stated, since N may be 0): 0 at padding,
+ * 1/count with scaleGradByFreq, else 1. Host indices are counted here; indices on the GPU (a GPU
+ * op made them, e.g. a sampling step's argmax) cannot be read, so there the factors are tensor
+ * ops (counts by indexAdd, the division in the weight's dtype).
  */
-function embeddingOnDevice(flatIdx: Tensor, weight: Tensor, pad: number | null, shape: readonly number[], opts: EmbeddingOptions): Tensor {
-  const dim = weight.shape[1]!;
-  if (opts.maxNorm !== null && opts.maxNorm !== undefined)
-    throw new UnsupportedKernelError(
-      `embedding: maxNorm renormalizes the looked-up rows of weight in place, which reads the indices on the host, and these indices are on the GPU. Read them first (tl.tensor(await input.array(), { dtype: "int32" })), or renormalize the weight yourself.`,
+function rowFactors(flatIdx: Tensor, weight: Tensor, pad: number | null, byFreq: boolean, onDevice: boolean): Tensor {
+  const n = flatIdx.numel(),
+    dtype = weight.dtype;
+  if (!onDevice) {
+    const idx = flatIdx.storage as Int32Array;
+    const count = new Map<number, number>();
+    for (const v of idx) count.set(v, (count.get(v) ?? 0) + 1);
+    return tensor(
+      Array.from(idx, (v) => (v === pad ? 0 : byFreq ? 1 / count.get(v)! : 1)),
+      { dtype, shape: [n, 1] },
     );
-  let rows = indexSelect(weight, 0, flatIdx);
-  if ((pad !== null || opts.scaleGradByFreq) && rows.requiresGrad) {
-    const n = flatIdx.numel();
-    let s = pad === null ? ones([n], { dtype: weight.dtype }) : ne(flatIdx, pad).to(weight.dtype);
-    if (opts.scaleGradByFreq) {
-      const counts = indexAdd(zeros([weight.shape[0]!], { dtype: weight.dtype }), 0, flatIdx, ones([n], { dtype: weight.dtype }));
-      s = div(s, indexSelect(counts, 0, flatIdx));
-    }
-    const fixed = detach(rows);
-    rows = add(fixed, mul(sub(rows, fixed), reshape(s, [n, 1])));
   }
-  return reshape(rows, [...shape, dim]);
+  let s = pad === null ? ones([n], { dtype }) : ne(flatIdx, pad).to(dtype);
+  if (byFreq) s = div(s, indexSelect(indexAdd(zeros([weight.shape[0]!], { dtype }), 0, flatIdx, ones([n], { dtype })), 0, flatIdx));
+  return reshape(s, [n, 1]);
 }
 
 /** Options of nn.Embedding: F.embedding's (paddingIdx, maxNorm, normType, scaleGradByFreq) plus dtype; torch.nn.Embedding's keyword arguments as an object. */
