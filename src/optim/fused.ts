@@ -27,9 +27,9 @@ export function fusedStep(
   host = false,
 ): boolean {
   const where = onWebGpu(p) ? onWebGpu : host && onHost(p) ? onHost : null;
+  if (!where || grad.dtype !== p.dtype || grad.numel() !== p.numel()) return false;
   // on webgpu a host gradient is uploaded by the kernel; on the CPU it must be read in place
-  const gradOk = where === onWebGpu ? grad.dtype === "float32" : where?.(grad);
-  if (!where || !gradOk || grad.dtype !== p.dtype || grad.numel() !== p.numel()) return false;
+  if (where === onHost && !onHost(grad)) return false;
   const state: Tensor[] = [];
   for (const k of keys) {
     const s = (st[k] as Tensor | undefined) ?? zerosLike(p);
