@@ -1092,6 +1092,20 @@ function indexPositions(ic: ReadCsvOptions["indexCol"], names: readonly string[]
   });
 }
 
+/**
+ * The columns kept (usecols: in the file's order, whatever the order asked, as pandas), and the
+ * index columns among them in level order, as positions into `names`.
+ */
+function keptColumns(opts: ReadCsvOptions, names: readonly string[]): { kept: number[]; index: number[] } {
+  const keep = opts.usecols && new Set(opts.usecols);
+  const kept = names.map((_, j) => j).filter((j) => !keep || keep.has(names[j]!));
+  const index = indexPositions(
+    opts.indexCol,
+    kept.map((j) => names[j]!),
+  ).map((p) => kept[p]!);
+  return { kept, index };
+}
+
 /** Read the header of `text`; returns the column names and where the data starts. */
 export function readHeader(text: string, opts: ReadCsvOptions = {}): CsvCursor {
   const d = dialect(opts);
@@ -1454,14 +1468,8 @@ export function readRecords(
       ? scanBytes(bytes, cursor.pos, cursor.line)
       : scan(text, cursor.pos, text.length, d, cursor.line, onField, onEnd);
   const cols = builders.map((b) => b.finish());
-  // the columns kept (usecols: in the file's order, whatever the order asked, as pandas), then
-  // the index columns among them
-  const js = names.map((_, j) => j).filter((j) => !opts.usecols || opts.usecols.includes(names[j]!));
-  const ic = indexPositions(
-    opts.indexCol,
-    js.map((j) => names[j]!),
-  ).map((p) => js[p]!);
-  const data = js.filter((j) => !ic.includes(j));
+  const { kept, index: ic } = keptColumns(opts, names);
+  const data = kept.filter((j) => !ic.includes(j));
   const { indexNames, tuples, levelNames } = cursor;
   const df = DataFrame.fromColumns(
     data.map((j) => names[j]!),
@@ -1523,11 +1531,9 @@ function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame, names: readon
   first.names.forEach((k, j) => {
     dtype[k] = first.data[j]!.dtype;
   });
-  const read = names.filter((k) => !opts.usecols || opts.usecols.includes(k));
-  if (opts.indexCol !== undefined)
-    indexPositions(opts.indexCol, read).forEach((p, l) => {
-      dtype[read[p]!] = indexLevels(first.index)[l]!.dtype;
-    });
+  keptColumns(opts, names).index.forEach((j, l) => {
+    dtype[names[j]!] = indexLevels(first.index)[l]!.dtype;
+  });
   return { ...opts, dtype: { ...dtype, ...opts.dtype } };
 }
 
