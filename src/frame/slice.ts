@@ -40,12 +40,12 @@ export function slice<T = Scalar>(start: T | null = null, stop: T | null = null,
   return s;
 }
 
-/** Whether a loc/iloc argument is a slice object (a plain object, not a label, array or Series). */
 /** The rows head(n) keeps of `length`: the first n, or for a negative n all but the last -n. */
 export const headSlice = (n: number, length: number): Slice<number> => ({ end: n >= 0 ? Math.min(n, length) : Math.max(0, length + n) });
 /** The rows tail(n) keeps of `length`: the last n, or for a negative n all but the first -n. */
 export const tailSlice = (n: number, length: number): Slice<number> => ({ start: n >= 0 ? Math.max(0, length - n) : Math.min(length, -n) });
 
+/** Whether a loc/iloc argument is a slice object (a plain object, not a label, array or Series). */
 export function isSlice(x: unknown): x is Slice<unknown> {
   return (
     x !== null &&
