@@ -6,6 +6,7 @@ import type { BinaryOp, MatmulGeometry, Operand, ReduceOp, UnaryOp } from "../..
 import { kernels } from "../../src/backends/index.js";
 import type { DType, TypedArray } from "../../src/tensor/dtype.js";
 import type { WebGpuBackend } from "../../src/backends/webgpu/index.js";
+import { mlpTrainer } from "../support/memoryTrace.js";
 
 /** One named check's result. */
 export interface CheckResult {
@@ -477,26 +478,11 @@ async function tensorChecks(out: CheckResult[]): Promise<void> {
   });
 }
 
-/** Loss of a 2-layer MLP trained with SGD, per step; `read` gets the loss value (async on webgpu). */
+/** The losses of the MLP of the memory trace trained with SGD + momentum, read every step (async on webgpu). */
 async function trainMlp(steps: number): Promise<number[]> {
-  const g = new tl.Generator(7);
-  const X = tl.randn([64, 8], { generator: g }),
-    Y = tl.randn([64, 3], { generator: g });
-  const w1 = tl.randn([8, 16], { generator: g }).mul(0.3).requiresGrad_(),
-    b1 = tl.zeros([16]).requiresGrad_(),
-    w2 = tl.randn([16, 3], { generator: g }).mul(0.3).requiresGrad_(),
-    b2 = tl.zeros([3]).requiresGrad_();
-  const opt = new tl.optim.SGD([w1, b1, w2, b2], { lr: 0.1, momentum: 0.9 });
+  const step = mlpTrainer(7, "sgd", 0.1);
   const losses: number[] = [];
-  for (let s = 0; s < steps; s++) {
-    opt.zeroGrad();
-    const h = X.matmul(w1).add(b1).relu();
-    // mse: crossEntropy needs gather/scatterAdd, not on webgpu yet
-    const loss = tl.nn.functional.mseLoss(h.matmul(w2).add(b2), Y);
-    loss.backward();
-    opt.step();
-    losses.push(await loss.itemAsync());
-  }
+  for (let s = 0; s < steps; s++) losses.push(await step().itemAsync());
   return losses;
 }
 
@@ -522,10 +508,6 @@ async function trainingCheck(out: CheckResult[]): Promise<{ wasm: number[]; webg
   return { wasm, webgpu };
 }
 
-/**
- * GPU memory over a long training loop (the MLP above, webgpu): bytes in live and pooled buffers
- * every `every` steps. The loop awaits a loss read every 10 steps, which lets the collector run.
- */
 export async function runChecks(): Promise<{
   results: CheckResult[];
   memory: { liveBytes: number; pooledBytes: number; finalized: number };

@@ -18,15 +18,13 @@ export interface MemoryTraceOptions {
   gc?: () => void;
 }
 
-export async function memoryTrace({
-  steps,
-  every,
-  optimizer,
-  gc,
-}: MemoryTraceOptions): Promise<{ trace: MemorySample[]; losses: number[] }> {
-  tl.setBackend("webgpu");
-  const ctx = (kernels() as WebGpuBackend).context;
-  const g = new tl.Generator(3);
+/**
+ * An MLP 8-16-3 on fixed random data (64 rows, from `seed`) with its optimizer (SGD with momentum
+ * 0.9, or Adam): each call of the result runs one training step and returns its loss. Shared with
+ * the page's training check (test/browser/webgpuChecks.ts), which compares it across backends.
+ */
+export function mlpTrainer(seed: number, optimizer: "sgd" | "adam", lr: number): () => tl.Tensor {
+  const g = new tl.Generator(seed);
   const X = tl.randn([64, 8], { generator: g }),
     Y = tl.randn([64, 3], { generator: g });
   const params = [
@@ -36,16 +34,30 @@ export async function memoryTrace({
     tl.zeros([3]).requiresGrad_(),
   ] as const;
   const [w1, b1, w2, b2] = params;
-  const opt =
-    optimizer === "sgd" ? new tl.optim.SGD([...params], { lr: 0.05, momentum: 0.9 }) : new tl.optim.Adam([...params], { lr: 1e-2 });
-  const trace: MemorySample[] = [];
-  const losses: number[] = [];
-  ctx.resetPeak();
-  for (let s = 1; s <= steps; s++) {
+  const opt = optimizer === "sgd" ? new tl.optim.SGD([...params], { lr, momentum: 0.9 }) : new tl.optim.Adam([...params], { lr });
+  return () => {
     opt.zeroGrad();
     const loss = tl.nn.functional.mseLoss(X.matmul(w1).add(b1).relu().matmul(w2).add(b2), Y);
     loss.backward();
     opt.step();
+    return loss;
+  };
+}
+
+export async function memoryTrace({
+  steps,
+  every,
+  optimizer,
+  gc,
+}: MemoryTraceOptions): Promise<{ trace: MemorySample[]; losses: number[] }> {
+  tl.setBackend("webgpu");
+  const ctx = (kernels() as WebGpuBackend).context;
+  const step = mlpTrainer(3, optimizer, optimizer === "sgd" ? 0.05 : 1e-2);
+  const trace: MemorySample[] = [];
+  const losses: number[] = [];
+  ctx.resetPeak();
+  for (let s = 1; s <= steps; s++) {
+    const loss = step();
     if (s % 10 === 0) losses.push(await loss.itemAsync()); // a read now and then, as a training loop does
     if (s % every === 0) {
       const sample: MemorySample = {
