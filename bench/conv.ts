@@ -13,6 +13,12 @@ import { type Workload, context, defaultImpls, footnotes, isMain, measureAll, pa
 /** Dispose every TF.js tensor built by a workload. */
 const disposing = (ts: tf.Tensor[]) => () => tf.dispose(ts);
 
+/** A TF.js run: compute, read every result back (forcing the work), free the intermediates. */
+const synced = (f: () => tf.Tensor | tf.Tensor[]) => (): void =>
+  tf.tidy(() => {
+    for (const t of [f()].flat()) t.dataSync();
+  });
+
 export function convWorkloads(): Workload[] {
   return [
     {
@@ -30,10 +36,7 @@ export function convWorkloads(): Workload[] {
           w = tf.randomNormal([3, 3, 16, 32]).mul(0.1) as tf.Tensor4D,
           b = tf.zeros([32]);
         return {
-          run: () =>
-            tf.tidy(() => {
-              tf.fused.conv2d({ x, filter: w, strides: 1, pad: "same", bias: b }).dataSync();
-            }),
+          run: synced(() => tf.fused.conv2d({ x, filter: w, strides: 1, pad: "same", bias: b })),
           dispose: disposing([x, w, b]),
         };
       },
@@ -58,10 +61,7 @@ export function convWorkloads(): Workload[] {
           w = tf.randomNormal([3, 3, 16, 32]).mul(0.1) as tf.Tensor4D;
         const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum());
         return {
-          run: () =>
-            tf.tidy(() => {
-              for (const g of grads([x, w])) g.dataSync();
-            }),
+          run: synced(() => grads([x, w])),
           dispose: disposing([x, w]),
         };
       },
@@ -87,10 +87,7 @@ export function convWorkloads(): Workload[] {
           w = tf.randomNormal([3, 3, 64, 1]).mul(0.1) as tf.Tensor4D;
         const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same").sum());
         return {
-          run: () =>
-            tf.tidy(() => {
-              for (const g of grads([x, w])) g.dataSync();
-            }),
+          run: synced(() => grads([x, w])),
           dispose: disposing([x, w]),
         };
       },
@@ -109,10 +106,7 @@ export function convWorkloads(): Workload[] {
         const x = tf.randomNormal([32, 256, 64]) as tf.Tensor3D,
           w = tf.randomNormal([5, 64, 64]).mul(0.05) as tf.Tensor3D;
         return {
-          run: () =>
-            tf.tidy(() => {
-              tf.conv1d(x, w, 1, "valid").dataSync();
-            }),
+          run: synced(() => tf.conv1d(x, w, 1, "valid")),
           dispose: disposing([x, w]),
         };
       },
@@ -130,10 +124,7 @@ export function convWorkloads(): Workload[] {
         const x = tf.randomNormal([4, 16, 16, 16, 8]) as tf.Tensor5D,
           w = tf.randomNormal([3, 3, 3, 8, 16]).mul(0.1) as tf.Tensor5D;
         return {
-          run: () =>
-            tf.tidy(() => {
-              tf.conv3d(x, w, 1, "valid").dataSync();
-            }),
+          run: synced(() => tf.conv3d(x, w, 1, "valid")),
           dispose: disposing([x, w]),
         };
       },
