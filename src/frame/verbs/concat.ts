@@ -63,7 +63,14 @@ export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptio
       name,
       ss.map((s) => s.col),
     );
-    return newSeries(col, name, opts.ignoreIndex ? rangeIndex(ss.reduce((n, s) => n + s.length, 0)) : stackIndex(ss.map((s) => s.index)));
+    return newSeries(
+      col,
+      name,
+      stackIndex(
+        ss.map((s) => s.index),
+        opts.ignoreIndex,
+      ),
+    );
   }
   let unnamed = 0;
   const frames = items.map((x, i) =>
@@ -129,8 +136,10 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
       parts.map((p, i) => p ?? missingColumn(like, frames[i]!.length)),
     );
   });
-  const n = frames.reduce((s, f) => s + f.length, 0);
-  const index = opts.ignoreIndex ? rangeIndex(n) : stackIndex(frames.map((f) => f.index));
+  const index = stackIndex(
+    frames.map((f) => f.index),
+    opts.ignoreIndex,
+  );
   if (!cis) return newFrame(keys, cols, index);
   const levels = columnLevels(
     keys.map((k) => label.get(k)!.tuple!),
@@ -144,7 +153,9 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
   );
 }
 
-function stackIndex(ixs: Index[]): Index {
+/** The index of stacked rows: the inputs' labels one after another, or 0..n-1 under ignoreIndex. */
+function stackIndex(ixs: Index[], ignoreIndex = false): Index {
+  if (ignoreIndex) return rangeIndex(ixs.reduce((n, ix) => n + indexLength(ix), 0));
   let next = 0;
   if (
     ixs.every((ix) => {
