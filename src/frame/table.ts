@@ -89,7 +89,7 @@ import { reduceFrame, quantileFrame, type ReduceOptions, type QuantileOptions } 
 import { frameArith, type FrameOperand, type FrameArithOptions } from "./verbs/frameArith.js";
 import { reindexRows, takeRows, unionIndex } from "./align.js";
 import { frameToTensor } from "./ml/tensor.js";
-import { provideFrameClass } from "./frames.js";
+import { columnOf, provideFrameClass } from "./frames.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { DType } from "../tensor/dtype.js";
 
@@ -683,7 +683,7 @@ export class DataFrame {
       throw new FrameError(`sortValues: ${asc.length} ascending flags for ${keys.length} keys; pass one per key.`);
     return this.take(
       argsort(
-        keys.map((k) => this.data[this.colIndex("sortValues", k)]!),
+        keys.map((k) => columnOf(this, "sortValues", k)),
         asc,
         opts.naPosition ?? "last",
       ),
@@ -714,7 +714,7 @@ export class DataFrame {
   }
   /** true for rows equal (over `subset`) to an earlier row (keep "first"), a later one, or any other (false). */
   duplicated(subset?: string[], keep: "first" | "last" | false = "first"): Series {
-    const cols = (subset ?? this.names).map((k) => this.data[this.colIndex("duplicated", k)]!);
+    const cols = (subset ?? this.names).map((k) => columnOf(this, "duplicated", k));
     return Series.fromColumn(boolCol(duplicatedRows(cols, keep)), null, this.index);
   }
   /** Without repeated rows (over `subset` columns), keeping the "first", "last" or none, as pd.DataFrame.drop_duplicates. */
@@ -889,7 +889,7 @@ export class DataFrame {
    */
   dropna(opts: { how?: "any" | "all"; subset?: string[]; thresh?: number; axis?: 0 | 1 } = {}): DataFrame {
     const names = opts.subset ?? this.names;
-    const masks = names.map((k) => naMask(this.data[this.colIndex("dropna", k)]!));
+    const masks = names.map((k) => naMask(columnOf(this, "dropna", k)));
     if (opts.axis === 1) {
       const keep = this.names.filter((_, j) => {
         const m = naMask(this.data[j]!);
@@ -1032,7 +1032,7 @@ export class DataFrame {
   }
   /** Numbers of one column (NaN for missing), with a clear error for text. */
   numbers(op: string, name: string): Float64Array {
-    return numericView(op, this.data[this.colIndex(op, name)]!, name);
+    return numericView(op, columnOf(this, op, name), name);
   }
 }
 provideFrameClass(DataFrame); // the verbs build frames through frames.ts, never importing this file
