@@ -10,7 +10,7 @@
 // output row, so the copies are long and vectorise.
 import { packAAll, packedAFloats, sgemm, sgemmPackedA } from "./gemm";
 
-@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { at } from "./address";
 
 /** Copy along the runs (triples dst, src, len at `runs`): len floats from src0 + src to dst0 + dst each. */
 export function copyRuns(dst0: usize, src0: usize, runs: usize, nRuns: i32): void {

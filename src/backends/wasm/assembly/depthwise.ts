@@ -9,7 +9,7 @@
 
 import { madd } from "./gemm";
 
-@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { at } from "./address";
 
 /** d[0..len) += w * s[0..len) */
 @inline function axpy(d: usize, s: usize, w: f32, len: i32): void {

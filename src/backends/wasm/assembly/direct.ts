@@ -18,7 +18,7 @@ import { madd, packB, storeTile, tileKernel } from "./gemm";
 const MR = 4;
 const NR = 8;
 
-@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { at } from "./address";
 
 /** Pack a (m x k, row-major) into MR-row slivers over the whole k (no k blocks): sliver i / MR at dst + i * k floats, rows past m zero. */
 export function packRowsFull(a: usize, m: i32, k: i32, dst: usize): void {

@@ -1,6 +1,6 @@
 // Branch-free float32 maps where JS's version mispredicts on random signs.
 
-@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { at } from "./address";
 
 /** out = max(x, 0) (NaN kept, -0 and -inf become +0), the relu. */
 export function relu(x: usize, out: usize, n: i32): void {

@@ -6,7 +6,7 @@
 // The scalars (rounded once to float32, the bias corrections computed in double) come from the
 // JS side exactly as the reference computes them.
 
-@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { at } from "./address";
 
 /** Flags of adamStep. */
 const ADAM_DECAY: i32 = 1; //    weightDecay != 0

@@ -7,7 +7,7 @@
 import { packBAll, packedBFloats, sgemmPackedB } from "./gemm";
 import { gruCell, gruCellBackward, lstmCell, lstmCellBackward } from "./recurrent";
 
-@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { at } from "./address";
 
 function addInto(dst: usize, src: usize, n: i32): void {
   let i = 0;

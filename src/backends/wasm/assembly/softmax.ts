@@ -1,7 +1,7 @@
 // log-softmax over contiguous rows (float32): the max shift, f32x4 exponentials, one log per row.
 import { vexp } from "./vmath";
 
-@inline function at(base: usize, i: i32): usize { return base + (<usize>i << 2); }
+import { at } from "./address";
 
 /** out[r, :] = x[r, :] - logsumexp(x[r, :]) for `rows` rows of `size`; semantics of the reference kernel. */
 export function logSoftmax(x: usize, out: usize, rows: i32, size: i32): void {
