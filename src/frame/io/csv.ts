@@ -26,7 +26,18 @@ import { FrameError } from "../errors.js";
 import { indexLevels, multiIndex } from "../labels.js";
 import { columnLevels } from "../multiIndex.js";
 import { DataFrame } from "../table.js";
-import { POW10, StringTable, asciiAt, grown, fastDate, fastDateBytes, groupByBytes, hashBytes, scratch } from "./csvFields.js";
+import {
+  POW10,
+  StringTable,
+  asciiAt,
+  grown,
+  fastDate,
+  fastDateBytes,
+  groupByBytes,
+  hashBytes,
+  hashBytesInto,
+  scratch,
+} from "./csvFields.js";
 
 // TextDecoder exists in every browser and in Node; declared here so the build needs no DOM types.
 declare const TextEncoder: new () => { encodeInto(s: string, b: Uint8Array): { read: number; written: number } };
@@ -673,15 +684,8 @@ class Builder {
               e = se[o + 1]!;
             if (s === e || (e - s <= naMaxLen && naFirst[b[s]!] === 1)) break;
             if (w + e - s > buf.length) buf = this.pendBuf = grown(buf, 2 * buf.length + e - s);
-            // hashBytes, copying the bytes on the way
-            let h = 0x811c9dc5;
-            for (let i = s, x = w; i < e; i++, x++) {
-              const c = b[i]!;
-              h = Math.imul(h ^ c, 16777619);
-              buf[x] = c;
-            }
             rows[pn] = n++;
-            hashes[pn++] = h;
+            hashes[pn++] = hashBytesInto(b, s, e, buf, w);
             w += e - s;
             starts[pn] = w;
           }

@@ -206,6 +206,17 @@ export function hashBytes(b: Uint8Array, s: number, e: number): number {
   return h;
 }
 
+/** hashBytes of b[s, e), copying the bytes to out[w, w + e - s) in the same pass. */
+export function hashBytesInto(b: Uint8Array, s: number, e: number, out: Uint8Array, w: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++, w++) {
+    const c = b[i]!;
+    h = Math.imul(h ^ c, 16777619);
+    out[w] = c;
+  }
+  return h;
+}
+
 /**
  * Group equal values among `count` byte ranges b[starts[i], ends[i]) with hashes[i] (hashBytes),
  * without one big hash table: the values are first split by the top bits of their hash into
