@@ -344,9 +344,10 @@ function joinIndexes(
       throw new FrameError(
         `join: index ${F.name} repeats a label; a MultiIndex level joins unique labels only. Deduplicate it, or resetIndex and merge.`,
       );
-    const keep = mHow === "inner" || mHow === "right" ? p.ri.map((r) => (r < 0 ? 0 : 1)) : null;
-    const mi = keep ? p.li.filter((_, i) => keep[i]) : p.li,
-      fi = keep ? p.ri.filter((_, i) => keep[i]) : p.ri;
+    // inner and right drop the MultiIndex rows the flat index lacks
+    const drop = mHow === "inner" || mHow === "right";
+    const mi = drop ? p.li.filter((_, i) => p.ri[i]! >= 0) : p.li,
+      fi = drop ? p.ri.filter((r) => r >= 0) : p.ri;
     return { li: L === M ? mi : fi, ri: L === M ? fi : mi, index: takeIndex(M, mi) };
   }
   // both flat, or both MultiIndexes: join on the shared level names (all levels when the names agree)
