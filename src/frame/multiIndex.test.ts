@@ -6,76 +6,20 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DataFrame, type Series, crosstab, displayOptions } from "./index.js";
-import { indexNames, indexTuple, indexLevels, multiIndex } from "./labels.js";
-import { pandasDtype } from "./verbs/describe.js";
-import { dataset, columnValuesEqual, fixtureCases, frameLevelsEqual, cellEqual, labelsEqual, rstrip, throwsFrame } from "./testing.test.js";
+import { indexTuple, indexLevels, multiIndex } from "./labels.js";
+import {
+  type MSeries,
+  caseGetter,
+  cellEqual,
+  dataset,
+  fixtureCases,
+  labelsEqual,
+  mframeEqual,
+  mseriesEqual,
+  throwsFrame,
+} from "./testing.test.js";
 
-interface MFrame {
-  columns: unknown[][];
-  column_names: (string | null)[];
-  index: unknown[][];
-  index_names: (string | null)[];
-  dtypes: string[];
-  data: unknown[][];
-  text: string;
-  html?: string;
-  markdown?: string;
-  repr?: string;
-}
-interface MSeries {
-  name: string | null;
-  dtype: string;
-  index: unknown[][];
-  index_names: (string | null)[];
-  values: unknown[];
-  text: string;
-  repr?: string;
-}
-
-const cases = fixtureCases("frame_multiindex.json");
-const ref = <T>(name: string): T => {
-  assert.ok(cases[name] !== undefined, `no case ${name}; rerun scripts/fixtures/frame_multiindex.py`);
-  return cases[name] as T;
-};
-const DTYPES: Record<string, string[]> = { object: ["object"], int64: ["int64", "Int64"], float64: ["float64"] };
-/** Compare a frame with pandas' result: row and column levels with their names, dtypes, values, and the printed text. */
-function mframeEqual(df: DataFrame, e: MFrame, opts: { textLevels?: boolean } = {}): void {
-  frameLevelsEqual(df, e, opts.textLevels);
-  e.dtypes.forEach((d, j) =>
-    assert.ok((DTYPES[d] ?? [d]).includes(pandasDtype(df.data[j]!)), `dtype of column ${j}: ${pandasDtype(df.data[j]!)}, pandas ${d}`),
-  );
-  columnValuesEqual(df, e.data);
-  assert.equal(rstrip(df.toString()), rstrip(e.repr ?? e.text), "printed form");
-  if (e.html) assert.equal(df.toHtml(), e.html, "to_html");
-  if (e.markdown) assert.equal(df.toMarkdown(), e.markdown, "to_markdown");
-}
-
-function mseriesEqual(s: Series, e: MSeries): void {
-  assert.equal(s.name, e.name, "name");
-  assert.ok((DTYPES[e.dtype] ?? [e.dtype]).includes(pandasDtype(s.col)), `dtype ${pandasDtype(s.col)}, pandas ${e.dtype}`);
-  labelsEqual(
-    Array.from({ length: s.length }, (_, i) => indexTuple(s.index, i)),
-    e.index,
-    "index",
-  );
-  assert.deepEqual(indexNames(s.index), e.index_names, "index names");
-  const vals = s.toArray();
-  e.values.forEach((v, i) => cellEqual(vals[i]!, v, `[${i}]`));
-  // the footer (Name, dtype) is what to_string leaves out
-  if (e.repr) assert.equal(rstrip(s.toString()), rstrip(e.repr), "printed form");
-  else
-    assert.equal(
-      rstrip(
-        s
-          .toString()
-          .split("\n")
-          .filter((l) => !/^(Name: |dtype: )/.test(l))
-          .join("\n"),
-      ),
-      rstrip(e.text),
-      "printed form",
-    );
-}
+const ref = caseGetter(fixtureCases("frame_multiindex.json"), "frame_multiindex.py");
 
 function withMaxColumns(n: number, fn: () => void): void {
   const saved = displayOptions.maxColumns;

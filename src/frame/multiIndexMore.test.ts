@@ -7,61 +7,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DataFrame, type Series, concat, readCsv } from "./index.js";
 import { indexNames, indexTuple } from "./labels.js";
-import { pandasDtype } from "./verbs/describe.js";
-import { dataset, columnValuesEqual, fixtureCases, frameLevelsEqual, cellEqual, labelsEqual, rstrip, throwsFrame } from "./testing.test.js";
+import { caseGetter, dataset, fixtureCases, mframeEqual, mseriesEqual, throwsFrame } from "./testing.test.js";
 
-interface MFrame {
-  columns: unknown[][];
-  column_names: (string | null)[];
-  index: unknown[][];
-  index_names: (string | null)[];
-  dtypes: string[];
-  data: unknown[][];
-  text: string;
-}
-interface MSeries {
-  name: string | null;
-  dtype: string;
-  index: unknown[][];
-  index_names: (string | null)[];
-  values: unknown[];
-  text: string;
-}
-
-const cases = fixtureCases("frame_multiindex_more.json");
-const ref = <T>(name: string): T => {
-  assert.ok(cases[name] !== undefined, `no case ${name}; rerun scripts/fixtures/frame_multiindex_more.py`);
-  return cases[name] as T;
-};
-const DTYPES: Record<string, string[]> = { object: ["object"], int64: ["int64", "Int64"], float64: ["float64"] };
-/** Row and column levels with their names, dtypes, values and the printed text, against pandas. */
-function mframeEqual(df: DataFrame, e: MFrame): void {
-  frameLevelsEqual(df, e);
-  e.dtypes.forEach((d, j) =>
-    assert.ok((DTYPES[d] ?? [d]).includes(pandasDtype(df.data[j]!)), `dtype of column ${j}: ${pandasDtype(df.data[j]!)}, pandas ${d}`),
-  );
-  columnValuesEqual(df, e.data);
-  assert.equal(rstrip(df.toString()), rstrip(e.text), "printed form");
-}
-
-function mseriesEqual(s: Series, e: MSeries): void {
-  assert.equal(s.name, e.name, "name");
-  assert.ok((DTYPES[e.dtype] ?? [e.dtype]).includes(pandasDtype(s.col)), `dtype ${pandasDtype(s.col)}, pandas ${e.dtype}`);
-  labelsEqual(
-    Array.from({ length: s.length }, (_, i) => indexTuple(s.index, i)),
-    e.index,
-    "index",
-  );
-  assert.deepEqual(indexNames(s.index), e.index_names, "index names");
-  const vals = s.toArray();
-  e.values.forEach((v, i) => cellEqual(vals[i]!, v, `[${i}]`));
-  const text = s
-    .toString()
-    .split("\n")
-    .filter((l) => !/^(Name: |dtype: )/.test(l))
-    .join("\n");
-  assert.equal(rstrip(text), rstrip(e.text), "printed form");
-}
+const ref = caseGetter(fixtureCases("frame_multiindex_more.json"), "frame_multiindex_more.py");
 
 /** JSON values alike: the same keys in the same order, numbers within pandas' 10 significant digits (its default double_precision). */
 function jsonEqual(actual: unknown, expected: unknown, path = "$"): void {

@@ -120,6 +120,77 @@ export function columnValuesEqual(df: DataFrame, data: unknown[][]): void {
   });
 }
 
+/** A frame with MultiIndex levels as the MultiIndex scripts encode it, with its printed forms. */
+export interface MFrame extends EncLevels {
+  dtypes: string[];
+  data: unknown[][];
+  text: string;
+  html?: string;
+  markdown?: string;
+  repr?: string;
+}
+
+/** A Series with MultiIndex levels as the MultiIndex scripts encode it. */
+export interface MSeries {
+  name: string | null;
+  dtype: string;
+  index: unknown[][];
+  index_names: (string | null)[];
+  values: unknown[];
+  text: string;
+  repr?: string;
+}
+
+/** The pandas dtypes a column's dtype may be reported as (a nullable Int64 where pandas keeps NA in ints). */
+const DTYPES: Record<string, string[]> = { object: ["object"], int64: ["int64", "Int64"], float64: ["float64"] };
+const dtypeMatches = (c: Parameters<typeof pandasDtype>[0], d: string): boolean => (DTYPES[d] ?? [d]).includes(pandasDtype(c));
+
+/** Compare a frame with pandas' result: row and column levels with their names, dtypes, values, and the printed text. */
+export function mframeEqual(df: DataFrame, e: MFrame, opts: { textLevels?: boolean } = {}): void {
+  frameLevelsEqual(df, e, opts.textLevels);
+  e.dtypes.forEach((d, j) => assert.ok(dtypeMatches(df.data[j]!, d), `dtype of column ${j}: ${pandasDtype(df.data[j]!)}, pandas ${d}`));
+  columnValuesEqual(df, e.data);
+  assert.equal(rstrip(df.toString()), rstrip(e.repr ?? e.text), "printed form");
+  if (e.html) assert.equal(df.toHtml(), e.html, "to_html");
+  if (e.markdown) assert.equal(df.toMarkdown(), e.markdown, "to_markdown");
+}
+
+/** Compare a Series with pandas' result: name, dtype, index levels and names, values, and the printed text. */
+export function mseriesEqual(s: Series, e: MSeries): void {
+  assert.equal(s.name, e.name, "name");
+  assert.ok(dtypeMatches(s.col, e.dtype), `dtype ${pandasDtype(s.col)}, pandas ${e.dtype}`);
+  labelsEqual(
+    Array.from({ length: s.length }, (_, i) => indexTuple(s.index, i)),
+    e.index,
+    "index",
+  );
+  assert.deepEqual(indexNames(s.index), e.index_names, "index names");
+  const vals = s.toArray();
+  e.values.forEach((v, i) => cellEqual(vals[i]!, v, `[${i}]`));
+  // the footer (Name, dtype) is what to_string leaves out
+  if (e.repr) assert.equal(rstrip(s.toString()), rstrip(e.repr), "printed form");
+  else
+    assert.equal(
+      rstrip(
+        s
+          .toString()
+          .split("\n")
+          .filter((l) => !/^(Name: |dtype: )/.test(l))
+          .join("\n"),
+      ),
+      rstrip(e.text),
+      "printed form",
+    );
+}
+
+/** The case `name` of a fixture file's cases, failing with the script to rerun when it is missing. */
+export function caseGetter(cases: Record<string, unknown>, script: string): <T>(name: string) => T {
+  return <T>(name: string): T => {
+    assert.ok(cases[name] !== undefined, `no case ${name}; rerun scripts/fixtures/${script}`);
+    return cases[name] as T;
+  };
+}
+
 export function cellEqual(actual: Scalar, expected: unknown, label: string, rtol = 1e-9, atol = 1e-12): void {
   if (expected === null) {
     assert.ok(actual === null || (typeof actual === "number" && Number.isNaN(actual)), `${label}: expected missing, got ${String(actual)}`);
