@@ -5,7 +5,8 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { DataFrame, Series, readCsv, type Scalar } from "./index.js";
+import { DataFrame, Series, readCsv, type ReadCsvOptions, type Scalar } from "./index.js";
+import { readHeader, readRecords } from "./io/csv.js";
 import { indexLength, indexNames, indexTuple } from "./labels.js";
 import { columnTuples } from "./multiIndex.js";
 import { pandasDtype } from "./verbs/describe.js";
@@ -281,3 +282,14 @@ it("testing helpers compare a frame with its own encoding", () => {
     ],
   });
 });
+
+/** readCsv's text path (readRecords without bytes), which the byte path must match. */
+export function csvTextPath(text: string, opts: ReadCsvOptions = {}): DataFrame {
+  return readRecords(text, readHeader(text, opts), opts).df;
+}
+
+/** The seeded LCG the readCsv byte-path tests draw their texts from (their seeds name these texts). */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
+}

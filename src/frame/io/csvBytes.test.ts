@@ -8,21 +8,12 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readCsv, type ReadCsvOptions } from "../index.js";
 import { type Column, cell, colLength, isStringLike, usedDict } from "../column.js";
-import { readHeader, readRecords } from "./csv.js";
 import type { DataFrame } from "../table.js";
-
-function textPath(text: string, opts: ReadCsvOptions): DataFrame {
-  return readRecords(text, readHeader(text, opts), opts).df;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-}
+import { csvTextPath, lcg } from "../testing.test.js";
 
 /** A random CSV of `rows` rows; `rare` is the chance of an unusual field or line. */
 function makeText(seed: number, rows: number, rare: number): string {
-  const r = rng(seed);
+  const r = lcg(seed);
   const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)]!;
   const lines = ["id,ts,cat,num,flag,late,mixed"];
   for (let i = 0; i < rows; i++) {
@@ -52,7 +43,7 @@ function sameColumn(a: Column, b: Column, label: string): void {
 
 function same(text: string, opts: ReadCsvOptions, label: string): DataFrame {
   const fast = readCsv(text, opts),
-    slow = textPath(text, opts);
+    slow = csvTextPath(text, opts);
   assert.deepEqual(fast.names, slow.names, `${label}: names`);
   assert.equal(fast.length, slow.length, `${label}: rows`);
   fast.names.forEach((k, j) => sameColumn(fast.data[j]!, slow.data[j]!, `${label} ${k}`));

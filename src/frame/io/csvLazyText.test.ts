@@ -4,21 +4,14 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readCsv, type ReadCsvOptions } from "../index.js";
+import { readCsv } from "../index.js";
 import { type Column, cell, colLength, isStringLike, take, utf8Dict, utf8StrCol } from "../column.js";
-import { readHeader, readRecords } from "./csv.js";
 import type { DataFrame } from "../table.js";
-
-const textPath = (text: string, opts: ReadCsvOptions = {}): DataFrame => readRecords(text, readHeader(text, opts), opts).df;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-}
+import { csvTextPath, lcg } from "../testing.test.js";
 
 /** v: mostly distinct (past the 4,096 values after which new values wait for the end), with repeats, empty fields, NA markers and (early) quoted values. */
 function makeText(seed: number, rows: number, lateQuote: boolean): string {
-  const r = rng(seed);
+  const r = lcg(seed);
   const lines = ["v,k,x"];
   for (let i = 0; i < rows; i++) {
     const u = r();
@@ -49,7 +42,7 @@ describe("a text column kept as bytes", () => {
   it("reads the same values and dictionary order as the text path, and stays bytes through take", () => {
     const text = makeText(1, 12_000, false);
     const fast = readCsv(text),
-      slow = textPath(text);
+      slow = csvTextPath(text);
     const v = fast.data[0]!;
     assert.ok(isLazy(v), "v is read as bytes");
     assert.ok(!isLazy(slow.data[0]!));
@@ -67,7 +60,7 @@ describe("a text column kept as bytes", () => {
   it("gives every verb the same answer as the text path", () => {
     const text = makeText(2, 9_000, false);
     const fast = readCsv(text),
-      slow = textPath(text);
+      slow = csvTextPath(text);
     assert.ok(isLazy(fast.data[0]!));
     const both = (f: (df: DataFrame) => unknown, label: string): void => {
       const a = f(readCsv(text)),
@@ -107,14 +100,14 @@ describe("a text column kept as bytes", () => {
 
   it("falls back to strings when a value reaches the table after the values started to wait", () => {
     const text = makeText(3, 12_000, true);
-    sameValues(readCsv(text).data[0]!, textPath(text).data[0]!, "late quotes");
+    sameValues(readCsv(text).data[0]!, csvTextPath(text).data[0]!, "late quotes");
   });
 
   it("reads a non-ASCII text through the text path, with the same values", () => {
     for (const odd of ["é", "日本", "\ud800"]) {
       const text = `${makeText(4, 9_000, false)}w${odd}x,c1,5\n`;
       const fast = readCsv(text),
-        slow = textPath(text);
+        slow = csvTextPath(text);
       assert.ok(!isLazy(fast.data[0]!), `${JSON.stringify(odd)}: not read as bytes`);
       sameValues(fast.data[0]!, slow.data[0]!, JSON.stringify(odd));
       assert.ok((fast.col("v").toArray() as string[]).some((v) => v?.includes(odd)));
