@@ -6,20 +6,13 @@
 
 import assert from "node:assert/strict";
 import { describe } from "node:test";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { gpuIt as gpuItIn, useWebGpu } from "../../../test/support/webgpuNode.js";
 import { formatMemoryTrace, memoryTraceFailures } from "../../../test/support/memoryFlat.js";
 import { memoryTrace } from "../../../test/support/memoryTrace.js";
+import { fullCollection } from "../../../test/support/gc.js";
 
 const env = useWebGpu();
 const gpuIt = (name: string, fn: () => Promise<void>): void => gpuItIn(env, name, fn);
-
-/** A full collection: the flag exposes gc to contexts created after it is set. */
-function fullCollection(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
 
 describe("GPU memory over a long training loop", () => {
   gpuIt("stays flat over 1,200 steps of an MLP with Adam", async () => {
