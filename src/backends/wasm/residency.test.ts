@@ -9,12 +9,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import * as tl from "../../index.js";
 import { kernels } from "../index.js";
 import type { WasmBackend } from "./index.js";
 import { RUN_ONCE } from "../../../test/support/runOnce.js";
+import { collectAndFinalize } from "../../../test/support/gc.js";
 
 const previous = tl.getBackend();
 const wasmAvailable = tl.availableBackends().includes("wasm");
@@ -189,10 +188,7 @@ describe("wasm memory in long training runs", { skip: !wasmAvailable || !RUN_ONC
     await flat(10_000, 2_000, 10);
     // whether the collector ran during the loop is the engine's choice (the backward pass releases
     // its own blocks at once, so little waits for it): request a full collection, then yield for its callbacks
-    setFlagsFromString("--expose-gc");
-    (runInNewContext("gc") as () => void)();
-    await yieldToEventLoop();
-    await yieldToEventLoop();
+    await collectAndFinalize();
     assert.ok(wasm.arena.heap.finalized > before, "the collector released the blocks of unreachable tensors");
   });
 
