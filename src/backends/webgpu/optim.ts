@@ -5,6 +5,9 @@
 import type { Operand, OptimStep } from "../backend.js";
 import type { GpuContext } from "./device.js";
 import { main1d } from "./wgsl.js";
+import { adamScalars, sgdScalars } from "../reference/optim.js";
+
+const asIs = (x: number): number => x;
 
 export function optimStep(
   ctx: GpuContext,
@@ -49,7 +52,8 @@ ${main1d(
   p[i] = p[i] - d * lr;`,
 )}`,
     );
-    const buffers = [P.buffer, G.buffer, ctx.params([n], [h.weightDecay, h.momentum, 1 - h.dampening, h.lr])];
+    const k = sgdScalars(h, asIs); // the reference's scalars, rounded to f32 by params()
+    const buffers = [P.buffer, G.buffer, ctx.params([n], [k.wd, k.mom, k.keep, k.lr])];
     if (S) buffers.push(S.buffer);
     ctx.dispatch(pipe, buffers, { threads: n }, S ? [p, s0!] : [p]);
     return true;
@@ -101,17 +105,9 @@ ${main1d(
   p[i] = pi - (mi / denom) * stepSize;`,
 )}`,
   );
-  const floats = [
-    h.beta1,
-    1 - h.beta1,
-    h.beta2,
-    1 - h.beta2,
-    h.weightDecay,
-    1 - h.lr * h.weightDecay,
-    Math.sqrt(1 - h.beta2 ** h.step),
-    h.eps,
-    h.lr / (1 - h.beta1 ** h.step),
-  ];
+  // the reference's scalars (bias corrections in double), rounded to f32 by params()
+  const a = adamScalars(h, asIs);
+  const floats = [a.b1, a.a1, a.b2, a.a2, a.wd, a.decay, a.bc2, a.eps, a.stepSize];
   const buffers = [P.buffer, G.buffer, ctx.params([n], floats), M.buffer, V.buffer];
   if (X) buffers.push(X.buffer);
   ctx.dispatch(pipe, buffers, { threads: n }, X ? [p, s0, s1, s2!] : [p, s0, s1]);
