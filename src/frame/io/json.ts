@@ -10,7 +10,7 @@ import { FrameError } from "../errors.js";
 import { type Index, indexLabel, indexLength, multiIndex } from "../labels.js";
 import { columnLevels, flatNames } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
-import { frameClass } from "../frames.js";
+import { frameClass, newFrame } from "../frames.js";
 
 /** The JSON layouts of toJson/readJson: "records", "columns", "split" or "index", as pandas' orient (no "values" or "table"). */
 export type JsonOrient = "records" | "columns" | "split" | "index";
@@ -183,7 +183,7 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
           )
         : (index ?? undefined);
     const df = new (frameClass())(cols, { index: ix, dtypes });
-    return levels ? frameClass().fromColumns(df.names, df.data, df.index, levels) : df;
+    return levels ? newFrame(df.names, df.data, df.index, levels) : df;
   }
   const outer = Object.keys(obj);
   const inner = [...new Set(outer.flatMap((k) => Object.keys((obj[k] ?? {}) as object)))];
