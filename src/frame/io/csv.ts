@@ -61,10 +61,14 @@ export interface ReadCsvOptions {
   naValues?: string[];
   /** Also treat pandas' default markers ("", NA, NaN, null, N/A, #N/A, ...) as missing (default true). */
   keepDefaultNa?: boolean;
-  /** dtype for all columns or per column instead of inference ("category" for low-cardinality text). */
-  dtype?: FrameDType | Record<string, FrameDType>;
-  /** Columns to parse as datetimes. */
-  parseDates?: string[];
+  /**
+   * dtype for all columns or per column instead of inference ("category" for low-cardinality text).
+   * Under a header list a Map may key a column by its labels, as pandas' tuples:
+   * `new Map([[["a", "x"], "float64"]])` (its flat name "a_x" works too).
+   */
+  dtype?: FrameDType | Record<string, FrameDType> | ReadonlyMap<string | readonly string[], FrameDType>;
+  /** Columns to parse as datetimes; under a header list a column may be given by its labels, as pandas' tuples (`[["b", "z"]]`), or its flat name. */
+  parseDates?: readonly (string | readonly string[])[];
   /** Read at most this many data rows. */
   nrows?: number;
   /** Skip this many lines before the header. */
@@ -1230,6 +1234,46 @@ function expectedRows(text: string, from: number, limit: number): number {
 }
 
 /**
+ * opts with the columns of `dtype` and `parseDates` as flat names: a column given by its labels
+ * (pandas' tuple under a header list) becomes the name its labels join to. A Map's string keys
+ * and plain names pass as they are (unknown ones are refused later with the other names).
+ */
+function flatKeys(
+  opts: ReadCsvOptions,
+  cursor: CsvCursor,
+): ReadCsvOptions & {
+  dtype?: FrameDType | Record<string, FrameDType>;
+  parseDates?: readonly string[];
+} {
+  const flat = (k: string | readonly string[], what: string): string => {
+    if (typeof k === "string") return k;
+    const { tuples } = cursor;
+    const j = tuples ? tuples.findIndex((t) => t.length === k.length && t.every((x, l) => x === k[l])) : -1;
+    if (j < 0)
+      throw new FrameError(
+        tuples
+          ? `readCsv: ${what} names the column ${JSON.stringify(k)}, which is not one of the header's columns (${tuples
+              .slice(0, 8)
+              .map((t) => JSON.stringify(t))
+              .join(", ")}${tuples.length > 8 ? ", ..." : ""}). Pass one label per header row, as pandas' tuples.`
+          : `readCsv: ${what} names a column by the labels ${JSON.stringify(k)}, but the header is one row (labels name columns only under a header list such as header: [0, 1]). Pass the column's name.`,
+      );
+    return cursor.names[j]!;
+  };
+  const { dtype, parseDates } = opts;
+  if (!(dtype instanceof Map) && !parseDates?.some((k) => typeof k !== "string"))
+    return opts as ReadCsvOptions & { dtype?: FrameDType | Record<string, FrameDType>; parseDates?: readonly string[] };
+  return {
+    ...opts,
+    dtype:
+      dtype instanceof Map
+        ? Object.fromEntries([...(dtype as ReadonlyMap<string | readonly string[], FrameDType>)].map(([k, v]) => [flat(k, "dtype"), v]))
+        : (dtype as FrameDType | Record<string, FrameDType> | undefined),
+    parseDates: parseDates?.map((k) => flat(k, "parseDates")),
+  };
+}
+
+/**
  * Read records from `cursor` (at most `limit`) into a frame. Shared by readCsv and the chunked
  * readers, which call it repeatedly with the same names. `bytes`: the bytes of `text` when it is
  * all ASCII (asciiBytes), so the records are scanned as bytes; null: scanned as text.
@@ -1237,10 +1281,11 @@ function expectedRows(text: string, from: number, limit: number): number {
 export function readRecords(
   text: string,
   cursor: CsvCursor,
-  opts: ReadCsvOptions,
+  options: ReadCsvOptions,
   limit = Infinity,
   bytes: Uint8Array | null = null,
 ): RecordsRead {
+  const opts = flatKeys(options, cursor);
   const d = dialect(opts);
   const na = new Set([...((opts.keepDefaultNa ?? true) ? DEFAULT_NA : []), ...(opts.naValues ?? [])]);
   const names = cursor.names.slice();
@@ -1529,8 +1574,10 @@ function asciiBytes(input: string | Uint8Array, text: string): Uint8Array | null
  * its own, so an int column can turn float64 in the one chunk with a missing value; here a
  * missing value in a later chunk stays missing in an int64 column instead.
  */
-function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame, names: readonly string[]): ReadCsvOptions {
+function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame, cursor: CsvCursor): ReadCsvOptions {
   if (typeof opts.dtype === "string") return opts; // one dtype for every column: already the same in each chunk
+  opts = flatKeys(opts, cursor);
+  const names = cursor.names;
   const dtype: Record<string, FrameDType> = {};
   first.names.forEach((k, j) => {
     dtype[k] = first.data[j]!.dtype;
@@ -1538,7 +1585,7 @@ function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame, names: readon
   keptColumns(opts, names).index.forEach((j, l) => {
     dtype[names[j]!] = indexLevels(first.index)[l]!.dtype;
   });
-  return { ...opts, dtype: { ...dtype, ...opts.dtype } };
+  return { ...opts, dtype: { ...dtype, ...(opts.dtype as Record<string, FrameDType> | undefined) } };
 }
 
 /**
@@ -1580,7 +1627,7 @@ export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions 
     const limit = Math.min(opts.chunkSize, left);
     const r = readChunk(text, cursor, opts, chunkOpts, limit, bytes);
     if (r.df.length === 0) break;
-    chunkOpts ??= { ...laterChunkOptions(opts, r.df, r.cursor.names), nrows: undefined };
+    chunkOpts ??= { ...laterChunkOptions(opts, r.df, r.cursor), nrows: undefined };
     left -= r.df.length;
     yield r.df;
     cursor = r.cursor;
@@ -1655,7 +1702,7 @@ export async function* readCsvStream(
       if (r.df.length < limit && !final && r.cursor.pos >= text.length) break;
       left -= r.df.length;
       cursor = r.cursor;
-      chunkOpts ??= { ...laterChunkOptions(opts, r.df, r.cursor.names), nrows: undefined };
+      chunkOpts ??= { ...laterChunkOptions(opts, r.df, r.cursor), nrows: undefined };
       yielded = true;
       yield r.df;
     }

@@ -5,7 +5,16 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type DataFrame, type ReadCsvOptions, readCsv, readCsvChunks, readCsvStream, readJson, type JsonOrient } from "../index.js";
+import {
+  type DataFrame,
+  type FrameDType,
+  type ReadCsvOptions,
+  readCsv,
+  readCsvChunks,
+  readCsvStream,
+  readJson,
+  type JsonOrient,
+} from "../index.js";
 import { indexLevels, indexNames } from "../labels.js";
 import { columnTuples } from "../multiIndex.js";
 import { pandasDtype } from "../verbs/describe.js";
@@ -56,11 +65,14 @@ function csvOptions(p: Record<string, unknown>): ReadCsvOptions {
     skiprows: "skipRows",
     sep: "sep",
     nrows: "nrows",
+    // dtype as [[labels], dtype] pairs: a Map keyed by the labels, as pandas' tuple keys
+    dtype: "dtype",
+    parse_dates: "parseDates",
   };
   return Object.fromEntries(
     Object.entries(p).map(([k, v]) => {
       assert.ok(keys[k], `unmapped pandas option ${k}`);
-      return [keys[k], v];
+      return [keys[k], k === "dtype" ? new Map(v as [string[], FrameDType][]) : v];
     }),
   );
 }
@@ -87,7 +99,12 @@ describe("readCsv builds row levels (indexCol list) and column levels (header li
       if (c.frame!.columns.flat().some((k) => String(k).startsWith("Unnamed: "))) return;
       const levels = (n: number) => Array.from({ length: n }, (_, l) => l);
       const depth = df.columnIndex?.kind === "multi" ? df.columnIndex.cols.length : 1;
-      const back = readCsv(df.toCsv(), { indexCol: levels(indexLevels(df.index).length), header: depth > 1 ? levels(depth) : 0 });
+      const back = readCsv(df.toCsv(), {
+        indexCol: levels(indexLevels(df.index).length),
+        header: depth > 1 ? levels(depth) : 0,
+        dtype: opts.dtype,
+        parseDates: opts.parseDates,
+      });
       mframeEqual(back, c.frame!, { text: df.length > 0 });
     });
   }
@@ -113,6 +130,50 @@ describe("readCsv builds row levels (indexCol list) and column levels (header li
       assert.deepEqual(indexNames(ch.index), ["wool", "tension"]);
       assert.deepEqual(ch.data.map(pandasDtype), ["float64", "int64", "int64"]);
     }
+  });
+});
+
+describe("readCsv's dtype and parseDates under a header list take labels (pandas' tuples) or flat names", () => {
+  const text = "i,a,a,b\nj,x,y,z\nk,,,\n1,1,2,2020-01-01\n2,3,,2020-01-02\n3,5,6,2020-01-03\n";
+  const base: ReadCsvOptions = { header: [0, 1], indexCol: 0 };
+  it("the flat names give the same frame as the labels", () => {
+    const byLabels = readCsv(text, { ...base, dtype: new Map([[["a", "x"], "float64"]]), parseDates: [["b", "z"]] });
+    const byNames = readCsv(text, { ...base, dtype: { a_x: "float64" }, parseDates: ["b_z"] });
+    assert.deepEqual(byLabels.data.map(pandasDtype), ["float64", "float64", "datetime64[ns]"]);
+    assert.equal(byNames.toCsv(), byLabels.toCsv());
+    assert.deepEqual(byNames.data.map(pandasDtype), byLabels.data.map(pandasDtype));
+  });
+  it("a Map may mix labels and flat names; chunked and streamed reads keep its dtypes", async () => {
+    const opts: ReadCsvOptions = {
+      ...base,
+      dtype: new Map<string | string[], FrameDType>([
+        [["a", "x"], "string"],
+        ["a_y", "float64"],
+      ]),
+      parseDates: [["b", "z"]],
+    };
+    const all = readCsv(text, opts);
+    assert.deepEqual(all.data.map(pandasDtype), ["object", "float64", "datetime64[ns]"]);
+    const chunks = [...readCsvChunks(text, { ...opts, chunkSize: 1 })];
+    for await (const ch of readCsvStream([text], { ...opts, chunkSize: 2 })) chunks.push(ch);
+    assert.equal(chunks.length, 5);
+    for (const ch of chunks) assert.deepEqual(ch.data.map(pandasDtype), ["object", "float64", "datetime64[ns]"]);
+  });
+  it("labels that name no column, or labels under a one-row header, are refused with the fix", () => {
+    // (pandas ignores an unknown dtype key; here it is refused, as an unknown flat name is)
+    throwsFrame(
+      () => readCsv(text, { ...base, dtype: new Map([[["a", "q"], "float64"]]) }),
+      /dtype names the column \["a","q"\], which is not one of the header's columns \(\["i","j"\], \["a","x"\]/,
+      /Pass one label per header row/,
+    );
+    throwsFrame(() => readCsv(text, { ...base, parseDates: [["b"]] }), /parseDates names the column \["b"\]/);
+    throwsFrame(
+      () => readCsv("a,b\n1,2020-01-01\n", { parseDates: [["b"]] }),
+      /labels \["b"\], but the header is one row/,
+      /Pass the column's name/,
+    );
+    // a Map's flat names are checked as a Record's
+    throwsFrame(() => readCsv(text, { ...base, dtype: new Map([["a_q", "float64"]]) }), /no column named "a_q"/);
   });
 });
 
