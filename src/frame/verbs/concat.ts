@@ -31,14 +31,16 @@ export interface ConcatOptions {
   axis?: 0 | 1;
   /** Keep the union of the other axis' labels (outer, default) or only the shared ones (inner). */
   join?: "outer" | "inner";
-  /** Number the result's rows 0..n-1 instead of keeping the inputs' labels. */
+  /** Number the stacked axis 0..n-1 instead of keeping the inputs' labels: the rows (axis 0) or the columns (axis 1), as pandas. */
   ignoreIndex?: boolean;
 }
 
 /**
  * Stack frames by rows or side by side, as pd.concat. Row MultiIndexes and column levels are
  * kept when every input has the same number of levels (columns and rows are then matched by
- * their tuples); inputs with different numbers of levels are refused. Series stacked by rows give
+ * their tuples); inputs with different numbers of levels are refused, where pandas makes a flat
+ * index of tuples (labels here are single values): droplevel or resetIndex them first, or
+ * ignoreIndex when the stacked axis differs. Series stacked by rows give
  * a Series (named when every name agrees); side by side each Series is a column named after it
  * (unnamed ones 0, 1, ...).
  * @example
@@ -79,19 +81,30 @@ export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptio
   return opts.axis === 1 ? concatCols(frames, opts) : concatRows(frames, opts);
 }
 
-/** The number of levels of an index, or an error naming the inputs whose counts differ (pandas would make an index of tuples). */
-function sameDepth(what: "index" | "columns", depths: readonly number[]): number {
+/**
+ * The number of levels of the row index or the columns of every input, or an error naming the
+ * inputs whose counts differ. pandas 1.5 makes a flat index of tuple objects there (a flat label
+ * beside tuples) in some cases and raises in others (with keys, or a MultiIndex first on axis 1);
+ * a label here is one value, never a tuple, so the inputs must agree first.
+ */
+function sameDepth(what: "index" | "columns", depths: readonly number[], axis: 0 | 1): number {
   const d = depths[0]!;
   const k = depths.findIndex((x) => x !== d);
-  if (k >= 0)
-    throw new FrameError(
-      `concat: input 0 has ${d} ${what} level${d === 1 ? "" : "s"} but input ${k} has ${depths[k]}; concat keeps ${what === "index" ? "a MultiIndex" : "column levels"} only when every input has the same number of levels. ${
-        what === "index"
-          ? "resetIndex() the inputs, or setIndex them to the same levels"
-          : "droplevel or resetIndex to make the column levels agree"
-      }.`,
-    );
-  return d;
+  if (k < 0) return d;
+  const plural = (n: number) => `${n} ${what} level${n === 1 ? "" : "s"}`;
+  const rule =
+    what === "index"
+      ? "concat keeps a row MultiIndex only when every input has the same number of levels"
+      : "concat keeps column levels only when every input has the same number of levels";
+  // ignoreIndex renumbers the axis being stacked (rows on axis 0, columns on axis 1), which drops its levels
+  const renumbers = (what === "index" && axis === 0) || (what === "columns" && axis === 1);
+  const fix =
+    what === "index"
+      ? `Drop the extra levels (droplevel) or resetIndex() the inputs (setIndex them to the same keys)${renumbers ? ", or pass ignoreIndex: true to number the rows 0..n-1" : ""}`
+      : `Drop the extra column levels (droplevel(level, { axis: 1 }))${renumbers ? ", or pass ignoreIndex: true to number the columns 0..n-1" : ""}`;
+  throw new FrameError(
+    `concat: input 0 has ${plural(d)} but input ${k} has ${depths[k]} (levels per input: ${depths.join(", ")}); ${rule} (pandas 1.5 makes a flat index of tuples or raises, and a label here is one value, not a tuple). ${fix}.`,
+  );
 }
 
 /** Each column's key (its tuple under column levels, else its name) and, under column levels, its labels. */
@@ -102,17 +115,18 @@ function columnKeys(f: DataFrame, multi: boolean): { keys: string[]; tuples: Sca
 }
 
 /** The column levels of the inputs when any has several, checked to agree in number; null when none has. */
-function multiColumns(frames: readonly DataFrame[]): ColumnIndex[] | null {
+function multiColumns(frames: readonly DataFrame[], axis: 0 | 1): ColumnIndex[] | null {
   if (!frames.some((f) => f.columnIndex?.kind === "multi")) return null;
   sameDepth(
     "columns",
     frames.map((f) => (f.columnIndex ? indexDepth(f.columnIndex) : 1)),
+    axis,
   );
   return frames.map((f) => f.columnIndex!);
 }
 
 function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
-  const cis = multiColumns(frames);
+  const cis = multiColumns(frames, 0);
   const per = frames.map((f) => columnKeys(f, cis !== null));
   const where = per.map(({ keys }) => new Map(keys.map((k, j) => [k, j])));
   let keys: string[];
@@ -166,7 +180,7 @@ function stackIndex(ixs: Index[], ignoreIndex = false): Index {
   )
     return rangeIndex(next);
   if (ixs.some((ix) => ix.kind === "multi")) {
-    const depth = sameDepth("index", ixs.map(indexDepth));
+    const depth = sameDepth("index", ixs.map(indexDepth), 0);
     const levels = ixs.map(indexLevels);
     return multiIndex(
       Array.from({ length: depth }, (_, l) =>
@@ -193,8 +207,9 @@ function rowKeys(ix: Index): (string | number | boolean | null)[] {
 }
 
 function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
-  const names = frames.flatMap((f) => f.names);
-  const cis = multiColumns(frames);
+  // ignoreIndex on axis 1 numbers the columns 0..n-1, as pandas (their levels go with their labels)
+  const names = opts.ignoreIndex ? frames.flatMap((f) => f.names).map((_, j) => String(j)) : frames.flatMap((f) => f.names);
+  const cis = opts.ignoreIndex ? null : multiColumns(frames, 1);
   const levels =
     cis &&
     columnLevels(
@@ -206,6 +221,7 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
     sameDepth(
       "index",
       frames.map((f) => indexDepth(f.index)),
+      1,
     );
   const rowKeyLists = frames.map((f) => rowKeys(f.index));
   const same = frames.every((f, fi) => f.length === first.length && sameLabels(f.index, first.index, rowKeyLists[fi]!, rowKeyLists[0]!));
