@@ -1,19 +1,32 @@
 // JSON in and out: "records" ([{col: value}, ...]), "columns" ({col: {label: value}}), "split"
-// ({columns, index, data}); and JSON Lines (one record per line). Missing values are null, dates
-// milliseconds since the epoch (pandas' date_format="epoch"). Floats keep full precision
+// ({columns, index, data}), "index" ({label: {col: value}}), "table" (pandas' JSON Table Schema:
+// typed fields, the index levels as primaryKey, ISO dates: pandas' only MultiIndex round trip);
+// and JSON Lines (one record per line). Missing values are null, dates milliseconds since the
+// epoch (pandas' date_format="epoch") outside "table". Floats keep full precision
 // (pandas rounds to 10 significant digits by default). A MultiIndex (rows or column levels) is
 // written as pandas 1.5 writes it: object keys are the tuples' Python repr ("(4, 'a')"), "split"
 // gives each entry as a list of its labels.
 
-import { type Column, type Scalar, cell, columnFromValues, formatDate, formatNumberPlain } from "../column.js";
+import {
+  type Column,
+  type FrameDType,
+  type Scalar,
+  cell,
+  columnFromValues,
+  formatDate,
+  formatNumberPlain,
+  isStringLike,
+  toCategory,
+} from "../column.js";
 import { FrameError } from "../errors.js";
-import { type Index, indexLabel, indexLength, multiIndex } from "../labels.js";
+import { type Index, indexLabel, indexLength, indexLevels, indexNames, multiIndex, rangeIndex } from "../labels.js";
+import { indexKey } from "../keys.js";
 import { columnLevels, flatNames } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import { frameClass, newFrame } from "../frames.js";
 
-/** The JSON layouts of toJson/readJson: "records", "columns", "split" or "index", as pandas' orient (no "values" or "table"). */
-export type JsonOrient = "records" | "columns" | "split" | "index";
+/** The JSON layouts of toJson/readJson: "records", "columns", "split", "index" or "table", as pandas' orient (no "values"). */
+export type JsonOrient = "records" | "columns" | "split" | "index" | "table";
 
 const jsonValue = (v: Scalar): unknown => (v instanceof Date ? v.getTime() : typeof v === "number" && !Number.isFinite(v) ? null : v);
 
@@ -68,7 +81,10 @@ function nestedJson(outer: readonly string[], inner: readonly string[], value: (
  * The frame as JSON text in the given orient (default "records"), or JSON Lines with lines true,
  * as pd.DataFrame.to_json (datetimes as epoch ms; NaN as null). Row MultiIndexes and column
  * levels follow pandas 1.5: object keys are the tuples' repr ("(4, 'a')"), "split" writes each
- * entry as a list of labels.
+ * entry as a list of labels. "table" writes pandas' JSON Table Schema (typed fields, the index
+ * levels as primaryKey), which readJson reads back to the same index levels and dtypes.
+ * @example
+ * readJson(toJson(warpbreaks.groupby(["wool", "tension"], { asIndex: true }).select("breaks").mean(), "table"), { orient: "table" }) // shape [6, 1]
  */
 export function toJson(df: DataFrame, orient: JsonOrient = "records", lines = false): string {
   const n = df.length;
@@ -105,8 +121,10 @@ export function toJson(df: DataFrame, orient: JsonOrient = "records", lines = fa
         index: Array.from({ length: n }, (_, i) => entryOf(df.index, i)),
         data: Array.from({ length: n }, (_, i) => df.data.map((_, j) => value(j, i))),
       });
+    case "table":
+      return tableJson(df);
     default:
-      throw new FrameError(`toJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index or split.`);
+      throw new FrameError(`toJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index, split or table.`);
   }
 }
 
@@ -124,7 +142,11 @@ function labelsOf(keys: string[]): Scalar[] {
   return keys.every((k) => /^-?\d+$/.test(k)) ? keys.map(Number) : keys;
 }
 
-/** A frame from JSON text in one of the orients, or JSON Lines, as pd.read_json (takes the text; files through "tensorloom/frame/node"). */
+/**
+ * A frame from JSON text in one of the orients, or JSON Lines, as pd.read_json (takes the text;
+ * files through "tensorloom/frame/node"). Orient "table" takes the dtypes from the schema's fields
+ * and the index (a MultiIndex for several) from its primaryKey, as pandas.
+ */
 export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
   let parsed: unknown;
   try {
@@ -195,5 +217,155 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
     const cols = Object.fromEntries(names.map((k) => [k, labels.map((l) => at(k, l) ?? null)]));
     return new (frameClass())(cols, { index: labelsOf(labels), dtypes });
   }
-  throw new FrameError(`readJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index or split.`);
+  if (orient === "table") return readTable(obj, opts.parseDates ?? []);
+  throw new FrameError(`readJson: unknown orient ${JSON.stringify(orient)}. Use records, columns, index, split or table.`);
+}
+
+// ---------------------------------------------------------------- orient "table"
+
+/** The schema version pandas 1.5 writes (pandas.io.json._table_schema.TABLE_SCHEMA_VERSION). */
+const TABLE_SCHEMA_VERSION = "1.4.0";
+
+/** A column's field in pandas' JSON Table Schema: its type, and a category's enum. */
+function tableField(name: string, c: Column): Record<string, unknown> {
+  switch (c.dtype) {
+    case "int64":
+      // an int column with missing cells is pandas' nullable Int64, which pandas marks with extDtype
+      return c.valid?.includes(0) ? { name, type: "integer", extDtype: "Int64" } : { name, type: "integer" };
+    case "float64":
+      return { name, type: "number" };
+    case "bool":
+      return { name, type: "boolean" };
+    case "datetime":
+      return { name, type: "datetime" };
+    case "string":
+      return { name, type: "string" };
+    case "category":
+      return { name, type: "any", constraints: { enum: c.dict.slice() }, ordered: false };
+  }
+}
+
+/** A cell as the table orient writes it: dates as ISO text with milliseconds (pandas' date_format="iso"), NaN as null. */
+function tableValue(c: Column, i: number): unknown {
+  const v = cell(c, i);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString().slice(0, -1);
+  return jsonValue(v);
+}
+
+/**
+ * pandas' to_json(orient="table"): {schema: {fields, primaryKey, pandas_version}, data: records},
+ * the index levels first as fields named after them ("index" for an unnamed flat index,
+ * "level_k" for an unnamed MultiIndex level), as pandas 1.5. As pandas, primaryKey is left out
+ * when an index entry repeats, so such an index reads back as columns.
+ */
+function tableJson(df: DataFrame): string {
+  if (df.columnIndex?.kind === "multi")
+    throw new FrameError(
+      `toJson: orient "table" cannot write column levels (pandas: orient='table' is not supported for MultiIndex columns). Flatten them first (droplevel(level, { axis: 1 })), or use orient "split".`,
+    );
+  const ix = df.index;
+  const levels = indexLevels(ix);
+  const keys = indexNames(ix).map((k, l) => k ?? (ix.kind === "multi" ? `level_${l}` : "index"));
+  keys.forEach((k, l) => {
+    if (!df.names.includes(k)) return;
+    const given = indexNames(ix)[l] !== null;
+    throw new FrameError(
+      given
+        ? `toJson: orient "table" writes the index ${ix.kind === "multi" ? "levels " : ""}as fields, but a column is also named "${k}" (pandas: Overlapping names between the index and columns). Rename the column or the index (renameAxis) first.`
+        : `toJson: orient "table" writes the unnamed ${ix.kind === "multi" ? `index level ${l}` : "index"} as the field "${k}", but a column is also named "${k}" (pandas writes a table it cannot read back, or raises). Name the index (renameAxis) or rename the column first.`,
+    );
+  });
+  const names = [...keys, ...df.names];
+  const cols = [...levels, ...df.data];
+  const rows = Array.from({ length: df.length }, (_, i) => Object.fromEntries(names.map((k, j) => [k, tableValue(cols[j]!, i)])));
+  const key = indexKey(ix);
+  const unique = new Set(Array.from({ length: df.length }, (_, i) => key(i))).size === df.length;
+  const fields = names.map((k, j) => tableField(k, cols[j]!));
+  return JSON.stringify({
+    schema: unique ? { fields, primaryKey: keys, pandas_version: TABLE_SCHEMA_VERSION } : { fields, pandas_version: TABLE_SCHEMA_VERSION },
+    data: rows,
+  });
+}
+
+/** A field's dtype: integer int64, number float64, boolean bool, string string, datetime datetime, any with an enum category. */
+function fieldDtype(f: { name?: unknown; type?: unknown; constraints?: { enum?: unknown } }): FrameDType | null {
+  switch (f.type) {
+    case "integer":
+      return "int64";
+    case "number":
+      return "float64";
+    case "boolean":
+      return "bool";
+    case "string":
+      return "string";
+    case "datetime":
+      return "datetime";
+    case "any":
+      return Array.isArray(f.constraints?.enum) ? "category" : null;
+    default:
+      throw new FrameError(
+        `readJson: orient "table" field ${JSON.stringify(f.name)} has type ${JSON.stringify(f.type)}; tensorloom reads integer, number, boolean, string, datetime and any (category with an enum). Convert that field first.`,
+      );
+  }
+}
+
+/**
+ * pandas' read_json(orient="table"): the fields' types give the dtypes, the primaryKey fields
+ * become the index (a MultiIndex for several), an index named "index" or a level named
+ * "level_k" becomes unnamed, as pandas 1.5.
+ */
+function readTable(obj: Record<string, unknown>, parseDates: readonly string[]): DataFrame {
+  const schema = obj.schema as { fields?: unknown; primaryKey?: unknown } | undefined;
+  const data = obj.data;
+  if (!schema || typeof schema !== "object" || !Array.isArray(schema.fields) || !Array.isArray(data))
+    throw new FrameError(
+      `readJson: orient "table" needs {"schema": {"fields": [...]}, "data": [...]}, as pandas' to_json(orient="table") writes.`,
+    );
+  const rowAt = data.findIndex((r) => r === null || typeof r !== "object" || Array.isArray(r));
+  if (rowAt >= 0)
+    throw new FrameError(`readJson: orient "table" data row ${rowAt} is not an object. Each row is {field: value}, as pandas writes.`);
+  const fields = schema.fields as { name?: unknown; type?: unknown; constraints?: { enum?: unknown } }[];
+  const names = fields.map((f, j) => {
+    if (typeof f?.name !== "string")
+      throw new FrameError(`readJson: orient "table" field ${j} has no name. Each field needs {"name", "type"}.`);
+    return f.name;
+  });
+  const twice = names.find((k, j) => names.indexOf(k) !== j);
+  if (twice !== undefined)
+    throw new FrameError(
+      `readJson: orient "table" has two fields named "${twice}" (pandas: Index data must be 1-dimensional; pandas writes such a table for an unnamed index beside a column named "index"). Give every field its own name.`,
+    );
+  const cols = fields.map((f, j) => {
+    const name = names[j]!;
+    const values = (data as Record<string, unknown>[]).map((r) => r[name] ?? null);
+    let dtype = fieldDtype(f);
+    if (parseDates.includes(name)) dtype = "datetime";
+    // ISO text without a zone is UTC here, as pandas' naive datetimes; a number is pandas' nanoseconds
+    const vals = dtype === "datetime" ? values.map((v) => (typeof v === "number" ? v / 1e6 : v)) : values;
+    const c = columnFromValues("readJson", name, vals, dtype ?? undefined);
+    const cats = f.constraints?.enum;
+    return dtype === "category" && isStringLike(c) && Array.isArray(cats) ? toCategory(c, cats.map(String)) : c;
+  });
+  const key = Array.isArray(schema.primaryKey) ? (schema.primaryKey as unknown[]).map(String) : [];
+  const at = key.map((k) => {
+    const j = names.indexOf(k);
+    if (j < 0)
+      throw new FrameError(
+        `readJson: orient "table" primaryKey names ${JSON.stringify(k)}, which is no field (${names.join(", ")}). Name fields in primaryKey.`,
+      );
+    return j;
+  });
+  const index =
+    at.length === 0
+      ? rangeIndex(data.length)
+      : multiIndex(
+          at.map((j) => cols[j]!),
+          key.map((k) => (at.length === 1 ? (k === "index" ? null : k) : k.startsWith("level_") ? null : k)),
+        );
+  const rest = names.map((_, j) => j).filter((j) => !at.includes(j));
+  return newFrame(
+    rest.map((j) => names[j]!),
+    rest.map((j) => cols[j]!),
+    index,
+  );
 }
