@@ -270,6 +270,15 @@ const directShape = (g: ConvGeometry, groups: number): boolean =>
  */
 export const useDirectWeight = (g: ConvGeometry, groups: number, O: number): boolean => directShape(g, groups) && O >= 8;
 
+let fusedBackward = true;
+
+/** Run a stride-1 conv's dx and dw in one dispatch (the default) or two (tests and measurements); returns the previous setting. */
+export function setFusedBackward(on: boolean): boolean {
+  const prev = fusedBackward;
+  fusedBackward = on;
+  return prev;
+}
+
 /** The sizes every conv kernel takes, by the kernels' parameter names. */
 const kernelDims = (s: ReturnType<typeof convSizes>) => ({ C: s.C, P: s.P, O: s.O, K: s.K, L: s.L });
 
@@ -410,17 +419,51 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     );
   }
 
-  /** dw partials (one per row of samples) = dy @ unfold(pad(x))^T with the direct weight kernel. */
-  function directWeight(px: number, pdy: number, pdw: number[], g: ConvGeometry, C: number, O: number, rs: [number, number][]): void {
+  /**
+   * dw partials (one per row of samples) = dy @ unfold(pad(x))^T with the direct weight kernel;
+   * with `input` also dx, in the same dispatch: gi is the input gradient's direct geometry
+   * (inputGradGeometry) and pwt the weight flipped and transposed (flipTranspose).
+   */
+  function directWeight(
+    px: number,
+    pdy: number,
+    pdw: number[],
+    g: ConvGeometry,
+    C: number,
+    O: number,
+    rs: [number, number][],
+    input: { pdx: number; pwt: number; gi: ConvGeometry } | null,
+  ): void {
     const t = directTables(g, C);
     const K = numelOf(g.kernel),
       L = t.rowBase.length * t.W;
     const [pPad, pOffs, pRows] = tablesIn(t);
     const P = numelOf(g.imgSize);
+    const ti = input ? directTables(input.gi, O) : null;
+    // dx = 0: the kernel leaves the input gradient alone (its other dx fields are then unread)
+    let dxArgs = { dx: 0, Pq: 0, dyPadRuns: 0, nDyPadRuns: 0, dypad: 0, packedWT: 0, offsT: 0, rowBaseT: 0, rowsT: 0, WT: 0 };
+    if (input && ti) {
+      const packed = arena.alloc(rt.exports.packedRowsFloats(C, O * K) * 4);
+      rt.exports.packRowsFull(input.pwt, C, O * K, packed);
+      const [qPad, qOffs, qRows] = tablesIn(ti);
+      dxArgs = {
+        dx: input.pdx,
+        Pq: ti.Pp,
+        dyPadRuns: qPad,
+        nDyPadRuns: ti.padRuns.length / 3,
+        dypad: threadLocal(3),
+        packedWT: packed,
+        offsT: qOffs,
+        rowBaseT: qRows,
+        rowsT: ti.rowBase.length,
+        WT: ti.W,
+      };
+    }
     const locals = Array.from({ length: threadsFor(rs.length) }, () => [
       arena.alloc((C * t.Pp + 8) * 4),
       arena.alloc(Math.ceil(O / 8) * 8 * L * 4),
       arena.alloc(32 * 4),
+      ...(ti ? [arena.alloc((O * ti.Pp + 8) * 4)] : []),
     ]);
     dispatch(
       "convDirectWeight",
@@ -444,6 +487,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
         W: t.W,
         dw: pdw[i]!,
         tmp: threadLocal(2),
+        ...dxArgs,
       })),
       locals,
     );
@@ -557,13 +601,13 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     } else {
       // the input gradient as a direct conv of dy where it can be (stride 1): no columns, no col2im
       const gi = dx && w && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
-      if (gi) {
-        const pwt = arena.alloc(w!.length * 4);
-        flipTranspose(w!, s.O, s.C, s.K, arena.f32(pwt, w!.length));
-        direct(pdy, pwt, pdx, gi, s.O, s.C, 0, rs);
-      }
       const dwDirect = dw !== null && x !== null && useDirectWeight(g, groups, s.O);
-      if (dwDirect) directWeight(px, pdy, pdw, g, s.C, s.O, rs);
+      // with both direct, one dispatch computes both (convDirectWeight with dx)
+      const pwt = gi ? arena.alloc(w!.length * 4) : 0;
+      if (gi) flipTranspose(w!, s.O, s.C, s.K, arena.f32(pwt, w!.length));
+      const fuse = gi !== null && dwDirect && fusedBackward;
+      if (gi && !fuse) direct(pdy, pwt, pdx, gi, s.O, s.C, 0, rs);
+      if (dwDirect) directWeight(px, pdy, pdw, g, s.C, s.O, rs, fuse ? { pdx, pwt, gi } : null);
       const wantDx = dx !== null && gi === null,
         wantDw = dw !== null && !dwDirect;
       if (wantDx || wantDw) gemmBackward(px, pw, pdy, wantDx ? pdx : 0, wantDw ? pdw : null, g, s, groups, rs);

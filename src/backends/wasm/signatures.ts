@@ -221,6 +221,16 @@ export const POOL_KERNEL_PARAMS = {
     "W",
     "dw",
     "tmp",
+    "dx",
+    "Pq",
+    "dyPadRuns",
+    "nDyPadRuns",
+    "dypad",
+    "packedWT",
+    "offsT",
+    "rowBaseT",
+    "rowsT",
+    "WT",
   ],
 } as const;
 

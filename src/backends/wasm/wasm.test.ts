@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import * as tl from "../../index.js";
 import { referenceBackend } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
-import { chunkedRuns, convRuns, samplesPerProduct, setChunkBytes, useDirect, useDirectWeight } from "./conv.js";
+import { chunkedRuns, convRuns, samplesPerProduct, setChunkBytes, setFusedBackward, useDirect, useDirectWeight } from "./conv.js";
 import { kernels } from "../index.js";
 import type { OptimStep } from "../backend.js";
 
@@ -417,6 +417,17 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
         close(fdx, want.dx, "fused dx");
         close(dw, want.dw, "dw");
         close(fdw, want.dw, "fused dw");
+        // both gradients in one dispatch (convDirectWeight with dx) or two: the same sums, the same bits
+        const sdx = new Float32Array(x.length),
+          sdw = new Float32Array(w.length);
+        const prev = setFusedBackward(false);
+        try {
+          wasm.convBackward(x, w, dy, sdx, sdw, g, 1, O);
+        } finally {
+          setFusedBackward(prev);
+        }
+        assert.deepEqual(fdx, sdx, "dx: one dispatch vs two");
+        assert.deepEqual(fdw, sdw, "dw: one dispatch vs two");
         runs.push([out, dx, fdx]);
       }
       // outputs and input gradients have one owner per element: the same bits on any thread count

@@ -52,17 +52,20 @@ function padSample(x: usize, n: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nP
  *   (the last output dim); out [N, M, rows * W]; bias (M floats) or 0; tmp 32 floats.
  */
 export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, packedA: usize, M: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, out: usize, bias: usize, tmp: usize): void {
+  for (let n = n0; n < n1; n++) directSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad, packedA, M, Kd, offs, rowBase, rows, W, out, bias, tmp);
+}
+
+/** out[n] = A @ unfold(pad(x[n])) for one sample n (convDirect's arguments). */
+@inline function directSample(x: usize, n: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, packedA: usize, M: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, out: usize, bias: usize, tmp: usize): void {
   const L = rows * W;
-  for (let n = n0; n < n1; n++) {
-    padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
-    const on = at(out, n * M * L);
-    for (let q = 0; q < rows; q++) {
-      const rb = load<i32>(at(rowBase, q));
-      for (let j = 0; j < W; j += NR) {
-        const xb = at(xpad, rb + j), cols = min(NR, W - j);
-        for (let i = 0; i < M; i += MR) {
-          tileKernel(Kd, at(packedA, i * Kd), xb, offs, true, at(on, i * L + q * W + j), L, min(MR, M - i), cols, false, bias, i, tmp);
-        }
+  padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
+  const on = at(out, n * M * L);
+  for (let q = 0; q < rows; q++) {
+    const rb = load<i32>(at(rowBase, q));
+    for (let j = 0; j < W; j += NR) {
+      const xb = at(xpad, rb + j), cols = min(NR, W - j);
+      for (let i = 0; i < M; i += MR) {
+        tileKernel(Kd, at(packedA, i * Kd), xb, offs, true, at(on, i * L + q * W + j), L, min(MR, M - i), cols, false, bias, i, tmp);
       }
     }
   }
@@ -75,48 +78,63 @@ export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, 
  * position), the 8-wide one from dy[n]^T packed once per sample into dyT (thread-local,
  * ceil(O / 8) * 8 * rows * W floats). dw [O, Kd] is this row's own partial: zeroed here first.
  * Same tables as convDirect; tmp 32 floats.
+ *
+ * With dx != 0 it also writes the input gradient of the same samples, in the same pass: dx[n] is
+ * convDirect of dy[n] padded by dilation * (k - 1) - padding (dyPadRuns into planes of Pq floats
+ * in dypad, thread-local, O * Pq + 8 floats) against packedWT (the weight as [C, O * K] with its
+ * taps reversed, packed by packRowsFull), reading offsT per reduction step over rowsT rows of WT
+ * inputs. Each sample's dy is then read while it is still in cache, and both gradients take one
+ * dispatch (one wait for the slowest thread instead of two). Every element is the sum convDirect
+ * or the dw-only pass computes, in the same order: the same bits.
  */
-export function convDirectWeight(x: usize, dy: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, dyT: usize, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize): void {
-  const L = rows * W;
+export function convDirectWeight(x: usize, dy: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, dyT: usize, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize, dx: usize, Pq: i32, dyPadRuns: usize, nDyPadRuns: i32, dypad: usize, packedWT: usize, offsT: usize, rowBaseT: usize, rowsT: i32, WT: i32): void {
   memory.fill(dw, 0, <usize>O * Kd * 4);
+  const L = rows * W, OK = O * (Kd / C);
   for (let n = n0; n < n1; n++) {
-    padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
-    // dy[n]^T (L x O) in NR-wide panels of outputs, each L x 8
-    packB(at(dy, n * O * L), 1, L, 0, 0, L, O, dyT);
-    for (let o = 0; o < O; o += NR) {
-      const panel = at(dyT, o * L), cols = min(NR, O - o);
-      for (let p = 0; p < Kd; p += MR) {
-        const rowsP = min(MR, Kd - p);
-        // a partial tile (Kd % 4) repeats its last step's offset: those lanes are dropped
-        const o0 = load<i32>(at(offs, p)), o1 = load<i32>(at(offs, p + min(1, rowsP - 1)));
-        const o2 = load<i32>(at(offs, p + min(2, rowsP - 1))), o3 = load<i32>(at(offs, p + min(3, rowsP - 1)));
-        let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
-        let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
-        let pb = panel;
-        for (let q = 0; q < rows; q++) {
-          const rb = load<i32>(at(rowBase, q));
-          let x0 = at(xpad, rb + o0), x1 = at(xpad, rb + o1), x2 = at(xpad, rb + o2), x3 = at(xpad, rb + o3);
-          for (let j = 0; j < W; j++) {
-            const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-            let a = v128.load32_splat(x0);
-            c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
-            a = v128.load32_splat(x1);
-            c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
-            a = v128.load32_splat(x2);
-            c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
-            a = v128.load32_splat(x3);
-            c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
-            x0 += 4; x1 += 4; x2 += 4; x3 += 4;
-            pb += NR * 4;
-          }
+    weightSample(x, dy, n, C, P, Pp, padRuns, nPadRuns, xpad, dyT, O, Kd, offs, rowBase, rows, W, dw, tmp);
+    if (dx) directSample(dy, n, O, L, Pq, dyPadRuns, nDyPadRuns, dypad, packedWT, C, OK, offsT, rowBaseT, rowsT, WT, dx, 0, tmp);
+  }
+}
+
+/** dw += dy[n] @ unfold(pad(x[n]))^T for one sample n (convDirectWeight's arguments). */
+@inline function weightSample(x: usize, dy: usize, n: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, dyT: usize, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize): void {
+  const L = rows * W;
+  padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
+  // dy[n]^T (L x O) in NR-wide panels of outputs, each L x 8
+  packB(at(dy, n * O * L), 1, L, 0, 0, L, O, dyT);
+  for (let o = 0; o < O; o += NR) {
+    const panel = at(dyT, o * L), cols = min(NR, O - o);
+    for (let p = 0; p < Kd; p += MR) {
+      const rowsP = min(MR, Kd - p);
+      // a partial tile (Kd % 4) repeats its last step's offset: those lanes are dropped
+      const o0 = load<i32>(at(offs, p)), o1 = load<i32>(at(offs, p + min(1, rowsP - 1)));
+      const o2 = load<i32>(at(offs, p + min(2, rowsP - 1))), o3 = load<i32>(at(offs, p + min(3, rowsP - 1)));
+      let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
+      let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
+      let pb = panel;
+      for (let q = 0; q < rows; q++) {
+        const rb = load<i32>(at(rowBase, q));
+        let x0 = at(xpad, rb + o0), x1 = at(xpad, rb + o1), x2 = at(xpad, rb + o2), x3 = at(xpad, rb + o3);
+        for (let j = 0; j < W; j++) {
+          const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+          let a = v128.load32_splat(x0);
+          c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
+          a = v128.load32_splat(x1);
+          c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
+          a = v128.load32_splat(x2);
+          c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
+          a = v128.load32_splat(x3);
+          c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
+          x0 += 4; x1 += 4; x2 += 4; x3 += 4;
+          pb += NR * 4;
         }
-        // the tile is dw^T[p..p+3][o..o+7]: through tmp, added into dw [O, Kd]
-        storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, tmp, NR, MR, NR, false, tmp);
-        for (let r = 0; r < rowsP; r++) {
-          for (let c = 0; c < cols; c++) {
-            const d = at(dw, (o + c) * Kd + p + r);
-            store<f32>(d, load<f32>(d) + load<f32>(at(tmp, r * NR + c)));
-          }
+      }
+      // the tile is dw^T[p..p+3][o..o+7]: through tmp, added into dw [O, Kd]
+      storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, tmp, NR, MR, NR, false, tmp);
+      for (let r = 0; r < rowsP; r++) {
+        for (let c = 0; c < cols; c++) {
+          const d = at(dw, (o + c) * Kd + p + r);
+          store<f32>(d, load<f32>(d) + load<f32>(at(tmp, r * NR + c)));
         }
       }
     }
