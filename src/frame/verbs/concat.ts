@@ -1,9 +1,10 @@
 // concat: stack frames by rows (columns matched by name, outer or inner) or place them side by
 // side (rows matched by index label, outer or inner), as pd.concat. A MultiIndex on the rows
 // stays one (its levels stacked, or its tuples matched side by side), and column levels stay
-// levels (columns matched by their tuples), when every input has the same number of levels.
+// levels (columns matched by their tuples), when every input has the same number of levels;
+// keys add an outer level naming each input's rows or columns.
 
-import { type Column, type Scalar, concatColumns, missingColumn, take, cell } from "../column.js";
+import { type Column, type Scalar, cell, columnFromValues, concatColumns, missingColumn, take } from "../column.js";
 import { FrameError } from "../errors.js";
 import {
   type ColumnIndex,
@@ -20,7 +21,7 @@ import {
   rangeIndex,
   tupleKey,
 } from "../labels.js";
-import { columnLevels, columnTuples } from "../multiIndex.js";
+import { columnLevels, columnTuples, flatNames, labelText } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { newFrame, newSeries, seriesClass } from "../frames.js";
@@ -33,6 +34,13 @@ export interface ConcatOptions {
   join?: "outer" | "inner";
   /** Number the stacked axis 0..n-1 instead of keeping the inputs' labels: the rows (axis 0) or the columns (axis 1), as pandas. */
   ignoreIndex?: boolean;
+  /**
+   * One label per input, as pd.concat's keys: the outer level of the result's rows (axis 0) or
+   * columns (axis 1); Series side by side are named by them. Ignored under ignoreIndex, as pandas.
+   */
+  keys?: readonly Scalar[];
+  /** Names of the result's levels from the outer (keys) one on, as pd.concat's names (at most one per level). */
+  names?: readonly (string | null)[];
 }
 
 /**
@@ -42,7 +50,10 @@ export interface ConcatOptions {
  * index of tuples (labels here are single values): droplevel or resetIndex them first, or
  * ignoreIndex when the stacked axis differs. Series stacked by rows give
  * a Series (named when every name agrees); side by side each Series is a column named after it
- * (unnamed ones 0, 1, ...).
+ * (unnamed ones 0, 1, ...). `keys` adds an outer level naming each input's rows (axis 0) or
+ * columns (axis 1), as pandas.
+ * @example
+ * concat([mtcars.head(2), mtcars.tail(1)], { keys: ["first", "last"] }).index.kind // "multi"
  * @example
  * concat([iris.head(2), mtcars.head(2)], { join: "inner" }) // shape [4, 0]
  * @example
@@ -57,6 +68,7 @@ export function concat(items: readonly (DataFrame | Series)[], opts?: ConcatOpti
 export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptions = {}): DataFrame | Series {
   if (items.length === 0) throw new FrameError(`concat: no frames to concatenate. Pass a non-empty array.`);
   const S = seriesClass();
+  const keys = checkKeys(items.length, opts);
   if (opts.axis !== 1 && items.every((x) => x instanceof S)) {
     const ss = items as readonly Series[];
     const name = ss.every((s) => s.name === ss[0]!.name) ? ss[0]!.name : null;
@@ -65,20 +77,84 @@ export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptio
       name,
       ss.map((s) => s.col),
     );
-    return newSeries(
-      col,
-      name,
-      stackIndex(
-        ss.map((s) => s.index),
-        opts.ignoreIndex,
-      ),
-    );
+    const ixs = ss.map((s) => s.index);
+    return newSeries(col, name, keys ? keyedIndex(ixs, keys, opts.names) : stackIndex(ixs, opts.ignoreIndex));
   }
+  // Series side by side under keys are named by them (pandas: the keys become the columns)
+  const seriesByKey = keys !== null && items.every((x) => x instanceof S);
   let unnamed = 0;
   const frames = items.map((x, i) =>
-    x instanceof S ? newFrame([opts.ignoreIndex && opts.axis === 1 ? String(i) : (x.name ?? String(unnamed++))], [x.col], x.index) : x,
+    x instanceof S
+      ? newFrame(
+          [opts.ignoreIndex && opts.axis === 1 ? String(i) : seriesByKey ? labelText(keys[i]!) : (x.name ?? String(unnamed++))],
+          [x.col],
+          x.index,
+        )
+      : x,
   );
-  return opts.axis === 1 ? concatCols(frames, opts) : concatRows(frames, opts);
+  const outer = seriesByKey ? null : keys;
+  return opts.axis === 1 ? concatCols(frames, opts, outer) : concatRows(frames, opts, outer);
+}
+
+/** The keys when they apply (not under ignoreIndex, as pandas), checked: one per input; names only beside keys. */
+function checkKeys(n: number, opts: ConcatOptions): readonly Scalar[] | null {
+  if (opts.keys === undefined) {
+    if (opts.names !== undefined)
+      throw new FrameError(
+        `concat: names ${JSON.stringify(opts.names)} given without keys; names label the levels keys builds. Pass keys too.`,
+      );
+    return null;
+  }
+  // pandas zips keys with the inputs, silently leaving out the inputs (or keys) beyond the shorter
+  if (opts.keys.length !== n)
+    throw new FrameError(
+      `concat: ${opts.keys.length} keys for ${n} inputs; keys label the inputs one by one (pandas would drop the inputs without a key). Pass one key per input.`,
+    );
+  return opts.ignoreIndex ? null : opts.keys;
+}
+
+/**
+ * Level names under keys: the given names (one, for the keys' level, or one per level), then
+ * each inner level's name, as pd.concat: the first input's names when every input has the same
+ * labels (and the keys repeat none), else a name only where every input agrees.
+ */
+function levelNames(
+  inputs: readonly (readonly (string | null)[])[],
+  sameLabels: boolean,
+  keys: readonly Scalar[],
+  names: readonly (string | null)[] = [],
+): (string | null)[] {
+  const depth = inputs[0]!.length;
+  if (names.length > 1 && names.length !== depth + 1)
+    throw new FrameError(
+      `concat: ${names.length} names for ${depth + 1} levels (the keys, then the inputs' ${depth}) (pandas: Length of names must match number of levels in MultiIndex). Pass one name (the keys' level) or ${depth + 1}.`,
+    );
+  if (names.length === depth + 1) return names.slice();
+  const first = inputs[0]!;
+  const firstNames = sameLabels && new Set(keys.map((k) => labelKey(k))).size === keys.length;
+  const inner = first.map((nm, l) => (firstNames || inputs.every((ns) => ns[l] === nm) ? nm : null));
+  return [names[0] ?? null, ...inner];
+}
+
+/** The stacked rows under keys: an outer level holding each input's key, then the inputs' levels (a name kept where every input has it). */
+function keyedIndex(ixs: Index[], keys: readonly Scalar[], names?: readonly (string | null)[]): Index {
+  const depth = sameDepth("index", ixs.map(indexDepth), 0);
+  const levels = ixs.map(indexLevels);
+  const inner = Array.from({ length: depth }, (_, l) =>
+    concatColumns(
+      "concat",
+      `index level ${l}`,
+      levels.map((ls) => ls[l]!),
+    ),
+  );
+  const keyLists = ixs.map(rowKeys);
+  const same = ixs.every((ix, i) => indexLength(ix) === indexLength(ixs[0]!) && sameLabels(ix, ixs[0]!, keyLists[i]!, keyLists[0]!));
+  const outer = columnFromValues(
+    "concat",
+    "keys",
+    ixs.flatMap((ix, i) => Array<Scalar>(indexLength(ix)).fill(keys[i]!)),
+  );
+  return multiIndex([outer, ...inner], levelNames(ixs.map(indexNames), same, keys, names));
 }
 
 /**
@@ -125,7 +201,7 @@ function multiColumns(frames: readonly DataFrame[], axis: 0 | 1): ColumnIndex[] 
   return frames.map((f) => f.columnIndex!);
 }
 
-function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
+function concatRows(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonly Scalar[] | null): DataFrame {
   const cis = multiColumns(frames, 0);
   const per = frames.map((f) => columnKeys(f, cis !== null));
   const where = per.map(({ keys }) => new Map(keys.map((k, j) => [k, j])));
@@ -150,10 +226,8 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions): DataFrame {
       parts.map((p, i) => p ?? missingColumn(like, frames[i]!.length)),
     );
   });
-  const index = stackIndex(
-    frames.map((f) => f.index),
-    opts.ignoreIndex,
-  );
+  const ixs = frames.map((f) => f.index);
+  const index = outerKeys ? keyedIndex(ixs, outerKeys, opts.names) : stackIndex(ixs, opts.ignoreIndex);
   if (!cis) return newFrame(keys, cols, index);
   const levels = columnLevels(
     keys.map((k) => label.get(k)!.tuple!),
@@ -206,16 +280,31 @@ function rowKeys(ix: Index): (string | number | boolean | null)[] {
   return Array.from({ length: n }, (_, i) => labelKey(cell(lc, i)));
 }
 
-function concatCols(frames: DataFrame[], opts: ConcatOptions): DataFrame {
+function concatCols(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonly Scalar[] | null): DataFrame {
   // ignoreIndex on axis 1 numbers the columns 0..n-1, as pandas (their levels go with their labels)
-  const names = opts.ignoreIndex ? frames.flatMap((f) => f.names).map((_, j) => String(j)) : frames.flatMap((f) => f.names);
+  let names = opts.ignoreIndex ? frames.flatMap((f) => f.names).map((_, j) => String(j)) : frames.flatMap((f) => f.names);
   const cis = opts.ignoreIndex ? null : multiColumns(frames, 1);
-  const levels =
+  let levels =
     cis &&
     columnLevels(
       cis.flatMap((ci) => columnTuples(ci)),
       indexNames(cis[0]!),
     );
+  if (outerKeys) {
+    // each input's columns under its key: (key, label) or (key, ...labels)
+    const inner = frames.map((f, fi) => (cis ? columnTuples(cis[fi]!) : f.names.map((k) => [k] as Scalar[])));
+    const innerKeys = inner.map((ts) => ts.map(tupleKey).join("\n"));
+    levels = columnLevels(
+      inner.flatMap((ts, fi) => ts.map((t) => [outerKeys[fi]!, ...t])),
+      levelNames(
+        frames.map((f, fi) => (cis ? indexNames(cis[fi]!) : [f.columnIndex?.name ?? null])),
+        innerKeys.every((k) => k === innerKeys[0]),
+        outerKeys,
+        opts.names,
+      ),
+    );
+    names = flatNames(levels);
+  }
   const first = frames[0]!;
   if (frames.some((f) => f.index.kind === "multi"))
     sameDepth(

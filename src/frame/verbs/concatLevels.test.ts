@@ -4,6 +4,8 @@
 // extra level; a label here is one value, never a tuple, so tensorloom refuses every such input
 // with an error naming the level counts, the rule and the fix, and follows pandas wherever
 // ignoreIndex renumbers the differing axis. pandas' keys= raises or builds tuples on these inputs.
+// The keys_* cases check keys= and names= on inputs whose levels agree: the outer level on the
+// rows or the columns, pandas' rule for the inner level names, and the refusals.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +15,7 @@ import { type MFrame, type MSeries, caseGetter, dataset, fixtureCases, mframeEqu
 
 interface Case {
   items: string[];
-  opts: { axis?: 0 | 1; join?: "outer" | "inner"; ignore_index?: boolean; keys?: string[] };
+  opts: { axis?: 0 | 1; join?: "outer" | "inner"; ignore_index?: boolean; keys?: (string | number)[]; names?: (string | null)[] };
   frame?: MFrame;
   series?: MSeries;
   tuples?: boolean;
@@ -38,20 +40,37 @@ const SETS: Record<string, DataFrame | Series> = {
   plain: mt.groupby("cyl", asIndex).select("wt").mean(),
   s1: g1.col("hp"),
   s2: g2.col("mpg"),
+  g1_renamed: g1.renameAxis("cylinders"),
+  g2_head: g2.head(2),
+  lv_gear: mt
+    .groupby("cyl", asIndex)
+    .agg({ mpg: ["max", "min"], wt: "max" })
+    .renameAxis(["var", "fn"], { axis: 1 }),
+  range_head: mt.select("mpg", "hp").head(3),
+  range_wt: mt.select("wt", "hp").head(2),
+  s_hp: mt.col("hp").head(2),
+  s_unnamed: mt.col("wt").head(3).rename(null),
 };
 
-const options = (o: Case["opts"]): ConcatOptions => ({
+const options = (o: Case["opts"], keys: boolean): ConcatOptions => ({
   ...(o.axis !== undefined && { axis: o.axis }),
   ...(o.join !== undefined && { join: o.join }),
   ...(o.ignore_index !== undefined && { ignoreIndex: o.ignore_index }),
+  ...(keys && o.keys !== undefined && { keys: o.keys }),
+  ...(keys && o.names !== undefined && { names: o.names }),
 });
-const run = (c: Case) => concat(c.items.map((k) => SETS[k]!) as DataFrame[], options(c.opts));
+/** concat of the case's inputs; keys (and names) are passed where the inputs' levels agree (keys_* cases). */
+const run = (c: Case, keys = false) => concat(c.items.map((k) => SETS[k]!) as DataFrame[], options(c.opts, keys));
 /** pandas' result; the columns numbered by ignoreIndex on axis 1 are text, as every column name here ("0" for pandas' 0). */
-function same(c: Case): void {
-  const r = run(c);
+function same(c: Case, keys = false): void {
+  const r = run(c, keys);
   if (c.series) mseriesEqual(r as unknown as Series, c.series);
-  else if (c.opts.axis === 1 && c.opts.ignore_index)
-    mframeEqual(r as DataFrame, { ...c.frame!, columns: c.frame!.columns.map((t) => t.map(String)) });
+  // side by side, pandas' int column labels (ignoreIndex's 0, 1, ..., an unnamed Series' 0, int keys) are text here
+  else if (c.opts.axis === 1)
+    mframeEqual(r as DataFrame, {
+      ...c.frame!,
+      columns: c.frame!.columns.map((t) => t.map((v) => (typeof v === "number" ? String(v) : v))),
+    });
   else mframeEqual(r as DataFrame, c.frame!);
 }
 const rowDepth = (x: DataFrame | Series) => indexDepth(x.index);
@@ -79,7 +98,8 @@ function refused(c: Case): void {
   );
 }
 
-const names = Object.keys(cases);
+const names = Object.keys(cases).filter((n) => !n.startsWith("keys_"));
+const keyNames = Object.keys(cases).filter((n) => n.startsWith("keys_"));
 const kinds = {
   // pandas 1.5 builds a result tensorloom can hold: the same result
   same: names.filter((n) => ref<Case>(n).index_levels !== undefined && !ref<Case>(n).tuples && !ref<Case>(n).opts.keys),
@@ -95,7 +115,10 @@ const dropsOrEmpty = new Set(["rows_two_three", "cols_flat_multi_inner"]);
 
 describe("concat with differing numbers of levels, as pandas 1.5", () => {
   it("covers every case of the fixture", () => {
-    assert.equal(kinds.same.length + kinds.tuples.length + kinds.raises.length + kinds.keys.length, names.length);
+    assert.equal(
+      kinds.same.length + kinds.tuples.length + kinds.raises.length + kinds.keys.length + keyNames.length,
+      Object.keys(cases).length,
+    );
     assert.ok(kinds.same.length >= 7 && kinds.tuples.length >= 8 && kinds.raises.length >= 3 && kinds.keys.length >= 4);
   });
   for (const name of kinds.same)
@@ -133,4 +156,30 @@ describe("concat with differing numbers of levels, as pandas 1.5", () => {
     assert.equal(r.length, g1.length + g2.length);
     assert.deepEqual(r.indexValues().slice(0, 4), [4, 6, 8, 4]);
   });
+});
+
+// pandas zips keys with the inputs, dropping what has no partner: refused here
+const zipped = new Set(["keys_fewer_than_inputs", "keys_more_than_inputs"]);
+
+describe("concat with keys and names, as pandas 1.5", () => {
+  it("covers the keys cases", () => assert.ok(keyNames.length >= 20));
+  for (const name of keyNames)
+    it(`${name}: ${ref<Case>(name).error ? "refused, as pandas" : zipped.has(name) ? "refused (pandas drops inputs)" : "the pandas result"}`, () => {
+      const c = ref<Case>(name);
+      if (c.error) {
+        assert.equal(c.message, "Length of names must match number of levels in MultiIndex.");
+        return throwsFrame(
+          () => run(c, true),
+          new RegExp(`^concat: ${c.opts.names!.length} names for \\d levels`),
+          /Length of names must match number of levels in MultiIndex/,
+          /Pass one name/,
+        );
+      }
+      if (zipped.has(name))
+        return throwsFrame(() => run(c, true), new RegExp(`^concat: ${c.opts.keys!.length} keys for 2 inputs`), /one key per input/);
+      assert.ok(!c.tuples);
+      same(c, true);
+    });
+  it("names without keys are refused", () =>
+    throwsFrame(() => concat([g1, g1], { names: ["src"] }), /names \["src"\] given without keys/, /Pass keys too/));
 });
