@@ -36,6 +36,7 @@ import {
   groupByBytes,
   hashBytes,
   hashBytesInto,
+  asciiString,
   scratch,
 } from "./csvFields.js";
 
@@ -550,44 +551,47 @@ class Builder {
   }
 
   /**
-   * push for an unquoted field at bytes b[s, e) of ASCII text `t` (the same offsets): the common
-   * fields (numbers, bools, dates, dictionary text) are read from the bytes; any other (an NA
-   * marker, a value that changes the column's type, a refusal) goes to push on the text, which
-   * reads it again, so both paths give the same column.
+   * push for an unquoted field at bytes b[s, e) of ASCII input: the common fields (numbers,
+   * bools, dates, dictionary text) are read from the bytes; any other (an NA marker, a value that
+   * changes the column's type, a refusal) goes to push as text, which reads it again, so both
+   * paths give the same column.
    */
-  pushBytes(b: Uint8Array, t: string, s: number, e: number, line: number): void {
+  pushBytes(b: Uint8Array, s: number, e: number, line: number): void {
     const ctx = this.ctx;
-    if (this.n === this.cap || ctx.numericNa) {
-      this.push(t, s, e, null, line);
-      return;
-    }
+    if (this.n === this.cap || ctx.numericNa) return this.pushText(b, s, e, line);
     if (s === e) {
       if (ctx.emptyIsNA) {
         this.missing();
-      } else this.push(t, s, e, null, line);
+      } else this.pushText(b, s, e, line);
       return;
     }
     const mode = this.mode;
     if (mode === "string") {
-      if (e - s <= ctx.naMaxLen && ctx.naFirst[b[s]!] === 1) this.push(t, s, e, null, line);
-      else this.codes![this.n++] = this.table!.lookupBytes(b, t, s, e);
+      if (e - s <= ctx.naMaxLen && ctx.naFirst[b[s]!] === 1) this.pushText(b, s, e, line);
+      else this.codes![this.n++] = this.table!.lookupBytes(b, s, e);
       return;
     }
     if (mode === "float" || mode === "int") {
       const v = parseNumberBytes(b, s, e);
       if (v === v && (mode === "float" || bytesWereInt)) this.nums[this.n++] = v;
-      else this.push(t, s, e, null, line);
+      else this.pushText(b, s, e, line);
       return;
     }
     if (mode === "bool") {
       const v = boolAtBytes(b, s, e);
       if (v >= 0) this.nums[this.n++] = v;
-      else this.push(t, s, e, null, line);
+      else this.pushText(b, s, e, line);
       return;
     }
     const v = fastDateBytes(b, s, e);
     if (v === v) this.nums[this.n++] = v;
-    else this.push(t, s, e, null, line);
+    else this.pushText(b, s, e, line);
+  }
+
+  /** push for the unquoted field at bytes b[s, e) of ASCII input, given to it as its own text (the input need not be decoded). */
+  private pushText(b: Uint8Array, s: number, e: number, line: number): void {
+    const f = asciiString(b, s, e);
+    this.push(f, 0, f.length, null, line);
   }
 
   /**
@@ -596,7 +600,7 @@ class Builder {
    * expects in place; any other field goes through pushBytes (and push), which may change the
    * mode, and the loop for the new mode goes on from the next field.
    */
-  pushBlock(b: Uint8Array, t: string, se: Int32Array, stride: number, j: number, count: number, line0: number): void {
+  pushBlock(b: Uint8Array, se: Int32Array, stride: number, j: number, count: number, line0: number): void {
     const ctx = this.ctx;
     this.fromBytes = true;
     while (this.n + count > this.cap) this.grow();
@@ -604,7 +608,7 @@ class Builder {
     if (ctx.numericNa) {
       for (; r < count; r++) {
         const o = 2 * (r * stride + j);
-        this.push(t, se[o]!, se[o + 1]!, null, line0 + r);
+        this.pushText(b, se[o]!, se[o + 1]!, line0 + r);
       }
       return;
     }
@@ -669,7 +673,7 @@ class Builder {
             const s = se[o]!,
               e = se[o + 1]!;
             if (s === e || (e - s <= naMaxLen && naFirst[b[s]!] === 1)) break;
-            codes[n++] = table.lookupBytes(b, t, s, e);
+            codes[n++] = table.lookupBytes(b, s, e);
           }
           // mostly distinct values (ids, timestamps): from here on new values are only listed, and
           // grouped by finish (a table of a million values misses the cache on every probe)
@@ -713,7 +717,7 @@ class Builder {
       this.n = n;
       if (r < count) {
         // a field the loop did not take: the general path reads it (and may change the mode)
-        this.pushBytes(b, t, se[o]!, se[o + 1]!, line0 + r);
+        this.pushBytes(b, se[o]!, se[o + 1]!, line0 + r);
         r++;
       }
     }
@@ -1224,10 +1228,11 @@ function dialect(opts: ReadCsvOptions): Dialect {
  * 64 KB, so columns are allocated once instead of doubled twenty times; 16 when there is little
  * to go on (a wide file of a few rows makes one small builder per column).
  */
-function expectedRows(text: string, from: number, limit: number): number {
+function expectedRows(text: string | Uint8Array, from: number, limit: number): number {
   const sampleEnd = Math.min(text.length, from + (1 << 16));
+  const nl = typeof text === "string" ? "\n" : 10;
   let lines = 0;
-  for (let i = text.indexOf("\n", from); i >= 0 && i < sampleEnd; i = text.indexOf("\n", i + 1)) lines++;
+  for (let i = text.indexOf(nl as never, from); i >= 0 && i < sampleEnd; i = text.indexOf(nl as never, i + 1)) lines++;
   if (lines < 8) return 16;
   const estimate = Math.ceil(((text.length - from) / (sampleEnd - from)) * lines * 1.05) + 16;
   return Math.max(16, Math.min(limit, estimate));
@@ -1275,11 +1280,13 @@ function flatKeys(
 
 /**
  * Read records from `cursor` (at most `limit`) into a frame. Shared by readCsv and the chunked
- * readers, which call it repeatedly with the same names. `bytes`: the bytes of `text` when it is
- * all ASCII (asciiBytes), so the records are scanned as bytes; null: scanned as text.
+ * readers, which call it repeatedly with the same names. `bytes`: the bytes of the text when it is
+ * all ASCII (asciiBytes), so the records are scanned as bytes; null: scanned as text. `input`: the
+ * text, or null to decode it from `bytes` only if a record or a column needs it as text (a quoted
+ * field, a column turning to text after rows were read), which most files never do.
  */
 export function readRecords(
-  text: string,
+  input: string | null,
   cursor: CsvCursor,
   options: ReadCsvOptions,
   limit = Infinity,
@@ -1287,6 +1294,13 @@ export function readRecords(
 ): RecordsRead {
   const opts = flatKeys(options, cursor);
   const d = dialect(opts);
+  let text = input ?? "";
+  const len = input ?? bytes!;
+  /** The input as text (decoded from its bytes the first time it is asked for). */
+  const T = (): string => {
+    if (input === null && text.length !== bytes!.length) text = decodeAscii(bytes!);
+    return text;
+  };
   const na = new Set([...((opts.keepDefaultNa ?? true) ? DEFAULT_NA : []), ...(opts.naValues ?? [])]);
   const names = cursor.names.slice();
   const headerless = names.length === 0;
@@ -1315,7 +1329,7 @@ export function readRecords(
   // Offsets of every MARK_EVERY-th field of each row read, so that a column turning to text
   // re-reads its earlier fields by skipping at most MARK_EVERY - 1 fields per row: the work stays
   // linear in the cells however many columns turn (4 bytes per 16 cells).
-  const capacity = expectedRows(text, cursor.pos, Math.min(limit, opts.nrows ?? Infinity));
+  const capacity = expectedRows(input ?? bytes!, cursor.pos, Math.min(limit, opts.nrows ?? Infinity));
   let marks = new Uint32Array(capacity * ((names.length >> MARK_SHIFT) + 1)),
     markLen = 0;
   let rowMark = new Uint32Array(capacity),
@@ -1325,6 +1339,7 @@ export function readRecords(
     fieldE = 0,
     fieldText: string | null = null;
   const locate = (row: number, col: number): void => {
+    const text = T();
     let pos = marks[rowMark[row]! + (col >> MARK_SHIFT)]!;
     const skip = col & (MARK_EVERY - 1);
     readCsvWork.rereadFields += skip + 1;
@@ -1389,9 +1404,9 @@ export function readRecords(
   const none = Math.min(limit, opts.nrows ?? Infinity) <= 0;
   if (none && headerless)
     scan(
-      text,
+      T(),
       cursor.pos,
-      text.length,
+      len.length,
       d,
       cursor.line,
       (j) => {
@@ -1413,7 +1428,7 @@ export function readRecords(
     if (pendingBad) return;
     if ((j & (MARK_EVERY - 1)) === 0) mark(j, at);
     if (keep === null || keep[j] === 1) {
-      if (dec === null && bytes) builders[j]!.pushBytes(bytes, text, s, e, line);
+      if (dec === null && bytes) builders[j]!.pushBytes(bytes, s, e, line);
       else builders[j]!.push(text, s, e, dec, line);
     }
   };
@@ -1470,8 +1485,7 @@ export function readRecords(
    * of a known column to its builder's pushBytes.
    */
   const scanBytes = (b: Uint8Array, from: number, startLine: number): { pos: number; line: number } => {
-    const t = text,
-      to = text.length;
+    const to = len.length;
     let i = from,
       line = startLine;
     // Simple records (unquoted fields, as many as the header, one line each) are cut into a block
@@ -1497,7 +1511,7 @@ export function readRecords(
             rowFields[rows++] = nb;
           }
           readCsvWork.records += count;
-          for (let j = 0; j < nb; j++) if (keep === null || keep[j] === 1) builders[j]!.pushBlock(b, t, se, nb, j, count, line);
+          for (let j = 0; j < nb; j++) if (keep === null || keep[j] === 1) builders[j]!.pushBlock(b, se, nb, j, count, line);
           promotedInRow.length = 0;
           line += count;
           i = cutEnd;
@@ -1506,7 +1520,7 @@ export function readRecords(
         }
       }
       // any other record: scan reads it (and the blank or comment lines before it)
-      ({ pos: i, line } = scan(t, i, to, d, line, onField, oneRecord));
+      ({ pos: i, line } = scan(T(), i, to, d, line, onField, oneRecord));
       if (!more) return { pos: i, line };
     }
     return { pos: i, line };
@@ -1515,7 +1529,7 @@ export function readRecords(
     ? { pos: cursor.pos, line: cursor.line }
     : bytes
       ? scanBytes(bytes, cursor.pos, cursor.line)
-      : scan(text, cursor.pos, text.length, d, cursor.line, onField, onEnd);
+      : scan(T(), cursor.pos, len.length, d, cursor.line, onField, onEnd);
   const cols = builders.map((b) => b.finish());
   const { kept, index: ic } = keptColumns(opts, names);
   const data = kept.filter((j) => !ic.includes(j));
@@ -1537,7 +1551,7 @@ export function readRecords(
       : null,
   );
   builders = [];
-  const done = r.pos >= text.length;
+  const done = r.pos >= len.length;
   return { df, cursor: { ...cursor, pos: r.pos, line: r.line, names: cursor.names.length ? cursor.names : names }, done };
 }
 
@@ -1549,9 +1563,46 @@ export function readRecords(
  * readCsv("a,b\n1,x\n2,y") // shape [2, 2]
  */
 export function readCsv(input: string | Uint8Array, opts: ReadCsvOptions = {}): DataFrame {
+  // ASCII bytes are read without decoding the whole input: only the header's lines become text
+  if (typeof input !== "string" && isAscii(input)) return readRecords(null, headerOfAscii(input, opts), opts, Infinity, input).df;
   const text = typeof input === "string" ? input : decodeUtf8(input);
   const cursor = readHeader(text, opts);
   return readRecords(text, cursor, opts, Infinity, asciiBytes(input, text)).df;
+}
+
+/** Whether every byte is below 0x80 (four at a time where the bytes are aligned). */
+function isAscii(b: Uint8Array): boolean {
+  const n = b.length;
+  let i = 0;
+  while (i < n && (b.byteOffset + i) % 4 !== 0) if (b[i++]! > 127) return false;
+  const words = (n - i) >> 2;
+  const w = new Uint32Array(b.buffer, b.byteOffset + i, words);
+  let acc = 0;
+  for (let k = 0; k < words; k++) {
+    acc |= w[k]!;
+    if ((k & 4095) === 4095 && (acc & 0x80808080) !== 0) return false;
+  }
+  if ((acc & 0x80808080) !== 0) return false;
+  for (i += 4 * words; i < n; i++) if (b[i]! > 127) return false;
+  return true;
+}
+
+/**
+ * readHeader for ASCII bytes, from the text of a prefix of them: one that the header's lines end
+ * inside (a header line cut short reads to the prefix's end, or fails inside quotes; then a
+ * longer prefix is tried). A header of several rows is read from the whole text, since the row
+ * after it decides the index names.
+ */
+function headerOfAscii(b: Uint8Array, opts: ReadCsvOptions): CsvCursor {
+  if (Array.isArray(opts.header) && opts.header.length > 1) return readHeader(decodeAscii(b), opts);
+  for (let n = 1 << 16; n < b.length; n *= 4) {
+    let cursor: CsvCursor | null = null;
+    try {
+      cursor = readHeader(decodeAscii(b.subarray(0, n)), opts);
+    } catch {}
+    if (cursor && cursor.pos < n) return cursor;
+  }
+  return readHeader(decodeAscii(b), opts);
 }
 
 /**

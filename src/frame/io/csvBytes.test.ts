@@ -41,13 +41,20 @@ function sameColumn(a: Column, b: Column, label: string): void {
   if (isStringLike(a) && isStringLike(b)) assert.deepEqual(usedDict(a), usedDict(b), `${label}: dictionary order`);
 }
 
+/** The frame read from the text, from its bytes (decoded only where needed) and by the text path, checked equal. */
 function same(text: string, opts: ReadCsvOptions, label: string): DataFrame {
   const fast = readCsv(text, opts),
-    slow = csvTextPath(text, opts);
-  assert.deepEqual(fast.names, slow.names, `${label}: names`);
-  assert.equal(fast.length, slow.length, `${label}: rows`);
-  fast.names.forEach((k, j) => sameColumn(fast.data[j]!, slow.data[j]!, `${label} ${k}`));
-  return fast;
+    slow = csvTextPath(text, opts),
+    bytes = readCsv(new TextEncoder().encode(text), opts);
+  for (const [df, how] of [
+    [fast, "string"],
+    [bytes, "bytes"],
+  ] as const) {
+    assert.deepEqual(df.names, slow.names, `${label} (${how}): names`);
+    assert.equal(df.length, slow.length, `${label} (${how}): rows`);
+    df.names.forEach((k, j) => sameColumn(df.data[j]!, slow.data[j]!, `${label} (${how}) ${k}`));
+  }
+  return bytes;
 }
 
 describe("readCsv's byte path reads as its text path", () => {
@@ -74,6 +81,26 @@ describe("readCsv's byte path reads as its text path", () => {
       same(text, { onBadLines: "skip", parseDates: ["id"], errors: "coerce" }, `seed ${seed} dates coerced`);
     });
   }
+  it("headers longer than the first bytes decoded, cut inside quotes, after skipped lines, or absent", () => {
+    const wide = Array.from({ length: 9_000 }, (_, j) => `column_${j}`);
+    const row = wide.map((_, j) => String(j % 3 === 0 ? j : `t${j % 11}`));
+    same(`${wide.join(",")}\n${row.join(",")}\n${row.join(",")}\n`, {}, "a header past 64 KB");
+    // a quoted header cell with a newline that the first 65,536 bytes cut in the middle
+    const quoted = `${"h,".repeat(32_760)}"x\n${"y".repeat(100)}",z\n`;
+    const body = Array.from({ length: 200 }, (_, i) => `${"1,".repeat(32_760)}${i},q${i % 3}`).join("\n");
+    const df = same(quoted + body, {}, "a quoted header cell across the prefix");
+    assert.equal(df.names[32_760], `x\n${"y".repeat(100)}`);
+    const lines = Array.from({ length: 30_000 }, (_, i) => `${i},v${i % 9}`).join("\n");
+    same(`${"skip me\n".repeat(9_000)}a,b\n${lines}`, { skipRows: 9_000 }, "skipRows past the prefix");
+    same(lines, { header: null }, "no header");
+    same(lines, { header: null, names: ["p", "q"] }, "names");
+    same(`a,b\n${lines}\n"1",late quoted\n`, {}, "a quoted field at the end");
+  });
+  it("a refused header is refused from bytes as from text", () => {
+    const text = `a,b\n1,2\n`;
+    assert.throws(() => readCsv(new TextEncoder().encode(text), { names: ["x"] }), /1 names given but the header has 2 columns/);
+    assert.throws(() => readCsv(new TextEncoder().encode(`"a,b\n1,2\n`)), /never closed/);
+  });
   it("a bad row is still refused on the right line", () => {
     const text = `${makeText(6, 5_000, 0)}\n1,2,3,4,5,6,7,8\n`;
     assert.throws(() => readCsv(text), /line 5002 has 8 fields but the header has 7/);

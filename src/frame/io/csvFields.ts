@@ -68,14 +68,14 @@ export class StringTable {
   }
 
   /**
-   * lookup for the field at bytes b[s, e) of ASCII text `t` (the same offsets): hashed and
-   * compared as bytes against a copy of each value's bytes kept together in the table (one
-   * cache-friendly place, not the scattered first occurrences); a new value becomes t.slice(s, e).
+   * lookup for the field at bytes b[s, e) of ASCII text: hashed and compared as bytes against a
+   * copy of each value's bytes kept together in the table (one cache-friendly place, not the
+   * scattered first occurrences); a new value becomes a string of its own (asciiString).
    */
-  lookupBytes(b: Uint8Array, t: string, s: number, e: number): number {
+  lookupBytes(b: Uint8Array, s: number, e: number): number {
     const h = hashBytes(b, s, e);
     const k = this.findBytes(b, s, e, h);
-    return k >= 0 ? k : this.insertBytes(b, t, s, e, h);
+    return k >= 0 ? k : this.insertBytes(b, s, e, h);
   }
 
   /** The code of the value at bytes b[s, e) whose hashBytes is h, or -1 when the table lacks it (insertBytes then adds it). */
@@ -114,13 +114,13 @@ export class StringTable {
   }
 
   /** Add the value at bytes b[s, e) (hash h) that findBytes just failed to find. */
-  insertBytes(b: Uint8Array, t: string, s: number, e: number, h: number): number {
+  insertBytes(b: Uint8Array, s: number, e: number, h: number): number {
     const n = e - s;
     const at = this.room(n);
     const keys = this.keys;
     for (let i = 0; i < n; i++) keys[at + i] = b[s + i]!;
     this.keysLen = at + n;
-    return this.add(t.slice(s, e), h, this.probe, at);
+    return this.add(asciiString(b, s, e), h, this.probe, at);
   }
 
   /**
@@ -197,6 +197,13 @@ export class StringTable {
     }
     this.slots = slots;
   }
+}
+
+const asciiDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** The ASCII bytes b[s, e) as a string of their own (not a slice of a larger one). */
+export function asciiString(b: Uint8Array, s: number, e: number): string {
+  return e - s <= 64 ? String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]) : asciiDecoder.decode(b.subarray(s, e));
 }
 
 /** FNV-1a of the bytes b[s, e): for ASCII the same hash StringTable.lookup gives the characters. */
