@@ -2,12 +2,15 @@
 // backend configuration (wasm with and without fused multiply-add, then reference): every test
 // that runs kernels must pass on each on its own. Files that never load a backend run once (see
 // BACKEND_FREE), and on a machine with more than two cores the configurations run side by side.
-// (Node 20's --test does not expand globs or pick up .ts files on its own.)
+// (Node 20's --test does not expand globs or pick up .ts files on its own.) The files run as
+// plain JS transpiled into .testbuild/ (scripts/buildTests.mjs: tsx's loader costs about a second
+// per test process); TENSORLOOM_TEST_TSX=1 runs the .ts files through tsx instead.
 //   node scripts/runTests.mjs [path filters...] [--backend=wasm|wasm-nofma|reference]
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { buildTests } from "./buildTests.mjs";
 
 function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -90,12 +93,16 @@ const cores = availableParallelism();
 const parallel = cores > 2 && runs.length > 1;
 const concurrency = Math.max(1, Math.floor((cores - 1) / runs.length));
 
+const viaTsx = process.env.TENSORLOOM_TEST_TSX === "1";
+const built = viaTsx ? null : await buildTests();
+const target = (f) => (built ? join(relative(process.cwd(), built.out), `${f.slice(0, -3)}.js`) : f);
+
 function run({ name, env, files }) {
   if (!files.length) return Promise.resolve({ name, ok: true, out: "" });
-  const argv = ["--import", "tsx", "--test", "--test-reporter=spec"];
+  const argv = [...(built ? ["--enable-source-maps"] : ["--import", "tsx"]), "--test", "--test-reporter=spec"];
   if (parallel) argv.push(`--test-concurrency=${concurrency}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...argv, ...files], {
+    const child = spawn(process.execPath, [...argv, ...files.map(target)], {
       stdio: parallel ? ["ignore", "pipe", "pipe"] : "inherit",
       env: { ...process.env, ...env },
     });
