@@ -439,8 +439,12 @@ export function parseDate(s: string): number {
 
 const two = (x: number): string => (x < 10 ? "0" : "") + x;
 
-/** As pandas prints a Timestamp: "1949-01-01" at midnight, else "1949-01-01 12:30:00" (".500" with ms). */
-export function formatDate(ms: number, dateOnly?: boolean): string {
+/**
+ * As pandas prints a Timestamp: "1949-01-01" at midnight, else "1949-01-01 12:30:00" (".500" with
+ * ms). dateOnly and millis set a column's common precision: pandas prints every stamp of a column
+ * as finely as the finest of them, ".000" beside ".500".
+ */
+export function formatDate(ms: number, dateOnly?: boolean, millis?: boolean): string {
   if (Number.isNaN(ms)) return "NaT";
   // civil_from_days (Howard Hinnant): much faster than Date#toISOString for a million rows
   const days = Math.floor(ms / 86400000);
@@ -462,7 +466,7 @@ export function formatDate(ms: number, dateOnly?: boolean): string {
   rest -= mi * 60000;
   const ss = Math.floor(rest / 1000);
   const frac = Math.round(rest - ss * 1000);
-  return `${day} ${two(hh)}:${two(mi)}:${two(ss)}${frac ? "." + String(frac).padStart(3, "0") : ""}`;
+  return `${day} ${two(hh)}:${two(mi)}:${two(ss)}${frac || millis ? "." + String(frac).padStart(3, "0") : ""}`;
 }
 
 // ---------------------------------------------------------------- moving rows

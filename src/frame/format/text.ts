@@ -67,15 +67,16 @@ export function formatValues(c: Column, lead = " ", naRep = "NaN"): string[] {
       for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : lead + (c.values[i] ? "True" : "False");
       return out;
     case "datetime": {
-      const dateOnly = Array.from(c.values).every((v) => v !== v || v % 86400000 === 0);
-      for (let i = 0; i < n; i++) out[i] = formatDate(c.values[i]!, dateOnly);
+      const dateOnly = c.values.every((v) => v !== v || v % 86400000 === 0);
+      const millis = c.values.some((v) => v % 1000 !== 0 && v === v);
+      for (let i = 0; i < n; i++) out[i] = formatDate(c.values[i]!, dateOnly, millis);
       return out;
     }
     case "string":
     case "category":
       for (let i = 0; i < n; i++) {
         const k = c.codes[i]!;
-        out[i] = k < 0 ? "NaN" : lead + c.dict[k];
+        out[i] = lead + (k < 0 ? "NaN" : c.dict[k]);
       }
       return out;
     default:

@@ -153,16 +153,13 @@ function cellWriter(c: Column, naRep: Uint8Array, q: (s: string) => string, enc:
     }
     case "datetime": {
       const v = c.values;
-      let dateOnly = true;
-      for (let i = 0; i < v.length; i++)
-        if (v[i] === v[i] && v[i]! % 86400000 !== 0) {
-          dateOnly = false;
-          break;
-        }
+      // pandas writes every stamp with the finest precision any of them needs
+      const dateOnly = v.every((x) => x !== x || x % 86400000 === 0);
+      const millis = v.some((x) => x % 1000 !== 0 && x === x);
       return (w, i) => {
         const x = v[i]!;
         if (x !== x) w.bytes(naRep);
-        else w.ascii(formatDate(x, dateOnly));
+        else w.ascii(formatDate(x, dateOnly, millis));
       };
     }
   }

@@ -1,0 +1,44 @@
+// A column's cells share one printed form, as pandas (scripts/fixtures/frame_print.py ->
+// test/fixtures/frame_print.json): one stamp with milliseconds gives every other stamp of its
+// column or index level ".000", in repr, toHtml and toCsv alike, counting only the shown rows; a
+// missing text cell takes the column's sign space like the others.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { DataFrame } from "../index.js";
+import { caseGetter, fixtureCases, rstrip } from "../testing.test.js";
+
+const ref = caseGetter(fixtureCases("frame_print.json"), "frame_print.py");
+const text = (name: string) => rstrip(ref<string>(name));
+const stamps = (...s: (string | null)[]) => s.map((x) => (x === null ? null : new Date(`${x.replace(" ", "T")}Z`)));
+
+const ms = () =>
+  new DataFrame({
+    t: stamps("2020-01-01", "2020-01-01 00:00:00.5", "2020-01-02 03:04:05", null),
+    s: stamps("2020-01-01", "2020-01-01 00:00:07", null, "1969-12-31 23:59:59"),
+    x: [1, 2, 3, 4],
+  });
+
+describe("datetime columns print with a common precision, as pandas", () => {
+  it("a frame: '.000' beside '.500', whole seconds left alone in another column", () => assert.equal(String(ms()), text("frame")));
+  it("an index", () => assert.equal(String(ms().setIndex("t")), text("frame_index")));
+  it("an index level", () => assert.equal(String(ms().setIndex(["t", "x"])), text("frame_two_levels")));
+  it("a Series", () => assert.equal(String(ms().col("t")), text("series")));
+  it("whole days print as dates", () => assert.equal(String(new DataFrame({ d: stamps("2020-01-01", null, "2020-03-01") })), text("days")));
+  it("stamps before 1970", () =>
+    assert.equal(
+      String(new DataFrame({ b: stamps("1969-12-31 23:59:59.999", "1970-01-01", "1960-06-15 12:00:00") })),
+      text("before_epoch"),
+    ));
+  it("toHtml", () => assert.equal(ms().toHtml(), ref<string>("html")));
+  it("toCsv", () => assert.equal(ms().toCsv(), ref<string>("csv")));
+  it("the rows a long frame cuts do not set the precision", () => {
+    const t = stamps(...Array<string>(30).fill("2020-01-01"), "2020-01-01 00:00:00.25", ...Array<string>(30).fill("2020-01-02 01:00:00"));
+    assert.equal(String(new DataFrame({ t })), text("long_cut"));
+  });
+});
+
+describe("a missing text cell prints NaN with the column's sign space, as pandas", () => {
+  it("in a frame", () => assert.equal(String(new DataFrame({ s: ["a", null, "c"], x: [1, 2, 3] })), text("text_missing")));
+  it("in a Series", () => assert.equal(String(new DataFrame({ s: ["a", null, "c"] }).col("s")), text("text_missing_series")));
+});
