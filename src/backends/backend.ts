@@ -135,11 +135,15 @@ export interface PoolGeometry {
 export interface HostBackend {
   readonly name: BackendName;
   /**
-   * Storage for an op's output of `n` elements in the backend's own memory, zero-filled, so the
-   * next kernel finds it there (tensor/storage.ts); null leaves it to a host typed array (dtypes
-   * or sizes the backend does not keep, or its memory budget spent). Absent: always host.
+   * Storage for an op's output of `n` elements in the backend's own memory, so the next kernel
+   * finds it there (tensor/storage.ts); null leaves it to a host typed array (dtypes or sizes the
+   * backend does not keep, or its memory budget spent). Absent: always host. Zero-filled unless
+   * `zero` is false: then the caller guarantees that a kernel writes every element before
+   * anything reads one (an overwriting kernel, never an accumulating one such as scatterAdd,
+   * indexAdd or avgPoolBackward), and the contents until then are unspecified (a backend may skip
+   * the fill; in the poison debug mode, tensor/storagePool.ts, they are NaN or another poison).
    */
-  allocate?(dtype: DType, n: number): DeviceStorage | null;
+  allocate?(dtype: DType, n: number, zero?: boolean): DeviceStorage | null;
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, a?: number, b?: number): void;
   binary(
     op: BinaryOp,
@@ -397,8 +401,8 @@ export type OperandKernel<F> = F extends (...args: infer A) => infer R ? (...arg
 /** The kernels ops call (`kernels()`): HostBackend's signatures over operands, so one op serves host and device storage. */
 export type Backend = { readonly [K in keyof KernelTable]: OperandKernel<KernelTable[K]> } & {
   readonly name: BackendName;
-  /** As HostBackend.allocate: an output in the backend's own memory, or null for a host array. */
-  allocate?(dtype: DType, n: number): DeviceStorage | null;
+  /** As HostBackend.allocate: an output in the backend's own memory, or null for a host array; `zero` false: see there. */
+  allocate?(dtype: DType, n: number, zero?: boolean): DeviceStorage | null;
   /**
    * Range-check int32 indices in the backend's memory that the host cannot read synchronously (a
    * GPU's): every value must lie in [0, size) or equal `skip`. The first one that does not makes

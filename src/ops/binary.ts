@@ -9,7 +9,7 @@ import { type DType, getDefaultDtype, isFloat, resultType } from "../tensor/dtyp
 import { DTypeError, ValueError } from "../tensor/errors.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, castRaw, empty } from "./op.js";
+import { type TensorLike, asTensor, castRaw, unfilled } from "./op.js";
 import { log, neg } from "./unary.js";
 import { where } from "./select.js";
 import { asOp } from "../tensor/opContext.js";
@@ -21,7 +21,7 @@ function compute(name: string, op: BinaryOp, a: TensorLike, b: TensorLike, compu
     const ta = castRaw(asTensor(a, computeDtype), computeDtype);
     const tb = castRaw(asTensor(b, computeDtype), computeDtype);
     const shape = broadcastShapes(name, ta.shape, tb.shape);
-    const out = empty(outDtype, shape);
+    const out = unfilled(outDtype, shape);
     kernels().binary(op, ta.operand, ta.shape, tb.operand, tb.shape, out.operand, shape);
     return out;
   });

@@ -17,7 +17,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { add } from "./binary.js";
 import { reshape } from "./movement.js";
 import { sum } from "./reduce.js";
-import { empty, lazy, requireFloat } from "./op.js";
+import { unfilled, lazy, requireFloat } from "./op.js";
 import { pad } from "./pad.js";
 
 export type IntOrTuple = number | readonly number[];
@@ -318,7 +318,7 @@ const convOutSize = (x: Tensor, r: Resolved): number[] =>
  */
 function convCore(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null, outSize: readonly number[]): Tensor {
   const O = weight.shape[0]!;
-  const out = empty(x.dtype, [x.shape[0]!, O, ...outSize]);
+  const out = unfilled(x.dtype, [x.shape[0]!, O, ...outSize]);
   kernels().convForward(x.operand, weight.operand, bias?.operand ?? null, out.operand, geometry(x, r, outSize), r.groups, O);
   return out;
 }
@@ -329,7 +329,7 @@ function convCore(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null, o
  */
 function convTransposeCore(x: Tensor, weight: Tensor, r: Resolved, imgSize: readonly number[]): Tensor {
   const Cout = weight.shape[1]! * r.groups;
-  const img = empty(x.dtype, [x.shape[0]!, Cout, ...imgSize]);
+  const img = unfilled(x.dtype, [x.shape[0]!, Cout, ...imgSize]);
   kernels().convBackwardInput(x.operand, weight.operand, img.operand, geometry(img, r, x.shape.slice(2)), r.groups, x.shape[1]!);
   return img;
 }
@@ -340,7 +340,7 @@ function convTransposeCore(x: Tensor, weight: Tensor, r: Resolved, imgSize: read
  * img = grad of output and colSide = input ([C_in, C_out/g, ...k]).
  */
 export function convWeightGrad(img: Tensor, colSide: Tensor, r: Resolved, weightShape: readonly number[]): Tensor {
-  const dw = empty(img.dtype, weightShape);
+  const dw = unfilled(img.dtype, weightShape);
   kernels().convBackwardWeight(
     img.operand,
     colSide.operand,
@@ -404,8 +404,8 @@ function conv(x: Tensor, weight: Tensor, r: Resolved, bias: Tensor | null = null
   const shortcut = (g: Tensor) => {
     if (!(x.requiresGrad && weight.requiresGrad)) return rule(g);
     const both = lazy(() => {
-      const dx = empty(x.dtype, x.shape),
-        dw = empty(x.dtype, weight.shape);
+      const dx = unfilled(x.dtype, x.shape),
+        dw = unfilled(x.dtype, weight.shape);
       kernels().convBackward(
         x.operand,
         weight.operand,

@@ -10,7 +10,7 @@ import { IndexError, ShapeError } from "../tensor/errors.js";
 import { fmt, normDim, numelOf, outerSizeInner } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Operand } from "../backends/backend.js";
-import { castRaw, copyOf, empty, mapUnary, requireIndex } from "./op.js";
+import { castRaw, copyOf, empty, unfilled, mapUnary, requireIndex } from "./op.js";
 import { narrow } from "./movement.js";
 
 /** The error of an index v at position i outside [0, size). */
@@ -65,7 +65,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const [outer, size, inner] = outerSizeInner(xs, d);
   const m = index.numel();
   const shape = x.ndim === 0 ? (index.ndim === 0 ? [] : [m]) : xs.map((s, i) => (i === d ? m : s));
-  const out = empty(x.dtype, shape);
+  const out = unfilled(x.dtype, shape);
   kernels().indexSelect(x.operand, outer, size, inner, idx, out.operand);
   return record("IndexSelectBackward0", out, [x], (g) => [() => indexAdd(empty(g.dtype, x.shape), d, index, g)], []);
 }
@@ -109,7 +109,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normDim("gather", dim, x.ndim);
   checkGatherShapes("gather", x, d, index);
   const idx = checkedIndex("gather", index, x.shape[d]!, d);
-  const out = empty(x.dtype, index.shape);
+  const out = unfilled(x.dtype, index.shape);
   kernels().gather(x.operand, x.shape, d, idx, index.shape, out.operand);
   return record("GatherBackward0", out, [x], (g) => [() => scatterAdd(empty(g.dtype, x.shape), d, index, g)], []);
 }

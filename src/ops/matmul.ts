@@ -11,7 +11,7 @@ import { broadcastShapes, fmt, numelOf, shapesEqual } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { MatmulGeometry } from "../backends/backend.js";
 import { add } from "./binary.js";
-import { empty } from "./op.js";
+import { unfilled } from "./op.js";
 import { sumToSize } from "./reduce.js";
 import { expand, reshape, squeeze } from "./movement.js";
 
@@ -85,7 +85,7 @@ function mmGrads(g: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boole
  */
 export function mm(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
   const { shape, geometry } = mmGeometry("mm", a, b, transA, transB);
-  const out = empty(a.dtype, shape);
+  const out = unfilled(a.dtype, shape);
   kernels().matmul(a.operand, b.operand, out.operand, geometry);
   return record("MmBackward0", out, [a, b], (g) => mmGrads(g, a, b, transA, transB));
 }
@@ -100,7 +100,7 @@ export function mmBias(a: Tensor, b: Tensor, bias: Tensor, transA = false, trans
   const { shape, geometry } = mmGeometry("addmm", a, b, transA, transB);
   const oneRow = bias.dtype === a.dtype && bias.numel() === geometry.n && (bias.ndim === 1 || (bias.ndim === 2 && bias.shape[0] === 1));
   if (!oneRow) return add(bias, mm(a, b, transA, transB));
-  const out = empty(a.dtype, shape);
+  const out = unfilled(a.dtype, shape);
   kernels().matmul(a.operand, b.operand, out.operand, geometry, bias.operand);
   return record("AddmmBackward0", out, [bias, a, b], (g) => [() => sumToSize(g, bias.shape), ...mmGrads(g, a, b, transA, transB)]);
 }

@@ -8,7 +8,7 @@ import { type DType, assertDType, isFloat } from "../tensor/dtype.js";
 import { IndexError, ShapeError, ValueError } from "../tensor/errors.js";
 import { type Shape, fmt, normDim, normDims, numelOf, stridesOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { castRaw, copyOf, empty } from "./op.js";
+import { castRaw, copyOf, empty, unfilled } from "./op.js";
 
 /** Resolve one -1 in a requested shape against numel. */
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
@@ -70,7 +70,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOffset: number): Tensor {
-  const out = empty(x.dtype, shape);
+  // the copy covers every element of a fresh contiguous output
+  const out = unfilled(x.dtype, shape);
   kernels().copyStrided(x.operand, out.operand, { shape, srcOffset, srcStrides, dstOffset: 0, dstStrides: stridesOf(shape) });
   return out;
 }

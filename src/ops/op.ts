@@ -16,14 +16,30 @@ export type TensorLike = Tensor | number | boolean;
 
 /** A zero-filled output: in the active backend's memory where it keeps outputs (its next kernel reads them there), else a host array. */
 export function empty(dtype: DType, shape: Shape): Tensor {
+  return output(dtype, shape, true);
+}
+
+/**
+ * An output as empty() makes, without its zero fill: its contents are unspecified until written.
+ * Only for an output that the very next kernel overwrites whole (a map, a product, a
+ * convolution, a pooling forward), never for an accumulation target (scatterAdd, indexAdd,
+ * avgPoolBackward, a gradient summed into): those take empty(). The poison debug mode
+ * (tensor/storagePool.ts setPoisonUnfilled, TENSORLOOM_POISON_UNFILLED=1) fills these outputs
+ * with NaN, so a kernel that leaves part of one unwritten shows in its result.
+ */
+export function unfilled(dtype: DType, shape: Shape): Tensor {
+  return output(dtype, shape, false);
+}
+
+function output(dtype: DType, shape: Shape, zero: boolean): Tensor {
   const n = numelOf(shape);
   checkElements(n, shape);
-  const device = kernels().allocate?.(dtype, n);
+  const device = kernels().allocate?.(dtype, n, zero);
   if (device) {
     noteAllocated(device);
     return new Tensor(device, shape);
   }
-  return new Tensor(allocStorage(dtype, n, shape), shape);
+  return new Tensor(allocStorage(dtype, n, shape, zero), shape);
 }
 
 /** A 0-d tensor holding `v`. */
@@ -39,7 +55,7 @@ export function asTensor(v: TensorLike, dtype: DType): Tensor {
 
 /** Apply an elementwise kernel into a new tensor of `dtype` (no graph). */
 export function mapUnary(op: UnaryOp, x: Tensor, dtype: DType, a?: number, b?: number): Tensor {
-  const out = empty(dtype, x.shape);
+  const out = unfilled(dtype, x.shape);
   kernels().unary(op, x.operand, out.operand, a, b);
   return out;
 }

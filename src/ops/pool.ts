@@ -13,7 +13,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { convOutputSize, formulaText, perDim, type IntOrTuple } from "./conv.js";
 import { reshape } from "./movement.js";
 import { scatterAdd } from "./indexing.js";
-import { empty, requireFloat } from "./op.js";
+import { empty, unfilled, requireFloat } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
 import { checkElements } from "../tensor/limits.js";
 
@@ -151,8 +151,8 @@ function adaptiveWindows(
 
 /** Max over windows; indices are flat positions in each input plane (PyTorch's return_indices). */
 function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
-  const out = empty(x.dtype, w.outShape);
-  const indices = empty("int32", w.outShape);
+  const out = unfilled(x.dtype, w.outShape);
+  const indices = unfilled("int32", w.outShape);
   kernels().maxPool(x.operand, out.operand, indices.operand, w.g);
   const plane = numelOf(w.g.inSize),
     P = w.g.planes;
@@ -180,7 +180,7 @@ function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
 }
 
 function avgPoolWith(name: string, x: Tensor, w: Windows, divisor: Float64Array): Tensor {
-  const out = empty(x.dtype, w.outShape);
+  const out = unfilled(x.dtype, w.outShape);
   kernels().avgPool(x.operand, out.operand, divisor, w.g);
   return record(name, out, [x], (g) => [() => avgPoolBackward(g, x.shape, w, divisor)], []);
 }
@@ -195,7 +195,7 @@ function avgPoolBackward(dy: Tensor, inShape: readonly number[], w: Windows, div
     [dy],
     (gg) => [
       () => {
-        const out = empty(gg.dtype, w.outShape);
+        const out = unfilled(gg.dtype, w.outShape);
         kernels().avgPool(gg.operand, out.operand, divisor, w.g);
         return out;
       },

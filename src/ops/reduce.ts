@@ -15,7 +15,7 @@ import { add, div, eq, mul, ne, pow, sub } from "./binary.js";
 import { expand, permute, reshape, squeeze } from "./movement.js";
 import { scatterAdd } from "./indexing.js";
 import { where } from "./select.js";
-import { empty, requireFloat } from "./op.js";
+import { empty, unfilled, requireFloat } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
 
 /** The dims a reduction runs over: one dim, a list (an empty list reduces everything, as PyTorch 1.13's sum(x, [])), or undefined for all; negative dims count from the end. */
@@ -34,7 +34,7 @@ function reducedShape(shape: readonly number[], dims: readonly number[], keepdim
 /** Run a reduce kernel over `dims` into a new tensor of `dtype` (no graph). */
 function reduceRaw(op: ReduceOp, x: Tensor, dims: readonly number[], keepdim: boolean, dtype: DType): Tensor {
   const outShape = reducedShape(x.shape, dims, keepdim);
-  const out = empty(dtype, outShape);
+  const out = unfilled(dtype, outShape);
   if (dims.length === 0) {
     kernels().reduce(op, x.operand, x.numel(), 1, 1, out.operand);
     return out;

@@ -7,7 +7,7 @@ import { resultType } from "../tensor/dtype.js";
 import { DTypeError } from "../tensor/errors.js";
 import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, asTensor, castRaw, empty } from "./op.js";
+import { type TensorLike, asTensor, castRaw, unfilled } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
 
 /**
@@ -24,7 +24,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const ta = castRaw(asTensor(a, dt), dt),
     tb = castRaw(asTensor(b, dt), dt);
   const shape = broadcastShapes("where", cond.shape, ta.shape, tb.shape);
-  const out = empty(dt, shape);
+  const out = unfilled(dt, shape);
   kernels().where(cond.operand, cond.shape, ta.operand, ta.shape, tb.operand, tb.shape, out.operand, shape);
   const inputs = [a, b].filter((x): x is Tensor => x instanceof Tensor);
   const zero = (g: Tensor) => asTensor(0, g.dtype);

@@ -9,7 +9,7 @@ import { kernels } from "../backends/index.js";
 import { mul, sub } from "./binary.js";
 import { exp } from "./unary.js";
 import { sum } from "./reduce.js";
-import { empty, requireFloat } from "./op.js";
+import { unfilled, requireFloat } from "./op.js";
 
 /**
  * exp(x) / sum(exp(x)) along dim. **Shape**: unchanged.
@@ -28,7 +28,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   const outer = x.shape.slice(0, d).reduce((a, b) => a * b, 1),
     inner = x.shape.slice(d + 1).reduce((a, b) => a * b, 1);
-  const out = empty(x.dtype, x.shape);
+  const out = unfilled(x.dtype, x.shape);
   kernels().logSoftmax(x.operand, out.operand, outer, size, inner);
   return record("LogSoftmaxBackward0", out, [x], (g) => [() => sub(g, mul(exp(out), sum(g, x.ndim === 0 ? [] : [d], true)))], [out]);
 }

@@ -4,7 +4,7 @@
 import { DTypeError } from "./errors.js";
 import { checkElements } from "./limits.js";
 import type { Shape } from "./shape.js";
-import { noteAllocated, takeStorage } from "./storagePool.js";
+import { noteAllocated, poisonOf, poisonUnfilled, takeStorage } from "./storagePool.js";
 
 /** The element types: "float32", "float64", "int32" (stands in for PyTorch's int64) and "bool"; torch.dtype as a string. */
 export type DType = "float32" | "float64" | "int32" | "bool";
@@ -20,13 +20,18 @@ const STORAGE_CLASS = { float32: Float32Array, float64: Float64Array, int32: Int
  * Zero-filled storage per dtype (bool is one byte per element, 0 or 1): a recycled one where a
  * backward pass left one of this size (see storagePool.ts), else a fresh array. Every storage
  * passes here, so this is where the element limit (limits.ts) is checked; `shape`, when the
- * caller has one, goes into the error.
+ * caller has one, goes into the error. `zero` false skips the fill of a recycled one: only for an
+ * output a kernel writes whole before anything reads it (ops/op.ts unfilled).
  */
-export function allocStorage(dtype: DType, n: number, shape?: Shape): TypedArray {
+export function allocStorage(dtype: DType, n: number, shape?: Shape, zero = true): TypedArray {
   const Ctor = STORAGE_CLASS[dtype];
   if (!Ctor) throw new DTypeError(`allocStorage: unknown dtype "${String(dtype)}"; use one of ${DTYPES.join(", ")}.`);
   checkElements(n, shape);
-  const s = takeStorage(Ctor.name, n) ?? new Ctor(n);
+  let s = takeStorage(Ctor.name, n, zero);
+  if (!s) {
+    s = new Ctor(n);
+    if (!zero && poisonUnfilled()) s.fill(poisonOf(s));
+  }
   noteAllocated(s);
   return s;
 }

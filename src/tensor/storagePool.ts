@@ -36,15 +36,49 @@ let hits = 0;
 
 const keyOf = (ctor: string, n: number): string => `${ctor}:${n}`;
 
-/** A pooled storage of this class and length, zero-filled, or null. */
-export function takeStorage(ctor: string, n: number): TypedArray | null {
+/**
+ * A pooled storage of this class and length, or null: zero-filled, or with `zero` false left as
+ * it is (the caller's kernel writes every element; poisoned in the debug mode, see poisonUnfilled).
+ */
+export function takeStorage(ctor: string, n: number, zero = true): TypedArray | null {
   const list = pools.get(keyOf(ctor, n));
   const s = list?.pop();
   if (!s) return null;
   pooledBytes -= s.byteLength;
   hits++;
-  s.fill(0);
+  if (zero) s.fill(0);
+  else if (poison) s.fill(poisonOf(s));
   return s;
+}
+
+/**
+ * Debug mode for outputs allocated without their zero fill (ops/op.ts unfilled, a backend's
+ * allocate with `zero` false): they are filled with a value no kernel writes by accident (NaN for
+ * floats), so a kernel that leaves part of such an output unwritten shows in its result instead
+ * of reading as zeros from a fresh or recycled block. Off by default (it costs a fill); the
+ * environment variable TENSORLOOM_POISON_UNFILLED=1 turns it on for a whole run (the fixtures).
+ */
+let poison = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TENSORLOOM_POISON_UNFILLED === "1";
+
+/** Turn the poison fill of unfilled outputs on or off (tests); returns the previous setting. */
+export function setPoisonUnfilled(on: boolean): boolean {
+  const was = poison;
+  poison = on;
+  return was;
+}
+
+export function poisonUnfilled(): boolean {
+  return poison;
+}
+
+/** Int32 poison: a large negative value no index or count takes. */
+export const POISON_INT32 = -0x5a5a5a5b;
+/** Bool poison: neither 0 nor 1. */
+export const POISON_BOOL = 0xa5;
+
+/** The poison value for a storage of `s`'s class: NaN for floats. */
+export function poisonOf(s: TypedArray): number {
+  return s instanceof Int32Array ? POISON_INT32 : s instanceof Uint8Array ? POISON_BOOL : Number.NaN;
 }
 
 /** allocStorage (and a backend's allocate) report every storage they return: inside a backward pass it becomes a candidate. */

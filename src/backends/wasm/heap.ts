@@ -14,11 +14,15 @@
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import { type DeviceStorage, adoptView, gcWeight } from "../../tensor/storage.js";
+import { POISON_INT32, poisonUnfilled } from "../../tensor/storagePool.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /** WebAssembly's page, and the most pages a 32-bit memory can have (4 GiB). */
 export const PAGE = 65536;
 export const MAX_PAGES = 65536;
+
+/** The bits of a quiet float32 NaN (the poison of an unfilled float32 block). */
+const NAN_BITS = 0x7fc00000;
 
 /** The block size a request of `bytes` gets: 16-aligned, four classes per power of two. */
 export function sizeClass(bytes: number): number {
@@ -79,20 +83,25 @@ export class WasmHeap {
   }
 
   /**
-   * A zero-filled resident block for `n` elements of `dtype` (float32 or int32), or null when
-   * resident tensors already hold `residentBudget` bytes.
+   * A resident block for `n` elements of `dtype` (float32 or int32), or null when resident tensors
+   * already hold `residentBudget` bytes. Zero-filled unless `zero` is false (an output a kernel
+   * writes whole: the backend contract's allocate); then it holds whatever the block held before,
+   * or the poison of the debug mode (tensor/storagePool.ts).
    */
-  allocResident(dtype: "float32" | "int32", n: number): WasmBlock | null {
+  allocResident(dtype: "float32" | "int32", n: number, zero = true): WasmBlock | null {
     const bytes = 4 * n,
       cls = sizeClass(bytes);
     if (this.residentBytes + cls > this.residentBudget) return null;
     const ptr = this.alloc(bytes);
     this.residentBytes += cls;
     const block = new WasmBlock(this, ptr, dtype, n);
+    const fill = zero ? 0 : poisonUnfilled() ? (dtype === "float32" ? NAN_BITS : POISON_INT32) : null;
     // memset in wasm: JS's fill on a view of shared memory is several times slower (BENCHMARKS.md);
     // the checked build traps on any store outside a call's registered operands, so JS fills there
-    if (this.rt.checked) block.hostView().fill(0);
-    else this.rt.exports.fill32(ptr, n, 0);
+    if (fill !== null) {
+      if (this.rt.checked) new Int32Array(block.hostView().buffer, ptr, n).fill(fill);
+      else this.rt.exports.fill32(ptr, n, fill);
+    }
     this.registry.register(block, { ptr, cls }, block);
     return block;
   }

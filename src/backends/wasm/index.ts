@@ -108,8 +108,10 @@ function makeBackend(rt: WasmRuntime): WasmBackend {
     ...kernels,
     kernels,
     name: "wasm",
-    allocate: (dtype, n) =>
-      rt.shared && (dtype === "float32" || dtype === "int32") && 4 * n >= RESIDENT_MIN_BYTES ? arena.heap.allocResident(dtype, n) : null,
+    allocate: (dtype, n, zero) =>
+      rt.shared && (dtype === "float32" || dtype === "int32") && 4 * n >= RESIDENT_MIN_BYTES
+        ? arena.heap.allocResident(dtype, n, zero)
+        : null,
     runtime: rt,
     arena,
     setThreads(n: number) {
