@@ -669,12 +669,10 @@ class Builder {
           naFirst = ctx.naFirst,
           naMaxLen = ctx.naMaxLen;
         if (this.pendH === null) {
-          for (; r < count; r++, o += step) {
-            const s = se[o]!,
-              e = se[o + 1]!;
-            if (s === e || (e - s <= naMaxLen && naFirst[b[s]!] === 1)) break;
-            codes[n++] = table.lookupBytes(b, s, e);
-          }
+          const took = table.lookupRun(b, se, o, step, count - r, codes, n, naFirst, naMaxLen);
+          r += took;
+          n += took;
+          o += took * step;
           // mostly distinct values (ids, timestamps): from here on new values are only listed, and
           // grouped by finish (a table of a million values misses the cache on every probe)
           if (table.size >= PENDING_FROM && 2 * table.size > n) this.startPending();

@@ -78,6 +78,70 @@ export class StringTable {
     return k >= 0 ? k : this.insertBytes(b, s, e, h);
   }
 
+  /**
+   * lookupBytes for a run of a block's fields: field r (from 0) is b[se[o + r step], se[o + r step
+   * + 1]) and its code goes to codes[n + r]. The loop keeps the table's arrays in locals (a new
+   * value reloads them). Stops before the first empty field, or one whose first byte starts an NA
+   * marker (naFirst) and that is no longer than naMaxLen; returns the fields taken.
+   */
+  lookupRun(
+    b: Uint8Array,
+    se: Int32Array,
+    o: number,
+    step: number,
+    count: number,
+    codes: Int32Array,
+    n: number,
+    naFirst: Uint8Array,
+    naMaxLen: number,
+  ): number {
+    let slots = this.slots,
+      mask = (slots.length >> 1) - 1,
+      keys = this.keys,
+      lens = this.lens,
+      starts = this.starts;
+    let r = 0;
+    for (; r < count; r++, o += step) {
+      const s = se[o]!,
+        e = se[o + 1]!,
+        len = e - s;
+      if (len === 0 || (len <= naMaxLen && naFirst[b[s]!] === 1)) break;
+      let h = 0x811c9dc5;
+      for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 16777619);
+      let p = h & mask,
+        k = -1;
+      for (;;) {
+        const c = slots[2 * p + 1]! - 1;
+        if (c < 0) break;
+        if (slots[2 * p] === h && lens[c] === len) {
+          const at = starts[c]!;
+          let x = 0;
+          if (at >= 0) while (x < len && keys[at + x] === b[s + x]) x++;
+          else {
+            const d = this.dict[c]!;
+            while (x < len && d.charCodeAt(x) === b[s + x]) x++;
+          }
+          if (x === len) {
+            k = c;
+            break;
+          }
+        }
+        p = (p + 1) & mask;
+      }
+      if (k < 0) {
+        this.probe = p;
+        k = this.insertBytes(b, s, e, h);
+        slots = this.slots;
+        mask = (slots.length >> 1) - 1;
+        keys = this.keys;
+        lens = this.lens;
+        starts = this.starts;
+      }
+      codes[n + r] = k;
+    }
+    return r;
+  }
+
   /** The code of the value at bytes b[s, e) whose hashBytes is h, or -1 when the table lacks it (insertBytes then adds it). */
   findBytes(b: Uint8Array, s: number, e: number, h: number): number {
     const slots = this.slots;
@@ -244,19 +308,16 @@ export function groupByBytes(b: Uint8Array, count: number, starts: Int32Array, e
     largest = Math.max(largest, firstOf[q + 1]!);
     firstOf[q + 1]! += firstOf[q]!;
   }
-  // the values themselves are scattered (not only their indices), so each part is read in sequence
+  // each value's index and hash are scattered, so a part's hashes are read in sequence; its
+  // offsets are looked up only on an equal hash (mostly distinct values: rarely)
   const oi = new Int32Array(count),
-    oh = new Int32Array(count),
-    os = new Int32Array(count),
-    oe = new Int32Array(count);
+    oh = new Int32Array(count);
   const fill = firstOf.slice(0, parts);
   for (let i = 0; i < count; i++) {
     const h = hashes[i]!;
     const o = fill[partOf(h)]!++;
     oi[o] = i;
     oh[o] = h;
-    os[o] = starts[i]!;
-    oe[o] = ends[i]!;
   }
   let cap = 16;
   while (cap < 2 * largest) cap *= 2;
@@ -270,31 +331,29 @@ export function groupByBytes(b: Uint8Array, count: number, starts: Int32Array, e
     slots.fill(0, 0, size);
     for (let o = from; o < to; o++) {
       const h = oh[o]!,
-        s = os[o]!,
-        n = oe[o]! - s;
+        i = oi[o]!;
       let p = h & mask,
         found = -1;
       for (;;) {
         const k = slots[p]! - 1;
         if (k < 0) break;
-        if (oh[k] === h && oe[k]! - os[k]! === n) {
-          const sk = os[k]!;
-          let same = true;
-          for (let x = 0; x < n; x++)
-            if (b[sk + x] !== b[s + x]) {
-              same = false;
-              break;
-            }
+        if (oh[k] === h) {
+          const ik = oi[k]!,
+            s = starts[i]!,
+            n = ends[i]! - s,
+            sk = starts[ik]!;
+          let same = ends[ik]! - sk === n;
+          for (let x = 0; x < n && same; x++) same = b[sk + x] === b[s + x];
           if (same) {
-            found = k;
+            found = ik;
             break;
           }
         }
         p = (p + 1) & mask;
       }
-      if (found >= 0) rep[oi[o]!] = oi[found]!;
+      if (found >= 0) rep[i] = found;
       else {
-        rep[oi[o]!] = oi[o]!;
+        rep[i] = i;
         slots[p] = o + 1;
       }
     }
