@@ -85,8 +85,10 @@ export function gpuIt(env: WebGpuTestEnv, name: string, fn: () => Promise<void>)
  * asserts every case passed, and returns the family names that ran.
  */
 export async function runFixtureFilesOnWebGpu(files: readonly URL[]): Promise<string[]> {
-  const shim = new URL("../browser/shims/nodeTest.ts", import.meta.url).href;
-  const parents = [...files.map((f) => f.href), new URL("./fixtures.ts", import.meta.url).href];
+  // import.meta.resolve, not a URL from import.meta.url: the modules are the .ts sources under tsx
+  // and their transpiled .js under scripts/runTests.mjs.
+  const shim = import.meta.resolve("../browser/shims/nodeTest.js");
+  const parents = [...files.map((f) => f.href), import.meta.resolve("./fixtures.js")];
   const hook = `const parents = ${JSON.stringify(parents)};
 export async function resolve(specifier, context, next) {
   if (specifier === "node:test" && parents.some((p) => context.parentURL?.startsWith(p))) return next(${JSON.stringify(shim)}, context);

@@ -465,13 +465,13 @@ describe("webgpu scan and sort kernels against the reference", () => {
  * it() registers), so each family's own mapping runs here, on webgpu, case by case.
  */
 const FIXTURE_FILES = [
-  "../../ops/conv.test.ts",
-  "../../ops/pool.test.ts",
-  "../../ops/unfold.test.ts",
-  "../../ops/sortScan.torch.test.ts",
-  "../../nn/rnn.test.ts",
-  "../../nn/embedding.test.ts",
-].map((f) => new URL(f, import.meta.url));
+  "../../ops/conv.test.js",
+  "../../ops/pool.test.js",
+  "../../ops/unfold.test.js",
+  "../../ops/sortScan.torch.test.js",
+  "../../nn/rnn.test.js",
+  "../../nn/embedding.test.js",
+].map((f) => new URL(import.meta.resolve(f)));
 
 describe("PyTorch fixture families on webgpu", () => {
   gpuIt("every case of the conv, pooling, unfold, scan, sort, recurrent and embedding families", async () => {

@@ -24,7 +24,7 @@ function assertLossesClose(gpu: number[], cpu: number[], label: string, tol = 2e
 
 // ------------------------------------------------------------------------- PyTorch fixtures
 
-const FIXTURE_FILES = ["../../optim/optim.test.ts", "../../nn/loss.test.ts"].map((f) => new URL(f, import.meta.url));
+const FIXTURE_FILES = ["../../optim/optim.test.js", "../../nn/loss.test.js"].map((f) => new URL(import.meta.resolve(f)));
 
 describe("optimizer and loss fixture families on webgpu", () => {
   gpuIt("every case of optim_* and the loss families, float32 and float64", async () => {
