@@ -249,19 +249,26 @@ export function flipTranspose(w: Float32Array, O: number, C: number, K: number, 
 
 /**
  * When the direct kernel runs instead of im2col + GEMM: one group, stride 1 everywhere, at least
- * 8 outputs per row (its tile is 8 positions wide), at least 4 output channels (4 tile rows;
+ * 8 outputs per row (its tile is 8 positions wide) or exactly 4 (two rows per tile: the 4x4 maps
+ * of a small CNN, in registers instead of a grouped GEMM), at least 4 output channels (4 tile rows;
  * `M`: the conv's outputs, or its inputs for the input gradient) and a weight of at most 1 MiB
  * (the kernel streams the whole packed weight once per 8 positions, so it must stay in L2).
  * Outside these bounds its tiles run partly empty or its weight leaves L2, and im2col + GEMM
  * wins (the measurements behind each bound: BENCHMARKS.md, engineering log, "Direct convolution").
  */
 export const useDirect = (g: ConvGeometry, groups: number, M: number, weightFloats: number): boolean =>
-  directShape(g, groups) && M >= 4 && weightFloats * 4 <= DIRECT_MAX_WEIGHT_BYTES;
+  (directShape(g, groups) || (stride1(g, groups) && lastOutputs(g) === 4)) && M >= 4 && weightFloats * 4 <= DIRECT_MAX_WEIGHT_BYTES;
 const DIRECT_MAX_WEIGHT_BYTES = 1 << 20;
 
-/** What every direct kernel needs: one group, stride 1, and rows of at least one 8-wide tile. */
-const directShape = (g: ConvGeometry, groups: number): boolean =>
-  groups === 1 && g.stride.every((s) => s === 1) && g.padding.every((p) => p >= 0) && g.colSize[g.colSize.length - 1]! >= 8;
+/** One group, stride 1 and no negative padding: what every direct kernel needs. */
+const stride1 = (g: ConvGeometry, groups: number): boolean =>
+  groups === 1 && g.stride.every((s) => s === 1) && g.padding.every((p) => p >= 0);
+
+/** Outputs per row (the last output dim). */
+const lastOutputs = (g: ConvGeometry): number => g.colSize[g.colSize.length - 1]!;
+
+/** Rows of at least one 8-wide tile (the weight gradient's rule; forward and dx also take rows of exactly 4, two per tile). */
+const directShape = (g: ConvGeometry, groups: number): boolean => stride1(g, groups) && lastOutputs(g) >= 8;
 
 /**
  * When the weight gradient takes the direct kernel (convDirectWeight): one group, stride 1, at
@@ -600,8 +607,10 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
         );
     } else {
       // the input gradient as a direct conv of dy where it can be (stride 1): no columns, no col2im
-      const gi = dx && w && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
       const dwDirect = dw !== null && x !== null && useDirectWeight(g, groups, s.O);
+      // rows of 4 with dw on the GEMM path: the sample-grouped one-pass backward does both as fast
+      const rows4 = lastOutputs(g) === 4 && dw !== null && !dwDirect;
+      const gi = dx && w && !rows4 && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
       // with both direct, one dispatch computes both (convDirectWeight with dx)
       const pwt = gi ? arena.alloc(w!.length * 4) : 0;
       if (gi) flipTranspose(w!, s.O, s.C, s.K, arena.f32(pwt, w!.length));

@@ -378,6 +378,18 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
       O: 9,
     },
     { name: "3-D 3x2x3, mixed padding", g: geometry(2, 2, [5, 6, 10], [3, 2, 3], [1, 0, 1], [1, 1, 1]), O: 8 },
+    // rows of exactly 4 outputs: forward and a lone input gradient two rows per tile
+    { name: "2-D 4x4 outputs (the digits CNN's conv2, smaller)", g: geometry(3, 6, [4, 4], [3, 3], [1, 1], [1, 1]), O: 9 },
+    {
+      name: "2-D 5 rows of 4 outputs (a lone last row), dilation 2",
+      g: geometry(2, 5, [7, 6], [2, 2], [0, 0], [2, 2]),
+      O: 6,
+    },
+    {
+      name: "3-D 2 planes of 3 rows of 4 (a tile's two rows in two planes)",
+      g: geometry(2, 4, [3, 4, 4], [2, 2, 3], [0, 0, 1], [1, 1, 1]),
+      O: 5,
+    },
     // padding 3 > dilation * (k - 1) = 2: the input gradient falls back to the GEMM path
     {
       name: "2-D padding wider than the kernel (input gradient on the GEMM path)",
@@ -390,7 +402,8 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
       const L = g.colSize.reduce((a, b) => a * b, 1),
         P = g.imgSize.reduce((a, b) => a * b, 1),
         CK = g.channels * g.kernel.reduce((a, b) => a * b, 1);
-      assert.ok(g.colSize[g.colSize.length - 1]! >= 8, "rows long enough for the direct kernel");
+      const W = g.colSize[g.colSize.length - 1]!;
+      assert.ok(W >= 8 || W === 4, "rows the direct kernel takes");
       const x = randomF32(g.batch * g.channels * P, 21),
         w = randomF32(O * CK, 22),
         dy = randomF32(g.batch * O * L, 23),
@@ -438,7 +451,8 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
   it("the measured rules: short rows, few tile rows and weights over 1 MiB stay on im2col + GEMM", () => {
     const g = (side: number, stride = 1) => ({ ...geometry(2, 16, [side, side], [3, 3], [1, 1], [1, 1]), stride: [stride, stride] });
     assert.equal(useDirect(g(32), 1, 32, 32 * 16 * 9), true);
-    assert.equal(useDirect(g(4), 1, 32, 32 * 16 * 9), false, "rows of 4 outputs");
+    assert.equal(useDirect(g(4), 1, 32, 32 * 16 * 9), true, "rows of exactly 4: two per tile");
+    assert.equal(useDirect(g(6), 1, 32, 32 * 16 * 9), false, "rows of 6 outputs");
     assert.equal(useDirect(g(32), 1, 1, 1 * 16 * 9), false, "one tile row of four used");
     assert.equal(useDirect(g(32), 2, 32, 32 * 8 * 9), false, "two groups");
     assert.equal(useDirect(g(32, 2), 1, 32, 32 * 16 * 9), false, "stride 2");
@@ -901,7 +915,7 @@ describe("wasm convolutions with short output maps: samples lowered together", (
     },
   ];
   for (const { name, g, groups, O } of cases) {
-    it(`${name}: forward and input gradient the per-sample kernels' bits, weight gradient close, on 1 and 2 threads`, async () => {
+    it(`${name}: forward and input gradients the per-sample lowering's bits, weight gradient close, on 1 and 2 threads`, async () => {
       const P = g.imgSize.reduce((a, b) => a * b, 1),
         L = g.colSize.reduce((a, b) => a * b, 1),
         CKg = (g.channels / groups) * 9;
@@ -940,7 +954,9 @@ describe("wasm convolutions with short output maps: samples lowered together", (
         const got = run(threads, false);
         assert.deepEqual(got.out, base.out, `out, ${threads} thread(s)`);
         assert.deepEqual(got.dx, base.dx, `dx, ${threads} thread(s)`);
-        assert.deepEqual(got.fdx, base.dx, `fused dx, ${threads} thread(s)`);
+        // (rows of 4: the forward and a lone input gradient run the direct kernel, unlowered; with
+        // both gradients the samples are lowered together)
+        assert.deepEqual(got.fdx, base.fdx, `fused dx, ${threads} thread(s)`);
         // the weight gradient sums a group's positions in one product: the same terms, another order
         close(got.dw, want.dw, `dw, ${threads} thread(s)`);
         close(got.fdw, want.dw, `fused dw, ${threads} thread(s)`);

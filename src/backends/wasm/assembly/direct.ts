@@ -50,6 +50,8 @@ function padSample(x: usize, n: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nP
  *   to an output position's base (channel * Pp + taps' offsets).
  *   rowBase[q] (q < rows): an output row's base in the padded sample; each row has W outputs
  *   (the last output dim); out [N, M, rows * W]; bias (M floats) or 0; tmp 32 floats.
+ *   Rows of W = 4 go two to a tile (8 consecutive outputs of out, each half reading its own
+ *   row of the padded input), so the 4x4 maps of a small CNN fill the tile.
  */
 export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, packedA: usize, M: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, out: usize, bias: usize, tmp: usize): void {
   for (let n = n0; n < n1; n++) directSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad, packedA, M, Kd, offs, rowBase, rows, W, out, bias, tmp);
@@ -60,12 +62,25 @@ export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, 
   const L = rows * W;
   padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
   const on = at(out, n * M * L);
+  if (W == 4) {
+    // rows of 4 outputs, two rows per tile: their 8 outputs are consecutive in out
+    for (let q = 0; q < rows; q += 2) {
+      const rb = load<i32>(at(rowBase, q)), pair = q + 1 < rows;
+      // a lone last row reads the 4 floats after its own (padding or slack) and keeps 4 outputs
+      const rowBytes = <usize>((pair ? load<i32>(at(rowBase, q + 1)) : rb + 4) - rb) << 2;
+      const xb = at(xpad, rb), cols = pair ? NR : 4;
+      for (let i = 0; i < M; i += MR) {
+        tileKernel(Kd, at(packedA, i * Kd), xb, offs, true, true, rowBytes, at(on, i * L + q * 4), L, min(MR, M - i), cols, false, bias, i, tmp);
+      }
+    }
+    return;
+  }
   for (let q = 0; q < rows; q++) {
     const rb = load<i32>(at(rowBase, q));
     for (let j = 0; j < W; j += NR) {
       const xb = at(xpad, rb + j), cols = min(NR, W - j);
       for (let i = 0; i < M; i += MR) {
-        tileKernel(Kd, at(packedA, i * Kd), xb, offs, true, at(on, i * L + q * W + j), L, min(MR, M - i), cols, false, bias, i, tmp);
+        tileKernel(Kd, at(packedA, i * Kd), xb, offs, true, false, 0, at(on, i * L + q * W + j), L, min(MR, M - i), cols, false, bias, i, tmp);
       }
     }
   }

@@ -109,24 +109,26 @@ export function packB(b: usize, rs: i32, cs: i32, p0: i32, j0: i32, kc: i32, nc:
  * for the `rows` x `cols` valid part (edge tiles go through `tmp`).
  */
 function microKernel(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, tmp: usize): void {
-  tileKernel(kc, pa, pb, 0, false, c, ldc, rows, cols, add, 0, 0, tmp);
+  tileKernel(kc, pa, pb, 0, false, false, 0, c, ldc, rows, cols, add, 0, 0, tmp);
 }
 
 /**
  * The MR x NR tile every product here runs: acc = sum over p < kd of the MR broadcasts at pa
  * (packed A, MR floats per step) times the NR-wide row of B at step p, which is pb + p * NR
  * floats (packed panels) or, with `viaOffsets`, pb + offs[p] floats (the direct convolution:
- * 8 consecutive outputs read 8 consecutive inputs of a padded image). Callers pass
- * `viaOffsets` as a literal, so the inlined loop keeps only its own addressing. Then bias[i0 +
+ * 8 consecutive outputs read 8 consecutive inputs of a padded image). With `twoRows` the
+ * row's second 4 floats are read `rowBytes` further on instead of right after the first 4: two
+ * rows of 4 outputs, whose 4 inputs per step sit one padded row apart. Callers pass `viaOffsets`
+ * and `twoRows` as literals, so the inlined loop keeps only its own addressing. Then bias[i0 +
  * r] is added to row r when bias != 0 (after the sum, as the GEMM path's separate bias pass:
  * the same bits), and the tile is stored (storeTile).
  */
-@inline export function tileKernel(kd: i32, pa: usize, pb: usize, offs: usize, viaOffsets: bool, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, bias: usize, i0: i32, tmp: usize): void {
+@inline export function tileKernel(kd: i32, pa: usize, pb: usize, offs: usize, viaOffsets: bool, twoRows: bool, rowBytes: usize, c: usize, ldc: i32, rows: i32, cols: i32, add: bool, bias: usize, i0: i32, tmp: usize): void {
   let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
   let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
   for (let p = 0; p < kd; p++) {
     const bp = viaOffsets ? pb + (<usize>load<i32>(offs + (<usize>p << 2)) << 2) : pb + (<usize>p << 5);
-    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    const b0 = v128.load(bp), b1 = twoRows ? v128.load(bp + rowBytes) : v128.load(bp, 16);
     let a = v128.load32_splat(pa);
     c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
     a = v128.load32_splat(pa, 4);
