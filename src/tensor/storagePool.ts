@@ -87,6 +87,14 @@ export function noteAllocated(s: Storage): void {
   if (passes.length > 0 && (s.byteLength >= MIN_BYTES || isDeviceStorage(s))) passes[passes.length - 1]!.add(storageKey(s));
 }
 
+/**
+ * Whether a backward pass is running: what it allocates and consumes it gives back itself
+ * (recycle), without waiting for the garbage collector.
+ */
+export function inBackwardPass(): boolean {
+  return passes.length > 0;
+}
+
 /** Start tracking allocations for one backward pass; returns the set to test candidates against. */
 export function beginPass(): Set<StorageKey> {
   const born = new Set<StorageKey>();

@@ -10,11 +10,12 @@
 // block once its WasmBlock (held by the tensors over it and by every view it handed out) is
 // collected. JS runs finalizers only between tasks, so a long synchronous loop frees nothing
 // until it yields; `residentBudget` bounds what such a loop can pin, and past it the backend
-// hands out host arrays (its kernels copy those in and out, as for any host operand).
+// hands out host arrays (its kernels copy those in and out, as for any host operand), except to
+// a backward pass, which gives back what it consumes itself and may go `passBudget` further.
 
 import type { TypedArray } from "../../tensor/dtype.js";
 import { type DeviceStorage, adoptView, gcWeight } from "../../tensor/storage.js";
-import { POISON_INT32, poisonUnfilled } from "../../tensor/storagePool.js";
+import { POISON_INT32, inBackwardPass, poisonUnfilled } from "../../tensor/storagePool.js";
 import type { WasmRuntime } from "./runtime.js";
 
 /** WebAssembly's page, and the most pages a 32-bit memory can have (4 GiB). */
@@ -42,9 +43,19 @@ export class WasmHeap {
   finalized = 0;
   /** What resident tensors may hold before allocation falls back to host arrays. */
   residentBudget = 64 * 2 ** 20;
-  private readonly registry = new FinalizationRegistry<{ ptr: number; cls: number }>(({ ptr, cls }) => {
+  /**
+   * Bytes of blocks a backward pass took past the resident budget (not part of residentBytes),
+   * and what they may hold. A synchronous training loop spends the budget on activations that
+   * only the collector frees, between tasks; the backward pass gives back the gradients it
+   * consumes at once (tensor/storagePool.ts), so its outputs can stay resident past the budget
+   * and their copies in and out are saved. Only what escapes the pass (a leaf's .grad) waits for
+   * the collector, and this second budget bounds that.
+   */
+  passBytes = 0;
+  passBudget = 16 * 2 ** 20;
+  private readonly registry = new FinalizationRegistry<{ ptr: number; cls: number; pass: boolean }>(({ ptr, cls, pass }) => {
     this.finalized++;
-    this.releaseResident(ptr, cls);
+    this.releaseResident(ptr, cls, pass);
   });
 
   /**
@@ -91,10 +102,17 @@ export class WasmHeap {
   allocResident(dtype: "float32" | "int32", n: number, zero = true): WasmBlock | null {
     const bytes = 4 * n,
       cls = sizeClass(bytes);
-    if (this.residentBytes + cls > this.residentBudget) return null;
+    let pass = false;
+    if (this.residentBytes + cls > this.residentBudget) {
+      if (!inBackwardPass() || this.passBytes + cls > this.passBudget) return null;
+      pass = true;
+    }
     const ptr = this.alloc(bytes);
-    this.residentBytes += cls;
-    const block = new WasmBlock(this, ptr, dtype, n);
+    if (pass) this.passBytes += cls;
+    else this.residentBytes += cls;
+    // a backward pass gives back what it consumes itself; the few that escape it (a leaf's .grad)
+    // weigh too little to need the collector's attention
+    const block = new WasmBlock(this, ptr, dtype, n, pass, !inBackwardPass());
     const fill = zero ? 0 : poisonUnfilled() ? (dtype === "float32" ? NAN_BITS : POISON_INT32) : null;
     // memset in wasm: JS's fill on a view of shared memory is several times slower (BENCHMARKS.md);
     // the checked build traps on any store outside a call's registered operands, so JS fills there
@@ -102,18 +120,19 @@ export class WasmHeap {
       if (this.rt.checked) new Int32Array(block.hostView().buffer, ptr, n).fill(fill);
       else this.rt.exports.fill32(ptr, n, fill);
     }
-    this.registry.register(block, { ptr, cls }, block);
+    this.registry.register(block, { ptr, cls, pass }, block);
     return block;
   }
 
   /** Free a resident block now (its owner proved nothing reads it or any view of it any more). */
   releaseNow(block: WasmBlock): void {
     if (!this.registry.unregister(block)) return;
-    this.releaseResident(block.ptr, sizeClass(4 * block.length));
+    this.releaseResident(block.ptr, sizeClass(4 * block.length), block.pass);
   }
 
-  private releaseResident(ptr: number, cls: number): void {
-    this.residentBytes -= cls;
+  private releaseResident(ptr: number, cls: number, pass: boolean): void {
+    if (pass) this.passBytes -= cls;
+    else this.residentBytes -= cls;
     this.free(ptr, cls);
   }
 
@@ -167,9 +186,12 @@ export class WasmBlock implements DeviceStorage {
     readonly ptr: number,
     readonly dtype: "float32" | "int32",
     readonly length: number,
+    /** Taken by a backward pass past the resident budget (counted in the heap's passBytes). */
+    readonly pass = false,
+    weighted = true,
   ) {
     this.view = heap.view(dtype, ptr, length);
-    this.weight = gcWeight(this.view.byteLength >> 2);
+    this.weight = weighted ? gcWeight(this.view.byteLength >> 2) : null;
     adoptView(this.view, this);
   }
 

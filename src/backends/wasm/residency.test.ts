@@ -124,6 +124,51 @@ describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
     assert.equal(wasm.allocate!("float32", 10), null, "below the resident minimum");
     assert.equal(wasm.allocate!("float64", 4096), null, "a dtype wasm kernels do not take");
   });
+
+  it("past the resident budget, a backward pass keeps its gradients resident within the pass budget and gives them back", () => {
+    const heap = wasm.arena.heap;
+    const budget = heap.residentBudget,
+      passBudget = heap.passBudget;
+    /** One forward and backward; how many gradients reaching y were resident, and the leaves' gradients. */
+    const step = () => {
+      tl.manualSeed(5);
+      const x = tl.randn([4, 3, 16, 16]).requiresGrad_(),
+        w = tl.randn([8, 3, 3, 3]).requiresGrad_();
+      const y = tl.F.conv2d(x, w, null, { padding: 1 }).relu();
+      let seen = 0;
+      y.registerHook((g) => {
+        if (resident(g)) seen++;
+      });
+      const before = heap.passBytes;
+      y.sum().backward();
+      return { y, seen, x: x.grad!, w: w.grad!, passGrowth: heap.passBytes - before };
+    };
+    try {
+      const want = step();
+      assert.ok(resident(want.y) && resident(want.x), "within the budget everything is resident");
+      heap.residentBudget = heap.residentBytes;
+      const got = step();
+      assert.equal(resident(got.y), false, "a forward output past the budget is a host array");
+      assert.equal(got.seen, 1, "the gradient reaching the relu output lives in wasm memory");
+      assert.ok(resident(got.x), "the input's gradient (the pass's output) lives in wasm memory");
+      assert.deepEqual(Array.from(got.x.data), Array.from(want.x.data));
+      assert.deepEqual(Array.from(got.w.data), Array.from(want.w.data));
+      // what the pass consumed went back at once: only what it handed out (the leaves' gradients,
+      // and the one the hook saw, which the pass cannot prove dead) waits for the collector
+      const handedOut = 4 * (got.x.numel() + got.w.numel() + got.y.numel());
+      assert.ok(got.passGrowth <= handedOut, `pass blocks left: ${got.passGrowth} bytes, handed out ${handedOut}`);
+      // the pass budget bounds it: with none left every gradient is a host array
+      heap.passBudget = heap.passBytes;
+      const host = step();
+      assert.equal(host.seen, 0, "no pass budget left: gradients are host arrays");
+      assert.equal(resident(host.x), false);
+      assert.deepEqual(Array.from(host.x.data), Array.from(want.x.data));
+    } finally {
+      heap.residentBudget = budget;
+      heap.passBudget = passBudget;
+    }
+    assert.ok(heap.passBytes <= heap.passBudget);
+  });
 });
 
 // long loops: once, in the wasm configuration (the residency rules do not depend on FMA)
@@ -161,24 +206,26 @@ describe("wasm memory in long training runs", { skip: !wasmAvailable || !RUN_ONC
   async function flat(steps: number, warmup: number, yieldEvery: number): Promise<void> {
     const step = trainer();
     const heap = wasm.arena.heap;
-    const temps = () => heap.liveBytes - heap.residentBytes;
+    const temps = () => heap.liveBytes - heap.residentBytes - heap.passBytes;
     const TEMPS_BOUND = 2 ** 20;
     let memory = 0;
     for (let i = 0; i < steps; i++) {
       step();
       if (yieldEvery > 0 && i % yieldEvery === yieldEvery - 1) await yieldToEventLoop();
       assert.ok(heap.residentBytes <= heap.residentBudget, "resident tensors stay within the budget");
+      assert.ok(heap.passBytes <= heap.passBudget, "blocks backward passes took past the budget stay within theirs");
       if (i >= warmup)
         assert.ok(temps() <= TEMPS_BOUND, `step ${i}: ${temps()} bytes of temporaries live between steps (bound ${TEMPS_BOUND})`);
       if (i === warmup) memory = wasm.arena.memoryBytes;
     }
     // when the collector runs is not ours to choose: under load it can run late, and the blocks it
     // has not yet released are at most the resident budget (asserted every step above), so memory
-    // may grow after warm-up by at most that budget plus the temporaries' bound, never without end
-    const bound = memory + heap.residentBudget + 2 * TEMPS_BOUND;
+    // may grow after warm-up by at most that budget (and the backward passes' budget past it) plus
+    // the temporaries' bound, never without end
+    const bound = memory + heap.residentBudget + heap.passBudget + 2 * TEMPS_BOUND;
     assert.ok(
       wasm.arena.memoryBytes <= bound,
-      `memory ${wasm.arena.memoryBytes} bytes after ${steps} steps, more than ${bound} (at step ${warmup}: ${memory}, plus the resident budget and temporaries)`,
+      `memory ${wasm.arena.memoryBytes} bytes after ${steps} steps, more than ${bound} (at step ${warmup}: ${memory}, plus the resident and pass budgets and temporaries)`,
     );
   }
 
