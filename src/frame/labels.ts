@@ -167,7 +167,7 @@ export function positionsOf(op: string, ix: Index, label: LabelKey): number[] {
     const key = Array.isArray(label) ? (label as readonly Scalar[]) : [label as Scalar];
     if (key.length === 0 || key.length > ix.cols.length)
       throw new FrameError(
-        `${op}: the key ${formatKey(key)} has ${key.length} labels but the MultiIndex has ${ix.cols.length} levels (${ix.names.map((k) => k ?? "None").join(", ")}). Pass one label per level, or fewer for a partial key.`,
+        `${op}: the key ${formatKey(key)} has ${key.length} labels but the MultiIndex has ${ix.cols.length} levels (${levelList(ix.names)}). Pass one label per level, or fewer for a partial key.`,
       );
     let byDepth = prefixCache.get(ix);
     if (!byDepth) prefixCache.set(ix, (byDepth = new Map()));
@@ -219,6 +219,9 @@ function tupleText(values: readonly Scalar[]): string {
 export function formatLabel(v: Scalar): string {
   return v instanceof Date ? formatDate(v.getTime()) : JSON.stringify(v);
 }
+
+/** Level names as messages list them, an unnamed level as pandas' None: "wool, None". */
+export const levelList = (names: readonly (string | null)[]): string => names.map((k) => k ?? "None").join(", ");
 
 function formatKey(key: readonly Scalar[]): string {
   return `(${key.map(formatLabel).join(", ")})`;

@@ -25,10 +25,12 @@ import {
   type ColumnIndex,
   type Index,
   type LabelKey,
+  type MultiIndex,
   indexLength,
   indexLevels,
   indexNames,
   indexTuple,
+  levelList,
   multiIndex,
   positionsOf,
   rangeIndex,
@@ -197,7 +199,8 @@ export function resetIndex(df: DataFrame, drop: boolean): DataFrame {
 /** Which axis a level verb works on: 0 / "index" (the rows, default) or 1 / "columns" (the column levels), as pandas' axis. */
 export type LevelAxis = 0 | 1 | "index" | "columns";
 
-function axisNumber(op: string, axis: LevelAxis | undefined): 0 | 1 {
+/** 0 for the rows, 1 for the columns, from pandas' axis argument. */
+export function axisNumber(op: string, axis: LevelAxis | undefined): 0 | 1 {
   if (axis === undefined || axis === 0 || axis === "index") return 0;
   if (axis === 1 || axis === "columns") return 1;
   throw new FrameError(`${op}: axis must be 0 ("index") or 1 ("columns"), got ${JSON.stringify(axis)}.`);
@@ -216,9 +219,19 @@ function columnAxis(df: DataFrame): ColumnIndex {
   return df.columnIndex ?? (multiIndex([namesLevel(df.names)], [null]) as ColumnIndex);
 }
 
+/** ix itself when it is a MultiIndex; else the error of a level verb on one level (axis 1: the column levels). */
+function multiLevels(op: string, ix: Index | null, axis: 0 | 1 = 0): MultiIndex {
+  if (ix?.kind === "multi") return ix;
+  throw new FrameError(
+    axis === 1
+      ? `${op}: the columns have one level; ${op} needs a MultiIndex over the columns (several column levels).`
+      : `${op}: the index has one level; ${op} needs a MultiIndex (several levels: setIndex([a, b]) or groupby(keys, { asIndex: true })).`,
+  );
+}
+
 /** The index without some levels (numbers or names), as pd.MultiIndex.droplevel; one level left gives a plain label index. */
-export function dropLevels(op: string, ix: Index, level: number | string | readonly (number | string)[], what = "index has"): Index {
-  if (ix.kind !== "multi") throw new FrameError(`${op}: the ${what} one level; ${op} needs several (a MultiIndex).`);
+export function dropLevels(op: string, index: Index, level: number | string | readonly (number | string)[]): Index {
+  const ix = multiLevels(op, index);
   const drop = (Array.isArray(level) ? level : [level]).map((l) => levelPosition(op, ix.names, l));
   const keep = ix.names.map((_, l) => l).filter((l) => !drop.includes(l));
   if (keep.length === 0)
@@ -236,23 +249,16 @@ export function dropLevels(op: string, ix: Index, level: number | string | reado
  * pd.DataFrame.droplevel; columns left with one level get the remaining labels as flat names.
  */
 export function droplevel(df: DataFrame, level: number | string | readonly (number | string)[], axis: LevelAxis = 0): DataFrame {
-  const a = axisNumber("droplevel", axis);
-  const ix: Index | null = a === 1 ? df.columnIndex : df.index;
-  if (ix?.kind !== "multi")
-    throw new FrameError(`droplevel: the ${a === 1 ? "columns have" : "index has"} one level; droplevel needs several (a MultiIndex).`);
-  return withAxisIndex(df, a, dropLevels("droplevel", ix, level));
+  return reorderAxis(df, "droplevel", axis, (ix) => dropLevels("droplevel", ix, level));
 }
 
 /** The levels of a MultiIndex in a new order (every level once, by number or name), as pd.MultiIndex.reorder_levels. */
-export function reorderLevels(op: string, ix: Index, order: readonly (number | string)[]): Index {
-  if (ix.kind !== "multi")
-    throw new FrameError(
-      `${op}: the index has one level; ${op} needs several levels (a MultiIndex: setIndex([a, b]) or groupby(keys, { asIndex: true })).`,
-    );
+export function reorderLevels(op: string, index: Index, order: readonly (number | string)[]): Index {
+  const ix = multiLevels(op, index);
   const at = order.map((l) => levelPosition(op, ix.names, l));
   if (at.length !== ix.cols.length || new Set(at).size !== at.length)
     throw new FrameError(
-      `${op}: the order ${JSON.stringify(order)} names ${at.length} level${at.length === 1 ? "" : "s"}${new Set(at).size !== at.length ? " with repeats" : ""}, but the index has ${ix.cols.length} (${ix.names.map((k) => k ?? "None").join(", ")}). Name every level once.`,
+      `${op}: the order ${JSON.stringify(order)} names ${at.length} level${at.length === 1 ? "" : "s"}${new Set(at).size !== at.length ? " with repeats" : ""}, but the index has ${ix.cols.length} (${levelList(ix.names)}). Name every level once.`,
     );
   return multiIndex(
     at.map((l) => ix.cols[l]!),
@@ -261,11 +267,8 @@ export function reorderLevels(op: string, ix: Index, order: readonly (number | s
 }
 
 /** Levels i and j of a MultiIndex swapped (default the last two), as pd.MultiIndex.swaplevel; the entries keep their order. */
-export function swapLevels(op: string, ix: Index, i: number | string = -2, j: number | string = -1): Index {
-  if (ix.kind !== "multi")
-    throw new FrameError(
-      `${op}: the index has one level; ${op} needs several levels (a MultiIndex: setIndex([a, b]) or groupby(keys, { asIndex: true })).`,
-    );
+export function swapLevels(op: string, index: Index, i: number | string = -2, j: number | string = -1): Index {
+  const ix = multiLevels(op, index);
   const a = levelPosition(op, ix.names, i),
     b = levelPosition(op, ix.names, j);
   const order = ix.names.map((_, l) => (l === a ? b : l === b ? a : l));
@@ -282,13 +285,13 @@ export function renameLevels(op: string, ix: Index, names: AxisNames): Index {
   if (names === null || typeof names === "string") {
     if (old.length !== 1)
       throw new FrameError(
-        `${op}: one name ${JSON.stringify(names)} given for ${old.length} levels (${old.map((k) => k ?? "None").join(", ")}). Pass a list with one name per level, or a map from old names to new ones.`,
+        `${op}: one name ${JSON.stringify(names)} given for ${old.length} levels (${levelList(old)}). Pass a list with one name per level, or a map from old names to new ones.`,
       );
     next = [names];
   } else if (Array.isArray(names)) {
     if (names.length !== old.length)
       throw new FrameError(
-        `${op}: ${names.length} names given for ${old.length} level${old.length === 1 ? "" : "s"} (${old.map((k) => k ?? "None").join(", ")}). Pass one name per level.`,
+        `${op}: ${names.length} names given for ${old.length} level${old.length === 1 ? "" : "s"} (${levelList(old)}). Pass one name per level.`,
       );
     next = names.slice();
   } else {
@@ -328,15 +331,10 @@ export function renameAxis(df: DataFrame, mapper: AxisNames | RenameAxisOptions 
   return out;
 }
 
-/** See DataFrame.swaplevel and reorderLevels: a new order for the row levels (axis 0) or the column levels (axis 1). */
-export function reorderAxis(df: DataFrame, op: string, axis: LevelAxis, fn: (ix: Index) => Index): DataFrame {
+/** See DataFrame.droplevel, swaplevel and reorderLevels: new levels for the row index (axis 0) or the column levels (axis 1), which must be a MultiIndex. */
+export function reorderAxis(df: DataFrame, op: string, axis: LevelAxis, fn: (ix: MultiIndex) => Index): DataFrame {
   const a = axisNumber(op, axis);
-  const ix = a === 1 ? df.columnIndex : df.index;
-  if (ix?.kind !== "multi")
-    throw new FrameError(
-      `${op}: the ${a === 1 ? "columns have" : "index has"} one level; ${op} needs several (a MultiIndex${a === 1 ? " over the columns" : ""}).`,
-    );
-  return withAxisIndex(df, a, fn(ix));
+  return withAxisIndex(df, a, fn(multiLevels(op, a === 1 ? df.columnIndex : df.index, a)));
 }
 
 /**
@@ -491,13 +489,10 @@ function keepMissingLast<T extends Index>(ix: T, from: Index): T {
 /** Where each row lands when `level` moves to the columns: the new index, the column labels and, per (row, label) cell, the source row or -1. */
 function unstackPlan(
   op: string,
-  ix: Index,
+  index: Index,
   level: number | string,
 ): { index: Index; labels: Column; name: string | null; source: Int32Array; nR: number; nC: number } {
-  if (ix.kind !== "multi")
-    throw new FrameError(
-      `${op}: the index has one level; unstack needs a MultiIndex (setIndex([a, b]) or groupby(keys, { asIndex: true })).`,
-    );
+  const ix = multiLevels(op, index);
   const L = levelPosition(op, ix.names, level);
   const rest = ix.cols.filter((_, l) => l !== L),
     restNames = ix.names.filter((_, l) => l !== L);

@@ -83,34 +83,21 @@ export function joinPairs(
   };
   const li: number[] = [],
     ri: number[] = [];
-  if (how === "right") {
-    const L = csr(lid);
-    for (let r = 0; r < nr; r++) {
-      const g = rid[r]!;
-      const a = L.start[g]!,
-        b = L.start[g + 1]!;
+  if (how === "left" || how === "right") {
+    // every row of the kept side in order, each beside its matches on the other side (or -1)
+    const [keep, other, kept, matched] = how === "left" ? [lid, rid, li, ri] : [rid, lid, ri, li];
+    const M = csr(other);
+    for (let k = 0; k < keep.length; k++) {
+      const g = keep[k]!;
+      const a = M.start[g]!,
+        b = M.start[g + 1]!;
       if (a === b) {
-        li.push(-1);
-        ri.push(r);
+        kept.push(k);
+        matched.push(-1);
       }
       for (let p = a; p < b; p++) {
-        li.push(L.rows[p]!);
-        ri.push(r);
-      }
-    }
-  } else if (how === "left") {
-    const R = csr(rid);
-    for (let l = 0; l < nl; l++) {
-      const g = lid[l]!;
-      const a = R.start[g]!,
-        b = R.start[g + 1]!;
-      if (a === b) {
-        li.push(l);
-        ri.push(-1);
-      }
-      for (let p = a; p < b; p++) {
-        li.push(l);
-        ri.push(R.rows[p]!);
+        kept.push(k);
+        matched.push(M.rows[p]!);
       }
     }
   } else {

@@ -20,7 +20,7 @@ import {
 import { aggregate, numericResult, oneGroup, quantiles } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, labelIndex, indexLabel, takeIndex } from "../labels.js";
-import { selectColumnIndex } from "../multiIndex.js";
+import { axisNumber, selectColumnIndex } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { newFrame, newSeries } from "../frames.js";
@@ -39,12 +39,6 @@ export interface ReduceOptions {
 /** Options of DataFrame.quantile: `axis` as the reductions (quantiles skip missing values, as pandas). */
 export interface QuantileOptions {
   axis?: 0 | 1 | "index" | "columns";
-}
-
-function axisOf(op: string, axis: ReduceOptions["axis"]): 0 | 1 {
-  if (axis === undefined || axis === 0 || axis === "index") return 0;
-  if (axis === 1 || axis === "columns") return 1;
-  throw new FrameError(`${op}: axis must be 0 ("index") or 1 ("columns"), got ${JSON.stringify(axis)}.`);
 }
 
 /** The columns a reduction uses: numeric ones (count: all), with their positions. */
@@ -84,7 +78,7 @@ function resultDType(spec: FrameReduction, cols: readonly Column[]): FrameDType 
 
 /** df.sum() and its siblings: see DataFrame.sum. */
 export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOptions = {}): Series {
-  const axis = axisOf(spec, opts.axis);
+  const axis = axisNumber(spec, opts.axis);
   const skipna = opts.skipna ?? true;
   const { names, cols, at } = columnsFor(df, spec);
   const dtype = resultDType(spec, cols);
@@ -131,7 +125,7 @@ export function reduceFrame(df: DataFrame, spec: FrameReduction, opts: ReduceOpt
 
 /** df.quantile(q) / df.quantile([q...]): see DataFrame.quantile. */
 export function quantileFrame(df: DataFrame, q: number | readonly number[], opts: QuantileOptions = {}): Series | DataFrame {
-  const axis = axisOf("quantile", opts.axis);
+  const axis = axisNumber("quantile", opts.axis);
   const qs = checkQuantiles("quantile", q);
   const { names, cols, at } = columnsFor(df, "quantile");
   let byQ: Float64Array[]; // byQ[t][j] = quantile qs[t] of result position j (a column, or a row)

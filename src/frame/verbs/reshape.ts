@@ -312,24 +312,14 @@ export function crosstab(index: Series | Series[], columns: Series, opts: Crosst
       throw new FrameError(`crosstab: ${JSON.stringify(s.name)} has ${s.length} rows but ${JSON.stringify(colName)} has ${n}.`);
   });
   const df = new (frameClass())(data);
-  let out = opts.values
-    ? pivotTable(df, {
-        index: names,
-        columns: colName,
-        values: "__values",
-        aggfunc: opts.aggfunc ?? "mean",
-        margins: opts.margins,
-        asIndex: opts.asIndex,
-      })
-    : pivotTable(df.assign({ __one: 1 }), {
-        index: names,
-        columns: colName,
-        values: "__one",
-        aggfunc: "size",
-        fillValue: 0,
-        margins: opts.margins,
-        asIndex: opts.asIndex,
-      });
+  // without values: the size of each pair, 0 where a pair never occurs
+  let out = pivotTable(opts.values ? df : df.assign({ __one: 1 }), {
+    index: names,
+    columns: colName,
+    margins: opts.margins,
+    asIndex: opts.asIndex,
+    ...(opts.values ? { values: "__values", aggfunc: opts.aggfunc ?? "mean" } : { values: "__one", aggfunc: "size", fillValue: 0 }),
+  });
   if (opts.normalize) {
     const keys = opts.asIndex ? 0 : names.length;
     const valueNames = out.names.slice(keys);
