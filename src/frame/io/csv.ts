@@ -407,8 +407,12 @@ class Builder {
     const at = new Int32Array(base + pn - nt + 1);
     at.set(starts.subarray(0, nt + 1));
     at[base] = head;
+    // (adjacent new values move as one run: buf[runFrom, runTo) goes to runW)
     let nNew = 0,
-      w = head;
+      w = head,
+      runW = head,
+      runFrom = head,
+      runTo = head;
     for (let i = nt; i < pn; i++) {
       const f = codeOf[i]!;
       if (f === i) {
@@ -418,13 +422,19 @@ class Builder {
         if (k >= 0) codeOf[i] = k;
         else {
           codeOf[i] = base + nNew++;
-          if (w === s) w = e;
-          else for (let x = s; x < e; x++) buf[w++] = buf[x]!;
+          if (s !== runTo) {
+            if (runW !== runFrom) buf.copyWithin(runW, runFrom, runTo);
+            runW = w;
+            runFrom = s;
+          }
+          runTo = e;
+          w += e - s;
           at[base + nNew] = w;
         }
       } else codeOf[i] = codeOf[f]!;
       codes[rows[i]!] = codeOf[i]!;
     }
+    if (runW !== runFrom) buf.copyWithin(runW, runFrom, runTo);
     if (!grew) return utf8Dict(fit(buf, w), fit(at, base + nNew + 1));
     // the new values' strings slice one decode of their bytes (a copy, not the input)
     const text = decodeAscii(buf.subarray(head, w));
