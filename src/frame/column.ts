@@ -659,18 +659,7 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
     const strs = new Array<string | null>(n);
     for (let i = 0; i < n; i++) {
       const v = cell(c, i);
-      strs[i] =
-        v === null || (typeof v === "number" && Number.isNaN(v))
-          ? null
-          : v instanceof Date
-            ? formatDate(v.getTime())
-            : typeof v === "boolean"
-              ? v
-                ? "True"
-                : "False"
-              : typeof v === "number"
-                ? formatNumberPlain(v, c.dtype === "float64")
-                : String(v);
+      strs[i] = v === null || v !== v ? null : labelText(v, c.dtype === "float64");
     }
     return encodeStrings(strs, to);
   }
@@ -734,6 +723,15 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
     default:
       throw new FrameError(`${op}: cannot convert ${c.dtype} to ${to}.`);
   }
+}
+
+/** A label as column-name text: "4", "1.5" (a float label), "setosa", "1949-01-01", "True", "NaN". */
+export function labelText(v: Scalar, isFloat = false): string {
+  if (v === null || (typeof v === "number" && Number.isNaN(v))) return "NaN";
+  if (v instanceof Date) return formatDate(v.getTime());
+  if (typeof v === "number") return formatNumberPlain(v, isFloat);
+  if (typeof v === "boolean") return v ? "True" : "False";
+  return v;
 }
 
 /** A number as Python's str() writes it: 3.0 for a float 3, 1e-05, 1e+16. */

@@ -12,8 +12,7 @@ import {
   columnFromValues,
   concatColumns,
   encodeStrings,
-  formatDate,
-  formatNumberPlain,
+  labelText,
   naMask,
   range,
   strCol,
@@ -42,15 +41,6 @@ import { argsort, identity } from "./sort.js";
 import type { DataFrame } from "./table.js";
 import type { Series } from "./series.js";
 import { newFrame, newSeries } from "./frames.js";
-
-/** A label as column-name text: "4", "1.5" (a float label), "setosa", "1949-01-01", "True", "NaN". */
-export function labelText(v: Scalar, isFloat = false): string {
-  if (v === null || (typeof v === "number" && Number.isNaN(v))) return "NaN";
-  if (v instanceof Date) return formatDate(v.getTime());
-  if (typeof v === "number") return formatNumberPlain(v, isFloat);
-  if (typeof v === "boolean") return v ? "True" : "False";
-  return v;
-}
 
 /** A label of a column as text, float labels with their ".0" (as pandas prints them): "4", "1.5", "2.0", "setosa". */
 export function labelName(c: Column, i: number): string {

@@ -226,23 +226,16 @@ export function readJson(text: string, opts: ReadJsonOptions = {}): DataFrame {
 /** The schema version pandas 1.5 writes (pandas.io.json._table_schema.TABLE_SCHEMA_VERSION). */
 const TABLE_SCHEMA_VERSION = "1.4.0";
 
+/** The JSON Table Schema types and the dtypes they hold ("any" with an enum holds a category). */
+const TABLE_TYPES = { integer: "int64", number: "float64", boolean: "bool", string: "string", datetime: "datetime" } as const;
+type TableType = keyof typeof TABLE_TYPES;
+
 /** A column's field in pandas' JSON Table Schema: its type, and a category's enum. */
 function tableField(name: string, c: Column): Record<string, unknown> {
-  switch (c.dtype) {
-    case "int64":
-      // an int column with missing cells is pandas' nullable Int64, which pandas marks with extDtype
-      return c.valid?.includes(0) ? { name, type: "integer", extDtype: "Int64" } : { name, type: "integer" };
-    case "float64":
-      return { name, type: "number" };
-    case "bool":
-      return { name, type: "boolean" };
-    case "datetime":
-      return { name, type: "datetime" };
-    case "string":
-      return { name, type: "string" };
-    case "category":
-      return { name, type: "any", constraints: { enum: c.dict.slice() }, ordered: false };
-  }
+  if (c.dtype === "category") return { name, type: "any", constraints: { enum: c.dict.slice() }, ordered: false };
+  const type = (Object.keys(TABLE_TYPES) as TableType[]).find((t) => TABLE_TYPES[t] === c.dtype);
+  // an int column with missing cells is pandas' nullable Int64, which pandas marks with extDtype
+  return c.dtype === "int64" && c.valid?.includes(0) ? { name, type, extDtype: "Int64" } : { name, type };
 }
 
 /** A cell as the table orient writes it: dates as ISO text with milliseconds (pandas' date_format="iso"), NaN as null. */
@@ -289,24 +282,11 @@ function tableJson(df: DataFrame): string {
 
 /** A field's dtype: integer int64, number float64, boolean bool, string string, datetime datetime, any with an enum category. */
 function fieldDtype(f: { name?: unknown; type?: unknown; constraints?: { enum?: unknown } }): FrameDType | null {
-  switch (f.type) {
-    case "integer":
-      return "int64";
-    case "number":
-      return "float64";
-    case "boolean":
-      return "bool";
-    case "string":
-      return "string";
-    case "datetime":
-      return "datetime";
-    case "any":
-      return Array.isArray(f.constraints?.enum) ? "category" : null;
-    default:
-      throw new FrameError(
-        `readJson: orient "table" field ${JSON.stringify(f.name)} has type ${JSON.stringify(f.type)}; tensorloom reads integer, number, boolean, string, datetime and any (category with an enum). Convert that field first.`,
-      );
-  }
+  if (f.type === "any") return Array.isArray(f.constraints?.enum) ? "category" : null;
+  if (typeof f.type === "string" && Object.hasOwn(TABLE_TYPES, f.type)) return TABLE_TYPES[f.type as TableType];
+  throw new FrameError(
+    `readJson: orient "table" field ${JSON.stringify(f.name)} has type ${JSON.stringify(f.type)}; tensorloom reads integer, number, boolean, string, datetime and any (category with an enum). Convert that field first.`,
+  );
 }
 
 /**

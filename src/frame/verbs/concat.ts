@@ -4,7 +4,7 @@
 // levels (columns matched by their tuples), when every input has the same number of levels;
 // keys add an outer level naming each input's rows or columns.
 
-import { type Column, type Scalar, cell, columnFromValues, concatColumns, missingColumn, take } from "../column.js";
+import { type Column, type Scalar, cell, columnFromValues, concatColumns, labelText, missingColumn, take } from "../column.js";
 import { FrameError } from "../errors.js";
 import {
   type ColumnIndex,
@@ -21,7 +21,7 @@ import {
   rangeIndex,
   tupleKey,
 } from "../labels.js";
-import { columnLevels, columnTuples, flatNames, labelText } from "../multiIndex.js";
+import { columnLevels, columnTuples, flatNames } from "../multiIndex.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
 import { newFrame, newSeries, seriesClass } from "../frames.js";
