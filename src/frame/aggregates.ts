@@ -354,3 +354,57 @@ function custom(fn: AggFn, col: Column, name: string | null, g: Groups): Column 
     dict,
   );
 }
+
+/**
+ * The named aggregates that GroupBy, SeriesGroupBy and Resampler share, each one call of their
+ * agg: R is what agg gives, a frame with a column per value column or a Series. A group here is
+ * a key group or a time bin; an empty time bin gives 0 for sum and count, missing for the others.
+ */
+export abstract class GroupAggregates<R> {
+  /** One aggregate per group. */
+  abstract agg(spec: AggName): R;
+  /** Sum of the present values per group, as pandas' GroupBy.sum, SeriesGroupBy.sum and Resampler.sum. */
+  sum(): R {
+    return this.agg("sum");
+  }
+  /** Mean of the present numbers per group, as pandas' GroupBy.mean (and SeriesGroupBy's, Resampler's). */
+  mean(): R {
+    return this.agg("mean");
+  }
+  /** Median of the present numbers per group, as pandas' GroupBy.median (and SeriesGroupBy's, Resampler's). */
+  median(): R {
+    return this.agg("median");
+  }
+  /** Smallest value per group, as pandas' GroupBy.min (and SeriesGroupBy's, Resampler's). */
+  min(): R {
+    return this.agg("min");
+  }
+  /** Largest value per group, as pandas' GroupBy.max (and SeriesGroupBy's, Resampler's). */
+  max(): R {
+    return this.agg("max");
+  }
+  /** Sample standard deviation (ddof 1) per group, as pandas' GroupBy.std (and SeriesGroupBy's, Resampler's). */
+  std(): R {
+    return this.agg("std");
+  }
+  /** Sample variance (ddof 1) per group, as pandas' GroupBy.var (and SeriesGroupBy's, Resampler's). */
+  var(): R {
+    return this.agg("var");
+  }
+  /** The first present value per group, as pandas' GroupBy.first (and SeriesGroupBy's, Resampler's). */
+  first(): R {
+    return this.agg("first");
+  }
+  /** The last present value per group, as pandas' GroupBy.last (and SeriesGroupBy's, Resampler's). */
+  last(): R {
+    return this.agg("last");
+  }
+  /** Distinct present values per group (int64), as pandas' GroupBy.nunique (and SeriesGroupBy's, Resampler's). */
+  nunique(): R {
+    return this.agg("nunique");
+  }
+  /** Present (non-missing) values per group (int64), as pandas' GroupBy.count (and SeriesGroupBy's, Resampler's). */
+  count(): R {
+    return this.agg("count");
+  }
+}

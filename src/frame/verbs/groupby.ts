@@ -4,7 +4,7 @@
 // (keys as the index levels, (column, function) column levels). See docs/FRAME.md.
 
 import { type Column, type Scalar, cell, isStringLike, take, columnFromValues, colLength } from "../column.js";
-import { type AggName, type AggSpec, type Groups, aggLabel, aggregate, checkAggName } from "../aggregates.js";
+import { type AggName, type AggSpec, type Groups, GroupAggregates, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { groupIds, sortedGroups } from "../keys.js";
 import { type Index, multiIndex } from "../labels.js";
@@ -45,7 +45,7 @@ export type GroupSize<AsIndex extends boolean> = AsIndex extends true ? Series :
  * back as leading columns with flat "col_agg" names (as_index=False form), or as the index with
  * column levels under asIndex: true (pandas' default). `AsIndex` records which, for size().
  */
-export class GroupBy<AsIndex extends boolean = boolean> {
+export class GroupBy<AsIndex extends boolean = boolean> extends GroupAggregates<DataFrame> {
   private cache: { groups: Groups; keys: Column[] } | null = null;
   private readonly valueNames: string[];
 
@@ -55,6 +55,7 @@ export class GroupBy<AsIndex extends boolean = boolean> {
     private readonly opts: GroupByOptions = {},
     values?: string[],
   ) {
+    super();
     if (keys.length === 0) throw new FrameError(`groupby: no key columns given. Pass a column name or a list of them.`);
     keys.forEach((k) => df.colIndex("groupby", k));
     this.valueNames = values ?? df.names.filter((k) => !keys.includes(k));
@@ -151,53 +152,9 @@ export class GroupBy<AsIndex extends boolean = boolean> {
     return this.result(names, cols, levels ? tuples : null);
   }
 
-  /** Sum of each value column per group, as pandas' GroupBy.sum (keys as leading columns). */
-  sum(): DataFrame {
-    return this.agg("sum");
-  }
-  /** Mean of each numeric value column per group, as pandas' GroupBy.mean. */
-  mean(): DataFrame {
-    return this.agg("mean");
-  }
-  /** Median of each numeric value column per group, as pandas' GroupBy.median. */
-  median(): DataFrame {
-    return this.agg("median");
-  }
-  /** Smallest value of each column per group, as pandas' GroupBy.min. */
-  min(): DataFrame {
-    return this.agg("min");
-  }
-  /** Largest value of each column per group, as pandas' GroupBy.max. */
-  max(): DataFrame {
-    return this.agg("max");
-  }
-  /** Sample standard deviation (ddof 1) per group, as pandas' GroupBy.std. */
-  std(): DataFrame {
-    return this.agg("std");
-  }
-  /** Sample variance (ddof 1) per group, as pandas' GroupBy.var. */
-  var(): DataFrame {
-    return this.agg("var");
-  }
   /** Product of each numeric value column per group, as pandas' GroupBy.prod. */
   prod(): DataFrame {
     return this.agg("prod");
-  }
-  /** The first present value of each column per group, as pandas' GroupBy.first. */
-  first(): DataFrame {
-    return this.agg("first");
-  }
-  /** The last present value of each column per group, as pandas' GroupBy.last. */
-  last(): DataFrame {
-    return this.agg("last");
-  }
-  /** Distinct present values of each column per group, as pandas' GroupBy.nunique. */
-  nunique(): DataFrame {
-    return this.agg("nunique");
-  }
-  /** Non-missing values per column and group. */
-  count(): DataFrame {
-    return this.agg("count");
   }
   /**
    * Rows per group (int64): a frame with the keys and a "size" column (pandas' as_index=False

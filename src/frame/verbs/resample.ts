@@ -7,7 +7,7 @@
 // pandas' Series-only results: ohlc, and agg with a list or a dict giving a frame).
 
 import { type Column, dateCol, floatCol, isStringLike, numericView, quote, take } from "../column.js";
-import { type AggSpec, type Groups, aggLabel, aggregate, checkAggName } from "../aggregates.js";
+import { type AggSpec, type Groups, GroupAggregates, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, indexColumn, labelIndex } from "../labels.js";
 import type { DataFrame } from "../table.js";
@@ -136,7 +136,7 @@ type Wrap<T> = (names: (string | null)[], cols: Column[], index: Index) => T;
  * Resampler from df.resample(rule) (T = DataFrame) or s.resample(rule) (T = Series). Empty bins
  * between the first and the last are kept: 0 for sum, count and size, missing for the others.
  */
-export class Resampler<T = DataFrame> {
+export class Resampler<T = DataFrame> extends GroupAggregates<T> {
   /** Each row's bin (the group ids shared with groupby's aggregates). */
   protected readonly groups: Groups;
   /** The bins as a datetime index, named as pandas names it (the `on` column or the index's name). */
@@ -155,6 +155,7 @@ export class Resampler<T = DataFrame> {
     private readonly wrap: Wrap<T>,
     private readonly isSeries: boolean,
   ) {
+    super();
     const order = timeOrder(times);
     if (order !== null) {
       times = Float64Array.from(order, (i) => times[i]!);
@@ -182,50 +183,6 @@ export class Resampler<T = DataFrame> {
       cols.push(floatIfMissing(aggregate("resample", spec, c, this.names[j]!, this.groups)));
     });
     return this.wrap(names, cols, this.binIndex);
-  }
-  /** Sum per time bin of every numeric column (0 for an empty bin), as pandas' Resampler.sum. */
-  sum(): T {
-    return this.agg("sum");
-  }
-  /** Mean per time bin (missing for an empty bin), as pandas' Resampler.mean. */
-  mean(): T {
-    return this.agg("mean");
-  }
-  /** Smallest value per time bin, as pandas' Resampler.min. */
-  min(): T {
-    return this.agg("min");
-  }
-  /** Largest value per time bin, as pandas' Resampler.max. */
-  max(): T {
-    return this.agg("max");
-  }
-  /** Median per time bin, as pandas' Resampler.median. */
-  median(): T {
-    return this.agg("median");
-  }
-  /** Present values per time bin (0 for an empty bin), as pandas' Resampler.count. */
-  count(): T {
-    return this.agg("count");
-  }
-  /** First present value per time bin, as pandas' Resampler.first. */
-  first(): T {
-    return this.agg("first");
-  }
-  /** Last present value per time bin, as pandas' Resampler.last. */
-  last(): T {
-    return this.agg("last");
-  }
-  /** Sample standard deviation (ddof 1) per time bin, as pandas' Resampler.std. */
-  std(): T {
-    return this.agg("std");
-  }
-  /** Sample variance (ddof 1) per time bin, as pandas' Resampler.var. */
-  var(): T {
-    return this.agg("var");
-  }
-  /** Distinct present values per time bin, as pandas' Resampler.nunique. */
-  nunique(): T {
-    return this.agg("nunique");
   }
   /**
    * Rows per time bin, missing values included (0 for an empty bin), as pandas' Resampler.size:

@@ -5,7 +5,7 @@
 // as pandas.
 
 import type { Column, Scalar } from "../column.js";
-import { type AggName, type AggSpec, aggLabel, aggregate, checkAggName } from "../aggregates.js";
+import { type AggName, type AggSpec, GroupAggregates, aggLabel, aggregate, checkAggName } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import type { Index } from "../labels.js";
 import type { Series } from "../series.js";
@@ -14,11 +14,12 @@ import type { GroupBy } from "./groupby.js";
 import { newFrame, newSeries, columnOf } from "../frames.js";
 
 /** One column of a groupby, as pandas' SeriesGroupBy: aggregates give a Series indexed by the group keys (a MultiIndex for several keys), a list of aggregates a DataFrame with columns named by function, transform a Series aligned to the rows. */
-export class SeriesGroupBy {
+export class SeriesGroupBy extends GroupAggregates<Series> {
   constructor(
     /** The grouping of the frame. */ readonly by: GroupBy,
     /** The value column. */ readonly name: string,
   ) {
+    super();
     by.df.colIndex("groupby.col", name);
   }
 
@@ -58,53 +59,9 @@ export class SeriesGroupBy {
     );
   }
 
-  /** Sum per group, as pandas' SeriesGroupBy.sum. */
-  sum(): Series {
-    return this.agg("sum");
-  }
-  /** Mean per group, as pandas' SeriesGroupBy.mean. */
-  mean(): Series {
-    return this.agg("mean");
-  }
-  /** Median per group, as pandas' SeriesGroupBy.median. */
-  median(): Series {
-    return this.agg("median");
-  }
-  /** Smallest value per group, as pandas' SeriesGroupBy.min. */
-  min(): Series {
-    return this.agg("min");
-  }
-  /** Largest value per group, as pandas' SeriesGroupBy.max. */
-  max(): Series {
-    return this.agg("max");
-  }
-  /** Sample standard deviation (ddof 1) per group, as pandas' SeriesGroupBy.std. */
-  std(): Series {
-    return this.agg("std");
-  }
-  /** Sample variance (ddof 1) per group, as pandas' SeriesGroupBy.var. */
-  var(): Series {
-    return this.agg("var");
-  }
   /** Product per group, as pandas' SeriesGroupBy.prod (float, so no int64 wrap-around as numpy's). */
   prod(): Series {
     return this.agg("prod");
-  }
-  /** First present value per group, as pandas' SeriesGroupBy.first. */
-  first(): Series {
-    return this.agg("first");
-  }
-  /** Last present value per group, as pandas' SeriesGroupBy.last. */
-  last(): Series {
-    return this.agg("last");
-  }
-  /** Present values per group, as pandas' SeriesGroupBy.count (int64). */
-  count(): Series {
-    return this.agg("count");
-  }
-  /** Distinct present values per group, as pandas' SeriesGroupBy.nunique (int64). */
-  nunique(): Series {
-    return this.agg("nunique");
   }
   /**
    * Rows per group (missing values counted), a Series named after the column, as pandas'
