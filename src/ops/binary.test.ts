@@ -223,6 +223,90 @@ describe("binary forward values and dtypes (PyTorch 1.13)", () => {
   });
 });
 
+describe("broadcast runs against a direct loop over output positions", () => {
+  // the kernels take fast paths for b broadcast along rows ([R, C] op [R, 1]) and for one row
+  // over all rows ([R, C] op [C]); every shape here must give the direct definition's bits
+  const shapes: [number[], number[]][] = [
+    [
+      [3, 4],
+      [3, 1],
+    ],
+    [
+      [2, 3, 5],
+      [2, 3, 1],
+    ],
+    [
+      [64, 10],
+      [64, 1],
+    ],
+    [[3, 4], [4]],
+    [
+      [3, 4],
+      [1, 4],
+    ],
+    [
+      [2, 3, 4],
+      [1, 1, 4],
+    ],
+    [
+      [2, 3, 4],
+      [2, 1, 1],
+    ],
+    [
+      [2, 3, 4],
+      [1, 3, 1],
+    ],
+    [
+      [3, 1],
+      [3, 1],
+    ],
+    [
+      [0, 4],
+      [0, 1],
+    ],
+    [
+      [40, 128],
+      [40, 1],
+    ],
+    [[40, 128], [128]],
+  ];
+  const ops = {
+    add: (x: number, y: number) => x + y,
+    sub: (x: number, y: number) => x - y,
+    mul: (x: number, y: number) => x * y,
+    div: (x: number, y: number) => x / y,
+  };
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [aShape, bShape] of shapes) {
+      it(`${dtype} [${aShape}] with [${bShape}]`, () => {
+        const a = tl.randn(aShape, { dtype }),
+          b = tl.randn(bShape, { dtype }).add(0.5);
+        const av = a.data,
+          bv = b.data;
+        const cols = aShape[aShape.length - 1]!;
+        const bs = [...new Array<number>(aShape.length - bShape.length).fill(1), ...bShape];
+        const bStrides = bs.map((d, i) => (d === 1 ? 0 : bs.slice(i + 1).reduce((p, q) => p * q, 1)));
+        for (const [name, f] of Object.entries(ops)) {
+          const got = (a as unknown as Record<string, (o: tl.Tensor) => tl.Tensor>)[name]!(b).data;
+          const want = dtype === "float32" ? new Float32Array(av.length) : new Float64Array(av.length);
+          for (let i = 0; i < av.length; i++) {
+            // the position of output i in b: the output index's digits times b's strides
+            let rest = i,
+              j = 0;
+            for (let d = aShape.length - 1; d >= 0; d--) {
+              const size = d === aShape.length - 1 ? cols : aShape[d]!;
+              j += (rest % size) * bStrides[d]!;
+              rest = Math.floor(rest / size);
+            }
+            want[i] = f(av[i]!, bv[j]!);
+          }
+          assert.deepEqual(Array.from(got), Array.from(want), `${name}`);
+        }
+      });
+    }
+  }
+});
+
 describe("binary errors", () => {
   it("incompatible broadcasting names the op, both shapes and the dim", () => {
     // torch: "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"

@@ -244,6 +244,17 @@ export function binary(
     if (a.length === n && b.length === n && arithRun(op, a, 0, 1, b, 0, 1, out, 0, n)) return;
     if (a.length === n && b.length === 1 && arithRun(op, a, 0, 1, b, 0, 0, out, 0, n)) return;
     if (op === "add" || op === "sub" || op === "mul" || op === "div" || op === "reluGrad") {
+      // b one value per row of a (a softmax's backward: [R, C] op [R, 1]) or one row for all
+      // rows (a bias): plain runs, without the odometer and its closure per row
+      const len = outShape.length === 0 ? 1 : outShape[outShape.length - 1]!;
+      if (a.length === n && len > 0 && bShape.length === outShape.length && bShape[bShape.length - 1] === 1 && b.length * len === n) {
+        for (let r = 0, o = 0; o < n; r++, o += len) arithRun(op, a, o, 1, b, r, 0, out, o, len);
+        return;
+      }
+      if (a.length === n && len > 0 && b.length === len && bShape[bShape.length - 1] === len) {
+        for (let o = 0; o < n; o += len) arithRun(op, a, o, 1, b, 0, 1, out, o, len);
+        return;
+      }
       forEachBroadcast(
         outShape,
         [aShape, bShape],
