@@ -42,3 +42,6 @@ describe("a missing text cell prints NaN with the column's sign space, as pandas
   it("in a frame", () => assert.equal(String(new DataFrame({ s: ["a", null, "c"], x: [1, 2, 3] })), text("text_missing")));
   it("in a Series", () => assert.equal(String(new DataFrame({ s: ["a", null, "c"] }).col("s")), text("text_missing_series")));
 });
+
+it("a category Series lists its categories in quotes, as pandas", () =>
+  assert.equal(String(new DataFrame({ s: ["b", "a", "b", null, "it's"] }).astype({ s: "category" }).col("s")), text("category_series")));

@@ -241,11 +241,9 @@ export function formatSeries(s: Series): string {
   if (cut >= 0) footer.push(`Length: ${n}`);
   footer.push(`dtype: ${pandasDtype(s.col)}`);
   if (s.col.dtype === "category") {
-    return [
-      ...lines,
-      footer.join(", ").replace(/dtype: category$/, "dtype: category"),
-      `Categories (${s.col.dict.length}, object): [${s.col.dict.join(", ")}]`,
-    ].join("\n");
+    return [...lines, footer.join(", "), `Categories (${s.col.dict.length}, object): [${s.col.dict.map((k) => `'${k}'`).join(", ")}]`].join(
+      "\n",
+    );
   }
   return n === 0 ? `Series([], ${footer.join(", ")})` : [...lines, footer.join(", ")].join("\n");
 }
