@@ -40,6 +40,9 @@ export class StringTable {
   private added = 0;
   /** The free slot where findBytes stopped. */
   private probe = 0;
+  /** lookupRun's index of values of at most 8 bytes: per slot [bytes 0-3, bytes 4-7, length (0: empty), code]. */
+  private short = new Int32Array(64);
+  private shortN = 0;
 
   lookup(t: string, s: number, e: number): number {
     let h = 0x811c9dc5;
@@ -106,6 +109,37 @@ export class StringTable {
         e = se[o + 1]!,
         len = e - s;
       if (len === 0 || (len <= naMaxLen && naFirst[b[s]!] === 1)) break;
+      let lo = 0,
+        hi = 0,
+        q = 0;
+      if (len <= 8) {
+        // a short value is found by its bytes packed in two ints (no byte loop to compare)
+        for (let i = 0; i < len; i++) {
+          const c = b[s + i]!;
+          if (i < 4) lo |= c << (8 * i);
+          else hi |= c << (8 * (i - 4));
+        }
+        q = Math.imul(lo ^ Math.imul(hi ^ len, 0x9e3779b1), 0x85ebca6b);
+        q ^= q >>> 15;
+        const sm = (this.short.length >> 2) - 1,
+          short = this.short;
+        let p = q & sm,
+          k = -1;
+        for (;;) {
+          const at = 4 * p;
+          const l = short[at + 2]!;
+          if (l === 0) break;
+          if (l === len && short[at] === lo && short[at + 1] === hi) {
+            k = short[at + 3]!;
+            break;
+          }
+          p = (p + 1) & sm;
+        }
+        if (k >= 0) {
+          codes[n + r] = k;
+          continue;
+        }
+      }
       let h = 0x811c9dc5;
       for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 16777619);
       let p = h & mask,
@@ -137,9 +171,39 @@ export class StringTable {
         lens = this.lens;
         starts = this.starts;
       }
+      if (len <= 8) this.addShort(lo, hi, len, q, k);
       codes[n + r] = k;
     }
     return r;
+  }
+
+  /** Index the short value (packed lo, hi; its length; mixed hash q) under code k, for lookupRun. */
+  private addShort(lo: number, hi: number, len: number, q: number, k: number): void {
+    if (2 * (this.shortN + 1) > this.short.length >> 2) {
+      const old = this.short;
+      this.short = new Int32Array(2 * old.length);
+      this.shortN = 0;
+      for (let at = 0; at < old.length; at += 4)
+        if (old[at + 2] !== 0) {
+          const l = old[at + 2]!;
+          let m = Math.imul(old[at]! ^ Math.imul(old[at + 1]! ^ l, 0x9e3779b1), 0x85ebca6b);
+          m ^= m >>> 15;
+          this.putShort(old[at]!, old[at + 1]!, l, m, old[at + 3]!);
+        }
+    }
+    this.putShort(lo, hi, len, q, k);
+  }
+
+  private putShort(lo: number, hi: number, len: number, q: number, k: number): void {
+    const short = this.short,
+      sm = (short.length >> 2) - 1;
+    let p = q & sm;
+    while (short[4 * p + 2] !== 0) p = (p + 1) & sm;
+    short[4 * p] = lo;
+    short[4 * p + 1] = hi;
+    short[4 * p + 2] = len;
+    short[4 * p + 3] = k;
+    this.shortN++;
   }
 
   /** The code of the value at bytes b[s, e) whose hashBytes is h, or -1 when the table lacks it (insertBytes then adds it). */
