@@ -31,11 +31,11 @@ it("the bundle carries the wasm kernels inside it and runs float32 work on them"
 // and no wasm, and stays small. Tensors come with "tensorloom/frame/ml". From src/tensor only two
 // leaves may come along: errors.ts (FrameError's base class) and random.ts (the seeded RNG that
 // sample and trainTestSplit share with the core); neither imports anything.
-// Minified bytes (esbuild's "180.0kb"): the bundle is 177.0 KB (io/csv.ts 24 KB; table.ts, column.ts,
-// multiIndex.ts and series.ts 10-12 KB each), and the limit is that rounded up to the next whole KB
-// plus 3 KB of headroom. It catches the tensor core or a wasm binary creeping back (hundreds of KB)
-// and growth beyond new features; #17 asks for under 150 KB.
-const FRAME_LIMIT = 180 * 1024;
+// Minified bytes (esbuild's "181.0kb"): the bundle is 177.8 KB (io/csv.ts 23.6 KB, io/csvFields.ts
+// 6.1 KB; table.ts, column.ts, multiIndex.ts and series.ts 10-12 KB each), and the limit is that
+// rounded up to the next whole KB plus 3 KB of headroom. It catches the tensor core or a wasm
+// binary creeping back (hundreds of KB) and growth beyond new features; #17 asks for under 150 KB.
+const FRAME_LIMIT = 181 * 1024;
 const CORE_LEAVES = new Set(["src/tensor/errors.ts", "src/tensor/random.ts"]);
 
 it(`tensorloom/frame bundles without the tensor core or wasm, minified under ${FRAME_LIMIT / 1024} KB`, async () => {
