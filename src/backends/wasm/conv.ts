@@ -271,7 +271,7 @@ const lastOutputs = (g: ConvGeometry): number => g.colSize[g.colSize.length - 1]
 const directShape = (g: ConvGeometry, groups: number): boolean => stride1(g, groups) && lastOutputs(g) >= 8;
 
 /**
- * When the weight gradient takes the direct kernel (convDirectWeight): one group, stride 1, at
+ * When the weight gradient takes the direct kernel (convDirectBackward): one group, stride 1, at
  * least 8 outputs (its tile is 8 outputs wide) and rows of 8+ positions (each row restarts four
  * input streams); on 4x4 outputs the half-empty tiles lose to the GEMM path (BENCHMARKS.md).
  */
@@ -473,7 +473,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       ...(ti ? [arena.alloc((O * ti.Pp + 8) * 4)] : []),
     ]);
     dispatch(
-      "convDirectWeight",
+      "convDirectBackward",
       rs.map(([n0, n1], i) => ({
         x: px,
         dy: pdy,
@@ -611,7 +611,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       // rows of 4 with dw on the GEMM path: the sample-grouped one-pass backward does both as fast
       const rows4 = lastOutputs(g) === 4 && dw !== null && !dwDirect;
       const gi = dx && w && !rows4 && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
-      // with both direct, one dispatch computes both (convDirectWeight with dx)
+      // with both direct, one dispatch computes both (convDirectBackward with dx)
       const pwt = gi ? arena.alloc(w!.length * 4) : 0;
       if (gi) flipTranspose(w!, s.O, s.C, s.K, arena.f32(pwt, w!.length));
       const fuse = gi !== null && dwDirect && fusedBackward;

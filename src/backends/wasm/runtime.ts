@@ -218,7 +218,7 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   depthwiseBackwardInput: "required",
   depthwiseBackwardWeight: "required",
   convDirect: "required",
-  convDirectWeight: "required",
+  convDirectBackward: "required",
   gemmScratchBytes: "required",
   lstmCell: "required",
   lstmCellBackward: "required",

@@ -201,7 +201,7 @@ export const POOL_KERNEL_PARAMS = {
     "bias",
     "tmp",
   ],
-  convDirectWeight: [
+  convDirectBackward: [
     "x",
     "dy",
     "n0",

@@ -430,7 +430,7 @@ describe("wasm direct convolutions (stride 1, one group: no columns)", () => {
         close(fdx, want.dx, "fused dx");
         close(dw, want.dw, "dw");
         close(fdw, want.dw, "fused dw");
-        // both gradients in one dispatch (convDirectWeight with dx) or two: the same sums, the same bits
+        // both gradients in one dispatch (convDirectBackward with dx) or two: the same sums, the same bits
         const sdx = new Float32Array(x.length),
           sdw = new Float32Array(w.length);
         const prev = setFusedBackward(false);

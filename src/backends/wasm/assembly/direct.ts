@@ -8,9 +8,9 @@
 //
 // The same kernel is a conv's input gradient: dy padded by dilation * (k - 1) - padding,
 // against the weight transposed to [C, O * K] with its taps reversed (the JS side builds both).
-// The weight gradient (convDirectWeight) turns the tile around: 4 (channel, tap) steps x 8
-// outputs, reducing over every output position, with the broadcasts read from the padded
-// sample and dy^T packed once per sample. The JS side (../conv.ts) decides when these beat
+// The weight gradient (convDirectBackward, with dx in the same pass when asked) turns the tile
+// around: 4 (channel, tap) steps x 8 outputs, reducing over every output position, with the
+// broadcasts read from the padded sample and dy^T packed once per sample. The JS side (../conv.ts) decides when these beat
 // im2col + GEMM (useDirect, useDirectWeight: measured there).
 import { copyRuns } from "./conv";
 import { madd, packB, storeTile, tileKernel } from "./gemm";
@@ -102,7 +102,7 @@ export function convDirect(x: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, 
  * dispatch (one wait for the slowest thread instead of two). Every element is the sum convDirect
  * or the dw-only pass computes, in the same order: the same bits.
  */
-export function convDirectWeight(x: usize, dy: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, dyT: usize, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize, dx: usize, Pq: i32, dyPadRuns: usize, nDyPadRuns: i32, dypad: usize, packedWT: usize, offsT: usize, rowBaseT: usize, rowsT: i32, WT: i32): void {
+export function convDirectBackward(x: usize, dy: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, dyT: usize, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize, dx: usize, Pq: i32, dyPadRuns: usize, nDyPadRuns: i32, dypad: usize, packedWT: usize, offsT: usize, rowBaseT: usize, rowsT: i32, WT: i32): void {
   memory.fill(dw, 0, <usize>O * Kd * 4);
   const L = rows * W, OK = O * (Kd / C);
   for (let n = n0; n < n1; n++) {
@@ -111,7 +111,7 @@ export function convDirectWeight(x: usize, dy: usize, n0: i32, n1: i32, C: i32, 
   }
 }
 
-/** dw += dy[n] @ unfold(pad(x[n]))^T for one sample n (convDirectWeight's arguments). */
+/** dw += dy[n] @ unfold(pad(x[n]))^T for one sample n (convDirectBackward's arguments). */
 @inline function weightSample(x: usize, dy: usize, n: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, dyT: usize, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize): void {
   const L = rows * W;
   padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
