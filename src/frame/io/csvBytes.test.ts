@@ -96,6 +96,24 @@ describe("readCsv's byte path reads as its text path", () => {
     same(lines, { header: null, names: ["p", "q"] }, "names");
     same(`a,b\n${lines}\n"1",late quoted\n`, {}, "a quoted field at the end");
   });
+  it("bytes with one non-ASCII character anywhere, at any alignment, read as their text", () => {
+    const rows = Array.from({ length: 5_000 }, (_, i) => `${i},v${i % 13},${(i / 7).toFixed(3)}`);
+    const base = `a,b,c\n${rows.join("\n")}\n`;
+    const enc = new TextEncoder();
+    for (const at of [0, 1, 2, 3, 6, 4_099, 40_001, base.length - 3]) {
+      const text = `${base.slice(0, at)}é${base.slice(at)}`;
+      const want = csvTextPath(text, {});
+      for (const pad of [0, 1, 2, 3]) {
+        // the same bytes at byte offset `pad` of a larger buffer (isAscii's unaligned head)
+        const bytes = enc.encode(text);
+        const buf = new Uint8Array(bytes.length + pad);
+        buf.set(bytes, pad);
+        const got = readCsv(buf.subarray(pad), {});
+        assert.deepEqual(got.names, want.names, `é at ${at}, pad ${pad}: names`);
+        got.names.forEach((k, j) => sameColumn(got.data[j]!, want.data[j]!, `é at ${at}, pad ${pad}: ${k}`));
+      }
+    }
+  });
   it("a refused header is refused from bytes as from text", () => {
     const text = `a,b\n1,2\n`;
     assert.throws(() => readCsv(new TextEncoder().encode(text), { names: ["x"] }), /1 names given but the header has 2 columns/);
