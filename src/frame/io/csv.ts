@@ -5,6 +5,7 @@
 // column of mostly distinct values, such as timestamps, groups its values once at the end instead
 // of probing a table of a million entries). Every other record, and all non-ASCII input, goes field
 // by field through the text path: numbers parsed from the characters without making a substring.
+// ASCII bytes are decoded to text only if such a record (or a column re-read as text) needs it.
 // A column that turns out not to be numeric re-reads only its own earlier fields. Browser-safe: no
 // Node APIs (files: io/node.ts). Chosen over papaparse by measurement; see docs/FRAME.md.
 
