@@ -77,7 +77,10 @@ function workload(): { name: string; values: ArrayLike<number> }[] {
   keep("mm k=0 large", tl.zeros([40, 0]).matmul(tl.zeros([0, 50])));
 
   // maps, broadcasting binaries, comparisons (bool outputs), where, casts
-  for (const size of [[5, 7], [40, 60]] as const) {
+  for (const size of [
+    [5, 7],
+    [40, 60],
+  ] as const) {
     const a = leaf([...size]),
       row = leaf([size[1]]);
     grads(`add broadcast ${size}`, a.add(row), [a, row]);
@@ -173,9 +176,7 @@ describe("unfilled outputs (poison debug mode)", () => {
           for (const n of [10, 5000]) {
             for (const dtype of ["float32", "int32", "bool", "float64"] as const) {
               const u = unfilled(dtype, [n]).data;
-              const poisoned = Array.from(u).every((v) =>
-                dtype === "int32" || dtype === "bool" ? v !== 0 && v !== 1 : Number.isNaN(v),
-              );
+              const poisoned = Array.from(u).every((v) => (dtype === "int32" || dtype === "bool" ? v !== 0 && v !== 1 : Number.isNaN(v)));
               assert.ok(poisoned, `${backend}: unfilled(${dtype}, [${n}]) is poisoned`);
               assert.ok(
                 Array.from(empty(dtype, [n]).data).every((v) => v === 0),

@@ -15,7 +15,8 @@ import type { DataFrame } from "../table.js";
 
 /** Read a CSV file into a frame, as pd.read_csv(path) (Node only; the file is read whole, see readCsvFileChunks for larger files). */
 export function readCsvFile(path: string, opts: ReadCsvOptions = {}): DataFrame {
-  // the bytes go to readCsv as they are: it decodes them once and scans ASCII files as bytes
+  // the bytes go to readCsv as they are: it scans ASCII files as bytes and decodes text only
+  // where a record needs it
   return readCsv(readFileSync(path), opts);
 }
 
