@@ -3,9 +3,9 @@
 // test file, and loading the library through tsx's off-thread loader hooks costs about a second
 // of CPU per process (plain JS: about a third of that), paid 137 times per backend
 // configuration. Type checking stays with tsc (npm test runs it first); this only strips types.
-// `import.meta.url` becomes the source file's own URL, so paths a test builds from it (fixtures,
-// the repository root) resolve exactly as they do under tsx. Files are rebuilt only when their
-// source is newer than the output.
+// `import.meta.url` (and `dirname`, `filename`) name the source file, so paths a test builds from
+// them (fixtures, the repository root, ../shared) resolve exactly as they do under tsx. Files are rebuilt only when their
+// source (or this script) is newer than the output.
 //   node scripts/buildTests.mjs  ->  prints the output folder
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -16,6 +16,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const OUT = join(ROOT, ".testbuild");
 const DIRS = ["src", "test", "examples", "lab", "scripts"];
 const SKIP = new Set(["node_modules", "dist", "assembly"]);
+// Outputs older than this script are rebuilt too: how files are transpiled may have changed.
+const SELF = statSync(fileURLToPath(import.meta.url)).mtimeMs;
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -46,7 +48,7 @@ export async function buildTests() {
     // along, with the same import.meta.url. Data files stay where they are (read by path).
     if (!isTs && !/\.m?js$/.test(src)) continue;
     const out = join(OUT, isTs ? `${rel.slice(0, -3)}.js` : rel);
-    if (mtime(out) >= mtime(src)) continue;
+    if (mtime(out) >= Math.max(mtime(src), SELF)) continue;
     mkdirSync(dirname(out), { recursive: true });
     jobs.push(
       transform(readFileSync(src, "utf8"), {
@@ -56,7 +58,11 @@ export async function buildTests() {
         sourcemap: "inline",
         sourcefile: src,
         tsconfigRaw,
-        define: { "import.meta.url": JSON.stringify(pathToFileURL(src).href) },
+        define: {
+          "import.meta.url": JSON.stringify(pathToFileURL(src).href),
+          "import.meta.dirname": JSON.stringify(dirname(src)),
+          "import.meta.filename": JSON.stringify(src),
+        },
       }).then((r) => writeFileSync(out, r.code)),
     );
   }
