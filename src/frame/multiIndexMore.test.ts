@@ -7,31 +7,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { DataFrame, type Series, concat, readCsv } from "./index.js";
 import { indexNames, indexTuple } from "./labels.js";
-import { caseGetter, dataset, fixtureCases, mframeEqual, mseriesEqual, throwsFrame } from "./testing.test.js";
+import { caseGetter, dataset, fixtureCases, jsonEqual, mframeEqual, mseriesEqual, throwsFrame } from "./testing.test.js";
 
 const ref = caseGetter(fixtureCases("frame_multiindex_more.json"), "frame_multiindex_more.py");
-
-/** JSON values alike: the same keys in the same order, numbers within pandas' 10 significant digits (its default double_precision). */
-function jsonEqual(actual: unknown, expected: unknown, path = "$"): void {
-  if (typeof expected === "number") {
-    assert.equal(typeof actual, "number", `${path}: expected ${expected}, got ${JSON.stringify(actual)}`);
-    assert.ok(Math.abs((actual as number) - expected) <= 1e-9 * Math.max(1, Math.abs(expected)), `${path}: ${actual} != ${expected}`);
-    return;
-  }
-  if (expected === null || typeof expected !== "object") {
-    assert.equal(actual, expected, path);
-    return;
-  }
-  if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${path}: expected an array`);
-    assert.equal((actual as unknown[]).length, expected.length, `${path}: length`);
-    expected.forEach((v, i) => jsonEqual((actual as unknown[])[i], v, `${path}[${i}]`));
-    return;
-  }
-  const a = actual as Record<string, unknown>;
-  assert.deepEqual(Object.keys(a), Object.keys(expected), `${path}: keys`);
-  for (const [k, v] of Object.entries(expected)) jsonEqual(a[k], v, `${path}.${k}`);
-}
 
 const mt = dataset("mtcars"),
   wb = dataset("warpbreaks"),

@@ -293,3 +293,23 @@ export function lcg(seed: number): () => number {
   let s = seed >>> 0;
   return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
 }
+
+/** Parsed JSON alike: the same keys in the same order, numbers within pandas' 10 significant digits (its default double_precision). */
+export function jsonEqual(actual: unknown, expected: unknown, path = "$"): void {
+  if (typeof expected === "number") {
+    assert.equal(typeof actual, "number", `${path}: expected a number, got ${JSON.stringify(actual)}`);
+    const a = actual as number;
+    assert.ok(Math.abs(a - expected) <= 1e-9 * Math.max(1e-300, Math.abs(expected)), `${path}: ${a} != ${expected}`);
+    return;
+  }
+  if (expected === null || typeof expected !== "object") return assert.equal(actual, expected, path);
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${path}: expected an array`);
+    assert.equal((actual as unknown[]).length, expected.length, `${path}: length`);
+    expected.forEach((v, i) => jsonEqual((actual as unknown[])[i], v, `${path}[${i}]`));
+    return;
+  }
+  const a = actual as Record<string, unknown>;
+  assert.deepEqual(Object.keys(a), Object.keys(expected), `${path}: keys`);
+  for (const [k, v] of Object.entries(expected)) jsonEqual(a[k], v, `${path}.${k}`);
+}

@@ -17,6 +17,7 @@ import {
   dataset,
   fixtureCases,
   frameLevelsEqual,
+  jsonEqual,
   rstrip,
   throwsFrame,
 } from "../testing.test.js";
@@ -73,26 +74,6 @@ function frameMatches(df: DataFrame, e: Case["back"], text = true): void {
   assert.deepEqual(df.data.map(pandasDtype), e.dtypes, "column dtypes");
   columnValuesEqual(df, e.data);
   if (text) assert.equal(rstrip(df.toString()), rstrip(e.text), "printed form");
-}
-
-/** Parsed JSON alike: the same keys in the same order, numbers within pandas' 10 significant digits (its default double_precision). */
-function jsonEqual(actual: unknown, expected: unknown, path = "$"): void {
-  if (typeof expected === "number") {
-    assert.equal(typeof actual, "number", `${path}: expected a number, got ${JSON.stringify(actual)}`);
-    const a = actual as number;
-    assert.ok(Math.abs(a - expected) <= 1e-9 * Math.max(1e-300, Math.abs(expected)), `${path}: ${a} != ${expected}`);
-    return;
-  }
-  if (expected === null || typeof expected !== "object") return assert.equal(actual, expected, path);
-  if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${path}: expected an array`);
-    assert.equal((actual as unknown[]).length, expected.length, `${path}: length`);
-    expected.forEach((v, i) => jsonEqual((actual as unknown[])[i], v, `${path}[${i}]`));
-    return;
-  }
-  const a = actual as Record<string, unknown>;
-  assert.deepEqual(Object.keys(a), Object.keys(expected), `${path}: keys`);
-  for (const [k, v] of Object.entries(expected)) jsonEqual(a[k], v, `${path}.${k}`);
 }
 
 /** The parsed text with pandas_version set aside (pandas writes its schema version, 1.4.0 in pandas 1.5). */
