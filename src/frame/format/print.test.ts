@@ -38,9 +38,28 @@ describe("datetime columns print with a common precision, as pandas", () => {
   });
 });
 
+// only nulls would infer float64: the column is made text as pandas' object column is
+const allMissing = () => new DataFrame({ s: [null, null], x: [1, 2] }).astype({ s: "string" });
+
 describe("a missing text cell prints NaN with the column's sign space, as pandas", () => {
   it("in a frame", () => assert.equal(String(new DataFrame({ s: ["a", null, "c"], x: [1, 2, 3] })), text("text_missing")));
   it("in a Series", () => assert.equal(String(new DataFrame({ s: ["a", null, "c"] }).col("s")), text("text_missing_series")));
+  it("first", () => assert.equal(String(new DataFrame({ s: [null, "a", "c"] })), text("text_missing_first")));
+  it("last, beside longer strings", () =>
+    assert.equal(String(new DataFrame({ s: ["abcdef", "b", null], x: [1.5, 2, 3] })), text("text_missing_last_mixed")));
+  it("under a wider header", () => assert.equal(String(new DataFrame({ longname: ["a", null] })), text("text_missing_wide_header")));
+  it("beside an index", () =>
+    assert.equal(String(new DataFrame({ k: ["x", "yy", "zzz"], s: ["a", null, "ccc"] }).setIndex("k")), text("text_missing_indexed")));
+  it("in the index itself, without a sign space", () =>
+    assert.equal(String(new DataFrame({ k: ["x", null, "zzz"], v: [1, 2, 3] }).setIndex("k")), text("text_missing_in_index")));
+  it("in a Series beside longer strings", () =>
+    assert.equal(String(new DataFrame({ s: ["abcdef", null, "b"] }).col("s")), text("text_missing_series_mixed")));
+  it("all missing", () => assert.equal(String(allMissing()), text("text_all_missing")));
+  it("all missing, a Series", () => assert.equal(String(allMissing().col("s")), text("text_all_missing_series")));
+  it("in the shown rows of a long frame", () => {
+    const s = [null, null, null, ...Array<string>(70).fill("abcd"), null];
+    assert.equal(String(new DataFrame({ s, x: Array.from(s.keys()) })), text("text_missing_long"));
+  });
 });
 
 it("a category Series lists its categories in quotes, as pandas", () =>
