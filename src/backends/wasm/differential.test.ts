@@ -566,6 +566,35 @@ describe("wasm kernels against the reference, bounds-checked", { skip }, () => {
     }
   });
 
+  it("indexSelect along any dim, float32 and int32, x in linear memory or on the host, repeated indices", () => {
+    const r = rng(23 + SEED);
+    const heap = W.arena.heap;
+    let viaWasm = 0;
+    for (let i = 0; i < 60 * SCALE; i++) {
+      const outer = r.int(1, 5),
+        size = r.int(1, 9),
+        inner = r.pick([1, 1, 2, 3, 8, 17]),
+        m = r.int(1, 12);
+      const int = r.next() < 0.5,
+        resident = r.next() < 0.5;
+      const vals = r.f32(outer * size * inner, 100);
+      const host = int ? Int32Array.from(vals, Math.round) : vals;
+      const block = resident ? heap.allocResident(int ? "int32" : "float32", host.length, false) : null;
+      const x = block ? block.hostView() : host;
+      if (block) x.set(host);
+      const index = Int32Array.from({ length: m }, () => r.int(0, size - 1));
+      const n = outer * m * inner;
+      const want = int ? new Int32Array(n).fill(-7) : nan(n),
+        got = want.slice();
+      if (heap.owns(x) || x.length <= n) viaWasm++;
+      R.indexSelect(x, outer, size, inner, index, want);
+      W.indexSelect(x, outer, size, inner, index, got);
+      assert.deepEqual(got, want, `indexSelect ${int ? "int32" : "float32"} ${[outer, size, inner, m]}${block ? " resident" : ""}`);
+      if (block) heap.releaseNow(block);
+    }
+    assert.ok(viaWasm >= 20, `the wasm route ran ${viaWasm} of the cases`);
+  });
+
   it("LSTM and GRU cells and their gradients (H % 4 = 0 in wasm, others the reference)", () => {
     const r = rng(17);
     for (const [B, H] of [

@@ -54,7 +54,7 @@ function kernelTable(rt: WasmRuntime, arena: Arena, threading: Threading): Kerne
     matmul: makeMatmul(rt, arena, threading),
     logSoftmax: sm.logSoftmax, //      over the last dim
     copyStrided: el.copyStrided, //    a broadcast value filling an output in wasm memory
-    indexSelect: referenceBackend.indexSelect,
+    indexSelect: ix.indexSelect, //    float32/int32, any dim (a host x larger than out: a typed JS loop)
     indexAdd: referenceBackend.indexAdd,
     gather: referenceBackend.gather,
     scatterAdd: ix.scatterAdd, //      along the last dim, index shaped as src

@@ -29,6 +29,7 @@ export interface WasmExports extends PoolKernelFns {
   gruCell(xg: number, hg: number, h: number, h1: number, B: number, H: number): void;
   maxPool(x: number, out: number, indices: number, planes: number, P: number, O: number, start: number, offs: number): void;
   scatterAddRows(out: number, index: number, src: number, outer: number, size: number, m: number): void;
+  indexSelectRows(x: number, index: number, out: number, outer: number, size: number, inner: number, m: number): void;
   avgPool(x: number, out: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
   avgPoolBackward(dy: number, dx: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
   sequencePackBytes(G: number, H: number): number;
@@ -226,6 +227,7 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   gruCellBackward: "required",
   maxPool: "required",
   scatterAddRows: "required",
+  indexSelectRows: "required",
   avgPool: "required",
   avgPoolBackward: "required",
   sequencePackBytes: "required",

@@ -67,6 +67,7 @@ describe("wasm kernel boundary", () => {
       "gruCellBackward",
       "gruSequence",
       "gruSequenceBackward",
+      "indexSelect",
       "logSoftmax",
       "lstmCell",
       "lstmCellBackward",
