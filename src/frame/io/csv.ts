@@ -1655,7 +1655,7 @@ function laterChunkOptions(opts: ReadCsvOptions, first: DataFrame, cursor: CsvCu
  * (laterChunkOptions), and its refusals say where the dtype came from.
  */
 function readChunk(
-  text: string,
+  text: string | null,
   cursor: CsvCursor,
   opts: ReadCsvOptions,
   later: ReadCsvOptions | null,
@@ -1680,12 +1680,15 @@ function readChunk(
  * column and line; pass `dtype` for that column).
  */
 export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions & { chunkSize: number }): Generator<DataFrame> {
-  const text = typeof input === "string" ? input : decodeUtf8(input);
-  const bytes = asciiBytes(input, text);
-  let cursor = readHeader(text, opts);
+  // as readCsv, ASCII bytes are scanned as they are and decoded only where a record needs text
+  const ascii = typeof input !== "string" && isAscii(input);
+  const text = ascii ? null : typeof input === "string" ? input : decodeUtf8(input);
+  const bytes = text === null ? (input as Uint8Array) : asciiBytes(input, text);
+  let cursor = text === null ? headerOfAscii(bytes!, opts) : readHeader(text, opts);
+  const end = text === null ? bytes!.length : text.length;
   let left = opts.nrows ?? Infinity;
   let chunkOpts: ReadCsvOptions | null = null;
-  while (cursor.pos < text.length && left > 0) {
+  while (cursor.pos < end && left > 0) {
     const limit = Math.min(opts.chunkSize, left);
     const r = readChunk(text, cursor, opts, chunkOpts, limit, bytes);
     if (r.df.length === 0) break;
@@ -1712,12 +1715,61 @@ export async function* readCsvStream(
   // string and reading it would flatten the whole rope on every piece (quadratic for small pieces).
   // Each piece is scanned once for newlines outside quotes, so a parse starts only when the text
   // holds a whole chunk of records and never parses the same records twice.
+  // ASCII bytes are held as bytes and parsed as readCsv parses them, decoding only where a record
+  // needs text; the first piece that is a string or holds a byte past ASCII turns what is held
+  // into text (ASCII, so byte and character offsets agree) and the rest of the stream is decoded
   let parts: string[] = [],
+    byteParts: Uint8Array[] = [],
     partsLen = 0;
+  let asBytes = quote < 128;
   let inQuote = false,
     records = 0,
     cutAt = -1;
   const quoteText = opts.quoteChar ?? '"';
+  const noteBytes = (piece: Uint8Array): void => {
+    if (!inQuote && (quoteText === "" || piece.indexOf(quote) < 0)) {
+      for (let i = piece.indexOf(10); i >= 0; i = piece.indexOf(10, i + 1)) {
+        records++;
+        cutAt = partsLen + i + 1;
+      }
+    } else
+      for (let i = 0; i < piece.length; i++) {
+        const c = piece[i]!;
+        if (c === quote) inQuote = !inQuote;
+        else if (c === 10 && !inQuote) {
+          records++;
+          cutAt = partsLen + i + 1;
+        }
+      }
+    byteParts.push(piece);
+    partsLen += piece.length;
+  };
+  const joinBytes = (): Uint8Array => {
+    if (byteParts.length === 1) return byteParts[0]!;
+    const b = new Uint8Array(partsLen);
+    let at = 0;
+    for (const p of byteParts) {
+      b.set(p, at);
+      at += p.length;
+    }
+    return b;
+  };
+  const resetHeld = (): void => {
+    parts = [];
+    byteParts = [];
+    partsLen = 0;
+    inQuote = false;
+    records = 0;
+    cutAt = -1;
+  };
+  /** Leave byte mode: what is held (whole records from the start of a record, all ASCII) is counted again as text. */
+  const toText = (): void => {
+    if (!asBytes) return;
+    asBytes = false;
+    const held = joinBytes();
+    resetHeld();
+    if (held.length) note(decodeAscii(held));
+  };
   const note = (piece: string): void => {
     // most pieces hold no quote: their newlines are found by the native indexOf
     if (!inQuote && (quoteText === "" || piece.indexOf(quoteText) < 0)) {
@@ -1749,19 +1801,21 @@ export async function* readCsvStream(
   const flush = function* (final: boolean): Generator<DataFrame> {
     const need = Math.max(wait, Math.min(opts.chunkSize, left) + (cursor ? 0 : headerLines));
     if (!final && (records < need || cutAt <= 0)) return;
-    const buf = parts.length === 1 ? parts[0]! : parts.join("");
-    const text = final || cutAt === buf.length ? buf : buf.slice(0, cutAt);
-    cursor ??= { ...readHeader(text, opts) };
+    const buf = asBytes ? joinBytes() : parts.length === 1 ? parts[0]! : parts.join("");
+    const cut = final || cutAt === buf.length ? buf.length : cutAt;
+    const text = asBytes ? null : (buf as string).slice(0, cut);
+    const bytes = asBytes ? (buf as Uint8Array).subarray(0, cut) : null;
+    cursor ??= { ...(text === null ? headerOfAscii(bytes!, opts) : readHeader(text, opts)) };
     let yielded = false;
-    while (left > 0 && cursor.pos < text.length) {
+    while (left > 0 && cursor.pos < cut) {
       const limit = Math.min(opts.chunkSize, left);
-      const r = readChunk(text, cursor, opts, chunkOpts, limit);
+      const r = readChunk(text, cursor, opts, chunkOpts, limit, bytes);
       if (r.df.length === 0) {
         cursor = r.cursor;
         break;
       }
       // a chunk that ends before the text does is full; a short one waits for more text unless final
-      if (r.df.length < limit && !final && r.cursor.pos >= text.length) break;
+      if (r.df.length < limit && !final && r.cursor.pos >= cut) break;
       left -= r.df.length;
       cursor = r.cursor;
       chunkOpts ??= { ...laterChunkOptions(opts, r.df, r.cursor), nrows: undefined };
@@ -1769,14 +1823,11 @@ export async function* readCsvStream(
       yield r.df;
     }
     // keep what was not read (less than a chunk, whole records) and count its records again
+    // (sliced bytes are a copy, so the parsed text is not kept alive by the rest)
     const rest = buf.slice(cursor.pos);
     cursor = { ...cursor, pos: 0 };
-    parts = [];
-    partsLen = 0;
-    inQuote = false;
-    records = 0;
-    cutAt = -1;
-    if (rest.length) note(rest);
+    resetHeld();
+    if (rest.length) typeof rest === "string" ? note(rest) : noteBytes(rest);
     wait = yielded ? 0 : 2 * records;
   };
   let bytesRead = 0;
@@ -1792,10 +1843,18 @@ export async function* readCsvStream(
     }
   };
   for await (const piece of source as AsyncIterable<string | Uint8Array>) {
-    note(typeof piece === "string" ? piece : decode(piece));
+    // a copy: the source may refill its buffer (and a Node Buffer's slice is a view)
+    const own = asBytes && typeof piece !== "string" ? new Uint8Array(piece) : null;
+    if (own && isAscii(own)) {
+      bytesRead += own.length;
+      noteBytes(own);
+    } else {
+      toText();
+      note(typeof piece === "string" ? piece : decode(piece));
+    }
     yield* flush(false);
     if (left <= 0) return;
   }
-  note(decode());
+  if (!asBytes) note(decode());
   yield* flush(true);
 }
