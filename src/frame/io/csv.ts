@@ -1585,7 +1585,9 @@ function isAscii(b: Uint8Array): boolean {
   let i = 0;
   while (i < n && (b.byteOffset + i) % 4 !== 0) if (b[i++]! > 127) return false;
   const words = (n - i) >> 2;
-  const w = new Int32Array(b.buffer, b.byteOffset + i, words);
+  // no view when there are no whole words: i may then sit at an unaligned offset, where even an
+  // empty Int32Array is refused
+  const w = words > 0 ? new Int32Array(b.buffer, b.byteOffset + i, words) : new Int32Array(0);
   let acc = 0;
   for (let k0 = 0; k0 < words; k0 += 4096) {
     const end = Math.min(words, k0 + 4096);

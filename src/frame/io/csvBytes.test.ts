@@ -114,6 +114,21 @@ describe("readCsv's byte path reads as its text path", () => {
       }
     }
   });
+  it("short inputs at every byte offset read as their text (no whole 4-byte word to test)", () => {
+    const enc = new TextEncoder();
+    for (const text of ["a", "a\n", "a\n1", "ab\n1\n", "a,b\n1,2\n"]) {
+      const want = csvTextPath(text, {});
+      for (const pad of [1, 2, 3]) {
+        const bytes = enc.encode(text);
+        const buf = new Uint8Array(bytes.length + pad + 1);
+        buf.set(bytes, pad);
+        const got = readCsv(buf.subarray(pad, pad + bytes.length), {});
+        assert.deepEqual(got.names, want.names, `${JSON.stringify(text)}, pad ${pad}: names`);
+        assert.equal(got.length, want.length, `${JSON.stringify(text)}, pad ${pad}: rows`);
+        got.names.forEach((k, j) => sameColumn(got.data[j]!, want.data[j]!, `${JSON.stringify(text)}, pad ${pad}: ${k}`));
+      }
+    }
+  });
   it("a refused header is refused from bytes as from text", () => {
     const text = `a,b\n1,2\n`;
     assert.throws(() => readCsv(new TextEncoder().encode(text), { names: ["x"] }), /1 names given but the header has 2 columns/);
