@@ -138,15 +138,7 @@ function levelNames(
 
 /** The stacked rows under keys: an outer level holding each input's key, then the inputs' levels (a name kept where every input has it). */
 function keyedIndex(ixs: Index[], keys: readonly Scalar[], names?: readonly (string | null)[]): Index {
-  const depth = sameDepth("index", ixs.map(indexDepth), 0);
-  const levels = ixs.map(indexLevels);
-  const inner = Array.from({ length: depth }, (_, l) =>
-    concatColumns(
-      "concat",
-      `index level ${l}`,
-      levels.map((ls) => ls[l]!),
-    ),
-  );
+  const inner = stackLevels(ixs);
   const keyLists = ixs.map(rowKeys);
   const same = ixs.every((ix, i) => indexLength(ix) === indexLength(ixs[0]!) && sameLabels(ix, ixs[0]!, keyLists[i]!, keyLists[0]!));
   const outer = columnFromValues(
@@ -241,6 +233,19 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonl
   );
 }
 
+/** Each level of stacked rows: the inputs' level l one after another, their level counts checked to agree. */
+function stackLevels(ixs: Index[]): Column[] {
+  const depth = sameDepth("index", ixs.map(indexDepth), 0);
+  const levels = ixs.map(indexLevels);
+  return Array.from({ length: depth }, (_, l) =>
+    concatColumns(
+      "concat",
+      `index level ${l}`,
+      levels.map((ls) => ls[l]!),
+    ),
+  );
+}
+
 /** The index of stacked rows: the inputs' labels one after another, or 0..n-1 under ignoreIndex. */
 function stackIndex(ixs: Index[], ignoreIndex = false): Index {
   if (ignoreIndex) return rangeIndex(ixs.reduce((n, ix) => n + indexLength(ix), 0));
@@ -253,20 +258,7 @@ function stackIndex(ixs: Index[], ignoreIndex = false): Index {
     })
   )
     return rangeIndex(next);
-  if (ixs.some((ix) => ix.kind === "multi")) {
-    const depth = sameDepth("index", ixs.map(indexDepth), 0);
-    const levels = ixs.map(indexLevels);
-    return multiIndex(
-      Array.from({ length: depth }, (_, l) =>
-        concatColumns(
-          "concat",
-          `index level ${l}`,
-          levels.map((ls) => ls[l]!),
-        ),
-      ),
-      indexNames(ixs[0]!),
-    );
-  }
+  if (ixs.some((ix) => ix.kind === "multi")) return multiIndex(stackLevels(ixs), indexNames(ixs[0]!));
   // pandas keeps the name when every input has it (a MultiIndex keeps the first input's names)
   const name = ixs.every((ix) => ix.name === ixs[0]!.name) ? ixs[0]!.name : null;
   return labelIndex(concatColumns("concat", "index", ixs.map(indexColumn)), name);
