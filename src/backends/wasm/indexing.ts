@@ -42,21 +42,21 @@ function selectHostRows(
 export function makeIndexing(rt: WasmRuntime, arena: Arena) {
   return {
     indexSelect(x: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void {
-      // a host x larger than the output would cost more to copy in than the gather itself
-      if (words(x) && words(out) && x.constructor === out.constructor && out.length > 0 && (arena.heap.owns(x) || x.length <= out.length)) {
-        arena.reset();
-        const px = arena.input(x),
-          pi = arena.input(index),
-          po = arena.output(out);
-        rt.exports.indexSelectRows(px, pi, po, outer, size, inner, index.length);
-        arena.finish();
+      if (!(words(x) && words(out) && x.constructor === out.constructor)) {
+        ref.indexSelect(x, outer, size, inner, index, out);
         return;
       }
-      if (words(x) && words(out) && x.constructor === out.constructor) {
+      // a host x larger than the output would cost more to copy in than the gather itself
+      if (out.length === 0 || !(arena.heap.owns(x) || x.length <= out.length)) {
         selectHostRows(x, outer, size, inner, index, out);
         return;
       }
-      ref.indexSelect(x, outer, size, inner, index, out);
+      arena.reset();
+      const px = arena.input(x),
+        pi = arena.input(index),
+        po = arena.output(out);
+      rt.exports.indexSelectRows(px, pi, po, outer, size, inner, index.length);
+      arena.finish();
     },
     scatterAdd(
       out: TypedArray,
