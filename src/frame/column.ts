@@ -440,6 +440,22 @@ export function parseDate(s: string): number {
 const two = (x: number): string => (x < 10 ? "0" : "") + x;
 
 /**
+ * The printed form of one datetime column's stamps at their common precision, as pandas prints and
+ * writes them: dates alone when every stamp is at midnight, milliseconds on every stamp when any
+ * has them (one pass over the column).
+ */
+export function columnDateFormat(values: Float64Array): (ms: number) => string {
+  let dateOnly = true,
+    millis = false;
+  for (const v of values) {
+    if (v !== v) continue;
+    if (v % 86400000 !== 0) dateOnly = false;
+    if (v % 1000 !== 0) millis = true;
+  }
+  return (ms) => formatDate(ms, dateOnly, millis);
+}
+
+/**
  * As pandas prints a Timestamp: "1949-01-01" at midnight, else "1949-01-01 12:30:00" (".500" with
  * ms). dateOnly and millis set a column's common precision: pandas prints every stamp of a column
  * as finely as the finest of them, ".000" beside ".500".

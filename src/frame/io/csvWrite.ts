@@ -3,7 +3,7 @@
 // (text cells encoded once per distinct value), which keeps a million rows from becoming a
 // million short-lived JS strings; toCsv decodes the buffer once at the end.
 
-import { type Column, colLength, formatDate, formatNumberPlain, isStringLike, take, range } from "../column.js";
+import { type Column, colLength, columnDateFormat, formatNumberPlain, isStringLike, take, range } from "../column.js";
 import { FrameError } from "../errors.js";
 import { indexLevels, indexNames } from "../labels.js";
 import { labelName } from "../multiIndex.js";
@@ -153,13 +153,11 @@ function cellWriter(c: Column, naRep: Uint8Array, q: (s: string) => string, enc:
     }
     case "datetime": {
       const v = c.values;
-      // pandas writes every stamp with the finest precision any of them needs
-      const dateOnly = v.every((x) => x !== x || x % 86400000 === 0);
-      const millis = v.some((x) => x % 1000 !== 0 && x === x);
+      const format = columnDateFormat(v);
       return (w, i) => {
         const x = v[i]!;
         if (x !== x) w.bytes(naRep);
-        else w.ascii(formatDate(x, dateOnly, millis));
+        else w.ascii(format(x));
       };
     }
   }
