@@ -1572,11 +1572,20 @@ export function readRecords(
  * readCsv("a,b\n1,x\n2,y") // shape [2, 2]
  */
 export function readCsv(input: string | Uint8Array, opts: ReadCsvOptions = {}): DataFrame {
-  // ASCII bytes are read without decoding the whole input: only the header's lines become text
-  if (typeof input !== "string" && isAscii(input)) return readRecords(null, headerOfAscii(input, opts), opts, Infinity, input).df;
+  const { text, bytes, cursor } = openCsv(input, opts);
+  return readRecords(text, cursor, opts, Infinity, bytes).df;
+}
+
+/**
+ * The input as readRecords takes it, with its header read: ASCII bytes stay undecoded (text null;
+ * only the header's lines become text), other bytes are decoded, and ASCII text is also encoded
+ * so its records are scanned as bytes.
+ */
+function openCsv(input: string | Uint8Array, opts: ReadCsvOptions): { text: string | null; bytes: Uint8Array | null; cursor: CsvCursor } {
+  if (typeof input !== "string" && isAscii(input)) return { text: null, bytes: input, cursor: headerOfAscii(input, opts) };
   const text = typeof input === "string" ? input : decodeUtf8(input);
   const cursor = readHeader(text, opts);
-  return readRecords(text, cursor, opts, Infinity, asciiBytes(input, text)).df;
+  return { text, bytes: typeof input === "string" ? asciiBytes(text) : null, cursor };
 }
 
 /** Whether every byte is below 0x80 (four at a time where the bytes are aligned; Int32: no heap numbers). */
@@ -1621,12 +1630,11 @@ function headerOfAscii(b: Uint8Array, opts: ReadCsvOptions): CsvCursor {
 /**
  * The bytes of `text` when it is all ASCII (each byte one character, so byte and character
  * offsets agree and the reader can scan the bytes), else null (the reader scans the text).
- * Text given as a string is encoded once: scanning bytes is about twice as fast as charCodeAt.
+ * The text is encoded once: scanning bytes is about twice as fast as charCodeAt.
  */
-function asciiBytes(input: string | Uint8Array, text: string): Uint8Array | null {
+function asciiBytes(text: string): Uint8Array | null {
   // UTF-8 spends two or more bytes on every character past ASCII (and three on a lone surrogate),
   // so a text that fills exactly text.length bytes is ASCII (encodeInto: ~4x encode's speed)
-  if (typeof input !== "string") return input.length === text.length ? input : null;
   const b = new Uint8Array(text.length);
   const r = new TextEncoder().encodeInto(text, b);
   return r.read === text.length && r.written === text.length ? b : null;
@@ -1682,12 +1690,9 @@ function readChunk(
  * column and line; pass `dtype` for that column).
  */
 export function* readCsvChunks(input: string | Uint8Array, opts: ReadCsvOptions & { chunkSize: number }): Generator<DataFrame> {
-  // as readCsv, ASCII bytes are scanned as they are and decoded only where a record needs text
-  const ascii = typeof input !== "string" && isAscii(input);
-  const text = ascii ? null : typeof input === "string" ? input : decodeUtf8(input);
-  const bytes = text === null ? (input as Uint8Array) : asciiBytes(input, text);
-  let cursor = text === null ? headerOfAscii(bytes!, opts) : readHeader(text, opts);
-  const end = text === null ? bytes!.length : text.length;
+  const { text, bytes, cursor: first } = openCsv(input, opts);
+  let cursor = first;
+  const end = (text ?? bytes!).length;
   let left = opts.nrows ?? Infinity;
   let chunkOpts: ReadCsvOptions | null = null;
   while (cursor.pos < end && left > 0) {
