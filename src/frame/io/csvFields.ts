@@ -119,8 +119,7 @@ export class StringTable {
           if (i < 4) lo |= c << (8 * i);
           else hi |= c << (8 * (i - 4));
         }
-        q = Math.imul(lo ^ Math.imul(hi ^ len, 0x9e3779b1), 0x85ebca6b);
-        q ^= q >>> 15;
+        q = shortHash(lo, hi, len);
         const sm = (this.short.length >> 2) - 1,
           short = this.short;
         let p = q & sm,
@@ -186,9 +185,7 @@ export class StringTable {
       for (let at = 0; at < old.length; at += 4)
         if (old[at + 2] !== 0) {
           const l = old[at + 2]!;
-          let m = Math.imul(old[at]! ^ Math.imul(old[at + 1]! ^ l, 0x9e3779b1), 0x85ebca6b);
-          m ^= m >>> 15;
-          this.putShort(old[at]!, old[at + 1]!, l, m, old[at + 3]!);
+          this.putShort(old[at]!, old[at + 1]!, l, shortHash(old[at]!, old[at + 1]!, l), old[at + 3]!);
         }
     }
     this.putShort(lo, hi, len, q, k);
@@ -325,6 +322,12 @@ export class StringTable {
     }
     this.slots = slots;
   }
+}
+
+/** The hash of a value of at most 8 bytes packed as lo (bytes 0-3), hi (bytes 4-7) and its length: lookupRun's short index. */
+function shortHash(lo: number, hi: number, len: number): number {
+  const q = Math.imul(lo ^ Math.imul(hi ^ len, 0x9e3779b1), 0x85ebca6b);
+  return q ^ (q >>> 15);
 }
 
 const asciiDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
