@@ -219,25 +219,50 @@ export function median(a: Float64Array): number {
   return a.length % 2 ? a[m]! : (a[m - 1]! + a[m]!) / 2;
 }
 
+/** The present (non-NaN) values of `v` in their order, with their sum (in that order), min and max. */
+export function presentValues(v: Float64Array): { a: Float64Array; sum: number; min: number; max: number } {
+  const all = new Float64Array(v.length);
+  let n = 0,
+    sum = 0,
+    min = Infinity,
+    max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x !== x) continue;
+    all[n++] = x;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return { a: n === v.length ? all : all.subarray(0, n), sum, min, max };
+}
+
 /**
  * Quantiles with linear interpolation of the values (NaN skipped), by quickselect: O(n) per
- * quantile instead of sorting. `v` is not modified.
+ * quantile instead of sorting, each select over the part right of the one before. `v` is not modified.
  */
 export function quantiles(v: Float64Array, qs: readonly number[]): number[] {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) n++;
-  if (n === 0) return qs.map(() => NaN);
-  const a = new Float64Array(n);
-  n = 0;
-  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) a[n++] = v[i]!;
-  return qs.map((q) => {
-    const pos = (n - 1) * q;
+  return presentQuantiles(presentValues(v), qs);
+}
+
+/** quantiles() of presentValues' result; reorders its `a`. */
+export function presentQuantiles(p: { a: Float64Array; min: number; max: number }, qs: readonly number[]): number[] {
+  const { a, min, max } = p;
+  const n = a.length;
+  const out = qs.map(() => NaN);
+  if (n === 0) return out;
+  let from = 0;
+  for (const t of qs.map((_, t) => t).sort((s, t) => qs[s]! - qs[t]!)) {
+    const pos = (n - 1) * qs[t]!;
     const lo = Math.floor(pos),
       hi = Math.ceil(pos);
-    const x = select(a, lo);
-    const y = hi === lo ? x : minFrom(a, lo + 1);
-    return x + (y - x) * (pos - lo);
-  });
+    // select(lo) leaves a[..lo] <= a[lo] <= a[lo+1..], so a later (larger) one looks from lo on
+    const x = pos === 0 ? min : lo === n - 1 ? max : select(a, lo, from);
+    if (pos !== 0 && lo < n - 1) from = lo;
+    const y = hi === lo ? x : hi === n - 1 ? max : minFrom(a, lo + 1);
+    out[t] = x + (y - x) * (pos - lo);
+  }
+  return out;
 }
 
 /** After select(a, k): the smallest of a[from..] is the (k+1)-th order statistic. */
@@ -247,9 +272,9 @@ function minFrom(a: Float64Array, from: number): number {
   return m;
 }
 
-/** The k-th smallest value; partially reorders `a` (Hoare partition, median of three). */
-function select(a: Float64Array, k: number): number {
-  let l = 0,
+/** The k-th smallest value, given a[..from] <= a[from..]; partially reorders `a` (Hoare partition, median of three). */
+function select(a: Float64Array, k: number, from: number): number {
+  let l = from,
     r = a.length - 1;
   while (r > l) {
     const m = (l + r) >> 1;

@@ -3,6 +3,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { quantiles, quantileSorted } from "../aggregates.js";
 import { dataset, frameEqual, seriesEqual, pandasCase, cellEqual, throwsFrame, type EncFrame, type EncSeries } from "../testing.test.js";
 
 const F = (n: string) => pandasCase<EncFrame>("look", n);
@@ -60,6 +61,23 @@ describe("looking at a frame matches pandas", () => {
   it("idxmax / idxmin", () => {
     assert.equal(mt.col("mpg").idxmax(), pandasCase("look", "idxmax_mpg"));
     assert.equal(aq.col("Ozone").idxmin(), pandasCase("look", "idxmin_ozone"));
+  });
+});
+
+describe("quantiles by selection", () => {
+  it("agree with sorting, for quantiles in any order, ties and missing values", () => {
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    for (let t = 0; t < 300; t++) {
+      const v = Float64Array.from({ length: Math.floor(rnd() * 80) }, () => (rnd() < 0.1 ? NaN : Math.floor(rnd() * (t % 2 ? 4 : 1000))));
+      const qs = [0.9, 0, 0.25, 1, 0.001, 0.5, 0.75, 0.999].filter(() => rnd() < 0.6);
+      const sorted = v.filter((x) => x === x).sort();
+      assert.deepEqual(
+        quantiles(v, qs),
+        qs.map((q) => quantileSorted(sorted, q)),
+        `case ${t}`,
+      );
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 // Summaries: describe (numeric and text), info (pandas' text, with our memory estimate), corr.
 
 import { type Column, colLength, countNA, floatCol, isNumericDType, isStringLike, numericView, encodeStrings } from "../column.js";
-import { quantiles } from "../aggregates.js";
+import { presentQuantiles, presentValues } from "../aggregates.js";
 import { FrameError } from "../errors.js";
 import { type Index, indexLabel, labelIndex, indexLevels } from "../labels.js";
 import type { DataFrame } from "../table.js";
@@ -44,9 +44,13 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
     const s = newSeries(c, k);
     const stats: Record<string, number | string | null> = {};
     if (numeric.includes(k)) {
-      const v = numericView("describe", c, k);
-      const [lo, ...rest] = quantiles(v, [0, ...qs, 1]);
-      Object.assign(stats, { count: s.count(), mean: s.mean(), std: s.std(), min: lo!, max: rest[rest.length - 1]! });
+      // one pass for the present values, their count and sum; the same sums, in the same order, as mean() and std()
+      const p = presentValues(numericView("describe", c, k));
+      const n = p.a.length;
+      const mean = n > 0 ? p.sum / n : NaN;
+      const ss = squaredDeviations(p.a, mean);
+      const [lo, ...rest] = presentQuantiles(p, [0, ...qs, 1]);
+      Object.assign(stats, { count: n, mean, std: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN, min: lo!, max: rest[rest.length - 1]! });
       qs.forEach((q, p) => {
         stats[pct(q)] = rest[p]!;
       });
@@ -75,6 +79,15 @@ export function describe(df: DataFrame, opts: DescribeOptions = {}): DataFrame {
     names.map((k) => df.names.indexOf(k)),
   );
   return newFrame(names, cols, labelIndex(encodeStrings(rows)), levels);
+}
+
+function squaredDeviations(a: Float64Array, mean: number): number {
+  let ss = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - mean;
+    ss += d * d;
+  }
+  return ss;
 }
 
 function labelText(ix: Index, i: number): string {
