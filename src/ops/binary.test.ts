@@ -338,7 +338,38 @@ describe("binary errors", () => {
   it("integers to negative integer powers are refused, as PyTorch", () => {
     // torch: "Integers to negative integer powers are not allowed."
     throwsWith(() => T([2, 3]).pow(-1), tl.DTypeError, /^pow: integers to negative integer powers are not allowed.*got exponent -1/);
-    throwsWith(() => T([2, 3]).pow(T([1, -2])), tl.DTypeError, /^pow: integers to negative integer powers.*negative entries/);
+  });
+  it("float floorDivide follows PyTorch's div_floor (from fmod, signed zeros) and pow C's special cases", () => {
+    // torch.floor_divide(a, b) for a = [1, -1, 5, -5, 0, -0, 7.5, inf, 3, 0.3],
+    // b = [-inf, inf, -0, 0, -2, 3, -0.5, 2, nan, 0.1]: float32 and float64 differ in the last one
+    const a = [1, -1, 5, -5, 0, -0, 7.5, Infinity, 3, 0.3];
+    const b = [-Infinity, Infinity, -0, 0, -2, 3, -0.5, 2, NaN, 0.1];
+    const want = [-1, -1, -Infinity, -Infinity, -0, -0, -15, NaN, NaN];
+    for (const [dtype, last] of [
+      ["float32", 3],
+      ["float64", 2],
+    ] as const) {
+      const got = Array.from(T(a, { dtype }).floorDivide(T(b, { dtype })).storage);
+      want.concat([last]).forEach((w, i) => assert.ok(Object.is(got[i], w), `${dtype} ${a[i]} // ${b[i]}: ${got[i]}, torch ${w}`));
+      // torch.pow([1, 1, -1, -1, nan, 2], [nan, inf, inf, -inf, 0, nan]) -> [1, 1, 1, 1, 1, nan] (JS's ** gives NaN for 1 ** NaN)
+      const p = Array.from(T([1, 1, -1, -1, NaN, 2], { dtype }).pow(T([NaN, Infinity, Infinity, -Infinity, 0, NaN], { dtype })).storage);
+      assert.deepEqual(p, [1, 1, 1, 1, 1, NaN]);
+      assert.deepEqual(Array.from(T([1, -1], { dtype }).pow(NaN).storage), [1, NaN]);
+    }
+  });
+  it("integer powers with a tensor of exponents compute, and wrap as C integers", () => {
+    // torch.pow(torch.tensor([2,3,1,-1,-1,0]), torch.tensor([1,-2,-5,-3,-2,-1])) -> [2, 0, 1, -1, 1, 0];
+    // torch.pow(2, torch.tensor([-1, 3])) -> [0, 8]
+    assert.deepEqual(Array.from(T([2, 3, 1, -1, -1, 0]).pow(T([1, -2, -5, -3, -2, -1])).storage), [2, 0, 1, -1, 1, 0]);
+    assert.deepEqual(Array.from(tl.pow(2, T([-1, 3])).storage), [0, 8]);
+    // int32 products past 2^53 keep C's low bits: 2147483647^2 = 2^62 - 2^32 + 1 is 1 mod 2^32
+    // (a float product rounds the 1 away and gives 0)
+    const big = T([2147483647, 46341, -3]);
+    assert.deepEqual(Array.from(big.mul(big).storage), [1, -2147479015, 9]);
+    assert.deepEqual(Array.from(big.square().storage), [1, -2147479015, 9]);
+    assert.deepEqual(Array.from(big.pow(2).storage), [1, -2147479015, 9]);
+    assert.deepEqual(Array.from(T([2147483647, 65536]).prod().storage), [-65536]);
+    assert.deepEqual(Array.from(T([2147483647, 2147483647, 3]).prod().storage), [3]);
   });
 });
 

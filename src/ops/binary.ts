@@ -141,9 +141,11 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   let dt = resultType(a, b);
   if (dt === "bool") dt = "int32";
-  if (dt === "int32" && (b instanceof Tensor ? b.storage.some((v) => v < 0) : Number(b) < 0)) {
+  // PyTorch refuses only a negative number exponent of an integer tensor; a tensor of exponents
+  // computes the integer power (0 for |base| > 1, as the integer part of the reciprocal)
+  if (dt === "int32" && !(b instanceof Tensor) && Number(b) < 0) {
     throw new DTypeError(
-      `pow: integers to negative integer powers are not allowed (as in PyTorch), got exponent ${b instanceof Tensor ? "tensor with negative entries" : b}. Convert the base to float first: x.to("float32").pow(${b instanceof Tensor ? "e" : b}).`,
+      `pow: integers to negative integer powers are not allowed (as in PyTorch), got exponent ${b}. Convert the base to float first: x.to("float32").pow(${b}).`,
     );
   }
   const out = compute("pow", "pow", a, b, dt, dt);

@@ -41,13 +41,18 @@ const unaryFns: { [K in UnaryOp]: Unary } = {
   elu: (x, a) => (x > 0 ? x : a * Math.expm1(x)),
   softplus: (x, beta, threshold) => (x * beta > threshold ? x : Math.log1p(Math.exp(x * beta)) / beta),
   clamp: (x, lo, hi) => (Number.isNaN(x) ? x : Math.min(Math.max(x, lo), hi)),
-  powScalar: (x, a) => x ** a,
+  powScalar: cPow,
 };
 
 export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, a = 0, b = 0): void {
   const n = x.length;
   if (out instanceof Uint8Array && (op === "cast" || op === "copy")) {
     for (let i = 0; i < n; i++) out[i] = x[i] !== 0 ? 1 : 0; // NaN != 0, so NaN casts to true
+    return;
+  }
+  if (out instanceof Int32Array && (op === "square" || (op === "powScalar" && Number.isInteger(a)))) {
+    // integer products wrap as C's: a float product past 2^53 has lost the bits the wrap keeps
+    for (let i = 0; i < n; i++) out[i] = op === "square" ? Math.imul(x[i]!, x[i]!) : intPow(x[i]!, a);
     return;
   }
   if (unaryRun(op, x, out, n)) return;
@@ -133,6 +138,47 @@ function compareRun(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray,
 
 type Binary = (x: number, y: number) => number;
 
+/**
+ * a ** b in int32 as PyTorch's integer pow: exponentiation by squaring that wraps like C integers
+ * (a float power loses the low bits past 2^53 before the wrap), and for a negative exponent 1 for
+ * a base of 1, +-1 for -1, else 0 (the integer part of the reciprocal).
+ */
+export function intPow(a: number, e: number): number {
+  if (e < 0) return a === 1 ? 1 : a === -1 ? (e & 1 ? -1 : 1) : 0;
+  let r = 1;
+  for (let b = a | 0; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) r = Math.imul(r, b);
+    b = Math.imul(b, b);
+  }
+  return r;
+}
+
+/** C's pow where JS's differs: 1 ** y and x ** 0 are 1 even for NaN y, and (-1) ** +-inf is 1. */
+export function cPow(x: number, y: number): number {
+  if (x === 1 || y === 0) return 1;
+  if (x === -1 && (y === Infinity || y === -Infinity)) return 1;
+  return x ** y;
+}
+
+/**
+ * floor(a / b) as PyTorch's div_floor_floating: from fmod, so the quotient agrees with the
+ * remainder (1 // -inf is -1, not -0), IEEE a / b for a zero divisor, and a zero quotient keeps the
+ * sign of a / b. `round` rounds each step to the storage's precision (Math.fround for float32).
+ */
+function floorDivide(a: number, b: number, round: (v: number) => number): number {
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = round(round(a - mod) / b);
+  if (mod !== 0 && b < 0 !== mod < 0) div = round(div - 1);
+  if (div === 0) {
+    const q = a / b;
+    return q < 0 || Object.is(q, -0) ? -0 : 0;
+  }
+  let fl = Math.floor(div);
+  if (div - fl > 0.5) fl += 1;
+  return fl;
+}
+
 /** Python-style modulo: the result has the divisor's sign (torch.remainder). */
 const remainder: Binary = (x, y) => {
   const r = x % y;
@@ -144,13 +190,13 @@ const binaryFns: { [K in BinaryOp]: Binary } = {
   sub: (x, y) => x - y,
   mul: (x, y) => x * y,
   div: (x, y) => x / y,
-  pow: Math.pow,
+  pow: cPow,
   // NaN propagates, as torch.maximum / minimum
   maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
   minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
   atan2: Math.atan2,
   remainder,
-  floorDivide: (x, y) => Math.floor(x / y),
+  floorDivide: (x, y) => floorDivide(x, y, (v) => v),
   reluGrad: (x, y) => (y <= 0 ? 0 : x),
   eq: (x, y) => (x === y ? 1 : 0),
   ne: (x, y) => (x !== y ? 1 : 0),
@@ -240,6 +286,28 @@ export function binary(
   outShape: readonly number[],
 ): void {
   const n = out.length;
+  if (out instanceof Int32Array && (op === "mul" || op === "pow")) {
+    // integer products wrap as C's (Math.imul), not after a float product that lost the low bits
+    const f: Binary = op === "mul" ? Math.imul : intPow;
+    forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => {
+      let ia = offs[0]!,
+        ib = offs[1]!;
+      const sa = st[0]!,
+        sb = st[1]!;
+      for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = f(a[ia]!, b[ib]!);
+    });
+    return;
+  }
+  if (out instanceof Float32Array && op === "floorDivide") {
+    forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => {
+      let ia = offs[0]!,
+        ib = offs[1]!;
+      const sa = st[0]!,
+        sb = st[1]!;
+      for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = floorDivide(a[ia]!, b[ib]!, Math.fround);
+    });
+    return;
+  }
   if (!(out instanceof Uint8Array)) {
     if (a.length === n && b.length === n && arithRun(op, a, 0, 1, b, 0, 1, out, 0, n)) return;
     if (a.length === n && b.length === 1 && arithRun(op, a, 0, 1, b, 0, 0, out, 0, n)) return;

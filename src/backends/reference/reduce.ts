@@ -9,12 +9,20 @@ export function reduce(op: ReduceOp, x: TypedArray, outer: number, size: number,
     sumRows(x, outer, size, inner, out);
     return;
   }
+  // int32 products wrap as C's integer products (Math.imul), as the elementwise mul does
+  const line = op === "prod" && out instanceof Int32Array ? intProdLine : reduceLine;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * size * inner + i;
-      out[o * inner + i] = reduceLine(op, x, base, size, inner);
+      out[o * inner + i] = line(op, x, base, size, inner);
     }
   }
+}
+
+function intProdLine(_op: ReduceOp, x: TypedArray, base: number, size: number, step: number): number {
+  let p = 1;
+  for (let j = 0; j < size; j++) p = Math.imul(p, x[base + j * step]!);
+  return p;
 }
 
 function reduceLine(op: ReduceOp, x: TypedArray, base: number, size: number, step: number): number {
