@@ -265,6 +265,9 @@ describe("arange / linspace (against PyTorch 1.13)", () => {
     // vector width of the machine; tensorloom uses the symmetric scalar formula. Compare to 1 ulp.
     // torch: linspace(0,1,5) -> [0.0, 0.25, 0.5, 0.75, 1.0]
     exact(tl.linspace(0, 1, 5), [0, 0.25, 0.5, 0.75, 1], "float32");
+    // torch: linspace(0,1,1) -> [0.0] (the start; the symmetric fill's second half alone gave the end)
+    exact(tl.linspace(0, 1, 1), [0], "float32");
+    exact(tl.linspace(-2, 5, 1, { dtype: "float64" }), [-2], "float64");
     // torch: linspace(-1,2,7,dtype=float64) -> [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0]
     exact(tl.linspace(-1, 2, 7, { dtype: "float64" }), [-1, -0.5, 0, 0.5, 1, 1.5, 2], "float64");
     // torch: linspace(0.1,0.7,4,dtype=float64) -> [0.1, 0.3, 0.5, 0.7]

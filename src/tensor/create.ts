@@ -224,6 +224,7 @@ export function linspace(start: number, end: number, steps: number, opts: Create
   // fill symmetrically from both ends, as PyTorch does, so the last value is exactly `end`
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) st[i] = i < half ? start + d * i : end - d * (steps - 1 - i);
+  if (steps === 1) st[0] = start; // one step is the start, as torch.linspace(0, 1, 1) -> [0]
   return finish(new Tensor(st, [steps]), opts);
 }
 
