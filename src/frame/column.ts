@@ -559,6 +559,46 @@ export function take(c: Column, idx: Int32Array, keepInt = false): Column {
   }
 }
 
+/**
+ * take(c, idx) for an idx that holds each row at most once and no -1, given as where each row
+ * goes: pos[i] = p where idx[p] = i, -1 for a row left out; n = idx.length. It writes in row order:
+ * on a large column whose idx jumps about (a join's key groups) that is several times faster.
+ */
+export function placeRows(c: Column, pos: Int32Array, n: number): Column {
+  switch (c.dtype) {
+    case "float64":
+    case "datetime":
+      return { dtype: c.dtype, values: place64(c.values, pos, new Float64Array(n)) };
+    case "int64":
+      return intCol(place64(c.values, pos, new Float64Array(n)), c.valid && place8(c.valid, pos, new Uint8Array(n)));
+    case "bool": {
+      const m = c.valid;
+      const out = place8(m ? c.values.map((x, i) => (m[i] ? x : 0)) : c.values, pos, new Uint8Array(n));
+      return boolCol(out, m && place8(m, pos, new Uint8Array(n)));
+    }
+    case "string":
+    case "category": {
+      const out = new Int32Array(n),
+        k = c.codes;
+      for (let i = 0; i < pos.length; i++) if (pos[i]! >= 0) out[pos[i]!] = k[i]!;
+      const lazy = utf8Dicts.get(c);
+      return lazy ? utf8StrCol(out, lazy, c.dtype) : strCol(out, c.dict, c.dtype);
+    }
+    default:
+      return c satisfies never;
+  }
+}
+
+function place64(v: Float64Array, pos: Int32Array, out: Float64Array): Float64Array {
+  for (let i = 0; i < pos.length; i++) if (pos[i]! >= 0) out[pos[i]!] = v[i]!;
+  return out;
+}
+
+function place8(v: Uint8Array, pos: Int32Array, out: Uint8Array): Uint8Array {
+  for (let i = 0; i < pos.length; i++) if (pos[i]! >= 0) out[pos[i]!] = v[i]!;
+  return out;
+}
+
 /** Rows where mask is 1. */
 export function filterColumn(c: Column, mask: Uint8Array): Column {
   return take(c, maskToIndex(mask));

@@ -2,6 +2,8 @@
 // indicator, many-to-many, two keys), concat (rows and columns, inner/outer) and join on the index.
 
 import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { placeRows, take } from "../column.js";
 import { DataFrame, concat, merge } from "../index.js";
 import { dataset, frameEqual, pandasCase, throwsFrame, type EncFrame } from "../testing.test.js";
 
@@ -69,6 +71,37 @@ describe("concat and join match pandas", () => {
     r = mt.select("model", "hp").iloc({ start: 2, end: 8 }).setIndex("model");
   it("join index to index", () => frameEqual(l.join(r), F("join_index")));
   it("join outer", () => frameEqual(l.join(r, { how: "outer" }), F("join_index_outer")));
+});
+
+describe("merge: an inner join on unique right keys", () => {
+  // each left row is placed once, in row order (placeRows); missing cells of every dtype travel with it
+  const left = new DataFrame(
+    {
+      k: ["b", "a", "c", "b", "z", "a"],
+      n: [1, null, 3, 4, 5, 6],
+      f: [true, null, false, true, false, true],
+      x: [0.5, 1.5, null, 3.5, 4.5, 5.5],
+      s: ["p", "q", null, "r", "s", "t"],
+    },
+    { dtypes: { n: "int64", f: "bool" } },
+  );
+  const right = new DataFrame({ k: ["a", "b", "c"], r: [10, 20, 30] });
+  it("matches pandas (Int64 and boolean columns with <NA>)", () => {
+    // pandas 1.5: l.merge(r, on="k") with n Int64, f boolean
+    const m = left.merge(right, { on: "k" });
+    assert.deepEqual(m.dtypes.toArray(), ["string", "int64", "bool", "float64", "string", "int64"]);
+    assert.deepEqual(m.col("k").toArray(), ["b", "b", "a", "a", "c"]);
+    assert.deepEqual(m.col("n").toArray(), [1, 4, null, 6, 3]);
+    assert.deepEqual(m.col("f").toArray(), [true, true, null, true, false]);
+    assert.deepEqual(m.col("x").toArray(), [0.5, 3.5, 1.5, 5.5, NaN]);
+    assert.deepEqual(m.col("s").toArray(), ["p", "r", "q", "t", null]);
+    assert.deepEqual(m.col("r").toArray(), [20, 20, 10, 10, 30]);
+  });
+  it("gives the columns that take gives", () => {
+    const pos = Int32Array.from([2, 3, 4, 0, -1, 1]);
+    const idx = Int32Array.from([3, 5, 0, 1, 2]);
+    for (const c of left.data) assert.deepEqual(placeRows(c, pos, idx.length), take(c, idx));
+  });
 });
 
 describe("combining: errors", () => {

@@ -6,7 +6,7 @@
 // adds the right rows whose key is not on the left, in right row order; cross is left-major.
 // sort: true sorts the result by the keys. (Joins on the index: outer sorts by label.)
 
-import { type Column, type FrameDType, colLength, concatColumns, take, strCol, quote, naMask, intCol } from "../column.js";
+import { type Column, type FrameDType, colLength, concatColumns, take, strCol, quote, naMask, intCol, placeRows } from "../column.js";
 import { FrameError } from "../errors.js";
 import { groupIds } from "../keys.js";
 import { type Index, indexColumn, indexLength, indexLevels, indexNames, multiIndex, takeIndex } from "../labels.js";
@@ -43,7 +43,10 @@ const list = (x: string | string[] | undefined): string[] | undefined => (x === 
 
 const family = (d: FrameDType): string => (d === "string" || d === "category" ? "text" : d === "datetime" ? "datetime" : "number");
 
-/** Row pairs (left row, right row; -1 for none) of a join of two key sets. */
+/**
+ * Row pairs (left row, right row; -1 for none) of a join of two key sets. With lpos, each left
+ * row is in li at most once, at lpos[row] (-1 where it is not).
+ */
 export function joinPairs(
   op: string,
   lk: readonly Column[],
@@ -52,7 +55,7 @@ export function joinPairs(
   rNames: readonly string[],
   how: Exclude<How, "cross">,
   validate?: Validate,
-): { li: Int32Array; ri: Int32Array; ids: Int32Array } {
+): { li: Int32Array; ri: Int32Array; ids: Int32Array; lpos?: Int32Array } {
   lk.forEach((c, j) => {
     const r = rk[j]!;
     if (family(c.dtype) !== family(r.dtype)) {
@@ -70,65 +73,100 @@ export function joinPairs(
     rid = joint.ids.subarray(nl);
   const nr = rid.length;
   if (validate) checkValidate(op, validate, lid, rid, joint.n);
-  const csr = (ids: Int32Array) => {
-    const start = new Int32Array(joint.n + 1);
-    for (const g of ids) start[g + 1]!++;
-    for (let g = 0; g < joint.n; g++) start[g + 1]! += start[g]!;
-    const rows = new Int32Array(ids.length);
-    const fill = start.slice(0, joint.n);
-    ids.forEach((g, i) => {
-      rows[fill[g]!++] = i;
-    });
-    return { start, rows };
-  };
-  const li: number[] = [],
-    ri: number[] = [];
+  const n = joint.n;
   if (how === "left" || how === "right") {
     // every row of the kept side in order, each beside its matches on the other side (or -1)
-    const [keep, other, kept, matched] = how === "left" ? [lid, rid, li, ri] : [rid, lid, ri, li];
-    const M = csr(other);
+    const [keep, other] = how === "left" ? [lid, rid] : [rid, lid];
+    const M = csr(other, n);
+    let total = 0;
+    for (let k = 0; k < keep.length; k++) total += Math.max(1, M.size[keep[k]!]!);
+    const kept = new Int32Array(total),
+      matched = new Int32Array(total);
+    let o = 0;
     for (let k = 0; k < keep.length; k++) {
       const g = keep[k]!;
       const a = M.start[g]!,
-        b = M.start[g + 1]!;
+        b = a + M.size[g]!;
       if (a === b) {
-        kept.push(k);
-        matched.push(-1);
+        kept[o] = k;
+        matched[o++] = -1;
       }
       for (let p = a; p < b; p++) {
-        kept.push(k);
-        matched.push(M.rows[p]!);
+        kept[o] = k;
+        matched[o++] = M.rows[p]!;
       }
     }
-  } else {
-    // inner and outer: key groups in order of first appearance on the left (the joint ids are
-    // numbered that way), left rows x right rows within a group; outer adds the right-only rows
-    const L = csr(lid),
-      R = csr(rid);
-    for (let g = 0; g < joint.n; g++) {
-      const la = L.start[g]!,
-        lb = L.start[g + 1]!,
-        ra = R.start[g]!,
-        rb = R.start[g + 1]!;
-      for (let p = la; p < lb; p++) {
-        if (ra === rb && how === "outer") {
-          li.push(L.rows[p]!);
-          ri.push(-1);
-        }
-        for (let q = ra; q < rb; q++) {
-          li.push(L.rows[p]!);
-          ri.push(R.rows[q]!);
-        }
-      }
-    }
-    if (how === "outer")
-      for (let r = 0; r < nr; r++)
-        if (L.start[rid[r]! + 1] === L.start[rid[r]!]) {
-          li.push(-1);
-          ri.push(r);
-        }
+    return how === "left" ? { li: kept, ri: matched, ids: joint.ids } : { li: matched, ri: kept, ids: joint.ids };
   }
-  return { li: Int32Array.from(li), ri: Int32Array.from(ri), ids: joint.ids };
+  // inner and outer: key groups in order of first appearance on the left (the joint ids are
+  // numbered that way), left rows x right rows within a group; outer adds the right-only rows
+  const L = csr(lid, n),
+    R = csr(rid, n);
+  // where each key group's rows start in the result
+  const at = new Int32Array(n + 1);
+  let rightOnly = 0;
+  for (let g = 0; g < n; g++) {
+    const ls = L.size[g]!,
+      rs = R.size[g]!;
+    at[g + 1] = at[g]! + ls * (how === "outer" ? Math.max(rs, 1) : rs);
+    if (ls === 0) rightOnly += rs;
+  }
+  const total = at[n]! + (how === "outer" ? rightOnly : 0);
+  const li = new Int32Array(total),
+    ri = new Int32Array(total);
+  let lpos: Int32Array | undefined;
+  if (how === "inner" && R.size.every((s) => s <= 1)) {
+    // each left row at most once: its place in the result, found in row order (see placeRows)
+    lpos = new Int32Array(nl);
+    const cursor = at.slice(0, n);
+    for (let i = 0; i < nl; i++) {
+      const g = lid[i]!;
+      if (R.size[g] === 0) lpos[i] = -1;
+      else {
+        const p = cursor[g]!++;
+        lpos[i] = p;
+        li[p] = i;
+        ri[p] = R.rows[R.start[g]!]!;
+      }
+    }
+    return { li, ri, ids: joint.ids, lpos };
+  }
+  let o = 0;
+  for (let g = 0; g < n; g++) {
+    const la = L.start[g]!,
+      lb = la + L.size[g]!,
+      ra = R.start[g]!,
+      rb = ra + R.size[g]!;
+    for (let p = la; p < lb; p++) {
+      if (ra === rb && how === "outer") {
+        li[o] = L.rows[p]!;
+        ri[o++] = -1;
+      }
+      for (let q = ra; q < rb; q++) {
+        li[o] = L.rows[p]!;
+        ri[o++] = R.rows[q]!;
+      }
+    }
+  }
+  if (how === "outer")
+    for (let r = 0; r < nr; r++)
+      if (L.size[rid[r]!] === 0) {
+        li[o] = -1;
+        ri[o++] = r;
+      }
+  return { li, ri, ids: joint.ids };
+}
+
+/** Rows grouped by id (ids in [0, n)), in row order within a group: group g's are rows[start[g] .. start[g] + size[g]]. */
+function csr(ids: Int32Array, n: number): { start: Int32Array; size: Int32Array; rows: Int32Array } {
+  const size = new Int32Array(n);
+  for (let i = 0; i < ids.length; i++) size[ids[i]!]!++;
+  const start = new Int32Array(n);
+  for (let g = 1; g < n; g++) start[g] = start[g - 1]! + size[g - 1]!;
+  const fill = start.slice();
+  const rows = new Int32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) rows[fill[ids[i]!]!++] = i;
+  return { start, size, rows };
 }
 
 function checkValidate(op: string, v: Validate, lid: Int32Array, rid: Int32Array, n: number): void {
@@ -169,6 +207,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     return opts.sort ? out.sortIndex() : out;
   }
   let li: Int32Array, ri: Int32Array;
+  let lpos: Int32Array | undefined;
   let lOn: string[] = [],
     rOn: string[] = [];
   if (how === "cross") {
@@ -202,7 +241,7 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
     }
     const lk = lOn.map((k) => columnOf(left, "merge (left)", k));
     const rk = rOn.map((k) => columnOf(right, "merge (right)", k));
-    ({ li, ri } = joinPairs("merge", lk, rk, lOn, rOn, how, opts.validate));
+    ({ li, ri, lpos } = joinPairs("merge", lk, rk, lOn, rOn, how, opts.validate));
   }
   const sharedKeys = new Set(lOn.filter((k, j) => rOn[j] === k));
   const rightKeep = right.names.filter((k) => !sharedKeys.has(k));
@@ -212,7 +251,13 @@ export function merge(left: DataFrame, right: DataFrame, opts: MergeOptions = {}
   const at = how === "right" || how === "outer" ? eitherRow(li, ri, left.length) : null;
   left.names.forEach((k, j) => {
     names.push(overlap.has(k) ? k + sx : k);
-    cols.push(at && sharedKeys.has(k) ? keyColumn("merge", k, left.data[j]!, columnOf(right, "merge", k), at) : take(left.data[j]!, li));
+    cols.push(
+      at && sharedKeys.has(k)
+        ? keyColumn("merge", k, left.data[j]!, columnOf(right, "merge", k), at)
+        : lpos
+          ? placeRows(left.data[j]!, lpos, li.length)
+          : take(left.data[j]!, li),
+    );
   });
   rightKeep.forEach((k) => {
     names.push(overlap.has(k) ? k + sy : k);
