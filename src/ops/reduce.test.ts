@@ -502,3 +502,30 @@ describe("reduce properties (fast-check)", () => {
     );
   });
 });
+
+describe("reduce gradients at the edges (against PyTorch 1.13)", () => {
+  it("var's gradient uses 2 / (N - correction) unclamped, as var_backward", () => {
+    // x = [[1, 2]]; torch.var(x, 1, correction=3) -> [inf]; its gradient -> [[1, -1]]
+    const x = T([[1, 2]], { dtype: "float64", requiresGrad: true });
+    const v = tl.var(x, 1, { correction: 3 });
+    assert.deepEqual(Array.from(v.storage), [Infinity]);
+    v.sum().backward();
+    assert.deepEqual(Array.from(x.grad!.storage), [1, -1]);
+    // a 0-d input with correction 2: value NaN, gradient 2 / (1 - 2) * g * 0 = -0, not NaN
+    const s = T(0.5, { dtype: "float32", requiresGrad: true });
+    tl.var(s, undefined, { correction: 2 }).backward();
+    assert.equal(s.grad!.item(), 0);
+  });
+  it("norm with p < 1 has gradient 0 at zero entries, as PyTorch's mask", () => {
+    // torch.linalg.vector_norm([0, 4, -1], 0.5) backward -> [0, 1.5, -3]; p = -1 -> [0, 0, 0]
+    for (const [p, want] of [
+      [0.5, [0, 1.5, -3]],
+      [-1, [0, 0, 0]],
+      [3, [0, 0.9897171098065373, -0.06185731936290858]],
+    ] as const) {
+      const x = T([0, 4, -1], { dtype: "float64", requiresGrad: true });
+      tl.norm(x, p).backward();
+      close(x.grad!, [...want], { atol: 1e-15, rtol: 1e-14 });
+    }
+  });
+});

@@ -234,7 +234,7 @@ function varianceOf(x: Tensor, dim: Dims, opts: VarOptions): Tensor {
     // one value: 0, or 0/0 = NaN without degrees of freedom (then PyTorch's gradient is
     // 2/0 * g = +-inf, where the composite below would give NaN)
     const out = noGrad(() => div(mul(x, 0), dof));
-    return record("VarBackward0", out, [x], (g) => [() => mul(g, dof === 0 ? Infinity : 0)], []);
+    return record("VarBackward0", out, [x], (g) => [() => mul(g, n - correction === 0 ? Infinity : 0)], []);
   }
   // Its own node: PyTorch's gradient 2/dof * g * (x - mean) is +-inf where dof is 0; through
   // the composite (x - mean(x)) the mean's share subtracts inf from inf, NaN.
@@ -243,7 +243,11 @@ function varianceOf(x: Tensor, dim: Dims, opts: VarOptions): Tensor {
     const d = sub(x, mean(x, dims, true));
     return div(sum(mul(d, d), dims, keepdim), dof);
   });
-  return record("VarBackward0", out, [x], (g) => [() => mul(mul(expandBack(g, x, dims), 2 / dof), sub(x, mean(x, dims, true)))]);
+  // the gradient's factor is 2 / (N - correction) unclamped, as PyTorch's var_backward: with
+  // correction > N it is finite and negative while the value (divided by max(N - correction, 0)) is inf
+  return record("VarBackward0", out, [x], (g) => [
+    () => mul(mul(expandBack(g, x, dims), 2 / (n - correction)), sub(x, mean(x, dims, true))),
+  ]);
 }
 
 /**
@@ -327,7 +331,10 @@ export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, keepdim = fal
         }
         // d ||x||_p / dx = x |x|^{p-2} / ||x||^{p-1}; 0 where the norm is 0
         const scale = where(eq(oe, 0), 0, div(ge, q === 2 ? oe : pow(oe, q - 1)));
-        return q === 2 ? mul(x, scale) : mul(mul(x, pow(abs(x), q - 2)), scale);
+        if (q === 2) return mul(x, scale);
+        const grad = mul(mul(x, pow(abs(x), q - 2)), scale);
+        // for p < 1, |x|^{p-2} is inf at x = 0: PyTorch masks those entries to 0
+        return q < 1 ? where(eq(x, 0), 0, grad) : grad;
       },
     ],
     [x, out],
