@@ -12,7 +12,8 @@ export function logSoftmax(x: TypedArray, out: TypedArray, outer: number, size: 
         if (v > m || v !== v) m = v;
         if (m !== m) break;
       }
-      if (m === Infinity || m === -Infinity) m = 0;
+      // no special case for an infinite max: a line holding +inf, or only -inf, is NaN throughout
+      // (inf - inf), as PyTorch's log_softmax and softmax
       let s = 0;
       for (let j = 0; j < size; j++) s += Math.exp(x[base + j * inner]! - m);
       const lse = m + Math.log(s);
