@@ -11,7 +11,7 @@ import { fmt, normDim, numelOf, outerSizeInner } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Operand } from "../backends/backend.js";
 import { castRaw, copyOf, empty, unfilled, mapUnary, requireIndex } from "./op.js";
-import { narrow } from "./movement.js";
+import { narrow, reshape } from "./movement.js";
 
 /** The error of an index v at position i outside [0, size). */
 function indexRangeError(op: string, v: number, i: number, size: number, dim: number): IndexError {
@@ -60,11 +60,18 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new ShapeError(
       `indexSelect: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use gather for element-wise picks.`,
     );
+  if (x.ndim === 0 && index.numel() !== 1) {
+    // PyTorch 1.13 returns a 0-d tensor here whatever the index's length (uninitialised memory
+    // for an empty one), and its backward raises: no shape for this is PyTorch's
+    throw new ShapeError(
+      `indexSelect: a 0-d input takes an index of one element (its output is 0-d, as PyTorch), got ${index.numel()} elements. Reshape the input to [1] first to pick it several times.`,
+    );
+  }
   const idx = checkedIndex("indexSelect", index, x.ndim === 0 ? 1 : x.shape[d]!, d);
   const xs = x.ndim === 0 ? [1] : x.shape;
   const [outer, size, inner] = outerSizeInner(xs, d);
   const m = index.numel();
-  const shape = x.ndim === 0 ? (index.ndim === 0 ? [] : [m]) : xs.map((s, i) => (i === d ? m : s));
+  const shape = x.ndim === 0 ? [] : xs.map((s, i) => (i === d ? m : s));
   const out = unfilled(x.dtype, shape);
   kernels().indexSelect(x.operand, outer, size, inner, idx, out.operand);
   return record("IndexSelectBackward0", out, [x], (g) => [() => indexAdd(empty(g.dtype, x.shape), d, index, g)], []);
@@ -77,6 +84,16 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
     throw new ShapeError(
       `indexAdd: index must be 1-D, got shape ${fmt(index.shape)}. Flatten it, or use scatterAdd for element-wise positions.`,
     );
+  if (x.ndim === 0) {
+    // a 0-d x is one slot: every index (each 0) adds its src value there, as torch.index_add
+    const m = index.numel();
+    if (src.ndim > 1 || src.numel() !== m) {
+      throw new ShapeError(
+        `indexAdd: src has shape ${fmt(src.shape)} but a 0-d x takes one src value per index (${m}), as a 0-d or 1-D tensor.`,
+      );
+    }
+    return reshape(indexAdd(reshape(x, [1]), 0, reshape(index, [m]), reshape(src, [m])), []);
+  }
   const idx = checkedIndex("indexAdd", index, x.shape[d]!, d);
   const expected = x.shape.map((s, i) => (i === d ? index.numel() : s));
   if (numelOf(expected) !== src.numel() || src.ndim !== x.ndim || !src.shape.every((s, i) => s === expected[i])) {

@@ -107,12 +107,19 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}.`);
   const d = normDim("chunk", dim, x.ndim);
+  // an empty dim gives `chunks` empty pieces, as torch.chunk (split would give one)
+  if (x.shape[d] === 0) return Array.from({ length: chunks }, () => narrow(x, d, 0, 0));
   const size = Math.max(1, Math.ceil(x.shape[d]! / chunks));
   return split(x, size, d);
 }
 
 /** The slices along dim, as torch.unbind. */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  if (x.ndim === 0) {
+    throw new ShapeError(
+      `unbind: got a 0-d tensor, which has no dim ${dim} to unbind along. Unbind a tensor with at least one dim, or use item().`,
+    );
+  }
   const d = normDim("unbind", dim, x.ndim);
   return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
 }

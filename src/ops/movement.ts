@@ -107,6 +107,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const p = Array.from({ length: x.ndim }, (_, i) => i);
   const a = normDim("transpose", dim0, x.ndim),
     b = normDim("transpose", dim1, x.ndim);
+  if (x.ndim === 0) return permute(x, []); // dims 0 and -1 name a 0-d tensor's one "dim", as PyTorch
   p[a] = b;
   p[b] = a;
   return permute(x, p);

@@ -100,11 +100,13 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   }
   if (Number.isNaN(lo) || Number.isNaN(hi)) throw new ValueError(`clamp: bounds must not be NaN, got min=${min}, max=${max}.`);
   let dt: DType = x.dtype;
-  if (
-    (dt === "int32" || dt === "bool") &&
-    ((!Number.isInteger(lo) && Number.isFinite(lo)) || (!Number.isInteger(hi) && Number.isFinite(hi)))
-  )
-    dt = floatResult(dt);
+  if (dt === "int32" || dt === "bool") {
+    // the result type of x and the given bounds, as PyTorch's clamp: a fractional or infinite
+    // bound (a Python float) lifts ints and bools to the default float, integer bounds lift bools to int
+    const given = [min, max].filter((v): v is number => v !== undefined && v !== null);
+    if (given.some((v) => !Number.isInteger(v))) dt = floatResult(dt);
+    else if (dt === "bool") dt = "int32";
+  }
   const out = mapUnary("clamp", x, dt, lo, hi);
   return record("ClampBackward1", out, [x], (g) => [() => mul(g, logicalAnd(ge(x, lo), le(x, hi)).to(g.dtype))]);
 }
