@@ -7,10 +7,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tsEntryArgs } from "../test/support/tsEntry.js";
 
 it("digits demo trains to > 85% test accuracy in 4 epochs and writes its plots", () => {
   const out = mkdtempSync(join(tmpdir(), "tensorloom-demo-"));
-  const r = spawnSync(process.execPath, ["--import", "tsx", "examples/digitsMlp.ts", "--epochs", "4", "--out", out], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, tsEntryArgs("examples/digitsMlp.ts", "--epochs", "4", "--out", out), { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const m = /final test accuracy ([\d.]+)%/.exec(r.stdout);
   assert.ok(m, r.stdout);

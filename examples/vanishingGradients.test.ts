@@ -8,12 +8,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tsEntryArgs } from "../test/support/tsEntry.js";
 
 it("vanishing-gradients example runs and reports gradient norms through time for RNN, LSTM and GRU", () => {
   const out = mkdtempSync(join(tmpdir(), "tensorloom-vg-"));
   const r = spawnSync(
     process.execPath,
-    ["--import", "tsx", "examples/vanishingGradients.ts", "--T", "16", "--steps", "15", "--hidden", "8", "--out", out],
+    tsEntryArgs("examples/vanishingGradients.ts", "--T", "16", "--steps", "15", "--hidden", "8", "--out", out),
     { encoding: "utf8" },
   );
   assert.equal(r.status, 0, r.stderr);

@@ -58,6 +58,9 @@ const ONCE_GATED = [
   "src/backends/webgpu/training.test.ts",
   "src/backends/webgpu/memory.test.ts",
 ];
+// The wasm backend's own tests (kernels against the reference, its memory, its thread pool) test
+// nothing of the reference configuration: they run in the two wasm configurations only.
+const WASM_ONLY = ["src/backends/wasm/"];
 const NO_BACKEND = {
   TENSORLOOM_BACKEND:
     "none (scripts/runTests.mjs runs this file once, as one that never loads a backend; it did: take it off BACKEND_FREE)",
@@ -76,12 +79,13 @@ const chosen = filter.length ? files.filter((f) => filter.some((s) => f.includes
 const posix = (f) => f.split("\\").join("/");
 const isFree = (f) => !EXCEPT.includes(posix(f)) && BACKEND_FREE.some((p) => (p.endsWith("/") ? posix(f).startsWith(p) : posix(f) === p));
 const onceGated = (f) => ONCE_GATED.includes(posix(f));
+const wasmOnly = (f) => WASM_ONLY.some((p) => posix(f).startsWith(p));
 
 // One `node --test` run per configuration, the backend-free files as one more.
 const runs = backends.map((backend) => ({
   name: `backend: ${backend}`,
   env: configs[backend],
-  files: chosen.filter((f) => !isFree(f) && (backend === "wasm" || !onceGated(f))),
+  files: chosen.filter((f) => !isFree(f) && (backend === "wasm" || !onceGated(f)) && (backend !== "reference" || !wasmOnly(f))),
 }));
 const free = chosen.filter(isFree);
 if (free.length) runs.push({ name: "backend-free files, once", env: NO_BACKEND, files: free });

@@ -13,8 +13,9 @@ import { parseArgs } from "./main.js";
 import { cli, userError } from "../../test/support/cli.js";
 import { digitsTensors } from "./digits.js";
 import { checkSeries } from "./forecast.js";
+import { tsEntryArgs } from "../../test/support/tsEntry.js";
 
-const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { encoding: "utf8" });
+const run = (...args: string[]) => spawnSync(process.execPath, tsEntryArgs("src/cli/main.ts", ...args), { encoding: "utf8" });
 
 describe("tensorloom CLI", () => {
   it("parses flags and positionals", () => {

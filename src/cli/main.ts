@@ -443,6 +443,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Run as a program (not imported): argv[1] is this module as loaded. import.meta.resolve names
+// the file this process loaded (the .ts through tsx, dist/ once built, the transpiled copy the
+// tests run), where import.meta.url may be rewritten to name the source (scripts/buildTests.mjs);
+// Node before 20.6 has no import.meta.resolve.
+const loadedAs = typeof import.meta.resolve === "function" ? import.meta.resolve("./main.js") : import.meta.url;
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(loadedAs)) {
   process.exitCode = await main(process.argv.slice(2));
 }

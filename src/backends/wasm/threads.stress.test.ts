@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { setPriority } from "node:os";
 import { describe, it } from "node:test";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
+import { tsEntryArgs } from "../../../test/support/tsEntry.js";
 
 /** The child's run; TENSORLOOM_STRESS_SECONDS overrides it for longer runs by hand. */
 const SECONDS = Number(process.env.TENSORLOOM_STRESS_SECONDS ?? 20);
@@ -45,7 +46,7 @@ interface Outcome {
 function stress(): Promise<Outcome> {
   return new Promise((resolve) => {
     const busy: ChildProcess[] = [];
-    const child = spawn(process.execPath, ["--import", "tsx", "test/support/threadStress.ts"], {
+    const child = spawn(process.execPath, tsEntryArgs("test/support/threadStress.ts"), {
       env: {
         ...env,
         TENSORLOOM_BACKEND: "wasm",
