@@ -1,0 +1,91 @@
+// AssemblyScript source of csvCutWasm.ts's module (compiled by csvCutWasm.test.ts; UPDATE=1 writes
+// the new binary). cut() is csv.ts's cutBlock over linear memory, 16 bytes per step: the input's
+// bytes sit at offset 0, `se` receives each field's start and end (i32, row-major, nb per row).
+// Records of exactly nb unquoted fields on one line are cut; it stops before any other record
+// (a field opening with a quote, a line starting with a space, tab, line end or comment, another
+// field count) and returns the records cut; cutEnd() is then the offset after the last one.
+
+let end: i32 = 0;
+
+export function cutEnd(): i32 {
+  return end;
+}
+
+@inline function startsOther(c: i32, quote: i32, comment: i32): bool {
+  return c == quote || c == 32 || c == 9 || c == 10 || c == 13 || c == comment;
+}
+
+// bit k set where byte k of the 16 at `at` ends a field (the separator, \n or \r)
+@inline function ends(at: i32, vs: v128): u32 {
+  const v = v128.load(at);
+  return <u32>i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, vs), i8x16.eq(v, i8x16.splat(10))), i8x16.eq(v, i8x16.splat(13))));
+}
+
+// (reads up to 15 bytes past `to`: the caller leaves them in memory; what they hold is ignored)
+export function cut(i: i32, to: i32, nb: i32, maxRows: i32, sep: i32, quote: i32, comment: i32, se: i32): i32 {
+  let rows = 0;
+  end = i;
+  if (maxRows <= 0 || i >= to || startsOther(<i32>load<u8>(i), quote, comment)) return 0;
+  const vs = i8x16.splat(<i8>sep);
+  let j = 0,
+    o = se,
+    base = i & ~15,
+    m: u32 = ends(base, vs) & (<u32>0xffff << <u32>(i - base));
+  store<i32>(o, i);
+  while (true) {
+    while (m == 0) {
+      base += 16;
+      if (base >= to) break;
+      m = ends(base, vs);
+    }
+    const p = base + <i32>ctz(m);
+    if (m == 0 || p >= to) {
+      // the input ends inside this field: a record if it is the row's last
+      store<i32>(o, to, 4);
+      if (j + 1 == nb) {
+        rows++;
+        end = to;
+      }
+      return rows;
+    }
+    m &= m - 1;
+    store<i32>(o, p, 4);
+    o += 8;
+    j++;
+    const c = <i32>load<u8>(p);
+    let k = p + 1;
+    if (c == sep) {
+      if (j == nb || (k < to && <i32>load<u8>(k) == quote)) return rows;
+      store<i32>(o, k);
+      continue;
+    }
+    if (j != nb) return rows;
+    if (c == 13 && k < to && <i32>load<u8>(k) == 10) {
+      k++;
+      // the \n's own bit, when it is in this step's 16 bytes
+      if (k - base <= 16) m &= m - 1;
+    }
+    rows++;
+    end = k;
+    if (rows == maxRows || k >= to || startsOther(<i32>load<u8>(k), quote, comment)) return rows;
+    j = 0;
+    store<i32>(o, k);
+    if (k - base >= 16) {
+      base = k & ~15;
+      m = ends(base, vs) & (<u32>0xffff << <u32>(k - base));
+    }
+  }
+  return rows;
+}
+
+// 1 when every byte of [0, to) is below 0x80 (the reader then cuts them as ASCII), else 0
+export function ascii(to: i32): i32 {
+  let acc = i8x16.splat(0),
+    tail = 0,
+    i = 0;
+  for (; i + 64 <= to; i += 64)
+    acc = v128.or(acc, v128.or(v128.or(v128.load(i), v128.load(i, 16)), v128.or(v128.load(i, 32), v128.load(i, 48))));
+  for (; i + 16 <= to; i += 16) acc = v128.or(acc, v128.load(i));
+  for (; i < to; i++) tail |= <i32>load<u8>(i);
+  return i32((i8x16.bitmask(acc) | (tail & 0x80)) == 0);
+}

@@ -1,0 +1,127 @@
+// The Node reader's wasm cutter (csvCutWasm.ts) against csv.ts's cutBlock: the same records, the
+// same field offsets and the same stopping point on seeded texts built around its 16-byte steps
+// (fields across step edges, CR, CRLF split over a step, quotes, blank and comment lines, other
+// field counts, inputs ending inside a field), its ASCII test; readCsvFile with and without it gives the same
+// frames; and the embedded binary is what csvCut.as compiles to.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Dialect, cutBlock, lastCutEnd, readCsv } from "./csv.js";
+import { CSV_CUT_WASM, cutterFor } from "./csvCutWasm.js";
+import { readCsvFile } from "./node.js";
+import { framesDiff } from "./csvFuzzKit.test.js";
+import { lcg } from "../testing.test.js";
+
+const PIECES = ["a", "1", "22", "xyz", "0.5", "abcdefghijklmnopq", ",", ",", ",", ";", "\t", "\n", "\n", "\r\n", "\r", '"', " ", "#", ""];
+
+function randomText(r: () => number, len: number): string {
+  let t = "";
+  while (t.length < len) t += PIECES[Math.floor(r() * PIECES.length)]!;
+  return t;
+}
+
+/** Mostly regular rows of nb fields (so blocks get long), with a rare irregular piece. */
+function rowsText(r: () => number, nb: number, rows: number, sep: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const f = Array.from({ length: nb }, () => "x".repeat(Math.floor(r() * 20)));
+    let line = f.join(sep);
+    if (r() < 0.03) line = randomText(r, 1 + Math.floor(r() * 30));
+    lines.push(line);
+  }
+  return lines.join(r() < 0.5 ? "\n" : "\r\n") + (r() < 0.5 ? "\n" : "");
+}
+
+describe("the wasm cutter", { skip: cutterFor(new Uint8Array(1)) === null ? "no wasm SIMD here" : false }, () => {
+  it("cuts the same records into the same offsets as cutBlock", () => {
+    const r = lcg(20261207);
+    let cuts = 0,
+      records = 0;
+    for (let c = 0; c < 600; c++) {
+      const sep = [",", ";", "\t"][c % 3]!;
+      const nb = 1 + Math.floor(r() * 6);
+      const text = c % 2 ? randomText(r, Math.floor(r() * 200)) : rowsText(r, nb, 1 + Math.floor(r() * 40), sep);
+      const b = new TextEncoder().encode(text);
+      const w = cutterFor(b)!;
+      const d: Dialect = { sep: sep.charCodeAt(0), quote: r() < 0.8 ? 34 : -2, comment: r() < 0.5 ? 35 : -2 };
+      const se = new Int32Array(w.cutter.se.length);
+      // from every start in the text, with small and large row limits
+      for (let i = 0; i <= b.length; i++) {
+        const maxRows = r() < 0.3 ? Math.floor(r() * 3) : 4096;
+        const n = cutBlock(b, i, b.length, d, nb, se, maxRows);
+        const end = lastCutEnd();
+        const m = w.cutter.cut(i, b.length, d, nb, maxRows);
+        const label = `text ${JSON.stringify(text)}, nb ${nb}, from ${i}, maxRows ${maxRows}`;
+        assert.equal(m, n, `${label}: records`);
+        assert.equal(w.cutter.end(), end, `${label}: end`);
+        assert.deepEqual(w.cutter.se.subarray(0, 2 * n * nb), se.subarray(0, 2 * n * nb), `${label}: offsets`);
+        cuts++;
+        records += n;
+      }
+    }
+    assert.ok(cuts > 10000 && records > 20000, `${cuts} cuts, ${records} records`);
+  });
+
+  it("ascii() is true exactly when every byte is below 0x80", () => {
+    const r = lcg(3);
+    for (let c = 0; c < 400; c++) {
+      const b = Uint8Array.from({ length: Math.floor(r() * 300) }, () => Math.floor(r() * 128));
+      if (c % 2 && b.length) b[Math.floor(r() * b.length)] = 128 + Math.floor(r() * 128);
+      assert.equal(
+        cutterFor(b)!.cutter.ascii(),
+        b.every((x) => x < 128),
+        `case ${c}, ${b.length} bytes`,
+      );
+    }
+  });
+
+  it("readCsvFile (wasm cutter) and readCsv (JS cutter) read the same frames", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-cut-"));
+    try {
+      const r = lcg(7);
+      const texts = [
+        "a,b,c\n1,x,True\n2,y,False\n",
+        "a,b\r\n1,2\r\n3,4",
+        "a;b\n1;2\n3;4\n",
+        // a block of simple records, then quoted, blank, comment and short lines, numbers turning to text
+        `id,ts,cat,num\n${Array.from({ length: 3000 }, (_, i) => `${i},2023-01-0${1 + (i % 9)} 00:00:${i % 60},c${i % 7},${(r() * 100).toFixed(2)}`).join("\n")}\n"q",1,2,3\n\n#c\n5,6\n7,x,y,zz\n`,
+      ];
+      for (const [k, text] of texts.entries()) {
+        const path = join(dir, `${k}.csv`);
+        writeFileSync(path, text);
+        for (const opts of [{}, { comment: "#" }, { sep: k === 2 ? ";" : "," }]) {
+          const diff = framesDiff(readCsv(text, opts), readCsvFile(path, opts));
+          assert.equal(diff, null, `text ${k}, ${JSON.stringify(opts)}: ${diff}`);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+it("CSV_CUT_WASM is what csvCut.as compiles to (UPDATE=1 writes it)", async () => {
+  const src = readFileSync(fileURLToPath(new URL("./csvCut.as", import.meta.url)), "utf8");
+  const { default: asc } = await import("assemblyscript/asc");
+  let out: Uint8Array | null = null;
+  const { error, stderr } = await asc.main(
+    ["csvCut.ts", "-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--enable", "simd", "--outFile", "csvCut.wasm"],
+    {
+      readFile: (name: string) => (name === "csvCut.ts" ? src : null),
+      writeFile: (name: string, contents: Uint8Array | string) => {
+        if (name === "csvCut.wasm") out = contents as Uint8Array;
+      },
+      listFiles: () => [],
+    },
+  );
+  assert.equal(error, null, String(stderr));
+  const b64 = Buffer.from(out!).toString("base64");
+  if (process.env.UPDATE === "1" && b64 !== CSV_CUT_WASM) {
+    const path = fileURLToPath(new URL("./csvCutWasm.ts", import.meta.url));
+    writeFileSync(path, readFileSync(path, "utf8").replace(CSV_CUT_WASM, b64));
+  } else assert.equal(b64, CSV_CUT_WASM, "csvCutWasm.ts's binary is stale: run UPDATE=1 npx tsx --test src/frame/io/csvCutWasm.test.ts");
+});
