@@ -357,6 +357,16 @@ describe("binary errors", () => {
       assert.deepEqual(Array.from(T([1, -1], { dtype }).pow(NaN).storage), [1, NaN]);
     }
   });
+  it("subtraction with any bool operand is refused, as PyTorch's sub_check", () => {
+    // torch.sub(torch.tensor([1, 2]), True), torch.sub(True, x) and int - bool tensor all raise
+    // "Subtraction, the `-` operator, with a bool tensor is not supported"
+    const b = T([true, false]);
+    throwsWith(() => T([1, 2]).sub(true), tl.DTypeError, /^sub: got a bool second operand/);
+    throwsWith(() => tl.sub(true, T([1.5, 2])), tl.DTypeError, /^sub: got a bool first operand/);
+    throwsWith(() => T([1, 2]).sub(b), tl.DTypeError, /^sub: got a bool second operand/);
+    throwsWith(() => tl.sub(b, 2.5), tl.DTypeError, /^sub: got a bool first operand/);
+    assert.deepEqual(Array.from(T([1, 2]).sub(1).storage), [0, 1]);
+  });
   it("integer powers with a tensor of exponents compute, and wrap as C integers", () => {
     // torch.pow(torch.tensor([2,3,1,-1,-1,0]), torch.tensor([1,-2,-5,-3,-2,-1])) -> [2, 0, 1, -1, 1, 0];
     // torch.pow(2, torch.tensor([-1, 3])) -> [0, 8]

@@ -81,6 +81,11 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
     throw new DTypeError(
       `sub: subtracting two bool tensors is not supported (as in PyTorch). Use logicalXor, or convert with .to("int32").`,
     );
+  const isBool = (v: TensorLike): boolean => (v instanceof Tensor ? v.dtype === "bool" : typeof v === "boolean");
+  if (isBool(a) || isBool(b))
+    throw new DTypeError(
+      `sub: got a bool ${isBool(a) ? "first" : "second"} operand, and subtraction with a bool is not supported (as in PyTorch). To invert a mask use logicalNot; otherwise convert it with .to("int32") or .to("float32").`,
+    );
   const bb = scaledOperand("sub", b, alpha, dt);
   const out = compute("sub", "sub", a, bb, dt, dt);
   return record(
