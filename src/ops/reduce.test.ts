@@ -529,3 +529,30 @@ describe("reduce gradients at the edges (against PyTorch 1.13)", () => {
     }
   });
 });
+
+describe("prod's gradient with zeros, NaN and infinities (against PyTorch 1.13)", () => {
+  const inf = Infinity;
+  const x4 = [
+    [1, NaN, 3, -1],
+    [NaN, NaN, 0, 2],
+    [inf, 1, inf, -inf],
+    [2, 2, -0, 0],
+  ];
+  // torch.prod(x, d).sum().backward(): with a zero anywhere in x, every entry gets the product of
+  // the others from exclusive running products, so infinities reach entries that g * out / x makes NaN
+  const cases: [string, number[][], number | undefined, number[]][] = [
+    ["dim 0", x4, 0, [NaN, NaN, NaN, NaN, inf, NaN, NaN, NaN, NaN, NaN, 0, 0, NaN, NaN, NaN, inf]],
+    ["dim 1", x4, 1, [NaN, -3, NaN, NaN, NaN, NaN, NaN, NaN, -inf, -inf, -inf, inf, 0, 0, 0, 0]],
+    ["no zero: g * out / x", [[inf, 1, inf, -inf]], 1, [NaN, -inf, NaN, NaN]],
+    ["all, one zero", [[1.5, 0, -2, 0.7]], undefined, [0, -2.0999999999999996, 0, 0]],
+    ["all, two zeros and an inf: zeros", [[0, 0, inf]], undefined, [0, 0, 0]],
+  ];
+  for (const [name, v, d, want] of cases) {
+    it(name, () => {
+      const x = d64(v).requiresGrad_();
+      (d === undefined ? x.prod() : x.prod(d)).sum().backward();
+      const got = Array.from(x.grad!.storage);
+      want.forEach((w, i) => assert.ok(Object.is(got[i], w) || (w === 0 && got[i] === 0), `element ${i}: ${got[i]}, torch ${w}`));
+    });
+  }
+});

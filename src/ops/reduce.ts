@@ -3,7 +3,7 @@
 // autograd engine uses to undo broadcasting). One kernel call reduces the middle of an
 // [outer, size, inner] view; non-adjacent dims are first permuted to the end.
 
-import { noGrad, record } from "../autograd/graph.js";
+import { isGradEnabled, noGrad, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ReduceOp } from "../backends/backend.js";
 import { type DType, isFloat } from "../tensor/dtype.js";
@@ -12,11 +12,14 @@ import { fmt, normDim, normDims, numelOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { abs, log, exp, sign, sqrt } from "./unary.js";
 import { add, div, eq, mul, ne, pow, sub } from "./binary.js";
-import { expand, permute, reshape, squeeze } from "./movement.js";
+import { expand, flip, narrow, permute, reshape, squeeze } from "./movement.js";
+import { cat } from "./join.js";
+import { cumprod } from "./scan.js";
 import { scatterAdd } from "./indexing.js";
 import { where } from "./select.js";
 import { empty, unfilled, requireFloat } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
+import { ones } from "../tensor/create.js";
 
 /** The dims a reduction runs over: one dim, a list (an empty list reduces everything, as PyTorch 1.13's sum(x, [])), or undefined for all; negative dims count from the end. */
 export type Dims = number | readonly number[] | undefined;
@@ -88,37 +91,50 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return div(sum(x, dims, keepdim), n);
 }
 
-/** Product over one dim or all; the gradient handles zeros exactly (no division by zero). */
+/**
+ * Product over one dim or all. The gradient is PyTorch's prod_backward: g * out / x when the
+ * input has no zero; otherwise the product of the others from exclusive running products (no
+ * division by zero), and for the product of everything with two or more zeros, 0. So NaN and
+ * infinities reach the same entries as in PyTorch.
+ */
 export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   const dims = normDims("prod", dim, x.ndim);
   const out = reduceRaw("prod", x, dims, keepdim, isFloat(x.dtype) ? x.dtype : "int32");
-  return record(
-    "ProdBackward0",
-    out,
-    [x],
-    (g) => [
-      () => {
-        // d prod / d x_i = product of the others: out / x_i when the slice has no zero; with one
-        // zero only that position gets the product of the nonzero others; with two or more, 0.
-        const keep = (t: Tensor) => expand(reshape(t, reducedShape(x.shape, dims, true)), x.shape);
-        const isZero = eq(x, 0);
-        const zeros = keep(sum(isZero, dims, false));
-        // prod itself (not a raw kernel call), so that createGraph can differentiate this term too
-        const nonzeroProd = keep(prod(where(isZero, 1, x), dim));
-        const safe = where(isZero, 1, x);
-        const ge = keep(g);
-        const noZero = mul(ge, div(keep(out), safe));
-        // with one zero x_k, the others get x_k * nonzeroProd / x_i: 0 in value, but with the right
-        // derivative in x_k for second-order gradients. (With two zeros the second derivative
-        // between them is still taken as 0; PyTorch's exclusive-cumprod rule gets it.)
-        const zeroEntry = keep(sum(where(isZero, x, 0), dims, false));
-        const oneZero = where(isZero, mul(ge, nonzeroProd), mul(ge, div(mul(zeroEntry, nonzeroProd), safe)));
-        return where(eq(zeros, 0), noZero, where(eq(zeros, 1), oneZero, 0));
-      },
-    ],
-    [x, out],
-  );
+  return record("ProdBackward0", out, [x], (g) => [() => prodGrad(x, out, g, dim, dims)], [x, out]);
 }
+
+function prodGrad(x: Tensor, out: Tensor, g: Tensor, dim: number | undefined, dims: number[]): Tensor {
+  if (x.ndim === 0) return g;
+  const keep = (t: Tensor) => expand(reshape(t, reducedShape(x.shape, dims, true)), x.shape);
+  const ge = keep(g);
+  // x with its zeros as 1: the same values where this branch is taken (no zeros), and no 0 / 0 in
+  // a recorded backward, where the unselected branch still gets a (zero) gradient
+  const plain = mul(ge, div(keep(out), where(eq(x, 0), 1, x)));
+  // PyTorch picks the rule by the zeros of the whole input (a branch on the host; here a select,
+  // so it stays on the device): any zero means the exclusive products everywhere
+  const zeros = sum(eq(x, 0));
+  if (dim === undefined) {
+    const flat = reshape(x, [x.numel()]);
+    const safe = reshape(exclusiveProducts(flat, 0), x.shape);
+    // two or more zeros: PyTorch returns zeros, except when the backward is itself recorded
+    const many = isGradEnabled() ? mul(ge, safe) : mul(ge, 0);
+    return where(eq(zeros, 0), plain, where(eq(zeros, 1), mul(ge, safe), many));
+  }
+  const d = dims[0] ?? 0;
+  return where(eq(zeros, 0), plain, mul(ge, exclusiveProducts(x, d)));
+}
+
+/** Per position along d, the product of the entries before it times that of the entries after it (PyTorch's prod_safe_zeros_backward). */
+function exclusiveProducts(x: Tensor, d: number): Tensor {
+  const n = x.shape[d]!;
+  if (n <= 1) return onesOf(x);
+  const ones = onesOf(narrow(x, d, 0, 1));
+  const before = cumprod(cat([ones, narrow(x, d, 0, n - 1)], d), d);
+  const after = flip(cumprod(cat([ones, flip(narrow(x, d, 1, n - 1), d)], d), d), d);
+  return mul(before, after);
+}
+
+const onesOf = (t: Tensor): Tensor => ones(t.shape, { dtype: t.dtype });
 
 /** Values and indices, usable as `const [v, i] = x.max(1)` or `x.max(1).values`. */
 export type ValuesIndices = [Tensor, Tensor] & { values: Tensor; indices: Tensor };
