@@ -442,7 +442,6 @@ describe("reduce errors", () => {
     // torch: "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: Long"
     throwsWith(() => T([1, 2]).mean(), tl.DTypeError, /^mean: could not infer the output dtype: the input is int32/);
     throwsWith(() => T([1, 2]).var(), tl.DTypeError, /^var: expected a float tensor, got int32/);
-    throwsWith(() => T([1, 2]).logsumexp(), tl.DTypeError, /^logsumexp: expected a float tensor, got int32/);
     throwsWith(() => T([1, 2]).norm(), tl.DTypeError, /^norm: expected a float tensor, got int32/);
     // torch: "max(): Expected reduction dim to be specified for input.numel() == 0."
     throwsWith(() => T([]).max(), tl.ShapeError, /^max: cannot reduce over a dim of size 0 \(tensor \[0\]/);
@@ -555,4 +554,20 @@ describe("prod's gradient with zeros, NaN and infinities (against PyTorch 1.13)"
       want.forEach((w, i) => assert.ok(Object.is(got[i], w) || (w === 0 && got[i] === 0), `element ${i}: ${got[i]}, torch ${w}`));
     });
   }
+});
+
+describe("logsumexp of integers (against PyTorch 1.13)", () => {
+  it("casts to the default float first", () => {
+    // torch.logsumexp(torch.tensor([[1, 2], [3, 4]]), 1) -> tensor([2.3133, 4.3133]) (float32)
+    const out = tl.logsumexp(
+      T([
+        [1, 2],
+        [3, 4],
+      ]),
+      1,
+    );
+    assert.equal(out.dtype, "float32");
+    close(out, [2.3132617473602295, 4.31326150894165], { atol: 0, rtol: 1e-7 });
+    assert.equal(tl.logsumexp(T([true, false]), 0).dtype, "float32");
+  });
 });

@@ -6,13 +6,13 @@
 import { isGradEnabled, noGrad, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import type { ReduceOp } from "../backends/backend.js";
-import { type DType, isFloat } from "../tensor/dtype.js";
+import { type DType, getDefaultDtype, isFloat } from "../tensor/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt, normDim, normDims, numelOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { abs, log, exp, sign, sqrt } from "./unary.js";
 import { add, div, eq, mul, ne, pow, sub } from "./binary.js";
-import { expand, flip, narrow, permute, reshape, squeeze } from "./movement.js";
+import { expand, flip, narrow, permute, reshape, squeeze, to as castTo } from "./movement.js";
 import { cat } from "./join.js";
 import { cumprod } from "./scan.js";
 import { scatterAdd } from "./indexing.js";
@@ -297,8 +297,9 @@ export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return asOp("logsumexp", () => logsumexpOf(x, dim, keepdim));
 }
 
-function logsumexpOf(x: Tensor, dim: Dims, keepdim: boolean): Tensor {
-  requireFloat("logsumexp", x);
+function logsumexpOf(input: Tensor, dim: Dims, keepdim: boolean): Tensor {
+  // integers and bools are cast to the default float first, as torch.logsumexp does
+  const x = isFloat(input.dtype) ? input : castTo(input, getDefaultDtype());
   const dims = reductionDims("logsumexp", dim, x.ndim);
   const m = noGrad(() => {
     // an empty slice has no max: shift by 0 (the sum is 0 either way)
