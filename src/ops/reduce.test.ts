@@ -450,7 +450,6 @@ describe("reduce errors", () => {
       tl.ShapeError,
       /^argmax: cannot reduce over a dim of size 0 \(tensor \[2, 0\], dims \[1\]\)/,
     );
-    throwsWith(() => T([true]).amax(), tl.DTypeError, /^max: not supported for bool tensors/);
   });
   it("sumToSize to a shape that does not broadcast", () => {
     throwsWith(() => tl.ones([2, 3]).sumToSize([2]), tl.ShapeError, /^sumToSize: \[2, 3\] cannot be summed to \[2\]/);
@@ -569,5 +568,21 @@ describe("logsumexp of integers (against PyTorch 1.13)", () => {
     assert.equal(out.dtype, "float32");
     close(out, [2.3132617473602295, 4.31326150894165], { atol: 0, rtol: 1e-7 });
     assert.equal(tl.logsumexp(T([true, false]), 0).dtype, "float32");
+  });
+});
+
+describe("max / amax of bools (against PyTorch 1.13)", () => {
+  it("are bool, as torch.max(b) and torch.amax(b, 1)", () => {
+    const b = T([
+      [true, false, false],
+      [false, false, false],
+    ]);
+    const all = tl.max(b);
+    assert.equal(all.dtype, "bool");
+    assert.deepEqual(Array.from(all.storage), [1]);
+    const rows = tl.amax(b, 1);
+    assert.equal(rows.dtype, "bool");
+    assert.deepEqual(Array.from(rows.storage), [1, 0]);
+    assert.deepEqual(Array.from(tl.amin(b, 0).storage), [0, 0, 0]);
   });
 });

@@ -165,7 +165,6 @@ function extremeAlong(op: "max" | "min", x: Tensor, dim: number, keepdim: boolea
 
 /** amax over dims: the gradient is shared evenly among tied maxima, as torch.amax. */
 function extremeDims(op: "max" | "min", x: Tensor, dims: number[], keepdim: boolean): Tensor {
-  if (x.dtype === "bool") throw new DTypeError(`${op}: not supported for bool tensors; use any()/all(), or convert with .to("int32").`);
   const out = reduceRaw(op, x, dims, keepdim, x.dtype);
   return record(
     op === "max" ? "AmaxBackward0" : "AminBackward0",
