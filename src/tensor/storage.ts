@@ -74,3 +74,25 @@ export function gcWeight(bytes: number): ArrayBuffer | null {
     return null;
   }
 }
+
+/**
+ * Backends whose memory holds blocks only the garbage collector frees (wasm's resident tensors,
+ * freed by a FinalizationRegistry) report here when that memory is nearly spent. Finalizers run
+ * between tasks, so a loop that never yields cannot get those blocks back: once the budget is
+ * spent its outputs become host arrays, copied in and out of every kernel (BENCHMARKS.md: a
+ * digits CNN epoch ~0.7x its time when its blocks come back). An asynchronous loop (fit) asks
+ * before each batch and yields a task when this is true.
+ */
+const pressureProbes = new Set<() => boolean>();
+
+/** Register a backend's probe (true: its collected-only memory is nearly spent); returns its removal. */
+export function addMemoryPressureProbe(probe: () => boolean): () => void {
+  pressureProbes.add(probe);
+  return () => void pressureProbes.delete(probe);
+}
+
+/** Whether some backend's memory that only the garbage collector frees is nearly spent (see addMemoryPressureProbe). */
+export function deviceMemoryPressed(): boolean {
+  for (const p of pressureProbes) if (p()) return true;
+  return false;
+}

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tl from "../index.js";
+import { addMemoryPressureProbe, deviceMemoryPressed } from "../tensor/storage.js";
 
 const { nn, F, optim, data, train } = tl;
 
@@ -31,6 +32,39 @@ describe("fit", () => {
     assert.ok(history[7]!.trainLoss < history[0]!.trainLoss / 10);
     assert.ok(history[7]!.metrics.mae! < 0.1);
     assert.equal(model.training, false);
+  });
+  it("yields a task between batches while a backend's collected-only memory is pressed, and not otherwise", async () => {
+    /** Per batch, whether a task queued before fit had run by then. */
+    const run = async (): Promise<boolean[]> => {
+      const { model, loader } = problem();
+      let ran = false;
+      setImmediate(() => {
+        ran = true;
+      });
+      const seen: boolean[] = [];
+      await train.fit({
+        model,
+        optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }),
+        train: loader,
+        epochs: 1,
+        loss: ([xb, yb]: tl.Tensor[]) => {
+          seen.push(ran);
+          return F.mseLoss(model.forward(xb!), yb!);
+        },
+      });
+      await new Promise((r) => setImmediate(r));
+      return seen;
+    };
+    assert.equal(deviceMemoryPressed(), false, "no backend memory is pressed by this file's small tensors");
+    assert.deepEqual(await run(), [false, false, false, false], "without pressure a batch never yields");
+    const remove = addMemoryPressureProbe(() => true);
+    try {
+      // the first batch yields after its step (nothing has yielded yet), so the second sees the task
+      assert.deepEqual((await run()).slice(0, 2), [false, true]);
+    } finally {
+      remove();
+    }
+    assert.equal(deviceMemoryPressed(), false, "the probe is removed");
   });
   it("earlyStopping stops after `patience` epochs without improvement and restores the best weights", async () => {
     const { x, y, model, loader } = problem();

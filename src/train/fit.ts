@@ -4,6 +4,7 @@
 // Browser-safe: progress is reported through callbacks (the CLI draws bars with cli-progress).
 
 import { noGrad } from "../autograd/graph.js";
+import { deviceMemoryPressed } from "../tensor/storage.js";
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Module } from "../nn/module.js";
@@ -66,14 +67,16 @@ export interface FitOptions<B> {
    * AbortSignal): fit then returns the history of the epochs it finished, the weights as the last
    * step left them. With a signal, fit checks it before each batch and yields to the event loop
    * at least once a frame (YIELD_MS), so an abort sent by an event (a click, a worker's message)
-   * can land while it trains, and a page can draw between batches.
+   * can land while it trains, and a page can draw between batches. Without one, fit yields only
+   * while the wasm backend's resident memory is nearly spent (its blocks come back between tasks).
    */
   signal?: AbortSignal;
 }
 
 /**
- * With a signal, fit yields when this long has passed since it last did: a frame at 60 Hz. A
- * yield costs ~0.1 ms in Node, as much as a whole small batch, so not every batch pays it.
+ * With a signal (or while the backend's memory is pressed, deviceMemoryPressed), fit yields when
+ * this long has passed since it last did: a frame at 60 Hz. A yield costs ~0.1 ms in Node, as
+ * much as a whole small batch, so not every batch pays it.
  */
 const YIELD_MS = 16;
 
@@ -104,7 +107,9 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
   const ctx: FitContext = { model: o.model, optimizer: o.optimizer, history: [], stop: false };
   const callbacks = o.callbacks ?? [];
   let lastYield = -Infinity;
-  // only a run with a signal awaits between batches: without one, a batch costs no trip through the event loop
+  // a run with a signal awaits between batches at least once a frame; without one, only when the
+  // backend's memory that finalizers free is nearly spent (below), else a batch costs no trip
+  // through the event loop
   const aborted = async (signal: AbortSignal): Promise<boolean> => {
     if (performance.now() - lastYield >= YIELD_MS) {
       await nextTask();
@@ -139,6 +144,13 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
       count++;
       for (const c of callbacks) c.onBatchEnd?.({ epoch, batch: i + 1, batches, loss: v }, ctx);
       i++;
+      // the backend's memory that only finalizers free is nearly spent (wasm's resident budget):
+      // a task boundary lets the finalizers of the steps' dropped tensors run, so the next steps'
+      // outputs stay in that memory instead of being copied through host arrays
+      if (performance.now() - lastYield >= YIELD_MS && deviceMemoryPressed()) {
+        await nextTask();
+        lastYield = performance.now();
+      }
     }
     o.afterEpoch?.();
     o.model.eval();

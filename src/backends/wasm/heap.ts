@@ -14,7 +14,7 @@
 // a backward pass, which gives back what it consumes itself and may go `passBudget` further.
 
 import type { TypedArray } from "../../tensor/dtype.js";
-import { type DeviceStorage, adoptView, gcWeight } from "../../tensor/storage.js";
+import { type DeviceStorage, addMemoryPressureProbe, adoptView, gcWeight } from "../../tensor/storage.js";
 import { POISON_INT32, inBackwardPass, poisonUnfilled } from "../../tensor/storagePool.js";
 import type { WasmRuntime } from "./runtime.js";
 
@@ -70,6 +70,18 @@ export class WasmHeap {
     this.top = base;
     this.buffers.add(rt.memory.buffer);
     this.ensure(base);
+    // only a shared memory keeps tensors resident; a private one never fills its budget
+    if (rt.shared) addMemoryPressureProbe(() => this.pressed());
+  }
+
+  /**
+   * Whether resident tensors hold three quarters of the budget: a loop that can yield (fit)
+   * should, so the finalizers of the blocks it dropped run before the budget sends outputs to
+   * the host. Three quarters, not all: a yield returns only what a collection has already found
+   * dead, so the loop asks early enough for a few more tries.
+   */
+  pressed(): boolean {
+    return this.residentBytes >= 0.75 * this.residentBudget;
   }
 
   /** A block of at least `bytes` bytes, 16-aligned; returns its address. Its size class is sizeClass(bytes). */

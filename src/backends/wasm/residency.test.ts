@@ -14,6 +14,7 @@ import { kernels } from "../index.js";
 import type { WasmBackend } from "./index.js";
 import { RUN_ONCE } from "../../../test/support/runOnce.js";
 import { collectAndFinalize } from "../../../test/support/gc.js";
+import { deviceMemoryPressed } from "../../tensor/storage.js";
 
 const previous = tl.getBackend();
 const wasmAvailable = tl.availableBackends().includes("wasm");
@@ -246,6 +247,24 @@ describe("wasm memory in long training runs", { skip: !wasmAvailable || !RUN_ONC
     heap.residentBudget = heap.residentBytes + 2 ** 20;
     try {
       await flat(3_000, 1_000, 0);
+    } finally {
+      heap.residentBudget = budget;
+    }
+  });
+
+  it("reports pressure (tensor/storage deviceMemoryPressed) once resident tensors hold three quarters of the budget", () => {
+    const heap = wasm.arena.heap;
+    const budget = heap.residentBudget;
+    try {
+      heap.residentBudget = Math.ceil(heap.residentBytes / 0.75) + 2 ** 20;
+      assert.equal(heap.pressed(), false);
+      assert.equal(deviceMemoryPressed(), false);
+      tl.setBackend("wasm");
+      const x = tl.zeros([1024]).add(1); // a 4 KiB resident output
+      heap.residentBudget = Math.floor(heap.residentBytes / 0.75);
+      assert.equal(heap.pressed(), true);
+      assert.equal(deviceMemoryPressed(), true);
+      assert.ok(x.deviceStorage !== null, "the output is resident");
     } finally {
       heap.residentBudget = budget;
     }
