@@ -269,3 +269,36 @@ describe("addmm (input + mat1 @ mat2, a one-row input fused into the product)", 
     );
   });
 });
+
+describe("matmul with infinities and NaN (against PyTorch 1.13)", () => {
+  it("a zero times inf or NaN is NaN, as in a GEMM that skips nothing", () => {
+    // torch: [[0, 1], [2, 0]] @ [[inf, 1], [nan, 2]] -> [[nan, 2], [nan, 2]]; zeros(2, 3) @ w with
+    // w[1, 0] = inf -> NaN in column 0, zeros elsewhere
+    for (const dtype of ["float32", "float64"] as const) {
+      const a = tl.tensor(
+        [
+          [0, 1],
+          [2, 0],
+        ],
+        { dtype },
+      );
+      const b = tl.tensor(
+        [
+          [Infinity, 1],
+          [NaN, 2],
+        ],
+        { dtype },
+      );
+      assert.deepEqual(Array.from(tl.matmul(a, b).storage), [NaN, 2, NaN, 2]);
+      const w = tl.tensor(
+        [
+          [1, 2],
+          [Infinity, 3],
+          [4, 5],
+        ],
+        { dtype },
+      );
+      assert.deepEqual(Array.from(tl.matmul(tl.zeros([2, 3], { dtype }), w).storage), [NaN, 0, NaN, 0]);
+    }
+  });
+});

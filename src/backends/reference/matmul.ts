@@ -19,8 +19,8 @@ export function matmul(a: TypedArray, b: TypedArray, out: TypedArray, g: MatmulG
     for (let i = 0; i < m; i++) {
       row.fill(0);
       for (let p = 0; p < k; p++) {
+        // no skipping of zero entries: 0 * inf and 0 * NaN are NaN, as in PyTorch's GEMM
         const av = a[ao + i * aRow + p * aCol]!;
-        if (av === 0) continue;
         const bp = bo + p * bRow;
         for (let j = 0; j < n; j++) row[j]! += av * b[bp + j * bCol]!;
       }
