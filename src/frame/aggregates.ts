@@ -338,17 +338,16 @@ function stringMinMax(col: Extract<Column, { codes: Int32Array }>, g: Groups, is
 
 function nunique(col: Column, g: Groups): Column {
   const out = new Float64Array(g.n);
-  const seen = new Map<number | string, Set<number>>();
+  const seen = Array.from({ length: g.n }, () => new Set<number>());
   const rows = g.ids.length;
   const v = isStringLike(col) ? col.codes : numericView("nunique", col, null);
-  for (let k = 0; k < g.n; k++) seen.set(k, new Set());
   for (let i = 0; i < rows; i++) {
     const k = g.ids[i]!,
       x = v[i]!;
     if (k < 0 || x !== x || (isStringLike(col) && x < 0)) continue;
-    seen.get(k)!.add(x);
+    seen[k]!.add(x);
   }
-  for (let k = 0; k < g.n; k++) out[k] = seen.get(k)!.size;
+  for (let k = 0; k < g.n; k++) out[k] = seen[k]!.size;
   return intCol(out);
 }
 

@@ -445,6 +445,12 @@ const two = (x: number): string => (x < 10 ? "0" : "") + x;
  * has them (one pass over the column).
  */
 export function columnDateFormat(values: Float64Array): (ms: number) => string {
+  const { dateOnly, millis } = columnDatePrecision(values);
+  return (ms) => formatDate(ms, dateOnly, millis);
+}
+
+/** columnDateFormat's precision of a column: dates alone (every stamp at midnight), milliseconds (any stamp has them). */
+export function columnDatePrecision(values: Float64Array): { dateOnly: boolean; millis: boolean } {
   let dateOnly = true,
     millis = false;
   for (const v of values) {
@@ -452,7 +458,7 @@ export function columnDateFormat(values: Float64Array): (ms: number) => string {
     if (v % 86400000 !== 0) dateOnly = false;
     if (v % 1000 !== 0) millis = true;
   }
-  return (ms) => formatDate(ms, dateOnly, millis);
+  return { dateOnly, millis };
 }
 
 /**
@@ -568,19 +574,19 @@ export function placeRows(c: Column, pos: Int32Array, n: number): Column {
   switch (c.dtype) {
     case "float64":
     case "datetime":
-      return { dtype: c.dtype, values: place64(c.values, pos, new Float64Array(n)) };
+      return { dtype: c.dtype, values: place(c.values, pos, new Float64Array(n)) };
     case "int64":
-      return intCol(place64(c.values, pos, new Float64Array(n)), c.valid && place8(c.valid, pos, new Uint8Array(n)));
+      return intCol(place(c.values, pos, new Float64Array(n)), c.valid && place(c.valid, pos, new Uint8Array(n)));
     case "bool": {
       const m = c.valid;
-      const out = place8(m ? c.values.map((x, i) => (m[i] ? x : 0)) : c.values, pos, new Uint8Array(n));
-      return boolCol(out, m && place8(m, pos, new Uint8Array(n)));
+      return boolCol(
+        place(m ? c.values.map((x, i) => x & m[i]!) : c.values, pos, new Uint8Array(n)),
+        m && place(m, pos, new Uint8Array(n)),
+      );
     }
     case "string":
     case "category": {
-      const out = new Int32Array(n),
-        k = c.codes;
-      for (let i = 0; i < pos.length; i++) if (pos[i]! >= 0) out[pos[i]!] = k[i]!;
+      const out = place(c.codes, pos, new Int32Array(n));
       const lazy = utf8Dicts.get(c);
       return lazy ? utf8StrCol(out, lazy, c.dtype) : strCol(out, c.dict, c.dtype);
     }
@@ -589,12 +595,7 @@ export function placeRows(c: Column, pos: Int32Array, n: number): Column {
   }
 }
 
-function place64(v: Float64Array, pos: Int32Array, out: Float64Array): Float64Array {
-  for (let i = 0; i < pos.length; i++) if (pos[i]! >= 0) out[pos[i]!] = v[i]!;
-  return out;
-}
-
-function place8(v: Uint8Array, pos: Int32Array, out: Uint8Array): Uint8Array {
+function place<T extends Float64Array | Int32Array | Uint8Array>(v: T, pos: Int32Array, out: T): T {
   for (let i = 0; i < pos.length; i++) if (pos[i]! >= 0) out[pos[i]!] = v[i]!;
   return out;
 }

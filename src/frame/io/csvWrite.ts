@@ -3,7 +3,7 @@
 // (text cells encoded once per distinct value), which keeps a million rows from becoming a
 // million short-lived JS strings; toCsv decodes the buffer once at the end.
 
-import { type Column, colLength, columnDateFormat, formatNumberPlain, isStringLike, take, range } from "../column.js";
+import { type Column, colLength, columnDatePrecision, formatDate, formatNumberPlain, isStringLike, take, range } from "../column.js";
 import { FrameError } from "../errors.js";
 import { indexLevels, indexNames } from "../labels.js";
 import { labelName } from "../multiIndex.js";
@@ -48,9 +48,12 @@ class ByteWriter {
     this.buf = b;
   }
   bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
+    const n = b.length;
+    this.ensure(n);
+    // by hand for a cell's few bytes: TypedArray#set costs more than such a copy
+    if (n > 32) this.buf.set(b, this.len);
+    else for (let k = 0, buf = this.buf, o = this.len; k < n; k++) buf[o + k] = b[k]!;
+    this.len += n;
   }
   /**
    * |m| / 10^k as decimal text with a sign: m = 12345, k = 2 gives "123.45"; k = 0 gives "12345.0"
@@ -60,27 +63,68 @@ class ByteWriter {
     this.ensure(32);
     const b = this.buf;
     if (neg) b[this.len++] = 45;
-    const start = this.len;
-    let digits = 0;
-    // digits backwards, then reversed in place
-    do {
-      b[this.len++] = 48 + (m % 10);
-      m = Math.floor(m / 10);
-      digits++;
-    } while (m > 0 || digits <= k);
-    for (let x = start, y = this.len - 1; x < y; x++, y--) {
-      const t = b[x]!;
-      b[x] = b[y]!;
-      b[y] = t;
+    let digits = 1;
+    for (let t = m; t >= 10; t = Math.floor(t / 10)) digits++;
+    if (digits <= k) digits = k + 1;
+    // digits from the last, the point before the last k (floor and multiply: % on doubles is slow)
+    const end = this.len + digits + (k > 0 ? 1 : 0);
+    let p = end;
+    for (let d = 0; d < digits; d++) {
+      if (d === k && k > 0) b[--p] = 46;
+      const t = Math.floor(m / 10);
+      b[--p] = 48 + m - t * 10;
+      m = t;
     }
-    if (k > 0) {
-      // open a gap for the point before the last k digits
-      for (let p = this.len; p > this.len - k; p--) b[p] = b[p - 1]!;
-      b[this.len - k] = 46;
-      this.len++;
-    } else if (asFloat) {
+    this.len = end;
+    if (k === 0 && asFloat) {
       b[this.len++] = 46;
       b[this.len++] = 48;
+    }
+  }
+  /** x (0 <= x < 10^width) in `width` digits, zero-padded. */
+  padded(x: number, width: number): void {
+    const b = this.buf;
+    for (let p = this.len + width - 1, q = Math.floor(x); p >= this.len; p--) {
+      const t = Math.floor(q / 10);
+      b[p] = 48 + q - t * 10;
+      q = t;
+    }
+    this.len += width;
+  }
+  /**
+   * A stamp as formatDate writes it at a column's precision; `days` caches each day's text by day
+   * number (1,024 slots). Years outside 0 to 9999 and fractions of a millisecond go through `format`.
+   */
+  date(
+    x: number,
+    days: { day: Float64Array; text: Uint8Array[] },
+    dateOnly: boolean,
+    millis: boolean,
+    format: (ms: number) => string,
+  ): void {
+    const day = Math.floor(x / 86400000),
+      slot = day & 1023,
+      rest = x - day * 86400000;
+    if (days.day[slot] !== day) {
+      days.day[slot] = day;
+      days.text[slot] = new TextEncoder().encode(formatDate(day * 86400000, true));
+    }
+    const text = days.text[slot]!;
+    if (text.length !== 10 || text[0] === 45 || rest !== Math.floor(rest)) return this.ascii(format(x));
+    this.bytes(text);
+    if (dateOnly) return;
+    this.ensure(13);
+    const b = this.buf,
+      r = rest | 0;
+    b[this.len++] = 32;
+    this.padded(r / 3600000, 2);
+    b[this.len++] = 58;
+    this.padded((r / 60000) % 60, 2);
+    b[this.len++] = 58;
+    this.padded((r / 1000) % 60, 2);
+    if (millis || r % 1000) {
+      b[this.len++] = 46;
+      this.padded(r % 1000, 3);
     }
   }
   /** An ASCII string (numbers, dates). */
@@ -153,11 +197,13 @@ function cellWriter(c: Column, naRep: Uint8Array, q: (s: string) => string, enc:
     }
     case "datetime": {
       const v = c.values;
-      const format = columnDateFormat(v);
+      const { dateOnly, millis } = columnDatePrecision(v);
+      const format = (ms: number) => formatDate(ms, dateOnly, millis);
+      const days = { day: new Float64Array(1024).fill(NaN), text: [] as Uint8Array[] };
       return (w, i) => {
         const x = v[i]!;
         if (x !== x) w.bytes(naRep);
-        else w.ascii(format(x));
+        else w.date(x, days, dateOnly, millis, format);
       };
     }
   }

@@ -73,100 +73,88 @@ export function joinPairs(
     rid = joint.ids.subarray(nl);
   const nr = rid.length;
   if (validate) checkValidate(op, validate, lid, rid, joint.n);
-  const n = joint.n;
+  const csr = (ids: Int32Array) => {
+    const start = new Int32Array(joint.n + 1);
+    for (const g of ids) start[g + 1]!++;
+    for (let g = 0; g < joint.n; g++) start[g + 1]! += start[g]!;
+    const rows = new Int32Array(ids.length);
+    const fill = start.slice(0, joint.n);
+    ids.forEach((g, i) => {
+      rows[fill[g]!++] = i;
+    });
+    return { start, rows };
+  };
+  const li: number[] = [],
+    ri: number[] = [];
   if (how === "left" || how === "right") {
     // every row of the kept side in order, each beside its matches on the other side (or -1)
-    const [keep, other] = how === "left" ? [lid, rid] : [rid, lid];
-    const M = csr(other, n);
-    let total = 0;
-    for (let k = 0; k < keep.length; k++) total += Math.max(1, M.size[keep[k]!]!);
-    const kept = new Int32Array(total),
-      matched = new Int32Array(total);
-    let o = 0;
+    const [keep, other, kept, matched] = how === "left" ? [lid, rid, li, ri] : [rid, lid, ri, li];
+    const M = csr(other);
     for (let k = 0; k < keep.length; k++) {
       const g = keep[k]!;
       const a = M.start[g]!,
-        b = a + M.size[g]!;
+        b = M.start[g + 1]!;
       if (a === b) {
-        kept[o] = k;
-        matched[o++] = -1;
+        kept.push(k);
+        matched.push(-1);
       }
       for (let p = a; p < b; p++) {
-        kept[o] = k;
-        matched[o++] = M.rows[p]!;
+        kept.push(k);
+        matched.push(M.rows[p]!);
       }
     }
-    return how === "left" ? { li: kept, ri: matched, ids: joint.ids } : { li: matched, ri: kept, ids: joint.ids };
-  }
-  // inner and outer: key groups in order of first appearance on the left (the joint ids are
-  // numbered that way), left rows x right rows within a group; outer adds the right-only rows
-  const L = csr(lid, n),
-    R = csr(rid, n);
-  // where each key group's rows start in the result
-  const at = new Int32Array(n + 1);
-  let rightOnly = 0;
-  for (let g = 0; g < n; g++) {
-    const ls = L.size[g]!,
-      rs = R.size[g]!;
-    at[g + 1] = at[g]! + ls * (how === "outer" ? Math.max(rs, 1) : rs);
-    if (ls === 0) rightOnly += rs;
-  }
-  const total = at[n]! + (how === "outer" ? rightOnly : 0);
-  const li = new Int32Array(total),
-    ri = new Int32Array(total);
-  let lpos: Int32Array | undefined;
-  if (how === "inner" && R.size.every((s) => s <= 1)) {
-    // each left row at most once: its place in the result, found in row order (see placeRows)
-    lpos = new Int32Array(nl);
-    const cursor = at.slice(0, n);
-    for (let i = 0; i < nl; i++) {
-      const g = lid[i]!;
-      if (R.size[g] === 0) lpos[i] = -1;
-      else {
-        const p = cursor[g]!++;
-        lpos[i] = p;
-        li[p] = i;
-        ri[p] = R.rows[R.start[g]!]!;
+  } else {
+    // inner and outer: key groups in order of first appearance on the left (the joint ids are
+    // numbered that way), left rows x right rows within a group; outer adds the right-only rows
+    const L = csr(lid),
+      R = csr(rid);
+    if (how === "inner" && unique(rid)) {
+      // each left row at most once: its place in the result, found in row order (see placeRows)
+      const at = new Int32Array(joint.n);
+      let o = 0;
+      for (let g = 0; g < joint.n; g++) {
+        at[g] = o;
+        if (R.start[g + 1]! > R.start[g]!) o += L.start[g + 1]! - L.start[g]!;
+      }
+      const lpos = new Int32Array(nl).fill(-1),
+        li = new Int32Array(o),
+        ri = new Int32Array(o);
+      for (let i = 0; i < nl; i++) {
+        const g = lid[i]!,
+          r = R.start[g]!;
+        if (R.start[g + 1]! > r) {
+          const p = at[g]!++;
+          lpos[i] = p;
+          li[p] = i;
+          ri[p] = R.rows[r]!;
+        }
+      }
+      return { li, ri, ids: joint.ids, lpos };
+    }
+    for (let g = 0; g < joint.n; g++) {
+      const la = L.start[g]!,
+        lb = L.start[g + 1]!,
+        ra = R.start[g]!,
+        rb = R.start[g + 1]!;
+      for (let p = la; p < lb; p++) {
+        if (ra === rb && how === "outer") {
+          li.push(L.rows[p]!);
+          ri.push(-1);
+        }
+        for (let q = ra; q < rb; q++) {
+          li.push(L.rows[p]!);
+          ri.push(R.rows[q]!);
+        }
       }
     }
-    return { li, ri, ids: joint.ids, lpos };
+    if (how === "outer")
+      for (let r = 0; r < nr; r++)
+        if (L.start[rid[r]! + 1] === L.start[rid[r]!]) {
+          li.push(-1);
+          ri.push(r);
+        }
   }
-  let o = 0;
-  for (let g = 0; g < n; g++) {
-    const la = L.start[g]!,
-      lb = la + L.size[g]!,
-      ra = R.start[g]!,
-      rb = ra + R.size[g]!;
-    for (let p = la; p < lb; p++) {
-      if (ra === rb && how === "outer") {
-        li[o] = L.rows[p]!;
-        ri[o++] = -1;
-      }
-      for (let q = ra; q < rb; q++) {
-        li[o] = L.rows[p]!;
-        ri[o++] = R.rows[q]!;
-      }
-    }
-  }
-  if (how === "outer")
-    for (let r = 0; r < nr; r++)
-      if (L.size[rid[r]!] === 0) {
-        li[o] = -1;
-        ri[o++] = r;
-      }
-  return { li, ri, ids: joint.ids };
-}
-
-/** Rows grouped by id (ids in [0, n)), in row order within a group: group g's are rows[start[g] .. start[g] + size[g]]. */
-function csr(ids: Int32Array, n: number): { start: Int32Array; size: Int32Array; rows: Int32Array } {
-  const size = new Int32Array(n);
-  for (let i = 0; i < ids.length; i++) size[ids[i]!]!++;
-  const start = new Int32Array(n);
-  for (let g = 1; g < n; g++) start[g] = start[g - 1]! + size[g - 1]!;
-  const fill = start.slice();
-  const rows = new Int32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) rows[fill[ids[i]!]!++] = i;
-  return { start, size, rows };
+  return { li: Int32Array.from(li), ri: Int32Array.from(ri), ids: joint.ids };
 }
 
 function checkValidate(op: string, v: Validate, lid: Int32Array, rid: Int32Array, n: number): void {
