@@ -57,6 +57,12 @@ const KNOWN: Record<string, { reason: string; backends?: string[] }> = {
   "nan-3031": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"] },
   "nan-3055": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"] },
   "nan-3056": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"] },
+  "large-5612": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"] },
+  "nnops-5633": { reason: "conv1d with 0 input channels is refused (PyTorch: zeros)" },
+  "nnops-5651": { reason: "adaptiveAvgPool2d to an output size of 0 is refused (PyTorch: an empty tensor)" },
+  "nnops-5654": {
+    reason: "layerNorm over one element: PyTorch's fused x * rstd - mean * rstd leaves rounding noise (-5.9e-6) where x - mean is 0",
+  },
 };
 
 const data = JSON.parse(gunzipSync(readFileSync(resolve(LOCAL_FIXTURE_DIR, "edge_probes.json.gz"))).toString("utf8")) as {
