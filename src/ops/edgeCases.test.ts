@@ -47,6 +47,11 @@ describe("0-d tensors in indexing and shape ops (against PyTorch 1.13)", () => {
     o.backward();
     assert.equal(s.grad!.item(), 1);
   });
+  it("select on a 0-d tensor is refused by name", () => {
+    // torch.tensor(1.5).select(0, 0) -> IndexError: select() cannot be applied to a 0-dim tensor
+    // (the error named allocate and a shape [NaN] before)
+    throwsWith(() => tl.select(f32(1.5), 0, 0), tl.IndexError, /^select: got a 0-d tensor/);
+  });
   it("unbind of a 0-d tensor is refused", () => {
     // torch.unbind(torch.tensor(1.), 0) -> IndexError: Dimension specified as 0 but tensor has no dimensions
     throwsWith(() => tl.unbind(f32(1), 0), tl.ShapeError, /^unbind: got a 0-d tensor/);

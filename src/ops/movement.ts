@@ -212,6 +212,11 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** The sub-tensor at `index` along dim, with that dim removed, as torch.select. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.ndim === 0) {
+    throw new IndexError(
+      `select: got a 0-d tensor, which has no dim to select index ${index} from (as PyTorch: select() cannot be applied to a 0-dim tensor). Use the tensor itself, or item().`,
+    );
+  }
   const d = normDim("select", dim, x.ndim);
   const i = x.checkIndex("select", d, index);
   return squeeze(slice(x, d, i, i + 1), d);
