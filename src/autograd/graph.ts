@@ -2,6 +2,7 @@
 // that saved tensors were not modified in place. The backward pass itself is in backward.ts.
 
 import { AutogradError } from "../tensor/errors.js";
+import { recycle } from "../tensor/storagePool.js";
 import type { GradFnLike, Tensor } from "../tensor/tensor.js";
 
 let gradEnabled = true;
@@ -51,13 +52,23 @@ export class GradNode implements GradFnLike {
   private rule: BackwardFn | null;
   private shortcut: BackwardFn | null;
   private readonly saved: { t: Tensor; v: number }[];
+  /** Tensors the op made for its backward alone and handed to no one (see recordFused's `owned`). */
+  private owned: readonly Tensor[];
 
-  constructor(name: string, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[], shortcut: BackwardFn | null = null) {
+  constructor(
+    name: string,
+    inputs: readonly Tensor[],
+    rule: BackwardFn,
+    saved: readonly Tensor[],
+    shortcut: BackwardFn | null = null,
+    owned: readonly Tensor[] = [],
+  ) {
     this.name = name;
     this.inputs = inputs;
     this.rule = rule;
     this.shortcut = shortcut;
     this.saved = saved.map((t) => ({ t, v: t.version.v }));
+    this.owned = owned;
   }
 
   get freed(): boolean {
@@ -89,11 +100,18 @@ export class GradNode implements GradFnLike {
     return (fast ? this.shortcut! : this.rule)(grad);
   }
 
-  /** Drop the rules and with them the closures' saved tensors (done after backward unless retainGraph). */
+  /**
+   * Drop the rules and with them the closures' saved tensors (done after backward unless
+   * retainGraph). The storages of `owned` tensors go back at once (recycle): only the dropped
+   * closures referenced them, so nothing can read them again, and a resident wasm block need not
+   * wait for the garbage collector (a loop that never yields gets none back from it).
+   */
   free(): void {
     this.rule = null;
     this.shortcut = null;
     this.saved.length = 0;
+    for (const t of this.owned) recycle(t.operand);
+    this.owned = [];
   }
 }
 
@@ -139,6 +157,9 @@ export function record(name: string, out: Tensor, inputs: readonly Tensor[], rul
  * what the engine runs when the backward is not recorded. Never a second definition of the
  * gradient: src/autograd/shortcuts.test.ts checks every recordFused op's shortcut against its
  * rule (values and gradients), and fails for a recordFused name it has no case for.
+ * `owned`: tensors the op made only for its backward and hands to no one (not returned, not
+ * saved elsewhere, no view of them kept): their storages are given back when the node is freed
+ * after backward. Anything that can still reach such a tensor must not be listed here.
  */
 export function recordFused(
   name: string,
@@ -147,9 +168,10 @@ export function recordFused(
   rule: BackwardFn,
   shortcut: BackwardFn,
   saved: readonly Tensor[] = inputs,
+  owned: readonly Tensor[] = [],
 ): Tensor {
   if (fusedCallSites !== null) fusedCallSites.add(new Error().stack?.split("\n")[2]?.trim() ?? "unknown");
-  return attach(name, out, inputs, rule, saved, shortcut);
+  return attach(name, out, inputs, rule, saved, shortcut, owned);
 }
 
 let fusedCallSites: Set<string> | null = null;
@@ -166,9 +188,10 @@ function attach(
   rule: BackwardFn,
   saved: readonly Tensor[],
   shortcut: BackwardFn | null,
+  owned: readonly Tensor[] = [],
 ): Tensor {
   if (recordObserver !== null) recordObserver(name, out, inputs);
   if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
-  out.markNonLeaf(new GradNode(name, inputs, rule, saved, shortcut));
+  out.markNonLeaf(new GradNode(name, inputs, rule, saved, shortcut, owned));
   return out;
 }

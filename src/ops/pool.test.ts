@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
+import { storagePoolStats } from "../tensor/storagePool.js";
 import { type FixtureCase, assertClose, checkCase, describeFixtureCases } from "../../test/support/fixtures.js";
 
 const F = tl.F;
@@ -118,5 +119,34 @@ describe("pooling errors", () => {
     const t = tl.randn([2, 3, 8, 8]);
     assert.deepEqual(new tl.nn.MaxPool2d(2).forward(t).storage, F.maxPool2d(t, { kernelSize: 2 }).storage);
     assert.deepEqual(new tl.nn.AdaptiveAvgPool2d(1).forward(t).shape, [2, 3, 1, 1]);
+  });
+});
+
+describe("maxPool indices after backward", () => {
+  it("unreturned indices go back when backward frees the node; returned ones stay intact; gradients unchanged", () => {
+    const run = (returnIndices: boolean) => {
+      tl.manualSeed(3);
+      // 64 KiB of indices: large enough for the host storage pool and a resident wasm block
+      const x = tl.randn([4, 16, 32, 32]).requiresGrad_();
+      const r = tl.F.maxPool2d(x, { kernelSize: 2, returnIndices } as never) as tl.Tensor | [tl.Tensor, tl.Tensor];
+      const [out, idx] = Array.isArray(r) ? r : [r, null];
+      // given back: a device block released (hits) or a host array waiting in the pool (bytes)
+      const given = () => storagePoolStats().hits + storagePoolStats().pooledBytes / 65536;
+      const before = given();
+      out.mul(tl.arange(out.numel()).reshape(out.shape)).sum().backward();
+      return { grad: Array.from(x.grad!.storage), released: given() - before, idx };
+    };
+    const owned = run(false);
+    const kept = run(true);
+    assert.deepEqual(owned.grad, kept.grad);
+    assert.ok(owned.released > kept.released, `the unreturned indices were given back (${owned.released} vs ${kept.released})`);
+    // the returned indices survive backward and later allocations of their size
+    const copy = Array.from(kept.idx!.storage);
+    for (let i = 0; i < 4; i++) tl.zeros([4, 16, 16, 16], { dtype: "int32" }).add(7);
+    assert.deepEqual(Array.from(kept.idx!.storage), copy);
+    assert.ok(
+      copy.every((v) => v >= 0 && v < 32 * 32),
+      "indices are plane positions",
+    );
   });
 });

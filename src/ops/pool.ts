@@ -149,8 +149,12 @@ function adaptiveWindows(
   };
 }
 
-/** Max over windows; indices are flat positions in each input plane (PyTorch's return_indices). */
-function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
+/**
+ * Max over windows; indices are flat positions in each input plane (PyTorch's return_indices).
+ * Without `returnIndices` nothing but the backward's closures sees the indices, so the node owns
+ * them and gives their storage back once backward has used them (recordFused's `owned`).
+ */
+function maxPoolWith(name: string, x: Tensor, w: Windows, returnIndices: boolean): [Tensor, Tensor] {
   const out = unfilled(x.dtype, w.outShape);
   const indices = unfilled("int32", w.outShape);
   kernels().maxPool(x.operand, out.operand, indices.operand, w.g);
@@ -175,6 +179,7 @@ function maxPoolWith(name: string, x: Tensor, w: Windows): [Tensor, Tensor] {
       },
     ],
     [],
+    returnIndices ? [] : [indices],
   );
   return [out, indices];
 }
@@ -208,8 +213,9 @@ export function maxPoolNd(op: string, nd: number, x: Tensor, o: MaxPoolOptions &
   return asOp(op, () => {
     checkOptions(op, o);
     const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, o.dilation ?? 1, o.ceilMode ?? false);
-    const [out, idx] = maxPoolWith("MaxPoolBackward0", x, w);
-    return o.returnIndices ? [out, idx] : out;
+    const returnIndices = o.returnIndices ?? false;
+    const [out, idx] = maxPoolWith("MaxPoolBackward0", x, w, returnIndices);
+    return returnIndices ? [out, idx] : out;
   });
 }
 
@@ -272,7 +278,7 @@ export function adaptiveMaxPoolNd(
 ): Tensor | [Tensor, Tensor] {
   return asOp(op, () => {
     const w = adaptiveWindows(op, nd, x, outputSize, false);
-    const [out, idx] = maxPoolWith("AdaptiveMaxPoolBackward0", x, w);
+    const [out, idx] = maxPoolWith("AdaptiveMaxPoolBackward0", x, w, returnIndices);
     return returnIndices ? [out, idx] : out;
   });
 }
