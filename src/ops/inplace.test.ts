@@ -188,4 +188,18 @@ describe("in-place errors", () => {
     throwsWith(() => T([1, 2]).div_(2), tl.DTypeError, /^div_: result type float32 can't be cast to the tensor's dtype int32/);
     exact(T([1, 2]).mul_(3), [3, 6], "int32");
   });
+  it("an int result cannot be written into a bool tensor", () => {
+    // torch: torch.tensor([True]).add_(1) -> "result type Long can't be cast to the desired output type Bool";
+    // add_(True) stays bool; an int tensor takes a bool operand
+    throwsWith(() => T([true]).add_(1), tl.DTypeError, /^add_: result type int32 can't be cast to the tensor's dtype bool/);
+    exact(T([true, false]).add_(true), [true, true], "bool");
+    exact(T([1, 2]).add_(T([true, false])), [2, 2], "int32");
+  });
+  it("fill_ of a bool tensor stores true for any nonzero value", () => {
+    // torch: torch.tensor([True, False]).fill_(2) -> [True, True]; fill_(nan) -> [True, True]
+    for (const v of [2, Number.NaN, -0.5]) assert.deepEqual(Array.from(T([true, false]).fill_(v).storage), [1, 1]);
+    assert.deepEqual(Array.from(T([true, false]).fill_(0).storage), [0, 0]);
+    // torch: torch.tensor([1, 2]).fill_(2.7) -> [2, 2]
+    exact(T([1, 2]).fill_(2.7), [2, 2], "int32");
+  });
 });

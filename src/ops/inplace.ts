@@ -26,7 +26,9 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
       `${op}: the result has shape ${fmt(r.shape)} but the tensor written to has ${fmt(x.shape)}; an in-place op cannot change the shape (the other operand must broadcast to ${fmt(x.shape)}).`,
     );
   }
-  if (r.dtype !== x.dtype && isFloat(r.dtype) && !isFloat(x.dtype)) {
+  // PyTorch's canCast: a float result does not go into an integer or bool tensor, nor an
+  // integer result into a bool tensor (bool.add_(1) raises: "result type Long can't be cast")
+  if (r.dtype !== x.dtype && ((isFloat(r.dtype) && !isFloat(x.dtype)) || (r.dtype === "int32" && x.dtype === "bool"))) {
     throw new DTypeError(
       `${op}: result type ${r.dtype} can't be cast to the tensor's dtype ${x.dtype} in place. Convert first: x = x.to("${r.dtype}").`,
     );
@@ -61,7 +63,8 @@ export function copy_(x: Tensor, src: Tensor): Tensor {
 export function fill_(x: Tensor, value: number | boolean): Tensor {
   return writeInPlace("fill_", x, [], () => {
     const t = new Tensor(allocStorage(x.dtype, x.numel()), x.shape);
-    t.storage.fill(typeof value === "boolean" ? (value ? 1 : 0) : value);
+    // a bool tensor holds 0 or 1: any nonzero value (NaN too) is true, as PyTorch's fill_
+    t.storage.fill(x.dtype === "bool" ? +(value !== 0 && value !== false) : typeof value === "boolean" ? +value : value);
     return t;
   });
 }
