@@ -115,6 +115,15 @@ describe("tensor()", () => {
     throwsWith(() => T([-3e9]), tl.ValueError, /value -3000000000/);
     exact(T([2 ** 31], { dtype: "float64" }), [2147483648], "float64");
     exact(T([2 ** 31 - 1, -(2 ** 31)]), [2147483647, -2147483648], "int32");
+    // torch.tensor([2.7, nan], dtype=torch.int32) -> "value cannot be converted to type int32
+    // without overflow" (an Int32Array would store 0)
+    throwsWith(() => T([2.7, Number.NaN], { dtype: "int32" }), tl.ValueError, /^tensor: value NaN \(element 1\) does not fit in int32/);
+  });
+  it("full of NaN as bool is true, as PyTorch's bool(nan)", () => {
+    // torch.full((2,), float('nan'), dtype=torch.bool) -> [True, True]; full((2,), 3, dtype=bool) -> [True, True]
+    assert.deepEqual(Array.from(tl.full([2], Number.NaN, { dtype: "bool" }).storage), [1, 1]);
+    assert.deepEqual(Array.from(tl.full([2], 3, { dtype: "bool" }).storage), [1, 1]);
+    assert.deepEqual(Array.from(tl.full([2], 0, { dtype: "bool" }).storage), [0, 0]);
   });
   it("an unknown dtype is refused", () => {
     throwsWith(() => T([1], { dtype: "int64" as tl.DType }), tl.DTypeError, /^tensor: unknown dtype "int64"/);

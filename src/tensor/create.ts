@@ -40,7 +40,7 @@ export function storageFrom(values: ArrayLike<number | boolean>, dtype: DType): 
     // Int32Array wraps silently (2**31 becomes -2**31); PyTorch's int64 would hold these values
     for (let i = 0; i < values.length; i++) {
       const v = Number(values[i]);
-      if (v > 2147483647 || v < -2147483648) {
+      if (v > 2147483647 || v < -2147483648 || Number.isNaN(v)) {
         throw new ValueError(
           `tensor: value ${v} (element ${i}) does not fit in int32, whose range is [-2147483648, 2147483647] (tensorloom's integers are int32, PyTorch's int64). Pass { dtype: "float64" } to hold it.`,
         );
@@ -151,7 +151,8 @@ export function full(shape: Shape, value: number | boolean, opts: CreateOptions 
     const s = checkShape("full", shape);
     const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : getDefaultDtype());
     const st = allocStorage(assertDType("full", dtype), numelOf(s), s);
-    st.fill(dtype === "bool" ? (value ? 1 : 0) : Number(value));
+    // NaN is true as a bool (PyTorch's bool(nan)); JS's truthiness says false
+    st.fill(dtype === "bool" ? +(value !== 0 && value !== false) : Number(value));
     return finish(new Tensor(st, s), opts);
   });
 }
