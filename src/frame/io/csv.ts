@@ -632,11 +632,19 @@ class Builder {
       const step = 2 * stride;
       if (mode === "float" || mode === "int") {
         const isFloat = mode === "float",
-          nums = this.nums;
+          nums = this.nums,
+          r0 = r,
+          pre = ctx.cutter?.numbers(o, step, count - r, isFloat);
         for (; r < count; r++, o += step) {
           const s = se[o]!,
             e = se[o + 1]!;
-          if (s !== e && e - s < 16) {
+          if (pre) {
+            const v = pre[r - r0]!;
+            if (v === v) {
+              nums[n++] = v;
+              continue;
+            }
+          } else if (s !== e && e - s < 16) {
             // the common literal, [-]digits[.digits] (at most 15 digits: exact), read here; any
             // other goes through parseNumberBytes, which gives the same value
             let i = s,
@@ -693,16 +701,19 @@ class Builder {
           const rows = this.pendRows!,
             starts = this.pendS!,
             hashes = this.pendH;
+          const view = (a: Uint8Array): DataView => new DataView(a.buffer, a.byteOffset, a.length),
+            from = view(b);
           let pn = this.pendN,
             buf = this.pendBuf!,
+            to = view(buf),
             w = starts[pn]!;
           for (; r < count; r++, o += step) {
             const s = se[o]!,
               e = se[o + 1]!;
             if (s === e || (e - s <= naMaxLen && naFirst[b[s]!] === 1)) break;
-            if (w + e - s > buf.length) buf = this.pendBuf = grown(buf, 2 * buf.length + e - s);
+            if (w + e - s > buf.length) to = view((buf = this.pendBuf = grown(buf, 2 * buf.length + e - s)));
             rows[pn] = n++;
-            hashes[pn++] = hashBytesInto(b, s, e, buf, w);
+            hashes[pn++] = hashBytesInto(from, s, e, to, w);
             w += e - s;
             starts[pn] = w;
           }
@@ -860,6 +871,8 @@ interface ParseContext {
   relookup(row: number, col: number, table: StringTable): number;
   /** Told of each change of a column's type, so a row skipped afterwards (onBadLines) can undo it. */
   promoted(b: Builder): void;
+  /** The block cutter's number reader, while a block it cut is read. */
+  cutter: BlockCutter | null;
 }
 
 export interface Dialect {
@@ -1012,6 +1025,12 @@ export interface BlockCutter {
   end(): number;
   /** Whether every byte of `bytes` is below 0x80 (as isAscii). */
   ascii(): boolean;
+  /**
+   * The [-]digits[.digits] literals (under 16 characters) among the count fields se[o + r step],
+   * read as pushBlock reads them, at [r]; NaN for any other field, and for a decimal unless
+   * isFloat (pushBlock reads those itself).
+   */
+  numbers(o: number, step: number, count: number, isFloat: boolean): Float64Array;
 }
 
 /** Where the last cutBlock stopped: after its last record. */
@@ -1421,6 +1440,7 @@ export function readRecords(
     promoted: (b) => {
       promotedInRow.push(b);
     },
+    cutter: null,
   };
   let builders: Builder[] = names.map((k, j) => new Builder(k, j, dtypeOf(k), ctx));
   // columns left out by usecols are walked over but never parsed or stored (a file with a
@@ -1529,6 +1549,7 @@ export function readRecords(
     // (a cutter compares bytes with the separator as one byte)
     const fast = cutter !== null && cutter.bytes === b && d.sep < 128 && seLen <= cutter.se.length ? cutter : null;
     const se = fast ? fast.se : new Int32Array(seLen);
+    ctx.cutter = fast;
     const simple = nb > 0 && !headerless;
     while (i < to) {
       if (simple && !pendingBad && rows < stopAt) {

@@ -1,7 +1,7 @@
 // The Node reader's wasm cutter (csvCutWasm.ts) against csv.ts's cutBlock: the same records, the
 // same field offsets and the same stopping point on seeded texts built around its 16-byte steps
 // (fields across step edges, CR, CRLF split over a step, quotes, blank and comment lines, other
-// field counts, inputs ending inside a field), its ASCII test; readCsvFile with and without it gives the same
+// field counts, inputs ending inside a field), its ASCII test and number literals; readCsvFile with and without it gives the same
 // frames; and the embedded binary is what csvCut.as compiles to.
 
 import { describe, it } from "node:test";
@@ -79,6 +79,33 @@ describe("the wasm cutter", { skip: cutterFor(new Uint8Array(1)) === null ? "no 
     }
   });
 
+  it("numbers() reads the [-]digits[.digits] literals under 16 characters, NaN for any other field", () => {
+    const r = lcg(11);
+    const chars = "0123456789012345678.-e+ x";
+    const fields = ["", "-", ".", "-.", "5.", "-.5", "-0", "0.1", "123456789012345", "1234567890123456", "1.5.2", "1e3", " 7", "x"];
+    for (let k = 0; k < 3000; k++)
+      fields.push(Array.from({ length: Math.floor(r() * 18) }, () => chars[Math.floor(r() * chars.length)]).join(""));
+    const b = new TextEncoder().encode(fields.join(","));
+    const w = cutterFor(b)!;
+    // the fields' offsets, two columns a row (o = 0 and 2: both columns read)
+    let at = 0;
+    fields.forEach((f, i) => {
+      w.cutter.se[2 * i] = at;
+      w.cutter.se[2 * i + 1] = at + f.length;
+      at += f.length + 1;
+    });
+    for (const isFloat of [true, false])
+      for (const col of [0, 1]) {
+        const count = Math.floor((fields.length - col) / 2);
+        const got = w.cutter.numbers(2 * col, 4, Math.min(count, 4096), isFloat);
+        for (let q = 0; q < Math.min(count, 4096); q++) {
+          const f = fields[2 * q + col]!;
+          const literal = /^-?[0-9]*\.?[0-9]*$/.test(f) && /[0-9]/.test(f) && f.length < 16 && (isFloat || !f.includes("."));
+          assert.ok(Object.is(got[q], literal ? Number(f) : NaN), `${JSON.stringify(f)} (isFloat ${isFloat}): ${got[q]}`);
+        }
+      }
+  });
+
   it("readCsvFile (wasm cutter) and readCsv (JS cutter) read the same frames", () => {
     const dir = mkdtempSync(join(tmpdir(), "tl-cut-"));
     try {
@@ -87,6 +114,8 @@ describe("the wasm cutter", { skip: cutterFor(new Uint8Array(1)) === null ? "no 
         "a,b,c\n1,x,True\n2,y,False\n",
         "a,b\r\n1,2\r\n3,4",
         "a;b\n1;2\n3;4\n",
+        // int columns meeting a decimal, an empty field, a long literal, text, late in the blocks
+        `a,b,c\n${Array.from({ length: 9000 }, (_, i) => `${i},${i % 5000 === 4999 ? "2.5" : i % 7 ? String(-i) : ""},${i === 8500 ? "12345678901234567" : i === 8600 ? "x" : (i / 8).toFixed(3)}`).join("\n")}\n`,
         // a block of simple records, then quoted, blank, comment and short lines, numbers turning to text
         `id,ts,cat,num\n${Array.from({ length: 3000 }, (_, i) => `${i},2023-01-0${1 + (i % 9)} 00:00:${i % 60},c${i % 7},${(r() * 100).toFixed(2)}`).join("\n")}\n"q",1,2,3\n\n#c\n5,6\n7,x,y,zz\n`,
       ];

@@ -45,8 +45,7 @@ export class StringTable {
   private shortN = 0;
 
   lookup(t: string, s: number, e: number): number {
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
+    const h = hashText(t, s, e);
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
     let p = h & mask;
@@ -139,8 +138,7 @@ export class StringTable {
           continue;
         }
       }
-      let h = 0x811c9dc5;
-      for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 16777619);
+      const h = hashBytes(b, s, e);
       let p = h & mask,
         k = -1;
       for (;;) {
@@ -337,22 +335,54 @@ export function asciiString(b: Uint8Array, s: number, e: number): string {
   return e - s <= 64 ? String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]) : asciiDecoder.decode(b.subarray(s, e));
 }
 
-/** FNV-1a of the bytes b[s, e): for ASCII the same hash StringTable.lookup gives the characters. */
-export function hashBytes(b: Uint8Array, s: number, e: number): number {
-  let h = 0x811c9dc5;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 16777619);
-  return h;
+// Every table and grouping of the reader hashes values alike: 4 characters (bytes) at a time,
+// then one by one, then a final mix (its low bits pick slots, its top bits partitions). A chain of
+// one multiply per 4 bytes: hashing the 1M timestamps of a file this way is ~half the time of a
+// multiply per byte (FNV-1a).
+const mix4 = (h: number, k: number): number => {
+  h = Math.imul(h ^ k, 0x9e3779b1);
+  return h ^ (h >>> 15);
+};
+const mix1 = (h: number, c: number): number => Math.imul(h ^ c, 0x85ebca6b);
+const mixEnd = (h: number): number => {
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+};
+
+/** The hash of the characters t[s, e) (codes past 0xff mix less well; ASCII text hashes as its bytes). */
+function hashText(t: string, s: number, e: number): number {
+  let h = e - s,
+    i = s;
+  for (; i + 4 <= e; i += 4)
+    h = mix4(h, t.charCodeAt(i) | (t.charCodeAt(i + 1) << 8) | (t.charCodeAt(i + 2) << 16) | (t.charCodeAt(i + 3) << 24));
+  for (; i < e; i++) h = mix1(h, t.charCodeAt(i));
+  return mixEnd(h);
 }
 
-/** hashBytes of b[s, e), copying the bytes to out[w, w + e - s) in the same pass. */
-export function hashBytesInto(b: Uint8Array, s: number, e: number, out: Uint8Array, w: number): number {
-  let h = 0x811c9dc5;
-  for (let i = s; i < e; i++, w++) {
-    const c = b[i]!;
-    h = Math.imul(h ^ c, 16777619);
-    out[w] = c;
+/** The hash of the bytes b[s, e): for ASCII the one StringTable.lookup gives the characters. */
+export function hashBytes(b: Uint8Array, s: number, e: number): number {
+  let h = e - s,
+    i = s;
+  for (; i + 4 <= e; i += 4) h = mix4(h, b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24));
+  for (; i < e; i++) h = mix1(h, b[i]!);
+  return mixEnd(h);
+}
+
+/** hashBytes of the bytes [s, e) of `from`, copying them to `to` at w in the same pass (DataViews: 4 bytes a load). */
+export function hashBytesInto(from: DataView, s: number, e: number, to: DataView, w: number): number {
+  let h = e - s,
+    i = s;
+  for (; i + 4 <= e; i += 4, w += 4) {
+    const k = from.getInt32(i, true);
+    to.setInt32(w, k, true);
+    h = mix4(h, k);
   }
-  return h;
+  for (; i < e; i++, w++) {
+    const c = from.getUint8(i);
+    to.setUint8(w, c);
+    h = mix1(h, c);
+  }
+  return mixEnd(h);
 }
 
 /**
