@@ -62,5 +62,23 @@ describe("a missing text cell prints NaN with the column's sign space, as pandas
   });
 });
 
+describe("Int64 and boolean columns with <NA> print every cell after the sign space, as pandas", () => {
+  // pandas 1.5: pd.DataFrame({"i": [-1, 3], "j": pd.array([-1, None], dtype="Int64"),
+  // "b": pd.array([None, None], dtype="boolean")}), then pd.Series(pd.array([-12, None], dtype="Int64"))
+  // and the frame indexed by such a column
+  const nullable = () => new DataFrame({ i: [-1, 3], j: [-1, null], b: [null, null] }, { dtypes: { i: "int64", j: "int64", b: "bool" } });
+  it("in a frame", () => assert.equal(String(nullable()), "   i     j     b\n0 -1    -1  <NA>\n1  3  <NA>  <NA>"));
+  it("in a Series", () =>
+    assert.equal(
+      String(new DataFrame({ j: [-12, null] }, { dtypes: { j: "int64" } }).col("j")),
+      "0     -12\n1    <NA>\nName: j, dtype: Int64",
+    ));
+  it("in the index, without a sign space", () =>
+    assert.equal(
+      String(new DataFrame({ k: [-5, null], v: [1, 2] }, { dtypes: { k: "int64" } }).setIndex("k")),
+      "      v\nk      \n-5    1\n<NA>  2".replace(/ +$/gm, ""),
+    ));
+});
+
 it("a category Series lists its categories in quotes, as pandas", () =>
   assert.equal(String(new DataFrame({ s: ["b", "a", "b", null, "it's"] }).astype({ s: "category" }).col("s")), text("category_series")));

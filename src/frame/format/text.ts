@@ -60,11 +60,14 @@ export function formatValues(c: Column, lead = " ", naRep = "NaN"): string[] {
       const strs = small || (maxlen > digits + 6 && large) ? Array.from(c.values, (v) => pyFloat(v, digits, true, lead)) : fixed;
       return strs.map((s) => (s === "NaN" ? naRep : s));
     }
+    // a column with missing cells is pandas' Int64/boolean, printed through an object array:
+    // every cell, <NA> and negative numbers too, after the sign space
     case "int64":
-      for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : (c.values[i]! < 0 ? "" : lead) + String(c.values[i]);
+      for (let i = 0; i < n; i++)
+        out[i] = c.valid ? lead + (c.valid[i] ? String(c.values[i]) : "<NA>") : (c.values[i]! < 0 ? "" : lead) + String(c.values[i]);
       return out;
     case "bool":
-      for (let i = 0; i < n; i++) out[i] = c.valid && !c.valid[i] ? "<NA>" : lead + (c.values[i] ? "True" : "False");
+      for (let i = 0; i < n; i++) out[i] = lead + (c.valid && !c.valid[i] ? "<NA>" : c.values[i] ? "True" : "False");
       return out;
     case "datetime": {
       const format = columnDateFormat(c.values);
