@@ -81,7 +81,8 @@ export class WasmHeap {
    * dead, so the loop asks early enough for a few more tries.
    */
   pressed(): boolean {
-    return this.residentBytes >= 0.75 * this.residentBudget;
+    // a budget of 0 turns residency off: nothing to wait for
+    return this.residentBudget > 0 && this.residentBytes >= 0.75 * this.residentBudget;
   }
 
   /** A block of at least `bytes` bytes, 16-aligned; returns its address. Its size class is sizeClass(bytes). */

@@ -265,6 +265,8 @@ describe("wasm memory in long training runs", { skip: !wasmAvailable || !RUN_ONC
       assert.equal(heap.pressed(), true);
       assert.equal(deviceMemoryPressed(), true);
       assert.ok(x.deviceStorage !== null, "the output is resident");
+      heap.residentBudget = 0;
+      assert.equal(heap.pressed(), false, "residency turned off: nothing to wait for");
     } finally {
       heap.residentBudget = budget;
     }
