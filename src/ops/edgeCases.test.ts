@@ -82,3 +82,35 @@ describe("empty dims and result dtypes (against PyTorch 1.13)", () => {
     assert.equal(tl.clamp(tl.tensor([1, -3, 5]), 0, 1).dtype, "int32");
   });
 });
+
+describe("bool storage holds 0 or 1 (against PyTorch 1.13)", () => {
+  const b = () => tl.tensor([true, false]);
+  const m = tl.tensor([false, true]);
+  it("maskedFill of a bool tensor with a nonzero number or NaN writes true", () => {
+    // torch: b.masked_fill(m, 2) -> [True, True]; masked_fill(m, nan) -> [True, True]
+    assert.deepEqual(Array.from(tl.maskedFill(b(), m, 2).storage), [1, 1]);
+    assert.deepEqual(Array.from(tl.maskedFill(b(), m, Number.NaN).storage), [1, 1]);
+    assert.equal(tl.maskedFill(b(), m, 2).sum().item(), 2);
+  });
+  it("maskedFill refuses a value its dtype cannot hold, as PyTorch", () => {
+    // torch: tensor([1, 2]).masked_fill(m, nan) -> "value cannot be converted to type int64_t without overflow"
+    throwsWith(
+      () => tl.maskedFill(tl.tensor([1, 2]), m, Number.NaN),
+      tl.ValueError,
+      /^maskedFill: value NaN cannot be converted to the tensor's dtype int32/,
+    );
+    throwsWith(
+      () => tl.maskedFill(f32([1, 2]), m, 1e40),
+      tl.ValueError,
+      /^maskedFill: value 1e\+40 cannot be converted to the tensor's dtype float32/,
+    );
+    assert.deepEqual(Array.from(tl.maskedFill(f32([1, 2]), m, Number.NEGATIVE_INFINITY).storage), [1, Number.NEGATIVE_INFINITY]);
+  });
+  it("scatterAdd and indexAdd into bools are a logical or", () => {
+    // torch.scatter_add(b, 0, [0, 0], [True, True]) -> [True, False] (storage 1, not 3)
+    const s = tl.scatterAdd(b(), 0, tl.tensor([0, 0]), tl.tensor([true, true]));
+    assert.deepEqual(Array.from(s.storage), [1, 0]);
+    const i = tl.indexAdd(b(), 0, tl.tensor([0, 0]), tl.tensor([true, true]));
+    assert.deepEqual(Array.from(i.storage), [1, 0]);
+  });
+});

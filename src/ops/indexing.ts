@@ -105,6 +105,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Te
   const out = addTarget(x, dt, idx);
   const [outer, size, inner] = outerSizeInner(x.shape, d);
   kernels().indexAdd(out.operand, outer, size, inner, idx, castRaw(src, dt).operand);
+  if (dt === "bool") return castRaw(castRaw(out, "int32"), "bool"); // true + true is true, not 2 (no gradients for bools)
   return record("IndexAddBackward0", out, [x, src], (g) => [() => g, () => indexSelect(g, d, index)], []);
 }
 
@@ -148,5 +149,6 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const dt = promoteTypes(x.dtype, src.dtype);
   const out = addTarget(x, dt, idx);
   kernels().scatterAdd(out.operand, out.shape, d, idx, index.shape, castRaw(used, dt).operand, used.shape);
+  if (dt === "bool") return castRaw(castRaw(out, "int32"), "bool"); // true + true is true, not 2 (no gradients for bools)
   return record("ScatterAddBackward0", out, [x, used], (g) => [() => g, () => gather(g, d, index)], []);
 }

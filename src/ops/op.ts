@@ -45,7 +45,8 @@ function output(dtype: DType, shape: Shape, zero: boolean): Tensor {
 /** A 0-d tensor holding `v`. */
 export function scalar(v: number | boolean, dtype: DType): Tensor {
   const s = allocStorage(dtype, 1);
-  s[0] = typeof v === "boolean" ? (v ? 1 : 0) : v;
+  // a bool holds 0 or 1: any nonzero number (NaN too) is true, as PyTorch's bool(v)
+  s[0] = typeof v === "boolean" ? +v : dtype === "bool" ? +(v !== 0) : v;
   return new Tensor(s, []);
 }
 

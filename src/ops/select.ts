@@ -4,7 +4,7 @@
 import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { resultType } from "../tensor/dtype.js";
-import { DTypeError } from "../tensor/errors.js";
+import { DTypeError, ValueError } from "../tensor/errors.js";
 import { broadcastShapes, fmt } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, asTensor, castRaw, unfilled } from "./op.js";
@@ -46,6 +46,16 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== "bool") {
     throw new DTypeError(
       `maskedFill: mask must be a bool tensor, got ${mask instanceof Tensor ? `${mask.dtype} ${fmt(mask.shape)}` : typeof mask}. Build it with a comparison, e.g. x.lt(0), or convert with mask.bool().`,
+    );
+  }
+  // PyTorch converts the value to x's dtype and refuses one that does not fit
+  const v = Number(value);
+  const overflows =
+    (x.dtype === "int32" && !(v >= -2147483648 && v <= 2147483647)) ||
+    (x.dtype === "float32" && Number.isFinite(v) && !Number.isFinite(Math.fround(v)));
+  if (overflows) {
+    throw new ValueError(
+      `maskedFill: value ${value} cannot be converted to the tensor's dtype ${x.dtype} without overflow (as PyTorch). Convert the tensor first, e.g. x.to("float64"), or pick a value in range.`,
     );
   }
   return asOp("maskedFill", () => where(mask, asTensor(value, x.dtype), x));
