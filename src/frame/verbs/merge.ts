@@ -106,19 +106,16 @@ export function joinPairs(
   } else {
     // inner and outer: key groups in order of first appearance on the left (the joint ids are
     // numbered that way), left rows x right rows within a group; outer adds the right-only rows
-    const L = csr(lid),
-      R = csr(rid);
+    const R = csr(rid);
     if (how === "inner" && unique(rid)) {
-      // each left row at most once: its place in the result, found in row order (see placeRows)
-      const at = new Int32Array(joint.n);
-      let o = 0;
-      for (let g = 0; g < joint.n; g++) {
-        at[g] = o;
-        if (R.start[g + 1]! > R.start[g]!) o += L.start[g + 1]! - L.start[g]!;
-      }
+      // each left row at most once: its place in the result, found in row order (see placeRows);
+      // at[g]: where key g's rows start, from the left rows per key that the right has
+      const at = new Int32Array(joint.n + 1);
+      for (let i = 0; i < nl; i++) at[lid[i]! + 1]!++;
+      for (let g = 0; g < joint.n; g++) at[g + 1] = at[g]! + (R.start[g + 1]! > R.start[g]! ? at[g + 1]! : 0);
       const lpos = new Int32Array(nl).fill(-1),
-        li = new Int32Array(o),
-        ri = new Int32Array(o);
+        li = new Int32Array(at[joint.n]!),
+        ri = new Int32Array(at[joint.n]!);
       for (let i = 0; i < nl; i++) {
         const g = lid[i]!,
           r = R.start[g]!;
@@ -131,6 +128,7 @@ export function joinPairs(
       }
       return { li, ri, ids: joint.ids, lpos };
     }
+    const L = csr(lid);
     for (let g = 0; g < joint.n; g++) {
       const la = L.start[g]!,
         lb = L.start[g + 1]!,
