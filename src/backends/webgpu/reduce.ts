@@ -94,10 +94,10 @@ ${main1d(
     if (v > m || isnanf(v)) { m = v; }
     if (isnanf(m)) { break; }
   }
-  // +inf or all -inf lines decided here: SwiftShader's exp is not exact at infinities
-  let posInf = isinff(m) && m > 0.0;
-  let allNegInf = isinff(m) && m < 0.0;
-  if (isinff(m)) { m = 0.0; }
+  // a NaN, a +inf, or only -inf in the line makes it NaN throughout (NaN or inf - inf), as
+  // PyTorch's; decided here, as SwiftShader's exp is not exact at infinities
+  let nanLine = isnanf(m) || isinff(m);
+  if (nanLine) { m = 0.0; }
   var s = 0.0;
   var comp = 0.0;
   for (var j = 0u; j < size; j++) {
@@ -106,17 +106,9 @@ ${main1d(
     comp = (tk - s) - yk;
     s = tk;
   }
-  let INF = bitcast<f32>(0x7f800000u + min(i, 0u));
-  // the infinite cases spelled out: a NaN line, an all -inf line (s = 0) and a +inf in the line
-  // (s = inf) give NaN where x is that infinity, as x - lse does in float64
-  var lse = m + log(s);
-  if (s == 0.0 || allNegInf) { lse = -INF; }
-  if (isinff(s) || posInf) { lse = INF; }
-  let nanLine = isnanf(m);
+  let lse = m + log(s);
   for (var j = 0u; j < size; j++) {
-    let v = x[base + j * inner];
-    let same = isinff(v) && isinff(lse) && ((v > 0.0) == (lse > 0.0));
-    out[base + j * inner] = select(select(v - lse, NAN, same), NAN, nanLine || isnanf(v));
+    out[base + j * inner] = select(x[base + j * inner] - lse, NAN, nanLine);
   }`,
 )}`,
   );

@@ -12,22 +12,20 @@ export function logSoftmax(x: usize, out: usize, rows: i32, size: i32): void {
       const v = load<f32>(at(xr, j));
       if (v > m || v != v) m = v;
     }
-    let s: f32 = 0;
     if (m == Infinity || m == -Infinity) {
-      // infinite lines: shift by 0 and let exp overflow / underflow exactly (the vector exp clamps)
-      m = 0;
-      for (let j = 0; j < size; j++) s += Mathf.exp(load<f32>(at(xr, j)));
-    } else {
-      const mv = f32x4.splat(m);
-      let acc = f32x4.splat(0);
-      let j = 0;
-      for (; j + 4 <= size; j += 4) acc = f32x4.add(acc, vexp(f32x4.sub(v128.load(at(xr, j)), mv)));
-      s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
-      for (; j < size; j++) s += Mathf.exp(load<f32>(at(xr, j)) - m);
+      // a line holding +inf, or only -inf: inf - inf makes every entry NaN, as PyTorch's
+      for (let j = 0; j < size; j++) store<f32>(at(or, j), NaN);
+      continue;
     }
+    const mv = f32x4.splat(m);
+    let acc = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= size; j += 4) acc = f32x4.add(acc, vexp(f32x4.sub(v128.load(at(xr, j)), mv)));
+    let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; j < size; j++) s += Mathf.exp(load<f32>(at(xr, j)) - m);
     const lse = m + Mathf.log(s);
     const lv = f32x4.splat(lse);
-    let j = 0;
+    j = 0;
     for (; j + 4 <= size; j += 4) v128.store(at(or, j), f32x4.sub(v128.load(at(xr, j)), lv));
     for (; j < size; j++) store<f32>(at(or, j), load<f32>(at(xr, j)) - lse);
   }
