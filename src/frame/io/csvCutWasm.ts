@@ -49,7 +49,12 @@ function cutterOver(size: number, fill: (into: Uint8Array) => number): { bytes: 
     powAt = numAt + 8 * NUMS,
     top = powAt + 8 * 16;
   if (!mod || top >= 2 ** 31) return null;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(top / 65536) });
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(top / 65536) });
+  } catch {
+    return null; // no address space for it: the reader reads the file as a Buffer instead
+  }
   new Float64Array(memory.buffer, powAt, 16).set(POW10.subarray(0, 16));
   const nums = new Float64Array(memory.buffer, numAt, NUMS);
   const bytes = new Uint8Array(memory.buffer, 0, fill(new Uint8Array(memory.buffer, 0, size)));
