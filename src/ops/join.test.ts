@@ -170,7 +170,9 @@ describe("join errors", () => {
   it("split / chunk / unbind", () => {
     // torch: "split_with_sizes expects split_sizes to sum exactly to 5 (input tensor's size at dimension 0), but got split_sizes=[2, 2]"
     throwsWith(() => tl.ones([5]).split([2, 2]), tl.ShapeError, /^split: sections \[2, 2\] sum to 4 but dim 0 has size 5/);
-    throwsWith(() => tl.ones([5]).split([6, -1]), tl.ShapeError, /^split: sections \[6, -1\] sum to 5 but dim 0.*non-negative/);
+    throwsWith(() => tl.ones([5]).split([6, -1]), tl.ValueError, /^split: sections must be non-negative integers, got \[6, -1\]/);
+    // [1.5, 1.5] sums to 3 = the dim's size: the message names the fractions, not the sum
+    throwsWith(() => tl.ones([3]).split([1.5, 1.5]), tl.ValueError, /^split: sections must be non-negative integers, got \[1.5, 1.5\]/);
     throwsWith(() => tl.ones([5]).split(0), tl.ValueError, /^split: split size must be a positive integer, got 0/);
     throwsWith(() => tl.ones([5]).split(2, 1), tl.IndexError, /^split: dim 1 is out of range/);
     // torch: "chunk expects `chunks` to be greater than 0, got: 0"

@@ -93,7 +93,10 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
   } else {
     sizes = sizeOrSections.slice();
     const total = sizes.reduce((a, b) => a + b, 0);
-    if (total !== n || sizes.some((s) => !Number.isInteger(s) || s < 0)) {
+    if (sizes.some((s) => !Number.isInteger(s) || s < 0)) {
+      throw new ValueError(`split: sections must be non-negative integers, got [${sizes.join(", ")}]. Pass whole sizes that sum to ${n}.`);
+    }
+    if (total !== n) {
       throw new ShapeError(
         `split: sections [${sizes.join(", ")}] sum to ${total} but dim ${d} has size ${n}; they must be non-negative and sum to ${n}.`,
       );
