@@ -440,16 +440,10 @@ export function parseDate(s: string): number {
 const two = (x: number): string => (x < 10 ? "0" : "") + x;
 
 /**
- * The printed form of one datetime column's stamps at their common precision, as pandas prints and
- * writes them: dates alone when every stamp is at midnight, milliseconds on every stamp when any
- * has them (one pass over the column).
+ * The precision of one datetime column's stamps, as pandas prints and writes them (formatDate's
+ * dateOnly and millis): dates alone when every stamp is at midnight, milliseconds on every stamp
+ * when any has them (one pass over the column).
  */
-export function columnDateFormat(values: Float64Array): (ms: number) => string {
-  const { dateOnly, millis } = columnDatePrecision(values);
-  return (ms) => formatDate(ms, dateOnly, millis);
-}
-
-/** columnDateFormat's precision of a column: dates alone (every stamp at midnight), milliseconds (any stamp has them). */
 export function columnDatePrecision(values: Float64Array): { dateOnly: boolean; millis: boolean } {
   let dateOnly = true,
     millis = false;

@@ -6,7 +6,7 @@
 // A MultiIndex prints one column per level with repeated outer labels blanked (pandas' sparsify),
 // column levels one header row each, and level names where pandas puts them.
 
-import { type Column, cell, colLength, columnDateFormat, isNumericDType, take, range } from "../column.js";
+import { type Column, cell, colLength, columnDatePrecision, formatDate, isNumericDType, take, range } from "../column.js";
 import { type Index, indexLevels, indexNames } from "../labels.js";
 import type { DataFrame } from "../table.js";
 import type { Series } from "../series.js";
@@ -70,8 +70,8 @@ export function formatValues(c: Column, lead = " ", naRep = "NaN"): string[] {
       for (let i = 0; i < n; i++) out[i] = lead + (c.valid && !c.valid[i] ? "<NA>" : c.values[i] ? "True" : "False");
       return out;
     case "datetime": {
-      const format = columnDateFormat(c.values);
-      for (let i = 0; i < n; i++) out[i] = format(c.values[i]!);
+      const { dateOnly, millis } = columnDatePrecision(c.values);
+      for (let i = 0; i < n; i++) out[i] = formatDate(c.values[i]!, dateOnly, millis);
       return out;
     }
     case "string":
