@@ -181,3 +181,32 @@ describe("cumsum / cumprod errors", () => {
     });
   }
 });
+
+describe("cumprod's gradient with zeros and non-finite values (against PyTorch 1.13)", () => {
+  it("masks the terms past the first (and second) zero, so an inf or NaN there does not leak", () => {
+    // torch: cumprod(x, 0).sum().backward() for each x below
+    const cases: [number[], number[]][] = [
+      [
+        [2, 0, 3, 0, Infinity],
+        [1, 8, 0, 0, 0],
+      ],
+      [
+        [1, 2, 0, Number.NaN, -Infinity],
+        [3, 1, Number.NaN, 0, 0],
+      ],
+      [
+        [2, 0, Infinity, 3],
+        [1, Infinity, 0, 0],
+      ],
+      [
+        [2, 3, 0, 4, 0, Number.NaN],
+        [4, 2, 30, 0, 0, 0],
+      ],
+    ];
+    for (const [v, want] of cases) {
+      const x = tl.tensor(v, { dtype: "float64", requiresGrad: true });
+      tl.cumprod(x, 0).sum().backward();
+      assert.deepEqual(Array.from(x.grad!.storage), want, `x = [${v}]`);
+    }
+  });
+});

@@ -90,12 +90,16 @@ function cumprodGrad(x: Tensor, out: Tensor, g: Tensor, d: number, differentiabl
   const zerosSoFar = scanRaw("sum", castRaw(zero, "int32"), d, false);
   const before = eq(zerosSoFar, 0);
   const first = logicalAnd(zero, eq(zerosSoFar, 1));
-  // before the first zero: out is 0 from that zero on, so the division formula holds there
-  const head = div(reversedSum(mul(g, out)), where(before, x, 1));
-  // at the first zero: the running products of the line with that zero replaced by 1
+  // Past the first zero out is 0, or NaN after an inf or NaN there; the shortcut masks those
+  // terms, as PyTorch's (non-recorded) masked_fill. The differentiable rule keeps them: 0 in value,
+  // but their derivatives in the zeros make the second derivative.
+  const region = (t: Tensor, keep: Tensor): Tensor => (differentiable ? t : where(keep, t, 0));
+  // before the first zero: the division formula holds there
+  const head = div(reversedSum(region(mul(g, out), before)), where(before, x, 1));
+  // at the first zero: the running products of the line with that zero replaced by 1, up to the second zero
   const xOne = where(first, 1, x);
   const outOne = cumprodAlong(xOne, d);
-  const atZero = reversedSum(mul(g, outOne));
+  const atZero = reversedSum(region(mul(g, outOne), eq(zerosSoFar, 1)));
   // after it the gradient is 0; the differentiable rule writes it as x_z times the gradient
   // with x_z replaced by 1 (0 in value, not in its derivative in x_z). That line has one zero
   // fewer, so the recursion ends. The shortcut writes the 0.
