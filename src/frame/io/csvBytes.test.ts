@@ -138,6 +138,16 @@ describe("readCsv's byte path reads as its text path", () => {
     const text = `${makeText(6, 5_000, 0)}\n1,2,3,4,5,6,7,8\n`;
     assert.throws(() => readCsv(text), /line 5002 has 8 fields but the header has 7/);
   });
+  it("short text values of 1 to 9 bytes, the last one at the input's very end, code as on the text path", () => {
+    const r = lcg(5);
+    const vals = ["a", "bb", "ccc", "dddd", "eeeee", "ffffff", "ggggggg", "hhhhhhhh", "iiiiiiiii", "ab", "abcde", "abcdefgh", "~~~~~"];
+    const rows = Array.from({ length: 3_000 }, (_, i) => `${i},${vals[Math.floor(r() * vals.length)]}`);
+    for (const last of ["a", "ab", "abcde", "abcdefg", "abcdefgh", "zz"]) {
+      const df = same(`n,t\n${rows.join("\n")}\n5,${last}`, {}, `short values, last ${last}`);
+      assert.equal(cell(df.data[1]!, 3_000), last);
+    }
+  });
+
   it("an int column that meets text reads all of it again", () => {
     const rows = Array.from({ length: 9_000 }, (_, i) => `${i},${i === 8_500 ? "x" : i % 7}`);
     const df = same(`a,b\n${rows.join("\n")}\n`, {}, "late text");

@@ -102,6 +102,7 @@ export class StringTable {
       keys = this.keys,
       lens = this.lens,
       starts = this.starts;
+    const view = new DataView(b.buffer, b.byteOffset, b.length);
     let r = 0;
     for (; r < count; r++, o += step) {
       const s = se[o]!,
@@ -112,12 +113,20 @@ export class StringTable {
         hi = 0,
         q = 0;
       if (len <= 8) {
-        // a short value is found by its bytes packed in two ints (no byte loop to compare)
-        for (let i = 0; i < len; i++) {
-          const c = b[s + i]!;
-          if (i < 4) lo |= c << (8 * i);
-          else hi |= c << (8 * (i - 4));
-        }
+        // a short value is found by its bytes packed in two ints (no byte loop to compare): away
+        // from the end, two 4-byte loads, shifted up and back down (ASCII: the top bit is clear)
+        // to drop the bytes past the value
+        if (s + 8 <= b.length) {
+          const sl = Math.max(0, 4 - len) << 3,
+            sh = (8 - len) << 3;
+          lo = (view.getInt32(s, true) << sl) >> sl;
+          if (len > 4) hi = (view.getInt32(s + 4, true) << sh) >> sh;
+        } else
+          for (let i = 0; i < len; i++) {
+            const c = b[s + i]!;
+            if (i < 4) lo |= c << (8 * i);
+            else hi |= c << (8 * (i - 4));
+          }
         q = shortHash(lo, hi, len);
         const sm = (this.short.length >> 2) - 1,
           short = this.short;
