@@ -586,3 +586,12 @@ describe("max / amax of bools (against PyTorch 1.13)", () => {
     assert.deepEqual(Array.from(tl.amin(b, 0).storage), [0, 0, 0]);
   });
 });
+
+describe("reduction errors name the op called", () => {
+  it("amax, amin and norm over an empty dim", () => {
+    // torch: "linalg.vector_norm cannot compute the inf norm on an empty tensor because the operation does not have an identity"
+    throwsWith(() => tl.amax(tl.zeros([0])), tl.ShapeError, /^amax: cannot reduce over a dim of size 0/);
+    throwsWith(() => tl.amin(tl.zeros([2, 0]), 1), tl.ShapeError, /^amin: cannot reduce over a dim of size 0/);
+    throwsWith(() => tl.norm(tl.zeros([0]), Infinity), tl.ShapeError, /^norm: cannot reduce over a dim of size 0/);
+  });
+});

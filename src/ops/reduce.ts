@@ -198,9 +198,11 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
 }
 
 /** Largest values over dim(s) or everything, as torch.amax (the gradient is shared evenly among ties). */
-export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("max", x, reductionDims("amax", dim, x.ndim), keepdim);
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
+  asOp("amax", () => extremeDims("max", x, reductionDims("amax", dim, x.ndim), keepdim));
 /** Smallest values over dim(s) or everything, as torch.amin (the gradient is shared evenly among ties). */
-export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => extremeDims("min", x, reductionDims("amin", dim, x.ndim), keepdim);
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
+  asOp("amin", () => extremeDims("min", x, reductionDims("amin", dim, x.ndim), keepdim));
 
 /** Position of the first maximum along dim, or in the flattened tensor when dim is omitted (int32). */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
@@ -316,6 +318,10 @@ function logsumexpOf(input: Tensor, dim: Dims, keepdim: boolean): Tensor {
  * norm is 0, as PyTorch.
  */
 export function norm(x: Tensor, p: number | "fro" = 2, dim?: Dims, keepdim = false): Tensor {
+  return asOp("norm", () => normOf(x, p, dim, keepdim));
+}
+
+function normOf(x: Tensor, p: number | "fro", dim: Dims, keepdim: boolean): Tensor {
   requireFloat("norm", x);
   const q = p === "fro" ? 2 : p;
   if (typeof q !== "number" || Number.isNaN(q))
