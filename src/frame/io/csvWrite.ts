@@ -64,15 +64,17 @@ class ByteWriter {
     const b = this.buf;
     if (neg) b[this.len++] = 45;
     let digits = 1;
-    for (let t = m; t >= 10; t = Math.floor(t / 10)) digits++;
+    for (let p = 10; p <= m; p *= 10) digits++;
     if (digits <= k) digits = k + 1;
     // digits from the last, the point before the last k (floor and multiply: % on doubles is slow)
     const end = this.len + digits + (k > 0 ? 1 : 0);
     let p = end;
+    // int32 arithmetic where m fits it (a division by 10 becomes a multiply)
+    const small = m < 2147483648;
     for (let d = 0; d < digits; d++) {
       if (d === k && k > 0) b[--p] = 46;
-      const t = Math.floor(m / 10);
-      b[--p] = 48 + m - t * 10;
+      const t = small ? ((m | 0) / 10) | 0 : Math.floor(m / 10);
+      b[--p] = 48 + (m - t * 10);
       m = t;
     }
     this.len = end;
@@ -81,12 +83,12 @@ class ByteWriter {
       b[this.len++] = 48;
     }
   }
-  /** x (0 <= x < 10^width) in `width` digits, zero-padded. */
+  /** x (an int32, 0 <= x < 10^width; a fraction is dropped) in `width` digits, zero-padded. */
   padded(x: number, width: number): void {
     const b = this.buf;
-    for (let p = this.len + width - 1, q = Math.floor(x); p >= this.len; p--) {
-      const t = Math.floor(q / 10);
-      b[p] = 48 + q - t * 10;
+    for (let p = this.len + width - 1, q = x | 0; p >= this.len; p--) {
+      const t = (q / 10) | 0;
+      b[p] = 48 + (q - t * 10);
       q = t;
     }
     this.len += width;
@@ -119,9 +121,9 @@ class ByteWriter {
     b[this.len++] = 32;
     this.padded(r / 3600000, 2);
     b[this.len++] = 58;
-    this.padded((r / 60000) % 60, 2);
+    this.padded(((r / 60000) | 0) % 60, 2);
     b[this.len++] = 58;
-    this.padded((r / 1000) % 60, 2);
+    this.padded(((r / 1000) | 0) % 60, 2);
     if (millis || r % 1000) {
       b[this.len++] = 46;
       this.padded(r % 1000, 3);
