@@ -33,6 +33,17 @@ describe("backward: accumulation and retained graphs", () => {
     y.backward();
     close(x.grad, [2 * Math.E, 2 * Math.exp(2)], { atol: 1e-12 });
   });
+  it("options may stand in the gradient's place, as PyTorch's keywords; anything else there is refused", () => {
+    const x = f64([1, 2]);
+    const y = x.exp().sum();
+    y.backward({ retainGraph: true });
+    y.backward();
+    close(x.grad, [2 * Math.E, 2 * Math.exp(2)], { atol: 1e-12 });
+    const z = x.exp().sum();
+    for (const bad of [[1], 2, null] as unknown[])
+      throwsWith(() => z.backward(bad as tl.Tensor), tl.ValueError, /^backward: the gradient must be a Tensor of the output's shape, got /);
+    throwsWith(() => z.backward({ retainGraph: true }, {}), tl.ValueError, /options alone/);
+  });
   it("a second backward without retainGraph is refused", () => {
     // torch: "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed)."
     const x = f64([1, 2]);

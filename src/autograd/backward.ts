@@ -2,7 +2,7 @@
 // gradients through their rules, undo broadcasting once (sumToSize), and accumulate into leaves.
 // Iterative throughout, so a 10,000-step unrolled RNN does not overflow the JS stack.
 
-import { AutogradError, ShapeError } from "../tensor/errors.js";
+import { AutogradError, ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { ones } from "../tensor/create.js";
@@ -210,7 +210,8 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
             sink(input, gi);
           }
         });
-        if (!retain) node.free();
+        // a recorded backward (createGraph) may have captured the owned tensors in its own graph
+        if (!retain) node.free(!opts.createGraph);
         // the node's gradient is consumed: dead unless a gradient handed on shares its storage
         life?.drop(popped);
         life?.flush();
@@ -226,9 +227,19 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
  * needs no gradient; a non-scalar root needs `gradient` of its shape (the vector of the
  * vector-Jacobian product).
  */
-export function backward(root: Tensor, gradient?: Tensor, opts: BackwardOptions = {}): void {
+export function backward(root: Tensor, gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
+  // y.backward({ retainGraph: true }) reads as PyTorch's keywords: options in the gradient's place
+  if (gradient !== undefined && !(gradient instanceof Tensor)) {
+    if (gradient === null || typeof gradient !== "object" || Array.isArray(gradient) || opts !== undefined) {
+      throw new ValueError(
+        `backward: the gradient must be a Tensor of the output's shape, got ${Array.isArray(gradient) ? "an array" : gradient === null ? "null" : typeof gradient}. Pass tl.tensor(...) of that shape, or options alone: y.backward({ retainGraph: true }).`,
+      );
+    }
+    opts = gradient;
+    gradient = undefined;
+  }
   const g0 = checkRoot("backward", root, gradient);
-  run(root, g0, opts, null);
+  run(root, g0, opts ?? {}, null);
 }
 
 /**

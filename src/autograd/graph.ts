@@ -104,13 +104,14 @@ export class GradNode implements GradFnLike {
    * Drop the rules and with them the closures' saved tensors (done after backward unless
    * retainGraph). The storages of `owned` tensors go back at once (recycle): only the dropped
    * closures referenced them, so nothing can read them again, and a resident wasm block need not
-   * wait for the garbage collector (a loop that never yields gets none back from it).
+   * wait for the garbage collector (a loop that never yields gets none back from it). Not after a
+   * recorded backward (createGraph without retainGraph): the graph it built may hold them.
    */
-  free(): void {
+  free(recycleOwned = true): void {
     this.rule = null;
     this.shortcut = null;
     this.saved.length = 0;
-    for (const t of this.owned) recycle(t.operand);
+    if (recycleOwned) for (const t of this.owned) recycle(t.operand);
     this.owned = [];
   }
 }

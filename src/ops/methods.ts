@@ -259,7 +259,7 @@ export interface TensorMethods {
   bool(): Tensor;
   // autograd
   /** Accumulate gradients of this tensor into the .grad of every leaf it depends on, as torch.Tensor.backward (`{ retainGraph, createGraph }` as options). */
-  backward(gradient?: Tensor, opts?: BackwardOptions): void;
+  backward(gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void;
   /** Keep .grad on this non-leaf after backward, as torch.Tensor.retain_grad; returns this. */
   retainGrad(): Tensor;
   /** Call fn with the gradient flowing into this tensor; a returned tensor replaces it, as torch.Tensor.register_hook. Returns a remover (PyTorch: a handle with .remove()). */

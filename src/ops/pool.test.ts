@@ -4,7 +4,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
-import { storagePoolStats } from "../tensor/storagePool.js";
+import { clearStoragePool, storagePoolStats } from "../tensor/storagePool.js";
 import { type FixtureCase, assertClose, checkCase, describeFixtureCases } from "../../test/support/fixtures.js";
 
 const F = tl.F;
@@ -126,6 +126,8 @@ describe("maxPool indices after backward", () => {
   it("unreturned indices go back when backward frees the node; returned ones stay intact; gradients unchanged", () => {
     const run = (returnIndices: boolean) => {
       tl.manualSeed(3);
+      // a pool already full at this size (from earlier tests in this process) would take nothing
+      clearStoragePool();
       // 64 KiB of indices: large enough for the host storage pool and a resident wasm block
       const x = tl.randn([4, 16, 32, 32]).requiresGrad_();
       const r = tl.F.maxPool2d(x, { kernelSize: 2, returnIndices } as never) as tl.Tensor | [tl.Tensor, tl.Tensor];
@@ -148,5 +150,22 @@ describe("maxPool indices after backward", () => {
       copy.every((v) => v >= 0 && v < 32 * 32),
       "indices are plane positions",
     );
+  });
+
+  it("a recorded backward (createGraph without retainGraph) keeps the indices its graph holds", () => {
+    const second = (retainGraph: boolean) => {
+      tl.manualSeed(4);
+      const x = tl.randn([4, 16, 32, 32]).requiresGrad_();
+      const w = tl.randn([4, 16, 16, 16]).requiresGrad_();
+      // x.grad = w scattered to each window's argmax: a recorded graph on w that reads the indices
+      tl.F.maxPool2d(x, { kernelSize: 2 }).mul(w).sum().backward(undefined, { createGraph: true, retainGraph });
+      const g = x.grad!;
+      w.grad = null;
+      // allocations of the indices' size would take their storage if it had been given back
+      for (let i = 0; i < 4; i++) tl.zeros([4, 16, 16, 16], { dtype: "int32" }).add(1023);
+      g.mul(tl.arange(g.numel()).reshape(g.shape)).sum().backward();
+      return Array.from(w.grad!.storage);
+    };
+    assert.deepEqual(second(false), second(true));
   });
 });
