@@ -44,10 +44,7 @@ interface EdgeCase {
  */
 const TIES = "topk among tied values: PyTorch's order comes from std::partial_sort / nth_element (unspecified by its docs)";
 const CLAMP_NAN = "clamp with a NaN bound is refused (PyTorch: NaN everywhere with both bounds, x unchanged with one)";
-const WASM_SOFTMAX =
-  "the wasm float32 row kernel (assembly/softmax.ts) shifted an infinite max by 0: 0 / -inf where PyTorch gives NaN (its fix is in flight)";
-/** `mayPass`: reported to the kernel's owner with the fix under way; passing does not fail the test. */
-const KNOWN: Record<string, { reason: string; backends?: string[]; mayPass?: boolean }> = {
+const KNOWN: Record<string, { reason: string; backends?: string[] }> = {
   "bool-3582": { reason: TIES },
   "int-3544": { reason: TIES },
   "error-5472": { reason: "indexSelect of a 0-d tensor with 2 indices is refused: PyTorch returns a 0-d tensor and its backward raises" },
@@ -55,11 +52,6 @@ const KNOWN: Record<string, { reason: string; backends?: string[]; mayPass?: boo
   "nan-3139": { reason: CLAMP_NAN },
   "nan-3361": { reason: CLAMP_NAN },
   "nan-3362": { reason: CLAMP_NAN },
-  "nan-3030": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"], mayPass: true },
-  "nan-3031": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"], mayPass: true },
-  "nan-3055": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"], mayPass: true },
-  "nan-3056": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"], mayPass: true },
-  "large-5612": { reason: WASM_SOFTMAX, backends: ["wasm", "wasm-nofma"], mayPass: true },
   "nnops-5675": {
     reason:
       "max pooling keeps the first NaN of a window (reference and wasm kernels); PyTorch's CPU kernels keep the last, so the gradient goes elsewhere",
@@ -194,7 +186,7 @@ for (const backend of BACKENDS) {
           const k = KNOWN[c.id];
           const known = k !== undefined && (!k.backends || k.backends.includes(configName()));
           if (why && !known) failures.push(`${c.id} ${c.ts}  [torch: ${c.py}]: ${why}`);
-          if (!why && known && !k.mayPass) fixed.push(c.id);
+          if (!why && known) fixed.push(c.id);
         }
         if (process.env.TENSORLOOM_EDGE_REPORT) for (const f of failures) console.log(`${configName()} ${f}`);
         assert.deepEqual(fixed, [], "known failures that pass now: remove them from KNOWN");
