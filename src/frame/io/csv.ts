@@ -37,6 +37,7 @@ import {
   groupByBytes,
   hashBytes,
   hashBytesInto,
+  viewOf,
   asciiString,
   scratch,
 } from "./csvFields.js";
@@ -299,6 +300,8 @@ class Builder {
   pendS: Int32Array | null = null;
   pendBuf: Uint8Array | null = null;
   pendN = 0;
+  /** A view of the input, kept while it views the same bytes. */
+  private inView: DataView | null = null;
   /** Read (also) from ASCII bytes: finish may then copy its text values out of the input. */
   private fromBytes = false;
   /** The table's size when values started to wait (its values are the first entries). */
@@ -393,7 +396,7 @@ class Builder {
     this.pendH = this.pendRows = this.pendS = this.pendBuf = null;
     this.pendN = 0;
     // values the text path added to the table after the cells started to wait (rare: a field
-    // pushBytes handed to push) may equal waiting ones: those take the table's code
+    // pushBlock handed to push) may equal waiting ones: those take the table's code
     const nt = this.pendFrom,
       grew = table.size !== nt;
     // the table keeps its strings (grew): they must not hold the input (pushBlock read it as bytes)
@@ -561,44 +564,6 @@ class Builder {
     }
   }
 
-  /**
-   * push for an unquoted field at bytes b[s, e) of ASCII input: the common fields (numbers,
-   * bools, dates, dictionary text) are read from the bytes; any other (an NA marker, a value that
-   * changes the column's type, a refusal) goes to push as text, which reads it again, so both
-   * paths give the same column.
-   */
-  pushBytes(b: Uint8Array, s: number, e: number, line: number): void {
-    const ctx = this.ctx;
-    if (this.n === this.cap || ctx.numericNa) return this.pushText(b, s, e, line);
-    if (s === e) {
-      if (ctx.emptyIsNA) {
-        this.missing();
-      } else this.pushText(b, s, e, line);
-      return;
-    }
-    const mode = this.mode;
-    if (mode === "string") {
-      if (e - s <= ctx.naMaxLen && ctx.naFirst[b[s]!] === 1) this.pushText(b, s, e, line);
-      else this.codes![this.n++] = this.table!.lookupBytes(b, s, e);
-      return;
-    }
-    if (mode === "float" || mode === "int") {
-      const v = parseNumberBytes(b, s, e);
-      if (v === v && (mode === "float" || bytesWereInt)) this.nums[this.n++] = v;
-      else this.pushText(b, s, e, line);
-      return;
-    }
-    if (mode === "bool") {
-      const v = boolAtBytes(b, s, e);
-      if (v >= 0) this.nums[this.n++] = v;
-      else this.pushText(b, s, e, line);
-      return;
-    }
-    const v = fastDateBytes(b, s, e);
-    if (v === v) this.nums[this.n++] = v;
-    else this.pushText(b, s, e, line);
-  }
-
   /** push for the unquoted field at bytes b[s, e) of ASCII input, given to it as its own text (the input need not be decoded). */
   private pushText(b: Uint8Array, s: number, e: number, line: number): void {
     const f = asciiString(b, s, e);
@@ -608,8 +573,9 @@ class Builder {
   /**
    * Column j of a block of simple records (unquoted fields, one line each, the first on line0):
    * field r's bytes are b[se[2 (r stride + j)], se[2 (r stride + j) + 1]). Each mode's loop reads the fields it
-   * expects in place; any other field goes through pushBytes (and push), which may change the
-   * mode, and the loop for the new mode goes on from the next field.
+   * expects in place; any other field goes to push as its own text (which reads it again, so
+   * both paths give the same column, and may change the mode), and the loop for the new mode
+   * goes on from the next field. The scan path hands it one field at a time (count 1).
    */
   pushBlock(b: Uint8Array, se: Int32Array, stride: number, j: number, count: number, line0: number): void {
     const ctx = this.ctx;
@@ -634,7 +600,7 @@ class Builder {
         const isFloat = mode === "float",
           nums = this.nums,
           r0 = r,
-          pre = ctx.cutter?.numbers(o, step, count - r, isFloat);
+          pre = ctx.cutter?.se === se ? ctx.cutter.numbers(o, step, count - r, isFloat) : null;
         for (; r < count; r++, o += step) {
           const s = se[o]!,
             e = se[o + 1]!;
@@ -701,17 +667,17 @@ class Builder {
           const rows = this.pendRows!,
             starts = this.pendS!,
             hashes = this.pendH;
-          const view = (a: Uint8Array): DataView => new DataView(a.buffer, a.byteOffset, a.length),
-            from = view(b);
+          const from = (this.inView = viewOf(this.inView, b));
           let pn = this.pendN,
             buf = this.pendBuf!,
-            to = view(buf),
+            to = new DataView(buf.buffer),
             w = starts[pn]!;
           for (; r < count; r++, o += step) {
             const s = se[o]!,
               e = se[o + 1]!;
             if (s === e || (e - s <= naMaxLen && naFirst[b[s]!] === 1)) break;
-            if (w + e - s > buf.length) to = view((buf = this.pendBuf = grown(buf, 2 * buf.length + e - s)));
+            // (pendBuf is a whole buffer of its own)
+            if (w + e - s > buf.length) to = new DataView((buf = this.pendBuf = grown(buf, 2 * buf.length + e - s)).buffer);
             rows[pn] = n++;
             hashes[pn++] = hashBytesInto(from, s, e, to, w);
             w += e - s;
@@ -737,7 +703,7 @@ class Builder {
       this.n = n;
       if (r < count) {
         // a field the loop did not take: the general path reads it (and may change the mode)
-        this.pushBytes(b, se[o]!, se[o + 1]!, line0 + r);
+        this.pushText(b, se[o]!, se[o + 1]!, line0 + r);
         r++;
       }
     }
@@ -1465,6 +1431,7 @@ export function readRecords(
       },
       () => false,
     );
+  const one = new Int32Array(2);
   const onField = (j: number, s: number, e: number, dec: string | null, line: number, at: number): void => {
     if (j >= builders.length) {
       if (headerless && rows === 0) {
@@ -1478,8 +1445,11 @@ export function readRecords(
     if (pendingBad) return;
     if ((j & (MARK_EVERY - 1)) === 0) mark(j, at);
     if (keep === null || keep[j] === 1) {
-      if (dec === null && bytes) builders[j]!.pushBytes(bytes, s, e, line);
-      else builders[j]!.push(text, s, e, dec, line);
+      if (dec === null && bytes) {
+        one[0] = s;
+        one[1] = e;
+        builders[j]!.pushBlock(bytes, one, 1, 0, 1, line);
+      } else builders[j]!.push(text, s, e, dec, line);
     }
   };
   const onEnd = (fields: number, line: number): boolean => {
@@ -1532,7 +1502,7 @@ export function readRecords(
   /**
    * scan() over the bytes of ASCII text (the same offsets): blocks of simple records are read
    * column by column; any other record goes through scan, whose onField hands an unquoted field
-   * of a known column to its builder's pushBytes.
+   * of a known column to its builder's pushBlock, as a block of one.
    */
   const scanBytes = (b: Uint8Array, from: number, startLine: number): { pos: number; line: number } => {
     const to = len.length;
@@ -1546,8 +1516,7 @@ export function readRecords(
     const stopAt = Math.min(limit, opts.nrows ?? Infinity);
     const blockRows = Math.max(1, Math.min(4096, Math.floor((1 << 15) / Math.max(1, nb))));
     const seLen = 2 * blockRows * Math.max(1, nb);
-    // (a cutter compares bytes with the separator as one byte)
-    const fast = cutter !== null && cutter.bytes === b && d.sep < 128 && seLen <= cutter.se.length ? cutter : null;
+    const fast = cutter?.bytes === b && seLen <= cutter.se.length ? cutter : null;
     const se = fast ? fast.se : new Int32Array(seLen);
     ctx.cutter = fast;
     const simple = nb > 0 && !headerless;
@@ -1654,15 +1623,9 @@ function isAscii(b: Uint8Array): boolean {
   // empty Int32Array is refused
   const w = words > 0 ? new Int32Array(b.buffer, b.byteOffset + i, words) : new Int32Array(0);
   let acc = 0;
-  for (let k0 = 0; k0 < words; k0 += 4096) {
-    const end = Math.min(words, k0 + 4096);
-    let k = k0;
-    for (; k + 4 <= end; k += 4) acc |= w[k]! | w[k + 1]! | w[k + 2]! | w[k + 3]!;
-    for (; k < end; k++) acc |= w[k]!;
-    if ((acc & 0x80808080) !== 0) return false;
-  }
-  for (i += 4 * words; i < n; i++) if (b[i]! > 127) return false;
-  return true;
+  for (let k = 0; k < words; k++) acc |= w[k]!;
+  for (i += 4 * words; i < n; i++) acc |= b[i]!;
+  return (acc & 0x80808080) === 0;
 }
 
 /**

@@ -122,7 +122,8 @@ describe("the wasm cutter", { skip: cutterFor(new Uint8Array(1)) === null ? "no 
       for (const [k, text] of texts.entries()) {
         const path = join(dir, `${k}.csv`);
         writeFileSync(path, text);
-        for (const opts of [{}, { comment: "#" }, { sep: k === 2 ? ";" : "," }]) {
+        // (U+012C: a separator whose low byte is ",", which the module must not take for ",")
+        for (const opts of [{}, { comment: "#" }, { sep: k === 2 ? ";" : "," }, { sep: "\u012c" }]) {
           const diff = framesDiff(readCsv(text, opts), readCsvFile(path, opts));
           assert.equal(diff, null, `text ${k}, ${JSON.stringify(opts)}: ${diff}`);
         }

@@ -6,7 +6,7 @@
  */
 
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import type { BlockCutter, Dialect } from "./csv.js";
+import { type BlockCutter, type Dialect, cutBlock, lastCutEnd } from "./csv.js";
 import { POW10 } from "./csvFields.js";
 
 /** csvCut.as compiled (-O3, simd, stub runtime, imported memory); csvCutWasm.test.ts checks it is. */
@@ -59,11 +59,14 @@ function cutterOver(size: number, fill: (into: Uint8Array) => number): { bytes: 
   const nums = new Float64Array(memory.buffer, numAt, NUMS);
   const bytes = new Uint8Array(memory.buffer, 0, fill(new Uint8Array(memory.buffer, 0, size)));
   const x = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as CutExports;
+  let inJs = false;
   const cutter: BlockCutter = {
     bytes,
     se: new Int32Array(memory.buffer, seAt, SE_INTS),
-    cut: (i: number, to: number, d: Dialect, nb: number, maxRows: number) => x.cut(i, to, nb, maxRows, d.sep, d.quote, d.comment, seAt),
-    end: () => x.cutEnd(),
+    // (the module compares bytes with the separator as one byte: another goes to cutBlock)
+    cut: (i: number, to: number, d: Dialect, nb: number, maxRows: number) =>
+      (inJs = d.sep > 127) ? cutBlock(bytes, i, to, d, nb, cutter.se, maxRows) : x.cut(i, to, nb, maxRows, d.sep, d.quote, d.comment, seAt),
+    end: () => (inJs ? lastCutEnd() : x.cutEnd()),
     ascii: () => x.ascii(bytes.length) === 1,
     numbers: (o: number, step: number, count: number, isFloat: boolean) => {
       x.numbers(seAt, o, step, count, isFloat ? 1 : 0, numAt, powAt);

@@ -33,7 +33,7 @@ export class StringTable {
   /** Per value: where its bytes start in keys (-1: added from text), and its length. */
   private starts = new Int32Array(16);
   private lens = new Int32Array(16);
-  /** The bytes of the values lookupBytes added, one after another. */
+  /** The bytes of the values lookupRun added, one after another. */
   private keys = new Uint8Array(64);
   private keysLen = 0;
   /** Values the table added (the dictionary's first entries; its owner may append more). */
@@ -42,6 +42,8 @@ export class StringTable {
   private probe = 0;
   /** lookupRun's index of values of at most 8 bytes: per slot [bytes 0-3, bytes 4-7, length (0: empty), code]. */
   private short = new Int32Array(64);
+  /** lookupRun's view of its input. */
+  private view: DataView | null = null;
   private shortN = 0;
 
   lookup(t: string, s: number, e: number): number {
@@ -70,18 +72,9 @@ export class StringTable {
   }
 
   /**
-   * lookup for the field at bytes b[s, e) of ASCII text: hashed and compared as bytes against a
-   * copy of each value's bytes kept together in the table (one cache-friendly place, not the
-   * scattered first occurrences); a new value becomes a string of its own (asciiString).
-   */
-  lookupBytes(b: Uint8Array, s: number, e: number): number {
-    const h = hashBytes(b, s, e);
-    const k = this.findBytes(b, s, e, h);
-    return k >= 0 ? k : this.insertBytes(b, s, e, h);
-  }
-
-  /**
-   * lookupBytes for a run of a block's fields: field r (from 0) is b[se[o + r step], se[o + r step
+   * The codes of a run of a block's fields of ASCII input, hashed and compared as bytes against
+   * a copy of each value's bytes kept together in the table (one cache-friendly place, not the
+   * scattered first occurrences; a new value becomes a string of its own, asciiString): field r (from 0) is b[se[o + r step], se[o + r step
    * + 1]) and its code goes to codes[n + r]. The loop keeps the table's arrays in locals (a new
    * value reloads them). Stops before the first empty field, or one whose first byte starts an NA
    * marker (naFirst) and that is no longer than naMaxLen; returns the fields taken.
@@ -102,7 +95,7 @@ export class StringTable {
       keys = this.keys,
       lens = this.lens,
       starts = this.starts;
-    const view = new DataView(b.buffer, b.byteOffset, b.length);
+    const view = (this.view = viewOf(this.view, b));
     let r = 0;
     for (; r < count; r++, o += step) {
       const s = se[o]!,
@@ -112,21 +105,15 @@ export class StringTable {
       let lo = 0,
         hi = 0,
         q = 0;
-      if (len <= 8) {
-        // a short value is found by its bytes packed in two ints (no byte loop to compare): away
-        // from the end, two 4-byte loads, shifted up and back down (ASCII: the top bit is clear)
-        // to drop the bytes past the value
-        if (s + 8 <= b.length) {
-          const sl = Math.max(0, 4 - len) << 3,
-            sh = (8 - len) << 3;
-          lo = (view.getInt32(s, true) << sl) >> sl;
-          if (len > 4) hi = (view.getInt32(s + 4, true) << sh) >> sh;
-        } else
-          for (let i = 0; i < len; i++) {
-            const c = b[s + i]!;
-            if (i < 4) lo |= c << (8 * i);
-            else hi |= c << (8 * (i - 4));
-          }
+      // a short value is found by its bytes packed in two ints (no byte loop to compare): two
+      // 4-byte loads, shifted up and back down (ASCII: the top bit is clear) to drop the bytes
+      // past the value; one within 8 bytes of the input's end goes the long way
+      const isShort = len <= 8 && s + 8 <= b.length;
+      if (isShort) {
+        const sl = Math.max(0, 4 - len) << 3,
+          sh = (8 - len) << 3;
+        lo = (view.getInt32(s, true) << sl) >> sl;
+        if (len > 4) hi = (view.getInt32(s + 4, true) << sh) >> sh;
         q = shortHash(lo, hi, len);
         const sm = (this.short.length >> 2) - 1,
           short = this.short;
@@ -177,7 +164,7 @@ export class StringTable {
         lens = this.lens;
         starts = this.starts;
       }
-      if (len <= 8) this.addShort(lo, hi, len, q, k);
+      if (isShort) this.addShort(lo, hi, len, q, k);
       codes[n + r] = k;
     }
     return r;
@@ -366,6 +353,13 @@ function hashText(t: string, s: number, e: number): number {
     h = mix4(h, t.charCodeAt(i) | (t.charCodeAt(i + 1) << 8) | (t.charCodeAt(i + 2) << 16) | (t.charCodeAt(i + 3) << 24));
   for (; i < e; i++) h = mix1(h, t.charCodeAt(i));
   return mixEnd(h);
+}
+
+/** v when it views exactly the bytes a, else a new view of them (the scan path reads one field a call). */
+export function viewOf(v: DataView | null, a: Uint8Array): DataView {
+  return v?.buffer === a.buffer && v.byteOffset === a.byteOffset && v.byteLength === a.length
+    ? v
+    : new DataView(a.buffer, a.byteOffset, a.length);
 }
 
 /** The hash of the bytes b[s, e): for ASCII the one StringTable.lookup gives the characters. */
