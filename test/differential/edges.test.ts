@@ -52,10 +52,6 @@ const KNOWN: Record<string, { reason: string; backends?: string[] }> = {
   "nan-3139": { reason: CLAMP_NAN },
   "nan-3361": { reason: CLAMP_NAN },
   "nan-3362": { reason: CLAMP_NAN },
-  "nnops-5675": {
-    reason:
-      "max pooling keeps the first NaN of a window (reference and wasm kernels); PyTorch's CPU kernels keep the last, so the gradient goes elsewhere",
-  },
   "nnops-5633": { reason: "conv1d with 0 input channels is refused (PyTorch: zeros)" },
   "nnops-5651": { reason: "adaptiveAvgPool2d to an output size of 0 is refused (PyTorch: an empty tensor)" },
   "nnops-5654": {

@@ -1,5 +1,5 @@
 // Reference pooling: every output position visits its window (the product of per-dim index
-// lists) in the input plane. Max keeps the first maximum (NaN wins, as PyTorch); average divides
+// lists) in the input plane. Max keeps the first maximum, or the last NaN (as PyTorch's CPU kernels); average divides
 // by the divisor the op computed (count_include_pad, ceil mode and overrides live in the op).
 
 import type { TypedArray } from "../../tensor/dtype.js";
@@ -18,7 +18,7 @@ export function maxPool(x: TypedArray, out: TypedArray, indices: Int32Array, g: 
       for (let j = start[o]!; j < start[o + 1]!; j++) {
         const off = offs[j]!,
           v = x[p * P + off]!;
-        if (at < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
+        if (at < 0 || v > best || Number.isNaN(v)) {
           best = v;
           at = off;
         }

@@ -1,6 +1,6 @@
 // WebGPU pooling, float32. The windows come from the shared geometry (geometry.ts
 // poolWindowsCsr: window o = offs[start[o] .. start[o + 1])), uploaded with each call. One thread
-// per output visits its window in the reference's order (max: NaN wins, the first maximum on
+// per output visits its window in the reference's order (max: the last NaN, else the first maximum on
 // ties; average: sum in f32, then divided). The average's backward is a gather: one thread per
 // input position adds, in window order, dy / divisor of each window holding it (the inverse
 // table, built once per geometry), so no two threads write one value.
@@ -27,7 +27,7 @@ ${main1d(
   for (var j = start[o]; j < start[o + 1u]; j++) {
     let off = offs[j];
     let v = x[plane * P + u32(off)];
-    if (at < 0 || v > best || (isnanf(v) && !isnanf(best))) { best = v; at = off; }
+    if (at < 0 || v > best || isnanf(v)) { best = v; at = off; }
   }
   if (at < 0) { best = -bitcast<f32>(0x7f800000u + min(i, 0u)); }
   out[i] = best;

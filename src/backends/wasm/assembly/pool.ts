@@ -13,11 +13,12 @@
 }
 
 /**
- * Max over each window; indices get the flat plane offset of the first maximum (NaN wins). No
- * data-dependent branch (a "v > best" branch mispredicts on real activations, 7x slower): the
- * max comes from f32.max, which propagates NaN, then a backward scan keeps the first position
- * holding it with an integer select; the value stored is the one at that position (so of -0 and
- * +0 the first wins, as in the reference).
+ * Max over each window; indices get the flat plane offset of the first maximum, or of the last
+ * NaN when the window holds one (PyTorch's CPU rule: "v > best || isnan(v)"). No data-dependent
+ * branch (a "v > best" branch mispredicts on real activations, 7x slower): the max comes from
+ * f32.max, which propagates NaN, then a backward scan keeps the first position holding it (the
+ * first NaN it meets) with an integer select; the value stored is the one at that position (so
+ * of -0 and +0 the first wins, as in the reference).
  */
 export function maxPool(x: usize, out: usize, indices: usize, planes: i32, P: i32, O: i32, start: usize, offs: usize): void {
   let p = 0;
@@ -35,7 +36,8 @@ export function maxPool(x: usize, out: usize, indices: usize, planes: i32, P: i3
       for (let j = e - 1; j >= s; j--) {
         const off = load<i32>(f(offs, j));
         const v = gather4(f(xp, off), stride);
-        const hit = v128.or(f32x4.eq(v, bv), v128.and(nan, f32x4.ne(v, v)));
+        // a NaN lane takes the first NaN this backward scan meets (the window's last), once
+        const hit = v128.or(f32x4.eq(v, bv), v128.and(v128.and(nan, f32x4.ne(v, v)), i32x4.eq(atv, i32x4.splat(-1))));
         atv = v128.bitselect(i32x4.splat(off), atv, hit);
         valv = v128.bitselect(v, valv, hit);
       }
@@ -61,7 +63,7 @@ export function maxPool(x: usize, out: usize, indices: usize, planes: i32, P: i3
       for (let j = e - 1; j >= s; j--) {
         const off = load<i32>(f(offs, j));
         const v = load<f32>(f(xp, off));
-        const hit = <i32>(v == best) | (nan & <i32>(v != v));
+        const hit = <i32>(v == best) | (nan & <i32>(v != v) & <i32>(at == -1));
         at = select<i32>(off, at, hit != 0);
       }
       store<f32>(f(out, p * O + o), at < 0 ? best : load<f32>(f(xp, at)));
