@@ -1,15 +1,17 @@
-// Runs every *.test.ts under src/, test/, examples/ and lab/ with Node's built-in test runner through tsx, once per
-// backend configuration (wasm with and without fused multiply-add, then reference): every test
+// Runs every *.test.ts under src/, test/, examples/ and lab/ with Node's built-in test runner, once
+// per backend configuration (wasm with and without fused multiply-add, then reference): every test
 // that runs kernels must pass on each on its own. Files that never load a backend run once (see
 // BACKEND_FREE), and on a machine with more than two cores the configurations run side by side.
-// (Node 20's --test does not expand globs or pick up .ts files on its own.) The files run as
-// plain JS transpiled into .testbuild/ (scripts/buildTests.mjs: tsx's loader costs about a second
-// per test process); TENSORLOOM_TEST_TSX=1 runs the .ts files through tsx instead.
+// The files run as plain JS transpiled into .testbuild/ (scripts/buildTests.mjs: tsx's loader
+// costs about a second per process; TENSORLOOM_TEST_TSX=1 runs the .ts files through tsx), a
+// batch of files per test process (see "Batches" below; TENSORLOOM_TEST_BATCH=0: one per file).
+// (Node 20's --test does not expand globs or pick up .ts files on its own.)
 //   node scripts/runTests.mjs [path filters...] [--backend=wasm|wasm-nofma|reference]
 import { spawn } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, relative } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
 import { buildTests } from "./buildTests.mjs";
 
 function find(dir, out = []) {
@@ -91,22 +93,123 @@ const free = chosen.filter(isFree);
 if (free.length) runs.push({ name: "backend-free files, once", env: NO_BACKEND, files: free });
 
 // More than two cores: the runs go side by side, each with its share of the cores for its test
-// files, and each run's report is printed whole as it finishes. Two cores or fewer: one after
-// another, as before (the wasm kernels already use both cores).
+// processes, and each run's report is printed whole as it finishes. Two cores or fewer: one after
+// another, two test processes at a time (most tests use one core; the wasm kernels' worker
+// threads wait on a 60 s watchdog, far beyond any slowdown sharing the cores causes).
+// TENSORLOOM_TEST_JOBS sets the test processes at a time in each run.
 const cores = availableParallelism();
 const parallel = cores > 2 && runs.length > 1;
-const concurrency = Math.max(1, Math.floor((cores - 1) / runs.length));
+const concurrency = Number(process.env.TENSORLOOM_TEST_JOBS) || Math.max(parallel ? 1 : 2, Math.floor((cores - 1) / runs.length));
 
 const viaTsx = process.env.TENSORLOOM_TEST_TSX === "1";
 const built = viaTsx ? null : await buildTests();
-const target = (f) => (built ? join(relative(process.cwd(), built.out), `${f.slice(0, -3)}.js`) : f);
+const target = (f) => resolvePath(built ? join(built.out, `${f.slice(0, -3)}.js`) : f);
+
+// Batches. `node --test` starts a process per file it is given, and each process loads the library
+// again (about 0.4 s of CPU, 137 files per configuration). Instead each configuration's files are
+// dealt into a few batches: a generated module imports each file of its batch inside a describe
+// named by the file (the report still groups tests by file, and a file's before/after hooks stay
+// its own), and `node --test` runs one process per batch. The files share the process's modules:
+// a test that changes library-wide state (backend, default dtype, seeds, threads) restores it,
+// as it must for the test after it in its own file. SOLO files run in a process of their own:
+// they check what a fresh process does first. Files are dealt heaviest first (COST, seconds
+// measured on this 2-core host; others count 1) to the lightest batch, so batches end together.
+// TENSORLOOM_TEST_BATCH=0 runs one process per file, as before.
+const SOLO = [
+  // each opens its own GPU device and makes webgpu the backend its fixture helpers pick
+  "src/backends/webgpu/kernels.test.ts",
+  "src/backends/webgpu/training.test.ts",
+  "src/backends/webgpu/memory.test.ts",
+  // they measure the wasm heap from a fresh start: resident blocks that other files' tensors
+  // hold until the next collection would count against the budget they check
+  "src/backends/wasm/residency.test.ts",
+  "src/backends/wasm/wasm.test.ts",
+  "src/train/fit.test.ts",
+  // set before the library loads: TENSORLOOM_WASM_CHECKED (the bounds-checked kernels), the
+  // global seed at module level
+  "src/backends/wasm/differential.test.ts",
+  "test/package.test.ts",
+];
+const COST = {
+  "src/backends/webgpu/training.test.ts": 30,
+  "src/backends/webgpu/kernels.test.ts": 45,
+  "src/backends/webgpu/memory.test.ts": 20,
+  "src/backends/wasm/threads.stress.test.ts": 22,
+  "src/backends/wasm/wasm.test.ts": 20,
+  "src/backends/wasm/residency.test.ts": 18,
+  "test/package.test.ts": 25,
+  "test/docExamples.test.ts": 15,
+  "src/cli/tabular.test.ts": 12,
+  "src/io/safetensors.fuzz.test.ts": 10,
+  "test/differential/differential.test.ts": 10,
+  "src/cli/main.test.ts": 10,
+  "src/nn/rnn.test.ts": 8,
+  "src/onnx/onnx.test.ts": 8,
+  "src/ops/unfilled.test.ts": 7,
+  "src/train/worker.test.ts": 8,
+};
+const batching = process.env.TENSORLOOM_TEST_BATCH !== "0";
+const batchDir = join(built ? built.out : ".testbuild", "_batches");
+if (batching) {
+  rmSync(batchDir, { recursive: true, force: true });
+  mkdirSync(batchDir, { recursive: true });
+}
+
+// The module for one batch. Files load one after another, each inside its describe, and a file
+// that changes process.env as it loads fails, naming itself: a setting read when the library
+// loads (TENSORLOOM_WASM_CHECKED...) would otherwise reach the files after it unnoticed, or miss
+// a library another file loaded first. (Tests that change it restore it, as within a file.)
+function batchModule(list) {
+  return `// generated by scripts/runTests.mjs: one test process for these files
+import assert from "node:assert/strict";
+import { describe } from "node:test";
+let loaded = Promise.resolve();
+for (const [file, url] of ${JSON.stringify(list)}) {
+  const previous = loaded;
+  let done;
+  loaded = new Promise((resolve) => (done = resolve));
+  describe(file, async () => {
+    await previous;
+    const env = { ...process.env };
+    try {
+      await import(url);
+    } finally {
+      done();
+    }
+    assert.deepEqual({ ...process.env }, env, \`\${file} changed process.env as it loaded: list it in SOLO (scripts/runTests.mjs)\`);
+  });
+}
+`;
+}
+
+function batches(name, files) {
+  if (!batching) return files.map(target);
+  const solo = files.filter((f) => SOLO.includes(posix(f)));
+  const rest = files.filter((f) => !SOLO.includes(posix(f)));
+  const n = Math.min(rest.length, concurrency * 2);
+  const bins = Array.from({ length: n }, () => ({ cost: 0, files: [] }));
+  const cost = (f) => COST[posix(f)] ?? 1;
+  for (const f of [...rest].sort((a, b) => cost(b) - cost(a))) {
+    const bin = bins.reduce((a, b) => (b.cost < a.cost ? b : a));
+    bin.files.push(f);
+    bin.cost += cost(f);
+  }
+  const slug = name.replace(/[^a-z0-9]+/gi, "-");
+  const entries = bins.map((bin, i) => {
+    const entry = join(batchDir, `${slug}-${i + 1}.mjs`);
+    const list = bin.files.sort().map((f) => [posix(f), pathToFileURL(target(f)).href]);
+    writeFileSync(entry, batchModule(list));
+    return entry;
+  });
+  return [...entries, ...solo.map(target)];
+}
 
 function run({ name, env, files }) {
   if (!files.length) return Promise.resolve({ name, ok: true, out: "" });
   const argv = [...(built ? ["--enable-source-maps"] : ["--import", "tsx"]), "--test", "--test-reporter=spec"];
-  if (parallel) argv.push(`--test-concurrency=${concurrency}`);
+  argv.push(`--test-concurrency=${concurrency}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...argv, ...files.map(target)], {
+    const child = spawn(process.execPath, [...argv, ...batches(name, files)], {
       stdio: parallel ? ["ignore", "pipe", "pipe"] : "inherit",
       env: { ...process.env, ...env },
     });
@@ -121,7 +224,7 @@ function run({ name, env, files }) {
 
 const results = [];
 if (parallel) {
-  console.log(`# ${runs.length} runs side by side (${cores} cores, ${concurrency} test files at a time in each)`);
+  console.log(`# ${runs.length} runs side by side (${cores} cores, ${concurrency} test processes at a time in each)`);
   await Promise.all(
     runs.map((r) =>
       run(r).then((res) => {
