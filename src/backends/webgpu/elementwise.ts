@@ -107,7 +107,7 @@ const BINARY_F32: Record<BinaryOp, string> = {
   minimum: "select(min(x, y), NAN, isnanf(x) || isnanf(y))",
   atan2: "atan2(x, y)",
   remainder: "remf(x, y)",
-  floorDivide: "floor(x / y)",
+  floorDivide: "floordivf(x, y)",
   reluGrad: "select(x, 0.0, y <= 0.0 && !isnanf(y))",
   eq: "select(0.0, 1.0, !anynan && x == y)",
   ne: "select(1.0, 0.0, !anynan && x == y)",
@@ -149,6 +149,21 @@ fn remi(x: i32, y: i32) -> i32 {
   if (y == 0i) { return 0i; }
   let r = x % y;
   return select(r, r + y, r != 0i && ((r < 0i) != (y < 0i)));
+}
+// floor(x / y) as PyTorch's div_floor_floating (the reference's floorDivide): from the
+// remainder, so the quotient agrees with it (-5 // inf is -1, inf // 2 is NaN), IEEE x / y for a
+// zero divisor, and a zero quotient keeps the sign of x / y
+fn floordivf(x: f32, y: f32) -> f32 {
+  if (y == 0.0) { return x / y; }
+  if (isinff(x)) { return NAN; }
+  let q = x / y;
+  let m = select(x - y * trunc(q), x, isinff(y));
+  var d = (x - m) / y;
+  if (m != 0.0 && ((y < 0.0) != (m < 0.0))) { d = d - 1.0; }
+  if (d == 0.0) { return bitcast<f32>(bitcast<u32>(q) & 0x80000000u); }
+  var f = floor(d);
+  if (d - f > 0.5) { f = f + 1.0; }
+  return f;
 }
 fn floordivi(x: i32, y: i32) -> i32 {
   if (y == 0i) { return 0i; }
