@@ -286,9 +286,8 @@ export function binary(
   outShape: readonly number[],
 ): void {
   const n = out.length;
-  if (out instanceof Int32Array && (op === "mul" || op === "pow")) {
-    // integer products wrap as C's (Math.imul), not after a float product that lost the low bits
-    const f: Binary = op === "mul" ? Math.imul : intPow;
+  /** out = f(a, b) over the broadcast, one run of the innermost dim at a time. */
+  const broadcastApply = (f: Binary): void =>
     forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => {
       let ia = offs[0]!,
         ib = offs[1]!;
@@ -296,18 +295,11 @@ export function binary(
         sb = st[1]!;
       for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = f(a[ia]!, b[ib]!);
     });
-    return;
+  if (out instanceof Int32Array && (op === "mul" || op === "pow")) {
+    // integer products wrap as C's (Math.imul), not after a float product that lost the low bits
+    return broadcastApply(op === "mul" ? Math.imul : intPow);
   }
-  if (out instanceof Float32Array && op === "floorDivide") {
-    forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => {
-      let ia = offs[0]!,
-        ib = offs[1]!;
-      const sa = st[0]!,
-        sb = st[1]!;
-      for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = floorDivide(a[ia]!, b[ib]!, Math.fround);
-    });
-    return;
-  }
+  if (out instanceof Float32Array && op === "floorDivide") return broadcastApply((x, y) => floorDivide(x, y, Math.fround));
   if (!(out instanceof Uint8Array)) {
     if (a.length === n && b.length === n && arithRun(op, a, 0, 1, b, 0, 1, out, 0, n)) return;
     if (a.length === n && b.length === 1 && arithRun(op, a, 0, 1, b, 0, 0, out, 0, n)) return;
@@ -344,13 +336,7 @@ export function binary(
     for (let i = 0; i < n; i++) out[i] = f(a[i]!, y);
     return;
   }
-  forEachBroadcast(outShape, [aShape, bShape], (o, offs, st, len) => {
-    let ia = offs[0]!,
-      ib = offs[1]!;
-    const sa = st[0]!,
-      sb = st[1]!;
-    for (let j = 0; j < len; j++, ia += sa, ib += sb) out[o + j] = f(a[ia]!, b[ib]!);
-  });
+  broadcastApply(f);
 }
 
 export function where(
