@@ -79,9 +79,11 @@ const roots = ["src", "test", "examples", "lab"].filter((d) => {
 const files = roots.flatMap((d) => find(d)).sort();
 const chosen = filter.length ? files.filter((f) => filter.some((s) => f.includes(s))) : files;
 const posix = (f) => f.split("\\").join("/");
-const isFree = (f) => !EXCEPT.includes(posix(f)) && BACKEND_FREE.some((p) => (p.endsWith("/") ? posix(f).startsWith(p) : posix(f) === p));
-const onceGated = (f) => ONCE_GATED.includes(posix(f));
-const wasmOnly = (f) => WASM_ONLY.some((p) => posix(f).startsWith(p));
+/** Whether file f is on a list of files and folders (an entry ending in "/" covers what is under it). */
+const listed = (list, f) => list.some((p) => (p.endsWith("/") ? posix(f).startsWith(p) : posix(f) === p));
+const isFree = (f) => !listed(EXCEPT, f) && listed(BACKEND_FREE, f);
+const onceGated = (f) => listed(ONCE_GATED, f);
+const wasmOnly = (f) => listed(WASM_ONLY, f);
 
 // One `node --test` run per configuration, the backend-free files as one more.
 const runs = backends.map((backend) => ({
@@ -184,8 +186,8 @@ for (const [file, url] of ${JSON.stringify(list)}) {
 
 function batches(name, files) {
   if (!batching) return files.map(target);
-  const solo = files.filter((f) => SOLO.includes(posix(f)));
-  const rest = files.filter((f) => !SOLO.includes(posix(f)));
+  const solo = files.filter((f) => listed(SOLO, f));
+  const rest = files.filter((f) => !listed(SOLO, f));
   const n = Math.min(rest.length, concurrency * 2);
   const bins = Array.from({ length: n }, () => ({ cost: 0, files: [] }));
   const cost = (f) => COST[posix(f)] ?? 1;
