@@ -107,12 +107,13 @@ function prodGrad(x: Tensor, out: Tensor, g: Tensor, dim: number | undefined, di
   if (x.ndim === 0) return g;
   const keep = (t: Tensor) => expand(reshape(t, reducedShape(x.shape, dims, true)), x.shape);
   const ge = keep(g);
+  const isZero = eq(x, 0);
   // x with its zeros as 1: the same values where this branch is taken (no zeros), and no 0 / 0 in
   // a recorded backward, where the unselected branch still gets a (zero) gradient
-  const plain = mul(ge, div(keep(out), where(eq(x, 0), 1, x)));
+  const plain = mul(ge, div(keep(out), where(isZero, 1, x)));
   // PyTorch picks the rule by the zeros of the whole input (a branch on the host; here a select,
   // so it stays on the device): any zero means the exclusive products everywhere
-  const zeros = sum(eq(x, 0));
+  const zeros = sum(isZero);
   if (dim === undefined) {
     const flat = reshape(x, [x.numel()]);
     const safe = reshape(exclusiveProducts(flat, 0), x.shape);
