@@ -1752,24 +1752,6 @@ export async function* readCsvStream(
     records = 0,
     cutAt = -1;
   const quoteText = opts.quoteChar ?? '"';
-  const noteBytes = (piece: Uint8Array): void => {
-    if (!inQuote && (quoteText === "" || piece.indexOf(quote) < 0)) {
-      for (let i = piece.indexOf(10); i >= 0; i = piece.indexOf(10, i + 1)) {
-        records++;
-        cutAt = partsLen + i + 1;
-      }
-    } else
-      for (let i = 0; i < piece.length; i++) {
-        const c = piece[i]!;
-        if (c === quote) inQuote = !inQuote;
-        else if (c === 10 && !inQuote) {
-          records++;
-          cutAt = partsLen + i + 1;
-        }
-      }
-    byteParts.push(piece);
-    partsLen += piece.length;
-  };
   const joinBytes = (): Uint8Array => {
     if (byteParts.length === 1) return byteParts[0]!;
     const b = new Uint8Array(partsLen);
@@ -1796,23 +1778,27 @@ export async function* readCsvStream(
     resetHeld();
     if (held.length) note(decodeAscii(held));
   };
-  const note = (piece: string): void => {
+  /** Count the records a piece ends (newlines outside quotes) and hold it: text, or ASCII bytes while asBytes. */
+  const note = (piece: string | Uint8Array): void => {
+    const isText = typeof piece === "string";
     // most pieces hold no quote: their newlines are found by the native indexOf
-    if (!inQuote && (quoteText === "" || piece.indexOf(quoteText) < 0)) {
-      for (let i = piece.indexOf("\n"); i >= 0; i = piece.indexOf("\n", i + 1)) {
+    if (!inQuote && (quoteText === "" || (isText ? piece.indexOf(quoteText) : piece.indexOf(quote)) < 0)) {
+      const nl = (isText ? "\n" : 10) as never;
+      for (let i = piece.indexOf(nl); i >= 0; i = piece.indexOf(nl, i + 1)) {
         records++;
         cutAt = partsLen + i + 1;
       }
     } else
       for (let i = 0; i < piece.length; i++) {
-        const c = piece.charCodeAt(i);
+        const c = isText ? piece.charCodeAt(i) : piece[i]!;
         if (c === quote) inQuote = !inQuote;
         else if (c === 10 && !inQuote) {
           records++;
           cutAt = partsLen + i + 1;
         }
       }
-    parts.push(piece);
+    if (isText) parts.push(piece);
+    else byteParts.push(piece);
     partsLen += piece.length;
   };
   let cursor: CsvCursor | null = null;
@@ -1853,7 +1839,7 @@ export async function* readCsvStream(
     const rest = buf.slice(cursor.pos);
     cursor = { ...cursor, pos: 0 };
     resetHeld();
-    if (rest.length) typeof rest === "string" ? note(rest) : noteBytes(rest);
+    if (rest.length) note(rest);
     wait = yielded ? 0 : 2 * records;
   };
   let bytesRead = 0;
@@ -1873,7 +1859,7 @@ export async function* readCsvStream(
     const own = asBytes && typeof piece !== "string" ? new Uint8Array(piece) : null;
     if (own && isAscii(own)) {
       bytesRead += own.length;
-      noteBytes(own);
+      note(own);
     } else {
       toText();
       note(typeof piece === "string" ? piece : decode(piece));
