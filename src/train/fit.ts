@@ -110,12 +110,10 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
   // a run with a signal awaits between batches at least once a frame; without one, only when the
   // backend's memory that finalizers free is nearly spent (below), else a batch costs no trip
   // through the event loop
-  const aborted = async (signal: AbortSignal): Promise<boolean> => {
-    if (performance.now() - lastYield >= YIELD_MS) {
-      await nextTask();
-      lastYield = performance.now();
-    }
-    return signal.aborted;
+  const yieldOnceAFrame = async (): Promise<void> => {
+    if (performance.now() - lastYield < YIELD_MS) return;
+    await nextTask();
+    lastYield = performance.now();
   };
   for (let epoch = 1; epoch <= o.epochs && !ctx.stop; epoch++) {
     const t0 = Date.now();
@@ -127,9 +125,12 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
     const batches = (o.train as { length?: number }).length ?? NaN;
     let i = 0;
     for (const batch of o.train) {
-      if (o.signal && (await aborted(o.signal))) {
-        o.model.eval();
-        return ctx.history; // the unfinished epoch is not logged: its numbers cover part of the data
+      if (o.signal) {
+        await yieldOnceAFrame();
+        if (o.signal.aborted) {
+          o.model.eval();
+          return ctx.history; // the unfinished epoch is not logged: its numbers cover part of the data
+        }
       }
       const loss = o.loss(batch);
       o.optimizer.zeroGrad();
@@ -147,10 +148,7 @@ export async function fit<B>(o: FitOptions<B>): Promise<EpochLog[]> {
       // the backend's memory that only finalizers free is nearly spent (wasm's resident budget):
       // a task boundary lets the finalizers of the steps' dropped tensors run, so the next steps'
       // outputs stay in that memory instead of being copied through host arrays
-      if (performance.now() - lastYield >= YIELD_MS && deviceMemoryPressed()) {
-        await nextTask();
-        lastYield = performance.now();
-      }
+      if (deviceMemoryPressed()) await yieldOnceAFrame();
     }
     o.afterEpoch?.();
     o.model.eval();
