@@ -139,14 +139,12 @@ function levelNames(
 /** The stacked rows under keys: an outer level holding each input's key, then the inputs' levels (a name kept where every input has it). */
 function keyedIndex(ixs: Index[], keys: readonly Scalar[], names?: readonly (string | null)[]): Index {
   const inner = stackLevels(ixs);
-  const keyLists = ixs.map(rowKeys);
-  const same = ixs.every((ix, i) => indexLength(ix) === indexLength(ixs[0]!) && sameLabels(ix, ixs[0]!, keyLists[i]!, keyLists[0]!));
   const outer = columnFromValues(
     "concat",
     "keys",
     ixs.flatMap((ix, i) => Array<Scalar>(indexLength(ix)).fill(keys[i]!)),
   );
-  return multiIndex([outer, ...inner], levelNames(ixs.map(indexNames), same, keys, names));
+  return multiIndex([outer, ...inner], levelNames(ixs.map(indexNames), sameLabels(ixs, ixs.map(rowKeys)), keys, names));
 }
 
 /**
@@ -274,7 +272,8 @@ function rowKeys(ix: Index): (string | number | boolean | null)[] {
 
 function concatCols(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonly Scalar[] | null): DataFrame {
   // ignoreIndex on axis 1 numbers the columns 0..n-1, as pandas (their levels go with their labels)
-  let names = opts.ignoreIndex ? frames.flatMap((f) => f.names).map((_, j) => String(j)) : frames.flatMap((f) => f.names);
+  let names = frames.flatMap((f) => f.names);
+  if (opts.ignoreIndex) names = names.map((_, j) => String(j));
   const cis = opts.ignoreIndex ? null : multiColumns(frames, 1);
   let levels =
     cis &&
@@ -298,15 +297,10 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonl
     names = flatNames(levels);
   }
   const first = frames[0]!;
-  if (frames.some((f) => f.index.kind === "multi"))
-    sameDepth(
-      "index",
-      frames.map((f) => indexDepth(f.index)),
-      1,
-    );
-  const rowKeyLists = frames.map((f) => rowKeys(f.index));
-  const same = frames.every((f, fi) => f.length === first.length && sameLabels(f.index, first.index, rowKeyLists[fi]!, rowKeyLists[0]!));
-  if (same)
+  const ixs = frames.map((f) => f.index);
+  if (ixs.some((ix) => ix.kind === "multi")) sameDepth("index", ixs.map(indexDepth), 1);
+  const rowKeyLists = ixs.map(rowKeys);
+  if (sameLabels(ixs, rowKeyLists))
     return newFrame(
       names,
       frames.flatMap((f) => f.data),
@@ -348,7 +342,7 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonl
   });
   const firstRow = Int32Array.from(wanted, (p) => firstRowOf[p]!);
   const depth = indexDepth(first.index);
-  const allLevels = frames.map((f) => indexLevels(f.index));
+  const allLevels = ixs.map(indexLevels);
   const index = multiIndex(
     Array.from({ length: depth }, (_, l) =>
       take(
@@ -366,9 +360,12 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonl
   return newFrame(names, cols, index, levels);
 }
 
-function sameLabels(a: Index, b: Index, ka: readonly unknown[], kb: readonly unknown[]): boolean {
-  if (a.kind === "range" && b.kind === "range") return a.start === b.start && a.n === b.n;
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
-  return true;
+/** Whether every index has the first one's labels (keyLists: their rowKeys), lengths included. */
+function sameLabels(ixs: readonly Index[], keyLists: readonly (readonly unknown[])[]): boolean {
+  const [b, kb] = [ixs[0]!, keyLists[0]!];
+  return ixs.every((a, i) => {
+    const ka = keyLists[i]!;
+    if (a.kind === "range" && b.kind === "range") return a.start === b.start && a.n === b.n;
+    return ka.length === kb.length && ka.every((k, j) => k === kb[j]);
+  });
 }
