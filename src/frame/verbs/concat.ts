@@ -77,8 +77,15 @@ export function concat(items: readonly (DataFrame | Series)[], opts: ConcatOptio
       name,
       ss.map((s) => s.col),
     );
-    const ixs = ss.map((s) => s.index);
-    return newSeries(col, name, keys ? keyedIndex(ixs, keys, opts.names) : stackIndex(ixs, opts.ignoreIndex));
+    return newSeries(
+      col,
+      name,
+      stackIndex(
+        ss.map((s) => s.index),
+        opts,
+        keys,
+      ),
+    );
   }
   // Series side by side under keys are named by them (pandas: the keys become the columns)
   const seriesByKey = keys !== null && items.every((x) => x instanceof S);
@@ -216,8 +223,11 @@ function concatRows(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonl
       parts.map((p, i) => p ?? missingColumn(like, frames[i]!.length)),
     );
   });
-  const ixs = frames.map((f) => f.index);
-  const index = outerKeys ? keyedIndex(ixs, outerKeys, opts.names) : stackIndex(ixs, opts.ignoreIndex);
+  const index = stackIndex(
+    frames.map((f) => f.index),
+    opts,
+    outerKeys,
+  );
   if (!cis) return newFrame(keys, cols, index);
   const levels = columnLevels(
     keys.map((k) => label.get(k)!.tuple!),
@@ -244,9 +254,10 @@ function stackLevels(ixs: Index[]): Column[] {
   );
 }
 
-/** The index of stacked rows: the inputs' labels one after another, or 0..n-1 under ignoreIndex. */
-function stackIndex(ixs: Index[], ignoreIndex = false): Index {
-  if (ignoreIndex) return rangeIndex(ixs.reduce((n, ix) => n + indexLength(ix), 0));
+/** The index of stacked rows: the inputs' labels one after another (under keys: keyedIndex), or 0..n-1 under ignoreIndex. */
+function stackIndex(ixs: Index[], opts: ConcatOptions, keys: readonly Scalar[] | null): Index {
+  if (keys) return keyedIndex(ixs, keys, opts.names);
+  if (opts.ignoreIndex) return rangeIndex(ixs.reduce((n, ix) => n + indexLength(ix), 0));
   let next = 0;
   if (
     ixs.every((ix) => {
