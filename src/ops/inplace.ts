@@ -5,7 +5,7 @@
 
 import { isGradEnabled, noGrad } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
-import { allocStorage, isFloat } from "../tensor/dtype.js";
+import { allocStorage, boolValue, isFloat } from "../tensor/dtype.js";
 import { AutogradError, DTypeError, ShapeError } from "../tensor/errors.js";
 import { broadcastShapes, fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
@@ -63,8 +63,7 @@ export function copy_(x: Tensor, src: Tensor): Tensor {
 export function fill_(x: Tensor, value: number | boolean): Tensor {
   return writeInPlace("fill_", x, [], () => {
     const t = new Tensor(allocStorage(x.dtype, x.numel()), x.shape);
-    // a bool tensor holds 0 or 1: any nonzero value (NaN too) is true, as PyTorch's fill_
-    t.storage.fill(x.dtype === "bool" ? +(value !== 0 && value !== false) : typeof value === "boolean" ? +value : value);
+    t.storage.fill(x.dtype === "bool" ? boolValue(value) : +value);
     return t;
   });
 }

@@ -3,7 +3,7 @@
 
 import { kernels } from "../backends/index.js";
 import type { UnaryOp } from "../backends/backend.js";
-import { type DType, allocStorage, isFloat } from "../tensor/dtype.js";
+import { type DType, allocStorage, boolValue, isFloat } from "../tensor/dtype.js";
 import { DTypeError, ValueError } from "../tensor/errors.js";
 import type { Shape } from "../tensor/shape.js";
 import { numelOf } from "../tensor/shape.js";
@@ -45,8 +45,7 @@ function output(dtype: DType, shape: Shape, zero: boolean): Tensor {
 /** A 0-d tensor holding `v`. */
 export function scalar(v: number | boolean, dtype: DType): Tensor {
   const s = allocStorage(dtype, 1);
-  // a bool holds 0 or 1: any nonzero number (NaN too) is true, as PyTorch's bool(v)
-  s[0] = typeof v === "boolean" ? +v : dtype === "bool" ? +(v !== 0) : v;
+  s[0] = dtype === "bool" ? boolValue(v) : +v;
   return new Tensor(s, []);
 }
 

@@ -1,7 +1,7 @@
 // Creating tensors: from nested arrays or typed arrays, constant fills, ranges, and seeded
 // random draws. Everything here writes typed arrays directly; no backend is involved.
 
-import { type DType, type TypedArray, allocStorage, assertDType, dtypeOfStorage, getDefaultDtype, isFloat } from "./dtype.js";
+import { type DType, type TypedArray, allocStorage, assertDType, boolValue, dtypeOfStorage, getDefaultDtype, isFloat } from "./dtype.js";
 import { DTypeError, ShapeError, ValueError } from "./errors.js";
 import { type Shape, checkShape, fmt, numelOf } from "./shape.js";
 import { type NestedArray, Tensor } from "./tensor.js";
@@ -31,8 +31,7 @@ function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
 export function storageFrom(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
   const out = allocStorage(dtype, values.length);
   if (dtype === "bool") {
-    for (let i = 0; i < values.length; i++) out[i] = values[i] ? 1 : 0; // NaN counts as true in PyTorch
-    for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) out[i] = 1;
+    for (let i = 0; i < values.length; i++) out[i] = boolValue(values[i]!);
   } else {
     for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
   }
@@ -151,8 +150,7 @@ export function full(shape: Shape, value: number | boolean, opts: CreateOptions 
     const s = checkShape("full", shape);
     const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(value) ? "int32" : getDefaultDtype());
     const st = allocStorage(assertDType("full", dtype), numelOf(s), s);
-    // NaN is true as a bool (PyTorch's bool(nan)); JS's truthiness says false
-    st.fill(dtype === "bool" ? +(value !== 0 && value !== false) : Number(value));
+    st.fill(dtype === "bool" ? boolValue(value) : Number(value));
     return finish(new Tensor(st, s), opts);
   });
 }

@@ -109,6 +109,9 @@ export function resultType(...operands: Operand[]): DType {
   return out;
 }
 
+/** A value as a bool element: 0 or 1, where any nonzero number is true, NaN too (PyTorch's bool(v); JS's truthiness calls NaN false). */
+export const boolValue = (v: number | boolean): number => +(v !== 0 && v !== false);
+
 /** The float dtype an op like exp or mean produces for this input (ints go to the default float). */
 export function floatResult(d: DType): FloatDType {
   return isFloat(d) ? d : getDefaultDtype();
