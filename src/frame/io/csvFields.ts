@@ -75,8 +75,7 @@ export class StringTable {
    * The codes of a run of a block's fields of ASCII input, hashed and compared as bytes against
    * a copy of each value's bytes kept together in the table (one cache-friendly place, not the
    * scattered first occurrences; a new value becomes a string of its own, asciiString): field r (from 0) is b[se[o + r step], se[o + r step
-   * + 1]) and its code goes to codes[n + r]. The loop keeps the table's arrays in locals (a new
-   * value reloads them). Stops before the first empty field, or one whose first byte starts an NA
+   * + 1]) and its code goes to codes[n + r]. Stops before the first empty field, or one whose first byte starts an NA
    * marker (naFirst) and that is no longer than naMaxLen; returns the fields taken.
    */
   lookupRun(
@@ -90,11 +89,6 @@ export class StringTable {
     naFirst: Uint8Array,
     naMaxLen: number,
   ): number {
-    let slots = this.slots,
-      mask = (slots.length >> 1) - 1,
-      keys = this.keys,
-      lens = this.lens,
-      starts = this.starts;
     const view = (this.view = viewOf(this.view, b));
     let r = 0;
     for (; r < count; r++, o += step) {
@@ -135,35 +129,8 @@ export class StringTable {
         }
       }
       const h = hashBytes(b, s, e);
-      let p = h & mask,
-        k = -1;
-      for (;;) {
-        const c = slots[2 * p + 1]! - 1;
-        if (c < 0) break;
-        if (slots[2 * p] === h && lens[c] === len) {
-          const at = starts[c]!;
-          let x = 0;
-          if (at >= 0) while (x < len && keys[at + x] === b[s + x]) x++;
-          else {
-            const d = this.dict[c]!;
-            while (x < len && d.charCodeAt(x) === b[s + x]) x++;
-          }
-          if (x === len) {
-            k = c;
-            break;
-          }
-        }
-        p = (p + 1) & mask;
-      }
-      if (k < 0) {
-        this.probe = p;
-        k = this.insertBytes(b, s, e, h);
-        slots = this.slots;
-        mask = (slots.length >> 1) - 1;
-        keys = this.keys;
-        lens = this.lens;
-        starts = this.starts;
-      }
+      let k = this.findBytes(b, s, e, h);
+      if (k < 0) k = this.insertBytes(b, s, e, h);
       if (isShort) this.addShort(lo, hi, len, q, k);
       codes[n + r] = k;
     }
