@@ -146,12 +146,20 @@ function levelNames(
 /** The stacked rows under keys: an outer level holding each input's key, then the inputs' levels (a name kept where every input has it). */
 function keyedIndex(ixs: Index[], keys: readonly Scalar[], names?: readonly (string | null)[]): Index {
   const inner = stackLevels(ixs);
-  const outer = columnFromValues(
-    "concat",
-    "keys",
-    ixs.flatMap((ix, i) => Array<Scalar>(indexLength(ix)).fill(keys[i]!)),
+  // the keys of the inputs with rows, converted once each, then repeated along their rows
+  const filled = ixs.flatMap((ix, i) => (indexLength(ix) > 0 ? [i] : []));
+  const at = new Int32Array(ixs.reduce((n, ix) => n + indexLength(ix), 0));
+  let o = 0;
+  filled.forEach((i, j) => at.fill(j, o, (o += indexLength(ixs[i]!))));
+  const outer = take(
+    columnFromValues(
+      "concat",
+      "keys",
+      filled.map((i) => keys[i]!),
+    ),
+    at,
   );
-  return multiIndex([outer, ...inner], levelNames(ixs.map(indexNames), sameLabels(ixs, ixs.map(rowKeys)), keys, names));
+  return multiIndex([outer, ...inner], levelNames(ixs.map(indexNames), sameLabels(ixs), keys, names));
 }
 
 /**
@@ -371,12 +379,15 @@ function concatCols(frames: DataFrame[], opts: ConcatOptions, outerKeys: readonl
   return newFrame(names, cols, index, levels);
 }
 
-/** Whether every index has the first one's labels (keyLists: their rowKeys), lengths included. */
-function sameLabels(ixs: readonly Index[], keyLists: readonly (readonly unknown[])[]): boolean {
-  const [b, kb] = [ixs[0]!, keyLists[0]!];
+/** Whether every index has the first one's labels; their rowKeys (keyLists, else made here) only where both are not ranges. */
+function sameLabels(ixs: readonly Index[], keyLists?: readonly (readonly unknown[])[]): boolean {
+  const b = ixs[0]!;
+  let kb: readonly unknown[] | undefined;
   return ixs.every((a, i) => {
-    const ka = keyLists[i]!;
     if (a.kind === "range" && b.kind === "range") return a.start === b.start && a.n === b.n;
-    return ka.length === kb.length && ka.every((k, j) => k === kb[j]);
+    if (indexLength(a) !== indexLength(b)) return false;
+    const ka = keyLists?.[i] ?? rowKeys(a);
+    kb ??= keyLists?.[0] ?? rowKeys(b);
+    return ka.every((k, j) => k === kb![j]);
   });
 }
