@@ -97,23 +97,17 @@ class ByteWriter {
    * A stamp as formatDate writes it at a column's precision; `days` caches each day's text by day
    * number (1,024 slots). Years outside 0 to 9999 and fractions of a millisecond go through `format`.
    */
-  date(
-    x: number,
-    days: { day: Float64Array; text: Uint8Array[] },
-    dateOnly: boolean,
-    millis: boolean,
-    format: (ms: number) => string,
-  ): void {
+  date(x: number, days: { day: Float64Array; text: string[] }, dateOnly: boolean, millis: boolean, format: (ms: number) => string): void {
     const day = Math.floor(x / 86400000),
       slot = day & 1023,
       rest = x - day * 86400000;
     if (days.day[slot] !== day) {
       days.day[slot] = day;
-      days.text[slot] = new TextEncoder().encode(formatDate(day * 86400000, true));
+      days.text[slot] = formatDate(day * 86400000, true);
     }
     const text = days.text[slot]!;
-    if (text.length !== 10 || text[0] === 45 || rest !== Math.floor(rest)) return this.ascii(format(x));
-    this.bytes(text);
+    if (text.length !== 10 || text.charCodeAt(0) === 45 || rest !== Math.floor(rest)) return this.ascii(format(x));
+    this.ascii(text);
     if (dateOnly) return;
     this.ensure(13);
     const b = this.buf,
@@ -201,7 +195,7 @@ function cellWriter(c: Column, naRep: Uint8Array, q: (s: string) => string, enc:
       const v = c.values;
       const { dateOnly, millis } = columnDatePrecision(v);
       const format = (ms: number) => formatDate(ms, dateOnly, millis);
-      const days = { day: new Float64Array(1024).fill(NaN), text: [] as Uint8Array[] };
+      const days = { day: new Float64Array(1024).fill(NaN), text: [] as string[] };
       return (w, i) => {
         const x = v[i]!;
         if (x !== x) w.bytes(naRep);
