@@ -62,6 +62,21 @@ describe("tensor()", () => {
     exact(T(new Float32Array([0.5])), [0.5], "float32");
     exact(T(new Float32Array([1, 2]), { dtype: "float64" }), [1, 2], "float64");
   });
+  it("typed arrays convert to another dtype as their values one by one would", () => {
+    // float64 -> float32 rounds to nearest (1 + 2^-24 is a tie: to even, 1); NaN and infinities stay
+    const f64 = new Float64Array([0.1, 1 + 2 ** -24, 1 + 3 * 2 ** -24, -0, Number.NaN, -Infinity, 3e40]);
+    assert.deepEqual(Array.from(T(f64, { dtype: "float32" }).storage), Array.from(f64, Math.fround));
+    assert.ok(Object.is(T(f64, { dtype: "float32" }).storage[3], -0), "-0 keeps its sign");
+    exact(T(new Int32Array([2 ** 31 - 1, -3]), { dtype: "float32" }), [2147483648, -3], "float32");
+    exact(T(new Uint8Array([0, 1]), { dtype: "float32" }), [0, 1], "float32");
+    // into int32 and bool the values are still checked and converted one by one
+    exact(T(new Float32Array([1.7, -1.7]), { dtype: "int32" }), [1, -1], "int32");
+    throwsWith(() => T(new Float64Array([1, 2 ** 31]), { dtype: "int32" }), tl.ValueError, /value 2147483648 \(element 1\)/);
+    exact(T(new Float32Array([0, 0.5, Number.NaN]), { dtype: "bool" }), [false, true, true], "bool");
+    // a tensor's values through tensor(), into another float dtype
+    const src = T(new Float64Array([0.1, 2.5]));
+    exact(T(src, { dtype: "float32" }), [Math.fround(0.1), 2.5], "float32");
+  });
   it("the shape option views flat values", () => {
     exact(T([1, 2, 3, 4, 5, 6], { shape: [2, 3] }), [
       [1, 2, 3],
