@@ -28,6 +28,7 @@ function compute(name: string, op: BinaryOp, a: TensorLike, b: TensorLike, compu
 }
 
 const inputsOf = (...xs: TensorLike[]): Tensor[] => xs.filter((x): x is Tensor => x instanceof Tensor);
+const needsGrad = (x: TensorLike): boolean => x instanceof Tensor && x.requiresGrad;
 
 /**
  * The gradient thunks of the operands that are tensors, in the order inputsOf lists them: when a
@@ -107,14 +108,20 @@ export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const dt = resultType(a, b);
   const out = compute("mul", "mul", a, b, dt, dt);
-  // d(ab) = b da + a db
-  return record("MulBackward0", out, inputsOf(a, b), (g) =>
-    thunksOf(
-      a,
-      b,
-      () => mul(g, b),
-      () => mul(g, a),
-    ),
+  // d(ab) = b da + a db: as PyTorch, b is saved only for a's gradient and a only for b's, so an
+  // in-place write to an operand whose value no gradient reads (w in x * 2 * w.detach()) is allowed
+  return record(
+    "MulBackward0",
+    out,
+    inputsOf(a, b),
+    (g) =>
+      thunksOf(
+        a,
+        b,
+        () => mul(g, b),
+        () => mul(g, a),
+      ),
+    [...(needsGrad(a) ? inputsOf(b) : []), ...(needsGrad(b) ? inputsOf(a) : [])],
   );
 }
 
@@ -135,7 +142,8 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
         () => div(g, b),
         () => neg(div(mul(g, out), b)),
       ),
-    [...inputsOf(b), out],
+    // out is read only by b's gradient (saved then alone, as PyTorch saves a only for it)
+    [...inputsOf(b), ...(needsGrad(b) ? [out] : [])],
   );
 }
 

@@ -1,16 +1,17 @@
 // In-place updates (add_, mul_, copy_, fill_, zero_...), for optimizers and initialisation.
 // Each computes the out-of-place result, checks it fits (same shape, castable dtype), writes it
-// into the tensor's storage and bumps the version counter that autograd checks. In-place ops on
-// tensors that take part in gradient recording are refused, as PyTorch refuses them on leaves.
+// into the tensor's storage and bumps the version counter that autograd checks, then brings the
+// tensor's views up to date (syncViews). In-place ops on tensors that take part in gradient
+// recording are refused, as PyTorch refuses them on leaves.
 
 import { isGradEnabled, noGrad } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { allocStorage, boolValue, isFloat } from "../tensor/dtype.js";
-import { AutogradError, DTypeError, ShapeError } from "../tensor/errors.js";
+import { AutogradError, DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
 import { broadcastShapes, fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, castRaw, mapUnary } from "./op.js";
-import { expand } from "./movement.js";
+import { expand, hasViewLinks, refreshViews, viewLinkOf, writeBack } from "./movement.js";
 
 /** Write `compute()`'s result into x. */
 export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLike[], compute: () => Tensor): Tensor {
@@ -33,6 +34,7 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
       `${op}: result type ${r.dtype} can't be cast to the tensor's dtype ${x.dtype} in place. Convert first: x = x.to("${r.dtype}").`,
     );
   }
+  checkNoOverlap(op, x);
   const src = castRaw(r, x.dtype);
   const onGpu = (t: Tensor): boolean => t.deviceStorage?.hostAddressable === false;
   if (onGpu(x))
@@ -43,7 +45,36 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
     x.moveTo_(moved.deviceStorage!);
   } else x.storage.set(src.storage);
   x.version.v++;
+  syncViews(x);
   return x;
+}
+
+/**
+ * After an in-place write to x: when x is (a reshape of) a copy made by a view op, write it back
+ * into its base, and its base's base; then read every copy made from the top storage again, so
+ * the base and all its views agree as they would in PyTorch (movement.ts links them).
+ */
+export function syncViews(x: Tensor): void {
+  if (!hasViewLinks(x)) return;
+  let top = x;
+  for (let l = viewLinkOf(top); l; l = viewLinkOf(top)) {
+    writeBack(l);
+    top = l.base;
+  }
+  refreshViews(top);
+}
+
+/** An expanded tensor repeats its base's elements: writing it, or a view read from it, is refused but for fill_ (as PyTorch). */
+function checkNoOverlap(op: string, x: Tensor): void {
+  if (op === "fill_") return; // one value everywhere: the repeated elements agree (PyTorch allows it too)
+  for (let l = viewLinkOf(x); l; l = viewLinkOf(l.base)) {
+    const shape = l.copy.shape;
+    if (l.strides.some((st, i) => st === 0 && shape[i]! > 1)) {
+      throw new ValueError(
+        `${op}: the tensor written to ${l.copy === x ? "is" : "is read from"} an expand() of shape ${fmt(shape)}, where several elements are one element of the base ${fmt(l.base.shape)}; an in-place write to it is ambiguous (as PyTorch: more than one element refers to a single memory location). Clone it first: x.expand(...).clone().${op}(...).`,
+      );
+    }
+  }
 }
 
 /** Copy src's values (broadcast to x's shape, converted to x's dtype) into x, as torch.Tensor.copy_. */

@@ -1,5 +1,6 @@
 // Layout ops: reshape/view (share storage), permute, expand, slice, flip (strided copies, since
-// every tensor is contiguous), and dtype conversion, clone and detach.
+// every tensor is contiguous; the copies PyTorch makes views are linked to their base, below),
+// and dtype conversion, clone and detach.
 
 import { asOp } from "../tensor/opContext.js";
 import { record } from "../autograd/graph.js";
@@ -69,11 +70,90 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
 }
 
-function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOffset: number): Tensor {
+function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOffset: number, view = false): Tensor {
   // the copy covers every element of a fresh contiguous output
   const out = unfilled(x.dtype, shape);
   kernels().copyStrided(x.operand, out.operand, { shape, srcOffset, srcStrides, dstOffset: 0, dstStrides: stridesOf(shape) });
+  if (view) linkView(x, out, srcStrides, srcOffset);
   return out;
+}
+
+// PyTorch's slice, select, narrow, permute, transpose and expand return views: an in-place write
+// to one changes its base, and a write to the base shows in it. Here they are contiguous copies,
+// so each copy is linked to the tensor it was read from, and writeInPlace (inplace.ts) keeps the
+// two in step: a write to a copy goes back into its base's elements (and up the chain), then every
+// copy read from the written storage is read again. The maps are keyed by the version counter,
+// which a storage shares with its reshapes and detach()es (true views here).
+
+type Version = Tensor["version"];
+/** A copy made by a view op: its elements are base's at `offset` + index . `strides`. */
+export interface ViewLink {
+  readonly base: Tensor;
+  readonly copy: Tensor;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+const parentOf = new WeakMap<Version, ViewLink>();
+const childrenOf = new WeakMap<Version, { refs: Set<WeakRef<ViewLink>>; prune: number }>();
+
+function linkView(base: Tensor, copy: Tensor, strides: readonly number[], offset: number): void {
+  const link: ViewLink = { base, copy, strides, offset };
+  parentOf.set(copy.version, link);
+  let kids = childrenOf.get(base.version);
+  if (!kids) childrenOf.set(base.version, (kids = { refs: new Set(), prune: 64 }));
+  kids.refs.add(new WeakRef(link));
+  // a base sliced many times and never written (a data set read batch by batch) drops the refs to
+  // collected copies here, keeping the set near the number of live copies
+  if (kids.refs.size >= kids.prune) {
+    for (const r of kids.refs) if (!r.deref()) kids.refs.delete(r);
+    kids.prune = Math.max(64, 2 * kids.refs.size);
+  }
+}
+
+/** The link of a copy made by a view op (or of a reshape/detach of one), or undefined. */
+export function viewLinkOf(t: Tensor): ViewLink | undefined {
+  return parentOf.get(t.version);
+}
+
+/** Whether t's storage has live copies made from it by view ops, or is such a copy. */
+export function hasViewLinks(t: Tensor): boolean {
+  return parentOf.has(t.version) || childrenOf.has(t.version);
+}
+
+/** Read every live copy made from `base` (and copies of those) again from its storage, bumping their versions as the shared counter of PyTorch's views would. */
+export function refreshViews(base: Tensor): void {
+  const kids = childrenOf.get(base.version);
+  if (!kids) return;
+  for (const r of kids.refs) {
+    const l = r.deref();
+    if (!l) {
+      kids.refs.delete(r);
+      continue;
+    }
+    const c = l.copy;
+    kernels().copyStrided(base.operand, c.operand, {
+      shape: c.shape,
+      srcOffset: l.offset,
+      srcStrides: l.strides,
+      dstOffset: 0,
+      dstStrides: stridesOf(c.shape),
+    });
+    c.version.v++;
+    refreshViews(c);
+  }
+}
+
+/** Write a copy's elements back into its base's (the inverse of the view op's read). */
+export function writeBack(l: ViewLink): void {
+  const c = l.copy;
+  kernels().copyStrided(c.operand, l.base.operand, {
+    shape: c.shape,
+    srcOffset: 0,
+    srcStrides: stridesOf(c.shape),
+    dstOffset: l.offset,
+    dstStrides: l.strides,
+  });
+  l.base.version.v++;
 }
 
 /**
@@ -96,6 +176,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     p.map((d) => x.shape[d]!),
     p.map((d) => st[d]!),
     0,
+    true,
   );
   const inverse = new Array<number>(p.length);
   p.forEach((d, i) => (inverse[d] = i));
@@ -153,7 +234,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     });
     const st = stridesOf(x.shape);
     const src = target.map((_, i) => (i < off || x.shape[i - off] === 1 ? 0 : st[i - off]!));
-    const out = copyWith(x, target, src, 0);
+    const out = copyWith(x, target, src, 0, true);
     return record("ExpandBackward0", out, [x], (g) => [() => g], []);
   });
 }
@@ -179,7 +260,7 @@ export function slice(x: Tensor, dim: number, start = 0, end: number = Infinity,
   shape[d] = len;
   const st = stridesOf(x.shape);
   const src = st.map((v, i) => (i === d ? v * step : v));
-  const out = copyWith(x, shape, src, s * st[d]!);
+  const out = copyWith(x, shape, src, s * st[d]!, true);
   return record("SliceBackward0", out, [x], (g) => [() => sliceBackward(g, x.shape, d, s, step)], []);
 }
 

@@ -53,14 +53,15 @@ function batchNormOf(x: Tensor, runningMean: Tensor | null, runningVar: Tensor |
   let m: Tensor, v: Tensor;
   if (training) {
     const n = numelOf(dims.map((d) => x.shape[d]!));
-    if (n <= 1)
+    // PyTorch refuses exactly one value; an empty batch gives an empty result, statistics unchanged
+    if (n === 1)
       throw new ValueError(
         `batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}. Use a batch larger than 1, or call eval().`,
       );
     m = mean(x, dims, true);
     const d = sub(x, m);
     v = mean(mul(d, d), dims, true);
-    if (runningMean && runningVar) {
+    if (runningMean && runningVar && n > 0) {
       noGrad(() => {
         copy_(runningMean, add(mul(runningMean, 1 - momentum), mul(reshape(m, [C]), momentum)));
         copy_(runningVar, add(mul(runningVar, 1 - momentum), mul(reshape(v, [C]), (momentum * n) / (n - 1))));

@@ -7,16 +7,20 @@ import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { zerosLike } from "../tensor/create.js";
 import { fusedStep } from "./fused.js";
-import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
+import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys } from "./optimizer.js";
 
-/** Options of Adam and AdamW: lr (default 1e-3), betas, eps, weightDecay, amsgrad; torch.optim.Adam's keyword arguments, camelCase. */
+/** Options of Adam and AdamW: lr (default 1e-3), betas, eps, weightDecay, amsgrad, maximize; torch.optim.Adam's keyword arguments, camelCase. */
 export interface AdamOptions {
   lr: number;
   betas: [number, number];
   eps: number;
   weightDecay: number;
   amsgrad: boolean;
+  /** Maximize the objective: step along the gradient instead of against it. */
+  maximize: boolean;
 }
+
+const ADAM_KEYS = ["lr", "betas", "eps", "weightDecay", "amsgrad", "maximize"];
 
 function checkAdam(name: string, o: AdamOptions): void {
   const [b1, b2] = o.betas;
@@ -30,6 +34,7 @@ function checkAdam(name: string, o: AdamOptions): void {
 function adamUpdate(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<AdamOptions>, decoupled: boolean): void {
   const step = ((st.step as number | undefined) ?? 0) + 1;
   st.step = step;
+  if (g.maximize) grad = grad.neg();
   const { lr, weightDecay, eps, amsgrad } = g;
   const h = { rule: "adam", lr, weightDecay, beta1: g.betas[0], beta2: g.betas[1], eps, step, decoupled, amsgrad } as const;
   // on the CPU, the common case (no weight decay, no amsgrad) runs the kernel too: one loop per
@@ -64,7 +69,8 @@ export function adamOps(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<A
 /** Adam with PyTorch's exact update (bias-corrected moments, optional amsgrad; weightDecay added to the gradient), as torch.optim.Adam: `new Adam(model.parameters(), { lr: 3e-3 })`. */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts };
+    checkOptionKeys("Adam", opts, ADAM_KEYS);
+    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts };
     checkAdam("Adam", o);
     super(params, o);
   }
@@ -76,7 +82,8 @@ export class Adam extends Optimizer<AdamOptions> {
 /** Adam with decoupled weight decay (default 1e-2: p is scaled by 1 - lr * weightDecay), PyTorch's exact update, as torch.optim.AdamW. */
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, ...opts };
+    checkOptionKeys("AdamW", opts, ADAM_KEYS);
+    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts };
     checkAdam("AdamW", o);
     super(params, o);
   }

@@ -99,7 +99,15 @@ describe("optimizer state and groups", () => {
     }
     const sd = oa.stateDict();
     assert.deepEqual(Object.keys(sd.state[0]!).sort(), ["exp_avg", "exp_avg_sq", "max_exp_avg_sq", "step"]);
-    assert.deepEqual(sd.param_groups[0], { lr: 0.1, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: true, params: [0, 1] });
+    assert.deepEqual(sd.param_groups[0], {
+      lr: 0.1,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weight_decay: 0,
+      amsgrad: true,
+      maximize: false,
+      params: [0, 1],
+    });
     tl.noGrad(() => b.forEach((p, i) => p.copy_(a[i]!)));
     ob.loadStateDict(sd);
     for (let s = 4; s <= 6; s++) {

@@ -21,6 +21,19 @@ export interface OptimizerStateDict {
   param_groups: Record<string, unknown>[];
 }
 
+/**
+ * Refuse an option the optimizer does not have (a snake_case spelling, a typo, momentum for Adam):
+ * ignored, it would change nothing and the run would silently differ from the one intended.
+ */
+export function checkOptionKeys(name: string, opts: object, known: readonly string[]): void {
+  for (const k of Object.keys(opts)) {
+    if (known.includes(k)) continue;
+    const camelK = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const hint = camelK !== k && known.includes(camelK) ? ` (did you mean ${camelK}? options are camelCase)` : "";
+    throw new ValueError(`${name}: unknown option "${k}"${hint}. ${name} takes ${known.join(", ")}.`);
+  }
+}
+
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 

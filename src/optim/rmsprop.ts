@@ -5,9 +5,9 @@
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { zerosLike } from "../tensor/create.js";
-import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
+import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys } from "./optimizer.js";
 
-/** Options of RMSprop: lr (default 1e-2), alpha, eps, weightDecay, momentum, centered; torch.optim.RMSprop's keyword arguments, camelCase. */
+/** Options of RMSprop: lr (default 1e-2), alpha, eps, weightDecay, momentum, centered, maximize; torch.optim.RMSprop's keyword arguments, camelCase. */
 export interface RMSpropOptions {
   lr: number;
   alpha: number;
@@ -15,12 +15,15 @@ export interface RMSpropOptions {
   weightDecay: number;
   momentum: number;
   centered: boolean;
+  /** Maximize the objective: step along the gradient instead of against it. */
+  maximize: boolean;
 }
 
 /** RMSprop with PyTorch's exact update (optional momentum and centering), as torch.optim.RMSprop. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
-    const o: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...opts };
+    checkOptionKeys("RMSprop", opts, ["lr", "alpha", "eps", "weightDecay", "momentum", "centered", "maximize"]);
+    const o: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts };
     if (!(o.alpha >= 0)) throw new ValueError(`RMSprop: invalid alpha ${o.alpha}; it must be >= 0.`);
     if (!(o.momentum >= 0)) throw new ValueError(`RMSprop: invalid momentum ${o.momentum}; it must be >= 0.`);
     super(params, o);
@@ -28,6 +31,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<RMSpropOptions>): void {
     st.step = ((st.step as number | undefined) ?? 0) + 1;
+    if (g.maximize) grad = grad.neg();
     if (g.weightDecay !== 0) grad = grad.add(p, g.weightDecay);
     const sq = ((st.squareAvg as Tensor | undefined) ?? zerosLike(p)).mul(g.alpha).add(grad.mul(grad), 1 - g.alpha);
     st.squareAvg = sq;

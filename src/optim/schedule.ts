@@ -4,7 +4,7 @@
 // optimizer.step(), as in PyTorch.
 
 import { ValueError } from "../tensor/errors.js";
-import type { Optimizer } from "./optimizer.js";
+import { type Optimizer, checkOptionKeys } from "./optimizer.js";
 
 type AnyOptimizer = Optimizer<{ lr: number }>;
 
@@ -139,12 +139,17 @@ export class ReduceLROnPlateau {
     /** The optimizer whose groups' lr this scheduler lowers. */ readonly optimizer: AnyOptimizer,
     opts: ReduceLROnPlateauOptions = {},
   ) {
+    checkOptionKeys("ReduceLROnPlateau", opts, ["mode", "factor", "patience", "threshold", "thresholdMode", "cooldown", "minLr", "eps"]);
     this.mode = opts.mode ?? "min";
+    if (this.mode !== "min" && this.mode !== "max")
+      throw new ValueError(`ReduceLROnPlateau: mode must be "min" or "max", got ${JSON.stringify(this.mode)}.`);
     this.factor = opts.factor ?? 0.1;
     if (!(this.factor < 1)) throw new ValueError(`ReduceLROnPlateau: factor should be < 1.0, got ${this.factor}.`);
     this.patience = opts.patience ?? 10;
     this.threshold = opts.threshold ?? 1e-4;
     this.thresholdMode = opts.thresholdMode ?? "rel";
+    if (this.thresholdMode !== "rel" && this.thresholdMode !== "abs")
+      throw new ValueError(`ReduceLROnPlateau: thresholdMode must be "rel" or "abs", got ${JSON.stringify(this.thresholdMode)}.`);
     this.cooldown = opts.cooldown ?? 0;
     const m = opts.minLr ?? 0;
     this.minLrs = Array.isArray(m) ? m : optimizer.paramGroups.map(() => m as number);

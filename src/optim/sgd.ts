@@ -6,21 +6,24 @@
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fusedStep } from "./fused.js";
-import { type ParamGroup, type ParamState, type ParamsArg, Optimizer } from "./optimizer.js";
+import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys } from "./optimizer.js";
 
-/** Options of SGD: lr (required), momentum, dampening, weightDecay, nesterov; torch.optim.SGD's keyword arguments, camelCase. */
+/** Options of SGD: lr (required), momentum, dampening, weightDecay, nesterov, maximize; torch.optim.SGD's keyword arguments, camelCase. */
 export interface SGDOptions {
   lr: number;
   momentum: number;
   dampening: number;
   weightDecay: number;
   nesterov: boolean;
+  /** Maximize the objective: step along the gradient instead of against it. */
+  maximize: boolean;
 }
 
 /** Stochastic gradient descent with optional momentum, dampening, weight decay and Nesterov momentum, with PyTorch's exact update, as torch.optim.SGD: `new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 })`. */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
-    const o: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts };
+    checkOptionKeys("SGD", opts, ["lr", "momentum", "dampening", "weightDecay", "nesterov", "maximize"]);
+    const o: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts };
     if (o.momentum < 0) throw new ValueError(`SGD: invalid momentum ${o.momentum}; it must be >= 0.`);
     if (o.weightDecay < 0) throw new ValueError(`SGD: invalid weightDecay ${o.weightDecay}; it must be >= 0.`);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
@@ -32,6 +35,7 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected update(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<SGDOptions>): void {
     const { lr, weightDecay, momentum, dampening, nesterov } = g;
+    if (g.maximize) grad = grad.neg();
     const first = st.momentumBuffer === undefined;
     if (
       fusedStep(
