@@ -12,6 +12,7 @@ import { asOp } from "../tensor/opContext.js";
 import { add, div, mul, ne, sub } from "../ops/binary.js";
 import { checkIndexValues, indexAdd, indexSelect } from "../ops/indexing.js";
 import { detach, reshape } from "../ops/movement.js";
+import { syncViews } from "../ops/inplace.js";
 import { normal_ } from "./init.js";
 import { Module, Parameter } from "./module.js";
 
@@ -57,6 +58,7 @@ function renorm_(weight: Tensor, idx: Int32Array, maxNorm: number, normType: num
     }
   }
   weight.version.v++;
+  syncViews(weight);
 }
 
 /**

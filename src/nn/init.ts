@@ -5,6 +5,7 @@ import { noGrad } from "../autograd/graph.js";
 import { ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
+import { syncViews } from "../ops/inplace.js";
 import { type Generator, defaultGenerator } from "../tensor/random.js";
 
 function fill(t: Tensor, draw: () => number): Tensor {
@@ -12,6 +13,7 @@ function fill(t: Tensor, draw: () => number): Tensor {
     const s = t.storage;
     for (let i = 0; i < s.length; i++) s[i] = draw();
     t.version.v++;
+    syncViews(t); // a view's base (and the base's other views) see the values, as in PyTorch
   });
   return t;
 }

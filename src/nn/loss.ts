@@ -102,9 +102,15 @@ function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex
   );
 }
 
-function checkWeight(op: string, weight: Tensor | null | undefined, C: number): void {
+function checkWeight(op: string, weight: Tensor | null | undefined, C: number, input: Tensor): void {
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
     throw new ShapeError(`${op}: weight ${fmt(weight.shape)} must be 1-D with one entry per class (${C}).`);
+  }
+  // as PyTorch: the class weights are not promoted (a float64 weight would make a float32 loss float64)
+  if (weight && weight.dtype !== input.dtype) {
+    throw new DTypeError(
+      `${op}: weight is ${weight.dtype} but the input is ${input.dtype}; class weights must have the input's dtype. Convert with weight.to("${input.dtype}").`,
+    );
   }
 }
 
@@ -122,7 +128,7 @@ function nllLossOf(input: Tensor, target: Tensor, opts: NllOptions): Tensor {
   const reduction = checkReduction("nllLoss", opts.reduction ?? "mean");
   checkIndexTarget("nllLoss", input, target, ignoreIndex);
   const C = input.shape[input.ndim === 1 ? 0 : 1]!;
-  checkWeight("nllLoss", weight, C);
+  checkWeight("nllLoss", weight, C, input);
   const rows = rowsOf(input);
   const flatT = reshape(target, [-1]);
   const valid = ne(flatT, ignoreIndex);
@@ -154,7 +160,7 @@ function crossEntropyOf(input: Tensor, target: Tensor, opts: CrossEntropyOptions
     throw new ValueError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}.`);
   const classDim = input.ndim === 1 ? 0 : 1;
   const C = input.shape[classDim]!;
-  checkWeight("crossEntropy", weight, C);
+  checkWeight("crossEntropy", weight, C, input);
   const logp = logSoftmax(input, classDim);
   // weight shaped to broadcast along the class dim: [C, 1, 1...] after the batch dim
   const wView = weight ? reshape(weight, [C, ...input.shape.slice(classDim + 1).map(() => 1)]) : null;

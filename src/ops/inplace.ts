@@ -11,7 +11,7 @@ import { AutogradError, DTypeError, ShapeError, ValueError } from "../tensor/err
 import { broadcastShapes, fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, castRaw, mapUnary } from "./op.js";
-import { expand, hasViewLinks, refreshViews, viewLinkOf, writeBack } from "./movement.js";
+import { expand, hasViewLinks, isViewCopy, placementOf, refreshViews, writeToRoot } from "./movement.js";
 
 /** Write `compute()`'s result into x. */
 export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLike[], compute: () => Tensor): Tensor {
@@ -50,30 +50,25 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
 }
 
 /**
- * After an in-place write to x: when x is (a reshape of) a copy made by a view op, write it back
- * into its base, and its base's base; then read every copy made from the top storage again, so
+ * After an in-place write to x: when x is (a reshape of) a copy made by a view op, write it into
+ * its root where PyTorch's view would sit; then every copy read from that root reads again, so
  * the base and all its views agree as they would in PyTorch (movement.ts links them).
  */
 export function syncViews(x: Tensor): void {
   if (!hasViewLinks(x)) return;
-  let top = x;
-  for (let l = viewLinkOf(top); l; l = viewLinkOf(top)) {
-    writeBack(l);
-    top = l.base;
-  }
-  refreshViews(top);
+  const at = placementOf(x);
+  if (at.root !== x) writeToRoot(x, at);
+  refreshViews(at.root);
 }
 
-/** An expanded tensor repeats its base's elements: writing it, or a view read from it, is refused but for fill_ (as PyTorch). */
+/** A view with several elements at one place of its root (an expand) is not written, but by fill_ (as PyTorch). */
 function checkNoOverlap(op: string, x: Tensor): void {
-  if (op === "fill_") return; // one value everywhere: the repeated elements agree (PyTorch allows it too)
-  for (let l = viewLinkOf(x); l; l = viewLinkOf(l.base)) {
-    const shape = l.copy.shape;
-    if (l.strides.some((st, i) => st === 0 && shape[i]! > 1)) {
-      throw new ValueError(
-        `${op}: the tensor written to ${l.copy === x ? "is" : "is read from"} an expand() of shape ${fmt(shape)}, where several elements are one element of the base ${fmt(l.base.shape)}; an in-place write to it is ambiguous (as PyTorch: more than one element refers to a single memory location). Clone it first: x.expand(...).clone().${op}(...).`,
-      );
-    }
+  if (op === "fill_" || !isViewCopy(x)) return; // one value everywhere: the repeated elements agree
+  const st = placementOf(x).strides;
+  if (st.some((v, i) => v === 0 && x.shape[i]! > 1)) {
+    throw new ValueError(
+      `${op}: the tensor written to, of shape ${fmt(x.shape)}, comes from an expand(): several of its elements are one element of the tensor it was expanded from, so an in-place write to it is ambiguous (as PyTorch: more than one element refers to a single memory location). Clone it first: t.expand(...).clone().${op}(...).`,
+    );
   }
 }
 

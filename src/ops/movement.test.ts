@@ -203,7 +203,7 @@ describe("movement errors", () => {
       /^reshape: shape \[-1, 4\] is invalid for input of size 6 \(shape \[2, 3\]\)/,
     );
     throwsWith(() => tl.ones([2, 3]).reshape([-2, -3]), tl.ShapeError, /^reshape: invalid size -2 in \[-2, -3\]/);
-    throwsWith(() => tl.ones([2, 3]).view([1.5, 4]), tl.ShapeError, /^reshape: invalid size 1.5/);
+    throwsWith(() => tl.ones([2, 3]).view([1.5, 4]), tl.ShapeError, /^view: invalid size 1.5/);
     throwsWith(() => tl.zeros([0, 3]).reshape([0, -1]), tl.ShapeError, /^reshape: shape \[0, -1\] is invalid for input of size 0/);
   });
   it("permute / transpose / t", () => {

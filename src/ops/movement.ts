@@ -7,7 +7,7 @@ import { record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { type DType, assertDType, isFloat } from "../tensor/dtype.js";
 import { IndexError, ShapeError, ValueError } from "../tensor/errors.js";
-import { type Shape, fmt, normDim, normDims, numelOf, stridesOf } from "../tensor/shape.js";
+import { type Shape, fmt, normDim, normDims, numelOf, shapesEqual, stridesOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { castRaw, copyOf, empty, unfilled } from "./op.js";
 
@@ -36,15 +36,36 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   return out;
 }
 
-/** Same data, new shape; shares storage (a view), as torch.reshape on a contiguous tensor. */
+/**
+ * Same data, new shape, as torch.reshape: it shares storage (a view), except for a copy made by a
+ * view op (a transpose, a strided slice) whose elements PyTorch could not view in the new shape,
+ * where PyTorch copies, and so does this (writes to the result then stay in it).
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const s = inferShape("reshape", x, shape);
-  const out = new Tensor(x.operand, s, x.version);
+  return reshapeAs("reshape", x, inferShape("reshape", x, shape));
+}
+
+function reshapeAs(op: "reshape" | "view", x: Tensor, s: number[]): Tensor {
+  let storage = x.operand,
+    version = x.version;
+  if (isViewCopy(x) && viewStrides(x.shape, placementOf(x).strides, s) === null) {
+    if (op === "view") {
+      throw new ShapeError(
+        `view: the tensor ${fmt(x.shape)} is a non-contiguous view (PyTorch's strides ${fmt(placementOf(x).strides)}), and shape ${fmt(s)} cannot be viewed over those strides. Use reshape (which copies here, as PyTorch), or call contiguous() first.`,
+      );
+    }
+    const c = copyOf(x);
+    storage = c.operand;
+    version = c.version;
+  }
+  const out = new Tensor(storage, s, version);
   return record("ViewBackward0", out, [x], (g) => [() => reshape(g, x.shape)], []);
 }
 
-/** The same as reshape: every tensor is contiguous here, so a view always succeeds (torch.Tensor.view can refuse non-contiguous input). */
-export const view = reshape;
+/** Same data, new shape, sharing storage, as torch.Tensor.view; refuses, as PyTorch, a non-contiguous view that no strides express in the new shape. */
+export function view(x: Tensor, shape: readonly number[]): Tensor {
+  return reshapeAs("view", x, inferShape("view", x, shape));
+}
 
 /** Merge dims startDim..endDim (defaults 0 and -1) into one, as torch.flatten. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -70,59 +91,105 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
 }
 
-function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOffset: number, view = false): Tensor {
+function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOffset: number, view: Placement | null = null): Tensor {
   // the copy covers every element of a fresh contiguous output
   const out = unfilled(x.dtype, shape);
   kernels().copyStrided(x.operand, out.operand, { shape, srcOffset, srcStrides, dstOffset: 0, dstStrides: stridesOf(shape) });
-  if (view) linkView(x, out, srcStrides, srcOffset);
+  if (view) linkView(out, view);
   return out;
 }
 
 // PyTorch's slice, select, narrow, permute, transpose and expand return views: an in-place write
 // to one changes its base, and a write to the base shows in it. Here they are contiguous copies,
-// so each copy is linked to the tensor it was read from, and writeInPlace (inplace.ts) keeps the
-// two in step: a write to a copy goes back into its base's elements (and up the chain), then every
-// copy read from the written storage is read again. The maps are keyed by the version counter,
-// which a storage shares with its reshapes and detach()es (true views here).
+// so each copy records where PyTorch's view would sit in the storage it was read from: its root
+// (a tensor made by no view op), and the strides and offset of its elements there. writeInPlace
+// (inplace.ts) then keeps them in step: a write to a copy goes into the root at those places, and
+// after any write every live copy of that root reads its elements again. reshape and contiguous
+// copy where PyTorch would (a non-viewable reshape of a transposed view). The maps are keyed by
+// the version counter, which a storage shares with its reshapes and detach()es (true views here).
 
 type Version = Tensor["version"];
-/** A copy made by a view op: its elements are base's at `offset` + index . `strides`. */
-export interface ViewLink {
-  readonly base: Tensor;
-  readonly copy: Tensor;
+/** Where a tensor's elements sit, as PyTorch's strided view: root.flat[offset + index . strides]. */
+export interface Placement {
+  readonly root: Tensor;
   readonly strides: readonly number[];
   readonly offset: number;
 }
-const parentOf = new WeakMap<Version, ViewLink>();
-const childrenOf = new WeakMap<Version, { refs: Set<WeakRef<ViewLink>>; prune: number }>();
+/** A copy made by a view op and its placement in its root. */
+interface ViewLink extends Placement {
+  readonly copy: Tensor;
+}
+const linkOf = new WeakMap<Version, ViewLink>();
+const copiesOf = new WeakMap<Version, { refs: Set<WeakRef<ViewLink>>; prune: number }>();
 
-function linkView(base: Tensor, copy: Tensor, strides: readonly number[], offset: number): void {
-  const link: ViewLink = { base, copy, strides, offset };
-  parentOf.set(copy.version, link);
-  let kids = childrenOf.get(base.version);
-  if (!kids) childrenOf.set(base.version, (kids = { refs: new Set(), prune: 64 }));
+function linkView(copy: Tensor, at: Placement): void {
+  const link: ViewLink = { ...at, copy };
+  linkOf.set(copy.version, link);
+  let kids = copiesOf.get(at.root.version);
+  if (!kids) copiesOf.set(at.root.version, (kids = { refs: new Set(), prune: 64 }));
   kids.refs.add(new WeakRef(link));
-  // a base sliced many times and never written (a data set read batch by batch) drops the refs to
-  // collected copies here, keeping the set near the number of live copies
+  // a root sliced many times and never written (a data set read batch by batch) drops the refs
+  // to collected copies here, keeping the set near the number of live copies
   if (kids.refs.size >= kids.prune) {
     for (const r of kids.refs) if (!r.deref()) kids.refs.delete(r);
     kids.prune = Math.max(64, 2 * kids.refs.size);
   }
 }
 
-/** The link of a copy made by a view op (or of a reshape/detach of one), or undefined. */
-export function viewLinkOf(t: Tensor): ViewLink | undefined {
-  return parentOf.get(t.version);
+/**
+ * The strides of a view of shape `to` over elements laid out as (`from`, `strides`), or null
+ * when no strides express it (the reshape must copy); PyTorch's computeStride.
+ */
+function viewStrides(from: Shape, strides: readonly number[], to: Shape): number[] | null {
+  if (from.length === 0) return to.map(() => 1);
+  const numel = numelOf(from);
+  if (numel === 0) return shapesEqual(from, to) ? strides.slice() : stridesOf(to.map((d) => Math.max(d, 1)));
+  const out = new Array<number>(to.length);
+  let v = to.length - 1;
+  let base = strides[strides.length - 1]!;
+  let tn = 1,
+    vn = 1;
+  for (let d = from.length - 1; d >= 0; d--) {
+    tn *= from[d]!;
+    if (d === 0 || (from[d - 1] !== 1 && strides[d - 1] !== tn * base)) {
+      while (v >= 0 && (vn < tn || to[v] === 1)) {
+        out[v] = vn * base;
+        vn *= to[v]!;
+        v--;
+      }
+      if (vn !== tn) return null;
+      if (d > 0) {
+        base = strides[d - 1]!;
+        tn = 1;
+        vn = 1;
+      }
+    }
+  }
+  return v === -1 ? out : null;
 }
 
-/** Whether t's storage has live copies made from it by view ops, or is such a copy. */
+/** Where t's elements sit in its root: t itself (contiguous) unless it is, or reshapes, a copy made by a view op. */
+export function placementOf(t: Tensor): Placement {
+  const l = linkOf.get(t.version);
+  if (!l) return { root: t, strides: stridesOf(t.shape), offset: 0 };
+  if (t === l.copy || shapesEqual(t.shape, l.copy.shape)) return l;
+  // a reshape of the copy, made only where it is a view
+  return { root: l.root, strides: viewStrides(l.copy.shape, l.strides, t.shape)!, offset: l.offset };
+}
+
+/** Whether t is (a reshape of) a copy made by a view op. */
+export function isViewCopy(t: Tensor): boolean {
+  return linkOf.has(t.version);
+}
+
+/** Whether writing t must update other tensors: t is a view copy, or a root with live view copies. */
 export function hasViewLinks(t: Tensor): boolean {
-  return parentOf.has(t.version) || childrenOf.has(t.version);
+  return linkOf.has(t.version) || copiesOf.has(t.version);
 }
 
-/** Read every live copy made from `base` (and copies of those) again from its storage, bumping their versions as the shared counter of PyTorch's views would. */
-export function refreshViews(base: Tensor): void {
-  const kids = childrenOf.get(base.version);
+/** Read every live view copy of `root` again from its storage, bumping their versions as the shared counter of PyTorch's views would. */
+export function refreshViews(root: Tensor): void {
+  const kids = copiesOf.get(root.version);
   if (!kids) return;
   for (const r of kids.refs) {
     const l = r.deref();
@@ -131,7 +198,7 @@ export function refreshViews(base: Tensor): void {
       continue;
     }
     const c = l.copy;
-    kernels().copyStrided(base.operand, c.operand, {
+    kernels().copyStrided(root.operand, c.operand, {
       shape: c.shape,
       srcOffset: l.offset,
       srcStrides: l.strides,
@@ -139,21 +206,19 @@ export function refreshViews(base: Tensor): void {
       dstStrides: stridesOf(c.shape),
     });
     c.version.v++;
-    refreshViews(c);
   }
 }
 
-/** Write a copy's elements back into its base's (the inverse of the view op's read). */
-export function writeBack(l: ViewLink): void {
-  const c = l.copy;
-  kernels().copyStrided(c.operand, l.base.operand, {
-    shape: c.shape,
+/** Write t's elements into its root at its placement (the inverse of the view op's read). */
+export function writeToRoot(t: Tensor, at: Placement): void {
+  kernels().copyStrided(t.operand, at.root.operand, {
+    shape: t.shape,
     srcOffset: 0,
-    srcStrides: stridesOf(c.shape),
-    dstOffset: l.offset,
-    dstStrides: l.strides,
+    srcStrides: stridesOf(t.shape),
+    dstOffset: at.offset,
+    dstStrides: at.strides,
   });
-  l.base.version.v++;
+  at.root.version.v++;
 }
 
 /**
@@ -171,12 +236,13 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     throw new IndexError(`permute: dims ${fmt(dims)} repeat a dim; pass a permutation of 0..${x.ndim - 1}.`);
   if (p.every((d, i) => d === i)) return reshape(x, x.shape);
   const st = stridesOf(x.shape);
+  const at = placementOf(x);
   const out = copyWith(
     x,
     p.map((d) => x.shape[d]!),
     p.map((d) => st[d]!),
     0,
-    true,
+    { root: at.root, strides: p.map((d) => at.strides[d]!), offset: at.offset },
   );
   const inverse = new Array<number>(p.length);
   p.forEach((d, i) => (inverse[d] = i));
@@ -234,7 +300,12 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     });
     const st = stridesOf(x.shape);
     const src = target.map((_, i) => (i < off || x.shape[i - off] === 1 ? 0 : st[i - off]!));
-    const out = copyWith(x, target, src, 0, true);
+    const at = placementOf(x);
+    const out = copyWith(x, target, src, 0, {
+      root: at.root,
+      strides: target.map((_, i) => (i < off || x.shape[i - off] === 1 ? 0 : at.strides[i - off]!)),
+      offset: at.offset,
+    });
     return record("ExpandBackward0", out, [x], (g) => [() => g], []);
   });
 }
@@ -260,7 +331,12 @@ export function slice(x: Tensor, dim: number, start = 0, end: number = Infinity,
   shape[d] = len;
   const st = stridesOf(x.shape);
   const src = st.map((v, i) => (i === d ? v * step : v));
-  const out = copyWith(x, shape, src, s * st[d]!, true);
+  const at = placementOf(x);
+  const out = copyWith(x, shape, src, s * st[d]!, {
+    root: at.root,
+    strides: at.strides.map((v, i) => (i === d ? v * step : v)),
+    offset: at.offset + s * at.strides[d]!,
+  });
   return record("SliceBackward0", out, [x], (g) => [() => sliceBackward(g, x.shape, d, s, step)], []);
 }
 
@@ -317,9 +393,17 @@ export function flip(x: Tensor, dims: number | number[]): Tensor {
   return record("FlipBackward0", out, [x], (g) => [() => flip(g, [...ds])], []);
 }
 
-/** Every tensor is contiguous already: returns x itself, as torch does for contiguous input. */
+/**
+ * x itself when PyTorch's x is contiguous; a copy (that writes do not link to x's base) when x
+ * stands for a non-contiguous PyTorch view (a transpose, a strided slice), as torch.contiguous.
+ */
 export function contiguous(x: Tensor): Tensor {
-  return x;
+  if (!isViewCopy(x)) return x;
+  const st = placementOf(x).strides,
+    dense = stridesOf(x.shape);
+  if (x.shape.every((d, i) => d === 1 || st[i] === dense[i])) return x;
+  const out = copyOf(x);
+  return record("CloneBackward0", out, [x], (g) => [() => g], []);
 }
 
 /** A copy with its own storage; gradients flow through. */

@@ -7,6 +7,7 @@
 import { kernels } from "../backends/index.js";
 import type { OptimStep } from "../backends/backend.js";
 import { zerosLike } from "../tensor/create.js";
+import { syncViews } from "../ops/inplace.js";
 import type { Tensor } from "../tensor/tensor.js";
 
 const onWebGpu = (t: Tensor): boolean => t.dtype === "float32" && t.deviceStorage?.device === "webgpu";
@@ -41,6 +42,7 @@ export function fusedStep(
   });
   kernels().optimStep(h, p.operand, grad.operand, state[0]?.operand ?? null, state[1]?.operand ?? null, state[2]?.operand ?? null);
   p.version.v++;
+  syncViews(p); // views of p follow its new values, as after p.sub_()
   for (const s of state) s.version.v++;
   return true;
 }

@@ -153,6 +153,10 @@ export class ReduceLROnPlateau {
     this.cooldown = opts.cooldown ?? 0;
     const m = opts.minLr ?? 0;
     this.minLrs = Array.isArray(m) ? m : optimizer.paramGroups.map(() => m as number);
+    if (this.minLrs.length !== optimizer.paramGroups.length)
+      throw new ValueError(
+        `ReduceLROnPlateau: minLr lists ${this.minLrs.length} values but the optimizer has ${optimizer.paramGroups.length} parameter groups. Give one per group, or a single number.`,
+      );
     this.eps = opts.eps ?? 1e-8;
     this.best = this.mode === "min" ? Infinity : -Infinity;
   }
@@ -246,6 +250,13 @@ export class OneCycleLR extends LRScheduler {
           { endStep: total - 1, startLr: "max", endLr: "min", startM: "base", endM: "max" },
         ];
     const strategy = o.annealStrategy ?? "cos";
+    if (strategy !== "cos" && strategy !== "linear")
+      throw new ValueError(`OneCycleLR: annealStrategy must be "cos" or "linear", got ${JSON.stringify(strategy)}.`);
+    const nGroups = optimizer.paramGroups.length;
+    if (Array.isArray(o.maxLr) && o.maxLr.length !== nGroups)
+      throw new ValueError(
+        `OneCycleLR: maxLr lists ${o.maxLr.length} values but the optimizer has ${nGroups} parameter groups. Give one per group, or a single number.`,
+      );
     this.anneal = strategy === "cos" ? (s, e, p) => e + ((s - e) / 2) * (Math.cos(Math.PI * p) + 1) : (s, e, p) => (e - s) * p + s;
     const div = o.divFactor ?? 25,
       finalDiv = o.finalDivFactor ?? 1e4;

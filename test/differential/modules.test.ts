@@ -47,6 +47,14 @@ const KNOWN: Record<string, string> = {
     "float32 BatchNorm of values near 1000: PyTorch computes x * invstd - mean * invstd in float32, 3e-5 from the float64 answer (1.1407776 vs 1.1407478); ours is (x - mean) * invstd, 2e-8 from it",
   "optim-0593":
     "a parameter listed twice is refused with a clear error (PyTorch 1.13 warns that this will become an error, then updates it twice per step)",
+  "inplace-0825":
+    "fix in src/autograd/graph.ts + src/ops/inplace.ts: an in-place op on a non-leaf that requires grad (y = x * 2; y.add_(1)) is refused with a clear error; PyTorch records it (rebases y's grad_fn on the in-place op)",
+  "sched-0873":
+    "CosineAnnealingLR with tMax 0 is refused at construction; PyTorch accepts it and raises ZeroDivisionError at the second step()",
+  "loss-0864":
+    "crossEntropy of float32 logits with float64 probabilities: PyTorch takes logSoftmax in float32 and then promotes (1.88207217), ours promotes first (1.88207218, within 2e-10 of float64 throughout)",
+  "loss-0862":
+    "binaryCrossEntropyWithLogits of float32 logits with a float64 target: PyTorch computes parts in float32 (0.87126604), ours in float64 (0.87126603, 1e-10 from float64 throughout)",
   "loss-0777": SMOOTH_L1_BETA0,
   "loss-0778": SMOOTH_L1_BETA0,
   "loss-0779": SMOOTH_L1_BETA0,
