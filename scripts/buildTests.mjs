@@ -7,7 +7,7 @@
 // them (fixtures, the repository root, ../shared) resolve exactly as they do under tsx. Files are rebuilt only when their
 // source (or this script) is newer than the output.
 //   node scripts/buildTests.mjs  ->  prints the output folder
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { transform } from "esbuild";
@@ -63,7 +63,12 @@ export async function buildTests() {
           "import.meta.dirname": JSON.stringify(dirname(src)),
           "import.meta.filename": JSON.stringify(src),
         },
-      }).then((r) => writeFileSync(out, r.code)),
+      }).then((r) => {
+        // written aside, then renamed: a test process of another run never reads half a file
+        const part = `${out}.${process.pid}.part`;
+        writeFileSync(part, r.code);
+        renameSync(part, out);
+      }),
     );
   }
   await Promise.all(jobs);

@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as tl from "../src/index.js";
+import { transformSync } from "esbuild";
 import { RUN_ONCE as once } from "./support/runOnce.js";
+import { TESTBUILD } from "./support/tsEntry.js";
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -75,15 +77,28 @@ for (const s of snippets.filter((b) => b.lang === "ts")) {
   it(`README.md:${s.line}: the snippet runs on its own`, { timeout: 180_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), "tensorloom-readme-"));
     try {
+      // transpiled by the runner: the snippet becomes JS importing the transpiled library (tsx's
+      // loader would transpile the library again in every child, ~1.5 s of CPU each)
+      const entry = (spec: string) => {
+        const source = ENTRY_SOURCES[spec]!;
+        return TESTBUILD ? join(TESTBUILD, source.replace(/\.ts$/, ".js")) : join(ROOT, source);
+      };
       const code = s.code.replace(
         /from "(tensorloom(?:\/frame(?:\/node|\/arrow|\/ml)?)?)"/g,
-        (_, spec: string) => `from ${JSON.stringify(pathToFileURL(join(ROOT, ENTRY_SOURCES[spec]!)).href)}`,
+        (_, spec: string) => `from ${JSON.stringify(pathToFileURL(entry(spec)).href)}`,
       );
       assert.ok(!/from "tensorloom/.test(code), "a README import names an entry point the test does not map");
-      const file = join(dir, "snippet.mts");
-      writeFileSync(file, code);
-      const tsx = pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href;
-      const r = spawnSync(process.execPath, ["--import", tsx, file], { cwd: dir, env: process.env, encoding: "utf8", timeout: 170_000 });
+      let args: string[];
+      if (TESTBUILD) {
+        const file = join(dir, "snippet.mjs");
+        writeFileSync(file, transformSync(code, { loader: "ts", format: "esm", target: "node20" }).code);
+        args = ["--enable-source-maps", file];
+      } else {
+        const file = join(dir, "snippet.mts");
+        writeFileSync(file, code);
+        args = ["--import", pathToFileURL(join(ROOT, "node_modules/tsx/dist/loader.mjs")).href, file];
+      }
+      const r = spawnSync(process.execPath, args, { cwd: dir, env: process.env, encoding: "utf8", timeout: 170_000 });
       assert.equal(r.status, 0, `README.md:${s.line} failed:\n${r.stderr || r.stdout}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
