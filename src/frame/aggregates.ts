@@ -196,6 +196,21 @@ function groupValues(v: Float64Array, g: Groups): Float64Array[] {
   return lists;
 }
 
+/**
+ * The sum of v's present values (valid, when given, says which), added in row order as
+ * aggregate's group loop adds them (the same rounding), with no group ids. Nothing but the return
+ * follows the loop: V8 optimizes a function while its first long loop runs, and code after the
+ * loop that has not run yet would deoptimize it on every call.
+ */
+export function presentSum(v: Float64Array, valid: Uint8Array | null): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (x === x && (!valid || valid[i])) s += x;
+  }
+  return s;
+}
+
 /** Per group, the sum and the number of the present (non-NaN) values. */
 function sumsAndCounts(v: Float64Array, ids: Int32Array, n: number): [Float64Array, Float64Array] {
   const s = new Float64Array(n),

@@ -600,18 +600,36 @@ export function filterColumn(c: Column, mask: Uint8Array): Column {
 }
 
 export function maskToIndex(mask: Uint8Array): Int32Array {
-  // four bytes at a time where they are all 0: a selective mask is mostly such words
+  // eight bytes (two words) at a time: a selective mask is mostly zero words; a byte counts when
+  // it is not 0. Both passes (count, then list) run in setBytes, whose long loop is last: V8
+  // optimizes a function while its first long loop runs, and code after that loop with no type
+  // feedback yet would deoptimize it on every call.
   const n = mask.length,
-    w = mask.byteOffset % 4 ? new Uint32Array(0) : new Uint32Array(mask.buffer, mask.byteOffset, n >> 2),
-    tail = w.length * 4;
-  let k = 0;
-  for (let j = 0; j < w.length; j++) if (w[j]) for (let i = j * 4; i < j * 4 + 4; i++) k += mask[i] ? 1 : 0;
-  for (let i = tail; i < n; i++) k += mask[i] ? 1 : 0;
-  const idx = new Int32Array(k);
-  k = 0;
-  for (let j = 0; j < w.length; j++) if (w[j]) for (let i = j * 4; i < j * 4 + 4; i++) if (mask[i]) idx[k++] = i;
-  for (let i = tail; i < n; i++) if (mask[i]) idx[k++] = i;
+    m = mask.byteOffset % 4 ? 0 : (n >> 3) << 1,
+    w = new Uint32Array(mask.buffer, m && mask.byteOffset, m),
+    idx = new Int32Array(setBytes(mask, w, null));
+  setBytes(mask, w, idx);
   return idx;
+}
+
+/**
+ * The number of mask's set bytes, and their positions written to idx when given. w: mask's first
+ * words, two at a time; the bytes after them are counted first and listed last.
+ */
+function setBytes(mask: Uint8Array, w: Uint32Array, idx: Int32Array | null): number {
+  const tail = w.length << 2;
+  let t = 0;
+  for (let i = tail; i < mask.length; i++) t += mask[i] ? 1 : 0;
+  if (idx) for (let i = tail, p = idx.length - t; i < mask.length; i++) if (mask[i]) idx[p++] = i;
+  let k = t;
+  for (let j = 0; j < w.length; j += 2)
+    if (w[j]! | w[j + 1]!)
+      for (let i = j << 2, e = i + 8; i < e; i++)
+        if (mask[i]) {
+          if (idx) idx[k - t] = i;
+          k++;
+        }
+  return k;
 }
 
 export function range(start: number, end: number): Int32Array {

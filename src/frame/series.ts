@@ -50,7 +50,7 @@ import {
   type XsOptions,
 } from "./multiIndex.js";
 import type { DataFrame } from "./table.js";
-import { type AggSpec, aggregate, oneGroup, quantileSorted } from "./aggregates.js";
+import { type AggSpec, aggregate, oneGroup, presentSum, quantileSorted } from "./aggregates.js";
 import {
   type ArithOp,
   type ArithOptions,
@@ -541,7 +541,10 @@ export class Series {
   }
   /** Sum of the present values (0 when none), as pd.Series.sum (skipna). */
   sum(): number {
-    return this.agg("sum") as number;
+    const c = this.col;
+    return c.dtype === "float64" || c.dtype === "int64"
+      ? presentSum(c.values, c.dtype === "int64" ? c.valid : null)
+      : (this.agg("sum") as number);
   }
   /** Mean of the present values, as pd.Series.mean. */
   mean(): number {

@@ -132,8 +132,11 @@ export function arith(op: ArithOp, a: Operand, b: Other, reverse = false): Colum
   const out = new Float64Array(n);
   if (!fastArith(op, x, y, s, out, reverse)) {
     const f = kernel(op);
-    if (reverse) for (let i = 0; i < n; i++) out[i] = f(y ? y[i]! : s, x[i]!);
-    else for (let i = 0; i < n; i++) out[i] = f(x[i]!, y ? y[i]! : s);
+    for (let i = 0; i < n; i++) {
+      const p = x[i]!,
+        q = y ? y[i]! : s;
+      out[i] = reverse ? f(q, p) : f(p, q);
+    }
   }
   const intIn = (c: Column) => c.dtype === "int64" || c.dtype === "bool";
   const bothInt = intIn(a.col) && (isOperand(b) ? intIn(b.col) : Number.isInteger(s));
@@ -191,16 +194,9 @@ function fastArith(op: ArithOp, x: Float64Array, y: Float64Array | null, s: numb
   }
 }
 
+/** The ops fastArith leaves (it takes add, sub, mul and div). */
 function kernel(op: ArithOp): (p: number, q: number) => number {
   switch (op) {
-    case "add":
-      return (p, q) => p + q;
-    case "sub":
-      return (p, q) => p - q;
-    case "mul":
-      return (p, q) => p * q;
-    case "div":
-      return (p, q) => p / q;
     // IEEE pow, as numpy: 1 ** NaN and (+-1) ** +-inf are 1 (JS's ** gives NaN)
     case "pow":
       return (p, q) => (p === 1 || (p === -1 && (q === Infinity || q === -Infinity)) ? 1 : p ** q);
@@ -210,10 +206,8 @@ function kernel(op: ArithOp): (p: number, q: number) => number {
         const r = p % q;
         return r !== 0 && r < 0 !== q < 0 ? r + q : r;
       };
-    case "floordiv":
-      return (p, q) => Math.floor(p / q);
     default:
-      return op satisfies never;
+      return (p, q) => Math.floor(p / q);
   }
 }
 
@@ -234,16 +228,12 @@ function dateArith(op: ArithOp, a: Operand, b: Other, reverse: boolean): Column 
   const bDate = b instanceof Date || (isOperand(b) && b.col.dtype === "datetime");
   const y = isOperand(b) ? numericView(op, b.col, b.name) : null;
   const s = b instanceof Date ? b.getTime() : typeof b === "number" ? b : NaN;
-  const aDate = a.col.dtype === "datetime";
-  if (op === "sub" && aDate && bDate) {
+  const aDate = a.col.dtype === "datetime",
+    both = op === "sub" && aDate && bDate;
+  if (both || ((op === "add" || (op === "sub" && !reverse)) && aDate !== bDate)) {
     const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = reverse ? (y ? y[i]! : s) - x[i]! : x[i]! - (y ? y[i]! : s);
-    return floatCol(out);
-  }
-  if ((op === "add" || (op === "sub" && !reverse)) && aDate !== bDate) {
-    const out = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = op === "add" ? x[i]! + (y ? y[i]! : s) : x[i]! - (y ? y[i]! : s);
-    return { dtype: "datetime", values: out };
+    fastArith(op, x, y, s, out, reverse);
+    return { dtype: both ? "float64" : "datetime", values: out };
   }
   throw new FrameError(
     `${op}: cannot compute ${quote(a.name)} (${a.col.dtype}) ${symbol[op]} a ${bDate ? "datetime" : "number"}. Datetimes support datetime - datetime (milliseconds) and datetime +/- milliseconds.`,
@@ -261,15 +251,13 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
     if (isOperand(b) && !isStringLike(b.col)) throw mismatch(op, a, `column ${quote(b.name)} (${b.col.dtype})`);
     if (!isOperand(b) && typeof b !== "string" && b !== null) throw mismatch(op, a, JSON.stringify(b));
     if (!isOperand(b)) {
-      // one comparison per dictionary entry, then a table lookup per row
-      const table = new Uint8Array(c.dict.length);
-      c.dict.forEach((s, k) => {
-        table[k] = b === null ? 0 : test(compareStrings(s, b), 0) ? 1 : 0;
-      });
-      for (let i = 0; i < n; i++) {
-        const k = c.codes[i]!;
-        out[i] = k < 0 ? (op === "ne" ? 1 : 0) : table[k]!;
-      }
+      // one comparison per dictionary entry, then a table lookup per row; entry 0 is the missing
+      // code -1, so the row loop has no branch
+      const dict = c.dict;
+      const table = new Uint8Array(dict.length + 1);
+      table[0] = op === "ne" ? 1 : 0;
+      for (let k = 0; k < dict.length; k++) table[k + 1] = b === null ? 0 : test(compareStrings(dict[k]!, b), 0) ? 1 : 0;
+      lookupCodes(c.codes, table, out);
       return boolCol(out);
     }
     const d = b.col as StrColumn;
@@ -295,25 +283,7 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
   const x = numericView(op, a.col, a.name);
   const y = isOperand(b) ? numericView(op, b.col, b.name) : null;
   if (!y && s === s && op !== "ne") {
-    // a column against a constant: NaN compares false by itself, one loop per op (see fastArith);
-    // +(a > b) rather than a ternary, which V8 compiles to a branch that mispredicts on random data
-    switch (op) {
-      case "gt":
-        for (let i = 0; i < n; i++) out[i] = +(x[i]! > s);
-        break;
-      case "ge":
-        for (let i = 0; i < n; i++) out[i] = +(x[i]! >= s);
-        break;
-      case "lt":
-        for (let i = 0; i < n; i++) out[i] = +(x[i]! < s);
-        break;
-      case "le":
-        for (let i = 0; i < n; i++) out[i] = +(x[i]! <= s);
-        break;
-      case "eq":
-        for (let i = 0; i < n; i++) out[i] = +(x[i] === s);
-        break;
-    }
+    compareConst(op, x, s, out);
     return boolCol(out);
   }
   for (let i = 0; i < n; i++) {
@@ -322,6 +292,37 @@ export function compare(op: CompareOp, a: Operand, b: Other): Column {
     out[i] = p !== p || q !== q ? (op === "ne" ? 1 : 0) : test(p, q) ? 1 : 0;
   }
   return boolCol(out);
+}
+
+/**
+ * A column against a constant: NaN compares false by itself, one loop per op (see fastArith);
+ * +(a > b) rather than a ternary, which V8 compiles to a branch that mispredicts on random data.
+ * The loops sit in a function of their own, so its optimized code has nothing after the loop
+ * that ran too rarely to have type feedback (V8 would deoptimize there on every call).
+ */
+function compareConst(op: CompareOp, x: Float64Array, s: number, out: Uint8Array): void {
+  const n = out.length;
+  switch (op) {
+    case "gt":
+      for (let i = 0; i < n; i++) out[i] = +(x[i]! > s);
+      return;
+    case "ge":
+      for (let i = 0; i < n; i++) out[i] = +(x[i]! >= s);
+      return;
+    case "lt":
+      for (let i = 0; i < n; i++) out[i] = +(x[i]! < s);
+      return;
+    case "le":
+      for (let i = 0; i < n; i++) out[i] = +(x[i]! <= s);
+      return;
+    default:
+      for (let i = 0; i < n; i++) out[i] = +(x[i] === s);
+  }
+}
+
+/** out[i] = table[codes[i] + 1]: a function of its own (see compareConst). */
+function lookupCodes(codes: Int32Array, table: Uint8Array, out: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = table[codes[i]! + 1]!;
 }
 
 function comparer(op: CompareOp): (p: number, q: number) => boolean {
@@ -367,15 +368,33 @@ export function logic(op: LogicOp, a: Operand, b: Operand | boolean, falseRows: 
   if (typeof b !== "boolean") lengthCheck(op, a, b);
   const y = typeof b === "boolean" ? null : boolValues(op, b);
   const s = b === true ? 1 : 0;
-  const out = new Uint8Array(x.length);
-  const n = x.length;
-  if (y) {
-    if (op === "and") for (let i = 0; i < n; i++) out[i] = x[i]! & y[i]!;
-    else if (op === "or") for (let i = 0; i < n; i++) out[i] = x[i]! | y[i]!;
-    else for (let i = 0; i < n; i++) out[i] = x[i]! ^ y[i]!;
-  } else for (let i = 0; i < n; i++) out[i] = op === "and" ? x[i]! & s : op === "or" ? x[i]! | s : x[i]! ^ s;
+  const n = x.length,
+    out = new Uint8Array(n);
+  // bytewise and/or/xor are the same on four bytes at once: words over the aligned body (a
+  // column with a constant is a column of that byte)
+  const f = op === "and" ? 0 : op === "or" ? 1 : 2,
+    yb = y ?? new Uint8Array(n).fill(s),
+    m = x.byteOffset % 4 || yb.byteOffset % 4 ? 0 : n >> 2,
+    wx = new Uint32Array(x.buffer, m && x.byteOffset, m),
+    wy = new Uint32Array(yb.buffer, m && yb.byteOffset, m),
+    wo = new Uint32Array(out.buffer, 0, m);
+  for (let i = m << 2; i < n; i++) {
+    const p = x[i]!,
+      q = yb[i]!;
+    out[i] = f === 0 ? p & q : f === 1 ? p | q : p ^ q;
+  }
+  bitwise(f, wx, wy, wo);
   if (falseRows) for (let i = 0; i < n; i++) if (falseRows[i]) out[i] = 0;
   return boolCol(out);
+}
+
+/** out = x and/or/xor y (f 0, 1, 2) on words; a function of its own (see compareConst). */
+function bitwise(f: number, x: Uint32Array, y: Uint32Array, out: Uint32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    const p = x[i]!,
+      q = y[i]!;
+    out[i] = f === 0 ? p & q : f === 1 ? p | q : p ^ q;
+  }
 }
 
 export function not(a: Operand): Column {
@@ -389,11 +408,9 @@ export function isin(a: Operand, values: readonly Scalar[]): Column {
   const out = new Uint8Array(n);
   if (isStringLike(a.col)) {
     const want = new Set(values.filter((v): v is string => typeof v === "string"));
-    const table = Uint8Array.from(a.col.dict, (s) => (want.has(s) ? 1 : 0));
-    for (let i = 0; i < n; i++) {
-      const k = a.col.codes[i]!;
-      out[i] = k < 0 ? 0 : table[k]!;
-    }
+    const table = new Uint8Array(a.col.dict.length + 1);
+    a.col.dict.forEach((s, k) => (table[k + 1] = +want.has(s)));
+    lookupCodes(a.col.codes, table, out);
     return boolCol(out);
   }
   const want = new Set(values.map((v) => (v instanceof Date ? v.getTime() : typeof v === "boolean" ? Number(v) : v)));
