@@ -149,8 +149,15 @@ const SOLO = [
   "src/backends/wasm/differential.test.ts",
   "test/package.test.ts",
 ];
-// SOLO files are not dealt, so they need no cost here
+// SOLO files start first, heaviest first (they are the longest), then the batches
 const COST = {
+  "src/backends/webgpu/kernels.test.ts": 33,
+  "src/backends/webgpu/memory.test.ts": 32,
+  "src/backends/wasm/wasm.test.ts": 22,
+  "src/backends/wasm/residency.test.ts": 20,
+  "test/package.test.ts": 20,
+  "src/backends/webgpu/training.test.ts": 18,
+  "src/backends/wasm/differential.test.ts": 8,
   "src/backends/wasm/threads.stress.test.ts": 22,
   "test/docExamples.test.ts": 15,
   "src/cli/tabular.test.ts": 12,
@@ -216,7 +223,7 @@ function batches(name, files) {
     writeFileSync(entry, batchModule(list));
     return entry;
   });
-  return [...entries, ...solo.map(target)];
+  return [...solo.sort((a, b) => cost(b) - cost(a)).map(target), ...entries];
 }
 
 function run({ name, env, files }) {
