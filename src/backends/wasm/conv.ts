@@ -15,7 +15,7 @@ import * as ref from "../reference/conv.js";
 import { cachedBy, convGeometryKey, convSizes, tapTable } from "../geometry.js";
 import type { Arena, WasmRuntime } from "./runtime.js";
 import { PARALLEL_FLOPS, WAKE_FLOPS, splitRange } from "./matmul.js";
-import { type KernelArgs, type PoolKernel, type Threading, runRows, threadLocal } from "./threads.js";
+import { type KernelArgs, MAX_ROWS, type PoolKernel, type Threading, runRows, threadLocal } from "./threads.js";
 
 /**
  * Rows (sample ranges) per thread: more than one, so that when a worker runs slow (this host's
@@ -277,6 +277,40 @@ const directShape = (g: ConvGeometry, groups: number): boolean => stride1(g, gro
  */
 export const useDirectWeight = (g: ConvGeometry, groups: number, O: number): boolean => directShape(g, groups) && O >= 8;
 
+/**
+ * When the weight gradient takes the direct kernel that reduces over all of a row's samples in
+ * each tile (convDirectBackwardSamples): rows of exactly 4 outputs (the 4x4 maps of a small CNN,
+ * where a per-sample tile reduces over only 16 positions and the GEMM path spends its time in
+ * im2col, col2im and packing) and full 8-wide tiles of output channels.
+ */
+export const useDirectWeightSamples = (g: ConvGeometry, groups: number, O: number): boolean =>
+  directSamples && stride1(g, groups) && lastOutputs(g) === 4 && O >= 8;
+
+let directSamples = true;
+
+/** Let rows of 4 take convDirectBackwardSamples (the default) or the GEMM path (tests and measurements); returns the previous setting. */
+export function setDirectWeightSamples(on: boolean): boolean {
+  const prev = directSamples;
+  directSamples = on;
+  return prev;
+}
+
+/**
+ * Bytes of padded samples and packed dy^T one row of convDirectBackwardSamples may hold: every
+ * tile streams them all, so they must stay in L2 (on 256 4x4 samples in one row, 1.1 MiB, the
+ * kernel ran slower than the GEMM path it replaces). Rows longer than this are split, each
+ * with its own weight-gradient partial.
+ */
+const SAMPLES_ROW_BYTES = 128 * 1024;
+
+/** `rs` with every row cut into rows of at most `per` samples (more where that would pass MAX_ROWS). */
+export function capRows(rs: [number, number][], per: number): [number, number][] {
+  let G = Math.max(1, per);
+  const count = (n: number) => rs.reduce((a, [n0, n1]) => a + Math.ceil((n1 - n0) / n), 0);
+  while (count(G) > MAX_ROWS) G *= 2;
+  return rs.flatMap(([n0, n1]) => splitRange(n1 - n0, Math.ceil((n1 - n0) / G), 1).map(([a, b]): [number, number] => [n0 + a, n0 + b]));
+}
+
 let fusedBackward = true;
 
 /** Run a stride-1 conv's dx and dw in one dispatch (the default) or two (tests and measurements); returns the previous setting. */
@@ -440,6 +474,7 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     O: number,
     rs: [number, number][],
     input: { pdx: number; pwt: number; gi: ConvGeometry } | null,
+    samples = false,
   ): void {
     const t = directTables(g, C);
     const K = numelOf(g.kernel),
@@ -466,14 +501,16 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
         WT: ti.W,
       };
     }
+    // the samples kernel pads and packs every sample of its row before the tiles
+    const S = samples ? longestRow(rs) : 1;
     const locals = Array.from({ length: threadsFor(rs.length) }, () => [
-      arena.alloc((C * t.Pp + 8) * 4),
-      arena.alloc(Math.ceil(O / 8) * 8 * L * 4),
+      arena.alloc(S * (C * t.Pp + 8) * 4),
+      arena.alloc(S * Math.ceil(O / 8) * 8 * L * 4),
       arena.alloc(32 * 4),
       ...(ti ? [arena.alloc((O * ti.Pp + 8) * 4)] : []),
     ]);
     dispatch(
-      "convDirectBackward",
+      samples ? "convDirectBackwardSamples" : "convDirectBackward",
       rs.map(([n0, n1], i) => ({
         x: px,
         dy: pdy,
@@ -498,6 +535,13 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       })),
       locals,
     );
+  }
+
+  /** Samples a row of convDirectBackwardSamples holds within SAMPLES_ROW_BYTES. */
+  function samplesPerRow(g: ConvGeometry, C: number, O: number): number {
+    const t = directTables(g, C);
+    const L = t.rowBase.length * t.W;
+    return Math.floor(SAMPLES_ROW_BYTES / (4 * (C * t.Pp + 8 + Math.ceil(O / 8) * 8 * L)));
   }
 
   /** The direct kernel's tables, copied into the arena: [padRuns, offs, rowBase]. */
@@ -583,7 +627,10 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
     outChannels: number,
   ): void {
     const s = convSizes(g, groups, outChannels);
-    const rs = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
+    const dwSamples =
+      dw !== null && x !== null && !depthwise(s) && !useDirectWeight(g, groups, s.O) && useDirectWeightSamples(g, groups, s.O);
+    const rows = ranges(g.batch, (dx && dw ? 4 : 2) * g.batch * s.O * s.CKg * s.L);
+    const rs = dwSamples ? capRows(rows, samplesPerRow(g, s.C, s.O)) : rows;
     arena.reset();
     const px = x ? arena.input(x) : 0,
       pw = w ? arena.input(w) : 0,
@@ -609,16 +656,16 @@ export function makeConv(rt: WasmRuntime, arena: Arena, pool: Threading) {
       // the input gradient as a direct conv of dy where it can be (stride 1): no columns, no col2im
       const dwDirect = dw !== null && x !== null && useDirectWeight(g, groups, s.O);
       // rows of 4 with dw on the GEMM path: the sample-grouped one-pass backward does both as fast
-      const rows4 = lastOutputs(g) === 4 && dw !== null && !dwDirect;
+      const rows4 = lastOutputs(g) === 4 && dw !== null && !dwDirect && !dwSamples;
       const gi = dx && w && !rows4 && useDirect(g, groups, s.C, w.length) ? inputGradGeometry(g) : null;
       // with both direct, one dispatch computes both (convDirectBackward with dx)
       const pwt = gi ? arena.alloc(w!.length * 4) : 0;
       if (gi) flipTranspose(w!, s.O, s.C, s.K, arena.f32(pwt, w!.length));
-      const fuse = gi !== null && dwDirect && fusedBackward;
+      const fuse = gi !== null && (dwDirect || dwSamples) && fusedBackward;
       if (gi && !fuse) direct(pdy, pwt, pdx, gi, s.O, s.C, 0, rs);
-      if (dwDirect) directWeight(px, pdy, pdw, g, s.C, s.O, rs, fuse ? { pdx, pwt, gi } : null);
+      if (dwDirect || dwSamples) directWeight(px, pdy, pdw, g, s.C, s.O, rs, fuse ? { pdx, pwt, gi } : null, dwSamples);
       const wantDx = dx !== null && gi === null,
-        wantDw = dw !== null && !dwDirect;
+        wantDw = dw !== null && !dwDirect && !dwSamples;
       if (wantDx || wantDw) gemmBackward(px, pw, pdy, wantDx ? pdx : 0, wantDw ? pdw : null, g, s, groups, rs);
     }
     if (dw) rt.exports.sumPartials(partials, rs.length, dw.length, arena.output(dw));

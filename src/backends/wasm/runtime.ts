@@ -220,6 +220,7 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   depthwiseBackwardWeight: "required",
   convDirect: "required",
   convDirectBackward: "required",
+  convDirectBackwardSamples: "required",
   gemmScratchBytes: "required",
   lstmCell: "required",
   lstmCellBackward: "required",

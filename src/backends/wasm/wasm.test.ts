@@ -7,7 +7,19 @@ import { describe, it } from "node:test";
 import * as tl from "../../index.js";
 import { referenceBackend } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
-import { chunkedRuns, convRuns, samplesPerProduct, setChunkBytes, setFusedBackward, useDirect, useDirectWeight } from "./conv.js";
+import {
+  capRows,
+  chunkedRuns,
+  convRuns,
+  samplesPerProduct,
+  setChunkBytes,
+  setDirectWeightSamples,
+  setFusedBackward,
+  useDirect,
+  useDirectWeight,
+  useDirectWeightSamples,
+} from "./conv.js";
+import { MAX_ROWS } from "./threads.js";
 import { kernels } from "../index.js";
 import type { OptimStep } from "../backend.js";
 import { RUN_ONCE } from "../../../test/support/runOnce.js";
@@ -977,6 +989,123 @@ describe("wasm convolutions with short output maps: samples lowered together", (
     assert.equal(samplesPerProduct(144, 16, 64), 14, "as many as fit 128 KiB of columns");
     assert.equal(samplesPerProduct(144, 64, 64), 1, "64 outputs: wide enough alone");
     assert.equal(samplesPerProduct(4096, 16, 64), 1, "two samples' columns do not fit");
+  });
+});
+
+describe("wasm direct weight gradients over a row's samples (rows of 4 outputs)", () => {
+  const geometry = (batch: number, channels: number, img: number[], kernel: number[], padding: number[]) => ({
+    batch,
+    channels,
+    imgSize: img,
+    kernel,
+    stride: img.map(() => 1),
+    padding,
+    dilation: img.map(() => 1),
+    colSize: img.map((n, i) => n + 2 * padding[i]! - (kernel[i]! - 1)),
+  });
+  // rows of exactly 4 outputs and 8+ output channels take convDirectBackwardSamples
+  const cases = [
+    { name: "the digits CNN's conv2 (4x4 maps, 16 -> 32), batch 64", g: geometry(64, 16, [4, 4], [3, 3], [1, 1]), O: 32 },
+    // 29 samples of this geometry fill SAMPLES_ROW_BYTES: a row of 100 is cut in four
+    { name: "batch 100: rows cut to stay in L2", g: geometry(100, 16, [4, 4], [3, 3], [1, 1]), O: 32 },
+    { name: "12 output channels (a half panel), 3 input channels (a partial step tile)", g: geometry(7, 3, [4, 4], [3, 3], [1, 1]), O: 12 },
+    { name: "one input channel, 6 rows of 4, 5x5 kernel padding 2", g: geometry(9, 1, [6, 4], [5, 5], [2, 2]), O: 8 },
+    { name: "1-D rows of 4, k=1", g: geometry(11, 5, [4], [1], [0]), O: 9 },
+    { name: "3-D 2 planes of 3 rows of 4", g: geometry(5, 4, [2, 3, 4], [1, 1, 3], [0, 0, 1]), O: 16 },
+  ];
+  for (const { name, g, O } of cases) {
+    it(`${name}: both gradients match the reference, dx bit for bit the direct kernel's, on 1 and 2 threads`, async () => {
+      assert.equal(useDirectWeightSamples(g, 1, O), true);
+      const P = g.imgSize.reduce((a, b) => a * b, 1),
+        L = g.colSize.reduce((a, b) => a * b, 1),
+        CK = g.channels * g.kernel.reduce((a, b) => a * b, 1);
+      const x = randomF32(g.batch * g.channels * P, 51),
+        w = randomF32(O * CK, 52),
+        dy = randomF32(g.batch * O * L, 53);
+      const want = { dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
+      referenceBackend.convBackwardInput(dy, w, want.dx, g, 1, O);
+      referenceBackend.convBackwardWeight(x, dy, want.dw, g, 1, O);
+      const close = convClose(x, dy, g, 1, O, w.length);
+      // dx sums O * K products (288 here) with cancellation: like dw, allowed 1e-6 of the sum of
+      // the terms' magnitudes (the plain-SIMD build rounds each product and each sum)
+      const dxScale = new Float32Array(x.length);
+      referenceBackend.convBackwardInput(dy.map(Math.abs), w.map(Math.abs), dxScale, g, 1, O);
+      const closeDx = (got: Float32Array, what: string): void =>
+        want.dx.forEach((v, i) => {
+          const tol = 1e-5 * (1 + Math.abs(v)) + 1e-6 * dxScale[i]!;
+          assert.ok(Math.abs(got[i]! - v) <= tol, `${what}[${i}]: ${got[i]} vs ${v}`);
+        });
+      for (const threads of [1, 2]) {
+        wasm.setThreads(threads);
+        const dx = new Float32Array(x.length),
+          dw = new Float32Array(w.length),
+          fdx = new Float32Array(x.length),
+          fdw = new Float32Array(w.length),
+          gdx = new Float32Array(x.length),
+          gdw = new Float32Array(w.length);
+        wasm.convBackwardInput(dy, w, dx, g, 1, O);
+        wasm.convBackwardWeight(x, dy, dw, g, 1, O);
+        wasm.convBackward(x, w, dy, fdx, fdw, g, 1, O);
+        const prev = setDirectWeightSamples(false);
+        try {
+          wasm.convBackward(x, w, dy, gdx, gdw, g, 1, O);
+        } finally {
+          setDirectWeightSamples(prev);
+        }
+        closeDx(fdx, "fused dx");
+        close(fdw, want.dw, "fused dw");
+        close(dw, want.dw, "dw");
+        close(gdw, want.dw, "GEMM path dw");
+        closeDx(gdx, "GEMM path dx");
+        // the input gradient is the direct kernel's, whether it runs alone or beside dw
+        assert.deepEqual(fdx, dx, "dx: alone vs beside dw");
+        // dw does not depend on whether dx is computed in the same pass
+        assert.deepEqual(fdw, dw, "dw: alone vs beside dx");
+      }
+      await wasm.closeThreads();
+    });
+  }
+
+  it("the rule: rows of 4 and full tiles of 8 output channels; stride, groups and other rows keep their paths", () => {
+    const g = (side: number) => geometry(2, 16, [side, side], [3, 3], [1, 1]);
+    assert.equal(useDirectWeightSamples(g(4), 1, 32), true);
+    assert.equal(useDirectWeightSamples(g(4), 1, 4), false, "half a tile of outputs");
+    assert.equal(useDirectWeightSamples(g(4), 2, 32), false, "two groups");
+    assert.equal(useDirectWeightSamples({ ...g(4), stride: [2, 2] }, 1, 32), false, "stride 2");
+    assert.equal(useDirectWeightSamples(g(6), 1, 32), false, "rows of 6 outputs");
+    const prev = setDirectWeightSamples(false);
+    try {
+      assert.equal(useDirectWeightSamples(g(4), 1, 32), false, "turned off");
+    } finally {
+      setDirectWeightSamples(prev);
+    }
+  });
+
+  it("rows are cut to at most the given samples each, in order, never past MAX_ROWS", () => {
+    assert.deepEqual(capRows([[0, 64]], 29), [
+      [0, 22],
+      [22, 44],
+      [44, 64],
+    ]);
+    assert.deepEqual(
+      capRows(
+        [
+          [0, 8],
+          [8, 16],
+        ],
+        29,
+      ),
+      [
+        [0, 8],
+        [8, 16],
+      ],
+    );
+    assert.deepEqual(capRows([[3, 10]], 1).length, 7);
+    const many = capRows([[0, 10_000]], 1);
+    assert.ok(many.length <= MAX_ROWS, `${many.length} rows`);
+    assert.equal(many[0]![0], 0);
+    assert.equal(many[many.length - 1]![1], 10_000);
+    many.forEach((r, i) => i > 0 && assert.equal(r[0], many[i - 1]![1]));
   });
 });
 

@@ -155,3 +155,61 @@ export function convDirectBackward(x: usize, dy: usize, n0: i32, n1: i32, C: i32
     }
   }
 }
+
+/**
+ * dw = sum over samples [n0, n1) of dy[n] @ unfold(pad(x[n]))^T, stride 1, for small maps: the
+ * same tiles as convDirectBackward, each reducing over every position of every sample of the
+ * row before it is stored. Per sample the reduction is only rows * W long (16 on a 4x4 map), so
+ * convDirectBackward's per-sample tiles are mostly set-up and stores; here every sample is
+ * padded (xpad: (n1 - n0) * (C * Pp + 8) floats) and its dy^T packed (dyT: (n1 - n0) *
+ * ceil(O / 8) * 8 * rows * W floats) first, both thread-local. dw [O, Kd] is this row's own
+ * partial, written whole. With dx != 0 the input gradient of the same samples is written as in
+ * convDirectBackward (same arguments, same bits).
+ */
+export function convDirectBackwardSamples(x: usize, dy: usize, n0: i32, n1: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize, dyT: usize, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize, dx: usize, Pq: i32, dyPadRuns: usize, nDyPadRuns: i32, dypad: usize, packedWT: usize, offsT: usize, rowBaseT: usize, rowsT: i32, WT: i32): void {
+  const L = rows * W, OK = O * (Kd / C);
+  const xs = C * Pp + NR, ts = ((O + NR - 1) / NR) * NR * L;
+  for (let n = n0; n < n1; n++) {
+    padSample(x, n, C, P, Pp, padRuns, nPadRuns, at(xpad, (n - n0) * xs));
+    // dy[n]^T (L x O) in NR-wide panels of outputs, each L x 8
+    packB(at(dy, n * O * L), 1, L, 0, 0, L, O, at(dyT, (n - n0) * ts));
+    if (dx) directSample(dy, n, O, L, Pq, dyPadRuns, nDyPadRuns, dypad, packedWT, C, OK, offsT, rowBaseT, rowsT, WT, dx, 0, tmp);
+  }
+  for (let o = 0; o < O; o += NR) {
+    const cols = min(NR, O - o);
+    for (let p = 0; p < Kd; p += MR) {
+      const rowsP = min(MR, Kd - p);
+      // a partial tile (Kd % 4) repeats its last step's offset: those lanes are dropped
+      const o0 = load<i32>(at(offs, p)), o1 = load<i32>(at(offs, p + min(1, rowsP - 1)));
+      const o2 = load<i32>(at(offs, p + min(2, rowsP - 1))), o3 = load<i32>(at(offs, p + min(3, rowsP - 1)));
+      let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
+      let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
+      for (let s = 0; s < n1 - n0; s++) {
+        const xb = at(xpad, s * xs);
+        let pb = at(dyT, s * ts + o * L);
+        for (let q = 0; q < rows; q++) {
+          const rb = load<i32>(at(rowBase, q));
+          let x0 = at(xb, rb + o0), x1 = at(xb, rb + o1), x2 = at(xb, rb + o2), x3 = at(xb, rb + o3);
+          for (let j = 0; j < W; j++) {
+            const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+            let a = v128.load32_splat(x0);
+            c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
+            a = v128.load32_splat(x1);
+            c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
+            a = v128.load32_splat(x2);
+            c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
+            a = v128.load32_splat(x3);
+            c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
+            x0 += 4; x1 += 4; x2 += 4; x3 += 4;
+            pb += NR * 4;
+          }
+        }
+      }
+      // the tile is dw^T[p..p+3][o..o+7]: through tmp, its valid part stored into dw [O, Kd]
+      storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, tmp, NR, MR, NR, false, tmp);
+      for (let r = 0; r < rowsP; r++) {
+        for (let c = 0; c < cols; c++) store<f32>(at(dw, (o + c) * Kd + p + r), load<f32>(at(tmp, r * NR + c)));
+      }
+    }
+  }
+}

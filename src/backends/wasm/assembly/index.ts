@@ -10,5 +10,5 @@ export { packBAll, packedBFloats, sgemmPackedB, packAAll, packedAFloats, sgemmPa
 export { logSoftmax } from "./softmax";
 export { relu, reluGrad, arith, arithRows, sumMiddle, sumContiguous, fill32, sumPartials } from "./elementwise";
 export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardWeight } from "./depthwise";
-export { convDirect, convDirectBackward, packRowsFull, packedRowsFloats } from "./direct";
+export { convDirect, convDirectBackward, convDirectBackwardSamples, packRowsFull, packedRowsFloats } from "./direct";
 export { adamStep, sgdStep } from "./optim";
