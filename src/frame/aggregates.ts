@@ -104,13 +104,8 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
     case "sum":
     case "prod": {
       const out = new Float64Array(n).fill(spec === "sum" ? 0 : 1);
-      if (spec === "sum") {
-        for (let i = 0; i < rows; i++) {
-          const k = ids[i]!,
-            x = v[i]!;
-          if (k >= 0 && x === x) out[k]! += x;
-        }
-      } else
+      if (spec === "sum") sumsAndCounts(v, ids, out, null);
+      else
         for (let i = 0; i < rows; i++) {
           const k = ids[i]!,
             x = v[i]!;
@@ -119,7 +114,9 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
       return isInt ? intCol(out) : floatCol(out);
     }
     case "mean": {
-      const [s, c] = sumsAndCounts(v, ids, n);
+      const s = new Float64Array(n),
+        c = new Float64Array(n);
+      sumsAndCounts(v, ids, s, c);
       for (let k = 0; k < n; k++) s[k] = c[k]! > 0 ? s[k]! / c[k]! : NaN;
       return floatCol(s);
     }
@@ -139,7 +136,9 @@ export function aggregate(op: string, spec: AggSpec, col: Column, name: string |
     case "var":
     case "std": {
       // two passes (mean, then squared deviations) as numpy/pandas, for the same rounding
-      const [s, c] = sumsAndCounts(v, ids, n);
+      const s = new Float64Array(n),
+        c = new Float64Array(n);
+      sumsAndCounts(v, ids, s, c);
       for (let k = 0; k < n; k++) s[k]! /= c[k]!;
       const ss = new Float64Array(n);
       for (let i = 0; i < rows; i++) {
@@ -211,19 +210,19 @@ export function presentSum(v: Float64Array, valid: Uint8Array | null): number {
   return s;
 }
 
-/** Per group, the sum and the number of the present (non-NaN) values. */
-function sumsAndCounts(v: Float64Array, ids: Int32Array, n: number): [Float64Array, Float64Array] {
-  const s = new Float64Array(n),
-    c = new Float64Array(n);
+/**
+ * Per group, the sum of the present (non-NaN) values added to s, and their number to c when
+ * given. Nothing but the return follows the loop (see presentSum).
+ */
+function sumsAndCounts(v: Float64Array, ids: Int32Array, s: Float64Array, c: Float64Array | null): void {
   for (let i = 0; i < ids.length; i++) {
     const k = ids[i]!,
       x = v[i]!;
     if (k >= 0 && x === x) {
       s[k]! += x;
-      c[k]!++;
+      if (c) c[k]!++;
     }
   }
-  return [s, c];
 }
 
 /** Median of the values (sorted in place); NaN when empty. */

@@ -9,6 +9,7 @@ import { compare, logic } from "./arith.js";
 import { fillColumn } from "./missing.js";
 import { aggregate, oneGroup } from "../aggregates.js";
 import { Series } from "../series.js";
+import { groupIds } from "../keys.js";
 
 let seed = 11;
 const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
@@ -120,5 +121,48 @@ describe("Series.sum", () => {
     assert.equal(new Series([null, null], { dtype: "float64" }).sum(), 0);
     assert.equal(new Series([3, null, 4], { dtype: "int64" }).sum(), 7);
     assert.equal(new Series([true, false, true]).sum(), 2);
+  });
+});
+
+describe("group ids of several key columns", () => {
+  // the one-table path (text, bool, narrow ints) against keys joined as text, numbered by first appearance
+  const reference = (cols: (string | number | boolean | null)[][], dropNA: boolean) => {
+    const seen = new Map<string, number>();
+    return cols[0]!.map((_, i) => {
+      const key = cols.map((c) => c[i]);
+      if (dropNA && key.some((v) => v === null)) return -1;
+      const t = JSON.stringify(key);
+      if (!seen.has(t)) seen.set(t, seen.size);
+      return seen.get(t)!;
+    });
+  };
+  it("text, bool and int keys with missing cells, with and without dropNA", () => {
+    const n = 300;
+    const text = Array.from({ length: n }, () => (rnd() < 0.1 ? null : `k${Math.floor(rnd() * 5)}`));
+    const flags = Array.from({ length: n }, () => (rnd() < 0.1 ? null : rnd() < 0.5));
+    const ints = Array.from({ length: n }, () => (rnd() < 0.1 ? null : Math.floor(rnd() * 4) - 2));
+    const cols = [new Series(text).col, new Series(flags, { dtype: "bool" }).col, new Series(ints, { dtype: "int64" }).col];
+    for (const pick of [
+      [0, 1],
+      [1, 0],
+      [0, 2],
+      [2, 1, 0],
+    ])
+      for (const dropNA of [true, false]) {
+        const got = groupIds(
+          pick.map((j) => cols[j]!),
+          dropNA,
+        );
+        const want = reference(
+          pick.map((j) => [text, flags, ints][j]!),
+          dropNA,
+        );
+        assert.deepEqual([...got.ids], want, `${pick} ${dropNA}`);
+        assert.equal(got.n, Math.max(-1, ...want) + 1);
+        assert.deepEqual(
+          [...got.firstRow],
+          [...Array(got.n).keys()].map((g) => want.indexOf(g)),
+        );
+      }
   });
 });
