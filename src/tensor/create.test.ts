@@ -69,6 +69,9 @@ describe("tensor()", () => {
     assert.ok(Object.is(T(f64, { dtype: "float32" }).storage[3], -0), "-0 keeps its sign");
     exact(T(new Int32Array([2 ** 31 - 1, -3]), { dtype: "float32" }), [2147483648, -3], "float32");
     exact(T(new Uint8Array([0, 1]), { dtype: "float32" }), [0, 1], "float32");
+    // views of other classes (not storage classes) still convert value by value
+    exact(T(new Int16Array([3, -4]) as unknown as Int32Array, { dtype: "float32" }), [3, -4], "float32");
+    exact(T(new BigInt64Array([5n]) as unknown as Int32Array, { dtype: "float64" }), [5], "float64");
     // into int32 and bool the values are still checked and converted one by one
     exact(T(new Float32Array([1.7, -1.7]), { dtype: "int32" }), [1, -1], "int32");
     throwsWith(() => T(new Float64Array([1, 2 ** 31]), { dtype: "int32" }), tl.ValueError, /value 2147483648 \(element 1\)/);

@@ -30,10 +30,13 @@ function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
 /** Storage of `dtype` filled from JS values; bool stores v != 0, int truncates toward zero. */
 export function storageFrom(values: ArrayLike<number | boolean>, dtype: DType): TypedArray {
   const out = allocStorage(dtype, values.length);
-  // a typed array into float storage (or int32 into int32) is one native copy: set() rounds and
-  // widens as the element-wise store does, and needs no range check there
-  if (ArrayBuffer.isView(values) && (isFloat(dtype) || (dtype === "int32" && values instanceof Int32Array))) {
-    out.set(values as TypedArray);
+  // a storage class's array into float storage (or int32 into int32) is one native copy: set()
+  // rounds and widens as the element-wise store does, and needs no range check there (other
+  // views, BigInt64Array among them, which set() refuses, take the loop)
+  const storageClass =
+    values instanceof Float32Array || values instanceof Float64Array || values instanceof Int32Array || values instanceof Uint8Array;
+  if (storageClass && (isFloat(dtype) || (dtype === "int32" && values instanceof Int32Array))) {
+    out.set(values);
     return out;
   }
   if (dtype === "bool") {
