@@ -11,7 +11,7 @@ import { AutogradError, DTypeError, ShapeError, ValueError } from "../tensor/err
 import { broadcastShapes, fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, castRaw, mapUnary } from "./op.js";
-import { expand, hasViewLinks, isViewCopy, placementOf, refreshViews, writeToRoot } from "./movement.js";
+import { ViewCopy, expand, placementOf, writeToRoot } from "./movement.js";
 
 /** Write `compute()`'s result into x. */
 export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLike[], compute: () => Tensor): Tensor {
@@ -50,20 +50,16 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
 }
 
 /**
- * After an in-place write to x: when x is (a reshape of) a copy made by a view op, write it into
- * its root where PyTorch's view would sit; then every copy read from that root reads again, so
- * the base and all its views agree as they would in PyTorch (movement.ts links them).
+ * After an in-place write to x: when x stands for a PyTorch view (a ViewCopy, movement.ts), write
+ * it into its root where the view sits; the root's other views read it again when next used.
  */
 export function syncViews(x: Tensor): void {
-  if (!hasViewLinks(x)) return;
-  const at = placementOf(x);
-  if (at.root !== x) writeToRoot(x, at);
-  refreshViews(at.root);
+  if (x instanceof ViewCopy) writeToRoot(x);
 }
 
 /** A view with several elements at one place of its root (an expand) is not written, but by fill_ (as PyTorch). */
 function checkNoOverlap(op: string, x: Tensor): void {
-  if (op === "fill_" || !isViewCopy(x)) return; // one value everywhere: the repeated elements agree
+  if (op === "fill_" || !(x instanceof ViewCopy)) return; // one value everywhere: the repeated elements agree
   const st = placementOf(x).strides;
   if (st.some((v, i) => v === 0 && x.shape[i]! > 1)) {
     throw new ValueError(

@@ -46,19 +46,14 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 function reshapeAs(op: "reshape" | "view", x: Tensor, s: number[]): Tensor {
-  let storage = x.operand,
-    version = x.version;
-  if (isViewCopy(x) && viewStrides(x.shape, placementOf(x).strides, s) === null) {
-    if (op === "view") {
-      throw new ShapeError(
-        `view: the tensor ${fmt(x.shape)} is a non-contiguous view (PyTorch's strides ${fmt(placementOf(x).strides)}), and shape ${fmt(s)} cannot be viewed over those strides. Use reshape (which copies here, as PyTorch), or call contiguous() first.`,
-      );
-    }
-    const c = copyOf(x);
-    storage = c.operand;
-    version = c.version;
-  }
-  const out = new Tensor(storage, s, version);
+  let out: Tensor;
+  if (!(x instanceof ViewCopy)) out = new Tensor(x.operand, s, x.version);
+  else if (viewStrides(x.shape, placementOf(x).strides, s) !== null) out = new ViewCopy(x.operand, s, x.placed);
+  else if (op === "view") {
+    throw new ShapeError(
+      `view: the tensor ${fmt(x.shape)} is a non-contiguous view (PyTorch's strides ${fmt(placementOf(x).strides)}), and shape ${fmt(s)} cannot be viewed over those strides. Use reshape (which copies here, as PyTorch), or call contiguous() first.`,
+    );
+  } else out = new Tensor(copyOf(x).operand, s);
   return record("ViewBackward0", out, [x], (g) => [() => reshape(g, x.shape)], []);
 }
 
@@ -95,44 +90,92 @@ function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOff
   // the copy covers every element of a fresh contiguous output
   const out = unfilled(x.dtype, shape);
   kernels().copyStrided(x.operand, out.operand, { shape, srcOffset, srcStrides, dstOffset: 0, dstStrides: stridesOf(shape) });
-  if (view) linkView(out, view);
-  return out;
+  return view ? new ViewCopy(out.operand, shape, viewState(view, shape)) : out;
 }
 
 // PyTorch's slice, select, narrow, permute, transpose and expand return views: an in-place write
 // to one changes its base, and a write to the base shows in it. Here they are contiguous copies,
-// so each copy records where PyTorch's view would sit in the storage it was read from: its root
-// (a tensor made by no view op), and the strides and offset of its elements there. writeInPlace
-// (inplace.ts) then keeps them in step: a write to a copy goes into the root at those places, and
-// after any write every live copy of that root reads its elements again. reshape and contiguous
-// copy where PyTorch would (a non-viewable reshape of a transposed view). The maps are keyed by
-// the version counter, which a storage shares with its reshapes and detach()es (true views here).
+// so each is a ViewCopy that records where PyTorch's view would sit in its root (a tensor made by
+// no view op): the strides and offset of its elements there. writeInPlace (inplace.ts) writes a
+// ViewCopy into its root at those places; a ViewCopy reads its root again whenever it is used
+// after the root was written (its operand/storage getters compare the root's version), and its
+// version counter moves with the root's, as a view shares its base's. Nothing tracks the copies
+// of a root, so they are collected as any tensor. reshape, detach and contiguous keep a ViewCopy
+// where PyTorch keeps a view, and copy where PyTorch copies (a non-viewable reshape of a transpose).
 
-type Version = Tensor["version"];
 /** Where a tensor's elements sit, as PyTorch's strided view: root.flat[offset + index . strides]. */
 export interface Placement {
   readonly root: Tensor;
   readonly strides: readonly number[];
   readonly offset: number;
 }
-/** A copy made by a view op and its placement in its root. */
-interface ViewLink extends Placement {
-  readonly copy: Tensor;
-}
-const linkOf = new WeakMap<Version, ViewLink>();
-const copiesOf = new WeakMap<Version, { refs: Set<WeakRef<ViewLink>>; prune: number }>();
 
-function linkView(copy: Tensor, at: Placement): void {
-  const link: ViewLink = { ...at, copy };
-  linkOf.set(copy.version, link);
-  let kids = copiesOf.get(at.root.version);
-  if (!kids) copiesOf.set(at.root.version, (kids = { refs: new Set(), prune: 64 }));
-  kids.refs.add(new WeakRef(link));
-  // a root sliced many times and never written (a data set read batch by batch) drops the refs
-  // to collected copies here, keeping the set near the number of live copies
-  if (kids.refs.size >= kids.prune) {
-    for (const r of kids.refs) if (!r.deref()) kids.refs.delete(r);
-    kids.prune = Math.max(64, 2 * kids.refs.size);
+/** Shared by a ViewCopy and its reshapes/detaches (one storage): its placement, and the root version it last read. */
+interface ViewState extends Placement {
+  readonly shape: Shape;
+  readAt: number;
+  readonly version: Tensor["version"];
+}
+
+/** A view's version counter: its own writes plus its root's since it was made, as PyTorch's views share their base's counter. */
+class ViewVersion {
+  private own = 0;
+  private readonly start: number;
+  constructor(private readonly root: Tensor["version"]) {
+    this.start = root.v;
+  }
+  get v(): number {
+    return this.own + this.root.v - this.start;
+  }
+  set v(n: number) {
+    this.own = n - (this.root.v - this.start);
+  }
+}
+
+function viewState(at: Placement, shape: Shape): ViewState {
+  const r = at.root.version;
+  return { root: at.root, strides: at.strides, offset: at.offset, shape, readAt: r.v, version: new ViewVersion(r) };
+}
+
+/** A copy standing for a PyTorch view: reads its root again when the root changed since. */
+export class ViewCopy extends Tensor {
+  constructor(
+    storage: Tensor["operand"],
+    shape: Shape,
+    /** The placement in the root and the root version last read, shared with reshapes. */ readonly placed: ViewState,
+  ) {
+    super(storage, shape, placed.version);
+  }
+
+  /** Read the root again if it was written since the last read. */
+  private sync(): void {
+    const st = this.placed;
+    if (st.readAt === st.root.version.v) return;
+    st.readAt = st.root.version.v;
+    kernels().copyStrided(st.root.operand, this.raw().storageRef, {
+      shape: st.shape,
+      srcOffset: st.offset,
+      srcStrides: st.strides,
+      dstOffset: 0,
+      dstStrides: stridesOf(st.shape),
+    });
+  }
+  /** Tensor's own fields, read without its getters (a super getter call costs more on every op's reads). */
+  private raw(): { storageRef: Tensor["operand"]; deviceRef: Tensor["deviceStorage"] } {
+    return this as unknown as { storageRef: Tensor["operand"]; deviceRef: Tensor["deviceStorage"] };
+  }
+  override get storage(): Tensor["storage"] {
+    this.sync();
+    const r = this.raw();
+    return r.deviceRef === null ? (r.storageRef as Tensor["storage"]) : r.deviceRef.hostView();
+  }
+  override get operand(): Tensor["operand"] {
+    this.sync();
+    return this.raw().storageRef;
+  }
+  override get deviceStorage(): Tensor["deviceStorage"] {
+    this.sync();
+    return this.raw().deviceRef;
   }
 }
 
@@ -168,49 +211,18 @@ function viewStrides(from: Shape, strides: readonly number[], to: Shape): number
   return v === -1 ? out : null;
 }
 
-/** Where t's elements sit in its root: t itself (contiguous) unless it is, or reshapes, a copy made by a view op. */
+/** Where t's elements sit in its root: t itself (contiguous) unless it is a ViewCopy. */
 export function placementOf(t: Tensor): Placement {
-  const l = linkOf.get(t.version);
-  if (!l) return { root: t, strides: stridesOf(t.shape), offset: 0 };
-  if (t === l.copy || shapesEqual(t.shape, l.copy.shape)) return l;
-  // a reshape of the copy, made only where it is a view
-  return { root: l.root, strides: viewStrides(l.copy.shape, l.strides, t.shape)!, offset: l.offset };
+  if (!(t instanceof ViewCopy)) return { root: t, strides: stridesOf(t.shape), offset: 0 };
+  const st = t.placed;
+  if (shapesEqual(t.shape, st.shape)) return st;
+  // a reshape of the copy, made a ViewCopy only where it is a view
+  return { root: st.root, strides: viewStrides(st.shape, st.strides, t.shape)!, offset: st.offset };
 }
 
-/** Whether t is (a reshape of) a copy made by a view op. */
-export function isViewCopy(t: Tensor): boolean {
-  return linkOf.has(t.version);
-}
-
-/** Whether writing t must update other tensors: t is a view copy, or a root with live view copies. */
-export function hasViewLinks(t: Tensor): boolean {
-  return linkOf.has(t.version) || copiesOf.has(t.version);
-}
-
-/** Read every live view copy of `root` again from its storage, bumping their versions as the shared counter of PyTorch's views would. */
-export function refreshViews(root: Tensor): void {
-  const kids = copiesOf.get(root.version);
-  if (!kids) return;
-  for (const r of kids.refs) {
-    const l = r.deref();
-    if (!l) {
-      kids.refs.delete(r);
-      continue;
-    }
-    const c = l.copy;
-    kernels().copyStrided(root.operand, c.operand, {
-      shape: c.shape,
-      srcOffset: l.offset,
-      srcStrides: l.strides,
-      dstOffset: 0,
-      dstStrides: stridesOf(c.shape),
-    });
-    c.version.v++;
-  }
-}
-
-/** Write t's elements into its root at its placement (the inverse of the view op's read). */
-export function writeToRoot(t: Tensor, at: Placement): void {
+/** Write a ViewCopy's elements into its root where PyTorch's view sits (the inverse of the view op's read). */
+export function writeToRoot(t: ViewCopy): void {
+  const at = placementOf(t);
   kernels().copyStrided(t.operand, at.root.operand, {
     shape: t.shape,
     srcOffset: 0,
@@ -219,6 +231,7 @@ export function writeToRoot(t: Tensor, at: Placement): void {
     dstStrides: at.strides,
   });
   at.root.version.v++;
+  t.placed.readAt = at.root.version.v; // it holds what the root now holds
 }
 
 /**
@@ -398,7 +411,7 @@ export function flip(x: Tensor, dims: number | number[]): Tensor {
  * stands for a non-contiguous PyTorch view (a transpose, a strided slice), as torch.contiguous.
  */
 export function contiguous(x: Tensor): Tensor {
-  if (!isViewCopy(x)) return x;
+  if (!(x instanceof ViewCopy)) return x;
   const st = placementOf(x).strides,
     dense = stridesOf(x.shape);
   if (x.shape.every((d, i) => d === 1 || st[i] === dense[i])) return x;
@@ -414,7 +427,7 @@ export function clone(x: Tensor): Tensor {
 
 /** Same storage, outside the graph (requiresGrad false), as torch.detach. */
 export function detach(x: Tensor): Tensor {
-  return new Tensor(x.operand, x.shape, x.version);
+  return x instanceof ViewCopy ? new ViewCopy(x.operand, x.shape, x.placed) : new Tensor(x.operand, x.shape, x.version);
 }
 
 /** Convert to `dtype` (a copy unless it already matches). Float-to-float conversions pass gradients. */
