@@ -4,7 +4,7 @@
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fullLike } from "../tensor/create.js";
-import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys } from "./optimizer.js";
+import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys, defined } from "./optimizer.js";
 
 /** Options of Adagrad: lr (default 1e-2), lrDecay, weightDecay, initialAccumulatorValue, eps, maximize; torch.optim.Adagrad's keyword arguments, camelCase. */
 export interface AdagradOptions {
@@ -21,7 +21,15 @@ export interface AdagradOptions {
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
     checkOptionKeys("Adagrad", opts, ["lr", "lrDecay", "weightDecay", "initialAccumulatorValue", "eps", "maximize"]);
-    const o: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts };
+    const o: AdagradOptions = {
+      lr: 1e-2,
+      lrDecay: 0,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      maximize: false,
+      ...defined(opts),
+    };
     if (!(o.lrDecay >= 0)) throw new ValueError(`Adagrad: invalid lrDecay ${o.lrDecay}; it must be >= 0.`);
     if (!(o.initialAccumulatorValue >= 0))
       throw new ValueError(`Adagrad: invalid initialAccumulatorValue ${o.initialAccumulatorValue}; it must be >= 0.`);

@@ -7,7 +7,7 @@ import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { zerosLike } from "../tensor/create.js";
 import { fusedStep } from "./fused.js";
-import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys } from "./optimizer.js";
+import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys, defined } from "./optimizer.js";
 
 /** Options of Adam and AdamW: lr (default 1e-3), betas, eps, weightDecay, amsgrad, maximize; torch.optim.Adam's keyword arguments, camelCase. */
 export interface AdamOptions {
@@ -70,7 +70,7 @@ export function adamOps(p: Tensor, grad: Tensor, st: ParamState, g: ParamGroup<A
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     checkOptionKeys("Adam", opts, ADAM_KEYS);
-    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts };
+    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...defined(opts) };
     checkAdam("Adam", o);
     super(params, o);
   }
@@ -83,7 +83,15 @@ export class Adam extends Optimizer<AdamOptions> {
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     checkOptionKeys("AdamW", opts, ADAM_KEYS);
-    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts };
+    const o: AdamOptions = {
+      lr: 1e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 1e-2,
+      amsgrad: false,
+      maximize: false,
+      ...defined(opts),
+    };
     checkAdam("AdamW", o);
     super(params, o);
   }

@@ -220,3 +220,54 @@ describe("Adam's fused update is the op chain, bit for bit", () => {
     });
   }
 });
+
+describe("optimizer options", () => {
+  const param = () => tl.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  const twoSteps = (opt: tl.optim.Optimizer<{ lr: number }>, p: tl.Tensor): number[] => {
+    for (let i = 0; i < 2; i++) {
+      p.grad = tl.tensor([1, -1], { dtype: "float64" });
+      opt.step();
+    }
+    return Array.from(p.storage);
+  };
+  it("an option given as undefined takes its default, as an omitted keyword", () => {
+    const a = param(),
+      b = param();
+    const opts = { lr: 0.1, momentum: undefined, dampening: undefined, weightDecay: undefined };
+    assert.deepEqual(twoSteps(new optim.SGD([a], opts), a), twoSteps(new optim.SGD([b], { lr: 0.1 }), b));
+    const c = param(),
+      d = param();
+    assert.deepEqual(
+      twoSteps(new optim.Adam([c], { lr: 0.1, betas: undefined, eps: undefined } as never), c),
+      twoSteps(new optim.Adam([d], { lr: 0.1 }), d),
+    );
+  });
+  it("an unknown option is refused, naming the camelCase spelling", () => {
+    assert.throws(
+      () => new optim.SGD([param()], { lr: 0.1, weight_decay: 0.1 } as never),
+      /SGD: unknown option "weight_decay" \(did you mean weightDecay/,
+    );
+    assert.throws(() => new optim.Adam([param()], { momentum: 0.9 } as never), /Adam: unknown option "momentum". Adam takes lr, betas/);
+  });
+  it("maximize steps along the gradient: the trajectory of -grad", () => {
+    for (const make of [
+      (p: tl.Tensor[], m: boolean) => new optim.SGD(p, { lr: 0.1, momentum: 0.9, maximize: m }),
+      (p: tl.Tensor[], m: boolean) => new optim.Adam(p, { lr: 0.1, maximize: m }),
+      (p: tl.Tensor[], m: boolean) => new optim.RMSprop(p, { lr: 0.1, maximize: m }),
+      (p: tl.Tensor[], m: boolean) => new optim.Adagrad(p, { lr: 0.1, maximize: m }),
+    ]) {
+      const a = param(),
+        b = param();
+      const oa = make([a], true),
+        ob = make([b], false);
+      for (let i = 0; i < 3; i++) {
+        a.grad = tl.tensor([0.5, -2], { dtype: "float64" });
+        b.grad = tl.tensor([-0.5, 2], { dtype: "float64" });
+        oa.step();
+        ob.step();
+      }
+      assert.deepEqual(Array.from(a.storage), Array.from(b.storage));
+      assert.notDeepEqual(Array.from(a.storage), [1, 2]);
+    }
+  });
+});

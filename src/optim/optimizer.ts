@@ -34,6 +34,11 @@ export function checkOptionKeys(name: string, opts: object, known: readonly stri
   }
 }
 
+/** opts without its undefined entries: an option given as undefined takes the default, as an omitted keyword does. */
+export function defined<T extends object>(opts: T): T {
+  return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as T;
+}
+
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camel = (s: string): string => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -66,7 +71,7 @@ export abstract class Optimizer<O extends { lr: number }> {
           throw new ValueError(`${name}: a parameter appears in more than one group (or twice in one). List each parameter once.`);
         seen.add(p);
       }
-      return { ...defaults, ...g, params: ps } as ParamGroup<O>;
+      return { ...defaults, ...defined(g), params: ps } as ParamGroup<O>;
     });
   }
 

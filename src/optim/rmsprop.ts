@@ -5,7 +5,7 @@
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { zerosLike } from "../tensor/create.js";
-import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys } from "./optimizer.js";
+import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys, defined } from "./optimizer.js";
 
 /** Options of RMSprop: lr (default 1e-2), alpha, eps, weightDecay, momentum, centered, maximize; torch.optim.RMSprop's keyword arguments, camelCase. */
 export interface RMSpropOptions {
@@ -23,7 +23,16 @@ export interface RMSpropOptions {
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
     checkOptionKeys("RMSprop", opts, ["lr", "alpha", "eps", "weightDecay", "momentum", "centered", "maximize"]);
-    const o: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts };
+    const o: RMSpropOptions = {
+      lr: 1e-2,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      maximize: false,
+      ...defined(opts),
+    };
     if (!(o.alpha >= 0)) throw new ValueError(`RMSprop: invalid alpha ${o.alpha}; it must be >= 0.`);
     if (!(o.momentum >= 0)) throw new ValueError(`RMSprop: invalid momentum ${o.momentum}; it must be >= 0.`);
     super(params, o);

@@ -6,7 +6,7 @@
 import { ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { fusedStep } from "./fused.js";
-import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys } from "./optimizer.js";
+import { type ParamGroup, type ParamState, type ParamsArg, Optimizer, checkOptionKeys, defined } from "./optimizer.js";
 
 /** Options of SGD: lr (required), momentum, dampening, weightDecay, nesterov, maximize; torch.optim.SGD's keyword arguments, camelCase. */
 export interface SGDOptions {
@@ -23,7 +23,7 @@ export interface SGDOptions {
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
     checkOptionKeys("SGD", opts, ["lr", "momentum", "dampening", "weightDecay", "nesterov", "maximize"]);
-    const o: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts };
+    const o: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...defined(opts) };
     if (o.momentum < 0) throw new ValueError(`SGD: invalid momentum ${o.momentum}; it must be >= 0.`);
     if (o.weightDecay < 0) throw new ValueError(`SGD: invalid weightDecay ${o.weightDecay}; it must be >= 0.`);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
