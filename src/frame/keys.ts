@@ -37,22 +37,13 @@ export function groupIds(cols: readonly Column[], dropNA: boolean): KeyGroups {
   const na = dropNA ? naAny(cols) : null;
   for (let c = 1; c < cols.length; c++) acc = combine(acc, one(cols[c]!));
   if (!na) return acc;
-  // renumber without the rows whose key has a missing part
-  const ids = new Int32Array(acc.ids.length);
-  const remap = new Int32Array(acc.n).fill(-1);
-  const first: number[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    if (na[i]) {
-      ids[i] = -1;
-      continue;
-    }
-    const g = acc.ids[i]!;
-    if (remap[g]! < 0) {
-      remap[g] = first.length;
-      first.push(i);
-    }
-    ids[i] = remap[g]!;
-  }
+  // renumber without the rows whose key has a missing part (acc's ids are combine's own: in place)
+  const ids = acc.ids,
+    first: number[] = [],
+    remap = new Int32Array(acc.n + 1).fill(-2);
+  remap[0] = -1;
+  na.forEach((m, i) => m && (ids[i] = -1));
+  firstSeen(ids, 1, remap, ids, first);
   return { ids, n: first.length, firstRow: Int32Array.from(first) };
 }
 
