@@ -3,7 +3,7 @@
 // the trailing dims.
 
 import { noGrad } from "../autograd/graph.js";
-import { ShapeError, ValueError } from "../tensor/errors.js";
+import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt, numelOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add, mul, sub } from "./binary.js";
@@ -47,6 +47,7 @@ function batchNormOf(x: Tensor, runningMean: Tensor | null, runningVar: Tensor |
   ] as const) {
     if (t && (t.ndim !== 1 || t.shape[0] !== C))
       throw new ShapeError(`batchNorm: ${name} must have shape [${C}] (one per channel of input ${fmt(x.shape)}), got ${fmt(t.shape)}.`);
+    sameDtype("batchNorm", name, t, x);
   }
   const dims = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
   const chan = (t: Tensor): Tensor => reshape(t, [C, ...x.shape.slice(2).map(() => 1)]);
@@ -81,6 +82,15 @@ function batchNormOf(x: Tensor, runningMean: Tensor | null, runningVar: Tensor |
   return y;
 }
 
+/** As PyTorch, parameters and statistics are not promoted: a float64 weight would make a float32 layer's output float64. */
+function sameDtype(op: string, name: string, t: Tensor | null | undefined, x: Tensor): void {
+  if (t && t.dtype !== x.dtype) {
+    throw new DTypeError(
+      `${op}: ${name} is ${t.dtype} but the input is ${x.dtype}; they must have one dtype. Convert the input (x.to("${t.dtype}")) or the module (module.to("${x.dtype}")).`,
+    );
+  }
+}
+
 /**
  * Layer normalisation over the trailing `normalizedShape` dims, as torch.nn.functional.layer_norm.
  * **Shape**: input [..., ...normalizedShape]; weight and bias normalizedShape.
@@ -108,6 +118,7 @@ function layerNormOf(
   ] as const) {
     if (t && (t.ndim !== k || t.shape.some((d, i) => d !== normalizedShape[i])))
       throw new ShapeError(`layerNorm: ${name} must have shape ${fmt(normalizedShape)}, got ${fmt(t.shape)}.`);
+    sameDtype("layerNorm", name, t, x);
   }
   const dims = normalizedShape.map((_, i) => x.ndim - k + i);
   const m = mean(x, dims, true);

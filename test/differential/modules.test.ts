@@ -55,6 +55,8 @@ const KNOWN: Record<string, string> = {
     "crossEntropy of float32 logits with float64 probabilities: PyTorch takes logSoftmax in float32 and then promotes (1.88207217), ours promotes first (1.88207218, within 2e-10 of float64 throughout)",
   "loss-0862":
     "binaryCrossEntropyWithLogits of float32 logits with a float64 target: PyTorch computes parts in float32 (0.87126604), ours in float64 (0.87126603, 1e-10 from float64 throughout)",
+  "rnn-0910":
+    "LSTM with a float32 c0 for float64 input and parameters is refused with a clear error; PyTorch 1.13 checks only h0's dtype and computes",
   "loss-0777": SMOOTH_L1_BETA0,
   "loss-0778": SMOOTH_L1_BETA0,
   "loss-0779": SMOOTH_L1_BETA0,
