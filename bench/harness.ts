@@ -145,7 +145,11 @@ export const notes = new Set<string>();
  * Median of `runs` timings after up to three warm-ups (as bench/pytorch.py: JIT tiers need a
  * few runs; measured on the digits epoch: 207, 92, 70, 64, 65, 58 ms for the first six). A slow
  * cell (`once`, or a first run over `slowMs`) stops there: its first, cold run is its time
- * (`cold` = true); warm-ups stop early once they have taken `slowMs` in all.
+ * (`cold` = true); warm-ups stop early once they have taken `slowMs` in all. Between runs, outside
+ * the timed span, the event loop turns once (a task, not a microtask), as it does between epochs
+ * in any program that logs or awaits I/O: without it no FinalizationRegistry callback runs during
+ * a whole cell, and tensorloom's wasm memory, whose blocks the collector returns through them,
+ * fills its resident budget and spills to host arrays (~13% of a digits epoch, BENCHMARKS.md).
  */
 export async function measure(
   fn: () => unknown | Promise<unknown>,
@@ -155,10 +159,14 @@ export async function measure(
   await fn();
   const first = performance.now() - t0;
   if (once || first > slowMs) return { ms: first, n: 1, cold: true };
-  for (let w = 1; w < warmups && performance.now() - t0 < slowMs; w++) await fn();
+  for (let w = 1; w < warmups && performance.now() - t0 < slowMs; w++) {
+    await betweenRuns();
+    await fn();
+  }
   const times: number[] = [];
   const start = performance.now();
   for (let i = 0; i < runs; i++) {
+    await betweenRuns();
     const t = performance.now();
     await fn();
     times.push(performance.now() - t);
@@ -167,6 +175,9 @@ export async function measure(
   times.sort((a, b) => a - b);
   return { ms: times[Math.floor(times.length / 2)]!, n: times.length, cold: false };
 }
+
+/** One turn of the event loop: the tasks queued meanwhile (finalizer callbacks among them) run. */
+const betweenRuns = (): Promise<void> => new Promise((done) => setImmediate(done));
 
 function describeError(impl: Impl, e: unknown): string {
   const msg = (e as Error).message ?? String(e);
