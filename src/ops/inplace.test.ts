@@ -203,3 +203,42 @@ describe("in-place errors", () => {
     exact(T([1, 2]).fill_(2.7), [2, 2], "int32");
   });
 });
+
+describe("in-place writes through views (PyTorch's views are copies here, kept in step)", () => {
+  // torch: x = torch.arange(6.).reshape(2, 3); v = x[:, 1]; w = x.t(); v.fill_(9)
+  //   -> x [[0, 9, 2], [3, 9, 5]], w [[0, 3], [9, 9], [2, 5]]; then x.add_(1) -> v [10, 10]
+  it("a write to a select reaches its base, and the base's other views see it", () => {
+    const x = tl.arange(6, { dtype: "float64" }).reshape([2, 3]);
+    const v = x.select(1, 1);
+    const w = x.t();
+    const seen = w.version.v;
+    v.fill_(9);
+    assert.deepEqual(Array.from(x.storage), [0, 9, 2, 3, 9, 5]);
+    assert.deepEqual(Array.from(w.storage), [0, 3, 9, 9, 2, 5]);
+    assert.ok(w.version.v > seen, "a view's version counter moves with its base's");
+    x.add_(1);
+    assert.deepEqual(Array.from(v.storage), [10, 10]);
+  });
+  // torch: x.t().reshape(-1) copies (no strides express it), x.t().view(-1) raises,
+  //   x.t().contiguous() copies, x[1:].view(-1) is a view
+  it("reshape and contiguous copy where PyTorch copies; view refuses there", () => {
+    const x = tl.arange(6, { dtype: "float64" }).reshape([2, 3]);
+    x.t().reshape([-1]).fill_(0);
+    x.t().contiguous().fill_(0);
+    assert.deepEqual(Array.from(x.storage), [0, 1, 2, 3, 4, 5]);
+    throwsWith(() => x.t().view([-1]), tl.ShapeError, /^view: the tensor \[3, 2\] is a non-contiguous view/);
+    x.slice(0, 1).view([-1]).fill_(7);
+    assert.deepEqual(Array.from(x.storage), [0, 1, 2, 7, 7, 7]);
+  });
+  // torch: x[0:1].expand(3, 3).add_(1) raises (several elements share one place); fill_ is allowed
+  it("an expanded view is refused but for fill_", () => {
+    const x = tl.zeros([2, 3], { dtype: "float64" });
+    throwsWith(
+      () => x.slice(0, 0, 1).expand([3, 3]).add_(1),
+      tl.ValueError,
+      /^add_: the tensor written to, of shape \[3, 3\], comes from an expand\(\)/,
+    );
+    x.slice(0, 0, 1).expand([3, 3]).fill_(4);
+    assert.deepEqual(Array.from(x.storage), [4, 4, 4, 0, 0, 0]);
+  });
+});
