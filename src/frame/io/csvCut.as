@@ -4,6 +4,7 @@
 // Records of exactly nb unquoted fields on one line are cut; it stops before any other record
 // (a field opening with a quote, a line starting with a space, tab, line end or comment, another
 // field count) and returns the records cut; cutEnd() is then the offset after the last one.
+// numbers() reads a block's number literals, lookupShort() its short text values (at the end).
 
 let end: i32 = 0;
 
@@ -124,4 +125,118 @@ export function numbers(se: i32, o: i32, step: i32, count: i32, isFloat: i32, ou
     }
     store<f64>(out + (r << 3), v);
   }
+}
+
+// ---------------------------------------------------------------- text columns
+// Tables of text columns' short values live in an arena past the input, the field offsets and the
+// numbers (arena() sets it; the memory never grows, so the reader's views of it stay valid). An
+// allocation that does not fit answers 0 and the reader goes on in JS for that column.
+
+let heapTop: i32 = 0,
+  heapEnd: i32 = 0;
+
+export function arena(from: i32, to: i32): void {
+  heapTop = (from + 15) & ~15;
+  heapEnd = to;
+}
+
+// 16-byte aligned room for n zeroed bytes, or 0 when the arena lacks it (an earlier read may have
+// left its tables there)
+function alloc(n: i32): i32 {
+  const p = heapTop;
+  if (n < 0 || n > heapEnd - p - 16) return 0;
+  heapTop = (p + n + 15) & ~15;
+  memory.fill(p, 0, n);
+  return p;
+}
+
+// The bytes [s, s + len) (len 1..8) as one u64, the bytes past len zero: the key of a short value.
+@inline function shortKey(s: i32, len: i32): u64 {
+  return len == 8 ? load<u64>(s) : load<u64>(s) & ((<u64>1 << <u64>(len << 3)) - 1);
+}
+
+// (a value's last bytes differ most, "city1516": both halves mixed into the low bits the slots use)
+@inline function shortSlot(key: u64, len: i32): i32 {
+  let x = (key ^ <u64>len) * 0x9e3779b97f4a7c15;
+  x = (x ^ (x >> 29)) * 0xbf58476d1ce4e5b9;
+  return <i32>(x >> 32);
+}
+
+// A table of short values (1..8 bytes) to their codes: a 16-byte header [slots, mask, count],
+// slots of 16 bytes [key u64, length i32 (0: empty), code i32]. 0 when the arena is full.
+export function shortTable(): i32 {
+  const t = alloc(16),
+    slots = alloc(64 << 4);
+  if (t == 0 || slots == 0) return 0;
+  store<i32>(t, slots);
+  store<i32>(t, 63, 4);
+  store<i32>(t, 0, 8);
+  return t;
+}
+
+@inline function putShort(slots: i32, mask: i32, key: u64, len: i32, code: i32): void {
+  let p = shortSlot(key, len) & mask;
+  while (load<i32>(slots + (p << 4), 8) != 0) p = (p + 1) & mask;
+  const q = slots + (p << 4);
+  store<u64>(q, key);
+  store<i32>(q, len, 8);
+  store<i32>(q, code, 12);
+}
+
+// Add the value at [s, e) (1..8 bytes, not in the table) under `code`; 0 when the table could not
+// grow (the caller then stops using it), else 1.
+export function addShort(t: i32, s: i32, e: i32, code: i32): i32 {
+  let slots = load<i32>(t),
+    mask = load<i32>(t, 4);
+  const count = load<i32>(t, 8) + 1,
+    len = e - s;
+  if (2 * count > mask + 1) {
+    const bigger = alloc((mask + 1) << 5);
+    if (bigger == 0) return 0;
+    const m = ((mask + 1) << 1) - 1;
+    for (let p = 0; p <= mask; p++) {
+      const q = slots + (p << 4),
+        l = load<i32>(q, 8);
+      if (l != 0) putShort(bigger, m, load<u64>(q), l, load<i32>(q, 12));
+    }
+    slots = bigger;
+    mask = m;
+    store<i32>(t, slots);
+    store<i32>(t, mask, 4);
+  }
+  putShort(slots, mask, shortKey(s, len), len, code);
+  store<i32>(t, count, 8);
+  return 1;
+}
+
+// The codes of fields r = 0 .. count-1 of a block (offsets at se + 4 (o + r step)) found in table
+// t, to out + 4 r. Stops before the first field that is empty, longer than 8 bytes, starts as an
+// NA marker may (its first byte marked in the 256 bytes at na, and at most naMaxLen bytes) or is
+// not in the table; returns the fields taken.
+export function lookupShort(t: i32, se: i32, o: i32, step: i32, count: i32, na: i32, naMaxLen: i32, out: i32): i32 {
+  const slots = load<i32>(t),
+    mask = load<i32>(t, 4);
+  let r = 0;
+  for (; r < count; r++) {
+    const at = se + ((o + r * step) << 2),
+      s = load<i32>(at),
+      len = load<i32>(at, 4) - s;
+    if (len <= 0 || len > 8 || (len <= naMaxLen && load<u8>(na + <i32>load<u8>(s)) != 0)) break;
+    const key = shortKey(s, len);
+    let p = shortSlot(key, len) & mask,
+      code = -1;
+    while (true) {
+      const q = slots + (p << 4),
+        l = load<i32>(q, 8);
+      if (l == 0) break;
+      if (l == len && load<u64>(q) == key) {
+        code = load<i32>(q, 12);
+        break;
+      }
+      p = (p + 1) & mask;
+    }
+    if (code < 0) break;
+    store<i32>(out + (r << 2), code);
+  }
+  return r;
 }

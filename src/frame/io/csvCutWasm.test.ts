@@ -2,7 +2,8 @@
 // same field offsets and the same stopping point on seeded texts built around its 16-byte steps
 // (fields across step edges, CR, CRLF split over a step, quotes, blank and comment lines, other
 // field counts, inputs ending inside a field), its ASCII test and number literals; readCsvFile with and without it gives the same
-// frames; and the embedded binary is what csvCut.as compiles to.
+// frames; text columns looked up in its wasm tables get the same codes and dictionaries as in JS;
+// and the embedded binary is what csvCut.as compiles to.
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -10,10 +11,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Dialect, cutBlock, lastCutEnd, readCsv } from "./csv.js";
-import { CSV_CUT_WASM, cutterFor } from "./csvCutWasm.js";
+import { type Dialect, type ReadCsvOptions, cutBlock, lastCutEnd, readCsv, readCsvWith } from "./csv.js";
+import { CSV_CUT_WASM, cutterFor, textWork } from "./csvCutWasm.js";
 import { readCsvFile } from "./node.js";
 import { framesDiff } from "./csvFuzzKit.test.js";
+import { cell } from "../column.js";
 import { lcg } from "../testing.test.js";
 
 const PIECES = ["a", "1", "22", "xyz", "0.5", "abcdefghijklmnopq", ",", ",", ",", ";", "\t", "\n", "\n", "\r\n", "\r", '"', " ", "#", ""];
@@ -119,6 +121,11 @@ describe("the wasm cutter", { skip: cutterFor(new Uint8Array(1)) === null ? "no 
         // a block of simple records, then quoted, blank, comment and short lines, numbers turning to text
         `id,ts,cat,num\n${Array.from({ length: 3000 }, (_, i) => `${i},2023-01-0${1 + (i % 9)} 00:00:${i % 60},c${i % 7},${(r() * 100).toFixed(2)}`).join("\n")}\n"q",1,2,3\n\n#c\n5,6\n7,x,y,zz\n`,
       ];
+      // not ASCII: read as text (no byte path), by both
+      texts.push(
+        `a,b\n1,\u00e9t\u00e9\n2,x\n`,
+        `a,b\n${Array.from({ length: 5000 }, (_, i) => `${i},${i === 4000 ? "\u00fc" : `c${i % 9}`}`).join("\n")}\n`,
+      );
       for (const [k, text] of texts.entries()) {
         const path = join(dir, `${k}.csv`);
         writeFileSync(path, text);
@@ -128,9 +135,90 @@ describe("the wasm cutter", { skip: cutterFor(new Uint8Array(1)) === null ? "no 
           assert.equal(diff, null, `text ${k}, ${JSON.stringify(opts)}: ${diff}`);
         }
       }
+      // invalid UTF-8: the same refusal
+      const bad = join(dir, "bad.csv");
+      writeFileSync(bad, Uint8Array.from([...new TextEncoder().encode("a,b\n1,x\n2,"), 0xff, 0x0a]));
+      assert.throws(
+        () => readCsvFile(bad),
+        (e: Error) => {
+          assert.throws(() => readCsv(readFileSync(bad)), { message: e.message });
+          return /not valid UTF-8: byte 10 \(line 3\)/.test(e.message);
+        },
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** A text column's codes and dictionary (in order), a number column's values: what must not differ between the readers. */
+function columnsOf(df: ReturnType<typeof readCsv>): unknown[] {
+  return df.data.map((c) => {
+    const t = c as unknown as { codes?: Int32Array; dict?: string[] };
+    return [c.dtype, t.codes ? [Array.from(t.codes), t.dict!.slice()] : Array.from({ length: df.length }, (_, i) => cell(c, i))];
+  });
+}
+
+/**
+ * Seeded texts whose text columns reach every turn of the wasm lookups: values of 1-8 bytes and
+ * longer ones (past the packed key), few and many distinct values (the wasm table grows), NA
+ * markers and empty fields between them, quoted fields, CRLF, and a number column turning to text
+ * after some blocks.
+ */
+function textColumnsCsv(r: () => number, rows: number): string {
+  const word = (k: number, len: number) => `v${k}`.padEnd(len, String.fromCharCode(97 + (k % 26)));
+  const kinds = Array.from({ length: 2 + Math.floor(r() * 4) }, () => ({
+    distinct: [3, 50, 3000, 20000][Math.floor(r() * 4)]!,
+    len: [1, 3, 7, 8, 9, 12, 30][Math.floor(r() * 7)]!,
+    odd: r() * 0.02,
+  }));
+  const lines = [["n", ...kinds.map((_, j) => `t${j}`), "late"].join(",")];
+  const turn = Math.floor(r() * rows * 1.5);
+  for (let i = 0; i < rows; i++) {
+    const cells = [String(i)];
+    for (const k of kinds) {
+      const x = r();
+      const v = Math.floor(r() ** 2 * k.distinct);
+      // (the length varies around the column's: some values cross 8 bytes)
+      let cell = word(v, Math.max(1, k.len + (v % 3) - 1));
+      if (x < k.odd) cell = ["", "NA", "N/A", "nan", "-", '"q,x"', '"a""b"', "x".repeat(40)][Math.floor(r() * 8)]!;
+      cells.push(cell);
+    }
+    cells.push(i < turn ? String(i % 97) : `late${i % 5}`);
+    lines.push(cells.join(","));
+  }
+  return lines.join(r() < 0.3 ? "\r\n" : "\n") + "\n";
+}
+
+describe("text columns through the wasm tables", { skip: cutterFor(new Uint8Array(1)) === null ? "no wasm SIMD here" : false }, () => {
+  it("give the same codes and dictionaries as the JS reader, with any room for the tables", () => {
+    const r = lcg(20261208);
+    let cases = 0;
+    const before = { ...textWork };
+    for (let c = 0; c < 40; c++) {
+      const text = textColumnsCsv(r, 200 + Math.floor(r() * 9000));
+      const b = new TextEncoder().encode(text);
+      const opts: ReadCsvOptions = [{}, { keepDefaultNa: false }, { naValues: ["-", "v1"] }, { usecols: ["t0", "late"] }][c % 4]!;
+      const want = columnsOf(readCsv(text, opts));
+      // the default arena, none (every table in JS) and one that runs out while tables grow
+      for (const arena of [undefined, 0, 4096 + Math.floor(r() * 60000)]) {
+        const w = cutterFor(b, arena)!;
+        assert.deepEqual(columnsOf(readCsvWith(w.bytes, opts, w.cutter)), want, `case ${c}, ${JSON.stringify(opts)}, arena ${arena}`);
+        cases++;
+      }
+    }
+    assert.equal(cases, 120);
+    // the wasm tables answered most fields, and some ran out of room or met long values
+    assert.ok(textWork.wasmFields - before.wasmFields > 100000, `${textWork.wasmFields - before.wasmFields} fields`);
+    assert.ok(textWork.dropped - before.dropped > 20, `${textWork.dropped - before.dropped} tables dropped`);
+  });
+
+  it("a cutter read twice gives the same frame (each read empties the arena)", () => {
+    const text = textColumnsCsv(lcg(5), 5000);
+    const w = cutterFor(new TextEncoder().encode(text))!;
+    const first = columnsOf(readCsvWith(w.bytes, {}, w.cutter));
+    assert.deepEqual(columnsOf(readCsvWith(w.bytes, {}, w.cutter)), first);
+    assert.deepEqual(first, columnsOf(readCsv(text)));
   });
 });
 
