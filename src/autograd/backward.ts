@@ -63,7 +63,9 @@ function checkRoot(op: string, root: Tensor, gradient: Tensor | undefined): Tens
       `${op}: gradient has shape ${fmt(gradient.shape)} but the output has shape ${fmt(root.shape)}. Pass a gradient of the output's shape.`,
     );
   }
-  return gradient;
+  // PyTorch casts a root gradient of another dtype (float64, int, bool) to the output's dtype, so
+  // hooks, retainGrad and a leaf root's .grad see the output's dtype
+  return gradient.dtype === root.dtype ? gradient : to(gradient, root.dtype);
 }
 
 /** Bring an input's gradient to the input's shape and dtype (broadcasting and promotion undone). */
@@ -81,10 +83,32 @@ function fitGrad(g: Tensor, input: Tensor, node: GradNode): Tensor {
   return g;
 }
 
+/**
+ * Run t's hooks in registration order, each on the previous one's result. A hook returns
+ * undefined (or null) to keep the gradient, or a tensor of the gradient's shape and dtype (as
+ * PyTorch, which refuses a hook that changes either).
+ */
 function runHooks(t: Tensor, g: Tensor): Tensor {
-  for (const h of t.hooks) {
-    const r = h(g);
-    if (r instanceof Tensor) g = r;
+  // a copy: a hook may remove itself (or another) while running
+  for (const h of t.hooks.slice()) {
+    const r: unknown = h(g);
+    if (r === undefined || r === null) continue;
+    if (!(r instanceof Tensor)) {
+      throw new AutogradError(
+        `registerHook: a hook on a tensor of shape ${fmt(t.shape)} returned ${typeof r}; a hook must return undefined (keep the gradient) or a Tensor of the gradient's shape and dtype.`,
+      );
+    }
+    if (!shapesEqual(r.shape, g.shape)) {
+      throw new AutogradError(
+        `registerHook: a hook changed the gradient's shape from ${fmt(g.shape)} to ${fmt(r.shape)}; a hook must return a gradient of the tensor's shape (or undefined to keep it).`,
+      );
+    }
+    if (r.dtype !== g.dtype) {
+      throw new AutogradError(
+        `registerHook: a hook changed the gradient's dtype from ${g.dtype} to ${r.dtype}; return a gradient of the same dtype, e.g. g.to("${g.dtype}").`,
+      );
+    }
+    g = r;
   }
   return g;
 }
@@ -147,21 +171,32 @@ class GradientLife {
 }
 
 /**
- * Core pass. With `capture`, gradients of the listed tensors are returned in it and no .grad is
- * touched (autograd.grad); without it, leaves accumulate into .grad (Tensor.backward).
+ * Core pass. With `capture`, gradients of the listed tensors are returned in it and no leaf's
+ * .grad is touched (autograd.grad); without it, leaves accumulate into .grad (Tensor.backward).
+ * Either way hooks run and a non-leaf that called retainGrad keeps its gradient, as in PyTorch.
  */
 function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tensor, Tensor | null> | null): void {
   const retain = opts.retainGraph ?? opts.createGraph ?? false;
   // with a recorded backward (createGraph) gradients are graph values: nothing is recycled
   const life = opts.createGraph ? null : new GradientLife();
+  // a leaf's gradient is summed over every path first; its hooks then run once on the sum (as
+  // PyTorch's AccumulateGrad node, which runs when all its inputs are in)
+  const leaves = new Map<Tensor, Tensor>();
   const sink = (t: Tensor, g: Tensor): void => {
     life?.pin(g);
-    if (capture) {
-      if (capture.has(t)) capture.set(t, accumulate(capture.get(t), g));
-    } else {
-      g = runHooks(t, g);
+    if (capture && !capture.has(t)) return;
+    const prev = leaves.get(t);
+    const sum = accumulate(prev, g);
+    life?.pin(sum);
+    leaves.set(t, sum);
+  };
+  const finishLeaves = (): void => {
+    for (const [t, g0] of leaves) {
+      // in tl.grad a captured leaf's hooks run and the capture is their result (PyTorch >= 2.0)
+      const g = runHooks(t, g0);
       life?.pin(g);
-      t.grad = accumulate(t.grad, opts.createGraph ? g : detach(g));
+      if (capture) capture.set(t, accumulate(capture.get(t), g));
+      else t.grad = accumulate(t.grad, opts.createGraph ? g : detach(g));
     }
   };
   try {
@@ -169,6 +204,7 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
       const rootFn = root.gradFn;
       if (!(rootFn instanceof GradNode)) {
         sink(root, g0);
+        finishLeaves();
         return;
       }
       const order = topoOrder(rootFn);
@@ -183,11 +219,12 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
         const out = outputs.get(node);
         if (out) {
           // the gradient of a tensor with hooks, retainGrad or capture leaves the pass
+          // hooks run in tl.grad too; what is captured and retained is their result (PyTorch >= 2.0)
           life?.pin(g);
-          if (!capture) g = runHooks(out, g);
+          g = runHooks(out, g);
           life?.pin(g);
           if (capture?.has(out)) capture.set(out, accumulate(capture.get(out), g));
-          if (!capture && out.retainsGrad) out.grad = accumulate(out.grad, opts.createGraph ? g : detach(g));
+          if (out.retainsGrad) out.grad = accumulate(out.grad, opts.createGraph ? g : detach(g));
         }
         const thunks = node.apply(g);
         node.inputs.forEach((input, i) => {
@@ -216,6 +253,7 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
         life?.drop(popped);
         life?.flush();
       }
+      finishLeaves();
     });
   } finally {
     life?.end();
@@ -254,6 +292,13 @@ export function grad(
   opts: BackwardOptions & { allowUnused?: boolean } = {},
 ): (Tensor | null)[] {
   const g0 = checkRoot("grad", output, gradOutput);
+  inputs.forEach((t, i) => {
+    if (!t.requiresGrad) {
+      throw new AutogradError(
+        `grad: input ${i} (shape ${fmt(t.shape)}, ${t.dtype}) does not require grad, so no gradient can be taken with respect to it (allowUnused does not cover this). Create it with { requiresGrad: true } or leave it out of the inputs.`,
+      );
+    }
+  });
   const capture = new Map<Tensor, Tensor | null>(inputs.map((t) => [t, null]));
   run(output, g0, opts, capture);
   return inputs.map((t, i) => {
