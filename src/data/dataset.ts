@@ -60,9 +60,12 @@ export class Subset<T> implements Dataset<T> {
   }
   /** The parent's sample at indices[index], as subset[index]. */
   get(index: number): T {
-    const i = this.indices[index];
-    if (i === undefined) throw new ValueError(`Subset: index ${index} is out of range for ${this.indices.length} items.`);
-    return this.dataset.get(i);
+    const n = this.indices.length;
+    // negative positions count from the end, as Python's list indexing in torch's Subset
+    if (!Number.isInteger(index) || index < -n || index >= n) {
+      throw new ValueError(`Subset: index ${index} is out of range for ${n} items; it must be an integer in [${-n}, ${n - 1}].`);
+    }
+    return this.dataset.get(this.indices[index < 0 ? index + n : index]!);
   }
 }
 
@@ -107,6 +110,12 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}.`);
     this.shuffle = opts.shuffle ?? false;
+    // PyTorch's RandomSampler refuses an empty dataset when the loader is made
+    if (this.shuffle && dataset.length === 0) {
+      throw new ValueError(
+        "DataLoader: shuffle needs a non-empty dataset, but this one has 0 samples (PyTorch's RandomSampler refuses it too). Check the dataset, or pass shuffle: false.",
+      );
+    }
     this.dropLast = opts.dropLast ?? false;
     this.generator = opts.generator ?? defaultGenerator;
     this.collate = opts.collate;
@@ -145,11 +154,10 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
   const n = dataset.length;
   let sizes = lengths.slice();
-  if (
-    sizes.every((v) => v >= 0 && v <= 1) &&
-    Math.abs(sizes.reduce((a, b) => a + b, 0) - 1) < 1e-9 &&
-    sizes.some((v) => !Number.isInteger(v) || n === 1)
-  ) {
+  // PyTorch's rule: lengths that are each in [0, 1] and sum to 1 are fractions, even when they
+  // are whole numbers ([1, 0] gives every sample to the first part)
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (sizes.length > 0 && sizes.every((v) => v >= 0 && v <= 1) && Math.abs(total - 1) <= 1e-9 && total <= 1 + 1e-12) {
     sizes = sizes.map((f) => Math.floor(f * n));
     for (let i = 0; sizes.reduce((a, b) => a + b, 0) < n; i++) sizes[i % sizes.length]!++;
   }
