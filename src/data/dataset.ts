@@ -19,6 +19,35 @@ export interface Dataset<T> {
   get(index: number): T;
 }
 
+/**
+ * What DataLoader, Subset and randomSplit take: a Dataset, or an array of samples (as PyTorch
+ * takes a Python list).
+ */
+export type DatasetLike<T> = Dataset<T> | readonly T[];
+
+/** Sample `index` of a dataset or an array; an array refuses positions outside [-n, n). */
+function itemOf<T>(op: string, d: DatasetLike<T>, index: number): T {
+  if (!isArray(d)) return d.get(index);
+  const n = d.length;
+  if (!Number.isInteger(index) || index < -n || index >= n) {
+    throw new ValueError(`${op}: index ${index} is out of range for ${n} samples; it must be an integer in [${-n}, ${n - 1}].`);
+  }
+  return d[index < 0 ? index + n : index]!;
+}
+
+const isArray = <T>(d: DatasetLike<T>): d is readonly T[] => Array.isArray(d);
+
+/** Refuse what is neither a Dataset nor an array, naming the op. */
+function checkDataset(op: string, d: unknown): void {
+  if (Array.isArray(d)) return;
+  const ds = d as Dataset<unknown> | null | undefined;
+  if (ds === null || typeof ds !== "object" || typeof ds.get !== "function" || !Number.isInteger(ds.length) || ds.length < 0) {
+    throw new ValueError(
+      `${op}: the dataset must be an array of samples or an object with a non-negative integer length and get(index), got ${d === null ? "null" : typeof d}. Wrap the data in tl.data.TensorDataset or pass an array.`,
+    );
+  }
+}
+
 /** Samples are the i-th rows of each tensor (all share dim 0). */
 export class TensorDataset implements Dataset<Tensor[]> {
   /** The tensors whose rows are the samples (all share dim 0), as torch.utils.data.TensorDataset.tensors. */
@@ -51,9 +80,11 @@ export class TensorDataset implements Dataset<Tensor[]> {
 /** A view of a dataset through a list of indices (randomSplit's parts). */
 export class Subset<T> implements Dataset<T> {
   constructor(
-    /** The dataset the subset reads from, as torch.utils.data.Subset.dataset. */ readonly dataset: Dataset<T>,
+    /** The dataset (or array of samples) the subset reads from, as torch.utils.data.Subset.dataset. */ readonly dataset: DatasetLike<T>,
     /** The positions in `dataset` this subset holds, in order, as torch.utils.data.Subset.indices. */ readonly indices: readonly number[],
-  ) {}
+  ) {
+    checkDataset("Subset", dataset);
+  }
   /** The number of indices, as len(subset). */
   get length(): number {
     return this.indices.length;
@@ -65,17 +96,50 @@ export class Subset<T> implements Dataset<T> {
     if (!Number.isInteger(index) || index < -n || index >= n) {
       throw new ValueError(`Subset: index ${index} is out of range for ${n} items; it must be an integer in [${-n}, ${n - 1}].`);
     }
-    return this.dataset.get(this.indices[index < 0 ? index + n : index]!);
+    return itemOf("Subset", this.dataset, this.indices[index < 0 ? index + n : index]!);
   }
 }
 
-/** Stack samples made of tensors (or arrays of tensors) along a new batch dim. */
+/**
+ * Batch samples as torch's default_collate: tensors are stacked along a new batch dim; numbers
+ * become a tensor, int32 when every one is an integer (PyTorch's int64 for Python ints), else
+ * float64 (PyTorch's float64 for Python floats); booleans a bool tensor; arrays (tuples) and plain
+ * objects (dicts) are collated position by position or key by key.
+ */
 export function defaultCollate(samples: unknown[]): unknown {
+  if (samples.length === 0) throw new ValueError("defaultCollate: no samples to batch; a batch needs at least one sample.");
   const first = samples[0];
+  const kind = (v: unknown): string => (v instanceof TensorClass ? "Tensor" : Array.isArray(v) ? "array" : v === null ? "null" : typeof v);
+  const k = kind(first);
+  samples.forEach((v, i) => {
+    if (kind(v) !== k)
+      throw new ValueError(
+        `defaultCollate: sample 0 holds ${k} but sample ${i} holds ${kind(v)} at the same place; every sample must have the same structure.`,
+      );
+  });
   if (first instanceof TensorClass) return stack(samples as Tensor[]);
-  if (Array.isArray(first)) return first.map((_, j) => defaultCollate(samples.map((s) => (s as unknown[])[j])));
-  if (typeof first === "number") return new TensorClass(Float32Array.from(samples as number[]), [samples.length]);
-  throw new ValueError(`defaultCollate: cannot batch samples of type ${typeof first}; pass a collate function.`);
+  if (typeof first === "number") {
+    const vals = samples as number[];
+    return vals.every(Number.isInteger)
+      ? new TensorClass(Int32Array.from(vals), [vals.length])
+      : new TensorClass(Float64Array.from(vals), [vals.length]);
+  }
+  if (typeof first === "boolean") return new TensorClass(Uint8Array.from(samples as boolean[], Number), [samples.length]);
+  if (Array.isArray(first)) {
+    samples.forEach((s, i) => {
+      if ((s as unknown[]).length !== first.length)
+        throw new ValueError(
+          `defaultCollate: sample 0 has ${first.length} elements but sample ${i} has ${(s as unknown[]).length}; each element in the batch must be of equal size.`,
+        );
+    });
+    return first.map((_, j) => defaultCollate(samples.map((s) => (s as unknown[])[j])));
+  }
+  if (first !== null && typeof first === "object" && Object.getPrototypeOf(first) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(first)) out[key] = defaultCollate(samples.map((s) => (s as Record<string, unknown>)[key]));
+    return out;
+  }
+  throw new ValueError(`defaultCollate: cannot batch samples of type ${k}; pass a collate function.`);
 }
 
 /** Options of DataLoader: batchSize (default 1), shuffle, dropLast, generator, collate; torch.utils.data.DataLoader's keywords, camelCase (no workers: batches are built on the calling thread). */
@@ -103,9 +167,10 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
   private readonly collate?: (samples: T[]) => B;
 
   constructor(
-    /** The dataset batches are drawn from, as torch.utils.data.DataLoader.dataset. */ readonly dataset: Dataset<T>,
+    /** The dataset (or array of samples) batches are drawn from, as torch.utils.data.DataLoader.dataset. */ readonly dataset: DatasetLike<T>,
     opts: DataLoaderOptions<T, B> = {},
   ) {
+    checkDataset("DataLoader", dataset);
     this.batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}.`);
@@ -144,14 +209,15 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
         continue;
       }
       const samples: T[] = [];
-      for (let i = start; i < start + size; i++) samples.push(this.dataset.get(order ? order.storage[i]! : i));
+      for (let i = start; i < start + size; i++) samples.push(itemOf("DataLoader", this.dataset, order ? order.storage[i]! : i));
       yield this.collate ? this.collate(samples) : (defaultCollate(samples) as B);
     }
   }
 }
 
 /** Split a dataset into non-overlapping parts of the given lengths (or fractions summing to 1), reproducibly. */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
+export function randomSplit<T>(dataset: DatasetLike<T>, lengths: readonly number[], generator: Generator = defaultGenerator): Subset<T>[] {
+  checkDataset("randomSplit", dataset);
   const n = dataset.length;
   let sizes = lengths.slice();
   // PyTorch's rule: lengths that are each in [0, 1] and sum to 1 are fractions, even when they

@@ -3,4 +3,13 @@
 export { slidingWindows, type SlidingWindowOptions, type Windows } from "./slidingWindows.js";
 export { fitAr, arOneStep, type ArFit } from "./autoregressive.js";
 export { CharVocab, type CharVocabOptions } from "./charVocab.js";
-export { type Dataset, TensorDataset, Subset, DataLoader, type DataLoaderOptions, randomSplit, defaultCollate } from "./dataset.js";
+export {
+  type Dataset,
+  type DatasetLike,
+  TensorDataset,
+  Subset,
+  DataLoader,
+  type DataLoaderOptions,
+  randomSplit,
+  defaultCollate,
+} from "./dataset.js";
