@@ -41,6 +41,8 @@ interface ProbeCase {
  */
 const HOOKS_V2 =
   "PyTorch 1.13 captures an input's gradient in autograd.grad before that input's hooks run (and skips a leaf input's hooks); PyTorch >= 2.0 runs them first and returns their result, which is what tensorloom does";
+const WHOLE_FLOATS =
+  "defaultCollate types numbers by value (JS has one number type): a batch of whole numbers ([6] from 4 * 1.5) is int32, PyTorch's Python floats give float64 whatever the value";
 const KNOWN: Record<string, string> = {
   "engine-0004":
     "a second backward through a freed graph is refused at any node; PyTorch 1.13 refuses only at nodes that saved tensors, so (x + 1).sum() backpropagates twice there",
@@ -52,6 +54,8 @@ const KNOWN: Record<string, string> = {
     "retainGrad registered before a hook: PyTorch 1.13 stores the gradient before the hook runs; PyTorch >= 2.0 (and tensorloom) store it after every hook, whatever the order",
   "hooks-0266": HOOKS_V2,
   "hooks-0267": HOOKS_V2,
+  "collate-0365": WHOLE_FLOATS,
+  "collate-0366": WHOLE_FLOATS,
   "data-0352":
     "randomSplit with a negative length ([-1, 11] of 10) is refused with a clear error; PyTorch 1.13 checks only the sum and slices the permutation with the negative offset",
 };
