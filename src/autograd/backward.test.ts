@@ -40,8 +40,12 @@ describe("backward: accumulation and retained graphs", () => {
     y.backward();
     close(x.grad, [2 * Math.E, 2 * Math.exp(2)], { atol: 1e-12 });
     const z = x.exp().sum();
-    for (const bad of [[1], 2, null] as unknown[])
+    for (const bad of [[1], 2] as unknown[])
       throwsWith(() => z.backward(bad as tl.Tensor), tl.ValueError, /^backward: the gradient must be a Tensor of the output's shape, got /);
+    // null is PyTorch's None: the implicit gradient of a scalar
+    const w = f64([1, 2]);
+    tl.backward(w.mul(w).sum(), null);
+    exact(w.grad, [2, 4]);
     throwsWith(() => z.backward({ retainGraph: true }, {}), tl.ValueError, /options alone/);
   });
   it("a second backward without retainGraph is refused", () => {
@@ -284,6 +288,68 @@ describe("tl.grad", () => {
     exact(g, [12]); // 3x^2
     const [h] = tl.grad(g.sum(), [x]);
     exact(h, [12]); // 6x
+  });
+});
+
+describe("hooks and entry points, as PyTorch", () => {
+  it("a leaf's hook runs once, on the gradient summed over every path", () => {
+    // x*x + 3x: d/dx = 2x + 3; the hook saw three parts (2x as x and x, then 3) before
+    const x = f64([1, -2]);
+    const seen: number[][] = [];
+    x.registerHook((g) => {
+      seen.push(Array.from(g.storage));
+      return g.clamp(null, 1);
+    });
+    x.mul(x).add(x.mul(3)).sum().backward();
+    assert.deepEqual(seen, [[5, -1]]);
+    exact(x.grad, [1, -1]);
+  });
+  it("hooks run inside tl.grad: a non-leaf's hook changes what reaches the inputs", () => {
+    // y = sum(h^2), h = 2x: dy/dh = 2h = 4x, times 10 by the hook, times 2 through h = 2x
+    const x = f64([1, 2]);
+    const h = x.mul(2);
+    h.registerHook((g) => g.mul(10));
+    h.retainGrad();
+    const [g] = tl.grad(h.mul(h).sum(), [x]);
+    exact(g, [80, 160]);
+    exact(h.grad, [40, 80]);
+    assert.equal(x.grad, null);
+  });
+  it("a hook that changes the gradient's shape or dtype, or returns a non-tensor, is refused", () => {
+    for (const [hook, re] of [
+      [(g: tl.Tensor) => g.sum(), /changed the gradient's shape from \[2\] to \[\]/],
+      [(g: tl.Tensor) => g.float(), /changed the gradient's dtype from float64 to float32/],
+      [() => 3, /returned number/],
+    ] as const) {
+      const x = f64([1, 2]);
+      const h = x.mul(2);
+      h.registerHook(hook as (g: tl.Tensor) => tl.Tensor);
+      throwsWith(() => h.sum().backward(), tl.AutogradError, re);
+    }
+  });
+  it("a .grad of another shape or dtype is refused at backward, not broadcast into", () => {
+    const x = f64([1, 2, 3]);
+    x.grad = tl.zeros([3, 3], { dtype: "float64" });
+    throwsWith(
+      () => x.mul(x).sum().backward(),
+      tl.AutogradError,
+      /has a \.grad of shape \[3, 3\], float64; a tensor's \.grad must have the tensor's shape and dtype/,
+    );
+  });
+  it("a root gradient of another dtype is cast to the output's", () => {
+    const x = tl.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+    x.backward(tl.tensor([1, 2], { dtype: "float64" }));
+    assert.equal(x.grad!.dtype, "float32");
+  });
+  it("tl.grad takes one tensor for inputs and refuses empty inputs or ones that need no grad", () => {
+    const x = f64([1, 2]);
+    exact(tl.grad(x.mul(x).sum(), x)[0]!, [2, 4]);
+    throwsWith(() => tl.grad(x.mul(x).sum(), []), tl.ValueError, /^grad: inputs must be a non-empty array/);
+    throwsWith(
+      () => tl.grad(x.mul(x).sum(), [x, T([1, 2])], undefined, { allowUnused: true }),
+      tl.AutogradError,
+      /^grad: input 1 .* does not require grad/,
+    );
   });
 });
 

@@ -44,19 +44,25 @@ function topoOrder(root: GradNode): GradNode[] {
   return post.reverse();
 }
 
-function checkRoot(op: string, root: Tensor, gradient: Tensor | undefined): Tensor {
+function checkRoot(op: string, root: Tensor, gradient: Tensor | null | undefined): Tensor {
   if (!root.requiresGrad) {
     throw new AutogradError(
       `${op}: the tensor does not require grad and has no grad_fn, so there is nothing to differentiate. Create the inputs with { requiresGrad: true }, and do not call it inside noGrad().`,
     );
   }
-  if (gradient === undefined) {
+  // null is PyTorch's None: the implicit gradient of a scalar
+  if (gradient === undefined || gradient === null) {
     if (root.numel() !== 1) {
       throw new AutogradError(
         `${op}: grad can be implicitly created only for scalar outputs, but the output has shape ${fmt(root.shape)}. Reduce it first (loss.sum(), loss.mean()) or pass a gradient of that shape: y.backward(tl.onesLike(y)).`,
       );
     }
     return ones(root.shape, { dtype: root.dtype });
+  }
+  if (!(gradient instanceof Tensor)) {
+    throw new ValueError(
+      `${op}: the gradient must be a Tensor of the output's shape ${fmt(root.shape)} (or null for a scalar output), got ${Array.isArray(gradient) ? "an array" : typeof gradient}.`,
+    );
   }
   if (!shapesEqual(gradient.shape, root.shape)) {
     throw new ShapeError(
@@ -111,6 +117,21 @@ function runHooks(t: Tensor, g: Tensor): Tensor {
     g = r;
   }
   return g;
+}
+
+/**
+ * A .grad assigned by hand must match its tensor's shape and dtype (PyTorch refuses the
+ * assignment); adding into one of another shape would broadcast into a wrong gradient.
+ */
+function checkAssignedGrad(t: Tensor): void {
+  const g = t.grad;
+  if (g === null || g === undefined) return;
+  if (!(g instanceof Tensor) || !shapesEqual(g.shape, t.shape) || g.dtype !== t.dtype) {
+    const got = g instanceof Tensor ? `shape ${fmt(g.shape)}, ${g.dtype}` : typeof g;
+    throw new AutogradError(
+      `backward: a leaf of shape ${fmt(t.shape)} (${t.dtype}) has a .grad of ${got}; a tensor's .grad must have the tensor's shape and dtype. Set .grad to null (or a tensor of that shape and dtype) before backward.`,
+    );
+  }
 }
 
 const accumulate = (prev: Tensor | undefined | null, g: Tensor): Tensor => (prev ? add(prev, g) : g);
@@ -196,7 +217,10 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
       const g = runHooks(t, g0);
       life?.pin(g);
       if (capture) capture.set(t, accumulate(capture.get(t), g));
-      else t.grad = accumulate(t.grad, opts.createGraph ? g : detach(g));
+      else {
+        checkAssignedGrad(t);
+        t.grad = accumulate(t.grad, opts.createGraph ? g : detach(g));
+      }
     }
   };
   try {
@@ -265,12 +289,12 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
  * needs no gradient; a non-scalar root needs `gradient` of its shape (the vector of the
  * vector-Jacobian product).
  */
-export function backward(root: Tensor, gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void {
+export function backward(root: Tensor, gradient?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void {
   // y.backward({ retainGraph: true }) reads as PyTorch's keywords: options in the gradient's place
-  if (gradient !== undefined && !(gradient instanceof Tensor)) {
-    if (gradient === null || typeof gradient !== "object" || Array.isArray(gradient) || opts !== undefined) {
+  if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
+    if (typeof gradient !== "object" || Array.isArray(gradient) || opts !== undefined) {
       throw new ValueError(
-        `backward: the gradient must be a Tensor of the output's shape, got ${Array.isArray(gradient) ? "an array" : gradient === null ? "null" : typeof gradient}. Pass tl.tensor(...) of that shape, or options alone: y.backward({ retainGraph: true }).`,
+        `backward: the gradient must be a Tensor of the output's shape, got ${Array.isArray(gradient) ? "an array" : typeof gradient}. Pass tl.tensor(...) of that shape, or options alone: y.backward({ retainGraph: true }).`,
       );
     }
     opts = gradient;
@@ -287,10 +311,22 @@ export function backward(root: Tensor, gradient?: Tensor | BackwardOptions, opts
  */
 export function grad(
   output: Tensor,
-  inputs: readonly Tensor[],
-  gradOutput?: Tensor,
+  inputs: readonly Tensor[] | Tensor,
+  gradOutput?: Tensor | null,
   opts: BackwardOptions & { allowUnused?: boolean } = {},
 ): (Tensor | null)[] {
+  if (!(output instanceof Tensor)) {
+    throw new ValueError(
+      `grad: the output must be one Tensor, got ${Array.isArray(output) ? "an array" : typeof output}. For several outputs, differentiate their weighted sum: tl.grad(y1.mul(g1).sum().add(y2.mul(g2).sum()), inputs).`,
+    );
+  }
+  // one tensor stands for a list of one, as torch.autograd.grad's inputs
+  if (inputs instanceof Tensor) inputs = [inputs];
+  if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((t) => t instanceof Tensor)) {
+    throw new ValueError(
+      `grad: inputs must be a non-empty array of Tensors (or one Tensor), got ${Array.isArray(inputs) ? `an array of ${inputs.length}${inputs.length ? " holding a non-tensor" : ""}` : typeof inputs}. Pass the tensors to differentiate with respect to: tl.grad(y, [x]).`,
+    );
+  }
   const g0 = checkRoot("grad", output, gradOutput);
   inputs.forEach((t, i) => {
     if (!t.requiresGrad) {
