@@ -6,6 +6,7 @@
 
 import type { Module } from "./module.js";
 import { ValueError } from "../tensor/errors.js";
+import { Tensor } from "../tensor/tensor.js";
 
 /**
  * Called after `module.forward(...inputs)` returned `output`. A return value other than
@@ -14,11 +15,12 @@ import { ValueError } from "../tensor/errors.js";
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
 
 /**
- * Called before `module.forward(...inputs)`. Return undefined to keep the arguments, or an array
- * that replaces the whole argument list.
+ * Called before `module.forward(...inputs)`. Return undefined to keep the arguments, an array
+ * that replaces the whole argument list, or one Tensor that becomes the only argument (PyTorch
+ * wraps a non-tuple result in a tuple).
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is any function returning void, as in PyTorch
-export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | void;
+export type ForwardPreHook = (module: Module, inputs: unknown[]) => unknown[] | Tensor | void;
 
 /** What registerForwardHook / registerForwardPreHook return: `remove()` detaches the hook (idempotent). */
 export interface HookHandle {
@@ -52,12 +54,14 @@ function install(m: Module): HookState {
     for (const h of [...pre.values()]) {
       const r = h(m, inputs);
       if (r === undefined) continue;
-      if (!Array.isArray(r)) {
+      // one tensor is the one argument, as PyTorch wraps a non-tuple result in a tuple
+      if (r instanceof Tensor) inputs = [r];
+      else if (Array.isArray(r)) inputs = r;
+      else {
         throw new ValueError(
-          `${m.constructor.name}: a forward pre-hook returned ${typeof r}; return undefined to keep the arguments or an array of new arguments.`,
+          `${m.constructor.name}: a forward pre-hook returned ${typeof r}; return undefined to keep the arguments, a Tensor (the one argument) or an array of new arguments.`,
         );
       }
-      inputs = r;
     }
     let output = inner.apply(this, inputs);
     for (const h of [...post.values()]) {
