@@ -4,8 +4,9 @@
 // zeroGrad, root gradients of other shapes and dtypes, requiresGrad/isLeaf of op results (int
 // and bool results never require grad), tl.grad with allowUnused and gradOutputs, second and
 // third derivatives through common ops (createGraph), tensor hooks (order, removal, leaves vs
-// non-leaves, inside tl.grad, shape/dtype changes), and DataLoader/TensorDataset/randomSplit
-// rules. Each case is a short program in both languages over the same inputs; the test runs the
+// non-leaves, inside tl.grad, shape/dtype changes), multi-output ops' hooks, .grad assignments
+// and None gradients, module forward hooks, and DataLoader/TensorDataset/randomSplit/default
+// collate rules. Each case is a short program in both languages over the same inputs; the test runs the
 // tensorloom program on the current backend and compares every value it returns. Where PyTorch
 // raised, tensorloom must throw a TensorloomError whose message starts with an op name.
 // TENSORLOOM_AUTOGRAD_AREA=<area> runs one area; TENSORLOOM_AUTOGRAD_REPORT=1 prints every failure.
