@@ -85,4 +85,10 @@ describe("fitAr and arOneStep", () => {
     assert.throws(() => arOneStep(f, [1, 2, 3], 0, 3), /from \(0\) >= tau \(1\)/);
     assert.throws(() => arOneStep(f, [1, 2, 3], 1, 4), /to \(4\) <= 3/);
   });
+  it("names a NaN or infinity in the series (not a rank-deficient column)", () => {
+    assert.throws(() => fitAr([1, 2, Number.NaN, 4, 5, 6, 3, 8], 1), /^ValueError: fitAr: the series has NaN at position 2/);
+    assert.throws(() => fitAr([1, 2, 3, 4, 5, Number.POSITIVE_INFINITY], 1), /the series has Infinity at position 5/);
+    // values from end on are not read
+    assert.equal(fitAr([1, 3, 2, 5, 4, 7, 6, 9, Number.NaN], 2, 8).tau, 2);
+  });
 });

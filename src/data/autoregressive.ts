@@ -94,6 +94,14 @@ export function fitAr(x: ArrayLike<number>, tau: number, end = x.length): ArFit 
     throw new ValueError(
       `fitAr: AR(${tau}) needs at least one target after the first ${tau} values (and tau + 1 = ${tau + 1} targets to determine its ${tau + 1} parameters), so more than ${tau} values before end; got ${end}.`,
     );
+  for (let t = 0; t < end; t++) {
+    // a NaN or infinity would reach the solver as a "rank-deficient" column, a misleading reason
+    if (!Number.isFinite(x[t])) {
+      throw new ValueError(
+        `fitAr: the series has ${x[t]} at position ${t}; every value before end (${end}) must be a finite number. Fill or drop missing values first.`,
+      );
+    }
+  }
   const rows: number[][] = [],
     targets: number[] = [];
   let energy = 0;

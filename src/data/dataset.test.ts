@@ -46,6 +46,44 @@ describe("DataLoader", () => {
     const sums = [...new data.DataLoader(sq, { batchSize: 2, collate: (s) => s.reduce((acc, [, v]) => acc + v, 0) })];
     assert.deepEqual(sums, [1, 13, 16]);
   });
+  it("every epoch of a shuffled loader is a new permutation of all rows; a reseeded generator repeats them", () => {
+    const g = new tl.Generator().manualSeed(3);
+    const dl = new data.DataLoader(ds, { batchSize: 4, shuffle: true, generator: g });
+    const epoch = (): number[] => [...dl].flatMap(([, b]) => Array.from(b!.storage));
+    const e1 = epoch(),
+      e2 = epoch();
+    for (const e of [e1, e2])
+      assert.deepEqual(
+        [...e].sort((p, q) => p - q),
+        [...Array(10).keys()],
+      );
+    assert.notDeepEqual(e1, e2);
+    g.manualSeed(3);
+    assert.deepEqual(epoch(), e1);
+    // dropLast leaves out a different remainder each epoch, never a partial batch
+    const dropped = new data.DataLoader(ds, { batchSize: 4, shuffle: true, dropLast: true, generator: g });
+    for (let k = 0; k < 3; k++)
+      assert.deepEqual(
+        [...dropped].map(([a]) => a!.shape[0]),
+        [4, 4],
+      );
+  });
+  it("takes arrays as datasets and collates numbers, booleans, tuples and objects as torch's default_collate", () => {
+    const rows = Array.from({ length: 5 }, (_, i) => ({ x: tl.full([2], i), label: i % 3, w: i / 4, keep: i % 2 === 0 }));
+    const [b] = [...new data.DataLoader(rows, { batchSize: 5 })] as unknown as [Record<string, tl.Tensor>];
+    assert.deepEqual(b!.x!.shape, [5, 2]);
+    assert.equal(b!.label!.dtype, "int32");
+    assert.equal(b!.w!.dtype, "float64");
+    assert.deepEqual(b!.keep!.toArray(), [true, false, true, false, true]);
+    assert.equal(new data.Subset(rows, [4, 1]).get(-1), rows[1]);
+    assert.throws(
+      () => new data.DataLoader({ length: 3 } as never),
+      /^ValueError: DataLoader: the dataset must be an array of samples or an object with/,
+    );
+    assert.throws(() => data.defaultCollate([[1, 2], [3]]), /sample 0 has 2 elements but sample 1 has 1/);
+    assert.throws(() => data.defaultCollate([1, "a"]), /sample 0 holds number but sample 1 holds string/);
+    assert.throws(() => new data.DataLoader([], { shuffle: true }), /shuffle needs a non-empty dataset/);
+  });
   it("randomSplit partitions reproducibly by counts or fractions; errors name the rule", () => {
     tl.manualSeed(1);
     const [a, b] = data.randomSplit(ds, [7, 3]);
