@@ -165,6 +165,9 @@ describe("noGrad / enableGrad / detach", () => {
   });
   it("noGrad refuses an async function, and restores the mode", () => {
     throwsWith(() => tl.noGrad(async () => 1), tl.AutogradError, /^noGrad: the function returned a Promise/);
+    throwsWith(() => tl.enableGrad(async () => 1), tl.AutogradError, /^enableGrad: the function returned a Promise/);
+    throwsWith(() => tl.enableGrad(undefined as never), tl.AutogradError, /^enableGrad: expected a function to run, got undefined/);
+    assert.equal(tl.isGradEnabled(), true);
     assert.equal(tl.isGradEnabled(), true);
   });
   it("detach cuts the graph: gradients stop there", () => {

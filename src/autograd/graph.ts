@@ -14,22 +14,28 @@ export function isGradEnabled(): boolean {
 
 /** Run fn with gradient recording off (torch.no_grad); the previous mode comes back after, even on throw. */
 export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
+  return withGradMode(false, fn, "noGrad");
 }
 
 /** Run fn with gradient recording on (torch.enable_grad), e.g. inside noGrad. */
 export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
+  return withGradMode(true, fn, "enableGrad");
 }
 
-export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+/** Run fn with grad mode `enabled`; `op` names the caller in the error for an async fn. */
+export function withGradMode<T>(enabled: boolean, fn: () => T, op = "noGrad"): T {
+  if (typeof fn !== "function") {
+    throw new AutogradError(
+      `${op}: expected a function to run, got ${fn === null ? "null" : typeof fn}. Wrap the code: tl.${op}(() => ...).`,
+    );
+  }
   const prev = gradEnabled;
   gradEnabled = enabled;
   try {
     const r = fn();
     if (r instanceof Promise) {
       throw new AutogradError(
-        "noGrad: the function returned a Promise; grad mode is global and cannot follow async code. Call noGrad inside the async function, around synchronous tensor code.",
+        `${op}: the function returned a Promise; grad mode is global and cannot follow async code. Call ${op} inside the async function, around synchronous tensor code.`,
       );
     }
     return r;
