@@ -144,7 +144,8 @@ export function defaultCollate(samples: unknown[]): unknown {
 
 /** Options of DataLoader: batchSize (default 1), shuffle, dropLast, generator, collate; torch.utils.data.DataLoader's keywords, camelCase (no workers: batches are built on the calling thread). */
 export interface DataLoaderOptions<T, B> {
-  batchSize?: number;
+  /** Samples per batch (default 1); null turns batching off, as PyTorch's batch_size=None: each sample is yielded as it is (through collate when given). */
+  batchSize?: number | null;
   shuffle?: boolean;
   dropLast?: boolean;
   generator?: Generator;
@@ -157,8 +158,8 @@ export interface DataLoaderOptions<T, B> {
  * @example new tl.data.DataLoader(new tl.data.TensorDataset(tl.zeros([10, 2])), { batchSize: 4 }).length // => 3
  */
 export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
-  /** Samples per batch (default 1), as DataLoader.batch_size. */
-  readonly batchSize: number;
+  /** Samples per batch (default 1), as DataLoader.batch_size; null when batching is off (each sample yielded alone). */
+  readonly batchSize: number | null;
   /** Whether each pass draws a new permutation from the generator. */
   readonly shuffle: boolean;
   /** Whether a last, smaller batch is left out, as DataLoader.drop_last. */
@@ -171,9 +172,9 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
     opts: DataLoaderOptions<T, B> = {},
   ) {
     checkDataset("DataLoader", dataset);
-    this.batchSize = opts.batchSize ?? 1;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
-      throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${opts.batchSize}.`);
+    this.batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
+    if (this.batchSize !== null && (!Number.isInteger(this.batchSize) || this.batchSize < 1))
+      throw new ValueError(`DataLoader: batchSize must be a positive integer (or null for no batching), got ${opts.batchSize}.`);
     this.shuffle = opts.shuffle ?? false;
     // PyTorch's RandomSampler refuses an empty dataset when the loader is made
     if (this.shuffle && dataset.length === 0) {
@@ -182,6 +183,11 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
       );
     }
     this.dropLast = opts.dropLast ?? false;
+    if (this.batchSize === null && this.dropLast) {
+      throw new ValueError(
+        "DataLoader: batchSize null turns batching off, so there is no last batch for dropLast to drop (PyTorch refuses the pair too). Pass a batchSize, or leave dropLast out.",
+      );
+    }
     this.generator = opts.generator ?? defaultGenerator;
     this.collate = opts.collate;
   }
@@ -189,15 +195,25 @@ export class DataLoader<T = Tensor[], B = Tensor[]> implements Iterable<B> {
   /** Number of batches per pass. */
   get length(): number {
     const n = this.dataset.length;
+    if (this.batchSize === null) return n;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
   *[Symbol.iterator](): Iterator<B> {
     const n = this.dataset.length;
     const order = this.shuffle ? randperm(n, { generator: this.generator }) : null;
+    if (this.batchSize === null) {
+      // no batching: each sample as it is, or through collate (PyTorch applies collate_fn per sample)
+      for (let i = 0; i < n; i++) {
+        const sample = itemOf("DataLoader", this.dataset, order ? order.storage[i]! : i);
+        yield this.collate ? this.collate(sample as unknown as T[]) : (sample as unknown as B);
+      }
+      return;
+    }
+    const batch = this.batchSize;
     for (let b = 0; b < this.length; b++) {
-      const start = b * this.batchSize,
-        size = Math.min(this.batchSize, n - start);
+      const start = b * batch,
+        size = Math.min(batch, n - start);
       if (!this.collate && this.dataset instanceof TensorDataset) {
         const idx = order
           ? order.narrow(0, start, size)
