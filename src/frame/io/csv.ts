@@ -654,8 +654,7 @@ class Builder {
           naFirst = ctx.naFirst,
           naMaxLen = ctx.naMaxLen;
         if (this.pendH === null) {
-          // (the Node reader finds short values in wasm)
-          const took = (ctx.cutter?.text?.table(table) ?? table).lookupRun(b, se, o, step, count - r, codes, n, naFirst, naMaxLen);
+          const took = table.lookupRun(b, se, o, step, count - r, codes, n, naFirst, naMaxLen);
           r += took;
           n += took;
           o += took * step;
@@ -998,16 +997,6 @@ export interface BlockCutter {
    * isFloat (pushBlock reads those itself).
    */
   numbers(o: number, step: number, count: number, isFloat: boolean): Float64Array;
-  /** Text columns' lookups and grouping over the same memory (absent: csv.ts does them in JS). */
-  readonly text?: CutterText;
-}
-
-/** The Node reader's text-column work in wasm (csvCutWasm.ts): it answers as the JS code it replaces (the same codes). */
-export interface CutterText {
-  /** Start a read: its NA markers' first characters (naFirst, as ParseContext's). */
-  begin(naFirst: Uint8Array): void;
-  /** The table's lookupRun, with the short values of a cut block found in wasm. */
-  table(table: StringTable): Pick<StringTable, "lookupRun">;
 }
 
 /** Where the last cutBlock stopped: after its last record. */
@@ -1530,7 +1519,6 @@ export function readRecords(
     const fast = cutter?.bytes === b && seLen <= cutter.se.length ? cutter : null;
     const se = fast ? fast.se : new Int32Array(seLen);
     ctx.cutter = fast;
-    fast?.text?.begin(ctx.naFirst);
     const simple = nb > 0 && !headerless;
     while (i < to) {
       if (simple && !pendingBad && rows < stopAt) {
