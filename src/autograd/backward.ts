@@ -23,25 +23,23 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-/** Nodes reachable from `root`, each after every node that consumes its output. */
+/**
+ * Nodes reachable from `root`, each after every node that consumes its output: newest first, as
+ * PyTorch's engine orders them (see GradNode.seq).
+ */
 function topoOrder(root: GradNode): GradNode[] {
-  const post: GradNode[] = [];
-  const visited = new Set<GradNode>([root]);
-  const stack: { node: GradNode; next: number }[] = [{ node: root, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.next < top.node.inputs.length) {
-      const fn = top.node.inputs[top.next++]!.gradFn;
+  const found: GradNode[] = [root];
+  const visited = new Set<GradNode>(found);
+  for (let k = 0; k < found.length; k++) {
+    for (const input of found[k]!.inputs) {
+      const fn = input.gradFn;
       if (fn instanceof GradNode && !visited.has(fn)) {
         visited.add(fn);
-        stack.push({ node: fn, next: 0 });
+        found.push(fn);
       }
-    } else {
-      post.push(top.node);
-      stack.pop();
     }
   }
-  return post.reverse();
+  return found.sort((p, q) => q.seq - p.seq);
 }
 
 function checkRoot(op: string, root: Tensor, gradient: Tensor | null | undefined): Tensor {

@@ -52,8 +52,17 @@ export function withGradMode<T>(enabled: boolean, fn: () => T, op = "noGrad"): T
 export type BackwardFn = (grad: Tensor) => readonly ((() => Tensor) | undefined)[];
 
 /** One recorded op application: its inputs, its backward rule, and the tensors it saved. */
+let nextSeq = 0;
+
 export class GradNode implements GradFnLike {
   readonly name: string;
+  /**
+   * Creation order (PyTorch's sequence_nr). A node is made after the nodes of its inputs, so
+   * running nodes from the highest seq down is a topological order, and the one PyTorch's engine
+   * follows (its ready queue takes the highest sequence_nr first): hooks with side effects see
+   * the same order.
+   */
+  readonly seq = nextSeq++;
   readonly inputs: readonly Tensor[];
   private rule: BackwardFn | null;
   private shortcut: BackwardFn | null;
