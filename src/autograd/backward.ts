@@ -209,15 +209,33 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
     life?.pin(sum);
     leaves.set(t, sum);
   };
+  const finishLeaf = (t: Tensor): void => {
+    const g0 = leaves.get(t);
+    if (g0 === undefined) return;
+    leaves.delete(t);
+    // in tl.grad a captured leaf's hooks run and the capture is their result (PyTorch >= 2.0)
+    const g = runHooks(t, g0);
+    life?.pin(g);
+    if (capture) capture.set(t, accumulate(capture.get(t), g));
+    else {
+      checkAssignedGrad(t);
+      t.grad = accumulate(t.grad, opts.createGraph ? g : detach(g));
+    }
+  };
   const finishLeaves = (): void => {
-    for (const [t, g0] of leaves) {
-      // in tl.grad a captured leaf's hooks run and the capture is their result (PyTorch >= 2.0)
-      const g = runHooks(t, g0);
-      life?.pin(g);
-      if (capture) capture.set(t, accumulate(capture.get(t), g));
+    for (const t of [...leaves.keys()]) finishLeaf(t);
+  };
+  // edges into each leaf not yet run: a leaf is finished as soon as its last consumer has run,
+  // as PyTorch runs an AccumulateGrad node once it is ready (hooks see PyTorch's order)
+  const leafEdges = new Map<Tensor, number>();
+  const releaseLeaves = (node: GradNode): void => {
+    for (const input of node.inputs) {
+      const left = leafEdges.get(input);
+      if (left === undefined) continue;
+      if (left > 1) leafEdges.set(input, left - 1);
       else {
-        checkAssignedGrad(t);
-        t.grad = accumulate(t.grad, opts.createGraph ? g : detach(g));
+        leafEdges.delete(input);
+        finishLeaf(input);
       }
     }
   };
@@ -230,13 +248,19 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
         return;
       }
       const order = topoOrder(rootFn);
+      for (const node of order)
+        for (const input of node.inputs)
+          if (input.requiresGrad && !(input.gradFn instanceof GradNode)) leafEdges.set(input, (leafEdges.get(input) ?? 0) + 1);
       const outputs = new Map<GradNode, Tensor>(); // nodes whose output tensor wants hooks/retainGrad/capture
       const pending = new Map<GradNode, Tensor>([[rootFn, g0]]);
       outputs.set(rootFn, root);
       for (const node of order) {
         const popped = pending.get(node);
         pending.delete(node);
-        if (popped === undefined) continue;
+        if (popped === undefined) {
+          releaseLeaves(node);
+          continue;
+        }
         let g = popped;
         const out = outputs.get(node);
         if (out) {
@@ -274,6 +298,7 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
         // the node's gradient is consumed: dead unless a gradient handed on shares its storage
         life?.drop(popped);
         life?.flush();
+        releaseLeaves(node);
       }
       finishLeaves();
     });
