@@ -218,6 +218,18 @@ describe("retainGrad and hooks", () => {
     x.mul(2).sum().backward();
     exact(x.grad, [-2, -2]);
   });
+  it("a remover takes out its own registration only, when one function is registered twice", () => {
+    const x = f64([1, 2]);
+    const double = (g: tl.Tensor) => g.mul(2);
+    const first = x.registerHook(double);
+    x.registerHook(double);
+    first();
+    x.mul(1).sum().backward();
+    exact(x.grad, [2, 2]);
+  });
+  it("retainGrad on a tensor that does not require grad is refused, as PyTorch", () => {
+    throwsWith(() => T([1.5]).retainGrad(), tl.AutogradError, /^retainGrad: the tensor \(shape \[1\], float32\) does not require gradient/);
+  });
   it("registerHook on a tensor that does not require grad is refused", () => {
     throwsWith(
       () => T([1.5]).registerHook(() => undefined),

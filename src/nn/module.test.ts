@@ -101,6 +101,25 @@ describe("Module", () => {
     assert.equal(m.bn.numBatchesTracked!.dtype, "int32");
     assert.equal(m.forward(tl.randn([4, 4], { dtype: "float64" })).dtype, "float64");
   });
+  it("zeroGrad(false) zeroes gradients in place; to(dtype) converts gradients with their parameters, as PyTorch's _apply", () => {
+    const m = new Net();
+    m.forward(tl.randn([4, 4]))
+      .sum()
+      .backward();
+    const grads = m.parameters().map((p) => p.grad!);
+    m.zeroGrad(false);
+    assert.ok(m.parameters().every((p, i) => p.grad === grads[i] && p.grad.abs().sum().item() === 0));
+    m.forward(tl.randn([4, 4]))
+      .sum()
+      .backward();
+    m.to("float64");
+    assert.ok(m.parameters().every((p) => p.dtype === "float64" && p.grad!.dtype === "float64"));
+    // the next backward accumulates into the converted gradients instead of refusing their dtype
+    m.forward(tl.randn([4, 4], { dtype: "float64" }))
+      .sum()
+      .backward();
+    assert.ok(m.parameters().every((p) => p.grad!.dtype === "float64"));
+  });
   it("prints like PyTorch's repr", () => {
     assert.equal(
       String(new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU())),

@@ -207,9 +207,12 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Clear every parameter's gradient (to null, as PyTorch's default set_to_none=True). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /** Clear every parameter's gradient: to null (as PyTorch's default set_to_none=True), or to zeros in place with `setToNone` false. */
+  zeroGrad(setToNone = true): void {
+    for (const p of this.parameters()) {
+      if (setToNone || !p.grad) p.grad = null;
+      else noGrad(() => p.grad!.zero_());
+    }
   }
 
   /** Convert float parameters and buffers to `dtype`, keeping parameter identity. */
@@ -217,8 +220,12 @@ export abstract class Module {
     assertDType("to", dtype);
     noGrad(() => {
       for (const m of this.modules()) {
-        for (const p of m.params.values())
+        for (const p of m.params.values()) {
           if (p && p.dtype !== dtype && (p.dtype === "float32" || p.dtype === "float64")) p.setData_(castRaw(p, dtype));
+          // as PyTorch's _apply: a gradient follows its parameter
+          if (p?.grad && p.grad.dtype !== dtype && (p.grad.dtype === "float32" || p.grad.dtype === "float64"))
+            p.grad = castRaw(p.grad, dtype);
+        }
         for (const b of m.buffers_.values())
           if (b.t && b.t.dtype !== dtype && (b.t.dtype === "float32" || b.t.dtype === "float64")) b.t.setData_(castRaw(b.t, dtype));
       }

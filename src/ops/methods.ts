@@ -259,7 +259,7 @@ export interface TensorMethods {
   bool(): Tensor;
   // autograd
   /** Accumulate gradients of this tensor into the .grad of every leaf it depends on, as torch.Tensor.backward (`{ retainGraph, createGraph }` as options). */
-  backward(gradient?: Tensor | BackwardOptions, opts?: BackwardOptions): void;
+  backward(gradient?: Tensor | BackwardOptions | null, opts?: BackwardOptions): void;
   /** Keep .grad on this non-leaf after backward, as torch.Tensor.retain_grad; returns this. */
   retainGrad(): Tensor;
   /** Call fn with the gradient flowing into this tensor; a returned tensor replaces it, as torch.Tensor.register_hook. Returns a remover (PyTorch: a handle with .remove()). */
@@ -614,6 +614,10 @@ const methods: TensorMethods & ThisType<Tensor> = {
     backward(this, g, o);
   },
   retainGrad() {
+    if (!this.requiresGrad)
+      throw new AutogradError(
+        `retainGrad: the tensor (shape ${fmt(this.shape)}, ${this.dtype}) does not require gradient, so no gradient reaches it to keep (as PyTorch). Call it on a result computed from tensors with requiresGrad.`,
+      );
     if (!this.isLeaf) this.retainsGrad = true;
     return this;
   },
@@ -622,9 +626,11 @@ const methods: TensorMethods & ThisType<Tensor> = {
       throw new AutogradError(
         `registerHook: cannot register a hook on a tensor that doesn't require gradient (shape ${fmt(this.shape)}, ${this.dtype}). Set requiresGrad first.`,
       );
-    this.hooks.push(fn);
+    // a closure of its own, so a remover takes out its registration only, not every registration of fn
+    const own = (grad: Tensor) => fn(grad);
+    this.hooks.push(own);
     return () => {
-      this.hooks = this.hooks.filter((h) => h !== fn);
+      this.hooks = this.hooks.filter((h) => h !== own);
     };
   },
   add_(o, alpha) {

@@ -47,10 +47,6 @@ const WHOLE_FLOATS =
 const KNOWN: Record<string, string> = {
   "engine-0004":
     "a second backward through a freed graph is refused at any node; PyTorch 1.13 refuses only at nodes that saved tensors, so (x + 1).sum() backpropagates twice there",
-  "engine-0016":
-    "fix in src/ops/methods.ts retainGrad: throw an AutogradError when !this.requiresGrad (PyTorch: can't retain_grad on Tensor that has requires_grad=False); ours sets nothing and returns",
-  "hooks-0249":
-    "fix in src/ops/methods.ts registerHook: the remover filters hooks by function identity, so one handle removes every registration of the same function; remove only its own entry (find the index of that registration, e.g. wrap fn in a unique closure or splice by a per-call token)",
   "hooks-0253":
     "retainGrad registered before a hook: PyTorch 1.13 stores the gradient before the hook runs; PyTorch >= 2.0 (and tensorloom) store it after every hook, whatever the order",
   "hooks-0266": HOOKS_V2,
