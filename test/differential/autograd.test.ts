@@ -11,7 +11,7 @@
 // raised, tensorloom must throw a TensorloomError whose message starts with an op name.
 // TENSORLOOM_AUTOGRAD_AREA=<area> runs one area; TENSORLOOM_AUTOGRAD_REPORT=1 prints every failure.
 
-import { runProbes } from "../support/probes.js";
+import { runProgramProbes } from "../support/probes.js";
 
 /**
  * Deliberate differences and failures whose fix belongs outside this test's files, each with the
@@ -34,4 +34,4 @@ const KNOWN: Record<string, string> = {
     "randomSplit with a negative length ([-1, 11] of 10) is refused with a clear error; PyTorch 1.13 checks only the sum and slices the permutation with the negative offset",
 };
 
-runProbes("autograd probes", "autograd_probes.json.gz", "TENSORLOOM_AUTOGRAD", KNOWN);
+runProgramProbes("autograd probes", "autograd_probes.json.gz", "TENSORLOOM_AUTOGRAD", KNOWN);

@@ -9,7 +9,7 @@
 // starts with an op name. TENSORLOOM_MODULE_AREA=<area> runs one area; TENSORLOOM_MODULE_REPORT=1
 // prints every failure.
 
-import { runProbes } from "../support/probes.js";
+import { runProgramProbes } from "../support/probes.js";
 
 /**
  * Deliberate differences and failures whose fix belongs outside this test's files, each with the
@@ -39,4 +39,4 @@ const KNOWN: Record<string, string> = {
   "loss-0779": SMOOTH_L1_BETA0,
 };
 
-runProbes("module probes", "module_probes.json.gz", "TENSORLOOM_MODULE", KNOWN);
+runProgramProbes("module probes", "module_probes.json.gz", "TENSORLOOM_MODULE", KNOWN);
