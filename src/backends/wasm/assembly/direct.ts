@@ -117,8 +117,18 @@ export function convDirectBackward(x: usize, dy: usize, n0: i32, n1: i32, C: i32
   padSample(x, n, C, P, Pp, padRuns, nPadRuns, xpad);
   // dy[n]^T (L x O) in NR-wide panels of outputs, each L x 8
   packB(at(dy, n * O * L), 1, L, 0, 0, L, O, dyT);
+  weightTiles(xpad, 0, dyT, 0, 1, O, Kd, offs, rowBase, rows, W, dw, tmp, true);
+}
+
+/**
+ * The dw tiles over `count` samples already padded (xpad, one every xs floats) and packed (dyT,
+ * one every ts floats): each 4 x 8 tile of dw^T reduces over every position of every sample, then
+ * is added into dw [O, Kd] (accumulate) or stored there.
+ */
+@inline function weightTiles(xpad: usize, xs: i32, dyT: usize, ts: i32, count: i32, O: i32, Kd: i32, offs: usize, rowBase: usize, rows: i32, W: i32, dw: usize, tmp: usize, accumulate: bool): void {
+  const L = rows * W;
   for (let o = 0; o < O; o += NR) {
-    const panel = at(dyT, o * L), cols = min(NR, O - o);
+    const cols = min(NR, O - o);
     for (let p = 0; p < Kd; p += MR) {
       const rowsP = min(MR, Kd - p);
       // a partial tile (Kd % 4) repeats its last step's offset: those lanes are dropped
@@ -126,30 +136,33 @@ export function convDirectBackward(x: usize, dy: usize, n0: i32, n1: i32, C: i32
       const o2 = load<i32>(at(offs, p + min(2, rowsP - 1))), o3 = load<i32>(at(offs, p + min(3, rowsP - 1)));
       let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
       let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
-      let pb = panel;
-      for (let q = 0; q < rows; q++) {
-        const rb = load<i32>(at(rowBase, q));
-        let x0 = at(xpad, rb + o0), x1 = at(xpad, rb + o1), x2 = at(xpad, rb + o2), x3 = at(xpad, rb + o3);
-        for (let j = 0; j < W; j++) {
-          const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-          let a = v128.load32_splat(x0);
-          c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
-          a = v128.load32_splat(x1);
-          c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
-          a = v128.load32_splat(x2);
-          c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
-          a = v128.load32_splat(x3);
-          c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
-          x0 += 4; x1 += 4; x2 += 4; x3 += 4;
-          pb += NR * 4;
+      for (let s = 0; s < count; s++) {
+        const xb = at(xpad, s * xs);
+        let pb = at(dyT, s * ts + o * L);
+        for (let q = 0; q < rows; q++) {
+          const rb = load<i32>(at(rowBase, q));
+          let x0 = at(xb, rb + o0), x1 = at(xb, rb + o1), x2 = at(xb, rb + o2), x3 = at(xb, rb + o3);
+          for (let j = 0; j < W; j++) {
+            const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+            let a = v128.load32_splat(x0);
+            c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
+            a = v128.load32_splat(x1);
+            c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
+            a = v128.load32_splat(x2);
+            c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
+            a = v128.load32_splat(x3);
+            c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
+            x0 += 4; x1 += 4; x2 += 4; x3 += 4;
+            pb += NR * 4;
+          }
         }
       }
-      // the tile is dw^T[p..p+3][o..o+7]: through tmp, added into dw [O, Kd]
+      // the tile is dw^T[p..p+3][o..o+7]: through tmp, its valid part into dw [O, Kd]
       storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, tmp, NR, MR, NR, false, tmp);
       for (let r = 0; r < rowsP; r++) {
         for (let c = 0; c < cols; c++) {
           const d = at(dw, (o + c) * Kd + p + r);
-          store<f32>(d, load<f32>(d) + load<f32>(at(tmp, r * NR + c)));
+          store<f32>(d, accumulate ? load<f32>(d) + load<f32>(at(tmp, r * NR + c)) : load<f32>(at(tmp, r * NR + c)));
         }
       }
     }
@@ -175,41 +188,5 @@ export function convDirectBackwardSamples(x: usize, dy: usize, n0: i32, n1: i32,
     packB(at(dy, n * O * L), 1, L, 0, 0, L, O, at(dyT, (n - n0) * ts));
     if (dx) directSample(dy, n, O, L, Pq, dyPadRuns, nDyPadRuns, dypad, packedWT, C, OK, offsT, rowBaseT, rowsT, WT, dx, 0, tmp);
   }
-  for (let o = 0; o < O; o += NR) {
-    const cols = min(NR, O - o);
-    for (let p = 0; p < Kd; p += MR) {
-      const rowsP = min(MR, Kd - p);
-      // a partial tile (Kd % 4) repeats its last step's offset: those lanes are dropped
-      const o0 = load<i32>(at(offs, p)), o1 = load<i32>(at(offs, p + min(1, rowsP - 1)));
-      const o2 = load<i32>(at(offs, p + min(2, rowsP - 1))), o3 = load<i32>(at(offs, p + min(3, rowsP - 1)));
-      let c0a = f32x4.splat(0), c0b = f32x4.splat(0), c1a = f32x4.splat(0), c1b = f32x4.splat(0);
-      let c2a = f32x4.splat(0), c2b = f32x4.splat(0), c3a = f32x4.splat(0), c3b = f32x4.splat(0);
-      for (let s = 0; s < n1 - n0; s++) {
-        const xb = at(xpad, s * xs);
-        let pb = at(dyT, s * ts + o * L);
-        for (let q = 0; q < rows; q++) {
-          const rb = load<i32>(at(rowBase, q));
-          let x0 = at(xb, rb + o0), x1 = at(xb, rb + o1), x2 = at(xb, rb + o2), x3 = at(xb, rb + o3);
-          for (let j = 0; j < W; j++) {
-            const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-            let a = v128.load32_splat(x0);
-            c0a = madd(a, b0, c0a); c0b = madd(a, b1, c0b);
-            a = v128.load32_splat(x1);
-            c1a = madd(a, b0, c1a); c1b = madd(a, b1, c1b);
-            a = v128.load32_splat(x2);
-            c2a = madd(a, b0, c2a); c2b = madd(a, b1, c2b);
-            a = v128.load32_splat(x3);
-            c3a = madd(a, b0, c3a); c3b = madd(a, b1, c3b);
-            x0 += 4; x1 += 4; x2 += 4; x3 += 4;
-            pb += NR * 4;
-          }
-        }
-      }
-      // the tile is dw^T[p..p+3][o..o+7]: through tmp, its valid part stored into dw [O, Kd]
-      storeTile(c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, tmp, NR, MR, NR, false, tmp);
-      for (let r = 0; r < rowsP; r++) {
-        for (let c = 0; c < cols; c++) store<f32>(at(dw, (o + c) * Kd + p + r), load<f32>(at(tmp, r * NR + c)));
-      }
-    }
-  }
+  weightTiles(xpad, xs, dyT, ts, n1 - n0, O, Kd, offs, rowBase, rows, W, dw, tmp, false);
 }
