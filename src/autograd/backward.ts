@@ -31,8 +31,7 @@ function topoOrder(root: GradNode): GradNode[] {
   const found: GradNode[] = [root];
   const visited = new Set<GradNode>(found);
   for (let k = 0; k < found.length; k++) {
-    for (const input of found[k]!.inputs) {
-      const fn = input.gradFn;
+    for (const fn of found[k]!.edges) {
       if (fn instanceof GradNode && !visited.has(fn)) {
         visited.add(fn);
         found.push(fn);
@@ -92,9 +91,9 @@ function fitGrad(g: Tensor, input: Tensor, node: GradNode): Tensor {
  * undefined (or null) to keep the gradient, or a tensor of the gradient's shape and dtype (as
  * PyTorch, which refuses a hook that changes either).
  */
-function runHooks(t: Tensor, g: Tensor): Tensor {
+function runHooks(t: Tensor, g: Tensor, hooks: Tensor["hooks"] = t.hooks): Tensor {
   // a copy: a hook may remove itself (or another) while running
-  for (const h of t.hooks.slice()) {
+  for (const h of hooks.slice()) {
     const r: unknown = h(g);
     if (r === undefined || r === null) continue;
     if (!(r instanceof Tensor)) {
@@ -229,7 +228,8 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
   // as PyTorch runs an AccumulateGrad node once it is ready (hooks see PyTorch's order)
   const leafEdges = new Map<Tensor, number>();
   const releaseLeaves = (node: GradNode): void => {
-    for (const input of node.inputs) {
+    for (const input of node.edges) {
+      if (!(input instanceof Tensor)) continue;
       const left = leafEdges.get(input);
       if (left === undefined) continue;
       if (left > 1) leafEdges.set(input, left - 1);
@@ -249,8 +249,8 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
       }
       const order = topoOrder(rootFn);
       for (const node of order)
-        for (const input of node.inputs)
-          if (input.requiresGrad && !(input.gradFn instanceof GradNode)) leafEdges.set(input, (leafEdges.get(input) ?? 0) + 1);
+        for (const input of node.edges)
+          if (input instanceof Tensor && input.requiresGrad) leafEdges.set(input, (leafEdges.get(input) ?? 0) + 1);
       const outputs = new Map<GradNode, Tensor>(); // nodes whose output tensor wants hooks/retainGrad/capture
       const pending = new Map<GradNode, Tensor>([[rootFn, g0]]);
       outputs.set(rootFn, root);
@@ -263,6 +263,12 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
         }
         let g = popped;
         const out = outputs.get(node);
+        if (node.retired !== null) {
+          // hooks registered before an in-place op rebased their tensor see the old value's gradient
+          life?.pin(g);
+          g = runHooks(node.retired.tensor, g, node.retired.hooks);
+          life?.pin(g);
+        }
         if (out) {
           // the gradient of a tensor with hooks, retainGrad or capture leaves the pass
           // hooks run in tl.grad too; what is captured and retained is their result (PyTorch >= 2.0)
@@ -275,9 +281,10 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
         const thunks = node.apply(g);
         node.inputs.forEach((input, i) => {
           const thunk = thunks[i];
-          if (!input.requiresGrad || thunk === undefined) return;
+          const fn = node.edges[i]!;
+          // a leaf set to requiresGrad false after the op gets nothing (PyTorch's AccumulateGrad)
+          if (fn === null || (fn instanceof Tensor && !fn.requiresGrad) || thunk === undefined) return;
           const gi = fitGrad(thunk(), input, node);
-          const fn = input.gradFn;
           if (fn instanceof GradNode) {
             const prev = pending.get(fn);
             const sum = accumulate(prev, gi);
@@ -288,9 +295,11 @@ function run(root: Tensor, g0: Tensor, opts: BackwardOptions, capture: Map<Tenso
               life?.drop(prev);
               life?.consider(gi);
             }
-            if (input.hooks.length > 0 || input.retainsGrad || capture?.has(input)) outputs.set(fn, input);
+            // the input's hooks, retainGrad and capture follow its current node: not this edge's
+            // when an in-place op rebased the input after this node was recorded
+            if (input.gradFn === fn && (input.hooks.length > 0 || input.retainsGrad || capture?.has(input))) outputs.set(fn, input);
           } else {
-            sink(input, gi);
+            sink(fn, gi);
           }
         });
         // a recorded backward (createGraph) may have captured the owned tensors in its own graph

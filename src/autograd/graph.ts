@@ -51,6 +51,26 @@ export function withGradMode<T>(enabled: boolean, fn: () => T, op = "noGrad"): T
  */
 export type BackwardFn = (grad: Tensor) => readonly ((() => Tensor) | undefined)[];
 
+/**
+ * Where an input's gradient goes, fixed when the op is recorded (PyTorch's next_edges): the node
+ * that made the input then, the input itself when it was a leaf that required grad then (its
+ * .grad accumulates), or null when it required no grad. Fixed at record time because an in-place
+ * op later gives the input tensor a new gradFn (a rebase), which earlier consumers must not follow.
+ */
+export type Edge = GradNode | Tensor | null;
+
+/** The edge an op records for one of its inputs now. */
+export function edgeOf(t: Tensor): Edge {
+  const fn = t.gradFn;
+  return fn instanceof GradNode ? fn : t.requiresGrad ? t : null;
+}
+
+/** The hooks a tensor had while this node made it, kept when an in-place op gave the tensor a new node. */
+export interface RetiredHooks {
+  readonly tensor: Tensor;
+  readonly hooks: Tensor["hooks"];
+}
+
 /** One recorded op application: its inputs, its backward rule, and the tensors it saved. */
 let nextSeq = 0;
 
@@ -64,6 +84,13 @@ export class GradNode implements GradFnLike {
    */
   readonly seq = nextSeq++;
   readonly inputs: readonly Tensor[];
+  /** Where each input's gradient goes (see Edge), captured when the node was made. */
+  readonly edges: readonly Edge[];
+  /**
+   * The hooks registered on this node's output tensor before an in-place op rebased it: as in
+   * PyTorch >= 2.0, they still see the gradient of the value before the in-place op.
+   */
+  retired: RetiredHooks | null = null;
   private rule: BackwardFn | null;
   private shortcut: BackwardFn | null;
   private readonly saved: { t: Tensor; v: number }[];
@@ -77,9 +104,11 @@ export class GradNode implements GradFnLike {
     saved: readonly Tensor[],
     shortcut: BackwardFn | null = null,
     owned: readonly Tensor[] = [],
+    edges: readonly Edge[] = inputs.map(edgeOf),
   ) {
     this.name = name;
     this.inputs = inputs;
+    this.edges = edges;
     this.rule = rule;
     this.shortcut = shortcut;
     this.saved = saved.map((t) => ({ t, v: t.version.v }));
@@ -98,6 +127,7 @@ export class GradNode implements GradFnLike {
    */
   apply(grad: Tensor): readonly ((() => Tensor) | undefined)[] {
     if (this.rule === null) {
+      // only a node that saved tensors is freed (free()), as PyTorch
       throw new AutogradError(
         `backward: trying to backward through the graph a second time (through ${this.name}); its saved tensors were freed after the first backward. ` +
           `Pass { retainGraph: true } to the first backward() if you need to backward twice.`,
@@ -115,6 +145,25 @@ export class GradNode implements GradFnLike {
     return (fast ? this.shortcut! : this.rule)(grad);
   }
 
+  /** Whether t is among the tensors this node saved for its rule. */
+  saves(t: Tensor): boolean {
+    return this.saved.some((s) => s.t === t);
+  }
+
+  /**
+   * An in-place op computed its result into `from` and wrote it into `to`: a saved `from` now
+   * stands for `to` at its current version, so a later in-place write to `to` is caught, as
+   * PyTorch's saved result of relu_ is the tensor written.
+   */
+  aliasSaved(from: Tensor, to: Tensor): void {
+    for (const s of this.saved) {
+      if (s.t === from) {
+        s.t = to;
+        s.v = to.version.v;
+      }
+    }
+  }
+
   /**
    * Drop the rules and with them the closures' saved tensors (done after backward unless
    * retainGraph). The storages of `owned` tensors go back at once (recycle): only the dropped
@@ -123,6 +172,9 @@ export class GradNode implements GradFnLike {
    * recorded backward (createGraph without retainGraph): the graph it built may hold them.
    */
   free(recycleOwned = true): void {
+    // a node that saved no tensors keeps its rule, as PyTorch frees only saved variables: a
+    // second backward through (x + 1).sum() works there without retainGraph
+    if (this.saved.length === 0 && this.owned.length === 0) return;
     this.rule = null;
     this.shortcut = null;
     this.saved.length = 0;

@@ -1,27 +1,32 @@
-// In-place updates (add_, mul_, copy_, fill_, zero_...), for optimizers and initialisation.
-// Each computes the out-of-place result, checks it fits (same shape, castable dtype), writes it
-// into the tensor's storage and bumps the version counter that autograd checks, then brings the
-// tensor's views up to date (syncViews). In-place ops on tensors that take part in gradient
-// recording are refused, as PyTorch refuses them on leaves.
+// In-place updates (add_, mul_, copy_, fill_, zero_...), for optimizers, initialisation and
+// models. Each computes the out-of-place result, checks it fits (same shape, castable dtype),
+// writes it into the tensor's storage and bumps the version counter that autograd checks, then
+// brings the tensor's views up to date (syncViews). While gradients are recorded, an in-place op
+// on a tensor that requires grad (or from an operand that does) is recorded as PyTorch records
+// it: the tensor's gradFn becomes the op's node (a rebase), and a write to a view rebases the
+// view's base (CopySlices). PyTorch's refusals stay: a leaf that requires grad, or a view of one.
 
-import { isGradEnabled, noGrad } from "../autograd/graph.js";
+import { GradNode, type RetiredHooks, edgeOf, isGradEnabled, noGrad, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { allocStorage, boolValue, isFloat } from "../tensor/dtype.js";
 import { AutogradError, DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
 import { broadcastShapes, fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
-import { type TensorLike, castRaw, mapUnary } from "./op.js";
-import { ViewCopy, expand, placementOf, writeToRoot } from "./movement.js";
+import { type TensorLike, castRaw, copyOf, empty, mapUnary } from "./op.js";
+import { ViewCopy, expand, gatherAt, placementOf, to, writeToRoot, zeroAt } from "./movement.js";
 
-/** Write `compute()`'s result into x. */
-export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLike[], compute: () => Tensor): Tensor {
-  if (isGradEnabled() && (x.requiresGrad || operands.some((o) => o instanceof Tensor && o.requiresGrad))) {
-    throw new AutogradError(
-      `${op}: in-place operation on a tensor that takes part in gradient recording (shape ${fmt(x.shape)}${!x.requiresGrad ? ", written from an operand that requires grad" : x.isLeaf ? ", a leaf that requires grad" : ""}). ` +
-        `Wrap the update in tl.noGrad(() => ...), or use the out-of-place op (${op.replace(/_$/, "")}).`,
-    );
-  }
-  const r = noGrad(compute);
+/**
+ * Write `compute(self)`'s result into x. `self` stands for x's value before the write: x itself
+ * when nothing is recorded, else a tensor of its own in x's place in the graph, so a rule that
+ * reads x's old value still has it after the write.
+ */
+export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLike[], compute: (self: Tensor) => Tensor): Tensor {
+  const recording = isGradEnabled() && (x.requiresGrad || operands.some((o) => o instanceof Tensor && o.requiresGrad));
+  if (recording) checkRecordable(op, x);
+  checkNoOverlap(op, x);
+  checkOperandOverlap(op, x, operands);
+  const self = recording ? standIn(x) : x;
+  let r = recording ? compute(self) : noGrad(() => compute(self));
   if (!shapesEqual(r.shape, x.shape)) {
     throw new ShapeError(
       `${op}: the result has shape ${fmt(r.shape)} but the tensor written to has ${fmt(x.shape)}; an in-place op cannot change the shape (the other operand must broadcast to ${fmt(x.shape)}).`,
@@ -34,7 +39,12 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
       `${op}: result type ${r.dtype} can't be cast to the tensor's dtype ${x.dtype} in place. Convert first: x = x.to("${r.dtype}").`,
     );
   }
-  checkNoOverlap(op, x);
+  if (recording) {
+    // a rule reading the old value needs its own copy of it: the write below overwrites x's storage
+    const node = r.gradFn;
+    if (node instanceof GradNode && node.saves(self) && self !== x) self.adoptStorage_(copyOf(self));
+    if (r.dtype !== x.dtype) r = to(r, x.dtype);
+  }
   const src = castRaw(r, x.dtype);
   const onGpu = (t: Tensor): boolean => t.deviceStorage?.hostAddressable === false;
   if (onGpu(x))
@@ -46,7 +56,70 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
   } else x.storage.set(src.storage);
   x.version.v++;
   syncViews(x);
+  if (recording) rebase(x, r);
   return x;
+}
+
+/** PyTorch's refusals: an in-place write to a leaf that requires grad, or to a view of one, while recording. */
+function checkRecordable(op: string, x: Tensor): void {
+  const base = x.viewBase ?? x;
+  if (!base.isLeaf || !base.requiresGrad) return;
+  const what = base === x ? "a leaf that requires grad" : `a view of a leaf that requires grad (the leaf has shape ${fmt(base.shape)})`;
+  throw new AutogradError(
+    `${op}: the tensor written to (shape ${fmt(x.shape)}) is ${what}, and an in-place write to it cannot be recorded (as PyTorch: a ${base === x ? "" : "view of a "}leaf Variable that requires grad is being used in an in-place operation). ` +
+      `Wrap the update in tl.noGrad(() => ...) as optimizers do, or use the out-of-place op (${op.replace(/_$/, "")}).`,
+  );
+}
+
+/**
+ * A tensor standing for x's current value in the graph: x's node (or none), sharing x's storage
+ * until a rule turns out to read it (writeInPlace then gives it a copy), with a version counter
+ * of its own, which the write to x does not move.
+ */
+function standIn(x: Tensor): Tensor {
+  const s = new Tensor(x.operand, x.shape);
+  const fn = x.gradFn;
+  if (fn !== null) s.markNonLeaf(fn);
+  return s;
+}
+
+/**
+ * Give x the history of r (the out-of-place result just written into it). x's node becomes r's;
+ * a view's base gets a CopySlices node: its old value's gradient outside the view, r's inside it.
+ */
+function rebase(x: Tensor, r: Tensor): void {
+  const node = r.gradFn as GradNode;
+  node.aliasSaved(r, x);
+  const base = x.viewBase;
+  if (base === null) {
+    retireHooks(x);
+    x.markNonLeaf(node);
+    return;
+  }
+  const at = placementOf(x);
+  const shape = x.shape;
+  const slices = new GradNode(
+    "CopySlices",
+    [base, r],
+    (g) => [() => zeroAt(g, shape, at), () => gatherAt(g, shape, at)],
+    [],
+    null,
+    [],
+    [edgeOf(base), node],
+  );
+  retireHooks(x);
+  retireHooks(base);
+  base.markNonLeaf(slices);
+  // the view is now read from the rebased base (Tensor.gradFn derives it again: AsStridedBackward0)
+  void x.gradFn;
+}
+
+/** Hooks on a tensor about to get a new node stay with its old one, whose gradient they see (PyTorch >= 2.0). */
+function retireHooks(t: Tensor): void {
+  const old = t.gradFn;
+  if (t.hooks.length === 0 || !(old instanceof GradNode)) return;
+  old.retired = { tensor: t, hooks: t.hooks } satisfies RetiredHooks;
+  t.hooks = [];
 }
 
 /**
@@ -59,7 +132,7 @@ export function syncViews(x: Tensor): void {
 
 /** A view with several elements at one place of its root (an expand) is not written, but by fill_ (as PyTorch). */
 function checkNoOverlap(op: string, x: Tensor): void {
-  if (op === "fill_" || !(x instanceof ViewCopy)) return; // one value everywhere: the repeated elements agree
+  if (op === "fill_" || op === "zero_" || !(x instanceof ViewCopy)) return; // one value everywhere: the repeated elements agree
   const st = placementOf(x).strides;
   if (st.some((v, i) => v === 0 && x.shape[i]! > 1)) {
     throw new ValueError(
@@ -68,9 +141,56 @@ function checkNoOverlap(op: string, x: Tensor): void {
   }
 }
 
+/**
+ * PyTorch's partial-overlap check (assert_no_partial_overlap): an operand whose elements are
+ * some, but not exactly the same, elements of the tensor written to (x.mul_(x[0])) is refused,
+ * since the write would change the operand while it is read. The same elements (x.mul_(x), a
+ * reshape of the same shape's strides) and disjoint ones are fine; a strided (not dense) layout
+ * is not checked, as PyTorch ("too hard").
+ */
+function checkOperandOverlap(op: string, x: Tensor, operands: readonly TensorLike[]): void {
+  let xs: Span | null | undefined;
+  for (const o of operands) {
+    if (!(o instanceof Tensor) || o === x) continue;
+    xs ??= spanOf(x);
+    if (xs === null) return;
+    const os = spanOf(o);
+    if (os === null || os.storage !== xs.storage) continue;
+    const same = xs.begin === os.begin && xs.end === os.end;
+    if (same && xs.strides.length === os.strides.length && xs.strides.every((v, i) => v === os.strides[i])) continue;
+    if (xs.begin < os.end && os.begin < xs.end) {
+      throw new ValueError(
+        `${op}: the operand of shape ${fmt(o.shape)} and the tensor written to, of shape ${fmt(x.shape)}, share some elements but not all (as PyTorch: some elements of the input tensor and the written-to tensor refer to a single memory location). Clone the operand first: x.${op}(y.clone()).`,
+      );
+    }
+  }
+}
+
+interface Span {
+  readonly storage: unknown;
+  readonly begin: number;
+  readonly end: number;
+  readonly strides: readonly number[];
+}
+
+/** The storage range a dense (non-overlapping, gap-free) tensor covers, or null when it is empty or strided. */
+function spanOf(t: Tensor): Span | null {
+  const n = t.numel();
+  if (n === 0) return null;
+  const at = placementOf(t);
+  const dims = t.shape.map((d, i) => [d, at.strides[i]!] as const).filter(([d]) => d !== 1);
+  dims.sort((a, b) => a[1] - b[1]);
+  let expect = 1;
+  for (const [d, st] of dims) {
+    if (st !== expect) return null;
+    expect *= d;
+  }
+  return { storage: at.root.operand, begin: at.offset, end: at.offset + n, strides: at.strides };
+}
+
 /** Copy src's values (broadcast to x's shape, converted to x's dtype) into x, as torch.Tensor.copy_. */
 export function copy_(x: Tensor, src: Tensor): Tensor {
-  return writeInPlace("copy_", x, [src], () => {
+  return writeInPlace("copy_", x, [src], (self) => {
     // checked here so that the message names copy_ rather than the expand below
     if (!shapesEqual(broadcastShapes("copy_", src.shape, x.shape), x.shape)) {
       throw new ShapeError(
@@ -78,16 +198,29 @@ export function copy_(x: Tensor, src: Tensor): Tensor {
       );
     }
     const s = shapesEqual(src.shape, x.shape) ? src : expand(src, x.shape);
-    return castRaw(s, x.dtype);
+    if (!isGradEnabled()) return castRaw(s, x.dtype);
+    // recorded: a result of its own (src's gradient is g summed back to its shape and dtype by the engine)
+    const out = s === src || s.dtype !== x.dtype ? mapUnary(s.dtype === x.dtype ? "copy" : "cast", s, x.dtype) : s;
+    return record("CopyBackwards", out, [self, src], (g) => [() => zerosOf(g), () => g], []);
   });
 }
 
+/** Set every element to `value`, as torch.Tensor.fill_. */
 export function fill_(x: Tensor, value: number | boolean): Tensor {
-  return writeInPlace("fill_", x, [], () => {
+  return filled("fill_", "FillBackward2", x, value);
+}
+
+/** Set every element to 0, as torch.Tensor.zero_. */
+export const zero_ = (x: Tensor): Tensor => filled("zero_", "ZeroBackward0", x, 0);
+
+function filled(op: string, node: string, x: Tensor, value: number | boolean): Tensor {
+  return writeInPlace(op, x, [], (self) => {
     const t = new Tensor(allocStorage(x.dtype, x.numel()), x.shape);
     t.storage.fill(x.dtype === "bool" ? boolValue(value) : +value);
-    return t;
+    // the old value gets a zero gradient (not none), as PyTorch's FillBackward/ZeroBackward
+    return record(node, t, [self], (g) => [() => zerosOf(g)], []);
   });
 }
 
-export const zero_ = (x: Tensor): Tensor => fill_(x, 0);
+/** Zeros of g's shape and dtype: the gradient of a value an in-place op overwrote. */
+const zerosOf = (g: Tensor): Tensor => empty(g.dtype, g.shape);

@@ -266,21 +266,26 @@ export interface TensorMethods {
   // biome-ignore lint/suspicious/noConfusingVoidType: a hook that only observes is any function returning void, as in PyTorch
   registerHook(fn: (grad: Tensor) => Tensor | void): () => void;
   // in place
-  /** In-place add (this += alpha * other), as torch.Tensor.add_; refused on tensors that take part in recording (use noGrad). */
+  // in-place ops: while gradients are recorded, refused on a leaf that requires grad (or a view of
+  // one), and recorded on any other tensor as PyTorch records them (the tensor's gradFn becomes
+  // the op's node; a write to a view rebases its base); under noGrad, plain writes (optimizers)
+  /** In-place add (this += alpha * other), as torch.Tensor.add_. */
   add_(other: TensorLike, alpha?: number): Tensor;
-  /** In-place subtract (this -= alpha * other), as torch.Tensor.sub_; refused while recording. */
+  /** In-place subtract (this -= alpha * other), as torch.Tensor.sub_. */
   sub_(other: TensorLike, alpha?: number): Tensor;
-  /** In-place multiply, as torch.Tensor.mul_; refused while recording. */
+  /** In-place multiply, as torch.Tensor.mul_. */
   mul_(other: TensorLike): Tensor;
-  /** In-place divide, as torch.Tensor.div_; refused while recording. */
+  /** In-place divide, as torch.Tensor.div_. */
   div_(other: TensorLike): Tensor;
-  /** In-place clamp to [min, max], as torch.Tensor.clamp_; refused while recording. */
+  /** In-place clamp to [min, max], as torch.Tensor.clamp_. */
   clamp_(min?: number | null, max?: number | null): Tensor;
-  /** Copy src's values into this (broadcasting, casting), as torch.Tensor.copy_; refused while recording. */
+  /** In-place max(this, 0), as torch.Tensor.relu_. */
+  relu_(): Tensor;
+  /** Copy src's values into this (broadcasting, casting), as torch.Tensor.copy_. */
   copy_(src: Tensor): Tensor;
-  /** Set every element to value, as torch.Tensor.fill_; refused while recording. */
+  /** Set every element to value, as torch.Tensor.fill_. */
   fill_(value: number | boolean): Tensor;
-  /** Set every element to 0, as torch.Tensor.zero_; refused while recording. */
+  /** Set every element to 0, as torch.Tensor.zero_. */
   zero_(): Tensor;
 }
 
@@ -628,25 +633,32 @@ const methods: TensorMethods & ThisType<Tensor> = {
       );
     // a closure of its own, so a remover takes out its registration only, not every registration of fn
     const own = (grad: Tensor) => fn(grad);
-    this.hooks.push(own);
+    // the remover takes it out of the list it joined: an in-place op that rebases this tensor
+    // moves that list to the tensor's old node (autograd/graph.ts RetiredHooks)
+    const list = this.hooks;
+    list.push(own);
     return () => {
-      this.hooks = this.hooks.filter((h) => h !== own);
+      const i = list.indexOf(own);
+      if (i >= 0) list.splice(i, 1);
     };
   },
   add_(o, alpha) {
-    return writeInPlace("add_", this, [o], () => B.add(this, o, alpha));
+    return writeInPlace("add_", this, [o], (self) => B.add(self, o, alpha));
   },
   sub_(o, alpha) {
-    return writeInPlace("sub_", this, [o], () => B.sub(this, o, alpha));
+    return writeInPlace("sub_", this, [o], (self) => B.sub(self, o, alpha));
   },
   mul_(o) {
-    return writeInPlace("mul_", this, [o], () => B.mul(this, o));
+    return writeInPlace("mul_", this, [o], (self) => B.mul(self, o));
   },
   div_(o) {
-    return writeInPlace("div_", this, [o], () => B.div(this, o));
+    return writeInPlace("div_", this, [o], (self) => B.div(self, o));
   },
   clamp_(lo, hi) {
-    return writeInPlace("clamp_", this, [], () => U.clamp(this, lo, hi));
+    return writeInPlace("clamp_", this, [], (self) => U.clamp(self, lo, hi));
+  },
+  relu_() {
+    return writeInPlace("relu_", this, [], (self) => A.relu(self));
   },
   copy_(src) {
     return copy_(this, src);

@@ -3,7 +3,7 @@
 // and dtype conversion, clone and detach.
 
 import { asOp } from "../tensor/opContext.js";
-import { record } from "../autograd/graph.js";
+import { GradNode, record } from "../autograd/graph.js";
 import { kernels } from "../backends/index.js";
 import { type DType, assertDType, isFloat } from "../tensor/dtype.js";
 import { IndexError, ShapeError, ValueError } from "../tensor/errors.js";
@@ -47,8 +47,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 function reshapeAs(op: "reshape" | "view", x: Tensor, s: number[]): Tensor {
   let out: Tensor;
-  if (!(x instanceof ViewCopy)) out = new Tensor(x.operand, s, x.version);
-  else if (viewStrides(x.shape, placementOf(x).strides, s) !== null) out = new ViewCopy(x.operand, s, x.placed);
+  if (!(x instanceof ViewCopy)) out = linkView(new Tensor(x.operand, s, x.version), x);
+  else if (viewStrides(x.shape, placementOf(x).strides, s) !== null) out = linkView(new ViewCopy(x.operand, s, x.placed), x);
   else if (op === "view") {
     throw new ShapeError(
       `view: the tensor ${fmt(x.shape)} is a non-contiguous view (PyTorch's strides ${fmt(placementOf(x).strides)}), and shape ${fmt(s)} cannot be viewed over those strides. Use reshape (which copies here, as PyTorch), or call contiguous() first.`,
@@ -90,7 +90,74 @@ function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOff
   // the copy covers every element of a fresh contiguous output
   const out = unfilled(x.dtype, shape);
   kernels().copyStrided(x.operand, out.operand, { shape, srcOffset, srcStrides, dstOffset: 0, dstStrides: stridesOf(shape) });
-  return view ? new ViewCopy(out.operand, shape, viewState(view, shape)) : out;
+  return view ? linkView(new ViewCopy(out.operand, shape, viewState(view, shape)), x) : out;
+}
+
+/** Mark `out` as a view of x's base (x itself when x is no view), for autograd; see Tensor.viewBase. */
+function linkView(out: Tensor, x: Tensor): Tensor {
+  const base = x.viewBase ?? x;
+  out.viewBase = base;
+  out.viewBaseFn = base.gradFn;
+  return out;
+}
+
+/**
+ * Derive a view's gradFn again from its base's current one, after an in-place op gave the base a
+ * new gradFn (PyTorch regenerates a view's grad_fn as AsStridedBackward0 of its base's when the
+ * base was modified in place): the view's values are the base's elements at its placement.
+ */
+function refreshView(t: Tensor): void {
+  const base = t.viewBase!;
+  t.viewBaseFn = base.gradFn;
+  if (!base.requiresGrad) return;
+  // a view's placement in its root is one in its base too: a root that is a reshape view shares its base's storage
+  const at = placementOf(t);
+  const shape = t.shape;
+  t.markNonLeaf(new GradNode("AsStridedBackward0", [base], (g) => [() => scatterAt(g, base.shape, shape, at)], []));
+}
+Tensor.refreshView = refreshView;
+
+/**
+ * g (of shape `shape`) placed at `at` into zeros of shape `outShape`: the gradient of reading a
+ * view at `at` from a base of shape outShape. Views written in place never repeat an element.
+ */
+export function scatterAt(g: Tensor, outShape: Shape, shape: Shape, at: { strides: readonly number[]; offset: number }): Tensor {
+  const out = empty(g.dtype, outShape);
+  kernels().copyStrided(g.operand, out.operand, {
+    shape,
+    srcOffset: 0,
+    srcStrides: stridesOf(shape),
+    dstOffset: at.offset,
+    dstStrides: at.strides,
+  });
+  return record("AsStridedScatterBackward", out, [g], (gg) => [() => gatherAt(gg, shape, at)], []);
+}
+
+/** The elements of x (a base, row-major) at `at`, as a tensor of `shape`: a view read as a copy. */
+export function gatherAt(x: Tensor, shape: Shape, at: { strides: readonly number[]; offset: number }): Tensor {
+  const out = unfilled(x.dtype, shape);
+  kernels().copyStrided(x.operand, out.operand, {
+    shape,
+    srcOffset: at.offset,
+    srcStrides: at.strides,
+    dstOffset: 0,
+    dstStrides: stridesOf(shape),
+  });
+  return record("AsStridedBackward0", out, [x], (g) => [() => scatterAt(g, x.shape, shape, at)], []);
+}
+
+/** x with the elements at `at` (a view of `shape`) set to 0: the base's gradient past an in-place write to that view. */
+export function zeroAt(x: Tensor, shape: Shape, at: { strides: readonly number[]; offset: number }): Tensor {
+  const out = copyOf(x);
+  const zeros = empty(x.dtype, shape);
+  kernels().copyStrided(zeros.operand, out.operand, {
+    shape,
+    srcOffset: 0,
+    srcStrides: stridesOf(shape),
+    dstOffset: at.offset,
+    dstStrides: at.strides,
+  });
+  return record("CopySlicesMaskBackward", out, [x], (g) => [() => zeroAt(g, shape, at)], []);
 }
 
 // PyTorch's slice, select, narrow, permute, transpose and expand return views: an in-place write

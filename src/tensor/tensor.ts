@@ -32,8 +32,17 @@ export class Tensor {
   private dtypeRef: DType;
   /** The accumulated gradient of a leaf after backward(), or of a tensor that called retainGrad(). */
   grad: Tensor | null = null;
-  /** The op that made this tensor, when it is part of a graph. */
-  gradFn: GradFnLike | null = null;
+  private gradFnRef: GradFnLike | null = null;
+  /**
+   * For a tensor that stands for a PyTorch view (a reshape, slice, select, permute...): the
+   * tensor made by no view op whose elements it shows (PyTorch's _base), and that base's gradFn
+   * when this view's gradFn was derived. Internal: ops/movement.ts sets them, and when an in-place
+   * op later gave the base a new gradFn the view's is derived again on next read (refreshView).
+   */
+  viewBase: Tensor | null = null;
+  viewBaseFn: GradFnLike | null = null;
+  /** Installed by ops/movement.ts: derives a stale view's gradFn again from its base's (see viewBase). */
+  static refreshView: ((t: Tensor) => void) | null = null;
   /** Shared by views (reshape, detach) so that in-place writes through any of them are seen. */
   version: VersionCounter;
   /** Set by retainGrad(): keep .grad on a non-leaf. */
@@ -127,8 +136,21 @@ export class Tensor {
     this.deviceRef = storage;
   }
 
+  /** The op that made this tensor, when it is part of a graph, as torch.Tensor.grad_fn. */
+  get gradFn(): GradFnLike | null {
+    const b = this.viewBase;
+    if (b !== null && b.gradFnRef !== this.viewBaseFn) Tensor.refreshView?.(this);
+    return this.gradFnRef;
+  }
+
+  set gradFn(fn: GradFnLike | null) {
+    this.gradFnRef = fn;
+  }
+
   /** Whether autograd records ops on this tensor and accumulates its .grad, as torch.Tensor.requires_grad; only float tensors may set it. */
   get requiresGrad(): boolean {
+    const b = this.viewBase;
+    if (b !== null && b.gradFnRef !== this.viewBaseFn) Tensor.refreshView?.(this);
     return this.requiresGradFlag;
   }
 
@@ -154,8 +176,22 @@ export class Tensor {
 
   /** Used by autograd when an op records its output; bypasses the leaf checks. */
   markNonLeaf(gradFn: GradFnLike): void {
-    this.gradFn = gradFn;
+    this.gradFnRef = gradFn;
     this.requiresGradFlag = true;
+  }
+
+  /**
+   * Take `other`'s storage (same dtype and shape), keeping everything else: autograd gives a
+   * tensor that stands for a value about to be overwritten in place a copy of its own. Internal.
+   */
+  adoptStorage_(other: Tensor): void {
+    if (other.dtypeRef !== this.dtypeRef || other.numel() !== this.numel()) {
+      throw new ValueError(
+        `adoptStorage_: a ${other.dtypeRef} tensor of ${other.numel()} elements cannot lend its storage to this ${this.dtypeRef} tensor of ${this.numel()}.`,
+      );
+    }
+    this.storageRef = other.storageRef;
+    this.deviceRef = other.deviceRef;
   }
 
   /** True for tensors the user created (or that do not require grad), as torch.Tensor.is_leaf. */

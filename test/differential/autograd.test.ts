@@ -22,8 +22,6 @@ const HOOKS_V2 =
 const WHOLE_FLOATS =
   "defaultCollate types numbers by value (JS has one number type): a batch of whole numbers ([6] from 4 * 1.5) is int32, PyTorch's Python floats give float64 whatever the value";
 const KNOWN: Record<string, string> = {
-  "engine-0004":
-    "a second backward through a freed graph is refused at any node; PyTorch 1.13 refuses only at nodes that saved tensors, so (x + 1).sum() backpropagates twice there",
   "hooks-0253":
     "retainGrad registered before a hook: PyTorch 1.13 stores the gradient before the hook runs; PyTorch >= 2.0 (and tensorloom) store it after every hook, whatever the order",
   "hooks-0266": HOOKS_V2,

@@ -18,14 +18,10 @@ import { runProgramProbes } from "../support/probes.js";
 const SMOOTH_L1_BETA0 =
   "smoothL1Loss with beta 0 where input == target: PyTorch's backward takes its x <= -beta branch and gives -1 to the input and to the target alike (not a gradient); ours is l1Loss's 0 there";
 const KNOWN: Record<string, string> = {
-  "inplace-0184":
-    "x.mul_(x[0]): PyTorch refuses an operand that partly overlaps the tensor written; x[0] is a copy here (linked to x only for writes), so ours gives x * x[0], what PyTorch gives for x.mul_(x[0].clone())",
   "norm-0274":
     "float32 BatchNorm of values near 1000: PyTorch computes x * invstd - mean * invstd in float32, 3e-5 from the float64 answer (1.1407776 vs 1.1407478); ours is (x - mean) * invstd, 2e-8 from it",
   "optim-0593":
     "a parameter listed twice is refused with a clear error (PyTorch 1.13 warns that this will become an error, then updates it twice per step)",
-  "inplace-0825":
-    "fix in src/autograd/graph.ts + src/ops/inplace.ts: an in-place op on a non-leaf that requires grad (y = x * 2; y.add_(1)) is refused with a clear error; PyTorch records it (rebases y's grad_fn on the in-place op)",
   "sched-0873":
     "CosineAnnealingLR with tMax 0 is refused at construction; PyTorch accepts it and raises ZeroDivisionError at the second step()",
   "loss-0864":
