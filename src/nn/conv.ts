@@ -120,7 +120,8 @@ export class ConvNd extends Module {
   }
 
   private forwardOf(op: string, x: Tensor): Tensor {
-    if (this.paddingMode === "zeros") {
+    const amounts = this.explicitPadding();
+    if (this.paddingMode === "zeros" || amounts.every((a) => a === 0)) {
       return convNd(op.toLowerCase(), this.nd, x, this.weight, this.bias, {
         stride: this.stride,
         padding: this.padding,
@@ -130,7 +131,7 @@ export class ConvNd extends Module {
     }
     // pad the batched form: the padding modes take [N, C, ...] (an unbatched input gets N = 1 and loses it after)
     return withBatchDim(op.toLowerCase(), this.nd, x, this.inChannels, (xb) => {
-      const padded = pad(xb, this.explicitPadding(), this.paddingMode as PadMode);
+      const padded = pad(xb, amounts, this.paddingMode as PadMode);
       return convNd(op.toLowerCase(), this.nd, padded, this.weight, this.bias, {
         stride: this.stride,
         padding: 0,

@@ -4,15 +4,20 @@
 
 import { record, recordFused } from "../autograd/graph.js";
 import { floatResult } from "../tensor/dtype.js";
-import { ValueError } from "../tensor/errors.js";
+import { DTypeError, ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { add, gt, mul, reluGradRaw, sub } from "./binary.js";
+import { add, gt, le, mul, reluGradRaw, sub } from "./binary.js";
 import { erf } from "./unary.js";
 import { where } from "./select.js";
 import { mapUnary, requireFinite, requireFloat, scalar } from "./op.js";
 
 /** max(x, 0). PyTorch's derivative at exactly 0 is 0. */
 export function relu(x: Tensor): Tensor {
+  if (x.dtype === "bool") {
+    throw new DTypeError(
+      'relu: bool input is not supported (as PyTorch): there is nothing below 0 to clip. Convert it first, e.g. x.to("float32").',
+    );
+  }
   const out = mapUnary("relu", x, x.dtype);
   // the shortcut is one kernel pass (PyTorch's threshold_backward)
   return recordFused(
@@ -33,18 +38,29 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return record("LeakyReluBackward0", out, [x], (g) => [() => mul(g, where(gt(x, 0), scalar(1, g.dtype), negativeSlope))]);
 }
 
-/** x > 0 ? x : alpha (e^x - 1); derivative 1 or out + alpha (alpha at 0, as PyTorch). */
+/**
+ * x > 0 ? x : alpha (e^x - 1); derivative out + alpha where x <= 0 (alpha at 0), else 1: a NaN
+ * input passes the gradient through, as PyTorch's elu_backward.
+ */
 export function elu(x: Tensor, alpha = 1): Tensor {
   requireFloat("elu", x);
   requireFinite("elu", "alpha", alpha);
   const out = mapUnary("elu", x, x.dtype, alpha);
-  return record("EluBackward0", out, [x], (g) => [() => mul(g, where(gt(x, 0), 1, add(out, alpha)))], [x, out]);
+  return record("EluBackward0", out, [x], (g) => [() => mul(g, where(le(x, 0), add(out, alpha), 1))], [x, out]);
 }
 
-/** log(1 + e^{beta x}) / beta, linear (x) where beta x > threshold; derivative sigmoid(beta x) or 1. */
+/**
+ * log(1 + e^{beta x}) / beta, linear (x) where beta x > threshold; derivative sigmoid(beta x) or 1.
+ * A negative beta is taken, as PyTorch (a softplus mirrored through the origin).
+ */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   requireFloat("softplus", x);
-  if (!(beta > 0) || !Number.isFinite(beta)) throw new ValueError(`softplus: beta must be a positive finite number, got ${beta}.`);
+  if (beta === 0 || !Number.isFinite(beta)) {
+    // PyTorch divides by it: every output inf or NaN
+    throw new ValueError(
+      `softplus: beta must be a finite nonzero number, got ${beta}; PyTorch's log(1 + e^(beta x)) / beta divides by it.`,
+    );
+  }
   const out = mapUnary("softplus", x, x.dtype, beta, threshold);
   return record("SoftplusBackward0", out, [x], (g) => [() => mul(g, where(gt(mul(x, beta), threshold), 1, sigmoid(mul(x, beta))))]);
 }

@@ -132,9 +132,10 @@ function adaptiveWindows(
     );
   }
   const req = typeof outputSize === "number" ? new Array<number>(nd).fill(outputSize) : outputSize.map((v, i) => v ?? spatial[i]!);
-  if (req.length !== nd || req.some((v) => !Number.isInteger(v) || v <= 0)) {
+  // 0 gives an empty output, as PyTorch's forward (its 1-d and 2-d backward then refuse)
+  if (req.length !== nd || req.some((v) => !Number.isInteger(v) || v < 0)) {
     throw new ValueError(
-      `${op}: outputSize must be a positive integer or ${nd} of them (null keeps a dim), got ${JSON.stringify(outputSize)}.`,
+      `${op}: outputSize must be an integer >= 0 or ${nd} of them (null keeps a dim), got ${JSON.stringify(outputSize)}.`,
     );
   }
   // the window tables and divisors below are output-sized: check before building them
