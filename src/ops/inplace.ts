@@ -18,9 +18,17 @@ import { ViewCopy, expand, gatherAt, placementOf, to, writeToRoot, zeroAt } from
 /**
  * Write `compute(self)`'s result into x. `self` stands for x's value before the write: x itself
  * when nothing is recorded, else a tensor of its own in x's place in the graph, so a rule that
- * reads x's old value still has it after the write.
+ * reads x's old value still has it after the write. `savesResult`: PyTorch's backward of this op
+ * reads its result (relu_), which is then x itself, so a later in-place write to x is caught at
+ * backward as there; for other ops a result the rule saved is a value of its own.
  */
-export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLike[], compute: (self: Tensor) => Tensor): Tensor {
+export function writeInPlace(
+  op: string,
+  x: Tensor,
+  operands: readonly TensorLike[],
+  compute: (self: Tensor) => Tensor,
+  savesResult = false,
+): Tensor {
   const recording = isGradEnabled() && (x.requiresGrad || operands.some((o) => o instanceof Tensor && o.requiresGrad));
   if (recording) checkRecordable(op, x);
   checkNoOverlap(op, x);
@@ -56,7 +64,10 @@ export function writeInPlace(op: string, x: Tensor, operands: readonly TensorLik
   } else x.storage.set(src.storage);
   x.version.v++;
   syncViews(x);
-  if (recording) rebase(x, r);
+  if (recording) {
+    if (savesResult) (r.gradFn as GradNode).aliasSaved(r, x);
+    rebase(x, r);
+  }
   return x;
 }
 
@@ -89,7 +100,6 @@ function standIn(x: Tensor): Tensor {
  */
 function rebase(x: Tensor, r: Tensor): void {
   const node = r.gradFn as GradNode;
-  node.aliasSaved(r, x);
   const base = x.viewBase;
   if (base === null) {
     retireHooks(x);

@@ -658,7 +658,7 @@ const methods: TensorMethods & ThisType<Tensor> = {
     return writeInPlace("clamp_", this, [], (self) => U.clamp(self, lo, hi));
   },
   relu_() {
-    return writeInPlace("relu_", this, [], (self) => A.relu(self));
+    return writeInPlace("relu_", this, [], (self) => A.relu(self), true);
   },
   copy_(src) {
     return copy_(this, src);

@@ -5,8 +5,9 @@
 // and bool results never require grad), tl.grad with allowUnused and gradOutputs, second and
 // third derivatives through common ops (createGraph), tensor hooks (order, removal, leaves vs
 // non-leaves, inside tl.grad, shape/dtype changes), multi-output ops' hooks, .grad assignments
-// and None gradients, module forward hooks, and DataLoader/TensorDataset/randomSplit/default
-// collate rules. Each case is a short program in both languages over the same inputs; the test runs the
+// and None gradients, module forward hooks, DataLoader/TensorDataset/randomSplit/default
+// collate rules, and in-place ops recorded on non-leaves (chains, operands that require grad,
+// views of non-leaves, refusals, saved values modified, hooks and retainGrad around a rebase). Each case is a short program in both languages over the same inputs; the test runs the
 // tensorloom program on the current backend and compares every value it returns. Where PyTorch
 // raised, tensorloom must throw a TensorloomError whose message starts with an op name.
 // TENSORLOOM_AUTOGRAD_AREA=<area> runs one area; TENSORLOOM_AUTOGRAD_REPORT=1 prints every failure.
@@ -28,6 +29,8 @@ const KNOWN: Record<string, string> = {
   "hooks-0267": HOOKS_V2,
   "collate-0365": WHOLE_FLOATS,
   "collate-0366": WHOLE_FLOATS,
+  "inplace-0469":
+    "a hook registered after an in-place op on a tensor that already had one: PyTorch 1.13 attaches all of a tensor's hooks to the grad_fn it had at the first registration, so the new hook sees the old value's gradient; PyTorch >= 2.0 (and tensorloom) give it the new value's",
   "data-0352":
     "randomSplit with a negative length ([-1, 11] of 10) is refused with a clear error; PyTorch 1.13 checks only the sum and slices the permutation with the negative offset",
 };
