@@ -11,8 +11,14 @@
 import * as tl from "../../src/index.js";
 import { type ProbeCase, type Tolerance, build, compare, configName, judgeThrow, runProbes } from "../support/probes.js";
 
-/** Sums of up to a few hundred products: float32 reassociation moves the last bits. */
+/** Within a few ulp of the dtype. */
 const TOLERANCE: Tolerance = { float32: [2e-5, 2e-6], float64: [1e-10, 1e-12] };
+/**
+ * The float32 fast-path cases sum several hundred products of order 1 into each gradient entry:
+ * PyTorch's own float32 sum is up to 4e-6 from the exact one where the terms cancel (fast-1220:
+ * 0.08373785 for 0.08374199; ours 0.08374269 on wasm, 0.08374187 on reference).
+ */
+const FAST_TOLERANCE: Tolerance = { float32: [2e-5, 2e-5], float64: [1e-10, 1e-12] };
 
 /**
  * Deliberate differences and failures whose fix belongs outside this test's files, each with the
@@ -40,6 +46,9 @@ const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   },
   "act-1150": { why: WASM_LOG_SOFTMAX, configs: ["wasm", "wasm-nofma"] },
   "act-1159": { why: WASM_LOG_SOFTMAX, configs: ["wasm", "wasm-nofma"] },
+  "double-1284": {
+    why: "the gradient of leakyRelu(x, 0.1) is g times a 0/1-slope mask of x, a constant: ours has no graph back to x, so backward of it refuses with nothing to differentiate; PyTorch records leaky_relu_backward and gives x a zero second derivative",
+  },
 };
 
 const listed = (c: ProbeCase): boolean => {
@@ -65,6 +74,6 @@ runProbes<ProbeCase>({
       return judgeThrow(c, e);
     }
     if (c.error !== undefined) return `returned a result; PyTorch raised ${c.error}`;
-    return compare(out, c.out!, "out", TOLERANCE);
+    return compare(out, c.out!, "out", c.area === "fast" ? FAST_TOLERANCE : TOLERANCE);
   },
 });
