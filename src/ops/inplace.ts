@@ -159,13 +159,12 @@ function checkNoOverlap(op: string, x: Tensor): void {
  * is not checked, as PyTorch ("too hard").
  */
 function checkOperandOverlap(op: string, x: Tensor, operands: readonly TensorLike[]): void {
-  let xs: Span | null | undefined;
   for (const o of operands) {
-    if (!(o instanceof Tensor) || o === x) continue;
-    xs ??= spanOf(x);
-    if (xs === null) return;
+    // most operands (an optimizer's gradients) live in storage of their own: nothing to measure
+    if (!(o instanceof Tensor) || o === x || storageOf(o) !== storageOf(x)) continue;
+    const xs = spanOf(x);
     const os = spanOf(o);
-    if (os === null || os.storage !== xs.storage) continue;
+    if (xs === null || os === null) continue;
     const same = xs.begin === os.begin && xs.end === os.end;
     if (same && xs.strides.length === os.strides.length && xs.strides.every((v, i) => v === os.strides[i])) continue;
     if (xs.begin < os.end && os.begin < xs.end) {
@@ -176,8 +175,10 @@ function checkOperandOverlap(op: string, x: Tensor, operands: readonly TensorLik
   }
 }
 
+/** The storage whose elements t shows: a ViewCopy's root's, else its own (shared by reshape views and detach). */
+const storageOf = (t: Tensor): unknown => (t instanceof ViewCopy ? t.placed.root.operand : t.operand);
+
 interface Span {
-  readonly storage: unknown;
   readonly begin: number;
   readonly end: number;
   readonly strides: readonly number[];
@@ -195,7 +196,7 @@ function spanOf(t: Tensor): Span | null {
     if (st !== expect) return null;
     expect *= d;
   }
-  return { storage: at.root.operand, begin: at.offset, end: at.offset + n, strides: at.strides };
+  return { begin: at.offset, end: at.offset + n, strides: at.strides };
 }
 
 /** Copy src's values (broadcast to x's shape, converted to x's dtype) into x, as torch.Tensor.copy_. */
