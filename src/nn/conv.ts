@@ -213,6 +213,13 @@ export class ConvTransposeNd extends Module {
   ) {
     super();
     const op = `ConvTranspose${nd}d`;
+    const mode = (opts as { paddingMode?: unknown }).paddingMode;
+    if (mode !== undefined && mode !== "zeros") {
+      // the option is Conv's; a JS caller passing it here would otherwise get zeros silently
+      throw new ValueError(
+        `${op}: paddingMode ${JSON.stringify(mode)} is not supported; only "zeros" is, as PyTorch. Pad the input with tl.pad(x, amounts, ${JSON.stringify(mode)}) first.`,
+      );
+    }
     const groups = opts.groups ?? 1;
     checkGroups(op, inChannels, outChannels, groups);
     this.kernelSize = perDim(op, "kernelSize", kernelSize, nd, 1);

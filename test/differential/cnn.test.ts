@@ -31,7 +31,17 @@ const EMPTY_CHANNEL_BACKWARD =
   "adaptiveAvgPool1d/2d of an input with 0 channels: PyTorch's forward gives the empty result but its backward refuses an empty grad_output; ours gives the empty gradient";
 const WASM_LOG_SOFTMAX =
   "fix in src/backends/wasm (logSoftmax kernel): float32 x - (max + log sum) rounds the shift at |x| ~ 1000 (-1.3132324 for -1.3132616); (x - max) - log(sum) keeps it, as the reference kernel's float64 does";
+const EARLY_REFUSAL =
+  "a Conv module with kernelSize 0, a kernel of the wrong rank, stride 0, dilation 0 or negative padding is refused at construction with a clear error; PyTorch constructs it and raises at the first forward";
 const KNOWN: Record<string, { why: string; configs?: string[] }> = {
+  "views-1317": {
+    why: "conv2d of int32 input and weight is refused with a clear error (float only); PyTorch 1.13's CPU slow path computes integer convolutions",
+  },
+  "ctor-1339": { why: EARLY_REFUSAL },
+  "ctor-1343": { why: EARLY_REFUSAL },
+  "ctor-1346": { why: EARLY_REFUSAL },
+  "ctor-1347": { why: EARLY_REFUSAL },
+  "ctor-1348": { why: EARLY_REFUSAL },
   "convmod-0140": { why: CIRCULAR_UNBATCHED },
   "convmod-0180": { why: CIRCULAR_UNBATCHED },
   "convmod-0220": { why: CIRCULAR_UNBATCHED },
