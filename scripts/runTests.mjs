@@ -8,7 +8,7 @@
 // (Node 20's --test does not expand globs or pick up .ts files on its own.)
 //   node scripts/runTests.mjs [path filters...] [--backend=wasm|wasm-nofma|reference]
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -100,7 +100,7 @@ const isFree = (f) => !listed(EXCEPT, f) && listed(BACKEND_FREE, f);
 const onceGated = (f) => listed(ONCE_GATED, f);
 const wasmOnly = (f) => listed(WASM_ONLY, f);
 
-// One `node --test` run per configuration, the backend-free files as one more.
+// One run per configuration, the backend-free files as one more.
 const runs = backends.map((backend) => ({
   name: `backend: ${backend}`,
   env: configs[backend],
@@ -111,14 +111,14 @@ const runs = backends.map((backend) => ({
 const free = chosen.filter(isFree);
 if (free.length) runs.push({ name: "backend-free files, once", env: NO_BACKEND, files: free });
 
-// More than two cores: the runs go side by side, each with its share of the cores for its test
-// processes, and each run's report is printed whole as it finishes. Two cores or fewer: one after
-// another, two test processes at a time (most tests use one core; the wasm kernels' worker
-// threads wait on a 60 s watchdog, far beyond any slowdown sharing the cores causes).
-// TENSORLOOM_TEST_JOBS sets the test processes at a time in each run.
+// All runs share one pool of test processes: two at a time on two cores (most tests use one
+// core; the wasm kernels' worker threads wait on a 60 s watchdog, far beyond any slowdown sharing
+// the cores causes), a core less than the machine has above that. One pool, not one per run:
+// the heaviest processes of every configuration start first and the light ones fill in at the
+// end, so no run waits for its last process while a core idles. TENSORLOOM_TEST_JOBS sets the
+// number of processes at a time.
 const cores = availableParallelism();
-const parallel = cores > 2 && runs.length > 1;
-const concurrency = Number(process.env.TENSORLOOM_TEST_JOBS) || Math.max(parallel ? 1 : 2, Math.floor((cores - 1) / runs.length));
+const concurrency = Number(process.env.TENSORLOOM_TEST_JOBS) || Math.max(2, cores - 1);
 
 const viaTsx = process.env.TENSORLOOM_TEST_TSX === "1";
 const built = viaTsx ? null : await buildTests();
@@ -126,14 +126,15 @@ const target = (f) => resolvePath(built ? join(built.out, `${f.slice(0, -3)}.js`
 
 // Batches. `node --test` starts a process per file it is given, and each process loads the library
 // again (about 0.4 s of CPU, 137 files per configuration). Instead each configuration's files are
-// dealt into a few batches: a generated module imports each file of its batch inside a describe
-// named by the file (the report still groups tests by file, and a file's before/after hooks stay
-// its own), and `node --test` runs one process per batch. The files share the process's modules:
-// a test that changes library-wide state (backend, default dtype, seeds, threads) restores it,
-// as it must for the test after it in its own file. SOLO files run in a process of their own:
-// they check what a fresh process does first. Files are dealt heaviest first (COST, seconds
-// measured on this 2-core host; others count 1) to the lightest batch, so batches end together.
-// TENSORLOOM_TEST_BATCH=0 runs one process per file, as before.
+// dealt into a few batches: a generated module sets the configuration's environment, then imports
+// each file of its batch inside a describe named by the configuration and the file (the report
+// still groups tests by file, and a file's before/after hooks stay its own), and `node --test`
+// runs one process per batch. The files share the process's modules: a test that changes
+// library-wide state (backend, default dtype, seeds, threads) restores it, as it must for the
+// test after it in its own file. SOLO files run in a batch of their own: they check what a fresh
+// process does first. Files are dealt heaviest first (COST, seconds measured on this 2-core host;
+// others count 1) to the lightest batch, so batches end together, and the batches of all
+// configurations start heaviest first. TENSORLOOM_TEST_BATCH=0 runs one process per file.
 const SOLO = [
   // each opens its own GPU device and makes webgpu the backend its fixture helpers pick
   "src/backends/webgpu/kernels.test.ts",
@@ -149,7 +150,6 @@ const SOLO = [
   "src/backends/wasm/differential.test.ts",
   "test/package.test.ts",
 ];
-// SOLO files start first, heaviest first (they are the longest), then the batches
 const COST = {
   "src/backends/webgpu/kernels.test.ts": 33,
   "src/backends/webgpu/memory.test.ts": 32,
@@ -172,25 +172,26 @@ const COST = {
 const batching = process.env.TENSORLOOM_TEST_BATCH !== "0";
 // one folder per runner: two runs in one checkout (by hand, beside npm test) keep their batches
 const batchDir = join(built ? built.out : ".testbuild", "_batches", String(process.pid));
-if (batching) {
-  rmSync(batchDir, { recursive: true, force: true });
-  mkdirSync(batchDir, { recursive: true });
-}
+rmSync(batchDir, { recursive: true, force: true });
+mkdirSync(batchDir, { recursive: true });
 
-// The module for one batch. Files load one after another, each inside its describe, and a file
-// that changes process.env as it loads fails, naming itself: a setting read when the library
-// loads (TENSORLOOM_WASM_CHECKED...) would otherwise reach the files after it unnoticed, or miss
-// a library another file loaded first. (Tests that change it restore it, as within a file.)
-function batchModule(list) {
-  return `// generated by scripts/runTests.mjs: one test process for these files
+// The module for one batch. It sets the configuration's environment before anything loads the
+// library (which reads TENSORLOOM_BACKEND and TENSORLOOM_WASM_FMA as it loads), then loads the
+// files one after another; a file that changes process.env as it loads fails, naming itself: a
+// setting read when the library loads (TENSORLOOM_WASM_CHECKED...) would otherwise reach the
+// files after it unnoticed, or miss a library another file loaded first. (Tests that change it
+// restore it, as within a file.)
+function batchModule(name, env, list, solo) {
+  return `// generated by scripts/runTests.mjs: one test process for these files (${name})
 import assert from "node:assert/strict";
 import { describe } from "node:test";
+Object.assign(process.env, ${JSON.stringify(env)});
 let loaded = Promise.resolve();
 for (const [file, url] of ${JSON.stringify(list)}) {
   const previous = loaded;
   let done;
   loaded = new Promise((resolve) => (done = resolve));
-  describe(file, async () => {
+  describe(\`[${name}] \${file}\`, async () => {
     await previous;
     const env = { ...process.env };
     try {
@@ -198,70 +199,76 @@ for (const [file, url] of ${JSON.stringify(list)}) {
     } finally {
       done();
     }
-    assert.deepEqual({ ...process.env }, env, \`\${file} changed process.env as it loaded: list it in SOLO (scripts/runTests.mjs)\`);
+    ${solo ? "// alone in its process: it may set what the library reads as it loads" : `assert.deepEqual({ ...process.env }, env, \`\${file} changed process.env as it loaded: list it in SOLO (scripts/runTests.mjs)\`);`}
   });
 }
 `;
 }
 
-function batches(name, files) {
-  if (!batching) return files.map(target);
-  const solo = files.filter((f) => listed(SOLO, f));
-  const rest = files.filter((f) => !listed(SOLO, f));
+const cost = (f) => COST[posix(f)] ?? 1;
+
+/** A run's batches: { run, file (the generated module), cost }. */
+function batches({ name, env, files }) {
+  const solo = batching ? files.filter((f) => listed(SOLO, f)) : files;
+  const rest = batching ? files.filter((f) => !listed(SOLO, f)) : [];
   const n = Math.min(rest.length, concurrency * 2);
-  const bins = Array.from({ length: n }, () => ({ cost: 0, files: [] }));
-  const cost = (f) => COST[posix(f)] ?? 1;
+  const bins = [
+    ...solo.map((f) => ({ cost: cost(f), files: [f], solo: true })),
+    ...Array.from({ length: n }, () => ({ cost: 0, files: [] })),
+  ];
+  const shared = bins.slice(solo.length);
   for (const f of [...rest].sort((a, b) => cost(b) - cost(a))) {
-    const bin = bins.reduce((a, b) => (b.cost < a.cost ? b : a));
+    const bin = shared.reduce((a, b) => (b.cost < a.cost ? b : a));
     bin.files.push(f);
     bin.cost += cost(f);
   }
   const slug = name.replace(/[^a-z0-9]+/gi, "-");
-  const entries = bins.map((bin, i) => {
-    const entry = join(batchDir, `${slug}-${i + 1}.mjs`);
+  return bins.map((bin, i) => {
+    const file = join(batchDir, `${slug}-${i + 1}.mjs`);
     const list = bin.files.sort().map((f) => [posix(f), pathToFileURL(target(f)).href]);
-    writeFileSync(entry, batchModule(list));
-    return entry;
-  });
-  return [...solo.sort((a, b) => cost(b) - cost(a)).map(target), ...entries];
-}
-
-function run({ name, env, files }) {
-  if (!files.length) return Promise.resolve({ name, ok: true, out: "" });
-  const argv = [...(built ? ["--enable-source-maps"] : ["--import", "tsx"]), "--test", "--test-reporter=spec"];
-  argv.push(`--test-concurrency=${concurrency}`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...argv, ...batches(name, files)], {
-      stdio: parallel ? ["ignore", "pipe", "pipe"] : "inherit",
-      env: { ...process.env, ...env },
-    });
-    const chunks = [];
-    if (parallel) {
-      child.stdout.on("data", (d) => chunks.push(d));
-      child.stderr.on("data", (d) => chunks.push(d));
-    }
-    child.on("close", (code) => resolve({ name, ok: code === 0, out: Buffer.concat(chunks).toString() }));
+    writeFileSync(file, batchModule(name.replace(/^backend: /, ""), env, list, bin.solo));
+    return { run: name, file: resolvePath(file), cost: bin.cost };
   });
 }
 
-const results = [];
-if (parallel) {
-  console.log(`# ${runs.length} runs side by side (${cores} cores, ${concurrency} test processes at a time in each)`);
-  await Promise.all(
-    runs.map((r) =>
-      run(r).then((res) => {
-        process.stdout.write(`\n# ${res.name}\n${res.out}`);
-        results.push(res);
-      }),
-    ),
-  );
-} else {
-  for (const r of runs) {
-    console.log(`\n# ${r.name}`);
-    results.push(await run(r));
-  }
+// Every batch of every run in one `node --test`, heaviest first. A second reporter writes each
+// test's outcome with its batch file, from which the runner counts each run's tests.
+const jobs = runs
+  .flatMap(batches)
+  .map((b, i) => ({ ...b, i }))
+  .sort((a, b) => b.cost - a.cost || a.i - b.i);
+const runOf = new Map(jobs.map((j) => [j.file, j.run]));
+const tallyFile = join(batchDir, "outcomes.jsonl");
+const argv = [
+  ...(built ? ["--enable-source-maps"] : ["--import", "tsx"]),
+  "--test",
+  `--test-concurrency=${concurrency}`,
+  "--test-reporter=spec",
+  "--test-reporter-destination=stdout",
+  `--test-reporter=${pathToFileURL(resolvePath("scripts/testOutcomes.mjs")).href}`,
+  `--test-reporter-destination=${tallyFile}`,
+];
+console.log(`# ${runs.map((r) => r.name).join("; ")}: ${jobs.length} test processes, ${concurrency} at a time`);
+const code = await new Promise((resolve) => {
+  const child = spawn(process.execPath, [...argv, ...jobs.map((j) => j.file)], { stdio: "inherit" });
+  child.on("close", resolve);
+});
+const counts = new Map(runs.map((r) => [r.name, { tests: 0, pass: 0, fail: 0, skipped: 0 }]));
+const reported = new Set();
+for (const line of readFileSync(tallyFile, "utf8").split("\n")) {
+  if (!line) continue;
+  const o = JSON.parse(line);
+  const c = counts.get(runOf.get(o.file));
+  if (!c) continue;
+  reported.add(o.file);
+  for (const k of ["tests", "pass", "fail", "skipped"]) c[k] += o[k];
 }
-if (batching) rmSync(batchDir, { recursive: true, force: true });
-const failed = results.filter((r) => !r.ok).map((r) => r.name);
-console.log(failed.length ? `\n# FAILED: ${failed.join("; ")}` : `\n# passed: ${results.map((r) => r.name).join("; ")}`);
+// a process that never reported (killed, or the runner itself failed) fails its run
+for (const j of jobs) if (!reported.has(j.file)) counts.get(j.run).fail++;
+rmSync(batchDir, { recursive: true, force: true });
+console.log("");
+for (const [name, c] of counts) console.log(`# ${name}: tests ${c.tests}, pass ${c.pass}, fail ${c.fail}, skipped ${c.skipped}`);
+const failed = [...counts].filter(([, c]) => c.fail > 0).map(([name]) => name);
+if (code !== 0 && failed.length === 0) failed.push(`node --test (exit code ${code})`);
+console.log(failed.length ? `\n# FAILED: ${failed.join("; ")}` : `\n# passed: ${runs.map((r) => r.name).join("; ")}`);
 process.exit(failed.length ? 1 : 0);
