@@ -21,6 +21,14 @@ function checkSignal(op: string, a: Tensor, b: Tensor, mode: string): void {
   if (a.numel() === 0 || b.numel() === 0) throw new ShapeError(`${op}: inputs must not be empty, got ${fmt(a.shape)} and ${fmt(b.shape)}.`);
   if (mode !== "full" && mode !== "same" && mode !== "valid")
     throw new ValueError(`${op}: mode must be "full", "same" or "valid", got ${JSON.stringify(mode)}.`);
+  // with one input longer in one dim and shorter in another there is no complete overlap
+  const aCovers = a.shape.every((n, i) => n >= b.shape[i]!),
+    bCovers = b.shape.every((n, i) => n >= a.shape[i]!);
+  if (mode === "valid" && !aCovers && !bCovers) {
+    throw new ValueError(
+      `${op}: "valid" mode needs one input at least as large as the other in every dim, got ${fmt(a.shape)} and ${fmt(b.shape)} (as scipy.signal). Use "full" or "same", or crop one input.`,
+    );
+  }
 }
 
 /** The full correlation of a with b: size n1 + n2 - 1 per axis. */

@@ -2,11 +2,13 @@
 // test/fixtures/cnn_probes.json.gz): F.conv1d/2d/3d and the Conv modules' padding modes, the
 // transposed convolutions, max/avg pooling (ceil mode, padding, dilation, count_include_pad,
 // divisor override, indices), adaptive pooling, F.pad, unfold/fold, the activations, softmax and
-// logSoftmax with NaN/inf, flatten and dropout in eval. Each case is a short program in both
-// languages returning the output and the gradients of the input, weight and bias under a fixed
-// cotangent; the test compares every value (integers exactly, floats within the tolerance
-// below), or, where PyTorch raised, requires a TensorloomError whose message starts with an op
-// name. TENSORLOOM_CNN_AREA=<area> runs one area; TENSORLOOM_CNN_REPORT=1 prints every failure.
+// logSoftmax with NaN/inf, flatten and dropout in eval, float32 sizes for the fast kernels,
+// second derivatives, views as operands, constructors, and tl.signal against scipy.signal. Each
+// case is a short program in both languages returning the output and the gradients of the
+// input, weight and bias under a fixed cotangent; the test compares every value (integers
+// exactly, floats within the tolerance below), or, where the reference raised, requires a
+// TensorloomError whose message starts with an op name. TENSORLOOM_CNN_AREA=<area> runs one
+// area; TENSORLOOM_CNN_REPORT=1 prints every failure.
 
 import * as tl from "../../src/index.js";
 import { type ProbeCase, type Tolerance, build, compare, configName, judgeThrow, runProbes } from "../support/probes.js";
@@ -33,10 +35,18 @@ const WASM_LOG_SOFTMAX =
   "fix in src/backends/wasm (logSoftmax kernel): float32 x - (max + log sum) rounds the shift at |x| ~ 1000 (-1.3132324 for -1.3132616); (x - max) - log(sum) keeps it, as the reference kernel's float64 does";
 const EARLY_REFUSAL =
   "a Conv module with kernelSize 0, a kernel of the wrong rank, stride 0, dilation 0 or negative padding is refused at construction with a clear error; PyTorch constructs it and raises at the first forward";
+const SIGNAL_INT =
+  "tl.signal of int32 inputs gives float32 (the conv it runs on is float-only, documented); scipy.signal keeps the integer dtype";
+const SIGNAL_4D =
+  "tl.signal takes 1-, 2- and 3-D inputs (one conv per call) and refuses 4-D with a clear error; scipy.signal takes any rank";
 const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   "views-1317": {
     why: "conv2d of int32 input and weight is refused with a clear error (float only); PyTorch 1.13's CPU slow path computes integer convolutions",
   },
+  "signal-1476": { why: SIGNAL_INT },
+  "signal-1477": { why: SIGNAL_INT },
+  "signal-1484": { why: SIGNAL_4D },
+  "signal-1485": { why: SIGNAL_4D },
   "ctor-1339": { why: EARLY_REFUSAL },
   "ctor-1343": { why: EARLY_REFUSAL },
   "ctor-1346": { why: EARLY_REFUSAL },
