@@ -983,11 +983,19 @@ function scan(
 export interface BlockCutter {
   /** The input it cuts: readRecords uses it only for these bytes. */
   readonly bytes: Uint8Array;
-  /** Where cut writes the field offsets. */
+  /** Where cut writes the field offsets (of bytes: the input's offset `base` is bytes[0]). */
   readonly se: Int32Array;
-  /** cutBlock(bytes, i, to, d, nb, se, maxRows): returns the records cut. */
+  readonly base: number;
+  /**
+   * A cutter that holds a window of a larger input (the Node file reader's): the input's size,
+   * and whole(), which makes bytes the whole input (base 0) and returns them, for the records
+   * and columns that are read as text.
+   */
+  readonly size?: number;
+  whole?(): Uint8Array;
+  /** cutBlock(bytes, i, to, d, nb, se, maxRows) at input offsets i, to (a window cuts whole lines of what it holds): returns the records cut. */
   cut(i: number, to: number, d: Dialect, nb: number, maxRows: number): number;
-  /** After cut: the offset after its last record. */
+  /** After cut: the input offset after its last record. */
   end(): number;
   /** Whether every byte of `bytes` is below 0x80 (as isAscii). */
   ascii(): boolean;
@@ -1242,13 +1250,13 @@ function dialect(opts: ReadCsvOptions): Dialect {
  * 64 KB, so columns are allocated once instead of doubled twenty times; 16 when there is little
  * to go on (a wide file of a few rows makes one small builder per column).
  */
-function expectedRows(text: string | Uint8Array, from: number, limit: number): number {
+function expectedRows(text: string | Uint8Array, from: number, limit: number, total: number): number {
   const sampleEnd = Math.min(text.length, from + (1 << 16));
   const nl = typeof text === "string" ? "\n" : 10;
   let lines = 0;
   for (let i = text.indexOf(nl as never, from); i >= 0 && i < sampleEnd; i = text.indexOf(nl as never, i + 1)) lines++;
   if (lines < 8) return 16;
-  const estimate = Math.ceil(((text.length - from) / (sampleEnd - from)) * lines * 1.05) + 16;
+  const estimate = Math.ceil(((total - from) / (sampleEnd - from)) * lines * 1.05) + 16;
   return Math.max(16, Math.min(limit, estimate));
 }
 
@@ -1311,8 +1319,10 @@ export function readRecords(
   const d = dialect(opts);
   let text = input ?? "";
   const len = input ?? bytes!;
+  const total = cutter?.size ?? len.length;
   /** The input as text (decoded from its bytes the first time it is asked for). */
   const T = (): string => {
+    if (cutter?.whole) bytes = cutter.whole();
     if (input === null && text.length !== bytes!.length) text = decodeAscii(bytes!);
     return text;
   };
@@ -1344,7 +1354,7 @@ export function readRecords(
   // Offsets of every MARK_EVERY-th field of each row read, so that a column turning to text
   // re-reads its earlier fields by skipping at most MARK_EVERY - 1 fields per row: the work stays
   // linear in the cells however many columns turn (4 bytes per 16 cells).
-  const capacity = expectedRows(input ?? bytes!, cursor.pos, Math.min(limit, opts.nrows ?? Infinity));
+  const capacity = expectedRows(len, cursor.pos, Math.min(limit, opts.nrows ?? Infinity), total);
   let marks = new Uint32Array(capacity * ((names.length >> MARK_SHIFT) + 1)),
     markLen = 0;
   let rowMark = new Uint32Array(capacity),
@@ -1422,7 +1432,7 @@ export function readRecords(
     scan(
       T(),
       cursor.pos,
-      len.length,
+      total,
       d,
       cursor.line,
       (j) => {
@@ -1505,7 +1515,7 @@ export function readRecords(
    * of a known column to its builder's pushBlock, as a block of one.
    */
   const scanBytes = (b: Uint8Array, from: number, startLine: number): { pos: number; line: number } => {
-    const to = len.length;
+    const to = total;
     let i = from,
       line = startLine;
     // Simple records (unquoted fields, as many as the header, one line each) are cut into a block
@@ -1525,20 +1535,25 @@ export function readRecords(
         const maxRows = Math.min(blockRows, stopAt - rows);
         const count = fast ? fast.cut(i, to, d, nb, maxRows) : cutBlock(b, i, to, d, nb, se, maxRows);
         if (count > 0) {
+          // (a window's offsets are of its bytes; it may turn into the whole input while the block is read)
+          const bb = fast ? fast.bytes : b,
+            bse = fast ? fast.se : se,
+            base = fast ? fast.base : 0,
+            end = fast ? fast.end() : cutEnd;
           // the rows' field offsets (every MARK_EVERY-th field), as mark() keeps them
           const perRow = (nb + MARK_EVERY - 1) >> MARK_SHIFT;
           while (rows + count > rowMark.length) growRows();
           while (markLen + count * perRow > marks.length) marks = grown(marks, marks.length * 2);
           for (let r = 0; r < count; r++) {
             rowMark[rows] = markLen;
-            for (let j = 0, o = 2 * r * nb; j < nb; j += MARK_EVERY, o += 2 * MARK_EVERY) marks[markLen++] = se[o]!;
+            for (let j = 0, o = 2 * r * nb; j < nb; j += MARK_EVERY, o += 2 * MARK_EVERY) marks[markLen++] = base + bse[o]!;
             rowFields[rows++] = nb;
           }
           readCsvWork.records += count;
-          for (let j = 0; j < nb; j++) if (keep === null || keep[j] === 1) builders[j]!.pushBlock(b, se, nb, j, count, line);
+          for (let j = 0; j < nb; j++) if (keep === null || keep[j] === 1) builders[j]!.pushBlock(bb, bse, nb, j, count, line);
           promotedInRow.length = 0;
           line += count;
-          i = fast ? fast.end() : cutEnd;
+          i = end;
           if (rows >= stopAt) return { pos: i, line };
           continue;
         }
@@ -1553,7 +1568,7 @@ export function readRecords(
     ? { pos: cursor.pos, line: cursor.line }
     : bytes
       ? scanBytes(bytes, cursor.pos, cursor.line)
-      : scan(T(), cursor.pos, len.length, d, cursor.line, onField, onEnd);
+      : scan(T(), cursor.pos, total, d, cursor.line, onField, onEnd);
   const cols = builders.map((b) => b.finish());
   const { kept, index: ic } = keptColumns(opts, names);
   const data = kept.filter((j) => !ic.includes(j));
@@ -1575,7 +1590,7 @@ export function readRecords(
       : null,
   );
   builders = [];
-  const done = r.pos >= len.length;
+  const done = r.pos >= total;
   return { df, cursor: { ...cursor, pos: r.pos, line: r.line, names: cursor.names.length ? cursor.names : names }, done };
 }
 
@@ -1594,6 +1609,29 @@ export function readCsv(input: string | Uint8Array, opts: ReadCsvOptions = {}): 
 export function readCsvWith(input: string | Uint8Array, opts: ReadCsvOptions, cutter: BlockCutter | null): DataFrame {
   const { text, bytes, cursor } = openCsv(input, opts, cutter);
   return readRecords(text, cursor, opts, Infinity, bytes, cutter).df;
+}
+
+/**
+ * readCsv of an ASCII input through a cutter that holds a window of it (the Node file reader's:
+ * the records are cut and read as the window moves along, so the input is never in memory
+ * whole unless a record or column needs its text). null where the window cannot start the read:
+ * a header that does not end inside it (or fails there), a header of several rows, or options
+ * that call back (the reader starts over from the whole input when the input is not ASCII after
+ * all, and would call them twice). Not in the browser bundle (tree-shaken).
+ */
+export function readCsvWindowed(cutter: BlockCutter, opts: ReadCsvOptions): DataFrame | null {
+  const b = cutter.bytes;
+  if (typeof opts.onBadLines === "function" || opts.onShortRow || opts.onCoerce || (Array.isArray(opts.header) && opts.header.length > 1))
+    return null;
+  let cursor: CsvCursor;
+  try {
+    cursor = headerOfAscii(b, opts);
+  } catch {
+    return null;
+  }
+  // (the offsets of a block of a wider file do not fit the cutter's: the whole input would be cut in JS)
+  if ((b.length < cutter.size! && cursor.pos > b.lastIndexOf(10) + 1) || cursor.names.length > 1 << 15) return null;
+  return readRecords(null, cursor, opts, Infinity, b, cutter).df;
 }
 
 /**

@@ -12,10 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Dialect, type ReadCsvOptions, cutBlock, lastCutEnd, readCsv, readCsvWith } from "./csv.js";
-import { CSV_CUT_WASM, cutterFor } from "./csvCutWasm.js";
+import { CSV_CUT_WASM, cutterFor, readFileWindowed, windowWork } from "./csvCutWasm.js";
 import { readCsvFile } from "./node.js";
-import { framesDiff } from "./csvFuzzKit.test.js";
+import { framesDiff, makeCase } from "./csvFuzzKit.test.js";
 import { cell } from "../column.js";
+import { indexLabel, indexLength } from "../labels.js";
 import { lcg } from "../testing.test.js";
 
 const PIECES = ["a", "1", "22", "xyz", "0.5", "abcdefghijklmnopq", ",", ",", ",", ";", "\t", "\n", "\n", "\r\n", "\r", '"', " ", "#", ""];
@@ -234,4 +235,195 @@ it("CSV_CUT_WASM is what csvCut.as compiles to (UPDATE=1 writes it)", async () =
     const path = fileURLToPath(new URL("./csvCutWasm.ts", import.meta.url));
     writeFileSync(path, readFileSync(path, "utf8").replace(CSV_CUT_WASM, b64));
   } else assert.equal(b64, CSV_CUT_WASM, "csvCutWasm.ts's binary is stale: run UPDATE=1 npx tsx --test src/frame/io/csvCutWasm.test.ts");
+});
+
+describe("readCsvFile through a window of the file", { skip: cutterFor(new Uint8Array(1)) === null ? "no wasm SIMD here" : false }, () => {
+  /** The frame read through windows of each size (or null where it reads the file the other way), checked against readCsv of the text. */
+  function sameThroughWindows(path: string, text: string | Uint8Array, opts: ReadCsvOptions, sizes: number[], label: string): boolean {
+    let windowed = false;
+    const want = readCsv(text, opts);
+    for (const size of sizes) {
+      const before = windowWork.windowed;
+      const df = readFileWindowed(path, opts, size);
+      if (df === null) continue;
+      assert.equal(windowWork.windowed, before + 1);
+      windowed = true;
+      const at = `${label}, window ${size}, ${JSON.stringify(opts)}`;
+      assert.equal(framesDiff(want, df), null, at);
+      assert.deepEqual(columnsOf(df), columnsOf(want), `${at}: codes and dictionaries`);
+      const labels = (f: typeof df) => Array.from({ length: indexLength(f.index) }, (_, i) => indexLabel(f.index, i));
+      assert.deepEqual(labels(df), labels(want), `${at}: index`);
+    }
+    return windowed;
+  }
+
+  it("reads what readCsv reads, with records across the window's edges", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-win-"));
+    try {
+      const r = lcg(20261209);
+      const texts: string[] = [
+        "a,b,c\n1,x,True\n2,y,False\n",
+        "a,b\r\n1,2\r\n3,4",
+        "a,b\n1,2\n3,4\n\n\n",
+        // empty fields, NA markers, long values, a last line without a line end
+        `a,b,c\n${Array.from({ length: 700 }, (_, i) => `${i % 11 ? i : ""},${i % 13 ? `v${i % 40}` : "NA"},${i % 97 ? (i / 7).toFixed(3) : "x".repeat(150)}`).join("\n")}`,
+        // quotes and blank, comment and short lines after some blocks (the window turns into the whole file)
+        `id,ts,cat,num\n${Array.from({ length: 3000 }, (_, i) => `${i},2023-01-0${1 + (i % 9)} 00:00:${i % 60},c${i % 7},${(r() * 100).toFixed(2)}`).join("\n")}\n"q",1,2,3\n\n#c\n5,6\n7,x,y,zz\n`,
+      ];
+      // text columns of few and many distinct values, quotes, CRLF, a number column turning to text late
+      for (let c = 0; c < 8; c++) texts.push(textColumnsCsv(r, 300 + Math.floor(r() * 3000)));
+      let windowed = 0;
+      for (const [k, text] of texts.entries()) {
+        const path = join(dir, `${k}.csv`);
+        writeFileSync(path, text);
+        for (const opts of [
+          {},
+          { comment: "#" },
+          { keepDefaultNa: false },
+          { nrows: 150 },
+          { usecols: ["a", "c"] },
+          { indexCol: 0 },
+          { header: null },
+        ])
+          if ((opts as ReadCsvOptions).usecols === undefined || text.startsWith("a,b,c"))
+            if (sameThroughWindows(path, text, opts, [64, 100, 257, 4096, 1 << 20], `text ${k}`)) windowed++;
+        // readCsvFile gives the same frame whichever way it reads
+        assert.equal(framesDiff(readCsv(text), readCsvFile(path)), null, `text ${k}`);
+      }
+      assert.ok(windowed >= 60, `${windowed} cases read through windows`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads simple records without reading the file whole, and reads it whole for a record or column that needs its text", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-win-"));
+    try {
+      const rows = Array.from({ length: 5000 }, (_, i) => `${i},c${i % 7},${(i / 4).toFixed(2)},t${i}`);
+      const cases: [string, boolean][] = [
+        [`a,b,c,d\n${rows.join("\n")}\n`, false],
+        [`a,b,c,d\r\n${rows.join("\r\n")}`, false],
+        // a quoted field late in the file; a number column turning to text late in the file
+        [`a,b,c,d\n${rows.join("\n")}\n1,"x,y",2,3\n`, true],
+        [`a,b,c,d\n${rows.join("\n")}\n1,x,late,3\n`, true],
+      ];
+      for (const [k, [text, whole]] of cases.entries()) {
+        const path = join(dir, `${k}.csv`);
+        writeFileSync(path, text);
+        const before = windowWork.wholeReads;
+        assert.ok(sameThroughWindows(path, text, {}, [1000], `case ${k}`), `case ${k} read through a window`);
+        assert.equal(windowWork.wholeReads - before, whole ? 1 : 0, `case ${k}: whole reads`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("leaves files past ASCII, callbacks and headers of several rows to the whole read", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-win-"));
+    try {
+      const body = Array.from({ length: 2000 }, (_, i) => `${i},v${i % 9}`).join("\n");
+      const files: [string, string | Uint8Array][] = [
+        ["late", `a,b\n${body}\n1,\u00e9t\u00e9\n`],
+        ["early", `a,b\n1,\u00fc\n${body}\n`],
+        ["bom", `\ufeffa,b\n${body}\n`],
+      ];
+      for (const [name, text] of files) {
+        const path = join(dir, `${name}.csv`);
+        writeFileSync(path, text);
+        assert.equal(readFileWindowed(path, {}, 512), null, name);
+        assert.equal(framesDiff(readCsv(text), readCsvFile(path)), null, name);
+      }
+      const path = join(dir, "ascii.csv");
+      writeFileSync(path, `a,b\n${body}\n`);
+      for (const opts of [
+        { onShortRow: () => {} },
+        { onCoerce: () => {} },
+        { onBadLines: () => {} },
+        { header: [0, 1] },
+      ] as ReadCsvOptions[])
+        assert.equal(readFileWindowed(path, opts, 512), null, JSON.stringify(Object.keys(opts)));
+      // a header longer than the window
+      const wide = join(dir, "wide.csv");
+      const names = Array.from({ length: 300 }, (_, j) => `column${j}`);
+      const wideText = `${names.join(",")}\n${Array.from({ length: 20 }, (_, i) => names.map((_, j) => i * j).join(",")).join("\n")}\n`;
+      writeFileSync(wide, wideText);
+      assert.equal(readFileWindowed(wide, {}, 512), null);
+      assert.ok(sameThroughWindows(wide, wideText, {}, [1 << 16], "wide"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the CSV fuzzer's cases as readCsv does (the same frame or the same error)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-win-"));
+    try {
+      let windowed = 0,
+        errors = 0;
+      for (let i = 0; i < 500; i++) {
+        const c = makeCase(20261210, i);
+        const opts = { ...c.opts, sep: c.sep };
+        const path = join(dir, `${i}.csv`);
+        writeFileSync(path, c.input);
+        let want: ReturnType<typeof readCsv> | string;
+        try {
+          want = readCsv(c.input, opts);
+        } catch (e) {
+          want = (e as Error).message;
+        }
+        for (const size of [48, 333]) {
+          let got: ReturnType<typeof readCsv> | string | null;
+          try {
+            got = readFileWindowed(path, opts, size);
+          } catch (e) {
+            got = (e as Error).message;
+          }
+          if (got === null) continue;
+          windowed++;
+          const at = `case ${i} (${c.kind}, ${c.shape}), window ${size}: ${JSON.stringify(c.input).slice(0, 300)}`;
+          if (typeof want === "string" || typeof got === "string") {
+            assert.equal(got, want, at);
+            errors++;
+          } else {
+            assert.equal(framesDiff(want, got), null, at);
+            assert.deepEqual(columnsOf(got), columnsOf(want), at);
+          }
+        }
+      }
+      assert.ok(windowed > 300 && errors > 10, `${windowed} reads through windows, ${errors} errors`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails as readCsv does: an error of an ASCII file, and invalid UTF-8 after an error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-win-"));
+    try {
+      const body = Array.from({ length: 3000 }, (_, i) => `${i},v${i % 9}`).join("\n");
+      const bad = new TextEncoder().encode(`a,b\n${body}\n1,2,3\n${body}\n`);
+      const cases: [string, Uint8Array][] = [
+        ["extra field", bad],
+        ["extra field, then invalid UTF-8", Uint8Array.from([...bad, 0x31, 0x2c, 0xff, 0x0a])],
+        ["unclosed quote", new TextEncoder().encode(`a,b\n${body}\n1,"x\n`)],
+      ];
+      for (const [name, bytes] of cases) {
+        const path = join(dir, "bad.csv");
+        writeFileSync(path, bytes);
+        let want = "";
+        try {
+          readCsv(bytes);
+        } catch (e) {
+          want = (e as Error).message;
+        }
+        assert.ok(want, name);
+        // (a file past ASCII is left to the whole read, which finds the invalid byte first)
+        for (const size of [300, 1 << 20])
+          if (name.includes("UTF-8")) assert.equal(readFileWindowed(path, {}, size), null, name);
+          else assert.throws(() => readFileWindowed(path, {}, size), { message: want }, name);
+        assert.throws(() => readCsvFile(path), { message: want }, name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
