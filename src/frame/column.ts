@@ -722,6 +722,13 @@ export function concatColumns(op: string, name: string | null, cols: Column[]): 
 // ---------------------------------------------------------------- casting
 
 /** astype for one column. Strings to numbers parse the text and name the first row that fails. */
+const NAN_TEXT = /^\s*[+-]?nan\s*$/i;
+/** Python's float(text), which pandas' astype uses: "nan", "inf", "-Infinity" in any case; decimal only (no "0x1"); "" is NaN, refused by the caller. */
+function pythonFloat(text: string): number {
+  const t = text.trim();
+  return t === "" || /^[+-]?0[xob]/i.test(t) ? NaN : Number(t.replace(/^([+-]?)inf(inity)?$/i, "$1Infinity"));
+}
+
 export function castColumn(op: string, c: Column, dtype: AstypeDType, name: string | null): Column {
   const to: FrameDType = dtype === "str" ? "string" : dtype;
   if (c.dtype === to) return c;
@@ -732,9 +739,11 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
   if (to === "string" && c.dtype === "category") return strCol(c.codes, c.dict, "string");
   if (to === "string" || to === "category") {
     const strs = new Array<string | null>(n);
+    // times as pandas' astype(str): dates alone only when every time in the column is at midnight
+    const dateOnly = c.dtype === "datetime" ? c.values.every((t) => t !== t || t % 86400000 === 0) : undefined;
     for (let i = 0; i < n; i++) {
       const v = cell(c, i);
-      strs[i] = v === null || v !== v ? null : labelText(v, c.dtype === "float64");
+      strs[i] = v === null || v !== v ? null : v instanceof Date ? formatDate(v.getTime(), dateOnly) : labelText(v, c.dtype === "float64");
     }
     return encodeStrings(strs, to);
   }
@@ -760,8 +769,8 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
         parsed[i] = b;
         continue;
       }
-      const x = s.trim() === "" ? NaN : Number(s);
-      if (Number.isNaN(x))
+      const x = pythonFloat(s);
+      if (Number.isNaN(x) && !(to === "float64" && NAN_TEXT.test(s)))
         throw new FrameError(
           `${op}: column ${quote(name)} row ${i}: cannot convert ${JSON.stringify(s)} to ${to}. Clean the column first, or use toNumeric(series, { errors: "coerce" }) to turn bad text into missing values.`,
         );
@@ -779,10 +788,10 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const x = num[i]!;
-        if (Number.isNaN(x)) {
-          if (c.dtype === "float64")
+        if (!Number.isFinite(x)) {
+          if (c.dtype === "float64" || c.dtype === "datetime")
             throw new FrameError(
-              `${op}: column ${quote(name)} row ${i} is missing (NaN), which int64 cannot hold without a mask. Fill it first (fillna) or use astype "float64".`,
+              `${op}: column ${quote(name)} row ${i} is ${x} (missing or infinite), which int64 cannot hold. Fill it first (fillna) or use astype "float64".`,
             );
           continue;
         }
@@ -815,6 +824,7 @@ export function formatNumberPlain(v: number, isFloat: boolean): string {
   if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
   if (!isFloat) return String(v);
   const a = Math.abs(v);
+  if (Object.is(v, -0)) return "-0.0";
   if (Number.isInteger(v) && a < 1e16) return String(v) + ".0";
   const s = String(v);
   if (a >= 1e-4 && a < 1e16) return s; // shortest round-trip digits, as Python's repr

@@ -8,7 +8,7 @@ import { Series } from "./series.js";
 function convert(
   op: string,
   s: Series,
-  parse: (text: string) => number,
+  parse: (text: string) => number | null,
   errors: "raise" | "coerce",
   make: (v: Float64Array, allInt: boolean) => Column,
 ): Series & { coerced: number } {
@@ -18,12 +18,13 @@ function convert(
     allInt = true;
   for (let i = 0; i < n; i++) {
     const v = cell(s.col, i);
-    if (v === null) {
+    // null: no value, or text pandas reads as missing
+    const x = v === null ? null : typeof v === "string" ? parse(v) : v instanceof Date ? v.getTime() : Number(v);
+    if (x === null) {
       out[i] = NaN;
       allInt = false;
       continue;
     }
-    const x = typeof v === "string" ? parse(v) : v instanceof Date ? v.getTime() : Number(v);
     if (Number.isNaN(x) && !(typeof v === "number")) {
       if (errors === "raise")
         throw new FrameError(
@@ -40,19 +41,33 @@ function convert(
   return r;
 }
 
-/** Numbers from text (int64 when every value is an integer, else float64). */
+// pandas' number syntax: decimal digits with an optional point and exponent, or inf/infinity in
+// any case; not JavaScript's hex ("0x1"), binary or octal forms
+const NUMBER_RE = /^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|inf(inity)?)$/i;
+
+/**
+ * Numbers from text, as pd.to_numeric: int64 when every value is integer text ("7", " -3"),
+ * else float64 ("1e3", "2.5", "inf"); "" is missing. Other text raises, or with
+ * `errors: "coerce"` becomes missing.
+ */
 export function toNumeric(s: Series, opts: { errors?: "raise" | "coerce" } = {}): Series & { coerced: number } {
   if (!isStringLike(s.col)) return Object.assign(s, { coerced: 0 });
-  return convert(
-    "toNumeric",
-    s,
-    (t) => (t.trim() === "" ? NaN : Number(t)),
-    opts.errors ?? "raise",
-    (v, allInt) => (allInt ? intCol(v) : floatCol(v)),
-  );
+  let ints = true;
+  const parse = (text: string) => {
+    const t = text.trim();
+    if (t === "") return null;
+    if (!/^[+-]?\d+$/.test(t)) ints = false;
+    return NUMBER_RE.test(t) ? Number(t.replace(/inf(inity)?$/i, "Infinity")) : NaN;
+  };
+  return convert("toNumeric", s, parse, opts.errors ?? "raise", (v, allInt) => (allInt && ints ? intCol(v) : floatCol(v)));
 }
 
-/** Datetimes from ISO-like text ("2024-03-05", "2024-03-05 14:30"), Dates or epoch milliseconds. */
+/**
+ * Datetimes from ISO-like text ("2024-03-05", "2024-03-05 14:30"), "20240305", "2024/3/5",
+ * "3/5/2024", Dates or epoch milliseconds; "", "NaT" and "nan" are missing, as pandas.
+ */
 export function toDatetime(s: Series, opts: { errors?: "raise" | "coerce" } = {}): Series & { coerced: number } {
-  return convert("toDatetime", s, parseDate, opts.errors ?? "raise", (v) => dateCol(v));
+  const parse = (t: string) =>
+    ["", "NaT", "nan", "NaN"].includes(t) ? null : parseDate(t.trim().replace(/^(\d{4})(\/?)(\d\d?)\2(\d\d?)$/, "$1-$3-$4"));
+  return convert("toDatetime", s, parse, opts.errors ?? "raise", (v) => dateCol(v));
 }

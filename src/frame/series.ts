@@ -376,19 +376,26 @@ export class Series {
   abs(): Series {
     return this.mapNumbers("abs", Math.abs);
   }
-  /** Round half to even, as numpy. */
+  /** Round half to even, as numpy; an int64 Series stays int64 (negative decimals round to tens, hundreds...). */
   round(decimals = 0): Series {
-    const f = 10 ** decimals;
-    return this.mapNumbers("round", (x) => {
-      const y = x * f,
-        r = Math.round(y);
-      return (Math.abs(y % 1) === 0.5 ? 2 * Math.round(y / 2) : r) / f;
-    });
+    if (this.col.dtype === "int64" && decimals >= 0) return this;
+    // numpy scales by 10^d for d >= 0 and divides by 10^-d below, then rounds half to even
+    const f = 10 ** Math.abs(decimals);
+    const even = (y: number) => (Math.abs(y % 1) === 0.5 ? 2 * Math.round(y / 2) : Math.round(y));
+    return this.mapNumbers("round", decimals >= 0 ? (x) => even(x * f) / f : (x) => even(x / f) * f);
   }
   private mapNumbers(op: string, fn: (x: number) => number): Series {
     const v = numericView(op, this.col, this.name);
     const out = v.map(fn);
-    return this.with(this.col.dtype === "int64" && op !== "round" ? castColumn(op, floatCol(out), "float64", this.name) : floatCol(out));
+    // ints stay int64, as pandas (abs, and round to tens or hundreds); the mask carries the missing
+    return this.with(
+      this.col.dtype === "int64"
+        ? intCol(
+            out.map((x) => (x === x ? x : 0)),
+            this.col.valid,
+          )
+        : floatCol(out),
+    );
   }
 
   private cmp(op: CompareOp, other: Series | Other): Series {
@@ -530,7 +537,14 @@ export class Series {
   /** The values at the rows whose mask is `keep`, `other` at the rest (where and mask). */
   private keepWhere(m: Uint8Array, keep: 0 | 1, other: Scalar): Series {
     const vals = this.toArray().map((v, i) => ((m[i] ? 1 : 0) === keep ? v : other));
-    return this.with(columnFromValues("where", this.name, vals, this.col.dtype === "int64" && other === null ? "float64" : undefined));
+    // pandas' dtypes: nothing replaced keeps the column; floats stay float64; ints stay int64 unless
+    // a missing or fractional `other` lands in them; a missing `other` keeps any other dtype
+    if (m.every((x) => (x ? 1 : 0) === keep)) return this.with(this.col);
+    const d = this.col.dtype,
+      num = other === null || typeof other === "number";
+    const dtype =
+      num && (d === "float64" || (d === "int64" && !Number.isInteger(other ?? 0.5))) ? "float64" : other === null ? d : undefined;
+    return this.with(columnFromValues("where", this.name, vals, dtype));
   }
 
   // ---------------------------------------------------------------- reductions
@@ -634,15 +648,19 @@ export class Series {
     let order: Int32Array = range(0, kg.n);
     if (this.col.dtype === "category") {
       // every category appears, with 0 for the unused ones
+      // every category appears, with 0 for the unused ones, then missing values (dropna: false)
       const cats = this.col.dict;
-      const full = new Float64Array(cats.length);
+      let nMissing = 0;
+      const full = new Float64Array(cats.length + 1);
       for (let g = 0; g < kg.n; g++) {
         const code = this.col.codes[kg.firstRow[g]!]!;
         if (code >= 0) full[code] = values.values[g]!;
+        else nMissing = full[cats.length] = values.values[g]!;
       }
-      values = intCol(full) as typeof values;
-      keys = { dtype: "category", codes: range(0, cats.length), dict: cats };
-      order = range(0, cats.length);
+      const m = nMissing > 0 ? cats.length + 1 : cats.length;
+      values = intCol(full.slice(0, m)) as typeof values;
+      keys = { dtype: "category", codes: Int32Array.from({ length: m }, (_, k) => (k < cats.length ? k : -1)), dict: cats };
+      order = range(0, m);
     }
     if (sort) order = argsort([values], [ascending], "last");
     const total = values.values.reduce((s, v) => s + v, 0);
@@ -695,13 +713,13 @@ export class Series {
     const idx = sortIndexOrder("sortIndex", this.index, opts);
     return this.takeRows(idx);
   }
-  /** The n largest values (default 5), largest first, as pd.Series.nlargest. */
+  /** The n largest values (default 5), largest first (ties in row order), as pd.Series.nlargest; missing values come last, only when fewer than n are present. */
   nlargest(n = 5): Series {
-    return this.sortValues({ ascending: false }).dropna().head(n);
+    return this.sortValues({ ascending: false }).head(n);
   }
-  /** The n smallest values (default 5), smallest first, as pd.Series.nsmallest. */
+  /** The n smallest values (default 5), smallest first (ties in row order), as pd.Series.nsmallest; missing values come last, only when fewer than n are present. */
   nsmallest(n = 5): Series {
-    return this.sortValues({ ascending: true }).dropna().head(n);
+    return this.sortValues({ ascending: true }).head(n);
   }
   /** true for rows whose value appeared before (keep "first"), after ("last"), or repeats at all (false). */
   duplicated(keep: "first" | "last" | false = "first"): Series {
@@ -720,7 +738,7 @@ export class Series {
   diff(periods = 1): Series {
     return this.with(diffColumn(this.col, periods, this.name));
   }
-  /** Relative change from the value `periods` rows before, as pd.Series.pct_change (no fill_method padding). */
+  /** Relative change from the value `periods` rows before, as pd.Series.pct_change (pandas 1.5's fill_method="pad": missing values are forward-filled first). */
   pctChange(periods = 1): Series {
     return this.with(pctChangeColumn(this.col, periods, this.name));
   }

@@ -709,8 +709,8 @@ export class DataFrame {
   }
   private extremes(n: number, columns: string | string[], asc: boolean): DataFrame {
     const keys = Array.isArray(columns) ? columns : [columns];
-    const present = this.dropna({ subset: keys });
-    return present.sortValues(keys, { ascending: asc }).head(n);
+    // missing values sort last, so they fill in only when fewer than n rows have values, as pandas
+    return this.sortValues(keys, { ascending: asc }).head(n);
   }
   /** true for rows equal (over `subset`) to an earlier row (keep "first"), a later one, or any other (false). */
   duplicated(subset?: string[], keep: "first" | "last" | false = "first"): Series {

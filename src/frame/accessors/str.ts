@@ -48,12 +48,24 @@ export class StringAccessor {
   upper(): Series {
     return this.mapStr((v) => v.toUpperCase());
   }
-  /** Python's str.title / capitalize. */
+  /** Python's str.title: a letter after a cased letter is lower case, any other letter title case ("Straße", "ǅz", "1X"). */
   title(): Series {
-    return this.mapStr((v) => v.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_, p: string, c: string) => p + c.toUpperCase()));
+    return this.mapStr((v) => {
+      let out = "",
+        prev = false;
+      for (const ch of v) {
+        out += prev ? ch.toLowerCase() : titleCase(ch);
+        prev = CASED.test(ch);
+      }
+      return out;
+    });
   }
+  /** Python's str.capitalize: the first character in title case, the rest lower case. */
   capitalize(): Series {
-    return this.mapStr((v) => v.charAt(0).toUpperCase() + v.slice(1).toLowerCase());
+    return this.mapStr((v) => {
+      const [first = "", ...rest] = v;
+      return titleCase(first) + rest.join("").toLowerCase();
+    });
   }
   /** Remove whitespace (or the given characters) at both ends. */
   strip(chars?: string): Series {
@@ -93,18 +105,26 @@ export class StringAccessor {
   endsWith(suffix: string): Series {
     return this.mapBool((v) => v.endsWith(suffix));
   }
-  /** Replace every occurrence; a string pattern is literal unless regex: true. */
+  /**
+   * Replace every occurrence; a string pattern is literal unless regex: true (then `repl` may use
+   * JavaScript's $1 / $& group references; literal patterns insert `repl` as it is).
+   */
   replace(pat: string | RegExp, repl: string, opts: { regex?: boolean; case?: boolean } = {}): Series {
-    const re = toRegExp(pat, opts.regex ?? false, opts.case ?? true, true);
-    return this.mapStr((v) => v.replace(re, repl));
+    const literal = !(pat instanceof RegExp) && !(opts.regex ?? false);
+    const re = toRegExp(pat, !literal, opts.case ?? true, true);
+    return this.mapStr(literal ? (v) => v.replace(re, () => repl) : (v) => v.replace(re, repl));
   }
-  /** Characters [start, end), as Python slicing (negative counts from the end). */
+  /** Characters [start, end), as Python slicing (negative counts from the end; characters are code points, so an emoji is one). */
   slice(start?: number, end?: number): Series {
-    return this.mapStr((v) => v.slice(start, end));
+    return this.mapStr((v) => (SURROGATE.test(v) ? [...v].slice(start, end).join("") : v.slice(start, end)));
   }
-  /** The i-th character (missing when out of range). */
+  /** The i-th character, a code point (missing when out of range). */
   get(i: number): Series {
-    const dict = this.c.dict.map((v) => (i < 0 ? v[v.length + i] : v[i]) ?? null);
+    const at = (v: string) => {
+      const cs = SURROGATE.test(v) ? [...v] : v;
+      return (i < 0 ? cs[cs.length + i] : cs[i]) ?? null;
+    };
+    const dict = this.c.dict.map(at);
     const codes = this.c.codes.map((k) => (k < 0 || dict[k] === null ? -1 : k));
     return this.out(encodeStrings(Array.from(codes, (k) => (k < 0 ? null : dict[k]!))));
   }
@@ -115,16 +135,27 @@ export class StringAccessor {
   split(sep?: string, opts: { n?: number } = {}): DataFrame {
     const n = opts.n ?? -1;
     const parts = this.c.dict.map((v) => splitPython(v, sep, n));
-    const width = parts.reduce((m, p) => Math.max(m, p.length), 0);
+    // every row missing still gives one column of missing values, as pandas
+    const width = parts.reduce((m, p) => Math.max(m, p.length), this.c.codes.length > 0 ? 1 : 0);
     const cols: Record<string, (string | null)[]> = {};
     for (let j = 0; j < width; j++) cols[String(j)] = Array.from(this.c.codes, (k) => (k < 0 ? null : (parts[k]![j] ?? null)));
     return new (frameClass())(cols, { index: this.s.index });
   }
-  /** Join with another string Series or a string, as `+`. */
+  /** Join with another string Series (aligned by label) or a string, as `+`; missing where either is missing; named as this Series, as pandas. */
   cat(other: Series | string, sep = ""): Series {
-    return other instanceof seriesClass() ? this.s.add(sep).add(other) : this.s.add(sep + other);
+    return (other instanceof seriesClass() ? this.s.add(sep).add(other) : this.s.add(sep + other)).rename(this.s.name);
   }
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+const CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
+/** Title case of one character, as Python: the digraphs have their own title letter (ǅ), ß is "Ss". */
+// each digraph in its three forms (upper, title, lower): its title case is the middle one
+const DIGRAPHS = "ǄǅǆǇǈǉǊǋǌǱǲǳ";
+const titleCase = (ch: string) => {
+  const k = ch ? DIGRAPHS.indexOf(ch) : -1;
+  return k >= 0 ? DIGRAPHS[k - (k % 3) + 1]! : ch === "ß" ? "Ss" : ch.toUpperCase();
+};
 
 function stripChars(v: string, chars: string | undefined, left: boolean, right: boolean): string {
   if (chars === undefined) return left && right ? v.trim() : left ? v.trimStart() : v.trimEnd();
@@ -140,7 +171,14 @@ function toRegExp(pat: string | RegExp, regex: boolean, caseSensitive: boolean, 
   // a test is one match per value: "g"/"y" would make RegExp.test stateful between values
   if (pat instanceof RegExp)
     return new RegExp(pat.source, [...new Set((global ? pat.flags : pat.flags.replace(/[gy]/g, "")) + flags)].join(""));
-  if (!regex) return new RegExp(pat.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags);
+  // "u": characters are code points as in Python's re ("." takes a whole emoji); a pattern only
+  // JavaScript's older syntax accepts (an escaped "-" or "}" outside a class) still compiles without
+  if (!regex) return new RegExp(pat.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), flags + "u");
+  try {
+    return new RegExp(pat, flags + "u");
+  } catch {
+    // not valid with "u": try the older syntax before refusing
+  }
   try {
     return new RegExp(pat, flags);
   } catch (e) {

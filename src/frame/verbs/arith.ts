@@ -410,10 +410,12 @@ export function isin(a: Operand, values: readonly Scalar[]): Column {
     const want = new Set(values.filter((v): v is string => typeof v === "string"));
     const table = new Uint8Array(a.col.dict.length + 1);
     a.col.dict.forEach((s, k) => (table[k + 1] = +want.has(s)));
+    // a missing value in `values` matches the missing cells, as pandas' isin([None]) / isin([nan])
+    table[0] = +values.some((v) => v === null || (typeof v === "number" && v !== v));
     lookupCodes(a.col.codes, table, out);
     return boolCol(out);
   }
-  const want = new Set(values.map((v) => (v instanceof Date ? v.getTime() : typeof v === "boolean" ? Number(v) : v)));
+  const want = new Set(values.map((v) => (v === null ? NaN : v instanceof Date ? v.getTime() : typeof v === "boolean" ? Number(v) : v)));
   const x = numericView("isin", a.col, a.name);
   for (let i = 0; i < n; i++) out[i] = want.has(x[i]!) ? 1 : 0;
   return boolCol(out);

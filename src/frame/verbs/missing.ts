@@ -68,6 +68,8 @@ export function fillColumn(op: string, c: Column, name: string | null, value: Sc
       let k = c.dict.indexOf(value as string);
       let dict = c.dict;
       if (k < 0) {
+        // pandas refuses a new category only when there is a cell to fill
+        if (c.dtype === "category" && !c.codes.includes(-1)) return c;
         if (c.dtype === "category")
           throw new FrameError(
             `${op}: ${JSON.stringify(value)} is not a category of column ${quote(name)} (${c.dict.join(", ")}). Add it to the categories first, or fill with one of them.`,
@@ -115,7 +117,18 @@ export function interpolateColumn(op: string, c: Column, name: string | null): C
   let prev = -1;
   for (let i = 0; i < n; i++) {
     if (v[i] !== v[i]) continue;
-    if (prev >= 0 && i - prev > 1) for (let j = prev + 1; j < i; j++) v[j] = v[prev]! + ((v[i]! - v[prev]!) * (j - prev)) / (i - prev);
+    if (prev >= 0 && i - prev > 1) {
+      // numpy.interp's arithmetic, which pandas uses: from the left end, else from the right (an
+      // infinite end gives inf, not inf - inf), else the common value
+      const a = v[prev]!,
+        z = v[i]!,
+        slope = (z - a) / (i - prev);
+      for (let j = prev + 1; j < i; j++) {
+        let r = slope * (j - prev) + a;
+        if (r !== r) r = slope * (j - i) + z;
+        v[j] = r !== r && a === z ? a : r;
+      }
+    }
     prev = i;
   }
   if (prev >= 0) for (let j = prev + 1; j < n; j++) v[j] = v[prev]!; // limit_direction="forward" fills the tail

@@ -4,10 +4,12 @@
 
 import {
   type Column,
+  type FloatColumn,
   type Scalar,
   colLength,
   floatCol,
   intCol,
+  boolCol,
   isStringLike,
   cell,
   numericView,
@@ -37,18 +39,32 @@ function mergeFill(out: Column, idx: Int32Array, fillValue: Scalar, name: string
   return columnFromValues("shift", name, vals, out.dtype);
 }
 
+/** Sums, products and ratios of times mean nothing (pandas raises, or adds nanosecond counts). */
+function noTimes(op: string, name: string | null): never {
+  throw new FrameError(`${op}: column ${quote(name)} is datetime, which has no ${op}. Use diff() for the gaps between times.`);
+}
+
 /** x[i] - x[i - periods], float64 (datetime: milliseconds). */
 export function diffColumn(c: Column, periods: number, name: string | null): Column {
+  if (c.dtype === "bool") {
+    // bools differ or not, as pandas (a != b): missing where there is no earlier row or a value is missing
+    const v = lagged(numericView("diff", c, name), periods, false).values;
+    return boolCol(
+      Uint8Array.from(v, (x) => (x ? 1 : 0)),
+      Uint8Array.from(v, (x) => (x === x ? 1 : 0)),
+    );
+  }
   return lagged(numericView("diff", c, name), periods, false);
 }
 
 /** x[i] / x[i - periods] - 1 after forward-filling missing values (pandas 1.x fill_method="pad"). */
 export function pctChangeColumn(c: Column, periods: number, name: string | null): Column {
+  if (c.dtype === "datetime") noTimes("pctChange", name);
   return lagged(numericView("pctChange", fillDirection(c, "ffill"), name), periods, true);
 }
 
 /** Each value against the one `periods` rows before it (NaN where there is none): the difference, or the relative change. */
-function lagged(v: Float64Array, periods: number, relative: boolean): Column {
+function lagged(v: Float64Array, periods: number, relative: boolean): FloatColumn {
   const n = v.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -62,6 +78,7 @@ export type CumOp = "cumsum" | "cumprod" | "cummax" | "cummin";
 
 /** Running sums/products/extremes; a missing cell stays missing and is skipped. */
 export function cumulative(op: CumOp, c: Column, name: string | null): Column {
+  if (c.dtype === "datetime" && (op === "cumsum" || op === "cumprod")) noTimes(op, name);
   const v = numericView(op, c, name);
   const n = v.length;
   const out = new Float64Array(n);
@@ -78,6 +95,8 @@ export function cumulative(op: CumOp, c: Column, name: string | null): Column {
     else acc = acc !== acc || x < acc ? x : acc;
     out[i] = acc;
   }
+  // the running max/min of bools is a bool, as pandas; their sum and product count (int64)
+  if (c.dtype === "bool" && (op === "cummax" || op === "cummin")) return boolCol(Uint8Array.from(out), c.valid);
   if (c.dtype === "int64" || c.dtype === "bool") {
     const valid = c.valid;
     for (let i = 0; i < n; i++) if (out[i] !== out[i]) out[i] = 0;
@@ -87,6 +106,11 @@ export function cumulative(op: CumOp, c: Column, name: string | null): Column {
 }
 
 // ---------------------------------------------------------------- windows
+
+/** The numbers a window sees: pandas' windows (rolling, expanding, ewm) read inf and -inf as missing. */
+function finiteView(op: string, c: Column, name: string | null): Float64Array {
+  return numericView(op, c, name).map((x) => (x - x === 0 ? x : NaN));
+}
 
 export type WindowAgg = "mean" | "sum" | "std" | "var" | "min" | "max" | "count" | "median";
 
@@ -104,6 +128,7 @@ function windowReduce(
   start: (i: number) => number,
   end: (i: number) => number,
   minPeriods: number,
+  countMinPeriods: number,
 ): Float64Array {
   const n = v.length;
   const out = new Float64Array(n);
@@ -123,7 +148,8 @@ function windowReduce(
       if (x > mx) mx = x;
     }
     if (agg === "count") {
-      out[i] = cnt;
+      // pandas counts with a sum over notna(), so its minPeriods is a count of rows, missing or not
+      out[i] = e - s + 1 < countMinPeriods ? NaN : cnt;
       continue;
     }
     if (cnt < minPeriods || cnt === 0) {
@@ -179,7 +205,7 @@ abstract class WindowBase<T> {
     protected readonly names: (string | null)[],
     protected readonly build: (cols: Column[]) => T,
   ) {}
-  protected abstract bounds(): { start: (i: number) => number; end: (i: number) => number; minPeriods: number };
+  protected abstract bounds(): { start: (i: number) => number; end: (i: number) => number; minPeriods: number; countMinPeriods: number };
   protected run(agg: WindowAgg): T {
     const b = this.bounds();
     return this.build(
@@ -188,7 +214,9 @@ abstract class WindowBase<T> {
           throw new FrameError(
             `${agg}: column ${quote(this.names[k]!)} is ${c.dtype}; window aggregates need numbers. Select numeric columns first.`,
           );
-        return floatCol(windowReduce(agg, numericView(agg, c, this.names[k]!), b.start, b.end, b.minPeriods));
+        // count sees inf as a value; the other aggregates, as pandas, as missing
+        const v = agg === "count" ? numericView(agg, c, this.names[k]!) : finiteView(agg, c, this.names[k]!);
+        return floatCol(windowReduce(agg, v, b.start, b.end, b.minPeriods, b.countMinPeriods));
       }),
     );
   }
@@ -236,7 +264,9 @@ export class Rolling<T> extends WindowBase<T> {
   protected bounds() {
     const w = this.window;
     const shift = this.opts.center ? Math.floor((w - 1) / 2) : 0; // pandas FixedWindowIndexer offset
-    return { start: (i: number) => i + shift - w + 1, end: (i: number) => i + shift, minPeriods: this.opts.minPeriods ?? w };
+    // count without minPeriods counts every window, as pandas 1.5 (its default there is 0)
+    const mp = this.opts.minPeriods;
+    return { start: (i: number) => i + shift - w + 1, end: (i: number) => i + shift, minPeriods: mp ?? w, countMinPeriods: mp ?? 0 };
   }
 }
 
@@ -251,7 +281,7 @@ export class Expanding<T> extends WindowBase<T> {
     super(cols, names, build);
   }
   protected bounds() {
-    return { start: () => 0, end: (i: number) => i, minPeriods: this.minPeriods };
+    return { start: () => 0, end: (i: number) => i, minPeriods: this.minPeriods, countMinPeriods: this.minPeriods };
   }
 }
 
@@ -297,7 +327,7 @@ export class Ewm<T> {
     const minp = Math.max(minPeriods, 1);
     return this.build(
       this.cols.map((c, k) => {
-        const v = numericView("ewm", c, this.names[k]!);
+        const v = finiteView("ewm", c, this.names[k]!);
         const n = v.length;
         const out = new Float64Array(n);
         const oldWtFactor = 1 - alpha,
