@@ -16,9 +16,10 @@ import { type ProbeCase, type Tolerance, build, compare, configName, judgeThrow,
 /** Within a few ulp of the dtype. */
 const TOLERANCE: Tolerance = { float32: [2e-5, 2e-6], float64: [1e-10, 1e-12] };
 /**
- * The float32 fast-path cases sum several hundred products of order 1 into each gradient entry:
- * PyTorch's own float32 sum is up to 4e-6 from the exact one where the terms cancel (fast-1220:
- * 0.08373785 for 0.08374199; ours 0.08374269 on wasm, 0.08374187 on reference).
+ * The float32 cases at the fast kernels' sizes (areas fast and needs) sum up to a few hundred
+ * products of order 1 into each gradient entry, where the terms cancel: float32 accumulation in
+ * any order is then a few 1e-6 from the exact sum (fast-1220: PyTorch 0.08373785, exact
+ * 0.08374199, wasm 0.08374269; needs-1573: PyTorch 0.04817320, exact 0.04817197, wasm 0.04816739).
  */
 const FAST_TOLERANCE: Tolerance = { float32: [2e-5, 2e-5], float64: [1e-10, 1e-12] };
 
@@ -94,6 +95,6 @@ runProbes<ProbeCase>({
       return judgeThrow(c, e);
     }
     if (c.error !== undefined) return `returned a result; PyTorch raised ${c.error}`;
-    return compare(out, c.out!, "out", c.area === "fast" ? FAST_TOLERANCE : TOLERANCE);
+    return compare(out, c.out!, "out", c.area === "fast" || c.area === "needs" ? FAST_TOLERANCE : TOLERANCE);
   },
 });
