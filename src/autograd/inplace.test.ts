@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as tl from "../index.js";
 import { exact, f64, throwsWith } from "../../test/support/check.js";
+import { markMultiOutputViews } from "../ops/movement.js";
 
 const T = (v: number[]) => tl.tensor(v, { dtype: "float64" });
 
@@ -242,6 +243,33 @@ describe("in-place refusals that stay", () => {
     assert.equal(y.gradFn?.name, "MulBackward0");
     y.sum().backward();
     exact(x.grad, [4, 0, 0]);
+  });
+  it("a view made inside noGrad of a tensor that requires grad is not written with recording on", () => {
+    // torch: y=x*1; with no_grad: v=y[0]; v.mul_(2) -> "A view was created in no_grad mode and is being modified inplace with grad mode enabled"
+    const x = f64([1, 2]);
+    const y = x.mul(1);
+    const v = tl.noGrad(() => y.select(0, 0));
+    throwsWith(
+      () => v.mul_(2),
+      tl.AutogradError,
+      /^mul_: .*a view made inside noGrad of a tensor that requires grad.*created in no_grad mode/,
+    );
+    tl.noGrad(() => v.mul_(2));
+    exact(y, [2, 2]);
+    // torch: b=zeros(3); v=b[1:]; b.requires_grad_(); v.mul_(2) -> "a view of a leaf Variable that requires grad ..."
+    const b = tl.zeros([3], { dtype: "float64" });
+    const u = b.narrow(0, 1, 2);
+    b.requiresGrad_(true);
+    throwsWith(() => u.mul_(2), tl.AutogradError, /^mul_: .*a view of a leaf that requires grad/);
+  });
+  it("one of several views returned by one op is not written while recording", () => {
+    // torch: a, b = (x*1).chunk(2); a.mul_(2) -> "Output 0 of SplitBackward0 is a view and is being modified inplace ... returns multiple views"
+    const y = f64([1, 2, 3, 4]).mul(1);
+    // what split, chunk and unbind are to call (src/ops/join.ts)
+    const [a] = markMultiOutputViews([y.narrow(0, 0, 2), y.narrow(0, 2, 2)], "SplitBackward0");
+    throwsWith(() => a!.mul_(2), tl.AutogradError, /^mul_: .*one of several views returned by one op \(SplitBackward0.*clone/);
+    tl.noGrad(() => a!.mul_(2));
+    exact(y, [2, 4, 3, 4]);
   });
   it("an operand that partly overlaps the tensor written is refused; the same or disjoint elements are fine", () => {
     // torch: x.mul_(x[0]) -> "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location"

@@ -13,7 +13,7 @@ import { AutogradError, DTypeError, ShapeError, ValueError } from "../tensor/err
 import { broadcastShapes, fmt, shapesEqual } from "../tensor/shape.js";
 import { Tensor } from "../tensor/tensor.js";
 import { type TensorLike, castRaw, copyOf, empty, mapUnary } from "./op.js";
-import { ViewCopy, expand, gatherAt, placementOf, to, writeToRoot, zeroAt } from "./movement.js";
+import { ViewCopy, expand, gatherAt, multiOutputViewOf, placementOf, to, writeToRoot, zeroAt } from "./movement.js";
 
 /**
  * Write `compute(self)`'s result into x. `self` stands for x's value before the write: x itself
@@ -29,7 +29,9 @@ export function writeInPlace(
   compute: (self: Tensor) => Tensor,
   savesResult = false,
 ): Tensor {
-  const recording = isGradEnabled() && (x.requiresGrad || operands.some((o) => o instanceof Tensor && o.requiresGrad));
+  const gradMode = isGradEnabled();
+  if (gradMode) checkNoGradView(op, x);
+  const recording = gradMode && (x.requiresGrad || operands.some((o) => o instanceof Tensor && o.requiresGrad));
   if (recording) checkRecordable(op, x);
   checkNoOverlap(op, x);
   checkOperandOverlap(op, x, operands);
@@ -71,14 +73,39 @@ export function writeInPlace(
   return x;
 }
 
-/** PyTorch's refusals: an in-place write to a leaf that requires grad, or to a view of one, while recording. */
+/**
+ * PyTorch's refusals while recording: an in-place write to a leaf that requires grad, to a view
+ * of one, or to one output of an op that returns several views (split, chunk, unbind).
+ */
 function checkRecordable(op: string, x: Tensor): void {
+  const multi = multiOutputViewOf(x);
+  if (multi !== undefined && x.requiresGrad) {
+    throw new AutogradError(
+      `${op}: the tensor written to (shape ${fmt(x.shape)}) is one of several views returned by one op (${multi}: split, chunk or unbind), and such views cannot be modified in place while gradients are recorded (as PyTorch: this view is the output of a function that returns multiple views). ` +
+        `Clone it first (t.clone().${op}(...)), or write inside tl.noGrad(() => ...).`,
+    );
+  }
   const base = x.viewBase ?? x;
   if (!base.isLeaf || !base.requiresGrad) return;
   const what = base === x ? "a leaf that requires grad" : `a view of a leaf that requires grad (the leaf has shape ${fmt(base.shape)})`;
   throw new AutogradError(
     `${op}: the tensor written to (shape ${fmt(x.shape)}) is ${what}, and an in-place write to it cannot be recorded (as PyTorch: a ${base === x ? "" : "view of a "}leaf Variable that requires grad is being used in an in-place operation). ` +
       `Wrap the update in tl.noGrad(() => ...) as optimizers do, or use the out-of-place op (${op.replace(/_$/, "")}).`,
+  );
+}
+
+/**
+ * PyTorch's refusal of a view made inside noGrad from a base that requires grad, then written in
+ * place with recording on: the write changes the base, but whether it should enter the base's
+ * history is ambiguous (the view itself was made outside the graph).
+ */
+function checkNoGradView(op: string, x: Tensor): void {
+  const base = x.viewBase;
+  if (base === null || !base.requiresGrad || x.requiresGrad) return;
+  if (base.isLeaf) return checkRecordable(op, x); // a view of a leaf that requires grad: that refusal
+  throw new AutogradError(
+    `${op}: the tensor written to (shape ${fmt(x.shape)}) is a view made inside noGrad of a tensor that requires grad (shape ${fmt(base.shape)}), and it is written with recording on (as PyTorch: a view was created in no_grad mode and is being modified inplace with grad mode enabled). ` +
+      `Make the write inside tl.noGrad(() => ...) too, or take the view outside noGrad.`,
   );
 }
 

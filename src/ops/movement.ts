@@ -93,6 +93,21 @@ function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOff
   return view ? linkView(new ViewCopy(out.operand, shape, viewState(view, shape)), x) : out;
 }
 
+const multiOutputViews = new WeakMap<Tensor, string>();
+
+/**
+ * Mark the outputs of an op that returns several views (split, chunk, unbind): as PyTorch, an
+ * in-place op refuses to write one while it requires grad (ops/inplace.ts), since the op's one
+ * node could not be rebased for a single output. `node` names the op's node (SplitBackward0).
+ */
+export function markMultiOutputViews(outs: readonly Tensor[], node: string): readonly Tensor[] {
+  for (const t of outs) multiOutputViews.set(t, node);
+  return outs;
+}
+
+/** The node name of the multi-view op that made t (markMultiOutputViews), or undefined. */
+export const multiOutputViewOf = (t: Tensor): string | undefined => multiOutputViews.get(t);
+
 /** Mark `out` as a view of x's base (x itself when x is no view), for autograd; see Tensor.viewBase. */
 function linkView(out: Tensor, x: Tensor): Tensor {
   const base = x.viewBase ?? x;
