@@ -312,7 +312,9 @@ class Builder {
     readonly forced: FrameDType | undefined,
     readonly ctx: ParseContext,
   ) {
-    this.cap = ctx.capacity;
+    // room for one block at first (grow then makes the room expected): a column whose first field
+    // is text (a name, a timestamp) never fills a file-sized array of numbers
+    this.cap = Math.min(ctx.capacity, 4096);
     this.mode =
       forced === "string" || forced === "category"
         ? "string"
@@ -323,14 +325,12 @@ class Builder {
             : forced === "bool"
               ? "bool"
               : "int";
-    // room for one block at first: a column whose first field is text (a name, a timestamp) never
-    // fills a file-sized array (pushBlock and push make room for cap once values come)
-    this.nums = this.mode === "string" ? NO_NUMS : new Float64Array(Math.min(this.cap, 4096));
+    this.nums = this.mode === "string" ? NO_NUMS : new Float64Array(this.cap);
     if (this.mode === "string") this.toStringMode(null);
   }
 
   private grow(): void {
-    const cap = (this.cap *= 2);
+    const cap = (this.cap = Math.max(2 * this.cap, this.ctx.capacity));
     if (this.mode !== "string") this.nums = grown(this.nums, cap);
     if (this.na) this.na = grown(this.na, cap);
     if (this.codes) this.codes = grown(this.codes, cap);
@@ -443,7 +443,7 @@ class Builder {
     if (runW !== runFrom) buf.copyWithin(runW, runFrom, runTo);
     // (a view of buf even where its room for the values outgrew them: room never written is never
     // paged in, where a copy would be 19 MB more of fresh memory for a million timestamps)
-    if (!grew) return utf8Dict(w >= buf.length >> 1 ? buf.subarray(0, w) : buf.slice(0, w), fit(at, base + nNew + 1));
+    if (!grew) return utf8Dict(fit(buf, w, 1), fit(at, base + nNew + 1));
     // the new values' strings slice one decode of their bytes (a copy, not the input)
     const text = decodeAscii(buf.subarray(head, w));
     for (let q = base; q < base + nNew; q++) dict.push(text.slice(at[q]! - head, at[q + 1]! - head));
@@ -483,7 +483,6 @@ class Builder {
       e = decoded.length;
     }
     if (this.n === this.cap) this.grow();
-    if (this.n === this.nums.length && this.mode !== "string") this.nums = grown(this.nums, this.cap);
     const ctx = this.ctx;
     if (s === e && ctx.emptyIsNA) {
       return this.missing();
@@ -586,7 +585,6 @@ class Builder {
     const ctx = this.ctx;
     this.fromBytes = true;
     while (this.n + count > this.cap) this.grow();
-    if (this.n + count > this.nums.length && this.mode !== "string") this.nums = grown(this.nums, this.cap);
     let r = 0;
     if (ctx.numericNa) {
       for (; r < count; r++) {
@@ -805,10 +803,11 @@ class Builder {
 /**
  * The first n cells of a builder's array: a view when the array is (nearly) full, as it is when
  * the row estimate was right, so a million-row column is not copied once more; else a copy.
+ * slack: a view while at most 1/2^slack of the array is past n.
  */
-function fit<A extends Float64Array | Int32Array | Uint8Array>(a: A, n: number): A {
+function fit<A extends Float64Array | Int32Array | Uint8Array>(a: A, n: number, slack = 3): A {
   if (n === a.length) return a;
-  return (n >= a.length - (a.length >> 3) ? a.subarray(0, n) : a.slice(0, n)) as A;
+  return (n >= a.length - (a.length >> slack) ? a.subarray(0, n) : a.slice(0, n)) as A;
 }
 
 // ---------------------------------------------------------------- the record loop
