@@ -268,7 +268,15 @@ export function usedDict(c: StrColumn): string[] {
 
 /** Python's string order (code points), not localeCompare. */
 export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  let i = 0;
+  while (a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  // JS's < compares UTF-16 units, where a surrogate (a code point past U+FFFF) sorts below
+  // U+E000-U+FFFF: lift the surrogates above them (NaN past the end sorts first)
+  const x = a.charCodeAt(i),
+    y = b.charCodeAt(i);
+  const up = (u: number) => (u >= 0xd800 && u < 0xe000 ? u + 0x10000 : u);
+  return x !== x || up(x) < up(y) ? -1 : 1;
 }
 
 /**

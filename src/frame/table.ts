@@ -305,10 +305,9 @@ export class DataFrame {
   corr(): DataFrame {
     return corr(this);
   }
-  /** Counts of each distinct row (over `subset` columns), most frequent first, as pd.DataFrame.value_counts: several columns give a MultiIndex named after them. */
+  /** Counts of each distinct row (over `subset` columns), most frequent first, as pd.DataFrame.value_counts (1.5): an unnamed Series whose index levels are named after the columns. */
   valueCounts(subset?: string[], opts: ValueCountsOptions = {}): Series {
     const cols = subset ?? this.names;
-    if (cols.length === 1) return this.col(cols[0]!).valueCounts(opts);
     const key = this.select(...cols);
     const g = key.groupby([...cols], { dropna: opts.dropna ?? true }).size();
     const order = opts.sort === false ? null : argsort([g.data[g.data.length - 1]!], [opts.ascending ?? false], "last");
@@ -316,7 +315,7 @@ export class DataFrame {
     const counts = sorted.col("size");
     const total = counts.sum();
     const vals = opts.normalize ? counts.div(total) : counts;
-    return Series.fromColumn(vals.col, opts.normalize ? "proportion" : "count", multiIndex(sorted.data.slice(0, -1), cols));
+    return Series.fromColumn(vals.col, null, multiIndex(sorted.data.slice(0, -1), cols));
   }
   /**
    * The rank of each value within its column, as pd.DataFrame.rank (axis 0 only): the options of

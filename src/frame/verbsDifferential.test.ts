@@ -171,7 +171,7 @@ function replay(c: Case): Out {
     case "abs":
       return s.abs();
     case "isin":
-      return s.isin(a.values);
+      return s.isin(c.col === "d" ? a.values.map((v: number | null) => (v === null ? null : new Date(v))) : a.values);
     case "between":
       return s.between(a.left, a.right);
     case "where":
@@ -199,6 +199,8 @@ function replay(c: Case): Out {
     }
     case "frame.nlargest":
       return df.select(...FRAME_COLS)[a.op as "nlargest"](a.n, a.columns);
+    case "frame.valueCounts":
+      return df.valueCounts(a.subset, { normalize: a.normalize, sort: a.sort, ascending: a.ascending, dropna: a.dropna });
     case "frame.query":
       return df.select(...FRAME_COLS).query(a.expr);
   }
@@ -328,6 +330,8 @@ function known(c: Case): string | null {
     return "str on a category column without values (pandas' categories are then floats, and .str refuses them)";
   switch (c.verb) {
     case "astype":
+      if (a.dtype === "category" && !TEXT.has(c.col!))
+        return "category of numbers, bools or times holds their text (pandas keeps the values)";
       if (c.col === "d" && (a.dtype === "float64" || a.dtype === "int64"))
         return "datetime to numbers gives milliseconds (pandas: nanoseconds, float64 refused)";
       if (TEXT.has(c.col!) && a.dtype === "bool") return "text to bool reads True/False (pandas: any non-empty text is True)";
@@ -339,6 +343,8 @@ function known(c: Case): string | null {
       if (a.op === "replace" && a.regex && a.repl.includes("$")) return "regex replacement text is JavaScript's ($1, $&)";
       return null;
     case "seq":
+      if (TEXT.has(c.col!) && a.op === "shift" && a.fillValue !== null)
+        return "a number filling text becomes text (pandas: an object column of both)";
       if (TEXT.has(c.col!) && a.op !== "shift") return "cumulative verbs and pctChange need numbers (pandas works on objects)";
       if (c.col === "d" && (a.op === "cumsum" || a.op === "cumprod"))
         return "a sum or product of times is refused (pandas adds nanosecond counts)";
@@ -359,6 +365,10 @@ function known(c: Case): string | null {
     case "nlargest":
       return missing && hasRepeats(fixture.frames[c.frame]!.index ?? [])
         ? "a repeated index label with missing values (pandas drops the NaN rows by label)"
+        : null;
+    case "frame.valueCounts":
+      return !a.dropna && a.subset.includes("c") && inputValues(c, "c").includes(null)
+        ? "a category key with missing values and dropna: false (pandas 1.5's groupby drops them, fixed in 2.0)"
         : null;
     case "frame.nlargest":
       return a.columns.length > 1 && a.columns.some((k: string) => inputValues(c, k).includes(null))
