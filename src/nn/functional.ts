@@ -122,7 +122,7 @@ export function maxPool1d(input: Tensor, opts: MaxPoolOptions & { returnIndices?
   return maxPoolNd("maxPool1d", 1, input, opts);
 }
 /**
- * Max pooling over [N, C, H, W] (or [C, H, W]), as torch.nn.functional.max_pool2d; `{ kernelSize, stride, padding, dilation, ceilMode, returnIndices }`; with returnIndices, `[output, indices]` (int32 flat positions per plane; PyTorch int64).
+ * Max pooling over [N, C, H, W] (or [C, H, W]), as torch.nn.functional.max_pool2d; `{ kernelSize, stride, padding, dilation, ceilMode, returnIndices }`; with returnIndices, `[output, indices]` (int32 flat positions per plane; PyTorch int64; a dilated window that holds no input position gives -inf at index -1).
  * @example F.maxPool2d(tl.ones([1, 1, 6, 6]), { kernelSize: 2 }) // shape [1, 1, 3, 3]
  */
 export function maxPool2d(input: Tensor, opts: NoIndices): Tensor;

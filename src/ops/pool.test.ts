@@ -169,3 +169,29 @@ describe("maxPool indices after backward", () => {
     assert.deepEqual(second(false), second(true));
   });
 });
+
+describe("maxPool windows wholly in the padding", () => {
+  it("give -inf at index -1 and pass no gradient to any plane", () => {
+    // taps -1 and 2 of a dilated window over 2 positions: neither is in the input
+    const x = tl.tensor([1, 2, 3, 4, 5, 6], { shape: [1, 3, 2], dtype: "float64", requiresGrad: true });
+    const opts = { kernelSize: 2, stride: 4, padding: 1, dilation: 3, ceilMode: true, returnIndices: true } as const;
+    const [y, i] = tl.F.maxPool1d(x, opts);
+    assert.deepEqual(Array.from(y.storage), [-Infinity, -Infinity, -Infinity]);
+    assert.deepEqual(Array.from(i.storage), [-1, -1, -1]);
+    y.sum().backward();
+    assert.deepEqual(Array.from(x.grad!.storage), [0, 0, 0, 0, 0, 0]);
+  });
+
+  it("leave the other windows' gradients as they are", () => {
+    // 2-D: along W the window at 0 holds positions 0 and 3, along H every window is padding only
+    const x = tl.arange(12, { dtype: "float64" }).reshape([1, 1, 2, 6]).requiresGrad_();
+    const y = tl.F.maxPool2d(x, { kernelSize: [2, 2], stride: [4, 3], padding: [1, 1], dilation: [3, 4] });
+    y.sum().backward();
+    assert.deepEqual(Array.from(x.grad!.storage), new Array(12).fill(0));
+    const z = tl.F.maxPool2d(x, { kernelSize: [1, 2], stride: [1, 3], padding: [0, 1], dilation: [1, 3] });
+    x.grad = null;
+    z.sum().backward();
+    // windows over W: taps (-1, 2) -> 2, (2, 5) -> 5, per row
+    assert.deepEqual(Array.from(x.grad!.storage), [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+  });
+});

@@ -13,6 +13,8 @@ import type { Tensor } from "../tensor/tensor.js";
 import { convOutputSize, formulaText, perDim, type IntOrTuple } from "./conv.js";
 import { reshape } from "./movement.js";
 import { scatterAdd } from "./indexing.js";
+import { lt } from "./binary.js";
+import { where } from "./select.js";
 import { empty, unfilled, requireFloat } from "./op.js";
 import { asOp } from "../tensor/opContext.js";
 import { checkElements } from "../tensor/limits.js";
@@ -77,7 +79,7 @@ function stridedWindows(
   paddingOpt: IntOrTuple,
   dilationOpt: IntOrTuple,
   ceil: boolean,
-): Windows & { k: number[]; s: number[]; p: number[] } {
+): Windows & { k: number[]; s: number[]; p: number[]; hasEmpty: boolean } {
   checkInput(op, nd, x);
   // PyTorch's max and avg pools take an empty batch, nothing else empty (unbatched: no empty dim)
   const batched = x.ndim === nd + 2;
@@ -106,7 +108,18 @@ function stridedWindows(
   const start = outSize.map((o, i) => Int32Array.from({ length: o }, (_, j) => j * s[i]! - p[i]!));
   const count = outSize.map((o, i) => new Int32Array(o).fill(k[i]!));
   const lead = x.shape.slice(0, x.ndim - nd);
-  return { g: { planes: numelOf(lead), inSize: spatial, outSize, start, count, dilation: d }, outShape: [...lead, ...outSize], k, s, p };
+  // a dilated window can step over the whole input: taps only in the padding on both sides
+  const hasEmpty = start.some((st, i) =>
+    st.some((b) => !Array.from({ length: k[i]! }, (_, t) => b + t * d[i]!).some((q) => q >= 0 && q < spatial[i]!)),
+  );
+  return {
+    g: { planes: numelOf(lead), inSize: spatial, outSize, start, count, dilation: d },
+    outShape: [...lead, ...outSize],
+    k,
+    s,
+    p,
+    hasEmpty,
+  };
 }
 
 /**
@@ -155,12 +168,26 @@ function adaptiveWindows(
  * Without `returnIndices` nothing but the backward's closures sees the indices, so the node owns
  * them and gives their storage back once backward has used them (recordFused's `owned`).
  */
-function maxPoolWith(name: string, x: Tensor, w: Windows, returnIndices: boolean): [Tensor, Tensor] {
+function maxPoolWith(name: string, x: Tensor, w: Windows, returnIndices: boolean, hasEmpty = false): [Tensor, Tensor] {
   const out = unfilled(x.dtype, w.outShape);
   const indices = unfilled("int32", w.outShape);
   kernels().maxPool(x.operand, out.operand, indices.operand, w.g);
   const plane = numelOf(w.g.inSize),
     P = w.g.planes;
+  if (hasEmpty) {
+    // a window wholly in the padding gives -inf at index -1 and passes no gradient (PyTorch 1.13
+    // names a position outside the window and sends the gradient there, into another plane)
+    const none = lt(indices, 0);
+    const at = reshape(where(none, 0, indices), [P, -1]);
+    record(
+      name,
+      out,
+      [x],
+      (g) => [() => reshape(scatterAdd(empty(g.dtype, [P, plane]), 1, at, reshape(where(none, 0, g), [P, -1])), x.shape)],
+      [],
+    );
+    return [out, indices];
+  }
   // dy goes to the argmax of each window: a scatter along the flattened plane. The shortcut runs
   // the kernel on the storages directly: the indices came from maxPool itself, so the op's
   // validation and copy are dead weight.
@@ -215,7 +242,7 @@ export function maxPoolNd(op: string, nd: number, x: Tensor, o: MaxPoolOptions &
     checkOptions(op, o);
     const w = stridedWindows(op, nd, x, o.kernelSize, o.stride, o.padding ?? 0, o.dilation ?? 1, o.ceilMode ?? false);
     const returnIndices = o.returnIndices ?? false;
-    const [out, idx] = maxPoolWith("MaxPoolBackward0", x, w, returnIndices);
+    const [out, idx] = maxPoolWith("MaxPoolBackward0", x, w, returnIndices, w.hasEmpty);
     return returnIndices ? [out, idx] : out;
   });
 }

@@ -40,7 +40,12 @@ const SIGNAL_INT =
   "tl.signal of int32 inputs gives float32 (the conv it runs on is float-only, documented); scipy.signal keeps the integer dtype";
 const SIGNAL_4D =
   "tl.signal takes 1-, 2- and 3-D inputs (one conv per call) and refuses 4-D with a clear error; scipy.signal takes any rank";
+const EMPTY_WINDOW =
+  "a dilated maxPool window whose taps all fall in the padding: both give -inf; ours names index -1 and passes no gradient, PyTorch 1.13 names a position outside the window (outside the plane) and its backward writes there, corrupting its heap";
 const KNOWN: Record<string, { why: string; configs?: string[] }> = {
+  "pool-1795": { why: EMPTY_WINDOW },
+  "pool-1797": { why: EMPTY_WINDOW },
+  "pool-1799": { why: EMPTY_WINDOW },
   "views-1317": {
     why: "conv2d of int32 input and weight is refused with a clear error (float only); PyTorch 1.13's CPU slow path computes integer convolutions",
   },
