@@ -15,6 +15,7 @@ import type { ConvGeometry, MatmulGeometry, PoolGeometry } from "../backend.js";
 import { referenceBackend as R } from "../reference/index.js";
 import { loadWasmBackend, type WasmBackend } from "./index.js";
 import { setChunkBytes, useDirect, useDirectWeight } from "./conv.js";
+import { useMaxPool2x2 } from "./pool.js";
 import { rng as mulberry32 } from "../../../test/support/rng.js";
 
 process.env.TENSORLOOM_WASM_CHECKED = "1";
@@ -478,6 +479,60 @@ describe("wasm kernels against the reference, bounds-checked", { skip }, () => {
   it("pooling: max (values and indices), avg and its backward, strided and adaptive, 1-3 dims (300 geometries)", () => {
     const r = rng(7 + SEED);
     for (let i = 0; i < 300 * SCALE; i++) checkPool(r, poolGeometry(r, i % 3 === 2));
+  });
+
+  it("maxPool 2x2 stride 2 (maxPool2x2): rows of 4k and 4k + 2 outputs, odd sizes, one output row, and the near misses that keep the tables", () => {
+    const r = rng(SEED + 11);
+    // as ops/pool.ts builds them: window j starts at 2j - p and covers 2 positions, those outside the input skipped
+    const windows = (p: number, out: number) => ({
+      start: Int32Array.from({ length: out }, (_, j) => 2 * j - p),
+      count: new Int32Array(out).fill(2),
+    });
+    let fast = 0;
+    for (const [planes, H, Wd] of [
+      [1, 2, 4],
+      [3, 2, 4],
+      [1, 3, 5],
+      [2, 4, 4],
+      [5, 4, 4],
+      [3, 7, 9],
+      [4, 8, 8],
+      [1, 5, 13],
+      [3, 6, 12],
+      [2, 9, 17],
+      [3, 13, 10],
+      [1, 2, 16],
+      [7, 3, 20],
+      [2, 4, 6],
+    ] as const) {
+      for (const [pad, ceil] of [
+        [0, false],
+        [0, true],
+        [1, false],
+      ] as const) {
+        const OH = Math.floor((H + 2 * pad - 2) / 2) + 1 + (ceil && H % 2 === 1 ? 1 : 0),
+          OW = Math.floor((Wd + 2 * pad - 2) / 2) + 1 + (ceil && Wd % 2 === 1 ? 1 : 0);
+        const h = windows(pad, OH),
+          w = windows(pad, OW);
+        const g: PoolGeometry = {
+          planes,
+          inSize: [H, Wd],
+          outSize: [OH, OW],
+          start: [h.start, w.start],
+          count: [h.count, w.count],
+          dilation: [1, 1],
+        };
+        // the fast path exactly when every window is whole and the rows hold an even count
+        assert.equal(
+          useMaxPool2x2(g),
+          pad === 0 && (!ceil || (H % 2 === 0 && Wd % 2 === 0)) && OW % 2 === 0,
+          JSON.stringify([planes, H, Wd, pad, ceil]),
+        );
+        if (useMaxPool2x2(g)) fast++;
+        checkPool(r, g);
+      }
+    }
+    assert.ok(fast >= 12, `${fast} geometries took maxPool2x2`);
   });
 
   it("matmul: transpose flags, bias, broadcast batches, tile and block edges, one and two threads (60 products)", () => {

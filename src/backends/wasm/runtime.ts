@@ -28,6 +28,7 @@ export interface WasmExports extends PoolKernelFns {
   lstmCellBackward(gates: number, c: number, c1: number, dh1: number, dc1: number, dgates: number, dc: number, B: number, H: number): void;
   gruCell(xg: number, hg: number, h: number, h1: number, B: number, H: number): void;
   maxPool(x: number, out: number, indices: number, planes: number, P: number, O: number, start: number, offs: number): void;
+  maxPool2x2(x: number, out: number, indices: number, planes: number, H: number, W: number, OH: number, OW: number): void;
   scatterAddRows(out: number, index: number, src: number, outer: number, size: number, m: number): void;
   indexSelectRows(x: number, index: number, out: number, outer: number, size: number, inner: number, m: number): void;
   avgPool(x: number, out: number, div: number, planes: number, P: number, O: number, start: number, offs: number): void;
@@ -227,6 +228,7 @@ const EXPORTS: Record<keyof WasmExports, "required" | "optional"> = {
   gruCell: "required",
   gruCellBackward: "required",
   maxPool: "required",
+  maxPool2x2: "required",
   scatterAddRows: "required",
   indexSelectRows: "required",
   avgPool: "required",

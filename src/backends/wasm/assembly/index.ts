@@ -3,7 +3,7 @@
 export { sgemm, gemmScratchBytes } from "./gemm";
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from "./recurrent";
 export { convForward, convBackwardInput, convBackwardWeight, convBackward, convPackedWeightFloats, convForwardSamples, convBackwardSamples } from "./conv";
-export { maxPool, avgPool, avgPoolBackward } from "./pool";
+export { maxPool, maxPool2x2, avgPool, avgPoolBackward } from "./pool";
 export { scatterAddRows, indexSelectRows } from "./indexing";
 export { lstmSequence, lstmSequenceBackward, gruSequence, gruSequenceBackward, sumRows, sequencePackBytes } from "./sequence";
 export { packBAll, packedBFloats, sgemmPackedB, packAAll, packedAFloats, sgemmPackedA } from "./gemm";
