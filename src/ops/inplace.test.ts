@@ -217,6 +217,26 @@ describe("in-place errors", () => {
 describe("in-place writes through views (PyTorch's views are copies here, kept in step)", () => {
   // torch: x = torch.arange(6.).reshape(2, 3); v = x[:, 1]; w = x.t(); v.fill_(9)
   //   -> x [[0, 9, 2], [3, 9, 5]], w [[0, 3], [9, 9], [2, 5]]; then x.add_(1) -> v [10, 10]
+  it("a view shares its base's version counter, as PyTorch's views", () => {
+    // torch: y=zeros(2,3); v=y[0]; v.add_(1); u=y[1] -> versions v 1, y 1, u 1; y.view(6).mul_(2) -> all 2
+    const y = tl.zeros([2, 3]);
+    const v = tl.select(y, 0, 0);
+    v.add_(1);
+    const u = tl.select(y, 0, 1);
+    assert.deepEqual([v.version.v, y.version.v, u.version.v], [1, 1, 1]);
+    y.view([6]).mul_(2);
+    assert.deepEqual([v.version.v, y.version.v, u.version.v], [2, 2, 2]);
+    exact(y, [
+      [2, 2, 2],
+      [0, 0, 0],
+    ]);
+    // a writer that moves the counter before writing the view into its base (nn.init) keeps its values
+    tl.nn.init.constant_(u, 5);
+    exact(y, [
+      [2, 2, 2],
+      [5, 5, 5],
+    ]);
+  });
   it("a write to a select reaches its base, and the base's other views see it", () => {
     const x = tl.arange(6, { dtype: "float64" }).reshape([2, 3]);
     const v = x.select(1, 1);

@@ -64,7 +64,8 @@ export function writeInPlace(
     const moved = src === r ? mapUnary("copy", src, src.dtype) : src;
     x.moveTo_(moved.deviceStorage!);
   } else x.storage.set(src.storage);
-  x.version.v++;
+  // a view shares its root's counter, which writing it into the root moves (syncViews)
+  if (!(x instanceof ViewCopy)) x.version.v++;
   syncViews(x);
   if (recording) {
     if (savesResult) (r.gradFn as GradNode).aliasSaved(r, x);

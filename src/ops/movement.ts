@@ -199,24 +199,10 @@ interface ViewState extends Placement {
   readonly version: Tensor["version"];
 }
 
-/** A view's version counter: its own writes plus its root's since it was made, as PyTorch's views share their base's counter. */
-class ViewVersion {
-  private own = 0;
-  private readonly start: number;
-  constructor(private readonly root: Tensor["version"]) {
-    this.start = root.v;
-  }
-  get v(): number {
-    return this.own + this.root.v - this.start;
-  }
-  set v(n: number) {
-    this.own = n - (this.root.v - this.start);
-  }
-}
-
 function viewState(at: Placement, shape: Shape): ViewState {
+  // the root's counter itself, as PyTorch's views share their base's: every write to a view is a write to its root
   const r = at.root.version;
-  return { root: at.root, strides: at.strides, offset: at.offset, shape, readAt: r.v, version: new ViewVersion(r) };
+  return { root: at.root, strides: at.strides, offset: at.offset, shape, readAt: r.v, version: r };
 }
 
 /** A copy standing for a PyTorch view: reads its root again when the root changed since. */
@@ -258,6 +244,13 @@ export class ViewCopy extends Tensor {
   override get deviceStorage(): Tensor["deviceStorage"] {
     this.sync();
     return this.raw().deviceRef;
+  }
+  /**
+   * The copy's own storage, without reading the root again: what writeToRoot writes, which the
+   * caller has just written (after a read that brought it up to date, or whole).
+   */
+  get ownOperand(): Tensor["operand"] {
+    return this.raw().storageRef;
   }
 }
 
@@ -305,7 +298,8 @@ export function placementOf(t: Tensor): Placement {
 /** Write a ViewCopy's elements into its root where PyTorch's view sits (the inverse of the view op's read). */
 export function writeToRoot(t: ViewCopy): void {
   const at = placementOf(t);
-  kernels().copyStrided(t.operand, at.root.operand, {
+  // its own values, even when a writer moved the shared counter first (nn/init.ts bumps, then syncs)
+  kernels().copyStrided(t.ownOperand, at.root.operand, {
     shape: t.shape,
     srcOffset: 0,
     srcStrides: stridesOf(t.shape),
