@@ -242,7 +242,8 @@ export function encodeStrings(values: ArrayLike<string | null | undefined>, dtyp
 
 /** A category column: the dictionary becomes the sorted distinct values (pandas' inferred categories). */
 export function toCategory(c: StrColumn, categories?: readonly string[]): StrColumn {
-  const cats = categories ? [...categories] : [...new Set(usedDict(c))].sort(compareStrings);
+  const used = [...new Set(usedDict(c))];
+  const cats = categories ? [...categories] : used.sort(stringOrder(used));
   const pos = new Map(cats.map((s, i) => [s, i] as const));
   const remap = new Int32Array(c.dict.length).fill(-1);
   c.dict.forEach((s, i) => {
@@ -264,6 +265,14 @@ export function usedDict(c: StrColumn): string[] {
     if (k >= 0) seen[k] = 1;
   }
   return c.dict.filter((_, i) => seen[i] === 1);
+}
+
+/**
+ * The comparison for sorting these strings in code point order: JavaScript's own (`<`) unless
+ * one holds a character past U+FFFF, where UTF-16 order differs (compareStrings).
+ */
+export function stringOrder(strs: readonly string[]): (a: string, b: string) => number {
+  return strs.some((v) => /[\uD800-\uDFFF]/.test(v)) ? compareStrings : (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** Python's string order (code points), not localeCompare. */

@@ -5,7 +5,7 @@
 // Readable version of what it computes, for one key:
 //   perm.sort((a, b) => compare(key[a], key[b]) || a - b)   with NA first or last
 
-import { type Column, colLength, compareStrings, isStringLike, numericView, range } from "./column.js";
+import { type Column, colLength, stringOrder, isStringLike, numericView, range } from "./column.js";
 
 export type NaPosition = "first" | "last";
 
@@ -41,9 +41,10 @@ const SMALL = 256;
 /** Each entry's rank in text order (compareStrings), as a code -> rank table. */
 export function textRanks(dict: readonly string[]): Int32Array {
   const rank = new Int32Array(dict.length);
+  const cmp = stringOrder(dict);
   dict
     .map((_, i) => i)
-    .sort((a, b) => compareStrings(dict[a]!, dict[b]!))
+    .sort((a, b) => cmp(dict[a]!, dict[b]!))
     .forEach((code, r) => {
       rank[code] = r;
     });
