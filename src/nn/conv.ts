@@ -85,9 +85,16 @@ export class ConvNd extends Module {
     this.stride = perDim(op, "stride", opts.stride ?? 1, nd, 1);
     this.dilation = perDim(op, "dilation", opts.dilation ?? 1, nd, 1);
     const p = opts.padding ?? 0;
+    if (typeof p === "string" && p !== "same" && p !== "valid") {
+      throw new ValueError(
+        `${op}: padding ${JSON.stringify(p)} is not one of "same" and "valid" (as PyTorch); give one of them, an integer >= 0 or a list of ${nd}.`,
+      );
+    }
     this.padding = p === "same" || p === "valid" ? p : perDim(op, "padding", p, nd, 0);
     if (p === "same" && this.stride.some((s) => s !== 1))
-      throw new ValueError(`${op}: padding="same" is not supported for strided convolutions.`);
+      throw new ValueError(
+        `${op}: padding="same" is not supported for strided convolutions (stride ${JSON.stringify(this.stride)}), as in PyTorch. Give explicit padding, e.g. ${JSON.stringify(this.kernelSize.map((k, i) => Math.floor((this.dilation[i]! * (k - 1)) / 2)))}.`,
+      );
     this.paddingMode = opts.paddingMode ?? "zeros";
     if (!["zeros", "reflect", "replicate", "circular"].includes(this.paddingMode)) {
       throw new ValueError(

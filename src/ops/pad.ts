@@ -58,6 +58,11 @@ function padOf(x: Tensor, amounts: readonly number[], mode: PadMode, value: numb
     return squeeze(padOf(unsqueeze(x, 0), amounts, mode, value), 0);
   }
   if (mode !== "constant") {
+    if (k === 0) {
+      throw new ValueError(
+        `pad: ${mode} padding needs 2, 4 or 6 values ((before, after) for the last 1, 2 or 3 dims), got none (as PyTorch). Give amounts, e.g. [1, 1], or skip the pad.`,
+      );
+    }
     const ranks = ranksFor(mode, k);
     if (k > 3 || !ranks.includes(x.ndim)) {
       const accepted =

@@ -95,7 +95,9 @@ function stridedWindows(
   const d = perDim(op, "dilation", dilationOpt, nd, 1);
   p.forEach((pi, i) => {
     if (pi > Math.floor(k[i]! / 2))
-      throw new ValueError(`${op}: padding ${pi} must be at most half the kernel size (${k[i]}) in dim ${i}, as in PyTorch.`);
+      throw new ValueError(
+        `${op}: padding ${pi} must be at most half the kernel size (${k[i]}) in dim ${i}, as in PyTorch: at most ${Math.floor(k[i]! / 2)}. Use less padding or a larger kernel, or pad the input first with tl.pad.`,
+      );
   });
   const spatial = x.shape.slice(x.ndim - nd);
   const outSize = spatial.map((n, i) => poolOutputSize(n, k[i]!, s[i]!, p[i]!, d[i]!, ceil));
