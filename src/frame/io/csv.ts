@@ -603,18 +603,19 @@ class Builder {
       if (mode === "float" || mode === "int") {
         const isFloat = mode === "float",
           nums = this.nums,
-          r0 = r,
-          pre = ctx.cutter?.se === se ? ctx.cutter.numbers(o, step, count - r, isFloat) : null;
+          cut = ctx.cutter?.se === se ? ctx.cutter : null;
         for (; r < count; r++, o += step) {
+          if (cut) {
+            // the cutter's run of literals, then the field it stopped at is read here
+            const k = cut.numbers(o, step, count - r, isFloat, nums, n);
+            n += k;
+            r += k;
+            o += k * step;
+            if (r === count) break;
+          }
           const s = se[o]!,
             e = se[o + 1]!;
-          if (pre) {
-            const v = pre[r - r0]!;
-            if (v === v) {
-              nums[n++] = v;
-              continue;
-            }
-          } else if (s !== e && e - s < 16) {
+          if (s !== e && e - s < 16) {
             // the common literal, [-]digits[.digits] (at most 15 digits: exact), read here; any
             // other goes through parseNumberBytes, which gives the same value
             let i = s,
@@ -1006,10 +1007,10 @@ export interface BlockCutter {
   ascii(): boolean;
   /**
    * The [-]digits[.digits] literals (under 16 characters) among the count fields se[o + r step],
-   * read as pushBlock reads them, at [r]; NaN for any other field, and for a decimal unless
-   * isFloat (pushBlock reads those itself).
+   * read as pushBlock reads them, to into[at + r], up to the first other field (or a decimal,
+   * unless isFloat: pushBlock reads those itself); returns how many it read.
    */
-  numbers(o: number, step: number, count: number, isFloat: boolean): Float64Array;
+  numbers(o: number, step: number, count: number, isFloat: boolean, into: Float64Array, at: number): number;
 }
 
 /** Where the last cutBlock stopped: after its last record. */

@@ -91,11 +91,11 @@ export function ascii(to: i32): i32 {
 }
 
 // The common number literal, [-]digits[.digits] of at most 15 characters (exact in an f64), of
-// fields r = 0 .. count-1 of a block (start and end at se + 4 (o + r step)), to out + 8 r: the
-// value, or NaN where the field is anything else or, when !isFloat, has a decimal point (the
-// reader then reads that field its own way). pow10: 10^0 .. 10^15 as f64. The same arithmetic
-// as csv.ts's loop (the digits exact, one correctly rounded division), so the same values.
-export function numbers(se: i32, o: i32, step: i32, count: i32, isFloat: i32, out: i32, pow10: i32): void {
+// fields r = 0 .. count-1 of a block (start and end at se + 4 (o + r step)), to out + 8 r, up to
+// the first field that is anything else or, when !isFloat, has a decimal point (the reader then
+// reads that field its own way): returns how many it read. pow10: 10^0 .. 10^15 as f64. The same
+// arithmetic as csv.ts's loop (the digits exact, one correctly rounded division), so the same values.
+export function numbers(se: i32, o: i32, step: i32, count: i32, isFloat: i32, out: i32, pow10: i32): i32 {
   for (let r = 0; r < count; r++) {
     const at = se + ((o + r * step) << 2),
       s = load<i32>(at),
@@ -122,6 +122,8 @@ export function numbers(se: i32, o: i32, step: i32, count: i32, isFloat: i32, ou
         }
       }
     }
+    if (isNaN(v)) return r;
     store<f64>(out + (r << 3), v);
   }
+  return count;
 }

@@ -13,7 +13,7 @@ import type { DataFrame } from "../table.js";
 
 /** csvCut.as compiled (-O3, simd, stub runtime, imported memory); csvCutWasm.test.ts checks it is. */
 export const CSV_CUT_WASM =
-  "AGFzbQEAAAABIARgB39/f39/f38AYAABf2AIf39/f39/f38Bf2ABfwF/Ag8BA2VudgZtZW1vcnkCAAADBQQAAQIDBgYBfwFBAAsHKwUGY3V0RW5kAAEDY3V0AAIFYXNjaWkAAwdudW1iZXJzAAAGbWVtb3J5AgAKwwgEqgIDB38BfAF+A0AgAyAMSgRAIAUgDEEDdGogACABIAIgDGxqQQJ0aiIHKAIAIgggBygCBCINRyANIAhrQRBIcQR8QgAhD0F/IQkgCCIHLQAAQS1GIgsEQCAIQQFqIQcLA0AgByANSARAAkAgBy0AACIKQTlNIApBME9xBEAgCkEwa6wgD0IKfnwhDwUgCkEuRiAJQQBIcUUNASAHIQkLIAdBAWohBwwCCwsLIAcgDUYEfyALIAlBAE5qIA0gCGtIBUEACwR8IA+5IQ4gCUEASAR8IA6aIA4gCxsFIAQEfCAOIAYgDSAJa0EBa0EDdGorAwCjIg6aIA4gCxsFRAAAAAAAAPh/CwsFRAAAAAAAAPh/CwVEAAAAAAAA+H8LOQMAIAxBAWohDAwBCwsLBAAjAAuBBQIFfwJ7IAAkACADQQBMIAAgAU5yBH9BAQUgAC0AACIIQSBGIAUgCEZyIAhBCUZyIAhBCkZyIAhBDUZyIAYgCEZyCwRAQQAPCyAAQXBxIgn9AAQAIg4gBP0PIg39IyAO/QwKCgoKCgoKCgoKCgoKCgoK/SP9UCAO/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SP9UP1kQf//AyAAIAlrdHEhCCAHIAA2AgADfwNAIAhFBEAgASAJQRBqIglKBEAgCf0ABAAiDiAN/SMgDv0MCgoKCgoKCgoKCgoKCgoKCv0j/VAgDv0MDQ0NDQ0NDQ0NDQ0NDQ0NDf0j/VD9ZCEIDAILCwsgCEUgCSAIaGoiDCABTnIEQCAHIAE2AgQgCkEBaiACRgR/IAEkACALQQFqBSALCw8LIAggCEEBa3EhCCAHIAw2AgQgB0EIaiEHIApBAWohCiAMQQFqIQAgDC0AACIMIARGBEAgAiAKRgR/QQEFIAAgAUgEfyAALQAAIAVGBUEACwsEQCALDwsgByAANgIADAELIAIgCkcEQCALDwsgDEENRiAAIAFIcQR/IAAtAABBCkYFQQALBEAgCCAIQQFrcSAIIABBAWoiACAJa0EQTBshCAsgACQAIAtBAWoiCyADRiAAIAFOcgR/QQEFIAAtAAAiCkEgRiAFIApGciAKQQlGciAKQQpGciAKQQ1GciAGIApGcgsEfyALBUEAIQogByAANgIAIAAgCWtBEE4EQCAAQXBxIgn9AAQAIg4gDf0jIA79DAoKCgoKCgoKCgoKCgoKCgr9I/1QIA79DA0NDQ0NDQ0NDQ0NDQ0NDQ39I/1Q/WRB//8DIAAgCWt0cSEICwwBCwsLjAECA38BewNAIAFBQGsiAiAATARAIAQgAf0ABAAgAf0ABBD9UCAB/QAEICAB/QAEMP1Q/VD9UCEEIAIhAQwBCwsDQCABQRBqIgIgAEwEQCAEIAH9AAQA/VAhBCACIQEMAQsLA0AgACABSgRAIAMgAS0AAHIhAyABQQFqIQEMAQsLIAT9ZCADQYABcXJFCw==";
+  "AGFzbQEAAAABIQRgB39/f39/f38Bf2AAAX9gCH9/f39/f39/AX9gAX8BfwIPAQNlbnYGbWVtb3J5AgAAAwUEAAECAwYGAX8BQQALBysFBmN1dEVuZAABA2N1dAACBWFzY2lpAAMHbnVtYmVycwAABm1lbW9yeQIACtIIBLkCAwd/AXwBfgNAIAMgDUoEQCAAIAEgAiANbGpBAnRqIgcoAgAiCCAHKAIEIgxHIAwgCGtBEEhxBHxCACEPQX8hCSAIIgctAABBLUYiCwRAIAhBAWohBwsDQCAHIAxIBEACQCAHLQAAIgpBOU0gCkEwT3EEQCAKQTBrrCAPQgp+fCEPBSAKQS5GIAlBAEhxRQ0BIAchCQsgB0EBaiEHDAILCwsgByAMRgR/IAsgCUEATmogDCAIa0gFQQALBHwgD7khDiAJQQBIBHwgDpogDiALGwUgBAR8IA4gBiAMIAlrQQFrQQN0aisDAKMiDpogDiALGwVEAAAAAAAA+H8LCwVEAAAAAAAA+H8LBUQAAAAAAAD4fwsiDiAOYgRAIA0PCyAFIA1BA3RqIA45AwAgDUEBaiENDAELCyADCwQAIwALgQUCBX8CeyAAJAAgA0EATCAAIAFOcgR/QQEFIAAtAAAiCEEgRiAFIAhGciAIQQlGciAIQQpGciAIQQ1GciAGIAhGcgsEQEEADwsgAEFwcSIJ/QAEACIOIAT9DyIN/SMgDv0MCgoKCgoKCgoKCgoKCgoKCv0j/VAgDv0MDQ0NDQ0NDQ0NDQ0NDQ0NDf0j/VD9ZEH//wMgACAJa3RxIQggByAANgIAA38DQCAIRQRAIAEgCUEQaiIJSgRAIAn9AAQAIg4gDf0jIA79DAoKCgoKCgoKCgoKCgoKCgr9I/1QIA79DA0NDQ0NDQ0NDQ0NDQ0NDQ39I/1Q/WQhCAwCCwsLIAhFIAkgCGhqIgwgAU5yBEAgByABNgIEIApBAWogAkYEfyABJAAgC0EBagUgCwsPCyAIIAhBAWtxIQggByAMNgIEIAdBCGohByAKQQFqIQogDEEBaiEAIAwtAAAiDCAERgRAIAIgCkYEf0EBBSAAIAFIBH8gAC0AACAFRgVBAAsLBEAgCw8LIAcgADYCAAwBCyACIApHBEAgCw8LIAxBDUYgACABSHEEfyAALQAAQQpGBUEACwRAIAggCEEBa3EgCCAAQQFqIgAgCWtBEEwbIQgLIAAkACALQQFqIgsgA0YgACABTnIEf0EBBSAALQAAIgpBIEYgBSAKRnIgCkEJRnIgCkEKRnIgCkENRnIgBiAKRnILBH8gCwVBACEKIAcgADYCACAAIAlrQRBOBEAgAEFwcSIJ/QAEACIOIA39IyAO/QwKCgoKCgoKCgoKCgoKCgoK/SP9UCAO/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SP9UP1kQf//AyAAIAlrdHEhCAsMAQsLC4wBAgN/AXsDQCABQUBrIgIgAEwEQCAEIAH9AAQAIAH9AAQQ/VAgAf0ABCAgAf0ABDD9UP1Q/VAhBCACIQEMAQsLA0AgAUEQaiICIABMBEAgBCAB/QAEAP1QIQQgAiEBDAELCwNAIAAgAUoEQCADIAEtAAByIQMgAUEBaiEBDAELCyAE/WQgA0GAAXFyRQs=";
 
 /** Room for the field offsets of one block: csv.ts cuts at most 2^15 fields a block (2 ints each). */
 const SE_INTS = 1 << 16;
@@ -34,7 +34,7 @@ interface CutExports {
   cut(i: number, to: number, nb: number, maxRows: number, sep: number, quote: number, comment: number, se: number): number;
   cutEnd(): number;
   ascii(to: number): number;
-  numbers(se: number, o: number, step: number, count: number, isFloat: number, out: number, pow10: number): void;
+  numbers(se: number, o: number, step: number, count: number, isFloat: number, out: number, pow10: number): number;
 }
 
 /**
@@ -51,7 +51,7 @@ interface Region {
   /** Cut [i, to) of the memory (offsets of it), and where that cut ended. */
   cut(i: number, to: number, d: Dialect, nb: number, maxRows: number): number;
   end(): number;
-  numbers(o: number, step: number, count: number, isFloat: boolean): Float64Array;
+  numbers(o: number, step: number, count: number, isFloat: boolean, into: Float64Array, at: number): number;
 }
 
 function region(size: number): Region | null {
@@ -81,9 +81,10 @@ function region(size: number): Region | null {
     cut: (i, to, d, nb, maxRows) =>
       (inJs = d.sep > 127) ? cutBlock(mem, i, to, d, nb, r.se, maxRows) : x.cut(i, to, nb, maxRows, d.sep, d.quote, d.comment, seAt),
     end: () => (inJs ? lastCutEnd() : x.cutEnd()),
-    numbers: (o, step, count, isFloat) => {
-      x.numbers(seAt, o, step, count, isFloat ? 1 : 0, numAt, powAt);
-      return nums;
+    numbers: (o, step, count, isFloat, into, at) => {
+      const k = x.numbers(seAt, o, step, count, isFloat ? 1 : 0, numAt, powAt);
+      into.set(k === nums.length ? nums : nums.subarray(0, k), at);
+      return k;
     },
   };
   return r;
@@ -195,8 +196,8 @@ class WindowCutter implements BlockCutter {
     return this.r.x.ascii(this.bytes.length) === 1;
   }
 
-  numbers(o: number, step: number, count: number, isFloat: boolean): Float64Array {
-    return this.r.numbers(o, step, count, isFloat);
+  numbers(o: number, step: number, count: number, isFloat: boolean, into: Float64Array, at: number): number {
+    return this.r.numbers(o, step, count, isFloat, into, at);
   }
 
   whole(): Uint8Array {
