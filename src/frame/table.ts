@@ -992,7 +992,7 @@ export class DataFrame {
   private cum(op: CumOp): DataFrame {
     return this.numericColumns(op).mapColumns((c, k) => cumulative(op, c, k));
   }
-  /** Moving windows of `window` rows over every non-text column, as pd.DataFrame.rolling (row counts only, no time offsets). */
+  /** Moving windows of `window` rows over the int, float and bool columns, as pd.DataFrame.rolling (row counts only, no time offsets). */
   rolling(window: number, opts: RollingOptions = {}): Rolling<DataFrame> {
     return new Rolling(window, opts, ...this.windowParts("rolling"));
   }
@@ -1006,7 +1006,10 @@ export class DataFrame {
   }
   /** What a window object computes over: the numeric columns, their names, and how its results become a frame. */
   private windowParts(op: string): [Column[], string[], (cols: Column[]) => DataFrame] {
-    const df = this.numericColumns(op);
+    // windows read numbers and bools; pandas 1.5 leaves text and times out, and raises when none is left
+    const df = this.select(...this.names.filter((_, j) => isNumericDType(this.data[j]!.dtype)));
+    if (!df.names.length && this.names.length)
+      throw new FrameError(`${op}: no numeric column among ${this.names.join(", ")}. Select int, float or bool columns first.`);
     return [[...df.data], [...df.names], (cols) => DataFrame.fromColumns(df.names, cols, df.index)];
   }
   /** Bucket rows by time: rule "D" (day), "W" (week ending Sunday), "M" (month end), "MS", "Q", "Y", "H". */

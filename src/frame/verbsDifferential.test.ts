@@ -203,6 +203,20 @@ function replay(c: Case): Out {
       return df.valueCounts(a.subset, { normalize: a.normalize, sort: a.sort, ascending: a.ascending, dropna: a.dropna });
     case "frame.query":
       return df.select(...FRAME_COLS).query(a.expr);
+    case "frame.seq": {
+      const sub = df.select(...a.cols);
+      return a.op === "shift" ? sub.shift(1) : (sub[a.op as "cumsum"] as () => DataFrame).call(sub);
+    }
+    case "frame.window": {
+      const sub = df.select(...a.cols);
+      const w =
+        a.kind === "rolling"
+          ? sub.rolling(a.window, { minPeriods: a.minPeriods })
+          : a.kind === "expanding"
+            ? sub.expanding(a.minPeriods)
+            : sub.ewm({ span: a.window, minPeriods: a.minPeriods });
+      return (w[a.fn as "mean"] as () => DataFrame).call(w);
+    }
   }
   throw new Error(`no replay for verb ${c.verb}`);
 }
@@ -318,6 +332,16 @@ const inputValues = (c: Case, name = c.col!) => fixture.frames[c.frame]!.columns
 const TEXT = new Set(["s", "t", "n", "dt", "c"]);
 const hasRepeats = (xs: readonly unknown[]) => new Set(xs).size < xs.length;
 
+/** An int64 running product past 2^53 (pandas wraps around 2^64; here float64 magnitudes). */
+const cumprodOverflows = (vals: number[]) =>
+  vals.some((_, i) => vals.slice(0, i + 1).reduce((p, v) => p * Math.abs(v), 1) > 2 ** 53)
+    ? "an int64 product beyond 2^53 (pandas wraps around 2^64; here float64 magnitudes)"
+    : null;
+/** Rolling aggregates pandas keeps as running sums, which lose small values after a huge one leaves the window. */
+const RUNNING = new Set(["sum", "mean", "var", "std"]);
+const holdsHuge = (vals: Enc[]) => vals.some((v) => typeof v === "number" && Math.abs(v) >= 2 ** 40);
+const HUGE = "rolling sum/mean/var/std of a column holding |x| >= 2^40 (pandas' running sums lose the small values after a large one)";
+
 /**
  * The documented reason a case is not compared (docs/FRAME.md, "Deliberate differences from
  * pandas"), by rule on the inputs; null when it is compared.
@@ -350,22 +374,22 @@ function known(c: Case): string | null {
         return "a sum or product of times is refused (pandas adds nanosecond counts)";
       if (c.col === "d" && a.op === "diff") return "datetime diff gives float64 milliseconds (pandas: timedelta)";
       if (c.col === "b" && a.op === "pctChange") return "pctChange of bools gives float64 (pandas: object, or ZeroDivisionError)";
-      if (
-        a.op === "cumprod" &&
-        c.col === "i" &&
-        (vals as number[]).some((_, i) => (vals as number[]).slice(0, i + 1).reduce((p, v) => p * Math.abs(v), 1) > 2 ** 53)
-      )
-        return "an int64 product beyond 2^53 (pandas wraps around 2^64; here float64 magnitudes)";
-      return null;
+      return a.op === "cumprod" && c.col === "i" ? cumprodOverflows(vals as number[]) : null;
     case "rolling":
       if (TEXT.has(c.col!)) return "window aggregates need numbers (pandas counts text)";
-      if ((a.fn === "var" || a.fn === "std") && vals.some((v) => typeof v === "number" && Math.abs(v) >= 2 ** 40))
-        return "var/std of a column holding |x| >= 2^40 (pandas' running sums of squares lose the small values after a large one)";
-      return null;
+      return RUNNING.has(a.fn) && holdsHuge(vals) ? HUGE : null;
     case "nlargest":
       return missing && hasRepeats(fixture.frames[c.frame]!.index ?? [])
         ? "a repeated index label with missing values (pandas drops the NaN rows by label)"
         : null;
+    case "frame.seq":
+      return a.op === "cumprod" && a.cols.includes("i") ? cumprodOverflows(inputValues(c, "i") as number[]) : null;
+    case "frame.window":
+      if (a.fn === "count" && a.cols.some((k: string) => k === "d" || TEXT.has(k)))
+        return "a window count of frame columns counts the numeric ones (pandas counts text and times too)";
+      if (a.cols.some((k: string) => TEXT.has(k) && inputValues(c, k).every((v) => v === null)))
+        return "a text column without values (pandas reads it as floats)";
+      return a.kind === "rolling" && RUNNING.has(a.fn) && a.cols.some((k: string) => holdsHuge(inputValues(c, k))) ? HUGE : null;
     case "frame.valueCounts":
       return !a.dropna && a.subset.includes("c") && inputValues(c, "c").includes(null)
         ? "a category key with missing values and dropna: false (pandas 1.5's groupby drops them, fixed in 2.0)"
