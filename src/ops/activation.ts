@@ -6,7 +6,7 @@ import { record, recordFused } from "../autograd/graph.js";
 import { floatResult } from "../tensor/dtype.js";
 import { DTypeError, ValueError } from "../tensor/errors.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { add, gt, le, mul, reluGradRaw, sub } from "./binary.js";
+import { add, gt, mul, reluGradRaw, sub } from "./binary.js";
 import { erf } from "./unary.js";
 import { where } from "./select.js";
 import { mapUnary, requireFinite, requireFloat, scalar } from "./op.js";
@@ -39,14 +39,15 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 }
 
 /**
- * x > 0 ? x : alpha (e^x - 1); derivative out + alpha where x <= 0 (alpha at 0), else 1: a NaN
- * input passes the gradient through, as PyTorch's elu_backward.
+ * x > 0 ? x : alpha (e^x - 1); derivative 1 or out + alpha (alpha at 0, as PyTorch). At a NaN
+ * input the gradient is NaN, as PyTorch's vectorized elu_backward (its scalar loop over the last
+ * few elements, past the last full vector, passes the gradient through instead).
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
   requireFloat("elu", x);
   requireFinite("elu", "alpha", alpha);
   const out = mapUnary("elu", x, x.dtype, alpha);
-  return record("EluBackward0", out, [x], (g) => [() => mul(g, where(le(x, 0), add(out, alpha), 1))], [x, out]);
+  return record("EluBackward0", out, [x], (g) => [() => mul(g, where(gt(x, 0), 1, add(out, alpha)))], [x, out]);
 }
 
 /**

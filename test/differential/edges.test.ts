@@ -44,7 +44,6 @@ const KNOWN: Record<string, { reason: string; backends?: string[] }> = {
   "nan-3361": { reason: CLAMP_NAN },
   "nan-3362": { reason: CLAMP_NAN },
   "nnops-5633": { reason: "conv1d with 0 input channels is refused (PyTorch: zeros)" },
-  "nnops-5651": { reason: "adaptiveAvgPool2d to an output size of 0 is refused (PyTorch: an empty tensor)" },
   "nnops-5654": {
     reason: "layerNorm over one element: PyTorch's fused x * rstd - mean * rstd leaves rounding noise (-5.9e-6) where x - mean is 0",
   },
