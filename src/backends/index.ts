@@ -6,6 +6,7 @@
 // test runner runs the whole suite once per backend.
 
 import { UnsupportedKernelError } from "../tensor/errors.js";
+import { setCreationAllocator } from "../tensor/storage.js";
 import type { Backend, BackendName } from "./backend.js";
 import { hostKernels } from "./host.js";
 import { referenceBackend } from "./reference/index.js";
@@ -64,6 +65,21 @@ const loading = ((): Promise<void> => {
   }
   return Promise.resolve();
 })();
+/**
+ * Random draws (tensor/create.ts) go straight into wasm memory while wasm is the active backend,
+ * so the kernels that read them find them there instead of copying them in on every call. Only
+ * wasm: its blocks are host-addressable (a GPU buffer is not, and asking webgpu would create one
+ * only to give it back). At most CREATION_MAX_BYTES: a larger tensor would hold a large share of
+ * the resident budget for as long as it lives, pushing the outputs of the ops that follow to host
+ * arrays, so it stays a host array.
+ */
+const CREATION_MAX_BYTES = 16 << 20;
+setCreationAllocator((dtype, n) =>
+  current === available.wasm && n * (dtype === "float64" ? 8 : 4) <= CREATION_MAX_BYTES
+    ? (current.allocate?.(dtype, n, false) ?? null)
+    : null,
+);
+
 if (requested === "wasm" && !available.wasm) {
   throw new UnsupportedKernelError(`TENSORLOOM_BACKEND="wasm" but ${wasmMissing}; unset it to fall back to the reference backend.`);
 }

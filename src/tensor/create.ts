@@ -1,5 +1,7 @@
 // Creating tensors: from nested arrays or typed arrays, constant fills, ranges, and seeded
-// random draws. Everything here writes typed arrays directly; no backend is involved.
+// random draws. Everything here writes typed arrays directly; random draws write into the active
+// backend's memory where it offers host-addressable blocks (storage.ts creationStorage), so the
+// kernels that read them find them there.
 
 import { type DType, type TypedArray, allocStorage, assertDType, boolValue, dtypeOfStorage, getDefaultDtype, isFloat } from "./dtype.js";
 import { DTypeError, ShapeError, ValueError } from "./errors.js";
@@ -7,6 +9,9 @@ import { type Shape, checkShape, fmt, numelOf } from "./shape.js";
 import { type NestedArray, Tensor } from "./tensor.js";
 import { type Generator, defaultGenerator } from "./random.js";
 import { asOp } from "./opContext.js";
+import { checkElements } from "./limits.js";
+import { type Storage, creationStorage } from "./storage.js";
+import { noteAllocated } from "./storagePool.js";
 
 export interface CreateOptions {
   dtype?: DType;
@@ -259,26 +264,43 @@ function floatDTypeFor(op: string, opts: CreateOptions): DType {
   return d;
 }
 
+/**
+ * Storage for draws that the caller writes whole right away: a block of the backend's memory
+ * where it offers one (creationStorage), else a host array (not zero-filled: every element is
+ * written next). `values` is where to write.
+ */
+function drawStorage(dtype: DType, s: Shape): { storage: Storage; values: TypedArray } {
+  const n = numelOf(s);
+  checkElements(n, s);
+  const device = creationStorage(dtype, n);
+  if (device) {
+    noteAllocated(device);
+    return { storage: device, values: device.hostView() };
+  }
+  const values = allocStorage(dtype, n, s, false);
+  return { storage: values, values };
+}
+
 /** Uniform on [0, 1), from the seeded generator (tl.manualSeed). */
 export function rand(shape: Shape, opts: RandomOptions = {}): Tensor {
   const s = checkShape("rand", shape);
   const g = opts.generator ?? defaultGenerator;
-  const st = asOp("rand", () => allocStorage(floatDTypeFor("rand", opts), numelOf(s), s));
+  const { storage, values: st } = asOp("rand", () => drawStorage(floatDTypeFor("rand", opts), s));
   for (let i = 0; i < st.length; i++) {
     let u = g.uniform();
     if (st instanceof Float32Array && Math.fround(u) === 1) u = 0.99999994; // keep [0, 1) after rounding
     st[i] = u;
   }
-  return finish(new Tensor(st, s), opts);
+  return finish(new Tensor(storage, s), opts);
 }
 
 /** Standard normal, from the seeded generator (tl.manualSeed). */
 export function randn(shape: Shape, opts: RandomOptions = {}): Tensor {
   const s = checkShape("randn", shape);
   const g = opts.generator ?? defaultGenerator;
-  const st = asOp("randn", () => allocStorage(floatDTypeFor("randn", opts), numelOf(s), s));
+  const { storage, values: st } = asOp("randn", () => drawStorage(floatDTypeFor("randn", opts), s));
   for (let i = 0; i < st.length; i++) st[i] = g.normal();
-  return finish(new Tensor(st, s), opts);
+  return finish(new Tensor(storage, s), opts);
 }
 
 /** Integers uniform in [low, high), int32 by default, as torch.randint(low, high, size). */

@@ -76,6 +76,26 @@ export function gcWeight(bytes: number): ArrayBuffer | null {
 }
 
 /**
+ * Storage in the active backend's memory for a tensor that tensor/create.ts fills on the host
+ * (random draws), or null for a host array. A backend that keeps blocks the host can address
+ * (wasm's resident tensors) lets the first kernels read such a tensor where it is: a host array
+ * is copied into the backend's memory by every kernel call that reads it (the conv2d bench's
+ * randn input: 2 MB twice a training step). Registered by backends/index.ts, so that tensor/
+ * imports no backend; absent (no backend loaded) means host arrays.
+ */
+let creationAllocator: ((dtype: DType, n: number) => DeviceStorage | null) | null = null;
+
+/** Set the allocator creationStorage asks (backends/index.ts). */
+export function setCreationAllocator(allocate: ((dtype: DType, n: number) => DeviceStorage | null) | null): void {
+  creationAllocator = allocate;
+}
+
+/** A block of `n` elements in the active backend's memory for values written on the host right away (unspecified until then), or null. */
+export function creationStorage(dtype: DType, n: number): DeviceStorage | null {
+  return creationAllocator?.(dtype, n) ?? null;
+}
+
+/**
  * Backends whose memory holds blocks only the garbage collector frees (wasm's resident tensors,
  * freed by a FinalizationRegistry) report here when that memory is nearly spent. Finalizers run
  * between tasks, so a loop that never yields cannot get those blocks back: once the budget is

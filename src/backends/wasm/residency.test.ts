@@ -40,6 +40,26 @@ function onBoth<T>(fn: () => T): { wasm: T; reference: T } {
 const resident = (t: tl.Tensor): boolean => t.deviceStorage?.device === "wasm";
 
 describe("tensors resident in wasm memory", { skip: !wasmAvailable }, () => {
+  it("random draws are born in wasm memory (up to 16 MiB) with the reference backend's values, and kernels read them", () => {
+    const draw = () => {
+      tl.manualSeed(7);
+      return { n: tl.randn([32, 16, 8, 8]), u: tl.rand([4096]), d: tl.randn([2048], { dtype: "float64" }) };
+    };
+    const r = onBoth(draw);
+    assert.ok(resident(r.wasm.n) && resident(r.wasm.u), "float32 draws live in wasm memory");
+    assert.ok(!resident(r.reference.n), "the reference backend keeps them on the host");
+    assert.ok(!resident(r.wasm.d), "float64 stays on the host (wasm keeps float32 and int32 only)");
+    for (const k of ["n", "u", "d"] as const) assert.deepEqual(Array.from(r.wasm[k].storage), Array.from(r.reference[k].storage), k);
+    // a kernel reading the resident draw gives the reference's result
+    const conv = onBoth(() => {
+      tl.manualSeed(7);
+      return tl.F.conv2d(tl.randn([2, 3, 8, 8]), tl.ones([4, 3, 3, 3]), null, { padding: 1 });
+    });
+    const diff = Math.max(...Array.from(conv.wasm.storage, (v, i) => Math.abs(v - conv.reference.storage[i]!)));
+    assert.ok(diff < 1e-4, `conv of a resident draw: max |diff| ${diff}`);
+    assert.ok(!resident(tl.rand([(4 << 20) + 1])), "a draw over 16 MiB stays on the host");
+  });
+
   it("kernel outputs stay in wasm memory and chains of them give the reference backend's values", () => {
     const run = () => {
       tl.manualSeed(4);
