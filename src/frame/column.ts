@@ -787,7 +787,8 @@ export function castColumn(op: string, c: Column, dtype: AstypeDType, name: stri
         continue;
       }
       const x = pythonFloat(s);
-      if (Number.isNaN(x) && !(to === "float64" && NAN_TEXT.test(s)))
+      // int64 takes integer text only, as Python's int(): "2.5" and "1e3" are refused
+      if ((Number.isNaN(x) && !(to === "float64" && NAN_TEXT.test(s))) || (to === "int64" && !/^\s*[+-]?\d+\s*$/.test(s)))
         throw new FrameError(
           `${op}: column ${quote(name)} row ${i}: cannot convert ${JSON.stringify(s)} to ${to}. Clean the column first, or use toNumeric(series, { errors: "coerce" }) to turn bad text into missing values.`,
         );

@@ -367,8 +367,8 @@ function known(c: Case): string | null {
       if (a.op === "replace" && a.regex && a.repl.includes("$")) return "regex replacement text is JavaScript's ($1, $&)";
       return null;
     case "seq":
-      if (TEXT.has(c.col!) && a.op === "shift" && a.fillValue !== null)
-        return "a number filling text becomes text (pandas: an object column of both)";
+      if ((TEXT.has(c.col!) || c.col === "b") && a.op === "shift" && a.fillValue !== null)
+        return "a number filling text or bools takes the column's dtype (pandas: an object column of both)";
       if (TEXT.has(c.col!) && a.op !== "shift") return "cumulative verbs and pctChange need numbers (pandas works on objects)";
       if (c.col === "d" && (a.op === "cumsum" || a.op === "cumprod"))
         return "a sum or product of times is refused (pandas adds nanosecond counts)";
@@ -390,6 +390,9 @@ function known(c: Case): string | null {
       if (a.cols.some((k: string) => TEXT.has(k) && inputValues(c, k).every((v) => v === null)))
         return "a text column without values (pandas reads it as floats)";
       return a.kind === "rolling" && RUNNING.has(a.fn) && a.cols.some((k: string) => holdsHuge(inputValues(c, k))) ? HUGE : null;
+    case "frame.query":
+      if (a.expr.includes("%")) return "% of negative numbers is Python's (pandas' numexpr engine gives C's remainder)";
+      return a.expr.includes("**") && holdsHuge(inputValues(c, "i")) ? "** past 2^63 (pandas' int64 wraps around)" : null;
     case "frame.valueCounts":
       return !a.dropna && a.subset.includes("c") && inputValues(c, "c").includes(null)
         ? "a category key with missing values and dropna: false (pandas 1.5's groupby drops them, fixed in 2.0)"

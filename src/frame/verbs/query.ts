@@ -3,9 +3,9 @@
 // Function, no property access; only column names, literals and the operators below.
 //
 //   expr := or;  or := and (("or" | "|") and)*;  and := not (("and" | "&") not)*
-//   not  := ("not" | "~") not | cmp;  cmp := sum ((== != < <= > >=) sum | ["not"] "in" list)?
+//   not  := ("not" | "~") not | cmp;  cmp := sum ((== != < <= > >=) sum)* | sum ["not"] "in" list
 //   sum  := prod (("+" | "-") prod)*;  prod := unary (("*" | "/" | "%") unary)*
-//   unary := "-" unary | atom;  atom := number | 'text' | "text" | name | `any name` | true | false | ( expr )
+//   unary := "-" unary | atom ["**" unary];  atom := number | 'text' | "text" | name | `any name` | true | false | ( expr )
 
 import type { Scalar } from "../column.js";
 import { FrameError } from "../errors.js";
@@ -17,12 +17,13 @@ type Tok = { kind: "num" | "str" | "name" | "op" | "end"; text: string; value?: 
 type Val = Series | Scalar | Scalar[];
 
 /** Each arithmetic operator as a Series method, and its value between two constants. */
-const ARITH: Record<string, readonly ["add" | "sub" | "mul" | "div" | "mod", (x: number, y: number) => number]> = {
+const ARITH: Record<string, readonly ["add" | "sub" | "mul" | "div" | "mod" | "pow", (x: number, y: number) => number]> = {
   "+": ["add", (x, y) => x + y],
   "-": ["sub", (x, y) => x - y],
   "*": ["mul", (x, y) => x * y],
   "/": ["div", (x, y) => x / y],
-  "%": ["mod", (x, y) => x % y],
+  "%": ["mod", (x, y) => x - Math.floor(x / y) * y],
+  "**": ["pow", (x, y) => x ** y],
 };
 
 function tokenize(src: string): Tok[] {
@@ -55,7 +56,7 @@ function tokenize(src: string): Tok[] {
       i += m[0].length;
     } else {
       const two = src.slice(i, i + 2);
-      const op = ["==", "!=", "<=", ">="].includes(two) ? two : "<>+-*/%()[],&|~".includes(c) ? c : null;
+      const op = ["==", "!=", "<=", ">=", "**"].includes(two) ? two : "<>+-*/%()[],&|~".includes(c) ? c : null;
       if (op === null) fail(`unexpected character ${JSON.stringify(c)}`);
       out.push({ kind: "op", text: op!, at });
       i += op!.length;
@@ -73,7 +74,9 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
   const isWord = (w: string) => peek().kind === "name" && peek().text === w;
   const isOp = (o: string) => peek().kind === "op" && peek().text === o;
   const fail = (msg: string): never => {
-    throw new FrameError(`query: ${msg} at position ${peek().at} of ${JSON.stringify(src)}.`);
+    throw new FrameError(
+      `query: ${msg} at position ${peek().at} of ${JSON.stringify(src)}. Write it with column names, constants, ( ), + - * / % **, comparisons (chained too: 1 < a < 5), in [...], and, or, not.`,
+    );
   };
   const series = (v: Val, what: string): Series => {
     if (v instanceof seriesClass()) return v;
@@ -118,7 +121,11 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
       const v = unary();
       return v instanceof seriesClass() ? v.neg() : -(v as number);
     }
-    return atom();
+    // ** binds tighter than a unary minus on its left and groups to the right, as Python: -2 ** 2 is -4
+    const v = atom();
+    if (!isOp("**")) return v;
+    p++;
+    return arith("**", v, unary());
   };
   const prod = (): Val => {
     let v = unary();
@@ -170,14 +177,18 @@ export function evaluateQuery(df: DataFrame, src: string): Series {
       ">=": "ge",
     };
     const flip: Record<string, "eq" | "ne" | "lt" | "le" | "gt" | "ge"> = { eq: "eq", ne: "ne", lt: "gt", le: "ge", gt: "lt", ge: "le" };
-    if (peek().kind === "op" && peek().text in ops) {
+    // a chain (1 < a <= b) is each neighbouring pair, all true, as Python
+    let left = a,
+      out: Series | null = null;
+    while (peek().kind === "op" && peek().text in ops) {
       const op = ops[peek().text]!;
       p++;
       const b = sum();
-      if (a instanceof seriesClass()) return a[op](b as Series | Scalar);
-      return series(b, `${op}`)[flip[op]!](a as Scalar);
+      const m = left instanceof seriesClass() ? left[op](b as Series | Scalar) : series(b, `${op}`)[flip[op]!](left as Scalar);
+      out = out ? out.and(m) : m;
+      left = b;
     }
-    return a;
+    return out ?? a;
   };
   const not = (): Val => {
     if (isWord("not") || isOp("~")) {
