@@ -283,7 +283,8 @@ class Builder {
   mode: Mode;
   n = 0;
   // sized from the expected rows (ctx.capacity: small for a 20,000-column file of a few rows);
-  // columns double if the estimate falls short
+  // columns double if the estimate falls short. A column read as bool holds its 0/1 in a
+  // Uint8Array here (1 byte a cell, where 8 would be fresh memory written and then dropped)
   nums: Float64Array;
   /** Rows the arrays have room for (nums is empty in string mode: text needs only codes). */
   cap: number;
@@ -325,7 +326,7 @@ class Builder {
             : forced === "bool"
               ? "bool"
               : "int";
-    this.nums = this.mode === "string" ? NO_NUMS : new Float64Array(this.cap);
+    this.nums = this.mode === "string" ? NO_NUMS : (new (this.mode === "bool" ? Uint8Array : Float64Array)(this.cap) as Float64Array);
     if (this.mode === "string") this.toStringMode(null);
   }
 
@@ -519,6 +520,8 @@ class Builder {
         if (b >= 0 && this.n === this.countNA()) {
           this.mode = "bool";
           ctx.promoted(this);
+          // (the cells before are all missing: their values are never read)
+          this.nums = new Uint8Array(this.cap) as unknown as Float64Array;
           this.nums[this.n++] = b;
           return;
         }
@@ -788,7 +791,7 @@ class Builder {
         const v = fit(this.nums, n);
         const valid = this.na ? Uint8Array.from(this.na.subarray(0, n), (x) => 1 - x) : null;
         const anyNA = valid?.some((x) => x === 0);
-        if (this.mode === "bool") return boolCol(Uint8Array.from(v), valid);
+        if (this.mode === "bool") return boolCol(v as unknown as Uint8Array, valid);
         if (anyNA && this.forced !== "int64") {
           // pandas' default: an int column with missing values is float64
           for (let i = 0; i < n; i++) if (!valid![i]) v[i] = NaN;

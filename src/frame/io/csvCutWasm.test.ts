@@ -407,6 +407,28 @@ describe("readCsvFile through a window of the file", { skip: cutterFor(new Uint8
     }
   });
 
+  it("keeps a bool column in a byte a cell, and a text column's first room one block", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-win-"));
+    try {
+      const rows = 20000;
+      const text = `n,flag,name,late\n${Array.from({ length: rows }, (_, i) => `${i},${i % 3 ? "True" : "False"},v${i},${i < 15000 ? "" : i % 2 ? "true" : "false"}`).join("\n")}\n`;
+      const path = join(dir, "b.csv");
+      writeFileSync(path, text);
+      for (const df of [readFileWindowed(path, {})!, readCsv(text)]) {
+        const flag = df.data[1] as unknown as { dtype: string; values: Uint8Array },
+          late = df.data[3] as unknown as { dtype: string; values: Uint8Array };
+        assert.equal(flag.dtype, "bool");
+        assert.ok(flag.values instanceof Uint8Array && flag.values.buffer.byteLength < 2 * rows, `${flag.values.buffer.byteLength} bytes`);
+        // (a column of missing cells turning bool: its cells before stay missing)
+        assert.equal(late.dtype, "bool");
+        assert.ok(late.values.buffer.byteLength < 2 * rows, `${late.values.buffer.byteLength} bytes`);
+        assert.equal(framesDiff(readCsv(text), df), null);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("fails as readCsv does: an error of an ASCII file, and invalid UTF-8 after an error", () => {
     const dir = mkdtempSync(join(tmpdir(), "tl-win-"));
     try {
