@@ -715,10 +715,12 @@ export class Series {
   }
   /** The n largest values (default 5), largest first (ties in row order), as pd.Series.nlargest; missing values come last, only when fewer than n are present. */
   nlargest(n = 5): Series {
+    numericView("nlargest", this.col, this.name); // numbers only, as pandas (text has no largest)
     return this.sortValues({ ascending: false }).head(n);
   }
   /** The n smallest values (default 5), smallest first (ties in row order), as pd.Series.nsmallest; missing values come last, only when fewer than n are present. */
   nsmallest(n = 5): Series {
+    numericView("nsmallest", this.col, this.name);
     return this.sortValues({ ascending: true }).head(n);
   }
   /** true for rows whose value appeared before (keep "first"), after ("last"), or repeats at all (false). */

@@ -203,6 +203,30 @@ function replay(c: Case): Out {
       return df.valueCounts(a.subset, { normalize: a.normalize, sort: a.sort, ascending: a.ascending, dropna: a.dropna });
     case "frame.query":
       return df.select(...FRAME_COLS).query(a.expr);
+    case "errors": {
+      const f = df.col("f");
+      const calls: Record<string, () => Out> = {
+        rolling0: () => f.rolling(0).sum(),
+        rollingNeg: () => f.rolling(-2).sum(),
+        rollingMinp: () => f.rolling(2, { minPeriods: 3 }).sum(),
+        ewmTwo: () => f.ewm({ span: 2, alpha: 0.5 }).mean(),
+        ewmAlpha0: () => f.ewm({ alpha: 0 }).mean(),
+        ewmNone: () => f.ewm({}).mean(),
+        shiftFrac: () => f.shift(1.5),
+        sortMissing: () => df.sortValues("nope"),
+        queryMissing: () => df.query("nope > 1"),
+        astypeBad: () => f.astype("nope" as AstypeDType),
+        selectMissing: () => df.select("i", "nope"),
+        nlargestText: () => df.col("s").nlargest(2),
+        roundText: () => df.col("s").round(1),
+        fillnaText: () => f.fillna("x"),
+        ewmSpan0: () => f.ewm({ span: 0.5 }).mean(),
+        queryBad: () => df.query("i >"),
+        splitEmpty: () => df.col("s").str.split(""),
+        dtText: () => df.col("s").dt.year,
+      };
+      return calls[a.op]!();
+    }
     case "frame.seq": {
       const sub = df.select(...a.cols);
       return a.op === "shift" ? sub.shift(1) : (sub[a.op as "cumsum"] as () => DataFrame).call(sub);
@@ -382,6 +406,13 @@ function known(c: Case): string | null {
       return missing && hasRepeats(fixture.frames[c.frame]!.index ?? [])
         ? "a repeated index label with missing values (pandas drops the NaN rows by label)"
         : null;
+    case "errors":
+      if (a.op === "fillnaText") return "filling numbers with text is refused (pandas makes an object column)";
+      if (a.op === "rolling0") return "a window of 0 rows is refused (pandas gives missing values)";
+      if (a.op === "splitEmpty") return 'str.split on "" is refused (pandas 1.5 splits around every character)';
+      if (a.op === "roundText" || a.op === "nlargestText")
+        return inputValues(c, "s").some((v) => v !== null) ? null : "a text column without values (pandas reads it as floats)";
+      return null;
     case "frame.seq":
       return a.op === "cumprod" && a.cols.includes("i") ? cumprodOverflows(inputValues(c, "i") as number[]) : null;
     case "frame.window":

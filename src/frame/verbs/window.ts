@@ -21,7 +21,8 @@ import { FrameError } from "../errors.js";
 import { fillDirection } from "./missing.js";
 
 export function shiftColumn(c: Column, periods: number, fillValue: Scalar | undefined, name: string | null): Column {
-  if (!Number.isInteger(periods)) throw new FrameError(`shift: periods must be an integer, got ${periods}.`);
+  if (!Number.isInteger(periods))
+    throw new FrameError(`shift: periods must be an integer, got ${periods}. Pass a whole number of rows (negative moves values up).`);
   const n = colLength(c);
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -256,10 +257,15 @@ export class Rolling<T> extends WindowBase<T> {
     build: (cols: Column[]) => T,
   ) {
     super(cols, names, build);
-    if (!Number.isInteger(window) || window < 1) throw new FrameError(`rolling: window must be a positive integer, got ${window}.`);
+    if (!Number.isInteger(window) || window < 1)
+      throw new FrameError(
+        `rolling: window must be a positive integer, got ${window}. Pass the number of rows in each window (1 or more).`,
+      );
     const mp = opts.minPeriods ?? window;
     if (!Number.isInteger(mp) || mp < 0 || mp > window)
-      throw new FrameError(`rolling: minPeriods ${mp} must be an integer in [0, window=${window}].`);
+      throw new FrameError(
+        `rolling: minPeriods ${mp} must be an integer in [0, window=${window}]. Pass at most the window size, or widen the window.`,
+      );
   }
   protected bounds() {
     const w = this.window;
@@ -317,7 +323,10 @@ export class Ewm<T> {
         : opts.com !== undefined
           ? 1 / (1 + opts.com)
           : 1 - Math.exp(Math.log(0.5) / opts.halflife!));
-    if (!(a > 0 && a <= 1)) throw new FrameError(`ewm: alpha must be in (0, 1], got ${a} from ${given[0]}=${opts[given[0]!]}.`);
+    if (!(a > 0 && a <= 1))
+      throw new FrameError(
+        `ewm: alpha must be in (0, 1], got ${a} from ${given[0]}=${opts[given[0]!]}. Pass span >= 1, com >= 0, halflife > 0 or alpha in (0, 1].`,
+      );
     this.alpha = a;
   }
   /** The pandas recursion (pandas/_libs/window/aggregations.pyx ewm) with missing values. */
