@@ -54,8 +54,8 @@ export function toNumeric(s: Series, opts: { errors?: "raise" | "coerce" } = {})
   if (!isStringLike(s.col)) return Object.assign(s, { coerced: 0 });
   let ints = true;
   const parse = (text: string) => {
+    if (text === "") return null; // only the empty text: "  " is an error, as pandas
     const t = text.trim();
-    if (t === "") return null;
     if (!/^[+-]?\d+$/.test(t)) ints = false;
     return NUMBER_RE.test(t) ? Number(t.replace(/inf(inity)?$/i, "Infinity")) : NaN;
   };

@@ -178,6 +178,8 @@ function replay(c: Case): Out {
       return s[a.op as "where"](s.gt(a.gt), a.other);
     case "valueCounts":
       return s.valueCounts(a);
+    case "whereOther":
+      return s[a.op as "where"](df.col("g").gt(a.gt));
     case "sortValues":
       return s.sortValues(a);
     case "frame.dropna":
@@ -363,8 +365,14 @@ const cumprodOverflows = (vals: number[]) =>
     : null;
 /** Rolling aggregates pandas keeps as running sums, which lose small values after a huge one leaves the window. */
 const RUNNING = new Set(["sum", "mean", "var", "std"]);
-const holdsHuge = (vals: Enc[]) => vals.some((v) => typeof v === "number" && Math.abs(v) >= 2 ** 40);
-const HUGE = "rolling sum/mean/var/std of a column holding |x| >= 2^40 (pandas' running sums lose the small values after a large one)";
+const holdsHuge = (vals: Enc[], fn = "") =>
+  vals.some((v) => typeof v === "number" && Math.abs(v) >= 2 ** 40) ||
+  // var/std of tiny values beside ordinary ones: their squares vanish in pandas' running sums
+  ((fn === "var" || fn === "std") &&
+    vals.some((v) => typeof v === "number" && v !== 0 && Math.abs(v) < 1e-4) &&
+    vals.some((v) => typeof v === "number" && Math.abs(v) >= 1));
+const HUGE =
+  "rolling sum/mean/var/std of a column holding |x| >= 2^40, or var/std with values below 1e-4 beside ones above 1 (pandas' running sums lose the small values)";
 
 /**
  * The documented reason a case is not compared (docs/FRAME.md, "Deliberate differences from
@@ -401,7 +409,7 @@ function known(c: Case): string | null {
       return a.op === "cumprod" && c.col === "i" ? cumprodOverflows(vals as number[]) : null;
     case "rolling":
       if (TEXT.has(c.col!)) return "window aggregates need numbers (pandas counts text)";
-      return RUNNING.has(a.fn) && holdsHuge(vals) ? HUGE : null;
+      return RUNNING.has(a.fn) && holdsHuge(vals, a.fn) ? HUGE : null;
     case "nlargest":
       return missing && hasRepeats(fixture.frames[c.frame]!.index ?? [])
         ? "a repeated index label with missing values (pandas drops the NaN rows by label)"
@@ -420,7 +428,7 @@ function known(c: Case): string | null {
         return "a window count of frame columns counts the numeric ones (pandas counts text and times too)";
       if (a.cols.some((k: string) => TEXT.has(k) && inputValues(c, k).every((v) => v === null)))
         return "a text column without values (pandas reads it as floats)";
-      return a.kind === "rolling" && RUNNING.has(a.fn) && a.cols.some((k: string) => holdsHuge(inputValues(c, k))) ? HUGE : null;
+      return a.kind === "rolling" && RUNNING.has(a.fn) && a.cols.some((k: string) => holdsHuge(inputValues(c, k), a.fn)) ? HUGE : null;
     case "frame.query":
       if (a.expr.includes("%")) return "% of negative numbers is Python's (pandas' numexpr engine gives C's remainder)";
       return a.expr.includes("**") && holdsHuge(inputValues(c, "i")) ? "** past 2^63 (pandas' int64 wraps around)" : null;
