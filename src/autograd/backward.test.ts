@@ -65,6 +65,23 @@ describe("backward: accumulation and retained graphs", () => {
     y2.backward();
     y2.backward();
     exact(x2.grad, [2, 2]);
+    // torch 1.13: a number operand of mul and div is saved (a wrapped-number tensor), so x * 2,
+    // x / 2 and 2 / x refuse a second backward; x - 1 and -x save nothing and run twice
+    for (const [name, f, twice] of [
+      ["x * 2", (t: tl.Tensor) => t.mul(2), false],
+      ["x / 2", (t: tl.Tensor) => t.div(2), false],
+      ["2 / x", (t: tl.Tensor) => tl.div(2, t), false],
+      ["x - 1", (t: tl.Tensor) => t.sub(1), true],
+      ["-x", (t: tl.Tensor) => t.neg(), true],
+    ] as const) {
+      const xs = f64([1, 2]);
+      const ys = f(xs).sum();
+      ys.backward();
+      if (twice) {
+        ys.backward();
+        assert.ok(xs.grad !== null, name);
+      } else assert.throws(() => ys.backward(), /second time/, name);
+    }
   });
   it("a non-scalar root needs a gradient of its shape", () => {
     // y = x * [1, 2, 3]; vector-Jacobian product with v = [1, 0.5, 2]: x.grad = v * [1, 2, 3]

@@ -94,6 +94,8 @@ export class GradNode implements GradFnLike {
   private rule: BackwardFn | null;
   private shortcut: BackwardFn | null;
   private readonly saved: { t: Tensor; v: number }[];
+  /** Whether the rule also keeps a JS number (PyTorch saves it as a wrapped-number tensor). */
+  private readonly savesNumbers: boolean;
   /** Tensors the op made for its backward alone and handed to no one (see recordFused's `owned`). */
   private owned: readonly Tensor[];
 
@@ -101,7 +103,7 @@ export class GradNode implements GradFnLike {
     name: string,
     inputs: readonly Tensor[],
     rule: BackwardFn,
-    saved: readonly Tensor[],
+    saved: readonly Saved[],
     shortcut: BackwardFn | null = null,
     owned: readonly Tensor[] = [],
     edges: readonly Edge[] = inputs.map(edgeOf),
@@ -111,7 +113,9 @@ export class GradNode implements GradFnLike {
     this.edges = edges;
     this.rule = rule;
     this.shortcut = shortcut;
-    this.saved = saved.map((t) => ({ t, v: t.version.v }));
+    const tensors = saved.filter((t): t is Tensor => typeof t === "object");
+    this.saved = tensors.map((t) => ({ t, v: t.version.v }));
+    this.savesNumbers = tensors.length !== saved.length;
     this.owned = owned;
   }
 
@@ -174,7 +178,7 @@ export class GradNode implements GradFnLike {
   free(recycleOwned = true): void {
     // a node that saved no tensors keeps its rule, as PyTorch frees only saved variables: a
     // second backward through (x + 1).sum() works there without retainGraph
-    if (this.saved.length === 0 && this.owned.length === 0) return;
+    if (this.saved.length === 0 && !this.savesNumbers && this.owned.length === 0) return;
     this.rule = null;
     this.shortcut = null;
     this.saved.length = 0;
@@ -211,11 +215,19 @@ export function setRecordObserver(fn: RecordObserver | null): RecordObserver | n
 }
 
 /**
+ * What a rule reads: a tensor (checked against in-place modification at backward time), or a JS
+ * number operand, which PyTorch wraps in a tensor and saves: a node that saved anything is freed
+ * after backward, so a second backward through x * 2 is refused there, while x + 1 (which saves
+ * nothing) backpropagates twice.
+ */
+export type Saved = Tensor | number | boolean;
+
+/**
  * Attach a graph node to `out` when recording is on and some input requires grad. `saved` are
- * the tensors the rule reads, checked against in-place modification at backward time.
+ * what the rule reads (see Saved).
  * Returns `out` for chaining.
  */
-export function record(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Tensor[] = inputs): Tensor {
+export function record(name: string, out: Tensor, inputs: readonly Tensor[], rule: BackwardFn, saved: readonly Saved[] = inputs): Tensor {
   return attach(name, out, inputs, rule, saved, null);
 }
 
@@ -254,7 +266,7 @@ function attach(
   out: Tensor,
   inputs: readonly Tensor[],
   rule: BackwardFn,
-  saved: readonly Tensor[],
+  saved: readonly Saved[],
   shortcut: BackwardFn | null,
   owned: readonly Tensor[] = [],
 ): Tensor {

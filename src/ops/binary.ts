@@ -121,7 +121,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
         () => mul(g, b),
         () => mul(g, a),
       ),
-    [...(needsGrad(a) ? inputsOf(b) : []), ...(needsGrad(b) ? inputsOf(a) : [])],
+    [...(needsGrad(a) ? [b] : []), ...(needsGrad(b) ? [a] : [])],
   );
 }
 
@@ -143,7 +143,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
         () => neg(div(mul(g, out), b)),
       ),
     // out is read only by b's gradient (saved then alone, as PyTorch saves a only for it)
-    [...inputsOf(b), ...(needsGrad(b) ? [out] : [])],
+    [b, ...(needsGrad(b) ? [out] : [])],
   );
 }
 

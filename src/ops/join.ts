@@ -9,7 +9,7 @@ import { ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt, normDim, stridesOf } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { castRaw, empty } from "./op.js";
-import { narrow, select, unsqueeze } from "./movement.js";
+import { markMultiOutputViews, narrow, select, unsqueeze } from "./movement.js";
 
 /**
  * Concatenate along an existing dim, as torch.cat; dtypes promote.
@@ -103,7 +103,11 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     }
   }
   let at = 0;
-  return sizes.map((s) => narrow(x, d, (at += s) - s, s));
+  // several views from one op: PyTorch refuses an in-place write to one while recording
+  return markMultiOutputViews(
+    sizes.map((s) => narrow(x, d, (at += s) - s, s)),
+    "SplitBackward0",
+  );
 }
 
 /** `chunks` pieces of ceil(n / chunks) along dim (fewer if n is small), as torch.chunk. */
@@ -111,7 +115,11 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}.`);
   const d = normDim("chunk", dim, x.ndim);
   // an empty dim gives `chunks` empty pieces, as torch.chunk (split would give one)
-  if (x.shape[d] === 0) return Array.from({ length: chunks }, () => narrow(x, d, 0, 0));
+  if (x.shape[d] === 0)
+    return markMultiOutputViews(
+      Array.from({ length: chunks }, () => narrow(x, d, 0, 0)),
+      "SplitBackward0",
+    );
   const size = Math.max(1, Math.ceil(x.shape[d]! / chunks));
   return split(x, size, d);
 }
@@ -124,5 +132,8 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
     );
   }
   const d = normDim("unbind", dim, x.ndim);
-  return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
+  return markMultiOutputViews(
+    Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i)),
+    "UnbindBackward0",
+  );
 }

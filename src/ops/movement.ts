@@ -100,7 +100,7 @@ const multiOutputViews = new WeakMap<Tensor, string>();
  * in-place op refuses to write one while it requires grad (ops/inplace.ts), since the op's one
  * node could not be rebased for a single output. `node` names the op's node (SplitBackward0).
  */
-export function markMultiOutputViews(outs: readonly Tensor[], node: string): readonly Tensor[] {
+export function markMultiOutputViews<T extends readonly Tensor[]>(outs: T, node: string): T {
   for (const t of outs) multiOutputViews.set(t, node);
   return outs;
 }

@@ -31,8 +31,6 @@ const KNOWN: Record<string, string> = {
   "collate-0366": WHOLE_FLOATS,
   "inplace-0469":
     "a hook registered after an in-place op on a tensor that already had one: PyTorch 1.13 attaches all of a tensor's hooks to the grad_fn it had at the first registration, so the new hook sees the old value's gradient; PyTorch >= 2.0 (and tensorloom) give it the new value's",
-  "inplace-0489":
-    'fix in src/ops/join.ts (split returns `markMultiOutputViews(pieces, "SplitBackward0")`, unbind `"UnbindBackward0"`, from ops/movement.ts): an in-place write to one output of chunk/split/unbind is then refused while recording, as PyTorch; until then it is recorded as a write to a narrow view',
   "data-0352":
     "randomSplit with a negative length ([-1, 11] of 10) is refused with a clear error; PyTorch 1.13 checks only the sum and slices the permutation with the negative offset",
 };
