@@ -40,6 +40,7 @@ export class Tensor {
    * op later gave the base a new gradFn the view's is derived again on next read (refreshView).
    */
   viewBase: Tensor | null = null;
+  /** The base's gradFn when this view's gradFn was derived (internal; see viewBase). */
   viewBaseFn: GradFnLike | null = null;
   /** Installed by ops/movement.ts: derives a stale view's gradFn again from its base's (see viewBase). */
   static refreshView: ((t: Tensor) => void) | null = null;
