@@ -373,7 +373,7 @@ class Builder {
 
   private growPending(need: number): void {
     // (the first size is the rows expected: exact, not the next power of two)
-    const cap = this.pendH!.length ? Math.max(need, 2 * this.pendH!.length) : need;
+    const cap = Math.max(need, 2 * this.pendH!.length);
     const grow = (a: Int32Array | null, c: number): Int32Array => (a ? grown(a, c) : new Int32Array(c));
     this.pendRows = grow(this.pendRows, cap);
     this.pendS = grow(this.pendS, cap + 1);
@@ -1553,11 +1553,16 @@ export function readRecords(
           const perRow = (nb + MARK_EVERY - 1) >> MARK_SHIFT;
           while (rows + count > rowMark.length) growRows();
           while (markLen + count * perRow > marks.length) marks = grown(marks, marks.length * 2);
+          // (counted in locals: the closure's variables are written through its context)
+          let ml = markLen,
+            rw = rows;
           for (let r = 0; r < count; r++) {
-            rowMark[rows] = markLen;
-            for (let j = 0, o = 2 * r * nb; j < nb; j += MARK_EVERY, o += 2 * MARK_EVERY) marks[markLen++] = base + bse[o]!;
-            rowFields[rows++] = nb;
+            rowMark[rw] = ml;
+            for (let j = 0, o = 2 * r * nb; j < nb; j += MARK_EVERY, o += 2 * MARK_EVERY) marks[ml++] = base + bse[o]!;
+            rowFields[rw++] = nb;
           }
+          markLen = ml;
+          rows = rw;
           readCsvWork.records += count;
           for (let j = 0; j < nb; j++) if (keep === null || keep[j] === 1) builders[j]!.pushBlock(bb, bse, nb, j, count, line);
           promotedInRow.length = 0;
