@@ -141,14 +141,16 @@ function isGpu(v: unknown): v is GpuStorage {
 
 /** The backend over a device: the dispatch rule in front of every kernel. */
 export function webGpuBackend(ctx: GpuContext, fallback: () => Backend): WebGpuBackend {
-  const out: Record<string, unknown> = {
+  // every kernel is routed alike; route's (...args: unknown[]) => void fits each kernel's type
+  const kernels = {} as { -readonly [K in keyof KernelTable]: Backend[K] };
+  for (const name of KERNEL_NAMES) kernels[name] = route(ctx, name, fallback);
+  return {
+    ...kernels,
     name: "webgpu",
     context: ctx,
     allocate: (dtype: Parameters<typeof gpuTypeOf>[0], n: number) => (gpuTypeOf(dtype) ? ctx.allocate(dtype, n) : null),
     checkIndices: (...args: Parameters<NonNullable<Backend["checkIndices"]>>) => checkIndices(ctx, ...args),
   };
-  for (const name of KERNEL_NAMES) out[name] = route(ctx, name, fallback);
-  return out as unknown as WebGpuBackend;
 }
 
 function route(ctx: GpuContext, name: keyof KernelTable, fallback: () => Backend): (...args: unknown[]) => void {
