@@ -33,7 +33,7 @@ export { Rolling, Expanding, Ewm, type RollingOptions, type EwmOptions } from ".
 export { Resampler, SeriesResampler, type SeriesResampleOptions } from "./verbs/resample.js";
 export type { FrameReduction, ReduceOptions, QuantileOptions } from "./verbs/reduce.js";
 export type { FrameOperand, FrameArithOptions } from "./verbs/frameArith.js";
-export type { ArithOptions } from "./verbs/arith.js";
+export type { ArithOptions, ClipBound } from "./verbs/arith.js";
 export type { RankMethod, RankOptions } from "./verbs/rank.js";
 export { readCsv, readCsvChunks, readCsvStream, decodeUtf8, DEFAULT_NA, type ReadCsvOptions } from "./io/csv.js";
 export { groupbyChunks, type ChunkAggName } from "./io/chunks.js";

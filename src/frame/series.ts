@@ -66,6 +66,8 @@ import {
   boolValues,
   fillOneSided,
   fillScalarSide,
+  clipColumn,
+  type ClipBound,
 } from "./verbs/arith.js";
 import { type Alignment, absentRows, alignIndexes, reindexRows, requireSameLabels, takeRows } from "./align.js";
 import { argsort, type NaPosition } from "./sort.js";
@@ -435,9 +437,26 @@ export class Series {
   le(other: Series | Scalar): Series {
     return this.cmp("le", other);
   }
-  /** left <= value <= right (inclusive, as pandas' default). */
-  between(left: Scalar, right: Scalar): Series {
-    return this.ge(left).and(this.le(right));
+  /**
+   * left <= value <= right, as pd.Series.between(left, right, inclusive): `inclusive` "both"
+   * (default), "neither", "left" or "right" says which ends count.
+   */
+  between(left: Scalar, right: Scalar, opts: { inclusive?: "both" | "neither" | "left" | "right" } = {}): Series {
+    const inc = opts.inclusive ?? "both";
+    if (!["both", "neither", "left", "right"].includes(inc))
+      throw new FrameError(
+        `between: inclusive is ${JSON.stringify(inc)}, but it must be "both", "neither", "left" or "right" (as pandas 1.5). Pass one of those.`,
+      );
+    const lo = inc === "both" || inc === "left" ? this.ge(left) : this.gt(left);
+    return lo.and(inc === "both" || inc === "right" ? this.le(right) : this.lt(right));
+  }
+  /**
+   * Values below `lower` raised to it, above `upper` lowered to it, as pd.Series.clip(lower,
+   * upper); missing stay missing, an omitted or null bound leaves that side alone, bounds the
+   * wrong way round are swapped, and int64 stays int64 unless a bound has a fraction.
+   */
+  clip(lower?: ClipBound, upper?: ClipBound): Series {
+    return this.with(clipColumn("clip", this.col, this.name, lower, upper));
   }
   /** True where the value is one of `values`, as pd.Series.isin. */
   isin(values: readonly Scalar[]): Series {

@@ -59,6 +59,7 @@ import {
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
 import { argsort, type NaPosition } from "./sort.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
+import { clipColumn, type ClipBound } from "./verbs/arith.js";
 import {
   shiftColumn,
   diffColumn,
@@ -697,6 +698,13 @@ export class DataFrame {
    */
   sortIndex(opts: SortIndexOptions = {}): DataFrame {
     return this.take(sortIndexOrder("sortIndex", this.index, opts));
+  }
+  /**
+   * Each column's values limited to [lower, upper], as pd.DataFrame.clip(lower, upper) with
+   * scalar bounds (see Series.clip); a text column is refused, as pandas raises.
+   */
+  clip(lower?: ClipBound, upper?: ClipBound): DataFrame {
+    return this.mapColumns((c, k) => clipColumn("clip", c, k, lower, upper));
   }
   /** The n rows with the largest values of `columns` (ties keep the first), as pandas nlargest. */
   nlargest(n: number, columns: string | string[]): DataFrame {

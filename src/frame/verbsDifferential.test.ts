@@ -174,6 +174,12 @@ function replay(c: Case): Out {
       return s.isin(c.col === "d" ? a.values.map((v: number | null) => (v === null ? null : new Date(v))) : a.values);
     case "between":
       return s.between(a.left, a.right);
+    case "betweenInclusive":
+      return s.between(a.left, a.right, { inclusive: a.inclusive });
+    case "clip":
+      return s.clip(a.lower, a.upper);
+    case "frame.clip":
+      return df.select(...a.cols).clip(a.lower, a.upper);
     case "where":
       return s[a.op as "where"](s.gt(a.gt), a.other);
     case "valueCounts":

@@ -420,3 +420,32 @@ export function isin(a: Operand, values: readonly Scalar[]): Column {
   for (let i = 0; i < n; i++) out[i] = want.has(x[i]!) ? 1 : 0;
   return boolCol(out);
 }
+
+/** A clip bound: a number (or a Date on a datetime column); null, undefined and NaN mean none. */
+export type ClipBound = number | Date | null | undefined;
+
+/**
+ * Values below `lower` become `lower`, above `upper` become `upper`; missing stay missing. As
+ * pandas 1.5: no bound at all returns the column as it is, bounds given the wrong way round are
+ * swapped, and an int column stays int64 unless a fractional bound replaces a value.
+ */
+export function clipColumn(op: string, c: Column, name: string | null, lower: ClipBound, upper: ClipBound): Column {
+  const num = (b: ClipBound) => (b === null || b === undefined ? NaN : +b);
+  let lo = num(lower),
+    hi = num(upper);
+  if (lo !== lo && hi !== hi) return c;
+  if (c.dtype === "string" || c.dtype === "category")
+    throw new FrameError(
+      `${op}: column ${quote(name)} is ${c.dtype}, but clip compares with number bounds (pandas raises TypeError). Clip numeric columns only, e.g. df.select(...numericNames).clip(lo, hi).`,
+    );
+  if (lo > hi) [lo, hi] = [hi, lo];
+  // biome-ignore lint/complexity/useMathMinMax: a NaN bound (none) must leave x alone; Math.min would give NaN
+  const v = numericView(op, c, name).map((x) => (x < lo ? lo : x > hi ? hi : x));
+  if (c.dtype === "datetime") return { dtype: "datetime", values: v };
+  if (c.dtype === "int64" && v.every((x) => x !== x || Number.isInteger(x)))
+    return intCol(
+      v.map((x) => (x === x ? x : 0)),
+      c.valid,
+    );
+  return floatCol(v);
+}

@@ -1,0 +1,53 @@
+// clip, between's inclusive, nlargest/nsmallest's keep, the str padding verbs and dt.floor/ceil/
+// round: hand cases with pandas 1.5's answers (the random ones are in verbsDifferential.test.ts),
+// for what the differential does not draw: datetime bounds, argument errors, edge frequencies.
+
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { DataFrame, Series } from "../index.js";
+import { FrameError } from "../errors.js";
+
+const throwsFrameError = (fn: () => unknown, re: RegExp) =>
+  assert.throws(fn, (e: unknown) => e instanceof FrameError && re.test(e.message));
+
+describe("clip", () => {
+  it("limits numbers, keeps missing, swaps reversed bounds, keeps int64 unless a fraction lands", () => {
+    const s = new Series([1, 5, null, -3], { dtype: "float64" });
+    assert.deepEqual(s.clip(0, 2).toArray(), [1, 2, NaN, 0]);
+    assert.deepEqual(s.clip(2, 0).toArray(), [1, 2, NaN, 0]); // pd: bounds swapped
+    assert.deepEqual(s.clip(undefined, 1).toArray(), [1, 1, NaN, -3]);
+    const i = new Series([3, 5, 6]);
+    assert.equal(i.clip(1.5, 5).dtype, "int64"); // no value takes the fraction
+    assert.equal(i.clip(1.5, 5.5).dtype, "float64");
+    assert.deepEqual(i.clip(1.5, 5.5).toArray(), [3, 5, 5.5]);
+  });
+  it("takes Date bounds on a datetime column", () => {
+    const d = new Series([new Date("2020-01-01"), null, new Date("2021-06-30")]);
+    const out = d.clip(new Date("2020-06-01"));
+    assert.equal(out.dtype, "datetime");
+    assert.deepEqual(
+      out.toArray().map((x) => (x === null ? null : (x as Date).toISOString().slice(0, 10))),
+      ["2020-06-01", null, "2021-06-30"],
+    );
+  });
+  it("on a frame clips every column and refuses text, as pandas raises TypeError", () => {
+    const df = new DataFrame({ a: [0, 10], b: [0.5, 2.5] });
+    assert.deepEqual(df.clip(1, 2).toRecords(), [
+      { a: 1, b: 1 },
+      { a: 2, b: 2 },
+    ]);
+    throwsFrameError(() => new DataFrame({ a: [1], s: ["x"] }).clip(0, 1), /^clip: column "s" is string.*numeric columns/);
+  });
+});
+
+describe("between", () => {
+  it("inclusive says which ends count", () => {
+    const s = new Series([1, 2, 3]);
+    const at = (inclusive: "both" | "neither" | "left" | "right") => s.between(1, 3, { inclusive }).toArray();
+    assert.deepEqual(at("both"), [true, true, true]);
+    assert.deepEqual(at("neither"), [false, true, false]);
+    assert.deepEqual(at("left"), [true, true, false]);
+    assert.deepEqual(at("right"), [false, true, true]);
+    throwsFrameError(() => s.between(1, 3, { inclusive: "all" as "both" }), /^between: inclusive is "all".*"neither"/);
+  });
+});
