@@ -50,3 +50,4 @@ export {
 } from "./ml/preprocessing.js";
 export { displayOptions } from "./format/text.js";
 export { toNumeric, toDatetime } from "./convert.js";
+export type { NKeep } from "./sort.js";

@@ -70,7 +70,7 @@ import {
   type ClipBound,
 } from "./verbs/arith.js";
 import { type Alignment, absentRows, alignIndexes, reindexRows, requireSameLabels, takeRows } from "./align.js";
-import { argsort, type NaPosition } from "./sort.js";
+import { argsort, identity, nBest, type NKeep, type NaPosition } from "./sort.js";
 import { groupIds } from "./keys.js";
 import { checkQuantiles } from "./verbs/reduce.js";
 import { pearson } from "./verbs/describe.js";
@@ -732,15 +732,17 @@ export class Series {
     const idx = sortIndexOrder("sortIndex", this.index, opts);
     return this.takeRows(idx);
   }
-  /** The n largest values (default 5), largest first (ties in row order), as pd.Series.nlargest; missing values come last, only when fewer than n are present. */
-  nlargest(n = 5): Series {
-    numericView("nlargest", this.col, this.name); // numbers only, as pandas (text has no largest)
-    return this.sortValues({ ascending: false }).head(n);
+  /**
+   * The n largest values (default 5), largest first, as pd.Series.nlargest(n, keep): ties in row
+   * order ("first"), from the last row back ("last"), or every row tied with the n-th ("all");
+   * missing values come last, only when fewer than n are present. Numbers, bools and times only.
+   */
+  nlargest(n = 5, opts: { keep?: NKeep } = {}): Series {
+    return this.takeRows(nBest("nlargest", this.col, this.name, identity(this.length), n, opts.keep ?? "first", true));
   }
-  /** The n smallest values (default 5), smallest first (ties in row order), as pd.Series.nsmallest; missing values come last, only when fewer than n are present. */
-  nsmallest(n = 5): Series {
-    numericView("nsmallest", this.col, this.name);
-    return this.sortValues({ ascending: true }).head(n);
+  /** The n smallest values (default 5), smallest first, as pd.Series.nsmallest(n, keep); keep and missing values as in nlargest. */
+  nsmallest(n = 5, opts: { keep?: NKeep } = {}): Series {
+    return this.takeRows(nBest("nsmallest", this.col, this.name, identity(this.length), n, opts.keep ?? "first", false));
   }
   /** true for rows whose value appeared before (keep "first"), after ("last"), or repeats at all (false). */
   duplicated(keep: "first" | "last" | false = "first"): Series {

@@ -6,6 +6,7 @@
 //   perm.sort((a, b) => compare(key[a], key[b]) || a - b)   with NA first or last
 
 import { type Column, colLength, stringOrder, isStringLike, numericView, range } from "./column.js";
+import { FrameError } from "./errors.js";
 
 export type NaPosition = "first" | "last";
 
@@ -118,4 +119,42 @@ function radixPass(perm: Int32Array, keys: Uint32Array, shift: number, out: Int3
     out[counts[(keys[p]! >>> shift) & 0xffff]!++] = p;
   }
   return true;
+}
+
+/** Which of tied rows nlargest/nsmallest keep: the first, the last, or all of them (pandas' keep). */
+export type NKeep = "first" | "last" | "all";
+
+/**
+ * pandas 1.5's nlargest/nsmallest (SelectNSeries) over the rows `rows` of `col`, in that order:
+ * the positions of the n largest (smallest) values, ties by row order from the front ("first")
+ * or the back ("last"), or every row tied with the n-th ("all"); missing values follow, only to
+ * fill up to n (with "all", every one of them). n at least the row count is a stable sort.
+ */
+export function nBest(
+  op: string,
+  col: Column,
+  name: string | null,
+  rows: Int32Array,
+  n: number,
+  keep: NKeep,
+  largest: boolean,
+): Int32Array {
+  if (keep !== "first" && keep !== "last" && keep !== "all")
+    throw new FrameError(`${op}: keep is ${JSON.stringify(keep)}, but it must be "first", "last" or "all" (as pandas). Pass one of those.`);
+  const v = numericView(op, col, name);
+  if (n <= 0) return new Int32Array(0);
+  if (n >= rows.length) return argsort([col], [!largest], "last", rows).slice(0, n);
+  const key = (r: number) => (largest ? -v[r]! : v[r]!);
+  const present = Array.from(rows).filter((r) => v[r] === v[r]);
+  const missing = Array.from(rows).filter((r) => v[r] !== v[r]);
+  if (keep === "last") present.reverse();
+  present.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  let inds = present.slice(0, n),
+    count = n;
+  if (keep === "all") {
+    const kth = key(present[inds.length - 1]!);
+    inds = present.filter((r) => key(r) <= kth);
+    count = inds.length < n && missing.length + inds.length >= n ? missing.length + inds.length : inds.length;
+  }
+  return Int32Array.from([...inds, ...missing].slice(0, count));
 }

@@ -57,7 +57,7 @@ import {
   type XsOptions,
 } from "./multiIndex.js";
 import { Series, makeIndex, maskOf, positionsFrom, duplicatedRows, type ValueCountsOptions } from "./series.js";
-import { argsort, type NaPosition } from "./sort.js";
+import { argsort, identity, nBest, type NKeep, type NaPosition } from "./sort.js";
 import { fillColumn, fillDirection, interpolateColumn } from "./verbs/missing.js";
 import { clipColumn, type ClipBound } from "./verbs/arith.js";
 import {
@@ -706,18 +706,42 @@ export class DataFrame {
   clip(lower?: ClipBound, upper?: ClipBound): DataFrame {
     return this.mapColumns((c, k) => clipColumn("clip", c, k, lower, upper));
   }
-  /** The n rows with the largest values of `columns` (ties keep the first), as pandas nlargest. */
-  nlargest(n: number, columns: string | string[]): DataFrame {
-    return this.extremes(n, columns, false);
+  /**
+   * The n rows with the largest values of `columns`, as pd.DataFrame.nlargest(n, columns, keep):
+   * later columns break ties of earlier ones; `keep` ("first", "last", "all") settles rows tied
+   * on every column (see Series.nlargest). Columns must hold numbers, bools or times.
+   */
+  nlargest(n: number, columns: string | string[], opts: { keep?: NKeep } = {}): DataFrame {
+    return this.extremes("nlargest", n, columns, opts.keep ?? "first", true);
   }
-  /** The n rows with the smallest values in the given column(s), as pd.DataFrame.nsmallest. */
-  nsmallest(n: number, columns: string | string[]): DataFrame {
-    return this.extremes(n, columns, true);
+  /** The n rows with the smallest values of `columns`, as pd.DataFrame.nsmallest(n, columns, keep); see nlargest. */
+  nsmallest(n: number, columns: string | string[], opts: { keep?: NKeep } = {}): DataFrame {
+    return this.extremes("nsmallest", n, columns, opts.keep ?? "first", false);
   }
-  private extremes(n: number, columns: string | string[], asc: boolean): DataFrame {
+  private extremes(op: string, n: number, columns: string | string[], keep: NKeep, largest: boolean): DataFrame {
     const keys = Array.isArray(columns) ? columns : [columns];
-    // missing values sort last, so they fill in only when fewer than n rows have values, as pandas
-    return this.sortValues(keys, { ascending: asc }).head(n);
+    const cols = keys.map((k) => columnOf(this, op, k));
+    cols.forEach((c, i) => numericView(op, c, keys[i]!));
+    // pandas 1.5's SelectNFrame: each column picks its n best with every tie ("all"); rows tied
+    // on the border value go on to the next column, the others are in
+    const out: number[] = [];
+    let rows = identity(this.length),
+      want = n;
+    for (let i = 0; i < cols.length; i++) {
+      const last = i === cols.length - 1;
+      const got = nBest(op, cols[i]!, keys[i]!, rows, want, last ? keep : "all", largest);
+      if (last || got.length <= want) {
+        out.push(...got);
+        break;
+      }
+      const v = numericView(op, cols[i]!, keys[i]!),
+        border = v[got[got.length - 1]!];
+      out.push(...got.filter((r) => v[r] !== border));
+      rows = got.filter((r) => v[r] === border);
+      want = n - out.length;
+    }
+    const df = this.take(Int32Array.from(out));
+    return keys.length === 1 ? df : df.sortValues(keys, { ascending: !largest });
   }
   /** true for rows equal (over `subset`) to an earlier row (keep "first"), a later one, or any other (false). */
   duplicated(subset?: string[], keep: "first" | "last" | false = "first"): Series {

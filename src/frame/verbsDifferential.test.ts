@@ -176,6 +176,10 @@ function replay(c: Case): Out {
       return s.between(a.left, a.right);
     case "betweenInclusive":
       return s.between(a.left, a.right, { inclusive: a.inclusive });
+    case "nlargestKeep":
+      return s[a.op as "nlargest"](a.n, { keep: a.keep });
+    case "frame.nlargestKeep":
+      return df.select(...FRAME_COLS)[a.op as "nlargest"](a.n, a.columns, { keep: a.keep });
     case "clip":
       return s.clip(a.lower, a.upper);
     case "frame.clip":
@@ -442,9 +446,9 @@ function known(c: Case): string | null {
       return !a.dropna && a.subset.includes("c") && inputValues(c, "c").includes(null)
         ? "a category key with missing values and dropna: false (pandas 1.5's groupby drops them, fixed in 2.0)"
         : null;
-    case "frame.nlargest":
-      return a.columns.length > 1 && a.columns.some((k: string) => inputValues(c, k).includes(null))
-        ? "several keys, one with missing values (pandas 1.5 returns more than n rows)"
+    case "frame.nlargestKeep":
+      return c.result.error === "IndexError"
+        ? "several keys where the rows tied on a key's border value run out (pandas 1.5 fails with IndexError)"
         : null;
   }
   return null;

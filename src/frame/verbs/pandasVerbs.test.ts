@@ -51,3 +51,24 @@ describe("between", () => {
     throwsFrameError(() => s.between(1, 3, { inclusive: "all" as "both" }), /^between: inclusive is "all".*"neither"/);
   });
 });
+
+describe("nlargest/nsmallest keep", () => {
+  const labels = (x: Series | DataFrame) => x.indexValues();
+  it("first, last or all of the tied rows, as pandas", () => {
+    const s = new Series([3, 1, 3, 2, 3, null, 1], { dtype: "float64" });
+    assert.deepEqual(labels(s.nlargest(2)), [0, 2]);
+    assert.deepEqual(labels(s.nlargest(2, { keep: "last" })), [4, 2]);
+    assert.deepEqual(labels(s.nlargest(2, { keep: "all" })), [0, 2, 4]);
+    assert.deepEqual(labels(s.nsmallest(1, { keep: "last" })), [6]);
+    assert.deepEqual(labels(s.nsmallest(1, { keep: "all" })), [1, 6]);
+    throwsFrameError(() => s.nlargest(2, { keep: "x" as "all" }), /^nlargest: keep is "x".*"first", "last" or "all"/);
+  });
+  it("on a frame, later columns break ties and keep settles the rest", () => {
+    const df = new DataFrame({ a: [1, 2, 2, 2], b: [5, 6, 6, 7] });
+    assert.deepEqual(labels(df.nlargest(2, ["a", "b"])), [3, 1]);
+    assert.deepEqual(labels(df.nlargest(2, ["a", "b"], { keep: "last" })), [3, 2]);
+    assert.deepEqual(labels(df.nlargest(2, ["a", "b"], { keep: "all" })), [3, 1, 2]);
+    assert.deepEqual(labels(df.nlargest(1, "a", { keep: "all" })), [1, 2, 3]);
+    throwsFrameError(() => new DataFrame({ a: [1], s: ["x"] }).nlargest(1, ["a", "s"]), /^nlargest: column "s" is string/);
+  });
+});
