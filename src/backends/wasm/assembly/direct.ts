@@ -12,7 +12,6 @@
 // around: 4 (channel, tap) steps x 8 outputs, reducing over every output position, with the
 // broadcasts read from the padded sample and dy^T packed once per sample. The JS side (../conv.ts) decides when these beat
 // im2col + GEMM (useDirect, useDirectWeight: measured there).
-import { copyRuns } from "./conv";
 import { madd, packB, storeTile, tileKernel } from "./gemm";
 
 const MR = 4;
@@ -35,10 +34,36 @@ export function packedRowsFloats(m: i32, k: i32): i32 {
   return ((m + MR - 1) / MR) * MR * k;
 }
 
-/** xpad = sample n of x [N, C, P] in its zero-padded planes of Pp floats (+ 8 floats of slack). */
+/**
+ * xpad = sample n of x [N, C, P] in its zero-padded planes of Pp floats (+ 8 floats of slack).
+ * Each pad run (one image row) is copied for every channel in turn, so a row of exactly 4
+ * floats (the 4x4 maps of a small CNN) is one vector load and store per channel instead of a
+ * call and a run-table walk per channel.
+ */
 function padSample(x: usize, n: i32, C: i32, P: i32, Pp: i32, padRuns: usize, nPadRuns: i32, xpad: usize): void {
   memory.fill(xpad, 0, (<usize>C * Pp + NR) << 2);
-  for (let c = 0; c < C; c++) copyRuns(at(xpad, c * Pp), at(x, (n * C + c) * P), padRuns, nPadRuns);
+  const xs = at(x, n * C * P);
+  const planeBytes = <usize>P << 2, padBytes = <usize>Pp << 2;
+  for (let r = 0; r < nPadRuns; r++) {
+    const q = padRuns + <usize>r * 12;
+    let d = at(xpad, load<i32>(q)), s = at(xs, load<i32>(q, 4));
+    const len = load<i32>(q, 8);
+    if (len == 4) {
+      for (let c = 0; c < C; c++) {
+        v128.store(d, v128.load(s));
+        d += padBytes;
+        s += planeBytes;
+      }
+      continue;
+    }
+    for (let c = 0; c < C; c++) {
+      let j = 0;
+      for (; j + 4 <= len; j += 4) v128.store(at(d, j), v128.load(at(s, j)));
+      for (; j < len; j++) store<f32>(at(d, j), load<f32>(at(s, j)));
+      d += padBytes;
+      s += planeBytes;
+    }
+  }
 }
 
 /**
