@@ -105,7 +105,7 @@ export {
   isinf,
   isfinite,
 } from "./ops/unary.js";
-export { relu, leakyRelu, elu, gelu, sigmoid, tanh, softplus, silu } from "./ops/activation.js";
+export { relu, leakyRelu, elu, gelu, sigmoid, tanh, softplus, silu, prelu, selu, celu, threshold } from "./ops/activation.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export {
   sum,

@@ -12,7 +12,29 @@ import { numelOf } from "../tensor/shape.js";
 import { type ConvOptions, type ConvTransposeOptions, convNd, convTransposeNd } from "../ops/conv.js";
 import { type AvgPoolOptions, type MaxPoolOptions, adaptiveAvgPoolNd, adaptiveMaxPoolNd, avgPoolNd, maxPoolNd } from "../ops/pool.js";
 
-export { relu, leakyRelu, elu, gelu, sigmoid, tanh, softplus, silu } from "../ops/activation.js";
+export {
+  relu,
+  leakyRelu,
+  elu,
+  gelu,
+  sigmoid,
+  tanh,
+  softplus,
+  silu,
+  prelu,
+  selu,
+  celu,
+  hardtanh,
+  relu6,
+  hardswish,
+  hardsigmoid,
+  mish,
+  softsign,
+  tanhshrink,
+  threshold,
+  logSigmoid,
+  softmin,
+} from "../ops/activation.js";
 export { softmax, logSoftmax } from "../ops/softmax.js";
 export { pad } from "../ops/pad.js";
 

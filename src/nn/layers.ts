@@ -3,7 +3,7 @@
 
 import type { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../tensor/errors.js";
-import { empty } from "../tensor/create.js";
+import { empty, full } from "../tensor/create.js";
 import { flatten } from "../ops/movement.js";
 import * as A from "../ops/activation.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
@@ -194,6 +194,142 @@ export class LogSoftmax extends Module {
   }
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
+  }
+}
+
+/** Options of nn.PReLU: the initial slope (torch.nn.PReLU's init) and the dtype of the weight. */
+export interface PReLUOptions {
+  /** Initial slope of every channel (default 0.25), as torch.nn.PReLU's init. */
+  init?: number;
+  /** The weight's dtype (default the default float dtype), as torch.nn.PReLU's dtype. */
+  dtype?: "float32" | "float64";
+}
+
+/**
+ * x > 0 ? x : a * x with a learnable slope a, one shared (default) or one per channel (dim 1),
+ * as torch.nn.PReLU. State: weight [numParameters], initialised to 0.25.
+ */
+export class PReLU extends Module {
+  /** The slopes [numParameters], as torch.nn.PReLU.weight. */
+  readonly weight: Parameter;
+  constructor(
+    /** 1 (one shared slope, default) or the number of channels, as torch.nn.PReLU.num_parameters. */ numParameters = 1,
+    opts: PReLUOptions = {},
+  ) {
+    super();
+    if (!Number.isInteger(numParameters) || numParameters < 1) {
+      throw new ValueError(`PReLU: numParameters must be a positive integer (1 or the channel count), got ${numParameters}.`);
+    }
+    const dtype = opts.dtype;
+    this.weight = this.registerParameter("weight", new Parameter(full([numParameters], opts.init ?? 0.25, dtype ? { dtype } : {})));
+  }
+  forward(x: Tensor): Tensor {
+    return A.prelu(x, this.weight);
+  }
+  protected override extraRepr(): string {
+    return `num_parameters=${this.weight.shape[0]}`;
+  }
+}
+
+/** Scaled ELU with PyTorch's fixed alpha and scale, as torch.nn.SELU. */
+export class SELU extends Module {
+  forward(x: Tensor): Tensor {
+    return A.selu(x);
+  }
+}
+
+/** x where positive, alpha (e^(x / alpha) - 1) elsewhere (default alpha 1), as torch.nn.CELU. */
+export class CELU extends Module {
+  constructor(/** Scale of the negative side (default 1), as torch.nn.CELU.alpha. */ readonly alpha = 1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.celu(x, this.alpha);
+  }
+}
+
+/** x clamped to [minVal, maxVal] (defaults -1, 1), as torch.nn.Hardtanh. */
+export class Hardtanh extends Module {
+  constructor(
+    /** Lower bound (default -1), as torch.nn.Hardtanh.min_val. */ readonly minVal = -1,
+    /** Upper bound (default 1), as torch.nn.Hardtanh.max_val. */ readonly maxVal = 1,
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.hardtanh(x, this.minVal, this.maxVal);
+  }
+}
+
+/** min(max(x, 0), 6), as torch.nn.ReLU6. */
+export class ReLU6 extends Module {
+  forward(x: Tensor): Tensor {
+    return A.relu6(x);
+  }
+}
+
+/** x * relu6(x + 3) / 6, as torch.nn.Hardswish. */
+export class Hardswish extends Module {
+  forward(x: Tensor): Tensor {
+    return A.hardswish(x);
+  }
+}
+
+/** relu6(x + 3) / 6, as torch.nn.Hardsigmoid. */
+export class Hardsigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return A.hardsigmoid(x);
+  }
+}
+
+/** x * tanh(softplus(x)), as torch.nn.Mish. */
+export class Mish extends Module {
+  forward(x: Tensor): Tensor {
+    return A.mish(x);
+  }
+}
+
+/** x / (1 + |x|), as torch.nn.Softsign. */
+export class Softsign extends Module {
+  forward(x: Tensor): Tensor {
+    return A.softsign(x);
+  }
+}
+
+/** x - tanh(x), as torch.nn.Tanhshrink. */
+export class Tanhshrink extends Module {
+  forward(x: Tensor): Tensor {
+    return A.tanhshrink(x);
+  }
+}
+
+/** x where x > threshold, value elsewhere, as torch.nn.Threshold. */
+export class Threshold extends Module {
+  constructor(
+    /** Inputs at or below it are replaced, as torch.nn.Threshold.threshold. */ readonly threshold: number,
+    /** The replacement, as torch.nn.Threshold.value. */ readonly value: number,
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.threshold(x, this.threshold, this.value);
+  }
+}
+
+/** log(sigmoid(x)), computed stably, as torch.nn.LogSigmoid. */
+export class LogSigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return A.logSigmoid(x);
+  }
+}
+
+/** softmax(-x) along dim (required), as torch.nn.Softmin. */
+export class Softmin extends Module {
+  constructor(/** The dim softmin runs along, as torch.nn.Softmin.dim. */ readonly dim: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return A.softmin(x, this.dim);
   }
 }
 

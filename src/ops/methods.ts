@@ -141,6 +141,8 @@ export interface TensorMethods {
   gelu(approximate?: "none" | "tanh"): Tensor;
   /** log(1 + e^(beta * this)) / beta, linear above `threshold` (defaults 1, 20), as F.softplus. */
   softplus(beta?: number, threshold?: number): Tensor;
+  /** this where positive, weight * this elsewhere (one slope, or one per channel of dim 1), as torch.Tensor.prelu. */
+  prelu(weight: Tensor): Tensor;
   /** Softmax along dim (required, as PyTorch now asks), as torch.softmax; floats only. */
   softmax(dim: number): Tensor;
   /** log(softmax) along dim, computed stably, as torch.log_softmax. */
@@ -452,6 +454,9 @@ const methods: TensorMethods & ThisType<Tensor> = {
   },
   softplus(b, th) {
     return A.softplus(this, b, th);
+  },
+  prelu(w) {
+    return A.prelu(this, w);
   },
   softmax(d) {
     return softmax(this, d);

@@ -2,7 +2,8 @@
 // test/fixtures/cnn_probes.json.gz): F.conv1d/2d/3d and the Conv modules' padding modes, the
 // transposed convolutions, max/avg pooling (ceil mode, padding, dilation, count_include_pad,
 // divisor override, indices), adaptive pooling, F.pad, unfold/fold, the activations, softmax and
-// logSoftmax with NaN/inf, flatten and dropout in eval, float32 sizes for the fast kernels,
+// logSoftmax with NaN/inf, the further activations (act2: PReLU, SELU, CELU, hardtanh, relu6,
+// hardswish, hardsigmoid, mish, softsign, tanhshrink, threshold, logSigmoid, softmin), flatten and dropout in eval, float32 sizes for the fast kernels,
 // second derivatives, views as operands, constructors, and tl.signal against scipy.signal. Each
 // case is a short program in both languages returning the output and the gradients of the
 // input, weight and bias under a fixed cotangent; the test compares every value (integers
@@ -44,6 +45,12 @@ const EMPTY_WINDOW =
   "a dilated maxPool window whose taps all fall in the padding: both give -inf; ours names index -1 and passes no gradient, PyTorch 1.13 names a position outside the window (outside the plane) and its backward writes there, corrupting its heap";
 const ELU_NAN_TAIL =
   "elu's gradient at a NaN input (element 16 of 20): ours is NaN, as PyTorch's vectorized elu_backward gives (and the edge probes check); this NaN falls in PyTorch's scalar tail loop (elements 16-19), which passes the gradient through";
+const NAN_TAIL =
+  "the gradient at a NaN input (element 16 of 20) of selu, celu, hardswish: ours is NaN, as PyTorch's vectorized backward loop gives; this NaN falls in PyTorch's scalar tail loop (elements 16-19), which passes the gradient through";
+const HARDSWISH_TAIL =
+  "hardswish's gradient at exactly 3: ours is 1, as PyTorch 1.13's vectorized hardswish_backward (x >= 3) and PyTorch 2; this 3 falls in its scalar tail loop (x <= 3 gives x / 3 + 0.5 = 1.5)";
+const CELU_FLOAT_ALPHA =
+  "celu with alpha 0.7 in float64: PyTorch's backward rounds 1 / alpha to float32 (derivatives.yaml: 1.0 / alpha.toFloat()), a 1e-7 relative error; ours uses the float64 1 / alpha";
 const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   "nonfinite-1890": {
     why: "convTranspose2d's weight gradient with a NaN input at a position no output tap of that weight entry reads: PyTorch multiplies it by the zero padding of its column matrix (NaN), as the wasm kernels do; the reference kernel skips those taps and gives -inf, the exact sum (its one contribution is inf * dy)",
@@ -59,6 +66,32 @@ const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   "act-1056": { why: ELU_NAN_TAIL },
   "act-1058": { why: ELU_NAN_TAIL },
   "act-1084": { why: ELU_NAN_TAIL },
+  "act2-1910": { why: NAN_TAIL },
+  "act2-1913": { why: NAN_TAIL },
+  "act2-1916": { why: NAN_TAIL },
+  "act2-1919": { why: NAN_TAIL },
+  "act2-1934": { why: NAN_TAIL },
+  "act2-1961": { why: NAN_TAIL },
+  "act2-1964": { why: NAN_TAIL },
+  "act2-1970": { why: NAN_TAIL },
+  "act2-1982": { why: NAN_TAIL },
+  "act2-2020": { why: NAN_TAIL },
+  "act2-2023": { why: NAN_TAIL },
+  "act2-2026": { why: NAN_TAIL },
+  "act2-2029": { why: NAN_TAIL },
+  "act2-2044": { why: NAN_TAIL },
+  "act2-2071": { why: NAN_TAIL },
+  "act2-2074": { why: NAN_TAIL },
+  "act2-2080": { why: NAN_TAIL },
+  "act2-2083": { why: NAN_TAIL },
+  "act2-2092": { why: NAN_TAIL },
+  "act2-1935": { why: HARDSWISH_TAIL },
+  "act2-1983": { why: HARDSWISH_TAIL },
+  "act2-2045": { why: HARDSWISH_TAIL },
+  "act2-2093": { why: HARDSWISH_TAIL },
+  "act2-1973": { why: CELU_FLOAT_ALPHA },
+  "act2-1974": { why: CELU_FLOAT_ALPHA },
+  "act2-1975": { why: CELU_FLOAT_ALPHA },
   "pool-1795": { why: EMPTY_WINDOW },
   "pool-1797": { why: EMPTY_WINDOW },
   "pool-1799": { why: EMPTY_WINDOW },
