@@ -180,6 +180,11 @@ function replay(c: Case): Out {
       return s[a.op as "nlargest"](a.n, { keep: a.keep });
     case "frame.nlargestKeep":
       return df.select(...FRAME_COLS)[a.op as "nlargest"](a.n, a.columns, { keep: a.keep });
+    case "strPad": {
+      const st = s.str;
+      if (a.op === "pad") return st.pad(a.width, { side: a.side, fillchar: a.fillchar });
+      return a.op === "zfill" ? st.zfill(a.width) : st[a.op as "center"](a.width, a.fillchar);
+    }
     case "clip":
       return s.clip(a.lower, a.upper);
     case "frame.clip":

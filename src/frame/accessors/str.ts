@@ -141,12 +141,59 @@ export class StringAccessor {
     for (let j = 0; j < width; j++) cols[String(j)] = Array.from(this.c.codes, (k) => (k < 0 ? null : (parts[k]![j] ?? null)));
     return new (frameClass())(cols, { index: this.s.index });
   }
+  /**
+   * Padded with `fillchar` (one character, default " ") to `width` code points on the "left"
+   * (default), "right" or "both" sides, as pd.Series.str.pad(width, side, fillchar); longer
+   * values stay as they are; "both" puts the odd character where Python's str.center does.
+   */
+  pad(width: number, opts: { side?: "left" | "right" | "both"; fillchar?: string } = {}): Series {
+    const { side = "left", fillchar = " " } = opts;
+    checkWidth("str.pad", width);
+    if (typeof fillchar !== "string" || [...fillchar].length !== 1)
+      throw new FrameError(
+        `str.pad: fillchar is ${JSON.stringify(fillchar)}, but it must be one character. Pass a single character such as "0".`,
+      );
+    if (side !== "left" && side !== "right" && side !== "both")
+      throw new FrameError(`str.pad: side is ${JSON.stringify(side)}, but it must be "left", "right" or "both". Pass one of those.`);
+    return this.mapStr((v) => {
+      const m = width - [...v].length;
+      if (m <= 0) return v;
+      // Python's str.center: the extra character goes left when both m and width are odd
+      const l = side === "left" ? m : side === "right" ? 0 : (m >> 1) + (m & width & 1);
+      return fillchar.repeat(l) + v + fillchar.repeat(m - l);
+    });
+  }
+  /** Centred in `width` characters, as pd.Series.str.center(width, fillchar) (pad with side "both"). */
+  center(width: number, fillchar = " "): Series {
+    return this.pad(width, { side: "both", fillchar });
+  }
+  /** Left-justified (padded on the right) to `width`, as pd.Series.str.ljust(width, fillchar). */
+  ljust(width: number, fillchar = " "): Series {
+    return this.pad(width, { side: "right", fillchar });
+  }
+  /** Right-justified (padded on the left) to `width`, as pd.Series.str.rjust(width, fillchar). */
+  rjust(width: number, fillchar = " "): Series {
+    return this.pad(width, { side: "left", fillchar });
+  }
+  /** Zeros on the left to `width`, after a leading "+" or "-", as pd.Series.str.zfill (Python's str.zfill). */
+  zfill(width: number): Series {
+    checkWidth("str.zfill", width);
+    return this.mapStr((v) => {
+      const m = width - [...v].length,
+        sign = v[0] === "+" || v[0] === "-" ? v[0] : "";
+      return m <= 0 ? v : sign + "0".repeat(m) + v.slice(sign.length);
+    });
+  }
   /** Join with another string Series (aligned by label) or a string, as `+`; missing where either is missing; named as this Series, as pandas. */
   cat(other: Series | string, sep = ""): Series {
     return (other instanceof seriesClass() ? this.s.add(sep).add(other) : this.s.add(sep + other)).rename(this.s.name);
   }
 }
 
+const checkWidth = (op: string, width: number) => {
+  if (!Number.isInteger(width))
+    throw new FrameError(`${op}: width is ${String(width)}, but it must be an integer (as pandas). Pass a whole number.`);
+};
 const SURROGATE = /[\uD800-\uDFFF]/;
 const CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
 /** Title case of one character, as Python: the digraphs have their own title letter (ǅ), ß is "Ss". */

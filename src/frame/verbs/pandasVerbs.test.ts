@@ -72,3 +72,20 @@ describe("nlargest/nsmallest keep", () => {
     throwsFrameError(() => new DataFrame({ a: [1], s: ["x"] }).nlargest(1, ["a", "s"]), /^nlargest: column "s" is string/);
   });
 });
+
+describe("str padding", () => {
+  const s = new Series(["a", "ab", "😀x", null, "-12", "xyzxyz"]);
+  it("pads in code points, the odd character where Python's center puts it", () => {
+    assert.deepEqual(s.str.pad(5).toArray(), ["    a", "   ab", "   😀x", null, "  -12", "xyzxyz"]);
+    assert.deepEqual(s.str.center(5, "*").toArray(), ["**a**", "**ab*", "**😀x*", null, "*-12*", "xyzxyz"]);
+    assert.deepEqual(s.str.center(4).toArray(), [" a  ", " ab ", " 😀x ", null, "-12 ", "xyzxyz"]);
+    assert.deepEqual(s.str.ljust(4, "😀").toArray(), ["a😀😀😀", "ab😀😀", "😀x😀😀", null, "-12😀", "xyzxyz"]);
+    assert.deepEqual(s.str.rjust(3).toArray(), ["  a", " ab", " 😀x", null, "-12", "xyzxyz"]);
+    assert.deepEqual(s.str.zfill(5).toArray(), ["0000a", "000ab", "000😀x", null, "-0012", "xyzxyz"]);
+  });
+  it("refuses a fillchar of several characters, an unknown side and a fractional width", () => {
+    throwsFrameError(() => s.str.pad(5, { fillchar: "ab" }), /^str\.pad: fillchar is "ab".*one character/);
+    throwsFrameError(() => s.str.pad(5, { side: "up" as "left" }), /^str\.pad: side is "up"/);
+    throwsFrameError(() => s.str.zfill(2.5), /^str\.zfill: width is 2\.5.*integer/);
+  });
+});
