@@ -279,7 +279,7 @@ function firstInvalidUtf8(b: Uint8Array): number {
 
 type Mode = "int" | "float" | "bool" | "string" | "date";
 
-class Builder {
+export class Builder {
   mode: Mode;
   n = 0;
   // sized from the expected rows (ctx.capacity: small for a 20,000-column file of a few rows);
@@ -831,7 +831,7 @@ const MARK_SHIFT = 4,
  */
 export const readCsvWork = { rereadFields: 0, records: 0 };
 
-interface ParseContext {
+export interface ParseContext {
   /** The rows each builder starts with room for. */
   capacity: number;
   na: Set<string>;

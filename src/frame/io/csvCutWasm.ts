@@ -7,8 +7,17 @@
  */
 
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { type BlockCutter, type Dialect, type ReadCsvOptions, cutBlock, lastCutEnd, readCsvWindowed } from "./csv.js";
-import { POW10 } from "./csvFields.js";
+import {
+  type BlockCutter,
+  Builder,
+  type Dialect,
+  type ParseContext,
+  type ReadCsvOptions,
+  cutBlock,
+  lastCutEnd,
+  readCsvWindowed,
+} from "./csv.js";
+import { POW10, StringTable } from "./csvFields.js";
 import type { DataFrame } from "../table.js";
 
 /** csvCut.as compiled (-O3, simd, stub runtime, imported memory); csvCutWasm.test.ts checks it is. */
@@ -145,6 +154,15 @@ const WINDOW = 1 << 20;
 let shared: Region | null = null;
 
 /**
+ * One object of each class the read makes objects of, kept: V8 lets a class's hidden class go
+ * once a full collection finds no object of it (a gc() between reads does: the reader's objects
+ * are all garbage then), and with it the optimized code that checks for it, so every read ran
+ * its loops unoptimized again and recompiled them (~100 ms of compiler threads' CPU a read of
+ * the 1M-row file, measured with gc() between reads as the benchmarks do).
+ */
+let _keptObjects: unknown[] | null = null;
+
+/**
  * A BlockCutter over a window of the file (csv.ts's readCsvWindowed): cut() moves the window
  * along to the record asked for and cuts the whole lines it holds; whole() reads the whole file
  * into a region of its own and the cutter cuts that from then on. Throws OTHER_WAY on a byte past
@@ -229,6 +247,8 @@ export function readFileWindowed(path: string, opts: ReadCsvOptions, windowBytes
   try {
     const r = windowBytes === WINDOW ? (shared ??= region(WINDOW)) : region(windowBytes);
     if (!r) return null;
+    // (an empty window: no read of the file)
+    _keptObjects ??= [new StringTable(), new Builder("", 0, undefined, { capacity: 16 } as ParseContext), new WindowCutter(fd, r, 0)];
     const w = new WindowCutter(fd, r, fstatSync(fd).size);
     try {
       const df = readCsvWindowed(w, opts);
