@@ -107,6 +107,7 @@ export {
 } from "./ops/unary.js";
 export { relu, leakyRelu, elu, gelu, sigmoid, tanh, softplus, silu, prelu, selu, celu, threshold } from "./ops/activation.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
+export { pixelShuffle, pixelUnshuffle, unflatten } from "./ops/shuffle.js";
 export {
   sum,
   mean,

@@ -37,6 +37,7 @@ export {
 } from "../ops/activation.js";
 export { softmax, logSoftmax } from "../ops/softmax.js";
 export { pad } from "../ops/pad.js";
+export { pixelShuffle, pixelUnshuffle } from "../ops/shuffle.js";
 
 /**
  * y = x W^T + b, as torch.nn.functional.linear.

@@ -12,6 +12,7 @@ export { ModelSummary, formatShapeTree, type SummaryOptions, type LayerSummary, 
 export {
   Linear,
   Flatten,
+  Unflatten,
   Identity,
   Dropout,
   Dropout2d,
@@ -57,6 +58,7 @@ export {
   type PaddingMode,
 } from "./conv.js";
 export { Unfold, Fold } from "./fold.js";
+export { PixelShuffle, PixelUnshuffle } from "./resample.js";
 export {
   MaxPool1d,
   MaxPool2d,

@@ -5,6 +5,7 @@ import type { Tensor } from "../tensor/tensor.js";
 import { ValueError } from "../tensor/errors.js";
 import { empty, full } from "../tensor/create.js";
 import { flatten } from "../ops/movement.js";
+import { unflatten } from "../ops/shuffle.js";
 import * as A from "../ops/activation.js";
 import { logSoftmax, softmax } from "../ops/softmax.js";
 import { dropout, dropoutNd, linear } from "./functional.js";
@@ -70,6 +71,22 @@ export class Flatten extends Module {
   }
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);
+  }
+}
+
+/** Splits dim into `sizes` (one may be -1), the inverse of Flatten, as torch.nn.Unflatten. */
+export class Unflatten extends Module {
+  constructor(
+    /** The dim to split, as torch.nn.Unflatten.dim. */ readonly dim: number,
+    /** The sizes it becomes, as torch.nn.Unflatten.unflattened_size. */ readonly unflattenedSize: readonly number[],
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return unflatten(x, this.dim, this.unflattenedSize);
+  }
+  protected override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=(${this.unflattenedSize.join(", ")}${this.unflattenedSize.length === 1 ? "," : ""})`;
   }
 }
 

@@ -21,6 +21,7 @@ import { matmul } from "./matmul.js";
 import { maskedFill, where } from "./select.js";
 import { logSoftmax, softmax } from "./softmax.js";
 import { type PadMode, pad } from "./pad.js";
+import { unflatten } from "./shuffle.js";
 import { copy_, fill_, writeInPlace, zero_ } from "./inplace.js";
 
 /**
@@ -202,6 +203,8 @@ export interface TensorMethods {
   view(shape: readonly number[]): Tensor;
   /** Merge dims startDim..endDim (defaults 0, -1) into one, as torch.flatten. */
   flatten(startDim?: number, endDim?: number): Tensor;
+  /** Split dim into `sizes` (one may be -1, inferred), as torch.Tensor.unflatten. */
+  unflatten(dim: number, sizes: readonly number[]): Tensor;
   /** Remove size-1 dims (all, or the given ones), as torch.squeeze. */
   squeeze(dim?: number | number[]): Tensor;
   /** Insert a size-1 dim at dim, as torch.unsqueeze. */
@@ -535,6 +538,9 @@ const methods: TensorMethods & ThisType<Tensor> = {
   },
   flatten(a, b) {
     return M.flatten(this, a, b);
+  },
+  unflatten(d, sizes) {
+    return unflatten(this, d, sizes);
   },
   squeeze(d) {
     return M.squeeze(this, d);

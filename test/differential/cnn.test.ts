@@ -3,7 +3,7 @@
 // transposed convolutions, max/avg pooling (ceil mode, padding, dilation, count_include_pad,
 // divisor override, indices), adaptive pooling, F.pad, unfold/fold, the activations, softmax and
 // logSoftmax with NaN/inf, the further activations (act2: PReLU, SELU, CELU, hardtanh, relu6,
-// hardswish, hardsigmoid, mish, softsign, tanhshrink, threshold, logSigmoid, softmin), flatten and dropout in eval, float32 sizes for the fast kernels,
+// hardswish, hardsigmoid, mish, softsign, tanhshrink, threshold, logSigmoid, softmin), pixelShuffle/pixelUnshuffle and unflatten (area shuffle), flatten and dropout in eval, float32 sizes for the fast kernels,
 // second derivatives, views as operands, constructors, and tl.signal against scipy.signal. Each
 // case is a short program in both languages returning the output and the gradients of the
 // input, weight and bias under a fixed cotangent; the test compares every value (integers
@@ -51,6 +51,8 @@ const HARDSWISH_TAIL =
   "hardswish's gradient at exactly 3: ours is 1, as PyTorch 1.13's vectorized hardswish_backward (x >= 3) and PyTorch 2; this 3 falls in its scalar tail loop (x <= 3 gives x / 3 + 0.5 = 1.5)";
 const CELU_FLOAT_ALPHA =
   "celu with alpha 0.7 in float64: PyTorch's backward rounds 1 / alpha to float32 (derivatives.yaml: 1.0 / alpha.toFloat()), a 1e-7 relative error; ours uses the float64 1 / alpha";
+const EMPTY_SHUFFLE_BACKWARD =
+  "pixelShuffle/pixelUnshuffle of an input with a 0-size spatial dim: PyTorch 1.13's forward gives the empty result but its backward fails its own shape check (an invalid gradient [1, 1, 0, 4]); ours gives the empty gradient";
 const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   "nonfinite-1890": {
     why: "convTranspose2d's weight gradient with a NaN input at a position no output tap of that weight entry reads: PyTorch multiplies it by the zero padding of its column matrix (NaN), as the wasm kernels do; the reference kernel skips those taps and gives -inf, the exact sum (its one contribution is inf * dy)",
@@ -92,6 +94,10 @@ const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   "act2-1973": { why: CELU_FLOAT_ALPHA },
   "act2-1974": { why: CELU_FLOAT_ALPHA },
   "act2-1975": { why: CELU_FLOAT_ALPHA },
+  "shuffle-2177": { why: EMPTY_SHUFFLE_BACKWARD },
+  "shuffle-2183": { why: EMPTY_SHUFFLE_BACKWARD },
+  "shuffle-2189": { why: EMPTY_SHUFFLE_BACKWARD },
+  "shuffle-2195": { why: EMPTY_SHUFFLE_BACKWARD },
   "pool-1795": { why: EMPTY_WINDOW },
   "pool-1797": { why: EMPTY_WINDOW },
   "pool-1799": { why: EMPTY_WINDOW },
