@@ -185,6 +185,8 @@ function replay(c: Case): Out {
       if (a.op === "pad") return st.pad(a.width, { side: a.side, fillchar: a.fillchar });
       return a.op === "zfill" ? st.zfill(a.width) : st[a.op as "center"](a.width, a.fillchar);
     }
+    case "dtSnap":
+      return s.dt[a.op as "floor"](a.freq);
     case "clip":
       return s.clip(a.lower, a.upper);
     case "frame.clip":
@@ -450,6 +452,10 @@ function known(c: Case): string | null {
     case "frame.valueCounts":
       return !a.dropna && a.subset.includes("c") && inputValues(c, "c").includes(null)
         ? "a category key with missing values and dropna: false (pandas 1.5's groupby drops them, fixed in 2.0)"
+        : null;
+    case "dtSnap":
+      return a.freq === "0T" && c.result.error === undefined
+        ? "a zero frequency is refused also on a column without times (pandas divides by zero only when a time is there)"
         : null;
     case "frame.nlargestKeep":
       return c.result.error === "IndexError"

@@ -89,3 +89,20 @@ describe("str padding", () => {
     throwsFrameError(() => s.str.zfill(2.5), /^str\.zfill: width is 2\.5.*integer/);
   });
 });
+
+describe("dt.floor/ceil/round", () => {
+  const d = new Series([new Date("2020-01-01T12:00:00Z"), new Date("2020-01-02T12:00:00Z"), null, new Date("1965-07-04T18:20:00.500Z")]);
+  const iso = (s: Series) => s.toArray().map((x) => (x === null ? null : (x as Date).toISOString()));
+  it("rounds halves to the even multiple, counted from 1970 (before it too)", () => {
+    assert.deepEqual(iso(d.dt.round("D")), ["2020-01-01T00:00:00.000Z", "2020-01-03T00:00:00.000Z", null, "1965-07-05T00:00:00.000Z"]);
+    assert.deepEqual(iso(d.dt.floor("15T")).at(-1), "1965-07-04T18:15:00.000Z");
+    assert.deepEqual(iso(d.dt.ceil("S")).at(-1), "1965-07-04T18:20:01.000Z");
+    assert.deepEqual(iso(d.dt.round("ms")).at(-1), "1965-07-04T18:20:00.500Z");
+    assert.deepEqual(iso(d.dt.floor("1.5H"))[0], "2020-01-01T12:00:00.000Z");
+    assert.deepEqual(iso(d.dt.floor("7D"))[0], "2019-12-26T00:00:00.000Z");
+  });
+  it("refuses frequencies that are not fixed, zero or finer than a millisecond", () => {
+    for (const f of ["M", "W", "0T", "x", "U", "-1H"])
+      throwsFrameError(() => d.dt.floor(f), /^dt\.floor: freq .* not a fixed frequency.*"15T"/);
+  });
+});
