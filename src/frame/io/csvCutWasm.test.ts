@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Dialect, type ReadCsvOptions, cutBlock, lastCutEnd, readCsv, readCsvWith } from "./csv.js";
-import { CSV_CUT_WASM, cutterFor, readFileWindowed, windowWork } from "./csvCutWasm.js";
+import { CSV_CUT_WASM, cutterFor, readFileWindowed, readerObjectsKept, windowWork } from "./csvCutWasm.js";
 import { readCsvFile } from "./node.js";
 import { framesDiff, makeCase } from "./csvFuzzKit.test.js";
 import { cell } from "../column.js";
@@ -424,6 +424,24 @@ describe("readCsvFile through a window of the file", { skip: cutterFor(new Uint8
         assert.ok(late.values.buffer.byteLength < 2 * rows, `${late.values.buffer.byteLength} bytes`);
         assert.equal(framesDiff(readCsv(text), df), null);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps one object of each reader class between reads (their hidden classes, and the optimized code checking for them, outlive a gc)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-win-"));
+    try {
+      const path = join(dir, "k.csv");
+      writeFileSync(path, "a,b\n1,x\n");
+      readCsvFile(path);
+      const kept = readerObjectsKept();
+      assert.deepEqual(
+        kept?.map((o) => o.constructor.name),
+        ["StringTable", "Builder", "WindowCutter"],
+      );
+      readCsvFile(path);
+      assert.equal(readerObjectsKept(), kept, "the same objects, not more each read");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

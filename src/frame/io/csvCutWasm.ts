@@ -160,7 +160,10 @@ let shared: Region | null = null;
  * its loops unoptimized again and recompiled them (~100 ms of compiler threads' CPU a read of
  * the 1M-row file, measured with gc() between reads as the benchmarks do).
  */
-let _keptObjects: unknown[] | null = null;
+let keptObjects: object[] | null = null;
+
+/** The objects kept (tests check there is one of each class). */
+export const readerObjectsKept = (): readonly object[] | null => keptObjects;
 
 /**
  * A BlockCutter over a window of the file (csv.ts's readCsvWindowed): cut() moves the window
@@ -248,7 +251,7 @@ export function readFileWindowed(path: string, opts: ReadCsvOptions, windowBytes
     const r = windowBytes === WINDOW ? (shared ??= region(WINDOW)) : region(windowBytes);
     if (!r) return null;
     // (an empty window: no read of the file)
-    _keptObjects ??= [new StringTable(), new Builder("", 0, undefined, { capacity: 16 } as ParseContext), new WindowCutter(fd, r, 0)];
+    keptObjects ??= [new StringTable(), new Builder("", 0, undefined, { capacity: 16 } as ParseContext), new WindowCutter(fd, r, 0)];
     const w = new WindowCutter(fd, r, fstatSync(fd).size);
     try {
       const df = readCsvWindowed(w, opts);
