@@ -53,3 +53,12 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+/** `value` when it is one of `allowed`; else an error naming the op, the option, what came and the choices. */
+export function oneOf<T extends string>(op: string, what: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value))
+    throw new FrameError(
+      `${op}: ${what} is ${JSON.stringify(value)}, but it must be ${allowed.map((a) => JSON.stringify(a)).join(", ")} (as pandas). Pass one of those.`,
+    );
+  return value;
+}

@@ -24,7 +24,7 @@ import {
   maskToIndex,
   range,
 } from "./column.js";
-import { FrameError } from "./errors.js";
+import { FrameError, oneOf } from "./errors.js";
 import {
   type Index,
   type LabelKey,
@@ -442,11 +442,7 @@ export class Series {
    * (default), "neither", "left" or "right" says which ends count.
    */
   between(left: Scalar, right: Scalar, opts: { inclusive?: "both" | "neither" | "left" | "right" } = {}): Series {
-    const inc = opts.inclusive ?? "both";
-    if (!["both", "neither", "left", "right"].includes(inc))
-      throw new FrameError(
-        `between: inclusive is ${JSON.stringify(inc)}, but it must be "both", "neither", "left" or "right" (as pandas 1.5). Pass one of those.`,
-      );
+    const inc = oneOf("between", "inclusive", opts.inclusive ?? "both", ["both", "neither", "left", "right"]);
     const lo = inc === "both" || inc === "left" ? this.ge(left) : this.gt(left);
     return lo.and(inc === "both" || inc === "right" ? this.le(right) : this.lt(right));
   }

@@ -6,7 +6,7 @@
 //   perm.sort((a, b) => compare(key[a], key[b]) || a - b)   with NA first or last
 
 import { type Column, colLength, stringOrder, isStringLike, numericView, range } from "./column.js";
-import { FrameError } from "./errors.js";
+import { oneOf } from "./errors.js";
 
 export type NaPosition = "first" | "last";
 
@@ -139,8 +139,7 @@ export function nBest(
   keep: NKeep,
   largest: boolean,
 ): Int32Array {
-  if (keep !== "first" && keep !== "last" && keep !== "all")
-    throw new FrameError(`${op}: keep is ${JSON.stringify(keep)}, but it must be "first", "last" or "all" (as pandas). Pass one of those.`);
+  oneOf(op, "keep", keep, ["first", "last", "all"]);
   const v = numericView(op, col, name);
   if (n <= 0) return new Int32Array(0);
   if (n >= rows.length) return argsort([col], [!largest], "last", rows).slice(0, n);

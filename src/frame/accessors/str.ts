@@ -2,7 +2,7 @@
 // rows through the codes, so a million rows of 20 distinct values cost 20 calls.
 
 import { type Column, type StrColumn, boolCol, floatCol, intCol, isStringLike, quote, strCol, encodeStrings } from "../column.js";
-import { FrameError } from "../errors.js";
+import { FrameError, oneOf } from "../errors.js";
 import type { Series } from "../series.js";
 import type { DataFrame } from "../table.js";
 import { frameClass, seriesClass, newSeries } from "../frames.js";
@@ -153,8 +153,7 @@ export class StringAccessor {
       throw new FrameError(
         `str.pad: fillchar is ${JSON.stringify(fillchar)}, but it must be one character. Pass a single character such as "0".`,
       );
-    if (side !== "left" && side !== "right" && side !== "both")
-      throw new FrameError(`str.pad: side is ${JSON.stringify(side)}, but it must be "left", "right" or "both". Pass one of those.`);
+    oneOf("str.pad", "side", side, ["left", "right", "both"]);
     return this.mapStr((v) => {
       const m = width - [...v].length;
       if (m <= 0) return v;

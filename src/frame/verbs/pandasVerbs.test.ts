@@ -61,7 +61,7 @@ describe("nlargest/nsmallest keep", () => {
     assert.deepEqual(labels(s.nlargest(2, { keep: "all" })), [0, 2, 4]);
     assert.deepEqual(labels(s.nsmallest(1, { keep: "last" })), [6]);
     assert.deepEqual(labels(s.nsmallest(1, { keep: "all" })), [1, 6]);
-    throwsFrameError(() => s.nlargest(2, { keep: "x" as "all" }), /^nlargest: keep is "x".*"first", "last" or "all"/);
+    throwsFrameError(() => s.nlargest(2, { keep: "x" as "all" }), /^nlargest: keep is "x".*"first", "last", "all"/);
   });
   it("on a frame, later columns break ties and keep settles the rest", () => {
     const df = new DataFrame({ a: [1, 2, 2, 2], b: [5, 6, 6, 7] });
