@@ -38,6 +38,7 @@ export {
 export { softmax, logSoftmax } from "../ops/softmax.js";
 export { pad } from "../ops/pad.js";
 export { pixelShuffle, pixelUnshuffle } from "../ops/shuffle.js";
+export { interpolate, type InterpolateOptions, type InterpolateMode } from "../ops/resample.js";
 
 /**
  * y = x W^T + b, as torch.nn.functional.linear.

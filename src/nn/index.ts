@@ -58,7 +58,7 @@ export {
   type PaddingMode,
 } from "./conv.js";
 export { Unfold, Fold } from "./fold.js";
-export { PixelShuffle, PixelUnshuffle } from "./resample.js";
+export { PixelShuffle, PixelUnshuffle, Upsample } from "./resample.js";
 export {
   MaxPool1d,
   MaxPool2d,

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as tl from "../index.js";
+import type { InterpolateOptions } from "./functional.js";
 
 const F = tl.F;
 
@@ -65,5 +66,54 @@ describe("unflatten", () => {
     assert.throws(() => x.unflatten(1, [-1, -1]), /at most one -1/);
     assert.throws(() => x.unflatten(1, []), /unflatten: sizes must be non-empty/);
     assert.throws(() => x.unflatten(2, [3, 2]), /unflatten: dim 2 is out of range/);
+  });
+});
+
+describe("interpolate", () => {
+  const cases: [string, number[], InterpolateOptions][] = [
+    ["nearest 1-D", [2, 2, 5], { size: 7 }],
+    ["nearest 2-D scale", [1, 2, 3, 4], { scaleFactor: [1.5, 0.6] }],
+    ["nearest 3-D", [1, 1, 2, 3, 2], { scaleFactor: 2 }],
+    ["linear", [2, 2, 5], { size: 8, mode: "linear" }],
+    ["linear alignCorners", [2, 2, 5], { size: 3, mode: "linear", alignCorners: true }],
+    ["bilinear", [1, 2, 3, 4], { scaleFactor: 1.7, mode: "bilinear" }],
+    ["bilinear alignCorners", [1, 2, 3, 4], { size: [5, 2], mode: "bilinear", alignCorners: true }],
+    ["bilinear recompute", [1, 1, 4, 5], { scaleFactor: [1.3, 0.7], mode: "bilinear", recomputeScaleFactor: true }],
+  ];
+  for (const [name, shape, o] of cases) {
+    it(`gradcheck (float64): ${name}`, () => {
+      tl.manualSeed(23);
+      const x = tl.randn(shape, { dtype: "float64" }).requiresGrad_();
+      tl.gradCheck((a) => F.interpolate(a, o), [x], { name });
+    });
+  }
+  it("bilinear at alignCorners reproduces a linear ramp exactly; nn.Upsample forwards its options", () => {
+    const ramp = tl.arange(4, { dtype: "float64" }).reshape([1, 1, 1, 4]).expand([1, 1, 2, 4]);
+    const y = new tl.nn.Upsample({ size: [2, 7], mode: "bilinear", alignCorners: true }).forward(ramp);
+    assert.deepEqual(y.toArray(), [
+      [
+        [
+          [0, 0.5, 1, 1.5, 2, 2.5, 3],
+          [0, 0.5, 1, 1.5, 2, 2.5, 3],
+        ],
+      ],
+    ]);
+    assert.deepEqual(new tl.nn.Upsample({ scaleFactor: 2 }).forward(tl.ones([1, 1, 2, 3])).shape, [1, 1, 4, 6]);
+  });
+  it("errors name the option, what was received and the fix", () => {
+    const x = tl.ones([1, 1, 3, 3]);
+    assert.throws(() => F.interpolate(x, {}), /interpolate: give exactly one of size or scaleFactor, got neither/);
+    assert.throws(() => F.interpolate(x, { size: 4, scaleFactor: 2 }), /got both/);
+    assert.throws(
+      () => F.interpolate(x, { size: [2] }),
+      /interpolate: size \[2\] has 1 entries but input \[1, 1, 3, 3\] has 2 spatial dims/,
+    );
+    assert.throws(() => F.interpolate(x, { size: 0 }), /interpolate: input and output spatial sizes must be greater than 0/);
+    assert.throws(() => F.interpolate(x, { size: 4, mode: "linear" }), /interpolate: mode "linear" takes 3-D input/);
+    assert.throws(() => F.interpolate(x, { size: 4, alignCorners: false }), /alignCorners applies only to/);
+    assert.throws(
+      () => F.interpolate(x, { size: 4, recomputeScaleFactor: true }),
+      /recomputeScaleFactor is not meaningful with an explicit size/,
+    );
   });
 });

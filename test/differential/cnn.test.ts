@@ -3,7 +3,7 @@
 // transposed convolutions, max/avg pooling (ceil mode, padding, dilation, count_include_pad,
 // divisor override, indices), adaptive pooling, F.pad, unfold/fold, the activations, softmax and
 // logSoftmax with NaN/inf, the further activations (act2: PReLU, SELU, CELU, hardtanh, relu6,
-// hardswish, hardsigmoid, mish, softsign, tanhshrink, threshold, logSigmoid, softmin), pixelShuffle/pixelUnshuffle and unflatten (area shuffle), flatten and dropout in eval, float32 sizes for the fast kernels,
+// hardswish, hardsigmoid, mish, softsign, tanhshrink, threshold, logSigmoid, softmin), pixelShuffle/pixelUnshuffle and unflatten (area shuffle), interpolate and nn.Upsample (area interp), flatten and dropout in eval, float32 sizes for the fast kernels,
 // second derivatives, views as operands, constructors, and tl.signal against scipy.signal. Each
 // case is a short program in both languages returning the output and the gradients of the
 // input, weight and bias under a fixed cotangent; the test compares every value (integers
@@ -53,6 +53,8 @@ const CELU_FLOAT_ALPHA =
   "celu with alpha 0.7 in float64: PyTorch's backward rounds 1 / alpha to float32 (derivatives.yaml: 1.0 / alpha.toFloat()), a 1e-7 relative error; ours uses the float64 1 / alpha";
 const EMPTY_SHUFFLE_BACKWARD =
   "pixelShuffle/pixelUnshuffle of an input with a 0-size spatial dim: PyTorch 1.13's forward gives the empty result but its backward fails its own shape check (an invalid gradient [1, 1, 0, 4]); ours gives the empty gradient";
+const NEAREST_BACKWARD =
+  "nearest interpolate with a scaleFactor whose output size equals the input's (7 * 1.1 -> 7): PyTorch 1.13's forward samples floor(dst / 1.1) (x0, x0, x1, ...) but its backward takes the old equal-size shortcut (the identity), disagreeing with its own forward; ours is the gradient of the forward";
 const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   "nonfinite-1890": {
     why: "convTranspose2d's weight gradient with a NaN input at a position no output tap of that weight entry reads: PyTorch multiplies it by the zero padding of its column matrix (NaN), as the wasm kernels do; the reference kernel skips those taps and gives -inf, the exact sum (its one contribution is inf * dy)",
@@ -98,6 +100,8 @@ const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   "shuffle-2183": { why: EMPTY_SHUFFLE_BACKWARD },
   "shuffle-2189": { why: EMPTY_SHUFFLE_BACKWARD },
   "shuffle-2195": { why: EMPTY_SHUFFLE_BACKWARD },
+  "interp-2398": { why: NEAREST_BACKWARD },
+  "interp-2410": { why: NEAREST_BACKWARD },
   "pool-1795": { why: EMPTY_WINDOW },
   "pool-1797": { why: EMPTY_WINDOW },
   "pool-1799": { why: EMPTY_WINDOW },
