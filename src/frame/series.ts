@@ -448,11 +448,26 @@ export class Series {
   }
   /**
    * Values below `lower` raised to it, above `upper` lowered to it, as pd.Series.clip(lower,
-   * upper); missing stay missing, an omitted or null bound leaves that side alone, bounds the
-   * wrong way round are swapped, and int64 stays int64 unless a bound has a fraction.
+   * upper); missing stay missing, an omitted or null bound leaves that side alone, scalar bounds
+   * the wrong way round are swapped, and int64 stays int64 unless a bound has a fraction. A
+   * Series bound aligns by label: its missing values bound nothing, a label it lacks gives a
+   * missing value (pandas 1.5).
    */
-  clip(lower?: ClipBound, upper?: ClipBound): Series {
-    return this.with(clipColumn("clip", this.col, this.name, lower, upper));
+  clip(lower?: ClipBound | Series, upper?: ClipBound | Series): Series {
+    // a Series bound is placed on these rows by label: its missing values bound nothing, and a
+    // label it lacks makes the value missing (NaN), as pandas 1.5
+    const place = (b: ClipBound | Series, none: number) => {
+      if (!(b instanceof Series)) return b;
+      const rows = reindexRows("clip", b.index, this.index),
+        bv = numericView("clip", b.col, b.name);
+      // a bound with no value at all is no bound, as pandas
+      if (bv.every((x) => x !== x)) return null;
+      return Float64Array.from({ length: this.length }, (_, i) => {
+        const r = rows ? rows[i]! : i;
+        return r < 0 ? NaN : bv[r] === bv[r] ? bv[r]! : none;
+      });
+    };
+    return this.with(clipColumn("clip", this.col, this.name, place(lower, -Infinity), place(upper, Infinity)));
   }
   /** True where the value is one of `values`, as pd.Series.isin. */
   isin(values: readonly Scalar[]): Series {

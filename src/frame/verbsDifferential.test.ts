@@ -189,6 +189,10 @@ function replay(c: Case): Out {
       return s.dt[a.op as "floor"](a.freq);
     case "clip":
       return s.clip(a.lower, a.upper);
+    case "clipSeries": {
+      const b = df.col(a.boundCol).iloc(a.rows);
+      return a.side === "lower" ? s.clip(b, a.scalar) : s.clip(a.scalar, b);
+    }
     case "frame.clip":
       return df.select(...a.cols).clip(a.lower, a.upper);
     case "where":

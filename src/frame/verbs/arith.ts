@@ -426,23 +426,42 @@ export type ClipBound = number | Date | null | undefined;
 
 /**
  * Values below `lower` become `lower`, above `upper` become `upper`; missing stay missing. As
- * pandas 1.5: no bound at all returns the column as it is, bounds given the wrong way round are
- * swapped, and an int column stays int64 unless a fractional bound replaces a value.
+ * pandas 1.5: no bound at all returns the column as it is, scalar bounds given the wrong way
+ * round are swapped (per-row ones are not), and an int column stays int64 unless a fractional bound replaces a value.
+ * Per-row bounds (a Series bound placed on the rows) use -inf/inf for none and NaN where the
+ * bound lacks the row's label, which makes the value missing, as pandas' where.
  */
-export function clipColumn(op: string, c: Column, name: string | null, lower: ClipBound, upper: ClipBound): Column {
-  const num = (b: ClipBound) => (b === null || b === undefined ? NaN : +b);
-  let lo = num(lower),
-    hi = num(upper);
-  if (lo !== lo && hi !== hi) return c;
+export function clipColumn(
+  op: string,
+  c: Column,
+  name: string | null,
+  lower: ClipBound | Float64Array,
+  upper: ClipBound | Float64Array,
+): Column {
+  const none = (b: unknown) => b === null || b === undefined || b !== b;
+  if (none(lower) && none(upper)) return c;
   if (c.dtype === "string" || c.dtype === "category")
     throw new FrameError(
       `${op}: column ${quote(name)} is ${c.dtype}, but clip compares with number bounds (pandas raises TypeError). Clip numeric columns only, e.g. df.select(...numericNames).clip(lo, hi).`,
     );
-  if (lo > hi) [lo, hi] = [hi, lo];
-  // biome-ignore lint/complexity/useMathMinMax: a NaN bound (none) must leave x alone; Math.min would give NaN
-  const v = numericView(op, c, name).map((x) => (x < lo ? lo : x > hi ? hi : x));
+  let lo = none(lower) ? -Infinity : typeof lower === "object" && !(lower instanceof Date) ? lower! : +lower!,
+    hi = none(upper) ? Infinity : typeof upper === "object" && !(upper instanceof Date) ? upper! : +upper!;
+  if (typeof lo === "number" && typeof hi === "number" && lo > hi) [lo, hi] = [hi, lo];
+  const raw = numericView(op, c, name);
+  let frac = false;
+  const v = raw.map((x, i) => {
+    const l = typeof lo === "number" ? lo : lo[i]!,
+      h = typeof hi === "number" ? hi : hi[i]!;
+    // as pandas 1.5: lower first, then upper, which a scalar compares with the value after the
+    // lower bound and a Series bound with the value as given; NaN (a label the bound lacks)
+    // makes the value missing
+    const y = x >= l || x !== x ? x : l;
+    // a fraction set by the lower bound makes pandas' int64 float64, even if upper replaces it
+    frac ||= y % 1 !== 0 && y === y;
+    return (typeof hi === "number" ? y : x) <= h || y !== y ? y : h;
+  });
   if (c.dtype === "datetime") return { dtype: "datetime", values: v };
-  if (c.dtype === "int64" && v.every((x) => x !== x || Number.isInteger(x)))
+  if (c.dtype === "int64" && !frac && v.every((x, i) => Number.isInteger(x) || raw[i] !== raw[i]))
     return intCol(
       v.map((x) => (x === x ? x : 0)),
       c.valid,

@@ -30,6 +30,14 @@ describe("clip", () => {
       ["2020-06-01", null, "2021-06-30"],
     );
   });
+  it("a Series bound aligns by label: its missing values bound nothing, a label it lacks gives missing", () => {
+    const s = new Series([1, 5, null, -3], { index: ["a", "b", "c", "d"], dtype: "float64" });
+    assert.deepEqual(s.clip(new Series([2, null, 0, 0], { index: ["a", "b", "c", "d"] }), 3).toArray(), [2, 3, NaN, 0]);
+    assert.deepEqual(s.clip(new Series([0, 2], { index: ["d", "a"] })).toArray(), [2, NaN, NaN, 0]);
+    assert.deepEqual(s.clip(new Series([null], { index: ["a"], dtype: "float64" })).toArray(), [1, 5, NaN, -3]);
+    // a Series upper bound compares with the value as given, not as the lower bound left it
+    assert.deepEqual(new Series([1, 5]).clip(new Series([4, 0]), new Series([2, 9])).toArray(), [4, 5]);
+  });
   it("on a frame clips every column and refuses text, as pandas raises TypeError", () => {
     const df = new DataFrame({ a: [0, 10], b: [0.5, 2.5] });
     assert.deepEqual(df.clip(1, 2).toRecords(), [
