@@ -10,6 +10,7 @@ import { mm, mmBias } from "../ops/matmul.js";
 import { reshape } from "../ops/movement.js";
 import { numelOf } from "../tensor/shape.js";
 import { type ConvOptions, type ConvTransposeOptions, convNd, convTransposeNd } from "../ops/conv.js";
+import { type MaxUnpoolOptions, maxUnpoolNd } from "../ops/unpool.js";
 import { type AvgPoolOptions, type MaxPoolOptions, adaptiveAvgPoolNd, adaptiveMaxPoolNd, avgPoolNd, maxPoolNd } from "../ops/pool.js";
 
 export {
@@ -201,6 +202,23 @@ export function adaptiveMaxPool3d(input: Tensor, outputSize: OutSize, returnIndi
 }
 
 export { unfold, fold, type UnfoldOptions } from "../ops/unfold.js";
+
+/**
+ * Partial inverse of maxPool1d, as torch.nn.functional.max_unpool1d: each value goes to the position its index names, zeros elsewhere.
+ * Options `{ kernelSize, stride, padding, outputSize }` as the pooling's; indices int32 (PyTorch int64).
+ */
+export const maxUnpool1d = (input: Tensor, indices: Tensor, opts: MaxUnpoolOptions): Tensor =>
+  maxUnpoolNd("maxUnpool1d", 1, input, indices, opts);
+/**
+ * Partial inverse of maxPool2d, as torch.nn.functional.max_unpool2d: each value of [N, C, H, W] goes to the flat position of its plane that its index names, zeros elsewhere.
+ * Options `{ kernelSize, stride, padding, outputSize }` as the pooling's; indices int32 from maxPool2d's returnIndices (PyTorch int64).
+ * @example const [y, i] = F.maxPool2d(x, { kernelSize: 2, returnIndices: true }); F.maxUnpool2d(y, i, { kernelSize: 2 }) // x's shape
+ */
+export const maxUnpool2d = (input: Tensor, indices: Tensor, opts: MaxUnpoolOptions): Tensor =>
+  maxUnpoolNd("maxUnpool2d", 2, input, indices, opts);
+/** Partial inverse of maxPool3d, as torch.nn.functional.max_unpool3d; options and indices as maxUnpool2d. */
+export const maxUnpool3d = (input: Tensor, indices: Tensor, opts: MaxUnpoolOptions): Tensor =>
+  maxUnpoolNd("maxUnpool3d", 3, input, indices, opts);
 export { batchNorm, layerNorm, type BatchNormOptions } from "../ops/norm.js";
-export type { ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions };
+export type { ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions, MaxUnpoolOptions };
 export { embedding, type EmbeddingOptions } from "./embedding.js";

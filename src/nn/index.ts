@@ -72,6 +72,10 @@ export {
   AdaptiveMaxPool1d,
   AdaptiveMaxPool2d,
   AdaptiveMaxPool3d,
+  MaxUnpoolNd,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  MaxUnpool3d,
 } from "./pool.js";
 export {
   BatchNormNd,

@@ -4,6 +4,7 @@
 import type { Tensor } from "../tensor/tensor.js";
 import { type AvgPoolOptions, type MaxPoolOptions, adaptiveAvgPoolNd, adaptiveMaxPoolNd, avgPoolNd, maxPoolNd } from "../ops/pool.js";
 import type { IntOrTuple } from "../ops/conv.js";
+import { type MaxUnpoolOptions, maxUnpoolNd } from "../ops/unpool.js";
 import { Module } from "./module.js";
 
 type OutSize = number | readonly (number | null)[];
@@ -140,5 +141,48 @@ export class AdaptiveMaxPool2d extends AdaptiveMaxPoolNd {
 export class AdaptiveMaxPool3d extends AdaptiveMaxPoolNd {
   constructor(outputSize: OutSize) {
     super(3, outputSize);
+  }
+}
+
+/** Max unpooling over the last nd dims; forward(x, indices, outputSize?) takes maxPool's output and indices. */
+export class MaxUnpoolNd extends Module {
+  /** The pooling's kernelSize, stride and padding. */
+  readonly opts: Omit<MaxUnpoolOptions, "outputSize">;
+  constructor(
+    /** The number of spatial dims (1, 2 or 3). */ readonly nd: number,
+    kernelSize: IntOrTuple,
+    opts: Omit<MaxUnpoolOptions, "kernelSize" | "outputSize"> = {},
+  ) {
+    super();
+    this.opts = { ...opts, kernelSize };
+  }
+  /** Unpool x to the positions `indices` name (from maxPool with returnIndices); outputSize picks among the sizes that pool to x's. */
+  forward(x: Tensor, indices: Tensor, outputSize?: readonly number[]): Tensor {
+    return maxUnpoolNd(`maxUnpool${this.nd}d`, this.nd, x, indices, { ...this.opts, outputSize: outputSize ?? null });
+  }
+  protected override extraRepr(): string {
+    return `kernel_size=${JSON.stringify(this.opts.kernelSize)}, stride=${JSON.stringify(this.opts.stride ?? this.opts.kernelSize)}, padding=${JSON.stringify(this.opts.padding ?? 0)}`;
+  }
+}
+
+/** Partial inverse of MaxPool1d, as torch.nn.MaxUnpool1d; `new MaxUnpool1d(kernelSize, { stride, padding })`, forward(x, indices, outputSize?). */
+export class MaxUnpool1d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxUnpoolOptions, "kernelSize" | "outputSize"> = {}) {
+    super(1, kernelSize, opts);
+  }
+}
+/**
+ * Partial inverse of MaxPool2d, as torch.nn.MaxUnpool2d; `new MaxUnpool2d(kernelSize, { stride, padding })`, forward(x, indices, outputSize?) with the indices of F.maxPool2d(..., { returnIndices: true }).
+ * @example new tl.nn.MaxUnpool2d(2).forward(y, i) // y, i from F.maxPool2d(x, { kernelSize: 2, returnIndices: true })
+ */
+export class MaxUnpool2d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxUnpoolOptions, "kernelSize" | "outputSize"> = {}) {
+    super(2, kernelSize, opts);
+  }
+}
+/** Partial inverse of MaxPool3d, as torch.nn.MaxUnpool3d; `new MaxUnpool3d(kernelSize, { stride, padding })`, forward(x, indices, outputSize?). */
+export class MaxUnpool3d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, opts: Omit<MaxUnpoolOptions, "kernelSize" | "outputSize"> = {}) {
+    super(3, kernelSize, opts);
   }
 }

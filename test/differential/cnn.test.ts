@@ -3,7 +3,7 @@
 // transposed convolutions, max/avg pooling (ceil mode, padding, dilation, count_include_pad,
 // divisor override, indices), adaptive pooling, F.pad, unfold/fold, the activations, softmax and
 // logSoftmax with NaN/inf, the further activations (act2: PReLU, SELU, CELU, hardtanh, relu6,
-// hardswish, hardsigmoid, mish, softsign, tanhshrink, threshold, logSigmoid, softmin), pixelShuffle/pixelUnshuffle and unflatten (area shuffle), interpolate and nn.Upsample (area interp), flatten and dropout in eval, float32 sizes for the fast kernels,
+// hardswish, hardsigmoid, mish, softsign, tanhshrink, threshold, logSigmoid, softmin), pixelShuffle/pixelUnshuffle and unflatten (area shuffle), interpolate and nn.Upsample (area interp), maxUnpool (area unpool), flatten and dropout in eval, float32 sizes for the fast kernels,
 // second derivatives, views as operands, constructors, and tl.signal against scipy.signal. Each
 // case is a short program in both languages returning the output and the gradients of the
 // input, weight and bias under a fixed cotangent; the test compares every value (integers
