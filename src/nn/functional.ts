@@ -212,7 +212,7 @@ export const maxUnpool1d = (input: Tensor, indices: Tensor, opts: MaxUnpoolOptio
 /**
  * Partial inverse of maxPool2d, as torch.nn.functional.max_unpool2d: each value of [N, C, H, W] goes to the flat position of its plane that its index names, zeros elsewhere.
  * Options `{ kernelSize, stride, padding, outputSize }` as the pooling's; indices int32 from maxPool2d's returnIndices (PyTorch int64).
- * @example const [y, i] = F.maxPool2d(x, { kernelSize: 2, returnIndices: true }); F.maxUnpool2d(y, i, { kernelSize: 2 }) // x's shape
+ * @example F.maxUnpool2d(...F.maxPool2d(tl.randn([1, 1, 4, 4]), { kernelSize: 2, returnIndices: true }), { kernelSize: 2 }) // shape [1, 1, 4, 4]
  */
 export const maxUnpool2d = (input: Tensor, indices: Tensor, opts: MaxUnpoolOptions): Tensor =>
   maxUnpoolNd("maxUnpool2d", 2, input, indices, opts);

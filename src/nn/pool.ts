@@ -173,7 +173,7 @@ export class MaxUnpool1d extends MaxUnpoolNd {
 }
 /**
  * Partial inverse of MaxPool2d, as torch.nn.MaxUnpool2d; `new MaxUnpool2d(kernelSize, { stride, padding })`, forward(x, indices, outputSize?) with the indices of F.maxPool2d(..., { returnIndices: true }).
- * @example new tl.nn.MaxUnpool2d(2).forward(y, i) // y, i from F.maxPool2d(x, { kernelSize: 2, returnIndices: true })
+ * @example new tl.nn.MaxUnpool2d(2).forward(...F.maxPool2d(tl.randn([1, 1, 4, 4]), { kernelSize: 2, returnIndices: true })) // shape [1, 1, 4, 4]
  */
 export class MaxUnpool2d extends MaxUnpoolNd {
   constructor(kernelSize: IntOrTuple, opts: Omit<MaxUnpoolOptions, "kernelSize" | "outputSize"> = {}) {
