@@ -36,6 +36,7 @@ import {
   rangeIndex,
   takeIndex,
   sameLength,
+  indexTuple,
 } from "./labels.js";
 import {
   type AxisNames,
@@ -749,11 +750,15 @@ export class Series {
    * missing values come last, only when fewer than n are present. Numbers, bools and times only.
    */
   nlargest(n = 5, opts: { keep?: NKeep } = {}): Series {
-    return this.takeRows(nBest("nlargest", this.col, this.name, identity(this.length), n, opts.keep ?? "first", true));
+    return this.best("nlargest", n, opts.keep ?? "first", true);
   }
   /** The n smallest values (default 5), smallest first, as pd.Series.nsmallest(n, keep); keep and missing values as in nlargest. */
   nsmallest(n = 5, opts: { keep?: NKeep } = {}): Series {
-    return this.takeRows(nBest("nsmallest", this.col, this.name, identity(this.length), n, opts.keep ?? "first", false));
+    return this.best("nsmallest", n, opts.keep ?? "first", false);
+  }
+  private best(op: string, n: number, keep: NKeep, largest: boolean): Series {
+    const label = (r: number) => JSON.stringify(indexTuple(this.index, r));
+    return this.takeRows(nBest(op, this.col, this.name, identity(this.length), n, keep, largest, label));
   }
   /** true for rows whose value appeared before (keep "first"), after ("last"), or repeats at all (false). */
   duplicated(keep: "first" | "last" | false = "first"): Series {

@@ -129,6 +129,8 @@ export type NKeep = "first" | "last" | "all";
  * the positions of the n largest (smallest) values, ties by row order from the front ("first")
  * or the back ("last"), or every row tied with the n-th ("all"); missing values follow, only to
  * fill up to n (with "all", every one of them). n at least the row count is a stable sort.
+ * With `label`, a missing value whose row label a present value shares is left out (pandas finds
+ * the missing rows by dropping the present rows' labels).
  */
 export function nBest(
   op: string,
@@ -138,6 +140,7 @@ export function nBest(
   n: number,
   keep: NKeep,
   largest: boolean,
+  label?: (r: number) => string,
 ): Int32Array {
   oneOf(op, "keep", keep, ["first", "last", "all"]);
   const v = numericView(op, col, name);
@@ -145,7 +148,8 @@ export function nBest(
   if (n >= rows.length) return argsort([col], [!largest], "last", rows).slice(0, n);
   const key = (r: number) => (largest ? -v[r]! : v[r]!);
   const present = Array.from(rows).filter((r) => v[r] === v[r]);
-  const missing = Array.from(rows).filter((r) => v[r] !== v[r]);
+  const taken = new Set(label ? present.map(label) : []);
+  const missing = Array.from(rows).filter((r) => v[r] !== v[r] && !taken.has(label?.(r) ?? ""));
   if (keep === "last") present.reverse();
   present.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   let inds = present.slice(0, n),

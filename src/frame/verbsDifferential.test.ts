@@ -377,7 +377,6 @@ function judge(c: Case): string | null {
 
 const inputValues = (c: Case, name = c.col!) => fixture.frames[c.frame]!.columns.find((x) => x.name === name)!.values;
 const TEXT = new Set(["s", "t", "n", "dt", "c"]);
-const hasRepeats = (xs: readonly unknown[]) => new Set(xs).size < xs.length;
 
 /** An int64 running product past 2^53 (pandas wraps around 2^64; here float64 magnitudes). */
 const cumprodOverflows = (vals: number[]) =>
@@ -431,10 +430,6 @@ function known(c: Case): string | null {
     case "rolling":
       if (TEXT.has(c.col!)) return "window aggregates need numbers (pandas counts text)";
       return RUNNING.has(a.fn) && holdsHuge(vals, a.fn) ? HUGE : null;
-    case "nlargest":
-      return missing && hasRepeats(fixture.frames[c.frame]!.index ?? [])
-        ? "a repeated index label with missing values (pandas drops the NaN rows by label)"
-        : null;
     case "errors":
       if (a.op === "fillnaText") return "filling numbers with text is refused (pandas makes an object column)";
       if (a.op === "rolling0") return "a window of 0 rows is refused (pandas gives missing values)";

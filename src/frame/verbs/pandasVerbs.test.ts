@@ -71,6 +71,11 @@ describe("nlargest/nsmallest keep", () => {
     assert.deepEqual(labels(s.nsmallest(1, { keep: "all" })), [1, 6]);
     throwsFrameError(() => s.nlargest(2, { keep: "x" as "all" }), /^nlargest: keep is "x".*"first", "last", "all"/);
   });
+  it("leaves out a missing value whose label a present value has, as pandas' drop by label", () => {
+    const s = new Series([3, null, 1, null], { index: ["a", "a", "b", "c"], dtype: "float64" });
+    assert.deepEqual(labels(s.nlargest(3)), ["a", "b", "c"]);
+    assert.deepEqual(s.nlargest(3).toArray(), [3, 1, NaN]);
+  });
   it("on a frame, later columns break ties and keep settles the rest", () => {
     const df = new DataFrame({ a: [1, 2, 2, 2], b: [5, 6, 6, 7] });
     assert.deepEqual(labels(df.nlargest(2, ["a", "b"])), [3, 1]);
