@@ -33,8 +33,6 @@ const CIRCULAR_UNBATCHED =
   "a Conv module with paddingMode circular on unbatched input: PyTorch 1.13's circular pad counts the unbatched channel dim as the batch and refuses the padding (fixed in 2.0); ours pads the spatial dims, as for batched input";
 const EMPTY_CHANNEL_BACKWARD =
   "adaptiveAvgPool1d/2d of an input with 0 channels: PyTorch's forward gives the empty result but its backward refuses an empty grad_output; ours gives the empty gradient";
-const WASM_LOG_SOFTMAX =
-  "fix in src/backends/wasm (logSoftmax kernel): float32 x - (max + log sum) rounds the shift at |x| ~ 1000 (-1.3132324 for -1.3132616); (x - max) - log(sum) keeps it, as the reference kernel's float64 does";
 const EARLY_REFUSAL =
   "a Conv module with kernelSize 0, a kernel of the wrong rank, stride 0, dilation 0 or negative padding is refused at construction with a clear error; PyTorch constructs it and raises at the first forward";
 const SIGNAL_INT =
@@ -129,8 +127,6 @@ const KNOWN: Record<string, { why: string; configs?: string[] }> = {
   "act-1126": {
     why: "leakyRelu with a NaN negativeSlope is refused with a clear error; PyTorch computes NaN for every negative input",
   },
-  "act-1150": { why: WASM_LOG_SOFTMAX, configs: ["wasm", "wasm-nofma"] },
-  "act-1159": { why: WASM_LOG_SOFTMAX, configs: ["wasm", "wasm-nofma"] },
   "double-1284": {
     why: "the gradient of leakyRelu(x, 0.1) is g times a 0/1-slope mask of x, a constant: ours has no graph back to x, so backward of it refuses with nothing to differentiate; PyTorch records leaky_relu_backward and gives x a zero second derivative",
   },

@@ -16,8 +16,9 @@ export function logSoftmax(x: TypedArray, out: TypedArray, outer: number, size: 
       // (inf - inf), as PyTorch's log_softmax and softmax
       let s = 0;
       for (let j = 0; j < size; j++) s += Math.exp(x[base + j * inner]! - m);
-      const lse = m + Math.log(s);
-      for (let j = 0; j < size; j++) out[base + j * inner] = x[base + j * inner]! - lse;
+      // (x - m) - log s, as PyTorch: m + log s would round away log s's digits when |m| is large
+      const ls = Math.log(s);
+      for (let j = 0; j < size; j++) out[base + j * inner] = x[base + j * inner]! - m - ls;
     }
   }
 }

@@ -3,7 +3,7 @@ import { vexp } from "./vmath";
 
 import { at } from "./address";
 
-/** out[r, :] = x[r, :] - logsumexp(x[r, :]) for `rows` rows of `size`; semantics of the reference kernel. */
+/** out[r, :] = (x[r, :] - max) - log(sum(exp(x[r, :] - max))) for `rows` rows of `size`; semantics of the reference kernel. */
 export function logSoftmax(x: usize, out: usize, rows: i32, size: i32): void {
   for (let r = 0; r < rows; r++) {
     const xr = at(x, r * size), or = at(out, r * size);
@@ -23,10 +23,11 @@ export function logSoftmax(x: usize, out: usize, rows: i32, size: i32): void {
     for (; j + 4 <= size; j += 4) acc = f32x4.add(acc, vexp(f32x4.sub(v128.load(at(xr, j)), mv)));
     let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
     for (; j < size; j++) s += Mathf.exp(load<f32>(at(xr, j)) - m);
-    const lse = m + Mathf.log(s);
-    const lv = f32x4.splat(lse);
+    // (x - m) - log s, as PyTorch: m + log s would round away log s's digits when |m| is large
+    const ls = Mathf.log(s);
+    const lv = f32x4.splat(ls);
     j = 0;
-    for (; j + 4 <= size; j += 4) v128.store(at(or, j), f32x4.sub(v128.load(at(xr, j)), lv));
-    for (; j < size; j++) store<f32>(at(or, j), load<f32>(at(xr, j)) - lse);
+    for (; j + 4 <= size; j += 4) v128.store(at(or, j), f32x4.sub(f32x4.sub(v128.load(at(xr, j)), mv), lv));
+    for (; j < size; j++) store<f32>(at(or, j), load<f32>(at(xr, j)) - m - ls);
   }
 }
