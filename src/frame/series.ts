@@ -757,7 +757,8 @@ export class Series {
     return this.best("nsmallest", n, opts.keep ?? "first", false);
   }
   private best(op: string, n: number, keep: NKeep, largest: boolean): Series {
-    const label = (r: number) => JSON.stringify(indexTuple(this.index, r));
+    // a RangeIndex repeats no label, so no missing row shares one
+    const label = this.index.kind === "range" ? undefined : (r: number) => JSON.stringify(indexTuple(this.index, r));
     return this.takeRows(nBest(op, this.col, this.name, identity(this.length), n, keep, largest, label));
   }
   /** true for rows whose value appeared before (keep "first"), after ("last"), or repeats at all (false). */

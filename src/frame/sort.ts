@@ -146,18 +146,23 @@ export function nBest(
   const v = numericView(op, col, name);
   if (n <= 0) return new Int32Array(0);
   if (n >= rows.length) return argsort([col], [!largest], "last", rows).slice(0, n);
-  const key = (r: number) => (largest ? -v[r]! : v[r]!);
-  const present = Array.from(rows).filter((r) => v[r] === v[r]);
-  const taken = new Set(label ? present.map(label) : []);
-  const missing = Array.from(rows).filter((r) => v[r] !== v[r] && !taken.has(label?.(r) ?? ""));
+  let present: Int32Array = rows.filter((r) => v[r] === v[r]),
+    missing = rows.filter((r) => v[r] !== v[r]);
+  if (label && missing.length) {
+    const taken = new Set(Array.from(present, label));
+    missing = missing.filter((r) => !taken.has(label(r)));
+  }
   if (keep === "last") present.reverse();
-  present.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  let inds = present.slice(0, n),
+  // the radix argsort keeps tied rows in the order given (reversed for "last")
+  present = argsort([col], [!largest], "last", present);
+  let inds = Array.from(present.subarray(0, n)),
     count = n;
   if (keep === "all") {
-    const kth = key(present[inds.length - 1]!);
-    inds = present.filter((r) => key(r) <= kth);
+    const kth = v[present[inds.length - 1]!]!;
+    let end = inds.length;
+    while (end < present.length && v[present[end]!] === kth) end++;
+    inds = Array.from(present.subarray(0, end));
     count = inds.length < n && missing.length + inds.length >= n ? missing.length + inds.length : inds.length;
   }
-  return Int32Array.from([...inds, ...missing].slice(0, count));
+  return Int32Array.from([...inds, ...missing.subarray(0, count - inds.length)]);
 }

@@ -22,7 +22,7 @@ import {
   intCol,
   quote,
 } from "./column.js";
-import { FrameError, unknownColumn } from "./errors.js";
+import { FrameError, oneOf, unknownColumn } from "./errors.js";
 import {
   type Index,
   type ColumnIndex,
@@ -722,21 +722,22 @@ export class DataFrame {
     const keys = Array.isArray(columns) ? columns : [columns];
     const cols = keys.map((k) => columnOf(this, op, k));
     cols.forEach((c, i) => numericView(op, c, keys[i]!));
+    oneOf(op, "keep", keep, ["first", "last", "all"]);
     // pandas 1.5's SelectNFrame: each column picks its n best with every tie ("all"); rows tied
     // on the border value go on to the next column, the others are in
-    const out: number[] = [];
-    let rows = identity(this.length),
+    let out: number[] = [],
+      rows = identity(this.length),
       want = n;
     for (let i = 0; i < cols.length; i++) {
       const last = i === cols.length - 1;
       const got = nBest(op, cols[i]!, keys[i]!, rows, want, last ? keep : "all", largest);
       if (last || got.length <= want) {
-        out.push(...got);
+        out = out.concat(Array.from(got));
         break;
       }
       const v = numericView(op, cols[i]!, keys[i]!),
         border = v[got[got.length - 1]!];
-      out.push(...got.filter((r) => v[r] !== border));
+      out = out.concat(Array.from(got.filter((r) => v[r] !== border)));
       rows = got.filter((r) => v[r] === border);
       want = n - out.length;
     }

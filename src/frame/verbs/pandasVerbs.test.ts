@@ -83,6 +83,8 @@ describe("nlargest/nsmallest keep", () => {
     assert.deepEqual(labels(df.nlargest(2, ["a", "b"], { keep: "all" })), [3, 1, 2]);
     assert.deepEqual(labels(df.nlargest(1, "a", { keep: "all" })), [1, 2, 3]);
     throwsFrameError(() => new DataFrame({ a: [1], s: ["x"] }).nlargest(1, ["a", "s"]), /^nlargest: column "s" is string/);
+    // checked before the first key settles every row, as pandas checks it up front
+    throwsFrameError(() => df.nlargest(1, ["b", "a"], { keep: "x" as "all" }), /^nlargest: keep is "x"/);
   });
 });
 
