@@ -1,7 +1,8 @@
 // Randomized differential test of the everyday verbs against pandas 1.5: the str and dt accessors,
 // rolling/expanding/ewm, missing values, astype, toNumeric/toDatetime, shift/diff/pctChange and
-// the cumulative verbs, duplicated/dropDuplicates, nlargest/nsmallest, round, abs, isin, between,
-// where/mask, valueCounts, sortValues and query. scripts/fixtures/frame_verbs_differential.py
+// the cumulative verbs, duplicated/dropDuplicates, nlargest/nsmallest (with keep), round, abs,
+// isin, between (with inclusive), clip (scalar and Series bounds), str.pad/zfill,
+// dt.floor/ceil/round, where/mask, valueCounts, sortValues and query. scripts/fixtures/frame_verbs_differential.py
 // builds small random frames from a fixed seed and records pandas' answers
 // (test/fixtures/frame_verbs_differential.json.gz); each case is replayed here and compared:
 // values (ints, text and dates exactly, floats within 1e-12 relative, 1e-9 for moving windows,
