@@ -99,6 +99,9 @@ describe("interpolate", () => {
       ],
     ]);
     assert.deepEqual(new tl.nn.Upsample({ scaleFactor: 2 }).forward(tl.ones([1, 1, 2, 3])).shape, [1, 1, 4, 6]);
+    const same = F.interpolate(ramp, { scaleFactor: 1.1, mode: "bilinear" });
+    assert.notEqual(same, ramp);
+    assert.deepEqual(same.toArray(), ramp.toArray());
   });
   it("errors name the option, what was received and the fix", () => {
     const x = tl.ones([1, 1, 3, 3]);

@@ -10,6 +10,7 @@ import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add, mul } from "./binary.js";
 import { indexSelect } from "./indexing.js";
+import { clone } from "./movement.js";
 import { requireFloat } from "./op.js";
 
 /** The resizing method of interpolate / nn.Upsample. */
@@ -163,5 +164,6 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
     const b = indexSelect(y, d, tensor(i1, { dtype: "int32" }));
     y = add(mul(a, w0), mul(b, w1));
   }
-  return y;
+  // a new tensor even when no size changed, as PyTorch (writes to it must not reach x)
+  return y === x ? clone(x) : y;
 }
