@@ -31,11 +31,15 @@ it("the bundle carries the wasm kernels inside it and runs float32 work on them"
 // and no wasm, and stays small. Tensors come with "tensorloom/frame/ml". From src/tensor only two
 // leaves may come along: errors.ts (FrameError's base class) and random.ts (the seeded RNG that
 // sample and trainTestSplit share with the core); neither imports anything.
-// Minified bytes (esbuild's "181.0kb"): the bundle is 177.8 KB (io/csv.ts 23.6 KB, io/csvFields.ts
-// 6.1 KB; table.ts, column.ts, multiIndex.ts and series.ts 10-12 KB each), and the limit is that
-// rounded up to the next whole KB plus 3 KB of headroom. It catches the tensor core or a wasm
-// binary creeping back (hundreds of KB) and growth beyond new features; #17 asks for under 150 KB.
-const FRAME_LIMIT = 181 * 1024;
+// Minified bytes: the bundle is 188.3 KB (io/csv.ts 24 KB; column.ts, table.ts, multiIndex.ts and
+// series.ts 10-13 KB each; string literals, mostly error messages, 40 KB), and the limit leaves
+// 1.7 KB of headroom. It catches the tensor core or a wasm binary creeping back (hundreds of KB)
+// and growth beyond new features. #17 asked for under 150 KB: the bundle was 148.5 KB when the
+// frame stood alone, then #16's MultiIndex, alignment, chunked readers and byte scanner and
+// session 12's pandas-checked fixes and verbs (clip, between inclusive, nlargest keep, str.pad,
+// dt.floor/ceil/round) took it here; getting back under 150 KB would take an API split of
+// tensorloom/frame, which would break users' imports (docs/NOTES.md).
+const FRAME_LIMIT = 190 * 1024;
 const CORE_LEAVES = new Set(["src/tensor/errors.ts", "src/tensor/random.ts"]);
 
 it(`tensorloom/frame bundles without the tensor core or wasm, minified under ${FRAME_LIMIT / 1024} KB`, async () => {

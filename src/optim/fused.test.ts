@@ -53,7 +53,10 @@ const CASES: [string, Make, (step: number, first: boolean) => OptimStep, number]
 describe("optimStep's reference kernel is the optimizers' update, bit for bit", () => {
   for (const dtype of ["float32", "float64"] as const) {
     for (const [name, make, hyper, nState] of CASES) {
-      it(`${name} (${dtype})`, () => {
+      it(`${name} (${dtype})`, (t) => {
+        // on the reference backend whatever the configuration; the next test gets this one's
+        const previous = tl.getBackend();
+        t.after(() => tl.setBackend(previous));
         tl.setBackend("reference");
         const g = new tl.Generator(9);
         const p = tl.randn([37], { generator: g, dtype }).requiresGrad_();

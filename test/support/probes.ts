@@ -156,17 +156,23 @@ export function runProbes<C extends ProbeCase>(run: ProbeRun<C>): void {
 /** Within a few ulp of the dtype, loosened for sequences (an optimizer's fifth step, an RNN's last). */
 const PROGRAM_TOLERANCE: Tolerance = { float32: [2e-5, 2e-6], float64: [1e-10, 1e-12] };
 
+/** Why a case differs, in every configuration or only in the ones listed. */
+export type KnownEntry = string | { why: string; configs: readonly string[] };
+
 /**
  * Probes whose case is a short program (`ts`, a function body over the inputs by name) returning
  * the values to compare; `known` maps a case id to why it differs.
  */
-export function runProgramProbes(title: string, file: string, env: string, known: Record<string, string>): void {
+export function runProgramProbes(title: string, file: string, env: string, known: Record<string, KnownEntry>): void {
   runProbes<ProbeCase>({
     title,
     file,
     env,
     seed: true,
-    known: (c) => known[c.id] !== undefined,
+    known: (c) => {
+      const k = known[c.id];
+      return k !== undefined && (typeof k === "string" || k.configs.includes(configName()));
+    },
     line: (c, why) => `${c.id}: ${why}\n  ts: ${c.ts.replace(/\n/g, " ")}`,
     judge: (c) => {
       const names = Object.keys(c.inputs);
