@@ -11,8 +11,7 @@
 // TensorloomError whose message starts with an op name. TENSORLOOM_CNN_AREA=<area> runs one
 // area; TENSORLOOM_CNN_REPORT=1 prints every failure.
 
-import * as tl from "../../src/index.js";
-import { type ProbeCase, type Tolerance, build, compare, configName, judgeThrow, runProbes } from "../support/probes.js";
+import { type ProbeCase, type Tolerance, configName, judgeProgram, runProbes } from "../support/probes.js";
 
 /** Within a few ulp of the dtype. */
 const TOLERANCE: Tolerance = { float32: [2e-5, 2e-6], float64: [1e-10, 1e-12] };
@@ -144,17 +143,5 @@ runProbes<ProbeCase>({
   seed: true,
   known: listed,
   line: (c, why) => `${c.id}: ${why}\n  py: ${c.py.split("\n").slice(2).join("; ")}\n  ts: ${c.ts.split("\n").slice(1).join(" ")}`,
-  judge: (c) => {
-    const names = Object.keys(c.inputs);
-    const ins = names.map((k) => build(c.inputs[k]!));
-    const fn = new Function("tl", ...names, c.ts) as (...a: unknown[]) => unknown;
-    let out: unknown;
-    try {
-      out = fn(tl, ...ins);
-    } catch (e) {
-      return judgeThrow(c, e);
-    }
-    if (c.error !== undefined) return `returned a result; PyTorch raised ${c.error}`;
-    return compare(out, c.out!, "out", c.area === "fast" || c.area === "needs" ? FAST_TOLERANCE : TOLERANCE);
-  },
+  judge: (c) => judgeProgram(c, c.area === "fast" || c.area === "needs" ? FAST_TOLERANCE : TOLERANCE),
 });

@@ -156,6 +156,24 @@ export function runProbes<C extends ProbeCase>(run: ProbeRun<C>): void {
 /** Within a few ulp of the dtype, loosened for sequences (an optimizer's fifth step, an RNN's last). */
 const PROGRAM_TOLERANCE: Tolerance = { float32: [2e-5, 2e-6], float64: [1e-10, 1e-12] };
 
+/**
+ * A program case (`ts`, a function body over the inputs by name) run on the current backend:
+ * null when what it returns matches PyTorch's values within `tol`, or when both refused.
+ */
+export function judgeProgram(c: ProbeCase, tol: Tolerance): string | null {
+  const names = Object.keys(c.inputs);
+  const ins = names.map((k) => build(c.inputs[k]!));
+  const fn = new Function("tl", ...names, c.ts) as (...a: unknown[]) => unknown;
+  let out: unknown;
+  try {
+    out = fn(tl, ...ins);
+  } catch (e) {
+    return judgeThrow(c, e);
+  }
+  if (c.error !== undefined) return `returned a result; PyTorch raised ${c.error}`;
+  return compare(out, c.out!, "out", tol);
+}
+
 /** Why a case differs, in every configuration or only in the ones listed. */
 export type KnownEntry = string | { why: string; configs: readonly string[] };
 
@@ -174,18 +192,6 @@ export function runProgramProbes(title: string, file: string, env: string, known
       return k !== undefined && (typeof k === "string" || k.configs.includes(configName()));
     },
     line: (c, why) => `${c.id}: ${why}\n  ts: ${c.ts.replace(/\n/g, " ")}`,
-    judge: (c) => {
-      const names = Object.keys(c.inputs);
-      const ins = names.map((k) => build(c.inputs[k]!));
-      const fn = new Function("tl", ...names, c.ts) as (...a: unknown[]) => unknown;
-      let out: unknown;
-      try {
-        out = fn(tl, ...ins);
-      } catch (e) {
-        return judgeThrow(c, e);
-      }
-      if (c.error !== undefined) return `returned a result; PyTorch raised ${c.error}`;
-      return compare(out, c.out!, "out", PROGRAM_TOLERANCE);
-    },
+    judge: (c) => judgeProgram(c, PROGRAM_TOLERANCE),
   });
 }
