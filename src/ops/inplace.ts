@@ -147,9 +147,8 @@ function rebase(x: Tensor, r: Tensor): void {
   );
   retireHooks(x);
   retireHooks(base);
+  // the view now reads the rebased base: its next gradFn read derives AsStridedBackward0 from it
   base.markNonLeaf(slices);
-  // the view is now read from the rebased base (Tensor.gradFn derives it again: AsStridedBackward0)
-  void x.gradFn;
 }
 
 /** Hooks on a tensor about to get a new node stay with its old one, whose gradient they see (PyTorch >= 2.0). */

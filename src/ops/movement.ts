@@ -86,10 +86,26 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
 }
 
+/** Where a view's elements sit in a row-major storage: element strides and the first element's offset. */
+interface At {
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Copy the `shape` elements of src at `at` into dst, contiguous (reading a view). */
+function readPlaced(src: Tensor["operand"], dst: Tensor["operand"], shape: Shape, at: At): void {
+  kernels().copyStrided(src, dst, { shape, srcOffset: at.offset, srcStrides: at.strides, dstOffset: 0, dstStrides: stridesOf(shape) });
+}
+
+/** Copy contiguous src (of `shape`) into dst at `at` (writing a view's elements where they sit). */
+function writePlaced(src: Tensor["operand"], dst: Tensor["operand"], shape: Shape, at: At): void {
+  kernels().copyStrided(src, dst, { shape, srcOffset: 0, srcStrides: stridesOf(shape), dstOffset: at.offset, dstStrides: at.strides });
+}
+
 function copyWith(x: Tensor, shape: Shape, srcStrides: readonly number[], srcOffset: number, view: Placement | null = null): Tensor {
   // the copy covers every element of a fresh contiguous output
   const out = unfilled(x.dtype, shape);
-  kernels().copyStrided(x.operand, out.operand, { shape, srcOffset, srcStrides, dstOffset: 0, dstStrides: stridesOf(shape) });
+  readPlaced(x.operand, out.operand, shape, { strides: srcStrides, offset: srcOffset });
   return view ? linkView(new ViewCopy(out.operand, shape, viewState(view, shape)), x) : out;
 }
 
@@ -136,42 +152,22 @@ Tensor.refreshView = refreshView;
  * g (of shape `shape`) placed at `at` into zeros of shape `outShape`: the gradient of reading a
  * view at `at` from a base of shape outShape. Views written in place never repeat an element.
  */
-export function scatterAt(g: Tensor, outShape: Shape, shape: Shape, at: { strides: readonly number[]; offset: number }): Tensor {
+export function scatterAt(g: Tensor, outShape: Shape, shape: Shape, at: At): Tensor {
   const out = empty(g.dtype, outShape);
-  kernels().copyStrided(g.operand, out.operand, {
-    shape,
-    srcOffset: 0,
-    srcStrides: stridesOf(shape),
-    dstOffset: at.offset,
-    dstStrides: at.strides,
-  });
+  writePlaced(g.operand, out.operand, shape, at);
   return record("AsStridedScatterBackward", out, [g], (gg) => [() => gatherAt(gg, shape, at)], []);
 }
 
 /** The elements of x (a base, row-major) at `at`, as a tensor of `shape`: a view read as a copy. */
-export function gatherAt(x: Tensor, shape: Shape, at: { strides: readonly number[]; offset: number }): Tensor {
-  const out = unfilled(x.dtype, shape);
-  kernels().copyStrided(x.operand, out.operand, {
-    shape,
-    srcOffset: at.offset,
-    srcStrides: at.strides,
-    dstOffset: 0,
-    dstStrides: stridesOf(shape),
-  });
+export function gatherAt(x: Tensor, shape: Shape, at: At): Tensor {
+  const out = copyWith(x, shape, at.strides, at.offset);
   return record("AsStridedBackward0", out, [x], (g) => [() => scatterAt(g, x.shape, shape, at)], []);
 }
 
 /** x with the elements at `at` (a view of `shape`) set to 0: the base's gradient past an in-place write to that view. */
-export function zeroAt(x: Tensor, shape: Shape, at: { strides: readonly number[]; offset: number }): Tensor {
+export function zeroAt(x: Tensor, shape: Shape, at: At): Tensor {
   const out = copyOf(x);
-  const zeros = empty(x.dtype, shape);
-  kernels().copyStrided(zeros.operand, out.operand, {
-    shape,
-    srcOffset: 0,
-    srcStrides: stridesOf(shape),
-    dstOffset: at.offset,
-    dstStrides: at.strides,
-  });
+  writePlaced(empty(x.dtype, shape).operand, out.operand, shape, at);
   return record("CopySlicesMaskBackward", out, [x], (g) => [() => zeroAt(g, shape, at)], []);
 }
 
@@ -220,13 +216,7 @@ export class ViewCopy extends Tensor {
     const st = this.placed;
     if (st.readAt === st.root.version.v) return;
     st.readAt = st.root.version.v;
-    kernels().copyStrided(st.root.operand, this.raw().storageRef, {
-      shape: st.shape,
-      srcOffset: st.offset,
-      srcStrides: st.strides,
-      dstOffset: 0,
-      dstStrides: stridesOf(st.shape),
-    });
+    readPlaced(st.root.operand, this.raw().storageRef, st.shape, st);
   }
   /** Tensor's own fields, read without its getters (a super getter call costs more on every op's reads). */
   private raw(): { storageRef: Tensor["operand"]; deviceRef: Tensor["deviceStorage"] } {
@@ -299,13 +289,7 @@ export function placementOf(t: Tensor): Placement {
 export function writeToRoot(t: ViewCopy): void {
   const at = placementOf(t);
   // its own values, even when a writer moved the shared counter first (nn/init.ts bumps, then syncs)
-  kernels().copyStrided(t.ownOperand, at.root.operand, {
-    shape: t.shape,
-    srcOffset: 0,
-    srcStrides: stridesOf(t.shape),
-    dstOffset: at.offset,
-    dstStrides: at.strides,
-  });
+  writePlaced(t.ownOperand, at.root.operand, t.shape, at);
   at.root.version.v++;
   t.placed.readAt = at.root.version.v; // it holds what the root now holds
 }
@@ -433,13 +417,7 @@ export function slice(x: Tensor, dim: number, start = 0, end: number = Infinity,
 function sliceBackward(g: Tensor, inputShape: Shape, dim: number, start: number, step: number): Tensor {
   const out = empty(g.dtype, inputShape);
   const st = stridesOf(inputShape);
-  kernels().copyStrided(g.operand, out.operand, {
-    shape: g.shape,
-    srcOffset: 0,
-    srcStrides: stridesOf(g.shape),
-    dstOffset: start * st[dim]!,
-    dstStrides: st.map((v, i) => (i === dim ? v * step : v)),
-  });
+  writePlaced(g.operand, out.operand, g.shape, { offset: start * st[dim]!, strides: st.map((v, i) => (i === dim ? v * step : v)) });
   return record("SliceBackwardBackward0", out, [g], (gg) => [() => slice(gg, dim, start, start + g.shape[dim]! * step, step)], []);
 }
 

@@ -139,8 +139,7 @@ export class Tensor {
 
   /** The op that made this tensor, when it is part of a graph, as torch.Tensor.grad_fn. */
   get gradFn(): GradFnLike | null {
-    const b = this.viewBase;
-    if (b !== null && b.gradFnRef !== this.viewBaseFn) Tensor.refreshView?.(this);
+    this.refreshIfStale();
     return this.gradFnRef;
   }
 
@@ -148,10 +147,15 @@ export class Tensor {
     this.gradFnRef = fn;
   }
 
-  /** Whether autograd records ops on this tensor and accumulates its .grad, as torch.Tensor.requires_grad; only float tensors may set it. */
-  get requiresGrad(): boolean {
+  /** A view whose base got a new gradFn from an in-place op takes its own gradFn again from it (see viewBase). */
+  private refreshIfStale(): void {
     const b = this.viewBase;
     if (b !== null && b.gradFnRef !== this.viewBaseFn) Tensor.refreshView?.(this);
+  }
+
+  /** Whether autograd records ops on this tensor and accumulates its .grad, as torch.Tensor.requires_grad; only float tensors may set it. */
+  get requiresGrad(): boolean {
+    this.refreshIfStale();
     return this.requiresGradFlag;
   }
 
