@@ -12,12 +12,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { DataFrame, Series, concat, type Scalar } from "./index.js";
-import { FrameError } from "./errors.js";
+import { type Enc, errorDiff, rowLabels, valueDiff } from "../../test/support/pandasDiff.js";
 import { indexLength, indexNames, indexTuple } from "./labels.js";
 import { columnTuples } from "./multiIndex.js";
 import type { Column, FrameDType } from "./column.js";
 
-type Enc = unknown;
 interface EncFrame {
   columns: Enc[][];
   column_names: (string | null)[];
@@ -265,24 +264,6 @@ const CATEGORY: Record<string, string> = {
 };
 const categoryOf = (c: Column): string => CATEGORY[c.dtype] ?? c.dtype;
 
-/** null when equal; else what differs. Ints, text and dates exactly; floats within 1e-12 relative. */
-function valueDiff(actual: Scalar, expected: Enc): string | null {
-  const missing = actual === null || (typeof actual === "number" && Number.isNaN(actual));
-  if (expected === null) return missing ? null : `expected missing, got ${String(actual)}`;
-  if (missing) return `expected ${JSON.stringify(expected)}, got missing`;
-  if (actual instanceof Date) return actual.getTime() === expected ? null : `expected time ${expected}, got ${actual.getTime()}`;
-  if (expected === "inf" || expected === "-inf")
-    return actual === (expected === "inf" ? Infinity : -Infinity) ? null : `expected ${expected}, got ${String(actual)}`;
-  if (typeof expected === "number") {
-    if (typeof actual !== "number") return `expected ${expected}, got ${JSON.stringify(actual)}`;
-    if (actual === expected) return null;
-    return Math.abs(actual - expected) <= 1e-12 * Math.max(Math.abs(expected), Math.abs(actual))
-      ? null
-      : `expected ${expected}, got ${actual}`;
-  }
-  return actual === expected ? null : `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
-}
-
 function labelsDiff(actual: Scalar[][], expected: Enc[][], what: string): string | null {
   if (actual.length !== expected.length) return `${what}: ${actual.length} entries, pandas ${expected.length}`;
   for (let i = 0; i < expected.length; i++) {
@@ -297,7 +278,6 @@ function labelsDiff(actual: Scalar[][], expected: Enc[][], what: string): string
   return null;
 }
 
-const rowLabels = (x: DataFrame | Series) => Array.from({ length: indexLength(x.index) }, (_, i) => indexTuple(x.index, i));
 const namesDiff = (a: readonly (string | null)[], e: readonly (string | null)[], what: string) =>
   JSON.stringify(a) === JSON.stringify(e) ? null : `${what}: ${JSON.stringify(a)}, pandas ${JSON.stringify(e)}`;
 
@@ -445,14 +425,7 @@ function judge(c: Case): string | null {
   try {
     out = replay(c);
   } catch (err) {
-    if (c.result.error !== undefined) {
-      if (!(err instanceof FrameError)) return `pandas: ${c.result.error}; tensorloom threw a non-FrameError: ${String(err)}`;
-      // a clear error: it names the operation first, then says what was wrong and what to do
-      const m = /^([A-Za-z.]+): (.*)$/s.exec(err.message);
-      if (!m || m[2]!.length < 60)
-        return `pandas: ${c.result.error}; tensorloom's error does not name the operation and the fix: ${err.message}`;
-      return null;
-    }
+    if (c.result.error !== undefined) return errorDiff(err, c.result.error, 60);
     return `tensorloom threw: ${(err as Error).message}`;
   }
   if (c.result.error !== undefined) return `pandas raised ${c.result.error} (${c.result.message}); tensorloom returned a result`;

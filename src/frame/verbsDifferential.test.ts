@@ -16,11 +16,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { DataFrame, Series, toDatetime, toNumeric, type Scalar } from "./index.js";
-import { FrameError } from "./errors.js";
-import { indexLength, indexTuple } from "./labels.js";
+import { type Enc, errorDiff, rowLabels, valueDiff } from "../../test/support/pandasDiff.js";
 import type { Column, FrameDType, AstypeDType } from "./column.js";
 
-type Enc = unknown;
 interface EncFrame {
   columns: string[];
   index: Enc[][];
@@ -281,26 +279,6 @@ const CATEGORY: Record<string, string> = {
 };
 const categoryOf = (c: Column): string => CATEGORY[c.dtype] ?? c.dtype;
 
-/** null when equal; else what differs. Ints, text and dates exactly; floats within `tol` relative. */
-function valueDiff(actual: unknown, expected: Enc, tol: number): string | null {
-  const missing = actual === null || (typeof actual === "number" && Number.isNaN(actual));
-  if (expected === null) return missing ? null : `expected missing, got ${String(actual)}`;
-  if (missing) return `expected ${JSON.stringify(expected)}, got missing`;
-  if (actual instanceof Date) return actual.getTime() === expected ? null : `expected time ${expected}, got ${actual.getTime()}`;
-  if ((expected === "inf" || expected === "-inf") && typeof actual === "number")
-    return actual === (expected === "inf" ? Infinity : -Infinity) ? null : `expected ${expected}, got ${String(actual)}`;
-  if (typeof expected === "number") {
-    if (typeof actual !== "number") return `expected ${expected}, got ${JSON.stringify(actual)}`;
-    if (actual === expected) return null;
-    return Math.abs(actual - expected) <= tol * Math.max(Math.abs(expected), Math.abs(actual), tol === 1e-12 ? 0 : 1)
-      ? null
-      : `expected ${expected}, got ${actual}`;
-  }
-  return actual === expected ? null : `expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
-}
-
-const rowLabels = (x: DataFrame | Series) => Array.from({ length: indexLength(x.index) }, (_, i) => indexTuple(x.index, i));
-
 function labelsDiff(actual: Scalar[][], expected: Enc[][]): string | null {
   if (actual.length !== expected.length) return `index: ${actual.length} entries, pandas ${expected.length}`;
   for (let i = 0; i < expected.length; i++)
@@ -360,14 +338,7 @@ function judge(c: Case): string | null {
   try {
     out = replay(c);
   } catch (err) {
-    if (c.result.error !== undefined) {
-      if (!(err instanceof FrameError)) return `pandas: ${c.result.error}; tensorloom threw a non-FrameError: ${String(err)}`;
-      // a clear error: it names the operation first, then says what was wrong and what to do
-      const m = /^([A-Za-z.]+): (.*)$/s.exec(err.message);
-      if (!m || m[2]!.length < 50)
-        return `pandas: ${c.result.error}; tensorloom's error does not name the operation and the fix: ${err.message}`;
-      return null;
-    }
+    if (c.result.error !== undefined) return errorDiff(err, c.result.error, 50);
     return `tensorloom threw: ${(err as Error).message}`;
   }
   if (c.result.error !== undefined) return `pandas raised ${c.result.error} (${c.result.message}); tensorloom returned a result`;
