@@ -9,9 +9,9 @@ import { tensor, zeros } from "../tensor/create.js";
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { IntOrTuple } from "./conv.js";
+import { type IntOrTuple, perDim } from "./conv.js";
 import { gather, scatterAdd } from "./indexing.js";
-import { flatten, reshape } from "./movement.js";
+import { reshape } from "./movement.js";
 import { requireIndex } from "./op.js";
 import { where } from "./select.js";
 
@@ -25,14 +25,6 @@ export interface MaxUnpoolOptions {
   padding?: IntOrTuple;
   /** The spatial output size (the last nd entries are used), to undo a pooling that dropped a remainder, as `output_size`. */
   outputSize?: readonly number[] | null;
-}
-
-function perDim(op: string, name: string, v: IntOrTuple, nd: number, min: number): number[] {
-  const list = typeof v === "number" ? Array<number>(nd).fill(v) : [...v];
-  if (list.length !== nd || list.some((s) => !Number.isInteger(s) || s < min)) {
-    throw new ValueError(`${op}: ${name} must be ${nd === 1 ? "an integer" : `one integer or ${nd}`} >= ${min}, got ${JSON.stringify(v)}.`);
-  }
-  return list;
 }
 
 /** Max unpooling over the last nd dims of [N, C, ...] or [C, ...] (the op behind F.maxUnpool1d/2d/3d). */
@@ -76,7 +68,7 @@ export function maxUnpoolNd(op: string, nd: number, x: Tensor, indices: Tensor, 
   const inL = spatial.reduce((a, b) => a * b, 1);
   const outL = out.reduce((a, b) => a * b, 1);
   requireIndex(op, "indices", indices);
-  const idx = Int32Array.from(flatten(indices).toArray() as number[]);
+  const idx = Int32Array.from(indices.storage as Int32Array); // int32 (requireIndex), row-major
   const idxFlat = tensor(idx, { dtype: "int32" }).reshape([planes, inL]);
   // the last input naming each output position is the one written, as PyTorch's loop
   const keep = new Uint8Array(planes * inL);
