@@ -4,7 +4,7 @@
 
 import { noGrad, record, recordFused } from "../autograd/graph.js";
 import { floatResult } from "../tensor/dtype.js";
-import { DTypeError, ShapeError, ValueError } from "../tensor/errors.js";
+import { ShapeError, ValueError } from "../tensor/errors.js";
 import { fmt } from "../tensor/shape.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { add, div, ge, gt, le, logicalAnd, logicalOr, lt, minimum, mul, reluGradRaw, sub } from "./binary.js";
@@ -12,15 +12,11 @@ import { reshape } from "./movement.js";
 import { abs, clamp, erf, exp, expm1, log1p, logicalNot, neg } from "./unary.js";
 import { where } from "./select.js";
 import { softmax } from "./softmax.js";
-import { mapUnary, requireFinite, requireFloat, scalar } from "./op.js";
+import { mapUnary, requireFinite, requireFloat, requireNotBool, scalar } from "./op.js";
 
 /** max(x, 0). PyTorch's derivative at exactly 0 is 0. */
 export function relu(x: Tensor): Tensor {
-  if (x.dtype === "bool") {
-    throw new DTypeError(
-      'relu: bool input is not supported (as PyTorch): there is nothing below 0 to clip. Convert it first, e.g. x.to("float32").',
-    );
-  }
+  requireNotBool("relu", x);
   const out = mapUnary("relu", x, x.dtype);
   // the shortcut is one kernel pass (PyTorch's threshold_backward)
   return recordFused(
@@ -154,9 +150,7 @@ export function celu(x: Tensor, alpha = 1): Tensor {
  * clamp passes it).
  */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
-  if (x.dtype === "bool") {
-    throw new DTypeError('hardtanh: bool input is not supported (as PyTorch); convert it first, e.g. x.to("float32").');
-  }
+  requireNotBool("hardtanh", x);
   if (Number.isNaN(minVal) || Number.isNaN(maxVal)) {
     throw new ValueError(`hardtanh: bounds must not be NaN, got minVal=${minVal}, maxVal=${maxVal}.`);
   }
@@ -215,9 +209,7 @@ export function tanhshrink(x: Tensor): Tensor {
  * x > threshold (and at NaN, as PyTorch's x <= threshold ? 0 : g).
  */
 export function threshold(x: Tensor, threshold: number, value: number): Tensor {
-  if (x.dtype === "bool") {
-    throw new DTypeError('threshold: bool input is not supported (as PyTorch); convert it first, e.g. x.to("float32").');
-  }
+  requireNotBool("threshold", x);
   return where(le(x, threshold), value, x);
 }
 

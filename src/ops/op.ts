@@ -79,6 +79,13 @@ export function requireFloat(op: string, x: Tensor): void {
   }
 }
 
+/** Refuses a bool tensor, as PyTorch's activations that clip or compare do. */
+export function requireNotBool(op: string, x: Tensor): void {
+  if (x.dtype === "bool") {
+    throw new DTypeError(`${op}: bool input is not supported (as PyTorch); convert it first, e.g. x.to("float32").`);
+  }
+}
+
 export function requireIndex(op: string, name: string, idx: Tensor): Int32Array {
   if (idx.dtype !== "int32") {
     throw new DTypeError(`${op}: ${name} must be an int32 tensor of positions, got ${idx.dtype}. Convert it with ${name}.to("int32").`);

@@ -67,8 +67,7 @@ export function maxUnpoolNd(op: string, nd: number, x: Tensor, indices: Tensor, 
   const planes = lead.reduce((a, b) => a * b, 1);
   const inL = spatial.reduce((a, b) => a * b, 1);
   const outL = out.reduce((a, b) => a * b, 1);
-  requireIndex(op, "indices", indices);
-  const idx = Int32Array.from(indices.storage as Int32Array); // int32 (requireIndex), row-major
+  const idx = Int32Array.from(requireIndex(op, "indices", indices));
   const idxFlat = tensor(idx, { dtype: "int32" }).reshape([planes, inL]);
   // the last input naming each output position is the one written, as PyTorch's loop
   const keep = new Uint8Array(planes * inL);
