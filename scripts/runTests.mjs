@@ -248,12 +248,10 @@ function batches({ name, env, files }) {
   });
 }
 
-// Every batch of every run in one `node --test`, heaviest first. A second reporter writes each
-// test's outcome with its batch file, from which the runner counts each run's tests.
-const jobs = runs
-  .flatMap(batches)
-  .map((b, i) => ({ ...b, i }))
-  .sort((a, b) => b.cost - a.cost || a.i - b.i);
+// Every batch of every run in one `node --test`, heaviest first (a stable sort: ties keep the runs'
+// order). A second reporter (scripts/testOutcomes.mjs) writes each process's counts with its batch
+// file, from which the runner counts each run's tests.
+const jobs = runs.flatMap(batches).sort((a, b) => b.cost - a.cost);
 const runOf = new Map(jobs.map((j) => [j.file, j.run]));
 const tallyFile = join(batchDir, "outcomes.jsonl");
 const argv = [
